@@ -1,0 +1,123 @@
+# Newszone build. `make` builds build/newszone; `make test` runs the whole suite (and again
+# under ASan + UBSan); `make run` installs what is missing, builds, creates a demo newsroom and
+# serves it. Sources are found by globbing: a new .c file under src/ needs no edit here.
+
+CC      ?= cc
+BUILD   ?= build
+SHARED  ?= $(abspath ../shared)
+PORT    ?= 8080
+DB      ?= newszone-demo.db
+PKGS    := libmicrohttpd sqlite3 md4c-html libsodium jansson zlib
+
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+           -Wno-overlength-strings
+ifneq ($(CI),)
+WARN    += -Werror
+endif
+ifneq ($(SAN),)
+OPT     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+OPT     ?= -O2 -g
+endif
+CPPFLAGS := -Isrc -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS  := -std=c17 $(OPT) $(WARN) -pthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmd4c -lm -pthread
+LDFLAGS := $(if $(SAN),-fsanitize=address,undefined)
+
+LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
+CLI_SRC := $(sort $(shell find src/cli -name '*.c'))
+GEN_SRC := $(BUILD)/gen/theme_files.c $(BUILD)/gen/demo_files.c
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:%.c=%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(sort $(shell find tests/unit -name '*.c' 2>/dev/null))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+THEME_FILES := $(shell find themes/default -type f 2>/dev/null | sort)
+DEMO_FILES  := $(shell find demo -type f 2>/dev/null | sort)
+
+.PHONY: all deps test test-unit test-e2e test-asan run clean check-deps format format-check fuzz bench
+
+all: $(BUILD)/newszone
+
+deps:
+	@scripts/install-deps.sh all
+
+$(BUILD)/newszone: $(CLI_OBJ) $(BUILD)/libnz.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libnz.a $(LDLIBS)
+
+$(BUILD)/libnz.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 $(WARN) -o $@ $<
+
+$(BUILD)/gen/theme_files.c: $(BUILD)/tools/embed $(THEME_FILES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed nz__theme_files themes/default $@
+
+$(BUILD)/gen/demo_files.c: $(BUILD)/tools/embed $(DEMO_FILES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed nz__demo_files demo $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS) -lcmocka
+
+# ---- tests -----------------------------------------------------------------------------------
+
+test: deps
+	@$(MAKE) --no-print-directory check-deps format-check
+	@$(MAKE) --no-print-directory test-unit test-e2e
+	@$(MAKE) --no-print-directory test-asan
+
+test-unit: $(UNIT_BIN) $(BUILD)/newszone
+	@NZ_SHARED=$(SHARED) tests/run-unit.sh $(BUILD) $(UNIT_BIN)
+
+test-e2e: $(BUILD)/newszone
+	@NZ_SHARED=$(SHARED) NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
+
+test-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test-unit test-e2e
+
+check-deps:
+	@scripts/check-deps.sh
+
+format:
+	@clang-format -i $(shell find src tests/unit fuzz tools -name '*.[ch]')
+
+format-check:
+	@scripts/check-format.sh
+
+# ---- run -------------------------------------------------------------------------------------
+
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/newszone
+	@test -f $(DB) || $(BUILD)/newszone --db $(DB) demo
+	@echo "Newszone demo newsroom: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@$(BUILD)/newszone --db $(DB) serve --listen 127.0.0.1:$(PORT)
+
+# ---- fuzzing (clang libFuzzer; not part of make test) ----------------------------------------
+
+FUZZ_SRC := $(sort $(wildcard fuzz/*.c))
+fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+build-fuzz/%: fuzz/%.c
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	  OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libnz.a
+	clang $(CPPFLAGS) -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  build-fuzz/libnz.a $(LDLIBS)
+
+bench:
+	@bench/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Keeps DESIGN.md's layering: a module may include only modules below it.
+# Order (bottom up): core content store ingest search render site web cli. Render never
+# includes the store; ingest never includes the store.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+declare -A allowed=(
+  [core]="core"
+  [content]="core content"
+  [store]="core content store"
+  [ingest]="core content ingest"
+  [search]="core content search"
+  [render]="core content render"
+  [site]="core content store search render site"
+  [web]="core content store ingest search render web"
+  [cli]="core content store ingest search render site web cli"
+)
+bad=0
+while IFS= read -r f; do
+  mod=$(echo "$f" | cut -d/ -f2)
+  ok=${allowed[$mod]:-}
+  if [ -z "$ok" ]; then echo "check-deps: $f: module '$mod' is not in DESIGN.md's layering"; bad=1; continue; fi
+  while IFS= read -r inc; do
+    dep=${inc%%/*}
+    case " $ok " in *" $dep "*) ;; *) echo "check-deps: $f includes $inc: $mod may not depend on $dep"; bad=1 ;; esac
+  done < <(sed -n 's/^#include "\([a-z_]*\/[^"]*\)".*/\1/p' "$f")
+done < <(find src -name '*.[ch]' | sort)
+[ $bad -eq 0 ] && echo "check-deps: layering holds"
+exit $bad

@@ -1,0 +1,224 @@
+/*
+ * core: small shared tools every other module uses.
+ *
+ * Errors from one X-macro table, growable buffers with a hard cap, borrowed string slices,
+ * a bump arena, UTF-8 validation and decoding, slugs (ASCII and Hangul), time formats
+ * (RFC 3339, RFC 822, HTTP dates, human dates in English and Korean), escaping for HTML, XML,
+ * JSON and URLs, SHA-256, and level-gated logging.
+ *
+ * Rules: core knows nothing of articles, HTTP or SQL; it never logs except through nz_log,
+ * which only cli/ and web/ call. Every function here is thread-safe (no hidden globals except
+ * the log level, which is set once at start-up).
+ */
+#ifndef NZ_CORE_H
+#define NZ_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define NZ_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define NZ_PRINTF(fmt, args)
+#endif
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+/* One table: code, value, message. 0 is success. */
+#define NZ_ERRORS(X)                                                                               \
+	X(NZ_OK, 0, "success")                                                                     \
+	X(NZ_NOMEM, 1, "out of memory")                                                            \
+	X(NZ_INVAL, 2, "invalid input")                                                            \
+	X(NZ_TOOBIG, 3, "too large")                                                               \
+	X(NZ_NOTFOUND, 4, "not found")                                                             \
+	X(NZ_IO, 5, "input/output error")                                                          \
+	X(NZ_UTF8, 6, "invalid UTF-8")                                                             \
+	X(NZ_PARSE, 7, "cannot parse")                                                             \
+	X(NZ_CONFLICT, 8, "changed by someone else")                                               \
+	X(NZ_EXISTS, 9, "already exists")                                                          \
+	X(NZ_DB, 10, "database error")                                                             \
+	X(NZ_PERM, 11, "not allowed")                                                              \
+	X(NZ_UNSUPPORTED, 12, "not supported")                                                     \
+	X(NZ_METHOD, 13, "method not allowed")
+
+typedef enum {
+#define NZ__ERR_ENUM(code, value, msg) code = value,
+	NZ_ERRORS(NZ__ERR_ENUM)
+#undef NZ__ERR_ENUM
+} nz_rc;
+
+/* The fixed message of a result code ("out of memory"); never NULL. */
+const char *nz_strerror(nz_rc rc);
+
+/* A result with a human-readable detail, filled by the callee, owned by the caller. */
+typedef struct nz_err {
+	nz_rc rc;
+	char msg[256];
+} nz_err;
+
+/* Sets err (may be NULL) to rc and a formatted detail; returns rc, so `return nz_err_set(...)`. */
+nz_rc nz_err_set(nz_err *err, nz_rc rc, const char *fmt, ...) NZ_PRINTF(3, 4);
+/* Clears err to NZ_OK with an empty message. err may be NULL. */
+void nz_err_clear(nz_err *err);
+
+/* ---- borrowed slices --------------------------------------------------------------------- */
+
+/* A borrowed view into someone else's bytes; not NUL-terminated in general. */
+typedef struct nz_str {
+	const char *p;
+	size_t len;
+} nz_str;
+
+#define NZ_STR_LIT(s) ((nz_str){(s), sizeof(s) - 1})
+nz_str nz_str_c(const char *s); /* s may be NULL: empty slice */
+nz_str nz_str_trim(nz_str s);   /* strips ASCII space, tab, CR, LF at both ends */
+bool nz_str_eq(nz_str a, nz_str b);
+bool nz_str_eq_c(nz_str a, const char *b);
+bool nz_str_starts_with(nz_str s, const char *prefix);
+bool nz_str_ends_with(nz_str s, const char *suffix);
+/* Index of the first occurrence of needle in s, or -1. */
+long nz_str_find(nz_str s, const char *needle);
+/* Splits off the text before the first '\n' (a trailing '\r' dropped) into *line and advances
+ * *rest past it. Returns false when *rest was empty. */
+bool nz_str_next_line(nz_str *rest, nz_str *line);
+
+/* ---- buffers ----------------------------------------------------------------------------- */
+
+/* A growable byte buffer, always NUL-terminated once anything was appended, with a hard maximum.
+ * An append that would pass max or fails to allocate frees the buffer and returns the error, so
+ * a caller can append many times and check once at the end via nz_buf_rc(). */
+typedef struct nz_buf {
+	char *p;
+	size_t len;
+	size_t cap;
+	size_t max; /* 0 means the default, NZ_BUF_DEFAULT_MAX */
+	nz_rc rc;   /* sticky: the first failure */
+} nz_buf;
+
+#define NZ_BUF_DEFAULT_MAX ((size_t)256 * 1024 * 1024)
+
+void nz_buf_init(nz_buf *b, size_t max);
+nz_rc nz_buf_append(nz_buf *b, const void *data, size_t len);
+nz_rc nz_buf_puts(nz_buf *b, const char *s);
+nz_rc nz_buf_putc(nz_buf *b, char c);
+nz_rc nz_buf_put_str(nz_buf *b, nz_str s);
+nz_rc nz_buf_printf(nz_buf *b, const char *fmt, ...) NZ_PRINTF(2, 3);
+nz_rc nz_buf_vprintf(nz_buf *b, const char *fmt, va_list ap);
+/* The sticky status: NZ_OK unless an append failed. */
+nz_rc nz_buf_rc(const nz_buf *b);
+/* The contents as a C string: "" when empty; borrowed, valid until the next append or free. */
+const char *nz_buf_cstr(const nz_buf *b);
+void nz_buf_reset(nz_buf *b); /* len = 0, keeps memory, clears rc */
+/* Hands the malloc'd bytes to the caller (who frees them) and re-initialises b. May be NULL. */
+char *nz_buf_steal(nz_buf *b, size_t *len);
+void nz_buf_free(nz_buf *b); /* NULL-safe; leaves b initialised and empty */
+
+/* ---- arena ------------------------------------------------------------------------------- */
+
+/* A bump allocator: many small allocations, one free. One per HTTP request and per import. */
+typedef struct nz_arena nz_arena;
+
+nz_arena *nz_arena_new(void);                      /* NULL when out of memory */
+void nz_arena_free(nz_arena *a);                   /* NULL-safe */
+void *nz_arena_alloc(nz_arena *a, size_t size);    /* 16-byte aligned; NULL on OOM */
+void *nz_arena_zalloc(nz_arena *a, size_t size);   /* zeroed */
+char *nz_arena_strdup(nz_arena *a, const char *s); /* s NULL → NULL */
+char *nz_arena_strndup(nz_arena *a, const char *s, size_t len);
+char *nz_arena_str(nz_arena *a, nz_str s);
+char *nz_arena_printf(nz_arena *a, const char *fmt, ...) NZ_PRINTF(2, 3);
+/* Bytes allocated so far (for limits and metrics). */
+size_t nz_arena_used(const nz_arena *a);
+
+/* ---- UTF-8 ------------------------------------------------------------------------------- */
+
+/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). On false,
+ * *bad_offset (may be NULL) gets the byte offset of the first bad sequence. */
+bool nz_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+/* Decodes one code point at s (len > 0); returns bytes consumed (1..4), or 0 if invalid. */
+size_t nz_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Encodes cp into out[4]; returns 1..4, or 0 for an invalid code point. */
+size_t nz_utf8_encode(uint32_t cp, char out[4]);
+bool nz_cp_is_hangul(uint32_t cp); /* syllables and jamo */
+bool nz_cp_is_cjk(uint32_t cp);    /* Hangul, Han, Kana */
+/* True when the text contains at least one Hangul syllable. */
+bool nz_utf8_has_hangul(const char *s, size_t len);
+/* Number of code points (invalid bytes count one each). */
+size_t nz_utf8_length(const char *s, size_t len);
+
+/* ---- slugs ------------------------------------------------------------------------------- */
+
+/* Appends a URL slug for text: ASCII letters lowered, digits kept, Hangul syllables kept as
+ * UTF-8, common Latin diacritics folded (é → e), everything else a single '-', no leading or
+ * trailing '-', at most max_chars code points (cut at a '-' where possible). Empty input or
+ * input with nothing sluggable gives NZ_INVAL. */
+nz_rc nz_slug_make(nz_str text, size_t max_chars, nz_buf *out);
+/* True when s is a valid slug as nz_slug_make makes them. */
+bool nz_slug_valid(nz_str s);
+
+/* ---- time -------------------------------------------------------------------------------- */
+
+/* Seconds since the Unix epoch, UTC. 0 means "not set" wherever a time is optional. */
+typedef int64_t nz_time;
+
+nz_time nz_time_now(void);
+/* Parses "2026-03-17T09:30:00Z", with fractional seconds and "+09:00" offsets, and a bare
+ * "2026-03-17" (midnight UTC). */
+nz_rc nz_time_parse_rfc3339(nz_str s, nz_time *out);
+nz_rc nz_time_parse_http(nz_str s, nz_time *out); /* IMF-fixdate, as in If-Modified-Since */
+/* Formatters write a NUL-terminated string into out (>= 40 bytes) and return it. */
+char *nz_time_rfc3339(nz_time t, char *out); /* "2026-03-17T09:30:00Z" */
+char *nz_time_rfc822(nz_time t, char *out);  /* "Tue, 17 Mar 2026 09:30:00 +0000" */
+char *nz_time_http(nz_time t, char *out);    /* "Tue, 17 Mar 2026 09:30:00 GMT" */
+/* A date for readers in a language ("en": "March 17, 2026 18:30", "ko": "2026년 3월 17일
+ * 18:30"), shown at a fixed offset from UTC in minutes (the site's zone; +540 for KST).
+ * with_time false leaves off the clock. Returns out (>= 64 bytes). */
+char *nz_time_human(nz_time t, int offset_min, const char *lang, bool with_time, char *out);
+/* "2026-03-17T18:30:00+09:00" at the offset, for <time datetime>. */
+char *nz_time_rfc3339_local(nz_time t, int offset_min, char *out);
+
+/* ---- escaping ---------------------------------------------------------------------------- */
+
+/* Each appends s[0..len) escaped for its context to out and returns out's status. */
+nz_rc nz_escape_html(nz_buf *out, const char *s, size_t len); /* & < > " ' — text and attributes */
+nz_rc nz_escape_xml(nz_buf *out, const char *s, size_t len);  /* also drops XML-illegal controls */
+nz_rc nz_escape_json(nz_buf *out, const char *s, size_t len); /* string body, no quotes */
+nz_rc nz_escape_url(nz_buf *out, const char *s,
+		    size_t len); /* path segment: RFC 3986 unreserved kept */
+/* Decodes %XX and (when plus_is_space) '+' into out. NZ_PARSE on a bad %-sequence. */
+nz_rc nz_url_decode(nz_buf *out, const char *s, size_t len, bool plus_is_space);
+
+/* ---- hashing ----------------------------------------------------------------------------- */
+
+/* Lower-case hex SHA-256 of data into out[65]. */
+void nz_sha256_hex(const void *data, size_t len, char out[65]);
+/* A random RFC 4122 version 4 UUID, lower case, into out[37]. */
+void nz_uuid_v4(char out[37]);
+
+/* ---- embedded files -------------------------------------------------------------------- */
+
+/* A file compiled into the binary by tools/embed (the default theme, the demo newsroom).
+ * Tables end with an entry whose path is NULL. */
+typedef struct nz_file_entry {
+	const char *path; /* relative, '/'-separated: "templates/article.mustache" */
+	const unsigned char *data;
+	size_t len;
+} nz_file_entry;
+
+/* ---- logging ----------------------------------------------------------------------------- */
+
+typedef enum { NZ_LOG_ERROR = 0, NZ_LOG_WARN = 1, NZ_LOG_INFO = 2, NZ_LOG_DEBUG = 3 } nz_log_level;
+
+extern nz_log_level nz__log_level;
+void nz_log_set_level(nz_log_level level);
+void nz__log(nz_log_level level, const char *module, const char *fmt, ...) NZ_PRINTF(3, 4);
+/* NZ_LOG(NZ_LOG_INFO, "web", "listening on %s", addr): one line on stderr with time and tag;
+ * arguments are not evaluated when the level is off. */
+#define NZ_LOG(level, module, ...)                                                                 \
+	do {                                                                                       \
+		if ((level) <= nz__log_level)                                                      \
+			nz__log((level), (module), __VA_ARGS__);                                   \
+	} while (0)
+
+#endif

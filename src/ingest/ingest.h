@@ -1,0 +1,43 @@
+/*
+ * ingest: importers that turn files into articles. Two formats, told apart by their first
+ * line: plain-text article pages of the reference page's shape (chrome, headline, highlights,
+ * body with a dateline, byline, copyright line, captions), and Markdown with a front-matter
+ * block (Newszone's own lossless text format, docs/import-format.md).
+ *
+ * Rules: ingest parses bytes into an nz_article in an arena and never touches the store or the
+ * file system; cli/import reads files and stores results. Every line no field took goes into
+ * import_notes, so nothing in a file is lost. Bad input is refused with one message naming
+ * the line or byte offset.
+ */
+#ifndef NZ_INGEST_H
+#define NZ_INGEST_H
+
+#include "content/content.h"
+#include "core/core.h"
+
+/* Files larger than this are refused: a few MB of text is not an article. */
+#define NZ_IMPORT_MAX_BYTES ((size_t)2 * 1024 * 1024)
+
+typedef struct nz_import_opts {
+	const char *language;     /* "en" or "ko" forces it; NULL detects (Hangul → "ko") */
+	const char *section_slug; /* NULL: the file's own, else none */
+	bool publish;             /* status published (published_at = the file's date or now) */
+	nz_time now;
+} nz_import_opts;
+
+typedef enum { NZ_FORMAT_TEXT = 0, NZ_FORMAT_MARKDOWN = 1 } nz_import_format;
+
+/* Parses bytes into *out (zeroed first; all strings in arena). On refusal returns NZ_INVAL,
+ * NZ_UTF8, NZ_TOOBIG or NZ_PARSE with err->msg a reason that names the line ("line 3: ...") or
+ * byte offset ("byte 1042: invalid UTF-8") where one applies, but not the file name (the
+ * caller prefixes it). An empty file, a binary file (NUL bytes), invalid UTF-8, over
+ * NZ_IMPORT_MAX_BYTES, or no recognisable article (no headline and body) are refused. */
+nz_rc nz_ingest_parse(nz_arena *arena, const void *bytes, size_t len, const nz_import_opts *opts,
+		      nz_article *out, nz_import_format *format, nz_err *err);
+
+/* Splits a byline's text into authors: "By Su-Yeol, Maeng < >", "By A B and C D <a@b.c>",
+ * "김민준 기자 < kim@example.kr >". Fills names, order, email (NULL for an empty slot) and
+ * slug. NZ_PARSE when the line is not a byline. */
+nz_rc nz_ingest_byline(nz_arena *arena, nz_str line, nz_author **authors, size_t *n, nz_err *err);
+
+#endif

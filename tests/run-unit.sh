@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs each cmocka unit-test binary and prints one closing line: "N passed, N failed".
+# Usage: tests/run-unit.sh BUILD_DIR BINARY...
+set -u
+build=$1; shift
+passed=0; failed=0; broken=()
+for bin in "$@"; do
+  out=$("$bin" 2>&1); rc=$?
+  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ $rc -ne 0 ] || [ "$f" -gt 0 ] || [ "$p" -eq 0 ]; then
+    broken+=("${bin#$build/tests/}")
+    printf '%s\n' "$out" | grep -v '^\[ \(RUN\|      OK\) ' | tail -40
+    [ "$f" -eq 0 ] && failed=$((failed + 1))
+  fi
+done
+echo "unit ($build):"
+[ ${#broken[@]} -gt 0 ] && echo "  failing: ${broken[*]}"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
