@@ -1,0 +1,47 @@
+/*
+ * cli: the newszone command. One file per subcommand; each parses its own flags, calls the
+ * layers below, prints progress on a terminal and one clear line per problem on stderr.
+ */
+#ifndef NZ_CLI_H
+#define NZ_CLI_H
+
+#include <stdio.h>
+
+#include "core/core.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+typedef struct cli_env {
+	const char *db;   /* --db, default "newszone.db" */
+	const char *prog; /* "newszone" */
+} cli_env;
+
+typedef struct cli_command {
+	const char *name;
+	int (*run)(const cli_env *env, int argc, char **argv); /* argv[0] is the command name */
+	const char *summary;
+	const char *usage; /* the --help text after the "usage:" line */
+} cli_command;
+
+/* True when arg is -h or --help. */
+bool cli_is_help(const char *arg);
+/* Prints "newszone COMMAND: message" on stderr; returns the exit status 2 (usage) or 1. */
+int cli_fail(const cli_env *env, const char *cmd, int status, const char *fmt, ...) NZ_PRINTF(4, 5);
+/* Prints a command's usage on out. */
+void cli_usage(const cli_env *env, const cli_command *c, FILE *out);
+/* Opens the store at env->db (creating it when create), with a message on failure. */
+nz_store *cli_open_store(const cli_env *env, const char *cmd, bool create);
+
+/* Counts of one import run. */
+typedef struct cli_import_stats {
+	size_t imported, unchanged, refused;
+} cli_import_stats;
+
+/* Imports one file's bytes (name is for messages and is stored with the original). Prints a
+ * line for refusals on stderr; updates stats. Returns NZ_OK unless the database failed. */
+nz_rc cli_import_bytes(nz_store *store, const char *name, const void *bytes, size_t len,
+		       const nz_import_opts *opts, bool quiet, cli_import_stats *stats);
+
+extern const cli_command cli_init_cmd, cli_serve_cmd, cli_import_cmd, cli_demo_cmd;
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * cli/demo: fills a new database with the demo newsroom compiled into the binary (demo/ in the
+ * source tree: fictional articles in English and Korean written for the project).
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+
+extern const nz_file_entry nz__demo_files[];
+
+static bool is_article(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 3 && strcmp(path + n - 3, ".md") == 0 && strcmp(path, "README.md") != 0;
+}
+
+static int run(const cli_env *env, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return cli_fail(env, "demo", 2, "takes no arguments (see --help)");
+	nz_store *store = cli_open_store(env, "demo", true);
+	if (!store)
+		return 1;
+	int status = 0;
+	nz_arena *arena = nz_arena_new();
+	nz_article_query q = {.limit = 1};
+	nz_article_list list = {0};
+	nz_err err = {0};
+	if (!arena || nz_store_article_list(store, arena, &q, &list, &err) != NZ_OK) {
+		status = cli_fail(env, "demo", 1, "%s: %s", env->db, err.msg);
+		goto out;
+	}
+	if (list.total > 0) {
+		status = cli_fail(env, "demo", 1,
+				  "%s already has %zu articles; the demo fills a new database",
+				  env->db, list.total);
+		goto out;
+	}
+	nz_import_opts opts = {.publish = true, .now = nz_time_now()};
+	cli_import_stats stats = {0};
+	for (const nz_file_entry *f = nz__demo_files; f->path; f++) {
+		if (!is_article(f->path))
+			continue;
+		char name[512];
+		snprintf(name, sizeof name, "demo/%s", f->path);
+		if (cli_import_bytes(store, name, f->data, f->len, &opts, true, &stats) != NZ_OK) {
+			status = 1;
+			goto out;
+		}
+	}
+	if (stats.refused) {
+		status = cli_fail(env, "demo", 1, "%zu demo articles were refused", stats.refused);
+		goto out;
+	}
+	printf("%s: demo newsroom ready with %zu articles\n", env->db, stats.imported);
+out:
+	nz_arena_free(arena);
+	nz_store_close(store);
+	return status;
+}
+
+const cli_command cli_demo_cmd = {
+    "demo", run, "create a demo newsroom to explore",
+    "demo\n\nFills a new database (--db, created when missing) with the demo newsroom: sections,\n"
+    "reporters with English and Korean names, and articles in English and Korean, all\n"
+    "published. Refuses a database that already has articles.\n"};

@@ -1,0 +1,106 @@
+/*
+ * cli/main: `newszone [--db PATH] COMMAND [ARGS]`. Parses the global options and hands the rest
+ * to the command's own parser.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const cli_command *commands[] = {&cli_init_cmd, &cli_serve_cmd, &cli_import_cmd,
+					&cli_demo_cmd};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+bool cli_is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+int cli_fail(const cli_env *env, const char *cmd, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s%s%s: ", env->prog, cmd ? " " : "", cmd ? cmd : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return status;
+}
+
+void cli_usage(const cli_env *env, const cli_command *c, FILE *out)
+{
+	fprintf(out, "usage: %s [--db PATH] %s", env->prog, c->usage);
+}
+
+nz_store *cli_open_store(const cli_env *env, const char *cmd, bool create)
+{
+	nz_store *s = NULL;
+	nz_err err = {0};
+	if (nz_store_open(env->db, create ? NZ_STORE_CREATE : 0, &s, &err) != NZ_OK) {
+		if (err.rc == NZ_NOTFOUND)
+			cli_fail(env, cmd, 1,
+				 "%s: no database here (create one with `%s --db %s init`)",
+				 env->db, env->prog, env->db);
+		else
+			cli_fail(env, cmd, 1, "%s: %s", env->db, err.msg);
+		return NULL;
+	}
+	return s;
+}
+
+static void usage(const cli_env *env, FILE *out)
+{
+	fprintf(out,
+		"usage: %s [--db PATH] COMMAND [ARGS]\n\n"
+		"Newszone: a news publishing system in one binary.\n\n"
+		"Options:\n"
+		"  --db PATH     the database (default: newszone.db in the current folder)\n"
+		"  -v, --verbose log more\n"
+		"  -h, --help    this help; COMMAND --help for a command's own\n\n"
+		"Commands:\n",
+		env->prog);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+}
+
+int main(int argc, char **argv)
+{
+	cli_env env = {.db = "newszone.db", .prog = "newszone"};
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--db") == 0) {
+			if (i + 1 >= argc)
+				return cli_fail(&env, NULL, 2, "--db needs a path");
+			env.db = argv[++i];
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			env.db = a + 5;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			nz_log_set_level(NZ_LOG_DEBUG);
+		} else if (cli_is_help(a)) {
+			usage(&env, stdout);
+			return 0;
+		} else {
+			return cli_fail(&env, NULL, 2, "unknown option %s (see --help)", a);
+		}
+	}
+	if (!*env.db)
+		return cli_fail(&env, NULL, 2, "--db needs a path");
+	if (i >= argc) {
+		usage(&env, stderr);
+		return 2;
+	}
+	for (size_t k = 0; k < N_COMMANDS; k++) {
+		if (strcmp(argv[i], commands[k]->name) != 0)
+			continue;
+		for (int j = i + 1; j < argc && strcmp(argv[j], "--") != 0; j++) {
+			if (cli_is_help(argv[j])) {
+				cli_usage(&env, commands[k], stdout);
+				return 0;
+			}
+		}
+		return commands[k]->run(&env, argc - i, argv + i);
+	}
+	return cli_fail(&env, NULL, 2, "unknown command '%s' (see --help)", argv[i]);
+}

@@ -1,0 +1,81 @@
+/*
+ * cli/serve: serves the site until SIGTERM or SIGINT.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "web/web.h"
+
+/* "HOST:PORT", ":PORT" or "PORT" into host (static storage in buf) and port. */
+static bool parse_listen(const char *s, char *buf, size_t size, const char **host, unsigned *port)
+{
+	const char *colon = strrchr(s, ':');
+	const char *p = colon ? colon + 1 : s;
+	size_t hl = colon ? (size_t)(colon - s) : 0;
+	if (hl >= size)
+		return false;
+	memcpy(buf, s, hl);
+	buf[hl] = '\0';
+	*host = hl ? buf : "127.0.0.1";
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(p, &end, 10);
+	if (errno || end == p || *end || v < 0 || v > 65535)
+		return false;
+	*port = (unsigned)v;
+	return true;
+}
+
+static int run(const cli_env *env, int argc, char **argv)
+{
+	nz_web_opts opts = {.db_uri = env->db, .host = "127.0.0.1", .port = 8080};
+	char host[256];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_value = i + 1 < argc;
+		if (strcmp(a, "--listen") == 0 && has_value) {
+			if (!parse_listen(argv[++i], host, sizeof host, &opts.host, &opts.port))
+				return cli_fail(
+				    env, "serve", 2,
+				    "--listen %s: expected HOST:PORT, e.g. 127.0.0.1:8080",
+				    argv[i]);
+		} else if (strcmp(a, "--theme") == 0 && has_value) {
+			opts.theme_dir = argv[++i];
+		} else if (strcmp(a, "--threads") == 0 && has_value) {
+			long n = strtol(argv[++i], NULL, 10);
+			if (n < 1 || n > 64)
+				return cli_fail(env, "serve", 2, "--threads must be 1 to 64");
+			opts.threads = (unsigned)n;
+		} else {
+			return cli_fail(env, "serve", 2, "unexpected argument %s (see --help)", a);
+		}
+	}
+	nz_web *w = NULL;
+	nz_err err = {0};
+	if (nz_web_start(&opts, &w, &err) != NZ_OK) {
+		if (err.rc == NZ_NOTFOUND)
+			return cli_fail(
+			    env, "serve", 1,
+			    "%s: no database here (create one with `%s --db %s init` or "
+			    "`%s --db %s demo`)",
+			    env->db, env->prog, env->db, env->prog, env->db);
+		return cli_fail(env, "serve", 1, "%s", err.msg);
+	}
+	printf("Newszone is serving %s at http://%s:%u/\n", env->db, opts.host, nz_web_port(w));
+	fflush(stdout);
+	nz_web_wait_and_stop(w);
+	printf("Newszone stopped.\n");
+	return 0;
+}
+
+const cli_command cli_serve_cmd = {
+    "serve", run, "serve the site and the API over HTTP",
+    "serve [--listen HOST:PORT] [--theme DIR] [--threads N]\n\n"
+    "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
+    "finishes the requests in flight and exits.\n\n"
+    "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
+    "  --theme DIR         a theme folder (templates/*.mustache, static/) instead of the\n"
+    "                      default theme built into the binary\n"
+    "  --threads N         worker threads (default 2)\n"};

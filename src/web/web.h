@@ -1,0 +1,27 @@
+/*
+ * web: the Newszone server. Combines the store, the theme and the HTTP glue: routes public
+ * pages (front, section, author, tag, article, media, static assets, /healthz) and the JSON
+ * API's read side, each worker thread with its own store handle.
+ */
+#ifndef NZ_WEB_H
+#define NZ_WEB_H
+
+#include "core/core.h"
+
+typedef struct nz_web_opts {
+	const char *db_uri;    /* the store to serve */
+	const char *theme_dir; /* NULL: the default theme compiled into the binary */
+	const char *host;      /* "127.0.0.1" */
+	unsigned port;         /* 0: a free port */
+	unsigned threads;      /* 0: 2 */
+} nz_web_opts;
+
+typedef struct nz_web nz_web;
+
+/* Loads the theme, checks the store opens, and starts serving. */
+nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err);
+unsigned nz_web_port(const nz_web *w);
+/* Blocks until SIGTERM/SIGINT, then stops gracefully and frees w. */
+void nz_web_wait_and_stop(nz_web *w);
+
+#endif
