@@ -14,15 +14,16 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-proto
 ifneq ($(CI),)
 WARN    += -Werror
 endif
+SANFLAGS := -fsanitize=address,undefined
 ifneq ($(SAN),)
-OPT     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT     := -O1 -g $(SANFLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
 OPT     ?= -O2 -g
 endif
 CPPFLAGS := -Isrc -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS  := -std=c17 $(OPT) $(WARN) -pthread
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmd4c -lm -pthread
-LDFLAGS := $(if $(SAN),-fsanitize=address,undefined)
+LDFLAGS := $(if $(SAN),$(SANFLAGS))
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
 CLI_SRC := $(sort $(shell find src/cli -name '*.c'))
@@ -57,7 +58,7 @@ $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c17 -O1 $(WARN) -o $@ $<
+	$(CC) -std=c17 -O1 $(WARN) -Werror -o $@ $<
 
 $(BUILD)/gen/theme_files.c: $(BUILD)/tools/embed $(THEME_FILES)
 	@mkdir -p $(dir $@)

@@ -3,6 +3,7 @@
  * default theme and the demo newsroom live inside the one newszone binary.
  * Usage: embed SYMBOL DIR OUT.c   (build-time tool; not linked into newszone)
  */
+#define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,48 @@
+"""The command line: help, errors, init, demo."""
+import os
+
+from nz import NzTestCase, run
+
+
+class Cli(NzTestCase):
+    def test_help_for_each_command(self):
+        p = run(["--help"])
+        for cmd in ("init", "serve", "import", "demo"):
+            self.assertIn(cmd, p.stdout)
+            h = run([cmd, "--help"])
+            self.assertIn("usage: newszone [--db PATH] " + cmd, h.stdout)
+
+    def test_unknown_command_and_option(self):
+        p = run(["frobnicate"], check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown command 'frobnicate'", p.stderr)
+        p = run(["import", "--bogus", "x"], db=self.db, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--bogus", p.stderr)
+
+    def test_db_defaults_to_newszone_db_in_cwd(self):
+        run(["init"], cwd=self.tmp)
+        self.assertTrue(os.path.exists(os.path.join(self.tmp, "newszone.db")))
+
+    def test_init_twice_is_fine(self):
+        p = run(["init"], db=self.db)
+        self.assertIn("schema version", p.stdout)
+        run(["init"], db=self.db)
+
+    def test_serve_without_database_explains(self):
+        p = run(["serve", "--listen", "127.0.0.1:0"], db=self.db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no database", p.stderr)
+        self.assertFalse(os.path.exists(self.db))
+
+    def test_demo_refuses_a_database_with_articles(self):
+        run(["demo"], db=self.db)
+        p = run(["demo"], db=self.db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("already has", p.stderr)
+
+    def test_bad_listen_address(self):
+        run(["init"], db=self.db)
+        p = run(["serve", "--listen", "nonsense:port"], db=self.db, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("HOST:PORT", p.stderr)
