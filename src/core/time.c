@@ -17,9 +17,9 @@
 
 static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-static const char *const month_name[12] = {"January", "February", "March",     "April",
-					   "May",     "June",     "July",      "August",
-					   "September", "October", "November", "December"};
+static const char *const month_name[12] = {"January",   "February", "March",    "April",
+					   "May",       "June",     "July",     "August",
+					   "September", "October",  "November", "December"};
 static const char *const weekday_abbr[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
 /* A broken-down UTC (or offset-shifted) time. */
