@@ -101,6 +101,8 @@ nz_rc nz_slug_make(nz_str text, size_t max_chars, nz_buf *out)
 		size_t plen = slug_piece(cp, piece);
 
 		i += n ? n : 1;
+		if (cp == '\'' || cp == 0x2019) /* "Boramae's" → "boramaes", as readers expect */
+			continue;
 		if (plen == 0) {
 			pending_sep = true;
 			continue;
