@@ -105,7 +105,7 @@ nz_rc nz_buf_puts(nz_buf *b, const char *s);
 nz_rc nz_buf_putc(nz_buf *b, char c);
 nz_rc nz_buf_put_str(nz_buf *b, nz_str s);
 nz_rc nz_buf_printf(nz_buf *b, const char *fmt, ...) NZ_PRINTF(2, 3);
-nz_rc nz_buf_vprintf(nz_buf *b, const char *fmt, va_list ap);
+nz_rc nz_buf_vprintf(nz_buf *b, const char *fmt, va_list ap) NZ_PRINTF(2, 0);
 /* The sticky status: NZ_OK unless an append failed. */
 nz_rc nz_buf_rc(const nz_buf *b);
 /* The contents as a C string: "" when empty; borrowed, valid until the next append or free. */
