@@ -36,8 +36,7 @@ typedef struct nz__store_ops {
 	nz_rc (*tag_get)(nz_store *s, nz_arena *arena, const char *slug, nz_tag **out, nz_err *err);
 	nz_rc (*section_list)(nz_store *s, nz_arena *arena, nz_section **out, size_t *n,
 			      nz_err *err);
-	nz_rc (*author_list)(nz_store *s, nz_arena *arena, nz_author **out, size_t *n,
-			     nz_err *err);
+	nz_rc (*author_list)(nz_store *s, nz_arena *arena, nz_author **out, size_t *n, nz_err *err);
 
 	/* Called with an article already validated and defaulted by store.c (uuid, times, slug,
 	 * language and author display names set). */

@@ -1,0 +1,473 @@
+/*
+ * article.c: storing a new article with everything hanging off it, and loading one back.
+ *
+ * Rules: a create runs in one nested transaction; on any failure it rolls back to where it
+ * began and gives the caller's struct back its ids, so neither the database nor the article
+ * claim rows that do not exist. Loading copies everything into the caller's arena.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+#define NZ_SLUG_TRIES 10000
+
+/* ---- unique slugs ------------------------------------------------------------------------ */
+
+static nz_rc slug_taken(nz__sqlite *h, const char *slug, bool *taken, nz_err *err)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	nz_rc rc = nz__sq_stmt(h, SQ_SLUG_TAKEN, &st, err);
+
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, slug))
+		return nz__sq_bind_error(h, "article slug", err);
+	rc = nz__sq_int(h, st, &v, "article slug", err);
+	*taken = v != 0;
+	return rc;
+}
+
+/* Bytes of the first max code points of s. */
+static size_t prefix_bytes(const char *s, size_t max)
+{
+	size_t i = 0, cps = 0;
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && cps++ == max)
+			break;
+	}
+	return i;
+}
+
+/* Replaces a->slug with the first of slug, slug-2, slug-3, ... that no article uses (nor
+ * redirects from), cutting the base so the result stays within NZ_SLUG_MAX code points. */
+static nz_rc unique_slug(nz__sqlite *h, nz_arena *arena, nz_article *a, nz_err *err)
+{
+	bool taken = false;
+	nz_rc rc = slug_taken(h, a->slug, &taken, err);
+
+	for (int n = 2; !rc && taken; n++) {
+		char suffix[16];
+		if (n > NZ_SLUG_TRIES)
+			return nz_err_set(err, NZ_EXISTS, "slug %.80s: too many articles share it",
+					  a->slug);
+		int slen = snprintf(suffix, sizeof(suffix), "-%d", n);
+		size_t base = prefix_bytes(a->slug, NZ_SLUG_MAX - (size_t)slen);
+		while (base > 0 && a->slug[base - 1] == '-')
+			base--;
+		char *cand = nz_arena_printf(arena, "%.*s%s", (int)base, a->slug, suffix);
+		if (!cand)
+			return nz_err_set(err, NZ_NOMEM, "slug: out of memory");
+		if (!(rc = slug_taken(h, cand, &taken, err)) && !taken)
+			a->slug = cand;
+	}
+	return rc;
+}
+
+/* ---- create ------------------------------------------------------------------------------ */
+
+static nz_rc insert_row(nz__sqlite *h, nz_article *a, nz_err *err)
+{
+	sqlite3_stmt *st;
+	char *highlights = NULL;
+	int64_t id = 0;
+	nz_rc rc;
+
+	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)) ||
+	    (rc = nz__sq_stmt(h, SQ_ARTICLE_INSERT, &st, err)))
+		goto out;
+	if (nz__sq_bind_text(st, 1, a->uuid) || nz__sq_bind_text(st, 2, a->slug) ||
+	    nz__sq_bind_text(st, 3, a->language) ||
+	    nz__sq_bind_opt_int(st, 4, a->section ? a->section->id : 0) ||
+	    nz__sq_bind_text(st, 5, nz_status_name(a->status)) ||
+	    nz__sq_bind_text(st, 6, a->headline) || nz__sq_bind_text(st, 7, a->highlights_intro) ||
+	    nz__sq_bind_text(st, 8, highlights) || nz__sq_bind_text(st, 9, a->dateline) ||
+	    nz__sq_bind_text(st, 10, a->body_markdown ? a->body_markdown : "") ||
+	    nz__sq_bind_text(st, 11, a->copyright) ||
+	    nz__sq_bind_opt_int(st, 12, a->embargo_until) ||
+	    nz__sq_bind_opt_int(st, 13, a->publish_at) ||
+	    nz__sq_bind_opt_int(st, 14, a->published_at) ||
+	    sqlite3_bind_int64(st, 15, a->updated_at) ||
+	    sqlite3_bind_int64(st, 16, a->created_at) ||
+	    nz__sq_bind_opt_int(st, 17, a->translation_group) || sqlite3_bind_int64(st, 18, 1)) {
+		rc = nz__sq_bind_error(h, "article", err);
+		goto out;
+	}
+	rc = nz__sq_int(h, st, &id, "article", err);
+	if (rc == NZ_EXISTS)
+		nz_err_set(err, rc, "article: uuid %s is already stored", a->uuid);
+	if (!rc)
+		a->id = id;
+out:
+	free(highlights);
+	return rc;
+}
+
+/* Runs a bound INSERT of a link row (article_id, x, position). */
+static nz_rc link(nz__sqlite *h, nz__sq_id id, int64_t article_id, int64_t other, size_t pos,
+		  const char *what, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, id, &st, err);
+
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, article_id) || sqlite3_bind_int64(st, 2, other) ||
+	    sqlite3_bind_int64(st, 3, (int64_t)pos))
+		return nz__sq_bind_error(h, what, err);
+	return nz__sq_exec(h, st, what, err);
+}
+
+static nz_rc insert_media(nz__sqlite *h, nz_article *a, nz_time now, nz_err *err)
+{
+	nz_rc rc = NZ_OK;
+
+	for (size_t i = 0; !rc && i < a->n_media; i++) {
+		nz_media *m = &a->media[i];
+		sqlite3_stmt *st;
+		char what[32];
+		snprintf(what, sizeof(what), "media[%zu]", i);
+		/* A media row stored before (an upload) is linked, not copied. */
+		if (!m->id) {
+			if ((rc = nz__sq_stmt(h, SQ_MEDIA_INSERT, &st, err)))
+				break;
+			if (nz__sq_bind_text(st, 1, m->hash) || nz__sq_bind_text(st, 2, m->mime) ||
+			    nz__sq_bind_text(st, 3, m->caption) ||
+			    nz__sq_bind_text(st, 4, m->credit) || nz__sq_bind_text(st, 5, m->alt) ||
+			    sqlite3_bind_int(st, 6, m->width) ||
+			    sqlite3_bind_int(st, 7, m->height) || sqlite3_bind_int64(st, 8, now)) {
+				rc = nz__sq_bind_error(h, what, err);
+				break;
+			}
+			if ((rc = nz__sq_int(h, st, &m->id, what, err)))
+				break;
+		}
+		rc = link(h, SQ_ARTICLE_MEDIA_ADD, a->id, m->id, i, what, err);
+	}
+	return rc;
+}
+
+static nz_rc insert_notes(nz__sqlite *h, const nz_article *a, nz_err *err)
+{
+	nz_rc rc = NZ_OK;
+
+	for (size_t i = 0; !rc && i < a->n_import_notes; i++) {
+		sqlite3_stmt *st;
+		if ((rc = nz__sq_stmt(h, SQ_IMPORT_NOTE_ADD, &st, err)))
+			break;
+		if (sqlite3_bind_int64(st, 1, a->id) || sqlite3_bind_int64(st, 2, (int64_t)i) ||
+		    nz__sq_bind_text(st, 3, a->import_notes[i] ? a->import_notes[i] : ""))
+			return nz__sq_bind_error(h, "import note", err);
+		rc = nz__sq_exec(h, st, "import note", err);
+	}
+	return rc;
+}
+
+static nz_rc insert_revision(nz__sqlite *h, const nz_article *a, const char *note, nz_time now,
+			     nz_err *err)
+{
+	sqlite3_stmt *st;
+	char *snapshot = NULL;
+	nz_rc rc;
+
+	if ((rc = nz__store_snapshot(a, &snapshot, err)) ||
+	    (rc = nz__sq_stmt(h, SQ_REVISION_ADD, &st, err)))
+		goto out;
+	if (sqlite3_bind_int64(st, 1, a->id) || sqlite3_bind_int64(st, 2, a->revision) ||
+	    nz__sq_bind_text(st, 3, snapshot) || nz__sq_bind_text(st, 4, note) ||
+	    sqlite3_bind_int64(st, 5, now)) {
+		rc = nz__sq_bind_error(h, "revision", err);
+		goto out;
+	}
+	rc = nz__sq_exec(h, st, "revision", err);
+out:
+	free(snapshot);
+	return rc;
+}
+
+/* Everything a create writes, in order; runs inside the create's transaction. */
+static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, nz_article *a, const char *note,
+			 nz_err *err)
+{
+	nz_store *s = &h->base;
+	nz_time now = nz_time_now();
+	nz_rc rc = NZ_OK;
+
+	if (a->section && (rc = nz__sq_section_ensure(s, a->section, err)))
+		return rc;
+	for (size_t i = 0; i < a->n_authors; i++)
+		if ((rc = nz__sq_author_ensure(s, &a->authors[i], err)))
+			return rc;
+	for (size_t i = 0; i < a->n_tags; i++)
+		if ((rc = nz__sq_tag_ensure(s, &a->tags[i], err)))
+			return rc;
+	if ((rc = unique_slug(h, arena, a, err)) || (rc = insert_row(h, a, err)))
+		return rc;
+	for (size_t i = 0; i < a->n_authors; i++) {
+		rc = link(h, SQ_ARTICLE_AUTHOR_ADD, a->id, a->authors[i].id, i, "article author",
+			  err);
+		if (rc == NZ_EXISTS)
+			return nz_err_set(err, NZ_INVAL, "authors[%zu]: %s is listed twice", i,
+					  a->authors[i].slug);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < a->n_tags; i++)
+		if ((rc = link(h, SQ_ARTICLE_TAG_ADD, a->id, a->tags[i].id, i, "article tag", err)))
+			return rc;
+	if ((rc = insert_media(h, a, now, err)) || (rc = insert_notes(h, a, err)))
+		return rc;
+	a->revision = 1;
+	return insert_revision(h, a, note, now, err);
+}
+
+/* The ids a create fills in, kept so a failed create can put them back. */
+typedef struct saved_ids {
+	const char *slug;
+	int64_t section;
+	int64_t *ids; /* authors, then tags, then media */
+} saved_ids;
+
+static nz_rc save_ids(nz_arena *arena, const nz_article *a, saved_ids *sv)
+{
+	size_t n = a->n_authors + a->n_tags + a->n_media, k = 0;
+
+	sv->slug = a->slug;
+	sv->section = a->section ? a->section->id : 0;
+	if (!(sv->ids = nz_arena_alloc(arena, (n ? n : 1) * sizeof(int64_t))))
+		return NZ_NOMEM;
+	for (size_t i = 0; i < a->n_authors; i++)
+		sv->ids[k++] = a->authors[i].id;
+	for (size_t i = 0; i < a->n_tags; i++)
+		sv->ids[k++] = a->tags[i].id;
+	for (size_t i = 0; i < a->n_media; i++)
+		sv->ids[k++] = a->media[i].id;
+	return NZ_OK;
+}
+
+static void restore_ids(nz_article *a, const saved_ids *sv)
+{
+	size_t k = 0;
+
+	a->id = 0;
+	a->revision = 0;
+	a->slug = sv->slug;
+	if (a->section)
+		a->section->id = sv->section;
+	for (size_t i = 0; i < a->n_authors; i++)
+		a->authors[i].id = sv->ids[k++];
+	for (size_t i = 0; i < a->n_tags; i++)
+		a->tags[i].id = sv->ids[k++];
+	for (size_t i = 0; i < a->n_media; i++)
+		a->media[i].id = sv->ids[k++];
+}
+
+nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, nz_article *a, const char *note,
+			    nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	saved_ids sv;
+	nz_rc rc;
+
+	if (save_ids(arena, a, &sv))
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
+	if ((rc = nz__sq_begin(h, err)))
+		return rc;
+	rc = create_rows(h, arena, a, note, err);
+	if ((rc = nz__sq_end(h, rc, err)))
+		restore_ids(a, &sv);
+	return rc;
+}
+
+/* ---- loading ----------------------------------------------------------------------------- */
+
+/* The articles row (with its section) into a. */
+static nz_rc load_row(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err)
+{
+	sqlite3_stmt *st;
+	const char *uuid = NULL, *status = NULL, *highlights = NULL;
+	bool row = false;
+	nz_rc rc;
+
+	if ((rc = nz__sq_stmt(h, SQ_ARTICLE_BY_ID, &st, err)))
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id))
+		return nz__sq_bind_error(h, "article", err);
+	if ((rc = nz__sq_step(h, st, &row, "article", err)))
+		return rc;
+	if (!row) {
+		rc = nz_err_set(err, NZ_NOTFOUND, "article %lld: not found", (long long)id);
+		goto out;
+	}
+	a->id = sqlite3_column_int64(st, 0);
+	a->embargo_until = sqlite3_column_int64(st, 11);
+	a->publish_at = sqlite3_column_int64(st, 12);
+	a->published_at = sqlite3_column_int64(st, 13);
+	a->updated_at = sqlite3_column_int64(st, 14);
+	a->created_at = sqlite3_column_int64(st, 15);
+	a->translation_group = sqlite3_column_int64(st, 16);
+	a->revision = sqlite3_column_int64(st, 17);
+	if (nz__sq_col_text(arena, st, 1, &uuid) || nz__sq_col_text(arena, st, 2, &a->slug) ||
+	    nz__sq_col_text(arena, st, 3, &a->language) || nz__sq_col_text(arena, st, 4, &status) ||
+	    nz__sq_col_text(arena, st, 5, &a->headline) ||
+	    nz__sq_col_text(arena, st, 6, &a->highlights_intro) ||
+	    nz__sq_col_text(arena, st, 7, &highlights) ||
+	    nz__sq_col_text(arena, st, 8, &a->dateline) ||
+	    nz__sq_col_text(arena, st, 9, &a->body_markdown) ||
+	    nz__sq_col_text(arena, st, 10, &a->copyright)) {
+		rc = nz_err_set(err, NZ_NOMEM, "article: out of memory");
+		goto out;
+	}
+	snprintf(a->uuid, sizeof(a->uuid), "%s", uuid ? uuid : "");
+	if (status && nz_status_parse(nz_str_c(status), &a->status) != NZ_OK) {
+		rc = nz_err_set(err, NZ_DB, "article %lld: unknown status %s", (long long)id,
+				status);
+		goto out;
+	}
+	if (sqlite3_column_type(st, 18) != SQLITE_NULL) {
+		nz_section *sec = nz_arena_zalloc(arena, sizeof(*sec));
+		if (!sec || nz__sq_col_text(arena, st, 19, &sec->slug) ||
+		    nz__sq_col_text(arena, st, 20, &sec->name)) {
+			rc = nz_err_set(err, NZ_NOMEM, "article: out of memory");
+			goto out;
+		}
+		sec->id = sqlite3_column_int64(st, 18);
+		sec->position = sqlite3_column_int(st, 21);
+		a->section = sec;
+	}
+	rc = nz__store_json_strings_parse(arena, highlights, &a->highlights, &a->n_highlights, err);
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
+typedef nz_rc (*row_fn)(nz_arena *arena, sqlite3_stmt *st, void *item);
+
+/* Runs one of the per-article list queries and collects its rows into an arena array. */
+static nz_rc load_list(nz__sqlite *h, nz_arena *arena, nz__sq_id id, int64_t article_id,
+		       size_t size, row_fn fill, void **out, size_t *n, nz_err *err)
+{
+	sqlite3_stmt *st;
+	char *items = NULL;
+	size_t count = 0, cap = 0;
+	bool row;
+	nz_rc rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = nz__sq_stmt(h, id, &st, err)))
+		return rc;
+	if (sqlite3_bind_int64(st, 1, article_id))
+		return nz__sq_bind_error(h, "article", err);
+	while (!(rc = nz__sq_step(h, st, &row, "article", err)) && row) {
+		if (!(items = nz__sq_grow(arena, items, count, &cap, size)) ||
+		    (memset(items + count * size, 0, size),
+		     fill(arena, st, items + count * size))) {
+			rc = nz_err_set(err, NZ_NOMEM, "article: out of memory");
+			break;
+		}
+		count++;
+	}
+	sqlite3_reset(st);
+	if (!rc) {
+		*out = items;
+		*n = count;
+	}
+	return rc;
+}
+
+static nz_rc author_item(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	return nz__sq_author_row(arena, st, 0, item);
+}
+
+static nz_rc tag_item(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_tag *t = item;
+	t->id = sqlite3_column_int64(st, 0);
+	return nz__sq_col_text(arena, st, 1, &t->slug) || nz__sq_col_text(arena, st, 2, &t->name)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+static nz_rc media_item(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_media *m = item;
+	m->id = sqlite3_column_int64(st, 0);
+	m->width = sqlite3_column_int(st, 6);
+	m->height = sqlite3_column_int(st, 7);
+	return nz__sq_col_text(arena, st, 1, &m->hash) || nz__sq_col_text(arena, st, 2, &m->mime) ||
+		       nz__sq_col_text(arena, st, 3, &m->caption) ||
+		       nz__sq_col_text(arena, st, 4, &m->credit) ||
+		       nz__sq_col_text(arena, st, 5, &m->alt)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+static nz_rc correction_item(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_correction *c = item;
+	c->id = sqlite3_column_int64(st, 0);
+	c->created_at = sqlite3_column_int64(st, 1);
+	return nz__sq_col_text(arena, st, 2, &c->text);
+}
+
+static nz_rc note_item(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	return nz__sq_col_text(arena, st, 0, item);
+}
+
+nz_rc nz__sq_article_load(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err)
+{
+	nz_rc rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = load_row(h, arena, id, a, err)) ||
+	    (rc = load_list(h, arena, SQ_ARTICLE_AUTHORS, id, sizeof(nz_author), author_item,
+			    (void **)&a->authors, &a->n_authors, err)) ||
+	    (rc = load_list(h, arena, SQ_ARTICLE_TAGS, id, sizeof(nz_tag), tag_item,
+			    (void **)&a->tags, &a->n_tags, err)) ||
+	    (rc = load_list(h, arena, SQ_ARTICLE_MEDIA, id, sizeof(nz_media), media_item,
+			    (void **)&a->media, &a->n_media, err)) ||
+	    (rc = load_list(h, arena, SQ_ARTICLE_CORRECTIONS, id, sizeof(nz_correction),
+			    correction_item, (void **)&a->corrections, &a->n_corrections, err)))
+		return rc;
+	return load_list(h, arena, SQ_ARTICLE_NOTES, id, sizeof(const char *), note_item,
+			 (void **)&a->import_notes, &a->n_import_notes, err);
+}
+
+nz_rc nz__sq_article_by_id(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, nz_err *err)
+{
+	nz_article *a = nz_arena_alloc(arena, sizeof(*a));
+	nz_rc rc;
+
+	*out = NULL;
+	if (!a)
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
+	bool snap = nz__sq_read_begin(nz__sq(s));
+	if (!(rc = nz__sq_article_load(nz__sq(s), arena, id, a, err)))
+		*out = a;
+	nz__sq_read_end(nz__sq(s), snap);
+	return rc;
+}
+
+nz_rc nz__sq_article_by_slug(nz_store *s, nz_arena *arena, const char *slug, nz_article **out,
+			     nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	nz_rc rc;
+
+	*out = NULL;
+	if ((rc = nz__sq_stmt(h, SQ_ARTICLE_ID_BY_SLUG, &st, err)))
+		return rc;
+	if (nz__sq_bind_text(st, 1, slug))
+		return nz__sq_bind_error(h, "article", err);
+	rc = nz__sq_int(h, st, &id, "article", err);
+	if (rc == NZ_NOTFOUND)
+		return nz_err_set(err, rc, "article %.80s: not found", slug);
+	return rc ? rc : nz__sq_article_by_id(s, arena, id, out, err);
+}

@@ -1,0 +1,178 @@
+/*
+ * article_list.c: the article listing behind the front page, section/tag/author pages, feeds
+ * and the API. Its SQL depends on which filters are set, so each combination (a bit mask) is
+ * built once, prepared once per handle and cached; values are always bound by name.
+ *
+ * Order: public lists by published_at DESC, id DESC; lists that include drafts by
+ * COALESCE(published_at, updated_at) DESC, id DESC, so unpublished work sorts by its last edit.
+ * The keyset cursor compares against that same key. Items are loaded fully, one article at a
+ * time (a few queries each); the ids are read first so no statement is stepped while another
+ * use of it is live.
+ */
+#include <string.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+enum {
+	F_SECTION = 1 << 0,
+	F_TAG = 1 << 1,
+	F_AUTHOR = 1 << 2,
+	F_LANGUAGE = 1 << 3,
+	F_PUBLIC = 1 << 4,
+	F_CURSOR = 1 << 5, /* only for the page query, never for the count */
+};
+
+static unsigned query_mask(const nz_article_query *q)
+{
+	unsigned m = 0;
+	if (q->section_slug)
+		m |= F_SECTION;
+	if (q->tag_slug)
+		m |= F_TAG;
+	if (q->author_slug)
+		m |= F_AUTHOR;
+	if (q->language)
+		m |= F_LANGUAGE;
+	if (q->public_only)
+		m |= F_PUBLIC;
+	if (q->before_time || q->before_id)
+		m |= F_CURSOR;
+	return m;
+}
+
+/* Builds the SQL of one variant into b: the page of ids, or (count) the number of matches. */
+static void build_sql(nz_buf *b, unsigned mask, bool count)
+{
+	const char *key =
+	    (mask & F_PUBLIC) ? "a.published_at" : "COALESCE(a.published_at, a.updated_at)";
+
+	nz_buf_puts(b, count ? "SELECT count(*) FROM articles a WHERE 1"
+			     : "SELECT a.id FROM articles a WHERE 1");
+	if (mask & F_SECTION)
+		nz_buf_puts(b,
+			    " AND a.section_id = (SELECT id FROM sections WHERE slug = :section)");
+	if (mask & F_TAG)
+		nz_buf_puts(b, " AND a.id IN (SELECT at.article_id FROM article_tags at"
+			       " JOIN tags t ON t.id = at.tag_id WHERE t.slug = :tag)");
+	if (mask & F_AUTHOR)
+		nz_buf_puts(b, " AND a.id IN (SELECT aa.article_id FROM article_authors aa"
+			       " JOIN authors au ON au.id = aa.author_id WHERE au.slug = :author)");
+	if (mask & F_LANGUAGE)
+		nz_buf_puts(b, " AND a.language = :language");
+	if (mask & F_PUBLIC)
+		nz_buf_puts(b, " AND a.status IN ('published', 'retracted')"
+			       " AND (a.embargo_until IS NULL OR a.embargo_until <= :now)"
+			       " AND a.published_at <= :now");
+	if (count)
+		return;
+	if (mask & F_CURSOR)
+		nz_buf_printf(b, " AND (%s, a.id) < (:before_time, :before_id)", key);
+	nz_buf_printf(b, " ORDER BY %s DESC, a.id DESC LIMIT :limit OFFSET :offset", key);
+}
+
+/* Binds a named parameter when the variant has it. */
+static int bind_name_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	return i ? nz__sq_bind_text(st, i, v) : SQLITE_OK;
+}
+
+static int bind_name_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	return i ? sqlite3_bind_int64(st, i, v) : SQLITE_OK;
+}
+
+/* The cached statement for a variant, prepared on first use, with q's values bound. */
+static nz_rc variant(nz__sqlite *h, unsigned mask, bool count, const nz_article_query *q,
+		     sqlite3_stmt **out, nz_err *err)
+{
+	sqlite3_stmt **slot = count ? &h->count_stmts[mask] : &h->list_stmts[mask];
+	nz_rc rc = NZ_OK;
+
+	*out = NULL;
+	if (!*slot) {
+		nz_buf b;
+		nz_buf_init(&b, 0);
+		build_sql(&b, mask, count);
+		if (nz_buf_rc(&b))
+			rc = nz_err_set(err, NZ_NOMEM, "article list: out of memory");
+		else
+			rc = nz__sq_prepare_cached(h, slot, nz_buf_cstr(&b), err);
+		nz_buf_free(&b);
+	} else {
+		rc = nz__sq_prepare_cached(h, slot, NULL, err);
+	}
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = *slot;
+	if (bind_name_text(st, ":section", q->section_slug) ||
+	    bind_name_text(st, ":tag", q->tag_slug) ||
+	    bind_name_text(st, ":author", q->author_slug) ||
+	    bind_name_text(st, ":language", q->language) || bind_name_int(st, ":now", q->now) ||
+	    bind_name_int(st, ":before_time", q->before_time) ||
+	    bind_name_int(st, ":before_id", q->before_id) ||
+	    bind_name_int(st, ":limit", (int64_t)q->limit + 1) ||
+	    bind_name_int(st, ":offset", (int64_t)q->offset))
+		return nz__sq_bind_error(h, "article list", err);
+	*out = st;
+	return NZ_OK;
+}
+
+/* The ids of the page (up to limit + 1, to learn whether more follow) into an arena array. */
+static nz_rc page_ids(nz__sqlite *h, nz_arena *arena, const nz_article_query *q, int64_t **ids,
+		      size_t *n, nz_err *err)
+{
+	sqlite3_stmt *st;
+	bool row;
+	size_t count = 0;
+	int64_t *v = nz_arena_alloc(arena, (q->limit + 1) * sizeof(*v));
+	nz_rc rc;
+
+	if (!v)
+		return nz_err_set(err, NZ_NOMEM, "article list: out of memory");
+	if ((rc = variant(h, query_mask(q), false, q, &st, err)))
+		return rc;
+	while (!(rc = nz__sq_step(h, st, &row, "article list", err)) && row && count <= q->limit)
+		v[count++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	*ids = v;
+	*n = count;
+	return rc;
+}
+
+nz_rc nz__sq_article_list(nz_store *s, nz_arena *arena, const nz_article_query *q,
+			  nz_article_list *out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	int64_t *ids = NULL, total = 0;
+	size_t n = 0;
+	nz_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	/* One snapshot, so the total, the page and its articles agree. */
+	bool snap = nz__sq_read_begin(h);
+	if ((rc = variant(h, query_mask(q) & ~(unsigned)F_CURSOR, true, q, &st, err)) ||
+	    (rc = nz__sq_int(h, st, &total, "article list", err)) ||
+	    (rc = page_ids(h, arena, q, &ids, &n, err)))
+		goto out;
+	out->has_more = n > q->limit;
+	if (out->has_more)
+		n = q->limit;
+	if (n && !(out->items = nz_arena_alloc(arena, n * sizeof(nz_article)))) {
+		rc = nz_err_set(err, NZ_NOMEM, "article list: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = nz__sq_article_load(h, arena, ids[i], &out->items[i], err);
+	if (!rc) {
+		out->n = n;
+		out->total = (size_t)total;
+	}
+out:
+	nz__sq_read_end(h, snap);
+	if (rc)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}

@@ -1,0 +1,380 @@
+/*
+ * db.c: the SQLite backend's handle: opening (pragmas, then migrations), the per-handle
+ * statement cache, error mapping, nested transactions, and the ops table store.c calls.
+ *
+ * Durability: WAL with synchronous=NORMAL keeps every committed write across a crash of the
+ * application (a power loss may lose the last commits, never corrupt the file). Writers wait up
+ * to 5 s for a lock (busy_timeout) and start with BEGIN IMMEDIATE, so a writer never fails
+ * half-way through on a lock upgrade.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+#define NZ_BUSY_TIMEOUT_MS 5000
+
+static const char *const sq_sql[SQ_COUNT] = {
+#define NZ__SQ_TEXT(name, sql) [name] = sql,
+    NZ__SQ_QUERIES(NZ__SQ_TEXT)
+#undef NZ__SQ_TEXT
+};
+
+/* ---- errors and statements --------------------------------------------------------------- */
+
+nz_rc nz__sq_error(nz__sqlite *h, int sqlite_rc, const char *what, nz_err *err)
+{
+	nz_rc rc;
+
+	switch (sqlite_rc & 0xff) {
+	case SQLITE_NOMEM:
+		rc = NZ_NOMEM;
+		break;
+	case SQLITE_CONSTRAINT:
+		rc = (sqlite_rc == SQLITE_CONSTRAINT_UNIQUE ||
+		      sqlite_rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			 ? NZ_EXISTS
+			 : NZ_INVAL;
+		break;
+	case SQLITE_TOOBIG:
+		rc = NZ_TOOBIG;
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		rc = NZ_PERM;
+		break;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		rc = NZ_IO;
+		break;
+	default:
+		rc = NZ_DB;
+	}
+	return nz_err_set(err, rc, "%s: %s", what,
+			  h && h->db ? sqlite3_errmsg(h->db) : sqlite3_errstr(sqlite_rc));
+}
+
+nz_rc nz__sq_prepare_cached(nz__sqlite *h, sqlite3_stmt **slot, const char *sql, nz_err *err)
+{
+	if (*slot) {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+		return NZ_OK;
+	}
+	int src = sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+	if (src != SQLITE_OK) {
+		*slot = NULL;
+		return nz__sq_error(h, src, "database: preparing a statement", err);
+	}
+	return NZ_OK;
+}
+
+nz_rc nz__sq_stmt(nz__sqlite *h, nz__sq_id id, sqlite3_stmt **out, nz_err *err)
+{
+	nz_rc rc = nz__sq_prepare_cached(h, &h->stmts[id], sq_sql[id], err);
+	*out = rc ? NULL : h->stmts[id];
+	return rc;
+}
+
+nz_rc nz__sq_step(nz__sqlite *h, sqlite3_stmt *st, bool *row, const char *what, nz_err *err)
+{
+	int src = sqlite3_step(st);
+
+	*row = src == SQLITE_ROW;
+	if (src == SQLITE_ROW || src == SQLITE_DONE)
+		return NZ_OK;
+	nz_rc rc = nz__sq_error(h, src, what, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+nz_rc nz__sq_exec(nz__sqlite *h, sqlite3_stmt *st, const char *what, nz_err *err)
+{
+	bool row;
+	nz_rc rc = nz__sq_step(h, st, &row, what, err);
+	while (!rc && row)
+		rc = nz__sq_step(h, st, &row, what, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+nz_rc nz__sq_int(nz__sqlite *h, sqlite3_stmt *st, int64_t *out, const char *what, nz_err *err)
+{
+	bool row;
+	nz_rc rc = nz__sq_step(h, st, &row, what, err);
+
+	if (!rc && !row)
+		rc = NZ_NOTFOUND;
+	if (!rc)
+		*out = sqlite3_column_int64(st, 0);
+	/* Finish the statement so an INSERT ... RETURNING completes its write. */
+	while (!rc && row)
+		rc = nz__sq_step(h, st, &row, what, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int nz__sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+int nz__sq_bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	return v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+nz_rc nz__sq_col_text(nz_arena *arena, sqlite3_stmt *st, int col, const char **out)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	*out = NULL;
+	if (!t)
+		return sqlite3_column_type(st, col) == SQLITE_NULL ? NZ_OK : NZ_NOMEM;
+	*out = nz_arena_strndup(arena, (const char *)t, (size_t)sqlite3_column_bytes(st, col));
+	return *out ? NZ_OK : NZ_NOMEM;
+}
+
+nz_rc nz__sq_col_blob(nz_arena *arena, sqlite3_stmt *st, int col, const void **out, size_t *len)
+{
+	const void *p = sqlite3_column_blob(st, col);
+	size_t n = (size_t)sqlite3_column_bytes(st, col);
+	char *copy = nz_arena_alloc(arena, n ? n : 1);
+
+	*out = NULL;
+	*len = 0;
+	if (!copy || (!p && n))
+		return NZ_NOMEM;
+	if (n)
+		memcpy(copy, p, n);
+	*out = copy;
+	*len = n;
+	return NZ_OK;
+}
+
+void *nz__sq_grow(nz_arena *arena, void *items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *grown = nz_arena_alloc(arena, ncap * size);
+	if (!grown)
+		return NULL;
+	if (n)
+		memcpy(grown, items, n * size);
+	*cap = ncap;
+	return grown;
+}
+
+nz_rc nz__sq_bind_error(nz__sqlite *h, const char *what, nz_err *err)
+{
+	int src = sqlite3_errcode(h->db);
+	return nz__sq_error(h, src == SQLITE_OK ? SQLITE_ERROR : src, what, err);
+}
+
+/* ---- transactions ------------------------------------------------------------------------ */
+
+/* Runs one of the fixed transaction statements. */
+static nz_rc tx_exec(nz__sqlite *h, nz__sq_id id, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, id, &st, err);
+	return rc ? rc : nz__sq_exec(h, st, "database: transaction", err);
+}
+
+nz_rc nz__sq_begin(nz__sqlite *h, nz_err *err)
+{
+	nz_rc rc = tx_exec(h, h->depth == 0 ? SQ_BEGIN : SQ_SAVEPOINT, err);
+	if (!rc)
+		h->depth++;
+	return rc;
+}
+
+void nz__sq_rollback(nz__sqlite *h)
+{
+	if (h->depth == 0)
+		return;
+	h->depth--;
+	/* After some errors (I/O, disk full) SQLite has already rolled the whole transaction
+	 * back; then there is nothing left to undo at any level. */
+	if (sqlite3_get_autocommit(h->db))
+		return;
+	if (h->depth == 0) {
+		tx_exec(h, SQ_ROLLBACK, NULL);
+	} else {
+		tx_exec(h, SQ_ROLLBACK_TO, NULL);
+		tx_exec(h, SQ_RELEASE, NULL);
+	}
+}
+
+nz_rc nz__sq_commit(nz__sqlite *h, nz_err *err)
+{
+	if (h->depth == 0)
+		return nz_err_set(err, NZ_INVAL, "database: commit without begin");
+	if (sqlite3_get_autocommit(h->db)) {
+		h->depth--;
+		return nz_err_set(err, NZ_DB,
+				  "database: the transaction was rolled back after an "
+				  "earlier error");
+	}
+	nz_rc rc = tx_exec(h, h->depth == 1 ? SQ_COMMIT : SQ_RELEASE, err);
+	if (rc) {
+		nz__sq_rollback(h);
+		return rc;
+	}
+	h->depth--;
+	return NZ_OK;
+}
+
+nz_rc nz__sq_end(nz__sqlite *h, nz_rc rc, nz_err *err)
+{
+	if (rc) {
+		nz__sq_rollback(h);
+		return rc;
+	}
+	return nz__sq_commit(h, err);
+}
+
+bool nz__sq_read_begin(nz__sqlite *h)
+{
+	return h->depth == 0 && tx_exec(h, SQ_BEGIN_READ, NULL) == NZ_OK;
+}
+
+void nz__sq_read_end(nz__sqlite *h, bool opened)
+{
+	if (opened && !sqlite3_get_autocommit(h->db))
+		tx_exec(h, SQ_ROLLBACK, NULL);
+}
+
+static nz_rc op_begin(nz_store *s, nz_err *err)
+{
+	if (s->flags & NZ_STORE_READONLY)
+		return nz_err_set(err, NZ_PERM, "database: opened read-only");
+	return nz__sq_begin(nz__sq(s), err);
+}
+
+static nz_rc op_commit(nz_store *s, nz_err *err)
+{
+	return nz__sq_commit(nz__sq(s), err);
+}
+
+static void op_rollback(nz_store *s)
+{
+	nz__sq_rollback(nz__sq(s));
+}
+
+/* ---- open and close ---------------------------------------------------------------------- */
+
+static void op_close(nz_store *s)
+{
+	nz__sqlite *h = nz__sq(s);
+
+	for (int i = 0; i < SQ_COUNT; i++)
+		sqlite3_finalize(h->stmts[i]);
+	for (int i = 0; i < NZ__LIST_VARIANTS; i++) {
+		sqlite3_finalize(h->list_stmts[i]);
+		sqlite3_finalize(h->count_stmts[i]);
+	}
+	/* An open transaction is rolled back by SQLite on close. */
+	sqlite3_close(h->db);
+	free(h);
+}
+
+static const nz__store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = op_close,
+    .begin = op_begin,
+    .commit = op_commit,
+    .rollback = op_rollback,
+    .site_load = nz__sq_site_load,
+    .setting_set = nz__sq_setting_set,
+    .section_ensure = nz__sq_section_ensure,
+    .author_ensure = nz__sq_author_ensure,
+    .tag_ensure = nz__sq_tag_ensure,
+    .section_get = nz__sq_section_get,
+    .author_get = nz__sq_author_get,
+    .tag_get = nz__sq_tag_get,
+    .section_list = nz__sq_section_list,
+    .author_list = nz__sq_author_list,
+    .article_create = nz__sq_article_create,
+    .article_by_slug = nz__sq_article_by_slug,
+    .article_by_id = nz__sq_article_by_id,
+    .article_list = nz__sq_article_list,
+    .import_find = nz__sq_import_find,
+    .import_add = nz__sq_import_add,
+    .import_get = nz__sq_import_get,
+    .blob_put = nz__sq_blob_put,
+    .blob_get = nz__sq_blob_get,
+};
+
+/* Pragmas that hold for the connection; the journal mode is checked, since WAL is what makes
+ * readers and the writer not block each other. */
+static nz_rc configure(nz__sqlite *h, const char *path, nz_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	nz_rc rc = NZ_OK;
+	int src;
+
+	sqlite3_extended_result_codes(h->db, 1);
+	sqlite3_busy_timeout(h->db, NZ_BUSY_TIMEOUT_MS);
+	src = sqlite3_exec(h->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", NULL,
+			   NULL, NULL);
+	if (src != SQLITE_OK)
+		return nz__sq_error(h, src, path, err);
+	if (h->base.flags & NZ_STORE_READONLY)
+		return NZ_OK;
+	src = sqlite3_prepare_v2(h->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src != SQLITE_ROW) {
+		rc = nz__sq_error(h, src, path, err);
+		goto out;
+	}
+	const char *mode = (const char *)sqlite3_column_text(st, 0);
+	if (!mode || (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0))
+		rc = nz_err_set(err, NZ_DB, "%s: cannot switch the database to WAL mode (got %s)",
+				path, mode ? mode : "nothing");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *err)
+{
+	nz__sqlite *h = NULL;
+	struct stat sb;
+	nz_rc rc = NZ_OK;
+	bool memory = strcmp(path, ":memory:") == 0;
+	int oflags = SQLITE_OPEN_NOMUTEX;
+
+	*out = NULL;
+	if (!memory && !(flags & NZ_STORE_CREATE) && stat(path, &sb) != 0 && errno == ENOENT)
+		return nz_err_set(err, NZ_NOTFOUND,
+				  "%s: no such database (create one with `newszone init`)", path);
+	if (!(h = calloc(1, sizeof(*h))))
+		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", path);
+	h->base.ops = &sqlite_ops;
+	h->base.flags = flags;
+	if (flags & NZ_STORE_READONLY)
+		oflags |= SQLITE_OPEN_READONLY;
+	else
+		oflags |=
+		    SQLITE_OPEN_READWRITE | ((flags & NZ_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	int src = sqlite3_open_v2(path, &h->db, oflags, NULL);
+	if (src != SQLITE_OK) {
+		rc = h->db ? nz__sq_error(h, src, path, err)
+			   : nz_err_set(err, NZ_NOMEM, "%s: out of memory", path);
+		goto out;
+	}
+	if ((rc = configure(h, path, err)) || (rc = nz__sq_migrate(h, err)))
+		goto out;
+	*out = &h->base;
+out:
+	if (rc)
+		op_close(&h->base);
+	return rc;
+}

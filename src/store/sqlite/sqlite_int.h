@@ -1,0 +1,125 @@
+/*
+ * sqlite_int.h: the SQLite backend's handle and the helpers its files share. Nothing outside
+ * src/store/sqlite/ includes this header, so no SQLite type escapes the folder.
+ *
+ * Rules: one handle per thread; every statement is prepared once per handle and reset after
+ * use (a statement left mid-step would pin a read snapshot and block WAL checkpoints); every
+ * write runs between nz__sq_begin and nz__sq_end, which nest (BEGIN IMMEDIATE at the outside,
+ * SAVEPOINT inside), so a failed write rolls back to where it started.
+ */
+#ifndef NZ_STORE_SQLITE_INT_H
+#define NZ_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/sqlite/queries.h"
+#include "store/store_int.h"
+
+/* Article list variants: one bit per filter (section, tag, author, language, public), plus
+ * one for the keyset cursor. */
+#define NZ__LIST_VARIANTS 64
+
+typedef struct nz__sqlite {
+	nz_store base; /* first: the handle is used as an nz_store */
+	sqlite3 *db;
+	int depth; /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
+	sqlite3_stmt *stmts[SQ_COUNT];
+	sqlite3_stmt *list_stmts[NZ__LIST_VARIANTS];
+	sqlite3_stmt *count_stmts[NZ__LIST_VARIANTS];
+} nz__sqlite;
+
+static inline nz__sqlite *nz__sq(nz_store *s)
+{
+	return (nz__sqlite *)s;
+}
+
+/* ---- db.c: statements, errors, transactions ---------------------------------------------- */
+
+/* The cached statement id, reset and with its bindings cleared, ready to bind. */
+nz_rc nz__sq_stmt(nz__sqlite *h, nz__sq_id id, sqlite3_stmt **out, nz_err *err);
+/* Prepares sql once into *slot (a cache slot of the handle) and resets it. */
+nz_rc nz__sq_prepare_cached(nz__sqlite *h, sqlite3_stmt **slot, const char *sql, nz_err *err);
+/* Maps a SQLite result to nz_rc and fills err with "what: sqlite's message". */
+nz_rc nz__sq_error(nz__sqlite *h, int sqlite_rc, const char *what, nz_err *err);
+/* Steps st once: NZ_OK with *row true/false, or the error. Resets st on error. */
+nz_rc nz__sq_step(nz__sqlite *h, sqlite3_stmt *st, bool *row, const char *what, nz_err *err);
+/* Steps a statement that returns no rows (or whose rows are ignored) and resets it. */
+nz_rc nz__sq_exec(nz__sqlite *h, sqlite3_stmt *st, const char *what, nz_err *err);
+/* Steps a statement whose first row's first column is an integer; resets it.
+ * NZ_NOTFOUND (without touching err) when there is no row. */
+nz_rc nz__sq_int(nz__sqlite *h, sqlite3_stmt *st, int64_t *out, const char *what, nz_err *err);
+
+nz_rc nz__sq_begin(nz__sqlite *h, nz_err *err);
+nz_rc nz__sq_commit(nz__sqlite *h, nz_err *err);
+void nz__sq_rollback(nz__sqlite *h);
+/* Ends what nz__sq_begin started: commits when rc is NZ_OK, else rolls back; returns the
+ * first failure. */
+nz_rc nz__sq_end(nz__sqlite *h, nz_rc rc, nz_err *err);
+
+/* A read snapshot for reads made of several queries (an article and its lists): opens a
+ * deferred transaction unless one is open already. Pass the result to nz__sq_read_end. */
+bool nz__sq_read_begin(nz__sqlite *h);
+void nz__sq_read_end(nz__sqlite *h, bool opened);
+
+/* Binding: each returns the SQLite result; text NULL and time/id 0 bind NULL. Text is bound
+ * without a copy, so it must outlive the step. */
+int nz__sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+int nz__sq_bind_opt_int(sqlite3_stmt *st, int i, int64_t v);
+
+/* Makes room for one more element in an arena array of *cap elements holding n (doubling and
+ * copying when full); returns the array, or NULL when out of memory. */
+void *nz__sq_grow(nz_arena *arena, void *items, size_t n, size_t *cap, size_t size);
+/* For a failed sqlite3_bind_*: the connection's error as nz_rc. */
+nz_rc nz__sq_bind_error(nz__sqlite *h, const char *what, nz_err *err);
+
+/* Column text copied into arena; NULL stays NULL. NZ_NOMEM on failure. */
+nz_rc nz__sq_col_text(nz_arena *arena, sqlite3_stmt *st, int col, const char **out);
+/* Column bytes copied into arena (never NULL on success, even when empty). */
+nz_rc nz__sq_col_blob(nz_arena *arena, sqlite3_stmt *st, int col, const void **out, size_t *len);
+
+/* ---- schema.c ---------------------------------------------------------------------------- */
+
+/* Brings the database to the newest schema in one transaction; refuses one that is newer than
+ * this binary or that is not a Newszone database. Sets h->base.schema_version. */
+nz_rc nz__sq_migrate(nz__sqlite *h, nz_err *err);
+
+/* ---- catalog.c: settings, sections, authors, tags, imports, blobs ------------------------ */
+
+nz_rc nz__sq_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err);
+nz_rc nz__sq_setting_set(nz_store *s, const char *key, const char *value, nz_err *err);
+nz_rc nz__sq_section_ensure(nz_store *s, nz_section *sec, nz_err *err);
+nz_rc nz__sq_author_ensure(nz_store *s, nz_author *au, nz_err *err);
+nz_rc nz__sq_tag_ensure(nz_store *s, nz_tag *tag, nz_err *err);
+nz_rc nz__sq_section_get(nz_store *s, nz_arena *arena, const char *slug, nz_section **out,
+			 nz_err *err);
+nz_rc nz__sq_author_get(nz_store *s, nz_arena *arena, const char *slug, nz_author **out,
+			nz_err *err);
+nz_rc nz__sq_tag_get(nz_store *s, nz_arena *arena, const char *slug, nz_tag **out, nz_err *err);
+nz_rc nz__sq_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err);
+nz_rc nz__sq_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t *n, nz_err *err);
+/* Fills au from a row of NZ__AUTHOR_COLS starting at column col. */
+nz_rc nz__sq_author_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_author *au);
+
+nz_rc nz__sq_import_find(nz_store *s, const char *sha256_hex, int64_t *article_id, nz_err *err);
+nz_rc nz__sq_import_add(nz_store *s, int64_t article_id, const char *filename,
+			const char *sha256_hex, const void *bytes, size_t len, nz_err *err);
+nz_rc nz__sq_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes,
+			size_t *len, const char **filename, nz_err *err);
+nz_rc nz__sq_blob_put(nz_store *s, const char *sha256_hex, const char *mime, const void *bytes,
+		      size_t len, nz_err *err);
+nz_rc nz__sq_blob_get(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
+		      size_t *len, const char **mime, nz_err *err);
+
+/* ---- article.c and article_list.c -------------------------------------------------------- */
+
+nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, nz_article *a, const char *note,
+			    nz_err *err);
+nz_rc nz__sq_article_by_slug(nz_store *s, nz_arena *arena, const char *slug, nz_article **out,
+			     nz_err *err);
+nz_rc nz__sq_article_by_id(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, nz_err *err);
+/* Loads article id fully into *a (which the caller owns). NZ_NOTFOUND when missing. */
+nz_rc nz__sq_article_load(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err);
+nz_rc nz__sq_article_list(nz_store *s, nz_arena *arena, const nz_article_query *q,
+			  nz_article_list *out, nz_err *err);
+
+#endif

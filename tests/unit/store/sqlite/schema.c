@@ -1,0 +1,131 @@
+/* Tests src/store/sqlite/schema.c: creating and migrating a database, re-opening it, and refusing
+ * files that are missing, newer than this binary, or not Newszone databases. */
+#include <sys/stat.h>
+
+#include "store/store_test.h"
+
+static void test_create_then_reopen_is_a_no_op(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(nz_store_schema_version(f->store), 1);
+	assert_int_equal(count_rows(f, "schema_version"), 1);
+	int64_t applied = db_int(f, "SELECT applied_at FROM schema_version WHERE version = 1");
+	assert_true(applied > 0);
+	nz_store_close(f->store);
+	f->store = NULL;
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(nz_store_open(f->path, 0, &f->store, &f->err), NZ_OK);
+		assert_int_equal(nz_store_schema_version(f->store), 1);
+		nz_store_close(f->store);
+		f->store = NULL;
+	}
+	assert_int_equal(count_rows(f, "schema_version"), 1);
+	assert_int_equal(db_int(f, "SELECT applied_at FROM schema_version"), applied);
+	assert_int_equal(nz_store_open(f->path, NZ_STORE_CREATE, &f->store, &f->err), NZ_OK);
+}
+
+static void test_schema_has_the_data_model(void **state)
+{
+	fixture *f = *state;
+	static const char *const names[] = {
+	    "sections",       "authors",         "users",     "sessions",       "api_tokens",
+	    "articles",       "article_authors", "tags",      "article_tags",   "media",
+	    "article_media",  "blobs",           "revisions", "corrections",    "audit_log",
+	    "import_sources", "import_notes",    "settings",  "slug_redirects",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char sql[160];
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '%s'",
+			 names[i]);
+		if (db_int(f, sql) != 1)
+			fail_msg("table %s is missing", names[i]);
+	}
+	/* Constraints that keep the data honest. */
+	assert_int_not_equal(db_exec(f, "INSERT INTO users(login, password_hash, role, created_at) "
+					"VALUES ('x', 'h', 'boss', 0)"),
+			     SQLITE_OK);
+	assert_int_equal(db_exec(f, "INSERT INTO users(login, password_hash, role, created_at) "
+				    "VALUES ('x', 'h', 'editor', 0)"),
+			 SQLITE_OK);
+	assert_int_not_equal(db_exec(f, "INSERT INTO articles(uuid, slug, language, status, "
+					"headline, updated_at, created_at) VALUES "
+					"('u', 's', 'en', 'gone', 'h', 0, 0)"),
+			     SQLITE_OK);
+}
+
+static void test_revisions_are_never_deleted(void **state)
+{
+	fixture *f = *state;
+	nz_article *a = small_article(f->arena, "kept", NZ_STATUS_DRAFT, 0);
+	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
+	assert_int_not_equal(db_exec(f, "DELETE FROM revisions"), SQLITE_OK);
+	assert_int_not_equal(db_exec(f, "UPDATE revisions SET note = 'x'"), SQLITE_OK);
+	assert_int_equal(count_rows(f, "revisions"), 1);
+}
+
+static void test_missing_database_needs_create(void **state)
+{
+	fixture *f = *state;
+	char path[160];
+	struct stat sb;
+	nz_store *s = (nz_store *)1;
+	snprintf(path, sizeof(path), "%s/missing.db", f->dir);
+	assert_int_equal(nz_store_open(path, 0, &s, &f->err), NZ_NOTFOUND);
+	assert_null(s);
+	assert_non_null(strstr(f->err.msg, "missing.db"));
+	assert_int_not_equal(stat(path, &sb), 0); /* nothing was created */
+}
+
+static void test_newer_database_is_refused(void **state)
+{
+	fixture *f = *state;
+	nz_store_close(f->store);
+	f->store = NULL;
+	assert_int_equal(db_exec(f, "INSERT INTO schema_version VALUES (99, 0)"), SQLITE_OK);
+	assert_int_equal(nz_store_open(f->path, 0, &f->store, &f->err), NZ_UNSUPPORTED);
+	assert_null(f->store);
+	assert_non_null(strstr(f->err.msg, "newer"));
+	assert_non_null(strstr(f->err.msg, "99"));
+}
+
+static void test_other_files_are_refused(void **state)
+{
+	fixture *f = *state;
+	char path[160];
+	nz_store *s = NULL;
+
+	/* A SQLite database of some other program: left alone. */
+	snprintf(path, sizeof(path), "%s/other.db", f->dir);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE foo(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(nz_store_open(path, NZ_STORE_CREATE, &s, &f->err), NZ_INVAL);
+	assert_non_null(strstr(f->err.msg, "not a Newszone database"));
+	unlink(path);
+
+	/* Not a database at all. */
+	snprintf(path, sizeof(path), "%s/notes.txt", f->dir);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < 100; i++)
+		fputs("this is not a database file\n", fp);
+	fclose(fp);
+	assert_int_not_equal(nz_store_open(path, 0, &s, &f->err), NZ_OK);
+	assert_null(s);
+	assert_non_null(strstr(f->err.msg, "notes.txt"));
+	unlink(path);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_create_then_reopen_is_a_no_op), T(test_schema_has_the_data_model),
+	    T(test_revisions_are_never_deleted),   T(test_missing_database_needs_create),
+	    T(test_newer_database_is_refused),     T(test_other_files_are_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
