@@ -1,0 +1,102 @@
+/*
+ * markdown.c: Markdown to HTML through md4c. CommonMark with tables and strikethrough; raw HTML
+ * blocks and spans are disabled, so "<script>" in a body comes out as "&lt;script&gt;".
+ *
+ * md4c writes every URL it was given, so a link to "javascript:..." would survive. After md4c
+ * has rendered, each href="..." and src="..." is checked: a URL with a scheme other than http,
+ * https or mailto becomes "#". This is safe to do on the output because md4c escapes '"' in text
+ * and attributes: the only href=" sequences in its output are its own attributes.
+ *
+ * Rules: pure function of its input; thread-safe; appends to the caller's buffer.
+ */
+#include <ctype.h>
+#include <md4c-html.h>
+#include <string.h>
+
+#include "render/render_int.h"
+
+struct md_sink {
+	nz_buf *out;
+	size_t start; /* where this rendering began in out */
+};
+
+static void md_append(const MD_CHAR *text, MD_SIZE size, void *userdata)
+{
+	struct md_sink *sink = userdata;
+	nz_buf_append(sink->out, text, size);
+}
+
+/* True when the URL value (up to its closing quote) is safe to keep: no scheme (a relative URL
+ * or a fragment) or one of the schemes readers expect in an article. */
+static bool url_allowed(const char *v, size_t len)
+{
+	static const char *const ok[] = {"http", "https", "mailto"};
+	size_t i = 0;
+	if (len == 0 || !isalpha((unsigned char)v[0]))
+		return true; /* "/path", "#frag", "?q": relative */
+	while (i < len &&
+	       (isalnum((unsigned char)v[i]) || v[i] == '+' || v[i] == '-' || v[i] == '.'))
+		i++;
+	if (i == len || v[i] != ':')
+		return true; /* no scheme: a relative path such as "page.html" */
+	for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++)
+		if (strlen(ok[k]) == i && strncasecmp(v, ok[k], i) == 0)
+			return true;
+	return false;
+}
+
+/* Rewrites unsafe URLs in out->p[start..] to "#", in place (the result is never longer). */
+static void neutralise_urls(nz_buf *out, size_t start)
+{
+	static const char *const attrs[] = {" href=\"", " src=\""};
+	char *w = out->p + start, *r = w, *end = out->p + out->len;
+	while (r < end) {
+		size_t attr_len = 0;
+		for (size_t k = 0; k < 2 && !attr_len; k++) {
+			size_t n = strlen(attrs[k]);
+			if ((size_t)(end - r) >= n && memcmp(r, attrs[k], n) == 0)
+				attr_len = n;
+		}
+		if (!attr_len) {
+			*w++ = *r++;
+			continue;
+		}
+		memmove(w, r, attr_len);
+		w += attr_len;
+		r += attr_len;
+		char *close = memchr(r, '"', (size_t)(end - r));
+		size_t vlen = close ? (size_t)(close - r) : (size_t)(end - r);
+		if (url_allowed(r, vlen)) {
+			memmove(w, r, vlen);
+			w += vlen;
+		} else {
+			*w++ = '#';
+		}
+		r += vlen;
+	}
+	*w = '\0';
+	out->len = (size_t)(w - out->p);
+}
+
+nz_rc nz_markdown_html(const char *md, size_t len, nz_buf *out)
+{
+	struct md_sink sink = {out, out->len};
+	unsigned parser_flags =
+	    MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_NOHTML;
+	if (len > (size_t)NZ_BODY_MAX * 4)
+		return NZ_TOOBIG;
+	if (md == NULL || len == 0) {
+		/* Leave the buffer a valid (possibly empty) C string. */
+		return nz_buf_append(out, "", 0);
+	}
+	if (md_html(md, (MD_SIZE)len, md_append, &sink, parser_flags, MD_HTML_FLAG_SKIP_UTF8_BOM) !=
+	    0) {
+		/* md4c fails only when it cannot allocate. */
+		return nz_buf_rc(out) != NZ_OK ? nz_buf_rc(out) : NZ_NOMEM;
+	}
+	if (nz_buf_rc(out) != NZ_OK)
+		return nz_buf_rc(out);
+	if (out->len > sink.start)
+		neutralise_urls(out, sink.start);
+	return NZ_OK;
+}

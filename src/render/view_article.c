@@ -1,0 +1,177 @@
+/*
+ * view_article.c: the article page's context. Beside the page chrome (view.c) it carries
+ *   article{lang,url,section,headline,highlights,authors,has_authors,by,by_suffix,dateline,
+ *           published,updated,media,body_html,retracted,corrections,tags,copyright}
+ * in the order the page shows them. The page speaks the article's language: a Korean article
+ * gets lang="ko", Korean labels and Korean dates, whatever the site's default language is.
+ *
+ * Rules: "updated" appears only when the article changed more than a minute after it was
+ * published; a retracted article keeps its headline, byline and corrections but its body,
+ * highlights and photo are replaced by a notice. Temporaries in a private arena.
+ */
+#include <string.h>
+
+#include "render/render_int.h"
+
+#define UPDATED_AFTER 60 /* seconds after publishing before an edit shows as "Updated" */
+
+/* The lead figure: {src,width,height,alt,caption,credit}; src null for a caption alone. */
+static json_t *lead_media(nz_arena *arena, const nz_article *a)
+{
+	const nz_media *m = a->n_media ? &a->media[0] : NULL;
+	if (!m)
+		return json_null();
+	const char *src = nz_url_media(arena, m);
+	bool has_text = (m->caption && m->caption[0]) || (m->credit && m->credit[0]);
+	if (!src && !has_text)
+		return json_null();
+	json_t *o = json_object();
+	bool ok =
+	    o && nz__json_put(o, "src", nz__json_str(src)) &&
+	    nz__json_put(o, "width", src && m->width > 0 ? json_integer(m->width) : json_null()) &&
+	    nz__json_put(o, "height",
+			 src && m->height > 0 ? json_integer(m->height) : json_null()) &&
+	    nz__json_put(o, "alt", nz__json_str(m->alt ? m->alt : "")) &&
+	    nz__json_put(o, "caption", nz__json_str_nonempty(m->caption)) &&
+	    nz__json_put(o, "credit", nz__json_str_nonempty(m->credit)) &&
+	    nz__json_put(o, "has_text", json_boolean(has_text));
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+static json_t *corrections(const nz_page_ctx *pc, const nz_article *a, const char *lang)
+{
+	if (a->n_corrections == 0)
+		return json_null();
+	json_t *items = json_array();
+	for (size_t i = 0; items && i < a->n_corrections; i++) {
+		const nz_correction *c = &a->corrections[i];
+		json_t *o = json_pack("{s:o, s:o}", "text", nz__json_str(c->text ? c->text : ""),
+				      "date", nz__view_time(pc, c->created_at, lang));
+		if (!o || json_array_append_new(items, o) != 0) {
+			json_decref(items);
+			return NULL;
+		}
+	}
+	return items ? json_pack("{s:o}", "items", items) : NULL;
+}
+
+static json_t *tags(nz_arena *arena, const nz_article *a)
+{
+	if (a->n_tags == 0)
+		return json_null();
+	json_t *items = json_array();
+	for (size_t i = 0; items && i < a->n_tags; i++) {
+		const nz_tag *t = &a->tags[i];
+		json_t *o = json_pack(
+		    "{s:o, s:o}", "name",
+		    nz__json_str(t->name   ? t->name
+				 : t->slug ? t->slug
+					   : ""),
+		    "url", t->slug ? nz__json_str(nz_url_tag(arena, t->slug)) : json_null());
+		if (!o || json_array_append_new(items, o) != 0) {
+			json_decref(items);
+			return NULL;
+		}
+	}
+	return items ? json_pack("{s:o}", "items", items) : NULL;
+}
+
+static json_t *body(const nz_article *a)
+{
+	nz_buf b;
+	json_t *v = NULL;
+	const char *md = a->body_markdown ? a->body_markdown : "";
+	nz_buf_init(&b, 0);
+	if (nz_markdown_html(md, strlen(md), &b) == NZ_OK)
+		v = nz__json_str(nz_buf_cstr(&b));
+	nz_buf_free(&b);
+	return v;
+}
+
+/* The article object itself, in page order. */
+static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
+			    const char *lang)
+{
+	const nz__labels *l = nz__labels_for(lang);
+	bool retracted = a->status == NZ_STATUS_RETRACTED;
+	bool updated = a->updated_at > 0 && a->published_at > 0 &&
+		       a->updated_at > a->published_at + UPDATED_AFTER;
+	const char *copyright = a->copyright && a->copyright[0] ? a->copyright
+				: pc->site                      ? pc->site->copyright
+								: NULL;
+	json_t *o = json_object();
+	bool ok =
+	    o && nz__json_put(o, "lang", nz__json_str(lang)) &&
+	    nz__json_put(o, "url", nz__json_str(nz_url_article(arena, a->slug))) &&
+	    nz__json_put(o, "section", nz__view_section(arena, a->section)) &&
+	    nz__json_put(o, "headline", nz__json_str(a->headline ? a->headline : "")) &&
+	    nz__json_put(o, "highlights", retracted ? json_null() : nz__view_highlights(a)) &&
+	    nz__json_put(o, "authors", nz__view_authors(arena, a, l)) &&
+	    nz__json_put(o, "has_authors", json_boolean(a->n_authors > 0)) &&
+	    nz__json_put(o, "by", nz__json_str(l->by)) &&
+	    nz__json_put(o, "by_suffix", nz__json_str(l->by_suffix)) &&
+	    nz__json_put(o, "dateline", nz__json_str_nonempty(a->dateline)) &&
+	    nz__json_put(o, "published", nz__view_time(pc, a->published_at, lang)) &&
+	    nz__json_put(o, "updated",
+			 updated ? nz__view_time(pc, a->updated_at, lang) : json_null()) &&
+	    nz__json_put(o, "media", retracted ? json_null() : lead_media(arena, a)) &&
+	    nz__json_put(o, "body_html", retracted ? json_null() : body(a)) &&
+	    nz__json_put(o, "retracted", retracted ? json_string(l->retracted) : json_null()) &&
+	    nz__json_put(o, "corrections", corrections(pc, a, lang)) &&
+	    nz__json_put(o, "tags", tags(arena, a)) &&
+	    nz__json_put(o, "copyright", nz__json_str_nonempty(copyright));
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+/* The description for search engines and link previews: the first paragraph, shortened. */
+static const char *description(nz_arena *arena, const nz_article *a, const char *lang)
+{
+	if (a->status == NZ_STATUS_RETRACTED)
+		return nz__labels_for(lang)->retracted;
+	const char *p = nz_article_first_paragraph(arena, a->body_markdown ? a->body_markdown : "");
+	if (!p || !p[0])
+		p = a->highlights_intro && a->highlights_intro[0] ? a->highlights_intro
+								  : a->headline;
+	return nz__view_excerpt(arena, p, 200);
+}
+
+json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a)
+{
+	nz_arena *arena = nz_arena_new();
+	json_t *page = NULL, *res = NULL;
+	const char *lang = a->language && a->language[0]
+			       ? a->language
+			       : (pc->site && pc->site->language ? pc->site->language : "en");
+	if (!arena)
+		return NULL;
+	const char *site = pc->site && pc->site->name ? pc->site->name : "";
+	const char *headline = a->headline ? a->headline : "";
+	const char *title = site[0] ? nz_arena_printf(arena, "%s — %s", headline, site) : headline;
+	const char *url = nz_url_article(arena, a->slug);
+	page = nz__view_page(pc, arena, lang, title, url, description(arena, a, lang));
+	if (!page || !nz__json_put(page, "article", article_json(pc, arena, a, lang)))
+		goto out;
+	/* Link previews: an article, with its photo when it has one. */
+	const char *img = a->status != NZ_STATUS_RETRACTED && a->n_media
+			      ? nz_url_media(arena, &a->media[0])
+			      : NULL;
+	json_t *og = json_pack(
+	    "{s:s, s:o}", "type", "article", "image",
+	    img ? nz__json_str(nz_arena_printf(
+		      arena, "%s%s", pc->site && pc->site->base_url ? pc->site->base_url : "", img))
+		: json_null());
+	if (!nz__json_put(page, "og", og))
+		goto out;
+	res = page;
+	page = NULL;
+out:
+	json_decref(page);
+	nz_arena_free(arena);
+	return res;
+}
