@@ -401,12 +401,13 @@ static bool gather_line(nz_buf *para, nz_str line, bool *in_fence)
 	if (line.len == 0 || is_rule(line))
 		return para->len > 0;
 	line = strip_block_prefix(line, &heading);
-	if (heading && para->len > 0)
-		return true;
+	/* A heading is not a summary: it ends the paragraph before it and is left out. */
+	if (heading)
+		return para->len > 0;
 	if (para->len > 0)
 		nz_buf_putc(para, ' ');
 	nz_buf_put_str(para, line);
-	return heading;
+	return false;
 }
 
 const char *nz_article_first_paragraph(nz_arena *arena, const char *body_markdown)

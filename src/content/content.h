@@ -136,7 +136,7 @@ const char *nz_author_name(nz_arena *arena, const nz_author *au);
 const char *nz_language_detect(const char *text, size_t len);
 bool nz_language_valid(const char *lang);
 
-/* The first paragraph of Markdown body text as plain text (for the front-page lead and
+/* The first paragraph of Markdown body text as plain text, headings left out (for the lead and
  * summaries): allocated in arena; "" when the body is empty. */
 const char *nz_article_first_paragraph(nz_arena *arena, const char *body_markdown);
 

@@ -319,8 +319,8 @@ static void test_first_paragraph(void **state)
 static void test_first_paragraph_blocks(void **state)
 {
 	(void)state;
-	check_first("## 한미 회담 *개최*\n\n본문", "한미 회담 개최");
-	check_first("# Title #\nBody follows", "Title");
+	check_first("## 한미 회담 *개최*\n\n본문", "본문");
+	check_first("# Title #\nBody follows", "Body follows");
 	check_first("Lead text\n# Heading", "Lead text");
 	check_first("![Photo](lead.jpg)\n\nText after the photo.", "Text after the photo.");
 	check_first("---\n\nAfter a rule.", "After a rule.");
