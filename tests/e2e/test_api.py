@@ -1,5 +1,6 @@
 """The JSON API's read side, as DESIGN.md's "Stable interfaces" names it."""
 import os
+import re
 import shutil
 import tempfile
 import unittest
@@ -19,7 +20,8 @@ class Api(unittest.TestCase):
         cls.db = os.path.join(cls.tmp, "api.db")
         run(["demo"], db=cls.db)
         # A draft: never visible to the public API.
-        run(["import", os.path.join(FIXTURES, "import", "good", "en-dateline.txt")], db=cls.db)
+        p = run(["import", os.path.join(FIXTURES, "import", "good", "en-dateline.txt")], db=cls.db)
+        cls.draft_path = re.search(r"-> (/article/\S+) \(draft\)", p.stdout).group(1)
         cls.srv = Server(cls.db)
 
     @classmethod
@@ -82,7 +84,11 @@ class Api(unittest.TestCase):
 
     def test_drafts_are_not_public(self):
         _, full = self.get("/api/v1/articles?limit=100")
-        self.assertFalse(any("BUSAN" in (a["dateline"] or "") for a in full["articles"]))
+        slug = self.draft_path.split("/")[-1]
+        self.assertNotIn(slug, [a["slug"] for a in full["articles"]])
+        r, body = self.get("/api/v1/articles/" + slug)
+        self.assertEqual(r.status, 404)
+        self.assertEqual(self.srv.get(self.draft_path).status, 404)
 
     def test_errors_are_json(self):
         for path, status, code in (("/api/v1/articles/no-such-article", 404, "not_found"),
