@@ -1,7 +1,9 @@
 """The command line: help, errors, init, demo."""
 import os
+import re
+import shutil
 
-from nz import NzTestCase, run
+from nz import ROOT, NzTestCase, run
 
 
 class Cli(NzTestCase):
@@ -46,3 +48,36 @@ class Cli(NzTestCase):
         p = run(["serve", "--listen", "nonsense:port"], db=self.db, check=False)
         self.assertEqual(p.returncode, 2)
         self.assertIn("HOST:PORT", p.stderr)
+
+
+class ThemeOverride(NzTestCase):
+    def copy_theme(self):
+        theme = os.path.join(self.tmp, "theme")
+        shutil.copytree(os.path.join(ROOT, "themes", "default"), theme)
+        return theme
+
+    def test_serve_uses_the_theme_folder(self):
+        theme = self.copy_theme()
+        front = os.path.join(theme, "templates", "front.mustache")
+        with open(front, encoding="utf-8") as f:
+            src = f.read()
+        with open(front, "w", encoding="utf-8") as f:
+            f.write(src.replace("{{$main}}", "{{$main}}<p>Local edition banner</p>", 1))
+        run(["init"], db=self.db)
+        srv = self.serve(["--theme", theme])
+        self.assertIn("Local edition banner", srv.get("/").text)
+        with open(os.path.join(theme, "static", "site.css"), "a") as f:
+            f.write("\n.local { color: #111; }\n")
+        srv2 = self.serve(["--theme", theme])
+        css = re.search(r'href="(/static/site\.[0-9a-f]+\.css)"', srv2.get("/").text).group(1)
+        self.assertIn(".local", srv2.get(css).text)
+
+    def test_broken_theme_is_refused_with_file_and_line(self):
+        theme = self.copy_theme()
+        with open(os.path.join(theme, "templates", "list.mustache"), "a") as f:
+            f.write("\n{{#unclosed}}\n")
+        run(["init"], db=self.db)
+        p = run(["serve", "--listen", "127.0.0.1:0", "--theme", theme], db=self.db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("list.mustache", p.stderr)
+        self.assertRegex(p.stderr, r"line \d+")
