@@ -120,4 +120,10 @@ nz_rc nz_store_blob_put(nz_store *s, const char *sha256_hex, const char *mime, c
 nz_rc nz_store_blob_get(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
 			size_t *len, const char **mime, nz_err *err);
 
+/* ---- back office (issue 3): users, sessions, tokens, revisions, workflow, media, audit ---- */
+
+/* ---- search (issue 5): the full-text index ---- */
+
+/* ---- distribution (issue 4): webhooks, purge hook ---- */
+
 #endif

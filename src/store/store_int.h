@@ -62,6 +62,13 @@ typedef struct nz__store_ops {
 			  size_t len, nz_err *err);
 	nz_rc (*blob_get)(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
 			  size_t *len, const char **mime, nz_err *err);
+
+	/* ---- back office (issue 3): users, sessions, tokens, revisions, workflow, media, audit
+	 * ---- */
+
+	/* ---- search (issue 5): the full-text index ---- */
+
+	/* ---- distribution (issue 4): webhooks, purge hook ---- */
 } nz__store_ops;
 
 /* The base every backend handle starts with. */

@@ -309,6 +309,9 @@ static const nz__store_ops sqlite_ops = {
     .import_get = nz__sq_import_get,
     .blob_put = nz__sq_blob_put,
     .blob_get = nz__sq_blob_get,
+    /* ---- back office (issue 3) ---- */
+    /* ---- search (issue 5) ---- */
+    /* ---- distribution (issue 4) ---- */
 };
 
 /* Pragmas that hold for the connection; the journal mode is checked, since WAL is what makes

@@ -193,9 +193,17 @@ static const char migration_1[] =
     " created_at INTEGER NOT NULL);"
     "CREATE INDEX slug_redirects_article ON slug_redirects(article_id);";
 
+/* Reserved for the work in progress, in this order; each replaces its own text. */
+static const char migration_2[] = "SELECT 1; -- back office (issue 3)";
+static const char migration_3[] = "SELECT 1; -- search (issue 5)";
+static const char migration_4[] = "SELECT 1; -- distribution (issue 4)";
+
 /* Append only: migrations[i] brings the schema from version i to i + 1. */
 static const char *const migrations[] = {
     migration_1,
+    migration_2,
+    migration_3,
+    migration_4,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
