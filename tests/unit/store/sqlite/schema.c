@@ -7,8 +7,9 @@
 static void test_create_then_reopen_is_a_no_op(void **state)
 {
 	fixture *f = *state;
-	assert_int_equal(nz_store_schema_version(f->store), 1);
-	assert_int_equal(count_rows(f, "schema_version"), 1);
+	int latest = nz_store_schema_version(f->store);
+	assert_true(latest >= 1);
+	assert_int_equal(count_rows(f, "schema_version"), latest);
 	int64_t applied = db_int(f, "SELECT applied_at FROM schema_version WHERE version = 1");
 	assert_true(applied > 0);
 	nz_store_close(f->store);
@@ -16,12 +17,13 @@ static void test_create_then_reopen_is_a_no_op(void **state)
 
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(nz_store_open(f->path, 0, &f->store, &f->err), NZ_OK);
-		assert_int_equal(nz_store_schema_version(f->store), 1);
+		assert_int_equal(nz_store_schema_version(f->store), latest);
 		nz_store_close(f->store);
 		f->store = NULL;
 	}
-	assert_int_equal(count_rows(f, "schema_version"), 1);
-	assert_int_equal(db_int(f, "SELECT applied_at FROM schema_version"), applied);
+	assert_int_equal(count_rows(f, "schema_version"), latest);
+	assert_int_equal(db_int(f, "SELECT applied_at FROM schema_version WHERE version = 1"),
+			 applied);
 	assert_int_equal(nz_store_open(f->path, NZ_STORE_CREATE, &f->store, &f->err), NZ_OK);
 }
 
