@@ -77,8 +77,9 @@ static bool read_query(nz__ctx *c, nz_article_query *q)
 	return true;
 }
 
-void nz__api_articles(nz__ctx *c)
+static void articles(nz__ctx *c, const nz_route_match *m)
 {
+	(void)m;
 	nz_article_query q = {0};
 	nz_article_list list = {0};
 	nz_err err = {0};
@@ -110,8 +111,9 @@ void nz__api_articles(nz__ctx *c)
 	nz__send_json(c->resp, 200, root);
 }
 
-void nz__api_article(nz__ctx *c, nz_str slug)
+static void article(nz__ctx *c, const nz_route_match *m)
 {
+	nz_str slug = nz_route_param(m, "slug");
 	nz_err err = {0};
 	nz_article *a = NULL;
 	const char *s = nz_arena_str(c->req->arena, slug);
@@ -129,3 +131,9 @@ void nz__api_article(nz__ctx *c, nz_str slug)
 	nz_http_resp_header(c->resp, "Cache-Control", "public, max-age=60");
 	nz__send_json(c->resp, 200, nz_json_article(&c->site, a));
 }
+
+const nz__route_entry nz__api_routes[] = {
+    {"GET", "/api/v1/articles", articles},
+    {"GET", "/api/v1/articles/{slug}", article},
+    {NULL, NULL, NULL},
+};

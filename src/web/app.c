@@ -8,32 +8,10 @@
 
 #include "web/web_int.h"
 
-enum {
-	R_FRONT,
-	R_HEALTHZ,
-	R_SECTION,
-	R_AUTHOR,
-	R_TAG,
-	R_ARTICLE,
-	R_MEDIA,
-	R_STATIC,
-	R_FAVICON,
-	R_API_ARTICLES,
-	R_API_ARTICLE,
-};
-
-static const nz_route routes[] = {
-    {"GET", "/", R_FRONT},
-    {"GET", "/healthz", R_HEALTHZ},
-    {"GET", "/section/{slug}", R_SECTION},
-    {"GET", "/author/{slug}", R_AUTHOR},
-    {"GET", "/tag/{slug}", R_TAG},
-    {"GET", "/article/{slug}", R_ARTICLE},
-    {"GET", "/media/{file}", R_MEDIA},
-    {"GET", "/static/{*path}", R_STATIC},
-    {"GET", "/favicon.ico", R_FAVICON},
-    {"GET", "/api/v1/articles", R_API_ARTICLES},
-    {"GET", "/api/v1/articles/{slug}", R_API_ARTICLE},
+/* Every feature's routes, tried in this order. */
+static const nz__route_entry *const route_tables[] = {
+    nz__public_routes,
+    nz__api_routes,
 };
 
 struct nz_web {
@@ -61,47 +39,38 @@ static void thread_done(void *ptr)
 	free(t);
 }
 
-static bool is_api(const char *path)
+bool nz__is_api(const char *path)
 {
 	return strncmp(path, "/api/", 5) == 0;
 }
 
-static void route(nz__ctx *c, const nz_route_match *m)
+/* Flattens the route tables into app->routes (ids index app->entries). */
+static nz_rc build_routes(nz__app *app)
 {
-	switch (m->id) {
-	case R_FRONT:
-		nz__public_front(c);
-		break;
-	case R_SECTION:
-		nz__public_list(c, "section", nz_route_param(m, "slug"));
-		break;
-	case R_AUTHOR:
-		nz__public_list(c, "author", nz_route_param(m, "slug"));
-		break;
-	case R_TAG:
-		nz__public_list(c, "tag", nz_route_param(m, "slug"));
-		break;
-	case R_ARTICLE:
-		nz__public_article(c, nz_route_param(m, "slug"));
-		break;
-	case R_MEDIA:
-		nz__public_media(c, nz_route_param(m, "file"));
-		break;
-	case R_STATIC:
-		nz__public_static(c, nz_route_param(m, "path"));
-		break;
-	case R_FAVICON:
-		nz__public_static(c, NZ_STR_LIT("favicon.svg"));
-		break;
-	case R_API_ARTICLES:
-		nz__api_articles(c);
-		break;
-	case R_API_ARTICLE:
-		nz__api_article(c, nz_route_param(m, "slug"));
-		break;
-	default:
-		nz__send_error_page(c, 404, NULL);
+	size_t n = 0;
+	for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++)
+		for (const nz__route_entry *e = route_tables[t]; e->pattern; e++)
+			n++;
+	app->entries = calloc(n, sizeof *app->entries);
+	app->routes = calloc(n, sizeof *app->routes);
+	if (!app->entries || !app->routes)
+		return NZ_NOMEM;
+	for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++) {
+		for (const nz__route_entry *e = route_tables[t]; e->pattern; e++) {
+			app->entries[app->n_routes] = e;
+			app->routes[app->n_routes] =
+			    (nz_route){e->method, e->pattern, (int)app->n_routes};
+			app->n_routes++;
+		}
 	}
+	return NZ_OK;
+}
+
+static void free_app(nz__app *app)
+{
+	nz_theme_free(app->theme);
+	free(app->entries);
+	free(app->routes);
 }
 
 static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
@@ -113,9 +82,8 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 
 	nz_route_match m;
 	const char *allow = NULL;
-	nz_rc rc = nz_router_match(routes, sizeof routes / sizeof routes[0], req->method, req->path,
-				   &m, &allow);
-	if (rc == NZ_OK && m.id == R_HEALTHZ) {
+	nz_rc rc = nz_router_match(app->routes, app->n_routes, req->method, req->path, &m, &allow);
+	if (rc == NZ_OK && strcmp(app->routes[m.id].pattern, "/healthz") == 0) {
 		/* Healthy means: the database answers. */
 		nz_err err = {0};
 		nz_site site;
@@ -124,7 +92,7 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		return;
 	}
 	if (!c.store) {
-		if (is_api(req->path))
+		if (nz__is_api(req->path))
 			nz__send_json_error(resp, 503, "unavailable",
 					    "the database is unavailable");
 		else
@@ -140,7 +108,7 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	}
 	if (rc == NZ_METHOD) {
 		nz_http_resp_header(resp, "Allow", allow);
-		if (is_api(req->path))
+		if (nz__is_api(req->path))
 			nz__send_json_error(resp, 405, "method_not_allowed",
 					    "this method is not allowed here");
 		else
@@ -148,13 +116,13 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		return;
 	}
 	if (rc != NZ_OK) {
-		if (is_api(req->path))
+		if (nz__is_api(req->path))
 			nz__send_json_error(resp, 404, "not_found", "no such endpoint");
 		else
 			nz__send_error_page(&c, 404, NULL);
 		return;
 	}
-	route(&c, &m);
+	app->entries[m.id]->handle(&c, &m);
 }
 
 nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
@@ -168,6 +136,11 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 		goto out;
 	}
 	w->app.db_uri = opts->db_uri;
+	rc = build_routes(&w->app);
+	if (rc != NZ_OK) {
+		nz_err_set(err, rc, "out of memory");
+		goto out;
+	}
 	rc = nz_store_open(opts->db_uri, 0, &probe, err);
 	if (rc != NZ_OK)
 		goto out;
@@ -189,7 +162,7 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	w = NULL;
 out:
 	if (w) {
-		nz_theme_free(w->app.theme);
+		free_app(&w->app);
 		free(w);
 	}
 	return rc;
@@ -206,6 +179,6 @@ void nz_web_wait_and_stop(nz_web *w)
 		return;
 	nz_http_wait(w->http);
 	nz_http_stop(w->http);
-	nz_theme_free(w->app.theme);
+	free_app(&w->app);
 	free(w);
 }

@@ -46,8 +46,9 @@ static void cache_for(nz__ctx *c, const char *value)
 	nz_http_resp_header(c->resp, "Cache-Control", value);
 }
 
-void nz__public_front(nz__ctx *c)
+static void front(nz__ctx *c, const nz_route_match *m)
 {
+	(void)m;
 	size_t page;
 	nz_article_query q = {0};
 	nz_article_list list = {0};
@@ -58,8 +59,9 @@ void nz__public_front(nz__ctx *c)
 		      nz_view_front(&c->page, list.items, list.n, page, page_count(list.total)));
 }
 
-void nz__public_article(nz__ctx *c, nz_str slug)
+static void article(nz__ctx *c, const nz_route_match *m)
 {
+	nz_str slug = nz_route_param(m, "slug");
 	nz_err err = {0};
 	nz_article *a = NULL;
 	const char *s = nz_arena_str(c->req->arena, slug);
@@ -116,7 +118,7 @@ static bool list_subject(nz__ctx *c, const char *kind, const char *slug, nz_list
 	return true;
 }
 
-void nz__public_list(nz__ctx *c, const char *kind, nz_str slug)
+static void list_page(nz__ctx *c, const char *kind, nz_str slug)
 {
 	size_t page;
 	nz_list_view lv = {.kind = kind};
@@ -140,8 +142,9 @@ void nz__public_list(nz__ctx *c, const char *kind, nz_str slug)
 	nz__send_page(c, 200, "list", nz_view_list(&c->page, &lv));
 }
 
-void nz__public_media(nz__ctx *c, nz_str file)
+static void media(nz__ctx *c, const nz_route_match *m)
 {
+	nz_str file = nz_route_param(m, "file");
 	/* "<64 hex>.<ext>": the hash addresses the bytes; the extension is for people. */
 	long dot = nz_str_find(file, ".");
 	nz_str hash = {file.p, dot < 0 ? file.len : (size_t)dot};
@@ -162,7 +165,7 @@ void nz__public_media(nz__ctx *c, nz_str file)
 	cache_for(c, "public, max-age=31536000, immutable");
 }
 
-void nz__public_static(nz__ctx *c, nz_str path)
+static void asset(nz__ctx *c, nz_str path)
 {
 	const void *data = NULL;
 	size_t len = 0;
@@ -179,3 +182,49 @@ void nz__public_static(nz__ctx *c, nz_str path)
 	c->resp->static_len = len;
 	cache_for(c, immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600");
 }
+
+static void section(nz__ctx *c, const nz_route_match *m)
+{
+	list_page(c, "section", nz_route_param(m, "slug"));
+}
+
+static void author(nz__ctx *c, const nz_route_match *m)
+{
+	list_page(c, "author", nz_route_param(m, "slug"));
+}
+
+static void tag(nz__ctx *c, const nz_route_match *m)
+{
+	list_page(c, "tag", nz_route_param(m, "slug"));
+}
+
+static void static_file(nz__ctx *c, const nz_route_match *m)
+{
+	asset(c, nz_route_param(m, "path"));
+}
+
+static void favicon(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	asset(c, NZ_STR_LIT("favicon.svg"));
+}
+
+/* /healthz is answered by app.c before any of this (it must work without settings). */
+static void healthz(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	nz__send_text(c->resp, 200, "ok\n");
+}
+
+const nz__route_entry nz__public_routes[] = {
+    {"GET", "/", front},
+    {"GET", "/healthz", healthz},
+    {"GET", "/section/{slug}", section},
+    {"GET", "/author/{slug}", author},
+    {"GET", "/tag/{slug}", tag},
+    {"GET", "/article/{slug}", article},
+    {"GET", "/media/{file}", media},
+    {"GET", "/static/{*path}", static_file},
+    {"GET", "/favicon.ico", favicon},
+    {NULL, NULL, NULL},
+};

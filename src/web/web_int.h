@@ -13,9 +13,25 @@
 #include "web/http.h"
 #include "web/web.h"
 
+typedef struct nz__ctx nz__ctx;
+
+/* A route and its handler. Each feature (public pages, API, search, feeds, admin) exports a
+ * table of these ending with {NULL}; app.c tries them in the order of its list of tables. */
+typedef struct nz__route_entry {
+	const char *method;
+	const char *pattern;
+	void (*handle)(nz__ctx *c, const nz_route_match *m);
+} nz__route_entry;
+
+extern const nz__route_entry nz__public_routes[];
+extern const nz__route_entry nz__api_routes[];
+
 typedef struct nz__app {
 	nz_theme *theme;
 	const char *db_uri;
+	const nz__route_entry **entries; /* flattened from every table; routes[i].id == i */
+	nz_route *routes;
+	size_t n_routes;
 } nz__app;
 
 /* One per worker thread: its own store handle. */
@@ -26,14 +42,14 @@ typedef struct nz__thread {
 } nz__thread;
 
 /* What a public handler needs for one request, loaded once by the dispatcher. */
-typedef struct nz__ctx {
+struct nz__ctx {
 	nz__app *app;
 	nz_store *store;
 	nz_http_req *req;
 	nz_http_resp *resp;
 	nz_site site;
 	nz_page_ctx page;
-} nz__ctx;
+};
 
 /* Loads site settings and sections into c->site / c->page. */
 nz_rc nz__ctx_load(nz__ctx *c, nz_err *err);
@@ -52,13 +68,7 @@ void nz__send_text(nz_http_resp *resp, int status, const char *text);
 /* Parses ?page=N (1 when absent). NZ_INVAL for anything but a positive integer <= 100000. */
 nz_rc nz__page_param(const nz_http_req *req, size_t *page);
 
-/* Handlers. */
-void nz__public_front(nz__ctx *c);
-void nz__public_article(nz__ctx *c, nz_str slug);
-void nz__public_list(nz__ctx *c, const char *kind, nz_str slug);
-void nz__public_media(nz__ctx *c, nz_str file);
-void nz__public_static(nz__ctx *c, nz_str path);
-void nz__api_articles(nz__ctx *c);
-void nz__api_article(nz__ctx *c, nz_str slug);
+/* True when the path is under /api/ (errors there are JSON, not pages). */
+bool nz__is_api(const char *path);
 
 #endif
