@@ -343,16 +343,11 @@ out:
 	return rc;
 }
 
-typedef nz_rc (*row_fn)(nz_arena *arena, sqlite3_stmt *st, void *item);
-
 /* Runs one of the per-article list queries and collects its rows into an arena array. */
 static nz_rc load_list(nz__sqlite *h, nz_arena *arena, nz__sq_id id, int64_t article_id,
-		       size_t size, row_fn fill, void **out, size_t *n, nz_err *err)
+		       size_t size, nz__sq_row_fn fill, void **out, size_t *n, nz_err *err)
 {
 	sqlite3_stmt *st;
-	char *items = NULL;
-	size_t count = 0, cap = 0;
-	bool row;
 	nz_rc rc;
 
 	*out = NULL;
@@ -361,21 +356,7 @@ static nz_rc load_list(nz__sqlite *h, nz_arena *arena, nz__sq_id id, int64_t art
 		return rc;
 	if (sqlite3_bind_int64(st, 1, article_id))
 		return nz__sq_bind_error(h, "article", err);
-	while (!(rc = nz__sq_step(h, st, &row, "article", err)) && row) {
-		if (!(items = nz__sq_grow(arena, items, count, &cap, size)) ||
-		    (memset(items + count * size, 0, size),
-		     fill(arena, st, items + count * size))) {
-			rc = nz_err_set(err, NZ_NOMEM, "article: out of memory");
-			break;
-		}
-		count++;
-	}
-	sqlite3_reset(st);
-	if (!rc) {
-		*out = items;
-		*n = count;
-	}
-	return rc;
+	return nz__sq_collect(h, st, "article", size, fill, arena, out, n, err);
 }
 
 static nz_rc author_item(nz_arena *arena, sqlite3_stmt *st, void *item)

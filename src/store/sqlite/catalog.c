@@ -268,12 +268,9 @@ nz_rc nz__sq_tag_get(nz_store *s, nz_arena *arena, const char *slug, nz_tag **ou
 	return rc;
 }
 
-/* Collects every row of a list query into an arena array of elements of size `size`. */
-static nz_rc list_rows(nz__sqlite *h, nz__sq_id id, const char *what, size_t size,
-		       nz_rc (*fill)(nz_arena *, sqlite3_stmt *, void *), nz_arena *arena,
-		       void **out, size_t *n, nz_err *err)
+nz_rc nz__sq_collect(nz__sqlite *h, sqlite3_stmt *st, const char *what, size_t size,
+		     nz__sq_row_fn fill, nz_arena *arena, void **out, size_t *n, nz_err *err)
 {
-	sqlite3_stmt *st;
 	char *items = NULL;
 	size_t count = 0, cap = 0;
 	bool row;
@@ -281,8 +278,6 @@ static nz_rc list_rows(nz__sqlite *h, nz__sq_id id, const char *what, size_t siz
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = nz__sq_stmt(h, id, &st, err)))
-		return rc;
 	while (!(rc = nz__sq_step(h, st, &row, what, err)) && row) {
 		if (!(items = nz__sq_grow(arena, items, count, &cap, size))) {
 			rc = nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
@@ -301,6 +296,20 @@ static nz_rc list_rows(nz__sqlite *h, nz__sq_id id, const char *what, size_t siz
 		*n = count;
 	}
 	return rc;
+}
+
+/* Collects every row of a list query without parameters into an arena array. */
+static nz_rc list_rows(nz__sqlite *h, nz__sq_id id, const char *what, size_t size,
+		       nz__sq_row_fn fill, nz_arena *arena, void **out, size_t *n, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = nz__sq_stmt(h, id, &st, err)))
+		return rc;
+	return nz__sq_collect(h, st, what, size, fill, arena, out, n, err);
 }
 
 nz_rc nz__sq_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err)

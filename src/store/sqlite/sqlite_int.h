@@ -97,6 +97,13 @@ nz_rc nz__sq_author_get(nz_store *s, nz_arena *arena, const char *slug, nz_autho
 nz_rc nz__sq_tag_get(nz_store *s, nz_arena *arena, const char *slug, nz_tag **out, nz_err *err);
 nz_rc nz__sq_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err);
 nz_rc nz__sq_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t *n, nz_err *err);
+/* Fills one zeroed element (item) from the current row of st; NZ_NOMEM when out of memory. */
+typedef nz_rc (*nz__sq_row_fn)(nz_arena *arena, sqlite3_stmt *st, void *item);
+/* Steps st (prepared and bound) to its end, filling one element of `size` bytes per row with
+ * fill, into an array in arena; resets st. *out and *n are set on success only (else NULL, 0);
+ * errors say "what: ...". */
+nz_rc nz__sq_collect(nz__sqlite *h, sqlite3_stmt *st, const char *what, size_t size,
+		     nz__sq_row_fn fill, nz_arena *arena, void **out, size_t *n, nz_err *err);
 /* Fills au from a row of NZ__AUTHOR_COLS starting at column col. */
 nz_rc nz__sq_author_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_author *au);
 

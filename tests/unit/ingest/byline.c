@@ -1,16 +1,6 @@
 /* Tests src/ingest/byline.c: nz_ingest_byline on the byline shapes news pages print, and on
  * body sentences that must not be taken for bylines. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "ingest/ingest.h"
-
-static nz_arena *arena;
+#include "ingest/ingest_test.h"
 
 static nz_author *byline(const char *line, size_t expect_n)
 {
@@ -146,20 +136,6 @@ static void test_not_bylines(void **state)
 		assert_int_equal(n, 0);
 		assert_non_null(strstr(err.msg, "not a byline"));
 	}
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	arena = nz_arena_new();
-	return arena ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nz_arena_free(arena);
-	return 0;
 }
 
 int main(void)

@@ -1,36 +1,7 @@
 /* Tests src/ingest/frontmatter.c: Markdown with front matter, from the fixtures
  * tests/fixtures/import/good/front-matter*.md and from small files written inline; every error
  * must name the line it is about. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "ingest/ingest.h"
-
-static nz_arena *arena;
-
-static char *read_fixture(const char *name, size_t *len)
-{
-	const char *src = getenv("NZ_SRCDIR");
-	char path[1024];
-	static char data[64 * 1024];
-
-	snprintf(path, sizeof path, "%s%stests/fixtures/import/%s", src ? src : "", src ? "/" : "",
-		 name);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open fixture %s (run from the repository root or set NZ_SRCDIR)",
-			 path);
-	*len = fread(data, 1, sizeof data, f);
-	fclose(f);
-	return data;
-}
+#include "ingest/ingest_test.h"
 
 static nz_rc parse(const char *bytes, size_t len, const nz_import_opts *opts, nz_article *a,
 		   nz_err *err)
@@ -60,14 +31,6 @@ static void assert_refused(const char *text, nz_rc want, const char *msg)
 	if (rc != want || strcmp(err.msg, msg) != 0)
 		fail_msg("got %d \"%s\", want %d \"%s\"", rc, err.msg, want, msg);
 	assert_null(a.headline);
-}
-
-static bool has_note(const nz_article *a, const char *note)
-{
-	for (size_t i = 0; i < a->n_import_notes; i++)
-		if (strcmp(a->import_notes[i], note) == 0)
-			return true;
-	return false;
 }
 
 static void test_every_key(void **state)
@@ -256,20 +219,6 @@ static void test_too_many_highlights(void **state)
 		n += (size_t)snprintf(text + n, sizeof text - n, "  - point %d\n", i);
 	snprintf(text + n, sizeof text - n, "---\nBody\n");
 	assert_refused(text, NZ_PARSE, "line 16: more than 12 highlights");
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	arena = nz_arena_new();
-	return arena ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nz_arena_free(arena);
-	return 0;
 }
 
 int main(void)

@@ -1,36 +1,7 @@
 /* Tests src/ingest/ingest.c: the refusals (each bad fixture in tests/fixtures/import/bad with
  * its code and a message naming the byte or line), the 2 MiB limit (a file made at run time),
  * format detection, and the options every import shares (publish, section, language). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "ingest/ingest.h"
-
-static nz_arena *arena;
-
-static char *read_fixture(const char *name, size_t *len)
-{
-	const char *src = getenv("NZ_SRCDIR");
-	char path[1024];
-	static char data[64 * 1024];
-
-	snprintf(path, sizeof path, "%s%stests/fixtures/import/%s", src ? src : "", src ? "/" : "",
-		 name);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open fixture %s (run from the repository root or set NZ_SRCDIR)",
-			 path);
-	*len = fread(data, 1, sizeof data, f);
-	fclose(f);
-	return data;
-}
+#include "ingest/ingest_test.h"
 
 static void assert_refused_bytes(const char *bytes, size_t len, nz_rc want, const char *msg)
 {
@@ -184,20 +155,6 @@ static void test_good_fixtures_validate(void **state)
 		if (nz_article_validate(&a, &err) != NZ_OK)
 			fail_msg("%s does not validate: %s", good[i], err.msg);
 	}
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	arena = nz_arena_new();
-	return arena ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nz_arena_free(arena);
-	return 0;
 }
 
 int main(void)

@@ -1,36 +1,7 @@
 /* Tests src/ingest/text.c: plain-text article pages, from the fixtures in
  * tests/fixtures/import/good (found through $NZ_SRCDIR, else from the repository root) and from
  * small pages written inline. Every field a reader or editor would see is checked. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "ingest/ingest.h"
-
-static nz_arena *arena;
-
-static char *read_fixture(const char *name, size_t *len)
-{
-	const char *src = getenv("NZ_SRCDIR");
-	char path[1024];
-	static char data[64 * 1024];
-
-	snprintf(path, sizeof path, "%s%stests/fixtures/import/%s", src ? src : "", src ? "/" : "",
-		 name);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open fixture %s (run from the repository root or set NZ_SRCDIR)",
-			 path);
-	*len = fread(data, 1, sizeof data, f);
-	fclose(f);
-	return data;
-}
+#include "ingest/ingest_test.h"
 
 static void parse_ok(const char *bytes, size_t len, const nz_import_opts *opts, nz_article *a)
 {
@@ -57,14 +28,6 @@ static void parse_text(const char *text, nz_article *a)
 	nz_import_opts opts = {.now = 1800000000};
 
 	parse_ok(text, strlen(text), &opts, a);
-}
-
-static bool has_note(const nz_article *a, const char *note)
-{
-	for (size_t i = 0; i < a->n_import_notes; i++)
-		if (strcmp(a->import_notes[i], note) == 0)
-			return true;
-	return false;
 }
 
 static void assert_lacks(const char *haystack, const char *needle)
@@ -407,20 +370,6 @@ static void test_language_forced(void **state)
 	assert_int_equal(a.n_highlights, 1);
 	assert_string_equal(a.highlights[0], "Subhead line");
 	assert_string_equal(a.body_markdown, "Body sentence.\n");
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	arena = nz_arena_new();
-	return arena ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nz_arena_free(arena);
-	return 0;
 }
 
 int main(void)

@@ -3,34 +3,13 @@
  * News), list pages (section, author, tag) with pagination, the error page, navigation, and the
  * shared helpers (excerpts, pagination links).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-
-#include <cmocka.h>
-
-#include "fixtures.h"
-#include "render/render.h"
-
-typedef struct fx {
-	nz_arena *arena;
-	nz_theme *theme;
-	nz_site site;
-	nz_page_ctx pc;
-	nz_article items[4];
-} fx;
+#include "render_test.h"
 
 static int setup(void **state)
 {
-	fx *f = calloc(1, sizeof *f);
-	nz_err err = {0};
-	f->arena = nz_arena_new();
-	if (!f->arena || nz_theme_load(NULL, &f->theme, &err) != NZ_OK)
+	if (fx_setup(state) != 0)
 		return -1;
-	f->site = fx_site();
-	f->pc = (nz_page_ctx){&f->site, f->theme, fx_sections, 3, NULL, FX_PUBLISHED + 3600};
+	fx *f = *state;
 	f->items[0] = fx_article_en(f->arena);
 	f->items[1] = fx_article_ko(f->arena);
 	f->items[2] = fx_article_en(f->arena);
@@ -39,42 +18,7 @@ static int setup(void **state)
 	f->items[2].section = &fx_sections[1];
 	f->items[2].body_markdown = "The fleet came back a day early.\n\n## Storm\n";
 	f->items[3] = fx_article_bare();
-	*state = f;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	nz_theme_free(f->theme);
-	nz_arena_free(f->arena);
-	free(f);
-	return 0;
-}
-
-static char *render(fx *f, const char *name, json_t *ctx)
-{
-	nz_buf out;
-	nz_err err = {0};
-	assert_non_null(ctx);
-	nz_buf_init(&out, 0);
-	if (nz_theme_render(f->theme, name, ctx, &out, &err) != NZ_OK)
-		fail_msg("render %s: %s", name, err.msg);
-	json_decref(ctx);
-	assert_null(strstr(nz_buf_cstr(&out), "<script"));
-	assert_null(strstr(nz_buf_cstr(&out), "style="));
-	return nz_buf_steal(&out, NULL);
-}
-
-static void assert_in_order(const char *html, const char *const *needles, size_t n)
-{
-	long last = -1;
-	for (size_t i = 0; i < n; i++) {
-		const char *p = strstr(html + (last < 0 ? 0 : last), needles[i]);
-		if (!p)
-			fail_msg("missing or out of order: %s", needles[i]);
-		last = (long)(p - html);
-	}
 }
 
 static void front_page_lead_then_recent_news(void **state)
@@ -292,5 +236,5 @@ int main(void)
 	    cmocka_unit_test(bare_article_card),
 	    cmocka_unit_test(excerpts_cut_at_words),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fx_teardown);
 }

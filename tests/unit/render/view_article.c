@@ -4,73 +4,12 @@
  * Korean article), escapes what it prints, and handles updates, retractions and captions
  * without photos.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-
-#include <cmocka.h>
-
-#include "fixtures.h"
-#include "render/render.h"
-
-typedef struct fx {
-	nz_arena *arena;
-	nz_theme *theme;
-	nz_site site;
-	nz_page_ctx pc;
-} fx;
-
-static int setup(void **state)
-{
-	fx *f = calloc(1, sizeof *f);
-	nz_err err = {0};
-	f->arena = nz_arena_new();
-	if (!f->arena || nz_theme_load(NULL, &f->theme, &err) != NZ_OK)
-		return -1;
-	f->site = fx_site();
-	f->pc = (nz_page_ctx){&f->site, f->theme, fx_sections, 3, NULL, FX_PUBLISHED + 3600};
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	nz_theme_free(f->theme);
-	nz_arena_free(f->arena);
-	free(f);
-	return 0;
-}
+#include "render_test.h"
 
 /* The article page for a, as a string the caller frees. */
 static char *page(fx *f, const nz_article *a)
 {
-	nz_buf out;
-	nz_err err = {0};
-	json_t *ctx = nz_view_article(&f->pc, a);
-	assert_non_null(ctx);
-	nz_buf_init(&out, 0);
-	if (nz_theme_render(f->theme, "article", ctx, &out, &err) != NZ_OK)
-		fail_msg("render: %s", err.msg);
-	json_decref(ctx);
-	/* No inline script or style anywhere: a strict CSP comes later. */
-	assert_null(strstr(nz_buf_cstr(&out), "<script"));
-	assert_null(strstr(nz_buf_cstr(&out), "style="));
-	return nz_buf_steal(&out, NULL);
-}
-
-/* Asserts that each needle occurs in html, each after the one before. */
-static void assert_in_order(const char *html, const char *const *needles, size_t n)
-{
-	long last = -1;
-	for (size_t i = 0; i < n; i++) {
-		const char *p = strstr(html + (last < 0 ? 0 : last), needles[i]);
-		if (!p)
-			fail_msg("missing or out of order: %s", needles[i]);
-		last = (long)(p - html);
-	}
+	return render(f, "article", nz_view_article(&f->pc, a));
 }
 
 static void english_article_in_reference_order(void **state)
@@ -265,5 +204,5 @@ int main(void)
 	    cmocka_unit_test(raw_html_in_body_is_shown_as_text),
 	    cmocka_unit_test(context_shape),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }
