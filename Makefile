@@ -35,7 +35,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 THEME_FILES := $(shell find themes/default -type f 2>/dev/null | sort)
 DEMO_FILES  := $(shell find demo -type f 2>/dev/null | sort)
 
-.PHONY: all deps test test-unit test-e2e test-asan run clean check-deps format format-check fuzz bench
+.PHONY: all deps test test-unit test-e2e test-browser test-asan run clean check-deps format format-check fuzz bench
 
 all: $(BUILD)/newszone
 
@@ -76,7 +76,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
 
 test: deps
 	@$(MAKE) --no-print-directory check-deps format-check
-	@$(MAKE) --no-print-directory test-unit test-e2e
+	@$(MAKE) --no-print-directory test-unit test-e2e test-browser
 	@$(MAKE) --no-print-directory test-asan
 
 test-unit: $(UNIT_BIN) $(BUILD)/newszone
@@ -84,6 +84,12 @@ test-unit: $(UNIT_BIN) $(BUILD)/newszone
 
 test-e2e: $(BUILD)/newszone
 	@NZ_SHARED=$(SHARED) NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
+
+# Browser tests: real Chromium driven by playwright-core (tests/browser/*.test.mjs).
+test-browser: $(BUILD)/newszone
+	@if ls tests/browser/*.test.mjs >/dev/null 2>&1; then \
+	  NZ_BIN=$(abspath $(BUILD)/newszone) NZ_SHARED=$(SHARED) node --test --test-concurrency=1 tests/browser/; \
+	else echo "browser: no tests yet"; fi
 
 test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test-unit test-e2e

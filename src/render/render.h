@@ -102,4 +102,10 @@ const char *nz_url_tag(nz_arena *arena, const char *slug);
 const char *nz_url_media(nz_arena *arena,
 			 const nz_media *m); /* "/media/<hash>.jpg"; NULL without bytes */
 
+/* ---- distribution (issue 4): feeds, sitemaps, JSON-LD, ninjs ---- */
+
+/* ---- search (issue 5): the search page's view ---- */
+
+/* ---- back office (issue 3): admin views, word-level diff ---- */
+
 #endif

@@ -10,8 +10,8 @@
 
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
-    nz__public_routes,
-    nz__api_routes,
+    nz__public_routes, nz__api_routes,
+    /* back office (issue 3), distribution (issue 4), search (issue 5) */
 };
 
 struct nz_web {

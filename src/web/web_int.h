@@ -25,6 +25,7 @@ typedef struct nz__route_entry {
 
 extern const nz__route_entry nz__public_routes[];
 extern const nz__route_entry nz__api_routes[];
+/* ---- more route tables: back office (issue 3), distribution (issue 4), search (issue 5) ---- */
 
 typedef struct nz__app {
 	nz_theme *theme;
