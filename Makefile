@@ -35,6 +35,11 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 THEME_FILES := $(shell find themes/default -type f 2>/dev/null | sort)
 DEMO_FILES  := $(shell find demo -type f 2>/dev/null | sort)
 
+# Short build lines; `make V=1` shows the full commands.
+ifeq ($(V),)
+Q := @
+endif
+
 .PHONY: all deps test test-unit test-e2e test-browser test-asan run clean check-deps format format-check fuzz bench
 
 all: $(BUILD)/newszone
@@ -43,34 +48,37 @@ deps:
 	@scripts/install-deps.sh all
 
 $(BUILD)/newszone: $(CLI_OBJ) $(BUILD)/libnz.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libnz.a $(LDLIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libnz.a $(LDLIBS)
 
 $(BUILD)/libnz.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c17 -O1 $(WARN) -Werror -o $@ $<
+	$(Q)$(CC) -std=c17 -O1 $(WARN) -Werror -o $@ $<
 
 $(BUILD)/gen/theme_files.c: $(BUILD)/tools/embed $(THEME_FILES)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed nz__theme_files themes/default $@
+	$(Q)$(BUILD)/tools/embed nz__theme_files themes/default $@
 
 $(BUILD)/gen/demo_files.c: $(BUILD)/tools/embed $(DEMO_FILES)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed nz__demo_files demo $@
+	$(Q)$(BUILD)/tools/embed nz__demo_files demo $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS) -lcmocka
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS) -lcmocka
 
 # ---- tests -----------------------------------------------------------------------------------
 
