@@ -1,0 +1,298 @@
+/*
+ * backoffice_articles.c: creating an article for a user and saving new versions of it, in SQLite
+ * (issue 3).
+ *
+ * Rules: a save is all or nothing: the revision check (optimistic locking on articles.revision),
+ * the row, its authors, tags and media, the slug redirect, the revision snapshot and the audit
+ * row commit together, or none of them does. A published URL never breaks: when the slug of an
+ * article that was ever published changes, the old slug is kept in slug_redirects.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/backoffice_sql.h"
+
+nz_rc nz__bq_revision_add(nz__sqlite *h, const nz_article *a, int64_t actor, const char *note,
+			  nz_time now, nz_err *err)
+{
+	sqlite3_stmt *st;
+	char *snapshot = NULL;
+	nz_rc rc;
+	if ((rc = nz__store_snapshot(a, &snapshot, err)) ||
+	    (rc = nz__sq_stmt(h, SQ_REVISION_ADD, &st, err)))
+		goto out;
+	if (sqlite3_bind_int64(st, 1, a->id) || sqlite3_bind_int64(st, 2, a->revision) ||
+	    nz__sq_bind_text(st, 3, snapshot) || nz__sq_bind_text(st, 4, note) ||
+	    sqlite3_bind_int64(st, 5, now) || nz__sq_bind_opt_int(st, 6, actor)) {
+		rc = nz__sq_bind_error(h, "revision", err);
+		goto out;
+	}
+	rc = nz__sq_exec(h, st, "revision", err);
+out:
+	free(snapshot);
+	return rc;
+}
+
+nz_rc nz__bq_article_create_by(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+			       const char *note, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	rc = nz__sq_article_create(s, arena, a, note, err);
+	if (!rc)
+		rc = nz__bq_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
+				  err);
+	if ((rc = nz__sq_end(h, rc, err))) {
+		a->id = 0;
+		a->revision = 0;
+	}
+	return rc;
+}
+
+/* ---- saving a new version ---------------------------------------------------------------- */
+
+typedef struct stored_state {
+	int64_t revision;
+	nz_status status;
+	const char *slug;
+	nz_time published_at;
+} stored_state;
+
+static nz_rc load_state(nz__sqlite *h, nz_arena *arena, int64_t id, stored_state *ss, nz_err *err)
+{
+	sqlite3_stmt *st;
+	bool row = false;
+	const char *status = NULL;
+	nz_rc rc = nz__bq_stmt(h, BQ_ARTICLE_STATE, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id))
+		return nz__sq_bind_error(h, "article", err);
+	if ((rc = nz__sq_step(h, st, &row, "article", err)))
+		return rc;
+	if (!row) {
+		rc = nz_err_set(err, NZ_NOTFOUND, "article %lld: not found", (long long)id);
+	} else {
+		ss->revision = sqlite3_column_int64(st, 0);
+		ss->published_at = sqlite3_column_int64(st, 3);
+		if (nz__sq_col_text(arena, st, 1, &status) ||
+		    nz__sq_col_text(arena, st, 2, &ss->slug))
+			rc = nz_err_set(err, NZ_NOMEM, "article: out of memory");
+		else if (!status || nz_status_parse(nz_str_c(status), &ss->status))
+			rc = nz_err_set(err, NZ_DB, "article %lld: unknown status", (long long)id);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The id owning slug in table id (BQ_SLUG_OWNER or BQ_REDIRECT_OWNER), 0 when none. */
+static nz_rc owner_of(nz__sqlite *h, nz__bq_id id, const char *slug, int64_t *owner, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__bq_stmt(h, id, &st, err);
+	*owner = 0;
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, slug))
+		return nz__sq_bind_error(h, "slug", err);
+	rc = nz__sq_int(h, st, owner, "slug", err);
+	return rc == NZ_NOTFOUND ? NZ_OK : rc;
+}
+
+static nz_rc exec_slug(nz__sqlite *h, nz__bq_id id, const char *slug, int64_t article_id,
+		       nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__bq_stmt(h, id, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, slug) ||
+	    (article_id &&
+	     (sqlite3_bind_int64(st, 2, article_id) || sqlite3_bind_int64(st, 3, nz_time_now()))))
+		return nz__sq_bind_error(h, "slug", err);
+	return nz__sq_exec(h, st, "slug", err);
+}
+
+/* A slug change: refuses a slug another article uses or redirects from; takes back a slug
+ * this article redirected from; keeps the old slug when the article was ever published. */
+static nz_rc change_slug(nz__sqlite *h, int64_t id, const stored_state *ss, const char *slug,
+			 nz_err *err)
+{
+	int64_t owner = 0, redirect_owner = 0;
+	nz_rc rc;
+	if (strcmp(slug, ss->slug) == 0)
+		return NZ_OK;
+	if ((rc = owner_of(h, BQ_SLUG_OWNER, slug, &owner, err)) ||
+	    (rc = owner_of(h, BQ_REDIRECT_OWNER, slug, &redirect_owner, err)))
+		return rc;
+	if ((owner && owner != id) || (redirect_owner && redirect_owner != id))
+		return nz_err_set(err, NZ_EXISTS, "slug: %.80s is used by another article", slug);
+	if (redirect_owner == id && (rc = exec_slug(h, BQ_REDIRECT_DELETE, slug, 0, err)))
+		return rc;
+	if (ss->published_at)
+		return exec_slug(h, BQ_REDIRECT_ADD, ss->slug, id, err);
+	return NZ_OK;
+}
+
+static nz_rc save_row(nz__sqlite *h, const nz_article *a, nz_time now, nz_err *err)
+{
+	sqlite3_stmt *st;
+	char *highlights = NULL;
+	nz_rc rc;
+	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)) ||
+	    (rc = nz__bq_stmt(h, BQ_ARTICLE_SAVE, &st, err)))
+		goto out;
+	if (sqlite3_bind_int64(st, 1, a->id) || nz__sq_bind_text(st, 2, a->slug) ||
+	    nz__sq_bind_text(st, 3, a->language) ||
+	    nz__sq_bind_opt_int(st, 4, a->section ? a->section->id : 0) ||
+	    nz__sq_bind_text(st, 5, a->headline) || nz__sq_bind_text(st, 6, a->highlights_intro) ||
+	    nz__sq_bind_text(st, 7, highlights) || nz__sq_bind_text(st, 8, a->dateline) ||
+	    nz__sq_bind_text(st, 9, a->body_markdown ? a->body_markdown : "") ||
+	    nz__sq_bind_text(st, 10, a->copyright) ||
+	    nz__sq_bind_opt_int(st, 11, a->translation_group) || sqlite3_bind_int64(st, 12, now)) {
+		rc = nz__sq_bind_error(h, "article", err);
+		goto out;
+	}
+	rc = nz__sq_exec(h, st, "article", err);
+out:
+	free(highlights);
+	return rc;
+}
+
+/* Runs a bound INSERT of a link row (article_id, x, position). */
+static nz_rc link(nz__sqlite *h, nz__sq_id id, int64_t article_id, int64_t other, size_t pos,
+		  const char *what, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, id, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, article_id) || sqlite3_bind_int64(st, 2, other) ||
+	    sqlite3_bind_int64(st, 3, (int64_t)pos))
+		return nz__sq_bind_error(h, what, err);
+	return nz__sq_exec(h, st, what, err);
+}
+
+static nz_rc clear_links(nz__sqlite *h, int64_t id, nz_err *err)
+{
+	static const nz__bq_id clears[] = {BQ_AUTHORS_CLEAR, BQ_TAGS_CLEAR, BQ_MEDIA_LINKS_CLEAR};
+	nz_rc rc = NZ_OK;
+	for (size_t i = 0; !rc && i < sizeof clears / sizeof clears[0]; i++) {
+		sqlite3_stmt *st;
+		if ((rc = nz__bq_stmt(h, clears[i], &st, err)))
+			break;
+		if (sqlite3_bind_int64(st, 1, id))
+			return nz__sq_bind_error(h, "article", err);
+		rc = nz__sq_exec(h, st, "article", err);
+	}
+	return rc;
+}
+
+static bool same_text(const char *x, const char *y)
+{
+	return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
+
+/* A media row for m: the stored one when m->id names it unchanged, else a new row (for the same
+ * bytes when m->hash is set). A new caption never changes a row other articles may show. */
+static nz_rc media_row(nz__sqlite *h, nz_arena *arena, nz_media *m, nz_time now, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_media *stored = NULL;
+	size_t n = 0;
+	nz_rc rc;
+	if (m->id) {
+		if ((rc = nz__bq_stmt(h, BQ_MEDIA_GET, &st, err)))
+			return rc;
+		if (sqlite3_bind_int64(st, 1, m->id))
+			return nz__sq_bind_error(h, "media", err);
+		if ((rc = nz__sq_collect(h, st, "media", sizeof(nz_media), nz__bq_media_row, arena,
+					 (void **)&stored, &n, err)))
+			return rc;
+		if (n == 0)
+			return nz_err_set(err, NZ_INVAL, "media: no media %lld", (long long)m->id);
+		if (!m->hash) { /* refer by id alone: take the stored bytes and size */
+			m->hash = stored->hash;
+			m->mime = stored->mime;
+			m->width = stored->width;
+			m->height = stored->height;
+		}
+		if (same_text(stored->hash, m->hash) && same_text(stored->caption, m->caption) &&
+		    same_text(stored->credit, m->credit) && same_text(stored->alt, m->alt))
+			return NZ_OK;
+	}
+	if ((rc = nz__sq_stmt(h, SQ_MEDIA_INSERT, &st, err)))
+		return rc;
+	if (nz__sq_bind_text(st, 1, m->hash) || nz__sq_bind_text(st, 2, m->mime) ||
+	    nz__sq_bind_text(st, 3, m->caption) || nz__sq_bind_text(st, 4, m->credit) ||
+	    nz__sq_bind_text(st, 5, m->alt) || sqlite3_bind_int(st, 6, m->width) ||
+	    sqlite3_bind_int(st, 7, m->height) || sqlite3_bind_int64(st, 8, now))
+		return nz__sq_bind_error(h, "media", err);
+	rc = nz__sq_int(h, st, &m->id, "media", err);
+	if (rc == NZ_INVAL)
+		return nz_err_set(err, rc,
+				  "media: the photo's bytes are not stored (upload first)");
+	return rc;
+}
+
+static nz_rc relink(nz__sqlite *h, nz_arena *arena, nz_article *a, nz_time now, nz_err *err)
+{
+	nz_store *s = &h->base;
+	nz_rc rc = clear_links(h, a->id, err);
+	for (size_t i = 0; !rc && i < a->n_authors; i++) {
+		if (!(rc = nz__sq_author_ensure(s, &a->authors[i], err)))
+			rc = link(h, SQ_ARTICLE_AUTHOR_ADD, a->id, a->authors[i].id, i, "author",
+				  err);
+		if (rc == NZ_EXISTS)
+			return nz_err_set(err, NZ_INVAL, "authors[%zu]: %s is listed twice", i,
+					  a->authors[i].slug);
+	}
+	for (size_t i = 0; !rc && i < a->n_tags; i++)
+		if (!(rc = nz__sq_tag_ensure(s, &a->tags[i], err)))
+			rc = link(h, SQ_ARTICLE_TAG_ADD, a->id, a->tags[i].id, i, "tag", err);
+	for (size_t i = 0; !rc && i < a->n_media; i++)
+		if (!(rc = media_row(h, arena, &a->media[i], now, err)))
+			rc = link(h, SQ_ARTICLE_MEDIA_ADD, a->id, a->media[i].id, i, "media", err);
+	return rc;
+}
+
+static nz_rc save(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, int64_t base,
+		  const char *note, nz_err *err)
+{
+	stored_state ss = {0};
+	nz_status to;
+	nz_time now = nz_time_now();
+	nz_rc rc;
+	if ((rc = load_state(h, arena, a->id, &ss, err)))
+		return rc;
+	if (ss.revision != base)
+		return nz_err_set(err, NZ_CONFLICT,
+				  "article %lld: changed by someone else since revision %lld (now "
+				  "at revision %lld)",
+				  (long long)a->id, (long long)base, (long long)ss.revision);
+	if ((rc = nz_workflow_next(ss.status, NZ_EV_EDIT, &to, err)))
+		return rc;
+	if (a->section && (rc = nz__sq_section_ensure(&h->base, a->section, err)))
+		return rc;
+	if ((rc = change_slug(h, a->id, &ss, a->slug, err)) || (rc = save_row(h, a, now, err)) ||
+	    (rc = relink(h, arena, a, now, err)) ||
+	    (rc = nz__sq_article_load(h, arena, a->id, a, err)) ||
+	    (rc = nz__bq_revision_add(h, a, actor, note, now, err)))
+		return rc;
+	return nz__bq_audit(h, actor, nz_workflow_audit_action(NZ_EV_EDIT, ss.status), "article",
+			    a->id, a->id, note, err);
+}
+
+nz_rc nz__bq_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+			    int64_t base_revision, const char *note, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	rc = save(h, arena, actor, a, base_revision, note, err);
+	return nz__sq_end(h, rc, err);
+}

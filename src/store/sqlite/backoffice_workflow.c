@@ -1,0 +1,328 @@
+/*
+ * backoffice_workflow.c: workflow changes of articles in SQLite (issue 3): submit, return,
+ * schedule, publish (by hand or by the scheduler), embargo, correct, retract; the back office's
+ * lists; translation links; old slugs.
+ *
+ * Rules: a change is checked against content/workflow.c's table inside the transaction that
+ * makes it, after reading the stored state, so two editors racing cannot both win; the state
+ * change, its revision and its audit row commit together.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite/backoffice_sql.h"
+
+/* Sets the new status and times of a for ev at `now`. */
+static void apply_event(nz_article *a, nz_event ev, nz_status to, nz_time at, nz_time now)
+{
+	switch (ev) {
+	case NZ_EV_SCHEDULE:
+		a->publish_at = at;
+		a->updated_at = now;
+		break;
+	case NZ_EV_UNSCHEDULE:
+		a->publish_at = 0;
+		a->updated_at = now;
+		break;
+	case NZ_EV_PUBLISH:
+		if (!a->published_at)
+			a->published_at =
+			    a->publish_at && a->publish_at <= now ? a->publish_at : now;
+		a->publish_at = 0;
+		/* "Updated" on the page means a change after publication, not the publishing. */
+		if (a->updated_at < a->published_at)
+			a->updated_at = a->published_at;
+		break;
+	case NZ_EV_EMBARGO:
+		a->embargo_until = at;
+		break;
+	case NZ_EV_CORRECT:
+	case NZ_EV_RETRACT:
+		a->updated_at = now;
+		break;
+	default:
+		a->updated_at = now;
+	}
+	a->status = to;
+}
+
+static nz_rc set_state(nz__sqlite *h, const nz_article *a, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__bq_stmt(h, BQ_ARTICLE_SET_STATE, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, a->id) ||
+	    nz__sq_bind_text(st, 2, nz_status_name(a->status)) ||
+	    nz__sq_bind_opt_int(st, 3, a->publish_at) ||
+	    nz__sq_bind_opt_int(st, 4, a->published_at) ||
+	    nz__sq_bind_opt_int(st, 5, a->embargo_until) ||
+	    sqlite3_bind_int64(st, 6, a->updated_at))
+		return nz__sq_bind_error(h, "article", err);
+	return nz__sq_exec(h, st, "article", err);
+}
+
+static nz_rc add_correction(nz__sqlite *h, int64_t id, int64_t actor, const char *text, nz_time now,
+			    nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__bq_stmt(h, BQ_CORRECTION_ADD, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id) || nz__sq_bind_text(st, 2, text) ||
+	    nz__sq_bind_opt_int(st, 3, actor) || sqlite3_bind_int64(st, 4, now))
+		return nz__sq_bind_error(h, "correction", err);
+	return nz__sq_exec(h, st, "correction", err);
+}
+
+/* The revision note and audit detail of a change. */
+static const char *describe(nz_arena *arena, nz_event ev, nz_time at, const char *text)
+{
+	char t[48];
+	switch (ev) {
+	case NZ_EV_SCHEDULE:
+		return nz_arena_printf(arena, "scheduled for %s", nz_time_rfc3339(at, t));
+	case NZ_EV_EMBARGO:
+		return at ? nz_arena_printf(arena, "embargoed until %s", nz_time_rfc3339(at, t))
+			  : "embargo lifted";
+	case NZ_EV_CORRECT:
+		return nz_arena_printf(arena, "correction: %s", text);
+	case NZ_EV_RETRACT:
+		return text && *text ? nz_arena_printf(arena, "retracted: %s", text) : "retracted";
+	case NZ_EV_PUBLISH:
+		return "published";
+	case NZ_EV_SUBMIT:
+		return "submitted for review";
+	case NZ_EV_RETURN:
+		return "returned to the writer";
+	case NZ_EV_UNSCHEDULE:
+		return "unscheduled";
+	default:
+		return nz_event_name(ev);
+	}
+}
+
+static nz_rc transition(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, int64_t id,
+			nz_event ev, nz_time at, const char *text, int64_t base, nz_err *err)
+{
+	nz_time now = nz_time_now();
+	nz_status from, to;
+	nz_rc rc = nz__sq_article_load(h, arena, id, a, err);
+	if (rc)
+		return rc;
+	if (base && a->revision != base)
+		return nz_err_set(err, NZ_CONFLICT,
+				  "article %lld: changed by someone else since revision %lld (now "
+				  "at revision %lld)",
+				  (long long)id, (long long)base, (long long)a->revision);
+	from = a->status;
+	if ((rc = nz_workflow_next(from, ev, &to, err)))
+		return rc;
+	const char *what = describe(arena, ev, at, text);
+	if (!what)
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
+	apply_event(a, ev, to, at, now);
+	bool correction = ev == NZ_EV_CORRECT || (ev == NZ_EV_RETRACT && text && *text);
+	if ((rc = set_state(h, a, err)) ||
+	    (correction && (rc = add_correction(h, id, actor, text, now, err))) ||
+	    (rc = nz__sq_article_load(h, arena, id, a, err)) ||
+	    (rc = nz__bq_revision_add(h, a, actor, what, now, err)))
+		return rc;
+	return nz__bq_audit(h, actor, nz_workflow_audit_action(ev, from), "article", id, id, what,
+			    err);
+}
+
+nz_rc nz__bq_article_transition(nz_store *s, nz_arena *arena, int64_t actor, int64_t id,
+				nz_event ev, nz_time at, const char *text, int64_t base_revision,
+				nz_article **out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	nz_article *a = nz_arena_zalloc(arena, sizeof *a);
+	*out = NULL;
+	if (!a)
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	rc = transition(h, arena, actor, a, id, ev, at, text, base_revision, err);
+	if (!(rc = nz__sq_end(h, rc, err)))
+		*out = a;
+	return rc;
+}
+
+/* ---- the scheduler's step ---------------------------------------------------------------- */
+
+static nz_rc due_ids(nz__sqlite *h, nz_time now, int64_t *ids, size_t *n, nz_err *err)
+{
+	sqlite3_stmt *st;
+	bool row = true;
+	nz_rc rc = nz__bq_stmt(h, BQ_DUE, &st, err);
+	*n = 0;
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, now))
+		return nz__sq_bind_error(h, "scheduler", err);
+	while (!(rc = nz__sq_step(h, st, &row, "scheduler", err)) && row && *n < 100)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
+nz_rc nz__bq_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	int64_t ids[100];
+	size_t count = 0;
+	nz_rc rc = due_ids(h, now, ids, &count, err), first = rc;
+	for (size_t i = 0; !rc && i < count; i++) {
+		nz_arena *arena = nz_arena_new();
+		nz_article *a = NULL;
+		nz_err e = {0};
+		nz_rc r = arena ? nz__bq_article_transition(s, arena, 0, ids[i], NZ_EV_PUBLISH, 0,
+							    NULL, 0, &a, &e)
+				: NZ_NOMEM;
+		nz_arena_free(arena);
+		if (r == NZ_OK)
+			(*n)++;
+		else if (r != NZ_INVAL && !first) /* NZ_INVAL: someone changed it meanwhile */
+			first = nz_err_set(err, r, "%s", e.msg);
+	}
+	return first;
+}
+
+nz_rc nz__bq_next_scheduled(nz_store *s, nz_time *at, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	bool row = false;
+	nz_rc rc = nz__bq_stmt(h, BQ_NEXT_DUE, &st, err);
+	if (rc || (rc = nz__sq_step(h, st, &row, "scheduler", err)))
+		return rc;
+	if (!row || sqlite3_column_type(st, 0) == SQLITE_NULL)
+		rc = NZ_NOTFOUND;
+	else
+		*at = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* ---- lists ------------------------------------------------------------------------------- */
+
+static nz_rc bind_admin(nz__sqlite *h, sqlite3_stmt *st, const nz_admin_query *q, nz_err *err)
+{
+	if (sqlite3_bind_int64(st, 1, q->statuses) || sqlite3_bind_int64(st, 2, q->created_by) ||
+	    (sqlite3_bind_parameter_count(st) >= 4 &&
+	     (sqlite3_bind_int64(st, 3, (int64_t)q->limit + 1) ||
+	      sqlite3_bind_int64(st, 4, (int64_t)q->offset))))
+		return nz__sq_bind_error(h, "articles", err);
+	return NZ_OK;
+}
+
+static nz_rc id_item(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	(void)arena;
+	*(int64_t *)item = sqlite3_column_int64(st, 0);
+	return NZ_OK;
+}
+
+nz_rc nz__bq_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_query *q,
+				nz_article_list *out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	int64_t *ids = NULL, total = 0;
+	size_t n = 0;
+	bool snap = nz__sq_read_begin(h);
+	nz_rc rc = nz__bq_stmt(h, BQ_ADMIN_LIST, &st, err);
+	if (rc || (rc = bind_admin(h, st, q, err)) ||
+	    (rc = nz__sq_collect(h, st, "articles", sizeof(int64_t), id_item, arena, (void **)&ids,
+				 &n, err)) ||
+	    (rc = nz__bq_stmt(h, BQ_ADMIN_COUNT, &st, err)) || (rc = bind_admin(h, st, q, err)) ||
+	    (rc = nz__sq_int(h, st, &total, "articles", err)))
+		goto out;
+	out->has_more = n > q->limit;
+	out->n = out->has_more ? q->limit : n;
+	out->total = (size_t)total;
+	if (out->n && !(out->items = nz_arena_zalloc(arena, out->n * sizeof(nz_article)))) {
+		rc = nz_err_set(err, NZ_NOMEM, "articles: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; !rc && i < out->n; i++)
+		rc = nz__sq_article_load(h, arena, ids[i], &out->items[i], err);
+out:
+	nz__sq_read_end(h, snap);
+	if (rc)
+		memset(out, 0, sizeof *out);
+	return rc;
+}
+
+/* ---- translations and old slugs ---------------------------------------------------------- */
+
+static nz_rc group_of(nz__sqlite *h, int64_t id, int64_t *group, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__bq_stmt(h, BQ_TRANSLATION_GROUP, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id))
+		return nz__sq_bind_error(h, "translation", err);
+	rc = nz__sq_int(h, st, group, "translation", err);
+	if (rc == NZ_NOTFOUND)
+		return nz_err_set(err, rc, "article %lld: not found", (long long)id);
+	return rc;
+}
+
+static nz_rc link_translation(nz__sqlite *h, int64_t actor, int64_t id, int64_t other, nz_err *err)
+{
+	sqlite3_stmt *st;
+	int64_t g1 = 0, g2 = 0;
+	char detail[64];
+	nz_rc rc;
+	if ((rc = group_of(h, id, &g1, err)) || (rc = group_of(h, other, &g2, err)) ||
+	    (rc = nz__bq_stmt(h, BQ_TRANSLATION_MERGE, &st, err)))
+		return rc;
+	int64_t group = g1 ? g1 : g2 ? g2 : (id < other ? id : other);
+	if (sqlite3_bind_int64(st, 1, group) || sqlite3_bind_int64(st, 2, id) ||
+	    sqlite3_bind_int64(st, 3, other) || sqlite3_bind_int64(st, 4, g1) ||
+	    sqlite3_bind_int64(st, 5, g2))
+		return nz__sq_bind_error(h, "translation", err);
+	if ((rc = nz__sq_exec(h, st, "translation", err)))
+		return rc;
+	snprintf(detail, sizeof detail, "translation of article %lld", (long long)other);
+	if ((rc = nz__bq_audit(h, actor, "article.edited", "article", id, id, detail, err)))
+		return rc;
+	snprintf(detail, sizeof detail, "translation of article %lld", (long long)id);
+	return nz__bq_audit(h, actor, "article.edited", "article", other, other, detail, err);
+}
+
+nz_rc nz__bq_article_link_translation(nz_store *s, int64_t actor, int64_t id, int64_t other_id,
+				      nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	rc = link_translation(h, actor, id, other_id, err);
+	return nz__sq_end(h, rc, err);
+}
+
+nz_rc nz__bq_slug_redirect(nz_store *s, nz_arena *arena, const char *old_slug,
+			   const char **new_slug, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	bool row = false;
+	nz_rc rc = nz__bq_stmt(h, BQ_REDIRECT_TARGET, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, old_slug))
+		return nz__sq_bind_error(h, "slug", err);
+	if ((rc = nz__sq_step(h, st, &row, "slug", err)))
+		return rc;
+	if (!row)
+		rc = NZ_NOTFOUND;
+	else if (nz__sq_col_text(arena, st, 0, new_slug) || !*new_slug)
+		rc = nz_err_set(err, NZ_NOMEM, "slug: out of memory");
+	sqlite3_reset(st);
+	return rc;
+}
