@@ -1,0 +1,62 @@
+/*
+ * cli/reindex: rebuilds the full-text search index from the articles (issue 5). The index
+ * normally follows every write by itself; this is for after restoring a database made without
+ * it, or after an upgrade that changes how words are cut. One transaction: the site keeps
+ * answering searches from the old index until the new one is committed.
+ */
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+typedef struct progress_state {
+	bool tty;
+	struct timespec started;
+} progress_state;
+
+/* A bar on a terminal ("[#####.....] 1200/3000 articles"), nothing otherwise. */
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+	progress_state *p = ctx;
+	if (!p->tty)
+		return;
+	enum { WIDTH = 30 };
+	size_t filled = total ? done * WIDTH / total : WIDTH;
+	char bar[WIDTH + 1];
+	for (size_t i = 0; i < WIDTH; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[WIDTH] = '\0';
+	fprintf(stderr, "\rreindexing [%s] %zu/%zu articles", bar, done, total);
+	fflush(stderr);
+}
+
+static int run(const cli_env *env, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return cli_fail(env, "reindex", 2, "takes no arguments (see --help)");
+	nz_store *s = cli_open_store(env, "reindex", false);
+	if (!s)
+		return 1;
+	progress_state p = {.tty = isatty(STDERR_FILENO)};
+	clock_gettime(CLOCK_MONOTONIC, &p.started);
+	nz_err err = {0};
+	nz_rc rc = nz_store_search_rebuild(s, show_progress, &p, &err);
+	if (p.tty)
+		fputc('\n', stderr);
+	nz_store_close(s);
+	if (rc != NZ_OK)
+		return cli_fail(env, "reindex", 1, "%s", err.msg);
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double secs = (double)(now.tv_sec - p.started.tv_sec) +
+		      (double)(now.tv_nsec - p.started.tv_nsec) / 1e9;
+	printf("%s: search index rebuilt in %.1f s\n", env->db, secs);
+	return 0;
+}
+
+const cli_command cli_reindex_cmd = {
+    "reindex", run, "rebuild the search index",
+    "reindex\n\nRebuilds the full-text search index from every article, in one transaction,\n"
+    "with a progress bar on a terminal. The index follows every change by itself; run this\n"
+    "after an upgrade whose notes ask for it, or if searches miss articles they should find.\n"};

@@ -1,0 +1,96 @@
+/*
+ * search: full-text search that works in English and Korean, independent of any database.
+ *
+ * - The tokenizer turns text into index terms, the same way at index time and at query time:
+ *   Latin-script words are folded to lower case, stripped of diacritics and stemmed ("exercises"
+ *   and "exercise" both give "exercis"); Hangul, Han and Kana runs become overlapping two-character
+ *   pieces ("한미동맹은" gives 한미 미동 동맹 맹은), a lone CJK character stays one piece; numbers
+ *   and mixed tokens are kept whole with their inner "-", "." and "'" dropped ("K-9" gives "k9",
+ *   "F-35A" gives "f35a", "U.S." gives "us") and "+" and "&" kept ("2+2", "at&t").
+ * - The query parser reads what a reader typed: words (all must match), "exact phrases", prefixes
+ *   (defen*), exclusions (-drill). It never fails on bad input: unbalanced quotes are closed,
+ *   lone operators, control bytes and invalid UTF-8 are ignored, long input is cut; what was
+ *   changed is said in a message for the reader.
+ * - The FTS5 writer turns a parsed query into a SQLite FTS5 MATCH expression in which every piece
+ *   of user text is a quoted string, so user text can never be read as FTS5 syntax.
+ * - The snippet helper turns a passage marked with NZ_SEARCH_MARK_OPEN/CLOSE into HTML: text
+ *   escaped, marks as <mark>, Markdown punctuation dropped.
+ *
+ * Rules: no database types here (the SQLite glue is store/sqlite/search.c; a PostgreSQL backend
+ * can reuse the same tokenizer); pure functions, thread-safe, no allocation except into the
+ * caller's arena or buffer.
+ */
+#ifndef NZ_SEARCH_H
+#define NZ_SEARCH_H
+
+#include "core/core.h"
+
+/* ---- tokenizer --------------------------------------------------------------------------- */
+
+/* The longest term in bytes; longer words are cut (the same way at index and query time). */
+#define NZ_SEARCH_TERM_MAX 64
+
+/* Called once per term: the term (not NUL-terminated, len <= NZ_SEARCH_TERM_MAX) and the byte
+ * range [start, end) of the text it came from. A non-zero return stops the tokenizer, which
+ * then returns that value. */
+typedef int (*nz_search_term_fn)(void *ctx, const char *term, size_t len, size_t start, size_t end);
+
+/* Tokenizes text[0..len) (invalid UTF-8 bytes separate words) calling fn for each term in
+ * order. Returns 0, or the first non-zero value fn returned. */
+int nz_search_tokenize(const char *text, size_t len, nz_search_term_fn fn, void *ctx);
+
+/* The stemmer the tokenizer applies to a lower-case ASCII word: word[0..*len) is shortened in
+ * place ("exercises" → "exercis", "policies" → "policy", "planned" → "plan"). */
+void nz_search_stem(char *word, size_t *len);
+
+/* ---- queries ----------------------------------------------------------------------------- */
+
+/* Limits on what a query may hold; more is ignored and the reader is told. */
+#define NZ_SEARCH_QUERY_MAX 512 /* bytes of query text read */
+#define NZ_SEARCH_TERMS_MAX 16  /* words and phrases */
+
+typedef struct nz_search_term {
+	const char *text; /* as typed (control bytes and bad UTF-8 replaced by spaces) */
+	bool phrase;      /* "in quotes": the words in this order */
+	bool prefix;      /* ends with '*': any term starting with it */
+	bool exclude;     /* starts with '-': articles with it are left out */
+} nz_search_term;
+
+typedef struct nz_search_query {
+	nz_search_term *terms;
+	size_t n;
+	size_t n_include; /* terms that are not exclusions */
+	/* For the reader, NULL when the query was read as typed: "The closing quote was missing;
+	 * the phrase runs to the end." Static text. */
+	const char *message;
+} nz_search_query;
+
+/* Parses q[0..len) (any bytes) into out; strings in arena. NZ_NOMEM is the only failure: a
+ * query with nothing to search for gives n_include == 0 and a message. */
+nz_rc nz_search_parse(nz_arena *arena, const char *q, size_t len, nz_search_query *out);
+
+/* The SQLite FTS5 MATCH expression for q, appended to out: terms ANDed, exclusions after NOT,
+ * every term a quoted string. Nothing is appended when q has no term to include. */
+nz_rc nz_search_fts5(const nz_search_query *q, nz_buf *out);
+
+/* A term exactly as the index stores it (from the tokenizer's output), for machine-made
+ * queries such as related articles: appended to out as an FTS5 string that the tokenizer
+ * passes through untouched. */
+nz_rc nz_search_fts5_raw_term(const char *term, size_t len, nz_buf *out);
+/* The byte that starts a raw term inside an FTS5 string (a control byte, which the query
+ * parser never lets through from readers). */
+#define NZ_SEARCH_RAW_BYTE '\x01'
+
+/* ---- snippets ---------------------------------------------------------------------------- */
+
+/* Marks around matched words in a passage made by the store (control bytes, which the snippet
+ * helper never copies from text). */
+#define NZ_SEARCH_MARK_OPEN "\x02"
+#define NZ_SEARCH_MARK_CLOSE "\x03"
+
+/* Appends the passage as HTML: text escaped, marks turned into <mark>…</mark> (always
+ * balanced), other control bytes and Markdown punctuation (* _ ` # and link targets) left out,
+ * runs of white space made one space. */
+nz_rc nz_search_snippet_html(const char *passage, size_t len, nz_buf *out);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * search_fts.c: the SQLite side of search's tokenizer and the index's upkeep (issue 5).
+ *
+ * The tokenizer of search/ is registered as the FTS5 tokenizer "newszone" on every connection
+ * when it opens, before migrating: the index (articles_fts, migration 3) and the triggers on
+ * articles that keep it in step need it for every write to articles. So a program that writes
+ * articles must be newszone (or register the same tokenizer); the sqlite3 shell can read.
+ *
+ * A query-time string that starts with NZ_SEARCH_RAW_BYTE is one index term passed through
+ * untouched (related articles query by the terms the index holds); readers' queries never
+ * contain that byte (the parser turns control bytes into spaces).
+ *
+ * Rebuilding (`newszone reindex`) empties the index and fills it again from articles in
+ * batches, in one transaction, so readers see the old index or the new one, never half.
+ */
+#include <string.h>
+
+#include "search/search.h"
+#include "store/search_int.h"
+#include "store/sqlite/sqlite_int.h"
+
+#define REBUILD_BATCH 500
+
+/* ---- the FTS5 tokenizer ------------------------------------------------------------------ */
+
+typedef struct fts_sink {
+	void *ctx;
+	int (*token)(void *ctx, int flags, const char *token, int len, int start, int end);
+} fts_sink;
+
+static int to_fts(void *ctx, const char *term, size_t len, size_t start, size_t end)
+{
+	fts_sink *s = ctx;
+	return s->token(s->ctx, 0, term, (int)len, (int)start, (int)end);
+}
+
+static int tok_create(void *user, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	(void)argv;
+	(void)argc;
+	/* The tokenizer has no state; any non-NULL handle will do. */
+	*out = (Fts5Tokenizer *)user;
+	return SQLITE_OK;
+}
+
+static void tok_delete(Fts5Tokenizer *t)
+{
+	(void)t;
+}
+
+static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int len,
+			int (*token)(void *, int, const char *, int, int, int))
+{
+	(void)t;
+	if (!text || len <= 0)
+		return SQLITE_OK;
+	if ((flags & FTS5_TOKENIZE_QUERY) && text[0] == NZ_SEARCH_RAW_BYTE)
+		return len > 1 ? token(ctx, 0, text + 1, len - 1, 0, len) : SQLITE_OK;
+	fts_sink sink = {ctx, token};
+	return nz_search_tokenize(text, (size_t)len, to_fts, &sink);
+}
+
+static fts5_tokenizer nz_tokenizer = {tok_create, tok_delete, tok_tokenize};
+static const char tokenizer_tag[] = "newszone";
+
+nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	fts5_api *api = NULL;
+	int src = sqlite3_prepare_v2(h->db, "SELECT fts5(?1)", -1, &st, NULL);
+	if (src == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (!api)
+		return nz_err_set(err, NZ_UNSUPPORTED,
+				  "database: this SQLite has no FTS5, which search needs");
+	src = api->xCreateTokenizer(api, "newszone", (void *)tokenizer_tag, &nz_tokenizer, NULL);
+	return src == SQLITE_OK ? NZ_OK
+				: nz__sq_error(h, src, "database: registering the tokenizer", err);
+}
+
+/* ---- rebuilding -------------------------------------------------------------------------- */
+
+static nz_rc exec_sql(nz__sqlite *h, const char *sql, nz_err *err)
+{
+	int src = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
+	return src == SQLITE_OK ? NZ_OK : nz__sq_error(h, src, "reindex", err);
+}
+
+/* Indexes the next batch of articles after *last_id; *n gets how many. */
+static nz_rc index_batch(nz__sqlite *h, sqlite3_stmt *ids, sqlite3_stmt *ins, int64_t *last_id,
+			 size_t *n, nz_err *err)
+{
+	int64_t first = 0, last = 0;
+	bool row;
+	nz_rc rc;
+	*n = 0;
+	sqlite3_reset(ids);
+	sqlite3_bind_int64(ids, 1, *last_id);
+	sqlite3_bind_int(ids, 2, REBUILD_BATCH);
+	while (!(rc = nz__sq_step(h, ids, &row, "reindex", err)) && row) {
+		last = sqlite3_column_int64(ids, 0);
+		if (*n == 0)
+			first = last;
+		(*n)++;
+	}
+	sqlite3_reset(ids);
+	if (rc || *n == 0)
+		return rc;
+	sqlite3_reset(ins);
+	sqlite3_bind_int64(ins, 1, first);
+	sqlite3_bind_int64(ins, 2, last);
+	*last_id = last;
+	return nz__sq_exec(h, ins, "reindex", err);
+}
+
+static nz_rc sq_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *count = NULL, *ids = NULL, *ins = NULL;
+	int64_t total = 0, last_id = 0;
+	size_t done = 0, n = 0;
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(h->db, "SELECT count(*) FROM articles", -1, &count, NULL) ||
+	    sqlite3_prepare_v2(h->db, "SELECT id FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2",
+			       -1, &ids, NULL) ||
+	    sqlite3_prepare_v2(h->db,
+			       "INSERT INTO articles_fts(rowid, headline, highlights, body)"
+			       " SELECT id, headline, highlights, body FROM articles_search_text"
+			       " WHERE id BETWEEN ?1 AND ?2",
+			       -1, &ins, NULL)) {
+		rc = nz__sq_error(h, sqlite3_errcode(h->db), "reindex", err);
+		goto out;
+	}
+	if ((rc = nz__sq_int(h, count, &total, "reindex", err)) ||
+	    (rc = exec_sql(h, "INSERT INTO articles_fts(articles_fts) VALUES ('delete-all')", err)))
+		goto out;
+	if (progress)
+		progress(ctx, 0, (size_t)total);
+	do {
+		if ((rc = index_batch(h, ids, ins, &last_id, &n, err)))
+			goto out;
+		done += n;
+		if (progress && n)
+			progress(ctx, done, (size_t)total > done ? (size_t)total : done);
+	} while (n > 0);
+	/* Merges the index into one segment: smaller and faster to query. */
+	rc = exec_sql(h, "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')", err);
+out:
+	sqlite3_finalize(count);
+	sqlite3_finalize(ids);
+	sqlite3_finalize(ins);
+	return nz__sq_end(h, rc, err);
+}
+
+/* ---- the table store/search.c calls ------------------------------------------------------ */
+
+const struct nz__search_ops nz__sq_search_ops = {
+    .search = nz__sq_search,
+    .related = nz__sq_related,
+    .rebuild = sq_rebuild,
+};

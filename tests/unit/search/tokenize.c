@@ -1,0 +1,223 @@
+/*
+ * Tests for search/tokenize.c and search/stem.c: the terms made of English and Korean text at
+ * index time are the ones a reader's words make at query time: case and diacritics folded,
+ * English inflections stemmed, Korean found inside longer words and with particles, numbers
+ * and mixed tokens kept whole.
+ */
+#include <stdio.h>
+
+#include "search/search_test.h"
+
+static void test_case_folding(void **state)
+{
+	(void)state;
+	assert_string_equal(terms("NAVY Navy navy"), "navy navy navy");
+	assert_string_equal(terms("ＮＡＶＹ １２"), "navy 12"); /* fullwidth forms */
+	assert_string_equal(terms("ΑΘΗΝΑ Москва"), "αθηνα москва");
+}
+
+static void test_diacritics(void **state)
+{
+	(void)state;
+	assert_string_equal(terms("Café résumé NAÏVE"), "caf resum naiv");
+	assert_true(finds("Le café de Séoul", "cafe seoul") == false); /* not adjacent */
+	assert_true(finds("Le café de Séoul", "CAFE"));
+	assert_true(finds("Le café de Séoul", "seoul"));
+	/* Decomposed: e + combining acute */
+	assert_true(finds("Se\xcc\x81oul", "Seoul"));
+	assert_string_equal(terms("Straße Æsir Øresund Łódź"), "strass aesir oresund lodz");
+}
+
+static void test_stemming_pairs(void **state)
+{
+	(void)state;
+	static const char *const pairs[][2] = {
+	    {"exercises", "exercise"}, {"exercising", "exercise"},
+	    {"exercised", "exercise"}, {"drills", "drill"},
+	    {"drilled", "drill"},      {"drilling", "drill"},
+	    {"policies", "policy"},    {"studies", "study"},
+	    {"studied", "study"},      {"allies", "ally"},
+	    {"allied", "ally"},        {"planned", "plan"},
+	    {"planning", "plan"},      {"agreed", "agree"},
+	    {"agrees", "agree"},       {"making", "make"},
+	    {"used", "use"},           {"using", "use"},
+	    {"boxes", "box"},          {"watches", "watch"},
+	    {"missiles", "missile"},   {"defenses", "defense"},
+	    {"trained", "train"},      {"classes", "class"},
+	    {"heroes", "hero"},        {"tested", "test"},
+	    {"hundreds", "hundred"},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		char want[4096];
+		strcpy(want, terms(pairs[i][1]));
+		if (strcmp(terms(pairs[i][0]), want) != 0)
+			fail_msg("%s gives %s, %s gives %s", pairs[i][0], terms(pairs[i][0]),
+				 pairs[i][1], want);
+	}
+	/* Words that only look inflected stay apart. */
+	assert_string_equal(terms("news"), "news");
+	assert_string_equal(terms("new"), "new");
+	assert_string_equal(terms("bus analysis status"), "bus analysis status");
+	assert_string_equal(terms("need thing sing"), "need thing sing");
+}
+
+static void test_stem_in_place(void **state)
+{
+	(void)state;
+	char w[] = "exercises";
+	size_t n = strlen(w);
+	nz_search_stem(w, &n);
+	assert_int_equal(n, 7);
+	assert_memory_equal(w, "exercis", 7);
+	char d[] = "k9";
+	n = 2;
+	nz_search_stem(d, &n);
+	assert_int_equal(n, 2);
+}
+
+static void test_korean_bigrams(void **state)
+{
+	(void)state;
+	assert_string_equal(terms("한미동맹은"), "한미 미동 동맹 맹은");
+	assert_string_equal(terms("국"), "국"); /* one character alone stays one term */
+	/* A two-syllable word finds every article that has it, with particles attached and
+	 * inside longer words. */
+	assert_true(finds("동맹은 굳건하다", "동맹"));
+	assert_true(finds("한미동맹 강화", "동맹"));
+	assert_true(finds("국방부는 27일 밝혔다", "국방"));
+	assert_true(finds("국방부는 27일 밝혔다", "국방부"));
+	assert_true(finds("합동 훈련을 마쳤다", "훈련"));
+	assert_false(finds("국방부는", "방위"));
+	/* A three-syllable word is a phrase of two pairs: it finds itself, not its parts apart. */
+	assert_true(finds("연합훈련이 시작됐다", "연합훈련"));
+	assert_false(finds("연합 군수 훈련", "연합훈련"));
+	/* Han and Kana runs too. */
+	assert_string_equal(terms("國防部"), "國防 防部");
+	assert_string_equal(terms("カタカナ"), "カタ タカ カナ");
+}
+
+static void test_mixed_scripts(void **state)
+{
+	(void)state;
+	assert_string_equal(terms("한미FTA를"), "한미 fta 를");
+	assert_string_equal(terms("F-35A를 도입"), "f35a 를 도입");
+	assert_true(finds("K-9 자주포는", "K-9"));
+	assert_true(finds("K-9 자주포는", "자주포"));
+	assert_true(finds("The 2+2 talks in 서울", "서울"));
+	assert_true(finds("Seoul's 국방부", "seoul"));
+}
+
+static void test_numbers_and_mixed_tokens(void **state)
+{
+	(void)state;
+	assert_string_equal(terms("2+2 K-9 F-35A"), "2+2 k9 f35a");
+	assert_true(finds("the 2+2 meeting", "2+2"));
+	assert_false(finds("the 2 2 meeting", "2+2"));
+	assert_true(finds("K-9 howitzers", "K9"));
+	assert_true(finds("K9 howitzers", "k-9"));
+	assert_true(finds("new F-35A jets", "f-35a"));
+	assert_false(finds("new F-35A jets", "F-35")); /* a prefix query (F-35*) finds it */
+	assert_string_equal(terms("1,000 troops, 3.5 percent, 2026"),
+			    "1000 troop 3.5 percent 2026");
+	assert_string_equal(terms("U.S. forces"), "us forc");
+	assert_string_equal(terms("AT&T R&D"), "at&t r&d");
+	assert_string_equal(terms("Korea's don't e-mail"), "korea dont email");
+	/* Hyphenated words of whole words are their parts. */
+	assert_string_equal(terms("long-range Su-Yeol"), "long rang su yeol");
+	assert_true(finds("a long-range missile", "range"));
+	/* A sentence's full stop and comma are not connectors. */
+	assert_string_equal(terms("drills. Next, 10"), "drill next 10");
+}
+
+static const char *span_source; /* the text collect_span cuts spans from */
+
+typedef struct spans {
+	char text[8][16];
+	size_t n;
+} spans;
+
+static int collect_span(void *ctx, const char *term, size_t len, size_t start, size_t end)
+{
+	(void)term;
+	(void)len;
+	spans *s = ctx;
+	if (s->n < 8)
+		snprintf(s->text[s->n++], 16, "%.*s", (int)(end - start), span_source + start);
+	return 0;
+}
+
+static void test_offsets_point_at_the_words(void **state)
+{
+	(void)state;
+	spans s = {0};
+	span_source = "Le café, 국방부 K-9 Korea's";
+	nz_search_tokenize(span_source, strlen(span_source), collect_span, &s);
+	assert_int_equal(s.n, 6);
+	assert_string_equal(s.text[0], "Le");
+	assert_string_equal(s.text[1], "café");
+	assert_string_equal(s.text[2], "국방");
+	assert_string_equal(s.text[3], "방부");
+	assert_string_equal(s.text[4], "K-9");
+	assert_string_equal(s.text[5], "Korea");
+}
+
+static void test_bad_input(void **state)
+{
+	(void)state;
+	assert_string_equal(terms(""), "");
+	assert_string_equal(terms("   ,.-+&'  "), "");
+	assert_string_equal(terms("ab\xff\xfe"
+				  "cd \xed\xa0\x80x"),
+			    "ab cd x");
+	assert_string_equal(terms("a\x01"
+				  "b\x7f"
+				  "c"),
+			    "a b c");
+	/* A very long word is cut, the same way every time. */
+	char long_word[300];
+	memset(long_word, 'x', sizeof long_word - 1);
+	long_word[sizeof long_word - 1] = '\0';
+	assert_int_equal(strlen(terms(long_word)), NZ_SEARCH_TERM_MAX);
+	/* Cut at a character boundary. */
+	char accented[301] = "";
+	for (int i = 0; i < 100; i++)
+		strcat(accented, "ж");
+	const char *t = terms(accented);
+	assert_true(strlen(t) <= NZ_SEARCH_TERM_MAX);
+	assert_int_equal(strlen(t) % 2, 0);
+}
+
+static int stop_at_second(void *ctx, const char *term, size_t len, size_t start, size_t end)
+{
+	(void)term;
+	(void)len;
+	(void)start;
+	(void)end;
+	int *n = ctx;
+	return ++*n == 2 ? 42 : 0;
+}
+
+static void test_callback_stops(void **state)
+{
+	(void)state;
+	int n = 0;
+	assert_int_equal(nz_search_tokenize("one two three", 13, stop_at_second, &n), 42);
+	assert_int_equal(n, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_case_folding),
+	    cmocka_unit_test(test_diacritics),
+	    cmocka_unit_test(test_stemming_pairs),
+	    cmocka_unit_test(test_stem_in_place),
+	    cmocka_unit_test(test_korean_bigrams),
+	    cmocka_unit_test(test_mixed_scripts),
+	    cmocka_unit_test(test_numbers_and_mixed_tokens),
+	    cmocka_unit_test(test_offsets_point_at_the_words),
+	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_callback_stops),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
