@@ -1,0 +1,247 @@
+/*
+ * jsonld.c: what machines read in an article page's head. schema.org NewsArticle as JSON-LD
+ * (headline, image, datePublished, dateModified, author [{Person, name, url}], publisher with
+ * name and logo, inLanguage, mainEntityOfPage), Open Graph (og:locale ko_KR / en_US,
+ * article:published_time, article:section, article:tag) and Twitter card values, and hreflang
+ * alternates to the article's translations.
+ *
+ * The JSON-LD is printed raw inside <script type="application/ld+json">, so it is escaped for
+ * that place: '<', '>' and '&' become \u003c, \u003e, \u0026 (valid JSON, and no "</script>" or
+ * "<!--" can ever appear), whatever an editor typed in a headline.
+ *
+ * Rules: pure functions of their arguments; absolute URLs from the site's base_url; times at
+ * the site's offset; a retracted article shows no image.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/render_int.h"
+
+const char *nz__og_locale(const char *lang)
+{
+	if (lang && strncmp(lang, "ko", 2) == 0)
+		return "ko_KR";
+	return "en_US";
+}
+
+static json_t *local_time(const nz_page_ctx *pc, nz_time t)
+{
+	char s[64];
+	if (!t)
+		return json_null();
+	return json_string(nz_time_rfc3339_local(t, pc->site ? pc->site->tz_offset_min : 0, s));
+}
+
+/* The modification time readers are told: the newest of updated, published, corrections. */
+static nz_time modified(const nz_article *a)
+{
+	nz_time t = a->updated_at > a->published_at ? a->updated_at : a->published_at;
+	for (size_t i = 0; i < a->n_corrections; i++)
+		if (a->corrections[i].created_at > t)
+			t = a->corrections[i].created_at;
+	return t;
+}
+
+static const char *photo(nz_arena *arena, const nz_page_ctx *pc, const nz_article *a)
+{
+	if (a->status == NZ_STATUS_RETRACTED || a->n_media == 0)
+		return NULL;
+	return nz__abs_url(arena, pc->site, nz_url_media(arena, &a->media[0]));
+}
+
+static json_t *persons(nz_arena *arena, const nz_page_ctx *pc, const nz_article *a)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < a->n_authors; i++) {
+		const nz_author *au = &a->authors[i];
+		json_t *o = json_pack("{s:s, s:o}", "@type", "Person", "name",
+				      nz__json_str(nz_author_name(arena, au)));
+		if (o && au->slug && au->slug[0] &&
+		    !nz__json_put(o, "url",
+				  nz__json_str(nz__abs_url(arena, pc->site,
+							   nz_url_author(arena, au->slug))))) {
+			json_decref(o);
+			o = NULL;
+		}
+		if (!o || json_array_append_new(arr, o) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static json_t *publisher(nz_arena *arena, const nz_page_ctx *pc)
+{
+	const char *logo =
+	    nz__abs_url(arena, pc->site, nz_theme_asset_url(pc->theme, "favicon.svg"));
+	json_t *o = json_pack("{s:s, s:o, s:o}", "@type", "NewsMediaOrganization", "name",
+			      nz__json_str(pc->site && pc->site->name ? pc->site->name : ""), "url",
+			      nz__json_str(nz__abs_url(arena, pc->site, "/")));
+	if (o && logo &&
+	    !nz__json_put(o, "logo",
+			  json_pack("{s:s, s:s}", "@type", "ImageObject", "url", logo))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *keywords(const nz_article *a)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < a->n_tags; i++) {
+		const char *name = a->tags[i].name ? a->tags[i].name : a->tags[i].slug;
+		if (json_array_append_new(arr, nz__json_str(name)) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static json_t *news_article(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
+			    const char *lang, const char *description)
+{
+	const char *url = nz__abs_url(arena, pc->site, nz_url_article(arena, a->slug));
+	const char *img = photo(arena, pc, a);
+	json_t *o = json_object();
+	bool ok =
+	    o && nz__json_put(o, "@context", json_string("https://schema.org")) &&
+	    nz__json_put(o, "@type", json_string("NewsArticle")) &&
+	    nz__json_put(o, "mainEntityOfPage",
+			 json_pack("{s:s, s:o}", "@type", "WebPage", "@id", nz__json_str(url))) &&
+	    nz__json_put(o, "url", nz__json_str(url)) &&
+	    nz__json_put(o, "headline", nz__json_str(a->headline ? a->headline : "")) &&
+	    nz__json_put(o, "description", nz__json_str(description ? description : "")) &&
+	    (!img || nz__json_put(o, "image", json_pack("[o]", nz__json_str(img)))) &&
+	    nz__json_put(o, "datePublished", local_time(pc, a->published_at)) &&
+	    nz__json_put(o, "dateModified", local_time(pc, modified(a))) &&
+	    nz__json_put(o, "author", persons(arena, pc, a)) &&
+	    nz__json_put(o, "publisher", publisher(arena, pc)) &&
+	    nz__json_put(o, "inLanguage", nz__json_str(lang)) &&
+	    (!a->section || !a->section->name ||
+	     nz__json_put(o, "articleSection", nz__json_str(a->section->name))) &&
+	    (!a->n_tags || nz__json_put(o, "keywords", keywords(a))) &&
+	    (!a->dateline || !a->dateline[0] ||
+	     nz__json_put(o, "dateline", nz__json_str(a->dateline)));
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+/* json as text safe inside <script type="application/ld+json">, in arena. */
+static const char *script_safe(nz_arena *arena, const json_t *json)
+{
+	char *s = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	nz_buf b;
+	const char *res = NULL;
+	if (!s)
+		return NULL;
+	nz_buf_init(&b, 0);
+	for (const char *p = s; *p; p++) {
+		if (*p == '<')
+			nz_buf_puts(&b, "\\u003c");
+		else if (*p == '>')
+			nz_buf_puts(&b, "\\u003e");
+		else if (*p == '&')
+			nz_buf_puts(&b, "\\u0026");
+		else
+			nz_buf_putc(&b, *p);
+	}
+	if (nz_buf_rc(&b) == NZ_OK)
+		res = nz_arena_strndup(arena, nz_buf_cstr(&b), b.len);
+	nz_buf_free(&b);
+	free(s);
+	return res;
+}
+
+static json_t *tag_names(const nz_article *a)
+{
+	return keywords(a);
+}
+
+static json_t *open_graph(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
+			  const char *lang)
+{
+	const char *img = photo(arena, pc, a);
+	const nz_media *m = a->n_media ? &a->media[0] : NULL;
+	json_t *o = json_object();
+	bool ok =
+	    o && nz__json_put(o, "type", json_string("article")) &&
+	    nz__json_put(o, "image", nz__json_str(img)) &&
+	    nz__json_put(o, "image_alt",
+			 img && m->alt && m->alt[0] ? nz__json_str(m->alt) : json_null()) &&
+	    nz__json_put(o, "locale", json_string(nz__og_locale(lang))) &&
+	    nz__json_put(o, "locale_alternates", json_array()) &&
+	    nz__json_put(o, "modified_time", local_time(pc, modified(a))) &&
+	    nz__json_put(o, "section",
+			 a->section ? nz__json_str_nonempty(a->section->name) : json_null()) &&
+	    nz__json_put(o, "tags", tag_names(a));
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+bool nz__view_article_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
+			   const nz_article *a, const char *lang, const char *description)
+{
+	json_t *ld = news_article(pc, arena, a, lang, description);
+	const char *text = ld ? script_safe(arena, ld) : NULL;
+	json_decref(ld);
+	return text && nz__json_put(page, "jsonld", json_string(text)) &&
+	       nz__json_put(page, "og", open_graph(pc, arena, a, lang)) &&
+	       nz__json_put(page, "alternates", json_array());
+}
+
+/* {lang, url} of an article's page. */
+static json_t *alternate(nz_arena *arena, const nz_page_ctx *pc, const nz_article *a)
+{
+	return json_pack(
+	    "{s:o, s:o}", "lang", nz__json_str(a->language ? a->language : "en"), "url",
+	    nz__json_str(nz__abs_url(arena, pc->site, nz_url_article(arena, a->slug))));
+}
+
+static bool has_lang(json_t *alts, const char *lang)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(alts, i, v)
+	{
+		const char *l = json_string_value(json_object_get(v, "lang"));
+		if (l && lang && strcmp(l, lang) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_article *a,
+				  const nz_article *translations, size_t n)
+{
+	nz_arena *arena = nz_arena_new();
+	json_t *alts = json_array();
+	json_t *locales = json_array();
+	bool ok = arena && alts && locales;
+	for (size_t i = 0; ok && i < n; i++) {
+		const char *lang = translations[i].language;
+		if (!lang || has_lang(alts, lang) || (a->language && !strcmp(lang, a->language)))
+			continue;
+		if (json_array_size(alts) == 0)
+			ok = json_array_append_new(alts, alternate(arena, pc, a)) == 0;
+		ok = ok &&
+		     json_array_append_new(alts, alternate(arena, pc, &translations[i])) == 0 &&
+		     json_array_append_new(locales, json_string(nz__og_locale(lang))) == 0;
+	}
+	json_t *og = json_object_get(page, "og");
+	if (ok && og)
+		ok = nz__json_put(og, "locale_alternates", json_incref(locales));
+	if (ok)
+		ok = nz__json_put(page, "alternates", alts); /* takes alts either way */
+	else
+		json_decref(alts);
+	json_decref(locales);
+	nz_arena_free(arena);
+	return ok;
+}

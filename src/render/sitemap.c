@@ -1,0 +1,154 @@
+/*
+ * sitemap.c: sitemaps (sitemaps.org 0.9), the Google News extension, hreflang alternates and
+ * robots.txt. A <urlset> is written in pieces (begin, one call per URL, end) so the web layer
+ * can stream a child sitemap of tens of thousands of articles from pages of light rows.
+ *
+ * Rules kept here, from the XSDs and Google's documentation: loc and hreflang hrefs are
+ * absolute; lastmod and news:publication_date are W3C datetimes at the site's offset; the
+ * news block's children come in the XSD's order (publication{name, language},
+ * publication_date, title); a URL with alternates lists itself too, one link per language.
+ */
+#include <string.h>
+
+#include "render/render_int.h"
+
+static void xml(nz_buf *b, const char *s)
+{
+	if (s)
+		nz_escape_xml(b, s, strlen(s));
+}
+
+static void datetime(nz_buf *b, const nz_site *site, nz_time t)
+{
+	char s[64];
+	nz_buf_puts(b, nz_time_rfc3339_local(t, site ? site->tz_offset_min : 0, s));
+}
+
+/* <loc>base+path</loc> */
+static void loc(nz_buf *b, const nz_site *site, const char *path)
+{
+	nz_buf_puts(b, "<loc>");
+	xml(b, site && site->base_url ? site->base_url : "");
+	xml(b, path);
+	nz_buf_puts(b, "</loc>\n");
+}
+
+nz_rc nz_sitemap_begin(nz_buf *out)
+{
+	nz_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			 "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+			 "xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\" "
+			 "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+	return nz_buf_rc(out);
+}
+
+nz_rc nz_sitemap_end(nz_buf *out)
+{
+	nz_buf_puts(out, "</urlset>\n");
+	return nz_buf_rc(out);
+}
+
+nz_rc nz_sitemap_page(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod)
+{
+	nz_buf_puts(out, "<url>\n");
+	loc(out, site, path);
+	if (lastmod) {
+		nz_buf_puts(out, "<lastmod>");
+		datetime(out, site, lastmod);
+		nz_buf_puts(out, "</lastmod>\n");
+	}
+	nz_buf_puts(out, "</url>\n");
+	return nz_buf_rc(out);
+}
+
+static void alternate(nz_buf *b, nz_arena *arena, const nz_site *site, const nz_article *a)
+{
+	nz_buf_puts(b, "<xhtml:link rel=\"alternate\" hreflang=\"");
+	xml(b, a->language ? a->language : "en");
+	nz_buf_puts(b, "\" href=\"");
+	xml(b, nz__abs_url(arena, site, nz_url_article(arena, a->slug)));
+	nz_buf_puts(b, "\"/>\n");
+}
+
+/* True when an earlier translation (or the article) already has t's language. */
+static bool language_seen(const nz_article *a, const nz_article *tr, size_t i)
+{
+	const char *lang = tr[i].language ? tr[i].language : "";
+	if (a->language && strcmp(a->language, lang) == 0)
+		return true;
+	for (size_t k = 0; k < i; k++)
+		if (tr[k].language && strcmp(tr[k].language, lang) == 0)
+			return true;
+	return false;
+}
+
+static void news_block(nz_buf *b, const nz_site *site, const nz_article *a)
+{
+	nz_buf_puts(b, "<news:news>\n<news:publication>\n<news:name>");
+	xml(b, site && site->name ? site->name : "Newszone");
+	nz_buf_puts(b, "</news:name>\n<news:language>");
+	/* Google News wants ISO 639 codes ("ko", "en"); only Chinese keeps a region. */
+	xml(b, a->language ? a->language : "en");
+	nz_buf_puts(b, "</news:language>\n</news:publication>\n<news:publication_date>");
+	datetime(b, site, a->published_at);
+	nz_buf_puts(b, "</news:publication_date>\n<news:title>");
+	xml(b, a->headline ? a->headline : "");
+	nz_buf_puts(b, "</news:title>\n</news:news>\n");
+}
+
+nz_rc nz_sitemap_article(nz_buf *out, const nz_site *site, const nz_article *a,
+			 const nz_article *translations, size_t n_translations, bool news)
+{
+	nz_arena *arena = nz_arena_new();
+	nz_time lastmod = a->updated_at > a->published_at ? a->updated_at : a->published_at;
+	if (!arena)
+		return NZ_NOMEM;
+	nz_buf_puts(out, "<url>\n");
+	loc(out, site, nz_url_article(arena, a->slug));
+	if (lastmod) {
+		nz_buf_puts(out, "<lastmod>");
+		datetime(out, site, lastmod);
+		nz_buf_puts(out, "</lastmod>\n");
+	}
+	if (news)
+		news_block(out, site, a);
+	size_t shown = 0;
+	for (size_t i = 0; i < n_translations; i++) {
+		if (language_seen(a, translations, i))
+			continue; /* one link per language; hreflang must be unique */
+		if (shown++ == 0)
+			alternate(out, arena, site, a);
+		alternate(out, arena, site, &translations[i]);
+	}
+	nz_buf_puts(out, "</url>\n");
+	nz_arena_free(arena);
+	return nz_buf_rc(out);
+}
+
+nz_rc nz_sitemap_index(nz_buf *out, const nz_site *site, const char *const *paths,
+		       const nz_time *lastmod, size_t n)
+{
+	nz_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			 "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (size_t i = 0; i < n; i++) {
+		nz_buf_puts(out, "<sitemap>\n");
+		loc(out, site, paths[i]);
+		if (lastmod && lastmod[i]) {
+			nz_buf_puts(out, "<lastmod>");
+			datetime(out, site, lastmod[i]);
+			nz_buf_puts(out, "</lastmod>\n");
+		}
+		nz_buf_puts(out, "</sitemap>\n");
+	}
+	nz_buf_puts(out, "</sitemapindex>\n");
+	return nz_buf_rc(out);
+}
+
+nz_rc nz_robots_txt(nz_buf *out, const nz_site *site, const char *const *sitemap_paths, size_t n)
+{
+	nz_buf_puts(out, "User-agent: *\nDisallow: /admin\nDisallow: /api/v1/admin/\nAllow: /\n\n");
+	for (size_t i = 0; i < n; i++)
+		nz_buf_printf(out, "Sitemap: %s%s\n", site && site->base_url ? site->base_url : "",
+			      sitemap_paths[i]);
+	return nz_buf_rc(out);
+}

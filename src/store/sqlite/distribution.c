@@ -1,0 +1,222 @@
+/*
+ * distribution.c: the SQLite queries behind feeds, sitemaps and exports: light listings of
+ * public articles (no bodies, so a sitemap of 100,000 articles is read in pages of a few
+ * hundred bytes per row), an article's translations, the chunks a sitemap index names, the
+ * newest corrections across the site, and a blob's size for RSS enclosures.
+ *
+ * Public means what nz_article_is_public() means, plus a publication time that has come:
+ * status published (or retracted, when asked for), embargo passed, published_at <= now.
+ *
+ * These run a few times per request, so each statement is prepared per call and finalized
+ * before returning (no slot in the handle's cache); values are always bound.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+/* The columns of a light article, then its translation key (see LIGHT_TR). */
+#define LIGHT_COLS                                                                                 \
+	"a.id, a.uuid, a.slug, a.language, a.status, a.headline, a.published_at, a.updated_at"
+
+/* Public at :now; retracted articles only when :with_retracted is 1. */
+#define PUBLIC_WHERE(t)                                                                            \
+	"(" t ".status = 'published' OR (:with_retracted AND " t ".status = 'retracted'))"         \
+	" AND (" t ".embargo_until IS NULL OR " t ".embargo_until <= :now)"                        \
+	" AND " t ".published_at IS NOT NULL AND " t ".published_at <= :now"
+
+/* Readers see a translation only when it is published (never a retraction notice). */
+#define TRANSLATION_PUBLIC(t)                                                                      \
+	t ".status = 'published' AND (" t ".embargo_until IS NULL OR " t                           \
+	  ".embargo_until <= :now) AND " t ".published_at IS NOT NULL AND " t                      \
+	  ".published_at <= :now"
+
+/* The translation group's key when another article of the group is public, else 0. Two
+ * EXISTS, one per index (translation_group, then the primary key): an OR of the two in one
+ * subquery would scan the whole table once per row. */
+#define LIGHT_TR                                                                                   \
+	"CASE WHEN EXISTS (SELECT 1 FROM articles b WHERE b.translation_group = "                  \
+	"COALESCE(a.translation_group, a.id) AND b.id <> a.id AND " TRANSLATION_PUBLIC(            \
+	    "b") ")"                                                                               \
+		 " OR EXISTS (SELECT 1 FROM articles b WHERE b.id = a.translation_group "          \
+		 "AND " TRANSLATION_PUBLIC(                                                        \
+		     "b") ") THEN COALESCE(a.translation_group, a.id) ELSE 0 END"
+
+static const char sql_refs_by_id[] =
+    "SELECT " LIGHT_COLS ", " LIGHT_TR " FROM articles a WHERE " PUBLIC_WHERE(
+	"a") " AND a.published_at >= :since AND a.id > :after ORDER BY a.id LIMIT :limit OFFSET "
+	     ":offset";
+
+static const char sql_refs_newest[] =
+    "SELECT " LIGHT_COLS ", " LIGHT_TR " FROM articles a WHERE " PUBLIC_WHERE(
+	"a") " AND a.published_at >= :since ORDER BY a.published_at DESC, a.id DESC LIMIT :limit "
+	     "OFFSET :offset";
+
+static const char sql_translations[] =
+    "SELECT " LIGHT_COLS ", :group FROM articles a WHERE a.id <> :id AND "
+    "(a.translation_group = :group OR a.id = :group) AND " TRANSLATION_PUBLIC(
+	"a") " ORDER BY a.language, a.id";
+
+static const char sql_chunks[] =
+    "SELECT max(lm) FROM (SELECT (row_number() OVER (ORDER BY a.id) - 1) / :per AS chunk, "
+    "max(COALESCE(a.updated_at, 0), a.published_at) AS lm FROM articles a WHERE " PUBLIC_WHERE(
+	"a") ") GROUP BY chunk ORDER BY chunk";
+
+static const char sql_corrections[] =
+    "SELECT " LIGHT_COLS ", 0, c.id, c.created_at, c.text FROM corrections c "
+    "JOIN articles a ON a.id = c.article_id WHERE " PUBLIC_WHERE(
+	"a") " AND c.created_at <= :now ORDER BY c.created_at DESC, c.id DESC LIMIT :limit";
+
+static const char sql_blob_size[] = "SELECT length(bytes) FROM blobs WHERE hash = :hash";
+
+/* Prepares sql into *st (the caller finalizes it). */
+static nz_rc prepare(nz__sqlite *h, const char *sql, sqlite3_stmt **st, nz_err *err)
+{
+	int src = sqlite3_prepare_v2(h->db, sql, -1, st, NULL);
+	if (src != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return nz__sq_error(h, src, "database: preparing a distribution query", err);
+	}
+	return NZ_OK;
+}
+
+/* Binds a named parameter when the statement has it. */
+static int bind_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	return i ? sqlite3_bind_int64(st, i, v) : SQLITE_OK;
+}
+
+/* Fills a light article from the row (LIGHT_COLS then the translation key). */
+static nz_rc light_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_article *a = item;
+	const char *uuid = NULL, *status = NULL;
+	a->id = sqlite3_column_int64(st, 0);
+	a->published_at = sqlite3_column_int64(st, 6);
+	a->updated_at = sqlite3_column_int64(st, 7);
+	a->translation_group = sqlite3_column_int64(st, 8);
+	if (nz__sq_col_text(arena, st, 1, &uuid) || nz__sq_col_text(arena, st, 2, &a->slug) ||
+	    nz__sq_col_text(arena, st, 3, &a->language) || nz__sq_col_text(arena, st, 4, &status) ||
+	    nz__sq_col_text(arena, st, 5, &a->headline))
+		return NZ_NOMEM;
+	snprintf(a->uuid, sizeof a->uuid, "%s", uuid ? uuid : "");
+	if (!status || nz_status_parse(nz_str_c(status), &a->status) != NZ_OK)
+		a->status = NZ_STATUS_DRAFT; /* never public; the WHERE clauses keep these out */
+	return NZ_OK;
+}
+
+nz_rc nz__sq_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_query *q,
+			  nz_article **out, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st = NULL;
+	nz_rc rc = prepare(h, q->newest_first ? sql_refs_newest : sql_refs_by_id, &st, err);
+	if (rc)
+		return rc;
+	if (bind_int(st, ":now", q->now) || bind_int(st, ":with_retracted", q->with_retracted) ||
+	    bind_int(st, ":since", q->since) || bind_int(st, ":after", q->after_id) ||
+	    bind_int(st, ":limit", (int64_t)q->limit) ||
+	    bind_int(st, ":offset", (int64_t)q->offset))
+		rc = nz__sq_bind_error(h, "article listing", err);
+	else
+		rc = nz__sq_collect(h, st, "article listing", sizeof(nz_article), light_row, arena,
+				    (void **)out, n, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+nz_rc nz__sq_article_translations(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
+				  nz_article **out, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st = NULL;
+	int64_t group = a->translation_group ? a->translation_group : a->id;
+	nz_rc rc = prepare(h, sql_translations, &st, err);
+	if (rc)
+		return rc;
+	if (bind_int(st, ":now", now) || bind_int(st, ":group", group) ||
+	    bind_int(st, ":id", a->id))
+		rc = nz__sq_bind_error(h, "translations", err);
+	else
+		rc = nz__sq_collect(h, st, "translations", sizeof(nz_article), light_row, arena,
+				    (void **)out, n, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static nz_rc chunk_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	(void)arena;
+	*(nz_time *)item = sqlite3_column_int64(st, 0);
+	return NZ_OK;
+}
+
+nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
+			    nz_time **lastmod, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st = NULL;
+	nz_rc rc = prepare(h, sql_chunks, &st, err);
+	if (rc)
+		return rc;
+	if (bind_int(st, ":now", now) || bind_int(st, ":with_retracted", 1) ||
+	    bind_int(st, ":per", (int64_t)per_chunk))
+		rc = nz__sq_bind_error(h, "sitemap chunks", err);
+	else
+		rc = nz__sq_collect(h, st, "sitemap chunks", sizeof(nz_time), chunk_row, arena,
+				    (void **)lastmod, n, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A light article carrying one correction (columns 9..11). */
+static nz_rc correction_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_article *a = item;
+	nz_correction *c = nz_arena_zalloc(arena, sizeof *c);
+	if (!c || light_row(arena, st, item))
+		return NZ_NOMEM;
+	c->id = sqlite3_column_int64(st, 9);
+	c->created_at = sqlite3_column_int64(st, 10);
+	if (nz__sq_col_text(arena, st, 11, &c->text))
+		return NZ_NOMEM;
+	a->corrections = c;
+	a->n_corrections = 1;
+	return NZ_OK;
+}
+
+nz_rc nz__sq_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,
+				nz_article **out, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st = NULL;
+	nz_rc rc = prepare(h, sql_corrections, &st, err);
+	if (rc)
+		return rc;
+	if (bind_int(st, ":now", now) || bind_int(st, ":with_retracted", 1) ||
+	    bind_int(st, ":limit", (int64_t)limit))
+		rc = nz__sq_bind_error(h, "corrections", err);
+	else
+		rc = nz__sq_collect(h, st, "corrections", sizeof(nz_article), correction_row, arena,
+				    (void **)out, n, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+nz_rc nz__sq_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st = NULL;
+	nz_rc rc = prepare(h, sql_blob_size, &st, err);
+	if (rc)
+		return rc;
+	int i = sqlite3_bind_parameter_index(st, ":hash");
+	if (nz__sq_bind_text(st, i, sha256_hex))
+		rc = nz__sq_bind_error(h, "blob", err);
+	else
+		rc = nz__sq_int(h, st, size, "blob", err);
+	sqlite3_finalize(st);
+	return rc;
+}

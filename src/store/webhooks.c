@@ -1,0 +1,211 @@
+/*
+ * store/webhooks: the backend-neutral front of webhooks and deliveries (see store.h): read-only
+ * gating, checking a new hook's URL and events, making its secret, then the backend's SQL.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/webhooks_int.h"
+
+#define DELIVERY_LIMIT_DEFAULT 50
+#define DELIVERY_LIMIT_MAX 500
+#define CLAIM_MAX 100
+
+static const char *const event_names[] = {
+    "article.published",
+    "article.updated",
+    "article.corrected",
+    "article.retracted",
+};
+#define N_EVENTS (sizeof event_names / sizeof event_names[0])
+
+const char *nz_delivery_status_name(nz_delivery_status st)
+{
+	switch (st) {
+	case NZ_DELIVERY_PENDING:
+		return "pending";
+	case NZ_DELIVERY_DELIVERED:
+		return "delivered";
+	case NZ_DELIVERY_FAILED:
+		return "failed";
+	}
+	return "pending";
+}
+
+static nz_rc writable(nz_store *s, nz_err *err)
+{
+	if (s->flags & NZ_STORE_READONLY)
+		return nz_err_set(err, NZ_PERM, "database: opened read-only");
+	return NZ_OK;
+}
+
+/* An absolute http(s) URL with a host, printable ASCII without spaces. */
+static nz_rc check_url(const char *url, nz_err *err)
+{
+	size_t len = url ? strlen(url) : 0;
+	size_t scheme = 0;
+	if (len == 0)
+		return nz_err_set(err, NZ_INVAL, "url: missing");
+	if (len > NZ_WEBHOOK_URL_MAX)
+		return nz_err_set(err, NZ_INVAL, "url: longer than %d bytes", NZ_WEBHOOK_URL_MAX);
+	if (strncmp(url, "http://", 7) == 0)
+		scheme = 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		scheme = 8;
+	else
+		return nz_err_set(err, NZ_INVAL, "url: must start with http:// or https://");
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return nz_err_set(err, NZ_INVAL,
+					  "url: spaces and non-ASCII characters must be "
+					  "%%-encoded");
+	if (url[scheme] == '\0' || url[scheme] == '/' || url[scheme] == ':')
+		return nz_err_set(err, NZ_INVAL, "url: no host after the scheme");
+	return NZ_OK;
+}
+
+/* Parses a list of event names separated by commas and/or spaces into the canonical comma list
+ * (known order, no duplicates) in arena. */
+static nz_rc normalise_events(nz_arena *arena, const char *events, const char **out, nz_err *err)
+{
+	bool want[N_EVENTS] = {false};
+	bool any = false;
+	const char *p = events ? events : "";
+	while (*p) {
+		size_t n = strcspn(p, ", \t");
+		if (n > 0) {
+			size_t i = 0;
+			while (i < N_EVENTS &&
+			       !(strlen(event_names[i]) == n && memcmp(p, event_names[i], n) == 0))
+				i++;
+			if (i == N_EVENTS)
+				return nz_err_set(err, NZ_INVAL,
+						  "events: unknown event '%.*s' (known: %s)",
+						  (int)(n > 60 ? 60 : n), p, NZ_WEBHOOK_EVENTS);
+			want[i] = any = true;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (!any)
+		return nz_err_set(err, NZ_INVAL, "events: name at least one of %s",
+				  NZ_WEBHOOK_EVENTS);
+	char list[sizeof NZ_WEBHOOK_EVENTS + 1] = "";
+	for (size_t i = 0; i < N_EVENTS; i++) {
+		if (!want[i])
+			continue;
+		if (list[0])
+			strcat(list, ",");
+		strcat(list, event_names[i]);
+	}
+	*out = nz_arena_strdup(arena, list);
+	return *out ? NZ_OK : nz_err_set(err, NZ_NOMEM, "events: out of memory");
+}
+
+nz_rc nz_store_webhook_create(nz_store *s, nz_arena *arena, nz_webhook *hook, nz_err *err)
+{
+	nz_rc rc;
+	if ((rc = writable(s, err)) || (rc = check_url(hook->url, err)) ||
+	    (rc = normalise_events(arena, hook->events, &hook->events, err)))
+		return rc;
+	if (!hook->secret) {
+		unsigned char key[32];
+		char hex[65], secret[72];
+		if (sodium_init() < 0)
+			return nz_err_set(err, NZ_INVAL, "webhook: no source of randomness");
+		randombytes_buf(key, sizeof key);
+		sodium_bin2hex(hex, sizeof hex, key, sizeof key);
+		snprintf(secret, sizeof secret, "whsec_%s", hex);
+		sodium_memzero(key, sizeof key);
+		if (!(hook->secret = nz_arena_strdup(arena, secret)))
+			return nz_err_set(err, NZ_NOMEM, "webhook: out of memory");
+	} else if (strlen(hook->secret) < 16) {
+		return nz_err_set(err, NZ_INVAL, "secret: at least 16 characters");
+	}
+	hook->active = true;
+	hook->created_at = nz_time_now();
+	return s->ops->hooks->webhook_create(s, hook, err);
+}
+
+nz_rc nz_store_webhook_list(nz_store *s, nz_arena *arena, nz_webhook **out, size_t *n, nz_err *err)
+{
+	return s->ops->hooks->webhook_list(s, arena, 0, out, n, err);
+}
+
+nz_rc nz_store_webhook_get(nz_store *s, nz_arena *arena, int64_t id, nz_webhook **out, nz_err *err)
+{
+	size_t n = 0;
+	*out = NULL;
+	if (id <= 0)
+		return nz_err_set(err, NZ_NOTFOUND, "webhook %lld: no such webhook", (long long)id);
+	nz_rc rc = s->ops->hooks->webhook_list(s, arena, id, out, &n, err);
+	if (rc == NZ_OK && n == 0)
+		return nz_err_set(err, NZ_NOTFOUND, "webhook %lld: no such webhook", (long long)id);
+	return rc;
+}
+
+nz_rc nz_store_webhook_delete(nz_store *s, int64_t id, nz_err *err)
+{
+	nz_rc rc = writable(s, err);
+	return rc ? rc : s->ops->hooks->webhook_delete(s, id, err);
+}
+
+nz_rc nz_store_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_query *q,
+			     nz_delivery **out, size_t *n, nz_err *err)
+{
+	nz_delivery_query nq = *q;
+	*out = NULL;
+	*n = 0;
+	if (nq.limit == 0)
+		nq.limit = DELIVERY_LIMIT_DEFAULT;
+	if (nq.limit > DELIVERY_LIMIT_MAX)
+		return nz_err_set(err, NZ_INVAL, "deliveries: limit is at most %d",
+				  DELIVERY_LIMIT_MAX);
+	return s->ops->hooks->delivery_list(s, arena, &nq, out, n, err);
+}
+
+nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_t lease_ms,
+			      size_t max, nz_delivery **out, size_t *n, nz_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	nz_rc rc = writable(s, err);
+	if (rc)
+		return rc;
+	if (max == 0 || max > CLAIM_MAX || lease_ms < 0)
+		return nz_err_set(err, NZ_INVAL, "deliveries: claim 1 to %d", CLAIM_MAX);
+	return s->ops->hooks->delivery_claim(s, arena, now_ms, lease_ms, max, out, n, err);
+}
+
+nz_rc nz_store_delivery_set_payload(nz_store *s, int64_t id, const char *payload, nz_err *err)
+{
+	nz_rc rc = writable(s, err);
+	if (!rc && !payload)
+		rc = nz_err_set(err, NZ_INVAL, "delivery: no payload");
+	return rc ? rc : s->ops->hooks->delivery_set_payload(s, id, payload, err);
+}
+
+nz_rc nz_store_delivery_postpone(nz_store *s, int64_t id, int64_t next_attempt_ms, nz_err *err)
+{
+	nz_rc rc = writable(s, err);
+	return rc ? rc : s->ops->hooks->delivery_postpone(s, id, next_attempt_ms, err);
+}
+
+nz_rc nz_store_delivery_record(nz_store *s, const nz_delivery_result *r, nz_err *err)
+{
+	nz_rc rc = writable(s, err);
+	return rc ? rc : s->ops->hooks->delivery_record(s, r, err);
+}
+
+nz_rc nz_store_delivery_next_due(nz_store *s, int64_t *next_ms, nz_err *err)
+{
+	return s->ops->hooks->delivery_next_due(s, next_ms, err);
+}
+
+nz_rc nz_store_delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *out, nz_err *err)
+{
+	*out = (nz_delivery_config){.backoff_ms = 10000};
+	return s->ops->hooks->delivery_config(s, arena, out, err);
+}
