@@ -136,3 +136,20 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- search benchmark (issue 5): 100,000 articles, index size and time, query latency -------
+# `make bench-search` (BENCH_ARTICLES=10000 for a quick run); figures go in bench/RESULTS.md.
+
+BENCH_ARTICLES ?= 100000
+BENCH_DB ?= /tmp/nz-bench-search.db
+
+bench-search: $(BUILD)/bench/search/bench_search
+	@rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
+	$(BUILD)/bench/search/bench_search -n $(BENCH_ARTICLES) $(BENCH_DB)
+
+$(BUILD)/bench/search/bench_search: bench/search/bench_search.c $(BUILD)/libnz.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS)
+
+.PHONY: bench-search
+# ---- end of search benchmark (issue 5) ----

@@ -180,6 +180,9 @@ bool nz_article_is_public(const nz_article *a, nz_time now)
 {
 	if (a->status != NZ_STATUS_PUBLISHED && a->status != NZ_STATUS_RETRACTED)
 		return false;
+	/* The same rule as the store's public listings: a future publication time waits. */
+	if (a->published_at != 0 && a->published_at > now)
+		return false;
 	return a->embargo_until == 0 || now >= a->embargo_until;
 }
 

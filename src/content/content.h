@@ -104,7 +104,8 @@ typedef struct nz_article {
 	size_t n_import_notes;
 	int64_t translation_group; /* 0: none; articles sharing it are translations of each other */
 	nz_time created_at, updated_at, published_at, publish_at, embargo_until;
-	int64_t revision; /* 1 for the first save, +1 per save */
+	int64_t revision;   /* 1 for the first save, +1 per save */
+	int64_t created_by; /* back office (issue 3): the user who created it; 0: imported/none */
 } nz_article;
 
 /* Site-wide settings (the settings table), with defaults from nz_site_defaults(). */
@@ -125,7 +126,7 @@ void nz_site_defaults(nz_site *site);
 nz_rc nz_article_validate(const nz_article *a, nz_err *err);
 
 /* True when readers may see it at `now`: published (or retracted, which keeps its URL with a
- * notice) and any embargo has passed. */
+ * notice), its publication time reached, and any embargo passed. */
 bool nz_article_is_public(const nz_article *a, nz_time now);
 
 /* The name as shown on a byline, built from family/given/order; falls back to display_name.
@@ -139,5 +140,121 @@ bool nz_language_valid(const char *lang);
 /* The first paragraph of Markdown body text as plain text, headings left out (for the lead and
  * summaries): allocated in arena; "" when the body is empty. */
 const char *nz_article_first_paragraph(nz_arena *arena, const char *body_markdown);
+
+/* ---- back office (issue 3): users, roles, permissions, the workflow, images ---- */
+
+/* Roles, from least to most trusted; each can do everything the one before it can. */
+typedef enum {
+	NZ_ROLE_CONTRIBUTOR = 0, /* writes and edits own drafts, submits them for review */
+	NZ_ROLE_EDITOR = 1,      /* edits any article, publishes, schedules, corrects, retracts */
+	NZ_ROLE_ADMIN = 2,       /* also users, tokens, sections, site settings */
+} nz_role;
+
+const char *nz_role_name(nz_role r);         /* "contributor", "editor", "admin" */
+nz_rc nz_role_parse(nz_str s, nz_role *out); /* NZ_INVAL for anything else */
+
+/* A back-office account. The password hash never leaves the store except for the one call that
+ * checks a password (nz_store_user_by_login). */
+typedef struct nz_user {
+	int64_t id;
+	const char *login; /* 1..64 bytes of [a-z0-9._-], see nz_user_login_valid */
+	nz_role role;
+	int64_t author_id; /* 0: not linked to a byline */
+	nz_time created_at;
+	nz_time disabled_at; /* 0: active; a disabled user cannot sign in or use tokens */
+} nz_user;
+
+#define NZ_LOGIN_MAX 64
+/* Logins: 1..64 bytes, lower-case ASCII letters, digits, '.', '_', '-'; starting with a letter
+ * or digit. */
+bool nz_user_login_valid(const char *login);
+
+/* Everything the server checks permission for. Article actions take the article (its status and
+ * created_by matter); the others take NULL. */
+typedef enum {
+	NZ_ACT_VIEW = 0,     /* see an article (drafts included) in the back office */
+	NZ_ACT_CREATE,       /* create a new article */
+	NZ_ACT_EDIT,         /* save changes (includes restoring an old revision) */
+	NZ_ACT_SUBMIT,       /* draft -> review */
+	NZ_ACT_RETURN,       /* review -> draft (send back to the writer) */
+	NZ_ACT_PUBLISH,      /* -> published */
+	NZ_ACT_SCHEDULE,     /* -> scheduled at a time; also unscheduling */
+	NZ_ACT_EMBARGO,      /* set or clear embargo_until */
+	NZ_ACT_CORRECT,      /* append a public correction */
+	NZ_ACT_RETRACT,      /* published -> retracted */
+	NZ_ACT_UPLOAD,       /* upload media */
+	NZ_ACT_REVIEW_QUEUE, /* see the review queue and every article */
+	NZ_ACT_AUDIT,        /* read the audit log */
+	NZ_ACT_MANAGE_USERS, /* users, roles, other people's API tokens */
+	NZ_ACT_MANAGE_SITE,  /* sections, site settings */
+	NZ_ACT__COUNT
+} nz_action;
+
+const char *nz_action_name(nz_action act); /* "publish", ... for messages */
+
+/* The permission rule table: may a user with `role` and id `user_id` do `act` (to article `a`,
+ * NULL for actions that are not about one article)?
+ *   contributor: VIEW own articles; CREATE; EDIT and SUBMIT own articles while draft or in
+ *                review (EDIT) / draft (SUBMIT); UPLOAD. Nothing else.
+ *   editor:      everything about any article, the review queue and the audit log.
+ *   admin:       everything, including MANAGE_USERS and MANAGE_SITE.
+ * "Own" means a->created_by == user_id (user_id > 0). This is only about who; whether the
+ * article's state allows the change is nz_workflow_next's question. */
+bool nz_can(nz_role role, nz_action act, const nz_article *a, int64_t user_id);
+
+/* Workflow events. States: draft -> review -> scheduled | published -> (updated) -> retracted.
+ *   EDIT       any state but retracted; status unchanged (an edit of a published article is
+ *              an "update": the page shows the Updated time)
+ *   SUBMIT     draft -> review
+ *   RETURN     review -> draft
+ *   SCHEDULE   draft | review | scheduled -> scheduled (needs a time in the future)
+ *   UNSCHEDULE scheduled -> draft
+ *   PUBLISH    draft | review | scheduled -> published (the scheduler uses it at publish_at)
+ *   EMBARGO    any state but retracted; status unchanged (sets or clears embargo_until)
+ *   CORRECT    published -> published
+ *   RETRACT    published -> retracted (the URL stays, with a notice instead of the body)
+ * Retracted is final. */
+typedef enum {
+	NZ_EV_EDIT = 0,
+	NZ_EV_SUBMIT,
+	NZ_EV_RETURN,
+	NZ_EV_SCHEDULE,
+	NZ_EV_UNSCHEDULE,
+	NZ_EV_PUBLISH,
+	NZ_EV_EMBARGO,
+	NZ_EV_CORRECT,
+	NZ_EV_RETRACT,
+	NZ_EV__COUNT
+} nz_event;
+
+const char *nz_event_name(nz_event ev); /* "edit", "submit", ... */
+nz_rc nz_event_parse(nz_str s, nz_event *out);
+/* The permission an event needs (SCHEDULE and UNSCHEDULE: NZ_ACT_SCHEDULE, ...). */
+nz_action nz_event_action(nz_event ev);
+/* The state after ev in state `from`; NZ_INVAL with a message for readers ("cannot publish:
+ * the article is retracted") when the transition is not in the table. */
+nz_rc nz_workflow_next(nz_status from, nz_event ev, nz_status *to, nz_err *err);
+/* The audit_log action name a change records (the contract with distribution, issue 4):
+ * EDIT of a published article "article.updated", of anything else "article.edited";
+ * SUBMIT "article.submitted", SCHEDULE "article.scheduled", UNSCHEDULE "article.unscheduled",
+ * PUBLISH "article.published", EMBARGO "article.embargoed", CORRECT "article.corrected",
+ * RETRACT "article.retracted", RETURN "article.returned". */
+const char *nz_workflow_audit_action(nz_event ev, nz_status from);
+
+/* Images: the type comes from the bytes, never from a name or a Content-Type header. */
+#define NZ_MEDIA_MAX (10 * 1024 * 1024) /* bytes per upload, documented in docs/api.md */
+#define NZ_IMAGE_DIM_MAX 30000          /* pixels per side */
+
+typedef struct nz_image_info {
+	const char *mime; /* "image/jpeg", "image/png", "image/webp" (static strings) */
+	const char *ext;  /* "jpg", "png", "webp" */
+	int width, height;
+} nz_image_info;
+
+/* Sniffs JPEG (SOF0..SOF15 frame header), PNG (IHDR) and WebP (VP8, VP8L, VP8X) and reads the
+ * pixel size. NZ_UNSUPPORTED for another type, NZ_PARSE for a truncated or damaged header,
+ * NZ_TOOBIG past NZ_MEDIA_MAX bytes or NZ_IMAGE_DIM_MAX pixels; err says which. Reads only
+ * bytes[0..len). */
+nz_rc nz_image_probe(const void *bytes, size_t len, nz_image_info *out, nz_err *err);
 
 #endif

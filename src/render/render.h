@@ -104,8 +104,153 @@ const char *nz_url_media(nz_arena *arena,
 
 /* ---- distribution (issue 4): feeds, sitemaps, JSON-LD, ninjs ---- */
 
+/* A feed (feed.c): RSS 2.0, Atom (RFC 4287) or JSON Feed 1.1 of the same items. URLs are the
+ * site's base_url + a path; times are shown at the site's offset. */
+typedef struct nz_feed {
+	const char *title;       /* "Defense — Newszone Daily" */
+	const char *description; /* may be NULL: the title is used */
+	const char *page_path;   /* the HTML page the feed follows: "/", "/section/defense" */
+	const char *feed_path;   /* without extension: "/feed", "/section/defense/feed" */
+	const char *language;    /* the feed's language; NULL: the site's */
+	nz_time updated;         /* newest change; 0: the newest item's */
+	const nz_article *items; /* newest first */
+	size_t n;
+	/* Per item, the byte length of its lead photo (for the RSS enclosure); may be NULL, and an
+	 * entry of 0 leaves the enclosure out. */
+	const int64_t *photo_bytes;
+	/* A corrections feed: each item is a light article whose corrections[0] is the entry. */
+	bool corrections;
+} nz_feed;
+
+/* Each appends a whole document to out. NZ_NOMEM (or the buffer's limit) on failure. */
+nz_rc nz_feed_rss(const nz_site *site, const nz_feed *f, nz_buf *out);
+nz_rc nz_feed_atom(const nz_site *site, const nz_feed *f, nz_buf *out);
+nz_rc nz_feed_json(const nz_site *site, const nz_feed *f, nz_buf *out);
+
+/* Sitemaps (sitemap.c): a <urlset> is written in pieces so a large one streams from pages of
+ * rows. begin declares the sitemap, Google News and xhtml namespaces. */
+nz_rc nz_sitemap_begin(nz_buf *out);
+/* One page (the front page, a section) with an optional lastmod (0: none). */
+nz_rc nz_sitemap_page(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod);
+/* One article: loc, lastmod, and an xhtml:link hreflang alternate for itself and each of its
+ * n_translations translations (light articles are enough). news adds the Google News block
+ * (publication name and language, publication date, title). */
+nz_rc nz_sitemap_article(nz_buf *out, const nz_site *site, const nz_article *a,
+			 const nz_article *translations, size_t n_translations, bool news);
+nz_rc nz_sitemap_end(nz_buf *out);
+/* A sitemap index of n child sitemaps (paths such as "/sitemap-articles-1.xml"), each with an
+ * optional lastmod (lastmod may be NULL). */
+nz_rc nz_sitemap_index(nz_buf *out, const nz_site *site, const char *const *paths,
+		       const nz_time *lastmod, size_t n);
+/* robots.txt: everything allowed but the back office and the API's admin side, and a Sitemap
+ * line for each path. */
+nz_rc nz_robots_txt(nz_buf *out, const nz_site *site, const char *const *sitemap_paths, size_t n);
+
+/* The page context's link-preview and translation additions (jsonld.c) for an article page
+ * built by nz_view_article: hreflang alternates (the article and its n published
+ * translations) and og:locale:alternate. Adds to page; false on out of memory. */
+bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_article *a,
+				  const nz_article *translations, size_t n);
+
+/* IPTC ninjs 2.2 (ninjs.c) of one article; pubstatus usable (published), canceled (retracted,
+ * with the notice as its body) or withheld (anything else). New reference or NULL (NOMEM). */
+json_t *nz_ninjs_article(const nz_site *site, const nz_article *a);
+
 /* ---- search (issue 5): the search page's view ---- */
 
+/* One result: the article and its snippet as HTML made by search's nz_search_snippet_html
+ * (escaped text and <mark> elements only; the template prints it unescaped). */
+typedef struct nz_search_view_item {
+	const nz_article *article;
+	const char *snippet_html; /* may be NULL or "" */
+} nz_search_view_item;
+
+typedef struct nz_search_view {
+	const char *q;       /* as typed, for the search box ("" when none) */
+	const char *message; /* about how the query was read, or NULL */
+	bool searched;       /* a query with words to look for was run */
+	const nz_search_view_item *items;
+	size_t n, total;
+	bool capped; /* more than total matched; the newest were ranked */
+	size_t page, pages;
+	/* The filters as given (NULL: none), for the form and the links. */
+	const char *section, *author, *tag, *lang, *from, *to, *sort;
+	bool recency_off;
+	const nz_article *recent; /* shown when nothing was found */
+	size_t n_recent;
+} nz_search_view;
+
+/* The search page: form with filters, result count, results with snippets, pagination, and
+ * suggestions when nothing was found. */
+json_t *nz_view_search(const nz_page_ctx *pc, const nz_search_view *sv);
+/* Related articles for an article page: {title, items[{url, headline, item_lang, published}]}
+ * or null when n is 0. page_lang is the article page's language. */
+json_t *nz_view_related(const nz_page_ctx *pc, const nz_article *items, size_t n,
+			const char *page_lang);
+
 /* ---- back office (issue 3): admin views, word-level diff ---- */
+
+/* A readable word-level diff of a (older) and b (newer) appended to out as HTML: unchanged text
+ * escaped, removed text in <del>, added text in <ins>, line breaks kept (show it with
+ * white-space: pre-wrap). Words split on white space and punctuation (Korean eojeol stay whole;
+ * Han and Kana characters are words of their own). Time and memory are bounded: very different
+ * long texts get a coarser, still correct, diff. *changed (may be NULL) tells whether a and b
+ * differ. NZ_TOOBIG for a text over 8 MB; NZ_NOMEM. */
+nz_rc nz_diff_html(nz_str a, nz_str b, nz_buf *out, bool *changed);
+
+/* The back office's pages (view_admin.c). Their templates are admin-*.mustache extending
+ * admin-base; the chrome's keys are listed in view_admin.c. The back office speaks English. */
+typedef struct nz_admin_ctx {
+	const nz_page_ctx *pc;
+	const nz_user *user; /* signed in; NULL on the sign-in page */
+	const char *csrf;    /* the session's CSRF token for forms; may be NULL */
+	const char *flash;   /* a status message after a redirect; may be NULL */
+	bool flash_error;    /* the message reports a failure */
+	const char *current; /* the navigation entry of this page: "dashboard", "review", "new",
+				"users", "tokens", "sections", "settings", "audit", "account" */
+} nz_admin_ctx;
+
+/* The chrome of a back-office page titled title (also its <h1>). Handlers add their own keys
+ * before rendering. New reference or NULL on out of memory. */
+json_t *nz_view_admin(const nz_admin_ctx *ac, const char *title);
+/* "Draft", "In review", "Scheduled", "Published", "Retracted". */
+const char *nz_admin_status_label(nz_status s);
+/* {iso, human} of t in the site's zone, or null for 0. */
+json_t *nz_view_admin_time(const nz_admin_ctx *ac, nz_time t);
+/* Rows for an article table: [{id, headline, status, status_label, section, authors, updated,
+ * publish_at, published, edit_url, history_url, public_url (published only)}]. */
+json_t *nz_view_admin_rows(const nz_admin_ctx *ac, const nz_article *items, size_t n);
+
+/* What the editor page shows beside the article itself. */
+typedef struct nz_admin_editor {
+	const nz_article *a;   /* stored, or the user's unsaved version after a refused save */
+	bool is_new;           /* not stored yet */
+	int64_t base_revision; /* the revision the form is based on */
+	const nz_author *authors_known; /* every author, for the picker */
+	size_t n_authors_known;
+	const char *translation; /* the translation field's text (an id or slug), may be NULL */
+	const char *note;        /* the revision note field, may be NULL */
+	const char *publish_at;  /* datetime-local values; NULL: from the article */
+	const char *embargo_until;
+	unsigned events;         /* bit (1u << nz_event) for each workflow button to offer */
+	bool can_publish;        /* editor powers: corrections, slug warnings */
+	const char *error;       /* a problem with the submitted form, may be NULL */
+	const char *error_field; /* the field it is about ("headline", ...), may be NULL */
+	/* A refused save: what the other person changed since base (HTML from nz_diff_html). */
+	const char *conflict_html;
+	const char *conflict_by;
+	nz_time conflict_at;
+	int64_t conflict_revision;
+	const int64_t *pending_media; /* photos uploaded with a refused save, kept for the retry */
+	size_t n_pending_media;
+} nz_admin_editor;
+
+/* The editor's form model under "editor" on a chrome from nz_view_admin. False on OOM. */
+bool nz_view_admin_editor(json_t *page, const nz_admin_ctx *ac, const nz_admin_editor *e);
+/* "2026-03-17T18:30" for <input type="datetime-local"> in the site's zone ("" for 0), into
+ * out[32]. */
+char *nz_admin_local_input(const nz_admin_ctx *ac, nz_time t, char out[32]);
+/* Parses such a value (seconds optional) back to UTC. NZ_INVAL when malformed. */
+nz_rc nz_admin_local_parse(const nz_admin_ctx *ac, const char *s, nz_time *out);
 
 #endif

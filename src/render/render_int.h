@@ -75,4 +75,26 @@ json_t *nz__view_pagination(nz_arena *arena, const char *path, size_t page, size
  * allocated in arena. */
 const char *nz__view_excerpt(nz_arena *arena, const char *text, size_t max);
 
+/* ---- distribution (issue 4): feed.c, sitemap.c, jsonld.c, ninjs.c ------------------------ */
+
+/* site->base_url + path (path NULL gives NULL), in arena. */
+const char *nz__abs_url(nz_arena *arena, const nz_site *site, const char *path);
+/* "Tue, 17 Mar 2026 18:30:00 +0900": RFC 822 at a fixed offset in minutes; out >= 40 bytes. */
+char *nz__time_rfc822_local(nz_time t, int offset_min, char *out);
+/* The page's feeds[{type,title,url}] for <link rel="alternate">: RSS, Atom and JSON Feed of the
+ * page at page_path ("/section/x"; NULL or "/" for the site's), titled after title. New
+ * reference or NULL. */
+json_t *nz__view_feeds(nz_arena *arena, const char *page_path, const char *title);
+/* The article page's machine-readable head (jsonld.c): og{...}, twitter{...}, jsonld (the
+ * NewsArticle as a string safe inside <script type="application/ld+json">), set on page. */
+bool nz__view_article_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
+			   const nz_article *a, const char *lang, const char *description);
+/* og:locale for a language: "ko_KR", "en_US". */
+const char *nz__og_locale(const char *lang);
+
+/* ---- search (issue 5): view_search.c ------------------------------------------------------ */
+
+/* The search box in every page's header: {label, button} in lang. New reference or NULL. */
+json_t *nz__view_search_box(const char *lang);
+
 #endif

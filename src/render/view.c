@@ -162,7 +162,11 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 	    nz__json_put(o, "home_url", json_string("/")) &&
 	    nz__json_put(o, "nav", nav_json(pc, arena)) && nz__json_put(o, "year", year_json(pc)) &&
 	    nz__json_put(o, "labels", labels_json(l)) && nz__json_put(o, "feeds", json_array()) &&
-	    nz__json_put(o, "og", json_pack("{s:s, s:n}", "type", "website", "image"));
+	    nz__json_put(o, "og",
+			 json_pack("{s:s, s:n, s:s}", "type", "website", "image", "locale",
+				   nz__og_locale(lang))) &&
+	    nz__json_put(o, "alternates", json_array()) &&
+	    nz__json_put(o, "search_box", nz__view_search_box(lang)); /* issue 5 */
 	if (ok)
 		return o;
 	json_decref(o);
@@ -392,6 +396,8 @@ json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, 
 	const char *tagline = pc->site ? pc->site->tagline : NULL;
 	res = finish(nz__view_page(pc, arena, lang, title, page_url(arena, "/", page), tagline),
 		     "front", front);
+	/* Discovery (issue 4): the site's feeds. */
+	res = finish(res, "feeds", nz__view_feeds(arena, "/", pc->site ? pc->site->name : NULL));
 	front = NULL;
 out:
 	json_decref(front);
@@ -426,6 +432,8 @@ json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 	res = finish(nz__view_page(pc, arena, lang, title, page_url(arena, path, lv->page),
 				   nz__view_excerpt(arena, description, 300)),
 		     "list", list);
+	/* Discovery (issue 4): this section's, tag's or author's feeds. */
+	res = finish(res, "feeds", nz__view_feeds(arena, path, page_title(pc, arena, lv->title)));
 	list = NULL;
 out:
 	json_decref(list);

@@ -154,19 +154,27 @@ json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a)
 	const char *headline = a->headline ? a->headline : "";
 	const char *title = site[0] ? nz_arena_printf(arena, "%s — %s", headline, site) : headline;
 	const char *url = nz_url_article(arena, a->slug);
-	page = nz__view_page(pc, arena, lang, title, url, description(arena, a, lang));
+	const char *desc = description(arena, a, lang);
+	page = nz__view_page(pc, arena, lang, title, url, desc);
 	if (!page || !nz__json_put(page, "article", article_json(pc, arena, a, lang)))
 		goto out;
-	/* Link previews: an article, with its photo when it has one. */
-	const char *img = a->status != NZ_STATUS_RETRACTED && a->n_media
-			      ? nz_url_media(arena, &a->media[0])
-			      : NULL;
-	json_t *og = json_pack(
-	    "{s:s, s:o}", "type", "article", "image",
-	    img ? nz__json_str(nz_arena_printf(
-		      arena, "%s%s", pc->site && pc->site->base_url ? pc->site->base_url : "", img))
-		: json_null());
-	if (!nz__json_put(page, "og", og))
+	/* Issue 4: feeds of the site and the article's section; JSON-LD, Open Graph, Twitter. */
+	const char *site_name = pc->site ? pc->site->name : NULL;
+	json_t *feeds = nz__view_feeds(arena, "/", site_name);
+	json_t *section_feeds =
+	    a->section && a->section->slug
+		? nz__view_feeds(arena, nz_url_section(arena, a->section->slug),
+				 site[0] ? nz_arena_printf(arena, "%s — %s", a->section->name, site)
+					 : a->section->name)
+		: json_array();
+	bool feeds_ok = feeds && section_feeds && json_array_extend(feeds, section_feeds) == 0;
+	json_decref(section_feeds);
+	if (!feeds_ok) {
+		json_decref(feeds);
+		goto out;
+	}
+	if (!nz__json_put(page, "feeds", feeds) ||
+	    !nz__view_article_meta(page, pc, arena, a, lang, desc))
 		goto out;
 	res = page;
 	page = NULL;

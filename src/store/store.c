@@ -164,8 +164,8 @@ static const char *slug_from(nz_arena *arena, const char *text, nz_rc *rc)
 
 /* Fills what a caller may leave out and every backend stores the same way: the slug (from the
  * headline), the language (detected), author display names and missing slugs of authors,
- * sections and tags (from their names). */
-static nz_rc fill_names(nz_arena *arena, nz_article *a)
+ * sections and tags (from their names). Shared with backoffice.c (issue 3). */
+nz_rc nz__store_fill_names(nz_arena *arena, nz_article *a)
 {
 	nz_rc rc = NZ_OK;
 
@@ -197,7 +197,7 @@ nz_rc nz_store_article_create(nz_store *s, nz_arena *arena, nz_article *a, const
 		return rc;
 	if (!a)
 		return nz_err_set(err, NZ_INVAL, "article: missing");
-	if ((rc = fill_names(arena, a)))
+	if ((rc = nz__store_fill_names(arena, a)))
 		return nz_err_set(err, rc, "article: %s", nz_strerror(rc));
 	if ((rc = nz_article_validate(a, err)))
 		return rc;

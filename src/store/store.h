@@ -122,8 +122,433 @@ nz_rc nz_store_blob_get(nz_store *s, nz_arena *arena, const char *sha256_hex, co
 
 /* ---- back office (issue 3): users, sessions, tokens, revisions, workflow, media, audit ---- */
 
+/* Conventions of this section:
+ * - `actor` is the id of the user doing it, 0 for the system (the CLI, the scheduler); it is
+ *   recorded in audit_log.user_id (NULL for 0).
+ * - Every change writes its audit_log row IN THE SAME TRANSACTION, with the action names of the
+ *   contract with distribution (issue 4): article.created, article.edited, article.updated,
+ *   article.submitted, article.returned, article.scheduled, article.unscheduled,
+ *   article.published, article.embargoed, article.corrected, article.retracted,
+ *   article.restored, user.created, user.role_changed, user.password_changed, user.disabled,
+ *   user.enabled, user.login, user.login_failed, user.logout, token.created, token.revoked,
+ *   media.uploaded, section.saved, settings.changed. Article actions set audit_log.article_id.
+ * - Permission is NOT checked here (callers use nz_can); workflow validity IS (nz_workflow_next),
+ *   so no caller can store an impossible transition.
+ * - Every change to an article's content or state makes a new revision: a full snapshot with
+ *   the user, time and note. */
+
+/* ---- settings (single values) ---- */
+
+/* The stored value of key (in arena), NZ_NOTFOUND when unset. */
+nz_rc nz_store_setting_get(nz_store *s, nz_arena *arena, const char *key, const char **value,
+			   nz_err *err);
+/* Stores `value` under key unless a value is there already; *stored is what is stored after
+ * (in arena). Safe when several threads or processes race (for secrets made on first use). */
+nz_rc nz_store_setting_ensure(nz_store *s, nz_arena *arena, const char *key, const char *value,
+			      const char **stored, nz_err *err);
+
+/* ---- users ---- */
+
+/* Creates u (login, role, author_id) with an argon2id hash from nz_auth_password_hash. Sets
+ * u->id and u->created_at. NZ_EXISTS when the login is taken; NZ_INVAL for a bad login. */
+nz_rc nz_store_user_create(nz_store *s, int64_t actor, nz_user *u, const char *password_hash,
+			   nz_err *err);
+/* NZ_NOTFOUND when missing. */
+nz_rc nz_store_user_get(nz_store *s, nz_arena *arena, int64_t id, nz_user **out, nz_err *err);
+/* The user and the stored password hash (both in arena); NZ_NOTFOUND when no such login. */
+nz_rc nz_store_user_by_login(nz_store *s, nz_arena *arena, const char *login, nz_user **out,
+			     const char **password_hash, nz_err *err);
+/* All users, by login. */
+nz_rc nz_store_user_list(nz_store *s, nz_arena *arena, nz_user **out, size_t *n, nz_err *err);
+nz_rc nz_store_user_set_role(nz_store *s, int64_t actor, int64_t user_id, nz_role role,
+			     nz_err *err);
+/* Replaces the hash and ends every session of the user (other devices must sign in again). */
+nz_rc nz_store_user_set_password(nz_store *s, int64_t actor, int64_t user_id,
+				 const char *password_hash, nz_err *err);
+/* Disabling ends the user's sessions; their tokens stop working while disabled. */
+nz_rc nz_store_user_set_disabled(nz_store *s, int64_t actor, int64_t user_id, bool disabled,
+				 nz_err *err);
+
+/* ---- sessions (the cookie holds a random token; the store only its SHA-256 hex) ---- */
+
+/* Stores a session for user_id that expires at expires_at, removes expired sessions, clears
+ * the login failures of the user's login, and records user.login (detail: the address). */
+nz_rc nz_store_session_create(nz_store *s, const char *id_hash, int64_t user_id, nz_time expires_at,
+			      const char *address, nz_err *err);
+/* The user of a live session (in arena) and when it expires: NZ_NOTFOUND when the session is
+ * unknown, expired or its user disabled. */
+nz_rc nz_store_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_time now,
+			    nz_user **out, nz_time *expires_at, nz_err *err);
+/* Ends one session (logout), recording user.logout; NZ_OK when it did not exist. */
+nz_rc nz_store_session_delete(nz_store *s, const char *id_hash, nz_err *err);
+
+/* ---- login throttling ---- */
+
+/* Failed sign-ins since `since` for this login and for this address. */
+nz_rc nz_store_login_failures(nz_store *s, const char *login, const char *address, nz_time since,
+			      int *by_login, int *by_address, nz_err *err);
+/* Records a failed sign-in (user_id 0 when the login does not exist) and user.login_failed. */
+nz_rc nz_store_login_failed(nz_store *s, const char *login, const char *address, int64_t user_id,
+			    nz_err *err);
+
+/* ---- API tokens (the token is shown once; the store keeps its SHA-256 hex) ---- */
+
+typedef struct nz_api_token {
+	int64_t id;
+	int64_t user_id;
+	const char *login;                            /* the user's */
+	const char *name;                             /* a label, may be NULL */
+	nz_time created_at, last_used_at, revoked_at; /* 0: never / not revoked */
+} nz_api_token;
+
+/* Sets *id; records token.created. */
+nz_rc nz_store_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,
+			    const char *name, int64_t *id, nz_err *err);
+/* The user a live token belongs to (in arena) and the token's id; updates last_used_at.
+ * NZ_NOTFOUND when the token is unknown or revoked or its user disabled. */
+nz_rc nz_store_token_user(nz_store *s, nz_arena *arena, const char *token_hash, nz_time now,
+			  nz_user **out, int64_t *token_id, nz_err *err);
+/* Revokes (never deletes); records token.revoked. NZ_NOTFOUND when no such token; NZ_OK when
+ * it was revoked already. */
+nz_rc nz_store_token_revoke(nz_store *s, int64_t actor, int64_t token_id, nz_err *err);
+/* The id of the token with this hash (revoked or not); NZ_NOTFOUND when none. */
+nz_rc nz_store_token_find(nz_store *s, const char *token_hash, int64_t *token_id, nz_err *err);
+/* Tokens of user_id (0: everyone's), newest first. */
+nz_rc nz_store_token_list(nz_store *s, nz_arena *arena, int64_t user_id, nz_api_token **out,
+			  size_t *n, nz_err *err);
+
+/* ---- articles in the back office ---- */
+
+/* Creates an article as `actor` (a->created_by = actor; the status is the caller's: the admin
+ * API and pages create drafts), revision 1 with the user and note, and article.created, in one
+ * transaction. Otherwise as nz_store_article_create. */
+nz_rc nz_store_article_create_by(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+				 const char *note, nz_err *err);
+
+/* Saves a new version of article a->id: every editable field of a replaces the stored one
+ * (slug, language, section, headline, highlights, dateline, body, copyright, authors in order,
+ * tags, media in order (media with an id are linked; a changed caption/credit/alt makes a new
+ * media row for the same bytes), translation_group). Status, times and corrections are not
+ * taken from a (use nz_store_article_transition). Refuses with NZ_CONFLICT and writes nothing
+ * when the stored revision is not base_revision (someone saved in between). A changed slug of
+ * an article that was ever published is kept in slug_redirects. On success a is reloaded (the
+ * new revision, updated_at, ids) into arena. Records article.updated (published) or
+ * article.edited (otherwise). */
+nz_rc nz_store_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+			      int64_t base_revision, const char *note, nz_err *err);
+
+/* A workflow change of one article, in one transaction: checks nz_workflow_next, sets the
+ * status and times, writes a revision (note, or the event's name) and the audit row.
+ *   at: SCHEDULE the publish time (must be later than now), EMBARGO the embargo end (0 clears
+ *       it); ignored otherwise.
+ *   text: CORRECT the correction (required); RETRACT an optional reason (stored as a
+ *       correction); ignored otherwise.
+ *   base_revision: 0 to skip the check, else NZ_CONFLICT when the article changed since.
+ * PUBLISH sets published_at the first time only (now, or publish_at when it is due) and clears
+ * publish_at; RETRACT and CORRECT set updated_at. *out (may be NULL) gets the reloaded article.
+ * NZ_NOTFOUND, NZ_INVAL (transition not allowed, bad time or text), NZ_CONFLICT. */
+nz_rc nz_store_article_transition(nz_store *s, nz_arena *arena, int64_t actor, int64_t id,
+				  nz_event ev, nz_time at, const char *text, int64_t base_revision,
+				  nz_article **out, nz_err *err);
+
+/* The scheduler's step: publishes every scheduled article whose publish_at <= now (each in its
+ * own transaction, actor NULL, article.published). *n gets how many. */
+nz_rc nz_store_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err);
+/* The earliest publish_at of a scheduled article; NZ_NOTFOUND when none. */
+nz_rc nz_store_next_scheduled(nz_store *s, nz_time *at, nz_err *err);
+
+/* Back-office lists: any status. Newest change first (updated_at DESC, id DESC); scheduled
+ * articles are included with their publish_at. */
+typedef struct nz_admin_query {
+	unsigned statuses;  /* bit mask of (1u << NZ_STATUS_x); 0: every status */
+	int64_t created_by; /* 0: anyone's */
+	size_t limit;       /* 1..200; 0 means 50 */
+	size_t offset;
+} nz_admin_query;
+
+nz_rc nz_store_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_query *q,
+				  nz_article_list *out, nz_err *err);
+
+/* Makes a and other translations of each other (one translation group); records
+ * article.edited on both. NZ_NOTFOUND when either is missing. */
+nz_rc nz_store_article_link_translation(nz_store *s, int64_t actor, int64_t id, int64_t other_id,
+					nz_err *err);
+
+/* The current slug of the article that used to live at old_slug (in arena); NZ_NOTFOUND. */
+nz_rc nz_store_slug_redirect(nz_store *s, nz_arena *arena, const char *old_slug,
+			     const char **new_slug, nz_err *err);
+
+/* ---- revisions ---- */
+
+typedef struct nz_revision {
+	int64_t id;
+	int64_t article_id;
+	int64_t revision;  /* 1, 2, ... */
+	int64_t user_id;   /* 0: the system or an import */
+	const char *login; /* the user's login, NULL for 0 */
+	const char *note;  /* may be NULL */
+	nz_time created_at;
+	const char *snapshot; /* the JSON snapshot (nz_store_revision_get only; NULL in lists) */
+} nz_revision;
+
+/* Every revision of an article, newest first, without snapshots. */
+nz_rc nz_store_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_revision **out,
+			     size_t *n, nz_err *err);
+/* One revision with its snapshot; NZ_NOTFOUND. */
+nz_rc nz_store_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
+			    nz_revision **out, nz_err *err);
+/* The article as it was at that revision (parsed from the snapshot, into arena): every field
+ * the snapshot holds, for diffs and restores. NZ_NOTFOUND. */
+nz_rc nz_store_revision_article(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
+				nz_article **out, nz_err *err);
+/* Restores the content of an old revision as a NEW revision (status and times stay; the slug
+ * is kept when the old one is taken by another article). NZ_CONFLICT as for updates; records
+ * article.restored. *out (may be NULL) gets the reloaded article. */
+nz_rc nz_store_article_restore(nz_store *s, nz_arena *arena, int64_t actor, int64_t article_id,
+			       int64_t revision, int64_t base_revision, nz_article **out,
+			       nz_err *err);
+
+/* ---- media uploads ---- */
+
+/* Stores the bytes by their hash (nz_store_blob_put) and a media row in one transaction: fills
+ * m->id and m->hash (in arena); m->mime, width, height, caption, credit, alt are taken as given
+ * (the caller probes the bytes with nz_image_probe first). Records media.uploaded. NZ_TOOBIG
+ * past NZ_MEDIA_MAX. */
+nz_rc nz_store_media_add(nz_store *s, nz_arena *arena, int64_t actor, nz_media *m,
+			 const void *bytes, size_t len, nz_err *err);
+nz_rc nz_store_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err);
+/* Media rows that have bytes, newest first (for a picker). */
+nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
+			  size_t *n, nz_err *err);
+
+/* ---- sections (admin) ---- */
+
+/* Renames or reorders section sec->id (or creates it when id is 0; NZ_EXISTS when the slug is
+ * taken); records section.saved. */
+nz_rc nz_store_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err);
+
+/* ---- audit log ---- */
+
+typedef struct nz_audit_entry {
+	int64_t id;
+	nz_time at;
+	int64_t user_id;         /* 0: the system */
+	const char *login;       /* NULL for the system */
+	const char *action;      /* "article.published" */
+	const char *object_type; /* "article", "user", "token", "media", "section", or NULL */
+	int64_t object_id;
+	int64_t article_id; /* set for article actions */
+	const char *detail; /* may be NULL */
+} nz_audit_entry;
+
+/* Adds one row (inside the caller's transaction when there is one). */
+nz_rc nz_store_audit_add(nz_store *s, int64_t actor, const char *action, const char *object_type,
+			 int64_t object_id, const char *detail, nz_err *err);
+
+typedef struct nz_audit_query {
+	int64_t article_id; /* 0: any */
+	int64_t before_id;  /* 0: from the newest; else only rows with id < before_id */
+	size_t limit;       /* 1..500; 0 means 100 */
+} nz_audit_query;
+
+/* Newest first. */
+nz_rc nz_store_audit_list(nz_store *s, nz_arena *arena, const nz_audit_query *q,
+			  nz_audit_entry **out, size_t *n, nz_err *err);
+
 /* ---- search (issue 5): the full-text index ---- */
 
+/* The index follows every write to articles by itself (triggers, in the writer's transaction);
+ * nobody calls the store to update it. Public-ness is decided when searching: only published
+ * articles whose embargo and publication time have passed are found, never drafts, scheduled,
+ * embargoed or retracted ones. Docs: docs/search.md. */
+
+typedef struct nz_search_query nz_search_query; /* a parsed query: search/search.h */
+
+typedef enum { NZ_SEARCH_RELEVANCE = 0, NZ_SEARCH_NEWEST = 1 } nz_search_sort;
+
+typedef struct nz_article_search {
+	const nz_search_query *query; /* with at least one term to include (n_include > 0) */
+	const char *section_slug;     /* NULL: any */
+	const char *tag_slug;
+	const char *author_slug;
+	const char *language;
+	nz_time from, to; /* published_at in [from, to); 0: open */
+	nz_search_sort sort;
+	bool no_recency; /* relevance only: no preference for recent articles */
+	nz_time now;
+	size_t limit;  /* 1..100; 0 means 20 */
+	size_t offset; /* at most NZ_SEARCH_WINDOW */
+} nz_article_search;
+
+typedef struct nz_search_hit {
+	nz_article article; /* fully loaded */
+	/* The passage around the best match (body, else highlights), the matched words between
+	 * NZ_SEARCH_MARK_OPEN and NZ_SEARCH_MARK_CLOSE (search/search.h); "" when none. Raw
+	 * article text: turn it into HTML with nz_search_snippet_html. */
+	const char *snippet;
+	double score; /* lower is better (BM25 as FTS5 reports it, with the recency factor) */
+} nz_search_hit;
+
+/* Ranking covers the newest NZ_SEARCH_WINDOW matches (by creation), so a very common word stays
+ * fast; more than that is reported as capped. */
+#define NZ_SEARCH_WINDOW 2000
+
+typedef struct nz_search_results {
+	nz_search_hit *items; /* best first */
+	size_t n;
+	size_t total; /* matches, ignoring limit/offset; at most NZ_SEARCH_WINDOW */
+	bool capped;  /* more than NZ_SEARCH_WINDOW matched: refine to see older ones */
+} nz_search_results;
+
+/* Ranked, filtered full-text search; results in arena. */
+nz_rc nz_store_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
+		      nz_search_results *out, nz_err *err);
+/* Up to max (1..10) public articles in a's language that share its most distinctive words
+ * (highest tf-idf over headline, highlights and body), best first; never a itself. */
+nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
+		       nz_article_list *out, nz_err *err);
+/* Rebuilds the whole index in one transaction (`newszone reindex`); progress (may be NULL) is
+ * called now and then with articles done and the total. */
+typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
+nz_rc nz_store_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err);
+
 /* ---- distribution (issue 4): webhooks, purge hook ---- */
+
+/* Outputs (feeds, sitemaps, ninjs export; implemented in sqlite/distribution.c). "Public" here
+ * is what readers may see: status published (or retracted, where asked for), embargo passed,
+ * published_at set and <= now.
+ *
+ * A light article is an nz_article with only id, uuid, slug, language, status, headline,
+ * published_at and updated_at filled (no body, authors, media...). In listings from
+ * nz_store_article_refs its translation_group is the group's key when the article has at least
+ * one public translation, else 0, so a caller knows when to ask nz_store_article_translations. */
+typedef struct nz_article_ref_query {
+	nz_time now;
+	bool with_retracted; /* retracted articles too (their URLs answer with a notice) */
+	bool newest_first;   /* published_at DESC, id DESC; else id ASC (stable for paging) */
+	nz_time since;       /* only published_at >= since; 0: any */
+	int64_t after_id;    /* id ASC only: ids > after_id (keyset paging) */
+	size_t offset;
+	size_t limit; /* 1..10000; 0 means 1000 */
+} nz_article_ref_query;
+
+/* A page of light public articles (see above), in arena. */
+nz_rc nz_store_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_query *q,
+			    nz_article **out, size_t *n, nz_err *err);
+/* The public articles (published, never retracted) in a's translation group other than a
+ * itself, as light articles ordered by language. The group's key is the original's id; the
+ * original itself may have translation_group 0. *n is 0 when there are none. */
+nz_rc nz_store_article_translations(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
+				    nz_article **out, size_t *n, nz_err *err);
+/* Splits the public articles (retracted included), in id order, into chunks of per_chunk and
+ * gives each chunk's newest modification time (max of updated_at and published_at): one entry
+ * per chunk, *n 0 when nothing is public. */
+nz_rc nz_store_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
+			      nz_time **lastmod, size_t *n, nz_err *err);
+/* The newest corrections (created_at <= now) of public articles, newest first, at most limit
+ * (1..1000): each item is a light article whose corrections[0] is one correction. */
+nz_rc nz_store_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,
+				  nz_article **out, size_t *n, nz_err *err);
+/* The byte length of a stored blob without reading it; NZ_NOTFOUND when none. */
+nz_rc nz_store_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err);
+
+/* Webhooks and the purge hook (docs/caching-and-webhooks.md; store/webhooks.c and
+ * sqlite/webhooks.c). Deliveries form an outbox in the database: triggers on audit_log enqueue
+ * them in the transaction of the change itself, whoever makes it; the server's delivery worker
+ * claims the due ones, sends them, and records every attempt. A restart loses nothing. */
+
+/* The events a webhook may subscribe to, comma-separated. */
+#define NZ_WEBHOOK_EVENTS "article.published,article.updated,article.corrected,article.retracted"
+#define NZ_WEBHOOK_URL_MAX 2000
+#define NZ_DELIVERY_MAX_ATTEMPTS 8 /* then the delivery is marked failed */
+
+typedef struct nz_webhook {
+	int64_t id;
+	const char *url;    /* http:// or https:// */
+	const char *secret; /* the HMAC-SHA256 key; made by nz_store_webhook_create when NULL */
+	const char *events; /* comma list; nz_store_webhook_create checks and normalises it */
+	bool active;
+	nz_time created_at;
+	int64_t n_pending, n_delivered, n_failed; /* its deliveries (filled by list and get) */
+} nz_webhook;
+
+/* Checks the URL and the events ("article.published, article.updated" or with commas only;
+ * NZ_INVAL naming the problem), makes a secret ("whsec_" + 64 hex) when hook->secret is NULL,
+ * stores the hook active and fills id, created_at, and the normalised events (in arena). */
+nz_rc nz_store_webhook_create(nz_store *s, nz_arena *arena, nz_webhook *hook, nz_err *err);
+/* Every hook, oldest first, with their secrets (callers decide who sees them). */
+nz_rc nz_store_webhook_list(nz_store *s, nz_arena *arena, nz_webhook **out, size_t *n, nz_err *err);
+nz_rc nz_store_webhook_get(nz_store *s, nz_arena *arena, int64_t id, nz_webhook **out, nz_err *err);
+/* Deletes the hook with its deliveries (pending ones are not sent). NZ_NOTFOUND when none. */
+nz_rc nz_store_webhook_delete(nz_store *s, int64_t id, nz_err *err);
+
+typedef enum {
+	NZ_DELIVERY_PENDING = 0,
+	NZ_DELIVERY_DELIVERED = 1,
+	NZ_DELIVERY_FAILED = 2,
+} nz_delivery_status;
+const char *nz_delivery_status_name(nz_delivery_status st); /* "pending", ... */
+
+typedef struct nz_delivery {
+	int64_t id;
+	int64_t webhook_id; /* 0: the purge hook */
+	const char *event;  /* "article.published" */
+	int64_t article_id;
+	int64_t audit_id;
+	int64_t revision;    /* the article's revision when the event happened */
+	const char *payload; /* the exact body; NULL until the first attempt builds it */
+	nz_delivery_status status;
+	int attempts;
+	int64_t next_attempt_ms; /* unix milliseconds */
+	int last_status;         /* HTTP status of the last attempt; 0 when there was no answer */
+	const char *last_error;  /* NULL after a success */
+	nz_time created_at;      /* when the event happened */
+	nz_time delivered_at;
+	const char *url;    /* the hook's (NULL for the purge hook: from the settings) */
+	const char *secret; /* the hook's; filled by nz_store_delivery_claim only */
+} nz_delivery;
+
+typedef struct nz_delivery_query {
+	int64_t webhook_id; /* 0: every delivery; -1: the purge hook's */
+	int64_t before_id;  /* 0: from the newest */
+	size_t limit;       /* 1..500; 0 means 50 */
+} nz_delivery_query;
+
+/* Newest first, without payloads. */
+nz_rc nz_store_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_query *q,
+			     nz_delivery **out, size_t *n, nz_err *err);
+
+/* For the delivery worker. Claims up to max pending deliveries due at now_ms, oldest first,
+ * by moving their next attempt to now_ms + lease_ms (so another worker does not take them, and a
+ * worker that dies mid-send leaves them to be retried after the lease). */
+nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_t lease_ms,
+			      size_t max, nz_delivery **out, size_t *n, nz_err *err);
+/* Keeps the body built for the first attempt, so retries send the same bytes. */
+nz_rc nz_store_delivery_set_payload(nz_store *s, int64_t id, const char *payload, nz_err *err);
+/* Moves a delivery's next attempt without counting an attempt (an embargoed article). */
+nz_rc nz_store_delivery_postpone(nz_store *s, int64_t id, int64_t next_attempt_ms, nz_err *err);
+
+/* One attempt's outcome. */
+typedef struct nz_delivery_result {
+	int64_t id;
+	int64_t at_ms, duration_ms;
+	int http_status;   /* 0: no answer */
+	const char *error; /* NULL on success */
+	bool delivered;
+	int64_t next_attempt_ms; /* when not delivered: the retry, or 0 to mark it failed */
+} nz_delivery_result;
+/* Records the attempt (webhook_attempts) and the delivery's new state, in one transaction. */
+nz_rc nz_store_delivery_record(nz_store *s, const nz_delivery_result *r, nz_err *err);
+/* The earliest next attempt of a pending delivery; NZ_NOTFOUND when nothing is pending. */
+nz_rc nz_store_delivery_next_due(nz_store *s, int64_t *next_ms, nz_err *err);
+
+/* The worker's settings (the settings table): purge_url and purge_secret (NULL when unset),
+ * webhook_backoff_ms (the first retry's delay, default 10000; later ones grow from it). */
+typedef struct nz_delivery_config {
+	const char *purge_url;
+	const char *purge_secret;
+	int64_t backoff_ms;
+} nz_delivery_config;
+nz_rc nz_store_delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *out, nz_err *err);
 
 #endif

@@ -65,10 +65,25 @@ typedef struct nz__store_ops {
 
 	/* ---- back office (issue 3): users, sessions, tokens, revisions, workflow, media, audit
 	 * ---- */
+	const struct nz__bo_ops *bo; /* its own table: store/backoffice_int.h */
 
 	/* ---- search (issue 5): the full-text index ---- */
+	const struct nz__search_ops *search; /* its own table: store/search_int.h */
 
 	/* ---- distribution (issue 4): webhooks, purge hook ---- */
+
+	/* outputs: feeds, sitemaps, export (arguments normalised by store/distribution.c) */
+	nz_rc (*article_refs)(nz_store *s, nz_arena *arena, const nz_article_ref_query *q,
+			      nz_article **out, size_t *n, nz_err *err);
+	nz_rc (*article_translations)(nz_store *s, nz_arena *arena, const nz_article *a,
+				      nz_time now, nz_article **out, size_t *n, nz_err *err);
+	nz_rc (*article_chunks)(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
+				nz_time **lastmod, size_t *n, nz_err *err);
+	nz_rc (*corrections_recent)(nz_store *s, nz_arena *arena, nz_time now, size_t limit,
+				    nz_article **out, size_t *n, nz_err *err);
+	nz_rc (*blob_size)(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err);
+	/* webhooks and the purge hook: their own table (store/webhooks_int.h) */
+	const struct nz__hook_ops *hooks;
 } nz__store_ops;
 
 /* The base every backend handle starts with. */
@@ -76,10 +91,15 @@ struct nz_store {
 	const nz__store_ops *ops;
 	unsigned flags;     /* NZ_STORE_* given to nz_store_open */
 	int schema_version; /* after migration */
+	int64_t actor;      /* issue 3: the user revisions are written for (0: none), set by
+			     * backoffice.c around a call */
 };
 
 /* Backends. Each returns a handle whose first member is nz_store. */
 nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *err);
+
+/* store.c: fills slug, language, author display names and missing slugs (issue 3 shares it). */
+nz_rc nz__store_fill_names(nz_arena *arena, nz_article *a);
 
 /* ---- snapshot.c ---------------------------------------------------------------------------- */
 

@@ -69,11 +69,6 @@ static bool read_query(nz__ctx *c, nz_article_query *q)
 				    "cursor must be a next_cursor value from an earlier response");
 		return false;
 	}
-	if (nz_http_query(req, "q")) {
-		nz__send_json_error(c->resp, 501, "not_implemented",
-				    "full-text search (q=) is not available on this server yet");
-		return false;
-	}
 	return true;
 }
 
@@ -83,6 +78,10 @@ static void articles(nz__ctx *c, const nz_route_match *m)
 	nz_article_query q = {0};
 	nz_article_list list = {0};
 	nz_err err = {0};
+	if (nz_http_query(c->req, "q")) { /* full-text search: search.c (issue 5) */
+		nz__search_api(c);
+		return;
+	}
 	if (!read_query(c, &q))
 		return;
 	q.public_only = true;
@@ -107,7 +106,9 @@ static void articles(nz__ctx *c, const nz_route_match *m)
 	json_object_set_new(root, "articles", items);
 	json_object_set_new(root, "next_cursor", next);
 	json_object_set_new(root, "total", json_integer((json_int_t)list.total));
-	nz_http_resp_header(c->resp, "Cache-Control", "public, max-age=30");
+	nz__cache_policy(c, NZ__CACHE_LIST);
+	nz__surrogate_add(c, "front");
+	nz__cache_list(c, list.items, list.n);
 	nz__send_json(c->resp, 200, root);
 }
 
@@ -116,6 +117,7 @@ static void article(nz__ctx *c, const nz_route_match *m)
 	nz_str slug = nz_route_param(m, "slug");
 	nz_err err = {0};
 	nz_article *a = NULL;
+	bool ninjs = nz__ninjs_wanted(c, &slug); /* "{slug}.ninjs" or Accept (issue 4) */
 	const char *s = nz_arena_str(c->req->arena, slug);
 	nz_rc rc = s ? nz_store_article_by_slug(c->store, c->req->arena, s, &a, &err) : NZ_NOMEM;
 	if (rc == NZ_NOTFOUND || (rc == NZ_OK && !nz_article_is_public(a, c->page.now))) {
@@ -128,7 +130,13 @@ static void article(nz__ctx *c, const nz_route_match *m)
 		nz__send_json_error(c->resp, 500, "internal", "the article could not be loaded");
 		return;
 	}
-	nz_http_resp_header(c->resp, "Cache-Control", "public, max-age=60");
+	if (ninjs) {
+		nz__send_ninjs(c, a);
+		return;
+	}
+	nz__cache_policy(c, NZ__CACHE_ARTICLE);
+	nz__surrogate_article(c, a);
+	nz__cache_modified(c, nz__article_modified(a));
 	nz__send_json(c->resp, 200, nz_json_article(&c->site, a));
 }
 

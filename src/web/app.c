@@ -6,17 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "web/auth.h"
 #include "web/web_int.h"
 
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
-    nz__public_routes, nz__api_routes,
+    nz__public_routes, nz__api_routes, nz__distribution_routes, nz__webhook_api_routes,
+    nz__admin_webhook_routes, /* issue 4: webhooks */
     /* back office (issue 3), distribution (issue 4), search (issue 5) */
+    nz__search_routes,                           /* issue 5: /search (search.c) */
+    nz__admin_auth_routes, nz__admin_api_routes, /* issue 3: sign-in, admin API */
+    nz__admin_routes,                            /* issue 3: back-office pages (admin_pages.c) */
 };
 
 struct nz_web {
 	nz__app app;
 	nz_http_server *http;
+	nz__scheduler *scheduler; /* issue 3: publishes scheduled articles on time */
+	nz__deliverer *deliverer; /* issue 4: sends webhooks and purges (webhooks.c) */
 };
 
 static void *thread_init(void *app_ptr)
@@ -106,6 +113,8 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		nz__send_text(resp, 500, "Internal error.\n");
 		return;
 	}
+	if (!nz__auth_gate(&c)) /* issue 3: /admin security headers and CSRF check */
+		return;
 	if (rc == NZ_METHOD) {
 		nz_http_resp_header(resp, "Allow", allow);
 		if (nz__is_api(req->path))
@@ -123,6 +132,7 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		return;
 	}
 	app->entries[m.id]->handle(&c, &m);
+	nz__cache_finish(&c); /* ETag, 304, gzip, Surrogate-Key: cache.c (issue 4) */
 }
 
 nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
@@ -136,6 +146,7 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 		goto out;
 	}
 	w->app.db_uri = opts->db_uri;
+	w->app.started = nz_time_now();
 	rc = build_routes(&w->app);
 	if (rc != NZ_OK) {
 		nz_err_set(err, rc, "out of memory");
@@ -158,6 +169,17 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	rc = nz_http_start(&ho, handle, &w->app, &w->http, err);
 	if (rc != NZ_OK)
 		goto out;
+	rc = nz__scheduler_start(opts->db_uri, &w->scheduler, err); /* issue 3 */
+	if (rc != NZ_OK) {
+		nz_http_stop(w->http);
+		goto out;
+	}
+	rc = nz__deliverer_start(opts->db_uri, &w->deliverer, err); /* issue 4 */
+	if (rc != NZ_OK) {
+		nz__scheduler_stop(w->scheduler);
+		nz_http_stop(w->http);
+		goto out;
+	}
 	*out = w;
 	w = NULL;
 out:
@@ -178,6 +200,8 @@ void nz_web_wait_and_stop(nz_web *w)
 	if (!w)
 		return;
 	nz_http_wait(w->http);
+	nz__scheduler_stop(w->scheduler); /* issue 3 */
+	nz__deliverer_stop(w->deliverer); /* issue 4 */
 	nz_http_stop(w->http);
 	free_app(&w->app);
 	free(w);

@@ -124,6 +124,24 @@ const char *nz_http_header(const nz_http_req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *nz_http_client_addr(const nz_http_req *req)
+{
+	char text[INET6_ADDRSTRLEN] = "unknown";
+	const union MHD_ConnectionInfo *info =
+	    req && req->conn
+		? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
+		: NULL;
+	const struct sockaddr *sa = info ? info->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+			  sizeof text);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  text, sizeof text);
+	char *copy = req ? nz_arena_strdup(req->arena, text) : NULL;
+	return copy ? copy : "unknown";
+}
+
 /* Decodes s[0..len) into a NUL-terminated copy in the arena. NZ_PARSE on a bad %-sequence
  * (including %00), NZ_NOMEM. */
 static nz_rc decode_into(nz_arena *arena, const char *s, size_t len, bool plus_is_space, char **out,

@@ -31,6 +31,9 @@ typedef struct nz_http_req {
 const char *nz_http_query(const nz_http_req *req, const char *key);
 /* A request header (case-insensitive name) or NULL. Borrowed for the request's lifetime. */
 const char *nz_http_header(const nz_http_req *req, const char *name);
+/* The peer's IP address as text ("127.0.0.1", "::1"), in req->arena; "unknown" when it cannot
+ * be had. The socket's peer, never a forwarded-for header (which anyone can write). */
+const char *nz_http_client_addr(const nz_http_req *req);
 
 #define NZ_HTTP_MAX_HEADERS 24
 

@@ -41,11 +41,6 @@ static bool list_public(nz__ctx *c, nz_article_query *q, size_t page, nz_article
 	return true;
 }
 
-static void cache_for(nz__ctx *c, const char *value)
-{
-	nz_http_resp_header(c->resp, "Cache-Control", value);
-}
-
 static void front(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
@@ -54,7 +49,9 @@ static void front(nz__ctx *c, const nz_route_match *m)
 	nz_article_list list = {0};
 	if (!read_page(c, &page) || !list_public(c, &q, page, &list))
 		return;
-	cache_for(c, "public, max-age=30");
+	nz__cache_policy(c, NZ__CACHE_FRONT);
+	nz__surrogate_add(c, "front");
+	nz__cache_list(c, list.items, list.n);
 	nz__send_page(c, 200, "front",
 		      nz_view_front(&c->page, list.items, list.n, page, page_count(list.total)));
 }
@@ -66,6 +63,13 @@ static void article(nz__ctx *c, const nz_route_match *m)
 	nz_article *a = NULL;
 	const char *s = nz_arena_str(c->req->arena, slug);
 	nz_rc rc = s ? nz_store_article_by_slug(c->store, c->req->arena, s, &a, &err) : NZ_NOMEM;
+	const char *moved = NULL; /* issue 3: a changed slug answers 301 to the new URL */
+	if (rc == NZ_NOTFOUND &&
+	    nz_store_slug_redirect(c->store, c->req->arena, s, &moved, &err) == NZ_OK) {
+		nz_http_resp_header(c->resp, "Location", nz_url_article(c->req->arena, moved));
+		nz__send_text(c->resp, 301, "Moved Permanently\n");
+		return;
+	}
 	if (rc == NZ_NOTFOUND || (rc == NZ_OK && !nz_article_is_public(a, c->page.now))) {
 		nz__send_error_page(c, 404, NULL);
 		return;
@@ -77,8 +81,11 @@ static void article(nz__ctx *c, const nz_route_match *m)
 	}
 	if (a->section)
 		c->page.current_section = a->section->slug;
-	cache_for(c, "public, max-age=300");
-	nz__send_page(c, 200, "article", nz_view_article(&c->page, a));
+	nz__cache_policy(c, NZ__CACHE_ARTICLE);
+	nz__surrogate_article(c, a);
+	nz__cache_modified(c, nz__article_modified(a));
+	nz__send_page(c, 200, "article", /* + translations (issue 4), related (issue 5) */
+		      nz__search_add_related(c, a, nz__article_view(c, a)));
 }
 
 /* Finds the section, author or tag a list page is about; fills the view's title, path and
@@ -97,6 +104,7 @@ static bool list_subject(nz__ctx *c, const char *kind, const char *slug, nz_list
 		lv->path = nz_url_section(arena, sec->slug);
 		q->section_slug = sec->slug;
 		c->page.current_section = sec->slug;
+		nz__surrogate_add(c, "section-%lld", (long long)sec->id);
 	} else if (strcmp(kind, "author") == 0) {
 		nz_author *au = NULL;
 		*rc = nz_store_author_get(c->store, arena, slug, &au, &err);
@@ -106,6 +114,7 @@ static bool list_subject(nz__ctx *c, const char *kind, const char *slug, nz_list
 		lv->description = au->bio;
 		lv->path = nz_url_author(arena, au->slug);
 		q->author_slug = au->slug;
+		nz__surrogate_add(c, "author-%lld", (long long)au->id);
 	} else {
 		nz_tag *tag = NULL;
 		*rc = nz_store_tag_get(c->store, arena, slug, &tag, &err);
@@ -114,6 +123,7 @@ static bool list_subject(nz__ctx *c, const char *kind, const char *slug, nz_list
 		lv->title = tag->name;
 		lv->path = nz_url_tag(arena, tag->slug);
 		q->tag_slug = tag->slug;
+		nz__surrogate_add(c, "tag-%lld", (long long)tag->id);
 	}
 	return true;
 }
@@ -138,7 +148,8 @@ static void list_page(nz__ctx *c, const char *kind, nz_str slug)
 	lv.n = list.n;
 	lv.page = page;
 	lv.pages = page_count(list.total);
-	cache_for(c, "public, max-age=60");
+	nz__cache_policy(c, NZ__CACHE_LIST);
+	nz__cache_list(c, list.items, list.n);
 	nz__send_page(c, 200, "list", nz_view_list(&c->page, &lv));
 }
 
@@ -162,7 +173,7 @@ static void media(nz__ctx *c, const nz_route_match *m)
 	nz_buf_append(&c->resp->body, bytes, len);
 	c->resp->status = 200;
 	c->resp->content_type = mime ? mime : "application/octet-stream";
-	cache_for(c, "public, max-age=31536000, immutable");
+	nz__cache_policy(c, NZ__CACHE_IMMUTABLE); /* addressed by the bytes' SHA-256 */
 }
 
 static void asset(nz__ctx *c, nz_str path)
@@ -180,7 +191,9 @@ static void asset(nz__ctx *c, nz_str path)
 	c->resp->content_type = mime;
 	c->resp->static_body = data;
 	c->resp->static_len = len;
-	cache_for(c, immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600");
+	nz__cache_policy(c, immutable ? NZ__CACHE_IMMUTABLE : NZ__CACHE_ASSET);
+	nz__cache_modified(c, c->app->started);
+	nz__surrogate_add(c, "static");
 }
 
 static void section(nz__ctx *c, const nz_route_match *m)

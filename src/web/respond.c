@@ -64,6 +64,8 @@ static const char *status_title(int status)
 		return "Page not found";
 	case 405:
 		return "Method not allowed";
+	case 403: /* issue 3: the back office's refusals */
+		return "Not allowed";
 	case 503:
 		return "Service unavailable";
 	default:

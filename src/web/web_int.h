@@ -26,6 +26,23 @@ typedef struct nz__route_entry {
 extern const nz__route_entry nz__public_routes[];
 extern const nz__route_entry nz__api_routes[];
 /* ---- more route tables: back office (issue 3), distribution (issue 4), search (issue 5) ---- */
+/* distribution (issue 4): feeds, sitemaps, robots.txt (distribution.c) */
+extern const nz__route_entry nz__distribution_routes[];
+/* distribution (issue 4): webhooks' admin API (api_webhooks.c) and page (admin_webhooks.c) */
+extern const nz__route_entry nz__webhook_api_routes[];
+extern const nz__route_entry nz__admin_webhook_routes[];
+/* back office (issue 3): sign-in pages (admin_auth.c) and the admin JSON API (admin_api.c) */
+extern const nz__route_entry nz__admin_auth_routes[];
+extern const nz__route_entry nz__admin_api_routes[];
+/* back office (issue 3): the back office's pages (admin_pages.c; handlers in admin_*.c) */
+extern const nz__route_entry nz__admin_routes[];
+/* search (issue 5): the search page (search.c); the API's q= and article pages' related
+ * articles call into it */
+extern const nz__route_entry nz__search_routes[];
+/* Answers /api/v1/articles?q=... (ranked, in the list's shape, each with a "snippet"). */
+void nz__search_api(nz__ctx *c);
+/* Adds "related" (3-5 related articles) to an article page's view; returns view. */
+json_t *nz__search_add_related(nz__ctx *c, const nz_article *a, json_t *view);
 
 typedef struct nz__app {
 	nz_theme *theme;
@@ -33,6 +50,7 @@ typedef struct nz__app {
 	const nz__route_entry **entries; /* flattened from every table; routes[i].id == i */
 	nz_route *routes;
 	size_t n_routes;
+	nz_time started; /* when the theme was loaded: Last-Modified of its assets (issue 4) */
 } nz__app;
 
 /* One per worker thread: its own store handle. */
@@ -42,6 +60,15 @@ typedef struct nz__thread {
 	nz_err open_err; /* why store is NULL */
 } nz__thread;
 
+/* What a handler tells the HTTP caching step (cache.c, issue 4) about its response. Zero means
+ * "nothing said": no Last-Modified, no Surrogate-Key. Filled through the nz__cache_* and
+ * nz__surrogate_* helpers below, never directly. */
+typedef struct nz__cache_info {
+	nz_time last_modified; /* the newest content time the response shows */
+	char *keys;            /* Surrogate-Key value: space-separated, in the request's arena */
+	size_t keys_len, keys_cap;
+} nz__cache_info;
+
 /* What a public handler needs for one request, loaded once by the dispatcher. */
 struct nz__ctx {
 	nz__app *app;
@@ -50,6 +77,8 @@ struct nz__ctx {
 	nz_http_resp *resp;
 	nz_site site;
 	nz_page_ctx page;
+	nz__cache_info cache;        /* issue 4: see cache.c */
+	struct nz__auth_state *auth; /* issue 3: web/auth.c's per-request memo (who, CSRF) */
 };
 
 /* Loads site settings and sections into c->site / c->page. */
@@ -71,5 +100,140 @@ nz_rc nz__page_param(const nz_http_req *req, size_t *page);
 
 /* True when the path is under /api/ (errors there are JSON, not pages). */
 bool nz__is_api(const char *path);
+
+/* ---- HTTP caching (issue 4): cache.c ------------------------------------------------------ */
+
+/* Adds one key to the response's Surrogate-Key header (duplicates are dropped):
+ * nz__surrogate_add(c, "article-%lld", (long long)a->id). Keys name what a page depends on so a
+ * CDN can purge exactly the pages a change touches: "article-<id>", "section-<id>", "tag-<id>",
+ * "author-<id>", "front" (everything that lists the newest articles site-wide: the front page,
+ * site feeds, sitemaps, the API list), "corrections" (the corrections feed), "static" (theme
+ * assets). */
+void nz__surrogate_add(nz__ctx *c, const char *fmt, ...) NZ_PRINTF(2, 3);
+/* The keys of one article: article-<id>, section-<id>, tag-<id>..., author-<id>.... */
+void nz__surrogate_article(nz__ctx *c, const nz_article *a);
+/* Keeps the newest time given as the response's Last-Modified (0 is ignored). */
+void nz__cache_modified(nz__ctx *c, nz_time t);
+/* The newest of an article's published, updated and correction times. */
+nz_time nz__article_modified(const nz_article *a);
+/* For a list: Last-Modified from its newest item, and "article-<id>" for each item. */
+void nz__cache_list(nz__ctx *c, const nz_article *items, size_t n);
+
+/* How long each kind of response may be cached (docs/caching-and-webhooks.md). */
+typedef enum nz__cache_kind {
+	NZ__CACHE_FRONT,     /* the front page: public, max-age=60 */
+	NZ__CACHE_LIST,      /* section, tag, author, search pages; the API list */
+	NZ__CACHE_ARTICLE,   /* an article page or the API's article */
+	NZ__CACHE_FEED,      /* feeds, sitemaps, robots.txt */
+	NZ__CACHE_ASSET,     /* a theme file by its plain name (/static/site.css) */
+	NZ__CACHE_IMMUTABLE, /* content-addressed: hashed assets, /media/<sha256> */
+	NZ__CACHE_PRIVATE,   /* per user: private, no-store (never cached, no ETag) */
+} nz__cache_kind;
+/* Sets the response's Cache-Control for its kind (replacing one set before). */
+void nz__cache_policy(nz__ctx *c, nz__cache_kind kind);
+
+/* The caching step app.c runs after every handler: for a public 200 answer to GET or HEAD it
+ * adds ETag, Last-Modified, Cache-Control, Vary and Surrogate-Key, answers 304 when the
+ * request's validators match, and gzips text when the client accepts it. */
+void nz__cache_finish(nz__ctx *c);
+
+/* The parts of cache.c that unit tests drive directly. */
+typedef struct nz__cache_req {
+	const char *method, *path;
+	const char *if_none_match, *if_modified_since, *accept_encoding; /* NULL when absent */
+	nz_time now;
+} nz__cache_req;
+/* The caching step on a response already made; header strings go into arena. */
+nz_rc nz__cache_apply(const nz__cache_req *r, const nz__cache_info *info, nz_http_resp *resp,
+		      nz_arena *arena);
+/* True when an If-None-Match value (a list of entity tags, or "*") matches etag by the weak
+ * comparison of RFC 9110 (W/ ignored on both sides). */
+bool nz__etag_matches(const char *if_none_match, const char *etag);
+/* True when an Accept-Encoding value allows gzip (named, or "*", with q > 0). */
+bool nz__accepts_gzip(const char *accept_encoding);
+/* True when a content type is text worth compressing. */
+bool nz__compressible(const char *content_type);
+#define NZ__ETAG_MAX 40 /* "\"<32 hex>-gz\"" and the NUL */
+/* The strong ETag of bytes: a quoted 16-byte BLAKE2b in hex, "-gz" appended for gzip. */
+void nz__etag_make(const void *data, size_t len, bool gzip, char out[NZ__ETAG_MAX]);
+
+/* ---- webhooks (issue 4): webhooks.c, the delivery worker ---------------------------------- */
+
+/* The worker thread that sends webhook and purge-hook deliveries, with its own store handle. */
+typedef struct nz__deliverer nz__deliverer;
+nz_rc nz__deliverer_start(const char *db_uri, nz__deliverer **out, nz_err *err);
+/* Stops the worker (abandoning a send under way, which stays due) and frees it; NULL-safe. */
+void nz__deliverer_stop(nz__deliverer *d);
+
+#define NZ__SIGNATURE_MAX 72 /* "sha256=" + 64 hex + NUL */
+/* "sha256=<hex HMAC-SHA256 of body keyed with the secret's bytes>". */
+void nz__webhook_sign(const char *secret, const void *body, size_t len,
+		      char out[NZ__SIGNATURE_MAX]);
+/* The delay before the retry that follows `attempts` failed attempts (1, 2, ...). */
+int64_t nz__webhook_backoff(int64_t base_ms, int attempts);
+/* A webhook delivery's JSON body (malloc'd into *json), built from the article as it is at now.
+ * When the article is published but under embargo, *json stays NULL and *hold_until is when
+ * the embargo ends. */
+nz_rc nz__webhook_payload(nz_store *s, nz_arena *arena, const nz_delivery *d, nz_time now,
+			  char **json, nz_time *hold_until, nz_err *err);
+/* The API's shapes of a hook (its secret only when with_secret) and of a delivery. */
+json_t *nz__webhook_json(const nz_webhook *w, bool with_secret);
+json_t *nz__delivery_json(const nz_delivery *d);
+
+/* ---- back office (issue 3): the scheduler (scheduler.c) ---------------------------------- */
+
+/* A thread with its own store handle that publishes scheduled articles when publish_at passes
+ * (checked at least every half second and whenever woken), whether or not requests come in. */
+typedef struct nz__scheduler nz__scheduler;
+nz_rc nz__scheduler_start(const char *db_uri, nz__scheduler **out, nz_err *err);
+/* Stops the thread (waiting for a publish in progress) and frees it; NULL-safe. */
+void nz__scheduler_stop(nz__scheduler *sched);
+
+/* ---- back office (issue 3): HTML form bodies (form.c) ------------------------------------- */
+
+#define NZ__FORM_MAX_FIELDS 2000 /* fields per form */
+#define NZ__FORM_MAX_NAME 200    /* bytes per field name */
+
+/* One field of a submitted form. Text values are valid UTF-8 with line breaks as "\n"; a file
+ * part (filename set, "" when the browser sent none) keeps its bytes exactly. value is always
+ * NUL-terminated (a file's bytes may contain NULs: use len). All in the request's arena. */
+typedef struct nz__form_field {
+	const char *name;
+	const char *value;
+	size_t len;
+	const char *filename; /* NULL for a text field */
+	const char
+	    *content_type; /* a part's declared type (never trusted for files); may be NULL */
+} nz__form_field;
+
+typedef struct nz__form {
+	nz__form_field *fields; /* in the order sent */
+	size_t n;
+} nz__form;
+
+/* Parses the request body by its Content-Type (urlencoded or multipart/form-data; an empty body
+ * without a type is an empty form). NZ_UNSUPPORTED for another type, NZ_PARSE for a malformed
+ * body, NZ_UTF8 for text that is not UTF-8, NZ_TOOBIG past the limits; err says which. */
+nz_rc nz__form_parse(nz_http_req *req, nz__form *out, nz_err *err);
+/* The same on a body and type given directly (for tests). */
+nz_rc nz__form_parse_body(nz_arena *arena, const char *content_type, const char *body, size_t len,
+			  nz__form *out, nz_err *err);
+/* The first text value of name, or NULL. */
+const char *nz__form_get(const nz__form *f, const char *name);
+/* Every text value of name in order (an array in arena); returns how many. */
+size_t nz__form_all(const nz__form *f, nz_arena *arena, const char *name, const char ***values);
+/* The file part called name, or NULL (also when the file input was left empty). */
+const nz__form_field *nz__form_file(const nz__form *f, const char *name);
+
+/* ---- distribution (issue 4): ninjs for the API's article (distribution.c) ----------------- */
+
+/* True when the request asks for ninjs: the slug ends in ".ninjs" (which is then cut off *slug)
+ * or the Accept header names application/ninjs+json. */
+bool nz__ninjs_wanted(nz__ctx *c, nz_str *slug);
+/* Answers with the article as IPTC ninjs 2.2 (the caller checked it is public). */
+void nz__send_ninjs(nz__ctx *c, const nz_article *a);
+/* The article page's view (nz_view_article) with hreflang links to its published
+ * translations, loaded from the store. New reference, or NULL on out of memory. */
+json_t *nz__article_view(nz__ctx *c, const nz_article *a);
 
 #endif

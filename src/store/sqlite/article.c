@@ -91,7 +91,8 @@ static nz_rc insert_row(nz__sqlite *h, nz_article *a, nz_err *err)
 	    nz__sq_bind_opt_int(st, 14, a->published_at) ||
 	    sqlite3_bind_int64(st, 15, a->updated_at) ||
 	    sqlite3_bind_int64(st, 16, a->created_at) ||
-	    nz__sq_bind_opt_int(st, 17, a->translation_group) || sqlite3_bind_int64(st, 18, 1)) {
+	    nz__sq_bind_opt_int(st, 17, a->translation_group) || sqlite3_bind_int64(st, 18, 1) ||
+	    nz__sq_bind_opt_int(st, 19, a->created_by)) {
 		rc = nz__sq_bind_error(h, "article", err);
 		goto out;
 	}
@@ -177,7 +178,7 @@ static nz_rc insert_revision(nz__sqlite *h, const nz_article *a, const char *not
 		goto out;
 	if (sqlite3_bind_int64(st, 1, a->id) || sqlite3_bind_int64(st, 2, a->revision) ||
 	    nz__sq_bind_text(st, 3, snapshot) || nz__sq_bind_text(st, 4, note) ||
-	    sqlite3_bind_int64(st, 5, now)) {
+	    sqlite3_bind_int64(st, 5, now) || nz__sq_bind_opt_int(st, 6, h->base.actor)) {
 		rc = nz__sq_bind_error(h, "revision", err);
 		goto out;
 	}
@@ -309,6 +310,7 @@ static nz_rc load_row(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a,
 	a->created_at = sqlite3_column_int64(st, 15);
 	a->translation_group = sqlite3_column_int64(st, 16);
 	a->revision = sqlite3_column_int64(st, 17);
+	a->created_by = sqlite3_column_int64(st, 22); /* issue 3 */
 	if (nz__sq_col_text(arena, st, 1, &uuid) || nz__sq_col_text(arena, st, 2, &a->slug) ||
 	    nz__sq_col_text(arena, st, 3, &a->language) || nz__sq_col_text(arena, st, 4, &status) ||
 	    nz__sq_col_text(arena, st, 5, &a->headline) ||

@@ -275,6 +275,8 @@ static void op_close(nz_store *s)
 
 	for (int i = 0; i < SQ_COUNT; i++)
 		sqlite3_finalize(h->stmts[i]);
+	for (int i = 0; i < NZ__BO_STMTS; i++) /* back office (issue 3) */
+		sqlite3_finalize(h->bo_stmts[i]);
 	for (int i = 0; i < NZ__LIST_VARIANTS; i++) {
 		sqlite3_finalize(h->list_stmts[i]);
 		sqlite3_finalize(h->count_stmts[i]);
@@ -310,8 +312,16 @@ static const nz__store_ops sqlite_ops = {
     .blob_put = nz__sq_blob_put,
     .blob_get = nz__sq_blob_get,
     /* ---- back office (issue 3) ---- */
+    .bo = &nz__sq_bo_ops,
     /* ---- search (issue 5) ---- */
+    .search = &nz__sq_search_ops,
     /* ---- distribution (issue 4) ---- */
+    .article_refs = nz__sq_article_refs,
+    .article_translations = nz__sq_article_translations,
+    .article_chunks = nz__sq_article_chunks,
+    .corrections_recent = nz__sq_corrections_recent,
+    .blob_size = nz__sq_blob_size,
+    .hooks = &nz__sq_hook_ops, /* webhooks.c */
 };
 
 /* Pragmas that hold for the connection; the journal mode is checked, since WAL is what makes
@@ -373,7 +383,8 @@ nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *
 			   : nz_err_set(err, NZ_NOMEM, "%s: out of memory", path);
 		goto out;
 	}
-	if ((rc = configure(h, path, err)) || (rc = nz__sq_migrate(h, err)))
+	if ((rc = configure(h, path, err)) || (rc = nz__sq_search_register(h, err)) ||
+	    (rc = nz__sq_migrate(h, err)))
 		goto out;
 	*out = &h->base;
 out:

@@ -194,9 +194,146 @@ static const char migration_1[] =
     "CREATE INDEX slug_redirects_article ON slug_redirects(article_id);";
 
 /* Reserved for the work in progress, in this order; each replaces its own text. */
-static const char migration_2[] = "SELECT 1; -- back office (issue 3)";
-static const char migration_3[] = "SELECT 1; -- search (issue 5)";
-static const char migration_4[] = "SELECT 1; -- distribution (issue 4)";
+/* Version 2: the back office (issue 3): who created an article, audit rows tied to articles
+ * (distribution's webhooks read them by article), failed sign-ins for throttling. */
+static const char migration_2[] =
+    "ALTER TABLE articles ADD COLUMN created_by INTEGER REFERENCES users(id);"
+    "CREATE INDEX articles_created_by ON articles(created_by, updated_at DESC);"
+    "CREATE INDEX articles_updated ON articles(updated_at DESC, id DESC);"
+    "ALTER TABLE audit_log ADD COLUMN article_id INTEGER;"
+    "CREATE INDEX audit_log_article ON audit_log(article_id, id) WHERE article_id IS NOT NULL;"
+    "CREATE INDEX audit_log_action ON audit_log(action, id);"
+    "CREATE TABLE login_failures ("
+    " id INTEGER PRIMARY KEY,"
+    " login TEXT NOT NULL,"
+    " address TEXT NOT NULL,"
+    " user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX login_failures_login ON login_failures(login, at);"
+    "CREATE INDEX login_failures_address ON login_failures(address, at);";
+/* Version 3, search (issue 5): the full-text index. articles_search_text is what gets indexed
+ * (headline; highlights intro and items, one per line; body); articles_fts indexes it with the
+ * "newszone" tokenizer (search/, registered on every connection by search_fts.c) and reads the
+ * text back from it for snippets (external content: no second copy of the text). The triggers
+ * keep the index in step with every write to articles, in the writer's transaction; a change
+ * of status or embargo touches no indexed column, since public-ness is decided at query time.
+ * The highlights' JSON array ('["a","b"]', snapshot.c's compact form) is turned into lines with
+ * replace(): FTS5 reads external content without virtual tables, so json_each cannot be used. */
+static const char migration_3[] =
+    "CREATE VIEW articles_search_text(id, headline, highlights, body) AS"
+    " SELECT id, headline,"
+    "  trim(COALESCE(highlights_intro, '') || char(10) ||"
+    "   CASE WHEN length(highlights) > 4 THEN replace(replace(replace("
+    "    substr(highlights, 3, length(highlights) - 4), '\",\"', char(10)),"
+    "    '\\\"', '\"'), '\\\\', '\\') ELSE '' END, char(10)),"
+    "  body_markdown"
+    " FROM articles;"
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(headline, highlights, body,"
+    " content = 'articles_search_text', content_rowid = 'id', tokenize = 'newszone');"
+    "CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row');"
+    /* What a search filters on, so a match is checked without reading the article's row (whose
+     * long body would be read too): search.c names it with INDEXED BY. */
+    "CREATE INDEX articles_search_filter ON articles(id, status, published_at, embargo_until,"
+    " language, section_id);"
+    "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN"
+    " INSERT INTO articles_fts(rowid, headline, highlights, body)"
+    "  SELECT id, headline, highlights, body FROM articles_search_text WHERE id = NEW.id;"
+    " END;"
+    /* BEFORE: the view still shows the old text, which is what FTS5 must be told to remove. */
+    "CREATE TRIGGER articles_fts_unindex BEFORE UPDATE OF id, headline, highlights_intro,"
+    " highlights, body_markdown ON articles BEGIN"
+    " INSERT INTO articles_fts(articles_fts, rowid, headline, highlights, body)"
+    "  SELECT 'delete', id, headline, highlights, body FROM articles_search_text"
+    "  WHERE id = OLD.id;"
+    " END;"
+    "CREATE TRIGGER articles_fts_reindex AFTER UPDATE OF id, headline, highlights_intro,"
+    " highlights, body_markdown ON articles BEGIN"
+    " INSERT INTO articles_fts(rowid, headline, highlights, body)"
+    "  SELECT id, headline, highlights, body FROM articles_search_text WHERE id = NEW.id;"
+    " END;"
+    "CREATE TRIGGER articles_fts_delete BEFORE DELETE ON articles BEGIN"
+    " INSERT INTO articles_fts(articles_fts, rowid, headline, highlights, body)"
+    "  SELECT 'delete', id, headline, highlights, body FROM articles_search_text"
+    "  WHERE id = OLD.id;"
+    " END;"
+    "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');";
+/* Version 4, distribution (issue 4): webhooks and the purge hook, an outbox in the database.
+ * The triggers enqueue in the transaction that writes the audit row, so a change and its
+ * deliveries commit together, whoever makes the change. next_attempt_ms is unix MILLIseconds
+ * (back-off can be shorter than a second in tests); the other times are seconds. */
+static const char migration_4[] =
+    "CREATE TABLE webhooks ("
+    " id INTEGER PRIMARY KEY,"
+    " url TEXT NOT NULL CHECK (url LIKE 'http://%' OR url LIKE 'https://%'),"
+    " secret TEXT NOT NULL,"
+    " events TEXT NOT NULL," /* comma list without spaces: "article.published,article.updated" */
+    " active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    " created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE webhook_deliveries ("
+    " id INTEGER PRIMARY KEY,"
+    " webhook_id INTEGER REFERENCES webhooks(id) ON DELETE CASCADE," /* NULL: the purge hook */
+    " event TEXT NOT NULL,"
+    " article_id INTEGER,"
+    " audit_id INTEGER,"
+    " revision INTEGER," /* the article's revision when the event happened */
+    " payload TEXT,"     /* the exact body sent; NULL until the first attempt builds it */
+    " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_ms INTEGER NOT NULL,"
+    " last_status INTEGER," /* HTTP status of the last attempt; NULL when there was no answer */
+    " last_error TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " delivered_at INTEGER);"
+    "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_ms)"
+    " WHERE status = 'pending';"
+    "CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, id DESC);"
+
+    "CREATE TABLE webhook_attempts ("
+    " id INTEGER PRIMARY KEY,"
+    " delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,"
+    " at_ms INTEGER NOT NULL,"
+    " http_status INTEGER,"
+    " error TEXT,"
+    " duration_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id, id);"
+
+    "CREATE TRIGGER webhooks_enqueue AFTER INSERT ON audit_log"
+    " WHEN NEW.article_id IS NOT NULL AND NEW.action IN"
+    " ('article.published', 'article.updated', 'article.corrected', 'article.retracted')"
+    " BEGIN"
+    " INSERT INTO webhook_deliveries(webhook_id, event, article_id, audit_id, revision,"
+    "  next_attempt_ms, created_at)"
+    " SELECT w.id, NEW.action, NEW.article_id, NEW.id,"
+    "  (SELECT revision FROM articles WHERE id = NEW.article_id), NEW.at * 1000, NEW.at"
+    " FROM webhooks w WHERE w.active = 1"
+    "  AND instr(',' || w.events || ',', ',' || NEW.action || ',') > 0;"
+    " END;"
+
+    /* The purge hook's keys are those of the article as the change left it, plus "front" (and
+     * "corrections", the corrections feed, for a correction). */
+    "CREATE TRIGGER purge_enqueue AFTER INSERT ON audit_log"
+    " WHEN NEW.article_id IS NOT NULL AND NEW.action IN"
+    " ('article.published', 'article.updated', 'article.corrected', 'article.retracted',"
+    "  'article.restored', 'article.embargoed')"
+    " AND EXISTS (SELECT 1 FROM settings WHERE key = 'purge_url' AND value <> '')"
+    " BEGIN"
+    " INSERT INTO webhook_deliveries(webhook_id, event, article_id, audit_id, revision, payload,"
+    "  next_attempt_ms, created_at)"
+    " SELECT NULL, NEW.action, NEW.article_id, NEW.id,"
+    "  (SELECT revision FROM articles WHERE id = NEW.article_id),"
+    "  json_object('event', NEW.action, 'article_id', NEW.article_id, 'keys', json(("
+    "   SELECT json_group_array(k) FROM ("
+    "    SELECT 'article-' || NEW.article_id AS k"
+    "    UNION ALL SELECT 'section-' || section_id FROM articles"
+    "     WHERE id = NEW.article_id AND section_id IS NOT NULL"
+    "    UNION ALL SELECT 'tag-' || tag_id FROM article_tags WHERE article_id = NEW.article_id"
+    "    UNION ALL SELECT 'author-' || author_id FROM article_authors"
+    "     WHERE article_id = NEW.article_id"
+    "    UNION ALL SELECT 'corrections' WHERE NEW.action = 'article.corrected'"
+    "    UNION ALL SELECT 'front')))),"
+    "  NEW.at * 1000, NEW.at;"
+    " END;";
 
 /* Append only: migrations[i] brings the schema from version i to i + 1. */
 static const char *const migrations[] = {

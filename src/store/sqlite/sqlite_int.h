@@ -18,6 +18,8 @@
 /* Article list variants: one bit per filter (section, tag, author, language, public), plus
  * one for the keyset cursor. */
 #define NZ__LIST_VARIANTS 64
+/* Statement cache slots of the back office (issue 3), indexed by backoffice_sql.h's ids. */
+#define NZ__BO_STMTS 96
 
 typedef struct nz__sqlite {
 	nz_store base; /* first: the handle is used as an nz_store */
@@ -26,6 +28,7 @@ typedef struct nz__sqlite {
 	sqlite3_stmt *stmts[SQ_COUNT];
 	sqlite3_stmt *list_stmts[NZ__LIST_VARIANTS];
 	sqlite3_stmt *count_stmts[NZ__LIST_VARIANTS];
+	sqlite3_stmt *bo_stmts[NZ__BO_STMTS]; /* back office (issue 3): backoffice_sql.h */
 } nz__sqlite;
 
 static inline nz__sqlite *nz__sq(nz_store *s)
@@ -128,5 +131,39 @@ nz_rc nz__sq_article_by_id(nz_store *s, nz_arena *arena, int64_t id, nz_article 
 nz_rc nz__sq_article_load(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err);
 nz_rc nz__sq_article_list(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			  nz_article_list *out, nz_err *err);
+
+/* ---- distribution.c (issue 4): listings for feeds, sitemaps and exports ------------------ */
+
+nz_rc nz__sq_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_query *q,
+			  nz_article **out, size_t *n, nz_err *err);
+nz_rc nz__sq_article_translations(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
+				  nz_article **out, size_t *n, nz_err *err);
+nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
+			    nz_time **lastmod, size_t *n, nz_err *err);
+nz_rc nz__sq_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,
+				nz_article **out, size_t *n, nz_err *err);
+nz_rc nz__sq_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err);
+
+/* ---- webhooks.c (issue 4): webhooks, deliveries, the purge hook's settings ---------------- */
+
+/* The webhooks' table (store/webhooks_int.h). */
+extern const struct nz__hook_ops nz__sq_hook_ops;
+
+/* ---- back office (issue 3): users, sessions, tokens, workflow, revisions, media, audit ---- */
+
+/* The back office's table (store/backoffice_int.h), defined in backoffice*.c of this folder. */
+extern const struct nz__bo_ops nz__sq_bo_ops;
+
+/* ---- search.c, search_fts.c (issue 5): the full-text index ------------------------------- */
+
+/* Registers search/'s tokenizer as the FTS5 tokenizer "newszone" on the connection; every
+ * connection needs it before migrating (the index and its triggers use it). */
+nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err);
+nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
+		    nz_search_results *out, nz_err *err);
+nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
+		     nz_article_list *out, nz_err *err);
+/* The search table (store/search_int.h), defined in search_fts.c. */
+extern const struct nz__search_ops nz__sq_search_ops;
 
 #endif

@@ -234,6 +234,9 @@ static void test_is_public(void **state)
 	assert_true(nz_article_is_public(&a, now + 60));
 	a.embargo_until = now - 1;
 	assert_true(nz_article_is_public(&a, now));
+	a.published_at = now + 30; /* dated in the future: not yet, as in every listing */
+	assert_false(nz_article_is_public(&a, now));
+	assert_true(nz_article_is_public(&a, now + 30));
 }
 
 /* ---- names and languages ----------------------------------------------------------------- */
