@@ -551,4 +551,7 @@ typedef struct nz_delivery_config {
 } nz_delivery_config;
 nz_rc nz_store_delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *out, nz_err *err);
 
+/* ---- speed (issue 6): the change feed (keys a write affects), for the page cache and the
+ * incremental static export ---- */
+
 #endif
