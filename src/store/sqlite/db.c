@@ -281,6 +281,8 @@ static void op_close(nz_store *s)
 		sqlite3_finalize(h->list_stmts[i]);
 		sqlite3_finalize(h->count_stmts[i]);
 	}
+	for (int i = 0; i < NZ__CHANGE_STMTS; i++) /* speed (issue 6) */
+		sqlite3_finalize(h->change_stmts[i]);
 	/* An open transaction is rolled back by SQLite on close. */
 	sqlite3_close(h->db);
 	free(h);
@@ -322,6 +324,8 @@ static const nz__store_ops sqlite_ops = {
     .corrections_recent = nz__sq_corrections_recent,
     .blob_size = nz__sq_blob_size,
     .hooks = &nz__sq_hook_ops, /* webhooks.c */
+    /* ---- speed (issue 6) ---- */
+    .changes = &nz__sq_change_ops, /* changes.c */
 };
 
 /* Pragmas that hold for the connection; the journal mode is checked, since WAL is what makes
@@ -334,8 +338,11 @@ static nz_rc configure(nz__sqlite *h, const char *path, nz_err *err)
 
 	sqlite3_extended_result_codes(h->db, 1);
 	sqlite3_busy_timeout(h->db, NZ_BUSY_TIMEOUT_MS);
-	src = sqlite3_exec(h->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", NULL,
-			   NULL, NULL);
+	src = sqlite3_exec(h->db,
+			   "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+			   /* statement journals and sorts in memory, not a temp file per write */
+			   "PRAGMA temp_store = MEMORY",
+			   NULL, NULL, NULL);
 	if (src != SQLITE_OK)
 		return nz__sq_error(h, src, path, err);
 	if (h->base.flags & NZ_STORE_READONLY)
