@@ -1,0 +1,389 @@
+#!/usr/bin/env bash
+# bench/run.sh: `make bench` (never part of `make test`). Newszone against its peers on this
+# machine, in one run (issue 6):
+#   1. the same synthetic corpus for both systems (bench/corpus/gen.py): Newszone's Markdown
+#      with front matter, imported with `newszone import --publish`, and a Hugo site;
+#   2. full builds, `newszone build --out DIR` against Debian's `hugo` (median of several runs,
+#      output on the disk and on tmpfs), and an incremental Newszone build after one edit;
+#   3. one article page, the same bytes, from `newszone serve` and from nginx (one worker),
+#      loaded with wrk, alternating runs: requests/s, p99 latency and the ratio;
+#   4. the uncached render time of article pages (p50/p99) and the server's resident memory,
+#      with N articles and with 100,000.
+# It prints one table and appends it, dated, with the machine and the command, to
+# bench/RESULTS.md. A piece Newszone does not have yet is reported "n/a (not built yet)".
+#
+# Rules: traffic only to 127.0.0.1; every process started here is stopped here, by its PID;
+# everything generated goes to bench/out/ (git-ignored) or /dev/shm/newszone-bench (removed).
+#
+# Knobs (environment): BENCH_ARTICLES (10000), BENCH_BIG (100000; 0 skips the large-corpus
+# step), BENCH_RUNS (3: build runs and wrk rounds), BENCH_WRK ("-t2 -c64 -d10s"),
+# BENCH_SAMPLE (2000 distinct article URLs for the render time), BENCH_NO_DEPS=1 (skip the
+# package check), BENCH_NZ (a newszone binary to measure instead of building the tree's),
+# BENCH_RESULTS (bench/RESULTS.md: where the dated table is appended).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bench/out
+SHM=/dev/shm/newszone-bench
+N=${BENCH_ARTICLES:-10000}
+BIG=${BENCH_BIG:-100000}
+RUNS=${BENCH_RUNS:-3}
+WRK=${BENCH_WRK:--t2 -c64 -d10s}
+SAMPLE=${BENCH_SAMPLE:-2000}
+RESULTS=${BENCH_RESULTS:-bench/RESULTS.md}
+NA="n/a (not built yet)"
+CMDLINE="make bench (BENCH_ARTICLES=$N BENCH_BIG=$BIG BENCH_RUNS=$RUNS BENCH_WRK=\"$WRK\" BENCH_SAMPLE=$SAMPLE)"
+
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$SHM"
+}
+trap cleanup EXIT
+
+say() { echo "bench: $*" >&2; }
+now() { date +%s.%N; }
+# calc EXPR: floating-point arithmetic (awk), printed with up to 3 decimals.
+calc() { awk "BEGIN { v = $1; printf \"%.3f\", v }"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+json_get() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))'"$2"')' "$1"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rss_mb() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+fmt_ms() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f ms" : "%.3g ms"), v }'; }
+fmt_s() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf (v < 1 ? "%.0f ms" : "%.2f s"), (v < 1 ? v * 1000 : v) }' || echo "$NA"; }
+
+wait_http() { # URL: up to 15 s for a 200
+	for _ in $(seq 150); do
+		curl -sf -o /dev/null "$1" && return 0
+		sleep 0.1
+	done
+	say "no answer from $1"
+	return 1
+}
+
+start_server() { # DB PORT LOG: starts newszone serve; sets SERVER_PID
+	"$NZ" --db "$1" serve --listen "127.0.0.1:$2" >"$3" 2>&1 &
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+	wait_http "http://127.0.0.1:$2/healthz"
+}
+
+stop_pid() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# hyperfine_median NAME PREPARE COMMAND: the median of $RUNS runs in seconds, or empty if the
+# command failed (its output is in bench/out/logs/NAME.log).
+hyperfine_median() {
+	local json="$OUT/logs/$1.json"
+	if hyperfine --runs "$RUNS" --style basic --prepare "$2" --export-json "$json" "$3" \
+		>"$OUT/logs/$1.log" 2>&1; then
+		json_get "$json" '["results"][0]["median"]'
+	else
+		say "$1 failed: see bench/out/logs/$1.log"
+	fi
+}
+
+# wrk_once URL NAME: one wrk run; prints "requests/s p99_ms".
+wrk_once() {
+	# shellcheck disable=SC2086
+	wrk $WRK --latency "$1" >"$OUT/logs/$2.txt" 2>&1
+	awk '/^Requests\/sec:/ { rps = $2 }
+	     $1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+	                   ms = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }
+	     /Non-2xx/ { bad = 1 }
+	     END { if (bad) rps = 0; printf "%s %.3f\n", rps, ms }' "$OUT/logs/$2.txt"
+}
+
+has_build() { "$NZ" build --help >/dev/null 2>&1; }
+
+mkdir -p "$OUT/logs"
+rm -rf "$SHM"
+mkdir -p "$SHM"
+T_START=$(now)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- 0. tools and the binary ----------------------------------------------------------------
+[ -n "${BENCH_NO_DEPS:-}" ] || scripts/install-bench-deps.sh
+if [ -n "${BENCH_NZ:-}" ]; then
+	NZ=$(realpath "$BENCH_NZ")
+	say "using $NZ (BENCH_NZ)"
+else
+	say "building newszone (make BUILD=bench/out/build)"
+	make --no-print-directory BUILD=bench/out/build bench/out/build/newszone >"$OUT/logs/make.log" 2>&1 ||
+		{ tail -20 "$OUT/logs/make.log" >&2; exit 1; }
+	NZ=$OUT/build/newszone
+fi
+
+# ---- 1. the corpus --------------------------------------------------------------------------
+CORPUS=$OUT/corpus-$N
+stamp="$(sha256sum bench/corpus/gen.py | cut -c1-16)-$N"
+if [ "$(cat "$CORPUS/.stamp" 2>/dev/null)" != "$stamp" ]; then
+	say "generating $N articles into bench/out/corpus-$N"
+	rm -rf "$CORPUS"
+	python3 bench/corpus/gen.py --articles "$N" --out "$CORPUS" >&2
+	echo "$stamp" >"$CORPUS/.stamp"
+fi
+SITE=$CORPUS/hugo
+rm -rf "$SITE/layouts" "$SITE/static"
+cp -r bench/hugo/config.toml bench/hugo/layouts "$SITE/"
+mkdir -p "$SITE/static"
+cp themes/default/static/site.css "$SITE/static/"
+
+# ---- 2. import ------------------------------------------------------------------------------
+DB=$OUT/bench-$N.db
+rm -f "$DB" "$DB-wal" "$DB-shm"
+say "importing $N articles (newszone import --publish)"
+t0=$(now)
+"$NZ" --db "$DB" import --publish "$CORPUS/nz" >"$OUT/logs/import.log" 2>&1 ||
+	{ tail -5 "$OUT/logs/import.log" >&2; exit 1; }
+T_IMPORT=$(calc "$(now) - $t0")
+tail -1 "$OUT/logs/import.log" >&2
+
+# ---- 3. builds ------------------------------------------------------------------------------
+say "hugo: $RUNS clean builds to the disk, then to tmpfs"
+HUGO_DISK=$OUT/hugo-public
+HUGO_SHM=$SHM/hugo-public
+H_DISK=$(hyperfine_median hugo-disk "rm -rf $HUGO_DISK" "hugo --quiet --source $SITE --destination $HUGO_DISK")
+H_SHM=$(hyperfine_median hugo-shm "rm -rf $HUGO_SHM" "hugo --quiet --source $SITE --destination $HUGO_SHM")
+H_FILES=$(find "$HUGO_SHM" -type f 2>/dev/null | wc -l)
+H_HTML=$(find "$HUGO_SHM" -name '*.html' 2>/dev/null | wc -l)
+rm -rf "$HUGO_SHM"
+
+EXPORT=$OUT/nz-export
+EXPORT_SHM=$SHM/nz-export
+B_DISK="" B_SHM="" B_INC="" B_INC_SHM="" B_FILES="" INC_NOTE=""
+EDIT_SLUG=$(grep -m1 '^[a-z]' <(tail -n +$((N / 3)) "$CORPUS/slugs.txt"))
+if has_build; then
+	say "newszone build: $RUNS clean builds to the disk, then to tmpfs; incremental after an edit"
+	B_DISK=$(hyperfine_median nz-build-disk "rm -rf $EXPORT" "$NZ --db $DB build --out $EXPORT")
+	B_SHM=$(hyperfine_median nz-build-shm "rm -rf $EXPORT_SHM" "$NZ --db $DB build --out $EXPORT_SHM")
+	B_FILES=$(find "$EXPORT" -type f 2>/dev/null | wc -l)
+	# The edit: the article's body and updated_at change, as a save from the back office would.
+	EDIT="sqlite3 $DB \"UPDATE articles SET body_markdown = body_markdown || ' Bench edit ' || abs(random() % 1000000) || '.', updated_at = strftime('%s','now'), revision = revision + 1 WHERE slug = '$EDIT_SLUG'\""
+	if [ -n "$B_DISK" ]; then
+		B_INC=$(hyperfine_median nz-build-incremental "$EDIT" "$NZ --db $DB build --out $EXPORT")
+		if grep -rqs --include='*.html' 'Bench edit' "$EXPORT"; then
+			INC_NOTE="the edited page was rewritten (checked)"
+		else
+			INC_NOTE="WARNING: the edit is not in the export"
+		fi
+	fi
+	[ -n "$B_SHM" ] && B_INC_SHM=$(hyperfine_median nz-build-incremental-shm "$EDIT" "$NZ --db $DB build --out $EXPORT_SHM")
+else
+	say "newszone build: $NA"
+fi
+
+# ---- 4. one article page: Newszone against nginx ---------------------------------------------
+ART=$(grep -m1 '^[a-z]' <(tail -n +$((N / 2)) "$CORPUS/slugs.txt"))
+P_NZ=$(free_port)
+say "serving: newszone on 127.0.0.1:$P_NZ"
+start_server "$DB" "$P_NZ" "$OUT/logs/serve.log"
+NZ_URL="http://127.0.0.1:$P_NZ/article/$ART"
+curl -sf -o "$OUT/page.html" "$NZ_URL"
+PAGE_BYTES=$(stat -c %s "$OUT/page.html")
+MODE="uncached: Newszone has no response cache yet"
+if curl -sf "http://127.0.0.1:$P_NZ/metrics" 2>/dev/null | grep -qiE 'cache.*hit'; then
+	MODE="from Newszone's response cache"
+fi
+
+# nginx serves the static export when it holds these exact bytes, else a copy of them.
+NGINX_ROOT=$OUT/www
+NGINX_FROM="a copy of the bytes Newszone served (no static export yet)"
+for f in "$EXPORT/article/$ART" "$EXPORT/article/$ART.html" "$EXPORT/article/$ART/index.html"; do
+	if [ -f "$f" ] && cmp -s "$f" "$OUT/page.html"; then
+		NGINX_ROOT=$EXPORT
+		NGINX_FROM="Newszone's static export (newszone build)"
+	elif [ -f "$f" ]; then
+		NGINX_FROM="a copy of the bytes Newszone served (the export's file differs from them)"
+	fi
+done
+if [ "$NGINX_ROOT" = "$OUT/www" ]; then
+	rm -rf "$OUT/www"
+	mkdir -p "$OUT/www/article/$ART"
+	cp "$OUT/page.html" "$OUT/www/article/$ART/index.html"
+fi
+P_NG=$(free_port)
+NG=$OUT/nginx
+rm -rf "$NG"
+mkdir -p "$NG"
+sed -e "s|@PREFIX@|$NG|g" -e "s|@PORT@|$P_NG|g" -e "s|@ROOT@|$NGINX_ROOT|g" bench/nginx.conf >"$NG/nginx.conf"
+nginx -e "$NG/error.log" -p "$NG" -c "$NG/nginx.conf" &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+NG_URL="http://127.0.0.1:$P_NG/article/$ART"
+wait_http "$NG_URL"
+curl -sf -o "$OUT/page-nginx.html" "$NG_URL"
+if cmp -s "$OUT/page.html" "$OUT/page-nginx.html"; then
+	SAME="yes ($PAGE_BYTES bytes)"
+else
+	SAME="NO: the bodies differ"
+fi
+say "wrk $WRK, alternating, $RUNS rounds (page: /article/$ART, same bytes: $SAME)"
+wrk_once "$NZ_URL" wrk-warm-nz >/dev/null
+wrk_once "$NG_URL" wrk-warm-nginx >/dev/null
+NZ_RPS=() NZ_P99=() NG_RPS=() NG_P99=()
+for r in $(seq "$RUNS"); do
+	read -r a b < <(wrk_once "$NZ_URL" "wrk-nz-$r")
+	NZ_RPS+=("$a") NZ_P99+=("$b")
+	read -r a b < <(wrk_once "$NG_URL" "wrk-nginx-$r")
+	NG_RPS+=("$a") NG_P99+=("$b")
+	say "  round $r: newszone ${NZ_RPS[-1]} req/s, nginx ${NG_RPS[-1]} req/s"
+done
+NZ_RPS_M=$(median "${NZ_RPS[@]}")
+NG_RPS_M=$(median "${NG_RPS[@]}")
+NZ_P99_M=$(median "${NZ_P99[@]}")
+NG_P99_M=$(median "${NG_P99[@]}")
+stop_pid "$NGINX_PID"
+
+# ---- 5. uncached render time and memory ------------------------------------------------------
+# render_and_rss DB SLUGS PORT TAG: distinct article URLs, each asked for once (a cache cannot
+# answer them), on one keep-alive connection, timed at the client; then the list pages; then
+# VmRSS. At most 90 s of timed requests. Sets R_N R_P50 R_P99 R_FLOOR50 R_FLOOR99 RSS HWM.
+render_and_rss() {
+	local total stride
+	total=$(wc -l <"$2")
+	stride=$((total / SAMPLE))
+	[ "$stride" -ge 2 ] || stride=2
+	# Warm-up on other articles (offset 1), then the measured sample (offset 0).
+	awk -v s="$stride" -v art="$ART" 'NR % s == 1 && $0 != art && n++ < 200' "$2" >"$OUT/logs/warm-$4.txt"
+	awk -v s="$stride" -v art="$ART" -v max="$SAMPLE" 'NR % s == 0 && $0 != art && n++ < max' \
+		"$2" >"$OUT/logs/sample-$4.txt"
+	python3 bench/latency.py --max-seconds 15 --port "$3" "$OUT/logs/warm-$4.txt" >/dev/null
+	python3 bench/latency.py --max-seconds 90 --port "$3" "$OUT/logs/sample-$4.txt" >"$OUT/logs/render-$4.json"
+	python3 bench/latency.py --port "$3" --repeat /healthz:"$SAMPLE" >"$OUT/logs/floor-$4.json"
+	R_N=$(json_get "$OUT/logs/render-$4.json" '["n"]')
+	R_P50=$(json_get "$OUT/logs/render-$4.json" '["p50_ms"]')
+	R_P99=$(json_get "$OUT/logs/render-$4.json" '["p99_ms"]')
+	R_FLOOR50=$(json_get "$OUT/logs/floor-$4.json" '["p50_ms"]')
+	R_FLOOR99=$(json_get "$OUT/logs/floor-$4.json" '["p99_ms"]')
+	# List pages too, so the memory figure is after a mixed load.
+	for p in / "/?page=2" "/?page=50" /section/politics /section/defense "/section/world?page=3" /tag/army; do
+		curl -s -o /dev/null "http://127.0.0.1:$3$p" || true
+	done
+	RSS=$(rss_mb "$SERVER_PID" VmRSS)
+	HWM=$(rss_mb "$SERVER_PID" VmHWM)
+	say "  $4: $R_N pages, render p50 ${R_P50} ms, p99 ${R_P99} ms (floor ${R_FLOOR50}/${R_FLOOR99} ms); VmRSS $RSS MB (peak $HWM)"
+}
+say "uncached render time and memory, $N articles"
+render_and_rss "$DB" "$CORPUS/slugs.txt" "$P_NZ" "$N"
+R10_N=$R_N R10_P50=$R_P50 R10_P99=$R_P99 R10_F50=$R_FLOOR50 R10_F99=$R_FLOOR99 RSS10=$RSS HWM10=$HWM
+stop_pid "$SERVER_PID"
+
+RBIG_P50="" RBIG_P99="" RSSBIG="" HWMBIG="" T_IMPORT_BIG=""
+if [ "$BIG" -gt 0 ]; then
+	# The corpus goes to tmpfs (100,000 files), the database to the disk like the other one.
+	say "large corpus: generating $BIG articles into $SHM (Newszone's format only)"
+	python3 bench/corpus/gen.py --articles "$BIG" --only nz --quiet --out "$SHM/corpus-$BIG" >&2
+	DBB=$OUT/bench-$BIG.db
+	rm -f "$DBB" "$DBB-wal" "$DBB-shm"
+	say "importing $BIG articles, one section folder at a time"
+	t0=$(now)
+	done_n=0
+	for d in "$SHM/corpus-$BIG"/nz/*/; do
+		"$NZ" --db "$DBB" import --publish "$d" >"$OUT/logs/import-big.log" 2>&1 ||
+			{ tail -5 "$OUT/logs/import-big.log" >&2; exit 1; }
+		done_n=$((done_n + $(tail -1 "$OUT/logs/import-big.log" | awk '{ print $2 + 0 }')))
+		say "  $done_n/$BIG imported ($(calc "$(now) - $t0") s)"
+	done
+	T_IMPORT_BIG=$(calc "$(now) - $t0")
+	rm -rf "$SHM/corpus-$BIG/nz"
+	P_BIG=$(free_port)
+	start_server "$DBB" "$P_BIG" "$OUT/logs/serve-big.log"
+	say "uncached render time and memory, $BIG articles"
+	render_and_rss "$DBB" "$SHM/corpus-$BIG/slugs.txt" "$P_BIG" "$BIG"
+	RBIG_N=$R_N RBIG_P50=$R_P50 RBIG_P99=$R_P99 RSSBIG=$RSS HWMBIG=$HWM
+	stop_pid "$SERVER_PID"
+	rm -f "$DBB" "$DBB-wal" "$DBB-shm" # gigabytes, and made anew by every run
+fi
+
+# ---- the table ------------------------------------------------------------------------------
+yesno() { awk "BEGIN { print ($1) ? \"yes\" : \"no\" }"; }
+ROWS=()
+row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
+nfmt() { python3 -c 'import sys; print(f"{float(sys.argv[1]):,.0f}")' "$1"; }
+
+row "import $(nfmt "$N") articles (\`newszone import --publish\`)" \
+	"$(fmt_s "$T_IMPORT") ($(nfmt "$(calc "$N / $T_IMPORT")") articles/s)" "—" "—" "—" "—"
+for where in disk tmpfs; do
+	if [ $where = disk ]; then h=$H_DISK b=$B_DISK; else h=$H_SHM b=$B_SHM; fi
+	if [ -n "$b" ] && [ -n "$h" ]; then
+		ratio=$(calc "$h / $b")
+		row "full build, $where (median of $RUNS): Newszone export vs Hugo" "$(fmt_s "$b")" \
+			"$(fmt_s "$h")" "$(printf '%.1f' "$ratio")× faster" "≥ 10× faster" "$(yesno "$ratio >= 10")"
+	else
+		row "full build, $where (median of $RUNS): Newszone export vs Hugo" "$NA" \
+			"$(fmt_s "$h")" "—" "≥ 10× faster" "n/a"
+	fi
+done
+for where in disk tmpfs; do
+	if [ $where = disk ]; then v=$B_INC; else v=$B_INC_SHM; fi
+	if [ -n "$v" ]; then
+		row "incremental rebuild after one edit, $where (median of $RUNS)" "$(fmt_s "$v")" "—" "—" \
+			"< 100 ms" "$(yesno "$v < 0.1")"
+	else
+		row "incremental rebuild after one edit, $where" "$NA" "—" "—" "< 100 ms" "n/a"
+	fi
+done
+ratio=$(calc "$NZ_RPS_M / $NG_RPS_M")
+row "one article page, requests/s (wrk $WRK, median of $RUNS)" "$(nfmt "$NZ_RPS_M")" \
+	"$(nfmt "$NG_RPS_M") (nginx)" "$(printf '%.3g' "$ratio")×" "≥ 1.0×" "$(yesno "$ratio >= 1.0")"
+row "one article page, p99 latency under that load" "$(fmt_ms "$NZ_P99_M")" "$(fmt_ms "$NG_P99_M") (nginx)" \
+	"$(printf '%.1f' "$(calc "$NZ_P99_M / $NG_P99_M")")×" "—" "—"
+row "uncached article render, p50 / p99 ($(nfmt "$N") articles; $R10_N pages)" "$R10_P50 / $R10_P99 ms" "—" "—" \
+	"p99 < 2 ms" "$(yesno "$R10_P99 < 2")"
+if [ -n "$RBIG_P99" ]; then
+	row "uncached article render, p50 / p99 ($(nfmt "$BIG") articles; $RBIG_N pages)" "$RBIG_P50 / $RBIG_P99 ms" \
+		"—" "—" "p99 < 2 ms" "$(yesno "$RBIG_P99 < 2")"
+fi
+row "client floor (same method, /healthz), p50 / p99" "$R10_F50 / $R10_F99 ms" "—" "—" "—" "—"
+row "resident memory after load ($(nfmt "$N") articles)" "$RSS10 MB (peak $HWM10)" "—" "—" "—" "—"
+if [ -n "$RSSBIG" ]; then
+	row "resident memory after load ($(nfmt "$BIG") articles)" "$RSSBIG MB (peak $HWMBIG)" "—" "—" \
+		"< 64 MB" "$(yesno "$RSSBIG < 64")"
+	row "import $(nfmt "$BIG") articles (one section folder per call)" \
+		"$(fmt_s "$T_IMPORT_BIG") ($(nfmt "$(calc "$BIG / $T_IMPORT_BIG")") articles/s)" "—" "—" "—" "—"
+else
+	row "resident memory after load (100,000 articles)" "skipped (BENCH_BIG=0)" "—" "—" "< 64 MB" "n/a"
+fi
+row "files written by a full build" "${B_FILES:-$NA}" "$H_FILES ($H_HTML HTML)" "—" "—" "—"
+
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+MEM=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+# shellcheck disable=SC1091
+OS=$(. /etc/os-release && echo "$PRETTY_NAME")
+REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain -- src 2>/dev/null)" ] || REV="$REV + uncommitted changes in src/"
+[ -z "${BENCH_NZ:-}" ] || REV="$REV (binary: $BENCH_NZ)"
+VERS="hugo $(hugo version | awk '{ print $2 }' | cut -d+ -f1), $(nginx -v 2>&1 | awk '{ print $3 }'), wrk $(wrk --version 2>&1 | awk 'NR == 1 { print $2 }'), hyperfine $(hyperfine --version | awk '{ print $2 }')"
+ELAPSED=$(calc "$(now) - $T_START")
+
+REPORT=$(
+	echo "## Site: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo
+	echo "Machine: $(nproc) cores ($CPU), $MEM, $OS. Newszone $REV; $VERS."
+	echo "Command: \`$CMDLINE\`; the whole run took $(printf '%.0f' "$ELAPSED") s."
+	echo "Load average at the start: $LOAD0; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine lowers every figure)."
+	echo
+	echo "| figure | Newszone | peer | ratio | target | met? |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	printf '%s\n' "${ROWS[@]}"
+	echo
+	echo "- Corpus: $(nfmt "$N") articles from bench/corpus/gen.py (8 sections, English and Hangul authors and tags, ~15 % Korean, 300-900 words, a long tail of names and figures), and the same articles as a Hugo site with the plain templates of bench/hugo/ (article, section/tag/author lists, front page, 20 a page, RSS per term, sitemap). Builds are clean builds: the output is removed before each run."
+	echo "- Served page: /article/$ART ($PAGE_BYTES bytes), $MODE. nginx (1 worker, sendfile, access log off) served $NGINX_FROM; same bytes: $SAME. wrk sends no Accept-Encoding, so neither compresses."
+	echo "- Render time: up to $SAMPLE distinct article URLs (at most 90 s of them), each asked for once, one after another on one keep-alive connection, timed at the client (bench/latency.py) from the request to the last byte. A cache cannot answer a URL asked for once, so each is rendered. The client floor row is the same method on /healthz: subtract it for the server's own time."
+	echo "- Memory: VmRSS from /proc/PID/status after the wrk runs, the render sample and a few list pages (peak = VmHWM)."
+	[ -z "$INC_NOTE" ] || echo "- Incremental build: one article's body changed with SQL before each run; $INC_NOTE."
+	echo
+)
+echo
+echo "$REPORT"
+if [ ! -f "$RESULTS" ]; then
+	# shellcheck disable=SC2016
+	printf '# Benchmark results\n\nDated runs of `make bench`, newest last. Compare within one run, as ratios:\nfigures on this kind of machine vary 15-25 %% from run to run.\n\n' >"$RESULTS"
+fi
+printf '\n%s\n' "$REPORT" >>"$RESULTS"
+say "appended to $RESULTS"
