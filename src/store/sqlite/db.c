@@ -281,8 +281,6 @@ static void op_close(nz_store *s)
 		sqlite3_finalize(h->list_stmts[i]);
 		sqlite3_finalize(h->count_stmts[i]);
 	}
-	for (int i = 0; i < NZ__CHANGE_STMTS; i++) /* speed (issue 6) */
-		sqlite3_finalize(h->change_stmts[i]);
 	/* An open transaction is rolled back by SQLite on close. */
 	sqlite3_close(h->db);
 	free(h);
@@ -324,8 +322,6 @@ static const nz__store_ops sqlite_ops = {
     .corrections_recent = nz__sq_corrections_recent,
     .blob_size = nz__sq_blob_size,
     .hooks = &nz__sq_hook_ops, /* webhooks.c */
-    /* ---- speed (issue 6) ---- */
-    .changes = &nz__sq_change_ops, /* changes.c */
 };
 
 /* Pragmas that hold for the connection; the journal mode is checked, since WAL is what makes
