@@ -340,11 +340,7 @@ static const char migration_4[] =
 static const char migration_5[] = "SELECT 1; -- speed (issue 6)";
 
 static const char *const migrations[] = {
-    migration_1,
-    migration_2,
-    migration_3,
-    migration_4,
-    migration_5,
+    migration_1, migration_2, migration_3, migration_4, migration_5,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
