@@ -380,7 +380,8 @@ static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connec
 	if (!r->raw_uri)
 		return send_error(conn, r, 414, "uri_too_long", "URL too long");
 	if (!method_known(method))
-		return send_error(conn, r, 501, "not_implemented", "Method not implemented");
+		return send_error(conn, r, 501, "unsupported_method",
+				  "This server does not support that method");
 	status = parse_target(r, &req, &why);
 	if (status == 400)
 		return send_error(conn, r, 400, "bad_request", why);
