@@ -1,0 +1,338 @@
+/*
+ * site/build: nz_site_build, the static export (docs/static-export.md). Decides between a full
+ * and an incremental build, has plan.c decide what to make and jobs.c make it, then removes
+ * what left the site and writes the manifest, last, so that a build that stops half-way is
+ * simply redone by the next one.
+ *
+ * Full build: no manifest, --full, or the fingerprint changed (the theme's files, the site's
+ * settings, the sections, the search URL, or the newszone binary itself), or the change feed
+ * says "settings" or "site" (everything). Even then a file is written only when its bytes
+ * changed. Incremental build: the change feed's keys since the manifest's seq (plan.c).
+ *
+ * Rules: the caller's store handle is used by the calling thread only; the extra threads open
+ * their own. The change feed's seq is read before anything is rendered, so a write made during
+ * the build is seen by the next one.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "site/build_int.h"
+
+#define FORMAT "newszone-site-1" /* bump when the export's layout changes */
+
+nz__job *nz__jobs_add(nz__jobs *js, const nz__job *j)
+{
+	if (js->n == js->cap) {
+		size_t cap = js->cap ? js->cap * 2 : 256;
+		nz__job *g = realloc(js->items, cap * sizeof *g);
+		if (!g)
+			return NULL;
+		js->items = g;
+		js->cap = cap;
+	}
+	js->items[js->n] = *j;
+	return &js->items[js->n++];
+}
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static const char **set_slot(const nz__strset *set, const char *s)
+{
+	size_t i = str_hash(s) & (set->cap - 1);
+	while (set->slots[i] && strcmp(set->slots[i], s) != 0)
+		i = (i + 1) & (set->cap - 1);
+	return &set->slots[i];
+}
+
+bool nz__strset_has(const nz__strset *set, const char *s)
+{
+	return set->cap && *set_slot(set, s) != NULL;
+}
+
+nz_rc nz__strset_add(nz_arena *arena, nz__strset *set, const char *s)
+{
+	if (nz__strset_has(set, s))
+		return NZ_OK;
+	if ((set->n + 1) * 2 > set->cap) {
+		nz__strset grown = {calloc(set->cap ? set->cap * 2 : 256, sizeof(char *)), set->n,
+				    set->cap ? set->cap * 2 : 256};
+		if (!grown.slots)
+			return NZ_NOMEM;
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->slots[i])
+				*set_slot(&grown, set->slots[i]) = set->slots[i];
+		free(set->slots);
+		*set = grown;
+	}
+	const char *copy = nz_arena_strdup(arena, s);
+	if (!copy)
+		return NZ_NOMEM;
+	*set_slot(set, s) = copy;
+	set->n++;
+	return NZ_OK;
+}
+
+nz_rc nz__build_owner(nz__build *b, const char *owner)
+{
+	return owner ? nz__strset_add(b->arena, &b->owners, owner) : NZ_NOMEM;
+}
+
+bool nz__build_has_owner(const nz__build *b, const char *owner)
+{
+	return nz__strset_has(&b->owners, owner);
+}
+
+nz_rc nz__build_gone(nz__build *b, const char *key)
+{
+	return nz__strset_add(b->arena, &b->gone, key);
+}
+
+nz_rc nz__build_phase(nz__build *b, nz__jobs *phase, nz_err *err)
+{
+	if (b->planned < b->done + phase->n)
+		b->planned = b->done + phase->n;
+	nz_rc rc = nz__builder_run(b->builder, phase->items, phase->n, b->progress, b->progress_ctx,
+				   b->done, b->planned, err);
+	b->done += phase->n;
+	for (size_t i = 0; rc == NZ_OK && i < phase->n; i++)
+		if (!nz__jobs_add(&b->all, &phase->items[i]))
+			rc = nz_err_set(err, NZ_NOMEM, "out of memory");
+	phase->n = 0;
+	return rc;
+}
+
+/* What, besides the change feed, decides every page: the binary, the theme, the settings, the
+ * sections (navigation) and the build's options. */
+static void fingerprint(const nz__build *b, char out[65])
+{
+	nz_buf fp;
+	struct stat st;
+	nz_buf_init(&fp, 0);
+	if (stat("/proc/self/exe", &st) != 0)
+		memset(&st, 0, sizeof st);
+	const nz_site *s = &b->site;
+	nz_buf_printf(&fp, FORMAT "\n%lld %lld.%09ld\n%s\n", (long long)st.st_size,
+		      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		      nz_theme_fingerprint(b->pc.theme));
+	nz_buf_printf(&fp, "%s\n%s\n%s\n%s\n%s\n%d\n%s\n", s->name ? s->name : "",
+		      s->base_url ? s->base_url : "", s->language ? s->language : "",
+		      s->copyright ? s->copyright : "", s->tagline ? s->tagline : "",
+		      s->tz_offset_min, b->opts->search_url ? b->opts->search_url : "");
+	for (size_t i = 0; i < b->pc.n_sections; i++)
+		nz_buf_printf(&fp, "%lld %s %s\n", (long long)b->pc.sections[i].id,
+			      b->pc.sections[i].slug ? b->pc.sections[i].slug : "",
+			      b->pc.sections[i].name ? b->pc.sections[i].name : "");
+	nz_sha256_hex(fp.p ? fp.p : "", fp.len, out);
+	nz_buf_free(&fp);
+}
+
+/* Reads the manifest and the change feed; returns the keys for an incremental build, or sets
+ * stats->why_full. */
+static nz_rc choose_mode(nz__build *b, const char *fp, int64_t *seq, const char ***keys,
+			 size_t *n_keys, nz_err *err)
+{
+	nz_err ignored = {0};
+	*keys = NULL;
+	*n_keys = 0;
+	nz_store_change_tick(b->store, b->pc.now, NULL, &ignored); /* embargoes that ended */
+	nz_rc rc = nz_store_change_seq(b->store, seq, err);
+	if (rc != NZ_OK)
+		return rc;
+	/* Read even for --full: its hashes spare writes, its files tell what to remove. */
+	rc = nz__manifest_read(b->dir, b->old, &ignored);
+	if (rc != NZ_OK) {
+		b->stats->why_full =
+		    rc == NZ_NOTFOUND ? "no manifest" : "the manifest is unreadable";
+		nz__manifest_free(b->old);
+		b->old = nz__manifest_new();
+		return b->old ? NZ_OK : nz_err_set(err, NZ_NOMEM, "out of memory");
+	}
+	if (b->opts->full) {
+		b->stats->why_full = "--full";
+		return NZ_OK;
+	}
+	if (strcmp(b->old->fingerprint, fp) != 0) {
+		b->stats->why_full = "the theme, settings, sections or newszone changed";
+		return NZ_OK;
+	}
+	int64_t upto = 0;
+	rc = nz_store_changes_since(b->store, b->arena, b->old->seq, &upto, keys, n_keys, &ignored);
+	if (rc != NZ_OK || upto < *seq) {
+		b->stats->why_full = "the change feed could not be read";
+		*keys = NULL;
+		*n_keys = 0;
+		return NZ_OK;
+	}
+	*seq = upto;
+	for (size_t i = 0; i < *n_keys; i++) {
+		if (strcmp((*keys)[i], "settings") == 0 || strcmp((*keys)[i], "site") == 0) {
+			b->stats->why_full = "settings or sections changed";
+			return NZ_OK;
+		}
+	}
+	b->stats->incremental = true;
+	return NZ_OK;
+}
+
+/* The gone lists (a tag or author page 1 with no article left): their files are dropped. */
+static nz_rc find_gone(nz__build *b)
+{
+	for (size_t i = 0; i < b->all.n; i++) {
+		const nz__job *j = &b->all.items[i];
+		bool person_or_tag = j->subject && (strcmp(j->subject, "tag") == 0 ||
+						    strcmp(j->subject, "author") == 0);
+		if (j->kind == NZ__JOB_LIST && j->page == 1 && person_or_tag &&
+		    (j->status != 200 || j->n_items == 0) && nz__build_gone(b, j->owner) != NZ_OK)
+			return NZ_NOMEM;
+	}
+	return NZ_OK;
+}
+
+/* The new manifest: what was made, what is kept, and the removal of the rest. */
+static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
+{
+	nz_rc rc = find_gone(b);
+	for (size_t i = 0; rc == NZ_OK && i < b->all.n; i++) {
+		nz__job *j = &b->all.items[i];
+		if (j->status != 200)
+			continue;
+		if (nz__strset_has(&b->gone, j->owner)) {
+			rc = nz__site_remove(b->dir, j->file.path, err);
+			continue;
+		}
+		b->stats->rendered++;
+		b->stats->written += j->written;
+		b->stats->unchanged += !j->written;
+		rc = nz__manifest_add_file(m, &j->file);
+		if (rc == NZ_OK && j->kind == NZ__JOB_ARTICLE)
+			rc = nz__manifest_add_article(m, j->id, j->slug, j->subjects, j->sig,
+						      j->link);
+		if (rc == NZ_OK && j->kind == NZ__JOB_LIST && j->page == 1)
+			rc = nz__manifest_add_subject(m, j->owner, j->subject, j->slug, j->head);
+	}
+	for (size_t i = 0; rc == NZ_OK && i < b->old->n_files; i++) {
+		const nz__mf_file *f = &b->old->files[i];
+		if (nz__manifest_find(m, f->url))
+			continue;
+		if (b->every_owner || nz__build_has_owner(b, f->owner) ||
+		    nz__strset_has(&b->gone, f->owner)) {
+			rc = nz__site_remove(b->dir, f->path, err);
+			b->stats->removed += rc == NZ_OK;
+		} else {
+			rc = nz__manifest_add_file(m, f);
+		}
+	}
+	for (size_t i = 0; rc == NZ_OK && !b->every_owner && i < b->old->n_articles; i++) {
+		const nz__mf_article *a = &b->old->articles[i];
+		char owner[48];
+		snprintf(owner, sizeof owner, "article-%lld", (long long)a->id);
+		if (!nz__build_has_owner(b, owner))
+			rc = nz__manifest_add_article(m, a->id, a->slug, a->subjects, a->sig,
+						      a->link);
+	}
+	for (size_t i = 0; rc == NZ_OK && !b->every_owner && i < b->old->n_subjects; i++) {
+		const nz__mf_subject *s = &b->old->subjects[i];
+		if (!nz__build_has_owner(b, s->key) && !nz__strset_has(&b->gone, s->key))
+			rc = nz__manifest_add_subject(m, s->key, s->kind, s->slug, s->head);
+	}
+	if (rc == NZ_NOMEM && !err->msg[0])
+		nz_err_set(err, rc, "out of memory");
+	b->stats->total = m->n_files;
+	return rc;
+}
+
+static nz_rc load_context(nz__build *b, const nz_theme *theme, nz_err *err)
+{
+	nz_section *sections = NULL;
+	size_t n = 0;
+	nz_rc rc = nz_store_site_load(b->store, b->arena, &b->site, err);
+	if (rc == NZ_OK)
+		rc = nz_store_section_list(b->store, b->arena, &sections, &n, err);
+	b->pc = (nz_page_ctx){.site = &b->site,
+			      .theme = theme,
+			      .sections = sections,
+			      .n_sections = n,
+			      .now = b->opts->now ? b->opts->now : nz_time_now()};
+	return rc;
+}
+
+static nz_rc make_dir(const char *dir, nz_err *err)
+{
+	struct stat st;
+	if (mkdir(dir, 0777) == 0 ||
+	    (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)))
+		return NZ_OK;
+	return nz_err_set(err, NZ_IO, "%s: cannot create the folder: %s", dir,
+			  errno == EEXIST ? "a file has that name" : strerror(errno));
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+nz_rc nz_site_build(nz_store *store, const nz_theme *theme, const char *out_dir,
+		    const nz_site_opts *opts, nz_site_progress_fn progress, void *progress_ctx,
+		    nz_site_stats *stats, nz_err *err)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	nz_site_opts defaults = {0};
+	nz__build b = {.store = store,
+		       .dir = out_dir,
+		       .opts = opts ? opts : &defaults,
+		       .arena = nz_arena_new(),
+		       .old = nz__manifest_new(),
+		       .progress = progress,
+		       .progress_ctx = progress_ctx,
+		       .stats = stats};
+	nz__manifest *m = nz__manifest_new();
+	const char **keys = NULL;
+	size_t n_keys = 0;
+	char fp[65];
+	int64_t seq = 0;
+	*stats = (nz_site_stats){0};
+	nz_rc rc = b.arena && b.old && m ? make_dir(out_dir, err)
+					 : nz_err_set(err, NZ_NOMEM, "out of memory");
+	if (rc == NZ_OK)
+		rc = load_context(&b, theme, err);
+	if (rc == NZ_OK) {
+		fingerprint(&b, fp);
+		rc = choose_mode(&b, fp, &seq, &keys, &n_keys, err);
+	}
+	if (rc == NZ_OK)
+		rc = nz__builder_new(store, b.opts->db_uri, b.opts->threads ? b.opts->threads : 2,
+				     out_dir, &b.pc, b.old, b.opts->search_url, &b.builder, err);
+	if (rc == NZ_OK)
+		rc = stats->incremental ? nz__plan_incremental(&b, keys, n_keys, err)
+					: nz__plan_full(&b, err);
+	if (rc == NZ_OK)
+		rc = finish(&b, m, err);
+	bool same = stats->incremental && b.all.n == 0 && stats->removed == 0 && seq == b.old->seq;
+	if (rc == NZ_OK && !same) { /* the manifest goes last */
+		m->seq = seq;
+		memcpy(m->fingerprint, fp, sizeof fp);
+		rc = nz__manifest_write(out_dir, m, err);
+	}
+	stats->seconds = seconds_since(&t0);
+	nz__builder_free(b.builder);
+	nz__manifest_free(m);
+	nz__manifest_free(b.old);
+	free(b.all.items);
+	free(b.owners.slots);
+	free(b.gone.slots);
+	nz_arena_free(b.arena);
+	return rc;
+}

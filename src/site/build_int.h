@@ -1,0 +1,61 @@
+/*
+ * site/build_int.h: what build.c (the build's frame: modes, manifest, removals) and plan.c (what
+ * to make, full or incremental) share.
+ */
+#ifndef NZ_SITE_BUILD_INT_H
+#define NZ_SITE_BUILD_INT_H
+
+#include "site/site_int.h"
+
+/* A set of strings (copied into the build's arena), open addressing. */
+typedef struct nz__strset {
+	const char **slots;
+	size_t n, cap;
+} nz__strset;
+
+bool nz__strset_has(const nz__strset *set, const char *s);
+/* Adds a copy of s (in arena) unless it is there; NZ_NOMEM. Free set->slots when done. */
+nz_rc nz__strset_add(nz_arena *arena, nz__strset *set, const char *s);
+
+typedef struct nz__jobs {
+	nz__job *items;
+	size_t n, cap;
+} nz__jobs;
+
+typedef struct nz__build {
+	nz_store *store;
+	const char *dir;
+	const nz_site_opts *opts;
+	nz_arena *arena; /* the build's own: job strings, keys */
+	nz_site site;
+	nz_page_ctx pc;
+	nz__manifest *old; /* empty for a full build without one */
+	nz__builder *builder;
+	nz_site_progress_fn progress;
+	void *progress_ctx;
+	size_t done, planned;
+	nz_site_stats *stats;
+	nz__jobs all; /* every job of every phase, for the manifest */
+	/* Owners remade completely this build: their old files that were not made again go. */
+	bool every_owner;
+	nz__strset owners;
+	/* List subjects found gone (a tag or author with no public article left). */
+	nz__strset gone;
+} nz__build;
+
+/* Appends a job (strings borrowed: keep them in b->arena); NULL on out of memory. */
+nz__job *nz__jobs_add(nz__jobs *js, const nz__job *j);
+/* Runs a phase and moves its jobs into b->all. */
+nz_rc nz__build_phase(nz__build *b, nz__jobs *phase, nz_err *err);
+/* Notes that owner is remade completely (copied into b->arena). */
+nz_rc nz__build_owner(nz__build *b, const char *owner);
+bool nz__build_has_owner(const nz__build *b, const char *owner);
+/* Notes a list subject that is gone. */
+nz_rc nz__build_gone(nz__build *b, const char *key);
+
+/* plan.c: the two ways of deciding what to make. keys: the change feed's keys since the
+ * manifest's seq (incremental only). */
+nz_rc nz__plan_full(nz__build *b, nz_err *err);
+nz_rc nz__plan_incremental(nz__build *b, const char *const *keys, size_t n_keys, nz_err *err);
+
+#endif

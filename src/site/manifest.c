@@ -1,0 +1,307 @@
+/*
+ * site/manifest: the export's memory of itself, DIR/.newszone-manifest. A text file of
+ * tab-separated lines, written last by every build (under a temporary name, then renamed), so
+ * a build that dies half-way leaves the previous manifest and the next build redoes its work:
+ *
+ *   newszone-manifest	2
+ *   seq	<the change feed's seq the build saw>
+ *   fingerprint	<SHA-256 of theme, settings, sections and generator>
+ *   F	<url>	<file>	<hash>	<size>	<gz 0|1>	<owner>	<key,key,...>
+ *   A	<article id>	<slug>	<signature>	<link signature>	<key,key,... of its lists>
+ *   S	<key>	<kind>	<slug>	<head hash>
+ *
+ * F: one exported file: the URL it answers, its path under DIR, a 16-byte BLAKE2b of its bytes
+ * in hex, its size, whether a .gz sits beside it, its owner (what makes it: "article-<id>",
+ * "section-<id>", "tag-<id>", "author-<id>", "front", "sitemaps", "static", "media"), and the
+ * change-feed keys it depends on. A: each exported article and the signature of what decides
+ * the lists it is on (status, publication time, section, tags, authors), and of what a link to
+ * it shows (slug, headline, language, status, publication time). S: each list subject
+ * (section, tag, author) and a hash of its name and description.
+ *
+ * Rules: URLs, slugs and keys never hold tabs or line breaks (slugs are validated). An
+ * unreadable manifest is treated as none (a full build).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "site/site_int.h"
+
+#define MAGIC "newszone-manifest\t2"
+
+nz__manifest *nz__manifest_new(void)
+{
+	nz__manifest *m = calloc(1, sizeof *m);
+	if (m && !(m->arena = nz_arena_new())) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void nz__manifest_free(nz__manifest *m)
+{
+	if (!m)
+		return;
+	free(m->files);
+	free(m->articles);
+	free(m->subjects);
+	free(m->index);
+	nz_arena_free(m->arena);
+	free(m);
+}
+
+/* Grows *arr (of size each) to hold one more than n. */
+static bool grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 256;
+	void *g = realloc(*arr, c * size);
+	if (!g)
+		return false;
+	*arr = g;
+	*cap = c;
+	return true;
+}
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Rebuilds the URL index when it is more than half full. */
+static bool index_fit(nz__manifest *m)
+{
+	if (m->index_cap && (m->n_files + 1) * 2 <= m->index_cap)
+		return true;
+	size_t cap = m->index_cap ? m->index_cap * 2 : 1024;
+	while (cap < (m->n_files + 1) * 2)
+		cap *= 2;
+	size_t *idx = malloc(cap * sizeof *idx);
+	if (!idx)
+		return false;
+	for (size_t i = 0; i < cap; i++)
+		idx[i] = SIZE_MAX;
+	for (size_t f = 0; f < m->n_files; f++) {
+		size_t h = str_hash(m->files[f].url) & (cap - 1);
+		while (idx[h] != SIZE_MAX)
+			h = (h + 1) & (cap - 1);
+		idx[h] = f;
+	}
+	free(m->index);
+	m->index = idx;
+	m->index_cap = cap;
+	return true;
+}
+
+nz__mf_file *nz__manifest_find(const nz__manifest *m, const char *url)
+{
+	if (!m || !m->index_cap)
+		return NULL;
+	for (size_t h = str_hash(url) & (m->index_cap - 1); m->index[h] != SIZE_MAX;
+	     h = (h + 1) & (m->index_cap - 1))
+		if (strcmp(m->files[m->index[h]].url, url) == 0)
+			return &m->files[m->index[h]];
+	return NULL;
+}
+
+nz_rc nz__manifest_add_file(nz__manifest *m, const nz__mf_file *f)
+{
+	nz__mf_file *old = nz__manifest_find(m, f->url);
+	nz__mf_file copy = *f;
+	copy.url = nz_arena_strdup(m->arena, f->url);
+	copy.path = nz_arena_strdup(m->arena, f->path);
+	copy.owner = nz_arena_strdup(m->arena, f->owner ? f->owner : "");
+	copy.keys = nz_arena_strdup(m->arena, f->keys ? f->keys : "");
+	if (!copy.url || !copy.path || !copy.owner || !copy.keys)
+		return NZ_NOMEM;
+	if (old) { /* the same URL made twice: the newer wins */
+		*old = copy;
+		return NZ_OK;
+	}
+	if (!index_fit(m) || !grow((void **)&m->files, &m->cap_files, m->n_files, sizeof copy))
+		return NZ_NOMEM;
+	m->files[m->n_files] = copy;
+	size_t h = str_hash(copy.url) & (m->index_cap - 1);
+	while (m->index[h] != SIZE_MAX)
+		h = (h + 1) & (m->index_cap - 1);
+	m->index[h] = m->n_files++;
+	return NZ_OK;
+}
+
+nz_rc nz__manifest_add_article(nz__manifest *m, int64_t id, const char *slug, const char *subjects,
+			       const char *sig, const char *link)
+{
+	if (!grow((void **)&m->articles, &m->cap_articles, m->n_articles, sizeof *m->articles))
+		return NZ_NOMEM;
+	nz__mf_article *a = &m->articles[m->n_articles];
+	a->id = id;
+	a->slug = nz_arena_strdup(m->arena, slug);
+	a->subjects = nz_arena_strdup(m->arena, subjects ? subjects : "");
+	snprintf(a->sig, sizeof a->sig, "%s", sig);
+	snprintf(a->link, sizeof a->link, "%s", link);
+	if (!a->slug || !a->subjects)
+		return NZ_NOMEM;
+	m->n_articles++;
+	m->articles_sorted = false;
+	return NZ_OK;
+}
+
+static int by_id(const void *x, const void *y)
+{
+	const nz__mf_article *a = x, *b = y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+nz__mf_article *nz__manifest_article(nz__manifest *m, int64_t id)
+{
+	if (!m || !m->n_articles)
+		return NULL;
+	if (!m->articles_sorted) {
+		qsort(m->articles, m->n_articles, sizeof *m->articles, by_id);
+		m->articles_sorted = true;
+	}
+	nz__mf_article key = {.id = id};
+	return bsearch(&key, m->articles, m->n_articles, sizeof key, by_id);
+}
+
+nz_rc nz__manifest_add_subject(nz__manifest *m, const char *key, const char *kind, const char *slug,
+			       const char *head)
+{
+	if (nz__manifest_subject(m, key))
+		return NZ_OK;
+	if (!grow((void **)&m->subjects, &m->cap_subjects, m->n_subjects, sizeof *m->subjects))
+		return NZ_NOMEM;
+	nz__mf_subject *s = &m->subjects[m->n_subjects];
+	s->key = nz_arena_strdup(m->arena, key);
+	s->kind = nz_arena_strdup(m->arena, kind);
+	s->slug = nz_arena_strdup(m->arena, slug);
+	snprintf(s->head, sizeof s->head, "%s", head);
+	if (!s->key || !s->kind || !s->slug)
+		return NZ_NOMEM;
+	m->n_subjects++;
+	return NZ_OK;
+}
+
+nz__mf_subject *nz__manifest_subject(const nz__manifest *m, const char *key)
+{
+	for (size_t i = 0; m && i < m->n_subjects; i++)
+		if (strcmp(m->subjects[i].key, key) == 0)
+			return &m->subjects[i];
+	return NULL;
+}
+
+/* Splits line at tabs into at most max fields (in place); returns how many. */
+static size_t split_tabs(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+	for (char *p = line; p && n < max;) {
+		fields[n++] = p;
+		p = strchr(p, '\t');
+		if (p)
+			*p++ = '\0';
+	}
+	return n;
+}
+
+static bool parse_line(nz__manifest *m, char *line)
+{
+	char *f[8];
+	size_t n = split_tabs(line, f, 8);
+	if (n == 8 && strcmp(f[0], "F") == 0 && strlen(f[3]) == 32) {
+		nz__mf_file file = {.url = f[1], .path = f[2], .owner = f[6], .keys = f[7]};
+		memcpy(file.hash, f[3], 33);
+		file.size = strtoull(f[4], NULL, 10);
+		file.gz = f[5][0] == '1';
+		return nz__manifest_add_file(m, &file) == NZ_OK;
+	}
+	if (n == 6 && strcmp(f[0], "A") == 0)
+		return nz__manifest_add_article(m, strtoll(f[1], NULL, 10), f[2], f[5], f[3],
+						f[4]) == NZ_OK;
+	if (n == 5 && strcmp(f[0], "S") == 0)
+		return nz__manifest_add_subject(m, f[1], f[2], f[3], f[4]) == NZ_OK;
+	if (n == 2 && strcmp(f[0], "seq") == 0) {
+		m->seq = strtoll(f[1], NULL, 10);
+		return true;
+	}
+	if (n == 2 && strcmp(f[0], "fingerprint") == 0) {
+		snprintf(m->fingerprint, sizeof m->fingerprint, "%s", f[1]);
+		return true;
+	}
+	return false;
+}
+
+nz_rc nz__manifest_read(const char *dir, nz__manifest *m, nz_err *err)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/" NZ__SITE_MANIFEST, dir);
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return errno == ENOENT ? NZ_NOTFOUND
+				       : nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	nz_rc rc = NZ_OK;
+	bool first = true;
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (first ? strcmp(line, MAGIC) != 0 : !parse_line(m, line)) {
+			rc = nz_err_set(err, NZ_PARSE,
+					"%s: not a manifest this version understands", path);
+			break;
+		}
+		first = false;
+	}
+	if (rc == NZ_OK && first)
+		rc = nz_err_set(err, NZ_PARSE, "%s: empty", path);
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+nz_rc nz__manifest_write(const char *dir, const nz__manifest *m, nz_err *err)
+{
+	nz_buf b;
+	nz_buf_init(&b, 0);
+	nz_buf_printf(&b, MAGIC "\nseq\t%lld\nfingerprint\t%s\n", (long long)m->seq,
+		      m->fingerprint);
+	for (size_t i = 0; i < m->n_files; i++) {
+		const nz__mf_file *f = &m->files[i];
+		if (f->removed)
+			continue;
+		nz_buf_printf(&b, "F\t%s\t%s\t%s\t%zu\t%d\t%s\t%s\n", f->url, f->path, f->hash,
+			      f->size, f->gz ? 1 : 0, f->owner, f->keys);
+	}
+	for (size_t i = 0; i < m->n_articles; i++)
+		nz_buf_printf(&b, "A\t%lld\t%s\t%s\t%s\t%s\n", (long long)m->articles[i].id,
+			      m->articles[i].slug, m->articles[i].sig, m->articles[i].link,
+			      m->articles[i].subjects);
+	for (size_t i = 0; i < m->n_subjects; i++)
+		nz_buf_printf(&b, "S\t%s\t%s\t%s\t%s\n", m->subjects[i].key, m->subjects[i].kind,
+			      m->subjects[i].slug, m->subjects[i].head);
+	nz_rc rc = nz_buf_rc(&b);
+	if (rc != NZ_OK) {
+		nz_buf_free(&b);
+		return nz_err_set(err, rc, "manifest: out of memory");
+	}
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof path, "%s/" NZ__SITE_MANIFEST, dir);
+	snprintf(tmp, sizeof tmp, "%s.nz-tmp-%ld", path, (long)getpid());
+	FILE *fp = fopen(tmp, "w");
+	bool ok = fp && fwrite(b.p, 1, b.len, fp) == b.len;
+	ok = (fp && fclose(fp) == 0) && ok;
+	nz_buf_free(&b);
+	if (!ok || rename(tmp, path) != 0) {
+		rc = nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	return rc;
+}

@@ -1,0 +1,235 @@
+/*
+ * site/output: the export's files on disk. Maps a URL path to the file a static server answers
+ * it with (a page "/article/x" is "article/x/index.html", so the server's directory rule finds
+ * it; percent-encoded slugs become UTF-8 file names), writes files crash-safely (a temporary
+ * name in the same folder, then rename), puts a gzip copy beside each text file when it is
+ * smaller, and removes files that left the site.
+ *
+ * Rules: thread-safe (no shared state; temporary names carry the thread's id); a path never
+ * leaves the export folder (".." and empty segments are refused).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "site/site_int.h"
+
+#define GZ_LEVEL 6 /* level 9 is ~2x slower for ~1 % smaller files (bench/RESULTS.md) */
+#define GZ_MIN 256 /* smaller files are not worth a .gz */
+
+void nz__site_hash(const void *data, size_t len, char out[NZ__SITE_HASH_HEX])
+{
+	unsigned char d[16];
+	static const char digits[] = "0123456789abcdef";
+	crypto_generichash(d, sizeof d, data, len, NULL, 0);
+	for (size_t i = 0; i < sizeof d; i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[32] = '\0';
+}
+
+/* True when rel is a safe relative path: no "..", ".", empty segments or a leading '/'. */
+static bool safe_path(const char *rel)
+{
+	const char *p = rel;
+	if (!*p || *p == '/')
+		return false;
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n + (end ? 1 : 0);
+		if (end && !*p)
+			return false;
+	}
+	return true;
+}
+
+const char *nz__site_file_for(nz_arena *arena, const char *url, bool html)
+{
+	nz_buf b;
+	nz_buf_init(&b, 4096);
+	if (url[0] != '/' || nz_url_decode(&b, url + 1, strlen(url + 1), false) != NZ_OK ||
+	    memchr(b.p ? b.p : "", '\0', b.len) != NULL) {
+		nz_buf_free(&b);
+		return NULL;
+	}
+	const char *dec = nz_buf_cstr(&b);
+	const char *rel = html ? nz_arena_printf(arena, "%s%sindex.html", dec, b.len ? "/" : "")
+			       : nz_arena_strdup(arena, dec);
+	nz_buf_free(&b);
+	return rel && safe_path(rel) ? rel : NULL;
+}
+
+/* Makes every folder above rel inside dir. */
+static nz_rc make_parents(const char *dir, const char *rel, nz_err *err)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof path, "%s/%s", dir, rel);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return nz_err_set(err, NZ_TOOBIG, "%s: path too long", rel);
+	size_t base = strlen(dir) + 1;
+	char *last = strrchr(path, '/');
+	if (!last || (size_t)(last - path) < base)
+		return NZ_OK;
+	*last = '\0';
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return NZ_OK; /* the usual case: one stat */
+	for (char *p = path + base; p; p = strchr(p + 1, '/')) {
+		char keep = *p;
+		if (keep != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			return nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
+		*p = keep;
+	}
+	if (mkdir(path, 0777) != 0 && errno != EEXIST)
+		return nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
+	return NZ_OK;
+}
+
+/* Writes data to dir/rel through a temporary name and rename(2). */
+static nz_rc write_atomic(const char *dir, const char *rel, const void *data, size_t len,
+			  nz_err *err)
+{
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	snprintf(tmp, sizeof tmp, "%s.nz-tmp-%ld-%lx", path, (long)getpid(),
+		 (unsigned long)pthread_self());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return nz_err_set(err, NZ_IO, "%s: %s", tmp, strerror(errno));
+	const char *p = data;
+	size_t left = len;
+	while (left > 0) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int e = errno;
+			close(fd);
+			unlink(tmp);
+			return nz_err_set(err, NZ_IO, "%s: %s", tmp, strerror(e));
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return nz_err_set(err, NZ_IO, "%s: %s", path, strerror(e));
+	}
+	return NZ_OK;
+}
+
+/* gzip (RFC 1952) of data, malloc'd; NULL when it fails or is not smaller. */
+static unsigned char *gzip_bytes(const void *data, size_t len, size_t *out_len)
+{
+	z_stream z = {0};
+	if (deflateInit2(&z, GZ_LEVEL, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t bound = deflateBound(&z, (uLong)len);
+	unsigned char *out = malloc(bound);
+	bool ok = out != NULL;
+	if (ok) {
+		z.next_in = (Bytef *)data;
+		z.avail_in = (uInt)len;
+		z.next_out = out;
+		z.avail_out = (uInt)bound;
+		ok = deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < len;
+		*out_len = z.total_out;
+	}
+	deflateEnd(&z);
+	if (!ok) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+bool nz__site_compressible(const char *rel)
+{
+	static const char *const exts[] = {".html", ".css", ".js",  ".xml",         ".rss", ".atom",
+					   ".json", ".txt", ".svg", ".webmanifest", ".map"};
+	const char *dot = strrchr(rel, '.');
+	const char *slash = strrchr(rel, '/');
+	if (!dot || (slash && dot < slash))
+		return false;
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+		if (strcmp(dot, exts[i]) == 0)
+			return true;
+	return false;
+}
+
+nz_rc nz__site_write(const char *dir, const char *rel, const void *data, size_t len, bool *gz,
+		     nz_err *err)
+{
+	nz_rc rc = make_parents(dir, rel, err);
+	if (rc == NZ_OK)
+		rc = write_atomic(dir, rel, data, len, err);
+	if (rc != NZ_OK)
+		return rc;
+	char gzrel[4096];
+	snprintf(gzrel, sizeof gzrel, "%s.gz", rel);
+	*gz = false;
+	if (len >= GZ_MIN && nz__site_compressible(rel)) {
+		size_t zlen = 0;
+		unsigned char *z = gzip_bytes(data, len, &zlen);
+		if (z) {
+			rc = write_atomic(dir, gzrel, z, zlen, err);
+			*gz = rc == NZ_OK;
+		}
+		free(z);
+		if (rc != NZ_OK)
+			return rc;
+	}
+	if (!*gz) { /* no stale .gz beside new bytes */
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s", dir, gzrel);
+		if (unlink(path) != 0 && errno != ENOENT)
+			return nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
+	}
+	return NZ_OK;
+}
+
+nz_rc nz__site_remove(const char *dir, const char *rel, nz_err *err)
+{
+	char path[4200];
+	const char *suffix[] = {"", ".gz"};
+	if (!safe_path(rel))
+		return nz_err_set(err, NZ_INVAL, "%s: not a path inside the export", rel);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s%s", dir, rel, suffix[i]);
+		if (unlink(path) != 0 && errno != ENOENT)
+			return nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
+	}
+	/* Folders left empty go too ("article/old-slug/"), up to the export's root. */
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	size_t base = strlen(dir);
+	for (char *slash = strrchr(path, '/'); slash && (size_t)(slash - path) > base;
+	     slash = strrchr(path, '/')) {
+		*slash = '\0';
+		if (rmdir(path) != 0)
+			break; /* not empty (or not ours): stop */
+	}
+	return NZ_OK;
+}
+
+bool nz__site_file_matches(const char *dir, const char *rel, size_t size)
+{
+	char path[4200];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == size;
+}
