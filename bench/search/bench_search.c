@@ -509,10 +509,11 @@ static int run_queries(nz_store *s, int runs)
 			nz_arena_free(arena);
 		}
 		qsort(one, (size_t)runs, sizeof(double), cmp_double);
-		printf("| `%s`%s%s | %s | %zu | %.2f | %.2f |\n", queries[k].q,
+		printf("| `%s`%s%s%s%s | %s | %zu | %.2f | %.2f |\n", queries[k].q,
 		       queries[k].lang ? " lang=" : "", queries[k].lang ? queries[k].lang : "",
-		       queries[k].kind, total, pct(one, (size_t)runs, 0.5),
-		       pct(one, (size_t)runs, 0.99));
+		       queries[k].section ? " section=" : "",
+		       queries[k].section ? queries[k].section : "", queries[k].kind, total,
+		       pct(one, (size_t)runs, 0.5), pct(one, (size_t)runs, 0.99));
 	}
 	qsort(all, n_all, sizeof(double), cmp_double);
 	printf("\nAll %zu timed searches: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", n_all,

@@ -196,7 +196,42 @@ static void fts5_string(nz_buf *out, const nz_search_term *t)
 	nz_buf_puts(out, t->prefix ? "\" *" : "\"");
 }
 
+typedef struct one_term {
+	size_t n, len;
+	char term[NZ_SEARCH_TERM_MAX];
+} one_term;
+
+static int keep_term(void *ctx, const char *term, size_t len, size_t start, size_t end)
+{
+	(void)start;
+	(void)end;
+	one_term *o = ctx;
+	if (o->n++ == 0) {
+		memcpy(o->term, term, len);
+		o->len = len;
+	}
+	return 0;
+}
+
+/* One term, a prefix of one index term offered to expand first. */
+static void fts5_term(nz_buf *out, const nz_search_term *t, nz_search_prefix_fn expand, void *ctx)
+{
+	if (t->prefix && expand) {
+		one_term o = {0};
+		nz_search_tokenize(t->text, strlen(t->text), keep_term, &o);
+		if (o.n == 1 && expand(ctx, o.term, o.len, out))
+			return;
+	}
+	fts5_string(out, t);
+}
+
 nz_rc nz_search_fts5(const nz_search_query *q, nz_buf *out)
+{
+	return nz_search_fts5_expanded(q, NULL, NULL, out);
+}
+
+nz_rc nz_search_fts5_expanded(const nz_search_query *q, nz_search_prefix_fn expand, void *ctx,
+			      nz_buf *out)
 {
 	bool first = true;
 	if (q->n_include == 0)
@@ -207,7 +242,7 @@ nz_rc nz_search_fts5(const nz_search_query *q, nz_buf *out)
 			continue;
 		if (!first)
 			nz_buf_puts(out, " AND ");
-		fts5_string(out, &q->terms[i]);
+		fts5_term(out, &q->terms[i], expand, ctx);
 		first = false;
 	}
 	nz_buf_putc(out, ')');
@@ -215,7 +250,7 @@ nz_rc nz_search_fts5(const nz_search_query *q, nz_buf *out)
 		if (!q->terms[i].exclude)
 			continue;
 		nz_buf_puts(out, " NOT ");
-		fts5_string(out, &q->terms[i]);
+		fts5_term(out, &q->terms[i], expand, ctx);
 	}
 	return nz_buf_rc(out);
 }

@@ -73,6 +73,17 @@ nz_rc nz_search_parse(nz_arena *arena, const char *q, size_t len, nz_search_quer
  * every term a quoted string. Nothing is appended when q has no term to include. */
 nz_rc nz_search_fts5(const nz_search_query *q, nz_buf *out);
 
+/* Offered each prefix term whose text is one index term (prefix: that term, as the tokenizer
+ * gives it): may append to out an FTS5 expression that matches exactly what the prefix matches
+ * (an OR of the index terms that start with it) and return true; false (out untouched) keeps
+ * FTS5's own prefix query. Expansion is for speed: FTS5 merges the whole doclist of every
+ * matching term before giving a first row, where an OR is read lazily. */
+typedef bool (*nz_search_prefix_fn)(void *ctx, const char *prefix, size_t len, nz_buf *out);
+
+/* nz_search_fts5 with prefix terms offered to expand (NULL: none are). */
+nz_rc nz_search_fts5_expanded(const nz_search_query *q, nz_search_prefix_fn expand, void *ctx,
+			      nz_buf *out);
+
 /* A term exactly as the index stores it (from the tokenizer's output), for machine-made
  * queries such as related articles: appended to out as an FTS5 string that the tokenizer
  * passes through untouched. */

@@ -118,9 +118,16 @@ typedef struct tokenizer {
 	void *ctx;
 } tokenizer;
 
-/* The class and length of the code point at i (invalid bytes: a 1-byte separator). */
+/* The class and length of the code point at i (invalid bytes: a 1-byte separator). ASCII, most
+ * of most text, skips the UTF-8 decoder. */
 static int class_at(const tokenizer *t, size_t i, uint32_t *cp, size_t *n)
 {
+	unsigned char c = (unsigned char)t->text[i];
+	if (c < 0x80) {
+		*cp = c;
+		*n = 1;
+		return cp_class(c);
+	}
 	*n = nz_utf8_decode(t->text + i, t->len - i, cp);
 	if (*n == 0) {
 		*n = 1;
@@ -147,6 +154,19 @@ static segment read_segment(const tokenizer *t, size_t *i, char *buf, size_t *bl
 	while (*i < t->len) {
 		uint32_t cp;
 		size_t n;
+		unsigned char ch = (unsigned char)t->text[*i];
+		if (ch < 0x80 && cp_class(ch) == C_WORD) { /* ASCII: fold inline */
+			if (!full && *blen < s.off + NZ_SEARCH_TERM_MAX) {
+				bool digit = ch >= '0' && ch <= '9';
+				buf[(*blen)++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+				s.digit |= digit;
+				s.alpha_only &= !digit;
+			} else {
+				full = true;
+			}
+			(*i)++;
+			continue;
+		}
 		int c = class_at(t, *i, &cp, &n);
 		if (c != C_WORD && c != C_MARK)
 			break;

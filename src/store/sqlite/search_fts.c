@@ -10,6 +10,9 @@
  * untouched (related articles query by the terms the index holds); readers' queries never
  * contain that byte (the parser turns control bytes into spaces).
  *
+ * The same registration adds the rank function nz_rank (search_rank.c) and the connection's
+ * view of the index's terms, temp.articles_fts_terms (search.c expands prefixes with it).
+ *
  * Rebuilding (`newszone reindex`) empties the index and fills it again from articles in
  * batches, in one transaction, so readers see the old index or the new one, never half.
  */
@@ -77,6 +80,15 @@ nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err)
 		return nz_err_set(err, NZ_UNSUPPORTED,
 				  "database: this SQLite has no FTS5, which search needs");
 	src = api->xCreateTokenizer(api, "newszone", (void *)tokenizer_tag, &nz_tokenizer, NULL);
+	if (src == SQLITE_OK)
+		src = nz__sq_search_rank_register(api);
+	/* The index's term list, which search.c reads to expand prefixes: a connection's own
+	 * table in temp, so no file needs a migration for it (read-only connections too). */
+	if (src == SQLITE_OK)
+		src = sqlite3_exec(h->db,
+				   "CREATE VIRTUAL TABLE IF NOT EXISTS temp.articles_fts_terms"
+				   " USING fts5vocab(main, articles_fts, 'instance')",
+				   NULL, NULL, NULL);
 	return src == SQLITE_OK ? NZ_OK
 				: nz__sq_error(h, src, "database: registering the tokenizer", err);
 }

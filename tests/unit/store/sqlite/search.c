@@ -2,7 +2,8 @@
  * switching it off, newest first), filters, what readers can never find (drafts, scheduled,
  * embargoed, retracted, future), Korean words inside longer words, snippets, related articles,
  * and that the index follows writes made to the articles table directly, behind the store's
- * back, and a rebuild. */
+ * back, and a rebuild; the rank function equals FTS5's bm25() with the recency factor, and
+ * prefixes find the same whichever way they are run. */
 #include "search/search.h"
 #include "store/sqlite/sqlite_int.h"
 #include "store/store_test.h"
@@ -275,6 +276,84 @@ static void test_index_follows_direct_writes(void **state)
 	sqlite3_close(db);
 }
 
+/* nz_rank (search_rank.c) is bm25(articles_fts, 10, 4, 1) times the recency factor, whether it
+ * reads the row's length from the docsize blob the query joins or asks FTS5 for it. */
+static void test_rank_is_bm25(void **state)
+{
+	fixture *f = *state;
+	add(f, (story){.slug = "r1", .headline = "Frigate radar", .body = "A radar."});
+	add(f, (story){.slug = "r2",
+		       .headline = "Harbor",
+		       .body = "The frigate has a new radar and an old radar, said the navy "
+			       "officer at the long briefing on Monday."});
+	add(f, (story){.slug = "r3",
+		       .headline = "Radar frigate frigate",
+		       .body = "",
+		       .published = NOW - 90 * DAY});
+	add(f, (story){.slug = "r4", .headline = "Budget", .body = "No match here."});
+	sqlite3 *db = open_raw(f);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(
+	    sqlite3_prepare_v2(
+		db,
+		"SELECT bm25(articles_fts, 10.0, 4.0, 1.0),"
+		" nz_rank(articles_fts, 0.0, 0, 0, d.sz),"
+		" nz_rank(articles_fts, 0.0, 0, 0, NULL),"
+		" nz_rank(articles_fts, 1.0, ?2, a.published_at, d.sz),"
+		" ?2 - a.published_at"
+		" FROM articles_fts JOIN articles_fts_docsize d ON d.id = articles_fts.rowid"
+		" JOIN articles a ON a.id = articles_fts.rowid"
+		" WHERE articles_fts MATCH ?1",
+		-1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, "frigate radar", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, NOW);
+	int rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		double bm25 = sqlite3_column_double(st, 0);
+		double age = (double)sqlite3_column_int64(st, 4);
+		assert_true(bm25 < 0.0);
+		assert_float_equal(sqlite3_column_double(st, 1), bm25, 1e-9);
+		assert_float_equal(sqlite3_column_double(st, 2), bm25, 1e-9);
+		assert_float_equal(sqlite3_column_double(st, 3),
+				   bm25 * (1.0 + 1.0 / (1.0 + age / 2592000.0)), 1e-9);
+		rows++;
+	}
+	assert_int_equal(rows, 3);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* A prefix finds every word starting with it, whether it is written as the OR of the index's
+ * terms (up to 64 of them) or left to FTS5 (more). */
+static void test_prefixes(void **state)
+{
+	fixture *f = *state;
+	nz_buf many;
+	nz_buf_init(&many, 0);
+	for (int i = 0; i < 70; i++)
+		nz_buf_printf(&many, "zq%d ", i);
+	add(f, (story){.slug = "many", .headline = "Codes", .body = nz_buf_cstr(&many)});
+	nz_buf_free(&many);
+	add(f, (story){.slug = "p1", .headline = "Minehunter", .body = "Mines and a minefield."});
+	add(f, (story){.slug = "p2", .headline = "Mining town", .body = "The mine closed."});
+	add(f, (story){.slug = "p3", .headline = "Minister", .body = "The minister spoke."});
+	add(f, (story){.slug = "p4", .headline = "Navy", .body = "No such word."});
+	assert_int_equal(search(f, "zq*").total, 1);  /* 70 terms: FTS5's prefix query */
+	assert_int_equal(search(f, "zq3*").total, 1); /* zq3, zq30..zq39: expanded */
+	assert_int_equal(search(f, "min*").total, 3);
+	assert_int_equal(search(f, "minis*").total, 1);
+	assert_int_equal(search(f, "minef*").total, 1);
+	assert_int_equal(search(f, "minx*").total, 0);
+	found r = search(f, "the -minis*");
+	assert_int_equal(r.total, 1);
+	assert_string_equal(r.slugs[0], "p2");
+	assert_int_equal(search(f, "\"the mine\"*").total, 2); /* the min…: FTS5's own */
+	r = search(f, "minef*");
+	assert_string_equal(r.slugs[0], "p1");
+	assert_non_null(strstr(r.snippets[0], "\x02minefield\x03"));
+}
+
 static void progress(void *ctx, size_t done, size_t total)
 {
 	size_t *calls = ctx;
@@ -350,6 +429,8 @@ int main(void)
 	    T(test_index_follows_direct_writes),
 	    T(test_rebuild),
 	    T(test_related),
+	    T(test_rank_is_bm25),
+	    T(test_prefixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
