@@ -13,7 +13,7 @@ declare -A allowed=(
   [search]="core content search"
   [render]="core content render"
   [site]="core content store search render site"
-  [web]="core content store ingest search render web"
+  [web]="core content store ingest search render site web" # site: page producers (issue 6)
   [cli]="core content store ingest search render site web cli"
 )
 bad=0

@@ -47,5 +47,6 @@ extern const cli_command cli_webhook_cmd; /* issue 4: webhook add|list|remove|de
 extern const cli_command cli_export_cmd;  /* issue 4: export --format ninjs DIR */
 extern const cli_command cli_user_cmd, cli_token_cmd; /* issue 3: accounts, API tokens */
 extern const cli_command cli_reindex_cmd;             /* issue 5: rebuild the search index */
+extern const cli_command cli_build_cmd; /* issue 6: build --out DIR (the static export) */
 
 #endif

@@ -48,6 +48,20 @@ static int run(const cli_env *env, int argc, char **argv)
 			if (n < 1 || n > 64)
 				return cli_fail(env, "serve", 2, "--threads must be 1 to 64");
 			opts.threads = (unsigned)n;
+		} else if (strcmp(a, "--cache-mb") == 0 && has_value) { /* issue 6 */
+			char *end = NULL;
+			long n = strtol(argv[++i], &end, 10);
+			if (!*argv[i] || *end || n < 0 || n > 65536)
+				return cli_fail(env, "serve", 2,
+						"--cache-mb must be 0 (no cache) to 65536");
+			opts.cache_mb = n == 0 ? -1 : n;
+		} else if (strcmp(a, "--cache-ttl") == 0 && has_value) {
+			char *end = NULL;
+			long n = strtol(argv[++i], &end, 10);
+			if (!*argv[i] || *end || n < 1 || n > 86400 * 365)
+				return cli_fail(env, "serve", 2,
+						"--cache-ttl must be 1 to 31536000 seconds");
+			opts.cache_ttl_s = (unsigned)n;
 		} else {
 			return cli_fail(env, "serve", 2, "unexpected argument %s (see --help)", a);
 		}
@@ -72,10 +86,13 @@ static int run(const cli_env *env, int argc, char **argv)
 
 const cli_command cli_serve_cmd = {
     "serve", run, "serve the site and the API over HTTP",
-    "serve [--listen HOST:PORT] [--theme DIR] [--threads N]\n\n"
+    "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--cache-mb N] [--cache-ttl S]\n\n"
     "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
     "finishes the requests in flight and exits.\n\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
     "  --theme DIR         a theme folder (templates/*.mustache, static/) instead of the\n"
     "                      default theme built into the binary\n"
-    "  --threads N         worker threads (default 2)\n"};
+    "  --threads N         worker threads (default 2)\n"
+    "  --cache-mb N        memory for the page cache in MiB (default 32; 0 turns it off)\n"
+    "  --cache-ttl S       longest life of a cached page in seconds (default 600); writes\n"
+    "                      drop the pages they change at once, whatever this says\n"};

@@ -188,6 +188,16 @@ json_t *nz_view_search(const nz_page_ctx *pc, const nz_search_view *sv);
 json_t *nz_view_related(const nz_page_ctx *pc, const nz_article *items, size_t n,
 			const char *page_lang);
 
+/* ---- speed (issue 6): the theme as the static export sees it ---- */
+
+/* SHA-256 (hex) over every template and asset of the theme: changes when any file does. */
+const char *nz_theme_fingerprint(const nz_theme *t);
+/* The assets, i from 0 to count - 1: hashed URL path ("/static/site.3f2a9c1b.css"), bytes,
+ * MIME type. NZ_NOTFOUND past the end. */
+size_t nz_theme_asset_count(const nz_theme *t);
+nz_rc nz_theme_asset_at(const nz_theme *t, size_t i, const char **url, const void **data,
+			size_t *len, const char **mime);
+
 /* ---- back office (issue 3): admin views, word-level diff ---- */
 
 /* A readable word-level diff of a (older) and b (newer) appended to out as HTML: unchanged text

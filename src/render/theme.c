@@ -39,7 +39,18 @@ struct nz_theme {
 	nz_tmpl_set *set;
 	asset *assets;
 	size_t n_assets, cap_assets;
+	nz_buf parts;         /* issue 6: "name sha256\n" of every file, while loading */
+	char fingerprint[65]; /* issue 6: SHA-256 of parts: changes with any file */
 };
+
+/* Notes one file of the theme for its fingerprint (issue 6: the static export re-renders
+ * everything when it changes). */
+static void note_file(nz_theme *t, const char *kind, const char *name, const void *data, size_t len)
+{
+	char hex[65];
+	nz_sha256_hex(data, len, hex);
+	nz_buf_printf(&t->parts, "%s %s %s\n", kind, name, hex);
+}
 
 static const char *mime_for(const char *path)
 {
@@ -90,6 +101,7 @@ void nz_theme_free(nz_theme *t)
 	if (!t)
 		return;
 	nz_tmpl_set_free(t->set);
+	nz_buf_free(&t->parts);
 	for (size_t i = 0; i < t->n_assets; i++)
 		asset_clear(&t->assets[i]);
 	free(t->assets);
@@ -122,6 +134,7 @@ static nz_rc add_asset(nz_theme *t, const char *path, const unsigned char *data,
 	a.len = len;
 	a.mime = mime_for(path);
 	nz_sha256_hex(data, len, hex);
+	nz_buf_printf(&t->parts, "asset %s %s\n", path, hex);
 	hex[8] = '\0';
 	/* The hash goes before the last extension of the file name: "fonts/x.<hash>.woff2". */
 	const char *slash = strrchr(path, '/');
@@ -145,6 +158,7 @@ static nz_rc add_template(nz_theme *t, const char *name, const char *src, size_t
 			  const char *file, nz_err *err)
 {
 	nz_err tmpl_err = {0};
+	note_file(t, "template", name, src, len);
 	nz_rc rc = nz_tmpl_add(t->set, name, src, len, &tmpl_err);
 	if (rc == NZ_OK)
 		return NZ_OK;
@@ -311,6 +325,14 @@ nz_rc nz_theme_load(const char *dir, nz_theme **out, nz_err *err)
 	rc = dir ? load_dir(t, dir, err) : load_embedded(t, err);
 	if (rc != NZ_OK)
 		goto out;
+	if (nz_buf_rc(&t->parts) != NZ_OK) {
+		rc = nz_err_set(err, NZ_NOMEM, "theme: out of memory");
+		goto out;
+	}
+	/* Files load in a fixed order (embedded: sorted; folders: readdir's), so the same files
+	 * give the same fingerprint on one machine; a different order only costs a re-render. */
+	nz_sha256_hex(t->parts.p, t->parts.len, t->fingerprint);
+	nz_buf_free(&t->parts);
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
 		if (!nz_tmpl_has(t->set, required[i])) {
 			rc = nz_err_set(err, NZ_NOTFOUND, "%s/templates/%s.mustache: missing",
@@ -375,4 +397,28 @@ const char *nz_theme_asset_url(const nz_theme *t, const char *path)
 	bool hashed = false;
 	const asset *a = t && path ? find_asset(t, path, &hashed) : NULL;
 	return a ? a->url : NULL;
+}
+
+/* ---- speed (issue 6): what the static export needs ---- */
+
+const char *nz_theme_fingerprint(const nz_theme *t)
+{
+	return t->fingerprint;
+}
+
+size_t nz_theme_asset_count(const nz_theme *t)
+{
+	return t ? t->n_assets : 0;
+}
+
+nz_rc nz_theme_asset_at(const nz_theme *t, size_t i, const char **url, const void **data,
+			size_t *len, const char **mime)
+{
+	if (!t || i >= t->n_assets)
+		return NZ_NOTFOUND;
+	*url = t->assets[i].url;
+	*data = t->assets[i].data;
+	*len = t->assets[i].len;
+	*mime = t->assets[i].mime;
+	return NZ_OK;
 }

@@ -226,11 +226,15 @@ json_t *nz__view_authors(nz_arena *arena, const nz_article *a, const nz__labels 
 	return arr;
 }
 
+/* Page N of a list is its own path ("/page/2", "/section/defense/page/2"; issue 6), so a static
+ * host serves it as a folder; the server still answers the old "?page=N" links. */
 static const char *page_url(nz_arena *arena, const char *path, size_t page)
 {
 	if (page <= 1)
 		return path;
-	return nz_arena_printf(arena, "%s?page=%zu", path, page);
+	size_t len = strlen(path);
+	bool slash = len > 0 && path[len - 1] == '/';
+	return nz_arena_printf(arena, "%s%spage/%zu", path, slash ? "" : "/", page);
 }
 
 json_t *nz__view_pagination(nz_arena *arena, const char *path, size_t page, size_t pages,

@@ -21,6 +21,8 @@ typedef struct nz_store nz_store;
 enum {
 	NZ_STORE_CREATE = 1 << 0,   /* create the database when missing (else NZ_NOTFOUND) */
 	NZ_STORE_READONLY = 1 << 1, /* refuse writes */
+	NZ_STORE_BULK = 1 << 2,     /* issue 6: reads much of the file once (the static export):
+				       map it into memory rather than copy each page read */
 };
 
 nz_rc nz_store_open(const char *uri, unsigned flags, nz_store **out, nz_err *err);
@@ -553,5 +555,41 @@ nz_rc nz_store_delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config 
 
 /* ---- speed (issue 6): the change feed (keys a write affects), for the page cache and the
  * incremental static export ---- */
+
+/* Every write that can change a public page adds, in its own transaction (triggers: schema.c's
+ * migration 5), one row per cache key it affects to an append-only feed numbered by seq. Keys
+ * are the Surrogate-Key names the pages carry: "article-<id>", "section-<id>", "tag-<id>",
+ * "author-<id>", "front" (pages listing the newest articles site-wide: front page, site feeds,
+ * sitemaps, the API's list, search), "corrections" (the corrections feed), and two that mean
+ * EVERY page: "settings" (a setting changed) and "site" (a section was added, renamed, moved or
+ * removed: the navigation of every page). docs/performance.md has the full table. */
+#define NZ_CHANGES_KEEP_DAYS 7      /* nz_store_changes_prune keeps at least this long... */
+#define NZ_CHANGES_KEEP_ROWS 100000 /* ...but no more rows than this */
+
+/* The feed's high-water mark: the newest seq (0 when nothing ever changed). */
+nz_rc nz_store_change_seq(nz_store *s, int64_t *seq, nz_err *err);
+/* The distinct keys of the changes with seq > after_seq (an array of strings in arena, in no
+ * particular order), and the seq they go up to (*upto_seq; after_seq itself when there is
+ * nothing new): read in one snapshot, so passing *upto_seq as the next after_seq misses
+ * nothing. When rows after after_seq were pruned away, the keys include "settings" (everything
+ * may have changed). */
+nz_rc nz_store_changes_since(nz_store *s, nz_arena *arena, int64_t after_seq, int64_t *upto_seq,
+			     const char ***keys, size_t *n_keys, nz_err *err);
+/* Time-based visibility: touches (no-op UPDATE, which fires the feed's trigger) every published
+ * or retracted article whose embargo_until or future published_at has passed since the last
+ * tick, up to now, so its pages are re-made although nobody wrote. The clock lives in the
+ * database: anyone may tick (the server's scheduler several times a second, `newszone build`
+ * before it reads the feed); a tick writes only when something became due. *n (may be NULL)
+ * gets how many articles were touched. */
+nz_rc nz_store_change_tick(nz_store *s, nz_time now, size_t *n, nz_err *err);
+/* When pages next change by time alone: the earliest embargo_until or future published_at of a
+ * published or retracted article that no tick has told yet (in the past when a tick is
+ * overdue), or publish_at of a scheduled article (which the scheduler publishes then).
+ * NZ_NOTFOUND when none. */
+nz_rc nz_store_change_next_due(nz_store *s, nz_time *at, nz_err *err);
+/* Deletes rows older than NZ_CHANGES_KEEP_DAYS before now and beyond the newest
+ * NZ_CHANGES_KEEP_ROWS, never the newest row (so seq never goes back). *n (may be NULL) gets how
+ * many rows went. */
+nz_rc nz_store_changes_prune(nz_store *s, nz_time now, size_t *n, nz_err *err);
 
 #endif

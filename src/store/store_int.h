@@ -84,6 +84,9 @@ typedef struct nz__store_ops {
 	nz_rc (*blob_size)(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err);
 	/* webhooks and the purge hook: their own table (store/webhooks_int.h) */
 	const struct nz__hook_ops *hooks;
+
+	/* ---- speed (issue 6): the change feed: its own table (store/changes_int.h) ---- */
+	const struct nz__change_ops *changes;
 } nz__store_ops;
 
 /* The base every backend handle starts with. */

@@ -17,6 +17,7 @@ static const nz__route_entry *const route_tables[] = {
     nz__search_routes,                           /* issue 5: /search (search.c) */
     nz__admin_auth_routes, nz__admin_api_routes, /* issue 3: sign-in, admin API */
     nz__admin_routes,                            /* issue 3: back-office pages (admin_pages.c) */
+    nz__metrics_routes,                          /* issue 6: /metrics (metrics.c) */
 };
 
 struct nz_web {
@@ -75,17 +76,21 @@ static nz_rc build_routes(nz__app *app)
 
 static void free_app(nz__app *app)
 {
+	nz__pagecache_free(app->pagecache); /* issue 6 */
+	nz__metrics_free(app->metrics);
 	nz_theme_free(app->theme);
 	free(app->entries);
 	free(app->routes);
 }
 
-static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
+static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 {
 	nz__app *app = app_ptr;
 	nz__thread *t = req->thread_ctx;
 	nz__ctx c = {.app = app, .req = req, .resp = resp};
 	c.store = t ? t->store : NULL;
+	if (nz__pagecache_serve(&c)) /* issue 6: from the page cache, before any database work */
+		return;
 
 	nz_route_match m;
 	const char *allow = NULL;
@@ -132,7 +137,17 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		return;
 	}
 	app->entries[m.id]->handle(&c, &m);
-	nz__cache_finish(&c); /* ETag, 304, gzip, Surrogate-Key: cache.c (issue 4) */
+	nz__pagecache_keep(&c);  /* issue 6: the handler's own answer, for the page cache */
+	nz__cache_finish(&c);    /* ETag, 304, gzip, Surrogate-Key: cache.c (issue 4) */
+	nz__pagecache_after(&c); /* issue 6: store it; after a write, drop what changed */
+}
+
+/* issue 6: every request is counted and timed for /metrics (metrics.c). */
+static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
+{
+	int64_t start = nz__metrics_now();
+	dispatch(app_ptr, req, resp);
+	nz__metrics_count(((nz__app *)app_ptr)->metrics, req, resp, start);
 }
 
 nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
@@ -157,6 +172,16 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 		goto out;
 	nz_store_close(probe);
 	rc = nz_theme_load(opts->theme_dir, &w->app.theme, err);
+	if (rc != NZ_OK)
+		goto out;
+	w->app.metrics = nz__metrics_new(); /* issue 6: NULL only counts nothing */
+	nz__pagecache_opts pco = {
+	    .db_uri = opts->db_uri,
+	    .limit_bytes = opts->cache_mb < 0    ? 0
+			   : opts->cache_mb == 0 ? (size_t)NZ_WEB_CACHE_MB_DEFAULT << 20
+						 : (size_t)opts->cache_mb << 20,
+	    .ttl_s = opts->cache_ttl_s ? opts->cache_ttl_s : NZ_WEB_CACHE_TTL_DEFAULT};
+	rc = nz__pagecache_new(&pco, &w->app.pagecache, err);
 	if (rc != NZ_OK)
 		goto out;
 	nz_http_opts ho = {

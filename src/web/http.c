@@ -260,11 +260,75 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, const request *r,
 	return queue(conn, status, resp);
 }
 
+/* ---- prebuilt responses (issue 6) --------------------------------------------------------- */
+
+struct nz_http_prebuilt {
+	atomic_long refs;
+	unsigned status;
+	struct MHD_Response *mr; /* ours: one MHD reference, dropped with the last of refs */
+};
+
+nz_rc nz_http_prebuilt_new(const nz_http_resp *resp, const void *body, size_t len,
+			   nz_http_prebuilt **out)
+{
+	nz_http_prebuilt *p = calloc(1, sizeof *p);
+	char *copy = malloc(len ? len : 1);
+	*out = NULL;
+	if (!p || !copy)
+		goto fail;
+	if (len)
+		memcpy(copy, body, len);
+	p->mr = MHD_create_response_from_buffer_with_free_callback(len, copy, free);
+	if (!p->mr)
+		goto fail;
+	copy = NULL; /* the response frees it */
+	bool ok = MHD_add_response_header(p->mr, "Server", SERVER_NAME) == MHD_YES;
+	if (resp->content_type)
+		ok = ok && MHD_add_response_header(p->mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+						   resp->content_type) == MHD_YES;
+	for (size_t i = 0; ok && i < resp->n_headers && i < NZ_HTTP_MAX_HEADERS; i++)
+		ok = MHD_add_response_header(p->mr, resp->header_names[i],
+					     resp->header_values[i]) == MHD_YES;
+	if (!ok)
+		goto fail;
+	p->status = resp->status > 0 ? (unsigned)resp->status : MHD_HTTP_OK;
+	atomic_init(&p->refs, 1);
+	*out = p;
+	return NZ_OK;
+fail:
+	if (p && p->mr)
+		MHD_destroy_response(p->mr);
+	free(copy);
+	free(p);
+	return NZ_NOMEM;
+}
+
+void nz_http_prebuilt_ref(nz_http_prebuilt *p)
+{
+	atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+}
+
+void nz_http_prebuilt_unref(nz_http_prebuilt *p)
+{
+	if (p && atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) == 1) {
+		MHD_destroy_response(p->mr);
+		free(p);
+	}
+}
+
 /* Turns the handler's answer into an MHD response; takes resp->body's bytes. */
 static enum MHD_Result send_resp(struct MHD_Connection *conn, const request *r, nz_http_resp *resp)
 {
 	struct MHD_Response *mr;
 	unsigned status = resp->status > 0 ? (unsigned)resp->status : MHD_HTTP_OK;
+
+	if (resp->prebuilt) { /* issue 6: MHD takes its own reference while it sends */
+		enum MHD_Result ret =
+		    MHD_queue_response(conn, resp->prebuilt->status, resp->prebuilt->mr);
+		nz_http_prebuilt_unref(resp->prebuilt);
+		nz_buf_free(&resp->body);
+		return ret;
+	}
 
 	nz_rc rc = nz_buf_rc(&resp->body);
 	if (rc != NZ_OK) {

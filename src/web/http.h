@@ -48,11 +48,31 @@ typedef struct nz_http_resp {
 	const char *header_names[NZ_HTTP_MAX_HEADERS];
 	const char *header_values[NZ_HTTP_MAX_HEADERS];
 	size_t n_headers;
+	/* issue 6: when set, this ready-made response is sent instead of everything above, and the
+	 * server drops this reference once it is queued (nz_http_prebuilt_new). */
+	struct nz_http_prebuilt *prebuilt;
 } nz_http_resp;
 
 /* Adds a header; both strings must live until the response is sent (arena or literals).
  * NZ_TOOBIG past NZ_HTTP_MAX_HEADERS. */
 nz_rc nz_http_resp_header(nz_http_resp *resp, const char *name, const char *value);
+
+/* ---- prebuilt responses (issue 6: the page cache) ---------------------------------------- */
+
+/* A response made once and sent any number of times, from any thread, without copying: the
+ * status, type, headers and a copy of the bytes, ready for the wire (a "Server" header
+ * included). Reference counted: nz_http_prebuilt_new gives the caller one reference; each
+ * connection sending it holds its own until the bytes are out, so dropping the last
+ * nz_http_prebuilt reference never pulls bytes from under a send. */
+typedef struct nz_http_prebuilt nz_http_prebuilt;
+/* From resp's status, content_type and headers, with body[0..len) copied (resp's own body is
+ * not used). NZ_NOMEM. */
+nz_rc nz_http_prebuilt_new(const nz_http_resp *resp, const void *body, size_t len,
+			   nz_http_prebuilt **out);
+/* Takes one more reference (an atomic increment). */
+void nz_http_prebuilt_ref(nz_http_prebuilt *p);
+/* Drops one reference; the last one frees it. NULL-safe. */
+void nz_http_prebuilt_unref(nz_http_prebuilt *p);
 
 /* Answers one request. Runs on a worker thread; must not block for long. */
 typedef void (*nz_http_handler)(void *app, nz_http_req *req, nz_http_resp *resp);

@@ -55,43 +55,10 @@ void nz__send_page(nz__ctx *c, int status, const char *name, json_t *view)
 	c->resp->content_type = "text/html; charset=utf-8";
 }
 
-static const char *status_title(int status)
-{
-	switch (status) {
-	case 400:
-		return "Bad request";
-	case 404:
-		return "Page not found";
-	case 405:
-		return "Method not allowed";
-	case 403: /* issue 3: the back office's refusals */
-		return "Not allowed";
-	case 503:
-		return "Service unavailable";
-	default:
-		return "Something went wrong";
-	}
-}
-
-static const char *status_message(int status)
-{
-	switch (status) {
-	case 404:
-		return "There is no page at this address. It may have moved, or the link may be "
-		       "mistyped.";
-	case 405:
-		return "This address does not accept that kind of request.";
-	case 400:
-		return "The request could not be understood.";
-	default:
-		return "The server could not answer this request. Please try again shortly.";
-	}
-}
-
 void nz__send_error_page(nz__ctx *c, int status, const char *message)
 {
-	json_t *view = nz_view_error(&c->page, status, status_title(status),
-				     message ? message : status_message(status));
+	json_t *view = nz_view_error(&c->page, status, nz_page_status_title(status),
+				     message ? message : nz_page_status_message(status));
 	nz__send_page(c, status, "error", view);
 }
 

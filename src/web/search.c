@@ -1,8 +1,8 @@
 /*
- * web/search: the search page (/search), the API's full-text search (/api/v1/articles?q=) and
- * the related articles of an article page (issue 5). Here the store, search and render meet:
- * search/ parses what the reader typed and makes snippets safe, the store ranks and filters,
- * render builds the page.
+ * web/search: the search page (/search) and the API's full-text search (/api/v1/articles?q=)
+ * (issue 5; an article page's related articles are made in site/pages.c). Here the store, search
+ * and render meet: search/ parses what the reader typed and makes snippets safe, the store ranks
+ * and filters, render builds the page.
  *
  * Rules: whatever the query text is (unbalanced quotes, lone operators, control bytes, invalid
  * UTF-8, very long), the answer is 200 with results or a message, never an error; a malformed
@@ -19,7 +19,6 @@
 
 #define PER_PAGE 10
 #define RECENT_WHEN_NONE 5
-#define RELATED_COUNT 5
 #define API_LIMIT_DEFAULT 20
 #define API_LIMIT_MAX 100
 
@@ -190,6 +189,7 @@ static void search_page(nz__ctx *c, const nz_route_match *m)
 	if ((sv.searched && sv.total == 0) || (sv.q[0] && parsed.n_include == 0))
 		add_recent(c, &sv);
 	nz__cache_policy(c, NZ__CACHE_LIST);
+	nz__surrogate_add(c, "front"); /* issue 6: any publish may change the results */
 	nz__send_page(c, 200, "search", nz_view_search(&c->page, &sv));
 }
 
@@ -287,24 +287,6 @@ void nz__search_api(nz__ctx *c)
 		return;
 	}
 	nz__cache_policy(c, NZ__CACHE_LIST);
+	nz__surrogate_add(c, "front"); /* issue 6: any publish may change the results */
 	nz__send_json(c->resp, 200, root);
-}
-
-/* ---- related articles ---------------------------------------------------------------------- */
-
-json_t *nz__search_add_related(nz__ctx *c, const nz_article *a, json_t *view)
-{
-	nz_err err = {0};
-	nz_article_list list = {0};
-	if (!view)
-		return NULL;
-	if (nz_store_related(c->store, c->req->arena, a, c->page.now, RELATED_COUNT, &list, &err) !=
-	    NZ_OK) {
-		NZ_LOG(NZ_LOG_WARN, "search", "related articles of %s: %s", a->slug, err.msg);
-		return view;
-	}
-	json_t *related = nz_view_related(&c->page, list.items, list.n, a->language);
-	if (related)
-		json_object_set_new(view, "related", related);
-	return view;
 }

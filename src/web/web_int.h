@@ -9,6 +9,7 @@
 
 #include "content/content.h"
 #include "render/render.h"
+#include "site/site.h" /* issue 6: the page producers */
 #include "store/store.h"
 #include "web/http.h"
 #include "web/web.h"
@@ -36,13 +37,11 @@ extern const nz__route_entry nz__admin_auth_routes[];
 extern const nz__route_entry nz__admin_api_routes[];
 /* back office (issue 3): the back office's pages (admin_pages.c; handlers in admin_*.c) */
 extern const nz__route_entry nz__admin_routes[];
-/* search (issue 5): the search page (search.c); the API's q= and article pages' related
- * articles call into it */
+/* search (issue 5): the search page (search.c); the API's q= calls into it (article pages'
+ * related articles are made in site/pages.c) */
 extern const nz__route_entry nz__search_routes[];
 /* Answers /api/v1/articles?q=... (ranked, in the list's shape, each with a "snippet"). */
 void nz__search_api(nz__ctx *c);
-/* Adds "related" (3-5 related articles) to an article page's view; returns view. */
-json_t *nz__search_add_related(nz__ctx *c, const nz_article *a, json_t *view);
 
 typedef struct nz__app {
 	nz_theme *theme;
@@ -51,6 +50,8 @@ typedef struct nz__app {
 	nz_route *routes;
 	size_t n_routes;
 	nz_time started; /* when the theme was loaded: Last-Modified of its assets (issue 4) */
+	struct nz__pagecache *pagecache; /* issue 6: NULL when the cache is off (pagecache.c) */
+	struct nz__metrics *metrics;     /* issue 6: /metrics (metrics.c) */
 } nz__app;
 
 /* One per worker thread: its own store handle. */
@@ -77,8 +78,9 @@ struct nz__ctx {
 	nz_http_resp *resp;
 	nz_site site;
 	nz_page_ctx page;
-	nz__cache_info cache;        /* issue 4: see cache.c */
-	struct nz__auth_state *auth; /* issue 3: web/auth.c's per-request memo (who, CSRF) */
+	nz__cache_info cache;         /* issue 4: see cache.c */
+	struct nz__pagecache_req *pc; /* issue 6: the page cache's note on this request, or NULL */
+	struct nz__auth_state *auth;  /* issue 3: web/auth.c's per-request memo (who, CSRF) */
 };
 
 /* Loads site settings and sections into c->site / c->page. */
@@ -232,8 +234,76 @@ const nz__form_field *nz__form_file(const nz__form *f, const char *name);
 bool nz__ninjs_wanted(nz__ctx *c, nz_str *slug);
 /* Answers with the article as IPTC ninjs 2.2 (the caller checked it is public). */
 void nz__send_ninjs(nz__ctx *c, const nz_article *a);
-/* The article page's view (nz_view_article) with hreflang links to its published
- * translations, loaded from the store. New reference, or NULL on out of memory. */
-json_t *nz__article_view(nz__ctx *c, const nz_article *a);
+
+/* ---- speed (issue 6): answering with site/'s page producers (produce.c) ------------------- */
+
+/* The producers' environment for this request (its store handle, page context and arena). */
+nz_page_env nz__page_env(nz__ctx *c);
+/* An empty response body as a producer's output buffer. */
+nz_page_out nz__page_out(nz__ctx *c);
+/* Answers with what a producer made: the page (with its cache policy, Surrogate-Keys and
+ * Last-Modified), a 301, a themed 400/404, or 500/503 when rc is an error. */
+void nz__send_produced(nz__ctx *c, nz_rc rc, const nz_page_out *out, const nz_err *err);
+
+/* ---- speed (issue 6): the page cache (pagecache.c) and /metrics (metrics.c) -------------- */
+
+/* The in-memory response cache: every public GET/HEAD answer that cache.c would let anyone
+ * cache is kept (identity and gzip bytes, their ETags and headers, ready-made 200 and 304
+ * responses) under its path, normalised query and API variant, and served before routing:
+ * no rendering, no database. Each entry remembers its Surrogate-Keys; the change feed
+ * (store.h, "speed") says which keys a write affected and exactly those entries go. Bounded
+ * by a byte limit with LRU eviction. Thread-safe (sharded locks). docs/performance.md. */
+typedef struct nz__pagecache nz__pagecache;
+
+typedef struct nz__pagecache_opts {
+	size_t limit_bytes; /* 0: no cache (nz__pagecache_new gives NULL) */
+	unsigned ttl_s;     /* an entry's longest life (related articles; 0: none) */
+	const char *db_uri; /* for the thread that follows other processes' writes */
+	unsigned poll_ms;   /* how often that thread looks (0: 100) */
+} nz__pagecache_opts;
+
+nz_rc nz__pagecache_new(const nz__pagecache_opts *opts, nz__pagecache **out, nz_err *err);
+/* Stops the poll thread and frees every entry (responses being sent keep their bytes). */
+void nz__pagecache_free(nz__pagecache *pc);
+
+/* The per-request note (in the request's arena). */
+typedef struct nz__pagecache_req nz__pagecache_req;
+/* app.c, first thing for a request: true when it was answered from the cache (a 200 or 304
+ * in c->resp). Otherwise notes what to store later. */
+bool nz__pagecache_serve(nz__ctx *c);
+/* app.c, after the handler and before cache.c's step: keeps the handler's own answer. */
+void nz__pagecache_keep(nz__ctx *c);
+/* app.c, after cache.c's step: stores a cacheable answer; after a request that may have
+ * written (any method but GET and HEAD), drops what the change feed says changed, before the
+ * response goes out. */
+void nz__pagecache_after(nz__ctx *c);
+/* Reads the change feed past what was seen and drops the entries of every key in it. */
+void nz__pagecache_sync(nz__pagecache *pc, nz_store *store, nz_arena *arena);
+/* Drops the entries carrying any of keys ("settings" or "site": every entry); returns how
+ * many went. */
+size_t nz__pagecache_invalidate(nz__pagecache *pc, const char *const *keys, size_t n);
+
+/* Counters and sizes for /metrics and tests. */
+typedef struct nz__pagecache_stats {
+	uint64_t hits, misses, evictions, invalidations, stores;
+	size_t bytes, entries, limit;
+} nz__pagecache_stats;
+void nz__pagecache_stats_get(nz__pagecache *pc, nz__pagecache_stats *out);
+/* The cache key of a request: path, '?', the query's parameters in a stable order (empty ones
+ * dropped), and "\nninjs" for an API request whose Accept names ninjs. False when it does not
+ * fit in size bytes (such a request is not cached). For tests. */
+bool nz__pagecache_key(const char *path, const char *query, const char *accept, char *out,
+		       size_t size, size_t *len);
+
+/* /metrics: Prometheus text. Requests by kind and status class, latency histograms, the page
+ * cache's counters. Every counter is an atomic. */
+typedef struct nz__metrics nz__metrics;
+nz__metrics *nz__metrics_new(void); /* NULL when out of memory (then nothing is counted) */
+void nz__metrics_free(nz__metrics *m);
+/* Counts one answered request that took from start_ns (nz__metrics_now()) until now. */
+int64_t nz__metrics_now(void);
+void nz__metrics_count(nz__metrics *m, const nz_http_req *req, const nz_http_resp *resp,
+		       int64_t start_ns);
+extern const nz__route_entry nz__metrics_routes[];
 
 #endif

@@ -11,7 +11,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, run
+from nz import Server, eventually, run
 
 
 def when(days_ago):
@@ -258,6 +258,8 @@ class IndexFollowsWrites(unittest.TestCase):
             with open(path, "w", encoding="utf-8") as f:
                 f.write(story("quokka", "Quokka mascot joins the fleet", "The quokka waved."))
             run(["import", path], db=self.db)
+            # Imported by another process: the server notices within its poll (issue 6).
+            eventually(lambda: srv.get("/api/v1/articles?q=quokka").json()["total"] == 1)
             after = srv.get("/api/v1/articles?q=quokka").json()
             self.assertEqual([a["slug"] for a in after["articles"]], ["quokka"])
             p = run(["reindex"], db=self.db)

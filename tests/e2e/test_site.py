@@ -64,13 +64,20 @@ class DemoSite(unittest.TestCase):
     def test_pagination(self):
         self.assertGreater(len(self.articles), 20)
         html = self.srv.get("/").text
-        self.assertIn("?page=2", html)
-        p2 = self.srv.get("/?page=2")
+        # The "Older" link is a path a static host can serve too: /page/2.
+        self.assertIn('href="/page/2" rel="next"', html)
+        p2 = self.srv.get("/page/2")
         self.assertEqual(p2.status, 200)
         self.assertIn(self.path(self.articles[21]["url"]), p2.text)
+        self.assertIn('href="/" rel="prev"', p2.text)
+        # Old links with ?page=N still give the same page.
+        self.assertEqual(self.srv.get("/?page=2").text, p2.text)
         self.assertEqual(self.srv.get("/?page=abc").status, 400)
         self.assertEqual(self.srv.get("/?page=0").status, 400)
         self.assertEqual(self.srv.get("/?page=999").status, 404)
+        self.assertEqual(self.srv.get("/page/0").status, 400)
+        self.assertEqual(self.srv.get("/page/x2").status, 400)
+        self.assertEqual(self.srv.get("/page/999").status, 404)
 
     def test_article_page_structure(self):
         a = next(x for x in self.articles if x["language"] == "en" and x["highlights"]

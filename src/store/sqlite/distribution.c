@@ -7,8 +7,10 @@
  * Public means what nz_article_is_public() means, plus a publication time that has come:
  * status published (or retracted, when asked for), embargo passed, published_at <= now.
  *
- * These run a few times per request, so each statement is prepared per call and finalized
- * before returning (no slot in the handle's cache); values are always bound.
+ * These run on every article page (translations) and every feed and sitemap, so each statement
+ * is prepared once per handle and kept (slots h->dist_stmts, issue 6: preparing the
+ * translations query cost more than a third of an article page's own work); values are always
+ * bound, and a statement is reset before it is left.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +47,11 @@
 		 "AND " TRANSLATION_PUBLIC(                                                        \
 		     "b") ") THEN COALESCE(a.translation_group, a.id) ELSE 0 END"
 
+/* "+a.status" (issue 6): walk the table in id order from :after and stop at :limit, rather than
+ * gather every public row from the status index and sort them for each page (5x faster a page
+ * at 10,000 articles; the sitemaps and the static export read every page). */
 static const char sql_refs_by_id[] =
-    "SELECT " LIGHT_COLS ", " LIGHT_TR " FROM articles a WHERE " PUBLIC_WHERE(
+    "SELECT " LIGHT_COLS ", " LIGHT_TR " FROM articles a WHERE +" PUBLIC_WHERE(
 	"a") " AND a.published_at >= :since AND a.id > :after ORDER BY a.id LIMIT :limit OFFSET "
 	     ":offset";
 
@@ -72,16 +77,24 @@ static const char sql_corrections[] =
 
 static const char sql_blob_size[] = "SELECT length(bytes) FROM blobs WHERE hash = :hash";
 
-/* Prepares sql into *st (the caller finalizes it). */
-static nz_rc prepare(nz__sqlite *h, const char *sql, sqlite3_stmt **st, nz_err *err)
+/* The statement cache slots (h->dist_stmts) of the queries above. */
+enum {
+	DIST_REFS_BY_ID,
+	DIST_REFS_NEWEST,
+	DIST_TRANSLATIONS,
+	DIST_CHUNKS,
+	DIST_CORRECTIONS,
+	DIST_BLOB_SIZE,
+	DIST_COUNT
+};
+_Static_assert(DIST_COUNT <= NZ__DIST_STMTS, "distribution.c needs more statement slots");
+
+/* The cached statement for slot id (prepared from sql the first time), reset and unbound. */
+static nz_rc prepare(nz__sqlite *h, int id, const char *sql, sqlite3_stmt **st, nz_err *err)
 {
-	int src = sqlite3_prepare_v2(h->db, sql, -1, st, NULL);
-	if (src != SQLITE_OK) {
-		sqlite3_finalize(*st);
-		*st = NULL;
-		return nz__sq_error(h, src, "database: preparing a distribution query", err);
-	}
-	return NZ_OK;
+	nz_rc rc = nz__sq_prepare_cached(h, &h->dist_stmts[id], sql, err);
+	*st = rc ? NULL : h->dist_stmts[id];
+	return rc;
 }
 
 /* Binds a named parameter when the statement has it. */
@@ -115,7 +128,8 @@ nz_rc nz__sq_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_que
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
-	nz_rc rc = prepare(h, q->newest_first ? sql_refs_newest : sql_refs_by_id, &st, err);
+	nz_rc rc = prepare(h, q->newest_first ? DIST_REFS_NEWEST : DIST_REFS_BY_ID,
+			   q->newest_first ? sql_refs_newest : sql_refs_by_id, &st, err);
 	if (rc)
 		return rc;
 	if (bind_int(st, ":now", q->now) || bind_int(st, ":with_retracted", q->with_retracted) ||
@@ -126,7 +140,7 @@ nz_rc nz__sq_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_que
 	else
 		rc = nz__sq_collect(h, st, "article listing", sizeof(nz_article), light_row, arena,
 				    (void **)out, n, err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -136,7 +150,7 @@ nz_rc nz__sq_article_translations(nz_store *s, nz_arena *arena, const nz_article
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
 	int64_t group = a->translation_group ? a->translation_group : a->id;
-	nz_rc rc = prepare(h, sql_translations, &st, err);
+	nz_rc rc = prepare(h, DIST_TRANSLATIONS, sql_translations, &st, err);
 	if (rc)
 		return rc;
 	if (bind_int(st, ":now", now) || bind_int(st, ":group", group) ||
@@ -145,7 +159,7 @@ nz_rc nz__sq_article_translations(nz_store *s, nz_arena *arena, const nz_article
 	else
 		rc = nz__sq_collect(h, st, "translations", sizeof(nz_article), light_row, arena,
 				    (void **)out, n, err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -161,7 +175,7 @@ nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t pe
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
-	nz_rc rc = prepare(h, sql_chunks, &st, err);
+	nz_rc rc = prepare(h, DIST_CHUNKS, sql_chunks, &st, err);
 	if (rc)
 		return rc;
 	if (bind_int(st, ":now", now) || bind_int(st, ":with_retracted", 1) ||
@@ -170,7 +184,7 @@ nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t pe
 	else
 		rc = nz__sq_collect(h, st, "sitemap chunks", sizeof(nz_time), chunk_row, arena,
 				    (void **)lastmod, n, err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -195,7 +209,7 @@ nz_rc nz__sq_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
-	nz_rc rc = prepare(h, sql_corrections, &st, err);
+	nz_rc rc = prepare(h, DIST_CORRECTIONS, sql_corrections, &st, err);
 	if (rc)
 		return rc;
 	if (bind_int(st, ":now", now) || bind_int(st, ":with_retracted", 1) ||
@@ -204,7 +218,7 @@ nz_rc nz__sq_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_
 	else
 		rc = nz__sq_collect(h, st, "corrections", sizeof(nz_article), correction_row, arena,
 				    (void **)out, n, err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -212,7 +226,7 @@ nz_rc nz__sq_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_er
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
-	nz_rc rc = prepare(h, sql_blob_size, &st, err);
+	nz_rc rc = prepare(h, DIST_BLOB_SIZE, sql_blob_size, &st, err);
 	if (rc)
 		return rc;
 	int i = sqlite3_bind_parameter_index(st, ":hash");
@@ -220,6 +234,6 @@ nz_rc nz__sq_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_er
 		rc = nz__sq_bind_error(h, "blob", err);
 	else
 		rc = nz__sq_int(h, st, size, "blob", err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }

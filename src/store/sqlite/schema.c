@@ -336,8 +336,186 @@ static const char migration_4[] =
     " END;";
 
 /* Append only: migrations[i] brings the schema from version i to i + 1. */
-/* Reserved for the speed work (issue 6): the change feed. */
-static const char migration_5[] = "SELECT 1; -- speed (issue 6)";
+/* Version 5, speed (issue 6): the change feed. Triggers write, in the transaction of every
+ * write that can change a public page, the cache keys that write affects: exactly the
+ * Surrogate-Key names the handlers emit ("article-<id>", "section-<id>", "tag-<id>",
+ * "author-<id>", "front", "corrections"), plus "settings" (a settings row changed) and "site"
+ * (a section was added, renamed, moved or deleted: every page's navigation). Both of the latter
+ * mean "everything". An article counts as soon as it is, or was, published or retracted (a
+ * dated or embargoed one too: over-telling is safe); when its embargo or publication time
+ * passes, nz_store_change_tick (the server's scheduler calls it) touches the row with a
+ * no-op UPDATE, which fires the same trigger. change_state holds the tick's clock and the
+ * highest seq pruned away (docs/performance.md). */
+#define NZ__NOW "CAST(strftime('%s', 'now') AS INTEGER)"
+#define NZ__VISIBLE "('published', 'retracted')"
+/* Rows of (key) for article X's own keys: article, front, section(s), tags, authors,
+ * corrections when it has some, the other articles of its translation group. */
+#define NZ__ARTICLE_KEYS(X, SECTION_ROWS, GROUP_ROWS)                                              \
+	" INSERT INTO changes(key, at) SELECT k, " NZ__NOW " FROM ("                               \
+	"  SELECT 'article-' || " X " AS k UNION SELECT 'front'" SECTION_ROWS GROUP_ROWS           \
+	"  UNION SELECT 'tag-' || tag_id FROM article_tags WHERE article_id = " X                  \
+	"  UNION SELECT 'author-' || author_id FROM article_authors WHERE article_id = " X         \
+	"  UNION SELECT 'corrections' WHERE EXISTS"                                                \
+	"   (SELECT 1 FROM corrections WHERE article_id = " X "));"
+#define NZ__SECTION_ROW(R)                                                                         \
+	" UNION SELECT 'section-' || " R ".section_id WHERE " R ".section_id IS NOT NULL"
+#define NZ__GROUP_ROWS(R)                                                                          \
+	" UNION SELECT 'article-' || id FROM articles WHERE translation_group = " R                \
+	".translation_group AND id <> " R ".id"                                                    \
+	" UNION SELECT 'article-' || id FROM articles WHERE translation_group = " R ".id"          \
+	"  AND id <> " R ".id"                                                                     \
+	" UNION SELECT 'article-' || " R ".translation_group WHERE " R                             \
+	".translation_group IS NOT NULL AND " R ".translation_group <> " R ".id"
+/* The rows of one article-keyed child table: its article's key and extra, when it is visible. */
+#define NZ__CHILD_TRIGGER(NAME, WHEN, TABLE, R, EXTRA)                                             \
+	"CREATE TRIGGER " NAME " AFTER " WHEN " ON " TABLE                                         \
+	" WHEN EXISTS (SELECT 1 FROM articles WHERE id = " R                                       \
+	".article_id AND status IN " NZ__VISIBLE ") BEGIN"                                         \
+	" INSERT INTO changes(key, at) SELECT k, " NZ__NOW " FROM ("                               \
+	"  SELECT 'article-' || " R ".article_id AS k" EXTRA ");"                                  \
+	" END;"
+/* Article keys of the visible articles joined through TABLE on COLUMN = R.id. */
+#define NZ__ARTICLES_OF(TABLE, COLUMN, R)                                                          \
+	" UNION SELECT 'article-' || l.article_id FROM " TABLE " l JOIN articles a"                \
+	"  ON a.id = l.article_id WHERE l." COLUMN " = " R ".id AND a.status IN " NZ__VISIBLE
+static const char migration_5[] =
+    "CREATE TABLE changes ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " key TEXT NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE TABLE change_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " clock INTEGER NOT NULL," /* nz_store_change_tick has looked up to here (unix s) */
+    " pruned_upto INTEGER NOT NULL DEFAULT 0);" /* the highest seq pruned away */
+    "INSERT INTO change_state(id, clock) VALUES (1, " NZ__NOW ");"
+    "CREATE INDEX articles_embargo ON articles(embargo_until) WHERE embargo_until IS NOT NULL;"
+
+    "CREATE TRIGGER articles_changes_insert AFTER INSERT ON articles"
+    " WHEN NEW.status IN " NZ__VISIBLE " BEGIN" NZ__ARTICLE_KEYS(
+	"NEW.id", NZ__SECTION_ROW("NEW"),
+	NZ__GROUP_ROWS(
+	    "NEW")) " END;"
+		    "CREATE TRIGGER articles_changes_update AFTER UPDATE ON articles"
+		    " WHEN OLD.status IN " NZ__VISIBLE " OR NEW.status IN " NZ__VISIBLE
+		    " BEGIN" NZ__ARTICLE_KEYS(
+			"NEW.id", NZ__SECTION_ROW("OLD") NZ__SECTION_ROW("NEW"),
+			NZ__GROUP_ROWS("OLD") NZ__GROUP_ROWS(
+			    "NEW")) " END;"
+				    /* BEFORE: its tags and authors are still there to be named. */
+				    "CREATE TRIGGER articles_changes_delete BEFORE DELETE ON "
+				    "articles"
+				    " WHEN OLD.status IN " NZ__VISIBLE
+				    " BEGIN" NZ__ARTICLE_KEYS("OLD.id", NZ__SECTION_ROW("OLD"),
+							      NZ__GROUP_ROWS("OLD")) " END;"
+
+    NZ__CHILD_TRIGGER("article_tags_changes_insert", "INSERT", "article_tags", "NEW",
+		      " UNION SELECT 'tag-' || NEW.tag_id")
+	NZ__CHILD_TRIGGER("article_tags_changes_delete", "DELETE", "article_tags", "OLD",
+			  " UNION SELECT 'tag-' || OLD.tag_id")
+	    NZ__CHILD_TRIGGER("article_tags_changes_update", "UPDATE", "article_tags", "NEW",
+			      " UNION SELECT 'tag-' || NEW.tag_id UNION SELECT 'tag-' || OLD.tag_id"
+			      " UNION SELECT 'article-' || OLD.article_id")
+		NZ__CHILD_TRIGGER("article_authors_changes_insert", "INSERT", "article_authors",
+				  "NEW", " UNION SELECT 'author-' || NEW.author_id")
+		    NZ__CHILD_TRIGGER("article_authors_changes_delete", "DELETE", "article_authors",
+				      "OLD", " UNION SELECT 'author-' || OLD.author_id")
+			NZ__CHILD_TRIGGER("article_authors_changes_update", "UPDATE",
+					  "article_authors", "NEW",
+					  " UNION SELECT 'author-' || NEW.author_id"
+					  " UNION SELECT 'author-' || OLD.author_id"
+					  " UNION SELECT 'article-' || OLD.article_id")
+			    NZ__CHILD_TRIGGER("article_media_changes_insert", "INSERT",
+					      "article_media", "NEW", "")
+				NZ__CHILD_TRIGGER("article_media_changes_delete", "DELETE",
+						  "article_media", "OLD", "")
+				    NZ__CHILD_TRIGGER("article_media_changes_update", "UPDATE",
+						      "article_media", "NEW",
+						      " UNION SELECT 'article-' || OLD.article_id")
+					NZ__CHILD_TRIGGER("corrections_changes_insert", "INSERT",
+							  "corrections", "NEW",
+							  " UNION SELECT 'corrections'")
+					    NZ__CHILD_TRIGGER("corrections_changes_delete",
+							      "DELETE", "corrections", "OLD",
+							      " UNION SELECT 'corrections'")
+						NZ__CHILD_TRIGGER("corrections_changes_update",
+								  "UPDATE", "corrections", "NEW",
+								  " UNION SELECT 'corrections'")
+						    NZ__CHILD_TRIGGER("import_notes_changes_insert",
+								      "INSERT", "import_notes",
+								      "NEW", "")
+							NZ__CHILD_TRIGGER(
+							    "import_notes_changes_delete", "DELETE",
+							    "import_notes", "OLD", "")
+
+    /* A photo's caption, credit or alt text shows on the pages of the articles using it. */
+    "CREATE TRIGGER media_changes_update AFTER UPDATE ON media BEGIN"
+    " INSERT INTO changes(key, at) SELECT k, " NZ__NOW " FROM ("
+    "  SELECT NULL AS k WHERE 0" NZ__ARTICLES_OF(
+	"article_media", "media_id",
+	"NEW") ");"
+	       " END;"
+	       /* Navigation lists every section on every page. ensure() upserts touch rows without
+		* changing them: only real changes count. */
+	       "CREATE TRIGGER sections_changes_insert AFTER INSERT ON sections BEGIN"
+	       " INSERT INTO changes(key, at) VALUES ('site', " NZ__NOW ");"
+	       " END;"
+	       "CREATE TRIGGER sections_changes_update AFTER UPDATE ON sections"
+	       " WHEN OLD.slug IS NOT NEW.slug OR OLD.name IS NOT NEW.name"
+	       "  OR OLD.position IS NOT NEW.position BEGIN"
+	       " INSERT INTO changes(key, at) VALUES ('site', " NZ__NOW "),"
+	       "  ('section-' || NEW.id, " NZ__NOW ");"
+	       " END;"
+	       "CREATE TRIGGER sections_changes_delete AFTER DELETE ON sections BEGIN"
+	       " INSERT INTO changes(key, at) VALUES ('site', " NZ__NOW "),"
+	       "  ('section-' || OLD.id, " NZ__NOW ");"
+	       " END;"
+	       /* A tag's or author's name shows on its page and with each of its articles (article
+		* pages, the API's lists, feeds, the front page's byline). */
+	       "CREATE TRIGGER tags_changes_update AFTER UPDATE ON tags"
+	       " WHEN OLD.slug IS NOT NEW.slug OR OLD.name IS NOT NEW.name BEGIN"
+	       " INSERT INTO changes(key, at) SELECT k, " NZ__NOW " FROM ("
+	       "  SELECT 'tag-' || NEW.id AS k" NZ__ARTICLES_OF(
+		   "article_tags", "tag_id",
+		   "NEW") ");"
+			  " END;"
+			  "CREATE TRIGGER tags_changes_delete AFTER DELETE ON tags BEGIN"
+			  " INSERT INTO changes(key, at) VALUES ('tag-' || OLD.id, " NZ__NOW ");"
+			  " END;"
+			  "CREATE TRIGGER authors_changes_update AFTER UPDATE ON authors"
+			  " WHEN OLD.slug IS NOT NEW.slug OR OLD.display_name IS NOT "
+			  "NEW.display_name"
+			  "  OR OLD.family_name IS NOT NEW.family_name OR OLD.given_name IS NOT "
+			  "NEW.given_name"
+			  "  OR OLD.name_order IS NOT NEW.name_order OR OLD.email IS NOT NEW.email"
+			  "  OR OLD.bio IS NOT NEW.bio BEGIN"
+			  " INSERT INTO changes(key, at) SELECT k, " NZ__NOW " FROM ("
+			  "  SELECT 'author-' || NEW.id AS k" NZ__ARTICLES_OF(
+			      "article_authors", "author_id",
+			      "NEW") ");"
+				     " END;"
+				     "CREATE TRIGGER authors_changes_delete AFTER DELETE ON "
+				     "authors BEGIN"
+				     " INSERT INTO changes(key, at) VALUES ('author-' || "
+				     "OLD.id, " NZ__NOW ");"
+				     " END;"
+				     /* Every page shows the site's name, language, base URL... */
+				     "CREATE TRIGGER settings_changes_insert AFTER INSERT ON "
+				     "settings BEGIN"
+				     " INSERT INTO changes(key, at) VALUES ('settings', " NZ__NOW
+				     ");"
+				     " END;"
+				     "CREATE TRIGGER settings_changes_update AFTER UPDATE ON "
+				     "settings"
+				     " WHEN OLD.value IS NOT NEW.value OR OLD.key IS NOT NEW.key "
+				     "BEGIN"
+				     " INSERT INTO changes(key, at) VALUES ('settings', " NZ__NOW
+				     ");"
+				     " END;"
+				     "CREATE TRIGGER settings_changes_delete AFTER DELETE ON "
+				     "settings BEGIN"
+				     " INSERT INTO changes(key, at) VALUES ('settings', " NZ__NOW
+				     ");"
+				     " END;";
 
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3, migration_4, migration_5,

@@ -20,6 +20,10 @@
 #define NZ__LIST_VARIANTS 64
 /* Statement cache slots of the back office (issue 3), indexed by backoffice_sql.h's ids. */
 #define NZ__BO_STMTS 96
+/* Statement cache slots of the change feed (issue 6, changes.c). */
+#define NZ__CHANGE_STMTS 12
+/* ... and of distribution.c's listings (feeds, sitemaps, an article's translations). */
+#define NZ__DIST_STMTS 8
 
 typedef struct nz__sqlite {
 	nz_store base; /* first: the handle is used as an nz_store */
@@ -28,7 +32,10 @@ typedef struct nz__sqlite {
 	sqlite3_stmt *stmts[SQ_COUNT];
 	sqlite3_stmt *list_stmts[NZ__LIST_VARIANTS];
 	sqlite3_stmt *count_stmts[NZ__LIST_VARIANTS];
-	sqlite3_stmt *bo_stmts[NZ__BO_STMTS]; /* back office (issue 3): backoffice_sql.h */
+	sqlite3_stmt *bo_stmts[NZ__BO_STMTS];         /* back office (issue 3): backoffice_sql.h */
+	sqlite3_stmt *change_stmts[NZ__CHANGE_STMTS]; /* speed (issue 6): changes.c */
+	sqlite3_stmt *dist_stmts[NZ__DIST_STMTS];     /* speed (issue 6): distribution.c */
+	struct nz__df_cache *df_cache; /* speed (issue 6): search.c's document frequencies */
 } nz__sqlite;
 
 static inline nz__sqlite *nz__sq(nz_store *s)
@@ -159,11 +166,20 @@ extern const struct nz__bo_ops nz__sq_bo_ops;
 /* Registers search/'s tokenizer as the FTS5 tokenizer "newszone" on the connection; every
  * connection needs it before migrating (the index and its triggers use it). */
 nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err);
+/* Registers the FTS5 rank function nz_rank (search_rank.c); an SQLite result code. */
+int nz__sq_search_rank_register(fts5_api *api);
 nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 		    nz_search_results *out, nz_err *err);
 nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
 		     nz_article_list *out, nz_err *err);
+/* Frees search.c's cache of document frequencies (NULL-safe); issue 6. */
+void nz__sq_df_cache_free(struct nz__df_cache *c);
 /* The search table (store/search_int.h), defined in search_fts.c. */
 extern const struct nz__search_ops nz__sq_search_ops;
+
+/* ---- changes.c (issue 6): the change feed ---------------------------------------------- */
+
+/* The change feed's table (store/changes_int.h). */
+extern const struct nz__change_ops nz__sq_change_ops;
 
 #endif

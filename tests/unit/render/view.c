@@ -71,19 +71,19 @@ static void front_page_pagination(void **state)
 	/* Past page 1 there is no lead: everything is in the list. */
 	assert_null(strstr(html, "lead-story"));
 	assert_non_null(strstr(html, "<title>Page 2 of 3 — Harbor Times</title>"));
-	assert_non_null(strstr(html, "href=\"https://news.example/?page=2\""));
+	assert_non_null(strstr(html, "href=\"https://news.example/page/2\""));
 	static const char *const order[] = {
 	    "<h2 id=\"recent\">Recent News</h2>",
 	    "joint port drills",
 	    "<nav class=\"pagination\" aria-label=\"Pages\">",
 	    "<a href=\"/\" rel=\"prev\">← Newer</a>",
 	    "Page 2 of 3",
-	    "<a href=\"/?page=3\" rel=\"next\">Older →</a>",
+	    "<a href=\"/page/3\" rel=\"next\">Older →</a>",
 	};
 	assert_in_order(html, order, sizeof order / sizeof order[0]);
 	free(html);
 	html = render(f, "front", nz_view_front(&f->pc, f->items, 3, 3, 3));
-	assert_non_null(strstr(html, "<a href=\"/?page=2\" rel=\"prev\">"));
+	assert_non_null(strstr(html, "<a href=\"/page/2\" rel=\"prev\">"));
 	assert_null(strstr(html, "rel=\"next\""));
 	free(html);
 }
@@ -127,7 +127,7 @@ static void author_page_with_bio_and_pages(void **state)
 	static const char *const order[] = {
 	    "<title>Maeng Su-Yeol — Harbor Times (2/4)</title>",
 	    "<meta name=\"description\" content=\"Covers the harbor &amp; the navy.\">",
-	    "<link rel=\"canonical\" href=\"https://news.example/author/maeng-su-yeol?page=2\">",
+	    "<link rel=\"canonical\" href=\"https://news.example/author/maeng-su-yeol/page/2\">",
 	    "<h1>Maeng Su-Yeol</h1>",
 	    "<p class=\"description\">Covers the harbor &amp; the navy.</p>",
 	    "<ol class=\"cards\">",
@@ -136,7 +136,7 @@ static void author_page_with_bio_and_pages(void **state)
 	    "Fishing fleet returns early",
 	    "<a href=\"/author/maeng-su-yeol\" rel=\"prev\">",
 	    "Page 2 of 4",
-	    "<a href=\"/author/maeng-su-yeol?page=3\" rel=\"next\">",
+	    "<a href=\"/author/maeng-su-yeol/page/3\" rel=\"next\">",
 	};
 	assert_in_order(html, order, sizeof order / sizeof order[0]);
 	free(html);
