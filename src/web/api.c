@@ -117,8 +117,12 @@ static void article(nz__ctx *c, const nz_route_match *m)
 	nz_str slug = nz_route_param(m, "slug");
 	nz_err err = {0};
 	nz_article *a = NULL;
+	bool suffix = nz_str_ends_with(slug, ".ninjs");
 	bool ninjs = nz__ninjs_wanted(c, &slug); /* "{slug}.ninjs" or Accept (issue 4) */
 	const char *s = nz_arena_str(c->req->arena, slug);
+	/* The plain URL answers JSON or ninjs by Accept: caches must keep both apart. */
+	if (!suffix)
+		nz_http_resp_header(c->resp, "Vary", "Accept");
 	nz_rc rc = s ? nz_store_article_by_slug(c->store, c->req->arena, s, &a, &err) : NZ_NOMEM;
 	if (rc == NZ_NOTFOUND || (rc == NZ_OK && !nz_article_is_public(a, c->page.now))) {
 		nz__send_json_error(c->resp, 404, "not_found",

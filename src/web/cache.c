@@ -395,8 +395,13 @@ nz_rc nz__cache_apply(const nz__cache_req *r, const nz__cache_info *info, nz_htt
 	nz_rc rc = header_set(resp, "ETag", etag_value);
 	if (!header_get(resp, "Cache-Control"))
 		rc = rc ? rc : header_set(resp, "Cache-Control", DEFAULT_POLICY);
-	if (text)
-		rc = rc ? rc : header_set(resp, "Vary", "Accept-Encoding");
+	if (text) {
+		/* Added to what the handler varies on (the API's article varies on Accept too). */
+		const char *prev = header_get(resp, "Vary");
+		const char *vary =
+		    prev ? nz_arena_printf(arena, "%s, Accept-Encoding", prev) : "Accept-Encoding";
+		rc = rc ? rc : vary ? header_set(resp, "Vary", vary) : NZ_NOMEM;
+	}
 	if (lm_value)
 		rc = rc ? rc : header_set(resp, "Last-Modified", lm_value);
 	if (info->keys_len)
