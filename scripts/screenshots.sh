@@ -23,3 +23,4 @@ shot http://127.0.0.1:18089/ docs/screenshots/front.png 1280 1000
 shot "http://127.0.0.1:18089$article" docs/screenshots/article.png 1280 1200
 shot "http://127.0.0.1:18089$article" docs/screenshots/article-phone.png 390 844
 echo "wrote docs/screenshots/{front,article,article-phone}.png"
+NZ_BIN="$bin" node scripts/screenshot-admin.mjs
