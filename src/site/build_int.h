@@ -41,7 +41,19 @@ typedef struct nz__build {
 	nz__strset owners;
 	/* List subjects found gone (a tag or author with no public article left). */
 	nz__strset gone;
+	/* cursor.c: the order keys of the lists whose deep pages are made, in arena. */
+	struct nz__list_keys *lists;
+	size_t n_lists, cap_lists;
 } nz__build;
+
+typedef struct nz__list_keys {
+	const char *subject, *slug; /* "front" and "" for the front page */
+	nz_article_key *keys;
+	size_t n;
+} nz__list_keys;
+
+/* cursor.c: gives a job for page 2 or later of a list the keyset cursor to its page. */
+nz_rc nz__plan_cursor(nz__build *b, nz__job *j, nz_err *err);
 
 /* Appends a job (strings borrowed: keep them in b->arena); NULL on out of memory. */
 nz__job *nz__jobs_add(nz__jobs *js, const nz__job *j);

@@ -300,7 +300,7 @@ static nz_rc produce(worker *w, const nz_page_env *env, nz__job *j, nz_page_out 
 	case NZ__JOB_ARTICLE:
 		return make_article(w, env, j, out, err);
 	case NZ__JOB_FRONT:
-		return nz_page_front(env, j->page, out, err);
+		return nz_page_front_at(env, j->page, j->has_cursor ? &j->cursor : NULL, out, err);
 	case NZ__JOB_LIST:
 		if (j->page == 1) {
 			nz_rc rc =
@@ -312,7 +312,8 @@ static nz_rc produce(worker *w, const nz_page_env *env, nz__job *j, nz_page_out 
 			if (rc != NZ_OK)
 				return rc;
 		}
-		return nz_page_list(env, j->subject, j->slug, j->page, out, err);
+		return nz_page_list_at(env, j->subject, j->slug, j->page,
+				       j->has_cursor ? &j->cursor : NULL, out, err);
 	case NZ__JOB_FEED:
 		return nz_page_feed(env, j->subject, j->slug, j->arg, out, err);
 	case NZ__JOB_SITEMAP_INDEX:

@@ -97,18 +97,28 @@ static size_t page_count(size_t total)
 	return total == 0 ? 1 : (total + NZ_SITE_PER_PAGE - 1) / NZ_SITE_PER_PAGE;
 }
 
-/* One page of public articles matching q; *found false (404 set) for a page past the end. */
+/* One page of public articles matching q; *found false (404 set) for a page past the end. With
+ * a cursor (issue 6), the page starts after it and the total is the cursor's. */
 static nz_rc list_public(const nz_page_env *env, nz_article_query *q, size_t page,
-			 nz_article_list *list, nz_page_out *out, bool *found, nz_err *err)
+			 const nz_page_cursor *cursor, nz_article_list *list, nz_page_out *out,
+			 bool *found, nz_err *err)
 {
 	q->public_only = true;
 	q->now = env->pc->now;
 	q->limit = NZ_SITE_PER_PAGE;
 	q->offset = (page - 1) * NZ_SITE_PER_PAGE;
+	if (cursor && page > 1) {
+		q->offset = 0;
+		q->before_time = cursor->before_time;
+		q->before_id = cursor->before_id;
+		q->no_total = true;
+	}
 	*found = false;
 	nz_rc rc = nz_store_article_list(env->store, env->arena, q, list, err);
 	if (rc != NZ_OK)
 		return rc;
+	if (q->no_total)
+		list->total = cursor->total;
 	if (page > 1 && list->n == 0)
 		return nz__site_not_found(out, 404, "There is no page with that number.");
 	*found = true;
@@ -116,6 +126,12 @@ static nz_rc list_public(const nz_page_env *env, nz_article_query *q, size_t pag
 }
 
 nz_rc nz_page_front(const nz_page_env *env, size_t page, nz_page_out *out, nz_err *err)
+{
+	return nz_page_front_at(env, page, NULL, out, err);
+}
+
+nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor *cursor,
+		       nz_page_out *out, nz_err *err)
 {
 	nz_article_query q = {0};
 	nz_article_list list = {0};
@@ -125,7 +141,7 @@ nz_rc nz_page_front(const nz_page_env *env, size_t page, nz_page_out *out, nz_er
 		return nz__site_not_found(out, 404, NULL);
 	if (nz_page_key(env, out, "front") != NZ_OK)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
-	nz_rc rc = list_public(env, &q, page, &list, out, &found, err);
+	nz_rc rc = list_public(env, &q, page, cursor, &list, out, &found, err);
 	if (rc != NZ_OK || !found)
 		return rc;
 	out->n_items = list.n;
@@ -181,6 +197,12 @@ static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *k
 nz_rc nz_page_list(const nz_page_env *env, const char *kind, const char *slug, size_t page,
 		   nz_page_out *out, nz_err *err)
 {
+	return nz_page_list_at(env, kind, slug, page, NULL, out, err);
+}
+
+nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug, size_t page,
+		      const nz_page_cursor *cursor, nz_page_out *out, nz_err *err)
+{
 	nz_page_ctx pc = *env->pc;
 	nz_page_env local = {env->store, &pc, env->arena};
 	nz_list_view lv = {.kind = kind};
@@ -194,7 +216,7 @@ nz_rc nz_page_list(const nz_page_env *env, const char *kind, const char *slug, s
 	if (rc == NZ_NOTFOUND)
 		return nz__site_not_found(out, 404, NULL);
 	if (rc == NZ_OK)
-		rc = list_public(&local, &q, page, &list, out, &found, err);
+		rc = list_public(&local, &q, page, cursor, &list, out, &found, err);
 	if (rc != NZ_OK || !found)
 		return rc;
 	lv.items = list.items;

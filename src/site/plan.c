@@ -178,6 +178,9 @@ static nz_rc add_more_pages(nz__build *b, nz__jobs *js, size_t from, size_t to, 
 			j.status = 0;
 			j.written = false;
 			memset(&j.file, 0, sizeof j.file);
+			nz_rc rc = nz__plan_cursor(b, &j, err);
+			if (rc != NZ_OK)
+				return rc;
 			if (!nz__jobs_add(js, &j))
 				return nomem(err);
 		}
@@ -433,7 +436,12 @@ static nz_rc plan_cards(nz__build *b, incr *in, nz_err *err)
 				return rc;
 			continue;
 		}
-		if (job_from_url(b, f, &j) && !nz__jobs_add(in->phase, &j))
+		if (!job_from_url(b, f, &j))
+			continue;
+		nz_rc rc = nz__plan_cursor(b, &j, err);
+		if (rc != NZ_OK)
+			return rc;
+		if (!nz__jobs_add(in->phase, &j))
 			return nomem(err);
 	}
 	return NZ_OK;

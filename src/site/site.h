@@ -73,6 +73,18 @@ nz_rc nz_page_front(const nz_page_env *env, size_t page, nz_page_out *out, nz_er
  * decoded. */
 nz_rc nz_page_list(const nz_page_env *env, const char *kind, const char *slug, size_t page,
 		   nz_page_out *out, nz_err *err);
+/* The same pages, found with a keyset cursor instead of OFFSET (the static export: it knows
+ * the list's order keys, so a deep page costs what page 1 does): cursor holds the order key of
+ * the last article of the page before, and the list's length. NULL: as above. Same bytes. */
+typedef struct nz_page_cursor {
+	nz_time before_time;
+	int64_t before_id;
+	size_t total;
+} nz_page_cursor;
+nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor *cursor,
+		       nz_page_out *out, nz_err *err);
+nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug, size_t page,
+		      const nz_page_cursor *cursor, nz_page_out *out, nz_err *err);
 /* An article page: 404 unless public, 301 when slug is an old slug of a public article. */
 nz_rc nz_page_article(const nz_page_env *env, const char *slug, nz_page_out *out, nz_err *err);
 /* The same for an article already loaded (the caller checked that it is public). */

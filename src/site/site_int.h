@@ -129,6 +129,8 @@ typedef struct nz__job {
 	int status; /* 200 made, 404 gone (not public, past the end...), 0 failed */
 	nz__mf_file file;
 	size_t pages, n_items;        /* lists: pages in it, articles on this page */
+	nz_page_cursor cursor;        /* pages > 1 of lists: set by the planner (cursor.c)... */
+	bool has_cursor;              /* ...when it found the page's place in the list */
 	char head[NZ__SITE_HASH_HEX]; /* page 1 of a list: its subject's head hash */
 	bool written;
 	/* Article jobs: what decides the lists it is on, and what links to it show. */

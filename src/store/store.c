@@ -257,6 +257,17 @@ nz_rc nz_store_article_list(nz_store *s, nz_arena *arena, const nz_article_query
 	return s->ops->article_list(s, arena, &norm, out, err);
 }
 
+nz_rc nz_store_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,
+			    nz_article_key **keys, size_t *n, nz_err *err)
+{
+	nz_article_query norm = *q; /* issue 6 */
+	*keys = NULL;
+	*n = 0;
+	if (norm.public_only && !norm.now)
+		norm.now = nz_time_now();
+	return s->ops->article_keys(s, arena, &norm, keys, n, err);
+}
+
 /* ---- import sources ---------------------------------------------------------------------- */
 
 nz_rc nz_store_import_find(nz_store *s, const char *sha256_hex, int64_t *article_id, nz_err *err)

@@ -91,6 +91,7 @@ typedef struct nz_article_query {
 	 * published_at DESC, id DESC. 0/0: from the newest. */
 	nz_time before_time;
 	int64_t before_id;
+	bool no_total; /* issue 6: total is not counted (left 0): the caller knows it */
 } nz_article_query;
 
 typedef struct nz_article_list {
@@ -102,6 +103,16 @@ typedef struct nz_article_list {
 
 nz_rc nz_store_article_list(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			    nz_article_list *out, nz_err *err);
+
+/* issue 6: the order keys of every article matching q's filters (limit, offset and cursor
+ * ignored), in the list's order, in arena: one read that lets the static export walk a long
+ * list page by page with the keyset cursor instead of OFFSET. */
+typedef struct nz_article_key {
+	nz_time time; /* published_at for public lists */
+	int64_t id;
+} nz_article_key;
+nz_rc nz_store_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,
+			    nz_article_key **keys, size_t *n, nz_err *err);
 
 /* ---- import sources ---------------------------------------------------------------------- */
 

@@ -87,6 +87,8 @@ typedef struct nz__store_ops {
 
 	/* ---- speed (issue 6): the change feed: its own table (store/changes_int.h) ---- */
 	const struct nz__change_ops *changes;
+	nz_rc (*article_keys)(nz_store *s, nz_arena *arena, const nz_article_query *q,
+			      nz_article_key **keys, size_t *n, nz_err *err);
 } nz__store_ops;
 
 /* The base every backend handle starts with. */

@@ -40,14 +40,31 @@ static unsigned query_mask(const nz_article_query *q)
 	return m;
 }
 
-/* Builds the SQL of one variant into b: the page of ids, or (count) the number of matches. */
-static void build_sql(nz_buf *b, unsigned mask, bool count)
+enum { SQL_PAGE, SQL_COUNT, SQL_KEYS };
+
+/* Builds the SQL of one variant into b: the page of ids, the number of matches, or (issue 6)
+ * the order keys of every match. */
+static void build_sql(nz_buf *b, unsigned mask, int what)
 {
 	const char *key =
 	    (mask & F_PUBLIC) ? "a.published_at" : "COALESCE(a.published_at, a.updated_at)";
+	bool count = what == SQL_COUNT;
+	/* issue 6: the newest public articles site-wide are read in the order of their index;
+	 * left to itself, the planner reads every published row by status and sorts them all,
+	 * for every page (20 ms a page at 10,000 articles). */
+	bool walk =
+	    !count && (mask & F_PUBLIC) && !(mask & (F_SECTION | F_TAG | F_AUTHOR | F_LANGUAGE));
+	const char *from = walk ? " FROM articles a INDEXED BY articles_public WHERE 1"
+				: " FROM articles a WHERE 1";
+	/* The keys of a whole list: every filter column is in the search's covering index, so no
+	 * article row is read (3 ms for 10,000 articles instead of 10). */
+	if (what == SQL_KEYS && (mask & F_PUBLIC))
+		from = " FROM articles a INDEXED BY articles_search_filter WHERE 1";
 
-	nz_buf_puts(b, count ? "SELECT count(*) FROM articles a WHERE 1"
-			     : "SELECT a.id FROM articles a WHERE 1");
+	if (what == SQL_KEYS)
+		nz_buf_printf(b, "SELECT %s, a.id%s", key, from);
+	else
+		nz_buf_printf(b, "SELECT %s%s", count ? "count(*)" : "a.id", from);
 	if (mask & F_SECTION)
 		nz_buf_puts(b,
 			    " AND a.section_id = (SELECT id FROM sections WHERE slug = :section)");
@@ -65,6 +82,10 @@ static void build_sql(nz_buf *b, unsigned mask, bool count)
 			       " AND a.published_at <= :now");
 	if (count)
 		return;
+	if (what == SQL_KEYS) {
+		nz_buf_printf(b, " ORDER BY %s DESC, a.id DESC", key);
+		return;
+	}
 	if (mask & F_CURSOR)
 		nz_buf_printf(b, " AND (%s, a.id) < (:before_time, :before_id)", key);
 	nz_buf_printf(b, " ORDER BY %s DESC, a.id DESC LIMIT :limit OFFSET :offset", key);
@@ -83,6 +104,19 @@ static int bind_name_int(sqlite3_stmt *st, const char *name, int64_t v)
 	return i ? sqlite3_bind_int64(st, i, v) : SQLITE_OK;
 }
 
+/* Binds q's values to the parameters st has. */
+static int bind_query(sqlite3_stmt *st, const nz_article_query *q)
+{
+	return bind_name_text(st, ":section", q->section_slug) ||
+	       bind_name_text(st, ":tag", q->tag_slug) ||
+	       bind_name_text(st, ":author", q->author_slug) ||
+	       bind_name_text(st, ":language", q->language) || bind_name_int(st, ":now", q->now) ||
+	       bind_name_int(st, ":before_time", q->before_time) ||
+	       bind_name_int(st, ":before_id", q->before_id) ||
+	       bind_name_int(st, ":limit", (int64_t)q->limit + 1) ||
+	       bind_name_int(st, ":offset", (int64_t)q->offset);
+}
+
 /* The cached statement for a variant, prepared on first use, with q's values bound. */
 static nz_rc variant(nz__sqlite *h, unsigned mask, bool count, const nz_article_query *q,
 		     sqlite3_stmt **out, nz_err *err)
@@ -94,7 +128,7 @@ static nz_rc variant(nz__sqlite *h, unsigned mask, bool count, const nz_article_
 	if (!*slot) {
 		nz_buf b;
 		nz_buf_init(&b, 0);
-		build_sql(&b, mask, count);
+		build_sql(&b, mask, count ? SQL_COUNT : SQL_PAGE);
 		if (nz_buf_rc(&b))
 			rc = nz_err_set(err, NZ_NOMEM, "article list: out of memory");
 		else
@@ -106,14 +140,7 @@ static nz_rc variant(nz__sqlite *h, unsigned mask, bool count, const nz_article_
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = *slot;
-	if (bind_name_text(st, ":section", q->section_slug) ||
-	    bind_name_text(st, ":tag", q->tag_slug) ||
-	    bind_name_text(st, ":author", q->author_slug) ||
-	    bind_name_text(st, ":language", q->language) || bind_name_int(st, ":now", q->now) ||
-	    bind_name_int(st, ":before_time", q->before_time) ||
-	    bind_name_int(st, ":before_id", q->before_id) ||
-	    bind_name_int(st, ":limit", (int64_t)q->limit + 1) ||
-	    bind_name_int(st, ":offset", (int64_t)q->offset))
+	if (bind_query(st, q))
 		return nz__sq_bind_error(h, "article list", err);
 	*out = st;
 	return NZ_OK;
@@ -153,9 +180,11 @@ nz_rc nz__sq_article_list(nz_store *s, nz_arena *arena, const nz_article_query *
 	memset(out, 0, sizeof(*out));
 	/* One snapshot, so the total, the page and its articles agree. */
 	bool snap = nz__sq_read_begin(h);
-	if ((rc = variant(h, query_mask(q) & ~(unsigned)F_CURSOR, true, q, &st, err)) ||
-	    (rc = nz__sq_int(h, st, &total, "article list", err)) ||
-	    (rc = page_ids(h, arena, q, &ids, &n, err)))
+	if (!q->no_total && /* issue 6: the caller knows the total */
+	    ((rc = variant(h, query_mask(q) & ~(unsigned)F_CURSOR, true, q, &st, err)) ||
+	     (rc = nz__sq_int(h, st, &total, "article list", err))))
+		goto out;
+	if ((rc = page_ids(h, arena, q, &ids, &n, err)))
 		goto out;
 	out->has_more = n > q->limit;
 	if (out->has_more)
@@ -174,5 +203,60 @@ out:
 	nz__sq_read_end(h, snap);
 	if (rc)
 		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+/* ---- issue 6: the order keys of a whole list ---- */
+
+nz_rc nz__sq_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,
+			  nz_article_key **keys, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st = NULL;
+	nz_article_key *v = NULL;
+	size_t count = 0, cap = 0;
+	bool row;
+	nz_buf b;
+	nz_rc rc = NZ_OK;
+
+	*keys = NULL;
+	*n = 0;
+	nz_buf_init(&b, 0);
+	build_sql(&b, query_mask(q) & ~(unsigned)F_CURSOR, SQL_KEYS);
+	if (nz_buf_rc(&b)) {
+		rc = nz_err_set(err, NZ_NOMEM, "article keys: out of memory");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(h->db, nz_buf_cstr(&b), -1, &st, NULL) != SQLITE_OK) {
+		rc = nz__sq_error(h, sqlite3_errcode(h->db), "article keys", err);
+		goto out;
+	}
+	if (bind_query(st, q)) {
+		rc = nz__sq_bind_error(h, "article keys", err);
+		goto out;
+	}
+	while (!(rc = nz__sq_step(h, st, &row, "article keys", err)) && row) {
+		if (count == cap) {
+			size_t grown_cap = cap ? cap * 2 : 256;
+			nz_article_key *grown = nz_arena_alloc(arena, grown_cap * sizeof *grown);
+			if (!grown) {
+				rc = nz_err_set(err, NZ_NOMEM, "article keys: out of memory");
+				goto out;
+			}
+			if (count)
+				memcpy(grown, v, count * sizeof *v);
+			v = grown;
+			cap = grown_cap;
+		}
+		v[count].time = sqlite3_column_int64(st, 0);
+		v[count++].id = sqlite3_column_int64(st, 1);
+	}
+	if (!rc) {
+		*keys = v;
+		*n = count;
+	}
+out:
+	sqlite3_finalize(st);
+	nz_buf_free(&b);
 	return rc;
 }

@@ -286,6 +286,8 @@ static void op_close(nz_store *s)
 	for (int i = 0; i < NZ__DIST_STMTS; i++)
 		sqlite3_finalize(h->dist_stmts[i]);
 	nz__sq_df_cache_free(h->df_cache); /* speed (issue 6) */
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(h->related_stmts[i]);
 	/* An open transaction is rolled back by SQLite on close. */
 	sqlite3_close(h->db);
 	free(h);
@@ -328,7 +330,8 @@ static const nz__store_ops sqlite_ops = {
     .blob_size = nz__sq_blob_size,
     .hooks = &nz__sq_hook_ops, /* webhooks.c */
     /* ---- speed (issue 6) ---- */
-    .changes = &nz__sq_change_ops, /* changes.c */
+    .changes = &nz__sq_change_ops,       /* changes.c */
+    .article_keys = nz__sq_article_keys, /* article_list.c */
 };
 
 /* Pragmas that hold for the connection; the journal mode is checked, since WAL is what makes

@@ -102,6 +102,20 @@ static int bind_double(sqlite3_stmt *st, const char *name, double v)
 	return i ? sqlite3_bind_double(st, i, v) : SQLITE_OK;
 }
 
+/* Binds q's values and match to the parameters st has. */
+static nz_rc bind_search(nz__sqlite *h, sqlite3_stmt **st, const nz_article_search *q,
+			 const char *match, nz_err *err)
+{
+	if (bind_text(*st, ":match", match) || bind_text(*st, ":section", q->section_slug) ||
+	    bind_text(*st, ":tag", q->tag_slug) || bind_text(*st, ":author", q->author_slug) ||
+	    bind_text(*st, ":language", q->language) || bind_int(*st, ":now", q->now) ||
+	    bind_int(*st, ":from", q->from) || bind_int(*st, ":to", q->to) ||
+	    bind_double(*st, ":recency", q->no_recency ? 0.0 : 1.0) ||
+	    bind_int(*st, ":window", NZ_SEARCH_WINDOW + 1))
+		return nz__sq_bind_error(h, "search", err);
+	return NZ_OK;
+}
+
 /* Prepares the SQL in b (a fresh statement, finalized by the caller) and binds q's values. */
 static nz_rc prepare(nz__sqlite *h, nz_buf *b, const nz_article_search *q, const char *match,
 		     sqlite3_stmt **st, nz_err *err)
@@ -112,14 +126,7 @@ static nz_rc prepare(nz__sqlite *h, nz_buf *b, const nz_article_search *q, const
 	int src = sqlite3_prepare_v2(h->db, nz_buf_cstr(b), -1, st, NULL);
 	if (src != SQLITE_OK)
 		return nz__sq_error(h, src, "search", err);
-	if (bind_text(*st, ":match", match) || bind_text(*st, ":section", q->section_slug) ||
-	    bind_text(*st, ":tag", q->tag_slug) || bind_text(*st, ":author", q->author_slug) ||
-	    bind_text(*st, ":language", q->language) || bind_int(*st, ":now", q->now) ||
-	    bind_int(*st, ":from", q->from) || bind_int(*st, ":to", q->to) ||
-	    bind_double(*st, ":recency", q->no_recency ? 0.0 : 1.0) ||
-	    bind_int(*st, ":window", NZ_SEARCH_WINDOW + 1))
-		return nz__sq_bind_error(h, "search", err);
-	return NZ_OK;
+	return bind_search(h, st, q, match, err);
 }
 
 /* ---- prefixes ---------------------------------------------------------------------------- */
@@ -720,14 +727,17 @@ static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *
 	int64_t n_docs = 0;
 	nz_rc rc = NZ_OK;
 	size_t n = t->n < RELATED_CANDIDATES ? t->n : RELATED_CANDIDATES;
-	if (sqlite3_prepare_v2(h->db,
-			       "SELECT count(*), min(id) FROM (SELECT rowid AS id FROM articles_fts"
-			       " WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
-			       -1, &df, NULL) ||
-	    sqlite3_prepare_v2(h->db, "SELECT max(id) FROM articles", -1, &docs, NULL)) {
-		rc = nz__sq_error(h, sqlite3_errcode(h->db), "related articles", err);
+	/* issue 6: prepared once per handle */
+	if ((rc = nz__sq_prepare_cached(
+		 h, &h->related_stmts[0],
+		 "SELECT count(*), min(id) FROM (SELECT rowid AS id FROM articles_fts"
+		 " WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
+		 err)) ||
+	    (rc = nz__sq_prepare_cached(h, &h->related_stmts[1], "SELECT max(id) FROM articles",
+					err)))
 		goto out;
-	}
+	df = h->related_stmts[0];
+	docs = h->related_stmts[1];
 	if ((rc = nz__sq_int(h, docs, &n_docs, "related articles", err)))
 		goto out;
 	/* A term in more than a tenth of the archive says little about this article. */
@@ -755,8 +765,10 @@ static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *
 	if (nz_buf_rc(match))
 		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
 out:
-	sqlite3_finalize(df);
-	sqlite3_finalize(docs);
+	if (df)
+		sqlite3_reset(df);
+	if (docs)
+		sqlite3_reset(docs);
 	return rc;
 }
 
@@ -785,7 +797,14 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	nz_buf sql;
 	nz_buf_init(&sql, 0);
 	window_sql(&sql, &q, " AND a.id <> :self");
-	rc = prepare(h, &sql, &q, nz_buf_cstr(&match), &st, err);
+	/* issue 6: the SQL is the same for every article (the language is bound), so the
+	 * statement is prepared once per handle */
+	if (nz_buf_rc(&sql))
+		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	else if (!(rc = nz__sq_prepare_cached(h, &h->related_stmts[2], nz_buf_cstr(&sql), err)))
+		rc = bind_search(h, &h->related_stmts[2], &q, nz_buf_cstr(&match), err);
+	if (!rc)
+		st = h->related_stmts[2];
 	nz_buf_free(&sql);
 	if (!rc && bind_int(st, ":self", a->id) != SQLITE_OK)
 		rc = nz__sq_bind_error(h, "related articles", err);
@@ -803,7 +822,8 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	if (!rc)
 		out->n = out->total = n;
 out:
-	sqlite3_finalize(st);
+	if (st)
+		sqlite3_reset(st);
 	nz__sq_read_end(h, snap);
 	nz_buf_free(&match);
 	if (rc)

@@ -35,7 +35,8 @@ typedef struct nz__sqlite {
 	sqlite3_stmt *bo_stmts[NZ__BO_STMTS];         /* back office (issue 3): backoffice_sql.h */
 	sqlite3_stmt *change_stmts[NZ__CHANGE_STMTS]; /* speed (issue 6): changes.c */
 	sqlite3_stmt *dist_stmts[NZ__DIST_STMTS];     /* speed (issue 6): distribution.c */
-	struct nz__df_cache *df_cache; /* speed (issue 6): search.c's document frequencies */
+	struct nz__df_cache *df_cache;  /* speed (issue 6): search.c's document frequencies */
+	sqlite3_stmt *related_stmts[3]; /* speed (issue 6): search.c's related-articles queries */
 } nz__sqlite;
 
 static inline nz__sqlite *nz__sq(nz_store *s)
@@ -138,6 +139,9 @@ nz_rc nz__sq_article_by_id(nz_store *s, nz_arena *arena, int64_t id, nz_article 
 nz_rc nz__sq_article_load(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err);
 nz_rc nz__sq_article_list(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			  nz_article_list *out, nz_err *err);
+/* issue 6: nz_store_article_keys. */
+nz_rc nz__sq_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,
+			  nz_article_key **keys, size_t *n, nz_err *err);
 
 /* ---- distribution.c (issue 4): listings for feeds, sitemaps and exports ------------------ */
 

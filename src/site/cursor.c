@@ -1,0 +1,80 @@
+/*
+ * site/cursor: keyset cursors for the export's deep list pages (issue 6). Page N of the front
+ * page or of a section, tag or author list is found with OFFSET (N-1)*20 by the server, which
+ * costs a walk over every article before it, and with a count of the whole list: for a whole
+ * export that is quadratic in the archive. The planner instead reads each list's order keys
+ * once (nz_store_article_keys) and gives every page after the first the key of the last
+ * article of the page before it, and the list's length; the producer then reads just that page
+ * (nz_page_front_at, nz_page_list_at) and makes the same bytes.
+ *
+ * Rules: planner only (one thread); keys live in the build's arena for the whole build; a job
+ * whose page is past the end gets no cursor (the producer then answers its 404 as usual).
+ */
+#include <string.h>
+
+#include "site/build_int.h"
+
+/* The keys of the list a job shows, read on first use. */
+static nz_rc list_keys(nz__build *b, const nz__job *j, const nz__list_keys **out, nz_err *err)
+{
+	bool front = j->kind == NZ__JOB_FRONT;
+	const char *subject = front ? "front" : j->subject, *slug = front ? "" : j->slug;
+	*out = NULL;
+	if (!subject || !slug)
+		return NZ_OK;
+	for (size_t i = 0; i < b->n_lists; i++)
+		if (strcmp(b->lists[i].subject, subject) == 0 &&
+		    strcmp(b->lists[i].slug, slug) == 0) {
+			*out = &b->lists[i];
+			return NZ_OK;
+		}
+	nz_article_query q = {.public_only = true, .now = b->pc.now};
+	if (strcmp(subject, "section") == 0)
+		q.section_slug = slug;
+	else if (strcmp(subject, "tag") == 0)
+		q.tag_slug = slug;
+	else if (strcmp(subject, "author") == 0)
+		q.author_slug = slug;
+	else if (!front)
+		return NZ_OK;
+	if (b->n_lists == b->cap_lists) {
+		size_t cap = b->cap_lists ? b->cap_lists * 2 : 64;
+		nz__list_keys *grown = nz_arena_alloc(b->arena, cap * sizeof *grown);
+		if (!grown)
+			return nz_err_set(err, NZ_NOMEM, "out of memory");
+		if (b->n_lists)
+			memcpy(grown, b->lists, b->n_lists * sizeof *grown);
+		b->lists = grown;
+		b->cap_lists = cap;
+	}
+	nz__list_keys *l = &b->lists[b->n_lists];
+	*l = (nz__list_keys){.subject = nz_arena_strdup(b->arena, subject),
+			     .slug = nz_arena_strdup(b->arena, slug)};
+	if (!l->subject || !l->slug)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	nz_rc rc = nz_store_article_keys(b->store, b->arena, &q, &l->keys, &l->n, err);
+	if (rc != NZ_OK)
+		return rc;
+	b->n_lists++;
+	*out = l;
+	return NZ_OK;
+}
+
+nz_rc nz__plan_cursor(nz__build *b, nz__job *j, nz_err *err)
+{
+	const nz__list_keys *l = NULL;
+	j->has_cursor = false;
+	if ((j->kind != NZ__JOB_FRONT && j->kind != NZ__JOB_LIST) || j->page < 2)
+		return NZ_OK;
+	nz_rc rc = list_keys(b, j, &l, err);
+	if (rc != NZ_OK || !l)
+		return rc;
+	size_t last = (j->page - 1) * NZ_SITE_PER_PAGE; /* articles on the pages before */
+	if (last >= l->n)
+		return NZ_OK;
+	j->cursor = (nz_page_cursor){.before_time = l->keys[last - 1].time,
+				     .before_id = l->keys[last - 1].id,
+				     .total = l->n};
+	j->has_cursor = true;
+	return NZ_OK;
+}
