@@ -257,35 +257,12 @@ nz_rc nz_store_token_list(nz_store *s, nz_arena *arena, int64_t user_id, nz_api_
 
 /* ---- articles ---------------------------------------------------------------------------- */
 
-/* Defaults and validation shared by create and update. */
-static nz_rc prepare(nz_arena *arena, nz_article *a, nz_err *err)
-{
-	nz_rc rc;
-	if (!a)
-		return nz_err_set(err, NZ_INVAL, "article: missing");
-	if ((rc = nz__store_fill_names(arena, a)))
-		return nz_err_set(err, rc, "article: %s", nz_strerror(rc));
-	if ((rc = nz_article_validate(a, err)))
-		return rc;
-	for (size_t i = 0; i < a->n_authors; i++)
-		if (!a->authors[i].slug)
-			return nz_err_set(err, NZ_INVAL,
-					  "authors[%zu]: no name to make a slug from", i);
-	if (a->section && !a->section->slug)
-		return nz_err_set(err, NZ_INVAL, "section: no name to make a slug from");
-	for (size_t i = 0; i < a->n_tags; i++)
-		if (!a->tags[i].slug)
-			return nz_err_set(err, NZ_INVAL, "tags[%zu]: no name to make a slug from",
-					  i);
-	return NZ_OK;
-}
-
 nz_rc nz_store_article_create_by(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
 				 const char *note, nz_err *err)
 {
 	BO(s, article_create_by, err);
 	nz_rc rc = writable(s, "article", err);
-	if (rc || (rc = prepare(arena, a, err)))
+	if (rc || (rc = nz__store_prepare_article(arena, a, err)))
 		return rc;
 	nz_time now = nz_time_now();
 	if (!a->uuid[0])
@@ -309,7 +286,7 @@ nz_rc nz_store_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_ar
 {
 	BO(s, article_update, err);
 	nz_rc rc = writable(s, "article", err);
-	if (rc || (rc = prepare(arena, a, err)))
+	if (rc || (rc = nz__store_prepare_article(arena, a, err)))
 		return rc;
 	if (!a->id)
 		return nz_err_set(err, NZ_INVAL, "article: no id to update");

@@ -189,12 +189,9 @@ nz_rc nz__store_fill_names(nz_arena *arena, nz_article *a)
 	return rc;
 }
 
-nz_rc nz_store_article_create(nz_store *s, nz_arena *arena, nz_article *a, const char *note,
-			      nz_err *err)
+nz_rc nz__store_prepare_article(nz_arena *arena, nz_article *a, nz_err *err)
 {
-	nz_rc rc = check_writable(s, "article", err);
-	if (rc)
-		return rc;
+	nz_rc rc;
 	if (!a)
 		return nz_err_set(err, NZ_INVAL, "article: missing");
 	if ((rc = nz__store_fill_names(arena, a)))
@@ -211,6 +208,17 @@ nz_rc nz_store_article_create(nz_store *s, nz_arena *arena, nz_article *a, const
 		if (!a->tags[i].slug)
 			return nz_err_set(err, NZ_INVAL, "tags[%zu]: no name to make a slug from",
 					  i);
+	return NZ_OK;
+}
+
+nz_rc nz_store_article_create(nz_store *s, nz_arena *arena, nz_article *a, const char *note,
+			      nz_err *err)
+{
+	nz_rc rc = check_writable(s, "article", err);
+	if (rc)
+		return rc;
+	if ((rc = nz__store_prepare_article(arena, a, err)))
+		return rc;
 
 	nz_time now = nz_time_now();
 	if (!a->uuid[0])

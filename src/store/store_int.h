@@ -105,6 +105,9 @@ nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *
 
 /* store.c: fills slug, language, author display names and missing slugs (issue 3 shares it). */
 nz_rc nz__store_fill_names(nz_arena *arena, nz_article *a);
+/* Defaults (nz__store_fill_names) and validation shared by every article create and save:
+ * the article is valid and its authors, section and tags all have slugs. */
+nz_rc nz__store_prepare_article(nz_arena *arena, nz_article *a, nz_err *err);
 
 /* ---- snapshot.c ---------------------------------------------------------------------------- */
 

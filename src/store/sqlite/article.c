@@ -106,8 +106,7 @@ out:
 	return rc;
 }
 
-/* Runs a bound INSERT of a link row (article_id, x, position). */
-static nz_rc link(nz__sqlite *h, nz__sq_id id, int64_t article_id, int64_t other, size_t pos,
+nz_rc nz__sq_link(nz__sqlite *h, nz__sq_id id, int64_t article_id, int64_t other, size_t pos,
 		  const char *what, nz_err *err)
 {
 	sqlite3_stmt *st;
@@ -145,7 +144,7 @@ static nz_rc insert_media(nz__sqlite *h, nz_article *a, nz_time now, nz_err *err
 			if ((rc = nz__sq_int(h, st, &m->id, what, err)))
 				break;
 		}
-		rc = link(h, SQ_ARTICLE_MEDIA_ADD, a->id, m->id, i, what, err);
+		rc = nz__sq_link(h, SQ_ARTICLE_MEDIA_ADD, a->id, m->id, i, what, err);
 	}
 	return rc;
 }
@@ -207,8 +206,8 @@ static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, nz_article *a, const ch
 	if ((rc = unique_slug(h, arena, a, err)) || (rc = insert_row(h, a, err)))
 		return rc;
 	for (size_t i = 0; i < a->n_authors; i++) {
-		rc = link(h, SQ_ARTICLE_AUTHOR_ADD, a->id, a->authors[i].id, i, "article author",
-			  err);
+		rc = nz__sq_link(h, SQ_ARTICLE_AUTHOR_ADD, a->id, a->authors[i].id, i,
+				 "article author", err);
 		if (rc == NZ_EXISTS)
 			return nz_err_set(err, NZ_INVAL, "authors[%zu]: %s is listed twice", i,
 					  a->authors[i].slug);
@@ -216,7 +215,8 @@ static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, nz_article *a, const ch
 			return rc;
 	}
 	for (size_t i = 0; i < a->n_tags; i++)
-		if ((rc = link(h, SQ_ARTICLE_TAG_ADD, a->id, a->tags[i].id, i, "article tag", err)))
+		if ((rc = nz__sq_link(h, SQ_ARTICLE_TAG_ADD, a->id, a->tags[i].id, i, "article tag",
+				      err)))
 			return rc;
 	if ((rc = insert_media(h, a, now, err)) || (rc = insert_notes(h, a, err)))
 		return rc;

@@ -162,20 +162,6 @@ out:
 	return rc;
 }
 
-/* Runs a bound INSERT of a link row (article_id, x, position). */
-static nz_rc link(nz__sqlite *h, nz__sq_id id, int64_t article_id, int64_t other, size_t pos,
-		  const char *what, nz_err *err)
-{
-	sqlite3_stmt *st;
-	nz_rc rc = nz__sq_stmt(h, id, &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, article_id) || sqlite3_bind_int64(st, 2, other) ||
-	    sqlite3_bind_int64(st, 3, (int64_t)pos))
-		return nz__sq_bind_error(h, what, err);
-	return nz__sq_exec(h, st, what, err);
-}
-
 static nz_rc clear_links(nz__sqlite *h, int64_t id, nz_err *err)
 {
 	static const nz__bq_id clears[] = {BQ_AUTHORS_CLEAR, BQ_TAGS_CLEAR, BQ_MEDIA_LINKS_CLEAR};
@@ -244,18 +230,20 @@ static nz_rc relink(nz__sqlite *h, nz_arena *arena, nz_article *a, nz_time now, 
 	nz_rc rc = clear_links(h, a->id, err);
 	for (size_t i = 0; !rc && i < a->n_authors; i++) {
 		if (!(rc = nz__sq_author_ensure(s, &a->authors[i], err)))
-			rc = link(h, SQ_ARTICLE_AUTHOR_ADD, a->id, a->authors[i].id, i, "author",
-				  err);
+			rc = nz__sq_link(h, SQ_ARTICLE_AUTHOR_ADD, a->id, a->authors[i].id, i,
+					 "author", err);
 		if (rc == NZ_EXISTS)
 			return nz_err_set(err, NZ_INVAL, "authors[%zu]: %s is listed twice", i,
 					  a->authors[i].slug);
 	}
 	for (size_t i = 0; !rc && i < a->n_tags; i++)
 		if (!(rc = nz__sq_tag_ensure(s, &a->tags[i], err)))
-			rc = link(h, SQ_ARTICLE_TAG_ADD, a->id, a->tags[i].id, i, "tag", err);
+			rc =
+			    nz__sq_link(h, SQ_ARTICLE_TAG_ADD, a->id, a->tags[i].id, i, "tag", err);
 	for (size_t i = 0; !rc && i < a->n_media; i++)
 		if (!(rc = media_row(h, arena, &a->media[i], now, err)))
-			rc = link(h, SQ_ARTICLE_MEDIA_ADD, a->id, a->media[i].id, i, "media", err);
+			rc = nz__sq_link(h, SQ_ARTICLE_MEDIA_ADD, a->id, a->media[i].id, i, "media",
+					 err);
 	return rc;
 }
 

@@ -56,6 +56,10 @@ nz_rc nz__sq_error(nz__sqlite *h, int sqlite_rc, const char *what, nz_err *err);
 nz_rc nz__sq_step(nz__sqlite *h, sqlite3_stmt *st, bool *row, const char *what, nz_err *err);
 /* Steps a statement that returns no rows (or whose rows are ignored) and resets it. */
 nz_rc nz__sq_exec(nz__sqlite *h, sqlite3_stmt *st, const char *what, nz_err *err);
+/* Runs a bound INSERT of a link row (article_id, other, position): article authors, tags and
+ * media, for both creating and saving an article. */
+nz_rc nz__sq_link(nz__sqlite *h, nz__sq_id id, int64_t article_id, int64_t other, size_t pos,
+		  const char *what, nz_err *err);
 /* Steps a statement whose first row's first column is an integer; resets it.
  * NZ_NOTFOUND (without touching err) when there is no row. */
 nz_rc nz__sq_int(nz__sqlite *h, sqlite3_stmt *st, int64_t *out, const char *what, nz_err *err);
