@@ -384,7 +384,7 @@ REPORT=$(
 	echo "- Served page: /article/$ART ($PAGE_BYTES bytes), $MODE. nginx (1 worker, sendfile, access log off) served $NGINX_FROM; same bytes: $SAME. wrk sends no Accept-Encoding, so neither compresses."
 	echo "- Render time: up to $SAMPLE distinct article URLs (at most 90 s of them), each asked for once, one after another on one keep-alive connection, timed at the client (bench/latency.py) from the request to the last byte. A cache cannot answer a URL asked for once, so each is rendered. The client floor row is the same method on /healthz: subtract it for the server's own time."
 	echo "- Memory: VmRSS from /proc/PID/status after the wrk runs, the render sample and a few list pages (peak = VmHWM)."
-	[ -z "$INC_NOTE" ] || echo "- Incremental build: one article's body changed with SQL before each run; $INC_NOTE."
+	[ -z "$INC_NOTE" ] || echo "- Incremental build: one article's body changed through the admin API (bench/site/edit-one.sh) before each run; $INC_NOTE."
 	echo
 )
 echo

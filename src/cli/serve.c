@@ -93,6 +93,6 @@ const cli_command cli_serve_cmd = {
     "  --theme DIR         a theme folder (templates/*.mustache, static/) instead of the\n"
     "                      default theme built into the binary\n"
     "  --threads N         worker threads (default 2)\n"
-    "  --cache-mb N        memory for the page cache in MiB (default 32; 0 turns it off)\n"
+    "  --cache-mb N        memory for the page cache in MiB (default 24; 0 turns it off)\n"
     "  --cache-ttl S       longest life of a cached page in seconds (default 600); writes\n"
     "                      drop the pages they change at once, whatever this says\n"};

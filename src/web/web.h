@@ -19,7 +19,7 @@ typedef struct nz_web_opts {
 	unsigned cache_ttl_s; /* an entry's longest life; 0: NZ_WEB_CACHE_TTL_DEFAULT */
 } nz_web_opts;
 
-#define NZ_WEB_CACHE_MB_DEFAULT 32
+#define NZ_WEB_CACHE_MB_DEFAULT 24
 #define NZ_WEB_CACHE_TTL_DEFAULT 600
 
 typedef struct nz_web nz_web;
