@@ -242,6 +242,37 @@ static void after_save(nz__ctx *c, const nz_user *u, nz__editor_input *in, const
 	    c, nz_arena_printf(c->req->arena, "/admin/articles/%lld", (long long)in->a->id), done);
 }
 
+/* Reads the editor's form for a save and checks what the save is to do next (its workflow
+ * step and time, its translation link). cur is the stored article, NULL for a new one (a
+ * draft by u). Answers the request itself and returns false when the save cannot go on. */
+static bool read_save(nz__ctx *c, const nz_user *u, const nz__form *form, const nz_article *cur,
+		      nz__editor_input *in, const then_step **st, nz_article **translation,
+		      nz_time *at)
+{
+	nz_err err = {0};
+	nz_rc rc = nz__editor_read(c, u, form, cur, true, in, &err);
+	if (rc != NZ_OK) {
+		nz__admin_fail(c, "reading the form", rc, &err);
+		return false;
+	}
+	if (!cur) {
+		in->a->status = NZ_STATUS_DRAFT;
+		in->a->created_by = u->id;
+	}
+	*st = step_for(in->then);
+	if (!check_step(c, u, *st, in, at))
+		return false;
+	if (!in->error && (rc = find_translation(c, in, translation, &err)) != NZ_OK) {
+		nz__admin_fail(c, "finding the translation", rc, &err);
+		return false;
+	}
+	if (in->error) {
+		refused(c, u, in, cur == NULL, 422);
+		return false;
+	}
+	return true;
+}
+
 void nz__admin_article_create(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
@@ -252,26 +283,11 @@ void nz__admin_article_create(nz__ctx *c, const nz_route_match *m)
 	const nz_user *u = nz__auth_require(c, NZ_ACT_CREATE, NULL);
 	if (!u || !nz__admin_form(c, &form))
 		return;
-	nz_rc rc = nz__editor_read(c, u, &form, NULL, true, &in, &err);
-	if (rc != NZ_OK) {
-		nz__admin_fail(c, "reading the form", rc, &err);
-		return;
-	}
-	in.a->status = NZ_STATUS_DRAFT;
-	in.a->created_by = u->id;
-	const then_step *st = step_for(in.then);
+	const then_step *st = NULL;
 	nz_article *translation = NULL;
-	if (!check_step(c, u, st, &in, &at))
+	if (!read_save(c, u, &form, NULL, &in, &st, &translation, &at))
 		return;
-	if (!in.error && (rc = find_translation(c, &in, &translation, &err)) != NZ_OK) {
-		nz__admin_fail(c, "finding the translation", rc, &err);
-		return;
-	}
-	if (in.error) {
-		refused(c, u, &in, true, 422);
-		return;
-	}
-	rc = nz_store_article_create_by(c->store, c->req->arena, u->id, in.a, in.note, &err);
+	nz_rc rc = nz_store_article_create_by(c->store, c->req->arena, u->id, in.a, in.note, &err);
 	if (rc == NZ_INVAL || rc == NZ_EXISTS) {
 		in.error = nz_arena_strdup(c->req->arena, err.msg);
 		in.error_field = "headline";
@@ -333,25 +349,12 @@ void nz__admin_article_save(nz__ctx *c, const nz_route_match *m)
 	if (!nz__admin_article(c, nz__admin_id(nz_route_param(m, "id")), NZ_ACT_EDIT, &u, &a) ||
 	    !nz__admin_form(c, &form))
 		return;
-	nz_rc rc = nz__editor_read(c, u, &form, a, true, &in, &err);
-	if (rc != NZ_OK) {
-		nz__admin_fail(c, "reading the form", rc, &err);
-		return;
-	}
-	const then_step *st = step_for(in.then);
+	const then_step *st = NULL;
 	nz_article *translation = NULL;
-	if (!check_step(c, u, st, &in, &at))
+	if (!read_save(c, u, &form, a, &in, &st, &translation, &at))
 		return;
-	if (!in.error && (rc = find_translation(c, &in, &translation, &err)) != NZ_OK) {
-		nz__admin_fail(c, "finding the translation", rc, &err);
-		return;
-	}
-	if (in.error) {
-		refused(c, u, &in, false, 422);
-		return;
-	}
-	rc = nz_store_article_update(c->store, c->req->arena, u->id, in.a, in.base_revision,
-				     in.note, &err);
+	nz_rc rc = nz_store_article_update(c->store, c->req->arena, u->id, in.a, in.base_revision,
+					   in.note, &err);
 	if (rc == NZ_CONFLICT) {
 		conflict(c, u, &in);
 		return;
