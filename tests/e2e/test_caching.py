@@ -219,6 +219,8 @@ class Caching(unittest.TestCase):
         finally:
             with sqlite3.connect(self.db) as db:
                 db.execute("DELETE FROM settings WHERE key = 'tagline'")
+            # The other tests share this server: let it notice the clean-up too (its poll).
+            eventually(lambda: "Changed for a test" not in self.get("/").text)
 
 
 if __name__ == "__main__":
