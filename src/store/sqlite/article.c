@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/sqlite_int.h"
+#include "store/sqlite/backoffice_sql.h"
 
 #define NZ_SLUG_TRIES 10000
 
@@ -165,28 +165,6 @@ static nz_rc insert_notes(nz__sqlite *h, const nz_article *a, nz_err *err)
 	return rc;
 }
 
-static nz_rc insert_revision(nz__sqlite *h, const nz_article *a, const char *note, nz_time now,
-			     nz_err *err)
-{
-	sqlite3_stmt *st;
-	char *snapshot = NULL;
-	nz_rc rc;
-
-	if ((rc = nz__store_snapshot(a, &snapshot, err)) ||
-	    (rc = nz__sq_stmt(h, SQ_REVISION_ADD, &st, err)))
-		goto out;
-	if (sqlite3_bind_int64(st, 1, a->id) || sqlite3_bind_int64(st, 2, a->revision) ||
-	    nz__sq_bind_text(st, 3, snapshot) || nz__sq_bind_text(st, 4, note) ||
-	    sqlite3_bind_int64(st, 5, now) || nz__sq_bind_opt_int(st, 6, h->base.actor)) {
-		rc = nz__sq_bind_error(h, "revision", err);
-		goto out;
-	}
-	rc = nz__sq_exec(h, st, "revision", err);
-out:
-	free(snapshot);
-	return rc;
-}
-
 /* Everything a create writes, in order; runs inside the create's transaction. */
 static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, nz_article *a, const char *note,
 			 nz_err *err)
@@ -221,7 +199,7 @@ static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, nz_article *a, const ch
 	if ((rc = insert_media(h, a, now, err)) || (rc = insert_notes(h, a, err)))
 		return rc;
 	a->revision = 1;
-	return insert_revision(h, a, note, now, err);
+	return nz__bq_revision_add(h, a, h->base.actor, note, now, err); /* revision 1 */
 }
 
 /* The ids a create fills in, kept so a failed create can put them back. */
