@@ -137,7 +137,7 @@ clean:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
-# ---- search benchmark (issue 5): 100,000 articles, index size and time, query latency -------
+# ---- search benchmark: 100,000 articles, index size and time, query latency -------
 # `make bench-search` (BENCH_ARTICLES=10000 for a quick run); figures go in bench/RESULTS.md.
 
 BENCH_ARTICLES ?= 100000
@@ -152,4 +152,4 @@ $(BUILD)/bench/search/bench_search: bench/search/bench_search.c $(BUILD)/libnz.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS)
 
 .PHONY: bench-search
-# ---- end of search benchmark (issue 5) ----
+# ---- end of search benchmark ----

@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/render-profile.sh: instructions per uncached article render, counted by callgrind
-# (issue 6, "Render path" in bench/RESULTS.md). Runs `newszone serve --cache-mb 0 --threads 1`
+# ("Render path" in bench/RESULTS.md). Runs `newszone serve --cache-mb 0 --threads 1`
 # under valgrind twice on a copy of DB: once answering nothing (start-up and shutdown only), once
 # answering N distinct article pages; the difference of the two totals over N is the cost of one
 # request, everything included (HTTP parsing, store reads, Markdown, templates, gzip off).

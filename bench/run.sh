@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh: `make bench` (never part of `make test`). Newszone against its peers on this
-# machine, in one run (issue 6):
+# machine, in one run:
 #   1. the same synthetic corpus for both systems (bench/corpus/gen.py): Newszone's Markdown
 #      with front matter, imported with `newszone import --publish`, and a Hugo site;
 #   2. full builds, `newszone build --out DIR` against Debian's `hugo` (median of several runs,

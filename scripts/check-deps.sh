@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Keeps DESIGN.md's layering: a module may include only modules below it.
 # Order (bottom up): core content search store ingest render site web cli. search/ sits below
-# the store because every backend's full-text index uses its tokenizer (issue 5). Render never
+# the store because every backend's full-text index uses its tokenizer. Render never
 # includes the store; ingest never includes the store.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 declare -A allowed=(
   [core]="core"
   [content]="core content"
-  [store]="core content search store" # search: the FTS tokenizer the SQLite index uses (issue 5)
+  [store]="core content search store" # search: the FTS tokenizer the SQLite index uses
   [ingest]="core content ingest"
   [search]="core content search"
   [render]="core content render"
   [site]="core content store search render site"
-  [web]="core content store ingest search render site web" # site: page producers (issue 6)
+  [web]="core content store ingest search render site web" # site: page producers
   [cli]="core content store ingest search render site web cli"
 )
 bad=0

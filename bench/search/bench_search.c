@@ -1,5 +1,5 @@
 /*
- * bench_search: how fast search is on a newsroom of 100,000 articles (issue 5). Measured, never
+ * bench_search: how fast search is on a newsroom of 100,000 articles. Measured, never
  * asserted: figures go in bench/RESULTS.md.
  *
  * It generates a deterministic corpus (xorshift PRNG, fixed seed) of English and Korean

@@ -43,10 +43,10 @@ nz_rc cli_import_bytes(nz_store *store, const char *name, const void *bytes, siz
 		       const nz_import_opts *opts, bool quiet, cli_import_stats *stats);
 
 extern const cli_command cli_init_cmd, cli_serve_cmd, cli_import_cmd, cli_demo_cmd;
-extern const cli_command cli_webhook_cmd; /* issue 4: webhook add|list|remove|deliveries */
-extern const cli_command cli_export_cmd;  /* issue 4: export --format ninjs DIR */
-extern const cli_command cli_user_cmd, cli_token_cmd; /* issue 3: accounts, API tokens */
-extern const cli_command cli_reindex_cmd;             /* issue 5: rebuild the search index */
-extern const cli_command cli_build_cmd; /* issue 6: build --out DIR (the static export) */
+extern const cli_command cli_webhook_cmd;             /* webhook add|list|remove|deliveries */
+extern const cli_command cli_export_cmd;              /* export --format ninjs DIR */
+extern const cli_command cli_user_cmd, cli_token_cmd; /* accounts, API tokens */
+extern const cli_command cli_reindex_cmd;             /* rebuild the search index */
+extern const cli_command cli_build_cmd;               /* build --out DIR (the static export) */
 
 #endif

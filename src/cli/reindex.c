@@ -1,5 +1,5 @@
 /*
- * cli/reindex: rebuilds the full-text search index from the articles (issue 5). The index
+ * cli/reindex: rebuilds the full-text search index from the articles. The index
  * normally follows every write by itself; this is for after restoring a database made without
  * it, or after an upgrade that changes how words are cut. One transaction: the site keeps
  * answering searches from the old index until the new one is committed.

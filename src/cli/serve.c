@@ -48,7 +48,7 @@ static int run(const cli_env *env, int argc, char **argv)
 			if (n < 1 || n > 64)
 				return cli_fail(env, "serve", 2, "--threads must be 1 to 64");
 			opts.threads = (unsigned)n;
-		} else if (strcmp(a, "--cache-mb") == 0 && has_value) { /* issue 6 */
+		} else if (strcmp(a, "--cache-mb") == 0 && has_value) {
 			char *end = NULL;
 			long n = strtol(argv[++i], &end, 10);
 			if (!*argv[i] || *end || n < 0 || n > 65536)

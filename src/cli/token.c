@@ -1,5 +1,5 @@
 /*
- * cli/token: API bearer tokens (issue 3). `token create LOGIN` prints a new token once (the
+ * cli/token: API bearer tokens. `token create LOGIN` prints a new token once (the
  * store keeps only its SHA-256); `token revoke ID|TOKEN` revokes one; `token list [LOGIN]`.
  */
 #include <inttypes.h>

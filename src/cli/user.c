@@ -1,5 +1,5 @@
 /*
- * cli/user: back-office accounts (issue 3). `user add LOGIN --role R` prints a generated
+ * cli/user: back-office accounts. `user add LOGIN --role R` prints a generated
  * password once (it is stored only as an argon2id hash); `user passwd LOGIN` sets a new one;
  * `user role LOGIN R` changes a role; `user list` shows who there is.
  */

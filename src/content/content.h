@@ -105,7 +105,7 @@ typedef struct nz_article {
 	int64_t translation_group; /* 0: none; articles sharing it are translations of each other */
 	nz_time created_at, updated_at, published_at, publish_at, embargo_until;
 	int64_t revision;   /* 1 for the first save, +1 per save */
-	int64_t created_by; /* back office (issue 3): the user who created it; 0: imported/none */
+	int64_t created_by; /* back office: the user who created it; 0: imported/none */
 } nz_article;
 
 /* Site-wide settings (the settings table), with defaults from nz_site_defaults(). */
@@ -141,7 +141,7 @@ bool nz_language_valid(const char *lang);
  * summaries): allocated in arena; "" when the body is empty. */
 const char *nz_article_first_paragraph(nz_arena *arena, const char *body_markdown);
 
-/* ---- back office (issue 3): users, roles, permissions, the workflow, images ---- */
+/* ---- back office: users, roles, permissions, the workflow, images ---- */
 
 /* Roles, from least to most trusted; each can do everything the one before it can. */
 typedef enum {
@@ -234,7 +234,7 @@ nz_action nz_event_action(nz_event ev);
 /* The state after ev in state `from`; NZ_INVAL with a message for readers ("cannot publish:
  * the article is retracted") when the transition is not in the table. */
 nz_rc nz_workflow_next(nz_status from, nz_event ev, nz_status *to, nz_err *err);
-/* The audit_log action name a change records (the contract with distribution, issue 4):
+/* The audit_log action name a change records (the contract with distribution):
  * EDIT of a published article "article.updated", of anything else "article.edited";
  * SUBMIT "article.submitted", SCHEDULE "article.scheduled", UNSCHEDULE "article.unscheduled",
  * PUBLISH "article.published", EMBARGO "article.embargoed", CORRECT "article.corrected",

@@ -1,5 +1,5 @@
 /*
- * content/image.c: what an uploaded image is, from its bytes (issue 3). JPEG, PNG and WebP are
+ * content/image.c: what an uploaded image is, from its bytes. JPEG, PNG and WebP are
  * recognised by their signatures and their pixel size read from the header that holds it (a
  * JPEG frame header, PNG's IHDR, WebP's VP8/VP8L/VP8X chunk). Nothing is decoded.
  *

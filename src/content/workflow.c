@@ -1,5 +1,5 @@
 /*
- * content/workflow.c: the back office's rules (issue 3). Roles, who may do what (nz_can), and
+ * content/workflow.c: the back office's rules. Roles, who may do what (nz_can), and
  * the article workflow as a transition table (draft -> review -> scheduled | published ->
  * retracted). Both tables are data, so a unit test can walk every cell.
  *

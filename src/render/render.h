@@ -102,7 +102,7 @@ const char *nz_url_tag(nz_arena *arena, const char *slug);
 const char *nz_url_media(nz_arena *arena,
 			 const nz_media *m); /* "/media/<hash>.jpg"; NULL without bytes */
 
-/* ---- distribution (issue 4): feeds, sitemaps, JSON-LD, ninjs ---- */
+/* ---- distribution: feeds, sitemaps, JSON-LD, ninjs ---- */
 
 /* A feed (feed.c): RSS 2.0, Atom (RFC 4287) or JSON Feed 1.1 of the same items. URLs are the
  * site's base_url + a path; times are shown at the site's offset. */
@@ -156,7 +156,7 @@ bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_
  * with the notice as its body) or withheld (anything else). New reference or NULL (NOMEM). */
 json_t *nz_ninjs_article(const nz_site *site, const nz_article *a);
 
-/* ---- search (issue 5): the search page's view ---- */
+/* ---- search: the search page's view ---- */
 
 /* One result: the article and its snippet as HTML made by search's nz_search_snippet_html
  * (escaped text and <mark> elements only; the template prints it unescaped). */
@@ -188,7 +188,7 @@ json_t *nz_view_search(const nz_page_ctx *pc, const nz_search_view *sv);
 json_t *nz_view_related(const nz_page_ctx *pc, const nz_article *items, size_t n,
 			const char *page_lang);
 
-/* ---- speed (issue 6): the theme as the static export sees it ---- */
+/* ---- speed: the theme as the static export sees it ---- */
 
 /* SHA-256 (hex) over every template and asset of the theme: changes when any file does. */
 const char *nz_theme_fingerprint(const nz_theme *t);
@@ -198,7 +198,7 @@ size_t nz_theme_asset_count(const nz_theme *t);
 nz_rc nz_theme_asset_at(const nz_theme *t, size_t i, const char **url, const void **data,
 			size_t *len, const char **mime);
 
-/* ---- back office (issue 3): admin views, word-level diff ---- */
+/* ---- back office: admin views, word-level diff ---- */
 
 /* A readable word-level diff of a (older) and b (newer) appended to out as HTML: unchanged text
  * escaped, removed text in <del>, added text in <ins>, line breaks kept (show it with

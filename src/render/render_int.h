@@ -75,7 +75,7 @@ json_t *nz__view_pagination(nz_arena *arena, const char *path, size_t page, size
  * allocated in arena. */
 const char *nz__view_excerpt(nz_arena *arena, const char *text, size_t max);
 
-/* ---- distribution (issue 4): feed.c, sitemap.c, jsonld.c, ninjs.c ------------------------ */
+/* ---- distribution: feed.c, sitemap.c, jsonld.c, ninjs.c ------------------------ */
 
 /* site->base_url + path (path NULL gives NULL), in arena. */
 const char *nz__abs_url(nz_arena *arena, const nz_site *site, const char *path);
@@ -92,7 +92,7 @@ bool nz__view_article_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
 /* og:locale for a language: "ko_KR", "en_US". */
 const char *nz__og_locale(const char *lang);
 
-/* ---- search (issue 5): view_search.c ------------------------------------------------------ */
+/* ---- search: view_search.c ------------------------------------------------------ */
 
 /* The search box in every page's header: {label, button} in lang. New reference or NULL. */
 json_t *nz__view_search_box(const char *lang);

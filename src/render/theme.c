@@ -39,11 +39,11 @@ struct nz_theme {
 	nz_tmpl_set *set;
 	asset *assets;
 	size_t n_assets, cap_assets;
-	nz_buf parts;         /* issue 6: "name sha256\n" of every file, while loading */
-	char fingerprint[65]; /* issue 6: SHA-256 of parts: changes with any file */
+	nz_buf parts;         /* "name sha256\n" of every file, while loading */
+	char fingerprint[65]; /* SHA-256 of parts: changes with any file */
 };
 
-/* Notes one file of the theme for its fingerprint (issue 6: the static export re-renders
+/* Notes one file of the theme for its fingerprint (the static export re-renders
  * everything when it changes). */
 static void note_file(nz_theme *t, const char *kind, const char *name, const void *data, size_t len)
 {
@@ -399,7 +399,7 @@ const char *nz_theme_asset_url(const nz_theme *t, const char *path)
 	return a ? a->url : NULL;
 }
 
-/* ---- speed (issue 6): what the static export needs ---- */
+/* ---- speed: what the static export needs ---- */
 
 const char *nz_theme_fingerprint(const nz_theme *t)
 {

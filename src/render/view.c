@@ -166,7 +166,7 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 			 json_pack("{s:s, s:n, s:s}", "type", "website", "image", "locale",
 				   nz__og_locale(lang))) &&
 	    nz__json_put(o, "alternates", json_array()) &&
-	    nz__json_put(o, "search_box", nz__view_search_box(lang)); /* issue 5 */
+	    nz__json_put(o, "search_box", nz__view_search_box(lang));
 	if (ok)
 		return o;
 	json_decref(o);
@@ -226,7 +226,7 @@ json_t *nz__view_authors(nz_arena *arena, const nz_article *a, const nz__labels 
 	return arr;
 }
 
-/* Page N of a list is its own path ("/page/2", "/section/defense/page/2"; issue 6), so a static
+/* Page N of a list is its own path ("/page/2", "/section/defense/page/2"), so a static
  * host serves it as a folder; the server still answers the old "?page=N" links. */
 static const char *page_url(nz_arena *arena, const char *path, size_t page)
 {
@@ -400,7 +400,7 @@ json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, 
 	const char *tagline = pc->site ? pc->site->tagline : NULL;
 	res = finish(nz__view_page(pc, arena, lang, title, page_url(arena, "/", page), tagline),
 		     "front", front);
-	/* Discovery (issue 4): the site's feeds. */
+	/* Discovery: the site's feeds. */
 	res = finish(res, "feeds", nz__view_feeds(arena, "/", pc->site ? pc->site->name : NULL));
 	front = NULL;
 out:
@@ -436,7 +436,7 @@ json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 	res = finish(nz__view_page(pc, arena, lang, title, page_url(arena, path, lv->page),
 				   nz__view_excerpt(arena, description, 300)),
 		     "list", list);
-	/* Discovery (issue 4): this section's, tag's or author's feeds. */
+	/* Discovery: this section's, tag's or author's feeds. */
 	res = finish(res, "feeds", nz__view_feeds(arena, path, page_title(pc, arena, lv->title)));
 	list = NULL;
 out:

@@ -28,7 +28,7 @@ static const nav_entry nav_entries[] = {
     {"tokens", "API tokens", "/admin/tokens", NZ_ROLE_ADMIN},
     {"sections", "Sections", "/admin/sections", NZ_ROLE_ADMIN},
     {"settings", "Settings", "/admin/settings", NZ_ROLE_ADMIN},
-    {"webhooks", "Webhooks", "/admin/webhooks", NZ_ROLE_ADMIN}, /* issue 4 */
+    {"webhooks", "Webhooks", "/admin/webhooks", NZ_ROLE_ADMIN},
     {"account", "My account", "/admin/account", NZ_ROLE_CONTRIBUTOR},
 };
 

@@ -158,7 +158,7 @@ json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a)
 	page = nz__view_page(pc, arena, lang, title, url, desc);
 	if (!page || !nz__json_put(page, "article", article_json(pc, arena, a, lang)))
 		goto out;
-	/* Issue 4: feeds of the site and the article's section; JSON-LD, Open Graph, Twitter. */
+	/* Feeds of the site and the article's section; JSON-LD, Open Graph, Twitter. */
 	const char *site_name = pc->site ? pc->site->name : NULL;
 	json_t *feeds = nz__view_feeds(arena, "/", site_name);
 	json_t *section_feeds =

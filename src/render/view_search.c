@@ -1,6 +1,6 @@
 /*
- * view_search.c: the search page's context and the related-articles block of article pages
- * (issue 5). Beside the page chrome (view.c) the search page carries
+ * view_search.c: the search page's context and the related-articles block of article pages.
+ * Beside the page chrome (view.c) the search page carries
  *   search{q, message, searched, count, results[card + snippet_html], pagination, form{...},
  *          none{text, suggestions[{text, url}]}, recent[card], hint, labels{...}}
  * The page speaks the site's language; a result in another language carries item_lang, which

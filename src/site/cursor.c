@@ -1,5 +1,5 @@
 /*
- * site/cursor: keyset cursors for the export's deep list pages (issue 6). Page N of the front
+ * site/cursor: keyset cursors for the export's deep list pages. Page N of the front
  * page or of a section, tag or author list is found with OFFSET (N-1)*20 by the server, which
  * costs a walk over every article before it, and with a count of the whole list: for a whole
  * export that is quadratic in the archive. The planner instead reads each list's order keys

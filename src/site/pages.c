@@ -98,7 +98,7 @@ static size_t page_count(size_t total)
 }
 
 /* One page of public articles matching q; *found false (404 set) for a page past the end. With
- * a cursor (issue 6), the page starts after it and the total is the cursor's. */
+ * a cursor, the page starts after it and the total is the cursor's. */
 static nz_rc list_public(const nz_page_env *env, nz_article_query *q, size_t page,
 			 const nz_page_cursor *cursor, nz_article_list *list, nz_page_out *out,
 			 bool *found, nz_err *err)
@@ -313,7 +313,7 @@ const char *nz_page_status_title(int status)
 		return "Page not found";
 	case 405:
 		return "Method not allowed";
-	case 403: /* issue 3: the back office's refusals */
+	case 403: /* the back office's refusals */
 		return "Not allowed";
 	case 503:
 		return "Service unavailable";

@@ -1,5 +1,5 @@
 /*
- * store/backoffice.c: the backend-neutral front of the back office's store functions (issue 3):
+ * store/backoffice.c: the backend-neutral front of the back office's store functions:
  * users, sessions, tokens, the article workflow, revisions, media uploads, the audit log.
  *
  * Like store.c it refuses writes on a read-only handle, checks arguments and defaults, and

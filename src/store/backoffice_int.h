@@ -1,5 +1,5 @@
 /*
- * store/backoffice_int.h: the back office's part of the backend table (issue 3). nz__store_ops
+ * store/backoffice_int.h: the back office's part of the backend table. nz__store_ops
  * points at one of these (ops->bo), so the back office adds one line to the shared table.
  *
  * store/backoffice.c is the backend-neutral front (read-only gating, argument checks, defaults);

@@ -1,5 +1,5 @@
 /*
- * store/changes: the backend-neutral front of the change feed (issue 6; store.h, "speed"):
+ * store/changes: the backend-neutral front of the change feed (store.h, "speed"):
  * output pointers set before anything can fail, writes refused on a read-only handle, then the
  * backend's SQL (sqlite/changes.c). The feed itself is written by triggers (schema.c,
  * migration 5), never by callers.

@@ -1,5 +1,5 @@
 /*
- * store/changes_int.h: the change feed's part of the backend table (issue 6). nz__store_ops
+ * store/changes_int.h: the change feed's part of the backend table. nz__store_ops
  * points at one of these (ops->changes), so the shared table gains one line.
  *
  * store/changes.c is the backend-neutral front (read-only gating, argument checks); a backend

@@ -1,5 +1,5 @@
 /*
- * store/search.c: the backend-neutral front of full-text search (issue 5): checks and
+ * store/search.c: the backend-neutral front of full-text search: checks and
  * normalises the arguments, then calls the backend's nz__search_ops. It never speaks SQL.
  */
 #include <string.h>

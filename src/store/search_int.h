@@ -1,5 +1,5 @@
 /*
- * store/search_int.h: the full-text search part of the backend table (issue 5). A backend
+ * store/search_int.h: the full-text search part of the backend table. A backend
  * points nz__store_ops.search at one of these; store/search.c calls through it after checking
  * and normalising the arguments.
  */

@@ -1,6 +1,6 @@
 /*
  * snapshot_parse.c: reads a revision snapshot (snapshot.c's JSON) back into an nz_article, for
- * diffs and restores (issue 3). Shared by every backend.
+ * diffs and restores. Shared by every backend.
  *
  * Rules: tolerant of what older snapshots may lack (a missing key reads as unset), strict about
  * types (a string where an array belongs is NZ_PARSE); everything goes into the caller's arena.

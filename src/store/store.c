@@ -164,7 +164,7 @@ static const char *slug_from(nz_arena *arena, const char *text, nz_rc *rc)
 
 /* Fills what a caller may leave out and every backend stores the same way: the slug (from the
  * headline), the language (detected), author display names and missing slugs of authors,
- * sections and tags (from their names). Shared with backoffice.c (issue 3). */
+ * sections and tags (from their names). Shared with backoffice.c. */
 nz_rc nz__store_fill_names(nz_arena *arena, nz_article *a)
 {
 	nz_rc rc = NZ_OK;
@@ -268,7 +268,7 @@ nz_rc nz_store_article_list(nz_store *s, nz_arena *arena, const nz_article_query
 nz_rc nz_store_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			    nz_article_key **keys, size_t *n, nz_err *err)
 {
-	nz_article_query norm = *q; /* issue 6 */
+	nz_article_query norm = *q;
 	*keys = NULL;
 	*n = 0;
 	if (norm.public_only && !norm.now)

@@ -21,7 +21,7 @@ typedef struct nz_store nz_store;
 enum {
 	NZ_STORE_CREATE = 1 << 0,   /* create the database when missing (else NZ_NOTFOUND) */
 	NZ_STORE_READONLY = 1 << 1, /* refuse writes */
-	NZ_STORE_BULK = 1 << 2,     /* issue 6: reads much of the file once (the static export):
+	NZ_STORE_BULK = 1 << 2,     /* reads much of the file once (the static export):
 				       map it into memory rather than copy each page read */
 };
 
@@ -91,7 +91,7 @@ typedef struct nz_article_query {
 	 * published_at DESC, id DESC. 0/0: from the newest. */
 	nz_time before_time;
 	int64_t before_id;
-	bool no_total; /* issue 6: total is not counted (left 0): the caller knows it */
+	bool no_total; /* total is not counted (left 0): the caller knows it */
 } nz_article_query;
 
 typedef struct nz_article_list {
@@ -104,7 +104,7 @@ typedef struct nz_article_list {
 nz_rc nz_store_article_list(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			    nz_article_list *out, nz_err *err);
 
-/* issue 6: the order keys of every article matching q's filters (limit, offset and cursor
+/* the order keys of every article matching q's filters (limit, offset and cursor
  * ignored), in the list's order, in arena: one read that lets the static export walk a long
  * list page by page with the keyset cursor instead of OFFSET. */
 typedef struct nz_article_key {
@@ -133,13 +133,13 @@ nz_rc nz_store_blob_put(nz_store *s, const char *sha256_hex, const char *mime, c
 nz_rc nz_store_blob_get(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
 			size_t *len, const char **mime, nz_err *err);
 
-/* ---- back office (issue 3): users, sessions, tokens, revisions, workflow, media, audit ---- */
+/* ---- back office: users, sessions, tokens, revisions, workflow, media, audit ---- */
 
 /* Conventions of this section:
  * - `actor` is the id of the user doing it, 0 for the system (the CLI, the scheduler); it is
  *   recorded in audit_log.user_id (NULL for 0).
  * - Every change writes its audit_log row IN THE SAME TRANSACTION, with the action names of the
- *   contract with distribution (issue 4): article.created, article.edited, article.updated,
+ *   contract with distribution: article.created, article.edited, article.updated,
  *   article.submitted, article.returned, article.scheduled, article.unscheduled,
  *   article.published, article.embargoed, article.corrected, article.retracted,
  *   article.restored, user.created, user.role_changed, user.password_changed, user.disabled,
@@ -368,7 +368,7 @@ typedef struct nz_audit_query {
 nz_rc nz_store_audit_list(nz_store *s, nz_arena *arena, const nz_audit_query *q,
 			  nz_audit_entry **out, size_t *n, nz_err *err);
 
-/* ---- search (issue 5): the full-text index ---- */
+/* ---- search: the full-text index ---- */
 
 /* The index follows every write to articles by itself (triggers, in the writer's transaction);
  * nobody calls the store to update it. Public-ness is decided when searching: only published
@@ -425,7 +425,7 @@ nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_tim
 typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
 nz_rc nz_store_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err);
 
-/* ---- distribution (issue 4): webhooks, purge hook ---- */
+/* ---- distribution: webhooks, purge hook ---- */
 
 /* Outputs (feeds, sitemaps, ninjs export; implemented in sqlite/distribution.c). "Public" here
  * is what readers may see: status published (or retracted, where asked for), embargo passed,
@@ -564,7 +564,7 @@ typedef struct nz_delivery_config {
 } nz_delivery_config;
 nz_rc nz_store_delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *out, nz_err *err);
 
-/* ---- speed (issue 6): the change feed (keys a write affects), for the page cache and the
+/* ---- speed: the change feed (keys a write affects), for the page cache and the
  * incremental static export ---- */
 
 /* Every write that can change a public page adds, in its own transaction (triggers: schema.c's

@@ -63,14 +63,14 @@ typedef struct nz__store_ops {
 	nz_rc (*blob_get)(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
 			  size_t *len, const char **mime, nz_err *err);
 
-	/* ---- back office (issue 3): users, sessions, tokens, revisions, workflow, media, audit
+	/* ---- back office: users, sessions, tokens, revisions, workflow, media, audit
 	 * ---- */
 	const struct nz__bo_ops *bo; /* its own table: store/backoffice_int.h */
 
-	/* ---- search (issue 5): the full-text index ---- */
+	/* ---- search: the full-text index ---- */
 	const struct nz__search_ops *search; /* its own table: store/search_int.h */
 
-	/* ---- distribution (issue 4): webhooks, purge hook ---- */
+	/* ---- distribution: webhooks, purge hook ---- */
 
 	/* outputs: feeds, sitemaps, export (arguments normalised by store/distribution.c) */
 	nz_rc (*article_refs)(nz_store *s, nz_arena *arena, const nz_article_ref_query *q,
@@ -85,7 +85,7 @@ typedef struct nz__store_ops {
 	/* webhooks and the purge hook: their own table (store/webhooks_int.h) */
 	const struct nz__hook_ops *hooks;
 
-	/* ---- speed (issue 6): the change feed: its own table (store/changes_int.h) ---- */
+	/* ---- speed: the change feed: its own table (store/changes_int.h) ---- */
 	const struct nz__change_ops *changes;
 	nz_rc (*article_keys)(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			      nz_article_key **keys, size_t *n, nz_err *err);
@@ -96,14 +96,14 @@ struct nz_store {
 	const nz__store_ops *ops;
 	unsigned flags;     /* NZ_STORE_* given to nz_store_open */
 	int schema_version; /* after migration */
-	int64_t actor;      /* issue 3: the user revisions are written for (0: none), set by
+	int64_t actor;      /* the user revisions are written for (0: none), set by
 			     * backoffice.c around a call */
 };
 
 /* Backends. Each returns a handle whose first member is nz_store. */
 nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *err);
 
-/* store.c: fills slug, language, author display names and missing slugs (issue 3 shares it). */
+/* store.c: fills slug, language, author display names and missing slugs. */
 nz_rc nz__store_fill_names(nz_arena *arena, nz_article *a);
 /* Defaults (nz__store_fill_names) and validation shared by every article create and save:
  * the article is valid and its authors, section and tags all have slugs. */

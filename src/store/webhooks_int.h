@@ -1,5 +1,5 @@
 /*
- * store/webhooks_int.h: the webhooks' part of the backend table (issue 4). nz__store_ops points
+ * store/webhooks_int.h: the webhooks' part of the backend table. nz__store_ops points
  * at one of these (ops->hooks), so the shared table gains one line.
  *
  * store/webhooks.c is the backend-neutral front (read-only gating, argument checks, secrets); a

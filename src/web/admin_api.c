@@ -1,5 +1,5 @@
 /*
- * web/admin_api.c: the admin JSON API's articles (issue 3): list, create, read, save with a
+ * web/admin_api.c: the admin JSON API's articles: list, create, read, save with a
  * revision check, workflow actions, corrections, revisions and restores; and the route table
  * of the whole admin API (media, users, tokens and the audit log are in admin_api_more.c).
  *

@@ -1,5 +1,5 @@
 /*
- * web/admin_api_input.c: the admin API's input and output (issue 3): JSON bodies into articles
+ * web/admin_api_input.c: the admin API's input and output: JSON bodies into articles
  * (sections, authors and tags looked up or made, media checked against uploads), the admin
  * shape of an article, and store errors as HTTP answers.
  *

@@ -1,5 +1,5 @@
 /*
- * web/admin_api_int.h: what the admin JSON API's files share (issue 3): reading request bodies
+ * web/admin_api_int.h: what the admin JSON API's files share: reading request bodies
  * into articles, the admin shape of an article, and answering store errors. Only
  * web/admin_api*.c include it.
  */

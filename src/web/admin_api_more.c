@@ -1,5 +1,5 @@
 /*
- * web/admin_api_more.c: the admin JSON API beyond articles (issue 3): media uploads, who am I,
+ * web/admin_api_more.c: the admin JSON API beyond articles: media uploads, who am I,
  * users and API tokens (admins), and the audit log (editors and admins).
  *
  * Rules: an upload's type comes from its bytes (nz_image_probe); the Content-Type header must

@@ -1,5 +1,5 @@
 /*
- * web/admin_auth.c: signing in and out of the back office (issue 3): GET/POST /admin/login,
+ * web/admin_auth.c: signing in and out of the back office: GET/POST /admin/login,
  * POST /admin/logout, and nz__auth_login / nz__auth_logout behind them.
  *
  * Rules: a failed sign-in says the same thing whether the login exists or not, and takes as

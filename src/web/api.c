@@ -78,7 +78,7 @@ static void articles(nz__ctx *c, const nz_route_match *m)
 	nz_article_query q = {0};
 	nz_article_list list = {0};
 	nz_err err = {0};
-	if (nz_http_query(c->req, "q")) { /* full-text search: search.c (issue 5) */
+	if (nz_http_query(c->req, "q")) { /* full-text search: search.c */
 		nz__search_api(c);
 		return;
 	}
@@ -118,7 +118,7 @@ static void article(nz__ctx *c, const nz_route_match *m)
 	nz_err err = {0};
 	nz_article *a = NULL;
 	bool suffix = nz_str_ends_with(slug, ".ninjs");
-	bool ninjs = nz__ninjs_wanted(c, &slug); /* "{slug}.ninjs" or Accept (issue 4) */
+	bool ninjs = nz__ninjs_wanted(c, &slug); /* "{slug}.ninjs" or Accept */
 	const char *s = nz_arena_str(c->req->arena, slug);
 	/* The plain URL answers JSON or ninjs by Accept: caches must keep both apart. */
 	if (!suffix)

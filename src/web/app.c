@@ -12,19 +12,19 @@
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
     nz__public_routes, nz__api_routes, nz__distribution_routes, nz__webhook_api_routes,
-    nz__admin_webhook_routes, /* issue 4: webhooks */
-    /* back office (issue 3), distribution (issue 4), search (issue 5) */
-    nz__search_routes,                           /* issue 5: /search (search.c) */
-    nz__admin_auth_routes, nz__admin_api_routes, /* issue 3: sign-in, admin API */
-    nz__admin_routes,                            /* issue 3: back-office pages (admin_pages.c) */
-    nz__metrics_routes,                          /* issue 6: /metrics (metrics.c) */
+    nz__admin_webhook_routes, /* webhooks */
+    /* back office, distribution, search */
+    nz__search_routes,                           /* /search (search.c) */
+    nz__admin_auth_routes, nz__admin_api_routes, /* sign-in, admin API */
+    nz__admin_routes,                            /* back-office pages (admin_pages.c) */
+    nz__metrics_routes,                          /* /metrics (metrics.c) */
 };
 
 struct nz_web {
 	nz__app app;
 	nz_http_server *http;
-	nz__scheduler *scheduler; /* issue 3: publishes scheduled articles on time */
-	nz__deliverer *deliverer; /* issue 4: sends webhooks and purges (webhooks.c) */
+	nz__scheduler *scheduler; /* publishes scheduled articles on time */
+	nz__deliverer *deliverer; /* sends webhooks and purges (webhooks.c) */
 };
 
 static void *thread_init(void *app_ptr)
@@ -76,7 +76,7 @@ static nz_rc build_routes(nz__app *app)
 
 static void free_app(nz__app *app)
 {
-	nz__pagecache_free(app->pagecache); /* issue 6 */
+	nz__pagecache_free(app->pagecache);
 	nz__metrics_free(app->metrics);
 	nz_theme_free(app->theme);
 	free(app->entries);
@@ -89,7 +89,7 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	nz__thread *t = req->thread_ctx;
 	nz__ctx c = {.app = app, .req = req, .resp = resp};
 	c.store = t ? t->store : NULL;
-	if (nz__pagecache_serve(&c)) /* issue 6: from the page cache, before any database work */
+	if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
 		return;
 
 	nz_route_match m;
@@ -118,7 +118,7 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		nz__send_text(resp, 500, "Internal error.\n");
 		return;
 	}
-	if (!nz__auth_gate(&c)) /* issue 3: /admin security headers and CSRF check */
+	if (!nz__auth_gate(&c)) /* /admin security headers and CSRF check */
 		return;
 	if (rc == NZ_METHOD) {
 		nz_http_resp_header(resp, "Allow", allow);
@@ -137,12 +137,12 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		return;
 	}
 	app->entries[m.id]->handle(&c, &m);
-	nz__pagecache_keep(&c);  /* issue 6: the handler's own answer, for the page cache */
-	nz__cache_finish(&c);    /* ETag, 304, gzip, Surrogate-Key: cache.c (issue 4) */
-	nz__pagecache_after(&c); /* issue 6: store it; after a write, drop what changed */
+	nz__pagecache_keep(&c);  /* the handler's own answer, for the page cache */
+	nz__cache_finish(&c);    /* ETag, 304, gzip, Surrogate-Key: cache.c */
+	nz__pagecache_after(&c); /* store it; after a write, drop what changed */
 }
 
-/* issue 6: every request is counted and timed for /metrics (metrics.c). */
+/* every request is counted and timed for /metrics (metrics.c). */
 static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 {
 	int64_t start = nz__metrics_now();
@@ -174,7 +174,7 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	rc = nz_theme_load(opts->theme_dir, &w->app.theme, err);
 	if (rc != NZ_OK)
 		goto out;
-	w->app.metrics = nz__metrics_new(); /* issue 6: NULL only counts nothing */
+	w->app.metrics = nz__metrics_new(); /* NULL only counts nothing */
 	nz__pagecache_opts pco = {
 	    .db_uri = opts->db_uri,
 	    .limit_bytes = opts->cache_mb < 0    ? 0
@@ -194,12 +194,12 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	rc = nz_http_start(&ho, handle, &w->app, &w->http, err);
 	if (rc != NZ_OK)
 		goto out;
-	rc = nz__scheduler_start(opts->db_uri, &w->scheduler, err); /* issue 3 */
+	rc = nz__scheduler_start(opts->db_uri, &w->scheduler, err);
 	if (rc != NZ_OK) {
 		nz_http_stop(w->http);
 		goto out;
 	}
-	rc = nz__deliverer_start(opts->db_uri, &w->deliverer, err); /* issue 4 */
+	rc = nz__deliverer_start(opts->db_uri, &w->deliverer, err);
 	if (rc != NZ_OK) {
 		nz__scheduler_stop(w->scheduler);
 		nz_http_stop(w->http);
@@ -225,8 +225,8 @@ void nz_web_wait_and_stop(nz_web *w)
 	if (!w)
 		return;
 	nz_http_wait(w->http);
-	nz__scheduler_stop(w->scheduler); /* issue 3 */
-	nz__deliverer_stop(w->deliverer); /* issue 4 */
+	nz__scheduler_stop(w->scheduler);
+	nz__deliverer_stop(w->deliverer);
 	nz_http_stop(w->http);
 	free_app(&w->app);
 	free(w);

@@ -260,7 +260,7 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, const request *r,
 	return queue(conn, status, resp);
 }
 
-/* ---- prebuilt responses (issue 6) --------------------------------------------------------- */
+/* ---- prebuilt responses --------------------------------------------------------- */
 
 struct nz_http_prebuilt {
 	atomic_long refs;
@@ -322,7 +322,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, const request *r, 
 	struct MHD_Response *mr;
 	unsigned status = resp->status > 0 ? (unsigned)resp->status : MHD_HTTP_OK;
 
-	if (resp->prebuilt) { /* issue 6: MHD takes its own reference while it sends */
+	if (resp->prebuilt) { /* MHD takes its own reference while it sends */
 		enum MHD_Result ret =
 		    MHD_queue_response(conn, resp->prebuilt->status, resp->prebuilt->mr);
 		nz_http_prebuilt_unref(resp->prebuilt);

@@ -48,7 +48,7 @@ typedef struct nz_http_resp {
 	const char *header_names[NZ_HTTP_MAX_HEADERS];
 	const char *header_values[NZ_HTTP_MAX_HEADERS];
 	size_t n_headers;
-	/* issue 6: when set, this ready-made response is sent instead of everything above, and the
+	/* when set, this ready-made response is sent instead of everything above, and the
 	 * server drops this reference once it is queued (nz_http_prebuilt_new). */
 	struct nz_http_prebuilt *prebuilt;
 } nz_http_resp;
@@ -57,7 +57,7 @@ typedef struct nz_http_resp {
  * NZ_TOOBIG past NZ_HTTP_MAX_HEADERS. */
 nz_rc nz_http_resp_header(nz_http_resp *resp, const char *name, const char *value);
 
-/* ---- prebuilt responses (issue 6: the page cache) ---------------------------------------- */
+/* ---- prebuilt responses (the page cache) ---------------------------------------- */
 
 /* A response made once and sent any number of times, from any thread, without copying: the
  * status, type, headers and a copy of the bytes, ready for the wire (a "Server" header

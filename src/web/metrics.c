@@ -1,5 +1,5 @@
 /*
- * web/metrics: /metrics in the Prometheus text format (version 0.0.4), issue 6. Counts every
+ * web/metrics: /metrics in the Prometheus text format (version 0.0.4). Counts every
  * answered request by kind of route and status class, with a latency histogram per kind (from
  * the handler's start to its answer being ready, not including the send), and reports the
  * page cache's counters and sizes (pagecache.c).

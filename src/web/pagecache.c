@@ -1,5 +1,5 @@
 /*
- * web/pagecache: the in-memory response cache (issue 6; the contract is in web_int.h, the
+ * web/pagecache: the in-memory response cache (the contract is in web_int.h, the
  * operator's view in docs/performance.md).
  *
  * What is kept: for a public GET/HEAD answer that cache.c would let anyone cache, the answer as

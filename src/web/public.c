@@ -139,7 +139,7 @@ static void healthz(nz__ctx *c, const nz_route_match *m)
 
 const nz__route_entry nz__public_routes[] = {
     {"GET", "/", front},
-    {"GET", "/page/{n}", front}, /* issue 6: path-based pages, which static hosts can serve */
+    {"GET", "/page/{n}", front}, /* path-based pages, which static hosts can serve */
     {"GET", "/healthz", healthz},
     {"GET", "/section/{slug}", section},
     {"GET", "/section/{slug}/page/{n}", section},

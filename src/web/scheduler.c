@@ -1,5 +1,5 @@
 /*
- * web/scheduler.c: publishes scheduled articles on time (issue 3). One thread, started with the
+ * web/scheduler.c: publishes scheduled articles on time. One thread, started with the
  * server, with its own store handle: four times a second it asks the store to publish every
  * scheduled article whose publish_at has passed. The schedule lives in the database, so a
  * restart picks up (and publishes at once) whatever fell due while the server was down.
@@ -7,7 +7,7 @@
  * Rules: a failure is logged and retried on the next tick, never fatal; stopping wakes the
  * thread at once and waits for a publish in progress to commit or roll back. Public queries
  * compare embargo_until with the time of the request; each tick also tells the change feed
- * (issue 6) about embargoes and publication times that passed, so caches drop those pages.
+ * about embargoes and publication times that passed, so caches drop those pages.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -54,7 +54,7 @@ static void *run(void *arg)
 		else if (n)
 			NZ_LOG(NZ_LOG_INFO, "scheduler", "published %zu scheduled article%s", n,
 			       n == 1 ? "" : "s");
-		/* speed (issue 6): an embargo or publication time passing is not a write, so tell
+		/* speed: an embargo or publication time passing is not a write, so tell
 		 * the change feed (the page cache and the static export follow it). */
 		if (nz_store_change_tick(s->store, nz_time_now(), &n, &err) != NZ_OK)
 			NZ_LOG(NZ_LOG_ERROR, "scheduler", "change feed tick: %s", err.msg);

@@ -1,6 +1,6 @@
 /*
  * web/search: the search page (/search) and the API's full-text search (/api/v1/articles?q=)
- * (issue 5; an article page's related articles are made in site/pages.c). Here the store, search
+ * (an article page's related articles are made in site/pages.c). Here the store, search
  * and render meet: search/ parses what the reader typed and makes snippets safe, the store ranks
  * and filters, render builds the page.
  *
@@ -189,7 +189,7 @@ static void search_page(nz__ctx *c, const nz_route_match *m)
 	if ((sv.searched && sv.total == 0) || (sv.q[0] && parsed.n_include == 0))
 		add_recent(c, &sv);
 	nz__cache_policy(c, NZ__CACHE_LIST);
-	nz__surrogate_add(c, "front"); /* issue 6: any publish may change the results */
+	nz__surrogate_add(c, "front"); /* any publish may change the results */
 	nz__send_page(c, 200, "search", nz_view_search(&c->page, &sv));
 }
 
@@ -287,6 +287,6 @@ void nz__search_api(nz__ctx *c)
 		return;
 	}
 	nz__cache_policy(c, NZ__CACHE_LIST);
-	nz__surrogate_add(c, "front"); /* issue 6: any publish may change the results */
+	nz__surrogate_add(c, "front"); /* any publish may change the results */
 	nz__send_json(c->resp, 200, root);
 }

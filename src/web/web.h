@@ -14,7 +14,7 @@ typedef struct nz_web_opts {
 	const char *host;      /* "127.0.0.1" */
 	unsigned port;         /* 0: a free port */
 	unsigned threads;      /* 0: 2 */
-	/* issue 6: the page cache (docs/performance.md) */
+	/* the page cache (docs/performance.md) */
 	long cache_mb;        /* memory limit in MiB; 0: NZ_WEB_CACHE_MB_DEFAULT; < 0: no cache */
 	unsigned cache_ttl_s; /* an entry's longest life; 0: NZ_WEB_CACHE_TTL_DEFAULT */
 } nz_web_opts;

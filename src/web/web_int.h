@@ -9,7 +9,7 @@
 
 #include "content/content.h"
 #include "render/render.h"
-#include "site/site.h" /* issue 6: the page producers */
+#include "site/site.h" /* the page producers */
 #include "store/store.h"
 #include "web/http.h"
 #include "web/web.h"
@@ -26,18 +26,18 @@ typedef struct nz__route_entry {
 
 extern const nz__route_entry nz__public_routes[];
 extern const nz__route_entry nz__api_routes[];
-/* ---- more route tables: back office (issue 3), distribution (issue 4), search (issue 5) ---- */
-/* distribution (issue 4): feeds, sitemaps, robots.txt (distribution.c) */
+/* ---- more route tables: back office, distribution, search ---- */
+/* distribution: feeds, sitemaps, robots.txt (distribution.c) */
 extern const nz__route_entry nz__distribution_routes[];
-/* distribution (issue 4): webhooks' admin API (api_webhooks.c) and page (admin_webhooks.c) */
+/* distribution: webhooks' admin API (api_webhooks.c) and page (admin_webhooks.c) */
 extern const nz__route_entry nz__webhook_api_routes[];
 extern const nz__route_entry nz__admin_webhook_routes[];
-/* back office (issue 3): sign-in pages (admin_auth.c) and the admin JSON API (admin_api.c) */
+/* back office: sign-in pages (admin_auth.c) and the admin JSON API (admin_api.c) */
 extern const nz__route_entry nz__admin_auth_routes[];
 extern const nz__route_entry nz__admin_api_routes[];
-/* back office (issue 3): the back office's pages (admin_pages.c; handlers in admin_*.c) */
+/* back office: the back office's pages (admin_pages.c; handlers in admin_*.c) */
 extern const nz__route_entry nz__admin_routes[];
-/* search (issue 5): the search page (search.c); the API's q= calls into it (article pages'
+/* search: the search page (search.c); the API's q= calls into it (article pages'
  * related articles are made in site/pages.c) */
 extern const nz__route_entry nz__search_routes[];
 /* Answers /api/v1/articles?q=... (ranked, in the list's shape, each with a "snippet"). */
@@ -49,9 +49,9 @@ typedef struct nz__app {
 	const nz__route_entry **entries; /* flattened from every table; routes[i].id == i */
 	nz_route *routes;
 	size_t n_routes;
-	nz_time started; /* when the theme was loaded: Last-Modified of its assets (issue 4) */
-	struct nz__pagecache *pagecache; /* issue 6: NULL when the cache is off (pagecache.c) */
-	struct nz__metrics *metrics;     /* issue 6: /metrics (metrics.c) */
+	nz_time started; /* when the theme was loaded: Last-Modified of its assets */
+	struct nz__pagecache *pagecache; /* NULL when the cache is off (pagecache.c) */
+	struct nz__metrics *metrics;     /* /metrics (metrics.c) */
 } nz__app;
 
 /* One per worker thread: its own store handle. */
@@ -61,7 +61,7 @@ typedef struct nz__thread {
 	nz_err open_err; /* why store is NULL */
 } nz__thread;
 
-/* What a handler tells the HTTP caching step (cache.c, issue 4) about its response. Zero means
+/* What a handler tells the HTTP caching step (cache.c) about its response. Zero means
  * "nothing said": no Last-Modified, no Surrogate-Key. Filled through the nz__cache_* and
  * nz__surrogate_* helpers below, never directly. */
 typedef struct nz__cache_info {
@@ -78,9 +78,9 @@ struct nz__ctx {
 	nz_http_resp *resp;
 	nz_site site;
 	nz_page_ctx page;
-	nz__cache_info cache;         /* issue 4: see cache.c */
-	struct nz__pagecache_req *pc; /* issue 6: the page cache's note on this request, or NULL */
-	struct nz__auth_state *auth;  /* issue 3: web/auth.c's per-request memo (who, CSRF) */
+	nz__cache_info cache;         /* see cache.c */
+	struct nz__pagecache_req *pc; /* the page cache's note on this request, or NULL */
+	struct nz__auth_state *auth;  /* web/auth.c's per-request memo (who, CSRF) */
 };
 
 /* Loads site settings and sections into c->site / c->page. */
@@ -103,7 +103,7 @@ nz_rc nz__page_param(const nz_http_req *req, size_t *page);
 /* True when the path is under /api/ (errors there are JSON, not pages). */
 bool nz__is_api(const char *path);
 
-/* ---- HTTP caching (issue 4): cache.c ------------------------------------------------------ */
+/* ---- HTTP caching: cache.c ------------------------------------------------------ */
 
 /* Adds one key to the response's Surrogate-Key header (duplicates are dropped):
  * nz__surrogate_add(c, "article-%lld", (long long)a->id). Keys name what a page depends on so a
@@ -159,7 +159,7 @@ bool nz__compressible(const char *content_type);
 /* The strong ETag of bytes: a quoted 16-byte BLAKE2b in hex, "-gz" appended for gzip. */
 void nz__etag_make(const void *data, size_t len, bool gzip, char out[NZ__ETAG_MAX]);
 
-/* ---- webhooks (issue 4): webhooks.c, the delivery worker ---------------------------------- */
+/* ---- webhooks: webhooks.c, the delivery worker ---------------------------------- */
 
 /* The worker thread that sends webhook and purge-hook deliveries, with its own store handle. */
 typedef struct nz__deliverer nz__deliverer;
@@ -182,7 +182,7 @@ nz_rc nz__webhook_payload(nz_store *s, nz_arena *arena, const nz_delivery *d, nz
 json_t *nz__webhook_json(const nz_webhook *w, bool with_secret);
 json_t *nz__delivery_json(const nz_delivery *d);
 
-/* ---- back office (issue 3): the scheduler (scheduler.c) ---------------------------------- */
+/* ---- back office: the scheduler (scheduler.c) ---------------------------------- */
 
 /* A thread with its own store handle that publishes scheduled articles when publish_at passes
  * (checked at least every half second and whenever woken), whether or not requests come in. */
@@ -191,7 +191,7 @@ nz_rc nz__scheduler_start(const char *db_uri, nz__scheduler **out, nz_err *err);
 /* Stops the thread (waiting for a publish in progress) and frees it; NULL-safe. */
 void nz__scheduler_stop(nz__scheduler *sched);
 
-/* ---- back office (issue 3): HTML form bodies (form.c) ------------------------------------- */
+/* ---- back office: HTML form bodies (form.c) ------------------------------------- */
 
 #define NZ__FORM_MAX_FIELDS 2000 /* fields per form */
 #define NZ__FORM_MAX_NAME 200    /* bytes per field name */
@@ -227,7 +227,7 @@ size_t nz__form_all(const nz__form *f, nz_arena *arena, const char *name, const 
 /* The file part called name, or NULL (also when the file input was left empty). */
 const nz__form_field *nz__form_file(const nz__form *f, const char *name);
 
-/* ---- distribution (issue 4): ninjs for the API's article (distribution.c) ----------------- */
+/* ---- distribution: ninjs for the API's article (distribution.c) ----------------- */
 
 /* True when the request asks for ninjs: the slug ends in ".ninjs" (which is then cut off *slug)
  * or the Accept header names application/ninjs+json. */
@@ -235,7 +235,7 @@ bool nz__ninjs_wanted(nz__ctx *c, nz_str *slug);
 /* Answers with the article as IPTC ninjs 2.2 (the caller checked it is public). */
 void nz__send_ninjs(nz__ctx *c, const nz_article *a);
 
-/* ---- speed (issue 6): answering with site/'s page producers (produce.c) ------------------- */
+/* ---- speed: answering with site/'s page producers (produce.c) ------------------- */
 
 /* The producers' environment for this request (its store handle, page context and arena). */
 nz_page_env nz__page_env(nz__ctx *c);
@@ -245,7 +245,7 @@ nz_page_out nz__page_out(nz__ctx *c);
  * Last-Modified), a 301, a themed 400/404, or 500/503 when rc is an error. */
 void nz__send_produced(nz__ctx *c, nz_rc rc, const nz_page_out *out, const nz_err *err);
 
-/* ---- speed (issue 6): the page cache (pagecache.c) and /metrics (metrics.c) -------------- */
+/* ---- speed: the page cache (pagecache.c) and /metrics (metrics.c) -------------- */
 
 /* The in-memory response cache: every public GET/HEAD answer that cache.c would let anyone
  * cache is kept (identity and gzip bytes, their ETags and headers, ready-made 200 and 304

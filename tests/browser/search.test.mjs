@@ -1,4 +1,4 @@
-// Search in real Chromium (issue 5): typing in the header's search box of any page leads to
+// Search in real Chromium: typing in the header's search box of any page leads to
 // results with the matched words marked; the search page, its empty state and an article page
 // with related articles have no serious or critical axe violation, light and dark.
 import { after, before, test } from "node:test";

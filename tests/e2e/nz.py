@@ -124,7 +124,7 @@ class NzTestCase(unittest.TestCase):
 def eventually(check, deadline=5.0):
     """Polls check() until it is true or the deadline passes; returns its last value. For writes
     made behind the server's back (another process on the same database): the server's page
-    cache follows them with a poll of the change feed, a fraction of a second later (issue 6)."""
+    cache follows them with a poll of the change feed, a fraction of a second later."""
     import time
     end = time.monotonic() + deadline
     while True:

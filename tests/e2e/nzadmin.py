@@ -1,4 +1,4 @@
-"""Back-office helpers for end-to-end tests (issue 3): accounts and tokens through the CLI, the
+"""Back-office helpers for end-to-end tests: accounts and tokens through the CLI, the
 admin API with a bearer token, sign-in through the real form. Standard library only."""
 import json
 import re

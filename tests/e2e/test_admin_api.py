@@ -1,4 +1,4 @@
-"""The admin JSON API (issue 3): every permission rule, stale saves, the workflow as readers see
+"""The admin JSON API: every permission rule, stale saves, the workflow as readers see
 it (embargo, schedule, restart, retraction, corrections), revisions and restores, media uploads
 and the audit log. A real server on a real database; accounts and tokens made with the CLI."""
 import os

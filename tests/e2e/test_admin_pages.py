@@ -1,4 +1,4 @@
-"""The back office's HTML pages (issue 3) against a real server: permission on the server for
+"""The back office's HTML pages against a real server: permission on the server for
 every page and every workflow button (not only hidden in the UI), refused input changing
 nothing and keeping what was typed, photos typed from their bytes, restoring revisions, the
 original file of an import, and the admin pages for users, tokens, sections and settings.

@@ -1,4 +1,4 @@
-"""Signing in to the back office (issue 3): the session cookie, logout on the server, expiry,
+"""Signing in to the back office: the session cookie, logout on the server, expiry,
 CSRF on state-changing forms, login throttling per account and per address, and the security
 headers of every /admin response. The real sign-in form of a real server."""
 import os

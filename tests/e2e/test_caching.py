@@ -211,7 +211,7 @@ class Caching(unittest.TestCase):
             db.execute("INSERT INTO settings(key, value) VALUES ('tagline', 'Changed for a test')"
                        " ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         try:
-            # Written by another process: the server notices within its poll (issue 6).
+            # Written by another process: the server notices within its poll.
             eventually(lambda: self.get("/", **{"If-None-Match": r.headers["etag"]}).status == 200)
             r2 = self.get("/", **{"If-None-Match": r.headers["etag"]})
             self.assertEqual(r2.status, 200)

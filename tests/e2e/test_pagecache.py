@@ -1,4 +1,4 @@
-"""The page cache (issue 6) on a real server over the demo newsroom: for each kind of write, every
+"""The page cache on a real server over the demo newsroom: for each kind of write, every
 page that shows what changed is different on the very next request, while pages that do not
 show it stay cached (X-Cache: HIT); writes by another process (a CLI import, a change made with
 sqlite3) show up within a short deadline; an embargo that passes shows the article without

@@ -1,4 +1,4 @@
-"""Search (issue 5) through the real server: the /search page, the API's q=, related articles on
+"""Search through the real server: the /search page, the API's q=, related articles on
 article pages and `newszone reindex`. Articles are imported from Markdown with front matter; a
 retraction is made by changing the row's status directly, as another program would."""
 import datetime
@@ -258,7 +258,7 @@ class IndexFollowsWrites(unittest.TestCase):
             with open(path, "w", encoding="utf-8") as f:
                 f.write(story("quokka", "Quokka mascot joins the fleet", "The quokka waved."))
             run(["import", path], db=self.db)
-            # Imported by another process: the server notices within its poll (issue 6).
+            # Imported by another process: the server notices within its poll.
             eventually(lambda: srv.get("/api/v1/articles?q=quokka").json()["total"] == 1)
             after = srv.get("/api/v1/articles?q=quokka").json()
             self.assertEqual([a["slug"] for a in after["articles"]], ["quokka"])

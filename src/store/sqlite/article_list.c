@@ -42,14 +42,14 @@ static unsigned query_mask(const nz_article_query *q)
 
 enum { SQL_PAGE, SQL_COUNT, SQL_KEYS };
 
-/* Builds the SQL of one variant into b: the page of ids, the number of matches, or (issue 6)
+/* Builds the SQL of one variant into b: the page of ids, the number of matches, or
  * the order keys of every match. */
 static void build_sql(nz_buf *b, unsigned mask, int what)
 {
 	const char *key =
 	    (mask & F_PUBLIC) ? "a.published_at" : "COALESCE(a.published_at, a.updated_at)";
 	bool count = what == SQL_COUNT;
-	/* issue 6: the newest public articles site-wide are read in the order of their index;
+	/* the newest public articles site-wide are read in the order of their index;
 	 * left to itself, the planner reads every published row by status and sorts them all,
 	 * for every page (20 ms a page at 10,000 articles). */
 	bool walk =
@@ -180,7 +180,7 @@ nz_rc nz__sq_article_list(nz_store *s, nz_arena *arena, const nz_article_query *
 	memset(out, 0, sizeof(*out));
 	/* One snapshot, so the total, the page and its articles agree. */
 	bool snap = nz__sq_read_begin(h);
-	if (!q->no_total && /* issue 6: the caller knows the total */
+	if (!q->no_total && /* the caller knows the total */
 	    ((rc = variant(h, query_mask(q) & ~(unsigned)F_CURSOR, true, q, &st, err)) ||
 	     (rc = nz__sq_int(h, st, &total, "article list", err))))
 		goto out;
@@ -206,7 +206,7 @@ out:
 	return rc;
 }
 
-/* ---- issue 6: the order keys of a whole list ---- */
+/* ---- the order keys of a whole list ---- */
 
 nz_rc nz__sq_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			  nz_article_key **keys, size_t *n, nz_err *err)

@@ -1,5 +1,5 @@
 /*
- * backoffice.c: the SQLite back office's table (issue 3) and the helpers its files share: the
+ * backoffice.c: the SQLite back office's table and the helpers its files share: the
  * statement cache of backoffice_sql.h, audit rows, user and media rows. The functions are in
  * backoffice_users.c (settings, users, sessions, sign-ins), backoffice_tokens.c (API tokens,
  * the audit log), backoffice_articles.c (create, save), backoffice_workflow.c (state changes,

@@ -1,6 +1,5 @@
 /*
- * backoffice_media.c: revisions (read side), media uploads and section editing in SQLite
- * (issue 3).
+ * backoffice_media.c: revisions (read side), media uploads and section editing in SQLite.
  *
  * Rules: revisions are only ever inserted (schema triggers refuse the rest); an upload's bytes
  * and its media row commit together, the bytes stored once per hash however often uploaded.

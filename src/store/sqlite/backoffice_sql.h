@@ -1,5 +1,5 @@
 /*
- * backoffice_sql.h: the SQLite back office's statements (issue 3), one X-macro table like
+ * backoffice_sql.h: the SQLite back office's statements, one X-macro table like
  * queries.h, cached per handle in nz__sqlite.bo_stmts, and the helpers its files share.
  * Only src/store/sqlite/backoffice*.c include this.
  */

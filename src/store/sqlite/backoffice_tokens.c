@@ -1,5 +1,5 @@
 /*
- * backoffice_tokens.c: API tokens and the audit log in SQLite (issue 3).
+ * backoffice_tokens.c: API tokens and the audit log in SQLite.
  *
  * Rules: a token is stored as the SHA-256 hex of its text and never deleted, only revoked, so
  * the audit log can always say which token did what. last_used_at moves forward only.

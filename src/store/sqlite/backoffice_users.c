@@ -1,5 +1,5 @@
 /*
- * backoffice_users.c: single settings, users, sessions and failed sign-ins in SQLite (issue 3).
+ * backoffice_users.c: single settings, users, sessions and failed sign-ins in SQLite.
  *
  * Rules: every change and its audit row commit together; a user's sessions end when their
  * password changes or they are disabled; failed sign-ins older than a day are purged as new

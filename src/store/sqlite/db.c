@@ -275,17 +275,17 @@ static void op_close(nz_store *s)
 
 	for (int i = 0; i < SQ_COUNT; i++)
 		sqlite3_finalize(h->stmts[i]);
-	for (int i = 0; i < NZ__BO_STMTS; i++) /* back office (issue 3) */
+	for (int i = 0; i < NZ__BO_STMTS; i++) /* back office */
 		sqlite3_finalize(h->bo_stmts[i]);
 	for (int i = 0; i < NZ__LIST_VARIANTS; i++) {
 		sqlite3_finalize(h->list_stmts[i]);
 		sqlite3_finalize(h->count_stmts[i]);
 	}
-	for (int i = 0; i < NZ__CHANGE_STMTS; i++) /* speed (issue 6) */
+	for (int i = 0; i < NZ__CHANGE_STMTS; i++) /* speed */
 		sqlite3_finalize(h->change_stmts[i]);
 	for (int i = 0; i < NZ__DIST_STMTS; i++)
 		sqlite3_finalize(h->dist_stmts[i]);
-	nz__sq_df_cache_free(h->df_cache); /* speed (issue 6) */
+	nz__sq_df_cache_free(h->df_cache); /* speed */
 	for (int i = 0; i < 3; i++)
 		sqlite3_finalize(h->related_stmts[i]);
 	/* An open transaction is rolled back by SQLite on close. */
@@ -318,18 +318,18 @@ static const nz__store_ops sqlite_ops = {
     .import_get = nz__sq_import_get,
     .blob_put = nz__sq_blob_put,
     .blob_get = nz__sq_blob_get,
-    /* ---- back office (issue 3) ---- */
+    /* ---- back office ---- */
     .bo = &nz__sq_bo_ops,
-    /* ---- search (issue 5) ---- */
+    /* ---- search ---- */
     .search = &nz__sq_search_ops,
-    /* ---- distribution (issue 4) ---- */
+    /* ---- distribution ---- */
     .article_refs = nz__sq_article_refs,
     .article_translations = nz__sq_article_translations,
     .article_chunks = nz__sq_article_chunks,
     .corrections_recent = nz__sq_corrections_recent,
     .blob_size = nz__sq_blob_size,
     .hooks = &nz__sq_hook_ops, /* webhooks.c */
-    /* ---- speed (issue 6) ---- */
+    /* ---- speed ---- */
     .changes = &nz__sq_change_ops,       /* changes.c */
     .article_keys = nz__sq_article_keys, /* article_list.c */
 };
@@ -351,7 +351,7 @@ static nz_rc configure(nz__sqlite *h, const char *path, nz_err *err)
 			   NULL, NULL, NULL);
 	if (src != SQLITE_OK)
 		return nz__sq_error(h, src, path, err);
-	/* issue 6: a bulk reader (the static export) maps the file: pages read without a pread
+	/* a bulk reader (the static export) maps the file: pages read without a pread
 	 * copy each, 2x faster there. Not for the server, whose resident set would count every
 	 * mapped page it ever read. */
 	if ((h->base.flags & NZ_STORE_BULK) &&

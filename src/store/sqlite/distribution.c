@@ -8,7 +8,7 @@
  * status published (or retracted, when asked for), embargo passed, published_at <= now.
  *
  * These run on every article page (translations) and every feed and sitemap, so each statement
- * is prepared once per handle and kept (slots h->dist_stmts, issue 6: preparing the
+ * is prepared once per handle and kept (slots h->dist_stmts, preparing the
  * translations query cost more than a third of an article page's own work); values are always
  * bound, and a statement is reset before it is left.
  */
@@ -47,7 +47,7 @@
 		 "AND " TRANSLATION_PUBLIC(                                                        \
 		     "b") ") THEN COALESCE(a.translation_group, a.id) ELSE 0 END"
 
-/* "+a.status" (issue 6): walk the table in id order from :after and stop at :limit, rather than
+/* "+a.status": walk the table in id order from :after and stop at :limit, rather than
  * gather every public row from the status index and sort them for each page (5x faster a page
  * at 10,000 articles; the sitemaps and the static export read every page). */
 static const char sql_refs_by_id[] =

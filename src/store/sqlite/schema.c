@@ -194,7 +194,7 @@ static const char migration_1[] =
     "CREATE INDEX slug_redirects_article ON slug_redirects(article_id);";
 
 /* Reserved for the work in progress, in this order; each replaces its own text. */
-/* Version 2: the back office (issue 3): who created an article, audit rows tied to articles
+/* Version 2: the back office: who created an article, audit rows tied to articles
  * (distribution's webhooks read them by article), failed sign-ins for throttling. */
 static const char migration_2[] =
     "ALTER TABLE articles ADD COLUMN created_by INTEGER REFERENCES users(id);"
@@ -211,7 +211,7 @@ static const char migration_2[] =
     " at INTEGER NOT NULL);"
     "CREATE INDEX login_failures_login ON login_failures(login, at);"
     "CREATE INDEX login_failures_address ON login_failures(address, at);";
-/* Version 3, search (issue 5): the full-text index. articles_search_text is what gets indexed
+/* Version 3, search: the full-text index. articles_search_text is what gets indexed
  * (headline; highlights intro and items, one per line; body); articles_fts indexes it with the
  * "newszone" tokenizer (search/, registered on every connection by search_fts.c) and reads the
  * text back from it for snippets (external content: no second copy of the text). The triggers
@@ -257,7 +257,7 @@ static const char migration_3[] =
     "  WHERE id = OLD.id;"
     " END;"
     "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');";
-/* Version 4, distribution (issue 4): webhooks and the purge hook, an outbox in the database.
+/* Version 4, distribution: webhooks and the purge hook, an outbox in the database.
  * The triggers enqueue in the transaction that writes the audit row, so a change and its
  * deliveries commit together, whoever makes the change. next_attempt_ms is unix MILLIseconds
  * (back-off can be shorter than a second in tests); the other times are seconds. */
@@ -336,7 +336,7 @@ static const char migration_4[] =
     " END;";
 
 /* Append only: migrations[i] brings the schema from version i to i + 1. */
-/* Version 5, speed (issue 6): the change feed. Triggers write, in the transaction of every
+/* Version 5, speed: the change feed. Triggers write, in the transaction of every
  * write that can change a public page, the cache keys that write affects: exactly the
  * Surrogate-Key names the handlers emit ("article-<id>", "section-<id>", "tag-<id>",
  * "author-<id>", "front", "corrections"), plus "settings" (a settings row changed) and "site"

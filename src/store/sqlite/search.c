@@ -1,5 +1,5 @@
 /*
- * search.c: full-text search and related articles on SQLite FTS5 (issue 5).
+ * search.c: full-text search and related articles on SQLite FTS5.
  *
  * The index is articles_fts (migration 3): an external-content FTS5 table over the view
  * articles_search_text (headline; highlights intro and items; body), tokenized by search/'s
@@ -606,7 +606,7 @@ static bool stop_word(const char *term, size_t len)
 	return false;
 }
 
-/* ---- speed (issue 6): document frequencies, remembered per handle ----
+/* ---- speed: document frequencies, remembered per handle ----
  * A term's document frequency is the same for every article until the index changes, and
  * counting it is most of what related articles cost (the static export asks for every
  * article's). The cache is dropped when the database changed (data_version: another
@@ -683,7 +683,7 @@ static df_entry *df_slot(struct nz__df_cache *c, const char *term, size_t len)
 /* How many articles have term: counted when fewer than DF_SAMPLE, else estimated from how far
  * back (by id, the order of creation) the newest DF_SAMPLE of them reach (counting them all
  * costs a millisecond for a word in a tenth of 100,000 articles, and 40 words are weighed).
- * Remembered in cache (issue 6) when there is one. */
+ * Remembered in cache when there is one. */
 static nz_rc doc_freq(nz__sqlite *h, struct nz__df_cache *cache, sqlite3_stmt *st,
 		      const term_count *tc, int64_t max_id, int64_t *out, nz_err *err)
 {
@@ -727,7 +727,7 @@ static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *
 	int64_t n_docs = 0;
 	nz_rc rc = NZ_OK;
 	size_t n = t->n < RELATED_CANDIDATES ? t->n : RELATED_CANDIDATES;
-	/* issue 6: prepared once per handle */
+	/* prepared once per handle */
 	if ((rc = nz__sq_prepare_cached(
 		 h, &h->related_stmts[0],
 		 "SELECT count(*), min(id) FROM (SELECT rowid AS id FROM articles_fts"
@@ -742,7 +742,7 @@ static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *
 		goto out;
 	/* A term in more than a tenth of the archive says little about this article. */
 	int64_t cap = n_docs < 100 ? n_docs + 1 : n_docs / 10 + 1;
-	struct nz__df_cache *cache = df_cache(h, cap); /* issue 6 */
+	struct nz__df_cache *cache = df_cache(h, cap);
 	for (size_t i = 0; i < n; i++) {
 		int64_t d = 0;
 		t->slots[i].weight = 0.0;
@@ -797,7 +797,7 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	nz_buf sql;
 	nz_buf_init(&sql, 0);
 	window_sql(&sql, &q, " AND a.id <> :self");
-	/* issue 6: the SQL is the same for every article (the language is bound), so the
+	/* the SQL is the same for every article (the language is bound), so the
 	 * statement is prepared once per handle */
 	if (nz_buf_rc(&sql))
 		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");

@@ -1,5 +1,5 @@
 /*
- * search_fts.c: the SQLite side of search's tokenizer and the index's upkeep (issue 5).
+ * search_fts.c: the SQLite side of search's tokenizer and the index's upkeep.
  *
  * The tokenizer of search/ is registered as the FTS5 tokenizer "newszone" on every connection
  * when it opens, before migrating: the index (articles_fts, migration 3) and the triggers on

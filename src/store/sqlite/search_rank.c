@@ -1,6 +1,6 @@
 /*
  * search_rank.c: the rank of a search hit, an FTS5 auxiliary function registered on every
- * connection next to the tokenizer (issue 5).
+ * connection next to the tokenizer.
  *
  * nz_rank(articles_fts, recency, now, published_at[, sizes]) is FTS5's bm25(articles_fts, 10,
  * 4, 1) (k1 = 1.2, b = 0.75; a hit in the headline counts 10, in the highlights 4, in the body

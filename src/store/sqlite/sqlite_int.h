@@ -18,9 +18,9 @@
 /* Article list variants: one bit per filter (section, tag, author, language, public), plus
  * one for the keyset cursor. */
 #define NZ__LIST_VARIANTS 64
-/* Statement cache slots of the back office (issue 3), indexed by backoffice_sql.h's ids. */
+/* Statement cache slots of the back office, indexed by backoffice_sql.h's ids. */
 #define NZ__BO_STMTS 96
-/* Statement cache slots of the change feed (issue 6, changes.c). */
+/* Statement cache slots of the change feed (changes.c). */
 #define NZ__CHANGE_STMTS 12
 /* ... and of distribution.c's listings (feeds, sitemaps, an article's translations). */
 #define NZ__DIST_STMTS 8
@@ -32,11 +32,11 @@ typedef struct nz__sqlite {
 	sqlite3_stmt *stmts[SQ_COUNT];
 	sqlite3_stmt *list_stmts[NZ__LIST_VARIANTS];
 	sqlite3_stmt *count_stmts[NZ__LIST_VARIANTS];
-	sqlite3_stmt *bo_stmts[NZ__BO_STMTS];         /* back office (issue 3): backoffice_sql.h */
-	sqlite3_stmt *change_stmts[NZ__CHANGE_STMTS]; /* speed (issue 6): changes.c */
-	sqlite3_stmt *dist_stmts[NZ__DIST_STMTS];     /* speed (issue 6): distribution.c */
-	struct nz__df_cache *df_cache;  /* speed (issue 6): search.c's document frequencies */
-	sqlite3_stmt *related_stmts[3]; /* speed (issue 6): search.c's related-articles queries */
+	sqlite3_stmt *bo_stmts[NZ__BO_STMTS];         /* back office: backoffice_sql.h */
+	sqlite3_stmt *change_stmts[NZ__CHANGE_STMTS]; /* speed: changes.c */
+	sqlite3_stmt *dist_stmts[NZ__DIST_STMTS];     /* speed: distribution.c */
+	struct nz__df_cache *df_cache;                /* speed: search.c's document frequencies */
+	sqlite3_stmt *related_stmts[3]; /* speed: search.c's related-articles queries */
 } nz__sqlite;
 
 static inline nz__sqlite *nz__sq(nz_store *s)
@@ -143,11 +143,11 @@ nz_rc nz__sq_article_by_id(nz_store *s, nz_arena *arena, int64_t id, nz_article 
 nz_rc nz__sq_article_load(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err);
 nz_rc nz__sq_article_list(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			  nz_article_list *out, nz_err *err);
-/* issue 6: nz_store_article_keys. */
+/* nz_store_article_keys. */
 nz_rc nz__sq_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			  nz_article_key **keys, size_t *n, nz_err *err);
 
-/* ---- distribution.c (issue 4): listings for feeds, sitemaps and exports ------------------ */
+/* ---- distribution.c: listings for feeds, sitemaps and exports ------------------ */
 
 nz_rc nz__sq_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_query *q,
 			  nz_article **out, size_t *n, nz_err *err);
@@ -159,17 +159,17 @@ nz_rc nz__sq_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_
 				nz_article **out, size_t *n, nz_err *err);
 nz_rc nz__sq_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err);
 
-/* ---- webhooks.c (issue 4): webhooks, deliveries, the purge hook's settings ---------------- */
+/* ---- webhooks.c: webhooks, deliveries, the purge hook's settings ---------------- */
 
 /* The webhooks' table (store/webhooks_int.h). */
 extern const struct nz__hook_ops nz__sq_hook_ops;
 
-/* ---- back office (issue 3): users, sessions, tokens, workflow, revisions, media, audit ---- */
+/* ---- back office: users, sessions, tokens, workflow, revisions, media, audit ---- */
 
 /* The back office's table (store/backoffice_int.h), defined in backoffice*.c of this folder. */
 extern const struct nz__bo_ops nz__sq_bo_ops;
 
-/* ---- search.c, search_fts.c (issue 5): the full-text index ------------------------------- */
+/* ---- search.c, search_fts.c: the full-text index ------------------------------- */
 
 /* Registers search/'s tokenizer as the FTS5 tokenizer "newszone" on the connection; every
  * connection needs it before migrating (the index and its triggers use it). */
@@ -180,12 +180,12 @@ nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 		    nz_search_results *out, nz_err *err);
 nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
 		     nz_article_list *out, nz_err *err);
-/* Frees search.c's cache of document frequencies (NULL-safe); issue 6. */
+/* Frees search.c's cache of document frequencies (NULL-safe). */
 void nz__sq_df_cache_free(struct nz__df_cache *c);
 /* The search table (store/search_int.h), defined in search_fts.c. */
 extern const struct nz__search_ops nz__sq_search_ops;
 
-/* ---- changes.c (issue 6): the change feed ---------------------------------------------- */
+/* ---- changes.c: the change feed ---------------------------------------------- */
 
 /* The change feed's table (store/changes_int.h). */
 extern const struct nz__change_ops nz__sq_change_ops;

@@ -174,7 +174,7 @@ static void test_events_and_audit_names(void **state)
 	assert_int_equal(nz_event_parse(nz_str_c("delete"), &e), NZ_INVAL);
 	assert_int_equal(nz_event_action(NZ_EV_UNSCHEDULE), NZ_ACT_SCHEDULE);
 	assert_int_equal(nz_event_action(NZ_EV_CORRECT), NZ_ACT_CORRECT);
-	/* The names distribution (issue 4) reacts to. */
+	/* The names distribution reacts to. */
 	assert_string_equal(nz_workflow_audit_action(NZ_EV_EDIT, NZ_STATUS_PUBLISHED),
 			    "article.updated");
 	assert_string_equal(nz_workflow_audit_action(NZ_EV_EDIT, NZ_STATUS_DRAFT),

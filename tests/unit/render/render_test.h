@@ -62,7 +62,7 @@ static inline char *render(fx *f, const char *name, json_t *ctx)
 		fail_msg("render %s: %s", name, err.msg);
 	json_decref(ctx);
 	/* The one script allowed is the article's JSON-LD: a data block, never executed, so a
-	 * strict CSP does not apply to it (issue 4). */
+	 * strict CSP does not apply to it. */
 	const char *html = nz_buf_cstr(&out);
 	for (const char *p = strstr(html, "<script"); p; p = strstr(p + 1, "<script"))
 		assert_true(strncmp(p, "<script type=\"application/ld+json\">", 35) == 0);

@@ -179,7 +179,7 @@ static void test_cursor_breaks_ties_by_id(void **state)
 	assert_string_equal(run(f, q, &l), "newest");
 }
 
-/* issue 6: a list's order keys are its articles in its order, for every filter, and a page
+/* a list's order keys are its articles in its order, for every filter, and a page
  * found from them with the cursor (not counting) is the page OFFSET finds. */
 static void test_keys_walk_each_list_as_its_pages_do(void **state)
 {
