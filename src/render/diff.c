@@ -71,27 +71,12 @@ static bool cp_is_ideograph(uint32_t cp)
 	return nz_cp_is_cjk(cp) && !nz_cp_is_hangul(cp);
 }
 
-static uint32_t fnv1a(const char *p, size_t len)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static bool toks_push(toks *t, const char *p, size_t len, int kind)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
-		tok *v = realloc(t->v, cap * sizeof *v);
-		if (!v)
-			return false;
-		t->v = v;
-		t->cap = cap;
-	}
-	t->v[t->n++] = (tok){p, (uint32_t)len, fnv1a(p, len), (uint8_t)kind};
+	if (NZ_GROW(t->v, t->n + 1, t->cap) != NZ_OK)
+		return false;
+	/* The low half of the hash: tokens compare by it first, then by their bytes. */
+	t->v[t->n++] = (tok){p, (uint32_t)len, (uint32_t)nz_hash_bytes(p, len), (uint8_t)kind};
 	return true;
 }
 

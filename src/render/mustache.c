@@ -32,14 +32,6 @@
 #define MAX_DELIM 16                     /* bytes of a set delimiter */
 #define MAX_STEPS 20000000 /* nodes visited by one render: partials may fan out exponentially */
 
-static uint64_t hash_name(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t';
@@ -104,7 +96,7 @@ bool nz_tmpl_has(const nz_tmpl_set *set, const char *name)
 	if (!set || !name)
 		return false;
 	size_t len = strlen(name);
-	return set_get(set, name, len, hash_name(name, len)) != NULL;
+	return set_get(set, name, len, nz_hash_bytes(name, len)) != NULL;
 }
 
 static nz_rc set_put(nz_tmpl_set *set, nz__tmpl *t)
@@ -167,25 +159,10 @@ static nz_rc syntax(compiler *c, uint32_t line, const char *what, const char *na
 			  name ? "'" : "");
 }
 
-/* Returns arr (of *cap elements of size) grown to hold more than n, or NULL when out of
- * memory (arr is then still valid). */
-static void *grow(void *arr, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return arr;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	void *p = realloc(arr, ncap * size);
-	if (p)
-		*cap = ncap;
-	return p;
-}
-
 static tok *tok_add(compiler *c, char sigil, size_t start, size_t end, uint32_t line)
 {
-	tok *toks = grow(c->toks, &c->cap_toks, c->ntoks, sizeof(tok));
-	if (!toks)
+	if (NZ_GROW(c->toks, c->ntoks + 1, c->cap_toks) != NZ_OK)
 		return NULL;
-	c->toks = toks;
 	tok *t = &c->toks[c->ntoks++];
 	memset(t, 0, sizeof *t);
 	t->sigil = sigil;
@@ -394,10 +371,8 @@ static void mark_standalone(compiler *c)
 
 static nz__mnode *node_add(compiler *c, int op, const tok *t)
 {
-	nz__mnode *nodes = grow(c->nodes, &c->cap_nodes, c->nnodes, sizeof(nz__mnode));
-	if (!nodes)
+	if (NZ_GROW(c->nodes, c->nnodes + 1, c->cap_nodes) != NZ_OK)
 		return NULL;
-	c->nodes = nodes;
 	nz__mnode *n = &c->nodes[c->nnodes++];
 	memset(n, 0, sizeof *n);
 	n->op = (uint8_t)op;
@@ -429,7 +404,7 @@ static nz_rc parse_name(compiler *c, nz__mnode *n, bool may_be_dynamic)
 		n->flags |= NZ__F_DYNAMIC;
 		s = trim(s.p + 1, s.len - 1);
 	} else if (may_be_dynamic) {
-		n->hash = hash_name(s.p, s.len);
+		n->hash = nz_hash_bytes(s.p, s.len);
 		return NZ_OK;
 	}
 	n->part0 = c->nparts;
@@ -442,10 +417,8 @@ static nz_rc parse_name(compiler *c, nz__mnode *n, bool may_be_dynamic)
 			j++;
 		if (j == i || memchr(s.p + i, ' ', j - i) || memchr(s.p + i, '\t', j - i))
 			return syntax(c, n->line, "bad name", n->p, n->len);
-		nz_str *parts = grow(c->parts, &c->cap_parts, c->nparts, sizeof(nz_str));
-		if (!parts)
+		if (NZ_GROW(c->parts, c->nparts + 1, c->cap_parts) != NZ_OK)
 			return NZ_NOMEM;
-		c->parts = parts;
 		c->parts[c->nparts++] = (nz_str){s.p + i, j - i};
 		if (++n->nparts == UINT16_MAX)
 			return syntax(c, n->line, "name too long", NULL, 0);
@@ -670,7 +643,7 @@ nz_rc nz_tmpl_add(nz_tmpl_set *set, const char *name, const char *src, size_t le
 		rc = NZ_NOMEM;
 		goto out;
 	}
-	t->hash = hash_name(name, strlen(name));
+	t->hash = nz_hash_bytes(name, strlen(name));
 	if ((rc = compile(t, src, len, err)) != NZ_OK)
 		goto out;
 	rc = set_put(set, t);
@@ -837,7 +810,7 @@ static nz_rc render_partial(rstate *st, const nz__mnode *n, const frame *ctx, co
 			return NZ_OK;
 		name = json_string_value(v);
 		len = json_string_length(v);
-		h = hash_name(name, len);
+		h = nz_hash_bytes(name, len);
 	}
 	const nz__tmpl *t = set_get(st->set, name, len, h);
 	if (!t)
@@ -941,7 +914,7 @@ nz_rc nz_tmpl_render(const nz_tmpl_set *set, const char *name, const json_t *ctx
 	if (!set || !name || !out)
 		return nz_err_set(err, NZ_INVAL, "template: nothing to render");
 	size_t len = strlen(name);
-	const nz__tmpl *t = set_get(set, name, len, hash_name(name, len));
+	const nz__tmpl *t = set_get(set, name, len, nz_hash_bytes(name, len));
 	if (!t)
 		return nz_err_set(err, NZ_NOTFOUND, "template '%s' not found", name);
 	rstate st = {.set = set, .out = out, .err = err};
