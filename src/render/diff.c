@@ -162,11 +162,13 @@ static void backtrack(const int32_t *rows, size_t d, long k, size_t n, uint8_t *
 	(void)x;
 }
 
-/* The shortest edit script between a[0..n) and b[0..m), marked into del[n] and ins[m] (zeroed by
- * the caller). NZ_TOOBIG when it needs more edits or work than the bounds allow. */
-static nz_rc myers(const tok *a, size_t n, const tok *b, size_t m, uint8_t *del, uint8_t *ins,
-		   uint64_t *budget)
+/* The shortest edit script between the token lists ta and tb, marked into del[ta->n] and
+ * ins[tb->n] (zeroed by the caller). NZ_TOOBIG when it needs more edits or work than the
+ * bounds allow. */
+static nz_rc myers(const toks *ta, const toks *tb, uint8_t *del, uint8_t *ins, uint64_t *budget)
 {
+	const tok *a = ta->v, *b = tb->v;
+	size_t n = ta->n, m = tb->n;
 	size_t max_d = n + m < DIFF_MAX_EDITS ? n + m : DIFF_MAX_EDITS;
 	int32_t *v = malloc((2 * max_d + 3) * sizeof *v);
 	int32_t *rows = malloc((max_d + 1) * (max_d + 2) / 2 * sizeof *rows);
@@ -287,7 +289,7 @@ static nz_rc diff_toks(const toks *a, const toks *b, nz_str sa, nz_str sb, bool 
 	nz_rc rc = NZ_NOMEM;
 	if (!del || !ins)
 		goto out;
-	rc = myers(a->v, a->n, b->v, b->n, del, ins, &dc->budget);
+	rc = myers(a, b, del, ins, &dc->budget);
 	if (rc == NZ_OK)
 		emit(dc->out, a, b, del, ins);
 	else if (rc == NZ_TOOBIG && lines_ok)
@@ -344,7 +346,7 @@ static nz_rc diff_lines(nz_str a, nz_str b, dctx *dc)
 	ins = calloc(tb.n + 1, 1);
 	if (!del || !ins)
 		goto out;
-	rc = myers(ta.v, ta.n, tb.v, tb.n, del, ins, &dc->budget);
+	rc = myers(&ta, &tb, del, ins, &dc->budget);
 	if (rc == NZ_TOOBIG) {
 		put_change(dc->out, a, b);
 		rc = NZ_OK;
