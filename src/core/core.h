@@ -286,7 +286,13 @@ typedef struct nz_file_entry {
 
 /* ---- logging ----------------------------------------------------------------------------- */
 
-typedef enum { NZ_LOG_ERROR = 0, NZ_LOG_WARN = 1, NZ_LOG_INFO = 2, NZ_LOG_DEBUG = 3 } nz_log_level;
+#define NZ_LOG_LEVELS(X)                                                                           \
+	X(NZ_LOG_ERROR, "ERROR")                                                                   \
+	X(NZ_LOG_WARN, "WARN")                                                                     \
+	X(NZ_LOG_INFO, "INFO")                                                                     \
+	X(NZ_LOG_DEBUG, "DEBUG")
+
+typedef enum { NZ_LOG_LEVELS(NZ_ENUM_MEMBER) } nz_log_level;
 
 extern nz_log_level nz__log_level;
 void nz_log_set_level(nz_log_level level);
