@@ -208,7 +208,7 @@ static json_t *corrections_json(const nz_article *a)
 	return arr;
 }
 
-static json_t *body_html(const nz_article *a)
+json_t *nz__json_body_html(const nz_article *a)
 {
 	nz_buf b;
 	json_t *v = NULL;
@@ -233,7 +233,7 @@ static bool put_plain(json_t *o, const nz_article *a)
 	       nz__json_put(o, "highlights", str_array(a->highlights, a->n_highlights)) &&
 	       nz__json_put(o, "dateline", nz__json_str(a->dateline)) &&
 	       nz__json_put(o, "body_markdown", nz__json_str(a->body_markdown)) &&
-	       nz__json_put(o, "body_html", body_html(a)) &&
+	       nz__json_put(o, "body_html", nz__json_body_html(a)) &&
 	       nz__json_put(o, "copyright", nz__json_str(a->copyright)) &&
 	       nz__json_put(o, "published_at", nz__json_time(a->published_at)) &&
 	       nz__json_put(o, "updated_at", nz__json_time(a->updated_at)) &&
