@@ -65,6 +65,15 @@ bool nz__json_put(json_t *obj, const char *key, json_t *v)
 	return json_object_set_new(obj, key, v) == 0;
 }
 
+bool nz__json_append(json_t *arr, json_t *v, bool ok)
+{
+	if (!ok) {
+		json_decref(v);
+		return false;
+	}
+	return v && json_array_append_new(arr, v) == 0;
+}
+
 /* Appends v to arr (stealing it); false when v is NULL or out of memory. */
 static bool push(json_t *arr, json_t *v)
 {
