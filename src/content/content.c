@@ -11,29 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const status_names[] = {"draft", "review", "scheduled", "published",
-					   "retracted"};
+#define N_STATUS NZ_ENUM_COUNT(NZ_STATUSES)
 
-#define N_STATUS (sizeof status_names / sizeof status_names[0])
-
-const char *nz_status_name(nz_status s)
-{
-	if ((unsigned)s >= N_STATUS)
-		return "unknown";
-	return status_names[s];
-}
-
-nz_rc nz_status_parse(nz_str s, nz_status *out)
-{
-	s = nz_str_trim(s);
-	for (size_t i = 0; i < N_STATUS; i++) {
-		if (nz_str_eq_c(s, status_names[i])) {
-			*out = (nz_status)i;
-			return NZ_OK;
-		}
-	}
-	return NZ_INVAL;
-}
+NZ_ENUM_NAME_FN(nz_status, nz_status_name, NZ_STATUSES)
+NZ_ENUM_PARSE_FN(nz_status, nz_status_parse, NZ_STATUSES)
+NZ_ENUM_NAME_FN(nz_name_order, nz_name_order_name, NZ_NAME_ORDERS)
+NZ_ENUM_PARSE_FN(nz_name_order, nz_name_order_parse, NZ_NAME_ORDERS)
 
 void nz_site_defaults(nz_site *site)
 {

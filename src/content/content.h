@@ -30,7 +30,15 @@ typedef struct nz_section {
 /* How a person's name is shown: western "Given Family", eastern "Family Given" (Korean names in
  * Latin script, "Maeng Su-Yeol"), and Korean in Hangul "Family+Given" without a space ("김민준").
  */
-typedef enum { NZ_NAME_WESTERN = 0, NZ_NAME_EASTERN = 1, NZ_NAME_HANGUL = 2 } nz_name_order;
+#define NZ_NAME_ORDERS(X)                                                                          \
+	X(NZ_NAME_WESTERN, "western")                                                              \
+	X(NZ_NAME_EASTERN, "eastern")                                                              \
+	X(NZ_NAME_HANGUL, "hangul")
+
+typedef enum { NZ_NAME_ORDERS(NZ_ENUM_MEMBER) } nz_name_order;
+
+const char *nz_name_order_name(nz_name_order o);         /* "western", "eastern", "hangul" */
+nz_rc nz_name_order_parse(nz_str s, nz_name_order *out); /* NZ_INVAL for anything else */
 
 typedef struct nz_author {
 	int64_t id;
@@ -67,13 +75,14 @@ typedef struct nz_correction {
 	const char *text;
 } nz_correction;
 
-typedef enum {
-	NZ_STATUS_DRAFT = 0,
-	NZ_STATUS_REVIEW = 1,
-	NZ_STATUS_SCHEDULED = 2,
-	NZ_STATUS_PUBLISHED = 3,
-	NZ_STATUS_RETRACTED = 4,
-} nz_status;
+#define NZ_STATUSES(X)                                                                             \
+	X(NZ_STATUS_DRAFT, "draft")                                                                \
+	X(NZ_STATUS_REVIEW, "review")                                                              \
+	X(NZ_STATUS_SCHEDULED, "scheduled")                                                        \
+	X(NZ_STATUS_PUBLISHED, "published")                                                        \
+	X(NZ_STATUS_RETRACTED, "retracted")
+
+typedef enum { NZ_STATUSES(NZ_ENUM_MEMBER) } nz_status;
 
 const char *nz_status_name(nz_status s); /* "draft", "review", ... */
 nz_rc nz_status_parse(nz_str s, nz_status *out);
@@ -144,11 +153,12 @@ const char *nz_article_first_paragraph(nz_arena *arena, const char *body_markdow
 /* ---- back office: users, roles, permissions, the workflow, images ---- */
 
 /* Roles, from least to most trusted; each can do everything the one before it can. */
-typedef enum {
-	NZ_ROLE_CONTRIBUTOR = 0, /* writes and edits own drafts, submits them for review */
-	NZ_ROLE_EDITOR = 1,      /* edits any article, publishes, schedules, corrects, retracts */
-	NZ_ROLE_ADMIN = 2,       /* also users, tokens, sections, site settings */
-} nz_role;
+#define NZ_ROLES(X)                                                                                \
+	X(NZ_ROLE_CONTRIBUTOR, "contributor") /* own drafts: writes, edits, submits for review */  \
+	X(NZ_ROLE_EDITOR, "editor") /* edits any article, publishes, schedules, corrects, ... */   \
+	X(NZ_ROLE_ADMIN, "admin")   /* also users, tokens, sections, site settings */
+
+typedef enum { NZ_ROLES(NZ_ENUM_MEMBER) } nz_role;
 
 const char *nz_role_name(nz_role r);         /* "contributor", "editor", "admin" */
 nz_rc nz_role_parse(nz_str s, nz_role *out); /* NZ_INVAL for anything else */
@@ -171,24 +181,24 @@ bool nz_user_login_valid(const char *login);
 
 /* Everything the server checks permission for. Article actions take the article (its status and
  * created_by matter); the others take NULL. */
-typedef enum {
-	NZ_ACT_VIEW = 0,     /* see an article (drafts included) in the back office */
-	NZ_ACT_CREATE,       /* create a new article */
-	NZ_ACT_EDIT,         /* save changes (includes restoring an old revision) */
-	NZ_ACT_SUBMIT,       /* draft -> review */
-	NZ_ACT_RETURN,       /* review -> draft (send back to the writer) */
-	NZ_ACT_PUBLISH,      /* -> published */
-	NZ_ACT_SCHEDULE,     /* -> scheduled at a time; also unscheduling */
-	NZ_ACT_EMBARGO,      /* set or clear embargo_until */
-	NZ_ACT_CORRECT,      /* append a public correction */
-	NZ_ACT_RETRACT,      /* published -> retracted */
-	NZ_ACT_UPLOAD,       /* upload media */
-	NZ_ACT_REVIEW_QUEUE, /* see the review queue and every article */
-	NZ_ACT_AUDIT,        /* read the audit log */
-	NZ_ACT_MANAGE_USERS, /* users, roles, other people's API tokens */
-	NZ_ACT_MANAGE_SITE,  /* sections, site settings */
-	NZ_ACT__COUNT
-} nz_action;
+#define NZ_ACTIONS(X)                                                                              \
+	X(NZ_ACT_VIEW, "view") /* see an article (drafts included) in the back office */           \
+	X(NZ_ACT_CREATE, "create articles")                                                        \
+	X(NZ_ACT_EDIT, "edit") /* save changes (includes restoring an old revision) */             \
+	X(NZ_ACT_SUBMIT, "submit for review")    /* draft -> review */                             \
+	X(NZ_ACT_RETURN, "return to the writer") /* review -> draft */                             \
+	X(NZ_ACT_PUBLISH, "publish")             /* -> published */                                \
+	X(NZ_ACT_SCHEDULE, "schedule")           /* -> scheduled at a time; also unscheduling */   \
+	X(NZ_ACT_EMBARGO, "embargo")             /* set or clear embargo_until */                  \
+	X(NZ_ACT_CORRECT, "correct")             /* append a public correction */                  \
+	X(NZ_ACT_RETRACT, "retract")             /* published -> retracted */                      \
+	X(NZ_ACT_UPLOAD, "upload media")                                                           \
+	X(NZ_ACT_REVIEW_QUEUE, "see the review queue") /* and every article */                     \
+	X(NZ_ACT_AUDIT, "read the audit log")                                                      \
+	X(NZ_ACT_MANAGE_USERS, "manage users and tokens") /* roles, other people's API tokens */   \
+	X(NZ_ACT_MANAGE_SITE, "manage sections and settings")
+
+typedef enum { NZ_ACTIONS(NZ_ENUM_MEMBER) NZ_ACT__COUNT } nz_action;
 
 const char *nz_action_name(nz_action act); /* "publish", ... for messages */
 
@@ -214,18 +224,18 @@ bool nz_can(nz_role role, nz_action act, const nz_article *a, int64_t user_id);
  *   CORRECT    published -> published
  *   RETRACT    published -> retracted (the URL stays, with a notice instead of the body)
  * Retracted is final. */
-typedef enum {
-	NZ_EV_EDIT = 0,
-	NZ_EV_SUBMIT,
-	NZ_EV_RETURN,
-	NZ_EV_SCHEDULE,
-	NZ_EV_UNSCHEDULE,
-	NZ_EV_PUBLISH,
-	NZ_EV_EMBARGO,
-	NZ_EV_CORRECT,
-	NZ_EV_RETRACT,
-	NZ_EV__COUNT
-} nz_event;
+#define NZ_EVENTS(X)                                                                               \
+	X(NZ_EV_EDIT, "edit")                                                                      \
+	X(NZ_EV_SUBMIT, "submit")                                                                  \
+	X(NZ_EV_RETURN, "return")                                                                  \
+	X(NZ_EV_SCHEDULE, "schedule")                                                              \
+	X(NZ_EV_UNSCHEDULE, "unschedule")                                                          \
+	X(NZ_EV_PUBLISH, "publish")                                                                \
+	X(NZ_EV_EMBARGO, "embargo")                                                                \
+	X(NZ_EV_CORRECT, "correct")                                                                \
+	X(NZ_EV_RETRACT, "retract")
+
+typedef enum { NZ_EVENTS(NZ_ENUM_MEMBER) NZ_EV__COUNT } nz_event;
 
 const char *nz_event_name(nz_event ev); /* "edit", "submit", ... */
 nz_rc nz_event_parse(nz_str s, nz_event *out);

@@ -10,25 +10,10 @@
 
 #include <string.h>
 
-static const char *const role_names[] = {"contributor", "editor", "admin"};
-#define N_ROLES (sizeof role_names / sizeof role_names[0])
+#define N_ROLES NZ_ENUM_COUNT(NZ_ROLES)
 
-const char *nz_role_name(nz_role r)
-{
-	return (unsigned)r < N_ROLES ? role_names[r] : "unknown";
-}
-
-nz_rc nz_role_parse(nz_str s, nz_role *out)
-{
-	s = nz_str_trim(s);
-	for (size_t i = 0; i < N_ROLES; i++) {
-		if (nz_str_eq_c(s, role_names[i])) {
-			*out = (nz_role)i;
-			return NZ_OK;
-		}
-	}
-	return NZ_INVAL;
-}
+NZ_ENUM_NAME_FN(nz_role, nz_role_name, NZ_ROLES)
+NZ_ENUM_PARSE_FN(nz_role, nz_role_parse, NZ_ROLES)
 
 bool nz_user_login_valid(const char *login)
 {
@@ -46,28 +31,7 @@ bool nz_user_login_valid(const char *login)
 
 /* ---- permissions ------------------------------------------------------------------------- */
 
-static const char *const action_names[NZ_ACT__COUNT] = {
-    [NZ_ACT_VIEW] = "view",
-    [NZ_ACT_CREATE] = "create articles",
-    [NZ_ACT_EDIT] = "edit",
-    [NZ_ACT_SUBMIT] = "submit for review",
-    [NZ_ACT_RETURN] = "return to the writer",
-    [NZ_ACT_PUBLISH] = "publish",
-    [NZ_ACT_SCHEDULE] = "schedule",
-    [NZ_ACT_EMBARGO] = "embargo",
-    [NZ_ACT_CORRECT] = "correct",
-    [NZ_ACT_RETRACT] = "retract",
-    [NZ_ACT_UPLOAD] = "upload media",
-    [NZ_ACT_REVIEW_QUEUE] = "see the review queue",
-    [NZ_ACT_AUDIT] = "read the audit log",
-    [NZ_ACT_MANAGE_USERS] = "manage users and tokens",
-    [NZ_ACT_MANAGE_SITE] = "manage sections and settings",
-};
-
-const char *nz_action_name(nz_action act)
-{
-	return (unsigned)act < NZ_ACT__COUNT ? action_names[act] : "unknown";
-}
+NZ_ENUM_NAME_FN(nz_action, nz_action_name, NZ_ACTIONS)
 
 /* The least role that may do each action to any article (or at all). */
 static const nz_role least_role[NZ_ACT__COUNT] = {
@@ -107,28 +71,8 @@ bool nz_can(nz_role role, nz_action act, const nz_article *a, int64_t user_id)
 
 /* ---- the workflow ------------------------------------------------------------------------ */
 
-static const char *const event_names[NZ_EV__COUNT] = {
-    [NZ_EV_EDIT] = "edit",         [NZ_EV_SUBMIT] = "submit",         [NZ_EV_RETURN] = "return",
-    [NZ_EV_SCHEDULE] = "schedule", [NZ_EV_UNSCHEDULE] = "unschedule", [NZ_EV_PUBLISH] = "publish",
-    [NZ_EV_EMBARGO] = "embargo",   [NZ_EV_CORRECT] = "correct",       [NZ_EV_RETRACT] = "retract",
-};
-
-const char *nz_event_name(nz_event ev)
-{
-	return (unsigned)ev < NZ_EV__COUNT ? event_names[ev] : "unknown";
-}
-
-nz_rc nz_event_parse(nz_str s, nz_event *out)
-{
-	s = nz_str_trim(s);
-	for (size_t i = 0; i < NZ_EV__COUNT; i++) {
-		if (nz_str_eq_c(s, event_names[i])) {
-			*out = (nz_event)i;
-			return NZ_OK;
-		}
-	}
-	return NZ_INVAL;
-}
+NZ_ENUM_NAME_FN(nz_event, nz_event_name, NZ_EVENTS)
+NZ_ENUM_PARSE_FN(nz_event, nz_event_parse, NZ_EVENTS)
 
 nz_action nz_event_action(nz_event ev)
 {
@@ -142,7 +86,7 @@ nz_action nz_event_action(nz_event ev)
 	return (unsigned)ev < NZ_EV__COUNT ? map[ev] : NZ_ACT_MANAGE_SITE;
 }
 
-#define N_STATUS 5
+#define N_STATUS NZ_ENUM_COUNT(NZ_STATUSES)
 #define SAME (-1) /* the state does not change */
 #define NO (-2)   /* not allowed */
 

@@ -4,7 +4,8 @@
  * Errors from one X-macro table, growable buffers with a hard cap, borrowed string slices,
  * a bump arena, UTF-8 validation and decoding, slugs (ASCII and Hangul), time formats
  * (RFC 3339, RFC 822, HTTP dates, human dates in English and Korean), escaping for HTML, XML,
- * JSON and URLs, SHA-256, and level-gated logging.
+ * JSON and URLs, SHA-256, one hash for tables, growable arrays, a string set, enum name tables
+ * and level-gated logging.
  *
  * Rules: core knows nothing of articles, HTTP or SQL; it never logs except through nz_log,
  * which only cli/ and web/ call. Every function here is thread-safe (no hidden globals except
@@ -196,6 +197,83 @@ void nz_sha256_hex(const void *data, size_t len, char out[65]);
 /* A random RFC 4122 version 4 UUID, lower case, into out[37]. */
 void nz_uuid_v4(char out[37]);
 
+/* One hash for in-memory tables: FNV-1a over 64 bits, then a final mix so that the low bits
+ * (which a power-of-two table uses) depend on every byte. Never stored: it may change. */
+uint64_t nz_hash_bytes(const void *data, size_t len);
+uint64_t nz_hash_str(const char *s); /* s NULL hashes as "" */
+
+/* ---- growable arrays --------------------------------------------------------------------- */
+
+/* NZ_GROW(p, need, cap): makes the malloc'd array p (of cap elements, p NULL when cap is 0)
+ * hold at least need elements, doubling its capacity; evaluates to NZ_OK, or NZ_NOMEM when the
+ * size overflows or malloc fails (p and cap are then unchanged and p still owned by the
+ * caller). Used as `if (NZ_GROW(v->items, v->n + 1, v->cap) != NZ_OK) ...`. */
+#define NZ_GROW(p, need, cap)                                                                      \
+	((size_t)(need) <= (cap) ? NZ_OK : nz_grow(&(p), &(cap), (need), sizeof *(p), NULL))
+/* The same in an arena: the new array is allocated in arena and the old one is left there. */
+#define NZ_ARENA_GROW(arena, p, need, cap)                                                         \
+	((size_t)(need) <= (cap) ? NZ_OK : nz_grow(&(p), &(cap), (need), sizeof *(p), (arena)))
+/* What the macros call: ptr is the address of the array pointer, cap its capacity in elements
+ * of size bytes; arena NULL means malloc/realloc. */
+nz_rc nz_grow(void *ptr, size_t *cap, size_t need, size_t size, nz_arena *arena);
+
+/* ---- string set -------------------------------------------------------------------------- */
+
+/* A set of byte strings (open addressing), for the places that remove duplicates. It keeps its
+ * own copies (NUL-terminated, in its own arena), so callers may add borrowed text. Start from
+ * NZ_STRSET_INIT; not thread-safe. */
+typedef struct nz_strset {
+	struct nz__strset_slot *slots;
+	size_t n, cap;
+	nz_arena *arena;
+} nz_strset;
+
+#define NZ_STRSET_INIT                                                                             \
+	{                                                                                          \
+		NULL, 0, 0, NULL                                                                   \
+	}
+/* Adds s[0..len) unless it is there; *added (may be NULL) says which. NZ_NOMEM leaves the set
+ * as it was. */
+nz_rc nz_strset_add(nz_strset *set, const char *s, size_t len, bool *added);
+bool nz_strset_has(const nz_strset *set, const char *s, size_t len);
+void nz_strset_free(nz_strset *set); /* NULL-safe; leaves the set empty and reusable */
+
+/* ---- enum name tables -------------------------------------------------------------------- */
+
+/* An enum whose values have names is declared once, as a list:
+ *   #define NZ_ROLES(X) X(NZ_ROLE_CONTRIBUTOR, "contributor") X(NZ_ROLE_EDITOR, "editor") ...
+ *   typedef enum { NZ_ROLES(NZ_ENUM_MEMBER) } nz_role;        values 0, 1, 2... in list order
+ * and its functions are generated in one .c file:
+ *   NZ_ENUM_NAME_FN(nz_role, nz_role_name, NZ_ROLES)          "unknown" outside the list
+ *   NZ_ENUM_PARSE_FN(nz_role, nz_role_parse, NZ_ROLES)        trims; NZ_INVAL when no name fits
+ * NZ_ENUM_COUNT(NZ_ROLES) is the number of values, a constant expression. */
+#define NZ_ENUM_MEMBER(code, name) code,
+#define NZ__ENUM_NAME(code, name) [code] = name,
+#define NZ__ENUM_ONE(code, name) +1
+#define NZ_ENUM_COUNT(LIST) (0 LIST(NZ__ENUM_ONE))
+
+#define NZ_ENUM_NAME_FN(type, fn, LIST)                                                            \
+	const char *fn(type v)                                                                     \
+	{                                                                                          \
+		static const char *const names[] = {LIST(NZ__ENUM_NAME)};                          \
+		return nz_enum_name(names, NZ_ENUM_COUNT(LIST), (int)v);                           \
+	}
+#define NZ_ENUM_PARSE_FN(type, fn, LIST)                                                           \
+	nz_rc fn(nz_str s, type *out)                                                              \
+	{                                                                                          \
+		static const char *const names[] = {LIST(NZ__ENUM_NAME)};                          \
+		int v = 0;                                                                         \
+		nz_rc rc = nz_enum_parse(names, NZ_ENUM_COUNT(LIST), s, &v);                       \
+		if (rc == NZ_OK)                                                                   \
+			*out = (type)v;                                                            \
+		return rc;                                                                         \
+	}
+
+/* What the generated functions call: names[0..n) indexed by value. */
+const char *nz_enum_name(const char *const *names, size_t n, int value);
+/* Trims s, then finds its exact name; *out untouched unless NZ_OK. */
+nz_rc nz_enum_parse(const char *const *names, size_t n, nz_str s, int *out);
+
 /* ---- embedded files -------------------------------------------------------------------- */
 
 /* A file compiled into the binary by tools/embed (the default theme, the demo newsroom).
@@ -208,7 +286,13 @@ typedef struct nz_file_entry {
 
 /* ---- logging ----------------------------------------------------------------------------- */
 
-typedef enum { NZ_LOG_ERROR = 0, NZ_LOG_WARN = 1, NZ_LOG_INFO = 2, NZ_LOG_DEBUG = 3 } nz_log_level;
+#define NZ_LOG_LEVELS(X)                                                                           \
+	X(NZ_LOG_ERROR, "ERROR")                                                                   \
+	X(NZ_LOG_WARN, "WARN")                                                                     \
+	X(NZ_LOG_INFO, "INFO")                                                                     \
+	X(NZ_LOG_DEBUG, "DEBUG")
+
+typedef enum { NZ_LOG_LEVELS(NZ_ENUM_MEMBER) } nz_log_level;
 
 extern nz_log_level nz__log_level;
 void nz_log_set_level(nz_log_level level);

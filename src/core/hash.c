@@ -1,6 +1,7 @@
 /*
  * core/hash.c: SHA-256 digests (media addressed by content, import de-duplication, token
- * hashes) and random version 4 UUIDs, both from libsodium.
+ * hashes) and random version 4 UUIDs, both from libsodium; and the one fast hash every
+ * in-memory table uses (nz_hash_bytes).
  *
  * Rules: libsodium is initialised once, on first use, through pthread_once, so these functions
  * are safe to call from any thread without a set-up step. If libsodium cannot initialise there
@@ -11,6 +12,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
 
 static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
 
@@ -58,4 +60,22 @@ void nz_uuid_v4(char out[37])
 		out[o++] = hex[i];
 	}
 	out[o] = '\0';
+}
+
+uint64_t nz_hash_bytes(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a offset basis */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3u; /* FNV prime */
+	/* FNV leaves the low bits weak; fold the high bits in (a MurmurHash3-style finish). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	return h ^ (h >> 33);
+}
+
+uint64_t nz_hash_str(const char *s)
+{
+	return s ? nz_hash_bytes(s, strlen(s)) : nz_hash_bytes("", 0);
 }

@@ -15,9 +15,9 @@
 
 nz_log_level nz__log_level = NZ_LOG_INFO;
 
-static const char *const level_names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
+static NZ_ENUM_NAME_FN(nz_log_level, level_name, NZ_LOG_LEVELS)
 
-void nz_log_set_level(nz_log_level level)
+    void nz_log_set_level(nz_log_level level)
 {
 	if (level < NZ_LOG_ERROR)
 		level = NZ_LOG_ERROR;
@@ -33,7 +33,8 @@ static int log_prefix(char *line, size_t size, nz_log_level level, const char *m
 	int lv = level < NZ_LOG_ERROR || level > NZ_LOG_DEBUG ? NZ_LOG_DEBUG : (int)level;
 
 	nz_time_rfc3339(nz_time_now(), when);
-	return snprintf(line, size, "%s %s %s: ", when, level_names[lv], module ? module : "nz");
+	return snprintf(line, size, "%s %s %s: ", when, level_name((nz_log_level)lv),
+			module ? module : "nz");
 }
 
 void nz__log(nz_log_level level, const char *module, const char *fmt, ...)

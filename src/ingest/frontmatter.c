@@ -270,13 +270,14 @@ static nz_rc author_field(fm_state *st, size_t line, nz_str key, const char *v)
 			return fail(st, line, "email: not an e-mail address:", nz_str_c(v));
 		au->email = v;
 	} else if (nz_str_eq_c(key, "order")) {
-		static const char *const orders[] = {"western", "eastern", "hangul"};
-		for (int i = 0; i < 3; i++)
-			if (strcmp(v, orders[i]) == 0) {
-				au->order = (nz_name_order)i;
-				st->order_given = true;
-				return NZ_OK;
-			}
+		nz_name_order order;
+		/* Exactly as written: the parser also takes the name with spaces around it. */
+		if (nz_name_order_parse(nz_str_c(v), &order) == NZ_OK &&
+		    strcmp(v, nz_name_order_name(order)) == 0) {
+			au->order = order;
+			st->order_given = true;
+			return NZ_OK;
+		}
 		return fail(st, line, "order: must be western, eastern or hangul, not",
 			    nz_str_c(v));
 	} else {

@@ -57,20 +57,6 @@ nz_str nz__trim(nz_str s)
 	return s;
 }
 
-void *nz__grow(nz_arena *arena, void *items, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return items;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *p = nz_arena_alloc(arena, ncap * size);
-	if (p == NULL)
-		return NULL;
-	if (n > 0)
-		memcpy(p, items, n * size);
-	*cap = ncap;
-	return p;
-}
-
 nz_rc nz__nomem(nz__ingest *in)
 {
 	return nz_err_set(in->err, NZ_NOMEM, "out of memory");
@@ -91,63 +77,51 @@ nz_rc nz__note(nz__ingest *in, const char *fmt, ...)
 		return nz__nomem(in);
 	s = nz_arena_strndup(in->arena, nz_buf_cstr(&b), b.len);
 	nz_buf_free(&b);
-	const char **p =
-	    nz__grow(in->arena, a->import_notes, a->n_import_notes, &in->cap_notes, sizeof *p);
-	if (s == NULL || p == NULL)
+	if (s == NULL || NZ_ARENA_GROW(in->arena, a->import_notes, a->n_import_notes + 1,
+				       in->cap_notes) != NZ_OK)
 		return nz__nomem(in);
-	a->import_notes = p;
-	p[a->n_import_notes++] = s;
+	a->import_notes[a->n_import_notes++] = s;
 	return NZ_OK;
 }
 
 nz_rc nz__add_highlight(nz__ingest *in, nz_str text)
 {
 	nz_article *a = in->art;
-	const char **p =
-	    nz__grow(in->arena, a->highlights, a->n_highlights, &in->cap_highlights, sizeof *p);
 	char *s = nz_arena_str(in->arena, text);
 
-	if (p == NULL || s == NULL)
+	if (s == NULL || NZ_ARENA_GROW(in->arena, a->highlights, a->n_highlights + 1,
+				       in->cap_highlights) != NZ_OK)
 		return nz__nomem(in);
-	a->highlights = p;
-	p[a->n_highlights++] = s;
+	a->highlights[a->n_highlights++] = s;
 	return NZ_OK;
 }
 
 nz_rc nz__add_author(nz__ingest *in, const nz_author *au)
 {
 	nz_article *a = in->art;
-	nz_author *p = nz__grow(in->arena, a->authors, a->n_authors, &in->cap_authors, sizeof *p);
-
-	if (p == NULL)
+	if (NZ_ARENA_GROW(in->arena, a->authors, a->n_authors + 1, in->cap_authors) != NZ_OK)
 		return nz__nomem(in);
-	a->authors = p;
-	p[a->n_authors++] = *au;
+	a->authors[a->n_authors++] = *au;
 	return NZ_OK;
 }
 
 nz_rc nz__add_media(nz__ingest *in, const nz_media *m)
 {
 	nz_article *a = in->art;
-	nz_media *p = nz__grow(in->arena, a->media, a->n_media, &in->cap_media, sizeof *p);
-
-	if (p == NULL)
+	if (NZ_ARENA_GROW(in->arena, a->media, a->n_media + 1, in->cap_media) != NZ_OK)
 		return nz__nomem(in);
-	a->media = p;
-	p[a->n_media++] = *m;
+	a->media[a->n_media++] = *m;
 	return NZ_OK;
 }
 
 nz_rc nz__add_tag(nz__ingest *in, nz_str name)
 {
 	nz_article *a = in->art;
-	nz_tag *p = nz__grow(in->arena, a->tags, a->n_tags, &in->cap_tags, sizeof *p);
 	nz_buf slug;
 	nz_rc rc;
 
-	if (p == NULL)
+	if (NZ_ARENA_GROW(in->arena, a->tags, a->n_tags + 1, in->cap_tags) != NZ_OK)
 		return nz__nomem(in);
-	a->tags = p;
 	nz_buf_init(&slug, 0);
 	rc = nz_slug_make(name, NZ_SLUG_MAX, &slug);
 	if (rc == NZ_NOMEM) {
@@ -160,7 +134,7 @@ nz_rc nz__add_tag(nz__ingest *in, nz_str name)
 	nz_buf_free(&slug);
 	if (t.name == NULL || (rc == NZ_OK && t.slug == NULL))
 		return nz__nomem(in);
-	p[a->n_tags++] = t;
+	a->tags[a->n_tags++] = t;
 	return NZ_OK;
 }
 

@@ -31,9 +31,6 @@ typedef struct nz__ingest {
 
 /* Trims ASCII white space and U+00A0, U+3000, U+FEFF at both ends. */
 nz_str nz__trim(nz_str s);
-/* Makes room for one more element of size `size` in an arena array of n elements with
- * capacity *cap; returns the (possibly moved) array or NULL when out of memory. */
-void *nz__grow(nz_arena *arena, void *items, size_t n, size_t *cap, size_t size);
 /* Appends a formatted line to the article's import_notes. */
 nz_rc nz__note(nz__ingest *in, const char *fmt, ...) NZ_PRINTF(2, 3);
 nz_rc nz__add_highlight(nz__ingest *in, nz_str text);

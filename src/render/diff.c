@@ -71,27 +71,12 @@ static bool cp_is_ideograph(uint32_t cp)
 	return nz_cp_is_cjk(cp) && !nz_cp_is_hangul(cp);
 }
 
-static uint32_t fnv1a(const char *p, size_t len)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static bool toks_push(toks *t, const char *p, size_t len, int kind)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
-		tok *v = realloc(t->v, cap * sizeof *v);
-		if (!v)
-			return false;
-		t->v = v;
-		t->cap = cap;
-	}
-	t->v[t->n++] = (tok){p, (uint32_t)len, fnv1a(p, len), (uint8_t)kind};
+	if (NZ_GROW(t->v, t->n + 1, t->cap) != NZ_OK)
+		return false;
+	/* The low half of the hash: tokens compare by it first, then by their bytes. */
+	t->v[t->n++] = (tok){p, (uint32_t)len, (uint32_t)nz_hash_bytes(p, len), (uint8_t)kind};
 	return true;
 }
 
@@ -177,11 +162,13 @@ static void backtrack(const int32_t *rows, size_t d, long k, size_t n, uint8_t *
 	(void)x;
 }
 
-/* The shortest edit script between a[0..n) and b[0..m), marked into del[n] and ins[m] (zeroed by
- * the caller). NZ_TOOBIG when it needs more edits or work than the bounds allow. */
-static nz_rc myers(const tok *a, size_t n, const tok *b, size_t m, uint8_t *del, uint8_t *ins,
-		   uint64_t *budget)
+/* The shortest edit script between the token lists ta and tb, marked into del[ta->n] and
+ * ins[tb->n] (zeroed by the caller). NZ_TOOBIG when it needs more edits or work than the
+ * bounds allow. */
+static nz_rc myers(const toks *ta, const toks *tb, uint8_t *del, uint8_t *ins, uint64_t *budget)
 {
+	const tok *a = ta->v, *b = tb->v;
+	size_t n = ta->n, m = tb->n;
 	size_t max_d = n + m < DIFF_MAX_EDITS ? n + m : DIFF_MAX_EDITS;
 	int32_t *v = malloc((2 * max_d + 3) * sizeof *v);
 	int32_t *rows = malloc((max_d + 1) * (max_d + 2) / 2 * sizeof *rows);
@@ -302,7 +289,7 @@ static nz_rc diff_toks(const toks *a, const toks *b, nz_str sa, nz_str sb, bool 
 	nz_rc rc = NZ_NOMEM;
 	if (!del || !ins)
 		goto out;
-	rc = myers(a->v, a->n, b->v, b->n, del, ins, &dc->budget);
+	rc = myers(a, b, del, ins, &dc->budget);
 	if (rc == NZ_OK)
 		emit(dc->out, a, b, del, ins);
 	else if (rc == NZ_TOOBIG && lines_ok)
@@ -359,7 +346,7 @@ static nz_rc diff_lines(nz_str a, nz_str b, dctx *dc)
 	ins = calloc(tb.n + 1, 1);
 	if (!del || !ins)
 		goto out;
-	rc = myers(ta.v, ta.n, tb.v, tb.n, del, ins, &dc->budget);
+	rc = myers(&ta, &tb, del, ins, &dc->budget);
 	if (rc == NZ_TOOBIG) {
 		put_change(dc->out, a, b);
 		rc = NZ_OK;

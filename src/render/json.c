@@ -65,6 +65,15 @@ bool nz__json_put(json_t *obj, const char *key, json_t *v)
 	return json_object_set_new(obj, key, v) == 0;
 }
 
+bool nz__json_append(json_t *arr, json_t *v, bool ok)
+{
+	if (!ok) {
+		json_decref(v);
+		return false;
+	}
+	return v && json_array_append_new(arr, v) == 0;
+}
+
 /* Appends v to arr (stealing it); false when v is NULL or out of memory. */
 static bool push(json_t *arr, json_t *v)
 {
@@ -208,7 +217,7 @@ static json_t *corrections_json(const nz_article *a)
 	return arr;
 }
 
-static json_t *body_html(const nz_article *a)
+json_t *nz__json_body_html(const nz_article *a)
 {
 	nz_buf b;
 	json_t *v = NULL;
@@ -233,7 +242,7 @@ static bool put_plain(json_t *o, const nz_article *a)
 	       nz__json_put(o, "highlights", str_array(a->highlights, a->n_highlights)) &&
 	       nz__json_put(o, "dateline", nz__json_str(a->dateline)) &&
 	       nz__json_put(o, "body_markdown", nz__json_str(a->body_markdown)) &&
-	       nz__json_put(o, "body_html", body_html(a)) &&
+	       nz__json_put(o, "body_html", nz__json_body_html(a)) &&
 	       nz__json_put(o, "copyright", nz__json_str(a->copyright)) &&
 	       nz__json_put(o, "published_at", nz__json_time(a->published_at)) &&
 	       nz__json_put(o, "updated_at", nz__json_time(a->updated_at)) &&

@@ -1,6 +1,7 @@
 /*
  * render/mustache_int.h: the compiled form of a Mustache template, shared by nothing but
- * render/mustache.c and kept here so the instruction layout is documented in one place.
+ * render/mustache_compile.c, which makes it, and render/mustache.c, which renders it; kept
+ * here so the instruction layout is documented in one place.
  *
  * A template compiles to a flat array of nodes. A node with a body (section, inverted section,
  * parent call, block) is followed by `span` nodes that make up its body, so skipping a body is
@@ -59,5 +60,10 @@ struct nz_tmpl_set {
 	nz__tmpl **slots; /* open addressing, linear probing */
 	size_t cap, count;
 };
+
+/* Compiles src[0..len) into t (whose name and arena are set): a copy of the source, the nodes
+ * and the name parts all go into t->arena. NZ_PARSE with the template's name and line in err
+ * for a syntax error, NZ_NOMEM when out of memory. */
+nz_rc nz__mustache_compile(nz__tmpl *t, const char *src, size_t len, nz_err *err);
 
 #endif

@@ -108,20 +108,6 @@ void nz_theme_free(nz_theme *t)
 	free(t);
 }
 
-/* Makes room for one more asset. */
-static nz_rc grow_assets(nz_theme *t)
-{
-	if (t->n_assets < t->cap_assets)
-		return NZ_OK;
-	size_t cap = t->cap_assets ? t->cap_assets * 2 : 16;
-	asset *grown = realloc(t->assets, cap * sizeof *grown);
-	if (!grown)
-		return NZ_NOMEM;
-	t->assets = grown;
-	t->cap_assets = cap;
-	return NZ_OK;
-}
-
 /* Adds an asset; takes owned (which may be NULL for embedded bytes) even on failure. */
 static nz_rc add_asset(nz_theme *t, const char *path, const unsigned char *data,
 		       unsigned char *owned, size_t len)
@@ -143,7 +129,8 @@ static nz_rc add_asset(nz_theme *t, const char *path, const unsigned char *data,
 	a.path = strdup(path);
 	a.hashed = malloc(plen + 10);
 	a.url = malloc(plen + 18);
-	if (!a.path || !a.hashed || !a.url || grow_assets(t) != NZ_OK) {
+	if (!a.path || !a.hashed || !a.url ||
+	    NZ_GROW(t->assets, t->n_assets + 1, t->cap_assets) != NZ_OK) {
 		asset_clear(&a);
 		return NZ_NOMEM;
 	}

@@ -117,9 +117,7 @@ static json_t *nav_json(const nz_page_ctx *pc, nz_arena *arena)
 		bool ok = o && nz__json_put(o, "name", nz__json_str(s->name ? s->name : s->slug)) &&
 			  nz__json_put(o, "url", nz__json_str(nz_url_section(arena, s->slug))) &&
 			  nz__json_put(o, "current", json_boolean(current));
-		if (!ok || json_array_append_new(arr, o) != 0) {
-			if (!ok)
-				json_decref(o);
+		if (!nz__json_append(arr, o, ok)) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -216,9 +214,7 @@ json_t *nz__view_authors(nz_arena *arena, const nz_article *a, const nz__labels 
 					   ? nz__json_str(nz_url_author(arena, au->slug))
 					   : json_null()) &&
 			  nz__json_put(o, "sep", nz__json_str_nonempty(sep));
-		if (!ok || json_array_append_new(arr, o) != 0) {
-			if (!ok)
-				json_decref(o);
+		if (!nz__json_append(arr, o, ok)) {
 			json_decref(arr);
 			return NULL;
 		}

@@ -79,18 +79,6 @@ static json_t *tags(nz_arena *arena, const nz_article *a)
 	return items ? json_pack("{s:o}", "items", items) : NULL;
 }
 
-static json_t *body(const nz_article *a)
-{
-	nz_buf b;
-	json_t *v = NULL;
-	const char *md = a->body_markdown ? a->body_markdown : "";
-	nz_buf_init(&b, 0);
-	if (nz_markdown_html(md, strlen(md), &b) == NZ_OK)
-		v = nz__json_str(nz_buf_cstr(&b));
-	nz_buf_free(&b);
-	return v;
-}
-
 /* The article object itself, in page order. */
 static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
 			    const char *lang)
@@ -118,7 +106,7 @@ static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	    nz__json_put(o, "updated",
 			 updated ? nz__view_time(pc, a->updated_at, lang) : json_null()) &&
 	    nz__json_put(o, "media", retracted ? json_null() : lead_media(arena, a)) &&
-	    nz__json_put(o, "body_html", retracted ? json_null() : body(a)) &&
+	    nz__json_put(o, "body_html", retracted ? json_null() : nz__json_body_html(a)) &&
 	    nz__json_put(o, "retracted", retracted ? json_string(l->retracted) : json_null()) &&
 	    nz__json_put(o, "corrections", corrections(pc, a, lang)) &&
 	    nz__json_put(o, "tags", tags(arena, a)) &&

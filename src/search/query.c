@@ -85,16 +85,8 @@ static bool add(nz_arena *arena, nz_search_query *out, size_t *cap, const char *
 			out->message = msg_many;
 		return true;
 	}
-	if (out->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		nz_search_term *grown = nz_arena_alloc(arena, ncap * sizeof(*grown));
-		if (!grown)
-			return false;
-		if (out->n)
-			memcpy(grown, out->terms, out->n * sizeof(*grown));
-		out->terms = grown;
-		*cap = ncap;
-	}
+	if (NZ_ARENA_GROW(arena, out->terms, out->n + 1, *cap) != NZ_OK)
+		return false;
 	/* One CJK character is found inside longer words through the pairs it starts. */
 	if (cc.n == 1 && cc.single_cjk)
 		t.prefix = true;

@@ -35,6 +35,23 @@ static void test_status_names_round_trip(void **state)
 	assert_int_equal(s, NZ_STATUS_REVIEW);
 }
 
+static void test_name_order_names(void **state)
+{
+	(void)state;
+	const char *names[] = {"western", "eastern", "hangul"};
+	nz_name_order o = NZ_NAME_WESTERN;
+
+	for (int i = 0; i < 3; i++) {
+		assert_string_equal(nz_name_order_name((nz_name_order)i), names[i]);
+		assert_int_equal(nz_name_order_parse(nz_str_c(names[i]), &o), NZ_OK);
+		assert_int_equal(o, i);
+	}
+	assert_string_equal(nz_name_order_name((nz_name_order)3), "unknown");
+	assert_int_equal(nz_name_order_parse(nz_str_c("Western"), &o), NZ_INVAL);
+	assert_int_equal(nz_name_order_parse(nz_str_c("korean"), &o), NZ_INVAL);
+	assert_int_equal(o, NZ_NAME_HANGUL);
+}
+
 static void test_site_defaults(void **state)
 {
 	(void)state;
@@ -354,6 +371,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_status_names_round_trip),
+	    cmocka_unit_test(test_name_order_names),
 	    cmocka_unit_test(test_site_defaults),
 	    cmocka_unit_test(test_validate_accepts_good_articles),
 	    cmocka_unit_test(test_validate_headline),

@@ -1,6 +1,7 @@
 /*
- * Tests for core/hash.c: SHA-256 against the standard test vectors (and a Korean text), and
- * version 4 UUIDs that are well-formed and distinct, also when made from many threads at once.
+ * Tests for core/hash.c: SHA-256 against the standard test vectors (and a Korean text),
+ * version 4 UUIDs that are well-formed and distinct, also when made from many threads at once,
+ * and the table hash: fixed values, every byte counts, and low bits that spread similar keys.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/core.h"
@@ -60,6 +62,40 @@ static void test_uuid_format(void **state)
 	assert_string_not_equal(a, b);
 }
 
+static void test_table_hash_values(void **state)
+{
+	(void)state;
+
+	/* FNV-1a 64 with the final mix: fixed, so a table's layout is reproducible in a debugger.
+	 */
+	assert_true(nz_hash_bytes("", 0) == 0xecba3df2c3383c52u);
+	assert_true(nz_hash_bytes("a", 1) == 0xed8170de1919a24du);
+	assert_true(nz_hash_str("한국") == 0x37b76cef0426a0f7u);
+	assert_true(nz_hash_str(NULL) == nz_hash_bytes("", 0));
+	assert_true(nz_hash_str("abc") == nz_hash_bytes("abc", 3));
+	/* A hash of bytes, not of a C string: what follows a NUL counts. */
+	assert_true(nz_hash_bytes("ab\0c", 4) != nz_hash_bytes("ab\0d", 4));
+	assert_true(nz_hash_bytes("ab\0c", 4) != nz_hash_str("ab"));
+}
+
+static void test_table_hash_spreads_low_bits(void **state)
+{
+	(void)state;
+	static bool used[1024];
+	char key[32];
+	size_t distinct = 0;
+
+	/* 1000 keys that differ in their last characters, into 1024 buckets by the low 10 bits:
+	 * a uniform hash fills about 63% of them; a weak one piles keys into a few. */
+	for (int i = 0; i < 1000; i++) {
+		int n = snprintf(key, sizeof key, "article-%d", i);
+		size_t b = (size_t)(nz_hash_bytes(key, (size_t)n) & 1023);
+		distinct += !used[b];
+		used[b] = true;
+	}
+	assert_true(distinct > 560);
+}
+
 #define THREADS 4
 #define PER_THREAD 64
 
@@ -96,6 +132,8 @@ int main(void)
 	    cmocka_unit_test(test_uuid_from_threads), /* first: races the one-time set-up */
 	    cmocka_unit_test(test_sha256_vectors),
 	    cmocka_unit_test(test_uuid_format),
+	    cmocka_unit_test(test_table_hash_values),
+	    cmocka_unit_test(test_table_hash_spreads_low_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
