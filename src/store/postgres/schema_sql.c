@@ -102,9 +102,6 @@ const char nz__pg_1_tables[] =
     "CREATE INDEX articles_created_by ON articles(created_by, updated_at DESC);"
     "CREATE INDEX articles_updated ON articles(updated_at DESC, id DESC);"
     "CREATE INDEX articles_embargo ON articles(embargo_until) WHERE embargo_until IS NOT NULL;"
-    /* What a search filters on, readable without the article's row (an index-only scan). */
-    "CREATE INDEX articles_search_filter ON articles(id)"
-    " INCLUDE (status, published_at, embargo_until, language, section_id);"
 
     "CREATE TABLE article_authors ("
     " article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
@@ -272,20 +269,30 @@ const char nz__pg_1_tables[] =
      * transaction that writes the article's text. terms: what search/'s tokenizer made of the
      * headline (weight A), highlights (B) and body (D), with positions, field after field so
      * that no phrase spans two fields; the *_terms counts are the fields' lengths in tokens
-     * (BM25's document lengths). Public-ness is decided at query time, never indexed. */
+     * (BM25's document lengths). The last five columns are copies of the article's, which a
+     * search filters on (public-ness is decided at query time, never indexed): a match is
+     * checked on the row the index found, without a join to articles. Triggers fill and keep
+     * them (nz__pg_1_kept); nobody writes them. */
     "CREATE TABLE article_search ("
     " article_id BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
     " terms TSVECTOR NOT NULL,"
     " headline_terms INTEGER NOT NULL CHECK (headline_terms >= 0),"
     " highlights_terms INTEGER NOT NULL CHECK (highlights_terms >= 0),"
-    " body_terms INTEGER NOT NULL CHECK (body_terms >= 0));"
+    " body_terms INTEGER NOT NULL CHECK (body_terms >= 0),"
+    " status " TEXT_C ","
+    " published_at BIGINT,"
+    " embargo_until BIGINT,"
+    " language " TEXT_C ","
+    " section_id BIGINT);"
     "CREATE INDEX article_search_terms ON article_search USING gin (terms);";
 
 /* Revisions are history: no UPDATE, DELETE or TRUNCATE, whoever asks (SQLite's RAISE(ABORT)
- * is a constraint failure; so is SQLSTATE 23000 here). An article's search row is dropped when
- * its text changes, in the same statement: the store writes the new row next, in the same
- * transaction, and a writer that goes round Newszone (psql) leaves the article unfindable
- * until `newszone reindex` rather than findable by words it no longer holds. */
+ * is a constraint failure; so is SQLSTATE 23000 here).
+ * An article's search row is dropped when its text changes, in the same statement: the store
+ * writes the new row next, in the same transaction, and a writer that goes round Newszone
+ * (psql) leaves the article unfindable until `newszone reindex` rather than findable by words
+ * it no longer holds. The row's copies of the article's filter columns are taken from the
+ * article when the row is written and follow every change of them. */
 const char nz__pg_1_kept[] =
     "CREATE FUNCTION nz_revisions_kept() RETURNS trigger LANGUAGE plpgsql AS $$"
     " BEGIN"
@@ -312,4 +319,28 @@ const char nz__pg_1_kept[] =
     "  OR OLD.highlights_intro IS DISTINCT FROM NEW.highlights_intro"
     "  OR OLD.highlights IS DISTINCT FROM NEW.highlights"
     "  OR OLD.body_markdown IS DISTINCT FROM NEW.body_markdown)"
-    " EXECUTE FUNCTION nz_search_stale();";
+    " EXECUTE FUNCTION nz_search_stale();"
+
+    "CREATE FUNCTION nz_search_copy() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  SELECT status, published_at, embargo_until, language, section_id"
+    "   INTO NEW.status, NEW.published_at, NEW.embargo_until, NEW.language, NEW.section_id"
+    "   FROM articles WHERE id = NEW.article_id;"
+    "  RETURN NEW;"
+    " END $$;"
+    "CREATE TRIGGER article_search_copy BEFORE INSERT OR UPDATE ON article_search"
+    " FOR EACH ROW EXECUTE FUNCTION nz_search_copy();"
+    "CREATE FUNCTION nz_search_follow() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    /* Touching the row is enough: nz_search_copy takes every copy from the article. */
+    "  UPDATE article_search SET status = NEW.status WHERE article_id = NEW.id;"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER articles_search_follow AFTER UPDATE OF status, published_at,"
+    " embargo_until, language, section_id ON articles FOR EACH ROW"
+    " WHEN (OLD.status IS DISTINCT FROM NEW.status"
+    "  OR OLD.published_at IS DISTINCT FROM NEW.published_at"
+    "  OR OLD.embargo_until IS DISTINCT FROM NEW.embargo_until"
+    "  OR OLD.language IS DISTINCT FROM NEW.language"
+    "  OR OLD.section_id IS DISTINCT FROM NEW.section_id)"
+    " EXECUTE FUNCTION nz_search_follow();";

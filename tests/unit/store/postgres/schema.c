@@ -308,7 +308,8 @@ static void test_same_tables_and_columns_as_sqlite(void **state)
 }
 
 /* The search row holds our tokenizer's terms as they are (no PostgreSQL parsing), weighted
- * by field, found through the GIN index, and dropped when the article's text changes. */
+ * by field, found through the GIN index, follows the article's filter columns, and is dropped
+ * when the article's text changes. */
 static void test_search_rows(void **state)
 {
 	pg_fixture *f = *state;
@@ -330,8 +331,19 @@ static void test_search_rows(void **state)
 		 sizeof(lines));
 	assert_string_equal(lines, "0\n");
 
-	pg_ok(f->conn, "UPDATE articles SET status = 'published', published_at = 200");
-	assert_int_equal(pg_int(f->conn, "SELECT count(*) FROM article_search"), 1);
+	static const char copies[] = "SELECT status, published_at, embargo_until, language,"
+				     " section_id FROM article_search";
+	pg_lines(f->conn, copies, lines, sizeof(lines));
+	assert_string_equal(lines, "draft|-|-|en|-\n");
+	pg_ok(f->conn, "INSERT INTO sections(slug, name) VALUES ('defense', 'Defense')");
+	pg_ok(f->conn, "UPDATE articles SET status = 'published', published_at = 200,"
+		       " section_id = 1, embargo_until = 150");
+	pg_lines(f->conn, copies, lines, sizeof(lines));
+	assert_string_equal(lines, "published|200|150|en|1\n");
+	/* The copies are the article's, whatever a writer puts there. */
+	pg_ok(f->conn, "UPDATE article_search SET status = 'draft', language = 'ko'");
+	pg_lines(f->conn, copies, lines, sizeof(lines));
+	assert_string_equal(lines, "published|200|150|en|1\n");
 	pg_ok(f->conn, "UPDATE articles SET headline = 'Navy drills'");
 	assert_int_equal(pg_int(f->conn, "SELECT count(*) FROM article_search"), 0);
 }
