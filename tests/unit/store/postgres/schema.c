@@ -96,54 +96,55 @@ static void test_fresh_database_migrates_then_reopening_is_a_no_op(void **state)
 	assert_int_equal(pg_int(f->conn, "SELECT count(*) FROM change_state WHERE id = 1"), 1);
 }
 
-static void test_read_only_open_does_not_migrate(void **state)
+/* Opens the fixture's database as a node would and expects it refused with want, saying says. */
+static void assert_refused(pg_fixture *f, bool readonly, nz_rc want, const char *says)
 {
-	pg_fixture *f = *state;
 	PGconn *c = NULL;
 	int version = -1;
 
 	assert_int_equal(nz__pg_connect(f->conninfo, 0, &c, &f->err), NZ_OK);
-	assert_int_equal(nz__pg_migrate(c, true, &version, &f->err), NZ_PERM);
-	assert_non_null(strstr(f->err.msg, "needs migrating"));
+	assert_int_equal(nz__pg_migrate(c, readonly, &version, &f->err), want);
+	if (!strstr(f->err.msg, says))
+		fail_msg("\"%s\" does not say \"%s\"", f->err.msg, says);
 	PQfinish(c);
-	assert_int_equal(pg_int(f->conn, "SELECT count(*) FROM pg_tables WHERE schemaname = "
-					 "current_schema()"),
-			 0);
+}
+
+static int64_t tables_here(pg_fixture *f, const char *name)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+		 " AND tablename LIKE '%s'",
+		 name);
+	return pg_int(f->conn, sql);
+}
+
+static void test_read_only_open_does_not_migrate(void **state)
+{
+	pg_fixture *f = *state;
+	assert_refused(f, true, NZ_PERM, "needs migrating to");
+	assert_int_equal(tables_here(f, "%"), 0);
 }
 
 static void test_newer_database_is_refused(void **state)
 {
 	pg_fixture *f = *state;
 	char sql[128];
-	int version = -1;
 
 	PQfinish(pg_open_migrated(f));
 	snprintf(sql, sizeof(sql), "INSERT INTO schema_version VALUES (%d, 0)",
 		 nz__pg_schema_latest() + 1);
 	pg_ok(f->conn, sql);
-
-	PGconn *c = NULL;
-	assert_int_equal(nz__pg_connect(f->conninfo, 0, &c, &f->err), NZ_OK);
-	assert_int_equal(nz__pg_migrate(c, false, &version, &f->err), NZ_UNSUPPORTED);
-	assert_non_null(strstr(f->err.msg, "is newer than this program knows"));
+	assert_refused(f, false, NZ_UNSUPPORTED, "is newer than this program knows");
 	assert_non_null(strstr(f->err.msg, "use a newer newszone"));
-	PQfinish(c);
 }
 
 static void test_someone_elses_database_is_refused(void **state)
 {
 	pg_fixture *f = *state;
-	PGconn *c = NULL;
-	int version = -1;
-
 	pg_ok(f->conn, "CREATE TABLE customers (id int)");
-	assert_int_equal(nz__pg_connect(f->conninfo, 0, &c, &f->err), NZ_OK);
-	assert_int_equal(nz__pg_migrate(c, false, &version, &f->err), NZ_INVAL);
-	assert_non_null(strstr(f->err.msg, "is not a Newszone database"));
-	PQfinish(c);
-	assert_int_equal(pg_int(f->conn, "SELECT count(*) FROM pg_tables WHERE schemaname = "
-					 "current_schema()"),
-			 1);
+	assert_refused(f, false, NZ_INVAL, "is not a Newszone database");
+	assert_int_equal(tables_here(f, "%"), 1);
 }
 
 typedef struct node {
@@ -221,33 +222,38 @@ static void test_revisions_are_never_changed_nor_deleted(void **state)
 static void test_constraints_keep_the_data_honest(void **state)
 {
 	pg_fixture *f = *state;
-	PQfinish(pg_open_migrated(f));
+	static const struct {
+		const char *sql;
+		const char *sqlstate; /* "" when it must succeed */
+	} writes[] = {
+	    {"INSERT INTO users(login, password_hash, role, created_at)"
+	     " VALUES ('x', 'h', 'boss', 0)",
+	     "23514"},
+	    {"INSERT INTO users(login, password_hash, role, created_at)"
+	     " VALUES ('x', 'h', 'editor', 0)",
+	     ""},
+	    {"INSERT INTO users(login, password_hash, role, created_at)"
+	     " VALUES ('x', 'h', 'editor', 0)",
+	     "23505"},
+	    {"INSERT INTO articles(uuid, slug, language, status, headline, updated_at, created_at)"
+	     " VALUES ('u', 's', 'en', 'gone', 'h', 0, 0)",
+	     "23514"},
+	    {"INSERT INTO webhooks(url, secret, events, created_at)"
+	     " VALUES ('ftp://x', 's', 'article.published', 0)",
+	     "23514"},
+	    {"INSERT INTO webhooks(url, secret, events, created_at)"
+	     " VALUES ('HTTPS://x', 's', 'article.published', 0)",
+	     ""},
+	    {"INSERT INTO blobs(hash, bytes, created_at) VALUES ('abc', '\\x00', 0)", "23514"},
+	};
 
-	assert_string_equal(pg_run(f->conn,
-				   "INSERT INTO users(login, password_hash, role, created_at)"
-				   " VALUES ('x', 'h', 'boss', 0)",
-				   NULL, 0),
-			    "23514");
-	pg_ok(f->conn, "INSERT INTO users(login, password_hash, role, created_at)"
-		       " VALUES ('x', 'h', 'editor', 0)");
-	assert_string_equal(pg_run(f->conn,
-				   "INSERT INTO users(login, password_hash, role, created_at)"
-				   " VALUES ('x', 'h', 'editor', 0)",
-				   NULL, 0),
-			    "23505");
-	assert_string_equal(
-	    pg_run(f->conn,
-		   "INSERT INTO articles(uuid, slug, language, status, headline,"
-		   " updated_at, created_at) VALUES ('u', 's', 'en', 'gone', 'h', 0, 0)",
-		   NULL, 0),
-	    "23514");
-	assert_string_equal(pg_run(f->conn,
-				   "INSERT INTO webhooks(url, secret, events, created_at)"
-				   " VALUES ('ftp://x', 's', 'article.published', 0)",
-				   NULL, 0),
-			    "23514");
-	pg_ok(f->conn, "INSERT INTO webhooks(url, secret, events, created_at)"
-		       " VALUES ('HTTPS://x', 's', 'article.published', 0)");
+	PQfinish(pg_open_migrated(f));
+	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		const char *state_got = pg_run(f->conn, writes[i].sql, NULL, 0);
+		if (strcmp(state_got, writes[i].sqlstate) != 0)
+			fail_msg("%s: SQLSTATE \"%s\", not \"%s\"", writes[i].sql, state_got,
+				 writes[i].sqlstate);
+	}
 	/* Text sorts by bytes, as SQLite's BINARY: upper case first, Hangul after Latin. */
 	pg_ok(f->conn, "INSERT INTO tags(slug, name) VALUES ('b', 'b'), ('a', 'Z'), ('c', '한')");
 	char lines[64];
@@ -302,9 +308,7 @@ static void test_same_tables_and_columns_as_sqlite(void **state)
 	assert_non_null(strstr(want, "changes|seq\n"));
 	assert_string_equal(got, want);
 	/* The one table of its own: the search index. */
-	assert_int_equal(pg_int(f->conn, "SELECT count(*) FROM pg_tables WHERE schemaname ="
-					 " current_schema() AND tablename = 'article_search'"),
-			 1);
+	assert_int_equal(tables_here(f, "article_search"), 1);
 }
 
 /* The search row holds our tokenizer's terms as they are (no PostgreSQL parsing), weighted
