@@ -7,7 +7,7 @@ BUILD   ?= build
 SHARED  ?= $(abspath ../shared)
 PORT    ?= 8080
 DB      ?= newszone-demo.db
-PKGS    := libmicrohttpd sqlite3 md4c-html libsodium jansson zlib libcurl
+PKGS    := libmicrohttpd sqlite3 md4c-html libsodium jansson zlib libcurl libpq
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wno-overlength-strings
@@ -30,8 +30,11 @@ CLI_SRC := $(sort $(shell find src/cli -name '*.c'))
 GEN_SRC := $(BUILD)/gen/theme_files.c $(BUILD)/gen/demo_files.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:%.c=%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
-UNIT_SRC := $(sort $(shell find tests/unit -name '*.c' 2>/dev/null))
+# tests/unit/store/postgres/ needs a PostgreSQL server: `make test-pg` starts one and runs them.
+UNIT_SRC := $(sort $(shell find tests/unit -name '*.c' ! -path 'tests/unit/store/postgres/*' 2>/dev/null))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+PG_UNIT_SRC := $(sort $(shell find tests/unit/store/postgres -name '*.c' 2>/dev/null))
+PG_UNIT_BIN := $(PG_UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 THEME_FILES := $(shell find themes/default -type f 2>/dev/null | sort)
 DEMO_FILES  := $(shell find demo -type f 2>/dev/null | sort)
 
@@ -40,7 +43,7 @@ ifeq ($(V),)
 Q := @
 endif
 
-.PHONY: all deps test test-unit test-e2e test-browser test-asan run clean check-deps format format-check fuzz bench
+.PHONY: all deps test test-unit test-pg test-e2e test-browser test-asan run clean check-deps format format-check fuzz bench
 
 all: $(BUILD)/newszone
 
@@ -89,6 +92,14 @@ test: deps
 
 test-unit: $(UNIT_BIN) $(BUILD)/newszone
 	@NZ_SHARED=$(SHARED) tests/run-unit.sh $(BUILD) $(UNIT_BIN)
+
+# The PostgreSQL backend's tests, against a throwaway cluster in a temporary folder
+# (scripts/pg-cluster.sh), stopped and removed afterwards whether they pass or not.
+test-pg: $(PG_UNIT_BIN)
+	@dir=$$(mktemp -d /tmp/nz-pg-XXXXXX); \
+	trap 'scripts/pg-cluster.sh stop $$dir; rm -rf $$dir' EXIT; trap 'exit 130' INT TERM; \
+	uri=$$(scripts/pg-cluster.sh start $$dir) && \
+	NZ_PG_URI=$$uri NZ_SHARED=$(SHARED) tests/run-unit.sh $(BUILD) $(PG_UNIT_BIN)
 
 test-e2e: $(BUILD)/newszone
 	@NZ_SHARED=$(SHARED) NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
