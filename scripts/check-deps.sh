@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Keeps DESIGN.md's layering: a module may include only modules below it.
-# Order (bottom up): core content search store ingest render site web cli. search/ sits below
+# Order (bottom up): core content search store ingest render site app web cli. search/ sits below
 # the store because every backend's full-text index uses its tokenizer. Render never
 # includes the store; ingest never includes the store.
 set -u
@@ -13,8 +13,9 @@ declare -A allowed=(
   [search]="core content search"
   [render]="core content render"
   [site]="core content store search render site"
-  [web]="core content store ingest search render site web" # site: page producers
-  [cli]="core content store ingest search render site web cli"
+  [app]="core content store ingest search render app" # use cases: below web and cli
+  [web]="core content store ingest search render site app web" # site: page producers
+  [cli]="core content store ingest search render site app web cli"
 )
 bad=0
 while IFS= read -r f; do

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "app/app.h"
 #include "core/core.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
@@ -32,15 +33,20 @@ void cli_usage(const cli_env *env, const cli_command *c, FILE *out);
 /* Opens the store at env->db (creating it when create), with a message on failure. */
 nz_store *cli_open_store(const cli_env *env, const char *cmd, bool create);
 
-/* Counts of one import run. */
-typedef struct cli_import_stats {
+/* One import run: its options, how it reports, and its counts. */
+typedef struct cli_import_run {
+	const nz_import_opts *opts;
+	bool quiet;    /* no line per imported or unchanged file on stdout */
+	bool progress; /* a progress line is showing on stderr: messages start on a new line */
 	size_t imported, unchanged, refused;
-} cli_import_stats;
+} cli_import_run;
 
-/* Imports one file's bytes (name is for messages and is stored with the original). Prints a
- * line for refusals on stderr; updates stats. Returns NZ_OK unless the database failed. */
-nz_rc cli_import_bytes(nz_store *store, const char *name, const void *bytes, size_t len,
-		       const nz_import_opts *opts, bool quiet, cli_import_stats *stats);
+/* Imports one file's bytes (name is for messages and is stored with the original), or the file
+ * at path, through app/. Prints a line for refusals on stderr; counts in run. Returns NZ_OK
+ * unless the database failed. */
+nz_rc cli_import_bytes(nz_store *store, cli_import_run *run, const char *name, const void *bytes,
+		       size_t len);
+nz_rc cli_import_file(nz_store *store, cli_import_run *run, const char *path);
 
 extern const cli_command cli_init_cmd, cli_serve_cmd, cli_import_cmd, cli_demo_cmd;
 extern const cli_command cli_webhook_cmd;             /* webhook add|list|remove|deliveries */

@@ -38,13 +38,13 @@ static int run(const cli_env *env, int argc, char **argv)
 		goto out;
 	}
 	nz_import_opts opts = {.publish = true, .now = nz_time_now()};
-	cli_import_stats stats = {0};
+	cli_import_run stats = {.opts = &opts, .quiet = true};
 	for (const nz_file_entry *f = nz__demo_files; f->path; f++) {
 		if (!is_article(f->path))
 			continue;
 		char name[512];
 		snprintf(name, sizeof name, "demo/%s", f->path);
-		if (cli_import_bytes(store, name, f->data, f->len, &opts, true, &stats) != NZ_OK) {
+		if (cli_import_bytes(store, &stats, name, f->data, f->len) != NZ_OK) {
 			status = 1;
 			goto out;
 		}

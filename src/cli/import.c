@@ -1,11 +1,10 @@
 /*
- * cli/import: brings articles in from files (docs/import-format.md). Each file is its own
- * transaction: the article, its revision and the original bytes are written together or not
- * at all. A file already imported (same SHA-256) is reported as unchanged.
+ * cli/import: brings articles in from files (docs/import-format.md): finds the files under
+ * the paths given and imports each through app/ (its own transaction: the article, its
+ * revision and the original bytes together or not at all), reporting each outcome. A file
+ * already imported (same SHA-256) is reported as unchanged.
  */
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,89 +13,53 @@
 #include "cli/cli.h"
 #include "render/render.h"
 
-#define TRANSLATION_NOTE "translation_of: "
-
-/* A front-matter "translation_of: slug" note joins the article to that article's translation
- * group (the group is the original's id), and is then no longer a leftover line. */
-static void resolve_translation(nz_store *store, nz_arena *arena, nz_article *a)
+/* Counts one file's outcome and says it; returns rc (NZ_OK unless the database failed). */
+static nz_rc report(cli_import_run *run, nz_arena *arena, const char *name, nz_rc rc,
+		    const nz_app_imported *r, const nz_err *err)
 {
-	for (size_t i = 0; i < a->n_import_notes; i++) {
-		const char *note = a->import_notes[i];
-		if (strncmp(note, TRANSLATION_NOTE, strlen(TRANSLATION_NOTE)) != 0)
-			continue;
-		nz_article *other = NULL;
-		nz_err err = {0};
-		const char *slug = note + strlen(TRANSLATION_NOTE);
-		if (nz_store_article_by_slug(store, arena, slug, &other, &err) != NZ_OK)
-			return;
-		a->translation_group =
-		    other->translation_group ? other->translation_group : other->id;
-		memmove(&a->import_notes[i], &a->import_notes[i + 1],
-			(a->n_import_notes - i - 1) * sizeof *a->import_notes);
-		a->n_import_notes--;
-		return;
+	const char *lead = run->progress ? "\n" : "";
+	if (rc != NZ_OK || r->outcome == NZ_APP_REFUSED) {
+		fprintf(stderr, "%snewszone import: %s: %s\n", lead, name, err->msg);
+		run->refused += rc == NZ_OK;
+	} else if (r->outcome == NZ_APP_UNCHANGED) {
+		run->unchanged++;
+		if (!run->quiet)
+			printf("unchanged %s (already imported as article %lld)\n", name,
+			       (long long)r->article_id);
+	} else {
+		run->imported++;
+		if (!run->quiet)
+			printf("imported %s -> %s (%s)\n", name,
+			       nz_url_article(arena, r->article->slug),
+			       nz_status_name(r->article->status));
 	}
-}
-
-static nz_rc store_article(nz_store *store, nz_arena *arena, const char *name, nz_article *a,
-			   const void *bytes, size_t len, nz_err *err)
-{
-	nz_rc rc = nz_store_begin(store, err);
-	if (rc != NZ_OK)
-		return rc;
-	char *note = nz_arena_printf(arena, "imported from %s", name);
-	rc = nz_store_article_create(store, arena, a, note, err);
-	if (rc == NZ_OK)
-		rc = nz_store_import_add(store, a->id, name, bytes, len, err);
-	if (rc == NZ_OK)
-		rc = nz_store_commit(store, err);
-	if (rc != NZ_OK)
-		nz_store_rollback(store);
 	return rc;
 }
 
-nz_rc cli_import_bytes(nz_store *store, const char *name, const void *bytes, size_t len,
-		       const nz_import_opts *opts, bool quiet, cli_import_stats *stats)
+nz_rc cli_import_bytes(nz_store *store, cli_import_run *run, const char *name, const void *bytes,
+		       size_t len)
 {
-	char hash[65];
+	nz_app_import in = {.name = name, .bytes = bytes, .len = len, .opts = run->opts};
+	nz_app_imported r;
 	nz_err err = {0};
-	int64_t existing = 0;
-	nz_sha256_hex(bytes, len, hash);
-	nz_rc rc = nz_store_import_find(store, hash, &existing, &err);
-	if (rc == NZ_OK) {
-		stats->unchanged++;
-		if (!quiet)
-			printf("unchanged %s (already imported as article %lld)\n", name,
-			       (long long)existing);
-		return NZ_OK;
-	}
-	if (rc != NZ_NOTFOUND) {
-		fprintf(stderr, "newszone import: %s: %s\n", name, err.msg);
-		return rc;
-	}
 	nz_arena *arena = nz_arena_new();
 	if (!arena)
 		return NZ_NOMEM;
-	nz_article a;
-	nz_import_format format;
-	rc = nz_ingest_parse(arena, bytes, len, opts, &a, &format, &err);
-	if (rc == NZ_OK) {
-		resolve_translation(store, arena, &a);
-		rc = store_article(store, arena, name, &a, bytes, len, &err);
-	}
-	if (rc == NZ_OK) {
-		stats->imported++;
-		if (!quiet)
-			printf("imported %s -> %s (%s)\n", name, nz_url_article(arena, a.slug),
-			       nz_status_name(a.status));
-	} else if (rc != NZ_DB && rc != NZ_NOMEM && rc != NZ_IO) {
-		/* The file's fault: report it and go on with the others. */
-		fprintf(stderr, "newszone import: %s: %s\n", name, err.msg);
-		stats->refused++;
-		rc = NZ_OK;
-	} else {
-		fprintf(stderr, "newszone import: %s: %s\n", name, err.msg);
-	}
+	nz_rc rc = nz_app_import_bytes(store, arena, &in, &r, &err);
+	rc = report(run, arena, name, rc, &r, &err);
+	nz_arena_free(arena);
+	return rc;
+}
+
+nz_rc cli_import_file(nz_store *store, cli_import_run *run, const char *path)
+{
+	nz_app_imported r;
+	nz_err err = {0};
+	nz_arena *arena = nz_arena_new();
+	if (!arena)
+		return NZ_NOMEM;
+	nz_rc rc = nz_app_import_file(store, arena, path, run->opts, &r, &err);
+	rc = report(run, arena, path, rc, &r, &err);
 	nz_arena_free(arena);
 	return rc;
 }
@@ -162,42 +125,6 @@ static bool collect(path_list *l, const char *path)
 	return ok;
 }
 
-/* Reads a whole file; NULL with a reason in err when it cannot be imported. */
-static char *read_file(const char *path, size_t *len, nz_err *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = NULL;
-	struct stat st;
-	if (fd < 0) {
-		nz_err_set(err, NZ_IO, "%s", errno == ENOENT ? "no such file" : strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		nz_err_set(err, NZ_IO, "not a regular file");
-	} else if ((size_t)st.st_size > NZ_IMPORT_MAX_BYTES) {
-		nz_err_set(err, NZ_TOOBIG, "file is %lld bytes, over the import limit of %zu bytes",
-			   (long long)st.st_size, NZ_IMPORT_MAX_BYTES);
-	} else if (!(buf = malloc((size_t)st.st_size + 1))) {
-		nz_err_set(err, NZ_NOMEM, "out of memory");
-	} else {
-		size_t got = 0;
-		while (got < (size_t)st.st_size) {
-			ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-			if (r <= 0) {
-				nz_err_set(err, NZ_IO, "read failed: %s",
-					   r < 0 ? strerror(errno) : "file shrank");
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			got += (size_t)r;
-		}
-		*len = got;
-	}
-	close(fd);
-	return buf;
-}
-
 static int parse_args(const cli_env *env, int argc, char **argv, nz_import_opts *opts,
 		      path_list *paths)
 {
@@ -232,27 +159,16 @@ static int run(const cli_env *env, int argc, char **argv)
 {
 	nz_import_opts opts = {.now = nz_time_now()};
 	path_list paths = {0};
-	cli_import_stats stats = {0};
 	int status = parse_args(env, argc, argv, &opts, &paths);
 	nz_store *store = status ? NULL : cli_open_store(env, "import", true);
 	if (!status && !store)
 		status = 1;
 	bool progress = isatty(STDERR_FILENO) && paths.n >= 20;
+	cli_import_run r = {.opts = &opts, .quiet = progress, .progress = progress};
 	for (size_t i = 0; store && i < paths.n; i++) {
 		if (progress)
 			fprintf(stderr, "\rimporting %zu/%zu", i + 1, paths.n);
-		nz_err err = {0};
-		size_t len = 0;
-		char *bytes = read_file(paths.p[i], &len, &err);
-		if (!bytes) {
-			fprintf(stderr, "%snewszone import: %s: %s\n", progress ? "\n" : "",
-				paths.p[i], err.msg);
-			stats.refused++;
-			continue;
-		}
-		nz_rc rc = cli_import_bytes(store, paths.p[i], bytes, len, &opts, progress, &stats);
-		free(bytes);
-		if (rc != NZ_OK) {
+		if (cli_import_file(store, &r, paths.p[i]) != NZ_OK) {
 			status = 1;
 			break;
 		}
@@ -260,9 +176,9 @@ static int run(const cli_env *env, int argc, char **argv)
 	if (progress)
 		fputc('\n', stderr);
 	if (store)
-		printf("imported %zu, unchanged %zu, refused %zu\n", stats.imported,
-		       stats.unchanged, stats.refused);
-	if (stats.refused)
+		printf("imported %zu, unchanged %zu, refused %zu\n", r.imported, r.unchanged,
+		       r.refused);
+	if (r.refused)
 		status = 1;
 	for (size_t i = 0; i < paths.n; i++)
 		free(paths.p[i]);

@@ -7,15 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "cli/cli.h"
-#include "web/auth.h"
 
 static int create(const cli_env *env, nz_store *s, nz_arena *arena, int argc, char **argv)
 {
 	const char *login = NULL, *name = NULL;
-	char token[NZ_TOKEN_MAX], hash[65];
+	nz_app_token t;
 	nz_user *u = NULL;
-	int64_t id = 0;
 	nz_err err = {0};
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
@@ -31,11 +30,10 @@ static int create(const cli_env *env, nz_store *s, nz_arena *arena, int argc, ch
 	if (rc == NZ_NOTFOUND)
 		return cli_fail(env, "token", 1, "%s: no such user (add one with `user add`)",
 				login);
-	nz_auth_token_new(NZ_API_TOKEN_PREFIX, token, hash);
-	if (rc || nz_store_token_create(s, 0, u->id, hash, name, &id, &err) != NZ_OK)
+	if (rc || nz_app_token_create(s, 0, u->id, name, &t, &err) != NZ_OK)
 		return cli_fail(env, "token", 1, "%s", err.msg);
-	printf("token %" PRId64 " for %s (%s):\n%s\n(shown once: store it now)\n", id, login,
-	       nz_role_name(u->role), token);
+	printf("token %" PRId64 " for %s (%s):\n%s\n(shown once: store it now)\n", t.id, login,
+	       nz_role_name(u->role), t.token);
 	return 0;
 }
 
@@ -43,18 +41,9 @@ static int revoke(const cli_env *env, nz_store *s, const char *what)
 {
 	int64_t id = 0;
 	nz_err err = {0};
-	nz_rc rc;
-	if (strncmp(what, NZ_API_TOKEN_PREFIX, strlen(NZ_API_TOKEN_PREFIX)) == 0) {
-		char hash[65];
-		nz_auth_token_hash(what, hash);
-		rc = nz_store_token_find(s, hash, &id, &err);
-	} else {
-		char *end = NULL;
-		id = strtoll(what, &end, 10);
-		rc = (end && *end) || id <= 0 ? NZ_NOTFOUND : NZ_OK;
-	}
+	nz_rc rc = nz_app_token_find(s, what, &id, &err);
 	if (!rc)
-		rc = nz_store_token_revoke(s, 0, id, &err);
+		rc = nz_app_token_revoke(s, 0, id, &err);
 	if (rc == NZ_NOTFOUND)
 		return cli_fail(env, "token", 1, "%s: no such token", what);
 	if (rc)

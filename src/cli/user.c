@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "cli/cli.h"
-#include "web/auth.h"
 
 /* Reads one line (the new password) from stdin into buf; false when there is none. */
 static bool read_password(char *buf, size_t size)
@@ -18,28 +18,29 @@ static bool read_password(char *buf, size_t size)
 	return true;
 }
 
-/* The password to set: read from stdin with --password-stdin, else generated (*generated). */
+/* The password to set: read from stdin with --password-stdin (*given points at it in buf),
+ * else NULL (*given), for app/ to generate one. */
 static int choose_password(const cli_env *env, bool from_stdin, char *buf, size_t size,
-			   bool *generated)
+			   const char **given)
 {
 	nz_err err = {0};
-	*generated = !from_stdin;
-	if (!from_stdin) {
-		nz_auth_password_generate(buf);
+	*given = NULL;
+	if (!from_stdin)
 		return 0;
-	}
 	if (!read_password(buf, size))
 		return cli_fail(env, "user", 2, "--password-stdin: no password on standard input");
-	if (nz_auth_password_check(buf, &err) != NZ_OK)
+	if (nz_app_password_check(buf, &err) != NZ_OK)
 		return cli_fail(env, "user", 2, "%s", err.msg);
+	*given = buf;
 	return 0;
 }
 
 static int add(const cli_env *env, int argc, char **argv)
 {
 	nz_user u = {0};
-	bool role_set = false, from_stdin = false, generated;
-	char pw[NZ_PASSWORD_MAX + 2], hash[NZ_PASSWORD_HASH_MAX];
+	bool role_set = false, from_stdin = false;
+	char pw[NZ_PASSWORD_MAX + 2], generated[NZ_PASSWORD_GENERATED];
+	const char *given = NULL;
 	nz_err err = {0};
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc) {
@@ -64,23 +65,22 @@ static int add(const cli_env *env, int argc, char **argv)
 		    env, "user", 2,
 		    "%s: a login is 1 to %d lower-case letters, digits, '.', '_' or '-'", u.login,
 		    NZ_LOGIN_MAX);
-	int st = choose_password(env, from_stdin, pw, sizeof pw, &generated);
+	int st = choose_password(env, from_stdin, pw, sizeof pw, &given);
 	if (st)
 		return st;
 	nz_store *s = cli_open_store(env, "user", false);
 	if (!s)
 		return 1;
-	if (nz_auth_password_hash(pw, hash, &err) != NZ_OK ||
-	    nz_store_user_create(s, 0, &u, hash, &err) != NZ_OK) {
+	if (nz_app_account_create(s, 0, &u, given, generated, &err) != NZ_OK) {
 		nz_store_close(s);
 		return cli_fail(env, "user", 1, "%s", err.msg);
 	}
 	nz_store_close(s);
 	printf("user %s created (%s)\n", u.login, nz_role_name(u.role));
-	if (generated)
+	if (!given)
 		printf(
 		    "password: %s\n(shown once: store it now; `user passwd %s` makes a new one)\n",
-		    pw, u.login);
+		    generated, u.login);
 	return 0;
 }
 
@@ -98,8 +98,9 @@ static int find_user(const cli_env *env, nz_store *s, nz_arena *arena, const cha
 static int passwd(const cli_env *env, int argc, char **argv)
 {
 	const char *login = NULL;
-	bool from_stdin = false, generated;
-	char pw[NZ_PASSWORD_MAX + 2], hash[NZ_PASSWORD_HASH_MAX];
+	bool from_stdin = false;
+	char pw[NZ_PASSWORD_MAX + 2], generated[NZ_PASSWORD_GENERATED];
+	const char *given = NULL;
 	nz_err err = {0};
 	nz_user *u = NULL;
 	for (int i = 2; i < argc; i++) {
@@ -112,7 +113,7 @@ static int passwd(const cli_env *env, int argc, char **argv)
 	}
 	if (!login)
 		return cli_fail(env, "user", 2, "usage: user passwd LOGIN [--password-stdin]");
-	int st = choose_password(env, from_stdin, pw, sizeof pw, &generated);
+	int st = choose_password(env, from_stdin, pw, sizeof pw, &given);
 	if (st)
 		return st;
 	nz_store *s = cli_open_store(env, "user", false);
@@ -120,13 +121,12 @@ static int passwd(const cli_env *env, int argc, char **argv)
 	if (!s || !arena)
 		st = s ? cli_fail(env, "user", 1, "out of memory") : 1;
 	else if (!(st = find_user(env, s, arena, login, &u)) &&
-		 (nz_auth_password_hash(pw, hash, &err) != NZ_OK ||
-		  nz_store_user_set_password(s, 0, u->id, hash, &err) != NZ_OK))
+		 nz_app_password_set(s, 0, u->id, given, generated, &err) != NZ_OK)
 		st = cli_fail(env, "user", 1, "%s", err.msg);
 	if (!st) {
 		printf("password of %s changed; their sessions have ended\n", login);
-		if (generated)
-			printf("password: %s\n(shown once)\n", pw);
+		if (!given)
+			printf("password: %s\n(shown once)\n", generated);
 	}
 	nz_arena_free(arena);
 	nz_store_close(s);

@@ -112,6 +112,9 @@ typedef struct nz_article {
 	const char **import_notes; /* lines of an imported file that no field took */
 	size_t n_import_notes;
 	int64_t translation_group; /* 0: none; articles sharing it are translations of each other */
+	/* An imported file's translation_of: the slug of the article this one translates, NULL
+	 * otherwise. Not stored as such: the import turns it into translation_group. */
+	const char *translation_of;
 	nz_time created_at, updated_at, published_at, publish_at, embargo_until;
 	int64_t revision;   /* 1 for the first save, +1 per save */
 	int64_t created_by; /* back office: the user who created it; 0: imported/none */

@@ -211,8 +211,8 @@ static nz_rc set_scalar(fm_state *st, size_t line, int k, const char *v)
 		a->copyright = v;
 		return NZ_OK;
 	case K_TRANSLATION_OF:
-		/* nz_article has no field for it yet: the caller links translations from here. */
-		return nz__note(in, "translation_of: %s", v);
+		a->translation_of = v;
+		return NZ_OK;
 	default:
 		return set_time(st, line, k, v);
 	}

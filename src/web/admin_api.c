@@ -135,9 +135,8 @@ static void create(nz__ctx *c, const nz_route_match *m)
 	if (!ok)
 		return;
 	a->status = NZ_STATUS_DRAFT;
-	nz_rc rc = nz_store_article_create_by(c->store, c->req->arena, u->id, a, note, &err);
-	if (rc == NZ_OK)
-		rc = nz_store_article_by_id(c->store, c->req->arena, a->id, &a, &err);
+	nz_app_save sv = {.actor = u->id, .a = a, .note = note};
+	nz_rc rc = nz_app_article_save(c->store, c->req->arena, &sv, &err);
 	if (rc) {
 		nz__api_fail(c, rc, &err);
 		return;
@@ -184,7 +183,8 @@ static void patch(nz__ctx *c, const nz_route_match *m)
 	json_decref(body);
 	if (!ok)
 		return;
-	nz_rc rc = nz_store_article_update(c->store, c->req->arena, u->id, a, base, note, &err);
+	nz_app_save sv = {.actor = u->id, .a = a, .base_revision = base, .note = note};
+	nz_rc rc = nz_app_article_save(c->store, c->req->arena, &sv, &err);
 	if (rc == NZ_CONFLICT)
 		conflict(c, id, base, &err);
 	else if (rc)

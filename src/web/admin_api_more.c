@@ -152,7 +152,7 @@ void nz__api_user_create(nz__ctx *c, const nz_route_match *m)
 	(void)m;
 	const nz_user *me = admin(c);
 	json_t *body = me ? nz__api_body(c, false) : NULL;
-	char pw[21], hash[NZ_PASSWORD_HASH_MAX];
+	char pw[NZ_PASSWORD_GENERATED];
 	nz_err err = {0};
 	nz_user u = {0};
 	if (!body)
@@ -165,10 +165,7 @@ void nz__api_user_create(nz__ctx *c, const nz_route_match *m)
 		nz__send_json_error(c->resp, 400, "invalid", "role: contributor, editor or admin");
 		return;
 	}
-	nz_auth_password_generate(pw);
-	nz_rc rc = nz_auth_password_hash(pw, hash, &err);
-	if (!rc)
-		rc = nz_store_user_create(c->store, me->id, &u, hash, &err);
+	nz_rc rc = nz_app_account_create(c->store, me->id, &u, NULL, pw, &err);
 	if (rc) {
 		nz__api_fail(c, rc, &err);
 		return;
@@ -248,10 +245,9 @@ void nz__api_token_create(nz__ctx *c, const nz_route_match *m)
 	(void)m;
 	const nz_user *me = admin(c);
 	json_t *body = me ? nz__api_body(c, false) : NULL;
-	char token[NZ_TOKEN_MAX], hash[65];
+	nz_app_token t;
 	nz_user *owner = NULL;
 	nz_err err = {0};
-	int64_t id = 0;
 	if (!body)
 		return;
 	const char *login = json_string_value(json_object_get(body, "login"));
@@ -261,18 +257,16 @@ void nz__api_token_create(nz__ctx *c, const nz_route_match *m)
 		       : NZ_INVAL;
 	if (rc == NZ_INVAL)
 		nz_err_set(&err, rc, "login: whose token it is");
-	if (!rc) {
-		nz_auth_token_new(NZ_API_TOKEN_PREFIX, token, hash);
-		rc = nz_store_token_create(c->store, me->id, owner->id, hash, name, &id, &err);
-	}
+	if (!rc)
+		rc = nz_app_token_create(c->store, me->id, owner->id, name, &t, &err);
 	json_decref(body);
 	if (rc) {
 		nz__api_fail(c, rc == NZ_NOTFOUND ? NZ_INVAL : rc, &err);
 		return;
 	}
 	nz__send_json(c->resp, 201,
-		      json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "login", owner->login,
-				"role", nz_role_name(owner->role), "token", token));
+		      json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)t.id, "login",
+				owner->login, "role", nz_role_name(owner->role), "token", t.token));
 }
 
 void nz__api_token_revoke(nz__ctx *c, const nz_route_match *m)
@@ -282,7 +276,7 @@ void nz__api_token_revoke(nz__ctx *c, const nz_route_match *m)
 	nz_err err = {0};
 	if (!id)
 		return;
-	nz_rc rc = nz_store_token_revoke(c->store, me->id, id, &err);
+	nz_rc rc = nz_app_token_revoke(c->store, me->id, id, &err);
 	if (rc)
 		nz__api_fail(c, rc, &err);
 	else

@@ -18,9 +18,9 @@ static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
 static void make_dummy(void)
 {
-	char pw[21];
-	nz_auth_password_generate(pw);
-	if (nz_auth_password_hash(pw, dummy_hash, NULL) != NZ_OK)
+	char pw[NZ_PASSWORD_GENERATED];
+	nz_app_password_generate(pw);
+	if (nz_app_password_hash(pw, dummy_hash, NULL) != NZ_OK)
 		dummy_hash[0] = '\0';
 }
 
@@ -85,9 +85,9 @@ nz_rc nz__auth_login(nz__ctx *c, const char *login, const char *password, const 
 	}
 	if (rc == NZ_NOTFOUND) {
 		pthread_once(&dummy_once, make_dummy);
-		nz_auth_password_verify(dummy_hash, password);
+		nz_app_password_verify(dummy_hash, password);
 	}
-	if (rc == NZ_NOTFOUND || !nz_auth_password_verify(hash, password) || u->disabled_at) {
+	if (rc == NZ_NOTFOUND || !nz_app_password_verify(hash, password) || u->disabled_at) {
 		if (nz_store_login_failed(c->store, login, addr, u ? u->id : 0, &err) != NZ_OK)
 			NZ_LOG(NZ_LOG_ERROR, "auth", "login failure: %s", err.msg);
 		return NZ_PERM;
@@ -96,7 +96,7 @@ nz_rc nz__auth_login(nz__ctx *c, const char *login, const char *password, const 
 	if (nz__auth_user(c))
 		nz_store_session_delete(c->store, nz__auth_session_id(c), NULL);
 	char token[NZ_TOKEN_MAX], sid[65];
-	nz_auth_token_new("", token, sid);
+	nz_app_token_new("", token, sid);
 	rc =
 	    nz_store_session_create(c->store, sid, u->id, c->page.now + NZ_SESSION_TTL, addr, &err);
 	if (rc) {

@@ -1,8 +1,9 @@
 /*
  * web/admin_editor.c: the editor page. GET shows an article's form; POST saves it (a new
  * revision, based on the revision the form was loaded with) and, when a workflow button was
- * pressed, applies that step after the save; the preview renders the form's fields with the
- * real theme's article page; the workflow form appends corrections and retracts.
+ * pressed, applies that step in the same transaction (app/: a refused step saves nothing);
+ * the preview renders the form's fields with the real theme's article page; the workflow form
+ * appends corrections and retracts.
  *
  * Rules: a refused save never loses what was typed: the page comes back with the user's
  * version in the form and the problem beside its field (422), or, when someone else saved in
@@ -206,42 +207,6 @@ static nz_rc find_translation(nz__ctx *c, nz__editor_input *in, nz_article **oth
 	return NZ_OK;
 }
 
-/* After a successful save: the translation link, then the workflow step, then 303. */
-static void after_save(nz__ctx *c, const nz_user *u, nz__editor_input *in, const then_step *st,
-		       nz_time at, const nz_article *translation, const char *done)
-{
-	nz_err err = {0};
-	nz_rc rc = translation ? nz_store_article_link_translation(c->store, u->id, in->a->id,
-								   translation->id, &err)
-			       : NZ_OK;
-	if (rc == NZ_OK && !in->error && st) {
-		nz_article *after = NULL;
-		rc = nz_store_article_transition(c->store, c->req->arena, u->id, in->a->id, st->ev,
-						 at, NULL, in->a->revision, &after, &err);
-		if (rc == NZ_INVAL || rc == NZ_CONFLICT) {
-			in->error = nz_arena_printf(c->req->arena, "Saved, but not %sed: %s",
-						    st->then, err.msg);
-			in->error_field = "form";
-			rc = NZ_OK;
-		} else if (rc == NZ_OK) {
-			done = st->ev == NZ_EV_EMBARGO && at == 0 ? "embargo-cleared" : st->done;
-		}
-	}
-	if (rc != NZ_OK) {
-		nz__admin_fail(c, "after saving", rc, &err);
-		return;
-	}
-	if (in->error) { /* saved: show the stored version with the problem */
-		in->base_revision = in->a->revision;
-		in->pending_media = NULL;
-		in->n_pending_media = 0;
-		refused(c, u, in, false, 422);
-		return;
-	}
-	nz__admin_done(
-	    c, nz_arena_printf(c->req->arena, "/admin/articles/%lld", (long long)in->a->id), done);
-}
-
 /* Reads the editor's form for a save and checks what the save is to do next (its workflow
  * step and time, its translation link). cur is the stored article, NULL for a new one (a
  * draft by u). Answers the request itself and returns false when the save cannot go on. */
@@ -273,32 +238,22 @@ static bool read_save(nz__ctx *c, const nz_user *u, const nz__form *form, const 
 	return true;
 }
 
+static void save(nz__ctx *c, const nz_user *u, nz__editor_input *in, const then_step *st,
+		 nz_time at, const nz_article *translation);
+
 void nz__admin_article_create(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
 	nz__form form;
 	nz__editor_input in;
-	nz_err err = {0};
 	nz_time at = 0;
 	const nz_user *u = nz__auth_require(c, NZ_ACT_CREATE, NULL);
 	if (!u || !nz__admin_form(c, &form))
 		return;
 	const then_step *st = NULL;
 	nz_article *translation = NULL;
-	if (!read_save(c, u, &form, NULL, &in, &st, &translation, &at))
-		return;
-	nz_rc rc = nz_store_article_create_by(c->store, c->req->arena, u->id, in.a, in.note, &err);
-	if (rc == NZ_INVAL || rc == NZ_EXISTS) {
-		in.error = nz_arena_strdup(c->req->arena, err.msg);
-		in.error_field = "headline";
-		refused(c, u, &in, true, 422);
-		return;
-	}
-	if (rc != NZ_OK) {
-		nz__admin_fail(c, "creating the article", rc, &err);
-		return;
-	}
-	after_save(c, u, &in, st, at, translation, "created");
+	if (read_save(c, u, &form, NULL, &in, &st, &translation, &at))
+		save(c, u, &in, st, at, translation);
 }
 
 /* The page after someone else saved first: their changes since the form's base revision, the
@@ -338,38 +293,62 @@ static void conflict(nz__ctx *c, const nz_user *u, nz__editor_input *in)
 	nz__editor_page(c, u, 409, &e);
 }
 
+/* Saves the form's article (a new one when in->a->id is 0), its translation link and its
+ * workflow step in one transaction (app/), then 303 to the article; a refused part leaves
+ * nothing saved and shows the user's version again with the problem. */
+static void save(nz__ctx *c, const nz_user *u, nz__editor_input *in, const then_step *st,
+		 nz_time at, const nz_article *translation)
+{
+	bool is_new = in->a->id == 0;
+	nz_err err = {0};
+	nz_app_save sv = {
+	    .actor = u->id,
+	    .a = in->a,
+	    .base_revision = in->base_revision,
+	    .note = in->note,
+	    .translation_id = translation ? translation->id : 0,
+	    .then = st ? st->ev : NZ_EV_EDIT,
+	    .at = at,
+	};
+	nz_rc rc = nz_app_article_save(c->store, c->req->arena, &sv, &err);
+	bool fields = sv.failed == NZ_APP_PART_FIELDS, step = sv.failed == NZ_APP_PART_STEP;
+	if (rc == NZ_OK) {
+		const char *done = !st ? (is_new ? "created" : "saved")
+				   : st->ev == NZ_EV_EMBARGO && at == 0 ? "embargo-cleared"
+									: st->done;
+		nz__admin_done(
+		    c, nz_arena_printf(c->req->arena, "/admin/articles/%lld", (long long)in->a->id),
+		    done);
+	} else if (fields && rc == NZ_CONFLICT && !is_new) {
+		conflict(c, u, in);
+	} else if ((fields && (rc == NZ_INVAL || rc == NZ_EXISTS)) ||
+		   (step && (rc == NZ_INVAL || rc == NZ_CONFLICT))) {
+		in->error = step ? nz_arena_printf(c->req->arena, "Nothing was saved: %s", err.msg)
+				 : nz_arena_strdup(c->req->arena, err.msg);
+		in->error_field = !fields           ? "form"
+				  : is_new          ? "headline"
+				  : rc == NZ_EXISTS ? "slug"
+						    : "form";
+		refused(c, u, in, is_new, 422);
+	} else {
+		nz__admin_fail(c, is_new ? "creating the article" : "saving the article", rc, &err);
+	}
+}
+
 void nz__admin_article_save(nz__ctx *c, const nz_route_match *m)
 {
 	const nz_user *u = NULL;
 	nz_article *a = NULL;
 	nz__form form;
 	nz__editor_input in;
-	nz_err err = {0};
 	nz_time at = 0;
 	if (!nz__admin_article(c, nz__admin_id(nz_route_param(m, "id")), NZ_ACT_EDIT, &u, &a) ||
 	    !nz__admin_form(c, &form))
 		return;
 	const then_step *st = NULL;
 	nz_article *translation = NULL;
-	if (!read_save(c, u, &form, a, &in, &st, &translation, &at))
-		return;
-	nz_rc rc = nz_store_article_update(c->store, c->req->arena, u->id, in.a, in.base_revision,
-					   in.note, &err);
-	if (rc == NZ_CONFLICT) {
-		conflict(c, u, &in);
-		return;
-	}
-	if (rc == NZ_INVAL || rc == NZ_EXISTS) {
-		in.error = nz_arena_strdup(c->req->arena, err.msg);
-		in.error_field = rc == NZ_EXISTS ? "slug" : "form";
-		refused(c, u, &in, false, 422);
-		return;
-	}
-	if (rc != NZ_OK) {
-		nz__admin_fail(c, "saving the article", rc, &err);
-		return;
-	}
-	after_save(c, u, &in, st, at, translation, "saved");
+	if (read_save(c, u, &form, a, &in, &st, &translation, &at))
+		save(c, u, &in, st, at, translation);
 }
 
 /* ---- preview and workflow ------------------------------------------------------------------ */

@@ -90,12 +90,9 @@ void nz__admin_user_add(nz__ctx *c, const nz_route_match *m)
 		users_page(c, me, 422, "Choose a role: contributor, editor or admin.", login, NULL);
 		return;
 	}
-	char password[21], hash[NZ_PASSWORD_HASH_MAX];
-	nz_auth_password_generate(password);
-	nz_rc rc = nz_auth_password_hash(password, hash, &err);
+	char password[NZ_PASSWORD_GENERATED];
 	nz_user u = {.login = login, .role = role};
-	if (rc == NZ_OK)
-		rc = nz_store_user_create(c->store, me->id, &u, hash, &err);
+	nz_rc rc = nz_app_account_create(c->store, me->id, &u, NULL, password, &err);
 	if (rc == NZ_EXISTS) {
 		users_page(c, me, 422, "That login is taken already.", login, NULL);
 		return;
@@ -262,18 +259,16 @@ void nz__admin_token_create(nz__ctx *c, const nz_route_match *m)
 		tokens_page(c, me, 422, "Choose an active user for the token.", NULL, NULL);
 		return;
 	}
-	char token[NZ_TOKEN_MAX], hash[65];
-	int64_t id = 0;
-	nz_auth_token_new(NZ_API_TOKEN_PREFIX, token, hash);
+	nz_app_token t;
 	if (rc == NZ_OK)
-		rc = nz_store_token_create(c->store, me->id, u->id, hash,
-					   name.len ? nz_arena_str(c->req->arena, name) : NULL, &id,
-					   &err);
+		rc = nz_app_token_create(c->store, me->id, u->id,
+					 name.len ? nz_arena_str(c->req->arena, name) : NULL, &t,
+					 &err);
 	if (rc != NZ_OK) {
 		nz__admin_fail(c, "creating a token", rc, &err);
 		return;
 	}
-	tokens_page(c, me, 200, NULL, u->login, nz_arena_strdup(c->req->arena, token));
+	tokens_page(c, me, 200, NULL, u->login, nz_arena_strdup(c->req->arena, t.token));
 }
 
 void nz__admin_token_revoke(nz__ctx *c, const nz_route_match *m)
@@ -283,7 +278,7 @@ void nz__admin_token_revoke(nz__ctx *c, const nz_route_match *m)
 	if (!me)
 		return;
 	int64_t id = nz__admin_id(nz_route_param(m, "id"));
-	nz_rc rc = id ? nz_store_token_revoke(c->store, me->id, id, &err) : NZ_NOTFOUND;
+	nz_rc rc = id ? nz_app_token_revoke(c->store, me->id, id, &err) : NZ_NOTFOUND;
 	if (rc == NZ_NOTFOUND)
 		nz__admin_error(c, 404, "There is no such token.");
 	else if (rc != NZ_OK)
@@ -335,7 +330,7 @@ void nz__admin_account_password(nz__ctx *c, const nz_route_match *m)
 		nz__admin_fail(c, "loading the account", rc, &err);
 		return;
 	}
-	if (!current || !nz_auth_password_verify(hash, current)) {
+	if (!current || !nz_app_password_verify(hash, current)) {
 		account_page(c, me, 422, "Your current password is not right.");
 		return;
 	}
@@ -343,14 +338,12 @@ void nz__admin_account_password(nz__ctx *c, const nz_route_match *m)
 		account_page(c, me, 422, "The new password and its repetition differ.");
 		return;
 	}
-	if (nz_auth_password_check(password, &err) != NZ_OK) {
+	char generated[NZ_PASSWORD_GENERATED];
+	rc = nz_app_password_set(c->store, me->id, me->id, password, generated, &err);
+	if (rc == NZ_INVAL || rc == NZ_UTF8) { /* the new password does not pass the check */
 		account_page(c, me, 422, nz_arena_strdup(c->req->arena, err.msg));
 		return;
 	}
-	char new_hash[NZ_PASSWORD_HASH_MAX];
-	rc = nz_auth_password_hash(password, new_hash, &err);
-	if (rc == NZ_OK)
-		rc = nz_store_user_set_password(c->store, me->id, me->id, new_hash, &err);
 	if (rc != NZ_OK) {
 		nz__admin_fail(c, "changing the password", rc, &err);
 		return;

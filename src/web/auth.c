@@ -1,5 +1,5 @@
 /*
- * web/auth.c: passwords, tokens, sessions, CSRF, the admin gate and permission answers.
+ * web/auth.c: sessions, CSRF, the admin gate and permission answers.
  * See auth.h for the rules; sign-in and sign-out are in auth_login.c.
  *
  * Threading: everything here works on the request's own store handle and arena; libsodium is
@@ -26,68 +26,6 @@ static void sodium_ready(void)
 {
 	if (sodium_init() < 0)
 		abort(); /* no safe randomness: refuse to hand out guessable secrets */
-}
-
-/* ---- passwords and tokens ---------------------------------------------------------------- */
-
-nz_rc nz_auth_password_check(const char *password, nz_err *err)
-{
-	size_t len = password ? strlen(password) : 0, bad;
-	if (len < NZ_PASSWORD_MIN)
-		return nz_err_set(err, NZ_INVAL, "password: use at least %d characters",
-				  NZ_PASSWORD_MIN);
-	if (len > NZ_PASSWORD_MAX)
-		return nz_err_set(err, NZ_INVAL, "password: longer than %d bytes", NZ_PASSWORD_MAX);
-	if (!nz_utf8_valid(password, len, &bad))
-		return nz_err_set(err, NZ_UTF8, "password: invalid UTF-8");
-	return NZ_OK;
-}
-
-nz_rc nz_auth_password_hash(const char *password, char out[NZ_PASSWORD_HASH_MAX], nz_err *err)
-{
-	_Static_assert(crypto_pwhash_STRBYTES <= NZ_PASSWORD_HASH_MAX, "hash buffer too small");
-	sodium_ready();
-	if (crypto_pwhash_str_alg(
-		out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return nz_err_set(err, NZ_NOMEM, "password: not enough memory to hash it");
-	return NZ_OK;
-}
-
-bool nz_auth_password_verify(const char *hash, const char *password)
-{
-	sodium_ready();
-	if (!hash || !password)
-		return false;
-	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-}
-
-void nz_auth_password_generate(char out[21])
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	sodium_ready();
-	for (int i = 0; i < 20; i++)
-		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
-	out[20] = '\0';
-}
-
-void nz_auth_token_new(const char *prefix, char token[NZ_TOKEN_MAX], char hash[65])
-{
-	unsigned char raw[32];
-	size_t plen = strlen(prefix);
-	sodium_ready();
-	randombytes_buf(raw, sizeof raw);
-	memcpy(token, prefix, plen);
-	sodium_bin2base64(token + plen, NZ_TOKEN_MAX - plen, raw, sizeof raw,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof raw);
-	nz_auth_token_hash(token, hash);
-}
-
-void nz_auth_token_hash(const char *token, char hash[65])
-{
-	nz_sha256_hex(token, strlen(token), hash);
 }
 
 /* ---- sessions ---------------------------------------------------------------------------- */
@@ -128,7 +66,7 @@ const nz_user *nz__auth_user(nz__ctx *c)
 	if (!token || !*token || strlen(token) >= NZ_TOKEN_MAX)
 		return NULL;
 	char hash[65];
-	nz_auth_token_hash(token, hash);
+	nz_app_token_hash(token, hash);
 	nz_user *u = NULL;
 	nz_err err = {0};
 	nz_rc rc =
@@ -273,14 +211,9 @@ const nz_user *nz__auth_api_user(nz__ctx *c)
 		const char *tok = h + 7;
 		while (*tok == ' ')
 			tok++;
-		char hash[65];
 		nz_user *u = NULL;
 		nz_err err = {0};
-		nz_auth_token_hash(tok, hash);
-		nz_rc rc = strlen(tok) < NZ_TOKEN_MAX
-			       ? nz_store_token_user(c->store, c->req->arena, hash, c->page.now, &u,
-						     NULL, &err)
-			       : NZ_NOTFOUND;
+		nz_rc rc = nz_app_token_user(c->store, c->req->arena, tok, c->page.now, &u, &err);
 		if (rc == NZ_OK)
 			return u;
 		if (rc != NZ_NOTFOUND)

@@ -5,8 +5,8 @@
  *
  * Rules:
  * - Secrets never reach the database: a session cookie and an API token are 32 random bytes;
- *   the store keeps only their SHA-256 hex. Passwords are stored as libsodium's argon2id string
- *   (crypto_pwhash_str, OPSLIMIT/MEMLIMIT_INTERACTIVE).
+ *   the store keeps only their SHA-256 hex. Passwords and secrets are made and checked by
+ *   app/ (nz_app_password_*, nz_app_token_*).
  * - CSRF: the token of a session is HMAC(session id hash) with a per-database secret (the
  *   "csrf_secret" setting, made on first use), so forms need no server state. Every POST, PUT,
  *   PATCH and DELETE under /admin is checked centrally (app.c calls nz__auth_gate) before any
@@ -14,12 +14,12 @@
  *   or the header X-CSRF-Token must match. POST /admin/login has no session yet; it checks
  *   Origin instead.
  * - Permission is decided by nz_can (content/) on the server for every action.
- * - The part above the "request" line is plain functions (the CLI uses them); the rest works on
- *   a request (nz__ctx) and answers errors itself.
+ * - Everything here works on a request (nz__ctx) and answers errors itself.
  */
 #ifndef NZ_WEB_AUTH_H
 #define NZ_WEB_AUTH_H
 
+#include "app/app.h"
 #include "content/content.h"
 #include "core/core.h"
 
@@ -27,7 +27,6 @@
 #define NZ_SESSION_TTL ((nz_time)14 * 24 * 3600) /* seconds a session lives */
 #define NZ_CSRF_FIELD "csrf"                     /* the form field forms carry */
 #define NZ_CSRF_HEADER "X-CSRF-Token"            /* or this header (fetch, multipart) */
-#define NZ_API_TOKEN_PREFIX "nzt_"
 
 /* Login throttling: after this many failed sign-ins within NZ_LOGIN_WINDOW seconds for one
  * account, or from one address, further attempts are refused (without checking the password)
@@ -35,28 +34,6 @@
 #define NZ_LOGIN_MAX_FAILS_ACCOUNT 5
 #define NZ_LOGIN_MAX_FAILS_ADDRESS 20
 #define NZ_LOGIN_WINDOW ((nz_time)15 * 60)
-
-#define NZ_PASSWORD_MIN 10       /* bytes */
-#define NZ_PASSWORD_MAX 1024     /* bytes */
-#define NZ_PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES, with its NUL */
-#define NZ_TOKEN_MAX 64          /* a session or API token with its prefix and NUL */
-
-/* ---- passwords and tokens (no request needed) -------------------------------------------- */
-
-/* NZ_INVAL with a message when the password is too short, too long or not UTF-8. */
-nz_rc nz_auth_password_check(const char *password, nz_err *err);
-/* The argon2id string of password into out. NZ_NOMEM when the 64 MB could not be had. */
-nz_rc nz_auth_password_hash(const char *password, char out[NZ_PASSWORD_HASH_MAX], nz_err *err);
-/* True when password matches the stored hash (constant time in the password). */
-bool nz_auth_password_verify(const char *hash, const char *password);
-/* A random password of 20 characters from [A-Za-z0-9] (about 119 bits) into out. */
-void nz_auth_password_generate(char out[21]);
-
-/* A new random token, prefix + base64url(32 random bytes), into token; its SHA-256 hex into
- * hash. prefix "" for sessions, NZ_API_TOKEN_PREFIX for API tokens. */
-void nz_auth_token_new(const char *prefix, char token[NZ_TOKEN_MAX], char hash[65]);
-/* The SHA-256 hex of a token, as the store keeps it. */
-void nz_auth_token_hash(const char *token, char hash[65]);
 
 /* ---- request ----------------------------------------------------------------------------- */
 

@@ -1,0 +1,143 @@
+/*
+ * app: the newsroom's use cases, the one place each is assembled. The front ends (cli/, the
+ * web handlers) parse their input, check who may do what, call one function here and present
+ * the result; they never put these steps together themselves.
+ *   - articles: save (create or update, link a translation, take a workflow step) in ONE
+ *     transaction: a step that is refused leaves nothing saved;
+ *   - imports: a file's bytes in, deduplicated by their SHA-256, parsed by ingest/, stored with
+ *     the original bytes and linked to the article it translates;
+ *   - accounts: create one (with a given or generated password), set a password;
+ *   - tokens: create (shown once, stored as SHA-256), find, revoke;
+ *   - passwords: argon2id hashing and verification (libsodium), random secrets.
+ *
+ * Rules: no I/O but the store's (and reading the file an import names); no logging: errors
+ * go back in nz_err. Permission (nz_can) is the caller's business; the store checks the
+ * workflow. Results live in the caller's arena.
+ */
+#ifndef NZ_APP_H
+#define NZ_APP_H
+
+#include "content/content.h"
+#include "core/core.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+/* ---- passwords and secrets -------------------------------------------------------------- */
+
+#define NZ_PASSWORD_MIN 10       /* bytes */
+#define NZ_PASSWORD_MAX 1024     /* bytes */
+#define NZ_PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES, with its NUL */
+#define NZ_PASSWORD_GENERATED 21 /* a generated password with its NUL */
+#define NZ_TOKEN_MAX 64          /* a session or API token with its prefix and NUL */
+#define NZ_API_TOKEN_PREFIX "nzt_"
+
+/* NZ_INVAL (NZ_UTF8) with a message when the password is too short, too long or not UTF-8. */
+nz_rc nz_app_password_check(const char *password, nz_err *err);
+/* The argon2id string of password (libsodium's crypto_pwhash_str format, interactive limits)
+ * into out. NZ_NOMEM when the 64 MB could not be had. */
+nz_rc nz_app_password_hash(const char *password, char out[NZ_PASSWORD_HASH_MAX], nz_err *err);
+/* True when password matches the stored hash (constant time in the password). */
+bool nz_app_password_verify(const char *hash, const char *password);
+/* A random password of 20 characters from [A-Za-z0-9] (about 119 bits) into out. */
+void nz_app_password_generate(char out[NZ_PASSWORD_GENERATED]);
+
+/* A new random token, prefix + base64url(32 random bytes), into token; its SHA-256 hex (what
+ * the store keeps) into hash. prefix "" for sessions, NZ_API_TOKEN_PREFIX for API tokens. */
+void nz_app_token_new(const char *prefix, char token[NZ_TOKEN_MAX], char hash[65]);
+/* The SHA-256 hex of a token, as the store keeps it. */
+void nz_app_token_hash(const char *token, char hash[65]);
+
+/* ---- accounts --------------------------------------------------------------------------- */
+
+/* Creates account u (login, role, author_id) as actor (0: the system). password NULL makes
+ * one: it goes into generated (shown once; "" when a password was given). A given password
+ * must pass nz_app_password_check. Sets u->id and u->created_at. NZ_EXISTS when the login is
+ * taken, NZ_INVAL for a bad login or password. */
+nz_rc nz_app_account_create(nz_store *s, int64_t actor, nz_user *u, const char *password,
+			    char generated[NZ_PASSWORD_GENERATED], nz_err *err);
+/* Sets the password of user_id (password NULL: generated, as above) and ends their sessions. */
+nz_rc nz_app_password_set(nz_store *s, int64_t actor, int64_t user_id, const char *password,
+			  char generated[NZ_PASSWORD_GENERATED], nz_err *err);
+
+/* ---- API tokens ------------------------------------------------------------------------- */
+
+typedef struct nz_app_token {
+	int64_t id;               /* the stored token's id */
+	char token[NZ_TOKEN_MAX]; /* the bearer token, shown once */
+} nz_app_token;
+
+/* Creates an API token for user_id as actor, labelled name (may be NULL). */
+nz_rc nz_app_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *name,
+			  nz_app_token *out, nz_err *err);
+/* The user a live bearer token belongs to (in arena; last_used_at is updated). NZ_NOTFOUND when
+ * the token is unknown, revoked, too long, or its user disabled. */
+nz_rc nz_app_token_user(nz_store *s, nz_arena *arena, const char *token, nz_time now, nz_user **out,
+			nz_err *err);
+/* The id of a token named by its id ("12") or by the token itself ("nzt_..."), revoked or not;
+ * NZ_NOTFOUND when there is none. */
+nz_rc nz_app_token_find(nz_store *s, const char *id_or_token, int64_t *id, nz_err *err);
+/* Revokes token id as actor (never deletes it). NZ_NOTFOUND when there is none. */
+nz_rc nz_app_token_revoke(nz_store *s, int64_t actor, int64_t id, nz_err *err);
+
+/* ---- articles --------------------------------------------------------------------------- */
+
+/* The part of a save that refused it, so a front end can say where the problem is. */
+typedef enum {
+	NZ_APP_PART_FIELDS = 0, /* storing the fields: validation, slug taken, a conflict */
+	NZ_APP_PART_LINK,       /* linking the translation */
+	NZ_APP_PART_STEP,       /* the workflow step */
+} nz_app_part;
+
+/* One save from a front end. */
+typedef struct nz_app_save {
+	int64_t actor;          /* the user saving (0: the system) */
+	nz_article *a;          /* the fields; a->id 0 creates the article (status as given) */
+	int64_t base_revision;  /* an update: NZ_CONFLICT when the stored revision differs */
+	const char *note;       /* the revision's note, may be NULL */
+	int64_t translation_id; /* 0, or an article to make a translation of this one */
+	nz_event then;          /* the workflow step after saving; NZ_EV_EDIT for none */
+	nz_time at;             /* the step's time (SCHEDULE, EMBARGO), else ignored */
+	const char *text;       /* the step's text (CORRECT, RETRACT), else ignored */
+	nz_app_part failed;     /* out: the part that refused, when the save failed */
+} nz_app_save;
+
+/* Stores the fields (a new revision, or revision 1), links the translation and takes the step,
+ * all in one transaction: when any part fails nothing is written, *save->a is as it was and
+ * save->failed names the part. On success *save->a is the stored article, reloaded (in arena).
+ * Errors as nz_store_article_create_by / _update / _link_translation / _transition. */
+nz_rc nz_app_article_save(nz_store *s, nz_arena *arena, nz_app_save *save, nz_err *err);
+
+/* ---- imports ---------------------------------------------------------------------------- */
+
+typedef enum {
+	NZ_APP_IMPORTED = 0, /* a new article */
+	NZ_APP_UNCHANGED,    /* the same bytes were imported before: nothing written */
+	NZ_APP_REFUSED,      /* the file's fault (unreadable, too big, not an article): err says */
+} nz_app_import_outcome;
+
+typedef struct nz_app_imported {
+	nz_app_import_outcome outcome;
+	int64_t article_id;  /* the new article, or the earlier one when unchanged */
+	nz_article *article; /* IMPORTED: the stored article (in arena); else NULL */
+} nz_app_imported;
+
+/* One file's bytes to import; name is kept with the original and used in messages. */
+typedef struct nz_app_import {
+	const char *name;
+	const void *bytes;
+	size_t len;
+	const nz_import_opts *opts;
+} nz_app_import;
+
+/* Imports one file's bytes. Returns NZ_OK with the outcome (a refusal's reason in err), or an
+ * error when the database (or memory) failed: then the caller should stop. A front-matter
+ * translation_of slug that names a stored article puts this one into that article's
+ * translation group; one that names no article stays among the import notes. */
+nz_rc nz_app_import_bytes(nz_store *s, nz_arena *arena, const nz_app_import *in,
+			  nz_app_imported *out, nz_err *err);
+/* Reads the file at path (a regular file of at most NZ_IMPORT_MAX_BYTES; else refused) and
+ * imports it as nz_app_import_bytes does, under its path. */
+nz_rc nz_app_import_file(nz_store *s, nz_arena *arena, const char *path, const nz_import_opts *opts,
+			 nz_app_imported *out, nz_err *err);
+
+#endif
