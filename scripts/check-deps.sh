@@ -8,13 +8,16 @@ cd "$(dirname "$0")/.." || exit 1
 declare -A allowed=(
   [core]="core"
   [content]="core content"
+  [http]="core http web" # web: while the caching step still reads the request context
   [store]="core content search store" # search: the FTS tokenizer the SQLite index uses
   [ingest]="core content ingest"
   [search]="core content search"
   [render]="core content render"
-  [site]="core content store search render site"
-  [web]="core content store ingest search render site web" # site: page producers
-  [cli]="core content store ingest search render site web cli"
+  [pages]="core content store search render site pages" # site: its internal header, for now
+  [site]="core content store search render pages site"
+  [jobs]="core content store search render web jobs" # web: its internal header, for now
+  [web]="core content http store ingest search render pages site jobs web"
+  [cli]="core content http store ingest search render pages site jobs web cli"
 )
 bad=0
 while IFS= read -r f; do

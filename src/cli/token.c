@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "web/auth.h"
+#include "web/admin/auth.h"
 
 static int create(const cli_env *env, nz_store *s, nz_arena *arena, int argc, char **argv)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "web/auth.h"
+#include "web/admin/auth.h"
 
 /* Reads one line (the new password) from stdin into buf; false when there is none. */
 static bool read_password(char *buf, size_t size)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/auth.h"
+#include "web/admin/auth.h"
 #include "web/web_int.h"
 
 /* Every feature's routes, tried in this order. */

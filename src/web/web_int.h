@@ -8,10 +8,10 @@
 #include <jansson.h>
 
 #include "content/content.h"
+#include "http/http.h"
 #include "render/render.h"
 #include "site/site.h" /* the page producers */
 #include "store/store.h"
-#include "web/http.h"
 #include "web/web.h"
 
 typedef struct nz__ctx nz__ctx;

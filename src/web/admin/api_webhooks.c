@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/auth.h"
+#include "web/admin/auth.h"
 #include "web/web_int.h"
 
 #define BODY_MAX 16384

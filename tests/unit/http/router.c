@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "web/http.h"
+#include "http/http.h"
 
 enum {
 	R_HOME = 1,

@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include "web/admin_int.h"
+#include "web/admin/admin_int.h"
 
 /* A workflow button of the editor: the event it applies and the status message after it. */
 typedef struct then_step {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "web/auth.h"
+#include "web/admin/auth.h"
 #include "web/web_int.h"
 
 #define CSRF_SECRET_KEY "csrf_secret"

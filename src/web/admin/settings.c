@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/admin_int.h"
+#include "web/admin/admin_int.h"
 
 #define AUDIT_PAGE 100
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "ingest/ingest.h"
-#include "web/admin_int.h"
+#include "web/admin/admin_int.h"
 
 /* Records the first problem of the form. */
 static void problem(nz__editor_input *in, const char *field, const char *text)

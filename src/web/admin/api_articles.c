@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "web/admin_api_int.h"
+#include "web/admin/api_int.h"
 
 #define LIST_MAX 200
 

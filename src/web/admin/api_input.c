@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/admin_api_int.h"
+#include "web/admin/api_int.h"
 
 json_t *nz__api_body(nz__ctx *c, bool empty_ok)
 {

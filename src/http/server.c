@@ -43,7 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "web/http.h"
+#include "http/http.h"
 
 #define SERVER_NAME "Newszone"
 /* How long a stop waits for requests already being answered. */

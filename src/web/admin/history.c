@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "web/admin_int.h"
+#include "web/admin/admin_int.h"
 
 /* The text of one field of a, for comparing ("" when it has none). */
 typedef const char *(*field_text)(nz_arena *ar, const nz_article *a);

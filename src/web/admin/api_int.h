@@ -6,7 +6,7 @@
 #ifndef NZ_WEB_ADMIN_API_INT_H
 #define NZ_WEB_ADMIN_API_INT_H
 
-#include "web/auth.h"
+#include "web/admin/auth.h"
 #include "web/web_int.h"
 
 /* The request body as a JSON object (new reference); answers 400 itself and returns NULL when

@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "web/auth.h"
+#include "web/admin/auth.h"
 #include "web/web_int.h"
 
 static char dummy_hash[NZ_PASSWORD_HASH_MAX];

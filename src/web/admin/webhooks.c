@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "web/admin_int.h"
+#include "web/admin/admin_int.h"
 
 #define LOG_ROWS 50
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/admin_api_int.h"
+#include "web/admin/api_int.h"
 
 static json_t *time_json(nz_time t)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/admin_int.h"
+#include "web/admin/admin_int.h"
 
 /* Status messages named by ?done=<code> (and ?failed=<code>) after a redirect. */
 static const struct {

@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "web/admin_int.h"
+#include "web/admin/admin_int.h"
 
 /* A page of the users list; secret_login/password set right after a user was added. */
 static void users_page(nz__ctx *c, const nz_user *me, int status, const char *error,

@@ -14,7 +14,7 @@
 #ifndef NZ_WEB_ADMIN_INT_H
 #define NZ_WEB_ADMIN_INT_H
 
-#include "web/auth.h"
+#include "web/admin/auth.h"
 #include "web/web_int.h"
 
 /* Fills ac for a page of the signed-in user u (navigation entry `current`): CSRF token and the

@@ -15,7 +15,7 @@
  */
 #include <string.h>
 
-#include "web/http.h"
+#include "http/http.h"
 
 /* One pattern or path segment: [p, p + len). */
 typedef struct segment {

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "web/http.h"
+#include "http/http.h"
 
 /* ---- the application under test ---------------------------------------------------------- */
 
