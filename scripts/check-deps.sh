@@ -15,7 +15,7 @@ declare -A allowed=(
   [render]="core content render"
   [pages]="core content store search render site pages" # site: its internal header, for now
   [site]="core content store search render pages site"
-  [jobs]="core content store search render web jobs" # web: its internal header, for now
+  [jobs]="core content store search render jobs"
   [web]="core content http store ingest search render pages site jobs web"
   [cli]="core content http store ingest search render pages site jobs web cli"
 )

@@ -1,5 +1,5 @@
 /*
- * web/scheduler.c: publishes scheduled articles on time. One thread, started with the
+ * jobs/scheduler: publishes scheduled articles on time. One thread, started with the
  * server, with its own store handle: four times a second it asks the store to publish every
  * scheduled article whose publish_at has passed. The schedule lives in the database, so a
  * restart picks up (and publishes at once) whatever fell due while the server was down.
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "web/web_int.h"
+#include "jobs/jobs_int.h"
 
 #define TICK_MS 250
 

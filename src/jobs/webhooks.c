@@ -1,5 +1,5 @@
 /*
- * web/webhooks: the delivery worker. One thread per server, with its own store handle, sends
+ * jobs/webhooks: the delivery worker. One thread per server, with its own store handle, sends
  * what the outbox in the database holds: webhook deliveries (enqueued by a trigger on audit_log
  * in the transaction of each change) and purge-hook deliveries (the Surrogate-Keys a change
  * touched, for a CDN).
@@ -28,7 +28,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "web/web_int.h"
+#include <jansson.h>
+
+#include "jobs/jobs_int.h"
+#include "render/render.h"
 
 #define CLAIM_MAX 10
 #define LEASE_MS 60000

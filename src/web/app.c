@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jobs/jobs.h"
 #include "web/admin/auth.h"
 #include "web/web_int.h"
 
@@ -23,8 +24,7 @@ static const nz__route_entry *const route_tables[] = {
 struct nz_web {
 	nz__app app;
 	nz_http_server *http;
-	nz__scheduler *scheduler; /* publishes scheduled articles on time */
-	nz__deliverer *deliverer; /* sends webhooks and purges (webhooks.c) */
+	nz_jobs *jobs; /* the scheduler and webhook delivery */
 };
 
 static void *thread_init(void *app_ptr)
@@ -194,14 +194,8 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	rc = nz_http_start(&ho, handle, &w->app, &w->http, err);
 	if (rc != NZ_OK)
 		goto out;
-	rc = nz__scheduler_start(opts->db_uri, &w->scheduler, err);
+	rc = nz_jobs_start(&(nz_jobs_opts){.db_uri = opts->db_uri}, &w->jobs, err);
 	if (rc != NZ_OK) {
-		nz_http_stop(w->http);
-		goto out;
-	}
-	rc = nz__deliverer_start(opts->db_uri, &w->deliverer, err);
-	if (rc != NZ_OK) {
-		nz__scheduler_stop(w->scheduler);
 		nz_http_stop(w->http);
 		goto out;
 	}
@@ -225,8 +219,7 @@ void nz_web_wait_and_stop(nz_web *w)
 	if (!w)
 		return;
 	nz_http_wait(w->http);
-	nz__scheduler_stop(w->scheduler);
-	nz__deliverer_stop(w->deliverer);
+	nz_jobs_stop(w->jobs);
 	nz_http_stop(w->http);
 	free_app(&w->app);
 	free(w);

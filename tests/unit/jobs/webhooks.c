@@ -1,5 +1,5 @@
 /*
- * Tests for web/webhooks: the signature (an RFC 4231 HMAC-SHA256 vector, and a secret longer
+ * Tests for jobs/webhooks: the signature (an RFC 4231 HMAC-SHA256 vector, and a secret longer
  * than a block), the retry schedule, and the payload built from a real store: a public article
  * in the API's shape, an article under embargo held back, one no longer public reduced to a
  * stub, and a deleted one as null.
@@ -15,7 +15,9 @@
 
 #include <cmocka.h>
 
-#include "web/web_int.h"
+#include <jansson.h>
+
+#include "jobs/jobs_int.h"
 
 static void test_signature(void **state)
 {
