@@ -13,10 +13,10 @@ declare -A allowed=(
   [ingest]="core content ingest"
   [search]="core content search"
   [render]="core content render"
-  [pages]="core content store search render site pages" # site: its internal header, for now
+  [pages]="core content store search render pages"
   [site]="core content store search render pages site"
   [jobs]="core content store search render jobs"
-  [web]="core content http store ingest search render pages site jobs web"
+  [web]="core content http store ingest search render pages jobs web"
   [cli]="core content http store ingest search render pages site jobs web cli"
 )
 bad=0

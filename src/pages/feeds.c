@@ -1,7 +1,7 @@
 /*
- * site/pages_feeds: the machine-readable outputs as producers (site.h; docs/distribution.md):
+ * pages/feeds: the machine-readable outputs as producers (pages.h; docs/distribution.md):
  * feeds of the site, a section, tag or author, and of corrections; the sitemap index, its
- * children, the Google News sitemap and robots.txt. web/distribution.c answers their URLs with
+ * children, the Google News sitemap and robots.txt. web/public/feeds.c answers their URLs with
  * these, and the static export writes them.
  *
  * What appears where: only public articles (published, embargo passed, published_at <= now).
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "site/site_int.h"
+#include "pages/pages_int.h"
 
 #define FEED_ITEMS 30
 #define FEED_FETCH 40 /* fetched to fill FEED_ITEMS after dropping retracted articles */
@@ -33,7 +33,7 @@ static const struct {
     [FMT_JSON] = {"feed.json", "application/feed+json; charset=utf-8"},
 };
 
-const char *const nz__site_feed_names[3] = {"feed.rss", "feed.atom", "feed.json"};
+const char *const nz_page_feed_names[3] = {"feed.rss", "feed.atom", "feed.json"};
 
 static bool parse_format(const char *name, feed_format *fmt)
 {
@@ -111,7 +111,7 @@ static nz_rc feed_items(const nz_page_env *env, nz_article_query *q, nz_feed *f,
 	f->photo_bytes = photo_sizes(env, list.items, n);
 	if (!f->photo_bytes)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
-	return nz__site_list_keys(env, out, list.items, n);
+	return nz__page_list_keys(env, out, list.items, n);
 }
 
 /* "Title — Site", or the site's name alone. */
@@ -186,7 +186,7 @@ static nz_rc corrections_feed(const nz_page_env *env, feed_format fmt, nz_page_o
 	for (size_t i = 0; i < n; i++) {
 		if (nz_page_key(env, out, "article-%lld", (long long)items[i].id) != NZ_OK)
 			return nz_err_set(err, NZ_NOMEM, "out of memory");
-		nz__site_modified(out, items[i].corrections[0].created_at);
+		nz__page_modified(out, items[i].corrections[0].created_at);
 	}
 	if (!f.title || nz_page_key(env, out, "corrections") != NZ_OK)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
@@ -201,7 +201,7 @@ nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, c
 	nz_article_query q = {0};
 	out->kind = NZ_PAGE_FEED;
 	if (!parse_format(format, &fmt))
-		return nz__site_not_found(out, 404, NULL);
+		return nz__page_not_found(out, 404, NULL);
 	if (strcmp(kind, "corrections") == 0)
 		return corrections_feed(env, fmt, out, err);
 	if (strcmp(kind, "site") == 0) {
@@ -215,7 +215,7 @@ nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, c
 	} else {
 		nz_rc rc = feed_subject(env, kind, slug ? slug : "", &f, &q, out, err);
 		if (rc == NZ_NOTFOUND)
-			return nz__site_not_found(out, 404, NULL);
+			return nz__page_not_found(out, 404, NULL);
 		if (rc != NZ_OK)
 			return rc;
 	}
@@ -242,7 +242,7 @@ nz_rc nz_page_sitemap_index(const nz_page_env *env, nz_page_out *out, nz_err *er
 	nz_time *lastmod = NULL;
 	size_t n = 0;
 	out->kind = NZ_PAGE_FEED;
-	nz_rc rc = nz_store_article_chunks(env->store, arena, env->pc->now, NZ_SITE_SITEMAP_URLS,
+	nz_rc rc = nz_store_article_chunks(env->store, arena, env->pc->now, NZ_PAGE_SITEMAP_URLS,
 					   &lastmod, &n, err);
 	if (rc != NZ_OK)
 		return rc;
@@ -256,7 +256,7 @@ nz_rc nz_page_sitemap_index(const nz_page_env *env, nz_page_out *out, nz_err *er
 		times[i + 1] = lastmod[i];
 		if (lastmod[i] > times[0])
 			times[0] = lastmod[i]; /* the front page shows the newest */
-		nz__site_modified(out, lastmod[i]);
+		nz__page_modified(out, lastmod[i]);
 	}
 	return finish_xml(env, nz_sitemap_index(out->body, env->pc->site, paths, times, n + 1), out,
 			  err);
@@ -286,7 +286,7 @@ static nz_rc sitemap_rows(const nz_page_env *env, nz_arena *arena, const nz_arti
 							   env->pc->now, &tr, &n_tr, err);
 		if (!rc)
 			rc = nz_sitemap_article(out->body, env->pc->site, &rows[i], tr, n_tr, news);
-		nz__site_modified(out, rows[i].updated_at > rows[i].published_at
+		nz__page_modified(out, rows[i].updated_at > rows[i].published_at
 					   ? rows[i].updated_at
 					   : rows[i].published_at);
 	}
@@ -297,15 +297,15 @@ static nz_rc sitemap_rows(const nz_page_env *env, nz_arena *arena, const nz_arti
 static nz_rc stream_child(const nz_page_env *env, size_t k, nz_page_out *out, nz_err *err)
 {
 	nz_article_ref_query q = {
-	    .now = env->pc->now, .with_retracted = true, .offset = (k - 1) * NZ_SITE_SITEMAP_URLS};
+	    .now = env->pc->now, .with_retracted = true, .offset = (k - 1) * NZ_PAGE_SITEMAP_URLS};
 	size_t done = 0;
 	nz_rc rc = NZ_OK;
 	nz_sitemap_begin(out->body);
-	while (!rc && done < NZ_SITE_SITEMAP_URLS) {
+	while (!rc && done < NZ_PAGE_SITEMAP_URLS) {
 		nz_arena *arena = nz_arena_new();
 		nz_article *rows = NULL;
 		size_t n = 0;
-		q.limit = NZ_SITE_SITEMAP_URLS - done < SITEMAP_PAGE ? NZ_SITE_SITEMAP_URLS - done
+		q.limit = NZ_PAGE_SITEMAP_URLS - done < SITEMAP_PAGE ? NZ_PAGE_SITEMAP_URLS - done
 								     : SITEMAP_PAGE;
 		rc = arena ? nz_store_article_refs(env->store, arena, &q, &rows, &n, err)
 			   : nz_err_set(err, NZ_NOMEM, "out of memory");
@@ -349,14 +349,14 @@ nz_rc nz_page_sitemap_child(const nz_page_env *env, const char *file, nz_page_ou
 		return sitemap_pages(env, out, err);
 	size_t k = child_number(file);
 	if (!k)
-		return nz__site_not_found(out, 404, NULL);
+		return nz__page_not_found(out, 404, NULL);
 	size_t start = out->body->len;
 	nz_rc rc = stream_child(env, k, out, err);
 	if (rc == NZ_NOTFOUND) {
 		out->body->len = start; /* nothing of a 404 stays in the body */
 		if (out->body->p)
 			out->body->p[start] = '\0';
-		return nz__site_not_found(out, 404, NULL);
+		return nz__page_not_found(out, 404, NULL);
 	}
 	return finish_xml(env, rc, out, err);
 }

@@ -1,6 +1,6 @@
 /*
- * site/pages: the reader's HTML pages as producers (site.h): the front page, section, tag and
- * author pages, article pages and error pages. The server's handlers (web/public.c) and the
+ * pages/pages: the reader's HTML pages as producers (pages.h): the front page, section, tag and
+ * author pages, article pages and error pages. The server's handlers (web/public/pages.c) and the
  * static export (site/build.c) both call these, so both give the same bytes for a URL.
  *
  * Only public articles (published or retracted, embargo passed) are ever shown; anything else
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "site/site_int.h"
+#include "pages/pages_int.h"
 
 #define RELATED_COUNT 5 /* related articles under an article page */
 
@@ -45,7 +45,7 @@ nz_rc nz_page_key(const nz_page_env *env, nz_page_out *out, const char *fmt, ...
 	return NZ_OK;
 }
 
-nz_time nz__site_article_modified(const nz_article *a)
+nz_time nz__page_article_modified(const nz_article *a)
 {
 	nz_time t = a->updated_at > a->published_at ? a->updated_at : a->published_at;
 	for (size_t i = 0; i < a->n_corrections; i++)
@@ -54,32 +54,32 @@ nz_time nz__site_article_modified(const nz_article *a)
 	return t;
 }
 
-void nz__site_modified(nz_page_out *out, nz_time t)
+void nz__page_modified(nz_page_out *out, nz_time t)
 {
 	if (t > out->modified)
 		out->modified = t;
 }
 
-nz_rc nz__site_list_keys(const nz_page_env *env, nz_page_out *out, const nz_article *items,
+nz_rc nz__page_list_keys(const nz_page_env *env, nz_page_out *out, const nz_article *items,
 			 size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		nz__site_modified(out, nz__site_article_modified(&items[i]));
+		nz__page_modified(out, nz__page_article_modified(&items[i]));
 		if (nz_page_key(env, out, "article-%lld", (long long)items[i].id) != NZ_OK)
 			return NZ_NOMEM;
 	}
 	return NZ_OK;
 }
 
-nz_rc nz__site_not_found(nz_page_out *out, int status, const char *message)
+nz_rc nz__page_not_found(nz_page_out *out, int status, const char *message)
 {
 	out->status = status;
 	out->message = message;
 	return NZ_OK;
 }
 
-nz_rc nz__site_render(const nz_page_env *env, const char *name, json_t *view, nz_page_out *out,
-		      nz_err *err)
+nz_rc nz_page_render(const nz_page_env *env, const char *name, json_t *view, nz_page_out *out,
+		     nz_err *err)
 {
 	if (!view)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
@@ -94,7 +94,7 @@ nz_rc nz__site_render(const nz_page_env *env, const char *name, json_t *view, nz
 
 static size_t page_count(size_t total)
 {
-	return total == 0 ? 1 : (total + NZ_SITE_PER_PAGE - 1) / NZ_SITE_PER_PAGE;
+	return total == 0 ? 1 : (total + NZ_PAGE_PER_PAGE - 1) / NZ_PAGE_PER_PAGE;
 }
 
 /* One page of public articles matching q; *found false (404 set) for a page past the end. With
@@ -105,8 +105,8 @@ static nz_rc list_public(const nz_page_env *env, nz_article_query *q, size_t pag
 {
 	q->public_only = true;
 	q->now = env->pc->now;
-	q->limit = NZ_SITE_PER_PAGE;
-	q->offset = (page - 1) * NZ_SITE_PER_PAGE;
+	q->limit = NZ_PAGE_PER_PAGE;
+	q->offset = (page - 1) * NZ_PAGE_PER_PAGE;
 	if (cursor && page > 1) {
 		q->offset = 0;
 		q->before_time = cursor->before_time;
@@ -120,9 +120,9 @@ static nz_rc list_public(const nz_page_env *env, nz_article_query *q, size_t pag
 	if (q->no_total)
 		list->total = cursor->total;
 	if (page > 1 && list->n == 0)
-		return nz__site_not_found(out, 404, "There is no page with that number.");
+		return nz__page_not_found(out, 404, "There is no page with that number.");
 	*found = true;
-	return nz__site_list_keys(env, out, list->items, list->n);
+	return nz__page_list_keys(env, out, list->items, list->n);
 }
 
 nz_rc nz_page_front(const nz_page_env *env, size_t page, nz_page_out *out, nz_err *err)
@@ -138,7 +138,7 @@ nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor
 	bool found;
 	out->kind = NZ_PAGE_FRONT;
 	if (page < 1)
-		return nz__site_not_found(out, 404, NULL);
+		return nz__page_not_found(out, 404, NULL);
 	if (nz_page_key(env, out, "front") != NZ_OK)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	nz_rc rc = list_public(env, &q, page, cursor, &list, out, &found, err);
@@ -146,7 +146,7 @@ nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor
 		return rc;
 	out->n_items = list.n;
 	out->pages = page_count(list.total);
-	return nz__site_render(
+	return nz_page_render(
 	    env, "front", nz_view_front(env->pc, list.items, list.n, page, page_count(list.total)),
 	    out, err);
 }
@@ -211,10 +211,10 @@ nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug
 	bool found;
 	out->kind = NZ_PAGE_LIST;
 	if (page < 1)
-		return nz__site_not_found(out, 404, NULL);
+		return nz__page_not_found(out, 404, NULL);
 	nz_rc rc = list_subject(&local, &pc, kind, slug, &lv, &q, out, err);
 	if (rc == NZ_NOTFOUND)
-		return nz__site_not_found(out, 404, NULL);
+		return nz__page_not_found(out, 404, NULL);
 	if (rc == NZ_OK)
 		rc = list_public(&local, &q, page, cursor, &list, out, &found, err);
 	if (rc != NZ_OK || !found)
@@ -225,7 +225,7 @@ nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug
 	lv.pages = page_count(list.total);
 	out->n_items = list.n;
 	out->pages = lv.pages;
-	return nz__site_render(&local, "list", nz_view_list(&pc, &lv), out, err);
+	return nz_page_render(&local, "list", nz_view_list(&pc, &lv), out, err);
 }
 
 /* The article view with hreflang links to its published translations and its related
@@ -277,8 +277,8 @@ nz_rc nz_page_article_loaded(const nz_page_env *env, const nz_article *a, nz_pag
 		ok = nz_page_key(env, out, "author-%lld", (long long)a->authors[i].id) == NZ_OK;
 	if (!ok)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
-	nz__site_modified(out, nz__site_article_modified(a));
-	return nz__site_render(&local, "article", article_view(&local, a, out), out, err);
+	nz__page_modified(out, nz__page_article_modified(a));
+	return nz_page_render(&local, "article", article_view(&local, a, out), out, err);
 }
 
 nz_rc nz_page_article(const nz_page_env *env, const char *slug, nz_page_out *out, nz_err *err)
@@ -295,12 +295,12 @@ nz_rc nz_page_article(const nz_page_env *env, const char *slug, nz_page_out *out
 			out->location = nz_url_article(env->arena, moved);
 			return out->location ? NZ_OK : nz_err_set(err, NZ_NOMEM, "out of memory");
 		}
-		return nz__site_not_found(out, 404, NULL);
+		return nz__page_not_found(out, 404, NULL);
 	}
 	if (rc != NZ_OK)
 		return rc;
 	if (!nz_article_is_public(a, env->pc->now))
-		return nz__site_not_found(out, 404, NULL);
+		return nz__page_not_found(out, 404, NULL);
 	return nz_page_article_loaded(env, a, out, err);
 }
 
@@ -342,7 +342,7 @@ nz_rc nz_page_error(const nz_page_env *env, int status, const char *message, nz_
 {
 	json_t *view = nz_view_error(env->pc, status, nz_page_status_title(status),
 				     message ? message : nz_page_status_message(status));
-	nz_rc rc = nz__site_render(env, "error", view, out, err);
+	nz_rc rc = nz_page_render(env, "error", view, out, err);
 	out->status = status;
 	return rc;
 }

@@ -1,6 +1,6 @@
 /*
- * site/jobs: makes the export's files. A job is one URL: the worker asks the page producer
- * (pages.c, pages_feeds.c) for its bytes, exactly as the server would answer it, hashes them,
+ * site/builder: makes the export's files. A job is one URL: the worker asks the page producer
+ * (pages/) for its bytes, exactly as the server would answer it, hashes them,
  * and writes the file only when its bytes differ from what the export holds (the old
  * manifest's hash, or the file on disk when there is no manifest). Jobs run on several threads,
  * each with its own store handle, taking the next job from a shared counter.
@@ -215,7 +215,7 @@ static nz_rc make_search(worker *w, const nz_page_env *env, nz_page_out *out, nz
 	json_t *e = view ? json_object_get(view, "error") : NULL;
 	if (e)
 		json_object_set_new(e, "status", json_null());
-	return nz__site_render(env, "error", view, out, err);
+	return nz_page_render(env, "error", view, out, err);
 }
 
 static nz_rc make_static(worker *w, const nz_page_env *env, nz__job *j, nz_page_out *out,

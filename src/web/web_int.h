@@ -9,8 +9,8 @@
 
 #include "content/content.h"
 #include "http/http.h"
+#include "pages/pages.h"
 #include "render/render.h"
-#include "site/site.h" /* the page producers */
 #include "store/store.h"
 #include "web/web.h"
 
@@ -38,7 +38,7 @@ extern const nz__route_entry nz__admin_api_routes[];
 /* back office: the back office's pages (admin_pages.c; handlers in admin_*.c) */
 extern const nz__route_entry nz__admin_routes[];
 /* search: the search page (search.c); the API's q= calls into it (article pages'
- * related articles are made in site/pages.c) */
+ * related articles are made in pages/pages.c) */
 extern const nz__route_entry nz__search_routes[];
 /* Answers /api/v1/articles?q=... (ranked, in the list's shape, each with a "snippet"). */
 void nz__search_api(nz__ctx *c);
@@ -209,7 +209,7 @@ bool nz__ninjs_wanted(nz__ctx *c, nz_str *slug);
 /* Answers with the article as IPTC ninjs 2.2 (the caller checked it is public). */
 void nz__send_ninjs(nz__ctx *c, const nz_article *a);
 
-/* ---- speed: answering with site/'s page producers (produce.c) ------------------- */
+/* ---- speed: answering with pages/' producers (produce.c) --------------------- */
 
 /* The producers' environment for this request (its store handle, page context and arena). */
 nz_page_env nz__page_env(nz__ctx *c);

@@ -24,7 +24,7 @@
 
 #include "web/web_int.h"
 
-/* Feeds, sitemaps and robots.txt are made by site/'s producers (site/pages_feeds.c), which the
+/* Feeds, sitemaps and robots.txt are made by pages/'s producers (pages/feeds.c), which the
  * static export uses too; these handlers only read the URL. */
 static void subject_feed(nz__ctx *c, const nz_route_match *m, const char *kind)
 {

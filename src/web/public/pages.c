@@ -25,7 +25,7 @@ static bool read_page(nz__ctx *c, const nz_route_match *m, size_t *page)
 	return false;
 }
 
-/* The front page and the lists are made by site/'s producers (site/pages.c), which the static
+/* The front page and the lists are made by pages/'s producers (pages/pages.c), which the static
  * export uses too. */
 static void front(nz__ctx *c, const nz_route_match *m)
 {

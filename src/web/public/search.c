@@ -1,6 +1,6 @@
 /*
  * web/search: the search page (/search) and the API's full-text search (/api/v1/articles?q=)
- * (an article page's related articles are made in site/pages.c). Here the store, search
+ * (an article page's related articles are made in pages/pages.c). Here the store, search
  * and render meet: search/ parses what the reader typed and makes snippets safe, the store ranks
  * and filters, render builds the page.
  *
