@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.." || exit 1
 declare -A allowed=(
   [core]="core"
   [content]="core content"
-  [http]="core http web" # web: while the caching step still reads the request context
+  [http]="core http"
   [store]="core content search store" # search: the FTS tokenizer the SQLite index uses
   [ingest]="core content ingest"
   [search]="core content search"

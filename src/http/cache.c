@@ -1,9 +1,10 @@
 /*
- * web/cache: HTTP caching for every public response, as one step that app.c runs after the
- * handler (nz__cache_finish). Handlers only say what they know: how long their kind of page may
- * be cached (nz__cache_policy), the newest content time they show (nz__cache_modified) and
- * which articles, sections, tags and authors the page depends on (nz__surrogate_add). This step
- * then, for a 200 answer to GET or HEAD that is public:
+ * http/cache: HTTP caching for every public response, as one step the application runs after
+ * its handler (nz_http_cache_finish). Handlers only say what they know, in an
+ * nz_http_cache_info: the newest content time they show and the Surrogate-Keys (plain tokens,
+ * whatever the application names by them) the response depends on; and, as a Cache-Control
+ * header, how long it may be cached. This step then, for a 200 answer to GET or HEAD that is
+ * public:
  *   - sets a strong ETag: a 16-byte BLAKE2b of the body in hex, "-gz" appended inside the
  *     quotes for the gzip variant (a strong validator must differ between encodings);
  *   - sets Last-Modified when the handler gave a time (never later than now);
@@ -15,7 +16,8 @@
  * Not public, so left alone: /admin..., /api/v1/admin..., /metrics, /healthz, responses with
  * Set-Cookie, and responses whose Cache-Control says no-store or private.
  *
- * Rules: no store, no I/O; every header string lives in the request's arena.
+ * Rules: no I/O and nothing of the newsroom (keys are opaque strings); every header string
+ * lives in the request's arena.
  */
 #include <pthread.h>
 #include <sodium.h>
@@ -26,21 +28,11 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "web/web_int.h"
+#include "http/http.h"
 
 /* Smaller bodies are not worth the gzip header and the CPU. */
 #define GZIP_MIN 256
-#define KEY_MAX 120
 
-static const char *const policies[] = {
-    [NZ__CACHE_FRONT] = "public, max-age=60, stale-while-revalidate=60",
-    [NZ__CACHE_LIST] = "public, max-age=120, stale-while-revalidate=120",
-    [NZ__CACHE_ARTICLE] = "public, max-age=300, stale-while-revalidate=600",
-    [NZ__CACHE_FEED] = "public, max-age=300",
-    [NZ__CACHE_ASSET] = "public, max-age=300",
-    [NZ__CACHE_IMMUTABLE] = "public, max-age=31536000, immutable",
-    [NZ__CACHE_PRIVATE] = "private, no-store",
-};
 /* For a public response whose handler chose nothing. */
 #define DEFAULT_POLICY "public, max-age=60"
 
@@ -50,7 +42,7 @@ static void sodium_start(void)
 {
 	/* Only picks faster implementations for BLAKE2b; hashing is correct without it. */
 	if (sodium_init() < 0)
-		NZ_LOG(NZ_LOG_WARN, "web", "libsodium did not initialise; hashing still works");
+		NZ_LOG(NZ_LOG_WARN, "http", "libsodium did not initialise; hashing still works");
 }
 
 /* ---- what handlers say ------------------------------------------------------------------- */
@@ -69,18 +61,12 @@ static bool has_key(const char *keys, size_t len, const char *key, size_t key_le
 	return false;
 }
 
-void nz__surrogate_add(nz__ctx *c, const char *fmt, ...)
+void nz_http_cache_key(nz_http_cache_info *ci, nz_arena *arena, const char *key)
 {
-	char key[KEY_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(key, sizeof key, fmt, ap);
-	va_end(ap);
-	nz__cache_info *ci = &c->cache;
+	size_t len = strlen(key);
 	/* A key is one token: no empty, over-long or spaced keys. */
-	if (n <= 0 || (size_t)n >= sizeof key || strpbrk(key, " \t\r\n,"))
+	if (len == 0 || len >= NZ_HTTP_CACHE_KEY_MAX || strpbrk(key, " \t\r\n,"))
 		return;
-	size_t len = (size_t)n;
 	if (ci->keys && has_key(ci->keys, ci->keys_len, key, len))
 		return;
 	size_t need = ci->keys_len + len + 2;
@@ -88,7 +74,7 @@ void nz__surrogate_add(nz__ctx *c, const char *fmt, ...)
 		size_t cap = ci->keys_cap ? ci->keys_cap * 2 : 256;
 		while (cap < need)
 			cap *= 2;
-		char *grown = nz_arena_alloc(c->req->arena, cap);
+		char *grown = nz_arena_alloc(arena, cap);
 		if (!grown)
 			return; /* a missing key only costs a broader purge */
 		if (ci->keys_len)
@@ -103,38 +89,10 @@ void nz__surrogate_add(nz__ctx *c, const char *fmt, ...)
 	ci->keys[ci->keys_len] = '\0';
 }
 
-void nz__surrogate_article(nz__ctx *c, const nz_article *a)
+void nz_http_cache_modified(nz_http_cache_info *ci, nz_time t)
 {
-	nz__surrogate_add(c, "article-%lld", (long long)a->id);
-	if (a->section && a->section->id)
-		nz__surrogate_add(c, "section-%lld", (long long)a->section->id);
-	for (size_t i = 0; i < a->n_tags; i++)
-		nz__surrogate_add(c, "tag-%lld", (long long)a->tags[i].id);
-	for (size_t i = 0; i < a->n_authors; i++)
-		nz__surrogate_add(c, "author-%lld", (long long)a->authors[i].id);
-}
-
-void nz__cache_modified(nz__ctx *c, nz_time t)
-{
-	if (t > c->cache.last_modified)
-		c->cache.last_modified = t;
-}
-
-nz_time nz__article_modified(const nz_article *a)
-{
-	nz_time t = a->updated_at > a->published_at ? a->updated_at : a->published_at;
-	for (size_t i = 0; i < a->n_corrections; i++)
-		if (a->corrections[i].created_at > t)
-			t = a->corrections[i].created_at;
-	return t;
-}
-
-void nz__cache_list(nz__ctx *c, const nz_article *items, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		nz__cache_modified(c, nz__article_modified(&items[i]));
-		nz__surrogate_add(c, "article-%lld", (long long)items[i].id);
-	}
+	if (t > ci->last_modified)
+		ci->last_modified = t;
 }
 
 /* ---- response headers -------------------------------------------------------------------- */
@@ -147,26 +105,19 @@ static long header_index(const nz_http_resp *resp, const char *name)
 	return -1;
 }
 
-static const char *header_get(const nz_http_resp *resp, const char *name)
+const char *nz_http_resp_header_get(const nz_http_resp *resp, const char *name)
 {
 	long i = header_index(resp, name);
 	return i < 0 ? NULL : resp->header_values[i];
 }
 
-/* Replaces the header called name, or adds it. */
-static nz_rc header_set(nz_http_resp *resp, const char *name, const char *value)
+nz_rc nz_http_resp_header_set(nz_http_resp *resp, const char *name, const char *value)
 {
 	long i = header_index(resp, name);
 	if (i < 0)
 		return nz_http_resp_header(resp, name, value);
 	resp->header_values[i] = value;
 	return NZ_OK;
-}
-
-void nz__cache_policy(nz__ctx *c, nz__cache_kind kind)
-{
-	if ((unsigned)kind < sizeof policies / sizeof policies[0])
-		header_set(c->resp, "Cache-Control", policies[kind]);
 }
 
 /* ---- parsing request headers ------------------------------------------------------------- */
@@ -194,7 +145,7 @@ static const char *entity_tag(const char *p, const char **tag, size_t *len)
 	return close + 1;
 }
 
-bool nz__etag_matches(const char *if_none_match, const char *etag)
+bool nz_http_etag_matches(const char *if_none_match, const char *etag)
 {
 	const char *want = NULL, *p;
 	size_t want_len = 0;
@@ -239,7 +190,7 @@ static double qvalue(const char *params, size_t len)
 	return 1.0;
 }
 
-bool nz__accepts_gzip(const char *accept_encoding)
+bool nz_http_accepts_gzip(const char *accept_encoding)
 {
 	double gzip_q = -1, star_q = -1;
 	const char *p = accept_encoding;
@@ -263,7 +214,7 @@ bool nz__accepts_gzip(const char *accept_encoding)
 	return star_q > 0;
 }
 
-bool nz__compressible(const char *content_type)
+bool nz_http_compressible(const char *content_type)
 {
 	static const char *const types[] = {
 	    "application/json",       "application/xml",       "application/rss+xml",
@@ -282,14 +233,14 @@ bool nz__compressible(const char *content_type)
 	return false;
 }
 
-void nz__etag_make(const void *data, size_t len, bool gzip, char out[NZ__ETAG_MAX])
+void nz_http_etag_make(const void *data, size_t len, bool gzip, char out[NZ_HTTP_ETAG_MAX])
 {
 	unsigned char digest[16];
 	char hex[33];
 	pthread_once(&sodium_once, sodium_start);
 	crypto_generichash(digest, sizeof digest, data, (unsigned long long)len, NULL, 0);
 	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-	snprintf(out, NZ__ETAG_MAX, "\"%s%s\"", hex, gzip ? "-gz" : "");
+	snprintf(out, NZ_HTTP_ETAG_MAX, "\"%s%s\"", hex, gzip ? "-gz" : "");
 }
 
 /* ---- the step ---------------------------------------------------------------------------- */
@@ -337,23 +288,23 @@ static bool is_public_path(const char *path)
 }
 
 /* True when the response may be cached by anyone. */
-static bool cacheable(const nz__cache_req *r, const nz_http_resp *resp)
+static bool cacheable(const nz_http_cache_req *r, const nz_http_resp *resp)
 {
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
 		return false;
 	if ((resp->status ? resp->status : 200) != 200 || !is_public_path(r->path))
 		return false;
-	if (header_get(resp, "Set-Cookie"))
+	if (nz_http_resp_header_get(resp, "Set-Cookie"))
 		return false;
-	const char *cc = header_get(resp, "Cache-Control");
+	const char *cc = nz_http_resp_header_get(resp, "Cache-Control");
 	return !cc || (!strcasestr(cc, "no-store") && !strcasestr(cc, "private"));
 }
 
 /* True when the request's validators say the client's copy is current. */
-static bool not_modified(const nz__cache_req *r, const char *etag, nz_time last_modified)
+static bool not_modified(const nz_http_cache_req *r, const char *etag, nz_time last_modified)
 {
 	if (r->if_none_match)
-		return nz__etag_matches(r->if_none_match, etag);
+		return nz_http_etag_matches(r->if_none_match, etag);
 	nz_time since = 0;
 	return r->if_modified_since && last_modified &&
 	       nz_time_parse_http(nz_str_c(r->if_modified_since), &since) == NZ_OK &&
@@ -370,8 +321,8 @@ static void make_304(nz_http_resp *resp)
 	resp->content_type = NULL;
 }
 
-nz_rc nz__cache_apply(const nz__cache_req *r, const nz__cache_info *info, nz_http_resp *resp,
-		      nz_arena *arena)
+nz_rc nz_http_cache_apply(const nz_http_cache_req *r, const nz_http_cache_info *info,
+			  nz_http_resp *resp, nz_arena *arena)
 {
 	if (!cacheable(r, resp))
 		return NZ_OK;
@@ -379,10 +330,10 @@ nz_rc nz__cache_apply(const nz__cache_req *r, const nz__cache_info *info, nz_htt
 	size_t len = resp->body.len ? resp->body.len : resp->static_len;
 	if (!body)
 		body = "", len = 0;
-	bool text = nz__compressible(resp->content_type);
-	bool gzip = text && len > GZIP_MIN && nz__accepts_gzip(r->accept_encoding);
-	char etag[NZ__ETAG_MAX];
-	nz__etag_make(body, len, gzip, etag);
+	bool text = nz_http_compressible(resp->content_type);
+	bool gzip = text && len > GZIP_MIN && nz_http_accepts_gzip(r->accept_encoding);
+	char etag[NZ_HTTP_ETAG_MAX];
+	nz_http_etag_make(body, len, gzip, etag);
 	char *etag_value = nz_arena_strdup(arena, etag);
 	nz_time lm = info->last_modified > r->now ? r->now : info->last_modified;
 	char *lm_value = NULL;
@@ -392,20 +343,20 @@ nz_rc nz__cache_apply(const nz__cache_req *r, const nz__cache_info *info, nz_htt
 	}
 	if (!etag_value || (lm > 0 && !lm_value))
 		return NZ_NOMEM;
-	nz_rc rc = header_set(resp, "ETag", etag_value);
-	if (!header_get(resp, "Cache-Control"))
-		rc = rc ? rc : header_set(resp, "Cache-Control", DEFAULT_POLICY);
+	nz_rc rc = nz_http_resp_header_set(resp, "ETag", etag_value);
+	if (!nz_http_resp_header_get(resp, "Cache-Control"))
+		rc = rc ? rc : nz_http_resp_header_set(resp, "Cache-Control", DEFAULT_POLICY);
 	if (text) {
 		/* Added to what the handler varies on (the API's article varies on Accept too). */
-		const char *prev = header_get(resp, "Vary");
+		const char *prev = nz_http_resp_header_get(resp, "Vary");
 		const char *vary =
 		    prev ? nz_arena_printf(arena, "%s, Accept-Encoding", prev) : "Accept-Encoding";
-		rc = rc ? rc : vary ? header_set(resp, "Vary", vary) : NZ_NOMEM;
+		rc = rc ? rc : vary ? nz_http_resp_header_set(resp, "Vary", vary) : NZ_NOMEM;
 	}
 	if (lm_value)
-		rc = rc ? rc : header_set(resp, "Last-Modified", lm_value);
+		rc = rc ? rc : nz_http_resp_header_set(resp, "Last-Modified", lm_value);
 	if (info->keys_len)
-		rc = rc ? rc : header_set(resp, "Surrogate-Key", info->keys);
+		rc = rc ? rc : nz_http_resp_header_set(resp, "Surrogate-Key", info->keys);
 	if (rc != NZ_OK)
 		return rc;
 	if (not_modified(r, etag, lm)) {
@@ -415,11 +366,12 @@ nz_rc nz__cache_apply(const nz__cache_req *r, const nz__cache_info *info, nz_htt
 	if (!gzip)
 		return NZ_OK;
 	nz_buf z;
-	if (gzip_bytes(body, len, &z) != NZ_OK || header_set(resp, "Content-Encoding", "gzip")) {
+	if (gzip_bytes(body, len, &z) != NZ_OK ||
+	    nz_http_resp_header_set(resp, "Content-Encoding", "gzip")) {
 		/* Send the identity variant under its own validator instead. */
-		nz__etag_make(body, len, false, etag);
+		nz_http_etag_make(body, len, false, etag);
 		char *plain = nz_arena_strdup(arena, etag);
-		return plain ? header_set(resp, "ETag", plain) : NZ_NOMEM;
+		return plain ? nz_http_resp_header_set(resp, "ETag", plain) : NZ_NOMEM;
 	}
 	nz_buf_free(&resp->body);
 	resp->body = z;
@@ -428,18 +380,16 @@ nz_rc nz__cache_apply(const nz__cache_req *r, const nz__cache_info *info, nz_htt
 	return NZ_OK;
 }
 
-void nz__cache_finish(nz__ctx *c)
+nz_rc nz_http_cache_finish(const nz_http_req *req, nz_http_resp *resp,
+			   const nz_http_cache_info *info)
 {
-	nz__cache_req r = {
-	    .method = c->req->method,
-	    .path = c->req->path,
-	    .if_none_match = nz_http_header(c->req, "If-None-Match"),
-	    .if_modified_since = nz_http_header(c->req, "If-Modified-Since"),
-	    .accept_encoding = nz_http_header(c->req, "Accept-Encoding"),
+	nz_http_cache_req r = {
+	    .method = req->method,
+	    .path = req->path,
+	    .if_none_match = nz_http_header(req, "If-None-Match"),
+	    .if_modified_since = nz_http_header(req, "If-Modified-Since"),
+	    .accept_encoding = nz_http_header(req, "Accept-Encoding"),
 	    .now = nz_time_now(),
 	};
-	nz_rc rc = nz__cache_apply(&r, &c->cache, c->resp, c->req->arena);
-	if (rc != NZ_OK)
-		NZ_LOG(NZ_LOG_WARN, "web", "caching headers for %s: %s", c->req->path,
-		       nz_strerror(rc));
+	return nz_http_cache_apply(&r, info, resp, req->arena);
 }

@@ -1,36 +1,36 @@
 /*
- * web/form.c: HTML form bodies, application/x-www-form-urlencoded and multipart/form-data,
+ * http/form: HTML form bodies, application/x-www-form-urlencoded and multipart/form-data,
  * parsed into name/value pairs (and file bytes) in the request's arena.
  *
  * Rules: text values must be valid UTF-8 and have their line breaks normalised to "\n"
  * (browsers send "\r\n" from a <textarea>); file parts are kept byte for byte. Limits are
- * explicit: at most NZ__FORM_MAX_FIELDS fields, names of at most NZ__FORM_MAX_NAME bytes, and
- * part headers of at most PART_HEAD_MAX bytes; the body size itself is capped by the HTTP layer.
- * Any problem is NZ_PARSE / NZ_UTF8 / NZ_TOOBIG / NZ_UNSUPPORTED with a message naming it, and
- * nothing is half-filled: *out is only set on success.
+ * explicit: at most NZ_HTTP_FORM_MAX_FIELDS fields, names of at most NZ_HTTP_FORM_MAX_NAME bytes,
+ * and part headers of at most PART_HEAD_MAX bytes; the body size itself is capped by the HTTP
+ * layer. Any problem is NZ_PARSE / NZ_UTF8 / NZ_TOOBIG / NZ_UNSUPPORTED with a message naming it,
+ * and nothing is half-filled: *out is only set on success.
  */
 #include <string.h>
 #include <strings.h>
 
-#include "web/web_int.h"
+#include "http/http.h"
 
 #define PART_HEAD_MAX 4096
 #define BOUNDARY_MAX 70 /* RFC 2046 */
 
 typedef struct fields {
-	nz__form_field *v;
+	nz_http_form_field *v;
 	size_t n, cap;
 	nz_arena *arena;
 } fields;
 
-static nz_rc push(fields *f, const nz__form_field *field, nz_err *err)
+static nz_rc push(fields *f, const nz_http_form_field *field, nz_err *err)
 {
-	if (f->n >= NZ__FORM_MAX_FIELDS)
+	if (f->n >= NZ_HTTP_FORM_MAX_FIELDS)
 		return nz_err_set(err, NZ_TOOBIG, "the form has more than %d fields",
-				  NZ__FORM_MAX_FIELDS);
+				  NZ_HTTP_FORM_MAX_FIELDS);
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 32;
-		nz__form_field *v = nz_arena_alloc(f->arena, cap * sizeof *v);
+		nz_http_form_field *v = nz_arena_alloc(f->arena, cap * sizeof *v);
 		if (!v)
 			return nz_err_set(err, NZ_NOMEM, "out of memory");
 		if (f->n)
@@ -72,9 +72,9 @@ static nz_rc check_name(const char *name, size_t len, nz_err *err)
 {
 	if (len == 0)
 		return nz_err_set(err, NZ_PARSE, "a form field has no name");
-	if (len > NZ__FORM_MAX_NAME)
+	if (len > NZ_HTTP_FORM_MAX_NAME)
 		return nz_err_set(err, NZ_TOOBIG, "a form field name is longer than %d bytes",
-				  NZ__FORM_MAX_NAME);
+				  NZ_HTTP_FORM_MAX_NAME);
 	if (!nz_utf8_valid(name, len, NULL) || memchr(name, '\0', len))
 		return nz_err_set(err, NZ_UTF8, "a form field name is not valid UTF-8");
 	return NZ_OK;
@@ -104,7 +104,7 @@ static nz_rc parse_urlencoded(fields *f, const char *body, size_t len, nz_err *e
 		const char *pair_end = amp ? amp : end;
 		const char *eq = memchr(p, '=', (size_t)(pair_end - p));
 		const char *name_end = eq ? eq : pair_end;
-		nz__form_field field = {0};
+		nz_http_form_field field = {0};
 		char *name = NULL, *raw = NULL;
 		size_t name_len = 0, raw_len = 0;
 		if (pair_end == p) { /* "a=1&&b=2": an empty pair is nothing */
@@ -179,7 +179,8 @@ static const char *find(const char *hay, size_t hlen, const char *needle, size_t
 }
 
 /* Reads one part's headers (ended by an empty line): its name, filename and Content-Type. */
-static nz_rc part_headers(fields *f, const char *h, size_t len, nz__form_field *field, nz_err *err)
+static nz_rc part_headers(fields *f, const char *h, size_t len, nz_http_form_field *field,
+			  nz_err *err)
 {
 	bool has_disposition = false;
 	nz_str rest = {h, len}, line;
@@ -208,7 +209,7 @@ static nz_rc part_headers(fields *f, const char *h, size_t len, nz__form_field *
 /* One part: headers, a blank line, the content. */
 static nz_rc add_part(fields *f, const char *p, size_t len, nz_err *err)
 {
-	nz__form_field field = {0};
+	nz_http_form_field field = {0};
 	const char *blank = find(p, len < PART_HEAD_MAX ? len : PART_HEAD_MAX, "\r\n\r\n", 4);
 	if (!blank)
 		return nz_err_set(err, NZ_PARSE, "a form part's headers are missing or too long");
@@ -266,8 +267,8 @@ static nz_rc parse_multipart(fields *f, const char *ctype, const char *body, siz
 	}
 }
 
-nz_rc nz__form_parse_body(nz_arena *arena, const char *content_type, const char *body, size_t len,
-			  nz__form *out, nz_err *err)
+nz_rc nz_http_form_parse_body(nz_arena *arena, const char *content_type, const char *body,
+			      size_t len, nz_http_form *out, nz_err *err)
 {
 	fields f = {.arena = arena};
 	const char *ct = content_type ? content_type : "";
@@ -285,17 +286,17 @@ nz_rc nz__form_parse_body(nz_arena *arena, const char *content_type, const char 
 				"a form must be sent as application/x-www-form-urlencoded or "
 				"multipart/form-data");
 	if (rc == NZ_OK)
-		*out = (nz__form){f.v, f.n};
+		*out = (nz_http_form){f.v, f.n};
 	return rc;
 }
 
-nz_rc nz__form_parse(nz_http_req *req, nz__form *out, nz_err *err)
+nz_rc nz_http_form_parse(nz_http_req *req, nz_http_form *out, nz_err *err)
 {
-	return nz__form_parse_body(req->arena, nz_http_header(req, "Content-Type"), req->body,
-				   req->body_len, out, err);
+	return nz_http_form_parse_body(req->arena, nz_http_header(req, "Content-Type"), req->body,
+				       req->body_len, out, err);
 }
 
-const char *nz__form_get(const nz__form *f, const char *name)
+const char *nz_http_form_get(const nz_http_form *f, const char *name)
 {
 	for (size_t i = 0; i < f->n; i++)
 		if (!f->fields[i].filename && strcmp(f->fields[i].name, name) == 0)
@@ -303,7 +304,8 @@ const char *nz__form_get(const nz__form *f, const char *name)
 	return NULL;
 }
 
-size_t nz__form_all(const nz__form *f, nz_arena *arena, const char *name, const char ***values)
+size_t nz_http_form_all(const nz_http_form *f, nz_arena *arena, const char *name,
+			const char ***values)
 {
 	size_t n = 0;
 	*values = NULL;
@@ -323,7 +325,7 @@ size_t nz__form_all(const nz__form *f, nz_arena *arena, const char *name, const 
 	return n;
 }
 
-const nz__form_field *nz__form_file(const nz__form *f, const char *name)
+const nz_http_form_field *nz_http_form_file(const nz_http_form *f, const char *name)
 {
 	for (size_t i = 0; i < f->n; i++)
 		if (f->fields[i].filename && strcmp(f->fields[i].name, name) == 0 &&

@@ -1,24 +1,21 @@
 /*
- * web/pagecache: the in-memory response cache (the contract is in web_int.h, the
- * operator's view in docs/performance.md).
+ * http/pagecache: the in-memory response cache (the contract is in http.h, the operator's view
+ * in docs/performance.md).
  *
  * What is kept: for a public GET/HEAD answer that cache.c would let anyone cache, the answer as
  * cache.c makes it for a client without gzip and for one with gzip (bytes, ETag, headers), each
  * as a ready-made 200 and 304 (nz_http_prebuilt), under a key of the decoded path, the query's
- * parameters in a stable order and, for the API, whether Accept asks for ninjs. A hit is served
+ * parameters in a stable order and the caller's variant (the API's ninjs). A hit is served
  * before routing, with no database access: pick the variant by Accept-Encoding, answer 304 when
  * the validators match, take a reference on the prebuilt response under the shard lock.
  *
- * Never stale: each entry keeps hashes of its Surrogate-Keys. A write inside this process is
- * followed, before its response is queued, by nz__pagecache_sync: read the change feed past
- * what was seen, drop every entry with one of its keys ("settings" and "site" drop all).
- * Writes by other processes are found by a thread that polls the feed's seq. A render that
- * began before an invalidation is not stored after it: entries are stored only when the
- * cache's generation (bumped before every invalidation) is still the one seen at the lookup.
- * Time: when an embargo or a publication time passes, pages change without a write. The cache
- * knows when the next one is due (nz_store_change_next_due) and from that second on serves
- * nothing from memory until the poll thread has ticked the change feed (which names the pages)
- * and dropped them.
+ * Never stale, with the application's help: each entry keeps hashes of its Surrogate-Keys and
+ * the application calls nz_http_pagecache_invalidate with the keys a write changed (some keys,
+ * opts.clear_keys, drop all). A render that began before an invalidation is not stored after
+ * it: entries are stored only when the cache's generation (bumped before every invalidation)
+ * is still the one seen at the lookup. When pages change without a write (a time passing), the
+ * application says from when (nz_http_pagecache_hold_from) and from that second on nothing is
+ * served from memory until it says again.
  *
  * Bounded: SHARDS shards, each with its own lock, hash table, LRU list and a byte budget of
  * limit / SHARDS; an entry's size counts its bytes, key, headers and an estimated overhead;
@@ -27,12 +24,13 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include "web/web_int.h"
+#include "http/http.h"
 
 #define SHARDS 8
 #define KEY_MAX 2048
@@ -40,7 +38,6 @@
 #define ENTRY_OVERHEAD 1536 /* the entry, four MHD responses and their header lists */
 #define BYTES_PER_BUCKET 4096
 #define DROP_ALL_OVER 4096 /* more changed keys than this: drop everything */
-#define PRUNE_EVERY_MS 60000
 
 typedef struct entry {
 	struct entry *next;          /* in its hash bucket */
@@ -51,7 +48,7 @@ typedef struct entry {
 	uint64_t *tags; /* hashes of its Surrogate-Keys */
 	size_t n_tags;
 	nz_http_prebuilt *ok[2], *nm[2]; /* [0] identity, [1] gzip (NULL when none) */
-	char etag[2][NZ__ETAG_MAX];
+	char etag[2][NZ_HTTP_ETAG_MAX];
 	nz_time last_modified;
 	int64_t expires_ms; /* 0: never */
 	size_t bytes;
@@ -65,25 +62,18 @@ typedef struct shard {
 	size_t bytes, entries;
 } shard;
 
-struct nz__pagecache {
+struct nz_http_pagecache {
 	shard shards[SHARDS];
 	size_t limit, shard_limit, entry_max;
 	int64_t ttl_ms;
 	atomic_uint_fast64_t generation;
 	atomic_uint_fast64_t hits, misses, evictions, invalidations, stores;
-	pthread_mutex_t sync_lock; /* one reader of the change feed at a time */
-	_Atomic int64_t seen_seq;
-	_Atomic int64_t next_due; /* from then until a tick tells what changed, nothing is served */
-	/* the poll thread */
-	char *db_uri;
-	unsigned poll_ms;
-	pthread_t thread;
-	bool running, stop;
-	pthread_mutex_t poll_lock;
-	pthread_cond_t wake;
+	_Atomic int64_t hold_from; /* from then until told again, nothing is served */
+	uint64_t *clear_keys;      /* hashes of keys that drop every entry */
+	size_t n_clear_keys;
 };
 
-struct nz__pagecache_req {
+struct nz_http_pagecache_note {
 	uint64_t generation; /* at the lookup */
 	uint64_t hash;
 	char *key;
@@ -112,8 +102,8 @@ typedef struct param {
 	size_t len, name_len;
 } param;
 
-bool nz__pagecache_key(const char *path, const char *query, const char *accept, char *out,
-		       size_t size, size_t *len)
+bool nz_http_pagecache_key(const char *path, const char *query, const char *variant, char *out,
+			   size_t size, size_t *len)
 {
 	param ps[MAX_PARAMS];
 	size_t n = 0, at = 0, plen = strlen(path);
@@ -149,12 +139,13 @@ bool nz__pagecache_key(const char *path, const char *query, const char *accept, 
 		memcpy(out + at, ps[i].p, ps[i].len);
 		at += ps[i].len;
 	}
-	if (strncmp(path, "/api/", 5) == 0 && accept &&
-	    strcasestr(accept, "application/ninjs+json")) {
-		if (at + 7 > size)
+	if (variant && *variant) {
+		size_t vlen = strlen(variant);
+		if (at + 1 + vlen + 1 > size)
 			return false;
-		memcpy(out + at, "\nninjs", 6);
-		at += 6;
+		out[at++] = '\n';
+		memcpy(out + at, variant, vlen);
+		at += vlen;
 	}
 	out[at] = '\0';
 	*len = at;
@@ -260,7 +251,7 @@ static void remove_entry(shard *s, entry *e, entry **dead)
 	*dead = e;
 }
 
-static shard *shard_of(nz__pagecache *pc, uint64_t hash)
+static shard *shard_of(nz_http_pagecache *pc, uint64_t hash)
 {
 	return &pc->shards[hash % SHARDS];
 }
@@ -271,26 +262,25 @@ static bool not_modified(const char *inm, bool ims_ok, nz_time since, const char
 			 nz_time last_modified)
 {
 	if (inm)
-		return nz__etag_matches(inm, etag);
+		return nz_http_etag_matches(inm, etag);
 	return ims_ok && last_modified && last_modified <= since;
 }
 
-bool nz__pagecache_serve(nz__ctx *c)
+bool nz_http_pagecache_serve(nz_http_pagecache *pc, const nz_http_req *req, const char *variant,
+			     nz_http_resp *resp, nz_http_pagecache_note **note_out)
 {
-	nz__pagecache *pc = c->app->pagecache;
-	nz_http_req *req = c->req;
 	char key[KEY_MAX];
 	size_t len = 0;
-	if (!pc || !candidate(req) || nz_time_now() >= atomic_load(&pc->next_due) ||
-	    !nz__pagecache_key(req->path, req->query, nz_http_header(req, "Accept"), key,
-			       sizeof key, &len))
+	*note_out = NULL;
+	if (!pc || !candidate(req) || nz_time_now() >= atomic_load(&pc->hold_from) ||
+	    !nz_http_pagecache_key(req->path, req->query, variant, key, sizeof key, &len))
 		return false;
 	uint64_t hash = hash_bytes(key, len);
 	const char *inm = nz_http_header(req, "If-None-Match");
 	const char *ims = inm ? NULL : nz_http_header(req, "If-Modified-Since");
 	nz_time since = 0;
 	bool ims_ok = ims && nz_time_parse_http(nz_str_c(ims), &since) == NZ_OK;
-	bool gzip = nz__accepts_gzip(nz_http_header(req, "Accept-Encoding"));
+	bool gzip = nz_http_accepts_gzip(nz_http_header(req, "Accept-Encoding"));
 	int64_t now = now_ms();
 	entry *dead = NULL;
 	nz_http_prebuilt *p = NULL;
@@ -315,32 +305,32 @@ bool nz__pagecache_serve(nz__ctx *c)
 	free_list(dead);
 	if (p) {
 		atomic_fetch_add_explicit(&pc->hits, 1, memory_order_relaxed);
-		c->resp->prebuilt = p;
+		resp->prebuilt = p;
 		return true;
 	}
 	atomic_fetch_add_explicit(&pc->misses, 1, memory_order_relaxed);
-	nz__pagecache_req *note = nz_arena_zalloc(req->arena, sizeof *note);
+	nz_http_pagecache_note *note = nz_arena_zalloc(req->arena, sizeof *note);
 	char *k = nz_arena_strndup(req->arena, key, len);
 	if (note && k) {
-		*note = (nz__pagecache_req){
+		*note = (nz_http_pagecache_note){
 		    .generation = generation, .hash = hash, .key = k, .key_len = len};
-		c->pc = note;
+		*note_out = note;
 	}
 	return false;
 }
 
-void nz__pagecache_keep(nz__ctx *c)
+void nz_http_pagecache_keep(nz_http_pagecache *pc, nz_http_pagecache_note *note,
+			    const nz_http_req *req, const nz_http_resp *resp)
 {
-	nz__pagecache_req *note = c->pc;
-	nz_http_resp *resp = c->resp;
-	if (!note || (resp->status ? resp->status : 200) != 200 || nz_buf_rc(&resp->body) != NZ_OK)
+	if (!pc || !note || (resp->status ? resp->status : 200) != 200 ||
+	    nz_buf_rc(&resp->body) != NZ_OK)
 		return;
 	const void *body = resp->body.len ? resp->body.p : resp->static_body;
 	size_t len = resp->body.len ? resp->body.len : resp->static_len;
-	if (len > c->app->pagecache->entry_max)
+	if (len > pc->entry_max)
 		return;
 	if (resp->body.len) { /* cache.c's step may replace the body: keep a copy */
-		char *copy = nz_arena_alloc(c->req->arena, len);
+		char *copy = nz_arena_alloc(req->arena, len);
 		if (!copy)
 			return;
 		memcpy(copy, body, len);
@@ -355,14 +345,6 @@ void nz__pagecache_keep(nz__ctx *c)
 }
 
 /* ---- storing ----------------------------------------------------------------------------- */
-
-static const char *header_of(const nz_http_resp *r, const char *name)
-{
-	for (size_t i = 0; i < r->n_headers; i++)
-		if (strcasecmp(r->header_names[i], name) == 0)
-			return r->header_values[i];
-	return NULL;
-}
 
 /* r without the header called name. */
 static void header_drop(nz_http_resp *r, const char *name)
@@ -379,19 +361,19 @@ static void header_drop(nz_http_resp *r, const char *name)
 /* Makes variant v (0 identity, 1 gzip) of the kept answer as cache.c would send it, and its
  * 200 and 304 responses. NZ_NOTFOUND when there is no such variant (not public, or not worth
  * compressing). */
-static nz_rc make_variant(nz__ctx *c, entry *e, int v, size_t *bytes)
+static nz_rc make_variant(const nz_http_pagecache_note *note, const nz_http_req *req,
+			  const nz_http_cache_info *info, entry *e, int v, size_t *bytes)
 {
-	nz__pagecache_req *note = c->pc;
 	nz_http_resp x = note->raw;
 	x.static_body = note->raw_body;
 	x.static_len = note->raw_len;
-	nz__cache_req r = {.method = "GET",
-			   .path = c->req->path,
-			   .now = nz_time_now(),
-			   .accept_encoding = v ? "gzip" : NULL};
-	nz_rc rc = nz__cache_apply(&r, &c->cache, &x, c->req->arena);
-	const char *etag = header_of(&x, "ETag");
-	if (rc == NZ_OK && (!etag || (v && !header_of(&x, "Content-Encoding"))))
+	nz_http_cache_req r = {.method = "GET",
+			       .path = req->path,
+			       .now = nz_time_now(),
+			       .accept_encoding = v ? "gzip" : NULL};
+	nz_rc rc = nz_http_cache_apply(&r, info, &x, req->arena);
+	const char *etag = nz_http_resp_header_get(&x, "ETag");
+	if (rc == NZ_OK && (!etag || (v && !nz_http_resp_header_get(&x, "Content-Encoding"))))
 		rc = NZ_NOTFOUND;
 	if (rc == NZ_OK && nz_http_resp_header(&x, "X-Cache", "HIT") != NZ_OK)
 		rc = NZ_NOMEM;
@@ -415,7 +397,7 @@ static nz_rc make_variant(nz__ctx *c, entry *e, int v, size_t *bytes)
 }
 
 /* Hashes of the space-separated Surrogate-Keys. */
-static nz_rc make_tags(entry *e, const nz__cache_info *ci)
+static nz_rc make_tags(entry *e, const nz_http_cache_info *ci)
 {
 	size_t n = 0;
 	const char *p = ci->keys ? ci->keys : "";
@@ -433,23 +415,22 @@ static nz_rc make_tags(entry *e, const nz__cache_info *ci)
 	return NZ_OK;
 }
 
-static entry *build_entry(nz__ctx *c)
+static entry *build_entry(nz_http_pagecache *pc, const nz_http_pagecache_note *note,
+			  const nz_http_req *req, const nz_http_cache_info *info)
 {
-	nz__pagecache *pc = c->app->pagecache;
-	nz__pagecache_req *note = c->pc;
 	entry *e = calloc(1, sizeof *e);
 	size_t bytes = ENTRY_OVERHEAD + 2 * note->key_len;
-	if (!e || !(e->key = malloc(note->key_len + 1)) || make_tags(e, &c->cache) != NZ_OK ||
-	    make_variant(c, e, 0, &bytes) != NZ_OK)
+	if (!e || !(e->key = malloc(note->key_len + 1)) || make_tags(e, info) != NZ_OK ||
+	    make_variant(note, req, info, e, 0, &bytes) != NZ_OK)
 		goto fail;
-	nz_rc rc = make_variant(c, e, 1, &bytes);
+	nz_rc rc = make_variant(note, req, info, e, 1, &bytes);
 	if (rc != NZ_OK && rc != NZ_NOTFOUND)
 		goto fail;
 	memcpy(e->key, note->key, note->key_len + 1);
 	e->key_len = note->key_len;
 	e->hash = note->hash;
 	nz_time now = nz_time_now();
-	e->last_modified = c->cache.last_modified > now ? now : c->cache.last_modified;
+	e->last_modified = info->last_modified > now ? now : info->last_modified;
 	e->expires_ms = pc->ttl_ms ? now_ms() + pc->ttl_ms : 0;
 	e->bytes = bytes + e->n_tags * sizeof *e->tags;
 	if (e->bytes > pc->entry_max)
@@ -461,7 +442,7 @@ fail:
 }
 
 /* Puts e in its shard unless an invalidation came after the lookup; evicts to fit. */
-static void insert(nz__pagecache *pc, entry *e, uint64_t generation)
+static void insert(nz_http_pagecache *pc, entry *e, uint64_t generation)
 {
 	entry *dead = NULL;
 	shard *s = shard_of(pc, e->hash);
@@ -489,24 +470,16 @@ out:
 	free_list(dead);
 }
 
-void nz__pagecache_after(nz__ctx *c)
+void nz_http_pagecache_store(nz_http_pagecache *pc, const nz_http_pagecache_note *note,
+			     const nz_http_req *req, nz_http_resp *resp,
+			     const nz_http_cache_info *info)
 {
-	nz__pagecache *pc = c->app->pagecache;
-	if (!pc)
+	if (!pc || !note)
 		return;
-	if (strcmp(c->req->method, "GET") != 0 && strcmp(c->req->method, "HEAD") != 0) {
-		/* It may have written: drop what changed before the answer goes out. */
-		if (c->store)
-			nz__pagecache_sync(pc, c->store, c->req->arena);
-		return;
-	}
-	nz__pagecache_req *note = c->pc;
-	if (!note)
-		return;
-	nz_http_resp_header(c->resp, "X-Cache", "MISS");
-	if (!note->kept || !header_of(c->resp, "ETag"))
+	nz_http_resp_header(resp, "X-Cache", "MISS");
+	if (!note->kept || !nz_http_resp_header_get(resp, "ETag"))
 		return; /* cache.c did not call it public */
-	entry *e = build_entry(c);
+	entry *e = build_entry(pc, note, req, info);
 	if (e)
 		insert(pc, e, note->generation);
 }
@@ -528,7 +501,7 @@ static bool tagged(const entry *e, const uint64_t *set, size_t n)
 }
 
 /* Drops every entry (set NULL) or those with a tag in set. */
-static size_t drop(nz__pagecache *pc, const uint64_t *set, size_t n)
+static size_t drop(nz_http_pagecache *pc, const uint64_t *set, size_t n)
 {
 	size_t dropped = 0;
 	atomic_fetch_add(&pc->generation, 1); /* before: renders under way are not stored */
@@ -550,164 +523,72 @@ static size_t drop(nz__pagecache *pc, const uint64_t *set, size_t n)
 	return dropped;
 }
 
-size_t nz__pagecache_invalidate(nz__pagecache *pc, const char *const *keys, size_t n)
+size_t nz_http_pagecache_invalidate(nz_http_pagecache *pc, const char *const *keys, size_t n)
 {
 	if (!pc || n == 0)
 		return 0;
-	bool all = n > DROP_ALL_OVER;
-	for (size_t i = 0; i < n && !all; i++)
-		all = strcmp(keys[i], "settings") == 0 || strcmp(keys[i], "site") == 0;
-	uint64_t *set = all ? NULL : malloc(n * sizeof *set);
+	uint64_t *set = n > DROP_ALL_OVER ? NULL : malloc(n * sizeof *set);
 	if (!set)
 		return drop(pc, NULL, 0); /* everything (also when out of memory) */
 	for (size_t i = 0; i < n; i++)
 		set[i] = hash_bytes(keys[i], strlen(keys[i]));
 	qsort(set, n, sizeof *set, cmp_u64);
+	for (size_t i = 0; i < pc->n_clear_keys; i++)
+		if (bsearch(&pc->clear_keys[i], set, n, sizeof *set, cmp_u64)) {
+			free(set);
+			return drop(pc, NULL, 0);
+		}
 	size_t dropped = drop(pc, set, n);
 	free(set);
 	return dropped;
 }
 
-/* Reads when pages next change by themselves. */
-static void update_next_due(nz__pagecache *pc, nz_store *store)
+size_t nz_http_pagecache_clear(nz_http_pagecache *pc)
 {
-	nz_time at = 0;
-	nz_err err = {0};
-	nz_rc rc = nz_store_change_next_due(store, &at, &err);
-	if (rc == NZ_NOTFOUND)
-		at = INT64_MAX;
-	else if (rc != NZ_OK)
-		NZ_LOG(NZ_LOG_ERROR, "pagecache", "next embargo: %s", err.msg);
-	if (rc == NZ_OK || rc == NZ_NOTFOUND)
-		atomic_store(&pc->next_due, at);
+	return pc ? drop(pc, NULL, 0) : 0;
 }
 
-void nz__pagecache_sync(nz__pagecache *pc, nz_store *store, nz_arena *arena)
+void nz_http_pagecache_hold_from(nz_http_pagecache *pc, nz_time at)
 {
-	int64_t upto = 0;
-	const char **keys = NULL;
-	size_t n = 0;
-	nz_err err = {0};
-	if (!pc)
-		return;
-	pthread_mutex_lock(&pc->sync_lock);
-	/* First: read after the changes, it could end the wait for a change not yet dropped. */
-	update_next_due(pc, store);
-	int64_t seen = atomic_load(&pc->seen_seq);
-	if (nz_store_changes_since(store, arena, seen, &upto, &keys, &n, &err) != NZ_OK) {
-		/* Cannot tell what changed: nothing cached may be trusted. */
-		NZ_LOG(NZ_LOG_ERROR, "pagecache", "reading the change feed: %s", err.msg);
-		drop(pc, NULL, 0);
-	} else {
-		nz__pagecache_invalidate(pc, keys, n);
-		atomic_store(&pc->seen_seq, upto);
-	}
-	pthread_mutex_unlock(&pc->sync_lock);
-}
-
-/* ---- the poll thread: other processes' writes -------------------------------------------- */
-
-/* Sleeps ms or until stopped; true when it should go on. */
-static bool nap(nz__pagecache *pc, unsigned ms)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&pc->poll_lock);
-	while (!pc->stop && pthread_cond_timedwait(&pc->wake, &pc->poll_lock, &until) == 0)
-		;
-	bool go_on = !pc->stop;
-	pthread_mutex_unlock(&pc->poll_lock);
-	return go_on;
-}
-
-static void *poll_run(void *arg)
-{
-	nz__pagecache *pc = arg;
-	nz_store *store = NULL;
-	nz_err err = {0};
-	int64_t last_prune = 0;
-	do {
-		if (!store && nz_store_open(pc->db_uri, 0, &store, &err) != NZ_OK) {
-			NZ_LOG(NZ_LOG_ERROR, "pagecache", "cannot open the store: %s", err.msg);
-			continue;
-		}
-		int64_t seq = 0;
-		bool due = nz_time_now() >= atomic_load(&pc->next_due);
-		if (due && nz_store_change_tick(store, nz_time_now(), NULL, &err) != NZ_OK)
-			NZ_LOG(NZ_LOG_ERROR, "pagecache", "change feed tick: %s", err.msg);
-		if (nz_store_change_seq(store, &seq, &err) != NZ_OK) {
-			NZ_LOG(NZ_LOG_ERROR, "pagecache", "change feed: %s", err.msg);
-			continue;
-		}
-		nz_arena *arena = nz_arena_new();
-		/* sync reads next_due before the changes, so a publish that ends the wait is
-		 * always dropped before the cache serves again */
-		if (arena && (due || seq != atomic_load(&pc->seen_seq)))
-			nz__pagecache_sync(pc, store, arena);
-		nz_arena_free(arena);
-		if (now_ms() - last_prune >= PRUNE_EVERY_MS) {
-			last_prune = now_ms();
-			if (nz_store_changes_prune(store, nz_time_now(), NULL, &err) != NZ_OK)
-				NZ_LOG(NZ_LOG_WARN, "pagecache", "pruning the change feed: %s",
-				       err.msg);
-		}
-	} while (nap(pc, pc->poll_ms));
-	nz_store_close(store);
-	return NULL;
+	if (pc)
+		atomic_store(&pc->hold_from, at);
 }
 
 /* ---- life cycle and statistics ------------------------------------------------------------ */
 
-static nz_rc start_poll(nz__pagecache *pc, nz_err *err)
+/* Hashes of opts->clear_keys. */
+static nz_rc set_clear_keys(nz_http_pagecache *pc, const char *const *keys)
 {
-	nz_store *store = NULL;
-	int64_t seq = 0;
-	nz_rc rc = nz_store_open(pc->db_uri, 0, &store, err);
-	if (rc == NZ_OK)
-		rc = nz_store_change_seq(store, &seq, err);
-	nz_store_close(store);
-	if (rc != NZ_OK)
-		return rc;
-	atomic_store(&pc->seen_seq, seq); /* the cache is empty: the past does not matter */
-	atomic_store(&pc->next_due, 0);   /* the poll thread's first round sets it */
-	pthread_condattr_t attr;
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&pc->wake, &attr);
-	pthread_condattr_destroy(&attr);
-	pthread_mutex_init(&pc->poll_lock, NULL);
-	if (pthread_create(&pc->thread, NULL, poll_run, pc) != 0) {
-		pthread_cond_destroy(&pc->wake);
-		pthread_mutex_destroy(&pc->poll_lock);
-		return nz_err_set(err, NZ_NOMEM, "page cache: cannot start its thread");
-	}
-	pc->running = true;
+	size_t n = 0;
+	while (keys && keys[n])
+		n++;
+	if (n == 0)
+		return NZ_OK;
+	pc->clear_keys = malloc(n * sizeof *pc->clear_keys);
+	if (!pc->clear_keys)
+		return NZ_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		pc->clear_keys[i] = hash_bytes(keys[i], strlen(keys[i]));
+	pc->n_clear_keys = n;
 	return NZ_OK;
 }
 
-nz_rc nz__pagecache_new(const nz__pagecache_opts *opts, nz__pagecache **out, nz_err *err)
+nz_rc nz_http_pagecache_new(const nz_http_pagecache_opts *opts, nz_http_pagecache **out,
+			    nz_err *err)
 {
 	*out = NULL;
 	if (opts->limit_bytes == 0)
 		return NZ_OK;
-	nz__pagecache *pc = calloc(1, sizeof *pc);
-	if (!pc || !(pc->db_uri = strdup(opts->db_uri ? opts->db_uri : ""))) {
-		free(pc);
+	nz_http_pagecache *pc = calloc(1, sizeof *pc);
+	if (!pc || set_clear_keys(pc, opts->clear_keys) != NZ_OK) {
+		nz_http_pagecache_free(pc);
 		return nz_err_set(err, NZ_NOMEM, "page cache: out of memory");
 	}
 	pc->limit = opts->limit_bytes;
 	pc->shard_limit = pc->limit / SHARDS;
 	pc->entry_max = pc->shard_limit / 4;
 	pc->ttl_ms = (int64_t)opts->ttl_s * 1000;
-	pc->poll_ms = opts->poll_ms ? opts->poll_ms : 100;
-	pthread_mutex_init(&pc->sync_lock, NULL);
-	atomic_init(&pc->next_due, INT64_MAX); /* without a store, time never matters */
+	atomic_init(&pc->hold_from, INT64_MAX); /* until the application says otherwise */
 	size_t buckets = 64;
 	while (buckets * BYTES_PER_BUCKET < pc->shard_limit && buckets < (1u << 20))
 		buckets *= 2;
@@ -717,32 +598,18 @@ nz_rc nz__pagecache_new(const nz__pagecache_opts *opts, nz__pagecache **out, nz_
 		s->mask = buckets - 1;
 		s->buckets = calloc(buckets, sizeof *s->buckets);
 		if (!s->buckets) {
-			nz__pagecache_free(pc);
+			nz_http_pagecache_free(pc);
 			return nz_err_set(err, NZ_NOMEM, "page cache: out of memory");
 		}
-	}
-	nz_rc rc = opts->db_uri ? start_poll(pc, err) : NZ_OK;
-	if (rc != NZ_OK) {
-		nz__pagecache_free(pc);
-		return rc;
 	}
 	*out = pc;
 	return NZ_OK;
 }
 
-void nz__pagecache_free(nz__pagecache *pc)
+void nz_http_pagecache_free(nz_http_pagecache *pc)
 {
 	if (!pc)
 		return;
-	if (pc->running) {
-		pthread_mutex_lock(&pc->poll_lock);
-		pc->stop = true;
-		pthread_cond_signal(&pc->wake);
-		pthread_mutex_unlock(&pc->poll_lock);
-		pthread_join(pc->thread, NULL);
-		pthread_cond_destroy(&pc->wake);
-		pthread_mutex_destroy(&pc->poll_lock);
-	}
 	for (int i = 0; i < SHARDS; i++) {
 		shard *s = &pc->shards[i];
 		for (entry *e = s->oldest, *newer; e; e = newer) {
@@ -752,14 +619,13 @@ void nz__pagecache_free(nz__pagecache *pc)
 		free(s->buckets);
 		pthread_mutex_destroy(&s->lock);
 	}
-	pthread_mutex_destroy(&pc->sync_lock);
-	free(pc->db_uri);
+	free(pc->clear_keys);
 	free(pc);
 }
 
-void nz__pagecache_stats_get(nz__pagecache *pc, nz__pagecache_stats *out)
+void nz_http_pagecache_stats_get(nz_http_pagecache *pc, nz_http_pagecache_stats *out)
 {
-	*out = (nz__pagecache_stats){0};
+	*out = (nz_http_pagecache_stats){0};
 	if (!pc)
 		return;
 	out->hits = atomic_load(&pc->hits);

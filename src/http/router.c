@@ -1,5 +1,5 @@
 /*
- * web/router: maps a method and a percent-decoded path to a route's id and its captures.
+ * http/router: maps a method and a percent-decoded path to a route's id and its captures.
  *
  * Patterns are '/'-separated segments. A literal segment matches itself byte for byte, "{name}"
  * captures one non-empty segment, and "{*name}" (only as the last segment) captures the

@@ -1,5 +1,5 @@
 /*
- * web/http: the HTTP server glue on libmicrohttpd (MHD). It turns MHD's callbacks into one
+ * http/server: the HTTP server glue on libmicrohttpd (MHD). It turns MHD's callbacks into one
  * nz_http_req handed to one handler, and the handler's nz_http_resp into an MHD response.
  *
  * Request life cycle. MHD calls the URI log callback first with the raw request target

@@ -76,7 +76,8 @@ static nz_rc build_routes(nz__app *app)
 
 static void free_app(nz__app *app)
 {
-	nz__pagecache_free(app->pagecache);
+	nz__cachefeed_stop(app->cachefeed);
+	nz_http_pagecache_free(app->pagecache);
 	nz__metrics_free(app->metrics);
 	nz_theme_free(app->theme);
 	free(app->entries);
@@ -175,13 +176,15 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	if (rc != NZ_OK)
 		goto out;
 	w->app.metrics = nz__metrics_new(); /* NULL only counts nothing */
-	nz__pagecache_opts pco = {
-	    .db_uri = opts->db_uri,
+	nz_http_pagecache_opts pco = {
+	    .clear_keys = nz__pagecache_clear_keys,
 	    .limit_bytes = opts->cache_mb < 0    ? 0
 			   : opts->cache_mb == 0 ? (size_t)NZ_WEB_CACHE_MB_DEFAULT << 20
 						 : (size_t)opts->cache_mb << 20,
 	    .ttl_s = opts->cache_ttl_s ? opts->cache_ttl_s : NZ_WEB_CACHE_TTL_DEFAULT};
-	rc = nz__pagecache_new(&pco, &w->app.pagecache, err);
+	rc = nz_http_pagecache_new(&pco, &w->app.pagecache, err);
+	if (rc == NZ_OK && w->app.pagecache)
+		rc = nz__cachefeed_start(w->app.pagecache, opts->db_uri, 0, &w->app.cachefeed, err);
 	if (rc != NZ_OK)
 		goto out;
 	nz_http_opts ho = {

@@ -15,6 +15,7 @@
 #include "web/web.h"
 
 typedef struct nz__ctx nz__ctx;
+typedef struct nz__cachefeed nz__cachefeed; /* pagecache.c */
 
 /* A route and its handler. Each feature (public pages, API, search, feeds, admin) exports a
  * table of these ending with {NULL}; app.c tries them in the order of its list of tables. */
@@ -49,9 +50,10 @@ typedef struct nz__app {
 	const nz__route_entry **entries; /* flattened from every table; routes[i].id == i */
 	nz_route *routes;
 	size_t n_routes;
-	nz_time started; /* when the theme was loaded: Last-Modified of its assets */
-	struct nz__pagecache *pagecache; /* NULL when the cache is off (pagecache.c) */
-	struct nz__metrics *metrics;     /* /metrics (metrics.c) */
+	nz_time started;              /* when the theme was loaded: Last-Modified of its assets */
+	nz_http_pagecache *pagecache; /* NULL when the cache is off */
+	nz__cachefeed *cachefeed;     /* follows the change feed for it (pagecache.c) */
+	struct nz__metrics *metrics;  /* /metrics (metrics.c) */
 } nz__app;
 
 /* One per worker thread: its own store handle. */
@@ -61,15 +63,6 @@ typedef struct nz__thread {
 	nz_err open_err; /* why store is NULL */
 } nz__thread;
 
-/* What a handler tells the HTTP caching step (cache.c) about its response. Zero means
- * "nothing said": no Last-Modified, no Surrogate-Key. Filled through the nz__cache_* and
- * nz__surrogate_* helpers below, never directly. */
-typedef struct nz__cache_info {
-	nz_time last_modified; /* the newest content time the response shows */
-	char *keys;            /* Surrogate-Key value: space-separated, in the request's arena */
-	size_t keys_len, keys_cap;
-} nz__cache_info;
-
 /* What a public handler needs for one request, loaded once by the dispatcher. */
 struct nz__ctx {
 	nz__app *app;
@@ -78,9 +71,9 @@ struct nz__ctx {
 	nz_http_resp *resp;
 	nz_site site;
 	nz_page_ctx page;
-	nz__cache_info cache;         /* see cache.c */
-	struct nz__pagecache_req *pc; /* the page cache's note on this request, or NULL */
-	struct nz__auth_state *auth;  /* web/auth.c's per-request memo (who, CSRF) */
+	nz_http_cache_info cache;    /* filled through caching.c's helpers */
+	nz_http_pagecache_note *pc;  /* the page cache's note on this request, or NULL */
+	struct nz__auth_state *auth; /* web/auth.c's per-request memo (who, CSRF) */
 };
 
 /* Loads site settings and sections into c->site / c->page. */
@@ -103,7 +96,7 @@ nz_rc nz__page_param(const nz_http_req *req, size_t *page);
 /* True when the path is under /api/ (errors there are JSON, not pages). */
 bool nz__is_api(const char *path);
 
-/* ---- HTTP caching: cache.c ------------------------------------------------------ */
+/* ---- HTTP caching: what handlers say (caching.c; the step itself is http/cache.c) ------ */
 
 /* Adds one key to the response's Surrogate-Key header (duplicates are dropped):
  * nz__surrogate_add(c, "article-%lld", (long long)a->id). Keys name what a page depends on so a
@@ -134,72 +127,17 @@ typedef enum nz__cache_kind {
 /* Sets the response's Cache-Control for its kind (replacing one set before). */
 void nz__cache_policy(nz__ctx *c, nz__cache_kind kind);
 
-/* The caching step app.c runs after every handler: for a public 200 answer to GET or HEAD it
- * adds ETag, Last-Modified, Cache-Control, Vary and Surrogate-Key, answers 304 when the
- * request's validators match, and gzips text when the client accepts it. */
+/* The caching step app.c runs after every handler (http/cache.c's, on c->cache): for a public
+ * 200 answer to GET or HEAD it adds ETag, Last-Modified, Cache-Control, Vary and
+ * Surrogate-Key, answers 304 when the request's validators match, and gzips text when the
+ * client accepts it. */
 void nz__cache_finish(nz__ctx *c);
-
-/* The parts of cache.c that unit tests drive directly. */
-typedef struct nz__cache_req {
-	const char *method, *path;
-	const char *if_none_match, *if_modified_since, *accept_encoding; /* NULL when absent */
-	nz_time now;
-} nz__cache_req;
-/* The caching step on a response already made; header strings go into arena. */
-nz_rc nz__cache_apply(const nz__cache_req *r, const nz__cache_info *info, nz_http_resp *resp,
-		      nz_arena *arena);
-/* True when an If-None-Match value (a list of entity tags, or "*") matches etag by the weak
- * comparison of RFC 9110 (W/ ignored on both sides). */
-bool nz__etag_matches(const char *if_none_match, const char *etag);
-/* True when an Accept-Encoding value allows gzip (named, or "*", with q > 0). */
-bool nz__accepts_gzip(const char *accept_encoding);
-/* True when a content type is text worth compressing. */
-bool nz__compressible(const char *content_type);
-#define NZ__ETAG_MAX 40 /* "\"<32 hex>-gz\"" and the NUL */
-/* The strong ETag of bytes: a quoted 16-byte BLAKE2b in hex, "-gz" appended for gzip. */
-void nz__etag_make(const void *data, size_t len, bool gzip, char out[NZ__ETAG_MAX]);
 
 /* ---- webhooks' admin API (admin/api_webhooks.c) ------------------------------------ */
 
 /* The API's shapes of a hook (its secret only when with_secret) and of a delivery. */
 json_t *nz__webhook_json(const nz_webhook *w, bool with_secret);
 json_t *nz__delivery_json(const nz_delivery *d);
-
-/* ---- back office: HTML form bodies (form.c) ------------------------------------- */
-
-#define NZ__FORM_MAX_FIELDS 2000 /* fields per form */
-#define NZ__FORM_MAX_NAME 200    /* bytes per field name */
-
-/* One field of a submitted form. Text values are valid UTF-8 with line breaks as "\n"; a file
- * part (filename set, "" when the browser sent none) keeps its bytes exactly. value is always
- * NUL-terminated (a file's bytes may contain NULs: use len). All in the request's arena. */
-typedef struct nz__form_field {
-	const char *name;
-	const char *value;
-	size_t len;
-	const char *filename; /* NULL for a text field */
-	const char
-	    *content_type; /* a part's declared type (never trusted for files); may be NULL */
-} nz__form_field;
-
-typedef struct nz__form {
-	nz__form_field *fields; /* in the order sent */
-	size_t n;
-} nz__form;
-
-/* Parses the request body by its Content-Type (urlencoded or multipart/form-data; an empty body
- * without a type is an empty form). NZ_UNSUPPORTED for another type, NZ_PARSE for a malformed
- * body, NZ_UTF8 for text that is not UTF-8, NZ_TOOBIG past the limits; err says which. */
-nz_rc nz__form_parse(nz_http_req *req, nz__form *out, nz_err *err);
-/* The same on a body and type given directly (for tests). */
-nz_rc nz__form_parse_body(nz_arena *arena, const char *content_type, const char *body, size_t len,
-			  nz__form *out, nz_err *err);
-/* The first text value of name, or NULL. */
-const char *nz__form_get(const nz__form *f, const char *name);
-/* Every text value of name in order (an array in arena); returns how many. */
-size_t nz__form_all(const nz__form *f, nz_arena *arena, const char *name, const char ***values);
-/* The file part called name, or NULL (also when the file input was left empty). */
-const nz__form_field *nz__form_file(const nz__form *f, const char *name);
 
 /* ---- distribution: ninjs for the API's article (distribution.c) ----------------- */
 
@@ -219,55 +157,36 @@ nz_page_out nz__page_out(nz__ctx *c);
  * Last-Modified), a 301, a themed 400/404, or 500/503 when rc is an error. */
 void nz__send_produced(nz__ctx *c, nz_rc rc, const nz_page_out *out, const nz_err *err);
 
-/* ---- speed: the page cache (pagecache.c) and /metrics (metrics.c) -------------- */
+/* ---- speed: the page cache's newsroom side (pagecache.c) and /metrics (metrics.c) ---- */
 
-/* The in-memory response cache: every public GET/HEAD answer that cache.c would let anyone
- * cache is kept (identity and gzip bytes, their ETags and headers, ready-made 200 and 304
- * responses) under its path, normalised query and API variant, and served before routing:
- * no rendering, no database. Each entry remembers its Surrogate-Keys; the change feed
- * (store.h, "speed") says which keys a write affected and exactly those entries go. Bounded
- * by a byte limit with LRU eviction. Thread-safe (sharded locks). docs/performance.md. */
-typedef struct nz__pagecache nz__pagecache;
+/* The page cache (http/pagecache.c) learns here what it cannot know itself: the API's ninjs
+ * variant, and which keys a write changed, from the change feed (store.h, "speed"), both after
+ * a write in this process (before its response goes out) and, through a thread that polls the
+ * feed's seq, after other processes' writes. When an embargo or a publication time passes,
+ * pages change without a write: from that second on the cache serves nothing until the poll
+ * thread has ticked the change feed (which names the pages) and dropped them. */
+/* Starts following db_uri's change feed for pc every poll_ms (0: 100). */
+nz_rc nz__cachefeed_start(nz_http_pagecache *pc, const char *db_uri, unsigned poll_ms,
+			  nz__cachefeed **out, nz_err *err);
+/* Stops the poll thread and frees f; NULL-safe. */
+void nz__cachefeed_stop(nz__cachefeed *f);
+/* Reads the change feed past what was seen and drops the entries of every key in it. */
+void nz__cachefeed_sync(nz__cachefeed *f, nz_store *store, nz_arena *arena);
+/* The keys that drop every entry: "settings" and "site". */
+extern const char *const nz__pagecache_clear_keys[];
 
-typedef struct nz__pagecache_opts {
-	size_t limit_bytes; /* 0: no cache (nz__pagecache_new gives NULL) */
-	unsigned ttl_s;     /* an entry's longest life (related articles; 0: none) */
-	const char *db_uri; /* for the thread that follows other processes' writes */
-	unsigned poll_ms;   /* how often that thread looks (0: 100) */
-} nz__pagecache_opts;
-
-nz_rc nz__pagecache_new(const nz__pagecache_opts *opts, nz__pagecache **out, nz_err *err);
-/* Stops the poll thread and frees every entry (responses being sent keep their bytes). */
-void nz__pagecache_free(nz__pagecache *pc);
-
-/* The per-request note (in the request's arena). */
-typedef struct nz__pagecache_req nz__pagecache_req;
 /* app.c, first thing for a request: true when it was answered from the cache (a 200 or 304
  * in c->resp). Otherwise notes what to store later. */
 bool nz__pagecache_serve(nz__ctx *c);
-/* app.c, after the handler and before cache.c's step: keeps the handler's own answer. */
+/* app.c, after the handler and before the caching step: keeps the handler's own answer. */
 void nz__pagecache_keep(nz__ctx *c);
-/* app.c, after cache.c's step: stores a cacheable answer; after a request that may have
+/* app.c, after the caching step: stores a cacheable answer; after a request that may have
  * written (any method but GET and HEAD), drops what the change feed says changed, before the
  * response goes out. */
 void nz__pagecache_after(nz__ctx *c);
-/* Reads the change feed past what was seen and drops the entries of every key in it. */
-void nz__pagecache_sync(nz__pagecache *pc, nz_store *store, nz_arena *arena);
-/* Drops the entries carrying any of keys ("settings" or "site": every entry); returns how
- * many went. */
-size_t nz__pagecache_invalidate(nz__pagecache *pc, const char *const *keys, size_t n);
-
-/* Counters and sizes for /metrics and tests. */
-typedef struct nz__pagecache_stats {
-	uint64_t hits, misses, evictions, invalidations, stores;
-	size_t bytes, entries, limit;
-} nz__pagecache_stats;
-void nz__pagecache_stats_get(nz__pagecache *pc, nz__pagecache_stats *out);
-/* The cache key of a request: path, '?', the query's parameters in a stable order (empty ones
- * dropped), and "\nninjs" for an API request whose Accept names ninjs. False when it does not
- * fit in size bytes (such a request is not cached). For tests. */
-bool nz__pagecache_key(const char *path, const char *query, const char *accept, char *out,
-		       size_t size, size_t *len);
+/* The page cache's variant of a request: "ninjs" for an API request whose Accept names
+ * application/ninjs+json, else NULL. */
+const char *nz__pagecache_variant(const char *path, const char *accept);
 
 /* /metrics: Prometheus text. Requests by kind and status class, latency histograms, the page
  * cache's counters. Every counter is an atomic. */

@@ -27,7 +27,7 @@ void nz__admin_done(nz__ctx *c, const char *path, const char *code);
 /* An error page for the back office (400, 404, 409, 500...) with a message for people. */
 void nz__admin_error(nz__ctx *c, int status, const char *message);
 /* Parses the request's form, answering 400 itself (false) when it cannot be read. */
-bool nz__admin_form(nz__ctx *c, nz__form *form);
+bool nz__admin_form(nz__ctx *c, nz_http_form *form);
 /* A positive decimal id from a route capture or a form value; 0 when it is not one. */
 int64_t nz__admin_id(nz_str s);
 /* Loads article id for the signed-in user who must be allowed act on it; answers 404 / 403 /
@@ -58,8 +58,8 @@ typedef struct nz__editor_input {
  * headline when empty), photos (caption/credit/alt, removal, the lead, an uploaded file when
  * store_upload is true: probed and stored). Problems go in in->error; NZ_OK unless the store
  * failed or memory ran out. */
-nz_rc nz__editor_read(nz__ctx *c, const nz_user *u, const nz__form *form, const nz_article *base,
-		      bool store_upload, nz__editor_input *in, nz_err *err);
+nz_rc nz__editor_read(nz__ctx *c, const nz_user *u, const nz_http_form *form,
+		      const nz_article *base, bool store_upload, nz__editor_input *in, nz_err *err);
 /* Answers the editor page for e (status 200, or 409/422 with the problem in e). */
 void nz__editor_page(nz__ctx *c, const nz_user *u, int status, nz_admin_editor *e);
 /* The workflow events u may apply to a now (bits of 1u << nz_event). */

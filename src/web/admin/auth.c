@@ -362,10 +362,10 @@ bool nz__auth_gate(nz__ctx *c)
 	}
 	const char *tok = nz_http_header(c->req, NZ_CSRF_HEADER);
 	if (!tok) {
-		nz__form form;
+		nz_http_form form;
 		nz_err err = {0};
-		if (nz__form_parse(c->req, &form, &err) == NZ_OK)
-			tok = nz__form_get(&form, NZ_CSRF_FIELD);
+		if (nz_http_form_parse(c->req, &form, &err) == NZ_OK)
+			tok = nz_http_form_get(&form, NZ_CSRF_FIELD);
 	}
 	if (nz__auth_csrf_ok(c, tok))
 		return true;

@@ -245,7 +245,7 @@ static void after_save(nz__ctx *c, const nz_user *u, nz__editor_input *in, const
 /* Reads the editor's form for a save and checks what the save is to do next (its workflow
  * step and time, its translation link). cur is the stored article, NULL for a new one (a
  * draft by u). Answers the request itself and returns false when the save cannot go on. */
-static bool read_save(nz__ctx *c, const nz_user *u, const nz__form *form, const nz_article *cur,
+static bool read_save(nz__ctx *c, const nz_user *u, const nz_http_form *form, const nz_article *cur,
 		      nz__editor_input *in, const then_step **st, nz_article **translation,
 		      nz_time *at)
 {
@@ -276,7 +276,7 @@ static bool read_save(nz__ctx *c, const nz_user *u, const nz__form *form, const 
 void nz__admin_article_create(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
-	nz__form form;
+	nz_http_form form;
 	nz__editor_input in;
 	nz_err err = {0};
 	nz_time at = 0;
@@ -342,7 +342,7 @@ void nz__admin_article_save(nz__ctx *c, const nz_route_match *m)
 {
 	const nz_user *u = NULL;
 	nz_article *a = NULL;
-	nz__form form;
+	nz_http_form form;
 	nz__editor_input in;
 	nz_err err = {0};
 	nz_time at = 0;
@@ -379,7 +379,7 @@ void nz__admin_article_preview(nz__ctx *c, const nz_route_match *m)
 	nz_str id = nz_route_param(m, "id");
 	const nz_user *u = NULL;
 	nz_article *a = NULL;
-	nz__form form;
+	nz_http_form form;
 	nz__editor_input in;
 	nz_err err = {0};
 	if (nz_str_eq_c(id, "new")) {
@@ -413,20 +413,20 @@ void nz__admin_article_workflow(nz__ctx *c, const nz_route_match *m)
 {
 	const nz_user *u = NULL;
 	nz_article *a = NULL;
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	nz_event ev;
 	if (!nz__admin_article(c, nz__admin_id(nz_route_param(m, "id")), NZ_ACT_VIEW, &u, &a) ||
 	    !nz__admin_form(c, &form))
 		return;
-	const then_step *st = step_for(nz__form_get(&form, "event"));
+	const then_step *st = step_for(nz_http_form_get(&form, "event"));
 	if (!st || nz_event_parse(nz_str_c(st->then), &ev) != NZ_OK) {
 		nz__admin_error(c, 400, "Unknown workflow step.");
 		return;
 	}
 	if (!nz__auth_page_can(c, u, nz_event_action(ev), a))
 		return;
-	const char *text = nz__form_get(&form, "text");
+	const char *text = nz_http_form_get(&form, "text");
 	nz_str t = nz_str_trim(nz_str_c(text));
 	text = t.len ? nz_arena_str(c->req->arena, t) : NULL;
 	nz_rc rc = nz_store_article_transition(c->store, c->req->arena, u->id, a->id, ev, 0, text,

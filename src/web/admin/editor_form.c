@@ -25,17 +25,17 @@ static void problem(nz__editor_input *in, const char *field, const char *text)
 }
 
 /* The trimmed text of a field (in the arena), NULL when absent or blank. */
-static const char *text(nz__ctx *c, const nz__form *f, const char *name)
+static const char *text(nz__ctx *c, const nz_http_form *f, const char *name)
 {
-	nz_str s = nz_str_trim(nz_str_c(nz__form_get(f, name)));
+	nz_str s = nz_str_trim(nz_str_c(nz_http_form_get(f, name)));
 	return s.len ? nz_arena_str(c->req->arena, s) : NULL;
 }
 
 /* Every non-blank value of a repeated field, trimmed. */
-static size_t texts(nz__ctx *c, const nz__form *f, const char *name, const char ***out)
+static size_t texts(nz__ctx *c, const nz_http_form *f, const char *name, const char ***out)
 {
 	const char **v = NULL;
-	size_t n = nz__form_all(f, c->req->arena, name, &v), k = 0;
+	size_t n = nz_http_form_all(f, c->req->arena, name, &v), k = 0;
 	for (size_t i = 0; i < n; i++) {
 		nz_str s = nz_str_trim(nz_str_c(v[i]));
 		if (s.len)
@@ -56,7 +56,7 @@ static const char *make_slug(nz_arena *arena, const char *from)
 	return s;
 }
 
-static void read_section(nz__ctx *c, const nz__form *f, nz_article *a, nz__editor_input *in)
+static void read_section(nz__ctx *c, const nz_http_form *f, nz_article *a, nz__editor_input *in)
 {
 	const char *slug = text(c, f, "section");
 	a->section = NULL;
@@ -71,10 +71,10 @@ static void read_section(nz__ctx *c, const nz__form *f, nz_article *a, nz__edito
 	problem(in, "section", "That section does not exist (any more). Choose another.");
 }
 
-static void read_tags(nz__ctx *c, const nz__form *f, nz_article *a, nz__editor_input *in)
+static void read_tags(nz__ctx *c, const nz_http_form *f, nz_article *a, nz__editor_input *in)
 {
 	nz_arena *ar = c->req->arena;
-	const char *all = nz__form_get(f, "tags");
+	const char *all = nz_http_form_get(f, "tags");
 	size_t cap = 1;
 	for (const char *p = all; p && *p; p++)
 		cap += *p == ',';
@@ -137,7 +137,7 @@ static bool new_author(nz_arena *ar, const char *name, nz_author *out)
 	return true;
 }
 
-static nz_rc read_authors(nz__ctx *c, const nz__form *f, nz_article *a, nz__editor_input *in,
+static nz_rc read_authors(nz__ctx *c, const nz_http_form *f, nz_article *a, nz__editor_input *in,
 			  nz_err *err)
 {
 	nz_arena *ar = c->req->arena;
@@ -170,7 +170,7 @@ static nz_rc read_authors(nz__ctx *c, const nz__form *f, nz_article *a, nz__edit
 	return NZ_OK;
 }
 
-static void read_slug(nz__ctx *c, const nz__form *f, nz_article *a, nz__editor_input *in)
+static void read_slug(nz__ctx *c, const nz_http_form *f, nz_article *a, nz__editor_input *in)
 {
 	const char *typed = text(c, f, "slug");
 	if (typed && nz_slug_valid(nz_str_c(typed))) {
@@ -199,10 +199,10 @@ static bool add_pending(nz__ctx *c, nz__editor_input *in, int64_t id)
 }
 
 /* Probes and stores the uploaded file; *id gets the new media row (0 when none was sent). */
-static nz_rc store_upload(nz__ctx *c, const nz_user *u, const nz__form *f, nz__editor_input *in,
+static nz_rc store_upload(nz__ctx *c, const nz_user *u, const nz_http_form *f, nz__editor_input *in,
 			  int64_t *id, nz_err *err)
 {
-	const nz__form_field *file = nz__form_file(f, "photo");
+	const nz_http_form_field *file = nz_http_form_file(f, "photo");
 	nz_image_info info;
 	nz_err perr = {0};
 	*id = 0;
@@ -303,22 +303,22 @@ static void lead_first(nz_article *a, int64_t lead)
 
 /* The article's photos as the form leaves them: kept ones with their new texts, then photos
  * uploaded earlier (pending) or now, the lead first. */
-static nz_rc read_media(nz__ctx *c, const nz_user *u, const nz__form *f, const nz_article *base,
+static nz_rc read_media(nz__ctx *c, const nz_user *u, const nz_http_form *f, const nz_article *base,
 			bool upload, nz_article *a, nz__editor_input *in, nz_err *err)
 {
 	nz_arena *ar = c->req->arena;
 	const char **ids, **caps, **creds, **alts, **removes, **pending;
-	size_t n = nz__form_all(f, ar, "media_id", &ids);
-	size_t nc = nz__form_all(f, ar, "media_caption", &caps);
-	size_t ncr = nz__form_all(f, ar, "media_credit", &creds);
-	size_t na = nz__form_all(f, ar, "media_alt", &alts);
-	size_t nr = nz__form_all(f, ar, "media_remove", &removes);
-	size_t np = nz__form_all(f, ar, "pending_media", &pending);
-	int64_t lead = nz__admin_id(nz_str_c(nz__form_get(f, "lead"))), new_id = 0;
+	size_t n = nz_http_form_all(f, ar, "media_id", &ids);
+	size_t nc = nz_http_form_all(f, ar, "media_caption", &caps);
+	size_t ncr = nz_http_form_all(f, ar, "media_credit", &creds);
+	size_t na = nz_http_form_all(f, ar, "media_alt", &alts);
+	size_t nr = nz_http_form_all(f, ar, "media_remove", &removes);
+	size_t np = nz_http_form_all(f, ar, "pending_media", &pending);
+	int64_t lead = nz__admin_id(nz_str_c(nz_http_form_get(f, "lead"))), new_id = 0;
 	nz_rc rc = upload ? store_upload(c, u, f, in, &new_id, err) : NZ_OK;
 	if (rc != NZ_OK)
 		return rc;
-	if (new_id && nz__form_get(f, "photo_lead"))
+	if (new_id && nz_http_form_get(f, "photo_lead"))
 		lead = new_id;
 	a->media = nz_arena_zalloc(ar, (n + np + 2) * sizeof *a->media);
 	if (!a->media)
@@ -378,9 +378,9 @@ static const char *field_of(const char *msg)
 	return "headline";
 }
 
-static void read_text_fields(nz__ctx *c, const nz__form *f, nz_article *a, nz__editor_input *in)
+static void read_text_fields(nz__ctx *c, const nz_http_form *f, nz_article *a, nz__editor_input *in)
 {
-	const char *body = nz__form_get(f, "body");
+	const char *body = nz_http_form_get(f, "body");
 	a->headline = text(c, f, "headline");
 	if (!a->headline) {
 		a->headline = "";
@@ -397,8 +397,8 @@ static void read_text_fields(nz__ctx *c, const nz__form *f, nz_article *a, nz__e
 		problem(in, "language", "Choose English or Korean.");
 }
 
-nz_rc nz__editor_read(nz__ctx *c, const nz_user *u, const nz__form *form, const nz_article *base,
-		      bool upload, nz__editor_input *in, nz_err *err)
+nz_rc nz__editor_read(nz__ctx *c, const nz_user *u, const nz_http_form *form,
+		      const nz_article *base, bool upload, nz__editor_input *in, nz_err *err)
 {
 	nz_arena *ar = c->req->arena;
 	nz_article *a = nz_arena_zalloc(ar, sizeof *a);
@@ -409,7 +409,7 @@ nz_rc nz__editor_read(nz__ctx *c, const nz_user *u, const nz__form *form, const 
 	else
 		a->language = c->site.language ? c->site.language : "en";
 	*in = (nz__editor_input){.a = a};
-	in->base_revision = nz__admin_id(nz_str_c(nz__form_get(form, "base_revision")));
+	in->base_revision = nz__admin_id(nz_str_c(nz_http_form_get(form, "base_revision")));
 	in->note = text(c, form, "note");
 	in->then = text(c, form, "then");
 	in->publish_at = text(c, form, "publish_at");

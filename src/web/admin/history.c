@@ -258,13 +258,13 @@ void nz__admin_restore(nz__ctx *c, const nz_route_match *m)
 {
 	const nz_user *u = NULL;
 	nz_article *a = NULL;
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	if (!nz__admin_article(c, nz__admin_id(nz_route_param(m, "id")), NZ_ACT_EDIT, &u, &a) ||
 	    !nz__admin_form(c, &form))
 		return;
 	int64_t rev = nz__admin_id(nz_route_param(m, "rev"));
-	int64_t base = nz__admin_id(nz_str_c(nz__form_get(&form, "base_revision")));
+	int64_t base = nz__admin_id(nz_str_c(nz_http_form_get(&form, "base_revision")));
 	nz_rc rc = rev ? nz_store_article_restore(c->store, c->req->arena, u->id, a->id, rev, base,
 						  NULL, &err)
 		       : NZ_NOTFOUND;

@@ -161,17 +161,17 @@ static void login_get(nz__ctx *c, const nz_route_match *m)
 static void login_post(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
-	nz__form form = {0};
+	nz_http_form form = {0};
 	nz_err err = {0};
 	const nz_user *u = NULL;
 	const char *message = NULL;
-	if (nz__form_parse(c->req, &form, &err) != NZ_OK) {
+	if (nz_http_form_parse(c->req, &form, &err) != NZ_OK) {
 		login_page(c, 400, NULL, NULL, "The form could not be read. Please try again.");
 		return;
 	}
-	const char *login = nz__form_get(&form, "login");
-	const char *next = nz__form_get(&form, "next");
-	nz_rc rc = nz__auth_login(c, login, nz__form_get(&form, "password"), &u, &message);
+	const char *login = nz_http_form_get(&form, "login");
+	const char *next = nz_http_form_get(&form, "next");
+	nz_rc rc = nz__auth_login(c, login, nz_http_form_get(&form, "password"), &u, &message);
 	if (rc == NZ_OK) {
 		nz__redirect(c, safe_next(next));
 		return;

@@ -76,10 +76,10 @@ void nz__admin_fail(nz__ctx *c, const char *what, nz_rc rc, const nz_err *err)
 	nz__admin_error(c, rc == NZ_NOMEM ? 503 : 500, NULL);
 }
 
-bool nz__admin_form(nz__ctx *c, nz__form *form)
+bool nz__admin_form(nz__ctx *c, nz_http_form *form)
 {
 	nz_err err = {0};
-	nz_rc rc = nz__form_parse(c->req, form, &err);
+	nz_rc rc = nz_http_form_parse(c->req, form, &err);
 	if (rc == NZ_OK)
 		return true;
 	const char *msg =

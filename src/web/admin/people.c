@@ -72,13 +72,13 @@ void nz__admin_users(nz__ctx *c, const nz_route_match *m)
 void nz__admin_user_add(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	nz_role role;
 	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_USERS, NULL);
 	if (!me || !nz__admin_form(c, &form))
 		return;
-	const char *login = nz__form_get(&form, "login");
+	const char *login = nz_http_form_get(&form, "login");
 	if (!nz_user_login_valid(login)) {
 		users_page(c, me, 422,
 			   "A login is 1 to 64 lower-case letters, digits, “.”, “_” or “-”, "
@@ -86,7 +86,7 @@ void nz__admin_user_add(nz__ctx *c, const nz_route_match *m)
 			   login, NULL);
 		return;
 	}
-	if (nz_role_parse(nz_str_c(nz__form_get(&form, "role")), &role) != NZ_OK) {
+	if (nz_role_parse(nz_str_c(nz_http_form_get(&form, "role")), &role) != NZ_OK) {
 		users_page(c, me, 422, "Choose a role: contributor, editor or admin.", login, NULL);
 		return;
 	}
@@ -126,14 +126,14 @@ static int64_t other_user(nz__ctx *c, const nz_route_match *m, const nz_user *me
 
 void nz__admin_user_role(nz__ctx *c, const nz_route_match *m)
 {
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	nz_role role;
 	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_USERS, NULL);
 	int64_t id = me ? other_user(c, m, me) : 0;
 	if (!id || !nz__admin_form(c, &form))
 		return;
-	if (nz_role_parse(nz_str_c(nz__form_get(&form, "role")), &role) != NZ_OK) {
+	if (nz_role_parse(nz_str_c(nz_http_form_get(&form, "role")), &role) != NZ_OK) {
 		nz__admin_error(c, 422, "Choose a role: contributor, editor or admin.");
 		return;
 	}
@@ -148,13 +148,13 @@ void nz__admin_user_role(nz__ctx *c, const nz_route_match *m)
 
 void nz__admin_user_disable(nz__ctx *c, const nz_route_match *m)
 {
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_USERS, NULL);
 	int64_t id = me ? other_user(c, m, me) : 0;
 	if (!id || !nz__admin_form(c, &form))
 		return;
-	const char *v = nz__form_get(&form, "disabled");
+	const char *v = nz_http_form_get(&form, "disabled");
 	bool disable = !v || strcmp(v, "0") != 0;
 	nz_rc rc = nz_store_user_set_disabled(c->store, me->id, id, disable, &err);
 	if (rc == NZ_NOTFOUND)
@@ -248,14 +248,14 @@ void nz__admin_tokens(nz__ctx *c, const nz_route_match *m)
 void nz__admin_token_create(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	nz_user *u = NULL;
 	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_USERS, NULL);
 	if (!me || !nz__admin_form(c, &form))
 		return;
-	const char *login = nz__form_get(&form, "login");
-	nz_str name = nz_str_trim(nz_str_c(nz__form_get(&form, "name")));
+	const char *login = nz_http_form_get(&form, "login");
+	nz_str name = nz_str_trim(nz_str_c(nz_http_form_get(&form, "name")));
 	nz_rc rc = login ? nz_store_user_by_login(c->store, c->req->arena, login, &u, NULL, &err)
 			 : NZ_NOTFOUND;
 	if (rc == NZ_NOTFOUND || (rc == NZ_OK && u->disabled_at)) {
@@ -320,16 +320,16 @@ void nz__admin_account(nz__ctx *c, const nz_route_match *m)
 void nz__admin_account_password(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	nz_user *stored = NULL;
 	const char *hash = NULL;
 	const nz_user *me = nz__auth_require(c, NZ_ACT_CREATE, NULL);
 	if (!me || !nz__admin_form(c, &form))
 		return;
-	const char *current = nz__form_get(&form, "current");
-	const char *password = nz__form_get(&form, "password");
-	const char *confirm = nz__form_get(&form, "confirm");
+	const char *current = nz_http_form_get(&form, "current");
+	const char *password = nz_http_form_get(&form, "password");
+	const char *confirm = nz_http_form_get(&form, "confirm");
 	nz_rc rc = nz_store_user_by_login(c->store, c->req->arena, me->login, &stored, &hash, &err);
 	if (rc != NZ_OK) {
 		nz__admin_fail(c, "loading the account", rc, &err);

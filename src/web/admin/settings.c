@@ -72,20 +72,20 @@ static bool parse_int(const char *s, long limit, long *out)
 void nz__admin_section_save(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	long position = 0;
 	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_SITE, NULL);
 	if (!me || !nz__admin_form(c, &form))
 		return;
 	nz_arena *ar = c->req->arena;
-	nz_str name = nz_str_trim(nz_str_c(nz__form_get(&form, "name")));
-	nz_str slug = nz_str_trim(nz_str_c(nz__form_get(&form, "slug")));
+	nz_str name = nz_str_trim(nz_str_c(nz_http_form_get(&form, "name")));
+	nz_str slug = nz_str_trim(nz_str_c(nz_http_form_get(&form, "slug")));
 	if (!name.len) {
 		sections_page(c, me, 422, "A section needs a name.");
 		return;
 	}
-	if (!parse_int(nz__form_get(&form, "position"), 100000, &position)) {
+	if (!parse_int(nz_http_form_get(&form, "position"), 100000, &position)) {
 		sections_page(c, me, 422, "The position is a whole number, such as 1.");
 		return;
 	}
@@ -101,7 +101,7 @@ void nz__admin_section_save(nz__ctx *c, const nz_route_match *m)
 		return;
 	}
 	nz_section sec = {
-	    .id = nz__admin_id(nz_str_c(nz__form_get(&form, "id"))),
+	    .id = nz__admin_id(nz_str_c(nz_http_form_get(&form, "id"))),
 	    .slug = s,
 	    .name = nz_arena_str(ar, name),
 	    .position = (int)position,
@@ -155,19 +155,19 @@ void nz__admin_settings(nz__ctx *c, const nz_route_match *m)
 }
 
 /* Reads the form into site; the first problem, or NULL. */
-static const char *read_settings(nz__ctx *c, const nz__form *f, nz_site *site)
+static const char *read_settings(nz__ctx *c, const nz_http_form *f, nz_site *site)
 {
 	nz_arena *ar = c->req->arena;
 	long tz = 0;
-	nz_str name = nz_str_trim(nz_str_c(nz__form_get(f, "name")));
-	nz_str url = nz_str_trim(nz_str_c(nz__form_get(f, "base_url")));
+	nz_str name = nz_str_trim(nz_str_c(nz_http_form_get(f, "name")));
+	nz_str url = nz_str_trim(nz_str_c(nz_http_form_get(f, "base_url")));
 	while (url.len && url.p[url.len - 1] == '/')
 		url.len--;
 	site->name = nz_arena_str(ar, name);
 	site->base_url = nz_arena_str(ar, url);
-	site->tagline = nz_arena_str(ar, nz_str_trim(nz_str_c(nz__form_get(f, "tagline"))));
-	site->copyright = nz_arena_str(ar, nz_str_trim(nz_str_c(nz__form_get(f, "copyright"))));
-	site->language = nz__form_get(f, "language");
+	site->tagline = nz_arena_str(ar, nz_str_trim(nz_str_c(nz_http_form_get(f, "tagline"))));
+	site->copyright = nz_arena_str(ar, nz_str_trim(nz_str_c(nz_http_form_get(f, "copyright"))));
+	site->language = nz_http_form_get(f, "language");
 	if (!name.len)
 		return "The site needs a name.";
 	if ((!nz_str_starts_with(url, "http://") && !nz_str_starts_with(url, "https://")) ||
@@ -176,7 +176,7 @@ static const char *read_settings(nz__ctx *c, const nz__form *f, nz_site *site)
 		       "https://news.example.com.";
 	if (!site->language || !nz_language_valid(site->language))
 		return "Choose English or Korean as the default language.";
-	if (!parse_int(nz__form_get(f, "tz_offset_min"), 14 * 60, &tz))
+	if (!parse_int(nz_http_form_get(f, "tz_offset_min"), 14 * 60, &tz))
 		return "The time zone offset is a whole number of minutes from -840 to 840.";
 	site->tz_offset_min = (int)tz;
 	return NULL;
@@ -185,7 +185,7 @@ static const char *read_settings(nz__ctx *c, const nz__form *f, nz_site *site)
 void nz__admin_settings_save(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_SITE, NULL);
 	if (!me || !nz__admin_form(c, &form))

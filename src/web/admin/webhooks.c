@@ -129,14 +129,14 @@ static void show(nz__ctx *c, const nz_route_match *m)
 static void add(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
-	nz__form form;
+	nz_http_form form;
 	nz_err err = {0};
 	const char **values = NULL;
 	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_SITE, NULL);
 	if (!me || !nz__admin_form(c, &form))
 		return;
-	nz_str url = nz_str_trim(nz_str_c(nz__form_get(&form, "url")));
-	size_t n = nz__form_all(&form, c->req->arena, "events", &values);
+	nz_str url = nz_str_trim(nz_str_c(nz_http_form_get(&form, "url")));
+	size_t n = nz_http_form_all(&form, c->req->arena, "events", &values);
 	nz_buf events;
 	nz_buf_init(&events, 1024);
 	for (size_t i = 0; i < n; i++)

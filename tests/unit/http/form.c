@@ -1,5 +1,5 @@
 /*
- * Tests for web/form.c: the bodies browsers send from HTML forms. URL-encoded fields (with
+ * Tests for http/form: the bodies browsers send from HTML forms. URL-encoded fields (with
  * repeated names, '+' and %-escapes, Korean text), multipart fields and files (binary bytes kept
  * exactly, an empty file input ignored), textarea line breaks normalised, and clear errors for
  * what a browser would never send.
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "web/web_int.h"
+#include "http/http.h"
 
 #define URLENC "application/x-www-form-urlencoded"
 #define MULTI "multipart/form-data; boundary=----WebKitFormBoundaryAbC123"
@@ -30,50 +30,50 @@ static int teardown(void **state)
 	return 0;
 }
 
-static nz_rc parse(nz_arena *a, const char *ctype, const char *body, size_t len, nz__form *f,
+static nz_rc parse(nz_arena *a, const char *ctype, const char *body, size_t len, nz_http_form *f,
 		   nz_err *err)
 {
 	memset(f, 0, sizeof *f);
-	return nz__form_parse_body(a, ctype, body, len, f, err);
+	return nz_http_form_parse_body(a, ctype, body, len, f, err);
 }
 
 static void urlencoded_fields(void **state)
 {
 	nz_arena *a = *state;
-	nz__form f;
+	nz_http_form f;
 	nz_err err = {0};
 	const char *body = "csrf=abc123&headline=Allies+agree%2C+again&highlight=One&highlight="
 			   "Two+%26+three&highlight=&empty=&flag";
 	assert_int_equal(parse(a, URLENC, body, strlen(body), &f, &err), NZ_OK);
-	assert_string_equal(nz__form_get(&f, "csrf"), "abc123");
-	assert_string_equal(nz__form_get(&f, "headline"), "Allies agree, again");
-	assert_string_equal(nz__form_get(&f, "empty"), "");
-	assert_string_equal(nz__form_get(&f, "flag"), "");
-	assert_null(nz__form_get(&f, "missing"));
+	assert_string_equal(nz_http_form_get(&f, "csrf"), "abc123");
+	assert_string_equal(nz_http_form_get(&f, "headline"), "Allies agree, again");
+	assert_string_equal(nz_http_form_get(&f, "empty"), "");
+	assert_string_equal(nz_http_form_get(&f, "flag"), "");
+	assert_null(nz_http_form_get(&f, "missing"));
 	const char **v = NULL;
-	assert_int_equal(nz__form_all(&f, a, "highlight", &v), 3);
+	assert_int_equal(nz_http_form_all(&f, a, "highlight", &v), 3);
 	assert_string_equal(v[0], "One");
 	assert_string_equal(v[1], "Two & three");
 	assert_string_equal(v[2], "");
-	assert_int_equal(nz__form_all(&f, a, "missing", &v), 0);
+	assert_int_equal(nz_http_form_all(&f, a, "missing", &v), 0);
 }
 
 static void urlencoded_korean_and_line_breaks(void **state)
 {
 	nz_arena *a = *state;
-	nz__form f;
+	nz_http_form f;
 	nz_err err = {0};
 	/* "국방" and a textarea's CRLF line breaks. */
 	const char *body = "headline=%EA%B5%AD%EB%B0%A9&body=line+one%0D%0Aline+two%0D%0A%0D%0Aend";
 	assert_int_equal(parse(a, URLENC "; charset=UTF-8", body, strlen(body), &f, &err), NZ_OK);
-	assert_string_equal(nz__form_get(&f, "headline"), "국방");
-	assert_string_equal(nz__form_get(&f, "body"), "line one\nline two\n\nend");
+	assert_string_equal(nz_http_form_get(&f, "headline"), "국방");
+	assert_string_equal(nz_http_form_get(&f, "body"), "line one\nline two\n\nend");
 }
 
 static void urlencoded_errors(void **state)
 {
 	nz_arena *a = *state;
-	nz__form f;
+	nz_http_form f;
 	nz_err err = {0};
 	const char *bad_escape = "a=%zz";
 	assert_int_equal(parse(a, URLENC, bad_escape, strlen(bad_escape), &f, &err), NZ_PARSE);
@@ -90,11 +90,11 @@ static void urlencoded_errors(void **state)
 static void too_many_fields(void **state)
 {
 	nz_arena *a = *state;
-	nz__form f;
+	nz_http_form f;
 	nz_err err = {0};
 	nz_buf b;
 	nz_buf_init(&b, 0);
-	for (int i = 0; i <= NZ__FORM_MAX_FIELDS; i++)
+	for (int i = 0; i <= NZ_HTTP_FORM_MAX_FIELDS; i++)
 		nz_buf_printf(&b, "%sf=%d", i ? "&" : "", i);
 	assert_int_equal(parse(a, URLENC, b.p, b.len, &f, &err), NZ_TOOBIG);
 	assert_non_null(strstr(err.msg, "fields"));
@@ -104,7 +104,7 @@ static void too_many_fields(void **state)
 static void empty_and_unsupported_bodies(void **state)
 {
 	nz_arena *a = *state;
-	nz__form f;
+	nz_http_form f;
 	nz_err err = {0};
 	assert_int_equal(parse(a, NULL, "", 0, &f, &err), NZ_OK);
 	assert_int_equal(f.n, 0);
@@ -140,41 +140,41 @@ static size_t multipart_body(char *out)
 static void multipart_fields_and_files(void **state)
 {
 	nz_arena *a = *state;
-	nz__form f;
+	nz_http_form f;
 	nz_err err = {0};
 	char body[2048];
 	size_t len = multipart_body(body);
 	assert_int_equal(parse(a, MULTI, body, len, &f, &err), NZ_OK);
 	assert_int_equal(f.n, 4);
-	assert_string_equal(nz__form_get(&f, "csrf"), "t0k3n");
-	assert_string_equal(nz__form_get(&f, "caption"), "부산항\nsecond line");
-	const nz__form_field *photo = nz__form_file(&f, "photo");
+	assert_string_equal(nz_http_form_get(&f, "csrf"), "t0k3n");
+	assert_string_equal(nz_http_form_get(&f, "caption"), "부산항\nsecond line");
+	const nz_http_form_field *photo = nz_http_form_file(&f, "photo");
 	assert_non_null(photo);
 	assert_string_equal(photo->filename, "harbor.png");
 	assert_string_equal(photo->content_type, "image/png");
 	assert_int_equal(photo->len, sizeof png_bytes - 1);
 	assert_memory_equal(photo->value, png_bytes, photo->len);
 	/* A file is not a text value, and an empty file input is no file. */
-	assert_null(nz__form_get(&f, "photo"));
-	assert_null(nz__form_file(&f, "other"));
+	assert_null(nz_http_form_get(&f, "photo"));
+	assert_null(nz_http_form_file(&f, "other"));
 }
 
 static void multipart_quoted_boundary_and_names(void **state)
 {
 	nz_arena *a = *state;
-	nz__form f;
+	nz_http_form f;
 	nz_err err = {0};
 	const char *body = "--x y\r\nContent-Disposition: form-data; name=\"a\\\"b\"\r\n\r\n1\r\n"
 			   "--x y--";
 	assert_int_equal(
 	    parse(a, "multipart/form-data; boundary=\"x y\"", body, strlen(body), &f, &err), NZ_OK);
-	assert_string_equal(nz__form_get(&f, "a\"b"), "1");
+	assert_string_equal(nz_http_form_get(&f, "a\"b"), "1");
 }
 
 static void multipart_errors(void **state)
 {
 	nz_arena *a = *state;
-	nz__form f;
+	nz_http_form f;
 	nz_err err = {0};
 	char body[2048];
 	size_t len = multipart_body(body);

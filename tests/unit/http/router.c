@@ -1,5 +1,5 @@
 /*
- * Tests for web/router: literal segments, {name} and {*rest} captures, HEAD on GET routes,
+ * Tests for http/router: literal segments, {name} and {*rest} captures, HEAD on GET routes,
  * 405 Allow lists, trailing slashes and empty segments.
  */
 #include <setjmp.h>

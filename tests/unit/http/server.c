@@ -1,5 +1,5 @@
 /*
- * Tests for web/http: a real server on 127.0.0.1 (port 0) with a tiny handler, spoken to over
+ * Tests for http/server: a real server on 127.0.0.1 (port 0) with a tiny handler, spoken to over
  * real sockets with hand-written HTTP/1.1 requests. Covers bodies and headers, HEAD,
  * keep-alive, query and path decoding, the 400/413/414/501 checks, uploads, per-thread
  * contexts and graceful stops.
