@@ -104,6 +104,15 @@ void nz_http_wait(nz_http_server *srv);
 void nz_http_stop_request(nz_http_server *srv); /* async-signal-safe */
 void nz_http_stop(nz_http_server *srv);         /* stops and frees; NULL-safe */
 
+/* ---- cookies (cookie.c) ----------------------------------------------------------------- */
+
+/* The value of cookie name from the Cookie header, in req->arena; NULL when absent. */
+const char *nz_http_cookie(const nz_http_req *req, const char *name);
+/* Adds "Set-Cookie: name=value; Path=/; Max-Age=max_age; HttpOnly; SameSite=Lax" (and
+ * "; Secure" when secure), the header in arena. NZ_NOMEM, NZ_TOOBIG (too many headers). */
+nz_rc nz_http_set_cookie(nz_http_resp *resp, nz_arena *arena, const char *name, const char *value,
+			 nz_time max_age, bool secure);
+
 /* ---- HTTP caching (cache.c) ---------------------------------------------------------- */
 
 /* What a handler tells the caching step about its response. Zero means "nothing said": no

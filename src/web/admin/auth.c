@@ -99,23 +99,6 @@ static struct nz__auth_state *state(nz__ctx *c)
 	return c->auth;
 }
 
-/* The value of cookie name from the Cookie header, in arena; NULL when absent. */
-static const char *cookie_value(nz__ctx *c, const char *name)
-{
-	const char *h = nz_http_header(c->req, "Cookie");
-	size_t nlen = strlen(name);
-	while (h && *h) {
-		while (*h == ' ' || *h == ';')
-			h++;
-		const char *end = strchr(h, ';');
-		size_t len = end ? (size_t)(end - h) : strlen(h);
-		if (len > nlen && strncmp(h, name, nlen) == 0 && h[nlen] == '=')
-			return nz_arena_strndup(c->req->arena, h + nlen + 1, len - nlen - 1);
-		h = end;
-	}
-	return NULL;
-}
-
 const nz_user *nz__auth_user(nz__ctx *c)
 {
 	struct nz__auth_state *st = state(c);
@@ -124,7 +107,7 @@ const nz_user *nz__auth_user(nz__ctx *c)
 	if (st->looked)
 		return st->user;
 	st->looked = true;
-	const char *token = cookie_value(c, NZ_SESSION_COOKIE);
+	const char *token = nz_http_cookie(c->req, NZ_SESSION_COOKIE);
 	if (!token || !*token || strlen(token) >= NZ_TOKEN_MAX)
 		return NULL;
 	char hash[65];

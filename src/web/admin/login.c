@@ -27,11 +27,7 @@ static void make_dummy(void)
 static void set_cookie(nz__ctx *c, const char *value, nz_time max_age)
 {
 	bool secure = strncmp(c->site.base_url, "https://", 8) == 0;
-	const char *h =
-	    nz_arena_printf(c->req->arena, "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s",
-			    NZ_SESSION_COOKIE, value, (long long)max_age, secure ? "; Secure" : "");
-	if (h)
-		nz_http_resp_header(c->resp, "Set-Cookie", h);
+	nz_http_set_cookie(c->resp, c->req->arena, NZ_SESSION_COOKIE, value, max_age, secure);
 }
 
 /* NZ_PERM with *message when the account or the address has failed too often. */

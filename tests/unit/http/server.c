@@ -95,6 +95,11 @@ static void handler(void *a, nz_http_req *req, nz_http_resp *resp)
 		resp->static_len = sizeof text - 1;
 		nz_http_resp_header(resp, "Cache-Control", "max-age=60");
 		nz_http_resp_header(resp, "X-Test", "yes");
+	} else if (strcmp(req->path, "/cookie") == 0) {
+		nz_buf_printf(
+		    &resp->body, "sid=%s theme=%s none=%s", or_null(nz_http_cookie(req, "sid")),
+		    or_null(nz_http_cookie(req, "theme")), or_null(nz_http_cookie(req, "si")));
+		nz_http_set_cookie(resp, req->arena, "sid", "new", 600, true);
 	} else if (strcmp(req->path, "/ua") == 0) {
 		nz_buf_printf(&resp->body, "ua=%s none=%s",
 			      or_null(nz_http_header(req, "user-agent")),
@@ -440,6 +445,20 @@ static void test_unknown_method_is_501(void **state)
 	assert_int_equal(resp1.status, 200);
 }
 
+static void test_cookies(void **state)
+{
+	fixture *f = *state;
+	char v[256];
+	fetch(f, "GET /cookie HTTP/1.1\r\nHost: x\r\nCookie: theme=dark; sid=abc_-1;x=y\r\n\r\n",
+	      false, &resp1);
+	assert_int_equal(resp1.status, 200);
+	assert_string_equal(resp1.body, "sid=abc_-1 theme=dark none=(null)");
+	assert_string_equal(header(&resp1, "Set-Cookie", v, sizeof v),
+			    "sid=new; Path=/; Max-Age=600; HttpOnly; SameSite=Lax; Secure");
+	get(f, "/cookie", &resp1);
+	assert_string_equal(resp1.body, "sid=(null) theme=(null) none=(null)");
+}
+
 static void test_post_body_delivered(void **state)
 {
 	fixture *f = *state;
@@ -617,6 +636,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_path_is_400, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_url_is_414, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_method_is_501, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cookies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_post_body_delivered, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_body_too_big_is_413, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_empty_and_static_responses, setup, teardown),
