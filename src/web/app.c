@@ -7,18 +7,23 @@
 #include <string.h>
 
 #include "jobs/jobs.h"
-#include "web/admin/auth.h"
-#include "web/web_int.h"
+#include "web/admin/admin_int.h"
+#include "web/api/api_int.h"
+#include "web/app_int.h"
+#include "web/public/public_int.h"
 
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
-    nz__public_routes, nz__api_routes, nz__distribution_routes, nz__webhook_api_routes,
-    nz__admin_webhook_routes, /* webhooks */
-    /* back office, distribution, search */
-    nz__search_routes,                           /* /search (search.c) */
-    nz__admin_auth_routes, nz__admin_api_routes, /* sign-in, admin API */
-    nz__admin_routes,                            /* back-office pages (admin_pages.c) */
-    nz__metrics_routes,                          /* /metrics (metrics.c) */
+    nz__public_routes,        /* the reader's pages (public/pages.c) */
+    nz__api_routes,           /* the read API (api/articles.c) */
+    nz__feed_routes,          /* feeds, sitemaps, robots.txt (public/feeds.c) */
+    nz__webhook_api_routes,   /* webhooks' admin API (admin/api_webhooks.c) */
+    nz__admin_webhook_routes, /* webhooks' page (admin/webhooks.c) */
+    nz__search_routes,        /* /search (public/search.c) */
+    nz__admin_auth_routes,    /* sign-in (admin/login.c) */
+    nz__admin_api_routes,     /* the admin API (admin/api_*.c) */
+    nz__admin_routes,         /* back-office pages (admin/pages.c) */
+    nz__metrics_routes,       /* /metrics (metrics.c) */
 };
 
 struct nz_web {

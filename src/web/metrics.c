@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "web/web_int.h"
+#include "web/app_int.h"
 
 typedef enum {
 	KIND_PAGE,

@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "web/web_int.h"
+#include "web/app_int.h"
 
 #define PRUNE_EVERY_MS 60000
 

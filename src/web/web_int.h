@@ -1,6 +1,9 @@
 /*
- * web internals shared by the handlers: the application state, the per-thread context, and
- * helpers to answer with a page, a JSON value or an error.
+ * web internals every handler folder (public/, api/, admin/) shares: the application state,
+ * the request context, the route entry, and helpers to answer with a page, a JSON value, an
+ * error or what a page producer made, and to tell HTTP caching what a response depends on.
+ * What only the server's core uses (the page cache's newsroom side, /metrics) is in
+ * app_int.h; what one folder shares is in that folder's own header.
  */
 #ifndef NZ_WEB_INT_H
 #define NZ_WEB_INT_H
@@ -15,34 +18,14 @@
 #include "web/web.h"
 
 typedef struct nz__ctx nz__ctx;
-typedef struct nz__cachefeed nz__cachefeed; /* pagecache.c */
 
-/* A route and its handler. Each feature (public pages, API, search, feeds, admin) exports a
- * table of these ending with {NULL}; app.c tries them in the order of its list of tables. */
+/* A route and its handler. Each folder exports tables of these ending with {NULL} (declared
+ * in its own header); app.c tries them in the order of its list of tables. */
 typedef struct nz__route_entry {
 	const char *method;
 	const char *pattern;
 	void (*handle)(nz__ctx *c, const nz_route_match *m);
 } nz__route_entry;
-
-extern const nz__route_entry nz__public_routes[];
-extern const nz__route_entry nz__api_routes[];
-/* ---- more route tables: back office, distribution, search ---- */
-/* distribution: feeds, sitemaps, robots.txt (distribution.c) */
-extern const nz__route_entry nz__distribution_routes[];
-/* distribution: webhooks' admin API (api_webhooks.c) and page (admin_webhooks.c) */
-extern const nz__route_entry nz__webhook_api_routes[];
-extern const nz__route_entry nz__admin_webhook_routes[];
-/* back office: sign-in pages (admin_auth.c) and the admin JSON API (admin_api.c) */
-extern const nz__route_entry nz__admin_auth_routes[];
-extern const nz__route_entry nz__admin_api_routes[];
-/* back office: the back office's pages (admin_pages.c; handlers in admin_*.c) */
-extern const nz__route_entry nz__admin_routes[];
-/* search: the search page (search.c); the API's q= calls into it (article pages'
- * related articles are made in pages/pages.c) */
-extern const nz__route_entry nz__search_routes[];
-/* Answers /api/v1/articles?q=... (ranked, in the list's shape, each with a "snippet"). */
-void nz__search_api(nz__ctx *c);
 
 typedef struct nz__app {
 	nz_theme *theme;
@@ -52,8 +35,8 @@ typedef struct nz__app {
 	size_t n_routes;
 	nz_time started;              /* when the theme was loaded: Last-Modified of its assets */
 	nz_http_pagecache *pagecache; /* NULL when the cache is off */
-	nz__cachefeed *cachefeed;     /* follows the change feed for it (pagecache.c) */
-	struct nz__metrics *metrics;  /* /metrics (metrics.c) */
+	struct nz__cachefeed *cachefeed; /* follows the change feed for it (pagecache.c) */
+	struct nz__metrics *metrics;     /* /metrics (metrics.c) */
 } nz__app;
 
 /* One per worker thread: its own store handle. */
@@ -63,7 +46,7 @@ typedef struct nz__thread {
 	nz_err open_err; /* why store is NULL */
 } nz__thread;
 
-/* What a public handler needs for one request, loaded once by the dispatcher. */
+/* What a handler needs for one request, loaded once by the dispatcher. */
 struct nz__ctx {
 	nz__app *app;
 	nz_store *store;
@@ -73,8 +56,10 @@ struct nz__ctx {
 	nz_page_ctx page;
 	nz_http_cache_info cache;    /* filled through caching.c's helpers */
 	nz_http_pagecache_note *pc;  /* the page cache's note on this request, or NULL */
-	struct nz__auth_state *auth; /* web/auth.c's per-request memo (who, CSRF) */
+	struct nz__auth_state *auth; /* admin/auth.c's per-request memo (who, CSRF) */
 };
+
+/* ---- answering (respond.c) ------------------------------------------------------------- */
 
 /* Loads site settings and sections into c->site / c->page. */
 nz_rc nz__ctx_load(nz__ctx *c, nz_err *err);
@@ -92,9 +77,6 @@ void nz__send_text(nz_http_resp *resp, int status, const char *text);
 
 /* Parses ?page=N (1 when absent). NZ_INVAL for anything but a positive integer <= 100000. */
 nz_rc nz__page_param(const nz_http_req *req, size_t *page);
-
-/* True when the path is under /api/ (errors there are JSON, not pages). */
-bool nz__is_api(const char *path);
 
 /* ---- HTTP caching: what handlers say (caching.c; the step itself is http/cache.c) ------ */
 
@@ -133,21 +115,7 @@ void nz__cache_policy(nz__ctx *c, nz__cache_kind kind);
  * client accepts it. */
 void nz__cache_finish(nz__ctx *c);
 
-/* ---- webhooks' admin API (admin/api_webhooks.c) ------------------------------------ */
-
-/* The API's shapes of a hook (its secret only when with_secret) and of a delivery. */
-json_t *nz__webhook_json(const nz_webhook *w, bool with_secret);
-json_t *nz__delivery_json(const nz_delivery *d);
-
-/* ---- distribution: ninjs for the API's article (distribution.c) ----------------- */
-
-/* True when the request asks for ninjs: the slug ends in ".ninjs" (which is then cut off *slug)
- * or the Accept header names application/ninjs+json. */
-bool nz__ninjs_wanted(nz__ctx *c, nz_str *slug);
-/* Answers with the article as IPTC ninjs 2.2 (the caller checked it is public). */
-void nz__send_ninjs(nz__ctx *c, const nz_article *a);
-
-/* ---- speed: answering with pages/' producers (produce.c) --------------------- */
+/* ---- answering with pages/' producers (produce.c) ------------------------------------- */
 
 /* The producers' environment for this request (its store handle, page context and arena). */
 nz_page_env nz__page_env(nz__ctx *c);
@@ -157,46 +125,18 @@ nz_page_out nz__page_out(nz__ctx *c);
  * Last-Modified), a 301, a themed 400/404, or 500/503 when rc is an error. */
 void nz__send_produced(nz__ctx *c, nz_rc rc, const nz_page_out *out, const nz_err *err);
 
-/* ---- speed: the page cache's newsroom side (pagecache.c) and /metrics (metrics.c) ---- */
+/* ---- search filters, read alike by the search page and the API (search_params.c) ------ */
 
-/* The page cache (http/pagecache.c) learns here what it cannot know itself: the API's ninjs
- * variant, and which keys a write changed, from the change feed (store.h, "speed"), both after
- * a write in this process (before its response goes out) and, through a thread that polls the
- * feed's seq, after other processes' writes. When an embargo or a publication time passes,
- * pages change without a write: from that second on the cache serves nothing until the poll
- * thread has ticked the change feed (which names the pages) and dropped them. */
-/* Starts following db_uri's change feed for pc every poll_ms (0: 100). */
-nz_rc nz__cachefeed_start(nz_http_pagecache *pc, const char *db_uri, unsigned poll_ms,
-			  nz__cachefeed **out, nz_err *err);
-/* Stops the poll thread and frees f; NULL-safe. */
-void nz__cachefeed_stop(nz__cachefeed *f);
-/* Reads the change feed past what was seen and drops the entries of every key in it. */
-void nz__cachefeed_sync(nz__cachefeed *f, nz_store *store, nz_arena *arena);
-/* The keys that drop every entry: "settings" and "site". */
-extern const char *const nz__pagecache_clear_keys[];
-
-/* app.c, first thing for a request: true when it was answered from the cache (a 200 or 304
- * in c->resp). Otherwise notes what to store later. */
-bool nz__pagecache_serve(nz__ctx *c);
-/* app.c, after the handler and before the caching step: keeps the handler's own answer. */
-void nz__pagecache_keep(nz__ctx *c);
-/* app.c, after the caching step: stores a cacheable answer; after a request that may have
- * written (any method but GET and HEAD), drops what the change feed says changed, before the
- * response goes out. */
-void nz__pagecache_after(nz__ctx *c);
-/* The page cache's variant of a request: "ninjs" for an API request whose Accept names
- * application/ninjs+json, else NULL. */
-const char *nz__pagecache_variant(const char *path, const char *accept);
-
-/* /metrics: Prometheus text. Requests by kind and status class, latency histograms, the page
- * cache's counters. Every counter is an atomic. */
-typedef struct nz__metrics nz__metrics;
-nz__metrics *nz__metrics_new(void); /* NULL when out of memory (then nothing is counted) */
-void nz__metrics_free(nz__metrics *m);
-/* Counts one answered request that took from start_ns (nz__metrics_now()) until now. */
-int64_t nz__metrics_now(void);
-void nz__metrics_count(nz__metrics *m, const nz_http_req *req, const nz_http_resp *resp,
-		       int64_t start_ns);
-extern const nz__route_entry nz__metrics_routes[];
+/* The filters of a request, read and checked; bad holds a message for a 400 (else NULL). */
+typedef struct nz__search_filters {
+	nz_article_search q;
+	const char *section, *author, *tag, *lang, *from, *to, *sort;
+	bool recency_off;
+	const char *bad;
+} nz__search_filters;
+/* Reads section, author, tag, lang, from, to, sort and recency from the query into f. */
+void nz__search_filters_read(nz__ctx *c, nz__search_filters *f);
+/* A search snippet as HTML, in arena ("" when there is none). */
+const char *nz__search_snippet_html(nz_arena *arena, const char *snippet);
 
 #endif

@@ -1,8 +1,7 @@
 /*
- * web/admin_int.h: what the back office's page handlers share (admin_pages.c, admin_editor.c,
- * admin_form.c, admin_history.c, admin_people.c, admin_site.c). Their one route table,
- * nz__admin_routes, is in admin_pages.c (declared in web_int.h). Sign-in and the permission
- * rules live in auth.h; the JSON API in admin_api.c.
+ * web/admin/admin_int.h: what the back office shares: its route tables, the page handlers'
+ * helpers (pages.c, editor.c, editor_form.c, history.c, people.c, settings.c, webhooks.c) and
+ * the admin JSON API's (api_*.c). Sign-in and the permission rules live in auth.h.
  *
  * Rules of every admin page: permission is checked on the server (nz__auth_require /
  * nz__auth_page_can) before anything is read or changed; every POST form carries the CSRF field
@@ -17,12 +16,27 @@
 #include "web/admin/auth.h"
 #include "web/web_int.h"
 
+/* ---- route tables, assembled by app.c ---- */
+
+/* sign-in and sign-out pages (login.c) */
+extern const nz__route_entry nz__admin_auth_routes[];
+/* the back office's pages (pages.c; handlers in the other page files) */
+extern const nz__route_entry nz__admin_routes[];
+/* the webhooks page (webhooks.c) */
+extern const nz__route_entry nz__admin_webhook_routes[];
+/* the admin JSON API (api_articles.c; handlers in the other api_*.c) */
+extern const nz__route_entry nz__admin_api_routes[];
+/* the webhooks' admin API (api_webhooks.c) */
+extern const nz__route_entry nz__webhook_api_routes[];
+
+/* ---- the back office's pages ---- */
+
 /* Fills ac for a page of the signed-in user u (navigation entry `current`): CSRF token and the
  * status message named by ?done= (or ?failed=). */
 void nz__admin_ctx(nz__ctx *c, const nz_user *u, const char *current, nz_admin_ctx *ac);
 /* Renders template name with view (consumed). */
 void nz__admin_send(nz__ctx *c, int status, const char *name, json_t *view);
-/* 303 to path with ?done=code (code from the table in admin_pages.c; NULL for none). */
+/* 303 to path with ?done=code (code from the table in pages.c; NULL for none). */
 void nz__admin_done(nz__ctx *c, const char *path, const char *code);
 /* An error page for the back office (400, 404, 409, 500...) with a message for people. */
 void nz__admin_error(nz__ctx *c, int status, const char *message);
@@ -36,7 +50,7 @@ bool nz__admin_article(nz__ctx *c, int64_t id, nz_action act, const nz_user **u,
 /* Logs a store failure and answers 500 (503 when out of memory). */
 void nz__admin_fail(nz__ctx *c, const char *what, nz_rc rc, const nz_err *err);
 
-/* ---- the editor (admin_form.c reads the form, admin_editor.c answers) ---- */
+/* ---- the editor (editor_form.c reads the form, editor.c answers) ---- */
 
 /* What a submitted editor form says beside the article's fields. */
 typedef struct nz__editor_input {
@@ -65,7 +79,7 @@ void nz__editor_page(nz__ctx *c, const nz_user *u, int status, nz_admin_editor *
 /* The workflow events u may apply to a now (bits of 1u << nz_event). */
 unsigned nz__editor_events(const nz_user *u, const nz_article *a);
 
-/* ---- history (admin_history.c) ---- */
+/* ---- history (history.c) ---- */
 
 /* A word-level diff (HTML) of two versions of an article as one labelled text (headline,
  * highlights, dateline, body, ...); old NULL shows all of cur as added. In the arena; NULL
@@ -75,18 +89,18 @@ const char *nz__admin_diff_text(nz__ctx *c, const nz_article *old, const nz_arti
 /* ---- handlers, listed in nz__admin_routes ---- */
 
 #define NZ__ADMIN_HANDLER(name) void name(nz__ctx *c, const nz_route_match *m)
-/* admin_editor.c */
+/* editor.c */
 NZ__ADMIN_HANDLER(nz__admin_article_new);
 NZ__ADMIN_HANDLER(nz__admin_article_create);
 NZ__ADMIN_HANDLER(nz__admin_article_edit);
 NZ__ADMIN_HANDLER(nz__admin_article_save);
 NZ__ADMIN_HANDLER(nz__admin_article_preview);
 NZ__ADMIN_HANDLER(nz__admin_article_workflow);
-/* admin_history.c */
+/* history.c */
 NZ__ADMIN_HANDLER(nz__admin_history);
 NZ__ADMIN_HANDLER(nz__admin_restore);
 NZ__ADMIN_HANDLER(nz__admin_original);
-/* admin_people.c */
+/* people.c */
 NZ__ADMIN_HANDLER(nz__admin_users);
 NZ__ADMIN_HANDLER(nz__admin_user_add);
 NZ__ADMIN_HANDLER(nz__admin_user_role);
@@ -96,11 +110,49 @@ NZ__ADMIN_HANDLER(nz__admin_token_create);
 NZ__ADMIN_HANDLER(nz__admin_token_revoke);
 NZ__ADMIN_HANDLER(nz__admin_account);
 NZ__ADMIN_HANDLER(nz__admin_account_password);
-/* admin_site.c */
+/* settings.c */
 NZ__ADMIN_HANDLER(nz__admin_sections);
 NZ__ADMIN_HANDLER(nz__admin_section_save);
 NZ__ADMIN_HANDLER(nz__admin_settings);
 NZ__ADMIN_HANDLER(nz__admin_settings_save);
 NZ__ADMIN_HANDLER(nz__admin_audit);
+
+/* ---- the admin JSON API (api_*.c) ---- */
+
+/* The request body as a JSON object (new reference); answers 400 itself and returns NULL when
+ * it is not one. An empty body is an empty object when empty_ok. */
+json_t *nz__api_body(nz__ctx *c, bool empty_ok);
+/* Applies the editable fields of body over a (PATCH semantics: absent keys keep their value).
+ * Answers 400 itself (naming the field) and returns false on a bad value or unknown key. */
+bool nz__api_apply(nz__ctx *c, json_t *body, nz_article *a);
+/* The article as the admin API shows it: the read API's shape plus created_by, media ids and
+ * author details. New reference or NULL. */
+json_t *nz__api_article(nz__ctx *c, const nz_article *a);
+/* Answers a failed store call: 400 invalid, 404 not_found, 409 conflict|exists, 413
+ * too_large, 403 forbidden, 415 unsupported_media_type, 500 internal (logged). */
+void nz__api_fail(nz__ctx *c, nz_rc rc, const nz_err *err);
+/* The {id} capture as a positive integer; answers 404 and returns 0 when it is not one. */
+int64_t nz__api_id(nz__ctx *c, const nz_route_match *m, const char *name);
+/* Loads article id; answers 404 when missing and returns NULL. Permission is not checked. */
+nz_article *nz__api_load(nz__ctx *c, const nz_user *u, int64_t id);
+
+/* api_media.c */
+void nz__api_media_upload(nz__ctx *c, const nz_route_match *m);
+void nz__api_media_list(nz__ctx *c, const nz_route_match *m);
+/* api_accounts.c: me, users, tokens, audit */
+void nz__api_me(nz__ctx *c, const nz_route_match *m);
+void nz__api_users(nz__ctx *c, const nz_route_match *m);
+void nz__api_user_create(nz__ctx *c, const nz_route_match *m);
+void nz__api_user_update(nz__ctx *c, const nz_route_match *m);
+void nz__api_tokens(nz__ctx *c, const nz_route_match *m);
+void nz__api_token_create(nz__ctx *c, const nz_route_match *m);
+void nz__api_token_revoke(nz__ctx *c, const nz_route_match *m);
+void nz__api_audit(nz__ctx *c, const nz_route_match *m);
+
+/* ---- webhooks' admin API (api_webhooks.c) ---- */
+
+/* The API's shapes of a hook (its secret only when with_secret) and of a delivery. */
+json_t *nz__webhook_json(const nz_webhook *w, bool with_secret);
+json_t *nz__delivery_json(const nz_delivery *d);
 
 #endif

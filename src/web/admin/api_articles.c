@@ -1,7 +1,8 @@
 /*
- * web/admin_api.c: the admin JSON API's articles: list, create, read, save with a
+ * web/admin/api_articles: the admin JSON API's articles: list, create, read, save with a
  * revision check, workflow actions, corrections, revisions and restores; and the route table
- * of the whole admin API (media, users, tokens and the audit log are in admin_api_more.c).
+ * of the whole admin API (media is in api_media.c; users, tokens and the audit log in
+ * api_accounts.c).
  *
  * Rules: every handler first finds who is asking (bearer token, or a signed-in browser with
  * its CSRF header) and checks nz_can for the action on this article, on the server; the store
@@ -9,7 +10,7 @@
  */
 #include <string.h>
 
-#include "web/admin/api_int.h"
+#include "web/admin/admin_int.h"
 
 #define LIST_MAX 200
 

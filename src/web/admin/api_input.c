@@ -1,5 +1,5 @@
 /*
- * web/admin_api_input.c: the admin API's input and output: JSON bodies into articles
+ * web/admin/api_input: the admin API's input and output: JSON bodies into articles
  * (sections, authors and tags looked up or made, media checked against uploads), the admin
  * shape of an article, and store errors as HTTP answers.
  *
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/admin/api_int.h"
+#include "web/admin/admin_int.h"
 
 json_t *nz__api_body(nz__ctx *c, bool empty_ok)
 {

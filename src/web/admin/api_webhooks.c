@@ -1,19 +1,18 @@
 /*
- * web/api_webhooks: the admin JSON API for webhooks (docs/caching-and-webhooks.md).
+ * web/admin/api_webhooks: the admin JSON API for webhooks (docs/caching-and-webhooks.md).
  *   GET    /api/v1/admin/webhooks                  {"webhooks":[…]} (secrets never shown)
  *   POST   /api/v1/admin/webhooks                  {"url","events":[…] or "a,b"} → 201, the
  *                                                  hook with its "secret" (shown this once)
  *   DELETE /api/v1/admin/webhooks/{id}             204
  *   GET    /api/v1/admin/webhooks/{id}/deliveries  {"deliveries":[…],"next_before":…}
  * Only users who may manage the site (admins): a bearer token or a session with CSRF header,
- * through web/auth.h. Every response is private (Cache-Control: no-store).
+ * through admin/auth.h. Every response is private (Cache-Control: no-store).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/admin/auth.h"
-#include "web/web_int.h"
+#include "web/admin/admin_int.h"
 
 #define BODY_MAX 16384
 

@@ -1,5 +1,5 @@
 /*
- * web/admin_editor.c: the editor page. GET shows an article's form; POST saves it (a new
+ * web/admin/editor: the editor page. GET shows an article's form; POST saves it (a new
  * revision, based on the revision the form was loaded with) and, when a workflow button was
  * pressed, applies that step after the save; the preview renders the form's fields with the
  * real theme's article page; the workflow form appends corrections and retracts.

@@ -1,5 +1,5 @@
 /*
- * web/admin_form.c: reads the editor's form into an article. The form carries every editable
+ * web/admin/editor_form: reads the editor's form into an article. The form carries every editable
  * field as plain inputs (so it works without JavaScript): repeated "highlight" and "author"
  * inputs in order, tags separated by commas, a section slug, and for each photo parallel
  * "media_id", "media_caption", "media_credit", "media_alt" inputs plus "lead" and

@@ -1,5 +1,5 @@
 /*
- * web/admin_history.c: an article's history. Every revision with its author, time and note;
+ * web/admin/history: an article's history. Every revision with its author, time and note;
  * any two compared field by field as a word-level diff (the newest change by default); any
  * revision restored as a new revision; and the original file of an imported article for
  * download, byte for byte.

@@ -1,5 +1,5 @@
 /*
- * web/admin_auth.c: signing in and out of the back office: GET/POST /admin/login,
+ * web/admin/login: signing in and out of the back office: GET/POST /admin/login,
  * POST /admin/logout, and nz__auth_login / nz__auth_logout behind them.
  *
  * Rules: a failed sign-in says the same thing whether the login exists or not, and takes as
@@ -10,8 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "web/admin/auth.h"
-#include "web/web_int.h"
+#include "web/admin/admin_int.h"
 
 static char dummy_hash[NZ_PASSWORD_HASH_MAX];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;

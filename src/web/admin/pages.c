@@ -1,7 +1,7 @@
 /*
- * web/admin_pages.c: the back office's shared page helpers, the dashboard, the review queue, and
- * the route table of every back-office page (handlers in admin_editor.c, admin_history.c,
- * admin_people.c, admin_site.c). See admin_int.h for the rules every page keeps.
+ * web/admin/pages: the back office's shared page helpers, the dashboard, the review queue, and
+ * the route table of every back-office page (handlers in editor.c, history.c,
+ * people.c, settings.c). See admin_int.h for the rules every page keeps.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * web/admin_people.c: accounts. Admins add users (the generated password is shown once, in the
+ * web/admin/people: accounts. Admins add users (the generated password is shown once, in the
  * answer to the POST itself, never in a URL), change roles, disable and enable users, and
  * create and revoke API tokens (the token shown once likewise). Everyone changes their own
  * password under "My account".

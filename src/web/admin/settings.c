@@ -1,5 +1,5 @@
 /*
- * web/admin_site.c: the newsroom's own settings. Sections (rename, reorder, add), the site's
+ * web/admin/settings: the newsroom's own settings. Sections (rename, reorder, add), the site's
  * settings (name, tagline, base URL, copyright line, default language, time zone), and the
  * audit log (who did what, newest first, a page at a time).
  *

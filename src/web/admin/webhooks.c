@@ -1,5 +1,5 @@
 /*
- * web/admin_webhooks: the back office's webhooks page (admins only), built on the back office's
+ * web/admin/webhooks: the back office's webhooks page (admins only), built on the back office's
  * chrome and rules (admin_int.h): list the hooks with their delivery counts, add one (its secret
  * is shown once, on the answer to the POST), remove one, and the delivery log: the newest
  * deliveries of every hook and of the purge hook, with status, attempts and the last error.

@@ -1,5 +1,5 @@
 /*
- * web/api: the JSON API's read side (DESIGN.md "Stable interfaces"). Only public articles;
+ * web/api/articles: the JSON API's read side (DESIGN.md "Stable interfaces"). Only public articles;
  * errors are {"error":{"code","message"}} with the matching status.
  *
  * The cursor is opaque to clients: "<published_at>.<id>" of the last article of a page, read
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/web_int.h"
+#include "web/api/api_int.h"
 
 #define API_LIMIT_DEFAULT 20
 #define API_LIMIT_MAX 100

@@ -1,5 +1,5 @@
 /*
- * web/distribution: the machine-readable outputs (docs/distribution.md).
+ * web/public/feeds: the machine-readable outputs (docs/distribution.md).
  *   /feed.{rss,atom,json}                          the whole site
  *   /section/{slug}/feed.{rss,atom,json}           one section (likewise /tag/…, /author/…)
  *   /corrections/feed.{rss,atom,json}              corrections across the site
@@ -7,8 +7,7 @@
  *   /sitemaps/pages.xml, /sitemaps/articles-N.xml  its children (N from 1)
  *   /sitemap-news.xml                              Google News: the last two days
  *   /robots.txt
- *   ninjs for /api/v1/articles/{slug}.ninjs and Accept: application/ninjs+json (api.c asks
- *   nz__ninjs_wanted and calls nz__send_ninjs).
+ * (ninjs for the API's articles is api/ninjs.c.)
  *
  * What appears where: only public articles (published, embargo passed, published_at <= now).
  * Retracted articles leave the feeds and the News sitemap; they stay in the general sitemap,
@@ -17,12 +16,7 @@
  * Rules: a child sitemap is streamed from pages of light rows (one arena per page), never a
  * whole listing at once; every handler says its cache policy and surrogate keys.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-
-#include "web/web_int.h"
+#include "web/public/public_int.h"
 
 /* Feeds, sitemaps and robots.txt are made by pages/'s producers (pages/feeds.c), which the
  * static export uses too; these handlers only read the URL. */
@@ -83,38 +77,6 @@ static void corrections_feed(nz__ctx *c, const nz_route_match *m)
 	subject_feed(c, m, "corrections");
 }
 
-/* ---- ninjs --------------------------------------------------------------------------------- */
-
-bool nz__ninjs_wanted(nz__ctx *c, nz_str *slug)
-{
-	if (nz_str_ends_with(*slug, ".ninjs")) {
-		slug->len -= strlen(".ninjs");
-		return true;
-	}
-	const char *accept = nz_http_header(c->req, "Accept");
-	return accept && strcasestr(accept, "application/ninjs+json") != NULL;
-}
-
-void nz__send_ninjs(nz__ctx *c, const nz_article *a)
-{
-	json_t *doc = nz_ninjs_article(&c->site, a);
-	char *s = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(doc);
-	if (!s) {
-		nz__send_json_error(c->resp, 503, "unavailable", "out of memory");
-		return;
-	}
-	nz_buf_reset(&c->resp->body);
-	nz_buf_puts(&c->resp->body, s);
-	nz_buf_putc(&c->resp->body, '\n');
-	free(s);
-	c->resp->status = 200;
-	c->resp->content_type = "application/ninjs+json; charset=utf-8";
-	nz__cache_policy(c, NZ__CACHE_ARTICLE);
-	nz__surrogate_article(c, a);
-	nz__cache_modified(c, nz__article_modified(a));
-}
-
 /* ---- sitemaps and robots.txt -------------------------------------------------------------- */
 
 static void sitemap_index(nz__ctx *c, const nz_route_match *m)
@@ -154,7 +116,7 @@ static void robots(nz__ctx *c, const nz_route_match *m)
 	nz__send_produced(c, nz_page_robots(&env, &out, &err), &out, &err);
 }
 
-const nz__route_entry nz__distribution_routes[] = {
+const nz__route_entry nz__feed_routes[] = {
     {"GET", "/feed.rss", feed_rss},
     {"GET", "/feed.atom", feed_atom},
     {"GET", "/feed.json", feed_json},

@@ -1,10 +1,10 @@
 /*
- * web/public: the reader's pages. Only public articles (published or retracted, embargo
+ * web/public/pages: the reader's pages. Only public articles (published or retracted, embargo
  * passed) are ever shown; anything else is a 404, the same as a page that never existed.
  */
 #include <string.h>
 
-#include "web/web_int.h"
+#include "web/public/public_int.h"
 
 /* Reads the page number: from the path ("/page/N", "/section/x/page/N") when the route has
  * {n}, else from ?page=N (old links), answering 400 itself when it is malformed. */

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "web/web_int.h"
+#include "web/app_int.h"
 
 #define T0 1773739800 /* 2026-03-17T09:30:00Z */
 
