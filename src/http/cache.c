@@ -13,8 +13,9 @@
  *   - gzips text types over GZIP_MIN bytes when Accept-Encoding allows it, and sends
  *     Vary: Accept-Encoding on every compressible response, compressed or not;
  *   - adds Surrogate-Key and, when the handler set none, a default Cache-Control.
- * Not public, so left alone: /admin..., /api/v1/admin..., /metrics, /healthz, responses with
- * Set-Cookie, and responses whose Cache-Control says no-store or private.
+ * Not public, so left alone: what the application marks private (its back office, operations
+ * pages), responses with Set-Cookie, and responses whose Cache-Control says no-store or
+ * private.
  *
  * Rules: no I/O and nothing of the newsroom (keys are opaque strings); every header string
  * lives in the request's arena.
@@ -275,24 +276,13 @@ out:
 	return rc;
 }
 
-static bool is_public_path(const char *path)
-{
-	static const char *const private_prefixes[] = {"/admin", "/api/v1/admin"};
-	for (size_t i = 0; i < sizeof private_prefixes / sizeof private_prefixes[0]; i++) {
-		size_t n = strlen(private_prefixes[i]);
-		if (strncmp(path, private_prefixes[i], n) == 0 &&
-		    (path[n] == '\0' || path[n] == '/'))
-			return false;
-	}
-	return strcmp(path, "/metrics") != 0 && strcmp(path, "/healthz") != 0;
-}
-
 /* True when the response may be cached by anyone. */
-static bool cacheable(const nz_http_cache_req *r, const nz_http_resp *resp)
+static bool cacheable(const nz_http_cache_req *r, const nz_http_cache_info *info,
+		      const nz_http_resp *resp)
 {
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
 		return false;
-	if ((resp->status ? resp->status : 200) != 200 || !is_public_path(r->path))
+	if ((resp->status ? resp->status : 200) != 200 || info->private)
 		return false;
 	if (nz_http_resp_header_get(resp, "Set-Cookie"))
 		return false;
@@ -324,7 +314,7 @@ static void make_304(nz_http_resp *resp)
 nz_rc nz_http_cache_apply(const nz_http_cache_req *r, const nz_http_cache_info *info,
 			  nz_http_resp *resp, nz_arena *arena)
 {
-	if (!cacheable(r, resp))
+	if (!cacheable(r, info, resp))
 		return NZ_OK;
 	const void *body = resp->body.len ? resp->body.p : resp->static_body;
 	size_t len = resp->body.len ? resp->body.len : resp->static_len;
@@ -385,7 +375,6 @@ nz_rc nz_http_cache_finish(const nz_http_req *req, nz_http_resp *resp,
 {
 	nz_http_cache_req r = {
 	    .method = req->method,
-	    .path = req->path,
 	    .if_none_match = nz_http_header(req, "If-None-Match"),
 	    .if_modified_since = nz_http_header(req, "If-Modified-Since"),
 	    .accept_encoding = nz_http_header(req, "Accept-Encoding"),

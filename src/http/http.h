@@ -121,6 +121,9 @@ typedef struct nz_http_cache_info {
 	nz_time last_modified; /* the newest content time the response shows */
 	char *keys;            /* Surrogate-Key value: space-separated, in the request's arena */
 	size_t keys_len, keys_cap;
+	/* The application's own pages (a back office, operations): never public, whatever the
+	 * headers say; the page cache neither serves nor keeps them. */
+	bool private;
 } nz_http_cache_info;
 
 #define NZ_HTTP_CACHE_KEY_MAX 120 /* bytes per key, with its NUL */
@@ -137,16 +140,16 @@ const char *nz_http_resp_header_get(const nz_http_resp *resp, const char *name);
 nz_rc nz_http_resp_header_set(nz_http_resp *resp, const char *name, const char *value);
 
 /* The caching step, run after the handler: for a 200 answer to GET or HEAD that is public
- * (not under /admin or /api/v1/admin, not /metrics or /healthz, no Set-Cookie, no
- * Cache-Control no-store or private) it adds ETag, Last-Modified, a default Cache-Control,
- * Vary and Surrogate-Key, answers 304 when the request's validators match, and gzips text when
- * the client accepts it. Header strings go into req->arena. NZ_NOMEM when they do not fit. */
+ * (not info->private, no Set-Cookie, no Cache-Control no-store or private) it adds ETag,
+ * Last-Modified, a default Cache-Control, Vary and Surrogate-Key, answers 304 when the request's
+ * validators match, and gzips text when the client accepts it. Header strings go into req->arena.
+ * NZ_NOMEM when they do not fit. */
 nz_rc nz_http_cache_finish(const nz_http_req *req, nz_http_resp *resp,
 			   const nz_http_cache_info *info);
 
 /* The parts of the step that unit tests (and the page cache) drive directly. */
 typedef struct nz_http_cache_req {
-	const char *method, *path;
+	const char *method;
 	const char *if_none_match, *if_modified_since, *accept_encoding; /* NULL when absent */
 	nz_time now;
 } nz_http_cache_req;
@@ -191,7 +194,8 @@ void nz_http_pagecache_free(nz_http_pagecache *pc);
 typedef struct nz_http_pagecache_note nz_http_pagecache_note;
 /* First thing for a request: true when it was answered from the cache (a 200 or 304 in
  * resp->prebuilt). Otherwise *note says what to store later (NULL: nothing; also when pc is
- * NULL). variant: a token that makes otherwise equal requests different pages (NULL: none). */
+ * NULL). The caller asks only for requests that are not private (nz_http_cache_info). variant: a
+ * token that makes otherwise equal requests different pages (NULL: none). */
 bool nz_http_pagecache_serve(nz_http_pagecache *pc, const nz_http_req *req, const char *variant,
 			     nz_http_resp *resp, nz_http_pagecache_note **note);
 /* After the handler and before the caching step: keeps the handler's own answer. */

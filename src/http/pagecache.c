@@ -159,19 +159,10 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The requests cache.c would call public: GET or HEAD outside the back office and ops. */
+/* Only GET and HEAD are ever answered from memory. */
 static bool candidate(const nz_http_req *req)
 {
-	static const char *const private_prefixes[] = {"/admin", "/api/v1/admin"};
-	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
-		return false;
-	for (size_t i = 0; i < sizeof private_prefixes / sizeof private_prefixes[0]; i++) {
-		size_t n = strlen(private_prefixes[i]);
-		if (strncmp(req->path, private_prefixes[i], n) == 0 &&
-		    (req->path[n] == '\0' || req->path[n] == '/'))
-			return false;
-	}
-	return strcmp(req->path, "/metrics") != 0 && strcmp(req->path, "/healthz") != 0;
+	return strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
 }
 
 /* ---- entries and shards ------------------------------------------------------------------ */
@@ -367,10 +358,8 @@ static nz_rc make_variant(const nz_http_pagecache_note *note, const nz_http_req 
 	nz_http_resp x = note->raw;
 	x.static_body = note->raw_body;
 	x.static_len = note->raw_len;
-	nz_http_cache_req r = {.method = "GET",
-			       .path = req->path,
-			       .now = nz_time_now(),
-			       .accept_encoding = v ? "gzip" : NULL};
+	nz_http_cache_req r = {
+	    .method = "GET", .now = nz_time_now(), .accept_encoding = v ? "gzip" : NULL};
 	nz_rc rc = nz_http_cache_apply(&r, info, &x, req->arena);
 	const char *etag = nz_http_resp_header_get(&x, "ETag");
 	if (rc == NZ_OK && (!etag || (v && !nz_http_resp_header_get(&x, "Content-Encoding"))))

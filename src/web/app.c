@@ -95,6 +95,7 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	nz__thread *t = req->thread_ctx;
 	nz__ctx c = {.app = app, .req = req, .resp = resp};
 	c.store = t ? t->store : NULL;
+	c.cache.private = nz__cache_private_path(req->path);
 	if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
 		return;
 

@@ -9,6 +9,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "web/web_int.h"
 
@@ -21,6 +22,18 @@ static const char *const policies[] = {
     [NZ__CACHE_IMMUTABLE] = "public, max-age=31536000, immutable",
     [NZ__CACHE_PRIVATE] = "private, no-store",
 };
+
+bool nz__cache_private_path(const char *path)
+{
+	static const char *const private_prefixes[] = {"/admin", "/api/v1/admin"};
+	for (size_t i = 0; i < sizeof private_prefixes / sizeof private_prefixes[0]; i++) {
+		size_t n = strlen(private_prefixes[i]);
+		if (strncmp(path, private_prefixes[i], n) == 0 &&
+		    (path[n] == '\0' || path[n] == '/'))
+			return true;
+	}
+	return strcmp(path, "/metrics") == 0 || strcmp(path, "/healthz") == 0;
+}
 
 void nz__surrogate_add(nz__ctx *c, const char *fmt, ...)
 {

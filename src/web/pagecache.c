@@ -48,6 +48,8 @@ const char *nz__pagecache_variant(const char *path, const char *accept)
 
 bool nz__pagecache_serve(nz__ctx *c)
 {
+	if (c->cache.private)
+		return false;
 	const char *variant = nz__pagecache_variant(c->req->path, nz_http_header(c->req, "Accept"));
 	return nz_http_pagecache_serve(c->app->pagecache, c->req, variant, c->resp, &c->pc);
 }

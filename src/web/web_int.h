@@ -80,6 +80,10 @@ nz_rc nz__page_param(const nz_http_req *req, size_t *page);
 
 /* ---- HTTP caching: what handlers say (caching.c; the step itself is http/cache.c) ------ */
 
+/* True for the paths HTTP caching must leave alone whatever their headers say: the back office
+ * (/admin..., /api/v1/admin...) and operations (/metrics, /healthz). app.c marks such a
+ * request's c->cache private before anything else. */
+bool nz__cache_private_path(const char *path);
 /* Adds one key to the response's Surrogate-Key header (duplicates are dropped):
  * nz__surrogate_add(c, "article-%lld", (long long)a->id). Keys name what a page depends on so a
  * CDN can purge exactly the pages a change touches: "article-<id>", "section-<id>", "tag-<id>",

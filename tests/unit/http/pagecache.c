@@ -77,12 +77,14 @@ static bool hit(cache_app *app, const char *path, const char *query)
 	return found;
 }
 
-/* A miss answered by a "handler" with a page of n bytes depending on keys (space-separated).
- * Returns whether the lookup missed. */
-static bool render(cache_app *app, const char *path, const char *query, const char *keys, size_t n)
+/* A miss answered by a "handler" with a page of n bytes depending on keys (space-separated),
+ * for a path the application calls private or not. Returns whether the lookup missed. */
+static bool render_as(cache_app *app, bool private, const char *path, const char *query,
+		      const char *keys, size_t n)
 {
 	request r;
 	start(&r, app, "GET", path, query);
+	r.info.private = private;
 	bool missed = !serve(&r);
 	if (missed) {
 		for (size_t i = 0; r.resp.body.len < n; i++)
@@ -98,6 +100,11 @@ static bool render(cache_app *app, const char *path, const char *query, const ch
 	}
 	finish(&r);
 	return missed;
+}
+
+static bool render(cache_app *app, const char *path, const char *query, const char *keys, size_t n)
+{
+	return render_as(app, false, path, query, keys, n);
 }
 
 static cache_app *app_new(size_t limit)
@@ -140,9 +147,9 @@ static void test_stored_then_served(void **state)
 	assert_false(serve(&r));
 	finish(&r);
 	/* Private paths are never stored. */
-	assert_true(render(app, "/admin/x", "", "", 100));
+	assert_true(render_as(app, true, "/admin/x", "", "", 100));
 	assert_false(hit(app, "/admin/x", ""));
-	assert_true(render(app, "/metrics", "", "", 100));
+	assert_true(render_as(app, true, "/metrics", "", "", 100));
 	assert_false(hit(app, "/metrics", ""));
 	nz_http_pagecache_stats st = stats(app);
 	assert_int_equal(st.entries, 1);

@@ -1,7 +1,8 @@
 /*
  * Tests for web/caching and the newsroom side of the page cache (web/pagecache.c): an
  * article's Surrogate-Keys, its Last-Modified from publication, update and corrections, the
- * Cache-Control of each kind of page, and which requests get the ninjs variant.
+ * Cache-Control of each kind of page, which paths are private, and which requests get the
+ * ninjs variant.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -71,6 +72,20 @@ static void test_surrogate_keys(void **state)
 	nz_arena_free(req.arena);
 }
 
+/* The back office and operations are never cached; everything else may be. */
+static void test_private_paths(void **state)
+{
+	(void)state;
+	const char *private[] = {"/admin",   "/admin/articles/3", "/api/v1/admin/articles",
+				 "/metrics", "/healthz",          "/api/v1/admin"};
+	const char *public[] = {"/", "/administrator-notes", "/api/v1/articles", "/article/admin",
+				"/metrics.xml"};
+	for (size_t i = 0; i < sizeof private / sizeof private[0]; i++)
+		assert_true(nz__cache_private_path(private[i]));
+	for (size_t i = 0; i < sizeof public / sizeof public[0]; i++)
+		assert_false(nz__cache_private_path(public[i]));
+}
+
 /* The API's ninjs variant is its own page; elsewhere Accept does not matter. */
 static void test_ninjs_variant(void **state)
 {
@@ -96,6 +111,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_surrogate_keys),
 	    cmocka_unit_test(test_ninjs_variant),
+	    cmocka_unit_test(test_private_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
