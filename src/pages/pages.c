@@ -45,7 +45,7 @@ nz_rc nz_page_key(const nz_page_env *env, nz_page_out *out, const char *fmt, ...
 	return NZ_OK;
 }
 
-nz_time nz__page_article_modified(const nz_article *a)
+nz_time nz_page_article_modified(const nz_article *a)
 {
 	nz_time t = a->updated_at > a->published_at ? a->updated_at : a->published_at;
 	for (size_t i = 0; i < a->n_corrections; i++)
@@ -64,7 +64,7 @@ nz_rc nz__page_list_keys(const nz_page_env *env, nz_page_out *out, const nz_arti
 			 size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		nz__page_modified(out, nz__page_article_modified(&items[i]));
+		nz__page_modified(out, nz_page_article_modified(&items[i]));
 		if (nz_page_key(env, out, "article-%lld", (long long)items[i].id) != NZ_OK)
 			return NZ_NOMEM;
 	}
@@ -277,7 +277,7 @@ nz_rc nz_page_article_loaded(const nz_page_env *env, const nz_article *a, nz_pag
 		ok = nz_page_key(env, out, "author-%lld", (long long)a->authors[i].id) == NZ_OK;
 	if (!ok)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
-	nz__page_modified(out, nz__page_article_modified(a));
+	nz__page_modified(out, nz_page_article_modified(a));
 	return nz_page_render(&local, "article", article_view(&local, a, out), out, err);
 }
 

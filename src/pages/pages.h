@@ -111,6 +111,10 @@ nz_rc nz_page_error(const nz_page_env *env, int status, const char *message, nz_
 const char *nz_page_status_title(int status);
 const char *nz_page_status_message(int status);
 
+/* The newest of an article's published, updated and correction times: what a page showing it
+ * was last modified by (the server's Last-Modified, the export's change checks). */
+nz_time nz_page_article_modified(const nz_article *a);
+
 /* Adds a key ("article-12") to out->keys unless it is there; NZ_NOMEM. */
 nz_rc nz_page_key(const nz_page_env *env, nz_page_out *out, const char *fmt, ...) NZ_PRINTF(3, 4);
 

@@ -6,8 +6,6 @@
 
 #include "pages/pages.h"
 
-/* The newest of an article's published, updated and correction times. */
-nz_time nz__page_article_modified(const nz_article *a);
 /* Keeps the newest time in out->modified. */
 void nz__page_modified(nz_page_out *out, nz_time t);
 /* For a list: modified from its newest item, and "article-<id>" for each item. */

@@ -62,19 +62,10 @@ void nz__cache_modified(nz__ctx *c, nz_time t)
 	nz_http_cache_modified(&c->cache, t);
 }
 
-nz_time nz__article_modified(const nz_article *a)
-{
-	nz_time t = a->updated_at > a->published_at ? a->updated_at : a->published_at;
-	for (size_t i = 0; i < a->n_corrections; i++)
-		if (a->corrections[i].created_at > t)
-			t = a->corrections[i].created_at;
-	return t;
-}
-
 void nz__cache_list(nz__ctx *c, const nz_article *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		nz__cache_modified(c, nz__article_modified(&items[i]));
+		nz__cache_modified(c, nz_page_article_modified(&items[i]));
 		nz__surrogate_add(c, "article-%lld", (long long)items[i].id);
 	}
 }

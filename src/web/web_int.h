@@ -95,8 +95,6 @@ void nz__surrogate_add(nz__ctx *c, const char *fmt, ...) NZ_PRINTF(2, 3);
 void nz__surrogate_article(nz__ctx *c, const nz_article *a);
 /* Keeps the newest time given as the response's Last-Modified (0 is ignored). */
 void nz__cache_modified(nz__ctx *c, nz_time t);
-/* The newest of an article's published, updated and correction times. */
-nz_time nz__article_modified(const nz_article *a);
 /* For a list: Last-Modified from its newest item, and "article-<id>" for each item. */
 void nz__cache_list(nz__ctx *c, const nz_article *items, size_t n);
 

@@ -140,7 +140,7 @@ static void article(nz__ctx *c, const nz_route_match *m)
 	}
 	nz__cache_policy(c, NZ__CACHE_ARTICLE);
 	nz__surrogate_article(c, a);
-	nz__cache_modified(c, nz__article_modified(a));
+	nz__cache_modified(c, nz_page_article_modified(a));
 	nz__send_json(c->resp, 200, nz_json_article(&c->site, a));
 }
 

@@ -36,5 +36,5 @@ void nz__send_ninjs(nz__ctx *c, const nz_article *a)
 	c->resp->content_type = "application/ninjs+json; charset=utf-8";
 	nz__cache_policy(c, NZ__CACHE_ARTICLE);
 	nz__surrogate_article(c, a);
-	nz__cache_modified(c, nz__article_modified(a));
+	nz__cache_modified(c, nz_page_article_modified(a));
 }

@@ -11,21 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <cmocka.h>
 
 #include "web/app_int.h"
 
 #define T0 1773739800 /* 2026-03-17T09:30:00Z */
-
-static const char *header(const nz_http_resp *resp, const char *name)
-{
-	for (size_t i = 0; i < resp->n_headers; i++)
-		if (strcasecmp(resp->header_names[i], name) == 0)
-			return resp->header_values[i];
-	return NULL;
-}
 
 static void test_surrogate_keys(void **state)
 {
@@ -56,19 +47,20 @@ static void test_surrogate_keys(void **state)
 	assert_int_equal(strlen(c.cache.keys), c.cache.keys_len);
 
 	nz_correction fix = {.created_at = T0 + 7200};
-	assert_int_equal(nz__article_modified(&a), T0 + 60);
+	assert_int_equal(nz_page_article_modified(&a), T0 + 60);
 	a.corrections = &fix;
 	a.n_corrections = 1;
-	assert_int_equal(nz__article_modified(&a), T0 + 7200);
+	assert_int_equal(nz_page_article_modified(&a), T0 + 7200);
 	nz__cache_modified(&c, T0);
-	nz__cache_modified(&c, nz__article_modified(&a));
+	nz__cache_modified(&c, nz_page_article_modified(&a));
 	nz__cache_modified(&c, T0 + 10);
 	assert_int_equal(c.cache.last_modified, T0 + 7200);
 
 	nz__cache_policy(&c, NZ__CACHE_ARTICLE);
 	nz__cache_policy(&c, NZ__CACHE_IMMUTABLE);
 	assert_int_equal(resp.n_headers, 1);
-	assert_string_equal(header(&resp, "Cache-Control"), "public, max-age=31536000, immutable");
+	assert_string_equal(nz_http_resp_header_get(&resp, "Cache-Control"),
+			    "public, max-age=31536000, immutable");
 	nz_arena_free(req.arena);
 }
 
