@@ -20,7 +20,7 @@
  * Bounded: SHARDS shards, each with its own lock, hash table, LRU list and a byte budget of
  * limit / SHARDS; an entry's size counts its bytes, key, headers and an estimated overhead;
  * entries bigger than a quarter of a shard's budget are not stored. Entries also expire after
- * ttl_s (a page's related articles are not named in its keys).
+ * ttl_s, for what a page shows that its keys do not name.
  */
 #include <pthread.h>
 #include <stdatomic.h>
