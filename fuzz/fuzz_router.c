@@ -1,5 +1,5 @@
 /*
- * Fuzz target for web/router and core's URL decoding: arbitrary bytes as a request path
+ * Fuzz target for http/router and core's URL decoding: arbitrary bytes as a request path
  * (decoded as the server decodes it, then routed) and, after the first newline, as a pattern of
  * their own. Checks that captures stay inside the path and are never empty, that an Allow list
  * comes with every NZ_METHOD, and that decoding never reads or writes out of bounds.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/http.h"
+#include "http/http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * site/build: nz_site_build, the static export (docs/static-export.md). Decides between a full
- * and an incremental build, has plan.c decide what to make and jobs.c make it, then removes
+ * and an incremental build, has plan.c decide what to make and builder.c make it, then removes
  * what left the site and writes the manifest, last, so that a build that stops half-way is
  * simply redone by the next one.
  *

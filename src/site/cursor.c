@@ -69,7 +69,7 @@ nz_rc nz__plan_cursor(nz__build *b, nz__job *j, nz_err *err)
 	nz_rc rc = list_keys(b, j, &l, err);
 	if (rc != NZ_OK || !l)
 		return rc;
-	size_t last = (j->page - 1) * NZ_SITE_PER_PAGE; /* articles on the pages before */
+	size_t last = (j->page - 1) * NZ_PAGE_PER_PAGE; /* articles on the pages before */
 	if (last >= l->n)
 		return NZ_OK;
 	j->cursor = (nz_page_cursor){.before_time = l->keys[last - 1].time,

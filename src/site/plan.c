@@ -49,7 +49,7 @@ static nz_rc add_subject(nz__build *b, nz__jobs *js, const char *kind, const cha
 		nz__job feed = {.kind = NZ__JOB_FEED,
 				.subject = front ? "site" : kind,
 				.slug = slug,
-				.arg = nz__site_feed_names[f],
+				.arg = nz_page_feed_names[f],
 				.owner = key};
 		if (!nz__jobs_add(js, &feed))
 			return nomem(err);
@@ -70,7 +70,7 @@ static nz_rc add_sitemaps(nz__build *b, nz__jobs *js, size_t n_articles, nz_err 
 	nz_rc rc = add_simple(js, NZ__JOB_SITEMAP_INDEX, NULL, "sitemaps", err);
 	if (!rc)
 		rc = add_simple(js, NZ__JOB_SITEMAP_CHILD, "pages.xml", "sitemaps", err);
-	for (size_t k = 1; !rc && (k - 1) * NZ_SITE_SITEMAP_URLS < n_articles; k++) {
+	for (size_t k = 1; !rc && (k - 1) * NZ_PAGE_SITEMAP_URLS < n_articles; k++) {
 		const char *file = nz_arena_printf(b->arena, "articles-%zu.xml", k);
 		rc = file ? add_simple(js, NZ__JOB_SITEMAP_CHILD, file, "sitemaps", err)
 			  : nomem(err);
@@ -87,7 +87,7 @@ static nz_rc add_corrections(nz__build *b, nz__jobs *js, nz_err *err)
 	for (size_t f = 0; f < 3; f++) {
 		nz__job feed = {.kind = NZ__JOB_FEED,
 				.subject = "corrections",
-				.arg = nz__site_feed_names[f],
+				.arg = nz_page_feed_names[f],
 				.owner = "corrections"};
 		if (!nz__jobs_add(js, &feed))
 			return nomem(err);

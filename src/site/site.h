@@ -1,122 +1,20 @@
 /*
- * site: the public site as bytes, for the server and for the static export.
+ * site: the static export. nz_site_build writes the whole public site to a folder that any
+ * static server can serve, incrementally after the first time (docs/static-export.md). Every
+ * file is what pages/'s producers make for its URL, so it holds the bytes the server sends.
  *
- * Two parts:
- * - Page producers (pages.c, pages_feeds.c): "load + view + render" of every public page kind
- *   (front, section/tag/author lists, article, feeds, sitemaps, robots.txt, error pages). The
- *   web handlers call them for each request and the static export calls them for each file, so
- *   an exported file holds exactly the bytes the server sends for its URL. A producer says what
- *   it made (status, type, bytes), how long it may be cached, and which cache keys it depends
- *   on ("article-<id>", "section-<id>", "tag-<id>", "author-<id>", "front", "corrections").
- * - The static export (build.c and friends): nz_site_build writes the whole public site to a
- *   folder that any static server can serve, incrementally after the first time
- *   (docs/static-export.md).
- *
- * Rules: site uses store, search and render; it never includes web. Producers allocate in the
- * caller's arena and append to the caller's buffer; they never log (they return errors).
+ * Rules: site uses pages, store, search and render; it never includes web. It never logs (it
+ * returns errors).
  */
 #ifndef NZ_SITE_H
 #define NZ_SITE_H
 
 #include "core/core.h"
+#include "pages/pages.h"
 #include "render/render.h"
 #include "store/store.h"
 
-/* ---- page producers ---------------------------------------------------------------------- */
-
-/* Items per page of the front page and of section, tag and author pages. */
-#define NZ_SITE_PER_PAGE 20
-
-/* What a producer works with, borrowed for the call. */
-typedef struct nz_page_env {
-	nz_store *store;
-	const nz_page_ctx *pc; /* site, theme, sections, now; current_section is set per page */
-	nz_arena *arena;       /* everything a producer allocates */
-} nz_page_env;
-
-/* How long a response may be cached (the server maps it to Cache-Control). */
-typedef enum nz_page_kind {
-	NZ_PAGE_FRONT,   /* the front page */
-	NZ_PAGE_LIST,    /* section, tag and author pages */
-	NZ_PAGE_ARTICLE, /* article pages */
-	NZ_PAGE_FEED,    /* feeds, sitemaps, robots.txt */
-} nz_page_kind;
-
-/* What a producer made. Set body before the call (the page is appended to it); the rest is
- * filled by the producer. status is 200 (body and content_type set), 301 (location: the new
- * URL path of a renamed article), or 400/404 (message: what to tell the reader, may be NULL;
- * nothing appended): the caller renders the error page. */
-typedef struct nz_page_out {
-	nz_buf *body;
-	int status;
-	const char *content_type;
-	const char *location;
-	const char *message;
-	nz_page_kind kind;
-	nz_time modified;  /* the newest content time shown (Last-Modified); 0: none */
-	const char **keys; /* what the page depends on, without duplicates, in env->arena */
-	size_t n_keys, cap_keys;
-	int64_t article_id;    /* an article page's article; 0 otherwise */
-	size_t n_items, pages; /* a front or list page: articles on it, pages in the list */
-	/* An article page's related articles: it shows their headlines and links, though the
-	 * server does not name them in its Surrogate-Keys (the export's manifest does). */
-	int64_t related[8];
-	size_t n_related;
-} nz_page_out;
-
-/* Each returns NZ_OK with out->status telling the outcome, or an error (NZ_NOMEM, a store
- * failure with err filled) when the page could not be made. */
-
-/* The front page, page 1... (a page past the last is 404; page 1 of an empty site is 200). */
-nz_rc nz_page_front(const nz_page_env *env, size_t page, nz_page_out *out, nz_err *err);
-/* A section, tag or author page (kind "section", "tag", "author"); slug as in the URL,
- * decoded. */
-nz_rc nz_page_list(const nz_page_env *env, const char *kind, const char *slug, size_t page,
-		   nz_page_out *out, nz_err *err);
-/* The same pages, found with a keyset cursor instead of OFFSET (the static export: it knows
- * the list's order keys, so a deep page costs what page 1 does): cursor holds the order key of
- * the last article of the page before, and the list's length. NULL: as above. Same bytes. */
-typedef struct nz_page_cursor {
-	nz_time before_time;
-	int64_t before_id;
-	size_t total;
-} nz_page_cursor;
-nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor *cursor,
-		       nz_page_out *out, nz_err *err);
-nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug, size_t page,
-		      const nz_page_cursor *cursor, nz_page_out *out, nz_err *err);
-/* An article page: 404 unless public, 301 when slug is an old slug of a public article. */
-nz_rc nz_page_article(const nz_page_env *env, const char *slug, nz_page_out *out, nz_err *err);
-/* The same for an article already loaded (the caller checked that it is public). */
-nz_rc nz_page_article_loaded(const nz_page_env *env, const nz_article *a, nz_page_out *out,
-			     nz_err *err);
-
-/* Feeds: format "feed.rss", "feed.atom" or "feed.json" (anything else: 404); kind "site",
- * "section", "tag", "author" or "corrections"; slug for section, tag and author. */
-nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, const char *format,
-		   nz_page_out *out, nz_err *err);
-/* /sitemap.xml: the index. */
-nz_rc nz_page_sitemap_index(const nz_page_env *env, nz_page_out *out, nz_err *err);
-/* /sitemaps/<file>: "pages.xml" or "articles-N.xml" (404 for anything else or past the end). */
-nz_rc nz_page_sitemap_child(const nz_page_env *env, const char *file, nz_page_out *out,
-			    nz_err *err);
-/* /sitemap-news.xml */
-nz_rc nz_page_sitemap_news(const nz_page_env *env, nz_page_out *out, nz_err *err);
-/* /robots.txt */
-nz_rc nz_page_robots(const nz_page_env *env, nz_page_out *out, nz_err *err);
-
-/* A themed error page (400, 403, 404, 405, 500, 503) in the site's language; message NULL: the
- * usual one for the status. Appends to out->body; out->status = status. */
-nz_rc nz_page_error(const nz_page_env *env, int status, const char *message, nz_page_out *out,
-		    nz_err *err);
-/* The title and the usual message of an error page for status. */
-const char *nz_page_status_title(int status);
-const char *nz_page_status_message(int status);
-
-/* Adds a key ("article-12") to out->keys unless it is there; NZ_NOMEM. */
-nz_rc nz_page_key(const nz_page_env *env, nz_page_out *out, const char *fmt, ...) NZ_PRINTF(3, 4);
-
-/* ---- static export ----------------------------------------------------------------------- */
+/* ---- the static export ----------------------------------------------------------------------- */
 
 typedef struct nz_site_opts {
 	bool full;              /* ignore the manifest: render every file (still only rewriting

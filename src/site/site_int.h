@@ -1,6 +1,6 @@
 /*
- * site internals shared by the producers (pages*.c) and the static export (build*.c,
- * manifest.c, write.c).
+ * site internals shared by the static export's files (build.c, plan.c, cursor.c, builder.c,
+ * manifest.c, output.c).
  */
 #ifndef NZ_SITE_INT_H
 #define NZ_SITE_INT_H
@@ -8,25 +8,6 @@
 #include <jansson.h>
 
 #include "site/site.h"
-
-#define NZ_SITE_SITEMAP_URLS 45000 /* per child sitemap: under the 50,000 limit with room */
-
-/* "feed.rss", "feed.atom", "feed.json". */
-extern const char *const nz__site_feed_names[3];
-
-/* The newest of an article's published, updated and correction times. */
-nz_time nz__site_article_modified(const nz_article *a);
-/* Keeps the newest time in out->modified. */
-void nz__site_modified(nz_page_out *out, nz_time t);
-/* For a list: modified from its newest item, and "article-<id>" for each item. */
-nz_rc nz__site_list_keys(const nz_page_env *env, nz_page_out *out, const nz_article *items,
-			 size_t n);
-/* Sets a 400/404 outcome; returns NZ_OK. */
-nz_rc nz__site_not_found(nz_page_out *out, int status, const char *message);
-/* Renders template name with view (consumed; NULL means out of memory) into out->body as a
- * 200 HTML page. */
-nz_rc nz__site_render(const nz_page_env *env, const char *name, json_t *view, nz_page_out *out,
-		      nz_err *err);
 
 /* ---- the static export --------------------------------------------------------------------- */
 
@@ -100,7 +81,7 @@ nz_rc nz__manifest_add_subject(nz__manifest *m, const char *key, const char *kin
 			       const char *head);
 nz__mf_subject *nz__manifest_subject(const nz__manifest *m, const char *key);
 
-/* jobs.c: one file (or a page of a list) to make, and the threads that make them. */
+/* builder.c: one file (or a page of a list) to make, and the threads that make them. */
 typedef enum nz__job_kind {
 	NZ__JOB_ARTICLE,
 	NZ__JOB_FRONT,

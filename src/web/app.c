@@ -6,25 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/auth.h"
-#include "web/web_int.h"
+#include "jobs/jobs.h"
+#include "web/admin/admin_int.h"
+#include "web/api/api_int.h"
+#include "web/app_int.h"
+#include "web/public/public_int.h"
 
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
-    nz__public_routes, nz__api_routes, nz__distribution_routes, nz__webhook_api_routes,
-    nz__admin_webhook_routes, /* webhooks */
-    /* back office, distribution, search */
-    nz__search_routes,                           /* /search (search.c) */
-    nz__admin_auth_routes, nz__admin_api_routes, /* sign-in, admin API */
-    nz__admin_routes,                            /* back-office pages (admin_pages.c) */
-    nz__metrics_routes,                          /* /metrics (metrics.c) */
+    nz__public_routes,        /* the reader's pages (public/pages.c) */
+    nz__api_routes,           /* the read API (api/articles.c) */
+    nz__feed_routes,          /* feeds, sitemaps, robots.txt (public/feeds.c) */
+    nz__webhook_api_routes,   /* webhooks' admin API (admin/api_webhooks.c) */
+    nz__admin_webhook_routes, /* webhooks' page (admin/webhooks.c) */
+    nz__search_routes,        /* /search (public/search.c) */
+    nz__admin_auth_routes,    /* sign-in (admin/login.c) */
+    nz__admin_api_routes,     /* the admin API (admin/api_*.c) */
+    nz__admin_routes,         /* back-office pages (admin/pages.c) */
+    nz__metrics_routes,       /* /metrics (metrics.c) */
 };
 
 struct nz_web {
 	nz__app app;
 	nz_http_server *http;
-	nz__scheduler *scheduler; /* publishes scheduled articles on time */
-	nz__deliverer *deliverer; /* sends webhooks and purges (webhooks.c) */
+	nz_jobs *jobs; /* the scheduler and webhook delivery */
 };
 
 static void *thread_init(void *app_ptr)
@@ -76,7 +81,8 @@ static nz_rc build_routes(nz__app *app)
 
 static void free_app(nz__app *app)
 {
-	nz__pagecache_free(app->pagecache);
+	nz__cachefeed_stop(app->cachefeed);
+	nz_http_pagecache_free(app->pagecache);
 	nz__metrics_free(app->metrics);
 	nz_theme_free(app->theme);
 	free(app->entries);
@@ -89,6 +95,7 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	nz__thread *t = req->thread_ctx;
 	nz__ctx c = {.app = app, .req = req, .resp = resp};
 	c.store = t ? t->store : NULL;
+	c.cache.private = nz__cache_private_path(req->path);
 	if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
 		return;
 
@@ -175,13 +182,15 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	if (rc != NZ_OK)
 		goto out;
 	w->app.metrics = nz__metrics_new(); /* NULL only counts nothing */
-	nz__pagecache_opts pco = {
-	    .db_uri = opts->db_uri,
+	nz_http_pagecache_opts pco = {
+	    .clear_keys = nz__pagecache_clear_keys,
 	    .limit_bytes = opts->cache_mb < 0    ? 0
 			   : opts->cache_mb == 0 ? (size_t)NZ_WEB_CACHE_MB_DEFAULT << 20
 						 : (size_t)opts->cache_mb << 20,
 	    .ttl_s = opts->cache_ttl_s ? opts->cache_ttl_s : NZ_WEB_CACHE_TTL_DEFAULT};
-	rc = nz__pagecache_new(&pco, &w->app.pagecache, err);
+	rc = nz_http_pagecache_new(&pco, &w->app.pagecache, err);
+	if (rc == NZ_OK && w->app.pagecache)
+		rc = nz__cachefeed_start(w->app.pagecache, opts->db_uri, 0, &w->app.cachefeed, err);
 	if (rc != NZ_OK)
 		goto out;
 	nz_http_opts ho = {
@@ -194,14 +203,8 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	rc = nz_http_start(&ho, handle, &w->app, &w->http, err);
 	if (rc != NZ_OK)
 		goto out;
-	rc = nz__scheduler_start(opts->db_uri, &w->scheduler, err);
+	rc = nz_jobs_start(&(nz_jobs_opts){.db_uri = opts->db_uri}, &w->jobs, err);
 	if (rc != NZ_OK) {
-		nz_http_stop(w->http);
-		goto out;
-	}
-	rc = nz__deliverer_start(opts->db_uri, &w->deliverer, err);
-	if (rc != NZ_OK) {
-		nz__scheduler_stop(w->scheduler);
 		nz_http_stop(w->http);
 		goto out;
 	}
@@ -225,8 +228,7 @@ void nz_web_wait_and_stop(nz_web *w)
 	if (!w)
 		return;
 	nz_http_wait(w->http);
-	nz__scheduler_stop(w->scheduler);
-	nz__deliverer_stop(w->deliverer);
+	nz_jobs_stop(w->jobs);
 	nz_http_stop(w->http);
 	free_app(&w->app);
 	free(w);

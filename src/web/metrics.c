@@ -2,7 +2,7 @@
  * web/metrics: /metrics in the Prometheus text format (version 0.0.4). Counts every
  * answered request by kind of route and status class, with a latency histogram per kind (from
  * the handler's start to its answer being ready, not including the send), and reports the
- * page cache's counters and sizes (pagecache.c).
+ * page cache's counters and sizes (http/pagecache.c).
  *
  * Rules: counters are atomics updated without locks on the request path; the kind is told
  * from the path alone, so cache hits (answered before routing) are counted the same way.
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "web/web_int.h"
+#include "web/app_int.h"
 
 typedef enum {
 	KIND_PAGE,
@@ -131,10 +131,10 @@ static void gauge(nz_buf *out, const char *name, const char *help, uint64_t v)
 		      (unsigned long long)v);
 }
 
-static void write_cache(nz_buf *out, nz__pagecache *pc)
+static void write_cache(nz_buf *out, nz_http_pagecache *pc)
 {
-	nz__pagecache_stats st;
-	nz__pagecache_stats_get(pc, &st);
+	nz_http_pagecache_stats st;
+	nz_http_pagecache_stats_get(pc, &st);
 	counter(out, "newszone_cache_hits_total", "Responses served from the page cache.", st.hits);
 	counter(out, "newszone_cache_misses_total",
 		"Cacheable requests the page cache could not answer.", st.misses);

@@ -1,29 +1,14 @@
 /*
- * web/pagecache: the in-memory response cache (the contract is in web_int.h, the
- * operator's view in docs/performance.md).
+ * web/pagecache: the newsroom's side of the page cache (the cache itself is http/pagecache.c,
+ * the contract is in web_int.h, the operator's view in docs/performance.md).
  *
- * What is kept: for a public GET/HEAD answer that cache.c would let anyone cache, the answer as
- * cache.c makes it for a client without gzip and for one with gzip (bytes, ETag, headers), each
- * as a ready-made 200 and 304 (nz_http_prebuilt), under a key of the decoded path, the query's
- * parameters in a stable order and, for the API, whether Accept asks for ninjs. A hit is served
- * before routing, with no database access: pick the variant by Accept-Encoding, answer 304 when
- * the validators match, take a reference on the prebuilt response under the shard lock.
- *
- * Never stale: each entry keeps hashes of its Surrogate-Keys. A write inside this process is
- * followed, before its response is queued, by nz__pagecache_sync: read the change feed past
- * what was seen, drop every entry with one of its keys ("settings" and "site" drop all).
- * Writes by other processes are found by a thread that polls the feed's seq. A render that
- * began before an invalidation is not stored after it: entries are stored only when the
- * cache's generation (bumped before every invalidation) is still the one seen at the lookup.
- * Time: when an embargo or a publication time passes, pages change without a write. The cache
- * knows when the next one is due (nz_store_change_next_due) and from that second on serves
- * nothing from memory until the poll thread has ticked the change feed (which names the pages)
- * and dropped them.
- *
- * Bounded: SHARDS shards, each with its own lock, hash table, LRU list and a byte budget of
- * limit / SHARDS; an entry's size counts its bytes, key, headers and an estimated overhead;
- * entries bigger than a quarter of a shard's budget are not stored. Entries also expire after
- * ttl_s (a page's related articles are not named in its keys).
+ * Never stale: a write inside this process is followed, before its response is queued, by
+ * nz__cachefeed_sync: read the change feed past what was seen, drop every entry with one of its
+ * keys ("settings" and "site" drop all). Writes by other processes are found by a thread that
+ * polls the feed's seq. Time: when an embargo or a publication time passes, pages change
+ * without a write. The feed knows when the next one is due (nz_store_change_next_due); the
+ * cache holds from that second on until the poll thread has ticked the change feed (which
+ * names the pages) and dropped them.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,134 +17,62 @@
 #include <strings.h>
 #include <time.h>
 
-#include "web/web_int.h"
+#include "web/app_int.h"
 
-#define SHARDS 8
-#define KEY_MAX 2048
-#define MAX_PARAMS 32
-#define ENTRY_OVERHEAD 1536 /* the entry, four MHD responses and their header lists */
-#define BYTES_PER_BUCKET 4096
-#define DROP_ALL_OVER 4096 /* more changed keys than this: drop everything */
 #define PRUNE_EVERY_MS 60000
 
-typedef struct entry {
-	struct entry *next;          /* in its hash bucket */
-	struct entry *newer, *older; /* LRU list */
-	uint64_t hash;               /* of key */
-	char *key;                   /* key_len bytes, NUL-terminated */
-	size_t key_len;
-	uint64_t *tags; /* hashes of its Surrogate-Keys */
-	size_t n_tags;
-	nz_http_prebuilt *ok[2], *nm[2]; /* [0] identity, [1] gzip (NULL when none) */
-	char etag[2][NZ__ETAG_MAX];
-	nz_time last_modified;
-	int64_t expires_ms; /* 0: never */
-	size_t bytes;
-} entry;
+const char *const nz__pagecache_clear_keys[] = {"settings", "site", NULL};
 
-typedef struct shard {
-	pthread_mutex_t lock;
-	entry **buckets;
-	size_t mask;
-	entry *newest, *oldest;
-	size_t bytes, entries;
-} shard;
-
-struct nz__pagecache {
-	shard shards[SHARDS];
-	size_t limit, shard_limit, entry_max;
-	int64_t ttl_ms;
-	atomic_uint_fast64_t generation;
-	atomic_uint_fast64_t hits, misses, evictions, invalidations, stores;
+struct nz__cachefeed {
+	nz_http_pagecache *pc;
 	pthread_mutex_t sync_lock; /* one reader of the change feed at a time */
 	_Atomic int64_t seen_seq;
 	_Atomic int64_t next_due; /* from then until a tick tells what changed, nothing is served */
-	/* the poll thread */
 	char *db_uri;
 	unsigned poll_ms;
 	pthread_t thread;
-	bool running, stop;
+	bool stop;
 	pthread_mutex_t poll_lock;
 	pthread_cond_t wake;
 };
 
-struct nz__pagecache_req {
-	uint64_t generation; /* at the lookup */
-	uint64_t hash;
-	char *key;
-	size_t key_len;
-	bool kept; /* raw holds the handler's 200 */
-	nz_http_resp raw;
-	const void *raw_body;
-	size_t raw_len;
-};
+/* ---- per request ------------------------------------------------------------------------- */
 
-/* ---- keys and hashing -------------------------------------------------------------------- */
-
-static uint64_t hash_bytes(const void *data, size_t len)
+const char *nz__pagecache_variant(const char *path, const char *accept)
 {
-	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a, then a final mix */
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3u;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdu;
-	return h ^ (h >> 33);
-}
-
-typedef struct param {
-	const char *p;
-	size_t len, name_len;
-} param;
-
-bool nz__pagecache_key(const char *path, const char *query, const char *accept, char *out,
-		       size_t size, size_t *len)
-{
-	param ps[MAX_PARAMS];
-	size_t n = 0, at = 0, plen = strlen(path);
-	for (const char *q = query ? query : ""; *q;) {
-		size_t l = strcspn(q, "&");
-		if (l > 0) {
-			if (n == MAX_PARAMS)
-				return false;
-			ps[n++] = (param){q, l, strcspn(q, "=") < l ? strcspn(q, "=") : l};
-		}
-		q += l + (q[l] == '&');
-	}
-	/* Stable by name, so the first of repeated names stays first (handlers read that one). */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0; j--) {
-			const param *a = &ps[j - 1], *b = &ps[j];
-			size_t m = a->name_len < b->name_len ? a->name_len : b->name_len;
-			int c = memcmp(a->p, b->p, m);
-			if (c < 0 || (c == 0 && a->name_len <= b->name_len))
-				break;
-			param t = ps[j];
-			ps[j] = ps[j - 1];
-			ps[j - 1] = t;
-		}
-	if (plen + 1 > size)
-		return false;
-	memcpy(out, path, plen);
-	at = plen;
-	for (size_t i = 0; i < n; i++) {
-		if (at + 1 + ps[i].len + 1 > size)
-			return false;
-		out[at++] = i ? '&' : '?';
-		memcpy(out + at, ps[i].p, ps[i].len);
-		at += ps[i].len;
-	}
 	if (strncmp(path, "/api/", 5) == 0 && accept &&
-	    strcasestr(accept, "application/ninjs+json")) {
-		if (at + 7 > size)
-			return false;
-		memcpy(out + at, "\nninjs", 6);
-		at += 6;
-	}
-	out[at] = '\0';
-	*len = at;
-	return true;
+	    strcasestr(accept, "application/ninjs+json"))
+		return "ninjs";
+	return NULL;
 }
+
+bool nz__pagecache_serve(nz__ctx *c)
+{
+	if (c->cache.private)
+		return false;
+	const char *variant = nz__pagecache_variant(c->req->path, nz_http_header(c->req, "Accept"));
+	return nz_http_pagecache_serve(c->app->pagecache, c->req, variant, c->resp, &c->pc);
+}
+
+void nz__pagecache_keep(nz__ctx *c)
+{
+	nz_http_pagecache_keep(c->app->pagecache, c->pc, c->req, c->resp);
+}
+
+void nz__pagecache_after(nz__ctx *c)
+{
+	if (!c->app->pagecache)
+		return;
+	if (strcmp(c->req->method, "GET") != 0 && strcmp(c->req->method, "HEAD") != 0) {
+		/* It may have written: drop what changed before the answer goes out. */
+		if (c->store)
+			nz__cachefeed_sync(c->app->cachefeed, c->store, c->req->arena);
+		return;
+	}
+	nz_http_pagecache_store(c->app->pagecache, c->pc, c->req, c->resp, &c->cache);
+}
+
+/* ---- following the change feed ----------------------------------------------------------- */
 
 static int64_t now_ms(void)
 {
@@ -168,408 +81,8 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The requests cache.c would call public: GET or HEAD outside the back office and ops. */
-static bool candidate(const nz_http_req *req)
-{
-	static const char *const private_prefixes[] = {"/admin", "/api/v1/admin"};
-	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
-		return false;
-	for (size_t i = 0; i < sizeof private_prefixes / sizeof private_prefixes[0]; i++) {
-		size_t n = strlen(private_prefixes[i]);
-		if (strncmp(req->path, private_prefixes[i], n) == 0 &&
-		    (req->path[n] == '\0' || req->path[n] == '/'))
-			return false;
-	}
-	return strcmp(req->path, "/metrics") != 0 && strcmp(req->path, "/healthz") != 0;
-}
-
-/* ---- entries and shards ------------------------------------------------------------------ */
-
-static void entry_free(entry *e)
-{
-	if (!e)
-		return;
-	for (int v = 0; v < 2; v++) {
-		nz_http_prebuilt_unref(e->ok[v]);
-		nz_http_prebuilt_unref(e->nm[v]);
-	}
-	free(e->tags);
-	free(e->key);
-	free(e);
-}
-
-static void free_list(entry *e)
-{
-	while (e) {
-		entry *next = e->next;
-		entry_free(e);
-		e = next;
-	}
-}
-
-static entry **bucket_of(shard *s, uint64_t hash)
-{
-	return &s->buckets[(hash >> 8) & s->mask];
-}
-
-static entry *find(shard *s, uint64_t hash, const char *key, size_t len)
-{
-	for (entry *e = *bucket_of(s, hash); e; e = e->next)
-		if (e->hash == hash && e->key_len == len && memcmp(e->key, key, len) == 0)
-			return e;
-	return NULL;
-}
-
-static void lru_unlink(shard *s, entry *e)
-{
-	if (e->newer)
-		e->newer->older = e->older;
-	else
-		s->newest = e->older;
-	if (e->older)
-		e->older->newer = e->newer;
-	else
-		s->oldest = e->newer;
-	e->newer = e->older = NULL;
-}
-
-static void lru_push(shard *s, entry *e)
-{
-	e->older = s->newest;
-	e->newer = NULL;
-	if (s->newest)
-		s->newest->newer = e;
-	s->newest = e;
-	if (!s->oldest)
-		s->oldest = e;
-}
-
-/* Takes e out of the shard (the caller holds the lock) and chains it on *dead to be freed
- * after the lock is released. */
-static void remove_entry(shard *s, entry *e, entry **dead)
-{
-	for (entry **pp = bucket_of(s, e->hash); *pp; pp = &(*pp)->next)
-		if (*pp == e) {
-			*pp = e->next;
-			break;
-		}
-	lru_unlink(s, e);
-	s->bytes -= e->bytes;
-	s->entries--;
-	e->next = *dead;
-	*dead = e;
-}
-
-static shard *shard_of(nz__pagecache *pc, uint64_t hash)
-{
-	return &pc->shards[hash % SHARDS];
-}
-
-/* ---- serving ----------------------------------------------------------------------------- */
-
-static bool not_modified(const char *inm, bool ims_ok, nz_time since, const char *etag,
-			 nz_time last_modified)
-{
-	if (inm)
-		return nz__etag_matches(inm, etag);
-	return ims_ok && last_modified && last_modified <= since;
-}
-
-bool nz__pagecache_serve(nz__ctx *c)
-{
-	nz__pagecache *pc = c->app->pagecache;
-	nz_http_req *req = c->req;
-	char key[KEY_MAX];
-	size_t len = 0;
-	if (!pc || !candidate(req) || nz_time_now() >= atomic_load(&pc->next_due) ||
-	    !nz__pagecache_key(req->path, req->query, nz_http_header(req, "Accept"), key,
-			       sizeof key, &len))
-		return false;
-	uint64_t hash = hash_bytes(key, len);
-	const char *inm = nz_http_header(req, "If-None-Match");
-	const char *ims = inm ? NULL : nz_http_header(req, "If-Modified-Since");
-	nz_time since = 0;
-	bool ims_ok = ims && nz_time_parse_http(nz_str_c(ims), &since) == NZ_OK;
-	bool gzip = nz__accepts_gzip(nz_http_header(req, "Accept-Encoding"));
-	int64_t now = now_ms();
-	entry *dead = NULL;
-	nz_http_prebuilt *p = NULL;
-	shard *s = shard_of(pc, hash);
-
-	pthread_mutex_lock(&s->lock);
-	entry *e = find(s, hash, key, len);
-	if (e && e->expires_ms && e->expires_ms <= now) {
-		remove_entry(s, e, &dead);
-		e = NULL;
-	}
-	if (e) {
-		int v = gzip && e->ok[1] ? 1 : 0;
-		p = not_modified(inm, ims_ok, since, e->etag[v], e->last_modified) ? e->nm[v]
-										   : e->ok[v];
-		nz_http_prebuilt_ref(p);
-		lru_unlink(s, e);
-		lru_push(s, e);
-	}
-	uint64_t generation = atomic_load(&pc->generation);
-	pthread_mutex_unlock(&s->lock);
-	free_list(dead);
-	if (p) {
-		atomic_fetch_add_explicit(&pc->hits, 1, memory_order_relaxed);
-		c->resp->prebuilt = p;
-		return true;
-	}
-	atomic_fetch_add_explicit(&pc->misses, 1, memory_order_relaxed);
-	nz__pagecache_req *note = nz_arena_zalloc(req->arena, sizeof *note);
-	char *k = nz_arena_strndup(req->arena, key, len);
-	if (note && k) {
-		*note = (nz__pagecache_req){
-		    .generation = generation, .hash = hash, .key = k, .key_len = len};
-		c->pc = note;
-	}
-	return false;
-}
-
-void nz__pagecache_keep(nz__ctx *c)
-{
-	nz__pagecache_req *note = c->pc;
-	nz_http_resp *resp = c->resp;
-	if (!note || (resp->status ? resp->status : 200) != 200 || nz_buf_rc(&resp->body) != NZ_OK)
-		return;
-	const void *body = resp->body.len ? resp->body.p : resp->static_body;
-	size_t len = resp->body.len ? resp->body.len : resp->static_len;
-	if (len > c->app->pagecache->entry_max)
-		return;
-	if (resp->body.len) { /* cache.c's step may replace the body: keep a copy */
-		char *copy = nz_arena_alloc(c->req->arena, len);
-		if (!copy)
-			return;
-		memcpy(copy, body, len);
-		body = copy;
-	}
-	note->raw = *resp;
-	nz_buf_init(&note->raw.body, 0);
-	note->raw.prebuilt = NULL;
-	note->raw_body = body ? body : "";
-	note->raw_len = body ? len : 0;
-	note->kept = true;
-}
-
-/* ---- storing ----------------------------------------------------------------------------- */
-
-static const char *header_of(const nz_http_resp *r, const char *name)
-{
-	for (size_t i = 0; i < r->n_headers; i++)
-		if (strcasecmp(r->header_names[i], name) == 0)
-			return r->header_values[i];
-	return NULL;
-}
-
-/* r without the header called name. */
-static void header_drop(nz_http_resp *r, const char *name)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < r->n_headers; i++)
-		if (strcasecmp(r->header_names[i], name) != 0) {
-			r->header_names[o] = r->header_names[i];
-			r->header_values[o++] = r->header_values[i];
-		}
-	r->n_headers = o;
-}
-
-/* Makes variant v (0 identity, 1 gzip) of the kept answer as cache.c would send it, and its
- * 200 and 304 responses. NZ_NOTFOUND when there is no such variant (not public, or not worth
- * compressing). */
-static nz_rc make_variant(nz__ctx *c, entry *e, int v, size_t *bytes)
-{
-	nz__pagecache_req *note = c->pc;
-	nz_http_resp x = note->raw;
-	x.static_body = note->raw_body;
-	x.static_len = note->raw_len;
-	nz__cache_req r = {.method = "GET",
-			   .path = c->req->path,
-			   .now = nz_time_now(),
-			   .accept_encoding = v ? "gzip" : NULL};
-	nz_rc rc = nz__cache_apply(&r, &c->cache, &x, c->req->arena);
-	const char *etag = header_of(&x, "ETag");
-	if (rc == NZ_OK && (!etag || (v && !header_of(&x, "Content-Encoding"))))
-		rc = NZ_NOTFOUND;
-	if (rc == NZ_OK && nz_http_resp_header(&x, "X-Cache", "HIT") != NZ_OK)
-		rc = NZ_NOMEM;
-	const void *body = x.body.len ? x.body.p : x.static_body;
-	size_t len = x.body.len ? x.body.len : x.static_len;
-	if (rc == NZ_OK)
-		rc = nz_http_prebuilt_new(&x, body, len, &e->ok[v]);
-	if (rc == NZ_OK) {
-		nz_http_resp h = x;
-		h.status = 304;
-		h.content_type = NULL;
-		header_drop(&h, "Content-Encoding");
-		rc = nz_http_prebuilt_new(&h, "", 0, &e->nm[v]);
-		snprintf(e->etag[v], sizeof e->etag[v], "%s", etag);
-		*bytes += len;
-		for (size_t i = 0; i < x.n_headers; i++)
-			*bytes += 2 * (strlen(x.header_names[i]) + strlen(x.header_values[i]) + 16);
-	}
-	nz_buf_free(&x.body);
-	return rc;
-}
-
-/* Hashes of the space-separated Surrogate-Keys. */
-static nz_rc make_tags(entry *e, const nz__cache_info *ci)
-{
-	size_t n = 0;
-	const char *p = ci->keys ? ci->keys : "";
-	for (const char *q = p; *q; q++)
-		n += *q == ' ';
-	e->tags = malloc((n + 1) * sizeof *e->tags);
-	if (!e->tags)
-		return NZ_NOMEM;
-	while (*p) {
-		size_t l = strcspn(p, " ");
-		if (l)
-			e->tags[e->n_tags++] = hash_bytes(p, l);
-		p += l + (p[l] == ' ');
-	}
-	return NZ_OK;
-}
-
-static entry *build_entry(nz__ctx *c)
-{
-	nz__pagecache *pc = c->app->pagecache;
-	nz__pagecache_req *note = c->pc;
-	entry *e = calloc(1, sizeof *e);
-	size_t bytes = ENTRY_OVERHEAD + 2 * note->key_len;
-	if (!e || !(e->key = malloc(note->key_len + 1)) || make_tags(e, &c->cache) != NZ_OK ||
-	    make_variant(c, e, 0, &bytes) != NZ_OK)
-		goto fail;
-	nz_rc rc = make_variant(c, e, 1, &bytes);
-	if (rc != NZ_OK && rc != NZ_NOTFOUND)
-		goto fail;
-	memcpy(e->key, note->key, note->key_len + 1);
-	e->key_len = note->key_len;
-	e->hash = note->hash;
-	nz_time now = nz_time_now();
-	e->last_modified = c->cache.last_modified > now ? now : c->cache.last_modified;
-	e->expires_ms = pc->ttl_ms ? now_ms() + pc->ttl_ms : 0;
-	e->bytes = bytes + e->n_tags * sizeof *e->tags;
-	if (e->bytes > pc->entry_max)
-		goto fail;
-	return e;
-fail:
-	entry_free(e);
-	return NULL;
-}
-
-/* Puts e in its shard unless an invalidation came after the lookup; evicts to fit. */
-static void insert(nz__pagecache *pc, entry *e, uint64_t generation)
-{
-	entry *dead = NULL;
-	shard *s = shard_of(pc, e->hash);
-	pthread_mutex_lock(&s->lock);
-	if (atomic_load(&pc->generation) != generation) {
-		e->next = dead;
-		dead = e;
-		goto out;
-	}
-	entry *old = find(s, e->hash, e->key, e->key_len);
-	if (old)
-		remove_entry(s, old, &dead);
-	e->next = *bucket_of(s, e->hash);
-	*bucket_of(s, e->hash) = e;
-	lru_push(s, e);
-	s->bytes += e->bytes;
-	s->entries++;
-	atomic_fetch_add_explicit(&pc->stores, 1, memory_order_relaxed);
-	while (s->bytes > pc->shard_limit && s->oldest) {
-		remove_entry(s, s->oldest, &dead);
-		atomic_fetch_add_explicit(&pc->evictions, 1, memory_order_relaxed);
-	}
-out:
-	pthread_mutex_unlock(&s->lock);
-	free_list(dead);
-}
-
-void nz__pagecache_after(nz__ctx *c)
-{
-	nz__pagecache *pc = c->app->pagecache;
-	if (!pc)
-		return;
-	if (strcmp(c->req->method, "GET") != 0 && strcmp(c->req->method, "HEAD") != 0) {
-		/* It may have written: drop what changed before the answer goes out. */
-		if (c->store)
-			nz__pagecache_sync(pc, c->store, c->req->arena);
-		return;
-	}
-	nz__pagecache_req *note = c->pc;
-	if (!note)
-		return;
-	nz_http_resp_header(c->resp, "X-Cache", "MISS");
-	if (!note->kept || !header_of(c->resp, "ETag"))
-		return; /* cache.c did not call it public */
-	entry *e = build_entry(c);
-	if (e)
-		insert(pc, e, note->generation);
-}
-
-/* ---- invalidation ------------------------------------------------------------------------ */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static bool tagged(const entry *e, const uint64_t *set, size_t n)
-{
-	for (size_t i = 0; i < e->n_tags; i++)
-		if (bsearch(&e->tags[i], set, n, sizeof *set, cmp_u64))
-			return true;
-	return false;
-}
-
-/* Drops every entry (set NULL) or those with a tag in set. */
-static size_t drop(nz__pagecache *pc, const uint64_t *set, size_t n)
-{
-	size_t dropped = 0;
-	atomic_fetch_add(&pc->generation, 1); /* before: renders under way are not stored */
-	for (int i = 0; i < SHARDS; i++) {
-		shard *s = &pc->shards[i];
-		entry *dead = NULL;
-		pthread_mutex_lock(&s->lock);
-		for (entry *e = s->oldest, *newer; e; e = newer) {
-			newer = e->newer;
-			if (!set || tagged(e, set, n)) {
-				remove_entry(s, e, &dead);
-				dropped++;
-			}
-		}
-		pthread_mutex_unlock(&s->lock);
-		free_list(dead);
-	}
-	atomic_fetch_add_explicit(&pc->invalidations, dropped, memory_order_relaxed);
-	return dropped;
-}
-
-size_t nz__pagecache_invalidate(nz__pagecache *pc, const char *const *keys, size_t n)
-{
-	if (!pc || n == 0)
-		return 0;
-	bool all = n > DROP_ALL_OVER;
-	for (size_t i = 0; i < n && !all; i++)
-		all = strcmp(keys[i], "settings") == 0 || strcmp(keys[i], "site") == 0;
-	uint64_t *set = all ? NULL : malloc(n * sizeof *set);
-	if (!set)
-		return drop(pc, NULL, 0); /* everything (also when out of memory) */
-	for (size_t i = 0; i < n; i++)
-		set[i] = hash_bytes(keys[i], strlen(keys[i]));
-	qsort(set, n, sizeof *set, cmp_u64);
-	size_t dropped = drop(pc, set, n);
-	free(set);
-	return dropped;
-}
-
 /* Reads when pages next change by themselves. */
-static void update_next_due(nz__pagecache *pc, nz_store *store)
+static void update_next_due(nz__cachefeed *f, nz_store *store)
 {
 	nz_time at = 0;
 	nz_err err = {0};
@@ -578,37 +91,39 @@ static void update_next_due(nz__pagecache *pc, nz_store *store)
 		at = INT64_MAX;
 	else if (rc != NZ_OK)
 		NZ_LOG(NZ_LOG_ERROR, "pagecache", "next embargo: %s", err.msg);
-	if (rc == NZ_OK || rc == NZ_NOTFOUND)
-		atomic_store(&pc->next_due, at);
+	if (rc == NZ_OK || rc == NZ_NOTFOUND) {
+		atomic_store(&f->next_due, at);
+		nz_http_pagecache_hold_from(f->pc, at);
+	}
 }
 
-void nz__pagecache_sync(nz__pagecache *pc, nz_store *store, nz_arena *arena)
+void nz__cachefeed_sync(nz__cachefeed *f, nz_store *store, nz_arena *arena)
 {
 	int64_t upto = 0;
 	const char **keys = NULL;
 	size_t n = 0;
 	nz_err err = {0};
-	if (!pc)
+	if (!f)
 		return;
-	pthread_mutex_lock(&pc->sync_lock);
+	pthread_mutex_lock(&f->sync_lock);
 	/* First: read after the changes, it could end the wait for a change not yet dropped. */
-	update_next_due(pc, store);
-	int64_t seen = atomic_load(&pc->seen_seq);
+	update_next_due(f, store);
+	int64_t seen = atomic_load(&f->seen_seq);
 	if (nz_store_changes_since(store, arena, seen, &upto, &keys, &n, &err) != NZ_OK) {
 		/* Cannot tell what changed: nothing cached may be trusted. */
 		NZ_LOG(NZ_LOG_ERROR, "pagecache", "reading the change feed: %s", err.msg);
-		drop(pc, NULL, 0);
+		nz_http_pagecache_clear(f->pc);
 	} else {
-		nz__pagecache_invalidate(pc, keys, n);
-		atomic_store(&pc->seen_seq, upto);
+		nz_http_pagecache_invalidate(f->pc, keys, n);
+		atomic_store(&f->seen_seq, upto);
 	}
-	pthread_mutex_unlock(&pc->sync_lock);
+	pthread_mutex_unlock(&f->sync_lock);
 }
 
 /* ---- the poll thread: other processes' writes -------------------------------------------- */
 
 /* Sleeps ms or until stopped; true when it should go on. */
-static bool nap(nz__pagecache *pc, unsigned ms)
+static bool nap(nz__cachefeed *f, unsigned ms)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_MONOTONIC, &until);
@@ -618,27 +133,27 @@ static bool nap(nz__pagecache *pc, unsigned ms)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
-	pthread_mutex_lock(&pc->poll_lock);
-	while (!pc->stop && pthread_cond_timedwait(&pc->wake, &pc->poll_lock, &until) == 0)
+	pthread_mutex_lock(&f->poll_lock);
+	while (!f->stop && pthread_cond_timedwait(&f->wake, &f->poll_lock, &until) == 0)
 		;
-	bool go_on = !pc->stop;
-	pthread_mutex_unlock(&pc->poll_lock);
+	bool go_on = !f->stop;
+	pthread_mutex_unlock(&f->poll_lock);
 	return go_on;
 }
 
 static void *poll_run(void *arg)
 {
-	nz__pagecache *pc = arg;
+	nz__cachefeed *f = arg;
 	nz_store *store = NULL;
 	nz_err err = {0};
 	int64_t last_prune = 0;
 	do {
-		if (!store && nz_store_open(pc->db_uri, 0, &store, &err) != NZ_OK) {
+		if (!store && nz_store_open(f->db_uri, 0, &store, &err) != NZ_OK) {
 			NZ_LOG(NZ_LOG_ERROR, "pagecache", "cannot open the store: %s", err.msg);
 			continue;
 		}
 		int64_t seq = 0;
-		bool due = nz_time_now() >= atomic_load(&pc->next_due);
+		bool due = nz_time_now() >= atomic_load(&f->next_due);
 		if (due && nz_store_change_tick(store, nz_time_now(), NULL, &err) != NZ_OK)
 			NZ_LOG(NZ_LOG_ERROR, "pagecache", "change feed tick: %s", err.msg);
 		if (nz_store_change_seq(store, &seq, &err) != NZ_OK) {
@@ -648,8 +163,8 @@ static void *poll_run(void *arg)
 		nz_arena *arena = nz_arena_new();
 		/* sync reads next_due before the changes, so a publish that ends the wait is
 		 * always dropped before the cache serves again */
-		if (arena && (due || seq != atomic_load(&pc->seen_seq)))
-			nz__pagecache_sync(pc, store, arena);
+		if (arena && (due || seq != atomic_load(&f->seen_seq)))
+			nz__cachefeed_sync(f, store, arena);
 		nz_arena_free(arena);
 		if (now_ms() - last_prune >= PRUNE_EVERY_MS) {
 			last_prune = now_ms();
@@ -657,122 +172,69 @@ static void *poll_run(void *arg)
 				NZ_LOG(NZ_LOG_WARN, "pagecache", "pruning the change feed: %s",
 				       err.msg);
 		}
-	} while (nap(pc, pc->poll_ms));
+	} while (nap(f, f->poll_ms));
 	nz_store_close(store);
 	return NULL;
 }
 
-/* ---- life cycle and statistics ------------------------------------------------------------ */
+/* ---- life cycle -------------------------------------------------------------------------- */
 
-static nz_rc start_poll(nz__pagecache *pc, nz_err *err)
+nz_rc nz__cachefeed_start(nz_http_pagecache *pc, const char *db_uri, unsigned poll_ms,
+			  nz__cachefeed **out, nz_err *err)
 {
+	*out = NULL;
+	nz__cachefeed *f = calloc(1, sizeof *f);
+	if (!f || !(f->db_uri = strdup(db_uri))) {
+		free(f);
+		return nz_err_set(err, NZ_NOMEM, "page cache: out of memory");
+	}
+	f->pc = pc;
+	f->poll_ms = poll_ms ? poll_ms : 100;
 	nz_store *store = NULL;
 	int64_t seq = 0;
-	nz_rc rc = nz_store_open(pc->db_uri, 0, &store, err);
+	nz_rc rc = nz_store_open(db_uri, 0, &store, err);
 	if (rc == NZ_OK)
 		rc = nz_store_change_seq(store, &seq, err);
 	nz_store_close(store);
-	if (rc != NZ_OK)
+	if (rc != NZ_OK) {
+		free(f->db_uri);
+		free(f);
 		return rc;
-	atomic_store(&pc->seen_seq, seq); /* the cache is empty: the past does not matter */
-	atomic_store(&pc->next_due, 0);   /* the poll thread's first round sets it */
+	}
+	pthread_mutex_init(&f->sync_lock, NULL);
+	atomic_store(&f->seen_seq, seq); /* the cache is empty: the past does not matter */
+	atomic_store(&f->next_due, 0);   /* the poll thread's first round sets it */
+	nz_http_pagecache_hold_from(pc, 0);
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&pc->wake, &attr);
+	pthread_cond_init(&f->wake, &attr);
 	pthread_condattr_destroy(&attr);
-	pthread_mutex_init(&pc->poll_lock, NULL);
-	if (pthread_create(&pc->thread, NULL, poll_run, pc) != 0) {
-		pthread_cond_destroy(&pc->wake);
-		pthread_mutex_destroy(&pc->poll_lock);
+	pthread_mutex_init(&f->poll_lock, NULL);
+	if (pthread_create(&f->thread, NULL, poll_run, f) != 0) {
+		pthread_cond_destroy(&f->wake);
+		pthread_mutex_destroy(&f->poll_lock);
+		pthread_mutex_destroy(&f->sync_lock);
+		free(f->db_uri);
+		free(f);
 		return nz_err_set(err, NZ_NOMEM, "page cache: cannot start its thread");
 	}
-	pc->running = true;
+	*out = f;
 	return NZ_OK;
 }
 
-nz_rc nz__pagecache_new(const nz__pagecache_opts *opts, nz__pagecache **out, nz_err *err)
+void nz__cachefeed_stop(nz__cachefeed *f)
 {
-	*out = NULL;
-	if (opts->limit_bytes == 0)
-		return NZ_OK;
-	nz__pagecache *pc = calloc(1, sizeof *pc);
-	if (!pc || !(pc->db_uri = strdup(opts->db_uri ? opts->db_uri : ""))) {
-		free(pc);
-		return nz_err_set(err, NZ_NOMEM, "page cache: out of memory");
-	}
-	pc->limit = opts->limit_bytes;
-	pc->shard_limit = pc->limit / SHARDS;
-	pc->entry_max = pc->shard_limit / 4;
-	pc->ttl_ms = (int64_t)opts->ttl_s * 1000;
-	pc->poll_ms = opts->poll_ms ? opts->poll_ms : 100;
-	pthread_mutex_init(&pc->sync_lock, NULL);
-	atomic_init(&pc->next_due, INT64_MAX); /* without a store, time never matters */
-	size_t buckets = 64;
-	while (buckets * BYTES_PER_BUCKET < pc->shard_limit && buckets < (1u << 20))
-		buckets *= 2;
-	for (int i = 0; i < SHARDS; i++) {
-		shard *s = &pc->shards[i];
-		pthread_mutex_init(&s->lock, NULL);
-		s->mask = buckets - 1;
-		s->buckets = calloc(buckets, sizeof *s->buckets);
-		if (!s->buckets) {
-			nz__pagecache_free(pc);
-			return nz_err_set(err, NZ_NOMEM, "page cache: out of memory");
-		}
-	}
-	nz_rc rc = opts->db_uri ? start_poll(pc, err) : NZ_OK;
-	if (rc != NZ_OK) {
-		nz__pagecache_free(pc);
-		return rc;
-	}
-	*out = pc;
-	return NZ_OK;
-}
-
-void nz__pagecache_free(nz__pagecache *pc)
-{
-	if (!pc)
+	if (!f)
 		return;
-	if (pc->running) {
-		pthread_mutex_lock(&pc->poll_lock);
-		pc->stop = true;
-		pthread_cond_signal(&pc->wake);
-		pthread_mutex_unlock(&pc->poll_lock);
-		pthread_join(pc->thread, NULL);
-		pthread_cond_destroy(&pc->wake);
-		pthread_mutex_destroy(&pc->poll_lock);
-	}
-	for (int i = 0; i < SHARDS; i++) {
-		shard *s = &pc->shards[i];
-		for (entry *e = s->oldest, *newer; e; e = newer) {
-			newer = e->newer;
-			entry_free(e);
-		}
-		free(s->buckets);
-		pthread_mutex_destroy(&s->lock);
-	}
-	pthread_mutex_destroy(&pc->sync_lock);
-	free(pc->db_uri);
-	free(pc);
-}
-
-void nz__pagecache_stats_get(nz__pagecache *pc, nz__pagecache_stats *out)
-{
-	*out = (nz__pagecache_stats){0};
-	if (!pc)
-		return;
-	out->hits = atomic_load(&pc->hits);
-	out->misses = atomic_load(&pc->misses);
-	out->evictions = atomic_load(&pc->evictions);
-	out->invalidations = atomic_load(&pc->invalidations);
-	out->stores = atomic_load(&pc->stores);
-	out->limit = pc->limit;
-	for (int i = 0; i < SHARDS; i++) {
-		shard *s = &pc->shards[i];
-		pthread_mutex_lock(&s->lock);
-		out->bytes += s->bytes;
-		out->entries += s->entries;
-		pthread_mutex_unlock(&s->lock);
-	}
+	pthread_mutex_lock(&f->poll_lock);
+	f->stop = true;
+	pthread_cond_signal(&f->wake);
+	pthread_mutex_unlock(&f->poll_lock);
+	pthread_join(f->thread, NULL);
+	pthread_cond_destroy(&f->wake);
+	pthread_mutex_destroy(&f->poll_lock);
+	pthread_mutex_destroy(&f->sync_lock);
+	free(f->db_uri);
+	free(f);
 }

@@ -1,6 +1,6 @@
 /*
- * web/produce: answers a request with what one of site/'s page producers made (site.h). The
- * reader's pages, feeds and sitemaps are produced by site/ so the server and the static export
+ * web/produce: answers a request with what one of pages/' producers made (pages.h). The
+ * reader's pages, feeds and sitemaps are produced by pages/ so the server and the static export
  * (`newszone build`) give the same bytes for the same URL; this file turns a producer's outcome
  * into the response: body and type, the cache policy of its kind, its Surrogate-Keys and
  * Last-Modified, a 301, or a themed error page.

@@ -1,6 +1,9 @@
 /*
- * web internals shared by the handlers: the application state, the per-thread context, and
- * helpers to answer with a page, a JSON value or an error.
+ * web internals every handler folder (public/, api/, admin/) shares: the application state,
+ * the request context, the route entry, and helpers to answer with a page, a JSON value, an
+ * error or what a page producer made, and to tell HTTP caching what a response depends on.
+ * What only the server's core uses (the page cache's newsroom side, /metrics) is in
+ * app_int.h; what one folder shares is in that folder's own header.
  */
 #ifndef NZ_WEB_INT_H
 #define NZ_WEB_INT_H
@@ -8,40 +11,21 @@
 #include <jansson.h>
 
 #include "content/content.h"
+#include "http/http.h"
+#include "pages/pages.h"
 #include "render/render.h"
-#include "site/site.h" /* the page producers */
 #include "store/store.h"
-#include "web/http.h"
 #include "web/web.h"
 
 typedef struct nz__ctx nz__ctx;
 
-/* A route and its handler. Each feature (public pages, API, search, feeds, admin) exports a
- * table of these ending with {NULL}; app.c tries them in the order of its list of tables. */
+/* A route and its handler. Each folder exports tables of these ending with {NULL} (declared
+ * in its own header); app.c tries them in the order of its list of tables. */
 typedef struct nz__route_entry {
 	const char *method;
 	const char *pattern;
 	void (*handle)(nz__ctx *c, const nz_route_match *m);
 } nz__route_entry;
-
-extern const nz__route_entry nz__public_routes[];
-extern const nz__route_entry nz__api_routes[];
-/* ---- more route tables: back office, distribution, search ---- */
-/* distribution: feeds, sitemaps, robots.txt (distribution.c) */
-extern const nz__route_entry nz__distribution_routes[];
-/* distribution: webhooks' admin API (api_webhooks.c) and page (admin_webhooks.c) */
-extern const nz__route_entry nz__webhook_api_routes[];
-extern const nz__route_entry nz__admin_webhook_routes[];
-/* back office: sign-in pages (admin_auth.c) and the admin JSON API (admin_api.c) */
-extern const nz__route_entry nz__admin_auth_routes[];
-extern const nz__route_entry nz__admin_api_routes[];
-/* back office: the back office's pages (admin_pages.c; handlers in admin_*.c) */
-extern const nz__route_entry nz__admin_routes[];
-/* search: the search page (search.c); the API's q= calls into it (article pages'
- * related articles are made in site/pages.c) */
-extern const nz__route_entry nz__search_routes[];
-/* Answers /api/v1/articles?q=... (ranked, in the list's shape, each with a "snippet"). */
-void nz__search_api(nz__ctx *c);
 
 typedef struct nz__app {
 	nz_theme *theme;
@@ -49,8 +33,9 @@ typedef struct nz__app {
 	const nz__route_entry **entries; /* flattened from every table; routes[i].id == i */
 	nz_route *routes;
 	size_t n_routes;
-	nz_time started; /* when the theme was loaded: Last-Modified of its assets */
-	struct nz__pagecache *pagecache; /* NULL when the cache is off (pagecache.c) */
+	nz_time started;              /* when the theme was loaded: Last-Modified of its assets */
+	nz_http_pagecache *pagecache; /* NULL when the cache is off */
+	struct nz__cachefeed *cachefeed; /* follows the change feed for it (pagecache.c) */
 	struct nz__metrics *metrics;     /* /metrics (metrics.c) */
 } nz__app;
 
@@ -61,16 +46,7 @@ typedef struct nz__thread {
 	nz_err open_err; /* why store is NULL */
 } nz__thread;
 
-/* What a handler tells the HTTP caching step (cache.c) about its response. Zero means
- * "nothing said": no Last-Modified, no Surrogate-Key. Filled through the nz__cache_* and
- * nz__surrogate_* helpers below, never directly. */
-typedef struct nz__cache_info {
-	nz_time last_modified; /* the newest content time the response shows */
-	char *keys;            /* Surrogate-Key value: space-separated, in the request's arena */
-	size_t keys_len, keys_cap;
-} nz__cache_info;
-
-/* What a public handler needs for one request, loaded once by the dispatcher. */
+/* What a handler needs for one request, loaded once by the dispatcher. */
 struct nz__ctx {
 	nz__app *app;
 	nz_store *store;
@@ -78,10 +54,12 @@ struct nz__ctx {
 	nz_http_resp *resp;
 	nz_site site;
 	nz_page_ctx page;
-	nz__cache_info cache;         /* see cache.c */
-	struct nz__pagecache_req *pc; /* the page cache's note on this request, or NULL */
-	struct nz__auth_state *auth;  /* web/auth.c's per-request memo (who, CSRF) */
+	nz_http_cache_info cache;    /* filled through caching.c's helpers */
+	nz_http_pagecache_note *pc;  /* the page cache's note on this request, or NULL */
+	struct nz__auth_state *auth; /* admin/auth.c's per-request memo (who, CSRF) */
 };
+
+/* ---- answering (respond.c) ------------------------------------------------------------- */
 
 /* Loads site settings and sections into c->site / c->page. */
 nz_rc nz__ctx_load(nz__ctx *c, nz_err *err);
@@ -100,11 +78,12 @@ void nz__send_text(nz_http_resp *resp, int status, const char *text);
 /* Parses ?page=N (1 when absent). NZ_INVAL for anything but a positive integer <= 100000. */
 nz_rc nz__page_param(const nz_http_req *req, size_t *page);
 
-/* True when the path is under /api/ (errors there are JSON, not pages). */
-bool nz__is_api(const char *path);
+/* ---- HTTP caching: what handlers say (caching.c; the step itself is http/cache.c) ------ */
 
-/* ---- HTTP caching: cache.c ------------------------------------------------------ */
-
+/* True for the paths HTTP caching must leave alone whatever their headers say: the back office
+ * (/admin..., /api/v1/admin...) and operations (/metrics, /healthz). app.c marks such a
+ * request's c->cache private before anything else. */
+bool nz__cache_private_path(const char *path);
 /* Adds one key to the response's Surrogate-Key header (duplicates are dropped):
  * nz__surrogate_add(c, "article-%lld", (long long)a->id). Keys name what a page depends on so a
  * CDN can purge exactly the pages a change touches: "article-<id>", "section-<id>", "tag-<id>",
@@ -116,8 +95,6 @@ void nz__surrogate_add(nz__ctx *c, const char *fmt, ...) NZ_PRINTF(2, 3);
 void nz__surrogate_article(nz__ctx *c, const nz_article *a);
 /* Keeps the newest time given as the response's Last-Modified (0 is ignored). */
 void nz__cache_modified(nz__ctx *c, nz_time t);
-/* The newest of an article's published, updated and correction times. */
-nz_time nz__article_modified(const nz_article *a);
 /* For a list: Last-Modified from its newest item, and "article-<id>" for each item. */
 void nz__cache_list(nz__ctx *c, const nz_article *items, size_t n);
 
@@ -134,108 +111,13 @@ typedef enum nz__cache_kind {
 /* Sets the response's Cache-Control for its kind (replacing one set before). */
 void nz__cache_policy(nz__ctx *c, nz__cache_kind kind);
 
-/* The caching step app.c runs after every handler: for a public 200 answer to GET or HEAD it
- * adds ETag, Last-Modified, Cache-Control, Vary and Surrogate-Key, answers 304 when the
- * request's validators match, and gzips text when the client accepts it. */
+/* The caching step app.c runs after every handler (http/cache.c's, on c->cache): for a public
+ * 200 answer to GET or HEAD it adds ETag, Last-Modified, Cache-Control, Vary and
+ * Surrogate-Key, answers 304 when the request's validators match, and gzips text when the
+ * client accepts it. */
 void nz__cache_finish(nz__ctx *c);
 
-/* The parts of cache.c that unit tests drive directly. */
-typedef struct nz__cache_req {
-	const char *method, *path;
-	const char *if_none_match, *if_modified_since, *accept_encoding; /* NULL when absent */
-	nz_time now;
-} nz__cache_req;
-/* The caching step on a response already made; header strings go into arena. */
-nz_rc nz__cache_apply(const nz__cache_req *r, const nz__cache_info *info, nz_http_resp *resp,
-		      nz_arena *arena);
-/* True when an If-None-Match value (a list of entity tags, or "*") matches etag by the weak
- * comparison of RFC 9110 (W/ ignored on both sides). */
-bool nz__etag_matches(const char *if_none_match, const char *etag);
-/* True when an Accept-Encoding value allows gzip (named, or "*", with q > 0). */
-bool nz__accepts_gzip(const char *accept_encoding);
-/* True when a content type is text worth compressing. */
-bool nz__compressible(const char *content_type);
-#define NZ__ETAG_MAX 40 /* "\"<32 hex>-gz\"" and the NUL */
-/* The strong ETag of bytes: a quoted 16-byte BLAKE2b in hex, "-gz" appended for gzip. */
-void nz__etag_make(const void *data, size_t len, bool gzip, char out[NZ__ETAG_MAX]);
-
-/* ---- webhooks: webhooks.c, the delivery worker ---------------------------------- */
-
-/* The worker thread that sends webhook and purge-hook deliveries, with its own store handle. */
-typedef struct nz__deliverer nz__deliverer;
-nz_rc nz__deliverer_start(const char *db_uri, nz__deliverer **out, nz_err *err);
-/* Stops the worker (abandoning a send under way, which stays due) and frees it; NULL-safe. */
-void nz__deliverer_stop(nz__deliverer *d);
-
-#define NZ__SIGNATURE_MAX 72 /* "sha256=" + 64 hex + NUL */
-/* "sha256=<hex HMAC-SHA256 of body keyed with the secret's bytes>". */
-void nz__webhook_sign(const char *secret, const void *body, size_t len,
-		      char out[NZ__SIGNATURE_MAX]);
-/* The delay before the retry that follows `attempts` failed attempts (1, 2, ...). */
-int64_t nz__webhook_backoff(int64_t base_ms, int attempts);
-/* A webhook delivery's JSON body (malloc'd into *json), built from the article as it is at now.
- * When the article is published but under embargo, *json stays NULL and *hold_until is when
- * the embargo ends. */
-nz_rc nz__webhook_payload(nz_store *s, nz_arena *arena, const nz_delivery *d, nz_time now,
-			  char **json, nz_time *hold_until, nz_err *err);
-/* The API's shapes of a hook (its secret only when with_secret) and of a delivery. */
-json_t *nz__webhook_json(const nz_webhook *w, bool with_secret);
-json_t *nz__delivery_json(const nz_delivery *d);
-
-/* ---- back office: the scheduler (scheduler.c) ---------------------------------- */
-
-/* A thread with its own store handle that publishes scheduled articles when publish_at passes
- * (checked at least every half second and whenever woken), whether or not requests come in. */
-typedef struct nz__scheduler nz__scheduler;
-nz_rc nz__scheduler_start(const char *db_uri, nz__scheduler **out, nz_err *err);
-/* Stops the thread (waiting for a publish in progress) and frees it; NULL-safe. */
-void nz__scheduler_stop(nz__scheduler *sched);
-
-/* ---- back office: HTML form bodies (form.c) ------------------------------------- */
-
-#define NZ__FORM_MAX_FIELDS 2000 /* fields per form */
-#define NZ__FORM_MAX_NAME 200    /* bytes per field name */
-
-/* One field of a submitted form. Text values are valid UTF-8 with line breaks as "\n"; a file
- * part (filename set, "" when the browser sent none) keeps its bytes exactly. value is always
- * NUL-terminated (a file's bytes may contain NULs: use len). All in the request's arena. */
-typedef struct nz__form_field {
-	const char *name;
-	const char *value;
-	size_t len;
-	const char *filename; /* NULL for a text field */
-	const char
-	    *content_type; /* a part's declared type (never trusted for files); may be NULL */
-} nz__form_field;
-
-typedef struct nz__form {
-	nz__form_field *fields; /* in the order sent */
-	size_t n;
-} nz__form;
-
-/* Parses the request body by its Content-Type (urlencoded or multipart/form-data; an empty body
- * without a type is an empty form). NZ_UNSUPPORTED for another type, NZ_PARSE for a malformed
- * body, NZ_UTF8 for text that is not UTF-8, NZ_TOOBIG past the limits; err says which. */
-nz_rc nz__form_parse(nz_http_req *req, nz__form *out, nz_err *err);
-/* The same on a body and type given directly (for tests). */
-nz_rc nz__form_parse_body(nz_arena *arena, const char *content_type, const char *body, size_t len,
-			  nz__form *out, nz_err *err);
-/* The first text value of name, or NULL. */
-const char *nz__form_get(const nz__form *f, const char *name);
-/* Every text value of name in order (an array in arena); returns how many. */
-size_t nz__form_all(const nz__form *f, nz_arena *arena, const char *name, const char ***values);
-/* The file part called name, or NULL (also when the file input was left empty). */
-const nz__form_field *nz__form_file(const nz__form *f, const char *name);
-
-/* ---- distribution: ninjs for the API's article (distribution.c) ----------------- */
-
-/* True when the request asks for ninjs: the slug ends in ".ninjs" (which is then cut off *slug)
- * or the Accept header names application/ninjs+json. */
-bool nz__ninjs_wanted(nz__ctx *c, nz_str *slug);
-/* Answers with the article as IPTC ninjs 2.2 (the caller checked it is public). */
-void nz__send_ninjs(nz__ctx *c, const nz_article *a);
-
-/* ---- speed: answering with site/'s page producers (produce.c) ------------------- */
+/* ---- answering with pages/' producers (produce.c) ------------------------------------- */
 
 /* The producers' environment for this request (its store handle, page context and arena). */
 nz_page_env nz__page_env(nz__ctx *c);
@@ -245,65 +127,18 @@ nz_page_out nz__page_out(nz__ctx *c);
  * Last-Modified), a 301, a themed 400/404, or 500/503 when rc is an error. */
 void nz__send_produced(nz__ctx *c, nz_rc rc, const nz_page_out *out, const nz_err *err);
 
-/* ---- speed: the page cache (pagecache.c) and /metrics (metrics.c) -------------- */
+/* ---- search filters, read alike by the search page and the API (search_params.c) ------ */
 
-/* The in-memory response cache: every public GET/HEAD answer that cache.c would let anyone
- * cache is kept (identity and gzip bytes, their ETags and headers, ready-made 200 and 304
- * responses) under its path, normalised query and API variant, and served before routing:
- * no rendering, no database. Each entry remembers its Surrogate-Keys; the change feed
- * (store.h, "speed") says which keys a write affected and exactly those entries go. Bounded
- * by a byte limit with LRU eviction. Thread-safe (sharded locks). docs/performance.md. */
-typedef struct nz__pagecache nz__pagecache;
-
-typedef struct nz__pagecache_opts {
-	size_t limit_bytes; /* 0: no cache (nz__pagecache_new gives NULL) */
-	unsigned ttl_s;     /* an entry's longest life (related articles; 0: none) */
-	const char *db_uri; /* for the thread that follows other processes' writes */
-	unsigned poll_ms;   /* how often that thread looks (0: 100) */
-} nz__pagecache_opts;
-
-nz_rc nz__pagecache_new(const nz__pagecache_opts *opts, nz__pagecache **out, nz_err *err);
-/* Stops the poll thread and frees every entry (responses being sent keep their bytes). */
-void nz__pagecache_free(nz__pagecache *pc);
-
-/* The per-request note (in the request's arena). */
-typedef struct nz__pagecache_req nz__pagecache_req;
-/* app.c, first thing for a request: true when it was answered from the cache (a 200 or 304
- * in c->resp). Otherwise notes what to store later. */
-bool nz__pagecache_serve(nz__ctx *c);
-/* app.c, after the handler and before cache.c's step: keeps the handler's own answer. */
-void nz__pagecache_keep(nz__ctx *c);
-/* app.c, after cache.c's step: stores a cacheable answer; after a request that may have
- * written (any method but GET and HEAD), drops what the change feed says changed, before the
- * response goes out. */
-void nz__pagecache_after(nz__ctx *c);
-/* Reads the change feed past what was seen and drops the entries of every key in it. */
-void nz__pagecache_sync(nz__pagecache *pc, nz_store *store, nz_arena *arena);
-/* Drops the entries carrying any of keys ("settings" or "site": every entry); returns how
- * many went. */
-size_t nz__pagecache_invalidate(nz__pagecache *pc, const char *const *keys, size_t n);
-
-/* Counters and sizes for /metrics and tests. */
-typedef struct nz__pagecache_stats {
-	uint64_t hits, misses, evictions, invalidations, stores;
-	size_t bytes, entries, limit;
-} nz__pagecache_stats;
-void nz__pagecache_stats_get(nz__pagecache *pc, nz__pagecache_stats *out);
-/* The cache key of a request: path, '?', the query's parameters in a stable order (empty ones
- * dropped), and "\nninjs" for an API request whose Accept names ninjs. False when it does not
- * fit in size bytes (such a request is not cached). For tests. */
-bool nz__pagecache_key(const char *path, const char *query, const char *accept, char *out,
-		       size_t size, size_t *len);
-
-/* /metrics: Prometheus text. Requests by kind and status class, latency histograms, the page
- * cache's counters. Every counter is an atomic. */
-typedef struct nz__metrics nz__metrics;
-nz__metrics *nz__metrics_new(void); /* NULL when out of memory (then nothing is counted) */
-void nz__metrics_free(nz__metrics *m);
-/* Counts one answered request that took from start_ns (nz__metrics_now()) until now. */
-int64_t nz__metrics_now(void);
-void nz__metrics_count(nz__metrics *m, const nz_http_req *req, const nz_http_resp *resp,
-		       int64_t start_ns);
-extern const nz__route_entry nz__metrics_routes[];
+/* The filters of a request, read and checked; bad holds a message for a 400 (else NULL). */
+typedef struct nz__search_filters {
+	nz_article_search q;
+	const char *section, *author, *tag, *lang, *from, *to, *sort;
+	bool recency_off;
+	const char *bad;
+} nz__search_filters;
+/* Reads section, author, tag, lang, from, to, sort and recency from the query into f. */
+void nz__search_filters_read(nz__ctx *c, nz__search_filters *f);
+/* A search snippet as HTML, in arena ("" when there is none). */
+const char *nz__search_snippet_html(nz_arena *arena, const char *snippet);
 
 #endif

@@ -1,0 +1,788 @@
+/*
+ * http/server: the HTTP server glue on libmicrohttpd (MHD). It turns MHD's callbacks into one
+ * nz_http_req handed to one handler, and the handler's nz_http_resp into an MHD response.
+ *
+ * Request life cycle. MHD calls the URI log callback first with the raw request target
+ * ("/search?q=%EA%B5%AD"); it creates the per-request state (an arena, the raw URI) and returns
+ * it as the connection's request pointer. The access handler then runs several times: the first
+ * call only marks the request as seen (queueing a response there counts as an "early response",
+ * which makes MHD 0.9.75 close the connection: see NOTES.md), the middle calls collect the body,
+ * and the last call (no more upload data) validates the request, runs the handler and queues
+ * the response. The completion callback frees the state after the response went out.
+ *
+ * Checks before the handler runs: URL longer than max_url → 414; a method other than GET, HEAD,
+ * POST, PUT, PATCH, DELETE, OPTIONS → 501; a bad %-escape, %00, invalid UTF-8 or a target that
+ * is not an absolute path → 400; a body over max_body → 413 (at once, closing the connection,
+ * when Content-Length already says so; after discarding the body otherwise). Requests under
+ * /api/ get these errors as JSON, others as plain text. Headers larger than MHD's per-connection
+ * memory are refused by MHD itself (431/413/414).
+ *
+ * The path is decoded before the handler (and the router) sees it, so "%2F" becomes a '/'.
+ * nz_http_query splits the raw query on '&' only and decodes names and values on demand.
+ *
+ * Stopping: stop accepting (MHD_quiesce_daemon), wait up to DRAIN_MAX_MS for requests already
+ * under way to be answered, then stop MHD, which closes idle keep-alive connections.
+ *
+ * Threads: MHD runs an epoll thread pool of opts.threads workers; handlers run on them.
+ * thread_init runs lazily on each worker's first request, thread_done for each at stop, on the
+ * stopping thread. SIGTERM and SIGINT write to a self-pipe that nz_http_wait sleeps on; the
+ * first running server owns those signals until it stops.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/http.h"
+
+#define SERVER_NAME "Newszone"
+/* How long a stop waits for requests already being answered. */
+#define DRAIN_MAX_MS 10000
+
+struct nz_http_server {
+	struct MHD_Daemon *daemon;
+	nz_http_opts opts; /* defaults filled in; host not kept */
+	nz_http_handler handler;
+	void *app;
+	unsigned port;
+	uint64_t id; /* tells this server's per-thread contexts from an earlier server's */
+	int stop_pipe[2];
+	MHD_socket listen_fd; /* after quiesce: ours to close once MHD has stopped */
+	atomic_long inflight; /* requests between URI callback and completion */
+	bool stopped;
+	struct MHD_Response *oom_resp; /* 503 for a request whose state could not be made */
+	pthread_mutex_t lock;          /* guards ctxs and log_msg */
+	void **ctxs;                   /* every thread_init result, for thread_done */
+	size_t n_ctxs, cap_ctxs;
+	char log_msg[200]; /* MHD's last complaint, for a failed start */
+};
+
+/* Per-request state: the request pointer MHD keeps for us between calls. */
+typedef struct request {
+	nz_http_server *srv;
+	nz_arena *arena;
+	char *raw_uri; /* NULL when longer than max_url */
+	bool seen;     /* the access handler ran once */
+	bool too_big;  /* the body passed max_body and is being discarded */
+	bool nomem;
+	nz_buf body;
+} request;
+
+/* Stands for "no state: answer 503" when the URI callback could not allocate. */
+static char oom_marker;
+
+static _Atomic uint64_t next_server_id = 1;
+static _Thread_local uint64_t tl_server_id;
+static _Thread_local void *tl_ctx;
+
+/* The write end of the self-pipe of the server that owns SIGTERM/SIGINT, or -1. */
+static volatile sig_atomic_t signal_fd = -1;
+static struct sigaction old_sigterm, old_sigint;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+	if (signal_fd >= 0) {
+		ssize_t n = write(signal_fd, &c, 1);
+		(void)n;
+	}
+	errno = saved;
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap) NZ_PRINTF(2, 0);
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	nz_http_server *srv = cls;
+	char msg[sizeof srv->log_msg];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\r\n")] = '\0';
+	pthread_mutex_lock(&srv->lock);
+	memcpy(srv->log_msg, msg, sizeof msg);
+	pthread_mutex_unlock(&srv->lock);
+	NZ_LOG(NZ_LOG_DEBUG, "http", "libmicrohttpd: %s", msg);
+}
+
+/* ---- requests ---------------------------------------------------------------------------- */
+
+const char *nz_http_header(const nz_http_req *req, const char *name)
+{
+	if (!req || !req->conn || !name)
+		return NULL;
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *nz_http_client_addr(const nz_http_req *req)
+{
+	char text[INET6_ADDRSTRLEN] = "unknown";
+	const union MHD_ConnectionInfo *info =
+	    req && req->conn
+		? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
+		: NULL;
+	const struct sockaddr *sa = info ? info->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+			  sizeof text);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  text, sizeof text);
+	char *copy = req ? nz_arena_strdup(req->arena, text) : NULL;
+	return copy ? copy : "unknown";
+}
+
+/* Decodes s[0..len) into a NUL-terminated copy in the arena. NZ_PARSE on a bad %-sequence
+ * (including %00), NZ_NOMEM. */
+static nz_rc decode_into(nz_arena *arena, const char *s, size_t len, bool plus_is_space, char **out,
+			 size_t *out_len)
+{
+	nz_buf buf;
+	nz_rc rc;
+
+	nz_buf_init(&buf, len + 1);
+	*out = NULL;
+	rc = nz_url_decode(&buf, s, len, plus_is_space);
+	if (rc != NZ_OK)
+		goto out;
+	*out = nz_arena_strndup(arena, nz_buf_cstr(&buf), buf.len);
+	if (!*out)
+		rc = NZ_NOMEM;
+	if (out_len)
+		*out_len = buf.len;
+out:
+	nz_buf_free(&buf);
+	return rc;
+}
+
+/* True when the query parameter name raw[0..len) decodes to key. */
+static bool name_is(nz_arena *arena, const char *raw, size_t len, const char *key)
+{
+	char *name = NULL;
+
+	if (!memchr(raw, '%', len) && !memchr(raw, '+', len))
+		return strlen(key) == len && memcmp(raw, key, len) == 0;
+	return decode_into(arena, raw, len, true, &name, NULL) == NZ_OK && strcmp(name, key) == 0;
+}
+
+const char *nz_http_query(const nz_http_req *req, const char *key)
+{
+	const char *p = req && req->query ? req->query : "";
+
+	if (!key)
+		return NULL;
+	while (*p) {
+		size_t pair_len = strcspn(p, "&");
+		const char *eq = memchr(p, '=', pair_len);
+		size_t name_len = eq ? (size_t)(eq - p) : pair_len;
+
+		if (pair_len > 0 && name_is(req->arena, p, name_len, key)) {
+			const char *v = eq ? eq + 1 : p + pair_len;
+			char *value = NULL;
+			if (decode_into(req->arena, v, (size_t)(p + pair_len - v), true, &value,
+					NULL) != NZ_OK)
+				return NULL;
+			return value;
+		}
+		p += pair_len;
+		if (*p)
+			p++;
+	}
+	return NULL;
+}
+
+nz_rc nz_http_resp_header(nz_http_resp *resp, const char *name, const char *value)
+{
+	if (!resp || !name || !value)
+		return NZ_INVAL;
+	if (resp->n_headers >= NZ_HTTP_MAX_HEADERS)
+		return NZ_TOOBIG;
+	resp->header_names[resp->n_headers] = name;
+	resp->header_values[resp->n_headers] = value;
+	resp->n_headers++;
+	return NZ_OK;
+}
+
+/* ---- responses --------------------------------------------------------------------------- */
+
+static bool is_api(const request *r)
+{
+	return r->raw_uri && strncmp(r->raw_uri, "/api/", 5) == 0;
+}
+
+/* Queues a response and drops our reference; MHD_NO closes the connection. */
+static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status,
+			     struct MHD_Response *resp)
+{
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Server", SERVER_NAME);
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* An error the server answers itself, before or instead of the handler. code is a short
+ * machine word for the JSON form ("too_large"). */
+static enum MHD_Result send_error(struct MHD_Connection *conn, const request *r, unsigned status,
+				  const char *code, const char *message)
+{
+	char text[320];
+	int n;
+
+	if (r && is_api(r))
+		n = snprintf(text, sizeof text,
+			     "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}\n", code, message);
+	else
+		n = snprintf(text, sizeof text, "%u %s\n", status, message);
+	if (n < 0)
+		return MHD_NO;
+	if ((size_t)n >= sizeof text)
+		n = (int)sizeof text - 1;
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer((size_t)n, text, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				r && is_api(r) ? "application/json" : "text/plain; charset=utf-8");
+	return queue(conn, status, resp);
+}
+
+/* ---- prebuilt responses --------------------------------------------------------- */
+
+struct nz_http_prebuilt {
+	atomic_long refs;
+	unsigned status;
+	struct MHD_Response *mr; /* ours: one MHD reference, dropped with the last of refs */
+};
+
+nz_rc nz_http_prebuilt_new(const nz_http_resp *resp, const void *body, size_t len,
+			   nz_http_prebuilt **out)
+{
+	nz_http_prebuilt *p = calloc(1, sizeof *p);
+	char *copy = malloc(len ? len : 1);
+	*out = NULL;
+	if (!p || !copy)
+		goto fail;
+	if (len)
+		memcpy(copy, body, len);
+	p->mr = MHD_create_response_from_buffer_with_free_callback(len, copy, free);
+	if (!p->mr)
+		goto fail;
+	copy = NULL; /* the response frees it */
+	bool ok = MHD_add_response_header(p->mr, "Server", SERVER_NAME) == MHD_YES;
+	if (resp->content_type)
+		ok = ok && MHD_add_response_header(p->mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+						   resp->content_type) == MHD_YES;
+	for (size_t i = 0; ok && i < resp->n_headers && i < NZ_HTTP_MAX_HEADERS; i++)
+		ok = MHD_add_response_header(p->mr, resp->header_names[i],
+					     resp->header_values[i]) == MHD_YES;
+	if (!ok)
+		goto fail;
+	p->status = resp->status > 0 ? (unsigned)resp->status : MHD_HTTP_OK;
+	atomic_init(&p->refs, 1);
+	*out = p;
+	return NZ_OK;
+fail:
+	if (p && p->mr)
+		MHD_destroy_response(p->mr);
+	free(copy);
+	free(p);
+	return NZ_NOMEM;
+}
+
+void nz_http_prebuilt_ref(nz_http_prebuilt *p)
+{
+	atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+}
+
+void nz_http_prebuilt_unref(nz_http_prebuilt *p)
+{
+	if (p && atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) == 1) {
+		MHD_destroy_response(p->mr);
+		free(p);
+	}
+}
+
+/* Turns the handler's answer into an MHD response; takes resp->body's bytes. */
+static enum MHD_Result send_resp(struct MHD_Connection *conn, const request *r, nz_http_resp *resp)
+{
+	struct MHD_Response *mr;
+	unsigned status = resp->status > 0 ? (unsigned)resp->status : MHD_HTTP_OK;
+
+	if (resp->prebuilt) { /* MHD takes its own reference while it sends */
+		enum MHD_Result ret =
+		    MHD_queue_response(conn, resp->prebuilt->status, resp->prebuilt->mr);
+		nz_http_prebuilt_unref(resp->prebuilt);
+		nz_buf_free(&resp->body);
+		return ret;
+	}
+
+	nz_rc rc = nz_buf_rc(&resp->body);
+	if (rc != NZ_OK) {
+		bool nomem = rc == NZ_NOMEM;
+		nz_buf_free(&resp->body);
+		NZ_LOG(NZ_LOG_ERROR, "http", "response to %s failed: %s", r->raw_uri,
+		       nz_strerror(rc));
+		return nomem ? send_error(conn, r, 503, "unavailable", "Out of memory")
+			     : send_error(conn, r, 500, "internal", "Response too large");
+	}
+	if (resp->body.len > 0) {
+		size_t len = 0;
+		char *bytes = nz_buf_steal(&resp->body, &len);
+		mr = MHD_create_response_from_buffer_with_free_callback(len, bytes, free);
+		if (!mr)
+			free(bytes);
+	} else {
+		const void *bytes = resp->static_body ? resp->static_body : "";
+		size_t len = resp->static_body ? resp->static_len : 0;
+		nz_buf_free(&resp->body);
+		mr = MHD_create_response_from_buffer(len, (void *)bytes, MHD_RESPMEM_PERSISTENT);
+	}
+	if (!mr)
+		return send_error(conn, r, 503, "unavailable", "Out of memory");
+	if (resp->content_type)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+	for (size_t i = 0; i < resp->n_headers && i < NZ_HTTP_MAX_HEADERS; i++) {
+		if (MHD_add_response_header(mr, resp->header_names[i], resp->header_values[i]) !=
+		    MHD_YES)
+			NZ_LOG(NZ_LOG_WARN, "http", "header %s refused on %s",
+			       resp->header_names[i], r->raw_uri);
+	}
+	return queue(conn, status, mr);
+}
+
+/* ---- the access handler ------------------------------------------------------------------ */
+
+/* The handler's per-thread context, made on this worker's first request. */
+static void *thread_ctx(nz_http_server *srv)
+{
+	if (tl_server_id == srv->id)
+		return tl_ctx;
+	tl_server_id = srv->id;
+	tl_ctx = srv->opts.thread_init ? srv->opts.thread_init(srv->app) : NULL;
+	if (!tl_ctx || !srv->opts.thread_done)
+		return tl_ctx;
+	pthread_mutex_lock(&srv->lock);
+	if (srv->n_ctxs == srv->cap_ctxs) {
+		size_t cap = srv->cap_ctxs ? srv->cap_ctxs * 2 : 8;
+		void **ctxs = realloc(srv->ctxs, cap * sizeof *ctxs);
+		if (ctxs) {
+			srv->ctxs = ctxs;
+			srv->cap_ctxs = cap;
+		}
+	}
+	if (srv->n_ctxs < srv->cap_ctxs)
+		srv->ctxs[srv->n_ctxs++] = tl_ctx;
+	else
+		NZ_LOG(NZ_LOG_ERROR, "http", "out of memory: a thread context will not be closed");
+	pthread_mutex_unlock(&srv->lock);
+	return tl_ctx;
+}
+
+static bool method_known(const char *method)
+{
+	static const char *const known[] = {"GET",   "HEAD",   "POST",   "PUT",
+					    "PATCH", "DELETE", "OPTIONS"};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(method, known[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Builds req from the raw URI: the path decoded and checked, the query kept raw. Returns the
+ * HTTP status of the problem, or 0 when the request is fine. */
+static unsigned parse_target(request *r, nz_http_req *req, const char **why)
+{
+	const char *q = strchr(r->raw_uri, '?');
+	size_t path_len = q ? (size_t)(q - r->raw_uri) : strlen(r->raw_uri);
+	char *path = NULL;
+	size_t len = 0;
+
+	req->query = q ? q + 1 : "";
+	if (r->raw_uri[0] != '/') {
+		*why = "The request target must be a path";
+		return 400;
+	}
+	nz_rc rc = decode_into(r->arena, r->raw_uri, path_len, false, &path, &len);
+	if (rc == NZ_NOMEM)
+		return 503;
+	if (rc != NZ_OK) {
+		*why = "Bad %-escape in the path";
+		return 400;
+	}
+	if (!nz_utf8_valid(path, len, NULL)) {
+		*why = "The path is not valid UTF-8";
+		return 400;
+	}
+	req->path = path;
+	return 0;
+}
+
+static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connection *conn,
+			      const char *method)
+{
+	nz_http_req req = {.method = method, .arena = r->arena, .conn = conn};
+	nz_http_resp resp = {0};
+	const char *why = "Bad request";
+	unsigned status;
+
+	if (r->nomem)
+		return send_error(conn, r, 503, "unavailable", "Out of memory");
+	if (!r->raw_uri)
+		return send_error(conn, r, 414, "uri_too_long", "URL too long");
+	if (!method_known(method))
+		return send_error(conn, r, 501, "unsupported_method",
+				  "This server does not support that method");
+	status = parse_target(r, &req, &why);
+	if (status == 400)
+		return send_error(conn, r, 400, "bad_request", why);
+	if (status == 503 || r->nomem)
+		return send_error(conn, r, 503, "unavailable", "Out of memory");
+	if (r->too_big)
+		return send_error(conn, r, 413, "too_large", "Request body too large");
+	req.body = nz_buf_cstr(&r->body);
+	req.body_len = r->body.len;
+	req.thread_ctx = thread_ctx(srv);
+	nz_buf_init(&resp.body, 0);
+	srv->handler(srv->app, &req, &resp);
+	return send_resp(conn, r, &resp);
+}
+
+/* True when the declared Content-Length already passes max. */
+static bool declared_too_big(struct MHD_Connection *conn, size_t max)
+{
+	const char *cl =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end = NULL;
+
+	if (!cl)
+		return false;
+	errno = 0;
+	unsigned long long n = strtoull(cl, &end, 10);
+	return end != cl && (errno == ERANGE || n > max);
+}
+
+static void take_upload(request *r, const char *data, size_t size)
+{
+	size_t max = r->srv->opts.max_body;
+
+	if (r->too_big || r->nomem)
+		return;
+	if (size > max || r->body.len > max - size) {
+		r->too_big = true;
+		nz_buf_free(&r->body);
+		return;
+	}
+	if (nz_buf_append(&r->body, data, size) != NZ_OK)
+		r->nomem = true;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
+				 const char *method, const char *version, const char *upload_data,
+				 size_t *upload_data_size, void **con_cls)
+{
+	nz_http_server *srv = cls;
+	request *r = *con_cls;
+
+	(void)url;
+	(void)version;
+	if (!r) {
+		*con_cls = &oom_marker;
+		return MHD_YES;
+	}
+	if (*con_cls == &oom_marker) {
+		if (*upload_data_size > 0) {
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+		return MHD_queue_response(conn, MHD_HTTP_SERVICE_UNAVAILABLE, srv->oom_resp);
+	}
+	if (!r->seen) {
+		r->seen = true;
+		/* Refusing a body known to be too big before reading it is the one early
+		 * response we want: MHD then closes the connection instead of reading it. */
+		if (declared_too_big(conn, srv->opts.max_body))
+			return send_error(conn, r, 413, "too_large", "Request body too large");
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		take_upload(r, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return answer(srv, r, conn, method);
+}
+
+/* Runs before MHD parses the request line's target: makes the per-request state. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	nz_http_server *srv = cls;
+	request *r = calloc(1, sizeof *r);
+
+	(void)conn;
+	if (!r)
+		return NULL;
+	r->srv = srv;
+	r->arena = nz_arena_new();
+	nz_buf_init(&r->body, srv->opts.max_body + 1);
+	if (r->arena && strlen(uri) <= srv->opts.max_url) {
+		r->raw_uri = nz_arena_strdup(r->arena, uri);
+		if (!r->raw_uri)
+			r->nomem = true;
+	}
+	if (!r->arena) {
+		free(r);
+		return NULL;
+	}
+	atomic_fetch_add(&srv->inflight, 1);
+	return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	nz_http_server *srv = cls;
+	request *r = *con_cls;
+
+	(void)conn;
+	(void)toe;
+	*con_cls = NULL;
+	if (!r || (void *)r == (void *)&oom_marker)
+		return;
+	nz_buf_free(&r->body);
+	nz_arena_free(r->arena);
+	free(r);
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* ---- start and stop ---------------------------------------------------------------------- */
+
+static void fill_defaults(nz_http_opts *o)
+{
+	if (!o->host || !*o->host)
+		o->host = "127.0.0.1";
+	if (!o->threads)
+		o->threads = 2;
+	if (!o->max_connections)
+		o->max_connections = 1024;
+	if (!o->timeout_s)
+		o->timeout_s = 30;
+	if (!o->max_body)
+		o->max_body = (size_t)16 * 1024 * 1024;
+	if (!o->max_url)
+		o->max_url = 4096;
+	if (o->max_connections < o->threads)
+		o->max_connections = o->threads;
+}
+
+static nz_rc parse_host(const char *host, unsigned port, struct sockaddr_storage *sa,
+			unsigned *flags, nz_err *err)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
+
+	memset(sa, 0, sizeof *sa);
+	if (strcmp(host, "localhost") == 0)
+		host = "127.0.0.1";
+	if (port > 65535)
+		return nz_err_set(err, NZ_INVAL, "port %u is out of range", port);
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		return NZ_OK;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*flags |= MHD_USE_IPv6;
+		return NZ_OK;
+	}
+	return nz_err_set(err, NZ_INVAL, "listen address \"%s\" is not an IP address", host);
+}
+
+/* The first server to start receives SIGTERM and SIGINT on its self-pipe. */
+static void claim_signals(nz_http_server *srv)
+{
+	struct sigaction sa;
+
+	if (signal_fd >= 0)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	signal_fd = srv->stop_pipe[1];
+	sigaction(SIGTERM, &sa, &old_sigterm);
+	sigaction(SIGINT, &sa, &old_sigint);
+}
+
+static void release_signals(nz_http_server *srv)
+{
+	if (signal_fd != srv->stop_pipe[1] || signal_fd < 0)
+		return;
+	sigaction(SIGTERM, &old_sigterm, NULL);
+	sigaction(SIGINT, &old_sigint, NULL);
+	signal_fd = -1;
+}
+
+static struct MHD_Daemon *start_daemon(nz_http_server *srv, const struct sockaddr_storage *sa,
+				       unsigned flags)
+{
+	/* URL and headers must fit in MHD's per-connection memory, with room to spare. */
+	size_t memory = srv->opts.max_url * 2 + 32 * 1024;
+	if (memory < 64 * 1024)
+		memory = 64 * 1024;
+	flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	return MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_SOCK_ADDR, sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->opts.threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv->opts.max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->opts.timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
+	    srv, MHD_OPTION_END);
+}
+
+nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app,
+		    nz_http_server **out, nz_err *err)
+{
+	nz_http_server *srv = NULL;
+	struct sockaddr_storage sa;
+	unsigned flags = 0;
+	nz_rc rc = NZ_OK;
+
+	*out = NULL;
+	if (!opts || !handler)
+		return nz_err_set(err, NZ_INVAL, "no options or no handler");
+	srv = calloc(1, sizeof *srv);
+	if (!srv)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	srv->opts = *opts;
+	fill_defaults(&srv->opts);
+	srv->handler = handler;
+	srv->app = app;
+	srv->id = atomic_fetch_add(&next_server_id, 1);
+	srv->stop_pipe[0] = srv->stop_pipe[1] = -1;
+	srv->listen_fd = MHD_INVALID_SOCKET;
+	atomic_init(&srv->inflight, 0);
+	pthread_mutex_init(&srv->lock, NULL);
+	rc = parse_host(srv->opts.host, srv->opts.port, &sa, &flags, err);
+	if (rc != NZ_OK)
+		goto out;
+	srv->opts.host = NULL; /* borrowed from the caller; not needed after this */
+	if (pipe2(srv->stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		rc = nz_err_set(err, NZ_IO, "cannot make a pipe: %s", strerror(errno));
+		goto out;
+	}
+	static const char busy[] = "503 Service Unavailable: out of memory\n";
+	srv->oom_resp =
+	    MHD_create_response_from_buffer(sizeof busy - 1, (void *)busy, MHD_RESPMEM_PERSISTENT);
+	if (!srv->oom_resp) {
+		rc = nz_err_set(err, NZ_NOMEM, "out of memory");
+		goto out;
+	}
+	srv->daemon = start_daemon(srv, &sa, flags);
+	if (!srv->daemon) {
+		rc = nz_err_set(err, NZ_IO, "cannot listen on %s port %u: %s", opts->host,
+				opts->port,
+				srv->log_msg[0] ? srv->log_msg : "libmicrohttpd failed to start");
+		goto out;
+	}
+	const union MHD_DaemonInfo *info =
+	    MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info ? info->port : opts->port;
+	claim_signals(srv);
+out:
+	if (rc != NZ_OK) {
+		nz_http_stop(srv);
+		return rc;
+	}
+	*out = srv;
+	return NZ_OK;
+}
+
+unsigned nz_http_port(const nz_http_server *srv)
+{
+	return srv ? srv->port : 0;
+}
+
+void nz_http_stop_request(nz_http_server *srv)
+{
+	if (srv && srv->stop_pipe[1] >= 0) {
+		char c = 1;
+		ssize_t n = write(srv->stop_pipe[1], &c, 1);
+		(void)n;
+	}
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Stops accepting, lets requests already under way finish (up to DRAIN_MAX_MS), then stops MHD,
+ * which closes idle keep-alive connections. */
+static void stop_daemon(nz_http_server *srv)
+{
+	if (srv->stopped || !srv->daemon)
+		return;
+	srv->stopped = true;
+	srv->listen_fd = MHD_quiesce_daemon(srv->daemon);
+	for (long waited = 0; atomic_load(&srv->inflight) > 0 && waited < DRAIN_MAX_MS; waited += 5)
+		sleep_ms(5);
+	MHD_stop_daemon(srv->daemon);
+	srv->daemon = NULL;
+	if (srv->listen_fd != MHD_INVALID_SOCKET)
+		close(srv->listen_fd);
+	srv->listen_fd = MHD_INVALID_SOCKET;
+}
+
+void nz_http_wait(nz_http_server *srv)
+{
+	struct pollfd pfd;
+	char drain[64];
+
+	if (!srv || srv->stop_pipe[0] < 0)
+		return;
+	pfd.fd = srv->stop_pipe[0];
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+		;
+	while (read(srv->stop_pipe[0], drain, sizeof drain) > 0)
+		;
+	NZ_LOG(NZ_LOG_INFO, "http", "stopping: finishing requests under way");
+	stop_daemon(srv);
+}
+
+void nz_http_stop(nz_http_server *srv)
+{
+	if (!srv)
+		return;
+	stop_daemon(srv);
+	release_signals(srv);
+	for (size_t i = 0; i < srv->n_ctxs; i++)
+		srv->opts.thread_done(srv->ctxs[i]);
+	free(srv->ctxs);
+	if (srv->oom_resp)
+		MHD_destroy_response(srv->oom_resp);
+	if (srv->stop_pipe[0] >= 0)
+		close(srv->stop_pipe[0]);
+	if (srv->stop_pipe[1] >= 0)
+		close(srv->stop_pipe[1]);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv);
+}

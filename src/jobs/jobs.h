@@ -1,0 +1,28 @@
+/*
+ * jobs: the server's background workers behind one start/stop interface. Today two threads,
+ * each with its own store handle: the scheduler (publishes scheduled articles when publish_at
+ * passes, and ticks the change feed when embargoes end) and the delivery worker (sends the
+ * outbox's webhook and purge-hook deliveries).
+ *
+ * Rules: workers never run on request threads and never touch HTTP requests; everything they
+ * need is in the database, so a restart picks up where the last run left off. A worker's
+ * failure is logged and retried, never fatal once started.
+ */
+#ifndef NZ_JOBS_H
+#define NZ_JOBS_H
+
+#include "core/core.h"
+
+typedef struct nz_jobs_opts {
+	const char *db_uri; /* each worker opens its own store handle on it */
+} nz_jobs_opts;
+
+typedef struct nz_jobs nz_jobs;
+
+/* Starts every worker; on failure none is left running. */
+nz_rc nz_jobs_start(const nz_jobs_opts *opts, nz_jobs **out, nz_err *err);
+/* Stops every worker (waiting for a publish in progress; a send under way is abandoned and
+ * stays due) and frees them; NULL-safe. */
+void nz_jobs_stop(nz_jobs *jobs);
+
+#endif

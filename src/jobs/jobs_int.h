@@ -1,0 +1,40 @@
+/*
+ * jobs internals: the workers jobs.c starts (scheduler.c, webhooks.c) and the parts of the
+ * delivery worker that unit tests drive directly.
+ */
+#ifndef NZ_JOBS_INT_H
+#define NZ_JOBS_INT_H
+
+#include "jobs/jobs.h"
+#include "store/store.h"
+
+/* ---- the scheduler (scheduler.c) ----------------------------------------------------------- */
+
+/* A thread with its own store handle that publishes scheduled articles when publish_at passes
+ * (checked at least every half second and whenever woken), whether or not requests come in. */
+typedef struct nz__scheduler nz__scheduler;
+nz_rc nz__scheduler_start(const char *db_uri, nz__scheduler **out, nz_err *err);
+/* Stops the thread (waiting for a publish in progress) and frees it; NULL-safe. */
+void nz__scheduler_stop(nz__scheduler *sched);
+
+/* ---- webhook delivery (webhooks.c) --------------------------------------------------------- */
+
+/* The worker thread that sends webhook and purge-hook deliveries, with its own store handle. */
+typedef struct nz__deliverer nz__deliverer;
+nz_rc nz__deliverer_start(const char *db_uri, nz__deliverer **out, nz_err *err);
+/* Stops the worker (abandoning a send under way, which stays due) and frees it; NULL-safe. */
+void nz__deliverer_stop(nz__deliverer *d);
+
+#define NZ__SIGNATURE_MAX 72 /* "sha256=" + 64 hex + NUL */
+/* "sha256=<hex HMAC-SHA256 of body keyed with the secret's bytes>". */
+void nz__webhook_sign(const char *secret, const void *body, size_t len,
+		      char out[NZ__SIGNATURE_MAX]);
+/* The delay before the retry that follows `attempts` failed attempts (1, 2, ...). */
+int64_t nz__webhook_backoff(int64_t base_ms, int attempts);
+/* A webhook delivery's JSON body (malloc'd into *json), built from the article as it is at now.
+ * When the article is published but under embargo, *json stays NULL and *hold_until is when
+ * the embargo ends. */
+nz_rc nz__webhook_payload(nz_store *s, nz_arena *arena, const nz_delivery *d, nz_time now,
+			  char **json, nz_time *hold_until, nz_err *err);
+
+#endif

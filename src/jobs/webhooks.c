@@ -1,0 +1,389 @@
+/*
+ * jobs/webhooks: the delivery worker. One thread per server, with its own store handle, sends
+ * what the outbox in the database holds: webhook deliveries (enqueued by a trigger on audit_log
+ * in the transaction of each change) and purge-hook deliveries (the Surrogate-Keys a change
+ * touched, for a CDN).
+ *
+ * Each round it claims the due deliveries (a lease moves their next attempt a minute ahead, so
+ * a worker that dies mid-send leaves them to be retried), POSTs each with libcurl, and records
+ * the attempt: delivered on 2xx; else retried after base × 1, 3, 12, 60, 360, 2160, 8640
+ * (base is the webhook_backoff_ms setting, 10 s by default: 10 s, 30 s, 2 min, 10 min, 1 h,
+ * 6 h, 24 h) and marked failed after NZ_DELIVERY_MAX_ATTEMPTS attempts.
+ *
+ * The payload of a webhook delivery is built on its first attempt from the article as it is
+ * then (its public JSON, the API's shape), stored with the delivery, and sent byte for byte on
+ * every retry, so the signature and the content stay the same. It never carries more than the
+ * public API shows: an article under embargo is held until the embargo passes; one that is no
+ * longer public is sent as id, uuid, slug and status only.
+ *
+ * Signature: X-Newszone-Signature: sha256=<hex HMAC-SHA256 of the exact body, keyed with the
+ * hook's secret as its bytes>. Threads: the worker only; nothing here runs on request threads.
+ */
+#include <curl/curl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "jobs/jobs_int.h"
+#include "render/render.h"
+
+#define CLAIM_MAX 10
+#define LEASE_MS 60000
+#define IDLE_POLL_MS 500 /* how soon a new delivery is noticed */
+#define SEND_TIMEOUT_MS 10000
+#define CONNECT_TIMEOUT_MS 5000
+
+struct nz__deliverer {
+	char *db_uri;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	atomic_bool stopping;
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+
+static void curl_start(void)
+{
+	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t nz__webhook_backoff(int64_t base_ms, int attempts)
+{
+	static const int64_t factors[] = {1, 3, 12, 60, 360, 2160, 8640};
+	size_t n = sizeof factors / sizeof factors[0];
+	size_t i = attempts < 1 ? 0 : (size_t)attempts - 1;
+	return base_ms * factors[i < n ? i : n - 1];
+}
+
+void nz__webhook_sign(const char *secret, const void *body, size_t len, char out[NZ__SIGNATURE_MAX])
+{
+	crypto_auth_hmacsha256_state st;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+	crypto_auth_hmacsha256_update(&st, body, (unsigned long long)len);
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+	snprintf(out, NZ__SIGNATURE_MAX, "sha256=%s", hex);
+}
+
+/* ---- payloads ---------------------------------------------------------------------------- */
+
+/* What a receiver may see of an article that is no longer public. */
+static json_t *article_stub(const nz_article *a)
+{
+	return json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)a->id, "uuid", a->uuid, "slug",
+			 a->slug ? a->slug : "", "status", nz_status_name(a->status));
+}
+
+nz_rc nz__webhook_payload(nz_store *s, nz_arena *arena, const nz_delivery *d, nz_time now,
+			  char **json, nz_time *hold_until, nz_err *err)
+{
+	nz_site site;
+	nz_article *a = NULL;
+	json_t *root = NULL, *article = NULL;
+	char when[32];
+	*json = NULL;
+	*hold_until = 0;
+	nz_rc rc = nz_store_site_load(s, arena, &site, err);
+	if (rc)
+		return rc;
+	rc = nz_store_article_by_id(s, arena, d->article_id, &a, err);
+	if (rc == NZ_NOTFOUND) {
+		article = json_null();
+	} else if (rc) {
+		return rc;
+	} else if (nz_article_is_public(a, now)) {
+		article = nz_json_article(&site, a);
+	} else if (a->status == NZ_STATUS_PUBLISHED && a->embargo_until > now) {
+		*hold_until = a->embargo_until;
+		return NZ_OK;
+	} else {
+		article = article_stub(a);
+	}
+	root = json_pack("{s:I, s:s, s:s, s:I, s:I, s:o*}", "id", (json_int_t)d->id, "event",
+			 d->event, "occurred_at", nz_time_rfc3339(d->created_at, when),
+			 "article_id", (json_int_t)d->article_id, "revision",
+			 (json_int_t)d->revision, "article", article);
+	if (root)
+		*json = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return *json ? NZ_OK : nz_err_set(err, NZ_NOMEM, "webhook payload: out of memory");
+}
+
+/* ---- sending ----------------------------------------------------------------------------- */
+
+static size_t discard(char *p, size_t size, size_t n, void *user)
+{
+	(void)p;
+	(void)user;
+	return size * n;
+}
+
+static int progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		    curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	nz__deliverer *d = user;
+	return atomic_load(&d->stopping) ? 1 : 0; /* non-zero aborts the transfer */
+}
+
+/* One POST. *status is the HTTP status (0 without an answer); *error a message in arena, or
+ * NULL. Returns false when the server is stopping and the send was abandoned. */
+static bool post(nz__deliverer *d, nz_arena *arena, const char *url, const char *event, int64_t id,
+		 const char *secret, const char *body, int *status, const char **error)
+{
+	char event_line[128], id_line[64], sig[NZ__SIGNATURE_MAX], sig_line[NZ__SIGNATURE_MAX + 32];
+	const char *lines[6] = {"Content-Type: application/json",
+				"User-Agent: Newszone-Webhooks/1",
+				"Expect:",
+				event_line,
+				id_line,
+				NULL};
+	size_t n_lines = 5;
+	struct curl_slist *headers = NULL;
+	bool sent = true;
+	*status = 0;
+	*error = NULL;
+	snprintf(event_line, sizeof event_line, "X-Newszone-Event: %s", event);
+	snprintf(id_line, sizeof id_line, "X-Newszone-Delivery: %lld", (long long)id);
+	if (secret) {
+		nz__webhook_sign(secret, body, strlen(body), sig);
+		snprintf(sig_line, sizeof sig_line, "X-Newszone-Signature: %s", sig);
+		lines[n_lines++] = sig_line;
+	}
+	for (size_t i = 0; i < n_lines; i++) {
+		struct curl_slist *h = curl_slist_append(headers, lines[i]);
+		if (!h) {
+			curl_slist_free_all(headers);
+			headers = NULL;
+			break;
+		}
+		headers = h;
+	}
+	CURL *curl = headers ? curl_easy_init() : NULL;
+	if (!curl) {
+		*error = "out of memory";
+		goto out;
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_POST, 1L);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)SEND_TIMEOUT_MS);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, d);
+	CURLcode res = curl_easy_perform(curl);
+	if (res == CURLE_ABORTED_BY_CALLBACK) {
+		sent = false;
+	} else if (res != CURLE_OK) {
+		*error = nz_arena_strdup(arena, curl_easy_strerror(res));
+	} else {
+		long code = 0;
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+		*status = (int)code;
+		if (code < 200 || code > 299)
+			*error = nz_arena_printf(arena, "HTTP %ld", code);
+	}
+	if (sent && res != CURLE_OK && !*error)
+		*error = "out of memory";
+out:
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(curl);
+	return sent;
+}
+
+/* The body to send: the stored one, or a new one kept for the retries. NULL (after logging or
+ * postponing) when there is nothing to send now. */
+static const char *body_of(nz_store *s, nz_arena *arena, nz_delivery *dl, int64_t now)
+{
+	nz_err err = {0};
+	char *json = NULL;
+	nz_time hold = 0;
+	if (dl->payload)
+		return dl->payload;
+	if (nz__webhook_payload(s, arena, dl, now / 1000, &json, &hold, &err) != NZ_OK) {
+		NZ_LOG(NZ_LOG_ERROR, "webhooks", "delivery %lld: %s", (long long)dl->id, err.msg);
+		return NULL;
+	}
+	if (hold) {
+		if (nz_store_delivery_postpone(s, dl->id, hold * 1000, &err) != NZ_OK)
+			NZ_LOG(NZ_LOG_ERROR, "webhooks", "delivery %lld: %s", (long long)dl->id,
+			       err.msg);
+		return NULL;
+	}
+	const char *body = nz_arena_strdup(arena, json);
+	free(json);
+	if (body && nz_store_delivery_set_payload(s, dl->id, body, &err) != NZ_OK) {
+		NZ_LOG(NZ_LOG_ERROR, "webhooks", "delivery %lld: %s", (long long)dl->id, err.msg);
+		return NULL;
+	}
+	return body;
+}
+
+static void deliver(nz__deliverer *d, nz_store *s, nz_arena *arena, const nz_delivery_config *cfg,
+		    nz_delivery *dl)
+{
+	nz_err err = {0};
+	int64_t start = now_ms();
+	bool purge = dl->webhook_id == 0;
+	const char *url = purge ? cfg->purge_url : dl->url;
+	const char *secret = purge ? cfg->purge_secret : dl->secret;
+	nz_delivery_result r = {.id = dl->id, .at_ms = start};
+	const char *body = url ? body_of(s, arena, dl, start) : NULL;
+	if (url && !body)
+		return; /* held for an embargo, or logged; the lease brings it back */
+	if (!url) {
+		r.error = "the purge_url setting is empty";
+	} else if (!post(d, arena, url, purge ? "purge" : dl->event, dl->id, secret, body,
+			 &r.http_status, &r.error)) {
+		/* Stopping: not an attempt; due again at once when the server next starts. */
+		nz_store_delivery_postpone(s, dl->id, start, &err);
+		return;
+	}
+	r.duration_ms = now_ms() - start;
+	r.delivered = url && !r.error;
+	if (!r.delivered && dl->attempts + 1 < NZ_DELIVERY_MAX_ATTEMPTS)
+		r.next_attempt_ms =
+		    now_ms() + nz__webhook_backoff(cfg->backoff_ms, dl->attempts + 1);
+	if (nz_store_delivery_record(s, &r, &err) != NZ_OK)
+		NZ_LOG(NZ_LOG_ERROR, "webhooks", "delivery %lld: recording: %s", (long long)dl->id,
+		       err.msg);
+	NZ_LOG(r.delivered ? NZ_LOG_INFO : NZ_LOG_WARN, "webhooks",
+	       "delivery %lld (%s) to %s: %s%s", (long long)dl->id, dl->event, url ? url : "-",
+	       r.delivered ? "delivered" : r.error,
+	       r.delivered || r.next_attempt_ms ? "" : "; giving up");
+}
+
+/* One round: sends what is due. Returns how long to sleep (ms) before the next. */
+static int64_t round_once(nz__deliverer *d, nz_store *s)
+{
+	nz_err err = {0};
+	nz_delivery_config cfg = {0};
+	nz_delivery *due = NULL;
+	size_t n = 0;
+	int64_t next = 0, wait = IDLE_POLL_MS;
+	nz_arena *arena = nz_arena_new();
+	if (!arena)
+		return IDLE_POLL_MS;
+	/* Settings are read after the claim, so a delivery never meets older settings than the
+	 * change that made it. */
+	if (nz_store_delivery_claim(s, arena, now_ms(), LEASE_MS, CLAIM_MAX, &due, &n, &err) !=
+		NZ_OK ||
+	    (n > 0 && nz_store_delivery_config(s, arena, &cfg, &err) != NZ_OK)) {
+		NZ_LOG(NZ_LOG_ERROR, "webhooks", "%s", err.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < n && !atomic_load(&d->stopping); i++)
+		deliver(d, s, arena, &cfg, &due[i]);
+	if (n == CLAIM_MAX)
+		wait = 0;
+	else if (nz_store_delivery_next_due(s, &next, &err) == NZ_OK && next - now_ms() < wait)
+		wait = next - now_ms();
+out:
+	nz_arena_free(arena);
+	return wait < 0 ? 0 : wait;
+}
+
+static void sleep_ms(nz__deliverer *d, int64_t ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&d->lock);
+	while (!atomic_load(&d->stopping) &&
+	       pthread_cond_timedwait(&d->wake, &d->lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&d->lock);
+}
+
+static void *run(void *arg)
+{
+	nz__deliverer *d = arg;
+	nz_store *s = NULL;
+	nz_err err = {0};
+	while (!atomic_load(&d->stopping)) {
+		if (!s && nz_store_open(d->db_uri, 0, &s, &err) != NZ_OK) {
+			NZ_LOG(NZ_LOG_ERROR, "webhooks", "cannot open the store: %s", err.msg);
+			s = NULL;
+			sleep_ms(d, 5000);
+			continue;
+		}
+		int64_t wait = round_once(d, s);
+		if (wait > 0)
+			sleep_ms(d, wait);
+	}
+	nz_store_close(s);
+	return NULL;
+}
+
+nz_rc nz__deliverer_start(const char *db_uri, nz__deliverer **out, nz_err *err)
+{
+	*out = NULL;
+	pthread_once(&curl_once, curl_start);
+	if (curl_init_rc != CURLE_OK)
+		return nz_err_set(err, NZ_INVAL, "webhooks: libcurl did not initialise: %s",
+				  curl_easy_strerror(curl_init_rc));
+	nz__deliverer *d = calloc(1, sizeof *d);
+	if (!d || !(d->db_uri = strdup(db_uri))) {
+		free(d);
+		return nz_err_set(err, NZ_NOMEM, "webhooks: out of memory");
+	}
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	pthread_mutex_init(&d->lock, NULL);
+	atomic_init(&d->stopping, false);
+	if (pthread_create(&d->thread, NULL, run, d) != 0) {
+		pthread_cond_destroy(&d->wake);
+		pthread_mutex_destroy(&d->lock);
+		free(d->db_uri);
+		free(d);
+		return nz_err_set(err, NZ_NOMEM, "webhooks: cannot start the delivery thread");
+	}
+	*out = d;
+	return NZ_OK;
+}
+
+void nz__deliverer_stop(nz__deliverer *d)
+{
+	if (!d)
+		return;
+	pthread_mutex_lock(&d->lock);
+	atomic_store(&d->stopping, true);
+	pthread_cond_signal(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+	pthread_join(d->thread, NULL);
+	pthread_cond_destroy(&d->wake);
+	pthread_mutex_destroy(&d->lock);
+	free(d->db_uri);
+	free(d);
+}

@@ -1,0 +1,391 @@
+/*
+ * pages/feeds: the machine-readable outputs as producers (pages.h; docs/distribution.md):
+ * feeds of the site, a section, tag or author, and of corrections; the sitemap index, its
+ * children, the Google News sitemap and robots.txt. web/public/feeds.c answers their URLs with
+ * these, and the static export writes them.
+ *
+ * What appears where: only public articles (published, embargo passed, published_at <= now).
+ * Retracted articles leave the feeds and the News sitemap; they stay in the general sitemap,
+ * since their URL still answers (with the retraction notice), so crawlers see the change.
+ *
+ * Rules: a child sitemap is streamed from pages of light rows (one arena per page), never a
+ * whole listing at once.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pages/pages_int.h"
+
+#define FEED_ITEMS 30
+#define FEED_FETCH 40 /* fetched to fill FEED_ITEMS after dropping retracted articles */
+#define CORRECTIONS_ITEMS 50
+#define SITEMAP_PAGE 1000 /* rows read at a time */
+#define NEWS_WINDOW (2 * 24 * 3600)
+#define NEWS_MAX 1000
+
+typedef enum { FMT_RSS, FMT_ATOM, FMT_JSON } feed_format;
+
+static const struct {
+	const char *name, *ctype;
+} formats[] = {
+    [FMT_RSS] = {"feed.rss", "application/rss+xml; charset=utf-8"},
+    [FMT_ATOM] = {"feed.atom", "application/atom+xml; charset=utf-8"},
+    [FMT_JSON] = {"feed.json", "application/feed+json; charset=utf-8"},
+};
+
+const char *const nz_page_feed_names[3] = {"feed.rss", "feed.atom", "feed.json"};
+
+static bool parse_format(const char *name, feed_format *fmt)
+{
+	for (size_t i = 0; name && i < sizeof formats / sizeof formats[0]; i++) {
+		if (strcmp(name, formats[i].name) == 0) {
+			*fmt = (feed_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The time an empty feed says it was updated: the site's newest publication, so the same
+ * content gives the same bytes (a static export's rebuild writes nothing); now on an empty
+ * site. A feed with items says its newest item's time (render/feed.c). */
+static nz_time empty_feed_time(const nz_page_env *env)
+{
+	nz_article_ref_query q = {.now = env->pc->now, .newest_first = true, .limit = 1};
+	nz_article *rows = NULL;
+	size_t n = 0;
+	nz_err ignored = {0};
+	if (nz_store_article_refs(env->store, env->arena, &q, &rows, &n, &ignored) == NZ_OK && n)
+		return rows[0].published_at;
+	return env->pc->now;
+}
+
+static nz_rc finish_feed(const nz_page_env *env, const nz_feed *f, feed_format fmt,
+			 nz_page_out *out, nz_err *err)
+{
+	const nz_site *site = env->pc->site;
+	nz_feed stable = *f;
+	if (!f->updated && f->n == 0) {
+		stable.updated = empty_feed_time(env);
+		f = &stable;
+	}
+	nz_rc rc = fmt == FMT_RSS    ? nz_feed_rss(site, f, out->body)
+		   : fmt == FMT_ATOM ? nz_feed_atom(site, f, out->body)
+				     : nz_feed_json(site, f, out->body);
+	if (rc != NZ_OK)
+		return nz_err_set(err, rc, "feed: %s", nz_strerror(rc));
+	out->status = 200;
+	out->content_type = formats[fmt].ctype;
+	return NZ_OK;
+}
+
+/* The byte length of each item's lead photo, for RSS enclosures (0 when it has none). */
+static const int64_t *photo_sizes(const nz_page_env *env, const nz_article *items, size_t n)
+{
+	int64_t *sizes = nz_arena_zalloc(env->arena, (n ? n : 1) * sizeof *sizes);
+	for (size_t i = 0; sizes && i < n; i++) {
+		nz_err ignored = {0};
+		if (items[i].n_media && items[i].media[0].hash)
+			nz_store_blob_size(env->store, items[i].media[0].hash, &sizes[i], &ignored);
+	}
+	return sizes;
+}
+
+/* Fills f with the newest public, unretracted articles matching q. */
+static nz_rc feed_items(const nz_page_env *env, nz_article_query *q, nz_feed *f, nz_page_out *out,
+			nz_err *err)
+{
+	nz_article_list list = {0};
+	q->public_only = true;
+	q->now = env->pc->now;
+	q->limit = FEED_FETCH;
+	nz_rc rc = nz_store_article_list(env->store, env->arena, q, &list, err);
+	if (rc != NZ_OK)
+		return rc;
+	size_t n = 0;
+	for (size_t i = 0; i < list.n && n < FEED_ITEMS; i++)
+		if (list.items[i].status == NZ_STATUS_PUBLISHED)
+			list.items[n++] = list.items[i];
+	f->items = list.items;
+	f->n = n;
+	f->photo_bytes = photo_sizes(env, list.items, n);
+	if (!f->photo_bytes)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	return nz__page_list_keys(env, out, list.items, n);
+}
+
+/* "Title — Site", or the site's name alone. */
+static const char *titled(const nz_page_env *env, const char *title)
+{
+	const nz_site *site = env->pc->site;
+	const char *name = site && site->name ? site->name : "";
+	if (!title || !title[0])
+		return name;
+	return nz_arena_printf(env->arena, "%s — %s", title, name);
+}
+
+/* Finds what a section, tag or author feed is about; fills f's title, paths and q's filter. */
+static nz_rc feed_subject(const nz_page_env *env, const char *kind, const char *slug, nz_feed *f,
+			  nz_article_query *q, nz_page_out *out, nz_err *err)
+{
+	nz_arena *arena = env->arena;
+	nz_rc rc;
+	int64_t id;
+	if (strcmp(kind, "section") == 0) {
+		nz_section *s = NULL;
+		if ((rc = nz_store_section_get(env->store, arena, slug, &s, err)))
+			return rc;
+		f->title = titled(env, s->name);
+		f->page_path = nz_url_section(arena, s->slug);
+		q->section_slug = s->slug;
+		id = s->id;
+	} else if (strcmp(kind, "tag") == 0) {
+		nz_tag *t = NULL;
+		if ((rc = nz_store_tag_get(env->store, arena, slug, &t, err)))
+			return rc;
+		f->title = titled(env, t->name);
+		f->page_path = nz_url_tag(arena, t->slug);
+		q->tag_slug = t->slug;
+		id = t->id;
+	} else if (strcmp(kind, "author") == 0) {
+		nz_author *au = NULL;
+		if ((rc = nz_store_author_get(env->store, arena, slug, &au, err)))
+			return rc;
+		f->title = titled(env, nz_author_name(arena, au));
+		f->description = au->bio && au->bio[0] ? au->bio : NULL;
+		f->page_path = nz_url_author(arena, au->slug);
+		q->author_slug = au->slug;
+		id = au->id;
+	} else {
+		return NZ_NOTFOUND;
+	}
+	f->feed_path = nz_arena_printf(arena, "%s/feed", f->page_path);
+	if (!f->title || !f->page_path || !f->feed_path ||
+	    nz_page_key(env, out, "%s-%lld", kind, (long long)id) != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	return NZ_OK;
+}
+
+static nz_rc corrections_feed(const nz_page_env *env, feed_format fmt, nz_page_out *out,
+			      nz_err *err)
+{
+	nz_article *items = NULL;
+	size_t n = 0;
+	nz_rc rc = nz_store_corrections_recent(env->store, env->arena, env->pc->now,
+					       CORRECTIONS_ITEMS, &items, &n, err);
+	if (rc != NZ_OK)
+		return rc;
+	const nz_site *site = env->pc->site;
+	bool ko = site && site->language && strcmp(site->language, "ko") == 0;
+	nz_feed f = {.title = titled(env, ko ? "정정" : "Corrections"),
+		     .page_path = "/",
+		     .feed_path = "/corrections/feed",
+		     .items = items,
+		     .n = n,
+		     .corrections = true};
+	for (size_t i = 0; i < n; i++) {
+		if (nz_page_key(env, out, "article-%lld", (long long)items[i].id) != NZ_OK)
+			return nz_err_set(err, NZ_NOMEM, "out of memory");
+		nz__page_modified(out, items[i].corrections[0].created_at);
+	}
+	if (!f.title || nz_page_key(env, out, "corrections") != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	return finish_feed(env, &f, fmt, out, err);
+}
+
+nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, const char *format,
+		   nz_page_out *out, nz_err *err)
+{
+	feed_format fmt;
+	nz_feed f = {0};
+	nz_article_query q = {0};
+	out->kind = NZ_PAGE_FEED;
+	if (!parse_format(format, &fmt))
+		return nz__page_not_found(out, 404, NULL);
+	if (strcmp(kind, "corrections") == 0)
+		return corrections_feed(env, fmt, out, err);
+	if (strcmp(kind, "site") == 0) {
+		const nz_site *site = env->pc->site;
+		f.title = titled(env, NULL);
+		f.description = site && site->tagline && site->tagline[0] ? site->tagline : NULL;
+		f.page_path = "/";
+		f.feed_path = "/feed";
+		if (nz_page_key(env, out, "front") != NZ_OK)
+			return nz_err_set(err, NZ_NOMEM, "out of memory");
+	} else {
+		nz_rc rc = feed_subject(env, kind, slug ? slug : "", &f, &q, out, err);
+		if (rc == NZ_NOTFOUND)
+			return nz__page_not_found(out, 404, NULL);
+		if (rc != NZ_OK)
+			return rc;
+	}
+	nz_rc rc = feed_items(env, &q, &f, out, err);
+	return rc != NZ_OK ? rc : finish_feed(env, &f, fmt, out, err);
+}
+
+/* ---- sitemaps ------------------------------------------------------------------------------ */
+
+static nz_rc finish_xml(const nz_page_env *env, nz_rc rc, nz_page_out *out, nz_err *err)
+{
+	if (rc != NZ_OK)
+		return err->rc ? rc : nz_err_set(err, rc, "sitemap: %s", nz_strerror(rc));
+	out->status = 200;
+	out->content_type = "application/xml; charset=utf-8";
+	out->kind = NZ_PAGE_FEED;
+	return nz_page_key(env, out, "front") == NZ_OK ? NZ_OK
+						       : nz_err_set(err, NZ_NOMEM, "out of memory");
+}
+
+nz_rc nz_page_sitemap_index(const nz_page_env *env, nz_page_out *out, nz_err *err)
+{
+	nz_arena *arena = env->arena;
+	nz_time *lastmod = NULL;
+	size_t n = 0;
+	out->kind = NZ_PAGE_FEED;
+	nz_rc rc = nz_store_article_chunks(env->store, arena, env->pc->now, NZ_PAGE_SITEMAP_URLS,
+					   &lastmod, &n, err);
+	if (rc != NZ_OK)
+		return rc;
+	const char **paths = nz_arena_alloc(arena, (n + 1) * sizeof *paths);
+	nz_time *times = nz_arena_zalloc(arena, (n + 1) * sizeof *times);
+	if (!paths || !times)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	paths[0] = "/sitemaps/pages.xml";
+	for (size_t i = 0; i < n; i++) {
+		paths[i + 1] = nz_arena_printf(arena, "/sitemaps/articles-%zu.xml", i + 1);
+		times[i + 1] = lastmod[i];
+		if (lastmod[i] > times[0])
+			times[0] = lastmod[i]; /* the front page shows the newest */
+		nz__page_modified(out, lastmod[i]);
+	}
+	return finish_xml(env, nz_sitemap_index(out->body, env->pc->site, paths, times, n + 1), out,
+			  err);
+}
+
+static nz_rc sitemap_pages(const nz_page_env *env, nz_page_out *out, nz_err *err)
+{
+	const nz_page_ctx *pc = env->pc;
+	nz_sitemap_begin(out->body);
+	nz_sitemap_page(out->body, pc->site, "/", 0);
+	for (size_t i = 0; i < pc->n_sections; i++)
+		nz_sitemap_page(out->body, pc->site,
+				nz_url_section(env->arena, pc->sections[i].slug), 0);
+	return finish_xml(env, nz_sitemap_end(out->body), out, err);
+}
+
+/* Appends one page of light articles (with their translations) to the sitemap. */
+static nz_rc sitemap_rows(const nz_page_env *env, nz_arena *arena, const nz_article *rows, size_t n,
+			  bool news, nz_page_out *out, nz_err *err)
+{
+	nz_rc rc = NZ_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		nz_article *tr = NULL;
+		size_t n_tr = 0;
+		if (rows[i].translation_group)
+			rc = nz_store_article_translations(env->store, arena, &rows[i],
+							   env->pc->now, &tr, &n_tr, err);
+		if (!rc)
+			rc = nz_sitemap_article(out->body, env->pc->site, &rows[i], tr, n_tr, news);
+		nz__page_modified(out, rows[i].updated_at > rows[i].published_at
+					   ? rows[i].updated_at
+					   : rows[i].published_at);
+	}
+	return rc;
+}
+
+/* Streams child k (from 1) of the article sitemaps; NZ_NOTFOUND when there is no such child. */
+static nz_rc stream_child(const nz_page_env *env, size_t k, nz_page_out *out, nz_err *err)
+{
+	nz_article_ref_query q = {
+	    .now = env->pc->now, .with_retracted = true, .offset = (k - 1) * NZ_PAGE_SITEMAP_URLS};
+	size_t done = 0;
+	nz_rc rc = NZ_OK;
+	nz_sitemap_begin(out->body);
+	while (!rc && done < NZ_PAGE_SITEMAP_URLS) {
+		nz_arena *arena = nz_arena_new();
+		nz_article *rows = NULL;
+		size_t n = 0;
+		q.limit = NZ_PAGE_SITEMAP_URLS - done < SITEMAP_PAGE ? NZ_PAGE_SITEMAP_URLS - done
+								     : SITEMAP_PAGE;
+		rc = arena ? nz_store_article_refs(env->store, arena, &q, &rows, &n, err)
+			   : nz_err_set(err, NZ_NOMEM, "out of memory");
+		if (!rc && n == 0 && done == 0)
+			rc = NZ_NOTFOUND;
+		if (!rc)
+			rc = sitemap_rows(env, arena, rows, n, false, out, err);
+		if (!rc && n > 0) {
+			q.after_id = rows[n - 1].id;
+			q.offset = 0;
+		}
+		done += n;
+		nz_arena_free(arena);
+		if (n < q.limit)
+			break;
+	}
+	return rc ? rc : nz_sitemap_end(out->body);
+}
+
+/* N of "articles-N.xml" (N from 1, digits only), or 0. */
+static size_t child_number(const char *file)
+{
+	size_t k = 0, len = strlen(file);
+	if (len <= 13 || strncmp(file, "articles-", 9) != 0 || strcmp(file + len - 4, ".xml") != 0)
+		return 0;
+	size_t digits = len - 13;
+	if (digits > 6 || file[9] == '0')
+		return 0;
+	for (size_t i = 9; i < 9 + digits; i++) {
+		if (file[i] < '0' || file[i] > '9')
+			return 0;
+		k = k * 10 + (size_t)(file[i] - '0');
+	}
+	return k;
+}
+
+nz_rc nz_page_sitemap_child(const nz_page_env *env, const char *file, nz_page_out *out, nz_err *err)
+{
+	out->kind = NZ_PAGE_FEED;
+	if (strcmp(file, "pages.xml") == 0)
+		return sitemap_pages(env, out, err);
+	size_t k = child_number(file);
+	if (!k)
+		return nz__page_not_found(out, 404, NULL);
+	size_t start = out->body->len;
+	nz_rc rc = stream_child(env, k, out, err);
+	if (rc == NZ_NOTFOUND) {
+		out->body->len = start; /* nothing of a 404 stays in the body */
+		if (out->body->p)
+			out->body->p[start] = '\0';
+		return nz__page_not_found(out, 404, NULL);
+	}
+	return finish_xml(env, rc, out, err);
+}
+
+nz_rc nz_page_sitemap_news(const nz_page_env *env, nz_page_out *out, nz_err *err)
+{
+	nz_article_ref_query q = {.now = env->pc->now,
+				  .newest_first = true,
+				  .since = env->pc->now - NEWS_WINDOW,
+				  .limit = NEWS_MAX};
+	nz_article *rows = NULL;
+	size_t n = 0;
+	out->kind = NZ_PAGE_FEED;
+	nz_sitemap_begin(out->body);
+	nz_rc rc = nz_store_article_refs(env->store, env->arena, &q, &rows, &n, err);
+	if (!rc)
+		rc = sitemap_rows(env, env->arena, rows, n, true, out, err);
+	if (rc)
+		return rc;
+	return finish_xml(env, nz_sitemap_end(out->body), out, err);
+}
+
+nz_rc nz_page_robots(const nz_page_env *env, nz_page_out *out, nz_err *err)
+{
+	static const char *const maps[] = {"/sitemap.xml", "/sitemap-news.xml"};
+	out->kind = NZ_PAGE_FEED;
+	if (nz_robots_txt(out->body, env->pc->site, maps, 2) != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	out->status = 200;
+	out->content_type = "text/plain; charset=utf-8";
+	return NZ_OK;
+}

@@ -1,0 +1,348 @@
+/*
+ * pages/pages: the reader's HTML pages as producers (pages.h): the front page, section, tag and
+ * author pages, article pages and error pages. The server's handlers (web/public/pages.c) and the
+ * static export (site/build.c) both call these, so both give the same bytes for a URL.
+ *
+ * Only public articles (published or retracted, embargo passed) are ever shown; anything else
+ * is a 404, the same as a page that never existed.
+ *
+ * Rules: everything in env->arena; the page is appended to out->body only on a 200.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pages/pages_int.h"
+
+#define RELATED_COUNT 5 /* related articles under an article page */
+
+nz_rc nz_page_key(const nz_page_env *env, nz_page_out *out, const char *fmt, ...)
+{
+	char key[128];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(key, sizeof key, fmt, ap);
+	va_end(ap);
+	if (n <= 0 || (size_t)n >= sizeof key)
+		return NZ_INVAL;
+	for (size_t i = 0; i < out->n_keys; i++)
+		if (strcmp(out->keys[i], key) == 0)
+			return NZ_OK;
+	if (out->n_keys == out->cap_keys) {
+		size_t cap = out->cap_keys ? out->cap_keys * 2 : 16;
+		const char **grown = nz_arena_alloc(env->arena, cap * sizeof *grown);
+		if (!grown)
+			return NZ_NOMEM;
+		if (out->n_keys)
+			memcpy(grown, out->keys, out->n_keys * sizeof *grown);
+		out->keys = grown;
+		out->cap_keys = cap;
+	}
+	const char *copy = nz_arena_strdup(env->arena, key);
+	if (!copy)
+		return NZ_NOMEM;
+	out->keys[out->n_keys++] = copy;
+	return NZ_OK;
+}
+
+nz_time nz_page_article_modified(const nz_article *a)
+{
+	nz_time t = a->updated_at > a->published_at ? a->updated_at : a->published_at;
+	for (size_t i = 0; i < a->n_corrections; i++)
+		if (a->corrections[i].created_at > t)
+			t = a->corrections[i].created_at;
+	return t;
+}
+
+void nz__page_modified(nz_page_out *out, nz_time t)
+{
+	if (t > out->modified)
+		out->modified = t;
+}
+
+nz_rc nz__page_list_keys(const nz_page_env *env, nz_page_out *out, const nz_article *items,
+			 size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		nz__page_modified(out, nz_page_article_modified(&items[i]));
+		if (nz_page_key(env, out, "article-%lld", (long long)items[i].id) != NZ_OK)
+			return NZ_NOMEM;
+	}
+	return NZ_OK;
+}
+
+nz_rc nz__page_not_found(nz_page_out *out, int status, const char *message)
+{
+	out->status = status;
+	out->message = message;
+	return NZ_OK;
+}
+
+nz_rc nz_page_render(const nz_page_env *env, const char *name, json_t *view, nz_page_out *out,
+		     nz_err *err)
+{
+	if (!view)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	nz_rc rc = nz_theme_render(env->pc->theme, name, view, out->body, err);
+	json_decref(view);
+	if (rc != NZ_OK)
+		return rc;
+	out->status = 200;
+	out->content_type = "text/html; charset=utf-8";
+	return NZ_OK;
+}
+
+static size_t page_count(size_t total)
+{
+	return total == 0 ? 1 : (total + NZ_PAGE_PER_PAGE - 1) / NZ_PAGE_PER_PAGE;
+}
+
+/* One page of public articles matching q; *found false (404 set) for a page past the end. With
+ * a cursor, the page starts after it and the total is the cursor's. */
+static nz_rc list_public(const nz_page_env *env, nz_article_query *q, size_t page,
+			 const nz_page_cursor *cursor, nz_article_list *list, nz_page_out *out,
+			 bool *found, nz_err *err)
+{
+	q->public_only = true;
+	q->now = env->pc->now;
+	q->limit = NZ_PAGE_PER_PAGE;
+	q->offset = (page - 1) * NZ_PAGE_PER_PAGE;
+	if (cursor && page > 1) {
+		q->offset = 0;
+		q->before_time = cursor->before_time;
+		q->before_id = cursor->before_id;
+		q->no_total = true;
+	}
+	*found = false;
+	nz_rc rc = nz_store_article_list(env->store, env->arena, q, list, err);
+	if (rc != NZ_OK)
+		return rc;
+	if (q->no_total)
+		list->total = cursor->total;
+	if (page > 1 && list->n == 0)
+		return nz__page_not_found(out, 404, "There is no page with that number.");
+	*found = true;
+	return nz__page_list_keys(env, out, list->items, list->n);
+}
+
+nz_rc nz_page_front(const nz_page_env *env, size_t page, nz_page_out *out, nz_err *err)
+{
+	return nz_page_front_at(env, page, NULL, out, err);
+}
+
+nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor *cursor,
+		       nz_page_out *out, nz_err *err)
+{
+	nz_article_query q = {0};
+	nz_article_list list = {0};
+	bool found;
+	out->kind = NZ_PAGE_FRONT;
+	if (page < 1)
+		return nz__page_not_found(out, 404, NULL);
+	if (nz_page_key(env, out, "front") != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	nz_rc rc = list_public(env, &q, page, cursor, &list, out, &found, err);
+	if (rc != NZ_OK || !found)
+		return rc;
+	out->n_items = list.n;
+	out->pages = page_count(list.total);
+	return nz_page_render(
+	    env, "front", nz_view_front(env->pc, list.items, list.n, page, page_count(list.total)),
+	    out, err);
+}
+
+/* Finds the section, author or tag a list page is about; fills the view's title and path and
+ * the query's filter. NZ_NOTFOUND when there is none. */
+static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *kind,
+			  const char *slug, nz_list_view *lv, nz_article_query *q, nz_page_out *out,
+			  nz_err *err)
+{
+	nz_arena *arena = env->arena;
+	nz_rc rc;
+	int64_t id;
+	if (strcmp(kind, "section") == 0) {
+		nz_section *sec = NULL;
+		if ((rc = nz_store_section_get(env->store, arena, slug, &sec, err)) != NZ_OK)
+			return rc;
+		lv->title = sec->name;
+		lv->path = nz_url_section(arena, sec->slug);
+		q->section_slug = sec->slug;
+		pc->current_section = sec->slug;
+		id = sec->id;
+	} else if (strcmp(kind, "author") == 0) {
+		nz_author *au = NULL;
+		if ((rc = nz_store_author_get(env->store, arena, slug, &au, err)) != NZ_OK)
+			return rc;
+		lv->title = nz_author_name(arena, au);
+		lv->description = au->bio;
+		lv->path = nz_url_author(arena, au->slug);
+		q->author_slug = au->slug;
+		id = au->id;
+	} else if (strcmp(kind, "tag") == 0) {
+		nz_tag *tag = NULL;
+		if ((rc = nz_store_tag_get(env->store, arena, slug, &tag, err)) != NZ_OK)
+			return rc;
+		lv->title = tag->name;
+		lv->path = nz_url_tag(arena, tag->slug);
+		q->tag_slug = tag->slug;
+		id = tag->id;
+	} else {
+		return NZ_NOTFOUND;
+	}
+	if (!lv->path || nz_page_key(env, out, "%s-%lld", kind, (long long)id) != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	return NZ_OK;
+}
+
+nz_rc nz_page_list(const nz_page_env *env, const char *kind, const char *slug, size_t page,
+		   nz_page_out *out, nz_err *err)
+{
+	return nz_page_list_at(env, kind, slug, page, NULL, out, err);
+}
+
+nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug, size_t page,
+		      const nz_page_cursor *cursor, nz_page_out *out, nz_err *err)
+{
+	nz_page_ctx pc = *env->pc;
+	nz_page_env local = {env->store, &pc, env->arena};
+	nz_list_view lv = {.kind = kind};
+	nz_article_query q = {0};
+	nz_article_list list = {0};
+	bool found;
+	out->kind = NZ_PAGE_LIST;
+	if (page < 1)
+		return nz__page_not_found(out, 404, NULL);
+	nz_rc rc = list_subject(&local, &pc, kind, slug, &lv, &q, out, err);
+	if (rc == NZ_NOTFOUND)
+		return nz__page_not_found(out, 404, NULL);
+	if (rc == NZ_OK)
+		rc = list_public(&local, &q, page, cursor, &list, out, &found, err);
+	if (rc != NZ_OK || !found)
+		return rc;
+	lv.items = list.items;
+	lv.n = list.n;
+	lv.page = page;
+	lv.pages = page_count(list.total);
+	out->n_items = list.n;
+	out->pages = lv.pages;
+	return nz_page_render(&local, "list", nz_view_list(&pc, &lv), out, err);
+}
+
+/* The article view with hreflang links to its published translations and its related
+ * articles, loaded from the store. A failure to load either still gives a right page. */
+static json_t *article_view(const nz_page_env *env, const nz_article *a, nz_page_out *out)
+{
+	nz_article *tr = NULL;
+	size_t n = 0;
+	nz_err err = {0};
+	nz_article_list related = {0};
+	json_t *view = nz_view_article(env->pc, a);
+	if (!view)
+		return NULL;
+	if (nz_store_article_translations(env->store, env->arena, a, env->pc->now, &tr, &n, &err) ==
+	    NZ_OK) {
+		for (size_t i = 0; i < n; i++)
+			nz_page_key(env, out, "article-%lld", (long long)tr[i].id);
+		if (!nz_view_article_translations(view, env->pc, a, tr, n)) {
+			json_decref(view);
+			return NULL;
+		}
+	}
+	if (nz_store_related(env->store, env->arena, a, env->pc->now, RELATED_COUNT, &related,
+			     &err) == NZ_OK) {
+		for (size_t i = 0; i < related.n && out->n_related < 8; i++)
+			out->related[out->n_related++] = related.items[i].id;
+		json_t *rel = nz_view_related(env->pc, related.items, related.n, a->language);
+		if (rel)
+			json_object_set_new(view, "related", rel);
+	}
+	return view;
+}
+
+nz_rc nz_page_article_loaded(const nz_page_env *env, const nz_article *a, nz_page_out *out,
+			     nz_err *err)
+{
+	nz_page_ctx pc = *env->pc;
+	nz_page_env local = {env->store, &pc, env->arena};
+	out->kind = NZ_PAGE_ARTICLE;
+	out->article_id = a->id;
+	if (a->section)
+		pc.current_section = a->section->slug;
+	bool ok = nz_page_key(env, out, "article-%lld", (long long)a->id) == NZ_OK;
+	if (ok && a->section && a->section->id)
+		ok = nz_page_key(env, out, "section-%lld", (long long)a->section->id) == NZ_OK;
+	for (size_t i = 0; ok && i < a->n_tags; i++)
+		ok = nz_page_key(env, out, "tag-%lld", (long long)a->tags[i].id) == NZ_OK;
+	for (size_t i = 0; ok && i < a->n_authors; i++)
+		ok = nz_page_key(env, out, "author-%lld", (long long)a->authors[i].id) == NZ_OK;
+	if (!ok)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	nz__page_modified(out, nz_page_article_modified(a));
+	return nz_page_render(&local, "article", article_view(&local, a, out), out, err);
+}
+
+nz_rc nz_page_article(const nz_page_env *env, const char *slug, nz_page_out *out, nz_err *err)
+{
+	nz_article *a = NULL;
+	const char *moved = NULL; /* a changed slug answers 301 to the new URL */
+	out->kind = NZ_PAGE_ARTICLE;
+	nz_rc rc = nz_store_article_by_slug(env->store, env->arena, slug, &a, err);
+	if (rc == NZ_NOTFOUND) {
+		nz_err ignored = {0};
+		if (nz_store_slug_redirect(env->store, env->arena, slug, &moved, &ignored) ==
+		    NZ_OK) {
+			out->status = 301;
+			out->location = nz_url_article(env->arena, moved);
+			return out->location ? NZ_OK : nz_err_set(err, NZ_NOMEM, "out of memory");
+		}
+		return nz__page_not_found(out, 404, NULL);
+	}
+	if (rc != NZ_OK)
+		return rc;
+	if (!nz_article_is_public(a, env->pc->now))
+		return nz__page_not_found(out, 404, NULL);
+	return nz_page_article_loaded(env, a, out, err);
+}
+
+const char *nz_page_status_title(int status)
+{
+	switch (status) {
+	case 400:
+		return "Bad request";
+	case 404:
+		return "Page not found";
+	case 405:
+		return "Method not allowed";
+	case 403: /* the back office's refusals */
+		return "Not allowed";
+	case 503:
+		return "Service unavailable";
+	default:
+		return "Something went wrong";
+	}
+}
+
+const char *nz_page_status_message(int status)
+{
+	switch (status) {
+	case 404:
+		return "There is no page at this address. It may have moved, or the link may be "
+		       "mistyped.";
+	case 405:
+		return "This address does not accept that kind of request.";
+	case 400:
+		return "The request could not be understood.";
+	default:
+		return "The server could not answer this request. Please try again shortly.";
+	}
+}
+
+nz_rc nz_page_error(const nz_page_env *env, int status, const char *message, nz_page_out *out,
+		    nz_err *err)
+{
+	json_t *view = nz_view_error(env->pc, status, nz_page_status_title(status),
+				     message ? message : nz_page_status_message(status));
+	nz_rc rc = nz_page_render(env, "error", view, out, err);
+	out->status = status;
+	return rc;
+}

@@ -1,0 +1,190 @@
+/*
+ * web/admin/login: signing in and out of the back office: GET/POST /admin/login,
+ * POST /admin/logout, and nz__auth_login / nz__auth_logout behind them.
+ *
+ * Rules: a failed sign-in says the same thing whether the login exists or not, and takes as
+ * long (an unknown login is checked against a dummy hash). Throttling counts failures per
+ * account and per address in the database, so it holds across threads, restarts and nodes.
+ * The session is rotated on every sign-in. `next` only ever leads back into /admin.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "web/admin/admin_int.h"
+
+static char dummy_hash[NZ_PASSWORD_HASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+	char pw[NZ_PASSWORD_GENERATED];
+	nz_app_password_generate(pw);
+	if (nz_app_password_hash(pw, dummy_hash, NULL) != NZ_OK)
+		dummy_hash[0] = '\0';
+}
+
+static void set_cookie(nz__ctx *c, const char *value, nz_time max_age)
+{
+	bool secure = strncmp(c->site.base_url, "https://", 8) == 0;
+	nz_http_set_cookie(c->resp, c->req->arena, NZ_SESSION_COOKIE, value, max_age, secure);
+}
+
+/* NZ_PERM with *message when the account or the address has failed too often. */
+static nz_rc throttled(nz__ctx *c, const char *login, const char *addr, const char **message)
+{
+	int by_login = 0, by_addr = 0;
+	nz_err err = {0};
+	nz_rc rc = nz_store_login_failures(c->store, login, addr, c->page.now - NZ_LOGIN_WINDOW,
+					   &by_login, &by_addr, &err);
+	if (rc) {
+		NZ_LOG(NZ_LOG_ERROR, "auth", "login throttle: %s", err.msg);
+		*message = "Signing in is unavailable right now. Please try again shortly.";
+		return rc;
+	}
+	if (by_login >= NZ_LOGIN_MAX_FAILS_ACCOUNT) {
+		*message = "Too many failed sign-ins for this account. Wait 15 minutes, then try "
+			   "again.";
+		return NZ_PERM;
+	}
+	if (by_addr >= NZ_LOGIN_MAX_FAILS_ADDRESS) {
+		*message = "Too many failed sign-ins from your network address. Wait 15 minutes, "
+			   "then try again.";
+		return NZ_PERM;
+	}
+	return NZ_OK;
+}
+
+nz_rc nz__auth_login(nz__ctx *c, const char *login, const char *password, const nz_user **out,
+		     const char **message)
+{
+	const char *addr = nz_http_client_addr(c->req);
+	const char *hash = NULL;
+	nz_user *u = NULL;
+	nz_err err = {0};
+	nz_rc rc;
+
+	*out = NULL;
+	*message = "Wrong login or password.";
+	if (!login || !*login || !password || !*password || strlen(login) > NZ_LOGIN_MAX ||
+	    strlen(password) > NZ_PASSWORD_MAX) {
+		*message = "Enter your login and password.";
+		return NZ_PERM;
+	}
+	if ((rc = throttled(c, login, addr, message)))
+		return rc == NZ_PERM ? NZ_PERM : rc;
+	rc = nz_store_user_by_login(c->store, c->req->arena, login, &u, &hash, &err);
+	if (rc != NZ_OK && rc != NZ_NOTFOUND) {
+		NZ_LOG(NZ_LOG_ERROR, "auth", "login: %s", err.msg);
+		*message = "Signing in is unavailable right now. Please try again shortly.";
+		return rc;
+	}
+	if (rc == NZ_NOTFOUND) {
+		pthread_once(&dummy_once, make_dummy);
+		nz_app_password_verify(dummy_hash, password);
+	}
+	if (rc == NZ_NOTFOUND || !nz_app_password_verify(hash, password) || u->disabled_at) {
+		if (nz_store_login_failed(c->store, login, addr, u ? u->id : 0, &err) != NZ_OK)
+			NZ_LOG(NZ_LOG_ERROR, "auth", "login failure: %s", err.msg);
+		return NZ_PERM;
+	}
+	/* Rotate: a session this browser had is ended before the new one starts. */
+	if (nz__auth_user(c))
+		nz_store_session_delete(c->store, nz__auth_session_id(c), NULL);
+	char token[NZ_TOKEN_MAX], sid[65];
+	nz_app_token_new("", token, sid);
+	rc =
+	    nz_store_session_create(c->store, sid, u->id, c->page.now + NZ_SESSION_TTL, addr, &err);
+	if (rc) {
+		NZ_LOG(NZ_LOG_ERROR, "auth", "session: %s", err.msg);
+		*message = "Signing in is unavailable right now. Please try again shortly.";
+		return rc;
+	}
+	set_cookie(c, token, NZ_SESSION_TTL);
+	*out = u;
+	*message = NULL;
+	return NZ_OK;
+}
+
+void nz__auth_logout(nz__ctx *c)
+{
+	nz_err err = {0};
+	if (nz__auth_user(c) &&
+	    nz_store_session_delete(c->store, nz__auth_session_id(c), &err) != NZ_OK)
+		NZ_LOG(NZ_LOG_ERROR, "auth", "logout: %s", err.msg);
+	set_cookie(c, "", 0);
+}
+
+/* ---- pages ------------------------------------------------------------------------------- */
+
+/* Where to go after signing in: a path inside /admin, else the dashboard. */
+static const char *safe_next(const char *next)
+{
+	if (!next || strncmp(next, "/admin", 6) != 0 || strstr(next, "//") || strchr(next, '\\') ||
+	    strpbrk(next, "\r\n"))
+		return "/admin";
+	return next;
+}
+
+static void login_page(nz__ctx *c, int status, const char *login, const char *next,
+		       const char *message)
+{
+	nz_admin_ctx ac = {.pc = &c->page};
+	json_t *view = nz_view_admin(&ac, "Sign in");
+	json_t *lv = json_object();
+	if (view && lv) {
+		json_object_set_new(lv, "login", login ? json_string(login) : json_null());
+		json_object_set_new(lv, "next", json_string(safe_next(next)));
+		json_object_set_new(lv, "message", message ? json_string(message) : json_null());
+		json_object_set_new(view, "login", lv);
+		lv = NULL;
+	}
+	json_decref(lv);
+	nz__send_page(c, status, "admin-login", view);
+}
+
+static void login_get(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	const char *next = nz_http_query(c->req, "next");
+	if (nz__auth_user(c)) {
+		nz__redirect(c, safe_next(next));
+		return;
+	}
+	login_page(c, 200, NULL, next, NULL);
+}
+
+static void login_post(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	nz_http_form form = {0};
+	nz_err err = {0};
+	const nz_user *u = NULL;
+	const char *message = NULL;
+	if (nz_http_form_parse(c->req, &form, &err) != NZ_OK) {
+		login_page(c, 400, NULL, NULL, "The form could not be read. Please try again.");
+		return;
+	}
+	const char *login = nz_http_form_get(&form, "login");
+	const char *next = nz_http_form_get(&form, "next");
+	nz_rc rc = nz__auth_login(c, login, nz_http_form_get(&form, "password"), &u, &message);
+	if (rc == NZ_OK) {
+		nz__redirect(c, safe_next(next));
+		return;
+	}
+	int status = rc != NZ_PERM ? 503 : strstr(message, "Too many") != NULL ? 429 : 401;
+	login_page(c, status, login, next, message);
+}
+
+static void logout_post(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	nz__auth_logout(c);
+	nz__redirect(c, "/admin/login");
+}
+
+const nz__route_entry nz__admin_auth_routes[] = {
+    {"GET", "/admin/login", login_get},
+    {"POST", "/admin/login", login_post},
+    {"POST", "/admin/logout", logout_post},
+    {NULL, NULL, NULL},
+};

@@ -1,0 +1,281 @@
+/*
+ * web/admin/settings: the newsroom's own settings. Sections (rename, reorder, add), the site's
+ * settings (name, tagline, base URL, copyright line, default language, time zone), and the
+ * audit log (who did what, newest first, a page at a time).
+ *
+ * Rules: settings are checked before anything is stored and stored in one transaction with
+ * their audit row, so a refused form changes nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/admin/admin_int.h"
+
+#define AUDIT_PAGE 100
+
+/* ---- sections ---------------------------------------------------------------------------- */
+
+static void sections_page(nz__ctx *c, const nz_user *me, int status, const char *error)
+{
+	nz_admin_ctx ac;
+	nz__admin_ctx(c, me, "sections", &ac);
+	json_t *view = nz_view_admin(&ac, "Sections");
+	json_t *rows = json_array();
+	int next = 1;
+	for (size_t i = 0; rows && i < c->page.n_sections; i++) {
+		const nz_section *s = &c->page.sections[i];
+		if (s->position >= next)
+			next = s->position + 1;
+		if (json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:i}", "id",
+							  (json_int_t)s->id, "slug", s->slug,
+							  "name", s->name ? s->name : s->slug,
+							  "position", s->position)) != 0) {
+			json_decref(rows);
+			rows = NULL;
+		}
+	}
+	json_t *page = rows ? json_pack("{s:o, s:i, s:o}", "rows", rows, "next_position", next,
+					"error", error ? json_string(error) : json_null())
+			    : NULL;
+	if (!view || !page || json_object_set_new(view, "sections", page) != 0) {
+		json_decref(view);
+		nz__admin_error(c, 503, NULL);
+		return;
+	}
+	nz__admin_send(c, status, "admin-sections", view);
+}
+
+void nz__admin_sections(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_SITE, NULL);
+	if (me)
+		sections_page(c, me, 200, NULL);
+}
+
+/* A whole number from -limit to limit; false when s is not one. */
+static bool parse_int(const char *s, long limit, long *out)
+{
+	char *end = NULL;
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v < -limit || v > limit)
+		return false;
+	*out = v;
+	return true;
+}
+
+void nz__admin_section_save(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	nz_http_form form;
+	nz_err err = {0};
+	long position = 0;
+	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_SITE, NULL);
+	if (!me || !nz__admin_form(c, &form))
+		return;
+	nz_arena *ar = c->req->arena;
+	nz_str name = nz_str_trim(nz_str_c(nz_http_form_get(&form, "name")));
+	nz_str slug = nz_str_trim(nz_str_c(nz_http_form_get(&form, "slug")));
+	if (!name.len) {
+		sections_page(c, me, 422, "A section needs a name.");
+		return;
+	}
+	if (!parse_int(nz_http_form_get(&form, "position"), 100000, &position)) {
+		sections_page(c, me, 422, "The position is a whole number, such as 1.");
+		return;
+	}
+	nz_buf b;
+	nz_buf_init(&b, 4096);
+	bool ok = slug.len ? nz_slug_valid(slug) && nz_buf_put_str(&b, slug) == NZ_OK
+			   : nz_slug_make(name, NZ_SLUG_MAX, &b) == NZ_OK;
+	const char *s = ok ? nz_arena_strdup(ar, nz_buf_cstr(&b)) : NULL;
+	nz_buf_free(&b);
+	if (!s) {
+		sections_page(c, me, 422,
+			      "The address may have lower-case letters, digits and hyphens only.");
+		return;
+	}
+	nz_section sec = {
+	    .id = nz__admin_id(nz_str_c(nz_http_form_get(&form, "id"))),
+	    .slug = s,
+	    .name = nz_arena_str(ar, name),
+	    .position = (int)position,
+	};
+	nz_rc rc = nz_store_section_save(c->store, me->id, &sec, &err);
+	if (rc == NZ_EXISTS) {
+		sections_page(c, me, 422, "Another section has that address already.");
+		return;
+	}
+	if (rc == NZ_NOTFOUND || rc == NZ_INVAL) {
+		sections_page(c, me, 422, nz_arena_strdup(ar, err.msg));
+		return;
+	}
+	if (rc != NZ_OK) {
+		nz__admin_fail(c, "saving a section", rc, &err);
+		return;
+	}
+	nz__admin_done(c, "/admin/sections", "section");
+}
+
+/* ---- site settings ------------------------------------------------------------------------- */
+
+static void settings_page(nz__ctx *c, const nz_user *me, int status, const nz_site *site,
+			  const char *error)
+{
+	nz_admin_ctx ac;
+	nz__admin_ctx(c, me, "settings", &ac);
+	json_t *view = nz_view_admin(&ac, "Settings");
+	bool ko = site->language && strcmp(site->language, "ko") == 0;
+	json_t *page = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:i, s:[{s:s, s:s, s:b}, {s:s, s:s, s:b}], s:o}", "name",
+	    site->name ? site->name : "", "tagline", site->tagline ? site->tagline : "", "base_url",
+	    site->base_url ? site->base_url : "", "copyright",
+	    site->copyright ? site->copyright : "", "tz_offset_min", site->tz_offset_min,
+	    "languages", "code", "en", "name", "English", "selected", !ko, "code", "ko", "name",
+	    "Korean (한국어)", "selected", ko, "error", error ? json_string(error) : json_null());
+	if (!view || !page || json_object_set_new(view, "settings", page) != 0) {
+		json_decref(view);
+		nz__admin_error(c, 503, NULL);
+		return;
+	}
+	nz__admin_send(c, status, "admin-settings", view);
+}
+
+void nz__admin_settings(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_SITE, NULL);
+	if (me)
+		settings_page(c, me, 200, &c->site, NULL);
+}
+
+/* Reads the form into site; the first problem, or NULL. */
+static const char *read_settings(nz__ctx *c, const nz_http_form *f, nz_site *site)
+{
+	nz_arena *ar = c->req->arena;
+	long tz = 0;
+	nz_str name = nz_str_trim(nz_str_c(nz_http_form_get(f, "name")));
+	nz_str url = nz_str_trim(nz_str_c(nz_http_form_get(f, "base_url")));
+	while (url.len && url.p[url.len - 1] == '/')
+		url.len--;
+	site->name = nz_arena_str(ar, name);
+	site->base_url = nz_arena_str(ar, url);
+	site->tagline = nz_arena_str(ar, nz_str_trim(nz_str_c(nz_http_form_get(f, "tagline"))));
+	site->copyright = nz_arena_str(ar, nz_str_trim(nz_str_c(nz_http_form_get(f, "copyright"))));
+	site->language = nz_http_form_get(f, "language");
+	if (!name.len)
+		return "The site needs a name.";
+	if ((!nz_str_starts_with(url, "http://") && !nz_str_starts_with(url, "https://")) ||
+	    url.len < 10 || nz_str_find(url, " ") >= 0)
+		return "The base URL starts with http:// or https://, such as "
+		       "https://news.example.com.";
+	if (!site->language || !nz_language_valid(site->language))
+		return "Choose English or Korean as the default language.";
+	if (!parse_int(nz_http_form_get(f, "tz_offset_min"), 14 * 60, &tz))
+		return "The time zone offset is a whole number of minutes from -840 to 840.";
+	site->tz_offset_min = (int)tz;
+	return NULL;
+}
+
+void nz__admin_settings_save(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	nz_http_form form;
+	nz_err err = {0};
+	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_SITE, NULL);
+	if (!me || !nz__admin_form(c, &form))
+		return;
+	nz_site site = c->site;
+	const char *problem = read_settings(c, &form, &site);
+	if (problem) {
+		settings_page(c, me, 422, &site, problem);
+		return;
+	}
+	char tz[16];
+	snprintf(tz, sizeof tz, "%d", site.tz_offset_min);
+	const char *keys[] = {"name",      "tagline",  "base_url",
+			      "copyright", "language", "tz_offset_min"};
+	const char *values[] = {site.name,      site.tagline,  site.base_url,
+				site.copyright, site.language, tz};
+	nz_rc rc = nz_store_begin(c->store, &err);
+	for (size_t i = 0; rc == NZ_OK && i < sizeof keys / sizeof keys[0]; i++)
+		rc = nz_store_setting_set(c->store, keys[i], values[i] ? values[i] : "", &err);
+	if (rc == NZ_OK)
+		rc = nz_store_audit_add(c->store, me->id, "settings.changed", NULL, 0, NULL, &err);
+	if (rc == NZ_OK)
+		rc = nz_store_commit(c->store, &err);
+	else
+		nz_store_rollback(c->store);
+	if (rc != NZ_OK) {
+		nz__admin_fail(c, "saving the settings", rc, &err);
+		return;
+	}
+	nz__admin_done(c, "/admin/settings", "settings");
+}
+
+/* ---- the audit log ------------------------------------------------------------------------- */
+
+static json_t *audit_row(nz__ctx *c, const nz_admin_ctx *ac, const nz_audit_entry *e)
+{
+	nz_arena *ar = c->req->arena;
+	const char *object =
+	    e->object_type ? nz_arena_printf(ar, "%s %lld", e->object_type, (long long)e->object_id)
+			   : "";
+	return json_pack(
+	    "{s:o, s:o, s:s, s:s, s:I, s:o, s:o}", "at", nz_view_admin_time(ac, e->at), "login",
+	    e->login ? json_string(e->login) : json_null(), "action", e->action ? e->action : "",
+	    "object", object ? object : "", "article_id", (json_int_t)e->article_id, "article_url",
+	    e->article_id
+		? json_string(nz_arena_printf(ar, "/admin/articles/%lld", (long long)e->article_id))
+		: json_null(),
+	    "detail", e->detail ? json_string(e->detail) : json_null());
+}
+
+void nz__admin_audit(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	nz_audit_entry *rows = NULL;
+	size_t n = 0;
+	nz_err err = {0};
+	nz_admin_ctx ac;
+	const nz_user *me = nz__auth_require(c, NZ_ACT_AUDIT, NULL);
+	if (!me)
+		return;
+	nz_audit_query q = {
+	    .before_id = nz__admin_id(nz_str_c(nz_http_query(c->req, "before"))),
+	    .limit = AUDIT_PAGE,
+	};
+	nz_rc rc = nz_store_audit_list(c->store, c->req->arena, &q, &rows, &n, &err);
+	if (rc != NZ_OK) {
+		nz__admin_fail(c, "reading the audit log", rc, &err);
+		return;
+	}
+	nz__admin_ctx(c, me, "audit", &ac);
+	json_t *view = nz_view_admin(&ac, "Audit log");
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++) {
+		json_t *o = audit_row(c, &ac, &rows[i]);
+		if (!o || json_array_append_new(arr, o) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	const char *next = n == AUDIT_PAGE
+			       ? nz_arena_printf(c->req->arena, "/admin/audit?before=%lld",
+						 (long long)rows[n - 1].id)
+			       : NULL;
+	json_t *page = arr ? json_pack("{s:o, s:o}", "rows", arr, "next_url",
+				       next ? json_string(next) : json_null())
+			   : NULL;
+	if (!view || !page || json_object_set_new(view, "audit", page) != 0) {
+		json_decref(view);
+		nz__admin_error(c, 503, NULL);
+		return;
+	}
+	nz__admin_send(c, 200, "admin-audit", view);
+}

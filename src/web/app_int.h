@@ -1,0 +1,59 @@
+/*
+ * web/app_int.h: what only the server's core shares (app.c, pagecache.c, metrics.c): the page
+ * cache's newsroom side and /metrics. Handlers include web_int.h (or their folder's header).
+ */
+#ifndef NZ_WEB_APP_INT_H
+#define NZ_WEB_APP_INT_H
+
+#include "web/web_int.h"
+
+typedef struct nz__cachefeed nz__cachefeed;
+
+/* True when the path is under /api/ (errors there are JSON, not pages). */
+bool nz__is_api(const char *path);
+
+/* ---- the page cache's newsroom side (pagecache.c) ------------------------------------- */
+
+/* The page cache (http/pagecache.c) learns here what it cannot know itself: the API's ninjs
+ * variant, and which keys a write changed, from the change feed (store.h, "speed"), both after
+ * a write in this process (before its response goes out) and, through a thread that polls the
+ * feed's seq, after other processes' writes. When an embargo or a publication time passes,
+ * pages change without a write: from that second on the cache serves nothing until the poll
+ * thread has ticked the change feed (which names the pages) and dropped them. */
+/* Starts following db_uri's change feed for pc every poll_ms (0: 100). */
+nz_rc nz__cachefeed_start(nz_http_pagecache *pc, const char *db_uri, unsigned poll_ms,
+			  nz__cachefeed **out, nz_err *err);
+/* Stops the poll thread and frees f; NULL-safe. */
+void nz__cachefeed_stop(nz__cachefeed *f);
+/* Reads the change feed past what was seen and drops the entries of every key in it. */
+void nz__cachefeed_sync(nz__cachefeed *f, nz_store *store, nz_arena *arena);
+/* The keys that drop every entry: "settings" and "site". */
+extern const char *const nz__pagecache_clear_keys[];
+
+/* app.c, first thing for a request: true when it was answered from the cache (a 200 or 304
+ * in c->resp). Otherwise notes what to store later. */
+bool nz__pagecache_serve(nz__ctx *c);
+/* app.c, after the handler and before the caching step: keeps the handler's own answer. */
+void nz__pagecache_keep(nz__ctx *c);
+/* app.c, after the caching step: stores a cacheable answer; after a request that may have
+ * written (any method but GET and HEAD), drops what the change feed says changed, before the
+ * response goes out. */
+void nz__pagecache_after(nz__ctx *c);
+/* The page cache's variant of a request: "ninjs" for an API request whose Accept names
+ * application/ninjs+json, else NULL. */
+const char *nz__pagecache_variant(const char *path, const char *accept);
+
+/* ---- /metrics (metrics.c) ----------------------------------------------------------- */
+
+/* /metrics: Prometheus text. Requests by kind and status class, latency histograms, the page
+ * cache's counters. Every counter is an atomic. */
+typedef struct nz__metrics nz__metrics;
+nz__metrics *nz__metrics_new(void); /* NULL when out of memory (then nothing is counted) */
+void nz__metrics_free(nz__metrics *m);
+/* Counts one answered request that took from start_ns (nz__metrics_now()) until now. */
+int64_t nz__metrics_now(void);
+void nz__metrics_count(nz__metrics *m, const nz_http_req *req, const nz_http_resp *resp,
+		       int64_t start_ns);
+extern const nz__route_entry nz__metrics_routes[];
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * web/public/public_int.h: the reader's side of the server: the pages (pages.c), feeds,
+ * sitemaps and robots.txt (feeds.c) and the search page (search.c). Their route tables, which
+ * app.c assembles; they share nothing else beyond web_int.h.
+ */
+#ifndef NZ_WEB_PUBLIC_INT_H
+#define NZ_WEB_PUBLIC_INT_H
+
+#include "web/web_int.h"
+
+/* front, section, tag, author and article pages, media, static assets, /healthz (pages.c) */
+extern const nz__route_entry nz__public_routes[];
+/* feeds, sitemaps, robots.txt (feeds.c) */
+extern const nz__route_entry nz__feed_routes[];
+/* the search page (search.c) */
+extern const nz__route_entry nz__search_routes[];
+
+#endif
