@@ -242,8 +242,8 @@ static void run_event(nz__ctx *c, const nz_route_match *m, nz_event ev)
 		nz__send_json_error(c->resp, 409, "invalid_transition", err.msg);
 		return;
 	}
-	nz_rc rc = nz_store_article_transition(c->store, c->req->arena, u->id, id, ev, at, text,
-					       base, &a, &err);
+	nz_article_transition tr = {u->id, id, ev, at, text, base};
+	nz_rc rc = nz_store_article_transition(c->store, c->req->arena, &tr, &a, &err);
 	if (rc == NZ_CONFLICT)
 		conflict(c, id, base, &err);
 	else if (rc)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/backoffice_sql.h"
+#include "store/sqlite/sqlite_int.h"
 
 #define NZ_SLUG_TRIES 10000
 
@@ -166,8 +166,8 @@ static nz_rc insert_notes(nz__sqlite *h, const nz_article *a, nz_err *err)
 }
 
 /* Everything a create writes, in order; runs inside the create's transaction. */
-static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, nz_article *a, const char *note,
-			 nz_err *err)
+static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a,
+			 const char *note, nz_err *err)
 {
 	nz_store *s = &h->base;
 	nz_time now = nz_time_now();
@@ -199,7 +199,7 @@ static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, nz_article *a, const ch
 	if ((rc = insert_media(h, a, now, err)) || (rc = insert_notes(h, a, err)))
 		return rc;
 	a->revision = 1;
-	return nz__bq_revision_add(h, a, h->base.actor, note, now, err); /* revision 1 */
+	return nz__sq_revision_add(h, a, actor, note, now, err); /* revision 1 */
 }
 
 /* The ids a create fills in, kept so a failed create can put them back. */
@@ -243,8 +243,8 @@ static void restore_ids(nz_article *a, const saved_ids *sv)
 		a->media[i].id = sv->ids[k++];
 }
 
-nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, nz_article *a, const char *note,
-			    nz_err *err)
+nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
+			    nz_article *a, const char *note, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	saved_ids sv;
@@ -254,7 +254,10 @@ nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, nz_article *a, const c
 		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
 	if ((rc = nz__sq_begin(h, err)))
 		return rc;
-	rc = create_rows(h, arena, a, note, err);
+	rc = create_rows(h, arena, actor, a, note, err);
+	if (!rc && audited)
+		rc = nz__sq_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
+				  err);
 	if ((rc = nz__sq_end(h, rc, err)))
 		restore_ids(a, &sv);
 	return rc;

@@ -8,7 +8,7 @@
  * status published (or retracted, when asked for), embargo passed, published_at <= now.
  *
  * These run on every article page (translations) and every feed and sitemap, so each statement
- * is prepared once per handle and kept (slots h->dist_stmts, preparing the
+ * is prepared once per handle and kept (slots NZ__SLOT_FEEDS.. of the cache, preparing the
  * translations query cost more than a third of an article page's own work); values are always
  * bound, and a statement is reset before it is left.
  */
@@ -77,7 +77,7 @@ static const char sql_corrections[] =
 
 static const char sql_blob_size[] = "SELECT length(bytes) FROM blobs WHERE hash = :hash";
 
-/* The statement cache slots (h->dist_stmts) of the queries above. */
+/* The statement cache slots (from NZ__SLOT_FEEDS) of the queries above. */
 enum {
 	DIST_REFS_BY_ID,
 	DIST_REFS_NEWEST,
@@ -87,14 +87,12 @@ enum {
 	DIST_BLOB_SIZE,
 	DIST_COUNT
 };
-_Static_assert(DIST_COUNT <= NZ__DIST_STMTS, "distribution.c needs more statement slots");
+_Static_assert(DIST_COUNT <= NZ__FEED_STMTS, "articles_feeds.c needs more statement slots");
 
 /* The cached statement for slot id (prepared from sql the first time), reset and unbound. */
 static nz_rc prepare(nz__sqlite *h, int id, const char *sql, sqlite3_stmt **st, nz_err *err)
 {
-	nz_rc rc = nz__sq_prepare_cached(h, &h->dist_stmts[id], sql, err);
-	*st = rc ? NULL : h->dist_stmts[id];
-	return rc;
+	return nz__sq_cached(h, NZ__SLOT_FEEDS + id, sql, st, err);
 }
 
 /* Binds a named parameter when the statement has it. */

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "store/sqlite/backoffice_sql.h"
+#include "store/sqlite/sqlite_int.h"
 
 /* ---- revisions --------------------------------------------------------------------------- */
 
@@ -31,12 +31,12 @@ static nz_rc revision_full(nz_arena *arena, sqlite3_stmt *st, void *item)
 	return rc ? rc : nz__sq_col_text(arena, st, 7, &r->snapshot);
 }
 
-nz_rc nz__bq_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_revision **out,
+nz_rc nz__sq_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_revision **out,
 			   size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_REVISION_LIST, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_REVISION_LIST, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, article_id))
@@ -45,14 +45,14 @@ nz_rc nz__bq_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_
 			      (void **)out, n, err);
 }
 
-nz_rc nz__bq_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
+nz_rc nz__sq_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
 			  nz_revision **out, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	nz_revision *items = NULL;
 	size_t n = 0;
-	nz_rc rc = nz__bq_stmt(h, BQ_REVISION_GET, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_REVISION_GET, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, article_id) || sqlite3_bind_int64(st, 2, revision))
@@ -83,10 +83,10 @@ static nz_rc add_media(nz__sqlite *h, int64_t actor, nz_media *m, const void *by
 		return nz__sq_bind_error(h, "media", err);
 	if ((rc = nz__sq_int(h, st, &m->id, "media", err)))
 		return rc;
-	return nz__bq_audit(h, actor, "media.uploaded", "media", m->id, 0, m->hash, err);
+	return nz__sq_audit(h, actor, "media.uploaded", "media", m->id, 0, m->hash, err);
 }
 
-nz_rc nz__bq_media_add(nz_store *s, int64_t actor, nz_media *m, const void *bytes, size_t len,
+nz_rc nz__sq_media_add(nz_store *s, int64_t actor, nz_media *m, const void *bytes, size_t len,
 		       nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
@@ -99,18 +99,18 @@ nz_rc nz__bq_media_add(nz_store *s, int64_t actor, nz_media *m, const void *byte
 	return rc;
 }
 
-nz_rc nz__bq_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err)
+nz_rc nz__sq_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	nz_media *items = NULL;
 	size_t n = 0;
-	nz_rc rc = nz__bq_stmt(h, BQ_MEDIA_GET, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_GET, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, id))
 		return nz__sq_bind_error(h, "media", err);
-	if ((rc = nz__sq_collect(h, st, "media", sizeof(nz_media), nz__bq_media_row, arena,
+	if ((rc = nz__sq_collect(h, st, "media", sizeof(nz_media), nz__sq_media_row, arena,
 				 (void **)&items, &n, err)))
 		return rc;
 	if (n == 0)
@@ -119,17 +119,17 @@ nz_rc nz__bq_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out,
 	return NZ_OK;
 }
 
-nz_rc nz__bq_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
+nz_rc nz__sq_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
 			size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_MEDIA_LIST, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_LIST, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, (int64_t)limit) || sqlite3_bind_int64(st, 2, (int64_t)offset))
 		return nz__sq_bind_error(h, "media", err);
-	return nz__sq_collect(h, st, "media", sizeof(nz_media), nz__bq_media_row, arena,
+	return nz__sq_collect(h, st, "media", sizeof(nz_media), nz__sq_media_row, arena,
 			      (void **)out, n, err);
 }
 
@@ -138,7 +138,7 @@ nz_rc nz__bq_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offse
 static nz_rc save_section(nz__sqlite *h, int64_t actor, nz_section *sec, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, sec->id ? BQ_SECTION_UPDATE : BQ_SECTION_INSERT, &st, err);
+	nz_rc rc = nz__sq_stmt(h, sec->id ? SQ_SECTION_UPDATE : SQ_SECTION_INSERT, &st, err);
 	if (rc)
 		return rc;
 	int k = sec->id ? 2 : 1;
@@ -157,10 +157,10 @@ static nz_rc save_section(nz__sqlite *h, int64_t actor, nz_section *sec, nz_err 
 		return nz_err_set(err, rc, "section: the slug %s is taken", sec->slug);
 	if (rc)
 		return rc;
-	return nz__bq_audit(h, actor, "section.saved", "section", sec->id, 0, sec->slug, err);
+	return nz__sq_audit(h, actor, "section.saved", "section", sec->id, 0, sec->slug, err);
 }
 
-nz_rc nz__bq_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err)
+nz_rc nz__sq_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	int64_t id = sec->id;

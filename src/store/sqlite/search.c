@@ -29,7 +29,6 @@
 #include <string.h>
 
 #include "search/search.h"
-#include "store/search_int.h"
 #include "store/sqlite/sqlite_int.h"
 
 #define RELATED_TERMS 8       /* distinctive terms OR-ed to find related articles */
@@ -728,16 +727,14 @@ static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *
 	nz_rc rc = NZ_OK;
 	size_t n = t->n < RELATED_CANDIDATES ? t->n : RELATED_CANDIDATES;
 	/* prepared once per handle */
-	if ((rc = nz__sq_prepare_cached(
-		 h, &h->related_stmts[0],
-		 "SELECT count(*), min(id) FROM (SELECT rowid AS id FROM articles_fts"
-		 " WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
-		 err)) ||
-	    (rc = nz__sq_prepare_cached(h, &h->related_stmts[1], "SELECT max(id) FROM articles",
-					err)))
+	if ((rc =
+		 nz__sq_cached(h, NZ__SLOT_RELATED,
+			       "SELECT count(*), min(id) FROM (SELECT rowid AS id FROM articles_fts"
+			       " WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
+			       &df, err)) ||
+	    (rc = nz__sq_cached(h, NZ__SLOT_RELATED + 1, "SELECT max(id) FROM articles", &docs,
+				err)))
 		goto out;
-	df = h->related_stmts[0];
-	docs = h->related_stmts[1];
 	if ((rc = nz__sq_int(h, docs, &n_docs, "related articles", err)))
 		goto out;
 	/* A term in more than a tenth of the archive says little about this article. */
@@ -801,10 +798,8 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	 * statement is prepared once per handle */
 	if (nz_buf_rc(&sql))
 		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
-	else if (!(rc = nz__sq_prepare_cached(h, &h->related_stmts[2], nz_buf_cstr(&sql), err)))
-		rc = bind_search(h, &h->related_stmts[2], &q, nz_buf_cstr(&match), err);
-	if (!rc)
-		st = h->related_stmts[2];
+	else if (!(rc = nz__sq_cached(h, NZ__SLOT_RELATED + 2, nz_buf_cstr(&sql), &st, err)))
+		rc = bind_search(h, &st, &q, nz_buf_cstr(&match), err);
 	nz_buf_free(&sql);
 	if (!rc && bind_int(st, ":self", a->id) != SQLITE_OK)
 		rc = nz__sq_bind_error(h, "related articles", err);

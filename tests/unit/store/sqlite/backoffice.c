@@ -214,8 +214,10 @@ static void test_slug_change_redirects_once_published(void **state)
 	assert_int_equal(nz_store_article_update(f->store, f->arena, 0, a, 1, NULL, &f->err),
 			 NZ_OK);
 	assert_int_equal(count_rows(f, "slug_redirects"), 0);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, 0, a->id, NZ_EV_PUBLISH, 0,
-						     NULL, 0, &a, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){0, a->id, NZ_EV_PUBLISH, 0, NULL, 0}, &a,
+			     &f->err),
 			 NZ_OK);
 	a->slug = "third-slug";
 	assert_int_equal(
@@ -246,20 +248,29 @@ static void test_workflow_and_scheduler(void **state)
 	nz_time now = nz_time_now();
 	size_t n = 9;
 	/* The store refuses an impossible change whatever the caller checked. */
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_RETRACT,
-						     0, NULL, 0, &out, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){eve, a->id, NZ_EV_RETRACT, 0, NULL, 0}, &out,
+			     &f->err),
 			 NZ_INVAL);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_SCHEDULE,
-						     now - 5, NULL, 0, &out, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){eve, a->id, NZ_EV_SCHEDULE, now - 5, NULL, 0},
+			     &out, &f->err),
 			 NZ_INVAL);
 	assert_int_equal(count_rows(f, "revisions"), 2);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_SCHEDULE,
-						     now + 2, NULL, 1, &out, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){eve, a->id, NZ_EV_SCHEDULE, now + 2, NULL, 1},
+			     &out, &f->err),
 			 NZ_OK);
 	assert_int_equal(out->status, NZ_STATUS_SCHEDULED);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, b->id, NZ_EV_SCHEDULE,
-						     now + 3600, NULL, 0, &out, &f->err),
-			 NZ_OK);
+	assert_int_equal(
+	    nz_store_article_transition(
+		f->store, f->arena,
+		&(nz_article_transition){eve, b->id, NZ_EV_SCHEDULE, now + 3600, NULL, 0}, &out,
+		&f->err),
+	    NZ_OK);
 	nz_time next = 0;
 	assert_int_equal(nz_store_next_scheduled(f->store, &next, &f->err), NZ_OK);
 	assert_int_equal(next, now + 2);
@@ -277,13 +288,19 @@ static void test_workflow_and_scheduler(void **state)
 	    1);
 	assert_int_equal(db_int(f, "SELECT user_id IS NULL FROM revisions ORDER BY id DESC"), 1);
 	/* Correct, then retract with a reason: both are public corrections; retraction is final. */
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_CORRECT,
-						     0, "Fixed a date.", 0, &out, &f->err),
-			 NZ_OK);
+	assert_int_equal(
+	    nz_store_article_transition(
+		f->store, f->arena,
+		&(nz_article_transition){eve, a->id, NZ_EV_CORRECT, 0, "Fixed a date.", 0}, &out,
+		&f->err),
+	    NZ_OK);
 	assert_int_equal(out->n_corrections, 1);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_RETRACT,
-						     0, "Source withdrew.", 0, &out, &f->err),
-			 NZ_OK);
+	assert_int_equal(
+	    nz_store_article_transition(
+		f->store, f->arena,
+		&(nz_article_transition){eve, a->id, NZ_EV_RETRACT, 0, "Source withdrew.", 0}, &out,
+		&f->err),
+	    NZ_OK);
 	assert_int_equal(out->status, NZ_STATUS_RETRACTED);
 	assert_int_equal(out->n_corrections, 2);
 	out->headline = "Edit after retraction";
@@ -365,8 +382,10 @@ static void test_media_and_lists(void **state)
 
 	draft(f, cal, "one");
 	nz_article *two = draft(f, 0, "two");
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, 0, two->id, NZ_EV_SUBMIT,
-						     0, NULL, 0, NULL, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){0, two->id, NZ_EV_SUBMIT, 0, NULL, 0}, NULL,
+			     &f->err),
 			 NZ_OK);
 	nz_admin_query q = {0};
 	nz_article_list l = {0};
