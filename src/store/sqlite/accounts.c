@@ -1,5 +1,5 @@
 /*
- * backoffice_users.c: single settings, users, sessions and failed sign-ins in SQLite.
+ * accounts.c: users, sessions and failed sign-ins in SQLite (API tokens: accounts_tokens.c).
  *
  * Rules: every change and its audit row commit together; a user's sessions end when their
  * password changes or they are disabled; failed sign-ins older than a day are purged as new
@@ -12,49 +12,22 @@
 
 #define FAILURES_KEEP ((nz_time)24 * 3600)
 
-/* ---- settings ---------------------------------------------------------------------------- */
-
-nz_rc nz__sq_setting_get(nz_store *s, nz_arena *arena, const char *key, const char **value,
-			 nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	bool row = false;
-	nz_rc rc = nz__sq_stmt(h, SQ_SETTING_GET, &st, err);
-	if (rc)
-		return rc;
-	if (nz__sq_bind_text(st, 1, key))
-		return nz__sq_bind_error(h, "setting", err);
-	if ((rc = nz__sq_step(h, st, &row, "setting", err)))
-		return rc;
-	if (!row)
-		rc = NZ_NOTFOUND;
-	else if (nz__sq_col_text(arena, st, 0, value) || !*value)
-		rc = nz_err_set(err, NZ_NOMEM, "setting: out of memory");
-	sqlite3_reset(st);
-	return rc;
-}
-
-nz_rc nz__sq_setting_ensure(nz_store *s, nz_arena *arena, const char *key, const char *value,
-			    const char **stored, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	nz_rc rc = nz__sq_begin(h, err);
-	if (rc)
-		return rc;
-	if (!(rc = nz__sq_stmt(h, SQ_SETTING_INSERT, &st, err))) {
-		if (nz__sq_bind_text(st, 1, key) || nz__sq_bind_text(st, 2, value))
-			rc = nz__sq_bind_error(h, "setting", err);
-		else
-			rc = nz__sq_exec(h, st, "setting", err);
-	}
-	if (!rc)
-		rc = nz__sq_setting_get(s, arena, key, stored, err);
-	return nz__sq_end(h, rc, err);
-}
-
 /* ---- users ------------------------------------------------------------------------------- */
+
+nz_rc nz__sq_user_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_user *u)
+{
+	const char *role = NULL;
+	u->id = sqlite3_column_int64(st, col);
+	u->author_id = sqlite3_column_int64(st, col + 3);
+	u->created_at = sqlite3_column_int64(st, col + 4);
+	u->disabled_at = sqlite3_column_int64(st, col + 5);
+	if (nz__sq_col_text(arena, st, col + 1, &u->login) ||
+	    nz__sq_col_text(arena, st, col + 2, &role))
+		return NZ_NOMEM;
+	if (!role || nz_role_parse(nz_str_c(role), &u->role) != NZ_OK)
+		u->role = NZ_ROLE_CONTRIBUTOR; /* the CHECK constraint makes this unreachable */
+	return NZ_OK;
+}
 
 static nz_rc insert_user(nz__sqlite *h, int64_t actor, nz_user *u, const char *hash, nz_err *err)
 {

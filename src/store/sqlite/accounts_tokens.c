@@ -1,5 +1,5 @@
 /*
- * backoffice_tokens.c: API tokens and the audit log in SQLite.
+ * accounts_tokens.c: API tokens in SQLite.
  *
  * Rules: a token is stored as the SHA-256 hex of its text and never deleted, only revoked, so
  * the audit log can always say which token did what. last_used_at moves forward only.
@@ -149,50 +149,5 @@ nz_rc nz__sq_token_list(nz_store *s, nz_arena *arena, int64_t user_id, nz_api_to
 	if (sqlite3_bind_int64(st, 1, user_id))
 		return nz__sq_bind_error(h, "tokens", err);
 	return nz__sq_collect(h, st, "tokens", sizeof(nz_api_token), token_item, arena,
-			      (void **)out, n, err);
-}
-
-/* ---- audit log --------------------------------------------------------------------------- */
-
-nz_rc nz__sq_audit_add(nz_store *s, int64_t actor, const char *action, const char *object_type,
-		       int64_t object_id, const char *detail, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	int64_t article_id = object_type && strcmp(object_type, "article") == 0 ? object_id : 0;
-	nz_rc rc = nz__sq_begin(h, err);
-	if (rc)
-		return rc;
-	rc = nz__sq_audit(h, actor, action, object_type, object_id, article_id, detail, err);
-	return nz__sq_end(h, rc, err);
-}
-
-static nz_rc audit_item(nz_arena *arena, sqlite3_stmt *st, void *item)
-{
-	nz_audit_entry *e = item;
-	e->id = sqlite3_column_int64(st, 0);
-	e->at = sqlite3_column_int64(st, 1);
-	e->user_id = sqlite3_column_int64(st, 2);
-	e->object_id = sqlite3_column_int64(st, 6);
-	e->article_id = sqlite3_column_int64(st, 7);
-	return nz__sq_col_text(arena, st, 3, &e->login) ||
-		       nz__sq_col_text(arena, st, 4, &e->action) ||
-		       nz__sq_col_text(arena, st, 5, &e->object_type) ||
-		       nz__sq_col_text(arena, st, 8, &e->detail)
-		   ? NZ_NOMEM
-		   : NZ_OK;
-}
-
-nz_rc nz__sq_audit_list(nz_store *s, nz_arena *arena, const nz_audit_query *q, nz_audit_entry **out,
-			size_t *n, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	nz_rc rc = nz__sq_stmt(h, SQ_AUDIT_LIST, &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, q->article_id) || sqlite3_bind_int64(st, 2, q->before_id) ||
-	    sqlite3_bind_int64(st, 3, (int64_t)q->limit))
-		return nz__sq_bind_error(h, "audit", err);
-	return nz__sq_collect(h, st, "audit", sizeof(nz_audit_entry), audit_item, arena,
 			      (void **)out, n, err);
 }

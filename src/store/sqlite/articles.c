@@ -1,5 +1,5 @@
 /*
- * article.c: storing a new article with everything hanging off it, and loading one back.
+ * articles.c: storing a new article with everything hanging off it, and loading one back.
  *
  * Rules: a create runs in one nested transaction; on any failure it rolls back to where it
  * began and gives the caller's struct back its ids, so neither the database nor the article

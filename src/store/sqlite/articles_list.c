@@ -1,5 +1,5 @@
 /*
- * article_list.c: the article listing behind the front page, section/tag/author pages, feeds
+ * articles_list.c: the article listing behind the front page, section/tag/author pages, feeds
  * and the API. Its SQL depends on which filters are set, so each combination (a bit mask) is
  * built once, prepared once per handle and cached; values are always bound by name.
  *

@@ -1,5 +1,5 @@
 /*
- * backoffice_articles.c: creating an article for a user and saving new versions of it, in SQLite.
+ * articles_save.c: saving new versions of an article, in SQLite.
  *
  * Rules: a save is all or nothing: the revision check (optimistic locking on articles.revision),
  * the row, its authors, tags and media, the slug redirect, the revision snapshot and the audit

@@ -1,5 +1,5 @@
 /*
- * backoffice_workflow.c: workflow changes of articles in SQLite: submit, return,
+ * articles_workflow.c: workflow changes of articles in SQLite: submit, return,
  * schedule, publish (by hand or by the scheduler), embargo, correct, retract; the back office's
  * lists; translation links; old slugs.
  *

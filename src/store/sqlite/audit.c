@@ -1,13 +1,12 @@
 /*
- * backoffice.c: the SQLite back office's table and the helpers its files share: the
- * statement cache of backoffice_sql.h, audit rows, user and media rows. The functions are in
- * backoffice_users.c (settings, users, sessions, sign-ins), backoffice_tokens.c (API tokens,
- * the audit log), backoffice_articles.c (create, save), backoffice_workflow.c (state changes,
- * the scheduler's step, lists, redirects) and backoffice_media.c (revisions, media, sections).
+ * audit.c: the SQLite audit log: the row every change writes inside its own transaction
+ * (nz__sq_audit, shared by every aggregate's writers), rows callers add, and the log's pages.
  *
- * Rules: as for the rest of this backend (sqlite_int.h): statements prepared once per handle;
- * every write between nz__sq_begin and nz__sq_end with its audit row inside.
+ * Rules: audit rows are only ever inserted; the triggers of migration 4 (schema.c) on audit_log
+ * enqueue webhook deliveries in the same transaction.
  */
+#include <string.h>
+
 #include "store/sqlite/sqlite_int.h"
 
 nz_rc nz__sq_audit(nz__sqlite *h, int64_t actor, const char *action, const char *object_type,
@@ -25,31 +24,45 @@ nz_rc nz__sq_audit(nz__sqlite *h, int64_t actor, const char *action, const char 
 	return nz__sq_exec(h, st, "audit", err);
 }
 
-nz_rc nz__sq_user_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_user *u)
+nz_rc nz__sq_audit_add(nz_store *s, int64_t actor, const char *action, const char *object_type,
+		       int64_t object_id, const char *detail, nz_err *err)
 {
-	const char *role = NULL;
-	u->id = sqlite3_column_int64(st, col);
-	u->author_id = sqlite3_column_int64(st, col + 3);
-	u->created_at = sqlite3_column_int64(st, col + 4);
-	u->disabled_at = sqlite3_column_int64(st, col + 5);
-	if (nz__sq_col_text(arena, st, col + 1, &u->login) ||
-	    nz__sq_col_text(arena, st, col + 2, &role))
-		return NZ_NOMEM;
-	if (!role || nz_role_parse(nz_str_c(role), &u->role) != NZ_OK)
-		u->role = NZ_ROLE_CONTRIBUTOR; /* the CHECK constraint makes this unreachable */
-	return NZ_OK;
+	nz__sqlite *h = nz__sq(s);
+	int64_t article_id = object_type && strcmp(object_type, "article") == 0 ? object_id : 0;
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	rc = nz__sq_audit(h, actor, action, object_type, object_id, article_id, detail, err);
+	return nz__sq_end(h, rc, err);
 }
 
-nz_rc nz__sq_media_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+static nz_rc audit_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
-	nz_media *m = item;
-	m->id = sqlite3_column_int64(st, 0);
-	m->width = sqlite3_column_int(st, 6);
-	m->height = sqlite3_column_int(st, 7);
-	return nz__sq_col_text(arena, st, 1, &m->hash) || nz__sq_col_text(arena, st, 2, &m->mime) ||
-		       nz__sq_col_text(arena, st, 3, &m->caption) ||
-		       nz__sq_col_text(arena, st, 4, &m->credit) ||
-		       nz__sq_col_text(arena, st, 5, &m->alt)
+	nz_audit_entry *e = item;
+	e->id = sqlite3_column_int64(st, 0);
+	e->at = sqlite3_column_int64(st, 1);
+	e->user_id = sqlite3_column_int64(st, 2);
+	e->object_id = sqlite3_column_int64(st, 6);
+	e->article_id = sqlite3_column_int64(st, 7);
+	return nz__sq_col_text(arena, st, 3, &e->login) ||
+		       nz__sq_col_text(arena, st, 4, &e->action) ||
+		       nz__sq_col_text(arena, st, 5, &e->object_type) ||
+		       nz__sq_col_text(arena, st, 8, &e->detail)
 		   ? NZ_NOMEM
 		   : NZ_OK;
+}
+
+nz_rc nz__sq_audit_list(nz_store *s, nz_arena *arena, const nz_audit_query *q, nz_audit_entry **out,
+			size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_AUDIT_LIST, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, q->article_id) || sqlite3_bind_int64(st, 2, q->before_id) ||
+	    sqlite3_bind_int64(st, 3, (int64_t)q->limit))
+		return nz__sq_bind_error(h, "audit", err);
+	return nz__sq_collect(h, st, "audit", sizeof(nz_audit_entry), audit_item, arena,
+			      (void **)out, n, err);
 }

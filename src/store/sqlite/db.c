@@ -1,6 +1,7 @@
 /*
  * db.c: the SQLite backend's handle: opening (pragmas, then migrations), the per-handle
- * statement cache, error mapping, nested transactions, and the ops table store.c calls.
+ * statement cache, error mapping, nested transactions, and the backend table (made from
+ * store_ops.h: the slot of operation <name> is nz__sq_<name>).
  *
  * Durability: WAL with synchronous=NORMAL keeps every committed write across a crash of the
  * application (a power loss may lose the last commits, never corrupt the file). Writers wait up
@@ -127,6 +128,12 @@ int nz__sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 int nz__sq_bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
 {
 	return v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+int nz__sq_bind_named_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	return i ? sqlite3_bind_int64(st, i, v) : SQLITE_OK;
 }
 
 nz_rc nz__sq_col_text(nz_arena *arena, sqlite3_stmt *st, int col, const char **out)

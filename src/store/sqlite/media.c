@@ -1,73 +1,29 @@
 /*
- * backoffice_media.c: revisions (read side), media uploads and section editing in SQLite.
+ * media.c: media in SQLite: uploads (a media row over the bytes), the rows' reads and the
+ * picker's list, and blobs, the bytes stored once per SHA-256.
  *
- * Rules: revisions are only ever inserted (schema triggers refuse the rest); an upload's bytes
- * and its media row commit together, the bytes stored once per hash however often uploaded.
+ * Rules: an upload's bytes and its media row commit together, the bytes stored once per hash
+ * however often uploaded.
  */
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
 
-/* ---- revisions --------------------------------------------------------------------------- */
+/* ---- media ------------------------------------------------------------------------------- */
 
-/* Fills the columns shared by the list and the get: id .. created_at. */
-static nz_rc revision_item(nz_arena *arena, sqlite3_stmt *st, void *item)
+nz_rc nz__sq_media_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
-	nz_revision *r = item;
-	r->id = sqlite3_column_int64(st, 0);
-	r->article_id = sqlite3_column_int64(st, 1);
-	r->revision = sqlite3_column_int64(st, 2);
-	r->user_id = sqlite3_column_int64(st, 3);
-	r->created_at = sqlite3_column_int64(st, 6);
-	return nz__sq_col_text(arena, st, 4, &r->login) || nz__sq_col_text(arena, st, 5, &r->note)
+	nz_media *m = item;
+	m->id = sqlite3_column_int64(st, 0);
+	m->width = sqlite3_column_int(st, 6);
+	m->height = sqlite3_column_int(st, 7);
+	return nz__sq_col_text(arena, st, 1, &m->hash) || nz__sq_col_text(arena, st, 2, &m->mime) ||
+		       nz__sq_col_text(arena, st, 3, &m->caption) ||
+		       nz__sq_col_text(arena, st, 4, &m->credit) ||
+		       nz__sq_col_text(arena, st, 5, &m->alt)
 		   ? NZ_NOMEM
 		   : NZ_OK;
 }
-
-static nz_rc revision_full(nz_arena *arena, sqlite3_stmt *st, void *item)
-{
-	nz_revision *r = item;
-	nz_rc rc = revision_item(arena, st, item);
-	return rc ? rc : nz__sq_col_text(arena, st, 7, &r->snapshot);
-}
-
-nz_rc nz__sq_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_revision **out,
-			   size_t *n, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	nz_rc rc = nz__sq_stmt(h, SQ_REVISION_LIST, &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, article_id))
-		return nz__sq_bind_error(h, "revisions", err);
-	return nz__sq_collect(h, st, "revisions", sizeof(nz_revision), revision_item, arena,
-			      (void **)out, n, err);
-}
-
-nz_rc nz__sq_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
-			  nz_revision **out, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	nz_revision *items = NULL;
-	size_t n = 0;
-	nz_rc rc = nz__sq_stmt(h, SQ_REVISION_GET, &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, article_id) || sqlite3_bind_int64(st, 2, revision))
-		return nz__sq_bind_error(h, "revision", err);
-	if ((rc = nz__sq_collect(h, st, "revision", sizeof(nz_revision), revision_full, arena,
-				 (void **)&items, &n, err)))
-		return rc;
-	if (n == 0)
-		return nz_err_set(err, NZ_NOTFOUND, "article %lld has no revision %lld",
-				  (long long)article_id, (long long)revision);
-	*out = items;
-	return NZ_OK;
-}
-
-/* ---- media ------------------------------------------------------------------------------- */
 
 static nz_rc add_media(nz__sqlite *h, int64_t actor, nz_media *m, const void *bytes, size_t len,
 		       nz_err *err)
@@ -133,42 +89,60 @@ nz_rc nz__sq_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offse
 			      (void **)out, n, err);
 }
 
-/* ---- sections ---------------------------------------------------------------------------- */
+/* ---- blobs ------------------------------------------------------------------------------- */
 
-static nz_rc save_section(nz__sqlite *h, int64_t actor, nz_section *sec, nz_err *err)
-{
-	sqlite3_stmt *st;
-	nz_rc rc = nz__sq_stmt(h, sec->id ? SQ_SECTION_UPDATE : SQ_SECTION_INSERT, &st, err);
-	if (rc)
-		return rc;
-	int k = sec->id ? 2 : 1;
-	if ((sec->id && sqlite3_bind_int64(st, 1, sec->id)) || nz__sq_bind_text(st, k, sec->slug) ||
-	    nz__sq_bind_text(st, k + 1, sec->name) || sqlite3_bind_int(st, k + 2, sec->position))
-		return nz__sq_bind_error(h, "section", err);
-	if (sec->id) {
-		rc = nz__sq_exec(h, st, "section", err);
-		if (!rc && sqlite3_changes(h->db) == 0)
-			rc = nz_err_set(err, NZ_NOTFOUND, "section %lld: not found",
-					(long long)sec->id);
-	} else {
-		rc = nz__sq_int(h, st, &sec->id, "section", err);
-	}
-	if (rc == NZ_EXISTS)
-		return nz_err_set(err, rc, "section: the slug %s is taken", sec->slug);
-	if (rc)
-		return rc;
-	return nz__sq_audit(h, actor, "section.saved", "section", sec->id, 0, sec->slug, err);
-}
-
-nz_rc nz__sq_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err)
+nz_rc nz__sq_blob_put(nz_store *s, const char *sha256_hex, const char *mime, const void *bytes,
+		      size_t len, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
-	int64_t id = sec->id;
-	nz_rc rc = nz__sq_begin(h, err);
+	sqlite3_stmt *st;
+	nz_rc rc;
+
+	if ((rc = nz__sq_stmt(h, SQ_BLOB_PUT, &st, err)))
+		return rc;
+	if (nz__sq_bind_text(st, 1, sha256_hex) || nz__sq_bind_text(st, 2, mime) ||
+	    sqlite3_bind_blob64(st, 3, bytes, len, SQLITE_STATIC) ||
+	    sqlite3_bind_int64(st, 4, nz_time_now()))
+		return nz__sq_bind_error(h, "blob", err);
+	if ((rc = nz__sq_begin(h, err)))
+		return rc;
+	rc = nz__sq_exec(h, st, "blob", err);
+	return nz__sq_end(h, rc, err);
+}
+
+nz_rc nz__sq_blob_get(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
+		      size_t *len, const char **mime, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	bool row = false;
+	nz_rc rc;
+
+	if ((rc = nz__sq_stmt(h, SQ_BLOB_GET, &st, err)))
+		return rc;
+	if (nz__sq_bind_text(st, 1, sha256_hex))
+		return nz__sq_bind_error(h, "blob", err);
+	if ((rc = nz__sq_step(h, st, &row, "blob", err)))
+		return rc;
+	if (!row)
+		rc = nz_err_set(err, NZ_NOTFOUND, "blob %.64s: not found", sha256_hex);
+	else if (nz__sq_col_text(arena, st, 0, mime) || nz__sq_col_blob(arena, st, 1, bytes, len))
+		rc = nz_err_set(err, NZ_NOMEM, "blob: out of memory");
+	sqlite3_reset(st);
+	return rc;
+}
+
+nz_rc nz__sq_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st = NULL;
+	nz_rc rc = nz__sq_stmt(h, SQ_BLOB_SIZE, &st, err);
 	if (rc)
 		return rc;
-	rc = save_section(h, actor, sec, err);
-	if ((rc = nz__sq_end(h, rc, err)))
-		sec->id = id;
+	if (nz__sq_bind_text(st, 1, sha256_hex))
+		rc = nz__sq_bind_error(h, "blob", err);
+	else
+		rc = nz__sq_int(h, st, size, "blob", err);
+	sqlite3_reset(st);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * changes.c: the SQLite side of the change feed. The rows themselves are written by
+ * outbox_changes.c: the SQLite side of the change feed. The rows themselves are written by
  * the triggers of migration 5 (schema.c) inside every writer's transaction; this file reads
  * them, prunes them and runs the clock that turns passing embargoes and publication times into
  * changes.

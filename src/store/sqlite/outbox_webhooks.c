@@ -1,6 +1,6 @@
 /*
- * webhooks.c: the SQLite side of webhooks, their deliveries and the purge hook (migration 4 in
- * schema.c holds the tables and the triggers on audit_log that enqueue deliveries).
+ * outbox_webhooks.c: the SQLite side of webhooks, their deliveries and the purge hook (migration 4
+ * in schema.c holds the tables and the triggers on audit_log that enqueue deliveries).
  *
  * Statements here are prepared per call rather than cached: they run a few times a second at
  * most (the delivery worker and the admin pages), and keeping them out of the shared cache keeps

@@ -97,7 +97,8 @@
 			 "ORDER BY id DESC LIMIT 1")                                               \
 	X(SQ_BLOB_PUT, "INSERT INTO blobs(hash, mime, bytes, created_at) VALUES (?1, ?2, ?3, ?4) " \
 		       "ON CONFLICT(hash) DO NOTHING")                                             \
-	X(SQ_BLOB_GET, "SELECT mime, bytes FROM blobs WHERE hash = ?1")
+	X(SQ_BLOB_GET, "SELECT mime, bytes FROM blobs WHERE hash = ?1")                            \
+	X(SQ_BLOB_SIZE, "SELECT length(bytes) FROM blobs WHERE hash = ?1")
 
 #define NZ__USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
 /* A bit per status, for the admin list's mask (1 << nz_status). */

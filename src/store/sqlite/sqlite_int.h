@@ -80,6 +80,8 @@ void nz__sq_read_end(nz__sqlite *h, bool opened);
  * without a copy, so it must outlive the step. */
 int nz__sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 int nz__sq_bind_opt_int(sqlite3_stmt *st, int i, int64_t v);
+/* Binds a named parameter (":now") when st has it; an SQLite result. */
+int nz__sq_bind_named_int(sqlite3_stmt *st, const char *name, int64_t v);
 
 /* Makes room for one more element in an arena array of *cap elements holding n (doubling and
  * copying when full); returns the array, or NULL when out of memory. */
@@ -140,5 +142,21 @@ nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err);
 int nz__sq_search_rank_register(fts5_api *api);
 /* Frees search's cache of document frequencies (NULL-safe). */
 void nz__sq_df_cache_free(struct nz__df_cache *c);
+/* A match in a search's window (search.c): the article, its publication time, its rank. */
+typedef struct nz__sq_candidate {
+	int64_t id;
+	nz_time published_at;
+	double score;
+} nz__sq_candidate;
+/* The window's SQL: the newest NZ_SEARCH_WINDOW + 1 public matches passing q's filters, with
+ * extra (more conditions) appended to the WHERE clause. */
+void nz__sq_window_sql(nz_buf *b, const nz_article_search *q, const char *extra);
+/* Binds q's values and match to the parameters *st has. */
+nz_rc nz__sq_bind_search(nz__sqlite *h, sqlite3_stmt **st, const nz_article_search *q,
+			 const char *match, nz_err *err);
+/* Runs the window statement: its rows (at most NZ_SEARCH_WINDOW, in arena) with the best k in
+ * order first, and whether there were more. */
+nz_rc nz__sq_run_window(nz__sqlite *h, nz_arena *arena, sqlite3_stmt *st, nz_search_sort sort,
+			size_t k, nz__sq_candidate **out, size_t *n, bool *capped, nz_err *err);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * Tests for the back office's store (store/backoffice.c and sqlite/backoffice*.c): users,
+ * Tests for the back office's side of the store (store/accounts.c, articles*.c, media.c, audit.c
+ * and their sqlite/ twins): users,
  * sessions, failed sign-ins, tokens, saves with the revision check, slug redirects, workflow
  * changes and the scheduler's step, revisions and restores, media rows, lists and the audit log.
  * Each test opens a fresh SQLite file and reads it back behind the store's back (db_int) to see

@@ -1,6 +1,6 @@
 /*
- * Tests for store/sqlite/webhooks.c and store/webhooks.c: hooks are checked and normalised, the
- * audit_log triggers enqueue one delivery per subscribed active hook (and a purge delivery with
+ * Tests for store/sqlite/outbox_webhooks.c and store/outbox.c: hooks are checked and normalised,
+ * the audit_log triggers enqueue one delivery per subscribed active hook (and a purge delivery with
  * the article's keys when purge_url is set) in the writer's transaction, claims lease their
  * rows, attempts are recorded, and deleting a hook takes its deliveries with it.
  */
