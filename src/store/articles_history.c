@@ -47,10 +47,10 @@ nz_rc nz_store_revision_article(nz_store *s, nz_arena *arena, int64_t article_id
 	return NZ_OK;
 }
 
-nz_rc nz_store_article_restore(nz_store *s, nz_arena *arena, int64_t actor, int64_t article_id,
-			       int64_t revision, int64_t base_revision, nz_article **out,
-			       nz_err *err)
+nz_rc nz_store_article_restore(nz_store *s, nz_arena *arena, const nz_article_restore *r,
+			       nz_article **out, nz_err *err)
 {
+	int64_t article_id = r->article_id, revision = r->revision;
 	nz_article *old = NULL, *cur = NULL;
 	nz_rc rc;
 
@@ -83,7 +83,7 @@ nz_rc nz_store_article_restore(nz_store *s, nz_arena *arena, int64_t actor, int6
 	char *note = nz_arena_printf(arena, "restored revision %lld", (long long)revision);
 	if (!note)
 		return nz_err_set(err, NZ_NOMEM, "restore: out of memory");
-	if ((rc = nz_store_article_update(s, arena, actor, old, base_revision, note, err)))
+	if ((rc = nz_store_article_update(s, arena, r->actor, old, r->base_revision, note, err)))
 		return rc;
 	if (out)
 		*out = old;

@@ -155,14 +155,14 @@ nz_rc nz_store_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_que
 	return nz__store_delivery_list(s, arena, &nq, out, n, err);
 }
 
-nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_t lease_ms,
-			      size_t max, nz_delivery **out, size_t *n, nz_err *err)
+nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, const nz_delivery_claim *c,
+			      nz_delivery **out, size_t *n, nz_err *err)
 {
 	*out = NULL;
 	*n = 0;
-	if (max == 0 || max > CLAIM_MAX || lease_ms < 0)
+	if (c->max == 0 || c->max > CLAIM_MAX || c->lease_ms < 0)
 		return nz_err_set(err, NZ_INVAL, "deliveries: claim 1 to %d", CLAIM_MAX);
-	return nz__store_delivery_claim(s, arena, now_ms, lease_ms, max, out, n, err);
+	return nz__store_delivery_claim(s, arena, c, out, n, err);
 }
 
 nz_rc nz_store_delivery_set_payload(nz_store *s, int64_t id, const char *payload, nz_err *err)

@@ -238,9 +238,14 @@ nz_rc nz_store_revision_article(nz_store *s, nz_arena *arena, int64_t article_id
 /* Restores the content of an old revision as a NEW revision (status and times stay; the slug
  * is kept when the old one is taken by another article). NZ_CONFLICT as for updates; records
  * article.restored. *out (may be NULL) gets the reloaded article. */
-nz_rc nz_store_article_restore(nz_store *s, nz_arena *arena, int64_t actor, int64_t article_id,
-			       int64_t revision, int64_t base_revision, nz_article **out,
-			       nz_err *err);
+typedef struct nz_article_restore {
+	int64_t actor;         /* who does it; 0: the system */
+	int64_t article_id;    /* the article */
+	int64_t revision;      /* the revision whose content comes back */
+	int64_t base_revision; /* the revision the change is based on, as for updates */
+} nz_article_restore;
+nz_rc nz_store_article_restore(nz_store *s, nz_arena *arena, const nz_article_restore *r,
+			       nz_article **out, nz_err *err);
 
 /* ---- import sources ---------------------------------------------------------------------- */
 
@@ -525,8 +530,13 @@ nz_rc nz_store_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_que
 /* For the delivery worker. Claims up to max pending deliveries due at now_ms, oldest first,
  * by moving their next attempt to now_ms + lease_ms (so another worker does not take them, and a
  * worker that dies mid-send leaves them to be retried after the lease). */
-nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_t lease_ms,
-			      size_t max, nz_delivery **out, size_t *n, nz_err *err);
+typedef struct nz_delivery_claim {
+	int64_t now_ms;   /* unix milliseconds */
+	int64_t lease_ms; /* >= 0 */
+	size_t max;       /* 1..100 */
+} nz_delivery_claim;
+nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, const nz_delivery_claim *c,
+			      nz_delivery **out, size_t *n, nz_err *err);
 /* Keeps the body built for the first attempt, so retries send the same bytes. */
 nz_rc nz_store_delivery_set_payload(nz_store *s, int64_t id, const char *payload, nz_err *err);
 /* Moves a delivery's next attempt without counting an attempt (an embargoed article). */

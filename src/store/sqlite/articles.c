@@ -356,20 +356,6 @@ static nz_rc tag_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 		   : NZ_OK;
 }
 
-static nz_rc media_item(nz_arena *arena, sqlite3_stmt *st, void *item)
-{
-	nz_media *m = item;
-	m->id = sqlite3_column_int64(st, 0);
-	m->width = sqlite3_column_int(st, 6);
-	m->height = sqlite3_column_int(st, 7);
-	return nz__sq_col_text(arena, st, 1, &m->hash) || nz__sq_col_text(arena, st, 2, &m->mime) ||
-		       nz__sq_col_text(arena, st, 3, &m->caption) ||
-		       nz__sq_col_text(arena, st, 4, &m->credit) ||
-		       nz__sq_col_text(arena, st, 5, &m->alt)
-		   ? NZ_NOMEM
-		   : NZ_OK;
-}
-
 static nz_rc correction_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
 	nz_correction *c = item;
@@ -393,7 +379,7 @@ nz_rc nz__sq_article_load(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article
 			    (void **)&a->authors, &a->n_authors, err)) ||
 	    (rc = load_list(h, arena, SQ_ARTICLE_TAGS, id, sizeof(nz_tag), tag_item,
 			    (void **)&a->tags, &a->n_tags, err)) ||
-	    (rc = load_list(h, arena, SQ_ARTICLE_MEDIA, id, sizeof(nz_media), media_item,
+	    (rc = load_list(h, arena, SQ_ARTICLE_MEDIA, id, sizeof(nz_media), nz__sq_media_row,
 			    (void **)&a->media, &a->n_media, err)) ||
 	    (rc = load_list(h, arena, SQ_ARTICLE_CORRECTIONS, id, sizeof(nz_correction),
 			    correction_item, (void **)&a->corrections, &a->n_corrections, err)))

@@ -191,8 +191,8 @@ nz_rc nz__sq_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_query
 	return rc;
 }
 
-nz_rc nz__sq_delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_t lease_ms,
-			    size_t max, nz_delivery **out, size_t *n, nz_err *err)
+nz_rc nz__sq_delivery_claim(nz_store *s, nz_arena *arena, const nz_delivery_claim *c,
+			    nz_delivery **out, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -206,8 +206,8 @@ nz_rc nz__sq_delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_
 			   &st, err);
 	if (rc)
 		return rc;
-	if (sqlite3_bind_int64(st, 1, now_ms) || sqlite3_bind_int64(st, 2, lease_ms) ||
-	    sqlite3_bind_int64(st, 3, (sqlite3_int64)max)) {
+	if (sqlite3_bind_int64(st, 1, c->now_ms) || sqlite3_bind_int64(st, 2, c->lease_ms) ||
+	    sqlite3_bind_int64(st, 3, (sqlite3_int64)c->max)) {
 		rc = nz__sq_bind_error(h, "deliveries", err);
 		goto out;
 	}

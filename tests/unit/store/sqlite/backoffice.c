@@ -350,11 +350,14 @@ static void test_revisions_and_restore(void **state)
 	assert_int_equal(nz_store_revision_article(f->store, f->arena, a->id, 9, &old, &f->err),
 			 NZ_NOTFOUND);
 	/* Restoring is a new revision with the old content. */
-	assert_int_equal(
-	    nz_store_article_restore(f->store, f->arena, eve, a->id, 1, 1, &now, &f->err),
-	    NZ_CONFLICT);
-	assert_int_equal(
-	    nz_store_article_restore(f->store, f->arena, eve, a->id, 1, 2, &now, &f->err), NZ_OK);
+	assert_int_equal(nz_store_article_restore(f->store, f->arena,
+						  &(nz_article_restore){eve, a->id, 1, 1}, &now,
+						  &f->err),
+			 NZ_CONFLICT);
+	assert_int_equal(nz_store_article_restore(f->store, f->arena,
+						  &(nz_article_restore){eve, a->id, 1, 2}, &now,
+						  &f->err),
+			 NZ_OK);
 	assert_int_equal(now->revision, 3);
 	assert_string_equal(now->headline, "First headline");
 	assert_int_equal(now->n_authors, 2);
