@@ -36,8 +36,8 @@ static const char *slug_from(nz_arena *arena, const char *text, nz_rc *rc)
 
 /* Fills what a caller may leave out and every backend stores the same way: the slug (from the
  * headline), the language (detected), author display names and missing slugs of authors,
- * sections and tags (from their names). Shared with backoffice.c. */
-nz_rc nz__store_fill_names(nz_arena *arena, nz_article *a)
+ * sections and tags (from their names). */
+static nz_rc fill_names(nz_arena *arena, nz_article *a)
 {
 	nz_rc rc = NZ_OK;
 
@@ -61,12 +61,14 @@ nz_rc nz__store_fill_names(nz_arena *arena, nz_article *a)
 	return rc;
 }
 
-nz_rc nz__store_prepare_article(nz_arena *arena, nz_article *a, nz_err *err)
+/* Defaults (fill_names) and validation shared by every article create and save: the article
+ * is valid and its authors, section and tags all have slugs. */
+static nz_rc prepare_article(nz_arena *arena, nz_article *a, nz_err *err)
 {
 	nz_rc rc;
 	if (!a)
 		return nz_err_set(err, NZ_INVAL, "article: missing");
-	if ((rc = nz__store_fill_names(arena, a)))
+	if ((rc = fill_names(arena, a)))
 		return nz_err_set(err, rc, "article: %s", nz_strerror(rc));
 	if ((rc = nz_article_validate(a, err)))
 		return rc;
@@ -88,7 +90,7 @@ nz_rc nz__store_prepare_article(nz_arena *arena, nz_article *a, nz_err *err)
 static nz_rc create(nz_store *s, nz_arena *arena, int64_t actor, bool audited, nz_article *a,
 		    const char *note, nz_err *err)
 {
-	nz_rc rc = nz__store_prepare_article(arena, a, err);
+	nz_rc rc = prepare_article(arena, a, err);
 	if (rc)
 		return rc;
 	nz_time now = nz_time_now();
@@ -166,7 +168,7 @@ nz_rc nz_store_article_keys(nz_store *s, nz_arena *arena, const nz_article_query
 nz_rc nz_store_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
 			      int64_t base_revision, const char *note, nz_err *err)
 {
-	nz_rc rc = nz__store_prepare_article(arena, a, err);
+	nz_rc rc = prepare_article(arena, a, err);
 	if (rc)
 		return rc;
 	if (!a->id)

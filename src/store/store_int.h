@@ -53,12 +53,6 @@ nz_rc nz__store_writable(nz_store *s, const char *what, nz_err *err);
 /* Backends. Each returns a handle whose first member is nz_store. */
 nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *err);
 
-/* store.c: fills slug, language, author display names and missing slugs. */
-nz_rc nz__store_fill_names(nz_arena *arena, nz_article *a);
-/* Defaults (nz__store_fill_names) and validation shared by every article create and save:
- * the article is valid and its authors, section and tags all have slugs. */
-nz_rc nz__store_prepare_article(nz_arena *arena, nz_article *a, nz_err *err);
-
 /* ---- snapshot.c ---------------------------------------------------------------------------- */
 
 /* The full JSON snapshot of an article as kept in revisions: every field, times as RFC 3339
