@@ -16,7 +16,11 @@
  * A slot may be NULL: calling it answers NZ_UNSUPPORTED (a backend in progress).
  *
  * Adding a query: one entry here, the public prototype with its contract in store.h (and, for
- * OWN, the public function), and one implementation per backend.
+ * OWN, the public function), and one implementation per backend. The build points at whatever
+ * is missing: no prototype fails -Wmissing-prototypes, a signature that differs from the
+ * entry conflicts with the generated definition, a backend without it does not link.
+ *
+ * The lists are laid out by hand (clang-format would space the declarations as expressions).
  *
  * How a backend fills the table: name each implementation <prefix>_<name> with the slot's
  * signature and let the list write the table and the prototypes, as sqlite/ does with
@@ -242,7 +246,7 @@
 	   (nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,                   \
 	    const char *name, int64_t *id, nz_err *err),                                           \
 	   (s, actor, user_id, token_hash, name, id, err))                                         \
-	/* now set, token_id not NULL; updates last_used_at even on a read-only handle's file */   \
+	/* now set, token_id not NULL; also records last_used_at */                                \
 	OP(READ, OWN, token_user,                                                                  \
 	   (nz_store *s, nz_arena *arena, const char *token_hash, nz_time now, nz_user **out,      \
 	    int64_t *token_id, nz_err *err),                                                       \
