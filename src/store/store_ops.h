@@ -331,7 +331,7 @@
 
 /* ---- search: the full-text index ---- */
 #define NZ__STORE_SEARCH(OP)                                                                       \
-	/* q normalised: limit in 1..100, offset <= NZ_SEARCH_WINDOW, now set, a term to include */ \
+	/* q normalised: limit 1..100, offset <= NZ_SEARCH_WINDOW, now set, a term to include */   \
 	OP(READ, OWN, search,                                                                      \
 	   (nz_store *s, nz_arena *arena, const nz_article_search *q, nz_search_results *out,      \
 	    nz_err *err),                                                                          \
