@@ -29,8 +29,9 @@ static nz_rc save_parts(nz_store *s, nz_arena *arena, nz_app_save *save, nz_arti
 	nz_article *after = NULL;
 	if (save->then != NZ_EV_EDIT) {
 		save->failed = NZ_APP_PART_STEP;
-		rc = nz_store_article_transition(s, arena, save->actor, a->id, save->then, save->at,
-						 save->text, a->revision, &after, err);
+		nz_article_transition tr = {save->actor, a->id,      save->then,
+					    save->at,    save->text, a->revision};
+		rc = nz_store_article_transition(s, arena, &tr, &after, err);
 	} else if (created || save->translation_id) {
 		save->failed = NZ_APP_PART_FIELDS;
 		rc = nz_store_article_by_id(s, arena, a->id, &after, err);

@@ -289,8 +289,8 @@ static int64_t round_once(nz__deliverer *d, nz_store *s)
 		return IDLE_POLL_MS;
 	/* Settings are read after the claim, so a delivery never meets older settings than the
 	 * change that made it. */
-	if (nz_store_delivery_claim(s, arena, now_ms(), LEASE_MS, CLAIM_MAX, &due, &n, &err) !=
-		NZ_OK ||
+	nz_delivery_claim claim = {now_ms(), LEASE_MS, CLAIM_MAX};
+	if (nz_store_delivery_claim(s, arena, &claim, &due, &n, &err) != NZ_OK ||
 	    (n > 0 && nz_store_delivery_config(s, arena, &cfg, &err) != NZ_OK)) {
 		NZ_LOG(NZ_LOG_ERROR, "webhooks", "%s", err.msg);
 		goto out;

@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "store/backoffice_int.h"
+#include "store/store_int.h"
 
 /* A string member copied into arena; NULL when absent or null. False on out of memory or when
  * the member is not a string. */

@@ -9,6 +9,8 @@
  * - Results are allocated in the caller's arena; the store keeps no pointer to them.
  * - A handle is used by one thread at a time; a server opens one per worker thread.
  * - Opening migrates the schema to the newest version (versioned, in one transaction).
+ * - The functions are grouped by aggregate: settings, catalog, articles, media, accounts, audit,
+ *   outbox, search. Each is declared once in store_ops.h, which also says how to add one.
  */
 #ifndef NZ_STORE_H
 #define NZ_STORE_H
@@ -35,14 +37,37 @@ nz_rc nz_store_begin(nz_store *s, nz_err *err);
 nz_rc nz_store_commit(nz_store *s, nz_err *err);
 void nz_store_rollback(nz_store *s);
 
-/* ---- settings ---------------------------------------------------------------------------- */
+/* Conventions of every aggregate below:
+ * - `actor` is the id of the user doing it, 0 for the system (the CLI, the scheduler); it is
+ *   recorded in audit_log.user_id (NULL for 0).
+ * - Every change writes its audit_log row IN THE SAME TRANSACTION, with the action names of the
+ *   contract with distribution: article.created, article.edited, article.updated,
+ *   article.submitted, article.returned, article.scheduled, article.unscheduled,
+ *   article.published, article.embargoed, article.corrected, article.retracted,
+ *   article.restored, user.created, user.role_changed, user.password_changed, user.disabled,
+ *   user.enabled, user.login, user.login_failed, user.logout, token.created, token.revoked,
+ *   media.uploaded, section.saved, settings.changed. Article actions set audit_log.article_id.
+ * - Permission is NOT checked here (callers use nz_can); workflow validity IS (nz_workflow_next),
+ *   so no caller can store an impossible transition.
+ * - Every change to an article's content or state makes a new revision: a full snapshot with
+ *   the user, time and note. */
+
+/* ==== settings ============================================================================= */
 
 /* nz_site_defaults() overridden by the settings table; strings in arena. */
 nz_rc nz_store_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err);
 /* Keys are nz_site's field names ("name", "base_url", "tz_offset_min", ...). */
 nz_rc nz_store_setting_set(nz_store *s, const char *key, const char *value, nz_err *err);
 
-/* ---- sections, authors, tags ------------------------------------------------------------- */
+/* The stored value of key (in arena), NZ_NOTFOUND when unset. */
+nz_rc nz_store_setting_get(nz_store *s, nz_arena *arena, const char *key, const char **value,
+			   nz_err *err);
+/* Stores `value` under key unless a value is there already; *stored is what is stored after
+ * (in arena). Safe when several threads or processes race (for secrets made on first use). */
+nz_rc nz_store_setting_ensure(nz_store *s, nz_arena *arena, const char *key, const char *value,
+			      const char **stored, nz_err *err);
+
+/* ==== catalog: sections, authors, tags ===================================================== */
 
 /* Insert by slug when missing, else leave the stored row (filling only fields that are NULL
  * there). Sets ->id. */
@@ -60,7 +85,11 @@ nz_rc nz_store_tag_get(nz_store *s, nz_arena *arena, const char *slug, nz_tag **
 nz_rc nz_store_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err);
 nz_rc nz_store_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t *n, nz_err *err);
 
-/* ---- articles ---------------------------------------------------------------------------- */
+/* Renames or reorders section sec->id (or creates it when id is 0; NZ_EXISTS when the slug is
+ * taken); records section.saved. */
+nz_rc nz_store_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err);
+
+/* ==== articles: rows, revisions, links, translations, import sources, listings ============= */
 
 /* Stores a new article with everything hanging off it: ensures its section, authors and tags
  * by slug, stores media rows (captions without bytes too), import notes, and revision 1 (a full
@@ -114,6 +143,110 @@ typedef struct nz_article_key {
 nz_rc nz_store_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			    nz_article_key **keys, size_t *n, nz_err *err);
 
+/* ---- saving and the workflow ---- */
+
+/* Creates an article as `actor` (a->created_by = actor; the status is the caller's: the admin
+ * API and pages create drafts), revision 1 with the user and note, and article.created, in one
+ * transaction. Otherwise as nz_store_article_create. */
+nz_rc nz_store_article_create_by(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+				 const char *note, nz_err *err);
+
+/* Saves a new version of article a->id: every editable field of a replaces the stored one
+ * (slug, language, section, headline, highlights, dateline, body, copyright, authors in order,
+ * tags, media in order (media with an id are linked; a changed caption/credit/alt makes a new
+ * media row for the same bytes), translation_group). Status, times and corrections are not
+ * taken from a (use nz_store_article_transition). Refuses with NZ_CONFLICT and writes nothing
+ * when the stored revision is not base_revision (someone saved in between). A changed slug of
+ * an article that was ever published is kept in slug_redirects. On success a is reloaded (the
+ * new revision, updated_at, ids) into arena. Records article.updated (published) or
+ * article.edited (otherwise). */
+nz_rc nz_store_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+			      int64_t base_revision, const char *note, nz_err *err);
+
+/* A workflow change of one article (nz_store_article_transition). */
+typedef struct nz_article_transition {
+	int64_t actor; /* who does it; 0: the system */
+	int64_t id;    /* the article */
+	nz_event ev;
+	/* SCHEDULE: the publish time (must be later than now); EMBARGO: the embargo end (0
+	 * clears it); ignored otherwise. */
+	nz_time at;
+	/* CORRECT: the correction (required); RETRACT: an optional reason (stored as a
+	 * correction); ignored otherwise. */
+	const char *text;
+	int64_t base_revision; /* 0 to skip the check, else NZ_CONFLICT when it changed since */
+} nz_article_transition;
+
+/* A workflow change of one article, in one transaction: checks nz_workflow_next, sets the
+ * status and times, writes a revision (note, or the event's name) and the audit row.
+ * PUBLISH sets published_at the first time only (now, or publish_at when it is due) and clears
+ * publish_at; RETRACT and CORRECT set updated_at. *out (may be NULL) gets the reloaded article.
+ * NZ_NOTFOUND, NZ_INVAL (transition not allowed, bad time or text), NZ_CONFLICT. */
+nz_rc nz_store_article_transition(nz_store *s, nz_arena *arena, const nz_article_transition *t,
+				  nz_article **out, nz_err *err);
+
+/* The scheduler's step: publishes every scheduled article whose publish_at <= now (each in its
+ * own transaction, actor NULL, article.published). *n gets how many. */
+nz_rc nz_store_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err);
+/* The earliest publish_at of a scheduled article; NZ_NOTFOUND when none. */
+nz_rc nz_store_next_scheduled(nz_store *s, nz_time *at, nz_err *err);
+
+/* Back-office lists: any status. Newest change first (updated_at DESC, id DESC); scheduled
+ * articles are included with their publish_at. */
+typedef struct nz_admin_query {
+	unsigned statuses;  /* bit mask of (1u << NZ_STATUS_x); 0: every status */
+	int64_t created_by; /* 0: anyone's */
+	size_t limit;       /* 1..200; 0 means 50 */
+	size_t offset;
+} nz_admin_query;
+
+nz_rc nz_store_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_query *q,
+				  nz_article_list *out, nz_err *err);
+
+/* Makes a and other translations of each other (one translation group); records
+ * article.edited on both. NZ_NOTFOUND when either is missing. */
+nz_rc nz_store_article_link_translation(nz_store *s, int64_t actor, int64_t id, int64_t other_id,
+					nz_err *err);
+
+/* The current slug of the article that used to live at old_slug (in arena); NZ_NOTFOUND. */
+nz_rc nz_store_slug_redirect(nz_store *s, nz_arena *arena, const char *old_slug,
+			     const char **new_slug, nz_err *err);
+
+/* ---- revisions ---- */
+
+typedef struct nz_revision {
+	int64_t id;
+	int64_t article_id;
+	int64_t revision;  /* 1, 2, ... */
+	int64_t user_id;   /* 0: the system or an import */
+	const char *login; /* the user's login, NULL for 0 */
+	const char *note;  /* may be NULL */
+	nz_time created_at;
+	const char *snapshot; /* the JSON snapshot (nz_store_revision_get only; NULL in lists) */
+} nz_revision;
+
+/* Every revision of an article, newest first, without snapshots. */
+nz_rc nz_store_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_revision **out,
+			     size_t *n, nz_err *err);
+/* One revision with its snapshot; NZ_NOTFOUND. */
+nz_rc nz_store_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
+			    nz_revision **out, nz_err *err);
+/* The article as it was at that revision (parsed from the snapshot, into arena): every field
+ * the snapshot holds, for diffs and restores. NZ_NOTFOUND. */
+nz_rc nz_store_revision_article(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
+				nz_article **out, nz_err *err);
+/* Restores the content of an old revision as a NEW revision (status and times stay; the slug
+ * is kept when the old one is taken by another article). NZ_CONFLICT as for updates; records
+ * article.restored. *out (may be NULL) gets the reloaded article. */
+typedef struct nz_article_restore {
+	int64_t actor;         /* who does it; 0: the system */
+	int64_t article_id;    /* the article */
+	int64_t revision;      /* the revision whose content comes back */
+	int64_t base_revision; /* the revision the change is based on, as for updates */
+} nz_article_restore;
+nz_rc nz_store_article_restore(nz_store *s, nz_arena *arena, const nz_article_restore *r,
+			       nz_article **out, nz_err *err);
+
 /* ---- import sources ---------------------------------------------------------------------- */
 
 /* The article made from a file whose bytes hash to sha256_hex; NZ_NOTFOUND when none. */
@@ -125,7 +258,45 @@ nz_rc nz_store_import_add(nz_store *s, int64_t article_id, const char *filename,
 nz_rc nz_store_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes,
 			  size_t *len, const char **filename, nz_err *err);
 
-/* ---- media bytes ------------------------------------------------------------------------- */
+/* ---- public listings: feeds, sitemaps, exports ---- */
+
+/* Outputs (feeds, sitemaps, ninjs export). "Public" here
+ * is what readers may see: status published (or retracted, where asked for), embargo passed,
+ * published_at set and <= now.
+ *
+ * A light article is an nz_article with only id, uuid, slug, language, status, headline,
+ * published_at and updated_at filled (no body, authors, media...). In listings from
+ * nz_store_article_refs its translation_group is the group's key when the article has at least
+ * one public translation, else 0, so a caller knows when to ask nz_store_article_translations. */
+typedef struct nz_article_ref_query {
+	nz_time now;
+	bool with_retracted; /* retracted articles too (their URLs answer with a notice) */
+	bool newest_first;   /* published_at DESC, id DESC; else id ASC (stable for paging) */
+	nz_time since;       /* only published_at >= since; 0: any */
+	int64_t after_id;    /* id ASC only: ids > after_id (keyset paging) */
+	size_t offset;
+	size_t limit; /* 1..10000; 0 means 1000 */
+} nz_article_ref_query;
+
+/* A page of light public articles (see above), in arena. */
+nz_rc nz_store_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_query *q,
+			    nz_article **out, size_t *n, nz_err *err);
+/* The public articles (published, never retracted) in a's translation group other than a
+ * itself, as light articles ordered by language. The group's key is the original's id; the
+ * original itself may have translation_group 0. *n is 0 when there are none. */
+nz_rc nz_store_article_translations(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
+				    nz_article **out, size_t *n, nz_err *err);
+/* Splits the public articles (retracted included), in id order, into chunks of per_chunk and
+ * gives each chunk's newest modification time (max of updated_at and published_at): one entry
+ * per chunk, *n 0 when nothing is public. */
+nz_rc nz_store_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
+			      nz_time **lastmod, size_t *n, nz_err *err);
+/* The newest corrections (created_at <= now) of public articles, newest first, at most limit
+ * (1..1000): each item is a light article whose corrections[0] is one correction. */
+nz_rc nz_store_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,
+				  nz_article **out, size_t *n, nz_err *err);
+
+/* ==== media: blobs and media rows ========================================================== */
 
 /* Stores bytes under their SHA-256 (a no-op when present). */
 nz_rc nz_store_blob_put(nz_store *s, const char *sha256_hex, const char *mime, const void *bytes,
@@ -133,36 +304,27 @@ nz_rc nz_store_blob_put(nz_store *s, const char *sha256_hex, const char *mime, c
 nz_rc nz_store_blob_get(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
 			size_t *len, const char **mime, nz_err *err);
 
-/* ---- back office: users, sessions, tokens, revisions, workflow, media, audit ---- */
+/* The byte length of a stored blob without reading it; NZ_NOTFOUND when none. */
+nz_rc nz_store_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err);
 
-/* Conventions of this section:
- * - `actor` is the id of the user doing it, 0 for the system (the CLI, the scheduler); it is
- *   recorded in audit_log.user_id (NULL for 0).
- * - Every change writes its audit_log row IN THE SAME TRANSACTION, with the action names of the
- *   contract with distribution: article.created, article.edited, article.updated,
- *   article.submitted, article.returned, article.scheduled, article.unscheduled,
- *   article.published, article.embargoed, article.corrected, article.retracted,
- *   article.restored, user.created, user.role_changed, user.password_changed, user.disabled,
- *   user.enabled, user.login, user.login_failed, user.logout, token.created, token.revoked,
- *   media.uploaded, section.saved, settings.changed. Article actions set audit_log.article_id.
- * - Permission is NOT checked here (callers use nz_can); workflow validity IS (nz_workflow_next),
- *   so no caller can store an impossible transition.
- * - Every change to an article's content or state makes a new revision: a full snapshot with
- *   the user, time and note. */
+/* ---- media uploads ---- */
 
-/* ---- settings (single values) ---- */
+/* Stores the bytes by their hash (nz_store_blob_put) and a media row in one transaction: fills
+ * m->id and m->hash (in arena); m->mime, width, height, caption, credit, alt are taken as given
+ * (the caller probes the bytes with nz_image_probe first). Records media.uploaded. NZ_TOOBIG
+ * past NZ_MEDIA_MAX. */
+nz_rc nz_store_media_add(nz_store *s, nz_arena *arena, int64_t actor, nz_media *m,
+			 const void *bytes, size_t len, nz_err *err);
+nz_rc nz_store_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err);
+/* Media rows that have bytes, newest first (for a picker). */
+nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
+			  size_t *n, nz_err *err);
 
-/* The stored value of key (in arena), NZ_NOTFOUND when unset. */
-nz_rc nz_store_setting_get(nz_store *s, nz_arena *arena, const char *key, const char **value,
-			   nz_err *err);
-/* Stores `value` under key unless a value is there already; *stored is what is stored after
- * (in arena). Safe when several threads or processes race (for secrets made on first use). */
-nz_rc nz_store_setting_ensure(nz_store *s, nz_arena *arena, const char *key, const char *value,
-			      const char **stored, nz_err *err);
+/* ==== accounts: users, sessions, sign-in throttling, API tokens ============================ */
 
 /* ---- users ---- */
 
-/* Creates u (login, role, author_id) with an argon2id hash from nz_auth_password_hash. Sets
+/* Creates u (login, role, author_id) with an argon2id hash from nz_app_password_hash. Sets
  * u->id and u->created_at. NZ_EXISTS when the login is taken; NZ_INVAL for a bad login. */
 nz_rc nz_store_user_create(nz_store *s, int64_t actor, nz_user *u, const char *password_hash,
 			   nz_err *err);
@@ -230,117 +392,7 @@ nz_rc nz_store_token_find(nz_store *s, const char *token_hash, int64_t *token_id
 nz_rc nz_store_token_list(nz_store *s, nz_arena *arena, int64_t user_id, nz_api_token **out,
 			  size_t *n, nz_err *err);
 
-/* ---- articles in the back office ---- */
-
-/* Creates an article as `actor` (a->created_by = actor; the status is the caller's: the admin
- * API and pages create drafts), revision 1 with the user and note, and article.created, in one
- * transaction. Otherwise as nz_store_article_create. */
-nz_rc nz_store_article_create_by(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
-				 const char *note, nz_err *err);
-
-/* Saves a new version of article a->id: every editable field of a replaces the stored one
- * (slug, language, section, headline, highlights, dateline, body, copyright, authors in order,
- * tags, media in order (media with an id are linked; a changed caption/credit/alt makes a new
- * media row for the same bytes), translation_group). Status, times and corrections are not
- * taken from a (use nz_store_article_transition). Refuses with NZ_CONFLICT and writes nothing
- * when the stored revision is not base_revision (someone saved in between). A changed slug of
- * an article that was ever published is kept in slug_redirects. On success a is reloaded (the
- * new revision, updated_at, ids) into arena. Records article.updated (published) or
- * article.edited (otherwise). */
-nz_rc nz_store_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
-			      int64_t base_revision, const char *note, nz_err *err);
-
-/* A workflow change of one article, in one transaction: checks nz_workflow_next, sets the
- * status and times, writes a revision (note, or the event's name) and the audit row.
- *   at: SCHEDULE the publish time (must be later than now), EMBARGO the embargo end (0 clears
- *       it); ignored otherwise.
- *   text: CORRECT the correction (required); RETRACT an optional reason (stored as a
- *       correction); ignored otherwise.
- *   base_revision: 0 to skip the check, else NZ_CONFLICT when the article changed since.
- * PUBLISH sets published_at the first time only (now, or publish_at when it is due) and clears
- * publish_at; RETRACT and CORRECT set updated_at. *out (may be NULL) gets the reloaded article.
- * NZ_NOTFOUND, NZ_INVAL (transition not allowed, bad time or text), NZ_CONFLICT. */
-nz_rc nz_store_article_transition(nz_store *s, nz_arena *arena, int64_t actor, int64_t id,
-				  nz_event ev, nz_time at, const char *text, int64_t base_revision,
-				  nz_article **out, nz_err *err);
-
-/* The scheduler's step: publishes every scheduled article whose publish_at <= now (each in its
- * own transaction, actor NULL, article.published). *n gets how many. */
-nz_rc nz_store_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err);
-/* The earliest publish_at of a scheduled article; NZ_NOTFOUND when none. */
-nz_rc nz_store_next_scheduled(nz_store *s, nz_time *at, nz_err *err);
-
-/* Back-office lists: any status. Newest change first (updated_at DESC, id DESC); scheduled
- * articles are included with their publish_at. */
-typedef struct nz_admin_query {
-	unsigned statuses;  /* bit mask of (1u << NZ_STATUS_x); 0: every status */
-	int64_t created_by; /* 0: anyone's */
-	size_t limit;       /* 1..200; 0 means 50 */
-	size_t offset;
-} nz_admin_query;
-
-nz_rc nz_store_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_query *q,
-				  nz_article_list *out, nz_err *err);
-
-/* Makes a and other translations of each other (one translation group); records
- * article.edited on both. NZ_NOTFOUND when either is missing. */
-nz_rc nz_store_article_link_translation(nz_store *s, int64_t actor, int64_t id, int64_t other_id,
-					nz_err *err);
-
-/* The current slug of the article that used to live at old_slug (in arena); NZ_NOTFOUND. */
-nz_rc nz_store_slug_redirect(nz_store *s, nz_arena *arena, const char *old_slug,
-			     const char **new_slug, nz_err *err);
-
-/* ---- revisions ---- */
-
-typedef struct nz_revision {
-	int64_t id;
-	int64_t article_id;
-	int64_t revision;  /* 1, 2, ... */
-	int64_t user_id;   /* 0: the system or an import */
-	const char *login; /* the user's login, NULL for 0 */
-	const char *note;  /* may be NULL */
-	nz_time created_at;
-	const char *snapshot; /* the JSON snapshot (nz_store_revision_get only; NULL in lists) */
-} nz_revision;
-
-/* Every revision of an article, newest first, without snapshots. */
-nz_rc nz_store_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_revision **out,
-			     size_t *n, nz_err *err);
-/* One revision with its snapshot; NZ_NOTFOUND. */
-nz_rc nz_store_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
-			    nz_revision **out, nz_err *err);
-/* The article as it was at that revision (parsed from the snapshot, into arena): every field
- * the snapshot holds, for diffs and restores. NZ_NOTFOUND. */
-nz_rc nz_store_revision_article(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
-				nz_article **out, nz_err *err);
-/* Restores the content of an old revision as a NEW revision (status and times stay; the slug
- * is kept when the old one is taken by another article). NZ_CONFLICT as for updates; records
- * article.restored. *out (may be NULL) gets the reloaded article. */
-nz_rc nz_store_article_restore(nz_store *s, nz_arena *arena, int64_t actor, int64_t article_id,
-			       int64_t revision, int64_t base_revision, nz_article **out,
-			       nz_err *err);
-
-/* ---- media uploads ---- */
-
-/* Stores the bytes by their hash (nz_store_blob_put) and a media row in one transaction: fills
- * m->id and m->hash (in arena); m->mime, width, height, caption, credit, alt are taken as given
- * (the caller probes the bytes with nz_image_probe first). Records media.uploaded. NZ_TOOBIG
- * past NZ_MEDIA_MAX. */
-nz_rc nz_store_media_add(nz_store *s, nz_arena *arena, int64_t actor, nz_media *m,
-			 const void *bytes, size_t len, nz_err *err);
-nz_rc nz_store_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err);
-/* Media rows that have bytes, newest first (for a picker). */
-nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
-			  size_t *n, nz_err *err);
-
-/* ---- sections (admin) ---- */
-
-/* Renames or reorders section sec->id (or creates it when id is 0; NZ_EXISTS when the slug is
- * taken); records section.saved. */
-nz_rc nz_store_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err);
-
-/* ---- audit log ---- */
+/* ==== audit log ============================================================================ */
 
 typedef struct nz_audit_entry {
 	int64_t id;
@@ -368,107 +420,51 @@ typedef struct nz_audit_query {
 nz_rc nz_store_audit_list(nz_store *s, nz_arena *arena, const nz_audit_query *q,
 			  nz_audit_entry **out, size_t *n, nz_err *err);
 
-/* ---- search: the full-text index ---- */
+/* ==== outbox: the change feed, webhooks and deliveries, the purge hook ===================== */
 
-/* The index follows every write to articles by itself (triggers, in the writer's transaction);
- * nobody calls the store to update it. Public-ness is decided when searching: only published
- * articles whose embargo and publication time have passed are found, never drafts, scheduled,
- * embargoed or retracted ones. Docs: docs/search.md. */
+/* ---- the change feed (keys a write affects), for the page cache and the incremental static
+ * export ---- */
 
-typedef struct nz_search_query nz_search_query; /* a parsed query: search/search.h */
+/* Every write that can change a public page adds, in its own transaction (triggers: schema.c's
+ * migration 5), one row per cache key it affects to an append-only feed numbered by seq. Keys
+ * are the Surrogate-Key names the pages carry: "article-<id>", "section-<id>", "tag-<id>",
+ * "author-<id>", "front" (pages listing the newest articles site-wide: front page, site feeds,
+ * sitemaps, the API's list, search), "corrections" (the corrections feed), and two that mean
+ * EVERY page: "settings" (a setting changed) and "site" (a section was added, renamed, moved or
+ * removed: the navigation of every page). docs/performance.md has the full table. */
+#define NZ_CHANGES_KEEP_DAYS 7      /* nz_store_changes_prune keeps at least this long... */
+#define NZ_CHANGES_KEEP_ROWS 100000 /* ...but no more rows than this */
 
-typedef enum { NZ_SEARCH_RELEVANCE = 0, NZ_SEARCH_NEWEST = 1 } nz_search_sort;
+/* The feed's high-water mark: the newest seq (0 when nothing ever changed). */
+nz_rc nz_store_change_seq(nz_store *s, int64_t *seq, nz_err *err);
+/* The distinct keys of the changes with seq > after_seq (an array of strings in arena, in no
+ * particular order), and the seq they go up to (*upto_seq; after_seq itself when there is
+ * nothing new): read in one snapshot, so passing *upto_seq as the next after_seq misses
+ * nothing. When rows after after_seq were pruned away, the keys include "settings" (everything
+ * may have changed). */
+nz_rc nz_store_changes_since(nz_store *s, nz_arena *arena, int64_t after_seq, int64_t *upto_seq,
+			     const char ***keys, size_t *n_keys, nz_err *err);
+/* Time-based visibility: touches (no-op UPDATE, which fires the feed's trigger) every published
+ * or retracted article whose embargo_until or future published_at has passed since the last
+ * tick, up to now, so its pages are re-made although nobody wrote. The clock lives in the
+ * database: anyone may tick (the server's scheduler several times a second, `newszone build`
+ * before it reads the feed); a tick writes only when something became due. *n (may be NULL)
+ * gets how many articles were touched. */
+nz_rc nz_store_change_tick(nz_store *s, nz_time now, size_t *n, nz_err *err);
+/* When pages next change by time alone: the earliest embargo_until or future published_at of a
+ * published or retracted article that no tick has told yet (in the past when a tick is
+ * overdue), or publish_at of a scheduled article (which the scheduler publishes then).
+ * NZ_NOTFOUND when none. */
+nz_rc nz_store_change_next_due(nz_store *s, nz_time *at, nz_err *err);
+/* Deletes rows older than NZ_CHANGES_KEEP_DAYS before now and beyond the newest
+ * NZ_CHANGES_KEEP_ROWS, never the newest row (so seq never goes back). *n (may be NULL) gets how
+ * many rows went. */
+nz_rc nz_store_changes_prune(nz_store *s, nz_time now, size_t *n, nz_err *err);
 
-typedef struct nz_article_search {
-	const nz_search_query *query; /* with at least one term to include (n_include > 0) */
-	const char *section_slug;     /* NULL: any */
-	const char *tag_slug;
-	const char *author_slug;
-	const char *language;
-	nz_time from, to; /* published_at in [from, to); 0: open */
-	nz_search_sort sort;
-	bool no_recency; /* relevance only: no preference for recent articles */
-	nz_time now;
-	size_t limit;  /* 1..100; 0 means 20 */
-	size_t offset; /* at most NZ_SEARCH_WINDOW */
-} nz_article_search;
-
-typedef struct nz_search_hit {
-	nz_article article; /* fully loaded */
-	/* The passage around the best match (body, else highlights), the matched words between
-	 * NZ_SEARCH_MARK_OPEN and NZ_SEARCH_MARK_CLOSE (search/search.h); "" when none. Raw
-	 * article text: turn it into HTML with nz_search_snippet_html. */
-	const char *snippet;
-	double score; /* lower is better (BM25 as FTS5 reports it, with the recency factor) */
-} nz_search_hit;
-
-/* Ranking covers the newest NZ_SEARCH_WINDOW matches (by creation), so a very common word stays
- * fast; more than that is reported as capped. */
-#define NZ_SEARCH_WINDOW 2000
-
-typedef struct nz_search_results {
-	nz_search_hit *items; /* best first */
-	size_t n;
-	size_t total; /* matches, ignoring limit/offset; at most NZ_SEARCH_WINDOW */
-	bool capped;  /* more than NZ_SEARCH_WINDOW matched: refine to see older ones */
-} nz_search_results;
-
-/* Ranked, filtered full-text search; results in arena. */
-nz_rc nz_store_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
-		      nz_search_results *out, nz_err *err);
-/* Up to max (1..10) public articles in a's language that share its most distinctive words
- * (highest tf-idf over headline, highlights and body), best first; never a itself. */
-nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
-		       nz_article_list *out, nz_err *err);
-/* Rebuilds the whole index in one transaction (`newszone reindex`); progress (may be NULL) is
- * called now and then with articles done and the total. */
-typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
-nz_rc nz_store_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err);
-
-/* ---- distribution: webhooks, purge hook ---- */
-
-/* Outputs (feeds, sitemaps, ninjs export; implemented in sqlite/distribution.c). "Public" here
- * is what readers may see: status published (or retracted, where asked for), embargo passed,
- * published_at set and <= now.
- *
- * A light article is an nz_article with only id, uuid, slug, language, status, headline,
- * published_at and updated_at filled (no body, authors, media...). In listings from
- * nz_store_article_refs its translation_group is the group's key when the article has at least
- * one public translation, else 0, so a caller knows when to ask nz_store_article_translations. */
-typedef struct nz_article_ref_query {
-	nz_time now;
-	bool with_retracted; /* retracted articles too (their URLs answer with a notice) */
-	bool newest_first;   /* published_at DESC, id DESC; else id ASC (stable for paging) */
-	nz_time since;       /* only published_at >= since; 0: any */
-	int64_t after_id;    /* id ASC only: ids > after_id (keyset paging) */
-	size_t offset;
-	size_t limit; /* 1..10000; 0 means 1000 */
-} nz_article_ref_query;
-
-/* A page of light public articles (see above), in arena. */
-nz_rc nz_store_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_query *q,
-			    nz_article **out, size_t *n, nz_err *err);
-/* The public articles (published, never retracted) in a's translation group other than a
- * itself, as light articles ordered by language. The group's key is the original's id; the
- * original itself may have translation_group 0. *n is 0 when there are none. */
-nz_rc nz_store_article_translations(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
-				    nz_article **out, size_t *n, nz_err *err);
-/* Splits the public articles (retracted included), in id order, into chunks of per_chunk and
- * gives each chunk's newest modification time (max of updated_at and published_at): one entry
- * per chunk, *n 0 when nothing is public. */
-nz_rc nz_store_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
-			      nz_time **lastmod, size_t *n, nz_err *err);
-/* The newest corrections (created_at <= now) of public articles, newest first, at most limit
- * (1..1000): each item is a light article whose corrections[0] is one correction. */
-nz_rc nz_store_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,
-				  nz_article **out, size_t *n, nz_err *err);
-/* The byte length of a stored blob without reading it; NZ_NOTFOUND when none. */
-nz_rc nz_store_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err);
-
-/* Webhooks and the purge hook (docs/caching-and-webhooks.md; store/webhooks.c and
- * sqlite/webhooks.c). Deliveries form an outbox in the database: triggers on audit_log enqueue
- * them in the transaction of the change itself, whoever makes it; the server's delivery worker
- * claims the due ones, sends them, and records every attempt. A restart loses nothing. */
+/* Webhooks and the purge hook (docs/caching-and-webhooks.md). Deliveries form an outbox in the
+ * database: triggers on audit_log enqueue them in the transaction of the change itself, whoever
+ * makes it; the server's delivery worker claims the due ones, sends them, and records every
+ * attempt. A restart loses nothing. */
 
 /* The events a webhook may subscribe to, comma-separated. */
 #define NZ_WEBHOOK_EVENTS "article.published,article.updated,article.corrected,article.retracted"
@@ -534,8 +530,13 @@ nz_rc nz_store_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_que
 /* For the delivery worker. Claims up to max pending deliveries due at now_ms, oldest first,
  * by moving their next attempt to now_ms + lease_ms (so another worker does not take them, and a
  * worker that dies mid-send leaves them to be retried after the lease). */
-nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_t lease_ms,
-			      size_t max, nz_delivery **out, size_t *n, nz_err *err);
+typedef struct nz_delivery_claim {
+	int64_t now_ms;   /* unix milliseconds */
+	int64_t lease_ms; /* >= 0 */
+	size_t max;       /* 1..100 */
+} nz_delivery_claim;
+nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, const nz_delivery_claim *c,
+			      nz_delivery **out, size_t *n, nz_err *err);
 /* Keeps the body built for the first attempt, so retries send the same bytes. */
 nz_rc nz_store_delivery_set_payload(nz_store *s, int64_t id, const char *payload, nz_err *err);
 /* Moves a delivery's next attempt without counting an attempt (an embargoed article). */
@@ -564,43 +565,61 @@ typedef struct nz_delivery_config {
 } nz_delivery_config;
 nz_rc nz_store_delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *out, nz_err *err);
 
-/* ---- speed: the change feed (keys a write affects), for the page cache and the
- * incremental static export ---- */
+/* ==== search: the full-text index ========================================================== */
 
-/* Every write that can change a public page adds, in its own transaction (triggers: schema.c's
- * migration 5), one row per cache key it affects to an append-only feed numbered by seq. Keys
- * are the Surrogate-Key names the pages carry: "article-<id>", "section-<id>", "tag-<id>",
- * "author-<id>", "front" (pages listing the newest articles site-wide: front page, site feeds,
- * sitemaps, the API's list, search), "corrections" (the corrections feed), and two that mean
- * EVERY page: "settings" (a setting changed) and "site" (a section was added, renamed, moved or
- * removed: the navigation of every page). docs/performance.md has the full table. */
-#define NZ_CHANGES_KEEP_DAYS 7      /* nz_store_changes_prune keeps at least this long... */
-#define NZ_CHANGES_KEEP_ROWS 100000 /* ...but no more rows than this */
+/* The index follows every write to articles by itself (triggers, in the writer's transaction);
+ * nobody calls the store to update it. Public-ness is decided when searching: only published
+ * articles whose embargo and publication time have passed are found, never drafts, scheduled,
+ * embargoed or retracted ones. Docs: docs/search.md. */
 
-/* The feed's high-water mark: the newest seq (0 when nothing ever changed). */
-nz_rc nz_store_change_seq(nz_store *s, int64_t *seq, nz_err *err);
-/* The distinct keys of the changes with seq > after_seq (an array of strings in arena, in no
- * particular order), and the seq they go up to (*upto_seq; after_seq itself when there is
- * nothing new): read in one snapshot, so passing *upto_seq as the next after_seq misses
- * nothing. When rows after after_seq were pruned away, the keys include "settings" (everything
- * may have changed). */
-nz_rc nz_store_changes_since(nz_store *s, nz_arena *arena, int64_t after_seq, int64_t *upto_seq,
-			     const char ***keys, size_t *n_keys, nz_err *err);
-/* Time-based visibility: touches (no-op UPDATE, which fires the feed's trigger) every published
- * or retracted article whose embargo_until or future published_at has passed since the last
- * tick, up to now, so its pages are re-made although nobody wrote. The clock lives in the
- * database: anyone may tick (the server's scheduler several times a second, `newszone build`
- * before it reads the feed); a tick writes only when something became due. *n (may be NULL)
- * gets how many articles were touched. */
-nz_rc nz_store_change_tick(nz_store *s, nz_time now, size_t *n, nz_err *err);
-/* When pages next change by time alone: the earliest embargo_until or future published_at of a
- * published or retracted article that no tick has told yet (in the past when a tick is
- * overdue), or publish_at of a scheduled article (which the scheduler publishes then).
- * NZ_NOTFOUND when none. */
-nz_rc nz_store_change_next_due(nz_store *s, nz_time *at, nz_err *err);
-/* Deletes rows older than NZ_CHANGES_KEEP_DAYS before now and beyond the newest
- * NZ_CHANGES_KEEP_ROWS, never the newest row (so seq never goes back). *n (may be NULL) gets how
- * many rows went. */
-nz_rc nz_store_changes_prune(nz_store *s, nz_time now, size_t *n, nz_err *err);
+typedef struct nz_search_query nz_search_query; /* a parsed query: search/search.h */
+
+typedef enum { NZ_SEARCH_RELEVANCE = 0, NZ_SEARCH_NEWEST = 1 } nz_search_sort;
+
+typedef struct nz_article_search {
+	const nz_search_query *query; /* with at least one term to include (n_include > 0) */
+	const char *section_slug;     /* NULL: any */
+	const char *tag_slug;
+	const char *author_slug;
+	const char *language;
+	nz_time from, to; /* published_at in [from, to); 0: open */
+	nz_search_sort sort;
+	bool no_recency; /* relevance only: no preference for recent articles */
+	nz_time now;
+	size_t limit;  /* 1..100; 0 means 20 */
+	size_t offset; /* at most NZ_SEARCH_WINDOW */
+} nz_article_search;
+
+typedef struct nz_search_hit {
+	nz_article article; /* fully loaded */
+	/* The passage around the best match (body, else highlights), the matched words between
+	 * NZ_SEARCH_MARK_OPEN and NZ_SEARCH_MARK_CLOSE (search/search.h); "" when none. Raw
+	 * article text: turn it into HTML with nz_search_snippet_html. */
+	const char *snippet;
+	double score; /* lower is better (BM25 as FTS5 reports it, with the recency factor) */
+} nz_search_hit;
+
+/* Ranking covers the newest NZ_SEARCH_WINDOW matches (by creation), so a very common word stays
+ * fast; more than that is reported as capped. */
+#define NZ_SEARCH_WINDOW 2000
+
+typedef struct nz_search_results {
+	nz_search_hit *items; /* best first */
+	size_t n;
+	size_t total; /* matches, ignoring limit/offset; at most NZ_SEARCH_WINDOW */
+	bool capped;  /* more than NZ_SEARCH_WINDOW matched: refine to see older ones */
+} nz_search_results;
+
+/* Ranked, filtered full-text search; results in arena. */
+nz_rc nz_store_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
+		      nz_search_results *out, nz_err *err);
+/* Up to max (1..10) public articles in a's language that share its most distinctive words
+ * (highest tf-idf over headline, highlights and body), best first; never a itself. */
+nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
+		       nz_article_list *out, nz_err *err);
+/* Rebuilds the whole index in one transaction (`newszone reindex`); progress (may be NULL) is
+ * called now and then with articles done and the total. */
+typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
+nz_rc nz_store_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err);
 
 #endif

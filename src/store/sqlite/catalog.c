@@ -1,7 +1,7 @@
 /*
- * catalog.c: the SQLite backend's small tables: settings, sections, authors, tags, import
- * sources and blobs. Each writer runs in its own nested transaction (nz__sq_begin/end), so it
- * joins a caller's transaction when there is one; results are copied into the caller's arena.
+ * catalog.c: the SQLite backend's sections, authors and tags, and the row-collecting helper
+ * the other aggregates share. Each writer runs in its own nested transaction (nz__sq_begin/end), so
+ * it joins a caller's transaction when there is one; results are copied into the caller's arena.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,70 +10,6 @@
 #include "store/sqlite/sqlite_int.h"
 
 static const char *const name_orders[] = {"western", "eastern", "hangul"};
-
-/* ---- settings ---------------------------------------------------------------------------- */
-
-/* Applies one stored setting over the defaults; unknown keys and bad numbers are ignored (the
- * table may hold keys of a newer version). value lives in the arena. */
-static void apply_setting(nz_site *site, const char *key, const char *value)
-{
-	if (strcmp(key, "name") == 0) {
-		site->name = value;
-	} else if (strcmp(key, "base_url") == 0) {
-		site->base_url = value;
-	} else if (strcmp(key, "language") == 0) {
-		site->language = value;
-	} else if (strcmp(key, "copyright") == 0) {
-		site->copyright = value;
-	} else if (strcmp(key, "tagline") == 0) {
-		site->tagline = value;
-	} else if (strcmp(key, "tz_offset_min") == 0) {
-		char *end;
-		errno = 0;
-		long v = strtol(value, &end, 10);
-		if (!errno && end != value && !*end && v >= -1440 && v <= 1440)
-			site->tz_offset_min = (int)v;
-	}
-}
-
-nz_rc nz__sq_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	bool row;
-	nz_rc rc;
-
-	nz_site_defaults(out);
-	if ((rc = nz__sq_stmt(h, SQ_SETTINGS_ALL, &st, err)))
-		return rc;
-	while (!(rc = nz__sq_step(h, st, &row, "settings", err)) && row) {
-		const char *key = (const char *)sqlite3_column_text(st, 0);
-		const char *value;
-		if (!key || nz__sq_col_text(arena, st, 1, &value) || !value) {
-			rc = nz_err_set(err, NZ_NOMEM, "settings: out of memory");
-			break;
-		}
-		apply_setting(out, key, value);
-	}
-	sqlite3_reset(st);
-	return rc;
-}
-
-nz_rc nz__sq_setting_set(nz_store *s, const char *key, const char *value, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	nz_rc rc;
-
-	if ((rc = nz__sq_stmt(h, value ? SQ_SETTING_SET : SQ_SETTING_DEL, &st, err)))
-		return rc;
-	if (nz__sq_bind_text(st, 1, key) || (value && nz__sq_bind_text(st, 2, value)))
-		return nz__sq_bind_error(h, "setting", err);
-	if ((rc = nz__sq_begin(h, err)))
-		return rc;
-	rc = nz__sq_exec(h, st, "setting", err);
-	return nz__sq_end(h, rc, err);
-}
 
 /* ---- sections, authors, tags ------------------------------------------------------------- */
 
@@ -324,109 +260,42 @@ nz_rc nz__sq_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t *
 			 arena, (void **)out, n, err);
 }
 
-/* ---- import sources ---------------------------------------------------------------------- */
+/* ---- saving a section from the back office ------------------------------------------------ */
 
-nz_rc nz__sq_import_find(nz_store *s, const char *sha256_hex, int64_t *article_id, nz_err *err)
+static nz_rc save_section(nz__sqlite *h, int64_t actor, nz_section *sec, nz_err *err)
 {
-	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	nz_rc rc;
-
-	if ((rc = nz__sq_stmt(h, SQ_IMPORT_FIND, &st, err)))
+	nz_rc rc = nz__sq_stmt(h, sec->id ? SQ_SECTION_UPDATE : SQ_SECTION_INSERT, &st, err);
+	if (rc)
 		return rc;
-	if (nz__sq_bind_text(st, 1, sha256_hex))
-		return nz__sq_bind_error(h, "import", err);
-	rc = nz__sq_int(h, st, article_id, "import", err);
-	if (rc == NZ_NOTFOUND)
-		nz_err_set(err, rc, "import: no article was made from this file");
-	return rc;
-}
-
-nz_rc nz__sq_import_add(nz_store *s, int64_t article_id, const char *filename,
-			const char *sha256_hex, const void *bytes, size_t len, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	nz_rc rc;
-
-	if ((rc = nz__sq_stmt(h, SQ_IMPORT_ADD, &st, err)))
-		return rc;
-	if (sqlite3_bind_int64(st, 1, article_id) || nz__sq_bind_text(st, 2, filename) ||
-	    nz__sq_bind_text(st, 3, sha256_hex) ||
-	    sqlite3_bind_blob64(st, 4, bytes, len, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(st, 5, nz_time_now()))
-		return nz__sq_bind_error(h, "import", err);
-	if ((rc = nz__sq_begin(h, err)))
-		return rc;
-	rc = nz__sq_exec(h, st, "import", err);
+	int k = sec->id ? 2 : 1;
+	if ((sec->id && sqlite3_bind_int64(st, 1, sec->id)) || nz__sq_bind_text(st, k, sec->slug) ||
+	    nz__sq_bind_text(st, k + 1, sec->name) || sqlite3_bind_int(st, k + 2, sec->position))
+		return nz__sq_bind_error(h, "section", err);
+	if (sec->id) {
+		rc = nz__sq_exec(h, st, "section", err);
+		if (!rc && sqlite3_changes(h->db) == 0)
+			rc = nz_err_set(err, NZ_NOTFOUND, "section %lld: not found",
+					(long long)sec->id);
+	} else {
+		rc = nz__sq_int(h, st, &sec->id, "section", err);
+	}
 	if (rc == NZ_EXISTS)
-		nz_err_set(err, rc, "import %.200s: this file is already stored", filename);
-	return nz__sq_end(h, rc, err);
+		return nz_err_set(err, rc, "section: the slug %s is taken", sec->slug);
+	if (rc)
+		return rc;
+	return nz__sq_audit(h, actor, "section.saved", "section", sec->id, 0, sec->slug, err);
 }
 
-nz_rc nz__sq_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes,
-			size_t *len, const char **filename, nz_err *err)
+nz_rc nz__sq_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	bool row = false;
-	nz_rc rc;
-
-	if ((rc = nz__sq_stmt(h, SQ_IMPORT_GET, &st, err)))
+	int64_t id = sec->id;
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
 		return rc;
-	if (sqlite3_bind_int64(st, 1, article_id))
-		return nz__sq_bind_error(h, "import", err);
-	if ((rc = nz__sq_step(h, st, &row, "import", err)))
-		return rc;
-	if (!row)
-		rc = nz_err_set(err, NZ_NOTFOUND, "import: article %lld was not imported",
-				(long long)article_id);
-	else if (nz__sq_col_text(arena, st, 0, filename) ||
-		 nz__sq_col_blob(arena, st, 1, bytes, len))
-		rc = nz_err_set(err, NZ_NOMEM, "import: out of memory");
-	sqlite3_reset(st);
-	return rc;
-}
-
-/* ---- blobs ------------------------------------------------------------------------------- */
-
-nz_rc nz__sq_blob_put(nz_store *s, const char *sha256_hex, const char *mime, const void *bytes,
-		      size_t len, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	nz_rc rc;
-
-	if ((rc = nz__sq_stmt(h, SQ_BLOB_PUT, &st, err)))
-		return rc;
-	if (nz__sq_bind_text(st, 1, sha256_hex) || nz__sq_bind_text(st, 2, mime) ||
-	    sqlite3_bind_blob64(st, 3, bytes, len, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(st, 4, nz_time_now()))
-		return nz__sq_bind_error(h, "blob", err);
-	if ((rc = nz__sq_begin(h, err)))
-		return rc;
-	rc = nz__sq_exec(h, st, "blob", err);
-	return nz__sq_end(h, rc, err);
-}
-
-nz_rc nz__sq_blob_get(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
-		      size_t *len, const char **mime, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	bool row = false;
-	nz_rc rc;
-
-	if ((rc = nz__sq_stmt(h, SQ_BLOB_GET, &st, err)))
-		return rc;
-	if (nz__sq_bind_text(st, 1, sha256_hex))
-		return nz__sq_bind_error(h, "blob", err);
-	if ((rc = nz__sq_step(h, st, &row, "blob", err)))
-		return rc;
-	if (!row)
-		rc = nz_err_set(err, NZ_NOTFOUND, "blob %.64s: not found", sha256_hex);
-	else if (nz__sq_col_text(arena, st, 0, mime) || nz__sq_col_blob(arena, st, 1, bytes, len))
-		rc = nz_err_set(err, NZ_NOMEM, "blob: out of memory");
-	sqlite3_reset(st);
+	rc = save_section(h, actor, sec, err);
+	if ((rc = nz__sq_end(h, rc, err)))
+		sec->id = id;
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
  * db.c: the SQLite backend's handle: opening (pragmas, then migrations), the per-handle
- * statement cache, error mapping, nested transactions, and the ops table store.c calls.
+ * statement cache, error mapping, nested transactions, and the backend table (made from
+ * store_ops.h: the slot of operation <name> is nz__sq_<name>).
  *
  * Durability: WAL with synchronous=NORMAL keeps every committed write across a crash of the
  * application (a power loss may lose the last commits, never corrupt the file). Writers wait up
@@ -18,7 +19,7 @@
 
 static const char *const sq_sql[SQ_COUNT] = {
 #define NZ__SQ_TEXT(name, sql) [name] = sql,
-    NZ__SQ_QUERIES(NZ__SQ_TEXT)
+    NZ__SQ_QUERIES(NZ__SQ_TEXT) NZ__BO_QUERIES(NZ__SQ_TEXT)
 #undef NZ__SQ_TEXT
 };
 
@@ -58,26 +59,27 @@ nz_rc nz__sq_error(nz__sqlite *h, int sqlite_rc, const char *what, nz_err *err)
 			  h && h->db ? sqlite3_errmsg(h->db) : sqlite3_errstr(sqlite_rc));
 }
 
-nz_rc nz__sq_prepare_cached(nz__sqlite *h, sqlite3_stmt **slot, const char *sql, nz_err *err)
+nz_rc nz__sq_cached(nz__sqlite *h, int slot, const char *sql, sqlite3_stmt **out, nz_err *err)
 {
-	if (*slot) {
-		sqlite3_reset(*slot);
-		sqlite3_clear_bindings(*slot);
-		return NZ_OK;
+	sqlite3_stmt **st = &h->stmts[slot];
+	*out = NULL;
+	if (*st) {
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+	} else {
+		int src = sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+		if (src != SQLITE_OK) {
+			*st = NULL;
+			return nz__sq_error(h, src, "database: preparing a statement", err);
+		}
 	}
-	int src = sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
-	if (src != SQLITE_OK) {
-		*slot = NULL;
-		return nz__sq_error(h, src, "database: preparing a statement", err);
-	}
+	*out = *st;
 	return NZ_OK;
 }
 
 nz_rc nz__sq_stmt(nz__sqlite *h, nz__sq_id id, sqlite3_stmt **out, nz_err *err)
 {
-	nz_rc rc = nz__sq_prepare_cached(h, &h->stmts[id], sq_sql[id], err);
-	*out = rc ? NULL : h->stmts[id];
-	return rc;
+	return nz__sq_cached(h, (int)id, sq_sql[id], out, err);
 }
 
 nz_rc nz__sq_step(nz__sqlite *h, sqlite3_stmt *st, bool *row, const char *what, nz_err *err)
@@ -126,6 +128,12 @@ int nz__sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 int nz__sq_bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
 {
 	return v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+int nz__sq_bind_named_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	return i ? sqlite3_bind_int64(st, i, v) : SQLITE_OK;
 }
 
 nz_rc nz__sq_col_text(nz_arena *arena, sqlite3_stmt *st, int col, const char **out)
@@ -273,66 +281,22 @@ static void op_close(nz_store *s)
 {
 	nz__sqlite *h = nz__sq(s);
 
-	for (int i = 0; i < SQ_COUNT; i++)
+	for (int i = 0; i < NZ__SQ_SLOTS; i++)
 		sqlite3_finalize(h->stmts[i]);
-	for (int i = 0; i < NZ__BO_STMTS; i++) /* back office */
-		sqlite3_finalize(h->bo_stmts[i]);
-	for (int i = 0; i < NZ__LIST_VARIANTS; i++) {
-		sqlite3_finalize(h->list_stmts[i]);
-		sqlite3_finalize(h->count_stmts[i]);
-	}
-	for (int i = 0; i < NZ__CHANGE_STMTS; i++) /* speed */
-		sqlite3_finalize(h->change_stmts[i]);
-	for (int i = 0; i < NZ__DIST_STMTS; i++)
-		sqlite3_finalize(h->dist_stmts[i]);
-	nz__sq_df_cache_free(h->df_cache); /* speed */
-	for (int i = 0; i < 3; i++)
-		sqlite3_finalize(h->related_stmts[i]);
+	nz__sq_df_cache_free(h->df_cache);
 	/* An open transaction is rolled back by SQLite on close. */
 	sqlite3_close(h->db);
 	free(h);
 }
 
-static const nz__store_ops sqlite_ops = {
-    .name = "sqlite",
-    .close = op_close,
-    .begin = op_begin,
-    .commit = op_commit,
-    .rollback = op_rollback,
-    .site_load = nz__sq_site_load,
-    .setting_set = nz__sq_setting_set,
-    .section_ensure = nz__sq_section_ensure,
-    .author_ensure = nz__sq_author_ensure,
-    .tag_ensure = nz__sq_tag_ensure,
-    .section_get = nz__sq_section_get,
-    .author_get = nz__sq_author_get,
-    .tag_get = nz__sq_tag_get,
-    .section_list = nz__sq_section_list,
-    .author_list = nz__sq_author_list,
-    .article_create = nz__sq_article_create,
-    .article_by_slug = nz__sq_article_by_slug,
-    .article_by_id = nz__sq_article_by_id,
-    .article_list = nz__sq_article_list,
-    .import_find = nz__sq_import_find,
-    .import_add = nz__sq_import_add,
-    .import_get = nz__sq_import_get,
-    .blob_put = nz__sq_blob_put,
-    .blob_get = nz__sq_blob_get,
-    /* ---- back office ---- */
-    .bo = &nz__sq_bo_ops,
-    /* ---- search ---- */
-    .search = &nz__sq_search_ops,
-    /* ---- distribution ---- */
-    .article_refs = nz__sq_article_refs,
-    .article_translations = nz__sq_article_translations,
-    .article_chunks = nz__sq_article_chunks,
-    .corrections_recent = nz__sq_corrections_recent,
-    .blob_size = nz__sq_blob_size,
-    .hooks = &nz__sq_hook_ops, /* webhooks.c */
-    /* ---- speed ---- */
-    .changes = &nz__sq_change_ops,       /* changes.c */
-    .article_keys = nz__sq_article_keys, /* article_list.c */
-};
+#define NZ__SQ_SLOT(access, front, name, params, args) .name = nz__sq_##name,
+static const nz__store_ops sqlite_ops = {.backend = "sqlite",
+					 .close = op_close,
+					 .begin = op_begin,
+					 .commit = op_commit,
+					 .rollback = op_rollback,
+					 NZ__STORE_OPS(NZ__SQ_SLOT)};
+#undef NZ__SQ_SLOT
 
 /* Pragmas that hold for the connection; the journal mode is checked, since WAL is what makes
  * readers and the writer not block each other. */

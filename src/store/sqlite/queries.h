@@ -1,8 +1,9 @@
 /*
  * queries.h: every fixed SQL statement of the SQLite backend, one X-macro table (name, text).
- * Each is prepared once per handle on first use and kept (see nz__sq_stmt in db.c); values are
- * always bound parameters. The article list, whose WHERE clause depends on its filters, is built
- * in article_list.c and cached there per combination of filters.
+ * Each is prepared once per handle on first use and kept in the handle's statement cache (see
+ * nz__sq_stmt in db.c); values are always bound parameters. Statements whose text depends on
+ * their arguments (the article list per combination of filters, search) are built where they
+ * are used and cached in the same cache, in the slots sqlite_int.h reserves after these.
  */
 #ifndef NZ_STORE_SQLITE_QUERIES_H
 #define NZ_STORE_SQLITE_QUERIES_H
@@ -96,11 +97,129 @@
 			 "ORDER BY id DESC LIMIT 1")                                               \
 	X(SQ_BLOB_PUT, "INSERT INTO blobs(hash, mime, bytes, created_at) VALUES (?1, ?2, ?3, ?4) " \
 		       "ON CONFLICT(hash) DO NOTHING")                                             \
-	X(SQ_BLOB_GET, "SELECT mime, bytes FROM blobs WHERE hash = ?1")
+	X(SQ_BLOB_GET, "SELECT mime, bytes FROM blobs WHERE hash = ?1")                            \
+	X(SQ_BLOB_SIZE, "SELECT length(bytes) FROM blobs WHERE hash = ?1")
 
+#define NZ__USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
+/* A bit per status, for the admin list's mask (1 << nz_status). */
+#define NZ__STATUS_BIT                                                                             \
+	"(1 << CASE a.status WHEN 'draft' THEN 0 WHEN 'review' THEN 1 WHEN 'scheduled' THEN 2 "    \
+	"WHEN 'published' THEN 3 ELSE 4 END)"
+
+/* The back office's: settings read one by one, the audit log, users, sessions, tokens,
+ * revisions, the workflow, media, sections. */
+#define NZ__BO_QUERIES(X)                                                                          \
+	X(SQ_SETTING_GET, "SELECT value FROM settings WHERE key = ?1")                             \
+	X(SQ_SETTING_INSERT, "INSERT INTO settings(key, value) VALUES (?1, ?2) "                   \
+			     "ON CONFLICT(key) DO NOTHING")                                        \
+	X(SQ_AUDIT_ADD, "INSERT INTO audit_log(at, user_id, action, object_type, object_id, "      \
+			"detail, article_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                 \
+	X(SQ_AUDIT_LIST,                                                                           \
+	  "SELECT l.id, l.at, l.user_id, u.login, l.action, l.object_type, l.object_id, "          \
+	  "l.article_id, l.detail FROM audit_log l LEFT JOIN users u ON u.id = l.user_id "         \
+	  "WHERE (?1 = 0 OR l.article_id = ?1) AND (?2 = 0 OR l.id < ?2) "                         \
+	  "ORDER BY l.id DESC LIMIT ?3")                                                           \
+	/* users */                                                                                \
+	X(SQ_USER_INSERT, "INSERT INTO users(login, password_hash, role, author_id, created_at) "  \
+			  "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id")                              \
+	X(SQ_USER_GET, "SELECT " NZ__USER_COLS " FROM users u WHERE u.id = ?1")                    \
+	X(SQ_USER_BY_LOGIN,                                                                        \
+	  "SELECT " NZ__USER_COLS ", u.password_hash FROM users u WHERE u.login = ?1")             \
+	X(SQ_USER_LIST, "SELECT " NZ__USER_COLS " FROM users u ORDER BY u.login")                  \
+	X(SQ_USER_SET_ROLE, "UPDATE users SET role = ?2 WHERE id = ?1")                            \
+	X(SQ_USER_SET_PASSWORD, "UPDATE users SET password_hash = ?2 WHERE id = ?1")               \
+	X(SQ_USER_SET_DISABLED, "UPDATE users SET disabled_at = ?2 WHERE id = ?1")                 \
+	/* sessions and sign-ins */                                                                \
+	X(SQ_SESSIONS_OF_USER_DELETE, "DELETE FROM sessions WHERE user_id = ?1")                   \
+	X(SQ_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1")                         \
+	X(SQ_SESSION_INSERT, "INSERT INTO sessions(id, user_id, csrf, created_at, expires_at) "    \
+			     "VALUES (?1, ?2, '', ?3, ?4)")                                        \
+	X(SQ_SESSION_USER, "SELECT " NZ__USER_COLS ", s.expires_at FROM sessions s "               \
+			   "JOIN users u ON u.id = s.user_id WHERE s.id = ?1 "                     \
+			   "AND s.expires_at > ?2 AND u.disabled_at IS NULL")                      \
+	X(SQ_SESSION_DELETE, "DELETE FROM sessions WHERE id = ?1 RETURNING user_id")               \
+	X(SQ_FAILURES_COUNT,                                                                       \
+	  "SELECT (SELECT count(*) FROM login_failures WHERE login = ?1 AND at > ?3), "            \
+	  "(SELECT count(*) FROM login_failures WHERE address = ?2 AND at > ?3)")                  \
+	X(SQ_FAILURE_ADD, "INSERT INTO login_failures(login, address, user_id, at) "               \
+			  "VALUES (?1, ?2, ?3, ?4)")                                               \
+	X(SQ_FAILURES_CLEAR, "DELETE FROM login_failures WHERE login = ?1")                        \
+	X(SQ_FAILURES_PURGE, "DELETE FROM login_failures WHERE at < ?1")                           \
+	/* API tokens */                                                                           \
+	X(SQ_TOKEN_INSERT, "INSERT INTO api_tokens(user_id, token_hash, name, created_at) "        \
+			   "VALUES (?1, ?2, ?3, ?4) RETURNING id")                                 \
+	X(SQ_TOKEN_USER, "SELECT " NZ__USER_COLS ", t.id FROM api_tokens t "                       \
+			 "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1 "               \
+			 "AND t.revoked_at IS NULL AND u.disabled_at IS NULL")                     \
+	X(SQ_TOKEN_TOUCH, "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1 "                 \
+			  "AND (last_used_at IS NULL OR last_used_at < ?2)")                       \
+	X(SQ_TOKEN_REVOKE,                                                                         \
+	  "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")            \
+	X(SQ_TOKEN_OWNER, "SELECT user_id FROM api_tokens WHERE id = ?1")                          \
+	X(SQ_TOKEN_FIND, "SELECT id FROM api_tokens WHERE token_hash = ?1")                        \
+	X(SQ_TOKEN_LIST, "SELECT t.id, t.user_id, u.login, t.name, t.created_at, t.last_used_at, " \
+			 "t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id "        \
+			 "WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC")                    \
+	/* articles */                                                                             \
+	X(SQ_ARTICLE_STATE, "SELECT revision, status, slug, published_at FROM articles "           \
+			    "WHERE id = ?1")                                                       \
+	X(SQ_SLUG_OWNER, "SELECT id FROM articles WHERE slug = ?1")                                \
+	X(SQ_REDIRECT_OWNER, "SELECT article_id FROM slug_redirects WHERE old_slug = ?1")          \
+	X(SQ_REDIRECT_DELETE, "DELETE FROM slug_redirects WHERE old_slug = ?1")                    \
+	X(SQ_REDIRECT_ADD, "INSERT INTO slug_redirects(old_slug, article_id, created_at) "         \
+			   "VALUES (?1, ?2, ?3) ON CONFLICT(old_slug) DO UPDATE SET "              \
+			   "article_id = excluded.article_id, created_at = excluded.created_at")   \
+	X(SQ_REDIRECT_TARGET, "SELECT a.slug FROM slug_redirects r "                               \
+			      "JOIN articles a ON a.id = r.article_id WHERE r.old_slug = ?1")      \
+	X(SQ_ARTICLE_SAVE,                                                                         \
+	  "UPDATE articles SET slug = ?2, language = ?3, section_id = ?4, headline = ?5, "         \
+	  "highlights_intro = ?6, highlights = ?7, dateline = ?8, body_markdown = ?9, "            \
+	  "copyright = ?10, translation_group = ?11, updated_at = ?12, "                           \
+	  "revision = revision + 1 WHERE id = ?1")                                                 \
+	X(SQ_ARTICLE_SET_STATE,                                                                    \
+	  "UPDATE articles SET status = ?2, publish_at = ?3, published_at = ?4, "                  \
+	  "embargo_until = ?5, updated_at = ?6, revision = revision + 1 WHERE id = ?1")            \
+	X(SQ_AUTHORS_CLEAR, "DELETE FROM article_authors WHERE article_id = ?1")                   \
+	X(SQ_TAGS_CLEAR, "DELETE FROM article_tags WHERE article_id = ?1")                         \
+	X(SQ_MEDIA_LINKS_CLEAR, "DELETE FROM article_media WHERE article_id = ?1")                 \
+	X(SQ_CORRECTION_ADD, "INSERT INTO corrections(article_id, text, user_id, created_at) "     \
+			     "VALUES (?1, ?2, ?3, ?4)")                                            \
+	X(SQ_DUE, "SELECT id FROM articles WHERE status = 'scheduled' AND publish_at <= ?1 "       \
+		  "ORDER BY publish_at, id LIMIT 100")                                             \
+	X(SQ_NEXT_DUE, "SELECT min(publish_at) FROM articles WHERE status = 'scheduled'")          \
+	X(SQ_ADMIN_LIST, "SELECT a.id FROM articles a WHERE (?1 = 0 OR (" NZ__STATUS_BIT           \
+			 " & ?1) != 0) AND (?2 = 0 OR a.created_by = ?2) "                         \
+			 "ORDER BY a.updated_at DESC, a.id DESC LIMIT ?3 OFFSET ?4")               \
+	X(SQ_ADMIN_COUNT, "SELECT count(*) FROM articles a WHERE (?1 = 0 OR (" NZ__STATUS_BIT      \
+			  " & ?1) != 0) AND (?2 = 0 OR a.created_by = ?2)")                        \
+	X(SQ_TRANSLATION_GROUP, "SELECT COALESCE(translation_group, 0) FROM articles "             \
+				"WHERE id = ?1")                                                   \
+	X(SQ_TRANSLATION_MERGE,                                                                    \
+	  "UPDATE articles SET translation_group = ?1 "                                            \
+	  "WHERE id = ?2 OR id = ?3 OR (?4 != 0 AND translation_group = ?4) "                      \
+	  "OR (?5 != 0 AND translation_group = ?5)")                                               \
+	/* revisions */                                                                            \
+	X(SQ_REVISION_LIST, "SELECT r.id, r.article_id, r.revision, r.user_id, u.login, r.note, "  \
+			    "r.created_at FROM revisions r LEFT JOIN users u ON u.id = r.user_id " \
+			    "WHERE r.article_id = ?1 ORDER BY r.revision DESC")                    \
+	X(SQ_REVISION_GET, "SELECT r.id, r.article_id, r.revision, r.user_id, u.login, r.note, "   \
+			   "r.created_at, r.snapshot FROM revisions r "                            \
+			   "LEFT JOIN users u ON u.id = r.user_id "                                \
+			   "WHERE r.article_id = ?1 AND r.revision = ?2")                          \
+	/* media and sections */                                                                   \
+	X(SQ_MEDIA_GET, "SELECT id, hash, mime, caption, credit, alt, width, height FROM media "   \
+			"WHERE id = ?1")                                                           \
+	X(SQ_MEDIA_LIST, "SELECT id, hash, mime, caption, credit, alt, width, height FROM media "  \
+			 "WHERE hash IS NOT NULL ORDER BY id DESC LIMIT ?1 OFFSET ?2")             \
+	X(SQ_SECTION_INSERT, "INSERT INTO sections(slug, name, position) VALUES (?1, ?2, ?3) "     \
+			     "RETURNING id")                                                       \
+	X(SQ_SECTION_UPDATE, "UPDATE sections SET slug = ?2, name = ?3, position = ?4 "            \
+			     "WHERE id = ?1")
+
+/* Every fixed statement's id: its slot in the handle's one statement cache (sqlite_int.h). */
 typedef enum {
 #define NZ__SQ_ENUM(name, sql) name,
-	NZ__SQ_QUERIES(NZ__SQ_ENUM)
+	NZ__SQ_QUERIES(NZ__SQ_ENUM) NZ__BO_QUERIES(NZ__SQ_ENUM)
 #undef NZ__SQ_ENUM
 	    SQ_COUNT
 } nz__sq_id;

@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "search/search.h"
-#include "store/search_int.h"
 #include "store/sqlite/sqlite_int.h"
 
 #define REBUILD_BATCH 500
@@ -128,7 +127,7 @@ static nz_rc index_batch(nz__sqlite *h, sqlite3_stmt *ids, sqlite3_stmt *ins, in
 	return nz__sq_exec(h, ins, "reindex", err);
 }
 
-static nz_rc sq_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err)
+nz_rc nz__sq_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *count = NULL, *ids = NULL, *ins = NULL;
@@ -168,11 +167,3 @@ out:
 	sqlite3_finalize(ins);
 	return nz__sq_end(h, rc, err);
 }
-
-/* ---- the table store/search.c calls ------------------------------------------------------ */
-
-const struct nz__search_ops nz__sq_search_ops = {
-    .search = nz__sq_search,
-    .related = nz__sq_related,
-    .rebuild = sq_rebuild,
-};

@@ -15,28 +15,27 @@
 #include "store/sqlite/queries.h"
 #include "store/store_int.h"
 
-/* Article list variants: one bit per filter (section, tag, author, language, public), plus
- * one for the keyset cursor. */
-#define NZ__LIST_VARIANTS 64
-/* Statement cache slots of the back office, indexed by backoffice_sql.h's ids. */
-#define NZ__BO_STMTS 96
-/* Statement cache slots of the change feed (changes.c). */
-#define NZ__CHANGE_STMTS 12
-/* ... and of distribution.c's listings (feeds, sitemaps, an article's translations). */
-#define NZ__DIST_STMTS 8
+/* The handle's one statement cache: the fixed statements of queries.h by id, then slots for
+ * statements built at run time, each range owned by one file. */
+#define NZ__LIST_VARIANTS 64 /* article list: one bit per filter, plus the keyset cursor */
+#define NZ__CHANGE_STMTS 12  /* outbox_changes.c */
+#define NZ__FEED_STMTS 8     /* articles_feeds.c */
+#define NZ__RELATED_STMTS 3  /* search_related.c */
+enum {
+	NZ__SLOT_LIST = SQ_COUNT,                              /* the article lists... */
+	NZ__SLOT_COUNT = NZ__SLOT_LIST + NZ__LIST_VARIANTS,    /* ...and their counts */
+	NZ__SLOT_CHANGES = NZ__SLOT_COUNT + NZ__LIST_VARIANTS, /* the change feed */
+	NZ__SLOT_FEEDS = NZ__SLOT_CHANGES + NZ__CHANGE_STMTS,  /* feeds and sitemaps */
+	NZ__SLOT_RELATED = NZ__SLOT_FEEDS + NZ__FEED_STMTS,    /* related articles */
+	NZ__SQ_SLOTS = NZ__SLOT_RELATED + NZ__RELATED_STMTS
+};
 
 typedef struct nz__sqlite {
 	nz_store base; /* first: the handle is used as an nz_store */
 	sqlite3 *db;
-	int depth; /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
-	sqlite3_stmt *stmts[SQ_COUNT];
-	sqlite3_stmt *list_stmts[NZ__LIST_VARIANTS];
-	sqlite3_stmt *count_stmts[NZ__LIST_VARIANTS];
-	sqlite3_stmt *bo_stmts[NZ__BO_STMTS];         /* back office: backoffice_sql.h */
-	sqlite3_stmt *change_stmts[NZ__CHANGE_STMTS]; /* speed: changes.c */
-	sqlite3_stmt *dist_stmts[NZ__DIST_STMTS];     /* speed: distribution.c */
-	struct nz__df_cache *df_cache;                /* speed: search.c's document frequencies */
-	sqlite3_stmt *related_stmts[3]; /* speed: search.c's related-articles queries */
+	int depth;                         /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
+	sqlite3_stmt *stmts[NZ__SQ_SLOTS]; /* the statement cache */
+	struct nz__df_cache *df_cache;     /* search's document frequencies */
 } nz__sqlite;
 
 static inline nz__sqlite *nz__sq(nz_store *s)
@@ -48,8 +47,9 @@ static inline nz__sqlite *nz__sq(nz_store *s)
 
 /* The cached statement id, reset and with its bindings cleared, ready to bind. */
 nz_rc nz__sq_stmt(nz__sqlite *h, nz__sq_id id, sqlite3_stmt **out, nz_err *err);
-/* Prepares sql once into *slot (a cache slot of the handle) and resets it. */
-nz_rc nz__sq_prepare_cached(nz__sqlite *h, sqlite3_stmt **slot, const char *sql, nz_err *err);
+/* Prepares sql once into the cache's slot (one of the run-time ranges above) and resets it
+ * with its bindings cleared; *out is the statement. */
+nz_rc nz__sq_cached(nz__sqlite *h, int slot, const char *sql, sqlite3_stmt **out, nz_err *err);
 /* Maps a SQLite result to nz_rc and fills err with "what: sqlite's message". */
 nz_rc nz__sq_error(nz__sqlite *h, int sqlite_rc, const char *what, nz_err *err);
 /* Steps st once: NZ_OK with *row true/false, or the error. Resets st on error. */
@@ -80,6 +80,8 @@ void nz__sq_read_end(nz__sqlite *h, bool opened);
  * without a copy, so it must outlive the step. */
 int nz__sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 int nz__sq_bind_opt_int(sqlite3_stmt *st, int i, int64_t v);
+/* Binds a named parameter (":now") when st has it; an SQLite result. */
+int nz__sq_bind_named_int(sqlite3_stmt *st, const char *name, int64_t v);
 
 /* Makes room for one more element in an arena array of *cap elements holding n (doubling and
  * copying when full); returns the array, or NULL when out of memory. */
@@ -98,20 +100,15 @@ nz_rc nz__sq_col_blob(nz_arena *arena, sqlite3_stmt *st, int col, const void **o
  * this binary or that is not a Newszone database. Sets h->base.schema_version. */
 nz_rc nz__sq_migrate(nz__sqlite *h, nz_err *err);
 
-/* ---- catalog.c: settings, sections, authors, tags, imports, blobs ------------------------ */
+/* ---- the operations: one nz__sq_<name> per entry of store_ops.h, in the file of its aggregate
+ * (settings.c, catalog.c, articles*.c, media.c, accounts*.c, audit.c, outbox_*.c, search*.c);
+ * db.c puts them in the table. */
+#define NZ__SQ_PROTO(access, front, name, params, args) nz_rc nz__sq_##name params;
+NZ__STORE_OPS(NZ__SQ_PROTO)
+#undef NZ__SQ_PROTO
 
-nz_rc nz__sq_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err);
-nz_rc nz__sq_setting_set(nz_store *s, const char *key, const char *value, nz_err *err);
-nz_rc nz__sq_section_ensure(nz_store *s, nz_section *sec, nz_err *err);
-nz_rc nz__sq_author_ensure(nz_store *s, nz_author *au, nz_err *err);
-nz_rc nz__sq_tag_ensure(nz_store *s, nz_tag *tag, nz_err *err);
-nz_rc nz__sq_section_get(nz_store *s, nz_arena *arena, const char *slug, nz_section **out,
-			 nz_err *err);
-nz_rc nz__sq_author_get(nz_store *s, nz_arena *arena, const char *slug, nz_author **out,
-			nz_err *err);
-nz_rc nz__sq_tag_get(nz_store *s, nz_arena *arena, const char *slug, nz_tag **out, nz_err *err);
-nz_rc nz__sq_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err);
-nz_rc nz__sq_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t *n, nz_err *err);
+/* ---- helpers the aggregates share -------------------------------------------------------- */
+
 /* Fills one zeroed element (item) from the current row of st; NZ_NOMEM when out of memory. */
 typedef nz_rc (*nz__sq_row_fn)(nz_arena *arena, sqlite3_stmt *st, void *item);
 /* Steps st (prepared and bound) to its end, filling one element of `size` bytes per row with
@@ -121,73 +118,45 @@ nz_rc nz__sq_collect(nz__sqlite *h, sqlite3_stmt *st, const char *what, size_t s
 		     nz__sq_row_fn fill, nz_arena *arena, void **out, size_t *n, nz_err *err);
 /* Fills au from a row of NZ__AUTHOR_COLS starting at column col. */
 nz_rc nz__sq_author_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_author *au);
-
-nz_rc nz__sq_import_find(nz_store *s, const char *sha256_hex, int64_t *article_id, nz_err *err);
-nz_rc nz__sq_import_add(nz_store *s, int64_t article_id, const char *filename,
-			const char *sha256_hex, const void *bytes, size_t len, nz_err *err);
-nz_rc nz__sq_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes,
-			size_t *len, const char **filename, nz_err *err);
-nz_rc nz__sq_blob_put(nz_store *s, const char *sha256_hex, const char *mime, const void *bytes,
-		      size_t len, nz_err *err);
-nz_rc nz__sq_blob_get(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
-		      size_t *len, const char **mime, nz_err *err);
-
-/* ---- article.c and article_list.c -------------------------------------------------------- */
-
-nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, nz_article *a, const char *note,
-			    nz_err *err);
-nz_rc nz__sq_article_by_slug(nz_store *s, nz_arena *arena, const char *slug, nz_article **out,
-			     nz_err *err);
-nz_rc nz__sq_article_by_id(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, nz_err *err);
 /* Loads article id fully into *a (which the caller owns). NZ_NOTFOUND when missing. */
 nz_rc nz__sq_article_load(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err);
-nz_rc nz__sq_article_list(nz_store *s, nz_arena *arena, const nz_article_query *q,
-			  nz_article_list *out, nz_err *err);
-/* nz_store_article_keys. */
-nz_rc nz__sq_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,
-			  nz_article_key **keys, size_t *n, nz_err *err);
+/* Adds an audit_log row (article_id: 0 for none; actor 0: NULL). Runs in the caller's
+ * transaction. */
+nz_rc nz__sq_audit(nz__sqlite *h, int64_t actor, const char *action, const char *object_type,
+		   int64_t object_id, int64_t article_id, const char *detail, nz_err *err);
+/* Fills u from a row of NZ__USER_COLS starting at column col. */
+nz_rc nz__sq_user_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_user *u);
+/* Fills m from a row of (id, hash, mime, caption, credit, alt, width, height). */
+nz_rc nz__sq_media_row(nz_arena *arena, sqlite3_stmt *st, void *item);
 
-/* ---- distribution.c: listings for feeds, sitemaps and exports ------------------ */
+/* Inserts revision a->revision of a (its snapshot) for actor with note. */
+nz_rc nz__sq_revision_add(nz__sqlite *h, const nz_article *a, int64_t actor, const char *note,
+			  nz_time now, nz_err *err);
 
-nz_rc nz__sq_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_query *q,
-			  nz_article **out, size_t *n, nz_err *err);
-nz_rc nz__sq_article_translations(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
-				  nz_article **out, size_t *n, nz_err *err);
-nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
-			    nz_time **lastmod, size_t *n, nz_err *err);
-nz_rc nz__sq_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,
-				nz_article **out, size_t *n, nz_err *err);
-nz_rc nz__sq_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err);
-
-/* ---- webhooks.c: webhooks, deliveries, the purge hook's settings ---------------- */
-
-/* The webhooks' table (store/webhooks_int.h). */
-extern const struct nz__hook_ops nz__sq_hook_ops;
-
-/* ---- back office: users, sessions, tokens, workflow, revisions, media, audit ---- */
-
-/* The back office's table (store/backoffice_int.h), defined in backoffice*.c of this folder. */
-extern const struct nz__bo_ops nz__sq_bo_ops;
-
-/* ---- search.c, search_fts.c: the full-text index ------------------------------- */
+/* ---- search: the full-text index --------------------------------------------------------- */
 
 /* Registers search/'s tokenizer as the FTS5 tokenizer "newszone" on the connection; every
  * connection needs it before migrating (the index and its triggers use it). */
 nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err);
 /* Registers the FTS5 rank function nz_rank (search_rank.c); an SQLite result code. */
 int nz__sq_search_rank_register(fts5_api *api);
-nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
-		    nz_search_results *out, nz_err *err);
-nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
-		     nz_article_list *out, nz_err *err);
-/* Frees search.c's cache of document frequencies (NULL-safe). */
+/* Frees search's cache of document frequencies (NULL-safe). */
 void nz__sq_df_cache_free(struct nz__df_cache *c);
-/* The search table (store/search_int.h), defined in search_fts.c. */
-extern const struct nz__search_ops nz__sq_search_ops;
-
-/* ---- changes.c: the change feed ---------------------------------------------- */
-
-/* The change feed's table (store/changes_int.h). */
-extern const struct nz__change_ops nz__sq_change_ops;
+/* A match in a search's window (search.c): the article, its publication time, its rank. */
+typedef struct nz__sq_candidate {
+	int64_t id;
+	nz_time published_at;
+	double score;
+} nz__sq_candidate;
+/* The window's SQL: the newest NZ_SEARCH_WINDOW + 1 public matches passing q's filters, with
+ * extra (more conditions) appended to the WHERE clause. */
+void nz__sq_window_sql(nz_buf *b, const nz_article_search *q, const char *extra);
+/* Binds q's values and match to the parameters *st has. */
+nz_rc nz__sq_bind_search(nz__sqlite *h, sqlite3_stmt **st, const nz_article_search *q,
+			 const char *match, nz_err *err);
+/* Runs the window statement: its rows (at most NZ_SEARCH_WINDOW, in arena) with the best k in
+ * order first, and whether there were more. */
+nz_rc nz__sq_run_window(nz__sqlite *h, nz_arena *arena, sqlite3_stmt *st, nz_search_sort sort,
+			size_t k, nz__sq_candidate **out, size_t *n, bool *capped, nz_err *err);
 
 #endif

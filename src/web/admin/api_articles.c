@@ -243,8 +243,8 @@ static void run_event(nz__ctx *c, const nz_route_match *m, nz_event ev)
 		nz__send_json_error(c->resp, 409, "invalid_transition", err.msg);
 		return;
 	}
-	nz_rc rc = nz_store_article_transition(c->store, c->req->arena, u->id, id, ev, at, text,
-					       base, &a, &err);
+	nz_article_transition tr = {u->id, id, ev, at, text, base};
+	nz_rc rc = nz_store_article_transition(c->store, c->req->arena, &tr, &a, &err);
 	if (rc == NZ_CONFLICT)
 		conflict(c, id, base, &err);
 	else if (rc)
@@ -332,8 +332,8 @@ static void restore(nz__ctx *c, const nz_route_match *m)
 	json_t *r = json_object_get(body, "revision");
 	int64_t base = json_is_integer(r) ? json_integer_value(r) : a->revision;
 	json_decref(body);
-	nz_rc rc =
-	    nz_store_article_restore(c->store, c->req->arena, u->id, id, rev, base, &a, &err);
+	nz_article_restore restore = {u->id, id, rev, base};
+	nz_rc rc = nz_store_article_restore(c->store, c->req->arena, &restore, &a, &err);
 	if (rc == NZ_CONFLICT)
 		conflict(c, id, base, &err);
 	else if (rc)

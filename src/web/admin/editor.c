@@ -408,8 +408,8 @@ void nz__admin_article_workflow(nz__ctx *c, const nz_route_match *m)
 	const char *text = nz_http_form_get(&form, "text");
 	nz_str t = nz_str_trim(nz_str_c(text));
 	text = t.len ? nz_arena_str(c->req->arena, t) : NULL;
-	nz_rc rc = nz_store_article_transition(c->store, c->req->arena, u->id, a->id, ev, 0, text,
-					       0, NULL, &err);
+	nz_article_transition tr = {u->id, a->id, ev, 0, text, 0};
+	nz_rc rc = nz_store_article_transition(c->store, c->req->arena, &tr, NULL, &err);
 	if (rc == NZ_INVAL) {
 		nz_admin_editor e = {.a = a, .base_revision = a->revision};
 		e.error = nz_arena_strdup(c->req->arena, err.msg);

@@ -265,9 +265,9 @@ void nz__admin_restore(nz__ctx *c, const nz_route_match *m)
 		return;
 	int64_t rev = nz__admin_id(nz_route_param(m, "rev"));
 	int64_t base = nz__admin_id(nz_str_c(nz_http_form_get(&form, "base_revision")));
-	nz_rc rc = rev ? nz_store_article_restore(c->store, c->req->arena, u->id, a->id, rev, base,
-						  NULL, &err)
-		       : NZ_NOTFOUND;
+	nz_article_restore r = {u->id, a->id, rev, base};
+	nz_rc rc =
+	    rev ? nz_store_article_restore(c->store, c->req->arena, &r, NULL, &err) : NZ_NOTFOUND;
 	if (rc == NZ_NOTFOUND) {
 		nz__admin_error(c, 404, "There is no such revision.");
 		return;

@@ -1,5 +1,5 @@
-/* Tests src/store/store.c: choosing a backend, read-only handles, what a create fills in for the
- * caller, blob hash checks and list limits. */
+/* Tests src/store/store.c and the aggregates' fronts: choosing a backend, read-only handles, what a
+ * create fills in for the caller, blob hash checks and list limits. */
 #include "store/store_test.h"
 
 static void test_postgres_uri_is_not_supported_yet(void **state)

@@ -3,6 +3,11 @@
  * per test, an arena, a sample article shaped like the reference page (Korean byline, highlights,
  * a photo caption without a photo, import notes), and a row counter that reads the file through
  * sqlite3 directly, behind the store's back, to see what really got written.
+ *
+ * The tests in tests/unit/store/ (not sqlite/) are the store's contract: they use the public
+ * nz_store_* functions, and look behind the store only through db_int, db_exec and count_rows
+ * with plain SQL, so another backend runs the same files by giving the fixture its own open
+ * and those three helpers. tests/unit/store/sqlite/ tests what only SQLite has.
  */
 #ifndef NZ_TEST_STORE_H
 #define NZ_TEST_STORE_H

@@ -1,8 +1,8 @@
-/* Tests src/store/sqlite/search.c and search_fts.c: ranking (headline above body, recency and
- * switching it off, newest first), filters, what readers can never find (drafts, scheduled,
- * embargoed, retracted, future), Korean words inside longer words, snippets, related articles,
- * and that the index follows writes made to the articles table directly, behind the store's
- * back, and a rebuild; the rank function equals FTS5's bm25() with the recency factor, and
+/* Tests src/store/sqlite/search.c, search_related.c and search_fts.c: ranking (headline above body,
+ * recency and switching it off, newest first), filters, what readers can never find (drafts,
+ * scheduled, embargoed, retracted, future), Korean words inside longer words, snippets, related
+ * articles, and that the index follows writes made to the articles table directly, behind the
+ * store's back, and a rebuild; the rank function equals FTS5's bm25() with the recency factor, and
  * prefixes find the same whichever way they are run. */
 #include "search/search.h"
 #include "store/sqlite/sqlite_int.h"

@@ -1,5 +1,5 @@
 /*
- * Tests for store/sqlite/changes.c, store/changes.c and migration 5's triggers: each kind of
+ * Tests for store/sqlite/outbox_changes.c, store/outbox.c and migration 5's triggers: each kind of
  * write adds exactly the cache keys of the pages it changes (both sections when an article
  * moves, nothing for a draft, nothing for an upsert that changes nothing), the feed is read in
  * seq order without losses, a passing embargo is turned into a change by the tick, and pruning

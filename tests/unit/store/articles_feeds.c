@@ -1,4 +1,5 @@
-/* Tests src/store/sqlite/distribution.c (and store/distribution.c): the light listings behind
+/* Tests src/store/sqlite/articles_feeds.c (and the listings in store/articles_history.c): the light
+ * listings behind
  * sitemaps and exports (only public articles; retracted ones only when asked; keyset paging; the
  * two-day window), translations (the original with translation_group 0 and its translations),
  * sitemap chunks, the newest corrections across the site and blob sizes. */

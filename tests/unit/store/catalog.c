@@ -1,5 +1,6 @@
-/* Tests src/store/sqlite/catalog.c: sections, authors and tags by slug, site settings, import
- * sources (byte for byte, found again by hash) and blobs. */
+/* Tests src/store/sqlite/catalog.c, settings.c, articles_history.c and media.c: sections, authors
+ * and tags by slug, site settings, import sources (byte for byte, found again by hash) and blobs.
+ */
 #include "store/store_test.h"
 
 static void test_section_ensure_keeps_the_stored_row(void **state)

@@ -1,12 +1,14 @@
 /*
- * store/webhooks: the backend-neutral front of webhooks and deliveries (see store.h): read-only
- * gating, checking a new hook's URL and events, making its secret, then the backend's SQL.
+ * outbox.c: the backend-neutral front of the outbox (store.h, "outbox"): what leaves the
+ * database for the world. The change feed (keys a write affects, written by triggers, never by
+ * callers) and webhooks with their deliveries: output pointers set before anything can fail,
+ * a new hook's URL and events checked and its secret made, limits, then the backend's SQL.
  */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "store/webhooks_int.h"
+#include "store/store_int.h"
 
 #define DELIVERY_LIMIT_DEFAULT 50
 #define DELIVERY_LIMIT_MAX 500
@@ -31,13 +33,6 @@ const char *nz_delivery_status_name(nz_delivery_status st)
 		return "failed";
 	}
 	return "pending";
-}
-
-static nz_rc writable(nz_store *s, nz_err *err)
-{
-	if (s->flags & NZ_STORE_READONLY)
-		return nz_err_set(err, NZ_PERM, "database: opened read-only");
-	return NZ_OK;
 }
 
 /* An absolute http(s) URL with a host, printable ASCII without spaces. */
@@ -107,7 +102,7 @@ static nz_rc normalise_events(nz_arena *arena, const char *events, const char **
 nz_rc nz_store_webhook_create(nz_store *s, nz_arena *arena, nz_webhook *hook, nz_err *err)
 {
 	nz_rc rc;
-	if ((rc = writable(s, err)) || (rc = check_url(hook->url, err)) ||
+	if ((rc = nz__store_writable(s, "webhook", err)) || (rc = check_url(hook->url, err)) ||
 	    (rc = normalise_events(arena, hook->events, &hook->events, err)))
 		return rc;
 	if (!hook->secret) {
@@ -126,12 +121,12 @@ nz_rc nz_store_webhook_create(nz_store *s, nz_arena *arena, nz_webhook *hook, nz
 	}
 	hook->active = true;
 	hook->created_at = nz_time_now();
-	return s->ops->hooks->webhook_create(s, hook, err);
+	return nz__store_webhook_create(s, hook, err);
 }
 
 nz_rc nz_store_webhook_list(nz_store *s, nz_arena *arena, nz_webhook **out, size_t *n, nz_err *err)
 {
-	return s->ops->hooks->webhook_list(s, arena, 0, out, n, err);
+	return nz__store_webhook_list(s, arena, 0, out, n, err);
 }
 
 nz_rc nz_store_webhook_get(nz_store *s, nz_arena *arena, int64_t id, nz_webhook **out, nz_err *err)
@@ -140,16 +135,10 @@ nz_rc nz_store_webhook_get(nz_store *s, nz_arena *arena, int64_t id, nz_webhook 
 	*out = NULL;
 	if (id <= 0)
 		return nz_err_set(err, NZ_NOTFOUND, "webhook %lld: no such webhook", (long long)id);
-	nz_rc rc = s->ops->hooks->webhook_list(s, arena, id, out, &n, err);
+	nz_rc rc = nz__store_webhook_list(s, arena, id, out, &n, err);
 	if (rc == NZ_OK && n == 0)
 		return nz_err_set(err, NZ_NOTFOUND, "webhook %lld: no such webhook", (long long)id);
 	return rc;
-}
-
-nz_rc nz_store_webhook_delete(nz_store *s, int64_t id, nz_err *err)
-{
-	nz_rc rc = writable(s, err);
-	return rc ? rc : s->ops->hooks->webhook_delete(s, id, err);
 }
 
 nz_rc nz_store_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_query *q,
@@ -163,49 +152,74 @@ nz_rc nz_store_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_que
 	if (nq.limit > DELIVERY_LIMIT_MAX)
 		return nz_err_set(err, NZ_INVAL, "deliveries: limit is at most %d",
 				  DELIVERY_LIMIT_MAX);
-	return s->ops->hooks->delivery_list(s, arena, &nq, out, n, err);
+	return nz__store_delivery_list(s, arena, &nq, out, n, err);
 }
 
-nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_t lease_ms,
-			      size_t max, nz_delivery **out, size_t *n, nz_err *err)
+nz_rc nz_store_delivery_claim(nz_store *s, nz_arena *arena, const nz_delivery_claim *c,
+			      nz_delivery **out, size_t *n, nz_err *err)
 {
 	*out = NULL;
 	*n = 0;
-	nz_rc rc = writable(s, err);
-	if (rc)
-		return rc;
-	if (max == 0 || max > CLAIM_MAX || lease_ms < 0)
+	if (c->max == 0 || c->max > CLAIM_MAX || c->lease_ms < 0)
 		return nz_err_set(err, NZ_INVAL, "deliveries: claim 1 to %d", CLAIM_MAX);
-	return s->ops->hooks->delivery_claim(s, arena, now_ms, lease_ms, max, out, n, err);
+	return nz__store_delivery_claim(s, arena, c, out, n, err);
 }
 
 nz_rc nz_store_delivery_set_payload(nz_store *s, int64_t id, const char *payload, nz_err *err)
 {
-	nz_rc rc = writable(s, err);
-	if (!rc && !payload)
-		rc = nz_err_set(err, NZ_INVAL, "delivery: no payload");
-	return rc ? rc : s->ops->hooks->delivery_set_payload(s, id, payload, err);
-}
-
-nz_rc nz_store_delivery_postpone(nz_store *s, int64_t id, int64_t next_attempt_ms, nz_err *err)
-{
-	nz_rc rc = writable(s, err);
-	return rc ? rc : s->ops->hooks->delivery_postpone(s, id, next_attempt_ms, err);
-}
-
-nz_rc nz_store_delivery_record(nz_store *s, const nz_delivery_result *r, nz_err *err)
-{
-	nz_rc rc = writable(s, err);
-	return rc ? rc : s->ops->hooks->delivery_record(s, r, err);
-}
-
-nz_rc nz_store_delivery_next_due(nz_store *s, int64_t *next_ms, nz_err *err)
-{
-	return s->ops->hooks->delivery_next_due(s, next_ms, err);
+	if (!payload)
+		return nz_err_set(err, NZ_INVAL, "delivery: no payload");
+	return nz__store_delivery_set_payload(s, id, payload, err);
 }
 
 nz_rc nz_store_delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *out, nz_err *err)
 {
 	*out = (nz_delivery_config){.backoff_ms = 10000};
-	return s->ops->hooks->delivery_config(s, arena, out, err);
+	return nz__store_delivery_config(s, arena, out, err);
+}
+
+/* ---- the change feed ------------------------------------------------------------------- */
+
+nz_rc nz_store_change_seq(nz_store *s, int64_t *seq, nz_err *err)
+{
+	*seq = 0;
+	return nz__store_change_seq(s, seq, err);
+}
+
+nz_rc nz_store_changes_since(nz_store *s, nz_arena *arena, int64_t after_seq, int64_t *upto_seq,
+			     const char ***keys, size_t *n_keys, nz_err *err)
+{
+	*upto_seq = after_seq;
+	*keys = NULL;
+	*n_keys = 0;
+	if (after_seq < 0)
+		return nz_err_set(err, NZ_INVAL, "changes: a seq is never negative");
+	return nz__store_changes_since(s, arena, after_seq, upto_seq, keys, n_keys, err);
+}
+
+nz_rc nz_store_change_tick(nz_store *s, nz_time now, size_t *n, nz_err *err)
+{
+	size_t ignored;
+	if (!n)
+		n = &ignored;
+	*n = 0;
+	if (s->flags & NZ_STORE_READONLY)
+		return NZ_OK; /* a reader cannot tell anyone; the next writer's tick will */
+	return nz__store_change_tick(s, now, n, err);
+}
+
+nz_rc nz_store_change_next_due(nz_store *s, nz_time *at, nz_err *err)
+{
+	*at = 0;
+	return nz__store_change_next_due(s, at, err);
+}
+
+nz_rc nz_store_changes_prune(nz_store *s, nz_time now, size_t *n, nz_err *err)
+{
+	size_t ignored;
+	if (!n)
+		n = &ignored;
+	*n = 0;
+	return nz__store_changes_prune(s, now - (nz_time)NZ_CHANGES_KEEP_DAYS * 86400,
+				       NZ_CHANGES_KEEP_ROWS, n, err);
 }

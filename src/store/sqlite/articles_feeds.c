@@ -1,5 +1,5 @@
 /*
- * distribution.c: the SQLite queries behind feeds, sitemaps and exports: light listings of
+ * articles_feeds.c: the SQLite queries behind feeds, sitemaps and exports: light listings of
  * public articles (no bodies, so a sitemap of 100,000 articles is read in pages of a few
  * hundred bytes per row), an article's translations, the chunks a sitemap index names, the
  * newest corrections across the site, and a blob's size for RSS enclosures.
@@ -8,7 +8,7 @@
  * status published (or retracted, when asked for), embargo passed, published_at <= now.
  *
  * These run on every article page (translations) and every feed and sitemap, so each statement
- * is prepared once per handle and kept (slots h->dist_stmts, preparing the
+ * is prepared once per handle and kept (slots NZ__SLOT_FEEDS.. of the cache, preparing the
  * translations query cost more than a third of an article page's own work); values are always
  * bound, and a statement is reset before it is left.
  */
@@ -75,35 +75,24 @@ static const char sql_corrections[] =
     "JOIN articles a ON a.id = c.article_id WHERE " PUBLIC_WHERE(
 	"a") " AND c.created_at <= :now ORDER BY c.created_at DESC, c.id DESC LIMIT :limit";
 
-static const char sql_blob_size[] = "SELECT length(bytes) FROM blobs WHERE hash = :hash";
-
-/* The statement cache slots (h->dist_stmts) of the queries above. */
+/* The statement cache slots (from NZ__SLOT_FEEDS) of the queries above. */
 enum {
 	DIST_REFS_BY_ID,
 	DIST_REFS_NEWEST,
 	DIST_TRANSLATIONS,
 	DIST_CHUNKS,
 	DIST_CORRECTIONS,
-	DIST_BLOB_SIZE,
 	DIST_COUNT
 };
-_Static_assert(DIST_COUNT <= NZ__DIST_STMTS, "distribution.c needs more statement slots");
+_Static_assert(DIST_COUNT <= NZ__FEED_STMTS, "articles_feeds.c needs more statement slots");
 
 /* The cached statement for slot id (prepared from sql the first time), reset and unbound. */
 static nz_rc prepare(nz__sqlite *h, int id, const char *sql, sqlite3_stmt **st, nz_err *err)
 {
-	nz_rc rc = nz__sq_prepare_cached(h, &h->dist_stmts[id], sql, err);
-	*st = rc ? NULL : h->dist_stmts[id];
-	return rc;
+	return nz__sq_cached(h, NZ__SLOT_FEEDS + id, sql, st, err);
 }
 
 /* Binds a named parameter when the statement has it. */
-static int bind_int(sqlite3_stmt *st, const char *name, int64_t v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	return i ? sqlite3_bind_int64(st, i, v) : SQLITE_OK;
-}
-
 /* Fills a light article from the row (LIGHT_COLS then the translation key). */
 static nz_rc light_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
@@ -132,10 +121,12 @@ nz_rc nz__sq_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_que
 			   q->newest_first ? sql_refs_newest : sql_refs_by_id, &st, err);
 	if (rc)
 		return rc;
-	if (bind_int(st, ":now", q->now) || bind_int(st, ":with_retracted", q->with_retracted) ||
-	    bind_int(st, ":since", q->since) || bind_int(st, ":after", q->after_id) ||
-	    bind_int(st, ":limit", (int64_t)q->limit) ||
-	    bind_int(st, ":offset", (int64_t)q->offset))
+	if (nz__sq_bind_named_int(st, ":now", q->now) ||
+	    nz__sq_bind_named_int(st, ":with_retracted", q->with_retracted) ||
+	    nz__sq_bind_named_int(st, ":since", q->since) ||
+	    nz__sq_bind_named_int(st, ":after", q->after_id) ||
+	    nz__sq_bind_named_int(st, ":limit", (int64_t)q->limit) ||
+	    nz__sq_bind_named_int(st, ":offset", (int64_t)q->offset))
 		rc = nz__sq_bind_error(h, "article listing", err);
 	else
 		rc = nz__sq_collect(h, st, "article listing", sizeof(nz_article), light_row, arena,
@@ -153,8 +144,8 @@ nz_rc nz__sq_article_translations(nz_store *s, nz_arena *arena, const nz_article
 	nz_rc rc = prepare(h, DIST_TRANSLATIONS, sql_translations, &st, err);
 	if (rc)
 		return rc;
-	if (bind_int(st, ":now", now) || bind_int(st, ":group", group) ||
-	    bind_int(st, ":id", a->id))
+	if (nz__sq_bind_named_int(st, ":now", now) || nz__sq_bind_named_int(st, ":group", group) ||
+	    nz__sq_bind_named_int(st, ":id", a->id))
 		rc = nz__sq_bind_error(h, "translations", err);
 	else
 		rc = nz__sq_collect(h, st, "translations", sizeof(nz_article), light_row, arena,
@@ -178,8 +169,9 @@ nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t pe
 	nz_rc rc = prepare(h, DIST_CHUNKS, sql_chunks, &st, err);
 	if (rc)
 		return rc;
-	if (bind_int(st, ":now", now) || bind_int(st, ":with_retracted", 1) ||
-	    bind_int(st, ":per", (int64_t)per_chunk))
+	if (nz__sq_bind_named_int(st, ":now", now) ||
+	    nz__sq_bind_named_int(st, ":with_retracted", 1) ||
+	    nz__sq_bind_named_int(st, ":per", (int64_t)per_chunk))
 		rc = nz__sq_bind_error(h, "sitemap chunks", err);
 	else
 		rc = nz__sq_collect(h, st, "sitemap chunks", sizeof(nz_time), chunk_row, arena,
@@ -212,28 +204,13 @@ nz_rc nz__sq_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_
 	nz_rc rc = prepare(h, DIST_CORRECTIONS, sql_corrections, &st, err);
 	if (rc)
 		return rc;
-	if (bind_int(st, ":now", now) || bind_int(st, ":with_retracted", 1) ||
-	    bind_int(st, ":limit", (int64_t)limit))
+	if (nz__sq_bind_named_int(st, ":now", now) ||
+	    nz__sq_bind_named_int(st, ":with_retracted", 1) ||
+	    nz__sq_bind_named_int(st, ":limit", (int64_t)limit))
 		rc = nz__sq_bind_error(h, "corrections", err);
 	else
 		rc = nz__sq_collect(h, st, "corrections", sizeof(nz_article), correction_row, arena,
 				    (void **)out, n, err);
-	sqlite3_reset(st);
-	return rc;
-}
-
-nz_rc nz__sq_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st = NULL;
-	nz_rc rc = prepare(h, DIST_BLOB_SIZE, sql_blob_size, &st, err);
-	if (rc)
-		return rc;
-	int i = sqlite3_bind_parameter_index(st, ":hash");
-	if (nz__sq_bind_text(st, i, sha256_hex))
-		rc = nz__sq_bind_error(h, "blob", err);
-	else
-		rc = nz__sq_int(h, st, size, "blob", err);
 	sqlite3_reset(st);
 	return rc;
 }

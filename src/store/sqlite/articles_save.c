@@ -1,5 +1,5 @@
 /*
- * backoffice_articles.c: creating an article for a user and saving new versions of it, in SQLite.
+ * articles_save.c: saving new versions of an article, in SQLite.
  *
  * Rules: a save is all or nothing: the revision check (optimistic locking on articles.revision),
  * the row, its authors, tags and media, the slug redirect, the revision snapshot and the audit
@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/backoffice_sql.h"
+#include "store/sqlite/sqlite_int.h"
 
-nz_rc nz__bq_revision_add(nz__sqlite *h, const nz_article *a, int64_t actor, const char *note,
+nz_rc nz__sq_revision_add(nz__sqlite *h, const nz_article *a, int64_t actor, const char *note,
 			  nz_time now, nz_err *err)
 {
 	sqlite3_stmt *st;
@@ -33,24 +33,6 @@ out:
 	return rc;
 }
 
-nz_rc nz__bq_article_create_by(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
-			       const char *note, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	nz_rc rc = nz__sq_begin(h, err);
-	if (rc)
-		return rc;
-	rc = nz__sq_article_create(s, arena, a, note, err);
-	if (!rc)
-		rc = nz__bq_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
-				  err);
-	if ((rc = nz__sq_end(h, rc, err))) {
-		a->id = 0;
-		a->revision = 0;
-	}
-	return rc;
-}
-
 /* ---- saving a new version ---------------------------------------------------------------- */
 
 typedef struct stored_state {
@@ -65,7 +47,7 @@ static nz_rc load_state(nz__sqlite *h, nz_arena *arena, int64_t id, stored_state
 	sqlite3_stmt *st;
 	bool row = false;
 	const char *status = NULL;
-	nz_rc rc = nz__bq_stmt(h, BQ_ARTICLE_STATE, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_ARTICLE_STATE, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, id))
@@ -87,11 +69,11 @@ static nz_rc load_state(nz__sqlite *h, nz_arena *arena, int64_t id, stored_state
 	return rc;
 }
 
-/* The id owning slug in table id (BQ_SLUG_OWNER or BQ_REDIRECT_OWNER), 0 when none. */
-static nz_rc owner_of(nz__sqlite *h, nz__bq_id id, const char *slug, int64_t *owner, nz_err *err)
+/* The id owning slug in table id (SQ_SLUG_OWNER or SQ_REDIRECT_OWNER), 0 when none. */
+static nz_rc owner_of(nz__sqlite *h, nz__sq_id id, const char *slug, int64_t *owner, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, id, &st, err);
+	nz_rc rc = nz__sq_stmt(h, id, &st, err);
 	*owner = 0;
 	if (rc)
 		return rc;
@@ -101,11 +83,11 @@ static nz_rc owner_of(nz__sqlite *h, nz__bq_id id, const char *slug, int64_t *ow
 	return rc == NZ_NOTFOUND ? NZ_OK : rc;
 }
 
-static nz_rc exec_slug(nz__sqlite *h, nz__bq_id id, const char *slug, int64_t article_id,
+static nz_rc exec_slug(nz__sqlite *h, nz__sq_id id, const char *slug, int64_t article_id,
 		       nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, id, &st, err);
+	nz_rc rc = nz__sq_stmt(h, id, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, slug) ||
@@ -124,15 +106,15 @@ static nz_rc change_slug(nz__sqlite *h, int64_t id, const stored_state *ss, cons
 	nz_rc rc;
 	if (strcmp(slug, ss->slug) == 0)
 		return NZ_OK;
-	if ((rc = owner_of(h, BQ_SLUG_OWNER, slug, &owner, err)) ||
-	    (rc = owner_of(h, BQ_REDIRECT_OWNER, slug, &redirect_owner, err)))
+	if ((rc = owner_of(h, SQ_SLUG_OWNER, slug, &owner, err)) ||
+	    (rc = owner_of(h, SQ_REDIRECT_OWNER, slug, &redirect_owner, err)))
 		return rc;
 	if ((owner && owner != id) || (redirect_owner && redirect_owner != id))
 		return nz_err_set(err, NZ_EXISTS, "slug: %.80s is used by another article", slug);
-	if (redirect_owner == id && (rc = exec_slug(h, BQ_REDIRECT_DELETE, slug, 0, err)))
+	if (redirect_owner == id && (rc = exec_slug(h, SQ_REDIRECT_DELETE, slug, 0, err)))
 		return rc;
 	if (ss->published_at)
-		return exec_slug(h, BQ_REDIRECT_ADD, ss->slug, id, err);
+		return exec_slug(h, SQ_REDIRECT_ADD, ss->slug, id, err);
 	return NZ_OK;
 }
 
@@ -142,7 +124,7 @@ static nz_rc save_row(nz__sqlite *h, const nz_article *a, nz_time now, nz_err *e
 	char *highlights = NULL;
 	nz_rc rc;
 	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)) ||
-	    (rc = nz__bq_stmt(h, BQ_ARTICLE_SAVE, &st, err)))
+	    (rc = nz__sq_stmt(h, SQ_ARTICLE_SAVE, &st, err)))
 		goto out;
 	if (sqlite3_bind_int64(st, 1, a->id) || nz__sq_bind_text(st, 2, a->slug) ||
 	    nz__sq_bind_text(st, 3, a->language) ||
@@ -163,11 +145,11 @@ out:
 
 static nz_rc clear_links(nz__sqlite *h, int64_t id, nz_err *err)
 {
-	static const nz__bq_id clears[] = {BQ_AUTHORS_CLEAR, BQ_TAGS_CLEAR, BQ_MEDIA_LINKS_CLEAR};
+	static const nz__sq_id clears[] = {SQ_AUTHORS_CLEAR, SQ_TAGS_CLEAR, SQ_MEDIA_LINKS_CLEAR};
 	nz_rc rc = NZ_OK;
 	for (size_t i = 0; !rc && i < sizeof clears / sizeof clears[0]; i++) {
 		sqlite3_stmt *st;
-		if ((rc = nz__bq_stmt(h, clears[i], &st, err)))
+		if ((rc = nz__sq_stmt(h, clears[i], &st, err)))
 			break;
 		if (sqlite3_bind_int64(st, 1, id))
 			return nz__sq_bind_error(h, "article", err);
@@ -190,11 +172,11 @@ static nz_rc media_row(nz__sqlite *h, nz_arena *arena, nz_media *m, nz_time now,
 	size_t n = 0;
 	nz_rc rc;
 	if (m->id) {
-		if ((rc = nz__bq_stmt(h, BQ_MEDIA_GET, &st, err)))
+		if ((rc = nz__sq_stmt(h, SQ_MEDIA_GET, &st, err)))
 			return rc;
 		if (sqlite3_bind_int64(st, 1, m->id))
 			return nz__sq_bind_error(h, "media", err);
-		if ((rc = nz__sq_collect(h, st, "media", sizeof(nz_media), nz__bq_media_row, arena,
+		if ((rc = nz__sq_collect(h, st, "media", sizeof(nz_media), nz__sq_media_row, arena,
 					 (void **)&stored, &n, err)))
 			return rc;
 		if (n == 0)
@@ -267,13 +249,13 @@ static nz_rc save(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, 
 	if ((rc = change_slug(h, a->id, &ss, a->slug, err)) || (rc = save_row(h, a, now, err)) ||
 	    (rc = relink(h, arena, a, now, err)) ||
 	    (rc = nz__sq_article_load(h, arena, a->id, a, err)) ||
-	    (rc = nz__bq_revision_add(h, a, actor, note, now, err)))
+	    (rc = nz__sq_revision_add(h, a, actor, note, now, err)))
 		return rc;
-	return nz__bq_audit(h, actor, nz_workflow_audit_action(NZ_EV_EDIT, ss.status), "article",
+	return nz__sq_audit(h, actor, nz_workflow_audit_action(NZ_EV_EDIT, ss.status), "article",
 			    a->id, a->id, note, err);
 }
 
-nz_rc nz__bq_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+nz_rc nz__sq_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
 			    int64_t base_revision, const char *note, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);

@@ -1,6 +1,6 @@
 /*
- * webhooks.c: the SQLite side of webhooks, their deliveries and the purge hook (migration 4 in
- * schema.c holds the tables and the triggers on audit_log that enqueue deliveries).
+ * outbox_webhooks.c: the SQLite side of webhooks, their deliveries and the purge hook (migration 4
+ * in schema.c holds the tables and the triggers on audit_log that enqueue deliveries).
  *
  * Statements here are prepared per call rather than cached: they run a few times a second at
  * most (the delivery worker and the admin pages), and keeping them out of the shared cache keeps
@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
-#include "store/webhooks_int.h"
 
 #define HOOK_COLS                                                                                  \
 	"w.id, w.url, w.secret, w.events, w.active, w.created_at,"                                 \
@@ -54,7 +53,7 @@ static nz_rc run_write(nz__sqlite *h, sqlite3_stmt *st, const char *what, int *c
 
 /* ---- webhooks ---------------------------------------------------------------------------- */
 
-static nz_rc hook_create(nz_store *s, nz_webhook *hook, nz_err *err)
+nz_rc nz__sq_webhook_create(nz_store *s, nz_webhook *hook, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -95,8 +94,8 @@ static nz_rc hook_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 	return NZ_OK;
 }
 
-static nz_rc hook_list(nz_store *s, nz_arena *arena, int64_t id, nz_webhook **out, size_t *n,
-		       nz_err *err)
+nz_rc nz__sq_webhook_list(nz_store *s, nz_arena *arena, int64_t id, nz_webhook **out, size_t *n,
+			  nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -115,7 +114,7 @@ static nz_rc hook_list(nz_store *s, nz_arena *arena, int64_t id, nz_webhook **ou
 	return rc;
 }
 
-static nz_rc hook_delete(nz_store *s, int64_t id, nz_err *err)
+nz_rc nz__sq_webhook_delete(nz_store *s, int64_t id, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -169,7 +168,7 @@ static nz_rc delivery_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 	return NZ_OK;
 }
 
-static nz_rc delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_query *q,
+nz_rc nz__sq_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_query *q,
 			   nz_delivery **out, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
@@ -192,8 +191,8 @@ static nz_rc delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_query
 	return rc;
 }
 
-static nz_rc delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_t lease_ms,
-			    size_t max, nz_delivery **out, size_t *n, nz_err *err)
+nz_rc nz__sq_delivery_claim(nz_store *s, nz_arena *arena, const nz_delivery_claim *c,
+			    nz_delivery **out, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -207,8 +206,8 @@ static nz_rc delivery_claim(nz_store *s, nz_arena *arena, int64_t now_ms, int64_
 			   &st, err);
 	if (rc)
 		return rc;
-	if (sqlite3_bind_int64(st, 1, now_ms) || sqlite3_bind_int64(st, 2, lease_ms) ||
-	    sqlite3_bind_int64(st, 3, (sqlite3_int64)max)) {
+	if (sqlite3_bind_int64(st, 1, c->now_ms) || sqlite3_bind_int64(st, 2, c->lease_ms) ||
+	    sqlite3_bind_int64(st, 3, (sqlite3_int64)c->max)) {
 		rc = nz__sq_bind_error(h, "deliveries", err);
 		goto out;
 	}
@@ -222,7 +221,7 @@ out:
 	return rc;
 }
 
-static nz_rc delivery_set_payload(nz_store *s, int64_t id, const char *payload, nz_err *err)
+nz_rc nz__sq_delivery_set_payload(nz_store *s, int64_t id, const char *payload, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -239,7 +238,7 @@ static nz_rc delivery_set_payload(nz_store *s, int64_t id, const char *payload, 
 	return run_write(h, st, "delivery payload", NULL, err);
 }
 
-static nz_rc delivery_postpone(nz_store *s, int64_t id, int64_t next_attempt_ms, nz_err *err)
+nz_rc nz__sq_delivery_postpone(nz_store *s, int64_t id, int64_t next_attempt_ms, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -284,7 +283,7 @@ static nz_rc record_bind(nz__sqlite *h, sqlite3_stmt *st, const nz_delivery_resu
 	return src ? nz__sq_bind_error(h, "delivery attempt", err) : NZ_OK;
 }
 
-static nz_rc delivery_record(nz_store *s, const nz_delivery_result *r, nz_err *err)
+nz_rc nz__sq_delivery_record(nz_store *s, const nz_delivery_result *r, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *ins = NULL, *upd = NULL;
@@ -312,7 +311,7 @@ out:
 	return rc;
 }
 
-static nz_rc delivery_next_due(nz_store *s, int64_t *next_ms, nz_err *err)
+nz_rc nz__sq_delivery_next_due(nz_store *s, int64_t *next_ms, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -327,7 +326,7 @@ static nz_rc delivery_next_due(nz_store *s, int64_t *next_ms, nz_err *err)
 	return rc;
 }
 
-static nz_rc delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *out, nz_err *err)
+nz_rc nz__sq_delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *out, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -361,16 +360,3 @@ static nz_rc delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *o
 	sqlite3_finalize(st);
 	return rc;
 }
-
-const nz__hook_ops nz__sq_hook_ops = {
-    .webhook_create = hook_create,
-    .webhook_list = hook_list,
-    .webhook_delete = hook_delete,
-    .delivery_list = delivery_list,
-    .delivery_claim = delivery_claim,
-    .delivery_set_payload = delivery_set_payload,
-    .delivery_postpone = delivery_postpone,
-    .delivery_record = delivery_record,
-    .delivery_next_due = delivery_next_due,
-    .delivery_config = delivery_config,
-};

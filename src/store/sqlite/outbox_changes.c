@@ -1,5 +1,5 @@
 /*
- * changes.c: the SQLite side of the change feed. The rows themselves are written by
+ * outbox_changes.c: the SQLite side of the change feed. The rows themselves are written by
  * the triggers of migration 5 (schema.c) inside every writer's transaction; this file reads
  * them, prunes them and runs the clock that turns passing embargoes and publication times into
  * changes.
@@ -8,7 +8,6 @@
  * server); a read of several statements runs in one read snapshot; a tick writes only when an
  * article became due, so an idle server does not write.
  */
-#include "store/changes_int.h"
 #include "store/sqlite/sqlite_int.h"
 
 /* Articles whose embargo or future publication time passed in (?1, ?2]: "> updated_at" says
@@ -70,13 +69,11 @@ static const char *const sql[ST_COUNT] = {
 		    " WHERE t IS NOT NULL",
 };
 
-_Static_assert(ST_COUNT <= NZ__CHANGE_STMTS, "changes.c needs more statement slots");
+_Static_assert(ST_COUNT <= NZ__CHANGE_STMTS, "outbox_changes.c needs more statement slots");
 
 static nz_rc stmt(nz__sqlite *h, int id, sqlite3_stmt **out, nz_err *err)
 {
-	nz_rc rc = nz__sq_prepare_cached(h, &h->change_stmts[id], sql[id], err);
-	*out = rc ? NULL : h->change_stmts[id];
-	return rc;
+	return nz__sq_cached(h, NZ__SLOT_CHANGES + id, sql[id], out, err);
 }
 
 /* Runs statement id with up to two integer parameters and reads one integer. */
@@ -110,7 +107,7 @@ static nz_rc write_stmt(nz__sqlite *h, int id, int64_t a, int64_t b, int n_param
 	return rc;
 }
 
-static nz_rc op_seq(nz_store *s, int64_t *seq, nz_err *err)
+nz_rc nz__sq_change_seq(nz_store *s, int64_t *seq, nz_err *err)
 {
 	return read_int(nz__sq(s), ST_SEQ, 0, 0, 0, seq, err);
 }
@@ -146,8 +143,8 @@ static nz_rc collect_keys(nz__sqlite *h, nz_arena *arena, int64_t after, int64_t
 	return rc == NZ_NOMEM ? nz_err_set(err, rc, "changes: out of memory") : rc;
 }
 
-static nz_rc op_since(nz_store *s, nz_arena *arena, int64_t after, int64_t *upto,
-		      const char ***keys, size_t *n_keys, nz_err *err)
+nz_rc nz__sq_changes_since(nz_store *s, nz_arena *arena, int64_t after, int64_t *upto,
+			   const char ***keys, size_t *n_keys, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	int64_t newest = 0, pruned = 0;
@@ -170,7 +167,7 @@ static nz_rc op_since(nz_store *s, nz_arena *arena, int64_t after, int64_t *upto
 	return rc;
 }
 
-static nz_rc op_tick(nz_store *s, nz_time now, size_t *n, nz_err *err)
+nz_rc nz__sq_change_tick(nz_store *s, nz_time now, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	int64_t clock = 0, due = 0;
@@ -194,7 +191,7 @@ static nz_rc op_tick(nz_store *s, nz_time now, size_t *n, nz_err *err)
 	return rc;
 }
 
-static nz_rc op_next_due(nz_store *s, nz_time *at, nz_err *err)
+nz_rc nz__sq_change_next_due(nz_store *s, nz_time *at, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
@@ -216,7 +213,8 @@ static nz_rc op_next_due(nz_store *s, nz_time *at, nz_err *err)
 	return rc;
 }
 
-static nz_rc op_prune(nz_store *s, nz_time older_than, int64_t keep_rows, size_t *n, nz_err *err)
+nz_rc nz__sq_changes_prune(nz_store *s, nz_time older_than, int64_t keep_rows, size_t *n,
+			   nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	int64_t newest = 0, young = 0;
@@ -246,11 +244,3 @@ static nz_rc op_prune(nz_store *s, nz_time older_than, int64_t keep_rows, size_t
 		*n = (size_t)deleted;
 	return rc;
 }
-
-const nz__change_ops nz__sq_change_ops = {
-    .seq = op_seq,
-    .since = op_since,
-    .tick = op_tick,
-    .next_due = op_next_due,
-    .prune = op_prune,
-};

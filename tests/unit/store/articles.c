@@ -1,5 +1,5 @@
-/* Tests src/store/sqlite/article.c: creating an article with everything hanging off it, reading it
- * back by slug and id, unique slugs, and that a failed create leaves nothing behind. */
+/* Tests src/store/sqlite/articles.c: creating an article with everything hanging off it,
+ * reading it back by slug and id, unique slugs, and that a failed create leaves nothing behind. */
 #include "store/store_test.h"
 
 static void assert_same_author(const nz_author *want, const nz_author *got)

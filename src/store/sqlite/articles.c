@@ -1,5 +1,5 @@
 /*
- * article.c: storing a new article with everything hanging off it, and loading one back.
+ * articles.c: storing a new article with everything hanging off it, and loading one back.
  *
  * Rules: a create runs in one nested transaction; on any failure it rolls back to where it
  * began and gives the caller's struct back its ids, so neither the database nor the article
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/backoffice_sql.h"
+#include "store/sqlite/sqlite_int.h"
 
 #define NZ_SLUG_TRIES 10000
 
@@ -166,8 +166,8 @@ static nz_rc insert_notes(nz__sqlite *h, const nz_article *a, nz_err *err)
 }
 
 /* Everything a create writes, in order; runs inside the create's transaction. */
-static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, nz_article *a, const char *note,
-			 nz_err *err)
+static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a,
+			 const char *note, nz_err *err)
 {
 	nz_store *s = &h->base;
 	nz_time now = nz_time_now();
@@ -199,7 +199,7 @@ static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, nz_article *a, const ch
 	if ((rc = insert_media(h, a, now, err)) || (rc = insert_notes(h, a, err)))
 		return rc;
 	a->revision = 1;
-	return nz__bq_revision_add(h, a, h->base.actor, note, now, err); /* revision 1 */
+	return nz__sq_revision_add(h, a, actor, note, now, err); /* revision 1 */
 }
 
 /* The ids a create fills in, kept so a failed create can put them back. */
@@ -243,8 +243,8 @@ static void restore_ids(nz_article *a, const saved_ids *sv)
 		a->media[i].id = sv->ids[k++];
 }
 
-nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, nz_article *a, const char *note,
-			    nz_err *err)
+nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
+			    nz_article *a, const char *note, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	saved_ids sv;
@@ -254,7 +254,10 @@ nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, nz_article *a, const c
 		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
 	if ((rc = nz__sq_begin(h, err)))
 		return rc;
-	rc = create_rows(h, arena, a, note, err);
+	rc = create_rows(h, arena, actor, a, note, err);
+	if (!rc && audited)
+		rc = nz__sq_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
+				  err);
 	if ((rc = nz__sq_end(h, rc, err)))
 		restore_ids(a, &sv);
 	return rc;
@@ -353,20 +356,6 @@ static nz_rc tag_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 		   : NZ_OK;
 }
 
-static nz_rc media_item(nz_arena *arena, sqlite3_stmt *st, void *item)
-{
-	nz_media *m = item;
-	m->id = sqlite3_column_int64(st, 0);
-	m->width = sqlite3_column_int(st, 6);
-	m->height = sqlite3_column_int(st, 7);
-	return nz__sq_col_text(arena, st, 1, &m->hash) || nz__sq_col_text(arena, st, 2, &m->mime) ||
-		       nz__sq_col_text(arena, st, 3, &m->caption) ||
-		       nz__sq_col_text(arena, st, 4, &m->credit) ||
-		       nz__sq_col_text(arena, st, 5, &m->alt)
-		   ? NZ_NOMEM
-		   : NZ_OK;
-}
-
 static nz_rc correction_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
 	nz_correction *c = item;
@@ -390,7 +379,7 @@ nz_rc nz__sq_article_load(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article
 			    (void **)&a->authors, &a->n_authors, err)) ||
 	    (rc = load_list(h, arena, SQ_ARTICLE_TAGS, id, sizeof(nz_tag), tag_item,
 			    (void **)&a->tags, &a->n_tags, err)) ||
-	    (rc = load_list(h, arena, SQ_ARTICLE_MEDIA, id, sizeof(nz_media), media_item,
+	    (rc = load_list(h, arena, SQ_ARTICLE_MEDIA, id, sizeof(nz_media), nz__sq_media_row,
 			    (void **)&a->media, &a->n_media, err)) ||
 	    (rc = load_list(h, arena, SQ_ARTICLE_CORRECTIONS, id, sizeof(nz_correction),
 			    correction_item, (void **)&a->corrections, &a->n_corrections, err)))

@@ -1,5 +1,5 @@
 /*
- * backoffice_users.c: single settings, users, sessions and failed sign-ins in SQLite.
+ * accounts.c: users, sessions and failed sign-ins in SQLite (API tokens: accounts_tokens.c).
  *
  * Rules: every change and its audit row commit together; a user's sessions end when their
  * password changes or they are disabled; failed sign-ins older than a day are purged as new
@@ -8,58 +8,31 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite/backoffice_sql.h"
+#include "store/sqlite/sqlite_int.h"
 
 #define FAILURES_KEEP ((nz_time)24 * 3600)
 
-/* ---- settings ---------------------------------------------------------------------------- */
-
-nz_rc nz__bq_setting_get(nz_store *s, nz_arena *arena, const char *key, const char **value,
-			 nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	bool row = false;
-	nz_rc rc = nz__bq_stmt(h, BQ_SETTING_GET, &st, err);
-	if (rc)
-		return rc;
-	if (nz__sq_bind_text(st, 1, key))
-		return nz__sq_bind_error(h, "setting", err);
-	if ((rc = nz__sq_step(h, st, &row, "setting", err)))
-		return rc;
-	if (!row)
-		rc = NZ_NOTFOUND;
-	else if (nz__sq_col_text(arena, st, 0, value) || !*value)
-		rc = nz_err_set(err, NZ_NOMEM, "setting: out of memory");
-	sqlite3_reset(st);
-	return rc;
-}
-
-nz_rc nz__bq_setting_ensure(nz_store *s, nz_arena *arena, const char *key, const char *value,
-			    const char **stored, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	nz_rc rc = nz__sq_begin(h, err);
-	if (rc)
-		return rc;
-	if (!(rc = nz__bq_stmt(h, BQ_SETTING_INSERT, &st, err))) {
-		if (nz__sq_bind_text(st, 1, key) || nz__sq_bind_text(st, 2, value))
-			rc = nz__sq_bind_error(h, "setting", err);
-		else
-			rc = nz__sq_exec(h, st, "setting", err);
-	}
-	if (!rc)
-		rc = nz__bq_setting_get(s, arena, key, stored, err);
-	return nz__sq_end(h, rc, err);
-}
-
 /* ---- users ------------------------------------------------------------------------------- */
+
+nz_rc nz__sq_user_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_user *u)
+{
+	const char *role = NULL;
+	u->id = sqlite3_column_int64(st, col);
+	u->author_id = sqlite3_column_int64(st, col + 3);
+	u->created_at = sqlite3_column_int64(st, col + 4);
+	u->disabled_at = sqlite3_column_int64(st, col + 5);
+	if (nz__sq_col_text(arena, st, col + 1, &u->login) ||
+	    nz__sq_col_text(arena, st, col + 2, &role))
+		return NZ_NOMEM;
+	if (!role || nz_role_parse(nz_str_c(role), &u->role) != NZ_OK)
+		u->role = NZ_ROLE_CONTRIBUTOR; /* the CHECK constraint makes this unreachable */
+	return NZ_OK;
+}
 
 static nz_rc insert_user(nz__sqlite *h, int64_t actor, nz_user *u, const char *hash, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_USER_INSERT, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_USER_INSERT, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, u->login) || nz__sq_bind_text(st, 2, hash) ||
@@ -71,10 +44,10 @@ static nz_rc insert_user(nz__sqlite *h, int64_t actor, nz_user *u, const char *h
 		return nz_err_set(err, rc, "user %s: the login is taken", u->login);
 	if (rc)
 		return rc;
-	return nz__bq_audit(h, actor, "user.created", "user", u->id, 0, nz_role_name(u->role), err);
+	return nz__sq_audit(h, actor, "user.created", "user", u->id, 0, nz_role_name(u->role), err);
 }
 
-nz_rc nz__bq_user_create(nz_store *s, int64_t actor, nz_user *u, const char *password_hash,
+nz_rc nz__sq_user_create(nz_store *s, int64_t actor, nz_user *u, const char *password_hash,
 			 nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
@@ -100,7 +73,7 @@ static nz_rc user_query(nz__sqlite *h, nz_arena *arena, sqlite3_stmt *st, nz_use
 		rc = nz_err_set(err, NZ_NOTFOUND, "user: not found");
 	} else {
 		nz_user *u = nz_arena_zalloc(arena, sizeof *u);
-		if (!u || nz__bq_user_row(arena, st, 0, u) ||
+		if (!u || nz__sq_user_row(arena, st, 0, u) ||
 		    (hash && nz__sq_col_text(arena, st, 6, hash)))
 			rc = nz_err_set(err, NZ_NOMEM, "user: out of memory");
 		else
@@ -110,11 +83,11 @@ static nz_rc user_query(nz__sqlite *h, nz_arena *arena, sqlite3_stmt *st, nz_use
 	return rc;
 }
 
-nz_rc nz__bq_user_get(nz_store *s, nz_arena *arena, int64_t id, nz_user **out, nz_err *err)
+nz_rc nz__sq_user_get(nz_store *s, nz_arena *arena, int64_t id, nz_user **out, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_USER_GET, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_USER_GET, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, id))
@@ -122,13 +95,13 @@ nz_rc nz__bq_user_get(nz_store *s, nz_arena *arena, int64_t id, nz_user **out, n
 	return user_query(h, arena, st, out, NULL, err);
 }
 
-nz_rc nz__bq_user_by_login(nz_store *s, nz_arena *arena, const char *login, nz_user **out,
+nz_rc nz__sq_user_by_login(nz_store *s, nz_arena *arena, const char *login, nz_user **out,
 			   const char **password_hash, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	const char *ignored;
-	nz_rc rc = nz__bq_stmt(h, BQ_USER_BY_LOGIN, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_USER_BY_LOGIN, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, login))
@@ -138,14 +111,14 @@ nz_rc nz__bq_user_by_login(nz_store *s, nz_arena *arena, const char *login, nz_u
 
 static nz_rc user_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
-	return nz__bq_user_row(arena, st, 0, item);
+	return nz__sq_user_row(arena, st, 0, item);
 }
 
-nz_rc nz__bq_user_list(nz_store *s, nz_arena *arena, nz_user **out, size_t *n, nz_err *err)
+nz_rc nz__sq_user_list(nz_store *s, nz_arena *arena, nz_user **out, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_USER_LIST, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_USER_LIST, &st, err);
 	if (rc)
 		return rc;
 	return nz__sq_collect(h, st, "users", sizeof(nz_user), user_item, arena, (void **)out, n,
@@ -153,11 +126,11 @@ nz_rc nz__bq_user_list(nz_store *s, nz_arena *arena, nz_user **out, size_t *n, n
 }
 
 /* Runs an UPDATE of one user (?1 = id, ?2 = text or int) and NZ_NOTFOUND when no row. */
-static nz_rc update_user(nz__sqlite *h, nz__bq_id id, int64_t user_id, const char *text,
+static nz_rc update_user(nz__sqlite *h, nz__sq_id id, int64_t user_id, const char *text,
 			 int64_t value, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, id, &st, err);
+	nz_rc rc = nz__sq_stmt(h, id, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, user_id) ||
@@ -173,7 +146,7 @@ static nz_rc update_user(nz__sqlite *h, nz__bq_id id, int64_t user_id, const cha
 static nz_rc end_sessions(nz__sqlite *h, int64_t user_id, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_SESSIONS_OF_USER_DELETE, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_SESSIONS_OF_USER_DELETE, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, user_id))
@@ -181,7 +154,7 @@ static nz_rc end_sessions(nz__sqlite *h, int64_t user_id, nz_err *err)
 	return nz__sq_exec(h, st, "sessions", err);
 }
 
-nz_rc nz__bq_user_set_role(nz_store *s, int64_t actor, int64_t user_id, nz_role role, nz_err *err)
+nz_rc nz__sq_user_set_role(nz_store *s, int64_t actor, int64_t user_id, nz_role role, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	nz_arena *arena = nz_arena_new();
@@ -194,11 +167,11 @@ nz_rc nz__bq_user_set_role(nz_store *s, int64_t actor, int64_t user_id, nz_role 
 		nz_arena_free(arena);
 		return rc;
 	}
-	if (!(rc = nz__bq_user_get(s, arena, user_id, &old, err))) {
+	if (!(rc = nz__sq_user_get(s, arena, user_id, &old, err))) {
 		snprintf(detail, sizeof detail, "%s -> %s", nz_role_name(old->role),
 			 nz_role_name(role));
-		if (!(rc = update_user(h, BQ_USER_SET_ROLE, user_id, nz_role_name(role), 0, err)))
-			rc = nz__bq_audit(h, actor, "user.role_changed", "user", user_id, 0, detail,
+		if (!(rc = update_user(h, SQ_USER_SET_ROLE, user_id, nz_role_name(role), 0, err)))
+			rc = nz__sq_audit(h, actor, "user.role_changed", "user", user_id, 0, detail,
 					  err);
 	}
 	rc = nz__sq_end(h, rc, err);
@@ -206,30 +179,30 @@ nz_rc nz__bq_user_set_role(nz_store *s, int64_t actor, int64_t user_id, nz_role 
 	return rc;
 }
 
-nz_rc nz__bq_user_set_password(nz_store *s, int64_t actor, int64_t user_id,
+nz_rc nz__sq_user_set_password(nz_store *s, int64_t actor, int64_t user_id,
 			       const char *password_hash, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	nz_rc rc = nz__sq_begin(h, err);
 	if (rc)
 		return rc;
-	if (!(rc = update_user(h, BQ_USER_SET_PASSWORD, user_id, password_hash, 0, err)) &&
+	if (!(rc = update_user(h, SQ_USER_SET_PASSWORD, user_id, password_hash, 0, err)) &&
 	    !(rc = end_sessions(h, user_id, err)))
-		rc = nz__bq_audit(h, actor, "user.password_changed", "user", user_id, 0, NULL, err);
+		rc = nz__sq_audit(h, actor, "user.password_changed", "user", user_id, 0, NULL, err);
 	return nz__sq_end(h, rc, err);
 }
 
-nz_rc nz__bq_user_set_disabled(nz_store *s, int64_t actor, int64_t user_id, bool disabled,
+nz_rc nz__sq_user_set_disabled(nz_store *s, int64_t actor, int64_t user_id, bool disabled,
 			       nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	nz_rc rc = nz__sq_begin(h, err);
 	if (rc)
 		return rc;
-	if (!(rc = update_user(h, BQ_USER_SET_DISABLED, user_id, NULL, disabled ? nz_time_now() : 0,
+	if (!(rc = update_user(h, SQ_USER_SET_DISABLED, user_id, NULL, disabled ? nz_time_now() : 0,
 			       err)) &&
 	    !(rc = disabled ? end_sessions(h, user_id, err) : NZ_OK))
-		rc = nz__bq_audit(h, actor, disabled ? "user.disabled" : "user.enabled", "user",
+		rc = nz__sq_audit(h, actor, disabled ? "user.disabled" : "user.enabled", "user",
 				  user_id, 0, NULL, err);
 	return nz__sq_end(h, rc, err);
 }
@@ -237,11 +210,11 @@ nz_rc nz__bq_user_set_disabled(nz_store *s, int64_t actor, int64_t user_id, bool
 /* ---- sessions ---------------------------------------------------------------------------- */
 
 /* Runs a statement bound to one text and one integer (either may be unused). */
-static nz_rc exec_text_int(nz__sqlite *h, nz__bq_id id, const char *text, int64_t value,
+static nz_rc exec_text_int(nz__sqlite *h, nz__sq_id id, const char *text, int64_t value,
 			   const char *what, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, id, &st, err);
+	nz_rc rc = nz__sq_stmt(h, id, &st, err);
 	if (rc)
 		return rc;
 	int t = text ? 1 : 0;
@@ -255,7 +228,7 @@ static nz_rc insert_session(nz__sqlite *h, const char *id_hash, int64_t user_id,
 			    nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_SESSION_INSERT, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_SESSION_INSERT, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, id_hash) || sqlite3_bind_int64(st, 2, user_id) ||
@@ -264,7 +237,7 @@ static nz_rc insert_session(nz__sqlite *h, const char *id_hash, int64_t user_id,
 	return nz__sq_exec(h, st, "session", err);
 }
 
-nz_rc nz__bq_session_create(nz_store *s, const char *id_hash, int64_t user_id, nz_time expires_at,
+nz_rc nz__sq_session_create(nz_store *s, const char *id_hash, int64_t user_id, nz_time expires_at,
 			    const char *address, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
@@ -275,23 +248,23 @@ nz_rc nz__bq_session_create(nz_store *s, const char *id_hash, int64_t user_id, n
 		nz_arena_free(arena);
 		return rc;
 	}
-	if (!(rc = nz__bq_user_get(s, arena, user_id, &u, err)) &&
-	    !(rc = exec_text_int(h, BQ_SESSION_PURGE, NULL, nz_time_now(), "session", err)) &&
+	if (!(rc = nz__sq_user_get(s, arena, user_id, &u, err)) &&
+	    !(rc = exec_text_int(h, SQ_SESSION_PURGE, NULL, nz_time_now(), "session", err)) &&
 	    !(rc = insert_session(h, id_hash, user_id, expires_at, err)) &&
-	    !(rc = exec_text_int(h, BQ_FAILURES_CLEAR, u->login, 0, "login", err)))
-		rc = nz__bq_audit(h, user_id, "user.login", "user", user_id, 0, address, err);
+	    !(rc = exec_text_int(h, SQ_FAILURES_CLEAR, u->login, 0, "login", err)))
+		rc = nz__sq_audit(h, user_id, "user.login", "user", user_id, 0, address, err);
 	rc = nz__sq_end(h, rc, err);
 	nz_arena_free(arena);
 	return rc;
 }
 
-nz_rc nz__bq_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_time now,
+nz_rc nz__sq_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_time now,
 			  nz_user **out, nz_time *expires_at, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	bool row = false;
-	nz_rc rc = nz__bq_stmt(h, BQ_SESSION_USER, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_SESSION_USER, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, id_hash) || sqlite3_bind_int64(st, 2, now))
@@ -302,7 +275,7 @@ nz_rc nz__bq_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_
 		rc = NZ_NOTFOUND;
 	} else {
 		nz_user *u = nz_arena_zalloc(arena, sizeof *u);
-		if (!u || nz__bq_user_row(arena, st, 0, u)) {
+		if (!u || nz__sq_user_row(arena, st, 0, u)) {
 			rc = nz_err_set(err, NZ_NOMEM, "session: out of memory");
 		} else {
 			*expires_at = sqlite3_column_int64(st, 6);
@@ -313,7 +286,7 @@ nz_rc nz__bq_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_
 	return rc;
 }
 
-nz_rc nz__bq_session_delete(nz_store *s, const char *id_hash, nz_err *err)
+nz_rc nz__sq_session_delete(nz_store *s, const char *id_hash, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
@@ -321,7 +294,7 @@ nz_rc nz__bq_session_delete(nz_store *s, const char *id_hash, nz_err *err)
 	nz_rc rc = nz__sq_begin(h, err);
 	if (rc)
 		return rc;
-	if (!(rc = nz__bq_stmt(h, BQ_SESSION_DELETE, &st, err))) {
+	if (!(rc = nz__sq_stmt(h, SQ_SESSION_DELETE, &st, err))) {
 		if (nz__sq_bind_text(st, 1, id_hash))
 			rc = nz__sq_bind_error(h, "session", err);
 		else
@@ -329,20 +302,20 @@ nz_rc nz__bq_session_delete(nz_store *s, const char *id_hash, nz_err *err)
 		if (rc == NZ_NOTFOUND)
 			rc = NZ_OK;
 		else if (!rc)
-			rc = nz__bq_audit(h, user_id, "user.logout", "user", user_id, 0, NULL, err);
+			rc = nz__sq_audit(h, user_id, "user.logout", "user", user_id, 0, NULL, err);
 	}
 	return nz__sq_end(h, rc, err);
 }
 
 /* ---- failed sign-ins --------------------------------------------------------------------- */
 
-nz_rc nz__bq_login_failures(nz_store *s, const char *login, const char *address, nz_time since,
+nz_rc nz__sq_login_failures(nz_store *s, const char *login, const char *address, nz_time since,
 			    int *by_login, int *by_address, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	bool row = false;
-	nz_rc rc = nz__bq_stmt(h, BQ_FAILURES_COUNT, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_FAILURES_COUNT, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, login) || nz__sq_bind_text(st, 2, address) ||
@@ -363,8 +336,8 @@ static nz_rc add_failure(nz__sqlite *h, const char *login, const char *address, 
 {
 	sqlite3_stmt *st;
 	nz_time now = nz_time_now();
-	nz_rc rc = exec_text_int(h, BQ_FAILURES_PURGE, NULL, now - FAILURES_KEEP, "login", err);
-	if (rc || (rc = nz__bq_stmt(h, BQ_FAILURE_ADD, &st, err)))
+	nz_rc rc = exec_text_int(h, SQ_FAILURES_PURGE, NULL, now - FAILURES_KEEP, "login", err);
+	if (rc || (rc = nz__sq_stmt(h, SQ_FAILURE_ADD, &st, err)))
 		return rc;
 	if (nz__sq_bind_text(st, 1, login) || nz__sq_bind_text(st, 2, address) ||
 	    nz__sq_bind_opt_int(st, 3, user_id) || sqlite3_bind_int64(st, 4, now))
@@ -374,13 +347,13 @@ static nz_rc add_failure(nz__sqlite *h, const char *login, const char *address, 
 	char *detail = sqlite3_mprintf("%s from %s", login, address);
 	if (!detail)
 		return nz_err_set(err, NZ_NOMEM, "login: out of memory");
-	rc = nz__bq_audit(h, 0, "user.login_failed", user_id ? "user" : NULL, user_id, 0, detail,
+	rc = nz__sq_audit(h, 0, "user.login_failed", user_id ? "user" : NULL, user_id, 0, detail,
 			  err);
 	sqlite3_free(detail);
 	return rc;
 }
 
-nz_rc nz__bq_login_failed(nz_store *s, const char *login, const char *address, int64_t user_id,
+nz_rc nz__sq_login_failed(nz_store *s, const char *login, const char *address, int64_t user_id,
 			  nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);

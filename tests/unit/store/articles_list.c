@@ -1,4 +1,4 @@
-/* Tests src/store/sqlite/article_list.c: filters, what the public sees (no drafts, no embargoed or
+/* Tests src/store/sqlite/articles_list.c: filters, what the public sees (no drafts, no embargoed or
  * future stories), order, totals, pages and the keyset cursor. */
 #include "store/store_test.h"
 

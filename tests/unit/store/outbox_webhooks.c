@@ -1,6 +1,6 @@
 /*
- * Tests for store/sqlite/webhooks.c and store/webhooks.c: hooks are checked and normalised, the
- * audit_log triggers enqueue one delivery per subscribed active hook (and a purge delivery with
+ * Tests for store/sqlite/outbox_webhooks.c and store/outbox.c: hooks are checked and normalised,
+ * the audit_log triggers enqueue one delivery per subscribed active hook (and a purge delivery with
  * the article's keys when purge_url is set) in the writer's transaction, claims lease their
  * rows, attempts are recorded, and deleting a hook takes its deliveries with it.
  */
@@ -130,7 +130,8 @@ static void test_purge_hook_gets_the_article_keys(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(d[0].webhook_id, 0);
 	nz_delivery *claimed = NULL;
-	assert_int_equal(nz_store_delivery_claim(f->store, f->arena, 1780000000000LL, 60000, 10,
+	assert_int_equal(nz_store_delivery_claim(f->store, f->arena,
+						 &(nz_delivery_claim){1780000000000LL, 60000, 10},
 						 &claimed, &n, &f->err),
 			 NZ_OK);
 	assert_int_equal(n, 1);
@@ -171,10 +172,14 @@ static void test_claim_record_and_retry(void **state)
 	nz_delivery *d = NULL;
 	size_t n = 0;
 	int64_t next = 0;
-	assert_int_equal(
-	    nz_store_delivery_claim(f->store, f->arena, t - 1, 60000, 10, &d, &n, &f->err), NZ_OK);
+	assert_int_equal(nz_store_delivery_claim(f->store, f->arena,
+						 &(nz_delivery_claim){t - 1, 60000, 10}, &d, &n,
+						 &f->err),
+			 NZ_OK);
 	assert_int_equal(n, 0); /* not due yet */
-	assert_int_equal(nz_store_delivery_claim(f->store, f->arena, t, 60000, 1, &d, &n, &f->err),
+	assert_int_equal(nz_store_delivery_claim(f->store, f->arena,
+						 &(nz_delivery_claim){t, 60000, 1}, &d, &n,
+						 &f->err),
 			 NZ_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(d[0].webhook_id, id);
@@ -182,13 +187,16 @@ static void test_claim_record_and_retry(void **state)
 	assert_int_equal(strlen(d[0].secret), 70);
 	int64_t first = d[0].id;
 	/* Leased: the other one comes next, this one not until the lease ends. */
-	assert_int_equal(nz_store_delivery_claim(f->store, f->arena, t, 60000, 10, &d, &n, &f->err),
+	assert_int_equal(nz_store_delivery_claim(f->store, f->arena,
+						 &(nz_delivery_claim){t, 60000, 10}, &d, &n,
+						 &f->err),
 			 NZ_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(d[0].article_id, 4);
-	assert_int_equal(
-	    nz_store_delivery_claim(f->store, f->arena, t + 1000, 60000, 10, &d, &n, &f->err),
-	    NZ_OK);
+	assert_int_equal(nz_store_delivery_claim(f->store, f->arena,
+						 &(nz_delivery_claim){t + 1000, 60000, 10}, &d, &n,
+						 &f->err),
+			 NZ_OK);
 	assert_int_equal(n, 0);
 
 	assert_int_equal(nz_store_delivery_set_payload(f->store, first, "{\"a\":1}", &f->err),
@@ -203,9 +211,10 @@ static void test_claim_record_and_retry(void **state)
 	assert_int_equal(nz_store_delivery_record(f->store, &r, &f->err), NZ_OK);
 	assert_int_equal(nz_store_delivery_next_due(f->store, &next, &f->err), NZ_OK);
 	assert_int_equal(next, t + 200);
-	assert_int_equal(
-	    nz_store_delivery_claim(f->store, f->arena, t + 200, 60000, 10, &d, &n, &f->err),
-	    NZ_OK);
+	assert_int_equal(nz_store_delivery_claim(f->store, f->arena,
+						 &(nz_delivery_claim){t + 200, 60000, 10}, &d, &n,
+						 &f->err),
+			 NZ_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(d[0].attempts, 1);
 	assert_int_equal(d[0].last_status, 500);
@@ -272,7 +281,9 @@ static void test_read_only_refuses_writes(void **state)
 	assert_int_equal(nz_store_webhook_create(ro, f->arena, &h, &f->err), NZ_PERM);
 	nz_delivery *d = NULL;
 	size_t n = 0;
-	assert_int_equal(nz_store_delivery_claim(ro, f->arena, 0, 1, 1, &d, &n, &f->err), NZ_PERM);
+	assert_int_equal(
+	    nz_store_delivery_claim(ro, f->arena, &(nz_delivery_claim){0, 1, 1}, &d, &n, &f->err),
+	    NZ_PERM);
 	nz_store_close(ro);
 }
 

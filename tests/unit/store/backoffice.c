@@ -1,5 +1,6 @@
 /*
- * Tests for the back office's store (store/backoffice.c and sqlite/backoffice*.c): users,
+ * Tests for the back office's side of the store (store/accounts.c, articles*.c, media.c, audit.c
+ * and their sqlite/ twins): users,
  * sessions, failed sign-ins, tokens, saves with the revision check, slug redirects, workflow
  * changes and the scheduler's step, revisions and restores, media rows, lists and the audit log.
  * Each test opens a fresh SQLite file and reads it back behind the store's back (db_int) to see
@@ -214,8 +215,10 @@ static void test_slug_change_redirects_once_published(void **state)
 	assert_int_equal(nz_store_article_update(f->store, f->arena, 0, a, 1, NULL, &f->err),
 			 NZ_OK);
 	assert_int_equal(count_rows(f, "slug_redirects"), 0);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, 0, a->id, NZ_EV_PUBLISH, 0,
-						     NULL, 0, &a, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){0, a->id, NZ_EV_PUBLISH, 0, NULL, 0}, &a,
+			     &f->err),
 			 NZ_OK);
 	a->slug = "third-slug";
 	assert_int_equal(
@@ -246,20 +249,29 @@ static void test_workflow_and_scheduler(void **state)
 	nz_time now = nz_time_now();
 	size_t n = 9;
 	/* The store refuses an impossible change whatever the caller checked. */
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_RETRACT,
-						     0, NULL, 0, &out, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){eve, a->id, NZ_EV_RETRACT, 0, NULL, 0}, &out,
+			     &f->err),
 			 NZ_INVAL);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_SCHEDULE,
-						     now - 5, NULL, 0, &out, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){eve, a->id, NZ_EV_SCHEDULE, now - 5, NULL, 0},
+			     &out, &f->err),
 			 NZ_INVAL);
 	assert_int_equal(count_rows(f, "revisions"), 2);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_SCHEDULE,
-						     now + 2, NULL, 1, &out, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){eve, a->id, NZ_EV_SCHEDULE, now + 2, NULL, 1},
+			     &out, &f->err),
 			 NZ_OK);
 	assert_int_equal(out->status, NZ_STATUS_SCHEDULED);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, b->id, NZ_EV_SCHEDULE,
-						     now + 3600, NULL, 0, &out, &f->err),
-			 NZ_OK);
+	assert_int_equal(
+	    nz_store_article_transition(
+		f->store, f->arena,
+		&(nz_article_transition){eve, b->id, NZ_EV_SCHEDULE, now + 3600, NULL, 0}, &out,
+		&f->err),
+	    NZ_OK);
 	nz_time next = 0;
 	assert_int_equal(nz_store_next_scheduled(f->store, &next, &f->err), NZ_OK);
 	assert_int_equal(next, now + 2);
@@ -277,13 +289,19 @@ static void test_workflow_and_scheduler(void **state)
 	    1);
 	assert_int_equal(db_int(f, "SELECT user_id IS NULL FROM revisions ORDER BY id DESC"), 1);
 	/* Correct, then retract with a reason: both are public corrections; retraction is final. */
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_CORRECT,
-						     0, "Fixed a date.", 0, &out, &f->err),
-			 NZ_OK);
+	assert_int_equal(
+	    nz_store_article_transition(
+		f->store, f->arena,
+		&(nz_article_transition){eve, a->id, NZ_EV_CORRECT, 0, "Fixed a date.", 0}, &out,
+		&f->err),
+	    NZ_OK);
 	assert_int_equal(out->n_corrections, 1);
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, eve, a->id, NZ_EV_RETRACT,
-						     0, "Source withdrew.", 0, &out, &f->err),
-			 NZ_OK);
+	assert_int_equal(
+	    nz_store_article_transition(
+		f->store, f->arena,
+		&(nz_article_transition){eve, a->id, NZ_EV_RETRACT, 0, "Source withdrew.", 0}, &out,
+		&f->err),
+	    NZ_OK);
 	assert_int_equal(out->status, NZ_STATUS_RETRACTED);
 	assert_int_equal(out->n_corrections, 2);
 	out->headline = "Edit after retraction";
@@ -332,11 +350,14 @@ static void test_revisions_and_restore(void **state)
 	assert_int_equal(nz_store_revision_article(f->store, f->arena, a->id, 9, &old, &f->err),
 			 NZ_NOTFOUND);
 	/* Restoring is a new revision with the old content. */
-	assert_int_equal(
-	    nz_store_article_restore(f->store, f->arena, eve, a->id, 1, 1, &now, &f->err),
-	    NZ_CONFLICT);
-	assert_int_equal(
-	    nz_store_article_restore(f->store, f->arena, eve, a->id, 1, 2, &now, &f->err), NZ_OK);
+	assert_int_equal(nz_store_article_restore(f->store, f->arena,
+						  &(nz_article_restore){eve, a->id, 1, 1}, &now,
+						  &f->err),
+			 NZ_CONFLICT);
+	assert_int_equal(nz_store_article_restore(f->store, f->arena,
+						  &(nz_article_restore){eve, a->id, 1, 2}, &now,
+						  &f->err),
+			 NZ_OK);
 	assert_int_equal(now->revision, 3);
 	assert_string_equal(now->headline, "First headline");
 	assert_int_equal(now->n_authors, 2);
@@ -365,8 +386,10 @@ static void test_media_and_lists(void **state)
 
 	draft(f, cal, "one");
 	nz_article *two = draft(f, 0, "two");
-	assert_int_equal(nz_store_article_transition(f->store, f->arena, 0, two->id, NZ_EV_SUBMIT,
-						     0, NULL, 0, NULL, &f->err),
+	assert_int_equal(nz_store_article_transition(
+			     f->store, f->arena,
+			     &(nz_article_transition){0, two->id, NZ_EV_SUBMIT, 0, NULL, 0}, NULL,
+			     &f->err),
 			 NZ_OK);
 	nz_admin_query q = {0};
 	nz_article_list l = {0};

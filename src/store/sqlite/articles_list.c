@@ -1,5 +1,5 @@
 /*
- * article_list.c: the article listing behind the front page, section/tag/author pages, feeds
+ * articles_list.c: the article listing behind the front page, section/tag/author pages, feeds
  * and the API. Its SQL depends on which filters are set, so each combination (a bit mask) is
  * built once, prepared once per handle and cached; values are always bound by name.
  *
@@ -121,25 +121,25 @@ static int bind_query(sqlite3_stmt *st, const nz_article_query *q)
 static nz_rc variant(nz__sqlite *h, unsigned mask, bool count, const nz_article_query *q,
 		     sqlite3_stmt **out, nz_err *err)
 {
-	sqlite3_stmt **slot = count ? &h->count_stmts[mask] : &h->list_stmts[mask];
+	int slot = (count ? NZ__SLOT_COUNT : NZ__SLOT_LIST) + (int)mask;
+	sqlite3_stmt *st = NULL;
 	nz_rc rc = NZ_OK;
 
 	*out = NULL;
-	if (!*slot) {
+	if (!h->stmts[slot]) {
 		nz_buf b;
 		nz_buf_init(&b, 0);
 		build_sql(&b, mask, count ? SQL_COUNT : SQL_PAGE);
 		if (nz_buf_rc(&b))
 			rc = nz_err_set(err, NZ_NOMEM, "article list: out of memory");
 		else
-			rc = nz__sq_prepare_cached(h, slot, nz_buf_cstr(&b), err);
+			rc = nz__sq_cached(h, slot, nz_buf_cstr(&b), &st, err);
 		nz_buf_free(&b);
 	} else {
-		rc = nz__sq_prepare_cached(h, slot, NULL, err);
+		rc = nz__sq_cached(h, slot, NULL, &st, err);
 	}
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = *slot;
 	if (bind_query(st, q))
 		return nz__sq_bind_error(h, "article list", err);
 	*out = st;

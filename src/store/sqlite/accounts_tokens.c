@@ -1,18 +1,18 @@
 /*
- * backoffice_tokens.c: API tokens and the audit log in SQLite.
+ * accounts_tokens.c: API tokens in SQLite.
  *
  * Rules: a token is stored as the SHA-256 hex of its text and never deleted, only revoked, so
  * the audit log can always say which token did what. last_used_at moves forward only.
  */
 #include <string.h>
 
-#include "store/sqlite/backoffice_sql.h"
+#include "store/sqlite/sqlite_int.h"
 
 static nz_rc insert_token(nz__sqlite *h, int64_t actor, int64_t user_id, const char *hash,
 			  const char *name, int64_t *id, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_TOKEN_INSERT, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_TOKEN_INSERT, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, user_id) || nz__sq_bind_text(st, 2, hash) ||
@@ -23,10 +23,10 @@ static nz_rc insert_token(nz__sqlite *h, int64_t actor, int64_t user_id, const c
 		return nz_err_set(err, NZ_NOTFOUND, "token: no user %lld", (long long)user_id);
 	if (rc)
 		return rc;
-	return nz__bq_audit(h, actor, "token.created", "token", *id, 0, name, err);
+	return nz__sq_audit(h, actor, "token.created", "token", *id, 0, name, err);
 }
 
-nz_rc nz__bq_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,
+nz_rc nz__sq_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,
 			  const char *name, int64_t *id, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
@@ -42,7 +42,7 @@ nz_rc nz__bq_token_create(nz_store *s, int64_t actor, int64_t user_id, const cha
 static nz_rc touch(nz__sqlite *h, int64_t token_id, nz_time now, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_TOKEN_TOUCH, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_TOKEN_TOUCH, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, token_id) || sqlite3_bind_int64(st, 2, now))
@@ -50,14 +50,14 @@ static nz_rc touch(nz__sqlite *h, int64_t token_id, nz_time now, nz_err *err)
 	return nz__sq_exec(h, st, "token", err);
 }
 
-nz_rc nz__bq_token_user(nz_store *s, nz_arena *arena, const char *token_hash, nz_time now,
+nz_rc nz__sq_token_user(nz_store *s, nz_arena *arena, const char *token_hash, nz_time now,
 			nz_user **out, int64_t *token_id, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	bool row = false;
 	nz_user *u = NULL;
-	nz_rc rc = nz__bq_stmt(h, BQ_TOKEN_USER, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_TOKEN_USER, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, token_hash))
@@ -66,7 +66,7 @@ nz_rc nz__bq_token_user(nz_store *s, nz_arena *arena, const char *token_hash, nz
 		return rc;
 	if (!row) {
 		rc = NZ_NOTFOUND;
-	} else if (!(u = nz_arena_zalloc(arena, sizeof *u)) || nz__bq_user_row(arena, st, 0, u)) {
+	} else if (!(u = nz_arena_zalloc(arena, sizeof *u)) || nz__sq_user_row(arena, st, 0, u)) {
 		rc = nz_err_set(err, NZ_NOMEM, "token: out of memory");
 	} else {
 		*token_id = sqlite3_column_int64(st, 6);
@@ -84,23 +84,23 @@ static nz_rc revoke(nz__sqlite *h, int64_t actor, int64_t token_id, nz_err *err)
 {
 	sqlite3_stmt *st;
 	int64_t owner = 0;
-	nz_rc rc = nz__bq_stmt(h, BQ_TOKEN_OWNER, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_TOKEN_OWNER, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, token_id))
 		return nz__sq_bind_error(h, "token", err);
 	if ((rc = nz__sq_int(h, st, &owner, "token", err)) == NZ_NOTFOUND)
 		return nz_err_set(err, rc, "token %lld: not found", (long long)token_id);
-	if (rc || (rc = nz__bq_stmt(h, BQ_TOKEN_REVOKE, &st, err)))
+	if (rc || (rc = nz__sq_stmt(h, SQ_TOKEN_REVOKE, &st, err)))
 		return rc;
 	if (sqlite3_bind_int64(st, 1, token_id) || sqlite3_bind_int64(st, 2, nz_time_now()))
 		return nz__sq_bind_error(h, "token", err);
 	if ((rc = nz__sq_exec(h, st, "token", err)) || sqlite3_changes(h->db) == 0)
 		return rc; /* revoked already: nothing to record */
-	return nz__bq_audit(h, actor, "token.revoked", "token", token_id, 0, NULL, err);
+	return nz__sq_audit(h, actor, "token.revoked", "token", token_id, 0, NULL, err);
 }
 
-nz_rc nz__bq_token_revoke(nz_store *s, int64_t actor, int64_t token_id, nz_err *err)
+nz_rc nz__sq_token_revoke(nz_store *s, int64_t actor, int64_t token_id, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	nz_rc rc = nz__sq_begin(h, err);
@@ -110,11 +110,11 @@ nz_rc nz__bq_token_revoke(nz_store *s, int64_t actor, int64_t token_id, nz_err *
 	return nz__sq_end(h, rc, err);
 }
 
-nz_rc nz__bq_token_find(nz_store *s, const char *token_hash, int64_t *token_id, nz_err *err)
+nz_rc nz__sq_token_find(nz_store *s, const char *token_hash, int64_t *token_id, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_TOKEN_FIND, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_TOKEN_FIND, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, token_hash))
@@ -138,61 +138,16 @@ static nz_rc token_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 		   : NZ_OK;
 }
 
-nz_rc nz__bq_token_list(nz_store *s, nz_arena *arena, int64_t user_id, nz_api_token **out,
+nz_rc nz__sq_token_list(nz_store *s, nz_arena *arena, int64_t user_id, nz_api_token **out,
 			size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_TOKEN_LIST, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_TOKEN_LIST, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, user_id))
 		return nz__sq_bind_error(h, "tokens", err);
 	return nz__sq_collect(h, st, "tokens", sizeof(nz_api_token), token_item, arena,
-			      (void **)out, n, err);
-}
-
-/* ---- audit log --------------------------------------------------------------------------- */
-
-nz_rc nz__bq_audit_add(nz_store *s, int64_t actor, const char *action, const char *object_type,
-		       int64_t object_id, const char *detail, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	int64_t article_id = object_type && strcmp(object_type, "article") == 0 ? object_id : 0;
-	nz_rc rc = nz__sq_begin(h, err);
-	if (rc)
-		return rc;
-	rc = nz__bq_audit(h, actor, action, object_type, object_id, article_id, detail, err);
-	return nz__sq_end(h, rc, err);
-}
-
-static nz_rc audit_item(nz_arena *arena, sqlite3_stmt *st, void *item)
-{
-	nz_audit_entry *e = item;
-	e->id = sqlite3_column_int64(st, 0);
-	e->at = sqlite3_column_int64(st, 1);
-	e->user_id = sqlite3_column_int64(st, 2);
-	e->object_id = sqlite3_column_int64(st, 6);
-	e->article_id = sqlite3_column_int64(st, 7);
-	return nz__sq_col_text(arena, st, 3, &e->login) ||
-		       nz__sq_col_text(arena, st, 4, &e->action) ||
-		       nz__sq_col_text(arena, st, 5, &e->object_type) ||
-		       nz__sq_col_text(arena, st, 8, &e->detail)
-		   ? NZ_NOMEM
-		   : NZ_OK;
-}
-
-nz_rc nz__bq_audit_list(nz_store *s, nz_arena *arena, const nz_audit_query *q, nz_audit_entry **out,
-			size_t *n, nz_err *err)
-{
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_AUDIT_LIST, &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, q->article_id) || sqlite3_bind_int64(st, 2, q->before_id) ||
-	    sqlite3_bind_int64(st, 3, (int64_t)q->limit))
-		return nz__sq_bind_error(h, "audit", err);
-	return nz__sq_collect(h, st, "audit", sizeof(nz_audit_entry), audit_item, arena,
 			      (void **)out, n, err);
 }

@@ -1,5 +1,5 @@
 /*
- * backoffice_workflow.c: workflow changes of articles in SQLite: submit, return,
+ * articles_workflow.c: workflow changes of articles in SQLite: submit, return,
  * schedule, publish (by hand or by the scheduler), embargo, correct, retract; the back office's
  * lists; translation links; old slugs.
  *
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite/backoffice_sql.h"
+#include "store/sqlite/sqlite_int.h"
 
 /* Sets the new status and times of a for ev at `now`. */
 static void apply_event(nz_article *a, nz_event ev, nz_status to, nz_time at, nz_time now)
@@ -49,7 +49,7 @@ static void apply_event(nz_article *a, nz_event ev, nz_status to, nz_time at, nz
 static nz_rc set_state(nz__sqlite *h, const nz_article *a, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_ARTICLE_SET_STATE, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_ARTICLE_SET_STATE, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, a->id) ||
@@ -66,7 +66,7 @@ static nz_rc add_correction(nz__sqlite *h, int64_t id, int64_t actor, const char
 			    nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_CORRECTION_ADD, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_CORRECTION_ADD, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, id) || nz__sq_bind_text(st, 2, text) ||
@@ -102,10 +102,13 @@ static const char *describe(nz_arena *arena, nz_event ev, nz_time at, const char
 	}
 }
 
-static nz_rc transition(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, int64_t id,
-			nz_event ev, nz_time at, const char *text, int64_t base, nz_err *err)
+static nz_rc transition(nz__sqlite *h, nz_arena *arena, const nz_article_transition *t,
+			nz_article *a, nz_err *err)
 {
-	nz_time now = nz_time_now();
+	int64_t actor = t->actor, id = t->id, base = t->base_revision;
+	nz_event ev = t->ev;
+	nz_time at = t->at, now = nz_time_now();
+	const char *text = t->text;
 	nz_status from, to;
 	nz_rc rc = nz__sq_article_load(h, arena, id, a, err);
 	if (rc)
@@ -126,14 +129,13 @@ static nz_rc transition(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_articl
 	if ((rc = set_state(h, a, err)) ||
 	    (correction && (rc = add_correction(h, id, actor, text, now, err))) ||
 	    (rc = nz__sq_article_load(h, arena, id, a, err)) ||
-	    (rc = nz__bq_revision_add(h, a, actor, what, now, err)))
+	    (rc = nz__sq_revision_add(h, a, actor, what, now, err)))
 		return rc;
-	return nz__bq_audit(h, actor, nz_workflow_audit_action(ev, from), "article", id, id, what,
+	return nz__sq_audit(h, actor, nz_workflow_audit_action(ev, from), "article", id, id, what,
 			    err);
 }
 
-nz_rc nz__bq_article_transition(nz_store *s, nz_arena *arena, int64_t actor, int64_t id,
-				nz_event ev, nz_time at, const char *text, int64_t base_revision,
+nz_rc nz__sq_article_transition(nz_store *s, nz_arena *arena, const nz_article_transition *t,
 				nz_article **out, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
@@ -144,7 +146,7 @@ nz_rc nz__bq_article_transition(nz_store *s, nz_arena *arena, int64_t actor, int
 	nz_rc rc = nz__sq_begin(h, err);
 	if (rc)
 		return rc;
-	rc = transition(h, arena, actor, a, id, ev, at, text, base_revision, err);
+	rc = transition(h, arena, t, a, err);
 	if (!(rc = nz__sq_end(h, rc, err)))
 		*out = a;
 	return rc;
@@ -156,7 +158,7 @@ static nz_rc due_ids(nz__sqlite *h, nz_time now, int64_t *ids, size_t *n, nz_err
 {
 	sqlite3_stmt *st;
 	bool row = true;
-	nz_rc rc = nz__bq_stmt(h, BQ_DUE, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_DUE, &st, err);
 	*n = 0;
 	if (rc)
 		return rc;
@@ -168,7 +170,7 @@ static nz_rc due_ids(nz__sqlite *h, nz_time now, int64_t *ids, size_t *n, nz_err
 	return rc;
 }
 
-nz_rc nz__bq_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err)
+nz_rc nz__sq_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	int64_t ids[100];
@@ -178,9 +180,8 @@ nz_rc nz__bq_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err)
 		nz_arena *arena = nz_arena_new();
 		nz_article *a = NULL;
 		nz_err e = {0};
-		nz_rc r = arena ? nz__bq_article_transition(s, arena, 0, ids[i], NZ_EV_PUBLISH, 0,
-							    NULL, 0, &a, &e)
-				: NZ_NOMEM;
+		nz_article_transition t = {.id = ids[i], .ev = NZ_EV_PUBLISH};
+		nz_rc r = arena ? nz__sq_article_transition(s, arena, &t, &a, &e) : NZ_NOMEM;
 		nz_arena_free(arena);
 		if (r == NZ_OK)
 			(*n)++;
@@ -190,12 +191,12 @@ nz_rc nz__bq_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err)
 	return first;
 }
 
-nz_rc nz__bq_next_scheduled(nz_store *s, nz_time *at, nz_err *err)
+nz_rc nz__sq_next_scheduled(nz_store *s, nz_time *at, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	bool row = false;
-	nz_rc rc = nz__bq_stmt(h, BQ_NEXT_DUE, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_NEXT_DUE, &st, err);
 	if (rc || (rc = nz__sq_step(h, st, &row, "scheduler", err)))
 		return rc;
 	if (!row || sqlite3_column_type(st, 0) == SQLITE_NULL)
@@ -225,7 +226,7 @@ static nz_rc id_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 	return NZ_OK;
 }
 
-nz_rc nz__bq_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_query *q,
+nz_rc nz__sq_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_query *q,
 				nz_article_list *out, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
@@ -233,11 +234,11 @@ nz_rc nz__bq_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_que
 	int64_t *ids = NULL, total = 0;
 	size_t n = 0;
 	bool snap = nz__sq_read_begin(h);
-	nz_rc rc = nz__bq_stmt(h, BQ_ADMIN_LIST, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_ADMIN_LIST, &st, err);
 	if (rc || (rc = bind_admin(h, st, q, err)) ||
 	    (rc = nz__sq_collect(h, st, "articles", sizeof(int64_t), id_item, arena, (void **)&ids,
 				 &n, err)) ||
-	    (rc = nz__bq_stmt(h, BQ_ADMIN_COUNT, &st, err)) || (rc = bind_admin(h, st, q, err)) ||
+	    (rc = nz__sq_stmt(h, SQ_ADMIN_COUNT, &st, err)) || (rc = bind_admin(h, st, q, err)) ||
 	    (rc = nz__sq_int(h, st, &total, "articles", err)))
 		goto out;
 	out->has_more = n > q->limit;
@@ -261,7 +262,7 @@ out:
 static nz_rc group_of(nz__sqlite *h, int64_t id, int64_t *group, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__bq_stmt(h, BQ_TRANSLATION_GROUP, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_TRANSLATION_GROUP, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, id))
@@ -279,7 +280,7 @@ static nz_rc link_translation(nz__sqlite *h, int64_t actor, int64_t id, int64_t 
 	char detail[64];
 	nz_rc rc;
 	if ((rc = group_of(h, id, &g1, err)) || (rc = group_of(h, other, &g2, err)) ||
-	    (rc = nz__bq_stmt(h, BQ_TRANSLATION_MERGE, &st, err)))
+	    (rc = nz__sq_stmt(h, SQ_TRANSLATION_MERGE, &st, err)))
 		return rc;
 	int64_t group = g1 ? g1 : g2 ? g2 : (id < other ? id : other);
 	if (sqlite3_bind_int64(st, 1, group) || sqlite3_bind_int64(st, 2, id) ||
@@ -289,13 +290,13 @@ static nz_rc link_translation(nz__sqlite *h, int64_t actor, int64_t id, int64_t 
 	if ((rc = nz__sq_exec(h, st, "translation", err)))
 		return rc;
 	snprintf(detail, sizeof detail, "translation of article %lld", (long long)other);
-	if ((rc = nz__bq_audit(h, actor, "article.edited", "article", id, id, detail, err)))
+	if ((rc = nz__sq_audit(h, actor, "article.edited", "article", id, id, detail, err)))
 		return rc;
 	snprintf(detail, sizeof detail, "translation of article %lld", (long long)id);
-	return nz__bq_audit(h, actor, "article.edited", "article", other, other, detail, err);
+	return nz__sq_audit(h, actor, "article.edited", "article", other, other, detail, err);
 }
 
-nz_rc nz__bq_article_link_translation(nz_store *s, int64_t actor, int64_t id, int64_t other_id,
+nz_rc nz__sq_article_link_translation(nz_store *s, int64_t actor, int64_t id, int64_t other_id,
 				      nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
@@ -306,13 +307,13 @@ nz_rc nz__bq_article_link_translation(nz_store *s, int64_t actor, int64_t id, in
 	return nz__sq_end(h, rc, err);
 }
 
-nz_rc nz__bq_slug_redirect(nz_store *s, nz_arena *arena, const char *old_slug,
+nz_rc nz__sq_slug_redirect(nz_store *s, nz_arena *arena, const char *old_slug,
 			   const char **new_slug, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	bool row = false;
-	nz_rc rc = nz__bq_stmt(h, BQ_REDIRECT_TARGET, &st, err);
+	nz_rc rc = nz__sq_stmt(h, SQ_REDIRECT_TARGET, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, old_slug))

@@ -1,0 +1,49 @@
+/*
+ * settings.c: the backend-neutral front of the settings (store.h, "settings"): key and value
+ * checks before the backend's SQL. The site's settings as a whole load through the generated
+ * nz_store_site_load.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+nz_rc nz_store_setting_set(nz_store *s, const char *key, const char *value, nz_err *err)
+{
+	if (!key || !*key)
+		return nz_err_set(err, NZ_INVAL, "setting: empty key");
+	if (value && strcmp(key, "tz_offset_min") == 0) {
+		char *end;
+		errno = 0;
+		long v = strtol(value, &end, 10);
+		if (errno || end == value || *end || v < -1440 || v > 1440)
+			return nz_err_set(err, NZ_INVAL,
+					  "tz_offset_min: \"%.32s\" is not minutes east of UTC "
+					  "(-1440..1440)",
+					  value);
+	}
+	/* A NULL value removes the setting, so the default applies again. */
+	return nz__store_setting_set(s, key, value, err);
+}
+
+nz_rc nz_store_setting_get(nz_store *s, nz_arena *arena, const char *key, const char **value,
+			   nz_err *err)
+{
+	*value = NULL;
+	if (!key || !*key)
+		return nz_err_set(err, NZ_INVAL, "setting: empty key");
+	return nz__store_setting_get(s, arena, key, value, err);
+}
+
+nz_rc nz_store_setting_ensure(nz_store *s, nz_arena *arena, const char *key, const char *value,
+			      const char **stored, nz_err *err)
+{
+	*stored = NULL;
+	if (!key || !*key || !value)
+		return nz_err_set(err, NZ_INVAL, "setting: empty key or value");
+	nz_rc rc = nz_store_setting_get(s, arena, key, stored, err);
+	if (rc != NZ_NOTFOUND)
+		return rc;
+	return nz__store_setting_ensure(s, arena, key, value, stored, err);
+}

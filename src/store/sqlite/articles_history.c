@@ -1,0 +1,131 @@
+/*
+ * articles_history.c: what the SQLite backend keeps of an article besides its current
+ * version: revisions (only ever inserted; schema triggers refuse the rest) and the original
+ * files it was imported from, byte for byte.
+ */
+#include <string.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+/* ---- revisions --------------------------------------------------------------------------- */
+
+/* Fills the columns shared by the list and the get: id .. created_at. */
+static nz_rc revision_item(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_revision *r = item;
+	r->id = sqlite3_column_int64(st, 0);
+	r->article_id = sqlite3_column_int64(st, 1);
+	r->revision = sqlite3_column_int64(st, 2);
+	r->user_id = sqlite3_column_int64(st, 3);
+	r->created_at = sqlite3_column_int64(st, 6);
+	return nz__sq_col_text(arena, st, 4, &r->login) || nz__sq_col_text(arena, st, 5, &r->note)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+static nz_rc revision_full(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_revision *r = item;
+	nz_rc rc = revision_item(arena, st, item);
+	return rc ? rc : nz__sq_col_text(arena, st, 7, &r->snapshot);
+}
+
+nz_rc nz__sq_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_revision **out,
+			   size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_REVISION_LIST, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, article_id))
+		return nz__sq_bind_error(h, "revisions", err);
+	return nz__sq_collect(h, st, "revisions", sizeof(nz_revision), revision_item, arena,
+			      (void **)out, n, err);
+}
+
+nz_rc nz__sq_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
+			  nz_revision **out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_revision *items = NULL;
+	size_t n = 0;
+	nz_rc rc = nz__sq_stmt(h, SQ_REVISION_GET, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, article_id) || sqlite3_bind_int64(st, 2, revision))
+		return nz__sq_bind_error(h, "revision", err);
+	if ((rc = nz__sq_collect(h, st, "revision", sizeof(nz_revision), revision_full, arena,
+				 (void **)&items, &n, err)))
+		return rc;
+	if (n == 0)
+		return nz_err_set(err, NZ_NOTFOUND, "article %lld has no revision %lld",
+				  (long long)article_id, (long long)revision);
+	*out = items;
+	return NZ_OK;
+}
+
+/* ---- import sources ---------------------------------------------------------------------- */
+
+nz_rc nz__sq_import_find(nz_store *s, const char *sha256_hex, int64_t *article_id, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc;
+
+	if ((rc = nz__sq_stmt(h, SQ_IMPORT_FIND, &st, err)))
+		return rc;
+	if (nz__sq_bind_text(st, 1, sha256_hex))
+		return nz__sq_bind_error(h, "import", err);
+	rc = nz__sq_int(h, st, article_id, "import", err);
+	if (rc == NZ_NOTFOUND)
+		nz_err_set(err, rc, "import: no article was made from this file");
+	return rc;
+}
+
+nz_rc nz__sq_import_add(nz_store *s, int64_t article_id, const char *filename,
+			const char *sha256_hex, const void *bytes, size_t len, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc;
+
+	if ((rc = nz__sq_stmt(h, SQ_IMPORT_ADD, &st, err)))
+		return rc;
+	if (sqlite3_bind_int64(st, 1, article_id) || nz__sq_bind_text(st, 2, filename) ||
+	    nz__sq_bind_text(st, 3, sha256_hex) ||
+	    sqlite3_bind_blob64(st, 4, bytes, len, SQLITE_STATIC) ||
+	    sqlite3_bind_int64(st, 5, nz_time_now()))
+		return nz__sq_bind_error(h, "import", err);
+	if ((rc = nz__sq_begin(h, err)))
+		return rc;
+	rc = nz__sq_exec(h, st, "import", err);
+	if (rc == NZ_EXISTS)
+		nz_err_set(err, rc, "import %.200s: this file is already stored", filename);
+	return nz__sq_end(h, rc, err);
+}
+
+nz_rc nz__sq_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes,
+			size_t *len, const char **filename, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	bool row = false;
+	nz_rc rc;
+
+	if ((rc = nz__sq_stmt(h, SQ_IMPORT_GET, &st, err)))
+		return rc;
+	if (sqlite3_bind_int64(st, 1, article_id))
+		return nz__sq_bind_error(h, "import", err);
+	if ((rc = nz__sq_step(h, st, &row, "import", err)))
+		return rc;
+	if (!row)
+		rc = nz_err_set(err, NZ_NOTFOUND, "import: article %lld was not imported",
+				(long long)article_id);
+	else if (nz__sq_col_text(arena, st, 0, filename) ||
+		 nz__sq_col_blob(arena, st, 1, bytes, len))
+		rc = nz_err_set(err, NZ_NOMEM, "import: out of memory");
+	sqlite3_reset(st);
+	return rc;
+}

@@ -1,0 +1,381 @@
+/*
+ * search_related.c: related articles on SQLite FTS5: an article's most distinctive words
+ * (highest tf-idf over headline, highlights and body) searched for in the same window as a
+ * search (search.c), ranked by BM25 alone. Document frequencies are estimated from a sample of
+ * each term's newest matches and remembered per handle, so a page's related articles cost a
+ * few index reads.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/search.h"
+#include "store/sqlite/sqlite_int.h"
+
+#define RELATED_TERMS 8       /* distinctive terms OR-ed to find related articles */
+#define RELATED_CANDIDATES 40 /* most frequent terms whose document frequency is looked up */
+#define DF_SAMPLE 64          /* newest articles of a term read to estimate how many have it */
+
+/* ---- related articles -------------------------------------------------------------------- */
+
+typedef struct term_count {
+	char *term;
+	size_t len;
+	double tf;     /* weighted: headline 3, highlights 2, body 1 */
+	double weight; /* tf-idf */
+} term_count;
+
+/* An open-addressing table of the article's terms, in arena. */
+typedef struct term_table {
+	nz_arena *arena;
+	term_count *slots;
+	size_t cap, n;
+	double weight; /* of the text being counted */
+	bool nomem;
+} term_table;
+
+static uint64_t hash_term(const char *p, size_t len)
+{
+	uint64_t x = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++)
+		x = (x ^ (unsigned char)p[i]) * 1099511628211ull;
+	return x;
+}
+
+static bool table_grow(term_table *t)
+{
+	size_t ncap = t->cap ? t->cap * 2 : 256;
+	term_count *slots = nz_arena_zalloc(t->arena, ncap * sizeof(*slots));
+	if (!slots)
+		return false;
+	for (size_t i = 0; i < t->cap; i++) {
+		if (!t->slots[i].term)
+			continue;
+		size_t k = hash_term(t->slots[i].term, t->slots[i].len) & (ncap - 1);
+		while (slots[k].term)
+			k = (k + 1) & (ncap - 1);
+		slots[k] = t->slots[i];
+	}
+	t->slots = slots;
+	t->cap = ncap;
+	return true;
+}
+
+/* Whether a term can tell articles apart: not a number, not a short Latin word. */
+static bool worth_counting(const char *term, size_t len)
+{
+	bool digits = true;
+	for (size_t i = 0; i < len; i++)
+		digits &= term[i] >= '0' && term[i] <= '9';
+	if (digits)
+		return false;
+	return (unsigned char)term[0] >= 0x80 || len >= 3;
+}
+
+static int count_term(void *ctx, const char *term, size_t len, size_t start, size_t end)
+{
+	(void)start;
+	(void)end;
+	term_table *t = ctx;
+	if (!worth_counting(term, len))
+		return 0;
+	if ((t->n + 1) * 2 > t->cap && !table_grow(t)) {
+		t->nomem = true;
+		return 1;
+	}
+	size_t k = hash_term(term, len) & (t->cap - 1);
+	while (t->slots[k].term &&
+	       (t->slots[k].len != len || memcmp(t->slots[k].term, term, len) != 0))
+		k = (k + 1) & (t->cap - 1);
+	if (!t->slots[k].term) {
+		if (!(t->slots[k].term = nz_arena_strndup(t->arena, term, len))) {
+			t->nomem = true;
+			return 1;
+		}
+		t->slots[k].len = len;
+		t->n++;
+	}
+	t->slots[k].tf += t->weight;
+	return 0;
+}
+
+static void count_text(term_table *t, const char *text, double weight)
+{
+	t->weight = weight;
+	if (text && !t->nomem)
+		nz_search_tokenize(text, strlen(text), count_term, t);
+}
+
+static int by_tf(const void *a, const void *b)
+{
+	const term_count *x = a, *y = b;
+	return x->tf < y->tf ? 1 : x->tf > y->tf ? -1 : 0;
+}
+
+static int by_weight(const void *a, const void *b)
+{
+	const term_count *x = a, *y = b;
+	return x->weight < y->weight ? 1 : x->weight > y->weight ? -1 : 0;
+}
+
+/* The article's terms, most frequent first, packed at the start of the table's slots. */
+static nz_rc article_terms(nz_arena *arena, const nz_article *a, term_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->arena = arena;
+	count_text(t, a->headline, 3.0);
+	count_text(t, a->highlights_intro, 2.0);
+	for (size_t i = 0; i < a->n_highlights; i++)
+		count_text(t, a->highlights[i], 2.0);
+	count_text(t, a->body_markdown, 1.0);
+	if (t->nomem)
+		return NZ_NOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i].term)
+			t->slots[n++] = t->slots[i];
+	t->n = n;
+	if (n)
+		qsort(t->slots, n, sizeof(*t->slots), by_tf);
+	return NZ_OK;
+}
+
+/* English words too common to tell articles apart (their document frequency is not even looked
+ * up: counting it costs the most for the commonest words). */
+static bool stop_word(const char *term, size_t len)
+{
+	static const char *const words[] = {
+	    "the",   "and",   "for",  "that",  "with", "was",  "from",  "its",   "will",
+	    "has",   "have",  "are",  "were",  "this", "said", "their", "which", "but",
+	    "not",   "they",  "his",  "her",   "she",  "had",  "been",  "who",   "also",
+	    "would", "there", "than", "other", "more", "when", "after", "about", "into",
+	    "over",  "some",  "what", "them",  "our",  "out",  "one",   "all",
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strlen(words[i]) == len && memcmp(words[i], term, len) == 0)
+			return true;
+	return false;
+}
+
+/* ---- document frequencies, remembered per handle ----
+ * A term's document frequency is the same for every article until the index changes, and
+ * counting it is most of what related articles cost (the static export asks for every
+ * article's). The cache is dropped when the database changed (data_version: another
+ * connection's commit; total_changes: this one's) or the cap moved. */
+#define DF_SLOTS 16384 /* entries at most (then it starts over); 1 MB per handle */
+
+typedef struct df_entry {
+	char *term; /* malloc'd, NULL: empty slot */
+	size_t len;
+	int64_t df;
+} df_entry;
+
+struct nz__df_cache {
+	int64_t data_version, changes, cap;
+	size_t n;
+	df_entry slots[DF_SLOTS * 2];
+};
+
+static void df_clear(struct nz__df_cache *c)
+{
+	for (size_t i = 0; i < DF_SLOTS * 2; i++) {
+		free(c->slots[i].term);
+		c->slots[i].term = NULL;
+	}
+	c->n = 0;
+}
+
+void nz__sq_df_cache_free(struct nz__df_cache *c)
+{
+	if (!c)
+		return;
+	df_clear(c);
+	free(c);
+}
+
+/* The handle's cache, emptied when anything changed since it was filled; NULL without one
+ * (out of memory: every frequency is then counted). */
+static struct nz__df_cache *df_cache(nz__sqlite *h, int64_t cap)
+{
+	int64_t version = 0;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(h->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	version = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (!h->df_cache && !(h->df_cache = calloc(1, sizeof *h->df_cache)))
+		return NULL;
+	struct nz__df_cache *c = h->df_cache;
+	int64_t changes = sqlite3_total_changes64(h->db);
+	if (c->data_version != version || c->changes != changes || c->cap != cap ||
+	    c->n >= DF_SLOTS) {
+		df_clear(c);
+		c->data_version = version;
+		c->changes = changes;
+		c->cap = cap;
+	}
+	return c;
+}
+
+static df_entry *df_slot(struct nz__df_cache *c, const char *term, size_t len)
+{
+	size_t h = 1469598103934665603u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)term[i]) * 1099511628211u;
+	for (h &= DF_SLOTS * 2 - 1;; h = (h + 1) & (DF_SLOTS * 2 - 1))
+		if (!c->slots[h].term ||
+		    (c->slots[h].len == len && memcmp(c->slots[h].term, term, len) == 0))
+			return &c->slots[h];
+}
+
+/* How many articles have term: counted when fewer than DF_SAMPLE, else estimated from how far
+ * back (by id, the order of creation) the newest DF_SAMPLE of them reach (counting them all
+ * costs a millisecond for a word in a tenth of 100,000 articles, and 40 words are weighed).
+ * Remembered in cache when there is one. */
+static nz_rc doc_freq(nz__sqlite *h, struct nz__df_cache *cache, sqlite3_stmt *st,
+		      const term_count *tc, int64_t max_id, int64_t *out, nz_err *err)
+{
+	df_entry *e = cache ? df_slot(cache, tc->term, tc->len) : NULL;
+	nz_buf raw;
+	bool row;
+	if (e && e->term) {
+		*out = e->df;
+		return NZ_OK;
+	}
+	nz_buf_init(&raw, 0);
+	if (nz_search_fts5_raw_term(tc->term, tc->len, &raw))
+		return nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, nz_buf_cstr(&raw), (int)raw.len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, DF_SAMPLE);
+	nz_rc rc = nz__sq_step(h, st, &row, "related articles", err);
+	*out = 0;
+	if (!rc && row) {
+		int64_t n = sqlite3_column_int64(st, 0), oldest = sqlite3_column_int64(st, 1);
+		*out = n;
+		if (n >= DF_SAMPLE && oldest > 0 && oldest <= max_id)
+			*out = (int64_t)llround((double)n * (double)max_id /
+						(double)(max_id - oldest + 1));
+	}
+	sqlite3_reset(st);
+	nz_buf_free(&raw);
+	if (!rc && e && (e->term = malloc(tc->len ? tc->len : 1))) {
+		memcpy(e->term, tc->term, tc->len);
+		e->len = tc->len;
+		e->df = *out;
+		cache->n++;
+	}
+	return rc;
+}
+
+/* Weighs the most frequent terms by idf and writes the best as an FTS5 OR query. */
+static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *err)
+{
+	sqlite3_stmt *df = NULL, *docs = NULL;
+	int64_t n_docs = 0;
+	nz_rc rc = NZ_OK;
+	size_t n = t->n < RELATED_CANDIDATES ? t->n : RELATED_CANDIDATES;
+	/* prepared once per handle */
+	if ((rc =
+		 nz__sq_cached(h, NZ__SLOT_RELATED,
+			       "SELECT count(*), min(id) FROM (SELECT rowid AS id FROM articles_fts"
+			       " WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
+			       &df, err)) ||
+	    (rc = nz__sq_cached(h, NZ__SLOT_RELATED + 1, "SELECT max(id) FROM articles", &docs,
+				err)))
+		goto out;
+	if ((rc = nz__sq_int(h, docs, &n_docs, "related articles", err)))
+		goto out;
+	/* A term in more than a tenth of the archive says little about this article. */
+	int64_t cap = n_docs < 100 ? n_docs + 1 : n_docs / 10 + 1;
+	struct nz__df_cache *cache = df_cache(h, cap);
+	for (size_t i = 0; i < n; i++) {
+		int64_t d = 0;
+		t->slots[i].weight = 0.0;
+		if (stop_word(t->slots[i].term, t->slots[i].len))
+			continue;
+		if ((rc = doc_freq(h, cache, df, &t->slots[i], n_docs, &d, err)))
+			goto out;
+		/* A term only this article has cannot lead to another one. */
+		if (d >= 2 && d < cap)
+			t->slots[i].weight = t->slots[i].tf * log((double)(n_docs + 1) / (double)d);
+	}
+	qsort(t->slots, n, sizeof(*t->slots), by_weight);
+	for (size_t i = 0, used = 0; i < n && used < RELATED_TERMS; i++) {
+		if (t->slots[i].weight <= 0.0)
+			break;
+		if (used++)
+			nz_buf_puts(match, " OR ");
+		nz_search_fts5_raw_term(t->slots[i].term, t->slots[i].len, match);
+	}
+	if (nz_buf_rc(match))
+		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+out:
+	if (df)
+		sqlite3_reset(df);
+	if (docs)
+		sqlite3_reset(docs);
+	return rc;
+}
+
+nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
+		     nz_article_list *out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st = NULL;
+	term_table t;
+	nz__sq_candidate *c = NULL;
+	size_t n = 0;
+	bool capped;
+	nz_buf match;
+	nz_rc rc;
+	nz_buf_init(&match, 0);
+	bool snap = nz__sq_read_begin(h);
+	if ((rc = article_terms(arena, a, &t))) {
+		rc = nz_err_set(err, rc, "related articles: out of memory");
+		goto out;
+	}
+	if ((rc = related_match(h, &t, &match, err)) || match.len == 0)
+		goto out;
+	/* The same window as searches, BM25 alone: the newest matches are ranked. */
+	nz_article_search q = {
+	    .language = a->language ? a->language : "en", .now = now, .no_recency = true};
+	nz_buf sql;
+	nz_buf_init(&sql, 0);
+	nz__sq_window_sql(&sql, &q, " AND a.id <> :self");
+	/* the SQL is the same for every article (the language is bound), so the
+	 * statement is prepared once per handle */
+	if (nz_buf_rc(&sql))
+		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	else if (!(rc = nz__sq_cached(h, NZ__SLOT_RELATED + 2, nz_buf_cstr(&sql), &st, err)))
+		rc = nz__sq_bind_search(h, &st, &q, nz_buf_cstr(&match), err);
+	nz_buf_free(&sql);
+	if (!rc && nz__sq_bind_named_int(st, ":self", a->id) != SQLITE_OK)
+		rc = nz__sq_bind_error(h, "related articles", err);
+	if (rc ||
+	    (rc =
+		 nz__sq_run_window(h, arena, st, NZ_SEARCH_RELEVANCE, max, &c, &n, &capped, err)) ||
+	    n == 0)
+		goto out;
+	if (n > max)
+		n = max;
+	if (!(out->items = nz_arena_zalloc(arena, n * sizeof(*out->items)))) {
+		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = nz__sq_article_load(h, arena, c[i].id, &out->items[i], err);
+	if (!rc)
+		out->n = out->total = n;
+out:
+	if (st)
+		sqlite3_reset(st);
+	nz__sq_read_end(h, snap);
+	nz_buf_free(&match);
+	if (rc)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}

@@ -1,0 +1,111 @@
+/*
+ * settings.c: the SQLite backend's settings table: the site's settings over their defaults,
+ * and single values set, read, or stored once (secrets made on first use).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+/* Applies one stored setting over the defaults; unknown keys and bad numbers are ignored (the
+ * table may hold keys of a newer version). value lives in the arena. */
+static void apply_setting(nz_site *site, const char *key, const char *value)
+{
+	if (strcmp(key, "name") == 0) {
+		site->name = value;
+	} else if (strcmp(key, "base_url") == 0) {
+		site->base_url = value;
+	} else if (strcmp(key, "language") == 0) {
+		site->language = value;
+	} else if (strcmp(key, "copyright") == 0) {
+		site->copyright = value;
+	} else if (strcmp(key, "tagline") == 0) {
+		site->tagline = value;
+	} else if (strcmp(key, "tz_offset_min") == 0) {
+		char *end;
+		errno = 0;
+		long v = strtol(value, &end, 10);
+		if (!errno && end != value && !*end && v >= -1440 && v <= 1440)
+			site->tz_offset_min = (int)v;
+	}
+}
+
+nz_rc nz__sq_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	bool row;
+	nz_rc rc;
+
+	nz_site_defaults(out);
+	if ((rc = nz__sq_stmt(h, SQ_SETTINGS_ALL, &st, err)))
+		return rc;
+	while (!(rc = nz__sq_step(h, st, &row, "settings", err)) && row) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		const char *value;
+		if (!key || nz__sq_col_text(arena, st, 1, &value) || !value) {
+			rc = nz_err_set(err, NZ_NOMEM, "settings: out of memory");
+			break;
+		}
+		apply_setting(out, key, value);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+nz_rc nz__sq_setting_set(nz_store *s, const char *key, const char *value, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc;
+
+	if ((rc = nz__sq_stmt(h, value ? SQ_SETTING_SET : SQ_SETTING_DEL, &st, err)))
+		return rc;
+	if (nz__sq_bind_text(st, 1, key) || (value && nz__sq_bind_text(st, 2, value)))
+		return nz__sq_bind_error(h, "setting", err);
+	if ((rc = nz__sq_begin(h, err)))
+		return rc;
+	rc = nz__sq_exec(h, st, "setting", err);
+	return nz__sq_end(h, rc, err);
+}
+
+nz_rc nz__sq_setting_get(nz_store *s, nz_arena *arena, const char *key, const char **value,
+			 nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	bool row = false;
+	nz_rc rc = nz__sq_stmt(h, SQ_SETTING_GET, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, key))
+		return nz__sq_bind_error(h, "setting", err);
+	if ((rc = nz__sq_step(h, st, &row, "setting", err)))
+		return rc;
+	if (!row)
+		rc = NZ_NOTFOUND;
+	else if (nz__sq_col_text(arena, st, 0, value) || !*value)
+		rc = nz_err_set(err, NZ_NOMEM, "setting: out of memory");
+	sqlite3_reset(st);
+	return rc;
+}
+
+nz_rc nz__sq_setting_ensure(nz_store *s, nz_arena *arena, const char *key, const char *value,
+			    const char **stored, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	if (!(rc = nz__sq_stmt(h, SQ_SETTING_INSERT, &st, err))) {
+		if (nz__sq_bind_text(st, 1, key) || nz__sq_bind_text(st, 2, value))
+			rc = nz__sq_bind_error(h, "setting", err);
+		else
+			rc = nz__sq_exec(h, st, "setting", err);
+	}
+	if (!rc)
+		rc = nz__sq_setting_get(s, arena, key, stored, err);
+	return nz__sq_end(h, rc, err);
+}

@@ -1,0 +1,361 @@
+/*
+ * store_ops.h: every operation of the store, declared once, one X-macro list per aggregate.
+ * From these lists store_int.h makes the backend table (one slot per operation) and store.c
+ * makes, per operation, the read-only check and the call through the table. Only store/
+ * includes this.
+ *
+ * An entry is OP(access, front, name, (parameters), (arguments)):
+ * - access: READ, or WRITE (refused with NZ_PERM on a handle opened NZ_STORE_READONLY);
+ * - front: PASS when the public nz_store_<name> in store.h has the slot's signature and
+ *   nothing to prepare: store.c generates it. OWN when a hand-written nz_store_<name> (in the
+ *   aggregate's file: articles.c, catalog.c, ...) checks, defaults or reshapes arguments
+ *   first; it then calls the generated nz__store_<name>, which does the read-only check and
+ *   the call;
+ * - the parameters always start with `nz_store *s` and end with `nz_err *err`; the arguments
+ *   name them again, for the call.
+ * A slot may be NULL: calling it answers NZ_UNSUPPORTED (a backend in progress).
+ *
+ * Adding a query: one entry here, the public prototype with its contract in store.h (and, for
+ * OWN, the public function), and one implementation per backend. The build points at whatever
+ * is missing: no prototype fails -Wmissing-prototypes, a signature that differs from the
+ * entry conflicts with the generated definition, a backend without it does not link.
+ *
+ * The lists are laid out by hand (clang-format would space the declarations as expressions).
+ *
+ * How a backend fills the table: name each implementation <prefix>_<name> with the slot's
+ * signature and let the list write the table and the prototypes, as sqlite/ does with
+ * NZ__SQ_PROTO and NZ__SQ_SLOT (sqlite_int.h, db.c):
+ *     #define PG_SLOT(access, front, name, params, args) .name = nz__pg_##name,
+ *     static const nz__store_ops pg_ops = {.backend = "postgres", ..., NZ__STORE_OPS(PG_SLOT)};
+ * Arguments arrive checked and normalised as each slot's comment says; the acting user, when
+ * an operation records one, is an explicit `actor` argument (0: the system).
+ */
+#ifndef NZ_STORE_OPS_H
+#define NZ_STORE_OPS_H
+
+#include "store/store.h"
+
+/* clang-format off */
+
+/* ---- settings ---- */
+#define NZ__STORE_SETTINGS(OP)                                                                     \
+	OP(READ, PASS, site_load,                                                                  \
+	   (nz_store *s, nz_arena *arena, nz_site *out, nz_err *err),                              \
+	   (s, arena, out, err))                                                                   \
+	/* key non-empty; tz_offset_min checked; value NULL removes the setting */                 \
+	OP(WRITE, OWN, setting_set,                                                                \
+	   (nz_store *s, const char *key, const char *value, nz_err *err),                         \
+	   (s, key, value, err))                                                                   \
+	OP(READ, OWN, setting_get,                                                                 \
+	   (nz_store *s, nz_arena *arena, const char *key, const char **value, nz_err *err),       \
+	   (s, arena, key, value, err))                                                            \
+	OP(WRITE, OWN, setting_ensure,                                                             \
+	   (nz_store *s, nz_arena *arena, const char *key, const char *value,                      \
+	    const char **stored, nz_err *err),                                                     \
+	   (s, arena, key, value, stored, err))
+
+/* ---- catalog: sections, authors, tags ---- */
+#define NZ__STORE_CATALOG(OP)                                                                      \
+	OP(WRITE, PASS, section_ensure,                                                            \
+	   (nz_store *s, nz_section *sec, nz_err *err),                                            \
+	   (s, sec, err))                                                                          \
+	OP(WRITE, PASS, author_ensure, (nz_store *s, nz_author *au, nz_err *err), (s, au, err))    \
+	OP(WRITE, PASS, tag_ensure, (nz_store *s, nz_tag *tag, nz_err *err), (s, tag, err))        \
+	OP(READ, PASS, section_get,                                                                \
+	   (nz_store *s, nz_arena *arena, const char *slug, nz_section **out, nz_err *err),        \
+	   (s, arena, slug, out, err))                                                             \
+	OP(READ, PASS, author_get,                                                                 \
+	   (nz_store *s, nz_arena *arena, const char *slug, nz_author **out, nz_err *err),         \
+	   (s, arena, slug, out, err))                                                             \
+	OP(READ, PASS, tag_get,                                                                    \
+	   (nz_store *s, nz_arena *arena, const char *slug, nz_tag **out, nz_err *err),            \
+	   (s, arena, slug, out, err))                                                             \
+	OP(READ, PASS, section_list,                                                               \
+	   (nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err),               \
+	   (s, arena, out, n, err))                                                                \
+	OP(READ, PASS, author_list,                                                                \
+	   (nz_store *s, nz_arena *arena, nz_author **out, size_t *n, nz_err *err),                \
+	   (s, arena, out, n, err))                                                                \
+	/* sec has a name and a valid slug */                                                      \
+	OP(WRITE, OWN, section_save,                                                               \
+	   (nz_store *s, int64_t actor, nz_section *sec, nz_err *err),                             \
+	   (s, actor, sec, err))
+
+/* ---- articles: rows, revisions, links, translations, import sources, public listings ---- */
+#define NZ__STORE_ARTICLES(OP)                                                                     \
+	/* a validated and defaulted (articles.c); audited: record article.created */              \
+	OP(WRITE, OWN, article_create,                                                             \
+	   (nz_store *s, nz_arena *arena, int64_t actor, bool audited, nz_article *a,              \
+	    const char *note, nz_err *err),                                                        \
+	   (s, arena, actor, audited, a, note, err))                                               \
+	/* a validated and defaulted, a->id set, base_revision >= 1 */                             \
+	OP(WRITE, OWN, article_update,                                                             \
+	   (nz_store *s, nz_arena *arena, int64_t actor, nz_article *a, int64_t base_revision,     \
+	    const char *note, nz_err *err),                                                        \
+	   (s, arena, actor, a, base_revision, note, err))                                         \
+	/* t checked (a state change; a correction's text; a future schedule); out not NULL */     \
+	OP(WRITE, OWN, article_transition,                                                         \
+	   (nz_store *s, nz_arena *arena, const nz_article_transition *t, nz_article **out,        \
+	    nz_err *err),                                                                          \
+	   (s, arena, t, out, err))                                                                \
+	OP(WRITE, OWN, article_link_translation,                                                   \
+	   (nz_store *s, int64_t actor, int64_t id, int64_t other_id, nz_err *err),                \
+	   (s, actor, id, other_id, err))                                                          \
+	OP(WRITE, OWN, publish_due,                                                                \
+	   (nz_store *s, nz_time now, size_t *n, nz_err *err),                                     \
+	   (s, now, n, err))                                                                       \
+	OP(READ, OWN, next_scheduled, (nz_store *s, nz_time *at, nz_err *err), (s, at, err))       \
+	OP(READ, OWN, article_by_slug,                                                             \
+	   (nz_store *s, nz_arena *arena, const char *slug, nz_article **out, nz_err *err),        \
+	   (s, arena, slug, out, err))                                                             \
+	OP(READ, OWN, article_by_id,                                                               \
+	   (nz_store *s, nz_arena *arena, int64_t id, nz_article **out, nz_err *err),              \
+	   (s, arena, id, out, err))                                                               \
+	/* q->limit in 1..200; q->now set when public_only */                                      \
+	OP(READ, OWN, article_list,                                                                \
+	   (nz_store *s, nz_arena *arena, const nz_article_query *q, nz_article_list *out,         \
+	    nz_err *err),                                                                          \
+	   (s, arena, q, out, err))                                                                \
+	OP(READ, OWN, article_keys,                                                                \
+	   (nz_store *s, nz_arena *arena, const nz_article_query *q, nz_article_key **keys,        \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, q, keys, n, err))                                                            \
+	/* q->limit in 1..200 */                                                                   \
+	OP(READ, OWN, admin_article_list,                                                          \
+	   (nz_store *s, nz_arena *arena, const nz_admin_query *q, nz_article_list *out,           \
+	    nz_err *err),                                                                          \
+	   (s, arena, q, out, err))                                                                \
+	OP(READ, OWN, slug_redirect,                                                               \
+	   (nz_store *s, nz_arena *arena, const char *old_slug, const char **new_slug,             \
+	    nz_err *err),                                                                          \
+	   (s, arena, old_slug, new_slug, err))                                                    \
+	OP(READ, OWN, revision_list,                                                               \
+	   (nz_store *s, nz_arena *arena, int64_t article_id, nz_revision **out, size_t *n,        \
+	    nz_err *err),                                                                          \
+	   (s, arena, article_id, out, n, err))                                                    \
+	OP(READ, OWN, revision_get,                                                                \
+	   (nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,                    \
+	    nz_revision **out, nz_err *err),                                                       \
+	   (s, arena, article_id, revision, out, err))                                             \
+	OP(READ, OWN, import_find,                                                                 \
+	   (nz_store *s, const char *sha256_hex, int64_t *article_id, nz_err *err),                \
+	   (s, sha256_hex, article_id, err))                                                       \
+	/* sha256_hex is the hash of bytes, computed by articles.c */                              \
+	OP(WRITE, OWN, import_add,                                                                 \
+	   (nz_store *s, int64_t article_id, const char *filename, const char *sha256_hex,         \
+	    const void *bytes, size_t len, nz_err *err),                                           \
+	   (s, article_id, filename, sha256_hex, bytes, len, err))                                 \
+	OP(READ, OWN, import_get,                                                                  \
+	   (nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes, size_t *len,     \
+	    const char **filename, nz_err *err),                                                   \
+	   (s, arena, article_id, bytes, len, filename, err))                                      \
+	/* q->limit in 1..10000; after_id only with the id order */                                \
+	OP(READ, OWN, article_refs,                                                                \
+	   (nz_store *s, nz_arena *arena, const nz_article_ref_query *q, nz_article **out,         \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, q, out, n, err))                                                             \
+	OP(READ, OWN, article_translations,                                                        \
+	   (nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, nz_article **out,      \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, a, now, out, n, err))                                                        \
+	OP(READ, OWN, article_chunks,                                                              \
+	   (nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk, nz_time **lastmod,        \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, now, per_chunk, lastmod, n, err))                                            \
+	OP(READ, OWN, corrections_recent,                                                          \
+	   (nz_store *s, nz_arena *arena, nz_time now, size_t limit, nz_article **out, size_t *n,  \
+	    nz_err *err),                                                                          \
+	   (s, arena, now, limit, out, n, err))
+
+/* ---- media: blobs (bytes by hash) and media rows ---- */
+#define NZ__STORE_MEDIA(OP)                                                                        \
+	/* sha256_hex checked against the bytes */                                                 \
+	OP(WRITE, OWN, blob_put,                                                                   \
+	   (nz_store *s, const char *sha256_hex, const char *mime, const void *bytes, size_t len,  \
+	    nz_err *err),                                                                          \
+	   (s, sha256_hex, mime, bytes, len, err))                                                 \
+	OP(READ, OWN, blob_get,                                                                    \
+	   (nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,              \
+	    size_t *len, const char **mime, nz_err *err),                                          \
+	   (s, arena, sha256_hex, bytes, len, mime, err))                                          \
+	OP(READ, OWN, blob_size,                                                                   \
+	   (nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err),                      \
+	   (s, sha256_hex, size, err))                                                             \
+	/* m->hash set (the SHA-256 of bytes), len in 1..NZ_MEDIA_MAX */                           \
+	OP(WRITE, OWN, media_add,                                                                  \
+	   (nz_store *s, int64_t actor, nz_media *m, const void *bytes, size_t len, nz_err *err),  \
+	   (s, actor, m, bytes, len, err))                                                         \
+	OP(READ, OWN, media_get,                                                                   \
+	   (nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err),                \
+	   (s, arena, id, out, err))                                                               \
+	/* limit in 1..200 */                                                                      \
+	OP(READ, OWN, media_list,                                                                  \
+	   (nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out, size_t *n,  \
+	    nz_err *err),                                                                          \
+	   (s, arena, limit, offset, out, n, err))
+
+/* ---- accounts: users, sessions, sign-in throttling, API tokens ---- */
+#define NZ__STORE_ACCOUNTS(OP)                                                                     \
+	/* login and role valid, hash non-empty, created_at set */                                 \
+	OP(WRITE, OWN, user_create,                                                                \
+	   (nz_store *s, int64_t actor, nz_user *u, const char *password_hash, nz_err *err),       \
+	   (s, actor, u, password_hash, err))                                                      \
+	OP(READ, OWN, user_get,                                                                    \
+	   (nz_store *s, nz_arena *arena, int64_t id, nz_user **out, nz_err *err),                 \
+	   (s, arena, id, out, err))                                                               \
+	/* password_hash may be NULL */                                                            \
+	OP(READ, OWN, user_by_login,                                                               \
+	   (nz_store *s, nz_arena *arena, const char *login, nz_user **out,                        \
+	    const char **password_hash, nz_err *err),                                              \
+	   (s, arena, login, out, password_hash, err))                                             \
+	OP(READ, OWN, user_list,                                                                   \
+	   (nz_store *s, nz_arena *arena, nz_user **out, size_t *n, nz_err *err),                  \
+	   (s, arena, out, n, err))                                                                \
+	OP(WRITE, OWN, user_set_role,                                                              \
+	   (nz_store *s, int64_t actor, int64_t user_id, nz_role role, nz_err *err),               \
+	   (s, actor, user_id, role, err))                                                         \
+	OP(WRITE, OWN, user_set_password,                                                          \
+	   (nz_store *s, int64_t actor, int64_t user_id, const char *password_hash, nz_err *err),  \
+	   (s, actor, user_id, password_hash, err))                                                \
+	OP(WRITE, PASS, user_set_disabled,                                                         \
+	   (nz_store *s, int64_t actor, int64_t user_id, bool disabled, nz_err *err),              \
+	   (s, actor, user_id, disabled, err))                                                     \
+	/* id_hash a SHA-256 in hex */                                                             \
+	OP(WRITE, OWN, session_create,                                                             \
+	   (nz_store *s, const char *id_hash, int64_t user_id, nz_time expires_at,                 \
+	    const char *address, nz_err *err),                                                     \
+	   (s, id_hash, user_id, expires_at, address, err))                                        \
+	/* now set, expires_at not NULL */                                                         \
+	OP(READ, OWN, session_user,                                                                \
+	   (nz_store *s, nz_arena *arena, const char *id_hash, nz_time now, nz_user **out,         \
+	    nz_time *expires_at, nz_err *err),                                                     \
+	   (s, arena, id_hash, now, out, expires_at, err))                                         \
+	OP(WRITE, OWN, session_delete,                                                             \
+	   (nz_store *s, const char *id_hash, nz_err *err),                                        \
+	   (s, id_hash, err))                                                                      \
+	/* login and address never NULL */                                                         \
+	OP(READ, OWN, login_failures,                                                              \
+	   (nz_store *s, const char *login, const char *address, nz_time since, int *by_login,     \
+	    int *by_address, nz_err *err),                                                         \
+	   (s, login, address, since, by_login, by_address, err))                                  \
+	OP(WRITE, OWN, login_failed,                                                               \
+	   (nz_store *s, const char *login, const char *address, int64_t user_id, nz_err *err),    \
+	   (s, login, address, user_id, err))                                                      \
+	/* token_hash a SHA-256 in hex */                                                          \
+	OP(WRITE, OWN, token_create,                                                               \
+	   (nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,                   \
+	    const char *name, int64_t *id, nz_err *err),                                           \
+	   (s, actor, user_id, token_hash, name, id, err))                                         \
+	/* now set, token_id not NULL; also records last_used_at */                                \
+	OP(READ, OWN, token_user,                                                                  \
+	   (nz_store *s, nz_arena *arena, const char *token_hash, nz_time now, nz_user **out,      \
+	    int64_t *token_id, nz_err *err),                                                       \
+	   (s, arena, token_hash, now, out, token_id, err))                                        \
+	OP(WRITE, PASS, token_revoke,                                                              \
+	   (nz_store *s, int64_t actor, int64_t token_id, nz_err *err),                            \
+	   (s, actor, token_id, err))                                                              \
+	OP(READ, OWN, token_find,                                                                  \
+	   (nz_store *s, const char *token_hash, int64_t *token_id, nz_err *err),                  \
+	   (s, token_hash, token_id, err))                                                         \
+	OP(READ, OWN, token_list,                                                                  \
+	   (nz_store *s, nz_arena *arena, int64_t user_id, nz_api_token **out, size_t *n,          \
+	    nz_err *err),                                                                          \
+	   (s, arena, user_id, out, n, err))
+
+/* ---- audit log ---- */
+#define NZ__STORE_AUDIT(OP)                                                                        \
+	/* action non-empty */                                                                     \
+	OP(WRITE, OWN, audit_add,                                                                  \
+	   (nz_store *s, int64_t actor, const char *action, const char *object_type,               \
+	    int64_t object_id, const char *detail, nz_err *err),                                   \
+	   (s, actor, action, object_type, object_id, detail, err))                                \
+	/* q->limit in 1..500 */                                                                   \
+	OP(READ, OWN, audit_list,                                                                  \
+	   (nz_store *s, nz_arena *arena, const nz_audit_query *q, nz_audit_entry **out,           \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, q, out, n, err))
+
+/* ---- outbox: the change feed, webhooks and their deliveries, the purge hook ---- */
+#define NZ__STORE_OUTBOX(OP)                                                                       \
+	OP(READ, OWN, change_seq, (nz_store *s, int64_t *seq, nz_err *err), (s, seq, err))         \
+	/* after_seq >= 0; outputs preset (*upto_seq = after_seq) */                               \
+	OP(READ, OWN, changes_since,                                                               \
+	   (nz_store *s, nz_arena *arena, int64_t after_seq, int64_t *upto_seq,                    \
+	    const char ***keys, size_t *n_keys, nz_err *err),                                      \
+	   (s, arena, after_seq, upto_seq, keys, n_keys, err))                                     \
+	/* n not NULL; never called on a read-only handle */                                       \
+	OP(WRITE, OWN, change_tick,                                                                \
+	   (nz_store *s, nz_time now, size_t *n, nz_err *err),                                     \
+	   (s, now, n, err))                                                                       \
+	OP(READ, OWN, change_next_due, (nz_store *s, nz_time *at, nz_err *err), (s, at, err))      \
+	/* deletes rows with at < older_than and seq <= newest - keep_rows, never the newest */    \
+	OP(WRITE, OWN, changes_prune,                                                              \
+	   (nz_store *s, nz_time older_than, int64_t keep_rows, size_t *n, nz_err *err),           \
+	   (s, older_than, keep_rows, n, err))                                                     \
+	/* url, events and secret checked and normalised; active and created_at set */             \
+	OP(WRITE, OWN, webhook_create,                                                             \
+	   (nz_store *s, nz_webhook *hook, nz_err *err),                                           \
+	   (s, hook, err))                                                                         \
+	/* id 0: every hook */                                                                     \
+	OP(READ, OWN, webhook_list,                                                                \
+	   (nz_store *s, nz_arena *arena, int64_t id, nz_webhook **out, size_t *n, nz_err *err),   \
+	   (s, arena, id, out, n, err))                                                            \
+	OP(WRITE, PASS, webhook_delete, (nz_store *s, int64_t id, nz_err *err), (s, id, err))      \
+	/* q->limit in 1..500 */                                                                   \
+	OP(READ, OWN, delivery_list,                                                               \
+	   (nz_store *s, nz_arena *arena, const nz_delivery_query *q, nz_delivery **out,           \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, q, out, n, err))                                                             \
+	/* c->max in 1..100, c->lease_ms >= 0 */                                                   \
+	OP(WRITE, OWN, delivery_claim,                                                             \
+	   (nz_store *s, nz_arena *arena, const nz_delivery_claim *c, nz_delivery **out,           \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, c, out, n, err))                                                             \
+	/* payload not NULL */                                                                     \
+	OP(WRITE, OWN, delivery_set_payload,                                                       \
+	   (nz_store *s, int64_t id, const char *payload, nz_err *err),                            \
+	   (s, id, payload, err))                                                                  \
+	OP(WRITE, PASS, delivery_postpone,                                                         \
+	   (nz_store *s, int64_t id, int64_t next_attempt_ms, nz_err *err),                        \
+	   (s, id, next_attempt_ms, err))                                                          \
+	OP(WRITE, PASS, delivery_record,                                                           \
+	   (nz_store *s, const nz_delivery_result *r, nz_err *err),                                \
+	   (s, r, err))                                                                            \
+	OP(READ, PASS, delivery_next_due,                                                          \
+	   (nz_store *s, int64_t *next_ms, nz_err *err),                                           \
+	   (s, next_ms, err))                                                                      \
+	/* out preset with the defaults */                                                         \
+	OP(READ, OWN, delivery_config,                                                             \
+	   (nz_store *s, nz_arena *arena, nz_delivery_config *out, nz_err *err),                   \
+	   (s, arena, out, err))
+
+/* ---- search: the full-text index ---- */
+#define NZ__STORE_SEARCH(OP)                                                                       \
+	/* q normalised: limit 1..100, offset <= NZ_SEARCH_WINDOW, now set, a term to include */   \
+	OP(READ, OWN, search,                                                                      \
+	   (nz_store *s, nz_arena *arena, const nz_article_search *q, nz_search_results *out,      \
+	    nz_err *err),                                                                          \
+	   (s, arena, q, out, err))                                                                \
+	/* max in 1..10, now set */                                                                \
+	OP(READ, OWN, related,                                                                     \
+	   (nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,            \
+	    nz_article_list *out, nz_err *err),                                                    \
+	   (s, arena, a, now, max, out, err))                                                      \
+	OP(WRITE, PASS, search_rebuild,                                                            \
+	   (nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err),                   \
+	   (s, progress, ctx, err))
+
+/* clang-format on */
+
+/* Every operation, aggregate by aggregate. */
+#define NZ__STORE_OPS(OP)                                                                          \
+	NZ__STORE_SETTINGS(OP)                                                                     \
+	NZ__STORE_CATALOG(OP)                                                                      \
+	NZ__STORE_ARTICLES(OP)                                                                     \
+	NZ__STORE_MEDIA(OP)                                                                        \
+	NZ__STORE_ACCOUNTS(OP)                                                                     \
+	NZ__STORE_AUDIT(OP)                                                                        \
+	NZ__STORE_OUTBOX(OP)                                                                       \
+	NZ__STORE_SEARCH(OP)
+
+#endif
