@@ -101,13 +101,16 @@ test-unit: $(UNIT_BIN) $(BUILD)/newszone
 # The PostgreSQL backend's tests, against a throwaway cluster in a temporary folder
 # (scripts/pg-cluster.sh), stopped and removed afterwards whether they pass or not: its own
 # (tests/unit/store/postgres/, NZ_PG_URI), then the store's contract tests of PG_CONTRACT with
-# NZ_TEST_PG_URI (each test in a fresh schema; see tests/unit/store/store_test.h).
-test-pg: $(PG_UNIT_BIN) $(PG_CONTRACT_BIN)
+# NZ_TEST_PG_URI (each test in a fresh schema; see tests/unit/store/store_test.h), then
+# `newszone init` on it, twice.
+test-pg: $(PG_UNIT_BIN) $(PG_CONTRACT_BIN) $(BUILD)/newszone
 	@dir=$$(mktemp -d /tmp/nz-pg-XXXXXX); \
 	trap 'scripts/pg-cluster.sh stop $$dir; rm -rf $$dir' EXIT; trap 'exit 130' INT TERM; \
 	uri=$$(scripts/pg-cluster.sh start $$dir) && \
 	NZ_PG_URI=$$uri NZ_SHARED=$(SHARED) tests/run-unit.sh $(BUILD) $(PG_UNIT_BIN) && \
-	NZ_TEST_PG_URI=$$uri NZ_SHARED=$(SHARED) tests/run-unit.sh $(BUILD) $(PG_CONTRACT_BIN)
+	NZ_TEST_PG_URI=$$uri NZ_SHARED=$(SHARED) tests/run-unit.sh $(BUILD) $(PG_CONTRACT_BIN) && \
+	$(BUILD)/newszone --db "$$uri" init | grep 'database ready (schema version' && \
+	$(BUILD)/newszone --db "$$uri" init >/dev/null
 
 test-e2e: $(BUILD)/newszone
 	@NZ_SHARED=$(SHARED) NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
