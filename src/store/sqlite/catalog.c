@@ -215,7 +215,7 @@ nz_rc nz__sq_collect(nz__sqlite *h, sqlite3_stmt *st, const char *what, size_t s
 	*out = NULL;
 	*n = 0;
 	while (!(rc = nz__sq_step(h, st, &row, what, err)) && row) {
-		if (!(items = nz__sq_grow(arena, items, count, &cap, size))) {
+		if (nz_grow(&items, &cap, count + 1, size, arena) != NZ_OK) {
 			rc = nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
 			break;
 		}

@@ -114,11 +114,9 @@ nz_rc nz__sq_change_seq(nz_store *s, int64_t *seq, nz_err *err)
 
 static nz_rc add_key(nz_arena *arena, const char ***keys, size_t *n, size_t *cap, const char *key)
 {
-	const char **grown = nz__sq_grow(arena, (void *)*keys, *n, cap, sizeof **keys);
-	if (!grown)
+	if (NZ_ARENA_GROW(arena, *keys, *n + 1, *cap) != NZ_OK)
 		return NZ_NOMEM;
-	*keys = grown;
-	grown[(*n)++] = key;
+	(*keys)[(*n)++] = key;
 	return NZ_OK;
 }
 
