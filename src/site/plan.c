@@ -412,9 +412,9 @@ static bool job_from_url(nz__build *b, const nz__mf_file *f, nz__job *j)
 	bool ok = nz_url_decode(&dec, slug, len, false) == NZ_OK;
 	j->slug = ok ? nz_arena_strdup(b->arena, nz_buf_cstr(&dec)) : NULL;
 	nz_buf_free(&dec);
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(kind, list_kinds[i]) == 0)
-			j->subject = list_kinds[i];
+	int k;
+	if (nz_enum_parse(list_kinds, 3, nz_str_c(kind), &k) == NZ_OK)
+		j->subject = list_kinds[k];
 	if (strcmp(kind, "corrections") == 0 && j->kind == NZ__JOB_FEED)
 		j->subject = "corrections";
 	return j->subject && (j->slug || strcmp(kind, "corrections") == 0);
