@@ -263,9 +263,16 @@ nz_rc nz_site_build(nz_store *store, const nz_theme *theme, const char *out_dir,
 		fingerprint(&b, fp);
 		rc = choose_mode(&b, fp, &seq, &keys, &n_keys, err);
 	}
-	if (rc == NZ_OK)
-		rc = nz__builder_new(store, b.opts->db_uri, b.opts->threads ? b.opts->threads : 2,
-				     out_dir, &b.pc, b.old, b.opts->search_url, &b.builder, err);
+	if (rc == NZ_OK) {
+		nz__builder_opts bo = {.store = store,
+				       .db_uri = b.opts->db_uri,
+				       .threads = b.opts->threads ? b.opts->threads : 2,
+				       .dir = out_dir,
+				       .pc = &b.pc,
+				       .old = b.old,
+				       .search_url = b.opts->search_url};
+		rc = nz__builder_new(&bo, &b.builder, err);
+	}
 	if (rc == NZ_OK)
 		rc = stats->incremental ? nz__plan_incremental(&b, keys, n_keys, err)
 					: nz__plan_full(&b, err);
