@@ -15,7 +15,10 @@ ifneq ($(CI),)
 WARN    += -Werror
 endif
 SANFLAGS := -fsanitize=address,undefined
-ifneq ($(SAN),)
+ifneq ($(TSAN),)
+SANFLAGS := -fsanitize=thread
+OPT     := -O1 -g $(SANFLAGS) -fno-omit-frame-pointer
+else ifneq ($(SAN),)
 OPT     := -O1 -g $(SANFLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
 OPT     ?= -O2 -g
@@ -23,7 +26,7 @@ endif
 CPPFLAGS := -Isrc -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS  := -std=c17 $(OPT) $(WARN) -pthread
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmd4c -lm -pthread
-LDFLAGS := $(if $(SAN),$(SANFLAGS))
+LDFLAGS := $(if $(SAN)$(TSAN),$(SANFLAGS))
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
 CLI_SRC := $(sort $(shell find src/cli -name '*.c'))
@@ -40,7 +43,8 @@ ifeq ($(V),)
 Q := @
 endif
 
-.PHONY: all deps test test-unit test-e2e test-browser test-asan run clean check-deps format format-check fuzz bench
+.PHONY: all deps test test-unit test-e2e test-browser test-asan test-binaries tsan fuzz-smoke analyze run clean \
+	check-deps format format-check fuzz bench
 
 all: $(BUILD)/newszone
 
@@ -87,6 +91,9 @@ test: deps
 	@$(MAKE) --no-print-directory test-unit test-e2e test-browser
 	@$(MAKE) --no-print-directory test-asan
 
+test-binaries: $(UNIT_BIN) $(BUILD)/newszone
+	@:
+
 test-unit: $(UNIT_BIN) $(BUILD)/newszone
 	@NZ_SHARED=$(SHARED) tests/run-unit.sh $(BUILD) $(UNIT_BIN)
 
@@ -101,6 +108,13 @@ test-browser: $(BUILD)/newszone
 
 test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test-unit test-e2e
+
+# ThreadSanitizer: the unit tests and the end-to-end tests that drive the server's threads (page
+# cache, scheduler, webhook delivery, HTTP caching, the parallel build), in build-tsan. Any
+# report fails the run (tests/run-tsan.sh).
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan TSAN=1 test-binaries
+	@NZ_SHARED=$(SHARED) tests/run-tsan.sh build-tsan $(UNIT_BIN:$(BUILD)/%=build-tsan/%)
 
 check-deps:
 	@scripts/check-deps.sh
@@ -133,7 +147,7 @@ bench:
 	@bench/run.sh
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
