@@ -170,7 +170,7 @@ void *nz__sq_grow(nz_arena *arena, void *items, size_t n, size_t *cap, size_t si
 	return grown;
 }
 
-nz_rc nz__sq_bind_error(nz__sqlite *h, const char *what, nz_err *err)
+nz_rc(nz__sq_bind_error)(nz__sqlite *h, const char *what, nz_err *err) /* (): not a macro */
 {
 	int src = sqlite3_errcode(h->db);
 	return nz__sq_error(h, src == SQLITE_OK ? SQLITE_ERROR : src, what, err);
