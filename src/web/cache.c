@@ -84,14 +84,14 @@ void nz__surrogate_add(nz__ctx *c, const char *fmt, ...)
 	if (ci->keys && has_key(ci->keys, ci->keys_len, key, len))
 		return;
 	size_t need = ci->keys_len + len + 2;
-	if (need > ci->keys_cap) {
+	if (!ci->keys || need > ci->keys_cap) {
 		size_t cap = ci->keys_cap ? ci->keys_cap * 2 : 256;
 		while (cap < need)
 			cap *= 2;
 		char *grown = nz_arena_alloc(c->req->arena, cap);
 		if (!grown)
 			return; /* a missing key only costs a broader purge */
-		if (ci->keys_len)
+		if (ci->keys)
 			memcpy(grown, ci->keys, ci->keys_len);
 		ci->keys = grown;
 		ci->keys_cap = cap;
