@@ -43,7 +43,7 @@ ifeq ($(V),)
 Q := @
 endif
 
-.PHONY: all deps test test-unit test-e2e test-browser test-asan test-binaries tsan fuzz-smoke analyze run clean \
+.PHONY: all deps test test-unit test-e2e test-browser test-asan test-binaries tsan fuzz-smoke run clean \
 	check-deps format format-check fuzz bench
 
 all: $(BUILD)/newszone
@@ -133,15 +133,31 @@ run: deps
 	@echo "Newszone demo newsroom: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@$(BUILD)/newszone --db $(DB) serve --listen 127.0.0.1:$(PORT)
 
-# ---- fuzzing (clang libFuzzer; not part of make test) ----------------------------------------
+# ---- fuzzing (clang libFuzzer) ---------------------------------------------------------------
+# `make fuzz` builds every fuzz/*.c into build-fuzz/<target> (with ASan + UBSan) on a clang
+# build of the library; `make fuzz-smoke` then runs each for FUZZ_SECONDS from its seed corpus
+# fuzz/corpus/<target>/ and its dictionary fuzz/<target>.dict (scripts/fuzz-smoke.sh).
 
 FUZZ_SRC := $(sort $(wildcard fuzz/*.c))
-fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-build-fuzz/%: fuzz/%.c
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
-	  OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libnz.a
-	clang $(CPPFLAGS) -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< \
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+FUZZ_OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_SECONDS ?= 45
+ifeq ($(BUILD),build-fuzz)
+fuzz: $(FUZZ_BIN)
+	@:
+$(FUZZ_BIN): build-fuzz/%: fuzz/%.c build-fuzz/libnz.a
+	@echo "  FUZZ    $@"
+	$(Q)clang $(CPPFLAGS) -std=c17 $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< \
 	  build-fuzz/libnz.a $(LDLIBS)
+else
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="$(FUZZ_OPT)" fuzz
+$(FUZZ_BIN): FORCE
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="$(FUZZ_OPT)" $@
+endif
+fuzz-smoke: fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-smoke.sh $(FUZZ_BIN)
+FORCE:
 
 bench:
 	@bench/run.sh
