@@ -71,6 +71,8 @@ void nz_http_cache_key(nz_http_cache_info *ci, nz_arena *arena, const char *key)
 	if (ci->keys && has_key(ci->keys, ci->keys_len, key, len))
 		return;
 	size_t need = ci->keys_len + len + 2;
+	if (!ci->keys) /* a cap without a buffer (never filled) is no room */
+		ci->keys_cap = 0;
 	if (NZ_ARENA_GROW(arena, ci->keys, need, ci->keys_cap) != NZ_OK)
 		return; /* a missing key only costs a broader purge */
 	if (ci->keys_len)
