@@ -151,6 +151,26 @@ static void test_tokens(void **state)
 			 NZ_NOTFOUND);
 }
 
+static void test_user_list_by_login(void **state)
+{
+	fixture *f = *state;
+	int64_t zoe = make_user(f, "zoe", NZ_ROLE_ADMIN);
+	make_user(f, "adam", NZ_ROLE_CONTRIBUTOR);
+	nz_user *list = NULL;
+	size_t n = 0;
+	assert_int_equal(nz_store_user_list(f->store, f->arena, &list, &n, &f->err), NZ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].login, "adam");
+	assert_int_equal(list[0].role, NZ_ROLE_CONTRIBUTOR);
+	assert_int_equal(list[1].id, zoe);
+	assert_int_equal(list[1].disabled_at, 0);
+	assert_int_equal(nz_store_user_set_disabled(f->store, 0, zoe, true, &f->err), NZ_OK);
+	assert_int_equal(nz_store_user_list(f->store, f->arena, &list, &n, &f->err), NZ_OK);
+	assert_true(list[1].disabled_at > 0);
+	assert_int_equal(nz_store_user_set_disabled(f->store, 0, 999, true, &f->err), NZ_NOTFOUND);
+	assert_int_equal(nz_store_user_set_password(f->store, 0, 999, "$x", &f->err), NZ_NOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +178,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sessions, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_login_failures, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_tokens, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_user_list_by_login, fixture_setup,
+					    fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

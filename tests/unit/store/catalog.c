@@ -100,6 +100,50 @@ static void test_tags(void **state)
 	assert_string_equal(got->name, "Navy");
 }
 
+static void test_section_save(void **state)
+{
+	fixture *f = *state;
+	nz_section news = {.slug = "news", .name = "News", .position = 1};
+	nz_section sport = {.slug = "sport", .name = "Sport", .position = 2};
+	assert_int_equal(nz_store_section_save(f->store, 7, &news, &f->err),
+			 NZ_INVAL); /* no user */
+	assert_int_equal(news.id, 0);
+	assert_int_equal(nz_store_section_save(f->store, 0, &news, &f->err), NZ_OK);
+	assert_true(news.id > 0);
+	assert_int_equal(nz_store_section_save(f->store, 0, &sport, &f->err), NZ_OK);
+
+	/* Renamed and moved in place. */
+	nz_section renamed = {.id = news.id, .slug = "world", .name = "World", .position = 3};
+	assert_int_equal(nz_store_section_save(f->store, 0, &renamed, &f->err), NZ_OK);
+	assert_int_equal(renamed.id, news.id);
+	nz_section *got = NULL;
+	assert_int_equal(nz_store_section_get(f->store, f->arena, "world", &got, &f->err), NZ_OK);
+	assert_int_equal(got->id, news.id);
+	assert_int_equal(got->position, 3);
+
+	/* A taken slug, in a new section or a renamed one, and an unknown id change nothing. */
+	nz_section dup = {.slug = "sport", .name = "Sports"};
+	assert_int_equal(nz_store_section_save(f->store, 0, &dup, &f->err), NZ_EXISTS);
+	assert_int_equal(dup.id, 0);
+	renamed.slug = "sport";
+	assert_int_equal(nz_store_section_save(f->store, 0, &renamed, &f->err), NZ_EXISTS);
+	assert_int_equal(renamed.id, news.id);
+	nz_section gone = {.id = 999, .slug = "gone", .name = "Gone"};
+	assert_int_equal(nz_store_section_save(f->store, 0, &gone, &f->err), NZ_NOTFOUND);
+	assert_int_equal(gone.id, 999);
+	assert_int_equal(count_rows(f, "sections"), 2);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit_log WHERE action = 'section.saved'"),
+			 3);
+
+	/* Inside a caller's transaction, a refused save leaves the transaction usable. */
+	assert_int_equal(nz_store_begin(f->store, &f->err), NZ_OK);
+	assert_int_equal(nz_store_section_save(f->store, 0, &dup, &f->err), NZ_EXISTS);
+	nz_section arts = {.slug = "arts", .name = "Arts"};
+	assert_int_equal(nz_store_section_save(f->store, 0, &arts, &f->err), NZ_OK);
+	assert_int_equal(nz_store_commit(f->store, &f->err), NZ_OK);
+	assert_int_equal(count_rows(f, "sections"), 3);
+}
+
 static void test_blob_round_trip(void **state)
 {
 	fixture *f = *state;
@@ -144,6 +188,7 @@ int main(void)
 	    T(test_author_ensure_fills_only_missing_fields),
 	    T(test_author_list_by_display_name),
 	    T(test_tags),
+	    T(test_section_save),
 	    T(test_blob_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
