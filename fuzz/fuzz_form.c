@@ -33,7 +33,8 @@ static void check_field(const nz_http_form *form, const nz_http_form_field *f, n
 	if (!nz_utf8_valid(f->value, f->len, NULL) || memchr(f->value, '\r', f->len))
 		__builtin_trap();
 	const char **all = NULL;
-	if (!nz_http_form_get(form, f->name) || nz_http_form_all(form, arena, f->name, &all) == 0 || !all)
+	if (!nz_http_form_get(form, f->name) || nz_http_form_all(form, arena, f->name, &all) == 0 ||
+	    !all)
 		__builtin_trap();
 }
 
