@@ -96,7 +96,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
 
 test: deps
 	@$(MAKE) --no-print-directory check-deps format-check
-	@$(MAKE) --no-print-directory test-unit test-e2e test-browser
+	@$(MAKE) --no-print-directory test-unit test-pg test-e2e test-browser
 	@$(MAKE) --no-print-directory test-asan
 
 test-binaries: $(UNIT_BIN) $(BUILD)/newszone
@@ -129,7 +129,7 @@ test-browser: $(BUILD)/newszone
 	else echo "browser: no tests yet"; fi
 
 test-asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test-unit test-e2e
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test-unit test-pg test-e2e
 
 # ThreadSanitizer: the unit tests and the end-to-end tests that drive the server's threads (page
 # cache, scheduler, webhook delivery, HTTP caching, the parallel build), in build-tsan. Any
@@ -163,7 +163,7 @@ run: deps
 FUZZ_SRC := $(sort $(wildcard fuzz/*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
-FUZZ_SECONDS ?= 45
+FUZZ_SECONDS ?= 30
 ifeq ($(BUILD),build-fuzz)
 fuzz: $(FUZZ_BIN)
 	@:
