@@ -13,8 +13,6 @@
 
 #include "store/postgres/postgres_int.h"
 
-#define NZ_SLUG_TRIES 10000
-
 static const nz__pg_sql q_slug_taken = {
     "SELECT (EXISTS(SELECT 1 FROM articles WHERE slug = $1) "
     "OR EXISTS(SELECT 1 FROM slug_redirects WHERE old_slug = $1))::int"};
@@ -51,49 +49,14 @@ static const nz__pg_sql q_notes = {
 
 /* ---- unique slugs ------------------------------------------------------------------------ */
 
-static nz_rc slug_taken(nz__pg *h, const char *slug, bool *taken, nz_err *err)
+static nz_rc slug_taken(void *ctx, const char *slug, bool *taken, nz_err *err)
 {
+	nz__pg *h = ctx;
 	nz__pg_params p = {0};
 	int64_t v = 0;
 	nz__pg_text(&p, slug);
 	nz_rc rc = nz__pg_one_int(h, &q_slug_taken, &p, &v, "article slug", err);
 	*taken = v != 0;
-	return rc;
-}
-
-/* Bytes of the first max code points of s. */
-static size_t prefix_bytes(const char *s, size_t max)
-{
-	size_t i = 0, cps = 0;
-	for (; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && cps++ == max)
-			break;
-	}
-	return i;
-}
-
-/* Replaces a->slug with the first of slug, slug-2, slug-3, ... that no article uses (nor
- * redirects from), cutting the base so the result stays within NZ_SLUG_MAX code points. */
-static nz_rc unique_slug(nz__pg *h, nz_arena *arena, nz_article *a, nz_err *err)
-{
-	bool taken = false;
-	nz_rc rc = slug_taken(h, a->slug, &taken, err);
-
-	for (int n = 2; !rc && taken; n++) {
-		char suffix[16];
-		if (n > NZ_SLUG_TRIES)
-			return nz_err_set(err, NZ_EXISTS, "slug %.80s: too many articles share it",
-					  a->slug);
-		int slen = snprintf(suffix, sizeof(suffix), "-%d", n);
-		size_t base = prefix_bytes(a->slug, NZ_SLUG_MAX - (size_t)slen);
-		while (base > 0 && a->slug[base - 1] == '-')
-			base--;
-		char *cand = nz_arena_printf(arena, "%.*s%s", (int)base, a->slug, suffix);
-		if (!cand)
-			return nz_err_set(err, NZ_NOMEM, "slug: out of memory");
-		if (!(rc = slug_taken(h, cand, &taken, err)) && !taken)
-			a->slug = cand;
-	}
 	return rc;
 }
 
@@ -147,19 +110,8 @@ static nz_rc insert_media(nz__pg *h, nz_article *a, nz_time now, nz_err *err)
 		char what[32];
 		snprintf(what, sizeof(what), "media[%zu]", i);
 		/* A media row stored before (an upload) is linked, not copied. */
-		if (!m->id) {
-			nz__pg_params p = {0};
-			nz__pg_text(&p, m->hash);
-			nz__pg_text(&p, m->mime);
-			nz__pg_text(&p, m->caption);
-			nz__pg_text(&p, m->credit);
-			nz__pg_text(&p, m->alt);
-			nz__pg_int64(&p, m->width);
-			nz__pg_int64(&p, m->height);
-			nz__pg_int64(&p, now);
-			if ((rc = nz__pg_one_int(h, &nz__pg_q_media_insert, &p, &m->id, what, err)))
-				break;
-		}
+		if (!m->id && (rc = nz__pg_article_media_insert(h, m, now, what, err)))
+			break;
 		rc = nz__pg_article_link(h, &nz__pg_q_media_link, a->id, m->id, i, what, err);
 	}
 	return rc;
@@ -186,7 +138,8 @@ static nz_rc create_rows(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *
 	nz_time now = nz_time_now();
 	nz_rc rc;
 
-	if ((rc = nz__pg_article_catalog(h, a, err)) || (rc = unique_slug(h, arena, a, err)) ||
+	if ((rc = nz__pg_article_catalog(h, a, err)) ||
+	    (rc = nz__store_unique_slug(arena, a, slug_taken, h, err)) ||
 	    (rc = insert_row(h, a, err)))
 		return rc;
 	for (size_t i = 0; i < a->n_authors; i++) {
@@ -210,55 +163,14 @@ static nz_rc create_rows(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *
 	return nz__pg_search_write(h, a->id, err);
 }
 
-/* The ids a create fills in, kept so a failed create can put them back. */
-typedef struct saved_ids {
-	const char *slug;
-	int64_t section;
-	int64_t *ids; /* authors, then tags, then media */
-} saved_ids;
-
-static nz_rc save_ids(nz_arena *arena, const nz_article *a, saved_ids *sv)
-{
-	size_t n = a->n_authors + a->n_tags + a->n_media, k = 0;
-
-	sv->slug = a->slug;
-	sv->section = a->section ? a->section->id : 0;
-	if (!(sv->ids = nz_arena_alloc(arena, (n ? n : 1) * sizeof(int64_t))))
-		return NZ_NOMEM;
-	for (size_t i = 0; i < a->n_authors; i++)
-		sv->ids[k++] = a->authors[i].id;
-	for (size_t i = 0; i < a->n_tags; i++)
-		sv->ids[k++] = a->tags[i].id;
-	for (size_t i = 0; i < a->n_media; i++)
-		sv->ids[k++] = a->media[i].id;
-	return NZ_OK;
-}
-
-static void restore_ids(nz_article *a, const saved_ids *sv)
-{
-	size_t k = 0;
-
-	a->id = 0;
-	a->revision = 0;
-	a->slug = sv->slug;
-	if (a->section)
-		a->section->id = sv->section;
-	for (size_t i = 0; i < a->n_authors; i++)
-		a->authors[i].id = sv->ids[k++];
-	for (size_t i = 0; i < a->n_tags; i++)
-		a->tags[i].id = sv->ids[k++];
-	for (size_t i = 0; i < a->n_media; i++)
-		a->media[i].id = sv->ids[k++];
-}
-
 nz_rc nz__pg_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
 			    nz_article *a, const char *note, nz_err *err)
 {
 	nz__pg *h = nz__pg_h(s);
-	saved_ids sv;
+	nz__store_ids sv;
 	nz_rc rc;
 
-	if (save_ids(arena, a, &sv))
+	if (nz__store_ids_save(arena, a, &sv))
 		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
 	if ((rc = nz__pg_begin(h, err)))
 		return rc;
@@ -266,7 +178,7 @@ nz_rc nz__pg_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool au
 	if (!rc && audited)
 		rc = nz__pg_article_audit(h, actor, "article.created", a->id, a->headline, err);
 	if ((rc = nz__pg_end(h, rc, err)))
-		restore_ids(a, &sv);
+		nz__store_ids_restore(a, &sv);
 	return rc;
 }
 

@@ -31,7 +31,7 @@ const nz__pg_sql nz__pg_q_tag_link = {"INSERT INTO article_tags(article_id, tag_
 				      "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"};
 const nz__pg_sql nz__pg_q_media_link = {
     "INSERT INTO article_media(article_id, media_id, position) VALUES ($1, $2, $3)"};
-const nz__pg_sql nz__pg_q_media_insert = {
+static const nz__pg_sql q_media_insert = {
     "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
 static const nz__pg_sql q_revision_add = {
@@ -118,6 +118,24 @@ nz_rc nz__pg_article_media_row(nz_arena *arena, const PGresult *res, int r, nz_m
 		       nz__pg_col_text(arena, res, r, 5, &m->alt)
 		   ? NZ_NOMEM
 		   : NZ_OK;
+}
+
+nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const char *what,
+				  nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_text(&p, m->hash);
+	nz__pg_text(&p, m->mime);
+	nz__pg_text(&p, m->caption);
+	nz__pg_text(&p, m->credit);
+	nz__pg_text(&p, m->alt);
+	nz__pg_int64(&p, m->width);
+	nz__pg_int64(&p, m->height);
+	nz__pg_int64(&p, now);
+	nz_rc rc = nz__pg_one_int(h, &q_media_insert, &p, &m->id, what, err);
+	if (rc == NZ_NOTFOUND)
+		rc = nz_err_set(err, NZ_DB, "%s: the insert returned no id", what);
+	return rc;
 }
 
 nz_rc nz__pg_article_revision(nz__pg *h, const nz_article *a, int64_t actor, const char *note,

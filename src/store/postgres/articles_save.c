@@ -138,22 +138,6 @@ static nz_rc media_item(nz_arena *arena, const PGresult *res, int r, void *item)
 	return nz__pg_article_media_row(arena, res, r, item);
 }
 
-/* Inserts a media row for m (a photo whose bytes are not stored fails the blobs foreign key:
- * NZ_INVAL, and the save rolls back). */
-static nz_rc media_insert(nz__pg *h, nz_media *m, nz_time now, nz_err *err)
-{
-	nz__pg_params p = {0};
-	nz__pg_text(&p, m->hash);
-	nz__pg_text(&p, m->mime);
-	nz__pg_text(&p, m->caption);
-	nz__pg_text(&p, m->credit);
-	nz__pg_text(&p, m->alt);
-	nz__pg_int64(&p, m->width);
-	nz__pg_int64(&p, m->height);
-	nz__pg_int64(&p, now);
-	return nz__pg_one_int(h, &nz__pg_q_media_insert, &p, &m->id, "media", err);
-}
-
 /* A media row for m: the stored one when m->id names it unchanged, else a new row (for the same
  * bytes when m->hash is set). A new caption never changes a row other articles may show. */
 static nz_rc media_row(nz__pg *h, nz_arena *arena, nz_media *m, nz_time now, nz_err *err)
@@ -179,7 +163,7 @@ static nz_rc media_row(nz__pg *h, nz_arena *arena, nz_media *m, nz_time now, nz_
 		    same_text(stored->credit, m->credit) && same_text(stored->alt, m->alt))
 			return NZ_OK;
 	}
-	rc = media_insert(h, m, now, err);
+	rc = nz__pg_article_media_insert(h, m, now, "media", err);
 	if (rc == NZ_INVAL)
 		return nz_err_set(err, rc,
 				  "media: the photo's bytes are not stored (upload first)");

@@ -206,8 +206,11 @@ nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err);
 /* Links author, tag or media `other` to the article at pos (q: one of the link inserts). */
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
 			  const char *what, nz_err *err);
-extern const nz__pg_sql nz__pg_q_author_link, nz__pg_q_tag_link, nz__pg_q_media_link,
-    nz__pg_q_media_insert;
+extern const nz__pg_sql nz__pg_q_author_link, nz__pg_q_tag_link, nz__pg_q_media_link;
+/* Inserts a new media row for m (its hash, which blobs must hold: else NZ_INVAL) and sets
+ * m->id; errors say "what: ...". */
+nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const char *what,
+				  nz_err *err);
 /* Fills m from row r of (id, hash, mime, caption, credit, alt, width, height). */
 nz_rc nz__pg_article_media_row(nz_arena *arena, const PGresult *res, int r, nz_media *m);
 /* Writes article_id's row of the search index from its stored text (search_index.c; the
