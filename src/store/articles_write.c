@@ -1,8 +1,8 @@
 /*
  * articles_write.c: what every backend's article writers share, backend-neutral: choosing a
  * free slug (slug, slug-2, slug-3, ...), the ids a failed create gives back, and how a
- * workflow change sets an article's status and times and describes itself. Declared in
- * store_int.h (nz__store_*); no SQL here.
+ * workflow change sets an article's status and times and describes itself; the article
+ * list's filters as bits. Declared in store_int.h (nz__store_*); no SQL here.
  */
 #include <stdio.h>
 #include <string.h>
@@ -141,4 +141,22 @@ const char *nz__store_transition_note(nz_arena *arena, nz_event ev, nz_time at, 
 	default:
 		return nz_event_name(ev);
 	}
+}
+
+unsigned nz__store_list_mask(const nz_article_query *q)
+{
+	unsigned m = 0;
+	if (q->section_slug)
+		m |= NZ__F_SECTION;
+	if (q->tag_slug)
+		m |= NZ__F_TAG;
+	if (q->author_slug)
+		m |= NZ__F_AUTHOR;
+	if (q->language)
+		m |= NZ__F_LANGUAGE;
+	if (q->public_only)
+		m |= NZ__F_PUBLIC;
+	if (q->before_time || q->before_id)
+		m |= NZ__F_CURSOR;
+	return m;
 }

@@ -94,6 +94,19 @@ nz_rc nz__store_ids_save(nz_arena *arena, const nz_article *a, nz__store_ids *sv
 /* Gives a its ids (and slug) back, id and revision 0. */
 void nz__store_ids_restore(nz_article *a, const nz__store_ids *sv);
 
+/* The article list's filters as bits (a backend builds one statement per combination). */
+enum {
+	NZ__F_SECTION = 1 << 0,
+	NZ__F_TAG = 1 << 1,
+	NZ__F_AUTHOR = 1 << 2,
+	NZ__F_LANGUAGE = 1 << 3,
+	NZ__F_PUBLIC = 1 << 4,
+	NZ__F_CURSOR = 1 << 5, /* only for the page query, never for the count */
+	NZ__F_ALL = 1 << 6     /* the number of combinations */
+};
+/* q's filters as NZ__F_* bits. */
+unsigned nz__store_list_mask(const nz_article_query *q);
+
 /* Sets a's new status (to) and times for workflow event ev at `now` (at: the event's time). */
 void nz__store_transition_apply(nz_article *a, nz_event ev, nz_status to, nz_time at, nz_time now);
 /* The revision note and audit detail of a workflow change (in arena; NULL when out of

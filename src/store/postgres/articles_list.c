@@ -18,16 +18,6 @@
 
 #include "store/postgres/postgres_int.h"
 
-enum {
-	F_SECTION = 1 << 0,
-	F_TAG = 1 << 1,
-	F_AUTHOR = 1 << 2,
-	F_LANGUAGE = 1 << 3,
-	F_PUBLIC = 1 << 4,
-	F_CURSOR = 1 << 5, /* only for the page query, never for the count */
-	F_ALL = 1 << 6
-};
-
 enum { SQL_PAGE, SQL_COUNT, SQL_KEYS, SQL_KINDS };
 
 #define NZ__STATUS_BIT_PG                                                                          \
@@ -42,34 +32,16 @@ static const nz__pg_sql q_admin_count = {
     "SELECT count(*) FROM articles a WHERE ($1::int = 0 OR (" NZ__STATUS_BIT_PG " & $1::int) <> 0) "
     "AND ($2::bigint = 0 OR a.created_by = $2::bigint)"};
 
-static nz__pg_sql variants[SQL_KINDS][F_ALL];
+static nz__pg_sql variants[SQL_KINDS][NZ__F_ALL];
 static pthread_once_t variants_once = PTHREAD_ONCE_INIT;
 static bool variants_failed;
-
-static unsigned query_mask(const nz_article_query *q)
-{
-	unsigned m = 0;
-	if (q->section_slug)
-		m |= F_SECTION;
-	if (q->tag_slug)
-		m |= F_TAG;
-	if (q->author_slug)
-		m |= F_AUTHOR;
-	if (q->language)
-		m |= F_LANGUAGE;
-	if (q->public_only)
-		m |= F_PUBLIC;
-	if (q->before_time || q->before_id)
-		m |= F_CURSOR;
-	return m;
-}
 
 /* Builds the SQL of one variant into b: the page of ids, the number of matches, or the
  * order keys of every match. Parameters are numbered as they first appear. */
 static void build_sql(nz_buf *b, unsigned mask, int what)
 {
 	const char *key =
-	    (mask & F_PUBLIC) ? "a.published_at" : "COALESCE(a.published_at, a.updated_at)";
+	    (mask & NZ__F_PUBLIC) ? "a.published_at" : "COALESCE(a.published_at, a.updated_at)";
 	int n = 0;
 
 	if (what == SQL_KEYS)
@@ -77,22 +49,22 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 	else
 		nz_buf_printf(b, "SELECT %s FROM articles a WHERE true",
 			      what == SQL_COUNT ? "count(*)" : "a.id");
-	if (mask & F_SECTION)
+	if (mask & NZ__F_SECTION)
 		nz_buf_printf(b, " AND a.section_id = (SELECT id FROM sections WHERE slug = $%d)",
 			      ++n);
-	if (mask & F_TAG)
+	if (mask & NZ__F_TAG)
 		nz_buf_printf(b,
 			      " AND a.id IN (SELECT at.article_id FROM article_tags at"
 			      " JOIN tags t ON t.id = at.tag_id WHERE t.slug = $%d)",
 			      ++n);
-	if (mask & F_AUTHOR)
+	if (mask & NZ__F_AUTHOR)
 		nz_buf_printf(b,
 			      " AND a.id IN (SELECT aa.article_id FROM article_authors aa"
 			      " JOIN authors au ON au.id = aa.author_id WHERE au.slug = $%d)",
 			      ++n);
-	if (mask & F_LANGUAGE)
+	if (mask & NZ__F_LANGUAGE)
 		nz_buf_printf(b, " AND a.language = $%d", ++n);
-	if (mask & F_PUBLIC) {
+	if (mask & NZ__F_PUBLIC) {
 		n++;
 		nz_buf_printf(b,
 			      " AND a.status IN ('published', 'retracted')"
@@ -106,7 +78,7 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 		nz_buf_printf(b, " ORDER BY %s DESC, a.id DESC", key);
 		return;
 	}
-	if (mask & F_CURSOR) {
+	if (mask & NZ__F_CURSOR) {
 		nz_buf_printf(b, " AND (%s, a.id) < ($%d, $%d)", key, n + 1, n + 2);
 		n += 2;
 	}
@@ -116,7 +88,7 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 static void build_variants(void)
 {
 	for (int kind = 0; kind < SQL_KINDS; kind++)
-		for (unsigned mask = 0; mask < F_ALL; mask++) {
+		for (unsigned mask = 0; mask < NZ__F_ALL; mask++) {
 			nz_buf b;
 			nz_buf_init(&b, 0);
 			build_sql(&b, mask, kind);
@@ -134,18 +106,18 @@ static nz_rc variant(unsigned mask, int kind, const nz_article_query *q, nz__pg_
 	if (variants_failed)
 		return nz_err_set(err, NZ_NOMEM, "article list: out of memory");
 	if (kind != SQL_PAGE)
-		mask &= ~(unsigned)F_CURSOR;
-	if (mask & F_SECTION)
+		mask &= ~(unsigned)NZ__F_CURSOR;
+	if (mask & NZ__F_SECTION)
 		nz__pg_text(p, q->section_slug);
-	if (mask & F_TAG)
+	if (mask & NZ__F_TAG)
 		nz__pg_text(p, q->tag_slug);
-	if (mask & F_AUTHOR)
+	if (mask & NZ__F_AUTHOR)
 		nz__pg_text(p, q->author_slug);
-	if (mask & F_LANGUAGE)
+	if (mask & NZ__F_LANGUAGE)
 		nz__pg_text(p, q->language);
-	if (mask & F_PUBLIC)
+	if (mask & NZ__F_PUBLIC)
 		nz__pg_int64(p, q->now);
-	if (mask & F_CURSOR) {
+	if (mask & NZ__F_CURSOR) {
 		nz__pg_int64(p, q->before_time);
 		nz__pg_int64(p, q->before_id);
 	}
@@ -183,7 +155,7 @@ nz_rc nz__pg_article_list(nz_store *s, nz_arena *arena, const nz_article_query *
 	const nz__pg_sql *sql;
 	PGresult *res = NULL;
 	int64_t total = 0;
-	unsigned mask = query_mask(q);
+	unsigned mask = nz__store_list_mask(q);
 	nz_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -223,7 +195,7 @@ nz_rc nz__pg_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *
 {
 	const nz__pg_sql *sql;
 	nz__pg_params p = {0};
-	nz_rc rc = variant(query_mask(q), SQL_KEYS, q, &p, &sql, err);
+	nz_rc rc = variant(nz__store_list_mask(q), SQL_KEYS, q, &p, &sql, err);
 
 	*keys = NULL;
 	*n = 0;
