@@ -154,6 +154,27 @@ nz_rc nz__pg_col_bytea(nz_arena *arena, const PGresult *res, int r, int c, const
 /* Forgets every prepared statement (after the connection was reset) and frees the cache. */
 void nz__pg_cache_free(nz__pg *h);
 
+/* ---- catalog.c, media.c, accounts.c, audit.c: rows other aggregates read too ----------- */
+
+/* Fills one arena item from row r of res; NZ_NOMEM on failure. */
+typedef nz_rc (*nz__pg_row_fn)(nz_arena *arena, const PGresult *res, int r, void *item);
+/* Runs q with p and collects every row into an arena array of n items of size bytes, each
+ * zeroed and then filled (*out NULL when there is none). */
+nz_rc nz__pg_collect(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const char *what,
+		     size_t size, nz__pg_row_fn fill, nz_arena *arena, void **out, size_t *n,
+		     nz_err *err);
+/* An author from columns col.. (id, slug, display_name, family_name, given_name, name_order,
+ * email, bio: "au." in that order). */
+nz_rc nz__pg_author_row(nz_arena *arena, const PGresult *res, int r, int col, nz_author *au);
+/* A media row from columns id, hash, mime, caption, credit, alt, width, height. */
+nz_rc nz__pg_media_row(nz_arena *arena, const PGresult *res, int r, void *item);
+/* A user from columns col.. (NZ__PG_USER_COLS). */
+#define NZ__PG_USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
+nz_rc nz__pg_user_row(nz_arena *arena, const PGresult *res, int r, int col, nz_user *u);
+/* Adds an audit row (actor, object_id, article_id 0: NULL) in the caller's transaction. */
+nz_rc nz__pg_audit(nz__pg *h, int64_t actor, const char *action, const char *object_type,
+		   int64_t object_id, int64_t article_id, const char *detail, nz_err *err);
+
 /* ---- the operations: one nz__pg_<name> per entry of store_ops.h, in the file of its
  * aggregate (settings.c, catalog.c, ...). db.c's table takes the aggregates listed in
  * NZ__PG_AGGREGATES; an aggregate not listed leaves its slots NULL (NZ_UNSUPPORTED). List an
@@ -166,16 +187,20 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 #define NZ__PG_AGGREGATES(OP)                                                                      \
 	/* settings.c */                                                                           \
 	NZ__STORE_SETTINGS(OP)                                                                     \
-	/* catalog: NZ__STORE_CATALOG(OP) */                                                       \
+	/* catalog.c */                                                                            \
+	NZ__STORE_CATALOG(OP)                                                                      \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* articles*.c */                                                                          \
 	NZ__STORE_ARTICLES(OP)                                                                     \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* media: NZ__STORE_MEDIA(OP) */                                                           \
+	/* media.c */                                                                              \
+	NZ__STORE_MEDIA(OP)                                                                        \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* accounts: NZ__STORE_ACCOUNTS(OP) */                                                     \
+	/* accounts.c, accounts_tokens.c */                                                        \
+	NZ__STORE_ACCOUNTS(OP)                                                                     \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* audit: NZ__STORE_AUDIT(OP) */                                                           \
+	/* audit.c */                                                                              \
+	NZ__STORE_AUDIT(OP)                                                                        \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* outbox: NZ__STORE_OUTBOX(OP) */                                                         \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
