@@ -176,7 +176,8 @@ nz_rc nz__pg_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool au
 		return rc;
 	rc = create_rows(h, arena, actor, a, note, err);
 	if (!rc && audited)
-		rc = nz__pg_article_audit(h, actor, "article.created", a->id, a->headline, err);
+		rc = nz__pg_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
+				  err);
 	if ((rc = nz__pg_end(h, rc, err)))
 		nz__store_ids_restore(a, &sv);
 	return rc;
@@ -247,25 +248,9 @@ out:
 	return rc;
 }
 
-static const char *const name_orders[] = {"western", "eastern", "hangul"};
-
 static nz_rc author_item(nz_arena *arena, const PGresult *res, int r, void *item)
 {
-	nz_author *au = item;
-	const char *order = PQgetvalue(res, r, 5);
-	au->id = nz__pg_col_int(res, r, 0);
-	au->order = NZ_NAME_WESTERN;
-	for (int i = 0; !nz__pg_col_null(res, r, 5) && i < 3; i++)
-		if (strcmp(order, name_orders[i]) == 0)
-			au->order = (nz_name_order)i;
-	return nz__pg_col_text(arena, res, r, 1, &au->slug) ||
-		       nz__pg_col_text(arena, res, r, 2, &au->display_name) ||
-		       nz__pg_col_text(arena, res, r, 3, &au->family_name) ||
-		       nz__pg_col_text(arena, res, r, 4, &au->given_name) ||
-		       nz__pg_col_text(arena, res, r, 6, &au->email) ||
-		       nz__pg_col_text(arena, res, r, 7, &au->bio)
-		   ? NZ_NOMEM
-		   : NZ_OK;
+	return nz__pg_author_row(arena, res, r, 0, item);
 }
 
 static nz_rc tag_item(nz_arena *arena, const PGresult *res, int r, void *item)
@@ -276,11 +261,6 @@ static nz_rc tag_item(nz_arena *arena, const PGresult *res, int r, void *item)
 		       nz__pg_col_text(arena, res, r, 2, &t->name)
 		   ? NZ_NOMEM
 		   : NZ_OK;
-}
-
-static nz_rc media_item(nz_arena *arena, const PGresult *res, int r, void *item)
-{
-	return nz__pg_article_media_row(arena, res, r, item);
 }
 
 static nz_rc correction_item(nz_arena *arena, const PGresult *res, int r, void *item)
@@ -298,11 +278,11 @@ static nz_rc note_item(nz_arena *arena, const PGresult *res, int r, void *item)
 
 /* Runs one of the per-article list queries and collects its rows into an arena array. */
 static nz_rc load_list(nz__pg *h, nz_arena *arena, const nz__pg_sql *q, int64_t article_id,
-		       size_t size, nz__pg_art_row_fn fill, void **out, size_t *n, nz_err *err)
+		       size_t size, nz__pg_row_fn fill, void **out, size_t *n, nz_err *err)
 {
 	nz__pg_params p = {0};
 	nz__pg_int64(&p, article_id);
-	return nz__pg_art_collect(h, q, &p, "article", size, fill, arena, out, n, err);
+	return nz__pg_collect(h, q, &p, "article", size, fill, arena, out, n, err);
 }
 
 nz_rc nz__pg_article_load(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err)
@@ -315,7 +295,7 @@ nz_rc nz__pg_article_load(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a,
 			    (void **)&a->authors, &a->n_authors, err)) ||
 	    (rc = load_list(h, arena, &q_tags, id, sizeof(nz_tag), tag_item, (void **)&a->tags,
 			    &a->n_tags, err)) ||
-	    (rc = load_list(h, arena, &q_media, id, sizeof(nz_media), media_item,
+	    (rc = load_list(h, arena, &q_media, id, sizeof(nz_media), nz__pg_media_row,
 			    (void **)&a->media, &a->n_media, err)) ||
 	    (rc = load_list(h, arena, &q_corrections, id, sizeof(nz_correction), correction_item,
 			    (void **)&a->corrections, &a->n_corrections, err)))

@@ -98,9 +98,9 @@ nz_rc nz__pg_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_que
 	nz__pg_int64(&p, q->after_id);
 	nz__pg_int64(&p, (int64_t)q->limit);
 	nz__pg_int64(&p, (int64_t)q->offset);
-	return nz__pg_art_collect(nz__pg_h(s), q->newest_first ? &q_refs_newest : &q_refs_by_id, &p,
-				  "article listing", sizeof(nz_article), light_row, arena,
-				  (void **)out, n, err);
+	return nz__pg_collect(nz__pg_h(s), q->newest_first ? &q_refs_newest : &q_refs_by_id, &p,
+			      "article listing", sizeof(nz_article), light_row, arena, (void **)out,
+			      n, err);
 }
 
 nz_rc nz__pg_article_translations(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
@@ -110,8 +110,8 @@ nz_rc nz__pg_article_translations(nz_store *s, nz_arena *arena, const nz_article
 	public_params(&p, now, false);
 	nz__pg_int64(&p, a->translation_group ? a->translation_group : a->id);
 	nz__pg_int64(&p, a->id);
-	return nz__pg_art_collect(nz__pg_h(s), &q_translations, &p, "translations",
-				  sizeof(nz_article), light_row, arena, (void **)out, n, err);
+	return nz__pg_collect(nz__pg_h(s), &q_translations, &p, "translations", sizeof(nz_article),
+			      light_row, arena, (void **)out, n, err);
 }
 
 static nz_rc chunk_row(nz_arena *arena, const PGresult *res, int r, void *item)
@@ -127,8 +127,8 @@ nz_rc nz__pg_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t pe
 	nz__pg_params p = {0};
 	public_params(&p, now, true);
 	nz__pg_int64(&p, (int64_t)per_chunk);
-	return nz__pg_art_collect(nz__pg_h(s), &q_chunks, &p, "sitemap chunks", sizeof(nz_time),
-				  chunk_row, arena, (void **)lastmod, n, err);
+	return nz__pg_collect(nz__pg_h(s), &q_chunks, &p, "sitemap chunks", sizeof(nz_time),
+			      chunk_row, arena, (void **)lastmod, n, err);
 }
 
 /* A light article carrying one correction (columns 9..11). */
@@ -153,6 +153,6 @@ nz_rc nz__pg_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_
 	nz__pg_params p = {0};
 	public_params(&p, now, true);
 	nz__pg_int64(&p, (int64_t)limit);
-	return nz__pg_art_collect(nz__pg_h(s), &q_corrections, &p, "corrections",
-				  sizeof(nz_article), correction_row, arena, (void **)out, n, err);
+	return nz__pg_collect(nz__pg_h(s), &q_corrections, &p, "corrections", sizeof(nz_article),
+			      correction_row, arena, (void **)out, n, err);
 }

@@ -50,8 +50,8 @@ nz_rc nz__pg_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_
 {
 	nz__pg_params p = {0};
 	nz__pg_int64(&p, article_id);
-	return nz__pg_art_collect(nz__pg_h(s), &q_revision_list, &p, "revisions",
-				  sizeof(nz_revision), revision_item, arena, (void **)out, n, err);
+	return nz__pg_collect(nz__pg_h(s), &q_revision_list, &p, "revisions", sizeof(nz_revision),
+			      revision_item, arena, (void **)out, n, err);
 }
 
 nz_rc nz__pg_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
@@ -63,9 +63,8 @@ nz_rc nz__pg_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int6
 	nz_rc rc;
 	nz__pg_int64(&p, article_id);
 	nz__pg_int64(&p, revision);
-	if ((rc = nz__pg_art_collect(nz__pg_h(s), &q_revision_get, &p, "revision",
-				     sizeof(nz_revision), revision_full, arena, (void **)&items, &n,
-				     err)))
+	if ((rc = nz__pg_collect(nz__pg_h(s), &q_revision_get, &p, "revision", sizeof(nz_revision),
+				 revision_full, arena, (void **)&items, &n, err)))
 		return rc;
 	if (n == 0)
 		return nz_err_set(err, NZ_NOTFOUND, "article %lld has no revision %lld",

@@ -201,8 +201,8 @@ nz_rc nz__pg_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *
 	*n = 0;
 	if (rc)
 		return rc;
-	return nz__pg_art_collect(nz__pg_h(s), sql, &p, "article keys", sizeof(nz_article_key),
-				  key_item, arena, (void **)keys, n, err);
+	return nz__pg_collect(nz__pg_h(s), sql, &p, "article keys", sizeof(nz_article_key),
+			      key_item, arena, (void **)keys, n, err);
 }
 
 /* ---- the back office's list -------------------------------------------------------------- */

@@ -133,11 +133,6 @@ static bool same_text(const char *x, const char *y)
 	return (!x && !y) || (x && y && strcmp(x, y) == 0);
 }
 
-static nz_rc media_item(nz_arena *arena, const PGresult *res, int r, void *item)
-{
-	return nz__pg_article_media_row(arena, res, r, item);
-}
-
 /* A media row for m: the stored one when m->id names it unchanged, else a new row (for the same
  * bytes when m->hash is set). A new caption never changes a row other articles may show. */
 static nz_rc media_row(nz__pg *h, nz_arena *arena, nz_media *m, nz_time now, nz_err *err)
@@ -148,8 +143,8 @@ static nz_rc media_row(nz__pg *h, nz_arena *arena, nz_media *m, nz_time now, nz_
 	if (m->id) {
 		nz__pg_params p = {0};
 		nz__pg_int64(&p, m->id);
-		if ((rc = nz__pg_art_collect(h, &q_media_get, &p, "media", sizeof(nz_media),
-					     media_item, arena, (void **)&stored, &n, err)))
+		if ((rc = nz__pg_collect(h, &q_media_get, &p, "media", sizeof(nz_media),
+					 nz__pg_media_row, arena, (void **)&stored, &n, err)))
 			return rc;
 		if (n == 0)
 			return nz_err_set(err, NZ_INVAL, "media: no media %lld", (long long)m->id);
@@ -215,8 +210,8 @@ static nz_rc save(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *a, int6
 	    (rc = nz__pg_article_revision(h, a, actor, note, now, err)) ||
 	    (rc = nz__pg_search_write(h, a->id, err)))
 		return rc;
-	return nz__pg_article_audit(h, actor, nz_workflow_audit_action(NZ_EV_EDIT, ss.status),
-				    a->id, note, err);
+	return nz__pg_audit(h, actor, nz_workflow_audit_action(NZ_EV_EDIT, ss.status), "article",
+			    a->id, a->id, note, err);
 }
 
 nz_rc nz__pg_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,

@@ -89,7 +89,8 @@ static nz_rc transition(nz__pg *h, nz_arena *arena, const nz_article_transition 
 	    (rc = nz__pg_article_load(h, arena, id, a, err)) ||
 	    (rc = nz__pg_article_revision(h, a, actor, what, now, err)))
 		return rc;
-	return nz__pg_article_audit(h, actor, nz_workflow_audit_action(ev, from), id, what, err);
+	return nz__pg_audit(h, actor, nz_workflow_audit_action(ev, from), "article", id, id, what,
+			    err);
 }
 
 nz_rc nz__pg_article_transition(nz_store *s, nz_arena *arena, const nz_article_transition *t,
@@ -177,10 +178,10 @@ static nz_rc link_translation(nz__pg *h, int64_t actor, int64_t id, int64_t othe
 	if ((rc = nz__pg_run(h, &q_merge, &p, "translation", err)))
 		return rc;
 	snprintf(detail, sizeof detail, "translation of article %lld", (long long)other);
-	if ((rc = nz__pg_article_audit(h, actor, "article.edited", id, detail, err)))
+	if ((rc = nz__pg_audit(h, actor, "article.edited", "article", id, id, detail, err)))
 		return rc;
 	snprintf(detail, sizeof detail, "translation of article %lld", (long long)id);
-	return nz__pg_article_audit(h, actor, "article.edited", other, detail, err);
+	return nz__pg_audit(h, actor, "article.edited", "article", other, other, detail, err);
 }
 
 nz_rc nz__pg_article_link_translation(nz_store *s, int64_t actor, int64_t id, int64_t other_id,

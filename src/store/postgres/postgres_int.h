@@ -209,24 +209,14 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 
 /* ---- articles*.c, search_index.c: helpers the article files share ---------------------- */
 
-/* Fills one zeroed element (item) from row r of res; NZ_NOMEM when out of memory. */
-typedef nz_rc (*nz__pg_art_row_fn)(nz_arena *arena, const PGresult *res, int r, void *item);
-/* Runs q with p, filling one element of `size` bytes per row with fill, into an array in
- * arena. *out and *n are set on success only (else NULL, 0); errors say "what: ...". */
-nz_rc nz__pg_art_collect(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const char *what,
-			 size_t size, nz__pg_art_row_fn fill, nz_arena *arena, void **out,
-			 size_t *n, nz_err *err);
 /* Loads article id fully into *a (which the caller owns): the row with its section, authors,
  * tags, media, corrections and import notes. NZ_NOTFOUND when missing. */
 nz_rc nz__pg_article_load(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err);
 /* Inserts revision a->revision of a (its snapshot) for actor with note. */
 nz_rc nz__pg_article_revision(nz__pg *h, const nz_article *a, int64_t actor, const char *note,
 			      nz_time now, nz_err *err);
-/* Adds an audit_log row about article id (actor 0: NULL), in the caller's transaction. */
-nz_rc nz__pg_article_audit(nz__pg *h, int64_t actor, const char *action, int64_t id,
-			   const char *detail, nz_err *err);
-/* Ensures the section, authors and tags of a exist, filling their ids (as the catalog's
- * *_ensure do); in the caller's transaction. */
+/* Ensures the section, authors and tags of a exist, filling their ids (catalog.c's
+ * *_ensure); in the caller's transaction. */
 nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err);
 /* Links author, tag or media `other` to the article at pos (q: one of the link inserts). */
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
@@ -236,8 +226,6 @@ extern const nz__pg_sql nz__pg_q_author_link, nz__pg_q_tag_link, nz__pg_q_media_
  * m->id; errors say "what: ...". */
 nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const char *what,
 				  nz_err *err);
-/* Fills m from row r of (id, hash, mime, caption, credit, alt, width, height). */
-nz_rc nz__pg_article_media_row(nz_arena *arena, const PGresult *res, int r, nz_media *m);
 /* Writes article_id's row of the search index from its stored text (search_index.c; the
  * format is docs/postgres.md's "The row: article_search"), in the caller's transaction. */
 nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err);
