@@ -190,7 +190,8 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* catalog.c */                                                                            \
 	NZ__STORE_CATALOG(OP)                                                                      \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* articles: NZ__STORE_ARTICLES(OP) */                                                     \
+	/* articles*.c */                                                                          \
+	NZ__STORE_ARTICLES(OP)                                                                     \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* media.c */                                                                              \
 	NZ__STORE_MEDIA(OP)                                                                        \
@@ -205,6 +206,29 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* search: NZ__STORE_SEARCH(OP) */
 /* clang-format on */
+
+/* ---- articles*.c, search_index.c: helpers the article files share ---------------------- */
+
+/* Loads article id fully into *a (which the caller owns): the row with its section, authors,
+ * tags, media, corrections and import notes. NZ_NOTFOUND when missing. */
+nz_rc nz__pg_article_load(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err);
+/* Inserts revision a->revision of a (its snapshot) for actor with note. */
+nz_rc nz__pg_article_revision(nz__pg *h, const nz_article *a, int64_t actor, const char *note,
+			      nz_time now, nz_err *err);
+/* Ensures the section, authors and tags of a exist, filling their ids (catalog.c's
+ * *_ensure); in the caller's transaction. */
+nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err);
+/* Links author, tag or media `other` to the article at pos (q: one of the link inserts). */
+nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
+			  const char *what, nz_err *err);
+extern const nz__pg_sql nz__pg_q_author_link, nz__pg_q_tag_link, nz__pg_q_media_link;
+/* Inserts a new media row for m (its hash, which blobs must hold: else NZ_INVAL) and sets
+ * m->id; errors say "what: ...". */
+nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const char *what,
+				  nz_err *err);
+/* Writes article_id's row of the search index from its stored text (search_index.c; the
+ * format is docs/postgres.md's "The row: article_search"), in the caller's transaction. */
+nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err);
 
 /* ---- schema.c: the versioned schema ------------------------------------------------------ */
 
