@@ -8,20 +8,40 @@
 #include "jobs/jobs.h"
 #include "store/store.h"
 
+/* ---- the lease (lease.c) ------------------------------------------------------------------ */
+
+/* One node of several on a database runs the workers: the one holding the lease. */
+#define NZ__LEASE_NAME "jobs"
+#define NZ__LEASE_TTL_S 6   /* a dead holder's lease runs out after this... */
+#define NZ__LEASE_EVERY_S 2 /* ...and every node tries (the holder renews) this often */
+typedef struct nz__lease nz__lease;
+/* Starts the thread that takes and renews lease `name` as a random holder id made now. */
+nz_rc nz__lease_start(const char *db_uri, const char *name, nz__lease **out, nz_err *err);
+/* Releases the lease when held, stops the thread and frees it; NULL-safe. */
+void nz__lease_stop(nz__lease *l);
+/* True while this node holds the lease (always true for NULL: a single process without one). */
+bool nz__lease_held(const nz__lease *l);
+/* This node's holder id ("host:pid:random"). */
+const char *nz__lease_holder(const nz__lease *l);
+
 /* ---- the scheduler (scheduler.c) ----------------------------------------------------------- */
 
 /* A thread with its own store handle that publishes scheduled articles when publish_at passes
- * (checked at least every half second and whenever woken), whether or not requests come in. */
+ * (checked at least every half second and whenever woken), whether or not requests come in,
+ * while this node holds the lease (NULL: always). */
 typedef struct nz__scheduler nz__scheduler;
-nz_rc nz__scheduler_start(const char *db_uri, nz__scheduler **out, nz_err *err);
+nz_rc nz__scheduler_start(const char *db_uri, const nz__lease *lease, nz__scheduler **out,
+			  nz_err *err);
 /* Stops the thread (waiting for a publish in progress) and frees it; NULL-safe. */
 void nz__scheduler_stop(nz__scheduler *sched);
 
 /* ---- webhook delivery (webhooks.c) --------------------------------------------------------- */
 
-/* The worker thread that sends webhook and purge-hook deliveries, with its own store handle. */
+/* The worker thread that sends webhook and purge-hook deliveries, with its own store handle,
+ * while this node holds the lease (NULL: always). */
 typedef struct nz__deliverer nz__deliverer;
-nz_rc nz__deliverer_start(const char *db_uri, nz__deliverer **out, nz_err *err);
+nz_rc nz__deliverer_start(const char *db_uri, const nz__lease *lease, nz__deliverer **out,
+			  nz_err *err);
 /* Stops the worker (abandoning a send under way, which stays due) and frees it; NULL-safe. */
 void nz__deliverer_stop(nz__deliverer *d);
 

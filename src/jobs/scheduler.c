@@ -23,6 +23,7 @@ struct nz__scheduler {
 	pthread_cond_t wake;
 	bool stop;
 	nz_store *store;
+	const nz__lease *lease; /* works only while this node holds it */
 };
 
 /* Waits one tick or until stopped; true when it should go on. */
@@ -49,6 +50,8 @@ static void *run(void *arg)
 	do {
 		size_t n = 0;
 		nz_err err = {0};
+		if (!nz__lease_held(s->lease))
+			continue; /* another node schedules */
 		if (nz_store_publish_due(s->store, nz_time_now(), &n, &err) != NZ_OK)
 			NZ_LOG(NZ_LOG_ERROR, "scheduler", "publishing due articles: %s", err.msg);
 		else if (n)
@@ -62,7 +65,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-nz_rc nz__scheduler_start(const char *db_uri, nz__scheduler **out, nz_err *err)
+nz_rc nz__scheduler_start(const char *db_uri, const nz__lease *lease, nz__scheduler **out,
+			  nz_err *err)
 {
 	pthread_condattr_t attr;
 	nz__scheduler *s = calloc(1, sizeof *s);
@@ -71,6 +75,7 @@ nz_rc nz__scheduler_start(const char *db_uri, nz__scheduler **out, nz_err *err)
 	*out = NULL;
 	if (!s)
 		return nz_err_set(err, NZ_NOMEM, "scheduler: out of memory");
+	s->lease = lease;
 	if ((rc = nz_store_open(db_uri, 0, &s->store, err))) {
 		free(s);
 		return rc;

@@ -37,6 +37,11 @@ int nz_store_schema_version(nz_store *s)
 	return s ? s->schema_version : 0;
 }
 
+bool nz_store_failed(const nz_store *s)
+{
+	return s && s->failed;
+}
+
 nz_rc nz_store_begin(nz_store *s, nz_err *err)
 {
 	return s->ops->begin(s, err);
@@ -76,7 +81,9 @@ static nz_rc guard(nz_store *s, bool has_slot, bool writes, const char *what, nz
 	nz_rc NZ__STORE_NAME_##front(name) params                                                  \
 	{                                                                                          \
 		nz_rc rc = guard(s, s->ops->name != NULL, NZ__WRITES_##access, #name, err);        \
-		return rc ? rc : s->ops->name args;                                                \
+		if (rc == NZ_OK && (rc = s->ops->name args) == NZ_IO)                              \
+			s->failed = true;                                                          \
+		return rc;                                                                         \
 	}
 NZ__STORE_OPS(NZ__STORE_DEFINE)
 #undef NZ__STORE_DEFINE
