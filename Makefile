@@ -43,7 +43,7 @@ ifeq ($(V),)
 Q := @
 endif
 
-.PHONY: all deps test test-unit test-pg test-e2e test-browser test-asan run clean check-deps format format-check fuzz bench
+.PHONY: all deps test test-unit test-pg test-e2e test-browser test-asan run clean check-deps format format-check fuzz bench bench-nodes
 
 all: $(BUILD)/newszone
 
@@ -142,6 +142,10 @@ build-fuzz/%: fuzz/%.c
 
 bench:
 	@bench/run.sh
+
+# cross-node invalidation: two servers on one database, 200 edits (bench/nodes.py)
+bench-nodes: $(BUILD)/newszone
+	@NZ_BIN=$(abspath $(BUILD)/newszone) bench/nodes.py
 
 clean:
 	rm -rf build build-asan build-fuzz
