@@ -5,8 +5,26 @@
 #ifndef NZ_JOBS_INT_H
 #define NZ_JOBS_INT_H
 
+#include <pthread.h>
+
 #include "jobs/jobs.h"
 #include "store/store.h"
+
+/* ---- a periodic worker's thread (worker.c) ------------------------------------------------ */
+
+typedef struct nz__worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
+} nz__worker;
+/* Starts run(arg) on a new thread; what names the worker in the error. */
+nz_rc nz__worker_start(nz__worker *w, void *(*run)(void *), void *arg, const char *what,
+		       nz_err *err);
+/* Sleeps ms or until stopped; true when the worker should go on. */
+bool nz__worker_nap(nz__worker *w, int64_t ms);
+/* Wakes the thread, waits for it to end and frees what start made. */
+void nz__worker_stop(nz__worker *w);
 
 /* ---- the lease (lease.c) ------------------------------------------------------------------ */
 

@@ -10,7 +10,6 @@
  * before anyone else may start; a failure drops the handle, and the next try opens another.
  * Stopping releases the lease, so a restart or a clean shutdown hands over at once.
  */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +27,7 @@ struct nz__lease {
 	char name[32];
 	char holder[80];
 	_Atomic int64_t held_until_ms; /* monotonic; 0: not held */
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop;
+	nz__worker worker;
 };
 
 static int64_t mono_ms(void)
@@ -76,31 +72,13 @@ static void try_once(nz__lease *l, nz_store **store)
 		       l->name, l->holder);
 }
 
-static bool nap(nz__lease *l, int64_t ms)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&l->lock);
-	while (!l->stop && pthread_cond_timedwait(&l->wake, &l->lock, &until) == 0)
-		;
-	bool go_on = !l->stop;
-	pthread_mutex_unlock(&l->lock);
-	return go_on;
-}
-
 static void *run(void *arg)
 {
 	nz__lease *l = arg;
 	nz_store *store = NULL;
 	do
 		try_once(l, &store);
-	while (nap(l, NZ__LEASE_EVERY_S * 1000));
+	while (nz__worker_nap(&l->worker, NZ__LEASE_EVERY_S * 1000));
 	if (atomic_load(&l->held_until_ms)) {
 		nz_err err = {0};
 		atomic_store(&l->held_until_ms, 0);
@@ -134,18 +112,11 @@ nz_rc nz__lease_start(const char *db_uri, const char *name, nz__lease **out, nz_
 	snprintf(l->name, sizeof l->name, "%s", name);
 	make_holder(l->holder, sizeof l->holder);
 	atomic_init(&l->held_until_ms, 0);
-	pthread_mutex_init(&l->lock, NULL);
-	pthread_condattr_t attr;
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&l->wake, &attr);
-	pthread_condattr_destroy(&attr);
-	if (pthread_create(&l->thread, NULL, run, l) != 0) {
-		pthread_cond_destroy(&l->wake);
-		pthread_mutex_destroy(&l->lock);
+	nz_rc rc = nz__worker_start(&l->worker, run, l, "lease", err);
+	if (rc != NZ_OK) {
 		free(l->db_uri);
 		free(l);
-		return nz_err_set(err, NZ_NOMEM, "lease: cannot start its thread");
+		return rc;
 	}
 	*out = l;
 	return NZ_OK;
@@ -155,13 +126,7 @@ void nz__lease_stop(nz__lease *l)
 {
 	if (!l)
 		return;
-	pthread_mutex_lock(&l->lock);
-	l->stop = true;
-	pthread_cond_signal(&l->wake);
-	pthread_mutex_unlock(&l->lock);
-	pthread_join(l->thread, NULL);
-	pthread_cond_destroy(&l->wake);
-	pthread_mutex_destroy(&l->lock);
+	nz__worker_stop(&l->worker);
 	free(l->db_uri);
 	free(l);
 }
