@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster for tests: initdb in DIR/data, the server's Unix socket in
 # DIR (no TCP at all), fsync off, trust authentication on that socket only, and a database
-# newszone_test owned by the cluster's superuser "newszone".
+# newszone_test owned by the cluster's superuser "newszone". The invoking user gets a superuser
+# role of its own name too, so a URI without user= (libpq's default) connects as well.
 #
 # Usage: scripts/pg-cluster.sh start DIR   starts it (creating it first when needed); prints the URI
 #        scripts/pg-cluster.sh stop DIR    stops it; nothing of it stays running
@@ -94,6 +95,14 @@ start() {
 	has=$(as_owner "$PG_BIN/psql" -h "$dir" -U "$SUPERUSER" -d postgres -XAtq \
 		-c "SELECT count(*) FROM pg_database WHERE datname = '$DB'")
 	[ "$has" = 1 ] || as_owner "$PG_BIN/createdb" -h "$dir" -U "$SUPERUSER" "$DB"
+	local me
+	me=$(id -un)
+	if [[ "$me" != "$SUPERUSER" && "$me" =~ ^[a-z_][a-z0-9_]*$ ]]; then
+		has=$(as_owner "$PG_BIN/psql" -h "$dir" -U "$SUPERUSER" -d postgres -XAtq \
+			-c "SELECT count(*) FROM pg_roles WHERE rolname = '$me'")
+		[ "$has" = 1 ] || as_owner "$PG_BIN/psql" -h "$dir" -U "$SUPERUSER" -d postgres -XAtq \
+			-c "CREATE ROLE \"$me\" SUPERUSER LOGIN" >/dev/null
+	fi
 	echo "$uri"
 }
 

@@ -1,6 +1,7 @@
 /*
  * settings.c: the backend-neutral front of the settings (store.h, "settings"): key and value
- * checks before the backend's SQL. The site's settings as a whole load through the generated
+ * checks before the backend's SQL, and how a stored setting applies over the defaults (for
+ * every backend's site_load). The site's settings as a whole load through the generated
  * nz_store_site_load.
  */
 #include <errno.h>
@@ -8,6 +9,29 @@
 #include <string.h>
 
 #include "store/store_int.h"
+
+/* Applies one stored setting over the defaults; unknown keys and bad numbers are ignored (the
+ * table may hold keys of a newer version). value lives in the arena. */
+void nz__store_site_apply(nz_site *site, const char *key, const char *value)
+{
+	if (strcmp(key, "name") == 0) {
+		site->name = value;
+	} else if (strcmp(key, "base_url") == 0) {
+		site->base_url = value;
+	} else if (strcmp(key, "language") == 0) {
+		site->language = value;
+	} else if (strcmp(key, "copyright") == 0) {
+		site->copyright = value;
+	} else if (strcmp(key, "tagline") == 0) {
+		site->tagline = value;
+	} else if (strcmp(key, "tz_offset_min") == 0) {
+		char *end;
+		errno = 0;
+		long v = strtol(value, &end, 10);
+		if (!errno && end != value && !*end && v >= -1440 && v <= 1440)
+			site->tz_offset_min = (int)v;
+	}
+}
 
 nz_rc nz_store_setting_set(nz_store *s, const char *key, const char *value, nz_err *err)
 {

@@ -14,15 +14,29 @@ static bool has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* A libpq key=value string: starts with one of the keys a connection string names first. */
+static bool is_pg_keywords(const char *uri)
+{
+	static const char *const keys[] = {
+	    "host=", "hostaddr=", "dbname=", "user=", "port=", "service="};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (has_prefix(uri, keys[i]))
+			return true;
+	return false;
+}
+
 nz_rc nz_store_open(const char *uri, unsigned flags, nz_store **out, nz_err *err)
 {
 	*out = NULL;
 	if (!uri || !*uri)
 		return nz_err_set(err, NZ_INVAL, "database: no path or URI given");
-	if (has_prefix(uri, "postgres://") || has_prefix(uri, "postgresql://"))
-		return nz_err_set(err, NZ_UNSUPPORTED,
-				  "database: PostgreSQL is not supported yet; give a SQLite file "
-				  "path instead of a postgres:// URI");
+	if (has_prefix(uri, "postgres://") || has_prefix(uri, "postgresql://") ||
+	    is_pg_keywords(uri))
+		return nz__pg_open(uri, flags, out, err);
+	if (has_prefix(uri, "sqlite:"))
+		uri += strlen("sqlite:");
+	if (!*uri)
+		return nz_err_set(err, NZ_INVAL, "database: sqlite: needs a file path");
 	return nz__sqlite_open(uri, flags, out, err);
 }
 

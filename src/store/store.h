@@ -1,7 +1,9 @@
 /*
- * store: the only code that speaks SQL. One interface, several backends (sqlite/ now,
- * postgres/ later), chosen by the URI given to nz_store_open: a file path for SQLite,
- * "postgres://..." for PostgreSQL. No backend type or call escapes this module.
+ * store: the only code that speaks SQL. One interface, two backends (sqlite/, postgres/),
+ * chosen by the URI given to nz_store_open: a file path or "sqlite:PATH" for SQLite;
+ * "postgres://...", "postgresql://..." or a libpq "host=... dbname=..." string for PostgreSQL
+ * (which does not do every operation yet: those answer NZ_UNSUPPORTED). No backend type or
+ * call escapes this module.
  *
  * Rules:
  * - Every write runs in a transaction. A function that writes opens its own (a savepoint when

@@ -1,7 +1,7 @@
 /*
  * store internals: the backend table and what the store's front shares with every backend.
  *
- * A backend (sqlite/, later postgres/) defines its own handle struct whose FIRST member is
+ * A backend (sqlite/, postgres/) defines its own handle struct whose FIRST member is
  * `nz_store base`, fills an nz__store_ops table (made from store_ops.h) and returns
  * &handle->base from its open function. The front only ever calls through s->ops, so no
  * backend type leaks out of its folder.
@@ -21,7 +21,7 @@
 /* A backend's table: the handle's life and transactions, then one slot per operation of
  * store_ops.h (see there for how a backend fills it). */
 typedef struct nz__store_ops {
-	const char *backend; /* "sqlite" */
+	const char *backend; /* "sqlite", "postgres" */
 	void (*close)(nz_store *s);
 	nz_rc (*begin)(nz_store *s, nz_err *err);
 	nz_rc (*commit)(nz_store *s, nz_err *err);
@@ -51,8 +51,13 @@ NZ__STORE_OPS(NZ__STORE_CALL_PROTO)
 /* NZ_PERM when s was opened read-only; what names the refused write in the message. */
 nz_rc nz__store_writable(nz_store *s, const char *what, nz_err *err);
 
+/* settings.c: applies one stored setting over the defaults (what a backend's site_load does
+ * with each row); unknown keys and bad numbers are ignored. value must outlive site. */
+void nz__store_site_apply(nz_site *site, const char *key, const char *value);
+
 /* Backends. Each returns a handle whose first member is nz_store. */
 nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *err);
+nz_rc nz__pg_open(const char *conninfo, unsigned flags, nz_store **out, nz_err *err);
 
 /* ---- snapshot.c ---------------------------------------------------------------------------- */
 

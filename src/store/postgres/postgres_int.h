@@ -4,14 +4,15 @@
  * includes this header, so no libpq type escapes the folder (only this folder includes
  * <libpq-fe.h>).
  *
- * Not yet wired into nz_store_open: the operations behind nz_store (articles, catalog, accounts,
- * ...) come once the store is declared per aggregate, and the backend handle (with `nz_store
- * base` first, as sqlite/'s) will then hold the connection opened here.
+ * The handle (nz__pg, `nz_store base` first) holds one connection. nz_store_open hands it
+ * postgres:// and postgresql:// URIs and libpq key=value strings.
  *
- * Rules: a connection is used by one thread at a time; every function here runs its SQL with
- * parameters bound separately (PQexecParams), never pasted into the text; SQL is the schema's
- * own fixed text. Libraries below web/ and cli/ do not log, so libpq's notices are dropped
- * rather than printed on stderr.
+ * Rules: a handle is used by one thread at a time; SQL is fixed text (an aggregate's statements
+ * are `static const nz__pg_sql` in its file, prepared once per connection on first use), values
+ * always bound as parameters, never pasted into the text; every write runs between
+ * nz__pg_begin and nz__pg_end, which nest (BEGIN plus the change-feed lock at the outside,
+ * SAVEPOINT inside), so a failed write rolls back to where it started. Libraries below web/
+ * and cli/ do not log, so libpq's notices are dropped rather than printed on stderr.
  */
 #ifndef NZ_STORE_POSTGRES_INT_H
 #define NZ_STORE_POSTGRES_INT_H
@@ -22,6 +23,7 @@
 #include <libpq-fe.h>
 
 #include "core/core.h"
+#include "store/store_int.h"
 
 /* Advisory locks take two int4 keys: this class ("NZ" in ASCII, 0x4e5a), then what is locked.
  * The keys are per database, so two Newszone databases in one cluster never wait for each
@@ -60,6 +62,124 @@ nz_rc nz__pg_exec(PGconn *conn, const char *sql, const char *what, nz_err *err);
  * NZ_NOTFOUND (without touching err) when there is no row or it is NULL. */
 nz_rc nz__pg_int(PGconn *conn, const char *sql, int n, const char *const *params, int64_t *out,
 		 const char *what, nz_err *err);
+
+/* ---- db.c: the handle, transactions, the backend table ---------------------------------- */
+
+struct nz__pg_cache;
+
+typedef struct nz__pg {
+	nz_store base; /* first: the handle is used as an nz_store */
+	PGconn *conn;
+	int depth;                  /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
+	bool read_tx;               /* the outer transaction is nz__pg_read_begin's */
+	struct nz__pg_cache *cache; /* statements prepared on this connection (stmt.c) */
+} nz__pg;
+
+static inline nz__pg *nz__pg_h(nz_store *s)
+{
+	return (nz__pg *)s;
+}
+
+/* A write transaction, nested: at depth 0 BEGIN and the change-feed lock (NZ__PG_LOCK_CHANGES,
+ * so writers commit in seq order and never wait on each other in a cycle), inside SAVEPOINT. */
+nz_rc nz__pg_begin(nz__pg *h, nz_err *err);
+/* Commits the innermost level (RELEASE inside, COMMIT at the outside). A transaction that
+ * PostgreSQL aborted after an error is rolled back and reported (NZ_DB). */
+nz_rc nz__pg_commit(nz__pg *h, nz_err *err);
+/* Rolls back the innermost level (ROLLBACK TO and RELEASE inside, ROLLBACK at the outside). */
+void nz__pg_rollback(nz__pg *h);
+/* Ends what nz__pg_begin started: commits when rc is NZ_OK, else rolls back; returns the
+ * first failure. The idiom of every write:
+ *     if ((rc = nz__pg_begin(h, err))) return rc;
+ *     rc = ...statements...;
+ *     return nz__pg_end(h, rc, err);  */
+nz_rc nz__pg_end(nz__pg *h, nz_rc rc, nz_err *err);
+/* A read snapshot for reads made of several queries (REPEATABLE READ, READ ONLY) unless a
+ * transaction is open already; pass the result to nz__pg_read_end. */
+bool nz__pg_read_begin(nz__pg *h);
+void nz__pg_read_end(nz__pg *h, bool opened);
+
+/* ---- stmt.c: statements, parameters, results ---------------------------------------------- */
+
+/* One fixed statement: declare it `static const nz__pg_sql q_name = {"SELECT ... $1"};` in the
+ * aggregate's file. The cache is keyed by its address: prepared (PQprepare, named "nz<n>") the
+ * first time a handle runs it, then only executed. */
+typedef struct nz__pg_sql {
+	const char *text;
+} nz__pg_sql;
+
+/* Parameters for one execution, filled in order ($1, $2, ...) on the stack:
+ *     nz__pg_params p = {0};
+ *     nz__pg_text(&p, key); nz__pg_int(&p, id); ...
+ * Text is not copied (it must outlive the execution); integers are formatted into the struct.
+ * Too many parameters make the execution fail with NZ_INVAL. */
+#define NZ__PG_MAX_PARAMS 32
+typedef struct nz__pg_params {
+	int n;
+	bool overflow;
+	const char *values[NZ__PG_MAX_PARAMS];
+	int lengths[NZ__PG_MAX_PARAMS];
+	int formats[NZ__PG_MAX_PARAMS]; /* 0 text, 1 binary (bytea) */
+	char ints[NZ__PG_MAX_PARAMS][24];
+} nz__pg_params;
+
+void nz__pg_text(nz__pg_params *p, const char *s); /* NULL binds NULL */
+void nz__pg_int64(nz__pg_params *p, int64_t v);    /* always a number */
+void nz__pg_opt_int(nz__pg_params *p, int64_t v);  /* 0 binds NULL (unset ids, times) */
+void nz__pg_null(nz__pg_params *p);                /* NULL */
+void nz__pg_bytea(nz__pg_params *p, const void *data, size_t len); /* binary, not copied */
+
+/* Runs q with p (NULL: no parameters). *res (the caller PQclears it) holds the rows; results
+ * come back as text. Errors map by SQLSTATE and say "what: PostgreSQL's message". */
+nz_rc nz__pg_query(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, PGresult **res,
+		   const char *what, nz_err *err);
+/* Runs q with p, ignoring any rows. */
+nz_rc nz__pg_run(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const char *what,
+		 nz_err *err);
+/* Runs q with p; the first row's first column as an integer (INSERT ... RETURNING id, count).
+ * NZ_NOTFOUND (without touching err) when there is no row or it is NULL. */
+nz_rc nz__pg_one_int(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, int64_t *out,
+		     const char *what, nz_err *err);
+
+/* Reading a result: row r, column c. */
+bool nz__pg_col_null(const PGresult *res, int r, int c);
+/* The column as an integer; 0 when NULL. */
+int64_t nz__pg_col_int(const PGresult *res, int r, int c);
+/* The column's text copied into arena; NULL stays NULL. NZ_NOMEM on failure. */
+nz_rc nz__pg_col_text(nz_arena *arena, const PGresult *res, int r, int c, const char **out);
+/* A bytea column's bytes copied into arena (never NULL on success, even when empty). */
+nz_rc nz__pg_col_bytea(nz_arena *arena, const PGresult *res, int r, int c, const void **out,
+		       size_t *len);
+
+/* Forgets every prepared statement (after the connection was reset) and frees the cache. */
+void nz__pg_cache_free(nz__pg *h);
+
+/* ---- the operations: one nz__pg_<name> per entry of store_ops.h, in the file of its
+ * aggregate (settings.c, catalog.c, ...). db.c's table takes the aggregates listed in
+ * NZ__PG_AGGREGATES; an aggregate not listed leaves its slots NULL (NZ_UNSUPPORTED). List an
+ * aggregate once every operation of it is written (the build does not link before). */
+#define NZ__PG_PROTO(access, front, name, params, args) nz_rc nz__pg_##name params;
+NZ__STORE_OPS(NZ__PG_PROTO)
+#undef NZ__PG_PROTO
+
+/* clang-format off */
+#define NZ__PG_AGGREGATES(OP)                                                                      \
+	/* settings.c */                                                                           \
+	NZ__STORE_SETTINGS(OP)                                                                     \
+	/* catalog: NZ__STORE_CATALOG(OP) */                                                       \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* articles: NZ__STORE_ARTICLES(OP) */                                                     \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* media: NZ__STORE_MEDIA(OP) */                                                           \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* accounts: NZ__STORE_ACCOUNTS(OP) */                                                     \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* audit: NZ__STORE_AUDIT(OP) */                                                           \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* outbox: NZ__STORE_OUTBOX(OP) */                                                         \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* search: NZ__STORE_SEARCH(OP) */
+/* clang-format on */
 
 /* ---- schema.c: the versioned schema ------------------------------------------------------ */
 

@@ -9,8 +9,6 @@
  * is held, so of two nodes starting together one migrates and the other finds it done. A
  * database newer than this program is refused rather than guessed at. PostgreSQL's version
  * numbers are its own: migration 1 is SQLite's 1 to 5 folded (schema_sql.c says why).
- *
- * Not yet wired into nz_store_open (see postgres_int.h).
  */
 #include <stdio.h>
 

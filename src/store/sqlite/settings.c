@@ -2,34 +2,7 @@
  * settings.c: the SQLite backend's settings table: the site's settings over their defaults,
  * and single values set, read, or stored once (secrets made on first use).
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "store/sqlite/sqlite_int.h"
-
-/* Applies one stored setting over the defaults; unknown keys and bad numbers are ignored (the
- * table may hold keys of a newer version). value lives in the arena. */
-static void apply_setting(nz_site *site, const char *key, const char *value)
-{
-	if (strcmp(key, "name") == 0) {
-		site->name = value;
-	} else if (strcmp(key, "base_url") == 0) {
-		site->base_url = value;
-	} else if (strcmp(key, "language") == 0) {
-		site->language = value;
-	} else if (strcmp(key, "copyright") == 0) {
-		site->copyright = value;
-	} else if (strcmp(key, "tagline") == 0) {
-		site->tagline = value;
-	} else if (strcmp(key, "tz_offset_min") == 0) {
-		char *end;
-		errno = 0;
-		long v = strtol(value, &end, 10);
-		if (!errno && end != value && !*end && v >= -1440 && v <= 1440)
-			site->tz_offset_min = (int)v;
-	}
-}
 
 nz_rc nz__sq_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err)
 {
@@ -48,7 +21,7 @@ nz_rc nz__sq_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err)
 			rc = nz_err_set(err, NZ_NOMEM, "settings: out of memory");
 			break;
 		}
-		apply_setting(out, key, value);
+		nz__store_site_apply(out, key, value);
 	}
 	sqlite3_reset(st);
 	return rc;

@@ -414,24 +414,6 @@ static void test_media_and_lists(void **state)
 	assert_string_equal(e[1].action, "article.created");
 }
 
-static void test_setting_ensure_keeps_the_first(void **state)
-{
-	fixture *f = *state;
-	const char *v = NULL;
-	assert_int_equal(nz_store_setting_get(f->store, f->arena, "csrf_secret", &v, &f->err),
-			 NZ_NOTFOUND);
-	assert_int_equal(
-	    nz_store_setting_ensure(f->store, f->arena, "csrf_secret", "one", &v, &f->err), NZ_OK);
-	assert_string_equal(v, "one");
-	assert_int_equal(
-	    nz_store_setting_ensure(f->store, f->arena, "csrf_secret", "two", &v, &f->err), NZ_OK);
-	assert_string_equal(v, "one");
-	/* The site's settings are not disturbed by keys they do not know. */
-	nz_site site;
-	assert_int_equal(nz_store_site_load(f->store, f->arena, &site, &f->err), NZ_OK);
-	assert_string_equal(site.name, "Newszone Daily");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,8 +430,6 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_revisions_and_restore, fixture_setup,
 					    fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_media_and_lists, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_setting_ensure_keeps_the_first, fixture_setup,
-					    fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
-/* Tests src/store/sqlite/catalog.c, settings.c, articles_history.c and media.c: sections, authors
- * and tags by slug, site settings, import sources (byte for byte, found again by hash) and blobs.
+/* Tests src/store/sqlite/catalog.c, articles_history.c and media.c: sections, authors
+ * and tags by slug, import sources (byte for byte, found again by hash) and blobs.
  */
 #include "store/store_test.h"
 
@@ -100,37 +100,6 @@ static void test_tags(void **state)
 	assert_string_equal(got->name, "Navy");
 }
 
-static void test_settings_override_defaults(void **state)
-{
-	fixture *f = *state;
-	nz_site def, site;
-	nz_site_defaults(&def);
-	assert_int_equal(nz_store_site_load(f->store, f->arena, &site, &f->err), NZ_OK);
-	assert_string_equal(site.name, def.name);
-	assert_int_equal(site.tz_offset_min, def.tz_offset_min);
-
-	assert_int_equal(nz_store_setting_set(f->store, "name", "뉴스존 데일리", &f->err), NZ_OK);
-	assert_int_equal(nz_store_setting_set(f->store, "tz_offset_min", "-300", &f->err), NZ_OK);
-	assert_int_equal(
-	    nz_store_setting_set(f->store, "base_url", "https://news.example", &f->err), NZ_OK);
-	assert_int_equal(nz_store_setting_set(f->store, "tz_offset_min", "nine", &f->err),
-			 NZ_INVAL);
-	assert_int_equal(nz_store_setting_set(f->store, "", "x", &f->err), NZ_INVAL);
-	assert_int_equal(nz_store_site_load(f->store, f->arena, &site, &f->err), NZ_OK);
-	assert_string_equal(site.name, "뉴스존 데일리");
-	assert_string_equal(site.base_url, "https://news.example");
-	assert_int_equal(site.tz_offset_min, -300);
-	assert_string_equal(site.language, def.language);
-
-	/* Setting a value again replaces it; NULL brings the default back. */
-	assert_int_equal(nz_store_setting_set(f->store, "name", "Second", &f->err), NZ_OK);
-	assert_int_equal(nz_store_setting_set(f->store, "tz_offset_min", NULL, &f->err), NZ_OK);
-	assert_int_equal(nz_store_site_load(f->store, f->arena, &site, &f->err), NZ_OK);
-	assert_string_equal(site.name, "Second");
-	assert_int_equal(site.tz_offset_min, def.tz_offset_min);
-	assert_int_equal(count_rows(f, "settings"), 2);
-}
-
 static void test_import_sources_byte_for_byte_and_dedupe(void **state)
 {
 	fixture *f = *state;
@@ -213,7 +182,6 @@ int main(void)
 	    T(test_author_ensure_fills_only_missing_fields),
 	    T(test_author_list_by_display_name),
 	    T(test_tags),
-	    T(test_settings_override_defaults),
 	    T(test_import_sources_byte_for_byte_and_dedupe),
 	    T(test_blob_round_trip),
 	};

@@ -2,16 +2,38 @@
  * create fills in for the caller, blob hash checks and list limits. */
 #include "store/store_test.h"
 
-static void test_postgres_uri_is_not_supported_yet(void **state)
+/* postgres:// URIs and libpq key=value strings go to PostgreSQL (here a server that is not
+ * there: a connection error, and no SQLite file named after the URI); sqlite:PATH and a plain
+ * path to SQLite. */
+static void test_uri_picks_the_backend(void **state)
 {
 	(void)state;
 	nz_store *s = (nz_store *)1;
 	nz_err err = {0};
-	assert_int_equal(nz_store_open("postgres://u@db/news", 0, &s, &err), NZ_UNSUPPORTED);
+	assert_int_equal(nz_store_open("postgres:///news?host=/nonexistent-nz", 0, &s, &err),
+			 NZ_IO);
 	assert_null(s);
 	assert_non_null(strstr(err.msg, "PostgreSQL"));
-	assert_int_equal(nz_store_open("postgresql://db/news", 0, &s, &err), NZ_UNSUPPORTED);
+	assert_int_equal(
+	    nz_store_open("postgresql:///news?host=/nonexistent-nz", NZ_STORE_CREATE, &s, &err),
+	    NZ_IO);
+	assert_int_equal(nz_store_open("host=/nonexistent-nz dbname=news", 0, &s, &err), NZ_IO);
+	assert_int_equal(access("postgresql:", F_OK), -1);
 	assert_int_equal(nz_store_open("", NZ_STORE_CREATE, &s, &err), NZ_INVAL);
+	assert_int_equal(nz_store_open("sqlite:", NZ_STORE_CREATE, &s, &err), NZ_INVAL);
+
+	fixture f = {.dir = "/tmp/nz-uri-XXXXXX"};
+	char uri[160];
+	assert_non_null(mkdtemp(f.dir));
+	snprintf(f.path, sizeof(f.path), "%s/news.db", f.dir);
+	snprintf(uri, sizeof(uri), "sqlite:%s", f.path);
+	assert_int_equal(nz_store_open(uri, 0, &s, &err), NZ_NOTFOUND);
+	assert_int_equal(nz_store_open(uri, NZ_STORE_CREATE, &s, &err), NZ_OK);
+	assert_int_equal(access(f.path, F_OK), 0);
+	nz_store_close(s);
+	assert_int_equal(nz_store_open(f.path, 0, &s, &err), NZ_OK);
+	nz_store_close(s);
+	fixture_remove_files(&f);
 	nz_store_close(NULL);
 	assert_int_equal(nz_store_schema_version(NULL), 0);
 }
@@ -124,7 +146,7 @@ static void test_list_limit_defaults_and_caps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_postgres_uri_is_not_supported_yet),
+	    cmocka_unit_test(test_uri_picks_the_backend),
 	    cmocka_unit_test_setup_teardown(test_read_only_handle_reads_but_refuses_writes,
 					    fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_create_fills_slug_uuid_language_and_times,
