@@ -41,7 +41,8 @@ PG_UNIT_BIN := $(PG_UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # The store's contract tests (tests/unit/store/<name>.c) that `make test-pg` also runs on
 # PostgreSQL: those of the aggregates the PostgreSQL backend has (src/store/postgres/).
 # Add an aggregate's files here when its NZ__PG_AGGREGATES line is in.
-PG_CONTRACT := settings catalog accounts media audit articles articles_list articles_feeds articles_imports backoffice
+PG_CONTRACT := settings catalog accounts media audit articles articles_list articles_feeds \
+	articles_imports backoffice nodes
 PG_CONTRACT_BIN := $(PG_CONTRACT:%=$(BUILD)/tests/store/%)
 THEME_FILES := $(shell find themes/default -type f 2>/dev/null | sort)
 DEMO_FILES  := $(shell find demo -type f 2>/dev/null | sort)
@@ -52,7 +53,7 @@ Q := @
 endif
 
 .PHONY: all deps test test-unit test-pg test-e2e test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
-	clean check-deps format format-check fuzz bench
+	clean check-deps format format-check fuzz bench bench-nodes
 
 all: $(BUILD)/newszone
 
@@ -200,6 +201,10 @@ build-analyze/%.ok: %.c
 
 bench:
 	@bench/run.sh
+
+# cross-node invalidation: two servers on one database, 200 edits (bench/nodes.py)
+bench-nodes: $(BUILD)/newszone
+	@NZ_BIN=$(abspath $(BUILD)/newszone) bench/nodes.py
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz build-analyze

@@ -636,4 +636,25 @@ nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_tim
 typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
 nz_rc nz_store_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err);
 
+/* ==== nodes: several servers on one database ============================================== */
+
+/* Waits until the change feed moves past after_seq or timeout_ms (0..60000) passes, whichever
+ * comes first; *latest is the feed's seq then (after_seq when nothing came). SQLite polls the
+ * feed's head every NZ_STORE_WAIT_POLL_MS; PostgreSQL is woken by the commit itself. */
+#define NZ_STORE_WAIT_POLL_MS 20
+nz_rc nz_store_changes_wait(nz_store *s, int64_t after_seq, int timeout_ms, int64_t *latest,
+			    nz_err *err);
+/* A named lease that one holder (a node's random id) has at a time: takes it when it is free,
+ * expired, or already the holder's, and then holds it for ttl_s (1..3600) seconds from now (so
+ * the holder renews by calling this again); *held says whether the holder has it now. The
+ * expiry is measured by the database's clock where it has one (PostgreSQL), else the
+ * process's (SQLite, one machine). */
+nz_rc nz_store_lease_acquire(nz_store *s, const char *name, const char *holder, int ttl_s,
+			     bool *held, nz_err *err);
+/* Gives the lease up when holder has it (so another node takes over at once). */
+nz_rc nz_store_lease_release(nz_store *s, const char *name, const char *holder, nz_err *err);
+/* True when an operation on this handle answered NZ_IO (the connection or the file was lost)
+ * since it was opened: close it and open another. */
+bool nz_store_failed(const nz_store *s);
+
 #endif

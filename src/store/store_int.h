@@ -36,6 +36,7 @@ struct nz_store {
 	const nz__store_ops *ops;
 	unsigned flags;     /* NZ_STORE_* given to nz_store_open */
 	int schema_version; /* after migration */
+	bool failed;        /* an operation answered NZ_IO: nz_store_failed */
 };
 
 /* For each OWN operation, the checked call its public function makes (store.c generates them):

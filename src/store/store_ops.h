@@ -345,6 +345,22 @@
 	   (nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err),                   \
 	   (s, progress, ctx, err))
 
+/* ---- nodes: what several servers on one database coordinate through ---- */
+#define NZ__STORE_NODES(OP)                                                                        \
+	/* after_seq >= 0, timeout_ms in 0..60000; *latest preset to after_seq */                  \
+	OP(READ, OWN, changes_wait,                                                                \
+	   (nz_store *s, int64_t after_seq, int timeout_ms, int64_t *latest, nz_err *err),         \
+	   (s, after_seq, timeout_ms, latest, err))                                                \
+	/* name and holder non-empty, ttl_s in 1..3600, *held preset false */                      \
+	OP(WRITE, OWN, lease_acquire,                                                              \
+	   (nz_store *s, const char *name, const char *holder, int ttl_s, bool *held,              \
+	    nz_err *err),                                                                          \
+	   (s, name, holder, ttl_s, held, err))                                                    \
+	/* name and holder non-empty */                                                            \
+	OP(WRITE, OWN, lease_release,                                                              \
+	   (nz_store *s, const char *name, const char *holder, nz_err *err),                       \
+	   (s, name, holder, err))
+
 /* clang-format on */
 
 /* Every operation, aggregate by aggregate. */
@@ -356,6 +372,7 @@
 	NZ__STORE_ACCOUNTS(OP)                                                                     \
 	NZ__STORE_AUDIT(OP)                                                                        \
 	NZ__STORE_OUTBOX(OP)                                                                       \
-	NZ__STORE_SEARCH(OP)
+	NZ__STORE_SEARCH(OP)                                                                       \
+	NZ__STORE_NODES(OP)
 
 #endif

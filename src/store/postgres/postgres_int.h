@@ -73,6 +73,7 @@ typedef struct nz__pg {
 	int depth;                  /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
 	bool read_tx;               /* the outer transaction is nz__pg_read_begin's */
 	struct nz__pg_cache *cache; /* statements prepared on this connection (stmt.c) */
+	bool listening;             /* LISTEN nz_changes was sent (nodes.c) */
 } nz__pg;
 
 static inline nz__pg *nz__pg_h(nz_store *s)
@@ -204,7 +205,10 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* outbox: NZ__STORE_OUTBOX(OP) */                                                         \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* search: NZ__STORE_SEARCH(OP) */
+	/* search: NZ__STORE_SEARCH(OP) */                                                       \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* nodes.c */                                                                              \
+	NZ__STORE_NODES(OP)
 /* clang-format on */
 
 /* ---- articles*.c, search_index.c: helpers the article files share ---------------------- */
@@ -251,5 +255,7 @@ extern const char nz__pg_1_feed_helpers[];  /* nz_now(), nz_changes_add(), key f
 extern const char nz__pg_1_feed_articles[]; /* change feed: articles and their rows */
 extern const char nz__pg_1_feed_catalog[];  /* change feed: sections, tags, authors, media... */
 extern const char nz__pg_1_outbox[];        /* webhook and purge-hook deliveries */
+/* nodes.c: migration 2, SQLite's 6 */
+extern const char nz__pg_2_nodes[]; /* leases, nz_clock(), the change feed's NOTIFY */
 
 #endif
