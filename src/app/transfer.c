@@ -84,6 +84,15 @@ static nz_rc verify(nz_store *target, const nz_transfer_table *t, const char *co
 	return NZ_OK;
 }
 
+/* A batch read from the source: into the table's checksum and the progress. */
+static void rows_copied(walk *w, nz_transfer_sum *sum, const nz_value *rows, size_t n, size_t ncols)
+{
+	for (size_t r = 0; r < n; r++)
+		nz_store_transfer_sum_add(sum, rows + r * ncols, ncols);
+	w->rows_done += (int64_t)n;
+	progress(w);
+}
+
 /* ---- backup -------------------------------------------------------------------------------- */
 
 typedef struct backup_table {
@@ -96,10 +105,7 @@ typedef struct backup_table {
 static nz_rc backup_batch(void *ctx, const nz_value *rows, size_t n, nz_err *err)
 {
 	backup_table *b = ctx;
-	for (size_t r = 0; r < n; r++)
-		nz_store_transfer_sum_add(b->sum, rows + r * b->ncols, b->ncols);
-	b->w->rows_done += (int64_t)n;
-	progress(b->w);
+	rows_copied(b->w, b->sum, rows, n, b->ncols);
 	return nz__dump_rows(b->out, rows, n, b->ncols, err);
 }
 
@@ -332,10 +338,7 @@ typedef struct migrate_table {
 static nz_rc migrate_batch(void *ctx, const nz_value *rows, size_t n, nz_err *err)
 {
 	migrate_table *m = ctx;
-	for (size_t r = 0; r < n; r++)
-		nz_store_transfer_sum_add(m->sum, rows + r * m->ncols, m->ncols);
-	m->w->rows_done += (int64_t)n;
-	progress(m->w);
+	rows_copied(m->w, m->sum, rows, n, m->ncols);
 	return nz_store_transfer_write(m->to, m->t, m->cols, m->ncols, rows, n, err);
 }
 

@@ -10,7 +10,8 @@
  * - A handle is used by one thread at a time; a server opens one per worker thread.
  * - Opening migrates the schema to the newest version (versioned, in one transaction).
  * - The functions are grouped by aggregate: settings, catalog, articles, media, accounts, audit,
- *   outbox, search. Each is declared once in store_ops.h, which also says how to add one.
+ *   outbox, search, and transfer (every table row by row, for backup, restore and migrate). Each is
+ * declared once in store_ops.h, which also says how to add one.
  */
 #ifndef NZ_STORE_H
 #define NZ_STORE_H
