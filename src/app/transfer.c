@@ -223,8 +223,11 @@ static nz_rc restore_table(nz_store *s, nz__dump_reader *in, const nz_transfer_t
 			w->rows_done += (int64_t)n;
 			progress(w);
 			n = 0;
-			nz_arena_free(rows_arena);
-			rows_arena = NULL;
+			if (item.kind ==
+			    NZ__DUMP_ROW) { /* else it holds the end line: freed below */
+				nz_arena_free(rows_arena);
+				rows_arena = NULL;
+			}
 		}
 		if (item.kind == NZ__DUMP_ROW)
 			continue;

@@ -112,7 +112,7 @@ static void test_reads_in_batches_follow_the_key(void **state)
 {
 	fixture *f = *state;
 	for (int i = 0; i < 3; i++) {
-		char slug[16];
+		char slug[32];
 		snprintf(slug, sizeof(slug), "story-%d", i);
 		assert_int_equal(nz_store_article_create(f->store, f->arena,
 							 sample_article(f->arena, slug, "Story"),
