@@ -10,8 +10,9 @@
  * media.c, outbox.c, search.c, settings.c, audit.c) with store.c generating the read-only
  * checks and the calls, does what is the same for every backend (validating and defaulting an
  * article before it is created, checking blob hashes, normalising list queries); a backend does
- * the SQL, its transactions and its statement cache. snapshot.c turns an article into the JSON
- * kept in revisions and the highlights column, for every backend.
+ * the SQL, its transactions and its statement cache. transfer.c keeps the list of tables a
+ * whole-database copy walks, and the checksum every backend's rows are compared by. snapshot.c
+ * turns an article into the JSON kept in revisions and the highlights column, for every backend.
  */
 #ifndef NZ_STORE_INT_H
 #define NZ_STORE_INT_H
