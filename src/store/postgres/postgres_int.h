@@ -181,6 +181,40 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* search: NZ__STORE_SEARCH(OP) */
 /* clang-format on */
 
+/* ---- search*.c: full-text search (docs/postgres.md, "Search on PostgreSQL") ------------------ */
+
+struct nz_search_phrase;
+
+/* A window to read: the filters of q (q->query is not read), the phrases to rank by (exclusions
+ * included, they are never counted), the tsquery text (NULL: made from the phrases), the query's
+ * number of terms for the IDF (one term: IDF 1), the recency factor or not, an article to leave
+ * out (0: none). */
+typedef struct nz__pg_window {
+	const nz_article_search *q;
+	const struct nz_search_phrase *phrases;
+	size_t n_phrases, n_terms;
+	const char *tsquery;
+	bool recency;
+	int64_t self;
+} nz__pg_window;
+
+typedef struct nz__pg_candidate {
+	int64_t id;
+	nz_time published_at;
+	double score; /* lower is better: -BM25, times the recency factor */
+} nz__pg_candidate;
+
+/* The newest NZ_SEARCH_WINDOW public matches of w, best first (by score, or by time when
+ * q->sort is NZ_SEARCH_NEWEST), in arena; *capped when more matched (search_window.c). */
+nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
+			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err);
+
+/* Writes the search row of article a (a->id set; its text as saved), replacing any: the terms of
+ * headline (weight A), highlights (B: intro and items) and body (D) as a tsvector, and each
+ * field's term count. Called by every article write, in its transaction, and by reindex.
+ * Written with the articles (search_index.c). */
+nz_rc nz__pg_search_write(nz__pg *h, const nz_article *a, nz_err *err);
+
 /* ---- schema.c: the versioned schema ------------------------------------------------------ */
 
 /* The schema version this program brings a database to. */
