@@ -1,84 +1,9 @@
-/* Tests src/store/sqlite/search.c, search_related.c and search_fts.c: ranking (headline above body,
- * recency and switching it off, newest first), filters, what readers can never find (drafts,
- * scheduled, embargoed, retracted, future), Korean words inside longer words, snippets, related
- * articles, and that the index follows writes made to the articles table directly, behind the
- * store's back, and a rebuild; the rank function equals FTS5's bm25() with the recency factor, and
- * prefixes find the same whichever way they are run. */
-#include "search/search.h"
-#include "store/sqlite/sqlite_int.h"
-#include "store/store_test.h"
-
-#define NOW 1800000000
-#define DAY 86400
-
-typedef struct story {
-	const char *slug, *headline, *body, *lang, *section, *tag, *author;
-	nz_status status; /* 0 (draft) means published here; drafts set draft */
-	bool draft;
-	nz_time published, embargo;
-} story;
-
-static int64_t add(fixture *f, story s)
-{
-	nz_status st = s.draft ? NZ_STATUS_DRAFT : s.status ? s.status : NZ_STATUS_PUBLISHED;
-	nz_article *a = small_article(f->arena, s.slug, st, s.published ? s.published : NOW - DAY);
-	a->headline = s.headline;
-	a->body_markdown = s.body ? s.body : "";
-	a->language = s.lang ? s.lang : "en";
-	a->embargo_until = s.embargo;
-	if (s.section) {
-		a->section = nz_arena_zalloc(f->arena, sizeof(nz_section));
-		a->section->slug = s.section;
-	}
-	if (s.tag) {
-		a->tags = nz_arena_zalloc(f->arena, sizeof(nz_tag));
-		a->tags[0].slug = s.tag;
-		a->n_tags = 1;
-	}
-	if (s.author) {
-		a->authors = nz_arena_zalloc(f->arena, sizeof(nz_author));
-		a->authors[0].slug = s.author;
-		a->authors[0].display_name = s.author;
-		a->n_authors = 1;
-	}
-	if (nz_store_article_create(f->store, f->arena, a, NULL, &f->err) != NZ_OK)
-		fail_msg("create %s: %s", s.slug, f->err.msg);
-	return a->id;
-}
-
-typedef struct found {
-	const char *slugs[32];
-	const char *snippets[32];
-	size_t n, total;
-} found;
-
-/* Searches with q and the filters in base (query, now and limit filled here). */
-static found search_with(fixture *f, const char *q, nz_article_search base)
-{
-	found r = {0};
-	nz_search_query parsed;
-	nz_search_results res;
-	assert_int_equal(nz_search_parse(f->arena, q, strlen(q), &parsed), NZ_OK);
-	base.query = &parsed;
-	if (!base.now)
-		base.now = NOW;
-	if (!base.limit)
-		base.limit = 30;
-	if (nz_store_search(f->store, f->arena, &base, &res, &f->err) != NZ_OK)
-		fail_msg("search %s: %s", q, f->err.msg);
-	for (size_t i = 0; i < res.n && i < 32; i++) {
-		r.slugs[i] = res.items[i].article.slug;
-		r.snippets[i] = res.items[i].snippet;
-	}
-	r.n = res.n;
-	r.total = res.total;
-	return r;
-}
-
-static found search(fixture *f, const char *q)
-{
-	return search_with(f, q, (nz_article_search){0});
-}
+/* The store's search contract, on every backend: ranking (headline above body, recency and
+ * switching it off, newest first), filters, what readers can never find (drafts, scheduled,
+ * embargoed, retracted, future), Korean words inside longer words, snippets, related articles,
+ * prefixes, and a rebuild. What only SQLite has (the FTS5 index following direct writes,
+ * nz_rank = bm25()) is tested in sqlite/search.c. */
+#include "store/search_test.h"
 
 static void test_headline_above_highlights_above_body(void **state)
 {
@@ -229,101 +154,6 @@ static void test_snippet_prefers_body(void **state)
 	assert_non_null(strstr(r.snippets[0], "\x02Monday\x03"));
 }
 
-/* A second connection to the file, as another program would open it, with the tokenizer. */
-static sqlite3 *open_raw(const fixture *f)
-{
-	nz__sqlite h = {0};
-	nz_err err = {0};
-	assert_int_equal(sqlite3_open(f->path, &h.db), SQLITE_OK);
-	sqlite3_busy_timeout(h.db, 5000);
-	assert_int_equal(nz__sq_search_register(&h, &err), NZ_OK);
-	return h.db;
-}
-
-static void test_index_follows_direct_writes(void **state)
-{
-	fixture *f = *state;
-	int64_t id = add(f, (story){.slug = "edit-me",
-				    .headline = "Coast guard cutter",
-				    .body = "A cutter patrols."});
-	assert_int_equal(search(f, "cutter").total, 1);
-	sqlite3 *db = open_raw(f);
-	char sql[256];
-	snprintf(sql, sizeof sql,
-		 "UPDATE articles SET headline = 'Patrol boat', body_markdown = 'A boat.',"
-		 " highlights = '[\"Hovercraft trials\"]' WHERE id = %lld",
-		 (long long)id);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(search(f, "cutter").total, 0);
-	assert_int_equal(search(f, "boat").total, 1);
-	assert_int_equal(search(f, "hovercraft").total, 1);
-	/* A status change alone needs no tokenizer and hides the story at once. */
-	assert_int_equal(db_exec(f, "UPDATE articles SET status = 'retracted'"), SQLITE_OK);
-	assert_int_equal(search(f, "boat").total, 0);
-	assert_int_equal(db_exec(f, "UPDATE articles SET status = 'published'"), SQLITE_OK);
-	assert_int_equal(search(f, "boat").total, 1);
-	/* Deleting the row (revisions keep it in real life; foreign keys are off here). */
-	snprintf(sql, sizeof sql, "DELETE FROM articles WHERE id = %lld", (long long)id);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(search(f, "boat").total, 0);
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(
-	    sqlite3_prepare_v2(db, "SELECT count(*) FROM articles_fts_vocab", -1, &st, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 0); /* no term left behind */
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-}
-
-/* nz_rank (search_rank.c) is bm25(articles_fts, 10, 4, 1) times the recency factor, whether it
- * reads the row's length from the docsize blob the query joins or asks FTS5 for it. */
-static void test_rank_is_bm25(void **state)
-{
-	fixture *f = *state;
-	add(f, (story){.slug = "r1", .headline = "Frigate radar", .body = "A radar."});
-	add(f, (story){.slug = "r2",
-		       .headline = "Harbor",
-		       .body = "The frigate has a new radar and an old radar, said the navy "
-			       "officer at the long briefing on Monday."});
-	add(f, (story){.slug = "r3",
-		       .headline = "Radar frigate frigate",
-		       .body = "",
-		       .published = NOW - 90 * DAY});
-	add(f, (story){.slug = "r4", .headline = "Budget", .body = "No match here."});
-	sqlite3 *db = open_raw(f);
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(
-	    sqlite3_prepare_v2(
-		db,
-		"SELECT bm25(articles_fts, 10.0, 4.0, 1.0),"
-		" nz_rank(articles_fts, 0.0, 0, 0, d.sz),"
-		" nz_rank(articles_fts, 0.0, 0, 0, NULL),"
-		" nz_rank(articles_fts, 1.0, ?2, a.published_at, d.sz),"
-		" ?2 - a.published_at"
-		" FROM articles_fts JOIN articles_fts_docsize d ON d.id = articles_fts.rowid"
-		" JOIN articles a ON a.id = articles_fts.rowid"
-		" WHERE articles_fts MATCH ?1",
-		-1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(st, 1, "frigate radar", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, NOW);
-	int rows = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		double bm25 = sqlite3_column_double(st, 0);
-		double age = (double)sqlite3_column_int64(st, 4);
-		assert_true(bm25 < 0.0);
-		assert_float_equal(sqlite3_column_double(st, 1), bm25, 1e-9);
-		assert_float_equal(sqlite3_column_double(st, 2), bm25, 1e-9);
-		assert_float_equal(sqlite3_column_double(st, 3),
-				   bm25 * (1.0 + 1.0 / (1.0 + age / 2592000.0)), 1e-9);
-		rows++;
-	}
-	assert_int_equal(rows, 3);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-}
-
 /* A prefix finds every word starting with it, whether it is written as the OR of the index's
  * terms (up to 64 of them) or left to FTS5 (more). */
 static void test_prefixes(void **state)
@@ -426,10 +256,8 @@ int main(void)
 	    T(test_never_found),
 	    T(test_korean),
 	    T(test_snippet_prefers_body),
-	    T(test_index_follows_direct_writes),
 	    T(test_rebuild),
 	    T(test_related),
-	    T(test_rank_is_bm25),
 	    T(test_prefixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,111 @@
+/* Tests what only the SQLite backend's search has (src/store/sqlite/search_fts.c,
+ * search_rank.c): the FTS5 index follows writes made to the articles table directly, behind the
+ * store's back, and the rank function equals FTS5's bm25() with the recency factor. The search
+ * contract of every backend is tests/unit/store/search.c. */
+#include "store/search_test.h"
+#include "store/sqlite/sqlite_int.h"
+
+/* A second connection to the file, as another program would open it, with the tokenizer. */
+static sqlite3 *open_raw(const fixture *f)
+{
+	nz__sqlite h = {0};
+	nz_err err = {0};
+	assert_int_equal(sqlite3_open(f->path, &h.db), SQLITE_OK);
+	sqlite3_busy_timeout(h.db, 5000);
+	assert_int_equal(nz__sq_search_register(&h, &err), NZ_OK);
+	return h.db;
+}
+
+static void test_index_follows_direct_writes(void **state)
+{
+	fixture *f = *state;
+	int64_t id = add(f, (story){.slug = "edit-me",
+				    .headline = "Coast guard cutter",
+				    .body = "A cutter patrols."});
+	assert_int_equal(search(f, "cutter").total, 1);
+	sqlite3 *db = open_raw(f);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "UPDATE articles SET headline = 'Patrol boat', body_markdown = 'A boat.',"
+		 " highlights = '[\"Hovercraft trials\"]' WHERE id = %lld",
+		 (long long)id);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(search(f, "cutter").total, 0);
+	assert_int_equal(search(f, "boat").total, 1);
+	assert_int_equal(search(f, "hovercraft").total, 1);
+	/* A status change alone needs no tokenizer and hides the story at once. */
+	assert_int_equal(db_exec(f, "UPDATE articles SET status = 'retracted'"), SQLITE_OK);
+	assert_int_equal(search(f, "boat").total, 0);
+	assert_int_equal(db_exec(f, "UPDATE articles SET status = 'published'"), SQLITE_OK);
+	assert_int_equal(search(f, "boat").total, 1);
+	/* Deleting the row (revisions keep it in real life; foreign keys are off here). */
+	snprintf(sql, sizeof sql, "DELETE FROM articles WHERE id = %lld", (long long)id);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(search(f, "boat").total, 0);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM articles_fts_vocab", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0); /* no term left behind */
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* nz_rank (search_rank.c) is bm25(articles_fts, 10, 4, 1) times the recency factor, whether it
+ * reads the row's length from the docsize blob the query joins or asks FTS5 for it. */
+static void test_rank_is_bm25(void **state)
+{
+	fixture *f = *state;
+	add(f, (story){.slug = "r1", .headline = "Frigate radar", .body = "A radar."});
+	add(f, (story){.slug = "r2",
+		       .headline = "Harbor",
+		       .body = "The frigate has a new radar and an old radar, said the navy "
+			       "officer at the long briefing on Monday."});
+	add(f, (story){.slug = "r3",
+		       .headline = "Radar frigate frigate",
+		       .body = "",
+		       .published = NOW - 90 * DAY});
+	add(f, (story){.slug = "r4", .headline = "Budget", .body = "No match here."});
+	sqlite3 *db = open_raw(f);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(
+	    sqlite3_prepare_v2(
+		db,
+		"SELECT bm25(articles_fts, 10.0, 4.0, 1.0),"
+		" nz_rank(articles_fts, 0.0, 0, 0, d.sz),"
+		" nz_rank(articles_fts, 0.0, 0, 0, NULL),"
+		" nz_rank(articles_fts, 1.0, ?2, a.published_at, d.sz),"
+		" ?2 - a.published_at"
+		" FROM articles_fts JOIN articles_fts_docsize d ON d.id = articles_fts.rowid"
+		" JOIN articles a ON a.id = articles_fts.rowid"
+		" WHERE articles_fts MATCH ?1",
+		-1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, "frigate radar", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, NOW);
+	int rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		double bm25 = sqlite3_column_double(st, 0);
+		double age = (double)sqlite3_column_int64(st, 4);
+		assert_true(bm25 < 0.0);
+		assert_float_equal(sqlite3_column_double(st, 1), bm25, 1e-9);
+		assert_float_equal(sqlite3_column_double(st, 2), bm25, 1e-9);
+		assert_float_equal(sqlite3_column_double(st, 3),
+				   bm25 * (1.0 + 1.0 / (1.0 + age / 2592000.0)), 1e-9);
+		rows++;
+	}
+	assert_int_equal(rows, 3);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_index_follows_direct_writes),
+	    T(test_rank_is_bm25),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
