@@ -205,7 +205,8 @@ typedef struct nz__pg_candidate {
 } nz__pg_candidate;
 
 /* The newest NZ_SEARCH_WINDOW public matches of w, best first (by score, or by time when
- * q->sort is NZ_SEARCH_NEWEST), in arena; *capped when more matched (search_window.c). */
+ * q->sort is NZ_SEARCH_NEWEST), in arena; *capped when more matched (search_window.c). Run
+ * inside a transaction (nz__pg_read_begin): it sets plan_cache_mode for the transaction. */
 nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err);
 

@@ -253,8 +253,10 @@ static void same(world *w, const char *text, nz_article_search base)
 		fail_msg("sqlite %s: %s", text, w->f->err.msg);
 	assert_int_equal(nz_search_phrases(w->arena, &parsed, &ph, &n_ph), NZ_OK);
 	nz__pg_window win = {&base, ph, n_ph, parsed.n, NULL, !base.no_recency, 0};
+	bool snap = nz__pg_read_begin(nz__pg_h(w->pg));
 	if (nz__pg_search_window(nz__pg_h(w->pg), w->arena, &win, &c, &n, &capped, &w->f->err))
 		fail_msg("postgres %s: %s", text, w->f->err.msg);
+	nz__pg_read_end(nz__pg_h(w->pg), snap);
 	if (n != sq.total)
 		fail_msg("%s: %zu hits on PostgreSQL, %zu on SQLite", text, n, sq.total);
 	for (size_t i = 0; i < n; i++) {
