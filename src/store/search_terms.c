@@ -1,6 +1,7 @@
 /*
- * search_terms.c: an article's terms for related articles, counted and weighed the same way on
- * every backend (each backend then looks up how rare they are in its own index).
+ * search_terms.c: what both backends' searches share: the order of a window's candidates, and
+ * an article's terms for related articles, counted and weighed the same way on every backend
+ * (each backend then looks up how rare they are in its own index).
  *
  * Rules: pure functions of the article; everything in the caller's arena.
  */
@@ -131,4 +132,22 @@ bool nz__store_stop_word(const char *term, size_t len)
 		if (strlen(words[i]) == len && memcmp(words[i], term, len) == 0)
 			return true;
 	return false;
+}
+
+int nz__store_by_score(const void *a, const void *b)
+{
+	const nz__store_candidate *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	if (x->published_at != y->published_at)
+		return x->published_at > y->published_at ? -1 : 1;
+	return x->id > y->id ? -1 : x->id < y->id;
+}
+
+int nz__store_by_time(const void *a, const void *b)
+{
+	const nz__store_candidate *x = a, *y = b;
+	if (x->published_at != y->published_at)
+		return x->published_at > y->published_at ? -1 : 1;
+	return x->id > y->id ? -1 : x->id < y->id;
 }

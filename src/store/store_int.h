@@ -58,7 +58,18 @@ void nz__store_site_apply(nz_site *site, const char *key, const char *value);
 nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *err);
 nz_rc nz__pg_open(const char *conninfo, unsigned flags, nz_store **out, nz_err *err);
 
-/* ---- search_terms.c: an article's terms for related articles (both backends) ------------- */
+/* ---- search_terms.c: what both backends' searches share ------------------------------------ */
+
+/* A match in a search's window: the article, its publication time, its rank (lower is better:
+ * -BM25, times the recency factor). */
+typedef struct nz__store_candidate {
+	int64_t id;
+	nz_time published_at;
+	double score;
+} nz__store_candidate;
+/* qsort orders of candidates: the lower score, then the newer, first; the newer first. */
+int nz__store_by_score(const void *a, const void *b);
+int nz__store_by_time(const void *a, const void *b);
 
 typedef struct nz__store_term {
 	char *term;

@@ -198,11 +198,7 @@ typedef struct nz__pg_window {
 	int64_t self;
 } nz__pg_window;
 
-typedef struct nz__pg_candidate {
-	int64_t id;
-	nz_time published_at;
-	double score; /* lower is better: -BM25, times the recency factor */
-} nz__pg_candidate;
+typedef nz__store_candidate nz__pg_candidate;
 
 /* The newest NZ_SEARCH_WINDOW public matches of w, best first (by score, or by time when
  * q->sort is NZ_SEARCH_NEWEST), in arena; *capped when more matched (search_window.c). Run

@@ -283,24 +283,6 @@ static nz_rc ranking_init(nz__pg *h, nz_arena *arena, const nz_search_phrase *ph
 
 /* ---- the window ---------------------------------------------------------------------------- */
 
-static int by_score(const void *a, const void *b)
-{
-	const nz__pg_candidate *x = a, *y = b;
-	if (x->score != y->score)
-		return x->score < y->score ? -1 : 1;
-	if (x->published_at != y->published_at)
-		return x->published_at > y->published_at ? -1 : 1;
-	return x->id > y->id ? -1 : x->id < y->id;
-}
-
-static int by_time(const void *a, const void *b)
-{
-	const nz__pg_candidate *x = a, *y = b;
-	if (x->published_at != y->published_at)
-		return x->published_at > y->published_at ? -1 : 1;
-	return x->id > y->id ? -1 : x->id < y->id;
-}
-
 /* Scores the window's rows into c (lower is better, as FTS5 reports BM25). */
 static nz_rc score_rows(nz__pg *h, nz_arena *arena, const nz__pg_window *w, PGresult *res,
 			nz__pg_candidate *c, size_t n, nz_err *err)
@@ -369,7 +351,7 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	if (rank && *n)
 		rc = score_rows(h, arena, w, res, *out, *n, err);
 	if (!rc && *n > 1)
-		qsort(*out, *n, sizeof(**out), rank ? by_score : by_time);
+		qsort(*out, *n, sizeof(**out), rank ? nz__store_by_score : nz__store_by_time);
 out:
 	PQclear(res);
 	nz_buf_free(&tsq);
