@@ -206,11 +206,10 @@ typedef nz__store_candidate nz__pg_candidate;
 nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err);
 
-/* Writes the search row of article a (a->id set; its text as saved), replacing any: the terms of
- * headline (weight A), highlights (B: intro and items) and body (D) as a tsvector, and each
- * field's term count. Called by every article write, in its transaction, and by reindex.
- * Written with the articles (search_index.c). */
-nz_rc nz__pg_search_write(nz__pg *h, const nz_article *a, nz_err *err);
+/* Writes article_id's row of the search index from its stored text (search_index.c, with the
+ * articles; the format is docs/postgres.md's "The row: article_search"), in the caller's
+ * transaction: every article write calls it, and reindex. */
+nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err);
 
 /* ---- schema.c: the versioned schema ------------------------------------------------------ */
 

@@ -8,8 +8,8 @@
  * window as a search, BM25 alone, the article itself left out. Unlike SQLite, frequencies are
  * not remembered between calls (docs/search.md, differences).
  *
- * Reindex rewrites every article's search row with nz__pg_search_write (the row's one writer),
- * in one transaction, in batches of article ids.
+ * Reindex rewrites every article's search row with nz__pg_search_write (the row's one writer,
+ * which reads the article's stored text), in one transaction, in batches of article ids.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -153,24 +153,17 @@ static nz_rc rebuild_batch(nz__pg *h, int64_t *last_id, size_t *n, nz_err *err)
 {
 	nz__pg_params p = {0};
 	PGresult *res = NULL;
-	nz_arena *arena = nz_arena_new();
 	nz_rc rc;
 	*n = 0;
-	if (!arena)
-		return nz_err_set(err, NZ_NOMEM, "reindex: out of memory");
 	nz__pg_int64(&p, *last_id);
 	nz__pg_int64(&p, REBUILD_BATCH);
-	if (!(rc = nz__pg_query(h, &q_ids, &p, &res, "reindex", err))) {
-		for (int r = 0; r < PQntuples(res) && !rc; r++) {
-			nz_article *a = NULL;
-			*last_id = nz__pg_col_int(res, r, 0);
-			if (!(rc = nz__pg_article_by_id(&h->base, arena, *last_id, &a, err)))
-				rc = nz__pg_search_write(h, a, err);
-			(*n)++;
-		}
-		PQclear(res);
+	if ((rc = nz__pg_query(h, &q_ids, &p, &res, "reindex", err)))
+		return rc;
+	for (int r = 0; r < PQntuples(res) && !rc; r++, (*n)++) {
+		*last_id = nz__pg_col_int(res, r, 0);
+		rc = nz__pg_search_write(h, *last_id, err);
 	}
-	nz_arena_free(arena);
+	PQclear(res);
 	return rc;
 }
 
