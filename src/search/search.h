@@ -13,6 +13,10 @@
  *   changed is said in a message for the reader.
  * - The FTS5 writer turns a parsed query into a SQLite FTS5 MATCH expression in which every piece
  *   of user text is a quoted string, so user text can never be read as FTS5 syntax.
+ * - The tsquery writer turns a parsed query (its phrases: each term's tokens) into a PostgreSQL
+ *   tsquery in which every token is a quoted lexeme, for a backend that stores our terms in a
+ *   tsvector; the passage helper cuts the passage around the best matches as FTS5's snippet()
+ *   does, for a backend without it.
  * - The snippet helper turns a passage marked with NZ_SEARCH_MARK_OPEN/CLOSE into HTML: text
  *   escaped, marks as <mark>, Markdown punctuation dropped.
  *
