@@ -13,6 +13,10 @@
  *   changed is said in a message for the reader.
  * - The FTS5 writer turns a parsed query into a SQLite FTS5 MATCH expression in which every piece
  *   of user text is a quoted string, so user text can never be read as FTS5 syntax.
+ * - The tsquery writer turns a parsed query (its phrases: each term's tokens) into a PostgreSQL
+ *   tsquery in which every token is a quoted lexeme, for a backend that stores our terms in a
+ *   tsvector; the passage helper cuts the passage around the best matches as FTS5's snippet()
+ *   does, for a backend without it.
  * - The snippet helper turns a passage marked with NZ_SEARCH_MARK_OPEN/CLOSE into HTML: text
  *   escaped, marks as <mark>, Markdown punctuation dropped.
  *
@@ -91,6 +95,44 @@ nz_rc nz_search_fts5_raw_term(const char *term, size_t len, nz_buf *out);
 /* The byte that starts a raw term inside an FTS5 string (a control byte, which the query
  * parser never lets through from readers). */
 #define NZ_SEARCH_RAW_BYTE '\x01'
+
+/* ---- phrases and PostgreSQL text search ----------------------------------------------------- */
+
+/* A term of a query as the index sees it: the tokens the tokenizer gives for its text, in order
+ * (one for a plain word; several for "a phrase", a compound such as long-range, or a Korean word
+ * cut into pairs), which must follow each other; with prefix, the last token is a prefix. */
+typedef struct nz_search_phrase {
+	char (*tokens)[NZ_SEARCH_TERM_MAX + 1]; /* NUL-terminated */
+	size_t n;                               /* >= 1 */
+	bool prefix;
+	bool exclude;
+} nz_search_phrase;
+
+/* The phrases of q, one per term, in q's order (terms the tokenizer finds nothing in are
+ * skipped: the parser never keeps them); in arena. NZ_NOMEM is the only failure. */
+nz_rc nz_search_phrases(nz_arena *arena, const nz_search_query *q, nz_search_phrase **out,
+			size_t *n);
+
+/* One index term as a PostgreSQL tsvector/tsquery lexeme: in single quotes, quotes doubled and
+ * backslashes escaped, so the term is never read as syntax. */
+nz_rc nz_search_ts_lexeme(const char *term, size_t len, nz_buf *out);
+
+/* One phrase as a tsquery: 'a', 'a':*, or ('a' <-> 'b' <-> 'c':*); exclude is not applied. */
+nz_rc nz_search_tsquery_phrase(const nz_search_phrase *p, nz_buf *out);
+
+/* The tsquery text of phrases[0..n) (nz_search_phrases): those to include ANDed, each to
+ * exclude after "& !". Nothing is appended when none is to include. PostgreSQL parses it with
+ * $1::tsquery: no text-search configuration ever touches the terms. */
+nz_rc nz_search_tsquery(const nz_search_phrase *phrases, size_t n, nz_buf *out);
+
+/* A passage of about ntokens tokens of text around the best cluster of matches of phrases
+ * (FTS5's snippet(): a window holding the most distinct phrases, preferring one that starts a
+ * sentence), matches between NZ_SEARCH_MARK_OPEN and NZ_SEARCH_MARK_CLOSE, "…" where text was
+ * cut; appended to out. *hits gets how many matches the text has (0: the passage is the text's
+ * opening). Scratch space in arena. */
+nz_rc nz_search_passage(nz_arena *arena, const char *text, size_t len,
+			const nz_search_phrase *phrases, size_t n, size_t ntokens, size_t *hits,
+			nz_buf *out);
 
 /* ---- snippets ---------------------------------------------------------------------------- */
 

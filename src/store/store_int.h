@@ -60,6 +60,43 @@ void nz__store_site_apply(nz_site *site, const char *key, const char *value);
 nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *err);
 nz_rc nz__pg_open(const char *conninfo, unsigned flags, nz_store **out, nz_err *err);
 
+/* ---- search_terms.c: what both backends' searches share ------------------------------------ */
+
+/* A match in a search's window: the article, its publication time, its rank (lower is better:
+ * -BM25, times the recency factor). */
+typedef struct nz__store_candidate {
+	int64_t id;
+	nz_time published_at;
+	double score;
+} nz__store_candidate;
+/* qsort orders of candidates: the lower score, then the newer, first; the newer first. */
+int nz__store_by_score(const void *a, const void *b);
+int nz__store_by_time(const void *a, const void *b);
+
+typedef struct nz__store_term {
+	char *term;
+	size_t len;
+	double tf;     /* weighted: headline 3, highlights 2, body 1 */
+	double weight; /* tf-idf */
+} nz__store_term;
+
+/* An open-addressing table of the article's terms, in arena. */
+typedef struct nz__store_terms {
+	nz_arena *arena;
+	nz__store_term *slots;
+	size_t cap, n;
+	double weight; /* of the text being counted */
+	bool nomem;
+} nz__store_terms;
+
+/* The article's terms (headline x3, highlights x2, body x1; no numbers, no Latin word shorter
+ * than 3 letters), most frequent first, packed at the start of t->slots[0..t->n). */
+nz_rc nz__store_article_terms(nz_arena *arena, const nz_article *a, nz__store_terms *t);
+/* English words too common to tell articles apart. */
+bool nz__store_stop_word(const char *term, size_t len);
+/* qsort order of nz__store_term by weight, highest first. */
+int nz__store_by_weight(const void *a, const void *b);
+
 /* ---- snapshot.c ---------------------------------------------------------------------------- */
 
 /* The full JSON snapshot of an article as kept in revisions: every field, times as RFC 3339

@@ -205,7 +205,8 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* outbox: NZ__STORE_OUTBOX(OP) */                                                         \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* search: NZ__STORE_SEARCH(OP) */                                                       \
+	/* search*.c */                                                                            \
+	NZ__STORE_SEARCH(OP)                                                                       \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* nodes.c */                                                                              \
 	NZ__STORE_NODES(OP)
@@ -230,8 +231,35 @@ extern const nz__pg_sql nz__pg_q_author_link, nz__pg_q_tag_link, nz__pg_q_media_
  * m->id; errors say "what: ...". */
 nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const char *what,
 				  nz_err *err);
-/* Writes article_id's row of the search index from its stored text (search_index.c; the
- * format is docs/postgres.md's "The row: article_search"), in the caller's transaction. */
+
+/* ---- search*.c: full-text search (docs/postgres.md, "Search on PostgreSQL") ------------------ */
+
+struct nz_search_phrase;
+
+/* A window to read: the filters of q (q->query is not read), the phrases to rank by (exclusions
+ * included, they are never counted), the tsquery text (NULL: made from the phrases), the query's
+ * number of terms for the IDF (one term: IDF 1), the recency factor or not, an article to leave
+ * out (0: none). */
+typedef struct nz__pg_window {
+	const nz_article_search *q;
+	const struct nz_search_phrase *phrases;
+	size_t n_phrases, n_terms;
+	const char *tsquery;
+	bool recency;
+	int64_t self;
+} nz__pg_window;
+
+typedef nz__store_candidate nz__pg_candidate;
+
+/* The newest NZ_SEARCH_WINDOW public matches of w, best first (by score, or by time when
+ * q->sort is NZ_SEARCH_NEWEST), in arena; *capped when more matched (search_window.c). Run
+ * inside a transaction (nz__pg_read_begin): it sets plan_cache_mode for the transaction. */
+nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
+			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err);
+
+/* Writes article_id's row of the search index from its stored text (search_index.c, with the
+ * articles; the format is docs/postgres.md's "The row: article_search"), in the caller's
+ * transaction: every article write calls it, and reindex. */
 nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err);
 
 /* ---- schema.c: the versioned schema ------------------------------------------------------ */

@@ -207,25 +207,6 @@ static nz_rc match_expr(nz__sqlite *h, const nz_search_query *q, nz_buf *match, 
 
 typedef nz__sq_candidate candidate;
 
-/* Best first: the lower score, then the newer. */
-static int by_score(const void *a, const void *b)
-{
-	const candidate *x = a, *y = b;
-	if (x->score != y->score)
-		return x->score < y->score ? -1 : 1;
-	if (x->published_at != y->published_at)
-		return x->published_at > y->published_at ? -1 : 1;
-	return x->id > y->id ? -1 : x->id < y->id;
-}
-
-static int by_time(const void *a, const void *b)
-{
-	const candidate *x = a, *y = b;
-	if (x->published_at != y->published_at)
-		return x->published_at > y->published_at ? -1 : 1;
-	return x->id > y->id ? -1 : x->id < y->id;
-}
-
 /* Puts the best k of c[0..n) first, in order (the rest in any order): a page needs only its
  * own rows sorted, usually 10 of 2,000. */
 static void best_first(candidate *c, size_t n, size_t k, int (*cmp)(const void *, const void *))
@@ -275,7 +256,8 @@ nz_rc nz__sq_run_window(nz__sqlite *h, nz_arena *arena, sqlite3_stmt *st, nz_sea
 	if (rc)
 		return rc;
 	if (*n > 1 && k > 0)
-		best_first(c, *n, k, sort == NZ_SEARCH_NEWEST ? by_time : by_score);
+		best_first(c, *n, k,
+			   sort == NZ_SEARCH_NEWEST ? nz__store_by_time : nz__store_by_score);
 	*out = c;
 	return NZ_OK;
 }

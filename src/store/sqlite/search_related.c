@@ -18,144 +18,6 @@
 
 /* ---- related articles -------------------------------------------------------------------- */
 
-typedef struct term_count {
-	char *term;
-	size_t len;
-	double tf;     /* weighted: headline 3, highlights 2, body 1 */
-	double weight; /* tf-idf */
-} term_count;
-
-/* An open-addressing table of the article's terms, in arena. */
-typedef struct term_table {
-	nz_arena *arena;
-	term_count *slots;
-	size_t cap, n;
-	double weight; /* of the text being counted */
-	bool nomem;
-} term_table;
-
-static bool table_grow(term_table *t)
-{
-	size_t ncap = t->cap ? t->cap * 2 : 256;
-	term_count *slots = nz_arena_zalloc(t->arena, ncap * sizeof(*slots));
-	if (!slots)
-		return false;
-	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->slots[i].term)
-			continue;
-		size_t k = nz_hash_bytes(t->slots[i].term, t->slots[i].len) & (ncap - 1);
-		while (slots[k].term)
-			k = (k + 1) & (ncap - 1);
-		slots[k] = t->slots[i];
-	}
-	t->slots = slots;
-	t->cap = ncap;
-	return true;
-}
-
-/* Whether a term can tell articles apart: not a number, not a short Latin word. */
-static bool worth_counting(const char *term, size_t len)
-{
-	bool digits = true;
-	for (size_t i = 0; i < len; i++)
-		digits &= term[i] >= '0' && term[i] <= '9';
-	if (digits)
-		return false;
-	return (unsigned char)term[0] >= 0x80 || len >= 3;
-}
-
-static int count_term(void *ctx, const char *term, size_t len, size_t start, size_t end)
-{
-	(void)start;
-	(void)end;
-	term_table *t = ctx;
-	if (!worth_counting(term, len))
-		return 0;
-	if ((t->n + 1) * 2 > t->cap && !table_grow(t)) {
-		t->nomem = true;
-		return 1;
-	}
-	size_t k = nz_hash_bytes(term, len) & (t->cap - 1);
-	while (t->slots[k].term &&
-	       (t->slots[k].len != len || memcmp(t->slots[k].term, term, len) != 0))
-		k = (k + 1) & (t->cap - 1);
-	if (!t->slots[k].term) {
-		if (!(t->slots[k].term = nz_arena_strndup(t->arena, term, len))) {
-			t->nomem = true;
-			return 1;
-		}
-		t->slots[k].len = len;
-		t->n++;
-	}
-	t->slots[k].tf += t->weight;
-	return 0;
-}
-
-static void count_text(term_table *t, const char *text, double weight)
-{
-	t->weight = weight;
-	if (text && !t->nomem)
-		nz_search_tokenize(text, strlen(text), count_term, t);
-}
-
-/* Ties go by the term's bytes, so that which terms are kept never depends on the hash. */
-static int by_term(const term_count *x, const term_count *y)
-{
-	int c = memcmp(x->term, y->term, x->len < y->len ? x->len : y->len);
-	return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-static int by_tf(const void *a, const void *b)
-{
-	const term_count *x = a, *y = b;
-	return x->tf < y->tf ? 1 : x->tf > y->tf ? -1 : by_term(x, y);
-}
-
-static int by_weight(const void *a, const void *b)
-{
-	const term_count *x = a, *y = b;
-	return x->weight < y->weight ? 1 : x->weight > y->weight ? -1 : by_term(x, y);
-}
-
-/* The article's terms, most frequent first, packed at the start of the table's slots. */
-static nz_rc article_terms(nz_arena *arena, const nz_article *a, term_table *t)
-{
-	memset(t, 0, sizeof(*t));
-	t->arena = arena;
-	count_text(t, a->headline, 3.0);
-	count_text(t, a->highlights_intro, 2.0);
-	for (size_t i = 0; i < a->n_highlights; i++)
-		count_text(t, a->highlights[i], 2.0);
-	count_text(t, a->body_markdown, 1.0);
-	if (t->nomem)
-		return NZ_NOMEM;
-	size_t n = 0;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].term)
-			t->slots[n++] = t->slots[i];
-	t->n = n;
-	if (n)
-		qsort(t->slots, n, sizeof(*t->slots), by_tf);
-	return NZ_OK;
-}
-
-/* English words too common to tell articles apart (their document frequency is not even looked
- * up: counting it costs the most for the commonest words). */
-static bool stop_word(const char *term, size_t len)
-{
-	static const char *const words[] = {
-	    "the",   "and",   "for",  "that",  "with", "was",  "from",  "its",   "will",
-	    "has",   "have",  "are",  "were",  "this", "said", "their", "which", "but",
-	    "not",   "they",  "his",  "her",   "she",  "had",  "been",  "who",   "also",
-	    "would", "there", "than", "other", "more", "when", "after", "about", "into",
-	    "over",  "some",  "what", "them",  "our",  "out",  "one",   "all",
-	};
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strlen(words[i]) == len && memcmp(words[i], term, len) == 0)
-			return true;
-	return false;
-}
-
 /* ---- document frequencies, remembered per handle ----
  * A term's document frequency is the same for every article until the index changes, and
  * counting it is most of what related articles cost (the static export asks for every
@@ -233,7 +95,7 @@ static df_entry *df_slot(struct nz__df_cache *c, const char *term, size_t len)
  * costs a millisecond for a word in a tenth of 100,000 articles, and 40 words are weighed).
  * Remembered in cache when there is one. */
 static nz_rc doc_freq(nz__sqlite *h, struct nz__df_cache *cache, sqlite3_stmt *st,
-		      const term_count *tc, int64_t max_id, int64_t *out, nz_err *err)
+		      const nz__store_term *tc, int64_t max_id, int64_t *out, nz_err *err)
 {
 	df_entry *e = cache ? df_slot(cache, tc->term, tc->len) : NULL;
 	nz_buf raw;
@@ -269,7 +131,7 @@ static nz_rc doc_freq(nz__sqlite *h, struct nz__df_cache *cache, sqlite3_stmt *s
 }
 
 /* Weighs the most frequent terms by idf and writes the best as an FTS5 OR query. */
-static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *err)
+static nz_rc related_match(nz__sqlite *h, nz__store_terms *t, nz_buf *match, nz_err *err)
 {
 	sqlite3_stmt *df = NULL, *docs = NULL;
 	int64_t n_docs = 0;
@@ -292,7 +154,7 @@ static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *
 	for (size_t i = 0; i < n; i++) {
 		int64_t d = 0;
 		t->slots[i].weight = 0.0;
-		if (stop_word(t->slots[i].term, t->slots[i].len))
+		if (nz__store_stop_word(t->slots[i].term, t->slots[i].len))
 			continue;
 		if ((rc = doc_freq(h, cache, df, &t->slots[i], n_docs, &d, err)))
 			goto out;
@@ -301,7 +163,7 @@ static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *
 			t->slots[i].weight = t->slots[i].tf * log((double)(n_docs + 1) / (double)d);
 	}
 	if (n) /* an article without words has no slots at all */
-		qsort(t->slots, n, sizeof(*t->slots), by_weight);
+		qsort(t->slots, n, sizeof(*t->slots), nz__store_by_weight);
 	for (size_t i = 0, used = 0; i < n && used < RELATED_TERMS; i++) {
 		if (t->slots[i].weight <= 0.0)
 			break;
@@ -324,7 +186,7 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
-	term_table t;
+	nz__store_terms t;
 	nz__sq_candidate *c = NULL;
 	size_t n = 0;
 	bool capped;
@@ -332,7 +194,7 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	nz_rc rc;
 	nz_buf_init(&match, 0);
 	bool snap = nz__sq_read_begin(h);
-	if ((rc = article_terms(arena, a, &t))) {
+	if ((rc = nz__store_article_terms(arena, a, &t))) {
 		rc = nz_err_set(err, rc, "related articles: out of memory");
 		goto out;
 	}

@@ -143,11 +143,7 @@ int nz__sq_search_rank_register(fts5_api *api);
 /* Frees search's cache of document frequencies (NULL-safe). */
 void nz__sq_df_cache_free(struct nz__df_cache *c);
 /* A match in a search's window (search.c): the article, its publication time, its rank. */
-typedef struct nz__sq_candidate {
-	int64_t id;
-	nz_time published_at;
-	double score;
-} nz__sq_candidate;
+typedef nz__store_candidate nz__sq_candidate;
 /* The window's SQL: the newest NZ_SEARCH_WINDOW + 1 public matches passing q's filters, with
  * extra (more conditions) appended to the WHERE clause. */
 void nz__sq_window_sql(nz_buf *b, const nz_article_search *q, const char *extra);

@@ -1,0 +1,192 @@
+/*
+ * search_related.c: related articles and reindex on PostgreSQL.
+ *
+ * Related articles as on SQLite (sqlite/search_related.c): the article's most frequent terms
+ * (the front's nz__store_article_terms), each weighed by how rare it is (a term's document
+ * frequency counted up to DF_SAMPLE newest matches, estimated beyond from how far back they
+ * reach), the RELATED_TERMS most distinctive ORed into a tsquery and searched for in the same
+ * window as a search, BM25 alone, the article itself left out. Unlike SQLite, frequencies are
+ * not remembered between calls (docs/search.md, differences).
+ *
+ * Reindex rewrites every article's search row with nz__pg_search_write (the row's one writer,
+ * which reads the article's stored text), in one transaction, in batches of article ids.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/search.h"
+#include "store/postgres/postgres_int.h"
+
+#define RELATED_TERMS 8       /* as SQLite's */
+#define RELATED_CANDIDATES 40 /* as SQLite's */
+#define DF_SAMPLE 64          /* as SQLite's */
+#define REBUILD_BATCH 500
+
+static const nz__pg_sql q_max_id = {"SELECT COALESCE(max(id), 0) FROM articles"};
+static const nz__pg_sql q_df = {
+    "SELECT count(*), COALESCE(min(article_id), 0) FROM (SELECT article_id FROM article_search"
+    " WHERE terms @@ $1::tsquery ORDER BY article_id DESC LIMIT $2) x"};
+static const nz__pg_sql q_count = {"SELECT count(*) FROM articles"};
+static const nz__pg_sql q_ids = {"SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT $2"};
+static const nz__pg_sql q_clear = {"DELETE FROM article_search"};
+
+/* How many articles have the term (search_related.c's doc_freq on SQLite). */
+static nz_rc doc_freq(nz__pg *h, const nz__store_term *tc, int64_t max_id, int64_t *out,
+		      nz_err *err)
+{
+	nz_buf q;
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	nz_buf_init(&q, 0);
+	if (nz_search_ts_lexeme(tc->term, tc->len, &q)) {
+		nz_buf_free(&q);
+		return nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	}
+	nz__pg_text(&p, nz_buf_cstr(&q));
+	nz__pg_int64(&p, DF_SAMPLE);
+	nz_rc rc = nz__pg_query(h, &q_df, &p, &res, "related articles", err);
+	if (!rc) {
+		int64_t n = nz__pg_col_int(res, 0, 0), oldest = nz__pg_col_int(res, 0, 1);
+		*out = n;
+		if (n >= DF_SAMPLE && oldest > 0 && oldest <= max_id)
+			*out = (int64_t)llround((double)n * (double)max_id /
+						(double)(max_id - oldest + 1));
+		PQclear(res);
+	}
+	nz_buf_free(&q);
+	return rc;
+}
+
+/* Weighs the most frequent terms by idf; the best become phrases (*n of them) and a tsquery. */
+static nz_rc related_terms(nz__pg *h, nz_arena *arena, nz__store_terms *t, nz_search_phrase **ph,
+			   size_t *n_ph, nz_buf *tsq, nz_err *err)
+{
+	int64_t n_docs = 0;
+	size_t n = t->n < RELATED_CANDIDATES ? t->n : RELATED_CANDIDATES;
+	nz_rc rc = nz__pg_one_int(h, &q_max_id, NULL, &n_docs, "related articles", err);
+	if (rc)
+		return rc;
+	/* A term in more than a tenth of the archive says little about this article. */
+	int64_t cap = n_docs < 100 ? n_docs + 1 : n_docs / 10 + 1;
+	for (size_t i = 0; i < n; i++) {
+		int64_t d = 0;
+		t->slots[i].weight = 0.0;
+		if (nz__store_stop_word(t->slots[i].term, t->slots[i].len))
+			continue;
+		if ((rc = doc_freq(h, &t->slots[i], n_docs, &d, err)))
+			return rc;
+		if (d >= 2 && d < cap) /* a term only this article has leads nowhere */
+			t->slots[i].weight = t->slots[i].tf * log((double)(n_docs + 1) / (double)d);
+	}
+	qsort(t->slots, n, sizeof(*t->slots), nz__store_by_weight);
+	if (!(*ph = nz_arena_zalloc(arena, RELATED_TERMS * sizeof(**ph))))
+		return nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	*n_ph = 0;
+	for (size_t i = 0; i < n && *n_ph < RELATED_TERMS && t->slots[i].weight > 0.0; i++) {
+		nz_search_phrase *p = &(*ph)[(*n_ph)++];
+		if (!(p->tokens = nz_arena_zalloc(arena, sizeof(*p->tokens))))
+			return nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+		memcpy(p->tokens[0], t->slots[i].term, t->slots[i].len);
+		p->n = 1;
+		if (*n_ph > 1)
+			nz_buf_puts(tsq, " | ");
+		nz_search_ts_lexeme(t->slots[i].term, t->slots[i].len, tsq);
+	}
+	return nz_buf_rc(tsq) ? nz_err_set(err, NZ_NOMEM, "related articles: out of memory")
+			      : NZ_OK;
+}
+
+/* The articles of c[0..n) into out. */
+static nz_rc load_related(nz_store *s, nz_arena *arena, const nz__pg_candidate *c, size_t n,
+			  nz_article_list *out, nz_err *err)
+{
+	nz_rc rc = NZ_OK;
+	if (!(out->items = nz_arena_zalloc(arena, n * sizeof(*out->items))))
+		return nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	for (size_t i = 0; i < n && !rc; i++) {
+		nz_article *a = NULL;
+		if (!(rc = nz__pg_article_by_id(s, arena, c[i].id, &a, err)))
+			out->items[i] = *a;
+	}
+	if (!rc)
+		out->n = out->total = n;
+	return rc;
+}
+
+nz_rc nz__pg_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
+		     nz_article_list *out, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	nz__store_terms t;
+	nz_search_phrase *ph = NULL;
+	nz__pg_candidate *c = NULL;
+	size_t n_ph = 0, n = 0;
+	bool capped = false;
+	nz_buf tsq;
+	nz_rc rc;
+	nz_buf_init(&tsq, 0);
+	bool snap = nz__pg_read_begin(h);
+	if ((rc = nz__store_article_terms(arena, a, &t))) {
+		rc = nz_err_set(err, rc, "related articles: out of memory");
+		goto out;
+	}
+	if ((rc = related_terms(h, arena, &t, &ph, &n_ph, &tsq, err)) || n_ph == 0)
+		goto out;
+	/* The same window as searches, BM25 alone: the newest matches are ranked. */
+	nz_article_search q = {
+	    .language = a->language ? a->language : "en", .now = now, .no_recency = true};
+	nz__pg_window w = {&q, ph, n_ph, n_ph, nz_buf_cstr(&tsq), false, a->id};
+	if ((rc = nz__pg_search_window(h, arena, &w, &c, &n, &capped, err)) || n == 0)
+		goto out;
+	rc = load_related(s, arena, c, n > max ? max : n, out, err);
+out:
+	nz__pg_read_end(h, snap);
+	nz_buf_free(&tsq);
+	if (rc)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+/* Rewrites the rows of the next batch of articles after *last_id; *n gets how many. */
+static nz_rc rebuild_batch(nz__pg *h, int64_t *last_id, size_t *n, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	nz_rc rc;
+	*n = 0;
+	nz__pg_int64(&p, *last_id);
+	nz__pg_int64(&p, REBUILD_BATCH);
+	if ((rc = nz__pg_query(h, &q_ids, &p, &res, "reindex", err)))
+		return rc;
+	for (int r = 0; r < PQntuples(res) && !rc; r++, (*n)++) {
+		*last_id = nz__pg_col_int(res, r, 0);
+		rc = nz__pg_search_write(h, *last_id, err);
+	}
+	PQclear(res);
+	return rc;
+}
+
+nz_rc nz__pg_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	int64_t total = 0, last_id = 0;
+	size_t done = 0, n = 0;
+	nz_rc rc = nz__pg_begin(h, err);
+	if (rc)
+		return rc;
+	if ((rc = nz__pg_one_int(h, &q_count, NULL, &total, "reindex", err)) ||
+	    (rc = nz__pg_run(h, &q_clear, NULL, "reindex", err)))
+		goto out;
+	if (progress)
+		progress(ctx, 0, (size_t)total);
+	do {
+		if ((rc = rebuild_batch(h, &last_id, &n, err)))
+			goto out;
+		done += n;
+		if (progress && n)
+			progress(ctx, done, (size_t)total > done ? (size_t)total : done);
+	} while (n > 0);
+out:
+	return nz__pg_end(h, rc, err);
+}

@@ -1,0 +1,361 @@
+/*
+ * search_window.c: the window of a search on PostgreSQL (the newest NZ_SEARCH_WINDOW public
+ * matches that pass the filters) and its BM25 ranking, computed in C as SQLite's nz_rank
+ * (sqlite/search_rank.c) computes it.
+ *
+ * One statement reads the window from article_search alone (docs/postgres.md, "The row"):
+ * terms @@ $1::tsquery (the GIN index), the filter copies on the row, newest id first, at most
+ * NZ_SEARCH_WINDOW + 1 rows. When ranking, each row also brings its terms in tsvectorsend's
+ * binary form (five times cheaper for the server than unnest(terms) and a filter), from which
+ * the positions and weights of the query's lexemes are read and each phrase's instances per
+ * field counted here (weight A headline 10, B highlights 4,
+ * D body 1) and scored: idf * f (k1 + 1) / (f + k1 (1 - b + b |D| / avgdl)), times the recency
+ * factor. The IDF of a phrase is SQLite's: counted over its oldest 500 matches, extrapolated
+ * beyond from how far (by id) they reach; one phrase alone has IDF 1.
+ *
+ * Rules: every value is bound; the statements are fixed text; filters that are not set bind
+ * NULL and drop out of the WHERE.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/search.h"
+#include "store/postgres/postgres_int.h"
+
+#define K1 1.2
+#define B 0.75
+#define IDF_SAMPLE 500
+#define RECENCY_MONTH 2592000.0
+
+static const double field_weight[] = {10.0, 4.0, 1.0}; /* A headline, B highlights, D body */
+
+#define WINDOW_FROM                                                                                \
+	" FROM article_search s WHERE s.terms @@ $1::tsquery AND s.status = 'published'"           \
+	" AND (s.embargo_until IS NULL OR s.embargo_until <= $2)"                                  \
+	" AND s.published_at IS NOT NULL AND s.published_at <= $2"                                 \
+	" AND ($3::text IS NULL OR s.section_id = (SELECT id FROM sections WHERE slug = $3))"      \
+	" AND ($4::text IS NULL OR s.article_id IN (SELECT at.article_id FROM article_tags at"     \
+	"  JOIN tags t ON t.id = at.tag_id WHERE t.slug = $4))"                                    \
+	" AND ($5::text IS NULL OR s.article_id IN (SELECT aa.article_id FROM article_authors aa"  \
+	"  JOIN authors au ON au.id = aa.author_id WHERE au.slug = $5))"                           \
+	" AND ($6::text IS NULL OR s.language = $6)"                                               \
+	" AND ($7::bigint IS NULL OR s.published_at >= $7)"                                        \
+	" AND ($8::bigint IS NULL OR s.published_at < $8)"                                         \
+	" AND s.article_id <> $9"                                                                  \
+	" ORDER BY s.article_id DESC LIMIT $10"
+
+static const nz__pg_sql q_window_time = {
+    "SELECT s.article_id, s.published_at, 0, NULL" WINDOW_FROM};
+static const nz__pg_sql q_window_rank = {
+    "SELECT s.article_id, s.published_at,"
+    " s.headline_terms + s.highlights_terms + s.body_terms, tsvectorsend(s.terms)" WINDOW_FROM};
+/* A generic plan (what a prepared statement gets after five runs) cannot know how common the
+ * query's terms are: it bitmap-scans every match and sorts them all, sending each row's terms
+ * (6x slower for a word in every article). Custom plans walk the ids backwards for common terms
+ * and stop after the window. For the rest of the read's transaction only. */
+static const nz__pg_sql q_custom_plans = {"SET LOCAL plan_cache_mode = force_custom_plan"};
+static const nz__pg_sql q_totals = {
+    "SELECT count(*), COALESCE(sum(headline_terms + highlights_terms + body_terms), 0)"
+    " FROM article_search"};
+static const nz__pg_sql q_sample = {
+    "SELECT count(*), COALESCE(max(article_id), 0) FROM (SELECT article_id FROM article_search"
+    " WHERE terms @@ $1::tsquery ORDER BY article_id LIMIT $2) x"};
+
+/* ---- one row's lexemes --------------------------------------------------------------------- */
+
+typedef struct lexeme {
+	const char *text;
+	size_t len;
+	int *pos;
+	char *field; /* 0 headline, 1 highlights, 2 body */
+	size_t n;
+} lexeme;
+
+static int hex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* tsvectorsend's bytes, read from bytea's hex text ("\\x…") without a copy. */
+typedef struct reader {
+	const char *p; /* after "\\x" */
+	size_t left;   /* bytes */
+	bool bad;
+} reader;
+
+static unsigned get8(reader *r)
+{
+	int hi, lo;
+	if (r->left == 0 || (hi = hex(r->p[0])) < 0 || (lo = hex(r->p[1])) < 0) {
+		r->bad = true;
+		return 0;
+	}
+	r->p += 2;
+	r->left--;
+	return (unsigned)(hi << 4 | lo);
+}
+
+static unsigned get16(reader *r)
+{
+	unsigned hi = get8(r);
+	return hi << 8 | get8(r);
+}
+
+/* Whether a row's lexeme is one of the query's tokens (or starts with a prefix token). */
+static bool wanted(const nz_search_phrase *ph, size_t n, const char *lex, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < ph[i].n && !ph[i].exclude; k++) {
+			size_t tlen = strlen(ph[i].tokens[k]);
+			bool prefix = ph[i].prefix && k + 1 == ph[i].n;
+			if ((prefix ? len >= tlen : len == tlen) &&
+			    memcmp(lex, ph[i].tokens[k], tlen) == 0)
+				return true;
+		}
+	return false;
+}
+
+/* The query's lexemes in a row, from tsvectorsend's format: a count (int32), then per lexeme
+ * its text, a NUL, a count of positions (int16) and the positions (int16: weight in the top two
+ * bits, 3 = A ... 0 = D). In arena. */
+static lexeme *parse_lexemes(nz_arena *arena, const char *hexa, const nz_search_phrase *ph,
+			     size_t n_ph, size_t *n)
+{
+	reader r = {hexa + 2, strlen(hexa) / 2 - 1, strncmp(hexa, "\\x", 2) != 0};
+	char word[2048];
+	*n = 0;
+	unsigned count = get16(&r) << 16;
+	count |= get16(&r);
+	lexeme *l = nz_arena_zalloc(arena, (count ? count : 1) * sizeof(*l));
+	if (!l)
+		return NULL;
+	for (unsigned i = 0; i < count && !r.bad; i++) {
+		size_t len = 0;
+		unsigned c;
+		while ((c = get8(&r)) != 0 && !r.bad)
+			if (len < sizeof(word))
+				word[len++] = (char)c;
+		size_t npos = get16(&r);
+		if (!wanted(ph, n_ph, word, len)) {
+			for (size_t j = 0; j < npos; j++)
+				get16(&r);
+			continue;
+		}
+		lexeme *x = &l[(*n)++];
+		*x = (lexeme){nz_arena_strndup(arena, word, len), len,
+			      nz_arena_alloc(arena, (npos + 1) * sizeof(int)),
+			      nz_arena_alloc(arena, npos + 1), 0};
+		if (!x->text || !x->pos || !x->field)
+			return NULL;
+		for (size_t j = 0; j < npos; j++) {
+			unsigned v = get16(&r);
+			x->pos[x->n] = (int)(v & 0x3fff);
+			x->field[x->n++] = (v >> 14) == 3 ? 0 : (v >> 14) == 2 ? 1 : 2;
+		}
+	}
+	return l;
+}
+
+static bool lexeme_is(const lexeme *l, const char *want, bool prefix)
+{
+	size_t wlen = strlen(want);
+	return (prefix ? l->len >= wlen : l->len == wlen) && memcmp(l->text, want, wlen) == 0;
+}
+
+/* Whether token k of phrase p is at position pos in the row. */
+static bool token_at(const lexeme *l, size_t nl, const nz_search_phrase *p, size_t k, int pos)
+{
+	for (size_t i = 0; i < nl; i++) {
+		if (!lexeme_is(&l[i], p->tokens[k], p->prefix && k + 1 == p->n))
+			continue;
+		for (size_t j = 0; j < l[i].n; j++)
+			if (l[i].pos[j] == pos)
+				return true;
+	}
+	return false;
+}
+
+/* The phrase's instances in the row, each counted with its field's weight. */
+static double phrase_freq(const lexeme *l, size_t nl, const nz_search_phrase *p)
+{
+	double f = 0.0;
+	for (size_t i = 0; i < nl; i++) {
+		if (!lexeme_is(&l[i], p->tokens[0], p->prefix && p->n == 1))
+			continue;
+		for (size_t j = 0; j < l[i].n; j++) {
+			size_t k = 1;
+			while (k < p->n && token_at(l, nl, p, k, l[i].pos[j] + (int)k))
+				k++;
+			if (k == p->n)
+				f += field_weight[(int)l[i].field[j]];
+		}
+	}
+	return f;
+}
+
+/* ---- ranking ----------------------------------------------------------------------------- */
+
+typedef struct ranking {
+	nz__pg *h;
+	const nz_search_phrase *ph;
+	size_t n_ph, n_terms; /* phrases; terms of the query, exclusions included (FTS5's count) */
+	double n_rows, avgdl;
+	double *idf; /* < 0: not counted yet */
+} ranking;
+
+/* The IDF of phrase i (search_rank.c's phrase_idf). */
+static nz_rc phrase_idf(ranking *r, size_t i, nz_err *err)
+{
+	nz_buf q;
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	if (r->n_terms == 1) {
+		r->idf[i] = 1.0;
+		return NZ_OK;
+	}
+	nz_buf_init(&q, 0);
+	if (nz_search_tsquery_phrase(&r->ph[i], &q)) {
+		nz_buf_free(&q);
+		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
+	}
+	nz__pg_text(&p, nz_buf_cstr(&q));
+	nz__pg_int64(&p, IDF_SAMPLE);
+	nz_rc rc = nz__pg_query(r->h, &q_sample, &p, &res, "search", err);
+	if (!rc) {
+		double n = (double)nz__pg_col_int(res, 0, 0);
+		double last = (double)nz__pg_col_int(res, 0, 1);
+		if (n >= IDF_SAMPLE && last > 0 && last < r->n_rows)
+			n = n * r->n_rows / last;
+		double idf = log((r->n_rows - n + 0.5) / (n + 0.5));
+		r->idf[i] = idf > 0.0 ? idf : 1e-6;
+		PQclear(res);
+	}
+	nz_buf_free(&q);
+	return rc;
+}
+
+/* The row's BM25 (positive: higher is better). */
+static nz_rc row_bm25(ranking *r, nz_arena *arena, PGresult *res, int row, double *score,
+		      nz_err *err)
+{
+	size_t nl = 0;
+	lexeme *l = NULL;
+	const char *sent = nz__pg_col_null(res, row, 3) ? "\\x00000000" : PQgetvalue(res, row, 3);
+	if (!(l = parse_lexemes(arena, sent, r->ph, r->n_ph, &nl)))
+		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
+	double dl = (double)nz__pg_col_int(res, row, 2);
+	double norm = K1 * (1.0 - B + B * dl / r->avgdl);
+	*score = 0.0;
+	for (size_t i = 0; i < r->n_ph; i++) {
+		nz_rc rc;
+		if (r->ph[i].exclude)
+			continue;
+		double f = phrase_freq(l, nl, &r->ph[i]);
+		if (f == 0.0)
+			continue;
+		if (r->idf[i] < 0.0 && (rc = phrase_idf(r, i, err)))
+			return rc;
+		*score += r->idf[i] * (f * (K1 + 1.0)) / (f + norm);
+	}
+	return NZ_OK;
+}
+
+static nz_rc ranking_init(nz__pg *h, nz_arena *arena, const nz_search_phrase *ph, size_t n,
+			  size_t n_terms, ranking *r, nz_err *err)
+{
+	PGresult *res = NULL;
+	*r =
+	    (ranking){h, ph, n, n_terms, 1.0, 1.0, nz_arena_alloc(arena, (n + 1) * sizeof(double))};
+	if (!r->idf)
+		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
+	for (size_t i = 0; i < n; i++)
+		r->idf[i] = -1.0;
+	nz_rc rc = nz__pg_query(h, &q_totals, NULL, &res, "search", err);
+	if (rc)
+		return rc;
+	double rows = (double)nz__pg_col_int(res, 0, 0), tokens = (double)nz__pg_col_int(res, 0, 1);
+	PQclear(res);
+	r->n_rows = rows > 0 ? rows : 1.0;
+	r->avgdl = tokens > 0 ? tokens / r->n_rows : 1.0;
+	return NZ_OK;
+}
+
+/* ---- the window ---------------------------------------------------------------------------- */
+
+/* Scores the window's rows into c (lower is better, as FTS5 reports BM25). */
+static nz_rc score_rows(nz__pg *h, nz_arena *arena, const nz__pg_window *w, PGresult *res,
+			nz__pg_candidate *c, size_t n, nz_err *err)
+{
+	ranking r;
+	nz_rc rc = ranking_init(h, arena, w->phrases, w->n_phrases, w->n_terms, &r, err);
+	for (size_t i = 0; i < n && !rc; i++) {
+		double score = 0.0;
+		if ((rc = row_bm25(&r, arena, res, (int)i, &score, err)))
+			break;
+		if (w->recency) {
+			double age = (double)(w->q->now - c[i].published_at);
+			score *= 1.0 + 1.0 / (1.0 + (age > 0.0 ? age : 0.0) / RECENCY_MONTH);
+		}
+		c[i].score = -score;
+	}
+	return rc;
+}
+
+nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
+			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err)
+{
+	const nz_article_search *q = w->q;
+	bool rank = q->sort != NZ_SEARCH_NEWEST;
+	nz_buf tsq;
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	nz_rc rc = NZ_OK;
+	*out = NULL;
+	*n = 0;
+	*capped = false;
+	nz_buf_init(&tsq, 0);
+	if (w->tsquery)
+		nz_buf_puts(&tsq, w->tsquery);
+	else
+		nz_search_tsquery(w->phrases, w->n_phrases, &tsq);
+	if (nz_buf_rc(&tsq)) {
+		rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
+		goto out;
+	}
+	if ((rc = nz__pg_run(h, &q_custom_plans, NULL, "search", err)))
+		goto out;
+	nz__pg_text(&p, nz_buf_cstr(&tsq));
+	nz__pg_int64(&p, q->now);
+	nz__pg_text(&p, q->section_slug);
+	nz__pg_text(&p, q->tag_slug);
+	nz__pg_text(&p, q->author_slug);
+	nz__pg_text(&p, q->language);
+	nz__pg_opt_int(&p, q->from);
+	nz__pg_opt_int(&p, q->to);
+	nz__pg_int64(&p, w->self);
+	nz__pg_int64(&p, NZ_SEARCH_WINDOW + 1);
+	if ((rc = nz__pg_query(h, rank ? &q_window_rank : &q_window_time, &p, &res, "search", err)))
+		goto out;
+	size_t rows = (size_t)PQntuples(res);
+	*capped = rows > NZ_SEARCH_WINDOW;
+	*n = rows > NZ_SEARCH_WINDOW ? NZ_SEARCH_WINDOW : rows;
+	if (*n && !(*out = nz_arena_zalloc(arena, *n * sizeof(**out)))) {
+		rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		(*out)[i].id = nz__pg_col_int(res, (int)i, 0);
+		(*out)[i].published_at = nz__pg_col_int(res, (int)i, 1);
+	}
+	if (rank && *n)
+		rc = score_rows(h, arena, w, res, *out, *n, err);
+	if (!rc && *n > 1)
+		qsort(*out, *n, sizeof(**out), rank ? nz__store_by_score : nz__store_by_time);
+out:
+	PQclear(res);
+	nz_buf_free(&tsq);
+	if (rc)
+		*out = NULL, *n = 0;
+	return rc;
+}

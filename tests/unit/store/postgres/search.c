@@ -1,0 +1,355 @@
+/*
+ * Tests src/store/postgres/search_window.c and search/passage.c against SQLite on one corpus:
+ * the same articles are written to a SQLite store (whose FTS5 index is the reference) and to
+ * PostgreSQL (the articles rows, and article_search rows written here in the format of
+ * docs/postgres.md, "The row", until the articles aggregate writes them itself); then every
+ * query of a list must give on PostgreSQL the window SQLite gives: the same articles in the same
+ * order with the same scores (BM25, field weights, recency), filters and public-ness alike; and
+ * the passage made in C must be FTS5's snippet().
+ */
+#include <math.h>
+
+#include "search/search.h"
+#include "store/postgres/pg_test.h"
+
+#define NOW 1800000000
+#define DAY 86400
+
+typedef struct story {
+	const char *slug, *headline, *intro, *hl, *body, *lang, *section;
+	nz_status status;
+	int age_days;
+	nz_time embargo;
+} story;
+
+static const story corpus[] = {
+    {"radar-body", "Ministers meet", NULL, NULL, "A word on radar. The radar was new.", "en",
+     "defense", NZ_STATUS_PUBLISHED, 1, 0},
+    {"radar-head", "Radar upgrade for the navy", NULL, NULL, "A word.", "en", "defense",
+     NZ_STATUS_PUBLISHED, 3, 0},
+    {"radar-hl", "Ministers talk", "During the meeting:", "New radar for the coast", "A word.",
+     "en", "politics", NZ_STATUS_PUBLISHED, 2, 0},
+    {"drill-old", "Harbor news", NULL, NULL,
+     "The frigate and another frigate sailed for the joint naval drill.", "en", "defense",
+     NZ_STATUS_PUBLISHED, 700, 0},
+    {"drill-new", "Harbor news today", NULL, NULL,
+     "The frigate sailed with the fleet. Joint naval drills resume; the navy exercises.", "en",
+     "defense", NZ_STATUS_PUBLISHED, 1, 0},
+    {"exercise", "Exercises planned", NULL, NULL,
+     "Defense officials planned exercising the defenders near the border, K-9 guns and F-35A "
+     "jets. The exercise was defended.",
+     "en", "defense", NZ_STATUS_PUBLISHED, 40, 0},
+    {"policy", "Policies on drills", NULL, NULL,
+     "The policy said drills follow. Long-range drills were discussed at length by the "
+     "committee, which met on a cold day in the capital, and the drill schedule was set.",
+     "en", "politics", NZ_STATUS_PUBLISHED, 10, 0},
+    {"ko-1", "한미동맹 연합훈련", NULL, NULL,
+     "국방부는 한미동맹은 굳건하다고 밝혔다. 연합훈련은 계속된다.", "ko", "defense",
+     NZ_STATUS_PUBLISHED, 5, 0},
+    {"ko-2", "국방 예산", NULL, NULL, "국방부는 예산을 늘렸다. 동맹 관계도 논의했다.", "ko",
+     "politics", NZ_STATUS_PUBLISHED, 20, 0},
+    {"long", "Coast guard report", NULL, NULL,
+     "The report opens with weather and tides along the coast for the whole week ahead of the "
+     "festival season and the crowds it brings. Then it turns to shipping: a cargo line, two "
+     "ferries and a fishing fleet reported a submarine cable fault near the island, and the "
+     "repair crews said the submarine cable would be fixed in days. The rest covers harbor fees, "
+     "staff changes and a new office that opens next spring near the old market by the river.",
+     "en", "politics", NZ_STATUS_PUBLISHED, 4, 0},
+    {"draft", "Radar draft", NULL, NULL, "radar radar", "en", "defense", NZ_STATUS_DRAFT, 1, 0},
+    {"embargoed", "Radar embargoed", NULL, NULL, "radar", "en", "defense", NZ_STATUS_PUBLISHED, 1,
+     NOW + DAY},
+    {"future", "Radar future", NULL, NULL, "radar", "en", "defense", NZ_STATUS_PUBLISHED, -2, 0},
+    {"retracted", "Radar retracted", NULL, NULL, "radar", "en", "defense", NZ_STATUS_RETRACTED, 1,
+     0},
+};
+#define N_CORPUS (sizeof(corpus) / sizeof(corpus[0]))
+
+typedef struct world {
+	pg_fixture *f;
+	char dir[32], path[64];
+	nz_store *sq, *pg;
+	nz_arena *arena;
+	int64_t ids[N_CORPUS];
+	nz_article *articles[N_CORPUS];
+} world;
+
+/* ---- article_search rows, as docs/postgres.md "The row" defines them ---------------------- */
+
+typedef struct row_terms {
+	nz_buf *out;
+	int pos;        /* the last position given */
+	int count;      /* terms of the field */
+	char weight[2]; /* "A", "B", "" (D) */
+} row_terms;
+
+static int put_term(void *ctx, const char *term, size_t len, size_t start, size_t end)
+{
+	(void)start;
+	(void)end;
+	row_terms *r = ctx;
+	r->pos++;
+	r->count++;
+	nz_buf_putc(r->out, ' ');
+	nz_search_ts_lexeme(term, len, r->out);
+	nz_buf_printf(r->out, ":%d%s", r->pos < 16383 ? r->pos : 16383, r->weight);
+	return 0;
+}
+
+/* One field's terms; the next field starts after one unused position. */
+static int field(row_terms *r, const char *text, const char *weight)
+{
+	r->count = 0;
+	snprintf(r->weight, sizeof(r->weight), "%s", weight);
+	if (text)
+		nz_search_tokenize(text, strlen(text), put_term, r);
+	r->pos++;
+	return r->count;
+}
+
+static void index_row(world *w, const nz_article *a)
+{
+	nz_buf terms, hl;
+	char id[24], counts[3][16];
+	nz_buf_init(&terms, 0);
+	nz_buf_init(&hl, 0);
+	if (a->highlights_intro)
+		nz_buf_puts(&hl, a->highlights_intro);
+	for (size_t i = 0; i < a->n_highlights; i++)
+		nz_buf_printf(&hl, "%s%s", hl.len ? "\n" : "", a->highlights[i]);
+	row_terms r = {&terms, 0, 0, ""};
+	snprintf(counts[0], 16, "%d", field(&r, a->headline, "A"));
+	snprintf(counts[1], 16, "%d", field(&r, hl.len ? nz_buf_cstr(&hl) : NULL, "B"));
+	snprintf(counts[2], 16, "%d", field(&r, a->body_markdown, ""));
+	snprintf(id, sizeof(id), "%lld", (long long)a->id);
+	const char *v[] = {id, terms.len ? nz_buf_cstr(&terms) : "", counts[0], counts[1],
+			   counts[2]};
+	PGresult *res =
+	    PQexecParams(w->f->conn,
+			 "INSERT INTO article_search(article_id, terms, headline_terms,"
+			 " highlights_terms, body_terms) VALUES ($1, $2::tsvector, $3, $4, $5)",
+			 5, NULL, v, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		fail_msg("index %s: %s", a->slug, PQerrorMessage(w->f->conn));
+	PQclear(res);
+	nz_buf_free(&terms);
+	nz_buf_free(&hl);
+}
+
+/* The article's row in PostgreSQL (only what search reads), with SQLite's id. */
+static void copy_article(world *w, const nz_article *a)
+{
+	char id[24], pub[24], emb[24], t[24], hl[512];
+	snprintf(id, sizeof(id), "%lld", (long long)a->id);
+	snprintf(pub, sizeof(pub), "%lld", (long long)a->published_at);
+	snprintf(emb, sizeof(emb), "%lld", (long long)a->embargo_until);
+	snprintf(t, sizeof(t), "%d", NOW);
+	snprintf(hl, sizeof(hl), "[%s%s%s]", a->n_highlights ? "\"" : "",
+		 a->n_highlights ? a->highlights[0] : "", a->n_highlights ? "\"" : "");
+	const char *v[] = {id,
+			   a->uuid,
+			   a->slug,
+			   a->language,
+			   a->section ? a->section->slug : NULL,
+			   nz_status_name(a->status),
+			   a->headline,
+			   a->highlights_intro,
+			   hl,
+			   a->body_markdown,
+			   a->embargo_until ? emb : NULL,
+			   a->published_at ? pub : NULL,
+			   t};
+	PGresult *res = PQexecParams(
+	    w->f->conn,
+	    "INSERT INTO articles(id, uuid, slug, language, section_id, status, headline,"
+	    " highlights_intro, highlights, body_markdown, embargo_until, published_at, updated_at,"
+	    " created_at) VALUES ($1, $2, $3, $4, (SELECT id FROM sections WHERE slug = $5), $6,"
+	    " $7, $8, $9, $10, $11, $12, $13, $13)",
+	    13, NULL, v, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		fail_msg("copy %s: %s", a->slug, PQerrorMessage(w->f->conn));
+	PQclear(res);
+}
+
+static int setup(void **state)
+{
+	if (pg_fixture_setup(state))
+		return -1;
+	world *w = calloc(1, sizeof(*w));
+	w->f = *state;
+	w->arena = nz_arena_new();
+	sqlite_reference(w->dir, w->path);
+	if (nz_store_open(w->path, 0, &w->sq, &w->f->err) != NZ_OK ||
+	    nz__pg_open(w->f->conninfo, NZ_STORE_CREATE, &w->pg, &w->f->err) != NZ_OK)
+		fail_msg("open: %s", w->f->err.msg);
+	pg_ok(w->f->conn, "INSERT INTO sections(slug, name) VALUES ('defense', 'Defense'),"
+			  " ('politics', 'Politics')");
+	for (size_t i = 0; i < N_CORPUS; i++) {
+		const story *s = &corpus[i];
+		nz_article *a = nz_arena_zalloc(w->arena, sizeof(*a));
+		a->slug = s->slug;
+		a->headline = s->headline;
+		a->highlights_intro = s->intro;
+		if (s->hl) {
+			a->highlights = nz_arena_zalloc(w->arena, sizeof(char *));
+			a->highlights[0] = s->hl;
+			a->n_highlights = 1;
+		}
+		a->body_markdown = s->body;
+		a->language = s->lang;
+		a->status = s->status;
+		a->section = nz_arena_zalloc(w->arena, sizeof(nz_section));
+		a->section->slug = s->section;
+		a->section->name = s->section;
+		a->published_at = s->status == NZ_STATUS_DRAFT ? 0 : NOW - s->age_days * DAY;
+		a->embargo_until = s->embargo;
+		if (nz_store_article_create(w->sq, w->arena, a, NULL, &w->f->err) != NZ_OK)
+			fail_msg("create %s: %s", s->slug, w->f->err.msg);
+		w->ids[i] = a->id;
+		w->articles[i] = a;
+		copy_article(w, a);
+		index_row(w, a);
+	}
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	world *w = *state;
+	nz_store_close(w->sq);
+	nz_store_close(w->pg);
+	nz_arena_free(w->arena);
+	sqlite_reference_remove(w->dir, w->path);
+	*state = w->f;
+	free(w);
+	return pg_fixture_teardown(state);
+}
+
+/* ---- comparing the backends -------------------------------------------------------------- */
+
+static const nz_article *article(const world *w, int64_t id)
+{
+	for (size_t i = 0; i < N_CORPUS; i++)
+		if (w->ids[i] == id)
+			return w->articles[i];
+	fail_msg("no article %lld", (long long)id);
+	return NULL;
+}
+
+/* Runs text with the filters of base on both backends and compares the windows. */
+static void same(world *w, const char *text, nz_article_search base)
+{
+	nz_search_query parsed;
+	nz_search_results sq;
+	nz_search_phrase *ph = NULL;
+	nz__pg_candidate *c = NULL;
+	size_t n_ph = 0, n = 0;
+	bool capped = false;
+	assert_int_equal(nz_search_parse(w->arena, text, strlen(text), &parsed), NZ_OK);
+	base.query = &parsed;
+	base.now = NOW;
+	base.limit = 100;
+	if (nz_store_search(w->sq, w->arena, &base, &sq, &w->f->err) != NZ_OK)
+		fail_msg("sqlite %s: %s", text, w->f->err.msg);
+	assert_int_equal(nz_search_phrases(w->arena, &parsed, &ph, &n_ph), NZ_OK);
+	nz__pg_window win = {&base, ph, n_ph, parsed.n, NULL, !base.no_recency, 0};
+	bool snap = nz__pg_read_begin(nz__pg_h(w->pg));
+	if (nz__pg_search_window(nz__pg_h(w->pg), w->arena, &win, &c, &n, &capped, &w->f->err))
+		fail_msg("postgres %s: %s", text, w->f->err.msg);
+	nz__pg_read_end(nz__pg_h(w->pg), snap);
+	if (n != sq.total)
+		fail_msg("%s: %zu hits on PostgreSQL, %zu on SQLite", text, n, sq.total);
+	for (size_t i = 0; i < n; i++) {
+		const nz_article *a = article(w, c[i].id);
+		if (strcmp(a->slug, sq.items[i].article.slug) != 0)
+			fail_msg("%s: #%zu is %s on PostgreSQL, %s on SQLite", text, i, a->slug,
+				 sq.items[i].article.slug);
+		if (fabs(c[i].score - sq.items[i].score) > 1e-9 * (1.0 + fabs(c[i].score)))
+			fail_msg("%s: %s scores %.12g on PostgreSQL, %.12g on SQLite", text,
+				 a->slug, c[i].score, sq.items[i].score);
+		/* the body's passage, when the body matches, is FTS5's snippet() */
+		size_t hits = 0;
+		nz_buf b;
+		nz_buf_init(&b, 0);
+		assert_int_equal(
+		    nz_search_passage(w->arena, a->body_markdown, strlen(a->body_markdown), ph,
+				      n_ph, strcmp(a->language, "ko") == 0 ? 40 : 24, &hits, &b),
+		    NZ_OK);
+		if (hits && strcmp(nz_buf_cstr(&b), sq.items[i].snippet) != 0)
+			fail_msg("%s: snippet of %s\n  C:   %s\n  FTS5: %s", text, a->slug,
+				 nz_buf_cstr(&b), sq.items[i].snippet);
+		nz_buf_free(&b);
+	}
+}
+
+static void test_same_ranking(void **state)
+{
+	world *w = *state;
+	static const char *const queries[] = {"radar",
+					      "frigate",
+					      "drill",
+					      "navy drill",
+					      "drills navy",
+					      "\"joint naval drill\"",
+					      "\"naval drills\"",
+					      "exercises",
+					      "policies",
+					      "k9",
+					      "K-9",
+					      "f-35a",
+					      "frigate -fleet",
+					      "drill NOT policy",
+					      "연합훈련",
+					      "동맹",
+					      "국방",
+					      "한미동맹",
+					      "word",
+					      "the radar",
+					      "ministers word",
+					      "radar -\"new radar\"",
+					      "submarine",
+					      "cable fault",
+					      "harbor",
+					      "spring river"};
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		same(w, queries[i], (nz_article_search){0});
+		same(w, queries[i], (nz_article_search){.no_recency = true});
+		same(w, queries[i], (nz_article_search){.sort = NZ_SEARCH_NEWEST});
+	}
+}
+
+static void test_same_filters(void **state)
+{
+	world *w = *state;
+	same(w, "radar", (nz_article_search){.section_slug = "defense"});
+	same(w, "radar", (nz_article_search){.section_slug = "politics"});
+	same(w, "radar", (nz_article_search){.section_slug = "nowhere"});
+	same(w, "drill", (nz_article_search){.language = "en"});
+	same(w, "drill", (nz_article_search){.language = "ko"});
+	same(w, "국방", (nz_article_search){.language = "ko"});
+	same(w, "radar", (nz_article_search){.from = NOW - 2 * DAY - 10});
+	same(w, "radar", (nz_article_search){.to = NOW - 2 * DAY + 10});
+	same(w, "frigate", (nz_article_search){.from = NOW - 800 * DAY, .to = NOW - 600 * DAY});
+}
+
+/* A prefix is one phrase here where SQLite ORs the terms it starts (each its own phrase for the
+ * IDF): the same articles; the order may differ (docs/search.md). */
+static void test_prefixes_find_the_same(void **state)
+{
+	world *w = *state;
+	static const char *const queries[] = {"defen*", "exerc*", "f-35*", "국", "radar*", "sub*"};
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		same(w, queries[i], (nz_article_search){.sort = NZ_SEARCH_NEWEST});
+}
+
+int main(void)
+{
+	if (pg_test_require_server("search"))
+		return 1;
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_same_ranking, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_same_filters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_prefixes_find_the_same, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
