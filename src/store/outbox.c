@@ -4,8 +4,10 @@
  * callers) and webhooks with their deliveries: output pointers set before anything can fail,
  * a new hook's URL and events checked and its secret made, limits, then the backend's SQL.
  */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -33,6 +35,31 @@ const char *nz_delivery_status_name(nz_delivery_status st)
 		return "failed";
 	}
 	return "pending";
+}
+
+nz_delivery_status nz__store_delivery_status(const char *s)
+{
+	if (s && strcmp(s, "delivered") == 0)
+		return NZ_DELIVERY_DELIVERED;
+	if (s && strcmp(s, "failed") == 0)
+		return NZ_DELIVERY_FAILED;
+	return NZ_DELIVERY_PENDING;
+}
+
+void nz__store_delivery_config_apply(nz_delivery_config *out, const char *key, const char *value)
+{
+	if (strcmp(key, "purge_url") == 0) {
+		out->purge_url = value;
+	} else if (strcmp(key, "purge_secret") == 0) {
+		out->purge_secret = value;
+	} else if (strcmp(key, "webhook_backoff_ms") == 0) {
+		char *end = NULL;
+		errno = 0;
+		long long v = strtoll(value, &end, 10);
+		/* A bad value keeps the default rather than stopping deliveries. */
+		if (!errno && end != value && !*end && v >= 1 && v <= 3600000)
+			out->backoff_ms = v;
+	}
 }
 
 /* An absolute http(s) URL with a host, printable ASCII without spaces. */

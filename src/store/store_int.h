@@ -54,6 +54,13 @@ nz_rc nz__store_writable(nz_store *s, const char *what, nz_err *err);
  * with each row); unknown keys and bad numbers are ignored. value must outlive site. */
 void nz__store_site_apply(nz_site *site, const char *key, const char *value);
 
+/* outbox.c: a delivery's status column ("pending", "delivered", "failed"; anything else reads as
+ * pending), and one setting of the delivery worker (purge_url, purge_secret,
+ * webhook_backoff_ms) applied over out's defaults: a bad backoff keeps the default. value must
+ * outlive out. What each backend's delivery_list and delivery_config do with each row. */
+nz_delivery_status nz__store_delivery_status(const char *s);
+void nz__store_delivery_config_apply(nz_delivery_config *out, const char *key, const char *value);
+
 /* Backends. Each returns a handle whose first member is nz_store. */
 nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *err);
 nz_rc nz__pg_open(const char *conninfo, unsigned flags, nz_store **out, nz_err *err);

@@ -176,7 +176,8 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* audit: NZ__STORE_AUDIT(OP) */                                                           \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* outbox: NZ__STORE_OUTBOX(OP) */                                                         \
+	/* outbox_changes.c, outbox_webhooks.c */                                                  \
+	NZ__STORE_OUTBOX(OP)                                                                       \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* search: NZ__STORE_SEARCH(OP) */
 /* clang-format on */
