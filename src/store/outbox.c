@@ -62,6 +62,24 @@ void nz__store_delivery_config_apply(nz_delivery_config *out, const char *key, c
 	}
 }
 
+/* The clock moves at least this often (seconds) even when nothing fell due. */
+#define CLOCK_MAX_LAG 3600
+
+bool nz__store_tick_writes(nz_time now, int64_t clock, bool due)
+{
+	return now > clock && (due || now - clock >= CLOCK_MAX_LAG);
+}
+
+int64_t nz__store_prune_cut(int64_t newest, int64_t young, int64_t keep_rows)
+{
+	int64_t cut = young - 1;
+	if (newest - keep_rows > cut)
+		cut = newest - keep_rows;
+	if (cut > newest - 1)
+		cut = newest - 1;
+	return cut > 0 ? cut : 0;
+}
+
 /* An absolute http(s) URL with a host, printable ASCII without spaces. */
 static nz_rc check_url(const char *url, nz_err *err)
 {

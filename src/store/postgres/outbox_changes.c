@@ -24,10 +24,6 @@
 #define DUE_EMBARGO DUE_EMBARGO_FROM " AND embargo_until <= $2::bigint"
 #define DUE_DATED DUE_DATED_FROM " AND published_at <= $2::bigint"
 
-/* The clock moves at least this often (seconds) even when nothing fell due, so the ranges a
- * tick looks at stay short. */
-#define CLOCK_MAX_LAG 3600
-
 static const nz__pg_sql q_seq = {"SELECT COALESCE(max(seq), 0) FROM changes"};
 static const nz__pg_sql q_since = {
     "SELECT DISTINCT key FROM changes WHERE seq > $1::bigint AND seq <= $2::bigint"};
@@ -156,7 +152,7 @@ nz_rc nz__pg_change_tick(nz_store *s, nz_time now, size_t *n, nz_err *err)
 	nz_rc rc = read_int(h, &q_clock, 0, 0, 0, &clock, err);
 	if (!rc && now > clock)
 		rc = read_int(h, &q_due, 2, clock, now, &due, err);
-	if (rc || now <= clock || (!due && now - clock < CLOCK_MAX_LAG))
+	if (rc || !nz__store_tick_writes(now, clock, due))
 		return rc;
 	if ((rc = nz__pg_begin(h, err)))
 		return rc;
@@ -197,11 +193,7 @@ nz_rc nz__pg_changes_prune(nz_store *s, nz_time older_than, int64_t keep_rows, s
 			young = newest + 1, rc = NZ_OK;
 	}
 	/* Delete the prefix up to cut: old rows, rows past the limit, never the newest. */
-	int64_t cut = young - 1;
-	if (newest - keep_rows > cut)
-		cut = newest - keep_rows;
-	if (cut > newest - 1)
-		cut = newest - 1;
+	int64_t cut = nz__store_prune_cut(newest, young, keep_rows);
 	if (!rc && cut > 0) {
 		rc = write_int(h, &q_delete, 1, cut, 0, &deleted, err);
 		if (!rc && deleted > 0)

@@ -1,10 +1,12 @@
 /*
  * Tests src/store/postgres/outbox_changes.c and outbox_webhooks.c against a real server, with
- * articles written in plain SQL (so they run before the articles aggregate does): a claim
- * skips a delivery another connection holds locked, and leases what it takes; the change feed
- * is read, ticked, pruned and reports a gap as on SQLite (the contract tests
- * tests/unit/store/outbox_*.c say the rest).
+ * articles written in plain SQL (so they run before the articles aggregate does): a claim skips
+ * a delivery another connection holds locked and leases what it takes; two nodes claiming at
+ * once take each delivery once; the change feed is read, ticked, pruned and reports a gap as on
+ * SQLite (the contract tests tests/unit/store/outbox_*.c say the rest).
  */
+#include <pthread.h>
+
 #include "store/postgres/pg_test.h"
 
 static nz_store *open_store(pg_fixture *f)
@@ -62,6 +64,63 @@ static void test_claim_skips_locked_rows_and_leases(void **state)
 	assert_int_equal(n, 0);
 	nz_arena_free(arena);
 	nz_store_close(s);
+}
+
+/* One node's delivery worker: claims two at a time until nothing is left, noting each id. */
+typedef struct worker {
+	pg_fixture *f;
+	int claimed[64];
+	int n;
+	nz_rc rc;
+} worker;
+
+static void *claim_all(void *arg)
+{
+	worker *w = arg;
+	nz_store *s = NULL;
+	nz_arena *arena = nz_arena_new();
+	nz_err err = {0};
+	nz_delivery *d = NULL;
+	size_t n = 1;
+	w->rc = nz__pg_open(w->f->conninfo, 0, &s, &err);
+	while (!w->rc && n > 0) {
+		w->rc = nz_store_delivery_claim(
+		    s, arena, &(nz_delivery_claim){1780000000000LL, 600000, 2}, &d, &n, &err);
+		for (size_t i = 0; !w->rc && i < n && w->n < 64; i++)
+			w->claimed[w->n++] = (int)d[i].id;
+	}
+	nz_store_close(s);
+	nz_arena_free(arena);
+	return NULL;
+}
+
+static void test_two_nodes_claim_each_delivery_once(void **state)
+{
+	pg_fixture *f = *state;
+	nz_store *s = open_store(f); /* migrates */
+	nz_store_close(s);
+	pg_ok(f->conn,
+	      "INSERT INTO webhooks(url, secret, events, created_at)"
+	      " VALUES ('https://a.example/', 'whsec_0123456789abcdef', 'article.updated', 0)");
+	pg_ok(f->conn, "INSERT INTO audit_log(at, action, article_id)"
+		       " SELECT 1780000000, 'article.updated', g FROM generate_series(1, 40) AS g");
+	worker w[2] = {{.f = f}, {.f = f}};
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, claim_all, &w[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(w[0].rc, NZ_OK);
+	assert_int_equal(w[1].rc, NZ_OK);
+	assert_int_equal(w[0].n + w[1].n, 40);
+	bool seen[41] = {false};
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < w[i].n; k++) {
+			int id = w[i].claimed[k];
+			assert_true(id >= 1 && id <= 40);
+			assert_false(seen[id]);
+			seen[id] = true;
+		}
 }
 
 /* The keys after *from, in the order read, one line each; advances *from. */
@@ -143,6 +202,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, pg_fixture_setup, pg_fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_claim_skips_locked_rows_and_leases),
+	    T(test_two_nodes_claim_each_delivery_once),
 	    T(test_change_feed_tick_and_prune),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
