@@ -20,20 +20,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void check(const uint8_t *data, size_t size, const nz_import_opts *opts)
 {
 	nz_arena *arena = nz_arena_new();
-	nz_article a;
+	nz_ingested got;
+	const nz_article *a = &got.article;
 	nz_err err;
-	nz_import_format format;
 
 	if (arena == NULL)
 		return;
-	nz_rc rc = nz_ingest_parse(arena, data, size, opts, &a, &format, &err);
+	nz_rc rc = nz_ingest_parse(arena, data, size, opts, &got, &err);
 	if (rc == NZ_OK) {
-		if (a.headline == NULL || a.body_markdown == NULL || a.slug == NULL ||
-		    a.language == NULL)
+		if (a->headline == NULL || a->body_markdown == NULL || a->slug == NULL ||
+		    a->language == NULL)
 			abort();
-		if (nz_article_validate(&a, &err) != NZ_OK)
+		if (nz_article_validate(a, &err) != NZ_OK)
 			abort();
-	} else if (err.msg[0] == '\0' || err.rc != rc || a.headline != NULL) {
+	} else if (err.msg[0] == '\0' || err.rc != rc || a->headline != NULL) {
 		abort();
 	}
 	nz_arena_free(arena);

@@ -77,10 +77,11 @@ nz_rc nz_app_import_bytes(nz_store *s, nz_arena *arena, const nz_app_import *in,
 	}
 	if (rc != NZ_NOTFOUND)
 		return rc;
-	nz_article *a = nz_arena_zalloc(arena, sizeof *a);
-	if (!a)
+	nz_ingested *got = nz_arena_zalloc(arena, sizeof *got);
+	if (!got)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
-	rc = nz_ingest_parse(arena, in->bytes, in->len, in->opts, a, NULL, err);
+	nz_article *a = &got->article;
+	rc = nz_ingest_parse(arena, in->bytes, in->len, in->opts, got, err);
 	if (rc == NZ_OK)
 		rc = store_article(s, arena, in, a, err);
 	if (rc == NZ_OK) {

@@ -71,14 +71,8 @@ typedef struct path_list {
 
 static bool path_push(path_list *l, const char *path)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **p = realloc(l->p, cap * sizeof *p);
-		if (!p)
-			return false;
-		l->p = p;
-		l->cap = cap;
-	}
+	if (NZ_GROW(l->p, l->n + 1, l->cap) != NZ_OK)
+		return false;
 	return (l->p[l->n++] = strdup(path)) != NULL;
 }
 

@@ -71,18 +71,8 @@ void nz_http_cache_key(nz_http_cache_info *ci, nz_arena *arena, const char *key)
 	if (ci->keys && has_key(ci->keys, ci->keys_len, key, len))
 		return;
 	size_t need = ci->keys_len + len + 2;
-	if (need > ci->keys_cap) {
-		size_t cap = ci->keys_cap ? ci->keys_cap * 2 : 256;
-		while (cap < need)
-			cap *= 2;
-		char *grown = nz_arena_alloc(arena, cap);
-		if (!grown)
-			return; /* a missing key only costs a broader purge */
-		if (ci->keys_len)
-			memcpy(grown, ci->keys, ci->keys_len);
-		ci->keys = grown;
-		ci->keys_cap = cap;
-	}
+	if (NZ_ARENA_GROW(arena, ci->keys, need, ci->keys_cap) != NZ_OK)
+		return; /* a missing key only costs a broader purge */
 	if (ci->keys_len)
 		ci->keys[ci->keys_len++] = ' ';
 	memcpy(ci->keys + ci->keys_len, key, len);

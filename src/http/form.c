@@ -28,16 +28,8 @@ static nz_rc push(fields *f, const nz_http_form_field *field, nz_err *err)
 	if (f->n >= NZ_HTTP_FORM_MAX_FIELDS)
 		return nz_err_set(err, NZ_TOOBIG, "the form has more than %d fields",
 				  NZ_HTTP_FORM_MAX_FIELDS);
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 32;
-		nz_http_form_field *v = nz_arena_alloc(f->arena, cap * sizeof *v);
-		if (!v)
-			return nz_err_set(err, NZ_NOMEM, "out of memory");
-		if (f->n)
-			memcpy(v, f->v, f->n * sizeof *v);
-		f->v = v;
-		f->cap = cap;
-	}
+	if (NZ_ARENA_GROW(f->arena, f->v, f->n + 1, f->cap) != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	f->v[f->n++] = *field;
 	return NZ_OK;
 }

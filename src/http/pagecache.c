@@ -86,17 +86,6 @@ struct nz_http_pagecache_note {
 
 /* ---- keys and hashing -------------------------------------------------------------------- */
 
-static uint64_t hash_bytes(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a, then a final mix */
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3u;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdu;
-	return h ^ (h >> 33);
-}
-
 typedef struct param {
 	const char *p;
 	size_t len, name_len;
@@ -266,7 +255,7 @@ bool nz_http_pagecache_serve(nz_http_pagecache *pc, const nz_http_req *req, cons
 	if (!pc || !candidate(req) || nz_time_now() >= atomic_load(&pc->hold_from) ||
 	    !nz_http_pagecache_key(req->path, req->query, variant, key, sizeof key, &len))
 		return false;
-	uint64_t hash = hash_bytes(key, len);
+	uint64_t hash = nz_hash_bytes(key, len);
 	const char *inm = nz_http_header(req, "If-None-Match");
 	const char *ims = inm ? NULL : nz_http_header(req, "If-Modified-Since");
 	nz_time since = 0;
@@ -398,7 +387,7 @@ static nz_rc make_tags(entry *e, const nz_http_cache_info *ci)
 	while (*p) {
 		size_t l = strcspn(p, " ");
 		if (l)
-			e->tags[e->n_tags++] = hash_bytes(p, l);
+			e->tags[e->n_tags++] = nz_hash_bytes(p, l);
 		p += l + (p[l] == ' ');
 	}
 	return NZ_OK;
@@ -520,7 +509,7 @@ size_t nz_http_pagecache_invalidate(nz_http_pagecache *pc, const char *const *ke
 	if (!set)
 		return drop(pc, NULL, 0); /* everything (also when out of memory) */
 	for (size_t i = 0; i < n; i++)
-		set[i] = hash_bytes(keys[i], strlen(keys[i]));
+		set[i] = nz_hash_bytes(keys[i], strlen(keys[i]));
 	qsort(set, n, sizeof *set, cmp_u64);
 	for (size_t i = 0; i < pc->n_clear_keys; i++)
 		if (bsearch(&pc->clear_keys[i], set, n, sizeof *set, cmp_u64)) {
@@ -557,7 +546,7 @@ static nz_rc set_clear_keys(nz_http_pagecache *pc, const char *const *keys)
 	if (!pc->clear_keys)
 		return NZ_NOMEM;
 	for (size_t i = 0; i < n; i++)
-		pc->clear_keys[i] = hash_bytes(keys[i], strlen(keys[i]));
+		pc->clear_keys[i] = nz_hash_bytes(keys[i], strlen(keys[i]));
 	pc->n_clear_keys = n;
 	return NZ_OK;
 }

@@ -376,15 +376,7 @@ static void *thread_ctx(nz_http_server *srv)
 	if (!tl_ctx || !srv->opts.thread_done)
 		return tl_ctx;
 	pthread_mutex_lock(&srv->lock);
-	if (srv->n_ctxs == srv->cap_ctxs) {
-		size_t cap = srv->cap_ctxs ? srv->cap_ctxs * 2 : 8;
-		void **ctxs = realloc(srv->ctxs, cap * sizeof *ctxs);
-		if (ctxs) {
-			srv->ctxs = ctxs;
-			srv->cap_ctxs = cap;
-		}
-	}
-	if (srv->n_ctxs < srv->cap_ctxs)
+	if (NZ_GROW(srv->ctxs, srv->n_ctxs + 1, srv->cap_ctxs) == NZ_OK)
 		srv->ctxs[srv->n_ctxs++] = tl_ctx;
 	else
 		NZ_LOG(NZ_LOG_ERROR, "http", "out of memory: a thread context will not be closed");

@@ -286,17 +286,16 @@ static nz_rc finish(nz__ingest *in)
 /* ---- entry points ------------------------------------------------------------------------ */
 
 nz_rc nz_ingest_parse(nz_arena *arena, const void *bytes, size_t len, const nz_import_opts *opts,
-		      nz_article *out, nz_import_format *format, nz_err *err)
+		      nz_ingested *got, nz_err *err)
 {
+	nz_article *out = &got->article;
 	static const nz_import_opts no_opts;
 	nz__ingest in = {0};
 	nz_str s = {bytes, len};
 	nz_rc rc;
 
-	memset(out, 0, sizeof *out);
+	memset(got, 0, sizeof *got);
 	nz_err_clear(err);
-	if (format != NULL)
-		*format = NZ_FORMAT_TEXT;
 	if (bytes == NULL)
 		s.p = "";
 	if ((rc = check_bytes(s.p, s.len, err)) != NZ_OK)
@@ -314,8 +313,7 @@ nz_rc nz_ingest_parse(nz_arena *arena, const void *bytes, size_t len, const nz_i
 	bool markdown = in.n_lines > 0 && nz__trim(in.lines[0]).len == 3 &&
 			memcmp(nz__trim(in.lines[0]).p, "---", 3) == 0 &&
 			space_at(in.lines[0].p, in.lines[0].len) == 0;
-	if (format != NULL)
-		*format = markdown ? NZ_FORMAT_MARKDOWN : NZ_FORMAT_TEXT;
+	got->format = markdown ? NZ_FORMAT_MARKDOWN : NZ_FORMAT_TEXT;
 	rc = markdown ? nz__frontmatter_parse(&in) : nz__text_parse(&in);
 	if (rc == NZ_OK)
 		rc = finish(&in);

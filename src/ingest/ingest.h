@@ -27,13 +27,19 @@ typedef struct nz_import_opts {
 
 typedef enum { NZ_FORMAT_TEXT = 0, NZ_FORMAT_MARKDOWN = 1 } nz_import_format;
 
-/* Parses bytes into *out (zeroed first; all strings in arena). On refusal returns NZ_INVAL,
+/* What nz_ingest_parse gives back. */
+typedef struct nz_ingested {
+	nz_article article;      /* zeroed first (and again on a refusal); strings in the arena */
+	nz_import_format format; /* how the file was read: Markdown when it opens with "---" */
+} nz_ingested;
+
+/* Parses bytes into out->article. On refusal returns NZ_INVAL,
  * NZ_UTF8, NZ_TOOBIG or NZ_PARSE with err->msg a reason that names the line ("line 3: ...") or
  * byte offset ("byte 1042: invalid UTF-8") where one applies, but not the file name (the
  * caller prefixes it). An empty file, a binary file (NUL bytes), invalid UTF-8, over
  * NZ_IMPORT_MAX_BYTES, or no recognisable article (no headline and body) are refused. */
 nz_rc nz_ingest_parse(nz_arena *arena, const void *bytes, size_t len, const nz_import_opts *opts,
-		      nz_article *out, nz_import_format *format, nz_err *err);
+		      nz_ingested *out, nz_err *err);
 
 /* Splits a byline's text into authors: "By Su-Yeol, Maeng < >", "By A B and C D <a@b.c>",
  * "김민준 기자 < kim@example.kr >". Fills names, order, email (NULL for an empty slot) and

@@ -143,10 +143,17 @@ static int progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t
 	return atomic_load(&d->stopping) ? 1 : 0; /* non-zero aborts the transfer */
 }
 
-/* One POST. *status is the HTTP status (0 without an answer); *error a message in arena, or
- * NULL. Returns false when the server is stopping and the send was abandoned. */
-static bool post(nz__deliverer *d, nz_arena *arena, const char *url, const char *event, int64_t id,
-		 const char *secret, const char *body, int *status, const char **error)
+/* One delivery's request. */
+typedef struct message {
+	const char *url;
+	const char *event;  /* "article.published", ..., or "purge" */
+	int64_t id;         /* the delivery's */
+	const char *secret; /* signs the body when not NULL */
+	const char *body;
+} message;
+
+/* The request's header lines (curl copies them); NULL when out of memory. */
+static struct curl_slist *headers_of(const message *m)
 {
 	char event_line[128], id_line[64], sig[NZ__SIGNATURE_MAX], sig_line[NZ__SIGNATURE_MAX + 32];
 	const char *lines[6] = {"Content-Type: application/json",
@@ -157,13 +164,10 @@ static bool post(nz__deliverer *d, nz_arena *arena, const char *url, const char 
 				NULL};
 	size_t n_lines = 5;
 	struct curl_slist *headers = NULL;
-	bool sent = true;
-	*status = 0;
-	*error = NULL;
-	snprintf(event_line, sizeof event_line, "X-Newszone-Event: %s", event);
-	snprintf(id_line, sizeof id_line, "X-Newszone-Delivery: %lld", (long long)id);
-	if (secret) {
-		nz__webhook_sign(secret, body, strlen(body), sig);
+	snprintf(event_line, sizeof event_line, "X-Newszone-Event: %s", m->event);
+	snprintf(id_line, sizeof id_line, "X-Newszone-Delivery: %lld", (long long)m->id);
+	if (m->secret) {
+		nz__webhook_sign(m->secret, m->body, strlen(m->body), sig);
 		snprintf(sig_line, sizeof sig_line, "X-Newszone-Signature: %s", sig);
 		lines[n_lines++] = sig_line;
 	}
@@ -171,22 +175,32 @@ static bool post(nz__deliverer *d, nz_arena *arena, const char *url, const char 
 		struct curl_slist *h = curl_slist_append(headers, lines[i]);
 		if (!h) {
 			curl_slist_free_all(headers);
-			headers = NULL;
-			break;
+			return NULL;
 		}
 		headers = h;
 	}
+	return headers;
+}
+
+/* One POST. r->http_status is the HTTP status (0 without an answer); r->error a message in
+ * arena, or NULL. Returns false when the server is stopping and the send was abandoned. */
+static bool post(nz__deliverer *d, nz_arena *arena, const message *m, nz_delivery_result *r)
+{
+	struct curl_slist *headers = headers_of(m);
+	bool sent = true;
+	r->http_status = 0;
+	r->error = NULL;
 	CURL *curl = headers ? curl_easy_init() : NULL;
 	if (!curl) {
-		*error = "out of memory";
+		r->error = "out of memory";
 		goto out;
 	}
-	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_URL, m->url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_POST, 1L);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, m->body);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(m->body));
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)SEND_TIMEOUT_MS);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
@@ -198,16 +212,16 @@ static bool post(nz__deliverer *d, nz_arena *arena, const char *url, const char 
 	if (res == CURLE_ABORTED_BY_CALLBACK) {
 		sent = false;
 	} else if (res != CURLE_OK) {
-		*error = nz_arena_strdup(arena, curl_easy_strerror(res));
+		r->error = nz_arena_strdup(arena, curl_easy_strerror(res));
 	} else {
 		long code = 0;
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-		*status = (int)code;
+		r->http_status = (int)code;
 		if (code < 200 || code > 299)
-			*error = nz_arena_printf(arena, "HTTP %ld", code);
+			r->error = nz_arena_printf(arena, "HTTP %ld", code);
 	}
-	if (sent && res != CURLE_OK && !*error)
-		*error = "out of memory";
+	if (sent && res != CURLE_OK && !r->error)
+		r->error = "out of memory";
 out:
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
@@ -256,8 +270,8 @@ static void deliver(nz__deliverer *d, nz_store *s, nz_arena *arena, const nz_del
 		return; /* held for an embargo, or logged; the lease brings it back */
 	if (!url) {
 		r.error = "the purge_url setting is empty";
-	} else if (!post(d, arena, url, purge ? "purge" : dl->event, dl->id, secret, body,
-			 &r.http_status, &r.error)) {
+	} else if (!post(d, arena,
+			 &(message){url, purge ? "purge" : dl->event, dl->id, secret, body}, &r)) {
 		/* Stopping: not an attempt; due again at once when the server next starts. */
 		nz_store_delivery_postpone(s, dl->id, start, &err);
 		return;

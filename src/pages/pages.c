@@ -28,16 +28,8 @@ nz_rc nz_page_key(const nz_page_env *env, nz_page_out *out, const char *fmt, ...
 	for (size_t i = 0; i < out->n_keys; i++)
 		if (strcmp(out->keys[i], key) == 0)
 			return NZ_OK;
-	if (out->n_keys == out->cap_keys) {
-		size_t cap = out->cap_keys ? out->cap_keys * 2 : 16;
-		const char **grown = nz_arena_alloc(env->arena, cap * sizeof *grown);
-		if (!grown)
-			return NZ_NOMEM;
-		if (out->n_keys)
-			memcpy(grown, out->keys, out->n_keys * sizeof *grown);
-		out->keys = grown;
-		out->cap_keys = cap;
-	}
+	if (NZ_ARENA_GROW(env->arena, out->keys, out->n_keys + 1, out->cap_keys) != NZ_OK)
+		return NZ_NOMEM;
 	const char *copy = nz_arena_strdup(env->arena, key);
 	if (!copy)
 		return NZ_NOMEM;

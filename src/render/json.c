@@ -65,7 +65,7 @@ bool nz__json_put(json_t *obj, const char *key, json_t *v)
 	return json_object_set_new(obj, key, v) == 0;
 }
 
-bool nz__json_append(json_t *arr, json_t *v, bool ok)
+bool nz_json_append(json_t *arr, json_t *v, bool ok)
 {
 	if (!ok) {
 		json_decref(v);
@@ -78,17 +78,6 @@ bool nz__json_append(json_t *arr, json_t *v, bool ok)
 static bool push(json_t *arr, json_t *v)
 {
 	return v && json_array_append_new(arr, v) == 0;
-}
-
-/* Appends o to arr when ok says every field went in; o is taken either way (dropped when not ok).
- * False when not ok or out of memory. */
-static bool push_built(json_t *arr, json_t *o, bool ok)
-{
-	if (!ok) {
-		json_decref(o);
-		return false;
-	}
-	return push(arr, o);
 }
 
 /* base_url + path as a JSON string; null when path is NULL. */
@@ -146,7 +135,7 @@ static json_t *authors_json(nz_arena *arena, const nz_site *site, const nz_artic
 		    nz__json_put(o, "email", nz__json_str_nonempty(au->email)) &&
 		    nz__json_put(o, "url",
 				 absolute(site, au->slug ? nz_url_author(arena, au->slug) : NULL));
-		if (!push_built(arr, o, ok)) {
+		if (!nz_json_append(arr, o, ok)) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -193,7 +182,7 @@ static json_t *tags_json(nz_arena *arena, const nz_site *site, const nz_article 
 			  nz__json_put(o, "name", nz__json_str(t->name)) &&
 			  nz__json_put(o, "url",
 				       absolute(site, t->slug ? nz_url_tag(arena, t->slug) : NULL));
-		if (!push_built(arr, o, ok)) {
+		if (!nz_json_append(arr, o, ok)) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -209,7 +198,7 @@ static json_t *corrections_json(const nz_article *a)
 		json_t *o = json_object();
 		bool ok = o && nz__json_put(o, "text", nz__json_str(c->text ? c->text : "")) &&
 			  nz__json_put(o, "created_at", nz__json_time(c->created_at));
-		if (!push_built(arr, o, ok)) {
+		if (!nz_json_append(arr, o, ok)) {
 			json_decref(arr);
 			return NULL;
 		}

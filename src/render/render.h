@@ -92,6 +92,9 @@ json_t *nz_view_error(const nz_page_ctx *pc, int status, const char *title, cons
 json_t *nz_json_article(const nz_site *site, const nz_article *a);
 /* {"error":{"code":code,"message":message}} */
 json_t *nz_json_error(const char *code, const char *message);
+/* Appends v to arr (stealing it) when ok; otherwise frees v. False when !ok, v is NULL or the
+ * append failed: the caller then frees arr. For rows built field by field. */
+bool nz_json_append(json_t *arr, json_t *v, bool ok);
 
 /* The public URL path of things: "/article/<slug>", "/section/<slug>", ... with the slug
  * percent-encoded; allocated in arena. */

@@ -27,9 +27,6 @@ json_t *nz__json_time(nz_time t);
 json_t *nz__json_body_html(const nz_article *a);
 /* Sets key to v (stealing it) and returns false when v is NULL or the set failed. */
 bool nz__json_put(json_t *obj, const char *key, json_t *v);
-/* Appends v to arr (stealing it) when ok; otherwise frees v. False when !ok, v is NULL or the
- * append failed: the caller then frees arr. */
-bool nz__json_append(json_t *arr, json_t *v, bool ok);
 
 /* Words on the page in one language; the table lives in view.c. */
 typedef struct nz__labels {

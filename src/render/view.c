@@ -117,7 +117,7 @@ static json_t *nav_json(const nz_page_ctx *pc, nz_arena *arena)
 		bool ok = o && nz__json_put(o, "name", nz__json_str(s->name ? s->name : s->slug)) &&
 			  nz__json_put(o, "url", nz__json_str(nz_url_section(arena, s->slug))) &&
 			  nz__json_put(o, "current", json_boolean(current));
-		if (!nz__json_append(arr, o, ok)) {
+		if (!nz_json_append(arr, o, ok)) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -214,7 +214,7 @@ json_t *nz__view_authors(nz_arena *arena, const nz_article *a, const nz__labels 
 					   ? nz__json_str(nz_url_author(arena, au->slug))
 					   : json_null()) &&
 			  nz__json_put(o, "sep", nz__json_str_nonempty(sep));
-		if (!nz__json_append(arr, o, ok)) {
+		if (!nz_json_append(arr, o, ok)) {
 			json_decref(arr);
 			return NULL;
 		}

@@ -26,75 +26,25 @@
 
 nz__job *nz__jobs_add(nz__jobs *js, const nz__job *j)
 {
-	if (js->n == js->cap) {
-		size_t cap = js->cap ? js->cap * 2 : 256;
-		nz__job *g = realloc(js->items, cap * sizeof *g);
-		if (!g)
-			return NULL;
-		js->items = g;
-		js->cap = cap;
-	}
+	if (NZ_GROW(js->items, js->n + 1, js->cap) != NZ_OK)
+		return NULL;
 	js->items[js->n] = *j;
 	return &js->items[js->n++];
 }
 
-static size_t str_hash(const char *s)
-{
-	size_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
-static const char **set_slot(const nz__strset *set, const char *s)
-{
-	size_t i = str_hash(s) & (set->cap - 1);
-	while (set->slots[i] && strcmp(set->slots[i], s) != 0)
-		i = (i + 1) & (set->cap - 1);
-	return &set->slots[i];
-}
-
-bool nz__strset_has(const nz__strset *set, const char *s)
-{
-	return set->cap && *set_slot(set, s) != NULL;
-}
-
-nz_rc nz__strset_add(nz_arena *arena, nz__strset *set, const char *s)
-{
-	if (nz__strset_has(set, s))
-		return NZ_OK;
-	if ((set->n + 1) * 2 > set->cap) {
-		nz__strset grown = {calloc(set->cap ? set->cap * 2 : 256, sizeof(char *)), set->n,
-				    set->cap ? set->cap * 2 : 256};
-		if (!grown.slots)
-			return NZ_NOMEM;
-		for (size_t i = 0; i < set->cap; i++)
-			if (set->slots[i])
-				*set_slot(&grown, set->slots[i]) = set->slots[i];
-		free(set->slots);
-		*set = grown;
-	}
-	const char *copy = nz_arena_strdup(arena, s);
-	if (!copy)
-		return NZ_NOMEM;
-	*set_slot(set, s) = copy;
-	set->n++;
-	return NZ_OK;
-}
-
 nz_rc nz__build_owner(nz__build *b, const char *owner)
 {
-	return owner ? nz__strset_add(b->arena, &b->owners, owner) : NZ_NOMEM;
+	return owner ? nz_strset_add(&b->owners, owner, strlen(owner), NULL) : NZ_NOMEM;
 }
 
 bool nz__build_has_owner(const nz__build *b, const char *owner)
 {
-	return nz__strset_has(&b->owners, owner);
+	return nz_strset_has(&b->owners, owner, strlen(owner));
 }
 
 nz_rc nz__build_gone(nz__build *b, const char *key)
 {
-	return nz__strset_add(b->arena, &b->gone, key);
+	return nz_strset_add(&b->gone, key, strlen(key), NULL);
 }
 
 nz_rc nz__build_phase(nz__build *b, nz__jobs *phase, nz_err *err)
@@ -206,7 +156,7 @@ static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 		nz__job *j = &b->all.items[i];
 		if (j->status != 200)
 			continue;
-		if (nz__strset_has(&b->gone, j->owner)) {
+		if (nz_strset_has(&b->gone, j->owner, strlen(j->owner))) {
 			rc = nz__site_remove(b->dir, j->file.path, err);
 			continue;
 		}
@@ -225,7 +175,7 @@ static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 		if (nz__manifest_find(m, f->url))
 			continue;
 		if (b->every_owner || nz__build_has_owner(b, f->owner) ||
-		    nz__strset_has(&b->gone, f->owner)) {
+		    nz_strset_has(&b->gone, f->owner, strlen(f->owner))) {
 			rc = nz__site_remove(b->dir, f->path, err);
 			b->stats->removed += rc == NZ_OK;
 		} else {
@@ -242,7 +192,8 @@ static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 	}
 	for (size_t i = 0; rc == NZ_OK && !b->every_owner && i < b->old->n_subjects; i++) {
 		const nz__mf_subject *s = &b->old->subjects[i];
-		if (!nz__build_has_owner(b, s->key) && !nz__strset_has(&b->gone, s->key))
+		if (!nz__build_has_owner(b, s->key) &&
+		    !nz_strset_has(&b->gone, s->key, strlen(s->key)))
 			rc = nz__manifest_add_subject(m, s->key, s->kind, s->slug, s->head);
 	}
 	if (rc == NZ_NOMEM && !err->msg[0])
@@ -312,9 +263,16 @@ nz_rc nz_site_build(nz_store *store, const nz_theme *theme, const char *out_dir,
 		fingerprint(&b, fp);
 		rc = choose_mode(&b, fp, &seq, &keys, &n_keys, err);
 	}
-	if (rc == NZ_OK)
-		rc = nz__builder_new(store, b.opts->db_uri, b.opts->threads ? b.opts->threads : 2,
-				     out_dir, &b.pc, b.old, b.opts->search_url, &b.builder, err);
+	if (rc == NZ_OK) {
+		nz__builder_opts bo = {.store = store,
+				       .db_uri = b.opts->db_uri,
+				       .threads = b.opts->threads ? b.opts->threads : 2,
+				       .dir = out_dir,
+				       .pc = &b.pc,
+				       .old = b.old,
+				       .search_url = b.opts->search_url};
+		rc = nz__builder_new(&bo, &b.builder, err);
+	}
 	if (rc == NZ_OK)
 		rc = stats->incremental ? nz__plan_incremental(&b, keys, n_keys, err)
 					: nz__plan_full(&b, err);
@@ -331,8 +289,8 @@ nz_rc nz_site_build(nz_store *store, const nz_theme *theme, const char *out_dir,
 	nz__manifest_free(m);
 	nz__manifest_free(b.old);
 	free(b.all.items);
-	free(b.owners.slots);
-	free(b.gone.slots);
+	nz_strset_free(&b.owners);
+	nz_strset_free(&b.gone);
 	nz_arena_free(b.arena);
 	return rc;
 }

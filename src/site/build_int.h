@@ -7,16 +7,6 @@
 
 #include "site/site_int.h"
 
-/* A set of strings (copied into the build's arena), open addressing. */
-typedef struct nz__strset {
-	const char **slots;
-	size_t n, cap;
-} nz__strset;
-
-bool nz__strset_has(const nz__strset *set, const char *s);
-/* Adds a copy of s (in arena) unless it is there; NZ_NOMEM. Free set->slots when done. */
-nz_rc nz__strset_add(nz_arena *arena, nz__strset *set, const char *s);
-
 typedef struct nz__jobs {
 	nz__job *items;
 	size_t n, cap;
@@ -38,9 +28,9 @@ typedef struct nz__build {
 	nz__jobs all; /* every job of every phase, for the manifest */
 	/* Owners remade completely this build: their old files that were not made again go. */
 	bool every_owner;
-	nz__strset owners;
+	nz_strset owners;
 	/* List subjects found gone (a tag or author with no public article left). */
-	nz__strset gone;
+	nz_strset gone;
 	/* cursor.c: the order keys of the lists whose deep pages are made, in arena. */
 	struct nz__list_keys *lists;
 	size_t n_lists, cap_lists;

@@ -43,21 +43,18 @@ struct nz__builder {
 	nz_err err;
 };
 
-nz_rc nz__builder_new(nz_store *store, const char *db_uri, unsigned n, const char *dir,
-		      const nz_page_ctx *pc, const nz__manifest *old, const char *search_url,
-		      nz__builder **out, nz_err *err)
+nz_rc nz__builder_new(const nz__builder_opts *opts, nz__builder **out, nz_err *err)
 {
 	nz__builder *b = calloc(1, sizeof *b);
-	if (!db_uri || n == 0)
-		n = 1;
+	unsigned n = opts->db_uri && opts->threads ? opts->threads : 1;
 	if (!b || !(b->workers = calloc(n, sizeof *b->workers))) {
 		free(b);
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	}
-	b->dir = dir;
-	b->pc = pc;
-	b->old = old;
-	b->search_url = search_url;
+	b->dir = opts->dir;
+	b->pc = opts->pc;
+	b->old = opts->old;
+	b->search_url = opts->search_url;
 	pthread_mutex_init(&b->lock, NULL);
 	*out = b;
 	for (unsigned i = 0; i < n; i++) {
@@ -68,10 +65,10 @@ nz_rc nz__builder_new(nz_store *store, const char *db_uri, unsigned n, const cha
 			return nz_err_set(err, NZ_NOMEM, "out of memory");
 		b->n_workers++;
 		if (i == 0) {
-			w->store = store;
+			w->store = opts->store;
 			continue;
 		}
-		nz_rc rc = nz_store_open(db_uri, NZ_STORE_BULK, &w->store, err);
+		nz_rc rc = nz_store_open(opts->db_uri, NZ_STORE_BULK, &w->store, err);
 		if (rc != NZ_OK)
 			return rc;
 		w->own_store = true;

@@ -37,16 +37,8 @@ static nz_rc list_keys(nz__build *b, const nz__job *j, const nz__list_keys **out
 		q.author_slug = slug;
 	else if (!front)
 		return NZ_OK;
-	if (b->n_lists == b->cap_lists) {
-		size_t cap = b->cap_lists ? b->cap_lists * 2 : 64;
-		nz__list_keys *grown = nz_arena_alloc(b->arena, cap * sizeof *grown);
-		if (!grown)
-			return nz_err_set(err, NZ_NOMEM, "out of memory");
-		if (b->n_lists)
-			memcpy(grown, b->lists, b->n_lists * sizeof *grown);
-		b->lists = grown;
-		b->cap_lists = cap;
-	}
+	if (NZ_ARENA_GROW(b->arena, b->lists, b->n_lists + 1, b->cap_lists) != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	nz__list_keys *l = &b->lists[b->n_lists];
 	*l = (nz__list_keys){.subject = nz_arena_strdup(b->arena, subject),
 			     .slug = nz_arena_strdup(b->arena, slug)};

@@ -53,28 +53,6 @@ void nz__manifest_free(nz__manifest *m)
 	free(m);
 }
 
-/* Grows *arr (of size each) to hold one more than n. */
-static bool grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return true;
-	size_t c = *cap ? *cap * 2 : 256;
-	void *g = realloc(*arr, c * size);
-	if (!g)
-		return false;
-	*arr = g;
-	*cap = c;
-	return true;
-}
-
-static size_t str_hash(const char *s)
-{
-	size_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
 /* Rebuilds the URL index when it is more than half full. */
 static bool index_fit(nz__manifest *m)
 {
@@ -89,7 +67,7 @@ static bool index_fit(nz__manifest *m)
 	for (size_t i = 0; i < cap; i++)
 		idx[i] = SIZE_MAX;
 	for (size_t f = 0; f < m->n_files; f++) {
-		size_t h = str_hash(m->files[f].url) & (cap - 1);
+		size_t h = nz_hash_str(m->files[f].url) & (cap - 1);
 		while (idx[h] != SIZE_MAX)
 			h = (h + 1) & (cap - 1);
 		idx[h] = f;
@@ -104,7 +82,7 @@ nz__mf_file *nz__manifest_find(const nz__manifest *m, const char *url)
 {
 	if (!m || !m->index_cap)
 		return NULL;
-	for (size_t h = str_hash(url) & (m->index_cap - 1); m->index[h] != SIZE_MAX;
+	for (size_t h = nz_hash_str(url) & (m->index_cap - 1); m->index[h] != SIZE_MAX;
 	     h = (h + 1) & (m->index_cap - 1))
 		if (strcmp(m->files[m->index[h]].url, url) == 0)
 			return &m->files[m->index[h]];
@@ -125,10 +103,10 @@ nz_rc nz__manifest_add_file(nz__manifest *m, const nz__mf_file *f)
 		*old = copy;
 		return NZ_OK;
 	}
-	if (!index_fit(m) || !grow((void **)&m->files, &m->cap_files, m->n_files, sizeof copy))
+	if (!index_fit(m) || NZ_GROW(m->files, m->n_files + 1, m->cap_files) != NZ_OK)
 		return NZ_NOMEM;
 	m->files[m->n_files] = copy;
-	size_t h = str_hash(copy.url) & (m->index_cap - 1);
+	size_t h = nz_hash_str(copy.url) & (m->index_cap - 1);
 	while (m->index[h] != SIZE_MAX)
 		h = (h + 1) & (m->index_cap - 1);
 	m->index[h] = m->n_files++;
@@ -138,7 +116,7 @@ nz_rc nz__manifest_add_file(nz__manifest *m, const nz__mf_file *f)
 nz_rc nz__manifest_add_article(nz__manifest *m, int64_t id, const char *slug, const char *subjects,
 			       const char *sig, const char *link)
 {
-	if (!grow((void **)&m->articles, &m->cap_articles, m->n_articles, sizeof *m->articles))
+	if (NZ_GROW(m->articles, m->n_articles + 1, m->cap_articles) != NZ_OK)
 		return NZ_NOMEM;
 	nz__mf_article *a = &m->articles[m->n_articles];
 	a->id = id;
@@ -176,7 +154,7 @@ nz_rc nz__manifest_add_subject(nz__manifest *m, const char *key, const char *kin
 {
 	if (nz__manifest_subject(m, key))
 		return NZ_OK;
-	if (!grow((void **)&m->subjects, &m->cap_subjects, m->n_subjects, sizeof *m->subjects))
+	if (NZ_GROW(m->subjects, m->n_subjects + 1, m->cap_subjects) != NZ_OK)
 		return NZ_NOMEM;
 	nz__mf_subject *s = &m->subjects[m->n_subjects];
 	s->key = nz_arena_strdup(m->arena, key);

@@ -145,22 +145,22 @@ static nz_rc each_ref(nz__build *b, ref_fn fn, void *ctx, size_t *count, nz_err 
 /* Media files of the articles made in all[from..to), once each. */
 static nz_rc add_media(nz__build *b, nz__jobs *js, size_t from, size_t to, nz_err *err)
 {
-	nz__strset planned = {0};
+	nz_strset planned = NZ_STRSET_INIT;
 	nz_rc rc = NZ_OK;
 	for (size_t i = from; !rc && i < to; i++) {
 		const nz__job *a = &b->all.items[i];
 		for (size_t m = 0;
 		     !rc && a->kind == NZ__JOB_ARTICLE && a->status == 200 && m < a->n_media; m++) {
 			const char *url = a->media_urls[m];
-			if (nz__strset_has(&planned, url))
+			if (nz_strset_has(&planned, url, strlen(url)))
 				continue;
 			nz__job j = {.kind = NZ__JOB_MEDIA, .arg = url, .owner = "media"};
-			if (nz__strset_add(b->arena, &planned, url) != NZ_OK ||
+			if (nz_strset_add(&planned, url, strlen(url), NULL) != NZ_OK ||
 			    !nz__jobs_add(js, &j))
 				rc = nomem(err);
 		}
 	}
-	free(planned.slots);
+	nz_strset_free(&planned);
 	return rc;
 }
 
@@ -271,7 +271,7 @@ typedef struct incr {
 	const char *const *keys;
 	size_t n_keys;
 	nz__jobs *phase;
-	nz__strset links;  /* "link-<id>" of articles whose links changed (or that left) */
+	nz_strset links;   /* "link-<id>" of articles whose links changed (or that left) */
 	size_t n_articles; /* public articles after this build */
 } incr;
 
@@ -332,7 +332,7 @@ static nz_rc plan_lists(nz__build *b, incr *in, size_t from, size_t to, nz_err *
 		if (!old || a->status != 200 || strcmp(old->link, a->link) != 0) {
 			char key[48];
 			snprintf(key, sizeof key, "link-%lld", (long long)a->id);
-			if (nz__strset_add(b->arena, &in->links, key) != NZ_OK)
+			if (nz_strset_add(&in->links, key, strlen(key), NULL) != NZ_OK)
 				return nomem(err);
 		}
 		if (old && a->status == 200 && strcmp(old->sig, a->sig) == 0)
@@ -373,7 +373,7 @@ static bool shows_changed(const nz__build *b, const incr *in, const char *keys)
 		char key[48];
 		snprintf(key, sizeof key, "%.*s", (int)(len < 47 ? len : 47), p);
 		if ((strncmp(key, "article-", 8) == 0 && nz__build_has_owner(b, key)) ||
-		    (strncmp(key, "link-", 5) == 0 && nz__strset_has(&in->links, key)))
+		    (strncmp(key, "link-", 5) == 0 && nz_strset_has(&in->links, key, strlen(key))))
 			return true;
 		p += len + (p[len] == ',');
 	}
@@ -412,9 +412,9 @@ static bool job_from_url(nz__build *b, const nz__mf_file *f, nz__job *j)
 	bool ok = nz_url_decode(&dec, slug, len, false) == NZ_OK;
 	j->slug = ok ? nz_arena_strdup(b->arena, nz_buf_cstr(&dec)) : NULL;
 	nz_buf_free(&dec);
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(kind, list_kinds[i]) == 0)
-			j->subject = list_kinds[i];
+	int k;
+	if (nz_enum_parse(list_kinds, 3, nz_str_c(kind), &k) == NZ_OK)
+		j->subject = list_kinds[k];
 	if (strcmp(kind, "corrections") == 0 && j->kind == NZ__JOB_FEED)
 		j->subject = "corrections";
 	return j->subject && (j->slug || strcmp(kind, "corrections") == 0);
@@ -477,6 +477,6 @@ nz_rc nz__plan_incremental(nz__build *b, const char *const *keys, size_t n_keys,
 	if (!rc && phase.n)
 		rc = nz__build_phase(b, &phase, err);
 	free(phase.items);
-	free(in.links.slots);
+	nz_strset_free(&in.links);
 	return rc;
 }

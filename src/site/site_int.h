@@ -125,11 +125,19 @@ typedef struct nz__job {
 
 typedef struct nz__builder nz__builder;
 
-/* Starts a builder: n threads (the caller's, plus n - 1 with store handles of their own opened
- * from db_uri; 1 when db_uri is NULL). */
-nz_rc nz__builder_new(nz_store *store, const char *db_uri, unsigned n, const char *dir,
-		      const nz_page_ctx *pc, const nz__manifest *old, const char *search_url,
-		      nz__builder **out, nz_err *err);
+/* What a builder works with; it borrows every pointer for its life. */
+typedef struct nz__builder_opts {
+	nz_store *store;         /* the calling thread's handle */
+	const char *db_uri;      /* the other threads open their own from it; NULL: one thread */
+	unsigned threads;        /* the caller's plus threads - 1 (0 counts as 1) */
+	const char *dir;         /* the export's folder */
+	const nz_page_ctx *pc;   /* the site, its sections, the time */
+	const nz__manifest *old; /* the last build's, or NULL */
+	const char *search_url;
+} nz__builder_opts;
+
+/* Starts a builder with opts->threads threads. */
+nz_rc nz__builder_new(const nz__builder_opts *opts, nz__builder **out, nz_err *err);
 void nz__builder_free(nz__builder *b);
 /* Makes jobs[0..n) on every thread; returns the first failure. Progress is reported as
  * (done so far + done here, planned). */

@@ -16,25 +16,13 @@
 #define DELIVERY_LIMIT_MAX 500
 #define CLAIM_MAX 100
 
-static const char *const event_names[] = {
-    "article.published",
-    "article.updated",
-    "article.corrected",
-    "article.retracted",
-};
-#define N_EVENTS (sizeof event_names / sizeof event_names[0])
+NZ_ENUM_NAME_FN(nz_webhook_event, nz_webhook_event_name, NZ_WEBHOOK_EVENT_LIST)
 
-const char *nz_delivery_status_name(nz_delivery_status st)
+static NZ_ENUM_NAME_FN(nz_delivery_status, status_name, NZ_DELIVERY_STATUSES)
+
+    const char *nz_delivery_status_name(nz_delivery_status st)
 {
-	switch (st) {
-	case NZ_DELIVERY_PENDING:
-		return "pending";
-	case NZ_DELIVERY_DELIVERED:
-		return "delivered";
-	case NZ_DELIVERY_FAILED:
-		return "failed";
-	}
-	return "pending";
+	return (unsigned)st < NZ_ENUM_COUNT(NZ_DELIVERY_STATUSES) ? status_name(st) : "pending";
 }
 
 nz_delivery_status nz__store_delivery_status(const char *s)
@@ -109,17 +97,18 @@ static nz_rc check_url(const char *url, nz_err *err)
  * (known order, no duplicates) in arena. */
 static nz_rc normalise_events(nz_arena *arena, const char *events, const char **out, nz_err *err)
 {
-	bool want[N_EVENTS] = {false};
+	bool want[NZ_WEBHOOK_N_EVENTS] = {false};
 	bool any = false;
 	const char *p = events ? events : "";
 	while (*p) {
 		size_t n = strcspn(p, ", \t");
 		if (n > 0) {
 			size_t i = 0;
-			while (i < N_EVENTS &&
-			       !(strlen(event_names[i]) == n && memcmp(p, event_names[i], n) == 0))
+			while (i < NZ_WEBHOOK_N_EVENTS &&
+			       !(strlen(nz_webhook_event_name(i)) == n &&
+				 memcmp(p, nz_webhook_event_name(i), n) == 0))
 				i++;
-			if (i == N_EVENTS)
+			if (i == NZ_WEBHOOK_N_EVENTS)
 				return nz_err_set(err, NZ_INVAL,
 						  "events: unknown event '%.*s' (known: %s)",
 						  (int)(n > 60 ? 60 : n), p, NZ_WEBHOOK_EVENTS);
@@ -133,12 +122,12 @@ static nz_rc normalise_events(nz_arena *arena, const char *events, const char **
 		return nz_err_set(err, NZ_INVAL, "events: name at least one of %s",
 				  NZ_WEBHOOK_EVENTS);
 	char list[sizeof NZ_WEBHOOK_EVENTS + 1] = "";
-	for (size_t i = 0; i < N_EVENTS; i++) {
+	for (size_t i = 0; i < NZ_WEBHOOK_N_EVENTS; i++) {
 		if (!want[i])
 			continue;
 		if (list[0])
 			strcat(list, ",");
-		strcat(list, event_names[i]);
+		strcat(list, nz_webhook_event_name(i));
 	}
 	*out = nz_arena_strdup(arena, list);
 	return *out ? NZ_OK : nz_err_set(err, NZ_NOMEM, "events: out of memory");

@@ -53,7 +53,6 @@ static json_t *strings_array(const char *const *v, size_t n, bool *ok)
 
 static json_t *author_json(const nz_author *au, bool *ok)
 {
-	static const char *const orders[] = {"western", "eastern", "hangul"};
 	json_t *o = json_object();
 	if (!o) {
 		*ok = false;
@@ -64,7 +63,9 @@ static json_t *author_json(const nz_author *au, bool *ok)
 	put(o, "display_name", str_or_null(au->display_name), ok);
 	put(o, "family_name", str_or_null(au->family_name), ok);
 	put(o, "given_name", str_or_null(au->given_name), ok);
-	put(o, "name_order", json_string((unsigned)au->order < 3 ? orders[au->order] : orders[0]),
+	put(o, "name_order",
+	    json_string(nz_name_order_name(
+		(unsigned)au->order < NZ_ENUM_COUNT(NZ_NAME_ORDERS) ? au->order : NZ_NAME_WESTERN)),
 	    ok);
 	put(o, "email", str_or_null(au->email), ok);
 	put(o, "bio", str_or_null(au->bio), ok);

@@ -64,7 +64,6 @@ static bool get_array(nz_arena *arena, const json_t *o, const char *key, size_t 
 
 static bool parse_authors(nz_arena *arena, const json_t *root, nz_article *a)
 {
-	static const char *const orders[] = {"western", "eastern", "hangul"};
 	json_t *arr;
 	if (!get_array(arena, root, "authors", sizeof(nz_author), (void **)&a->authors,
 		       &a->n_authors, &arr))
@@ -81,9 +80,8 @@ static bool parse_authors(nz_arena *arena, const json_t *root, nz_article *a)
 		    !get_str(arena, o, "bio", &au->bio) || !get_str(arena, o, "name_order", &order))
 			return false;
 		au->id = get_int(o, "id");
-		for (int k = 0; order && k < 3; k++)
-			if (strcmp(order, orders[k]) == 0)
-				au->order = (nz_name_order)k;
+		if (order)
+			(void)nz_name_order_parse(nz_str_c(order), &au->order);
 	}
 	return true;
 }

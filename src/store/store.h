@@ -468,8 +468,18 @@ nz_rc nz_store_changes_prune(nz_store *s, nz_time now, size_t *n, nz_err *err);
  * makes it; the server's delivery worker claims the due ones, sends them, and records every
  * attempt. A restart loses nothing. */
 
-/* The events a webhook may subscribe to, comma-separated. */
+/* The events a webhook may subscribe to, in their canonical order; NZ_WEBHOOK_EVENTS is the
+ * same list comma-separated (for messages and help). */
+#define NZ_WEBHOOK_EVENT_LIST(X)                                                                   \
+	X(NZ_HOOK_PUBLISHED, "article.published")                                                  \
+	X(NZ_HOOK_UPDATED, "article.updated")                                                      \
+	X(NZ_HOOK_CORRECTED, "article.corrected")                                                  \
+	X(NZ_HOOK_RETRACTED, "article.retracted")
 #define NZ_WEBHOOK_EVENTS "article.published,article.updated,article.corrected,article.retracted"
+#define NZ_WEBHOOK_N_EVENTS NZ_ENUM_COUNT(NZ_WEBHOOK_EVENT_LIST)
+
+typedef enum { NZ_WEBHOOK_EVENT_LIST(NZ_ENUM_MEMBER) } nz_webhook_event;
+const char *nz_webhook_event_name(nz_webhook_event ev); /* "article.published", ... */
 #define NZ_WEBHOOK_URL_MAX 2000
 #define NZ_DELIVERY_MAX_ATTEMPTS 8 /* then the delivery is marked failed */
 
@@ -493,12 +503,14 @@ nz_rc nz_store_webhook_get(nz_store *s, nz_arena *arena, int64_t id, nz_webhook 
 /* Deletes the hook with its deliveries (pending ones are not sent). NZ_NOTFOUND when none. */
 nz_rc nz_store_webhook_delete(nz_store *s, int64_t id, nz_err *err);
 
-typedef enum {
-	NZ_DELIVERY_PENDING = 0,
-	NZ_DELIVERY_DELIVERED = 1,
-	NZ_DELIVERY_FAILED = 2,
-} nz_delivery_status;
-const char *nz_delivery_status_name(nz_delivery_status st); /* "pending", ... */
+#define NZ_DELIVERY_STATUSES(X)                                                                    \
+	X(NZ_DELIVERY_PENDING, "pending")                                                          \
+	X(NZ_DELIVERY_DELIVERED, "delivered")                                                      \
+	X(NZ_DELIVERY_FAILED, "failed")
+
+typedef enum { NZ_DELIVERY_STATUSES(NZ_ENUM_MEMBER) } nz_delivery_status;
+/* "pending", "delivered", "failed"; "pending" for a value outside the list. */
+const char *nz_delivery_status_name(nz_delivery_status st);
 
 typedef struct nz_delivery {
 	int64_t id;

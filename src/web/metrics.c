@@ -15,28 +15,26 @@
 
 #include "web/app_int.h"
 
-typedef enum {
-	KIND_PAGE,
-	KIND_ARTICLE,
-	KIND_FEED,
-	KIND_SEARCH,
-	KIND_API,
-	KIND_STATIC,
-	KIND_MEDIA,
-	KIND_ADMIN,
-	KIND_OPS,
-	KIND_COUNT
-} route_kind;
+#define ROUTE_KINDS(X)                                                                             \
+	X(KIND_PAGE, "page")                                                                       \
+	X(KIND_ARTICLE, "article")                                                                 \
+	X(KIND_FEED, "feed")                                                                       \
+	X(KIND_SEARCH, "search")                                                                   \
+	X(KIND_API, "api")                                                                         \
+	X(KIND_STATIC, "static")                                                                   \
+	X(KIND_MEDIA, "media")                                                                     \
+	X(KIND_ADMIN, "admin")                                                                     \
+	X(KIND_OPS, "ops")
 
-static const char *const kind_names[KIND_COUNT] = {
-    "page", "article", "feed", "search", "api", "static", "media", "admin", "ops",
-};
+typedef enum { ROUTE_KINDS(NZ_ENUM_MEMBER) KIND_COUNT } route_kind;
+
+static NZ_ENUM_NAME_FN(route_kind, kind_name, ROUTE_KINDS)
 
 #define CLASSES 5 /* 1xx .. 5xx */
 
-/* Upper bounds of the histogram's buckets, in microseconds (and "+Inf" after the last). */
-static const int64_t bucket_us[] = {100,   250,   500,    1000,   2500,   5000,   10000,
-				    25000, 50000, 100000, 250000, 500000, 1000000};
+    /* Upper bounds of the histogram's buckets, in microseconds (and "+Inf" after the last). */
+    static const int64_t bucket_us[] = {100,   250,   500,    1000,   2500,   5000,   10000,
+					25000, 50000, 100000, 250000, 500000, 1000000};
 #define BUCKETS (sizeof bucket_us / sizeof bucket_us[0])
 
 struct nz__metrics {
@@ -160,7 +158,7 @@ static void write_requests(nz_buf *out, nz__metrics *m)
 			nz_buf_printf(out,
 				      "newszone_http_requests_total{kind=\"%s\",class=\"%dxx\"} "
 				      "%llu\n",
-				      kind_names[k], c + 1,
+				      kind_name(k), c + 1,
 				      (unsigned long long)atomic_load(&m->requests[k][c]));
 	nz_buf_puts(out, "# HELP newszone_http_request_duration_seconds Time to make an answer "
 			 "(not to send it), by kind of route.\n"
@@ -173,19 +171,19 @@ static void write_requests(nz_buf *out, nz__metrics *m)
 				nz_buf_printf(out,
 					      "newszone_http_request_duration_seconds_bucket{kind="
 					      "\"%s\",le=\"%g\"} %llu\n",
-					      kind_names[k], (double)bucket_us[b] / 1e6,
+					      kind_name(k), (double)bucket_us[b] / 1e6,
 					      (unsigned long long)cumulative);
 			else
 				nz_buf_printf(out,
 					      "newszone_http_request_duration_seconds_bucket{kind="
 					      "\"%s\",le=\"+Inf\"} %llu\n",
-					      kind_names[k], (unsigned long long)cumulative);
+					      kind_name(k), (unsigned long long)cumulative);
 		}
 		nz_buf_printf(out,
 			      "newszone_http_request_duration_seconds_sum{kind=\"%s\"} %.6f\n"
 			      "newszone_http_request_duration_seconds_count{kind=\"%s\"} %llu\n",
-			      kind_names[k], (double)atomic_load(&m->sum_us[k]) / 1e6,
-			      kind_names[k], (unsigned long long)cumulative);
+			      kind_name(k), (double)atomic_load(&m->sum_us[k]) / 1e6, kind_name(k),
+			      (unsigned long long)cumulative);
 	}
 }
 

@@ -236,17 +236,9 @@ nz_rc nz__sq_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *
 		goto out;
 	}
 	while (!(rc = nz__sq_step(h, st, &row, "article keys", err)) && row) {
-		if (count == cap) {
-			size_t grown_cap = cap ? cap * 2 : 256;
-			nz_article_key *grown = nz_arena_alloc(arena, grown_cap * sizeof *grown);
-			if (!grown) {
-				rc = nz_err_set(err, NZ_NOMEM, "article keys: out of memory");
-				goto out;
-			}
-			if (count)
-				memcpy(grown, v, count * sizeof *v);
-			v = grown;
-			cap = grown_cap;
+		if (NZ_ARENA_GROW(arena, v, count + 1, cap) != NZ_OK) {
+			rc = nz_err_set(err, NZ_NOMEM, "article keys: out of memory");
+			goto out;
 		}
 		v[count].time = sqlite3_column_int64(st, 0);
 		v[count++].id = sqlite3_column_int64(st, 1);

@@ -9,8 +9,6 @@
 
 #include "store/sqlite/sqlite_int.h"
 
-static const char *const name_orders[] = {"western", "eastern", "hangul"};
-
 /* ---- sections, authors, tags ------------------------------------------------------------- */
 
 /* Runs a bound INSERT ... RETURNING id in its own nested transaction. */
@@ -57,7 +55,8 @@ nz_rc nz__sq_author_ensure(nz_store *s, nz_author *au, nz_err *err)
 		return nz_err_set(err, NZ_INVAL, "author: no slug");
 	if ((rc = nz__sq_stmt(h, SQ_AUTHOR_ENSURE, &st, err)))
 		return rc;
-	const char *order = (unsigned)au->order < 3 ? name_orders[au->order] : name_orders[0];
+	const char *order = nz_name_order_name(
+	    (unsigned)au->order < NZ_ENUM_COUNT(NZ_NAME_ORDERS) ? au->order : NZ_NAME_WESTERN);
 	if (nz__sq_bind_text(st, 1, au->slug) ||
 	    nz__sq_bind_text(st, 2, au->display_name ? au->display_name : au->slug) ||
 	    nz__sq_bind_text(st, 3, au->family_name) || nz__sq_bind_text(st, 4, au->given_name) ||
@@ -103,9 +102,8 @@ nz_rc nz__sq_author_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_author *a
 
 	au->id = sqlite3_column_int64(st, col);
 	au->order = NZ_NAME_WESTERN;
-	for (int i = 0; order && i < 3; i++)
-		if (strcmp((const char *)order, name_orders[i]) == 0)
-			au->order = (nz_name_order)i;
+	if (order)
+		(void)nz_name_order_parse(nz_str_c((const char *)order), &au->order);
 	if (nz__sq_col_text(arena, st, col + 1, &au->slug) ||
 	    nz__sq_col_text(arena, st, col + 2, &au->display_name) ||
 	    nz__sq_col_text(arena, st, col + 3, &au->family_name) ||
@@ -215,7 +213,7 @@ nz_rc nz__sq_collect(nz__sqlite *h, sqlite3_stmt *st, const char *what, size_t s
 	*out = NULL;
 	*n = 0;
 	while (!(rc = nz__sq_step(h, st, &row, what, err)) && row) {
-		if (!(items = nz__sq_grow(arena, items, count, &cap, size))) {
+		if (nz_grow(&items, &cap, count + 1, size, arena) != NZ_OK) {
 			rc = nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
 			break;
 		}

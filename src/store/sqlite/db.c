@@ -164,20 +164,6 @@ nz_rc nz__sq_col_blob(nz_arena *arena, sqlite3_stmt *st, int col, const void **o
 	return NZ_OK;
 }
 
-void *nz__sq_grow(nz_arena *arena, void *items, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return items;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *grown = nz_arena_alloc(arena, ncap * size);
-	if (!grown)
-		return NULL;
-	if (n)
-		memcpy(grown, items, n * size);
-	*cap = ncap;
-	return grown;
-}
-
 nz_rc nz__sq_bind_error(nz__sqlite *h, const char *what, nz_err *err)
 {
 	int src = sqlite3_errcode(h->db);

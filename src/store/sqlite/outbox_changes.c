@@ -72,18 +72,25 @@ static nz_rc stmt(nz__sqlite *h, int id, sqlite3_stmt **out, nz_err *err)
 	return nz__sq_cached(h, NZ__SLOT_CHANGES + id, sql[id], out, err);
 }
 
+/* Statement id with its first n parameters bound to v[0..n). */
+static nz_rc bound(nz__sqlite *h, int id, const int64_t *v, int n, sqlite3_stmt **st, nz_err *err)
+{
+	nz_rc rc = stmt(h, id, st, err);
+	if (rc)
+		return rc;
+	for (int i = 0; i < n; i++)
+		if (sqlite3_bind_int64(*st, i + 1, v[i]))
+			return nz__sq_bind_error(h, "changes", err);
+	return NZ_OK;
+}
+
 /* Runs statement id with up to two integer parameters and reads one integer. */
 static nz_rc read_int(nz__sqlite *h, int id, int64_t a, int64_t b, int n_params, int64_t *out,
 		      nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = stmt(h, id, &st, err);
-	if (rc)
-		return rc;
-	if ((n_params > 0 && sqlite3_bind_int64(st, 1, a)) ||
-	    (n_params > 1 && sqlite3_bind_int64(st, 2, b)))
-		return nz__sq_bind_error(h, "changes", err);
-	return nz__sq_int(h, st, out, "changes", err);
+	nz_rc rc = bound(h, id, (const int64_t[]){a, b}, n_params, &st, err);
+	return rc ? rc : nz__sq_int(h, st, out, "changes", err);
 }
 
 /* Runs a write statement id with up to two integer parameters; *changed gets its row count. */
@@ -91,12 +98,9 @@ static nz_rc write_stmt(nz__sqlite *h, int id, int64_t a, int64_t b, int n_param
 			nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = stmt(h, id, &st, err);
+	nz_rc rc = bound(h, id, (const int64_t[]){a, b}, n_params, &st, err);
 	if (rc)
 		return rc;
-	if ((n_params > 0 && sqlite3_bind_int64(st, 1, a)) ||
-	    (n_params > 1 && sqlite3_bind_int64(st, 2, b)))
-		return nz__sq_bind_error(h, "changes", err);
 	rc = nz__sq_exec(h, st, "changes", err);
 	if (!rc && changed)
 		*changed = sqlite3_changes(h->db);
@@ -110,11 +114,9 @@ nz_rc nz__sq_change_seq(nz_store *s, int64_t *seq, nz_err *err)
 
 static nz_rc add_key(nz_arena *arena, const char ***keys, size_t *n, size_t *cap, const char *key)
 {
-	const char **grown = nz__sq_grow(arena, (void *)*keys, *n, cap, sizeof **keys);
-	if (!grown)
+	if (NZ_ARENA_GROW(arena, *keys, *n + 1, *cap) != NZ_OK)
 		return NZ_NOMEM;
-	*keys = grown;
-	grown[(*n)++] = key;
+	(*keys)[(*n)++] = key;
 	return NZ_OK;
 }
 

@@ -263,7 +263,7 @@ nz_rc nz__sq_run_window(nz__sqlite *h, nz_arena *arena, sqlite3_stmt *st, nz_sea
 			*capped = true;
 			break;
 		}
-		if (!(c = nz__sq_grow(arena, c, *n, &cap, sizeof(*c)))) {
+		if (NZ_ARENA_GROW(arena, c, *n + 1, cap) != NZ_OK) {
 			rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
 			break;
 		}

@@ -34,14 +34,6 @@ typedef struct term_table {
 	bool nomem;
 } term_table;
 
-static uint64_t hash_term(const char *p, size_t len)
-{
-	uint64_t x = 1469598103934665603ull;
-	for (size_t i = 0; i < len; i++)
-		x = (x ^ (unsigned char)p[i]) * 1099511628211ull;
-	return x;
-}
-
 static bool table_grow(term_table *t)
 {
 	size_t ncap = t->cap ? t->cap * 2 : 256;
@@ -51,7 +43,7 @@ static bool table_grow(term_table *t)
 	for (size_t i = 0; i < t->cap; i++) {
 		if (!t->slots[i].term)
 			continue;
-		size_t k = hash_term(t->slots[i].term, t->slots[i].len) & (ncap - 1);
+		size_t k = nz_hash_bytes(t->slots[i].term, t->slots[i].len) & (ncap - 1);
 		while (slots[k].term)
 			k = (k + 1) & (ncap - 1);
 		slots[k] = t->slots[i];
@@ -83,7 +75,7 @@ static int count_term(void *ctx, const char *term, size_t len, size_t start, siz
 		t->nomem = true;
 		return 1;
 	}
-	size_t k = hash_term(term, len) & (t->cap - 1);
+	size_t k = nz_hash_bytes(term, len) & (t->cap - 1);
 	while (t->slots[k].term &&
 	       (t->slots[k].len != len || memcmp(t->slots[k].term, term, len) != 0))
 		k = (k + 1) & (t->cap - 1);
@@ -106,16 +98,23 @@ static void count_text(term_table *t, const char *text, double weight)
 		nz_search_tokenize(text, strlen(text), count_term, t);
 }
 
+/* Ties go by the term's bytes, so that which terms are kept never depends on the hash. */
+static int by_term(const term_count *x, const term_count *y)
+{
+	int c = memcmp(x->term, y->term, x->len < y->len ? x->len : y->len);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
 static int by_tf(const void *a, const void *b)
 {
 	const term_count *x = a, *y = b;
-	return x->tf < y->tf ? 1 : x->tf > y->tf ? -1 : 0;
+	return x->tf < y->tf ? 1 : x->tf > y->tf ? -1 : by_term(x, y);
 }
 
 static int by_weight(const void *a, const void *b)
 {
 	const term_count *x = a, *y = b;
-	return x->weight < y->weight ? 1 : x->weight > y->weight ? -1 : 0;
+	return x->weight < y->weight ? 1 : x->weight > y->weight ? -1 : by_term(x, y);
 }
 
 /* The article's terms, most frequent first, packed at the start of the table's slots. */
@@ -222,9 +221,7 @@ static struct nz__df_cache *df_cache(nz__sqlite *h, int64_t cap)
 
 static df_entry *df_slot(struct nz__df_cache *c, const char *term, size_t len)
 {
-	size_t h = 1469598103934665603u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)term[i]) * 1099511628211u;
+	size_t h = (size_t)nz_hash_bytes(term, len);
 	for (h &= DF_SLOTS * 2 - 1;; h = (h + 1) & (DF_SLOTS * 2 - 1))
 		if (!c->slots[h].term ||
 		    (c->slots[h].len == len && memcmp(c->slots[h].term, term, len) == 0))

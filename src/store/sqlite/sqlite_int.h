@@ -83,9 +83,6 @@ int nz__sq_bind_opt_int(sqlite3_stmt *st, int i, int64_t v);
 /* Binds a named parameter (":now") when st has it; an SQLite result. */
 int nz__sq_bind_named_int(sqlite3_stmt *st, const char *name, int64_t v);
 
-/* Makes room for one more element in an arena array of *cap elements holding n (doubling and
- * copying when full); returns the array, or NULL when out of memory. */
-void *nz__sq_grow(nz_arena *arena, void *items, size_t n, size_t *cap, size_t size);
 /* For a failed sqlite3_bind_*: the connection's error as nz_rc. */
 nz_rc nz__sq_bind_error(nz__sqlite *h, const char *what, nz_err *err);
 

@@ -149,23 +149,32 @@ static void create(nz__ctx *c, const nz_route_match *m)
 	nz__send_json(c->resp, 201, nz__api_article(c, a));
 }
 
+/* Article {id} when the API's user (into *u) may do act to it; otherwise answers (401, 404 or
+ * 403) and returns NULL. */
+static nz_article *article_for(nz__ctx *c, const nz_route_match *m, nz_action act,
+			       const nz_user **u)
+{
+	int64_t id = (*u = nz__auth_api_user(c)) ? nz__api_id(c, m, "id") : 0;
+	nz_article *a = id ? nz__api_load(c, *u, id) : NULL;
+	return a && nz__auth_api_can(c, *u, act, a) ? a : NULL;
+}
+
 static void get(nz__ctx *c, const nz_route_match *m)
 {
-	const nz_user *u = nz__auth_api_user(c);
-	int64_t id = u ? nz__api_id(c, m, "id") : 0;
-	nz_article *a = id ? nz__api_load(c, u, id) : NULL;
-	if (a && nz__auth_api_can(c, u, NZ_ACT_VIEW, a))
+	const nz_user *u;
+	nz_article *a = article_for(c, m, NZ_ACT_VIEW, &u);
+	if (a)
 		nz__send_json(c->resp, 200, nz__api_article(c, a));
 }
 
 static void patch(nz__ctx *c, const nz_route_match *m)
 {
-	const nz_user *u = nz__auth_api_user(c);
-	int64_t id = u ? nz__api_id(c, m, "id") : 0;
-	nz_article *a = id ? nz__api_load(c, u, id) : NULL;
+	const nz_user *u;
+	nz_article *a = article_for(c, m, NZ_ACT_EDIT, &u);
 	nz_err err = {0};
-	if (!a || !nz__auth_api_can(c, u, NZ_ACT_EDIT, a))
+	if (!a)
 		return;
+	int64_t id = a->id;
 	json_t *body = nz__api_body(c, false);
 	if (!body)
 		return;
@@ -218,14 +227,14 @@ static bool time_param(nz__ctx *c, json_t *body, const char *key, bool nullable,
 /* Runs one workflow event on article {id} with the body's parameters. */
 static void run_event(nz__ctx *c, const nz_route_match *m, nz_event ev)
 {
-	const nz_user *u = nz__auth_api_user(c);
-	int64_t id = u ? nz__api_id(c, m, "id") : 0;
-	nz_article *a = id ? nz__api_load(c, u, id) : NULL;
+	const nz_user *u;
+	nz_article *a = article_for(c, m, nz_event_action(ev), &u);
 	nz_err err = {0};
 	nz_time at = 0;
 	nz_status to;
-	if (!a || !nz__auth_api_can(c, u, nz_event_action(ev), a))
+	if (!a)
 		return;
+	int64_t id = a->id;
 	json_t *body = nz__api_body(c, true);
 	if (!body)
 		return;

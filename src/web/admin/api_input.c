@@ -115,9 +115,9 @@ static bool author_item(nz__ctx *c, json_t *v, nz_author *au)
 	if (json_object_get(v, "name_order") &&
 	    !text_field(c, json_object_get(v, "name_order"), "name_order", true, &order))
 		return false;
-	au->order = order && strcmp(order, "eastern") == 0  ? NZ_NAME_EASTERN
-		    : order && strcmp(order, "hangul") == 0 ? NZ_NAME_HANGUL
-							    : NZ_NAME_WESTERN;
+	au->order = NZ_NAME_WESTERN; /* anything else reads as western */
+	if (order)
+		(void)nz_name_order_parse(nz_str_c(order), &au->order);
 	if (au->slug && !au->display_name && !au->family_name &&
 	    nz_store_author_get(c->store, c->req->arena, au->slug, &found, &err) == NZ_OK)
 		*au = *found;
@@ -268,10 +268,11 @@ json_t *nz__api_article(nz__ctx *c, const nz_article *a)
 		const nz_author *au = &a->authors[i];
 		json_object_set_new(json_array_get(authors, i), "display_name",
 				    au->display_name ? json_string(au->display_name) : json_null());
-		json_object_set_new(json_array_get(authors, i), "name_order",
-				    json_string(au->order == NZ_NAME_EASTERN  ? "eastern"
-						: au->order == NZ_NAME_HANGUL ? "hangul"
-									      : "western"));
+		json_object_set_new(
+		    json_array_get(authors, i), "name_order",
+		    json_string(nz_name_order_name(
+			(unsigned)au->order < NZ_ENUM_COUNT(NZ_NAME_ORDERS) ? au->order
+									    : NZ_NAME_WESTERN)));
 	}
 	return o;
 }

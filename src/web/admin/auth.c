@@ -1,6 +1,6 @@
 /*
- * web/auth.c: sessions, CSRF, the admin gate and permission answers.
- * See auth.h for the rules; sign-in and sign-out are in auth_login.c.
+ * web/admin/auth: sessions, CSRF, the admin gate and permission answers.
+ * See auth.h for the rules; sign-in and sign-out are in login.c.
  *
  * Threading: everything here works on the request's own store handle and arena; libsodium is
  * initialised once (sodium_init is safe to call from several threads).

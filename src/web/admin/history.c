@@ -169,9 +169,7 @@ static json_t *revision_rows(nz__ctx *c, const nz_admin_ctx *ac, const nz_articl
 				  ar, "/admin/articles/%lld/revisions/%lld/restore", id, rev))
 			    : json_null()) &&
 		    !json_object_set_new(o, "current_revision", json_integer(a->revision));
-		if (!ok || json_array_append_new(arr, o) != 0) {
-			if (!ok)
-				json_decref(o);
+		if (!nz_json_append(arr, o, ok)) {
 			json_decref(arr);
 			return NULL;
 		}

@@ -13,9 +13,6 @@
 
 #define LOG_ROWS 50
 
-static const char *const event_names[] = {"article.published", "article.updated",
-					  "article.corrected", "article.retracted"};
-
 static json_t *hooks_json(nz__ctx *c, const nz_admin_ctx *ac, const nz_webhook *hooks, size_t n)
 {
 	json_t *rows = json_array();
@@ -68,10 +65,11 @@ static json_t *log_json(nz__ctx *c, const nz_admin_ctx *ac, const nz_delivery *d
 static json_t *events_json(const char *checked)
 {
 	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < sizeof event_names / sizeof event_names[0]; i++) {
-		bool on = checked ? strstr(checked, event_names[i]) != NULL : i == 0;
-		json_t *e = json_pack("{s:s, s:s, s:b}", "name", event_names[i], "id",
-				      event_names[i] + strlen("article."), "checked", on);
+	for (size_t i = 0; arr && i < NZ_WEBHOOK_N_EVENTS; i++) {
+		const char *name = nz_webhook_event_name(i);
+		bool on = checked ? strstr(checked, name) != NULL : i == 0;
+		json_t *e = json_pack("{s:s, s:s, s:b}", "name", name, "id",
+				      name + strlen("article."), "checked", on);
 		if (!e || json_array_append_new(arr, e) != 0) {
 			json_decref(arr);
 			return NULL;

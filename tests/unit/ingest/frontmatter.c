@@ -6,10 +6,11 @@
 static nz_rc parse(const char *bytes, size_t len, const nz_import_opts *opts, nz_article *a,
 		   nz_err *err)
 {
-	nz_import_format format = NZ_FORMAT_TEXT;
-	nz_rc rc = nz_ingest_parse(arena, bytes, len, opts, a, &format, err);
+	nz_ingested got;
+	nz_rc rc = nz_ingest_parse(arena, bytes, len, opts, &got, err);
 
-	assert_int_equal(format, NZ_FORMAT_MARKDOWN);
+	*a = got.article;
+	assert_int_equal(got.format, NZ_FORMAT_MARKDOWN);
 	return rc;
 }
 

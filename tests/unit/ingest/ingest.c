@@ -8,7 +8,10 @@ static void assert_refused_bytes(const char *bytes, size_t len, nz_rc want, cons
 	nz_article a;
 	nz_err err;
 	nz_import_opts opts = {.now = 1};
-	nz_rc rc = nz_ingest_parse(arena, bytes, len, &opts, &a, NULL, &err);
+	nz_ingested got;
+	nz_rc rc = nz_ingest_parse(arena, bytes, len, &opts, &got, &err);
+
+	a = got.article;
 
 	if (rc != want || strcmp(err.msg, msg) != 0)
 		fail_msg("got %d \"%s\", want %d \"%s\"", rc, err.msg, want, msg);
@@ -48,7 +51,7 @@ static void test_too_big(void **state)
 {
 	static char big[NZ_IMPORT_MAX_BYTES + 1];
 	size_t len = sizeof big, n = 0;
-	nz_article a;
+	nz_ingested got;
 	nz_err err;
 	char msg[128];
 
@@ -60,7 +63,7 @@ static void test_too_big(void **state)
 		 NZ_IMPORT_MAX_BYTES);
 	assert_refused_bytes(big, len, NZ_TOOBIG, msg);
 	/* at the limit the size is fine, but a 2 MiB body is not an article body */
-	assert_int_equal(nz_ingest_parse(arena, big, len - 1, NULL, &a, NULL, &err), NZ_TOOBIG);
+	assert_int_equal(nz_ingest_parse(arena, big, len - 1, NULL, &got, &err), NZ_TOOBIG);
 	if (strncmp(err.msg, "body is ", 8) != 0 || strstr(err.msg, "the limit is 1048576") == NULL)
 		fail_msg("%s", err.msg);
 }
@@ -93,31 +96,31 @@ static void test_long_first_line_is_no_headline(void **state)
 
 static void test_format_detection(void **state)
 {
-	nz_article a;
+	nz_ingested got;
 	nz_err err;
-	nz_import_format f = NZ_FORMAT_MARKDOWN;
 	const char *text = "--- not front matter\n\nBody.\n";
 	const char *md = "\xEF\xBB\xBF---  \r\nheadline: H\r\n---\r\nBody\r\n";
 
 	(void)state;
-	assert_int_equal(nz_ingest_parse(arena, text, strlen(text), NULL, &a, &f, &err), NZ_OK);
-	assert_int_equal(f, NZ_FORMAT_TEXT);
-	assert_string_equal(a.headline, "--- not front matter");
-	assert_int_equal(nz_ingest_parse(arena, md, strlen(md), NULL, &a, &f, &err), NZ_OK);
-	assert_int_equal(f, NZ_FORMAT_MARKDOWN);
-	assert_string_equal(a.headline, "H");
-	assert_string_equal(a.body_markdown, "Body\n");
+	assert_int_equal(nz_ingest_parse(arena, text, strlen(text), NULL, &got, &err), NZ_OK);
+	assert_int_equal(got.format, NZ_FORMAT_TEXT);
+	assert_string_equal(got.article.headline, "--- not front matter");
+	assert_int_equal(nz_ingest_parse(arena, md, strlen(md), NULL, &got, &err), NZ_OK);
+	assert_int_equal(got.format, NZ_FORMAT_MARKDOWN);
+	assert_string_equal(got.article.headline, "H");
+	assert_string_equal(got.article.body_markdown, "Body\n");
 }
 
 static void test_options(void **state)
 {
-	nz_article a;
+	nz_ingested got;
 	nz_err err;
 	const char *text = "News Zone\n\nHeadline here\n\nBody.\n";
 	nz_import_opts opts = {.publish = true, .section_slug = "defense", .now = 1800000000};
 
 	(void)state;
-	assert_int_equal(nz_ingest_parse(arena, text, strlen(text), &opts, &a, NULL, &err), NZ_OK);
+	assert_int_equal(nz_ingest_parse(arena, text, strlen(text), &opts, &got, &err), NZ_OK);
+	nz_article a = got.article;
 	assert_int_equal(a.status, NZ_STATUS_PUBLISHED);
 	assert_int_equal(a.published_at, 1800000000);
 	assert_string_equal(a.section->slug, "defense");
@@ -127,12 +130,10 @@ static void test_options(void **state)
 	assert_int_equal(nz_article_validate(&a, &err), NZ_OK);
 
 	opts = (nz_import_opts){.language = "fr"};
-	assert_int_equal(nz_ingest_parse(arena, text, strlen(text), &opts, &a, NULL, &err),
-			 NZ_INVAL);
+	assert_int_equal(nz_ingest_parse(arena, text, strlen(text), &opts, &got, &err), NZ_INVAL);
 	assert_string_equal(err.msg, "language: \"fr\" is not one of en, ko");
 	opts = (nz_import_opts){.section_slug = "Not a slug"};
-	assert_int_equal(nz_ingest_parse(arena, text, strlen(text), &opts, &a, NULL, &err),
-			 NZ_INVAL);
+	assert_int_equal(nz_ingest_parse(arena, text, strlen(text), &opts, &got, &err), NZ_INVAL);
 	assert_string_equal(err.msg, "section: \"Not a slug\" is not a valid slug");
 }
 
@@ -145,14 +146,14 @@ static void test_good_fixtures_validate(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
-		nz_article a;
+		nz_ingested got;
 		nz_err err;
 		size_t len;
 		const char *data = read_fixture(good[i], &len);
-		nz_rc rc = nz_ingest_parse(arena, data, len, NULL, &a, NULL, &err);
+		nz_rc rc = nz_ingest_parse(arena, data, len, NULL, &got, &err);
 		if (rc != NZ_OK)
 			fail_msg("%s: %s", good[i], err.msg);
-		if (nz_article_validate(&a, &err) != NZ_OK)
+		if (nz_article_validate(&got.article, &err) != NZ_OK)
 			fail_msg("%s does not validate: %s", good[i], err.msg);
 	}
 }

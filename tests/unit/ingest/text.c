@@ -6,12 +6,13 @@
 static void parse_ok(const char *bytes, size_t len, const nz_import_opts *opts, nz_article *a)
 {
 	nz_err err;
-	nz_import_format format;
-	nz_rc rc = nz_ingest_parse(arena, bytes, len, opts, a, &format, &err);
+	nz_ingested got;
+	nz_rc rc = nz_ingest_parse(arena, bytes, len, opts, &got, &err);
 
 	if (rc != NZ_OK)
 		fail_msg("nz_ingest_parse: %d %s", rc, err.msg);
-	assert_int_equal(format, NZ_FORMAT_TEXT);
+	*a = got.article;
+	assert_int_equal(got.format, NZ_FORMAT_TEXT);
 }
 
 static void parse_fixture(const char *name, nz_article *a)

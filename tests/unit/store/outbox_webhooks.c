@@ -287,9 +287,25 @@ static void test_read_only_refuses_writes(void **state)
 	nz_store_close(ro);
 }
 
+/* The event list joined is NZ_WEBHOOK_EVENTS; a status outside the list reads "pending". */
+static void test_event_and_status_names(void **state)
+{
+	(void)state;
+	char joined[sizeof NZ_WEBHOOK_EVENTS] = "";
+	for (size_t i = 0; i < NZ_WEBHOOK_N_EVENTS; i++) {
+		if (i)
+			strcat(joined, ",");
+		strcat(joined, nz_webhook_event_name(i));
+	}
+	assert_string_equal(joined, NZ_WEBHOOK_EVENTS);
+	assert_string_equal(nz_delivery_status_name(NZ_DELIVERY_DELIVERED), "delivered");
+	assert_string_equal(nz_delivery_status_name((nz_delivery_status)7), "pending");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_event_and_status_names),
 	    cmocka_unit_test_setup_teardown(test_create_checks_and_normalises, fixture_setup,
 					    fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_rows_enqueue_deliveries, fixture_setup,

@@ -23,7 +23,7 @@ static void test_uri_picks_the_backend(void **state)
 	assert_int_equal(nz_store_open("sqlite:", NZ_STORE_CREATE, &s, &err), NZ_INVAL);
 
 	fixture f = {.dir = "/tmp/nz-uri-XXXXXX"};
-	char uri[160];
+	char uri[sizeof f.path + 8];
 	assert_non_null(mkdtemp(f.dir));
 	snprintf(f.path, sizeof(f.path), "%s/news.db", f.dir);
 	snprintf(uri, sizeof(uri), "sqlite:%s", f.path);

@@ -19,7 +19,7 @@ static bool exists(fixture *f, const char *slug)
 static void test_wal_file_after_a_write(void **state)
 {
 	fixture *f = *state;
-	char wal[160];
+	char wal[sizeof f->path + 8];
 	struct stat sb;
 	assert_int_equal(create(f, "first"), NZ_OK);
 	snprintf(wal, sizeof(wal), "%s-wal", f->path);
