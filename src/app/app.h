@@ -8,11 +8,13 @@
  *     the original bytes and linked to the article it translates;
  *   - accounts: create one (with a given or generated password), set a password;
  *   - tokens: create (shown once, stored as SHA-256), find, revoke;
- *   - passwords: argon2id hashing and verification (libsodium), random secrets.
+ *   - passwords: argon2id hashing and verification (libsodium), random secrets;
+ *   - backup, restore, migrate: a whole database to a file, from a file, or to another
+ *     database, checked table by table (transfer.c; the file's format in transfer_file.c).
  *
- * Rules: no I/O but the store's (and reading the file an import names); no logging: errors
- * go back in nz_err. Permission (nz_can) is the caller's business; the store checks the
- * workflow. Results live in the caller's arena.
+ * Rules: no I/O but the store's (and reading the file an import names, and the backup file); no
+ * logging: errors go back in nz_err. Permission (nz_can) is the caller's business; the store checks
+ * the workflow. Results live in the caller's arena.
  */
 #ifndef NZ_APP_H
 #define NZ_APP_H
@@ -139,5 +141,39 @@ nz_rc nz_app_import_bytes(nz_store *s, nz_arena *arena, const nz_app_import *in,
  * imports it as nz_app_import_bytes does, under its path. */
 nz_rc nz_app_import_file(nz_store *s, nz_arena *arena, const char *path, const nz_import_opts *opts,
 			 nz_app_imported *out, nz_err *err);
+
+/* ---- backup, restore, migrate ------------------------------------------------------------ */
+
+#define NZ_APP_TRANSFER_TABLES 64
+
+/* What a copy did, table by table, in the list's order. */
+typedef struct nz_app_transfer_table {
+	const char *name;
+	int64_t rows;
+	char sha256[65]; /* nz_store_transfer_checksum's, verified on the copy */
+} nz_app_transfer_table;
+
+/* Called now and then: tables and rows done so far, of the totals (rows: 0 when unknown). */
+typedef void (*nz_app_transfer_progress_fn)(void *ctx, size_t tables_done, size_t tables,
+					    int64_t rows_done, int64_t rows);
+
+typedef struct nz_app_transfer {
+	nz_app_transfer_progress_fn progress; /* may be NULL */
+	void *ctx;
+	nz_app_transfer_table tables[NZ_APP_TRANSFER_TABLES]; /* filled on success */
+	size_t n;
+} nz_app_transfer;
+
+/* Writes a consistent snapshot of s (one read transaction: the server may go on writing) to
+ * path, in the portable backup format (docs/deployment.md): through path.tmp, renamed when
+ * complete, mode 0600 (it holds password hashes). NZ_EXISTS when path exists. */
+nz_rc nz_app_backup(nz_store *s, const char *path, nz_app_transfer *report, nz_err *err);
+/* Loads the backup at path into the EMPTY database s (NZ_EXISTS otherwise) in one transaction,
+ * verifying every table's count and checksum against the file's; a damaged, truncated or
+ * foreign file is refused naming the problem, and then s is left as it was. */
+nz_rc nz_app_restore(nz_store *s, const char *path, nz_app_transfer *report, nz_err *err);
+/* Copies everything of from (a read snapshot) into the EMPTY database to, in one transaction,
+ * verifying every table's count and checksum on to before committing. */
+nz_rc nz_app_migrate(nz_store *from, nz_store *to, nz_app_transfer *report, nz_err *err);
 
 #endif

@@ -13,7 +13,8 @@
 #include "store/store.h"
 
 typedef struct cli_env {
-	const char *db;   /* --db, default "newszone.db" */
+	const char *db;   /* --db (a path or URI, as cli_db_uri makes it), NEWSZONE_DB, or
+			     "newszone.db" */
 	const char *prog; /* "newszone" */
 } cli_env;
 
@@ -30,6 +31,9 @@ bool cli_is_help(const char *arg);
 int cli_fail(const cli_env *env, const char *cmd, int status, const char *fmt, ...) NZ_PRINTF(4, 5);
 /* Prints a command's usage on out. */
 void cli_usage(const cli_env *env, const cli_command *c, FILE *out);
+/* What --db, NEWSZONE_DB or migrate's --to name, for nz_store_open: "sqlite:PATH" gives PATH;
+ * a path and a postgres:// or postgresql:// URI are given as they are. Borrows arg. */
+const char *cli_db_uri(const char *arg);
 /* Opens the store at env->db (creating it when create), with a message on failure. */
 nz_store *cli_open_store(const cli_env *env, const char *cmd, bool create);
 
@@ -49,10 +53,18 @@ nz_rc cli_import_bytes(nz_store *store, cli_import_run *run, const char *name, c
 nz_rc cli_import_file(nz_store *store, cli_import_run *run, const char *path);
 
 extern const cli_command cli_init_cmd, cli_serve_cmd, cli_import_cmd, cli_demo_cmd;
-extern const cli_command cli_webhook_cmd;             /* webhook add|list|remove|deliveries */
-extern const cli_command cli_export_cmd;              /* export --format ninjs DIR */
-extern const cli_command cli_user_cmd, cli_token_cmd; /* accounts, API tokens */
-extern const cli_command cli_reindex_cmd;             /* rebuild the search index */
-extern const cli_command cli_build_cmd;               /* build --out DIR (the static export) */
+extern const cli_command cli_webhook_cmd;                 /* webhook add|list|remove|deliveries */
+extern const cli_command cli_export_cmd;                  /* export --format ninjs DIR */
+extern const cli_command cli_user_cmd, cli_token_cmd;     /* accounts, API tokens */
+extern const cli_command cli_reindex_cmd;                 /* rebuild the search index */
+extern const cli_command cli_build_cmd;                   /* build --out DIR (the static export) */
+extern const cli_command cli_backup_cmd, cli_restore_cmd; /* a whole database to/from a file */
+extern const cli_command cli_migrate_cmd;                 /* a whole database to another */
+
+/* backup, restore, migrate (transfer_report.c): a progress line on a terminal (what names the
+ * command), cleared by cli_transfer_done; the tables' rows and checksums on out. */
+void cli_transfer_init(nz_app_transfer *t, const char *what);
+void cli_transfer_done(const nz_app_transfer *t);
+void cli_transfer_print(const nz_app_transfer *t, FILE *out);
 
 #endif

@@ -115,7 +115,8 @@ static bool collect(path_list *l, const char *path)
 		free(sub);
 	}
 	closedir(d);
-	qsort(l->p + first, l->n - first, sizeof *l->p, by_path);
+	if (l->n > first) /* an empty folder: l->p may still be NULL */
+		qsort(l->p + first, l->n - first, sizeof *l->p, by_path);
 	return ok;
 }
 

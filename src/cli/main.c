@@ -1,6 +1,6 @@
 /*
- * cli/main: `newszone [--db PATH] COMMAND [ARGS]`. Parses the global options and hands the rest
- * to the command's own parser.
+ * cli/main: `newszone [--db PATH|URI] COMMAND [ARGS]`. Parses the global options and hands the
+ * rest to the command's own parser. Without --db, NEWSZONE_DB names the database.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +9,9 @@
 #include "cli/cli.h"
 
 static const cli_command *commands[] = {
-    &cli_init_cmd,    &cli_serve_cmd, &cli_import_cmd, &cli_demo_cmd,    &cli_export_cmd,
-    &cli_webhook_cmd, &cli_user_cmd,  &cli_token_cmd,  &cli_reindex_cmd, &cli_build_cmd};
+    &cli_init_cmd,    &cli_serve_cmd,   &cli_import_cmd, &cli_demo_cmd,    &cli_export_cmd,
+    &cli_webhook_cmd, &cli_user_cmd,    &cli_token_cmd,  &cli_reindex_cmd, &cli_build_cmd,
+    &cli_backup_cmd,  &cli_restore_cmd, &cli_migrate_cmd};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 bool cli_is_help(const char *arg)
@@ -27,6 +28,11 @@ int cli_fail(const cli_env *env, const char *cmd, int status, const char *fmt, .
 	fputc('\n', stderr);
 	va_end(ap);
 	return status;
+}
+
+const char *cli_db_uri(const char *arg)
+{
+	return strncmp(arg, "sqlite:", 7) == 0 ? arg + 7 : arg;
 }
 
 void cli_usage(const cli_env *env, const cli_command *c, FILE *out)
@@ -56,7 +62,8 @@ static void usage(const cli_env *env, FILE *out)
 		"usage: %s [--db PATH] COMMAND [ARGS]\n\n"
 		"Newszone: a news publishing system in one binary.\n\n"
 		"Options:\n"
-		"  --db PATH     the database (default: newszone.db in the current folder)\n"
+		"  --db PATH|URI the database: a SQLite file (PATH or sqlite:PATH) or a\n"
+		"                postgres:// URI (default: $NEWSZONE_DB, else newszone.db)\n"
 		"  -v, --verbose log more\n"
 		"  -h, --help    this help; COMMAND --help for a command's own\n\n"
 		"Commands:\n",
@@ -67,16 +74,18 @@ static void usage(const cli_env *env, FILE *out)
 
 int main(int argc, char **argv)
 {
-	cli_env env = {.db = "newszone.db", .prog = "newszone"};
+	const char *from_env = getenv("NEWSZONE_DB");
+	cli_env env = {.db = from_env && *from_env ? cli_db_uri(from_env) : "newszone.db",
+		       .prog = "newszone"};
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--db") == 0) {
 			if (i + 1 >= argc)
 				return cli_fail(&env, NULL, 2, "--db needs a path");
-			env.db = argv[++i];
+			env.db = cli_db_uri(argv[++i]);
 		} else if (strncmp(a, "--db=", 5) == 0) {
-			env.db = a + 5;
+			env.db = cli_db_uri(a + 5);
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			nz_log_set_level(NZ_LOG_DEBUG);
 		} else if (cli_is_help(a)) {

@@ -200,7 +200,13 @@ nz_rc nz_time_parse_rfc3339(nz_str s, nz_time *out)
 		if (!read_clock(s, &i, &secs) || i != s.len)
 			return NZ_PARSE;
 	}
-	*out = days_from_civil(y, m, d) * SECS_PER_DAY + secs;
+	nz_time t = days_from_civil(y, m, d) * SECS_PER_DAY + secs;
+	/* A leap second or an offset can carry a time past 9999 or before year 0 in UTC, where it
+	 * has no four-digit form to be written back in (nz_time_rfc3339): refused. */
+	if (t < days_from_civil(0, 1, 1) * SECS_PER_DAY ||
+	    t >= days_from_civil(10000, 1, 1) * SECS_PER_DAY)
+		return NZ_PARSE;
+	*out = t;
 	return NZ_OK;
 }
 

@@ -71,8 +71,12 @@ void nz_http_cache_key(nz_http_cache_info *ci, nz_arena *arena, const char *key)
 	if (ci->keys && has_key(ci->keys, ci->keys_len, key, len))
 		return;
 	size_t need = ci->keys_len + len + 2;
-	if (NZ_ARENA_GROW(arena, ci->keys, need, ci->keys_cap) != NZ_OK)
-		return; /* a missing key only costs a broader purge */
+	if (!ci->keys) /* a cap without a buffer (never filled) is no room */
+		ci->keys_cap = 0;
+	/* A missing key only costs a broader purge. (!ci->keys: for the analyzer, which does not
+	 * see nz_grow fill the pointer.) */
+	if (NZ_ARENA_GROW(arena, ci->keys, need, ci->keys_cap) != NZ_OK || !ci->keys)
+		return;
 	if (ci->keys_len)
 		ci->keys[ci->keys_len++] = ' ';
 	memcpy(ci->keys + ci->keys_len, key, len);

@@ -43,7 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http/http.h"
+#include "http/http_int.h"
 
 #define SERVER_NAME "Newszone"
 /* How long a stop waits for requests already being answered. */
@@ -394,21 +394,20 @@ static bool method_known(const char *method)
 	return false;
 }
 
-/* Builds req from the raw URI: the path decoded and checked, the query kept raw. Returns the
- * HTTP status of the problem, or 0 when the request is fine. */
-static unsigned parse_target(request *r, nz_http_req *req, const char **why)
+unsigned nz__http_parse_target(nz_arena *arena, const char *raw_uri, nz_http_req *req,
+			       const char **why)
 {
-	const char *q = strchr(r->raw_uri, '?');
-	size_t path_len = q ? (size_t)(q - r->raw_uri) : strlen(r->raw_uri);
+	const char *q = strchr(raw_uri, '?');
+	size_t path_len = q ? (size_t)(q - raw_uri) : strlen(raw_uri);
 	char *path = NULL;
 	size_t len = 0;
 
 	req->query = q ? q + 1 : "";
-	if (r->raw_uri[0] != '/') {
+	if (raw_uri[0] != '/') {
 		*why = "The request target must be a path";
 		return 400;
 	}
-	nz_rc rc = decode_into(r->arena, r->raw_uri, path_len, false, &path, &len);
+	nz_rc rc = decode_into(arena, raw_uri, path_len, false, &path, &len);
 	if (rc == NZ_NOMEM)
 		return 503;
 	if (rc != NZ_OK) {
@@ -438,7 +437,7 @@ static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connec
 	if (!method_known(method))
 		return send_error(conn, r, 501, "unsupported_method",
 				  "This server does not support that method");
-	status = parse_target(r, &req, &why);
+	status = nz__http_parse_target(r->arena, r->raw_uri, &req, &why);
 	if (status == 400)
 		return send_error(conn, r, 400, "bad_request", why);
 	if (status == 503 || r->nomem)

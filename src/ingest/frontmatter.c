@@ -248,7 +248,7 @@ static nz_rc close_item(fm_state *st)
 	if (in->art->n_authors >= NZ_AUTHORS_MAX)
 		return nz_err_set(in->err, NZ_PARSE, "line %zu: more than %d authors",
 				  st->item_line, NZ_AUTHORS_MAX);
-	if ((rc = nz__author_finish(in->arena, au)) != NZ_OK)
+	if (nz__author_finish(in->arena, au) != NZ_OK)
 		return nz__nomem(in);
 	return nz__add_author(in, au);
 }

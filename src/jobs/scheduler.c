@@ -9,39 +9,17 @@
  * compare embargo_until with the time of the request; each tick also tells the change feed
  * about embargoes and publication times that passed, so caches drop those pages.
  */
-#include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "jobs/jobs_int.h"
 
 #define TICK_MS 250
 
 struct nz__scheduler {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop;
+	nz__worker worker;
 	nz_store *store;
+	const nz__lease *lease; /* works only while this node holds it */
 };
-
-/* Waits one tick or until stopped; true when it should go on. */
-static bool wait_tick(nz__scheduler *s)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_nsec += (long)TICK_MS * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&s->lock);
-	while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) == 0)
-		;
-	bool go_on = !s->stop;
-	pthread_mutex_unlock(&s->lock);
-	return go_on;
-}
 
 static void *run(void *arg)
 {
@@ -49,6 +27,8 @@ static void *run(void *arg)
 	do {
 		size_t n = 0;
 		nz_err err = {0};
+		if (!nz__lease_held(s->lease))
+			continue; /* another node schedules */
 		if (nz_store_publish_due(s->store, nz_time_now(), &n, &err) != NZ_OK)
 			NZ_LOG(NZ_LOG_ERROR, "scheduler", "publishing due articles: %s", err.msg);
 		else if (n)
@@ -58,34 +38,25 @@ static void *run(void *arg)
 		 * the change feed (the page cache and the static export follow it). */
 		if (nz_store_change_tick(s->store, nz_time_now(), &n, &err) != NZ_OK)
 			NZ_LOG(NZ_LOG_ERROR, "scheduler", "change feed tick: %s", err.msg);
-	} while (wait_tick(s));
+	} while (nz__worker_nap(&s->worker, TICK_MS));
 	return NULL;
 }
 
-nz_rc nz__scheduler_start(const char *db_uri, nz__scheduler **out, nz_err *err)
+nz_rc nz__scheduler_start(const char *db_uri, const nz__lease *lease, nz__scheduler **out,
+			  nz_err *err)
 {
-	pthread_condattr_t attr;
 	nz__scheduler *s = calloc(1, sizeof *s);
 	nz_rc rc;
 
 	*out = NULL;
 	if (!s)
 		return nz_err_set(err, NZ_NOMEM, "scheduler: out of memory");
-	if ((rc = nz_store_open(db_uri, 0, &s->store, err))) {
-		free(s);
-		return rc;
-	}
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->wake, &attr);
-	pthread_condattr_destroy(&attr);
-	if (pthread_create(&s->thread, NULL, run, s) != 0) {
-		pthread_cond_destroy(&s->wake);
-		pthread_mutex_destroy(&s->lock);
+	s->lease = lease;
+	if ((rc = nz_store_open(db_uri, 0, &s->store, err)) ||
+	    (rc = nz__worker_start(&s->worker, run, s, "scheduler", err))) {
 		nz_store_close(s->store);
 		free(s);
-		return nz_err_set(err, NZ_NOMEM, "scheduler: cannot start its thread");
+		return rc;
 	}
 	*out = s;
 	return NZ_OK;
@@ -95,13 +66,7 @@ void nz__scheduler_stop(nz__scheduler *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&s->lock);
-	s->stop = true;
-	pthread_cond_signal(&s->wake);
-	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
-	pthread_cond_destroy(&s->wake);
-	pthread_mutex_destroy(&s->lock);
+	nz__worker_stop(&s->worker);
 	nz_store_close(s->store);
 	free(s);
 }

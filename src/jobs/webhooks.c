@@ -45,6 +45,7 @@ struct nz__deliverer {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	atomic_bool stopping;
+	const nz__lease *lease; /* delivers only while this node holds it */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -349,7 +350,7 @@ static void *run(void *arg)
 			sleep_ms(d, 5000);
 			continue;
 		}
-		int64_t wait = round_once(d, s);
+		int64_t wait = nz__lease_held(d->lease) ? round_once(d, s) : IDLE_POLL_MS;
 		if (wait > 0)
 			sleep_ms(d, wait);
 	}
@@ -357,7 +358,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-nz_rc nz__deliverer_start(const char *db_uri, nz__deliverer **out, nz_err *err)
+nz_rc nz__deliverer_start(const char *db_uri, const nz__lease *lease, nz__deliverer **out,
+			  nz_err *err)
 {
 	*out = NULL;
 	pthread_once(&curl_once, curl_start);
@@ -376,6 +378,7 @@ nz_rc nz__deliverer_start(const char *db_uri, nz__deliverer **out, nz_err *err)
 	pthread_condattr_destroy(&attr);
 	pthread_mutex_init(&d->lock, NULL);
 	atomic_init(&d->stopping, false);
+	d->lease = lease;
 	if (pthread_create(&d->thread, NULL, run, d) != 0) {
 		pthread_cond_destroy(&d->wake);
 		pthread_mutex_destroy(&d->lock);

@@ -278,7 +278,8 @@ nz_rc nz_site_build(nz_store *store, const nz_theme *theme, const char *out_dir,
 					: nz__plan_full(&b, err);
 	if (rc == NZ_OK)
 		rc = finish(&b, m, err);
-	bool same = stats->incremental && b.all.n == 0 && stats->removed == 0 && seq == b.old->seq;
+	bool same = rc == NZ_OK && stats->incremental && b.all.n == 0 && stats->removed == 0 &&
+		    seq == b.old->seq;
 	if (rc == NZ_OK && !same) { /* the manifest goes last */
 		m->seq = seq;
 		memcpy(m->fingerprint, fp, sizeof fp);

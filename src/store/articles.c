@@ -90,7 +90,8 @@ static nz_rc prepare_article(nz_arena *arena, nz_article *a, nz_err *err)
 static nz_rc create(nz_store *s, nz_arena *arena, int64_t actor, bool audited, nz_article *a,
 		    const char *note, nz_err *err)
 {
-	nz_rc rc = prepare_article(arena, a, err);
+	nz_rc rc =
+	    a ? prepare_article(arena, a, err) : nz_err_set(err, NZ_INVAL, "article: missing");
 	if (rc)
 		return rc;
 	nz_time now = nz_time_now();

@@ -51,14 +51,27 @@ int nz_store_schema_version(nz_store *s)
 	return s ? s->schema_version : 0;
 }
 
+bool nz_store_failed(const nz_store *s)
+{
+	return s && s->failed;
+}
+
+/* Notes a lost connection or file for nz_store_failed. */
+static nz_rc noted(nz_store *s, nz_rc rc)
+{
+	if (rc == NZ_IO)
+		s->failed = true;
+	return rc;
+}
+
 nz_rc nz_store_begin(nz_store *s, nz_err *err)
 {
-	return s->ops->begin(s, err);
+	return noted(s, s->ops->begin(s, err));
 }
 
 nz_rc nz_store_commit(nz_store *s, nz_err *err)
 {
-	return s->ops->commit(s, err);
+	return noted(s, s->ops->commit(s, err));
 }
 
 void nz_store_rollback(nz_store *s)
@@ -90,7 +103,7 @@ static nz_rc guard(nz_store *s, bool has_slot, bool writes, const char *what, nz
 	nz_rc NZ__STORE_NAME_##front(name) params                                                  \
 	{                                                                                          \
 		nz_rc rc = guard(s, s->ops->name != NULL, NZ__WRITES_##access, #name, err);        \
-		return rc ? rc : s->ops->name args;                                                \
+		return rc ? rc : noted(s, s->ops->name args);                                      \
 	}
 NZ__STORE_OPS(NZ__STORE_DEFINE)
 #undef NZ__STORE_DEFINE

@@ -12,7 +12,8 @@
  * - A handle is used by one thread at a time; a server opens one per worker thread.
  * - Opening migrates the schema to the newest version (versioned, in one transaction).
  * - The functions are grouped by aggregate: settings, catalog, articles, media, accounts, audit,
- *   outbox, search. Each is declared once in store_ops.h, which also says how to add one.
+ *   outbox, search, and transfer (every table row by row, for backup, restore and migrate). Each is
+ * declared once in store_ops.h, which also says how to add one.
  */
 #ifndef NZ_STORE_H
 #define NZ_STORE_H
@@ -635,5 +636,115 @@ nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_tim
  * called now and then with articles done and the total. */
 typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
 nz_rc nz_store_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err);
+
+/* ==== nodes: several servers on one database ============================================== */
+
+/* Waits until the change feed moves past after_seq or timeout_ms (0..60000) passes, whichever
+ * comes first; *latest is the feed's seq then (after_seq when nothing came). SQLite polls the
+ * feed's head every NZ_STORE_WAIT_POLL_MS; PostgreSQL is woken by the commit itself. */
+#define NZ_STORE_WAIT_POLL_MS 20
+nz_rc nz_store_changes_wait(nz_store *s, int64_t after_seq, int timeout_ms, int64_t *latest,
+			    nz_err *err);
+/* A named lease that one holder (a node's random id) has at a time: takes it when it is free,
+ * expired, or already the holder's, and then holds it for ttl_s (1..3600) seconds from now (so
+ * the holder renews by calling this again); *held says whether the holder has it now. The
+ * expiry is measured by the database's clock where it has one (PostgreSQL), else the
+ * process's (SQLite, one machine). */
+nz_rc nz_store_lease_acquire(nz_store *s, const char *name, const char *holder, int ttl_s,
+			     bool *held, nz_err *err);
+/* Gives the lease up when holder has it (so another node takes over at once). */
+nz_rc nz_store_lease_release(nz_store *s, const char *name, const char *holder, nz_err *err);
+/* True when an operation on this handle answered NZ_IO (the connection or the file was lost)
+ * since it was opened: close it and open another. */
+bool nz_store_failed(const nz_store *s);
+/* ==== transfer: every table row by row, for backup, restore and migrate ==================== */
+
+/* One stored value, as both backends hold it: a row is ncols of these. Text and bytes are
+ * borrowed (in the arena of the read that made them). */
+typedef enum {
+	NZ_VALUE_NULL,
+	NZ_VALUE_INT,
+	NZ_VALUE_REAL,
+	NZ_VALUE_TEXT,
+	NZ_VALUE_BLOB,
+} nz_value_type;
+
+typedef struct nz_value {
+	nz_value_type type;
+	int64_t i;     /* NZ_VALUE_INT */
+	double r;      /* NZ_VALUE_REAL */
+	const char *p; /* NZ_VALUE_TEXT (NUL-terminated) and NZ_VALUE_BLOB */
+	size_t len;
+} nz_value;
+
+/* A table that is copied. */
+typedef struct nz_transfer_table {
+	const char *name;
+	const char *key; /* the primary key's columns, comma-separated: the order rows go in */
+	bool seeded; /* the schema makes its one row: a load replaces it, emptiness ignores it */
+} nz_transfer_table;
+
+/* Every table copied, parents before children (the one list; transfer.c). */
+const nz_transfer_table *nz_store_transfer_tables(size_t *n);
+/* The entry named name, NULL when it is not copied. */
+const nz_transfer_table *nz_store_transfer_table(const char *name);
+/* Why the database's table name is deliberately not copied (made again from the copied ones,
+ * or the backend's own); NULL when it is not excluded. */
+const char *nz_store_transfer_excluded(const char *name);
+/* NZ_INVAL naming the first table of s that is neither copied nor excluded (a table added to the
+ * schema but not to the list), so a copy never silently leaves data behind. */
+nz_rc nz_store_transfer_check(nz_store *s, nz_arena *arena, nz_err *err);
+
+/* The checksum of a table: SHA-256 over each row's canonical encoding (transfer.c), in key
+ * order, with the row count: the same on every backend for the same rows. */
+typedef struct nz_transfer_sum nz_transfer_sum;
+nz_transfer_sum *nz_store_transfer_sum_new(void); /* NULL when out of memory */
+void nz_store_transfer_sum_add(nz_transfer_sum *sum, const nz_value *row, size_t ncols);
+/* The count and the hex digest so far; sum stays usable. */
+int64_t nz_store_transfer_sum_rows(const nz_transfer_sum *sum);
+void nz_store_transfer_sum_hex(const nz_transfer_sum *sum, char hex[65]);
+void nz_store_transfer_sum_free(nz_transfer_sum *sum); /* NULL-safe */
+/* Reads every row of t (cols from nz_store_transfer_columns) in key order, NZ_TRANSFER_BATCH
+ * rows at a time (fewer when large), and calls fn with each batch (valid during the call);
+ * stops at fn's first failure. */
+#define NZ_TRANSFER_BATCH 256
+typedef nz_rc (*nz_transfer_batch_fn)(void *ctx, const nz_value *rows, size_t n, nz_err *err);
+nz_rc nz_store_transfer_each(nz_store *s, const nz_transfer_table *t, const char *const *cols,
+			     size_t ncols, nz_transfer_batch_fn fn, void *ctx, nz_err *err);
+/* Reads every row of t (cols from nz_store_transfer_columns) and sums them. */
+nz_rc nz_store_transfer_checksum(nz_store *s, const nz_transfer_table *t, const char *const *cols,
+				 size_t ncols, int64_t *rows, char hex[65], nz_err *err);
+
+/* Every table of the database (for nz_store_transfer_check); names in arena. */
+nz_rc nz_store_transfer_catalog(nz_store *s, nz_arena *arena, const char ***names, size_t *n,
+				nz_err *err);
+/* t's columns as the backend holds them, in its order; in arena. */
+nz_rc nz_store_transfer_columns(nz_store *s, nz_arena *arena, const nz_transfer_table *t,
+				const char ***cols, size_t *n, nz_err *err);
+nz_rc nz_store_transfer_count(nz_store *s, const nz_transfer_table *t, int64_t *n, nz_err *err);
+/* Up to max rows of t (1..10000; fewer when they are large) in key order, after the row whose
+ * key columns' values are after (NULL: from the first); *n 0 at the end. Values in arena. */
+nz_rc nz_store_transfer_read(nz_store *s, nz_arena *arena, const nz_transfer_table *t,
+			     const char *const *cols, size_t ncols, const nz_value *after,
+			     size_t max, nz_value **rows, size_t *n, nz_err *err);
+/* The values of t's key columns in row (ncols values of cols), for the next read's after:
+ * key[] gets as many as t->key names (at most NZ_TRANSFER_KEY_MAX). */
+#define NZ_TRANSFER_KEY_MAX 4
+nz_rc nz_store_transfer_key(const nz_transfer_table *t, const char *const *cols, size_t ncols,
+			    const nz_value *row, nz_value key[NZ_TRANSFER_KEY_MAX], nz_err *err);
+/* Inserts n rows verbatim (ids kept), inside a load. */
+nz_rc nz_store_transfer_write(nz_store *s, const nz_transfer_table *t, const char *const *cols,
+			      size_t ncols, const nz_value *rows, size_t n, nz_err *err);
+/* Removes t's seeded rows, inside a load, before its rows are written. */
+nz_rc nz_store_transfer_clear(nz_store *s, const nz_transfer_table *t, nz_err *err);
+/* A read snapshot over every table (a backup while the server writes): SQLite's read
+ * transaction on the WAL, PostgreSQL's REPEATABLE READ. Ends with nz_store_transfer_end. */
+nz_rc nz_store_transfer_snapshot(nz_store *s, nz_err *err);
+/* Starts loading into s, one transaction, after checking that s is empty: NZ_EXISTS naming a
+ * table that has rows (nothing is started then). */
+nz_rc nz_store_transfer_load(nz_store *s, nz_err *err);
+/* Ends a snapshot, or a load: with commit, rebuilds what is not copied (the search index,
+ * sequences) and commits; without, rolls the whole load back. */
+nz_rc nz_store_transfer_end(nz_store *s, bool commit, nz_err *err);
 
 #endif

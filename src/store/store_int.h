@@ -10,8 +10,9 @@
  * media.c, outbox.c, search.c, settings.c, audit.c) with store.c generating the read-only
  * checks and the calls, does what is the same for every backend (validating and defaulting an
  * article before it is created, checking blob hashes, normalising list queries); a backend does
- * the SQL, its transactions and its statement cache. snapshot.c turns an article into the JSON
- * kept in revisions and the highlights column, for every backend.
+ * the SQL, its transactions and its statement cache. transfer.c keeps the list of tables a
+ * whole-database copy walks, and the checksum every backend's rows are compared by. snapshot.c
+ * turns an article into the JSON kept in revisions and the highlights column, for every backend.
  */
 #ifndef NZ_STORE_INT_H
 #define NZ_STORE_INT_H
@@ -36,6 +37,7 @@ struct nz_store {
 	const nz__store_ops *ops;
 	unsigned flags;     /* NZ_STORE_* given to nz_store_open */
 	int schema_version; /* after migration */
+	bool failed;        /* an operation answered NZ_IO: nz_store_failed */
 };
 
 /* For each OWN operation, the checked call its public function makes (store.c generates them):
@@ -88,5 +90,43 @@ nz_rc nz__store_json_strings_parse(nz_arena *arena, const char *json, const char
 /* Reads a revision snapshot (what nz__store_snapshot wrote) back into *a, everything in arena.
  * NZ_PARSE when the JSON is not a snapshot. */
 nz_rc nz__store_snapshot_parse(nz_arena *arena, const char *json, nz_article *a, nz_err *err);
+
+/* ---- articles_write.c: what every backend's article writers share ----------------------- */
+
+/* Whether slug is taken (an article uses it or redirects from it), asked of the backend. */
+typedef nz_rc (*nz__store_slug_taken_fn)(void *ctx, const char *slug, bool *taken, nz_err *err);
+/* Replaces a->slug with the first of slug, slug-2, slug-3, ... that is not taken, cutting the
+ * base so the result stays within NZ_SLUG_MAX code points. */
+nz_rc nz__store_unique_slug(nz_arena *arena, nz_article *a, nz__store_slug_taken_fn taken,
+			    void *ctx, nz_err *err);
+
+/* The ids a create fills in, kept so a failed create can put them back. */
+typedef struct nz__store_ids {
+	const char *slug;
+	int64_t section;
+	int64_t *ids; /* authors, then tags, then media */
+} nz__store_ids;
+nz_rc nz__store_ids_save(nz_arena *arena, const nz_article *a, nz__store_ids *sv);
+/* Gives a its ids (and slug) back, id and revision 0. */
+void nz__store_ids_restore(nz_article *a, const nz__store_ids *sv);
+
+/* The article list's filters as bits (a backend builds one statement per combination). */
+enum {
+	NZ__F_SECTION = 1 << 0,
+	NZ__F_TAG = 1 << 1,
+	NZ__F_AUTHOR = 1 << 2,
+	NZ__F_LANGUAGE = 1 << 3,
+	NZ__F_PUBLIC = 1 << 4,
+	NZ__F_CURSOR = 1 << 5, /* only for the page query, never for the count */
+	NZ__F_ALL = 1 << 6     /* the number of combinations */
+};
+/* q's filters as NZ__F_* bits. */
+unsigned nz__store_list_mask(const nz_article_query *q);
+
+/* Sets a's new status (to) and times for workflow event ev at `now` (at: the event's time). */
+void nz__store_transition_apply(nz_article *a, nz_event ev, nz_status to, nz_time at, nz_time now);
+/* The revision note and audit detail of a workflow change (in arena; NULL when out of
+ * memory). */
+const char *nz__store_transition_note(nz_arena *arena, nz_event ev, nz_time at, const char *text);
 
 #endif

@@ -345,6 +345,60 @@
 	   (nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err),                   \
 	   (s, progress, ctx, err))
 
+/* ---- nodes: what several servers on one database coordinate through ---- */
+#define NZ__STORE_NODES(OP)                                                                        \
+	/* after_seq >= 0, timeout_ms in 0..60000; *latest preset to after_seq */                  \
+	OP(READ, OWN, changes_wait,                                                                \
+	   (nz_store *s, int64_t after_seq, int timeout_ms, int64_t *latest, nz_err *err),         \
+	   (s, after_seq, timeout_ms, latest, err))                                                \
+	/* name and holder non-empty, ttl_s in 1..3600, *held preset false */                      \
+	OP(WRITE, OWN, lease_acquire,                                                              \
+	   (nz_store *s, const char *name, const char *holder, int ttl_s, bool *held,              \
+	    nz_err *err),                                                                          \
+	   (s, name, holder, ttl_s, held, err))                                                    \
+	/* name and holder non-empty */                                                            \
+	OP(WRITE, OWN, lease_release,                                                              \
+	   (nz_store *s, const char *name, const char *holder, nz_err *err),                       \
+	   (s, name, holder, err))
+/* ---- transfer: every table row by row, for backup, restore and migrate (transfer.c) ---- */
+/* t is an entry of nz_store_transfer_tables() (so SQL names only the list's tables and the
+ * columns the backend itself reported); a load runs between transfer_load and transfer_end */
+#define NZ__STORE_TRANSFER(OP)                                                                     \
+	OP(READ, PASS, transfer_catalog,                                                           \
+	   (nz_store *s, nz_arena *arena, const char ***names, size_t *n, nz_err *err),            \
+	   (s, arena, names, n, err))                                                              \
+	OP(READ, OWN, transfer_columns,                                                            \
+	   (nz_store *s, nz_arena *arena, const nz_transfer_table *t, const char ***cols,          \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, t, cols, n, err))                                                            \
+	OP(READ, OWN, transfer_count,                                                              \
+	   (nz_store *s, const nz_transfer_table *t, int64_t *n, nz_err *err),                     \
+	   (s, t, n, err))                                                                         \
+	/* cols from transfer_columns; after: the key columns' values (NULL: from the start);     \
+	 * max >= 1; rows are n * ncols values in arena */                                         \
+	OP(READ, OWN, transfer_read,                                                               \
+	   (nz_store *s, nz_arena *arena, const nz_transfer_table *t, const char *const *cols,     \
+	    size_t ncols, const nz_value *after, size_t max, nz_value **rows, size_t *n,           \
+	    nz_err *err),                                                                          \
+	   (s, arena, t, cols, ncols, after, max, rows, n, err))                                   \
+	/* inside a load; cols checked to be plain names; rows are n * ncols values */             \
+	OP(WRITE, OWN, transfer_write,                                                             \
+	   (nz_store *s, const nz_transfer_table *t, const char *const *cols, size_t ncols,        \
+	    const nz_value *rows, size_t n, nz_err *err),                                          \
+	   (s, t, cols, ncols, rows, n, err))                                                      \
+	/* inside a load: removes the rows the schema seeded (t->seeded) */                        \
+	OP(WRITE, OWN, transfer_clear,                                                             \
+	   (nz_store *s, const nz_transfer_table *t, nz_err *err),                                 \
+	   (s, t, err))                                                                            \
+	/* one read snapshot over every table until transfer_end */                                \
+	OP(READ, PASS, transfer_snapshot, (nz_store *s, nz_err *err), (s, err))                    \
+	/* the load's one write transaction, with what rows copied verbatim must not set off       \
+	 * (triggers) switched off until transfer_end */                                           \
+	OP(WRITE, OWN, transfer_load, (nz_store *s, nz_err *err), (s, err))                        \
+	/* ends a snapshot, or a load: commit makes what the copy left out (the search index,     \
+	 * sequences, triggers) and commits; else everything is rolled back */                    \
+	OP(READ, PASS, transfer_end, (nz_store *s, bool commit, nz_err *err), (s, commit, err))
+
 /* clang-format on */
 
 /* Every operation, aggregate by aggregate. */
@@ -356,6 +410,8 @@
 	NZ__STORE_ACCOUNTS(OP)                                                                     \
 	NZ__STORE_AUDIT(OP)                                                                        \
 	NZ__STORE_OUTBOX(OP)                                                                       \
-	NZ__STORE_SEARCH(OP)
+	NZ__STORE_SEARCH(OP)                                                                       \
+	NZ__STORE_NODES(OP)                                                                        \
+	NZ__STORE_TRANSFER(OP)
 
 #endif

@@ -12,6 +12,15 @@
 #include "web/app_int.h"
 #include "web/public/public_int.h"
 
+#define REOPEN_MIN_MS 100  /* after a failed open, the next try waits this long... */
+#define REOPEN_MAX_MS 5000 /* ...doubling up to this */
+#define RETRY_AFTER_S "5"  /* what a 503 tells clients */
+#define UNAVAILABLE_HTML                                                                           \
+	"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Temporarily unavailable"      \
+	"</title></head>\n<body><h1>Temporarily unavailable</h1>\n<p>This page cannot be shown "   \
+	"right now: the site's database is unavailable. Please try again in a moment.</p>"         \
+	"</body></html>\n"
+
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
     nz__public_routes,        /* the reader's pages (public/pages.c) */
@@ -50,6 +59,54 @@ static void thread_done(void *ptr)
 		return;
 	nz_store_close(t->store);
 	free(t);
+}
+
+/* The thread's store handle for a request: after a failure (a lost connection, a file gone)
+ * the handle is dropped and another opened, at most once per backoff period (doubling up to
+ * REOPEN_MAX_MS), so a database that is down costs each request nothing but a 503. NULL when
+ * the database is unavailable. */
+static nz_store *thread_store(nz__thread *t)
+{
+	if (!t)
+		return NULL;
+	if (t->store && !nz_store_failed(t->store))
+		return t->store;
+	int64_t now = nz__metrics_now() / 1000000;
+	if (t->store) {
+		NZ_LOG(NZ_LOG_WARN, "web", "the database connection failed; opening another");
+		nz_store_close(t->store);
+		t->store = NULL;
+		t->retry_at_ms = 0;
+	}
+	if (now < t->retry_at_ms)
+		return NULL;
+	t->open_err = (nz_err){0};
+	if (nz_store_open(t->app->db_uri, 0, &t->store, &t->open_err) == NZ_OK) {
+		t->backoff_ms = 0;
+		return t->store;
+	}
+	t->store = NULL;
+	t->backoff_ms = t->backoff_ms ? t->backoff_ms * 2 : REOPEN_MIN_MS;
+	if (t->backoff_ms > REOPEN_MAX_MS)
+		t->backoff_ms = REOPEN_MAX_MS;
+	t->retry_at_ms = now + t->backoff_ms;
+	NZ_LOG(NZ_LOG_ERROR, "web", "cannot open the store (next try in %lld ms): %s",
+	       (long long)t->backoff_ms, t->open_err.msg);
+	return NULL;
+}
+
+/* 503 with Retry-After: the database cannot be reached (cached pages are still served). */
+static void send_unavailable(nz_http_req *req, nz_http_resp *resp)
+{
+	if (nz__is_api(req->path)) {
+		nz__send_json_error(resp, 503, "database_unavailable",
+				    "the database is unavailable; try again shortly");
+	} else {
+		nz__send_text(resp, 503, UNAVAILABLE_HTML);
+		resp->content_type = "text/html; charset=utf-8";
+	}
+	nz_http_resp_header(resp, "Retry-After", RETRY_AFTER_S);
+	nz_http_resp_header(resp, "Cache-Control", "no-store");
 }
 
 bool nz__is_api(const char *path)
@@ -94,10 +151,10 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	nz__app *app = app_ptr;
 	nz__thread *t = req->thread_ctx;
 	nz__ctx c = {.app = app, .req = req, .resp = resp};
-	c.store = t ? t->store : NULL;
 	c.cache.private = nz__cache_private_path(req->path);
 	if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
 		return;
+	c.store = thread_store(t);
 
 	nz_route_match m;
 	const char *allow = NULL;
@@ -108,21 +165,21 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		nz_site site;
 		bool ok = c.store && nz_store_site_load(c.store, req->arena, &site, &err) == NZ_OK;
 		nz__send_text(resp, ok ? 200 : 503, ok ? "ok\n" : "database unavailable\n");
+		if (!ok)
+			nz_http_resp_header(resp, "Retry-After", RETRY_AFTER_S);
 		return;
 	}
 	if (!c.store) {
-		if (nz__is_api(req->path))
-			nz__send_json_error(resp, 503, "unavailable",
-					    "the database is unavailable");
-		else
-			nz__send_text(resp, 503,
-				      "The site is unavailable: its database cannot be opened.\n");
+		send_unavailable(req, resp);
 		return;
 	}
 	nz_err err = {0};
 	if (nz__ctx_load(&c, &err) != NZ_OK) {
 		NZ_LOG(NZ_LOG_ERROR, "web", "%s %s: %s", req->method, req->path, err.msg);
-		nz__send_text(resp, 500, "Internal error.\n");
+		if (nz_store_failed(c.store))
+			send_unavailable(req, resp);
+		else
+			nz__send_text(resp, 500, "Internal error.\n");
 		return;
 	}
 	if (!nz__auth_gate(&c)) /* /admin security headers and CSRF check */
@@ -144,6 +201,8 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		return;
 	}
 	app->entries[m.id]->handle(&c, &m);
+	if (nz_store_failed(c.store)) /* whatever it answered, the database was lost under it */
+		send_unavailable(req, resp);
 	nz__pagecache_keep(&c);  /* the handler's own answer, for the page cache */
 	nz__cache_finish(&c);    /* ETag, 304, gzip, Surrogate-Key: cache.c */
 	nz__pagecache_after(&c); /* store it; after a write, drop what changed */

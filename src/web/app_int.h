@@ -20,7 +20,7 @@ bool nz__is_api(const char *path);
  * feed's seq, after other processes' writes. When an embargo or a publication time passes,
  * pages change without a write: from that second on the cache serves nothing until the poll
  * thread has ticked the change feed (which names the pages) and dropped them. */
-/* Starts following db_uri's change feed for pc every poll_ms (0: 100). */
+/* Starts following db_uri's change feed for pc, up to poll_ms (0: 100) per wait on it. */
 nz_rc nz__cachefeed_start(nz_http_pagecache *pc, const char *db_uri, unsigned poll_ms,
 			  nz__cachefeed **out, nz_err *err);
 /* Stops the poll thread and frees f; NULL-safe. */

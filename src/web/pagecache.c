@@ -4,11 +4,11 @@
  *
  * Never stale: a write inside this process is followed, before its response is queued, by
  * nz__cachefeed_sync: read the change feed past what was seen, drop every entry with one of its
- * keys ("settings" and "site" drop all). Writes by other processes are found by a thread that
- * polls the feed's seq. Time: when an embargo or a publication time passes, pages change
- * without a write. The feed knows when the next one is due (nz_store_change_next_due); the
- * cache holds from that second on until the poll thread has ticked the change feed (which
- * names the pages) and dropped them.
+ * keys ("settings" and "site" drop all). Writes by other processes (other nodes on the same
+ * database) are found by a thread that waits on the feed (nz_store_changes_wait). Time: when an
+ * embargo or a publication time passes, pages change without a write. The feed knows when the next
+ * one is due (nz_store_change_next_due); the cache holds from that second on until the poll thread
+ * has ticked the change feed (which names the pages) and dropped them.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +20,7 @@
 #include "web/app_int.h"
 
 #define PRUNE_EVERY_MS 60000
+#define MAX_BACKOFF_MS 2000 /* between tries to reach the database again */
 
 const char *const nz__pagecache_clear_keys[] = {"settings", "site", NULL};
 
@@ -65,7 +66,7 @@ void nz__pagecache_after(nz__ctx *c)
 		return;
 	if (strcmp(c->req->method, "GET") != 0 && strcmp(c->req->method, "HEAD") != 0) {
 		/* It may have written: drop what changed before the answer goes out. */
-		if (c->store)
+		if (c->store && !nz_store_failed(c->store))
 			nz__cachefeed_sync(c->app->cachefeed, c->store, c->req->arena);
 		return;
 	}
@@ -141,38 +142,74 @@ static bool nap(nz__cachefeed *f, unsigned ms)
 	return go_on;
 }
 
+/* Drops the follower's handle after a failure; the next round opens another. */
+static void drop_store(nz_store **store, unsigned *backoff_ms)
+{
+	nz_store_close(*store);
+	*store = NULL;
+	*backoff_ms = *backoff_ms
+			  ? (*backoff_ms * 2 > MAX_BACKOFF_MS ? MAX_BACKOFF_MS : *backoff_ms * 2)
+			  : 100;
+}
+
+/* One round: ticks the clock when due, waits up to poll_ms for the feed to move past what
+ * was seen, and drops what changed. False when the handle failed. */
+static bool follow_once(nz__cachefeed *f, nz_store *store, int64_t *last_prune)
+{
+	nz_err err = {0};
+	int64_t latest = 0;
+	bool due = nz_time_now() >= atomic_load(&f->next_due);
+	if (due && nz_store_change_tick(store, nz_time_now(), NULL, &err) != NZ_OK)
+		NZ_LOG(NZ_LOG_ERROR, "pagecache", "change feed tick: %s", err.msg);
+	int64_t seen = atomic_load(&f->seen_seq);
+	if (nz_store_changes_wait(store, seen, due ? NZ_STORE_WAIT_POLL_MS : (int)f->poll_ms,
+				  &latest, &err) != NZ_OK) {
+		NZ_LOG(NZ_LOG_ERROR, "pagecache", "change feed: %s", err.msg);
+		return !nz_store_failed(store);
+	}
+	nz_arena *arena = nz_arena_new();
+	/* sync reads next_due before the changes, so a publish that ends the wait is
+	 * always dropped before the cache serves again */
+	if (arena && (due || latest != atomic_load(&f->seen_seq)))
+		nz__cachefeed_sync(f, store, arena);
+	nz_arena_free(arena);
+	if (now_ms() - *last_prune >= PRUNE_EVERY_MS) {
+		*last_prune = now_ms();
+		if (nz_store_changes_prune(store, nz_time_now(), NULL, &err) != NZ_OK)
+			NZ_LOG(NZ_LOG_WARN, "pagecache", "pruning the change feed: %s", err.msg);
+	}
+	return !nz_store_failed(store);
+}
+
+/* Follows the feed through nz_store_changes_wait, so another node's write is dropped here
+ * within a poll of the feed (SQLite) or a notification (PostgreSQL). While the database is
+ * unreachable the cache keeps serving (nobody can write meanwhile, and the pages are what
+ * readers can still have); on reconnecting, the first round catches up from the feed past
+ * what was seen, which drops everything when those rows were pruned meanwhile. */
 static void *poll_run(void *arg)
 {
 	nz__cachefeed *f = arg;
 	nz_store *store = NULL;
 	nz_err err = {0};
 	int64_t last_prune = 0;
+	unsigned backoff_ms = 0;
 	do {
 		if (!store && nz_store_open(f->db_uri, 0, &store, &err) != NZ_OK) {
 			NZ_LOG(NZ_LOG_ERROR, "pagecache", "cannot open the store: %s", err.msg);
+			drop_store(&store, &backoff_ms);
 			continue;
 		}
-		int64_t seq = 0;
-		bool due = nz_time_now() >= atomic_load(&f->next_due);
-		if (due && nz_store_change_tick(store, nz_time_now(), NULL, &err) != NZ_OK)
-			NZ_LOG(NZ_LOG_ERROR, "pagecache", "change feed tick: %s", err.msg);
-		if (nz_store_change_seq(store, &seq, &err) != NZ_OK) {
-			NZ_LOG(NZ_LOG_ERROR, "pagecache", "change feed: %s", err.msg);
-			continue;
+		if (backoff_ms) { /* reconnected: catch up on what happened meanwhile */
+			NZ_LOG(NZ_LOG_INFO, "pagecache", "following the change feed again");
+			nz_arena *arena = nz_arena_new();
+			if (arena)
+				nz__cachefeed_sync(f, store, arena);
+			nz_arena_free(arena);
+			backoff_ms = 0;
 		}
-		nz_arena *arena = nz_arena_new();
-		/* sync reads next_due before the changes, so a publish that ends the wait is
-		 * always dropped before the cache serves again */
-		if (arena && (due || seq != atomic_load(&f->seen_seq)))
-			nz__cachefeed_sync(f, store, arena);
-		nz_arena_free(arena);
-		if (now_ms() - last_prune >= PRUNE_EVERY_MS) {
-			last_prune = now_ms();
-			if (nz_store_changes_prune(store, nz_time_now(), NULL, &err) != NZ_OK)
-				NZ_LOG(NZ_LOG_WARN, "pagecache", "pruning the change feed: %s",
-				       err.msg);
-		}
-	} while (nap(f, f->poll_ms));
+		if (!follow_once(f, store, &last_prune))
+			drop_store(&store, &backoff_ms);
+	} while (nap(f, backoff_ms));
 	nz_store_close(store);
 	return NULL;
 }

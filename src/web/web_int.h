@@ -39,11 +39,13 @@ typedef struct nz__app {
 	struct nz__metrics *metrics;     /* /metrics (metrics.c) */
 } nz__app;
 
-/* One per worker thread: its own store handle. */
+/* One per worker thread: its own store handle, opened again after a failure (app.c). */
 typedef struct nz__thread {
 	nz__app *app;
 	nz_store *store;
-	nz_err open_err; /* why store is NULL */
+	nz_err open_err;     /* why store is NULL */
+	int64_t retry_at_ms; /* when store is NULL: no new try before this (monotonic ms) */
+	int64_t backoff_ms;  /* the wait after the last failed try */
 } nz__thread;
 
 /* What a handler needs for one request, loaded once by the dispatcher. */

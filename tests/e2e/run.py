@@ -1,12 +1,20 @@
-"""Runs every tests/e2e/test_*.py and prints the closing line "N passed, N failed"."""
+"""Runs every tests/e2e/test_*.py and prints the closing line "N passed, N failed".
+
+Arguments, if any, choose what runs: a file pattern ("test_web*.py") or a test's dotted name
+("test_admin_api.ReadersSee", "test_admin_api.ReadersSee.test_x"); several may be given."""
 import os
 import sys
 import unittest
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
-pattern = sys.argv[1] if len(sys.argv) > 1 else "test_*.py"
-suite = unittest.defaultTestLoader.discover(here, pattern=pattern)
+loader = unittest.defaultTestLoader
+suite = unittest.TestSuite()
+for name in sys.argv[1:] or ["test_*.py"]:
+    if name.endswith(".py"):
+        suite.addTests(loader.discover(here, pattern=name))
+    else:
+        suite.addTests(loader.loadTestsFromName(name))
 result = unittest.TextTestRunner(verbosity=2).run(suite)
 failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
 skipped = len(result.skipped)

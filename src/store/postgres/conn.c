@@ -46,8 +46,8 @@ nz_rc nz__pg_error(PGconn *conn, const PGresult *res, const char *what, nz_err *
 
 	if (!msg || !*msg)
 		msg = conn ? PQerrorMessage(conn) : "";
-	if (!res && (!conn || PQstatus(conn) != CONNECTION_OK))
-		rc = NZ_IO; /* no answer at all: the connection is gone */
+	if (!conn || PQstatus(conn) != CONNECTION_OK)
+		rc = NZ_IO; /* the connection is gone, whatever the result says */
 	if (!*msg)
 		msg = "out of memory or no connection";
 	size_t len = strlen(msg);

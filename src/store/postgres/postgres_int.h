@@ -73,6 +73,7 @@ typedef struct nz__pg {
 	int depth;                  /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
 	bool read_tx;               /* the outer transaction is nz__pg_read_begin's */
 	struct nz__pg_cache *cache; /* statements prepared on this connection (stmt.c) */
+	bool listening;             /* LISTEN nz_changes was sent (nodes.c) */
 } nz__pg;
 
 static inline nz__pg *nz__pg_h(nz_store *s)
@@ -154,6 +155,27 @@ nz_rc nz__pg_col_bytea(nz_arena *arena, const PGresult *res, int r, int c, const
 /* Forgets every prepared statement (after the connection was reset) and frees the cache. */
 void nz__pg_cache_free(nz__pg *h);
 
+/* ---- catalog.c, media.c, accounts.c, audit.c: rows other aggregates read too ----------- */
+
+/* Fills one arena item from row r of res; NZ_NOMEM on failure. */
+typedef nz_rc (*nz__pg_row_fn)(nz_arena *arena, const PGresult *res, int r, void *item);
+/* Runs q with p and collects every row into an arena array of n items of size bytes, each
+ * zeroed and then filled (*out NULL when there is none). */
+nz_rc nz__pg_collect(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const char *what,
+		     size_t size, nz__pg_row_fn fill, nz_arena *arena, void **out, size_t *n,
+		     nz_err *err);
+/* An author from columns col.. (id, slug, display_name, family_name, given_name, name_order,
+ * email, bio: "au." in that order). */
+nz_rc nz__pg_author_row(nz_arena *arena, const PGresult *res, int r, int col, nz_author *au);
+/* A media row from columns id, hash, mime, caption, credit, alt, width, height. */
+nz_rc nz__pg_media_row(nz_arena *arena, const PGresult *res, int r, void *item);
+/* A user from columns col.. (NZ__PG_USER_COLS). */
+#define NZ__PG_USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
+nz_rc nz__pg_user_row(nz_arena *arena, const PGresult *res, int r, int col, nz_user *u);
+/* Adds an audit row (actor, object_id, article_id 0: NULL) in the caller's transaction. */
+nz_rc nz__pg_audit(nz__pg *h, int64_t actor, const char *action, const char *object_type,
+		   int64_t object_id, int64_t article_id, const char *detail, nz_err *err);
+
 /* ---- the operations: one nz__pg_<name> per entry of store_ops.h, in the file of its
  * aggregate (settings.c, catalog.c, ...). db.c's table takes the aggregates listed in
  * NZ__PG_AGGREGATES; an aggregate not listed leaves its slots NULL (NZ_UNSUPPORTED). List an
@@ -166,21 +188,52 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 #define NZ__PG_AGGREGATES(OP)                                                                      \
 	/* settings.c */                                                                           \
 	NZ__STORE_SETTINGS(OP)                                                                     \
-	/* catalog: NZ__STORE_CATALOG(OP) */                                                       \
+	/* catalog.c */                                                                            \
+	NZ__STORE_CATALOG(OP)                                                                      \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* articles: NZ__STORE_ARTICLES(OP) */                                                     \
+	/* articles*.c */                                                                          \
+	NZ__STORE_ARTICLES(OP)                                                                     \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* media: NZ__STORE_MEDIA(OP) */                                                           \
+	/* media.c */                                                                              \
+	NZ__STORE_MEDIA(OP)                                                                        \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* accounts: NZ__STORE_ACCOUNTS(OP) */                                                     \
+	/* accounts.c, accounts_tokens.c */                                                        \
+	NZ__STORE_ACCOUNTS(OP)                                                                     \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* audit: NZ__STORE_AUDIT(OP) */                                                           \
+	/* audit.c */                                                                              \
+	NZ__STORE_AUDIT(OP)                                                                        \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* outbox_changes.c, outbox_webhooks.c */                                                  \
 	NZ__STORE_OUTBOX(OP)                                                                       \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* search: NZ__STORE_SEARCH(OP) */
+	/* search: NZ__STORE_SEARCH(OP) */                                                       \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* nodes.c */                                                                              \
+	NZ__STORE_NODES(OP)
 /* clang-format on */
+
+/* ---- articles*.c, search_index.c: helpers the article files share ---------------------- */
+
+/* Loads article id fully into *a (which the caller owns): the row with its section, authors,
+ * tags, media, corrections and import notes. NZ_NOTFOUND when missing. */
+nz_rc nz__pg_article_load(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err);
+/* Inserts revision a->revision of a (its snapshot) for actor with note. */
+nz_rc nz__pg_article_revision(nz__pg *h, const nz_article *a, int64_t actor, const char *note,
+			      nz_time now, nz_err *err);
+/* Ensures the section, authors and tags of a exist, filling their ids (catalog.c's
+ * *_ensure); in the caller's transaction. */
+nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err);
+/* Links author, tag or media `other` to the article at pos (q: one of the link inserts). */
+nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
+			  const char *what, nz_err *err);
+extern const nz__pg_sql nz__pg_q_author_link, nz__pg_q_tag_link, nz__pg_q_media_link;
+/* Inserts a new media row for m (its hash, which blobs must hold: else NZ_INVAL) and sets
+ * m->id; errors say "what: ...". */
+nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const char *what,
+				  nz_err *err);
+/* Writes article_id's row of the search index from its stored text (search_index.c; the
+ * format is docs/postgres.md's "The row: article_search"), in the caller's transaction. */
+nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err);
 
 /* ---- schema.c: the versioned schema ------------------------------------------------------ */
 
@@ -203,5 +256,7 @@ extern const char nz__pg_1_feed_helpers[];  /* nz_now(), nz_changes_add(), key f
 extern const char nz__pg_1_feed_articles[]; /* change feed: articles and their rows */
 extern const char nz__pg_1_feed_catalog[];  /* change feed: sections, tags, authors, media... */
 extern const char nz__pg_1_outbox[];        /* webhook and purge-hook deliveries */
+/* nodes.c: migration 2, SQLite's 6 */
+extern const char nz__pg_2_nodes[]; /* leases, nz_clock(), the change feed's NOTIFY */
 
 #endif

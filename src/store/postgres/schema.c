@@ -24,7 +24,8 @@ static const char *const migration_1[] = {
     nz__pg_1_outbox,
     NULL,
 };
-static const char *const *const migrations[] = {migration_1};
+static const char *const migration_2[] = {nz__pg_2_nodes, NULL};
+static const char *const *const migrations[] = {migration_1, migration_2};
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

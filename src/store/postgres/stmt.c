@@ -54,12 +54,14 @@ static nz_rc cache_reserve(nz__pg *h)
 		free(slots);
 		return NZ_NOMEM;
 	}
-	struct nz__pg_cache grown = {cap, c->n, slots};
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->slots[i].q)
-			*cache_find(&grown, c->slots[i].q) = c->slots[i];
-	free(c->slots);
-	*c = grown;
+	nz__pg_entry *old = c->slots;
+	size_t old_cap = c->cap;
+	c->slots = slots;
+	c->cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].q)
+			*cache_find(c, old[i].q) = old[i];
+	free(old);
 	return NZ_OK;
 }
 

@@ -11,12 +11,11 @@
 
 #include "store/sqlite/sqlite_int.h"
 
-#define NZ_SLUG_TRIES 10000
-
 /* ---- unique slugs ------------------------------------------------------------------------ */
 
-static nz_rc slug_taken(nz__sqlite *h, const char *slug, bool *taken, nz_err *err)
+static nz_rc slug_taken(void *ctx, const char *slug, bool *taken, nz_err *err)
 {
+	nz__sqlite *h = ctx;
 	sqlite3_stmt *st;
 	int64_t v = 0;
 	nz_rc rc = nz__sq_stmt(h, SQ_SLUG_TAKEN, &st, err);
@@ -27,42 +26,6 @@ static nz_rc slug_taken(nz__sqlite *h, const char *slug, bool *taken, nz_err *er
 		return nz__sq_bind_error(h, "article slug", err);
 	rc = nz__sq_int(h, st, &v, "article slug", err);
 	*taken = v != 0;
-	return rc;
-}
-
-/* Bytes of the first max code points of s. */
-static size_t prefix_bytes(const char *s, size_t max)
-{
-	size_t i = 0, cps = 0;
-	for (; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && cps++ == max)
-			break;
-	}
-	return i;
-}
-
-/* Replaces a->slug with the first of slug, slug-2, slug-3, ... that no article uses (nor
- * redirects from), cutting the base so the result stays within NZ_SLUG_MAX code points. */
-static nz_rc unique_slug(nz__sqlite *h, nz_arena *arena, nz_article *a, nz_err *err)
-{
-	bool taken = false;
-	nz_rc rc = slug_taken(h, a->slug, &taken, err);
-
-	for (int n = 2; !rc && taken; n++) {
-		char suffix[16];
-		if (n > NZ_SLUG_TRIES)
-			return nz_err_set(err, NZ_EXISTS, "slug %.80s: too many articles share it",
-					  a->slug);
-		int slen = snprintf(suffix, sizeof(suffix), "-%d", n);
-		size_t base = prefix_bytes(a->slug, NZ_SLUG_MAX - (size_t)slen);
-		while (base > 0 && a->slug[base - 1] == '-')
-			base--;
-		char *cand = nz_arena_printf(arena, "%.*s%s", (int)base, a->slug, suffix);
-		if (!cand)
-			return nz_err_set(err, NZ_NOMEM, "slug: out of memory");
-		if (!(rc = slug_taken(h, cand, &taken, err)) && !taken)
-			a->slug = cand;
-	}
 	return rc;
 }
 
@@ -181,7 +144,8 @@ static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_artic
 	for (size_t i = 0; i < a->n_tags; i++)
 		if ((rc = nz__sq_tag_ensure(s, &a->tags[i], err)))
 			return rc;
-	if ((rc = unique_slug(h, arena, a, err)) || (rc = insert_row(h, a, err)))
+	if ((rc = nz__store_unique_slug(arena, a, slug_taken, h, err)) ||
+	    (rc = insert_row(h, a, err)))
 		return rc;
 	for (size_t i = 0; i < a->n_authors; i++) {
 		rc = nz__sq_link(h, SQ_ARTICLE_AUTHOR_ADD, a->id, a->authors[i].id, i,
@@ -202,55 +166,14 @@ static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_artic
 	return nz__sq_revision_add(h, a, actor, note, now, err); /* revision 1 */
 }
 
-/* The ids a create fills in, kept so a failed create can put them back. */
-typedef struct saved_ids {
-	const char *slug;
-	int64_t section;
-	int64_t *ids; /* authors, then tags, then media */
-} saved_ids;
-
-static nz_rc save_ids(nz_arena *arena, const nz_article *a, saved_ids *sv)
-{
-	size_t n = a->n_authors + a->n_tags + a->n_media, k = 0;
-
-	sv->slug = a->slug;
-	sv->section = a->section ? a->section->id : 0;
-	if (!(sv->ids = nz_arena_alloc(arena, (n ? n : 1) * sizeof(int64_t))))
-		return NZ_NOMEM;
-	for (size_t i = 0; i < a->n_authors; i++)
-		sv->ids[k++] = a->authors[i].id;
-	for (size_t i = 0; i < a->n_tags; i++)
-		sv->ids[k++] = a->tags[i].id;
-	for (size_t i = 0; i < a->n_media; i++)
-		sv->ids[k++] = a->media[i].id;
-	return NZ_OK;
-}
-
-static void restore_ids(nz_article *a, const saved_ids *sv)
-{
-	size_t k = 0;
-
-	a->id = 0;
-	a->revision = 0;
-	a->slug = sv->slug;
-	if (a->section)
-		a->section->id = sv->section;
-	for (size_t i = 0; i < a->n_authors; i++)
-		a->authors[i].id = sv->ids[k++];
-	for (size_t i = 0; i < a->n_tags; i++)
-		a->tags[i].id = sv->ids[k++];
-	for (size_t i = 0; i < a->n_media; i++)
-		a->media[i].id = sv->ids[k++];
-}
-
 nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
 			    nz_article *a, const char *note, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
-	saved_ids sv;
+	nz__store_ids sv;
 	nz_rc rc;
 
-	if (save_ids(arena, a, &sv))
+	if (nz__store_ids_save(arena, a, &sv))
 		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
 	if ((rc = nz__sq_begin(h, err)))
 		return rc;
@@ -259,7 +182,7 @@ nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool au
 		rc = nz__sq_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
 				  err);
 	if ((rc = nz__sq_end(h, rc, err)))
-		restore_ids(a, &sv);
+		nz__store_ids_restore(a, &sv);
 	return rc;
 }
 

@@ -13,33 +13,6 @@
 
 #include "store/sqlite/sqlite_int.h"
 
-enum {
-	F_SECTION = 1 << 0,
-	F_TAG = 1 << 1,
-	F_AUTHOR = 1 << 2,
-	F_LANGUAGE = 1 << 3,
-	F_PUBLIC = 1 << 4,
-	F_CURSOR = 1 << 5, /* only for the page query, never for the count */
-};
-
-static unsigned query_mask(const nz_article_query *q)
-{
-	unsigned m = 0;
-	if (q->section_slug)
-		m |= F_SECTION;
-	if (q->tag_slug)
-		m |= F_TAG;
-	if (q->author_slug)
-		m |= F_AUTHOR;
-	if (q->language)
-		m |= F_LANGUAGE;
-	if (q->public_only)
-		m |= F_PUBLIC;
-	if (q->before_time || q->before_id)
-		m |= F_CURSOR;
-	return m;
-}
-
 enum { SQL_PAGE, SQL_COUNT, SQL_KEYS };
 
 /* Builds the SQL of one variant into b: the page of ids, the number of matches, or
@@ -47,36 +20,36 @@ enum { SQL_PAGE, SQL_COUNT, SQL_KEYS };
 static void build_sql(nz_buf *b, unsigned mask, int what)
 {
 	const char *key =
-	    (mask & F_PUBLIC) ? "a.published_at" : "COALESCE(a.published_at, a.updated_at)";
+	    (mask & NZ__F_PUBLIC) ? "a.published_at" : "COALESCE(a.published_at, a.updated_at)";
 	bool count = what == SQL_COUNT;
 	/* the newest public articles site-wide are read in the order of their index;
 	 * left to itself, the planner reads every published row by status and sorts them all,
 	 * for every page (20 ms a page at 10,000 articles). */
-	bool walk =
-	    !count && (mask & F_PUBLIC) && !(mask & (F_SECTION | F_TAG | F_AUTHOR | F_LANGUAGE));
+	bool walk = !count && (mask & NZ__F_PUBLIC) &&
+		    !(mask & (NZ__F_SECTION | NZ__F_TAG | NZ__F_AUTHOR | NZ__F_LANGUAGE));
 	const char *from = walk ? " FROM articles a INDEXED BY articles_public WHERE 1"
 				: " FROM articles a WHERE 1";
 	/* The keys of a whole list: every filter column is in the search's covering index, so no
 	 * article row is read (3 ms for 10,000 articles instead of 10). */
-	if (what == SQL_KEYS && (mask & F_PUBLIC))
+	if (what == SQL_KEYS && (mask & NZ__F_PUBLIC))
 		from = " FROM articles a INDEXED BY articles_search_filter WHERE 1";
 
 	if (what == SQL_KEYS)
 		nz_buf_printf(b, "SELECT %s, a.id%s", key, from);
 	else
 		nz_buf_printf(b, "SELECT %s%s", count ? "count(*)" : "a.id", from);
-	if (mask & F_SECTION)
+	if (mask & NZ__F_SECTION)
 		nz_buf_puts(b,
 			    " AND a.section_id = (SELECT id FROM sections WHERE slug = :section)");
-	if (mask & F_TAG)
+	if (mask & NZ__F_TAG)
 		nz_buf_puts(b, " AND a.id IN (SELECT at.article_id FROM article_tags at"
 			       " JOIN tags t ON t.id = at.tag_id WHERE t.slug = :tag)");
-	if (mask & F_AUTHOR)
+	if (mask & NZ__F_AUTHOR)
 		nz_buf_puts(b, " AND a.id IN (SELECT aa.article_id FROM article_authors aa"
 			       " JOIN authors au ON au.id = aa.author_id WHERE au.slug = :author)");
-	if (mask & F_LANGUAGE)
+	if (mask & NZ__F_LANGUAGE)
 		nz_buf_puts(b, " AND a.language = :language");
-	if (mask & F_PUBLIC)
+	if (mask & NZ__F_PUBLIC)
 		nz_buf_puts(b, " AND a.status IN ('published', 'retracted')"
 			       " AND (a.embargo_until IS NULL OR a.embargo_until <= :now)"
 			       " AND a.published_at <= :now");
@@ -86,7 +59,7 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 		nz_buf_printf(b, " ORDER BY %s DESC, a.id DESC", key);
 		return;
 	}
-	if (mask & F_CURSOR)
+	if (mask & NZ__F_CURSOR)
 		nz_buf_printf(b, " AND (%s, a.id) < (:before_time, :before_id)", key);
 	nz_buf_printf(b, " ORDER BY %s DESC, a.id DESC LIMIT :limit OFFSET :offset", key);
 }
@@ -158,7 +131,7 @@ static nz_rc page_ids(nz__sqlite *h, nz_arena *arena, const nz_article_query *q,
 
 	if (!v)
 		return nz_err_set(err, NZ_NOMEM, "article list: out of memory");
-	if ((rc = variant(h, query_mask(q), false, q, &st, err)))
+	if ((rc = variant(h, nz__store_list_mask(q), false, q, &st, err)))
 		return rc;
 	while (!(rc = nz__sq_step(h, st, &row, "article list", err)) && row && count <= q->limit)
 		v[count++] = sqlite3_column_int64(st, 0);
@@ -181,7 +154,8 @@ nz_rc nz__sq_article_list(nz_store *s, nz_arena *arena, const nz_article_query *
 	/* One snapshot, so the total, the page and its articles agree. */
 	bool snap = nz__sq_read_begin(h);
 	if (!q->no_total && /* the caller knows the total */
-	    ((rc = variant(h, query_mask(q) & ~(unsigned)F_CURSOR, true, q, &st, err)) ||
+	    ((rc = variant(h, nz__store_list_mask(q) & ~(unsigned)NZ__F_CURSOR, true, q, &st,
+			   err)) ||
 	     (rc = nz__sq_int(h, st, &total, "article list", err))))
 		goto out;
 	if ((rc = page_ids(h, arena, q, &ids, &n, err)))
@@ -222,7 +196,7 @@ nz_rc nz__sq_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *
 	*keys = NULL;
 	*n = 0;
 	nz_buf_init(&b, 0);
-	build_sql(&b, query_mask(q) & ~(unsigned)F_CURSOR, SQL_KEYS);
+	build_sql(&b, nz__store_list_mask(q) & ~(unsigned)NZ__F_CURSOR, SQL_KEYS);
 	if (nz_buf_rc(&b)) {
 		rc = nz_err_set(err, NZ_NOMEM, "article keys: out of memory");
 		goto out;

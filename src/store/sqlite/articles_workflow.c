@@ -12,40 +12,6 @@
 
 #include "store/sqlite/sqlite_int.h"
 
-/* Sets the new status and times of a for ev at `now`. */
-static void apply_event(nz_article *a, nz_event ev, nz_status to, nz_time at, nz_time now)
-{
-	switch (ev) {
-	case NZ_EV_SCHEDULE:
-		a->publish_at = at;
-		a->updated_at = now;
-		break;
-	case NZ_EV_UNSCHEDULE:
-		a->publish_at = 0;
-		a->updated_at = now;
-		break;
-	case NZ_EV_PUBLISH:
-		if (!a->published_at)
-			a->published_at =
-			    a->publish_at && a->publish_at <= now ? a->publish_at : now;
-		a->publish_at = 0;
-		/* "Updated" on the page means a change after publication, not the publishing. */
-		if (a->updated_at < a->published_at)
-			a->updated_at = a->published_at;
-		break;
-	case NZ_EV_EMBARGO:
-		a->embargo_until = at;
-		break;
-	case NZ_EV_CORRECT:
-	case NZ_EV_RETRACT:
-		a->updated_at = now;
-		break;
-	default:
-		a->updated_at = now;
-	}
-	a->status = to;
-}
-
 static nz_rc set_state(nz__sqlite *h, const nz_article *a, nz_err *err)
 {
 	sqlite3_stmt *st;
@@ -75,33 +41,6 @@ static nz_rc add_correction(nz__sqlite *h, int64_t id, int64_t actor, const char
 	return nz__sq_exec(h, st, "correction", err);
 }
 
-/* The revision note and audit detail of a change. */
-static const char *describe(nz_arena *arena, nz_event ev, nz_time at, const char *text)
-{
-	char t[48];
-	switch (ev) {
-	case NZ_EV_SCHEDULE:
-		return nz_arena_printf(arena, "scheduled for %s", nz_time_rfc3339(at, t));
-	case NZ_EV_EMBARGO:
-		return at ? nz_arena_printf(arena, "embargoed until %s", nz_time_rfc3339(at, t))
-			  : "embargo lifted";
-	case NZ_EV_CORRECT:
-		return nz_arena_printf(arena, "correction: %s", text);
-	case NZ_EV_RETRACT:
-		return text && *text ? nz_arena_printf(arena, "retracted: %s", text) : "retracted";
-	case NZ_EV_PUBLISH:
-		return "published";
-	case NZ_EV_SUBMIT:
-		return "submitted for review";
-	case NZ_EV_RETURN:
-		return "returned to the writer";
-	case NZ_EV_UNSCHEDULE:
-		return "unscheduled";
-	default:
-		return nz_event_name(ev);
-	}
-}
-
 static nz_rc transition(nz__sqlite *h, nz_arena *arena, const nz_article_transition *t,
 			nz_article *a, nz_err *err)
 {
@@ -121,10 +60,10 @@ static nz_rc transition(nz__sqlite *h, nz_arena *arena, const nz_article_transit
 	from = a->status;
 	if ((rc = nz_workflow_next(from, ev, &to, err)))
 		return rc;
-	const char *what = describe(arena, ev, at, text);
+	const char *what = nz__store_transition_note(arena, ev, at, text);
 	if (!what)
 		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	apply_event(a, ev, to, at, now);
+	nz__store_transition_apply(a, ev, to, at, now);
 	bool correction = ev == NZ_EV_CORRECT || (ev == NZ_EV_RETRACT && text && *text);
 	if ((rc = set_state(h, a, err)) ||
 	    (correction && (rc = add_correction(h, id, actor, text, now, err))) ||

@@ -164,7 +164,7 @@ nz_rc nz__sq_col_blob(nz_arena *arena, sqlite3_stmt *st, int col, const void **o
 	return NZ_OK;
 }
 
-nz_rc nz__sq_bind_error(nz__sqlite *h, const char *what, nz_err *err)
+nz_rc(nz__sq_bind_error)(nz__sqlite *h, const char *what, nz_err *err) /* (): not a macro */
 {
 	int src = sqlite3_errcode(h->db);
 	return nz__sq_error(h, src == SQLITE_OK ? SQLITE_ERROR : src, what, err);

@@ -517,8 +517,16 @@ static const char migration_5[] =
 				     ");"
 				     " END;";
 
+/* Version 6, several nodes: named leases (one holder at a time until expires_at, unix
+ * seconds), so the scheduler and webhook delivery run on one server of several. */
+static const char migration_6[] = "CREATE TABLE leases ("
+				  " name TEXT PRIMARY KEY,"
+				  " holder TEXT NOT NULL,"
+				  " expires_at INTEGER NOT NULL"
+				  ") WITHOUT ROWID;";
+
 static const char *const migrations[] = {
-    migration_1, migration_2, migration_3, migration_4, migration_5,
+    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -300,7 +300,8 @@ static nz_rc related_match(nz__sqlite *h, term_table *t, nz_buf *match, nz_err *
 		if (d >= 2 && d < cap)
 			t->slots[i].weight = t->slots[i].tf * log((double)(n_docs + 1) / (double)d);
 	}
-	qsort(t->slots, n, sizeof(*t->slots), by_weight);
+	if (n) /* an article without words has no slots at all */
+		qsort(t->slots, n, sizeof(*t->slots), by_weight);
 	for (size_t i = 0, used = 0; i < n && used < RELATED_TERMS; i++) {
 		if (t->slots[i].weight <= 0.0)
 			break;

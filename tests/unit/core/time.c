@@ -41,6 +41,12 @@ static void test_parse_rfc3339(void **state)
 	assert_int_equal(parse("2024-02-29"), 1709164800); /* leap day */
 	/* An offset that moves the instant into the previous day, month and year. */
 	assert_int_equal(parse("2026-01-01T00:30:00+09:00"), 1767195000);
+	/* The first and last instants with a four-digit year in UTC. */
+	char out[40];
+	assert_string_equal(nz_time_rfc3339(parse("0000-01-01T00:00:00Z"), out),
+			    "0000-01-01T00:00:00Z");
+	assert_string_equal(nz_time_rfc3339(parse("9999-12-31T23:59:59Z"), out),
+			    "9999-12-31T23:59:59Z");
 }
 
 static void test_parse_rfc3339_rejects(void **state)
@@ -66,6 +72,9 @@ static void test_parse_rfc3339_rejects(void **state)
 			     "2026-03-17T09:30:00+24:00",
 			     "2026-03-17T09:30:00Z trailing",
 			     "2026-03-17X09:30:00Z",
+			     "9999-12-31T23:59:60Z", /* UTC in year 10000 */
+			     "9999-12-31T23:00:00-01:00",
+			     "0000-01-01T00:00:00+00:01", /* UTC before year 0 */
 			     "２０２６-03-17"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		nz_time t = 42;

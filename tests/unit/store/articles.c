@@ -85,11 +85,13 @@ static void test_round_trip_every_field(void **state)
 
 	/* Revision 1 holds a full snapshot. */
 	assert_int_equal(count_rows(f, "revisions"), 1);
-	assert_int_equal(db_int(f, "SELECT json_extract(snapshot, '$.revision') FROM revisions"),
-			 1);
-	assert_int_equal(
-	    db_int(f, "SELECT json_array_length(snapshot, '$.authors') FROM revisions"), 2);
-	assert_int_equal(db_int(f, "SELECT note = 'imported' FROM revisions"), 1);
+	/* (read through the store: SQLite's and PostgreSQL's JSON functions differ) */
+	nz_article *snap = NULL;
+	assert_int_equal(nz_store_revision_article(f->store, f->arena, a->id, 1, &snap, &f->err),
+			 NZ_OK);
+	assert_int_equal(snap->revision, 1);
+	assert_int_equal(snap->n_authors, 2);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM revisions WHERE note = 'imported'"), 1);
 }
 
 static void test_missing_article_is_not_found(void **state)

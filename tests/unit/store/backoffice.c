@@ -1,165 +1,12 @@
 /*
- * Tests for the back office's side of the store (store/accounts.c, articles*.c, media.c, audit.c
- * and their sqlite/ twins): users,
- * sessions, failed sign-ins, tokens, saves with the revision check, slug redirects, workflow
- * changes and the scheduler's step, revisions and restores, media rows, lists and the audit log.
+ * Tests for the back office's side of the store (store/articles*.c, media.c, audit.c and their
+ * backends' twins; users, sessions, sign-ins and tokens: accounts.c): saves with the revision
+ * check, slug redirects, workflow changes and the scheduler's step, revisions and restores,
+ * media rows, lists and the audit log.
  * Each test opens a fresh SQLite file and reads it back behind the store's back (db_int) to see
  * what was really written, and that a refused change wrote nothing, audit row included.
  */
 #include "store/store_test.h"
-
-#define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-#define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-
-static int64_t make_user(fixture *f, const char *login, nz_role role)
-{
-	nz_user u = {.login = login, .role = role};
-	assert_int_equal(nz_store_user_create(f->store, 0, &u, "$argon2id$fake", &f->err), NZ_OK);
-	assert_true(u.id > 0);
-	return u.id;
-}
-
-/* ---- users, sessions, sign-ins ----------------------------------------------------------- */
-
-static void test_users(void **state)
-{
-	fixture *f = *state;
-	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
-	nz_user dup = {.login = "eve", .role = NZ_ROLE_ADMIN};
-	assert_int_equal(nz_store_user_create(f->store, 0, &dup, "$x", &f->err), NZ_EXISTS);
-	nz_user bad = {.login = "Eve Smith", .role = NZ_ROLE_ADMIN};
-	assert_int_equal(nz_store_user_create(f->store, 0, &bad, "$x", &f->err), NZ_INVAL);
-	assert_int_equal(count_rows(f, "users"), 1);
-
-	nz_user *u = NULL;
-	const char *hash = NULL;
-	assert_int_equal(nz_store_user_by_login(f->store, f->arena, "eve", &u, &hash, &f->err),
-			 NZ_OK);
-	assert_int_equal(u->id, eve);
-	assert_int_equal(u->role, NZ_ROLE_EDITOR);
-	assert_string_equal(hash, "$argon2id$fake");
-	assert_int_equal(nz_store_user_by_login(f->store, f->arena, "bob", &u, NULL, &f->err),
-			 NZ_NOTFOUND);
-
-	assert_int_equal(nz_store_user_set_role(f->store, eve, eve, NZ_ROLE_ADMIN, &f->err), NZ_OK);
-	assert_int_equal(nz_store_user_get(f->store, f->arena, eve, &u, &f->err), NZ_OK);
-	assert_int_equal(u->role, NZ_ROLE_ADMIN);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM audit_log WHERE action = "
-				   "'user.role_changed' AND detail = 'editor -> admin'"),
-			 1);
-	assert_int_equal(nz_store_user_set_role(f->store, 0, 999, NZ_ROLE_ADMIN, &f->err),
-			 NZ_NOTFOUND);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM audit_log WHERE action = "
-				   "'user.role_changed'"),
-			 1);
-}
-
-static void test_sessions(void **state)
-{
-	fixture *f = *state;
-	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
-	nz_user *u = NULL;
-	nz_time exp = 0, now = nz_time_now();
-	assert_int_equal(
-	    nz_store_session_create(f->store, HASH_A, eve, now + 100, "127.0.0.1", &f->err), NZ_OK);
-	assert_int_equal(nz_store_session_user(f->store, f->arena, HASH_A, now, &u, &exp, &f->err),
-			 NZ_OK);
-	assert_string_equal(u->login, "eve");
-	assert_int_equal(exp, now + 100);
-	/* Expired, unknown, malformed. */
-	assert_int_equal(
-	    nz_store_session_user(f->store, f->arena, HASH_A, now + 100, &u, NULL, &f->err),
-	    NZ_NOTFOUND);
-	assert_int_equal(nz_store_session_user(f->store, f->arena, HASH_B, now, &u, NULL, &f->err),
-			 NZ_NOTFOUND);
-	assert_int_equal(nz_store_session_user(f->store, f->arena, "x", now, &u, NULL, &f->err),
-			 NZ_NOTFOUND);
-	/* A password change ends every session; so does disabling. */
-	assert_int_equal(nz_store_user_set_password(f->store, 0, eve, "$new", &f->err), NZ_OK);
-	assert_int_equal(count_rows(f, "sessions"), 0);
-	assert_int_equal(nz_store_session_create(f->store, HASH_B, eve, now + 100, "::1", &f->err),
-			 NZ_OK);
-	assert_int_equal(nz_store_user_set_disabled(f->store, 0, eve, true, &f->err), NZ_OK);
-	assert_int_equal(nz_store_session_user(f->store, f->arena, HASH_B, now, &u, NULL, &f->err),
-			 NZ_NOTFOUND);
-	/* Logout removes the row and says so. */
-	assert_int_equal(nz_store_user_set_disabled(f->store, 0, eve, false, &f->err), NZ_OK);
-	assert_int_equal(nz_store_session_create(f->store, HASH_A, eve, now + 100, "::1", &f->err),
-			 NZ_OK);
-	assert_int_equal(nz_store_session_delete(f->store, HASH_A, &f->err), NZ_OK);
-	assert_int_equal(nz_store_session_delete(f->store, HASH_A, &f->err), NZ_OK);
-	assert_int_equal(count_rows(f, "sessions"), 0);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM audit_log WHERE action = 'user.logout'"),
-			 1);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM audit_log WHERE action = 'user.login'"),
-			 3);
-}
-
-static void test_login_failures(void **state)
-{
-	fixture *f = *state;
-	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
-	int by_login = -1, by_addr = -1;
-	nz_time since = nz_time_now() - 60;
-	for (int i = 0; i < 3; i++)
-		assert_int_equal(nz_store_login_failed(f->store, "eve", "10.0.0.1", eve, &f->err),
-				 NZ_OK);
-	assert_int_equal(nz_store_login_failed(f->store, "ghost", "10.0.0.1", 0, &f->err), NZ_OK);
-	assert_int_equal(nz_store_login_failures(f->store, "eve", "10.0.0.1", since, &by_login,
-						 &by_addr, &f->err),
-			 NZ_OK);
-	assert_int_equal(by_login, 3);
-	assert_int_equal(by_addr, 4);
-	assert_int_equal(nz_store_login_failures(f->store, "eve", "10.0.0.2", nz_time_now() + 10,
-						 &by_login, &by_addr, &f->err),
-			 NZ_OK);
-	assert_int_equal(by_login, 0);
-	assert_int_equal(by_addr, 0);
-	/* A successful sign-in clears the account's failures, not the address's. */
-	assert_int_equal(
-	    nz_store_session_create(f->store, HASH_A, eve, since + 999, "10.0.0.1", &f->err),
-	    NZ_OK);
-	assert_int_equal(nz_store_login_failures(f->store, "eve", "10.0.0.1", since, &by_login,
-						 &by_addr, &f->err),
-			 NZ_OK);
-	assert_int_equal(by_login, 0);
-	assert_int_equal(by_addr, 1);
-	assert_int_equal(
-	    db_int(f, "SELECT count(*) FROM audit_log WHERE action = 'user.login_failed'"), 4);
-}
-
-static void test_tokens(void **state)
-{
-	fixture *f = *state;
-	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
-	int64_t id = 0, got = 0;
-	nz_user *u = NULL;
-	assert_int_equal(nz_store_token_create(f->store, 0, eve, HASH_A, "ci", &id, &f->err),
-			 NZ_OK);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM api_tokens WHERE last_used_at IS NULL"),
-			 1);
-	assert_int_equal(
-	    nz_store_token_user(f->store, f->arena, HASH_A, 1800000000, &u, &got, &f->err), NZ_OK);
-	assert_int_equal(got, id);
-	assert_string_equal(u->login, "eve");
-	assert_int_equal(db_int(f, "SELECT last_used_at FROM api_tokens"), 1800000000);
-	assert_int_equal(nz_store_token_find(f->store, HASH_A, &got, &f->err), NZ_OK);
-	assert_int_equal(nz_store_token_revoke(f->store, 0, id, &f->err), NZ_OK);
-	assert_int_equal(nz_store_token_revoke(f->store, 0, id, &f->err), NZ_OK); /* again: no-op */
-	assert_int_equal(nz_store_token_revoke(f->store, 0, 999, &f->err), NZ_NOTFOUND);
-	assert_int_equal(nz_store_token_user(f->store, f->arena, HASH_A, 0, &u, NULL, &f->err),
-			 NZ_NOTFOUND);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM audit_log WHERE action = 'token.revoked'"),
-			 1);
-	nz_api_token *list = NULL;
-	size_t n = 0;
-	assert_int_equal(nz_store_token_list(f->store, f->arena, 0, &list, &n, &f->err), NZ_OK);
-	assert_int_equal(n, 1);
-	assert_true(list[0].revoked_at > 0);
-	assert_string_equal(list[0].name, "ci");
-	assert_int_equal(nz_store_token_create(f->store, 0, 999, HASH_B, NULL, &id, &f->err),
-			 NZ_NOTFOUND);
-}
 
 /* ---- saving and the workflow ------------------------------------------------------------- */
 
@@ -287,7 +134,10 @@ static void test_workflow_and_scheduler(void **state)
 	    db_int(f, "SELECT count(*) FROM audit_log WHERE action = "
 		      "'article.published' AND user_id IS NULL AND article_id IS NOT NULL"),
 	    1);
-	assert_int_equal(db_int(f, "SELECT user_id IS NULL FROM revisions ORDER BY id DESC"), 1);
+	assert_int_equal(db_int(f,
+				"SELECT CASE WHEN user_id IS NULL THEN 1 ELSE 0 END FROM revisions "
+				"ORDER BY id DESC"),
+			 1);
 	/* Correct, then retract with a reason: both are public corrections; retraction is final. */
 	assert_int_equal(
 	    nz_store_article_transition(
@@ -417,10 +267,6 @@ static void test_media_and_lists(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_users, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_sessions, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_login_failures, fixture_setup, fixture_teardown),
-	    cmocka_unit_test_setup_teardown(test_tokens, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_create_by_and_update, fixture_setup,
 					    fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_slug_change_redirects_once_published,

@@ -1,5 +1,5 @@
-/* Tests src/store/sqlite/catalog.c, articles_history.c and media.c: sections, authors
- * and tags by slug, import sources (byte for byte, found again by hash) and blobs.
+/* Tests the store's catalog and blobs (store/catalog.c, media.c and their backends' twins):
+ * sections, authors and tags by slug, and blobs (import sources: articles_imports.c).
  */
 #include "store/store_test.h"
 
@@ -100,42 +100,48 @@ static void test_tags(void **state)
 	assert_string_equal(got->name, "Navy");
 }
 
-static void test_import_sources_byte_for_byte_and_dedupe(void **state)
+static void test_section_save(void **state)
 {
 	fixture *f = *state;
-	const char file[] = "News Zone\r\nHeadline\0with a NUL\xff\xfe\n";
-	size_t len = sizeof(file) - 1;
-	char hash[65];
-	int64_t id = -1;
-	nz_sha256_hex(file, len, hash);
+	nz_section news = {.slug = "news", .name = "News", .position = 1};
+	nz_section sport = {.slug = "sport", .name = "Sport", .position = 2};
+	assert_int_equal(nz_store_section_save(f->store, 7, &news, &f->err),
+			 NZ_INVAL); /* no user */
+	assert_int_equal(news.id, 0);
+	assert_int_equal(nz_store_section_save(f->store, 0, &news, &f->err), NZ_OK);
+	assert_true(news.id > 0);
+	assert_int_equal(nz_store_section_save(f->store, 0, &sport, &f->err), NZ_OK);
 
-	nz_article *a = sample_article(f->arena, "imported", "Imported");
-	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
-	assert_int_equal(nz_store_import_find(f->store, hash, &id, &f->err), NZ_NOTFOUND);
-	assert_int_equal(id, 0);
-	assert_int_equal(nz_store_import_add(f->store, a->id, "000_page.txt", file, len, &f->err),
-			 NZ_OK);
-	assert_int_equal(nz_store_import_find(f->store, hash, &id, &f->err), NZ_OK);
-	assert_int_equal(id, a->id);
-	/* The same file again is refused, and nothing else changes. */
-	assert_int_equal(nz_store_import_add(f->store, a->id, "copy.txt", file, len, &f->err),
-			 NZ_EXISTS);
-	assert_int_equal(count_rows(f, "import_sources"), 1);
+	/* Renamed and moved in place. */
+	nz_section renamed = {.id = news.id, .slug = "world", .name = "World", .position = 3};
+	assert_int_equal(nz_store_section_save(f->store, 0, &renamed, &f->err), NZ_OK);
+	assert_int_equal(renamed.id, news.id);
+	nz_section *got = NULL;
+	assert_int_equal(nz_store_section_get(f->store, f->arena, "world", &got, &f->err), NZ_OK);
+	assert_int_equal(got->id, news.id);
+	assert_int_equal(got->position, 3);
 
-	const void *bytes = NULL;
-	size_t got_len = 0;
-	const char *name = NULL;
-	assert_int_equal(
-	    nz_store_import_get(f->store, f->arena, a->id, &bytes, &got_len, &name, &f->err),
-	    NZ_OK);
-	assert_int_equal(got_len, len);
-	assert_memory_equal(bytes, file, len);
-	assert_string_equal(name, "000_page.txt");
-	assert_int_equal(
-	    nz_store_import_get(f->store, f->arena, a->id + 1, &bytes, &got_len, &name, &f->err),
-	    NZ_NOTFOUND);
-	/* An import must belong to a stored article. */
-	assert_int_equal(nz_store_import_add(f->store, 999, "x.txt", "x", 1, &f->err), NZ_INVAL);
+	/* A taken slug, in a new section or a renamed one, and an unknown id change nothing. */
+	nz_section dup = {.slug = "sport", .name = "Sports"};
+	assert_int_equal(nz_store_section_save(f->store, 0, &dup, &f->err), NZ_EXISTS);
+	assert_int_equal(dup.id, 0);
+	renamed.slug = "sport";
+	assert_int_equal(nz_store_section_save(f->store, 0, &renamed, &f->err), NZ_EXISTS);
+	assert_int_equal(renamed.id, news.id);
+	nz_section gone = {.id = 999, .slug = "gone", .name = "Gone"};
+	assert_int_equal(nz_store_section_save(f->store, 0, &gone, &f->err), NZ_NOTFOUND);
+	assert_int_equal(gone.id, 999);
+	assert_int_equal(count_rows(f, "sections"), 2);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit_log WHERE action = 'section.saved'"),
+			 3);
+
+	/* Inside a caller's transaction, a refused save leaves the transaction usable. */
+	assert_int_equal(nz_store_begin(f->store, &f->err), NZ_OK);
+	assert_int_equal(nz_store_section_save(f->store, 0, &dup, &f->err), NZ_EXISTS);
+	nz_section arts = {.slug = "arts", .name = "Arts"};
+	assert_int_equal(nz_store_section_save(f->store, 0, &arts, &f->err), NZ_OK);
+	assert_int_equal(nz_store_commit(f->store, &f->err), NZ_OK);
+	assert_int_equal(count_rows(f, "sections"), 3);
 }
 
 static void test_blob_round_trip(void **state)
@@ -182,7 +188,7 @@ int main(void)
 	    T(test_author_ensure_fills_only_missing_fields),
 	    T(test_author_list_by_display_name),
 	    T(test_tags),
-	    T(test_import_sources_byte_for_byte_and_dedupe),
+	    T(test_section_save),
 	    T(test_blob_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -284,4 +284,13 @@ static inline nz_article *small_article(nz_arena *arena, const char *slug, nz_st
 	return a;
 }
 
+/* A user made through the store (a fake password hash), for tests that need one. */
+static inline int64_t make_user(fixture *f, const char *login, nz_role role)
+{
+	nz_user u = {.login = login, .role = role};
+	assert_int_equal(nz_store_user_create(f->store, 0, &u, "$argon2id$fake", &f->err), NZ_OK);
+	assert_true(u.id > 0);
+	return u.id;
+}
+
 #endif

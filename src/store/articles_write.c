@@ -1,0 +1,162 @@
+/*
+ * articles_write.c: what every backend's article writers share, backend-neutral: choosing a
+ * free slug (slug, slug-2, slug-3, ...), the ids a failed create gives back, and how a
+ * workflow change sets an article's status and times and describes itself; the article
+ * list's filters as bits. Declared in store_int.h (nz__store_*); no SQL here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+#define NZ_SLUG_TRIES 10000
+
+/* Bytes of the first max code points of s. */
+static size_t prefix_bytes(const char *s, size_t max)
+{
+	size_t i = 0, cps = 0;
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && cps++ == max)
+			break;
+	}
+	return i;
+}
+
+nz_rc nz__store_unique_slug(nz_arena *arena, nz_article *a, nz__store_slug_taken_fn taken_fn,
+			    void *ctx, nz_err *err)
+{
+	bool taken = false;
+	nz_rc rc = taken_fn(ctx, a->slug, &taken, err);
+
+	for (int n = 2; !rc && taken; n++) {
+		char suffix[16];
+		if (n > NZ_SLUG_TRIES)
+			return nz_err_set(err, NZ_EXISTS, "slug %.80s: too many articles share it",
+					  a->slug);
+		int slen = snprintf(suffix, sizeof(suffix), "-%d", n);
+		size_t base = prefix_bytes(a->slug, NZ_SLUG_MAX - (size_t)slen);
+		while (base > 0 && a->slug[base - 1] == '-')
+			base--;
+		char *cand = nz_arena_printf(arena, "%.*s%s", (int)base, a->slug, suffix);
+		if (!cand)
+			return nz_err_set(err, NZ_NOMEM, "slug: out of memory");
+		if (!(rc = taken_fn(ctx, cand, &taken, err)) && !taken)
+			a->slug = cand;
+	}
+	return rc;
+}
+
+/* ---- the ids a create fills in ----------------------------------------------------------- */
+
+nz_rc nz__store_ids_save(nz_arena *arena, const nz_article *a, nz__store_ids *sv)
+{
+	size_t n = a->n_authors + a->n_tags + a->n_media, k = 0;
+
+	sv->slug = a->slug;
+	sv->section = a->section ? a->section->id : 0;
+	if (!(sv->ids = nz_arena_alloc(arena, (n ? n : 1) * sizeof(int64_t))))
+		return NZ_NOMEM;
+	for (size_t i = 0; i < a->n_authors; i++)
+		sv->ids[k++] = a->authors[i].id;
+	for (size_t i = 0; i < a->n_tags; i++)
+		sv->ids[k++] = a->tags[i].id;
+	for (size_t i = 0; i < a->n_media; i++)
+		sv->ids[k++] = a->media[i].id;
+	return NZ_OK;
+}
+
+void nz__store_ids_restore(nz_article *a, const nz__store_ids *sv)
+{
+	size_t k = 0;
+
+	a->id = 0;
+	a->revision = 0;
+	a->slug = sv->slug;
+	if (a->section)
+		a->section->id = sv->section;
+	for (size_t i = 0; i < a->n_authors; i++)
+		a->authors[i].id = sv->ids[k++];
+	for (size_t i = 0; i < a->n_tags; i++)
+		a->tags[i].id = sv->ids[k++];
+	for (size_t i = 0; i < a->n_media; i++)
+		a->media[i].id = sv->ids[k++];
+}
+
+/* ---- workflow changes -------------------------------------------------------------------- */
+
+void nz__store_transition_apply(nz_article *a, nz_event ev, nz_status to, nz_time at, nz_time now)
+{
+	switch (ev) {
+	case NZ_EV_SCHEDULE:
+		a->publish_at = at;
+		a->updated_at = now;
+		break;
+	case NZ_EV_UNSCHEDULE:
+		a->publish_at = 0;
+		a->updated_at = now;
+		break;
+	case NZ_EV_PUBLISH:
+		if (!a->published_at)
+			a->published_at =
+			    a->publish_at && a->publish_at <= now ? a->publish_at : now;
+		a->publish_at = 0;
+		/* "Updated" on the page means a change after publication, not the publishing. */
+		if (a->updated_at < a->published_at)
+			a->updated_at = a->published_at;
+		break;
+	case NZ_EV_EMBARGO:
+		a->embargo_until = at;
+		break;
+	case NZ_EV_CORRECT:
+	case NZ_EV_RETRACT:
+		a->updated_at = now;
+		break;
+	default:
+		a->updated_at = now;
+	}
+	a->status = to;
+}
+
+const char *nz__store_transition_note(nz_arena *arena, nz_event ev, nz_time at, const char *text)
+{
+	char t[48];
+	switch (ev) {
+	case NZ_EV_SCHEDULE:
+		return nz_arena_printf(arena, "scheduled for %s", nz_time_rfc3339(at, t));
+	case NZ_EV_EMBARGO:
+		return at ? nz_arena_printf(arena, "embargoed until %s", nz_time_rfc3339(at, t))
+			  : "embargo lifted";
+	case NZ_EV_CORRECT:
+		return nz_arena_printf(arena, "correction: %s", text);
+	case NZ_EV_RETRACT:
+		return text && *text ? nz_arena_printf(arena, "retracted: %s", text) : "retracted";
+	case NZ_EV_PUBLISH:
+		return "published";
+	case NZ_EV_SUBMIT:
+		return "submitted for review";
+	case NZ_EV_RETURN:
+		return "returned to the writer";
+	case NZ_EV_UNSCHEDULE:
+		return "unscheduled";
+	default:
+		return nz_event_name(ev);
+	}
+}
+
+unsigned nz__store_list_mask(const nz_article_query *q)
+{
+	unsigned m = 0;
+	if (q->section_slug)
+		m |= NZ__F_SECTION;
+	if (q->tag_slug)
+		m |= NZ__F_TAG;
+	if (q->author_slug)
+		m |= NZ__F_AUTHOR;
+	if (q->language)
+		m |= NZ__F_LANGUAGE;
+	if (q->public_only)
+		m |= NZ__F_PUBLIC;
+	if (q->before_time || q->before_id)
+		m |= NZ__F_CURSOR;
+	return m;
+}

@@ -1,0 +1,336 @@
+/*
+ * articles.c: the PostgreSQL backend's articles: storing a new article with everything hanging
+ * off it (and its search row), and loading one back. Matches sqlite/articles.c.
+ *
+ * Rules: a create runs in one nested transaction; on any failure it rolls back to where it
+ * began and gives the caller's struct back its ids, so neither the database nor the article
+ * claim rows that do not exist. Loading copies everything into the caller's arena, from one
+ * snapshot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/postgres/postgres_int.h"
+
+static const nz__pg_sql q_slug_taken = {
+    "SELECT (EXISTS(SELECT 1 FROM articles WHERE slug = $1) "
+    "OR EXISTS(SELECT 1 FROM slug_redirects WHERE old_slug = $1))::int"};
+static const nz__pg_sql q_insert = {
+    "INSERT INTO articles(uuid, slug, language, section_id, status, headline, "
+    "highlights_intro, highlights, dateline, body_markdown, copyright, embargo_until, "
+    "publish_at, published_at, updated_at, created_at, translation_group, revision, "
+    "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+    "$16, $17, $18, $19) RETURNING id"};
+static const nz__pg_sql q_note_add = {
+    "INSERT INTO import_notes(article_id, position, text) VALUES ($1, $2, $3)"};
+static const nz__pg_sql q_id_by_slug = {"SELECT id FROM articles WHERE slug = $1"};
+static const nz__pg_sql q_by_id = {
+    "SELECT a.id, a.uuid, a.slug, a.language, a.status, a.headline, a.highlights_intro, "
+    "a.highlights, a.dateline, a.body_markdown, a.copyright, a.embargo_until, "
+    "a.publish_at, a.published_at, a.updated_at, a.created_at, a.translation_group, "
+    "a.revision, s.id, s.slug, s.name, s.position, a.created_by "
+    "FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = $1"};
+static const nz__pg_sql q_authors = {
+    "SELECT au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "
+    "au.email, au.bio FROM article_authors aa JOIN authors au ON au.id = aa.author_id "
+    "WHERE aa.article_id = $1 ORDER BY aa.position"};
+static const nz__pg_sql q_tags = {"SELECT t.id, t.slug, t.name FROM article_tags at "
+				  "JOIN tags t ON t.id = at.tag_id "
+				  "WHERE at.article_id = $1 ORDER BY at.position, t.id"};
+static const nz__pg_sql q_media = {
+    "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height "
+    "FROM article_media am JOIN media m ON m.id = am.media_id "
+    "WHERE am.article_id = $1 ORDER BY am.position"};
+static const nz__pg_sql q_corrections = {"SELECT id, created_at, text FROM corrections "
+					 "WHERE article_id = $1 ORDER BY created_at, id"};
+static const nz__pg_sql q_notes = {
+    "SELECT text FROM import_notes WHERE article_id = $1 ORDER BY position"};
+
+/* ---- unique slugs ------------------------------------------------------------------------ */
+
+static nz_rc slug_taken(void *ctx, const char *slug, bool *taken, nz_err *err)
+{
+	nz__pg *h = ctx;
+	nz__pg_params p = {0};
+	int64_t v = 0;
+	nz__pg_text(&p, slug);
+	nz_rc rc = nz__pg_one_int(h, &q_slug_taken, &p, &v, "article slug", err);
+	*taken = v != 0;
+	return rc;
+}
+
+/* ---- create ------------------------------------------------------------------------------ */
+
+static nz_rc insert_row(nz__pg *h, nz_article *a, nz_err *err)
+{
+	nz__pg_params p = {0};
+	char *highlights = NULL;
+	int64_t id = 0;
+	nz_rc rc;
+
+	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)))
+		return rc;
+	nz__pg_text(&p, a->uuid);
+	nz__pg_text(&p, a->slug);
+	nz__pg_text(&p, a->language);
+	nz__pg_opt_int(&p, a->section ? a->section->id : 0);
+	nz__pg_text(&p, nz_status_name(a->status));
+	nz__pg_text(&p, a->headline);
+	nz__pg_text(&p, a->highlights_intro);
+	nz__pg_text(&p, highlights);
+	nz__pg_text(&p, a->dateline);
+	nz__pg_text(&p, a->body_markdown ? a->body_markdown : "");
+	nz__pg_text(&p, a->copyright);
+	nz__pg_opt_int(&p, a->embargo_until);
+	nz__pg_opt_int(&p, a->publish_at);
+	nz__pg_opt_int(&p, a->published_at);
+	nz__pg_int64(&p, a->updated_at);
+	nz__pg_int64(&p, a->created_at);
+	nz__pg_opt_int(&p, a->translation_group);
+	nz__pg_int64(&p, 1);
+	nz__pg_opt_int(&p, a->created_by);
+	rc = nz__pg_one_int(h, &q_insert, &p, &id, "article", err);
+	if (rc == NZ_EXISTS)
+		nz_err_set(err, rc, "article: uuid %s is already stored", a->uuid);
+	else if (rc == NZ_NOTFOUND)
+		rc = nz_err_set(err, NZ_DB, "article: the insert returned no id");
+	if (!rc)
+		a->id = id;
+	free(highlights);
+	return rc;
+}
+
+static nz_rc insert_media(nz__pg *h, nz_article *a, nz_time now, nz_err *err)
+{
+	nz_rc rc = NZ_OK;
+
+	for (size_t i = 0; !rc && i < a->n_media; i++) {
+		nz_media *m = &a->media[i];
+		char what[32];
+		snprintf(what, sizeof(what), "media[%zu]", i);
+		/* A media row stored before (an upload) is linked, not copied. */
+		if (!m->id && (rc = nz__pg_article_media_insert(h, m, now, what, err)))
+			break;
+		rc = nz__pg_article_link(h, &nz__pg_q_media_link, a->id, m->id, i, what, err);
+	}
+	return rc;
+}
+
+static nz_rc insert_notes(nz__pg *h, const nz_article *a, nz_err *err)
+{
+	nz_rc rc = NZ_OK;
+
+	for (size_t i = 0; !rc && i < a->n_import_notes; i++) {
+		nz__pg_params p = {0};
+		nz__pg_int64(&p, a->id);
+		nz__pg_int64(&p, (int64_t)i);
+		nz__pg_text(&p, a->import_notes[i] ? a->import_notes[i] : "");
+		rc = nz__pg_run(h, &q_note_add, &p, "import note", err);
+	}
+	return rc;
+}
+
+/* Everything a create writes, in order; runs inside the create's transaction. */
+static nz_rc create_rows(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *a, const char *note,
+			 nz_err *err)
+{
+	nz_time now = nz_time_now();
+	nz_rc rc;
+
+	if ((rc = nz__pg_article_catalog(h, a, err)) ||
+	    (rc = nz__store_unique_slug(arena, a, slug_taken, h, err)) ||
+	    (rc = insert_row(h, a, err)))
+		return rc;
+	for (size_t i = 0; i < a->n_authors; i++) {
+		rc = nz__pg_article_link(h, &nz__pg_q_author_link, a->id, a->authors[i].id, i,
+					 "article author", err);
+		if (rc == NZ_EXISTS)
+			return nz_err_set(err, NZ_INVAL, "authors[%zu]: %s is listed twice", i,
+					  a->authors[i].slug);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < a->n_tags; i++)
+		if ((rc = nz__pg_article_link(h, &nz__pg_q_tag_link, a->id, a->tags[i].id, i,
+					      "article tag", err)))
+			return rc;
+	if ((rc = insert_media(h, a, now, err)) || (rc = insert_notes(h, a, err)))
+		return rc;
+	a->revision = 1;
+	if ((rc = nz__pg_article_revision(h, a, actor, note, now, err))) /* revision 1 */
+		return rc;
+	return nz__pg_search_write(h, a->id, err);
+}
+
+nz_rc nz__pg_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
+			    nz_article *a, const char *note, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	nz__store_ids sv;
+	nz_rc rc;
+
+	if (nz__store_ids_save(arena, a, &sv))
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
+	if ((rc = nz__pg_begin(h, err)))
+		return rc;
+	rc = create_rows(h, arena, actor, a, note, err);
+	if (!rc && audited)
+		rc = nz__pg_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
+				  err);
+	if ((rc = nz__pg_end(h, rc, err)))
+		nz__store_ids_restore(a, &sv);
+	return rc;
+}
+
+/* ---- loading ----------------------------------------------------------------------------- */
+
+static nz_rc row_section(nz_arena *arena, const PGresult *res, nz_article *a)
+{
+	if (nz__pg_col_null(res, 0, 18))
+		return NZ_OK;
+	nz_section *sec = nz_arena_zalloc(arena, sizeof(*sec));
+	if (!sec || nz__pg_col_text(arena, res, 0, 19, &sec->slug) ||
+	    nz__pg_col_text(arena, res, 0, 20, &sec->name))
+		return NZ_NOMEM;
+	sec->id = nz__pg_col_int(res, 0, 18);
+	sec->position = (int)nz__pg_col_int(res, 0, 21);
+	a->section = sec;
+	return NZ_OK;
+}
+
+/* The articles row (with its section) into a. */
+static nz_rc load_row(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res;
+	const char *uuid = NULL, *status = NULL, *highlights = NULL;
+	nz_rc rc;
+
+	nz__pg_int64(&p, id);
+	if ((rc = nz__pg_query(h, &q_by_id, &p, &res, "article", err)))
+		return rc;
+	if (PQntuples(res) < 1) {
+		rc = nz_err_set(err, NZ_NOTFOUND, "article %lld: not found", (long long)id);
+		goto out;
+	}
+	a->id = nz__pg_col_int(res, 0, 0);
+	a->embargo_until = nz__pg_col_int(res, 0, 11);
+	a->publish_at = nz__pg_col_int(res, 0, 12);
+	a->published_at = nz__pg_col_int(res, 0, 13);
+	a->updated_at = nz__pg_col_int(res, 0, 14);
+	a->created_at = nz__pg_col_int(res, 0, 15);
+	a->translation_group = nz__pg_col_int(res, 0, 16);
+	a->revision = nz__pg_col_int(res, 0, 17);
+	a->created_by = nz__pg_col_int(res, 0, 22);
+	if (nz__pg_col_text(arena, res, 0, 1, &uuid) ||
+	    nz__pg_col_text(arena, res, 0, 2, &a->slug) ||
+	    nz__pg_col_text(arena, res, 0, 3, &a->language) ||
+	    nz__pg_col_text(arena, res, 0, 4, &status) ||
+	    nz__pg_col_text(arena, res, 0, 5, &a->headline) ||
+	    nz__pg_col_text(arena, res, 0, 6, &a->highlights_intro) ||
+	    nz__pg_col_text(arena, res, 0, 7, &highlights) ||
+	    nz__pg_col_text(arena, res, 0, 8, &a->dateline) ||
+	    nz__pg_col_text(arena, res, 0, 9, &a->body_markdown) ||
+	    nz__pg_col_text(arena, res, 0, 10, &a->copyright) || row_section(arena, res, a)) {
+		rc = nz_err_set(err, NZ_NOMEM, "article: out of memory");
+		goto out;
+	}
+	snprintf(a->uuid, sizeof(a->uuid), "%s", uuid ? uuid : "");
+	if (status && nz_status_parse(nz_str_c(status), &a->status) != NZ_OK) {
+		rc = nz_err_set(err, NZ_DB, "article %lld: unknown status %s", (long long)id,
+				status);
+		goto out;
+	}
+	rc = nz__store_json_strings_parse(arena, highlights, &a->highlights, &a->n_highlights, err);
+out:
+	PQclear(res);
+	return rc;
+}
+
+static nz_rc author_item(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	return nz__pg_author_row(arena, res, r, 0, item);
+}
+
+static nz_rc tag_item(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_tag *t = item;
+	t->id = nz__pg_col_int(res, r, 0);
+	return nz__pg_col_text(arena, res, r, 1, &t->slug) ||
+		       nz__pg_col_text(arena, res, r, 2, &t->name)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+static nz_rc correction_item(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_correction *c = item;
+	c->id = nz__pg_col_int(res, r, 0);
+	c->created_at = nz__pg_col_int(res, r, 1);
+	return nz__pg_col_text(arena, res, r, 2, &c->text);
+}
+
+static nz_rc note_item(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	return nz__pg_col_text(arena, res, r, 0, item);
+}
+
+/* Runs one of the per-article list queries and collects its rows into an arena array. */
+static nz_rc load_list(nz__pg *h, nz_arena *arena, const nz__pg_sql *q, int64_t article_id,
+		       size_t size, nz__pg_row_fn fill, void **out, size_t *n, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_int64(&p, article_id);
+	return nz__pg_collect(h, q, &p, "article", size, fill, arena, out, n, err);
+}
+
+nz_rc nz__pg_article_load(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err)
+{
+	nz_rc rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = load_row(h, arena, id, a, err)) ||
+	    (rc = load_list(h, arena, &q_authors, id, sizeof(nz_author), author_item,
+			    (void **)&a->authors, &a->n_authors, err)) ||
+	    (rc = load_list(h, arena, &q_tags, id, sizeof(nz_tag), tag_item, (void **)&a->tags,
+			    &a->n_tags, err)) ||
+	    (rc = load_list(h, arena, &q_media, id, sizeof(nz_media), nz__pg_media_row,
+			    (void **)&a->media, &a->n_media, err)) ||
+	    (rc = load_list(h, arena, &q_corrections, id, sizeof(nz_correction), correction_item,
+			    (void **)&a->corrections, &a->n_corrections, err)))
+		return rc;
+	return load_list(h, arena, &q_notes, id, sizeof(const char *), note_item,
+			 (void **)&a->import_notes, &a->n_import_notes, err);
+}
+
+nz_rc nz__pg_article_by_id(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	nz_article *a = nz_arena_alloc(arena, sizeof(*a));
+	nz_rc rc;
+
+	*out = NULL;
+	if (!a)
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
+	bool snap = nz__pg_read_begin(h);
+	if (!(rc = nz__pg_article_load(h, arena, id, a, err)))
+		*out = a;
+	nz__pg_read_end(h, snap);
+	return rc;
+}
+
+nz_rc nz__pg_article_by_slug(nz_store *s, nz_arena *arena, const char *slug, nz_article **out,
+			     nz_err *err)
+{
+	nz__pg_params p = {0};
+	int64_t id = 0;
+	nz_rc rc;
+
+	*out = NULL;
+	nz__pg_text(&p, slug);
+	rc = nz__pg_one_int(nz__pg_h(s), &q_id_by_slug, &p, &id, "article", err);
+	if (rc == NZ_NOTFOUND)
+		return nz_err_set(err, rc, "article %.80s: not found", slug);
+	return rc ? rc : nz__pg_article_by_id(s, arena, id, out, err);
+}

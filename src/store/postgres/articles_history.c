@@ -1,0 +1,126 @@
+/*
+ * articles_history.c: what the PostgreSQL backend keeps of an article besides its current
+ * version: revisions (only ever inserted; schema triggers refuse the rest) and the original
+ * files it was imported from, byte for byte (sqlite/articles_history.c's twin).
+ */
+#include "store/postgres/postgres_int.h"
+
+static const nz__pg_sql q_revision_list = {
+    "SELECT r.id, r.article_id, r.revision, r.user_id, u.login, r.note, r.created_at "
+    "FROM revisions r LEFT JOIN users u ON u.id = r.user_id "
+    "WHERE r.article_id = $1 ORDER BY r.revision DESC"};
+static const nz__pg_sql q_revision_get = {
+    "SELECT r.id, r.article_id, r.revision, r.user_id, u.login, r.note, r.created_at, "
+    "r.snapshot FROM revisions r LEFT JOIN users u ON u.id = r.user_id "
+    "WHERE r.article_id = $1 AND r.revision = $2"};
+static const nz__pg_sql q_import_find = {"SELECT article_id FROM import_sources WHERE sha256 = $1"};
+static const nz__pg_sql q_import_add = {
+    "INSERT INTO import_sources(article_id, filename, sha256, bytes, created_at) "
+    "VALUES ($1, $2, $3, $4, $5)"};
+static const nz__pg_sql q_import_get = {
+    "SELECT filename, bytes FROM import_sources WHERE article_id = $1 "
+    "ORDER BY id DESC LIMIT 1"};
+
+/* ---- revisions --------------------------------------------------------------------------- */
+
+/* Fills the columns shared by the list and the get: id .. created_at. */
+static nz_rc revision_item(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_revision *v = item;
+	v->id = nz__pg_col_int(res, r, 0);
+	v->article_id = nz__pg_col_int(res, r, 1);
+	v->revision = nz__pg_col_int(res, r, 2);
+	v->user_id = nz__pg_col_int(res, r, 3);
+	v->created_at = nz__pg_col_int(res, r, 6);
+	return nz__pg_col_text(arena, res, r, 4, &v->login) ||
+		       nz__pg_col_text(arena, res, r, 5, &v->note)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+static nz_rc revision_full(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_revision *v = item;
+	nz_rc rc = revision_item(arena, res, r, item);
+	return rc ? rc : nz__pg_col_text(arena, res, r, 7, &v->snapshot);
+}
+
+nz_rc nz__pg_revision_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_revision **out,
+			   size_t *n, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_int64(&p, article_id);
+	return nz__pg_collect(nz__pg_h(s), &q_revision_list, &p, "revisions", sizeof(nz_revision),
+			      revision_item, arena, (void **)out, n, err);
+}
+
+nz_rc nz__pg_revision_get(nz_store *s, nz_arena *arena, int64_t article_id, int64_t revision,
+			  nz_revision **out, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz_revision *items = NULL;
+	size_t n = 0;
+	nz_rc rc;
+	nz__pg_int64(&p, article_id);
+	nz__pg_int64(&p, revision);
+	if ((rc = nz__pg_collect(nz__pg_h(s), &q_revision_get, &p, "revision", sizeof(nz_revision),
+				 revision_full, arena, (void **)&items, &n, err)))
+		return rc;
+	if (n == 0)
+		return nz_err_set(err, NZ_NOTFOUND, "article %lld has no revision %lld",
+				  (long long)article_id, (long long)revision);
+	*out = items;
+	return NZ_OK;
+}
+
+/* ---- import sources ---------------------------------------------------------------------- */
+
+nz_rc nz__pg_import_find(nz_store *s, const char *sha256_hex, int64_t *article_id, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_text(&p, sha256_hex);
+	nz_rc rc = nz__pg_one_int(nz__pg_h(s), &q_import_find, &p, article_id, "import", err);
+	if (rc == NZ_NOTFOUND)
+		nz_err_set(err, rc, "import: no article was made from this file");
+	return rc;
+}
+
+nz_rc nz__pg_import_add(nz_store *s, int64_t article_id, const char *filename,
+			const char *sha256_hex, const void *bytes, size_t len, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	nz__pg_params p = {0};
+	nz_rc rc;
+
+	nz__pg_int64(&p, article_id);
+	nz__pg_text(&p, filename);
+	nz__pg_text(&p, sha256_hex);
+	nz__pg_bytea(&p, bytes, len);
+	nz__pg_int64(&p, nz_time_now());
+	if ((rc = nz__pg_begin(h, err)))
+		return rc;
+	rc = nz__pg_run(h, &q_import_add, &p, "import", err);
+	if (rc == NZ_EXISTS)
+		nz_err_set(err, rc, "import %.200s: this file is already stored", filename);
+	return nz__pg_end(h, rc, err);
+}
+
+nz_rc nz__pg_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes,
+			size_t *len, const char **filename, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res;
+	nz_rc rc;
+
+	nz__pg_int64(&p, article_id);
+	if ((rc = nz__pg_query(nz__pg_h(s), &q_import_get, &p, &res, "import", err)))
+		return rc;
+	if (PQntuples(res) < 1)
+		rc = nz_err_set(err, NZ_NOTFOUND, "import: article %lld was not imported",
+				(long long)article_id);
+	else if (nz__pg_col_text(arena, res, 0, 0, filename) ||
+		 nz__pg_col_bytea(arena, res, 0, 1, bytes, len))
+		rc = nz_err_set(err, NZ_NOMEM, "import: out of memory");
+	PQclear(res);
+	return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * articles_rows.c: the rows an article's writers share on PostgreSQL: its section, authors and
+ * tags made sure of (catalog.c's *_ensure), its links, new media rows and revisions.
+ *
+ * Rules: every helper runs in the caller's transaction; none of these statements is expected
+ * to fail (conflicts are upserts), so none needs a savepoint of its own.
+ */
+#include <stdlib.h>
+
+#include "store/postgres/postgres_int.h"
+
+const nz__pg_sql nz__pg_q_author_link = {
+    "INSERT INTO article_authors(article_id, author_id, position) VALUES ($1, $2, $3)"};
+const nz__pg_sql nz__pg_q_tag_link = {"INSERT INTO article_tags(article_id, tag_id, position) "
+				      "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"};
+const nz__pg_sql nz__pg_q_media_link = {
+    "INSERT INTO article_media(article_id, media_id, position) VALUES ($1, $2, $3)"};
+static const nz__pg_sql q_media_insert = {
+    "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+static const nz__pg_sql q_revision_add = {
+    "INSERT INTO revisions(article_id, revision, snapshot, note, created_at, user_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6)"};
+
+nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err)
+{
+	nz_rc rc = a->section ? nz__pg_section_ensure(&h->base, a->section, err) : NZ_OK;
+	for (size_t i = 0; !rc && i < a->n_authors; i++)
+		rc = nz__pg_author_ensure(&h->base, &a->authors[i], err);
+	for (size_t i = 0; !rc && i < a->n_tags; i++)
+		rc = nz__pg_tag_ensure(&h->base, &a->tags[i], err);
+	return rc;
+}
+
+nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
+			  const char *what, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_int64(&p, id);
+	nz__pg_int64(&p, other);
+	nz__pg_int64(&p, (int64_t)pos);
+	return nz__pg_run(h, q, &p, what, err);
+}
+
+nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const char *what,
+				  nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_text(&p, m->hash);
+	nz__pg_text(&p, m->mime);
+	nz__pg_text(&p, m->caption);
+	nz__pg_text(&p, m->credit);
+	nz__pg_text(&p, m->alt);
+	nz__pg_int64(&p, m->width);
+	nz__pg_int64(&p, m->height);
+	nz__pg_int64(&p, now);
+	nz_rc rc = nz__pg_one_int(h, &q_media_insert, &p, &m->id, what, err);
+	if (rc == NZ_NOTFOUND)
+		rc = nz_err_set(err, NZ_DB, "%s: the insert returned no id", what);
+	return rc;
+}
+
+nz_rc nz__pg_article_revision(nz__pg *h, const nz_article *a, int64_t actor, const char *note,
+			      nz_time now, nz_err *err)
+{
+	nz__pg_params p = {0};
+	char *snapshot = NULL;
+	nz_rc rc = nz__store_snapshot(a, &snapshot, err);
+	if (rc)
+		return rc;
+	nz__pg_int64(&p, a->id);
+	nz__pg_int64(&p, a->revision);
+	nz__pg_text(&p, snapshot);
+	nz__pg_text(&p, note);
+	nz__pg_int64(&p, now);
+	nz__pg_opt_int(&p, actor);
+	rc = nz__pg_run(h, &q_revision_add, &p, "revision", err);
+	free(snapshot);
+	return rc;
+}

@@ -1,0 +1,279 @@
+/*
+ * catalog.c: the PostgreSQL backend's sections, authors and tags, and the row-collecting helper
+ * the other aggregates share (nz__pg_collect). The statements are SQLite's (sqlite/queries.h)
+ * with $n parameters, so rows, orders and messages are the same on both backends.
+ *
+ * Rules: each writer runs in its own nested transaction (nz__pg_begin/end), so it joins a
+ * caller's transaction when there is one, and a refused write (a slug taken) rolls back only
+ * its own savepoint; results are copied into the caller's arena.
+ */
+#include <string.h>
+
+#include "store/postgres/postgres_int.h"
+
+#define AUTHOR_COLS                                                                                \
+	"au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "          \
+	"au.email, au.bio"
+
+static const nz__pg_sql q_section_ensure = {
+    "INSERT INTO sections(slug, name, position) VALUES ($1, $2, $3) "
+    "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id"};
+static const nz__pg_sql q_section_get = {
+    "SELECT id, slug, name, position FROM sections WHERE slug = $1"};
+static const nz__pg_sql q_section_list = {
+    "SELECT id, slug, name, position FROM sections ORDER BY position, name"};
+static const nz__pg_sql q_author_ensure = {
+    "INSERT INTO authors(slug, display_name, family_name, given_name, name_order, email, bio) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(slug) DO UPDATE SET "
+    "name_order = CASE WHEN authors.family_name IS NULL AND authors.given_name IS NULL "
+    "THEN excluded.name_order ELSE authors.name_order END, "
+    "family_name = COALESCE(authors.family_name, excluded.family_name), "
+    "given_name = COALESCE(authors.given_name, excluded.given_name), "
+    "email = COALESCE(authors.email, excluded.email), "
+    "bio = COALESCE(authors.bio, excluded.bio) RETURNING id"};
+static const nz__pg_sql q_author_get = {"SELECT " AUTHOR_COLS
+					" FROM authors au WHERE au.slug = $1"};
+static const nz__pg_sql q_author_list = {"SELECT " AUTHOR_COLS
+					 " FROM authors au ORDER BY au.display_name, au.id"};
+static const nz__pg_sql q_tag_ensure = {
+    "INSERT INTO tags(slug, name) VALUES ($1, $2) "
+    "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id"};
+static const nz__pg_sql q_tag_get = {"SELECT id, slug, name FROM tags WHERE slug = $1"};
+static const nz__pg_sql q_section_insert = {
+    "INSERT INTO sections(slug, name, position) VALUES ($1, $2, $3) RETURNING id"};
+static const nz__pg_sql q_section_update = {
+    "UPDATE sections SET slug = $2, name = $3, position = $4 WHERE id = $1 RETURNING id"};
+
+static const char *const name_orders[] = {"western", "eastern", "hangul"};
+
+/* ---- collecting rows ---------------------------------------------------------------------- */
+
+nz_rc nz__pg_collect(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const char *what,
+		     size_t size, nz__pg_row_fn fill, nz_arena *arena, void **out, size_t *n,
+		     nz_err *err)
+{
+	PGresult *res;
+	char *items = NULL;
+	nz_rc rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = nz__pg_query(h, q, p, &res, what, err)))
+		return rc;
+	size_t count = (size_t)PQntuples(res);
+	if (count && !(items = nz_arena_zalloc(arena, count * size)))
+		rc = nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
+	for (size_t r = 0; !rc && r < count; r++)
+		if (fill(arena, res, (int)r, items + r * size))
+			rc = nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
+	PQclear(res);
+	if (!rc) {
+		*out = items;
+		*n = count;
+	}
+	return rc;
+}
+
+/* ---- sections, authors, tags ------------------------------------------------------------- */
+
+/* Runs an INSERT ... RETURNING id in its own nested transaction. */
+static nz_rc insert_returning(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p,
+			      const char *what, int64_t *id, nz_err *err)
+{
+	nz_rc rc = nz__pg_begin(h, err);
+	if (rc)
+		return rc;
+	rc = nz__pg_one_int(h, q, p, id, what, err);
+	if (rc == NZ_NOTFOUND)
+		rc = nz_err_set(err, NZ_DB, "%s: the insert returned no id", what);
+	return nz__pg_end(h, rc, err);
+}
+
+nz_rc nz__pg_section_ensure(nz_store *s, nz_section *sec, nz_err *err)
+{
+	nz__pg_params p = {0};
+	int64_t id = 0;
+	nz_rc rc;
+
+	if (!sec || !sec->slug || !*sec->slug)
+		return nz_err_set(err, NZ_INVAL, "section: no slug");
+	nz__pg_text(&p, sec->slug);
+	nz__pg_text(&p, sec->name ? sec->name : sec->slug);
+	nz__pg_int64(&p, sec->position);
+	if (!(rc = insert_returning(nz__pg_h(s), &q_section_ensure, &p, "section", &id, err)))
+		sec->id = id;
+	return rc;
+}
+
+nz_rc nz__pg_author_ensure(nz_store *s, nz_author *au, nz_err *err)
+{
+	nz__pg_params p = {0};
+	int64_t id = 0;
+	nz_rc rc;
+
+	if (!au || !au->slug || !*au->slug)
+		return nz_err_set(err, NZ_INVAL, "author: no slug");
+	const char *order = (unsigned)au->order < 3 ? name_orders[au->order] : name_orders[0];
+	nz__pg_text(&p, au->slug);
+	nz__pg_text(&p, au->display_name ? au->display_name : au->slug);
+	nz__pg_text(&p, au->family_name);
+	nz__pg_text(&p, au->given_name);
+	nz__pg_text(&p, order);
+	nz__pg_text(&p, au->email);
+	nz__pg_text(&p, au->bio);
+	if (!(rc = insert_returning(nz__pg_h(s), &q_author_ensure, &p, "author", &id, err)))
+		au->id = id;
+	return rc;
+}
+
+nz_rc nz__pg_tag_ensure(nz_store *s, nz_tag *tag, nz_err *err)
+{
+	nz__pg_params p = {0};
+	int64_t id = 0;
+	nz_rc rc;
+
+	if (!tag || !tag->slug || !*tag->slug)
+		return nz_err_set(err, NZ_INVAL, "tag: no slug");
+	nz__pg_text(&p, tag->slug);
+	nz__pg_text(&p, tag->name ? tag->name : tag->slug);
+	if (!(rc = insert_returning(nz__pg_h(s), &q_tag_ensure, &p, "tag", &id, err)))
+		tag->id = id;
+	return rc;
+}
+
+static nz_rc section_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_section *sec = item;
+	sec->id = nz__pg_col_int(res, r, 0);
+	sec->position = (int)nz__pg_col_int(res, r, 3);
+	if (nz__pg_col_text(arena, res, r, 1, &sec->slug) ||
+	    nz__pg_col_text(arena, res, r, 2, &sec->name))
+		return NZ_NOMEM;
+	return NZ_OK;
+}
+
+nz_rc nz__pg_author_row(nz_arena *arena, const PGresult *res, int r, int col, nz_author *au)
+{
+	const char *order = nz__pg_col_null(res, r, col + 5) ? NULL : PQgetvalue(res, r, col + 5);
+
+	au->id = nz__pg_col_int(res, r, col);
+	au->order = NZ_NAME_WESTERN;
+	for (int i = 0; order && i < 3; i++)
+		if (strcmp(order, name_orders[i]) == 0)
+			au->order = (nz_name_order)i;
+	if (nz__pg_col_text(arena, res, r, col + 1, &au->slug) ||
+	    nz__pg_col_text(arena, res, r, col + 2, &au->display_name) ||
+	    nz__pg_col_text(arena, res, r, col + 3, &au->family_name) ||
+	    nz__pg_col_text(arena, res, r, col + 4, &au->given_name) ||
+	    nz__pg_col_text(arena, res, r, col + 6, &au->email) ||
+	    nz__pg_col_text(arena, res, r, col + 7, &au->bio))
+		return NZ_NOMEM;
+	return NZ_OK;
+}
+
+static nz_rc author_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	return nz__pg_author_row(arena, res, r, 0, item);
+}
+
+static nz_rc tag_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_tag *tag = item;
+	tag->id = nz__pg_col_int(res, r, 0);
+	if (nz__pg_col_text(arena, res, r, 1, &tag->slug) ||
+	    nz__pg_col_text(arena, res, r, 2, &tag->name))
+		return NZ_NOMEM;
+	return NZ_OK;
+}
+
+/* Runs a by-slug query and returns its row as an arena item of size bytes in *out; NZ_NOTFOUND
+ * (and *out NULL) when there is none. */
+static nz_rc get_by_slug(nz__pg *h, const nz__pg_sql *q, const char *slug, const char *what,
+			 size_t size, nz__pg_row_fn fill, nz_arena *arena, void **out, nz_err *err)
+{
+	nz__pg_params p = {0};
+	void *items = NULL;
+	size_t n = 0;
+	nz_rc rc;
+
+	*out = NULL;
+	if (!slug)
+		return nz_err_set(err, NZ_NOTFOUND, "%s: no slug given", what);
+	nz__pg_text(&p, slug);
+	if ((rc = nz__pg_collect(h, q, &p, what, size, fill, arena, &items, &n, err)))
+		return rc;
+	if (n == 0)
+		return nz_err_set(err, NZ_NOTFOUND, "%s %.80s: not found", what, slug);
+	*out = items;
+	return NZ_OK;
+}
+
+nz_rc nz__pg_section_get(nz_store *s, nz_arena *arena, const char *slug, nz_section **out,
+			 nz_err *err)
+{
+	return get_by_slug(nz__pg_h(s), &q_section_get, slug, "section", sizeof(nz_section),
+			   section_row, arena, (void **)out, err);
+}
+
+nz_rc nz__pg_author_get(nz_store *s, nz_arena *arena, const char *slug, nz_author **out,
+			nz_err *err)
+{
+	return get_by_slug(nz__pg_h(s), &q_author_get, slug, "author", sizeof(nz_author),
+			   author_row, arena, (void **)out, err);
+}
+
+nz_rc nz__pg_tag_get(nz_store *s, nz_arena *arena, const char *slug, nz_tag **out, nz_err *err)
+{
+	return get_by_slug(nz__pg_h(s), &q_tag_get, slug, "tag", sizeof(nz_tag), tag_row, arena,
+			   (void **)out, err);
+}
+
+nz_rc nz__pg_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err)
+{
+	return nz__pg_collect(nz__pg_h(s), &q_section_list, NULL, "sections", sizeof(nz_section),
+			      section_row, arena, (void **)out, n, err);
+}
+
+nz_rc nz__pg_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t *n, nz_err *err)
+{
+	return nz__pg_collect(nz__pg_h(s), &q_author_list, NULL, "authors", sizeof(nz_author),
+			      author_row, arena, (void **)out, n, err);
+}
+
+/* ---- saving a section from the back office ------------------------------------------------ */
+
+static nz_rc save_section(nz__pg *h, int64_t actor, nz_section *sec, nz_err *err)
+{
+	nz__pg_params p = {0};
+	int64_t id = 0;
+	nz_rc rc;
+
+	if (sec->id)
+		nz__pg_int64(&p, sec->id);
+	nz__pg_text(&p, sec->slug);
+	nz__pg_text(&p, sec->name);
+	nz__pg_int64(&p, sec->position);
+	rc = nz__pg_one_int(h, sec->id ? &q_section_update : &q_section_insert, &p, &id, "section",
+			    err);
+	if (rc == NZ_NOTFOUND && sec->id)
+		return nz_err_set(err, rc, "section %lld: not found", (long long)sec->id);
+	if (rc == NZ_EXISTS)
+		return nz_err_set(err, rc, "section: the slug %s is taken", sec->slug);
+	if (rc)
+		return rc;
+	sec->id = id;
+	return nz__pg_audit(h, actor, "section.saved", "section", sec->id, 0, sec->slug, err);
+}
+
+nz_rc nz__pg_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	int64_t id = sec->id;
+	nz_rc rc = nz__pg_begin(h, err);
+	if (rc)
+		return rc;
+	rc = save_section(h, actor, sec, err);
+	if ((rc = nz__pg_end(h, rc, err)))
+		sec->id = id;
+	return rc;
+}

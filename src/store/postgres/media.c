@@ -1,0 +1,150 @@
+/*
+ * media.c: media in PostgreSQL: uploads (a media row over the bytes), the rows' reads and the
+ * picker's list, and blobs, the bytes stored once per SHA-256 as BYTEA, so every node that
+ * shares the database serves every upload.
+ *
+ * Rules: an upload's bytes and its media row commit together, the bytes stored once per hash
+ * however often uploaded. Bytes travel as binary parameters, never escaped into text.
+ */
+#include <string.h>
+
+#include "store/postgres/postgres_int.h"
+
+#define MEDIA_COLS "id, hash, mime, caption, credit, alt, width, height"
+
+static const nz__pg_sql q_media_insert = {
+    "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+static const nz__pg_sql q_media_get = {"SELECT " MEDIA_COLS " FROM media WHERE id = $1"};
+static const nz__pg_sql q_media_list = {"SELECT " MEDIA_COLS " FROM media WHERE hash IS NOT NULL "
+					"ORDER BY id DESC LIMIT $1 OFFSET $2"};
+static const nz__pg_sql q_blob_put = {"INSERT INTO blobs(hash, mime, bytes, created_at) "
+				      "VALUES ($1, $2, $3, $4) ON CONFLICT(hash) DO NOTHING"};
+static const nz__pg_sql q_blob_get = {"SELECT mime, bytes FROM blobs WHERE hash = $1"};
+static const nz__pg_sql q_blob_size = {"SELECT length(bytes) FROM blobs WHERE hash = $1"};
+
+/* ---- media ------------------------------------------------------------------------------- */
+
+nz_rc nz__pg_media_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_media *m = item;
+	m->id = nz__pg_col_int(res, r, 0);
+	m->width = (int)nz__pg_col_int(res, r, 6);
+	m->height = (int)nz__pg_col_int(res, r, 7);
+	return nz__pg_col_text(arena, res, r, 1, &m->hash) ||
+		       nz__pg_col_text(arena, res, r, 2, &m->mime) ||
+		       nz__pg_col_text(arena, res, r, 3, &m->caption) ||
+		       nz__pg_col_text(arena, res, r, 4, &m->credit) ||
+		       nz__pg_col_text(arena, res, r, 5, &m->alt)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+static nz_rc add_media(nz__pg *h, int64_t actor, nz_media *m, const void *bytes, size_t len,
+		       nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz_rc rc = nz__pg_blob_put(&h->base, m->hash, m->mime, bytes, len, err);
+	if (rc)
+		return rc;
+	nz__pg_text(&p, m->hash);
+	nz__pg_text(&p, m->mime);
+	nz__pg_text(&p, m->caption);
+	nz__pg_text(&p, m->credit);
+	nz__pg_text(&p, m->alt);
+	nz__pg_int64(&p, m->width);
+	nz__pg_int64(&p, m->height);
+	nz__pg_int64(&p, nz_time_now());
+	if ((rc = nz__pg_one_int(h, &q_media_insert, &p, &m->id, "media", err)))
+		return rc == NZ_NOTFOUND
+			   ? nz_err_set(err, NZ_DB, "media: the insert returned no id")
+			   : rc;
+	return nz__pg_audit(h, actor, "media.uploaded", "media", m->id, 0, m->hash, err);
+}
+
+nz_rc nz__pg_media_add(nz_store *s, int64_t actor, nz_media *m, const void *bytes, size_t len,
+		       nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	nz_rc rc = nz__pg_begin(h, err);
+	if (rc)
+		return rc;
+	rc = add_media(h, actor, m, bytes, len, err);
+	if ((rc = nz__pg_end(h, rc, err)))
+		m->id = 0;
+	return rc;
+}
+
+nz_rc nz__pg_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz_media *items = NULL;
+	size_t n = 0;
+	nz_rc rc;
+
+	nz__pg_int64(&p, id);
+	if ((rc = nz__pg_collect(nz__pg_h(s), &q_media_get, &p, "media", sizeof(nz_media),
+				 nz__pg_media_row, arena, (void **)&items, &n, err)))
+		return rc;
+	if (n == 0)
+		return nz_err_set(err, NZ_NOTFOUND, "media %lld: not found", (long long)id);
+	*out = items;
+	return NZ_OK;
+}
+
+nz_rc nz__pg_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
+			size_t *n, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_int64(&p, (int64_t)limit);
+	nz__pg_int64(&p, (int64_t)offset);
+	return nz__pg_collect(nz__pg_h(s), &q_media_list, &p, "media", sizeof(nz_media),
+			      nz__pg_media_row, arena, (void **)out, n, err);
+}
+
+/* ---- blobs ------------------------------------------------------------------------------- */
+
+nz_rc nz__pg_blob_put(nz_store *s, const char *sha256_hex, const char *mime, const void *bytes,
+		      size_t len, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	nz__pg_params p = {0};
+	nz_rc rc;
+
+	if (len > INT32_MAX)
+		return nz_err_set(err, NZ_TOOBIG, "blob: %zu bytes is too large", len);
+	nz__pg_text(&p, sha256_hex);
+	nz__pg_text(&p, mime);
+	nz__pg_bytea(&p, bytes, len);
+	nz__pg_int64(&p, nz_time_now());
+	if ((rc = nz__pg_begin(h, err)))
+		return rc;
+	rc = nz__pg_run(h, &q_blob_put, &p, "blob", err);
+	return nz__pg_end(h, rc, err);
+}
+
+nz_rc nz__pg_blob_get(nz_store *s, nz_arena *arena, const char *sha256_hex, const void **bytes,
+		      size_t *len, const char **mime, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res;
+	nz_rc rc;
+
+	nz__pg_text(&p, sha256_hex);
+	if ((rc = nz__pg_query(nz__pg_h(s), &q_blob_get, &p, &res, "blob", err)))
+		return rc;
+	if (PQntuples(res) < 1)
+		rc = nz_err_set(err, NZ_NOTFOUND, "blob %.64s: not found", sha256_hex);
+	else if (nz__pg_col_text(arena, res, 0, 0, mime) ||
+		 nz__pg_col_bytea(arena, res, 0, 1, bytes, len))
+		rc = nz_err_set(err, NZ_NOMEM, "blob: out of memory");
+	PQclear(res);
+	return rc;
+}
+
+nz_rc nz__pg_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_text(&p, sha256_hex);
+	return nz__pg_one_int(nz__pg_h(s), &q_blob_size, &p, size, "blob", err);
+}
