@@ -92,38 +92,29 @@ nz_rc nz__pg_webhook_create(nz_store *s, nz_webhook *hook, nz_err *err)
 	return nz__pg_end(h, rc, err);
 }
 
+static nz_rc hook_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_webhook *w = item;
+	w->id = nz__pg_col_int(res, r, 0);
+	w->active = nz__pg_col_int(res, r, 4) != 0;
+	w->created_at = nz__pg_col_int(res, r, 5);
+	w->n_pending = nz__pg_col_int(res, r, 6);
+	w->n_delivered = nz__pg_col_int(res, r, 7);
+	w->n_failed = nz__pg_col_int(res, r, 8);
+	if (nz__pg_col_text(arena, res, r, 1, &w->url) ||
+	    nz__pg_col_text(arena, res, r, 2, &w->secret) ||
+	    nz__pg_col_text(arena, res, r, 3, &w->events))
+		return NZ_NOMEM;
+	return NZ_OK;
+}
+
 nz_rc nz__pg_webhook_list(nz_store *s, nz_arena *arena, int64_t id, nz_webhook **out, size_t *n,
 			  nz_err *err)
 {
 	nz__pg_params p = {0};
-	PGresult *res;
 	nz__pg_int64(&p, id);
-	nz_rc rc = nz__pg_query(nz__pg_h(s), &q_hook_list, &p, &res, "webhooks", err);
-	if (rc)
-		return rc;
-	int rows = PQntuples(res);
-	nz_webhook *list = nz_arena_zalloc(arena, ((size_t)rows + 1) * sizeof *list);
-	if (!list)
-		rc = NZ_NOMEM;
-	for (int r = 0; !rc && r < rows; r++) {
-		nz_webhook *w = &list[r];
-		w->id = nz__pg_col_int(res, r, 0);
-		w->active = nz__pg_col_int(res, r, 4) != 0;
-		w->created_at = nz__pg_col_int(res, r, 5);
-		w->n_pending = nz__pg_col_int(res, r, 6);
-		w->n_delivered = nz__pg_col_int(res, r, 7);
-		w->n_failed = nz__pg_col_int(res, r, 8);
-		if (nz__pg_col_text(arena, res, r, 1, &w->url) ||
-		    nz__pg_col_text(arena, res, r, 2, &w->secret) ||
-		    nz__pg_col_text(arena, res, r, 3, &w->events))
-			rc = NZ_NOMEM;
-	}
-	PQclear(res);
-	if (rc)
-		return nz_err_set(err, rc, "webhooks: out of memory");
-	*out = list;
-	*n = (size_t)rows;
-	return NZ_OK;
+	return nz__pg_collect(nz__pg_h(s), &q_hook_list, &p, "webhooks", sizeof **out, hook_row,
+			      arena, (void **)out, n, err);
 }
 
 nz_rc nz__pg_webhook_delete(nz_store *s, int64_t id, nz_err *err)
@@ -143,38 +134,28 @@ nz_rc nz__pg_webhook_delete(nz_store *s, int64_t id, nz_err *err)
 
 /* ---- deliveries -------------------------------------------------------------------------- */
 
-/* Reads every row of res into *out: DELIVERY_COLS, then url (13) and, when present, secret
- * (14) and payload (15). */
-static nz_rc delivery_rows(nz_arena *arena, const PGresult *res, nz_delivery **out, size_t *n,
-			   const char *what, nz_err *err)
+/* Fills d from DELIVERY_COLS; then url (13) and, when present, secret (14) and payload (15). */
+static nz_rc delivery_row(nz_arena *arena, const PGresult *res, int r, void *item)
 {
-	int rows = PQntuples(res), cols = PQnfields(res);
-	nz_delivery *list = nz_arena_zalloc(arena, ((size_t)rows + 1) * sizeof *list);
-	nz_rc rc = list ? NZ_OK : NZ_NOMEM;
-	for (int r = 0; !rc && r < rows; r++) {
-		nz_delivery *d = &list[r];
-		d->id = nz__pg_col_int(res, r, 0);
-		d->webhook_id = nz__pg_col_int(res, r, 1);
-		d->article_id = nz__pg_col_int(res, r, 3);
-		d->audit_id = nz__pg_col_int(res, r, 4);
-		d->revision = nz__pg_col_int(res, r, 5);
-		d->status = nz__store_delivery_status(PQgetvalue(res, r, 6));
-		d->attempts = (int)nz__pg_col_int(res, r, 7);
-		d->next_attempt_ms = nz__pg_col_int(res, r, 8);
-		d->last_status = (int)nz__pg_col_int(res, r, 9);
-		d->created_at = nz__pg_col_int(res, r, 11);
-		d->delivered_at = nz__pg_col_int(res, r, 12);
-		if (nz__pg_col_text(arena, res, r, 2, &d->event) ||
-		    nz__pg_col_text(arena, res, r, 10, &d->last_error) ||
-		    (cols > 13 && nz__pg_col_text(arena, res, r, 13, &d->url)) ||
-		    (cols > 14 && nz__pg_col_text(arena, res, r, 14, &d->secret)) ||
-		    (cols > 15 && nz__pg_col_text(arena, res, r, 15, &d->payload)))
-			rc = NZ_NOMEM;
-	}
-	if (rc)
-		return nz_err_set(err, rc, "%s: out of memory", what);
-	*out = list;
-	*n = (size_t)rows;
+	nz_delivery *d = item;
+	int cols = PQnfields(res);
+	d->id = nz__pg_col_int(res, r, 0);
+	d->webhook_id = nz__pg_col_int(res, r, 1);
+	d->article_id = nz__pg_col_int(res, r, 3);
+	d->audit_id = nz__pg_col_int(res, r, 4);
+	d->revision = nz__pg_col_int(res, r, 5);
+	d->status = nz__store_delivery_status(PQgetvalue(res, r, 6));
+	d->attempts = (int)nz__pg_col_int(res, r, 7);
+	d->next_attempt_ms = nz__pg_col_int(res, r, 8);
+	d->last_status = (int)nz__pg_col_int(res, r, 9);
+	d->created_at = nz__pg_col_int(res, r, 11);
+	d->delivered_at = nz__pg_col_int(res, r, 12);
+	if (nz__pg_col_text(arena, res, r, 2, &d->event) ||
+	    nz__pg_col_text(arena, res, r, 10, &d->last_error) ||
+	    (cols > 13 && nz__pg_col_text(arena, res, r, 13, &d->url)) ||
+	    (cols > 14 && nz__pg_col_text(arena, res, r, 14, &d->secret)) ||
+	    (cols > 15 && nz__pg_col_text(arena, res, r, 15, &d->payload)))
+		return NZ_NOMEM;
 	return NZ_OK;
 }
 
@@ -182,16 +163,11 @@ nz_rc nz__pg_delivery_list(nz_store *s, nz_arena *arena, const nz_delivery_query
 			   nz_delivery **out, size_t *n, nz_err *err)
 {
 	nz__pg_params p = {0};
-	PGresult *res;
 	nz__pg_int64(&p, q->webhook_id);
 	nz__pg_int64(&p, q->before_id);
 	nz__pg_int64(&p, (int64_t)q->limit);
-	nz_rc rc = nz__pg_query(nz__pg_h(s), &q_list, &p, &res, "deliveries", err);
-	if (rc)
-		return rc;
-	rc = delivery_rows(arena, res, out, n, "deliveries", err);
-	PQclear(res);
-	return rc;
+	return nz__pg_collect(nz__pg_h(s), &q_list, &p, "deliveries", sizeof **out, delivery_row,
+			      arena, (void **)out, n, err);
 }
 
 nz_rc nz__pg_delivery_claim(nz_store *s, nz_arena *arena, const nz_delivery_claim *c,
@@ -199,17 +175,14 @@ nz_rc nz__pg_delivery_claim(nz_store *s, nz_arena *arena, const nz_delivery_clai
 {
 	nz__pg *h = nz__pg_h(s);
 	nz__pg_params p = {0};
-	PGresult *res = NULL;
 	nz__pg_int64(&p, c->now_ms);
 	nz__pg_int64(&p, c->lease_ms);
 	nz__pg_int64(&p, (int64_t)c->max);
 	nz_rc rc = nz__pg_begin(h, err);
 	if (rc)
 		return rc;
-	rc = nz__pg_query(h, &q_claim, &p, &res, "claiming deliveries", err);
-	if (!rc)
-		rc = delivery_rows(arena, res, out, n, "claiming deliveries", err);
-	PQclear(res);
+	rc = nz__pg_collect(h, &q_claim, &p, "claiming deliveries", sizeof **out, delivery_row,
+			    arena, (void **)out, n, err);
 	rc = nz__pg_end(h, rc, err);
 	if (rc)
 		*out = NULL, *n = 0;
