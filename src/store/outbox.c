@@ -4,8 +4,10 @@
  * callers) and webhooks with their deliveries: output pointers set before anything can fail,
  * a new hook's URL and events checked and its secret made, limits, then the backend's SQL.
  */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -21,6 +23,49 @@ static NZ_ENUM_NAME_FN(nz_delivery_status, status_name, NZ_DELIVERY_STATUSES)
     const char *nz_delivery_status_name(nz_delivery_status st)
 {
 	return (unsigned)st < NZ_ENUM_COUNT(NZ_DELIVERY_STATUSES) ? status_name(st) : "pending";
+}
+
+nz_delivery_status nz__store_delivery_status(const char *s)
+{
+	if (s && strcmp(s, "delivered") == 0)
+		return NZ_DELIVERY_DELIVERED;
+	if (s && strcmp(s, "failed") == 0)
+		return NZ_DELIVERY_FAILED;
+	return NZ_DELIVERY_PENDING;
+}
+
+void nz__store_delivery_config_apply(nz_delivery_config *out, const char *key, const char *value)
+{
+	if (strcmp(key, "purge_url") == 0) {
+		out->purge_url = value;
+	} else if (strcmp(key, "purge_secret") == 0) {
+		out->purge_secret = value;
+	} else if (strcmp(key, "webhook_backoff_ms") == 0) {
+		char *end = NULL;
+		errno = 0;
+		long long v = strtoll(value, &end, 10);
+		/* A bad value keeps the default rather than stopping deliveries. */
+		if (!errno && end != value && !*end && v >= 1 && v <= 3600000)
+			out->backoff_ms = v;
+	}
+}
+
+/* The clock moves at least this often (seconds) even when nothing fell due. */
+#define CLOCK_MAX_LAG 3600
+
+bool nz__store_tick_writes(nz_time now, int64_t clock, bool due)
+{
+	return now > clock && (due || now - clock >= CLOCK_MAX_LAG);
+}
+
+int64_t nz__store_prune_cut(int64_t newest, int64_t young, int64_t keep_rows)
+{
+	int64_t cut = young - 1;
+	if (newest - keep_rows > cut)
+		cut = newest - keep_rows;
+	if (cut > newest - 1)
+		cut = newest - 1;
+	return cut > 0 ? cut : 0;
 }
 
 /* An absolute http(s) URL with a host, printable ASCII without spaces. */

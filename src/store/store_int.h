@@ -56,6 +56,20 @@ nz_rc nz__store_writable(nz_store *s, const char *what, nz_err *err);
  * with each row); unknown keys and bad numbers are ignored. value must outlive site. */
 void nz__store_site_apply(nz_site *site, const char *key, const char *value);
 
+/* outbox.c: a delivery's status column ("pending", "delivered", "failed"; anything else reads as
+ * pending), and one setting of the delivery worker (purge_url, purge_secret,
+ * webhook_backoff_ms) applied over out's defaults: a bad backoff keeps the default. value must
+ * outlive out. What each backend's delivery_list and delivery_config do with each row. */
+nz_delivery_status nz__store_delivery_status(const char *s);
+void nz__store_delivery_config_apply(nz_delivery_config *out, const char *key, const char *value);
+/* outbox.c, the change feed's rules that both backends follow: whether a tick at now must
+ * write, given the clock it last moved to and whether an article fell due in between (the
+ * clock also moves every hour, so a tick's ranges stay short); and the highest seq a prune
+ * deletes, given the newest, the first seq young enough to keep (newest + 1 when none is) and
+ * how many rows to keep: old rows and rows past the limit, never the newest (0: none). */
+bool nz__store_tick_writes(nz_time now, int64_t clock, bool due);
+int64_t nz__store_prune_cut(int64_t newest, int64_t young, int64_t keep_rows);
+
 /* Backends. Each returns a handle whose first member is nz_store. */
 nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *err);
 nz_rc nz__pg_open(const char *conninfo, unsigned flags, nz_store **out, nz_err *err);

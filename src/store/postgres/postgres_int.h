@@ -203,7 +203,8 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* audit.c */                                                                              \
 	NZ__STORE_AUDIT(OP)                                                                        \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
-	/* outbox: NZ__STORE_OUTBOX(OP) */                                                         \
+	/* outbox_changes.c, outbox_webhooks.c */                                                  \
+	NZ__STORE_OUTBOX(OP)                                                                       \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* search*.c */                                                                            \
 	NZ__STORE_SEARCH(OP)                                                                       \

@@ -23,10 +23,6 @@
 #define DUE_EMBARGO DUE_EMBARGO_FROM " AND embargo_until <= ?2"
 #define DUE_DATED DUE_DATED_FROM " AND published_at <= ?2"
 
-/* The clock moves at least this often (seconds) even when nothing fell due, so the ranges a
- * tick looks at stay short. */
-#define CLOCK_MAX_LAG 3600
-
 enum {
 	ST_SEQ,
 	ST_SINCE,
@@ -177,7 +173,7 @@ nz_rc nz__sq_change_tick(nz_store *s, nz_time now, size_t *n, nz_err *err)
 	nz_rc rc = read_int(h, ST_CLOCK, 0, 0, 0, &clock, err);
 	if (!rc && now > clock)
 		rc = read_int(h, ST_DUE, clock, now, 2, &due, err);
-	if (rc || now <= clock || (!due && now - clock < CLOCK_MAX_LAG))
+	if (rc || !nz__store_tick_writes(now, clock, due))
 		return rc;
 	if ((rc = nz__sq_begin(h, err)))
 		return rc;
@@ -231,11 +227,7 @@ nz_rc nz__sq_changes_prune(nz_store *s, nz_time older_than, int64_t keep_rows, s
 			young = newest + 1, rc = NZ_OK;
 	}
 	/* Delete the prefix up to cut: old rows, rows past the limit, never the newest. */
-	int64_t cut = young - 1;
-	if (newest - keep_rows > cut)
-		cut = newest - keep_rows;
-	if (cut > newest - 1)
-		cut = newest - 1;
+	int64_t cut = nz__store_prune_cut(newest, young, keep_rows);
 	if (!rc && cut > 0) {
 		rc = write_stmt(h, ST_DELETE, cut, 0, 1, &deleted, err);
 		if (!rc && deleted > 0)

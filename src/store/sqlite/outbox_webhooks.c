@@ -6,9 +6,6 @@
  * most (the delivery worker and the admin pages), and keeping them out of the shared cache keeps
  * this file to itself. Every write runs in its own nested transaction.
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
 
@@ -134,15 +131,6 @@ nz_rc nz__sq_webhook_delete(nz_store *s, int64_t id, nz_err *err)
 
 /* ---- deliveries -------------------------------------------------------------------------- */
 
-static nz_delivery_status status_parse(const unsigned char *s)
-{
-	if (s && strcmp((const char *)s, "delivered") == 0)
-		return NZ_DELIVERY_DELIVERED;
-	if (s && strcmp((const char *)s, "failed") == 0)
-		return NZ_DELIVERY_FAILED;
-	return NZ_DELIVERY_PENDING;
-}
-
 /* Fills d from DELIVERY_COLS; then, when present, url (13), secret (14) and payload (15). */
 static nz_rc delivery_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
@@ -153,7 +141,7 @@ static nz_rc delivery_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 	d->article_id = sqlite3_column_int64(st, 3);
 	d->audit_id = sqlite3_column_int64(st, 4);
 	d->revision = sqlite3_column_int64(st, 5);
-	d->status = status_parse(sqlite3_column_text(st, 6));
+	d->status = nz__store_delivery_status((const char *)sqlite3_column_text(st, 6));
 	d->attempts = sqlite3_column_int(st, 7);
 	d->next_attempt_ms = sqlite3_column_int64(st, 8);
 	d->last_status = sqlite3_column_int(st, 9);
@@ -344,18 +332,7 @@ nz_rc nz__sq_delivery_config(nz_store *s, nz_arena *arena, nz_delivery_config *o
 			rc = nz_err_set(err, NZ_NOMEM, "settings: out of memory");
 			break;
 		}
-		if (strcmp(key, "purge_url") == 0) {
-			out->purge_url = value;
-		} else if (strcmp(key, "purge_secret") == 0) {
-			out->purge_secret = value;
-		} else {
-			char *end = NULL;
-			errno = 0;
-			long long v = strtoll(value, &end, 10);
-			/* A bad value keeps the default rather than stopping deliveries. */
-			if (!errno && end != value && !*end && v >= 1 && v <= 3600000)
-				out->backoff_ms = v;
-		}
+		nz__store_delivery_config_apply(out, key, value);
 	}
 	sqlite3_finalize(st);
 	return rc;
