@@ -82,6 +82,64 @@ void nz__store_ids_restore(nz_article *a, const nz__store_ids *sv)
 		a->media[i].id = sv->ids[k++];
 }
 
+/* NZ_CONFLICT when the article id moved from revision base to revision now. */
+static nz_rc conflict(int64_t id, int64_t base, int64_t now, nz_err *err)
+{
+	if (now == base)
+		return NZ_OK;
+	return nz_err_set(err, NZ_CONFLICT,
+			  "article %lld: changed by someone else since revision %lld (now at "
+			  "revision %lld)",
+			  (long long)id, (long long)base, (long long)now);
+}
+
+nz_rc nz__store_edit_allowed(int64_t id, int64_t base, int64_t revision, nz_status status,
+			     nz_err *err)
+{
+	nz_status to;
+	nz_rc rc = conflict(id, base, revision, err);
+	return rc ? rc : nz_workflow_next(status, NZ_EV_EDIT, &to, err);
+}
+
+static bool same_text(const char *x, const char *y)
+{
+	return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
+
+bool nz__store_media_reuse(nz_media *m, const nz_media *stored)
+{
+	if (!m->hash) { /* refer by id alone: take the stored bytes and size */
+		m->hash = stored->hash;
+		m->mime = stored->mime;
+		m->width = stored->width;
+		m->height = stored->height;
+	}
+	return same_text(stored->hash, m->hash) && same_text(stored->caption, m->caption) &&
+	       same_text(stored->credit, m->credit) && same_text(stored->alt, m->alt);
+}
+
+nz_rc nz__store_transition_prepare(nz_arena *arena, const nz_article_transition *t, nz_article *a,
+				   nz_time now, nz_status *from, const char **what, nz_err *err)
+{
+	nz_status to;
+	nz_rc rc;
+
+	if (t->base_revision && (rc = conflict(t->id, t->base_revision, a->revision, err)))
+		return rc;
+	*from = a->status;
+	if ((rc = nz_workflow_next(*from, t->ev, &to, err)))
+		return rc;
+	if (!(*what = nz__store_transition_note(arena, t->ev, t->at, t->text)))
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
+	nz__store_transition_apply(a, t->ev, to, t->at, now);
+	return NZ_OK;
+}
+
+bool nz__store_transition_corrects(const nz_article_transition *t)
+{
+	return t->ev == NZ_EV_CORRECT || (t->ev == NZ_EV_RETRACT && t->text && *t->text);
+}
+
 /* ---- workflow changes -------------------------------------------------------------------- */
 
 void nz__store_transition_apply(nz_article *a, nz_event ev, nz_status to, nz_time at, nz_time now)

@@ -113,5 +113,23 @@ void nz__store_transition_apply(nz_article *a, nz_event ev, nz_status to, nz_tim
 /* The revision note and audit detail of a workflow change (in arena; NULL when out of
  * memory). */
 const char *nz__store_transition_note(nz_arena *arena, nz_event ev, nz_time at, const char *text);
+/* What every backend does to a workflow change t once it has loaded the article a (locked):
+ * NZ_CONFLICT when a moved past t's base revision, the workflow's answer when t->ev is not
+ * allowed from a's status; else sets a's new status and times (nz__store_transition_apply) and
+ * gives the status it had (*from) and the change's note (*what, in arena). */
+nz_rc nz__store_transition_prepare(nz_arena *arena, const nz_article_transition *t, nz_article *a,
+				   nz_time now, nz_status *from, const char **what, nz_err *err);
+/* What every backend checks before it saves an edit of the article id, stored at revision with
+ * status: NZ_CONFLICT when revision is not base (the one the edit started from), the workflow's
+ * answer when status allows no edit. */
+nz_rc nz__store_edit_allowed(int64_t id, int64_t base, int64_t revision, nz_status status,
+			     nz_err *err);
+/* For a saved article's media item m that names a stored row (stored): gives m the stored bytes,
+ * type and size when m refers by id alone; true when the row serves m unchanged (same bytes,
+ * caption, credit and alt), false when m needs a new row (a row other articles may show never
+ * changes). */
+bool nz__store_media_reuse(nz_media *m, const nz_media *stored);
+/* Whether t adds a correction (a correction, or a retraction with a text). */
+bool nz__store_transition_corrects(const nz_article_transition *t);
 
 #endif

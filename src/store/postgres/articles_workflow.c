@@ -58,11 +58,11 @@ static nz_rc add_correction(nz__pg *h, int64_t id, int64_t actor, const char *te
 static nz_rc transition(nz__pg *h, nz_arena *arena, const nz_article_transition *t, nz_article *a,
 			nz_err *err)
 {
-	int64_t actor = t->actor, id = t->id, base = t->base_revision, locked = 0;
+	int64_t actor = t->actor, id = t->id, locked = 0;
 	nz_event ev = t->ev;
-	nz_time at = t->at, now = nz_time_now();
-	const char *text = t->text;
-	nz_status from, to;
+	nz_time now = nz_time_now();
+	const char *text = t->text, *what;
+	nz_status from;
 	nz__pg_params p = {0};
 	nz__pg_int64(&p, id);
 	/* Lock the row first, so a racing change waits and then sees this one's result. */
@@ -71,21 +71,11 @@ static nz_rc transition(nz__pg *h, nz_arena *arena, const nz_article_transition 
 		return nz_err_set(err, rc, "article %lld: not found", (long long)id);
 	if (rc || (rc = nz__pg_article_load(h, arena, id, a, err)))
 		return rc;
-	if (base && a->revision != base)
-		return nz_err_set(err, NZ_CONFLICT,
-				  "article %lld: changed by someone else since revision %lld (now "
-				  "at revision %lld)",
-				  (long long)id, (long long)base, (long long)a->revision);
-	from = a->status;
-	if ((rc = nz_workflow_next(from, ev, &to, err)))
+	if ((rc = nz__store_transition_prepare(arena, t, a, now, &from, &what, err)))
 		return rc;
-	const char *what = nz__store_transition_note(arena, ev, at, text);
-	if (!what)
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	nz__store_transition_apply(a, ev, to, at, now);
-	bool correction = ev == NZ_EV_CORRECT || (ev == NZ_EV_RETRACT && text && *text);
 	if ((rc = set_state(h, a, err)) ||
-	    (correction && (rc = add_correction(h, id, actor, text, now, err))) ||
+	    (nz__store_transition_corrects(t) &&
+	     (rc = add_correction(h, id, actor, text, now, err))) ||
 	    (rc = nz__pg_article_load(h, arena, id, a, err)) ||
 	    (rc = nz__pg_article_revision(h, a, actor, what, now, err)))
 		return rc;

@@ -158,11 +158,6 @@ static nz_rc clear_links(nz__sqlite *h, int64_t id, nz_err *err)
 	return rc;
 }
 
-static bool same_text(const char *x, const char *y)
-{
-	return (!x && !y) || (x && y && strcmp(x, y) == 0);
-}
-
 /* A media row for m: the stored one when m->id names it unchanged, else a new row (for the same
  * bytes when m->hash is set). A new caption never changes a row other articles may show. */
 static nz_rc media_row(nz__sqlite *h, nz_arena *arena, nz_media *m, nz_time now, nz_err *err)
@@ -181,14 +176,7 @@ static nz_rc media_row(nz__sqlite *h, nz_arena *arena, nz_media *m, nz_time now,
 			return rc;
 		if (n == 0)
 			return nz_err_set(err, NZ_INVAL, "media: no media %lld", (long long)m->id);
-		if (!m->hash) { /* refer by id alone: take the stored bytes and size */
-			m->hash = stored->hash;
-			m->mime = stored->mime;
-			m->width = stored->width;
-			m->height = stored->height;
-		}
-		if (same_text(stored->hash, m->hash) && same_text(stored->caption, m->caption) &&
-		    same_text(stored->credit, m->credit) && same_text(stored->alt, m->alt))
+		if (nz__store_media_reuse(m, stored))
 			return NZ_OK;
 	}
 	if ((rc = nz__sq_stmt(h, SQ_MEDIA_INSERT, &st, err)))
@@ -232,17 +220,10 @@ static nz_rc save(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, 
 		  const char *note, nz_err *err)
 {
 	stored_state ss = {0};
-	nz_status to;
 	nz_time now = nz_time_now();
 	nz_rc rc;
-	if ((rc = load_state(h, arena, a->id, &ss, err)))
-		return rc;
-	if (ss.revision != base)
-		return nz_err_set(err, NZ_CONFLICT,
-				  "article %lld: changed by someone else since revision %lld (now "
-				  "at revision %lld)",
-				  (long long)a->id, (long long)base, (long long)ss.revision);
-	if ((rc = nz_workflow_next(ss.status, NZ_EV_EDIT, &to, err)))
+	if ((rc = load_state(h, arena, a->id, &ss, err)) ||
+	    (rc = nz__store_edit_allowed(a->id, base, ss.revision, ss.status, err)))
 		return rc;
 	if (a->section && (rc = nz__sq_section_ensure(&h->base, a->section, err)))
 		return rc;

@@ -44,29 +44,19 @@ static nz_rc add_correction(nz__sqlite *h, int64_t id, int64_t actor, const char
 static nz_rc transition(nz__sqlite *h, nz_arena *arena, const nz_article_transition *t,
 			nz_article *a, nz_err *err)
 {
-	int64_t actor = t->actor, id = t->id, base = t->base_revision;
+	int64_t actor = t->actor, id = t->id;
 	nz_event ev = t->ev;
-	nz_time at = t->at, now = nz_time_now();
-	const char *text = t->text;
-	nz_status from, to;
+	nz_time now = nz_time_now();
+	const char *text = t->text, *what;
+	nz_status from;
 	nz_rc rc = nz__sq_article_load(h, arena, id, a, err);
 	if (rc)
 		return rc;
-	if (base && a->revision != base)
-		return nz_err_set(err, NZ_CONFLICT,
-				  "article %lld: changed by someone else since revision %lld (now "
-				  "at revision %lld)",
-				  (long long)id, (long long)base, (long long)a->revision);
-	from = a->status;
-	if ((rc = nz_workflow_next(from, ev, &to, err)))
+	if ((rc = nz__store_transition_prepare(arena, t, a, now, &from, &what, err)))
 		return rc;
-	const char *what = nz__store_transition_note(arena, ev, at, text);
-	if (!what)
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	nz__store_transition_apply(a, ev, to, at, now);
-	bool correction = ev == NZ_EV_CORRECT || (ev == NZ_EV_RETRACT && text && *text);
 	if ((rc = set_state(h, a, err)) ||
-	    (correction && (rc = add_correction(h, id, actor, text, now, err))) ||
+	    (nz__store_transition_corrects(t) &&
+	     (rc = add_correction(h, id, actor, text, now, err))) ||
 	    (rc = nz__sq_article_load(h, arena, id, a, err)) ||
 	    (rc = nz__sq_revision_add(h, a, actor, what, now, err)))
 		return rc;
