@@ -135,9 +135,50 @@ nz_rc nz__store_transition_prepare(nz_arena *arena, const nz_article_transition 
 	return NZ_OK;
 }
 
+nz_rc nz__store_article_transition_tx(nz_store *s, nz_arena *arena, const nz_article_transition *t,
+				      nz_article **out, nz__store_transition_fn step, nz_err *err)
+{
+	nz_article *a = nz_arena_zalloc(arena, sizeof *a);
+	*out = NULL;
+	if (!a)
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
+	nz_rc rc = s->ops->begin(s, err);
+	if (rc)
+		return rc;
+	if ((rc = step(s, arena, t, a, err)))
+		s->ops->rollback(s);
+	else if (!(rc = s->ops->commit(s, err)))
+		*out = a;
+	return rc;
+}
+
 bool nz__store_transition_corrects(const nz_article_transition *t)
 {
 	return t->ev == NZ_EV_CORRECT || (t->ev == NZ_EV_RETRACT && t->text && *t->text);
+}
+
+nz_rc nz__store_article_create_tx(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
+				  nz_article *a, const char *note, nz__store_create_rows_fn rows,
+				  nz_err *err)
+{
+	nz__store_ids sv;
+	nz_rc rc;
+
+	if (nz__store_ids_save(arena, a, &sv))
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
+	if ((rc = s->ops->begin(s, err)))
+		return rc;
+	rc = rows(s, arena, actor, a, note, err);
+	if (!rc && audited)
+		rc = s->ops->audit_add(s, actor, "article.created", "article", a->id, a->headline,
+				       err);
+	if (rc)
+		s->ops->rollback(s);
+	else
+		rc = s->ops->commit(s, err);
+	if (rc)
+		nz__store_ids_restore(a, &sv);
+	return rc;
 }
 
 /* ---- workflow changes -------------------------------------------------------------------- */

@@ -95,6 +95,17 @@ nz_rc nz__store_ids_save(nz_arena *arena, const nz_article *a, nz__store_ids *sv
 /* Gives a its ids (and slug) back, id and revision 0. */
 void nz__store_ids_restore(nz_article *a, const nz__store_ids *sv);
 
+/* What a backend's create writes (every row of a, revision 1), inside the create's
+ * transaction. */
+typedef nz_rc (*nz__store_create_rows_fn)(nz_store *s, nz_arena *arena, int64_t actor,
+					  nz_article *a, const char *note, nz_err *err);
+/* A backend's article_create: rows in one transaction (through s->ops), with the
+ * article.created audit entry when audited; on failure a gets its ids back
+ * (nz__store_ids_restore) and nothing is kept. */
+nz_rc nz__store_article_create_tx(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
+				  nz_article *a, const char *note, nz__store_create_rows_fn rows,
+				  nz_err *err);
+
 /* The article list's filters as bits (a backend builds one statement per combination). */
 enum {
 	NZ__F_SECTION = 1 << 0,
@@ -129,6 +140,15 @@ nz_rc nz__store_edit_allowed(int64_t id, int64_t base, int64_t revision, nz_stat
  * caption, credit and alt), false when m needs a new row (a row other articles may show never
  * changes). */
 bool nz__store_media_reuse(nz_media *m, const nz_media *stored);
+/* What a backend's workflow change does once its transaction is open: loads the article
+ * into a (locking it), changes it and writes its revision and audit entry. */
+typedef nz_rc (*nz__store_transition_fn)(nz_store *s, nz_arena *arena,
+					 const nz_article_transition *t, nz_article *a,
+					 nz_err *err);
+/* A backend's article_transition: step in one transaction (through s->ops); *out is the
+ * changed article (in arena), NULL on failure. */
+nz_rc nz__store_article_transition_tx(nz_store *s, nz_arena *arena, const nz_article_transition *t,
+				      nz_article **out, nz__store_transition_fn step, nz_err *err);
 /* Whether t adds a correction (a correction, or a retraction with a text). */
 bool nz__store_transition_corrects(const nz_article_transition *t);
 

@@ -132,9 +132,10 @@ static nz_rc insert_notes(nz__pg *h, const nz_article *a, nz_err *err)
 }
 
 /* Everything a create writes, in order; runs inside the create's transaction. */
-static nz_rc create_rows(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *a, const char *note,
-			 nz_err *err)
+static nz_rc create_rows(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+			 const char *note, nz_err *err)
 {
+	nz__pg *h = nz__pg_h(s);
 	nz_time now = nz_time_now();
 	nz_rc rc;
 
@@ -166,21 +167,7 @@ static nz_rc create_rows(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *
 nz_rc nz__pg_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
 			    nz_article *a, const char *note, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
-	nz__store_ids sv;
-	nz_rc rc;
-
-	if (nz__store_ids_save(arena, a, &sv))
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	if ((rc = nz__pg_begin(h, err)))
-		return rc;
-	rc = create_rows(h, arena, actor, a, note, err);
-	if (!rc && audited)
-		rc = nz__pg_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
-				  err);
-	if ((rc = nz__pg_end(h, rc, err)))
-		nz__store_ids_restore(a, &sv);
-	return rc;
+	return nz__store_article_create_tx(s, arena, actor, audited, a, note, create_rows, err);
 }
 
 /* ---- loading ----------------------------------------------------------------------------- */

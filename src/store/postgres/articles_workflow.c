@@ -55,9 +55,10 @@ static nz_rc add_correction(nz__pg *h, int64_t id, int64_t actor, const char *te
 	return nz__pg_run(h, &q_correction_add, &p, "correction", err);
 }
 
-static nz_rc transition(nz__pg *h, nz_arena *arena, const nz_article_transition *t, nz_article *a,
+static nz_rc transition(nz_store *s, nz_arena *arena, const nz_article_transition *t, nz_article *a,
 			nz_err *err)
 {
+	nz__pg *h = nz__pg_h(s);
 	int64_t actor = t->actor, id = t->id, locked = 0;
 	nz_event ev = t->ev;
 	nz_time now = nz_time_now();
@@ -86,18 +87,7 @@ static nz_rc transition(nz__pg *h, nz_arena *arena, const nz_article_transition 
 nz_rc nz__pg_article_transition(nz_store *s, nz_arena *arena, const nz_article_transition *t,
 				nz_article **out, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
-	nz_article *a = nz_arena_zalloc(arena, sizeof *a);
-	*out = NULL;
-	if (!a)
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	nz_rc rc = nz__pg_begin(h, err);
-	if (rc)
-		return rc;
-	rc = transition(h, arena, t, a, err);
-	if (!(rc = nz__pg_end(h, rc, err)))
-		*out = a;
-	return rc;
+	return nz__store_article_transition_tx(s, arena, t, out, transition, err);
 }
 
 /* ---- the scheduler's step ---------------------------------------------------------------- */

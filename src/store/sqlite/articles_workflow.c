@@ -41,9 +41,10 @@ static nz_rc add_correction(nz__sqlite *h, int64_t id, int64_t actor, const char
 	return nz__sq_exec(h, st, "correction", err);
 }
 
-static nz_rc transition(nz__sqlite *h, nz_arena *arena, const nz_article_transition *t,
-			nz_article *a, nz_err *err)
+static nz_rc transition(nz_store *s, nz_arena *arena, const nz_article_transition *t, nz_article *a,
+			nz_err *err)
 {
+	nz__sqlite *h = nz__sq(s);
 	int64_t actor = t->actor, id = t->id;
 	nz_event ev = t->ev;
 	nz_time now = nz_time_now();
@@ -67,18 +68,7 @@ static nz_rc transition(nz__sqlite *h, nz_arena *arena, const nz_article_transit
 nz_rc nz__sq_article_transition(nz_store *s, nz_arena *arena, const nz_article_transition *t,
 				nz_article **out, nz_err *err)
 {
-	nz__sqlite *h = nz__sq(s);
-	nz_article *a = nz_arena_zalloc(arena, sizeof *a);
-	*out = NULL;
-	if (!a)
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	nz_rc rc = nz__sq_begin(h, err);
-	if (rc)
-		return rc;
-	rc = transition(h, arena, t, a, err);
-	if (!(rc = nz__sq_end(h, rc, err)))
-		*out = a;
-	return rc;
+	return nz__store_article_transition_tx(s, arena, t, out, transition, err);
 }
 
 /* ---- the scheduler's step ---------------------------------------------------------------- */
