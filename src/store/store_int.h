@@ -152,4 +152,20 @@ nz_rc nz__store_article_transition_tx(nz_store *s, nz_arena *arena, const nz_art
 /* Whether t adds a correction (a correction, or a retraction with a text). */
 bool nz__store_transition_corrects(const nz_article_transition *t);
 
+/* The scheduler's step for the due articles ids (at most 100): publishes each through
+ * s->ops->article_transition, each in its own transaction, and counts them in *n; one that
+ * someone changed meanwhile (NZ_INVAL) is passed over; the first other failure is the answer,
+ * the rest are still tried. */
+nz_rc nz__store_publish_each(nz_store *s, const int64_t *ids, size_t count, size_t *n, nz_err *err);
+/* The translation group two articles (id, other, in groups g1, g2; 0 for none) share once
+ * linked: g1, else g2, else the smaller id. */
+int64_t nz__store_translation_group(int64_t id, int64_t other, int64_t g1, int64_t g2);
+/* The two article.edited audit entries of linking id and other as translations. */
+nz_rc nz__store_translation_audit(nz_store *s, int64_t actor, int64_t id, int64_t other,
+				  nz_err *err);
+
+/* articles.c: gives a (a light article of the recent corrections) its one correction, zeroed,
+ * in arena, for the backend to fill; NULL when out of memory. */
+nz_correction *nz__store_one_correction(nz_arena *arena, nz_article *a);
+
 #endif

@@ -72,16 +72,9 @@ static nz_rc insert_row(nz__pg *h, nz_article *a, nz_err *err)
 	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)))
 		return rc;
 	nz__pg_text(&p, a->uuid);
-	nz__pg_text(&p, a->slug);
-	nz__pg_text(&p, a->language);
-	nz__pg_opt_int(&p, a->section ? a->section->id : 0);
+	nz__pg_article_place(&p, a);
 	nz__pg_text(&p, nz_status_name(a->status));
-	nz__pg_text(&p, a->headline);
-	nz__pg_text(&p, a->highlights_intro);
-	nz__pg_text(&p, highlights);
-	nz__pg_text(&p, a->dateline);
-	nz__pg_text(&p, a->body_markdown ? a->body_markdown : "");
-	nz__pg_text(&p, a->copyright);
+	nz__pg_article_content(&p, a, highlights);
 	nz__pg_opt_int(&p, a->embargo_until);
 	nz__pg_opt_int(&p, a->publish_at);
 	nz__pg_opt_int(&p, a->published_at);

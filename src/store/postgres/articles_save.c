@@ -112,15 +112,8 @@ static nz_rc save_row(nz__pg *h, const nz_article *a, nz_time now, nz_err *err)
 	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)))
 		return rc;
 	nz__pg_int64(&p, a->id);
-	nz__pg_text(&p, a->slug);
-	nz__pg_text(&p, a->language);
-	nz__pg_opt_int(&p, a->section ? a->section->id : 0);
-	nz__pg_text(&p, a->headline);
-	nz__pg_text(&p, a->highlights_intro);
-	nz__pg_text(&p, highlights);
-	nz__pg_text(&p, a->dateline);
-	nz__pg_text(&p, a->body_markdown ? a->body_markdown : "");
-	nz__pg_text(&p, a->copyright);
+	nz__pg_article_place(&p, a);
+	nz__pg_article_content(&p, a, highlights);
 	nz__pg_opt_int(&p, a->translation_group);
 	nz__pg_int64(&p, now);
 	rc = nz__pg_run(h, &q_save, &p, "article", err);

@@ -99,25 +99,13 @@ nz_rc nz__pg_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err)
 	int64_t ids[100];
 	size_t count = 0;
 	nz__pg_int64(&p, now);
-	nz_rc rc = nz__pg_query(nz__pg_h(s), &q_due, &p, &res, "scheduler", err), first = rc;
+	nz_rc rc = nz__pg_query(nz__pg_h(s), &q_due, &p, &res, "scheduler", err);
 	if (rc)
 		return rc;
 	for (int r = 0; r < PQntuples(res) && count < 100; r++)
 		ids[count++] = nz__pg_col_int(res, r, 0);
 	PQclear(res);
-	for (size_t i = 0; i < count; i++) {
-		nz_arena *arena = nz_arena_new();
-		nz_article *a = NULL;
-		nz_err e = {0};
-		nz_article_transition t = {.id = ids[i], .ev = NZ_EV_PUBLISH};
-		nz_rc r = arena ? nz__pg_article_transition(s, arena, &t, &a, &e) : NZ_NOMEM;
-		nz_arena_free(arena);
-		if (r == NZ_OK)
-			(*n)++;
-		else if (r != NZ_INVAL && !first) /* NZ_INVAL: someone changed it meanwhile */
-			first = nz_err_set(err, r, "%s", e.msg);
-	}
-	return first;
+	return nz__store_publish_each(s, ids, count, n, err);
 }
 
 nz_rc nz__pg_next_scheduled(nz_store *s, nz_time *at, nz_err *err)
@@ -145,11 +133,10 @@ static nz_rc link_translation(nz__pg *h, int64_t actor, int64_t id, int64_t othe
 {
 	nz__pg_params p = {0};
 	int64_t g1 = 0, g2 = 0;
-	char detail[64];
 	nz_rc rc;
 	if ((rc = group_of(h, id, &g1, err)) || (rc = group_of(h, other, &g2, err)))
 		return rc;
-	int64_t group = g1 ? g1 : g2 ? g2 : (id < other ? id : other);
+	int64_t group = nz__store_translation_group(id, other, g1, g2);
 	nz__pg_int64(&p, group);
 	nz__pg_int64(&p, id);
 	nz__pg_int64(&p, other);
@@ -157,11 +144,7 @@ static nz_rc link_translation(nz__pg *h, int64_t actor, int64_t id, int64_t othe
 	nz__pg_int64(&p, g2);
 	if ((rc = nz__pg_run(h, &q_merge, &p, "translation", err)))
 		return rc;
-	snprintf(detail, sizeof detail, "translation of article %lld", (long long)other);
-	if ((rc = nz__pg_audit(h, actor, "article.edited", "article", id, id, detail, err)))
-		return rc;
-	snprintf(detail, sizeof detail, "translation of article %lld", (long long)id);
-	return nz__pg_audit(h, actor, "article.edited", "article", other, other, detail, err);
+	return nz__store_translation_audit(&h->base, actor, id, other, err);
 }
 
 nz_rc nz__pg_article_link_translation(nz_store *s, int64_t actor, int64_t id, int64_t other_id,

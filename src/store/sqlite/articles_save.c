@@ -126,13 +126,7 @@ static nz_rc save_row(nz__sqlite *h, const nz_article *a, nz_time now, nz_err *e
 	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)) ||
 	    (rc = nz__sq_stmt(h, SQ_ARTICLE_SAVE, &st, err)))
 		goto out;
-	if (sqlite3_bind_int64(st, 1, a->id) || nz__sq_bind_text(st, 2, a->slug) ||
-	    nz__sq_bind_text(st, 3, a->language) ||
-	    nz__sq_bind_opt_int(st, 4, a->section ? a->section->id : 0) ||
-	    nz__sq_bind_text(st, 5, a->headline) || nz__sq_bind_text(st, 6, a->highlights_intro) ||
-	    nz__sq_bind_text(st, 7, highlights) || nz__sq_bind_text(st, 8, a->dateline) ||
-	    nz__sq_bind_text(st, 9, a->body_markdown ? a->body_markdown : "") ||
-	    nz__sq_bind_text(st, 10, a->copyright) ||
+	if (sqlite3_bind_int64(st, 1, a->id) || nz__sq_bind_article(st, 5, a, highlights) ||
 	    nz__sq_bind_opt_int(st, 11, a->translation_group) || sqlite3_bind_int64(st, 12, now)) {
 		rc = nz__sq_bind_error(h, "article", err);
 		goto out;
