@@ -82,6 +82,15 @@ void nz__store_ids_restore(nz_article *a, const nz__store_ids *sv)
 		a->media[i].id = sv->ids[k++];
 }
 
+/* Ends what s->ops->begin started: commits when rc is NZ_OK, else rolls back and answers rc. */
+static nz_rc tx_end(nz_store *s, nz_rc rc, nz_err *err)
+{
+	if (!rc)
+		return s->ops->commit(s, err);
+	s->ops->rollback(s);
+	return rc;
+}
+
 nz_rc nz__store_article_create_tx(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
 				  nz_article *a, const char *note, nz__store_create_rows_fn rows,
 				  nz_err *err)
@@ -97,11 +106,7 @@ nz_rc nz__store_article_create_tx(nz_store *s, nz_arena *arena, int64_t actor, b
 	if (!rc && audited)
 		rc = s->ops->audit_add(s, actor, "article.created", "article", a->id, a->headline,
 				       err);
-	if (rc)
-		s->ops->rollback(s);
-	else
-		rc = s->ops->commit(s, err);
-	if (rc)
+	if ((rc = tx_end(s, rc, err)))
 		nz__store_ids_restore(a, &sv);
 	return rc;
 }
@@ -142,6 +147,14 @@ bool nz__store_media_reuse(nz_media *m, const nz_media *stored)
 	}
 	return same_text(stored->hash, m->hash) && same_text(stored->caption, m->caption) &&
 	       same_text(stored->credit, m->credit) && same_text(stored->alt, m->alt);
+}
+
+nz_rc nz__store_article_update_tx(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+				  int64_t base, const char *note, nz__store_save_fn save,
+				  nz_err *err)
+{
+	nz_rc rc = s->ops->begin(s, err);
+	return rc ? rc : tx_end(s, save(s, arena, actor, a, base, note, err), err);
 }
 
 /* ---- workflow changes -------------------------------------------------------------------- */
@@ -237,9 +250,7 @@ nz_rc nz__store_article_transition_tx(nz_store *s, nz_arena *arena, const nz_art
 	nz_rc rc = s->ops->begin(s, err);
 	if (rc)
 		return rc;
-	if ((rc = step(s, arena, t, a, err)))
-		s->ops->rollback(s);
-	else if (!(rc = s->ops->commit(s, err)))
+	if (!(rc = tx_end(s, step(s, arena, t, a, err), err)))
 		*out = a;
 	return rc;
 }

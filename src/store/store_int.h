@@ -135,6 +135,14 @@ nz_rc nz__store_transition_prepare(nz_arena *arena, const nz_article_transition 
  * answer when status allows no edit. */
 nz_rc nz__store_edit_allowed(int64_t id, int64_t base, int64_t revision, nz_status status,
 			     nz_err *err);
+/* What a backend's article_update does once its transaction is open: checks (see
+ * nz__store_edit_allowed) and writes the edit of a made from revision base. */
+typedef nz_rc (*nz__store_save_fn)(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+				   int64_t base, const char *note, nz_err *err);
+/* A backend's article_update: save in one transaction (through s->ops). */
+nz_rc nz__store_article_update_tx(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+				  int64_t base, const char *note, nz__store_save_fn save,
+				  nz_err *err);
 /* For a saved article's media item m that names a stored row (stored): gives m the stored bytes,
  * type and size when m refers by id alone; true when the row serves m unchanged (same bytes,
  * caption, credit and alt), false when m needs a new row (a row other articles may show never

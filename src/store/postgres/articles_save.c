@@ -168,9 +168,10 @@ static nz_rc relink(nz__pg *h, nz_arena *arena, nz_article *a, nz_time now, nz_e
 	return rc;
 }
 
-static nz_rc save(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *a, int64_t base,
+static nz_rc save(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a, int64_t base,
 		  const char *note, nz_err *err)
 {
+	nz__pg *h = nz__pg_h(s);
 	stored_state ss = {0};
 	nz_time now = nz_time_now();
 	nz_rc rc;
@@ -191,10 +192,5 @@ static nz_rc save(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *a, int6
 nz_rc nz__pg_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
 			    int64_t base_revision, const char *note, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
-	nz_rc rc = nz__pg_begin(h, err);
-	if (rc)
-		return rc;
-	rc = save(h, arena, actor, a, base_revision, note, err);
-	return nz__pg_end(h, rc, err);
+	return nz__store_article_update_tx(s, arena, actor, a, base_revision, note, save, err);
 }

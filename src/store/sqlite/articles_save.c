@@ -210,16 +210,17 @@ static nz_rc relink(nz__sqlite *h, nz_arena *arena, nz_article *a, nz_time now, 
 	return rc;
 }
 
-static nz_rc save(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, int64_t base,
+static nz_rc save(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a, int64_t base,
 		  const char *note, nz_err *err)
 {
+	nz__sqlite *h = nz__sq(s);
 	stored_state ss = {0};
 	nz_time now = nz_time_now();
 	nz_rc rc;
 	if ((rc = load_state(h, arena, a->id, &ss, err)) ||
 	    (rc = nz__store_edit_allowed(a->id, base, ss.revision, ss.status, err)))
 		return rc;
-	if (a->section && (rc = nz__sq_section_ensure(&h->base, a->section, err)))
+	if (a->section && (rc = nz__sq_section_ensure(s, a->section, err)))
 		return rc;
 	if ((rc = change_slug(h, a->id, &ss, a->slug, err)) || (rc = save_row(h, a, now, err)) ||
 	    (rc = relink(h, arena, a, now, err)) ||
@@ -233,10 +234,5 @@ static nz_rc save(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, 
 nz_rc nz__sq_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
 			    int64_t base_revision, const char *note, nz_err *err)
 {
-	nz__sqlite *h = nz__sq(s);
-	nz_rc rc = nz__sq_begin(h, err);
-	if (rc)
-		return rc;
-	rc = save(h, arena, actor, a, base_revision, note, err);
-	return nz__sq_end(h, rc, err);
+	return nz__store_article_update_tx(s, arena, actor, a, base_revision, note, save, err);
 }
