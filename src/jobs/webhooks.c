@@ -30,6 +30,7 @@
 
 #include <jansson.h>
 
+#include "core/nap.h"
 #include "jobs/jobs_int.h"
 #include "render/render.h"
 
@@ -324,13 +325,7 @@ out:
 static void sleep_ms(nz__deliverer *d, int64_t ms)
 {
 	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (ms % 1000) * 1000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
+	nz_deadline_ms(&until, ms);
 	pthread_mutex_lock(&d->lock);
 	while (!atomic_load(&d->stopping) &&
 	       pthread_cond_timedwait(&d->wake, &d->lock, &until) == 0)

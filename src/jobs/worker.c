@@ -7,6 +7,7 @@
  */
 #include <time.h>
 
+#include "core/nap.h"
 #include "jobs/jobs_int.h"
 
 nz_rc nz__worker_start(nz__worker *w, void *(*run)(void *), void *arg, const char *what,
@@ -29,20 +30,7 @@ nz_rc nz__worker_start(nz__worker *w, void *(*run)(void *), void *arg, const cha
 
 bool nz__worker_nap(nz__worker *w, int64_t ms)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&w->lock);
-	while (!w->stop && pthread_cond_timedwait(&w->wake, &w->lock, &until) == 0)
-		;
-	bool go_on = !w->stop;
-	pthread_mutex_unlock(&w->lock);
-	return go_on;
+	return nz_nap(&w->lock, &w->wake, &w->stop, ms);
 }
 
 void nz__worker_stop(nz__worker *w)

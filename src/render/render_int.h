@@ -57,6 +57,9 @@ const nz__labels *nz__labels_for(const char *lang);
  * description, CSS URL, navigation, year, labels. New reference or NULL on out of memory. */
 json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, const char *title,
 		      const char *path, const char *description);
+/* How a page view ends: frees the view's arena and drops page unless done, which becomes the
+ * answer (NULL when the view failed). */
+json_t *nz__view_done(json_t *page, nz_arena *arena, bool done);
 /* {iso, human} for a time at the site's offset, in lang; null when t is 0. */
 json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang);
 /* An article as a card in a list or on the front page: url, headline, section, time, summary,

@@ -143,6 +143,15 @@ static json_t *absolute_url(const nz_page_ctx *pc, nz_arena *arena, const char *
 	    arena, "%s%s", pc->site && pc->site->base_url ? pc->site->base_url : "", path));
 }
 
+json_t *nz__view_done(json_t *page, nz_arena *arena, bool done)
+{
+	nz_arena_free(arena);
+	if (done)
+		return page;
+	json_decref(page);
+	return NULL;
+}
+
 json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, const char *title,
 		      const char *path, const char *description)
 {

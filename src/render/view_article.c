@@ -132,7 +132,8 @@ static const char *description(nz_arena *arena, const nz_article *a, const char 
 json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a)
 {
 	nz_arena *arena = nz_arena_new();
-	json_t *page = NULL, *res = NULL;
+	json_t *page = NULL;
+	bool done = false;
 	const char *lang = a->language && a->language[0]
 			       ? a->language
 			       : (pc->site && pc->site->language ? pc->site->language : "en");
@@ -164,10 +165,7 @@ json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a)
 	if (!nz__json_put(page, "feeds", feeds) ||
 	    !nz__view_article_meta(page, pc, arena, a, lang, desc))
 		goto out;
-	res = page;
-	page = NULL;
+	done = true;
 out:
-	json_decref(page);
-	nz_arena_free(arena);
-	return res;
+	return nz__view_done(page, arena, done);
 }

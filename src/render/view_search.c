@@ -285,7 +285,8 @@ static json_t *search_json(const nz_page_ctx *pc, nz_arena *arena, const nz_sear
 json_t *nz_view_search(const nz_page_ctx *pc, const nz_search_view *sv)
 {
 	nz_arena *arena = nz_arena_new();
-	json_t *page = NULL, *res = NULL;
+	json_t *page = NULL;
+	bool done = false;
 	const char *lang = pc->site && pc->site->language ? pc->site->language : "en";
 	if (!arena)
 		return NULL;
@@ -297,12 +298,9 @@ json_t *nz_view_search(const nz_page_ctx *pc, const nz_search_view *sv)
 	page = nz__view_page(pc, arena, lang, title, NULL, NULL);
 	if (!page || !nz__json_put(page, "search", search_json(pc, arena, sv, lang)))
 		goto out;
-	res = page;
-	page = NULL;
+	done = true;
 out:
-	json_decref(page);
-	nz_arena_free(arena);
-	return res;
+	return nz__view_done(page, arena, done);
 }
 
 json_t *nz_view_related(const nz_page_ctx *pc, const nz_article *items, size_t n,

@@ -243,3 +243,13 @@ nz_rc nz_store_slug_redirect(nz_store *s, nz_arena *arena, const char *old_slug,
 		return nz_err_set(err, NZ_NOTFOUND, "slug: none given");
 	return nz__store_slug_redirect(s, arena, old_slug, new_slug, err);
 }
+
+nz_correction *nz__store_one_correction(nz_arena *arena, nz_article *a)
+{
+	nz_correction *c = nz_arena_zalloc(arena, sizeof *c);
+	if (c) {
+		a->corrections = c;
+		a->n_corrections = 1;
+	}
+	return c;
+}

@@ -147,6 +147,17 @@ nz_rc nz__store_ids_save(nz_arena *arena, const nz_article *a, nz__store_ids *sv
 /* Gives a its ids (and slug) back, id and revision 0. */
 void nz__store_ids_restore(nz_article *a, const nz__store_ids *sv);
 
+/* What a backend's create writes (every row of a, revision 1), inside the create's
+ * transaction. */
+typedef nz_rc (*nz__store_create_rows_fn)(nz_store *s, nz_arena *arena, int64_t actor,
+					  nz_article *a, const char *note, nz_err *err);
+/* A backend's article_create: rows in one transaction (through s->ops), with the
+ * article.created audit entry when audited; on failure a gets its ids back
+ * (nz__store_ids_restore) and nothing is kept. */
+nz_rc nz__store_article_create_tx(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
+				  nz_article *a, const char *note, nz__store_create_rows_fn rows,
+				  nz_err *err);
+
 /* The article list's filters as bits (a backend builds one statement per combination). */
 enum {
 	NZ__F_SECTION = 1 << 0,
@@ -165,5 +176,56 @@ void nz__store_transition_apply(nz_article *a, nz_event ev, nz_status to, nz_tim
 /* The revision note and audit detail of a workflow change (in arena; NULL when out of
  * memory). */
 const char *nz__store_transition_note(nz_arena *arena, nz_event ev, nz_time at, const char *text);
+/* What every backend does to a workflow change t once it has loaded the article a (locked):
+ * NZ_CONFLICT when a moved past t's base revision, the workflow's answer when t->ev is not
+ * allowed from a's status; else sets a's new status and times (nz__store_transition_apply) and
+ * gives the status it had (*from) and the change's note (*what, in arena). */
+nz_rc nz__store_transition_prepare(nz_arena *arena, const nz_article_transition *t, nz_article *a,
+				   nz_time now, nz_status *from, const char **what, nz_err *err);
+/* What every backend checks before it saves an edit of the article id, stored at revision with
+ * status: NZ_CONFLICT when revision is not base (the one the edit started from), the workflow's
+ * answer when status allows no edit. */
+nz_rc nz__store_edit_allowed(int64_t id, int64_t base, int64_t revision, nz_status status,
+			     nz_err *err);
+/* What a backend's article_update does once its transaction is open: checks (see
+ * nz__store_edit_allowed) and writes the edit of a made from revision base. */
+typedef nz_rc (*nz__store_save_fn)(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+				   int64_t base, const char *note, nz_err *err);
+/* A backend's article_update: save in one transaction (through s->ops). */
+nz_rc nz__store_article_update_tx(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+				  int64_t base, const char *note, nz__store_save_fn save,
+				  nz_err *err);
+/* For a saved article's media item m that names a stored row (stored): gives m the stored bytes,
+ * type and size when m refers by id alone; true when the row serves m unchanged (same bytes,
+ * caption, credit and alt), false when m needs a new row (a row other articles may show never
+ * changes). */
+bool nz__store_media_reuse(nz_media *m, const nz_media *stored);
+/* What a backend's workflow change does once its transaction is open: loads the article
+ * into a (locking it), changes it and writes its revision and audit entry. */
+typedef nz_rc (*nz__store_transition_fn)(nz_store *s, nz_arena *arena,
+					 const nz_article_transition *t, nz_article *a,
+					 nz_err *err);
+/* A backend's article_transition: step in one transaction (through s->ops); *out is the
+ * changed article (in arena), NULL on failure. */
+nz_rc nz__store_article_transition_tx(nz_store *s, nz_arena *arena, const nz_article_transition *t,
+				      nz_article **out, nz__store_transition_fn step, nz_err *err);
+/* Whether t adds a correction (a correction, or a retraction with a text). */
+bool nz__store_transition_corrects(const nz_article_transition *t);
+
+/* The scheduler's step for the due articles ids (at most 100): publishes each through
+ * s->ops->article_transition, each in its own transaction, and counts them in *n; one that
+ * someone changed meanwhile (NZ_INVAL) is passed over; the first other failure is the answer,
+ * the rest are still tried. */
+nz_rc nz__store_publish_each(nz_store *s, const int64_t *ids, size_t count, size_t *n, nz_err *err);
+/* The translation group two articles (id, other, in groups g1, g2; 0 for none) share once
+ * linked: g1, else g2, else the smaller id. */
+int64_t nz__store_translation_group(int64_t id, int64_t other, int64_t g1, int64_t g2);
+/* The two article.edited audit entries of linking id and other as translations. */
+nz_rc nz__store_translation_audit(nz_store *s, int64_t actor, int64_t id, int64_t other,
+				  nz_err *err);
+
+/* articles.c: gives a (a light article of the recent corrections) its one correction, zeroed,
+ * in arena, for the backend to fill; NULL when out of memory. */
+nz_correction *nz__store_one_correction(nz_arena *arena, nz_article *a);
 
 #endif

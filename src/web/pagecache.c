@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/nap.h"
 #include "web/app_int.h"
 
 #define PRUNE_EVERY_MS 60000
@@ -126,20 +127,7 @@ void nz__cachefeed_sync(nz__cachefeed *f, nz_store *store, nz_arena *arena)
 /* Sleeps ms or until stopped; true when it should go on. */
 static bool nap(nz__cachefeed *f, unsigned ms)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&f->poll_lock);
-	while (!f->stop && pthread_cond_timedwait(&f->wake, &f->poll_lock, &until) == 0)
-		;
-	bool go_on = !f->stop;
-	pthread_mutex_unlock(&f->poll_lock);
-	return go_on;
+	return nz_nap(&f->poll_lock, &f->wake, &f->stop, ms);
 }
 
 /* Drops the follower's handle after a failure; the next round opens another. */

@@ -72,16 +72,9 @@ static nz_rc insert_row(nz__pg *h, nz_article *a, nz_err *err)
 	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)))
 		return rc;
 	nz__pg_text(&p, a->uuid);
-	nz__pg_text(&p, a->slug);
-	nz__pg_text(&p, a->language);
-	nz__pg_opt_int(&p, a->section ? a->section->id : 0);
+	nz__pg_article_place(&p, a);
 	nz__pg_text(&p, nz_status_name(a->status));
-	nz__pg_text(&p, a->headline);
-	nz__pg_text(&p, a->highlights_intro);
-	nz__pg_text(&p, highlights);
-	nz__pg_text(&p, a->dateline);
-	nz__pg_text(&p, a->body_markdown ? a->body_markdown : "");
-	nz__pg_text(&p, a->copyright);
+	nz__pg_article_content(&p, a, highlights);
 	nz__pg_opt_int(&p, a->embargo_until);
 	nz__pg_opt_int(&p, a->publish_at);
 	nz__pg_opt_int(&p, a->published_at);
@@ -132,9 +125,10 @@ static nz_rc insert_notes(nz__pg *h, const nz_article *a, nz_err *err)
 }
 
 /* Everything a create writes, in order; runs inside the create's transaction. */
-static nz_rc create_rows(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *a, const char *note,
-			 nz_err *err)
+static nz_rc create_rows(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+			 const char *note, nz_err *err)
 {
+	nz__pg *h = nz__pg_h(s);
 	nz_time now = nz_time_now();
 	nz_rc rc;
 
@@ -166,21 +160,7 @@ static nz_rc create_rows(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *
 nz_rc nz__pg_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
 			    nz_article *a, const char *note, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
-	nz__store_ids sv;
-	nz_rc rc;
-
-	if (nz__store_ids_save(arena, a, &sv))
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	if ((rc = nz__pg_begin(h, err)))
-		return rc;
-	rc = create_rows(h, arena, actor, a, note, err);
-	if (!rc && audited)
-		rc = nz__pg_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
-				  err);
-	if ((rc = nz__pg_end(h, rc, err)))
-		nz__store_ids_restore(a, &sv);
-	return rc;
+	return nz__store_article_create_tx(s, arena, actor, audited, a, note, create_rows, err);
 }
 
 /* ---- loading ----------------------------------------------------------------------------- */

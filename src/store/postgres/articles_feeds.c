@@ -134,17 +134,12 @@ nz_rc nz__pg_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t pe
 /* A light article carrying one correction (columns 9..11). */
 static nz_rc correction_row(nz_arena *arena, const PGresult *res, int r, void *item)
 {
-	nz_article *a = item;
-	nz_correction *c = nz_arena_zalloc(arena, sizeof *c);
-	if (!c || light_row(arena, res, r, item))
+	nz_correction *c;
+	if (light_row(arena, res, r, item) || !(c = nz__store_one_correction(arena, item)))
 		return NZ_NOMEM;
 	c->id = nz__pg_col_int(res, r, 9);
 	c->created_at = nz__pg_col_int(res, r, 10);
-	if (nz__pg_col_text(arena, res, r, 11, &c->text))
-		return NZ_NOMEM;
-	a->corrections = c;
-	a->n_corrections = 1;
-	return NZ_OK;
+	return nz__pg_col_text(arena, res, r, 11, &c->text) ? NZ_NOMEM : NZ_OK;
 }
 
 nz_rc nz__pg_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,

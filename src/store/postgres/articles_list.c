@@ -148,6 +148,17 @@ static nz_rc load_page(nz__pg *h, nz_arena *arena, const PGresult *res, size_t l
 	return rc;
 }
 
+/* How a list read ends: frees res, ends the snapshot (snap: nz__pg_read_begin's answer) and
+ * empties out on failure; rc is the answer. */
+static nz_rc list_end(nz__pg *h, PGresult *res, bool snap, nz_rc rc, nz_article_list *out)
+{
+	PQclear(res);
+	nz__pg_read_end(h, snap);
+	if (rc)
+		memset(out, 0, sizeof *out);
+	return rc;
+}
+
 nz_rc nz__pg_article_list(nz_store *s, nz_arena *arena, const nz_article_query *q,
 			  nz_article_list *out, nz_err *err)
 {
@@ -174,11 +185,7 @@ nz_rc nz__pg_article_list(nz_store *s, nz_arena *arena, const nz_article_query *
 		goto out;
 	out->total = (size_t)total;
 out:
-	PQclear(res);
-	nz__pg_read_end(h, snap);
-	if (rc)
-		memset(out, 0, sizeof(*out));
-	return rc;
+	return list_end(h, res, snap, rc, out);
 }
 
 static nz_rc key_item(nz_arena *arena, const PGresult *res, int r, void *item)
@@ -229,9 +236,5 @@ nz_rc nz__pg_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_que
 		goto out;
 	out->total = (size_t)total;
 out:
-	PQclear(res);
-	nz__pg_read_end(h, snap);
-	if (rc)
-		memset(out, 0, sizeof *out);
-	return rc;
+	return list_end(h, res, snap, rc, out);
 }

@@ -42,6 +42,23 @@ nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t ot
 	return nz__pg_run(h, q, &p, what, err);
 }
 
+void nz__pg_article_place(nz__pg_params *p, const nz_article *a)
+{
+	nz__pg_text(p, a->slug);
+	nz__pg_text(p, a->language);
+	nz__pg_opt_int(p, a->section ? a->section->id : 0);
+}
+
+void nz__pg_article_content(nz__pg_params *p, const nz_article *a, const char *highlights)
+{
+	nz__pg_text(p, a->headline);
+	nz__pg_text(p, a->highlights_intro);
+	nz__pg_text(p, highlights);
+	nz__pg_text(p, a->dateline);
+	nz__pg_text(p, a->body_markdown ? a->body_markdown : "");
+	nz__pg_text(p, a->copyright);
+}
+
 nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const char *what,
 				  nz_err *err)
 {

@@ -112,25 +112,13 @@ static nz_rc save_row(nz__pg *h, const nz_article *a, nz_time now, nz_err *err)
 	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)))
 		return rc;
 	nz__pg_int64(&p, a->id);
-	nz__pg_text(&p, a->slug);
-	nz__pg_text(&p, a->language);
-	nz__pg_opt_int(&p, a->section ? a->section->id : 0);
-	nz__pg_text(&p, a->headline);
-	nz__pg_text(&p, a->highlights_intro);
-	nz__pg_text(&p, highlights);
-	nz__pg_text(&p, a->dateline);
-	nz__pg_text(&p, a->body_markdown ? a->body_markdown : "");
-	nz__pg_text(&p, a->copyright);
+	nz__pg_article_place(&p, a);
+	nz__pg_article_content(&p, a, highlights);
 	nz__pg_opt_int(&p, a->translation_group);
 	nz__pg_int64(&p, now);
 	rc = nz__pg_run(h, &q_save, &p, "article", err);
 	free(highlights);
 	return rc;
-}
-
-static bool same_text(const char *x, const char *y)
-{
-	return (!x && !y) || (x && y && strcmp(x, y) == 0);
 }
 
 /* A media row for m: the stored one when m->id names it unchanged, else a new row (for the same
@@ -148,14 +136,7 @@ static nz_rc media_row(nz__pg *h, nz_arena *arena, nz_media *m, nz_time now, nz_
 			return rc;
 		if (n == 0)
 			return nz_err_set(err, NZ_INVAL, "media: no media %lld", (long long)m->id);
-		if (!m->hash) { /* refer by id alone: take the stored bytes and size */
-			m->hash = stored->hash;
-			m->mime = stored->mime;
-			m->width = stored->width;
-			m->height = stored->height;
-		}
-		if (same_text(stored->hash, m->hash) && same_text(stored->caption, m->caption) &&
-		    same_text(stored->credit, m->credit) && same_text(stored->alt, m->alt))
+		if (nz__store_media_reuse(m, stored))
 			return NZ_OK;
 	}
 	rc = nz__pg_article_media_insert(h, m, now, "media", err);
@@ -187,21 +168,15 @@ static nz_rc relink(nz__pg *h, nz_arena *arena, nz_article *a, nz_time now, nz_e
 	return rc;
 }
 
-static nz_rc save(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *a, int64_t base,
+static nz_rc save(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a, int64_t base,
 		  const char *note, nz_err *err)
 {
+	nz__pg *h = nz__pg_h(s);
 	stored_state ss = {0};
-	nz_status to;
 	nz_time now = nz_time_now();
 	nz_rc rc;
-	if ((rc = load_state(h, arena, a->id, &ss, err)))
-		return rc;
-	if (ss.revision != base)
-		return nz_err_set(err, NZ_CONFLICT,
-				  "article %lld: changed by someone else since revision %lld (now "
-				  "at revision %lld)",
-				  (long long)a->id, (long long)base, (long long)ss.revision);
-	if ((rc = nz_workflow_next(ss.status, NZ_EV_EDIT, &to, err)))
+	if ((rc = load_state(h, arena, a->id, &ss, err)) ||
+	    (rc = nz__store_edit_allowed(a->id, base, ss.revision, ss.status, err)))
 		return rc;
 	if ((rc = change_slug(h, a->id, &ss, a->slug, err)) ||
 	    (rc = nz__pg_article_catalog(h, a, err)) || (rc = save_row(h, a, now, err)) ||
@@ -217,10 +192,5 @@ static nz_rc save(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *a, int6
 nz_rc nz__pg_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
 			    int64_t base_revision, const char *note, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
-	nz_rc rc = nz__pg_begin(h, err);
-	if (rc)
-		return rc;
-	rc = save(h, arena, actor, a, base_revision, note, err);
-	return nz__pg_end(h, rc, err);
+	return nz__store_article_update_tx(s, arena, actor, a, base_revision, note, save, err);
 }

@@ -55,14 +55,15 @@ static nz_rc add_correction(nz__pg *h, int64_t id, int64_t actor, const char *te
 	return nz__pg_run(h, &q_correction_add, &p, "correction", err);
 }
 
-static nz_rc transition(nz__pg *h, nz_arena *arena, const nz_article_transition *t, nz_article *a,
+static nz_rc transition(nz_store *s, nz_arena *arena, const nz_article_transition *t, nz_article *a,
 			nz_err *err)
 {
-	int64_t actor = t->actor, id = t->id, base = t->base_revision, locked = 0;
+	nz__pg *h = nz__pg_h(s);
+	int64_t actor = t->actor, id = t->id, locked = 0;
 	nz_event ev = t->ev;
-	nz_time at = t->at, now = nz_time_now();
-	const char *text = t->text;
-	nz_status from, to;
+	nz_time now = nz_time_now();
+	const char *text = t->text, *what;
+	nz_status from;
 	nz__pg_params p = {0};
 	nz__pg_int64(&p, id);
 	/* Lock the row first, so a racing change waits and then sees this one's result. */
@@ -71,21 +72,11 @@ static nz_rc transition(nz__pg *h, nz_arena *arena, const nz_article_transition 
 		return nz_err_set(err, rc, "article %lld: not found", (long long)id);
 	if (rc || (rc = nz__pg_article_load(h, arena, id, a, err)))
 		return rc;
-	if (base && a->revision != base)
-		return nz_err_set(err, NZ_CONFLICT,
-				  "article %lld: changed by someone else since revision %lld (now "
-				  "at revision %lld)",
-				  (long long)id, (long long)base, (long long)a->revision);
-	from = a->status;
-	if ((rc = nz_workflow_next(from, ev, &to, err)))
+	if ((rc = nz__store_transition_prepare(arena, t, a, now, &from, &what, err)))
 		return rc;
-	const char *what = nz__store_transition_note(arena, ev, at, text);
-	if (!what)
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	nz__store_transition_apply(a, ev, to, at, now);
-	bool correction = ev == NZ_EV_CORRECT || (ev == NZ_EV_RETRACT && text && *text);
 	if ((rc = set_state(h, a, err)) ||
-	    (correction && (rc = add_correction(h, id, actor, text, now, err))) ||
+	    (nz__store_transition_corrects(t) &&
+	     (rc = add_correction(h, id, actor, text, now, err))) ||
 	    (rc = nz__pg_article_load(h, arena, id, a, err)) ||
 	    (rc = nz__pg_article_revision(h, a, actor, what, now, err)))
 		return rc;
@@ -96,18 +87,7 @@ static nz_rc transition(nz__pg *h, nz_arena *arena, const nz_article_transition 
 nz_rc nz__pg_article_transition(nz_store *s, nz_arena *arena, const nz_article_transition *t,
 				nz_article **out, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
-	nz_article *a = nz_arena_zalloc(arena, sizeof *a);
-	*out = NULL;
-	if (!a)
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	nz_rc rc = nz__pg_begin(h, err);
-	if (rc)
-		return rc;
-	rc = transition(h, arena, t, a, err);
-	if (!(rc = nz__pg_end(h, rc, err)))
-		*out = a;
-	return rc;
+	return nz__store_article_transition_tx(s, arena, t, out, transition, err);
 }
 
 /* ---- the scheduler's step ---------------------------------------------------------------- */
@@ -119,25 +99,13 @@ nz_rc nz__pg_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err)
 	int64_t ids[100];
 	size_t count = 0;
 	nz__pg_int64(&p, now);
-	nz_rc rc = nz__pg_query(nz__pg_h(s), &q_due, &p, &res, "scheduler", err), first = rc;
+	nz_rc rc = nz__pg_query(nz__pg_h(s), &q_due, &p, &res, "scheduler", err);
 	if (rc)
 		return rc;
 	for (int r = 0; r < PQntuples(res) && count < 100; r++)
 		ids[count++] = nz__pg_col_int(res, r, 0);
 	PQclear(res);
-	for (size_t i = 0; i < count; i++) {
-		nz_arena *arena = nz_arena_new();
-		nz_article *a = NULL;
-		nz_err e = {0};
-		nz_article_transition t = {.id = ids[i], .ev = NZ_EV_PUBLISH};
-		nz_rc r = arena ? nz__pg_article_transition(s, arena, &t, &a, &e) : NZ_NOMEM;
-		nz_arena_free(arena);
-		if (r == NZ_OK)
-			(*n)++;
-		else if (r != NZ_INVAL && !first) /* NZ_INVAL: someone changed it meanwhile */
-			first = nz_err_set(err, r, "%s", e.msg);
-	}
-	return first;
+	return nz__store_publish_each(s, ids, count, n, err);
 }
 
 nz_rc nz__pg_next_scheduled(nz_store *s, nz_time *at, nz_err *err)
@@ -165,11 +133,10 @@ static nz_rc link_translation(nz__pg *h, int64_t actor, int64_t id, int64_t othe
 {
 	nz__pg_params p = {0};
 	int64_t g1 = 0, g2 = 0;
-	char detail[64];
 	nz_rc rc;
 	if ((rc = group_of(h, id, &g1, err)) || (rc = group_of(h, other, &g2, err)))
 		return rc;
-	int64_t group = g1 ? g1 : g2 ? g2 : (id < other ? id : other);
+	int64_t group = nz__store_translation_group(id, other, g1, g2);
 	nz__pg_int64(&p, group);
 	nz__pg_int64(&p, id);
 	nz__pg_int64(&p, other);
@@ -177,11 +144,7 @@ static nz_rc link_translation(nz__pg *h, int64_t actor, int64_t id, int64_t othe
 	nz__pg_int64(&p, g2);
 	if ((rc = nz__pg_run(h, &q_merge, &p, "translation", err)))
 		return rc;
-	snprintf(detail, sizeof detail, "translation of article %lld", (long long)other);
-	if ((rc = nz__pg_audit(h, actor, "article.edited", "article", id, id, detail, err)))
-		return rc;
-	snprintf(detail, sizeof detail, "translation of article %lld", (long long)id);
-	return nz__pg_audit(h, actor, "article.edited", "article", other, other, detail, err);
+	return nz__store_translation_audit(&h->base, actor, id, other, err);
 }
 
 nz_rc nz__pg_article_link_translation(nz_store *s, int64_t actor, int64_t id, int64_t other_id,

@@ -12,9 +12,6 @@
 
 #define MEDIA_COLS "id, hash, mime, caption, credit, alt, width, height"
 
-static const nz__pg_sql q_media_insert = {
-    "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
 static const nz__pg_sql q_media_get = {"SELECT " MEDIA_COLS " FROM media WHERE id = $1"};
 static const nz__pg_sql q_media_list = {"SELECT " MEDIA_COLS " FROM media WHERE hash IS NOT NULL "
 					"ORDER BY id DESC LIMIT $1 OFFSET $2"};
@@ -43,22 +40,11 @@ nz_rc nz__pg_media_row(nz_arena *arena, const PGresult *res, int r, void *item)
 static nz_rc add_media(nz__pg *h, int64_t actor, nz_media *m, const void *bytes, size_t len,
 		       nz_err *err)
 {
-	nz__pg_params p = {0};
 	nz_rc rc = nz__pg_blob_put(&h->base, m->hash, m->mime, bytes, len, err);
 	if (rc)
 		return rc;
-	nz__pg_text(&p, m->hash);
-	nz__pg_text(&p, m->mime);
-	nz__pg_text(&p, m->caption);
-	nz__pg_text(&p, m->credit);
-	nz__pg_text(&p, m->alt);
-	nz__pg_int64(&p, m->width);
-	nz__pg_int64(&p, m->height);
-	nz__pg_int64(&p, nz_time_now());
-	if ((rc = nz__pg_one_int(h, &q_media_insert, &p, &m->id, "media", err)))
-		return rc == NZ_NOTFOUND
-			   ? nz_err_set(err, NZ_DB, "media: the insert returned no id")
-			   : rc;
+	if ((rc = nz__pg_article_media_insert(h, m, nz_time_now(), "media", err)))
+		return rc;
 	return nz__pg_audit(h, actor, "media.uploaded", "media", m->id, 0, m->hash, err);
 }
 

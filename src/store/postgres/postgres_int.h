@@ -228,6 +228,11 @@ nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err);
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
 			  const char *what, nz_err *err);
 extern const nz__pg_sql nz__pg_q_author_link, nz__pg_q_tag_link, nz__pg_q_media_link;
+/* The parameters an article's insert and save both send: its slug, language and section
+ * (place), and its headline, highlights intro, highlights (JSON), dateline, body and copyright
+ * (content). */
+void nz__pg_article_place(nz__pg_params *p, const nz_article *a);
+void nz__pg_article_content(nz__pg_params *p, const nz_article *a, const char *highlights);
 /* Inserts a new media row for m (its hash, which blobs must hold: else NZ_INVAL) and sets
  * m->id; errors say "what: ...". */
 nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const char *what,

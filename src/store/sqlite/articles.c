@@ -31,6 +31,18 @@ static nz_rc slug_taken(void *ctx, const char *slug, bool *taken, nz_err *err)
 
 /* ---- create ------------------------------------------------------------------------------ */
 
+int nz__sq_bind_article(sqlite3_stmt *st, int content, const nz_article *a, const char *highlights)
+{
+	return nz__sq_bind_text(st, 2, a->slug) || nz__sq_bind_text(st, 3, a->language) ||
+	       nz__sq_bind_opt_int(st, 4, a->section ? a->section->id : 0) ||
+	       nz__sq_bind_text(st, content, a->headline) ||
+	       nz__sq_bind_text(st, content + 1, a->highlights_intro) ||
+	       nz__sq_bind_text(st, content + 2, highlights) ||
+	       nz__sq_bind_text(st, content + 3, a->dateline) ||
+	       nz__sq_bind_text(st, content + 4, a->body_markdown ? a->body_markdown : "") ||
+	       nz__sq_bind_text(st, content + 5, a->copyright);
+}
+
 static nz_rc insert_row(nz__sqlite *h, nz_article *a, nz_err *err)
 {
 	sqlite3_stmt *st;
@@ -41,14 +53,8 @@ static nz_rc insert_row(nz__sqlite *h, nz_article *a, nz_err *err)
 	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)) ||
 	    (rc = nz__sq_stmt(h, SQ_ARTICLE_INSERT, &st, err)))
 		goto out;
-	if (nz__sq_bind_text(st, 1, a->uuid) || nz__sq_bind_text(st, 2, a->slug) ||
-	    nz__sq_bind_text(st, 3, a->language) ||
-	    nz__sq_bind_opt_int(st, 4, a->section ? a->section->id : 0) ||
+	if (nz__sq_bind_text(st, 1, a->uuid) || nz__sq_bind_article(st, 6, a, highlights) ||
 	    nz__sq_bind_text(st, 5, nz_status_name(a->status)) ||
-	    nz__sq_bind_text(st, 6, a->headline) || nz__sq_bind_text(st, 7, a->highlights_intro) ||
-	    nz__sq_bind_text(st, 8, highlights) || nz__sq_bind_text(st, 9, a->dateline) ||
-	    nz__sq_bind_text(st, 10, a->body_markdown ? a->body_markdown : "") ||
-	    nz__sq_bind_text(st, 11, a->copyright) ||
 	    nz__sq_bind_opt_int(st, 12, a->embargo_until) ||
 	    nz__sq_bind_opt_int(st, 13, a->publish_at) ||
 	    nz__sq_bind_opt_int(st, 14, a->published_at) ||
@@ -129,10 +135,10 @@ static nz_rc insert_notes(nz__sqlite *h, const nz_article *a, nz_err *err)
 }
 
 /* Everything a create writes, in order; runs inside the create's transaction. */
-static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a,
+static nz_rc create_rows(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
 			 const char *note, nz_err *err)
 {
-	nz_store *s = &h->base;
+	nz__sqlite *h = nz__sq(s);
 	nz_time now = nz_time_now();
 	nz_rc rc = NZ_OK;
 
@@ -169,21 +175,7 @@ static nz_rc create_rows(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_artic
 nz_rc nz__sq_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool audited,
 			    nz_article *a, const char *note, nz_err *err)
 {
-	nz__sqlite *h = nz__sq(s);
-	nz__store_ids sv;
-	nz_rc rc;
-
-	if (nz__store_ids_save(arena, a, &sv))
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	if ((rc = nz__sq_begin(h, err)))
-		return rc;
-	rc = create_rows(h, arena, actor, a, note, err);
-	if (!rc && audited)
-		rc = nz__sq_audit(h, actor, "article.created", "article", a->id, a->id, a->headline,
-				  err);
-	if ((rc = nz__sq_end(h, rc, err)))
-		nz__store_ids_restore(a, &sv);
-	return rc;
+	return nz__store_article_create_tx(s, arena, actor, audited, a, note, create_rows, err);
 }
 
 /* ---- loading ----------------------------------------------------------------------------- */

@@ -183,17 +183,12 @@ nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t pe
 /* A light article carrying one correction (columns 9..11). */
 static nz_rc correction_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
-	nz_article *a = item;
-	nz_correction *c = nz_arena_zalloc(arena, sizeof *c);
-	if (!c || light_row(arena, st, item))
+	nz_correction *c;
+	if (light_row(arena, st, item) || !(c = nz__store_one_correction(arena, item)))
 		return NZ_NOMEM;
 	c->id = sqlite3_column_int64(st, 9);
 	c->created_at = sqlite3_column_int64(st, 10);
-	if (nz__sq_col_text(arena, st, 11, &c->text))
-		return NZ_NOMEM;
-	a->corrections = c;
-	a->n_corrections = 1;
-	return NZ_OK;
+	return nz__sq_col_text(arena, st, 11, &c->text) ? NZ_NOMEM : NZ_OK;
 }
 
 nz_rc nz__sq_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,

@@ -126,13 +126,7 @@ static nz_rc save_row(nz__sqlite *h, const nz_article *a, nz_time now, nz_err *e
 	if ((rc = nz__store_json_strings(a->highlights, a->n_highlights, &highlights, err)) ||
 	    (rc = nz__sq_stmt(h, SQ_ARTICLE_SAVE, &st, err)))
 		goto out;
-	if (sqlite3_bind_int64(st, 1, a->id) || nz__sq_bind_text(st, 2, a->slug) ||
-	    nz__sq_bind_text(st, 3, a->language) ||
-	    nz__sq_bind_opt_int(st, 4, a->section ? a->section->id : 0) ||
-	    nz__sq_bind_text(st, 5, a->headline) || nz__sq_bind_text(st, 6, a->highlights_intro) ||
-	    nz__sq_bind_text(st, 7, highlights) || nz__sq_bind_text(st, 8, a->dateline) ||
-	    nz__sq_bind_text(st, 9, a->body_markdown ? a->body_markdown : "") ||
-	    nz__sq_bind_text(st, 10, a->copyright) ||
+	if (sqlite3_bind_int64(st, 1, a->id) || nz__sq_bind_article(st, 5, a, highlights) ||
 	    nz__sq_bind_opt_int(st, 11, a->translation_group) || sqlite3_bind_int64(st, 12, now)) {
 		rc = nz__sq_bind_error(h, "article", err);
 		goto out;
@@ -158,11 +152,6 @@ static nz_rc clear_links(nz__sqlite *h, int64_t id, nz_err *err)
 	return rc;
 }
 
-static bool same_text(const char *x, const char *y)
-{
-	return (!x && !y) || (x && y && strcmp(x, y) == 0);
-}
-
 /* A media row for m: the stored one when m->id names it unchanged, else a new row (for the same
  * bytes when m->hash is set). A new caption never changes a row other articles may show. */
 static nz_rc media_row(nz__sqlite *h, nz_arena *arena, nz_media *m, nz_time now, nz_err *err)
@@ -181,14 +170,7 @@ static nz_rc media_row(nz__sqlite *h, nz_arena *arena, nz_media *m, nz_time now,
 			return rc;
 		if (n == 0)
 			return nz_err_set(err, NZ_INVAL, "media: no media %lld", (long long)m->id);
-		if (!m->hash) { /* refer by id alone: take the stored bytes and size */
-			m->hash = stored->hash;
-			m->mime = stored->mime;
-			m->width = stored->width;
-			m->height = stored->height;
-		}
-		if (same_text(stored->hash, m->hash) && same_text(stored->caption, m->caption) &&
-		    same_text(stored->credit, m->credit) && same_text(stored->alt, m->alt))
+		if (nz__store_media_reuse(m, stored))
 			return NZ_OK;
 	}
 	if ((rc = nz__sq_stmt(h, SQ_MEDIA_INSERT, &st, err)))
@@ -228,23 +210,17 @@ static nz_rc relink(nz__sqlite *h, nz_arena *arena, nz_article *a, nz_time now, 
 	return rc;
 }
 
-static nz_rc save(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, int64_t base,
+static nz_rc save(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a, int64_t base,
 		  const char *note, nz_err *err)
 {
+	nz__sqlite *h = nz__sq(s);
 	stored_state ss = {0};
-	nz_status to;
 	nz_time now = nz_time_now();
 	nz_rc rc;
-	if ((rc = load_state(h, arena, a->id, &ss, err)))
+	if ((rc = load_state(h, arena, a->id, &ss, err)) ||
+	    (rc = nz__store_edit_allowed(a->id, base, ss.revision, ss.status, err)))
 		return rc;
-	if (ss.revision != base)
-		return nz_err_set(err, NZ_CONFLICT,
-				  "article %lld: changed by someone else since revision %lld (now "
-				  "at revision %lld)",
-				  (long long)a->id, (long long)base, (long long)ss.revision);
-	if ((rc = nz_workflow_next(ss.status, NZ_EV_EDIT, &to, err)))
-		return rc;
-	if (a->section && (rc = nz__sq_section_ensure(&h->base, a->section, err)))
+	if (a->section && (rc = nz__sq_section_ensure(s, a->section, err)))
 		return rc;
 	if ((rc = change_slug(h, a->id, &ss, a->slug, err)) || (rc = save_row(h, a, now, err)) ||
 	    (rc = relink(h, arena, a, now, err)) ||
@@ -258,10 +234,5 @@ static nz_rc save(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, 
 nz_rc nz__sq_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
 			    int64_t base_revision, const char *note, nz_err *err)
 {
-	nz__sqlite *h = nz__sq(s);
-	nz_rc rc = nz__sq_begin(h, err);
-	if (rc)
-		return rc;
-	rc = save(h, arena, actor, a, base_revision, note, err);
-	return nz__sq_end(h, rc, err);
+	return nz__store_article_update_tx(s, arena, actor, a, base_revision, note, save, err);
 }

@@ -60,6 +60,10 @@ nz_rc nz__sq_exec(nz__sqlite *h, sqlite3_stmt *st, const char *what, nz_err *err
  * media, for both creating and saving an article. */
 nz_rc nz__sq_link(nz__sqlite *h, nz__sq_id id, int64_t article_id, int64_t other, size_t pos,
 		  const char *what, nz_err *err);
+/* Binds what an article's insert and save both write: slug, language and section at 2..4, and
+ * headline, highlights intro, highlights (JSON), dateline, body and copyright from content on;
+ * nonzero when a bind failed. */
+int nz__sq_bind_article(sqlite3_stmt *st, int content, const nz_article *a, const char *highlights);
 /* Steps a statement whose first row's first column is an integer; resets it.
  * NZ_NOTFOUND (without touching err) when there is no row. */
 nz_rc nz__sq_int(nz__sqlite *h, sqlite3_stmt *st, int64_t *out, const char *what, nz_err *err);
