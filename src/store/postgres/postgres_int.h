@@ -210,7 +210,10 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	NZ__STORE_SEARCH(OP)                                                                       \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* nodes.c */                                                                              \
-	NZ__STORE_NODES(OP)
+	NZ__STORE_NODES(OP)                                                                        \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* transfer.c */                                                                           \
+	NZ__STORE_TRANSFER(OP)
 /* clang-format on */
 
 /* ---- articles*.c, search_index.c: helpers the article files share ---------------------- */
