@@ -226,10 +226,10 @@ void nz__dump_abort(nz__dump_writer *w)
 		return;
 	if (w->gz)
 		gzclose(w->gz);
-	if (w->fd >= 0) {
+	if (w->fd >= 0)
 		close(w->fd);
+	if (w->fd >= 0 && w->tmp) /* the file was opened: the partial backup goes */
 		unlink(w->tmp);
-	}
 	nz_buf_free(&w->line);
 	free(w->path);
 	free(w->tmp);
