@@ -9,14 +9,14 @@ import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, run
+from nz import Server, new_db, run, sqlite_only
 from nzadmin import add_user, api, login, session_cookie
 
 
 class Auth(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-auth-")
-        self.db = os.path.join(self.tmp, "auth.db")
+        self.db = new_db(os.path.join(self.tmp, "auth.db"))
         run(["init"], db=self.db)
         self.pw = add_user(self.db, "eve", "editor")
         self.srv = None
@@ -46,6 +46,7 @@ class Auth(unittest.TestCase):
             "Cookie": "nz_session=" + cookie,
             "Content-Type": "application/x-www-form-urlencoded"})
 
+    @sqlite_only("reads sessions with the sqlite3 module")
     def test_sign_in_sets_an_httponly_samesite_cookie(self):
         self.serve()
         r = login(self.srv, "eve", self.pw)
@@ -64,6 +65,7 @@ class Auth(unittest.TestCase):
         self.assertNotIn(token, ids)  # stored hashed
         self.assertEqual(len(ids), 1)
 
+    @sqlite_only("writes settings with the sqlite3 module")
     def test_cookie_is_secure_when_the_site_is_https(self):
         with sqlite3.connect(self.db) as db:
             db.execute("INSERT INTO settings(key, value) VALUES ('base_url', "
@@ -101,6 +103,7 @@ class Auth(unittest.TestCase):
         # The old cookie, replayed, no longer works.
         self.assertEqual(self.me(cookie).status, 401)
 
+    @sqlite_only("writes sessions with the sqlite3 module")
     def test_expired_session_is_refused(self):
         self.serve()
         cookie = self.sign_in()
@@ -148,6 +151,7 @@ class Auth(unittest.TestCase):
         self.assertEqual(r.status, 403)
         self.assertIsNone(session_cookie(r))
 
+    @sqlite_only("reads audit_log with the sqlite3 module")
     def test_throttled_per_account(self):
         self.serve()
         for _ in range(5):
@@ -204,7 +208,7 @@ class Auth(unittest.TestCase):
 class Cli(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-authcli-")
-        self.db = os.path.join(self.tmp, "c.db")
+        self.db = new_db(os.path.join(self.tmp, "c.db"))
         run(["init"], db=self.db)
 
     def tearDown(self):
@@ -221,6 +225,7 @@ class Cli(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("taken", p.stderr)
 
+    @sqlite_only("reads users with the sqlite3 module")
     def test_password_is_stored_as_argon2id(self):
         pw = add_user(self.db, "eve", "editor")
         with sqlite3.connect(self.db) as db:

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 import zlib
 import struct
 
-from nz import ROOT, SHARED, Server, run
+from nz import ROOT, SHARED, Server, new_db, run, sqlite_only
 
 S = os.path.join(SHARED, "schemas")
 TOOLS = os.path.join(ROOT, "tests", "tools", "node_modules")
@@ -96,11 +96,12 @@ def png_bytes():
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+@sqlite_only("its setup writes settings and articles with the sqlite3 module")
 class Outputs(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-outputs-")
-        cls.db = os.path.join(cls.tmp, "demo.db")
+        cls.db = new_db(os.path.join(cls.tmp, "demo.db"))
         run(["demo"], db=cls.db)
         files = {"draft.md": DRAFT, "embargoed.md": EMBARGOED, "fresh-ko.md": FRESH_KO,
                  "fresh-en.md": FRESH_EN}
@@ -441,13 +442,14 @@ class Outputs(unittest.TestCase):
         self.assertEqual(r.json()["error"]["code"], "not_found")
 
 
+@sqlite_only("its setup writes a big archive with the sqlite3 module")
 class BigArchive(unittest.TestCase):
     """45,001 articles: the sitemap index names two article sitemaps, split before 50,000."""
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-bigmap-")
-        cls.db = os.path.join(cls.tmp, "big.db")
+        cls.db = new_db(os.path.join(cls.tmp, "big.db"))
         run(["init"], db=cls.db)
         db = sqlite3.connect(cls.db)
         # Rows written behind the program's back: set the article triggers (the search index,

@@ -16,7 +16,7 @@ import unittest
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-from nz import Server, eventually, run
+from nz import Server, eventually, new_db, run, sqlite_only
 from nzadmin import add_token, add_user, api, login, session_cookie
 
 
@@ -39,7 +39,7 @@ class PageCache(unittest.TestCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-pagecache-")
-        self.db = os.path.join(self.tmp, "demo.db")
+        self.db = new_db(os.path.join(self.tmp, "demo.db"))
         run(["demo"], db=self.db)
         self.password = add_user(self.db, "ada", "admin")
         self.token = add_token(self.db, "ada")[1]
@@ -231,6 +231,7 @@ class PageCache(unittest.TestCase):
 
     # ---- writes by another process -------------------------------------------------------------
 
+    @sqlite_only("writes authors with the sqlite3 module")
     def test_author_renamed_by_another_process(self):
         before = self.warm_all()
         with sqlite3.connect(self.db) as db:

@@ -11,7 +11,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, eventually, run
+from nz import Server, eventually, new_db, run, sqlite_only
 
 
 def when(days_ago):
@@ -56,11 +56,12 @@ DRAFT = ("---\nheadline: Stealth frigate draft\nslug: frigate-draft\nstatus: dra
          "A draft.\n")
 
 
+@sqlite_only("its setup writes articles with the sqlite3 module")
 class Search(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-search-")
-        cls.db = os.path.join(cls.tmp, "search.db")
+        cls.db = new_db(os.path.join(cls.tmp, "search.db"))
         src = os.path.join(cls.tmp, "in")
         os.mkdir(src)
         for i, text in enumerate(STORIES + [DRAFT]):
@@ -243,7 +244,7 @@ class Search(unittest.TestCase):
 class IndexFollowsWrites(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-search-")
-        self.db = os.path.join(self.tmp, "s.db")
+        self.db = new_db(os.path.join(self.tmp, "s.db"))
         run(["demo"], db=self.db)
 
     def tearDown(self):

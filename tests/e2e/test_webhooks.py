@@ -18,7 +18,7 @@ import time
 import unittest
 import urllib.parse
 
-from nz import Server, free_port, run
+from nz import Server, free_port, new_db, run, sqlite_only
 
 WAIT = 30  # seconds to wait for something that should happen (not a speed assertion)
 
@@ -86,10 +86,11 @@ def signature(secret, body):
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+@sqlite_only("its setup writes settings with the sqlite3 module")
 class Webhooks(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-hooks-")
-        self.db = os.path.join(self.tmp, "news.db")
+        self.db = new_db(os.path.join(self.tmp, "news.db"))
         run(["init"], db=self.db)
         run(["user", "add", "chief", "--role", "admin"], db=self.db)
         run(["user", "add", "writer", "--role", "contributor"], db=self.db)
