@@ -63,6 +63,25 @@ def _drop_all():
             pass
 
 
+def sql_write(db, sql, params=()):
+    """Runs one writing SQL statement (with ? placeholders for params, strings or ints) on db,
+    behind the server's back: with the sqlite3 module on a SQLite file, with psql on a
+    PostgreSQL schema. For statements both dialects read alike."""
+    if not PG_URI:
+        import sqlite3
+        with sqlite3.connect(db) as con:
+            con.execute(sql, params)
+        con.close()
+        return
+    parts = sql.split("?")
+    assert len(parts) == len(params) + 1, sql
+    out = parts[0]
+    for value, rest in zip(params, parts[1:]):
+        out += (str(value) if isinstance(value, int) else "'%s'" % str(value).replace("'", "''")) + rest
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", db, "-c", out],
+                   check=True, capture_output=True, text=True, timeout=60)
+
+
 # The skip reasons run.py accepts on PostgreSQL (any other skip fails the run).
 SQLITE_ONLY = "sqlite only: "
 PG_KNOWN_FAILURE = "known failure on PostgreSQL: "

@@ -11,14 +11,13 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import tempfile
 import threading
 import time
 import unittest
 import urllib.parse
 
-from nz import Server, free_port, new_db, run, sqlite_only
+from nz import Server, free_port, new_db, run, sql_write
 
 WAIT = 30  # seconds to wait for something that should happen (not a speed assertion)
 
@@ -86,7 +85,6 @@ def signature(secret, body):
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-@sqlite_only("its setup writes settings with the sqlite3 module")
 class Webhooks(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-hooks-")
@@ -117,9 +115,8 @@ class Webhooks(unittest.TestCase):
         return re.search(r"nzt_[A-Za-z0-9_-]+", out).group(0)
 
     def set_setting(self, key, value):
-        with sqlite3.connect(self.db) as db:
-            db.execute("INSERT INTO settings(key, value) VALUES (?, ?)"
-                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+        sql_write(self.db, "INSERT INTO settings(key, value) VALUES (?, ?)"
+                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
     def receiver(self, **kw):
         r = Receiver(**kw)
