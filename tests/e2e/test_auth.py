@@ -9,7 +9,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, new_db, run, sqlite_only
+from nz import Server, new_db, run, sql_write, sqlite_only
 from nzadmin import add_user, api, login, session_cookie
 
 
@@ -65,11 +65,9 @@ class Auth(unittest.TestCase):
         self.assertNotIn(token, ids)  # stored hashed
         self.assertEqual(len(ids), 1)
 
-    @sqlite_only("writes settings with the sqlite3 module")
     def test_cookie_is_secure_when_the_site_is_https(self):
-        with sqlite3.connect(self.db) as db:
-            db.execute("INSERT INTO settings(key, value) VALUES ('base_url', "
-                       "'https://news.example')")
+        sql_write(self.db, "INSERT INTO settings(key, value) VALUES ('base_url', "
+                  "'https://news.example')")
         self.serve()
         r = login(self.srv, "eve", self.pw)
         self.assertEqual(r.status, 303)
@@ -103,13 +101,11 @@ class Auth(unittest.TestCase):
         # The old cookie, replayed, no longer works.
         self.assertEqual(self.me(cookie).status, 401)
 
-    @sqlite_only("writes sessions with the sqlite3 module")
     def test_expired_session_is_refused(self):
         self.serve()
         cookie = self.sign_in()
         self.assertEqual(self.me(cookie).status, 200)
-        with sqlite3.connect(self.db) as db:
-            db.execute("UPDATE sessions SET expires_at = 1")
+        sql_write(self.db, "UPDATE sessions SET expires_at = 1")
         self.assertEqual(self.me(cookie).status, 401)
 
     def test_session_lasts_fourteen_days(self):

@@ -12,7 +12,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, eventually, new_db, run, sqlite_only
+from nz import Server, eventually, new_db, run, sql_write, sqlite_only
 
 
 class Caching(unittest.TestCase):
@@ -207,12 +207,10 @@ class Caching(unittest.TestCase):
                 self.assertNotIn("etag", r.headers)
                 self.assertNotIn("surrogate-key", r.headers)
 
-    @sqlite_only("writes settings with the sqlite3 module")
     def test_a_change_invalidates_the_validator(self):
         r = self.get("/")
-        with sqlite3.connect(self.db) as db:
-            db.execute("INSERT INTO settings(key, value) VALUES ('tagline', 'Changed for a test')"
-                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        sql_write(self.db, "INSERT INTO settings(key, value) VALUES ('tagline', 'Changed for a test')"
+                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         try:
             # Written by another process: the server notices within its poll.
             eventually(lambda: self.get("/", **{"If-None-Match": r.headers["etag"]}).status == 200)
@@ -220,8 +218,7 @@ class Caching(unittest.TestCase):
             self.assertEqual(r2.status, 200)
             self.assertNotEqual(r2.headers["etag"], r.headers["etag"])
         finally:
-            with sqlite3.connect(self.db) as db:
-                db.execute("DELETE FROM settings WHERE key = 'tagline'")
+            sql_write(self.db, "DELETE FROM settings WHERE key = 'tagline'")
             # The other tests share this server: let it notice the clean-up too (its poll).
             eventually(lambda: "Changed for a test" not in self.get("/").text)
 

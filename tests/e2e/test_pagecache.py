@@ -9,14 +9,13 @@ Every write here is made through the server (the admin API or the back office's 
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import time
 import unittest
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-from nz import Server, eventually, new_db, run, sqlite_only
+from nz import Server, eventually, new_db, run, sql_write
 from nzadmin import add_token, add_user, api, login, session_cookie
 
 
@@ -231,13 +230,11 @@ class PageCache(unittest.TestCase):
 
     # ---- writes by another process -------------------------------------------------------------
 
-    @sqlite_only("writes authors with the sqlite3 module")
     def test_author_renamed_by_another_process(self):
         before = self.warm_all()
-        with sqlite3.connect(self.db) as db:
-            db.execute("UPDATE authors SET display_name = 'Renamed Reporter',"
-                       " family_name = 'Reporter', given_name = 'Renamed' WHERE slug = ?",
-                       (self.a["authors"][0]["slug"],))
+        sql_write(self.db, "UPDATE authors SET display_name = 'Renamed Reporter',"
+                  " family_name = 'Reporter', given_name = 'Renamed' WHERE slug = ?",
+                  (self.a["authors"][0]["slug"],))
         for name in ("author", "article", "api one", "front"):
             with self.subTest(page=name):
                 self.assertTrue(eventually(
