@@ -6,12 +6,11 @@ import html
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, eventually, new_db, run, sqlite_only
+from nz import Server, eventually, new_db, run, sql_write
 
 
 def when(days_ago):
@@ -56,7 +55,6 @@ DRAFT = ("---\nheadline: Stealth frigate draft\nslug: frigate-draft\nstatus: dra
          "A draft.\n")
 
 
-@sqlite_only("its setup writes articles with the sqlite3 module")
 class Search(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -71,10 +69,7 @@ class Search(unittest.TestCase):
         run(["import", src], db=cls.db)
         # A retraction changes only the status: no tokenizer needed, the index is untouched,
         # and searches stop finding it at once.
-        con = sqlite3.connect(cls.db)
-        con.execute("UPDATE articles SET status = 'retracted' WHERE slug = 'frigate-retracted'")
-        con.commit()
-        con.close()
+        sql_write(cls.db, "UPDATE articles SET status = 'retracted' WHERE slug = 'frigate-retracted'")
         cls.srv = Server(cls.db)
 
     @classmethod
