@@ -63,23 +63,38 @@ def _drop_all():
             pass
 
 
-def sql_write(db, sql, params=()):
-    """Runs one writing SQL statement (with ? placeholders for params, strings or ints) on db,
-    behind the server's back: with the sqlite3 module on a SQLite file, with psql on a
-    PostgreSQL schema. For statements both dialects read alike."""
+def _pg_literal(value):
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, bytes):
+        return "'\\x%s'::bytea" % value.hex()
+    return "'%s'" % str(value).replace("'", "''")
+
+
+def sql_rows(db, sql, params=()):
+    """Runs one SQL statement (with ? placeholders for params: strings, ints or bytes) on db,
+    behind the server's back, and returns its rows: with the sqlite3 module on a SQLite file,
+    with psql on a PostgreSQL schema (where every value comes back as a string). For
+    statements both dialects read alike."""
     if not PG_URI:
         import sqlite3
         with sqlite3.connect(db) as con:
-            con.execute(sql, params)
+            rows = con.execute(sql, params).fetchall()
         con.close()
-        return
+        return rows
     parts = sql.split("?")
     assert len(parts) == len(params) + 1, sql
     out = parts[0]
     for value, rest in zip(params, parts[1:]):
-        out += (str(value) if isinstance(value, int) else "'%s'" % str(value).replace("'", "''")) + rest
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", db, "-c", out],
-                   check=True, capture_output=True, text=True, timeout=60)
+        out += _pg_literal(value) + rest
+    p = subprocess.run(["psql", "-q", "-At", "-F", "\x1f", "-v", "ON_ERROR_STOP=1", db, "-c", out],
+                       check=True, capture_output=True, text=True, timeout=60)
+    return [tuple(line.split("\x1f")) for line in p.stdout.splitlines()]
+
+
+def sql_write(db, sql, params=()):
+    """sql_rows for a statement that writes."""
+    sql_rows(db, sql, params)
 
 
 # The skip reasons run.py accepts on PostgreSQL (any other skip fails the run).

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 import zlib
 import struct
 
-from nz import ROOT, SHARED, Server, new_db, run, sqlite_only
+from nz import ROOT, SHARED, Server, new_db, run, sql_rows, sql_write, sqlite_only
 
 S = os.path.join(SHARED, "schemas")
 TOOLS = os.path.join(ROOT, "tests", "tools", "node_modules")
@@ -96,7 +96,6 @@ def png_bytes():
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-@sqlite_only("its setup writes settings and articles with the sqlite3 module")
 class Outputs(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -130,29 +129,26 @@ class Outputs(unittest.TestCase):
     def prepare_db(cls):
         """What the back office would do: an embargo, a retraction, a correction, a photo, and
         one article moved out of the News window."""
-        db = sqlite3.connect(cls.db)
         now = cls.now
-        db.execute("UPDATE articles SET embargo_until = ? WHERE slug = 'embargoed-patrol-aircraft'", (now + 86400,))
+        sql_write(cls.db, "UPDATE articles SET embargo_until = ? WHERE slug = 'embargoed-patrol-aircraft'", (now + 86400,))
         cls.retracted = "mobile-dental-clinic-ship-reaches-marines-on-west-sea-islands"
-        db.execute("UPDATE articles SET status = 'retracted', updated_at = ? WHERE slug = ?", (now - 30, cls.retracted))
+        sql_write(cls.db, "UPDATE articles SET status = 'retracted', updated_at = ? WHERE slug = ?", (now - 30, cls.retracted))
         cls.old_news = "air-force-tests-rapid-runway-repair-in-overnight-drill"
-        db.execute("UPDATE articles SET published_at = ? WHERE slug = ?", (now - 3 * 86400, cls.old_news))
+        sql_write(cls.db, "UPDATE articles SET published_at = ? WHERE slug = ?", (now - 3 * 86400, cls.old_news))
         cls.corrected = "참전용사-구술기록관-개관"
-        db.execute("INSERT INTO corrections(article_id, text, created_at) SELECT id, ?, ? FROM articles "
+        sql_write(cls.db, "INSERT INTO corrections(article_id, text, created_at) SELECT id, ?, ? FROM articles "
                    "WHERE slug = ?", ("기록관 개관 날짜를 바로잡았습니다.", now - 60, cls.corrected))
         png = png_bytes()
         cls.photo_hash = hashlib.sha256(png).hexdigest()
         cls.photo_len = len(png)
-        db.execute("INSERT INTO blobs(hash, mime, bytes, created_at) VALUES (?, 'image/png', ?, ?)",
+        sql_write(cls.db, "INSERT INTO blobs(hash, mime, bytes, created_at) VALUES (?, 'image/png', ?, ?)",
                    (cls.photo_hash, png, now))
-        row = db.execute("SELECT a.slug, am.media_id FROM articles a JOIN article_media am ON am.article_id = a.id "
+        row = sql_rows(cls.db, "SELECT a.slug, am.media_id FROM articles a JOIN article_media am ON am.article_id = a.id "
                          "AND am.position = 0 WHERE a.status = 'published' AND a.language = 'en' AND "
-                         "a.translation_group IS NULL ORDER BY a.published_at DESC LIMIT 1").fetchone()
+                         "a.translation_group IS NULL ORDER BY a.published_at DESC LIMIT 1")[0]
         cls.photo_slug = row[0]
-        db.execute("UPDATE media SET hash = ?, mime = 'image/png', width = 2, height = 1 WHERE id = ?",
+        sql_write(cls.db, "UPDATE media SET hash = ?, mime = 'image/png', width = 2, height = 1 WHERE id = ?",
                    (cls.photo_hash, row[1]))
-        db.commit()
-        db.close()
 
     @classmethod
     def tearDownClass(cls):
