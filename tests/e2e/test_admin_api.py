@@ -3,12 +3,11 @@ it (embargo, schedule, restart, retraction, corrections), revisions and restores
 and the audit log. A real server on a real database; accounts and tokens made with the CLI."""
 import os
 import shutil
-import sqlite3
 import tempfile
 import time
 import unittest
 
-from nz import Server, new_db, run, sqlite_only
+from nz import Server, new_db, run, sql_rows
 from nzadmin import add_token, add_user, api, png
 
 DEADLINE = 15  # seconds a scheduled or embargoed article may take to show (correctness, not speed)
@@ -102,10 +101,8 @@ class Tokens(Newsroom):
         self.assertIsNotNone(listed[r.json()["id"]]["revoked_at"])
         self.assertIsNotNone(listed[r.json()["id"]]["last_used_at"])
 
-    @sqlite_only("reads api_tokens with the sqlite3 module")
     def test_stored_tokens_are_hashes(self):
-        with sqlite3.connect(self.db) as db:
-            hashes = [row[0] for row in db.execute("SELECT token_hash FROM api_tokens")]
+        hashes = [row[0] for row in sql_rows(self.db, "SELECT token_hash FROM api_tokens")]
         for tok in self.tokens.values():
             self.assertNotIn(tok, hashes)
 
@@ -261,16 +258,14 @@ class Revisions(Newsroom):
         self.assertIn("restored revision 1", revs[0]["note"])
         self.assertEqual(b["revision"], 2)
 
-    @sqlite_only("reads audit_log with the sqlite3 module")
     def test_audit_log_records_the_workflow_with_the_article(self):
         a = self.published("Audited story")
         entries = self.call("ada", "GET", "/audit?article=%d" % a["id"]).json()["entries"]
         actions = [e["action"] for e in entries]
         self.assertEqual(actions[:2], ["article.published", "article.created"])
         self.assertTrue(all(e["article_id"] == a["id"] and e["user"] == "eve" for e in entries))
-        with sqlite3.connect(self.db) as db:
-            rows = db.execute("SELECT action FROM audit_log WHERE article_id = ? ORDER BY id",
-                              (a["id"],)).fetchall()
+        rows = sql_rows(self.db, "SELECT action FROM audit_log WHERE article_id = ? ORDER BY id",
+                        (a["id"],))
         self.assertEqual([r[0] for r in rows], ["article.created", "article.published"])
 
 
@@ -403,7 +398,6 @@ class ScheduleSurvivesRestart(unittest.TestCase):
             self.srv.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    @sqlite_only("reads articles with the sqlite3 module")
     def test_scheduled_while_down_publishes_after_restart(self):
         self.srv = Server(self.db)
         r = api(self.srv, "POST", "/api/v1/admin/articles", self.token,
@@ -415,9 +409,8 @@ class ScheduleSurvivesRestart(unittest.TestCase):
         self.assertEqual(r.status, 200, r.text)
         self.assertEqual(self.srv.stop(), 0)
         self.srv = None
-        with sqlite3.connect(self.db) as db:
-            self.assertEqual(db.execute("SELECT status FROM articles WHERE id = ?",
-                                        (aid,)).fetchone()[0], "scheduled")
+        self.assertEqual(sql_rows(self.db, "SELECT status FROM articles WHERE id = ?",
+                                  (aid,))[0][0], "scheduled")
         while time.time() < at + 1:
             time.sleep(0.2)
         self.srv = Server(self.db)

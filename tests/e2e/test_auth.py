@@ -9,7 +9,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, new_db, run, sql_write, sqlite_only
+from nz import Server, new_db, run, sql_rows, sql_write, sqlite_only
 from nzadmin import add_user, api, login, session_cookie
 
 
@@ -46,7 +46,6 @@ class Auth(unittest.TestCase):
             "Cookie": "nz_session=" + cookie,
             "Content-Type": "application/x-www-form-urlencoded"})
 
-    @sqlite_only("reads sessions with the sqlite3 module")
     def test_sign_in_sets_an_httponly_samesite_cookie(self):
         self.serve()
         r = login(self.srv, "eve", self.pw)
@@ -60,8 +59,7 @@ class Auth(unittest.TestCase):
         token = session_cookie(r)
         self.assertGreaterEqual(len(token), 43)
         self.assertEqual(self.me(token).json()["login"], "eve")
-        with sqlite3.connect(self.db) as db:
-            ids = [row[0] for row in db.execute("SELECT id FROM sessions")]
+        ids = [row[0] for row in sql_rows(self.db, "SELECT id FROM sessions")]
         self.assertNotIn(token, ids)  # stored hashed
         self.assertEqual(len(ids), 1)
 
@@ -221,11 +219,9 @@ class Cli(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("taken", p.stderr)
 
-    @sqlite_only("reads users with the sqlite3 module")
     def test_password_is_stored_as_argon2id(self):
         pw = add_user(self.db, "eve", "editor")
-        with sqlite3.connect(self.db) as db:
-            stored = db.execute("SELECT password_hash FROM users").fetchone()[0]
+        stored = sql_rows(self.db, "SELECT password_hash FROM users")[0][0]
         self.assertTrue(stored.startswith("$argon2id$"))
         self.assertNotIn(pw, stored)
 
