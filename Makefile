@@ -52,7 +52,7 @@ ifeq ($(V),)
 Q := @
 endif
 
-.PHONY: all deps test test-unit test-pg test-e2e test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
+.PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
 	clean check-deps format format-check fuzz bench bench-nodes
 
 all: $(BUILD)/newszone
@@ -122,6 +122,15 @@ test-pg: $(PG_UNIT_BIN) $(PG_CONTRACT_BIN) $(BUILD)/newszone
 
 test-e2e: $(BUILD)/newszone
 	@NZ_SHARED=$(SHARED) NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
+
+# The end-to-end tests on PostgreSQL: each test's database a fresh schema of a throwaway cluster
+# (NZ_TEST_PG_URI, see tests/e2e/nz.py), stopped and removed afterwards whether they pass or not.
+# Tests marked @sqlite_only or @pg_known_failure are skipped there, and listed.
+test-e2e-pg: $(BUILD)/newszone
+	@dir=$$(mktemp -d /tmp/nz-pg-XXXXXX); \
+	trap 'scripts/pg-cluster.sh stop $$dir; rm -rf $$dir' EXIT; trap 'exit 130' INT TERM; \
+	uri=$$(scripts/pg-cluster.sh start $$dir) && \
+	NZ_TEST_PG_URI=$$uri NZ_SHARED=$(SHARED) NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
 
 # Browser tests: real Chromium driven by playwright-core (tests/browser/*.test.mjs).
 test-browser: $(BUILD)/newszone

@@ -3,12 +3,11 @@ it (embargo, schedule, restart, retraction, corrections), revisions and restores
 and the audit log. A real server on a real database; accounts and tokens made with the CLI."""
 import os
 import shutil
-import sqlite3
 import tempfile
 import time
 import unittest
 
-from nz import Server, run
+from nz import Server, new_db, run, sql_rows
 from nzadmin import add_token, add_user, api, png
 
 DEADLINE = 15  # seconds a scheduled or embargoed article may take to show (correctness, not speed)
@@ -34,7 +33,7 @@ class Newsroom(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-admin-")
-        cls.db = os.path.join(cls.tmp, "admin.db")
+        cls.db = new_db(os.path.join(cls.tmp, "admin.db"))
         run(["init"], db=cls.db)
         cls.tokens = {}
         for login, role in (("ada", "admin"), ("eve", "editor"), ("cal", "contributor"),
@@ -103,8 +102,7 @@ class Tokens(Newsroom):
         self.assertIsNotNone(listed[r.json()["id"]]["last_used_at"])
 
     def test_stored_tokens_are_hashes(self):
-        with sqlite3.connect(self.db) as db:
-            hashes = [row[0] for row in db.execute("SELECT token_hash FROM api_tokens")]
+        hashes = [row[0] for row in sql_rows(self.db, "SELECT token_hash FROM api_tokens")]
         for tok in self.tokens.values():
             self.assertNotIn(tok, hashes)
 
@@ -266,9 +264,8 @@ class Revisions(Newsroom):
         actions = [e["action"] for e in entries]
         self.assertEqual(actions[:2], ["article.published", "article.created"])
         self.assertTrue(all(e["article_id"] == a["id"] and e["user"] == "eve" for e in entries))
-        with sqlite3.connect(self.db) as db:
-            rows = db.execute("SELECT action FROM audit_log WHERE article_id = ? ORDER BY id",
-                              (a["id"],)).fetchall()
+        rows = sql_rows(self.db, "SELECT action FROM audit_log WHERE article_id = ? ORDER BY id",
+                        (a["id"],))
         self.assertEqual([r[0] for r in rows], ["article.created", "article.published"])
 
 
@@ -390,7 +387,7 @@ class Media(Newsroom):
 class ScheduleSurvivesRestart(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-sched-")
-        self.db = os.path.join(self.tmp, "s.db")
+        self.db = new_db(os.path.join(self.tmp, "s.db"))
         run(["init"], db=self.db)
         add_user(self.db, "eve", "editor")
         self.token = add_token(self.db, "eve")[1]
@@ -412,9 +409,8 @@ class ScheduleSurvivesRestart(unittest.TestCase):
         self.assertEqual(r.status, 200, r.text)
         self.assertEqual(self.srv.stop(), 0)
         self.srv = None
-        with sqlite3.connect(self.db) as db:
-            self.assertEqual(db.execute("SELECT status FROM articles WHERE id = ?",
-                                        (aid,)).fetchone()[0], "scheduled")
+        self.assertEqual(sql_rows(self.db, "SELECT status FROM articles WHERE id = ?",
+                                  (aid,))[0][0], "scheduled")
         while time.time() < at + 1:
             time.sleep(0.2)
         self.srv = Server(self.db)

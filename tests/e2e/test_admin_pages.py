@@ -11,7 +11,7 @@ import unittest
 import urllib.parse
 import uuid
 
-from nz import FIXTURES, Server, run
+from nz import FIXTURES, Server, new_db, run
 from nzadmin import add_user, api, login, png, session_cookie
 
 
@@ -72,7 +72,7 @@ class AdminPages(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-pages-")
-        cls.db = os.path.join(cls.tmp, "pages.db")
+        cls.db = new_db(os.path.join(cls.tmp, "pages.db"))
         run(["init"], db=cls.db)
         run(["import", "--publish", "--section", "defense",
              os.path.join(FIXTURES, "import", "good", "en-reference-shape.txt")], db=cls.db)

@@ -6,7 +6,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from nz import FIXTURES, Server, run
+from nz import FIXTURES, Server, new_db, run
 
 FIELDS = ["id", "uuid", "slug", "url", "language", "status", "section", "headline",
           "highlights_intro", "highlights", "dateline", "body_markdown", "body_html", "authors",
@@ -17,7 +17,7 @@ class Api(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-api-")
-        cls.db = os.path.join(cls.tmp, "api.db")
+        cls.db = new_db(os.path.join(cls.tmp, "api.db"))
         run(["demo"], db=cls.db)
         # A draft: never visible to the public API.
         p = run(["import", os.path.join(FIXTURES, "import", "good", "en-dateline.txt")], db=cls.db)

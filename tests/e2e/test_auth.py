@@ -9,14 +9,14 @@ import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, run
+from nz import Server, new_db, run, sql_rows, sql_write, sqlite_only
 from nzadmin import add_user, api, login, session_cookie
 
 
 class Auth(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-auth-")
-        self.db = os.path.join(self.tmp, "auth.db")
+        self.db = new_db(os.path.join(self.tmp, "auth.db"))
         run(["init"], db=self.db)
         self.pw = add_user(self.db, "eve", "editor")
         self.srv = None
@@ -59,15 +59,13 @@ class Auth(unittest.TestCase):
         token = session_cookie(r)
         self.assertGreaterEqual(len(token), 43)
         self.assertEqual(self.me(token).json()["login"], "eve")
-        with sqlite3.connect(self.db) as db:
-            ids = [row[0] for row in db.execute("SELECT id FROM sessions")]
+        ids = [row[0] for row in sql_rows(self.db, "SELECT id FROM sessions")]
         self.assertNotIn(token, ids)  # stored hashed
         self.assertEqual(len(ids), 1)
 
     def test_cookie_is_secure_when_the_site_is_https(self):
-        with sqlite3.connect(self.db) as db:
-            db.execute("INSERT INTO settings(key, value) VALUES ('base_url', "
-                       "'https://news.example')")
+        sql_write(self.db, "INSERT INTO settings(key, value) VALUES ('base_url', "
+                  "'https://news.example')")
         self.serve()
         r = login(self.srv, "eve", self.pw)
         self.assertEqual(r.status, 303)
@@ -105,8 +103,7 @@ class Auth(unittest.TestCase):
         self.serve()
         cookie = self.sign_in()
         self.assertEqual(self.me(cookie).status, 200)
-        with sqlite3.connect(self.db) as db:
-            db.execute("UPDATE sessions SET expires_at = 1")
+        sql_write(self.db, "UPDATE sessions SET expires_at = 1")
         self.assertEqual(self.me(cookie).status, 401)
 
     def test_session_lasts_fourteen_days(self):
@@ -148,6 +145,7 @@ class Auth(unittest.TestCase):
         self.assertEqual(r.status, 403)
         self.assertIsNone(session_cookie(r))
 
+    @sqlite_only("reads audit_log with the sqlite3 module")
     def test_throttled_per_account(self):
         self.serve()
         for _ in range(5):
@@ -204,7 +202,7 @@ class Auth(unittest.TestCase):
 class Cli(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-authcli-")
-        self.db = os.path.join(self.tmp, "c.db")
+        self.db = new_db(os.path.join(self.tmp, "c.db"))
         run(["init"], db=self.db)
 
     def tearDown(self):
@@ -223,8 +221,7 @@ class Cli(unittest.TestCase):
 
     def test_password_is_stored_as_argon2id(self):
         pw = add_user(self.db, "eve", "editor")
-        with sqlite3.connect(self.db) as db:
-            stored = db.execute("SELECT password_hash FROM users").fetchone()[0]
+        stored = sql_rows(self.db, "SELECT password_hash FROM users")[0][0]
         self.assertTrue(stored.startswith("$argon2id$"))
         self.assertNotIn(pw, stored)
 

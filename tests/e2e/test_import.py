@@ -4,7 +4,7 @@ import glob
 import os
 import sqlite3
 
-from nz import FIXTURES, SHARED, NzTestCase, run
+from nz import FIXTURES, NzTestCase, SHARED, run, sqlite_only
 
 REFERENCE = os.path.join(SHARED, "examples", "000_6019b677f118bae2.txt")
 GOOD = sorted(glob.glob(os.path.join(FIXTURES, "import", "good", "*")))
@@ -74,6 +74,7 @@ class ReferencePage(NzTestCase):
                                          "Minister of National Defense", "Korea Defense Daily, All")]
         self.assertEqual(order, sorted(order), "parts out of order")
 
+    @sqlite_only("reads import_sources with the sqlite3 module")
     def test_original_file_kept_byte_for_byte(self):
         con = sqlite3.connect(self.db)
         (data,) = con.execute("SELECT bytes FROM import_sources").fetchone()
@@ -87,11 +88,13 @@ class Variations(NzTestCase):
         self.assertGreaterEqual(len(GOOD), 6)
         self.assertGreaterEqual(len(BAD), 5)
 
+    @sqlite_only("counts rows with the sqlite3 module")
     def test_every_good_fixture_imports(self):
         p = run(["import", "--publish"] + GOOD, db=self.db)
         self.assertIn("imported %d, unchanged 0, refused 0" % len(GOOD), p.stdout)
         self.assertEqual(counts(self.db)["articles"], len(GOOD))
 
+    @sqlite_only("counts rows with the sqlite3 module")
     def test_same_file_twice_is_one_article(self):
         run(["import", GOOD[0]], db=self.db)
         p = run(["import", GOOD[0]], db=self.db)
@@ -161,6 +164,7 @@ class Refusals(NzTestCase):
             f.write("Headline\n\n" + ("A paragraph of news text. " * 40 + "\n\n") * 3000)
         self.refuse(big, "limit")
 
+    @sqlite_only("counts rows with the sqlite3 module")
     def test_batch_imports_good_reports_bad(self):
         bad = [b for b in BAD if b.endswith("empty.txt")]
         p = run(["import"] + GOOD[1:3] + bad, db=self.db, check=False)

@@ -16,7 +16,7 @@ import tempfile
 import time
 import unittest
 
-from nz import BIN, Server, eventually, run
+from nz import BIN, Server, eventually, new_db, run, sqlite_only
 from nzadmin import add_token, add_user, api
 
 TAKEOVER = 20  # seconds: lease TTL (6) + a try (2) + the scheduler's tick, with room to spare
@@ -56,7 +56,7 @@ class LimitedServer(Server):
 class Nodes(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-nodes-")
-        self.db = os.path.join(self.tmp, "news.db")
+        self.db = new_db(os.path.join(self.tmp, "news.db"))
         run(["init"], db=self.db)
         add_user(self.db, "eve", "editor")
         self.token = add_token(self.db, "eve")[1]
@@ -122,6 +122,7 @@ class Nodes(unittest.TestCase):
               "p99 %.1f ms, max %.1f ms" % (len(delays), statistics.median(delays),
                                              delays[int(len(delays) * 0.99) - 1], delays[-1]))
 
+    @sqlite_only("reads the jobs lease with the sqlite3 module")
     def test_the_scheduler_moves_to_the_survivor_when_its_node_dies(self):
         a, b = self.node(), self.node()
         self.assertTrue(eventually(lambda: self.holder() is not None, 10))
@@ -159,6 +160,7 @@ class Nodes(unittest.TestCase):
         self.assertEqual(len(self.published_entries(survivor, art["id"])), 1)
         self.assertIn("Scheduled after the crash", survivor.get("/").text)
 
+    @sqlite_only("holds the SQLite file's WAL shared memory to make writes fail")
     def test_a_write_failure_is_503_and_the_node_recovers(self):
         seed = Server(self.db)
         art = self.publish(seed, "Before the disk filled")

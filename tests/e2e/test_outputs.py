@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 import zlib
 import struct
 
-from nz import ROOT, SHARED, Server, run
+from nz import ROOT, SHARED, Server, new_db, run, sql_rows, sql_write, sqlite_only
 
 S = os.path.join(SHARED, "schemas")
 TOOLS = os.path.join(ROOT, "tests", "tools", "node_modules")
@@ -100,7 +100,7 @@ class Outputs(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-outputs-")
-        cls.db = os.path.join(cls.tmp, "demo.db")
+        cls.db = new_db(os.path.join(cls.tmp, "demo.db"))
         run(["demo"], db=cls.db)
         files = {"draft.md": DRAFT, "embargoed.md": EMBARGOED, "fresh-ko.md": FRESH_KO,
                  "fresh-en.md": FRESH_EN}
@@ -129,29 +129,26 @@ class Outputs(unittest.TestCase):
     def prepare_db(cls):
         """What the back office would do: an embargo, a retraction, a correction, a photo, and
         one article moved out of the News window."""
-        db = sqlite3.connect(cls.db)
         now = cls.now
-        db.execute("UPDATE articles SET embargo_until = ? WHERE slug = 'embargoed-patrol-aircraft'", (now + 86400,))
+        sql_write(cls.db, "UPDATE articles SET embargo_until = ? WHERE slug = 'embargoed-patrol-aircraft'", (now + 86400,))
         cls.retracted = "mobile-dental-clinic-ship-reaches-marines-on-west-sea-islands"
-        db.execute("UPDATE articles SET status = 'retracted', updated_at = ? WHERE slug = ?", (now - 30, cls.retracted))
+        sql_write(cls.db, "UPDATE articles SET status = 'retracted', updated_at = ? WHERE slug = ?", (now - 30, cls.retracted))
         cls.old_news = "air-force-tests-rapid-runway-repair-in-overnight-drill"
-        db.execute("UPDATE articles SET published_at = ? WHERE slug = ?", (now - 3 * 86400, cls.old_news))
+        sql_write(cls.db, "UPDATE articles SET published_at = ? WHERE slug = ?", (now - 3 * 86400, cls.old_news))
         cls.corrected = "참전용사-구술기록관-개관"
-        db.execute("INSERT INTO corrections(article_id, text, created_at) SELECT id, ?, ? FROM articles "
+        sql_write(cls.db, "INSERT INTO corrections(article_id, text, created_at) SELECT id, ?, ? FROM articles "
                    "WHERE slug = ?", ("기록관 개관 날짜를 바로잡았습니다.", now - 60, cls.corrected))
         png = png_bytes()
         cls.photo_hash = hashlib.sha256(png).hexdigest()
         cls.photo_len = len(png)
-        db.execute("INSERT INTO blobs(hash, mime, bytes, created_at) VALUES (?, 'image/png', ?, ?)",
+        sql_write(cls.db, "INSERT INTO blobs(hash, mime, bytes, created_at) VALUES (?, 'image/png', ?, ?)",
                    (cls.photo_hash, png, now))
-        row = db.execute("SELECT a.slug, am.media_id FROM articles a JOIN article_media am ON am.article_id = a.id "
+        row = sql_rows(cls.db, "SELECT a.slug, am.media_id FROM articles a JOIN article_media am ON am.article_id = a.id "
                          "AND am.position = 0 WHERE a.status = 'published' AND a.language = 'en' AND "
-                         "a.translation_group IS NULL ORDER BY a.published_at DESC LIMIT 1").fetchone()
+                         "a.translation_group IS NULL ORDER BY a.published_at DESC LIMIT 1")[0]
         cls.photo_slug = row[0]
-        db.execute("UPDATE media SET hash = ?, mime = 'image/png', width = 2, height = 1 WHERE id = ?",
+        sql_write(cls.db, "UPDATE media SET hash = ?, mime = 'image/png', width = 2, height = 1 WHERE id = ?",
                    (cls.photo_hash, row[1]))
-        db.commit()
-        db.close()
 
     @classmethod
     def tearDownClass(cls):
@@ -441,13 +438,14 @@ class Outputs(unittest.TestCase):
         self.assertEqual(r.json()["error"]["code"], "not_found")
 
 
+@sqlite_only("its setup writes a big archive with the sqlite3 module")
 class BigArchive(unittest.TestCase):
     """45,001 articles: the sitemap index names two article sitemaps, split before 50,000."""
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-bigmap-")
-        cls.db = os.path.join(cls.tmp, "big.db")
+        cls.db = new_db(os.path.join(cls.tmp, "big.db"))
         run(["init"], db=cls.db)
         db = sqlite3.connect(cls.db)
         # Rows written behind the program's back: set the article triggers (the search index,

@@ -9,14 +9,13 @@ Every write here is made through the server (the admin API or the back office's 
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import time
 import unittest
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-from nz import Server, eventually, run
+from nz import Server, eventually, new_db, run, sql_write
 from nzadmin import add_token, add_user, api, login, session_cookie
 
 
@@ -39,7 +38,7 @@ class PageCache(unittest.TestCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-pagecache-")
-        self.db = os.path.join(self.tmp, "demo.db")
+        self.db = new_db(os.path.join(self.tmp, "demo.db"))
         run(["demo"], db=self.db)
         self.password = add_user(self.db, "ada", "admin")
         self.token = add_token(self.db, "ada")[1]
@@ -241,10 +240,9 @@ class PageCache(unittest.TestCase):
 
     def test_author_renamed_by_another_process(self):
         before = self.warm_all()
-        with sqlite3.connect(self.db) as db:
-            db.execute("UPDATE authors SET display_name = 'Renamed Reporter',"
-                       " family_name = 'Reporter', given_name = 'Renamed' WHERE slug = ?",
-                       (self.a["authors"][0]["slug"],))
+        sql_write(self.db, "UPDATE authors SET display_name = 'Renamed Reporter',"
+                  " family_name = 'Reporter', given_name = 'Renamed' WHERE slug = ?",
+                  (self.a["authors"][0]["slug"],))
         for name in ("author", "article", "api one", "front"):
             with self.subTest(page=name):
                 self.assertTrue(eventually(

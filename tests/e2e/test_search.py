@@ -6,12 +6,11 @@ import html
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, eventually, run
+from nz import Server, eventually, new_db, run, sql_write
 
 
 def when(days_ago):
@@ -60,7 +59,7 @@ class Search(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-search-")
-        cls.db = os.path.join(cls.tmp, "search.db")
+        cls.db = new_db(os.path.join(cls.tmp, "search.db"))
         src = os.path.join(cls.tmp, "in")
         os.mkdir(src)
         for i, text in enumerate(STORIES + [DRAFT]):
@@ -70,10 +69,7 @@ class Search(unittest.TestCase):
         run(["import", src], db=cls.db)
         # A retraction changes only the status: no tokenizer needed, the index is untouched,
         # and searches stop finding it at once.
-        con = sqlite3.connect(cls.db)
-        con.execute("UPDATE articles SET status = 'retracted' WHERE slug = 'frigate-retracted'")
-        con.commit()
-        con.close()
+        sql_write(cls.db, "UPDATE articles SET status = 'retracted' WHERE slug = 'frigate-retracted'")
         cls.srv = Server(cls.db)
 
     @classmethod
@@ -243,7 +239,7 @@ class Search(unittest.TestCase):
 class IndexFollowsWrites(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-search-")
-        self.db = os.path.join(self.tmp, "s.db")
+        self.db = new_db(os.path.join(self.tmp, "s.db"))
         run(["demo"], db=self.db)
 
     def tearDown(self):

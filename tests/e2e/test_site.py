@@ -8,14 +8,14 @@ import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, run
+from nz import Server, new_db, run
 
 
 class DemoSite(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-site-")
-        cls.db = os.path.join(cls.tmp, "demo.db")
+        cls.db = new_db(os.path.join(cls.tmp, "demo.db"))
         p = run(["demo"], db=cls.db)
         cls.demo_output = p.stdout
         cls.srv = Server(cls.db)
@@ -158,7 +158,7 @@ class Shutdown(unittest.TestCase):
     def test_sigterm_stops_cleanly(self):
         tmp = tempfile.mkdtemp(prefix="nz-e2e-stop-")
         try:
-            db = os.path.join(tmp, "n.db")
+            db = new_db(os.path.join(tmp, "n.db"))
             run(["init"], db=db)
             srv = Server(db)
             self.assertEqual(srv.get("/").status, 200)

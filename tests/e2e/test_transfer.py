@@ -9,10 +9,11 @@ import json
 import os
 import threading
 
-from nz import NzTestCase, Server, run
+from nz import NzTestCase, Server, pg_known_failure, run
 from nzadmin import add_token, add_user, api, login, png, session_cookie
 
 
+@pg_known_failure("backup and migrate read through transfer_snapshot/transfer_catalog, not on the postgres backend yet")
 class Transfer(NzTestCase):
     def setUp(self):
         super().setUp()

@@ -11,14 +11,13 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import tempfile
 import threading
 import time
 import unittest
 import urllib.parse
 
-from nz import Server, free_port, run
+from nz import Server, free_port, new_db, run, sql_write
 
 WAIT = 30  # seconds to wait for something that should happen (not a speed assertion)
 
@@ -89,7 +88,7 @@ def signature(secret, body):
 class Webhooks(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-hooks-")
-        self.db = os.path.join(self.tmp, "news.db")
+        self.db = new_db(os.path.join(self.tmp, "news.db"))
         run(["init"], db=self.db)
         run(["user", "add", "chief", "--role", "admin"], db=self.db)
         run(["user", "add", "writer", "--role", "contributor"], db=self.db)
@@ -116,9 +115,8 @@ class Webhooks(unittest.TestCase):
         return re.search(r"nzt_[A-Za-z0-9_-]+", out).group(0)
 
     def set_setting(self, key, value):
-        with sqlite3.connect(self.db) as db:
-            db.execute("INSERT INTO settings(key, value) VALUES (?, ?)"
-                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+        sql_write(self.db, "INSERT INTO settings(key, value) VALUES (?, ?)"
+                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
     def receiver(self, **kw):
         r = Receiver(**kw)
