@@ -97,7 +97,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
 
 test: deps
 	@$(MAKE) --no-print-directory check-deps format-check
-	@$(MAKE) --no-print-directory test-unit test-pg test-e2e test-browser
+	@$(MAKE) --no-print-directory test-unit test-pg test-e2e test-e2e-pg test-browser
 	@$(MAKE) --no-print-directory test-asan
 
 test-binaries: $(UNIT_BIN) $(BUILD)/newszone
