@@ -21,8 +21,8 @@
 /* ---- document frequencies, remembered per handle ----
  * A term's document frequency is the same for every article until the index changes, and
  * counting it is most of what related articles cost (the static export asks for every
- * article's). The cache is dropped when the database changed (data_version: another
- * connection's commit; total_changes: this one's) or the cap moved. */
+ * article's). The cache is dropped when the articles changed (the change feed's head: any
+ * connection's write to them; total_changes: this one's writes) or the cap moved. */
 #define DF_SLOTS 16384 /* entries at most (then it starts over); 1 MB per handle */
 
 typedef struct df_entry {
@@ -32,7 +32,7 @@ typedef struct df_entry {
 } df_entry;
 
 struct nz__df_cache {
-	int64_t data_version, changes, cap;
+	int64_t feed_head, changes, cap;
 	size_t n;
 	df_entry slots[DF_SLOTS * 2];
 };
@@ -60,7 +60,11 @@ static struct nz__df_cache *df_cache(nz__sqlite *h, int64_t cap)
 {
 	int64_t version = 0;
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(h->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK ||
+	/* The change feed's head moves with every write to what articles show (its triggers), and
+	 * only then: a node's lease renewal every few seconds must not empty the cache, as
+	 * PRAGMA data_version (any other connection's commit) would. */
+	if (sqlite3_prepare_v2(h->db, "SELECT COALESCE(max(seq), 0) FROM changes", -1, &st, NULL) !=
+		SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return NULL;
@@ -71,10 +75,9 @@ static struct nz__df_cache *df_cache(nz__sqlite *h, int64_t cap)
 		return NULL;
 	struct nz__df_cache *c = h->df_cache;
 	int64_t changes = sqlite3_total_changes64(h->db);
-	if (c->data_version != version || c->changes != changes || c->cap != cap ||
-	    c->n >= DF_SLOTS) {
+	if (c->feed_head != version || c->changes != changes || c->cap != cap || c->n >= DF_SLOTS) {
 		df_clear(c);
-		c->data_version = version;
+		c->feed_head = version;
 		c->changes = changes;
 		c->cap = cap;
 	}
