@@ -10,7 +10,7 @@
 # every process started here is stopped here, output under bench/out/compare (git-ignored)
 # and /dev/shm/newszone-compare (removed at the end).
 #
-# Knobs: BENCH_ARTICLES (5000), BENCH_RUNS (5: hyperfine runs and alternating rounds),
+# Knobs: BENCH_ARTICLES (5000), BENCH_RUNS (5: runs and rounds, each alternating),
 # BENCH_WRK ("-t2 -c64 -d5s"), BENCH_SAMPLE (1000 distinct article URLs).
 set -euo pipefail
 
@@ -52,21 +52,31 @@ if [ "$(cat "$CORPUS/.stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "$stamp" >"$CORPUS/.stamp"
 fi
 
-# hyperfine_pair NAME OLD_CMD NEW_CMD PREPARE_OLD PREPARE_NEW: medians (s) of both, one run.
-hyperfine_pair() {
-	hyperfine --runs "$RUNS" --style basic --export-json "$OUT/$1.json" \
-		--prepare "$4" "$2" --prepare "$5" "$3" >"$OUT/$1.log" 2>&1 ||
-		{ say "$1 failed: see $OUT/$1.log"; exit 1; }
-	echo "$(json_get "$OUT/$1.json" '["results"][0]["median"]') $(json_get "$OUT/$1.json" '["results"][1]["median"]')"
+# timed_pair NAME OLD_CMD NEW_CMD PREPARE_OLD PREPARE_NEW: the median seconds of RUNS runs of
+# each, the two commands alternating run by run (old, new, old, new, ...), so that a change in
+# the machine's load falls on both alike. Each run's output goes to $OUT/NAME.log.
+timed_pair() {
+	local o=() n=() t0 r
+	for r in $(seq "$RUNS"); do
+		sh -c "$4"
+		t0=$(date +%s.%N)
+		sh -c "$2" >>"$OUT/$1.log" 2>&1 || { say "$1 (before) failed: see $OUT/$1.log"; exit 1; }
+		o+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')")
+		sh -c "$5"
+		t0=$(date +%s.%N)
+		sh -c "$3" >>"$OUT/$1.log" 2>&1 || { say "$1 (after) failed: see $OUT/$1.log"; exit 1; }
+		n+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')")
+	done
+	echo "$(median "${o[@]}") $(median "${n[@]}")"
 }
 
-say "import of $N articles, $RUNS runs each (hyperfine, alternating)"
-read -r I_OLD I_NEW < <(hyperfine_pair import \
+say "import of $N articles, $RUNS runs each, alternating"
+read -r I_OLD I_NEW < <(timed_pair import \
 	"$OLD --db $SHM/old.db import --publish $CORPUS/nz" "$NEW --db $SHM/new.db import --publish $CORPUS/nz" \
 	"rm -f $SHM/old.db*" "rm -f $SHM/new.db*")
 
-say "clean build to tmpfs, $RUNS runs each"
-read -r B_OLD B_NEW < <(hyperfine_pair build \
+say "clean build to tmpfs, $RUNS runs each, alternating"
+read -r B_OLD B_NEW < <(timed_pair build \
 	"$OLD --db $SHM/old.db build --out $SHM/old-site" "$NEW --db $SHM/new.db build --out $SHM/new-site" \
 	"rm -rf $SHM/old-site" "rm -rf $SHM/new-site")
 
