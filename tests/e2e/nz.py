@@ -100,6 +100,7 @@ def sql_write(db, sql, params=()):
 # The skip reasons run.py accepts on PostgreSQL (any other skip fails the run).
 SQLITE_ONLY = "sqlite only: "
 PG_KNOWN_FAILURE = "known failure on PostgreSQL: "
+PG_ONLY = "postgresql only: "
 
 
 def sqlite_only(why):
@@ -110,6 +111,11 @@ def sqlite_only(why):
 def pg_known_failure(why):
     """Skips a test (or class) on PostgreSQL: it fails there for a reason not fixed yet."""
     return unittest.skipIf(PG_URI is not None, PG_KNOWN_FAILURE + why)
+
+
+def pg_only(why):
+    """Skips a test (or class) on SQLite: it needs PostgreSQL (several nodes' own cluster)."""
+    return unittest.skipIf(PG_URI is None, PG_ONLY + why)
 
 
 def run(args, db=None, check=True, cwd=None, timeout=120):

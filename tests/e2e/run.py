@@ -6,7 +6,7 @@ import os
 import sys
 import unittest
 
-from nz import PG_KNOWN_FAILURE, PG_URI, SQLITE_ONLY
+from nz import PG_KNOWN_FAILURE, PG_ONLY, PG_URI, SQLITE_ONLY
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -22,9 +22,10 @@ failed = len(result.failures) + len(result.errors) + len(result.unexpectedSucces
 skipped = len(result.skipped)
 passed = result.testsRun - failed - skipped
 # On PostgreSQL (NZ_TEST_PG_URI) the tests marked @sqlite_only or @pg_known_failure skip, and are
-# listed; any other skip, and any skip on SQLite, fails the run.
+# listed; on SQLite the tests marked @pg_only skip; any other skip fails the run.
 allowed = [(t, why) for t, why in result.skipped
-           if PG_URI and why.startswith((SQLITE_ONLY, PG_KNOWN_FAILURE))]
+           if (PG_URI and why.startswith((SQLITE_ONLY, PG_KNOWN_FAILURE)))
+           or (not PG_URI and why.startswith(PG_ONLY))]
 for t, why in allowed:
     print("skipped %s: %s" % (t.id(), why))
 print("e2e%s:" % (" (PostgreSQL)" if PG_URI else ""))
