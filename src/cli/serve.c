@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/pool.h"
 #include "web/web.h"
 
 /* "HOST:PORT", ":PORT" or "PORT" into host (static storage in buf) and port. */
@@ -48,6 +49,20 @@ static int run(const cli_env *env, int argc, char **argv)
 			if (n < 1 || n > 64)
 				return cli_fail(env, "serve", 2, "--threads must be 1 to 64");
 			opts.threads = (unsigned)n;
+		} else if (strcmp(a, "--db-pool") == 0 && has_value) {
+			char *end = NULL;
+			long n = strtol(argv[++i], &end, 10);
+			if (!*argv[i] || *end || n < 1 || n > NZ_STORE_POOL_MAX)
+				return cli_fail(env, "serve", 2, "--db-pool must be 1 to %d",
+						NZ_STORE_POOL_MAX);
+			opts.db_pool = (unsigned)n;
+		} else if (strcmp(a, "--db-wait") == 0 && has_value) {
+			char *end = NULL;
+			long n = strtol(argv[++i], &end, 10);
+			if (!*argv[i] || *end || n < 1 || n > 600000)
+				return cli_fail(env, "serve", 2,
+						"--db-wait must be 1 to 600000 milliseconds");
+			opts.db_wait_ms = (unsigned)n;
 		} else if (strcmp(a, "--cache-mb") == 0 && has_value) {
 			char *end = NULL;
 			long n = strtol(argv[++i], &end, 10);
@@ -86,13 +101,19 @@ static int run(const cli_env *env, int argc, char **argv)
 
 const cli_command cli_serve_cmd = {
     "serve", run, "serve the site and the API over HTTP",
-    "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--cache-mb N] [--cache-ttl S]\n\n"
+    "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--db-pool N] [--db-wait MS]\n"
+    "      [--cache-mb N] [--cache-ttl S]\n\n"
     "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
     "finishes the requests in flight and exits.\n\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
     "  --theme DIR         a theme folder (templates/*.mustache, static/) instead of the\n"
     "                      default theme built into the binary\n"
     "  --threads N         worker threads (default 2)\n"
+    "  --db-pool N         database connections requests share, at most (default twice the\n"
+    "                      processor cores); the page cache's follower, the scheduler and\n"
+    "                      webhook delivery keep one each besides\n"
+    "  --db-wait MS        how long a request waits for a free connection before it gets\n"
+    "                      503 (default 2000)\n"
     "  --cache-mb N        memory for the page cache in MiB (default 24; 0 turns it off)\n"
     "  --cache-ttl S       longest life of a cached page in seconds (default 600); writes\n"
     "                      drop the pages they change at once, whatever this says\n"};

@@ -9,7 +9,7 @@
  * - Every write runs in a transaction. A function that writes opens its own (a savepoint when
  *   the caller already began one with nz_store_begin), so a failure changes nothing.
  * - Results are allocated in the caller's arena; the store keeps no pointer to them.
- * - A handle is used by one thread at a time; a server opens one per worker thread.
+ * - A handle is used by one thread at a time; a server's threads share a pool (pool.h).
  * - Opening migrates the schema to the newest version (versioned, in one transaction).
  * - The functions are grouped by aggregate: settings, catalog, articles, media, accounts, audit,
  *   outbox, search, and transfer (every table row by row, for backup, restore and migrate). Each is
@@ -28,6 +28,9 @@ enum {
 	NZ_STORE_READONLY = 1 << 1, /* refuse writes */
 	NZ_STORE_BULK = 1 << 2,     /* reads much of the file once (the static export):
 				       map it into memory rather than copy each page read */
+	NZ_STORE_SERVER = 1 << 3,   /* a handle of the server's request pool: on PostgreSQL
+				       every statement is bounded by statement_timeout (30 s
+				       unless the connection sets one; docs/deployment.md) */
 };
 
 nz_rc nz_store_open(const char *uri, unsigned flags, nz_store **out, nz_err *err);

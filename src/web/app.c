@@ -1,6 +1,7 @@
 /*
- * web/app: the Newszone application on top of the HTTP glue. Owns the theme and the routes,
- * opens one store handle per worker thread, and dispatches each request to its handler.
+ * web/app: the Newszone application on top of the HTTP glue. Owns the theme, the routes and the
+ * pool of store handles (store/pool.h: a request that needs the database takes one and gives
+ * it back when answered), and dispatches each request to its handler.
  * Handlers never free request data: everything per request lives in req->arena.
  */
 #include <stdlib.h>
@@ -12,14 +13,11 @@
 #include "web/app_int.h"
 #include "web/public/public_int.h"
 
-#define REOPEN_MIN_MS 100  /* after a failed open, the next try waits this long... */
-#define REOPEN_MAX_MS 5000 /* ...doubling up to this */
-#define RETRY_AFTER_S "5"  /* what a 503 tells clients */
-#define UNAVAILABLE_HTML                                                                           \
+#define RETRY_AFTER_S "5" /* what a 503 tells clients */
+#define UNAVAILABLE_HTML(why)                                                                      \
 	"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Temporarily unavailable"      \
 	"</title></head>\n<body><h1>Temporarily unavailable</h1>\n<p>This page cannot be shown "   \
-	"right now: the site's database is unavailable. Please try again in a moment.</p>"         \
-	"</body></html>\n"
+	"right now: " why ". Please try again in a moment.</p></body></html>\n"
 
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
@@ -41,68 +39,20 @@ struct nz_web {
 	nz_jobs *jobs; /* the scheduler and webhook delivery */
 };
 
-static void *thread_init(void *app_ptr)
+/* 503 with Retry-After: the database cannot be reached, or every connection of the pool
+ * stayed busy (busy); cached pages are still served either way. */
+static void send_unavailable(nz_http_req *req, nz_http_resp *resp, bool busy)
 {
-	nz__thread *t = calloc(1, sizeof *t);
-	if (!t)
-		return NULL;
-	t->app = app_ptr;
-	if (nz_store_open(t->app->db_uri, 0, &t->store, &t->open_err) != NZ_OK)
-		NZ_LOG(NZ_LOG_ERROR, "web", "cannot open the store: %s", t->open_err.msg);
-	return t;
-}
-
-static void thread_done(void *ptr)
-{
-	nz__thread *t = ptr;
-	if (!t)
-		return;
-	nz_store_close(t->store);
-	free(t);
-}
-
-/* The thread's store handle for a request: after a failure (a lost connection, a file gone)
- * the handle is dropped and another opened, at most once per backoff period (doubling up to
- * REOPEN_MAX_MS), so a database that is down costs each request nothing but a 503. NULL when
- * the database is unavailable. */
-static nz_store *thread_store(nz__thread *t)
-{
-	if (!t)
-		return NULL;
-	if (t->store && !nz_store_failed(t->store))
-		return t->store;
-	int64_t now = nz__metrics_now() / 1000000;
-	if (t->store) {
-		NZ_LOG(NZ_LOG_WARN, "web", "the database connection failed; opening another");
-		nz_store_close(t->store);
-		t->store = NULL;
-		t->retry_at_ms = 0;
-	}
-	if (now < t->retry_at_ms)
-		return NULL;
-	t->open_err = (nz_err){0};
-	if (nz_store_open(t->app->db_uri, 0, &t->store, &t->open_err) == NZ_OK) {
-		t->backoff_ms = 0;
-		return t->store;
-	}
-	t->store = NULL;
-	t->backoff_ms = t->backoff_ms ? t->backoff_ms * 2 : REOPEN_MIN_MS;
-	if (t->backoff_ms > REOPEN_MAX_MS)
-		t->backoff_ms = REOPEN_MAX_MS;
-	t->retry_at_ms = now + t->backoff_ms;
-	NZ_LOG(NZ_LOG_ERROR, "web", "cannot open the store (next try in %lld ms): %s",
-	       (long long)t->backoff_ms, t->open_err.msg);
-	return NULL;
-}
-
-/* 503 with Retry-After: the database cannot be reached (cached pages are still served). */
-static void send_unavailable(nz_http_req *req, nz_http_resp *resp)
-{
-	if (nz__is_api(req->path)) {
+	if (nz__is_api(req->path) && busy) {
+		nz__send_json_error(resp, 503, "database_busy",
+				    "every database connection is busy; try again shortly");
+	} else if (nz__is_api(req->path)) {
 		nz__send_json_error(resp, 503, "database_unavailable",
 				    "the database is unavailable; try again shortly");
 	} else {
-		nz__send_text(resp, 503, UNAVAILABLE_HTML);
+		nz__send_text(resp, 503,
+			      busy ? UNAVAILABLE_HTML("the site is too busy")
+				   : UNAVAILABLE_HTML("the site's database is unavailable"));
 		resp->content_type = "text/html; charset=utf-8";
 	}
 	nz_http_resp_header(resp, "Retry-After", RETRY_AFTER_S);
@@ -139,6 +89,7 @@ static nz_rc build_routes(nz__app *app)
 static void free_app(nz__app *app)
 {
 	nz__cachefeed_stop(app->cachefeed);
+	nz_store_pool_free(app->pool);
 	nz_http_pagecache_free(app->pagecache);
 	nz__metrics_free(app->metrics);
 	nz_theme_free(app->theme);
@@ -146,16 +97,12 @@ static void free_app(nz__app *app)
 	free(app->routes);
 }
 
-static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
+/* Answers a request the page cache did not; c->store is NULL when the pool had none (busy:
+ * every connection stayed lent, else the database is unavailable). */
+static void respond(nz__app *app, nz__ctx *c, bool busy)
 {
-	nz__app *app = app_ptr;
-	nz__thread *t = req->thread_ctx;
-	nz__ctx c = {.app = app, .req = req, .resp = resp};
-	c.cache.private = nz__cache_private_path(req->path);
-	if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
-		return;
-	c.store = thread_store(t);
-
+	nz_http_req *req = c->req;
+	nz_http_resp *resp = c->resp;
 	nz_route_match m;
 	const char *allow = NULL;
 	nz_rc rc = nz_router_match(app->routes, app->n_routes, req->method, req->path, &m, &allow);
@@ -163,26 +110,30 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 		/* Healthy means: the database answers. */
 		nz_err err = {0};
 		nz_site site;
-		bool ok = c.store && nz_store_site_load(c.store, req->arena, &site, &err) == NZ_OK;
-		nz__send_text(resp, ok ? 200 : 503, ok ? "ok\n" : "database unavailable\n");
+		bool ok =
+		    c->store && nz_store_site_load(c->store, req->arena, &site, &err) == NZ_OK;
+		nz__send_text(resp, ok ? 200 : 503,
+			      ok     ? "ok\n"
+			      : busy ? "database busy\n"
+				     : "database unavailable\n");
 		if (!ok)
 			nz_http_resp_header(resp, "Retry-After", RETRY_AFTER_S);
 		return;
 	}
-	if (!c.store) {
-		send_unavailable(req, resp);
+	if (!c->store) {
+		send_unavailable(req, resp, busy);
 		return;
 	}
 	nz_err err = {0};
-	if (nz__ctx_load(&c, &err) != NZ_OK) {
+	if (nz__ctx_load(c, &err) != NZ_OK) {
 		NZ_LOG(NZ_LOG_ERROR, "web", "%s %s: %s", req->method, req->path, err.msg);
-		if (nz_store_failed(c.store))
-			send_unavailable(req, resp);
+		if (nz_store_failed(c->store))
+			send_unavailable(req, resp, false);
 		else
 			nz__send_text(resp, 500, "Internal error.\n");
 		return;
 	}
-	if (!nz__auth_gate(&c)) /* /admin security headers and CSRF check */
+	if (!nz__auth_gate(c)) /* /admin security headers and CSRF check */
 		return;
 	if (rc == NZ_METHOD) {
 		nz_http_resp_header(resp, "Allow", allow);
@@ -190,22 +141,35 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 			nz__send_json_error(resp, 405, "method_not_allowed",
 					    "this method is not allowed here");
 		else
-			nz__send_error_page(&c, 405, NULL);
+			nz__send_error_page(c, 405, NULL);
 		return;
 	}
 	if (rc != NZ_OK) {
 		if (nz__is_api(req->path))
 			nz__send_json_error(resp, 404, "not_found", "no such endpoint");
 		else
-			nz__send_error_page(&c, 404, NULL);
+			nz__send_error_page(c, 404, NULL);
 		return;
 	}
-	app->entries[m.id]->handle(&c, &m);
-	if (nz_store_failed(c.store)) /* whatever it answered, the database was lost under it */
-		send_unavailable(req, resp);
-	nz__pagecache_keep(&c);  /* the handler's own answer, for the page cache */
-	nz__cache_finish(&c);    /* ETag, 304, gzip, Surrogate-Key: cache.c */
-	nz__pagecache_after(&c); /* store it; after a write, drop what changed */
+	app->entries[m.id]->handle(c, &m);
+	if (nz_store_failed(c->store)) /* whatever it answered, the database was lost under it */
+		send_unavailable(req, resp, false);
+	nz__pagecache_keep(c);  /* the handler's own answer, for the page cache */
+	nz__cache_finish(c);    /* ETag, 304, gzip, Surrogate-Key: cache.c */
+	nz__pagecache_after(c); /* store it; after a write, drop what changed */
+}
+
+static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
+{
+	nz__app *app = app_ptr;
+	nz__ctx c = {.app = app, .req = req, .resp = resp};
+	c.cache.private = nz__cache_private_path(req->path);
+	if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
+		return;
+	nz_err err = {0};
+	nz_rc rc = nz_store_pool_get(app->pool, &c.store, &err);
+	respond(app, &c, rc == NZ_TOOBIG);
+	nz_store_pool_put(app->pool, c.store);
 }
 
 /* every request is counted and timed for /metrics (metrics.c). */
@@ -220,7 +184,6 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 {
 	*out = NULL;
 	nz_web *w = calloc(1, sizeof *w);
-	nz_store *probe = NULL;
 	nz_rc rc = NZ_NOMEM;
 	if (!w) {
 		nz_err_set(err, rc, "out of memory");
@@ -233,10 +196,13 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 		nz_err_set(err, rc, "out of memory");
 		goto out;
 	}
-	rc = nz_store_open(opts->db_uri, 0, &probe, err);
+	nz_store_pool_opts po = {.uri = opts->db_uri,
+				 .flags = NZ_STORE_SERVER,
+				 .size = opts->db_pool,
+				 .wait_ms = opts->db_wait_ms};
+	rc = nz_store_pool_new(&po, &w->app.pool, err);
 	if (rc != NZ_OK)
 		goto out;
-	nz_store_close(probe);
 	rc = nz_theme_load(opts->theme_dir, &w->app.theme, err);
 	if (rc != NZ_OK)
 		goto out;
@@ -256,8 +222,6 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	    .host = opts->host ? opts->host : "127.0.0.1",
 	    .port = opts->port,
 	    .threads = opts->threads ? opts->threads : 2,
-	    .thread_init = thread_init,
-	    .thread_done = thread_done,
 	};
 	rc = nz_http_start(&ho, handle, &w->app, &w->http, err);
 	if (rc != NZ_OK)

@@ -1,7 +1,7 @@
 /*
  * web: the Newszone server. Combines the store, the theme and the HTTP glue: routes public
  * pages (front, section, author, tag, article, media, static assets, /healthz) and the JSON
- * API's read side, each worker thread with its own store handle.
+ * API's read side; requests take turns with a small pool of store handles.
  */
 #ifndef NZ_WEB_H
 #define NZ_WEB_H
@@ -14,6 +14,8 @@ typedef struct nz_web_opts {
 	const char *host;      /* "127.0.0.1" */
 	unsigned port;         /* 0: a free port */
 	unsigned threads;      /* 0: 2 */
+	unsigned db_pool;      /* store handles at most; 0: twice the cores (store/pool.h) */
+	unsigned db_wait_ms;   /* longest wait for a free handle; 0: NZ_STORE_POOL_WAIT_DEFAULT */
 	/* the page cache (docs/performance.md) */
 	long cache_mb;        /* memory limit in MiB; 0: NZ_WEB_CACHE_MB_DEFAULT; < 0: no cache */
 	unsigned cache_ttl_s; /* an entry's longest life; 0: NZ_WEB_CACHE_TTL_DEFAULT */

@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "pages/pages.h"
 #include "render/render.h"
+#include "store/pool.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -37,16 +38,8 @@ typedef struct nz__app {
 	nz_http_pagecache *pagecache; /* NULL when the cache is off */
 	struct nz__cachefeed *cachefeed; /* follows the change feed for it (pagecache.c) */
 	struct nz__metrics *metrics;     /* /metrics (metrics.c) */
+	nz_store_pool *pool;             /* the store handles requests take turns with */
 } nz__app;
-
-/* One per worker thread: its own store handle, opened again after a failure (app.c). */
-typedef struct nz__thread {
-	nz__app *app;
-	nz_store *store;
-	nz_err open_err;     /* why store is NULL */
-	int64_t retry_at_ms; /* when store is NULL: no new try before this (monotonic ms) */
-	int64_t backoff_ms;  /* the wait after the last failed try */
-} nz__thread;
 
 /* What a handler needs for one request, loaded once by the dispatcher. */
 struct nz__ctx {

@@ -3,8 +3,9 @@
  * errors as nz_rc.
  *
  * Rules: libpq parses the string (every parameter it knows is honoured, and its environment
- * variables too); this file only adds a fallback application name, checks what the schema
- * needs of the server, and sets the session up. Nothing here prints: libpq's notices (such as
+ * variables too); this file only adds defaults the string may override (an application name,
+ * a connect timeout, a statement timeout for a server's handles), checks what the schema needs
+ * of the server, and sets the session up. Nothing here prints: libpq's notices (such as
  * "relation already exists, skipping") are dropped, errors go into nz_err.
  */
 #include <stdio.h>
@@ -28,6 +29,7 @@ static nz_rc rc_of_sqlstate(const char *state)
 	    {"54", NZ_TOOBIG},   /* program_limit_exceeded */
 	    {"08", NZ_IO},       /* connection exceptions */
 	    {"57P", NZ_IO},      /* the server is shutting down or starting */
+	    {"57014", NZ_DB},    /* query_canceled: the statement timeout (its message says so) */
 	    {"28", NZ_PERM},     /* invalid authorization */
 	    {"42501", NZ_PERM},  /* insufficient_privilege */
 	    {"25006", NZ_PERM},  /* read_only_sql_transaction (a standby, or read-only mode) */
@@ -90,6 +92,20 @@ static void drop_notice(void *arg, const char *message)
 	(void)message;
 }
 
+nz_rc nz__pg_statement_timeout(PGconn *conn, int ms, nz_err *err)
+{
+	/* only when the session has none: the URI's options, the role or the database may set
+	 * their own */
+	char value[32];
+	const char *params[] = {value};
+	int64_t ignored = 0;
+	snprintf(value, sizeof(value), "%dms", ms);
+	return nz__pg_int(conn,
+			  "SELECT CASE WHEN current_setting('statement_timeout') = '0'"
+			  " THEN length(set_config('statement_timeout', $1, false)) ELSE 0 END",
+			  1, params, &ignored, "database: setting the statement timeout", err);
+}
+
 /* What the schema needs of the server, and the session's settings. */
 static nz_rc set_up(PGconn *conn, int statement_timeout_ms, nz_err *err)
 {
@@ -108,31 +124,25 @@ static nz_rc set_up(PGconn *conn, int statement_timeout_ms, nz_err *err)
 				  encoding ? encoding : "unknown");
 	if (PQsetClientEncoding(conn, "UTF8") != 0)
 		return nz__pg_error(conn, NULL, "database: setting the client encoding", err);
-	if (statement_timeout_ms > 0) {
-		char value[32];
-		const char *params[] = {value};
-		int64_t ignored = 0;
-		snprintf(value, sizeof(value), "%dms", statement_timeout_ms);
-		nz_rc rc =
-		    nz__pg_int(conn, "SELECT length(set_config('statement_timeout', $1, false))", 1,
-			       params, &ignored, "database: setting the statement timeout", err);
-		if (rc)
-			return rc;
-	}
+	if (statement_timeout_ms > 0)
+		return nz__pg_statement_timeout(conn, statement_timeout_ms, err);
 	return NZ_OK;
 }
 
 nz_rc nz__pg_connect(const char *conninfo, int statement_timeout_ms, PGconn **out, nz_err *err)
 {
-	/* expand_dbname: the first "dbname" is the whole connection string; the fallback name
-	 * applies only when the string sets no application_name of its own. */
-	const char *const keys[] = {"dbname", "fallback_application_name", NULL};
-	const char *const values[] = {conninfo, "newszone", NULL};
+	/* expand_dbname: "dbname" is the whole connection string, whose parameters override the
+	 * ones before it (libpq keeps the last value of a key), so the connect timeout is only a
+	 * default; the fallback name applies only when the string sets no application_name. */
+	const char *const keys[] = {"connect_timeout", "dbname", "fallback_application_name", NULL};
+	const char *const values[] = {NZ__PG_CONNECT_TIMEOUT_S, conninfo, "newszone", NULL};
+	const char *env_timeout = getenv("PGCONNECT_TIMEOUT");
+	int skip = env_timeout && *env_timeout ? 1 : 0; /* the environment's, then */
 	PGconn *conn = NULL;
 	nz_rc rc = NZ_OK;
 
 	*out = NULL;
-	conn = PQconnectdbParams(keys, values, 1);
+	conn = PQconnectdbParams(keys + skip, values + skip, 1);
 	if (!conn) {
 		rc = nz_err_set(err, NZ_NOMEM, "database: connecting: out of memory");
 		goto out;

@@ -165,6 +165,10 @@ nz_rc nz__pg_open(const char *conninfo, unsigned flags, nz_store **out, nz_err *
 	    (!(flags & NZ_STORE_CREATE) && (rc = require_initialised(h, err))) ||
 	    (rc = nz__pg_migrate(h->conn, readonly, &h->base.schema_version, err)))
 		goto out;
+	/* A server's handle bounds its statements (after the migration, which may take long). */
+	if ((flags & NZ_STORE_SERVER) &&
+	    (rc = nz__pg_statement_timeout(h->conn, NZ__PG_STATEMENT_TIMEOUT_MS, err)))
+		goto out;
 	/* A read-only handle is read-only on the server too. */
 	if (readonly && (rc = nz__pg_exec(h->conn, "SET default_transaction_read_only = on",
 					  "database: opening read-only", err)))

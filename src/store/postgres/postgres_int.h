@@ -43,13 +43,23 @@
 
 /* ---- conn.c: connections and errors ------------------------------------------------------ */
 
+/* What a connection gets unless its string (or PGCONNECT_TIMEOUT) says otherwise: seconds to
+ * wait for the server to answer; and, for a server's request handles (NZ_STORE_SERVER), the
+ * statement timeout when the session has none (none from the URI's options=-c
+ * statement_timeout=..., the role or the database). */
+#define NZ__PG_CONNECT_TIMEOUT_S "5"
+#define NZ__PG_STATEMENT_TIMEOUT_MS 30000
+
 /* Connects with a libpq connection string: a URI (postgres:// or postgresql://) or key=value
  * pairs. libpq parses it, so every libpq parameter and environment variable (PGHOST,
  * PGPASSFILE, ...) is honoured. The session is then checked (server 15 or newer, UTF8
- * database) and set up (UTF8 client encoding; statement_timeout when statement_timeout_ms > 0,
- * else the server's or the URI's own). The caller owns *out (PQfinish); *out is NULL on error.
- * Error details never repeat conninfo, which may hold a password. */
+ * database) and set up (UTF8 client encoding; statement_timeout = statement_timeout_ms when
+ * that is > 0 and the session has no statement timeout of its own). The caller owns *out
+ * (PQfinish); *out is NULL on error. Error details never repeat conninfo, which may hold a
+ * password. */
 nz_rc nz__pg_connect(const char *conninfo, int statement_timeout_ms, PGconn **out, nz_err *err);
+/* Sets statement_timeout to ms unless the session has one of its own already. */
+nz_rc nz__pg_statement_timeout(PGconn *conn, int ms, nz_err *err);
 
 /* Maps a failed result (res may be NULL: then the connection's last error) to nz_rc by its
  * SQLSTATE and fills err with "what: PostgreSQL's message". Does not clear res. */

@@ -2,8 +2,13 @@
  * Tests src/store/postgres/db.c and stmt.c against a real server: nested transactions (a failed
  * write inside the caller's transaction leaves it usable; a transaction PostgreSQL aborted is
  * reported at commit), the change-feed lock a write transaction holds, statements prepared once
- * per connection, and parameters and columns of every kind.
+ * per connection, parameters and columns of every kind, and the timeouts: a server's handle
+ * (NZ_STORE_SERVER) bounds every statement (30 s, or the connection string's own), so a
+ * statement past it fails at once with a clear message rather than hanging, and every
+ * connection has a connect timeout (5 s unless the string sets one).
  */
+#include <time.h>
+
 #include "store/postgres/pg_test.h"
 
 /* A migrated store on the fixture's fresh database. */
@@ -147,6 +152,85 @@ static void test_open_needs_init_and_read_only_is_read_only(void **state)
 	nz_store_close(s);
 }
 
+/* A setting of the handle's session, as SHOW gives it (in buf). */
+static const char *show(nz_store *s, const char *name, char *buf, size_t size)
+{
+	char sql[96];
+	snprintf(sql, sizeof sql, "SHOW %s", name);
+	PGresult *res = PQexec(nz__pg_h(s)->conn, sql);
+	snprintf(buf, size, "%s",
+		 PQresultStatus(res) == PGRES_TUPLES_OK ? PQgetvalue(res, 0, 0) : "(error)");
+	PQclear(res);
+	return buf;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void test_a_server_handle_bounds_its_statements(void **state)
+{
+	pg_fixture *f = *state;
+	nz_store *s = NULL;
+	char buf[64], conninfo[sizeof f->conninfo + 64];
+	nz_store_close(open_store(f));
+
+	assert_int_equal(nz__pg_open(f->conninfo, 0, &s, &f->err), NZ_OK);
+	assert_string_equal(show(s, "statement_timeout", buf, sizeof buf), "0");
+	nz_store_close(s);
+	assert_int_equal(nz__pg_open(f->conninfo, NZ_STORE_SERVER, &s, &f->err), NZ_OK);
+	assert_string_equal(show(s, "statement_timeout", buf, sizeof buf), "30s");
+	nz_store_close(s);
+
+	/* the connection string's own wins, and a statement past it fails at once */
+	snprintf(conninfo, sizeof conninfo, "%s options='-c statement_timeout=300'", f->conninfo);
+	assert_int_equal(nz__pg_open(conninfo, NZ_STORE_SERVER, &s, &f->err), NZ_OK);
+	assert_string_equal(show(s, "statement_timeout", buf, sizeof buf), "300ms");
+	int64_t t0 = mono_ms();
+	assert_int_equal(
+	    nz__pg_exec(nz__pg_h(s)->conn, "SELECT pg_sleep(5)", "a slow query", &f->err), NZ_DB);
+	assert_true(mono_ms() - t0 < 3000);
+	assert_string_equal(f->err.msg,
+			    "a slow query: canceling statement due to statement timeout");
+	assert_false(nz_store_failed(s)); /* the connection goes on */
+	nz_site site;
+	nz_arena *arena = nz_arena_new();
+	assert_int_equal(nz_store_site_load(s, arena, &site, &f->err), NZ_OK);
+	nz_arena_free(arena);
+	nz_store_close(s);
+}
+
+/* The connect_timeout a connection was made with (in buf). */
+static const char *connect_timeout(nz_store *s, char *buf, size_t size)
+{
+	PQconninfoOption *opts = PQconninfo(nz__pg_h(s)->conn);
+	snprintf(buf, size, "(unset)");
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val)
+			snprintf(buf, size, "%s", o->val);
+	PQconninfoFree(opts);
+	return buf;
+}
+
+static void test_connections_have_a_connect_timeout_the_string_may_change(void **state)
+{
+	pg_fixture *f = *state;
+	nz_store *s = NULL;
+	char buf[64], conninfo[sizeof f->conninfo + 64];
+	nz_store_close(open_store(f));
+
+	assert_int_equal(nz__pg_open(f->conninfo, 0, &s, &f->err), NZ_OK);
+	assert_string_equal(connect_timeout(s, buf, sizeof buf), "5");
+	nz_store_close(s);
+	snprintf(conninfo, sizeof conninfo, "%s connect_timeout=7", f->conninfo);
+	assert_int_equal(nz__pg_open(conninfo, 0, &s, &f->err), NZ_OK);
+	assert_string_equal(connect_timeout(s, buf, sizeof buf), "7");
+	nz_store_close(s);
+}
+
 int main(void)
 {
 	if (pg_test_require_server("store/postgres/db"))
@@ -158,6 +242,8 @@ int main(void)
 	    T(test_statements_are_prepared_once),
 	    T(test_parameters_and_columns),
 	    T(test_open_needs_init_and_read_only_is_read_only),
+	    T(test_a_server_handle_bounds_its_statements),
+	    T(test_connections_have_a_connect_timeout_the_string_may_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
