@@ -120,6 +120,10 @@ static void respond(nz__app *app, nz__ctx *c, bool busy)
 			nz_http_resp_header(resp, "Retry-After", RETRY_AFTER_S);
 		return;
 	}
+	if (rc == NZ_OK && strcmp(app->routes[m.id].pattern, "/metrics") == 0) {
+		app->entries[m.id]->handle(c, &m); /* needs no database: works during an outage */
+		return;
+	}
 	if (!c->store) {
 		send_unavailable(req, resp, busy);
 		return;
@@ -167,7 +171,9 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
 		return;
 	nz_err err = {0};
-	nz_rc rc = nz_store_pool_get(app->pool, &c.store, &err);
+	nz_rc rc = strcmp(req->path, "/metrics") == 0
+		       ? NZ_OK
+		       : nz_store_pool_get(app->pool, &c.store, &err);
 	respond(app, &c, rc == NZ_TOOBIG);
 	nz_store_pool_put(app->pool, c.store);
 }

@@ -2,7 +2,7 @@
  * web/metrics: /metrics in the Prometheus text format (version 0.0.4). Counts every
  * answered request by kind of route and status class, with a latency histogram per kind (from
  * the handler's start to its answer being ready, not including the send), and reports the
- * page cache's counters and sizes (http/pagecache.c).
+ * page cache's counters and sizes (http/pagecache.c) and the database pool's (store/pool.h).
  *
  * Rules: counters are atomics updated without locks on the request path; the kind is told
  * from the path alone, so cache hits (answered before routing) are counted the same way.
@@ -149,6 +149,23 @@ static void write_cache(nz_buf *out, nz_http_pagecache *pc)
 	      st.limit);
 }
 
+static void write_pool(nz_buf *out, nz_store_pool *pool)
+{
+	nz_store_pool_stats st;
+	nz_store_pool_stats_get(pool, &st);
+	gauge(out, "newszone_db_pool_size", "Database connections requests may share, at most.",
+	      st.size);
+	gauge(out, "newszone_db_pool_open", "Database connections of the pool open now.", st.open);
+	gauge(out, "newszone_db_pool_in_use", "Database connections lent to requests now.",
+	      st.lent);
+	counter(out, "newszone_db_pool_waits_total",
+		"Requests that waited for a free database connection.", st.waits);
+	counter(out, "newszone_db_pool_timeouts_total",
+		"Requests answered 503 because every connection stayed busy.", st.timeouts);
+	counter(out, "newszone_db_pool_reopened_total",
+		"Failed database connections closed and replaced.", st.reopened);
+}
+
 static void write_requests(nz_buf *out, nz__metrics *m)
 {
 	nz_buf_puts(out, "# HELP newszone_http_requests_total Requests answered, by kind of route "
@@ -193,6 +210,7 @@ static void metrics_page(nz__ctx *c, const nz_route_match *match)
 	nz_buf *out = &c->resp->body;
 	nz_buf_reset(out);
 	write_cache(out, c->app->pagecache);
+	write_pool(out, c->app->pool);
 	write_requests(out, c->app->metrics);
 	c->resp->status = 200;
 	c->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";

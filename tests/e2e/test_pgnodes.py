@@ -5,12 +5,16 @@ free port of 127.0.0.1; the configuration is the one docs/deployment.md shows):
   after that (the delays are printed, never asserted beyond a generous deadline);
 - the node holding the scheduler's lease is killed with SIGKILL: the other takes the lease
   within 10 s and publishes a scheduled article on time, once;
+- with one connection in the pool held by a request stuck on a lock, another request gets 503
+  ("busy") after the pool's wait instead of hanging, and the stuck one 503 once the statement
+  timeout (from the URI's options) ends it; then everything answers again;
 - PostgreSQL is stopped during a read load (a cluster this test starts for itself, so the
   shared one of the other tests stays up): cached pages keep answering 200, uncached pages and
   writes get 503 with a clear message, /healthz says the database is down, and once
   PostgreSQL is back both nodes recover by themselves.
 Runs only with NZ_TEST_PG_URI (`make test-e2e-pg`)."""
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -299,6 +303,66 @@ class PgNodes(unittest.TestCase):
         time.sleep(1)  # a second tick of the scheduler would publish it again (it must not)
         self.assertEqual(len(self.published_entries(survivor, art["id"])), 1)
 
+    def metric(self, srv, name):
+        m = re.search(r"^%s (\d+)$" % name, srv.get("/metrics").text, re.M)
+        self.assertTrue(m, "no %s in /metrics" % name)
+        return int(m.group(1))
+
+    def test_a_busy_pool_and_a_slow_statement_answer_503_not_hang(self):
+        self.newsroom()
+        seed = Server(self.db)
+        art = self.publish(seed, "Behind a lock")
+        seed.stop()
+        # one connection, a 300 ms wait for it, statements bounded at 1.5 s by the URI
+        srv = Server(self.db + "%20-c%20statement_timeout%3D1500",
+                     ["--threads", "4", "--db-pool", "1", "--db-wait", "300"])
+        self.servers.append(srv)
+        self.assertEqual(srv.get("/healthz").status, 200)
+        self.assertEqual(self.metric(srv, "newszone_db_pool_size"), 1)
+        # another client holds a lock every request needs (the settings table)
+        locker = subprocess.Popen(["psql", "-X", "-q", "-At", self.db], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            locker.stdin.write("BEGIN;\nLOCK TABLE settings IN ACCESS EXCLUSIVE MODE;\n"
+                               "SELECT 'locked';\n")
+            locker.stdin.flush()
+            self.assertEqual(locker.stdout.readline().strip(), "locked")
+            stuck = {}
+
+            def ask():
+                t0 = time.monotonic()
+                stuck["r"] = self.safe_get(srv, "/article/" + art["slug"])
+                stuck["s"] = time.monotonic() - t0
+
+            t = threading.Thread(target=ask)
+            t.start()
+            self.assertTrue(eventually(lambda: self.metric(srv, "newszone_db_pool_in_use") == 1))
+            t0 = time.monotonic()
+            page = srv.get("/search?q=lock")
+            waited = time.monotonic() - t0
+            self.assertEqual(page.status, 503, page.text)
+            self.assertIn("the site is too busy", page.text)
+            self.assertTrue(page.headers.get("retry-after"))
+            r = self.call(srv, "PATCH", "/articles/%d" % art["id"],
+                          {"revision": art["revision"], "headline": "Never"})
+            self.assertEqual(r.status, 503, r.text)
+            self.assertEqual(r.json()["error"]["code"], "database_busy")
+            t.join(15)
+            self.assertFalse(t.is_alive(), "the stuck request hangs")
+            self.assertEqual(stuck["r"].status, 503, stuck["r"].text)
+            print("\n# pool of 1 held: the next request got 503 after %.2f s; the stuck one "
+                  "503 after %.2f s (statement timeout 1.5 s)" % (waited, stuck["s"]))
+            self.assertLess(waited, 5)
+            self.assertLess(stuck["s"], 10)
+        finally:
+            locker.stdin.write("ROLLBACK;\n")
+            locker.stdin.close()
+            locker.wait(10)
+        self.assertTrue(eventually(lambda: srv.get("/article/" + art["slug"]).status == 200, 10))
+        self.assertEqual(self.call(srv, "PATCH", "/articles/%d" % art["id"],
+                                   {"revision": art["revision"], "headline": "Free"}).status, 200)
+        self.assertGreaterEqual(self.metric(srv, "newszone_db_pool_timeouts_total"), 2)
+
     def own_cluster(self):
         """A PostgreSQL cluster of this test's own (it is stopped and started under load)."""
         self.cluster = tempfile.mkdtemp(prefix="nz-pgown-", dir="/tmp")
@@ -380,6 +444,8 @@ class PgNodes(unittest.TestCase):
               % recovered)
         for srv in (a, b):
             self.assertIn("opening another", srv.output())
+            # /metrics counts the connections the outage broke and the pool replaced
+            self.assertGreaterEqual(self.metric(srv, "newszone_db_pool_reopened_total"), 1)
 
 
 if __name__ == "__main__":

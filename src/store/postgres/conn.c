@@ -29,7 +29,8 @@ static nz_rc rc_of_sqlstate(const char *state)
 	    {"54", NZ_TOOBIG},   /* program_limit_exceeded */
 	    {"08", NZ_IO},       /* connection exceptions */
 	    {"57P", NZ_IO},      /* the server is shutting down or starting */
-	    {"57014", NZ_DB},    /* query_canceled: the statement timeout (its message says so) */
+	    {"57014", NZ_IO},    /* query_canceled: the statement timeout (its message says so); a
+				  * server answers 503 and replaces the connection */
 	    {"28", NZ_PERM},     /* invalid authorization */
 	    {"42501", NZ_PERM},  /* insufficient_privilege */
 	    {"25006", NZ_PERM},  /* read_only_sql_transaction (a standby, or read-only mode) */
