@@ -409,6 +409,7 @@ class PgNodes(unittest.TestCase):
                 self.assertEqual(r.json()["error"]["code"], "database_unavailable")
                 self.assertIn("database is unavailable", r.json()["error"]["message"])
             for srv in (a, b):
+                self.assertEqual(srv.get("/metrics").status, 200)  # needs no database
                 for path in warm:
                     page = srv.get(path)
                     self.assertEqual(page.status, 200)
