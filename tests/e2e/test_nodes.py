@@ -1,5 +1,5 @@
-"""Several `newszone serve` nodes on one database (here two processes on one SQLite file, the
-same mechanics PostgreSQL uses across machines): a write through node A shows on node B after a
+"""Several `newszone serve` nodes on one database (two processes on one SQLite file, or on one
+PostgreSQL database with `make test-e2e-pg`; test_pgnodes.py adds nginx and outages there): a write through node A shows on node B after a
 bounded wait, with node B's page cache dropping the page (the measured delay is printed, never
 asserted); the scheduler and webhook delivery run on the node holding the lease, and when that
 node is killed with SIGKILL the other publishes a scheduled article, once; when the database
@@ -16,7 +16,7 @@ import tempfile
 import time
 import unittest
 
-from nz import BIN, Server, eventually, new_db, run, sqlite_only
+from nz import BIN, PG_URI, Server, drop_db, eventually, new_db, run, sql_rows, sqlite_only
 from nzadmin import add_token, add_user, api
 
 TAKEOVER = 20  # seconds: lease TTL (6) + a try (2) + the scheduler's tick, with room to spare
@@ -66,6 +66,7 @@ class Nodes(unittest.TestCase):
         for s in self.servers:
             if s.proc.poll() is None:
                 s.stop()
+        drop_db(self.db)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def node(self):
@@ -89,9 +90,8 @@ class Nodes(unittest.TestCase):
         return r.json()
 
     def holder(self):
-        with sqlite3.connect(self.db) as db:
-            row = db.execute("SELECT holder FROM leases WHERE name = 'jobs'").fetchone()
-        return row[0] if row else None
+        rows = sql_rows(self.db, "SELECT holder FROM leases WHERE name = 'jobs'")
+        return rows[0][0] if rows and rows[0][0] else None
 
     def published_entries(self, srv, article_id):
         r = self.call(srv, "GET", "/audit?article=%d" % article_id)
@@ -118,11 +118,11 @@ class Nodes(unittest.TestCase):
             delays.append((time.monotonic() - acked) * 1000)
             b.get(path)  # cached again for the next round
         delays.sort()
-        print("\n# cross-node invalidation over %d edits (SQLite, 2 processes): median %.1f ms, "
-              "p99 %.1f ms, max %.1f ms" % (len(delays), statistics.median(delays),
+        print("\n# cross-node invalidation over %d edits (%s, 2 processes): median %.1f ms, "
+              "p99 %.1f ms, max %.1f ms" % (len(delays), "PostgreSQL" if PG_URI else "SQLite",
+                                             statistics.median(delays),
                                              delays[int(len(delays) * 0.99) - 1], delays[-1]))
 
-    @sqlite_only("reads the jobs lease with the sqlite3 module")
     def test_the_scheduler_moves_to_the_survivor_when_its_node_dies(self):
         a, b = self.node(), self.node()
         self.assertTrue(eventually(lambda: self.holder() is not None, 10))
