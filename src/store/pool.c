@@ -42,7 +42,7 @@ unsigned nz_store_pool_size_default(void)
 		cores = 1;
 	if (cores > NZ_STORE_POOL_MAX / 2)
 		cores = NZ_STORE_POOL_MAX / 2;
-	return (unsigned)(cores < 1 ? 2 : cores * 2);
+	return (unsigned)cores * 2;
 }
 
 nz_rc nz_store_pool_new(const nz_store_pool_opts *o, nz_store_pool **out, nz_err *err)

@@ -6,7 +6,7 @@ import struct
 import urllib.parse
 import zlib
 
-from nz import run
+from nz import Server, run, sql_rows
 
 
 def add_user(db, login, role):
@@ -57,3 +57,38 @@ def png(width, height):
     return (b"\x89PNG\r\n\x1a\n" +
             chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) +
             chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+class NodesMixin:
+    """For a TestCase running servers on one newsroom (self.db, self.token of an editor,
+    self.servers stopped by its tearDown): nodes, the admin API, and the jobs lease."""
+
+    def node(self):
+        s = Server(self.db)
+        self.servers.append(s)
+        return s
+
+    def call(self, srv, method, path, body=None):
+        return api(srv, method, "/api/v1/admin" + path, self.token, body)
+
+    def create(self, srv, headline):
+        r = self.call(srv, "POST", "/articles",
+                      {"headline": headline, "body_markdown": "The body of %s." % headline})
+        self.assertEqual(r.status, 201, r.text)
+        return r.json()
+
+    def publish(self, srv, headline):
+        a = self.create(srv, headline)
+        r = self.call(srv, "POST", "/articles/%d/publish" % a["id"])
+        self.assertEqual(r.status, 200, r.text)
+        return r.json()
+
+    def holder(self):
+        """Who holds the jobs lease (host:pid:random), or None."""
+        rows = sql_rows(self.db, "SELECT holder FROM leases WHERE name = 'jobs'")
+        return rows[0][0] if rows and rows[0][0] else None
+
+    def published_entries(self, srv, article_id):
+        r = self.call(srv, "GET", "/audit?article=%d" % article_id)
+        self.assertEqual(r.status, 200, r.text)
+        return [e for e in r.json()["entries"] if e["action"] == "article.published"]

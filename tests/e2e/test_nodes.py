@@ -16,8 +16,8 @@ import tempfile
 import time
 import unittest
 
-from nz import BIN, PG_URI, Server, drop_db, eventually, new_db, run, sql_rows, sqlite_only
-from nzadmin import add_token, add_user, api
+from nz import PG_URI, Server, drop_db, eventually, new_db, run, sqlite_only
+from nzadmin import NodesMixin, add_token, add_user
 
 TAKEOVER = 20  # seconds: lease TTL (6) + a try (2) + the scheduler's tick, with room to spare
 
@@ -53,7 +53,7 @@ class LimitedServer(Server):
         resource.prlimit(self.proc.pid, resource.RLIMIT_FSIZE, (inf, inf))
 
 
-class Nodes(unittest.TestCase):
+class Nodes(NodesMixin, unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-nodes-")
         self.db = new_db(os.path.join(self.tmp, "news.db"))
@@ -68,35 +68,6 @@ class Nodes(unittest.TestCase):
                 s.stop()
         drop_db(self.db)
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def node(self):
-        s = Server(self.db)
-        self.servers.append(s)
-        return s
-
-    def call(self, srv, method, path, body=None):
-        return api(srv, method, "/api/v1/admin" + path, self.token, body)
-
-    def create(self, srv, headline):
-        r = self.call(srv, "POST", "/articles",
-                      {"headline": headline, "body_markdown": "The body of %s." % headline})
-        self.assertEqual(r.status, 201, r.text)
-        return r.json()
-
-    def publish(self, srv, headline):
-        a = self.create(srv, headline)
-        r = self.call(srv, "POST", "/articles/%d/publish" % a["id"])
-        self.assertEqual(r.status, 200, r.text)
-        return r.json()
-
-    def holder(self):
-        rows = sql_rows(self.db, "SELECT holder FROM leases WHERE name = 'jobs'")
-        return rows[0][0] if rows and rows[0][0] else None
-
-    def published_entries(self, srv, article_id):
-        r = self.call(srv, "GET", "/audit?article=%d" % article_id)
-        self.assertEqual(r.status, 200, r.text)
-        return [e for e in r.json()["entries"] if e["action"] == "article.published"]
 
     def test_a_write_on_one_node_shows_on_the_other(self):
         a, b = self.node(), self.node()

@@ -24,9 +24,8 @@ import threading
 import time
 import unittest
 
-from nz import (PG_URI, ROOT, Response, Server, drop_db, eventually, free_port, new_db,
-                pg_only, run, sql_rows)
-from nzadmin import add_token, add_user, api
+from nz import ROOT, Response, Server, drop_db, eventually, free_port, new_db, pg_only, run
+from nzadmin import NodesMixin, add_token, add_user
 
 NGINX = os.environ.get("NZ_NGINX") or "/usr/sbin/nginx"
 PG_CLUSTER = os.path.join(ROOT, "scripts", "pg-cluster.sh")
@@ -149,7 +148,7 @@ class ReadLoad(threading.Thread):
 
 
 @pg_only("two nodes on one PostgreSQL database; the SQLite twin is test_nodes.py")
-class PgNodes(unittest.TestCase):
+class PgNodes(NodesMixin, unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="nz-e2e-pgnodes-")
         self.servers, self.dbs, self.cluster = [], [], None
@@ -177,47 +176,18 @@ class PgNodes(unittest.TestCase):
         self.token = add_token(db, "eve")[1]
         return db
 
-    def node(self):
-        s = Server(self.db)
-        self.servers.append(s)
-        return s
-
     def nginx(self, a, b):
         lb = Nginx(os.path.join(self.tmp, "nginx"), [a, b])
         self.servers.append(lb)
         return lb
 
-    def call(self, srv, method, path, body=None):
-        return api(srv, method, "/api/v1/admin" + path, self.token, body)
-
-    def create(self, srv, headline):
-        r = self.call(srv, "POST", "/articles",
-                      {"headline": headline, "body_markdown": "The body of %s." % headline})
-        self.assertEqual(r.status, 201, r.text)
-        return r.json()
-
-    def publish(self, srv, headline):
-        a = self.create(srv, headline)
-        r = self.call(srv, "POST", "/articles/%d/publish" % a["id"])
-        self.assertEqual(r.status, 200, r.text)
-        return r.json()
-
     def status(self, srv, article_id):
         r = self.call(srv, "GET", "/articles/%d" % article_id)
         return r.json()["status"] if r.status == 200 else None
 
-    def holder(self):
-        rows = sql_rows(self.db, "SELECT holder FROM leases WHERE name = 'jobs'")
-        return rows[0][0] if rows and rows[0][0] else None
-
     def holder_pid(self):
         h = self.holder()
         return int(h.split(":")[-2]) if h else None
-
-    def published_entries(self, srv, article_id):
-        r = self.call(srv, "GET", "/audit?article=%d" % article_id)
-        self.assertEqual(r.status, 200, r.text)
-        return [e for e in r.json()["entries"] if e["action"] == "article.published"]
 
     def cached(self, srv, path):
         """Asks for path until srv answers it from its page cache."""
