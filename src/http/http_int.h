@@ -13,4 +13,11 @@
 unsigned nz__http_parse_target(nz_arena *arena, const char *raw_uri, nz_http_req *req,
 			       const char **why);
 
+/* The RFC 9112 framing rules on what a request head's fields say: differing Content-Length
+ * fields, a missing (HTTP/1.1) or repeated Host, a transfer coding other than chunked (501), or
+ * Transfer-Encoding together with Content-Length; a chunked body is refused with 411 (see
+ * server.c). 0 when fine, else the status with *why. */
+unsigned nz__http_check_framing(unsigned n_host, bool http11, const char *content_length,
+				bool cl_differ, unsigned n_te, bool te_other, const char **why);
+
 #endif

@@ -10,6 +10,10 @@
  * and the last call (no more upload data) validates the request, runs the handler and queues
  * the response. The completion callback frees the state after the response went out.
  *
+ * Checks on the request head (RFC 9112), answered at once on a connection then closed: two
+ * different Content-Length fields, HTTP/1.1 without Host or with two → 400; a transfer coding
+ * other than chunked → 501; Transfer-Encoding with Content-Length → 400; a chunked body → 411
+ * (MHD would wait out a chunk of any declared size).
  * Checks before the handler runs: URL longer than max_url → 414; a method other than GET, HEAD,
  * POST, PUT, PATCH, DELETE, OPTIONS → 501; a bad %-escape, %00, invalid UTF-8 or a target that
  * is not an absolute path → 400; a body over max_body → 413 (at once, closing the connection,
@@ -40,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -452,6 +457,83 @@ static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connec
 	return send_resp(conn, r, &resp);
 }
 
+/* What the header fields say about the framing of a request, counted over every field (MHD's
+ * lookup only returns the first of several with one name). */
+typedef struct head_fields {
+	unsigned n_host, n_te;
+	const char *content_length; /* the first one */
+	bool cl_differ;             /* another Content-Length with a different value */
+	bool te_other;              /* a transfer coding other than exactly "chunked" */
+} head_fields;
+
+static enum MHD_Result count_field(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	head_fields *h = cls;
+	(void)kind;
+	if (!key)
+		return MHD_YES;
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		h->n_host++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (!h->content_length)
+			h->content_length = value ? value : "";
+		else if (strcmp(h->content_length, value ? value : "") != 0)
+			h->cl_differ = true;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		h->n_te++;
+		if (!value || strcasecmp(value, "chunked") != 0)
+			h->te_other = true;
+	}
+	return MHD_YES;
+}
+
+unsigned nz__http_check_framing(unsigned n_host, bool http11, const char *content_length,
+				bool cl_differ, unsigned n_te, bool te_other, const char **why)
+{
+	if (cl_differ) {
+		*why = "Two different Content-Length headers";
+		return 400;
+	}
+	if (http11 && n_host == 0) {
+		*why = "An HTTP/1.1 request needs a Host header";
+		return 400;
+	}
+	if (n_host > 1) {
+		*why = "More than one Host header";
+		return 400;
+	}
+	if (n_te > 0 && te_other) {
+		*why = "Only the chunked transfer coding is understood";
+		return 501;
+	}
+	if (n_te > 0 && content_length) {
+		*why = "Both Transfer-Encoding and Content-Length";
+		return 400;
+	}
+	if (n_te > 0) {
+		/* MHD 0.9.75 reads a chunk of any declared size (up to 2^64-1) and never tells
+		 * the application that size, so an absurd chunk would hold the connection until
+		 * the timeout. Browsers and API clients send Content-Length; RFC 9112 section 6.3
+		 * lets a server ask for it. */
+		*why = "Send the body with a Content-Length (chunked request bodies are refused)";
+		return 411;
+	}
+	return 0;
+}
+
+/* RFC 9112 checks on the request head that MHD 0.9.75 does not make (it takes the first of two
+ * Content-Length or Host fields, serves HTTP/1.1 without Host, and waits for a body it cannot
+ * frame under an unknown transfer coding). 0 when the head is fine, else the status to answer
+ * with *why set. */
+static unsigned check_head(struct MHD_Connection *conn, const char *version, const char **why)
+{
+	head_fields h = {0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_field, &h);
+	return nz__http_check_framing(h.n_host, version && strcmp(version, "HTTP/1.1") == 0,
+				      h.content_length, h.cl_differ, h.n_te, h.te_other, why);
+}
+
 /* True when the declared Content-Length already passes max. */
 static bool declared_too_big(struct MHD_Connection *conn, size_t max)
 {
@@ -489,7 +571,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	request *r = *con_cls;
 
 	(void)url;
-	(void)version;
 	if (!r) {
 		*con_cls = &oom_marker;
 		return MHD_YES;
@@ -503,6 +584,16 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	}
 	if (!r->seen) {
 		r->seen = true;
+		const char *why = NULL;
+		unsigned bad = check_head(conn, version, &why);
+		/* An early response: MHD answers it and closes the connection without reading
+		 * a body whose framing cannot be trusted. */
+		if (bad)
+			return send_error(conn, r, bad,
+					  bad == 501   ? "not_implemented"
+					  : bad == 411 ? "length_required"
+						       : "bad_request",
+					  why);
 		/* Refusing a body known to be too big before reading it is the one early
 		 * response we want: MHD then closes the connection instead of reading it. */
 		if (declared_too_big(conn, srv->opts.max_body))
