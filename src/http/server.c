@@ -51,6 +51,9 @@
 #include "http/http_int.h"
 
 #define SERVER_NAME "Newszone"
+/* On every response: browsers take the declared type (an upload is never sniffed into HTML). */
+#define NOSNIFF_NAME "X-Content-Type-Options"
+#define NOSNIFF_VALUE "nosniff"
 /* How long a stop waits for requests already being answered. */
 #define DRAIN_MAX_MS 10000
 
@@ -234,6 +237,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status,
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Server", SERVER_NAME);
+	if (!MHD_get_response_header(resp, NOSNIFF_NAME))
+		MHD_add_response_header(resp, NOSNIFF_NAME, NOSNIFF_VALUE);
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -288,6 +293,8 @@ nz_rc nz_http_prebuilt_new(const nz_http_resp *resp, const void *body, size_t le
 		goto fail;
 	copy = NULL; /* the response frees it */
 	bool ok = MHD_add_response_header(p->mr, "Server", SERVER_NAME) == MHD_YES;
+	if (!nz_http_resp_header_get(resp, NOSNIFF_NAME))
+		ok = ok && MHD_add_response_header(p->mr, NOSNIFF_NAME, NOSNIFF_VALUE) == MHD_YES;
 	if (resp->content_type)
 		ok = ok && MHD_add_response_header(p->mr, MHD_HTTP_HEADER_CONTENT_TYPE,
 						   resp->content_type) == MHD_YES;
@@ -771,6 +778,8 @@ nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app
 	static const char busy[] = "503 Service Unavailable: out of memory\n";
 	srv->oom_resp =
 	    MHD_create_response_from_buffer(sizeof busy - 1, (void *)busy, MHD_RESPMEM_PERSISTENT);
+	if (srv->oom_resp)
+		MHD_add_response_header(srv->oom_resp, NOSNIFF_NAME, NOSNIFF_VALUE);
 	if (!srv->oom_resp) {
 		rc = nz_err_set(err, NZ_NOMEM, "out of memory");
 		goto out;

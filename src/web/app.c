@@ -182,6 +182,7 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 			nz__send_text(resp, 500, "Internal error.\n");
 		return;
 	}
+	nz__security_headers(&c);
 	if (!nz__auth_gate(&c)) /* /admin security headers and CSRF check */
 		return;
 	if (rc == NZ_METHOD) {
@@ -213,6 +214,7 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 {
 	int64_t start = nz__metrics_now();
 	dispatch(app_ptr, req, resp);
+	nz__private_no_store(req, resp);
 	nz__metrics_count(((nz__app *)app_ptr)->metrics, req, resp, start);
 }
 

@@ -1,0 +1,184 @@
+"""HTTP-level hardening against a real server (docs/security.md): request framing refused as
+RFC 9112 says (raw sockets, since well-behaved clients cannot send such requests), security
+headers on public pages, media and the API, Cache-Control: no-store on every back-office answer,
+and admin forms that cannot be parsed answered 400 with the reason."""
+import os
+import re
+import shutil
+import socket
+import tempfile
+import unittest
+
+from nz import Server, new_db, run, sql_write
+from nzadmin import add_token, add_user, api, login, png, session_cookie
+
+
+def raw(port, data, timeout=5.0):
+    """Sends data on a new connection; returns (status, head text, whether the server closed
+    the connection after the answer)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        got = b""
+        closed = False
+        try:
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    closed = True
+                    break
+                got += d
+        except socket.timeout:
+            pass
+    head = got.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    m = re.match(r"HTTP/1\.[01] (\d{3})", head)
+    return (int(m.group(1)) if m else None), head, closed
+
+
+class Site(unittest.TestCase):
+    """One database with an admin (and a token) and a photo; one server."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-hard-")
+        cls.db = new_db(os.path.join(cls.tmp, "hard.db"))
+        run(["init"], db=cls.db)
+        cls.password = add_user(cls.db, "ada", "admin")
+        cls.token = add_token(cls.db, "ada")[1]
+        cls.srv = Server(cls.db)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+
+class Framing(Site):
+    def test_ambiguous_framing_is_refused_at_once_and_the_connection_closed(self):
+        cases = [
+            (b"POST /search HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 5\r\n"
+             b"\r\nabcde", 400, "Two different Content-Length"),
+            (b"GET / HTTP/1.1\r\n\r\n", 400, "needs a Host"),
+            (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "More than one Host"),
+            (b"POST /search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n", 501,
+             "Only the chunked"),
+            (b"POST /search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+             b"Content-Length: 3\r\n\r\nabc", 400, "Both Transfer-Encoding"),
+            # An absurd chunk size: answered at once, never waited for.
+            (b"POST /api/v1/admin/articles HTTP/1.1\r\nHost: x\r\n"
+             b"Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFF\r\nabc", 411, "Content-Length"),
+        ]
+        for data, status, why in cases:
+            with self.subTest(data=data[:60]):
+                got, head, closed = raw(self.srv.port, data)
+                self.assertEqual(got, status, head)
+                self.assertTrue(closed, "the connection must be closed: " + head)
+                self.assertIn("connection: close", head.lower())
+        # The message names the reason (plain text off /api/, JSON under it).
+        r = raw(self.srv.port, b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+        self.assertEqual(r[0], 400)
+        # Still fine: HTTP/1.0 without Host, the same Content-Length twice.
+        self.assertEqual(raw(self.srv.port, b"GET /healthz HTTP/1.0\r\n\r\n")[0], 200)
+        self.assertEqual(raw(self.srv.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                             b"Content-Length: 0\r\nContent-Length: 0\r\n"
+                             b"Connection: close\r\n\r\n")[0], 200)
+
+
+class Headers(Site):
+    def test_public_pages_media_and_api_carry_security_headers(self):
+        r = api(self.srv, "POST", "/api/v1/admin/media", self.token, raw=png(4, 4),
+                headers={"Content-Type": "image/png"})
+        self.assertEqual(r.status, 201, r.text)
+        media = r.json()["path"]
+        for path in ("/", "/search?q=x", "/no-such-page", media, "/api/v1/articles",
+                     "/healthz", "/static/site.css"):
+            with self.subTest(path=path):
+                r = self.srv.get(path)
+                self.assertEqual(r.headers.get("x-content-type-options"), "nosniff")
+        for path in ("/", "/no-such-page", media):
+            with self.subTest(path=path):
+                r = self.srv.get(path)
+                csp = r.headers.get("content-security-policy", "")
+                self.assertIn("script-src 'self'", csp)
+                self.assertNotIn("unsafe-inline", csp)
+                self.assertIn("frame-ancestors", csp)
+                self.assertEqual(r.headers.get("referrer-policy"),
+                                 "strict-origin-when-cross-origin")
+                self.assertNotIn("strict-transport-security", r.headers)  # http base URL
+        api_csp = self.srv.get("/api/v1/articles").headers.get("content-security-policy")
+        self.assertEqual(api_csp, "default-src 'none'; frame-ancestors 'none'")
+
+    def test_the_public_theme_has_no_inline_script_or_style(self):
+        # What the CSP forbids must not be in the pages: an inline script (other than the
+        # JSON-LD data block, which is never run), a style element or attribute, a handler.
+        html = self.srv.get("/").text + self.srv.get("/search?q=x").text
+        scripts = re.findall(r"<script([^>]*)>", html)
+        for attrs in scripts:
+            self.assertTrue("src=" in attrs or "application/ld+json" in attrs, attrs)
+        self.assertNotRegex(html, r"<style|\sstyle=|\son[a-z]+=")
+
+    def test_every_back_office_answer_is_no_store(self):
+        answers = [
+            api(self.srv, "POST", "/api/v1/admin/tokens", self.token,
+                body={"login": "ada", "name": "bot"}),  # carries a new token
+            api(self.srv, "GET", "/api/v1/admin/me", self.token),
+            api(self.srv, "GET", "/api/v1/admin/nothing-here", self.token),
+            api(self.srv, "GET", "/api/v1/admin/me"),  # 401
+            self.srv.get("/admin/login"),
+            self.srv.get("/admin"),  # a redirect to the sign-in form
+        ]
+        self.assertEqual(answers[0].status, 201, answers[0].text)
+        self.assertIn("token", answers[0].json())
+        for r in answers:
+            with self.subTest(status=r.status):
+                self.assertIn("no-store", r.headers.get("cache-control", ""))
+
+
+class HttpsSite(unittest.TestCase):
+    def test_hsts_when_the_base_url_is_https(self):
+        tmp = tempfile.mkdtemp(prefix="nz-e2e-hsts-")
+        db = new_db(os.path.join(tmp, "hsts.db"))
+        run(["init"], db=db)
+        sql_write(db, "INSERT INTO settings(key, value) VALUES ('base_url', "
+                  "'https://news.example')")
+        srv = Server(db)
+        try:
+            for path in ("/", "/admin/login", "/api/v1/articles"):
+                self.assertEqual(srv.get(path).headers.get("strict-transport-security"),
+                                 "max-age=31536000", path)
+        finally:
+            srv.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class UnreadableForms(Site):
+    """A signed-in editor's form that cannot be parsed is answered 400 with the reason, not
+    403 "security token missing"; nothing changes."""
+
+    def post(self, body, ctype, cookie):
+        return self.srv.request("POST", "/admin/users", body=body, headers={
+            "Content-Type": ctype, "Cookie": "nz_session=" + cookie,
+            "Origin": "http://127.0.0.1:%d" % self.srv.port})
+
+    def test_unparseable_forms_get_400_with_the_reason(self):
+        cookie = session_cookie(login(self.srv, "ada", self.password))
+        self.assertTrue(cookie)
+        many = "&".join("f%d=1" % i for i in range(2001)).encode()
+        cases = [
+            (b"csrf=abc&login=\xff\xfe", "application/x-www-form-urlencoded", "UTF-8"),
+            (many, "application/x-www-form-urlencoded", "2000 fields"),
+            (b"--XYZ\r\nContent-Disposition: form-data; name=\"login\"\r\n\r\nbob",
+             "multipart/form-data; boundary=XYZ", "cut short"),
+        ]
+        for body, ctype, why in cases:
+            with self.subTest(why=why):
+                r = self.post(body, ctype, cookie)
+                self.assertEqual(r.status, 400, r.text[:300])
+                self.assertIn(why, r.text)
+                self.assertNotIn("security token", r.text)
+        # A readable form without the token is still refused as before.
+        r = self.post(b"login=bob&role=editor", "application/x-www-form-urlencoded", cookie)
+        self.assertEqual(r.status, 403)
+
+
+if __name__ == "__main__":
+    unittest.main()
