@@ -32,6 +32,7 @@ static int run(const cli_env *env, int argc, char **argv)
 {
 	nz_web_opts opts = {.db_uri = env->db, .host = "127.0.0.1", .port = 8080};
 	char host[256];
+	const char *proxies[NZ_WEB_MAX_TRUSTED_PROXIES];
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = i + 1 < argc;
@@ -62,6 +63,12 @@ static int run(const cli_env *env, int argc, char **argv)
 				return cli_fail(env, "serve", 2,
 						"--cache-ttl must be 1 to 31536000 seconds");
 			opts.cache_ttl_s = (unsigned)n;
+		} else if (strcmp(a, "--trusted-proxy") == 0 && has_value) {
+			if (opts.n_trusted_proxies >= NZ_WEB_MAX_TRUSTED_PROXIES)
+				return cli_fail(env, "serve", 2, "at most %d --trusted-proxy",
+						NZ_WEB_MAX_TRUSTED_PROXIES);
+			proxies[opts.n_trusted_proxies++] = argv[++i];
+			opts.trusted_proxies = proxies;
 		} else {
 			return cli_fail(env, "serve", 2, "unexpected argument %s (see --help)", a);
 		}
@@ -86,7 +93,8 @@ static int run(const cli_env *env, int argc, char **argv)
 
 const cli_command cli_serve_cmd = {
     "serve", run, "serve the site and the API over HTTP",
-    "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--cache-mb N] [--cache-ttl S]\n\n"
+    "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--cache-mb N] [--cache-ttl S]\n"
+    "      [--trusted-proxy CIDR]...\n\n"
     "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
     "finishes the requests in flight and exits.\n\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -95,4 +103,7 @@ const cli_command cli_serve_cmd = {
     "  --threads N         worker threads (default 2)\n"
     "  --cache-mb N        memory for the page cache in MiB (default 24; 0 turns it off)\n"
     "  --cache-ttl S       longest life of a cached page in seconds (default 600); writes\n"
-    "                      drop the pages they change at once, whatever this says\n"};
+    "                      drop the pages they change at once, whatever this says\n"
+    "  --trusted-proxy CIDR a reverse proxy (address or block, e.g. 127.0.0.1, 10.0.0.0/8;\n"
+    "                      repeatable) whose X-Forwarded-For / Forwarded header names the\n"
+    "                      client; added to the trusted_proxies setting (docs/security.md)\n"};

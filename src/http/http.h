@@ -23,9 +23,10 @@ typedef struct nz_http_req {
 	const char *query;  /* raw query string without '?', "" when none */
 	const char *body;   /* NUL-terminated copy of the request body; "" when none */
 	size_t body_len;
-	nz_arena *arena;  /* freed after the response is sent */
-	void *conn;       /* internal */
-	void *thread_ctx; /* per worker thread, from nz_http_opts.thread_init */
+	nz_arena *arena;    /* freed after the response is sent */
+	void *conn;         /* internal */
+	const void *server; /* internal */
+	void *thread_ctx;   /* per worker thread, from nz_http_opts.thread_init */
 } nz_http_req;
 
 /* The value of query parameter key, decoded ('+' is a space); NULL when absent, and for an
@@ -33,8 +34,9 @@ typedef struct nz_http_req {
 const char *nz_http_query(const nz_http_req *req, const char *key);
 /* A request header (case-insensitive name) or NULL. Borrowed for the request's lifetime. */
 const char *nz_http_header(const nz_http_req *req, const char *name);
-/* The peer's IP address as text ("127.0.0.1", "::1"), in req->arena; "unknown" when it cannot
- * be had. The socket's peer, never a forwarded-for header (which anyone can write). */
+/* The client's IP address as text ("127.0.0.1", "::1"), in req->arena; "unknown" when it cannot
+ * be had. The socket's peer, unless that peer is a trusted proxy (nz_http_opts): then the
+ * address it forwarded in X-Forwarded-For or Forwarded (client.c says how). */
 const char *nz_http_client_addr(const nz_http_req *req);
 
 #define NZ_HTTP_MAX_HEADERS 24
@@ -87,6 +89,10 @@ typedef struct nz_http_opts {
 	unsigned timeout_s;       /* idle connection timeout, default 30 */
 	size_t max_body;          /* bytes, default 16 MB */
 	size_t max_url;           /* bytes, default 4096 */
+	/* Peers whose X-Forwarded-For / Forwarded headers are believed: addresses or CIDR
+	 * blocks ("127.0.0.1", "10.0.0.0/8"); a bad one fails nz_http_start. */
+	const char *const *trusted_proxies;
+	size_t n_trusted_proxies;
 	/* Called once on each worker thread before its first request; the result is passed as
 	 * req->thread_ctx. May be NULL. */
 	void *(*thread_init)(void *app);

@@ -20,4 +20,26 @@ unsigned nz__http_parse_target(nz_arena *arena, const char *raw_uri, nz_http_req
 unsigned nz__http_check_framing(unsigned n_host, bool http11, const char *content_length,
 				bool cl_differ, unsigned n_te, bool te_other, const char **why);
 
+/* ---- client addresses (client.c) ---- */
+
+/* An address block: family AF_INET or AF_INET6, the address bytes, the prefix length. */
+typedef struct nz__http_cidr {
+	int family;
+	unsigned char addr[16];
+	unsigned bits;
+} nz__http_cidr;
+
+/* Parses "10.0.0.0/8", "192.0.2.7", "::1", "2001:db8::/32". NZ_INVAL naming the text. */
+nz_rc nz__http_cidr_parse(const char *text, nz__http_cidr *out, nz_err *err);
+/* True when the address (text) lies in one of the n blocks. */
+bool nz__http_trusted(const char *addr, const nz__http_cidr *proxies, size_t n);
+/* The client in a forwarded list (X-Forwarded-For's "a, b, c", or with forwarded set, the
+ * Forwarded header's "for=a, for=b"): the rightmost address that is not a trusted proxy, as
+ * text into out. False when the list has a malformed entry before one is found, or only proxies:
+ * the peer's own address stands then. */
+bool nz__http_forwarded_client(const char *list, bool forwarded, const nz__http_cidr *proxies,
+			       size_t n, char *out, size_t size);
+/* The trusted proxies of the server answering req (server.c). */
+void nz__http_server_proxies(const nz_http_req *req, const nz__http_cidr **proxies, size_t *n);
+
 #endif

@@ -72,7 +72,9 @@ struct nz_http_server {
 	pthread_mutex_t lock;          /* guards ctxs and log_msg */
 	void **ctxs;                   /* every thread_init result, for thread_done */
 	size_t n_ctxs, cap_ctxs;
-	char log_msg[200]; /* MHD's last complaint, for a failed start */
+	char log_msg[200];      /* MHD's last complaint, for a failed start */
+	nz__http_cidr *proxies; /* opts.trusted_proxies, parsed */
+	size_t n_proxies;
 };
 
 /* Per-request state: the request pointer MHD keeps for us between calls. */
@@ -132,22 +134,11 @@ const char *nz_http_header(const nz_http_req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
-const char *nz_http_client_addr(const nz_http_req *req)
+void nz__http_server_proxies(const nz_http_req *req, const nz__http_cidr **proxies, size_t *n)
 {
-	char text[INET6_ADDRSTRLEN] = "unknown";
-	const union MHD_ConnectionInfo *info =
-	    req && req->conn
-		? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
-		: NULL;
-	const struct sockaddr *sa = info ? info->client_addr : NULL;
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
-			  sizeof text);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  text, sizeof text);
-	char *copy = req ? nz_arena_strdup(req->arena, text) : NULL;
-	return copy ? copy : "unknown";
+	const nz_http_server *srv = req ? req->server : NULL;
+	*proxies = srv ? srv->proxies : NULL;
+	*n = srv ? srv->n_proxies : 0;
 }
 
 /* Decodes s[0..len) into a NUL-terminated copy in the arena. NZ_PARSE on a bad %-sequence
@@ -437,7 +428,7 @@ unsigned nz__http_parse_target(nz_arena *arena, const char *raw_uri, nz_http_req
 static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connection *conn,
 			      const char *method)
 {
-	nz_http_req req = {.method = method, .arena = r->arena, .conn = conn};
+	nz_http_req req = {.method = method, .arena = r->arena, .conn = conn, .server = srv};
 	nz_http_resp resp = {0};
 	const char *why = "Bad request";
 	unsigned status;
@@ -702,6 +693,24 @@ static nz_rc parse_host(const char *host, unsigned port, struct sockaddr_storage
 	return nz_err_set(err, NZ_INVAL, "listen address \"%s\" is not an IP address", host);
 }
 
+static nz_rc parse_proxies(nz_http_server *srv, nz_err *err)
+{
+	size_t n = srv->opts.n_trusted_proxies;
+	if (!n)
+		return NZ_OK;
+	srv->proxies = calloc(n, sizeof *srv->proxies);
+	if (!srv->proxies)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		nz_rc rc = nz__http_cidr_parse(srv->opts.trusted_proxies[i], &srv->proxies[i], err);
+		if (rc != NZ_OK)
+			return rc;
+	}
+	srv->n_proxies = n;
+	srv->opts.trusted_proxies = NULL; /* borrowed; parsed into proxies */
+	return NZ_OK;
+}
+
 /* The first server to start receives SIGTERM and SIGINT on its self-pipe. */
 static void claim_signals(nz_http_server *srv)
 {
@@ -771,6 +780,9 @@ nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app
 	if (rc != NZ_OK)
 		goto out;
 	srv->opts.host = NULL; /* borrowed from the caller; not needed after this */
+	rc = parse_proxies(srv, err);
+	if (rc != NZ_OK)
+		goto out;
 	if (pipe2(srv->stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
 		rc = nz_err_set(err, NZ_IO, "cannot make a pipe: %s", strerror(errno));
 		goto out;
@@ -868,6 +880,7 @@ void nz_http_stop(nz_http_server *srv)
 	for (size_t i = 0; i < srv->n_ctxs; i++)
 		srv->opts.thread_done(srv->ctxs[i]);
 	free(srv->ctxs);
+	free(srv->proxies);
 	if (srv->oom_resp)
 		MHD_destroy_response(srv->oom_resp);
 	if (srv->stop_pipe[0] >= 0)

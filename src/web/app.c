@@ -37,6 +37,8 @@ static const nz__route_entry *const route_tables[] = {
 
 struct nz_web {
 	nz__app app;
+	char *proxies[NZ_WEB_MAX_TRUSTED_PROXIES * 2]; /* --trusted-proxy, then the setting's */
+	size_t n_proxies;
 	nz_http_server *http;
 	nz_jobs *jobs; /* the scheduler and webhook delivery */
 };
@@ -146,6 +148,51 @@ static void free_app(nz__app *app)
 	free(app->routes);
 }
 
+static void free_proxies(nz_web *w)
+{
+	for (size_t i = 0; i < w->n_proxies; i++)
+		free(w->proxies[i]);
+	w->n_proxies = 0;
+}
+
+/* The serve options' trusted proxies and those of the trusted_proxies setting (addresses or
+ * CIDR blocks separated by spaces or commas), copied into out. */
+static nz_rc trusted_proxies(nz_store *store, const nz_web_opts *opts, char **out, size_t *n,
+			     nz_err *err)
+{
+	const char *setting = NULL;
+	nz_arena *arena = nz_arena_new();
+	nz_rc rc = arena ? NZ_OK : NZ_NOMEM;
+	*n = 0;
+	for (size_t i = 0;
+	     rc == NZ_OK && i < opts->n_trusted_proxies && i < NZ_WEB_MAX_TRUSTED_PROXIES; i++)
+		rc = (out[(*n)++] = strdup(opts->trusted_proxies[i])) ? NZ_OK : NZ_NOMEM;
+	if (rc == NZ_OK) {
+		rc = nz_store_setting_get(store, arena, "trusted_proxies", &setting, err);
+		if (rc == NZ_NOTFOUND) { /* not set: only the serve options */
+			*err = (nz_err){0};
+			rc = NZ_OK;
+		}
+	}
+	for (const char *p = setting; rc == NZ_OK && p && *p;) {
+		size_t skip = strspn(p, " \t\r\n,"), len = strcspn(p + skip, " \t\r\n,");
+		p += skip;
+		if (!len)
+			break;
+		if (*n >= NZ_WEB_MAX_TRUSTED_PROXIES * 2) {
+			rc = nz_err_set(err, NZ_TOOBIG, "trusted_proxies: more than %d entries",
+					NZ_WEB_MAX_TRUSTED_PROXIES);
+			break;
+		}
+		rc = (out[(*n)++] = strndup(p, len)) ? NZ_OK : NZ_NOMEM;
+		p += len;
+	}
+	if (rc == NZ_NOMEM)
+		nz_err_set(err, rc, "out of memory");
+	nz_arena_free(arena);
+	return rc;
+}
+
 static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 {
 	nz__app *app = app_ptr;
@@ -236,9 +283,12 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 		goto out;
 	}
 	rc = nz_store_open(opts->db_uri, 0, &probe, err);
+	if (rc == NZ_OK)
+		rc = trusted_proxies(probe, opts, w->proxies, &w->n_proxies, err);
 	if (rc != NZ_OK)
 		goto out;
 	nz_store_close(probe);
+	probe = NULL;
 	rc = nz_theme_load(opts->theme_dir, &w->app.theme, err);
 	if (rc != NZ_OK)
 		goto out;
@@ -260,6 +310,8 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	    .threads = opts->threads ? opts->threads : 2,
 	    .thread_init = thread_init,
 	    .thread_done = thread_done,
+	    .trusted_proxies = (const char *const *)w->proxies,
+	    .n_trusted_proxies = w->n_proxies,
 	};
 	rc = nz_http_start(&ho, handle, &w->app, &w->http, err);
 	if (rc != NZ_OK)
@@ -272,8 +324,10 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	*out = w;
 	w = NULL;
 out:
+	nz_store_close(probe);
 	if (w) {
 		free_app(&w->app);
+		free_proxies(w);
 		free(w);
 	}
 	return rc;
@@ -292,5 +346,6 @@ void nz_web_wait_and_stop(nz_web *w)
 	nz_jobs_stop(w->jobs);
 	nz_http_stop(w->http);
 	free_app(&w->app);
+	free_proxies(w);
 	free(w);
 }

@@ -17,7 +17,13 @@ typedef struct nz_web_opts {
 	/* the page cache (docs/performance.md) */
 	long cache_mb;        /* memory limit in MiB; 0: NZ_WEB_CACHE_MB_DEFAULT; < 0: no cache */
 	unsigned cache_ttl_s; /* an entry's longest life; 0: NZ_WEB_CACHE_TTL_DEFAULT */
+	/* Reverse proxies whose forwarded-for headers are believed (addresses or CIDR blocks),
+	 * in addition to those of the trusted_proxies setting (read once at start). */
+	const char *const *trusted_proxies;
+	size_t n_trusted_proxies;
 } nz_web_opts;
+
+#define NZ_WEB_MAX_TRUSTED_PROXIES 64
 
 #define NZ_WEB_CACHE_MB_DEFAULT 24
 #define NZ_WEB_CACHE_TTL_DEFAULT 600

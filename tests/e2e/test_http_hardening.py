@@ -180,5 +180,64 @@ class UnreadableForms(Site):
         self.assertEqual(r.status, 403)
 
 
+class TrustedProxy(unittest.TestCase):
+    """Behind a reverse proxy the sign-in throttle counts the client the proxy names, and only
+    when the proxy is trusted: otherwise anyone could name any address."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="nz-e2e-proxy-")
+        self.db = new_db(os.path.join(self.tmp, "proxy.db"))
+        run(["init"], db=self.db)
+        self.password = add_user(self.db, "ada", "admin")
+        self.srv = None
+
+    def tearDown(self):
+        if self.srv:
+            self.srv.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def fail_20_from(self, xff):
+        for i in range(20):
+            r = login(self.srv, "nobody%d" % i, "wrong password!",
+                      headers={"X-Forwarded-For": xff})
+            self.assertEqual(r.status, 401)
+
+    def test_a_trusted_proxy_s_client_address_is_throttled_alone(self):
+        self.srv = Server(self.db, ["--trusted-proxy", "127.0.0.0/8",
+                                    "--trusted-proxy", "::1"])
+        # What the client wrote itself comes first; nginx appends the address it saw.
+        self.fail_20_from("6.6.6.6, 203.0.113.1")
+        r = login(self.srv, "ada", self.password, headers={"X-Forwarded-For": "203.0.113.1"})
+        self.assertEqual(r.status, 429)
+        r = login(self.srv, "ada", self.password, headers={"X-Forwarded-For": "203.0.113.2"})
+        self.assertEqual(r.status, 303, r.text[:200])
+        r = login(self.srv, "ada", self.password, headers={
+            "Forwarded": "for=\"[2001:db8::5]:4711\";proto=https"})
+        self.assertEqual(r.status, 303, r.text[:200])
+        self.assertIn("failed sign-in from 203.0.113.1", self.srv.output())
+
+    def test_forwarded_headers_from_an_untrusted_peer_are_ignored(self):
+        for extra in ([], ["--trusted-proxy", "10.0.0.0/8"]):
+            with self.subTest(extra=extra):
+                self.srv = Server(self.db, extra)
+                for i in range(20):
+                    r = login(self.srv, "nobody%d" % i, "wrong password!",
+                              headers={"X-Forwarded-For": "198.51.100.%d" % i})
+                    self.assertEqual(r.status, 401)
+                r = login(self.srv, "ada", self.password,
+                          headers={"X-Forwarded-For": "198.51.100.99"})
+                self.assertEqual(r.status, 429)
+                self.assertIn("failed sign-in from 127.0.0.1", self.srv.output())
+                self.srv.stop()
+                self.srv = None
+                sql_write(self.db, "DELETE FROM login_failures")
+
+    def test_a_bad_block_stops_the_server_from_starting(self):
+        p = run(["serve", "--listen", "127.0.0.1:0", "--trusted-proxy", "10.0.0.0/33"],
+                db=self.db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('trusted proxy "10.0.0.0/33"', p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
