@@ -63,6 +63,20 @@ static int run(const cli_env *env, int argc, char **argv)
 				return cli_fail(env, "serve", 2,
 						"--cache-ttl must be 1 to 31536000 seconds");
 			opts.cache_ttl_s = (unsigned)n;
+		} else if (strcmp(a, "--max-connections") == 0 && has_value) {
+			char *end = NULL;
+			long n = strtol(argv[++i], &end, 10);
+			if (!*argv[i] || *end || n < 16 || n > 100000)
+				return cli_fail(env, "serve", 2,
+						"--max-connections must be 16 to 100000");
+			opts.max_connections = (unsigned)n;
+		} else if (strcmp(a, "--max-per-address") == 0 && has_value) {
+			char *end = NULL;
+			long n = strtol(argv[++i], &end, 10);
+			if (!*argv[i] || *end || n < 1 || n > 100000)
+				return cli_fail(env, "serve", 2,
+						"--max-per-address must be 1 to 100000");
+			opts.max_per_address = (unsigned)n;
 		} else if (strcmp(a, "--trusted-proxy") == 0 && has_value) {
 			if (opts.n_trusted_proxies >= NZ_WEB_MAX_TRUSTED_PROXIES)
 				return cli_fail(env, "serve", 2, "at most %d --trusted-proxy",
@@ -94,7 +108,7 @@ static int run(const cli_env *env, int argc, char **argv)
 const cli_command cli_serve_cmd = {
     "serve", run, "serve the site and the API over HTTP",
     "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--cache-mb N] [--cache-ttl S]\n"
-    "      [--trusted-proxy CIDR]...\n\n"
+    "      [--max-connections N] [--max-per-address N] [--trusted-proxy CIDR]...\n\n"
     "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
     "finishes the requests in flight and exits.\n\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -104,6 +118,10 @@ const cli_command cli_serve_cmd = {
     "  --cache-mb N        memory for the page cache in MiB (default 24; 0 turns it off)\n"
     "  --cache-ttl S       longest life of a cached page in seconds (default 600); writes\n"
     "                      drop the pages they change at once, whatever this says\n"
+    "  --max-connections N open connections at most (default 1024); near the limit the\n"
+    "                      connections idle longest are closed to make room\n"
+    "  --max-per-address N open connections from one client address (default 256;\n"
+    "                      trusted proxies excepted)\n"
     "  --trusted-proxy CIDR a reverse proxy (address or block, e.g. 127.0.0.1, 10.0.0.0/8;\n"
     "                      repeatable) whose X-Forwarded-For / Forwarded header names the\n"
     "                      client; added to the trusted_proxies setting (docs/security.md)\n"};

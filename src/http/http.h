@@ -85,7 +85,9 @@ typedef struct nz_http_opts {
 	const char *host;         /* "127.0.0.1" */
 	unsigned port;            /* 0: pick a free port; nz_http_port() tells which */
 	unsigned threads;         /* worker threads, default 2 */
-	unsigned max_connections; /* default 1024 */
+	unsigned max_connections; /* default 1024; past 15/16 of it the longest idle are closed */
+	unsigned max_per_address; /* open connections from one address, default 256 */
+	unsigned head_timeout_s;  /* longest wait for a complete request head, default 10 */
 	unsigned timeout_s;       /* idle connection timeout, default 30 */
 	size_t max_body;          /* bytes, default 16 MB */
 	size_t max_url;           /* bytes, default 4096 */

@@ -42,4 +42,34 @@ bool nz__http_forwarded_client(const char *list, bool forwarded, const nz__http_
 /* The trusted proxies of the server answering req (server.c). */
 void nz__http_server_proxies(const nz_http_req *req, const nz__http_cidr **proxies, size_t *n);
 
+/* ---- the connection guard (guard.c) ---- */
+
+typedef struct nz__http_guard_opts {
+	unsigned max_per_address; /* open connections from one address (proxies excepted) */
+	unsigned soft_limit;      /* past this many, the longest-waiting connections are closed */
+	unsigned head_timeout_s;  /* longest wait for a complete request head */
+	const nz__http_cidr *proxies; /* borrowed for the guard's life */
+	size_t n_proxies;
+} nz__http_guard_opts;
+
+typedef struct nz__http_guard_stats {
+	size_t open;                  /* connections followed now */
+	uint64_t refused_per_address; /* closed at once: too many from one address */
+	uint64_t timed_out;           /* closed: no complete head in time */
+	uint64_t evicted;             /* closed to make room past the soft limit */
+} nz__http_guard_stats;
+
+typedef struct nz__http_guard nz__http_guard;
+struct MHD_Connection;
+nz_rc nz__http_guard_new(const nz__http_guard_opts *opts, nz__http_guard **out, nz_err *err);
+/* After MHD has stopped. NULL-safe. */
+void nz__http_guard_free(nz__http_guard *g);
+/* MHD's connection notifications: a connection opened (maybe closed at once) and closed. */
+void nz__http_guard_opened(nz__http_guard *g, struct MHD_Connection *conn, void **socket_context);
+void nz__http_guard_closed(nz__http_guard *g, void **socket_context);
+/* A request's head is complete; its response has gone out (the connection waits again). */
+void nz__http_guard_head_done(nz__http_guard *g, struct MHD_Connection *conn);
+void nz__http_guard_answered(nz__http_guard *g, struct MHD_Connection *conn);
+void nz__http_guard_stats_get(nz__http_guard *g, nz__http_guard_stats *out);
+
 #endif

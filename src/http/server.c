@@ -75,6 +75,7 @@ struct nz_http_server {
 	char log_msg[200];      /* MHD's last complaint, for a failed start */
 	nz__http_cidr *proxies; /* opts.trusted_proxies, parsed */
 	size_t n_proxies;
+	nz__http_guard *guard; /* per-address cap, head deadline, idle eviction (guard.c) */
 };
 
 /* Per-request state: the request pointer MHD keeps for us between calls. */
@@ -582,6 +583,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	}
 	if (!r->seen) {
 		r->seen = true;
+		nz__http_guard_head_done(srv->guard, conn);
 		const char *why = NULL;
 		unsigned bad = check_head(conn, version, &why);
 		/* An early response: MHD answers it and closes the connection without reading
@@ -637,8 +639,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	nz_http_server *srv = cls;
 	request *r = *con_cls;
 
-	(void)conn;
 	(void)toe;
+	nz__http_guard_answered(srv->guard, conn);
 	*con_cls = NULL;
 	if (!r || (void *)r == (void *)&oom_marker)
 		return;
@@ -666,6 +668,10 @@ static void fill_defaults(nz_http_opts *o)
 		o->max_url = 4096;
 	if (o->max_connections < o->threads)
 		o->max_connections = o->threads;
+	if (!o->max_per_address)
+		o->max_per_address = 256;
+	if (!o->head_timeout_s)
+		o->head_timeout_s = 10;
 }
 
 static nz_rc parse_host(const char *host, unsigned port, struct sockaddr_storage *sa,
@@ -735,6 +741,30 @@ static void release_signals(nz_http_server *srv)
 	signal_fd = -1;
 }
 
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	nz_http_server *srv = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		nz__http_guard_opened(srv->guard, conn, socket_context);
+	else
+		nz__http_guard_closed(srv->guard, socket_context);
+}
+
+static nz_rc start_guard(nz_http_server *srv, nz_err *err)
+{
+	unsigned max = srv->opts.max_connections;
+	nz__http_guard_opts go = {
+	    .max_per_address = srv->opts.max_per_address,
+	    /* the reserve keeps room for new clients while the longest idle are closed */
+	    .soft_limit = max - (max / 16 < 8 ? (max > 8 ? 8 : 0) : max / 16),
+	    .head_timeout_s = srv->opts.head_timeout_s,
+	    .proxies = srv->proxies,
+	    .n_proxies = srv->n_proxies,
+	};
+	return nz__http_guard_new(&go, &srv->guard, err);
+}
+
 static struct MHD_Daemon *start_daemon(nz_http_server *srv, const struct sockaddr_storage *sa,
 				       unsigned flags)
 {
@@ -749,8 +779,8 @@ static struct MHD_Daemon *start_daemon(nz_http_server *srv, const struct sockadd
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv->opts.max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->opts.timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
-	    srv, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, srv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, srv, MHD_OPTION_END);
 }
 
 nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app,
@@ -781,6 +811,8 @@ nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app
 		goto out;
 	srv->opts.host = NULL; /* borrowed from the caller; not needed after this */
 	rc = parse_proxies(srv, err);
+	if (rc == NZ_OK)
+		rc = start_guard(srv, err);
 	if (rc != NZ_OK)
 		goto out;
 	if (pipe2(srv->stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
@@ -880,6 +912,7 @@ void nz_http_stop(nz_http_server *srv)
 	for (size_t i = 0; i < srv->n_ctxs; i++)
 		srv->opts.thread_done(srv->ctxs[i]);
 	free(srv->ctxs);
+	nz__http_guard_free(srv->guard); /* after MHD: every connection reported closed */
 	free(srv->proxies);
 	if (srv->oom_resp)
 		MHD_destroy_response(srv->oom_resp);

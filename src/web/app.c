@@ -308,6 +308,8 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	    .host = opts->host ? opts->host : "127.0.0.1",
 	    .port = opts->port,
 	    .threads = opts->threads ? opts->threads : 2,
+	    .max_connections = opts->max_connections,
+	    .max_per_address = opts->max_per_address,
 	    .thread_init = thread_init,
 	    .thread_done = thread_done,
 	    .trusted_proxies = (const char *const *)w->proxies,

@@ -9,11 +9,13 @@
 #include "core/core.h"
 
 typedef struct nz_web_opts {
-	const char *db_uri;    /* the store to serve */
-	const char *theme_dir; /* NULL: the default theme compiled into the binary */
-	const char *host;      /* "127.0.0.1" */
-	unsigned port;         /* 0: a free port */
-	unsigned threads;      /* 0: 2 */
+	const char *db_uri;       /* the store to serve */
+	const char *theme_dir;    /* NULL: the default theme compiled into the binary */
+	const char *host;         /* "127.0.0.1" */
+	unsigned port;            /* 0: a free port */
+	unsigned threads;         /* 0: 2 */
+	unsigned max_connections; /* 0: the HTTP server's default (1024) */
+	unsigned max_per_address; /* 0: the HTTP server's default (256) */
 	/* the page cache (docs/performance.md) */
 	long cache_mb;        /* memory limit in MiB; 0: NZ_WEB_CACHE_MB_DEFAULT; < 0: no cache */
 	unsigned cache_ttl_s; /* an entry's longest life; 0: NZ_WEB_CACHE_TTL_DEFAULT */
