@@ -77,6 +77,13 @@ static int run(const cli_env *env, int argc, char **argv)
 				return cli_fail(env, "serve", 2,
 						"--max-per-address must be 1 to 100000");
 			opts.max_per_address = (unsigned)n;
+		} else if (strcmp(a, "--head-timeout") == 0 && has_value) {
+			char *end = NULL;
+			long n = strtol(argv[++i], &end, 10);
+			if (!*argv[i] || *end || n < 1 || n > 3600)
+				return cli_fail(env, "serve", 2,
+						"--head-timeout must be 1 to 3600 seconds");
+			opts.head_timeout_s = (unsigned)n;
 		} else if (strcmp(a, "--trusted-proxy") == 0 && has_value) {
 			if (opts.n_trusted_proxies >= NZ_WEB_MAX_TRUSTED_PROXIES)
 				return cli_fail(env, "serve", 2, "at most %d --trusted-proxy",
@@ -108,7 +115,8 @@ static int run(const cli_env *env, int argc, char **argv)
 const cli_command cli_serve_cmd = {
     "serve", run, "serve the site and the API over HTTP",
     "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--cache-mb N] [--cache-ttl S]\n"
-    "      [--max-connections N] [--max-per-address N] [--trusted-proxy CIDR]...\n\n"
+    "      [--max-connections N] [--max-per-address N] [--head-timeout S]\n"
+    "      [--trusted-proxy CIDR]...\n\n"
     "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
     "finishes the requests in flight and exits.\n\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -122,6 +130,8 @@ const cli_command cli_serve_cmd = {
     "                      connections idle longest are closed to make room\n"
     "  --max-per-address N open connections from one client address (default 256;\n"
     "                      trusted proxies excepted)\n"
+    "  --head-timeout S    a connection waiting longer than this for a complete request\n"
+    "                      head (new, or idle between requests) is closed (default 10)\n"
     "  --trusted-proxy CIDR a reverse proxy (address or block, e.g. 127.0.0.1, 10.0.0.0/8;\n"
     "                      repeatable) whose X-Forwarded-For / Forwarded header names the\n"
     "                      client; added to the trusted_proxies setting (docs/security.md)\n"};

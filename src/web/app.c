@@ -310,6 +310,7 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	    .threads = opts->threads ? opts->threads : 2,
 	    .max_connections = opts->max_connections,
 	    .max_per_address = opts->max_per_address,
+	    .head_timeout_s = opts->head_timeout_s,
 	    .thread_init = thread_init,
 	    .thread_done = thread_done,
 	    .trusted_proxies = (const char *const *)w->proxies,

@@ -16,6 +16,7 @@ typedef struct nz_web_opts {
 	unsigned threads;         /* 0: 2 */
 	unsigned max_connections; /* 0: the HTTP server's default (1024) */
 	unsigned max_per_address; /* 0: the HTTP server's default (256) */
+	unsigned head_timeout_s;  /* 0: the HTTP server's default (10) */
 	/* the page cache (docs/performance.md) */
 	long cache_mb;        /* memory limit in MiB; 0: NZ_WEB_CACHE_MB_DEFAULT; < 0: no cache */
 	unsigned cache_ttl_s; /* an entry's longest life; 0: NZ_WEB_CACHE_TTL_DEFAULT */

@@ -239,5 +239,99 @@ class TrustedProxy(unittest.TestCase):
         self.assertIn('trusted proxy "10.0.0.0/33"', p.stderr)
 
 
+def closed_by_server(s, wait):
+    """True when the server closes s within wait seconds (whatever it sent before)."""
+    s.settimeout(wait)
+    try:
+        while True:
+            if s.recv(65536) == b"":
+                return True
+    except socket.timeout:
+        return False
+    except OSError:
+        return True
+
+
+def connect_from(addr, port):
+    s = socket.socket()
+    s.bind((addr, 0))
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def one_request(s):
+    """A keep-alive GET /healthz on s; returns the status line."""
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.settimeout(5)
+    got = b""
+    while b"ok\n" not in got:
+        d = s.recv(4096)
+        if not d:
+            break
+        got += d
+    return got.split(b"\r\n", 1)[0]
+
+
+class Connections(unittest.TestCase):
+    """One client holding many connections does not keep others out (bench/slowclients.py
+    measures how fast the others are served)."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="nz-e2e-conns-")
+        self.db = new_db(os.path.join(self.tmp, "conns.db"))
+        run(["init"], db=self.db)
+        self.srv = None
+        self.socks = []
+
+    def tearDown(self):
+        for s in self.socks:
+            s.close()
+        if self.srv:
+            self.srv.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_one_address_holding_many_connections_does_not_keep_others_out(self):
+        self.srv = Server(self.db, ["--max-per-address", "40", "--max-connections", "100"])
+        for i in range(300):  # slow heads from one address: far past both limits
+            s = connect_from("127.0.0.2", self.srv.port)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            self.socks.append(s)
+        # Past its 40, that address's connections are closed at once.
+        self.assertTrue(closed_by_server(self.socks[-1], 5))
+        self.assertFalse(closed_by_server(self.socks[0], 0.2))
+        # Everyone else is served, health checks included.
+        for path in ("/", "/healthz"):
+            self.assertEqual(self.srv.get(path).status, 200, path)
+
+    def test_a_trickled_head_does_not_extend_its_deadline(self):
+        self.srv = Server(self.db, ["--head-timeout", "2"])
+        s = connect_from("127.0.0.1", self.srv.port)
+        self.socks.append(s)
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        closed = False
+        for _ in range(16):  # a header line every 0.5 s for up to 8 s
+            try:
+                s.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                closed = True
+                break
+            if closed_by_server(s, 0.5):
+                closed = True
+                break
+        self.assertTrue(closed, "a head trickled in for 8 s was still being read")
+        self.assertEqual(self.srv.get("/healthz").status, 200)
+
+    def test_past_the_limit_the_longest_idle_connections_go_first(self):
+        self.srv = Server(self.db, ["--max-connections", "64"])
+        for i in range(100):  # idle keep-alive connections, from several addresses
+            s = connect_from("127.0.0.%d" % (3 + i % 5), self.srv.port)
+            self.assertIn(b" 200 ", one_request(s))
+            self.socks.append(s)
+        self.assertTrue(closed_by_server(self.socks[0], 5))  # the oldest went
+        self.assertIn(b" 200 ", one_request(self.socks[-1]))  # the newest is still served
+        self.assertEqual(self.srv.get("/").status, 200)
+        self.assertEqual(self.srv.get("/healthz").status, 200)
+
+
 if __name__ == "__main__":
     unittest.main()
