@@ -1,6 +1,7 @@
 /*
- * http: the HTTP server glue (libmicrohttpd), the router, HTML form bodies, cookies, HTTP
- * caching (ETag, 304, gzip, Surrogate-Key) and the page cache. It knows requests and bytes,
+ * http: the HTTP server glue (libmicrohttpd) with its connection guard and client addresses,
+ * the router, HTML form bodies, cookies, HTTP caching (ETag, 304, gzip, Surrogate-Key) and the
+ * page cache. It knows requests and bytes,
  * never articles: it includes nothing but core/, and whatever the newsroom must say (which
  * Surrogate-Keys a page has, which ones a write changed) it says through plain strings. The
  * handlers in web/ are where HTTP meets the domain; they include this header.
