@@ -1,4 +1,4 @@
-// The Content-Security-Policy in real Chromium: the public pages (front, article, section,
+// The Content-Security-Policy in real Chromium: the public pages (front, article,
 // search) and the back office (dashboard, editor, settings, users) load without a single CSP
 // violation: the theme has no inline script or style that the policy would block.
 import { after, before, test } from "node:test";
