@@ -104,6 +104,16 @@ typedef struct nz_http_opts {
 
 typedef struct nz_http_server nz_http_server;
 
+/* What the connection guard did (http/guard.c), for /metrics. */
+typedef struct nz_http_conn_stats {
+	size_t open;                  /* connections open now */
+	uint64_t refused_per_address; /* closed at once: too many from one address */
+	uint64_t timed_out;           /* closed: no complete request head in time */
+	uint64_t evicted;             /* closed to make room near max_connections */
+} nz_http_conn_stats;
+/* The counters of the server answering req (zeros without one). */
+void nz_http_conn_stats_get(const nz_http_req *req, nz_http_conn_stats *out);
+
 nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app,
 		    nz_http_server **out, nz_err *err);
 unsigned nz_http_port(const nz_http_server *srv);

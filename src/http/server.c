@@ -135,6 +135,18 @@ const char *nz_http_header(const nz_http_req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+void nz_http_conn_stats_get(const nz_http_req *req, nz_http_conn_stats *out)
+{
+	const nz_http_server *srv = req ? req->server : NULL;
+	nz__http_guard_stats gs = {0};
+	if (srv && srv->guard)
+		nz__http_guard_stats_get(srv->guard, &gs);
+	*out = (nz_http_conn_stats){.open = gs.open,
+				    .refused_per_address = gs.refused_per_address,
+				    .timed_out = gs.timed_out,
+				    .evicted = gs.evicted};
+}
+
 void nz__http_server_proxies(const nz_http_req *req, const nz__http_cidr **proxies, size_t *n)
 {
 	const nz_http_server *srv = req ? req->server : NULL;

@@ -272,6 +272,13 @@ def one_request(s):
     return got.split(b"\r\n", 1)[0]
 
 
+def closed_for(srv, reason):
+    """The connections the server closed to protect itself, for reason (/metrics)."""
+    m = re.search(r'^newszone_http_connections_closed_total\{reason="%s"\} (\d+)$' % reason,
+                  srv.get("/metrics").text, re.M)
+    return int(m.group(1))
+
+
 class Connections(unittest.TestCase):
     """One client holding many connections does not keep others out (bench/slowclients.py
     measures how fast the others are served)."""
@@ -302,6 +309,7 @@ class Connections(unittest.TestCase):
         # Everyone else is served, health checks included.
         for path in ("/", "/healthz"):
             self.assertEqual(self.srv.get(path).status, 200, path)
+        self.assertGreaterEqual(closed_for(self.srv, "per_address"), 200)
 
     def test_a_trickled_head_does_not_extend_its_deadline(self):
         self.srv = Server(self.db, ["--head-timeout", "2"])
@@ -320,6 +328,7 @@ class Connections(unittest.TestCase):
                 break
         self.assertTrue(closed, "a head trickled in for 8 s was still being read")
         self.assertEqual(self.srv.get("/healthz").status, 200)
+        self.assertEqual(closed_for(self.srv, "head_timeout"), 1)
 
     def test_past_the_limit_the_longest_idle_connections_go_first(self):
         self.srv = Server(self.db, ["--max-connections", "64"])
@@ -331,6 +340,7 @@ class Connections(unittest.TestCase):
         self.assertIn(b" 200 ", one_request(self.socks[-1]))  # the newest is still served
         self.assertEqual(self.srv.get("/").status, 200)
         self.assertEqual(self.srv.get("/healthz").status, 200)
+        self.assertGreaterEqual(closed_for(self.srv, "evicted_idle"), 100 - 56)
 
 
 if __name__ == "__main__":
