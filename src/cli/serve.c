@@ -2,6 +2,7 @@
  * cli/serve: serves the site until SIGTERM or SIGINT.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,40 @@ static bool parse_listen(const char *s, char *buf, size_t size, const char **hos
 	if (errno || end == p || *end || v < 0 || v > 65535)
 		return false;
 	*port = (unsigned)v;
+	return true;
+}
+
+/* The options that take a whole number within bounds. */
+typedef struct number_opt {
+	const char *name;
+	long min, max;
+	const char *unit; /* for the message: " seconds" or "" */
+	size_t offset;    /* of the unsigned field in nz_web_opts */
+} number_opt;
+
+static const number_opt number_opts[] = {
+    {"--cache-ttl", 1, 86400 * 365, " seconds", offsetof(nz_web_opts, cache_ttl_s)},
+    {"--max-connections", 16, 100000, "", offsetof(nz_web_opts, max_connections)},
+    {"--max-per-address", 1, 100000, "", offsetof(nz_web_opts, max_per_address)},
+    {"--head-timeout", 1, 3600, " seconds", offsetof(nz_web_opts, head_timeout_s)},
+};
+
+static const number_opt *number_option(const char *arg)
+{
+	for (size_t i = 0; i < sizeof number_opts / sizeof number_opts[0]; i++)
+		if (strcmp(arg, number_opts[i].name) == 0)
+			return &number_opts[i];
+	return NULL;
+}
+
+static bool set_number(const number_opt *o, const char *value, nz_web_opts *opts)
+{
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	if (!*value || *end || errno || n < o->min || n > o->max)
+		return false;
+	*(unsigned *)(void *)((char *)opts + o->offset) = (unsigned)n;
 	return true;
 }
 
@@ -56,34 +91,11 @@ static int run(const cli_env *env, int argc, char **argv)
 				return cli_fail(env, "serve", 2,
 						"--cache-mb must be 0 (no cache) to 65536");
 			opts.cache_mb = n == 0 ? -1 : n;
-		} else if (strcmp(a, "--cache-ttl") == 0 && has_value) {
-			char *end = NULL;
-			long n = strtol(argv[++i], &end, 10);
-			if (!*argv[i] || *end || n < 1 || n > 86400 * 365)
-				return cli_fail(env, "serve", 2,
-						"--cache-ttl must be 1 to 31536000 seconds");
-			opts.cache_ttl_s = (unsigned)n;
-		} else if (strcmp(a, "--max-connections") == 0 && has_value) {
-			char *end = NULL;
-			long n = strtol(argv[++i], &end, 10);
-			if (!*argv[i] || *end || n < 16 || n > 100000)
-				return cli_fail(env, "serve", 2,
-						"--max-connections must be 16 to 100000");
-			opts.max_connections = (unsigned)n;
-		} else if (strcmp(a, "--max-per-address") == 0 && has_value) {
-			char *end = NULL;
-			long n = strtol(argv[++i], &end, 10);
-			if (!*argv[i] || *end || n < 1 || n > 100000)
-				return cli_fail(env, "serve", 2,
-						"--max-per-address must be 1 to 100000");
-			opts.max_per_address = (unsigned)n;
-		} else if (strcmp(a, "--head-timeout") == 0 && has_value) {
-			char *end = NULL;
-			long n = strtol(argv[++i], &end, 10);
-			if (!*argv[i] || *end || n < 1 || n > 3600)
-				return cli_fail(env, "serve", 2,
-						"--head-timeout must be 1 to 3600 seconds");
-			opts.head_timeout_s = (unsigned)n;
+		} else if (number_option(a) && has_value) {
+			if (!set_number(number_option(a), argv[++i], &opts))
+				return cli_fail(env, "serve", 2, "%s must be %ld to %ld%s", a,
+						number_option(a)->min, number_option(a)->max,
+						number_option(a)->unit);
 		} else if (strcmp(a, "--trusted-proxy") == 0 && has_value) {
 			if (opts.n_trusted_proxies >= NZ_WEB_MAX_TRUSTED_PROXIES)
 				return cli_fail(env, "serve", 2, "at most %d --trusted-proxy",
