@@ -1,6 +1,7 @@
 /*
- * http/http_int.h: the parts of the HTTP glue (http/server.c) that its tests and fuzz targets reach
- * without a running server. Nothing else includes it; handlers see http/http.h only.
+ * http/http_int.h: what the files of http/ share among themselves (the server glue, the
+ * connection guard, client addresses) and what their tests and fuzz targets reach without a
+ * running server. Nothing outside http/ includes it; handlers see http/http.h only.
  */
 #ifndef NZ_HTTP_HTTP_INT_H
 #define NZ_HTTP_HTTP_INT_H
