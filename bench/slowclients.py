@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """One address holds many slow or idle connections; how fast is everyone else served?
 
-Starts `newszone serve` on a fresh demo database, then from 127.0.0.2 opens --conns connections
+Starts `newszone serve` on a fresh demo database, then from 127.0.0.2 (or --addresses
+addresses from 127.0.0.2 on) opens --conns connections
 (half send a partial request head and one more header line every 2 s, "slowloris"; half make
 one request and then sit idle on the keep-alive connection), reopening whatever the server
 closes, for --seconds. Meanwhile 127.0.0.1 fetches `/` and `/healthz` on new connections, one at
 a time, and the script prints their latency percentiles, errors, and how many of the attacker's
 connections the server kept open. A measurement, never a pass/fail: docs/security.md.
 
-    python3 bench/slowclients.py [--conns 2000] [--seconds 20] [--bin build/newszone]
+    python3 bench/slowclients.py [--conns 2000] [--seconds 20] [--addresses 1]
+                                 [--bin build/newszone] [--serve-args "..."]
 """
 import argparse
 import http.client
@@ -21,7 +23,7 @@ import tempfile
 import threading
 import time
 
-ATTACKER = "127.0.0.2"
+ATTACKER = "127.0.0.2"  # and the next ones with --addresses N
 
 
 def free_port():
@@ -30,8 +32,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def attacker(port, conns, stop, stats):
-    """Keeps conns connections from ATTACKER open: slow heads and idle keep-alives."""
+def attacker(port, conns, addresses, stop, stats):
+    """Keeps conns connections from ATTACKER (and the addresses after it) open: slow heads and
+    idle keep-alives."""
     socks = {}
 
     def open_one(i):
@@ -39,7 +42,7 @@ def attacker(port, conns, stop, stats):
         s.setblocking(True)
         s.settimeout(2)
         try:
-            s.bind((ATTACKER, 0))
+            s.bind(("127.0.0.%d" % (2 + i % addresses), 0))
             s.connect(("127.0.0.1", port))
             if i % 2:
                 s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -112,6 +115,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--conns", type=int, default=2000)
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--addresses", type=int, default=1,
+                    help="spread the connections over this many addresses (127.0.0.2 on)")
     ap.add_argument("--bin", default=os.path.join(os.path.dirname(__file__), "..", "build",
                                                   "newszone"))
     ap.add_argument("--serve-args", default="", help="extra `serve` arguments")
@@ -138,7 +143,7 @@ def main():
 
         stop = threading.Event()
         stats = {"opened": 0, "refused": 0, "closed_by_server": 0, "held": 0}
-        t = threading.Thread(target=attacker, args=(port, a.conns, stop, stats))
+        t = threading.Thread(target=attacker, args=(port, a.conns, a.addresses, stop, stats))
         t.start()
         time.sleep(min(5.0, a.seconds / 4))  # let the attacker open its connections
         lat, health, errors = [], [], 0
@@ -150,6 +155,11 @@ def main():
             ms, ok = fetch(port, "/healthz")
             health.append(ms)
             errors += not ok
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("GET", "/metrics")
+        server_side = [line for line in c.getresponse().read().decode().splitlines()
+                       if line.startswith("newszone_http_connections")]
+        c.close()
         stop.set()
         t.join()
     finally:
@@ -157,9 +167,11 @@ def main():
         srv.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print("attacker %s: %d connections wanted; opened %d, refused %d, closed by the server %d, "
-          "held at the end %d" % (ATTACKER, a.conns, stats["opened"], stats["refused"],
-                                  stats["closed_by_server"], stats["held"]))
+    print("attacker %s (%d address(es)): %d connections wanted; opened %d, refused %d, closed by the server %d, "
+          "open as far as it knows at the end %d" % (
+              ATTACKER, a.addresses, a.conns, stats["opened"], stats["refused"],
+              stats["closed_by_server"], stats["held"]))
+    print("the server's view (/metrics): " + "; ".join(server_side))
     print("| from 127.0.0.1 | requests | p50 ms | p95 ms | p99 ms | max ms | errors |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     print("| `/` alone (before) | %d | %.2f | %.2f | %.2f | %.2f | 0 |" % (
