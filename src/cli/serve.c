@@ -2,6 +2,7 @@
  * cli/serve: serves the site until SIGTERM or SIGINT.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,10 +30,47 @@ static bool parse_listen(const char *s, char *buf, size_t size, const char **hos
 	return true;
 }
 
+/* The options that take a whole number within bounds. */
+typedef struct number_opt {
+	const char *name;
+	long min, max;
+	const char *unit; /* for the message: " seconds" or "" */
+	size_t offset;    /* of the unsigned field in nz_web_opts */
+} number_opt;
+
+static const number_opt number_opts[] = {
+    {"--cache-ttl", 1, 86400 * 365, " seconds", offsetof(nz_web_opts, cache_ttl_s)},
+    {"--max-connections", 16, 100000, "", offsetof(nz_web_opts, max_connections)},
+    {"--max-per-address", 1, 100000, "", offsetof(nz_web_opts, max_per_address)},
+    {"--head-timeout", 1, 3600, " seconds", offsetof(nz_web_opts, head_timeout_s)},
+    {"--db-pool", 1, NZ_STORE_POOL_MAX, "", offsetof(nz_web_opts, db_pool)},
+    {"--db-wait", 1, 600000, " milliseconds", offsetof(nz_web_opts, db_wait_ms)},
+};
+
+static const number_opt *number_option(const char *arg)
+{
+	for (size_t i = 0; i < sizeof number_opts / sizeof number_opts[0]; i++)
+		if (strcmp(arg, number_opts[i].name) == 0)
+			return &number_opts[i];
+	return NULL;
+}
+
+static bool set_number(const number_opt *o, const char *value, nz_web_opts *opts)
+{
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	if (!*value || *end || errno || n < o->min || n > o->max)
+		return false;
+	*(unsigned *)(void *)((char *)opts + o->offset) = (unsigned)n;
+	return true;
+}
+
 static int run(const cli_env *env, int argc, char **argv)
 {
 	nz_web_opts opts = {.db_uri = env->db, .host = "127.0.0.1", .port = 8080};
 	char host[256];
+	const char *proxies[NZ_WEB_MAX_TRUSTED_PROXIES];
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = i + 1 < argc;
@@ -49,20 +87,6 @@ static int run(const cli_env *env, int argc, char **argv)
 			if (n < 1 || n > 64)
 				return cli_fail(env, "serve", 2, "--threads must be 1 to 64");
 			opts.threads = (unsigned)n;
-		} else if (strcmp(a, "--db-pool") == 0 && has_value) {
-			char *end = NULL;
-			long n = strtol(argv[++i], &end, 10);
-			if (!*argv[i] || *end || n < 1 || n > NZ_STORE_POOL_MAX)
-				return cli_fail(env, "serve", 2, "--db-pool must be 1 to %d",
-						NZ_STORE_POOL_MAX);
-			opts.db_pool = (unsigned)n;
-		} else if (strcmp(a, "--db-wait") == 0 && has_value) {
-			char *end = NULL;
-			long n = strtol(argv[++i], &end, 10);
-			if (!*argv[i] || *end || n < 1 || n > 600000)
-				return cli_fail(env, "serve", 2,
-						"--db-wait must be 1 to 600000 milliseconds");
-			opts.db_wait_ms = (unsigned)n;
 		} else if (strcmp(a, "--cache-mb") == 0 && has_value) {
 			char *end = NULL;
 			long n = strtol(argv[++i], &end, 10);
@@ -70,13 +94,17 @@ static int run(const cli_env *env, int argc, char **argv)
 				return cli_fail(env, "serve", 2,
 						"--cache-mb must be 0 (no cache) to 65536");
 			opts.cache_mb = n == 0 ? -1 : n;
-		} else if (strcmp(a, "--cache-ttl") == 0 && has_value) {
-			char *end = NULL;
-			long n = strtol(argv[++i], &end, 10);
-			if (!*argv[i] || *end || n < 1 || n > 86400 * 365)
-				return cli_fail(env, "serve", 2,
-						"--cache-ttl must be 1 to 31536000 seconds");
-			opts.cache_ttl_s = (unsigned)n;
+		} else if (number_option(a) && has_value) {
+			if (!set_number(number_option(a), argv[++i], &opts))
+				return cli_fail(env, "serve", 2, "%s must be %ld to %ld%s", a,
+						number_option(a)->min, number_option(a)->max,
+						number_option(a)->unit);
+		} else if (strcmp(a, "--trusted-proxy") == 0 && has_value) {
+			if (opts.n_trusted_proxies >= NZ_WEB_MAX_TRUSTED_PROXIES)
+				return cli_fail(env, "serve", 2, "at most %d --trusted-proxy",
+						NZ_WEB_MAX_TRUSTED_PROXIES);
+			proxies[opts.n_trusted_proxies++] = argv[++i];
+			opts.trusted_proxies = proxies;
 		} else {
 			return cli_fail(env, "serve", 2, "unexpected argument %s (see --help)", a);
 		}
@@ -102,7 +130,8 @@ static int run(const cli_env *env, int argc, char **argv)
 const cli_command cli_serve_cmd = {
     "serve", run, "serve the site and the API over HTTP",
     "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--db-pool N] [--db-wait MS]\n"
-    "      [--cache-mb N] [--cache-ttl S]\n\n"
+    "      [--cache-mb N] [--cache-ttl S] [--max-connections N] [--max-per-address N]\n"
+    "      [--head-timeout S] [--trusted-proxy CIDR]...\n\n"
     "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
     "finishes the requests in flight and exits.\n\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -116,4 +145,13 @@ const cli_command cli_serve_cmd = {
     "                      503 (default 2000)\n"
     "  --cache-mb N        memory for the page cache in MiB (default 24; 0 turns it off)\n"
     "  --cache-ttl S       longest life of a cached page in seconds (default 600); writes\n"
-    "                      drop the pages they change at once, whatever this says\n"};
+    "                      drop the pages they change at once, whatever this says\n"
+    "  --max-connections N open connections at most (default 1024); near the limit the\n"
+    "                      connections idle longest are closed to make room\n"
+    "  --max-per-address N open connections from one client address (default 256;\n"
+    "                      trusted proxies excepted)\n"
+    "  --head-timeout S    a connection waiting longer than this for a complete request\n"
+    "                      head (new, or idle between requests) is closed (default 10)\n"
+    "  --trusted-proxy CIDR a reverse proxy (address or block, e.g. 127.0.0.1, 10.0.0.0/8;\n"
+    "                      repeatable) whose X-Forwarded-For / Forwarded header names the\n"
+    "                      client; added to the trusted_proxies setting (docs/security.md)\n"};

@@ -1,6 +1,7 @@
 /*
- * http: the HTTP server glue (libmicrohttpd), the router, HTML form bodies, cookies, HTTP
- * caching (ETag, 304, gzip, Surrogate-Key) and the page cache. It knows requests and bytes,
+ * http: the HTTP server glue (libmicrohttpd) with its connection guard and client addresses,
+ * the router, HTML form bodies, cookies, HTTP caching (ETag, 304, gzip, Surrogate-Key) and the
+ * page cache. It knows requests and bytes,
  * never articles: it includes nothing but core/, and whatever the newsroom must say (which
  * Surrogate-Keys a page has, which ones a write changed) it says through plain strings. The
  * handlers in web/ are where HTTP meets the domain; they include this header.
@@ -23,9 +24,10 @@ typedef struct nz_http_req {
 	const char *query;  /* raw query string without '?', "" when none */
 	const char *body;   /* NUL-terminated copy of the request body; "" when none */
 	size_t body_len;
-	nz_arena *arena;  /* freed after the response is sent */
-	void *conn;       /* internal */
-	void *thread_ctx; /* per worker thread, from nz_http_opts.thread_init */
+	nz_arena *arena;    /* freed after the response is sent */
+	void *conn;         /* internal */
+	const void *server; /* internal */
+	void *thread_ctx;   /* per worker thread, from nz_http_opts.thread_init */
 } nz_http_req;
 
 /* The value of query parameter key, decoded ('+' is a space); NULL when absent, and for an
@@ -33,8 +35,9 @@ typedef struct nz_http_req {
 const char *nz_http_query(const nz_http_req *req, const char *key);
 /* A request header (case-insensitive name) or NULL. Borrowed for the request's lifetime. */
 const char *nz_http_header(const nz_http_req *req, const char *name);
-/* The peer's IP address as text ("127.0.0.1", "::1"), in req->arena; "unknown" when it cannot
- * be had. The socket's peer, never a forwarded-for header (which anyone can write). */
+/* The client's IP address as text ("127.0.0.1", "::1"), in req->arena; "unknown" when it cannot
+ * be had. The socket's peer, unless that peer is a trusted proxy (nz_http_opts): then the
+ * address it forwarded in X-Forwarded-For or Forwarded (client.c says how). */
 const char *nz_http_client_addr(const nz_http_req *req);
 
 #define NZ_HTTP_MAX_HEADERS 24
@@ -83,10 +86,16 @@ typedef struct nz_http_opts {
 	const char *host;         /* "127.0.0.1" */
 	unsigned port;            /* 0: pick a free port; nz_http_port() tells which */
 	unsigned threads;         /* worker threads, default 2 */
-	unsigned max_connections; /* default 1024 */
+	unsigned max_connections; /* default 1024; past 15/16 of it the longest idle are closed */
+	unsigned max_per_address; /* open connections from one address, default 256 */
+	unsigned head_timeout_s;  /* longest wait for a complete request head, default 10 */
 	unsigned timeout_s;       /* idle connection timeout, default 30 */
 	size_t max_body;          /* bytes, default 16 MB */
 	size_t max_url;           /* bytes, default 4096 */
+	/* Peers whose X-Forwarded-For / Forwarded headers are believed: addresses or CIDR
+	 * blocks ("127.0.0.1", "10.0.0.0/8"); a bad one fails nz_http_start. */
+	const char *const *trusted_proxies;
+	size_t n_trusted_proxies;
 	/* Called once on each worker thread before its first request; the result is passed as
 	 * req->thread_ctx. May be NULL. */
 	void *(*thread_init)(void *app);
@@ -94,6 +103,16 @@ typedef struct nz_http_opts {
 } nz_http_opts;
 
 typedef struct nz_http_server nz_http_server;
+
+/* What the connection guard did (http/guard.c), for /metrics. */
+typedef struct nz_http_conn_stats {
+	size_t open;                  /* connections open now */
+	uint64_t refused_per_address; /* closed at once: too many from one address */
+	uint64_t timed_out;           /* closed: no complete request head in time */
+	uint64_t evicted;             /* closed to make room near max_connections */
+} nz_http_conn_stats;
+/* The counters of the server answering req (zeros without one). */
+void nz_http_conn_stats_get(const nz_http_req *req, nz_http_conn_stats *out);
 
 nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app,
 		    nz_http_server **out, nz_err *err);

@@ -35,6 +35,8 @@ static const nz__route_entry *const route_tables[] = {
 
 struct nz_web {
 	nz__app app;
+	char *proxies[NZ_WEB_MAX_TRUSTED_PROXIES * 2]; /* --trusted-proxy, then the setting's */
+	size_t n_proxies;
 	nz_http_server *http;
 	nz_jobs *jobs; /* the scheduler and webhook delivery */
 };
@@ -97,6 +99,51 @@ static void free_app(nz__app *app)
 	free(app->routes);
 }
 
+static void free_proxies(nz_web *w)
+{
+	for (size_t i = 0; i < w->n_proxies; i++)
+		free(w->proxies[i]);
+	w->n_proxies = 0;
+}
+
+/* The serve options' trusted proxies and those of the trusted_proxies setting (addresses or
+ * CIDR blocks separated by spaces or commas), copied into out. */
+static nz_rc trusted_proxies(nz_store *store, const nz_web_opts *opts, char **out, size_t *n,
+			     nz_err *err)
+{
+	const char *setting = NULL;
+	nz_arena *arena = nz_arena_new();
+	nz_rc rc = arena ? NZ_OK : NZ_NOMEM;
+	*n = 0;
+	for (size_t i = 0;
+	     rc == NZ_OK && i < opts->n_trusted_proxies && i < NZ_WEB_MAX_TRUSTED_PROXIES; i++)
+		rc = (out[(*n)++] = strdup(opts->trusted_proxies[i])) ? NZ_OK : NZ_NOMEM;
+	if (rc == NZ_OK) {
+		rc = nz_store_setting_get(store, arena, "trusted_proxies", &setting, err);
+		if (rc == NZ_NOTFOUND) { /* not set: only the serve options */
+			*err = (nz_err){0};
+			rc = NZ_OK;
+		}
+	}
+	for (const char *p = setting; rc == NZ_OK && p && *p;) {
+		size_t skip = strspn(p, " \t\r\n,"), len = strcspn(p + skip, " \t\r\n,");
+		p += skip;
+		if (!len)
+			break;
+		if (*n >= NZ_WEB_MAX_TRUSTED_PROXIES * 2) {
+			rc = nz_err_set(err, NZ_TOOBIG, "trusted_proxies: more than %d entries",
+					NZ_WEB_MAX_TRUSTED_PROXIES);
+			break;
+		}
+		rc = (out[(*n)++] = strndup(p, len)) ? NZ_OK : NZ_NOMEM;
+		p += len;
+	}
+	if (rc == NZ_NOMEM)
+		nz_err_set(err, rc, "out of memory");
+	nz_arena_free(arena);
+	return rc;
+}
+
 /* Answers a request the page cache did not; c->store is NULL when the pool had none (busy:
  * every connection stayed lent, else the database is unavailable). */
 static void respond(nz__app *app, nz__ctx *c, bool busy)
@@ -137,6 +184,7 @@ static void respond(nz__app *app, nz__ctx *c, bool busy)
 			nz__send_text(resp, 500, "Internal error.\n");
 		return;
 	}
+	nz__security_headers(c);
 	if (!nz__auth_gate(c)) /* /admin security headers and CSRF check */
 		return;
 	if (rc == NZ_METHOD) {
@@ -183,6 +231,7 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 {
 	int64_t start = nz__metrics_now();
 	dispatch(app_ptr, req, resp);
+	nz__private_no_store(req, resp);
 	nz__metrics_count(((nz__app *)app_ptr)->metrics, req, resp, start);
 }
 
@@ -202,11 +251,19 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 		nz_err_set(err, rc, "out of memory");
 		goto out;
 	}
+	nz_store *probe = NULL;
 	nz_store_pool_opts po = {.uri = opts->db_uri,
 				 .flags = NZ_STORE_SERVER,
 				 .size = opts->db_pool,
 				 .wait_ms = opts->db_wait_ms};
 	rc = nz_store_pool_new(&po, &w->app.pool, err);
+	if (rc == NZ_OK)
+		rc = nz_store_pool_get(w->app.pool, &probe, err);
+	if (rc == NZ_OK) {
+		rc = trusted_proxies(probe, opts, w->proxies, &w->n_proxies, err);
+		nz_store_pool_put(w->app.pool, probe);
+		probe = NULL;
+	}
 	if (rc != NZ_OK)
 		goto out;
 	rc = nz_theme_load(opts->theme_dir, &w->app.theme, err);
@@ -228,6 +285,11 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	    .host = opts->host ? opts->host : "127.0.0.1",
 	    .port = opts->port,
 	    .threads = opts->threads ? opts->threads : 2,
+	    .max_connections = opts->max_connections,
+	    .max_per_address = opts->max_per_address,
+	    .head_timeout_s = opts->head_timeout_s,
+	    .trusted_proxies = (const char *const *)w->proxies,
+	    .n_trusted_proxies = w->n_proxies,
 	};
 	rc = nz_http_start(&ho, handle, &w->app, &w->http, err);
 	if (rc != NZ_OK)
@@ -242,6 +304,7 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 out:
 	if (w) {
 		free_app(&w->app);
+		free_proxies(w);
 		free(w);
 	}
 	return rc;
@@ -260,5 +323,6 @@ void nz_web_wait_and_stop(nz_web *w)
 	nz_jobs_stop(w->jobs);
 	nz_http_stop(w->http);
 	free_app(&w->app);
+	free_proxies(w);
 	free(w);
 }

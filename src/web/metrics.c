@@ -2,7 +2,8 @@
  * web/metrics: /metrics in the Prometheus text format (version 0.0.4). Counts every
  * answered request by kind of route and status class, with a latency histogram per kind (from
  * the handler's start to its answer being ready, not including the send), and reports the
- * page cache's counters and sizes (http/pagecache.c) and the database pool's (store/pool.h).
+ * page cache's counters and sizes (http/pagecache.c), the database pool's (store/pool.h) and
+ * the connections open and closed by the connection guard (http/guard.c).
  *
  * Rules: counters are atomics updated without locks on the request path; the kind is told
  * from the path alone, so cache hits (answered before routing) are counted the same way.
@@ -204,6 +205,24 @@ static void write_requests(nz_buf *out, nz__metrics *m)
 	}
 }
 
+static void write_connections(nz_buf *out, const nz_http_req *req)
+{
+	nz_http_conn_stats s;
+	nz_http_conn_stats_get(req, &s);
+	nz_buf_printf(out,
+		      "# HELP newszone_http_connections Connections open now.\n"
+		      "# TYPE newszone_http_connections gauge\n"
+		      "newszone_http_connections %zu\n"
+		      "# HELP newszone_http_connections_closed_total Connections the server closed "
+		      "to protect itself, by reason.\n"
+		      "# TYPE newszone_http_connections_closed_total counter\n"
+		      "newszone_http_connections_closed_total{reason=\"per_address\"} %llu\n"
+		      "newszone_http_connections_closed_total{reason=\"head_timeout\"} %llu\n"
+		      "newszone_http_connections_closed_total{reason=\"evicted_idle\"} %llu\n",
+		      s.open, (unsigned long long)s.refused_per_address,
+		      (unsigned long long)s.timed_out, (unsigned long long)s.evicted);
+}
+
 static void metrics_page(nz__ctx *c, const nz_route_match *match)
 {
 	(void)match;
@@ -212,6 +231,7 @@ static void metrics_page(nz__ctx *c, const nz_route_match *match)
 	write_cache(out, c->app->pagecache);
 	write_pool(out, c->app->pool);
 	write_requests(out, c->app->metrics);
+	write_connections(out, c->req);
 	c->resp->status = 200;
 	c->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	nz_http_resp_header(c->resp, "Cache-Control", "no-store");

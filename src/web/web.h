@@ -16,10 +16,19 @@ typedef struct nz_web_opts {
 	unsigned threads;      /* 0: 2 */
 	unsigned db_pool;      /* store handles at most; 0: twice the cores (store/pool.h) */
 	unsigned db_wait_ms;   /* longest wait for a free handle; 0: NZ_STORE_POOL_WAIT_DEFAULT */
+	unsigned max_connections; /* 0: the HTTP server's default (1024) */
+	unsigned max_per_address; /* 0: the HTTP server's default (256) */
+	unsigned head_timeout_s;  /* 0: the HTTP server's default (10) */
 	/* the page cache (docs/performance.md) */
 	long cache_mb;        /* memory limit in MiB; 0: NZ_WEB_CACHE_MB_DEFAULT; < 0: no cache */
 	unsigned cache_ttl_s; /* an entry's longest life; 0: NZ_WEB_CACHE_TTL_DEFAULT */
+	/* Reverse proxies whose forwarded-for headers are believed (addresses or CIDR blocks),
+	 * in addition to those of the trusted_proxies setting (read once at start). */
+	const char *const *trusted_proxies;
+	size_t n_trusted_proxies;
 } nz_web_opts;
+
+#define NZ_WEB_MAX_TRUSTED_PROXIES 64
 
 #define NZ_WEB_CACHE_MB_DEFAULT 24
 #define NZ_WEB_CACHE_TTL_DEFAULT 600

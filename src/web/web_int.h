@@ -73,6 +73,15 @@ void nz__send_text(nz_http_resp *resp, int status, const char *text);
 /* Parses ?page=N (1 when absent). NZ_INVAL for anything but a positive integer <= 100000. */
 nz_rc nz__page_param(const nz_http_req *req, size_t *page);
 
+/* ---- security headers (headers.c) ----------------------------------------------------- */
+
+/* Adds the headers that depend on the kind of response (CSP, Referrer-Policy, HSTS when the
+ * base URL is https); run once the site is loaded, before routing. */
+void nz__security_headers(nz__ctx *c);
+/* Makes every back-office and admin-API answer Cache-Control: no-store, whatever answered it
+ * (handler, 404, 405, the sign-in gate); run last. */
+void nz__private_no_store(const nz_http_req *req, nz_http_resp *resp);
+
 /* ---- HTTP caching: what handlers say (caching.c; the step itself is http/cache.c) ------ */
 
 /* True for the paths HTTP caching must leave alone whatever their headers say: the back office

@@ -280,7 +280,17 @@ bool nz__auth_gate(nz__ctx *c)
 	if (!tok) {
 		nz_http_form form;
 		nz_err err = {0};
-		if (nz_http_form_parse(c->req, &form, &err) == NZ_OK)
+		nz_rc rc = nz_http_form_parse(c->req, &form, &err);
+		if (rc == NZ_UNSUPPORTED || rc == NZ_PARSE || rc == NZ_UTF8 || rc == NZ_TOOBIG) {
+			/* The token cannot be read because the form cannot: say why. */
+			const char *why = nz_arena_printf(
+			    c->req->arena, "This form could not be read: %s. Nothing was changed.",
+			    err.msg);
+			nz__send_error_page(c, rc == NZ_UNSUPPORTED ? 415 : 400,
+					    why ? why : err.msg);
+			return false;
+		}
+		if (rc == NZ_OK)
 			tok = nz_http_form_get(&form, NZ_CSRF_FIELD);
 	}
 	if (nz__auth_csrf_ok(c, tok))

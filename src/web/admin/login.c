@@ -83,6 +83,7 @@ nz_rc nz__auth_login(nz__ctx *c, const char *login, const char *password, const 
 		nz_app_password_verify(dummy_hash, password);
 	}
 	if (rc == NZ_NOTFOUND || !nz_app_password_verify(hash, password) || u->disabled_at) {
+		NZ_LOG(NZ_LOG_INFO, "auth", "failed sign-in from %s", addr);
 		if (nz_store_login_failed(c->store, login, addr, u ? u->id : 0, &err) != NZ_OK)
 			NZ_LOG(NZ_LOG_ERROR, "auth", "login failure: %s", err.msg);
 		return NZ_PERM;

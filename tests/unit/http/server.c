@@ -469,13 +469,12 @@ static void test_post_body_delivered(void **state)
 	    false, &resp1);
 	assert_int_equal(resp1.status, 200);
 	assert_string_equal(resp1.body, "method=POST path=/echo query= len=7 body=a=1&b=2");
-	/* Chunked, in pieces. */
+	/* A chunked body is refused before it is read (see test_framing_rules). */
 	fetch(f,
 	      "PUT /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
 	      "3\r\n국\r\n3\r\nabc\r\n0\r\n\r\n",
 	      false, &resp1);
-	assert_int_equal(resp1.status, 200);
-	assert_string_equal(resp1.body, "method=PUT path=/echo query= len=6 body=국abc");
+	assert_int_equal(resp1.status, 411);
 	/* Exactly max_body (64) is accepted. */
 	char req[256], body[65];
 	memset(body, 'z', 64);
@@ -498,21 +497,59 @@ static void test_body_too_big_is_413(void **state)
 		 body);
 	fetch(f, req, false, &resp1);
 	assert_int_equal(resp1.status, 413);
-	/* Without a Content-Length the body is read and dropped, and the connection kept. */
+	/* The connection is closed after it: the body is never read. */
 	client *c = client_open(nz_http_port(f->srv));
 	assert_non_null(c);
-	snprintf(req, sizeof req,
-		 "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-		 "28\r\n%.40s\r\n28\r\n%.40s\r\n0\r\n\r\n",
-		 body, body);
 	client_sends(c, req);
 	assert_true(client_read(c, false, &resp1));
 	assert_int_equal(resp1.status, 413);
-	client_sends(c, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-	assert_true(client_read(c, false, &resp2));
-	assert_int_equal(resp2.status, 200);
+	char v[64];
+	assert_string_equal(header(&resp1, "Connection", v, sizeof v), "close");
 	client_close(c);
+	get(f, "/hello", &resp2);
+	assert_int_equal(resp2.status, 200);
 	assert_int_equal(atomic_load(&f->app.handled), before + 1);
+}
+
+/* RFC 9112 framing: what MHD alone lets through is refused before the handler runs, on a
+ * connection that is then closed. */
+static void test_framing_rules(void **state)
+{
+	fixture *f = *state;
+	static const struct {
+		const char *head;
+		int status;
+	} cases[] = {
+	    {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\n"
+	     "abcde",
+	     400},
+	    {"GET /hello HTTP/1.1\r\n\r\n", 400},
+	    {"GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+	    {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n", 501},
+	    {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501},
+	    {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+	     "Content-Length: 3\r\n\r\nabc",
+	     400},
+	    {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+	     "FFFFFFFFFFFFFFFF\r\nabc",
+	     411},
+	};
+	int before = atomic_load(&f->app.handled);
+	char v[64];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fetch(f, cases[i].head, false, &resp1);
+		assert_int_equal(resp1.status, cases[i].status);
+		assert_string_equal(header(&resp1, "Connection", v, sizeof v), "close");
+	}
+	assert_int_equal(atomic_load(&f->app.handled), before);
+	/* What stays allowed: the same Content-Length twice, HTTP/1.0 without Host. */
+	fetch(f,
+	      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n"
+	      "abc",
+	      false, &resp1);
+	assert_int_equal(resp1.status, 200);
+	fetch(f, "GET /hello HTTP/1.0\r\n\r\n", false, &resp1);
+	assert_int_equal(resp1.status, 200);
 }
 
 static void test_empty_and_static_responses(void **state)
@@ -639,6 +676,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_cookies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_post_body_delivered, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_body_too_big_is_413, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_framing_rules, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_empty_and_static_responses, setup, teardown),
 	    cmocka_unit_test(test_resp_header_limit),
 	    cmocka_unit_test_setup_teardown(test_thread_init, setup, teardown),
