@@ -23,11 +23,11 @@ declare -A allowed=(
   [media]="core content media"
   [store]="core content search store" # search: the FTS tokenizer the SQLite index uses
   [ingest]="core content ingest"
-  [render]="core content render"
-  [pages]="core content search store render pages"
+  [render]="core content media render"
+  [pages]="core content search media store render pages"
   [site]="core content search store render pages media site"
   [app]="core content search store ingest media app"
-  [jobs]="core content search store render app media jobs"
+  [jobs]="core content search store render pages app media jobs"
   [web]="core content http search store ingest render pages app jobs media web"
   [cli]="core content http search store ingest render pages site app jobs web media cli"
 )

@@ -225,11 +225,18 @@ static nz_rc make_static(worker *w, const nz_page_env *env, nz__job *j, nz_page_
 	if (j->kind == NZ__JOB_ASSET) {
 		rc = nz_theme_asset_at(env->pc->theme, (size_t)j->id, &url, &data, &len, &mime);
 	} else {
+		/* A photo: the rendition the server sends for this URL, never the original. */
 		url = j->arg;
-		const char *hash = strrchr(url, '/') + 1;
-		char *h = nz_arena_strndup(env->arena, hash, strcspn(hash, "."));
-		rc = h ? nz_store_blob_get(w->store, env->arena, h, &data, &len, &mime, err)
-		       : NZ_NOMEM;
+		const char *file = strrchr(url, '/') + 1;
+		size_t hash_len = strcspn(file, ".");
+		char *h = nz_arena_strndup(env->arena, file, hash_len);
+		rc = h && file[hash_len]
+			 ? nz_page_rendition(w->store, env->arena, h, file + hash_len + 1, &data,
+					     &len, &mime, err)
+		     : h ? NZ_NOTFOUND
+			 : NZ_NOMEM;
+		if (rc == NZ_PARSE || rc == NZ_UNSUPPORTED || rc == NZ_TOOBIG)
+			rc = NZ_NOTFOUND; /* a photo the pipeline refuses: not exported */
 	}
 	if (rc == NZ_NOTFOUND) {
 		out->status = 404;

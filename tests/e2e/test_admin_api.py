@@ -3,6 +3,7 @@ it (embargo, schedule, restart, retraction, corrections), revisions and restores
 and the audit log. A real server on a real database; accounts and tokens made with the CLI."""
 import os
 import shutil
+import struct
 import tempfile
 import time
 import unittest
@@ -359,7 +360,9 @@ class Media(Newsroom):
         self.assertTrue(m["url"].endswith(m["path"]))
         got = self.srv.get(m["path"])
         self.assertEqual(got.status, 200)
-        self.assertEqual(got.body, png(24, 16))
+        # a copy the image pipeline made (metadata stripped), of the same size and type
+        self.assertEqual(got.body[:8], b"\x89PNG\r\n\x1a\n")
+        self.assertEqual(struct.unpack(">II", got.body[16:24]), (24, 16))
         a = self.create("eve", "Story with a photo",
                         media=[{"id": m["id"], "caption": "A gray box", "credit": "Staff"}])
         self.call("eve", "POST", "/articles/%d/publish" % a["id"])

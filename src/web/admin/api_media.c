@@ -59,12 +59,12 @@ void nz__api_media_upload(nz__ctx *c, const nz_route_match *m)
 		nz__send_json_error(c->resp, 415, "unsupported_media_type", msg ? msg : "mismatch");
 		return;
 	}
-	nz_media md = {.mime = info.mime, .width = info.width, .height = info.height};
-	md.caption = nz_http_query(c->req, "caption");
-	md.credit = nz_http_query(c->req, "credit");
-	md.alt = nz_http_query(c->req, "alt");
-	rc = nz_store_media_add(c->store, c->req->arena, u->id, &md, c->req->body, c->req->body_len,
-				&err);
+	nz_media md;
+	nz_app_media_fields fields = {.caption = nz_http_query(c->req, "caption"),
+				      .credit = nz_http_query(c->req, "credit"),
+				      .alt = nz_http_query(c->req, "alt")};
+	rc = nz_app_media_add(c->store, c->req->arena, u->id, c->req->body, c->req->body_len,
+			      &fields, &md, &err);
 	if (rc) {
 		nz__api_fail(c, rc, &err);
 		return;
