@@ -176,3 +176,41 @@ bool nz_media_rendition_parse(nz_str name, nz_rendition *r)
 	       format_name(canonical, sizeof canonical, r) && name.len == strlen(canonical) &&
 	       memcmp(canonical, name.p, name.len) == 0;
 }
+
+size_t nz_media_ladder(int src_w, int *widths, size_t cap)
+{
+	static const int ladder[] = {
+#define NZ__LADDER_ITEM(x) x,
+	    NZ_MEDIA_LADDER(NZ__LADDER_ITEM)
+#undef NZ__LADDER_ITEM
+	};
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof ladder / sizeof *ladder && n < cap; i++) {
+		widths[n++] = ladder[i];
+		if (ladder[i] >= src_w)
+			break;
+	}
+	return n;
+}
+
+size_t nz_media_standard(int src_w, const char *src_mime, int focal_x, int focal_y,
+			 nz_rendition *out, size_t cap)
+{
+	static const nz_media_format kinds[] = {NZ_FORMAT_AVIF, NZ_FORMAT_WEBP, NZ_FORMAT_JPEG};
+	static const nz_media_crop cuts[] = {NZ_CROP_16X9, NZ_CROP_4X3, NZ_CROP_1X1};
+	int widths[16];
+	size_t nw = nz_media_ladder(src_w, widths, 16), n = 0;
+	for (size_t i = 0; i < nw; i++)
+		for (size_t f = 0; f < 3 && n < cap; f++)
+			out[n++] = (nz_rendition){widths[i], NZ_CROP_NONE, kinds[f], 50, 50};
+	for (size_t c = 0; c < 3 && n < cap; c++)
+		out[n++] =
+		    (nz_rendition){NZ_MEDIA_CARD_WIDTH, cuts[c], NZ_FORMAT_JPEG, focal_x, focal_y};
+	if (n < cap)
+		out[n++] =
+		    (nz_rendition){0, NZ_CROP_NONE, nz_media_format_of_mime(src_mime), 50, 50};
+	if (n < cap) /* last: the marker of a photo whose renditions are all made */
+		out[n++] = (nz_rendition){NZ_MEDIA_CARD_WIDTH, NZ_CROP_191X100, NZ_FORMAT_JPEG,
+					  focal_x, focal_y};
+	return n;
+}

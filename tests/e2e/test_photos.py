@@ -117,6 +117,18 @@ class Photos(unittest.TestCase):
         self.assertEqual(self.srv.get("/media/%s.w320.jpg" % ("0" * 64)).status, 404)
         self.assertEqual(self.srv.get("/media/%s.w320.jpg" % h.upper()).status, 404)
 
+    def test_renditions_made_in_the_background(self):
+        # nobody asks for them: 320, 480, 640 and 960 (the first past 700) in three formats,
+        # three crops, the full-size copy and the link-preview card
+        h = self.upload(png(700, 400), "image/png").json()["hash"]
+
+        def made():
+            rows = sql_rows(self.db, "SELECT name FROM renditions WHERE source = ?", (h,))
+            return sorted(r[0] for r in rows)
+        self.assertTrue(eventually(lambda: len(made()) == 17, deadline=60), made())
+        self.assertIn("w960.avif", made())
+        self.assertIn("191x100.f50-50.w1200.jpg", made())
+
 
 if __name__ == "__main__":
     unittest.main()
