@@ -125,7 +125,9 @@ static nz_rc note_article(worker *w, nz__job *j, const nz_article *a)
 	nz_arena *keep = w->keep;
 	size_t cap = 1 + a->n_tags + a->n_authors;
 	const char **slugs = nz_arena_alloc(keep, cap * sizeof *slugs);
-	const char **media = nz_arena_alloc(keep, (a->n_media + 1) * sizeof *media);
+	/* every rendition a page may link to, and the full-size copy the feeds name */
+	size_t per_photo = NZ_MEDIA_STANDARD_MAX + 1;
+	const char **media = nz_arena_alloc(keep, (a->n_media * per_photo + 1) * sizeof *media);
 	nz_buf keys, sig;
 	nz_buf_init(&keys, 0);
 	nz_buf_init(&sig, 0);
@@ -151,6 +153,9 @@ static nz_rc note_article(worker *w, nz__job *j, const nz_article *a)
 		const char *url = nz_url_media(keep, &a->media[i]);
 		if (url)
 			media[j->n_media++] = url;
+		if (url)
+			j->n_media += nz_url_renditions(keep, &a->media[i], media + j->n_media,
+							NZ_MEDIA_STANDARD_MAX);
 	}
 	nz__site_hash(nz_buf_cstr(&sig), sig.len, j->sig);
 	nz_buf_reset(&sig);

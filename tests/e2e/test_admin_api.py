@@ -369,7 +369,12 @@ class Media(Newsroom):
         page = self.srv.get("/article/" + a["slug"]).text
         self.assertIn('width="24"', page)
         self.assertIn('height="16"', page)
-        self.assertIn(m["path"], page)
+        # the lead photo in <picture>: AVIF and WebP sources, a JPEG fallback, fetched first
+        base = "/media/" + m["hash"]
+        self.assertIn('<source type="image/avif" srcset="%s.w320.avif 24w"' % base, page)
+        self.assertIn('<source type="image/webp" srcset="%s.w320.webp 24w"' % base, page)
+        self.assertIn('<img src="%s.w320.jpg" srcset="%s.w320.jpg 24w"' % (base, base), page)
+        self.assertIn('fetchpriority="high"', page)
 
     def test_type_comes_from_the_bytes(self):
         self.assertError(self.upload(png(2, 2), "image/jpeg"), 415, "unsupported_media_type")
