@@ -34,8 +34,9 @@ typedef struct nz_app_media_fields {
 /* Adds a photo from its bytes: JPEG, PNG or WebP judged by the bytes, refused past the limits
  * read from the header (NZ_MEDIA_MAX bytes, NZ_IMAGE_DIM_MAX a side, NZ_IMAGE_PIXELS_MAX in
  * all: NZ_TOOBIG; another type: NZ_UNSUPPORTED; a damaged header: NZ_PARSE; err says which),
- * then stored with its media row (nz_store_media_add). out gets the row (id, hash, mime, size,
- * the fields), its strings in arena. Readers get renditions made later, never these bytes. */
+ * then stored with its media row (nz_store_media_add). out gets the row (id, hash, mime, the
+ * upright width and height, the fields), its strings in arena. Readers get renditions made later,
+ * never these bytes. */
 nz_rc nz_app_media_add(nz_store *store, nz_arena *arena, int64_t actor, const void *bytes,
 		       size_t len, const nz_app_media_fields *fields, nz_media *out, nz_err *err);
 

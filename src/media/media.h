@@ -60,6 +60,10 @@ nz_rc nz_media_init(nz_err *err);
 nz_rc nz_media_render(const void *src, size_t len, const nz_rendition *r, nz_buf *out, int *w,
 		      int *h, nz_err *err);
 
+/* The upright pixel size of a photo (its width and height swapped when its EXIF orientation
+ * turns it a quarter), from the header: nothing decoded. Errors as nz_media_render's. */
+nz_rc nz_media_size(const void *src, size_t len, int *w, int *h, nz_err *err);
+
 /* The pixel size a rendition of a w x h upright source will have, without making it (what a
  * page's width/height attributes and srcset need). */
 void nz_media_rendition_size(int src_w, int src_h, const nz_rendition *r, int *w, int *h);

@@ -82,6 +82,15 @@ static nz_rc header(const void *src, size_t len, int *w, int *h, nz_err *err)
 	return NZ_OK;
 }
 
+nz_rc nz_media_size(const void *src, size_t len, int *w, int *h, nz_err *err)
+{
+	nz_image_info info;
+	nz_rc rc = nz_media_init(err);
+	if (rc || (rc = nz_image_probe(src, len, &info, err)))
+		return rc;
+	return header(src, len, w, h, err);
+}
+
 /* The left or top edge of a span of `want` pixels out of `have`, centred on focal percent. */
 static int edge(int have, int want, int focal)
 {

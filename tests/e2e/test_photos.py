@@ -90,6 +90,22 @@ class Photos(unittest.TestCase):
         rows = sql_rows(self.db, "SELECT bytes FROM blobs WHERE hash = ?", (m["hash"],))
         self.assertIn(b"SourceCam", bytes(rows[0][0]))
 
+    def test_turned_upright_by_its_orientation(self):
+        # 96x64 stored, EXIF orientation 6 (turn a quarter clockwise to view): 64x96 upright
+        path = os.path.join(self.tmp, "turned.jpg")
+        with open(path, "wb") as f:
+            f.write(self.jpeg_with_gps())
+        subprocess.run(["exiftool", "-q", "-overwrite_original", "-Orientation#=6", path],
+                       check=True)
+        with open(path, "rb") as f:
+            r = self.upload(f.read(), "image/jpeg")
+        self.assertEqual((r.json()["width"], r.json()["height"]), (64, 96))
+        got = self.srv.get("/media/%s.w320.jpg" % r.json()["hash"])
+        out = os.path.join(self.tmp, "upright.jpg")
+        with open(out, "wb") as f:
+            f.write(got.body)
+        self.assertIn("64x96", exif(out, "-ImageSize"))
+
     def test_never_upscaled_and_cropped_to_ratio(self):
         r = self.upload(png(200, 100), "image/png")
         h = r.json()["hash"]
