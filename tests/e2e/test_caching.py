@@ -13,6 +13,7 @@ import unittest
 import urllib.parse
 
 from nz import Server, eventually, new_db, run, sql_write, sqlite_only
+from nzadmin import png as make_png
 
 
 class Caching(unittest.TestCase):
@@ -131,8 +132,9 @@ class Caching(unittest.TestCase):
 
     @sqlite_only("writes blobs with the sqlite3 module")
     def test_images_are_not_gzipped_and_have_no_vary(self):
-        # A photo as the store keeps it: bytes addressed by their SHA-256.
-        png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+        # A photo as the store keeps it: bytes addressed by their SHA-256 (readers get the
+        # image pipeline's copy of it, a PNG too).
+        png = make_png(64, 48)
         digest = hashlib.sha256(png).hexdigest()
         with sqlite3.connect(self.db) as db:
             db.execute("INSERT OR IGNORE INTO blobs(hash, mime, bytes, created_at)"
@@ -140,7 +142,7 @@ class Caching(unittest.TestCase):
         path = "/media/%s.png" % digest
         r = self.get(path, **{"Accept-Encoding": "gzip"})
         self.assertEqual(r.status, 200)
-        self.assertEqual(r.body, png)
+        self.assertEqual(r.body[:8], png[:8])
         self.assertNotIn("content-encoding", r.headers)
         self.assertNotIn("vary", r.headers)
         self.assertEqual(r.headers["cache-control"], "public, max-age=31536000, immutable")
