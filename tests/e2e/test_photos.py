@@ -72,6 +72,10 @@ class Photos(unittest.TestCase):
         self.assertEqual(r.status, 201, r.text)
         m = r.json()
         self.assertEqual((m["width"], m["height"]), (96, 64))
+        # the API lists what readers may get: the 320 step (96 px wide) in three formats...
+        paths = {x["path"]: (x["type"], x["width"], x["height"]) for x in m["renditions"]}
+        self.assertEqual(paths["/media/%s.w320.avif" % m["hash"]], ("image/avif", 96, 64))
+        self.assertEqual(len(paths), 8)  # ...three crops, the full-size copy and the card
         names = [".jpg", ".w320.jpg", ".w640.webp", ".w480.avif", ".16x9.f50-50.w1200.jpg",
                  ".191x100.f30-60.w1200.webp", ".1x1.f50-50.w320.avif"]
         types = {"jpg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
