@@ -7,7 +7,7 @@ BUILD   ?= build
 SHARED  ?= $(abspath ../shared)
 PORT    ?= 8080
 DB      ?= newszone-demo.db
-PKGS    := libmicrohttpd sqlite3 md4c-html libsodium jansson zlib libcurl libpq
+PKGS    := libmicrohttpd sqlite3 md4c-html libsodium jansson zlib libcurl libpq vips
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wno-overlength-strings
@@ -53,7 +53,7 @@ Q := @
 endif
 
 .PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
-	clean check-deps format format-check fuzz bench bench-nodes
+	clean check-deps format format-check fuzz bench bench-nodes bench-photos
 
 all: $(BUILD)/newszone
 
@@ -229,6 +229,14 @@ BENCH_DB ?= /tmp/nz-bench-search.db
 bench-search: $(BUILD)/bench/search/bench_search
 	@rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
 	$(BUILD)/bench/search/bench_search -n $(BENCH_ARTICLES) $(BENCH_DB)
+
+# the image pipeline on a 24-megapixel JPEG: time and peak memory per rendition (docs/photos.md)
+bench-photos: $(BUILD)/bench/photos/bench_photos
+	$(BUILD)/bench/photos/bench_photos
+
+$(BUILD)/bench/photos/bench_photos: bench/photos/bench_photos.c $(BUILD)/libnz.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS)
 
 $(BUILD)/bench/search/bench_search: bench/search/bench_search.c $(BUILD)/libnz.a
 	@mkdir -p $(dir $@)

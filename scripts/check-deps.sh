@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Keeps DESIGN.md's layering, at module and at header level.
-# Modules (bottom up): core content http search store ingest render pages site app jobs web cli.
+# Modules (bottom up): core content http search media store ingest render pages site app jobs web
+# cli. media/ (the image pipeline, libvips) knows bytes and the model, never the store.
 # A module may include only the modules its line below names. search/ sits below the store
 # because every backend's full-text index uses its tokenizer; render never includes the store;
 # ingest never includes the store; http/ includes nothing but core/ (it knows requests, never
 # articles).
 # Header rules:
 # - only src/store/sqlite/ includes <sqlite3.h>; only src/store/postgres/ includes <libpq-fe.h>;
+# - only src/media/ includes <vips/...>;
 # - no file includes another module's internal header (*_int.h): a file of module M may include
 #   M/..._int.h or M/sub/..._int.h, never N/..._int.h;
 # - a file in a module's subfolder (web/public/, web/api/, web/admin/, store/sqlite/...) never
@@ -18,15 +20,16 @@ declare -A allowed=(
   [content]="core content"
   [http]="core http"
   [search]="core content search"
+  [media]="core content media"
   [store]="core content search store" # search: the FTS tokenizer the SQLite index uses
   [ingest]="core content ingest"
-  [render]="core content render"
-  [pages]="core content search store render pages"
-  [site]="core content search store render pages site"
-  [app]="core content search store ingest app"
-  [jobs]="core content search store render app jobs"
-  [web]="core content http search store ingest render pages app jobs web"
-  [cli]="core content http search store ingest render pages site app jobs web cli"
+  [render]="core content media render"
+  [pages]="core content search media store render pages"
+  [site]="core content search store render pages media site"
+  [app]="core content search store ingest media app"
+  [jobs]="core content search store render pages app media jobs"
+  [web]="core content http search store ingest render pages app jobs media web"
+  [cli]="core content http search store ingest render pages site app jobs web media cli"
 )
 bad=0
 complain() { echo "check-deps: $*"; bad=1; }
@@ -62,6 +65,8 @@ while IFS= read -r f; do
       sqlite3.h:src/store/sqlite/*) ;;
       libpq-fe.h:src/store/postgres/*) ;;
       sqlite3.h:* | libpq-fe.h:*) complain "$f includes <$sys>: only its store backend may" ;;
+      vips/*:src/media/*) ;;
+      vips/*:*) complain "$f includes <$sys>: only media/ (the image pipeline) may" ;;
     esac
   done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\([^>]*\)>.*/\1/p' "$f")
 done < <(find src -name '*.[ch]' | sort)

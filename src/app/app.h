@@ -24,6 +24,22 @@
 #include "ingest/ingest.h"
 #include "store/store.h"
 
+/* ---- photos ------------------------------------------------------------------------------ */
+
+/* What an editor says about a photo (each may be NULL). */
+typedef struct nz_app_media_fields {
+	const char *caption, *credit, *alt;
+} nz_app_media_fields;
+
+/* Adds a photo from its bytes: JPEG, PNG or WebP judged by the bytes, refused past the limits
+ * read from the header (NZ_MEDIA_MAX bytes, NZ_IMAGE_DIM_MAX a side, NZ_IMAGE_PIXELS_MAX in
+ * all: NZ_TOOBIG; another type: NZ_UNSUPPORTED; a damaged header: NZ_PARSE; err says which),
+ * then stored with its media row (nz_store_media_add). out gets the row (id, hash, mime, the
+ * upright width and height, the fields), its strings in arena. Readers get renditions made later,
+ * never these bytes. */
+nz_rc nz_app_media_add(nz_store *store, nz_arena *arena, int64_t actor, const void *bytes,
+		       size_t len, const nz_app_media_fields *fields, nz_media *out, nz_err *err);
+
 /* ---- passwords and secrets -------------------------------------------------------------- */
 
 #define NZ_PASSWORD_MIN 10       /* bytes */

@@ -257,6 +257,7 @@ const char *nz_workflow_audit_action(nz_event ev, nz_status from);
 /* Images: the type comes from the bytes, never from a name or a Content-Type header. */
 #define NZ_MEDIA_MAX (10 * 1024 * 1024) /* bytes per upload, documented in docs/api.md */
 #define NZ_IMAGE_DIM_MAX 30000          /* pixels per side */
+#define NZ_IMAGE_PIXELS_MAX 50000000    /* pixels per image (50 megapixels), from the header */
 
 typedef struct nz_image_info {
 	const char *mime; /* "image/jpeg", "image/png", "image/webp" (static strings) */
@@ -266,7 +267,8 @@ typedef struct nz_image_info {
 
 /* Sniffs JPEG (SOF0..SOF15 frame header), PNG (IHDR) and WebP (VP8, VP8L, VP8X) and reads the
  * pixel size. NZ_UNSUPPORTED for another type, NZ_PARSE for a truncated or damaged header,
- * NZ_TOOBIG past NZ_MEDIA_MAX bytes or NZ_IMAGE_DIM_MAX pixels; err says which. Reads only
+ * NZ_TOOBIG past NZ_MEDIA_MAX bytes, NZ_IMAGE_DIM_MAX pixels a side or NZ_IMAGE_PIXELS_MAX
+ * pixels in all; err says which limit. Reads only
  * bytes[0..len). */
 nz_rc nz_image_probe(const void *bytes, size_t len, nz_image_info *out, nz_err *err);
 

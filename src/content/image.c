@@ -145,6 +145,13 @@ nz_rc nz_image_probe(const void *bytes, size_t len, nz_image_info *out, nz_err *
 	if (rc == NZ_OK && (out->width > NZ_IMAGE_DIM_MAX || out->height > NZ_IMAGE_DIM_MAX))
 		rc = nz_err_set(err, NZ_TOOBIG, "image: %dx%d pixels is more than %d per side",
 				out->width, out->height, NZ_IMAGE_DIM_MAX);
+	/* Decoded, a photo takes about 4 bytes a pixel: the count is the memory limit's guard. */
+	if (rc == NZ_OK && (long long)out->width * out->height > NZ_IMAGE_PIXELS_MAX)
+		rc = nz_err_set(
+		    err, NZ_TOOBIG,
+		    "image: %dx%d is %.1f megapixels, more than the limit of %d megapixels",
+		    out->width, out->height, (double)out->width * out->height / 1e6,
+		    NZ_IMAGE_PIXELS_MAX / 1000000);
 	if (rc != NZ_OK)
 		memset(out, 0, sizeof *out);
 	return rc;

@@ -1,8 +1,9 @@
 /*
- * jobs: the server's background workers behind one start/stop interface. Today two threads,
- * each with its own store handle: the scheduler (publishes scheduled articles when publish_at
- * passes, and ticks the change feed when embargoes end) and the delivery worker (sends the
- * outbox's webhook and purge-hook deliveries).
+ * jobs: the server's background workers behind one start/stop interface. Three threads, each
+ * with its own store handle: the scheduler (publishes scheduled articles when publish_at
+ * passes, and ticks the change feed when embargoes end), the delivery worker (sends the
+ * outbox's webhook and purge-hook deliveries) and the renditions worker (makes new photos'
+ * renditions).
  *
  * Rules: workers never run on request threads and never touch HTTP requests; everything they
  * need is in the database, so a restart picks up where the last run left off. A worker's

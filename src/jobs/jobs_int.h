@@ -63,6 +63,16 @@ nz_rc nz__deliverer_start(const char *db_uri, const nz__lease *lease, nz__delive
 /* Stops the worker (abandoning a send under way, which stays due) and frees it; NULL-safe. */
 void nz__deliverer_stop(nz__deliverer *d);
 
+/* ---- renditions (renditions.c) ------------------------------------------------------------ */
+
+/* The thread that makes the renditions of photos that lack them, with its own store handle,
+ * while this node holds the lease (NULL: always). */
+typedef struct nz__renderer nz__renderer;
+nz_rc nz__renderer_start(const char *db_uri, const nz__lease *lease, nz__renderer **out,
+			 nz_err *err);
+/* Stops the worker (after the rendition under way) and frees it; NULL-safe. */
+void nz__renderer_stop(nz__renderer *r);
+
 #define NZ__SIGNATURE_MAX 72 /* "sha256=" + 64 hex + NUL */
 /* "sha256=<hex HMAC-SHA256 of body keyed with the secret's bytes>". */
 void nz__webhook_sign(const char *secret, const void *body, size_t len,

@@ -79,14 +79,22 @@ static nz_rc finish_feed(const nz_page_env *env, const nz_feed *f, feed_format f
 	return NZ_OK;
 }
 
-/* The byte length of each item's lead photo, for RSS enclosures (0 when it has none). */
+/* The byte length of each item's lead photo as readers get it (the full-size rendition the
+ * feeds link to, made now when missing), for RSS enclosures (0 when it has none). */
 static const int64_t *photo_sizes(const nz_page_env *env, const nz_article *items, size_t n)
 {
 	int64_t *sizes = nz_arena_zalloc(env->arena, (n ? n : 1) * sizeof *sizes);
 	for (size_t i = 0; sizes && i < n; i++) {
 		nz_err ignored = {0};
-		if (items[i].n_media && items[i].media[0].hash)
-			nz_store_blob_size(env->store, items[i].media[0].hash, &sizes[i], &ignored);
+		const nz_media *m = items[i].n_media ? &items[i].media[0] : NULL;
+		const void *bytes;
+		size_t len = 0;
+		const char *mime;
+		if (m && m->hash &&
+		    nz_page_rendition(env->store, env->arena, m->hash,
+				      nz_media_format_ext(nz_media_format_of_mime(m->mime)), &bytes,
+				      &len, &mime, &ignored) == NZ_OK)
+			sizes[i] = (int64_t)len;
 	}
 	return sizes;
 }

@@ -103,6 +103,16 @@ nz_rc nz_page_sitemap_news(const nz_page_env *env, nz_page_out *out, nz_err *err
 /* /robots.txt */
 nz_rc nz_page_robots(const nz_page_env *env, nz_page_out *out, nz_err *err);
 
+/* /media/<file>, file "<hash>.<rendition>" ("<hash>.jpg", "<hash>.w640.webp", ...): the
+ * rendition the image pipeline makes of a stored photo, made now (once) when missing; never the
+ * uploaded original. 404 for a name that is not a rendition or a hash that is not a photo. */
+nz_rc nz_page_media(const nz_page_env *env, const char *file, nz_page_out *out, nz_err *err);
+/* The same bytes by hash and rendition name (arena); NZ_NOTFOUND for an unknown hash or name,
+ * the pipeline's error for a photo it refuses. Made under one lock per process: two requests
+ * for a rendition that does not exist yet make it once. */
+nz_rc nz_page_rendition(nz_store *store, nz_arena *arena, const char *hash, const char *name,
+			const void **bytes, size_t *len, const char **mime, nz_err *err);
+
 /* A themed error page (400, 403, 404, 405, 500, 503) in the site's language; message NULL: the
  * usual one for the status. Appends to out->body; out->status = status. */
 nz_rc nz_page_error(const nz_page_env *env, int status, const char *message, nz_page_out *out,

@@ -42,11 +42,28 @@ static nz_time modified(const nz_article *a)
 	return t;
 }
 
-static const char *photo(nz_arena *arena, const nz_page_ctx *pc, const nz_article *a)
+/* The lead photo cropped to crop at the card width (absolute URL), NULL without one. */
+static const char *photo(nz_arena *arena, const nz_page_ctx *pc, const nz_article *a,
+			 nz_media_crop crop, int *w, int *h)
 {
-	if (a->status == NZ_STATUS_RETRACTED || a->n_media == 0)
+	if (a->status == NZ_STATUS_RETRACTED || a->n_media == 0 || !a->media[0].hash)
 		return NULL;
-	return nz__abs_url(arena, pc->site, nz_url_media(arena, &a->media[0]));
+	return nz__photo_crop_url(arena, pc->site, &a->media[0], crop, w, h);
+}
+
+/* Search engines' crops of the lead photo: 16:9, 4:3 and 1:1, each around its focal point. */
+static json_t *photos(nz_arena *arena, const nz_page_ctx *pc, const nz_article *a)
+{
+	static const nz_media_crop crops[] = {NZ_CROP_16X9, NZ_CROP_4X3, NZ_CROP_1X1};
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < 3; i++) {
+		const char *url = photo(arena, pc, a, crops[i], NULL, NULL);
+		if (url && json_array_append_new(arr, nz__json_str(url)) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
 }
 
 static json_t *persons(nz_arena *arena, const nz_page_ctx *pc, const nz_article *a)
@@ -104,7 +121,7 @@ static json_t *news_article(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 			    const char *lang, const char *description)
 {
 	const char *url = nz__abs_url(arena, pc->site, nz_url_article(arena, a->slug));
-	const char *img = photo(arena, pc, a);
+	bool img = photo(arena, pc, a, NZ_CROP_1X1, NULL, NULL) != NULL;
 	json_t *o = json_object();
 	bool ok =
 	    o && nz__json_put(o, "@context", json_string("https://schema.org")) &&
@@ -114,7 +131,7 @@ static json_t *news_article(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	    nz__json_put(o, "url", nz__json_str(url)) &&
 	    nz__json_put(o, "headline", nz__json_str(a->headline ? a->headline : "")) &&
 	    nz__json_put(o, "description", nz__json_str(description ? description : "")) &&
-	    (!img || nz__json_put(o, "image", json_pack("[o]", nz__json_str(img)))) &&
+	    (!img || nz__json_put(o, "image", photos(arena, pc, a))) &&
 	    nz__json_put(o, "datePublished", local_time(pc, a->published_at)) &&
 	    nz__json_put(o, "dateModified", local_time(pc, modified(a))) &&
 	    nz__json_put(o, "author", persons(arena, pc, a)) &&
@@ -165,12 +182,15 @@ static json_t *tag_names(const nz_article *a)
 static json_t *open_graph(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
 			  const char *lang)
 {
-	const char *img = photo(arena, pc, a);
+	int w = 0, h = 0;
+	const char *img = photo(arena, pc, a, NZ_CROP_191X100, &w, &h);
 	const nz_media *m = a->n_media ? &a->media[0] : NULL;
 	json_t *o = json_object();
 	bool ok =
 	    o && nz__json_put(o, "type", json_string("article")) &&
 	    nz__json_put(o, "image", nz__json_str(img)) &&
+	    nz__json_put(o, "image_width", img ? json_integer(w) : json_null()) &&
+	    nz__json_put(o, "image_height", img ? json_integer(h) : json_null()) &&
 	    nz__json_put(o, "image_alt",
 			 img && m->alt && m->alt[0] ? nz__json_str(m->alt) : json_null()) &&
 	    nz__json_put(o, "locale", json_string(nz__og_locale(lang))) &&

@@ -14,6 +14,7 @@
 
 #include "content/content.h"
 #include "core/core.h"
+#include "media/media.h"
 
 /* ---- Mustache ---------------------------------------------------------------------------- */
 
@@ -102,8 +103,13 @@ const char *nz_url_article(nz_arena *arena, const char *slug);
 const char *nz_url_section(nz_arena *arena, const char *slug);
 const char *nz_url_author(nz_arena *arena, const char *slug);
 const char *nz_url_tag(nz_arena *arena, const char *slug);
-const char *nz_url_media(nz_arena *arena,
-			 const nz_media *m); /* "/media/<hash>.jpg"; NULL without bytes */
+const char *nz_url_media(nz_arena *arena, const nz_media *m);
+/* A rendition's URL path, "/media/<hash>.<name>" (arena); NULL without bytes. */
+const char *nz_url_rendition(nz_arena *arena, const nz_media *m, const nz_rendition *r);
+/* Every rendition URL a page may link to for m (the pipeline's standard set), into
+ * urls[0..cap) (arena); returns how many. The static export writes these files. */
+size_t nz_url_renditions(nz_arena *arena, const nz_media *m, const char **urls,
+			 size_t cap); /* "/media/<hash>.jpg"; NULL without bytes */
 
 /* ---- distribution: feeds, sitemaps, JSON-LD, ninjs ---- */
 

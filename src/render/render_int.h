@@ -85,6 +85,18 @@ const char *nz__view_excerpt(nz_arena *arena, const char *text, size_t max);
 
 /* site->base_url + path (path NULL gives NULL), in arena. */
 const char *nz__abs_url(nz_arena *arena, const nz_site *site, const char *path);
+
+/* photo.c: a photo's <picture>: {src,srcset_avif,srcset_webp,srcset_jpeg,sizes,width,height,
+ * lead} (lead: fetched first, else lazy), or JSON null without bytes or a size. sizes NULL:
+ * the article column. */
+json_t *nz__view_picture(nz_arena *arena, const nz_media *m, const char *sizes, bool lead);
+/* The article column (70ch, about 42rem; 1rem of margin each side on a phone), and a list's
+ * thumbnail (a third of a phone, 12rem past it). */
+#define NZ__SIZES_COLUMN "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
+#define NZ__SIZES_THUMB "(min-width: 44rem) 12rem, 33vw"
+/* The absolute URL of a crop at the card width (1200), *w x *h its size (either may be NULL). */
+const char *nz__photo_crop_url(nz_arena *arena, const nz_site *site, const nz_media *m,
+			       nz_media_crop crop, int *w, int *h);
 /* "Tue, 17 Mar 2026 18:30:00 +0900": RFC 822 at a fixed offset in minutes; out >= 40 bytes. */
 char *nz__time_rfc822_local(nz_time t, int offset_min, char *out);
 /* The page's feeds[{type,title,url}] for <link rel="alternate">: RSS, Atom and JSON Feed of the

@@ -273,17 +273,20 @@ json_t *nz__view_section(nz_arena *arena, const nz_section *s)
 			 nz__json_str(nz_url_section(arena, s->slug)));
 }
 
-/* The lead photo of a card: {src,width,height,alt}, or null without bytes. */
+/* The lead photo of a card: {src,width,height,alt,picture,thumb} (picture for the front's lead
+ * story, thumb for a list), or null without bytes. */
 static json_t *card_image(nz_arena *arena, const nz_article *a)
 {
 	const nz_media *m = a->n_media ? &a->media[0] : NULL;
 	const char *src = m ? nz_url_media(arena, m) : NULL;
 	if (!src || a->status == NZ_STATUS_RETRACTED)
 		return json_null();
-	return json_pack("{s:s, s:o, s:o, s:o}", "src", src, "width",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "src", src, "width",
 			 m->width > 0 ? json_integer(m->width) : json_null(), "height",
 			 m->height > 0 ? json_integer(m->height) : json_null(), "alt",
-			 nz__json_str(m->alt ? m->alt : ""));
+			 nz__json_str(m->alt ? m->alt : ""), "picture",
+			 nz__view_picture(arena, m, NULL, true), "thumb",
+			 nz__view_picture(arena, m, NZ__SIZES_THUMB, false));
 }
 
 json_t *nz__view_highlights(const nz_article *a)

@@ -1,7 +1,8 @@
 /*
  * view_article.c: the article page's context. Beside the page chrome (view.c) it carries
  *   article{lang,url,section,headline,highlights,authors,has_authors,by,by_suffix,dateline,
- *           published,updated,media,body_html,retracted,corrections,tags,copyright}
+ *           published,updated,media,body_html,more_media,retracted,corrections,tags,
+ *           copyright}
  * in the order the page shows them. The page speaks the article's language: a Korean article
  * gets lang="ko", Korean labels and Korean dates, whatever the site's default language is.
  *
@@ -15,10 +16,10 @@
 
 #define UPDATED_AFTER 60 /* seconds after publishing before an edit shows as "Updated" */
 
-/* The lead figure: {src,width,height,alt,caption,credit}; src null for a caption alone. */
-static json_t *lead_media(nz_arena *arena, const nz_article *a)
+/* A figure: {src,width,height,alt,caption,credit,has_text,picture}; src null for a caption
+ * alone. The lead one is fetched first, the others lazily. */
+static json_t *figure(nz_arena *arena, const nz_media *m, bool lead)
 {
-	const nz_media *m = a->n_media ? &a->media[0] : NULL;
 	if (!m)
 		return json_null();
 	const char *src = nz_url_media(arena, m);
@@ -34,11 +35,35 @@ static json_t *lead_media(nz_arena *arena, const nz_article *a)
 	    nz__json_put(o, "alt", nz__json_str(m->alt ? m->alt : "")) &&
 	    nz__json_put(o, "caption", nz__json_str_nonempty(m->caption)) &&
 	    nz__json_put(o, "credit", nz__json_str_nonempty(m->credit)) &&
-	    nz__json_put(o, "has_text", json_boolean(has_text));
+	    nz__json_put(o, "has_text", json_boolean(has_text)) &&
+	    nz__json_put(o, "picture", nz__view_picture(arena, m, NULL, lead));
 	if (ok)
 		return o;
 	json_decref(o);
 	return NULL;
+}
+
+static json_t *lead_media(nz_arena *arena, const nz_article *a)
+{
+	return figure(arena, a->n_media ? &a->media[0] : NULL, true);
+}
+
+/* The article's other photos, in order, as figures; null when none. */
+static json_t *more_media(nz_arena *arena, const nz_article *a)
+{
+	if (a->n_media < 2)
+		return json_null();
+	json_t *arr = json_array();
+	for (size_t i = 1; arr && i < a->n_media; i++) {
+		json_t *f = figure(arena, &a->media[i], false);
+		if (!f || (!json_is_null(f) && json_array_append(arr, f) != 0)) {
+			json_decref(f);
+			json_decref(arr);
+			return NULL;
+		}
+		json_decref(f);
+	}
+	return arr;
 }
 
 static json_t *corrections(const nz_page_ctx *pc, const nz_article *a, const char *lang)
@@ -106,6 +131,7 @@ static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	    nz__json_put(o, "updated",
 			 updated ? nz__view_time(pc, a->updated_at, lang) : json_null()) &&
 	    nz__json_put(o, "media", retracted ? json_null() : lead_media(arena, a)) &&
+	    nz__json_put(o, "more_media", retracted ? json_null() : more_media(arena, a)) &&
 	    nz__json_put(o, "body_html", retracted ? json_null() : nz__json_body_html(a)) &&
 	    nz__json_put(o, "retracted", retracted ? json_string(l->retracted) : json_null()) &&
 	    nz__json_put(o, "corrections", corrections(pc, a, lang)) &&

@@ -125,7 +125,9 @@ static nz_rc note_article(worker *w, nz__job *j, const nz_article *a)
 	nz_arena *keep = w->keep;
 	size_t cap = 1 + a->n_tags + a->n_authors;
 	const char **slugs = nz_arena_alloc(keep, cap * sizeof *slugs);
-	const char **media = nz_arena_alloc(keep, (a->n_media + 1) * sizeof *media);
+	/* every rendition a page may link to, and the full-size copy the feeds name */
+	size_t per_photo = NZ_MEDIA_STANDARD_MAX + 1;
+	const char **media = nz_arena_alloc(keep, (a->n_media * per_photo + 1) * sizeof *media);
 	nz_buf keys, sig;
 	nz_buf_init(&keys, 0);
 	nz_buf_init(&sig, 0);
@@ -151,6 +153,9 @@ static nz_rc note_article(worker *w, nz__job *j, const nz_article *a)
 		const char *url = nz_url_media(keep, &a->media[i]);
 		if (url)
 			media[j->n_media++] = url;
+		if (url)
+			j->n_media += nz_url_renditions(keep, &a->media[i], media + j->n_media,
+							NZ_MEDIA_STANDARD_MAX);
 	}
 	nz__site_hash(nz_buf_cstr(&sig), sig.len, j->sig);
 	nz_buf_reset(&sig);
@@ -225,11 +230,18 @@ static nz_rc make_static(worker *w, const nz_page_env *env, nz__job *j, nz_page_
 	if (j->kind == NZ__JOB_ASSET) {
 		rc = nz_theme_asset_at(env->pc->theme, (size_t)j->id, &url, &data, &len, &mime);
 	} else {
+		/* A photo: the rendition the server sends for this URL, never the original. */
 		url = j->arg;
-		const char *hash = strrchr(url, '/') + 1;
-		char *h = nz_arena_strndup(env->arena, hash, strcspn(hash, "."));
-		rc = h ? nz_store_blob_get(w->store, env->arena, h, &data, &len, &mime, err)
-		       : NZ_NOMEM;
+		const char *file = strrchr(url, '/') + 1;
+		size_t hash_len = strcspn(file, ".");
+		char *h = nz_arena_strndup(env->arena, file, hash_len);
+		rc = h && file[hash_len]
+			 ? nz_page_rendition(w->store, env->arena, h, file + hash_len + 1, &data,
+					     &len, &mime, err)
+		     : h ? NZ_NOTFOUND
+			 : NZ_NOMEM;
+		if (rc == NZ_PARSE || rc == NZ_UNSUPPORTED || rc == NZ_TOOBIG)
+			rc = NZ_NOTFOUND; /* a photo the pipeline refuses: not exported */
 	}
 	if (rc == NZ_NOTFOUND) {
 		out->status = 404;

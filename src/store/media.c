@@ -72,3 +72,34 @@ nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t off
 		limit = 50;
 	return nz__store_media_list(s, arena, limit, offset, out, n, err);
 }
+
+nz_rc nz_store_rendition_put(nz_store *s, const char *source, const char *name, const char *mime,
+			     const void *bytes, size_t len, nz_err *err)
+{
+	if (!source || strlen(source) != 64 || strspn(source, "0123456789abcdef") != 64)
+		return nz_err_set(err, NZ_INVAL, "rendition: the source is not a SHA-256");
+	if (!name || !name[0] || !mime || !bytes || !len)
+		return nz_err_set(err, NZ_INVAL, "rendition: no name, type or bytes");
+	return nz__store_rendition_put(s, source, name, mime, bytes, len, err);
+}
+
+nz_rc nz_store_rendition_get(nz_store *s, nz_arena *arena, const char *source, const char *name,
+			     const void **bytes, size_t *len, const char **mime, nz_err *err)
+{
+	*bytes = NULL;
+	*len = 0;
+	*mime = NULL;
+	if (!source || !name)
+		return nz_err_set(err, NZ_NOTFOUND, "rendition: no source or name");
+	return nz__store_rendition_get(s, arena, source, name, bytes, len, mime, err);
+}
+
+nz_rc nz_store_media_unrendered(nz_store *s, nz_arena *arena, const char *name, size_t limit,
+				nz_media **out, size_t *n, nz_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (!name || limit < 1 || limit > 200)
+		return nz_err_set(err, NZ_INVAL, "renditions: no name or a limit outside 1..200");
+	return nz__store_media_unrendered(s, arena, name, limit, out, n, err);
+}

@@ -323,6 +323,20 @@ nz_rc nz_store_media_add(nz_store *s, nz_arena *arena, int64_t actor, nz_media *
 			 const void *bytes, size_t len, nz_err *err);
 nz_rc nz_store_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err);
 /* Media rows that have bytes, newest first (for a picker). */
+/* ---- renditions: what the image pipeline made of a blob, by its hash and rendition name ---- */
+
+/* Keeps a rendition's bytes (the first put of a (source, name) wins; later ones are no-ops, so
+ * two nodes making the same rendition agree). NZ_INVAL for a malformed hash or empty name. */
+nz_rc nz_store_rendition_put(nz_store *s, const char *source, const char *name, const char *mime,
+			     const void *bytes, size_t len, nz_err *err);
+/* A rendition's bytes and MIME type (arena); NZ_NOTFOUND when it has not been made. */
+nz_rc nz_store_rendition_get(nz_store *s, nz_arena *arena, const char *source, const char *name,
+			     const void **bytes, size_t *len, const char **mime, nz_err *err);
+/* Up to limit (1..200) photos, one per distinct hash, that have no rendition called name yet
+ * (hash, mime, width and height filled), oldest first: the background worker's queue. */
+nz_rc nz_store_media_unrendered(nz_store *s, nz_arena *arena, const char *name, size_t limit,
+				nz_media **out, size_t *n, nz_err *err);
+
 nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
 			  size_t *n, nz_err *err);
 

@@ -192,7 +192,21 @@
 	OP(READ, OWN, media_list,                                                                  \
 	   (nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out, size_t *n,  \
 	    nz_err *err),                                                                          \
-	   (s, arena, limit, offset, out, n, err))
+	   (s, arena, limit, offset, out, n, err))                                                 \
+	/* source a 64-hex hash, name non-empty, bytes non-empty; a second put keeps the first */  \
+	OP(WRITE, OWN, rendition_put,                                                              \
+	   (nz_store *s, const char *source, const char *name, const char *mime,                   \
+	    const void *bytes, size_t len, nz_err *err),                                           \
+	   (s, source, name, mime, bytes, len, err))                                               \
+	OP(READ, OWN, rendition_get,                                                               \
+	   (nz_store *s, nz_arena *arena, const char *source, const char *name,                    \
+	    const void **bytes, size_t *len, const char **mime, nz_err *err),                      \
+	   (s, arena, source, name, bytes, len, mime, err))                                        \
+	/* limit in 1..200 */                                                                      \
+	OP(READ, OWN, media_unrendered,                                                            \
+	   (nz_store *s, nz_arena *arena, const char *name, size_t limit, nz_media **out,          \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, name, limit, out, n, err))
 
 /* ---- accounts: users, sessions, sign-in throttling, API tokens ---- */
 #define NZ__STORE_ACCOUNTS(OP)                                                                     \

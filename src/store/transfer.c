@@ -57,6 +57,7 @@ static const struct {
     {"articles_fts_config", "the search index, rebuilt from articles"},
     {"articles_fts_vocab", "a view of the search index"},
     {"article_search", "the search index (PostgreSQL), rebuilt from articles"},
+    {"renditions", "the image pipeline's output, made again from blobs on demand"},
     {"leases", "which running node holds a job: each target's own nodes take them again"},
 };
 

@@ -12,6 +12,7 @@ import unittest
 import urllib.parse
 
 from nz import Server, eventually, new_db, run, sql_rows, sql_write
+from nzadmin import png as make_png
 
 
 class Caching(unittest.TestCase):
@@ -129,15 +130,16 @@ class Caching(unittest.TestCase):
         self.assertNotIn("Accept,", self.get(path + ".ninjs").headers.get("vary", ""))
 
     def test_images_are_not_gzipped_and_have_no_vary(self):
-        # A photo as the store keeps it: bytes addressed by their SHA-256.
-        png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+        # A photo as the store keeps it: bytes addressed by their SHA-256 (readers get the
+        # image pipeline's copy of it, a PNG too).
+        png = make_png(64, 48)
         digest = hashlib.sha256(png).hexdigest()
         sql_write(self.db, "INSERT INTO blobs(hash, mime, bytes, created_at)"
                   " VALUES (?, 'image/png', ?, 0)", (digest, png))
         path = "/media/%s.png" % digest
         r = self.get(path, **{"Accept-Encoding": "gzip"})
         self.assertEqual(r.status, 200)
-        self.assertEqual(r.body, png)
+        self.assertEqual(r.body[:8], png[:8])
         self.assertNotIn("content-encoding", r.headers)
         self.assertNotIn("vary", r.headers)
         self.assertEqual(r.headers["cache-control"], "public, max-age=31536000, immutable")

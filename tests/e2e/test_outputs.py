@@ -357,17 +357,21 @@ class Outputs(unittest.TestCase):
 
     def test_photo_everywhere_it_belongs(self):
         url = "http://127.0.0.1:8080/media/%s.png" % self.photo_hash
+        full = self.fetch(self.path(url))[0].body  # the pipeline's full-size copy
         rss = self.fetch("/feed.rss")[0].text
-        self.assertIn('<enclosure url="%s" length="%d" type="image/png"/>' % (url, self.photo_len), rss)
+        self.assertIn('<enclosure url="%s" length="%d" type="image/png"/>' % (url, len(full)), rss)
         self.assertEqual(rss.count("<enclosure"), 1)
         items = self.fetch("/feed.json")[0].json()["items"]
         self.assertEqual([i["image"] for i in items if "image" in i], [url])
         html = self.fetch("/article/" + self.photo_slug)[0].text
-        self.assertIn('<meta property="og:image" content="%s">' % url, html)
+        card = "http://127.0.0.1:8080/media/%s.191x100.f50-50.w1200.jpg" % self.photo_hash
+        self.assertIn('<meta property="og:image" content="%s">' % card, html)
         self.assertIn('<meta name="twitter:card" content="summary_large_image">', html)
         n = self.fetch("/api/v1/articles/%s.ninjs" % self.photo_slug)[0].json()
         self.assertEqual(n["associations"][0]["renditions"][0]["href"], url)
-        self.assertEqual(self.fetch(self.path(url))[0].body, png_bytes())
+        self.assertNotEqual(full, png_bytes())  # never the uploaded original...
+        self.assertEqual(full[:8], png_bytes()[:8])  # ...but a PNG of the same size
+        self.assertEqual(full[16:24], png_bytes()[16:24])
 
     def test_korean_content_in_feeds(self):
         rss = self.fetch("/feed.rss")[0].text

@@ -19,6 +19,17 @@ static const nz__pg_sql q_blob_put = {"INSERT INTO blobs(hash, mime, bytes, crea
 				      "VALUES ($1, $2, $3, $4) ON CONFLICT(hash) DO NOTHING"};
 static const nz__pg_sql q_blob_get = {"SELECT mime, bytes FROM blobs WHERE hash = $1"};
 static const nz__pg_sql q_blob_size = {"SELECT length(bytes) FROM blobs WHERE hash = $1"};
+static const nz__pg_sql q_rendition_put = {
+    "INSERT INTO renditions(source, name, mime, bytes, created_at) VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT(source, name) DO NOTHING"};
+static const nz__pg_sql q_rendition_get = {
+    "SELECT mime, bytes FROM renditions WHERE source = $1 AND name = $2"};
+/* One row per hash (its oldest media row), oldest first, as SQLite's GROUP BY gives it. */
+static const nz__pg_sql q_media_unrendered = {
+    "SELECT id, hash, mime, NULL::text, NULL::text, NULL::text, width, height FROM ("
+    "SELECT DISTINCT ON (hash) id, hash, mime, width, height FROM media m "
+    "WHERE hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM renditions r "
+    "WHERE r.source = m.hash AND r.name = $1) ORDER BY hash, id) x ORDER BY id LIMIT $2"};
 
 /* ---- media ------------------------------------------------------------------------------- */
 
@@ -134,3 +145,67 @@ nz_rc nz__pg_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_er
 	nz__pg_text(&p, sha256_hex);
 	return nz__pg_one_int(nz__pg_h(s), &q_blob_size, &p, size, "blob", err);
 }
+
+/* ---- renditions -------------------------------------------------------------------------- */
+
+nz_rc nz__pg_rendition_put(nz_store *s, const char *source, const char *name, const char *mime,
+			   const void *bytes, size_t len, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	nz__pg_params p = {0};
+	nz_rc rc;
+
+	if (len > INT32_MAX)
+		return nz_err_set(err, NZ_TOOBIG, "rendition: %zu bytes is too large", len);
+	nz__pg_text(&p, source);
+	nz__pg_text(&p, name);
+	nz__pg_text(&p, mime);
+	nz__pg_bytea(&p, bytes, len);
+	nz__pg_int64(&p, nz_time_now());
+	if ((rc = nz__pg_begin(h, err)))
+		return rc;
+	rc = nz__pg_run(h, &q_rendition_put, &p, "rendition", err);
+	return nz__pg_end(h, rc, err);
+}
+
+nz_rc nz__pg_rendition_get(nz_store *s, nz_arena *arena, const char *source, const char *name,
+			   const void **bytes, size_t *len, const char **mime, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res;
+	nz_rc rc;
+
+	nz__pg_text(&p, source);
+	nz__pg_text(&p, name);
+	if ((rc = nz__pg_query(nz__pg_h(s), &q_rendition_get, &p, &res, "rendition", err)))
+		return rc;
+	if (PQntuples(res) < 1)
+		rc = nz_err_set(err, NZ_NOTFOUND, "rendition %.64s.%.40s: not made yet", source,
+				name);
+	else if (nz__pg_col_text(arena, res, 0, 0, mime) ||
+		 nz__pg_col_bytea(arena, res, 0, 1, bytes, len))
+		rc = nz_err_set(err, NZ_NOMEM, "rendition: out of memory");
+	PQclear(res);
+	return rc;
+}
+
+nz_rc nz__pg_media_unrendered(nz_store *s, nz_arena *arena, const char *name, size_t limit,
+			      nz_media **out, size_t *n, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_text(&p, name);
+	nz__pg_int64(&p, (int64_t)limit);
+	return nz__pg_collect(nz__pg_h(s), &q_media_unrendered, &p, "renditions", sizeof(nz_media),
+			      nz__pg_media_row, arena, (void **)out, n, err);
+}
+
+/* Migration 3 (SQLite's 7): renditions of a blob, by its hash and the rendition's name. */
+const char nz__pg_3_renditions[] =
+    "CREATE TABLE renditions ("
+    " source TEXT COLLATE \"C\" NOT NULL REFERENCES blobs(hash),"
+    " name TEXT COLLATE \"C\" NOT NULL,"
+    " mime TEXT COLLATE \"C\" NOT NULL,"
+    " bytes BYTEA NOT NULL,"
+    " created_at BIGINT NOT NULL,"
+    " PRIMARY KEY (source, name));"
+    "ALTER TABLE renditions ALTER COLUMN bytes SET STORAGE EXTERNAL;";

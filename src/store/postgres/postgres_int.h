@@ -303,6 +303,7 @@ extern const char nz__pg_1_feed_articles[]; /* change feed: articles and their r
 extern const char nz__pg_1_feed_catalog[];  /* change feed: sections, tags, authors, media... */
 extern const char nz__pg_1_outbox[];        /* webhook and purge-hook deliveries */
 /* nodes.c: migration 2, SQLite's 6 */
-extern const char nz__pg_2_nodes[]; /* leases, nz_clock(), the change feed's NOTIFY */
+extern const char nz__pg_2_nodes[];      /* leases, nz_clock(), the change feed's NOTIFY */
+extern const char nz__pg_3_renditions[]; /* the image pipeline's renditions (media.c) */
 
 #endif

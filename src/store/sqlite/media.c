@@ -146,3 +146,60 @@ nz_rc nz__sq_blob_size(nz_store *s, const char *sha256_hex, int64_t *size, nz_er
 	sqlite3_reset(st);
 	return rc;
 }
+
+/* ---- renditions -------------------------------------------------------------------------- */
+
+nz_rc nz__sq_rendition_put(nz_store *s, const char *source, const char *name, const char *mime,
+			   const void *bytes, size_t len, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_RENDITION_PUT, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, source) || nz__sq_bind_text(st, 2, name) ||
+	    nz__sq_bind_text(st, 3, mime) ||
+	    sqlite3_bind_blob64(st, 4, bytes, len, SQLITE_STATIC) ||
+	    sqlite3_bind_int64(st, 5, nz_time_now()))
+		return nz__sq_bind_error(h, "rendition", err);
+	if ((rc = nz__sq_begin(h, err)))
+		return rc;
+	rc = nz__sq_exec(h, st, "rendition", err);
+	return nz__sq_end(h, rc, err);
+}
+
+nz_rc nz__sq_rendition_get(nz_store *s, nz_arena *arena, const char *source, const char *name,
+			   const void **bytes, size_t *len, const char **mime, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	bool row = false;
+	nz_rc rc = nz__sq_stmt(h, SQ_RENDITION_GET, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, source) || nz__sq_bind_text(st, 2, name))
+		return nz__sq_bind_error(h, "rendition", err);
+	if ((rc = nz__sq_step(h, st, &row, "rendition", err)))
+		return rc;
+	if (!row)
+		rc = nz_err_set(err, NZ_NOTFOUND, "rendition %.64s.%.40s: not made yet", source,
+				name);
+	else if (nz__sq_col_text(arena, st, 0, mime) || nz__sq_col_blob(arena, st, 1, bytes, len))
+		rc = nz_err_set(err, NZ_NOMEM, "rendition: out of memory");
+	sqlite3_reset(st);
+	return rc;
+}
+
+nz_rc nz__sq_media_unrendered(nz_store *s, nz_arena *arena, const char *name, size_t limit,
+			      nz_media **out, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_UNRENDERED, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, name) || sqlite3_bind_int64(st, 2, (int64_t)limit))
+		return nz__sq_bind_error(h, "renditions", err);
+	return nz__sq_collect(h, st, "renditions", sizeof(nz_media), nz__sq_media_row, arena,
+			      (void **)out, n, err);
+}

@@ -98,7 +98,14 @@
 	X(SQ_BLOB_PUT, "INSERT INTO blobs(hash, mime, bytes, created_at) VALUES (?1, ?2, ?3, ?4) " \
 		       "ON CONFLICT(hash) DO NOTHING")                                             \
 	X(SQ_BLOB_GET, "SELECT mime, bytes FROM blobs WHERE hash = ?1")                            \
-	X(SQ_BLOB_SIZE, "SELECT length(bytes) FROM blobs WHERE hash = ?1")
+	X(SQ_BLOB_SIZE, "SELECT length(bytes) FROM blobs WHERE hash = ?1")                         \
+	X(SQ_RENDITION_PUT, "INSERT INTO renditions(source, name, mime, bytes, created_at) "       \
+			    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(source, name) DO NOTHING")    \
+	X(SQ_RENDITION_GET, "SELECT mime, bytes FROM renditions WHERE source = ?1 AND name = ?2")  \
+	X(SQ_MEDIA_UNRENDERED, "SELECT min(id), hash, mime, NULL, NULL, NULL, width, height "      \
+			       "FROM media WHERE hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "  \
+			       "renditions r WHERE r.source = media.hash AND r.name = ?1) "        \
+			       "GROUP BY hash ORDER BY min(id) LIMIT ?2")
 
 #define NZ__USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
 /* A bit per status, for the admin list's mask (1 << nz_status). */

@@ -525,8 +525,19 @@ static const char migration_6[] = "CREATE TABLE leases ("
 				  " expires_at INTEGER NOT NULL"
 				  ") WITHOUT ROWID;";
 
+/* Version 7, the image pipeline: renditions of a blob (resized, cropped, re-encoded without
+ * metadata), kept by the blob's hash and the rendition's name ("w640.webp"). */
+static const char migration_7[] = "CREATE TABLE renditions ("
+				  " source TEXT NOT NULL REFERENCES blobs(hash),"
+				  " name TEXT NOT NULL,"
+				  " mime TEXT NOT NULL,"
+				  " bytes BLOB NOT NULL,"
+				  " created_at INTEGER NOT NULL,"
+				  " PRIMARY KEY (source, name)"
+				  ") WITHOUT ROWID;";
+
 static const char *const migrations[] = {
-    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6,
+    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1,23 +1,45 @@
 /*
  * web/admin/api_media: the admin JSON API's media: uploads (POST /api/v1/admin/media, the
- * image's bytes as the body) and the list of stored media.
+ * image's bytes as the body) and the list of stored media, each with the renditions readers
+ * may get of it.
  *
  * Rules: an upload's type comes from its bytes (nz_image_probe); the Content-Type header must
  * agree with them, or the upload is refused with 415.
  */
 #include <string.h>
 
+#include "media/media.h"
 #include "web/admin/admin_int.h"
+
+/* The renditions readers may get of m: [{path, type, width, height}], the standard set. */
+static json_t *renditions_json(nz__ctx *c, const nz_media *m)
+{
+	nz_rendition set[NZ_MEDIA_STANDARD_MAX];
+	size_t n = nz_media_standard(m->width, m->mime, 50, 50, set, NZ_MEDIA_STANDARD_MAX);
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++) {
+		int w, h;
+		nz_media_rendition_size(m->width, m->height, &set[i], &w, &h);
+		json_t *o = json_pack("{s:s?, s:s, s:i, s:i}", "path",
+				      nz_url_rendition(c->req->arena, m, &set[i]), "type",
+				      nz_media_format_mime(set[i].format), "width", w, "height", h);
+		if (!o || json_array_append_new(arr, o) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
 
 static json_t *media_json(nz__ctx *c, const nz_media *m)
 {
 	const char *path = nz_url_media(c->req->arena, m);
 	const char *url =
 	    path ? nz_arena_printf(c->req->arena, "%s%s", c->site.base_url, path) : NULL;
-	return json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:i, s:i, s:s?, s:s?}", "id",
+	return json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:i, s:i, s:s?, s:s?, s:o?}", "id",
 			 (json_int_t)m->id, "hash", m->hash, "mime", m->mime, "url", url, "path",
 			 path, "caption", m->caption, "width", m->width, "height", m->height,
-			 "credit", m->credit, "alt", m->alt);
+			 "credit", m->credit, "alt", m->alt, "renditions", renditions_json(c, m));
 }
 
 /* The Content-Type's media type, lower case, without parameters (arena). */
@@ -59,12 +81,12 @@ void nz__api_media_upload(nz__ctx *c, const nz_route_match *m)
 		nz__send_json_error(c->resp, 415, "unsupported_media_type", msg ? msg : "mismatch");
 		return;
 	}
-	nz_media md = {.mime = info.mime, .width = info.width, .height = info.height};
-	md.caption = nz_http_query(c->req, "caption");
-	md.credit = nz_http_query(c->req, "credit");
-	md.alt = nz_http_query(c->req, "alt");
-	rc = nz_store_media_add(c->store, c->req->arena, u->id, &md, c->req->body, c->req->body_len,
-				&err);
+	nz_media md;
+	nz_app_media_fields fields = {.caption = nz_http_query(c->req, "caption"),
+				      .credit = nz_http_query(c->req, "credit"),
+				      .alt = nz_http_query(c->req, "alt")};
+	rc = nz_app_media_add(c->store, c->req->arena, u->id, c->req->body, c->req->body_len,
+			      &fields, &md, &err);
 	if (rc) {
 		nz__api_fail(c, rc, &err);
 		return;

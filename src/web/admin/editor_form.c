@@ -217,16 +217,12 @@ static nz_rc store_upload(nz__ctx *c, const nz_user *u, const nz_http_form *f, n
 			nz_arena_printf(c->req->arena, "The photo was not added: %s.", perr.msg));
 		return NZ_OK;
 	}
-	nz_media m = {
-	    .mime = info.mime,
-	    .width = info.width,
-	    .height = info.height,
-	    .caption = text(c, f, "photo_caption"),
-	    .credit = text(c, f, "photo_credit"),
-	    .alt = text(c, f, "photo_alt"),
-	};
-	nz_rc rc =
-	    nz_store_media_add(c->store, c->req->arena, u->id, &m, file->value, file->len, err);
+	nz_media m;
+	nz_app_media_fields fields = {.caption = text(c, f, "photo_caption"),
+				      .credit = text(c, f, "photo_credit"),
+				      .alt = text(c, f, "photo_alt")};
+	nz_rc rc = nz_app_media_add(c->store, c->req->arena, u->id, file->value, file->len, &fields,
+				    &m, err);
 	if (rc != NZ_OK)
 		return rc;
 	*id = m.id;

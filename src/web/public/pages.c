@@ -63,25 +63,20 @@ static void list_page(nz__ctx *c, const nz_route_match *m, const char *kind)
 
 static void media(nz__ctx *c, const nz_route_match *m)
 {
-	nz_str file = nz_route_param(m, "file");
-	/* "<64 hex>.<ext>": the hash addresses the bytes; the extension is for people. */
-	long dot = nz_str_find(file, ".");
-	nz_str hash = {file.p, dot < 0 ? file.len : (size_t)dot};
-	const void *bytes = NULL;
-	size_t len = 0;
-	const char *mime = NULL;
+	/* "<64 hex>.<rendition>": a rendition of the photo with those bytes, never the original
+	 * (which keeps its EXIF, GPS included). */
 	nz_err err = {0};
-	const char *h = nz_arena_str(c->req->arena, hash);
-	if (hash.len != 64 || !h ||
-	    nz_store_blob_get(c->store, c->req->arena, h, &bytes, &len, &mime, &err) != NZ_OK) {
-		nz__send_error_page(c, 404, NULL);
+	nz_page_env env = nz__page_env(c);
+	nz_page_out out = nz__page_out(c);
+	const char *file = nz_arena_str(c->req->arena, nz_route_param(m, "file"));
+	nz_rc rc = file ? nz_page_media(&env, file, &out, &err) : NZ_NOMEM;
+	if (rc != NZ_OK || out.status != 200) {
+		nz__send_produced(c, rc, &out, &err);
 		return;
 	}
-	nz_buf_reset(&c->resp->body);
-	nz_buf_append(&c->resp->body, bytes, len);
 	c->resp->status = 200;
-	c->resp->content_type = mime ? mime : "application/octet-stream";
-	nz__cache_policy(c, NZ__CACHE_IMMUTABLE); /* addressed by the bytes' SHA-256 */
+	c->resp->content_type = out.content_type;
+	nz__cache_policy(c, NZ__CACHE_IMMUTABLE); /* the source's hash and the rendition's name */
 }
 
 static void asset(nz__ctx *c, nz_str path)

@@ -185,6 +185,12 @@ static void test_limits(void **state)
 	n = png(b, 10, 10);
 	assert_int_equal(nz_image_probe(b, (size_t)NZ_MEDIA_MAX + 1, &info, &err), NZ_TOOBIG);
 	assert_non_null(strstr(err.msg, "limit"));
+	/* 30000x30000 is within the per-side limit but 900 megapixels: refused from the header. */
+	n = png(b, 30000, 30000);
+	assert_int_equal(nz_image_probe(b, n, &info, &err), NZ_TOOBIG);
+	assert_non_null(strstr(err.msg, "megapixels"));
+	n = png(b, 7071, 7071); /* 49.99 MP: accepted */
+	assert_int_equal(nz_image_probe(b, n, &info, &err), NZ_OK);
 }
 
 int main(void)

@@ -36,7 +36,9 @@ static void front_page_lead_then_recent_news(void **state)
 	    "<a href=\"/section/defense\">Defense</a>",
 	    "<h2 class=\"lead-headline\"><a href=\"/article/allies-agree-on-joint-port-drills\">"
 	    "Allies agree on joint port drills for the autumn</a></h2>",
-	    "<img class=\"lead-image\"",
+	    "<div class=\"lead-image\">",
+	    "<picture>",
+	    "fetchpriority=\"high\">",
 	    "<li>Both sides back a larger exercise in October</li>",
 	    "<p class=\"lead-summary\">The two ministers met at the port authority on Tuesday",
 	    "<p class=\"byline\">By <a href=\"/author/maeng-su-yeol\" rel=\"author\">Maeng "

@@ -34,9 +34,24 @@ static void english_article_in_reference_order(void **state)
 	    "BUSAN, March 17",
 	    "<time datetime=\"2026-03-17T18:30:00+09:00\">March 17, 2026 18:30</time>",
 	    "<figure",
+	    /* the ladder up to the first width past the photo's 1200 px, which is 1200 px */
+	    "<picture>",
+	    "<source type=\"image/avif\" "
+	    "srcset=\"/media/"
+	    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.w320.avif 320w, "
+	    "/media/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.w480.avif "
+	    "480w, "
+	    "/media/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.w640.avif "
+	    "640w, "
+	    "/media/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.w960.avif "
+	    "960w, "
+	    "/media/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.w1280.avif "
+	    "1200w\"",
 	    "<img "
-	    "src=\"/media/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.jpg\""
-	    " alt=\"Two ministers shaking hands in front of flags\" width=\"1200\" height=\"800\">",
+	    "src=\"/media/"
+	    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.w960.jpg\"",
+	    " alt=\"Two ministers shaking hands in front of flags\" width=\"960\" height=\"640\""
+	    " fetchpriority=\"high\">",
 	    "<figcaption>",
 	    "Ministers shake hands at the port authority",
 	    "Kim Ara",
@@ -187,7 +202,13 @@ static void context_shape(void **state)
 	assert_true(json_is_null(json_object_get(art, "updated")));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(ctx, "og"), "image")),
 			    "https://news.example/media/"
-			    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.jpg");
+			    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+			    ".191x100.f50-50.w1200.jpg");
+	/* the link-preview card: 1.91:1 at 1200 px wide */
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(ctx, "og"), "image_width")), 1200);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(ctx, "og"), "image_height")), 628);
 	json_decref(ctx);
 	f->pc.current_section = NULL;
 }

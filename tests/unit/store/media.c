@@ -102,6 +102,53 @@ static void test_upload_read_through_another_handle(void **state)
 	nz_store_close(other);
 }
 
+/* Renditions: kept by (source hash, name), the first put wins, and the worker's queue lists
+ * each hash once until its last rendition exists. */
+static void test_renditions(void **state)
+{
+	fixture *f = *state;
+	nz_media a = {.mime = "image/jpeg", .width = 800, .height = 600}, b = a, c = a;
+	assert_int_equal(nz_store_media_add(f->store, f->arena, 0, &a, "AAA", 3, &f->err), NZ_OK);
+	assert_int_equal(nz_store_media_add(f->store, f->arena, 0, &b, "AAA", 3, &f->err), NZ_OK);
+	assert_int_equal(nz_store_media_add(f->store, f->arena, 0, &c, "CCC", 3, &f->err), NZ_OK);
+	nz_media *q = NULL;
+	size_t n = 0;
+	assert_int_equal(nz_store_media_unrendered(f->store, f->arena, "jpg", 10, &q, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n, 2); /* a and b share their bytes */
+	assert_string_equal(q[0].hash, a.hash);
+	assert_int_equal(q[0].width, 800);
+	assert_string_equal(q[1].hash, c.hash);
+
+	const void *bytes = NULL;
+	size_t len = 0;
+	const char *mime = NULL;
+	assert_int_equal(nz_store_rendition_get(f->store, f->arena, a.hash, "w320.webp", &bytes,
+						&len, &mime, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(nz_store_rendition_put(f->store, a.hash, "w320.webp", "image/webp",
+						"RIFF1", 5, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_rendition_put(f->store, a.hash, "w320.webp", "image/webp",
+						"RIFF2-longer", 12, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_rendition_get(f->store, f->arena, a.hash, "w320.webp", &bytes,
+						&len, &mime, &f->err),
+			 NZ_OK);
+	assert_int_equal(len, 5);
+	assert_memory_equal(bytes, "RIFF1", 5);
+	assert_string_equal(mime, "image/webp");
+	assert_int_equal(
+	    nz_store_rendition_put(f->store, "nothex", "jpg", "image/jpeg", "x", 1, &f->err),
+	    NZ_INVAL);
+	assert_int_equal(
+	    nz_store_rendition_put(f->store, a.hash, "jpg", "image/jpeg", "J", 1, &f->err), NZ_OK);
+	assert_int_equal(nz_store_media_unrendered(f->store, f->arena, "jpg", 10, &q, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(q[0].hash, c.hash);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -109,6 +156,7 @@ int main(void)
 	    T(test_media_add_get_and_audit),
 	    T(test_media_list_newest_first_with_bytes),
 	    T(test_upload_read_through_another_handle),
+	    T(test_renditions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

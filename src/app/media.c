@@ -1,0 +1,32 @@
+/*
+ * app/media.c: a photo added to the newsroom from its bytes, the one way every front end
+ * (the editor's form, the admin API, importers) adds one: the type and the limits judged from
+ * the bytes' header (nothing decoded), the size as the photo stands upright (its EXIF
+ * orientation applied), then the bytes and the media row stored together. The
+ * renditions readers get are made afterwards (jobs/: the background worker; pages/media.c:
+ * on demand), never here, so an upload answers at once.
+ */
+#include "media/media.h"
+#include "app/app.h"
+
+nz_rc nz_app_media_add(nz_store *store, nz_arena *arena, int64_t actor, const void *bytes,
+		       size_t len, const nz_app_media_fields *fields, nz_media *out, nz_err *err)
+{
+	nz_image_info info;
+	int w = 0, h = 0;
+	nz_rc rc = nz_image_probe(bytes, len, &info, err);
+	if (rc || (rc = nz_media_size(bytes, len, &w, &h, err)))
+		return rc;
+	*out = (nz_media){
+	    .mime = info.mime,
+	    .width = w, /* upright: what pages lay out */
+	    .height = h,
+	    .caption = fields ? fields->caption : NULL,
+	    .credit = fields ? fields->credit : NULL,
+	    .alt = fields ? fields->alt : NULL,
+	};
+	rc = nz_store_media_add(store, arena, actor, out, bytes, len, err);
+	if (rc)
+		out->id = 0;
+	return rc;
+}

@@ -1,0 +1,154 @@
+"""Photos on a real server: what readers get at /media/... is a rendition the image pipeline made
+(resized, in AVIF, WebP or JPEG), never the uploaded original: a JPEG uploaded with GPS tags
+comes out with none (read back with exiftool), while the original stays in the store for
+editors. Limits read from the header are refused with a message that names them."""
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import unittest
+import zlib
+
+from nz import Server, eventually, new_db, run, sql_rows
+from nzadmin import add_token, add_user, api, png
+
+GPS_TAGS = ["-GPSLatitude=48.8584", "-GPSLatitudeRef=N", "-GPSLongitude=2.2945",
+            "-GPSLongitudeRef=E", "-Make=SourceCam", "-XMP-dc:Creator=A source"]
+
+
+def exif(path, *args):
+    """exiftool's output for a file (tag: value lines)."""
+    return subprocess.run(["exiftool", "-s", *args, path], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def png_header_only(width, height):
+    """A PNG whose header declares width x height (its pixels would never fit in memory)."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"\0" * 4096)) + chunk(b"IEND", b""))
+
+
+class Photos(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-photos-")
+        cls.db = new_db(os.path.join(cls.tmp, "photos.db"))
+        run(["init"], db=cls.db)
+        add_user(cls.db, "eve", "editor")
+        cls.token = add_token(cls.db, "eve")[1]
+        cls.srv = Server(cls.db)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def upload(self, data, ctype):
+        return api(self.srv, "POST", "/api/v1/admin/media?caption=Tower", self.token, raw=data,
+                   headers={"Content-Type": ctype})
+
+    def jpeg_with_gps(self):
+        """A real JPEG (the server's own rendition of a PNG) with GPS tags added by exiftool."""
+        r = self.upload(png(96, 64), "image/png")
+        self.assertEqual(r.status, 201, r.text)
+        got = self.srv.get("/media/%s.w320.jpg" % r.json()["hash"])
+        self.assertEqual(got.status, 200)
+        path = os.path.join(self.tmp, "gps.jpg")
+        with open(path, "wb") as f:
+            f.write(got.body)
+        subprocess.run(["exiftool", "-q", "-overwrite_original", *GPS_TAGS, path], check=True)
+        self.assertIn("GPSLatitude", exif(path, "-gps:all"))  # the input really has them
+        with open(path, "rb") as f:
+            return f.read()
+
+    def test_gps_never_reaches_readers(self):
+        data = self.jpeg_with_gps()
+        r = self.upload(data, "image/jpeg")
+        self.assertEqual(r.status, 201, r.text)
+        m = r.json()
+        self.assertEqual((m["width"], m["height"]), (96, 64))
+        # the API lists what readers may get: the 320 step (96 px wide) in three formats...
+        paths = {x["path"]: (x["type"], x["width"], x["height"]) for x in m["renditions"]}
+        self.assertEqual(paths["/media/%s.w320.avif" % m["hash"]], ("image/avif", 96, 64))
+        self.assertEqual(len(paths), 8)  # ...three crops, the full-size copy and the card
+        names = [".jpg", ".w320.jpg", ".w640.webp", ".w480.avif", ".16x9.f50-50.w1200.jpg",
+                 ".191x100.f30-60.w1200.webp", ".1x1.f50-50.w320.avif"]
+        types = {"jpg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
+        for name in names:
+            got = self.srv.get("/media/" + m["hash"] + name)
+            self.assertEqual(got.status, 200, name)
+            self.assertEqual(got.headers["content-type"], types[name.rsplit(".", 1)[1]])
+            self.assertIn("immutable", got.headers["cache-control"])
+            path = os.path.join(self.tmp, "out" + name)
+            with open(path, "wb") as f:
+                f.write(got.body)
+            tags = exif(path, "-a", "-G1", "-EXIF:all", "-XMP:all", "-GPS:all", "-MakerNotes:all")
+            self.assertEqual(tags.strip(), "", name)
+            self.assertNotIn(b"SourceCam", got.body)
+        # the original keeps its tags, for editors, in the store
+        rows = sql_rows(self.db, "SELECT bytes FROM blobs WHERE hash = ?", (m["hash"],))
+        self.assertIn(b"SourceCam", bytes(rows[0][0]))
+
+    def test_turned_upright_by_its_orientation(self):
+        # 96x64 stored, EXIF orientation 6 (turn a quarter clockwise to view): 64x96 upright
+        path = os.path.join(self.tmp, "turned.jpg")
+        with open(path, "wb") as f:
+            f.write(self.jpeg_with_gps())
+        subprocess.run(["exiftool", "-q", "-overwrite_original", "-Orientation#=6", path],
+                       check=True)
+        with open(path, "rb") as f:
+            r = self.upload(f.read(), "image/jpeg")
+        self.assertEqual((r.json()["width"], r.json()["height"]), (64, 96))
+        got = self.srv.get("/media/%s.w320.jpg" % r.json()["hash"])
+        out = os.path.join(self.tmp, "upright.jpg")
+        with open(out, "wb") as f:
+            f.write(got.body)
+        self.assertIn("64x96", exif(out, "-ImageSize"))
+
+    def test_never_upscaled_and_cropped_to_ratio(self):
+        r = self.upload(png(200, 100), "image/png")
+        h = r.json()["hash"]
+        got = self.srv.get("/media/%s.w640.jpg" % h)
+        path = os.path.join(self.tmp, "small.jpg")
+        with open(path, "wb") as f:
+            f.write(got.body)
+        self.assertIn("ImageSize                       : 200x100", exif(path, "-ImageSize"))
+        got = self.srv.get("/media/%s.1x1.f50-50.w320.jpg" % h)
+        with open(path, "wb") as f:
+            f.write(got.body)
+        self.assertIn("100x100", exif(path, "-ImageSize"))
+
+    def test_pixel_limit_from_the_header(self):
+        r = self.upload(png_header_only(30000, 30000), "image/png")
+        self.assertEqual(r.status, 413, r.text)
+        self.assertIn("megapixels", r.text)
+        self.assertEqual(sql_rows(self.db, "SELECT count(*) FROM media WHERE width = 30000"),
+                         [(0,)])
+
+    def test_only_renditions_the_pipeline_makes(self):
+        h = self.upload(png(40, 30), "image/png").json()["hash"]
+        for name in (".w641.jpg", ".w0640.jpg", ".16x9.f50-500.w1200.jpg", ".gif", ""):
+            self.assertEqual(self.srv.get("/media/%s%s" % (h, name)).status, 404, name)
+        self.assertEqual(self.srv.get("/media/%s.w320.jpg" % ("0" * 64)).status, 404)
+        self.assertEqual(self.srv.get("/media/%s.w320.jpg" % h.upper()).status, 404)
+
+    def test_renditions_made_in_the_background(self):
+        # nobody asks for them: 320, 480, 640 and 960 (the first past 700) in three formats,
+        # three crops, the full-size copy and the link-preview card
+        h = self.upload(png(700, 400), "image/png").json()["hash"]
+
+        def made():
+            rows = sql_rows(self.db, "SELECT name FROM renditions WHERE source = ?", (h,))
+            return sorted(r[0] for r in rows)
+        self.assertTrue(eventually(lambda: len(made()) == 17, deadline=60), made())
+        self.assertIn("w960.avif", made())
+        self.assertIn("191x100.f50-50.w1200.jpg", made())
+
+
+if __name__ == "__main__":
+    unittest.main()
