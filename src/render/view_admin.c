@@ -21,6 +21,7 @@ typedef struct nav_entry {
 
 static const nav_entry nav_entries[] = {
     {"dashboard", "Dashboard", "/admin", NZ_ROLE_CONTRIBUTOR},
+    {"articles", "Articles", "/admin/articles", NZ_ROLE_CONTRIBUTOR},
     {"new", "New article", "/admin/articles/new", NZ_ROLE_CONTRIBUTOR},
     {"review", "Review queue", "/admin/review", NZ_ROLE_EDITOR},
     {"audit", "Audit log", "/admin/audit", NZ_ROLE_EDITOR},
