@@ -241,6 +241,32 @@ class Desk(unittest.TestCase):
                 {"action": "retract", "ids": []})
         self.assertEqual(r.status, 400)
 
+    # ---- the editor ----------------------------------------------------------------------
+
+    def test_the_editor_shows_import_notes_and_the_original_file(self):
+        edna = self.as_("edna")
+        page = edna.get("/admin/articles/1").text  # the imported article
+        notes = page.split('<details class="import-notes"', 1)[1].split("</details>", 1)[0]
+        self.assertIn("Recent News", notes)  # a line of the file no field took
+        self.assertIn('href="/admin/articles/1/original"', notes)
+        self.assertEqual(edna.get("/admin/articles/1/original").status, 200)
+        fresh = self.make("edna", "Written here")
+        self.assertNotIn("import-notes", edna.get("/admin/articles/%d" % fresh).text)
+
+    def test_save_and_publish_an_unchanged_draft_adds_no_empty_revision(self):
+        edna = self.as_("edna")
+        aid = self.make("edna", "Unchanged draft", "Its body.")
+        edna.get("/admin/articles/%d" % aid)
+        fields = [("base_revision", "1"), ("headline", "Unchanged draft"), ("body", "Its body."),
+                  ("language", "en")]
+        r = edna.post("/admin/articles/%d" % aid, fields + [("then", "save")])
+        self.assertEqual(r.status, 303, r.text)
+        self.assertEqual(self.revisions(aid), 1)  # saving what is there: nothing written
+        r = edna.post("/admin/articles/%d" % aid, fields + [("then", "publish")])
+        self.assertEqual(r.status, 303, r.text)
+        self.assertEqual(self.status_of(aid), "published")
+        self.assertEqual(self.revisions(aid), 2)  # created, published: no empty save between
+
     def status_of(self, aid):
         r = api(self.srv, "GET", "/api/v1/admin/articles/%d" % aid, self.tok["edna"])
         return json.loads(r.text)["status"]

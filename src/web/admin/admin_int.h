@@ -102,6 +102,9 @@ nz_rc nz__editor_read(nz__ctx *c, const nz_user *u, const nz_http_form *form,
 		      const nz_article *base, bool store_upload, nz__editor_input *in, nz_err *err);
 /* Answers the editor page for e (status 200, or 409/422 with the problem in e). */
 void nz__editor_page(nz__ctx *c, const nz_user *u, int status, nz_admin_editor *e);
+/* Adds "import" ({notes, has_notes, original_url, filename}) to the editor's view when a was
+ * imported from a file (editor_import.c); false on out of memory. */
+bool nz__editor_import(nz__ctx *c, const nz_article *a, json_t *view);
 /* The workflow events u may apply to a now (bits of 1u << nz_event). */
 unsigned nz__editor_events(const nz_user *u, const nz_article *a);
 
