@@ -65,3 +65,25 @@ test("search and filters find drafts; a bulk publish reports on each article", a
 	assert.equal((await rows(page)).length, 2);
 	await ctx.close();
 });
+
+test("phones: the dashboard, the list and the editor never scroll sideways; sign-in stays narrow", async () => {
+	const wide = await nz.context({ viewport: { width: 1280, height: 900 } });
+	const login = await wide.newPage();
+	await login.goto("/admin/login");
+	const formWidth = await login.locator("form.login").evaluate((f) => f.getBoundingClientRect().width);
+	assert.ok(formWidth <= 480, `the sign-in form is ${formWidth}px wide at 1280`);
+	await wide.close();
+
+	const ctx = await nz.context({ viewport: { width: 390, height: 844 }, isMobile: true, bypassCSP: true });
+	const page = await ctx.newPage();
+	await signIn(page, editor.login, editor.password);
+	for (const path of ["/admin", "/admin/articles", "/admin/articles/1"]) {
+		await page.goto(path);
+		const [scroll, client] = await page.evaluate(() =>
+			[document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+		assert.ok(scroll <= client + 1, `${path} scrolls sideways at 390px: ${scroll} > ${client}`);
+	}
+	await page.goto("/admin/articles");
+	await assertAccessible(page, "/admin/articles at 390px");
+	await ctx.close();
+});
