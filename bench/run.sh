@@ -357,7 +357,7 @@ row "resident memory after load ($(nfmt "$N") articles)" "$RSS10 MB (peak $HWM10
 if [ -n "$RSSBIG" ]; then
 	row "resident memory after load ($(nfmt "$BIG") articles)" "$RSSBIG MB (peak $HWMBIG)" "—" "—" \
 		"< 64 MB" "$(yesno "$RSSBIG < 64")"
-	row "a page of the back office's list of articles, p50 / p99 over its kinds ($(nfmt "$BIG") articles; bench/desk.py)" \
+	row "a page of the back office's list of articles (HTML), p50 / p99 over its kinds ($(nfmt "$BIG") articles; bench/desk.py)" \
 		"$DESK_P50 / $DESK_P99 ms" "—" "—" "< 50 ms" "$(yesno "$DESK_P99 < 50")"
 	row "import $(nfmt "$BIG") articles (one section folder per call)" \
 		"$(fmt_s "$T_IMPORT_BIG") ($(nfmt "$(calc "$BIG / $T_IMPORT_BIG")") articles/s)" "—" "—" "—" "—"
