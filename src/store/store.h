@@ -198,7 +198,8 @@ nz_rc nz_store_next_scheduled(nz_store *s, nz_time *at, nz_err *err);
  * their publish_at. The order is the sort's date, then id, both the same way:
  *   NEWEST (default) and OLDEST: the list's date, COALESCE(published_at, updated_at), so
  *     unpublished work sorts by its last edit (the index articles_recent walks it);
- *   UPDATED: updated_at, newest first; CREATED: created_at, newest first.
+ *   UPDATED: updated_at, newest first; CREATED: the order articles were added in (id), the
+ *     last added first (its date range is on created_at, its keyset time is the id).
  * Keyset pagination: with after set, only the rows after (after_time, after_id) in that order
  * (nz_store_admin_key gives an article's key). */
 typedef enum {
@@ -215,7 +216,7 @@ typedef struct nz_admin_query {
 	const char *tag_slug;
 	const char *author_slug;
 	const char *language;
-	nz_time from, to; /* the sort's date in [from, to); 0: open */
+	nz_time from, to; /* the sort's date (CREATED: created_at) in [from, to); 0: open */
 	/* only these articles (a search's matches, in any order); ignored unless by_ids, and
 	 * by_ids with n_ids 0 matches nothing */
 	const int64_t *ids;

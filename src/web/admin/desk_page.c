@@ -64,7 +64,7 @@ static json_t *sort_options(const nz__desk *d)
 	static const char *const v[][2] = {{"newest", "Newest first"},
 					   {"oldest", "Oldest first"},
 					   {"updated", "Last edited"},
-					   {"created", "Last created"}};
+					   {"created", "Last added"}};
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < sizeof v / sizeof v[0]; i++)
 		json_array_append_new(arr, option(v[i][0], v[i][1], d->sort ? d->sort : "newest"));

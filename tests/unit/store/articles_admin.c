@@ -135,6 +135,19 @@ static void test_keyset_pages_in_every_sort(void **state)
 			    "oldest");
 	assert_string_equal(walk(f, (nz_admin_query){.sort = NZ_ADMIN_SORT_UPDATED}),
 			    "oldest newest retracted review draft-sub korean");
+	/* An old article added now (an import): last by its date, first of the last added; the
+	 * date range of CREATED is on created_at. */
+	add(f, "archive", NZ_STATUS_PUBLISHED, NOW - 9000, NULL, NULL, NULL, "en", NULL);
+	assert_string_equal(run(f, (nz_admin_query){.sort = NZ_ADMIN_SORT_CREATED, .limit = 2}, &l),
+			    "archive newest");
+	assert_string_equal(run(f, (nz_admin_query){.sort = NZ_ADMIN_SORT_OLDEST, .limit = 1}, &l),
+			    "archive");
+	assert_string_equal(run(f,
+				(nz_admin_query){.sort = NZ_ADMIN_SORT_CREATED,
+						 .from = NOW - 9500,
+						 .to = NOW - 8500},
+				&l),
+			    "archive");
 }
 
 static void test_search_finds_drafts_for_the_desk(void **state)
