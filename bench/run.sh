@@ -8,7 +8,8 @@
 #   3. one article page, the same bytes, from `newszone serve` and from nginx (one worker),
 #      loaded with wrk, alternating runs: requests/s, p99 latency and the ratio;
 #   4. the uncached render time of article pages (p50/p99) and the server's resident memory,
-#      with N articles and with 100,000.
+#      with N articles and with 100,000; with 100,000 also a page of the back office's list of
+#      articles in each of its kinds (bench/desk.py).
 # It prints one table and appends it, dated, with the machine and the command, to
 # bench/RESULTS.md. A piece Newszone does not have yet is reported "n/a (not built yet)".
 #
@@ -281,7 +282,7 @@ render_and_rss "$DB" "$CORPUS/slugs.txt" "$P_NZ" "$N"
 R10_N=$R_N R10_P50=$R_P50 R10_P99=$R_P99 R10_F50=$R_FLOOR50 R10_F99=$R_FLOOR99 RSS10=$RSS HWM10=$HWM
 stop_pid "$SERVER_PID"
 
-RBIG_P50="" RBIG_P99="" RSSBIG="" HWMBIG="" T_IMPORT_BIG=""
+RBIG_P50="" RBIG_P99="" RSSBIG="" HWMBIG="" T_IMPORT_BIG="" DESK_P50="" DESK_P99=""
 if [ "$BIG" -gt 0 ]; then
 	# The corpus goes to tmpfs (100,000 files), the database to the disk like the other one.
 	say "large corpus: generating $BIG articles into $SHM (Newszone's format only)"
@@ -304,6 +305,10 @@ if [ "$BIG" -gt 0 ]; then
 	say "uncached render time and memory, $BIG articles"
 	render_and_rss "$DBB" "$SHM/corpus-$BIG/slugs.txt" "$P_BIG" "$BIG"
 	RBIG_N=$R_N RBIG_P50=$R_P50 RBIG_P99=$R_P99 RSSBIG=$RSS HWMBIG=$HWM
+	say "the back office's list of articles (the desk), $BIG articles"
+	python3 bench/desk.py --bin "$NZ" --db "$DBB" --port "$P_BIG" >"$OUT/logs/desk-big.json"
+	DESK_P50=$(tail -1 "$OUT/logs/desk-big.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["p50_ms"])')
+	DESK_P99=$(tail -1 "$OUT/logs/desk-big.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["p99_ms"])')
 	stop_pid "$SERVER_PID"
 	rm -f "$DBB" "$DBB-wal" "$DBB-shm" # gigabytes, and made anew by every run
 fi
@@ -352,6 +357,8 @@ row "resident memory after load ($(nfmt "$N") articles)" "$RSS10 MB (peak $HWM10
 if [ -n "$RSSBIG" ]; then
 	row "resident memory after load ($(nfmt "$BIG") articles)" "$RSSBIG MB (peak $HWMBIG)" "—" "—" \
 		"< 64 MB" "$(yesno "$RSSBIG < 64")"
+	row "a page of the back office's list of articles (HTML), p50 / p99 over its kinds ($(nfmt "$BIG") articles; bench/desk.py)" \
+		"$DESK_P50 / $DESK_P99 ms" "—" "—" "< 50 ms" "$(yesno "$DESK_P99 < 50")"
 	row "import $(nfmt "$BIG") articles (one section folder per call)" \
 		"$(fmt_s "$T_IMPORT_BIG") ($(nfmt "$(calc "$BIG / $T_IMPORT_BIG")") articles/s)" "—" "—" "—" "—"
 else

@@ -1,4 +1,5 @@
-// Takes the README's back-office screenshots (dashboard and editor) in Debian's Chromium,
+// Takes the README's back-office screenshots (dashboard, editor, the list of articles; the list
+// and the editor on a phone too) in Debian's Chromium,
 // with the browser tests' helpers: the demo newsroom, a user made with the CLI, a real sign-in.
 // Usage: NZ_BIN=build/newszone node scripts/screenshot-admin.mjs   (scripts/screenshots.sh runs it)
 import path from "node:path";
@@ -17,7 +18,16 @@ try {
 	const id = list.articles[0].id;
 	await page.goto(`/admin/articles/${id}`);
 	await page.screenshot({ path: path.join(out, "admin-editor.png") });
-	console.log("wrote docs/screenshots/admin-{dashboard,editor}.png");
+	await page.goto("/admin/articles");
+	await page.screenshot({ path: path.join(out, "admin-articles.png") });
+	const phone = await nr.context({ viewport: { width: 390, height: 844 }, isMobile: true });
+	const small = await phone.newPage();
+	await signIn(small, "editor", password);
+	await small.goto("/admin/articles");
+	await small.screenshot({ path: path.join(out, "admin-articles-phone.png") });
+	await small.goto(`/admin/articles/${id}`);
+	await small.screenshot({ path: path.join(out, "admin-editor-phone.png") });
+	console.log("wrote docs/screenshots/admin-{dashboard,editor,articles,articles-phone,editor-phone}.png");
 } finally {
 	await nr.stop();
 }

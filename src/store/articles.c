@@ -4,6 +4,7 @@
  * validating, defaulting uuid and times), the checks of a workflow change, and list limits.
  * Everything else goes to the backend through the generated nz__store_* calls (store.c).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -166,6 +167,47 @@ nz_rc nz_store_article_keys(nz_store *s, nz_arena *arena, const nz_article_query
 
 /* ---- saving and the workflow ---------------------------------------------------------- */
 
+/* Whether before and after hold the same article apart from what a save itself sets (the time
+ * of the change and the revision number): compared as their revision snapshots. */
+static nz_rc same_article(const nz_article *before, const nz_article *after, bool *same,
+			  nz_err *err)
+{
+	nz_article b = *before, x = *after;
+	char *jb = NULL, *jx = NULL;
+	b.updated_at = x.updated_at;
+	b.revision = x.revision;
+	nz_rc rc = nz__store_snapshot(&b, &jb, err);
+	if (!rc)
+		rc = nz__store_snapshot(&x, &jx, err);
+	*same = !rc && strcmp(jb, jx) == 0;
+	free(jb);
+	free(jx);
+	return rc;
+}
+
+/* The backend's save inside a transaction of its own (a savepoint within the caller's): when it
+ * changed nothing it is rolled back, so a save that changes nothing writes no revision, no
+ * audit row and no change to the feed, and *a is the stored article. The revision check still
+ * applies: a stale base is a conflict even when nothing would change. */
+static nz_rc update_unless_same(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
+				int64_t base_revision, const char *note, nz_err *err)
+{
+	nz_article *before = NULL;
+	bool same = false;
+	nz_rc rc = s->ops->begin(s, err);
+	if (rc)
+		return rc;
+	if ((rc = nz__store_article_by_id(s, arena, a->id, &before, err)) ||
+	    (rc = nz__store_article_update(s, arena, actor, a, base_revision, note, err)) ||
+	    (rc = same_article(before, a, &same, err)) || same) {
+		s->ops->rollback(s);
+		if (!rc)
+			*a = *before;
+		return rc;
+	}
+	return s->ops->commit(s, err);
+}
+
 nz_rc nz_store_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,
 			      int64_t base_revision, const char *note, nz_err *err)
 {
@@ -177,7 +219,7 @@ nz_rc nz_store_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_ar
 	if (base_revision < 1)
 		return nz_err_set(err, NZ_INVAL,
 				  "revision: say which revision the change is based on");
-	return nz__store_article_update(s, arena, actor, a, base_revision, note, err);
+	return update_unless_same(s, arena, actor, a, base_revision, note, err);
 }
 
 nz_rc nz_store_article_transition(nz_store *s, nz_arena *arena, const nz_article_transition *t,

@@ -29,6 +29,17 @@ nz_rc nz_store_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 	return nz__store_search(s, arena, &n, out, err);
 }
 
+nz_rc nz__store_hit_ids(nz_arena *arena, const nz__store_candidate *c, size_t n,
+			nz_search_results *out, nz_err *err)
+{
+	if (n && !(out->items = nz_arena_zalloc(arena, n * sizeof(*out->items))))
+		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
+	for (size_t i = 0; i < n; i++)
+		out->items[i].article.id = c[i].id;
+	out->n = n;
+	return NZ_OK;
+}
+
 nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
 		       nz_article_list *out, nz_err *err)
 {

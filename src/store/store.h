@@ -197,14 +197,44 @@ nz_rc nz_store_publish_due(nz_store *s, nz_time now, size_t *n, nz_err *err);
 /* The earliest publish_at of a scheduled article; NZ_NOTFOUND when none. */
 nz_rc nz_store_next_scheduled(nz_store *s, nz_time *at, nz_err *err);
 
-/* Back-office lists: any status. Newest change first (updated_at DESC, id DESC); scheduled
- * articles are included with their publish_at. */
+/* Back-office lists: any status, with the desk's filters. Scheduled articles are included with
+ * their publish_at. The order is the sort's date, then id, both the same way:
+ *   NEWEST (default) and OLDEST: the list's date, COALESCE(published_at, updated_at), so
+ *     unpublished work sorts by its last edit (the index articles_recent walks it);
+ *   UPDATED: updated_at, newest first; CREATED: the order articles were added in (id), the
+ *     last added first (its date range is on created_at, its keyset time is the id).
+ * Keyset pagination: with after set, only the rows after (after_time, after_id) in that order
+ * (nz_store_admin_key gives an article's key). */
+typedef enum {
+	NZ_ADMIN_SORT_NEWEST = 0,
+	NZ_ADMIN_SORT_OLDEST,
+	NZ_ADMIN_SORT_UPDATED,
+	NZ_ADMIN_SORT_CREATED,
+} nz_admin_sort;
+
 typedef struct nz_admin_query {
-	unsigned statuses;  /* bit mask of (1u << NZ_STATUS_x); 0: every status */
-	int64_t created_by; /* 0: anyone's */
-	size_t limit;       /* 1..200; 0 means 50 */
+	unsigned statuses;        /* bit mask of (1u << NZ_STATUS_x); 0: every status */
+	int64_t created_by;       /* 0: anyone's */
+	const char *section_slug; /* NULL: any; an unknown slug matches nothing */
+	const char *tag_slug;
+	const char *author_slug;
+	const char *language;
+	nz_time from, to; /* the sort's date (CREATED: created_at) in [from, to); 0: open */
+	/* only these articles (a search's matches, in any order); ignored unless by_ids, and
+	 * by_ids with n_ids 0 matches nothing */
+	const int64_t *ids;
+	size_t n_ids;
+	bool by_ids;
+	nz_admin_sort sort;
+	bool after; /* keyset: the rows after (after_time, after_id) in the sort's order */
+	nz_time after_time;
+	int64_t after_id;
+	size_t limit; /* 1..200; 0 means 50 */
 	size_t offset;
 } nz_admin_query;
+
+/* The keyset key of a under q's sort: the time to pass as after_time (after_id is a->id). */
+nz_time nz_store_admin_key(const nz_admin_query *q, const nz_article *a);
 
 nz_rc nz_store_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_query *q,
 				  nz_article_list *out, nz_err *err);
@@ -617,6 +647,11 @@ typedef struct nz_article_search {
 	nz_time from, to; /* published_at in [from, to); 0: open */
 	nz_search_sort sort;
 	bool no_recency; /* relevance only: no preference for recent articles */
+	/* The back office: articles of every status are found (drafts, scheduled, embargoed,
+	 * retracted), and with ids_only out->items hold only article.id, one per match of the
+	 * window (limit and offset ignored; no snippets, nothing else loaded). */
+	bool any_status;
+	bool ids_only;
 	nz_time now;
 	size_t limit;  /* 1..100; 0 means 20 */
 	size_t offset; /* at most NZ_SEARCH_WINDOW */

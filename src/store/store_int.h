@@ -86,6 +86,10 @@ typedef struct nz__store_candidate {
 /* qsort orders of candidates: the lower score, then the newer, first; the newer first. */
 int nz__store_by_score(const void *a, const void *b);
 int nz__store_by_time(const void *a, const void *b);
+/* out->items = c[0..n) with only article.id set (a search with ids_only), in arena. */
+struct nz_search_results;
+nz_rc nz__store_hit_ids(nz_arena *arena, const nz__store_candidate *c, size_t n,
+			struct nz_search_results *out, nz_err *err);
 
 typedef struct nz__store_term {
 	char *term;
@@ -170,6 +174,32 @@ enum {
 };
 /* q's filters as NZ__F_* bits. */
 unsigned nz__store_list_mask(const nz_article_query *q);
+
+/* The back office's list (articles_admin.c). Parameters are numbered the same way on both
+ * backends (NZ__AP_*); SQLite's SQL names only the filters q sets (built for each call), and
+ * PostgreSQL's names every filter, each skipped when its parameter is NULL (one fixed statement
+ * per sort, planned for each call's values). statuses and ids travel as text: a JSON array for
+ * SQLite, an array literal for PostgreSQL. */
+enum {
+	NZ__AP_STATUSES = 1,
+	NZ__AP_CREATED_BY,
+	NZ__AP_SECTION,
+	NZ__AP_TAG,
+	NZ__AP_AUTHOR,
+	NZ__AP_LANGUAGE,
+	NZ__AP_FROM,
+	NZ__AP_TO,
+	NZ__AP_IDS,
+	NZ__AP_AFTER_TIME, /* the page only, from here on */
+	NZ__AP_AFTER_ID,
+	NZ__AP_LIMIT,
+	NZ__AP_OFFSET,
+};
+/* The SQL of the page of ids (count false) or of the number of matches, into b. */
+void nz__store_admin_sql(nz_buf *b, const nz_admin_query *q, bool pg, bool count);
+/* q's statuses and ids as text (NULL when the filter is not set), in arena. */
+nz_rc nz__store_admin_lists(nz_arena *arena, const nz_admin_query *q, bool pg,
+			    const char **statuses, const char **ids, nz_err *err);
 
 /* Sets a's new status (to) and times for workflow event ev at `now` (at: the event's time). */
 void nz__store_transition_apply(nz_article *a, nz_event ev, nz_status to, nz_time at, nz_time now);

@@ -17,9 +17,9 @@ static const char *param(const nz_http_req *req, const char *key)
 	return v && v[0] ? v : NULL;
 }
 
-/* A date filter: "2026-03-17" is that day in the site's zone (end_of_day for "to": the day
- * is included); a full RFC 3339 time is taken as it is. */
-static bool parse_date(const char *s, int tz_offset_min, bool end_of_day, nz_time *out)
+/* A date filter (nz__date_param): "2026-03-17" is that day in the site's zone (end_of_day for "to":
+ * the day is included); a full RFC 3339 time is taken as it is. */
+bool nz__date_param(const char *s, int tz_offset_min, bool end_of_day, nz_time *out)
 {
 	nz_time t;
 	if (nz_time_parse_rfc3339(nz_str_c(s), &t) != NZ_OK)
@@ -46,9 +46,9 @@ void nz__search_filters_read(nz__ctx *c, nz__search_filters *f)
 	f->q.now = c->page.now;
 	if (f->lang && !nz_language_valid(f->lang))
 		f->bad = "lang must be a language the site has, such as en or ko.";
-	else if (f->from && !parse_date(f->from, c->site.tz_offset_min, false, &f->q.from))
+	else if (f->from && !nz__date_param(f->from, c->site.tz_offset_min, false, &f->q.from))
 		f->bad = "from must be a date such as 2026-03-17.";
-	else if (f->to && !parse_date(f->to, c->site.tz_offset_min, true, &f->q.to))
+	else if (f->to && !nz__date_param(f->to, c->site.tz_offset_min, true, &f->q.to))
 		f->bad = "to must be a date such as 2026-03-17.";
 	else if (f->sort && strcmp(f->sort, "relevance") != 0 && strcmp(f->sort, "newest") != 0)
 		f->bad = "sort must be relevance or newest.";

@@ -20,18 +20,6 @@
 
 enum { SQL_PAGE, SQL_COUNT, SQL_KEYS, SQL_KINDS };
 
-#define NZ__STATUS_BIT_PG                                                                          \
-	"(1 << CASE a.status WHEN 'draft' THEN 0 WHEN 'review' THEN 1 WHEN 'scheduled' THEN 2 "    \
-	"WHEN 'published' THEN 3 ELSE 4 END)"
-
-static const nz__pg_sql q_admin_list = {
-    "SELECT a.id FROM articles a WHERE ($1::int = 0 OR (" NZ__STATUS_BIT_PG " & $1::int) <> 0) "
-    "AND ($2::bigint = 0 OR a.created_by = $2::bigint) ORDER BY a.updated_at DESC, a.id DESC LIMIT "
-    "$3 OFFSET $4"};
-static const nz__pg_sql q_admin_count = {
-    "SELECT count(*) FROM articles a WHERE ($1::int = 0 OR (" NZ__STATUS_BIT_PG " & $1::int) <> 0) "
-    "AND ($2::bigint = 0 OR a.created_by = $2::bigint)"};
-
 static nz__pg_sql variants[SQL_KINDS][NZ__F_ALL];
 static pthread_once_t variants_once = PTHREAD_ONCE_INIT;
 static bool variants_failed;
@@ -214,24 +202,79 @@ nz_rc nz__pg_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *
 
 /* ---- the back office's list -------------------------------------------------------------- */
 
+/* One page statement and one count statement per sort, made once (nz__store_admin_sql). */
+#define ADMIN_SORTS (NZ_ADMIN_SORT_CREATED + 1)
+static nz__pg_sql admin_sql[2][ADMIN_SORTS];
+static pthread_once_t admin_once = PTHREAD_ONCE_INIT;
+static bool admin_failed;
+/* The statements name every filter; planned for each call's values, the ones that are NULL
+ * fold away and the indexes of the rest are used (a generic plan would scan every row). */
+static const nz__pg_sql q_admin_custom = {"SET LOCAL plan_cache_mode = force_custom_plan"};
+
+static void build_admin(void)
+{
+	for (int count = 0; count < 2; count++)
+		for (int sort = 0; sort < ADMIN_SORTS; sort++) {
+			nz_admin_query q = {.sort = (nz_admin_sort)sort};
+			nz_buf b;
+			nz_buf_init(&b, 0);
+			nz__store_admin_sql(&b, &q, true, count);
+			if (nz_buf_rc(&b) ||
+			    !(admin_sql[count][sort].text = strdup(nz_buf_cstr(&b))))
+				admin_failed = true;
+			nz_buf_free(&b);
+		}
+}
+
+/* q's values for the page (count false) or the count, in the order NZ__AP_* numbers them. */
+static void admin_params(const nz_admin_query *q, bool count, const char *statuses, const char *ids,
+			 nz__pg_params *p)
+{
+	nz__pg_text(p, statuses);
+	nz__pg_opt_int(p, q->created_by);
+	nz__pg_text(p, q->section_slug);
+	nz__pg_text(p, q->tag_slug);
+	nz__pg_text(p, q->author_slug);
+	nz__pg_text(p, q->language);
+	nz__pg_opt_int(p, q->from);
+	nz__pg_opt_int(p, q->to);
+	nz__pg_text(p, ids);
+	if (count)
+		return;
+	if (q->after) {
+		nz__pg_int64(p, q->after_time);
+		nz__pg_int64(p, q->after_id);
+	} else {
+		nz__pg_null(p);
+		nz__pg_null(p);
+	}
+	nz__pg_int64(p, (int64_t)q->limit + 1);
+	nz__pg_int64(p, (int64_t)q->offset);
+}
+
 nz_rc nz__pg_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_query *q,
 				nz_article_list *out, nz_err *err)
 {
 	nz__pg *h = nz__pg_h(s);
-	nz__pg_params p = {0};
+	nz__pg_params pc = {0}, pp = {0};
 	PGresult *res = NULL;
+	const char *statuses, *ids;
 	int64_t total = 0;
+	int sort = (int)q->sort < ADMIN_SORTS ? (int)q->sort : 0;
 	nz_rc rc;
 
 	memset(out, 0, sizeof *out);
-	nz__pg_int64(&p, q->statuses);
-	nz__pg_int64(&p, q->created_by);
+	pthread_once(&admin_once, build_admin);
+	if (admin_failed)
+		return nz_err_set(err, NZ_NOMEM, "articles: out of memory");
+	if ((rc = nz__store_admin_lists(arena, q, true, &statuses, &ids, err)))
+		return rc;
+	admin_params(q, true, statuses, ids, &pc);
+	admin_params(q, false, statuses, ids, &pp);
 	bool snap = nz__pg_read_begin(h);
-	if ((rc = nz__pg_one_int(h, &q_admin_count, &p, &total, "articles", err)))
-		goto out;
-	nz__pg_int64(&p, (int64_t)q->limit + 1);
-	nz__pg_int64(&p, (int64_t)q->offset);
-	if ((rc = nz__pg_query(h, &q_admin_list, &p, &res, "articles", err)) ||
+	if ((rc = nz__pg_run(h, &q_admin_custom, NULL, "articles", err)) ||
+	    (rc = nz__pg_one_int(h, &admin_sql[1][sort], &pc, &total, "articles", err)) ||
+	    (rc = nz__pg_query(h, &admin_sql[0][sort], &pp, &res, "articles", err)) ||
 	    (rc = load_page(h, arena, res, q->limit, out, err)))
 		goto out;
 	out->total = (size_t)total;

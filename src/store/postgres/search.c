@@ -107,7 +107,9 @@ nz_rc nz__pg_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 		goto out;
 	out->total = n;
 	out->capped = capped;
-	if (q->offset < n) {
+	if (q->ids_only)
+		rc = nz__store_hit_ids(arena, c, n, out, err);
+	else if (q->offset < n) {
 		size_t k = n - q->offset < q->limit ? n - q->offset : q->limit;
 		rc = load_hits(s, arena, c + q->offset, k, ph, n_ph, out, err);
 	}

@@ -31,9 +31,9 @@
 static const double field_weight[] = {10.0, 4.0, 1.0}; /* A headline, B highlights, D body */
 
 #define WINDOW_FROM                                                                                \
-	" FROM article_search s WHERE s.terms @@ $1::tsquery AND s.status = 'published'"           \
-	" AND (s.embargo_until IS NULL OR s.embargo_until <= $2)"                                  \
-	" AND s.published_at IS NOT NULL AND s.published_at <= $2"                                 \
+	" FROM article_search s WHERE s.terms @@ $1::tsquery AND ($11::boolean"                    \
+	" OR (s.status = 'published' AND (s.embargo_until IS NULL OR s.embargo_until <= $2)"       \
+	" AND s.published_at IS NOT NULL AND s.published_at <= $2))"                               \
 	" AND ($3::text IS NULL OR s.section_id = (SELECT id FROM sections WHERE slug = $3))"      \
 	" AND ($4::text IS NULL OR s.article_id IN (SELECT at.article_id FROM article_tags at"     \
 	"  JOIN tags t ON t.id = at.tag_id WHERE t.slug = $4))"                                    \
@@ -335,6 +335,7 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	nz__pg_opt_int(&p, q->to);
 	nz__pg_int64(&p, w->self);
 	nz__pg_int64(&p, NZ_SEARCH_WINDOW + 1);
+	nz__pg_text(&p, q->any_status ? "true" : "false");
 	if ((rc = nz__pg_query(h, rank ? &q_window_rank : &q_window_time, &p, &res, "search", err)))
 		goto out;
 	size_t rows = (size_t)PQntuples(res);

@@ -116,14 +116,49 @@ nz_rc nz__sq_next_scheduled(nz_store *s, nz_time *at, nz_err *err)
 
 /* ---- lists ------------------------------------------------------------------------------- */
 
-static nz_rc bind_admin(nz__sqlite *h, sqlite3_stmt *st, const nz_admin_query *q, nz_err *err)
+/* Binds q's values to the parameters st has (numbered NZ__AP_*; a number beyond the
+ * statement's last is not there). */
+static nz_rc bind_admin(nz__sqlite *h, sqlite3_stmt *st, const nz_admin_query *q,
+			const char *statuses, const char *ids, nz_err *err)
 {
-	if (sqlite3_bind_int64(st, 1, q->statuses) || sqlite3_bind_int64(st, 2, q->created_by) ||
-	    (sqlite3_bind_parameter_count(st) >= 4 &&
-	     (sqlite3_bind_int64(st, 3, (int64_t)q->limit + 1) ||
-	      sqlite3_bind_int64(st, 4, (int64_t)q->offset))))
-		return nz__sq_bind_error(h, "articles", err);
-	return NZ_OK;
+	int n = sqlite3_bind_parameter_count(st), bad = 0;
+	const char *text[] = {[NZ__AP_STATUSES] = statuses,    [NZ__AP_SECTION] = q->section_slug,
+			      [NZ__AP_TAG] = q->tag_slug,      [NZ__AP_AUTHOR] = q->author_slug,
+			      [NZ__AP_LANGUAGE] = q->language, [NZ__AP_IDS] = ids};
+	int64_t num[] = {[NZ__AP_CREATED_BY] = q->created_by,
+			 [NZ__AP_FROM] = q->from,
+			 [NZ__AP_TO] = q->to,
+			 [NZ__AP_AFTER_TIME] = q->after_time,
+			 [NZ__AP_AFTER_ID] = q->after_id,
+			 [NZ__AP_LIMIT] = (int64_t)q->limit + 1,
+			 [NZ__AP_OFFSET] = (int64_t)q->offset};
+	for (int i = 1; i <= n && !bad; i++) {
+		if (i < (int)(sizeof text / sizeof text[0]) && text[i])
+			bad = nz__sq_bind_text(st, i, text[i]);
+		else if (i < (int)(sizeof num / sizeof num[0]))
+			bad = sqlite3_bind_int64(st, i, num[i]);
+	}
+	return bad ? nz__sq_bind_error(h, "articles", err) : NZ_OK;
+}
+
+/* Prepares the page (count false) or count SQL of q and binds its values; *st is finalized by
+ * the caller. */
+static nz_rc admin_stmt(nz__sqlite *h, const nz_admin_query *q, bool count, const char *statuses,
+			const char *ids, sqlite3_stmt **st, nz_err *err)
+{
+	nz_buf b;
+	nz_rc rc;
+	*st = NULL;
+	nz_buf_init(&b, 0);
+	nz__store_admin_sql(&b, q, false, count);
+	if (nz_buf_rc(&b))
+		rc = nz_err_set(err, NZ_NOMEM, "articles: out of memory");
+	else if (sqlite3_prepare_v2(h->db, nz_buf_cstr(&b), -1, st, NULL) != SQLITE_OK)
+		rc = nz__sq_error(h, sqlite3_errcode(h->db), "articles", err);
+	else
+		rc = bind_admin(h, *st, q, statuses, ids, err);
+	nz_buf_free(&b);
+	return rc;
 }
 
 static nz_rc id_item(nz_arena *arena, sqlite3_stmt *st, void *item)
@@ -137,16 +172,17 @@ nz_rc nz__sq_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_que
 				nz_article_list *out, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st;
-	int64_t *ids = NULL, total = 0;
+	sqlite3_stmt *page = NULL, *count = NULL;
+	const char *statuses, *ids;
+	int64_t *found = NULL, total = 0;
 	size_t n = 0;
 	bool snap = nz__sq_read_begin(h);
-	nz_rc rc = nz__sq_stmt(h, SQ_ADMIN_LIST, &st, err);
-	if (rc || (rc = bind_admin(h, st, q, err)) ||
-	    (rc = nz__sq_collect(h, st, "articles", sizeof(int64_t), id_item, arena, (void **)&ids,
-				 &n, err)) ||
-	    (rc = nz__sq_stmt(h, SQ_ADMIN_COUNT, &st, err)) || (rc = bind_admin(h, st, q, err)) ||
-	    (rc = nz__sq_int(h, st, &total, "articles", err)))
+	nz_rc rc = nz__store_admin_lists(arena, q, false, &statuses, &ids, err);
+	if (rc || (rc = admin_stmt(h, q, false, statuses, ids, &page, err)) ||
+	    (rc = nz__sq_collect(h, page, "articles", sizeof(int64_t), id_item, arena,
+				 (void **)&found, &n, err)) ||
+	    (rc = admin_stmt(h, q, true, statuses, ids, &count, err)) ||
+	    (rc = nz__sq_int(h, count, &total, "articles", err)))
 		goto out;
 	out->has_more = n > q->limit;
 	out->n = out->has_more ? q->limit : n;
@@ -156,8 +192,10 @@ nz_rc nz__sq_admin_article_list(nz_store *s, nz_arena *arena, const nz_admin_que
 		goto out;
 	}
 	for (size_t i = 0; !rc && i < out->n; i++)
-		rc = nz__sq_article_load(h, arena, ids[i], &out->items[i], err);
+		rc = nz__sq_article_load(h, arena, found[i], &out->items[i], err);
 out:
+	sqlite3_finalize(page);
+	sqlite3_finalize(count);
 	nz__sq_read_end(h, snap);
 	if (rc)
 		memset(out, 0, sizeof *out);

@@ -194,11 +194,6 @@
 	X(SQ_DUE, "SELECT id FROM articles WHERE status = 'scheduled' AND publish_at <= ?1 "       \
 		  "ORDER BY publish_at, id LIMIT 100")                                             \
 	X(SQ_NEXT_DUE, "SELECT min(publish_at) FROM articles WHERE status = 'scheduled'")          \
-	X(SQ_ADMIN_LIST, "SELECT a.id FROM articles a WHERE (?1 = 0 OR (" NZ__STATUS_BIT           \
-			 " & ?1) != 0) AND (?2 = 0 OR a.created_by = ?2) "                         \
-			 "ORDER BY a.updated_at DESC, a.id DESC LIMIT ?3 OFFSET ?4")               \
-	X(SQ_ADMIN_COUNT, "SELECT count(*) FROM articles a WHERE (?1 = 0 OR (" NZ__STATUS_BIT      \
-			  " & ?1) != 0) AND (?2 = 0 OR a.created_by = ?2)")                        \
 	X(SQ_TRANSLATION_GROUP, "SELECT COALESCE(translation_group, 0) FROM articles "             \
 				"WHERE id = ?1")                                                   \
 	X(SQ_TRANSLATION_MERGE,                                                                    \

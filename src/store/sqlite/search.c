@@ -43,7 +43,8 @@ static const char window_from[] =
 
 static void filters_sql(nz_buf *b, const nz_article_search *q)
 {
-	nz_buf_puts(b, public_where);
+	if (!q->any_status)
+		nz_buf_puts(b, public_where);
 	if (q->section_slug)
 		nz_buf_puts(b,
 			    " AND a.section_id = (SELECT id FROM sections WHERE slug = :section)");
@@ -420,7 +421,9 @@ nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 		goto out;
 	out->total = n;
 	out->capped = capped;
-	if (q->offset < n) {
+	if (q->ids_only)
+		rc = nz__store_hit_ids(arena, c, n, out, err);
+	else if (q->offset < n) {
 		size_t k = n - q->offset < q->limit ? n - q->offset : q->limit;
 		rc = load_hits(h, arena, nz_buf_cstr(&match), fts5_prefix, c + q->offset, k, out,
 			       err);

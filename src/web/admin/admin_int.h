@@ -50,6 +50,32 @@ bool nz__admin_article(nz__ctx *c, int64_t id, nz_action act, const nz_user **u,
 /* Logs a store failure and answers 500 (503 when out of memory). */
 void nz__admin_fail(nz__ctx *c, const char *what, nz_rc rc, const nz_err *err);
 
+/* ---- the list of every article (desk.c) and its bulk actions (desk_bulk.c) ---- */
+
+/* The list's parameters as read from the query string (the texts as sent, for the form). */
+typedef struct nz__desk {
+	nz_admin_query q;
+	const char *text; /* the search words (q=), NULL: none */
+	const char *status, *section, *tag, *author, *lang, *from, *to, *sort;
+	bool mine;        /* mine= given */
+	bool everyone;    /* the user may see everyone's articles */
+	bool capped;      /* the search matched more than its window (NZ_SEARCH_WINDOW) */
+	const char *bad;  /* a malformed parameter, a message for people; NULL when fine */
+	const char *next; /* after nz__desk_list: the next page's cursor, NULL on the last */
+} nz__desk;
+
+/* Reads the list's parameters for user u (contributors: their own articles only) and runs the
+ * search when q= is given. A malformed parameter goes in d->bad (rc stays NZ_OK). */
+nz_rc nz__desk_read(nz__ctx *c, const nz_user *u, nz__desk *d, nz_err *err);
+/* The page of d into out (in the request's arena), and d->next. */
+nz_rc nz__desk_list(nz__ctx *c, nz__desk *d, nz_article_list *out, nz_err *err);
+/* GET /api/v1/admin/articles and GET /admin/articles. */
+void nz__desk_api_list(nz__ctx *c, const nz_route_match *m);
+void nz__desk_page(nz__ctx *c, const nz_route_match *m);
+/* POST /admin/articles/bulk and POST /api/v1/admin/articles/bulk (desk_bulk.c). */
+void nz__desk_bulk_page(nz__ctx *c, const nz_route_match *m);
+void nz__desk_bulk_api(nz__ctx *c, const nz_route_match *m);
+
 /* ---- the editor (editor_form.c reads the form, editor.c answers) ---- */
 
 /* What a submitted editor form says beside the article's fields. */
@@ -76,6 +102,9 @@ nz_rc nz__editor_read(nz__ctx *c, const nz_user *u, const nz_http_form *form,
 		      const nz_article *base, bool store_upload, nz__editor_input *in, nz_err *err);
 /* Answers the editor page for e (status 200, or 409/422 with the problem in e). */
 void nz__editor_page(nz__ctx *c, const nz_user *u, int status, nz_admin_editor *e);
+/* Adds "import" ({notes, has_notes, original_url, filename}) to the editor's view when a was
+ * imported from a file (editor_import.c); false on out of memory. */
+bool nz__editor_import(nz__ctx *c, const nz_article *a, json_t *view);
 /* The workflow events u may apply to a now (bits of 1u << nz_event). */
 unsigned nz__editor_events(const nz_user *u, const nz_article *a);
 

@@ -12,8 +12,6 @@
 
 #include "web/admin/admin_int.h"
 
-#define LIST_MAX 200
-
 static const char *const changed_keys[] = {
     "headline",   "slug",     "language",          "section",   "highlights_intro",
     "highlights", "dateline", "body_markdown",     "copyright", "authors",
@@ -58,59 +56,6 @@ static void conflict(nz__ctx *c, int64_t id, int64_t base_revision, const nz_err
 }
 
 /* ---- list, create, read, save ------------------------------------------------------------ */
-
-static bool parse_statuses(const char *s, unsigned *mask)
-{
-	*mask = 0;
-	while (s && *s) {
-		const char *comma = strchr(s, ',');
-		nz_str part = {s, comma ? (size_t)(comma - s) : strlen(s)};
-		nz_status st;
-		if (nz_status_parse(part, &st) != NZ_OK)
-			return false;
-		*mask |= 1u << st;
-		s = comma ? comma + 1 : NULL;
-	}
-	return true;
-}
-
-static void list(nz__ctx *c, const nz_route_match *m)
-{
-	(void)m;
-	const nz_user *u = nz__auth_api_user(c);
-	nz_admin_query q = {0};
-	nz_article_list l = {0};
-	nz_err err = {0};
-	const char *lim = nz_http_query(c->req, "limit"), *off = nz_http_query(c->req, "offset");
-	if (!u)
-		return;
-	if (!parse_statuses(nz_http_query(c->req, "status"), &q.statuses)) {
-		nz__send_json_error(c->resp, 400, "invalid_parameter",
-				    "status: a comma-separated list of draft, review, scheduled, "
-				    "published, retracted");
-		return;
-	}
-	q.limit = lim ? (size_t)strtoul(lim, NULL, 10) : 50;
-	q.offset = off ? (size_t)strtoul(off, NULL, 10) : 0;
-	if (q.limit < 1 || q.limit > LIST_MAX) {
-		nz__send_json_error(c->resp, 400, "invalid_parameter", "limit: 1 to 200");
-		return;
-	}
-	/* Contributors see their own articles; editors everything. */
-	if (!nz_can(u->role, NZ_ACT_REVIEW_QUEUE, NULL, u->id) || nz_http_query(c->req, "mine"))
-		q.created_by = u->id;
-	nz_rc rc = nz_store_admin_article_list(c->store, c->req->arena, &q, &l, &err);
-	if (rc) {
-		nz__api_fail(c, rc, &err);
-		return;
-	}
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < l.n; i++)
-		json_array_append_new(arr, nz__api_article(c, &l.items[i]));
-	nz__send_json(c->resp, 200,
-		      json_pack("{s:o, s:I, s:b}", "articles", arr, "total", (json_int_t)l.total,
-				"has_more", l.has_more));
-}
 
 static void create(nz__ctx *c, const nz_route_match *m)
 {
@@ -353,8 +298,9 @@ static void restore(nz__ctx *c, const nz_route_match *m)
 
 const nz__route_entry nz__admin_api_routes[] = {
     {"GET", "/api/v1/admin/me", nz__api_me},
-    {"GET", "/api/v1/admin/articles", list},
+    {"GET", "/api/v1/admin/articles", nz__desk_api_list},
     {"POST", "/api/v1/admin/articles", create},
+    {"POST", "/api/v1/admin/articles/bulk", nz__desk_bulk_api},
     {"GET", "/api/v1/admin/articles/{id}", get},
     {"PATCH", "/api/v1/admin/articles/{id}", patch},
     {"GET", "/api/v1/admin/articles/{id}/revisions", revisions},

@@ -84,7 +84,8 @@ void nz__editor_page(nz__ctx *c, const nz_user *u, int status, nz_admin_editor *
 		e->events = nz__editor_events(u, e->a);
 	nz__admin_ctx(c, u, e->is_new ? "new" : NULL, &ac);
 	json_t *view = nz_view_admin(&ac, e->is_new ? "New article" : "Edit article");
-	if (!view || !nz_view_admin_editor(view, &ac, e)) {
+	if (!view || !nz_view_admin_editor(view, &ac, e) ||
+	    (!e->is_new && !nz__editor_import(c, e->a, view))) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);
 		return;

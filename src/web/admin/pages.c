@@ -228,6 +228,8 @@ static void review(nz__ctx *c, const nz_route_match *m)
 const nz__route_entry nz__admin_routes[] = {
     {"GET", "/admin", dashboard},
     {"GET", "/admin/review", review},
+    {"GET", "/admin/articles", nz__desk_page},
+    {"POST", "/admin/articles/bulk", nz__desk_bulk_page},
     {"GET", "/admin/articles/new", nz__admin_article_new},
     {"POST", "/admin/articles", nz__admin_article_create},
     {"GET", "/admin/articles/{id}", nz__admin_article_edit},

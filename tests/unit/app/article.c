@@ -77,6 +77,7 @@ static void test_stale_base_revision_is_a_conflict(void **state)
 {
 	fixture *f = *state;
 	nz_article *a = draft(f, "two-editors", "en");
+	a->headline = "Changed by the first editor";
 	nz_app_save first = {.a = a, .base_revision = 1};
 	assert_int_equal(nz_app_article_save(f->store, f->arena, &first, &f->err), NZ_OK);
 	assert_int_equal(a->revision, 2);
@@ -84,6 +85,33 @@ static void test_stale_base_revision_is_a_conflict(void **state)
 	assert_int_equal(nz_app_article_save(f->store, f->arena, &late, &f->err), NZ_CONFLICT);
 	assert_int_equal(late.failed, NZ_APP_PART_FIELDS);
 	assert_int_equal(load(f, a->id)->status, NZ_STATUS_DRAFT);
+}
+
+/* Saving what is stored already writes nothing: no revision, no audit row; "save and publish"
+ * on an unchanged draft adds only the publishing's own revision. A stale base is still a
+ * conflict. */
+static void test_a_save_that_changes_nothing_adds_no_revision(void **state)
+{
+	fixture *f = *state;
+	nz_article *a = draft(f, "unchanged", "en");
+	int64_t audits = count_rows(f, "audit_log");
+	nz_app_save same = {.a = load(f, a->id), .base_revision = 1, .note = "nothing"};
+	assert_int_equal(nz_app_article_save(f->store, f->arena, &same, &f->err), NZ_OK);
+	assert_int_equal(same.a->revision, 1);
+	assert_int_equal(count_rows(f, "revisions"), 1);
+	assert_int_equal(count_rows(f, "audit_log"), audits);
+	nz_app_save publish = {.a = load(f, a->id), .base_revision = 1, .then = NZ_EV_PUBLISH};
+	assert_int_equal(nz_app_article_save(f->store, f->arena, &publish, &f->err), NZ_OK);
+	assert_int_equal(publish.a->status, NZ_STATUS_PUBLISHED);
+	assert_int_equal(count_rows(f, "revisions"), 2); /* "published", and no empty one */
+	nz_app_save stale = {.a = load(f, a->id), .base_revision = 1};
+	assert_int_equal(nz_app_article_save(f->store, f->arena, &stale, &f->err), NZ_CONFLICT);
+	/* A real change still makes its revision. */
+	nz_app_save edit = {.a = load(f, a->id), .base_revision = 2};
+	edit.a->body_markdown = "A new body.";
+	assert_int_equal(nz_app_article_save(f->store, f->arena, &edit, &f->err), NZ_OK);
+	assert_int_equal(edit.a->revision, 3);
+	assert_int_equal(count_rows(f, "revisions"), 3);
 }
 
 static void test_translation_link_joins_both_articles(void **state)
@@ -109,6 +137,8 @@ int main(void)
 					    fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_refused_create_leaves_no_article, fixture_setup,
 					    fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_a_save_that_changes_nothing_adds_no_revision,
+					    fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_stale_base_revision_is_a_conflict, fixture_setup,
 					    fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_translation_link_joins_both_articles,

@@ -51,23 +51,11 @@ static int newsroom_setup(void **state)
 	return 0;
 }
 
-/* The slugs of a list, space-separated, for one readable assertion. */
-static const char *slugs(fixture *f, const nz_article_list *list)
-{
-	nz_buf b;
-	nz_buf_init(&b, 0);
-	for (size_t i = 0; i < list->n; i++)
-		nz_buf_printf(&b, "%s%s", i ? " " : "", list->items[i].slug);
-	const char *s = nz_arena_strdup(f->arena, nz_buf_cstr(&b));
-	nz_buf_free(&b);
-	return s;
-}
-
 static const char *run(fixture *f, nz_article_query q, nz_article_list *list)
 {
 	if (nz_store_article_list(f->store, f->arena, &q, list, &f->err) != NZ_OK)
 		fail_msg("list: %s", f->err.msg);
-	return slugs(f, list);
+	return list_slugs(f, list);
 }
 
 static void test_public_hides_drafts_embargoes_and_future(void **state)

@@ -284,6 +284,18 @@ static inline nz_article *small_article(nz_arena *arena, const char *slug, nz_st
 	return a;
 }
 
+/* The slugs of a list, space-separated (in f's arena), for one readable assertion. */
+static inline const char *list_slugs(fixture *f, const nz_article_list *list)
+{
+	nz_buf b;
+	nz_buf_init(&b, 0);
+	for (size_t i = 0; i < list->n; i++)
+		nz_buf_printf(&b, "%s%s", i ? " " : "", list->items[i].slug);
+	const char *s = nz_arena_strdup(f->arena, nz_buf_cstr(&b));
+	nz_buf_free(&b);
+	return s;
+}
+
 /* A user made through the store (a fake password hash), for tests that need one. */
 static inline int64_t make_user(fixture *f, const char *login, nz_role role)
 {
