@@ -142,6 +142,64 @@ nz_rc nz_app_import_bytes(nz_store *s, nz_arena *arena, const nz_app_import *in,
 nz_rc nz_app_import_file(nz_store *s, nz_arena *arena, const char *path, const nz_import_opts *opts,
 			 nz_app_imported *out, nz_err *err);
 
+/* ---- WordPress exports ------------------------------------------------------------------- */
+
+/* What an item of a WordPress export is, for the report. */
+#define NZ_WP_TYPES(X)                                                                             \
+	X(NZ_WP_POST, "posts")                                                                     \
+	X(NZ_WP_PAGE, "pages")                                                                     \
+	X(NZ_WP_ATTACHMENT, "attachments")                                                         \
+	X(NZ_WP_AUTHOR, "authors")                                                                 \
+	X(NZ_WP_OTHER, "other items")
+typedef enum { NZ_WP_TYPES(NZ_ENUM_MEMBER) NZ_WP__COUNT } nz_wp_type;
+const char *nz_wp_type_name(nz_wp_type t);
+
+typedef struct nz_app_wp_count {
+	size_t imported, updated, unchanged, skipped;
+} nz_app_wp_count;
+
+/* A reason (why items were skipped, what content was not understood) and how often. */
+typedef struct nz_app_wp_reason {
+	const char *text;
+	size_t n;
+} nz_app_wp_reason;
+
+typedef struct nz_app_wp_report {
+	nz_app_wp_count counts[NZ_WP__COUNT];
+	nz_app_wp_reason *skipped; /* why items were skipped */
+	size_t n_skipped;
+	nz_app_wp_reason *unknown; /* content kept as text because it was not understood */
+	size_t n_unknown;
+	size_t comments;    /* comments counted (kept in the import records) */
+	size_t not_fetched; /* photos recorded by their URL only (no --media-dir, or no file) */
+	size_t fetched;     /* photos brought in from --media-dir */
+	size_t attachments; /* attachment items in the export */
+	const char *wxr_version;
+} nz_app_wp_report;
+
+typedef struct nz_app_wp_opts {
+	const char *path;      /* the export */
+	const char *media_dir; /* a copy of wp-content/uploads, or NULL */
+	bool publish_as_is;    /* publish, schedule as WordPress had it (else everything drafts) */
+	bool users;            /* an account with no password for every author */
+	nz_time now;
+	/* called now and then with the bytes read of the second pass; may be NULL */
+	void (*progress)(void *ctx, long long done, long long total);
+	/* called for each item skipped or imported with a warning ("line N: post 12: ..."); may
+	 * be NULL */
+	void (*notice)(void *ctx, const char *line);
+	void *ctx;
+} nz_app_wp_opts;
+
+/* Imports a WordPress export (docs/wordpress.md) in two streaming passes: the first reads the
+ * whole file (a malformed file is refused, NZ_PARSE with "line N: reason", before anything is
+ * written) and keeps authors and attachments; the second turns each post and page into an
+ * article, in its own transaction, with the item's XML kept as its import record. An item seen
+ * before (same GUID) is unchanged when its XML is the same, else a new revision. report lives
+ * in arena. Other errors: the database or memory failed. */
+nz_rc nz_app_wordpress_import(nz_store *s, nz_arena *arena, const nz_app_wp_opts *o,
+			      nz_app_wp_report *report, nz_err *err);
+
 /* ---- backup, restore, migrate ------------------------------------------------------------ */
 
 #define NZ_APP_TRANSFER_TABLES 64

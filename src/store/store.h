@@ -261,6 +261,16 @@ nz_rc nz_store_import_add(nz_store *s, int64_t article_id, const char *filename,
 nz_rc nz_store_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes,
 			  size_t *len, const char **filename, nz_err *err);
 
+/* Items of a multi-item export (a WordPress post, a wire story), each known by a key that
+ * stays the same from one export to the next ("wordpress <guid>"): the article it became and
+ * the SHA-256 of the item as last imported. The item's bytes go to import_sources. */
+/* NZ_NOTFOUND when no item has that key; else its article and hash (in arena). */
+nz_rc nz_store_import_item_find(nz_store *s, nz_arena *arena, const char *key, int64_t *article_id,
+				const char **sha256_hex, nz_err *err);
+/* Records (or moves on) the item key: its article, hash and comment count. */
+nz_rc nz_store_import_item_put(nz_store *s, const char *key, int64_t article_id,
+			       const char *sha256_hex, int64_t comments, nz_err *err);
+
 /* ---- public listings: feeds, sitemaps, exports ---- */
 
 /* Outputs (feeds, sitemaps, ninjs export). "Public" here

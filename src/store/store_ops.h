@@ -149,6 +149,14 @@
 	   (nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes, size_t *len,     \
 	    const char **filename, nz_err *err),                                                   \
 	   (s, arena, article_id, bytes, len, filename, err))                                      \
+	OP(READ, PASS, import_item_find,                                                           \
+	   (nz_store *s, nz_arena *arena, const char *key, int64_t *article_id,                    \
+	    const char **sha256_hex, nz_err *err),                                                 \
+	   (s, arena, key, article_id, sha256_hex, err))                                           \
+	OP(WRITE, PASS, import_item_put,                                                           \
+	   (nz_store *s, const char *key, int64_t article_id, const char *sha256_hex,              \
+	    int64_t comments, nz_err *err),                                                        \
+	   (s, key, article_id, sha256_hex, comments, err))                                        \
 	/* q->limit in 1..10000; after_id only with the id order */                                \
 	OP(READ, OWN, article_refs,                                                                \
 	   (nz_store *s, nz_arena *arena, const nz_article_ref_query *q, nz_article **out,         \

@@ -124,3 +124,56 @@ nz_rc nz__pg_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const 
 	PQclear(res);
 	return rc;
 }
+
+/* ---- items of multi-item imports ---------------------------------------------------------- */
+
+/* Migration 3 (SQLite's 7): see sqlite/schema.c. */
+const char nz__pg_3_import_items[] =
+    "CREATE TABLE import_items ("
+    " key TEXT COLLATE \"C\" PRIMARY KEY,"
+    " article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " sha256 TEXT COLLATE \"C\" NOT NULL,"
+    " comments BIGINT NOT NULL DEFAULT 0,"
+    " updated_at BIGINT NOT NULL);"
+    "CREATE INDEX import_items_article ON import_items(article_id);";
+
+static const nz__pg_sql q_import_item_find = {
+    "SELECT article_id, sha256 FROM import_items WHERE key = $1"};
+static const nz__pg_sql q_import_item_put = {
+    "INSERT INTO import_items(key, article_id, sha256, comments, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO UPDATE SET "
+    "article_id = excluded.article_id, sha256 = excluded.sha256, "
+    "comments = excluded.comments, updated_at = excluded.updated_at"};
+
+nz_rc nz__pg_import_item_find(nz_store *s, nz_arena *arena, const char *key, int64_t *article_id,
+			      const char **sha256_hex, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res;
+	nz_rc rc;
+
+	nz__pg_text(&p, key);
+	if ((rc = nz__pg_query(nz__pg_h(s), &q_import_item_find, &p, &res, "import item", err)))
+		return rc;
+	if (PQntuples(res) < 1) {
+		rc = nz_err_set(err, NZ_NOTFOUND, "import item: none with this key");
+	} else {
+		*article_id = nz__pg_col_int(res, 0, 0);
+		if (nz__pg_col_text(arena, res, 0, 1, sha256_hex) || !*sha256_hex)
+			rc = nz_err_set(err, NZ_NOMEM, "import item: out of memory");
+	}
+	PQclear(res);
+	return rc;
+}
+
+nz_rc nz__pg_import_item_put(nz_store *s, const char *key, int64_t article_id,
+			     const char *sha256_hex, int64_t comments, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_text(&p, key);
+	nz__pg_int64(&p, article_id);
+	nz__pg_text(&p, sha256_hex);
+	nz__pg_int64(&p, comments);
+	nz__pg_int64(&p, nz_time_now());
+	return nz__pg_run(nz__pg_h(s), &q_import_item_put, &p, "import item", err);
+}

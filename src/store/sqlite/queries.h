@@ -91,6 +91,12 @@
 	  "SELECT text FROM import_notes WHERE article_id = ?1 ORDER BY position")                 \
 	/* import sources and blobs */                                                             \
 	X(SQ_IMPORT_FIND, "SELECT article_id FROM import_sources WHERE sha256 = ?1")               \
+	X(SQ_IMPORT_ITEM_FIND, "SELECT article_id, sha256 FROM import_items WHERE key = ?1")       \
+	X(SQ_IMPORT_ITEM_PUT,                                                                      \
+	  "INSERT INTO import_items(key, article_id, sha256, comments, "                           \
+	  "updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO UPDATE "                    \
+	  "SET article_id = excluded.article_id, sha256 = excluded.sha256, "                       \
+	  "comments = excluded.comments, updated_at = excluded.updated_at")                        \
 	X(SQ_IMPORT_ADD, "INSERT INTO import_sources(article_id, filename, sha256, bytes, "        \
 			 "created_at) VALUES (?1, ?2, ?3, ?4, ?5)")                                \
 	X(SQ_IMPORT_GET, "SELECT filename, bytes FROM import_sources WHERE article_id = ?1 "       \

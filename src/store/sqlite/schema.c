@@ -525,8 +525,20 @@ static const char migration_6[] = "CREATE TABLE leases ("
 				  " expires_at INTEGER NOT NULL"
 				  ") WITHOUT ROWID;";
 
+/* Version 7, imports of many items in one file (a WordPress export): each item by a key that
+ * stays the same from one export to the next, the article it became and the hash of the item
+ * as last imported, so importing the export again changes only what changed. */
+static const char migration_7[] = "CREATE TABLE import_items ("
+				  " key TEXT PRIMARY KEY,"
+				  " article_id INTEGER NOT NULL REFERENCES articles(id)"
+				  "  ON DELETE CASCADE,"
+				  " sha256 TEXT NOT NULL,"
+				  " comments INTEGER NOT NULL DEFAULT 0,"
+				  " updated_at INTEGER NOT NULL);"
+				  "CREATE INDEX import_items_article ON import_items(article_id);";
+
 static const char *const migrations[] = {
-    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6,
+    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1,5 +1,6 @@
 /* Tests the store's import sources (store/articles*.c and their backends' twins): kept byte for
- * byte, found again by hash, refused twice.
+ * byte, found again by hash, refused twice; and the items of multi-item imports, found by
+ * their key and moved on to a new hash.
  */
 #include "store/store_test.h"
 
@@ -41,11 +42,38 @@ static void test_import_sources_byte_for_byte_and_dedupe(void **state)
 	assert_int_equal(nz_store_import_add(f->store, 999, "x.txt", "x", 1, &f->err), NZ_INVAL);
 }
 
+static void test_import_items_by_key(void **state)
+{
+	fixture *f = *state;
+	int64_t id = -1;
+	const char *hash = NULL;
+	nz_article *a = sample_article(f->arena, "from-wordpress", "From WordPress");
+	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
+	const char *key = "wordpress https://example.org/?p=12";
+	assert_int_equal(nz_store_import_item_find(f->store, f->arena, key, &id, &hash, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(nz_store_import_item_put(f->store, key, a->id, "aa", 3, &f->err), NZ_OK);
+	assert_int_equal(nz_store_import_item_find(f->store, f->arena, key, &id, &hash, &f->err),
+			 NZ_OK);
+	assert_int_equal(id, a->id);
+	assert_string_equal(hash, "aa");
+	/* A newer export: the same key moves on to the new hash; still one row. */
+	assert_int_equal(nz_store_import_item_put(f->store, key, a->id, "bb", 4, &f->err), NZ_OK);
+	assert_int_equal(nz_store_import_item_find(f->store, f->arena, key, &id, &hash, &f->err),
+			 NZ_OK);
+	assert_string_equal(hash, "bb");
+	assert_int_equal(count_rows(f, "import_items"), 1);
+	/* An item must belong to a stored article. */
+	assert_int_equal(nz_store_import_item_put(f->store, "other", 999, "cc", 0, &f->err),
+			 NZ_INVAL);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_import_sources_byte_for_byte_and_dedupe),
+	    T(test_import_items_by_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
