@@ -200,6 +200,19 @@ typedef struct nz_app_wp_opts {
 nz_rc nz_app_wordpress_import(nz_store *s, nz_arena *arena, const nz_app_wp_opts *o,
 			      nz_app_wp_report *report, nz_err *err);
 
+/* ---- old addresses (301 redirects) ------------------------------------------------------ */
+
+/* The key an old address is stored under, from a request's decoded path and raw query: the
+ * path without its trailing slash ("/2015/01/27/slug/" -> "/2015/01/27/slug"), and for the
+ * site's root a WordPress query ("/?p=123", "/?page_id=2", "/?cat=4", "/?tag=x",
+ * "/?author=2"); other queries are ignored. In arena; NULL when out of memory. */
+const char *nz_app_redirect_key(nz_arena *arena, const char *path, const char *query);
+/* Adds from -> to as actor: from an old path (or full old URL: its host is dropped), to a path
+ * of this site ("/article/slug") or an absolute http(s) URL. NZ_INVAL with a reason for an
+ * address that cannot be one; replace says whether an existing from gets the new target. */
+nz_rc nz_app_redirect_add(nz_store *s, nz_arena *arena, const char *from, const char *to,
+			  bool replace, nz_err *err);
+
 /* ---- backup, restore, migrate ------------------------------------------------------------ */
 
 #define NZ_APP_TRANSFER_TABLES 64

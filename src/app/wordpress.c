@@ -287,6 +287,8 @@ nz_rc nz_app_wordpress_import(nz_store *s, nz_arena *arena, const nz_app_wp_opts
 	report->attachments = run.n_atts;
 	if (!rc)
 		rc = import_authors(&run, err);
+	if (!rc) /* the old site's feed */
+		rc = nz_app_redirect_add(s, arena, "/feed", "/feed.rss", false, err);
 	if (!rc)
 		rc = second_pass(&run, err);
 	return rc;

@@ -389,6 +389,64 @@ static bool same_content(const nz_article *x, const nz_article *y)
 #undef SAME
 }
 
+/* One old address to a new one; an address that cannot be one is noted, not an error. */
+static nz_rc old_link(item_ctx *c, const char *from, const char *to, nz_err *err)
+{
+	nz_err e2 = {0};
+	if (!to)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	if (!from) /* no such address (an item without a link) */
+		return NZ_OK;
+	nz_rc rc = nz_app_redirect_add(c->run->s, c->ar, from, to, false, &e2);
+	if (rc == NZ_INVAL)
+		return NZ_OK;
+	if (rc)
+		*err = e2;
+	return rc;
+}
+
+/* The item's WordPress addresses (its permalink, /?p=ID, its categories, tags and author)
+ * answer 301 to the article's, its section's, tags' and author's. */
+static nz_rc old_links(item_ctx *c, nz_err *err)
+{
+	const nz_wxr_item *it = c->it;
+	const nz_article *a = c->a;
+	nz_arena *ar = c->ar;
+	const char *url = nz_arena_printf(ar, "/article/%s", a->slug);
+	nz_rc rc = old_link(c, it->link, url, err);
+	if (!rc)
+		rc = old_link(c,
+			      nz_arena_printf(ar, "/?%s=%lld",
+					      c->type == NZ_WP_PAGE ? "page_id" : "p",
+					      (long long)it->post_id),
+			      url, err);
+	for (size_t i = 0; !rc && i < it->n_terms; i++) {
+		const nz_wxr_term *t = &it->terms[i];
+		bool cat = strcmp(t->domain, "category") == 0;
+		if (!t->slug || (!cat && strcmp(t->domain, "post_tag") != 0))
+			continue;
+		const char *to = NULL;
+		if (cat && a->section && a->section->name && t->name &&
+		    strcmp(a->section->name, t->name) == 0)
+			to = nz_arena_printf(ar, "/section/%s", a->section->slug);
+		for (size_t k = 0; !to && k < a->n_tags; k++)
+			if (t->name && strcmp(a->tags[k].name, t->name) == 0)
+				to = nz_arena_printf(ar, "/tag/%s", a->tags[k].slug);
+		if (to)
+			rc = old_link(
+			    c, nz_arena_printf(ar, "/%s/%s", cat ? "category" : "tag", t->slug), to,
+			    err);
+	}
+	if (!rc && a->n_authors && it->creator) {
+		const char *to = nz_arena_printf(ar, "/author/%s", a->authors[0].slug);
+		rc = old_link(c, nz_arena_printf(ar, "/author/%s", it->creator), to, err);
+		if (!rc && strcmp(it->creator, a->authors[0].slug) != 0)
+			rc = old_link(c, nz_arena_printf(ar, "/author/%s", a->authors[0].slug), to,
+				      err);
+	}
+	return rc;
+}
+
 /* Stores what build made: a new article, or a new revision of the one the key found. */
 static nz_rc store(item_ctx *c, const char *key, const char *hash, int64_t existing,
 		   nz_app_wp_count *count, nz_err *err)
@@ -422,6 +480,8 @@ static nz_rc store(item_ctx *c, const char *key, const char *hash, int64_t exist
 	if (!rc)
 		rc = nz_store_import_item_put(s, key, existing ? existing : a->id, hash,
 					      (int64_t)c->it->n_comments, err);
+	if (!rc && a->id && a->slug)
+		rc = old_links(c, err);
 	if (!rc)
 		return nz_store_commit(s, err);
 	nz_store_rollback(s);

@@ -271,6 +271,30 @@ nz_rc nz_store_import_item_find(nz_store *s, nz_arena *arena, const char *key, i
 nz_rc nz_store_import_item_put(nz_store *s, const char *key, int64_t article_id,
 			       const char *sha256_hex, int64_t comments, nz_err *err);
 
+/* ---- old addresses ---------------------------------------------------------------------- */
+
+/* An old address that answers 301: an imported site's permalink ("/2015/01/27/slug",
+ * "/?p=123", "/category/news") or one an editor added, to a path of this site; or (slug_change)
+ * a published article's earlier slug ("/article/old" to the article's current URL). */
+typedef struct nz_url_redirect {
+	const char *path, *target;
+	nz_time created_at;
+	bool slug_change;
+} nz_url_redirect;
+
+/* The target of path (in arena); NZ_NOTFOUND when it has none. */
+nz_rc nz_store_url_redirect_get(nz_store *s, nz_arena *arena, const char *path, const char **target,
+				nz_err *err);
+/* Adds path -> target; an existing path keeps its target unless replace. */
+nz_rc nz_store_url_redirect_put(nz_store *s, const char *path, const char *target, bool replace,
+				nz_err *err);
+/* Removes path (an "/article/<slug>" path: that earlier slug). NZ_NOTFOUND when there is none. */
+nz_rc nz_store_url_redirect_delete(nz_store *s, const char *path, nz_err *err);
+/* The redirects whose path starts with prefix ("" for all), both kinds, by path, at most limit
+ * (1..10000), in arena. */
+nz_rc nz_store_url_redirect_list(nz_store *s, nz_arena *arena, const char *prefix, size_t limit,
+				 nz_url_redirect **out, size_t *n, nz_err *err);
+
 /* ---- public listings: feeds, sitemaps, exports ---- */
 
 /* Outputs (feeds, sitemaps, ninjs export). "Public" here

@@ -157,6 +157,21 @@
 	   (nz_store *s, const char *key, int64_t article_id, const char *sha256_hex,              \
 	    int64_t comments, nz_err *err),                                                        \
 	   (s, key, article_id, sha256_hex, comments, err))                                        \
+	/* path and target checked by the caller (app/redirect.c) */                               \
+	OP(READ, PASS, url_redirect_get,                                                           \
+	   (nz_store *s, nz_arena *arena, const char *path, const char **target, nz_err *err),    \
+	   (s, arena, path, target, err))                                                          \
+	OP(WRITE, PASS, url_redirect_put,                                                          \
+	   (nz_store *s, const char *path, const char *target, bool replace, nz_err *err),        \
+	   (s, path, target, replace, err))                                                        \
+	OP(WRITE, PASS, url_redirect_delete,                                                       \
+	   (nz_store *s, const char *path, nz_err *err),                                           \
+	   (s, path, err))                                                                         \
+	/* limit in 1..10000 */                                                                    \
+	OP(READ, PASS, url_redirect_list,                                                          \
+	   (nz_store *s, nz_arena *arena, const char *prefix, size_t limit, nz_url_redirect **out, \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, prefix, limit, out, n, err))                                                 \
 	/* q->limit in 1..10000; after_id only with the id order */                                \
 	OP(READ, OWN, article_refs,                                                                \
 	   (nz_store *s, nz_arena *arena, const nz_article_ref_query *q, nz_article **out,         \

@@ -37,6 +37,7 @@ static const nz_transfer_table tables[] = {
     {"import_notes", "article_id, position", false},
     {"slug_redirects", "old_slug", false},
     {"import_items", "key", false},
+    {"url_redirects", "path", false},
     {"audit_log", "id", false},
     {"settings", "key", false},
     {"webhooks", "id", false},

@@ -4,11 +4,11 @@ with and without files, comments, both namespace forms, WXR 1.0 to 1.2), re-impo
 change nothing, a newer export that updates, and bad files refused with file, line and reason
 while nothing is written."""
 import os
-import struct
 import urllib.parse
-import zlib
 
 from nz import FIXTURES, NzTestCase, run, sql_rows
+from nzadmin import add_token, add_user, api, png
+from test_admin_pages import Browser
 
 EXPORT = os.path.join(FIXTURES, "wordpress", "export-1.2.xml")
 
@@ -16,16 +16,6 @@ EXPORT = os.path.join(FIXTURES, "wordpress", "export-1.2.xml")
 def read_export():
     with open(EXPORT, encoding="utf-8") as f:
         return f.read()
-
-
-def png(width, height):
-    """A small valid PNG (one grey row repeated)."""
-    def chunk(kind, data):
-        c = kind + data
-        return struct.pack(">I", len(data)) + c + struct.pack(">I", zlib.crc32(c) & 0xFFFFFFFF)
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def status_of(db, slug):
@@ -249,3 +239,66 @@ class BadInput(Import):
         p = self.import_(os.path.join(self.tmp, "nope.xml"), check=False)
         self.assertEqual(p.returncode, 1)
         self.assertIn("nope.xml: no such file", p.stderr)
+
+
+class OldLinks(Import):
+    def setUp(self):
+        super().setUp()
+        self.import_(EXPORT, "--publish-as-is")
+        self.srv = self.serve()
+
+    def moved(self, path):
+        r = self.srv.get(path)
+        self.assertEqual(r.status, 301, path)
+        return r.headers["location"]
+
+    def test_wordpress_permalinks_answer_301(self):
+        for old, new in (("/?p=101", "/article/night-ferry-returns"),
+                         ("/2015/01/27/night-ferry-returns/", "/article/night-ferry-returns"),
+                         ("/2016/03/04/council-sea-wall", "/article/council-sea-wall"),
+                         ("/?page_id=2", "/article/about"), ("/about/", "/article/about"),
+                         ("/category/harbour/", "/section/harbour"),
+                         ("/category/transport/", "/tag/transport"),
+                         ("/author/tom.okafor/", "/author/tom-okafor"), ("/feed/", "/feed.rss")):
+            self.assertEqual(self.moved(old), new)
+        self.assertEqual(self.srv.get(self.moved("/?p=101")).status, 200)
+        self.assertEqual(self.srv.get("/2099/01/01/nothing/").status, 404)
+        self.assertEqual(self.srv.get("/?p=99999").status, 200)  # the front page, as before
+        self.assertEqual(self.srv.get("/").status, 200)
+
+    def test_back_office_lists_adds_and_removes(self):
+        password = add_user(self.db, "chief", "admin")
+        b = Browser(self.srv, "chief", password)
+        page = b.get("/admin/redirects?q=/2015/")
+        self.assertEqual(page.status, 200)
+        self.assertIn("<code>/2015/01/27/night-ferry-returns</code>", page.text)
+        self.assertNotIn("/category/harbour", page.text)
+        r = b.post("/admin/redirects", [("from", "https://gazette.example.org/old-about/"),
+                                        ("to", "/article/about")])
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.moved("/old-about"), "/article/about")
+        r = b.post("/admin/redirects", [("from", "no-slash"), ("to", "/article/about")])
+        self.assertEqual(r.status, 422)
+        self.assertIn("must be a path starting with /", r.text)
+        self.assertIn('value="no-slash"', r.text)
+        r = b.post("/admin/redirects/delete", [("path", "/old-about")])
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.srv.get("/old-about").status, 404)
+        reporter = add_user(self.db, "writer", "contributor")
+        self.assertEqual(Browser(self.srv, "writer", reporter).get("/admin/redirects").status, 403)
+
+    def test_a_changed_slug_is_listed_and_can_be_removed(self):
+        password = add_user(self.db, "chief", "admin")
+        b = Browser(self.srv, "chief", password)
+        _, token = add_token(self.db, "chief")
+        a = self.srv.get("/api/v1/articles/about").json()
+        r = api(self.srv, "PATCH", "/api/v1/admin/articles/%d" % a["id"], token,
+                {"slug": "about-us", "revision": a["revision"]})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(self.moved("/?page_id=2"), "/article/about")
+        self.assertEqual(self.moved("/article/about"), "/article/about-us")
+        page = b.get("/admin/redirects?q=/article/")
+        self.assertIn("an article's earlier slug", page.text)
+        self.assertIn("<code>/article/about-us</code>", page.text)
+        self.assertEqual(b.post("/admin/redirects/delete", [("path", "/article/about")]).status, 303)
+        self.assertEqual(sql_rows(self.db, "SELECT count(*) FROM slug_redirects")[0][0] in (0, "0"), True)

@@ -135,7 +135,11 @@ const char nz__pg_3_import_items[] =
     " sha256 TEXT COLLATE \"C\" NOT NULL,"
     " comments BIGINT NOT NULL DEFAULT 0,"
     " updated_at BIGINT NOT NULL);"
-    "CREATE INDEX import_items_article ON import_items(article_id);";
+    "CREATE INDEX import_items_article ON import_items(article_id);"
+    "CREATE TABLE url_redirects ("
+    " path TEXT COLLATE \"C\" PRIMARY KEY,"
+    " target TEXT COLLATE \"C\" NOT NULL,"
+    " created_at BIGINT NOT NULL);";
 
 static const nz__pg_sql q_import_item_find = {
     "SELECT article_id, sha256 FROM import_items WHERE key = $1"};

@@ -91,6 +91,15 @@
 	  "SELECT text FROM import_notes WHERE article_id = ?1 ORDER BY position")                 \
 	/* import sources and blobs */                                                             \
 	X(SQ_IMPORT_FIND, "SELECT article_id FROM import_sources WHERE sha256 = ?1")               \
+	X(SQ_URL_REDIRECT_GET, "SELECT target FROM url_redirects WHERE path = ?1")                 \
+	X(SQ_URL_REDIRECT_SET, "INSERT INTO url_redirects(path, target, created_at) "              \
+			       "VALUES (?1, ?2, ?3) ON CONFLICT(path) DO UPDATE SET "              \
+			       "target = excluded.target")                                         \
+	X(SQ_URL_REDIRECT_ADD, "INSERT INTO url_redirects(path, target, created_at) "              \
+			       "VALUES (?1, ?2, ?3) ON CONFLICT(path) DO NOTHING")                 \
+	X(SQ_URL_REDIRECT_DELETE, "DELETE FROM url_redirects WHERE path = ?1")                     \
+	X(SQ_URL_REDIRECT_SLUG_DELETE, "DELETE FROM slug_redirects WHERE old_slug = ?1")           \
+	X(SQ_URL_REDIRECT_LIST, NZ__URL_REDIRECT_LIST("?1", "?2"))                                 \
 	X(SQ_IMPORT_ITEM_FIND, "SELECT article_id, sha256 FROM import_items WHERE key = ?1")       \
 	X(SQ_IMPORT_ITEM_PUT,                                                                      \
 	  "INSERT INTO import_items(key, article_id, sha256, comments, "                           \

@@ -527,7 +527,8 @@ static const char migration_6[] = "CREATE TABLE leases ("
 
 /* Version 7, imports of many items in one file (a WordPress export): each item by a key that
  * stays the same from one export to the next, the article it became and the hash of the item
- * as last imported, so importing the export again changes only what changed. */
+ * as last imported, so importing the export again changes only what changed; and the old
+ * addresses that answer 301 (an imported site's permalinks, and any an editor adds). */
 static const char migration_7[] = "CREATE TABLE import_items ("
 				  " key TEXT PRIMARY KEY,"
 				  " article_id INTEGER NOT NULL REFERENCES articles(id)"
@@ -535,7 +536,12 @@ static const char migration_7[] = "CREATE TABLE import_items ("
 				  " sha256 TEXT NOT NULL,"
 				  " comments INTEGER NOT NULL DEFAULT 0,"
 				  " updated_at INTEGER NOT NULL);"
-				  "CREATE INDEX import_items_article ON import_items(article_id);";
+				  "CREATE INDEX import_items_article ON import_items(article_id);"
+				  /* old addresses of an imported site, and any an editor adds */
+				  "CREATE TABLE url_redirects ("
+				  " path TEXT PRIMARY KEY,"
+				  " target TEXT NOT NULL,"
+				  " created_at INTEGER NOT NULL);";
 
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,

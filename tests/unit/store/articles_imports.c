@@ -1,6 +1,7 @@
 /* Tests the store's import sources (store/articles*.c and their backends' twins): kept byte for
- * byte, found again by hash, refused twice; and the items of multi-item imports, found by
- * their key and moved on to a new hash.
+ * byte, found again by hash, refused twice; the items of multi-item imports, found by their
+ * key and moved on to a new hash; and old addresses (url_redirects, listed with the earlier
+ * slugs of articles).
  */
 #include "store/store_test.h"
 
@@ -68,12 +69,55 @@ static void test_import_items_by_key(void **state)
 			 NZ_INVAL);
 }
 
+static void test_url_redirects(void **state)
+{
+	fixture *f = *state;
+	const char *target = NULL;
+	nz_url_redirect *rows = NULL;
+	size_t n = 0;
+	nz_article *a = sample_article(f->arena, "moved-here", "Moved here");
+	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
+	assert_int_equal(nz_store_url_redirect_get(f->store, f->arena, "/?p=1", &target, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(
+	    nz_store_url_redirect_put(f->store, "/?p=1", "/article/moved-here", false, &f->err),
+	    NZ_OK);
+	/* Without replace an existing address keeps its target; with it, it takes the new one. */
+	assert_int_equal(nz_store_url_redirect_put(f->store, "/?p=1", "/elsewhere", false, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_url_redirect_get(f->store, f->arena, "/?p=1", &target, &f->err),
+			 NZ_OK);
+	assert_string_equal(target, "/article/moved-here");
+	assert_int_equal(nz_store_url_redirect_put(f->store, "/?p=1", "/elsewhere", true, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_url_redirect_get(f->store, f->arena, "/?p=1", &target, &f->err),
+			 NZ_OK);
+	assert_string_equal(target, "/elsewhere");
+	assert_int_equal(
+	    nz_store_url_redirect_put(f->store, "/2015/old", "/article/moved-here", false, &f->err),
+	    NZ_OK);
+	assert_int_equal(
+	    nz_store_url_redirect_list(f->store, f->arena, "/2015/", 10, &rows, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].path, "/2015/old");
+	assert_false(rows[0].slug_change);
+	assert_int_equal(nz_store_url_redirect_list(f->store, f->arena, "", 10, &rows, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].path, "/2015/old"); /* by path */
+	assert_int_equal(nz_store_url_redirect_delete(f->store, "/2015/old", &f->err), NZ_OK);
+	assert_int_equal(nz_store_url_redirect_delete(f->store, "/2015/old", &f->err), NZ_NOTFOUND);
+	assert_int_equal(count_rows(f, "url_redirects"), 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_import_sources_byte_for_byte_and_dedupe),
 	    T(test_import_items_by_key),
+	    T(test_url_redirects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
