@@ -191,40 +191,91 @@ static void *read_upload(const char *dir, const char *rel, size_t *len)
 	return bytes;
 }
 
+/* Brings the file rel of --media-dir in as a photo with caption and alt: m filled (id, hash,
+ * mime) and true; false with a note saying why not (url names the photo in it). */
+static bool upload(item_ctx *c, const char *rel, const char *url, nz_media *m, nz_err *err)
+{
+	size_t len = 0;
+	void *bytes = read_upload(c->run->o->media_dir, rel, &len);
+	nz_image_info info;
+	nz_err e2 = {0};
+	bool ok = false;
+	if (!bytes) {
+		note(c, "photo not fetched: %s (no file %s in the media folder)", url,
+		     rel ? rel : "named");
+		return false;
+	}
+	if (nz_image_probe(bytes, len, &info, &e2) != NZ_OK) {
+		note(c, "photo not fetched: %s (%s)", url, e2.msg);
+	} else {
+		m->mime = info.mime;
+		m->width = info.width;
+		m->height = info.height;
+		ok = nz_store_media_add(c->run->s, c->ar, 0, m, bytes, len, err) == NZ_OK;
+		if (ok)
+			c->run->r->fetched++;
+		else
+			note(c, "photo not fetched: %s (%s)", url, err->msg);
+	}
+	free(bytes);
+	return ok;
+}
+
 /* Brings the attachment's file in from --media-dir (once per import); its media id, or 0
  * with a note saying why not. */
 static int64_t fetch(item_ctx *c, nz__wp_att *att, nz_err *err)
 {
 	if (att->media_id)
 		return att->media_id > 0 ? att->media_id : 0;
-	att->media_id = -1;
-	size_t len = 0;
-	void *bytes = read_upload(c->run->o->media_dir, att->file, &len);
-	nz_image_info info;
-	nz_err e2 = {0};
-	if (!bytes) {
-		note(c, "photo not fetched: %s (no file %s in the media folder)", att->pub.url,
-		     att->file ? att->file : "named");
-		return 0;
-	}
-	if (nz_image_probe(bytes, len, &info, &e2) != NZ_OK) {
-		note(c, "photo not fetched: %s (%s)", att->pub.url, e2.msg);
-	} else {
-		nz_media m = {.mime = info.mime,
-			      .width = info.width,
-			      .height = info.height,
-			      .caption = att->pub.caption,
-			      .alt = att->pub.alt};
-		nz_rc rc = nz_store_media_add(c->run->s, c->ar, 0, &m, bytes, len, err);
-		if (rc == NZ_OK) {
-			att->media_id = m.id;
-			c->run->r->fetched++;
-		} else {
-			note(c, "photo not fetched: %s (%s)", att->pub.url, err->msg);
-		}
-	}
-	free(bytes);
+	nz_media m = {.caption = att->pub.caption, .alt = att->pub.alt};
+	att->media_id = upload(c, att->file, att->pub.url, &m, err) ? m.id : -1;
 	return att->media_id > 0 ? att->media_id : 0;
+}
+
+/* The body's images from --media-dir: each file under wp-content/uploads that the folder has
+ * comes in as a photo and the body shows it from here ("/media/<hash>.<ext>", the address
+ * every stored photo has); the others stay linked to the old site, noted. */
+static const char *body_images(item_ctx *c, const nz_wp_body *body, nz_err *err)
+{
+	const char *md = body->markdown;
+	for (size_t i = 0; md && i < body->n_images; i++) {
+		const char *url = body->images[i];
+		bool again = false; /* the same image shown twice is noted once */
+		for (size_t k = 0; k < i; k++)
+			again = again || strcmp(body->images[k], url) == 0;
+		const char *up = strstr(url, "/wp-content/uploads/");
+		nz_media m = {0};
+		if (again)
+			continue;
+		if (!c->run->o->media_dir || !up) {
+			note(c, "image in the body not fetched (linked to the old site): %s", url);
+			c->run->r->not_fetched++;
+			continue;
+		}
+		char *rel = nz_arena_strndup(c->ar, up + 20, strcspn(up + 20, "?#"));
+		if (!rel || !upload(c, rel, url, &m, err)) {
+			c->run->r->not_fetched += rel != NULL;
+			continue;
+		}
+		const char *ext = strchr(m.mime, '/') ? strchr(m.mime, '/') + 1 : "jpg";
+		const char *from = nz_arena_printf(c->ar, "](%s)", url);
+		const char *to = nz_arena_printf(c->ar, "](/media/%s.%s)", m.hash,
+						 strcmp(ext, "jpeg") == 0 ? "jpg" : ext);
+		nz_buf out;
+		nz_buf_init(&out, 0);
+		for (const char *p = md, *hit; p && from && to;
+		     p = hit ? hit + strlen(from) : NULL) {
+			hit = strstr(p, from);
+			nz_buf_append(&out, p, hit ? (size_t)(hit - p) : strlen(p));
+			if (hit)
+				nz_buf_puts(&out, to);
+		}
+		md = nz_buf_rc(&out) ? NULL : nz_arena_strdup(c->ar, nz_buf_cstr(&out));
+		nz_buf_free(&out);
+	}
+	if (!md)
+		c->rc = NZ_NOMEM;
+	return md;
 }
 
 static void lead_photo(item_ctx *c, nz_err *err)
@@ -360,16 +411,7 @@ static nz_rc build(item_ctx *c, const char **why, nz_err *err)
 		rc = nz__wp_reason(c->run, &c->run->r->unknown, &c->run->r->n_unknown,
 				   &c->run->cap_unknown, body.unknown[i]);
 	}
-	for (size_t i = 0; !rc && i < body.n_images; i++) {
-		bool again = false; /* the same image shown twice is noted once */
-		for (size_t k = 0; k < i; k++)
-			again = again || strcmp(body.images[k], body.images[i]) == 0;
-		if (again)
-			continue;
-		note(c, "image in the body not fetched (linked to the old site): %s",
-		     body.images[i]);
-		c->run->r->not_fetched++;
-	}
+	a->body_markdown = body_images(c, &body, err);
 	terms(c);
 	author(c);
 	lead_photo(c, err);

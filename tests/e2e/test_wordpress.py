@@ -4,6 +4,7 @@ with and without files, comments, both namespace forms, WXR 1.0 to 1.2), re-impo
 change nothing, a newer export that updates, and bad files refused with file, line and reason
 while nothing is written."""
 import os
+import re
 import urllib.parse
 
 from nz import FIXTURES, NzTestCase, run, sql_rows
@@ -196,8 +197,13 @@ class Defaults(Import):
         os.makedirs(os.path.join(uploads, "2015", "01"))
         with open(os.path.join(uploads, "2015", "01", "ferry.png"), "wb") as f:
             f.write(png(40, 30))
+        os.makedirs(os.path.join(uploads, "2016", "03"))
+        with open(os.path.join(uploads, "2016", "03", "wall.png"), "wb") as f:
+            f.write(png(20, 10))
+        with open(os.path.join(uploads, "2016", "03", "broken.png"), "wb") as f:
+            f.write(b"not a picture")
         out = self.import_(EXPORT, "--publish-as-is", "--media-dir", uploads).stdout
-        self.assertIn("photos brought in 1", out)
+        self.assertIn("photos brought in 4, not fetched 0", out)
         srv = self.serve()
         a = srv.get("/api/v1/articles/night-ferry-returns").json()
         m = a["media"][0]
@@ -206,6 +212,11 @@ class Defaults(Import):
         photo = srv.get(urllib.parse.urlsplit(m["url"]).path)
         self.assertEqual(photo.status, 200)
         self.assertEqual(photo.body[:8], b"\x89PNG\r\n\x1a\n")
+        # the body's images come in too, and the body shows them from here
+        body = srv.get("/api/v1/articles/council-sea-wall").json()["body_markdown"]
+        self.assertNotIn("gazette.example.org/wp-content", body)
+        src = re.search(r"!\[A drawing of the wall\]\((/media/[0-9a-f]{64}\.png)\)", body).group(1)
+        self.assertEqual(srv.get(src).status, 200)
 
 
 class BadInput(Import):
