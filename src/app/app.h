@@ -213,6 +213,29 @@ const char *nz_app_redirect_key(nz_arena *arena, const char *path, const char *q
 nz_rc nz_app_redirect_add(nz_store *s, nz_arena *arena, const char *from, const char *to,
 			  bool replace, nz_err *err);
 
+/* ---- wires ------------------------------------------------------------------------------- */
+
+#define NZ_WIRE_EVERY_MIN 60 /* seconds: the shortest --every */
+
+/* Checks and adds a feed (url http(s), format rss|atom|ninjs, every_s >= NZ_WIRE_EVERY_MIN,
+ * section_slug valid or NULL). NZ_INVAL with a reason; NZ_EXISTS when the URL is there. */
+nz_rc nz_app_wire_add(nz_store *s, nz_wire_feed *f, nz_err *err);
+
+typedef struct nz_app_wire_counts {
+	size_t taken;     /* new drafts in the review queue */
+	size_t updated;   /* new revisions of drafts not yet published */
+	size_t unchanged; /* the same item again */
+	size_t noticed;   /* updates of articles already published: kept, not applied */
+} nz_app_wire_counts;
+
+/* Takes a feed's items: a new one becomes an article in review, in f's section, marked with
+ * its source, credit and original link (import notes) and its original text kept (import
+ * sources); one taken before (same id) is unchanged, or a new revision while it is not
+ * published, or kept and counted as noticed once it is. Each item in its own transaction. */
+nz_rc nz_app_wire_take(nz_store *s, nz_arena *arena, const nz_wire_feed *f,
+		       const nz_wire_item *items, size_t n, nz_app_wire_counts *counts,
+		       nz_err *err);
+
 /* ---- backup, restore, migrate ------------------------------------------------------------ */
 
 #define NZ_APP_TRANSFER_TABLES 64

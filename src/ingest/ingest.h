@@ -75,4 +75,23 @@ typedef struct nz_wp_body {
 nz_rc nz_ingest_wp_body(nz_arena *arena, const char *html, nz_wp_attachment_fn lookup, void *ctx,
 			nz_wp_body *out, nz_err *err);
 
+/* ---- wire feeds ------------------------------------------------------------------------- */
+
+/* One item of an agency feed. Strings are NULL when absent. */
+typedef struct nz_wire_item {
+	const char *uid;      /* guid, Atom id or ninjs uri (the link when there is none) */
+	const char *headline; /* title / headline */
+	const char *body_html, *summary, *link, *byline, *credit;
+	nz_time at;      /* pubDate / published / versioncreated; 0 when none */
+	const char *raw; /* the item's own text: its element (XML), its object (ninjs) */
+	size_t raw_len;
+} nz_wire_item;
+
+/* The items of a feed's answer (format "rss", "atom" or "ninjs"; RSS and Atom are told apart by
+ * their elements, so either reads both), at most 1000, in arena; an item without an id or a
+ * headline is left out. NZ_PARSE with "line N: reason" for malformed XML or JSON or a DOCTYPE
+ * (entities are never expanded). */
+nz_rc nz_ingest_wire_parse(nz_arena *arena, const char *format, const void *bytes, size_t len,
+			   nz_wire_item **items, size_t *n, nz_err *err);
+
 #endif

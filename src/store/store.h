@@ -295,6 +295,31 @@ nz_rc nz_store_url_redirect_delete(nz_store *s, const char *path, nz_err *err);
 nz_rc nz_store_url_redirect_list(nz_store *s, nz_arena *arena, const char *prefix, size_t limit,
 				 nz_url_redirect **out, size_t *n, nz_err *err);
 
+/* ---- wires: agency feeds polled into the review queue -------------------------------------- */
+
+typedef struct nz_wire_feed {
+	int64_t id;
+	const char *url;
+	const char *format;               /* "rss", "atom", "ninjs" */
+	const char *section_slug;         /* NULL: none */
+	int64_t every_s;                  /* seconds between polls */
+	const char *etag, *last_modified; /* from the last 200 answer, sent back; may be NULL */
+	nz_time polled_at;                /* 0: never */
+	const char *last_error;           /* NULL after a good poll */
+	int64_t taken;                    /* items taken so far */
+	nz_time created_at;
+} nz_wire_feed;
+
+/* Adds f (sets id, created_at); NZ_EXISTS when its URL is there already. */
+nz_rc nz_store_wire_feed_add(nz_store *s, nz_wire_feed *f, nz_err *err);
+/* Every feed, by id, in arena. */
+nz_rc nz_store_wire_feed_list(nz_store *s, nz_arena *arena, nz_wire_feed **out, size_t *n,
+			      nz_err *err);
+/* NZ_NOTFOUND when there is no such feed. */
+nz_rc nz_store_wire_feed_remove(nz_store *s, int64_t id, nz_err *err);
+/* Records a poll of f->id: etag, last_modified, polled_at, last_error, taken. */
+nz_rc nz_store_wire_feed_polled(nz_store *s, const nz_wire_feed *f, nz_err *err);
+
 /* ---- public listings: feeds, sitemaps, exports ---- */
 
 /* Outputs (feeds, sitemaps, ninjs export). "Public" here

@@ -167,6 +167,15 @@
 	OP(WRITE, PASS, url_redirect_delete,                                                       \
 	   (nz_store *s, const char *path, nz_err *err),                                           \
 	   (s, path, err))                                                                         \
+	/* f->url, f->format and f->every_s checked (app/wire.c) */                                \
+	OP(WRITE, PASS, wire_feed_add, (nz_store *s, nz_wire_feed *f, nz_err *err), (s, f, err))   \
+	OP(READ, PASS, wire_feed_list,                                                             \
+	   (nz_store *s, nz_arena *arena, nz_wire_feed **out, size_t *n, nz_err *err),            \
+	   (s, arena, out, n, err))                                                                \
+	OP(WRITE, PASS, wire_feed_remove, (nz_store *s, int64_t id, nz_err *err), (s, id, err))    \
+	OP(WRITE, PASS, wire_feed_polled,                                                          \
+	   (nz_store *s, const nz_wire_feed *f, nz_err *err),                                      \
+	   (s, f, err))                                                                            \
 	/* limit in 1..10000 */                                                                    \
 	OP(READ, PASS, url_redirect_list,                                                          \
 	   (nz_store *s, nz_arena *arena, const char *prefix, size_t limit, nz_url_redirect **out, \

@@ -38,6 +38,7 @@ static const nz_transfer_table tables[] = {
     {"slug_redirects", "old_slug", false},
     {"import_items", "key", false},
     {"url_redirects", "path", false},
+    {"wire_feeds", "id", false},
     {"audit_log", "id", false},
     {"settings", "key", false},
     {"webhooks", "id", false},

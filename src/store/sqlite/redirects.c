@@ -94,3 +94,83 @@ nz_rc nz__sq_url_redirect_list(nz_store *s, nz_arena *arena, const char *prefix,
 	return nz__sq_collect(h, st, "redirects", sizeof(nz_url_redirect), redirect_row, arena,
 			      (void **)out, n, err);
 }
+
+/* ---- wires -------------------------------------------------------------------------------- */
+
+nz_rc nz__sq_wire_feed_add(nz_store *s, nz_wire_feed *f, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_WIRE_ADD, &st, err);
+	if (rc)
+		return rc;
+	f->created_at = nz_time_now();
+	if (nz__sq_bind_text(st, 1, f->url) || nz__sq_bind_text(st, 2, f->format) ||
+	    nz__sq_bind_text(st, 3, f->section_slug) || sqlite3_bind_int64(st, 4, f->every_s) ||
+	    sqlite3_bind_int64(st, 5, f->created_at))
+		return nz__sq_bind_error(h, "wire", err);
+	rc = nz__sq_exec(h, st, "wire", err);
+	if (rc == NZ_EXISTS)
+		return nz_err_set(err, rc, "wire %.200s: this feed is there already", f->url);
+	f->id = rc ? 0 : sqlite3_last_insert_rowid(h->db);
+	return rc;
+}
+
+static nz_rc wire_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_wire_feed *f = item;
+	f->id = sqlite3_column_int64(st, 0);
+	f->every_s = sqlite3_column_int64(st, 4);
+	f->polled_at = sqlite3_column_int64(st, 7);
+	f->taken = sqlite3_column_int64(st, 9);
+	f->created_at = sqlite3_column_int64(st, 10);
+	return nz__sq_col_text(arena, st, 1, &f->url) ||
+		       nz__sq_col_text(arena, st, 2, &f->format) ||
+		       nz__sq_col_text(arena, st, 3, &f->section_slug) ||
+		       nz__sq_col_text(arena, st, 5, &f->etag) ||
+		       nz__sq_col_text(arena, st, 6, &f->last_modified) ||
+		       nz__sq_col_text(arena, st, 8, &f->last_error)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+nz_rc nz__sq_wire_feed_list(nz_store *s, nz_arena *arena, nz_wire_feed **out, size_t *n,
+			    nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_WIRE_LIST, &st, err);
+	if (rc)
+		return rc;
+	return nz__sq_collect(h, st, "wires", sizeof(nz_wire_feed), wire_row, arena, (void **)out,
+			      n, err);
+}
+
+nz_rc nz__sq_wire_feed_remove(nz_store *s, int64_t id, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_WIRE_REMOVE, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id))
+		return nz__sq_bind_error(h, "wire", err);
+	if ((rc = nz__sq_exec(h, st, "wire", err)))
+		return rc;
+	return sqlite3_changes(h->db) ? NZ_OK
+				      : nz_err_set(err, NZ_NOTFOUND, "no wire %lld", (long long)id);
+}
+
+nz_rc nz__sq_wire_feed_polled(nz_store *s, const nz_wire_feed *f, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_WIRE_POLLED, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, f->id) || nz__sq_bind_text(st, 2, f->etag) ||
+	    nz__sq_bind_text(st, 3, f->last_modified) || sqlite3_bind_int64(st, 4, f->polled_at) ||
+	    nz__sq_bind_text(st, 5, f->last_error) || sqlite3_bind_int64(st, 6, f->taken))
+		return nz__sq_bind_error(h, "wire", err);
+	return nz__sq_exec(h, st, "wire", err);
+}

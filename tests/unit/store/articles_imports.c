@@ -1,7 +1,7 @@
 /* Tests the store's import sources (store/articles*.c and their backends' twins): kept byte for
  * byte, found again by hash, refused twice; the items of multi-item imports, found by their
- * key and moved on to a new hash; and old addresses (url_redirects, listed with the earlier
- * slugs of articles).
+ * key and moved on to a new hash; old addresses (url_redirects, listed with the earlier
+ * slugs of articles); and wire feeds.
  */
 #include "store/store_test.h"
 
@@ -111,6 +111,34 @@ static void test_url_redirects(void **state)
 	assert_int_equal(count_rows(f, "url_redirects"), 1);
 }
 
+static void test_wire_feeds(void **state)
+{
+	fixture *f = *state;
+	nz_wire_feed feed = {.url = "https://wire.example/rss", .format = "rss", .every_s = 300};
+	nz_wire_feed *list = NULL;
+	size_t n = 0;
+	assert_int_equal(nz_store_wire_feed_add(f->store, &feed, &f->err), NZ_OK);
+	assert_true(feed.id > 0);
+	nz_wire_feed twin = feed;
+	assert_int_equal(nz_store_wire_feed_add(f->store, &twin, &f->err), NZ_EXISTS);
+	feed.etag = "\"v1\"";
+	feed.polled_at = 1700000000;
+	feed.last_error = "HTTP status 500";
+	feed.taken = 3;
+	assert_int_equal(nz_store_wire_feed_polled(f->store, &feed, &f->err), NZ_OK);
+	assert_int_equal(nz_store_wire_feed_list(f->store, f->arena, &list, &n, &f->err), NZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].url, "https://wire.example/rss");
+	assert_string_equal(list[0].etag, "\"v1\"");
+	assert_null(list[0].last_modified);
+	assert_null(list[0].section_slug);
+	assert_string_equal(list[0].last_error, "HTTP status 500");
+	assert_int_equal(list[0].polled_at, 1700000000);
+	assert_int_equal(list[0].taken, 3);
+	assert_int_equal(nz_store_wire_feed_remove(f->store, feed.id, &f->err), NZ_OK);
+	assert_int_equal(nz_store_wire_feed_remove(f->store, feed.id, &f->err), NZ_NOTFOUND);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -118,6 +146,7 @@ int main(void)
 	    T(test_import_sources_byte_for_byte_and_dedupe),
 	    T(test_import_items_by_key),
 	    T(test_url_redirects),
+	    T(test_wire_feeds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
