@@ -125,7 +125,6 @@ static nz_rc first_pass(nz__wp_run *run, nz_err *err)
 {
 	nz_wxr *x = NULL;
 	nz_rc rc = nz_ingest_wxr_open(run->o->path, &x, err);
-	size_t entries = 0;
 	while (!rc) {
 		nz_arena *item = nz_arena_new();
 		nz_wxr_entry e;
@@ -135,7 +134,6 @@ static nz_rc first_pass(nz__wp_run *run, nz_err *err)
 		}
 		rc = nz_ingest_wxr_next(x, item, &e, err);
 		if (!rc) {
-			entries++;
 			if (e.kind == NZ_WXR_AUTHOR)
 				rc = keep_author(run, &e.author);
 			else if (e.kind == NZ_WXR_ITEM && e.item.post_type &&
@@ -155,7 +153,6 @@ static nz_rc first_pass(nz__wp_run *run, nz_err *err)
 		run->r->wxr_version = nz_arena_strdup(run->arena, nz_ingest_wxr_version(x));
 		run->base_url = nz_arena_strdup(run->arena, nz_ingest_wxr_base_url(x));
 	}
-	(void)entries;
 	nz_ingest_wxr_close(x);
 	return rc ? rc : index_attachments(run);
 }

@@ -10,10 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-#include <libxml/xmlreader.h>
-
 #include "ingest/ingest.h"
+#include "ingest/xml_int.h"
+#include <jansson.h>
 
 #define WIRE_ITEMS_MAX 1000 /* items read from one answer */
 
@@ -21,8 +20,7 @@ typedef struct wire_parse {
 	nz_arena *arena;
 	nz_wire_item *items;
 	size_t n, cap;
-	char errmsg[200];
-	int errline;
+	nz__xml_error xerr;
 } wire_parse;
 
 /* RFC 3339 or RFC 822 ("Tue, 27 Jan 2015 09:30:00 +0900" / "GMT"); 0 when neither. */
@@ -47,18 +45,6 @@ static nz_time wire_time(const char *s)
 		t -= (rest[0] == '+' ? 1 : -1) * (nz_time)(hh * 3600 + mm * 60);
 	}
 	return t;
-}
-
-static void on_error(void *ctx, xmlErrorPtr e)
-{
-	wire_parse *w = ctx;
-	if (w->errmsg[0] || !e || e->level < XML_ERR_ERROR)
-		return;
-	snprintf(w->errmsg, sizeof w->errmsg, "%s", e->message ? e->message : "malformed XML");
-	size_t n = strlen(w->errmsg);
-	while (n && (w->errmsg[n - 1] == '\n' || w->errmsg[n - 1] == ' '))
-		w->errmsg[--n] = '\0';
-	w->errline = e->line;
 }
 
 static const char *text(nz_arena *arena, xmlNodePtr n)
@@ -134,13 +120,14 @@ static nz_rc parse_xml(wire_parse *w, const void *bytes, size_t len, nz_err *err
 	int ret;
 	if (!rd)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
-	xmlTextReaderSetStructuredErrorHandler(rd, on_error, w);
+	xmlTextReaderSetStructuredErrorHandler(rd, nz__xml_on_error, &w->xerr);
 	/* Read walks in; Next skips an item's subtree and stands on what follows it. */
 	for (ret = xmlTextReaderRead(rd); ret == 1 && !rc;) {
 		int type = xmlTextReaderNodeType(rd);
 		if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-			snprintf(w->errmsg, sizeof w->errmsg, "a DOCTYPE is not allowed in a feed");
-			w->errline = xmlTextReaderGetParserLineNumber(rd);
+			snprintf(w->xerr.msg, sizeof w->xerr.msg,
+				 "a DOCTYPE is not allowed in a feed");
+			w->xerr.line = xmlTextReaderGetParserLineNumber(rd);
 			ret = -1;
 			break;
 		}
@@ -171,9 +158,9 @@ static nz_rc parse_xml(wire_parse *w, const void *bytes, size_t len, nz_err *err
 	xmlFreeTextReader(rd);
 	if (rc)
 		return nz_err_set(err, rc, "out of memory");
-	if (ret < 0 || w->errmsg[0])
-		return nz_err_set(err, NZ_PARSE, "line %d: %s", w->errline ? w->errline : 1,
-				  w->errmsg[0] ? w->errmsg : "malformed XML");
+	if (ret < 0 || w->xerr.msg[0])
+		return nz_err_set(err, NZ_PARSE, "line %d: %s", w->xerr.line ? w->xerr.line : 1,
+				  w->xerr.msg[0] ? w->xerr.msg : "malformed XML");
 	return NZ_OK;
 }
 

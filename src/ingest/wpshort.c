@@ -186,7 +186,7 @@ static bool starts_block(nz_str para)
 
 /* WordPress's paragraph rules for classic content: blank lines separate paragraphs; text not
  * already in a block element is wrapped in <p>, and its single line breaks become <br>. */
-static nz_rc autop(nz__wp *w, nz_str s, nz_buf *out)
+static nz_rc autop(nz_str s, nz_buf *out)
 {
 	size_t i = 0;
 	bool in_pre = false;
@@ -215,7 +215,6 @@ static nz_rc autop(nz__wp *w, nz_str s, nz_buf *out)
 		while (i < s.len && (s.p[i] == '\n' || s.p[i] == '\r'))
 			i++;
 	}
-	(void)w;
 	return nz_buf_rc(out);
 }
 
@@ -227,14 +226,14 @@ nz_rc nz__wp_prepare(nz__wp *w, const char *html, nz_buf *out)
 		if (*p != '\r')
 			nz_buf_putc(&crlf, *p);
 	nz_str s = {nz_buf_cstr(&crlf), crlf.len};
-	nz_rc rc = shortcodes(w, s);
+	nz_rc rc = nz_buf_rc(&crlf) ? NZ_NOMEM : shortcodes(w, s);
 	if (!rc) {
 		nz_str pre = {nz_buf_cstr(w->pre), w->pre->len};
 		if (nz_str_find(pre, "<!-- wp:") >= 0)
 			rc = nz_buf_put_str(out, pre);
 		else
-			rc = autop(w, pre, out);
+			rc = autop(pre, out);
 	}
 	nz_buf_free(&crlf);
-	return rc ? rc : nz_buf_rc(&crlf) ? NZ_NOMEM : NZ_OK;
+	return rc;
 }

@@ -13,15 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <libxml/xmlreader.h>
-
 #include "ingest/ingest.h"
+#include "ingest/xml_int.h"
 
 struct nz_wxr {
 	xmlTextReaderPtr rd;
 	char *version, *base_url;
-	char errmsg[200];
-	int errline;
+	nz__xml_error xerr;
 	long long size;
 	bool positioned; /* the reader already stands on a node not yet looked at */
 	bool saw_root;
@@ -56,16 +54,16 @@ static ns_family ns_of(const char *uri)
 	return NS_OTHER;
 }
 
-static void on_error(void *ctx, xmlErrorPtr e)
+void nz__xml_on_error(void *ctx, xmlErrorPtr e)
 {
-	nz_wxr *r = ctx;
-	if (r->errmsg[0] || !e || e->level < XML_ERR_ERROR)
+	nz__xml_error *x = ctx;
+	if (x->msg[0] || !e || e->level < XML_ERR_ERROR)
 		return;
-	snprintf(r->errmsg, sizeof r->errmsg, "%s", e->message ? e->message : "malformed XML");
-	size_t n = strlen(r->errmsg);
-	while (n && (r->errmsg[n - 1] == '\n' || r->errmsg[n - 1] == ' '))
-		r->errmsg[--n] = '\0';
-	r->errline = e->line;
+	snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "malformed XML");
+	size_t n = strlen(x->msg);
+	while (n && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
+		x->msg[--n] = '\0';
+	x->line = e->line;
 }
 
 nz_rc nz_ingest_wxr_open(const char *path, nz_wxr **out, nz_err *err)
@@ -83,7 +81,7 @@ nz_rc nz_ingest_wxr_open(const char *path, nz_wxr **out, nz_err *err)
 		free(r);
 		return nz_err_set(err, NZ_IO, "cannot open the file");
 	}
-	xmlTextReaderSetStructuredErrorHandler(r->rd, on_error, r);
+	xmlTextReaderSetStructuredErrorHandler(r->rd, nz__xml_on_error, &r->xerr);
 	*out = r;
 	return NZ_OK;
 }
@@ -117,8 +115,8 @@ void nz_ingest_wxr_progress(const nz_wxr *r, long long *done, long long *total)
 
 static nz_rc fail(nz_wxr *r, nz_err *err, const char *what)
 {
-	int line = r->errline ? r->errline : xmlTextReaderGetParserLineNumber(r->rd);
-	return nz_err_set(err, NZ_PARSE, "line %d: %s", line, r->errmsg[0] ? r->errmsg : what);
+	int line = r->xerr.line ? r->xerr.line : xmlTextReaderGetParserLineNumber(r->rd);
+	return nz_err_set(err, NZ_PARSE, "line %d: %s", line, r->xerr.msg[0] ? r->xerr.msg : what);
 }
 
 /* ---- one expanded element into strings --------------------------------------------------- */
@@ -375,7 +373,7 @@ nz_rc nz_ingest_wxr_next(nz_wxr *r, nz_arena *arena, nz_wxr_entry *out, nz_err *
 		if (ret < 0)
 			return fail(r, err, "malformed XML");
 		if (ret == 0) {
-			if (r->errmsg[0])
+			if (r->xerr.msg[0])
 				return fail(r, err, "malformed XML");
 			if (!r->saw_root)
 				return nz_err_set(err, NZ_PARSE, "line 1: not an XML file");
