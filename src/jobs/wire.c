@@ -8,7 +8,8 @@
  * least 100 bytes/s over 5 s, 8 MiB, 5 redirects, http and https only), so a hostile or broken
  * feed costs the others at most that long; it is refused with its reason kept on the feed
  * (last_error) and logged by the caller. ETag and Last-Modified are sent back; a 304 takes
- * nothing.
+ * nothing. libcurl's global initialisation is done once by the delivery worker's start
+ * (webhooks.c), which jobs.c runs before this worker's; `wire poll` is single-threaded.
  */
 #include <stdlib.h>
 #include <string.h>
