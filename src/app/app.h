@@ -158,6 +158,100 @@ nz_rc nz_app_import_bytes(nz_store *s, nz_arena *arena, const nz_app_import *in,
 nz_rc nz_app_import_file(nz_store *s, nz_arena *arena, const char *path, const nz_import_opts *opts,
 			 nz_app_imported *out, nz_err *err);
 
+/* ---- WordPress exports ------------------------------------------------------------------- */
+
+/* What an item of a WordPress export is, for the report. */
+#define NZ_WP_TYPES(X)                                                                             \
+	X(NZ_WP_POST, "posts")                                                                     \
+	X(NZ_WP_PAGE, "pages")                                                                     \
+	X(NZ_WP_ATTACHMENT, "attachments")                                                         \
+	X(NZ_WP_AUTHOR, "authors")                                                                 \
+	X(NZ_WP_OTHER, "other items")
+typedef enum { NZ_WP_TYPES(NZ_ENUM_MEMBER) NZ_WP__COUNT } nz_wp_type;
+const char *nz_wp_type_name(nz_wp_type t);
+
+typedef struct nz_app_wp_count {
+	size_t imported, updated, unchanged, skipped;
+} nz_app_wp_count;
+
+/* A reason (why items were skipped, what content was not understood) and how often. */
+typedef struct nz_app_wp_reason {
+	const char *text;
+	size_t n;
+} nz_app_wp_reason;
+
+typedef struct nz_app_wp_report {
+	nz_app_wp_count counts[NZ_WP__COUNT];
+	nz_app_wp_reason *skipped; /* why items were skipped */
+	size_t n_skipped;
+	nz_app_wp_reason *unknown; /* content kept as text because it was not understood */
+	size_t n_unknown;
+	size_t comments;    /* comments counted (kept in the import records) */
+	size_t not_fetched; /* photos recorded by their URL only (no --media-dir, or no file) */
+	size_t fetched;     /* photos brought in from --media-dir */
+	size_t attachments; /* attachment items in the export */
+	const char *wxr_version;
+} nz_app_wp_report;
+
+typedef struct nz_app_wp_opts {
+	const char *path;      /* the export */
+	const char *media_dir; /* a copy of wp-content/uploads, or NULL */
+	bool publish_as_is;    /* publish, schedule as WordPress had it (else everything drafts) */
+	bool users;            /* an account with no password for every author */
+	nz_time now;
+	/* called now and then with the bytes read of the second pass; may be NULL */
+	void (*progress)(void *ctx, long long done, long long total);
+	/* called for each item skipped or imported with a warning ("line N: post 12: ..."); may
+	 * be NULL */
+	void (*notice)(void *ctx, const char *line);
+	void *ctx;
+} nz_app_wp_opts;
+
+/* Imports a WordPress export (docs/wordpress.md) in two streaming passes: the first reads the
+ * whole file (a malformed file is refused, NZ_PARSE with "line N: reason", before anything is
+ * written) and keeps authors and attachments; the second turns each post and page into an
+ * article, in its own transaction, with the item's XML kept as its import record. An item seen
+ * before (same GUID) is unchanged when its XML is the same, else a new revision. report lives
+ * in arena. Other errors: the database or memory failed. */
+nz_rc nz_app_wordpress_import(nz_store *s, nz_arena *arena, const nz_app_wp_opts *o,
+			      nz_app_wp_report *report, nz_err *err);
+
+/* ---- old addresses (301 redirects) ------------------------------------------------------ */
+
+/* The key an old address is stored under, from a request's decoded path and raw query: the
+ * path without its trailing slash ("/2015/01/27/slug/" -> "/2015/01/27/slug"), and for the
+ * site's root a WordPress query ("/?p=123", "/?page_id=2", "/?cat=4", "/?tag=x",
+ * "/?author=2"); other queries are ignored. In arena; NULL when out of memory. */
+const char *nz_app_redirect_key(nz_arena *arena, const char *path, const char *query);
+/* Adds from -> to as actor: from an old path (or full old URL: its host is dropped), to a path
+ * of this site ("/article/slug") or an absolute http(s) URL. NZ_INVAL with a reason for an
+ * address that cannot be one; replace says whether an existing from gets the new target. */
+nz_rc nz_app_redirect_add(nz_store *s, nz_arena *arena, const char *from, const char *to,
+			  bool replace, nz_err *err);
+
+/* ---- wires ------------------------------------------------------------------------------- */
+
+#define NZ_WIRE_EVERY_MIN 60 /* seconds: the shortest --every */
+
+/* Checks and adds a feed (url http(s), format rss|atom|ninjs, every_s >= NZ_WIRE_EVERY_MIN,
+ * section_slug valid or NULL). NZ_INVAL with a reason; NZ_EXISTS when the URL is there. */
+nz_rc nz_app_wire_add(nz_store *s, nz_wire_feed *f, nz_err *err);
+
+typedef struct nz_app_wire_counts {
+	size_t taken;     /* new drafts in the review queue */
+	size_t updated;   /* new revisions of drafts not yet published */
+	size_t unchanged; /* the same item again */
+	size_t noticed;   /* updates of articles already published: kept, not applied */
+} nz_app_wire_counts;
+
+/* Takes a feed's items: a new one becomes an article in review, in f's section, marked with
+ * its source, credit and original link (import notes) and its original text kept (import
+ * sources); one taken before (same id) is unchanged, or a new revision while it is not
+ * published, or kept and counted as noticed once it is. Each item in its own transaction. */
+nz_rc nz_app_wire_take(nz_store *s, nz_arena *arena, const nz_wire_feed *f,
+		       const nz_wire_item *items, size_t n, nz_app_wire_counts *counts,
+		       nz_err *err);
+
 /* ---- backup, restore, migrate ------------------------------------------------------------ */
 
 #define NZ_APP_TRANSFER_TABLES 64

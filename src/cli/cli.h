@@ -51,6 +51,8 @@ typedef struct cli_import_run {
 nz_rc cli_import_bytes(nz_store *store, cli_import_run *run, const char *name, const void *bytes,
 		       size_t len);
 nz_rc cli_import_file(nz_store *store, cli_import_run *run, const char *path);
+/* import --from wordpress EXPORT.xml [...] (import_wordpress.c): argv[0] is "import". */
+int cli_import_wordpress(const cli_env *env, int argc, char **argv);
 
 extern const cli_command cli_init_cmd, cli_serve_cmd, cli_import_cmd, cli_demo_cmd;
 extern const cli_command cli_webhook_cmd;                 /* webhook add|list|remove|deliveries */
@@ -60,6 +62,7 @@ extern const cli_command cli_reindex_cmd;                 /* rebuild the search 
 extern const cli_command cli_build_cmd;                   /* build --out DIR (the static export) */
 extern const cli_command cli_backup_cmd, cli_restore_cmd; /* a whole database to/from a file */
 extern const cli_command cli_migrate_cmd;                 /* a whole database to another */
+extern const cli_command cli_wire_cmd;                    /* wire add|list|remove|poll */
 
 /* backup, restore, migrate (transfer_report.c): a progress line on a terminal (what names the
  * command), cleared by cli_transfer_done; the tables' rows and checksums on out. */

@@ -152,6 +152,14 @@ static int parse_args(const cli_env *env, int argc, char **argv, nz_import_opts 
 
 static int run(const cli_env *env, int argc, char **argv)
 {
+	for (int i = 1; i + 1 < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--from") == 0) {
+			if (strcmp(argv[i + 1], "wordpress") != 0)
+				return cli_fail(env, "import", 2,
+						"--from %s: the one source known is wordpress",
+						argv[i + 1]);
+			return cli_import_wordpress(env, argc, argv);
+		}
 	nz_import_opts opts = {.now = nz_time_now()};
 	path_list paths = {0};
 	int status = parse_args(env, argc, argv, &opts, &paths);
@@ -184,7 +192,8 @@ static int run(const cli_env *env, int argc, char **argv)
 
 const cli_command cli_import_cmd = {
     "import", run, "bring articles in from text or Markdown files",
-    "import [--publish] [--section SLUG] [--language en|ko] FILE|DIR...\n\n"
+    "import [--publish] [--section SLUG] [--language en|ko] FILE|DIR...\n"
+    "import --from wordpress EXPORT.xml [--media-dir UPLOADS] [--publish-as-is] [--users]\n\n"
     "Imports article pages saved as text (the shape of a news site's article page) and\n"
     "Markdown files with front matter; see docs/import-format.md. Folders are read\n"
     "recursively (.txt, .md, .markdown). The original file is kept with each article; a file\n"
@@ -192,4 +201,9 @@ const cli_command cli_import_cmd = {
     "nothing; the exit status is 1 when any file was refused.\n\n"
     "  --publish           publish the articles (default: drafts)\n"
     "  --section SLUG      put them in this section\n"
-    "  --language en|ko    their language (default: detected; Hangul means ko)\n"};
+    "  --language en|ko    their language (default: detected; Hangul means ko)\n\n"
+    "From WordPress (docs/wordpress.md): posts and pages of a WordPress export (Tools >\n"
+    "Export) become articles; importing a newer export again updates what changed.\n"
+    "  --media-dir DIR     a copy of wp-content/uploads: photos come in from it\n"
+    "  --publish-as-is     publish and schedule as WordPress had it (default: drafts)\n"
+    "  --users             an account with no password for every author\n"};

@@ -46,4 +46,52 @@ nz_rc nz_ingest_parse(nz_arena *arena, const void *bytes, size_t len, const nz_i
  * slug. NZ_PARSE when the line is not a byline. */
 nz_rc nz_ingest_byline(nz_arena *arena, nz_str line, nz_author **authors, size_t *n, nz_err *err);
 
+/* ---- WordPress -------------------------------------------------------------------------- */
+
+#include "ingest/wxr.h"
+
+/* An attachment of the export, as [gallery ids=...] and gallery blocks name them. */
+typedef struct nz_wp_attachment {
+	const char *url, *caption, *alt, *title;
+} nz_wp_attachment;
+
+/* Looks attachment id up; NULL when the export has no such attachment. */
+typedef const nz_wp_attachment *(*nz_wp_attachment_fn)(void *ctx, int64_t id);
+
+/* What a post's content became. */
+typedef struct nz_wp_body {
+	const char *markdown; /* in arena */
+	const char **unknown; /* what was kept as text because it was not understood */
+	size_t n_unknown;     /* ("shortcode [poll]", "element <marquee>", "block wp:foo") */
+	const char **images;  /* the URL of every image the body shows, in order */
+	size_t n_images;
+} nz_wp_body;
+
+/* Turns a post's content (classic HTML with WordPress's paragraph rules, or block markup,
+ * with [caption], [gallery] and [embed] shortcodes) into Markdown that reads as the page did:
+ * paragraphs, headings, lists, quotes and pull quotes, images with captions, galleries,
+ * tables, code, preformatted text, separators, embeds as links. Nothing is dropped: what is
+ * not understood stays as visible text and is listed in out->unknown. lookup may be NULL. */
+nz_rc nz_ingest_wp_body(nz_arena *arena, const char *html, nz_wp_attachment_fn lookup, void *ctx,
+			nz_wp_body *out, nz_err *err);
+
+/* ---- wire feeds ------------------------------------------------------------------------- */
+
+/* One item of an agency feed. Strings are NULL when absent. */
+typedef struct nz_wire_item {
+	const char *uid;      /* guid, Atom id or ninjs uri (the link when there is none) */
+	const char *headline; /* title / headline */
+	const char *body_html, *summary, *link, *byline, *credit;
+	nz_time at;      /* pubDate / published / versioncreated; 0 when none */
+	const char *raw; /* the item's own text: its element (XML), its object (ninjs) */
+	size_t raw_len;
+} nz_wire_item;
+
+/* The items of a feed's answer (format "rss", "atom" or "ninjs"; RSS and Atom are told apart by
+ * their elements, so either reads both), at most 1000, in arena; an item without an id or a
+ * headline is left out. NZ_PARSE with "line N: reason" for malformed XML or JSON or a DOCTYPE
+ * (entities are never expanded). */
+nz_rc nz_ingest_wire_parse(nz_arena *arena, const char *format, const void *bytes, size_t len,
+			   nz_wire_item **items, size_t *n, nz_err *err);
+
 #endif

@@ -12,6 +12,7 @@ struct nz_jobs {
 	nz__scheduler *scheduler; /* publishes scheduled articles on time */
 	nz__deliverer *deliverer; /* sends webhooks and purges */
 	nz__renderer *renderer;   /* makes new photos' renditions */
+	nz__wirer *wirer;         /* polls the wire feeds */
 };
 
 nz_rc nz_jobs_start(const nz_jobs_opts *opts, nz_jobs **out, nz_err *err)
@@ -27,6 +28,7 @@ nz_rc nz_jobs_start(const nz_jobs_opts *opts, nz_jobs **out, nz_err *err)
 		rc = nz__deliverer_start(opts->db_uri, j->lease, &j->deliverer, err);
 	if (rc == NZ_OK)
 		rc = nz__renderer_start(opts->db_uri, j->lease, &j->renderer, err);
+	rc = nz__wirer_start(opts->db_uri, j->lease, &j->wirer, err);
 	if (rc != NZ_OK) {
 		nz_jobs_stop(j);
 		return rc;
@@ -42,6 +44,7 @@ void nz_jobs_stop(nz_jobs *j)
 	nz__scheduler_stop(j->scheduler);
 	nz__deliverer_stop(j->deliverer);
 	nz__renderer_stop(j->renderer);
+	nz__wirer_stop(j->wirer);
 	nz__lease_stop(j->lease); /* last: releases it, so another node takes over at once */
 	free(j);
 }

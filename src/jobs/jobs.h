@@ -26,4 +26,17 @@ nz_rc nz_jobs_start(const nz_jobs_opts *opts, nz_jobs **out, nz_err *err);
  * stays due) and frees them; NULL-safe. */
 void nz_jobs_stop(nz_jobs *jobs);
 
+/* ---- wires (wire.c) --------------------------------------------------------------------- */
+
+typedef struct nz_store nz_store;
+typedef struct nz_wire_feed nz_wire_feed;
+/* Told about each feed polled: one line ("3 items: taken 2, ...", "not modified",
+ * "refused: <reason>"). */
+typedef void (*nz_jobs_wire_said)(void *ctx, const nz_wire_feed *f, const char *line, bool refused);
+/* One pass: fetches every feed that is due (every feed with all), takes its items into the
+ * review queue (app/wire.c) and records the poll on the feed. A feed's failure is its own
+ * (said, and kept as its last_error); an error comes back only when the database or memory
+ * failed. */
+nz_rc nz_jobs_wire_poll(nz_store *s, bool all, nz_jobs_wire_said said, void *ctx, nz_err *err);
+
 #endif

@@ -73,6 +73,14 @@ nz_rc nz__renderer_start(const char *db_uri, const nz__lease *lease, nz__rendere
 /* Stops the worker (after the rendition under way) and frees it; NULL-safe. */
 void nz__renderer_stop(nz__renderer *r);
 
+/* ---- wire polling (wire.c) ---------------------------------------------------------------- */
+
+/* The worker thread that polls the wire feeds that are due, with its own store handle, while
+ * this node holds the lease (NULL: always). */
+typedef struct nz__wirer nz__wirer;
+nz_rc nz__wirer_start(const char *db_uri, const nz__lease *lease, nz__wirer **out, nz_err *err);
+void nz__wirer_stop(nz__wirer *w); /* NULL-safe */
+
 #define NZ__SIGNATURE_MAX 72 /* "sha256=" + 64 hex + NUL */
 /* "sha256=<hex HMAC-SHA256 of body keyed with the secret's bytes>". */
 void nz__webhook_sign(const char *secret, const void *body, size_t len,

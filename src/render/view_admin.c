@@ -30,6 +30,7 @@ static const nav_entry nav_entries[] = {
     {"sections", "Sections", "/admin/sections", NZ_ROLE_ADMIN},
     {"settings", "Settings", "/admin/settings", NZ_ROLE_ADMIN},
     {"webhooks", "Webhooks", "/admin/webhooks", NZ_ROLE_ADMIN},
+    {"redirects", "Redirects", "/admin/redirects", NZ_ROLE_ADMIN},
     {"account", "My account", "/admin/account", NZ_ROLE_CONTRIBUTOR},
 };
 

@@ -294,6 +294,65 @@ nz_rc nz_store_import_add(nz_store *s, int64_t article_id, const char *filename,
 nz_rc nz_store_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes,
 			  size_t *len, const char **filename, nz_err *err);
 
+/* Items of a multi-item export (a WordPress post, a wire story), each known by a key that
+ * stays the same from one export to the next ("wordpress <guid>"): the article it became and
+ * the SHA-256 of the item as last imported. The item's bytes go to import_sources. */
+/* NZ_NOTFOUND when no item has that key; else its article and hash (in arena). */
+nz_rc nz_store_import_item_find(nz_store *s, nz_arena *arena, const char *key, int64_t *article_id,
+				const char **sha256_hex, nz_err *err);
+/* Records (or moves on) the item key: its article, hash and comment count. */
+nz_rc nz_store_import_item_put(nz_store *s, const char *key, int64_t article_id,
+			       const char *sha256_hex, int64_t comments, nz_err *err);
+
+/* ---- old addresses ---------------------------------------------------------------------- */
+
+/* An old address that answers 301: an imported site's permalink ("/2015/01/27/slug",
+ * "/?p=123", "/category/news") or one an editor added, to a path of this site; or (slug_change)
+ * a published article's earlier slug ("/article/old" to the article's current URL). */
+typedef struct nz_url_redirect {
+	const char *path, *target;
+	nz_time created_at;
+	bool slug_change;
+} nz_url_redirect;
+
+/* The target of path (in arena); NZ_NOTFOUND when it has none. */
+nz_rc nz_store_url_redirect_get(nz_store *s, nz_arena *arena, const char *path, const char **target,
+				nz_err *err);
+/* Adds path -> target; an existing path keeps its target unless replace. */
+nz_rc nz_store_url_redirect_put(nz_store *s, const char *path, const char *target, bool replace,
+				nz_err *err);
+/* Removes path (an "/article/<slug>" path: that earlier slug). NZ_NOTFOUND when there is none. */
+nz_rc nz_store_url_redirect_delete(nz_store *s, const char *path, nz_err *err);
+/* The redirects whose path starts with prefix ("" for all), both kinds, by path, at most limit
+ * (1..10000), in arena. */
+nz_rc nz_store_url_redirect_list(nz_store *s, nz_arena *arena, const char *prefix, size_t limit,
+				 nz_url_redirect **out, size_t *n, nz_err *err);
+
+/* ---- wires: agency feeds polled into the review queue -------------------------------------- */
+
+typedef struct nz_wire_feed {
+	int64_t id;
+	const char *url;
+	const char *format;               /* "rss", "atom", "ninjs" */
+	const char *section_slug;         /* NULL: none */
+	int64_t every_s;                  /* seconds between polls */
+	const char *etag, *last_modified; /* from the last 200 answer, sent back; may be NULL */
+	nz_time polled_at;                /* 0: never */
+	const char *last_error;           /* NULL after a good poll */
+	int64_t taken;                    /* items taken so far */
+	nz_time created_at;
+} nz_wire_feed;
+
+/* Adds f (sets id, created_at); NZ_EXISTS when its URL is there already. */
+nz_rc nz_store_wire_feed_add(nz_store *s, nz_wire_feed *f, nz_err *err);
+/* Every feed, by id, in arena. */
+nz_rc nz_store_wire_feed_list(nz_store *s, nz_arena *arena, nz_wire_feed **out, size_t *n,
+			      nz_err *err);
+/* NZ_NOTFOUND when there is no such feed. */
+nz_rc nz_store_wire_feed_remove(nz_store *s, int64_t id, nz_err *err);
+/* Records a poll of f->id: etag, last_modified, polled_at, last_error, taken. */
+nz_rc nz_store_wire_feed_polled(nz_store *s, const nz_wire_feed *f, nz_err *err);
+
 /* ---- public listings: feeds, sitemaps, exports ---- */
 
 /* Outputs (feeds, sitemaps, ninjs export). "Public" here

@@ -258,4 +258,14 @@ nz_rc nz__store_translation_audit(nz_store *s, int64_t actor, int64_t id, int64_
  * in arena, for the backend to fill; NULL when out of memory. */
 nz_correction *nz__store_one_correction(nz_arena *arena, nz_article *a);
 
+/* The old addresses of both kinds whose path starts with prefix, by path (both backends'
+ * SQL; p1 the prefix, p2 the limit): url_redirects, and the earlier slugs of articles. */
+#define NZ__URL_REDIRECT_LIST(p1, p2)                                                              \
+	"SELECT path, target, created_at, 0 FROM url_redirects "                                   \
+	"WHERE substr(path, 1, length(" p1 ")) = " p1 " "                                          \
+	"UNION ALL SELECT '/article/' || r.old_slug, '/article/' || a.slug, r.created_at, 1 "      \
+	"FROM slug_redirects r JOIN articles a ON a.id = r.article_id "                            \
+	"WHERE substr('/article/' || r.old_slug, 1, length(" p1 ")) = " p1 " "                     \
+	"ORDER BY 1 LIMIT " p2
+
 #endif

@@ -149,6 +149,38 @@
 	   (nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes, size_t *len,     \
 	    const char **filename, nz_err *err),                                                   \
 	   (s, arena, article_id, bytes, len, filename, err))                                      \
+	OP(READ, PASS, import_item_find,                                                           \
+	   (nz_store *s, nz_arena *arena, const char *key, int64_t *article_id,                    \
+	    const char **sha256_hex, nz_err *err),                                                 \
+	   (s, arena, key, article_id, sha256_hex, err))                                           \
+	OP(WRITE, PASS, import_item_put,                                                           \
+	   (nz_store *s, const char *key, int64_t article_id, const char *sha256_hex,              \
+	    int64_t comments, nz_err *err),                                                        \
+	   (s, key, article_id, sha256_hex, comments, err))                                        \
+	/* path and target checked by the caller (app/redirect.c) */                               \
+	OP(READ, PASS, url_redirect_get,                                                           \
+	   (nz_store *s, nz_arena *arena, const char *path, const char **target, nz_err *err),    \
+	   (s, arena, path, target, err))                                                          \
+	OP(WRITE, PASS, url_redirect_put,                                                          \
+	   (nz_store *s, const char *path, const char *target, bool replace, nz_err *err),        \
+	   (s, path, target, replace, err))                                                        \
+	OP(WRITE, PASS, url_redirect_delete,                                                       \
+	   (nz_store *s, const char *path, nz_err *err),                                           \
+	   (s, path, err))                                                                         \
+	/* f->url, f->format and f->every_s checked (app/wire.c) */                                \
+	OP(WRITE, PASS, wire_feed_add, (nz_store *s, nz_wire_feed *f, nz_err *err), (s, f, err))   \
+	OP(READ, PASS, wire_feed_list,                                                             \
+	   (nz_store *s, nz_arena *arena, nz_wire_feed **out, size_t *n, nz_err *err),            \
+	   (s, arena, out, n, err))                                                                \
+	OP(WRITE, PASS, wire_feed_remove, (nz_store *s, int64_t id, nz_err *err), (s, id, err))    \
+	OP(WRITE, PASS, wire_feed_polled,                                                          \
+	   (nz_store *s, const nz_wire_feed *f, nz_err *err),                                      \
+	   (s, f, err))                                                                            \
+	/* limit in 1..10000 */                                                                    \
+	OP(READ, PASS, url_redirect_list,                                                          \
+	   (nz_store *s, nz_arena *arena, const char *prefix, size_t limit, nz_url_redirect **out, \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, prefix, limit, out, n, err))                                                 \
 	/* q->limit in 1..10000; after_id only with the id order */                                \
 	OP(READ, OWN, article_refs,                                                                \
 	   (nz_store *s, nz_arena *arena, const nz_article_ref_query *q, nz_article **out,         \

@@ -21,16 +21,17 @@
 
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
-    nz__public_routes,        /* the reader's pages (public/pages.c) */
-    nz__api_routes,           /* the read API (api/articles.c) */
-    nz__feed_routes,          /* feeds, sitemaps, robots.txt (public/feeds.c) */
-    nz__webhook_api_routes,   /* webhooks' admin API (admin/api_webhooks.c) */
-    nz__admin_webhook_routes, /* webhooks' page (admin/webhooks.c) */
-    nz__search_routes,        /* /search (public/search.c) */
-    nz__admin_auth_routes,    /* sign-in (admin/login.c) */
-    nz__admin_api_routes,     /* the admin API (admin/api_*.c) */
-    nz__admin_routes,         /* back-office pages (admin/pages.c) */
-    nz__metrics_routes,       /* /metrics (metrics.c) */
+    nz__public_routes,         /* the reader's pages (public/pages.c) */
+    nz__api_routes,            /* the read API (api/articles.c) */
+    nz__feed_routes,           /* feeds, sitemaps, robots.txt (public/feeds.c) */
+    nz__webhook_api_routes,    /* webhooks' admin API (admin/api_webhooks.c) */
+    nz__admin_webhook_routes,  /* webhooks' page (admin/webhooks.c) */
+    nz__admin_redirect_routes, /* old addresses (admin/redirects.c) */
+    nz__search_routes,         /* /search (public/search.c) */
+    nz__admin_auth_routes,     /* sign-in (admin/login.c) */
+    nz__admin_api_routes,      /* the admin API (admin/api_*.c) */
+    nz__admin_routes,          /* back-office pages (admin/pages.c) */
+    nz__metrics_routes,        /* /metrics (metrics.c) */
 };
 
 struct nz_web {
@@ -186,6 +187,8 @@ static void respond(nz__app *app, nz__ctx *c, bool busy)
 	}
 	nz__security_headers(c);
 	if (!nz__auth_gate(c)) /* /admin security headers and CSRF check */
+		return;
+	if (nz__old_address(c, rc == NZ_OK)) /* an imported site's permalink, /?p=123, ... */
 		return;
 	if (rc == NZ_METHOD) {
 		nz_http_resp_header(resp, "Allow", allow);

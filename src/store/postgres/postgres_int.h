@@ -305,5 +305,7 @@ extern const char nz__pg_1_outbox[];        /* webhook and purge-hook deliveries
 /* nodes.c: migration 2, SQLite's 6 */
 extern const char nz__pg_2_nodes[];      /* leases, nz_clock(), the change feed's NOTIFY */
 extern const char nz__pg_3_renditions[]; /* the image pipeline's renditions (media.c) */
+/* articles_history.c: migration 4, SQLite's 8 */
+extern const char nz__pg_4_import_items[]; /* the items of multi-item imports */
 
 #endif

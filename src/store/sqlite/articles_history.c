@@ -129,3 +129,44 @@ nz_rc nz__sq_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const 
 	sqlite3_reset(st);
 	return rc;
 }
+
+/* ---- items of multi-item imports ---------------------------------------------------------- */
+
+nz_rc nz__sq_import_item_find(nz_store *s, nz_arena *arena, const char *key, int64_t *article_id,
+			      const char **sha256_hex, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	bool row = false;
+	nz_rc rc = nz__sq_stmt(h, SQ_IMPORT_ITEM_FIND, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, key))
+		return nz__sq_bind_error(h, "import item", err);
+	if ((rc = nz__sq_step(h, st, &row, "import item", err)))
+		return rc;
+	if (!row) {
+		rc = nz_err_set(err, NZ_NOTFOUND, "import item: none with this key");
+	} else {
+		*article_id = sqlite3_column_int64(st, 0);
+		if (nz__sq_col_text(arena, st, 1, sha256_hex) || !*sha256_hex)
+			rc = nz_err_set(err, NZ_NOMEM, "import item: out of memory");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+nz_rc nz__sq_import_item_put(nz_store *s, const char *key, int64_t article_id,
+			     const char *sha256_hex, int64_t comments, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_IMPORT_ITEM_PUT, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, key) || sqlite3_bind_int64(st, 2, article_id) ||
+	    nz__sq_bind_text(st, 3, sha256_hex) || sqlite3_bind_int64(st, 4, comments) ||
+	    sqlite3_bind_int64(st, 5, nz_time_now()))
+		return nz__sq_bind_error(h, "import item", err);
+	return nz__sq_exec(h, st, "import item", err);
+}

@@ -91,6 +91,28 @@
 	  "SELECT text FROM import_notes WHERE article_id = ?1 ORDER BY position")                 \
 	/* import sources and blobs */                                                             \
 	X(SQ_IMPORT_FIND, "SELECT article_id FROM import_sources WHERE sha256 = ?1")               \
+	X(SQ_WIRE_ADD, "INSERT INTO wire_feeds(url, format, section_slug, every_s, created_at) "   \
+		       "VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
+	X(SQ_WIRE_LIST, "SELECT id, url, format, section_slug, every_s, etag, last_modified, "     \
+			"polled_at, last_error, taken, created_at FROM wire_feeds ORDER BY id")    \
+	X(SQ_WIRE_REMOVE, "DELETE FROM wire_feeds WHERE id = ?1")                                  \
+	X(SQ_WIRE_POLLED, "UPDATE wire_feeds SET etag = ?2, last_modified = ?3, polled_at = ?4, "  \
+			  "last_error = ?5, taken = ?6 WHERE id = ?1")                             \
+	X(SQ_URL_REDIRECT_GET, "SELECT target FROM url_redirects WHERE path = ?1")                 \
+	X(SQ_URL_REDIRECT_SET, "INSERT INTO url_redirects(path, target, created_at) "              \
+			       "VALUES (?1, ?2, ?3) ON CONFLICT(path) DO UPDATE SET "              \
+			       "target = excluded.target")                                         \
+	X(SQ_URL_REDIRECT_ADD, "INSERT INTO url_redirects(path, target, created_at) "              \
+			       "VALUES (?1, ?2, ?3) ON CONFLICT(path) DO NOTHING")                 \
+	X(SQ_URL_REDIRECT_DELETE, "DELETE FROM url_redirects WHERE path = ?1")                     \
+	X(SQ_URL_REDIRECT_SLUG_DELETE, "DELETE FROM slug_redirects WHERE old_slug = ?1")           \
+	X(SQ_URL_REDIRECT_LIST, NZ__URL_REDIRECT_LIST("?1", "?2"))                                 \
+	X(SQ_IMPORT_ITEM_FIND, "SELECT article_id, sha256 FROM import_items WHERE key = ?1")       \
+	X(SQ_IMPORT_ITEM_PUT,                                                                      \
+	  "INSERT INTO import_items(key, article_id, sha256, comments, "                           \
+	  "updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO UPDATE "                    \
+	  "SET article_id = excluded.article_id, sha256 = excluded.sha256, "                       \
+	  "comments = excluded.comments, updated_at = excluded.updated_at")                        \
 	X(SQ_IMPORT_ADD, "INSERT INTO import_sources(article_id, filename, sha256, bytes, "        \
 			 "created_at) VALUES (?1, ?2, ?3, ?4, ?5)")                                \
 	X(SQ_IMPORT_GET, "SELECT filename, bytes FROM import_sources WHERE article_id = ?1 "       \

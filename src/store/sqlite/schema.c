@@ -536,8 +536,41 @@ static const char migration_7[] = "CREATE TABLE renditions ("
 				  " PRIMARY KEY (source, name)"
 				  ") WITHOUT ROWID;";
 
+/* Version 8, imports of many items in one file (a WordPress export): each item by a key that
+ * stays the same from one export to the next, the article it became and the hash of the item
+ * as last imported, so importing the export again changes only what changed; and the old
+ * addresses that answer 301 (an imported site's permalinks, and any an editor adds). */
+static const char migration_8[] =
+    "CREATE TABLE import_items ("
+    " key TEXT PRIMARY KEY,"
+    " article_id INTEGER NOT NULL REFERENCES articles(id)"
+    "  ON DELETE CASCADE,"
+    " sha256 TEXT NOT NULL,"
+    " comments INTEGER NOT NULL DEFAULT 0,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX import_items_article ON import_items(article_id);"
+    /* old addresses of an imported site, and any an editor adds */
+    "CREATE TABLE url_redirects ("
+    " path TEXT PRIMARY KEY,"
+    " target TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    /* agency feeds polled into the review queue */
+    "CREATE TABLE wire_feeds ("
+    " id INTEGER PRIMARY KEY,"
+    " url TEXT NOT NULL UNIQUE,"
+    " format TEXT NOT NULL CHECK (format IN ('rss', 'atom', 'ninjs')),"
+    " section_slug TEXT,"
+    " every_s INTEGER NOT NULL,"
+    " etag TEXT,"
+    " last_modified TEXT,"
+    " polled_at INTEGER,"
+    " last_error TEXT,"
+    " taken INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL);";
+
 static const char *const migrations[] = {
-    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
+    migration_1, migration_2, migration_3, migration_4,
+    migration_5, migration_6, migration_7, migration_8,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

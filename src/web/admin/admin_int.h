@@ -24,6 +24,7 @@ extern const nz__route_entry nz__admin_auth_routes[];
 extern const nz__route_entry nz__admin_routes[];
 /* the webhooks page (webhooks.c) */
 extern const nz__route_entry nz__admin_webhook_routes[];
+extern const nz__route_entry nz__admin_redirect_routes[];
 /* the admin JSON API (api_articles.c; handlers in the other api_*.c) */
 extern const nz__route_entry nz__admin_api_routes[];
 /* the webhooks' admin API (api_webhooks.c) */

@@ -1,5 +1,7 @@
 /* Tests the store's import sources (store/articles*.c and their backends' twins): kept byte for
- * byte, found again by hash, refused twice.
+ * byte, found again by hash, refused twice; the items of multi-item imports, found by their
+ * key and moved on to a new hash; old addresses (url_redirects, listed with the earlier
+ * slugs of articles); and wire feeds.
  */
 #include "store/store_test.h"
 
@@ -41,11 +43,110 @@ static void test_import_sources_byte_for_byte_and_dedupe(void **state)
 	assert_int_equal(nz_store_import_add(f->store, 999, "x.txt", "x", 1, &f->err), NZ_INVAL);
 }
 
+static void test_import_items_by_key(void **state)
+{
+	fixture *f = *state;
+	int64_t id = -1;
+	const char *hash = NULL;
+	nz_article *a = sample_article(f->arena, "from-wordpress", "From WordPress");
+	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
+	const char *key = "wordpress https://example.org/?p=12";
+	assert_int_equal(nz_store_import_item_find(f->store, f->arena, key, &id, &hash, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(nz_store_import_item_put(f->store, key, a->id, "aa", 3, &f->err), NZ_OK);
+	assert_int_equal(nz_store_import_item_find(f->store, f->arena, key, &id, &hash, &f->err),
+			 NZ_OK);
+	assert_int_equal(id, a->id);
+	assert_string_equal(hash, "aa");
+	/* A newer export: the same key moves on to the new hash; still one row. */
+	assert_int_equal(nz_store_import_item_put(f->store, key, a->id, "bb", 4, &f->err), NZ_OK);
+	assert_int_equal(nz_store_import_item_find(f->store, f->arena, key, &id, &hash, &f->err),
+			 NZ_OK);
+	assert_string_equal(hash, "bb");
+	assert_int_equal(count_rows(f, "import_items"), 1);
+	/* An item must belong to a stored article. */
+	assert_int_equal(nz_store_import_item_put(f->store, "other", 999, "cc", 0, &f->err),
+			 NZ_INVAL);
+}
+
+static void test_url_redirects(void **state)
+{
+	fixture *f = *state;
+	const char *target = NULL;
+	nz_url_redirect *rows = NULL;
+	size_t n = 0;
+	nz_article *a = sample_article(f->arena, "moved-here", "Moved here");
+	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
+	assert_int_equal(nz_store_url_redirect_get(f->store, f->arena, "/?p=1", &target, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(
+	    nz_store_url_redirect_put(f->store, "/?p=1", "/article/moved-here", false, &f->err),
+	    NZ_OK);
+	/* Without replace an existing address keeps its target; with it, it takes the new one. */
+	assert_int_equal(nz_store_url_redirect_put(f->store, "/?p=1", "/elsewhere", false, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_url_redirect_get(f->store, f->arena, "/?p=1", &target, &f->err),
+			 NZ_OK);
+	assert_string_equal(target, "/article/moved-here");
+	assert_int_equal(nz_store_url_redirect_put(f->store, "/?p=1", "/elsewhere", true, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_url_redirect_get(f->store, f->arena, "/?p=1", &target, &f->err),
+			 NZ_OK);
+	assert_string_equal(target, "/elsewhere");
+	assert_int_equal(
+	    nz_store_url_redirect_put(f->store, "/2015/old", "/article/moved-here", false, &f->err),
+	    NZ_OK);
+	assert_int_equal(
+	    nz_store_url_redirect_list(f->store, f->arena, "/2015/", 10, &rows, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].path, "/2015/old");
+	assert_false(rows[0].slug_change);
+	assert_int_equal(nz_store_url_redirect_list(f->store, f->arena, "", 10, &rows, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].path, "/2015/old"); /* by path */
+	assert_int_equal(nz_store_url_redirect_delete(f->store, "/2015/old", &f->err), NZ_OK);
+	assert_int_equal(nz_store_url_redirect_delete(f->store, "/2015/old", &f->err), NZ_NOTFOUND);
+	assert_int_equal(count_rows(f, "url_redirects"), 1);
+}
+
+static void test_wire_feeds(void **state)
+{
+	fixture *f = *state;
+	nz_wire_feed feed = {.url = "https://wire.example/rss", .format = "rss", .every_s = 300};
+	nz_wire_feed *list = NULL;
+	size_t n = 0;
+	assert_int_equal(nz_store_wire_feed_add(f->store, &feed, &f->err), NZ_OK);
+	assert_true(feed.id > 0);
+	nz_wire_feed twin = feed;
+	assert_int_equal(nz_store_wire_feed_add(f->store, &twin, &f->err), NZ_EXISTS);
+	feed.etag = "\"v1\"";
+	feed.polled_at = 1700000000;
+	feed.last_error = "HTTP status 500";
+	feed.taken = 3;
+	assert_int_equal(nz_store_wire_feed_polled(f->store, &feed, &f->err), NZ_OK);
+	assert_int_equal(nz_store_wire_feed_list(f->store, f->arena, &list, &n, &f->err), NZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].url, "https://wire.example/rss");
+	assert_string_equal(list[0].etag, "\"v1\"");
+	assert_null(list[0].last_modified);
+	assert_null(list[0].section_slug);
+	assert_string_equal(list[0].last_error, "HTTP status 500");
+	assert_int_equal(list[0].polled_at, 1700000000);
+	assert_int_equal(list[0].taken, 3);
+	assert_int_equal(nz_store_wire_feed_remove(f->store, feed.id, &f->err), NZ_OK);
+	assert_int_equal(nz_store_wire_feed_remove(f->store, feed.id, &f->err), NZ_NOTFOUND);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_import_sources_byte_for_byte_and_dedupe),
+	    T(test_import_items_by_key),
+	    T(test_url_redirects),
+	    T(test_wire_feeds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
