@@ -294,5 +294,6 @@ extern const char nz__pg_1_feed_catalog[];  /* change feed: sections, tags, auth
 extern const char nz__pg_1_outbox[];        /* webhook and purge-hook deliveries */
 /* nodes.c: migration 2, SQLite's 6 */
 extern const char nz__pg_2_nodes[]; /* leases, nz_clock(), the change feed's NOTIFY */
+extern const char nz__pg_3_hdata[]; /* slugs repaired, token expiry */
 
 #endif

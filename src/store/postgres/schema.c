@@ -25,7 +25,8 @@ static const char *const migration_1[] = {
     NULL,
 };
 static const char *const migration_2[] = {nz__pg_2_nodes, NULL};
-static const char *const *const migrations[] = {migration_1, migration_2};
+static const char *const migration_3[] = {nz__pg_3_hdata, NULL};
+static const char *const *const migrations[] = {migration_1, migration_2, migration_3};
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -177,6 +177,34 @@ static void test_validate_slug_and_language(void **state)
 	expect_invalid(&a, "status:");
 }
 
+/* Tag and author slugs become paths: whatever way they arrive, only real slugs pass. */
+static void test_validate_tag_and_author_slugs(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "../../../pwned-tag", "..", "a/b", "a\r\nb", "<b>x</b>", "Upper", "-lead", "a--b", ""};
+	char long_slug[NZ_SLUG_MAX + 2];
+	nz_article a = good_article();
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		a = good_article();
+		tags[0].slug = bad[i];
+		expect_invalid(&a, "tags[0].slug:");
+		a = good_article();
+		authors[0].slug = bad[i];
+		expect_invalid(&a, "authors[0].slug:");
+	}
+	memset(long_slug, 'a', sizeof long_slug - 1);
+	long_slug[sizeof long_slug - 1] = '\0';
+	a = good_article();
+	tags[0].slug = long_slug;
+	expect_invalid(&a, "tags[0].slug: longer than 80");
+	a = good_article();
+	authors[0].slug = "맹수열-2";
+	tags[0].slug = NULL; /* the store makes it from the name */
+	assert_int_equal(nz_article_validate(&a, NULL), NZ_OK);
+}
+
 static void test_validate_counts(void **state)
 {
 	(void)state;
@@ -376,6 +404,7 @@ int main(void)
 	    cmocka_unit_test(test_validate_accepts_good_articles),
 	    cmocka_unit_test(test_validate_headline),
 	    cmocka_unit_test(test_validate_slug_and_language),
+	    cmocka_unit_test(test_validate_tag_and_author_slugs),
 	    cmocka_unit_test(test_validate_counts),
 	    cmocka_unit_test(test_validate_text_everywhere),
 	    cmocka_unit_test(test_is_public),
