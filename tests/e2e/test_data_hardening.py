@@ -55,5 +55,29 @@ class Slugs(Newsroom):
         self.assertEqual([t["slug"] for t in a["tags"]], ["merger-talks"])
 
 
+class PublicCatalog(Newsroom):
+    def test_tag_and_author_of_a_draft_are_not_public(self):
+        r = self.call("cal", "POST", "/articles",
+                      {"headline": "Secret merger", "body_markdown": "Text.",
+                       "tags": [{"slug": "acme-merger-secret", "name": "Acme merger secret"}],
+                       "authors": [{"slug": "deep-throat", "name": "Deep Throat"}]})
+        self.assertEqual(r.status, 201, r.text)
+        a = r.json()
+        for path in ("/tag/acme-merger-secret", "/author/deep-throat",
+                     "/tag/acme-merger-secret/feed", "/author/deep-throat/feed.json"):
+            r = self.srv.get(path)
+            self.assertEqual(r.status, 404, path)
+            self.assertNotIn(b"Acme merger secret", r.body)
+            self.assertNotIn(b"Deep Throat", r.body)
+        # Once published, both pages exist.
+        r = self.call("eve", "POST", "/articles/%d/publish" % a["id"])
+        self.assertEqual(r.status, 200, r.text)
+        for path, name in (("/tag/acme-merger-secret", b"Acme merger secret"),
+                           ("/author/deep-throat", b"Deep Throat")):
+            r = self.srv.get(path)
+            self.assertEqual(r.status, 200, path)
+            self.assertIn(name, r.body)
+
+
 if __name__ == "__main__":
     unittest.main()
