@@ -6,9 +6,10 @@ import os
 import shutil
 import tempfile
 import unittest
+import urllib.parse
 
-from nz import Server, new_db, run
-from nzadmin import add_token, add_user, api
+from nz import Server, new_db, run, sql_write, sqlite_only
+from nzadmin import add_token, add_user, api, login, session_cookie
 
 
 class Newsroom(unittest.TestCase):
@@ -77,6 +78,63 @@ class PublicCatalog(Newsroom):
             r = self.srv.get(path)
             self.assertEqual(r.status, 200, path)
             self.assertIn(name, r.body)
+
+
+class Accounts(unittest.TestCase):
+    """A fresh database and server per test: throttles and passwords are per account."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="nz-e2e-hdata-acct-")
+        self.db = new_db(os.path.join(self.tmp, "acct.db"))
+        run(["init"], db=self.db)
+        self.pw = add_user(self.db, "eve", "editor")
+        self.srv = Server(self.db)
+
+    def tearDown(self):
+        self.srv.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def sign_in(self, password=None):
+        r = login(self.srv, "eve", password or self.pw)
+        self.assertEqual(r.status, 303, r.text)
+        return session_cookie(r)
+
+    def change_password(self, cookie, current, new):
+        csrf = api(self.srv, "GET", "/api/v1/admin/me",
+                   headers={"Cookie": "nz_session=" + cookie}).json()["csrf"]
+        fields = {"csrf": csrf, "current": current, "password": new, "confirm": new}
+        return self.srv.request("POST", "/admin/account/password",
+                                body=urllib.parse.urlencode(fields),
+                                headers={"Cookie": "nz_session=" + cookie,
+                                         "Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_current_password_guesses_are_throttled_like_sign_ins(self):
+        cookie = self.sign_in()
+        statuses = [self.change_password(cookie, "wrong guess %d" % i,
+                                         "a much better passphrase").status
+                    for i in range(12)]
+        self.assertIn(429, statuses)
+        self.assertEqual(statuses[0], 422)
+        # Even the right password is refused now, as a sign-in would be.
+        r = self.change_password(cookie, self.pw, "a much better passphrase")
+        self.assertEqual(r.status, 429, r.text)
+        self.assertIn("Too many", r.text)
+        self.assertEqual(login(self.srv, "eve", self.pw).status, 429)
+
+
+    @sqlite_only("a trigger makes the throttle's table unwritable, as a full disk does")
+    def test_sign_ins_fail_closed_while_failures_cannot_be_recorded(self):
+        sql_write(self.db, "CREATE TRIGGER full_disk BEFORE INSERT ON login_failures"
+                  " BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END")
+        r = login(self.srv, "eve", "a wrong guess")
+        self.assertEqual(r.status, 503, r.text)
+        self.assertIn("unavailable", r.text)
+        # The right password does not get in either: an unrecorded guess tells nothing.
+        for password in ("another guess", self.pw):
+            r = login(self.srv, "eve", password)
+            self.assertEqual(r.status, 503, r.text)
+            self.assertIsNone(session_cookie(r))
+        self.assertIn("not recorded", self.srv.output())
 
 
 if __name__ == "__main__":

@@ -330,8 +330,15 @@ void nz__admin_account_password(nz__ctx *c, const nz_route_match *m)
 		nz__admin_fail(c, "loading the account", rc, &err);
 		return;
 	}
-	if (!current || !nz_app_password_verify(hash, current)) {
-		account_page(c, me, 422, "Your current password is not right.");
+	const char *why = NULL;
+	rc = nz__auth_password_check(c, me->login, stored, hash, current, &why);
+	if (rc != NZ_OK) {
+		bool many = rc == NZ_PERM && strstr(why, "Too many") != NULL;
+		account_page(c, me,
+			     rc != NZ_PERM ? 503
+			     : many        ? 429
+					   : 422,
+			     many || rc != NZ_PERM ? why : "Your current password is not right.");
 		return;
 	}
 	if (!password || !confirm || strcmp(password, confirm) != 0) {
