@@ -30,7 +30,7 @@ LDFLAGS := $(if $(SAN)$(TSAN),$(SANFLAGS))
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
 CLI_SRC := $(sort $(shell find src/cli -name '*.c'))
-GEN_SRC := $(BUILD)/gen/theme_files.c $(BUILD)/gen/demo_files.c
+GEN_SRC := $(BUILD)/gen/theme_files.c $(BUILD)/gen/demo_files.c $(BUILD)/gen/password_files.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:%.c=%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 # tests/unit/store/postgres/ needs a PostgreSQL server: `make test-pg` starts one and runs them.
@@ -87,6 +87,10 @@ $(BUILD)/gen/theme_files.c: $(BUILD)/tools/embed $(THEME_FILES)
 $(BUILD)/gen/demo_files.c: $(BUILD)/tools/embed $(DEMO_FILES)
 	@mkdir -p $(dir $@)
 	$(Q)$(BUILD)/tools/embed nz__demo_files demo $@
+
+$(BUILD)/gen/password_files.c: $(BUILD)/tools/embed src/app/passwords/common.txt
+	@mkdir -p $(dir $@)
+	$(Q)$(BUILD)/tools/embed nz__password_files src/app/passwords $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
 	@mkdir -p $(dir $@)

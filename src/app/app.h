@@ -33,8 +33,11 @@
 #define NZ_TOKEN_MAX 64          /* a session or API token with its prefix and NUL */
 #define NZ_API_TOKEN_PREFIX "nzt_"
 
-/* NZ_INVAL (NZ_UTF8) with a message when the password is too short, too long or not UTF-8. */
-nz_rc nz_app_password_check(const char *password, nz_err *err);
+/* NZ_INVAL (NZ_UTF8) with a message for people when the password is too short, too long or
+ * not UTF-8, or easy to guess: common or breached (the list shipped with Newszone), repeated or
+ * consecutive characters, or holding login (may be NULL) or the service's name
+ * (password_policy.c). */
+nz_rc nz_app_password_check(const char *password, const char *login, nz_err *err);
 /* The argon2id string of password (libsodium's crypto_pwhash_str format, interactive limits)
  * into out. NZ_NOMEM when the 64 MB could not be had. */
 nz_rc nz_app_password_hash(const char *password, char out[NZ_PASSWORD_HASH_MAX], nz_err *err);

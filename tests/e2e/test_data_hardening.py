@@ -122,6 +122,17 @@ class Accounts(unittest.TestCase):
         self.assertEqual(login(self.srv, "eve", self.pw).status, 429)
 
 
+    def test_common_passwords_and_the_login_are_refused(self):
+        cookie = self.sign_in()
+        for weak, why in (("aaaaaaaaaa", "too easy"), ("password1234", "too common"),
+                          ("eve-the-editor", "login name")):
+            r = self.change_password(cookie, self.pw, weak)
+            self.assertEqual(r.status, 422, r.text)
+            self.assertIn(why, r.text)
+        self.assertEqual(login(self.srv, "eve", "aaaaaaaaaa").status, 401)
+        r = self.change_password(cookie, self.pw, "plankton orbits a quiet lamp")
+        self.assertEqual(r.status, 303, r.text)
+
     @sqlite_only("a trigger makes the throttle's table unwritable, as a full disk does")
     def test_sign_ins_fail_closed_while_failures_cannot_be_recorded(self):
         sql_write(self.db, "CREATE TRIGGER full_disk BEFORE INSERT ON login_failures"
