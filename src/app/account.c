@@ -62,13 +62,22 @@ nz_rc nz_app_password_set(nz_store *s, int64_t actor, int64_t user_id, const cha
 
 /* ---- API tokens ------------------------------------------------------------------------- */
 
-nz_rc nz_app_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *name,
+nz_rc nz_app_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *name, int days,
 			  nz_app_token *out, nz_err *err)
 {
 	char hash[65];
 	out->id = 0;
+	out->expires_at = 0;
+	memset(out->token, 0, sizeof out->token);
+	if (days < 0 || days > NZ_API_TOKEN_DAYS_MAX)
+		return nz_err_set(err, NZ_INVAL,
+				  "token: the expiry must be 1 to %d days, or 0 for never",
+				  NZ_API_TOKEN_DAYS_MAX);
+	if (days > 0)
+		out->expires_at = nz_time_now() + (nz_time)days * 86400;
 	nz_app_token_new(NZ_API_TOKEN_PREFIX, out->token, hash);
-	nz_rc rc = nz_store_token_create(s, actor, user_id, hash, name, &out->id, err);
+	nz_rc rc =
+	    nz_store_token_create(s, actor, user_id, hash, name, out->expires_at, &out->id, err);
 	if (rc != NZ_OK)
 		memset(out->token, 0, sizeof out->token);
 	return rc;

@@ -69,10 +69,15 @@ nz_rc nz_app_password_set(nz_store *s, int64_t actor, int64_t user_id, const cha
 typedef struct nz_app_token {
 	int64_t id;               /* the stored token's id */
 	char token[NZ_TOKEN_MAX]; /* the bearer token, shown once */
+	nz_time expires_at;       /* 0: never */
 } nz_app_token;
 
-/* Creates an API token for user_id as actor, labelled name (may be NULL). */
-nz_rc nz_app_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *name,
+#define NZ_API_TOKEN_DAYS 90       /* a new token's life unless its maker says otherwise */
+#define NZ_API_TOKEN_DAYS_MAX 3650 /* the longest a maker may ask for */
+
+/* Creates an API token for user_id as actor, labelled name (may be NULL), that works for days
+ * days (1..NZ_API_TOKEN_DAYS_MAX; 0: until revoked). NZ_INVAL for another number of days. */
+nz_rc nz_app_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *name, int days,
 			  nz_app_token *out, nz_err *err);
 /* The user a live bearer token belongs to (in arena; last_used_at is updated). NZ_NOTFOUND when
  * the token is unknown, revoked, too long, or its user disabled. */

@@ -2,9 +2,11 @@
 slugs on every way in, what public tag and author pages know, the throttle on the password
 change, refused passwords, API token expiry and revocation, webhooks to private addresses.
 A real server on a real database; accounts and tokens made with the CLI."""
+import calendar
 import os
 import shutil
 import tempfile
+import time
 import unittest
 import urllib.parse
 
@@ -78,6 +80,50 @@ class PublicCatalog(Newsroom):
             r = self.srv.get(path)
             self.assertEqual(r.status, 200, path)
             self.assertIn(name, r.body)
+
+
+def epoch(rfc3339):
+    return calendar.timegm(time.strptime(rfc3339, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+class Tokens(Newsroom):
+    def test_new_tokens_expire_in_90_days_unless_asked(self):
+        r = self.call("ada", "POST", "/tokens", {"login": "cal", "name": "wire"})
+        self.assertEqual(r.status, 201, r.text)
+        made = r.json()
+        self.assertAlmostEqual(epoch(made["expires_at"]), time.time() + 90 * 86400, delta=60)
+        r = self.call("ada", "POST", "/tokens", {"login": "cal", "expires_in_days": None})
+        self.assertEqual(r.status, 201, r.text)
+        self.assertIsNone(r.json()["expires_at"])
+        r = self.call("ada", "POST", "/tokens", {"login": "cal", "expires_in_days": 5000})
+        self.assertEqual(r.status, 400, r.text)
+        # The list shows the expiry and when each token was last used.
+        api(self.srv, "GET", "/api/v1/admin/me", made["token"])
+        listed = {t["id"]: t for t in self.call("ada", "GET", "/tokens").json()["tokens"]}
+        self.assertEqual(listed[made["id"]]["expires_at"], made["expires_at"])
+        self.assertIsNotNone(listed[made["id"]]["last_used_at"])
+        out = run(["token", "list", "cal"], db=self.db).stdout
+        self.assertIn("expires " + made["expires_at"], out)
+
+    def test_a_disabled_users_tokens_stay_dead_when_enabled_again(self):
+        add_user(self.db, "dan", "contributor")
+        token = add_token(self.db, "dan")[1]
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/me", token).status, 200)
+        dan = [u for u in self.call("ada", "GET", "/users").json()["users"]
+               if u["login"] == "dan"][0]
+        for disabled in (True, False):
+            r = self.call("ada", "PATCH", "/users/%d" % dan["id"], {"disabled": disabled})
+            self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/me", token).status, 401)
+
+    def test_an_expired_token_is_refused(self):
+        r = self.call("ada", "POST", "/tokens", {"login": "cal", "expires_in_days": 1})
+        self.assertEqual(r.status, 201, r.text)
+        made = r.json()
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/me", made["token"]).status, 200)
+        sql_write(self.db, "UPDATE api_tokens SET expires_at = %d WHERE id = %d"
+                  % (int(time.time()) - 1, made["id"]))
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/me", made["token"]).status, 401)
 
 
 class Accounts(unittest.TestCase):
