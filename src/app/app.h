@@ -184,4 +184,25 @@ nz_rc nz_app_restore(nz_store *s, const char *path, nz_app_transfer *report, nz_
  * verifying every table's count and checksum on to before committing. */
 nz_rc nz_app_migrate(nz_store *from, nz_store *to, nz_app_transfer *report, nz_err *err);
 
+/* ---- webhook targets (webhook.c) -------------------------------------------------------- */
+
+struct sockaddr;
+#define NZ_APP_ADDR_TEXT 48 /* an IPv6 address as text, with its NUL */
+
+/* True when sa is an IPv4 or IPv6 address of the public internet: not loopback, private,
+ * shared (CGNAT), link-local, unique-local, multicast, documentation or reserved (an IPv4
+ * address inside IPv6, mapped or NAT64, is judged as IPv4). */
+bool nz_app_addr_public(const struct sockaddr *sa);
+/* sa as text ("169.254.169.254", "::1") into out. */
+void nz_app_addr_text(const struct sockaddr *sa, char out[NZ_APP_ADDR_TEXT]);
+/* True when the allow_private_webhooks setting is on ("1", "true", "yes" or "on"). */
+bool nz_app_private_webhooks_allowed(nz_store *s);
+/* NZ_INVAL with a message for people when url's host resolves to an address that is not public
+ * (and allow_private_webhooks is off). A host that does not resolve now is let through: the
+ * delivery worker checks the address it connects to; a URL without a host is left to the
+ * store's checks. */
+nz_rc nz_app_webhook_target_check(nz_store *s, const char *url, nz_err *err);
+/* nz_store_webhook_create for a hook whose target passes nz_app_webhook_target_check. */
+nz_rc nz_app_webhook_create(nz_store *s, nz_arena *arena, nz_webhook *hook, nz_err *err);
+
 #endif
