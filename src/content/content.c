@@ -176,6 +176,9 @@ nz_rc nz_article_validate(const nz_article *a, nz_err *err)
 	    (rc = check_text(err, "body_markdown", a->body_markdown, NZ_BODY_MAX)) != NZ_OK ||
 	    (rc = check_text(err, "copyright", a->copyright, NZ_HEADLINE_MAX)) != NZ_OK)
 		return rc;
+	if (a->body_markdown && (rc = nz_markdown_shape_check(
+				     a->body_markdown, strlen(a->body_markdown), err)) != NZ_OK)
+		return rc;
 	return check_people_and_things(a, err);
 }
 

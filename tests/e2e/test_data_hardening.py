@@ -58,6 +58,15 @@ class Slugs(Newsroom):
         self.assertEqual([t["slug"] for t in a["tags"]], ["merger-talks"])
 
 
+class MarkdownBounds(Newsroom):
+    def test_a_megabyte_of_quote_markers_is_refused_with_the_reason(self):
+        r = self.call("cal", "POST", "/articles",
+                      {"headline": "Quotes all the way down", "body_markdown": ">" * 1000000})
+        self.assertEqual(r.status, 400, r.text[:300])
+        self.assertIn("line 1 nests 1000000 quotes or lists; at most 32",
+                      r.json()["error"]["message"])
+
+
 class PublicCatalog(Newsroom):
     def test_tag_and_author_of_a_draft_are_not_public(self):
         r = self.call("cal", "POST", "/articles",

@@ -205,6 +205,27 @@ static void test_validate_tag_and_author_slugs(void **state)
 	assert_int_equal(nz_article_validate(&a, NULL), NZ_OK);
 }
 
+static void test_validate_markdown_nesting(void **state)
+{
+	(void)state;
+	char deep[NZ_MARKDOWN_DEPTH_MAX + 8];
+	nz_article a = good_article();
+	memset(deep, '>', NZ_MARKDOWN_DEPTH_MAX + 1);
+	strcpy(deep + NZ_MARKDOWN_DEPTH_MAX + 1, " x");
+	a.body_markdown = deep;
+	expect_invalid(&a, "body_markdown: line 1 nests 33 quotes or lists; at most 32");
+	a.body_markdown =
+	    "Intro.\n\n- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - "
+	    "- deep list";
+	expect_invalid(&a, "body_markdown: line 3 nests 33");
+	/* Spaces between markers change nothing. */
+	nz_markdown_shape sh = nz_markdown_shape_of("a\n> >\t>>x", 10);
+	assert_int_equal(sh.depth, 4);
+	assert_int_equal(sh.deepest_line, 2);
+	a.body_markdown = "> a quote\n> > inside\n\n1. one\n   - sub\n\n2021. A year, not a list";
+	assert_int_equal(nz_article_validate(&a, NULL), NZ_OK);
+}
+
 static void test_validate_counts(void **state)
 {
 	(void)state;
@@ -405,6 +426,7 @@ int main(void)
 	    cmocka_unit_test(test_validate_headline),
 	    cmocka_unit_test(test_validate_slug_and_language),
 	    cmocka_unit_test(test_validate_tag_and_author_slugs),
+	    cmocka_unit_test(test_validate_markdown_nesting),
 	    cmocka_unit_test(test_validate_counts),
 	    cmocka_unit_test(test_validate_text_everywhere),
 	    cmocka_unit_test(test_is_public),
