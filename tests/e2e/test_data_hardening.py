@@ -91,6 +91,41 @@ class PublicCatalog(Newsroom):
             self.assertIn(name, r.body)
 
 
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "import",
+                        "good")
+
+
+class Import(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="nz-e2e-hdata-import-")
+        self.db = new_db(os.path.join(self.tmp, "import.db"))
+        run(["init"], db=self.db)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_fifos_loops_and_escape_codes_in_names(self):
+        src = os.path.join(self.tmp, "in")
+        os.makedirs(os.path.join(src, "sub"))
+        shutil.copy(os.path.join(FIXTURES, "en-dateline.txt"), os.path.join(src, "ok.txt"))
+        shutil.copy(os.path.join(FIXTURES, "en-two-authors.txt"),
+                    os.path.join(src, "sub", "red\x1b[31mALERT\x07.txt"))
+        os.mkfifo(os.path.join(src, "wire.txt"))
+        os.symlink("..", os.path.join(src, "sub", "up"))  # a loop back to src
+        p = run(["import", src], db=self.db, check=False, timeout=30)
+        out = p.stdout + p.stderr
+        self.assertNotIn("\x1b", out)
+        self.assertNotIn("\x07", out)
+        self.assertIn("red\\x1B[31mALERT\\x07.txt", out)
+        self.assertRegex(p.stderr, r"wire\.txt: not a regular file.*skipped")
+        self.assertRegex(p.stderr, r"up: a link back to a folder above it \(a loop\): skipped")
+        self.assertIn("imported 2, unchanged 0, refused 0", p.stdout)
+        # A FIFO named on the command line is refused at once, not waited on.
+        p = run(["import", os.path.join(src, "wire.txt")], db=self.db, check=False, timeout=30)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("not a regular file", p.stderr)
+
+
 def epoch(rfc3339):
     return calendar.timegm(time.strptime(rfc3339, "%Y-%m-%dT%H:%M:%SZ"))
 
