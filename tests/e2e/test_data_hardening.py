@@ -160,6 +160,20 @@ class Tokens(Newsroom):
             self.assertEqual(r.status, 200, r.text)
         self.assertEqual(api(self.srv, "GET", "/api/v1/admin/me", token).status, 401)
 
+    @sqlite_only("a trigger makes the tokens table unwritable, as a read-only database does")
+    def test_a_database_failure_is_503_not_a_bad_token(self):
+        made = self.call("ada", "POST", "/tokens", {"login": "cal"}).json()
+        sql_write(self.db, "CREATE TRIGGER tokens_read_only BEFORE UPDATE ON api_tokens"
+                  " BEGIN SELECT RAISE(FAIL, 'attempt to write a readonly database'); END")
+        try:
+            r = api(self.srv, "GET", "/api/v1/admin/me", made["token"])
+            self.assertEqual(r.status, 503, r.text)
+            self.assertEqual(r.headers.get("retry-after"), "30")
+            # An unknown token is still a plain 401.
+            self.assertEqual(api(self.srv, "GET", "/api/v1/admin/me", "nzt_nope").status, 401)
+        finally:
+            sql_write(self.db, "DROP TRIGGER tokens_read_only")
+
     def test_an_expired_token_is_refused(self):
         r = self.call("ada", "POST", "/tokens", {"login": "cal", "expires_in_days": 1})
         self.assertEqual(r.status, 201, r.text)
