@@ -52,7 +52,7 @@ ifeq ($(V),)
 Q := @
 endif
 
-.PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
+.PHONY: crash soak all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
 	clean check-deps format format-check fuzz bench bench-nodes
 
 all: $(BUILD)/newszone
@@ -211,6 +211,18 @@ build-analyze/%.ok: %.c
 	  $(CPPFLAGS) -std=c17 $(WARN) -MMD -MP -MT $@ -MF $(@:.ok=.d) -o /dev/null $<
 	@touch $@
 -include $(ANALYZE_OK:.ok=.d)
+
+# make crash: rounds of kill -9 during a burst of mixed writes, then integrity_check and every
+# acknowledged write present (tests/crash/crash.py; CRASH_ROUNDS, 50 by default; .ci/run runs 5).
+crash: $(BUILD)/newszone
+	@NZ_BIN=$(abspath $(BUILD)/newszone) CRASH_ROUNDS=$(or $(CRASH_ROUNDS),50) \
+	  python3 tests/crash/crash.py
+
+# make soak: SOAK_SECONDS (600) of mixed reads, searches and writes; 0 errors, resident memory
+# flat within 10 % after warm-up, the WAL bounded; prints a table (tests/soak/soak.py). Not in CI.
+soak: $(BUILD)/newszone
+	@NZ_BIN=$(abspath $(BUILD)/newszone) SOAK_SECONDS=$(or $(SOAK_SECONDS),600) \
+	  python3 tests/soak/soak.py
 
 bench:
 	@bench/run.sh
