@@ -12,29 +12,7 @@ import urllib.parse
 
 from nz import Server, new_db, run, sql_write, sqlite_only
 from nzadmin import add_token, add_user, api, login, session_cookie
-
-
-class Newsroom(unittest.TestCase):
-    """One database with an editor and a contributor, each with a token."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-hdata-")
-        cls.db = new_db(os.path.join(cls.tmp, "hdata.db"))
-        run(["init"], db=cls.db)
-        cls.tokens = {}
-        for login, role in (("ada", "admin"), ("eve", "editor"), ("cal", "contributor")):
-            add_user(cls.db, login, role)
-            cls.tokens[login] = add_token(cls.db, login)[1]
-        cls.srv = Server(cls.db)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def call(self, who, method, path, body=None):
-        return api(self.srv, method, "/api/v1/admin" + path, self.tokens.get(who), body)
+from test_admin_api import Newsroom  # ada (admin), eve (editor), cal and cid (contributors)
 
 
 class Slugs(Newsroom):
