@@ -30,7 +30,7 @@ LDFLAGS := $(if $(SAN)$(TSAN),$(SANFLAGS))
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
 CLI_SRC := $(sort $(shell find src/cli -name '*.c'))
-GEN_SRC := $(BUILD)/gen/theme_files.c $(BUILD)/gen/demo_files.c
+GEN_SRC := $(BUILD)/gen/theme_files.c $(BUILD)/gen/demo_files.c $(BUILD)/gen/password_files.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:%.c=%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 # tests/unit/store/postgres/ needs a PostgreSQL server: `make test-pg` starts one and runs them.
@@ -53,7 +53,7 @@ Q := @
 endif
 
 .PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
-	clean check-deps format format-check fuzz bench bench-nodes bench-photos
+	clean check-deps format format-check fuzz bench bench-nodes bench-photos crash soak
 
 all: $(BUILD)/newszone
 
@@ -87,6 +87,10 @@ $(BUILD)/gen/theme_files.c: $(BUILD)/tools/embed $(THEME_FILES)
 $(BUILD)/gen/demo_files.c: $(BUILD)/tools/embed $(DEMO_FILES)
 	@mkdir -p $(dir $@)
 	$(Q)$(BUILD)/tools/embed nz__demo_files demo $@
+
+$(BUILD)/gen/password_files.c: $(BUILD)/tools/embed src/app/passwords/common.txt
+	@mkdir -p $(dir $@)
+	$(Q)$(BUILD)/tools/embed nz__password_files src/app/passwords $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
 	@mkdir -p $(dir $@)
@@ -207,6 +211,18 @@ build-analyze/%.ok: %.c
 	  $(CPPFLAGS) -std=c17 $(WARN) -MMD -MP -MT $@ -MF $(@:.ok=.d) -o /dev/null $<
 	@touch $@
 -include $(ANALYZE_OK:.ok=.d)
+
+# make crash: rounds of kill -9 during a burst of mixed writes, then integrity_check and every
+# acknowledged write present (tests/crash/crash.py; CRASH_ROUNDS, 50 by default; .ci/run runs 5).
+crash: $(BUILD)/newszone
+	@NZ_BIN=$(abspath $(BUILD)/newszone) CRASH_ROUNDS=$(or $(CRASH_ROUNDS),50) \
+	  python3 tests/crash/crash.py
+
+# make soak: SOAK_SECONDS (600) of mixed reads, searches and writes; 0 errors, resident memory
+# flat within 10 % after warm-up, the WAL bounded; prints a table (tests/soak/soak.py). Not in CI.
+soak: $(BUILD)/newszone
+	@NZ_BIN=$(abspath $(BUILD)/newszone) SOAK_SECONDS=$(or $(SOAK_SECONDS),600) \
+	  python3 tests/soak/soak.py
 
 bench:
 	@bench/run.sh

@@ -49,8 +49,11 @@ nz_rc nz_app_media_add(nz_store *store, nz_arena *arena, int64_t actor, const vo
 #define NZ_TOKEN_MAX 64          /* a session or API token with its prefix and NUL */
 #define NZ_API_TOKEN_PREFIX "nzt_"
 
-/* NZ_INVAL (NZ_UTF8) with a message when the password is too short, too long or not UTF-8. */
-nz_rc nz_app_password_check(const char *password, nz_err *err);
+/* NZ_INVAL (NZ_UTF8) with a message for people when the password is too short, too long or
+ * not UTF-8, or easy to guess: common or breached (the list shipped with Newszone), repeated or
+ * consecutive characters, or holding login (may be NULL) or the service's name
+ * (password_policy.c). */
+nz_rc nz_app_password_check(const char *password, const char *login, nz_err *err);
 /* The argon2id string of password (libsodium's crypto_pwhash_str format, interactive limits)
  * into out. NZ_NOMEM when the 64 MB could not be had. */
 nz_rc nz_app_password_hash(const char *password, char out[NZ_PASSWORD_HASH_MAX], nz_err *err);
@@ -82,10 +85,15 @@ nz_rc nz_app_password_set(nz_store *s, int64_t actor, int64_t user_id, const cha
 typedef struct nz_app_token {
 	int64_t id;               /* the stored token's id */
 	char token[NZ_TOKEN_MAX]; /* the bearer token, shown once */
+	nz_time expires_at;       /* 0: never */
 } nz_app_token;
 
-/* Creates an API token for user_id as actor, labelled name (may be NULL). */
-nz_rc nz_app_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *name,
+#define NZ_API_TOKEN_DAYS 90       /* a new token's life unless its maker says otherwise */
+#define NZ_API_TOKEN_DAYS_MAX 3650 /* the longest a maker may ask for */
+
+/* Creates an API token for user_id as actor, labelled name (may be NULL), that works for days
+ * days (1..NZ_API_TOKEN_DAYS_MAX; 0: until revoked). NZ_INVAL for another number of days. */
+nz_rc nz_app_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *name, int days,
 			  nz_app_token *out, nz_err *err);
 /* The user a live bearer token belongs to (in arena; last_used_at is updated). NZ_NOTFOUND when
  * the token is unknown, revoked, too long, or its user disabled. */
@@ -285,5 +293,26 @@ nz_rc nz_app_restore(nz_store *s, const char *path, nz_app_transfer *report, nz_
 /* Copies everything of from (a read snapshot) into the EMPTY database to, in one transaction,
  * verifying every table's count and checksum on to before committing. */
 nz_rc nz_app_migrate(nz_store *from, nz_store *to, nz_app_transfer *report, nz_err *err);
+
+/* ---- webhook targets (webhook.c) -------------------------------------------------------- */
+
+struct sockaddr;
+#define NZ_APP_ADDR_TEXT 48 /* an IPv6 address as text, with its NUL */
+
+/* True when sa is an IPv4 or IPv6 address of the public internet: not loopback, private,
+ * shared (CGNAT), link-local, unique-local, multicast, documentation or reserved (an IPv4
+ * address inside IPv6, mapped or NAT64, is judged as IPv4). */
+bool nz_app_addr_public(const struct sockaddr *sa);
+/* sa as text ("169.254.169.254", "::1") into out. */
+void nz_app_addr_text(const struct sockaddr *sa, char out[NZ_APP_ADDR_TEXT]);
+/* True when the allow_private_webhooks setting is on ("1", "true", "yes" or "on"). */
+bool nz_app_private_webhooks_allowed(nz_store *s);
+/* NZ_INVAL with a message for people when url's host resolves to an address that is not public
+ * (and allow_private_webhooks is off). A host that does not resolve now is let through: the
+ * delivery worker checks the address it connects to; a URL without a host is left to the
+ * store's checks. */
+nz_rc nz_app_webhook_target_check(nz_store *s, const char *url, nz_err *err);
+/* nz_store_webhook_create for a hook whose target passes nz_app_webhook_target_check. */
+nz_rc nz_app_webhook_create(nz_store *s, nz_arena *arena, nz_webhook *hook, nz_err *err);
 
 #endif

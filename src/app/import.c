@@ -98,7 +98,8 @@ nz_rc nz_app_import_bytes(nz_store *s, nz_arena *arena, const nz_app_import *in,
 /* Reads a whole file; NULL with a reason in err when it cannot be imported. */
 static char *read_file(const char *path, size_t *len, nz_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	char *buf = NULL;
 	struct stat st;
 	if (fd < 0) {
@@ -106,7 +107,9 @@ static char *read_file(const char *path, size_t *len, nz_err *err)
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		nz_err_set(err, NZ_IO, "not a regular file");
+		nz_err_set(err, NZ_INVAL,
+			   "not a regular file (a pipe, device, socket or folder): "
+			   "skipped");
 	} else if ((size_t)st.st_size > NZ_IMPORT_MAX_BYTES) {
 		nz_err_set(err, NZ_TOOBIG, "file is %lld bytes, over the import limit of %zu bytes",
 			   (long long)st.st_size, NZ_IMPORT_MAX_BYTES);

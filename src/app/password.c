@@ -19,19 +19,6 @@ static void sodium_ready(void)
 		abort(); /* no safe randomness: refuse to hand out guessable secrets */
 }
 
-nz_rc nz_app_password_check(const char *password, nz_err *err)
-{
-	size_t len = password ? strlen(password) : 0, bad;
-	if (len < NZ_PASSWORD_MIN)
-		return nz_err_set(err, NZ_INVAL, "password: use at least %d characters",
-				  NZ_PASSWORD_MIN);
-	if (len > NZ_PASSWORD_MAX)
-		return nz_err_set(err, NZ_INVAL, "password: longer than %d bytes", NZ_PASSWORD_MAX);
-	if (!nz_utf8_valid(password, len, &bad))
-		return nz_err_set(err, NZ_UTF8, "password: invalid UTF-8");
-	return NZ_OK;
-}
-
 nz_rc nz_app_password_hash(const char *password, char out[NZ_PASSWORD_HASH_MAX], nz_err *err)
 {
 	_Static_assert(crypto_pwhash_STRBYTES <= NZ_PASSWORD_HASH_MAX, "hash buffer too small");

@@ -3,6 +3,11 @@
  * the paths given and imports each through app/ (its own transaction: the article, its
  * revision and the original bytes together or not at all), reporting each outcome. A file
  * already imported (same SHA-256) is reported as unchanged.
+ *
+ * Only regular files are read (a FIFO named *.txt would block for ever); folders are walked
+ * through symbolic links, but a folder already on the way down (a link loop) is skipped with
+ * a message; file names are printed with control characters and invalid UTF-8 as \xNN, so a
+ * name cannot send escape codes to the terminal.
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -13,11 +18,37 @@
 #include "cli/cli.h"
 #include "render/render.h"
 
+/* name as it may be printed (in arena): control characters, DEL and invalid UTF-8 as \xNN. */
+static const char *printable(nz_arena *arena, const char *name)
+{
+	size_t len = strlen(name), i = 0, o = 0;
+	char *out = nz_arena_alloc(arena, len * 4 + 1);
+	if (!out)
+		return "(a file name)";
+	while (i < len) {
+		uint32_t cp;
+		size_t n = nz_utf8_decode(name + i, len - i, &cp);
+		if (n == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
+			n = n ? n : 1;
+			for (size_t k = 0; k < n; k++)
+				o += (size_t)snprintf(out + o, 5, "\\x%02X",
+						      (unsigned char)name[i + k]);
+		} else {
+			memcpy(out + o, name + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* Counts one file's outcome and says it; returns rc (NZ_OK unless the database failed). */
 static nz_rc report(cli_import_run *run, nz_arena *arena, const char *name, nz_rc rc,
 		    const nz_app_imported *r, const nz_err *err)
 {
 	const char *lead = run->progress ? "\n" : "";
+	name = printable(arena, name);
 	if (rc != NZ_OK || r->outcome == NZ_APP_REFUSED) {
 		fprintf(stderr, "%snewszone import: %s: %s\n", lead, name, err->msg);
 		run->refused += rc == NZ_OK;
@@ -69,6 +100,22 @@ typedef struct path_list {
 	size_t n, cap;
 } path_list;
 
+/* The folders on the way down from a path given, by device and inode, to find link loops. */
+typedef struct walk {
+	dev_t dev[64];
+	ino_t ino[64];
+	size_t depth;
+} walk;
+
+/* Says why path is left out, its name printed safely. */
+static void skipped(const char *path, const char *why)
+{
+	nz_arena *arena = nz_arena_new();
+	fprintf(stderr, "newszone import: %s: %s: skipped\n", arena ? printable(arena, path) : "?",
+		why);
+	nz_arena_free(arena);
+}
+
 static bool path_push(path_list *l, const char *path)
 {
 	if (NZ_GROW(l->p, l->n + 1, l->cap) != NZ_OK)
@@ -90,15 +137,27 @@ static int by_path(const void *a, const void *b)
 }
 
 /* Adds path, or the importable files under it (sorted), to l. Missing paths are added as they
- * are, so the import reports them in order. */
-static bool collect(path_list *l, const char *path)
+ * are, so the import reports them in order; inside folders, what is not a regular file is
+ * skipped with a message. */
+static bool collect(path_list *l, walk *w, const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 		return path_push(l, path);
+	for (size_t i = 0; i < w->depth; i++)
+		if (w->dev[i] == st.st_dev && w->ino[i] == st.st_ino) {
+			skipped(path, "a link back to a folder above it (a loop)");
+			return true;
+		}
+	if (w->depth == sizeof w->dev / sizeof w->dev[0]) {
+		skipped(path, "folders nested too deeply");
+		return true;
+	}
 	DIR *d = opendir(path);
 	if (!d)
 		return path_push(l, path);
+	w->dev[w->depth] = st.st_dev;
+	w->ino[w->depth++] = st.st_ino;
 	size_t first = l->n;
 	struct dirent *e;
 	bool ok = true;
@@ -109,11 +168,16 @@ static bool collect(path_list *l, const char *path)
 		if (asprintf(&sub, "%s/%s", path, e->d_name) < 0)
 			ok = false;
 		else if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			ok = collect(l, sub);
-		else if (importable_name(e->d_name))
+			ok = collect(l, w, sub);
+		else if (!importable_name(e->d_name))
+			;
+		else if (stat(sub, &st) == 0 && !S_ISREG(st.st_mode))
+			skipped(sub, "not a regular file (a pipe, device or socket)");
+		else
 			ok = path_push(l, sub);
 		free(sub);
 	}
+	w->depth--;
 	closedir(d);
 	if (l->n > first) /* an empty folder: l->p may still be NULL */
 		qsort(l->p + first, l->n - first, sizeof *l->p, by_path);
@@ -141,7 +205,7 @@ static int parse_args(const cli_env *env, int argc, char **argv, nz_import_opts 
 				return cli_fail(env, "import", 2, "--language must be en or ko");
 		} else if (!only_paths && a[0] == '-' && a[1]) {
 			return cli_fail(env, "import", 2, "unknown option %s (see --help)", a);
-		} else if (!collect(paths, a)) {
+		} else if (!collect(paths, &(walk){.depth = 0}, a)) {
 			return cli_fail(env, "import", 1, "out of memory");
 		}
 	}

@@ -29,7 +29,7 @@ static int choose_password(const cli_env *env, bool from_stdin, char *buf, size_
 		return 0;
 	if (!read_password(buf, size))
 		return cli_fail(env, "user", 2, "--password-stdin: no password on standard input");
-	if (nz_app_password_check(buf, &err) != NZ_OK)
+	if (nz_app_password_check(buf, NULL, &err) != NZ_OK) /* app/ checks the login too */
 		return cli_fail(env, "user", 2, "%s", err.msg);
 	*given = buf;
 	return 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "cli/cli.h"
 
 #define CMD "webhook"
@@ -43,7 +44,7 @@ static int add(const cli_env *env, nz_store *s, int argc, char **argv)
 	int status = 0;
 	if (!arena)
 		status = cli_fail(env, CMD, 1, "out of memory");
-	else if (nz_store_webhook_create(s, arena, &hook, &err) != NZ_OK)
+	else if (nz_app_webhook_create(s, arena, &hook, &err) != NZ_OK)
 		status = cli_fail(env, CMD, err.rc == NZ_INVAL ? 2 : 1, "add: %s", err.msg);
 	else
 		printf("webhook %lld: %s\nevents: %s\nsecret: %s\n(keep the secret: it is shown "

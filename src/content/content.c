@@ -108,6 +108,24 @@ static nz_rc check_lists(const nz_article *a, nz_err *err)
 	return NZ_OK;
 }
 
+/* An author's or tag's slug, when given (the store makes a missing one from the name): it
+ * becomes a path (/tag/<slug>, a folder of the static export), so it is held to the rules of
+ * nz_slug_make, whichever way it came in. */
+static nz_rc check_slug(nz_err *err, const char *field, const char *slug)
+{
+	if (slug == NULL)
+		return NZ_OK;
+	if (!nz_slug_valid(nz_str_c(slug)))
+		return nz_err_set(err, NZ_INVAL,
+				  "%s.slug: \"%.80s\" is not a valid slug (lower-case letters, "
+				  "digits and Hangul joined by single '-')",
+				  field, slug);
+	if (nz_utf8_length(slug, strlen(slug)) > NZ_SLUG_MAX)
+		return nz_err_set(err, NZ_INVAL, "%s.slug: longer than %d characters", field,
+				  NZ_SLUG_MAX);
+	return NZ_OK;
+}
+
 static nz_rc check_people_and_things(const nz_article *a, nz_err *err)
 {
 	nz_rc rc = NZ_OK;
@@ -117,14 +135,16 @@ static nz_rc check_people_and_things(const nz_article *a, nz_err *err)
 		const nz_author *au = &a->authors[i];
 
 		snprintf(field, sizeof field, "authors[%zu]", i);
-		if ((rc = check_text(err, field, au->display_name, 0)) == NZ_OK &&
+		if ((rc = check_slug(err, field, au->slug)) == NZ_OK &&
+		    (rc = check_text(err, field, au->display_name, 0)) == NZ_OK &&
 		    (rc = check_text(err, field, au->family_name, 0)) == NZ_OK &&
 		    (rc = check_text(err, field, au->given_name, 0)) == NZ_OK)
 			rc = check_text(err, field, au->email, 0);
 	}
 	for (size_t i = 0; i < a->n_tags && rc == NZ_OK; i++) {
 		snprintf(field, sizeof field, "tags[%zu]", i);
-		rc = check_text(err, field, a->tags[i].name, 0);
+		if ((rc = check_slug(err, field, a->tags[i].slug)) == NZ_OK)
+			rc = check_text(err, field, a->tags[i].name, 0);
 	}
 	for (size_t i = 0; i < a->n_media && rc == NZ_OK; i++) {
 		snprintf(field, sizeof field, "media[%zu]", i);
@@ -155,6 +175,9 @@ nz_rc nz_article_validate(const nz_article *a, nz_err *err)
 	    (rc = check_text(err, "dateline", a->dateline, NZ_HEADLINE_MAX)) != NZ_OK ||
 	    (rc = check_text(err, "body_markdown", a->body_markdown, NZ_BODY_MAX)) != NZ_OK ||
 	    (rc = check_text(err, "copyright", a->copyright, NZ_HEADLINE_MAX)) != NZ_OK)
+		return rc;
+	if (a->body_markdown && (rc = nz_markdown_shape_check(
+				     a->body_markdown, strlen(a->body_markdown), err)) != NZ_OK)
 		return rc;
 	return check_people_and_things(a, err);
 }

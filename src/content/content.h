@@ -18,7 +18,10 @@
 #define NZ_BODY_MAX (1024 * 1024) /* bytes of Markdown */
 #define NZ_AUTHORS_MAX 16
 #define NZ_TAGS_MAX 32
-#define NZ_SLUG_MAX 80 /* code points */
+#define NZ_SLUG_MAX 80                         /* code points */
+#define NZ_MARKDOWN_DEPTH_MAX 32               /* quotes and lists nested on one line */
+#define NZ_MARKDOWN_MARKERS_MAX 50000          /* quote and list markers in one body */
+#define NZ_MARKDOWN_HTML_MAX (4 * NZ_BODY_MAX) /* bytes of HTML one body may render to */
 
 typedef struct nz_section {
 	int64_t id;
@@ -152,6 +155,16 @@ bool nz_language_valid(const char *lang);
 /* The first paragraph of Markdown body text as plain text, headings left out (for the lead and
  * summaries): allocated in arena; "" when the body is empty. */
 const char *nz_article_first_paragraph(nz_arena *arena, const char *body_markdown);
+
+/* How a Markdown body nests (markdown_shape.c): the most quote and list markers that open
+ * one line, on which line (from 1), and all of them together. */
+typedef struct nz_markdown_shape {
+	size_t depth, deepest_line, markers;
+} nz_markdown_shape;
+nz_markdown_shape nz_markdown_shape_of(const char *md, size_t len);
+/* NZ_INVAL with a message naming the line when md nests deeper than NZ_MARKDOWN_DEPTH_MAX or
+ * holds more than NZ_MARKDOWN_MARKERS_MAX markers. nz_article_validate applies it. */
+nz_rc nz_markdown_shape_check(const char *md, size_t len, nz_err *err);
 
 /* ---- back office: users, roles, permissions, the workflow, images ---- */
 

@@ -18,6 +18,15 @@
  *
  * Signature: X-Newszone-Signature: sha256=<hex HMAC-SHA256 of the exact body, keyed with the
  * hook's secret as its bytes>. Threads: the worker only; nothing here runs on request threads.
+ *
+ * Targets: a webhook never connects to a loopback, private or link-local address unless the
+ * allow_private_webhooks setting is on; the check is made on the address libcurl is about to
+ * connect to (the open-socket callback), after every DNS answer, so a name that resolves
+ * somewhere else since the hook was made is refused too. The purge hook is the operator's own
+ * (set in the settings table, often an internal purger) and is not held to it.
+ *
+ * When the store fails (a read-only or unreachable database), rounds back off from 1 s to a
+ * minute, so the log gets a line per back-off step rather than two a second.
  */
 #include <curl/curl.h>
 #include <pthread.h>
@@ -30,6 +39,7 @@
 
 #include <jansson.h>
 
+#include "app/app.h"
 #include "core/nap.h"
 #include "jobs/jobs_int.h"
 #include "render/render.h"
@@ -39,6 +49,8 @@
 #define IDLE_POLL_MS 500 /* how soon a new delivery is noticed */
 #define SEND_TIMEOUT_MS 10000
 #define CONNECT_TIMEOUT_MS 5000
+#define FAIL_WAIT_MIN_MS 1000
+#define FAIL_WAIT_MAX_MS 60000
 
 struct nz__deliverer {
 	char *db_uri;
@@ -47,6 +59,7 @@ struct nz__deliverer {
 	pthread_cond_t wake;
 	atomic_bool stopping;
 	const nz__lease *lease; /* delivers only while this node holds it */
+	int64_t fail_wait_ms;   /* the back-off after a failing round; 0 after a good one */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -152,7 +165,21 @@ typedef struct message {
 	int64_t id;         /* the delivery's */
 	const char *secret; /* signs the body when not NULL */
 	const char *body;
+	bool public_only;               /* refuse to connect to non-public addresses */
+	char refused[NZ_APP_ADDR_TEXT]; /* the address refused, if any */
 } message;
+
+/* libcurl's socket maker: refuses a connection to a non-public address when the message must
+ * stay on the public internet. */
+static curl_socket_t open_socket(void *user, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	message *m = user;
+	if (purpose == CURLSOCKTYPE_IPCXN && m->public_only && !nz_app_addr_public(&a->addr)) {
+		nz_app_addr_text(&a->addr, m->refused);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
 
 /* The request's header lines (curl copies them); NULL when out of memory. */
 static struct curl_slist *headers_of(const message *m)
@@ -186,7 +213,7 @@ static struct curl_slist *headers_of(const message *m)
 
 /* One POST. r->http_status is the HTTP status (0 without an answer); r->error a message in
  * arena, or NULL. Returns false when the server is stopping and the send was abandoned. */
-static bool post(nz__deliverer *d, nz_arena *arena, const message *m, nz_delivery_result *r)
+static bool post(nz__deliverer *d, nz_arena *arena, message *m, nz_delivery_result *r)
 {
 	struct curl_slist *headers = headers_of(m);
 	bool sent = true;
@@ -210,9 +237,17 @@ static bool post(nz__deliverer *d, nz_arena *arena, const message *m, nz_deliver
 	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
 	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, d);
+	curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, m);
+	m->refused[0] = '\0';
 	CURLcode res = curl_easy_perform(curl);
 	if (res == CURLE_ABORTED_BY_CALLBACK) {
 		sent = false;
+	} else if (res != CURLE_OK && m->refused[0]) {
+		r->error = nz_arena_printf(arena,
+					   "refused to connect to %s: a loopback, private or "
+					   "link-local address (allow_private_webhooks is off)",
+					   m->refused);
 	} else if (res != CURLE_OK) {
 		r->error = nz_arena_strdup(arena, curl_easy_strerror(res));
 	} else {
@@ -259,7 +294,7 @@ static const char *body_of(nz_store *s, nz_arena *arena, nz_delivery *dl, int64_
 }
 
 static void deliver(nz__deliverer *d, nz_store *s, nz_arena *arena, const nz_delivery_config *cfg,
-		    nz_delivery *dl)
+		    bool allow_private, nz_delivery *dl)
 {
 	nz_err err = {0};
 	int64_t start = now_ms();
@@ -273,7 +308,9 @@ static void deliver(nz__deliverer *d, nz_store *s, nz_arena *arena, const nz_del
 	if (!url) {
 		r.error = "the purge_url setting is empty";
 	} else if (!post(d, arena,
-			 &(message){url, purge ? "purge" : dl->event, dl->id, secret, body}, &r)) {
+			 &(message){url, purge ? "purge" : dl->event, dl->id, secret, body,
+				    !purge && !allow_private, ""},
+			 &r)) {
 		/* Stopping: not an attempt; due again at once when the server next starts. */
 		nz_store_delivery_postpone(s, dl->id, start, &err);
 		return;
@@ -308,11 +345,18 @@ static int64_t round_once(nz__deliverer *d, nz_store *s)
 	nz_delivery_claim claim = {now_ms(), LEASE_MS, CLAIM_MAX};
 	if (nz_store_delivery_claim(s, arena, &claim, &due, &n, &err) != NZ_OK ||
 	    (n > 0 && nz_store_delivery_config(s, arena, &cfg, &err) != NZ_OK)) {
-		NZ_LOG(NZ_LOG_ERROR, "webhooks", "%s", err.msg);
+		d->fail_wait_ms = d->fail_wait_ms ? d->fail_wait_ms * 2 : FAIL_WAIT_MIN_MS;
+		if (d->fail_wait_ms > FAIL_WAIT_MAX_MS)
+			d->fail_wait_ms = FAIL_WAIT_MAX_MS;
+		NZ_LOG(NZ_LOG_ERROR, "webhooks", "%s (trying again in %lld s)", err.msg,
+		       (long long)(d->fail_wait_ms / 1000));
+		wait = d->fail_wait_ms;
 		goto out;
 	}
+	d->fail_wait_ms = 0;
+	bool allow_private = n > 0 && nz_app_private_webhooks_allowed(s);
 	for (size_t i = 0; i < n && !atomic_load(&d->stopping); i++)
-		deliver(d, s, arena, &cfg, &due[i]);
+		deliver(d, s, arena, &cfg, allow_private, &due[i]);
 	if (n == CLAIM_MAX)
 		wait = 0;
 	else if (nz_store_delivery_next_due(s, &next, &err) == NZ_OK && next - now_ms() < wait)

@@ -228,6 +228,8 @@ nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, c
 			return rc;
 	}
 	nz_rc rc = feed_items(env, &q, &f, out, err);
+	if (rc == NZ_OK && f.n == 0 && (q.tag_slug || q.author_slug))
+		return nz__page_not_found(out, 404, NULL); /* known only through unpublished work */
 	return rc != NZ_OK ? rc : finish_feed(env, &f, fmt, out, err);
 }
 

@@ -211,6 +211,10 @@ nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug
 		rc = list_public(&local, &q, page, cursor, &list, out, &found, err);
 	if (rc != NZ_OK || !found)
 		return rc;
+	/* A tag or author exists for readers only through what is public: one used only by
+	 * drafts or embargoed articles must not show its name. Sections are the site's own. */
+	if (page == 1 && list.total == 0 && strcmp(kind, "section") != 0)
+		return nz__page_not_found(out, 404, NULL);
 	lv.items = list.items;
 	lv.n = list.n;
 	lv.page = page;

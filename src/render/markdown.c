@@ -7,6 +7,11 @@
  * https or mailto becomes "#". This is safe to do on the output because md4c escapes '"' in text
  * and attributes: the only href=" sequences in its output are its own attributes.
  *
+ * Bounds: a body that nests deeper than NZ_MARKDOWN_DEPTH_MAX (stored before saves checked it)
+ * is not given to md4c at all, and rendering stops adding output past NZ_MARKDOWN_HTML_MAX
+ * bytes; either way the body's HTML is a one-paragraph notice saying why, so a page still
+ * renders and memory stays bounded.
+ *
  * Rules: pure function of its input; thread-safe; appends to the caller's buffer.
  */
 #include <ctype.h>
@@ -18,12 +23,31 @@
 struct md_sink {
 	nz_buf *out;
 	size_t start; /* where this rendering began in out */
+	bool too_big; /* past NZ_MARKDOWN_HTML_MAX: nothing more is added */
 };
 
 static void md_append(const MD_CHAR *text, MD_SIZE size, void *userdata)
 {
 	struct md_sink *sink = userdata;
+	if (sink->too_big || sink->out->len - sink->start + size > NZ_MARKDOWN_HTML_MAX) {
+		sink->too_big = true;
+		return;
+	}
 	nz_buf_append(sink->out, text, size);
+}
+
+/* Replaces what this rendering wrote with a notice for readers and editors. */
+static nz_rc limit_notice(struct md_sink *sink, const char *why)
+{
+	nz_buf *out = sink->out;
+	if (out->p) {
+		out->len = sink->start;
+		out->p[out->len] = '\0';
+	}
+	nz_buf_puts(out, "<p class=\"render-limit\">This text cannot be shown: ");
+	nz_buf_puts(out, why);
+	nz_buf_puts(out, ". Edit it to simplify it.</p>\n");
+	return nz_buf_rc(out);
 }
 
 /* True when the URL value (up to its closing quote) is safe to keep: no scheme (a relative URL
@@ -80,7 +104,7 @@ static void neutralise_urls(nz_buf *out, size_t start)
 
 nz_rc nz_markdown_html(const char *md, size_t len, nz_buf *out)
 {
-	struct md_sink sink = {out, out->len};
+	struct md_sink sink = {out, out->len, false};
 	unsigned parser_flags =
 	    MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_NOHTML;
 	if (len > (size_t)NZ_BODY_MAX * 4)
@@ -89,6 +113,9 @@ nz_rc nz_markdown_html(const char *md, size_t len, nz_buf *out)
 		/* Leave the buffer a valid (possibly empty) C string. */
 		return nz_buf_append(out, "", 0);
 	}
+	nz_markdown_shape sh = nz_markdown_shape_of(md, len);
+	if (sh.depth > NZ_MARKDOWN_DEPTH_MAX || sh.markers > NZ_MARKDOWN_MARKERS_MAX)
+		return limit_notice(&sink, "it nests quotes or lists too deeply");
 	if (md_html(md, (MD_SIZE)len, md_append, &sink, parser_flags, MD_HTML_FLAG_SKIP_UTF8_BOM) !=
 	    0) {
 		/* md4c fails only when it cannot allocate. */
@@ -96,6 +123,8 @@ nz_rc nz_markdown_html(const char *md, size_t len, nz_buf *out)
 	}
 	if (nz_buf_rc(out) != NZ_OK)
 		return nz_buf_rc(out);
+	if (sink.too_big)
+		return limit_notice(&sink, "its HTML would be larger than 4 MB");
 	if (out->len > sink.start)
 		neutralise_urls(out, sink.start);
 	return NZ_OK;

@@ -120,12 +120,14 @@ nz_rc nz_store_login_failed(nz_store *s, const char *login, const char *address,
 /* ---- tokens ------------------------------------------------------------------------------ */
 
 nz_rc nz_store_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,
-			    const char *name, int64_t *id, nz_err *err)
+			    const char *name, nz_time expires_at, int64_t *id, nz_err *err)
 {
 	*id = 0;
 	if (!hash_ok(token_hash))
 		return nz_err_set(err, NZ_INVAL, "token: the hash must be a SHA-256 in hex");
-	return nz__store_token_create(s, actor, user_id, token_hash, name, id, err);
+	if (expires_at < 0)
+		return nz_err_set(err, NZ_INVAL, "token: the expiry must be a time or 0 (never)");
+	return nz__store_token_create(s, actor, user_id, token_hash, name, expires_at, id, err);
 }
 
 nz_rc nz_store_token_user(nz_store *s, nz_arena *arena, const char *token_hash, nz_time now,

@@ -483,13 +483,15 @@ typedef struct nz_api_token {
 	const char *login;                            /* the user's */
 	const char *name;                             /* a label, may be NULL */
 	nz_time created_at, last_used_at, revoked_at; /* 0: never / not revoked */
+	nz_time expires_at;                           /* 0: never */
 } nz_api_token;
 
-/* Sets *id; records token.created. */
+/* Sets *id; records token.created. The token stops working at expires_at (0: never). */
 nz_rc nz_store_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,
-			    const char *name, int64_t *id, nz_err *err);
+			    const char *name, nz_time expires_at, int64_t *id, nz_err *err);
 /* The user a live token belongs to (in arena) and the token's id; updates last_used_at.
- * NZ_NOTFOUND when the token is unknown or revoked or its user disabled. */
+ * NZ_NOTFOUND when the token is unknown, revoked or expired (at now) or its user disabled.
+ * Disabling a user revokes their tokens (nz_store_user_set_disabled). */
 nz_rc nz_store_token_user(nz_store *s, nz_arena *arena, const char *token_hash, nz_time now,
 			  nz_user **out, int64_t *token_id, nz_err *err);
 /* Revokes (never deletes); records token.revoked. NZ_NOTFOUND when no such token; NZ_OK when

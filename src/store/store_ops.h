@@ -287,11 +287,11 @@
 	OP(WRITE, OWN, login_failed,                                                               \
 	   (nz_store *s, const char *login, const char *address, int64_t user_id, nz_err *err),    \
 	   (s, login, address, user_id, err))                                                      \
-	/* token_hash a SHA-256 in hex */                                                          \
+	/* token_hash a SHA-256 in hex; expires_at 0: never */                                    \
 	OP(WRITE, OWN, token_create,                                                               \
 	   (nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,                   \
-	    const char *name, int64_t *id, nz_err *err),                                           \
-	   (s, actor, user_id, token_hash, name, id, err))                                         \
+	    const char *name, nz_time expires_at, int64_t *id, nz_err *err),                       \
+	   (s, actor, user_id, token_hash, name, expires_at, id, err))                             \
 	/* now set, token_id not NULL; also records last_used_at */                                \
 	OP(READ, OWN, token_user,                                                                  \
 	   (nz_store *s, nz_arena *arena, const char *token_hash, nz_time now, nz_user **out,      \

@@ -17,7 +17,7 @@ import time
 import unittest
 import urllib.parse
 
-from nz import Server, free_port, new_db, run, sql_write
+from nz import Server, free_port, new_db, run, sql_write, sqlite_only
 
 WAIT = 30  # seconds to wait for something that should happen (not a speed assertion)
 
@@ -94,6 +94,8 @@ class Webhooks(unittest.TestCase):
         run(["user", "add", "writer", "--role", "contributor"], db=self.db)
         self.token = self.make_token("chief")
         self.set_setting("webhook_backoff_ms", "200")
+        # The receivers listen on 127.0.0.1, which webhooks may reach only when allowed.
+        self.set_setting("allow_private_webhooks", "1")
         self.receivers = []
         self.srv = Server(self.db)
         # The section articles go in, made by an admin on the back office's sections page.
@@ -174,6 +176,48 @@ class Webhooks(unittest.TestCase):
             time.sleep(0.05)
 
     # ---- tests ----
+
+    def test_private_targets_are_refused_when_making_and_when_delivering(self):
+        sql_write(self.db, "DELETE FROM settings WHERE key = 'allow_private_webhooks'")
+        rcv = self.receiver()
+        for url in ("http://169.254.169.254/latest/meta-data/", rcv.url(), "http://[::1]/x",
+                    "http://localhost:%d/hook" % rcv.port):
+            r = self.api("POST", "/api/v1/admin/webhooks",
+                         {"url": url, "events": ["article.published"]})
+            self.assertEqual(r.status, 400, r.text)
+            self.assertIn("allow_private_webhooks", r.json()["error"]["message"])
+        # A hook made while allowed is still refused at delivery once the setting is off
+        # (as a name that resolves to a private address later would be).
+        self.set_setting("allow_private_webhooks", "1")
+        hook = self.add_hook(rcv.url(), ["article.published"])
+        sql_write(self.db, "DELETE FROM settings WHERE key = 'allow_private_webhooks'")
+        a = self.new_article("Harbour pilots strike for a day")
+        self.act(a["id"], "publish")
+        deadline = time.monotonic() + WAIT
+        log = []
+        while time.monotonic() < deadline:
+            log = self.deliveries(hook["id"])
+            if log and log[0]["last_error"]:
+                break
+            time.sleep(0.05)
+        self.assertTrue(log and log[0]["last_error"], log)
+        self.assertIn("refused to connect to 127.0.0.1", log[0]["last_error"])
+        self.assertEqual(rcv.received(), [])
+
+    @sqlite_only("a trigger makes the outbox unwritable, as a read-only database does")
+    def test_a_failing_store_backs_off_instead_of_flooding_the_log(self):
+        rcv = self.receiver()
+        self.add_hook(rcv.url(), ["article.published"])
+        sql_write(self.db, "CREATE TRIGGER outbox_stuck BEFORE UPDATE ON webhook_deliveries"
+                  " BEGIN SELECT RAISE(FAIL, 'outbox is stuck for this test'); END")
+        a = self.new_article("Ferry timetable changes for winter")
+        self.act(a["id"], "publish")
+        time.sleep(5)
+        lines = [l for l in self.srv.output().splitlines() if "outbox is stuck" in l]
+        # Rounds back off 1 s, 2 s, 4 s ...: a handful of lines, not two a second.
+        self.assertGreaterEqual(len(lines), 1)
+        self.assertLessEqual(len(lines), 4, "\n".join(lines))
+        self.assertEqual(rcv.received(), [])
 
     def test_signed_delivery_is_retried_with_back_off_until_it_succeeds(self):
         rcv = self.receiver(fail=2)

@@ -27,6 +27,8 @@ static const nz__pg_sql q_set_password = {
 static const nz__pg_sql q_set_disabled = {
     "UPDATE users SET disabled_at = $2 WHERE id = $1 RETURNING id"};
 static const nz__pg_sql q_sessions_of_user_delete = {"DELETE FROM sessions WHERE user_id = $1"};
+static const nz__pg_sql q_tokens_of_user_revoke = {
+    "UPDATE api_tokens SET revoked_at = nz_clock() WHERE user_id = $1 AND revoked_at IS NULL"};
 static const nz__pg_sql q_session_purge = {"DELETE FROM sessions WHERE expires_at <= $1"};
 static const nz__pg_sql q_session_insert = {
     "INSERT INTO sessions(id, user_id, csrf, created_at, expires_at) "
@@ -221,7 +223,10 @@ nz_rc nz__pg_user_set_disabled(nz_store *s, int64_t actor, int64_t user_id, bool
 			       err)) &&
 	    !(rc = disabled ? exec_text_int(h, &q_sessions_of_user_delete, NULL, user_id,
 					    "sessions", err)
-			    : NZ_OK))
+			    : NZ_OK) &&
+	    !(rc = disabled
+		       ? exec_text_int(h, &q_tokens_of_user_revoke, NULL, user_id, "tokens", err)
+		       : NZ_OK))
 		rc = nz__pg_audit(h, actor, disabled ? "user.disabled" : "user.enabled", "user",
 				  user_id, 0, NULL, err);
 	return nz__pg_end(h, rc, err);

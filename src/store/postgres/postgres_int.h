@@ -307,5 +307,6 @@ extern const char nz__pg_2_nodes[];      /* leases, nz_clock(), the change feed'
 extern const char nz__pg_3_renditions[]; /* the image pipeline's renditions (media.c) */
 /* articles_history.c: migration 4, SQLite's 8 */
 extern const char nz__pg_4_import_items[]; /* the items of multi-item imports */
+extern const char nz__pg_5_hdata[];        /* slugs repaired, token expiry */
 
 #endif

@@ -344,3 +344,27 @@ const char nz__pg_1_kept[] =
     "  OR OLD.language IS DISTINCT FROM NEW.language"
     "  OR OLD.section_id IS DISTINCT FROM NEW.section_id)"
     " EXECUTE FUNCTION nz_search_follow();";
+
+/* Migration 3, data hardening (SQLite's 7). Tag and author slugs that are not slugs become
+ * "tag-<id>" / "author-<id>" (with a random suffix if that is taken); names are kept. The
+ * pattern mirrors nz_slug_valid: ASCII lower-case letters, digits and Hangul syllables joined
+ * by single '-', at most 80 characters. */
+#define NZ__PG_BAD_SLUG                                                                            \
+	"(slug !~ '^[a-z0-9\\uAC00-\\uD7A3]+(-[a-z0-9\\uAC00-\\uD7A3]+)*$'"                        \
+	" OR char_length(slug) > 80)"
+#define NZ__PG_REPAIR_SLUGS(table, prefix)                                                         \
+	"UPDATE " table " SET slug = '" prefix "-' || id WHERE " NZ__PG_BAD_SLUG                   \
+	" AND NOT EXISTS (SELECT 1 FROM " table " o WHERE o.slug = '" prefix "-' || " table        \
+	".id);"                                                                                    \
+	"UPDATE " table " SET slug = '" prefix                                                     \
+	"-' || id || '-' || substr(md5(random()::text), 1, 8)"                                     \
+	" WHERE " NZ__PG_BAD_SLUG ";"
+/* API tokens get an expiry (NULL: never): those made before it expire 90 days after the
+ * upgrade; the tokens of users disabled now are revoked. */
+#define NZ__PG_UPGRADE_TOKENS                                                                      \
+	"ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;"                                     \
+	"UPDATE api_tokens SET expires_at = nz_clock() + 7776000 WHERE revoked_at IS NULL;"        \
+	"UPDATE api_tokens SET revoked_at = nz_clock() WHERE revoked_at IS NULL"                   \
+	" AND user_id IN (SELECT id FROM users WHERE disabled_at IS NOT NULL);"
+const char nz__pg_5_hdata[] = NZ__PG_REPAIR_SLUGS("tags", "tag")
+    NZ__PG_REPAIR_SLUGS("authors", "author") NZ__PG_UPGRADE_TOKENS;

@@ -154,6 +154,19 @@ static nz_rc end_sessions(nz__sqlite *h, int64_t user_id, nz_err *err)
 	return nz__sq_exec(h, st, "sessions", err);
 }
 
+/* Revokes every live token of user_id (the user is being disabled: re-enabling must not bring
+ * them back). */
+static nz_rc revoke_tokens(nz__sqlite *h, int64_t user_id, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_TOKENS_OF_USER_REVOKE, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, user_id) || sqlite3_bind_int64(st, 2, nz_time_now()))
+		return nz__sq_bind_error(h, "tokens", err);
+	return nz__sq_exec(h, st, "tokens", err);
+}
+
 nz_rc nz__sq_user_set_role(nz_store *s, int64_t actor, int64_t user_id, nz_role role, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
@@ -201,7 +214,8 @@ nz_rc nz__sq_user_set_disabled(nz_store *s, int64_t actor, int64_t user_id, bool
 		return rc;
 	if (!(rc = update_user(h, SQ_USER_SET_DISABLED, user_id, NULL, disabled ? nz_time_now() : 0,
 			       err)) &&
-	    !(rc = disabled ? end_sessions(h, user_id, err) : NZ_OK))
+	    !(rc = disabled ? end_sessions(h, user_id, err) : NZ_OK) &&
+	    !(rc = disabled ? revoke_tokens(h, user_id, err) : NZ_OK))
 		rc = nz__sq_audit(h, actor, disabled ? "user.disabled" : "user.enabled", "user",
 				  user_id, 0, NULL, err);
 	return nz__sq_end(h, rc, err);

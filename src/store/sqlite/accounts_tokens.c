@@ -2,21 +2,24 @@
  * accounts_tokens.c: API tokens in SQLite.
  *
  * Rules: a token is stored as the SHA-256 hex of its text and never deleted, only revoked, so
- * the audit log can always say which token did what. last_used_at moves forward only.
+ * the audit log can always say which token did what. last_used_at moves forward only. A token
+ * past its expires_at (NULL: never) is not found; disabling a user revokes their tokens
+ * (accounts.c).
  */
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
 
 static nz_rc insert_token(nz__sqlite *h, int64_t actor, int64_t user_id, const char *hash,
-			  const char *name, int64_t *id, nz_err *err)
+			  const char *name, nz_time expires_at, int64_t *id, nz_err *err)
 {
 	sqlite3_stmt *st;
 	nz_rc rc = nz__sq_stmt(h, SQ_TOKEN_INSERT, &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, user_id) || nz__sq_bind_text(st, 2, hash) ||
-	    nz__sq_bind_text(st, 3, name) || sqlite3_bind_int64(st, 4, nz_time_now()))
+	    nz__sq_bind_text(st, 3, name) || sqlite3_bind_int64(st, 4, nz_time_now()) ||
+	    nz__sq_bind_opt_int(st, 5, expires_at))
 		return nz__sq_bind_error(h, "token", err);
 	rc = nz__sq_int(h, st, id, "token", err);
 	if (rc == NZ_INVAL) /* the foreign key */
@@ -27,13 +30,13 @@ static nz_rc insert_token(nz__sqlite *h, int64_t actor, int64_t user_id, const c
 }
 
 nz_rc nz__sq_token_create(nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,
-			  const char *name, int64_t *id, nz_err *err)
+			  const char *name, nz_time expires_at, int64_t *id, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	nz_rc rc = nz__sq_begin(h, err);
 	if (rc)
 		return rc;
-	rc = insert_token(h, actor, user_id, token_hash, name, id, err);
+	rc = insert_token(h, actor, user_id, token_hash, name, expires_at, id, err);
 	if ((rc = nz__sq_end(h, rc, err)))
 		*id = 0;
 	return rc;
@@ -60,7 +63,7 @@ nz_rc nz__sq_token_user(nz_store *s, nz_arena *arena, const char *token_hash, nz
 	nz_rc rc = nz__sq_stmt(h, SQ_TOKEN_USER, &st, err);
 	if (rc)
 		return rc;
-	if (nz__sq_bind_text(st, 1, token_hash))
+	if (nz__sq_bind_text(st, 1, token_hash) || sqlite3_bind_int64(st, 2, now))
 		return nz__sq_bind_error(h, "token", err);
 	if ((rc = nz__sq_step(h, st, &row, "token", err)))
 		return rc;
@@ -133,6 +136,7 @@ static nz_rc token_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 	t->created_at = sqlite3_column_int64(st, 4);
 	t->last_used_at = sqlite3_column_int64(st, 5);
 	t->revoked_at = sqlite3_column_int64(st, 6);
+	t->expires_at = sqlite3_column_int64(st, 7);
 	return nz__sq_col_text(arena, st, 2, &t->login) || nz__sq_col_text(arena, st, 3, &t->name)
 		   ? NZ_NOMEM
 		   : NZ_OK;

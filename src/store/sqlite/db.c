@@ -7,6 +7,17 @@
  * application (a power loss may lose the last commits, never corrupt the file). Writers wait up
  * to 5 s for a lock (busy_timeout) and start with BEGIN IMMEDIATE, so a writer never fails
  * half-way through on a lock upgrade.
+ *
+ * The WAL stays bounded: after each commit, a WAL of NZ_WAL_PASSIVE_PAGES (4 MB) or more gets
+ * a passive checkpoint, which never waits, and when that copied every frame, a truncating one
+ * that does not wait either: the file is emptied as soon as no reader uses it. A WAL of
+ * NZ_WAL_TRUNCATE_PAGES (64 MB of 4 KB pages) or more gets a truncating checkpoint that waits
+ * (busy_timeout, 5 s) for the readers of older frames. Readers here are short (one request, one
+ * page), so under sustained writes the WAL stays under 64 MB plus what is written during one
+ * such wait, and it is emptied at the first commit after the readers let go; a reader that
+ * stays longer than the busy timeout (a static export running beside the server) lets it grow
+ * until it ends. journal_size_limit caps the file at 64 MB whenever SQLite restarts the log;
+ * the last connection to close checkpoints and removes it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,6 +27,9 @@
 #include "store/sqlite/sqlite_int.h"
 
 #define NZ_BUSY_TIMEOUT_MS 5000
+#define NZ_WAL_PASSIVE_PAGES 1000
+#define NZ_WAL_TRUNCATE_PAGES 16384
+#define NZ_WAL_LIMIT_SQL "PRAGMA journal_size_limit = 67108864"
 
 static const char *const sq_sql[SQ_COUNT] = {
 #define NZ__SQ_TEXT(name, sql) [name] = sql,
@@ -284,6 +298,27 @@ static const nz__store_ops sqlite_ops = {.backend = "sqlite",
 					 NZ__STORE_OPS(NZ__SQ_SLOT)};
 #undef NZ__SQ_SLOT
 
+/* sqlite3_wal_hook: the checkpoint policy above, run by the connection that just committed.
+ * A checkpoint that cannot finish now (SQLITE_BUSY) is left to the next commit. */
+static int wal_committed(void *user, sqlite3 *db, const char *name, int pages)
+{
+	(void)user;
+	int log = 0, done = 0;
+	if (pages >= NZ_WAL_TRUNCATE_PAGES) {
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	} else if (pages >= NZ_WAL_PASSIVE_PAGES &&
+		   sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
+		       SQLITE_OK &&
+		   log == done) {
+		/* Everything is in the database: empty the file too, unless a reader still uses
+		 * it (then this does not wait, and a later commit tries again). */
+		sqlite3_busy_timeout(db, 0);
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		sqlite3_busy_timeout(db, NZ_BUSY_TIMEOUT_MS);
+	}
+	return SQLITE_OK;
+}
+
 /* Pragmas that hold for the connection; the journal mode is checked, since WAL is what makes
  * readers and the writer not block each other. */
 static nz_rc configure(nz__sqlite *h, const char *path, nz_err *err)
@@ -320,6 +355,10 @@ static nz_rc configure(nz__sqlite *h, const char *path, nz_err *err)
 	if (!mode || (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0))
 		rc = nz_err_set(err, NZ_DB, "%s: cannot switch the database to WAL mode (got %s)",
 				path, mode ? mode : "nothing");
+	else if ((src = sqlite3_exec(h->db, NZ_WAL_LIMIT_SQL, NULL, NULL, NULL)) != SQLITE_OK)
+		rc = nz__sq_error(h, src, path, err);
+	else
+		sqlite3_wal_hook(h->db, wal_committed, NULL);
 out:
 	sqlite3_finalize(st);
 	return rc;

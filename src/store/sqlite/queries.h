@@ -175,11 +175,14 @@
 	X(SQ_FAILURES_CLEAR, "DELETE FROM login_failures WHERE login = ?1")                        \
 	X(SQ_FAILURES_PURGE, "DELETE FROM login_failures WHERE at < ?1")                           \
 	/* API tokens */                                                                           \
-	X(SQ_TOKEN_INSERT, "INSERT INTO api_tokens(user_id, token_hash, name, created_at) "        \
-			   "VALUES (?1, ?2, ?3, ?4) RETURNING id")                                 \
+	X(SQ_TOKEN_INSERT, "INSERT INTO api_tokens(user_id, token_hash, name, created_at, "        \
+			   "expires_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id")                 \
 	X(SQ_TOKEN_USER, "SELECT " NZ__USER_COLS ", t.id FROM api_tokens t "                       \
 			 "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1 "               \
-			 "AND t.revoked_at IS NULL AND u.disabled_at IS NULL")                     \
+			 "AND t.revoked_at IS NULL AND u.disabled_at IS NULL "                     \
+			 "AND (t.expires_at IS NULL OR t.expires_at > ?2)")                        \
+	X(SQ_TOKENS_OF_USER_REVOKE, "UPDATE api_tokens SET revoked_at = ?2 "                       \
+				    "WHERE user_id = ?1 AND revoked_at IS NULL")                   \
 	X(SQ_TOKEN_TOUCH, "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1 "                 \
 			  "AND (last_used_at IS NULL OR last_used_at < ?2)")                       \
 	X(SQ_TOKEN_REVOKE,                                                                         \
@@ -187,7 +190,8 @@
 	X(SQ_TOKEN_OWNER, "SELECT user_id FROM api_tokens WHERE id = ?1")                          \
 	X(SQ_TOKEN_FIND, "SELECT id FROM api_tokens WHERE token_hash = ?1")                        \
 	X(SQ_TOKEN_LIST, "SELECT t.id, t.user_id, u.login, t.name, t.created_at, t.last_used_at, " \
-			 "t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id "        \
+			 "t.revoked_at, t.expires_at FROM api_tokens t "                           \
+			 "JOIN users u ON u.id = t.user_id "                                       \
 			 "WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC")                    \
 	/* articles */                                                                             \
 	X(SQ_ARTICLE_STATE, "SELECT revision, status, slug, published_at FROM articles "           \

@@ -568,9 +568,36 @@ static const char migration_8[] =
     " taken INTEGER NOT NULL DEFAULT 0,"
     " created_at INTEGER NOT NULL);";
 
+/* Version 9, data hardening. Tag and author slugs that are not slugs (stored before every way
+ * in checked them: "../x", "a/b", "<b>x</b>", ...) become "tag-<id>" / "author-<id>" (with a
+ * random suffix if that is taken), so every tag and author page and the static export work
+ * again; the names are kept. The test mirrors nz_slug_valid: ASCII lower-case letters, digits
+ * and Hangul syllables joined by single '-', at most 80 characters. */
+#define NZ__BAD_SLUG                                                                               \
+	"(slug = '' OR slug GLOB '*[^-a-z0-9가-힣]*' OR slug GLOB '-*' OR slug GLOB '*-'"        \
+	" OR slug GLOB '*--*' OR length(slug) > 80)"
+#define NZ__REPAIR_SLUGS(table, prefix)                                                            \
+	"UPDATE " table " SET slug = '" prefix "-' || id WHERE " NZ__BAD_SLUG                      \
+	" AND NOT EXISTS (SELECT 1 FROM " table " o WHERE o.slug = '" prefix "-' || " table        \
+	".id);"                                                                                    \
+	"UPDATE " table " SET slug = '" prefix "-' || id || '-' || lower(hex(randomblob(4)))"      \
+	" WHERE " NZ__BAD_SLUG ";"
+/* API tokens get an expiry (NULL: never). Tokens made before it expire 90 days after the
+ * upgrade, as a new one does by default, and the tokens of users disabled now are revoked (a
+ * user's tokens no longer come back when the user is enabled again). */
+#define NZ__UPGRADE_TOKENS                                                                         \
+	"ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;"                                    \
+	"UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 7776000"      \
+	" WHERE revoked_at IS NULL;"                                                               \
+	"UPDATE api_tokens SET revoked_at = CAST(strftime('%s', 'now') AS INTEGER)"                \
+	" WHERE revoked_at IS NULL"                                                                \
+	" AND user_id IN (SELECT id FROM users WHERE disabled_at IS NOT NULL);"
+static const char migration_9[] =
+    NZ__REPAIR_SLUGS("tags", "tag") NZ__REPAIR_SLUGS("authors", "author") NZ__UPGRADE_TOKENS;
+
 static const char *const migrations[] = {
-    migration_1, migration_2, migration_3, migration_4,
-    migration_5, migration_6, migration_7, migration_8,
+    migration_1, migration_2, migration_3, migration_4, migration_5,
+    migration_6, migration_7, migration_8, migration_9,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -5,6 +5,7 @@
  * Rules: passwords and tokens made here are shown once, in the response that made them, and
  * stored hashed.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,10 +149,11 @@ void nz__api_tokens(nz__ctx *c, const nz_route_match *m)
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++)
 		json_array_append_new(arr,
-				      json_pack("{s:I, s:s?, s:s?, s:o, s:o, s:o}", "id",
+				      json_pack("{s:I, s:s?, s:s?, s:o, s:o, s:o, s:o}", "id",
 						(json_int_t)t[i].id, "login", t[i].login, "name",
 						t[i].name, "created_at", time_json(t[i].created_at),
 						"last_used_at", time_json(t[i].last_used_at),
+						"expires_at", time_json(t[i].expires_at),
 						"revoked_at", time_json(t[i].revoked_at)));
 	nz__send_json(c->resp, 200, json_pack("{s:o}", "tokens", arr));
 }
@@ -168,21 +170,31 @@ void nz__api_token_create(nz__ctx *c, const nz_route_match *m)
 		return;
 	const char *login = json_string_value(json_object_get(body, "login"));
 	const char *name = json_string_value(json_object_get(body, "name"));
+	/* expires_in_days: 1..NZ_API_TOKEN_DAYS_MAX, null for never, absent for the default */
+	json_t *days_v = json_object_get(body, "expires_in_days");
+	json_int_t days = !days_v                   ? NZ_API_TOKEN_DAYS
+			  : json_is_null(days_v)    ? 0
+			  : json_is_integer(days_v) ? json_integer_value(days_v)
+						    : -1;
+	if (days == 0 && !json_is_null(days_v))
+		days = -1; /* 0 is not a number of days: never is null */
 	nz_rc rc = login
 		       ? nz_store_user_by_login(c->store, c->req->arena, login, &owner, NULL, &err)
 		       : NZ_INVAL;
 	if (rc == NZ_INVAL)
 		nz_err_set(&err, rc, "login: whose token it is");
 	if (!rc)
-		rc = nz_app_token_create(c->store, me->id, owner->id, name, &t, &err);
+		rc = nz_app_token_create(c->store, me->id, owner->id, name,
+					 days < 0 || days > INT_MAX ? -1 : (int)days, &t, &err);
 	json_decref(body);
 	if (rc) {
 		nz__api_fail(c, rc == NZ_NOTFOUND ? NZ_INVAL : rc, &err);
 		return;
 	}
 	nz__send_json(c->resp, 201,
-		      json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)t.id, "login",
-				owner->login, "role", nz_role_name(owner->role), "token", t.token));
+		      json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)t.id, "login",
+				owner->login, "role", nz_role_name(owner->role), "token", t.token,
+				"expires_at", time_json(t.expires_at)));
 }
 
 void nz__api_token_revoke(nz__ctx *c, const nz_route_match *m)

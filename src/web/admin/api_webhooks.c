@@ -156,7 +156,7 @@ static void create(nz__ctx *c, const nz_route_match *m)
 	json_decref(body);
 	if (!hook.events)
 		hook.events = "";
-	nz_rc rc = nz_store_webhook_create(c->store, c->req->arena, &hook, &err);
+	nz_rc rc = nz_app_webhook_create(c->store, c->req->arena, &hook, &err);
 	if (rc == NZ_INVAL) {
 		nz__send_json_error(c->resp, 400, "invalid_webhook", err.msg);
 		return;

@@ -199,8 +199,16 @@ const nz_user *nz__auth_api_user(nz__ctx *c)
 		nz_rc rc = nz_app_token_user(c->store, c->req->arena, tok, c->page.now, &u, &err);
 		if (rc == NZ_OK)
 			return u;
-		if (rc != NZ_NOTFOUND)
+		if (rc != NZ_NOTFOUND) {
+			/* The database failed (read-only, full, gone), not the token: say so, so
+			 * clients retry rather than drop a token that is good. */
 			NZ_LOG(NZ_LOG_ERROR, "auth", "token: %s", err.msg);
+			nz_http_resp_header(c->resp, "Retry-After", "30");
+			nz__send_json_error(
+			    c->resp, 503, "unavailable",
+			    "tokens cannot be checked right now; try again shortly");
+			return NULL;
+		}
 	} else if (!h) {
 		const nz_user *u = nz__auth_user(c);
 		if (u && unsafe_method(c->req->method) &&

@@ -81,6 +81,12 @@ bool nz__auth_gate(nz__ctx *c);
  * NZ_OK with *out the user. */
 nz_rc nz__auth_login(nz__ctx *c, const char *login, const char *password, const nz_user **out,
 		     const char **message);
+/* Checks a password of login (u and its stored hash; NULL when there is no such user) as a
+ * sign-in does: refused while the account or the client's address is throttled, a wrong one
+ * counted as a failed sign-in. NZ_OK when right; NZ_PERM with *message for people when wrong
+ * or throttled; another code with *message when the throttle cannot be used (answer 503). */
+nz_rc nz__auth_password_check(nz__ctx *c, const char *login, const nz_user *u, const char *hash,
+			      const char *password, const char **message);
 /* Ends the request's session on the server and clears the cookie. */
 void nz__auth_logout(nz__ctx *c);
 

@@ -6,8 +6,14 @@
  * long (an unknown login is checked against a dummy hash). Throttling counts failures per
  * account and per address in the database, so it holds across threads, restarts and nodes.
  * The session is rotated on every sign-in. `next` only ever leads back into /admin.
+ * The same check and count guard every other place that asks for a password (changing it).
+ * Fail closed: when a failure cannot be recorded (a full disk, a read-only database), every
+ * password check on this server is refused for THROTTLE_DOWN_SECONDS before any password is
+ * looked at, and the failing attempt answers "unavailable" like a right one that cannot start
+ * a session would, so an unrecorded guess never tells right from wrong.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "web/admin/admin_int.h"
@@ -29,16 +35,27 @@ static void set_cookie(nz__ctx *c, const char *value, nz_time max_age)
 	nz_http_set_cookie(c->resp, c->req->arena, NZ_SESSION_COOKIE, value, max_age, secure);
 }
 
-/* NZ_PERM with *message when the account or the address has failed too often. */
+#define THROTTLE_DOWN_SECONDS 30
+#define UNAVAILABLE "Signing in is unavailable right now. Please try again shortly."
+
+/* Until when password checks are refused because a failure could not be recorded. */
+static _Atomic int64_t throttle_down_until;
+
+/* NZ_PERM with *message when the account or the address has failed too often; NZ_IO (or the
+ * store's error) while the throttle cannot be read or was lately not written. */
 static nz_rc throttled(nz__ctx *c, const char *login, const char *addr, const char **message)
 {
 	int by_login = 0, by_addr = 0;
 	nz_err err = {0};
+	if (atomic_load(&throttle_down_until) > c->page.now) {
+		*message = UNAVAILABLE;
+		return NZ_IO;
+	}
 	nz_rc rc = nz_store_login_failures(c->store, login, addr, c->page.now - NZ_LOGIN_WINDOW,
 					   &by_login, &by_addr, &err);
 	if (rc) {
 		NZ_LOG(NZ_LOG_ERROR, "auth", "login throttle: %s", err.msg);
-		*message = "Signing in is unavailable right now. Please try again shortly.";
+		*message = UNAVAILABLE;
 		return rc;
 	}
 	if (by_login >= NZ_LOGIN_MAX_FAILS_ACCOUNT) {
@@ -51,6 +68,40 @@ static nz_rc throttled(nz__ctx *c, const char *login, const char *addr, const ch
 			   "then try again.";
 		return NZ_PERM;
 	}
+	return NZ_OK;
+}
+
+/* Records a failed password check; when that fails, refuses every check for a while. */
+static nz_rc record_failure(nz__ctx *c, const char *login, const char *addr, int64_t user_id,
+			    const char **message)
+{
+	nz_err err = {0};
+	NZ_LOG(NZ_LOG_INFO, "auth", "failed sign-in from %s", addr);
+	nz_rc rc = nz_store_login_failed(c->store, login, addr, user_id, &err);
+	if (rc == NZ_OK) {
+		*message = "Wrong login or password.";
+		return NZ_PERM;
+	}
+	NZ_LOG(NZ_LOG_ERROR, "auth", "login failure not recorded, refusing sign-ins for %d s: %s",
+	       THROTTLE_DOWN_SECONDS, err.msg);
+	atomic_store(&throttle_down_until, c->page.now + THROTTLE_DOWN_SECONDS);
+	*message = UNAVAILABLE;
+	return NZ_IO;
+}
+
+nz_rc nz__auth_password_check(nz__ctx *c, const char *login, const nz_user *u, const char *hash,
+			      const char *password, const char **message)
+{
+	const char *addr = nz_http_client_addr(c->req);
+	nz_rc rc = throttled(c, login, addr, message);
+	if (rc)
+		return rc;
+	if (!u || !hash) {
+		pthread_once(&dummy_once, make_dummy);
+		nz_app_password_verify(dummy_hash, password ? password : "");
+	}
+	if (!u || !hash || !password || !nz_app_password_verify(hash, password) || u->disabled_at)
+		return record_failure(c, login, addr, u ? u->id : 0, message);
 	return NZ_OK;
 }
 
@@ -71,23 +122,16 @@ nz_rc nz__auth_login(nz__ctx *c, const char *login, const char *password, const 
 		return NZ_PERM;
 	}
 	if ((rc = throttled(c, login, addr, message)))
-		return rc == NZ_PERM ? NZ_PERM : rc;
+		return rc;
 	rc = nz_store_user_by_login(c->store, c->req->arena, login, &u, &hash, &err);
 	if (rc != NZ_OK && rc != NZ_NOTFOUND) {
 		NZ_LOG(NZ_LOG_ERROR, "auth", "login: %s", err.msg);
-		*message = "Signing in is unavailable right now. Please try again shortly.";
+		*message = UNAVAILABLE;
 		return rc;
 	}
-	if (rc == NZ_NOTFOUND) {
-		pthread_once(&dummy_once, make_dummy);
-		nz_app_password_verify(dummy_hash, password);
-	}
-	if (rc == NZ_NOTFOUND || !nz_app_password_verify(hash, password) || u->disabled_at) {
-		NZ_LOG(NZ_LOG_INFO, "auth", "failed sign-in from %s", addr);
-		if (nz_store_login_failed(c->store, login, addr, u ? u->id : 0, &err) != NZ_OK)
-			NZ_LOG(NZ_LOG_ERROR, "auth", "login failure: %s", err.msg);
-		return NZ_PERM;
-	}
+	if ((rc = nz__auth_password_check(c, login, rc == NZ_OK ? u : NULL, hash, password,
+					  message)))
+		return rc;
 	/* Rotate: a session this browser had is ended before the new one starts. */
 	if (nz__auth_user(c))
 		nz_store_session_delete(c->store, nz__auth_session_id(c), NULL);
@@ -97,7 +141,7 @@ nz_rc nz__auth_login(nz__ctx *c, const char *login, const char *password, const 
 	    nz_store_session_create(c->store, sid, u->id, c->page.now + NZ_SESSION_TTL, addr, &err);
 	if (rc) {
 		NZ_LOG(NZ_LOG_ERROR, "auth", "session: %s", err.msg);
-		*message = "Signing in is unavailable right now. Please try again shortly.";
+		*message = UNAVAILABLE;
 		return rc;
 	}
 	set_cookie(c, token, NZ_SESSION_TTL);

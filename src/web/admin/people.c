@@ -7,6 +7,8 @@
  * Rules: an admin cannot change their own role or disable themselves (so the last admin cannot
  * lock everyone out by accident); every change is audited by the store.
  */
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "web/admin/admin_int.h"
@@ -176,13 +178,17 @@ static json_t *token_rows(nz__ctx *c, const nz_admin_ctx *ac)
 	}
 	json_t *rows = json_array();
 	for (size_t i = 0; rows && i < n; i++) {
+		json_t *expires = nz_view_admin_time(ac, t[i].expires_at);
+		if (json_is_object(expires))
+			json_object_set_new(expires, "expired",
+					    json_boolean(t[i].expires_at <= c->page.now));
 		json_t *o =
-		    json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "name",
+		    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "name",
 			      t[i].name && t[i].name[0] ? t[i].name : "(no name)", "login",
 			      t[i].login ? t[i].login : "", "created",
 			      nz_view_admin_time(ac, t[i].created_at), "last_used",
-			      nz_view_admin_time(ac, t[i].last_used_at), "revoked",
-			      nz_view_admin_time(ac, t[i].revoked_at), "revoke_url",
+			      nz_view_admin_time(ac, t[i].last_used_at), "expires", expires,
+			      "revoked", nz_view_admin_time(ac, t[i].revoked_at), "revoke_url",
 			      nz_arena_printf(ar, "/admin/tokens/%lld/revoke", (long long)t[i].id));
 		if (!o || json_array_append_new(rows, o) != 0) {
 			json_decref(rows);
@@ -260,10 +266,19 @@ void nz__admin_token_create(nz__ctx *c, const nz_route_match *m)
 		return;
 	}
 	nz_app_token t;
+	const char *days = nz_http_form_get(&form, "expires_days");
+	char *end = NULL;
+	long n_days = days && *days ? strtol(days, &end, 10) : NZ_API_TOKEN_DAYS;
+	if (end && *end)
+		n_days = -1;
 	if (rc == NZ_OK)
-		rc = nz_app_token_create(c->store, me->id, u->id,
-					 name.len ? nz_arena_str(c->req->arena, name) : NULL, &t,
-					 &err);
+		rc = nz_app_token_create(
+		    c->store, me->id, u->id, name.len ? nz_arena_str(c->req->arena, name) : NULL,
+		    n_days < 0 || n_days > INT_MAX ? -1 : (int)n_days, &t, &err);
+	if (rc == NZ_INVAL) {
+		tokens_page(c, me, 422, nz_arena_strdup(c->req->arena, err.msg), NULL, NULL);
+		return;
+	}
 	if (rc != NZ_OK) {
 		nz__admin_fail(c, "creating a token", rc, &err);
 		return;
@@ -330,8 +345,15 @@ void nz__admin_account_password(nz__ctx *c, const nz_route_match *m)
 		nz__admin_fail(c, "loading the account", rc, &err);
 		return;
 	}
-	if (!current || !nz_app_password_verify(hash, current)) {
-		account_page(c, me, 422, "Your current password is not right.");
+	const char *why = NULL;
+	rc = nz__auth_password_check(c, me->login, stored, hash, current, &why);
+	if (rc != NZ_OK) {
+		bool many = rc == NZ_PERM && strstr(why, "Too many") != NULL;
+		account_page(c, me,
+			     rc != NZ_PERM ? 503
+			     : many        ? 429
+					   : 422,
+			     many || rc != NZ_PERM ? why : "Your current password is not right.");
 		return;
 	}
 	if (!password || !confirm || strcmp(password, confirm) != 0) {

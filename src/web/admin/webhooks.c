@@ -145,7 +145,7 @@ static void add(nz__ctx *c, const nz_route_match *m)
 	};
 	nz_buf_free(&events);
 	nz_rc rc = hook.url && hook.events
-		       ? nz_store_webhook_create(c->store, c->req->arena, &hook, &err)
+		       ? nz_app_webhook_create(c->store, c->req->arena, &hook, &err)
 		       : nz_err_set(&err, NZ_NOMEM, "out of memory");
 	if (rc == NZ_INVAL) {
 		const char *msg =

@@ -78,7 +78,8 @@ static void test_token_is_found_until_revoked(void **state)
 	nz_user *who = NULL;
 	int64_t id = 0;
 	assert_int_equal(nz_app_account_create(f->store, 0, &u, NULL, pw, &f->err), NZ_OK);
-	assert_int_equal(nz_app_token_create(f->store, 0, u.id, "wire desk", &t, &f->err), NZ_OK);
+	assert_int_equal(nz_app_token_create(f->store, 0, u.id, "wire desk", 90, &t, &f->err),
+			 NZ_OK);
 	assert_true(t.id > 0);
 	assert_memory_equal(t.token, NZ_API_TOKEN_PREFIX, strlen(NZ_API_TOKEN_PREFIX));
 	/* The database keeps only the token's SHA-256. */

@@ -45,7 +45,7 @@ static void fill(newsroom *n)
 	assert_int_equal(nz_store_article_transition(f->store, f->arena, &fix, &a, &f->err), NZ_OK);
 	nz_user u = {.login = "editor", .role = NZ_ROLE_EDITOR};
 	assert_int_equal(nz_app_account_create(f->store, 0, &u, NULL, n->password, &f->err), NZ_OK);
-	assert_int_equal(nz_app_token_create(f->store, u.id, u.id, "ci", &n->token, &f->err),
+	assert_int_equal(nz_app_token_create(f->store, u.id, u.id, "ci", 90, &n->token, &f->err),
 			 NZ_OK);
 	char sha[65];
 	nz_app_token_hash("session-token", sha);

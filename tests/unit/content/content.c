@@ -177,6 +177,55 @@ static void test_validate_slug_and_language(void **state)
 	expect_invalid(&a, "status:");
 }
 
+/* Tag and author slugs become paths: whatever way they arrive, only real slugs pass. */
+static void test_validate_tag_and_author_slugs(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "../../../pwned-tag", "..", "a/b", "a\r\nb", "<b>x</b>", "Upper", "-lead", "a--b", ""};
+	char long_slug[NZ_SLUG_MAX + 2];
+	nz_article a = good_article();
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		a = good_article();
+		tags[0].slug = bad[i];
+		expect_invalid(&a, "tags[0].slug:");
+		a = good_article();
+		authors[0].slug = bad[i];
+		expect_invalid(&a, "authors[0].slug:");
+	}
+	memset(long_slug, 'a', sizeof long_slug - 1);
+	long_slug[sizeof long_slug - 1] = '\0';
+	a = good_article();
+	tags[0].slug = long_slug;
+	expect_invalid(&a, "tags[0].slug: longer than 80");
+	a = good_article();
+	authors[0].slug = "맹수열-2";
+	tags[0].slug = NULL; /* the store makes it from the name */
+	assert_int_equal(nz_article_validate(&a, NULL), NZ_OK);
+}
+
+static void test_validate_markdown_nesting(void **state)
+{
+	(void)state;
+	char deep[NZ_MARKDOWN_DEPTH_MAX + 8];
+	nz_article a = good_article();
+	memset(deep, '>', NZ_MARKDOWN_DEPTH_MAX + 1);
+	strcpy(deep + NZ_MARKDOWN_DEPTH_MAX + 1, " x");
+	a.body_markdown = deep;
+	expect_invalid(&a, "body_markdown: line 1 nests 33 quotes or lists; at most 32");
+	a.body_markdown =
+	    "Intro.\n\n- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - "
+	    "- deep list";
+	expect_invalid(&a, "body_markdown: line 3 nests 33");
+	/* Spaces between markers change nothing. */
+	nz_markdown_shape sh = nz_markdown_shape_of("a\n> >\t>>x", 10);
+	assert_int_equal(sh.depth, 4);
+	assert_int_equal(sh.deepest_line, 2);
+	a.body_markdown = "> a quote\n> > inside\n\n1. one\n   - sub\n\n2021. A year, not a list";
+	assert_int_equal(nz_article_validate(&a, NULL), NZ_OK);
+}
+
 static void test_validate_counts(void **state)
 {
 	(void)state;
@@ -376,6 +425,8 @@ int main(void)
 	    cmocka_unit_test(test_validate_accepts_good_articles),
 	    cmocka_unit_test(test_validate_headline),
 	    cmocka_unit_test(test_validate_slug_and_language),
+	    cmocka_unit_test(test_validate_tag_and_author_slugs),
+	    cmocka_unit_test(test_validate_markdown_nesting),
 	    cmocka_unit_test(test_validate_counts),
 	    cmocka_unit_test(test_validate_text_everywhere),
 	    cmocka_unit_test(test_is_public),

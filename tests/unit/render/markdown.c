@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -137,6 +138,41 @@ static void hits_the_buffer_limit(void **state)
 	nz_buf_free(&b);
 }
 
+/* A megabyte of ">" once rendered to 31 MB: bodies that nest too deeply or would render too
+ * large give a short notice instead, and memory stays bounded. */
+static void deep_nesting_and_huge_output_give_a_notice(void **state)
+{
+	(void)state;
+	size_t n = 1024 * 1024;
+	char *md = malloc(n + 1);
+	assert_non_null(md);
+	memset(md, '>', n);
+	md[n] = '\0';
+	char *html = render(md);
+	assert_true(strlen(html) < 300);
+	assert_non_null(strstr(html, "nests quotes or lists too deeply"));
+	free(html);
+	/* Within the nesting limits, 3 MB of one-letter paragraphs render to 9 MB: the output
+	 * stops at the limit. */
+	size_t big = 3 * n;
+	char *paras = malloc(big + 1);
+	assert_non_null(paras);
+	for (size_t i = 0; i < big; i += 3)
+		memcpy(paras + i, "x\n\n", 3);
+	paras[big] = '\0';
+	html = render(paras);
+	assert_true(strlen(html) < 300);
+	assert_non_null(strstr(html, "larger than 4 MB"));
+	free(html);
+	free(paras);
+	/* Ordinary nesting renders as it did. */
+	html = render("> quote\n> > nested\n\n- a\n  - b\n");
+	assert_non_null(strstr(html, "<blockquote>"));
+	assert_null(strstr(html, "render-limit"));
+	free(html);
+	free(md);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +187,7 @@ int main(void)
 	    cmocka_unit_test(text_that_looks_like_an_attribute_is_left_alone),
 	    cmocka_unit_test(appends_to_the_buffer),
 	    cmocka_unit_test(hits_the_buffer_limit),
+	    cmocka_unit_test(deep_nesting_and_huge_output_give_a_notice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define HASH_C "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 
 /* ---- users, sessions, sign-ins ----------------------------------------------------------- */
 
@@ -124,7 +125,7 @@ static void test_tokens(void **state)
 	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
 	int64_t id = 0, got = 0;
 	nz_user *u = NULL;
-	assert_int_equal(nz_store_token_create(f->store, 0, eve, HASH_A, "ci", &id, &f->err),
+	assert_int_equal(nz_store_token_create(f->store, 0, eve, HASH_A, "ci", 0, &id, &f->err),
 			 NZ_OK);
 	assert_int_equal(db_int(f, "SELECT count(*) FROM api_tokens WHERE last_used_at IS NULL"),
 			 1);
@@ -147,8 +148,46 @@ static void test_tokens(void **state)
 	assert_int_equal(n, 1);
 	assert_true(list[0].revoked_at > 0);
 	assert_string_equal(list[0].name, "ci");
-	assert_int_equal(nz_store_token_create(f->store, 0, 999, HASH_B, NULL, &id, &f->err),
+	assert_int_equal(nz_store_token_create(f->store, 0, 999, HASH_B, NULL, 0, &id, &f->err),
 			 NZ_NOTFOUND);
+}
+
+/* A token stops at its expiry; disabling its user revokes it for good (enabling the user
+ * again does not bring it back). */
+static void test_tokens_expire_and_die_with_a_disabled_user(void **state)
+{
+	fixture *f = *state;
+	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
+	int64_t id = 0, other = 0;
+	nz_user *u = NULL;
+	assert_int_equal(
+	    nz_store_token_create(f->store, 0, eve, HASH_A, "ci", 1800000000, &id, &f->err), NZ_OK);
+	assert_int_equal(
+	    nz_store_token_user(f->store, f->arena, HASH_A, 1799999999, &u, NULL, &f->err), NZ_OK);
+	assert_int_equal(
+	    nz_store_token_user(f->store, f->arena, HASH_A, 1800000000, &u, NULL, &f->err),
+	    NZ_NOTFOUND);
+	nz_api_token *list = NULL;
+	size_t n = 0;
+	assert_int_equal(nz_store_token_list(f->store, f->arena, 0, &list, &n, &f->err), NZ_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].expires_at, 1800000000);
+	assert_int_equal(list[0].last_used_at, 1799999999);
+
+	assert_int_equal(
+	    nz_store_token_create(f->store, 0, eve, HASH_B, "wire", 0, &other, &f->err), NZ_OK);
+	assert_int_equal(nz_store_token_user(f->store, f->arena, HASH_B, 0, &u, NULL, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_user_set_disabled(f->store, 0, eve, true, &f->err), NZ_OK);
+	assert_int_equal(nz_store_user_set_disabled(f->store, 0, eve, false, &f->err), NZ_OK);
+	assert_int_equal(nz_store_token_user(f->store, f->arena, HASH_B, 0, &u, NULL, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(nz_store_token_list(f->store, f->arena, eve, &list, &n, &f->err), NZ_OK);
+	assert_int_equal(n, 2);
+	assert_true(list[0].revoked_at > 0); /* newest first: "wire" */
+	assert_int_equal(list[0].expires_at, 0);
+	assert_int_equal(nz_store_token_create(f->store, 0, eve, HASH_C, NULL, -5, &id, &f->err),
+			 NZ_INVAL);
 }
 
 static void test_user_list_by_login(void **state)
@@ -178,6 +217,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sessions, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_login_failures, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_tokens, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_tokens_expire_and_die_with_a_disabled_user,
+					    fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_user_list_by_login, fixture_setup,
 					    fixture_teardown),
 	};

@@ -2,6 +2,7 @@
  * files that are missing, newer than this binary, or not Newszone databases. */
 #include <sys/stat.h>
 
+#include "store/sqlite/sqlite_int.h"
 #include "store/store_test.h"
 
 static void test_create_then_reopen_is_a_no_op(void **state)
@@ -121,13 +122,58 @@ static void test_other_files_are_refused(void **state)
 	unlink(path);
 }
 
+/* Tag and author slugs stored before every way in checked them ("../x", "a/b") are made real
+ * slugs by the migration that brought the check; good slugs and every name stay. */
+static void test_bad_slugs_are_repaired_on_open(void **state)
+{
+	fixture *f = *state;
+	int latest = nz_store_schema_version(f->store);
+	nz_store_close(f->store);
+	f->store = NULL;
+	assert_int_equal(db_exec(f, "INSERT INTO tags(id, slug, name) VALUES"
+				    " (1, '../../../pwned-tag', 'Pwned'), (2, 'a/b', 'AB'),"
+				    " (3, 'tag-2', 'Taken'), (4, '국방', 'Defense'),"
+				    " (5, '<b>x</b>', 'X');"
+				    "INSERT INTO authors(id, slug, display_name) VALUES"
+				    " (1, '..', 'Dots'), (2, 'kim-min-ji', 'Kim Min-ji');"),
+			 SQLITE_OK);
+	/* Back to the version before the repair, as a database of the last release is. */
+	char sql[96];
+	snprintf(sql, sizeof(sql), "DELETE FROM schema_version WHERE version >= %d", latest);
+	assert_int_equal(db_exec(f, sql), SQLITE_OK);
+	nz__sqlite h = {0}; /* with the tokenizer, which the full-text triggers need */
+	nz_err err = {0};
+	assert_int_equal(sqlite3_open(f->path, &h.db), SQLITE_OK);
+	assert_int_equal(nz__sq_search_register(&h, &err), NZ_OK);
+	assert_int_equal(
+	    sqlite3_exec(h.db, "ALTER TABLE api_tokens DROP COLUMN expires_at", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(h.db);
+	assert_int_equal(nz_store_open(f->path, 0, &f->store, &f->err), NZ_OK);
+
+	assert_int_equal(db_int(f, "SELECT count(*) FROM tags WHERE id = 1 AND slug = 'tag-1'"
+				   " AND name = 'Pwned'"),
+			 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM tags WHERE id = 2 AND slug GLOB"
+				   " 'tag-2-[0-9a-f]*' AND length(slug) = 14"),
+			 1); /* tag-2 was taken */
+	assert_int_equal(db_int(f, "SELECT count(*) FROM tags WHERE id = 3 AND slug = 'tag-2'"), 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM tags WHERE id = 4 AND slug = '국방'"), 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM tags WHERE id = 5 AND slug = 'tag-5'"), 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM authors WHERE id = 1 AND slug = 'author-1'"
+				   " AND display_name = 'Dots'"),
+			 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM authors WHERE slug = 'kim-min-ji'"), 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_create_then_reopen_is_a_no_op), T(test_schema_has_the_data_model),
-	    T(test_revisions_are_never_deleted),   T(test_missing_database_needs_create),
-	    T(test_newer_database_is_refused),     T(test_other_files_are_refused),
+	    T(test_create_then_reopen_is_a_no_op),  T(test_schema_has_the_data_model),
+	    T(test_revisions_are_never_deleted),    T(test_missing_database_needs_create),
+	    T(test_newer_database_is_refused),      T(test_other_files_are_refused),
+	    T(test_bad_slugs_are_repaired_on_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
