@@ -5,13 +5,15 @@
  *
  * One statement reads the window from article_search alone (docs/postgres.md, "The row"):
  * terms @@ $1::tsquery (the GIN index), the filter copies on the row, newest id first, at most
- * NZ_SEARCH_WINDOW + 1 rows. When ranking, each row also brings its terms in tsvectorsend's
- * binary form (five times cheaper for the server than unnest(terms) and a filter), from which
- * the positions and weights of the query's lexemes are read and each phrase's instances per
- * field counted here (weight A headline 10, B highlights 4,
- * D body 1) and scored: idf * f (k1 + 1) / (f + k1 (1 - b + b |D| / avgdl)), times the recency
- * factor. The IDF of a phrase is SQLite's: counted over its oldest 500 matches, extrapolated
- * beyond from how far (by id) they reach; one phrase alone has IDF 1.
+ * NZ_SEARCH_WINDOW + 1 rows. When ranking, each row also brings the positions of the query's
+ * lexemes in tsvectorsend's binary form: only those lexemes (setweight marks them C, a weight no
+ * field uses, and ts_filter keeps what is C: both cheap C functions on the row), or the whole
+ * vector when the query has a prefix (its lexemes are not known in advance). A position's field
+ * follows from the field lengths (headline 1..h, highlights h+2..h+h'+1, body after), each
+ * phrase's instances per field are counted here (headline 10, highlights 4, body 1) and scored: idf
+ * * f (k1 + 1) / (f + k1 (1 - b + b |D| / avgdl)), times the recency factor. The IDF of a phrase is
+ * SQLite's: counted over its oldest 500 matches, extrapolated beyond from how far (by id) they
+ * reach; one phrase alone has IDF 1.
  *
  * Rules: every value is bound; the statements are fixed text; filters that are not set bind
  * NULL and drop out of the WHERE.
@@ -47,9 +49,16 @@ static const double field_weight[] = {10.0, 4.0, 1.0}; /* A headline, B highligh
 
 static const nz__pg_sql q_window_time = {
     "SELECT s.article_id, s.published_at, 0, NULL" WINDOW_FROM};
-static const nz__pg_sql q_window_rank = {
-    "SELECT s.article_id, s.published_at,"
-    " s.headline_terms + s.highlights_terms + s.body_terms, tsvectorsend(s.terms)" WINDOW_FROM};
+#define RANK_COLS                                                                                  \
+	"SELECT s.article_id, s.published_at, s.headline_terms + s.highlights_terms + "            \
+	"s.body_terms,"
+#define FIELD_COLS ", s.headline_terms, s.highlights_terms"
+static const nz__pg_sql q_window_rank = {RANK_COLS " tsvectorsend(s.terms)" FIELD_COLS WINDOW_FROM};
+/* The query's lexemes only ($11: their text[]), a few hundred bytes a row instead of the whole
+ * vector's thousands: tsvectorsend of a whole row was most of a common word's search. */
+static const nz__pg_sql q_window_rank_lex = {
+    RANK_COLS
+    " tsvectorsend(ts_filter(setweight(s.terms, 'c', $11::text[]), '{c}'))" FIELD_COLS WINDOW_FROM};
 /* A generic plan (what a prepared statement gets after five runs) cannot know how common the
  * query's terms are: it bitmap-scans every match and sorts them all, sending each row's terms
  * (6x slower for a word in every article). Custom plans walk the ids backwards for common terms
@@ -116,11 +125,18 @@ static bool wanted(const nz_search_phrase *ph, size_t n, const char *lex, size_t
 	return false;
 }
 
+/* The field of a position, from the row's headline and highlights lengths in terms. */
+static char field_of(int pos, const int64_t len[2])
+{
+	return pos <= len[0] ? 0 : pos <= len[0] + 1 + len[1] ? 1 : 2;
+}
+
 /* The query's lexemes in a row, from tsvectorsend's format: a count (int32), then per lexeme
- * its text, a NUL, a count of positions (int16) and the positions (int16: weight in the top two
- * bits, 3 = A ... 0 = D). In arena. */
-static lexeme *parse_lexemes(nz_arena *arena, const char *hexa, const nz_search_phrase *ph,
-			     size_t n_ph, size_t *n)
+ * its text, a NUL, a count of positions (int16) and the positions (int16: the weight in the top
+ * two bits, not read: the field comes from len, the headline's and highlights' lengths). In
+ * arena. */
+static lexeme *parse_lexemes(nz_arena *arena, const char *hexa, const int64_t len_hl[2],
+			     const nz_search_phrase *ph, size_t n_ph, size_t *n)
 {
 	reader r = {hexa + 2, strlen(hexa) / 2 - 1, strncmp(hexa, "\\x", 2) != 0};
 	char word[2048];
@@ -151,7 +167,8 @@ static lexeme *parse_lexemes(nz_arena *arena, const char *hexa, const nz_search_
 		for (size_t j = 0; j < npos; j++) {
 			unsigned v = get16(&r);
 			x->pos[x->n] = (int)(v & 0x3fff);
-			x->field[x->n++] = (v >> 14) == 3 ? 0 : (v >> 14) == 2 ? 1 : 2;
+			x->field[x->n] = field_of(x->pos[x->n], len_hl);
+			x->n++;
 		}
 	}
 	return l;
@@ -242,7 +259,8 @@ static nz_rc row_bm25(ranking *r, nz_arena *arena, PGresult *res, int row, doubl
 	size_t nl = 0;
 	lexeme *l = NULL;
 	const char *sent = nz__pg_col_null(res, row, 3) ? "\\x00000000" : PQgetvalue(res, row, 3);
-	if (!(l = parse_lexemes(arena, sent, r->ph, r->n_ph, &nl)))
+	int64_t len_hl[2] = {nz__pg_col_int(res, row, 4), nz__pg_col_int(res, row, 5)};
+	if (!(l = parse_lexemes(arena, sent, len_hl, r->ph, r->n_ph, &nl)))
 		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
 	double dl = (double)nz__pg_col_int(res, row, 2);
 	double norm = K1 * (1.0 - B + B * dl / r->avgdl);
@@ -283,6 +301,31 @@ static nz_rc ranking_init(nz__pg *h, nz_arena *arena, const nz_search_phrase *ph
 
 /* ---- the window ---------------------------------------------------------------------------- */
 
+/* The query's lexemes as a text[] literal ({"navy","drill"}) into b; false when a phrase ends
+ * in a prefix (which lexemes it matches is known only row by row). */
+static bool lexeme_array(const nz_search_phrase *ph, size_t n, nz_buf *b)
+{
+	bool first = true;
+	nz_buf_putc(b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (ph[i].exclude)
+			continue;
+		if (ph[i].prefix)
+			return false;
+		for (size_t k = 0; k < ph[i].n; k++, first = false) {
+			nz_buf_puts(b, first ? "\"" : ",\"");
+			for (const char *c = ph[i].tokens[k]; *c; c++) {
+				if (*c == '"' || *c == '\\')
+					nz_buf_putc(b, '\\');
+				nz_buf_putc(b, *c);
+			}
+			nz_buf_putc(b, '"');
+		}
+	}
+	nz_buf_putc(b, '}');
+	return true;
+}
+
 /* Scores the window's rows into c (lower is better, as FTS5 reports BM25). */
 static nz_rc score_rows(nz__pg *h, nz_arena *arena, const nz__pg_window *w, PGresult *res,
 			nz__pg_candidate *c, size_t n, nz_err *err)
@@ -307,7 +350,7 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 {
 	const nz_article_search *q = w->q;
 	bool rank = q->sort != NZ_SEARCH_NEWEST;
-	nz_buf tsq;
+	nz_buf tsq, lex;
 	nz__pg_params p = {0};
 	PGresult *res = NULL;
 	nz_rc rc = NZ_OK;
@@ -315,11 +358,16 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	*n = 0;
 	*capped = false;
 	nz_buf_init(&tsq, 0);
+	nz_buf_init(&lex, 0);
 	if (w->tsquery)
 		nz_buf_puts(&tsq, w->tsquery);
 	else
 		nz_search_tsquery(w->phrases, w->n_phrases, &tsq);
-	if (nz_buf_rc(&tsq)) {
+	const nz__pg_sql *q_window = !rank ? &q_window_time
+				     : lexeme_array(w->phrases, w->n_phrases, &lex)
+					 ? &q_window_rank_lex
+					 : &q_window_rank;
+	if (nz_buf_rc(&tsq) || nz_buf_rc(&lex)) {
 		rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
 		goto out;
 	}
@@ -335,7 +383,9 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	nz__pg_opt_int(&p, q->to);
 	nz__pg_int64(&p, w->self);
 	nz__pg_int64(&p, NZ_SEARCH_WINDOW + 1);
-	if ((rc = nz__pg_query(h, rank ? &q_window_rank : &q_window_time, &p, &res, "search", err)))
+	if (q_window == &q_window_rank_lex)
+		nz__pg_text(&p, nz_buf_cstr(&lex));
+	if ((rc = nz__pg_query(h, q_window, &p, &res, "search", err)))
 		goto out;
 	size_t rows = (size_t)PQntuples(res);
 	*capped = rows > NZ_SEARCH_WINDOW;
@@ -355,6 +405,7 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 out:
 	PQclear(res);
 	nz_buf_free(&tsq);
+	nz_buf_free(&lex);
 	if (rc)
 		*out = NULL, *n = 0;
 	return rc;
