@@ -74,6 +74,10 @@ typedef struct nz__pg {
 	bool read_tx;               /* the outer transaction is nz__pg_read_begin's */
 	struct nz__pg_cache *cache; /* statements prepared on this connection (stmt.c) */
 	bool listening;             /* LISTEN nz_changes was sent (nodes.c) */
+	/* BM25's archive totals (rows, terms) as search_window.c last counted them (a scan of
+	 * article_search), at search_totals_at; 0 = to count again. */
+	double search_rows, search_terms;
+	nz_time search_totals_at;
 } nz__pg;
 
 static inline nz__pg *nz__pg_h(nz_store *s)
