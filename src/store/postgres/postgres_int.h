@@ -269,6 +269,9 @@ typedef nz__store_candidate nz__pg_candidate;
  * inside a transaction (nz__pg_read_begin): it sets plan_cache_mode for the transaction. */
 nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err);
+/* Appends s[0..len) to b as an element of a text[] literal ("…", quoted, after a comma unless
+ * first); the caller writes the braces (search_window.c). */
+void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first);
 
 /* Writes article_id's row of the search index from its stored text (search_index.c, with the
  * articles; the format is docs/postgres.md's "The row: article_search"), in the caller's
