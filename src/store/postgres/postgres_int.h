@@ -228,8 +228,8 @@ nz_rc nz__pg_article_load(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a,
 /* Inserts revision a->revision of a (its snapshot) for actor with note. */
 nz_rc nz__pg_article_revision(nz__pg *h, const nz_article *a, int64_t actor, const char *note,
 			      nz_time now, nz_err *err);
-/* Ensures the section, authors and tags of a exist, filling their ids (catalog.c's
- * *_ensure); in the caller's transaction. */
+/* Ensures the section, authors and tags of a exist, filling their ids (catalog.c); in the
+ * caller's transaction, without savepoints of their own: a failure fails the caller's write. */
 nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err);
 /* Links author, tag or media `other` to the article at pos (q: one of the link inserts). */
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
