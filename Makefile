@@ -53,7 +53,7 @@ Q := @
 endif
 
 .PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
-	clean check-deps format format-check fuzz bench bench-nodes
+	clean check-deps format format-check fuzz bench bench-pg bench-nodes
 
 all: $(BUILD)/newszone
 
@@ -211,6 +211,10 @@ build-analyze/%.ok: %.c
 bench:
 	@bench/run.sh
 
+# PostgreSQL beside SQLite: import, cached page, render, search, two nodes (bench/pg.sh)
+bench-pg:
+	@bench/pg.sh
+
 # cross-node invalidation: two servers on one database, 200 edits (bench/nodes.py)
 bench-nodes: $(BUILD)/newszone
 	@NZ_BIN=$(abspath $(BUILD)/newszone) bench/nodes.py
@@ -231,6 +235,10 @@ bench-search: $(BUILD)/bench/search/bench_search
 	$(BUILD)/bench/search/bench_search -n $(BENCH_ARTICLES) $(BENCH_DB)
 
 $(BUILD)/bench/search/bench_search: bench/search/bench_search.c $(BUILD)/libnz.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS)
+
+$(BUILD)/bench/search/bench_queries: bench/search/bench_queries.c $(BUILD)/libnz.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS)
 
