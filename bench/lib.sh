@@ -100,3 +100,22 @@ start_nginx() {
 	NGINX_PID=$!
 	PIDS+=("$NGINX_PID")
 }
+
+# wrk_alternate URL PEER_URL TAG: a warm-up, then $RUNS rounds of wrk on URL and on PEER_URL
+# alternately (so load drift falls on both); sets WA_RPS WA_P99 WA_PEER_RPS WA_PEER_P99 (medians).
+wrk_alternate() {
+	local a b r rps=() p99=() peer_rps=() peer_p99=()
+	wrk_once "$1" "wrk-$3-warm" >/dev/null
+	wrk_once "$2" "wrk-$3-warm-nginx" >/dev/null
+	for r in $(seq "$RUNS"); do
+		read -r a b < <(wrk_once "$1" "wrk-$3-$r")
+		rps+=("$a") p99+=("$b")
+		read -r a b < <(wrk_once "$2" "wrk-$3-nginx-$r")
+		peer_rps+=("$a") peer_p99+=("$b")
+		say "  round $r: newszone ${rps[-1]} req/s, nginx ${peer_rps[-1]} req/s"
+	done
+	# shellcheck disable=SC2034 # read by the caller
+	WA_RPS=$(median "${rps[@]}") WA_P99=$(median "${p99[@]}")
+	# shellcheck disable=SC2034
+	WA_PEER_RPS=$(median "${peer_rps[@]}") WA_PEER_P99=$(median "${peer_p99[@]}")
+}

@@ -173,20 +173,8 @@ else
 	SAME="NO: the bodies differ"
 fi
 say "wrk $WRK, alternating, $RUNS rounds (page: /article/$ART, same bytes: $SAME)"
-wrk_once "$NZ_URL" wrk-warm-nz >/dev/null
-wrk_once "$NG_URL" wrk-warm-nginx >/dev/null
-NZ_RPS=() NZ_P99=() NG_RPS=() NG_P99=()
-for r in $(seq "$RUNS"); do
-	read -r a b < <(wrk_once "$NZ_URL" "wrk-nz-$r")
-	NZ_RPS+=("$a") NZ_P99+=("$b")
-	read -r a b < <(wrk_once "$NG_URL" "wrk-nginx-$r")
-	NG_RPS+=("$a") NG_P99+=("$b")
-	say "  round $r: newszone ${NZ_RPS[-1]} req/s, nginx ${NG_RPS[-1]} req/s"
-done
-NZ_RPS_M=$(median "${NZ_RPS[@]}")
-NG_RPS_M=$(median "${NG_RPS[@]}")
-NZ_P99_M=$(median "${NZ_P99[@]}")
-NG_P99_M=$(median "${NG_P99[@]}")
+wrk_alternate "$NZ_URL" "$NG_URL" nz
+NZ_RPS_M=$WA_RPS NZ_P99_M=$WA_P99 NG_RPS_M=$WA_PEER_RPS NG_P99_M=$WA_PEER_P99
 stop_pid "$NGINX_PID"
 
 # ---- 5. uncached render time and memory ------------------------------------------------------
