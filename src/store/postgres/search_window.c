@@ -33,6 +33,10 @@
  * them again: a scan of every search row, 40 ms at 100,000 articles, which a search paid each
  * time. Its own writes recount at once (nz__pg_search_write); other nodes' show within this. */
 #define TOTALS_MAX_AGE 10
+/* Below this many search rows the totals are counted on every ranked query (a few ms at most):
+ * a small archive changes fast relative to its size, and a stale count there (0 rows before an
+ * import by another connection) would skew every score. */
+#define TOTALS_KEEP_ROWS 10000
 
 static const double field_weight[] = {10.0, 4.0, 1.0}; /* A headline, B highlights, D body */
 
@@ -320,7 +324,7 @@ static nz_rc ranking_init(nz__pg *h, nz_arena *arena, const nz_search_phrase *ph
 		}
 		h->search_rows = (double)nz__pg_col_int(res, 0, 0);
 		h->search_terms = (double)nz__pg_col_int(res, 0, 1);
-		h->search_totals_at = now;
+		h->search_totals_at = h->search_rows >= TOTALS_KEEP_ROWS ? now : 0;
 		PQclear(res);
 	}
 	r->n_rows = h->search_rows > 0 ? h->search_rows : 1.0;
