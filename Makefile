@@ -53,7 +53,7 @@ Q := @
 endif
 
 .PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
-	clean check-deps format format-check fuzz bench bench-nodes bench-photos crash soak
+	clean check-deps format format-check fuzz bench bench-pg bench-nodes bench-photos crash soak
 
 all: $(BUILD)/newszone
 
@@ -227,6 +227,10 @@ soak: $(BUILD)/newszone
 bench:
 	@bench/run.sh
 
+# PostgreSQL beside SQLite: import, cached page, render, search, two nodes (bench/pg.sh)
+bench-pg:
+	@bench/pg.sh
+
 # cross-node invalidation: two servers on one database, 200 edits (bench/nodes.py)
 bench-nodes: $(BUILD)/newszone
 	@NZ_BIN=$(abspath $(BUILD)/newszone) bench/nodes.py
@@ -255,6 +259,10 @@ $(BUILD)/bench/photos/bench_photos: bench/photos/bench_photos.c $(BUILD)/libnz.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS)
 
 $(BUILD)/bench/search/bench_search: bench/search/bench_search.c $(BUILD)/libnz.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS)
+
+$(BUILD)/bench/search/bench_queries: bench/search/bench_queries.c $(BUILD)/libnz.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS)
 

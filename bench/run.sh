@@ -44,60 +44,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say() { echo "bench: $*" >&2; }
-now() { date +%s.%N; }
-# calc EXPR: floating-point arithmetic (awk), printed with up to 3 decimals.
-calc() { awk "BEGIN { v = $1; printf \"%.3f\", v }"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-json_get() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))'"$2"')' "$1"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-rss_mb() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-fmt_ms() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f ms" : "%.3g ms"), v }'; }
-fmt_s() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf (v < 1 ? "%.0f ms" : "%.2f s"), (v < 1 ? v * 1000 : v) }' || echo "$NA"; }
-
-wait_http() { # URL: up to 15 s for a 200
-	for _ in $(seq 150); do
-		curl -sf -o /dev/null "$1" && return 0
-		sleep 0.1
-	done
-	say "no answer from $1"
-	return 1
-}
-
-start_server() { # DB PORT LOG: starts newszone serve; sets SERVER_PID
-	"$NZ" --db "$1" serve --listen "127.0.0.1:$2" >"$3" 2>&1 &
-	SERVER_PID=$!
-	PIDS+=("$SERVER_PID")
-	wait_http "http://127.0.0.1:$2/healthz"
-}
-
-stop_pid() {
-	kill "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-}
-
-# hyperfine_median NAME PREPARE COMMAND: the median of $RUNS runs in seconds, or empty if the
-# command failed (its output is in bench/out/logs/NAME.log).
-hyperfine_median() {
-	local json="$OUT/logs/$1.json"
-	if hyperfine --runs "$RUNS" --style basic --prepare "$2" --export-json "$json" "$3" \
-		>"$OUT/logs/$1.log" 2>&1; then
-		json_get "$json" '["results"][0]["median"]'
-	else
-		say "$1 failed: see bench/out/logs/$1.log"
-	fi
-}
-
-# wrk_once URL NAME: one wrk run; prints "requests/s p99_ms".
-wrk_once() {
-	# shellcheck disable=SC2086
-	wrk $WRK --latency "$1" >"$OUT/logs/$2.txt" 2>&1
-	awk '/^Requests\/sec:/ { rps = $2 }
-	     $1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
-	                   ms = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }
-	     /Non-2xx/ { bad = 1 }
-	     END { if (bad) rps = 0; printf "%s %.3f\n", rps, ms }' "$OUT/logs/$2.txt"
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 has_build() { "$NZ" build --help >/dev/null 2>&1; }
 
@@ -216,13 +164,7 @@ if [ "$NGINX_ROOT" = "$OUT/www" ]; then
 	cp "$OUT/page.html" "$OUT/www/article/$ART/index.html"
 fi
 P_NG=$(free_port)
-NG=$OUT/nginx
-rm -rf "$NG"
-mkdir -p "$NG"
-sed -e "s|@PREFIX@|$NG|g" -e "s|@PORT@|$P_NG|g" -e "s|@ROOT@|$NGINX_ROOT|g" bench/nginx.conf >"$NG/nginx.conf"
-nginx -e "$NG/error.log" -p "$NG" -c "$NG/nginx.conf" &
-NGINX_PID=$!
-PIDS+=("$NGINX_PID")
+start_nginx "$NGINX_ROOT" "$P_NG"
 NG_URL="http://127.0.0.1:$P_NG/article/$ART"
 wait_http "$NG_URL"
 curl -sf -o "$OUT/page-nginx.html" "$NG_URL"
@@ -232,51 +174,11 @@ else
 	SAME="NO: the bodies differ"
 fi
 say "wrk $WRK, alternating, $RUNS rounds (page: /article/$ART, same bytes: $SAME)"
-wrk_once "$NZ_URL" wrk-warm-nz >/dev/null
-wrk_once "$NG_URL" wrk-warm-nginx >/dev/null
-NZ_RPS=() NZ_P99=() NG_RPS=() NG_P99=()
-for r in $(seq "$RUNS"); do
-	read -r a b < <(wrk_once "$NZ_URL" "wrk-nz-$r")
-	NZ_RPS+=("$a") NZ_P99+=("$b")
-	read -r a b < <(wrk_once "$NG_URL" "wrk-nginx-$r")
-	NG_RPS+=("$a") NG_P99+=("$b")
-	say "  round $r: newszone ${NZ_RPS[-1]} req/s, nginx ${NG_RPS[-1]} req/s"
-done
-NZ_RPS_M=$(median "${NZ_RPS[@]}")
-NG_RPS_M=$(median "${NG_RPS[@]}")
-NZ_P99_M=$(median "${NZ_P99[@]}")
-NG_P99_M=$(median "${NG_P99[@]}")
+wrk_alternate "$NZ_URL" "$NG_URL" nz
+NZ_RPS_M=$WA_RPS NZ_P99_M=$WA_P99 NG_RPS_M=$WA_PEER_RPS NG_P99_M=$WA_PEER_P99
 stop_pid "$NGINX_PID"
 
 # ---- 5. uncached render time and memory ------------------------------------------------------
-# render_and_rss DB SLUGS PORT TAG: distinct article URLs, each asked for once (a cache cannot
-# answer them), on one keep-alive connection, timed at the client; then the list pages; then
-# VmRSS. At most 90 s of timed requests. Sets R_N R_P50 R_P99 R_FLOOR50 R_FLOOR99 RSS HWM.
-render_and_rss() {
-	local total stride
-	total=$(wc -l <"$2")
-	stride=$((total / SAMPLE))
-	[ "$stride" -ge 2 ] || stride=2
-	# Warm-up on other articles (offset 1), then the measured sample (offset 0).
-	awk -v s="$stride" -v art="$ART" 'NR % s == 1 && $0 != art && n++ < 200' "$2" >"$OUT/logs/warm-$4.txt"
-	awk -v s="$stride" -v art="$ART" -v max="$SAMPLE" 'NR % s == 0 && $0 != art && n++ < max' \
-		"$2" >"$OUT/logs/sample-$4.txt"
-	python3 bench/latency.py --max-seconds 15 --port "$3" "$OUT/logs/warm-$4.txt" >/dev/null
-	python3 bench/latency.py --max-seconds 90 --port "$3" "$OUT/logs/sample-$4.txt" >"$OUT/logs/render-$4.json"
-	python3 bench/latency.py --port "$3" --repeat /healthz:"$SAMPLE" >"$OUT/logs/floor-$4.json"
-	R_N=$(json_get "$OUT/logs/render-$4.json" '["n"]')
-	R_P50=$(json_get "$OUT/logs/render-$4.json" '["p50_ms"]')
-	R_P99=$(json_get "$OUT/logs/render-$4.json" '["p99_ms"]')
-	R_FLOOR50=$(json_get "$OUT/logs/floor-$4.json" '["p50_ms"]')
-	R_FLOOR99=$(json_get "$OUT/logs/floor-$4.json" '["p99_ms"]')
-	# List pages too, so the memory figure is after a mixed load.
-	for p in / "/?page=2" "/?page=50" /section/politics /section/defense "/section/world?page=3" /tag/army; do
-		curl -s -o /dev/null "http://127.0.0.1:$3$p" || true
-	done
-	RSS=$(rss_mb "$SERVER_PID" VmRSS)
-	HWM=$(rss_mb "$SERVER_PID" VmHWM)
-	say "  $4: $R_N pages, render p50 ${R_P50} ms, p99 ${R_P99} ms (floor ${R_FLOOR50}/${R_FLOOR99} ms); VmRSS $RSS MB (peak $HWM)"
-}
 say "uncached render time and memory, $N articles"
 render_and_rss "$DB" "$CORPUS/slugs.txt" "$P_NZ" "$N"
 R10_N=$R_N R10_P50=$R_P50 R10_P99=$R_P99 R10_F50=$R_FLOOR50 R10_F99=$R_FLOOR99 RSS10=$RSS HWM10=$HWM

@@ -1,6 +1,6 @@
 /*
- * articles_rows.c: the rows an article's writers share on PostgreSQL: its section, authors and
- * tags made sure of (catalog.c's *_ensure), its links, new media rows and revisions.
+ * articles_rows.c: the rows an article's writers share on PostgreSQL: its links, new media
+ * rows and revisions (its section, authors and tags: catalog.c's nz__pg_article_catalog).
  *
  * Rules: every helper runs in the caller's transaction; none of these statements is expected
  * to fail (conflicts are upserts), so none needs a savepoint of its own.
@@ -21,16 +21,6 @@ static const nz__pg_sql q_media_insert = {
 static const nz__pg_sql q_revision_add = {
     "INSERT INTO revisions(article_id, revision, snapshot, note, created_at, user_id) "
     "VALUES ($1, $2, $3, $4, $5, $6)"};
-
-nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err)
-{
-	nz_rc rc = a->section ? nz__pg_section_ensure(&h->base, a->section, err) : NZ_OK;
-	for (size_t i = 0; !rc && i < a->n_authors; i++)
-		rc = nz__pg_author_ensure(&h->base, &a->authors[i], err);
-	for (size_t i = 0; !rc && i < a->n_tags; i++)
-		rc = nz__pg_tag_ensure(&h->base, &a->tags[i], err);
-	return rc;
-}
 
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
 			  const char *what, nz_err *err)

@@ -5,7 +5,9 @@
  *
  * Rules: each writer runs in its own nested transaction (nz__pg_begin/end), so it joins a
  * caller's transaction when there is one, and a refused write (a slug taken) rolls back only
- * its own savepoint; results are copied into the caller's arena.
+ * its own savepoint; an article's writers ensure its section, authors and tags in their own
+ * transaction instead (nz__pg_article_catalog: upserts, and a failure fails the whole write);
+ * results are copied into the caller's arena.
  */
 #include <string.h>
 
@@ -76,20 +78,21 @@ nz_rc nz__pg_collect(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, con
 
 /* ---- sections, authors, tags ------------------------------------------------------------- */
 
-/* Runs an INSERT ... RETURNING id in its own nested transaction. */
+/* Runs an INSERT ... RETURNING id, in its own nested transaction when own_tx (else in the
+ * caller's, which rolls back as a whole on failure: two round trips fewer). */
 static nz_rc insert_returning(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p,
-			      const char *what, int64_t *id, nz_err *err)
+			      const char *what, bool own_tx, int64_t *id, nz_err *err)
 {
-	nz_rc rc = nz__pg_begin(h, err);
+	nz_rc rc = own_tx ? nz__pg_begin(h, err) : NZ_OK;
 	if (rc)
 		return rc;
 	rc = nz__pg_one_int(h, q, p, id, what, err);
 	if (rc == NZ_NOTFOUND)
 		rc = nz_err_set(err, NZ_DB, "%s: the insert returned no id", what);
-	return nz__pg_end(h, rc, err);
+	return own_tx ? nz__pg_end(h, rc, err) : rc;
 }
 
-nz_rc nz__pg_section_ensure(nz_store *s, nz_section *sec, nz_err *err)
+static nz_rc section_ensure(nz__pg *h, nz_section *sec, bool own_tx, nz_err *err)
 {
 	nz__pg_params p = {0};
 	int64_t id = 0;
@@ -100,12 +103,17 @@ nz_rc nz__pg_section_ensure(nz_store *s, nz_section *sec, nz_err *err)
 	nz__pg_text(&p, sec->slug);
 	nz__pg_text(&p, sec->name ? sec->name : sec->slug);
 	nz__pg_int64(&p, sec->position);
-	if (!(rc = insert_returning(nz__pg_h(s), &q_section_ensure, &p, "section", &id, err)))
+	if (!(rc = insert_returning(h, &q_section_ensure, &p, "section", own_tx, &id, err)))
 		sec->id = id;
 	return rc;
 }
 
-nz_rc nz__pg_author_ensure(nz_store *s, nz_author *au, nz_err *err)
+nz_rc nz__pg_section_ensure(nz_store *s, nz_section *sec, nz_err *err)
+{
+	return section_ensure(nz__pg_h(s), sec, true, err);
+}
+
+static nz_rc author_ensure(nz__pg *h, nz_author *au, bool own_tx, nz_err *err)
 {
 	nz__pg_params p = {0};
 	int64_t id = 0;
@@ -121,12 +129,17 @@ nz_rc nz__pg_author_ensure(nz_store *s, nz_author *au, nz_err *err)
 	nz__pg_text(&p, order);
 	nz__pg_text(&p, au->email);
 	nz__pg_text(&p, au->bio);
-	if (!(rc = insert_returning(nz__pg_h(s), &q_author_ensure, &p, "author", &id, err)))
+	if (!(rc = insert_returning(h, &q_author_ensure, &p, "author", own_tx, &id, err)))
 		au->id = id;
 	return rc;
 }
 
-nz_rc nz__pg_tag_ensure(nz_store *s, nz_tag *tag, nz_err *err)
+nz_rc nz__pg_author_ensure(nz_store *s, nz_author *au, nz_err *err)
+{
+	return author_ensure(nz__pg_h(s), au, true, err);
+}
+
+static nz_rc tag_ensure(nz__pg *h, nz_tag *tag, bool own_tx, nz_err *err)
 {
 	nz__pg_params p = {0};
 	int64_t id = 0;
@@ -136,8 +149,23 @@ nz_rc nz__pg_tag_ensure(nz_store *s, nz_tag *tag, nz_err *err)
 		return nz_err_set(err, NZ_INVAL, "tag: no slug");
 	nz__pg_text(&p, tag->slug);
 	nz__pg_text(&p, tag->name ? tag->name : tag->slug);
-	if (!(rc = insert_returning(nz__pg_h(s), &q_tag_ensure, &p, "tag", &id, err)))
+	if (!(rc = insert_returning(h, &q_tag_ensure, &p, "tag", own_tx, &id, err)))
 		tag->id = id;
+	return rc;
+}
+
+nz_rc nz__pg_tag_ensure(nz_store *s, nz_tag *tag, nz_err *err)
+{
+	return tag_ensure(nz__pg_h(s), tag, true, err);
+}
+
+nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err)
+{
+	nz_rc rc = a->section ? section_ensure(h, a->section, false, err) : NZ_OK;
+	for (size_t i = 0; !rc && i < a->n_authors; i++)
+		rc = author_ensure(h, &a->authors[i], false, err);
+	for (size_t i = 0; !rc && i < a->n_tags; i++)
+		rc = tag_ensure(h, &a->tags[i], false, err);
 	return rc;
 }
 

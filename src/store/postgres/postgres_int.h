@@ -84,6 +84,10 @@ typedef struct nz__pg {
 	bool read_tx;               /* the outer transaction is nz__pg_read_begin's */
 	struct nz__pg_cache *cache; /* statements prepared on this connection (stmt.c) */
 	bool listening;             /* LISTEN nz_changes was sent (nodes.c) */
+	/* BM25's archive totals (rows, terms) as search_window.c last counted them (a scan of
+	 * article_search), at search_totals_at; 0 = to count again. */
+	double search_rows, search_terms;
+	nz_time search_totals_at;
 } nz__pg;
 
 static inline nz__pg *nz__pg_h(nz_store *s)
@@ -234,8 +238,8 @@ nz_rc nz__pg_article_load(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a,
 /* Inserts revision a->revision of a (its snapshot) for actor with note. */
 nz_rc nz__pg_article_revision(nz__pg *h, const nz_article *a, int64_t actor, const char *note,
 			      nz_time now, nz_err *err);
-/* Ensures the section, authors and tags of a exist, filling their ids (catalog.c's
- * *_ensure); in the caller's transaction. */
+/* Ensures the section, authors and tags of a exist, filling their ids (catalog.c); in the
+ * caller's transaction, without savepoints of their own: a failure fails the caller's write. */
 nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err);
 /* Links author, tag or media `other` to the article at pos (q: one of the link inserts). */
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
@@ -275,6 +279,9 @@ typedef nz__store_candidate nz__pg_candidate;
  * inside a transaction (nz__pg_read_begin): it sets plan_cache_mode for the transaction. */
 nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err);
+/* Appends s[0..len) to b as an element of a text[] literal ("…", quoted, after a comma unless
+ * first); the caller writes the braces (search_window.c). */
+void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first);
 
 /* Writes article_id's row of the search index from its stored text (search_index.c, with the
  * articles; the format is docs/postgres.md's "The row: article_search"), in the caller's

@@ -110,6 +110,7 @@ nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err)
 	nz_rc rc;
 
 	nz_buf_init(&b, 0);
+	h->search_totals_at = 0; /* the archive's totals change: search_window.c counts again */
 	if (!arena) {
 		rc = nz_err_set(err, NZ_NOMEM, "search index: out of memory");
 		goto out;

@@ -2,11 +2,15 @@
  * search_related.c: related articles and reindex on PostgreSQL.
  *
  * Related articles as on SQLite (sqlite/search_related.c): the article's most frequent terms
- * (the front's nz__store_article_terms), each weighed by how rare it is (a term's document
- * frequency counted up to DF_SAMPLE newest matches, estimated beyond from how far back they
- * reach), the RELATED_TERMS most distinctive ORed into a tsquery and searched for in the same
- * window as a search, BM25 alone, the article itself left out. Unlike SQLite, frequencies are
- * not remembered between calls (docs/search.md, differences).
+ * (the front's nz__store_article_terms), each weighed by how rare it is, the RELATED_TERMS most
+ * distinctive ORed into a tsquery and searched for in the same window as a search, BM25 alone,
+ * the article itself left out. A term's document frequency (one statement for all the
+ * candidates): for a term among the column's most common elements (pg_stats, kept by ANALYZE)
+ * in at least 64 articles, its frequency there times the archive; for any other, its matches
+ * counted through the GIN index (sequential scans off for that statement: the planner, which cannot
+ * price detoasting every row's terms, would otherwise scan the table or walk the ids backwards, a
+ * second per rare term at 60,000 articles). SQLite counts up to its 64 newest matches and
+ * extrapolates (docs/search.md, differences).
  *
  * Reindex rewrites every article's search row with nz__pg_search_write (the row's one writer,
  * which reads the article's stored text), in one transaction, in batches of article ids.
@@ -20,41 +24,67 @@
 
 #define RELATED_TERMS 8       /* as SQLite's */
 #define RELATED_CANDIDATES 40 /* as SQLite's */
-#define DF_SAMPLE 64          /* as SQLite's */
 #define REBUILD_BATCH 500
 
 static const nz__pg_sql q_max_id = {"SELECT COALESCE(max(id), 0) FROM articles"};
 static const nz__pg_sql q_df = {
-    "SELECT count(*), COALESCE(min(article_id), 0) FROM (SELECT article_id FROM article_search"
-    " WHERE terms @@ $1::tsquery ORDER BY article_id DESC LIMIT $2) x"};
+    "WITH m AS MATERIALIZED (SELECT m.e, m.f FROM pg_stats s,"
+    " unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(e, f)"
+    " WHERE s.schemaname = current_schema() AND s.tablename = 'article_search'"
+    " AND s.attname = 'terms')"
+    " SELECT COALESCE((SELECT round(m.f * $3)::bigint FROM m WHERE m.e = t.lex"
+    " AND m.f * $3 >= 64 LIMIT 1),"
+    " (SELECT count(*) FROM article_search a WHERE a.terms @@ t.q::tsquery))"
+    " FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(lex, q, i) ORDER BY t.i"};
+/* For the rest of the read's transaction, as the window then sets it too (search_window.c). */
+static const nz__pg_sql q_no_seqscan = {"SET LOCAL enable_seqscan = off"};
 static const nz__pg_sql q_count = {"SELECT count(*) FROM articles"};
 static const nz__pg_sql q_ids = {"SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT $2"};
 static const nz__pg_sql q_clear = {"DELETE FROM article_search"};
 
-/* How many articles have the term (search_related.c's doc_freq on SQLite). */
-static nz_rc doc_freq(nz__pg *h, const nz__store_term *tc, int64_t max_id, int64_t *out,
-		      nz_err *err)
+/* How many articles have each of the terms t[0..n) that is not a stop word (df[i]; stop
+ * words get 0), in one statement. */
+static nz_rc doc_freqs(nz__pg *h, const nz__store_term *t, size_t n, int64_t n_docs, int64_t *df,
+		       nz_err *err)
 {
-	nz_buf q;
+	nz_buf lex, q, one;
 	nz__pg_params p = {0};
 	PGresult *res = NULL;
+	size_t k = 0;
+	nz_rc rc = NZ_OK;
+	nz_buf_init(&lex, 0);
 	nz_buf_init(&q, 0);
-	if (nz_search_ts_lexeme(tc->term, tc->len, &q)) {
-		nz_buf_free(&q);
-		return nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	nz_buf_init(&one, 0);
+	nz_buf_putc(&lex, '{');
+	nz_buf_putc(&q, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (nz__store_stop_word(t[i].term, t[i].len))
+			continue;
+		nz_buf_reset(&one);
+		nz_search_ts_lexeme(t[i].term, t[i].len, &one);
+		nz__pg_array_item(&lex, t[i].term, t[i].len, k == 0);
+		nz__pg_array_item(&q, nz_buf_cstr(&one), strlen(nz_buf_cstr(&one)), k++ == 0);
 	}
+	nz_buf_putc(&lex, '}');
+	nz_buf_putc(&q, '}');
+	if (nz_buf_rc(&lex) || nz_buf_rc(&q) || nz_buf_rc(&one)) {
+		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+		goto out;
+	}
+	nz__pg_text(&p, nz_buf_cstr(&lex));
 	nz__pg_text(&p, nz_buf_cstr(&q));
-	nz__pg_int64(&p, DF_SAMPLE);
-	nz_rc rc = nz__pg_query(h, &q_df, &p, &res, "related articles", err);
-	if (!rc) {
-		int64_t n = nz__pg_col_int(res, 0, 0), oldest = nz__pg_col_int(res, 0, 1);
-		*out = n;
-		if (n >= DF_SAMPLE && oldest > 0 && oldest <= max_id)
-			*out = (int64_t)llround((double)n * (double)max_id /
-						(double)(max_id - oldest + 1));
-		PQclear(res);
-	}
+	nz__pg_int64(&p, n_docs);
+	if (k && !(rc = nz__pg_run(h, &q_no_seqscan, NULL, "related articles", err)))
+		rc = nz__pg_query(h, &q_df, &p, &res, "related articles", err);
+	for (size_t i = 0, r = 0; !rc && i < n; i++)
+		df[i] = nz__store_stop_word(t[i].term, t[i].len) || (int)r >= PQntuples(res)
+			    ? 0
+			    : nz__pg_col_int(res, (int)r++, 0);
+out:
+	PQclear(res);
+	nz_buf_free(&lex);
 	nz_buf_free(&q);
+	nz_buf_free(&one);
 	return rc;
 }
 
@@ -62,20 +92,16 @@ static nz_rc doc_freq(nz__pg *h, const nz__store_term *tc, int64_t max_id, int64
 static nz_rc related_terms(nz__pg *h, nz_arena *arena, nz__store_terms *t, nz_search_phrase **ph,
 			   size_t *n_ph, nz_buf *tsq, nz_err *err)
 {
-	int64_t n_docs = 0;
+	int64_t n_docs = 0, df[RELATED_CANDIDATES];
 	size_t n = t->n < RELATED_CANDIDATES ? t->n : RELATED_CANDIDATES;
 	nz_rc rc = nz__pg_one_int(h, &q_max_id, NULL, &n_docs, "related articles", err);
-	if (rc)
+	if (rc || (rc = doc_freqs(h, t->slots, n, n_docs, df, err)))
 		return rc;
 	/* A term in more than a tenth of the archive says little about this article. */
 	int64_t cap = n_docs < 100 ? n_docs + 1 : n_docs / 10 + 1;
 	for (size_t i = 0; i < n; i++) {
-		int64_t d = 0;
+		int64_t d = df[i];
 		t->slots[i].weight = 0.0;
-		if (nz__store_stop_word(t->slots[i].term, t->slots[i].len))
-			continue;
-		if ((rc = doc_freq(h, &t->slots[i], n_docs, &d, err)))
-			return rc;
 		if (d >= 2 && d < cap) /* a term only this article has leads nowhere */
 			t->slots[i].weight = t->slots[i].tf * log((double)(n_docs + 1) / (double)d);
 	}

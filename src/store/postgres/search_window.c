@@ -5,13 +5,15 @@
  *
  * One statement reads the window from article_search alone (docs/postgres.md, "The row"):
  * terms @@ $1::tsquery (the GIN index), the filter copies on the row, newest id first, at most
- * NZ_SEARCH_WINDOW + 1 rows. When ranking, each row also brings its terms in tsvectorsend's
- * binary form (five times cheaper for the server than unnest(terms) and a filter), from which
- * the positions and weights of the query's lexemes are read and each phrase's instances per
- * field counted here (weight A headline 10, B highlights 4,
- * D body 1) and scored: idf * f (k1 + 1) / (f + k1 (1 - b + b |D| / avgdl)), times the recency
- * factor. The IDF of a phrase is SQLite's: counted over its oldest 500 matches, extrapolated
- * beyond from how far (by id) they reach; one phrase alone has IDF 1.
+ * NZ_SEARCH_WINDOW + 1 rows. When ranking, each row also brings the positions of the query's
+ * lexemes in tsvectorsend's binary form: only those lexemes (setweight marks them C, a weight no
+ * field uses, and ts_filter keeps what is C: both cheap C functions on the row), or the whole
+ * vector when the query has a prefix (its lexemes are not known in advance). A position's field
+ * follows from the field lengths (headline 1..h, highlights h+2..h+h'+1, body after), each
+ * phrase's instances per field are counted here (headline 10, highlights 4, body 1) and scored: idf
+ * * f (k1 + 1) / (f + k1 (1 - b + b |D| / avgdl)), times the recency factor. The IDF of a phrase is
+ * SQLite's: counted over its oldest 500 matches, extrapolated beyond from how far (by id) they
+ * reach; one phrase alone has IDF 1.
  *
  * Rules: every value is bound; the statements are fixed text; filters that are not set bind
  * NULL and drop out of the WHERE.
@@ -27,6 +29,14 @@
 #define B 0.75
 #define IDF_SAMPLE 500
 #define RECENCY_MONTH 2592000.0
+/* How long a handle keeps the archive's totals (BM25's N and average length) before counting
+ * them again: a scan of every search row, 40 ms at 100,000 articles, which a search paid each
+ * time. Its own writes recount at once (nz__pg_search_write); other nodes' show within this. */
+#define TOTALS_MAX_AGE 10
+/* Below this many search rows the totals are counted on every ranked query (a few ms at most):
+ * a small archive changes fast relative to its size, and a stale count there (0 rows before an
+ * import by another connection) would skew every score. */
+#define TOTALS_KEEP_ROWS 10000
 
 static const double field_weight[] = {10.0, 4.0, 1.0}; /* A headline, B highlights, D body */
 
@@ -47,9 +57,16 @@ static const double field_weight[] = {10.0, 4.0, 1.0}; /* A headline, B highligh
 
 static const nz__pg_sql q_window_time = {
     "SELECT s.article_id, s.published_at, 0, NULL" WINDOW_FROM};
-static const nz__pg_sql q_window_rank = {
-    "SELECT s.article_id, s.published_at,"
-    " s.headline_terms + s.highlights_terms + s.body_terms, tsvectorsend(s.terms)" WINDOW_FROM};
+#define RANK_COLS                                                                                  \
+	"SELECT s.article_id, s.published_at, s.headline_terms + s.highlights_terms + "            \
+	"s.body_terms,"
+#define FIELD_COLS ", s.headline_terms, s.highlights_terms"
+static const nz__pg_sql q_window_rank = {RANK_COLS " tsvectorsend(s.terms)" FIELD_COLS WINDOW_FROM};
+/* The query's lexemes only ($12: their text[]), a few hundred bytes a row instead of the whole
+ * vector's thousands: tsvectorsend of a whole row was most of a common word's search. */
+static const nz__pg_sql q_window_rank_lex = {
+    RANK_COLS
+    " tsvectorsend(ts_filter(setweight(s.terms, 'c', $12::text[]), '{c}'))" FIELD_COLS WINDOW_FROM};
 /* A generic plan (what a prepared statement gets after five runs) cannot know how common the
  * query's terms are: it bitmap-scans every match and sorts them all, sending each row's terms
  * (6x slower for a word in every article). Custom plans walk the ids backwards for common terms
@@ -58,9 +75,23 @@ static const nz__pg_sql q_custom_plans = {"SET LOCAL plan_cache_mode = force_cus
 static const nz__pg_sql q_totals = {
     "SELECT count(*), COALESCE(sum(headline_terms + highlights_terms + body_terms), 0)"
     " FROM article_search"};
+/* Sequential scans off for the rest of the read's transaction: the planner cannot price
+ * detoasting every row's terms, and scanned the table (or walked the ids) to count a rare
+ * phrase's matches: a second at 60,000 articles. The GIN index answers instead. */
+static const nz__pg_sql q_no_seqscan = {"SET LOCAL enable_seqscan = off"};
+static const nz__pg_sql q_seqscan = {"SET LOCAL enable_seqscan = on"}; /* for the totals */
+/* A phrase's document count: for one lexeme among the column's most common elements (pg_stats,
+ * kept by ANALYZE) with at least $2 matches, its frequency there times $3 rows, and 0 as the
+ * last id (final); otherwise its oldest $2 matches counted through the GIN index, and the
+ * newest of them (extrapolated from, as SQLite does). $4: the lexeme, NULL for a phrase. */
 static const nz__pg_sql q_sample = {
-    "SELECT count(*), COALESCE(max(article_id), 0) FROM (SELECT article_id FROM article_search"
-    " WHERE terms @@ $1::tsquery ORDER BY article_id LIMIT $2) x"};
+    "WITH e AS (SELECT round(m.f * $3)::bigint AS n FROM pg_stats s,"
+    " unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(e, f)"
+    " WHERE s.schemaname = current_schema() AND s.tablename = 'article_search'"
+    " AND s.attname = 'terms' AND m.e = $4::text AND m.f * $3 >= $2 LIMIT 1)"
+    " SELECT n, 0 FROM e UNION ALL SELECT * FROM (SELECT count(*), COALESCE(max(article_id), 0)"
+    " FROM (SELECT article_id FROM article_search WHERE terms @@ $1::tsquery"
+    " ORDER BY article_id + 0 LIMIT $2) x) y WHERE NOT EXISTS (SELECT 1 FROM e) LIMIT 1"};
 
 /* ---- one row's lexemes --------------------------------------------------------------------- */
 
@@ -116,11 +147,18 @@ static bool wanted(const nz_search_phrase *ph, size_t n, const char *lex, size_t
 	return false;
 }
 
+/* The field of a position, from the row's headline and highlights lengths in terms. */
+static char field_of(int pos, const int64_t len[2])
+{
+	return pos <= len[0] ? 0 : pos <= len[0] + 1 + len[1] ? 1 : 2;
+}
+
 /* The query's lexemes in a row, from tsvectorsend's format: a count (int32), then per lexeme
- * its text, a NUL, a count of positions (int16) and the positions (int16: weight in the top two
- * bits, 3 = A ... 0 = D). In arena. */
-static lexeme *parse_lexemes(nz_arena *arena, const char *hexa, const nz_search_phrase *ph,
-			     size_t n_ph, size_t *n)
+ * its text, a NUL, a count of positions (int16) and the positions (int16: the weight in the top
+ * two bits, not read: the field comes from len, the headline's and highlights' lengths). In
+ * arena. */
+static lexeme *parse_lexemes(nz_arena *arena, const char *hexa, const int64_t len_hl[2],
+			     const nz_search_phrase *ph, size_t n_ph, size_t *n)
 {
 	reader r = {hexa + 2, strlen(hexa) / 2 - 1, strncmp(hexa, "\\x", 2) != 0};
 	char word[2048];
@@ -151,7 +189,8 @@ static lexeme *parse_lexemes(nz_arena *arena, const char *hexa, const nz_search_
 		for (size_t j = 0; j < npos; j++) {
 			unsigned v = get16(&r);
 			x->pos[x->n] = (int)(v & 0x3fff);
-			x->field[x->n++] = (v >> 14) == 3 ? 0 : (v >> 14) == 2 ? 1 : 2;
+			x->field[x->n] = field_of(x->pos[x->n], len_hl);
+			x->n++;
 		}
 	}
 	return l;
@@ -221,6 +260,8 @@ static nz_rc phrase_idf(ranking *r, size_t i, nz_err *err)
 	}
 	nz__pg_text(&p, nz_buf_cstr(&q));
 	nz__pg_int64(&p, IDF_SAMPLE);
+	nz__pg_int64(&p, (int64_t)r->n_rows);
+	nz__pg_text(&p, r->ph[i].n == 1 && !r->ph[i].prefix ? r->ph[i].tokens[0] : NULL);
 	nz_rc rc = nz__pg_query(r->h, &q_sample, &p, &res, "search", err);
 	if (!rc) {
 		double n = (double)nz__pg_col_int(res, 0, 0);
@@ -242,7 +283,8 @@ static nz_rc row_bm25(ranking *r, nz_arena *arena, PGresult *res, int row, doubl
 	size_t nl = 0;
 	lexeme *l = NULL;
 	const char *sent = nz__pg_col_null(res, row, 3) ? "\\x00000000" : PQgetvalue(res, row, 3);
-	if (!(l = parse_lexemes(arena, sent, r->ph, r->n_ph, &nl)))
+	int64_t len_hl[2] = {nz__pg_col_int(res, row, 4), nz__pg_col_int(res, row, 5)};
+	if (!(l = parse_lexemes(arena, sent, len_hl, r->ph, r->n_ph, &nl)))
 		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
 	double dl = (double)nz__pg_col_int(res, row, 2);
 	double norm = K1 * (1.0 - B + B * dl / r->avgdl);
@@ -271,17 +313,55 @@ static nz_rc ranking_init(nz__pg *h, nz_arena *arena, const nz_search_phrase *ph
 		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
 	for (size_t i = 0; i < n; i++)
 		r->idf[i] = -1.0;
-	nz_rc rc = nz__pg_query(h, &q_totals, NULL, &res, "search", err);
-	if (rc)
-		return rc;
-	double rows = (double)nz__pg_col_int(res, 0, 0), tokens = (double)nz__pg_col_int(res, 0, 1);
-	PQclear(res);
-	r->n_rows = rows > 0 ? rows : 1.0;
-	r->avgdl = tokens > 0 ? tokens / r->n_rows : 1.0;
+	nz_time now = nz_time_now();
+	if (!h->search_totals_at || now - h->search_totals_at >= TOTALS_MAX_AGE ||
+	    now < h->search_totals_at) {
+		nz_rc rc = nz__pg_run(h, &q_seqscan, NULL, "search", err);
+		if (rc || (rc = nz__pg_query(h, &q_totals, NULL, &res, "search", err)) ||
+		    (rc = nz__pg_run(h, &q_no_seqscan, NULL, "search", err))) {
+			PQclear(res);
+			return rc;
+		}
+		h->search_rows = (double)nz__pg_col_int(res, 0, 0);
+		h->search_terms = (double)nz__pg_col_int(res, 0, 1);
+		h->search_totals_at = h->search_rows >= TOTALS_KEEP_ROWS ? now : 0;
+		PQclear(res);
+	}
+	r->n_rows = h->search_rows > 0 ? h->search_rows : 1.0;
+	r->avgdl = h->search_terms > 0 ? h->search_terms / r->n_rows : 1.0;
 	return NZ_OK;
 }
 
 /* ---- the window ---------------------------------------------------------------------------- */
+
+void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first)
+{
+	nz_buf_puts(b, first ? "\"" : ",\"");
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			nz_buf_putc(b, '\\');
+		nz_buf_putc(b, s[i]);
+	}
+	nz_buf_putc(b, '"');
+}
+
+/* The query's lexemes as a text[] literal ({"navy","drill"}) into b; false when a phrase ends
+ * in a prefix (which lexemes it matches is known only row by row). */
+static bool lexeme_array(const nz_search_phrase *ph, size_t n, nz_buf *b)
+{
+	bool first = true;
+	nz_buf_putc(b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (ph[i].exclude)
+			continue;
+		if (ph[i].prefix)
+			return false;
+		for (size_t k = 0; k < ph[i].n; k++, first = false)
+			nz__pg_array_item(b, ph[i].tokens[k], strlen(ph[i].tokens[k]), first);
+	}
+	nz_buf_putc(b, '}');
+	return true;
+}
 
 /* Scores the window's rows into c (lower is better, as FTS5 reports BM25). */
 static nz_rc score_rows(nz__pg *h, nz_arena *arena, const nz__pg_window *w, PGresult *res,
@@ -307,7 +387,7 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 {
 	const nz_article_search *q = w->q;
 	bool rank = q->sort != NZ_SEARCH_NEWEST;
-	nz_buf tsq;
+	nz_buf tsq, lex;
 	nz__pg_params p = {0};
 	PGresult *res = NULL;
 	nz_rc rc = NZ_OK;
@@ -315,15 +395,21 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	*n = 0;
 	*capped = false;
 	nz_buf_init(&tsq, 0);
+	nz_buf_init(&lex, 0);
 	if (w->tsquery)
 		nz_buf_puts(&tsq, w->tsquery);
 	else
 		nz_search_tsquery(w->phrases, w->n_phrases, &tsq);
-	if (nz_buf_rc(&tsq)) {
+	const nz__pg_sql *q_window = !rank ? &q_window_time
+				     : lexeme_array(w->phrases, w->n_phrases, &lex)
+					 ? &q_window_rank_lex
+					 : &q_window_rank;
+	if (nz_buf_rc(&tsq) || nz_buf_rc(&lex)) {
 		rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
 		goto out;
 	}
-	if ((rc = nz__pg_run(h, &q_custom_plans, NULL, "search", err)))
+	if ((rc = nz__pg_run(h, &q_custom_plans, NULL, "search", err)) ||
+	    (rc = nz__pg_run(h, &q_no_seqscan, NULL, "search", err)))
 		goto out;
 	nz__pg_text(&p, nz_buf_cstr(&tsq));
 	nz__pg_int64(&p, q->now);
@@ -336,7 +422,9 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	nz__pg_int64(&p, w->self);
 	nz__pg_int64(&p, NZ_SEARCH_WINDOW + 1);
 	nz__pg_text(&p, q->any_status ? "true" : "false");
-	if ((rc = nz__pg_query(h, rank ? &q_window_rank : &q_window_time, &p, &res, "search", err)))
+	if (q_window == &q_window_rank_lex)
+		nz__pg_text(&p, nz_buf_cstr(&lex));
+	if ((rc = nz__pg_query(h, q_window, &p, &res, "search", err)))
 		goto out;
 	size_t rows = (size_t)PQntuples(res);
 	*capped = rows > NZ_SEARCH_WINDOW;
@@ -356,6 +444,7 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 out:
 	PQclear(res);
 	nz_buf_free(&tsq);
+	nz_buf_free(&lex);
 	if (rc)
 		*out = NULL, *n = 0;
 	return rc;

@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# bench/lib.sh: shell helpers shared by bench/run.sh (`make bench`) and bench/pg.sh
+# (`make bench-pg`). Sourced, never run. Uses the caller's OUT (logs go to $OUT/logs), WRK,
+# RUNS, NZ and PIDS (every process started here is added to it, so the caller's EXIT trap
+# stops it by its PID).
+
+say() { echo "bench: $*" >&2; }
+now() { date +%s.%N; }
+# calc EXPR: floating-point arithmetic (awk), printed with up to 3 decimals.
+calc() { awk "BEGIN { v = $1; printf \"%.3f\", v }"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+json_get() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))'"$2"')' "$1"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rss_mb() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+fmt_ms() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f ms" : "%.3g ms"), v }'; }
+fmt_s() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf (v < 1 ? "%.0f ms" : "%.2f s"), (v < 1 ? v * 1000 : v) }' || echo "$NA"; }
+
+wait_http() { # URL: up to 15 s for a 200
+	for _ in $(seq 150); do
+		curl -sf -o /dev/null "$1" && return 0
+		sleep 0.1
+	done
+	say "no answer from $1"
+	return 1
+}
+
+start_server() { # DB PORT LOG: starts newszone serve; sets SERVER_PID
+	"$NZ" --db "$1" serve --listen "127.0.0.1:$2" >"$3" 2>&1 &
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+	wait_http "http://127.0.0.1:$2/healthz"
+}
+
+stop_pid() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# hyperfine_median NAME PREPARE COMMAND: the median of $RUNS runs in seconds, or empty if the
+# command failed (its output is in bench/out/logs/NAME.log).
+hyperfine_median() {
+	local json="$OUT/logs/$1.json"
+	if hyperfine --runs "$RUNS" --style basic --prepare "$2" --export-json "$json" "$3" \
+		>"$OUT/logs/$1.log" 2>&1; then
+		json_get "$json" '["results"][0]["median"]'
+	else
+		say "$1 failed: see bench/out/logs/$1.log"
+	fi
+}
+
+# wrk_once URL NAME: one wrk run; prints "requests/s p99_ms".
+wrk_once() {
+	# shellcheck disable=SC2086
+	wrk $WRK --latency "$1" >"$OUT/logs/$2.txt" 2>&1
+	awk '/^Requests\/sec:/ { rps = $2 }
+	     $1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+	                   ms = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }
+	     /Non-2xx/ { bad = 1 }
+	     END { if (bad) rps = 0; printf "%s %.3f\n", rps, ms }' "$OUT/logs/$2.txt"
+}
+
+# render_and_rss DB SLUGS PORT TAG: distinct article URLs, each asked for once (a cache cannot
+# answer them), on one keep-alive connection, timed at the client; then the list pages; then
+# VmRSS. At most 90 s of timed requests. Sets R_N R_P50 R_P99 R_FLOOR50 R_FLOOR99 RSS HWM.
+render_and_rss() {
+	local total stride
+	total=$(wc -l <"$2")
+	stride=$((total / SAMPLE))
+	[ "$stride" -ge 2 ] || stride=2
+	# Warm-up on other articles (offset 1), then the measured sample (offset 0).
+	awk -v s="$stride" -v art="$ART" 'NR % s == 1 && $0 != art && n++ < 200' "$2" >"$OUT/logs/warm-$4.txt"
+	awk -v s="$stride" -v art="$ART" -v max="$SAMPLE" 'NR % s == 0 && $0 != art && n++ < max' \
+		"$2" >"$OUT/logs/sample-$4.txt"
+	python3 bench/latency.py --max-seconds 15 --port "$3" "$OUT/logs/warm-$4.txt" >/dev/null
+	python3 bench/latency.py --max-seconds 90 --port "$3" "$OUT/logs/sample-$4.txt" >"$OUT/logs/render-$4.json"
+	python3 bench/latency.py --port "$3" --repeat /healthz:"$SAMPLE" >"$OUT/logs/floor-$4.json"
+	R_N=$(json_get "$OUT/logs/render-$4.json" '["n"]')
+	R_P50=$(json_get "$OUT/logs/render-$4.json" '["p50_ms"]')
+	R_P99=$(json_get "$OUT/logs/render-$4.json" '["p99_ms"]')
+	R_FLOOR50=$(json_get "$OUT/logs/floor-$4.json" '["p50_ms"]')
+	R_FLOOR99=$(json_get "$OUT/logs/floor-$4.json" '["p99_ms"]')
+	# List pages too, so the memory figure is after a mixed load.
+	for p in / "/?page=2" "/?page=50" /section/politics /section/defense "/section/world?page=3" /tag/army; do
+		curl -s -o /dev/null "http://127.0.0.1:$3$p" || true
+	done
+	RSS=$(rss_mb "$SERVER_PID" VmRSS)
+	HWM=$(rss_mb "$SERVER_PID" VmHWM)
+	say "  $4: $R_N pages, render p50 ${R_P50} ms, p99 ${R_P99} ms (floor ${R_FLOOR50}/${R_FLOOR99} ms); VmRSS $RSS MB (peak $HWM)"
+}
+
+# start_nginx ROOT PORT [WORKERS]: nginx (bench/nginx.conf, 1 worker unless WORKERS: "auto" is
+# one per core) serving ROOT on 127.0.0.1:PORT; sets NGINX_PID.
+start_nginx() {
+	local ng=$OUT/nginx
+	rm -rf "$ng"
+	mkdir -p "$ng"
+	sed -e "s|@PREFIX@|$ng|g" -e "s|@PORT@|$2|g" -e "s|@ROOT@|$1|g" \
+		-e "s|^worker_processes 1;|worker_processes ${3:-1};|" bench/nginx.conf >"$ng/nginx.conf"
+	nginx -e "$ng/error.log" -p "$ng" -c "$ng/nginx.conf" &
+	NGINX_PID=$!
+	PIDS+=("$NGINX_PID")
+}
+
+# wrk_alternate URL PEER_URL TAG: a warm-up, then $RUNS rounds of wrk on URL and on PEER_URL
+# alternately (so load drift falls on both); sets WA_RPS WA_P99 WA_PEER_RPS WA_PEER_P99 (medians).
+wrk_alternate() {
+	local a b r rps=() p99=() peer_rps=() peer_p99=()
+	wrk_once "$1" "wrk-$3-warm" >/dev/null
+	wrk_once "$2" "wrk-$3-warm-nginx" >/dev/null
+	for r in $(seq "$RUNS"); do
+		read -r a b < <(wrk_once "$1" "wrk-$3-$r")
+		rps+=("$a") p99+=("$b")
+		read -r a b < <(wrk_once "$2" "wrk-$3-nginx-$r")
+		peer_rps+=("$a") peer_p99+=("$b")
+		say "  round $r: newszone ${rps[-1]} req/s, nginx ${peer_rps[-1]} req/s"
+	done
+	# shellcheck disable=SC2034 # read by the caller
+	WA_RPS=$(median "${rps[@]}") WA_P99=$(median "${p99[@]}")
+	# shellcheck disable=SC2034
+	WA_PEER_RPS=$(median "${peer_rps[@]}") WA_PEER_P99=$(median "${peer_p99[@]}")
+}
