@@ -210,9 +210,8 @@ json_t *nz__json_body_html(const nz_article *a)
 {
 	nz_buf b;
 	json_t *v = NULL;
-	const char *md = a->body_markdown ? a->body_markdown : "";
 	nz_buf_init(&b, 0);
-	if (nz_markdown_html(md, strlen(md), &b) == NZ_OK)
+	if (nz__body_html(a, &(nz__body_photos){0}, &b) == NZ_OK)
 		v = nz__json_str(nz_buf_cstr(&b));
 	nz_buf_free(&b);
 	return v;

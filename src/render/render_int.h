@@ -25,6 +25,23 @@ json_t *nz__json_time(nz_time t);
 /* The article's Markdown body as HTML (raw HTML shown as text), a JSON string; NULL when out of
  * memory or the renderer failed. */
 json_t *nz__json_body_html(const nz_article *a);
+/* markdown.c: nz_markdown_html with a pass over md4c's HTML (out->p[start..], rewritten in
+ * place or by rebuilding from start) before unsafe URLs are neutralised; pass NULL for none. */
+typedef nz_rc (*nz__html_pass)(nz_buf *out, size_t start, void *data);
+nz_rc nz__markdown_html_pass(const char *md, size_t len, nz_buf *out, nz__html_pass pass,
+			     void *data);
+/* body_photos.c: which photos a body may place and how. media NULL: the article's own; lang NULL:
+ * the article's (for the credit label); site non-NULL: feeds (a plain <img> at an absolute URL);
+ * used, when not NULL, has one flag per photo, set for each photo the body placed. */
+typedef struct nz__body_photos {
+	const nz_media *media;
+	size_t n_media;
+	const char *lang;
+	const nz_site *site;
+	bool *used;
+} nz__body_photos;
+/* The article's body as HTML into out (appended), photos placed in it as figures. */
+nz_rc nz__body_html(const nz_article *a, const nz__body_photos *photos, nz_buf *out);
 /* Sets key to v (stealing it) and returns false when v is NULL or the set failed. */
 bool nz__json_put(json_t *obj, const char *key, json_t *v);
 
