@@ -80,8 +80,9 @@ json_t *nz__view_done(json_t *page, nz_arena *arena, bool done);
 /* {iso, human} for a time at the site's offset, in lang; null when t is 0. */
 json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang);
 /* An article as a card in a list or on the front page: url, headline, section, time, summary,
- * byline, item_lang (only when it differs from page_lang). full adds highlights. Arena for
- * temporaries. New reference or NULL on out of memory. */
+ * byline, item_lang (only when it differs from page_lang), image{thumb} (its lead photo, lazy).
+ * full adds highlights and image.picture (column-wide, fetched first). Arena for temporaries. New
+ * reference or NULL on out of memory. */
 json_t *nz__view_card(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
 		      const char *page_lang, bool full);
 /* {name, url} of a section, or null. */

@@ -1,0 +1,83 @@
+"""Photos in lists on the demo newsroom: once an article has a lead photo, its card on the section,
+tag, author and search pages and in other articles' related lists shows a lazy thumbnail with
+its size, drawn from the photo's renditions."""
+import os
+import re
+import shutil
+import tempfile
+import unittest
+import urllib.parse
+
+from nz import Server, eventually, new_db, run
+from nzadmin import add_token, add_user, api, png
+
+
+class PhotoLists(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-photo-lists-")
+        cls.db = new_db(os.path.join(cls.tmp, "demo.db"))
+        run(["demo"], db=cls.db)
+        add_user(cls.db, "eve", "editor")
+        cls.token = add_token(cls.db, "eve")[1]
+        cls.srv = Server(cls.db)
+        arts = cls.srv.get("/api/v1/articles?limit=100").json()["articles"]
+        # the newest article with a section, a tag and an author: first in each of its lists
+        cls.art = next(a for a in arts if a["section"] and a["tags"] and a["authors"]
+                       and a["language"] == "en")
+        r = api(cls.srv, "POST", "/api/v1/admin/media?caption=Quay&alt=A+quay+at+dawn",
+                cls.token, raw=png(800, 500), headers={"Content-Type": "image/png"})
+        assert r.status == 201, r.text
+        cls.photo = r.json()
+        admin = api(cls.srv, "GET", "/api/v1/admin/articles/%d" % cls.art["id"], cls.token).json()
+        r = api(cls.srv, "PATCH", "/api/v1/admin/articles/%d" % cls.art["id"], cls.token,
+                {"revision": admin["revision"], "media": [{"id": cls.photo["id"]}]})
+        assert r.status == 200, r.text
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def thumb_of(self, path):
+        """The <img> of the article's thumbnail on the page at path, or None."""
+        page = self.srv.get(path).text
+        href = urllib.parse.urlsplit(self.art["url"]).path
+        for li in re.findall(r"<li[^>]*>.*?</li>", page, re.S):
+            if 'href="%s"' % href in li and "card-thumb" in li:
+                return re.search(r"<img [^>]*>", li).group(0)
+        return None
+
+    def assertThumb(self, path):
+        self.assertTrue(eventually(lambda: self.thumb_of(path) is not None), path)
+        img = self.thumb_of(path)
+        self.assertIn('src="/media/%s.w' % self.photo["hash"], img)
+        self.assertIn('loading="lazy"', img)
+        self.assertIn('alt="A quay at dawn"', img)
+        self.assertRegex(img, r'width="\d+" height="\d+"')
+        self.assertIn('sizes="(min-width: 44rem) 12rem, 33vw"', img)
+        src = re.search(r'src="([^"]+)"', img).group(1)
+        self.assertEqual(self.srv.get(src).status, 200, src)
+
+    def test_section_tag_and_author_lists(self):
+        self.assertThumb("/section/%s" % self.art["section"]["slug"])
+        self.assertThumb("/tag/%s" % self.art["tags"][0]["slug"])
+        self.assertThumb("/author/%s" % self.art["authors"][0]["slug"])
+
+    def test_search_results(self):
+        q = urllib.parse.quote(self.art["headline"])
+        self.assertThumb("/search?q=" + q)
+
+    def test_related_articles(self):
+        arts = self.srv.get("/api/v1/articles?limit=100&section=%s" %
+                            self.art["section"]["slug"]).json()["articles"]
+        href = urllib.parse.urlsplit(self.art["url"]).path
+        shown = [a for a in arts if a["id"] != self.art["id"] and href in re.search(
+            r'<aside class="related".*?</aside>|$', self.srv.get(
+                urllib.parse.urlsplit(a["url"]).path).text, re.S).group(0)]
+        self.assertTrue(shown, "no article lists it as related")
+        self.assertThumb(urllib.parse.urlsplit(shown[0]["url"]).path)
+
+
+if __name__ == "__main__":
+    unittest.main()
