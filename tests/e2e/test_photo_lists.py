@@ -1,6 +1,6 @@
 """Photos in lists on the demo newsroom: once an article has a lead photo, its card on the section,
 tag, author and search pages and in other articles' related lists shows a lazy thumbnail with
-its size, drawn from the photo's renditions."""
+its size, drawn from the photo's renditions; the read API lists those renditions."""
 import os
 import re
 import shutil
@@ -77,6 +77,20 @@ class PhotoLists(unittest.TestCase):
                 urllib.parse.urlsplit(a["url"]).path).text, re.S).group(0)]
         self.assertTrue(shown, "no article lists it as related")
         self.assertThumb(urllib.parse.urlsplit(shown[0]["url"]).path)
+
+    def test_read_api_lists_renditions(self):
+        a = self.srv.get("/api/v1/articles/" + self.art["slug"]).json()
+        rs = a["media"][0]["renditions"]
+        names = [r["path"].split(".", 1)[1] for r in rs]
+        self.assertIn("w640.webp", names)
+        self.assertIn("191x100.f50-50.w1200.jpg", names)
+        self.assertNotIn("w1280.jpg", names)  # never past the photo's 800 px
+        for r in rs:
+            if r["path"].endswith(".w480.jpg"):
+                self.assertEqual((r["type"], r["width"], r["height"]), ("image/jpeg", 480, 300))
+                got = self.srv.get(urllib.parse.urlsplit(r["url"]).path)
+                self.assertEqual(got.status, 200)
+                self.assertEqual(got.headers["content-type"], "image/jpeg")
 
 
 if __name__ == "__main__":
