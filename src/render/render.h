@@ -146,7 +146,8 @@ nz_rc nz_sitemap_begin(nz_buf *out);
 /* One page (the front page, a section) with an optional lastmod (0: none). */
 nz_rc nz_sitemap_page(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod);
 /* One article: loc, lastmod, and an xhtml:link hreflang alternate for itself and each of its
- * n_translations translations (light articles are enough). news adds the Google News block
+ * n_translations translations (light articles are enough), an image:image per photo in a->media
+ * (light rows carry none: the caller fills them). news adds the Google News block
  * (publication name and language, publication date, title). */
 nz_rc nz_sitemap_article(nz_buf *out, const nz_site *site, const nz_article *a,
 			 const nz_article *translations, size_t n_translations, bool news);

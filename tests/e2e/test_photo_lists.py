@@ -1,9 +1,11 @@
 """Photos in lists on the demo newsroom: once an article has a lead photo, its card on the section,
 tag, author and search pages and in other articles' related lists shows a lazy thumbnail with
-its size, drawn from the photo's renditions; the read API lists those renditions."""
+its size, drawn from the photo's renditions; the read API lists those renditions and the
+article sitemap has an image entry for it (valid against the sitemap XSDs)."""
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import unittest
 import urllib.parse
@@ -91,6 +93,25 @@ class PhotoLists(unittest.TestCase):
                 got = self.srv.get(urllib.parse.urlsplit(r["url"]).path)
                 self.assertEqual(got.status, 200)
                 self.assertEqual(got.headers["content-type"], "image/jpeg")
+
+    def test_image_sitemap(self):
+        index = self.srv.get("/sitemap.xml").text
+        children = re.findall(r"<loc>[^<]*(/sitemaps/articles-\d+\.xml)</loc>", index)
+        self.assertTrue(children)
+        text = "".join(self.srv.get(c).text for c in children)
+        entry = re.search(r"<url>\n<loc>%s</loc>.*?</url>" % re.escape(self.art["url"]), text,
+                          re.S).group(0)
+        self.assertIn("<image:image>\n<image:loc>http://127.0.0.1:8080/media/%s.png</image:loc>"
+                      % self.photo["hash"], entry)
+        self.assertEqual(text.count("<image:image>"), 1)  # the demo's other articles: none yet
+        path = os.path.join(self.tmp, "child.xml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.srv.get(children[0]).text)
+        schema = os.path.join(os.environ.get("NZ_SHARED", "../shared"), "schemas",
+                              "sitemap-all.xsd")
+        p = subprocess.run(["xmllint", "--nonet", "--noout", "--schema", schema, path],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
 
 
 if __name__ == "__main__":
