@@ -115,6 +115,9 @@ json_t *nz__view_picture(nz_arena *arena, const nz_media *m, const char *sizes, 
 /* The absolute URL of a crop at the card width (1200), *w x *h its size (either may be NULL). */
 const char *nz__photo_crop_url(nz_arena *arena, const nz_site *site, const nz_media *m,
 			       nz_media_crop crop, int *w, int *h);
+/* The site's card image (nz_site.card_image) as a link-preview card (1.91:1, absolute URL), *w x
+ * *h its size; NULL when the site has none. */
+const char *nz__site_card_url(nz_arena *arena, const nz_site *site, int *w, int *h);
 /* "Tue, 17 Mar 2026 18:30:00 +0900": RFC 822 at a fixed offset in minutes; out >= 40 bytes. */
 char *nz__time_rfc822_local(nz_time t, int offset_min, char *out);
 /* The page's feeds[{type,title,url}] for <link rel="alternate">: RSS, Atom and JSON Feed of the

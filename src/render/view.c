@@ -152,6 +152,16 @@ json_t *nz__view_done(json_t *page, nz_arena *arena, bool done)
 	return NULL;
 }
 
+/* A page's Open Graph basics: a website, with the newsroom's card image when it has one. */
+static json_t *page_og(const nz_page_ctx *pc, nz_arena *arena, const char *lang)
+{
+	int w = 0, h = 0;
+	const char *img = nz__site_card_url(arena, pc->site, &w, &h);
+	return json_pack("{s:s, s:o, s:o, s:o, s:s}", "type", "website", "image", nz__json_str(img),
+			 "image_width", img ? json_integer(w) : json_null(), "image_height",
+			 img ? json_integer(h) : json_null(), "locale", nz__og_locale(lang));
+}
+
 json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, const char *title,
 		      const char *path, const char *description)
 {
@@ -169,9 +179,7 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 	    nz__json_put(o, "home_url", json_string("/")) &&
 	    nz__json_put(o, "nav", nav_json(pc, arena)) && nz__json_put(o, "year", year_json(pc)) &&
 	    nz__json_put(o, "labels", labels_json(l)) && nz__json_put(o, "feeds", json_array()) &&
-	    nz__json_put(o, "og",
-			 json_pack("{s:s, s:n, s:s}", "type", "website", "image", "locale",
-				   nz__og_locale(lang))) &&
+	    nz__json_put(o, "og", page_og(pc, arena, lang)) &&
 	    nz__json_put(o, "alternates", json_array()) &&
 	    nz__json_put(o, "search_box", nz__view_search_box(lang));
 	if (ok)

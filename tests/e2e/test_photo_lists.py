@@ -2,6 +2,7 @@
 tag, author and search pages and in other articles' related lists shows a lazy thumbnail with
 its size, drawn from the photo's renditions; the read API lists those renditions and the
 article sitemap has an image entry for it (valid against the sitemap XSDs)."""
+import html
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ import urllib.parse
 
 from nz import Server, eventually, new_db, run
 from nzadmin import add_token, add_user, api, png
+from test_admin_pages import Browser, field
 
 
 class PhotoLists(unittest.TestCase):
@@ -21,6 +23,7 @@ class PhotoLists(unittest.TestCase):
         cls.db = new_db(os.path.join(cls.tmp, "demo.db"))
         run(["demo"], db=cls.db)
         add_user(cls.db, "eve", "editor")
+        cls.adam_pw = add_user(cls.db, "adam", "admin")
         cls.token = add_token(cls.db, "eve")[1]
         cls.srv = Server(cls.db)
         arts = cls.srv.get("/api/v1/articles?limit=100").json()["articles"]
@@ -112,6 +115,51 @@ class PhotoLists(unittest.TestCase):
         p = subprocess.run(["xmllint", "--nonet", "--noout", "--schema", schema, path],
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_site_card_image_for_pages_without_a_photo(self):
+        adam = Browser(self.srv, "adam", self.adam_pw)
+        form = adam.get("/admin/settings").text
+        fields = [(k, html.unescape(re.search(r'name="%s"[^>]*value="([^"]*)"' % k, form)
+                                        .group(1))) for k in
+                  ("name", "tagline", "base_url", "copyright", "tz_offset_min")] + [
+                      ("language", "en")]
+        r = api(self.srv, "POST", "/api/v1/admin/media?caption=Logo", self.token,
+                raw=png(1400, 800), headers={"Content-Type": "image/png"})
+        card = r.json()
+        bare = next(a for a in self.srv.get("/api/v1/articles?limit=100").json()["articles"]
+                    if not any(m["url"] for m in a["media"]))
+        bare_path = urllib.parse.urlsplit(bare["url"]).path
+
+        def og(path):
+            page = self.srv.get(path).text
+            m = re.search(r'<meta property="og:image" content="([^"]+)">', page)
+            return m.group(1) if m else None, re.search(
+                r'<meta name="twitter:card" content="([^"]+)">', page).group(1)
+        self.assertEqual(og(bare_path), (None, "summary"))
+        r = adam.post("/admin/settings", fields + [("card_image", "999999")])
+        self.assertEqual(r.status, 422)
+        self.assertIn("number of an uploaded photo", r.text)
+        r = adam.post("/admin/settings", fields + [("card_image", str(card["id"]))])
+        self.assertEqual(r.status, 303, r.text)
+        want = "http://127.0.0.1:8080/media/%s.191x100.f50-50.w1200.jpg" % card["hash"]
+        for path in (bare_path, "/"):
+            self.assertTrue(eventually(lambda: og(path) == (want, "summary_large_image")), path)
+        page = self.srv.get(bare_path).text
+        self.assertIn('<meta property="og:image:width" content="1200">', page)
+        self.assertIn('<meta property="og:image:height" content="627">', page)
+        self.assertEqual(self.srv.get(urllib.parse.urlsplit(want).path).status, 200)
+        # an article with its own photo keeps it
+        self.assertIn(self.photo["hash"], og(urllib.parse.urlsplit(self.art["url"]).path)[0])
+        # the form shows the current card; saving it again keeps it, emptying it removes it
+        form = adam.get("/admin/settings").text
+        self.assertEqual(field(form, "card_image"), card["hash"])
+        self.assertEqual(adam.post("/admin/settings", fields + [("card_image", card["hash"])]
+                                   ).status, 303)
+        self.assertEqual(og(bare_path)[0], want)
+        self.assertEqual(adam.post("/admin/settings", fields + [("card_image", "")]).status, 303)
+        self.assertTrue(eventually(lambda: og(bare_path) == (None, "summary")))
+        # the other settings came through the form unchanged
+        self.assertIn("&lt;Copyright", self.srv.get(bare_path).text)
 
 
 if __name__ == "__main__":
