@@ -97,6 +97,23 @@ class PhotoLists(unittest.TestCase):
                 self.assertEqual(got.status, 200)
                 self.assertEqual(got.headers["content-type"], "image/jpeg")
 
+    def test_demo_newsroom_has_photographs(self):
+        arts = self.srv.get("/api/v1/articles?limit=100").json()["articles"]
+        photos = {a["slug"]: [m for m in a["media"] if m["url"]] for a in arts}
+        self.assertGreaterEqual(sum(1 for p in photos.values() if p), 25)
+        self.assertGreaterEqual(sum(1 for p in photos.values() if len(p) >= 2), 3)
+        several = next(s for s, p in photos.items() if len(p) == 3)
+        page = self.srv.get("/article/" + urllib.parse.quote(several)).text
+        story = page[page.index('<article class="story">'):page.index("</article>")]
+        self.assertEqual(story.count("<picture>"), 3)  # the lead and two after the body
+        self.assertIn("GPL-2+", page)  # the credit names the license
+        front = self.srv.get("/").text
+        self.assertIn('fetchpriority="high"', front)
+        self.assertGreaterEqual(front.count('class="card-thumb"'), 5)
+        src = re.search(r'<img src="(/media/[0-9a-f]{64}\.w\d+\.jpg)"', front).group(1)
+        got = self.srv.get(src)
+        self.assertEqual((got.status, got.headers["content-type"]), (200, "image/jpeg"))
+
     def test_image_sitemap(self):
         index = self.srv.get("/sitemap.xml").text
         children = re.findall(r"<loc>[^<]*(/sitemaps/articles-\d+\.xml)</loc>", index)
@@ -106,7 +123,9 @@ class PhotoLists(unittest.TestCase):
                           re.S).group(0)
         self.assertIn("<image:image>\n<image:loc>http://127.0.0.1:8080/media/%s.png</image:loc>"
                       % self.photo["hash"], entry)
-        self.assertEqual(text.count("<image:image>"), 1)  # the demo's other articles: none yet
+        self.assertEqual(entry.count("<image:image>"), 1)
+        # the demo's own photographs: one entry per photo of each article that has some
+        self.assertGreaterEqual(text.count("<image:image>"), 25)
         path = os.path.join(self.tmp, "child.xml")
         with open(path, "w", encoding="utf-8") as f:
             f.write(self.srv.get(children[0]).text)
