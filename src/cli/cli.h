@@ -28,6 +28,10 @@ typedef struct cli_command {
 /* True when arg is -h or --help. */
 bool cli_is_help(const char *arg);
 /* Prints "newszone COMMAND: message" on stderr; returns the exit status 2 (usage) or 1. */
+/* demo_photos.c: the demo's photographs (demo/photos/photos.txt in files) added to its
+ * articles; *added counts the articles given photos. On failure where names the index's line. */
+nz_rc cli_demo_photos(nz_store *store, const nz_file_entry *files, size_t *added, char *where,
+		      size_t where_len, nz_err *err);
 int cli_fail(const cli_env *env, const char *cmd, int status, const char *fmt, ...) NZ_PRINTF(4, 5);
 /* Prints a command's usage on out. */
 void cli_usage(const cli_env *env, const cli_command *c, FILE *out);

@@ -53,7 +53,15 @@ static int run(const cli_env *env, int argc, char **argv)
 		status = cli_fail(env, "demo", 1, "%zu demo articles were refused", stats.refused);
 		goto out;
 	}
-	printf("%s: demo newsroom ready with %zu articles\n", env->db, stats.imported);
+	size_t with_photos = 0;
+	char where[128] = "";
+	if (cli_demo_photos(store, nz__demo_files, &with_photos, where, sizeof where, &err) !=
+	    NZ_OK) {
+		status = cli_fail(env, "demo", 1, "%s: %s", where, err.msg);
+		goto out;
+	}
+	printf("%s: demo newsroom ready with %zu articles (%zu with photos)\n", env->db,
+	       stats.imported, with_photos);
 out:
 	nz_arena_free(arena);
 	nz_store_close(store);

@@ -131,6 +131,9 @@ typedef struct nz_site {
 	const char *copyright; /* default copyright line for new articles */
 	const char *tagline;
 	int tz_offset_min; /* the zone dates are shown in, minutes east of UTC */
+	/* The newsroom's card image (its logo or a card of its own) for link previews of pages
+	 * without a photo: hash, width and height set, or hash NULL for none. */
+	nz_media card_image;
 } nz_site;
 
 void nz_site_defaults(nz_site *site);

@@ -11,6 +11,7 @@
  * Rules: a child sitemap is streamed from pages of light rows (one arena per page), never a
  * whole listing at once.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -283,11 +284,49 @@ static nz_rc sitemap_pages(const nz_page_env *env, nz_page_out *out, nz_err *err
 	return finish_xml(env, nz_sitemap_end(out->body), out, err);
 }
 
-/* Appends one page of light articles (with their translations) to the sitemap. */
-static nz_rc sitemap_rows(const nz_page_env *env, nz_arena *arena, const nz_article *rows, size_t n,
+/* Gives each of the n light rows its photos, read in one query for the page (the rows' id range;
+ * the answer is ordered by article id, so each row's photos are found by bisection). */
+static nz_rc rows_photos(const nz_page_env *env, nz_arena *arena, nz_article *rows, size_t n,
+			 nz_err *err)
+{
+	nz_article_photo *ph = NULL;
+	size_t k = 0;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < n; i++) {
+		lo = rows[i].id < lo ? rows[i].id : lo;
+		hi = rows[i].id > hi ? rows[i].id : hi;
+	}
+	nz_rc rc = n ? nz_store_article_photos(env->store, arena, lo, hi, &ph, &k, err) : NZ_OK;
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t first = 0, end = k;
+		while (first < end) {
+			size_t mid = first + (end - first) / 2;
+			if (ph[mid].article_id < rows[i].id)
+				first = mid + 1;
+			else
+				end = mid;
+		}
+		size_t j = first;
+		while (j < k && ph[j].article_id == rows[i].id)
+			j++;
+		if (j == first)
+			continue;
+		nz_media *m = nz_arena_alloc(arena, (j - first) * sizeof *m);
+		if (!m)
+			return nz_err_set(err, NZ_NOMEM, "out of memory");
+		for (size_t x = first; x < j; x++)
+			m[x - first] = ph[x].media;
+		rows[i].media = m;
+		rows[i].n_media = j - first;
+	}
+	return rc;
+}
+
+/* Appends one page of light articles (with their translations and photos) to the sitemap. */
+static nz_rc sitemap_rows(const nz_page_env *env, nz_arena *arena, nz_article *rows, size_t n,
 			  bool news, nz_page_out *out, nz_err *err)
 {
-	nz_rc rc = NZ_OK;
+	nz_rc rc = rows_photos(env, arena, rows, n, err);
 	for (size_t i = 0; i < n && !rc; i++) {
 		nz_article *tr = NULL;
 		size_t n_tr = 0;

@@ -243,8 +243,7 @@ static void item_html(nz_buf *b, nz_arena *arena, const nz_site *site, const nz_
 	}
 	highlights_html(b, a);
 	figure_html(b, arena, site, a, lang);
-	const char *md = a->body_markdown ? a->body_markdown : "";
-	nz_markdown_html(md, strlen(md), b);
+	nz__body_html(a, &(nz__body_photos){.lang = lang, .site = site}, b);
 }
 
 /* The byline's names joined with ", ". */

@@ -143,17 +143,40 @@ static json_t *authors_json(nz_arena *arena, const nz_site *site, const nz_artic
 	return arr;
 }
 
+json_t *nz_json_renditions(nz_arena *arena, const nz_site *site, const nz_media *m)
+{
+	nz_rendition set[NZ_MEDIA_STANDARD_MAX];
+	size_t n =
+	    m->hash ? nz_media_standard(m->width, m->mime, 50, 50, set, NZ_MEDIA_STANDARD_MAX) : 0;
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++) {
+		int w, h;
+		const char *path = nz_url_rendition(arena, m, &set[i]);
+		nz_media_rendition_size(m->width, m->height, &set[i], &w, &h);
+		json_t *o = json_pack("{s:o, s:o, s:s, s:i, s:i}", "path", nz__json_str(path),
+				      "url", absolute(site, path), "type",
+				      nz_media_format_mime(set[i].format), "width", w, "height", h);
+		if (!push(arr, o)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
 static json_t *media_one(nz_arena *arena, const nz_site *site, const nz_media *m)
 {
 	json_t *o = json_object();
 	const char *path = nz_url_media(arena, m);
-	bool ok = o && nz__json_put(o, "url", absolute(site, path)) &&
-		  nz__json_put(o, "caption", nz__json_str(m->caption)) &&
-		  nz__json_put(o, "credit", nz__json_str(m->credit)) &&
-		  nz__json_put(o, "alt", nz__json_str(m->alt)) &&
-		  nz__json_put(o, "mime", nz__json_str(m->hash ? m->mime : NULL)) &&
-		  nz__json_put(o, "width", m->width > 0 ? json_integer(m->width) : json_null()) &&
-		  nz__json_put(o, "height", m->height > 0 ? json_integer(m->height) : json_null());
+	bool ok =
+	    o && nz__json_put(o, "url", absolute(site, path)) &&
+	    nz__json_put(o, "caption", nz__json_str(m->caption)) &&
+	    nz__json_put(o, "credit", nz__json_str(m->credit)) &&
+	    nz__json_put(o, "alt", nz__json_str(m->alt)) &&
+	    nz__json_put(o, "mime", nz__json_str(m->hash ? m->mime : NULL)) &&
+	    nz__json_put(o, "width", m->width > 0 ? json_integer(m->width) : json_null()) &&
+	    nz__json_put(o, "height", m->height > 0 ? json_integer(m->height) : json_null()) &&
+	    nz__json_put(o, "renditions", nz_json_renditions(arena, site, m));
 	if (ok)
 		return o;
 	json_decref(o);
@@ -210,9 +233,8 @@ json_t *nz__json_body_html(const nz_article *a)
 {
 	nz_buf b;
 	json_t *v = NULL;
-	const char *md = a->body_markdown ? a->body_markdown : "";
 	nz_buf_init(&b, 0);
-	if (nz_markdown_html(md, strlen(md), &b) == NZ_OK)
+	if (nz__body_html(a, &(nz__body_photos){0}, &b) == NZ_OK)
 		v = nz__json_str(nz_buf_cstr(&b));
 	nz_buf_free(&b);
 	return v;

@@ -185,6 +185,10 @@ static json_t *open_graph(const nz_page_ctx *pc, nz_arena *arena, const nz_artic
 	int w = 0, h = 0;
 	const char *img = photo(arena, pc, a, NZ_CROP_191X100, &w, &h);
 	const nz_media *m = a->n_media ? &a->media[0] : NULL;
+	if (!img && a->status != NZ_STATUS_RETRACTED) { /* the newsroom's card instead */
+		img = nz__site_card_url(arena, pc->site, &w, &h);
+		m = NULL;
+	}
 	json_t *o = json_object();
 	bool ok =
 	    o && nz__json_put(o, "type", json_string("article")) &&
@@ -192,7 +196,7 @@ static json_t *open_graph(const nz_page_ctx *pc, nz_arena *arena, const nz_artic
 	    nz__json_put(o, "image_width", img ? json_integer(w) : json_null()) &&
 	    nz__json_put(o, "image_height", img ? json_integer(h) : json_null()) &&
 	    nz__json_put(o, "image_alt",
-			 img && m->alt && m->alt[0] ? nz__json_str(m->alt) : json_null()) &&
+			 img && m && m->alt && m->alt[0] ? nz__json_str(m->alt) : json_null()) &&
 	    nz__json_put(o, "locale", json_string(nz__og_locale(lang))) &&
 	    nz__json_put(o, "locale_alternates", json_array()) &&
 	    nz__json_put(o, "modified_time", local_time(pc, modified(a))) &&

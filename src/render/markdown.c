@@ -12,6 +12,9 @@
  * bytes; either way the body's HTML is a one-paragraph notice saying why, so a page still
  * renders and memory stays bounded.
  *
+ * A caller may add a pass over md4c's HTML before that check (body_photos.c turns the photos a
+ * body places into figures there).
+ *
  * Rules: pure function of its input; thread-safe; appends to the caller's buffer.
  */
 #include <ctype.h>
@@ -104,6 +107,12 @@ static void neutralise_urls(nz_buf *out, size_t start)
 
 nz_rc nz_markdown_html(const char *md, size_t len, nz_buf *out)
 {
+	return nz__markdown_html_pass(md, len, out, NULL, NULL);
+}
+
+nz_rc nz__markdown_html_pass(const char *md, size_t len, nz_buf *out, nz__html_pass pass,
+			     void *data)
+{
 	struct md_sink sink = {out, out->len, false};
 	unsigned parser_flags =
 	    MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_NOHTML;
@@ -125,6 +134,11 @@ nz_rc nz_markdown_html(const char *md, size_t len, nz_buf *out)
 		return nz_buf_rc(out);
 	if (sink.too_big)
 		return limit_notice(&sink, "its HTML would be larger than 4 MB");
+	if (pass && out->len > sink.start) {
+		nz_rc rc = pass(out, sink.start, data);
+		if (rc != NZ_OK)
+			return rc;
+	}
 	if (out->len > sink.start)
 		neutralise_urls(out, sink.start);
 	return NZ_OK;

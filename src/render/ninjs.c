@@ -104,8 +104,7 @@ static json_t *bodies(const nz_article *a)
 		nz_escape_html(&b, notice, strlen(notice));
 		nz_buf_puts(&b, "</p>\n");
 	} else {
-		const char *md = a->body_markdown ? a->body_markdown : "";
-		nz_markdown_html(md, strlen(md), &b);
+		nz__body_html(a, &(nz__body_photos){0}, &b);
 	}
 	if (nz_buf_rc(&b) == NZ_OK) {
 		const char *md = a->body_markdown ? a->body_markdown : "";

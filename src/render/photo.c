@@ -92,3 +92,11 @@ const char *nz__photo_crop_url(nz_arena *arena, const nz_site *site, const nz_me
 		nz_media_rendition_size(m->width, m->height, &r, w, h);
 	return nz__abs_url(arena, site, nz_url_rendition(arena, m, &r));
 }
+
+const char *nz__site_card_url(nz_arena *arena, const nz_site *site, int *w, int *h)
+{
+	const nz_media *m = site ? &site->card_image : NULL;
+	if (!m || !m->hash || m->width <= 0 || m->height <= 0)
+		return NULL;
+	return nz__photo_crop_url(arena, site, m, NZ_CROP_191X100, w, h);
+}

@@ -91,6 +91,10 @@ json_t *nz_view_error(const nz_page_ctx *pc, int status, const char *title, cons
 /* One article in the API's shape (DESIGN.md "Stable interfaces"): every field present, missing
  * values null or []. New reference or NULL on out of memory. */
 json_t *nz_json_article(const nz_site *site, const nz_article *a);
+/* The renditions readers may get of m, [{path, url, type, width, height}] (url absolute when the
+ * site has a base URL), the standard set around the centre; [] for a caption without a photo.
+ * New reference or NULL on out of memory. */
+json_t *nz_json_renditions(nz_arena *arena, const nz_site *site, const nz_media *m);
 /* {"error":{"code":code,"message":message}} */
 json_t *nz_json_error(const char *code, const char *message);
 /* Appends v to arr (stealing it) when ok; otherwise frees v. False when !ok, v is NULL or the
@@ -142,7 +146,8 @@ nz_rc nz_sitemap_begin(nz_buf *out);
 /* One page (the front page, a section) with an optional lastmod (0: none). */
 nz_rc nz_sitemap_page(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod);
 /* One article: loc, lastmod, and an xhtml:link hreflang alternate for itself and each of its
- * n_translations translations (light articles are enough). news adds the Google News block
+ * n_translations translations (light articles are enough), an image:image per photo in a->media
+ * (light rows carry none: the caller fills them). news adds the Google News block
  * (publication name and language, publication date, title). */
 nz_rc nz_sitemap_article(nz_buf *out, const nz_site *site, const nz_article *a,
 			 const nz_article *translations, size_t n_translations, bool news);

@@ -25,6 +25,23 @@ json_t *nz__json_time(nz_time t);
 /* The article's Markdown body as HTML (raw HTML shown as text), a JSON string; NULL when out of
  * memory or the renderer failed. */
 json_t *nz__json_body_html(const nz_article *a);
+/* markdown.c: nz_markdown_html with a pass over md4c's HTML (out->p[start..], rewritten in
+ * place or by rebuilding from start) before unsafe URLs are neutralised; pass NULL for none. */
+typedef nz_rc (*nz__html_pass)(nz_buf *out, size_t start, void *data);
+nz_rc nz__markdown_html_pass(const char *md, size_t len, nz_buf *out, nz__html_pass pass,
+			     void *data);
+/* body_photos.c: which photos a body may place and how. media NULL: the article's own; lang NULL:
+ * the article's (for the credit label); site non-NULL: feeds (a plain <img> at an absolute URL);
+ * used, when not NULL, has one flag per photo, set for each photo the body placed. */
+typedef struct nz__body_photos {
+	const nz_media *media;
+	size_t n_media;
+	const char *lang;
+	const nz_site *site;
+	bool *used;
+} nz__body_photos;
+/* The article's body as HTML into out (appended), photos placed in it as figures. */
+nz_rc nz__body_html(const nz_article *a, const nz__body_photos *photos, nz_buf *out);
 /* Sets key to v (stealing it) and returns false when v is NULL or the set failed. */
 bool nz__json_put(json_t *obj, const char *key, json_t *v);
 
@@ -63,8 +80,9 @@ json_t *nz__view_done(json_t *page, nz_arena *arena, bool done);
 /* {iso, human} for a time at the site's offset, in lang; null when t is 0. */
 json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang);
 /* An article as a card in a list or on the front page: url, headline, section, time, summary,
- * byline, item_lang (only when it differs from page_lang). full adds highlights. Arena for
- * temporaries. New reference or NULL on out of memory. */
+ * byline, item_lang (only when it differs from page_lang), image{thumb} (its lead photo, lazy).
+ * full adds highlights and image.picture (column-wide, fetched first). Arena for temporaries. New
+ * reference or NULL on out of memory. */
 json_t *nz__view_card(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
 		      const char *page_lang, bool full);
 /* {name, url} of a section, or null. */
@@ -97,6 +115,9 @@ json_t *nz__view_picture(nz_arena *arena, const nz_media *m, const char *sizes, 
 /* The absolute URL of a crop at the card width (1200), *w x *h its size (either may be NULL). */
 const char *nz__photo_crop_url(nz_arena *arena, const nz_site *site, const nz_media *m,
 			       nz_media_crop crop, int *w, int *h);
+/* The site's card image (nz_site.card_image) as a link-preview card (1.91:1, absolute URL), *w x
+ * *h its size; NULL when the site has none. */
+const char *nz__site_card_url(nz_arena *arena, const nz_site *site, int *w, int *h);
 /* "Tue, 17 Mar 2026 18:30:00 +0900": RFC 822 at a fixed offset in minutes; out >= 40 bytes. */
 char *nz__time_rfc822_local(nz_time t, int offset_min, char *out);
 /* The page's feeds[{type,title,url}] for <link rel="alternate">: RSS, Atom and JSON Feed of the

@@ -6,7 +6,9 @@
  * Rules kept here, from the XSDs and Google's documentation: loc and hreflang hrefs are
  * absolute; lastmod and news:publication_date are W3C datetimes at the site's offset; the
  * news block's children come in the XSD's order (publication{name, language},
- * publication_date, title); a URL with alternates lists itself too, one link per language.
+ * publication_date, title); a URL with alternates lists itself too, one link per language;
+ * each photo of an article is an image:image entry (Google's image extension) at the absolute
+ * URL of its full-size copy (a rendition: never the upload).
  */
 #include <string.h>
 
@@ -38,6 +40,7 @@ nz_rc nz_sitemap_begin(nz_buf *out)
 	nz_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			 "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
 			 "xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\" "
+			 "xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\" "
 			 "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
 	return nz_buf_rc(out);
 }
@@ -112,6 +115,15 @@ nz_rc nz_sitemap_article(nz_buf *out, const nz_site *site, const nz_article *a,
 	}
 	if (news)
 		news_block(out, site, a);
+	/* every photo of the article, at the full-size copy's absolute URL */
+	for (size_t i = 0; i < a->n_media && a->status != NZ_STATUS_RETRACTED; i++) {
+		const char *path = nz_url_media(arena, &a->media[i]);
+		if (!path)
+			continue;
+		nz_buf_puts(out, "<image:image>\n<image:loc>");
+		xml(out, nz__abs_url(arena, site, path));
+		nz_buf_puts(out, "</image:loc>\n</image:image>\n");
+	}
 	size_t shown = 0;
 	for (size_t i = 0; i < n_translations; i++) {
 		if (language_seen(a, translations, i))

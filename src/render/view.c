@@ -152,6 +152,16 @@ json_t *nz__view_done(json_t *page, nz_arena *arena, bool done)
 	return NULL;
 }
 
+/* A page's Open Graph basics: a website, with the newsroom's card image when it has one. */
+static json_t *page_og(const nz_page_ctx *pc, nz_arena *arena, const char *lang)
+{
+	int w = 0, h = 0;
+	const char *img = nz__site_card_url(arena, pc->site, &w, &h);
+	return json_pack("{s:s, s:o, s:o, s:o, s:s}", "type", "website", "image", nz__json_str(img),
+			 "image_width", img ? json_integer(w) : json_null(), "image_height",
+			 img ? json_integer(h) : json_null(), "locale", nz__og_locale(lang));
+}
+
 json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, const char *title,
 		      const char *path, const char *description)
 {
@@ -169,9 +179,7 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 	    nz__json_put(o, "home_url", json_string("/")) &&
 	    nz__json_put(o, "nav", nav_json(pc, arena)) && nz__json_put(o, "year", year_json(pc)) &&
 	    nz__json_put(o, "labels", labels_json(l)) && nz__json_put(o, "feeds", json_array()) &&
-	    nz__json_put(o, "og",
-			 json_pack("{s:s, s:n, s:s}", "type", "website", "image", "locale",
-				   nz__og_locale(lang))) &&
+	    nz__json_put(o, "og", page_og(pc, arena, lang)) &&
 	    nz__json_put(o, "alternates", json_array()) &&
 	    nz__json_put(o, "search_box", nz__view_search_box(lang));
 	if (ok)
@@ -273,9 +281,9 @@ json_t *nz__view_section(nz_arena *arena, const nz_section *s)
 			 nz__json_str(nz_url_section(arena, s->slug)));
 }
 
-/* The lead photo of a card: {src,width,height,alt,picture,thumb} (picture for the front's lead
- * story, thumb for a list), or null without bytes. */
-static json_t *card_image(nz_arena *arena, const nz_article *a)
+/* The lead photo of a card: {src,width,height,alt,picture,thumb}: picture (column-wide, fetched
+ * first) for the front's lead story (full), thumb (lazy) for every card; null without bytes. */
+static json_t *card_image(nz_arena *arena, const nz_article *a, bool full)
 {
 	const nz_media *m = a->n_media ? &a->media[0] : NULL;
 	const char *src = m ? nz_url_media(arena, m) : NULL;
@@ -285,7 +293,7 @@ static json_t *card_image(nz_arena *arena, const nz_article *a)
 			 m->width > 0 ? json_integer(m->width) : json_null(), "height",
 			 m->height > 0 ? json_integer(m->height) : json_null(), "alt",
 			 nz__json_str(m->alt ? m->alt : ""), "picture",
-			 nz__view_picture(arena, m, NULL, true), "thumb",
+			 full ? nz__view_picture(arena, m, NULL, true) : json_null(), "thumb",
 			 nz__view_picture(arena, m, NZ__SIZES_THUMB, false));
 }
 
@@ -332,11 +340,11 @@ json_t *nz__view_card(const nz_page_ctx *pc, nz_arena *arena, const nz_article *
 	    nz__json_put(o, "has_authors", json_boolean(a->n_authors > 0)) &&
 	    nz__json_put(o, "by", nz__json_str(l->by)) &&
 	    nz__json_put(o, "by_suffix", nz__json_str(l->by_suffix)) &&
-	    nz__json_put(o, "retracted", json_boolean(retracted));
+	    nz__json_put(o, "retracted", json_boolean(retracted)) &&
+	    nz__json_put(o, "image", card_image(arena, a, full));
 	if (ok && full)
-		ok = nz__json_put(o, "highlights",
-				  retracted ? json_null() : nz__view_highlights(a)) &&
-		     nz__json_put(o, "image", card_image(arena, a));
+		ok =
+		    nz__json_put(o, "highlights", retracted ? json_null() : nz__view_highlights(a));
 	if (ok)
 		return o;
 	json_decref(o);

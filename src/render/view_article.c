@@ -3,7 +3,8 @@
  *   article{lang,url,section,headline,highlights,authors,has_authors,by,by_suffix,dateline,
  *           published,updated,media,body_html,more_media,retracted,corrections,tags,
  *           copyright}
- * in the order the page shows them. The page speaks the article's language: a Korean article
+ * in the order the page shows them. Photos the body places (body_photos.c) appear there, inside
+ * body_html, and not again in more_media. The page speaks the article's language: a Korean article
  * gets lang="ko", Korean labels and Korean dates, whatever the site's default language is.
  *
  * Rules: "updated" appears only when the article changed more than a minute after it was
@@ -48,13 +49,19 @@ static json_t *lead_media(nz_arena *arena, const nz_article *a)
 	return figure(arena, a->n_media ? &a->media[0] : NULL, true);
 }
 
-/* The article's other photos, in order, as figures; null when none. */
-static json_t *more_media(nz_arena *arena, const nz_article *a)
+/* The article's other photos that the body did not place (placed[i]), in order, as figures;
+ * null when none. */
+static json_t *more_media(nz_arena *arena, const nz_article *a, const bool *placed)
 {
-	if (a->n_media < 2)
+	size_t left = 0;
+	for (size_t i = 1; i < a->n_media; i++)
+		left += !placed[i];
+	if (left == 0)
 		return json_null();
 	json_t *arr = json_array();
 	for (size_t i = 1; arr && i < a->n_media; i++) {
+		if (placed[i])
+			continue;
 		json_t *f = figure(arena, &a->media[i], false);
 		if (!f || (!json_is_null(f) && json_array_append(arr, f) != 0)) {
 			json_decref(f);
@@ -104,6 +111,19 @@ static json_t *tags(nz_arena *arena, const nz_article *a)
 	return items ? json_pack("{s:o}", "items", items) : NULL;
 }
 
+/* The body's HTML, its photos placed as figures (placed[i] set for each); NULL when out of
+ * memory. */
+static json_t *body_html(const nz_article *a, const char *lang, bool *placed)
+{
+	nz_buf b;
+	json_t *v = NULL;
+	nz_buf_init(&b, 0);
+	if (nz__body_html(a, &(nz__body_photos){.lang = lang, .used = placed}, &b) == NZ_OK)
+		v = nz__json_str(nz_buf_cstr(&b));
+	nz_buf_free(&b);
+	return v;
+}
+
 /* The article object itself, in page order. */
 static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
 			    const char *lang)
@@ -112,6 +132,11 @@ static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	bool retracted = a->status == NZ_STATUS_RETRACTED;
 	bool updated = a->updated_at > 0 && a->published_at > 0 &&
 		       a->updated_at > a->published_at + UPDATED_AFTER;
+	bool *placed = nz_arena_alloc(arena, (a->n_media + 1) * sizeof *placed);
+	if (!placed)
+		return NULL;
+	memset(placed, 0, (a->n_media + 1) * sizeof *placed);
+	json_t *body = retracted ? json_null() : body_html(a, lang, placed);
 	const char *copyright = a->copyright && a->copyright[0] ? a->copyright
 				: pc->site                      ? pc->site->copyright
 								: NULL;
@@ -131,8 +156,8 @@ static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	    nz__json_put(o, "updated",
 			 updated ? nz__view_time(pc, a->updated_at, lang) : json_null()) &&
 	    nz__json_put(o, "media", retracted ? json_null() : lead_media(arena, a)) &&
-	    nz__json_put(o, "more_media", retracted ? json_null() : more_media(arena, a)) &&
-	    nz__json_put(o, "body_html", retracted ? json_null() : nz__json_body_html(a)) &&
+	    nz__json_put(o, "more_media", retracted ? json_null() : more_media(arena, a, placed)) &&
+	    nz__json_put(o, "body_html", body) &&
 	    nz__json_put(o, "retracted", retracted ? json_string(l->retracted) : json_null()) &&
 	    nz__json_put(o, "corrections", corrections(pc, a, lang)) &&
 	    nz__json_put(o, "tags", tags(arena, a)) &&

@@ -63,6 +63,16 @@ nz_rc nz_store_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **ou
 	return nz__store_media_get(s, arena, id, out, err);
 }
 
+nz_rc nz_store_article_photos(nz_store *s, nz_arena *arena, int64_t first_id, int64_t last_id,
+			      nz_article_photo **out, size_t *n, nz_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (first_id > last_id)
+		return NZ_OK;
+	return nz__store_article_photos(s, arena, first_id, last_id, out, n, err);
+}
+
 nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
 			  size_t *n, nz_err *err)
 {

@@ -10,6 +10,15 @@
 
 #include "store/store_int.h"
 
+/* True when value is a whole number in lo..hi, stored in *v. */
+static bool number(const char *value, long lo, long hi, long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtol(value, &end, 10);
+	return !errno && end != value && !*end && *v >= lo && *v <= hi;
+}
+
 /* Applies one stored setting over the defaults; unknown keys and bad numbers are ignored (the
  * table may hold keys of a newer version). value lives in the arena. */
 void nz__store_site_apply(nz_site *site, const char *key, const char *value)
@@ -25,11 +34,16 @@ void nz__store_site_apply(nz_site *site, const char *key, const char *value)
 	} else if (strcmp(key, "tagline") == 0) {
 		site->tagline = value;
 	} else if (strcmp(key, "tz_offset_min") == 0) {
-		char *end;
-		errno = 0;
-		long v = strtol(value, &end, 10);
-		if (!errno && end != value && !*end && v >= -1440 && v <= 1440)
+		long v;
+		if (number(value, -1440, 1440, &v))
 			site->tz_offset_min = (int)v;
+	} else if (strcmp(key, "card_image") == 0) {
+		site->card_image.hash = strlen(value) == 64 ? value : NULL;
+	} else if (strcmp(key, "card_image_width") == 0 || strcmp(key, "card_image_height") == 0) {
+		long v;
+		if (number(value, 1, 100000, &v))
+			*(key[11] == 'w' ? &site->card_image.width : &site->card_image.height) =
+			    (int)v;
 	}
 }
 

@@ -426,6 +426,18 @@ nz_rc nz_store_rendition_get(nz_store *s, nz_arena *arena, const char *source, c
 nz_rc nz_store_media_unrendered(nz_store *s, nz_arena *arena, const char *name, size_t limit,
 				nz_media **out, size_t *n, nz_err *err);
 
+/* A photo of an article (with bytes), for listings that show every photo of a page of
+ * articles (the image sitemap). */
+typedef struct nz_article_photo {
+	int64_t article_id;
+	nz_media media;
+} nz_article_photo;
+/* The photos with bytes of every article whose id is in first_id..last_id, in one query,
+ * ordered by article id then position (arena). Whether an article is public is the caller's
+ * business: it asks for the range of a page of public rows and keeps those rows' photos. */
+nz_rc nz_store_article_photos(nz_store *s, nz_arena *arena, int64_t first_id, int64_t last_id,
+			      nz_article_photo **out, size_t *n, nz_err *err);
+
 nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
 			  size_t *n, nz_err *err);
 

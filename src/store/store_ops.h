@@ -234,6 +234,11 @@
 	   (nz_store *s, nz_arena *arena, const char *source, const char *name,                    \
 	    const void **bytes, size_t *len, const char **mime, nz_err *err),                      \
 	   (s, arena, source, name, bytes, len, mime, err))                                        \
+	/* first_id <= last_id */                                                                  \
+	OP(READ, OWN, article_photos,                                                              \
+	   (nz_store *s, nz_arena *arena, int64_t first_id, int64_t last_id,                       \
+	    nz_article_photo **out, size_t *n, nz_err *err),                                       \
+	   (s, arena, first_id, last_id, out, n, err))                                             \
 	/* limit in 1..200 */                                                                      \
 	OP(READ, OWN, media_unrendered,                                                            \
 	   (nz_store *s, nz_arena *arena, const char *name, size_t limit, nz_media **out,          \

@@ -344,8 +344,10 @@ class Outputs(unittest.TestCase):
         self.assertIn('<meta property="og:locale:alternate" content="en_US">', html)
         self.assertIn('<link rel="alternate" hreflang="en" href="http://127.0.0.1:8080/article/veterans-oral-history-archive-opens">', html)
         self.assertIn('<meta property="article:published_time" content="2026-11-11T16:20:00+09:00">', html)
-        self.assertIn('<meta name="twitter:card" content="summary">', html)
+        # the demo gives it a photograph: a large link-preview card and the crops in JSON-LD
+        self.assertIn('<meta name="twitter:card" content="summary_large_image">', html)
         ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+        self.assertEqual(len(ld["image"]), 3)
         self.assertEqual(ld["@type"], "NewsArticle")
         self.assertEqual(ld["inLanguage"], "ko")
         self.assertEqual(ld["datePublished"], "2026-11-11T16:20:00+09:00")
@@ -361,9 +363,12 @@ class Outputs(unittest.TestCase):
         full = self.fetch(self.path(url))[0].body  # the pipeline's full-size copy
         rss = self.fetch("/feed.rss")[0].text
         self.assertIn('<enclosure url="%s" length="%d" type="image/png"/>' % (url, len(full)), rss)
-        self.assertEqual(rss.count("<enclosure"), 1)
+        self.assertEqual(rss.count('<enclosure url="%s"' % url), 1)
+        # the demo's own photographs: every enclosure a full-size copy, never an upload
+        self.assertTrue(all(re.fullmatch(r"http://127\.0\.0\.1:8080/media/[0-9a-f]{64}\.(jpg|png)", u)
+                            for u in re.findall(r'<enclosure url="([^"]+)"', rss)))
         items = self.fetch("/feed.json")[0].json()["items"]
-        self.assertEqual([i["image"] for i in items if "image" in i], [url])
+        self.assertIn(url, [i["image"] for i in items if "image" in i])
         html = self.fetch("/article/" + self.photo_slug)[0].text
         card = "http://127.0.0.1:8080/media/%s.191x100.f50-50.w1200.jpg" % self.photo_hash
         self.assertIn('<meta property="og:image" content="%s">' % card, html)

@@ -3,6 +3,7 @@
 comes out with none (read back with exiftool), while the original stays in the store for
 editors. Limits read from the header are refused with a message that names them."""
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -150,6 +151,39 @@ class Photos(unittest.TestCase):
         self.assertTrue(eventually(lambda: len(made()) == 17, deadline=60), made())
         self.assertIn("w960.avif", made())
         self.assertIn("191x100.f50-50.w1200.jpg", made())
+
+    def test_photo_placed_in_the_body(self):
+        # the editor puts the second photo between two paragraphs: the page shows it there as a
+        # figure with a lazy <picture> and its caption and credit, and not again after the body
+        lead = self.upload(png(800, 600), "image/png").json()
+        r = api(self.srv, "POST", "/api/v1/admin/media?caption=Harbour+cranes&credit=Kim+Ara",
+                self.token, raw=png(1000, 500), headers={"Content-Type": "image/png"})
+        placed = r.json()
+        body = "Cranes came first.\n\n![Cranes at dusk](media:%d)\n\nShips came later.\n" % (
+            placed["id"])
+        r = api(self.srv, "POST", "/api/v1/admin/articles", self.token,
+                {"headline": "Cranes in the body", "body_markdown": body,
+                 "media": [{"id": lead["id"]}, {"id": placed["id"]}]})
+        self.assertEqual(r.status, 201, r.text)
+        art = r.json()
+        r = api(self.srv, "POST", "/api/v1/admin/articles/%d/publish" % art["id"], self.token)
+        self.assertEqual(r.status, 200, r.text)
+        page = self.srv.get("/article/" + art["slug"]).text
+        start = page.index("<p>Cranes came first.</p>")
+        fig = page[start:page.index("<p>Ships came later.</p>")]
+        self.assertIn('<figure class="story-figure">', fig)
+        self.assertIn('<source type="image/avif" srcset="/media/%s.w320.avif 320w' %
+                      placed["hash"], fig)
+        self.assertIn('alt="Cranes at dusk" width="960" height="480" loading="lazy"', fig)
+        self.assertIn('<span class="caption">Harbour cranes</span> '
+                      '<span class="credit">Photo: Kim Ara</span>', fig)
+        self.assertEqual(page.count("Harbour cranes"), 1)
+        self.assertNotIn("media:", page)
+        # every URL the figure names is a rendition the server makes
+        for url in set(re.findall(r'/media/[0-9a-f]{64}\.[a-z0-9.-]+', fig)):
+            got = self.srv.get(url)
+            self.assertEqual(got.status, 200, url)
+            self.assertTrue(got.headers["content-type"].startswith("image/"), url)
 
 
 if __name__ == "__main__":

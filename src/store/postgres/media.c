@@ -11,8 +11,13 @@
 #include "store/postgres/postgres_int.h"
 
 #define MEDIA_COLS "id, hash, mime, caption, credit, alt, width, height"
+#define MEDIA_COLS_M "m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height"
 
 static const nz__pg_sql q_media_get = {"SELECT " MEDIA_COLS " FROM media WHERE id = $1"};
+static const nz__pg_sql q_article_photos = {
+    "SELECT " MEDIA_COLS_M ", am.article_id FROM article_media am JOIN media m "
+    "ON m.id = am.media_id WHERE am.article_id BETWEEN $1 AND $2 AND m.hash IS NOT NULL "
+    "ORDER BY am.article_id, am.position"};
 static const nz__pg_sql q_media_list = {"SELECT " MEDIA_COLS " FROM media WHERE hash IS NOT NULL "
 					"ORDER BY id DESC LIMIT $1 OFFSET $2"};
 static const nz__pg_sql q_blob_put = {"INSERT INTO blobs(hash, mime, bytes, created_at) "
@@ -70,6 +75,23 @@ nz_rc nz__pg_media_add(nz_store *s, int64_t actor, nz_media *m, const void *byte
 	if ((rc = nz__pg_end(h, rc, err)))
 		m->id = 0;
 	return rc;
+}
+
+static nz_rc photo_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_article_photo *p = item;
+	p->article_id = nz__pg_col_int(res, r, 8);
+	return nz__pg_media_row(arena, res, r, &p->media);
+}
+
+nz_rc nz__pg_article_photos(nz_store *s, nz_arena *arena, int64_t first_id, int64_t last_id,
+			    nz_article_photo **out, size_t *n, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_int64(&p, first_id);
+	nz__pg_int64(&p, last_id);
+	return nz__pg_collect(nz__pg_h(s), &q_article_photos, &p, "article photos",
+			      sizeof(nz_article_photo), photo_row, arena, (void **)out, n, err);
 }
 
 nz_rc nz__pg_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err)

@@ -55,6 +55,27 @@ nz_rc nz__sq_media_add(nz_store *s, int64_t actor, nz_media *m, const void *byte
 	return rc;
 }
 
+static nz_rc photo_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_article_photo *p = item;
+	p->article_id = sqlite3_column_int64(st, 8);
+	return nz__sq_media_row(arena, st, &p->media);
+}
+
+nz_rc nz__sq_article_photos(nz_store *s, nz_arena *arena, int64_t first_id, int64_t last_id,
+			    nz_article_photo **out, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_ARTICLE_PHOTOS, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, first_id) || sqlite3_bind_int64(st, 2, last_id))
+		return nz__sq_bind_error(h, "article photos", err);
+	return nz__sq_collect(h, st, "article photos", sizeof(nz_article_photo), photo_row, arena,
+			      (void **)out, n, err);
+}
+
 nz_rc nz__sq_media_get(nz_store *s, nz_arena *arena, int64_t id, nz_media **out, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);

@@ -237,6 +237,11 @@
 	/* media and sections */                                                                   \
 	X(SQ_MEDIA_GET, "SELECT id, hash, mime, caption, credit, alt, width, height FROM media "   \
 			"WHERE id = ?1")                                                           \
+	X(SQ_ARTICLE_PHOTOS,                                                                       \
+	  "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, "           \
+	  "am.article_id FROM article_media am JOIN media m ON m.id = am.media_id "                \
+	  "WHERE am.article_id BETWEEN ?1 AND ?2 AND m.hash IS NOT NULL "                          \
+	  "ORDER BY am.article_id, am.position")                                                   \
 	X(SQ_MEDIA_LIST, "SELECT id, hash, mime, caption, credit, alt, width, height FROM media "  \
 			 "WHERE hash IS NOT NULL ORDER BY id DESC LIMIT ?1 OFFSET ?2")             \
 	X(SQ_SECTION_INSERT, "INSERT INTO sections(slug, name, position) VALUES (?1, ?2, ?3) "     \

@@ -11,26 +11,6 @@
 #include "media/media.h"
 #include "web/admin/admin_int.h"
 
-/* The renditions readers may get of m: [{path, type, width, height}], the standard set. */
-static json_t *renditions_json(nz__ctx *c, const nz_media *m)
-{
-	nz_rendition set[NZ_MEDIA_STANDARD_MAX];
-	size_t n = nz_media_standard(m->width, m->mime, 50, 50, set, NZ_MEDIA_STANDARD_MAX);
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++) {
-		int w, h;
-		nz_media_rendition_size(m->width, m->height, &set[i], &w, &h);
-		json_t *o = json_pack("{s:s?, s:s, s:i, s:i}", "path",
-				      nz_url_rendition(c->req->arena, m, &set[i]), "type",
-				      nz_media_format_mime(set[i].format), "width", w, "height", h);
-		if (!o || json_array_append_new(arr, o) != 0) {
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	return arr;
-}
-
 static json_t *media_json(nz__ctx *c, const nz_media *m)
 {
 	const char *path = nz_url_media(c->req->arena, m);
@@ -39,7 +19,8 @@ static json_t *media_json(nz__ctx *c, const nz_media *m)
 	return json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:i, s:i, s:s?, s:s?, s:o?}", "id",
 			 (json_int_t)m->id, "hash", m->hash, "mime", m->mime, "url", url, "path",
 			 path, "caption", m->caption, "width", m->width, "height", m->height,
-			 "credit", m->credit, "alt", m->alt, "renditions", renditions_json(c, m));
+			 "credit", m->credit, "alt", m->alt, "renditions",
+			 nz_json_renditions(c->req->arena, &c->site, m));
 }
 
 /* The Content-Type's media type, lower case, without parameters (arena). */

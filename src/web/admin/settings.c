@@ -7,6 +7,7 @@
  * their audit row, so a refused form changes nothing.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,13 +132,23 @@ static void settings_page(nz__ctx *c, const nz_user *me, int status, const nz_si
 	nz__admin_ctx(c, me, "settings", &ac);
 	json_t *view = nz_view_admin(&ac, "Settings");
 	bool ko = site->language && strcmp(site->language, "ko") == 0;
+	const char *preview = site->card_image.hash
+				  ? nz_url_rendition(c->req->arena, &site->card_image,
+						     &(nz_rendition){.width = NZ_MEDIA_CARD_WIDTH,
+								     .crop = NZ_CROP_191X100,
+								     .format = NZ_FORMAT_JPEG,
+								     .focal_x = 50,
+								     .focal_y = 50})
+				  : NULL;
 	json_t *page = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:i, s:[{s:s, s:s, s:b}, {s:s, s:s, s:b}], s:o}", "name",
-	    site->name ? site->name : "", "tagline", site->tagline ? site->tagline : "", "base_url",
-	    site->base_url ? site->base_url : "", "copyright",
-	    site->copyright ? site->copyright : "", "tz_offset_min", site->tz_offset_min,
-	    "languages", "code", "en", "name", "English", "selected", !ko, "code", "ko", "name",
-	    "Korean (한국어)", "selected", ko, "error", error ? json_string(error) : json_null());
+	    "{s:s, s:s?, s:s, s:s, s:s, s:s, s:i, s:[{s:s, s:s, s:b}, {s:s, s:s, s:b}], s:o}",
+	    "card_image", site->card_image.hash ? site->card_image.hash : "", "card_preview",
+	    preview, "name", site->name ? site->name : "", "tagline",
+	    site->tagline ? site->tagline : "", "base_url", site->base_url ? site->base_url : "",
+	    "copyright", site->copyright ? site->copyright : "", "tz_offset_min",
+	    site->tz_offset_min, "languages", "code", "en", "name", "English", "selected", !ko,
+	    "code", "ko", "name", "Korean (한국어)", "selected", ko, "error",
+	    error ? json_string(error) : json_null());
 	if (!view || !page || json_object_set_new(view, "settings", page) != 0) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);
@@ -152,6 +163,29 @@ void nz__admin_settings(nz__ctx *c, const nz_route_match *m)
 	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_SITE, NULL);
 	if (me)
 		settings_page(c, me, 200, &c->site, NULL);
+}
+
+/* The card image field: empty for none, the current photo's hash to keep it, or the id of an
+ * uploaded photo; the first problem, or NULL. */
+static const char *read_card_image(nz__ctx *c, const char *v, nz_site *site)
+{
+	nz_str s = nz_str_trim(nz_str_c(v));
+	nz_err err = {0};
+	nz_media *m = NULL;
+	long id = 0;
+	if (s.len == 0) {
+		site->card_image = (nz_media){0};
+		return NULL;
+	}
+	if (site->card_image.hash && s.len == 64 && memcmp(s.p, site->card_image.hash, 64) == 0)
+		return NULL;
+	if (!parse_int(nz_arena_str(c->req->arena, s), LONG_MAX, &id) || id <= 0 ||
+	    nz_store_media_get(c->store, c->req->arena, id, &m, &err) != NZ_OK || !m->hash ||
+	    m->width <= 0 || m->height <= 0)
+		return "The card image is the number of an uploaded photo (see the media list), or "
+		       "empty.";
+	site->card_image = *m;
+	return NULL;
 }
 
 /* Reads the form into site; the first problem, or NULL. */
@@ -179,7 +213,7 @@ static const char *read_settings(nz__ctx *c, const nz_http_form *f, nz_site *sit
 	if (!parse_int(nz_http_form_get(f, "tz_offset_min"), 14 * 60, &tz))
 		return "The time zone offset is a whole number of minutes from -840 to 840.";
 	site->tz_offset_min = (int)tz;
-	return NULL;
+	return read_card_image(c, nz_http_form_get(f, "card_image"), site);
 }
 
 void nz__admin_settings_save(nz__ctx *c, const nz_route_match *m)
@@ -196,15 +230,27 @@ void nz__admin_settings_save(nz__ctx *c, const nz_route_match *m)
 		settings_page(c, me, 422, &site, problem);
 		return;
 	}
-	char tz[16];
+	char tz[16], cw[16], ch[16];
 	snprintf(tz, sizeof tz, "%d", site.tz_offset_min);
-	const char *keys[] = {"name",      "tagline",  "base_url",
-			      "copyright", "language", "tz_offset_min"};
-	const char *values[] = {site.name,      site.tagline,  site.base_url,
-				site.copyright, site.language, tz};
+	snprintf(cw, sizeof cw, "%d", site.card_image.width);
+	snprintf(ch, sizeof ch, "%d", site.card_image.height);
+	bool card = site.card_image.hash != NULL;
+	const char *keys[] = {"name",       "tagline",          "base_url",
+			      "copyright",  "language",         "tz_offset_min",
+			      "card_image", "card_image_width", "card_image_height"};
+	/* no card image: its three settings are removed */
+	const char *values[] = {site.name ? site.name : "",
+				site.tagline ? site.tagline : "",
+				site.base_url ? site.base_url : "",
+				site.copyright ? site.copyright : "",
+				site.language ? site.language : "",
+				tz,
+				card ? site.card_image.hash : NULL,
+				card ? cw : NULL,
+				card ? ch : NULL};
 	nz_rc rc = nz_store_begin(c->store, &err);
 	for (size_t i = 0; rc == NZ_OK && i < sizeof keys / sizeof keys[0]; i++)
-		rc = nz_store_setting_set(c->store, keys[i], values[i] ? values[i] : "", &err);
+		rc = nz_store_setting_set(c->store, keys[i], values[i], &err);
 	if (rc == NZ_OK)
 		rc = nz_store_audit_add(c->store, me->id, "settings.changed", NULL, 0, NULL, &err);
 	if (rc == NZ_OK)

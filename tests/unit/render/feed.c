@@ -138,6 +138,34 @@ static void json_feed_items(void **state)
 	free(x);
 }
 
+/* A photo placed in the body reaches feed readers as a figure with an absolute plain <img>. */
+static void placed_photo_in_the_feed_body(void **state)
+{
+	fx *f = *state;
+	nz_article a = fx_article_en(f->arena);
+	a.media[0].id = 7;
+	a.body_markdown = "Before.\n\n![](media:7)\n\nAfter.\n";
+	nz_feed feed = {.title = "T", .page_path = "/", .feed_path = "/feed", .items = &a, .n = 1};
+	char *json = run(nz_feed_json, f, &feed);
+	json_t *doc = json_loads(json, 0, NULL);
+	const char *html = json_string_value(
+	    json_object_get(json_array_get(json_object_get(doc, "items"), 0), "content_html"));
+	assert_non_null(html);
+	static const char *const order[] = {
+	    "<p>Before.</p>",
+	    "<figure class=\"story-figure\">\n<img src=\"https://news.example/media/"
+	    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.w960.jpg\" "
+	    "alt=\"Two ministers shaking hands in front of flags\" width=\"960\" height=\"640\">",
+	    "<span class=\"credit\">Photo: Kim Ara</span></figcaption>",
+	    "<p>After.</p>",
+	};
+	assert_in_order(html, order, sizeof order / sizeof order[0]);
+	assert_null(strstr(html, "<picture>"));
+	assert_null(strstr(html, "media:7"));
+	json_decref(doc);
+	free(json);
+}
+
 static void text_is_escaped(void **state)
 {
 	fx *f = *state;
@@ -216,6 +244,7 @@ int main(void)
 	    cmocka_unit_test(rss_has_what_readers_need),
 	    cmocka_unit_test(atom_ids_dates_and_languages),
 	    cmocka_unit_test(json_feed_items),
+	    cmocka_unit_test(placed_photo_in_the_feed_body),
 	    cmocka_unit_test(text_is_escaped),
 	    cmocka_unit_test(corrections_feed_entries),
 	    cmocka_unit_test(pages_link_their_feeds),

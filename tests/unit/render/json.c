@@ -98,6 +98,21 @@ static void full_article(void **state)
 	assert_string_equal(str(m, "caption"), "Ministers shake hands at the port authority");
 	assert_string_equal(str(m, "credit"), "Kim Ara");
 	assert_string_equal(str(m, "alt"), "Two ministers shaking hands in front of flags");
+	/* its renditions: the ladder up to 1200 px in three formats, the crops, the full copy */
+	json_t *rs = json_object_get(m, "renditions");
+	assert_int_equal(json_array_size(rs), 5 * 3 + 4 + 1);
+	json_t *r0 = json_array_get(rs, 0);
+	assert_string_equal(str(r0, "path"),
+			    "/media/"
+			    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b"
+			    "0f00a08.w320.avif");
+	assert_string_equal(str(r0, "url"),
+			    "https://news.example/media/"
+			    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b"
+			    "0f00a08.w320.avif");
+	assert_string_equal(str(r0, "type"), "image/avif");
+	assert_int_equal(json_integer_value(json_object_get(r0, "width")), 320);
+	assert_int_equal(json_integer_value(json_object_get(r0, "height")), 213);
 
 	json_t *tag = json_array_get(json_object_get(j, "tags"), 1);
 	assert_string_equal(str(tag, "slug"), "navy");
@@ -153,6 +168,7 @@ static void korean_article(void **state)
 	/* A caption without a photo has no URL. */
 	json_t *m = json_array_get(json_object_get(j, "media"), 0);
 	assert_true(json_is_null(json_object_get(m, "url")));
+	assert_int_equal(json_array_size(json_object_get(m, "renditions")), 0);
 	assert_string_equal(str(m, "caption"), "회담 중인 양국 장관");
 	assert_non_null(strstr(str(j, "body_html"), "합동훈련 일정에 합의했다"));
 	/* Serialised, Hangul survives as UTF-8. */

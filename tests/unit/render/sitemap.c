@@ -1,6 +1,7 @@
 /*
  * Tests for render/sitemap.c: a urlset with hreflang alternates for a translated pair, the
- * Google News block in the order the XSD requires with ISO 639 language codes, the sitemap
+ * Google News block in the order the XSD requires with ISO 639 language codes, an image entry
+ * per photo with bytes (none for a caption alone), the sitemap
  * index and robots.txt. The XSD and Schematron checks of real output are in
  * tests/e2e/test_outputs.py.
  */
@@ -26,9 +27,14 @@ static void translated_pair_lists_both_languages(void **state)
 	char *x = steal(&b);
 	static const char *const order[] = {
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
+	    "xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\"",
 	    "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">",
 	    "<url>\n<loc>https://news.example/article/allies-agree-on-joint-port-drills</loc>",
 	    "<lastmod>2026-03-17T18:30:00+09:00</lastmod>",
+	    /* its photo, at the full-size copy's absolute URL */
+	    "<image:image>\n<image:loc>https://news.example/media/"
+	    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.jpg</image:loc>\n"
+	    "</image:image>",
 	    "<xhtml:link rel=\"alternate\" hreflang=\"en\" "
 	    "href=\"https://news.example/article/allies-agree-on-joint-port-drills\"/>",
 	    "<xhtml:link rel=\"alternate\" hreflang=\"ko\" "
@@ -39,6 +45,9 @@ static void translated_pair_lists_both_languages(void **state)
 	};
 	assert_in_order(x, order, sizeof order / sizeof order[0]);
 	assert_null(strstr(x, "<news:news>"));
+	/* the Korean article's caption has no photo: one image in all */
+	assert_non_null(strstr(x, "</image:image>"));
+	assert_null(strstr(strstr(x, "</image:image>") + 1, "<image:image>"));
 	free(x);
 }
 

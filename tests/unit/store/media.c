@@ -76,6 +76,53 @@ static void test_media_list_newest_first_with_bytes(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* The photos of a range of articles in one query: each article's, in its order, only photos
+ * with bytes (a caption alone is no image). */
+static void test_article_photos_of_a_range(void **state)
+{
+	fixture *f = *state;
+	nz_media up[2] = {{.mime = "image/jpeg", .width = 800, .height = 600, .alt = "A"},
+			  {.mime = "image/png", .width = 400, .height = 300, .alt = "B"}};
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(
+		    nz_store_media_add(f->store, f->arena, 0, &up[i], i ? "b" : "a", 1, &f->err),
+		    NZ_OK);
+	nz_article *a[3];
+	for (int i = 0; i < 3; i++) {
+		a[i] = small_article(f->arena, nz_arena_printf(f->arena, "photos-%d", i),
+				     NZ_STATUS_PUBLISHED, 1780000000 + i);
+		a[i]->media = nz_arena_zalloc(f->arena, 2 * sizeof(nz_media));
+	}
+	a[0]->media[0] = up[1];
+	a[0]->media[1] = up[0];
+	a[0]->n_media = 2;
+	a[2]->media[0] = (nz_media){.caption = "a caption alone"};
+	a[2]->media[1] = up[1];
+	a[2]->n_media = 2;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(nz_store_article_create(f->store, f->arena, a[i], NULL, &f->err),
+				 NZ_OK);
+
+	nz_article_photo *ph = NULL;
+	size_t n = 0;
+	assert_int_equal(
+	    nz_store_article_photos(f->store, f->arena, a[0]->id, a[2]->id, &ph, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(ph[0].article_id, a[0]->id);
+	assert_int_equal(ph[0].media.id, up[1].id);
+	assert_string_equal(ph[0].media.alt, "B");
+	assert_int_equal(ph[0].media.width, 400);
+	assert_int_equal(ph[1].article_id, a[0]->id);
+	assert_string_equal(ph[1].media.hash, up[0].hash);
+	assert_int_equal(ph[2].article_id, a[2]->id);
+	assert_string_equal(ph[2].media.mime, "image/png");
+	assert_int_equal(
+	    nz_store_article_photos(f->store, f->arena, a[1]->id, a[1]->id, &ph, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 0);
+}
+
 static void test_upload_read_through_another_handle(void **state)
 {
 	fixture *f = *state;
@@ -155,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_media_add_get_and_audit),
 	    T(test_media_list_newest_first_with_bytes),
+	    T(test_article_photos_of_a_range),
 	    T(test_upload_read_through_another_handle),
 	    T(test_renditions),
 	};
