@@ -30,8 +30,11 @@ static const nz__route_entry *const route_tables[] = {
     nz__search_routes,         /* /search (public/search.c) */
     nz__admin_auth_routes,     /* sign-in (admin/login.c) */
     nz__admin_api_routes,      /* the admin API (admin/api_*.c) */
+    nz__admin_page_api_routes, /* the static pages' admin API (admin/api_pages.c) */
+    nz__page_api_routes,       /* the static pages' read API (api/static_pages.c) */
     nz__admin_routes,          /* back-office pages (admin/pages.c) */
     nz__metrics_routes,        /* /metrics (metrics.c) */
+    nz__static_page_routes,    /* /{slug}, the static pages: last (public/pages.c) */
 };
 
 struct nz_web {
@@ -188,7 +191,9 @@ static void respond(nz__app *app, nz__ctx *c, bool busy)
 	nz__security_headers(c);
 	if (!nz__auth_gate(c)) /* /admin security headers and CSRF check */
 		return;
-	if (nz__old_address(c, rc == NZ_OK)) /* an imported site's permalink, /?p=123, ... */
+	/* The static pages' /{slug} takes any one-segment path: an old address there still wins. */
+	bool catch_all = rc == NZ_OK && strcmp(app->routes[m.id].pattern, "/{slug}") == 0;
+	if (nz__old_address(c, rc == NZ_OK && !catch_all)) /* a permalink, /?p=123, ... */
 		return;
 	if (rc == NZ_METHOD) {
 		nz_http_resp_header(resp, "Allow", allow);

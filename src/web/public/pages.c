@@ -114,6 +114,18 @@ static void tag(nz__ctx *c, const nz_route_match *m)
 	list_page(c, m, "tag");
 }
 
+/* A static page (About, the policies...) at /{slug}: its own table, tried after every other,
+ * so the site's own addresses always win (app/static_page.c refuses their slugs anyway). */
+static void static_page(nz__ctx *c, const nz_route_match *m)
+{
+	nz_err err = {0};
+	nz_page_env env = nz__page_env(c);
+	nz_page_out out = nz__page_out(c);
+	const char *s = nz_arena_str(c->req->arena, nz_route_param(m, "slug"));
+	nz_rc rc = s ? nz_page_static(&env, s, &out, &err) : NZ_NOMEM;
+	nz__send_produced(c, rc, &out, &err);
+}
+
 static void static_file(nz__ctx *c, const nz_route_match *m)
 {
 	asset(c, nz_route_param(m, "path"));
@@ -146,5 +158,10 @@ const nz__route_entry nz__public_routes[] = {
     {"GET", "/media/{file}", media},
     {"GET", "/static/{*path}", static_file},
     {"GET", "/favicon.ico", favicon},
+    {NULL, NULL, NULL},
+};
+
+const nz__route_entry nz__static_page_routes[] = {
+    {"GET", "/{slug}", static_page},
     {NULL, NULL, NULL},
 };
