@@ -251,6 +251,12 @@ bool nz_app_static_page_reserved(const char *slug);
  * On success *p is the page as stored, its strings in arena. Nothing is changed on error. */
 nz_rc nz_app_static_page_save(nz_store *s, nz_arena *arena, nz_static_page *p, int64_t actor,
 			      bool *changed, nz_err *err);
+/* Reads a page from a Markdown file with a small front matter (docs/pages.md): "---", lines
+ * "title: ...", "slug: ...", "role: ...", "position: N", "---", then the body. Fills *out (id 0;
+ * strings in arena) without checking more than the shape: nz_app_static_page_save checks the
+ * rest. NZ_PARSE with the line for a malformed file. */
+nz_rc nz_app_static_page_parse(nz_arena *arena, const char *text, size_t len, nz_static_page *out,
+			       nz_err *err);
 
 /* ---- wires ------------------------------------------------------------------------------- */
 

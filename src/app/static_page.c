@@ -4,6 +4,7 @@
  * back office, the API, the demo, an import). The pages are served at /{slug}, so a slug that is
  * one of the site's own first path segments is refused here, with the list of them kept below.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -146,4 +147,52 @@ nz_rc nz_app_static_page_save(nz_store *s, nz_arena *arena, nz_static_page *p, i
 	if (changed)
 		*changed = true;
 	return NZ_OK;
+}
+
+/* Sets the field of one front-matter line ("key: value"); false for an unknown key. */
+static bool front_field(nz_arena *arena, nz_str key, nz_str value, nz_static_page *out)
+{
+	const char *v = nz_arena_str(arena, value);
+	if (nz_str_eq_c(key, "title"))
+		out->title = v;
+	else if (nz_str_eq_c(key, "slug"))
+		out->slug = v;
+	else if (nz_str_eq_c(key, "role"))
+		out->role = v;
+	else if (nz_str_eq_c(key, "position"))
+		out->position = v ? strtoll(v, NULL, 10) : 0;
+	else
+		return false;
+	return true;
+}
+
+nz_rc nz_app_static_page_parse(nz_arena *arena, const char *text, size_t len, nz_static_page *out,
+			       nz_err *err)
+{
+	nz_str rest = {text, len}, line;
+	size_t no = 1;
+	*out = (nz_static_page){0};
+	if (!nz_str_next_line(&rest, &line) || !nz_str_eq_c(nz_str_trim(line), "---"))
+		return nz_err_set(err, NZ_PARSE, "line 1: a page starts with a \"---\" line");
+	for (;;) {
+		no++;
+		if (!nz_str_next_line(&rest, &line))
+			return nz_err_set(err, NZ_PARSE, "line %zu: the front matter has no end",
+					  no);
+		if (nz_str_eq_c(nz_str_trim(line), "---"))
+			break;
+		long colon = nz_str_find(line, ":");
+		if (colon < 0)
+			return nz_err_set(err, NZ_PARSE, "line %zu: \"key: value\" expected", no);
+		nz_str key = nz_str_trim((nz_str){line.p, (size_t)colon});
+		nz_str value =
+		    nz_str_trim((nz_str){line.p + colon + 1, line.len - (size_t)colon - 1});
+		if (!front_field(arena, key, value, out))
+			return nz_err_set(
+			    err, NZ_PARSE,
+			    "line %zu: \"%.*s\" is none of title, slug, role, position", no,
+			    (int)(key.len > 40 ? 40 : key.len), key.p);
+	}
+	out->body_markdown = nz_arena_str(arena, nz_str_trim(rest));
+	return out->body_markdown ? NZ_OK : nz_err_set(err, NZ_NOMEM, "out of memory");
 }

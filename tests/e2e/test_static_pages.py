@@ -151,5 +151,52 @@ class StaticPages(unittest.TestCase):
         self.assertEqual(self.srv.get("/by-a-contributor").status, 404)
 
 
+
+class DemoPages(unittest.TestCase):
+    """The demo newsroom's pages, on the server, in the sitemap and in the static export."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-demo-pages-")
+        cls.db = new_db(os.path.join(cls.tmp, "demo.db"))
+        cls.demo_output = run(["demo"], db=cls.db).stdout
+        cls.srv = Server(cls.db)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_demo_has_the_trust_pages(self):
+        self.assertIn("and 6 pages", self.demo_output)
+        pages = api(self.srv, "GET", "/api/v1/pages").json()["pages"]
+        self.assertEqual([p["slug"] for p in pages],
+                         ["about", "contact", "ethics", "corrections-policy", "principles",
+                          "masthead"])
+        roles = {p["role"] for p in pages if p["role"]}
+        self.assertEqual(roles, {"ethicsPolicy", "correctionsPolicy", "publishingPrinciples",
+                                 "masthead"})
+        # An article's publisher names every policy page.
+        article = api(self.srv, "GET", "/api/v1/articles?limit=1").json()["articles"][0]
+        html = self.srv.get("/article/" + article["slug"]).text
+        org = [x for x in jsonld(html) if x.get("@type") == "NewsArticle"][0]["publisher"]
+        for prop, slug in (("ethicsPolicy", "ethics"), ("correctionsPolicy", "corrections-policy"),
+                           ("publishingPrinciples", "principles"), ("masthead", "masthead")):
+            self.assertTrue(org[prop].endswith("/" + slug), org)
+        sitemap = self.srv.get("/sitemaps/pages.xml").text
+        self.assertIn("/ethics</loc>", sitemap)
+        self.assertIn("/masthead</loc>", sitemap)
+
+    def test_static_export_has_the_pages(self):
+        out = os.path.join(self.tmp, "site")
+        run(["build", "--out", out], db=self.db)
+        with open(os.path.join(out, "ethics", "index.html"), encoding="utf-8") as f:
+            html = f.read()
+        self.assertEqual(html, self.srv.get("/ethics").text)  # the same bytes as the server
+        self.assertIn("<h1>Ethics policy</h1>", html)
+        with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
+            self.assertIn('<a href="/masthead">Masthead</a>', f.read())
+
+
 if __name__ == "__main__":
     unittest.main()
