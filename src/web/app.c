@@ -21,20 +21,21 @@
 
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
-    nz__public_routes,         /* the reader's pages (public/pages.c) */
-    nz__api_routes,            /* the read API (api/articles.c) */
-    nz__feed_routes,           /* feeds, sitemaps, robots.txt (public/feeds.c) */
-    nz__webhook_api_routes,    /* webhooks' admin API (admin/api_webhooks.c) */
-    nz__admin_webhook_routes,  /* webhooks' page (admin/webhooks.c) */
-    nz__admin_redirect_routes, /* old addresses (admin/redirects.c) */
-    nz__search_routes,         /* /search (public/search.c) */
-    nz__admin_auth_routes,     /* sign-in (admin/login.c) */
-    nz__admin_api_routes,      /* the admin API (admin/api_*.c) */
-    nz__admin_page_api_routes, /* the static pages' admin API (admin/api_pages.c) */
-    nz__page_api_routes,       /* the static pages' read API (api/static_pages.c) */
-    nz__admin_routes,          /* back-office pages (admin/pages.c) */
-    nz__metrics_routes,        /* /metrics (metrics.c) */
-    nz__static_page_routes,    /* /{slug}, the static pages: last (public/pages.c) */
+    nz__public_routes,            /* the reader's pages (public/pages.c) */
+    nz__api_routes,               /* the read API (api/articles.c) */
+    nz__feed_routes,              /* feeds, sitemaps, robots.txt (public/feeds.c) */
+    nz__webhook_api_routes,       /* webhooks' admin API (admin/api_webhooks.c) */
+    nz__admin_webhook_routes,     /* webhooks' page (admin/webhooks.c) */
+    nz__admin_redirect_routes,    /* old addresses (admin/redirects.c) */
+    nz__search_routes,            /* /search (public/search.c) */
+    nz__admin_auth_routes,        /* sign-in (admin/login.c) */
+    nz__admin_api_routes,         /* the admin API (admin/api_*.c) */
+    nz__admin_page_api_routes,    /* the static pages' admin API (admin/api_pages.c) */
+    nz__admin_static_page_routes, /* the static pages' editor (admin/static_pages.c) */
+    nz__page_api_routes,          /* the static pages' read API (api/static_pages.c) */
+    nz__admin_routes,             /* back-office pages (admin/pages.c) */
+    nz__metrics_routes,           /* /metrics (metrics.c) */
+    nz__static_page_routes,       /* /{slug}, the static pages: last (public/pages.c) */
 };
 
 struct nz_web {
