@@ -42,7 +42,8 @@ PG_UNIT_BIN := $(PG_UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # PostgreSQL: those of the aggregates the PostgreSQL backend has (src/store/postgres/).
 # Add an aggregate's files here when its NZ__PG_AGGREGATES line is in.
 PG_CONTRACT := settings catalog accounts media audit articles articles_list articles_admin \
-	articles_feeds articles_imports backoffice nodes pool search outbox_changes outbox_webhooks
+	articles_feeds articles_imports backoffice nodes pool search outbox_changes outbox_webhooks \
+	static_pages
 PG_CONTRACT_BIN := $(PG_CONTRACT:%=$(BUILD)/tests/store/%)
 THEME_FILES := $(shell find themes/default -type f 2>/dev/null | sort)
 DEMO_FILES  := $(shell find demo -type f 2>/dev/null | sort)

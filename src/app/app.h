@@ -237,6 +237,27 @@ const char *nz_app_redirect_key(nz_arena *arena, const char *path, const char *q
 nz_rc nz_app_redirect_add(nz_store *s, nz_arena *arena, const char *from, const char *to,
 			  bool replace, nz_err *err);
 
+/* ---- static pages (docs/pages.md) ------------------------------------------------------- */
+
+/* True when slug is one of the site's own first path segments ("admin", "api", "article",
+ * "search", ...): a static page may not take it, since /{slug} would be another page's address. */
+bool nz_app_static_page_reserved(const char *slug);
+/* Saves p as actor: a new page when p->id is 0 (its slug made from the title when empty), else
+ * an edit based on p->revision. Checks and trims: title 1..NZ_PAGE_TITLE_MAX bytes, body at most
+ * NZ_BODY_MAX, both UTF-8; slug valid and not reserved; role NULL, "" or a name of
+ * NZ_PAGE_ROLES. NZ_INVAL with a reason for bad input, NZ_EXISTS when another page has the slug
+ * or the role (err names it), NZ_CONFLICT when someone saved since p->revision, NZ_NOTFOUND for
+ * no such page. An edit that changes nothing saves no revision (*changed false; may be NULL).
+ * On success *p is the page as stored, its strings in arena. Nothing is changed on error. */
+nz_rc nz_app_static_page_save(nz_store *s, nz_arena *arena, nz_static_page *p, int64_t actor,
+			      bool *changed, nz_err *err);
+/* Reads a page from a Markdown file with a small front matter (docs/pages.md): "---", lines
+ * "title: ...", "slug: ...", "role: ...", "position: N", "---", then the body. Fills *out (id 0;
+ * strings in arena) without checking more than the shape: nz_app_static_page_save checks the
+ * rest. NZ_PARSE with the line for a malformed file. */
+nz_rc nz_app_static_page_parse(nz_arena *arena, const char *text, size_t len, nz_static_page *out,
+			       nz_err *err);
+
 /* ---- wires ------------------------------------------------------------------------------- */
 
 #define NZ_WIRE_EVERY_MIN 60 /* seconds: the shortest --every */

@@ -11,7 +11,24 @@ extern const nz_file_entry nz__demo_files[];
 static bool is_article(const char *path)
 {
 	size_t n = strlen(path);
-	return n > 3 && strcmp(path + n - 3, ".md") == 0 && strcmp(path, "README.md") != 0;
+	return n > 3 && strcmp(path + n - 3, ".md") == 0 && strcmp(path, "README.md") != 0 &&
+	       strchr(path, '/') == NULL;
+}
+
+/* The static pages of demo/pages/ (About, Contact, the policies, the masthead). */
+static int add_pages(const cli_env *env, nz_store *store, nz_arena *arena, size_t *n)
+{
+	nz_err err = {0};
+	for (const nz_file_entry *f = nz__demo_files; f->path; f++) {
+		nz_static_page p;
+		if (strncmp(f->path, "pages/", 6) != 0)
+			continue;
+		if (nz_app_static_page_parse(arena, (const char *)f->data, f->len, &p, &err) ||
+		    nz_app_static_page_save(store, arena, &p, 0, NULL, &err))
+			return cli_fail(env, "demo", 1, "demo/%s: %s", f->path, err.msg);
+		(*n)++;
+	}
+	return 0;
 }
 
 static int run(const cli_env *env, int argc, char **argv)
@@ -53,15 +70,17 @@ static int run(const cli_env *env, int argc, char **argv)
 		status = cli_fail(env, "demo", 1, "%zu demo articles were refused", stats.refused);
 		goto out;
 	}
-	size_t with_photos = 0;
+	size_t with_photos = 0, n_pages = 0;
 	char where[128] = "";
 	if (cli_demo_photos(store, nz__demo_files, &with_photos, where, sizeof where, &err) !=
 	    NZ_OK) {
 		status = cli_fail(env, "demo", 1, "%s: %s", where, err.msg);
 		goto out;
 	}
-	printf("%s: demo newsroom ready with %zu articles (%zu with photos)\n", env->db,
-	       stats.imported, with_photos);
+	if ((status = add_pages(env, store, arena, &n_pages)))
+		goto out;
+	printf("%s: demo newsroom ready with %zu articles (%zu with photos) and %zu pages\n",
+	       env->db, stats.imported, with_photos, n_pages);
 out:
 	nz_arena_free(arena);
 	nz_store_close(store);

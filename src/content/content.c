@@ -17,6 +17,8 @@ NZ_ENUM_NAME_FN(nz_status, nz_status_name, NZ_STATUSES)
 NZ_ENUM_PARSE_FN(nz_status, nz_status_parse, NZ_STATUSES)
 NZ_ENUM_NAME_FN(nz_name_order, nz_name_order_name, NZ_NAME_ORDERS)
 NZ_ENUM_PARSE_FN(nz_name_order, nz_name_order_parse, NZ_NAME_ORDERS)
+NZ_ENUM_NAME_FN(nz_page_role, nz_page_role_name, NZ_PAGE_ROLES)
+NZ_ENUM_PARSE_FN(nz_page_role, nz_page_role_parse, NZ_PAGE_ROLES)
 
 void nz_site_defaults(nz_site *site)
 {

@@ -288,4 +288,37 @@ typedef struct nz_image_info {
  * bytes[0..len). */
 nz_rc nz_image_probe(const void *bytes, size_t len, nz_image_info *out, nz_err *err);
 
+/* ---- static pages: About, Contact, the policies, the masthead ---------------------------- */
+
+/* What a static page is for, as the organization's JSON-LD (schema.org NewsMediaOrganization,
+ * the Trust Project's indicators) points to it: a role's name is the property's name. One page
+ * at most holds a role. */
+#define NZ_PAGE_ROLES(X)                                                                           \
+	X(NZ_PAGE_ROLE_PRINCIPLES, "publishingPrinciples")                                         \
+	X(NZ_PAGE_ROLE_ETHICS, "ethicsPolicy")                                                     \
+	X(NZ_PAGE_ROLE_CORRECTIONS, "correctionsPolicy")                                           \
+	X(NZ_PAGE_ROLE_MASTHEAD, "masthead")                                                       \
+	X(NZ_PAGE_ROLE_DIVERSITY, "diversityPolicy")
+typedef enum { NZ_PAGE_ROLES(NZ_ENUM_MEMBER) } nz_page_role;
+const char *nz_page_role_name(nz_page_role r);
+nz_rc nz_page_role_parse(nz_str s, nz_page_role *out); /* NZ_INVAL for anything else */
+
+#define NZ_PAGE_TITLE_MAX 300 /* bytes of a static page's title */
+
+typedef struct nz_static_page {
+	int64_t id; /* 0 before the first save */
+	const char *slug, *title, *body_markdown;
+	const char *role; /* NULL: none; else a name of NZ_PAGE_ROLES (content.h), one page each */
+	int64_t position; /* the footer's order (then the title) */
+	int64_t revision; /* the current one; on save, the one the edit was based on */
+	nz_time created_at, updated_at;
+} nz_static_page;
+
+typedef struct nz_static_page_revision {
+	int64_t revision;
+	const char *slug, *title, *body_markdown, *role;
+	int64_t actor; /* 0: the system */
+	nz_time saved_at;
+} nz_static_page_revision;
+
 #endif

@@ -281,6 +281,10 @@ static nz_rc sitemap_pages(const nz_page_env *env, nz_page_out *out, nz_err *err
 	for (size_t i = 0; i < pc->n_sections; i++)
 		nz_sitemap_page(out->body, pc->site,
 				nz_url_section(env->arena, pc->sections[i].slug), 0);
+	for (size_t i = 0; i < pc->n_pages; i++) /* the static pages, with their last edit */
+		nz_sitemap_page(out->body, pc->site,
+				nz_url_static_page(env->arena, pc->pages[i].slug),
+				pc->pages[i].updated_at);
 	return finish_xml(env, nz_sitemap_end(out->body), out, err);
 }
 

@@ -89,6 +89,9 @@ nz_rc nz_page_article(const nz_page_env *env, const char *slug, nz_page_out *out
 nz_rc nz_page_article_loaded(const nz_page_env *env, const nz_article *a, nz_page_out *out,
 			     nz_err *err);
 
+/* A static page at /{slug} (About, the policies...): 404 when there is none. */
+nz_rc nz_page_static(const nz_page_env *env, const char *slug, nz_page_out *out, nz_err *err);
+
 /* Feeds: format "feed.rss", "feed.atom" or "feed.json" (anything else: 404); kind "site",
  * "section", "tag", "author" or "corrections"; slug for section, tag and author. */
 nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, const char *format,

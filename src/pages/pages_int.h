@@ -1,5 +1,5 @@
 /*
- * pages internals shared by the producers (pages.c, feeds.c).
+ * pages internals shared by the producers (pages.c, feeds.c, static_page.c).
  */
 #ifndef NZ_PAGES_INT_H
 #define NZ_PAGES_INT_H

@@ -101,6 +101,16 @@ static json_t *publisher(nz_arena *arena, const nz_page_ctx *pc)
 		json_decref(o);
 		return NULL;
 	}
+	/* The Trust Project's indicators: the static pages that hold a role (content.h,
+	 * NZ_PAGE_ROLES), each under the property of its role's name. */
+	for (size_t i = 0; o && i < pc->n_pages; i++) {
+		const nz_static_page *p = &pc->pages[i];
+		const char *url = nz__abs_url(arena, pc->site, nz_url_static_page(arena, p->slug));
+		if (p->role && (!url || !nz__json_put(o, p->role, json_string(url)))) {
+			json_decref(o);
+			return NULL;
+		}
+	}
 	return o;
 }
 
@@ -268,4 +278,20 @@ bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_
 	json_decref(locales);
 	nz_arena_free(arena);
 	return ok;
+}
+
+bool nz__view_static_page_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
+			       const nz_static_page *p)
+{
+	const char *url = nz__abs_url(arena, pc->site, nz_url_static_page(arena, p->slug));
+	json_t *ld = json_object();
+	bool ok = url && ld && nz__json_put(ld, "@context", json_string("https://schema.org")) &&
+		  nz__json_put(ld, "@type", json_string("WebPage")) &&
+		  nz__json_put(ld, "name", nz__json_str(p->title)) &&
+		  nz__json_put(ld, "url", json_string(url)) &&
+		  nz__json_put(ld, "dateModified", nz__json_time(p->updated_at)) &&
+		  nz__json_put(ld, "publisher", publisher(arena, pc));
+	const char *text = ok ? script_safe(arena, ld) : NULL;
+	json_decref(ld);
+	return text && nz__json_put(page, "jsonld", json_string(text));
 }

@@ -65,6 +65,8 @@ typedef struct nz_page_ctx {
 	size_t n_sections;
 	const char *current_section; /* slug marked aria-current, may be NULL */
 	nz_time now;
+	const nz_static_page *pages; /* the footer's links and the organization's policies */
+	size_t n_pages;
 } nz_page_ctx;
 
 /* A page of a list: articles, the page number (1-based) and the page count. */
@@ -85,6 +87,11 @@ json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, 
 		      size_t pages);
 json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv);
 json_t *nz_view_error(const nz_page_ctx *pc, int status, const char *title, const char *message);
+/* A static page (About, the policies...) at /{slug}: static_page{title,body_html,updated}. */
+json_t *nz_view_static_page(const nz_page_ctx *pc, const nz_static_page *p);
+/* A static page in the API's shape: id, slug, url, title, role, position, body_markdown,
+ * body_html, revision, created_at, updated_at. New reference or NULL. */
+json_t *nz_json_static_page(const nz_site *site, const nz_static_page *p);
 
 /* ---- JSON API ---------------------------------------------------------------------------- */
 
@@ -107,6 +114,7 @@ const char *nz_url_article(nz_arena *arena, const char *slug);
 const char *nz_url_section(nz_arena *arena, const char *slug);
 const char *nz_url_author(nz_arena *arena, const char *slug);
 const char *nz_url_tag(nz_arena *arena, const char *slug);
+const char *nz_url_static_page(nz_arena *arena, const char *slug); /* "/about" */
 const char *nz_url_media(nz_arena *arena, const nz_media *m);
 /* A rendition's URL path, "/media/<hash>.<name>" (arena); NULL without bytes. */
 const char *nz_url_rendition(nz_arena *arena, const nz_media *m, const nz_rendition *r);

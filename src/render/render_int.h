@@ -77,6 +77,8 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 /* How a page view ends: frees the view's arena and drops page unless done, which becomes the
  * answer (NULL when the view failed). */
 json_t *nz__view_done(json_t *page, nz_arena *arena, bool done);
+/* "<title> — <site name>" (either alone when the other is empty), in arena. */
+const char *nz__view_title(const nz_page_ctx *pc, nz_arena *arena, const char *title);
 /* {iso, human} for a time at the site's offset, in lang; null when t is 0. */
 json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang);
 /* An article as a card in a list or on the front page: url, headline, section, time, summary,
@@ -128,6 +130,13 @@ json_t *nz__view_feeds(nz_arena *arena, const char *page_path, const char *title
  * NewsArticle as a string safe inside <script type="application/ld+json">), set on page. */
 bool nz__view_article_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
 			   const nz_article *a, const char *lang, const char *description);
+/* A static page's head (jsonld.c): jsonld, a WebPage published by the organization (whose
+ * NewsMediaOrganization names the pages that hold a role), set on page. */
+bool nz__view_static_page_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
+			       const nz_static_page *p);
+/* The footer's links to the static pages: {label, items[{title,url}]} in the list's order, or
+ * JSON null when there is none. New reference or NULL (view_static_page.c). */
+json_t *nz__view_footer_pages(const nz_page_ctx *pc, nz_arena *arena, const char *lang);
 /* og:locale for a language: "ko_KR", "en_US". */
 const char *nz__og_locale(const char *lang);
 

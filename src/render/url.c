@@ -1,7 +1,7 @@
 /*
- * url.c: the public URL paths of articles, sections, authors, tags and media. One place decides
- * them, so pages, feeds, sitemaps and the API agree. Slugs may hold Hangul, so every slug is
- * percent-encoded as a path segment ("/tag/%EB%8F%99%EB%A7%B9").
+ * url.c: the public URL paths of articles, sections, authors, tags, static pages and media. One
+ * place decides them, so pages, feeds, sitemaps and the API agree. Slugs may hold Hangul, so every
+ * slug is percent-encoded as a path segment ("/tag/%EB%8F%99%EB%A7%B9").
  *
  * Rules: results live in the caller's arena; NULL means out of memory (or, for media, no bytes).
  */
@@ -35,6 +35,11 @@ const char *nz_url_article(nz_arena *arena, const char *slug)
 const char *nz_url_section(nz_arena *arena, const char *slug)
 {
 	return build(arena, "/section/", slug, NULL);
+}
+
+const char *nz_url_static_page(nz_arena *arena, const char *slug)
+{
+	return build(arena, "/", slug, NULL);
 }
 
 const char *nz_url_author(nz_arena *arena, const char *slug)

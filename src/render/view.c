@@ -5,8 +5,10 @@
  *
  * The context shape is the theme's contract (the templates in themes/default use it):
  *   site{name,tagline,base_url,copyright} lang title canonical description css favicon
- *   nav[{name,url,current}] year labels{...} feeds[] og{type,image}  + the page's own key:
- *   article{...} | front{lead,recent,pagination,...} | list{...} | error{status,title,message}
+ *   nav[{name,url,current}] year labels{...} feeds[] og{type,image}
+ * footer_pages{label,items[{title,url}]}
+ *   + the page's own key: article{...} | front{lead,recent,pagination,...} | list{...} |
+ *   error{status,title,message} | static_page{...} (view_static_page.c)
  * A missing value is null (Mustache treats it as false), never "". Handlers may add to the
  * returned object (feeds[{type,title,url}] for <link rel="alternate">) before rendering.
  *
@@ -178,6 +180,7 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 			 nz__json_str(nz_theme_asset_url(pc->theme, "favicon.svg"))) &&
 	    nz__json_put(o, "home_url", json_string("/")) &&
 	    nz__json_put(o, "nav", nav_json(pc, arena)) && nz__json_put(o, "year", year_json(pc)) &&
+	    nz__json_put(o, "footer_pages", nz__view_footer_pages(pc, arena, lang)) &&
 	    nz__json_put(o, "labels", labels_json(l)) && nz__json_put(o, "feeds", json_array()) &&
 	    nz__json_put(o, "og", page_og(pc, arena, lang)) &&
 	    nz__json_put(o, "alternates", json_array()) &&
@@ -367,7 +370,7 @@ static json_t *cards(const nz_page_ctx *pc, nz_arena *arena, const nz_article *i
 }
 
 /* "Title — Site" (or just one of them when the other is missing), in arena. */
-static const char *page_title(const nz_page_ctx *pc, nz_arena *arena, const char *title)
+const char *nz__view_title(const nz_page_ctx *pc, nz_arena *arena, const char *title)
 {
 	const char *site = pc->site && pc->site->name ? pc->site->name : "";
 	if (!title || !title[0])
@@ -403,7 +406,7 @@ json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, 
 		goto out;
 	char numbered[96];
 	page_of(l, page, pages, numbered);
-	const char *title = page_title(pc, arena, page > 1 ? numbered : NULL);
+	const char *title = nz__view_title(pc, arena, page > 1 ? numbered : NULL);
 	if (!title ||
 	    !nz__json_put(front, "lead",
 			  with_lead ? nz__view_card(pc, arena, &items[0], lang, true)
@@ -446,14 +449,15 @@ json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 	    !nz__json_put(list, "pagination",
 			  nz__view_pagination(arena, path, lv->page, lv->pages, l)))
 		goto out;
-	const char *title = page_title(pc, arena, lv->title);
+	const char *title = nz__view_title(pc, arena, lv->title);
 	if (title && lv->page > 1)
 		title = nz_arena_printf(arena, "%s (%zu/%zu)", title, lv->page, lv->pages);
 	res = finish(nz__view_page(pc, arena, lang, title, page_url(arena, path, lv->page),
 				   nz__view_excerpt(arena, description, 300)),
 		     "list", list);
 	/* Discovery: this section's, tag's or author's feeds. */
-	res = finish(res, "feeds", nz__view_feeds(arena, path, page_title(pc, arena, lv->title)));
+	res =
+	    finish(res, "feeds", nz__view_feeds(arena, path, nz__view_title(pc, arena, lv->title)));
 	list = NULL;
 out:
 	json_decref(list);
@@ -471,8 +475,9 @@ json_t *nz_view_error(const nz_page_ctx *pc, int status, const char *title, cons
 	json_t *err = json_pack("{s:i, s:o, s:o}", "status", status, "title",
 				nz__json_str(title ? title : "Error"), "message",
 				nz__json_str_nonempty(message));
-	res = finish(nz__view_page(pc, arena, lang, page_title(pc, arena, title), NULL, message),
-		     "error", err);
+	res =
+	    finish(nz__view_page(pc, arena, lang, nz__view_title(pc, arena, title), NULL, message),
+		   "error", err);
 	nz_arena_free(arena);
 	return res;
 }

@@ -207,13 +207,19 @@ static nz_rc load_context(nz__build *b, const nz_theme *theme, nz_err *err)
 	nz_section *sections = NULL;
 	size_t n = 0;
 	nz_rc rc = nz_store_site_load(b->store, b->arena, &b->site, err);
+	nz_static_page *pages = NULL;
+	size_t n_pages = 0;
 	if (rc == NZ_OK)
 		rc = nz_store_section_list(b->store, b->arena, &sections, &n, err);
+	if (rc == NZ_OK)
+		rc = nz_store_static_page_list(b->store, b->arena, &pages, &n_pages, err);
 	b->pc = (nz_page_ctx){.site = &b->site,
 			      .theme = theme,
 			      .sections = sections,
 			      .n_sections = n,
-			      .now = b->opts->now ? b->opts->now : nz_time_now()};
+			      .now = b->opts->now ? b->opts->now : nz_time_now(),
+			      .pages = pages,
+			      .n_pages = n_pages};
 	return rc;
 }
 

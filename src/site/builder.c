@@ -283,6 +283,8 @@ static const char *job_url(nz_arena *arena, const nz__job *j, bool *html)
 		return j->page > 1 ? nz_arena_printf(arena, "%s/page/%zu", base, j->page) : base;
 	case NZ__JOB_SEARCH:
 		return "/search";
+	case NZ__JOB_STATIC_PAGE:
+		return nz_url_static_page(arena, j->slug);
 	default:
 		break;
 	}
@@ -337,6 +339,8 @@ static nz_rc produce(worker *w, const nz_page_env *env, nz__job *j, nz_page_out 
 		return nz_page_error(env, 404, NULL, out, err);
 	case NZ__JOB_SEARCH:
 		return make_search(w, env, out, err);
+	case NZ__JOB_STATIC_PAGE:
+		return nz_page_static(env, j->slug, out, err);
 	default:
 		return make_static(w, env, j, out, err);
 	}

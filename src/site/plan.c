@@ -1,7 +1,8 @@
 /*
  * site/plan: what a build makes, in three phases (each runs on every thread):
  *   1. article pages (which tell the lists each article is on and its media), plus what
- *      needs no article: sections, the front page, feeds, sitemaps, theme assets, 404, search;
+ *      needs no article: sections, the front page, feeds, sitemaps, theme assets, 404, search,
+ *      the static pages (any change to one is a 'site' change: a full build);
  *   2. page 1 of every tag and author list found in phase 1 with their feeds, and media;
  *   3. pages 2..N of every list (page 1 said how many there are).
  * A full build plans everything. An incremental build starts from the change feed's keys since
@@ -95,12 +96,14 @@ static nz_rc add_corrections(nz__build *b, nz__jobs *js, nz_err *err)
 	return nz__build_owner(b, "corrections");
 }
 
-/* 404.html, the search notice and the theme's assets. */
+/* 404.html, the search notice, the static pages and the theme's assets. */
 static nz_rc add_static(nz__build *b, nz__jobs *js, nz_err *err)
 {
 	nz_rc rc = add_simple(js, NZ__JOB_NOT_FOUND, NULL, "static", err);
 	if (!rc)
 		rc = add_simple(js, NZ__JOB_SEARCH, NULL, "static", err);
+	for (size_t i = 0; !rc && i < b->pc.n_pages; i++) /* a change to one is a full build */
+		rc = add_simple(js, NZ__JOB_STATIC_PAGE, b->pc.pages[i].slug, "static", err);
 	for (size_t i = 0; !rc && i < nz_theme_asset_count(b->pc.theme); i++) {
 		nz__job j = {.kind = NZ__JOB_ASSET, .id = (int64_t)i, .owner = "static"};
 		rc = nz__jobs_add(js, &j) ? NZ_OK : nomem(err);

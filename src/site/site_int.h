@@ -93,6 +93,7 @@ typedef enum nz__job_kind {
 	NZ__JOB_ROBOTS,
 	NZ__JOB_NOT_FOUND,
 	NZ__JOB_SEARCH,
+	NZ__JOB_STATIC_PAGE, /* About, the policies... at /{slug} */
 	NZ__JOB_ASSET,
 	NZ__JOB_MEDIA,
 } nz__job_kind;

@@ -328,6 +328,23 @@ nz_rc nz_store_url_redirect_delete(nz_store *s, const char *path, nz_err *err);
 nz_rc nz_store_url_redirect_list(nz_store *s, nz_arena *arena, const char *prefix, size_t limit,
 				 nz_url_redirect **out, size_t *n, nz_err *err);
 
+/* ---- static pages: About, Contact, the policies, the masthead (docs/pages.md) ------------- */
+
+/* Saves p as a new revision (the caller, app/page.c, has checked its fields and that it
+ * changes something): p->id 0 inserts it (revision 1); else p->revision must be the current one
+ * (NZ_CONFLICT otherwise, NZ_NOTFOUND for no such page). A slug or a role another page holds is
+ * NZ_EXISTS. On success p->id, p->revision and the times are set. One transaction. */
+nz_rc nz_store_static_page_save(nz_store *s, nz_static_page *p, int64_t actor, nz_err *err);
+/* The page with this slug (or, slug NULL, this id), in arena; NZ_NOTFOUND when none. */
+nz_rc nz_store_static_page_get(nz_store *s, nz_arena *arena, const char *slug, int64_t id,
+			       nz_static_page *out, nz_err *err);
+/* Every page, by position then title, in arena. */
+nz_rc nz_store_static_page_list(nz_store *s, nz_arena *arena, nz_static_page **out, size_t *n,
+				nz_err *err);
+/* The revisions of page id, newest first, in arena (none: *n 0). */
+nz_rc nz_store_static_page_revisions(nz_store *s, nz_arena *arena, int64_t id,
+				     nz_static_page_revision **out, size_t *n, nz_err *err);
+
 /* ---- wires: agency feeds polled into the review queue -------------------------------------- */
 
 typedef struct nz_wire_feed {

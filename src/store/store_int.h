@@ -268,4 +268,15 @@ nz_correction *nz__store_one_correction(nz_arena *arena, nz_article *a);
 	"WHERE substr('/article/' || r.old_slug, 1, length(" p1 ")) = " p1 " "                     \
 	"ORDER BY 1 LIMIT " p2
 
+/* Both backends' SQL for the static pages: the columns of a page row (a SELECT to complete with
+ * WHERE or ORDER BY), and the copy of a page's current row into its revisions (p1 the page id,
+ * p2 the acting user or NULL). */
+#define NZ__PAGE_COLUMNS                                                                           \
+	"SELECT id, slug, title, body_markdown, role, position, revision, created_at, updated_at " \
+	"FROM pages"
+#define NZ__PAGE_REVISION_ADD(p1, p2)                                                              \
+	"INSERT INTO page_revisions(page_id, revision, slug, title, body_markdown, role, actor, "  \
+	"saved_at) SELECT id, revision, slug, title, body_markdown, role, " p2 ", updated_at "     \
+	"FROM pages WHERE id = " p1
+
 #endif

@@ -411,6 +411,23 @@
 	OP(WRITE, OWN, lease_release,                                                              \
 	   (nz_store *s, const char *name, const char *holder, nz_err *err),                       \
 	   (s, name, holder, err))
+/* ---- pages: the newsroom's static pages and their revisions ---- */
+#define NZ__STORE_PAGES(OP)                                                                        \
+	/* fields checked by the caller (app/static_page.c) */                                            \
+	OP(WRITE, PASS, static_page_save,                                                          \
+	   (nz_store *s, nz_static_page *p, int64_t actor, nz_err *err),                           \
+	   (s, p, actor, err))                                                                     \
+	OP(READ, PASS, static_page_get,                                                            \
+	   (nz_store *s, nz_arena *arena, const char *slug, int64_t id, nz_static_page *out,       \
+	    nz_err *err),                                                                          \
+	   (s, arena, slug, id, out, err))                                                         \
+	OP(READ, PASS, static_page_list,                                                           \
+	   (nz_store *s, nz_arena *arena, nz_static_page **out, size_t *n, nz_err *err),           \
+	   (s, arena, out, n, err))                                                                \
+	OP(READ, PASS, static_page_revisions,                                                      \
+	   (nz_store *s, nz_arena *arena, int64_t id, nz_static_page_revision **out, size_t *n,    \
+	    nz_err *err),                                                                          \
+	   (s, arena, id, out, n, err))
 /* ---- transfer: every table row by row, for backup, restore and migrate (transfer.c) ---- */
 /* t is an entry of nz_store_transfer_tables() (so SQL names only the list's tables and the
  * columns the backend itself reported); a load runs between transfer_load and transfer_end */
@@ -463,6 +480,7 @@
 	NZ__STORE_OUTBOX(OP)                                                                       \
 	NZ__STORE_SEARCH(OP)                                                                       \
 	NZ__STORE_NODES(OP)                                                                        \
+	NZ__STORE_PAGES(OP)                                                                        \
 	NZ__STORE_TRANSFER(OP)
 
 #endif

@@ -39,6 +39,8 @@ static const nz_transfer_table tables[] = {
     {"import_items", "key", false},
     {"url_redirects", "path", false},
     {"wire_feeds", "id", false},
+    {"pages", "id", false},
+    {"page_revisions", "page_id, revision", false},
     {"audit_log", "id", false},
     {"settings", "key", false},
     {"webhooks", "id", false},

@@ -21,17 +21,21 @@
 
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
-    nz__public_routes,         /* the reader's pages (public/pages.c) */
-    nz__api_routes,            /* the read API (api/articles.c) */
-    nz__feed_routes,           /* feeds, sitemaps, robots.txt (public/feeds.c) */
-    nz__webhook_api_routes,    /* webhooks' admin API (admin/api_webhooks.c) */
-    nz__admin_webhook_routes,  /* webhooks' page (admin/webhooks.c) */
-    nz__admin_redirect_routes, /* old addresses (admin/redirects.c) */
-    nz__search_routes,         /* /search (public/search.c) */
-    nz__admin_auth_routes,     /* sign-in (admin/login.c) */
-    nz__admin_api_routes,      /* the admin API (admin/api_*.c) */
-    nz__admin_routes,          /* back-office pages (admin/pages.c) */
-    nz__metrics_routes,        /* /metrics (metrics.c) */
+    nz__public_routes,            /* the reader's pages (public/pages.c) */
+    nz__api_routes,               /* the read API (api/articles.c) */
+    nz__feed_routes,              /* feeds, sitemaps, robots.txt (public/feeds.c) */
+    nz__webhook_api_routes,       /* webhooks' admin API (admin/api_webhooks.c) */
+    nz__admin_webhook_routes,     /* webhooks' page (admin/webhooks.c) */
+    nz__admin_redirect_routes,    /* old addresses (admin/redirects.c) */
+    nz__search_routes,            /* /search (public/search.c) */
+    nz__admin_auth_routes,        /* sign-in (admin/login.c) */
+    nz__admin_api_routes,         /* the admin API (admin/api_*.c) */
+    nz__admin_page_api_routes,    /* the static pages' admin API (admin/api_pages.c) */
+    nz__admin_static_page_routes, /* the static pages' editor (admin/static_pages.c) */
+    nz__page_api_routes,          /* the static pages' read API (api/static_pages.c) */
+    nz__admin_routes,             /* back-office pages (admin/pages.c) */
+    nz__metrics_routes,           /* /metrics (metrics.c) */
+    nz__static_page_routes,       /* /{slug}, the static pages: last (public/pages.c) */
 };
 
 struct nz_web {
@@ -188,7 +192,9 @@ static void respond(nz__app *app, nz__ctx *c, bool busy)
 	nz__security_headers(c);
 	if (!nz__auth_gate(c)) /* /admin security headers and CSRF check */
 		return;
-	if (nz__old_address(c, rc == NZ_OK)) /* an imported site's permalink, /?p=123, ... */
+	/* The static pages' /{slug} takes any one-segment path: an old address there still wins. */
+	bool catch_all = rc == NZ_OK && strcmp(app->routes[m.id].pattern, "/{slug}") == 0;
+	if (nz__old_address(c, rc == NZ_OK && !catch_all)) /* a permalink, /?p=123, ... */
 		return;
 	if (rc == NZ_METHOD) {
 		nz_http_resp_header(resp, "Allow", allow);

@@ -18,12 +18,19 @@ nz_rc nz__ctx_load(nz__ctx *c, nz_err *err)
 	rc = nz_store_section_list(c->store, c->req->arena, &sections, &n, err);
 	if (rc != NZ_OK)
 		return rc;
+	nz_static_page *pages = NULL; /* the footer's links, the organization's policies */
+	size_t n_pages = 0;
+	rc = nz_store_static_page_list(c->store, c->req->arena, &pages, &n_pages, err);
+	if (rc != NZ_OK)
+		return rc;
 	c->page = (nz_page_ctx){
 	    .site = &c->site,
 	    .theme = c->app->theme,
 	    .sections = sections,
 	    .n_sections = n,
 	    .now = nz_time_now(),
+	    .pages = pages,
+	    .n_pages = n_pages,
 	};
 	return NZ_OK;
 }

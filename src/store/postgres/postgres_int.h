@@ -226,6 +226,9 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* nodes.c */                                                                              \
 	NZ__STORE_NODES(OP)                                                                        \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* static_pages.c */                                                                       \
+	NZ__STORE_PAGES(OP)                                                                        \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* transfer.c */                                                                           \
 	NZ__STORE_TRANSFER(OP)
 /* clang-format on */
@@ -315,5 +318,6 @@ extern const char nz__pg_3_renditions[]; /* the image pipeline's renditions (med
 /* articles_history.c: migration 4, SQLite's 8 */
 extern const char nz__pg_4_import_items[]; /* the items of multi-item imports */
 extern const char nz__pg_5_hdata[];        /* slugs repaired, token expiry */
+extern const char nz__pg_6_pages[];        /* static pages and their revisions (static_pages.c) */
 
 #endif

@@ -107,6 +107,19 @@
 	X(SQ_URL_REDIRECT_DELETE, "DELETE FROM url_redirects WHERE path = ?1")                     \
 	X(SQ_URL_REDIRECT_SLUG_DELETE, "DELETE FROM slug_redirects WHERE old_slug = ?1")           \
 	X(SQ_URL_REDIRECT_LIST, NZ__URL_REDIRECT_LIST("?1", "?2"))                                 \
+	X(SQ_PAGE_INSERT,                                                                          \
+	  "INSERT INTO pages(slug, title, body_markdown, role, position, "                         \
+	  "revision, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)")              \
+	X(SQ_PAGE_UPDATE,                                                                          \
+	  "UPDATE pages SET slug = ?3, title = ?4, body_markdown = ?5, role = ?6, "                \
+	  "position = ?7, revision = revision + 1, updated_at = ?8 "                               \
+	  "WHERE id = ?1 AND revision = ?2")                                                       \
+	X(SQ_PAGE_REVISION_ADD, NZ__PAGE_REVISION_ADD("?1", "?2"))                                 \
+	X(SQ_PAGE_BY_SLUG, NZ__PAGE_COLUMNS " WHERE slug = ?1")                                    \
+	X(SQ_PAGE_BY_ID, NZ__PAGE_COLUMNS " WHERE id = ?1")                                        \
+	X(SQ_PAGE_LIST, NZ__PAGE_COLUMNS " ORDER BY position, title, id")                          \
+	X(SQ_PAGE_REVISIONS, "SELECT revision, slug, title, body_markdown, role, actor, saved_at " \
+			     "FROM page_revisions WHERE page_id = ?1 ORDER BY revision DESC")      \
 	X(SQ_IMPORT_ITEM_FIND, "SELECT article_id, sha256 FROM import_items WHERE key = ?1")       \
 	X(SQ_IMPORT_ITEM_PUT,                                                                      \
 	  "INSERT INTO import_items(key, article_id, sha256, comments, "                           \

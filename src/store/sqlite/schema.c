@@ -595,9 +595,45 @@ static const char migration_8[] =
 static const char migration_9[] =
     NZ__REPAIR_SLUGS("tags", "tag") NZ__REPAIR_SLUGS("authors", "author") NZ__UPGRADE_TOKENS;
 
+/* Version 10, the newsroom's static pages (About, Contact, the policies, the masthead): one row
+ * per page and one per saved version, never deleted. A page's role (what the organization's
+ * JSON-LD points to it for) is held by one page at most. A change to a page is a 'site' change:
+ * every public page's footer links them. */
+static const char migration_10[] =
+    "CREATE TABLE pages ("
+    " id INTEGER PRIMARY KEY,"
+    " slug TEXT NOT NULL UNIQUE,"
+    " title TEXT NOT NULL,"
+    " body_markdown TEXT NOT NULL DEFAULT '',"
+    " role TEXT,"
+    " position INTEGER NOT NULL DEFAULT 0,"
+    " revision INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX pages_role ON pages(role) WHERE role IS NOT NULL;"
+    "CREATE TABLE page_revisions ("
+    " page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,"
+    " revision INTEGER NOT NULL,"
+    " slug TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " body_markdown TEXT NOT NULL,"
+    " role TEXT,"
+    " actor INTEGER REFERENCES users(id),"
+    " saved_at INTEGER NOT NULL,"
+    " PRIMARY KEY (page_id, revision));"
+    "CREATE TRIGGER pages_changes_insert AFTER INSERT ON pages BEGIN"
+    " INSERT INTO changes(key, at) VALUES ('site', " NZ__NOW ");"
+    " END;"
+    "CREATE TRIGGER pages_changes_update AFTER UPDATE ON pages BEGIN"
+    " INSERT INTO changes(key, at) VALUES ('site', " NZ__NOW ");"
+    " END;"
+    "CREATE TRIGGER pages_changes_delete AFTER DELETE ON pages BEGIN"
+    " INSERT INTO changes(key, at) VALUES ('site', " NZ__NOW ");"
+    " END;";
+
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3, migration_4, migration_5,
-    migration_6, migration_7, migration_8, migration_9,
+    migration_6, migration_7, migration_8, migration_9, migration_10,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

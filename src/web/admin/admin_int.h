@@ -27,6 +27,10 @@ extern const nz__route_entry nz__admin_webhook_routes[];
 extern const nz__route_entry nz__admin_redirect_routes[];
 /* the admin JSON API (api_articles.c; handlers in the other api_*.c) */
 extern const nz__route_entry nz__admin_api_routes[];
+/* /admin/pages...: the static pages' editor (static_pages.c) */
+extern const nz__route_entry nz__admin_static_page_routes[];
+/* /api/v1/admin/pages...: the static pages (api_pages.c) */
+extern const nz__route_entry nz__admin_page_api_routes[];
 /* the webhooks' admin API (api_webhooks.c) */
 extern const nz__route_entry nz__webhook_api_routes[];
 

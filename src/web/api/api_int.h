@@ -1,6 +1,7 @@
 /*
  * web/api/api_int.h: the JSON API's read side: articles (articles.c), their full-text search
- * (search.c) and ninjs (ninjs.c). The admin API lives with the back office (admin/).
+ * (search.c), ninjs (ninjs.c) and the static pages (static_pages.c). The admin API lives with the
+ * back office (admin/).
  */
 #ifndef NZ_WEB_API_INT_H
 #define NZ_WEB_API_INT_H
@@ -9,6 +10,9 @@
 
 /* /api/v1/articles and /api/v1/articles/{slug} (articles.c) */
 extern const nz__route_entry nz__api_routes[];
+
+/* /api/v1/pages and /api/v1/pages/{slug}: the static pages (static_pages.c) */
+extern const nz__route_entry nz__page_api_routes[];
 
 /* Answers /api/v1/articles?q=... (ranked, in the list's shape, each with a "snippet"). */
 void nz__search_api(nz__ctx *c);

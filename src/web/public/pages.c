@@ -38,14 +38,21 @@ static void front(nz__ctx *c, const nz_route_match *m)
 	nz__send_produced(c, nz_page_front(&env, page, &out, &err), &out, &err);
 }
 
-static void article(nz__ctx *c, const nz_route_match *m)
+/* A page found by the {slug} capture: an article, or a static page. */
+static void by_slug(nz__ctx *c, const nz_route_match *m,
+		    nz_rc (*produce)(const nz_page_env *, const char *, nz_page_out *, nz_err *))
 {
 	nz_err err = {0};
 	nz_page_env env = nz__page_env(c);
 	nz_page_out out = nz__page_out(c);
 	const char *s = nz_arena_str(c->req->arena, nz_route_param(m, "slug"));
-	nz_rc rc = s ? nz_page_article(&env, s, &out, &err) : NZ_NOMEM;
+	nz_rc rc = s ? produce(&env, s, &out, &err) : NZ_NOMEM;
 	nz__send_produced(c, rc, &out, &err);
+}
+
+static void article(nz__ctx *c, const nz_route_match *m)
+{
+	by_slug(c, m, nz_page_article);
 }
 
 static void list_page(nz__ctx *c, const nz_route_match *m, const char *kind)
@@ -114,6 +121,13 @@ static void tag(nz__ctx *c, const nz_route_match *m)
 	list_page(c, m, "tag");
 }
 
+/* A static page (About, the policies...) at /{slug}: its own table, tried after every other,
+ * so the site's own addresses always win (app/static_page.c refuses their slugs anyway). */
+static void static_page(nz__ctx *c, const nz_route_match *m)
+{
+	by_slug(c, m, nz_page_static);
+}
+
 static void static_file(nz__ctx *c, const nz_route_match *m)
 {
 	asset(c, nz_route_param(m, "path"));
@@ -146,5 +160,10 @@ const nz__route_entry nz__public_routes[] = {
     {"GET", "/media/{file}", media},
     {"GET", "/static/{*path}", static_file},
     {"GET", "/favicon.ico", favicon},
+    {NULL, NULL, NULL},
+};
+
+const nz__route_entry nz__static_page_routes[] = {
+    {"GET", "/{slug}", static_page},
     {NULL, NULL, NULL},
 };

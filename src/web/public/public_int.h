@@ -10,6 +10,8 @@
 
 /* front, section, tag, author and article pages, media, static assets, /healthz (pages.c) */
 extern const nz__route_entry nz__public_routes[];
+/* /{slug}: the static pages, the last table of all (public/pages.c) */
+extern const nz__route_entry nz__static_page_routes[];
 /* feeds, sitemaps, robots.txt (feeds.c) */
 extern const nz__route_entry nz__feed_routes[];
 /* the search page (search.c) */
