@@ -4,14 +4,14 @@ a table (one row per tenth of the run: requests, errors, p99 latency, resident m
 part of it outside the page cache, what the page cache holds, WAL size) and fails when
 
 - any request failed;
-- resident memory (VmRSS) moved more than 10 % after warm-up. The site gains about two
-  articles a second, so the bounded caches fill while it runs: warm-up lasts the first fifth
-  and, past it, until the page cache is full (its first eviction). The server runs with
+- resident memory (VmRSS, in means of 10 s) moved more than 10 % after warm-up. The site
+  gains about two articles a second, so the bounded caches fill while it runs: warm-up lasts
+  the first fifth and, past it, until the page cache is full (its first eviction). The server runs with
   --cache-mb SOAK_CACHE_MB (8 by default) so that happens early in the run; a run where the
   cache never filled fails rather than pass on a measure taken while it was still growing;
 - the server's heap outside the page cache (RssAnon less newszone_cache_bytes from /metrics,
-  which the cache counts against its limit) moved more than 10 % after the first fifth: this
-  is what a leak grows, whatever the caches do;
+  which the cache counts against its limit; in means of 10 s) moved more than 10 % after the
+  first fifth: this is what a leak grows, whatever the caches do;
 - the WAL grew past SOAK_WAL_MAX_MB (80: the 64 MB bound of src/store/sqlite/db.c plus what is
   written while a checkpoint waits).
 
@@ -197,11 +197,17 @@ def main():
     return report(stats, samples, start, tmp)
 
 
-def spread(values):
-    """How far values moved: (min, max, (max - min) / min)."""
-    if not values:
+def spread(samples, field, since):
+    """How far field moved from since on, in means of 10 s (one request's buffers are not
+    a trend): (lowest, highest, (highest - lowest) / lowest)."""
+    means, i = [], 0
+    picked = [getattr(x, field) for x in samples if since is not None and x.t >= since]
+    while i + 10 <= len(picked):
+        means.append(sum(picked[i:i + 10]) / 10)
+        i += 10
+    if not means:
         return 0, 0, 0
-    lo, hi = min(values), max(values)
+    lo, hi = min(means), max(means)
     return lo, hi, (hi - lo) / lo if lo else 0
 
 
@@ -238,8 +244,8 @@ def report(stats, samples, start, tmp):
     first_fifth = start + SECONDS / 5
     full = next((x.t for x in samples if x.evictions > 0), None)
     warm_end = max(first_fifth, full) if full is not None else None
-    rss = spread([x.rss for x in samples if warm_end is not None and x.t >= warm_end])
-    heap = spread([x.heap for x in samples if x.t >= first_fifth])
+    rss = spread(samples, "rss", warm_end)
+    heap = spread(samples, "heap", first_fifth)
     wal_max = max((x.wal for x in samples), default=0)
     print("requests %d, errors %d, WAL max %.1f MB" % (len(stats.events), errors, wal_max))
     if warm_end is None:
@@ -247,7 +253,7 @@ def report(stats, samples, start, tmp):
     else:
         print("page cache (limit %d MB) full at %.0f s; RSS from %.0f s: %.1f-%.1f MB (%.1f %%)"
               % (CACHE_MB, full - start, warm_end - start, rss[0], rss[1], rss[2] * 100))
-    print("heap outside the page cache from %.0f s: %.1f-%.1f MB (%.1f %%)"
+    print("heap outside the page cache from %.0f s: %.1f-%.1f MB (%.1f %%; means of 10 s)"
           % (SECONDS / 5, heap[0], heap[1], heap[2] * 100))
     print("second half, last 30 s less first 30 s: RSS %+.1f MB, heap %+.1f MB, cache %+.1f MB"
           % tuple(growth(samples, f, start) for f in ("rss", "heap", "cache")))
