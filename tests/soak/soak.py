@@ -1,10 +1,22 @@
 """make soak: a real server on a real SQLite file under a steady mix of reads, searches and
 writes from several clients for SOAK_SECONDS (600 by default), sampled once a second. Prints
-a table (one row per tenth of the run: requests, errors, p99 latency, resident memory, WAL
-size) and fails when any request failed, when resident memory after warm-up (the first fifth)
-moved more than 10 %, or when the WAL grew past SOAK_WAL_MAX_MB (80: the 64 MB bound of
-src/store/sqlite/db.c plus what is written while a checkpoint waits). Not a speed test: the
-latencies are printed, never asserted. Standard library only.
+a table (one row per tenth of the run: requests, errors, p99 latency, resident memory, the
+part of it outside the page cache, what the page cache holds, WAL size) and fails when
+
+- any request failed;
+- resident memory (VmRSS, in means of 10 s) moved more than 10 % after warm-up. The site
+  gains about two articles a second, so the bounded caches fill while it runs: warm-up lasts
+  the first fifth and, past it, until the page cache is full (its first eviction). The server runs with
+  --cache-mb SOAK_CACHE_MB (8 by default) so that happens early in the run; a run where the
+  cache never filled fails rather than pass on a measure taken while it was still growing;
+- the server's heap outside the page cache (RssAnon less newszone_cache_bytes from /metrics,
+  which the cache counts against its limit; in means of 10 s) moved more than 10 % after the
+  first fifth: this is what a leak grows, whatever the caches do;
+- the WAL grew past SOAK_WAL_MAX_MB (80: the 64 MB bound of src/store/sqlite/db.c plus what is
+  written while a checkpoint waits).
+
+It also prints the steady-state growth: the second half's last 30 s against its first 30 s.
+Not a speed test: the latencies are printed, never asserted. Standard library only.
 
 Usage: NZ_BIN=build/newszone SOAK_SECONDS=60 python3 tests/soak/soak.py
 """
@@ -19,12 +31,16 @@ import tempfile
 import threading
 import time
 import http.client
+from collections import namedtuple
 
 BIN = os.environ.get("NZ_BIN", "build/newszone")
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
 WAL_MAX_MB = float(os.environ.get("SOAK_WAL_MAX_MB", "80"))
+CACHE_MB = int(os.environ.get("SOAK_CACHE_MB", "8"))
 WRITERS = int(os.environ.get("SOAK_WRITERS", "2"))
 READERS = int(os.environ.get("SOAK_READERS", "3"))
+# rss: VmRSS; heap: RssAnon less the page cache's bytes; cache: the page cache's bytes (MB)
+Sample = namedtuple("Sample", "t rss heap cache evictions wal")
 WORDS = ("harbour minister budget election typhoon exports semiconductor ferry council "
          "museum orchestra festival satellite vaccine railway").split()
 
@@ -35,9 +51,25 @@ def free_port():
         return s.getsockname()[1]
 
 
-def rss_kb(pid):
+def mem_mb(pid):
+    """VmRSS, RssAnon (heap and stacks: what a leak grows) and RssFile (mapped files) in MB."""
     with open("/proc/%d/status" % pid) as f:
-        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+        text = f.read()
+    return tuple(int(re.search(r"%s:\s+(\d+)" % k, text).group(1)) / 1024
+                 for k in ("VmRSS", "RssAnon", "RssFile"))
+
+
+def page_cache(port):
+    """MB the page cache holds (its own count against its limit) and its evictions so far."""
+    try:
+        st, data = request(port, "GET", "/metrics")
+    except OSError:
+        return 0, 0
+    got = [re.search(rb"^%s (\d+)" % k, data, re.M)
+           for k in (b"newszone_cache_bytes", b"newszone_cache_evictions_total")]
+    if st != 200 or not all(got):
+        return 0, 0
+    return int(got[0].group(1)) / 1048576, int(got[1].group(1))
 
 
 class Stats:
@@ -127,7 +159,8 @@ def main():
     token = re.search(r"^(nzt_\S+)$", run("token", "create", "soak").stdout, re.M).group(1)
     port = free_port()
     log = open(os.path.join(tmp, "server.log"), "w")
-    srv = subprocess.Popen([BIN, "--db", db, "serve", "--listen", "127.0.0.1:%d" % port],
+    srv = subprocess.Popen([BIN, "--db", db, "serve", "--listen", "127.0.0.1:%d" % port,
+                            "--cache-mb", str(CACHE_MB)],
                            stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(150):
@@ -144,11 +177,16 @@ def main():
         start = time.monotonic()
         for t in threads:
             t.start()
-        samples = []  # (time, rss MB, wal MB)
+        samples = []  # Sample tuples, one a second
         while time.monotonic() - start < SECONDS:
             time.sleep(1)
             wal = os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0
-            samples.append((time.monotonic(), rss_kb(srv.pid) / 1024, wal / 1048576))
+            rss, anon, _ = mem_mb(srv.pid)
+            cache, evictions = page_cache(port)
+            samples.append(Sample(time.monotonic(), rss, anon - cache, cache, evictions,
+                                  wal / 1048576))
+            if os.environ.get("SOAK_TRACE"):
+                print("%6.0f s" % (samples[-1].t - start), samples[-1][1:], flush=True)
         stop.set()
         for t in threads:
             t.join()
@@ -159,9 +197,33 @@ def main():
     return report(stats, samples, start, tmp)
 
 
-def report(stats, samples, start, tmp):
-    print("%-9s %9s %7s %9s %8s %8s" % ("interval", "requests", "errors", "p99 ms", "RSS MB",
-                                         "WAL MB"))
+def spread(samples, field, since):
+    """How far field moved from since on, in means of 10 s (one request's buffers are not
+    a trend): (lowest, highest, (highest - lowest) / lowest)."""
+    means, i = [], 0
+    picked = [getattr(x, field) for x in samples if since is not None and x.t >= since]
+    while i + 10 <= len(picked):
+        means.append(sum(picked[i:i + 10]) / 10)
+        i += 10
+    if not means:
+        return 0, 0, 0
+    lo, hi = min(means), max(means)
+    return lo, hi, (hi - lo) / lo if lo else 0
+
+
+def growth(samples, field, start):
+    """Steady-state growth: mean of the second half's last 30 s less that of its first 30 s."""
+    half = start + SECONDS / 2
+    head = [getattr(x, field) for x in samples if half <= x.t < half + 30]
+    tail = [getattr(x, field) for x in samples if x.t >= start + SECONDS - 30]
+    if not head or not tail:
+        return 0
+    return sum(tail) / len(tail) - sum(head) / len(head)
+
+
+def table(stats, samples, start):
+    print("%-9s %9s %7s %9s %8s %8s %8s %8s" % ("interval", "requests", "errors", "p99 ms",
+                                                 "RSS MB", "heap MB", "cache MB", "WAL MB"))
     slices = 10
     width = SECONDS / slices
     for s in range(slices):
@@ -169,22 +231,41 @@ def report(stats, samples, start, tmp):
         ev = [e for e in stats.events if lo <= e[0] < hi]
         lat = sorted(e[2] for e in ev)
         p99 = lat[int(len(lat) * 0.99)] * 1000 if lat else 0
-        sm = [x for x in samples if lo <= x[0] < hi]
-        print("%3d-%3d%% %9d %7d %9.1f %8.1f %8.1f" % (
-            s * 10, (s + 1) * 10, len(ev), sum(1 for e in ev if not e[1]), p99,
-            max((x[1] for x in sm), default=0), max((x[2] for x in sm), default=0)))
+        sm = [x for x in samples if lo <= x.t < hi]
+        peak = lambda f: max((getattr(x, f) for x in sm), default=0)
+        print("%3d-%3d%% %9d %7d %9.1f %8.1f %8.1f %8.1f %8.1f" % (
+            s * 10, (s + 1) * 10, len(ev), sum(1 for e in ev if not e[1]), p99, peak("rss"),
+            peak("heap"), peak("cache"), peak("wal")))
+
+
+def report(stats, samples, start, tmp):
+    table(stats, samples, start)
     errors = sum(1 for e in stats.events if not e[1])
-    warm = [x[1] for x in samples if x[0] >= start + SECONDS / 5]
-    rss_move = (max(warm) - min(warm)) / min(warm) if warm else 0
-    wal_max = max((x[2] for x in samples), default=0)
-    print("requests %d, errors %d, RSS after warm-up %.1f-%.1f MB (%.1f %%), WAL max %.1f MB"
-          % (len(stats.events), errors, min(warm, default=0), max(warm, default=0),
-             rss_move * 100, wal_max))
+    first_fifth = start + SECONDS / 5
+    full = next((x.t for x in samples if x.evictions > 0), None)
+    warm_end = max(first_fifth, full) if full is not None else None
+    rss = spread(samples, "rss", warm_end)
+    heap = spread(samples, "heap", first_fifth)
+    wal_max = max((x.wal for x in samples), default=0)
+    print("requests %d, errors %d, WAL max %.1f MB" % (len(stats.events), errors, wal_max))
+    if warm_end is None:
+        print("page cache (limit %d MB) never full: no warm-up end" % CACHE_MB)
+    else:
+        print("page cache (limit %d MB) full at %.0f s; RSS from %.0f s: %.1f-%.1f MB (%.1f %%)"
+              % (CACHE_MB, full - start, warm_end - start, rss[0], rss[1], rss[2] * 100))
+    print("heap outside the page cache from %.0f s: %.1f-%.1f MB (%.1f %%; means of 10 s)"
+          % (SECONDS / 5, heap[0], heap[1], heap[2] * 100))
+    print("second half, last 30 s less first 30 s: RSS %+.1f MB, heap %+.1f MB, cache %+.1f MB"
+          % tuple(growth(samples, f, start) for f in ("rss", "heap", "cache")))
     failed = []
     if errors:
         failed.append("%d requests failed" % errors)
-    if rss_move > 0.10:
-        failed.append("resident memory moved %.1f %% after warm-up" % (rss_move * 100))
+    if warm_end is None:
+        failed.append("the page cache never filled, so memory was never measured warm")
+    elif rss[2] > 0.10:
+        failed.append("resident memory moved %.1f %% after warm-up" % (rss[2] * 100))
+    if heap[2] > 0.10:
+        failed.append("the heap outside the page cache moved %.1f %%" % (heap[2] * 100))
     if wal_max > WAL_MAX_MB:
         failed.append("the WAL reached %.1f MB (bound %.0f MB)" % (wal_max, WAL_MAX_MB))
     if failed:
