@@ -182,13 +182,15 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 
 json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang)
 {
-	char iso[64], human[64];
+	char iso[64], human[64], zone[16], shown[96];
 	int off = pc->site ? pc->site->tz_offset_min : 0;
 	if (t == 0)
 		return json_null();
 	nz_time_rfc3339_local(t, off, iso);
 	nz_time_human(t, off, lang, true, human);
-	return json_pack("{s:s, s:s}", "iso", iso, "human", human);
+	/* The clock alone is ambiguous to a reader abroad: say which zone it is in. */
+	snprintf(shown, sizeof shown, "%s %s", human, nz_time_zone_label(off, zone));
+	return json_pack("{s:s, s:s}", "iso", iso, "human", shown);
 }
 
 const char *nz__view_excerpt(nz_arena *arena, const char *text, size_t max)

@@ -308,5 +308,6 @@ extern const char nz__pg_3_renditions[]; /* the image pipeline's renditions (med
 /* articles_history.c: migration 4, SQLite's 8 */
 extern const char nz__pg_4_import_items[]; /* the items of multi-item imports */
 extern const char nz__pg_5_hdata[];        /* slugs repaired, token expiry */
+extern const char nz__pg_6_updated[];      /* "updated" of never-edited imports */
 
 #endif

@@ -127,7 +127,6 @@ static void test_other_files_are_refused(void **state)
 static void test_bad_slugs_are_repaired_on_open(void **state)
 {
 	fixture *f = *state;
-	int latest = nz_store_schema_version(f->store);
 	nz_store_close(f->store);
 	f->store = NULL;
 	assert_int_equal(db_exec(f, "INSERT INTO tags(id, slug, name) VALUES"
@@ -137,10 +136,8 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 				    "INSERT INTO authors(id, slug, display_name) VALUES"
 				    " (1, '..', 'Dots'), (2, 'kim-min-ji', 'Kim Min-ji');"),
 			 SQLITE_OK);
-	/* Back to the version before the repair, as a database of the last release is. */
-	char sql[96];
-	snprintf(sql, sizeof(sql), "DELETE FROM schema_version WHERE version >= %d", latest);
-	assert_int_equal(db_exec(f, sql), SQLITE_OK);
+	/* Back to the version before the repair (migration 9), as a database of that release is. */
+	assert_int_equal(db_exec(f, "DELETE FROM schema_version WHERE version >= 9"), SQLITE_OK);
 	nz__sqlite h = {0}; /* with the tokenizer, which the full-text triggers need */
 	nz_err err = {0};
 	assert_int_equal(sqlite3_open(f->path, &h.db), SQLITE_OK);

@@ -1,0 +1,90 @@
+"""What a reader notices on the demo newsroom: "Updated" only on articles changed after they
+were published, and times that say their zone."""
+import glob
+import json
+import os
+import re
+import urllib.parse
+
+from nz import ROOT, NzTestCase, run, sql_rows, sql_write, sqlite_only
+from nzadmin import add_token, add_user, api
+
+
+def demo_headlines(edited):
+    """Headlines of the demo articles whose front matter does (or does not) state a change
+    after publication ("updated_at:")."""
+    out = set()
+    for path in glob.glob(os.path.join(ROOT, "demo", "*-*.md")):
+        head = open(path, encoding="utf-8").read().split("\n---\n", 1)[0]
+        if ("\nupdated_at:" in head) == edited:
+            h = re.search(r"^headline: (.+)$", head, re.M).group(1)
+            out.add(json.loads(h) if h.startswith('"') else h)
+    return out
+
+
+EDITED = demo_headlines(True)
+
+
+def public_articles(srv):
+    body = srv.get("/api/v1/articles?limit=100").json()
+    return body["articles"]
+
+
+def updated_shown(srv, url):
+    html = srv.get(urllib.parse.urlsplit(url).path).text
+    return re.search(r'<span class="updated">', html) is not None, html
+
+
+class Updated(NzTestCase):
+    def setUp(self):
+        super().setUp()
+        run(["demo"], db=self.db)
+
+    def shown(self, srv):
+        return {a["headline"] for a in public_articles(srv) if updated_shown(srv, a["url"])[0]}
+
+    def test_only_articles_changed_after_publication_show_updated(self):
+        srv = self.serve()
+        articles = public_articles(srv)
+        self.assertEqual(len(articles), 38)
+        shown = self.shown(srv)
+        # Four English stories and the Korean version of one of them; nothing else.
+        self.assertEqual(len(EDITED), 5)
+        self.assertEqual(shown, EDITED)
+
+    def test_times_carry_the_zone_label(self):
+        srv = self.serve()
+        a = [x for x in public_articles(srv) if x["headline"].startswith("Shipbuilder delivers")][0]
+        _, html = updated_shown(srv, a["url"])
+        # Published 11:45 and updated 15:20 Seoul time (UTC+9), as the front matter says.
+        self.assertIn('datetime="2026-11-07T11:45:00+09:00">November 7, 2026 11:45 UTC+9</time>',
+                      html)
+        self.assertIn('datetime="2026-11-07T15:20:00+09:00">November 7, 2026 15:20 UTC+9</time>',
+                      html)
+        self.assertIn("UTC+9</time>", srv.get("/").text)
+
+    def test_an_edit_after_publication_shows_updated(self):
+        add_user(self.db, "eve", "editor")
+        _, token = add_token(self.db, "eve")
+        srv = self.serve()
+        a = [x for x in public_articles(srv) if x["headline"] not in EDITED][0]
+        self.assertFalse(updated_shown(srv, a["url"])[0])
+        r = api(srv, "PATCH", "/api/v1/admin/articles/%d" % a["id"], token,
+                {"revision": a["revision"], "dateline": "INJE, Nov. 2"})
+        self.assertEqual(r.status, 200, r.text)
+        shown, html = updated_shown(srv, a["url"])
+        self.assertTrue(shown)
+        self.assertIn("INJE, Nov. 2", html)
+
+    @sqlite_only("rewinds the SQLite schema version to run the repair migration again")
+    def test_the_migration_repairs_articles_stored_before_the_fix(self):
+        # As stored before: a never-edited imported article took its arrival as its last change.
+        sql_write(self.db, "UPDATE articles SET updated_at = created_at"
+                           " WHERE updated_at = published_at")
+        srv = self.serve()
+        self.assertEqual(len(self.shown(srv)), 38)
+        srv.stop()
+        sql_write(self.db, "DELETE FROM schema_version WHERE version = 10")
+        srv = self.serve()
+        self.assertEqual(self.shown(srv), EDITED)
+        self.assertEqual(sql_rows(self.db, "SELECT max(version) FROM schema_version")[0][0], 10)
