@@ -48,6 +48,9 @@ typedef struct nz__labels {
 	const char *home;        /* link on the error page */
 	const char *empty;       /* a list with nothing in it */
 	const char *photo;       /* figure credit prefix: "Photo: " */
+	const char *read_before; /* reading time around its minutes: "", " min read" */
+	const char *read_after;
+	int words_per_minute; /* reading speed in space-separated words of the language */
 } nz__labels;
 
 /* The labels for lang ("en", "ko"); English for anything else. Never NULL. */

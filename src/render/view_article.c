@@ -1,7 +1,7 @@
 /*
  * view_article.c: the article page's context. Beside the page chrome (view.c) it carries
  *   article{lang,url,section,headline,highlights,authors,has_authors,by,by_suffix,dateline,
- *           published,updated,media,body_html,more_media,retracted,corrections,tags,
+ *           published,updated,reading,media,body_html,more_media,retracted,corrections,tags,
  *           copyright}
  * in the order the page shows them. The page speaks the article's language: a Korean article
  * gets lang="ko", Korean labels and Korean dates, whatever the site's default language is.
@@ -104,6 +104,25 @@ static json_t *tags(nz_arena *arena, const nz_article *a)
 	return items ? json_pack("{s:o}", "items", items) : NULL;
 }
 
+/* "4 min read": the body's space-separated words at the language's reading speed, rounded up,
+ * at least one minute. */
+static json_t *reading_time(nz_arena *arena, const nz_article *a, const nz__labels *l)
+{
+	size_t words = 0;
+	bool in_word = false;
+	for (const char *p = a->body_markdown ? a->body_markdown : ""; *p; p++) {
+		bool space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+		words += !space && !in_word;
+		in_word = !space;
+	}
+	if (words == 0)
+		return json_null();
+	size_t wpm = l->words_per_minute > 0 ? (size_t)l->words_per_minute : 230;
+	size_t minutes = (words + wpm - 1) / wpm;
+	return nz__json_str(
+	    nz_arena_printf(arena, "%s%zu%s", l->read_before, minutes, l->read_after));
+}
+
 /* The article object itself, in page order. */
 static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
 			    const char *lang)
@@ -130,6 +149,7 @@ static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	    nz__json_put(o, "published", nz__view_time(pc, a->published_at, lang)) &&
 	    nz__json_put(o, "updated",
 			 updated ? nz__view_time(pc, a->updated_at, lang) : json_null()) &&
+	    nz__json_put(o, "reading", retracted ? json_null() : reading_time(arena, a, l)) &&
 	    nz__json_put(o, "media", retracted ? json_null() : lead_media(arena, a)) &&
 	    nz__json_put(o, "more_media", retracted ? json_null() : more_media(arena, a)) &&
 	    nz__json_put(o, "body_html", retracted ? json_null() : nz__json_body_html(a)) &&

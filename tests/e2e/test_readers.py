@@ -88,3 +88,40 @@ class Updated(NzTestCase):
         srv = self.serve()
         self.assertEqual(self.shown(srv), EDITED)
         self.assertEqual(sql_rows(self.db, "SELECT max(version) FROM schema_version")[0][0], 10)
+
+
+class Pages(NzTestCase):
+    """What every list page and article page carries for readers and search engines."""
+
+    def test_lists_have_a_meta_description_and_articles_a_reading_time(self):
+        run(["demo"], db=self.db)
+        srv = self.serve()
+        newest = public_articles(srv)[0]
+        html = srv.get(urllib.parse.urlsplit(newest["url"]).path).text
+        tag = re.search(r'href="(/tag/[^"]+)"', html).group(1)
+        author = re.search(r'href="(/author/[^"]+)"', html).group(1)
+        section = re.search(r'<p class="kicker"><a href="([^"]+)"', html).group(1)
+        for path in ("/", "/page/2", section, tag, author):
+            page = srv.get(path)
+            self.assertEqual(page.status, 200, path)
+            d = re.findall(r'<meta name="description" content="([^"]+)">', page.text)
+            self.assertEqual(len(d), 1, path)
+            # It names the list and its newest stories (Lighthouse: "has a meta description"),
+            # or says what the list is about (an author's bio).
+            if path == author:
+                self.assertIn("correspondent", d[0])
+            else:
+                self.assertRegex(d[0], r"^[^:]+: .+; .+", path)
+            self.assertGreater(len(d[0]), 50, path)
+        front = re.findall(r'<meta name="description" content="([^"]+)">', srv.get("/").text)[0]
+        self.assertTrue(front.startswith("Newszone Daily: &quot;Eyes on the same sky"),
+                        front)
+        # Reading time beside the dates: the lead story has 400-odd words.
+        m = re.search(r'<span class="reading">(\d+) min read</span>', html)
+        self.assertIsNotNone(m)
+        words = len(re.sub(r"<[^>]+>", " ", html.split('<div class="story-body">')[1]
+                           .split("</div>")[0]).split())
+        self.assertEqual(int(m.group(1)), -(-words // 230), words)
+        ko = [a for a in public_articles(srv) if a["language"] == "ko"][0]
+        self.assertRegex(srv.get(urllib.parse.urlsplit(ko["url"]).path).text,
+                         r'<span class="reading">읽는 시간 \d+분</span>')

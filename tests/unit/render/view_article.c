@@ -133,6 +133,33 @@ static void updated_only_after_a_minute(void **state)
 	free(html);
 }
 
+/* Reading time: words at the language's speed, rounded up; Korean counts its own way. */
+static void reading_time_is_shown(void **state)
+{
+	fx *f = *state;
+	nz_article a = fx_article_en(f->arena);
+	char *body = nz_arena_zalloc(f->arena, 461 * 5 + 1);
+	for (int i = 0; i < 461; i++)
+		memcpy(body + i * 5, "word ", 5);
+	a.body_markdown = body; /* 461 words: 2.004 minutes at 230 a minute */
+	char *html = page(f, &a);
+	assert_non_null(strstr(html, "<span class=\"reading\">3 min read</span>"));
+	free(html);
+	a.body_markdown = "Short.";
+	html = page(f, &a);
+	assert_non_null(strstr(html, "<span class=\"reading\">1 min read</span>"));
+	free(html);
+	a.language = "ko";
+	a.body_markdown = body; /* 461 eojeol at 150 a minute */
+	html = page(f, &a);
+	assert_non_null(strstr(html, "<span class=\"reading\">읽는 시간 4분</span>"));
+	free(html);
+	a.status = NZ_STATUS_RETRACTED;
+	html = page(f, &a);
+	assert_null(strstr(html, "class=\"reading\""));
+	free(html);
+}
+
 static void corrections_are_listed(void **state)
 {
 	fx *f = *state;
@@ -221,6 +248,7 @@ int main(void)
 	    cmocka_unit_test(korean_article),
 	    cmocka_unit_test(headline_is_escaped),
 	    cmocka_unit_test(updated_only_after_a_minute),
+	    cmocka_unit_test(reading_time_is_shown),
 	    cmocka_unit_test(corrections_are_listed),
 	    cmocka_unit_test(retracted_article_keeps_headline_loses_body),
 	    cmocka_unit_test(raw_html_in_body_is_shown_as_text),
