@@ -51,6 +51,7 @@ typedef struct nz__labels {
 	const char *read_before; /* reading time around its minutes: "", " min read" */
 	const char *read_after;
 	int words_per_minute; /* reading speed in space-separated words of the language */
+	const char *versions; /* before the links to a story's other languages: "Also in" */
 } nz__labels;
 
 /* The labels for lang ("en", "ko"); English for anything else. Never NULL. */

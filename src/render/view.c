@@ -40,6 +40,7 @@ static const nz__labels labels_en = {
     .read_before = "",
     .read_after = " min read",
     .words_per_minute = 230,
+    .versions = "Also in",
 };
 
 static const nz__labels labels_ko = {
@@ -64,6 +65,7 @@ static const nz__labels labels_ko = {
     .read_before = "읽는 시간 ",
     .read_after = "분",
     .words_per_minute = 150, /* Korean words (eojeol) carry more than an English word */
+    .versions = "다른 언어",
 };
 
 const nz__labels *nz__labels_for(const char *lang)

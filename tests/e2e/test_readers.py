@@ -125,3 +125,73 @@ class Pages(NzTestCase):
         ko = [a for a in public_articles(srv) if a["language"] == "ko"][0]
         self.assertRegex(srv.get(urllib.parse.urlsplit(ko["url"]).path).text,
                          r'<span class="reading">읽는 시간 \d+분</span>')
+
+
+def article_links(srv, first_path):
+    """The article links of a list and its following pages, in order."""
+    links, page, path = [], 1, first_path
+    while True:
+        r = srv.get(path)
+        if r.status == 404 and page > 1:
+            return links
+        links += re.findall(r'<a href="(/article/[^"]+)"', r.text.split('<main')[1].split('</main>')[0])
+        page += 1
+        path = first_path.rstrip("/") + "/page/%d" % page
+
+
+class Translations(NzTestCase):
+    """A story translated into Korean: once in the lists, with a visible way to the other version."""
+
+    def setUp(self):
+        super().setUp()
+        run(["demo"], db=self.db)
+
+    def test_lists_show_a_translated_story_once_in_the_site_language(self):
+        pairs = sql_rows(self.db, "SELECT e.slug, k.slug, s.slug FROM articles k"
+                                  " JOIN articles e ON e.id = k.translation_group"
+                                  " JOIN sections s ON s.id = e.section_id ORDER BY e.id")
+        self.assertEqual(len(pairs), 3)
+        srv = self.serve()
+        front = set(article_links(srv, "/"))
+        # 38 articles, 3 of them Korean versions of English ones: 35 stories, each once.
+        self.assertEqual(len(front), 35)
+        paths = {urllib.parse.unquote(p) for p in front}
+        for en, ko, section in pairs:
+            self.assertIn("/article/" + en, paths)
+            self.assertNotIn("/article/" + ko, paths)
+            listed = {urllib.parse.unquote(p) for p in article_links(srv, "/section/" + section)}
+            self.assertIn("/article/" + en, listed, section)
+            self.assertNotIn("/article/" + ko, listed, section)
+        # The Korean stories with no English version are still there.
+        ko_only = sql_rows(self.db, "SELECT slug FROM articles WHERE language = 'ko'"
+                                    " AND translation_group IS NULL")
+        self.assertEqual(len(ko_only), 5)
+        for (slug,) in ko_only:
+            self.assertIn("/article/" + slug, paths)
+        srv.stop()
+        # With its English version taken back to a draft, the Korean version takes its place.
+        en, ko, _ = pairs[0]
+        sql_write(self.db, "UPDATE articles SET status = 'draft' WHERE slug = ?", (en,))
+        srv = self.serve()
+        paths = {urllib.parse.unquote(p) for p in article_links(srv, "/")}
+        self.assertNotIn("/article/" + en, paths)
+        self.assertIn("/article/" + ko, paths)
+        self.assertEqual(len(paths), 35)
+
+    def test_an_article_links_to_its_other_language_version(self):
+        en, ko = sql_rows(self.db, "SELECT e.slug, k.slug FROM articles k"
+                                   " JOIN articles e ON e.id = k.translation_group ORDER BY e.id")[0]
+        srv = self.serve()
+        html = srv.get("/article/" + urllib.parse.quote(en)).text
+        m = re.search(r'<p class="versions">Also in: <a href="([^"]+)" hreflang="ko" lang="ko">'
+                      r'한국어</a>', html)
+        self.assertIsNotNone(m, html[:3000])
+        self.assertEqual(urllib.parse.unquote(m.group(1)), "/article/" + ko)
+        ko_html = srv.get(m.group(1)).text
+        self.assertIn('<p class="versions">다른 언어: <a href="/article/%s" hreflang="en" lang="en">'
+                      'English</a>' % en, ko_html)
+        # An article without a translation has no such line.
+        single = sql_rows(self.db, "SELECT slug FROM articles WHERE translation_group IS NULL"
+                                   " AND id NOT IN (SELECT translation_group FROM articles"
+                                   " WHERE translation_group IS NOT NULL) LIMIT 1")[0][0]
+        self.assertNotIn('class="versions"', srv.get("/article/" + urllib.parse.quote(single)).text)
