@@ -62,7 +62,8 @@ for (const colorScheme of ["light", "dark"]) {
 		assert.ok(sections >= 5, `sections in the menu: ${sections}`);
 		const article = await page.locator("main a[href^='/article/']").first().getAttribute("href");
 		const section = await page.locator("nav.sections a[href^='/section/']").last().getAttribute("href");
-		for (const path of ["/", section, article]) {
+		// A translated story too: its line of links to the other language must fit as well.
+		for (const path of ["/", section, article, "/article/keystone-relay-cyber-drill"]) {
 			await page.goto(path);
 			const m = await measure(page);
 			assert.equal(m.scrollWidth, m.viewport, `${path}: the page scrolls sideways`);
