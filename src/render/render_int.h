@@ -52,6 +52,8 @@ typedef struct nz__labels {
 	const char *read_after;
 	int words_per_minute; /* reading speed in space-separated words of the language */
 	const char *versions; /* before the links to a story's other languages: "Also in" */
+	const char *share;    /* the share links' name: "Share this article" */
+	const char *email;    /* the e-mail share link: "E-mail" */
 } nz__labels;
 
 /* The labels for lang ("en", "ko"); English for anything else. Never NULL. */

@@ -41,6 +41,8 @@ static const nz__labels labels_en = {
     .read_after = " min read",
     .words_per_minute = 230,
     .versions = "Also in",
+    .share = "Share this article",
+    .email = "E-mail",
 };
 
 static const nz__labels labels_ko = {
@@ -66,6 +68,8 @@ static const nz__labels labels_ko = {
     .read_after = "분",
     .words_per_minute = 150, /* Korean words (eojeol) carry more than an English word */
     .versions = "다른 언어",
+    .share = "기사 공유하기",
+    .email = "이메일",
 };
 
 const nz__labels *nz__labels_for(const char *lang)

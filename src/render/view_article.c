@@ -123,6 +123,45 @@ static json_t *reading_time(nz_arena *arena, const nz_article *a, const nz__labe
 	    nz_arena_printf(arena, "%s%zu%s", l->read_before, minutes, l->read_after));
 }
 
+/* s percent-encoded for a query string (arena); NULL on out of memory. */
+static const char *query_value(nz_arena *arena, const char *s)
+{
+	nz_buf b;
+	nz_buf_init(&b, 0);
+	nz_escape_url(&b, s ? s : "", s ? strlen(s) : 0);
+	const char *res = nz_buf_rc(&b) ? NULL : nz_arena_strndup(arena, nz_buf_cstr(&b), b.len);
+	nz_buf_free(&b);
+	return res;
+}
+
+/* Share links: plain links to each service's share page with the article's address and
+ * headline, no script of theirs on our page. {label, items[{name, url}]}. */
+static json_t *share_links(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
+			   const nz__labels *l)
+{
+	const char *url =
+	    query_value(arena, nz__abs_url(arena, pc->site, nz_url_article(arena, a->slug)));
+	const char *text = query_value(arena, a->headline);
+	if (!url || !text)
+		return NULL;
+	return json_pack(
+	    "{s:s, s:[{s:s, s:o}, {s:s, s:o}, {s:s, s:o}, {s:s, s:o}, {s:s, s:o}]}", "label",
+	    l->share, "items", "name", l->email, "url",
+	    nz__json_str(nz_arena_printf(arena, "mailto:?subject=%s&body=%s", text, url)), "name",
+	    "X", "url",
+	    nz__json_str(nz_arena_printf(arena, "https://twitter.com/intent/tweet?url=%s&text=%s",
+					 url, text)),
+	    "name", "Facebook", "url",
+	    nz__json_str(
+		nz_arena_printf(arena, "https://www.facebook.com/sharer/sharer.php?u=%s", url)),
+	    "name", "LinkedIn", "url",
+	    nz__json_str(nz_arena_printf(
+		arena, "https://www.linkedin.com/sharing/share-offsite/?url=%s", url)),
+	    "name", "LINE", "url",
+	    nz__json_str(
+		nz_arena_printf(arena, "https://social-plugins.line.me/lineit/share?url=%s", url)));
+}
+
 /* The article object itself, in page order. */
 static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
 			    const char *lang)
@@ -150,6 +189,7 @@ static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	    nz__json_put(o, "updated",
 			 updated ? nz__view_time(pc, a->updated_at, lang) : json_null()) &&
 	    nz__json_put(o, "reading", retracted ? json_null() : reading_time(arena, a, l)) &&
+	    nz__json_put(o, "share", retracted ? json_null() : share_links(pc, arena, a, l)) &&
 	    nz__json_put(o, "media", retracted ? json_null() : lead_media(arena, a)) &&
 	    nz__json_put(o, "more_media", retracted ? json_null() : more_media(arena, a)) &&
 	    nz__json_put(o, "body_html", retracted ? json_null() : nz__json_body_html(a)) &&

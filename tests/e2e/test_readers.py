@@ -195,3 +195,29 @@ class Translations(NzTestCase):
                                    " AND id NOT IN (SELECT translation_group FROM articles"
                                    " WHERE translation_group IS NOT NULL) LIMIT 1")[0][0]
         self.assertNotIn('class="versions"', srv.get("/article/" + urllib.parse.quote(single)).text)
+
+
+class Share(NzTestCase):
+    def test_share_links_are_plain_links_with_the_address_and_headline(self):
+        run(["demo"], db=self.db)
+        srv = self.serve()
+        a = [x for x in public_articles(srv) if x["headline"].startswith("Shipbuilder delivers")][0]
+        html = srv.get(urllib.parse.urlsplit(a["url"]).path).text
+        nav = re.search(r'<nav class="share" aria-label="Share this article">(.*?)</nav>', html, re.S)
+        self.assertIsNotNone(nav)
+        links = dict((name, urllib.parse.unquote(href.replace("&amp;", "&")))
+                     for href, name in re.findall(r'<a href="([^"]+)" rel="noopener">([^<]+)</a>',
+                                                  nav.group(1)))
+        self.assertEqual(list(links), ["E-mail", "X", "Facebook", "LinkedIn", "LINE"])
+        url = a["url"]
+        self.assertEqual(links["E-mail"], "mailto:?subject=%s&body=%s" % (a["headline"], url))
+        self.assertEqual(links["X"], "https://twitter.com/intent/tweet?url=%s&text=%s"
+                         % (url, a["headline"]))
+        self.assertEqual(links["Facebook"], "https://www.facebook.com/sharer/sharer.php?u=" + url)
+        self.assertTrue(links["LinkedIn"].endswith("?url=" + url))
+        self.assertTrue(links["LINE"].endswith("?url=" + url))
+        # No script of theirs: the page loads nothing from another host.
+        self.assertNotRegex(html, r'<script[^>]+src=')
+        ko = [x for x in public_articles(srv) if x["language"] == "ko"][0]
+        self.assertIn('<nav class="share" aria-label="기사 공유하기">',
+                      srv.get(urllib.parse.urlsplit(ko["url"]).path).text)
