@@ -190,6 +190,9 @@ char *nz_time_http(nz_time t, char *out);    /* "Tue, 17 Mar 2026 09:30:00 GMT" 
  * 18:30"), shown at a fixed offset from UTC in minutes (the site's zone; +540 for KST).
  * with_time false leaves off the clock. Returns out (>= 64 bytes). */
 char *nz_time_human(nz_time t, int offset_min, const char *lang, bool with_time, char *out);
+/* The label of a fixed offset for readers: "UTC", "UTC+9", "UTC-3:30". Returns out (>= 16
+ * bytes). */
+char *nz_time_zone_label(int offset_min, char *out);
 /* "2026-03-17T18:30:00+09:00" at the offset, for <time datetime>. */
 char *nz_time_rfc3339_local(nz_time t, int offset_min, char *out);
 

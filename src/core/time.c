@@ -293,6 +293,19 @@ char *nz_time_human(nz_time t, int offset_min, const char *lang, bool with_time,
 	return out;
 }
 
+char *nz_time_zone_label(int offset_min, char *out)
+{
+	int abs_min = offset_min < 0 ? -offset_min : offset_min;
+	if (abs_min == 0)
+		snprintf(out, 16, "UTC");
+	else if (abs_min % 60 == 0)
+		snprintf(out, 16, "UTC%c%d", offset_min < 0 ? '-' : '+', abs_min / 60 % 100);
+	else
+		snprintf(out, 16, "UTC%c%d:%02d", offset_min < 0 ? '-' : '+', abs_min / 60 % 100,
+			 abs_min % 60);
+	return out;
+}
+
 char *nz_time_rfc3339_local(nz_time t, int offset_min, char *out)
 {
 	civil c;

@@ -125,7 +125,8 @@ nz_rc nz_page_front(const nz_page_env *env, size_t page, nz_page_out *out, nz_er
 nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor *cursor,
 		       nz_page_out *out, nz_err *err)
 {
-	nz_article_query q = {0};
+	/* A translated story once, in the site's language when it has that version. */
+	nz_article_query q = {.prefer_language = env->pc->site ? env->pc->site->language : NULL};
 	nz_article_list list = {0};
 	bool found;
 	out->kind = NZ_PAGE_FRONT;
@@ -159,6 +160,9 @@ static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *k
 		lv->title = sec->name;
 		lv->path = nz_url_section(arena, sec->slug);
 		q->section_slug = sec->slug;
+		/* A section's story once (a tag's or author's list keeps every version: the
+		 * other version may not carry that tag or byline). */
+		q->prefer_language = pc->site ? pc->site->language : NULL;
 		pc->current_section = sec->slug;
 		id = sec->id;
 	} else if (strcmp(kind, "author") == 0) {

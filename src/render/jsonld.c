@@ -233,9 +233,10 @@ bool nz__view_article_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
 /* {lang, url} of an article's page. */
 static json_t *alternate(nz_arena *arena, const nz_page_ctx *pc, const nz_article *a)
 {
-	return json_pack(
-	    "{s:o, s:o}", "lang", nz__json_str(a->language ? a->language : "en"), "url",
-	    nz__json_str(nz__abs_url(arena, pc->site, nz_url_article(arena, a->slug))));
+	return json_pack("{s:o, s:o, s:o}", "lang", nz__json_str(a->language ? a->language : "en"),
+			 "url",
+			 nz__json_str(nz__abs_url(arena, pc->site, nz_url_article(arena, a->slug))),
+			 "slug", nz__json_str(a->slug));
 }
 
 static bool has_lang(json_t *alts, const char *lang)
@@ -249,6 +250,44 @@ static bool has_lang(json_t *alts, const char *lang)
 			return true;
 	}
 	return false;
+}
+
+/* A language's name in itself, as a reader of it looks for it. */
+static const char *language_name(const char *lang)
+{
+	if (strncmp(lang, "ko", 2) == 0 && (lang[2] == '\0' || lang[2] == '-'))
+		return "한국어";
+	if (strncmp(lang, "en", 2) == 0 && (lang[2] == '\0' || lang[2] == '-'))
+		return "English";
+	return lang;
+}
+
+/* The visible links to the story's other versions, one per language (the alternates without
+ * the article itself): {label, items[{url, lang, name}]}, null when there is none. */
+static json_t *versions(nz_arena *arena, const nz_article *a, json_t *alts)
+{
+	json_t *items = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(alts, i, v)
+	{
+		const char *lang = json_string_value(json_object_get(v, "lang"));
+		const char *slug = json_string_value(json_object_get(v, "slug"));
+		if (!items || !lang || !slug || (a->language && strcmp(lang, a->language) == 0))
+			continue;
+		json_t *o = json_pack("{s:s, s:s, s:s}", "url", nz_url_article(arena, slug), "lang",
+				      lang, "name", language_name(lang));
+		if (!o || json_array_append_new(items, o) != 0) {
+			json_decref(items);
+			return NULL;
+		}
+	}
+	if (!items || json_array_size(items) == 0) {
+		json_decref(items);
+		return items ? json_null() : NULL;
+	}
+	return json_pack("{s:s, s:o}", "label", nz__labels_for(a->language)->versions, "items",
+			 items);
 }
 
 bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_article *a,
@@ -271,6 +310,8 @@ bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_
 	json_t *og = json_object_get(page, "og");
 	if (ok && og)
 		ok = nz__json_put(og, "locale_alternates", json_incref(locales));
+	if (ok)
+		ok = nz__json_put(page, "versions", versions(arena, a, alts));
 	if (ok)
 		ok = nz__json_put(page, "alternates", alts); /* takes alts either way */
 	else

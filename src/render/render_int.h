@@ -65,6 +65,12 @@ typedef struct nz__labels {
 	const char *home;        /* link on the error page */
 	const char *empty;       /* a list with nothing in it */
 	const char *photo;       /* figure credit prefix: "Photo: " */
+	const char *read_before; /* reading time around its minutes: "", " min read" */
+	const char *read_after;
+	int words_per_minute; /* reading speed in space-separated words of the language */
+	const char *versions; /* before the links to a story's other languages: "Also in" */
+	const char *share;    /* the share links' name: "Share this article" */
+	const char *email;    /* the e-mail share link: "E-mail" */
 } nz__labels;
 
 /* The labels for lang ("en", "ko"); English for anything else. Never NULL. */

@@ -39,6 +39,12 @@ static const nz__labels labels_en = {
     .home = "Go to the front page",
     .empty = "There are no articles here yet.",
     .photo = "Photo: ",
+    .read_before = "",
+    .read_after = " min read",
+    .words_per_minute = 230,
+    .versions = "Also in",
+    .share = "Share this article",
+    .email = "E-mail",
 };
 
 static const nz__labels labels_ko = {
@@ -60,6 +66,12 @@ static const nz__labels labels_ko = {
     .home = "첫 화면으로 가기",
     .empty = "아직 기사가 없습니다.",
     .photo = "사진: ",
+    .read_before = "읽는 시간 ",
+    .read_after = "분",
+    .words_per_minute = 150, /* Korean words (eojeol) carry more than an English word */
+    .versions = "다른 언어",
+    .share = "기사 공유하기",
+    .email = "이메일",
 };
 
 const nz__labels *nz__labels_for(const char *lang)
@@ -193,13 +205,15 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 
 json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang)
 {
-	char iso[64], human[64];
+	char iso[64], human[64], zone[16], shown[96];
 	int off = pc->site ? pc->site->tz_offset_min : 0;
 	if (t == 0)
 		return json_null();
 	nz_time_rfc3339_local(t, off, iso);
 	nz_time_human(t, off, lang, true, human);
-	return json_pack("{s:s, s:s}", "iso", iso, "human", human);
+	/* The clock alone is ambiguous to a reader abroad: say which zone it is in. */
+	snprintf(shown, sizeof shown, "%s %s", human, nz_time_zone_label(off, zone));
+	return json_pack("{s:s, s:s}", "iso", iso, "human", shown);
 }
 
 const char *nz__view_excerpt(nz_arena *arena, const char *text, size_t max)
@@ -394,6 +408,17 @@ static json_t *finish(json_t *page, const char *key, json_t *v)
 	return page;
 }
 
+/* A meta description for a list of stories without one of its own: what it is, then its first
+ * headlines ("Defense: A; B; C"), so a search result says what is on the page. */
+static const char *headlines_description(nz_arena *arena, const char *what, const nz_article *items,
+					 size_t n)
+{
+	const char *d = nz_arena_strdup(arena, what ? what : "");
+	for (size_t i = 0; d && i < n && i < 3; i++)
+		d = nz_arena_printf(arena, "%s%s%s", d, i == 0 ? ": " : "; ", items[i].headline);
+	return d ? nz__view_excerpt(arena, d, 300) : NULL;
+}
+
 json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, size_t page,
 		      size_t pages)
 {
@@ -416,8 +441,11 @@ json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, 
 	    !nz__json_put(front, "empty", n == 0 ? json_string(l->empty) : json_null()) ||
 	    !nz__json_put(front, "pagination", nz__view_pagination(arena, "/", page, pages, l)))
 		goto out;
-	const char *tagline = pc->site ? pc->site->tagline : NULL;
-	res = finish(nz__view_page(pc, arena, lang, title, page_url(arena, "/", page), tagline),
+	const char *description = pc->site ? pc->site->tagline : NULL;
+	if (!description || !description[0])
+		description =
+		    headlines_description(arena, pc->site ? pc->site->name : NULL, items, n);
+	res = finish(nz__view_page(pc, arena, lang, title, page_url(arena, "/", page), description),
 		     "front", front);
 	/* Discovery: the site's feeds. */
 	res = finish(res, "feeds", nz__view_feeds(arena, "/", pc->site ? pc->site->name : NULL));
@@ -439,7 +467,7 @@ json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 		goto out;
 	const char *description = lv->description;
 	if (!description || !description[0])
-		description = lv->title;
+		description = headlines_description(arena, lv->title, lv->items, lv->n);
 	if (!nz__json_put(list, "kind", nz__json_str(lv->kind)) ||
 	    !nz__json_put(list, "title", nz__json_str(lv->title ? lv->title : "")) ||
 	    !nz__json_put(list, "about", nz__json_str_nonempty(lv->description)) ||

@@ -1,7 +1,7 @@
 /*
  * view_article.c: the article page's context. Beside the page chrome (view.c) it carries
  *   article{lang,url,section,headline,highlights,authors,has_authors,by,by_suffix,dateline,
- *           published,updated,media,body_html,more_media,retracted,corrections,tags,
+ *           published,updated,reading,media,body_html,more_media,retracted,corrections,tags,
  *           copyright}
  * in the order the page shows them. Photos the body places (body_photos.c) appear there, inside
  * body_html, and not again in more_media. The page speaks the article's language: a Korean article
@@ -124,6 +124,64 @@ static json_t *body_html(const nz_article *a, const char *lang, bool *placed)
 	return v;
 }
 
+/* "4 min read": the body's space-separated words at the language's reading speed, rounded up,
+ * at least one minute. */
+static json_t *reading_time(nz_arena *arena, const nz_article *a, const nz__labels *l)
+{
+	size_t words = 0;
+	bool in_word = false;
+	for (const char *p = a->body_markdown ? a->body_markdown : ""; *p; p++) {
+		bool space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+		words += !space && !in_word;
+		in_word = !space;
+	}
+	if (words == 0)
+		return json_null();
+	size_t wpm = l->words_per_minute > 0 ? (size_t)l->words_per_minute : 230;
+	size_t minutes = (words + wpm - 1) / wpm;
+	return nz__json_str(
+	    nz_arena_printf(arena, "%s%zu%s", l->read_before, minutes, l->read_after));
+}
+
+/* s percent-encoded for a query string (arena); NULL on out of memory. */
+static const char *query_value(nz_arena *arena, const char *s)
+{
+	nz_buf b;
+	nz_buf_init(&b, 0);
+	nz_escape_url(&b, s ? s : "", s ? strlen(s) : 0);
+	const char *res = nz_buf_rc(&b) ? NULL : nz_arena_strndup(arena, nz_buf_cstr(&b), b.len);
+	nz_buf_free(&b);
+	return res;
+}
+
+/* Share links: plain links to each service's share page with the article's address and
+ * headline, no script of theirs on our page. {label, items[{name, url}]}. */
+static json_t *share_links(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
+			   const nz__labels *l)
+{
+	const char *url =
+	    query_value(arena, nz__abs_url(arena, pc->site, nz_url_article(arena, a->slug)));
+	const char *text = query_value(arena, a->headline);
+	if (!url || !text)
+		return NULL;
+	return json_pack(
+	    "{s:s, s:[{s:s, s:o}, {s:s, s:o}, {s:s, s:o}, {s:s, s:o}, {s:s, s:o}]}", "label",
+	    l->share, "items", "name", l->email, "url",
+	    nz__json_str(nz_arena_printf(arena, "mailto:?subject=%s&body=%s", text, url)), "name",
+	    "X", "url",
+	    nz__json_str(nz_arena_printf(arena, "https://twitter.com/intent/tweet?url=%s&text=%s",
+					 url, text)),
+	    "name", "Facebook", "url",
+	    nz__json_str(
+		nz_arena_printf(arena, "https://www.facebook.com/sharer/sharer.php?u=%s", url)),
+	    "name", "LinkedIn", "url",
+	    nz__json_str(nz_arena_printf(
+		arena, "https://www.linkedin.com/sharing/share-offsite/?url=%s", url)),
+	    "name", "LINE", "url",
+	    nz__json_str(
+		nz_arena_printf(arena, "https://social-plugins.line.me/lineit/share?url=%s", url)));
+}
+
 /* The article object itself, in page order. */
 static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
 			    const char *lang)
@@ -155,6 +213,8 @@ static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	    nz__json_put(o, "published", nz__view_time(pc, a->published_at, lang)) &&
 	    nz__json_put(o, "updated",
 			 updated ? nz__view_time(pc, a->updated_at, lang) : json_null()) &&
+	    nz__json_put(o, "reading", retracted ? json_null() : reading_time(arena, a, l)) &&
+	    nz__json_put(o, "share", retracted ? json_null() : share_links(pc, arena, a, l)) &&
 	    nz__json_put(o, "media", retracted ? json_null() : lead_media(arena, a)) &&
 	    nz__json_put(o, "more_media", retracted ? json_null() : more_media(arena, a, placed)) &&
 	    nz__json_put(o, "body_html", body) &&

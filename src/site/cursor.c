@@ -29,6 +29,10 @@ static nz_rc list_keys(nz__build *b, const nz__job *j, const nz__list_keys **out
 			return NZ_OK;
 		}
 	nz_article_query q = {.public_only = true, .now = b->pc.now};
+	/* The same list as the page's (pages.c): a translated story once on the front and a
+	 * section's pages. */
+	if (front || strcmp(subject, "section") == 0)
+		q.prefer_language = b->pc.site ? b->pc.site->language : NULL;
 	if (strcmp(subject, "section") == 0)
 		q.section_slug = slug;
 	else if (strcmp(subject, "tag") == 0)

@@ -100,12 +100,16 @@ static nz_rc create(nz_store *s, nz_arena *arena, int64_t actor, bool audited, n
 		nz_uuid_v4(a->uuid);
 	if (!a->created_at)
 		a->created_at = now;
-	if (!a->updated_at)
-		a->updated_at = a->created_at;
 	/* A published article always has a publication time: lists order by it. */
-	if (!a->published_at &&
-	    (a->status == NZ_STATUS_PUBLISHED || a->status == NZ_STATUS_RETRACTED))
+	bool public = a->status == NZ_STATUS_PUBLISHED || a->status == NZ_STATUS_RETRACTED;
+	if (!a->published_at && public)
 		a->published_at = now;
+	/* Without a stated last change, an article that arrives already published (an import,
+	 * the demo) was last changed when it was published: "Updated" on its page means an edit
+	 * after publication, and arriving here is none. */
+	if (!a->updated_at)
+		a->updated_at =
+		    public && a->published_at < a->created_at ? a->published_at : a->created_at;
 	return nz__store_article_create(s, arena, actor, audited, a, note, err);
 }
 

@@ -309,5 +309,7 @@ unsigned nz__store_list_mask(const nz_article_query *q)
 		m |= NZ__F_PUBLIC;
 	if (q->before_time || q->before_id)
 		m |= NZ__F_CURSOR;
+	if (q->prefer_language && q->public_only)
+		m |= NZ__F_PREFER;
 	return m;
 }

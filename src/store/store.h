@@ -127,6 +127,10 @@ typedef struct nz_article_query {
 	nz_time before_time;
 	int64_t before_id;
 	bool no_total; /* total is not counted (left 0): the caller knows it */
+	/* With public_only: a translated story once, in this language when it has a public version
+	 * in it (in the same section, with section_slug; its other versions are left out); NULL:
+	 * every version. */
+	const char *prefer_language;
 } nz_article_query;
 
 typedef struct nz_article_list {

@@ -170,7 +170,8 @@ enum {
 	NZ__F_LANGUAGE = 1 << 3,
 	NZ__F_PUBLIC = 1 << 4,
 	NZ__F_CURSOR = 1 << 5, /* only for the page query, never for the count */
-	NZ__F_ALL = 1 << 6     /* the number of combinations */
+	NZ__F_PREFER = 1 << 6, /* one version of a translated story (only with NZ__F_PUBLIC) */
+	NZ__F_ALL = 1 << 7     /* the number of combinations */
 };
 /* q's filters as NZ__F_* bits. */
 unsigned nz__store_list_mask(const nz_article_query *q);

@@ -68,7 +68,11 @@ class DemoSite(unittest.TestCase):
         self.assertIn('href="/page/2" rel="next"', html)
         p2 = self.srv.get("/page/2")
         self.assertEqual(p2.status, 200)
-        self.assertIn(self.path(self.articles[21]["url"]), p2.text)
+        # The front page lists a translated story once (in English), so page 2 starts at the
+        # 21st story of the API's list without the Korean versions of English stories.
+        stories = [a for a in self.articles
+                   if not (a["language"] == "ko" and a["translation_group"])]
+        self.assertIn(self.path(stories[21]["url"]), p2.text)
         self.assertIn('href="/" rel="prev"', p2.text)
         # Old links with ?page=N still give the same page.
         self.assertEqual(self.srv.get("/?page=2").text, p2.text)

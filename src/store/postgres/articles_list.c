@@ -60,6 +60,23 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 			      " AND a.published_at <= $%d",
 			      n, n);
 	}
+	/* A translated story once (SQLite's articles_list.c says how). */
+	if ((mask & NZ__F_PREFER) && (mask & NZ__F_PUBLIC)) {
+		n++;
+#define NZ__PREFERRED_PUBLIC                                                                       \
+	" AND t.language = $%d AND t.status IN ('published', 'retracted')"                         \
+	" AND (t.embargo_until IS NULL OR t.embargo_until <= $%d) AND t.published_at <= $%d%s)"
+		/* On a section's page, only a version in the same section replaces this one. */
+		const char *sec = (mask & NZ__F_SECTION) ? " AND t.section_id = a.section_id" : "";
+		nz_buf_printf(b,
+			      " AND (a.language = $%d OR NOT (EXISTS (SELECT 1 FROM articles t"
+			      " WHERE t.translation_group = COALESCE(a.translation_group, a.id)"
+			      " AND t.id <> a.id" NZ__PREFERRED_PUBLIC
+			      " OR EXISTS (SELECT 1 FROM articles t WHERE t.id = "
+			      "a.translation_group" NZ__PREFERRED_PUBLIC "))",
+			      n, n, n - 1, n - 1, sec, n, n - 1, n - 1, sec);
+#undef NZ__PREFERRED_PUBLIC
+	}
 	if (what == SQL_COUNT)
 		return;
 	if (what == SQL_KEYS) {
@@ -105,6 +122,8 @@ static nz_rc variant(unsigned mask, int kind, const nz_article_query *q, nz__pg_
 		nz__pg_text(p, q->language);
 	if (mask & NZ__F_PUBLIC)
 		nz__pg_int64(p, q->now);
+	if ((mask & NZ__F_PREFER) && (mask & NZ__F_PUBLIC))
+		nz__pg_text(p, q->prefer_language);
 	if (mask & NZ__F_CURSOR) {
 		nz__pg_int64(p, q->before_time);
 		nz__pg_int64(p, q->before_id);

@@ -368,3 +368,10 @@ const char nz__pg_1_kept[] =
 	" AND user_id IN (SELECT id FROM users WHERE disabled_at IS NOT NULL);"
 const char nz__pg_5_hdata[] = NZ__PG_REPAIR_SLUGS("tags", "tag")
     NZ__PG_REPAIR_SLUGS("authors", "author") NZ__PG_UPGRADE_TOKENS;
+
+/* Migration 6: articles that arrived already published (imports, the demo) and were never
+ * edited take their publication time as their last change (SQLite's migration 10 says why). */
+const char nz__pg_7_updated[] =
+    "UPDATE articles SET updated_at = published_at"
+    " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
+    " AND published_at < created_at AND updated_at = created_at AND revision = 1;";

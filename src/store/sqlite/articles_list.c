@@ -53,6 +53,26 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 		nz_buf_puts(b, " AND a.status IN ('published', 'retracted')"
 			       " AND (a.embargo_until IS NULL OR a.embargo_until <= :now)"
 			       " AND a.published_at <= :now");
+		/* A translated story once: a version in another language goes when the preferred
+		 * language's version is public too. A story's versions share
+		 * COALESCE(translation_group, id) (the first version's id); one EXISTS per index,
+		 * as articles_feeds.c does. */
+#define NZ__PREFERRED_PUBLIC                                                                       \
+	" AND t.language = :prefer AND t.status IN ('published', 'retracted')"                     \
+	" AND (t.embargo_until IS NULL OR t.embargo_until <= :now) AND t.published_at <= :now%s)"
+	if ((mask & NZ__F_PREFER) && (mask & NZ__F_PUBLIC)) {
+		/* On a section's page, only a version in the same section replaces this one. */
+		const char *sec = (mask & NZ__F_SECTION) ? " AND t.section_id = a.section_id" : "";
+		nz_buf_printf(
+		    b,
+		    " AND (a.language = :prefer OR NOT ("
+		    "EXISTS (SELECT 1 FROM articles t WHERE t.translation_group ="
+		    " COALESCE(a.translation_group, a.id) AND t.id <> a.id" NZ__PREFERRED_PUBLIC
+		    " OR EXISTS (SELECT 1 FROM articles t WHERE t.id = "
+		    "a.translation_group" NZ__PREFERRED_PUBLIC "))",
+		    sec, sec);
+	}
+#undef NZ__PREFERRED_PUBLIC
 	if (count)
 		return;
 	if (what == SQL_KEYS) {
@@ -84,6 +104,7 @@ static int bind_query(sqlite3_stmt *st, const nz_article_query *q)
 	       bind_name_text(st, ":tag", q->tag_slug) ||
 	       bind_name_text(st, ":author", q->author_slug) ||
 	       bind_name_text(st, ":language", q->language) || bind_name_int(st, ":now", q->now) ||
+	       bind_name_text(st, ":prefer", q->prefer_language) ||
 	       bind_name_int(st, ":before_time", q->before_time) ||
 	       bind_name_int(st, ":before_id", q->before_id) ||
 	       bind_name_int(st, ":limit", (int64_t)q->limit + 1) ||

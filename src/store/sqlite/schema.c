@@ -631,9 +631,17 @@ static const char migration_10[] =
     " INSERT INTO changes(key, at) VALUES ('site', " NZ__NOW ");"
     " END;";
 
+/* Version 11. Articles that arrived already published (imports, the demo) took their arrival
+ * as their last change, so their pages showed "Updated" although nobody edited them: an
+ * article never edited since (revision 1, last change = arrival) takes its publication time. */
+static const char migration_11[] =
+    "UPDATE articles SET updated_at = published_at"
+    " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
+    " AND published_at < created_at AND updated_at = created_at AND revision = 1;";
+
 static const char *const migrations[] = {
-    migration_1, migration_2, migration_3, migration_4, migration_5,
-    migration_6, migration_7, migration_8, migration_9, migration_10,
+    migration_1, migration_2, migration_3, migration_4,  migration_5,  migration_6,
+    migration_7, migration_8, migration_9, migration_10, migration_11,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

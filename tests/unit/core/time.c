@@ -160,6 +160,20 @@ static void test_human_dates(void **state)
 	assert_string_equal(nz_time_human(1767232800, 0, NULL, true, out), "January 1, 2026 02:00");
 }
 
+/* The zone label readers see beside a clock: whole hours short, odd offsets with minutes. */
+static void test_zone_labels(void **state)
+{
+	(void)state;
+	char out[16];
+
+	assert_string_equal(nz_time_zone_label(KST, out), "UTC+9");
+	assert_string_equal(nz_time_zone_label(0, out), "UTC");
+	assert_string_equal(nz_time_zone_label(-300, out), "UTC-5");
+	assert_string_equal(nz_time_zone_label(330, out), "UTC+5:30");
+	assert_string_equal(nz_time_zone_label(-210, out), "UTC-3:30");
+	assert_string_equal(nz_time_zone_label(14 * 60, out), "UTC+14");
+}
+
 static void test_human_dates_cross_boundaries(void **state)
 {
 	(void)state;
@@ -203,6 +217,7 @@ int main(void)
 	    cmocka_unit_test(test_machine_formats),
 	    cmocka_unit_test(test_agrees_with_gmtime),
 	    cmocka_unit_test(test_human_dates),
+	    cmocka_unit_test(test_zone_labels),
 	    cmocka_unit_test(test_human_dates_cross_boundaries),
 	    cmocka_unit_test(test_now),
 	};

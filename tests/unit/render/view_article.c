@@ -32,7 +32,7 @@ static void english_article_in_reference_order(void **state)
 	    "<p class=\"byline\">By <a href=\"/author/maeng-su-yeol\" rel=\"author\">Maeng "
 	    "Su-Yeol</a> and <a href=\"/author/jane-doe\" rel=\"author\">Jane Doe</a></p>",
 	    "BUSAN, March 17",
-	    "<time datetime=\"2026-03-17T18:30:00+09:00\">March 17, 2026 18:30</time>",
+	    "<time datetime=\"2026-03-17T18:30:00+09:00\">March 17, 2026 18:30 UTC+9</time>",
 	    "<figure",
 	    /* the ladder up to the first width past the photo's 1200 px, which is 1200 px */
 	    "<picture>",
@@ -82,8 +82,8 @@ static void korean_article(void **state)
 	    "<li>10월에 확대 훈련 실시</li>",
 	    "<p class=\"byline\"><a href=\"/author/%EA%B9%80%EB%AF%BC%EC%A4%80\" "
 	    "rel=\"author\">김민준</a> 기자</p>",
-	    "입력 <time datetime=\"2026-03-17T18:30:00+09:00\">2026년 3월 17일 18:30</time>",
-	    "수정 <time datetime=\"2026-03-17T20:30:00+09:00\">2026년 3월 17일 20:30</time>",
+	    "입력 <time datetime=\"2026-03-17T18:30:00+09:00\">2026년 3월 17일 18:30 UTC+9</time>",
+	    "수정 <time datetime=\"2026-03-17T20:30:00+09:00\">2026년 3월 17일 20:30 UTC+9</time>",
 	    "<figcaption><span class=\"caption\">회담 중인 양국 장관</span>",
 	    "합동훈련 일정에 합의했다",
 	    "<h2 id=\"tags-title\">태그</h2>",
@@ -133,6 +133,33 @@ static void updated_only_after_a_minute(void **state)
 	free(html);
 }
 
+/* Reading time: words at the language's speed, rounded up; Korean counts its own way. */
+static void reading_time_is_shown(void **state)
+{
+	fx *f = *state;
+	nz_article a = fx_article_en(f->arena);
+	char *body = nz_arena_zalloc(f->arena, 461 * 5 + 1);
+	for (int i = 0; i < 461; i++)
+		memcpy(body + i * 5, "word ", 5);
+	a.body_markdown = body; /* 461 words: 2.004 minutes at 230 a minute */
+	char *html = page(f, &a);
+	assert_non_null(strstr(html, "<span class=\"reading\">3 min read</span>"));
+	free(html);
+	a.body_markdown = "Short.";
+	html = page(f, &a);
+	assert_non_null(strstr(html, "<span class=\"reading\">1 min read</span>"));
+	free(html);
+	a.language = "ko";
+	a.body_markdown = body; /* 461 eojeol at 150 a minute */
+	html = page(f, &a);
+	assert_non_null(strstr(html, "<span class=\"reading\">읽는 시간 4분</span>"));
+	free(html);
+	a.status = NZ_STATUS_RETRACTED;
+	html = page(f, &a);
+	assert_null(strstr(html, "class=\"reading\""));
+	free(html);
+}
+
 static void corrections_are_listed(void **state)
 {
 	fx *f = *state;
@@ -147,7 +174,8 @@ static void corrections_are_listed(void **state)
 	    "<strong>hotline</strong>",
 	    "<section class=\"corrections\" aria-labelledby=\"corrections-title\">",
 	    "<h2 id=\"corrections-title\">Corrections</h2>",
-	    "<time datetime=\"2026-03-18T18:30:00+09:00\">March 18, 2026 18:30</time>: The drills",
+	    "<time datetime=\"2026-03-18T18:30:00+09:00\">March 18, 2026 18:30 UTC+9</time>: The "
+	    "drills",
 	    "Corrected the name of the navy&#39;s hotline.",
 	    "rel=\"tag\"",
 	};
@@ -220,6 +248,7 @@ int main(void)
 	    cmocka_unit_test(korean_article),
 	    cmocka_unit_test(headline_is_escaped),
 	    cmocka_unit_test(updated_only_after_a_minute),
+	    cmocka_unit_test(reading_time_is_shown),
 	    cmocka_unit_test(corrections_are_listed),
 	    cmocka_unit_test(retracted_article_keeps_headline_loses_body),
 	    cmocka_unit_test(raw_html_in_body_is_shown_as_text),

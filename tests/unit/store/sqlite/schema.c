@@ -127,7 +127,6 @@ static void test_other_files_are_refused(void **state)
 static void test_bad_slugs_are_repaired_on_open(void **state)
 {
 	fixture *f = *state;
-	int latest = nz_store_schema_version(f->store);
 	nz_store_close(f->store);
 	f->store = NULL;
 	assert_int_equal(db_exec(f, "INSERT INTO tags(id, slug, name) VALUES"
