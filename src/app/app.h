@@ -153,6 +153,11 @@ typedef struct nz_app_import {
 	const void *bytes;
 	size_t len;
 	const nz_import_opts *opts;
+	/* May be NULL. Called with the parsed article inside the import's transaction, before it
+	 * is stored: it may add to it (the demo puts its photographs in), so the article arrives
+	 * whole as one revision. An error aborts the import of this file. */
+	nz_rc (*prepare)(void *ctx, nz_store *s, nz_arena *arena, nz_article *a, nz_err *err);
+	void *prepare_ctx;
 } nz_app_import;
 
 /* Imports one file's bytes. Returns NZ_OK with the outcome (a refusal's reason in err), or an

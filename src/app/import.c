@@ -51,6 +51,8 @@ static nz_rc store_article(nz_store *s, nz_arena *arena, const nz_app_import *in
 	if (rc != NZ_OK)
 		return rc;
 	rc = join_translation(s, arena, a, err);
+	if (rc == NZ_OK && in->prepare)
+		rc = in->prepare(in->prepare_ctx, s, arena, a, err);
 	if (rc == NZ_OK) {
 		char *note = nz_arena_printf(arena, "imported from %s", in->name);
 		rc = nz_store_article_create(s, arena, a, note, err);

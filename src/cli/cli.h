@@ -28,10 +28,18 @@ typedef struct cli_command {
 /* True when arg is -h or --help. */
 bool cli_is_help(const char *arg);
 /* Prints "newszone COMMAND: message" on stderr; returns the exit status 2 (usage) or 1. */
-/* demo_photos.c: the demo's photographs (demo/photos/photos.txt in files) added to its
- * articles; *added counts the articles given photos. On failure where names the index's line. */
-nz_rc cli_demo_photos(nz_store *store, const nz_file_entry *files, size_t *added, char *where,
-		      size_t where_len, nz_err *err);
+/* demo_photos.c: the demo's photographs (demo/photos/photos.txt in files). load reads the
+ * index (on failure where names its line); prepare is the import's prepare hook (ctx: the
+ * loaded index) that gives an article its photos as it is imported; done says how many articles
+ * got photos and fails naming the line of a use whose article never came; free is NULL-safe. */
+typedef struct cli_demo_photos cli_demo_photos;
+nz_rc cli_demo_photos_load(const nz_file_entry *files, cli_demo_photos **out, char *where,
+			   size_t where_len, nz_err *err);
+nz_rc cli_demo_photos_prepare(void *ctx, nz_store *store, nz_arena *arena, nz_article *a,
+			      nz_err *err);
+nz_rc cli_demo_photos_done(const cli_demo_photos *d, size_t *added, char *where, size_t where_len,
+			   nz_err *err);
+void cli_demo_photos_free(cli_demo_photos *d);
 int cli_fail(const cli_env *env, const char *cmd, int status, const char *fmt, ...) NZ_PRINTF(4, 5);
 /* Prints a command's usage on out. */
 void cli_usage(const cli_env *env, const cli_command *c, FILE *out);
@@ -47,6 +55,9 @@ typedef struct cli_import_run {
 	bool quiet;    /* no line per imported or unchanged file on stdout */
 	bool progress; /* a progress line is showing on stderr: messages start on a new line */
 	size_t imported, unchanged, refused;
+	/* nz_app_import's prepare hook for every file (may be NULL) */
+	nz_rc (*prepare)(void *ctx, nz_store *s, nz_arena *arena, nz_article *a, nz_err *err);
+	void *prepare_ctx;
 } cli_import_run;
 
 /* Imports one file's bytes (name is for messages and is stored with the original), or the file

@@ -40,6 +40,7 @@ static int run(const cli_env *env, int argc, char **argv)
 	if (!store)
 		return 1;
 	int status = 0;
+	cli_demo_photos *photos = NULL; /* before any goto out */
 	nz_arena *arena = nz_arena_new();
 	nz_article_query q = {.limit = 1};
 	nz_article_list list = {0};
@@ -54,8 +55,17 @@ static int run(const cli_env *env, int argc, char **argv)
 				  env->db, list.total);
 		goto out;
 	}
+	size_t with_photos = 0, n_pages = 0;
+	char where[128] = "";
+	if (cli_demo_photos_load(nz__demo_files, &photos, where, sizeof where, &err) != NZ_OK) {
+		status = cli_fail(env, "demo", 1, "%s: %s", where, err.msg);
+		goto out;
+	}
 	nz_import_opts opts = {.publish = true, .now = nz_time_now()};
-	cli_import_run stats = {.opts = &opts, .quiet = true};
+	cli_import_run stats = {.opts = &opts,
+				.quiet = true,
+				.prepare = cli_demo_photos_prepare,
+				.prepare_ctx = photos};
 	for (const nz_file_entry *f = nz__demo_files; f->path; f++) {
 		if (!is_article(f->path))
 			continue;
@@ -70,10 +80,7 @@ static int run(const cli_env *env, int argc, char **argv)
 		status = cli_fail(env, "demo", 1, "%zu demo articles were refused", stats.refused);
 		goto out;
 	}
-	size_t with_photos = 0, n_pages = 0;
-	char where[128] = "";
-	if (cli_demo_photos(store, nz__demo_files, &with_photos, where, sizeof where, &err) !=
-	    NZ_OK) {
+	if (cli_demo_photos_done(photos, &with_photos, where, sizeof where, &err) != NZ_OK) {
 		status = cli_fail(env, "demo", 1, "%s: %s", where, err.msg);
 		goto out;
 	}
@@ -82,6 +89,7 @@ static int run(const cli_env *env, int argc, char **argv)
 	printf("%s: demo newsroom ready with %zu articles (%zu with photos) and %zu pages\n",
 	       env->db, stats.imported, with_photos, n_pages);
 out:
+	cli_demo_photos_free(photos);
 	nz_arena_free(arena);
 	nz_store_close(store);
 	return status;

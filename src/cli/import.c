@@ -70,7 +70,12 @@ static nz_rc report(cli_import_run *run, nz_arena *arena, const char *name, nz_r
 nz_rc cli_import_bytes(nz_store *store, cli_import_run *run, const char *name, const void *bytes,
 		       size_t len)
 {
-	nz_app_import in = {.name = name, .bytes = bytes, .len = len, .opts = run->opts};
+	nz_app_import in = {.name = name,
+			    .bytes = bytes,
+			    .len = len,
+			    .opts = run->opts,
+			    .prepare = run->prepare,
+			    .prepare_ctx = run->prepare_ctx};
 	nz_app_imported r;
 	nz_err err = {0};
 	nz_arena *arena = nz_arena_new();

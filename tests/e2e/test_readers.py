@@ -84,10 +84,10 @@ class Updated(NzTestCase):
         srv = self.serve()
         self.assertEqual(len(self.shown(srv)), 38)
         srv.stop()
-        sql_write(self.db, "DELETE FROM schema_version WHERE version = 10")
+        sql_write(self.db, "DELETE FROM schema_version WHERE version = 11")
         srv = self.serve()
         self.assertEqual(self.shown(srv), EDITED)
-        self.assertEqual(sql_rows(self.db, "SELECT max(version) FROM schema_version")[0][0], 10)
+        self.assertEqual(sql_rows(self.db, "SELECT max(version) FROM schema_version")[0][0], 11)
 
 
 class Pages(NzTestCase):
