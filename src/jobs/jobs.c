@@ -28,7 +28,8 @@ nz_rc nz_jobs_start(const nz_jobs_opts *opts, nz_jobs **out, nz_err *err)
 		rc = nz__deliverer_start(opts->db_uri, j->lease, &j->deliverer, err);
 	if (rc == NZ_OK)
 		rc = nz__renderer_start(opts->db_uri, j->lease, &j->renderer, err);
-	rc = nz__wirer_start(opts->db_uri, j->lease, &j->wirer, err);
+	if (rc == NZ_OK)
+		rc = nz__wirer_start(opts->db_uri, j->lease, &j->wirer, err);
 	if (rc != NZ_OK) {
 		nz_jobs_stop(j);
 		return rc;

@@ -57,6 +57,10 @@ nz_rc nz_page_rendition(nz_store *store, nz_arena *arena, const char *hash, cons
 	nz_rc rc = nz_store_rendition_get(store, arena, hash, name, bytes, len, mime, err);
 	if (rc != NZ_NOTFOUND)
 		return rc;
+	/* libvips starts (once) before the lock: its start takes GLib's own locks, which must
+	 * never be taken under ours. */
+	if ((rc = nz_media_init(err)))
+		return rc;
 	pthread_mutex_lock(&making);
 	/* Another request (or the background worker) may have made it while this one waited. */
 	rc = nz_store_rendition_get(store, arena, hash, name, bytes, len, mime, err);
