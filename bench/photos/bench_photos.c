@@ -3,8 +3,8 @@
  * a gradient with grain, quality 90). Each rendition runs in a fresh process of its own (this
  * program again, `bench_photos FILE NAME`: forking a process that runs libvips's threads would
  * deadlock), so its peak memory (the child's maximum resident set, from wait4) is its alone;
- * the time is the child's wall clock, start-up included. `make bench-photos`; prints a Markdown table. Not a test: no
- * assertion on the figures.
+ * the time is the child's wall clock, start-up included. `make bench-photos`; prints a Markdown
+ * table. Not a test: no assertion on the figures.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +26,8 @@ static void *make_source(size_t *len)
 		return NULL;
 	VipsImage *scaled = NULL, *mixed = NULL;
 	if (vips_linear1(sum, &scaled, 255.0 / 6000, 0, NULL) ||
-	    vips_add(scaled, noise, &mixed, NULL) ||
-	    vips_bandjoin_const1(mixed, &rgb, 128, NULL) || vips_cast_uchar(rgb, &u8, NULL))
+	    vips_add(scaled, noise, &mixed, NULL) || vips_bandjoin_const1(mixed, &rgb, 128, NULL) ||
+	    vips_cast_uchar(rgb, &u8, NULL))
 		return NULL;
 	VipsImage *three = NULL;
 	if (vips_bandjoin_const1(u8, &three, 200, NULL) ||
@@ -78,9 +78,10 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	printf("source: 6000x4000 JPEG, %.1f MB\n\n", len / 1e6);
-	printf("| rendition | time (s) | peak memory (MB) | output (KB) |\n| --- | --- | --- | --- |\n");
+	printf("| rendition | time (s) | peak memory (MB) | output (KB) |\n| --- | --- | --- | --- "
+	       "|\n");
 	fflush(stdout);
-	const char *names[] = {"w320.jpg", "w640.webp", "w640.avif", "w1280.jpg",
+	const char *names[] = {"w320.jpg",  "w640.webp",  "w640.avif",  "w1280.jpg",
 			       "w2048.jpg", "w2048.webp", "w2048.avif", "191x100.f50-50.w1200.jpg",
 			       "jpg"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {

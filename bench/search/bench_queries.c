@@ -140,12 +140,13 @@ int main(int argc, char **argv)
 		printf("| `%s`%s%s%s%s | %s | %zu | %.2f | %.2f |\n", qs[k].q,
 		       qs[k].lang ? " lang=" : "", qs[k].lang ? qs[k].lang : "",
 		       qs[k].section ? " section=" : "", qs[k].section ? qs[k].section : "",
-		       qs[k].kind, total, pct(one, (size_t)runs, 0.5), pct(one, (size_t)runs, 0.99));
+		       qs[k].kind, total, pct(one, (size_t)runs, 0.5),
+		       pct(one, (size_t)runs, 0.99));
 	}
 	if (!rc) {
 		qsort(all, n_all, sizeof(double), cmp_double);
-		printf("{\"n\": %zu, \"p50_ms\": %.2f, \"p99_ms\": %.2f, \"max_ms\": %.2f}\n", n_all,
-		       pct(all, n_all, 0.5), pct(all, n_all, 0.99), all[n_all - 1]);
+		printf("{\"n\": %zu, \"p50_ms\": %.2f, \"p99_ms\": %.2f, \"max_ms\": %.2f}\n",
+		       n_all, pct(all, n_all, 0.5), pct(all, n_all, 0.99), all[n_all - 1]);
 	}
 	free(all);
 	free(one);
