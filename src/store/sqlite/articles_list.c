@@ -56,7 +56,9 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 		/* A translated story once: a version in another language goes when the preferred
 		 * language's version is public too. A story's versions share
 		 * COALESCE(translation_group, id) (the first version's id); one EXISTS per index,
-		 * as articles_feeds.c does. */
+		 * as articles_feeds.c does. The group's index is named: left to itself, the planner
+		 * walks every article in :prefer by the language index once per row (7.7 s for one
+		 * section's count at 10,000 articles, instead of 14 ms). */
 #define NZ__PREFERRED_PUBLIC                                                                       \
 	" AND t.language = :prefer AND t.status IN ('published', 'retracted')"                     \
 	" AND (t.embargo_until IS NULL OR t.embargo_until <= :now) AND t.published_at <= :now%s)"
@@ -66,7 +68,8 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 		nz_buf_printf(
 		    b,
 		    " AND (a.language = :prefer OR NOT ("
-		    "EXISTS (SELECT 1 FROM articles t WHERE t.translation_group ="
+		    "EXISTS (SELECT 1 FROM articles t INDEXED BY articles_translation"
+		    " WHERE t.translation_group ="
 		    " COALESCE(a.translation_group, a.id) AND t.id <> a.id" NZ__PREFERRED_PUBLIC
 		    " OR EXISTS (SELECT 1 FROM articles t WHERE t.id = "
 		    "a.translation_group" NZ__PREFERRED_PUBLIC "))",
