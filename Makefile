@@ -53,7 +53,7 @@ ifeq ($(V),)
 Q := @
 endif
 
-.PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries tsan fuzz-smoke analyze run \
+.PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries pg-binaries test-lane-sqlite test-lane-pg tsan fuzz-smoke analyze run \
 	clean check-deps format format-check fuzz bench bench-pg bench-nodes bench-photos crash soak
 
 all: $(BUILD)/newszone
@@ -100,12 +100,26 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
 
 # ---- tests -----------------------------------------------------------------------------------
 
+# The suites run in three lanes at once, each lane's suites one after another and its output
+# printed whole when it ends (--output-sync): SQLite (unit, e2e, browser), PostgreSQL (its unit
+# and contract tests, e2e) and ASan + UBSan. The tests wait on servers, clusters and Chromium
+# much of the time, so three lanes on two cores take about half the time of one. Every binary is
+# built before the lanes start, so no two lanes build the same file.
 test: deps
 	@$(MAKE) --no-print-directory check-deps format-check
-	@$(MAKE) --no-print-directory test-unit test-pg test-e2e test-e2e-pg test-browser
-	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-binaries pg-binaries
+	@$(MAKE) --no-print-directory -j3 --output-sync=recurse test-lane-sqlite test-lane-pg test-asan
+
+test-lane-sqlite:
+	@$(MAKE) --no-print-directory -j1 test-unit test-e2e test-browser
+
+test-lane-pg:
+	@$(MAKE) --no-print-directory -j1 test-pg test-e2e-pg
 
 test-binaries: $(UNIT_BIN) $(BUILD)/newszone
+	@:
+
+pg-binaries: $(PG_UNIT_BIN) $(PG_CONTRACT_BIN)
 	@:
 
 test-unit: $(UNIT_BIN) $(BUILD)/newszone
@@ -144,7 +158,8 @@ test-browser: $(BUILD)/newszone
 	else echo "browser: no tests yet"; fi
 
 test-asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test-unit test-pg test-e2e
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test-binaries pg-binaries
+	@$(MAKE) --no-print-directory -j1 BUILD=build-asan SAN=1 test-unit test-pg test-e2e
 
 # ThreadSanitizer: the unit tests and the end-to-end tests that drive the server's threads (page
 # cache, scheduler, webhook delivery, HTTP caching, the parallel build), in build-tsan. Any
