@@ -44,11 +44,34 @@ static bool skipped(const nz__renderer *r, const char *hash)
 	return false;
 }
 
+/* The order the worker makes a photo's set in: cheapest and most needed first (the full-size
+ * copy that feeds measure, then JPEG, which every browser takes), AVIF, several times slower to
+ * encode, after WebP; the set's last member stays last (it marks a photo as done). */
+static int cost_rank(const nz_rendition *r)
+{
+	if (r->width == 0)
+		return 0;
+	return r->format == NZ_FORMAT_AVIF ? 3 : r->format == NZ_FORMAT_WEBP ? 2 : 1;
+}
+
+/* Orders set[0..n-1) by cost_rank, stably; set[n-1] does not move. */
+static void cheapest_first(nz_rendition *set, size_t n)
+{
+	for (size_t i = 1; i + 1 < n; i++) {
+		nz_rendition x = set[i];
+		size_t j = i;
+		for (; j > 0 && cost_rank(&set[j - 1]) > cost_rank(&x); j--)
+			set[j] = set[j - 1];
+		set[j] = x;
+	}
+}
+
 /* Makes every standard rendition of one photo that is not made yet. */
 static void render_one(nz__renderer *r, nz_arena *arena, const nz_media *m)
 {
 	nz_rendition set[NZ_MEDIA_STANDARD_MAX];
 	size_t n = nz_media_standard(m->width, m->mime, 50, 50, set, NZ_MEDIA_STANDARD_MAX);
+	cheapest_first(set, n);
 	for (size_t i = 0; i < n && !stopping(r); i++) {
 		const void *bytes;
 		size_t len;

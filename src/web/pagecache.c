@@ -83,33 +83,32 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads when pages next change by themselves. */
-static void update_next_due(nz__cachefeed *f, nz_store *store)
+/* Reads when pages next change by themselves into *at; false when that cannot be told. */
+static bool read_next_due(nz_store *store, nz_time *at)
 {
-	nz_time at = 0;
 	nz_err err = {0};
-	nz_rc rc = nz_store_change_next_due(store, &at, &err);
+	nz_rc rc = nz_store_change_next_due(store, at, &err);
 	if (rc == NZ_NOTFOUND)
-		at = INT64_MAX;
+		*at = INT64_MAX;
 	else if (rc != NZ_OK)
 		NZ_LOG(NZ_LOG_ERROR, "pagecache", "next embargo: %s", err.msg);
-	if (rc == NZ_OK || rc == NZ_NOTFOUND) {
-		atomic_store(&f->next_due, at);
-		nz_http_pagecache_hold_from(f->pc, at);
-	}
+	return rc == NZ_OK || rc == NZ_NOTFOUND;
 }
 
+/* The order matters twice. The next due time is read before the changes: a tick between the
+ * two readings is then in the changes read. The hold it allows is set only after those changes
+ * are dropped: set before, it would let the cache serve the pages the tick names in between. */
 void nz__cachefeed_sync(nz__cachefeed *f, nz_store *store, nz_arena *arena)
 {
 	int64_t upto = 0;
 	const char **keys = NULL;
 	size_t n = 0;
 	nz_err err = {0};
+	nz_time due = 0;
 	if (!f)
 		return;
 	pthread_mutex_lock(&f->sync_lock);
-	/* First: read after the changes, it could end the wait for a change not yet dropped. */
-	update_next_due(f, store);
+	bool due_known = read_next_due(store, &due);
 	int64_t seen = atomic_load(&f->seen_seq);
 	if (nz_store_changes_since(store, arena, seen, &upto, &keys, &n, &err) != NZ_OK) {
 		/* Cannot tell what changed: nothing cached may be trusted. */
@@ -118,6 +117,10 @@ void nz__cachefeed_sync(nz__cachefeed *f, nz_store *store, nz_arena *arena)
 	} else {
 		nz_http_pagecache_invalidate(f->pc, keys, n);
 		atomic_store(&f->seen_seq, upto);
+	}
+	if (due_known) {
+		atomic_store(&f->next_due, due);
+		nz_http_pagecache_hold_from(f->pc, due);
 	}
 	pthread_mutex_unlock(&f->sync_lock);
 }
@@ -156,8 +159,7 @@ static bool follow_once(nz__cachefeed *f, nz_store *store, int64_t *last_prune)
 		return !nz_store_failed(store);
 	}
 	nz_arena *arena = nz_arena_new();
-	/* sync reads next_due before the changes, so a publish that ends the wait is
-	 * always dropped before the cache serves again */
+	/* sync drops what the tick named before it lets the cache serve again */
 	if (arena && (due || latest != atomic_load(&f->seen_seq)))
 		nz__cachefeed_sync(f, store, arena);
 	nz_arena_free(arena);
