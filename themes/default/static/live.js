@@ -21,8 +21,10 @@
 	}
 
 	function swap(html) {
-		var cur = document.getElementById('live');
-		var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('live');
+		var doc = new DOMParser().parseFromString(html, 'text/html');
+		var cur = document.getElementById('live'), fresh = doc.getElementById('live');
+		var badge = document.querySelector('.live-badge');
+		if (badge && !doc.querySelector('.live-badge')) badge.remove();
 		if (!cur || !fresh || fresh.innerHTML === cur.innerHTML) return true;
 		var old = ids(cur), added = 0;
 		fresh.querySelectorAll('#live-updates > li[id]').forEach(function (li) {
