@@ -199,6 +199,8 @@ typedef struct nz_app_wp_report {
 	size_t n_skipped;
 	nz_app_wp_reason *unknown; /* content kept as text because it was not understood */
 	size_t n_unknown;
+	nz_app_wp_reason *renamed; /* pages whose address was taken or the site's own */
+	size_t n_renamed;
 	size_t comments;    /* comments counted (kept in the import records) */
 	size_t not_fetched; /* photos recorded by their URL only (no --media-dir, or no file) */
 	size_t fetched;     /* photos brought in from --media-dir */
