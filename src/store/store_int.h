@@ -269,6 +269,12 @@ nz_correction *nz__store_one_correction(nz_arena *arena, nz_article *a);
 	"WHERE substr('/article/' || r.old_slug, 1, length(" p1 ")) = " p1 " "                     \
 	"ORDER BY 1 LIMIT " p2
 
+/* After a backend saved update u (live.c): the new id (an insert) or the time it was first
+ * posted (an edit) that its statement returned, the revision and the times set as stored. */
+void nz__store_live_saved(nz_live_update *u, int64_t returned, int64_t actor, nz_time now);
+/* Why an edit of u changed no row, from looking up its current revision (rc: NZ_NOTFOUND when
+ * there is no such update, NZ_OK with current set, or the lookup's failure, returned). */
+nz_rc nz__store_live_unsaved(const nz_live_update *u, nz_rc rc, int64_t current, nz_err *err);
 /* Both backends' SQL for live coverage (sqlite/live.c, postgres/live.c), placeholders given. */
 #define NZ__LIVE_START(id, now)                                                                    \
 	"INSERT INTO live_coverage(article_id, started_at) VALUES (" id ", " now ")"               \

@@ -70,15 +70,7 @@ static nz_rc edit_failed(nz__pg *h, const nz_live_update *u, nz_err *err)
 	nz__pg_int64(&q, u->id);
 	nz__pg_int64(&q, u->article_id);
 	nz_rc rc = nz__pg_one_int(h, &q_revision, &q, &cur, "live update", err);
-	if (rc == NZ_NOTFOUND)
-		return nz_err_set(err, rc, "no update %lld in this live coverage",
-				  (long long)u->id);
-	if (rc)
-		return rc;
-	return nz_err_set(err, NZ_CONFLICT,
-			  "update %lld: saved by someone else since revision %lld (now %lld); "
-			  "reload it",
-			  (long long)u->id, (long long)u->revision, (long long)cur);
+	return nz__store_live_unsaved(u, rc, cur, err);
 }
 
 nz_rc nz__pg_live_update_save(nz_store *s, nz_live_update *u, int64_t actor, nz_err *err)
@@ -109,16 +101,7 @@ nz_rc nz__pg_live_update_save(nz_store *s, nz_live_update *u, int64_t actor, nz_
 		rc = edit_failed(h, u, err);
 	if ((rc = nz__pg_end(h, rc, err)))
 		return rc;
-	if (!u->id) {
-		u->id = v;
-		u->created_at = now;
-		u->revision = 0;
-		u->actor = actor;
-	} else {
-		u->created_at = v;
-	}
-	u->revision++;
-	u->updated_at = now;
+	nz__store_live_saved(u, v, actor, now);
 	return NZ_OK;
 }
 

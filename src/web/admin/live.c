@@ -305,20 +305,8 @@ static void save_form(nz__ctx *c, const nz_user *u, const nz_article *a, nz_live
 		done(c, a, is_new ? "posted" : "saved");
 }
 
-static void add(nz__ctx *c, const nz_route_match *m)
-{
-	const nz_user *u;
-	nz_article *a;
-	nz_http_form form;
-	if (!page_article(c, m, &u, &a) || !nz__admin_form(c, &form))
-		return;
-	nz_live_update up = {.article_id = a->id,
-			     .body_markdown = nz_http_form_get(&form, "body_markdown"),
-			     .pinned = nz_http_form_get(&form, "pinned") != NULL};
-	save_form(c, u, a, &up);
-}
-
-static void edit(nz__ctx *c, const nz_route_match *m)
+/* A new update (uid 0) or an edit of update uid from the form. */
+static void form_update(nz__ctx *c, const nz_route_match *m, bool edit)
 {
 	const nz_user *u;
 	nz_article *a;
@@ -326,12 +314,25 @@ static void edit(nz__ctx *c, const nz_route_match *m)
 	if (!page_article(c, m, &u, &a) || !nz__admin_form(c, &form))
 		return;
 	const char *rev = nz_http_form_get(&form, "revision");
-	nz_live_update up = {.id = nz__admin_id(nz_route_param(m, "uid")),
+	nz_live_update up = {.id = edit ? nz__admin_id(nz_route_param(m, "uid")) : 0,
 			     .article_id = a->id,
-			     .revision = rev ? strtoll(rev, NULL, 10) : 0,
+			     .revision = edit && rev ? strtoll(rev, NULL, 10) : 0,
 			     .body_markdown = nz_http_form_get(&form, "body_markdown"),
 			     .pinned = nz_http_form_get(&form, "pinned") != NULL};
-	save_form(c, u, a, &up);
+	if (edit && !up.id)
+		nz__admin_error(c, 404, "There is no such update.");
+	else
+		save_form(c, u, a, &up);
+}
+
+static void add(nz__ctx *c, const nz_route_match *m)
+{
+	form_update(c, m, false);
+}
+
+static void edit(nz__ctx *c, const nz_route_match *m)
+{
+	form_update(c, m, true);
 }
 
 static void delete (nz__ctx *c, const nz_route_match *m)
