@@ -230,13 +230,15 @@ nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug
 
 /* Adds a's live coverage, if it has one, to view (docs/live-coverage.md): the page changes
  * with each update (its key is the article's, which the change feed names on every update),
- * so its Last-Modified is the newest of them. A failure to load it gives the page without it. */
+ * so its Last-Modified is the newest of them. A failure to load it gives the page without it;
+ * a retracted article shows none. */
 static json_t *live_view(const nz_page_env *env, const nz_article *a, nz_page_out *out,
 			 json_t *view)
 {
 	nz_live live;
 	nz_err err = {0};
-	if (nz_store_live_get(env->store, env->arena, a->id, &live, &err) != NZ_OK ||
+	if (a->status == NZ_STATUS_RETRACTED || /* its text is withdrawn, and so are they */
+	    nz_store_live_get(env->store, env->arena, a->id, &live, &err) != NZ_OK ||
 	    !live.started_at)
 		return view;
 	nz__page_modified(out, live.ended_at ? live.ended_at : live.started_at);

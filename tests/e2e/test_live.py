@@ -149,6 +149,12 @@ class Live(unittest.TestCase):
         # Ended: corrections still go in, new updates do not.
         r = self.call("POST", base + "/updates", {"body_markdown": "After the end."})
         self.assertEqual(r.status, 409, r.text)
+        # Retracted: the updates go with the text.
+        r = self.call("POST", base + "/retract", {"reason": "The summit was called off."})
+        self.assertEqual(r.status, 200, r.text)
+        html = self.page(a).text
+        self.assertNotIn("Leaders arrive", html)
+        self.assertEqual(jsonld(html)[0]["@type"], "NewsArticle")
 
     def test_refused_input_and_permissions(self):
         a = self.published("Storm on the coast")
