@@ -199,6 +199,8 @@ typedef struct nz_app_wp_report {
 	size_t n_skipped;
 	nz_app_wp_reason *unknown; /* content kept as text because it was not understood */
 	size_t n_unknown;
+	nz_app_wp_reason *renamed; /* pages whose address was taken or the site's own */
+	size_t n_renamed;
 	size_t comments;    /* comments counted (kept in the import records) */
 	size_t not_fetched; /* photos recorded by their URL only (no --media-dir, or no file) */
 	size_t fetched;     /* photos brought in from --media-dir */
@@ -340,5 +342,21 @@ bool nz_app_private_webhooks_allowed(nz_store *s);
 nz_rc nz_app_webhook_target_check(nz_store *s, const char *url, nz_err *err);
 /* nz_store_webhook_create for a hook whose target passes nz_app_webhook_target_check. */
 nz_rc nz_app_webhook_create(nz_store *s, nz_arena *arena, nz_webhook *hook, nz_err *err);
+
+/* ---- live coverage (live.c, docs/live-coverage.md) ---- */
+
+/* Starts (live true) or ends article_id's live coverage; NZ_NOTFOUND for no such article.
+ * Audited as article.live_started / article.live_ended. */
+nz_rc nz_app_live_set(nz_store *s, nz_arena *arena, int64_t article_id, bool live, int64_t actor,
+		      nz_err *err);
+/* Adds (u->id 0) or edits update u of u->article_id after checking its text (trimmed, not
+ * empty, UTF-8, at most NZ_LIVE_UPDATE_MAX bytes). A new update needs the coverage live
+ * (NZ_CONFLICT otherwise); an edit needs u->revision to be the current one (NZ_CONFLICT).
+ * On success *u is the update as stored (strings in arena); nothing changes on error. */
+nz_rc nz_app_live_update_save(nz_store *s, nz_arena *arena, nz_live_update *u, int64_t actor,
+			      nz_err *err);
+/* Deletes update id of article_id (NZ_NOTFOUND when there is none). */
+nz_rc nz_app_live_update_delete(nz_store *s, int64_t article_id, int64_t id, int64_t actor,
+				nz_err *err);
 
 #endif

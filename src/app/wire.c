@@ -4,7 +4,8 @@
  * again by its id ("wire <guid|id|uri>" in import_items), so it is never taken twice.
  *
  * Rules: one transaction per item; the original text of every version of an item is kept in
- * import_sources; an update never touches an article that readers can see.
+ * import_sources; an update never touches an article that readers can see: it is kept,
+ * and an audit line (article.wire_updated) makes the back office's editor show a notice.
  */
 #include <string.h>
 
@@ -100,7 +101,13 @@ static nz_rc take(nz_store *s, nz_arena *arena, const nz_wire_feed *f, const nz_
 	if (id && !(rc = nz_store_article_by_id(s, arena, id, &old, err))) {
 		if (old->status == NZ_STATUS_PUBLISHED || old->status == NZ_STATUS_RETRACTED ||
 		    old->status == NZ_STATUS_SCHEDULED) {
-			c->noticed++; /* readers' copy is the newsroom's: the update is kept */
+			/* readers' copy is the newsroom's: the update is kept, and the editor of
+			 * the article says so until someone saves it (editor_import.c) */
+			c->noticed++;
+			rc = nz_store_audit_add(s, 0, "article.wire_updated", "article", id,
+						"the wire sent a newer version; the article was "
+						"left as it is",
+						err);
 		} else {
 			a->id = id;
 			a->slug = old->slug;

@@ -3,7 +3,8 @@
  * passes over the file: the first reads it whole, so a malformed file is refused before
  * anything is written, and keeps what items refer to (authors, attachments: a few hundred
  * bytes each, never post content); the second imports the posts and pages one at a time
- * (wordpress_item.c), each in its own arena and transaction.
+ * (wordpress_item.c; published pages as static pages, wordpress_page.c), each in its own arena.
+ * Both passes are one walker (walk) with a different visit.
  *
  * Rules: memory is bounded by the number of attachments and authors, not by the file's size;
  * nothing about the file's content is logged, it goes to the report.
@@ -64,7 +65,7 @@ void nz__wp_notice(nz__wp_run *run, const char *fmt, ...)
 	run->o->notice(run->o->ctx, line);
 }
 
-/* ---- the first pass: authors and attachments ---------------------------------------------- */
+/* ---- what the first pass keeps: authors and attachments ---------------------------------- */
 
 static const char *meta(const nz_wxr_item *it, const char *key)
 {
@@ -120,8 +121,14 @@ static nz_rc keep_author(nz__wp_run *run, const nz_wxr_author *au)
 	return NZ_OK;
 }
 
-/* Reads the whole file once: refuses it when it is not a well-formed export. */
-static nz_rc first_pass(nz__wp_run *run, nz_err *err)
+/* ---- the walker both passes share ----------------------------------------------------------- */
+
+/* What a pass does with each entry, and at the clean end of the file (x still open). */
+typedef nz_rc (*visit_fn)(nz__wp_run *run, nz_wxr *x, const nz_wxr_entry *e, nz_err *err);
+typedef nz_rc (*end_fn)(nz__wp_run *run, nz_wxr *x, nz_err *err);
+
+/* Streams the export once, each entry in its own arena freed after visit. */
+static nz_rc walk(nz__wp_run *run, visit_fn visit, end_fn end, nz_err *err)
 {
 	nz_wxr *x = NULL;
 	nz_rc rc = nz_ingest_wxr_open(run->o->path, &x, err);
@@ -133,28 +140,41 @@ static nz_rc first_pass(nz__wp_run *run, nz_err *err)
 			break;
 		}
 		rc = nz_ingest_wxr_next(x, item, &e, err);
-		if (!rc) {
-			if (e.kind == NZ_WXR_AUTHOR)
-				rc = keep_author(run, &e.author);
-			else if (e.kind == NZ_WXR_ITEM && e.item.post_type &&
-				 strcmp(e.item.post_type, "attachment") == 0)
-				rc = keep_attachment(run, &e.item);
-			if (rc)
-				nz_err_set(err, rc, "out of memory");
-		}
+		if (!rc)
+			rc = visit(run, x, &e, err);
 		nz_arena_free(item);
 	}
-	if (rc == NZ_NOTFOUND) {
-		rc = NZ_OK;
-		if (!nz_ingest_wxr_version(x))
-			rc = nz_err_set(err, NZ_PARSE,
-					"line 1: not a WordPress export (no wp:wxr_version in the "
-					"channel)");
-		run->r->wxr_version = nz_arena_strdup(run->arena, nz_ingest_wxr_version(x));
-		run->base_url = nz_arena_strdup(run->arena, nz_ingest_wxr_base_url(x));
-	}
+	if (rc == NZ_NOTFOUND)
+		rc = end ? end(run, x, err) : NZ_OK;
 	nz_ingest_wxr_close(x);
-	return rc ? rc : index_attachments(run);
+	return rc;
+}
+
+/* ---- the first pass: keeps authors and attachments --------------------------------------------
+ */
+
+static nz_rc keep(nz__wp_run *run, nz_wxr *x, const nz_wxr_entry *e, nz_err *err)
+{
+	(void)x;
+	nz_rc rc = NZ_OK;
+	if (e->kind == NZ_WXR_AUTHOR)
+		rc = keep_author(run, &e->author);
+	else if (e->kind == NZ_WXR_ITEM && e->item.post_type &&
+		 strcmp(e->item.post_type, "attachment") == 0)
+		rc = keep_attachment(run, &e->item);
+	return rc ? nz_err_set(err, rc, "out of memory") : NZ_OK;
+}
+
+/* The whole file was read: refuses it when it is not a WordPress export. */
+static nz_rc first_end(nz__wp_run *run, nz_wxr *x, nz_err *err)
+{
+	run->r->wxr_version = nz_arena_strdup(run->arena, nz_ingest_wxr_version(x));
+	run->base_url = nz_arena_strdup(run->arena, nz_ingest_wxr_base_url(x));
+	if (!nz_ingest_wxr_version(x))
+		return nz_err_set(err, NZ_PARSE,
+				  "line 1: not a WordPress export (no wp:wxr_version in the "
+				  "channel)");
+	return index_attachments(run);
 }
 
 /* ---- authors and accounts ------------------------------------------------------------------ */
@@ -243,34 +263,27 @@ static nz_rc other_item(nz__wp_run *run, const nz_wxr_item *it)
 	return nz__wp_reason(run, &run->r->skipped, &run->r->n_skipped, &run->cap_skipped, why);
 }
 
-static nz_rc second_pass(nz__wp_run *run, nz_err *err)
+/* The second pass: posts and pages, each as it comes; a published page becomes a static
+ * page, any other page an article in the section "pages". */
+static nz_rc import_item(nz__wp_run *run, nz_wxr *x, const nz_wxr_entry *e, nz_err *err)
 {
-	nz_wxr *x = NULL;
-	nz_rc rc = nz_ingest_wxr_open(run->o->path, &x, err);
-	while (!rc) {
-		nz_arena *item = nz_arena_new();
-		nz_wxr_entry e;
-		if (!item) {
-			rc = nz_err_set(err, NZ_NOMEM, "out of memory");
-			break;
-		}
-		rc = nz_ingest_wxr_next(x, item, &e, err);
-		if (!rc && e.kind == NZ_WXR_ITEM) {
-			nz_wp_type t = type_of(&e.item);
-			if (t == NZ_WP_POST || t == NZ_WP_PAGE)
-				rc = nz__wp_item(run, &e.item, t, err);
-			else if (t == NZ_WP_OTHER)
-				rc = other_item(run, &e.item);
-			if (run->o->progress) {
-				long long done, total;
-				nz_ingest_wxr_progress(x, &done, &total);
-				run->o->progress(run->o->ctx, done, total);
-			}
-		}
-		nz_arena_free(item);
+	nz_rc rc = NZ_OK;
+	if (e->kind != NZ_WXR_ITEM)
+		return NZ_OK;
+	nz_wp_type t = type_of(&e->item);
+	bool published = e->item.status && strcmp(e->item.status, "publish") == 0;
+	if (t == NZ_WP_PAGE && published)
+		rc = nz__wp_page(run, &e->item, err);
+	else if (t == NZ_WP_POST || t == NZ_WP_PAGE)
+		rc = nz__wp_item(run, &e->item, t, err);
+	else if (t == NZ_WP_OTHER)
+		rc = other_item(run, &e->item);
+	if (run->o->progress) {
+		long long done, total;
+		nz_ingest_wxr_progress(x, &done, &total);
+		run->o->progress(run->o->ctx, done, total);
 	}
-	nz_ingest_wxr_close(x);
-	return rc == NZ_NOTFOUND ? NZ_OK : rc;
+	return rc;
 }
 
 nz_rc nz_app_wordpress_import(nz_store *s, nz_arena *arena, const nz_app_wp_opts *o,
@@ -280,13 +293,13 @@ nz_rc nz_app_wordpress_import(nz_store *s, nz_arena *arena, const nz_app_wp_opts
 	const char *slash = strrchr(o->path, '/');
 	nz__wp_run run = {
 	    .s = s, .arena = arena, .o = o, .r = report, .file = slash ? slash + 1 : o->path};
-	nz_rc rc = first_pass(&run, err);
+	nz_rc rc = walk(&run, keep, first_end, err);
 	report->attachments = run.n_atts;
 	if (!rc)
 		rc = import_authors(&run, err);
 	if (!rc) /* the old site's feed */
 		rc = nz_app_redirect_add(s, arena, "/feed", "/feed.rss", false, err);
 	if (!rc)
-		rc = second_pass(&run, err);
+		rc = walk(&run, import_item, NULL, err);
 	return rc;
 }

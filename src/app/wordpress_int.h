@@ -26,7 +26,7 @@ typedef struct nz__wp_run {
 	size_t n_slots;
 	nz_wxr_author *authors;
 	size_t n_authors, cap_authors;
-	size_t cap_skipped, cap_unknown;
+	size_t cap_skipped, cap_unknown, cap_renamed;
 	const char *base_url; /* the export's base_site_url */
 	const char *file;     /* the export's file name, for import records */
 } nz__wp_run;
@@ -40,6 +40,16 @@ nz_rc nz__wp_reason(nz__wp_run *run, nz_app_wp_reason **list, size_t *n, size_t 
 		    const char *text);
 /* Says one line about an item through o->notice. */
 void nz__wp_notice(nz__wp_run *run, const char *fmt, ...) NZ_PRINTF(2, 3);
+
+/* A WordPress slug (percent-encoded UTF-8 for non-Latin ones) when it is valid here; NULL
+ * otherwise (the store then makes one from the headline). In ar. */
+const char *nz__wp_slug(nz_arena *ar, const char *name);
+/* The export's attachment with that id for nz_ingest_wp_body (ctx: the run). */
+const nz_wp_attachment *nz__wp_lookup(void *ctx, int64_t id);
+/* The key an item is matched by on a later import (its GUID, else base URL and post ID). */
+const char *nz__wp_item_key(nz__wp_run *run, nz_arena *ar, const nz_wxr_item *it);
+/* A published page into a static page (wordpress_page.c); counted like nz__wp_item. */
+nz_rc nz__wp_page(nz__wp_run *run, const nz_wxr_item *it, nz_err *err);
 
 /* One post or page: imported, updated, unchanged or skipped, counted in the report. Returns an
  * error only when the database or memory failed. */

@@ -58,9 +58,7 @@ static nz_time wp_time(const char *s)
 	return (nz_time)timegm(&tm);
 }
 
-/* A WordPress slug (percent-encoded UTF-8 for non-Latin ones) when it is valid here; NULL
- * otherwise (the store then makes one from the headline). */
-static const char *wp_slug(nz_arena *ar, const char *name)
+const char *nz__wp_slug(nz_arena *ar, const char *name)
 {
 	nz_buf b;
 	const char *out = NULL;
@@ -87,7 +85,7 @@ static void add_tag(item_ctx *c, const nz_wxr_term *t)
 	nz_article *a = c->a;
 	if (!t->name || !*t->name)
 		return;
-	const char *slug = wp_slug(c->ar, t->slug);
+	const char *slug = nz__wp_slug(c->ar, t->slug);
 	for (size_t i = 0; i < a->n_tags; i++)
 		if (strcmp(a->tags[i].name, t->name) == 0)
 			return;
@@ -120,7 +118,7 @@ static void terms(item_ctx *c)
 				c->rc = NZ_NOMEM;
 				return;
 			}
-			a->section->slug = wp_slug(c->ar, t->slug);
+			a->section->slug = nz__wp_slug(c->ar, t->slug);
 			a->section->name = t->name;
 		} else if (cat || strcmp(t->domain, "post_tag") == 0) {
 			if (cat)
@@ -357,7 +355,7 @@ static bool status(item_ctx *c, const char **why)
 
 /* ---- the article -------------------------------------------------------------------------- */
 
-static const nz_wp_attachment *lookup(void *ctx, int64_t id)
+const nz_wp_attachment *nz__wp_lookup(void *ctx, int64_t id)
 {
 	nz__wp_att *att = nz__wp_att_find(ctx, id);
 	return att ? &att->pub : NULL;
@@ -398,9 +396,9 @@ static nz_rc build(item_ctx *c, const char **why, nz_err *err)
 		a->headline = c->type == NZ_WP_PAGE ? "Untitled page" : "Untitled post";
 		note(c, "title: empty on the old site");
 	}
-	a->slug = wp_slug(c->ar, it->post_name);
+	a->slug = nz__wp_slug(c->ar, it->post_name);
 	a->highlights_intro = trimmed(c->ar, it->excerpt);
-	nz_rc rc = nz_ingest_wp_body(c->ar, it->content, lookup, c->run, &body, err);
+	nz_rc rc = nz_ingest_wp_body(c->ar, it->content, nz__wp_lookup, c->run, &body, err);
 	if (rc)
 		return rc;
 	a->body_markdown = body.markdown;
@@ -529,7 +527,7 @@ static nz_rc store(item_ctx *c, const char *key, const char *hash, int64_t exist
 	return rc;
 }
 
-static const char *item_key(nz__wp_run *run, nz_arena *ar, const nz_wxr_item *it)
+const char *nz__wp_item_key(nz__wp_run *run, nz_arena *ar, const nz_wxr_item *it)
 {
 	if (it->guid && *it->guid)
 		return nz_arena_printf(ar, "wordpress %s", it->guid);
@@ -549,7 +547,7 @@ nz_rc nz__wp_item(nz__wp_run *run, const nz_wxr_item *it, nz_wp_type type, nz_er
 	nz_rc rc = a ? NZ_OK : NZ_NOMEM;
 	run->r->comments += it->n_comments;
 	nz_sha256_hex(it->xml, it->xml_len, hash);
-	const char *key = a ? item_key(run, ar, it) : NULL;
+	const char *key = a ? nz__wp_item_key(run, ar, it) : NULL;
 	if (!rc && !key)
 		rc = NZ_NOMEM;
 	if (!rc) {

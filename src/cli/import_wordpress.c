@@ -53,7 +53,10 @@ static void print_report(const nz_app_wp_report *r, const nz_app_wp_opts *o)
 	       "attachments", r->attachments, r->fetched, r->not_fetched,
 	       o->media_dir ? "" : " (no --media-dir: kept by their URL)");
 	printf("  %-12s %zu (kept in the import records)\n", "comments", r->comments);
-	printf("  pages became articles in the section \"pages\"\n");
+	printf("  published pages became static pages (/{slug}); other pages are articles in the "
+	       "section \"pages\"\n");
+	for (size_t i = 0; i < r->n_renamed; i++)
+		printf("  renamed %zu: %s\n", r->renamed[i].n, r->renamed[i].text);
 	for (size_t i = 0; i < r->n_skipped; i++)
 		printf("  skipped %zu: %s\n", r->skipped[i].n, r->skipped[i].text);
 	for (size_t i = 0; i < r->n_unknown; i++)

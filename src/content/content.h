@@ -321,4 +321,23 @@ typedef struct nz_static_page_revision {
 	nz_time saved_at;
 } nz_static_page_revision;
 
+/* Live coverage of an article (docs/live-coverage.md): when it started and ended (0: still
+ * live; started_at 0: the article was never live) and its updates, newest first. */
+#define NZ_LIVE_UPDATE_MAX 20000 /* bytes of one update's Markdown */
+typedef struct nz_live_update {
+	int64_t id; /* 0 before the first save */
+	int64_t article_id;
+	const char *body_markdown;
+	bool pinned;      /* a key update: shown on top */
+	int64_t revision; /* the current one; on save, the one the edit was based on */
+	int64_t actor;    /* who wrote it (0: the system) */
+	nz_time created_at, updated_at;
+} nz_live_update;
+
+typedef struct nz_live {
+	nz_time started_at, ended_at;
+	nz_live_update *updates; /* newest first */
+	size_t n_updates;
+} nz_live;
+
 #endif

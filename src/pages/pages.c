@@ -228,6 +228,29 @@ nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug
 	return nz_page_render(&local, "list", nz_view_list(&pc, &lv), out, err);
 }
 
+/* Adds a's live coverage, if it has one, to view (docs/live-coverage.md): the page changes
+ * with each update (its key is the article's, which the change feed names on every update),
+ * so its Last-Modified is the newest of them. A failure to load it gives the page without it;
+ * a retracted article shows none. */
+static json_t *live_view(const nz_page_env *env, const nz_article *a, nz_page_out *out,
+			 json_t *view)
+{
+	nz_live live;
+	nz_err err = {0};
+	if (a->status == NZ_STATUS_RETRACTED || /* its text is withdrawn, and so are they */
+	    nz_store_live_get(env->store, env->arena, a->id, &live, &err) != NZ_OK ||
+	    !live.started_at)
+		return view;
+	nz__page_modified(out, live.ended_at ? live.ended_at : live.started_at);
+	for (size_t i = 0; i < live.n_updates; i++)
+		nz__page_modified(out, live.updates[i].updated_at);
+	if (!nz_view_article_live(view, env->pc, &live)) {
+		json_decref(view);
+		return NULL;
+	}
+	return view;
+}
+
 /* The article view with hreflang links to its published translations and its related
  * articles, loaded from the store. A failure to load either still gives a right page. */
 static json_t *article_view(const nz_page_env *env, const nz_article *a, nz_page_out *out)
@@ -256,7 +279,7 @@ static json_t *article_view(const nz_page_env *env, const nz_article *a, nz_page
 		if (rel)
 			json_object_set_new(view, "related", rel);
 	}
-	return view;
+	return live_view(env, a, out, view);
 }
 
 nz_rc nz_page_article_loaded(const nz_page_env *env, const nz_article *a, nz_page_out *out,

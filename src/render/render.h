@@ -173,6 +173,14 @@ nz_rc nz_robots_txt(nz_buf *out, const nz_site *site, const char *const *sitemap
  * translations) and og:locale:alternate. Adds to page; false on out of memory. */
 bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_article *a,
 				  const nz_article *translations, size_t n);
+/* Adds live coverage to a page built by nz_view_article (view_live.c): the updates (newest
+ * first, pinned key updates on top), the Live badge or the end of coverage, the live script
+ * while live, and LiveBlogPosting JSON-LD. Nothing when live->started_at is 0. False on out of
+ * memory. */
+bool nz_view_article_live(json_t *page, const nz_page_ctx *pc, const nz_live *live);
+/* A coverage in the admin API's shape: article_id, live, started_at, ended_at, updates[{id,
+ * body_markdown, body_html, pinned, revision, created_at, updated_at}]. New reference or NULL. */
+json_t *nz_json_live(int64_t article_id, const nz_live *live);
 
 /* IPTC ninjs 2.2 (ninjs.c) of one article; pubstatus usable (published), canceled (retracted,
  * with the notice as its body) or withheld (anything else). New reference or NULL (NOMEM). */

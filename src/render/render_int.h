@@ -111,6 +111,9 @@ const char *nz__view_excerpt(nz_arena *arena, const char *text, size_t max);
 
 /* site->base_url + path (path NULL gives NULL), in arena. */
 const char *nz__abs_url(nz_arena *arena, const nz_site *site, const char *path);
+/* json as text safe inside <script type="application/ld+json"> ('<', '>', '&' escaped), in
+ * arena; NULL on out of memory (jsonld.c). */
+const char *nz__jsonld_text(nz_arena *arena, const json_t *json);
 
 /* photo.c: a photo's <picture>: {src,srcset_avif,srcset_webp,srcset_jpeg,sizes,width,height,
  * lead} (lead: fetched first, else lazy), or JSON null without bytes or a size. sizes NULL:

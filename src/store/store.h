@@ -349,6 +349,23 @@ nz_rc nz_store_static_page_list(nz_store *s, nz_arena *arena, nz_static_page **o
 nz_rc nz_store_static_page_revisions(nz_store *s, nz_arena *arena, int64_t id,
 				     nz_static_page_revision **out, size_t *n, nz_err *err);
 
+/* ---- live coverage: an article's updates while a story unfolds (docs/live-coverage.md) ---- */
+
+/* Starts (live true: started now, or again after an end) or ends (ended now; nothing when not
+ * live) article_id's live coverage. A change reaches the article's page through the change
+ * feed. */
+nz_rc nz_store_live_set(nz_store *s, int64_t article_id, bool live, nz_err *err);
+/* The coverage of article_id and its updates, newest first, in arena; started_at 0 (and no
+ * updates) when it was never live. */
+nz_rc nz_store_live_get(nz_store *s, nz_arena *arena, int64_t article_id, nz_live *out,
+			nz_err *err);
+/* Saves update u: u->id 0 adds it (revision 1, created now); else u->revision must be the
+ * current one (NZ_CONFLICT otherwise, NZ_NOTFOUND for no such update of u->article_id). On
+ * success u->id, u->revision and the times are set. */
+nz_rc nz_store_live_update_save(nz_store *s, nz_live_update *u, int64_t actor, nz_err *err);
+/* Deletes update id of article_id; NZ_NOTFOUND when there is none. */
+nz_rc nz_store_live_update_delete(nz_store *s, int64_t article_id, int64_t id, nz_err *err);
+
 /* ---- wires: agency feeds polled into the review queue -------------------------------------- */
 
 typedef struct nz_wire_feed {

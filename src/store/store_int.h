@@ -269,6 +269,40 @@ nz_correction *nz__store_one_correction(nz_arena *arena, nz_article *a);
 	"WHERE substr('/article/' || r.old_slug, 1, length(" p1 ")) = " p1 " "                     \
 	"ORDER BY 1 LIMIT " p2
 
+/* After a backend saved update u (live.c): the new id (an insert) or the time it was first
+ * posted (an edit) that its statement returned, the revision and the times set as stored. */
+void nz__store_live_saved(nz_live_update *u, int64_t returned, int64_t actor, nz_time now);
+/* Why an edit of u changed no row, from looking up its current revision (rc: NZ_NOTFOUND when
+ * there is no such update, NZ_OK with current set, or the lookup's failure, returned). */
+nz_rc nz__store_live_unsaved(const nz_live_update *u, nz_rc rc, int64_t current, nz_err *err);
+/* Both backends' SQL for live coverage (sqlite/live.c, postgres/live.c), placeholders given. */
+#define NZ__LIVE_START(id, now)                                                                    \
+	"INSERT INTO live_coverage(article_id, started_at) VALUES (" id ", " now ")"               \
+	" ON CONFLICT(article_id) DO UPDATE SET ended_at = NULL"                                   \
+	" WHERE live_coverage.ended_at IS NOT NULL"
+#define NZ__LIVE_END(id, now)                                                                      \
+	"UPDATE live_coverage SET ended_at = " now " WHERE ended_at IS NULL"                       \
+	" AND article_id = " id
+#define NZ__LIVE_GET(id)                                                                           \
+	"SELECT started_at, COALESCE(ended_at, 0) FROM live_coverage WHERE article_id = " id
+#define NZ__LIVE_UPDATES(id)                                                                       \
+	"SELECT id, article_id, body_markdown, pinned, revision, COALESCE(actor, 0), created_at,"  \
+	" updated_at FROM live_updates WHERE article_id = " id                                     \
+	" ORDER BY created_at DESC, id DESC"
+/* article, body, pinned, actor, now */
+#define NZ__LIVE_UPDATE_ADD(a, b, p, actor, now)                                                   \
+	"INSERT INTO live_updates(article_id, body_markdown, pinned, revision, actor, created_at," \
+	" updated_at) VALUES (" a ", " b ", " p ", 1, " actor ", " now ", " now ") RETURNING id"
+/* id, article, base revision, body, pinned, now */
+#define NZ__LIVE_UPDATE_EDIT(id, a, rev, b, p, now)                                                \
+	"UPDATE live_updates SET body_markdown = " b ", pinned = " p ", revision = revision + 1,"  \
+	" updated_at = " now " WHERE id = " id " AND article_id = " a " AND revision = " rev       \
+	" RETURNING created_at"
+#define NZ__LIVE_UPDATE_REVISION(id, a)                                                            \
+	"SELECT revision FROM live_updates WHERE id = " id " AND article_id = " a
+#define NZ__LIVE_UPDATE_DELETE(id, a)                                                              \
+	"DELETE FROM live_updates WHERE id = " id " AND article_id = " a " RETURNING id"
+
 /* Both backends' SQL for the static pages: the columns of a page row (a SELECT to complete with
  * WHERE or ORDER BY), and the copy of a page's current row into its revisions (p1 the page id,
  * p2 the acting user or NULL). */

@@ -428,6 +428,22 @@
 	   (nz_store *s, nz_arena *arena, int64_t id, nz_static_page_revision **out, size_t *n,    \
 	    nz_err *err),                                                                          \
 	   (s, arena, id, out, n, err))
+/* ---- live: an article's live coverage and its updates (docs/live-coverage.md) ---- */
+#define NZ__STORE_LIVE(OP)                                                                         \
+	/* article_id an existing article (app/live.c checks) */                                   \
+	OP(WRITE, PASS, live_set,                                                                  \
+	   (nz_store *s, int64_t article_id, bool live, nz_err *err),                              \
+	   (s, article_id, live, err))                                                             \
+	OP(READ, PASS, live_get,                                                                   \
+	   (nz_store *s, nz_arena *arena, int64_t article_id, nz_live *out, nz_err *err),          \
+	   (s, arena, article_id, out, err))                                                       \
+	/* u's fields checked by the caller (app/live.c) */                                        \
+	OP(WRITE, PASS, live_update_save,                                                          \
+	   (nz_store *s, nz_live_update *u, int64_t actor, nz_err *err),                           \
+	   (s, u, actor, err))                                                                     \
+	OP(WRITE, PASS, live_update_delete,                                                        \
+	   (nz_store *s, int64_t article_id, int64_t id, nz_err *err),                             \
+	   (s, article_id, id, err))
 /* ---- transfer: every table row by row, for backup, restore and migrate (transfer.c) ---- */
 /* t is an entry of nz_store_transfer_tables() (so SQL names only the list's tables and the
  * columns the backend itself reported); a load runs between transfer_load and transfer_end */
@@ -481,6 +497,7 @@
 	NZ__STORE_SEARCH(OP)                                                                       \
 	NZ__STORE_NODES(OP)                                                                        \
 	NZ__STORE_PAGES(OP)                                                                        \
+	NZ__STORE_LIVE(OP)                                                                         \
 	NZ__STORE_TRANSFER(OP)
 
 #endif

@@ -29,6 +29,7 @@ static const nz__route_entry *const route_tables[] = {
     nz__admin_redirect_routes,    /* old addresses (admin/redirects.c) */
     nz__search_routes,            /* /search (public/search.c) */
     nz__admin_auth_routes,        /* sign-in (admin/login.c) */
+    nz__admin_live_routes,        /* live coverage's page and API, before {id}/{action} */
     nz__admin_api_routes,         /* the admin API (admin/api_*.c) */
     nz__admin_page_api_routes,    /* the static pages' admin API (admin/api_pages.c) */
     nz__admin_static_page_routes, /* the static pages' editor (admin/static_pages.c) */

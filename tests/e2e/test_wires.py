@@ -3,6 +3,7 @@ server on 127.0.0.1 (RSS, Atom, ninjs; HTTP caching with ETag; hostile feeds: ma
 entity bomb, a 1 GB body, a redirect loop, a slow server), and the server polling on its own."""
 import http.server
 import json
+import re
 import threading
 import time
 
@@ -161,6 +162,27 @@ class Wires(NzTestCase):
         self.assertEqual(int(rev[0][0]), 2)
         listing = run(["wire", "list"], db=self.db).stdout
         self.assertIn("taken 2\tok", listing)
+        # Once published, an update leaves the article alone and the editor shows a notice
+        # until the article is saved again.
+        from test_admin_pages import Browser
+        r = api(srv, "POST", "/api/v1/admin/articles/%d/publish" % storm["id"], token)
+        self.assertEqual(r.status, 200, r.text)
+        Feeds.state["rss"] = Feeds.state["rss"].replace("until Friday", "until Sunday")
+        Feeds.state["rss_version"] = 3
+        out = run(["wire", "poll"], db=self.db).stdout
+        self.assertIn("noticed 1", out)
+        a = api(srv, "GET", "/api/v1/admin/articles/%d" % storm["id"], token).json()
+        self.assertIn("**until Friday**", a["body_markdown"])
+        chief = Browser(srv, "chief", add_user(self.db, "chief", "editor"))
+        page = chief.get("/admin/articles/%d" % storm["id"]).text
+        self.assertIn("The wire sent a newer version of this story", page)
+        original = re.search(r'<a href="([^"]+)">the newest version from the wire</a>', page).group(1)
+        self.assertIn(b"until Sunday", chief.get(original).body)
+        r = api(srv, "PATCH", "/api/v1/admin/articles/%d" % storm["id"], token,
+                {"body_markdown": a["body_markdown"].replace("Friday", "Sunday"),
+                 "revision": a["revision"]})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertNotIn("The wire sent a newer version", chief.get("/admin/articles/%d" % storm["id"]).text)
 
     def test_hostile_feeds_are_refused_and_never_stall_the_others(self):
         for path in ("/bad.xml", "/bomb.xml", "/huge.xml", "/loop.xml", "/slow.xml", "/missing.xml"):

@@ -115,10 +115,52 @@ class PublishAsIs(Import):
         self.assertEqual(self.srv.get("/api/v1/articles/staff-rota").status, 404)
         self.assertEqual(sql_rows(self.db, "SELECT count(*) FROM articles WHERE slug LIKE 'deleted%'")[0][0] in (0, "0"), True)
 
-    def test_page_lands_in_its_own_section(self):
-        a = self.article("about")
-        self.assertEqual(a["section"]["slug"], "pages")
-        self.assertEqual(a["body_markdown"], "We have reported on the harbour since 1921.")
+    def test_published_page_becomes_a_static_page(self):
+        self.assertEqual(self.srv.get("/api/v1/articles/about").status, 404)
+        p = self.srv.get("/api/v1/pages/about").json()
+        self.assertEqual(p["title"], "About the Gazette")
+        self.assertEqual(p["body_markdown"], "We have reported on the harbour since 1921.")
+        html = self.srv.get("/about").text
+        self.assertIn("We have reported on the harbour since 1921.", html)
+        self.assertIn('<a href="/about">About the Gazette</a>', html[html.index("<footer"):])
+
+    def test_page_addresses_the_site_uses_are_renamed_and_reported(self):
+        page = """	<item>
+		<title><![CDATA[%s]]></title>
+		<link>https://gazette.example.org/%s/</link>
+		<guid isPermaLink="false">https://gazette.example.org/?page_id=%d</guid>
+		<content:encoded><![CDATA[%s]]></content:encoded>
+		<wp:post_id>%d</wp:post_id>
+		<wp:post_name><![CDATA[%s]]></wp:post_name>
+		<wp:status><![CDATA[%s]]></wp:status>
+		<wp:post_type><![CDATA[page]]></wp:post_type>
+	</item>
+"""
+        extra = (page % ("Search tips", "search", 7, "Use quotes.", 7, "search", "publish")
+                 + page % ("About us, again", "about", 8, "A second about.", 8, "about", "publish")
+                 + page % ("Staff handbook", "handbook", 9, "Draft.", 9, "handbook", "draft"))
+        text = read_export().replace("\t<item>\n\t\t<title><![CDATA[About the Gazette]]>",
+                                     extra + "\t<item>\n\t\t<title><![CDATA[About the Gazette]]>", 1)
+        path = self.write("more-pages.xml", text)
+        p = self.import_(path, "--publish-as-is")
+        self.assertIn("pages        imported 3, updated 0, unchanged 1, skipped 0", p.stdout)
+        self.assertIn("renamed 2: page address taken or one of the site's own", p.stdout)
+        self.assertIn("page 7: the address /search is one of the site's own; the page is at /search-page",
+                      p.stderr)
+        self.assertIn("page 8: the address /about is another page's; the page is at /about-2", p.stderr)
+        self.assertIn("Use quotes.", self.srv.get("/search-page").text)
+        self.assertEqual(self.srv.get("/api/v1/pages/about-2").json()["title"], "About us, again")
+        r = self.srv.get("/?page_id=7")
+        self.assertEqual((r.status, r.headers["location"]), (301, "/search-page"))
+        self.assertEqual(status_of(self.db, "handbook"), "draft")  # a draft page stays reviewable
+        # The same export again changes nothing; a newer one is a new revision of the page.
+        p = self.import_(path, "--publish-as-is")
+        self.assertIn("pages        imported 0, updated 0, unchanged 4, skipped 0", p.stdout)
+        p = self.import_(self.write("newer.xml", text.replace("Use quotes.", "Use quotes or a minus.")),
+                         "--publish-as-is")
+        self.assertIn("pages        imported 0, updated 1, unchanged 3, skipped 0", p.stdout)
+        page = self.srv.get("/api/v1/pages/search-page").json()
+        self.assertEqual((page["revision"], page["body_markdown"]), (2, "Use quotes or a minus."))
 
     def test_item_xml_kept_with_comments(self):
         art = int(sql_rows(self.db, "SELECT id FROM articles WHERE slug = 'night-ferry-returns'")[0][0])
@@ -176,7 +218,8 @@ class Defaults(Import):
             out = self.import_(path, "--publish-as-is").stdout
             self.assertIn("WordPress export (WXR %s)" % version, out)
             self.assertIn("pages        ", out)
-            self.assertEqual(sql_rows(db, "SELECT count(*) FROM articles")[0][0] in (7, "7"), True)
+            self.assertEqual(sql_rows(db, "SELECT count(*) FROM articles")[0][0] in (6, "6"), True)
+            self.assertEqual(sql_rows(db, "SELECT count(*) FROM pages")[0][0] in (1, "1"), True)
         au = sql_rows(self.db, "SELECT au.slug FROM authors au JOIN article_authors x ON x.author_id = au.id "
                       "JOIN articles a ON a.id = x.article_id WHERE a.slug = 'council-sea-wall'")
         self.assertEqual(au[0][0], "tom-okafor")
@@ -267,12 +310,13 @@ class OldLinks(Import):
         for old, new in (("/?p=101", "/article/night-ferry-returns"),
                          ("/2015/01/27/night-ferry-returns/", "/article/night-ferry-returns"),
                          ("/2016/03/04/council-sea-wall", "/article/council-sea-wall"),
-                         ("/?page_id=2", "/article/about"), ("/about/", "/article/about"),
+                         ("/?page_id=2", "/about"),
                          ("/category/harbour/", "/section/harbour"),
                          ("/category/transport/", "/tag/transport"),
                          ("/author/tom.okafor/", "/author/tom-okafor"), ("/feed/", "/feed.rss")):
             self.assertEqual(self.moved(old), new)
         self.assertEqual(self.srv.get(self.moved("/?p=101")).status, 200)
+        self.assertEqual(self.srv.get("/about").status, 200)  # its own permalink, no redirect
         self.assertEqual(self.srv.get("/2099/01/01/nothing/").status, 404)
         self.assertEqual(self.srv.get("/?p=99999").status, 200)  # the front page, as before
         self.assertEqual(self.srv.get("/").status, 200)
@@ -302,14 +346,14 @@ class OldLinks(Import):
         password = add_user(self.db, "chief", "admin")
         b = Browser(self.srv, "chief", password)
         _, token = add_token(self.db, "chief")
-        a = self.srv.get("/api/v1/articles/about").json()
+        a = self.srv.get("/api/v1/articles/council-sea-wall").json()
         r = api(self.srv, "PATCH", "/api/v1/admin/articles/%d" % a["id"], token,
                 {"slug": "about-us", "revision": a["revision"]})
         self.assertEqual(r.status, 200, r.text)
-        self.assertEqual(self.moved("/?page_id=2"), "/article/about")
-        self.assertEqual(self.moved("/article/about"), "/article/about-us")
+        self.assertEqual(self.moved("/2016/03/04/council-sea-wall"), "/article/council-sea-wall")
+        self.assertEqual(self.moved("/article/council-sea-wall"), "/article/about-us")
         page = b.get("/admin/redirects?q=/article/")
         self.assertIn("an article's earlier slug", page.text)
         self.assertIn("<code>/article/about-us</code>", page.text)
-        self.assertEqual(b.post("/admin/redirects/delete", [("path", "/article/about")]).status, 303)
+        self.assertEqual(b.post("/admin/redirects/delete", [("path", "/article/council-sea-wall")]).status, 303)
         self.assertEqual(sql_rows(self.db, "SELECT count(*) FROM slug_redirects")[0][0] in (0, "0"), True)

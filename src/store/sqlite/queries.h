@@ -120,6 +120,14 @@
 	X(SQ_PAGE_LIST, NZ__PAGE_COLUMNS " ORDER BY position, title, id")                          \
 	X(SQ_PAGE_REVISIONS, "SELECT revision, slug, title, body_markdown, role, actor, saved_at " \
 			     "FROM page_revisions WHERE page_id = ?1 ORDER BY revision DESC")      \
+	X(SQ_LIVE_START, NZ__LIVE_START("?1", "?2"))                                               \
+	X(SQ_LIVE_END, NZ__LIVE_END("?1", "?2"))                                                   \
+	X(SQ_LIVE_GET, NZ__LIVE_GET("?1"))                                                         \
+	X(SQ_LIVE_UPDATES, NZ__LIVE_UPDATES("?1"))                                                 \
+	X(SQ_LIVE_UPDATE_ADD, NZ__LIVE_UPDATE_ADD("?1", "?2", "?3", "?4", "?5"))                   \
+	X(SQ_LIVE_UPDATE_EDIT, NZ__LIVE_UPDATE_EDIT("?1", "?2", "?3", "?4", "?5", "?6"))           \
+	X(SQ_LIVE_UPDATE_REVISION, NZ__LIVE_UPDATE_REVISION("?1", "?2"))                           \
+	X(SQ_LIVE_UPDATE_DELETE, NZ__LIVE_UPDATE_DELETE("?1", "?2"))                               \
 	X(SQ_IMPORT_ITEM_FIND, "SELECT article_id, sha256 FROM import_items WHERE key = ?1")       \
 	X(SQ_IMPORT_ITEM_PUT,                                                                      \
 	  "INSERT INTO import_items(key, article_id, sha256, comments, "                           \

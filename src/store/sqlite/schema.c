@@ -639,9 +639,35 @@ static const char migration_11[] =
     " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
     " AND published_at < created_at AND updated_at = created_at AND revision = 1;";
 
+/* Version 12, live coverage: an article covered live (a row while it is or was live; ended_at
+ * NULL while live) and its updates, each with its own revision so two editors never overwrite
+ * each other. A change to either reaches the article's page through the change feed (only
+ * while the article is visible, as for its other rows). */
+static const char migration_12[] =
+    "CREATE TABLE live_coverage ("
+    " article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+    " started_at INTEGER NOT NULL,"
+    " ended_at INTEGER);"
+    "CREATE TABLE live_updates ("
+    " id INTEGER PRIMARY KEY,"
+    " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " body_markdown TEXT NOT NULL,"
+    " pinned INTEGER NOT NULL DEFAULT 0,"
+    " revision INTEGER NOT NULL,"
+    " actor INTEGER REFERENCES users(id),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX live_updates_article ON live_updates(article_id, created_at);" NZ__CHILD_TRIGGER(
+	"live_coverage_changes_insert", "INSERT", "live_coverage", "NEW",
+	"") NZ__CHILD_TRIGGER("live_coverage_changes_update", "UPDATE", "live_coverage", "NEW", "")
+	NZ__CHILD_TRIGGER("live_updates_changes_insert", "INSERT", "live_updates", "NEW", "")
+	    NZ__CHILD_TRIGGER("live_updates_changes_update", "UPDATE", "live_updates", "NEW", "")
+		NZ__CHILD_TRIGGER("live_updates_changes_delete", "DELETE", "live_updates", "OLD",
+				  "");
+
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3, migration_4,  migration_5,  migration_6,
-    migration_7, migration_8, migration_9, migration_10, migration_11,
+    migration_7, migration_8, migration_9, migration_10, migration_11, migration_12,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1,0 +1,224 @@
+"""Live coverage end to end (docs/live-coverage.md): an editor starts coverage of a published
+article and posts, corrects, pins and deletes updates through the admin API and through the
+back office's page; the public page shows them newest first with their times and zone, the key
+updates on top, the Live badge while live and the end once closed, LiveBlogPosting JSON-LD,
+and never a stale copy from the page cache; conditional requests answer 304 until an update
+comes (what the page's script polls with). Contributors may not post. A real server on a real
+database; accounts and tokens made with the CLI."""
+import json
+import os
+import re
+import shutil
+import tempfile
+import unittest
+
+from nz import Server, new_db, run
+from nzadmin import add_token, add_user, api
+from test_admin_pages import Browser
+
+
+def jsonld(html):
+    return [json.loads(m) for m in
+            re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+
+
+def live_section(html):
+    m = re.search(r'<section class="live" id="live".*?</ol>\n</section>', html, re.S)
+    return m.group(0) if m else ""
+
+
+class Live(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-live-")
+        cls.db = new_db(os.path.join(cls.tmp, "live.db"))
+        run(["init"], db=cls.db)
+        cls.tokens = {}
+        cls.passwords = {}
+        for login, role in (("eve", "editor"), ("cal", "contributor")):
+            cls.passwords[login] = add_user(cls.db, login, role)
+            cls.tokens[login] = add_token(cls.db, login)[1]
+        cls.srv = Server(cls.db)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def call(self, method, path, body=None, who="eve"):
+        return api(self.srv, method, "/api/v1/admin" + path, self.tokens.get(who), body)
+
+    def published(self, headline):
+        r = self.call("POST", "/articles", {"headline": headline,
+                                            "body_markdown": "What we know so far."})
+        self.assertEqual(r.status, 201, r.text)
+        a = r.json()
+        r = self.call("POST", "/articles/%d/publish" % a["id"])
+        self.assertEqual(r.status, 200, r.text)
+        return r.json()
+
+    def page(self, a):
+        r = self.srv.get(page_path(a))
+        self.assertEqual(r.status, 200, r.text)
+        return r
+
+    def test_updates_reach_the_page_in_order_with_pins_and_the_end(self):
+        a = self.published("Summit in Busan")
+        base = "/articles/%d" % a["id"]
+        before = self.page(a)
+        self.assertNotIn('id="live"', before.text)
+        self.assertEqual(jsonld(before.text)[0]["@type"], "NewsArticle")
+        self.page(a)  # now in the page cache
+
+        # No update before the coverage starts.
+        r = self.call("POST", base + "/updates", {"body_markdown": "Too early."})
+        self.assertEqual(r.status, 409, r.text)
+        r = self.call("PUT", base + "/live", {"live": True})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertTrue(r.json()["live"])
+        self.assertIsNotNone(r.json()["started_at"])
+
+        first = self.call("POST", base + "/updates",
+                          {"body_markdown": "Leaders **arrive** at the venue."}).json()
+        self.assertEqual(first["revision"], 1)
+        self.assertIn("<strong>arrive</strong>", first["body_html"])
+        second = self.call("POST", base + "/updates",
+                           {"body_markdown": "Talks begin behind closed doors."})
+        self.assertEqual(second.status, 201, second.text)
+        second = second.json()
+
+        page = self.page(a)  # never the cached copy from before the updates
+        self.assertEqual(page.headers.get("x-cache"), "MISS")
+        html = page.text
+        self.assertIn('<p class="live-badge">Live</p>', html)
+        live = live_section(html)
+        self.assertLess(live.index("Talks begin"), live.index("Leaders"))  # newest first
+        self.assertIn("<strong>arrive</strong>", live)
+        self.assertRegex(live, r'<time datetime="[0-9T:+-]+">[^<]+ (UTC|KST|GMT|[+-]\d)')
+        self.assertIn('live.', re.search(r'<script src="([^"]+)" defer>', html).group(1))
+        ld = jsonld(html)[0]
+        self.assertEqual(ld["@type"], "LiveBlogPosting")
+        self.assertIn("coverageStartTime", ld)
+        self.assertNotIn("coverageEndTime", ld)
+        self.assertEqual([u["articleBody"] for u in ld["liveBlogUpdate"]],
+                         ["Talks begin behind closed doors.",
+                          "Leaders **arrive** at the venue."])
+        self.assertTrue(ld["liveBlogUpdate"][0]["url"].endswith("#update-%d" % second["id"]))
+
+        # A conditional request with the page's ETag is 304 until the next update.
+        etag = page.headers.get("etag")
+        self.assertTrue(etag)
+        r = self.srv.get(page_path(a), headers={"If-None-Match": etag})
+        self.assertEqual(r.status, 304)
+
+        # Pin the first (a key update, on top) and correct it; a stale edit is refused.
+        r = self.call("PATCH", base + "/updates/%d" % first["id"],
+                      {"revision": 1, "pinned": True,
+                       "body_markdown": "Leaders arrive at the venue in Busan."})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["revision"], 2)
+        r = self.call("PATCH", base + "/updates/%d" % first["id"],
+                      {"revision": 1, "body_markdown": "Lost edit."})
+        self.assertEqual(r.status, 409, r.text)
+        self.assertIn("revision 1 (now 2)", r.json()["error"]["message"])
+        r = self.srv.get(page_path(a), headers={"If-None-Match": etag})
+        self.assertEqual(r.status, 200)
+        html = r.text
+        self.assertNotIn("Lost edit", html)
+        key = re.search(r'<section class="live-key".*?</section>', html, re.S).group(0)
+        self.assertIn("Leaders arrive at the venue in Busan.", key)
+        self.assertNotIn("Talks begin", key)
+        self.assertLess(html.index('class="live-key"'), html.index('id="live-updates"'))
+
+        # Delete the second; end the coverage: no badge, the end shown, coverageEndTime.
+        r = self.call("DELETE", base + "/updates/%d" % second["id"])
+        self.assertEqual(r.status, 204, r.text)
+        r = self.call("DELETE", base + "/updates/%d" % second["id"])
+        self.assertEqual(r.status, 404, r.text)
+        r = self.call("PUT", base + "/live", {"live": False})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertFalse(r.json()["live"])
+        html = self.page(a).text
+        self.assertNotIn("Talks begin", html)
+        self.assertNotIn('class="live-badge"', html)
+        self.assertNotIn("live.", "".join(re.findall(r'<script src="([^"]+)"', html)))
+        self.assertIn("Live coverage ended", html)
+        ld = jsonld(html)[0]
+        self.assertIn("coverageEndTime", ld)
+        self.assertEqual(len(ld["liveBlogUpdate"]), 1)
+        # Ended: corrections still go in, new updates do not.
+        r = self.call("POST", base + "/updates", {"body_markdown": "After the end."})
+        self.assertEqual(r.status, 409, r.text)
+        # Retracted: the updates go with the text.
+        r = self.call("POST", base + "/retract", {"reason": "The summit was called off."})
+        self.assertEqual(r.status, 200, r.text)
+        html = self.page(a).text
+        self.assertNotIn("Leaders arrive", html)
+        self.assertEqual(jsonld(html)[0]["@type"], "NewsArticle")
+
+    def test_refused_input_and_permissions(self):
+        a = self.published("Storm on the coast")
+        base = "/articles/%d" % a["id"]
+        r = self.call("PUT", base + "/live", {"live": True}, who="cal")
+        self.assertEqual(r.status, 403, r.text)
+        r = self.call("PUT", base + "/live", {"live": "yes"})
+        self.assertEqual(r.status, 400, r.text)
+        self.assertEqual(self.call("PUT", base + "/live", {"live": True}).status, 200)
+        for body in ({"body_markdown": "   "}, {"body_markdown": 7}, {"pinned": "yes"}):
+            r = self.call("POST", base + "/updates", body)
+            self.assertIn(r.status, (400, 422), r.text)
+        r = self.call("POST", base + "/updates", {"body_markdown": "Waves."}, who="cal")
+        self.assertEqual(r.status, 403, r.text)
+        r = self.call("GET", base + "/live")
+        self.assertEqual(r.json()["updates"], [])
+        r = self.call("PUT", "/articles/999999/live", {"live": True})
+        self.assertEqual(r.status, 404, r.text)
+
+    def test_the_back_office_page_posts_pins_and_deletes(self):
+        a = self.published("Exercise at sea")
+        me = Browser(self.srv, "eve", self.passwords["eve"])
+        path = "/admin/articles/%d/live" % a["id"]
+        self.assertIn('href="%s"' % path, me.get("/admin/articles/%d" % a["id"]).text)
+        r = me.get(path)
+        self.assertEqual(r.status, 200, r.text)
+        self.assertIn("Start live coverage", r.text)
+        r = me.post(path, [("start", "1")])
+        self.assertEqual(r.status, 303, r.text)
+        r = me.post("/admin/articles/%d/updates" % a["id"], [("body_markdown", "  ")])
+        self.assertEqual(r.status, 422, r.text)
+        self.assertIn("the text is empty", r.text)
+        r = me.post("/admin/articles/%d/updates" % a["id"],
+                    [("body_markdown", "Ships leave port."), ("pinned", "1")])
+        self.assertEqual(r.status, 303, r.text)
+        page = me.get(r.headers["location"]).text
+        self.assertIn("The update is on the article.", page)
+        uid, rev = re.search(r'/updates/(\d+)">\s*<input[^>]*>\s*<input type="hidden" '
+                             r'name="revision" value="(\d+)"', page).groups()
+        html = self.page(a).text
+        self.assertIn("Ships leave port.", re.search(r'<section class="live-key".*?</section>',
+                                                     html, re.S).group(0))
+        # Unpinned through the form (the box left unticked), then deleted.
+        r = me.post("/admin/articles/%d/updates/%s" % (a["id"], uid),
+                    [("revision", rev), ("body_markdown", "Ships left port.")])
+        self.assertEqual(r.status, 303, r.text)
+        r = me.post("/admin/articles/%d/updates/%s" % (a["id"], uid),
+                    [("revision", rev), ("body_markdown", "Stale.")])
+        self.assertEqual(r.status, 409, r.text)
+        html = self.page(a).text
+        self.assertNotIn('class="live-key"', html)
+        self.assertIn("Ships left port.", html)
+        r = me.post("/admin/articles/%d/updates/%s/delete" % (a["id"], uid), [])
+        self.assertEqual(r.status, 303, r.text)
+        self.assertNotIn("Ships left port.", self.page(a).text)
+        # A contributor cannot open the page.
+        cal = Browser(self.srv, "cal", self.passwords["cal"])
+        self.assertEqual(cal.get(path).status, 403)
+
+
+def page_path(a):
+    url = a["url"]
+    return url[url.index("/", url.index("//") + 2):] if "//" in url else url
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,137 @@
+/*
+ * Tests the store's live coverage (store/sqlite/live.c and its PostgreSQL twin): starting,
+ * ending and starting again; updates added newest first, edited from the revision they were
+ * based on (a stale edit is refused and changes nothing), pinned, deleted; and every write to a
+ * published article's coverage names its page in the change feed, so cached pages never go
+ * stale.
+ */
+#include "store/store_test.h"
+
+static int64_t published(fixture *f, const char *slug)
+{
+	nz_article *a = small_article(f->arena, slug, NZ_STATUS_PUBLISHED, 1780000000);
+	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
+	return a->id;
+}
+
+/* Whether the change feed named "article-<id>" after seq. */
+static bool named(fixture *f, int64_t seq, int64_t id)
+{
+	const char **keys = NULL;
+	size_t n = 0;
+	int64_t upto = 0;
+	char want[48];
+	snprintf(want, sizeof want, "article-%lld", (long long)id);
+	assert_int_equal(nz_store_changes_since(f->store, f->arena, seq, &upto, &keys, &n, &f->err),
+			 NZ_OK);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i], want) == 0)
+			return true;
+	return false;
+}
+
+static int64_t seq_now(fixture *f)
+{
+	int64_t seq = 0;
+	assert_int_equal(nz_store_change_seq(f->store, &seq, &f->err), NZ_OK);
+	return seq;
+}
+
+static void test_start_end_and_start_again(void **state)
+{
+	fixture *f = *state;
+	int64_t id = published(f, "summit");
+	nz_live live;
+	assert_int_equal(nz_store_live_get(f->store, f->arena, id, &live, &f->err), NZ_OK);
+	assert_int_equal(live.started_at, 0);
+	assert_int_equal(live.n_updates, 0);
+
+	int64_t seq = seq_now(f);
+	assert_int_equal(nz_store_live_set(f->store, id, true, &f->err), NZ_OK);
+	assert_true(named(f, seq, id));
+	assert_int_equal(nz_store_live_get(f->store, f->arena, id, &live, &f->err), NZ_OK);
+	assert_true(live.started_at > 0);
+	assert_int_equal(live.ended_at, 0);
+	nz_time started = live.started_at;
+
+	assert_int_equal(nz_store_live_set(f->store, id, true, &f->err), NZ_OK); /* no-op */
+	assert_int_equal(nz_store_live_set(f->store, id, false, &f->err), NZ_OK);
+	assert_int_equal(nz_store_live_get(f->store, f->arena, id, &live, &f->err), NZ_OK);
+	assert_int_equal(live.started_at, started);
+	assert_true(live.ended_at >= started);
+
+	assert_int_equal(nz_store_live_set(f->store, id, true, &f->err), NZ_OK);
+	assert_int_equal(nz_store_live_get(f->store, f->arena, id, &live, &f->err), NZ_OK);
+	assert_int_equal(live.started_at, started);
+	assert_int_equal(live.ended_at, 0);
+}
+
+static void test_updates_add_edit_pin_delete(void **state)
+{
+	fixture *f = *state;
+	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
+	int64_t id = published(f, "storm"), other = published(f, "calm");
+	assert_int_equal(nz_store_live_set(f->store, id, true, &f->err), NZ_OK);
+
+	int64_t seq = seq_now(f);
+	nz_live_update first = {.article_id = id, .body_markdown = "The storm reached the coast."};
+	assert_int_equal(nz_store_live_update_save(f->store, &first, eve, &f->err), NZ_OK);
+	assert_true(first.id > 0);
+	assert_int_equal(first.revision, 1);
+	assert_int_equal(first.actor, eve);
+	assert_true(named(f, seq, id));
+	nz_live_update second = {.article_id = id, .body_markdown = "Ferries are cancelled."};
+	assert_int_equal(nz_store_live_update_save(f->store, &second, 0, &f->err), NZ_OK);
+
+	nz_live live;
+	assert_int_equal(nz_store_live_get(f->store, f->arena, id, &live, &f->err), NZ_OK);
+	assert_int_equal(live.n_updates, 2);
+	assert_int_equal(live.updates[0].id, second.id); /* newest first */
+	assert_string_equal(live.updates[1].body_markdown, "The storm reached the coast.");
+	assert_int_equal(live.updates[1].actor, eve);
+	assert_false(live.updates[1].pinned);
+
+	/* An edit from revision 1 pins it; a second edit still based on revision 1 loses. */
+	nz_live_update edit = first;
+	edit.body_markdown = "The storm reached the coast at noon.";
+	edit.pinned = true;
+	seq = seq_now(f);
+	assert_int_equal(nz_store_live_update_save(f->store, &edit, eve, &f->err), NZ_OK);
+	assert_int_equal(edit.revision, 2);
+	assert_int_equal(edit.created_at, first.created_at);
+	assert_true(named(f, seq, id));
+	nz_live_update stale = first;
+	stale.body_markdown = "Overwritten?";
+	assert_int_equal(nz_store_live_update_save(f->store, &stale, eve, &f->err), NZ_CONFLICT);
+	assert_non_null(strstr(f->err.msg, "revision 1 (now 2)"));
+	assert_int_equal(nz_store_live_get(f->store, f->arena, id, &live, &f->err), NZ_OK);
+	assert_string_equal(live.updates[1].body_markdown, "The storm reached the coast at noon.");
+	assert_true(live.updates[1].pinned);
+	assert_int_equal(live.updates[1].revision, 2);
+
+	/* An update belongs to its article: not found through another one. */
+	nz_live_update foreign = edit;
+	foreign.article_id = other;
+	assert_int_equal(nz_store_live_update_save(f->store, &foreign, eve, &f->err), NZ_NOTFOUND);
+	assert_int_equal(nz_store_live_update_delete(f->store, other, second.id, &f->err),
+			 NZ_NOTFOUND);
+
+	seq = seq_now(f);
+	assert_int_equal(nz_store_live_update_delete(f->store, id, second.id, &f->err), NZ_OK);
+	assert_true(named(f, seq, id));
+	assert_int_equal(nz_store_live_update_delete(f->store, id, second.id, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(nz_store_live_get(f->store, f->arena, id, &live, &f->err), NZ_OK);
+	assert_int_equal(live.n_updates, 1);
+	assert_int_equal(live.updates[0].id, first.id);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_start_end_and_start_again),
+	    T(test_updates_add_edit_pin_delete),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
