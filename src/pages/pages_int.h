@@ -14,4 +14,11 @@ nz_rc nz__page_list_keys(const nz_page_env *env, nz_page_out *out, const nz_arti
 /* Sets a 400/404 outcome; returns NZ_OK. */
 nz_rc nz__page_not_found(nz_page_out *out, int status, const char *message);
 
+/* front.c: page 1 of the front (language, section_id: 0 for the front page) as its layout in
+ * force arranges it: list (the newest public stories, loaded) becomes the pinned stories, with
+ * their front-page headlines, then the rest of list without them, at most limit in all (arena).
+ * Adds the pinned stories' keys. Unchanged when no layout is in force. */
+nz_rc nz__page_front_arrange(const nz_page_env *env, const char *language, int64_t section_id,
+			     nz_article_list *list, size_t limit, nz_page_out *out, nz_err *err);
+
 #endif

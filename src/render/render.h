@@ -85,6 +85,10 @@ typedef struct nz_list_view {
 json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a);
 json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, size_t page,
 		      size_t pages);
+/* Moves the first n stories of a front view's recent list (after the lead) into its top
+ * stories (front.top, front.has_top). False on out of memory (view unchanged or partly moved:
+ * drop it). */
+bool nz_view_front_top(json_t *view, size_t n);
 json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv);
 json_t *nz_view_error(const nz_page_ctx *pc, int status, const char *title, const char *message);
 /* A static page (About, the policies...) at /{slug}: static_page{title,body_html,updated}. */

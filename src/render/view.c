@@ -456,6 +456,27 @@ out:
 	return res;
 }
 
+bool nz_view_front_top(json_t *view, size_t n)
+{
+	json_t *front = json_object_get(view, "front");
+	json_t *recent = json_object_get(front, "recent");
+	json_t *top = front ? json_array() : NULL;
+	if (!top)
+		return false;
+	while (json_array_size(top) < n && json_array_size(recent) > 0) {
+		if (json_array_append(top, json_array_get(recent, 0)) != 0 ||
+		    json_array_remove(recent, 0) != 0) {
+			json_decref(top);
+			return false;
+		}
+	}
+	size_t n_top = json_array_size(top);
+	return json_object_set_new(front, "has_top", json_boolean(n_top > 0)) == 0 &&
+	       json_object_set_new(front, "top", top) == 0 &&
+	       json_object_set_new(front, "has_recent",
+				   json_boolean(json_array_size(recent) > 0)) == 0;
+}
+
 json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 {
 	nz_arena *arena = nz_arena_new();

@@ -68,6 +68,13 @@ void nz__store_delivery_config_apply(nz_delivery_config *out, const char *key, c
  * deletes, given the newest, the first seq young enough to keep (newest + 1 when none is) and
  * how many rows to keep: old rows and rows past the limit, never the newest (0: none). */
 bool nz__store_tick_writes(nz_time now, int64_t clock, bool due);
+
+/* front_layouts.c: a layout's slots as the backends store them, one "<article id>\t<headline>"
+ * line per slot (the headline empty when the article's own is shown). encode writes into buf
+ * (NZ__FRONT_SLOTS_TEXT_MAX bytes); decode fills l->slots and l->n_slots, strings in arena. */
+#define NZ__FRONT_SLOTS_TEXT_MAX (NZ_FRONT_SLOTS * (NZ_FRONT_HEADLINE_MAX + 24))
+void nz__store_front_slots_encode(const nz_front_layout *l, char *buf);
+nz_rc nz__store_front_slots_decode(nz_arena *arena, const char *text, nz_front_layout *l);
 int64_t nz__store_prune_cut(int64_t newest, int64_t young, int64_t keep_rows);
 
 /* Backends. Each returns a handle whose first member is nz_store. */

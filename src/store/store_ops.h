@@ -428,6 +428,17 @@
 	   (nz_store *s, nz_arena *arena, int64_t id, nz_static_page_revision **out, size_t *n,    \
 	    nz_err *err),                                                                          \
 	   (s, arena, id, out, n, err))
+/* ---- front layouts: the top of each front page (front_layouts.c) ---- */
+#define NZ__STORE_FRONT(OP)                                                                        \
+	/* l checked (front_layouts.c) */                                                          \
+	OP(WRITE, OWN, front_layout_save,                                                          \
+	   (nz_store *s, nz_front_layout *l, nz_time now, int64_t actor, nz_err *err),             \
+	   (s, l, now, actor, err))                                                                \
+	OP(READ, OWN, front_layout_list,                                                           \
+	   (nz_store *s, nz_arena *arena, const char *language, int64_t section_id,                \
+	    nz_front_layout **out, size_t *n, nz_err *err),                                        \
+	   (s, arena, language, section_id, out, n, err))                                          \
+	OP(WRITE, PASS, front_layout_delete, (nz_store *s, int64_t id, nz_err *err), (s, id, err))
 /* ---- transfer: every table row by row, for backup, restore and migrate (transfer.c) ---- */
 /* t is an entry of nz_store_transfer_tables() (so SQL names only the list's tables and the
  * columns the backend itself reported); a load runs between transfer_load and transfer_end */
@@ -481,6 +492,7 @@
 	NZ__STORE_SEARCH(OP)                                                                       \
 	NZ__STORE_NODES(OP)                                                                        \
 	NZ__STORE_PAGES(OP)                                                                        \
+	NZ__STORE_FRONT(OP)                                                                        \
 	NZ__STORE_TRANSFER(OP)
 
 #endif

@@ -41,6 +41,7 @@ static const nz_transfer_table tables[] = {
     {"wire_feeds", "id", false},
     {"pages", "id", false},
     {"page_revisions", "page_id, revision", false},
+    {"front_layouts", "id", false},
     {"audit_log", "id", false},
     {"settings", "key", false},
     {"webhooks", "id", false},

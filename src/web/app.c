@@ -33,6 +33,8 @@ static const nz__route_entry *const route_tables[] = {
     nz__admin_page_api_routes,    /* the static pages' admin API (admin/api_pages.c) */
     nz__admin_static_page_routes, /* the static pages' editor (admin/static_pages.c) */
     nz__page_api_routes,          /* the static pages' read API (api/static_pages.c) */
+    nz__admin_front_api_routes,   /* the front layouts' admin API (admin/api_front.c) */
+    nz__admin_front_routes,       /* the front layouts' page (admin/front_page.c) */
     nz__admin_routes,             /* back-office pages (admin/pages.c) */
     nz__metrics_routes,           /* /metrics (metrics.c) */
     nz__static_page_routes,       /* /{slug}, the static pages: last (public/pages.c) */

@@ -229,6 +229,9 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* static_pages.c */                                                                       \
 	NZ__STORE_PAGES(OP)                                                                        \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* front_layouts.c */                                                                      \
+	NZ__STORE_FRONT(OP)                                                                        \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* transfer.c */                                                                           \
 	NZ__STORE_TRANSFER(OP)
 /* clang-format on */
@@ -320,5 +323,6 @@ extern const char nz__pg_4_import_items[]; /* the items of multi-item imports */
 extern const char nz__pg_5_hdata[];        /* slugs repaired, token expiry */
 extern const char nz__pg_6_pages[];        /* static pages and their revisions (static_pages.c) */
 extern const char nz__pg_7_updated[];      /* "updated" of never-edited imports */
+extern const char nz__pg_8_front[];        /* front layouts (front_layouts.c) */
 
 #endif

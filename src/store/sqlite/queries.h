@@ -120,6 +120,14 @@
 	X(SQ_PAGE_LIST, NZ__PAGE_COLUMNS " ORDER BY position, title, id")                          \
 	X(SQ_PAGE_REVISIONS, "SELECT revision, slug, title, body_markdown, role, actor, saved_at " \
 			     "FROM page_revisions WHERE page_id = ?1 ORDER BY revision DESC")      \
+	X(SQ_FRONT_CLEAR, "DELETE FROM front_layouts WHERE language = ?1 AND section_id = ?2 "     \
+			  "AND (starts_at = ?3 OR (?3 <= ?4 AND starts_at <= ?4))")                \
+	X(SQ_FRONT_INSERT, "INSERT INTO front_layouts(language, section_id, starts_at, slots, "    \
+			   "actor, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                   \
+	X(SQ_FRONT_LIST, "SELECT id, language, section_id, starts_at, slots, actor, updated_at "   \
+			 "FROM front_layouts WHERE language = ?1 AND section_id = ?2 "             \
+			 "ORDER BY starts_at, id")                                                 \
+	X(SQ_FRONT_DELETE, "DELETE FROM front_layouts WHERE id = ?1")                              \
 	X(SQ_IMPORT_ITEM_FIND, "SELECT article_id, sha256 FROM import_items WHERE key = ?1")       \
 	X(SQ_IMPORT_ITEM_PUT,                                                                      \
 	  "INSERT INTO import_items(key, article_id, sha256, comments, "                           \

@@ -639,9 +639,41 @@ static const char migration_11[] =
     " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
     " AND published_at < created_at AND updated_at = created_at AND revision = 1;";
 
+/* Version 12, front layouts: editors' arrangements of the top of the front page and of each
+ * section front, per language edition (section_id 0: the front page), each in force from
+ * starts_at. slots holds one "<article id>\t<headline>" line per pinned story (store.h). Every
+ * write names the front it arranges in the change feed; a layout's start is told by
+ * nz_store_change_tick (outbox_changes.c). */
+#define NZ__FRONT_KEY(R)                                                                           \
+	"CASE WHEN " R ".section_id = 0 THEN 'front' ELSE 'section-' || " R ".section_id END"
+static const char migration_12[] =
+    "CREATE TABLE front_layouts ("
+    " id INTEGER PRIMARY KEY,"
+    " language TEXT NOT NULL,"
+    " section_id INTEGER NOT NULL DEFAULT 0,"
+    " starts_at INTEGER NOT NULL,"
+    " slots TEXT NOT NULL DEFAULT '',"
+    " actor INTEGER REFERENCES users(id),"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (language, section_id, starts_at));"
+    "CREATE INDEX front_layouts_starts ON front_layouts(starts_at);"
+    "CREATE TRIGGER front_layouts_changes_insert AFTER INSERT ON front_layouts BEGIN"
+    " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY(
+	"NEW") ", " NZ__NOW ");"
+	       " END;"
+	       "CREATE TRIGGER front_layouts_changes_update AFTER UPDATE ON front_layouts BEGIN"
+	       " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY(
+		   "NEW") ", " NZ__NOW ");"
+			  " END;"
+			  "CREATE TRIGGER front_layouts_changes_delete AFTER DELETE ON "
+			  "front_layouts BEGIN"
+			  " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY("OLD") ", " NZ__NOW
+											");"
+											" END;";
+
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3, migration_4,  migration_5,  migration_6,
-    migration_7, migration_8, migration_9, migration_10, migration_11,
+    migration_7, migration_8, migration_9, migration_10, migration_11, migration_12,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
