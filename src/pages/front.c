@@ -3,9 +3,12 @@
  * layout in force for a front (an edition's front page, or a section front) puts its pinned
  * stories first, in its order and under its front-page headlines; the newest public stories
  * fill the rest, each once. Only page 1 of a front has a layout; later pages go on by recency.
+ * Below the top of the front page come the sections' blocks (each section's latest stories
+ * not already at the top; the opinion section's is the "Opinion" block).
  *
  * Rules: the page's list is already loaded (one query); a pinned story not on it costs one
- * query by id, at most NZ_FRONT_SLOTS of them, never one per listed story. A pinned story
+ * query by id, at most NZ_FRONT_SLOTS of them, never one per listed story. The section blocks
+ * below cost one query per section (the navigation's few), never one per story. A pinned story
  * that is not public (unpublished, under embargo) is left out, as if its slot were empty.
  */
 #include <string.h>
@@ -64,4 +67,54 @@ nz_rc nz__page_front_arrange(const nz_page_env *env, const char *language, int64
 	list->items = items;
 	list->n = n;
 	return nz__page_list_keys(env, out, items, n_pinned);
+}
+
+/* Whether id is among the first n of items. */
+static bool shown(const nz_article *items, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (items[i].id == id)
+			return true;
+	return false;
+}
+
+nz_rc nz__page_front_blocks(const nz_page_env *env, const char *language,
+			    const nz_article_list *top, size_t n_top, nz_front_block **blocks,
+			    size_t *n_blocks, nz_page_out *out, nz_err *err)
+{
+	const nz_page_ctx *pc = env->pc;
+	*n_blocks = 0;
+	*blocks =
+	    pc->n_sections ? nz_arena_zalloc(env->arena, pc->n_sections * sizeof **blocks) : NULL;
+	if (pc->n_sections && !*blocks)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	for (size_t i = 0; i < pc->n_sections; i++) {
+		const nz_section *sec = &pc->sections[i];
+		nz_article_query q = {.section_slug = sec->slug,
+				      .public_only = true,
+				      .now = pc->now,
+				      .limit = NZ_FRONT_BLOCK_ITEMS + n_top,
+				      .no_total = true,
+				      .prefer_language = language};
+		nz_article_list list = {0};
+		nz_rc rc = nz_store_article_list(env->store, env->arena, &q, &list, err);
+		if (rc != NZ_OK)
+			return rc;
+		nz_front_block *b = &(*blocks)[*n_blocks];
+		nz_article *items =
+		    nz_arena_alloc(env->arena, NZ_FRONT_BLOCK_ITEMS * sizeof *items);
+		if (!items)
+			return nz_err_set(err, NZ_NOMEM, "out of memory");
+		b->section = sec;
+		b->items = items;
+		for (size_t j = 0; j < list.n && b->n < NZ_FRONT_BLOCK_ITEMS; j++)
+			if (!shown(top->items, n_top < top->n ? n_top : top->n, list.items[j].id))
+				items[b->n++] = list.items[j];
+		if (nz_page_key(env, out, "section-%lld", (long long)sec->id) != NZ_OK ||
+		    nz__page_list_keys(env, out, items, b->n) != NZ_OK)
+			return nz_err_set(err, NZ_NOMEM, "out of memory");
+		if (b->n)
+			(*n_blocks)++;
+	}
+	return NZ_OK;
 }

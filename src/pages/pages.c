@@ -150,8 +150,15 @@ nz_rc nz_page_front_edition(const nz_page_env *env, const char *language, size_t
 		return rc;
 	out->n_items = list.n;
 	out->pages = page_count(list.total);
+	nz_front_block *blocks = NULL;
+	size_t n_blocks = 0;
+	if (page == 1 && (rc = nz__page_front_blocks(env, language, &list, NZ_FRONT_SLOTS, &blocks,
+						     &n_blocks, out, err)) != NZ_OK)
+		return rc;
 	json_t *view = nz_view_front(env->pc, list.items, list.n, page, page_count(list.total));
-	if (view && page == 1 && !nz_view_front_top(view, NZ_FRONT_SLOTS - 1)) {
+	if (view && page == 1 &&
+	    (!nz_view_front_top(view, NZ_FRONT_SLOTS - 1) ||
+	     !nz_view_front_blocks(view, env->pc, blocks, n_blocks))) {
 		json_decref(view);
 		view = NULL;
 	}

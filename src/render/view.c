@@ -477,6 +477,32 @@ bool nz_view_front_top(json_t *view, size_t n)
 				   json_boolean(json_array_size(recent) > 0)) == 0;
 }
 
+bool nz_view_front_blocks(json_t *view, const nz_page_ctx *pc, const nz_front_block *blocks,
+			  size_t n)
+{
+	json_t *front = json_object_get(view, "front");
+	json_t *arr = front ? json_array() : NULL;
+	nz_arena *arena = arr ? nz_arena_new() : NULL;
+	bool ok = arena != NULL;
+	for (size_t i = 0; ok && i < n; i++) {
+		const nz_front_block *b = &blocks[i];
+		if (b->n == 0)
+			continue;
+		json_t *o = json_pack("{s:s, s:s?, s:b, s:o}", "name", b->section->name, "url",
+				      nz_url_section(arena, b->section->slug), "opinion",
+				      strcmp(b->section->slug, NZ_OPINION_SECTION) == 0, "items",
+				      cards(pc, arena, b->items, 0, b->n, site_lang(pc)));
+		ok = o && json_array_append_new(arr, o) == 0;
+	}
+	ok =
+	    ok && json_object_set_new(front, "has_blocks", json_boolean(json_array_size(arr))) == 0;
+	ok = ok && json_object_set_new(front, "blocks", arr) == 0;
+	if (!ok && front && json_object_get(front, "blocks") != arr)
+		json_decref(arr);
+	nz_arena_free(arena);
+	return ok;
+}
+
 json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 {
 	nz_arena *arena = nz_arena_new();

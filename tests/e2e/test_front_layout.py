@@ -25,6 +25,9 @@ class FrontLayout(unittest.TestCase):
         fixture = os.path.join(os.path.dirname(__file__), "..", "fixtures", "import", "good",
                                "en-dateline.txt")
         run(["import", "--section", "harbor", fixture], db=cls.db)
+        # An opinion piece: the opinion section's block is the front page's "Opinion".
+        run(["import", "--publish", "--section", "opinion",
+             os.path.join(os.path.dirname(fixture), "en-two-authors.txt")], db=cls.db)
         cls.tokens = {}
         for login, role in (("eve", "editor"), ("cal", "contributor")):
             add_user(cls.db, login, role)
@@ -92,6 +95,8 @@ class FrontLayout(unittest.TestCase):
         self.assertIn("Pilots brave the storm", lead)
         self.assertNotIn(old["headline"], html)
         main = self.main(html)
+        # The section blocks may show a story of Recent News again, never one of the top.
+        main = main[:main.index('class="section-blocks"')] + main[main.index('id="recent"'):]
         # The second pinned story comes next, then the newest by recency; each story once.
         self.assertLess(main.index(self.href(older)), main.index(self.href(newest)))
         for a in self.stories:
@@ -143,6 +148,22 @@ class FrontLayout(unittest.TestCase):
         self.assertIn(self.href(self.stories[-1]), self.lead(self.srv.get("/").text))
         self.assertIsNone(self.call("GET", "/front").json()["current"])
         self.call("PUT", "/front", {"language": "ko", "slots": []})
+
+    def test_section_blocks_and_the_opinion_block_below_the_top(self):
+        html = self.main(self.srv.get("/").text)
+        blocks = html[html.index('class="section-blocks"'):]
+        harbor = blocks[blocks.index('aria-label="Harbor"'):]
+        harbor = harbor[:harbor.index("</section>")]
+        # The section's latest stories not already at the top (the lead and four top stories).
+        self.assertIn(self.href(self.stories[2]), harbor)
+        self.assertNotIn(self.href(self.stories[3]), harbor)
+        self.assertIn('class="section-block opinion-block" aria-label="Opinion"', blocks)
+        # Pinning moves a story up: it leaves the section's block.
+        self.call("PUT", "/front", {"slots": [{"article": self.stories[2]["id"]}]})
+        html = self.main(self.srv.get("/").text)
+        blocks = html[html.index('class="section-blocks"'):]
+        self.assertNotIn(self.href(self.stories[2]), blocks)
+        self.assertIn(self.href(self.stories[2]), self.lead(html))
 
     def test_the_static_export_shows_the_layout(self):
         pinned = self.stories[3]
