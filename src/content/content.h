@@ -321,4 +321,11 @@ typedef struct nz_static_page_revision {
 	nz_time saved_at;
 } nz_static_page_revision;
 
+/* One article of "Most read" (docs/front-page.md): what its list entry shows. */
+typedef struct nz_most_read {
+	int64_t id;
+	const char *slug, *headline, *language;
+	int64_t views; /* in the period asked for */
+} nz_most_read;
+
 #endif

@@ -129,6 +129,17 @@ nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor
 				     cursor, out, err);
 }
 
+/* "Most read" of the last 24 hours in language, for the front page (key "most-read": the
+ * server tells the change feed at most every --most-read-refresh seconds). */
+static nz_rc most_read(const nz_page_env *env, const char *language, nz_most_read **items,
+		       size_t *n, nz_page_out *out, nz_err *err)
+{
+	if (nz_page_key(env, out, "most-read") != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	return nz_store_most_read(env->store, env->arena, env->pc->now / 3600 - 23, env->pc->now,
+				  language, NZ_MOST_READ_FRONT, items, n, err);
+}
+
 nz_rc nz_page_front_edition(const nz_page_env *env, const char *language, size_t page,
 			    const nz_page_cursor *cursor, nz_page_out *out, nz_err *err)
 {
@@ -155,9 +166,14 @@ nz_rc nz_page_front_edition(const nz_page_env *env, const char *language, size_t
 	if (page == 1 && (rc = nz__page_front_blocks(env, language, &list, NZ_FRONT_SLOTS, &blocks,
 						     &n_blocks, out, err)) != NZ_OK)
 		return rc;
+	nz_most_read *most = NULL;
+	size_t n_most = 0;
+	if (page == 1 && (rc = most_read(env, language, &most, &n_most, out, err)) != NZ_OK)
+		return rc;
 	json_t *view = nz_view_front(env->pc, list.items, list.n, page, page_count(list.total));
 	if (view && page == 1 &&
 	    (!nz_view_front_top(view, NZ_FRONT_SLOTS - 1) ||
+	     !nz_view_front_most_read(view, env->pc, most, n_most) ||
 	     !nz_view_front_blocks(view, env->pc, blocks, n_blocks))) {
 		json_decref(view);
 		view = NULL;

@@ -25,6 +25,7 @@ nz_rc nz__page_front_arrange(const nz_page_env *env, const char *language, int64
  * top (the lead and the top stories); sections without any are left out. In arena; adds each
  * block's keys (the section's and its stories'). */
 #define NZ_FRONT_BLOCK_ITEMS 3
+#define NZ_MOST_READ_FRONT 5 /* stories in the front page's "Most read" */
 nz_rc nz__page_front_blocks(const nz_page_env *env, const char *language,
 			    const nz_article_list *top, size_t n_top, nz_front_block **blocks,
 			    size_t *n_blocks, nz_page_out *out, nz_err *err);

@@ -89,6 +89,10 @@ json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, 
  * stories (front.top, front.has_top). False on out of memory (view unchanged or partly moved:
  * drop it). */
 bool nz_view_front_top(json_t *view, size_t n);
+/* Adds "Most read" to a front view: front.most_read{title, items[{url, headline, lang}]} (none
+ * when n is 0). False on out of memory (drop the view). */
+bool nz_view_front_most_read(json_t *view, const nz_page_ctx *pc, const nz_most_read *items,
+			     size_t n);
 /* A front page's block of one section: its latest stories. The section whose slug is
  * NZ_OPINION_SECTION is the "Opinion" block (set apart, with its authors). */
 #define NZ_OPINION_SECTION "opinion"

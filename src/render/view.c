@@ -477,6 +477,35 @@ bool nz_view_front_top(json_t *view, size_t n)
 				   json_boolean(json_array_size(recent) > 0)) == 0;
 }
 
+bool nz_view_front_most_read(json_t *view, const nz_page_ctx *pc, const nz_most_read *items,
+			     size_t n)
+{
+	json_t *front = json_object_get(view, "front");
+	if (!front)
+		return false;
+	if (n == 0)
+		return true;
+	const char *lang = site_lang(pc);
+	nz_arena *arena = nz_arena_new();
+	json_t *arr = arena ? json_array() : NULL;
+	for (size_t i = 0; arr && i < n; i++) {
+		bool other = lang && items[i].language && strcmp(items[i].language, lang) != 0;
+		if (json_array_append_new(arr, json_pack("{s:s?, s:s, s:s?}", "url",
+							 nz_url_article(arena, items[i].slug),
+							 "headline", items[i].headline, "lang",
+							 other ? items[i].language : NULL)) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	nz_arena_free(arena);
+	bool ko = nz__labels_for(lang) == nz__labels_for("ko");
+	return arr &&
+	       json_object_set_new(front, "most_read",
+				   json_pack("{s:s, s:o}", "title",
+					     ko ? "많이 본 뉴스" : "Most read", "items", arr)) == 0;
+}
+
 bool nz_view_front_blocks(json_t *view, const nz_page_ctx *pc, const nz_front_block *blocks,
 			  size_t n)
 {

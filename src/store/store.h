@@ -392,6 +392,26 @@ nz_rc nz_store_front_layout_delete(nz_store *s, int64_t id, nz_err *err);
 const nz_front_layout *nz_store_front_layout_active(const nz_front_layout *layouts, size_t n,
 						    nz_time now);
 
+/* ---- page views and "Most read" (docs/front-page.md) ----------------------------------------- */
+
+/* Views of one article page (by its slug as in the URL) in one hour (unix time / 3600). */
+typedef struct nz_view_count {
+	const char *slug;
+	int64_t hour;
+	int64_t views;
+} nz_view_count;
+
+/* Adds counts (n >= 1; slugs that are no article's are dropped) to the per-article, per-hour
+ * totals in one transaction; with tell, the change feed gets "most-read" (the pages showing
+ * the list). No address, user agent or anything else about the reader is stored. */
+nz_rc nz_store_views_add(nz_store *s, const nz_view_count *counts, size_t n, bool tell,
+			 nz_err *err);
+/* The public articles most viewed since since_hour (in language; NULL: any), most first (then
+ * newest), at most limit (1..100), in arena. */
+nz_rc nz_store_most_read(nz_store *s, nz_arena *arena, int64_t since_hour, nz_time now,
+			 const char *language, size_t limit, nz_most_read **out, size_t *n,
+			 nz_err *err);
+
 /* ---- wires: agency feeds polled into the review queue -------------------------------------- */
 
 typedef struct nz_wire_feed {

@@ -279,6 +279,15 @@ nz_correction *nz__store_one_correction(nz_arena *arena, nz_article *a);
 /* Both backends' SQL for the static pages: the columns of a page row (a SELECT to complete with
  * WHERE or ORDER BY), and the copy of a page's current row into its revisions (p1 the page id,
  * p2 the acting user or NULL). */
+/* "Most read": the public articles most viewed since hour p1 (p2 now, p3 the language or NULL
+ * for any, p4 the limit), most first. */
+#define NZ__MOST_READ(p1, p2, p3, p4)                                                              \
+	"SELECT a.id, a.slug, a.headline, a.language, sum(v.views) AS n FROM article_views v"      \
+	" JOIN articles a ON a.id = v.article_id WHERE v.hour >= " p1                              \
+	" AND a.status IN ('published', 'retracted')"                                              \
+	" AND (a.embargo_until IS NULL OR a.embargo_until <= " p2 ")"                              \
+	" AND (" p3 " IS NULL OR a.language = " p3 ")"                                             \
+	" GROUP BY a.id, a.slug, a.headline, a.language ORDER BY n DESC, a.id DESC LIMIT " p4
 #define NZ__PAGE_COLUMNS                                                                           \
 	"SELECT id, slug, title, body_markdown, role, position, revision, created_at, updated_at " \
 	"FROM pages"

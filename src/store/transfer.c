@@ -42,6 +42,7 @@ static const nz_transfer_table tables[] = {
     {"pages", "id", false},
     {"page_revisions", "page_id, revision", false},
     {"front_layouts", "id", false},
+    {"article_views", "article_id, hour", false},
     {"audit_log", "id", false},
     {"settings", "key", false},
     {"webhooks", "id", false},

@@ -87,3 +87,57 @@ nz_rc nz__sq_front_layout_delete(nz_store *s, int64_t id, nz_err *err)
 		   ? NZ_OK
 		   : nz_err_set(err, NZ_NOTFOUND, "no front layout %lld", (long long)id);
 }
+
+nz_rc nz__sq_views_add(nz_store *s, const nz_view_count *counts, size_t n, bool tell, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if ((rc = nz__sq_stmt(h, SQ_VIEWS_ADD, &st, err)))
+			break;
+		if (nz__sq_bind_text(st, 1, counts[i].slug) ||
+		    sqlite3_bind_int64(st, 2, counts[i].hour) ||
+		    sqlite3_bind_int64(st, 3, counts[i].views))
+			rc = nz__sq_bind_error(h, "page views", err);
+		else
+			rc = nz__sq_exec(h, st, "page views", err);
+	}
+	if (!rc && tell && !(rc = nz__sq_stmt(h, SQ_VIEWS_TELL, &st, err))) {
+		if (sqlite3_bind_int64(st, 1, nz_time_now()))
+			rc = nz__sq_bind_error(h, "page views", err);
+		else
+			rc = nz__sq_exec(h, st, "page views", err);
+	}
+	return nz__sq_end(h, rc, err);
+}
+
+static nz_rc most_read_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_most_read *m = item;
+	m->id = sqlite3_column_int64(st, 0);
+	m->views = sqlite3_column_int64(st, 4);
+	return nz__sq_col_text(arena, st, 1, &m->slug) ||
+		       nz__sq_col_text(arena, st, 2, &m->headline) ||
+		       nz__sq_col_text(arena, st, 3, &m->language)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+nz_rc nz__sq_most_read(nz_store *s, nz_arena *arena, int64_t since_hour, nz_time now,
+		       const char *language, size_t limit, nz_most_read **out, size_t *n,
+		       nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_MOST_READ, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, since_hour) || sqlite3_bind_int64(st, 2, now) ||
+	    nz__sq_bind_text(st, 3, language) || sqlite3_bind_int64(st, 4, (int64_t)limit))
+		return nz__sq_bind_error(h, "most read", err);
+	return nz__sq_collect(h, st, "most read", sizeof(nz_most_read), most_read_row, arena,
+			      (void **)out, n, err);
+}

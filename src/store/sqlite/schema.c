@@ -639,13 +639,16 @@ static const char migration_11[] =
     " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
     " AND published_at < created_at AND updated_at = created_at AND revision = 1;";
 
-/* Version 12, front layouts: editors' arrangements of the top of the front page and of each
- * section front, per language edition (section_id 0: the front page), each in force from
- * starts_at. slots holds one "<article id>\t<headline>" line per pinned story (store.h). Every
- * write names the front it arranges in the change feed; a layout's start is told by
- * nz_store_change_tick (outbox_changes.c). */
-#define NZ__FRONT_KEY(R)                                                                           \
-	"CASE WHEN " R ".section_id = 0 THEN 'front' ELSE 'section-' || " R ".section_id END"
+/* Version 12, front layouts and page views. Layouts: editors' arrangements of the top of the
+ * front page and of each section front, per language edition (section_id 0: the front page),
+ * each in force from starts_at; slots holds one "<article id>\t<headline>" line per pinned
+ * story (store.h). Every write names the front it arranges in the change feed; a layout's
+ * start is told by nz_store_change_tick (outbox_changes.c). Page views: per article and hour
+ * (unix time / 3600), for "Most read"; counts only, nothing about the reader. */
+#define NZ__FRONT_KEY_NEW                                                                          \
+	"CASE WHEN NEW.section_id = 0 THEN 'front' ELSE 'section-' || NEW.section_id END"
+#define NZ__FRONT_KEY_OLD                                                                          \
+	"CASE WHEN OLD.section_id = 0 THEN 'front' ELSE 'section-' || OLD.section_id END"
 static const char migration_12[] =
     "CREATE TABLE front_layouts ("
     " id INTEGER PRIMARY KEY,"
@@ -658,18 +661,17 @@ static const char migration_12[] =
     " UNIQUE (language, section_id, starts_at));"
     "CREATE INDEX front_layouts_starts ON front_layouts(starts_at);"
     "CREATE TRIGGER front_layouts_changes_insert AFTER INSERT ON front_layouts BEGIN"
-    " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY(
-	"NEW") ", " NZ__NOW ");"
-	       " END;"
-	       "CREATE TRIGGER front_layouts_changes_update AFTER UPDATE ON front_layouts BEGIN"
-	       " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY(
-		   "NEW") ", " NZ__NOW ");"
-			  " END;"
-			  "CREATE TRIGGER front_layouts_changes_delete AFTER DELETE ON "
-			  "front_layouts BEGIN"
-			  " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY("OLD") ", " NZ__NOW
-											");"
-											" END;";
+    " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY_NEW ", " NZ__NOW "); END;"
+    "CREATE TRIGGER front_layouts_changes_update AFTER UPDATE ON front_layouts BEGIN"
+    " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY_NEW ", " NZ__NOW "); END;"
+    "CREATE TRIGGER front_layouts_changes_delete AFTER DELETE ON front_layouts BEGIN"
+    " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY_OLD ", " NZ__NOW "); END;"
+    "CREATE TABLE article_views ("
+    " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " hour INTEGER NOT NULL,"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY (article_id, hour));"
+    "CREATE INDEX article_views_hour ON article_views(hour);";
 
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3, migration_4,  migration_5,  migration_6,

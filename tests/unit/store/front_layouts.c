@@ -140,6 +140,62 @@ static void test_changes_name_the_front_and_the_tick_tells_a_start(void **state)
 	assert_true(changed(f, seq1, "front"));
 }
 
+static void story(fixture *f, const char *slug, nz_status status, const char *lang)
+{
+	nz_article *a = small_article(f->arena, slug, status, nz_time_now() - 3600);
+	a->language = lang;
+	if (nz_store_article_create(f->store, f->arena, a, NULL, &f->err) != NZ_OK)
+		fail_msg("create %s: %s", slug, f->err.msg);
+}
+
+static void test_views_add_up_and_most_read_orders_them(void **state)
+{
+	fixture *f = *state;
+	nz_time now = nz_time_now();
+	int64_t hour = now / 3600, seq0 = 0;
+	story(f, "harbor", NZ_STATUS_PUBLISHED, "en");
+	story(f, "storm", NZ_STATUS_PUBLISHED, "en");
+	story(f, "draft", NZ_STATUS_DRAFT, "en");
+	story(f, "korean", NZ_STATUS_PUBLISHED, "ko");
+	assert_int_equal(nz_store_change_seq(f->store, &seq0, &f->err), NZ_OK);
+	nz_view_count first[] = {{"harbor", hour, 2},
+				 {"storm", hour, 3},
+				 {"draft", hour, 50},
+				 {"no-such-story", hour, 9},
+				 {"korean", hour, 1}};
+	assert_int_equal(nz_store_views_add(f->store, first, 5, false, &f->err), NZ_OK);
+	assert_false(changed(f, seq0, "most-read"));
+	/* Later counts add to the same hour; an old hour counts for 7 days, not for 24 hours. */
+	nz_view_count more[] = {{"harbor", hour, 2}, {"storm", hour - 30, 10}};
+	assert_int_equal(nz_store_views_add(f->store, more, 2, true, &f->err), NZ_OK);
+	assert_true(changed(f, seq0, "most-read"));
+
+	nz_most_read *m = NULL;
+	size_t n = 0;
+	assert_int_equal(
+	    nz_store_most_read(f->store, f->arena, hour - 23, now, "en", 10, &m, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 2); /* no draft, no other language, no unknown slug */
+	assert_string_equal(m[0].slug, "harbor");
+	assert_int_equal(m[0].views, 4);
+	assert_string_equal(m[0].headline, "Headline of harbor");
+	assert_string_equal(m[1].slug, "storm");
+	assert_int_equal(m[1].views, 3);
+	assert_int_equal(
+	    nz_store_most_read(f->store, f->arena, hour - 167, now, NULL, 10, &m, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[0].slug, "storm");
+	assert_int_equal(m[0].views, 13);
+	assert_string_equal(m[2].slug, "korean");
+	assert_int_equal(
+	    nz_store_most_read(f->store, f->arena, hour - 167, now, NULL, 1, &m, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 1);
+	/* Nothing about the reader is kept: the table has only these columns. */
+	assert_int_equal(count_rows(f, "article_views"), 5);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -147,6 +203,7 @@ int main(void)
 	    T(test_save_list_and_replace),
 	    T(test_bad_layouts_change_nothing),
 	    T(test_changes_name_the_front_and_the_tick_tells_a_start),
+	    T(test_views_add_up_and_most_read_orders_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
