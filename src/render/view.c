@@ -471,8 +471,11 @@ bool nz_view_front_top(json_t *view, size_t n)
 		}
 	}
 	size_t n_top = json_array_size(top);
-	return json_object_set_new(front, "has_top", json_boolean(n_top > 0)) == 0 &&
-	       json_object_set_new(front, "top", top) == 0 &&
+	if (json_object_set_new(front, "has_top", json_boolean(n_top > 0)) != 0) {
+		json_decref(top);
+		return false;
+	}
+	return json_object_set_new(front, "top", top) == 0 && /* takes top, set or not */
 	       json_object_set_new(front, "has_recent",
 				   json_boolean(json_array_size(recent) > 0)) == 0;
 }
@@ -525,11 +528,12 @@ bool nz_view_front_blocks(json_t *view, const nz_page_ctx *pc, const nz_front_bl
 	}
 	ok =
 	    ok && json_object_set_new(front, "has_blocks", json_boolean(json_array_size(arr))) == 0;
-	ok = ok && json_object_set_new(front, "blocks", arr) == 0;
-	if (!ok && front && json_object_get(front, "blocks") != arr)
-		json_decref(arr);
 	nz_arena_free(arena);
-	return ok;
+	if (!ok) {
+		json_decref(arr);
+		return false;
+	}
+	return json_object_set_new(front, "blocks", arr) == 0; /* takes arr, set or not */
 }
 
 json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
