@@ -45,6 +45,7 @@ static const number_opt number_opts[] = {
     {"--head-timeout", 1, 3600, " seconds", offsetof(nz_web_opts, head_timeout_s)},
     {"--db-pool", 1, NZ_STORE_POOL_MAX, "", offsetof(nz_web_opts, db_pool)},
     {"--db-wait", 1, 600000, " milliseconds", offsetof(nz_web_opts, db_wait_ms)},
+    {"--most-read-refresh", 1, 86400, " seconds", offsetof(nz_web_opts, most_read_refresh_s)},
 };
 
 static const number_opt *number_option(const char *arg)
@@ -131,7 +132,7 @@ const cli_command cli_serve_cmd = {
     "serve", run, "serve the site and the API over HTTP",
     "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--db-pool N] [--db-wait MS]\n"
     "      [--cache-mb N] [--cache-ttl S] [--max-connections N] [--max-per-address N]\n"
-    "      [--head-timeout S] [--trusted-proxy CIDR]...\n\n"
+    "      [--head-timeout S] [--most-read-refresh S] [--trusted-proxy CIDR]...\n\n"
     "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
     "finishes the requests in flight and exits.\n\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -152,6 +153,8 @@ const cli_command cli_serve_cmd = {
     "                      trusted proxies excepted)\n"
     "  --head-timeout S    a connection waiting longer than this for a complete request\n"
     "                      head (new, or idle between requests) is closed (default 10)\n"
+    "  --most-read-refresh S  pages showing \"Most read\" are re-made at most this often\n"
+    "                      (default 300); page views are written every 2 seconds\n"
     "  --trusted-proxy CIDR a reverse proxy (address or block, e.g. 127.0.0.1, 10.0.0.0/8;\n"
     "                      repeatable) whose X-Forwarded-For / Forwarded header names the\n"
     "                      client; added to the trusted_proxies setting (docs/security.md)\n"};

@@ -339,5 +339,11 @@ typedef struct nz_live {
 	nz_live_update *updates; /* newest first */
 	size_t n_updates;
 } nz_live;
+/* One article of "Most read" (docs/front-page.md): what its list entry shows. */
+typedef struct nz_most_read {
+	int64_t id;
+	const char *slug, *headline, *language;
+	int64_t views; /* in the period asked for */
+} nz_most_read;
 
 #endif

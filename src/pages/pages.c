@@ -125,8 +125,26 @@ nz_rc nz_page_front(const nz_page_env *env, size_t page, nz_page_out *out, nz_er
 nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor *cursor,
 		       nz_page_out *out, nz_err *err)
 {
-	/* A translated story once, in the site's language when it has that version. */
-	nz_article_query q = {.prefer_language = env->pc->site ? env->pc->site->language : NULL};
+	return nz_page_front_edition(env, env->pc->site ? env->pc->site->language : NULL, page,
+				     cursor, out, err);
+}
+
+/* "Most read" of the last 24 hours in language, for the front page (key "most-read": the
+ * server tells the change feed at most every --most-read-refresh seconds). */
+static nz_rc most_read(const nz_page_env *env, const char *language, nz_most_read **items,
+		       size_t *n, nz_page_out *out, nz_err *err)
+{
+	if (nz_page_key(env, out, "most-read") != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	return nz_store_most_read(env->store, env->arena, env->pc->now / 3600 - 23, env->pc->now,
+				  language, NZ_MOST_READ_FRONT, items, n, err);
+}
+
+nz_rc nz_page_front_edition(const nz_page_env *env, const char *language, size_t page,
+			    const nz_page_cursor *cursor, nz_page_out *out, nz_err *err)
+{
+	/* A translated story once, in the edition's language when it has that version. */
+	nz_article_query q = {.prefer_language = language};
 	nz_article_list list = {0};
 	bool found;
 	out->kind = NZ_PAGE_FRONT;
@@ -137,18 +155,37 @@ nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor
 	nz_rc rc = list_public(env, &q, page, cursor, &list, out, &found, err);
 	if (rc != NZ_OK || !found)
 		return rc;
+	if (page == 1 && language &&
+	    (rc = nz__page_front_arrange(env, language, 0, &list, NZ_PAGE_PER_PAGE, out, err)) !=
+		NZ_OK)
+		return rc;
 	out->n_items = list.n;
 	out->pages = page_count(list.total);
-	return nz_page_render(
-	    env, "front", nz_view_front(env->pc, list.items, list.n, page, page_count(list.total)),
-	    out, err);
+	nz_front_block *blocks = NULL;
+	size_t n_blocks = 0;
+	if (page == 1 && (rc = nz__page_front_blocks(env, language, &list, NZ_FRONT_SLOTS, &blocks,
+						     &n_blocks, out, err)) != NZ_OK)
+		return rc;
+	nz_most_read *most = NULL;
+	size_t n_most = 0;
+	if (page == 1 && (rc = most_read(env, language, &most, &n_most, out, err)) != NZ_OK)
+		return rc;
+	json_t *view = nz_view_front(env->pc, list.items, list.n, page, page_count(list.total));
+	if (view && page == 1 &&
+	    (!nz_view_front_top(view, NZ_FRONT_SLOTS - 1) ||
+	     !nz_view_front_most_read(view, env->pc, most, n_most) ||
+	     !nz_view_front_blocks(view, env->pc, blocks, n_blocks))) {
+		json_decref(view);
+		view = NULL;
+	}
+	return nz_page_render(env, "front", view, out, err);
 }
 
-/* Finds the section, author or tag a list page is about; fills the view's title and path and
- * the query's filter. NZ_NOTFOUND when there is none. */
+/* Finds the section, author or tag a list page is about; fills the view's title and path, the
+ * query's filter and, for a section, *section_id. NZ_NOTFOUND when there is none. */
 static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *kind,
-			  const char *slug, nz_list_view *lv, nz_article_query *q, nz_page_out *out,
-			  nz_err *err)
+			  const char *slug, nz_list_view *lv, nz_article_query *q,
+			  int64_t *section_id, nz_page_out *out, nz_err *err)
 {
 	nz_arena *arena = env->arena;
 	nz_rc rc;
@@ -165,6 +202,7 @@ static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *k
 		q->prefer_language = pc->site ? pc->site->language : NULL;
 		pc->current_section = sec->slug;
 		id = sec->id;
+		*section_id = id;
 	} else if (strcmp(kind, "author") == 0) {
 		nz_author *au = NULL;
 		if ((rc = nz_store_author_get(env->store, arena, slug, &au, err)) != NZ_OK)
@@ -208,12 +246,17 @@ nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug
 	out->kind = NZ_PAGE_LIST;
 	if (page < 1)
 		return nz__page_not_found(out, 404, NULL);
-	nz_rc rc = list_subject(&local, &pc, kind, slug, &lv, &q, out, err);
+	int64_t section_id = 0;
+	nz_rc rc = list_subject(&local, &pc, kind, slug, &lv, &q, &section_id, out, err);
 	if (rc == NZ_NOTFOUND)
 		return nz__page_not_found(out, 404, NULL);
 	if (rc == NZ_OK)
 		rc = list_public(&local, &q, page, cursor, &list, out, &found, err);
 	if (rc != NZ_OK || !found)
+		return rc;
+	if (page == 1 && section_id > 0 && q.prefer_language &&
+	    (rc = nz__page_front_arrange(&local, q.prefer_language, section_id, &list,
+					 NZ_PAGE_PER_PAGE, out, err)) != NZ_OK)
 		return rc;
 	/* A tag or author exists for readers only through what is public: one used only by
 	 * drafts or embargoed articles must not show its name. Sections are the site's own. */

@@ -81,6 +81,11 @@ typedef struct nz_page_cursor {
 } nz_page_cursor;
 nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor *cursor,
 		       nz_page_out *out, nz_err *err);
+/* The front page of the edition in language (its stories, once each in that language when a
+ * translation has it; page 1 arranged by the edition's front layout, docs/front-page.md). The
+ * two above are this one in the site's language. */
+nz_rc nz_page_front_edition(const nz_page_env *env, const char *language, size_t page,
+			    const nz_page_cursor *cursor, nz_page_out *out, nz_err *err);
 nz_rc nz_page_list_at(const nz_page_env *env, const char *kind, const char *slug, size_t page,
 		      const nz_page_cursor *cursor, nz_page_out *out, nz_err *err);
 /* An article page: 404 unless public, 301 when slug is an old slug of a public article. */

@@ -85,6 +85,26 @@ typedef struct nz_list_view {
 json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a);
 json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, size_t page,
 		      size_t pages);
+/* Moves the first n stories of a front view's recent list (after the lead) into its top
+ * stories (front.top, front.has_top). False on out of memory (view unchanged or partly moved:
+ * drop it). */
+bool nz_view_front_top(json_t *view, size_t n);
+/* Adds "Most read" to a front view: front.most_read{title, items[{url, headline, lang}]} (none
+ * when n is 0). False on out of memory (drop the view). */
+bool nz_view_front_most_read(json_t *view, const nz_page_ctx *pc, const nz_most_read *items,
+			     size_t n);
+/* A front page's block of one section: its latest stories. The section whose slug is
+ * NZ_OPINION_SECTION is the "Opinion" block (set apart, with its authors). */
+#define NZ_OPINION_SECTION "opinion"
+typedef struct nz_front_block {
+	const nz_section *section;
+	const nz_article *items;
+	size_t n;
+} nz_front_block;
+/* Adds the blocks (those with stories) to a front view: front.blocks[{name, url, opinion,
+ * items[card]}], front.has_blocks. False on out of memory (drop the view). */
+bool nz_view_front_blocks(json_t *view, const nz_page_ctx *pc, const nz_front_block *blocks,
+			  size_t n);
 json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv);
 json_t *nz_view_error(const nz_page_ctx *pc, int status, const char *title, const char *message);
 /* A static page (About, the policies...) at /{slug}: static_page{title,body_html,updated}. */

@@ -456,6 +456,86 @@ out:
 	return res;
 }
 
+bool nz_view_front_top(json_t *view, size_t n)
+{
+	json_t *front = json_object_get(view, "front");
+	json_t *recent = json_object_get(front, "recent");
+	json_t *top = front ? json_array() : NULL;
+	if (!top)
+		return false;
+	while (json_array_size(top) < n && json_array_size(recent) > 0) {
+		if (json_array_append(top, json_array_get(recent, 0)) != 0 ||
+		    json_array_remove(recent, 0) != 0) {
+			json_decref(top);
+			return false;
+		}
+	}
+	size_t n_top = json_array_size(top);
+	if (json_object_set_new(front, "has_top", json_boolean(n_top > 0)) != 0) {
+		json_decref(top);
+		return false;
+	}
+	return json_object_set_new(front, "top", top) == 0 && /* takes top, set or not */
+	       json_object_set_new(front, "has_recent",
+				   json_boolean(json_array_size(recent) > 0)) == 0;
+}
+
+bool nz_view_front_most_read(json_t *view, const nz_page_ctx *pc, const nz_most_read *items,
+			     size_t n)
+{
+	json_t *front = json_object_get(view, "front");
+	if (!front)
+		return false;
+	if (n == 0)
+		return true;
+	const char *lang = site_lang(pc);
+	nz_arena *arena = nz_arena_new();
+	json_t *arr = arena ? json_array() : NULL;
+	for (size_t i = 0; arr && i < n; i++) {
+		bool other = lang && items[i].language && strcmp(items[i].language, lang) != 0;
+		if (json_array_append_new(arr, json_pack("{s:s?, s:s, s:s?}", "url",
+							 nz_url_article(arena, items[i].slug),
+							 "headline", items[i].headline, "lang",
+							 other ? items[i].language : NULL)) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	nz_arena_free(arena);
+	bool ko = nz__labels_for(lang) == nz__labels_for("ko");
+	return arr &&
+	       json_object_set_new(front, "most_read",
+				   json_pack("{s:s, s:o}", "title",
+					     ko ? "많이 본 뉴스" : "Most read", "items", arr)) == 0;
+}
+
+bool nz_view_front_blocks(json_t *view, const nz_page_ctx *pc, const nz_front_block *blocks,
+			  size_t n)
+{
+	json_t *front = json_object_get(view, "front");
+	json_t *arr = front ? json_array() : NULL;
+	nz_arena *arena = arr ? nz_arena_new() : NULL;
+	bool ok = arena != NULL;
+	for (size_t i = 0; ok && i < n; i++) {
+		const nz_front_block *b = &blocks[i];
+		if (b->n == 0)
+			continue;
+		json_t *o = json_pack("{s:s, s:s?, s:b, s:o}", "name", b->section->name, "url",
+				      nz_url_section(arena, b->section->slug), "opinion",
+				      strcmp(b->section->slug, NZ_OPINION_SECTION) == 0, "items",
+				      cards(pc, arena, b->items, 0, b->n, site_lang(pc)));
+		ok = o && json_array_append_new(arr, o) == 0;
+	}
+	ok =
+	    ok && json_object_set_new(front, "has_blocks", json_boolean(json_array_size(arr))) == 0;
+	nz_arena_free(arena);
+	if (!ok) {
+		json_decref(arr);
+		return false;
+	}
+	return json_object_set_new(front, "blocks", arr) == 0; /* takes arr, set or not */
+}
+
 json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 {
 	nz_arena *arena = nz_arena_new();

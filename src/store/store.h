@@ -365,6 +365,68 @@ nz_rc nz_store_live_get(nz_store *s, nz_arena *arena, int64_t article_id, nz_liv
 nz_rc nz_store_live_update_save(nz_store *s, nz_live_update *u, int64_t actor, nz_err *err);
 /* Deletes update id of article_id; NZ_NOTFOUND when there is none. */
 nz_rc nz_store_live_update_delete(nz_store *s, int64_t article_id, int64_t id, nz_err *err);
+/* ---- front layouts: the top of the front page and of each section front (docs/front-page.md) */
+
+#define NZ_FRONT_SLOTS 5          /* the lead and four top stories */
+#define NZ_FRONT_HEADLINE_MAX 300 /* bytes of a front-page headline */
+
+typedef struct nz_front_slot {
+	int64_t article_id;
+	const char *headline; /* the front page's own headline; NULL: the article's */
+} nz_front_slot;
+
+/* One arrangement of a front (language, section), in force from starts_at until a later one
+ * starts. The stories of slots[0..n_slots) come first, in that order; the rest fill by
+ * recency. */
+typedef struct nz_front_layout {
+	int64_t id;
+	const char *language; /* the edition ("en", "ko") */
+	int64_t section_id;   /* 0: the front page; else a section front */
+	nz_time starts_at;    /* when it takes over (a tick of the change feed tells pages) */
+	nz_front_slot slots[NZ_FRONT_SLOTS];
+	size_t n_slots;
+	int64_t actor; /* who saved it; 0: the system */
+	nz_time updated_at;
+} nz_front_layout;
+
+/* Saves l (language non-empty, section_id >= 0, n_slots <= NZ_FRONT_SLOTS, article ids > 0 and
+ * distinct, headlines without control characters up to NZ_FRONT_HEADLINE_MAX bytes: else
+ * NZ_INVAL). A layout that starts now or earlier (starts_at <= now) replaces every layout of
+ * its front already in force; one that starts later replaces the one scheduled for the same
+ * time; an empty one (no slots) that starts now only removes the one in force (l->id 0: the
+ * front goes by recency alone). Sets l->id and l->updated_at. One transaction; the change feed
+ * names the front
+ * ("front" or "section-<id>"), and again when a scheduled one starts. */
+nz_rc nz_store_front_layout_save(nz_store *s, nz_front_layout *l, nz_time now, int64_t actor,
+				 nz_err *err);
+/* Every layout of the front (language, section_id) by starts_at, oldest first, in arena. */
+nz_rc nz_store_front_layout_list(nz_store *s, nz_arena *arena, const char *language,
+				 int64_t section_id, nz_front_layout **out, size_t *n, nz_err *err);
+/* Removes layout id (a scheduled one an editor cancels); NZ_NOTFOUND when none. */
+nz_rc nz_store_front_layout_delete(nz_store *s, int64_t id, nz_err *err);
+/* Of layouts (as listed: by starts_at), the one in force at now; NULL when none. */
+const nz_front_layout *nz_store_front_layout_active(const nz_front_layout *layouts, size_t n,
+						    nz_time now);
+
+/* ---- page views and "Most read" (docs/front-page.md) ----------------------------------------- */
+
+/* Views of one article page (by its slug as in the URL) in one hour (unix time / 3600). */
+typedef struct nz_view_count {
+	const char *slug;
+	int64_t hour;
+	int64_t views;
+} nz_view_count;
+
+/* Adds counts (n >= 1; slugs that are no article's are dropped) to the per-article, per-hour
+ * totals in one transaction; with tell, the change feed gets "most-read" (the pages showing
+ * the list). No address, user agent or anything else about the reader is stored. */
+nz_rc nz_store_views_add(nz_store *s, const nz_view_count *counts, size_t n, bool tell,
+			 nz_err *err);
+/* The public articles most viewed since since_hour (in language; NULL: any), most first (then
+ * newest), at most limit (1..100), in arena. */
+nz_rc nz_store_most_read(nz_store *s, nz_arena *arena, int64_t since_hour, nz_time now,
+			 const char *language, size_t limit, nz_most_read **out, size_t *n,
+			 nz_err *err);
 
 /* ---- wires: agency feeds polled into the review queue -------------------------------------- */
 

@@ -68,6 +68,13 @@ void nz__store_delivery_config_apply(nz_delivery_config *out, const char *key, c
  * deletes, given the newest, the first seq young enough to keep (newest + 1 when none is) and
  * how many rows to keep: old rows and rows past the limit, never the newest (0: none). */
 bool nz__store_tick_writes(nz_time now, int64_t clock, bool due);
+
+/* front_layouts.c: a layout's slots as the backends store them, one "<article id>\t<headline>"
+ * line per slot (the headline empty when the article's own is shown). encode writes into buf
+ * (NZ__FRONT_SLOTS_TEXT_MAX bytes); decode fills l->slots and l->n_slots, strings in arena. */
+#define NZ__FRONT_SLOTS_TEXT_MAX (NZ_FRONT_SLOTS * (NZ_FRONT_HEADLINE_MAX + 24))
+void nz__store_front_slots_encode(const nz_front_layout *l, char *buf);
+nz_rc nz__store_front_slots_decode(nz_arena *arena, const char *text, nz_front_layout *l);
 int64_t nz__store_prune_cut(int64_t newest, int64_t young, int64_t keep_rows);
 
 /* Backends. Each returns a handle whose first member is nz_store. */
@@ -306,6 +313,15 @@ nz_rc nz__store_live_unsaved(const nz_live_update *u, nz_rc rc, int64_t current,
 /* Both backends' SQL for the static pages: the columns of a page row (a SELECT to complete with
  * WHERE or ORDER BY), and the copy of a page's current row into its revisions (p1 the page id,
  * p2 the acting user or NULL). */
+/* "Most read": the public articles most viewed since hour p1 (p2 now, p3 the language or NULL
+ * for any, p4 the limit), most first. */
+#define NZ__MOST_READ(p1, p2, p3, p4)                                                              \
+	"SELECT a.id, a.slug, a.headline, a.language, sum(v.views) AS n FROM article_views v"      \
+	" JOIN articles a ON a.id = v.article_id WHERE v.hour >= " p1                              \
+	" AND a.status IN ('published', 'retracted')"                                              \
+	" AND (a.embargo_until IS NULL OR a.embargo_until <= " p2 ")"                              \
+	" AND (" p3 " IS NULL OR a.language = " p3 ")"                                             \
+	" GROUP BY a.id, a.slug, a.headline, a.language ORDER BY n DESC, a.id DESC LIMIT " p4
 #define NZ__PAGE_COLUMNS                                                                           \
 	"SELECT id, slug, title, body_markdown, role, position, revision, created_at, updated_at " \
 	"FROM pages"

@@ -444,6 +444,27 @@
 	OP(WRITE, PASS, live_update_delete,                                                        \
 	   (nz_store *s, int64_t article_id, int64_t id, nz_err *err),                             \
 	   (s, article_id, id, err))
+
+/* ---- front layouts: the top of each front page (front_layouts.c) ---- */
+#define NZ__STORE_FRONT(OP)                                                                        \
+	/* l checked (front_layouts.c) */                                                          \
+	OP(WRITE, OWN, front_layout_save,                                                          \
+	   (nz_store *s, nz_front_layout *l, nz_time now, int64_t actor, nz_err *err),             \
+	   (s, l, now, actor, err))                                                                \
+	OP(READ, OWN, front_layout_list,                                                           \
+	   (nz_store *s, nz_arena *arena, const char *language, int64_t section_id,                \
+	    nz_front_layout **out, size_t *n, nz_err *err),                                        \
+	   (s, arena, language, section_id, out, n, err))                                          \
+	OP(WRITE, PASS, front_layout_delete, (nz_store *s, int64_t id, nz_err *err), (s, id, err)) \
+	/* n >= 1 */                                                                               \
+	OP(WRITE, PASS, views_add,                                                                 \
+	   (nz_store *s, const nz_view_count *counts, size_t n, bool tell, nz_err *err),           \
+	   (s, counts, n, tell, err))                                                              \
+	/* limit 1..100 */                                                                         \
+	OP(READ, PASS, most_read,                                                                  \
+	   (nz_store *s, nz_arena *arena, int64_t since_hour, nz_time now, const char *language,   \
+	    size_t limit, nz_most_read **out, size_t *n, nz_err *err),                             \
+	   (s, arena, since_hour, now, language, limit, out, n, err))
 /* ---- transfer: every table row by row, for backup, restore and migrate (transfer.c) ---- */
 /* t is an entry of nz_store_transfer_tables() (so SQL names only the list's tables and the
  * columns the backend itself reported); a load runs between transfer_load and transfer_end */
@@ -498,6 +519,7 @@
 	NZ__STORE_NODES(OP)                                                                        \
 	NZ__STORE_PAGES(OP)                                                                        \
 	NZ__STORE_LIVE(OP)                                                                         \
+	NZ__STORE_FRONT(OP)                                                                        \
 	NZ__STORE_TRANSFER(OP)
 
 #endif

@@ -43,6 +43,8 @@ static const nz_transfer_table tables[] = {
     {"page_revisions", "page_id, revision", false},
     {"live_coverage", "article_id", false},
     {"live_updates", "id", false},
+    {"front_layouts", "id", false},
+    {"article_views", "article_id, hour", false},
     {"audit_log", "id", false},
     {"settings", "key", false},
     {"webhooks", "id", false},

@@ -34,6 +34,9 @@ static const nz__route_entry *const route_tables[] = {
     nz__admin_page_api_routes,    /* the static pages' admin API (admin/api_pages.c) */
     nz__admin_static_page_routes, /* the static pages' editor (admin/static_pages.c) */
     nz__page_api_routes,          /* the static pages' read API (api/static_pages.c) */
+    nz__admin_front_api_routes,   /* the front layouts' admin API (admin/api_front.c) */
+    nz__most_read_api_routes,     /* /api/v1/most-read (api/most_read.c) */
+    nz__admin_front_routes,       /* the front layouts' page (admin/front_page.c) */
     nz__admin_routes,             /* back-office pages (admin/pages.c) */
     nz__metrics_routes,           /* /metrics (metrics.c) */
     nz__static_page_routes,       /* /{slug}, the static pages: last (public/pages.c) */
@@ -96,6 +99,7 @@ static nz_rc build_routes(nz__app *app)
 
 static void free_app(nz__app *app)
 {
+	nz__views_stop(app->views); /* after the HTTP server: the last counts are written */
 	nz__cachefeed_stop(app->cachefeed);
 	nz_store_pool_free(app->pool);
 	nz_http_pagecache_free(app->pagecache);
@@ -236,6 +240,16 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	nz_store_pool_put(app->pool, c.store);
 }
 
+/* A reader's view of an article page, served from the cache or not (views.c). */
+static void count_view(nz__app *app, const nz_http_req *req, const nz_http_resp *resp)
+{
+	int status = resp->status ? resp->status : 200;
+	if (app->views && (status == 200 || status == 304) && strcmp(req->method, "GET") == 0 &&
+	    strncmp(req->path, "/article/", 9) == 0 &&
+	    !nz__views_is_robot(nz_http_header(req, "User-Agent")))
+		nz__views_count(app->views, req->path + 9);
+}
+
 /* every request is counted and timed for /metrics (metrics.c). */
 static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 {
@@ -243,6 +257,7 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	dispatch(app_ptr, req, resp);
 	nz__private_no_store(req, resp);
 	nz__metrics_count(((nz__app *)app_ptr)->metrics, req, resp, start);
+	count_view(app_ptr, req, resp);
 }
 
 nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
@@ -301,6 +316,9 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	    .trusted_proxies = (const char *const *)w->proxies,
 	    .n_trusted_proxies = w->n_proxies,
 	};
+	rc = nz__views_start(opts->db_uri, opts->most_read_refresh_s, &w->app.views, err);
+	if (rc != NZ_OK)
+		goto out;
 	rc = nz_http_start(&ho, handle, &w->app, &w->http, err);
 	if (rc != NZ_OK)
 		goto out;

@@ -18,6 +18,19 @@ bool nz__is_api(const char *path);
  * query such as /?p=123) is an old address in the redirect table; false when it is not. */
 bool nz__old_address(nz__ctx *c, bool routed);
 
+/* ---- page views for "Most read" (views.c) ---------------------------------------------- */
+
+typedef struct nz__views nz__views;
+/* Starts counting, with a thread that writes the counts to db_uri every few seconds and tells
+ * the change feed "most-read" at most every refresh_s (0: the default). */
+nz_rc nz__views_start(const char *db_uri, unsigned refresh_s, nz__views **out, nz_err *err);
+/* Writes what is left, stops the thread and frees v; NULL-safe. */
+void nz__views_stop(nz__views *v);
+/* One view of the article page with this slug (as in its URL); v NULL counts nothing. */
+void nz__views_count(nz__views *v, const char *slug);
+/* True for a User-Agent that is a robot's, a tool's, or missing. */
+bool nz__views_is_robot(const char *ua);
+
 /* ---- the page cache's newsroom side (pagecache.c) ------------------------------------- */
 
 /* The page cache (http/pagecache.c) learns here what it cannot know itself: the API's ninjs

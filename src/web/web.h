@@ -22,6 +22,8 @@ typedef struct nz_web_opts {
 	/* the page cache (docs/performance.md) */
 	long cache_mb;        /* memory limit in MiB; 0: NZ_WEB_CACHE_MB_DEFAULT; < 0: no cache */
 	unsigned cache_ttl_s; /* an entry's longest life; 0: NZ_WEB_CACHE_TTL_DEFAULT */
+	/* how often at most the pages showing "Most read" are re-made (seconds); 0: the default */
+	unsigned most_read_refresh_s;
 	/* Reverse proxies whose forwarded-for headers are believed (addresses or CIDR blocks),
 	 * in addition to those of the trusted_proxies setting (read once at start). */
 	const char *const *trusted_proxies;
@@ -32,6 +34,7 @@ typedef struct nz_web_opts {
 
 #define NZ_WEB_CACHE_MB_DEFAULT 24
 #define NZ_WEB_CACHE_TTL_DEFAULT 600
+#define NZ_WEB_MOST_READ_REFRESH_DEFAULT 300
 
 typedef struct nz_web nz_web;
 

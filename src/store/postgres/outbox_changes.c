@@ -21,6 +21,8 @@
 #define DUE_DATED_FROM                                                                             \
 	"articles WHERE status IN ('published', 'retracted') AND published_at > $1::bigint"        \
 	" AND published_at > updated_at"
+/* Front layouts whose start passed in ($1, $2]. */
+#define DUE_LAYOUT "front_layouts WHERE starts_at > $1::bigint AND starts_at <= $2::bigint"
 #define DUE_EMBARGO DUE_EMBARGO_FROM " AND embargo_until <= $2::bigint"
 #define DUE_DATED DUE_DATED_FROM " AND published_at <= $2::bigint"
 
@@ -30,7 +32,12 @@ static const nz__pg_sql q_since = {
 static const nz__pg_sql q_pruned = {"SELECT pruned_upto FROM change_state WHERE id = 1"};
 static const nz__pg_sql q_clock = {"SELECT clock FROM change_state WHERE id = 1"};
 static const nz__pg_sql q_due = {"SELECT (EXISTS (SELECT 1 FROM " DUE_EMBARGO ")"
-				 " OR EXISTS (SELECT 1 FROM " DUE_DATED "))::int"};
+				 " OR EXISTS (SELECT 1 FROM " DUE_DATED ")"
+				 " OR EXISTS (SELECT 1 FROM " DUE_LAYOUT "))::int"};
+/* A layout that starts names its front (the key its trigger writes). */
+static const nz__pg_sql q_touch_layouts = {
+    "SELECT nz_changes_add(ARRAY(SELECT CASE WHEN section_id = 0 THEN 'front'"
+    " ELSE 'section-' || section_id END FROM " DUE_LAYOUT "))"};
 /* A no-op UPDATE still fires articles_changes_update (and no search trigger: those watch only
  * the text columns, or fire on a real change of the copied ones). */
 static const nz__pg_sql q_touch = {"UPDATE articles SET status = status WHERE id IN ("
@@ -51,7 +58,8 @@ static const nz__pg_sql q_next_due = {
     "SELECT min(embargo_until) AS t FROM " DUE_EMBARGO_FROM
     " UNION ALL SELECT min(published_at) FROM " DUE_DATED_FROM
     " UNION ALL SELECT min(publish_at) FROM articles WHERE status = 'scheduled'"
-    " AND publish_at IS NOT NULL) AS due"
+    " AND publish_at IS NOT NULL"
+    " UNION ALL SELECT min(starts_at) FROM front_layouts WHERE starts_at > $1::bigint) AS due"
     " WHERE t IS NOT NULL"};
 
 /* Runs q with up to two integer parameters and reads one integer (NZ_NOTFOUND: no row). */
@@ -160,6 +168,8 @@ nz_rc nz__pg_change_tick(nz_store *s, nz_time now, size_t *n, nz_err *err)
 	rc = read_int(h, &q_clock, 0, 0, 0, &clock, err);
 	if (!rc && now > clock)
 		rc = write_int(h, &q_touch, 2, clock, now, &touched, err);
+	if (!rc && now > clock)
+		rc = write_int(h, &q_touch_layouts, 2, clock, now, NULL, err);
 	if (!rc)
 		rc = write_int(h, &q_set_clock, 1, now, 0, NULL, err);
 	rc = nz__pg_end(h, rc, err);

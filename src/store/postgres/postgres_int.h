@@ -232,6 +232,9 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	/* live.c */                                                                               \
 	NZ__STORE_LIVE(OP)                                                                         \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* front_layouts.c */                                                                      \
+	NZ__STORE_FRONT(OP)                                                                        \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* transfer.c */                                                                           \
 	NZ__STORE_TRANSFER(OP)
 /* clang-format on */
@@ -324,5 +327,6 @@ extern const char nz__pg_5_hdata[];        /* slugs repaired, token expiry */
 extern const char nz__pg_6_pages[];        /* static pages and their revisions (static_pages.c) */
 extern const char nz__pg_7_updated[];      /* "updated" of never-edited imports */
 extern const char nz__pg_8_live[];         /* live coverage and its updates */
+extern const char nz__pg_9_front[];        /* front layouts (front_layouts.c) */
 
 #endif

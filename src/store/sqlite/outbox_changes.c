@@ -20,6 +20,8 @@
 #define DUE_DATED_FROM                                                                             \
 	"articles INDEXED BY articles_public WHERE status IN ('published', 'retracted')"           \
 	" AND published_at > ?1 AND published_at > updated_at"
+/* Front layouts whose start passed in (?1, ?2] (front_layouts_starts walks them). */
+#define DUE_LAYOUT "front_layouts WHERE starts_at > ?1 AND starts_at <= ?2"
 #define DUE_EMBARGO DUE_EMBARGO_FROM " AND embargo_until <= ?2"
 #define DUE_DATED DUE_DATED_FROM " AND published_at <= ?2"
 
@@ -30,6 +32,7 @@ enum {
 	ST_CLOCK,
 	ST_DUE,
 	ST_TOUCH,
+	ST_TOUCH_LAYOUTS,
 	ST_SET_CLOCK,
 	ST_CUT_AGE,
 	ST_DELETE,
@@ -44,11 +47,15 @@ static const char *const sql[ST_COUNT] = {
     [ST_PRUNED] = "SELECT pruned_upto FROM change_state WHERE id = 1",
     [ST_CLOCK] = "SELECT clock FROM change_state WHERE id = 1",
     [ST_DUE] = "SELECT EXISTS (SELECT 1 FROM " DUE_EMBARGO ")"
-	       " OR EXISTS (SELECT 1 FROM " DUE_DATED ")",
+	       " OR EXISTS (SELECT 1 FROM " DUE_DATED ")"
+	       " OR EXISTS (SELECT 1 FROM " DUE_LAYOUT ")",
     /* A no-op UPDATE still fires articles_changes_update (and no search trigger: those watch
      * only the text columns). */
     [ST_TOUCH] = "UPDATE articles SET status = status WHERE id IN ("
 		 "SELECT id FROM " DUE_EMBARGO " UNION SELECT id FROM " DUE_DATED ")",
+    /* A layout that starts names its front (the key its triggers write). */
+    [ST_TOUCH_LAYOUTS] = "INSERT INTO changes(key, at) SELECT DISTINCT CASE WHEN section_id = 0"
+			 " THEN 'front' ELSE 'section-' || section_id END, ?2 FROM " DUE_LAYOUT,
     [ST_SET_CLOCK] = "UPDATE change_state SET clock = ?1 WHERE id = 1 AND clock < ?1",
     /* The first row young enough to keep (rows are written in time order, near enough). */
     [ST_CUT_AGE] = "SELECT seq FROM changes WHERE at >= ?1 ORDER BY seq LIMIT 1",
@@ -61,7 +68,8 @@ static const char *const sql[ST_COUNT] = {
 		    " UNION ALL SELECT min(published_at) FROM " DUE_DATED_FROM
 		    /* and when the scheduler will publish (a write, but one made on time) */
 		    " UNION ALL SELECT min(publish_at) FROM articles WHERE status = 'scheduled'"
-		    " AND publish_at IS NOT NULL)"
+		    " AND publish_at IS NOT NULL"
+		    " UNION ALL SELECT min(starts_at) FROM front_layouts WHERE starts_at > ?1)"
 		    " WHERE t IS NOT NULL",
 };
 
@@ -181,6 +189,8 @@ nz_rc nz__sq_change_tick(nz_store *s, nz_time now, size_t *n, nz_err *err)
 	rc = read_int(h, ST_CLOCK, 0, 0, 0, &clock, err);
 	if (!rc && now > clock)
 		rc = write_stmt(h, ST_TOUCH, clock, now, 2, &touched, err);
+	if (!rc && now > clock)
+		rc = write_stmt(h, ST_TOUCH_LAYOUTS, clock, now, 2, NULL, err);
 	if (!rc)
 		rc = write_stmt(h, ST_SET_CLOCK, now, 0, 1, NULL, err);
 	rc = nz__sq_end(h, rc, err);

@@ -128,6 +128,20 @@
 	X(SQ_LIVE_UPDATE_EDIT, NZ__LIVE_UPDATE_EDIT("?1", "?2", "?3", "?4", "?5", "?6"))           \
 	X(SQ_LIVE_UPDATE_REVISION, NZ__LIVE_UPDATE_REVISION("?1", "?2"))                           \
 	X(SQ_LIVE_UPDATE_DELETE, NZ__LIVE_UPDATE_DELETE("?1", "?2"))                               \
+	X(SQ_FRONT_CLEAR, "DELETE FROM front_layouts WHERE language = ?1 AND section_id = ?2 "     \
+			  "AND (starts_at = ?3 OR (?3 <= ?4 AND starts_at <= ?4))")                \
+	X(SQ_FRONT_INSERT, "INSERT INTO front_layouts(language, section_id, starts_at, slots, "    \
+			   "actor, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                   \
+	X(SQ_FRONT_LIST, "SELECT id, language, section_id, starts_at, slots, actor, updated_at "   \
+			 "FROM front_layouts WHERE language = ?1 AND section_id = ?2 "             \
+			 "ORDER BY starts_at, id")                                                 \
+	X(SQ_FRONT_DELETE, "DELETE FROM front_layouts WHERE id = ?1")                              \
+	X(SQ_VIEWS_ADD, "INSERT INTO article_views(article_id, hour, views) "                      \
+			"SELECT id, ?2, ?3 FROM articles WHERE slug = ?1 "                         \
+			"ON CONFLICT(article_id, hour) DO UPDATE SET "                             \
+			"views = article_views.views + excluded.views")                            \
+	X(SQ_VIEWS_TELL, "INSERT INTO changes(key, at) VALUES ('most-read', ?1)")                  \
+	X(SQ_MOST_READ, NZ__MOST_READ("?1", "?2", "?3", "?4"))                                     \
 	X(SQ_IMPORT_ITEM_FIND, "SELECT article_id, sha256 FROM import_items WHERE key = ?1")       \
 	X(SQ_IMPORT_ITEM_PUT,                                                                      \
 	  "INSERT INTO import_items(key, article_id, sha256, comments, "                           \

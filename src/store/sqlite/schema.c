@@ -665,9 +665,43 @@ static const char migration_12[] =
 		NZ__CHILD_TRIGGER("live_updates_changes_delete", "DELETE", "live_updates", "OLD",
 				  "");
 
+/* Version 13, front layouts and page views. Layouts: editors' arrangements of the top of the
+ * front page and of each section front, per language edition (section_id 0: the front page),
+ * each in force from starts_at; slots holds one "<article id>\t<headline>" line per pinned
+ * story (store.h). Every write names the front it arranges in the change feed; a layout's
+ * start is told by nz_store_change_tick (outbox_changes.c). Page views: per article and hour
+ * (unix time / 3600), for "Most read"; counts only, nothing about the reader. */
+#define NZ__FRONT_KEY_NEW                                                                          \
+	"CASE WHEN NEW.section_id = 0 THEN 'front' ELSE 'section-' || NEW.section_id END"
+#define NZ__FRONT_KEY_OLD                                                                          \
+	"CASE WHEN OLD.section_id = 0 THEN 'front' ELSE 'section-' || OLD.section_id END"
+static const char migration_13[] =
+    "CREATE TABLE front_layouts ("
+    " id INTEGER PRIMARY KEY,"
+    " language TEXT NOT NULL,"
+    " section_id INTEGER NOT NULL DEFAULT 0,"
+    " starts_at INTEGER NOT NULL,"
+    " slots TEXT NOT NULL DEFAULT '',"
+    " actor INTEGER REFERENCES users(id),"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (language, section_id, starts_at));"
+    "CREATE INDEX front_layouts_starts ON front_layouts(starts_at);"
+    "CREATE TRIGGER front_layouts_changes_insert AFTER INSERT ON front_layouts BEGIN"
+    " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY_NEW ", " NZ__NOW "); END;"
+    "CREATE TRIGGER front_layouts_changes_update AFTER UPDATE ON front_layouts BEGIN"
+    " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY_NEW ", " NZ__NOW "); END;"
+    "CREATE TRIGGER front_layouts_changes_delete AFTER DELETE ON front_layouts BEGIN"
+    " INSERT INTO changes(key, at) VALUES (" NZ__FRONT_KEY_OLD ", " NZ__NOW "); END;"
+    "CREATE TABLE article_views ("
+    " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " hour INTEGER NOT NULL,"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY (article_id, hour));"
+    "CREATE INDEX article_views_hour ON article_views(hour);";
+
 static const char *const migrations[] = {
-    migration_1, migration_2, migration_3, migration_4,  migration_5,  migration_6,
-    migration_7, migration_8, migration_9, migration_10, migration_11, migration_12,
+    migration_1, migration_2, migration_3,  migration_4,  migration_5,  migration_6,  migration_7,
+    migration_8, migration_9, migration_10, migration_11, migration_12, migration_13,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -185,6 +185,34 @@ void nz__api_token_create(nz__ctx *c, const nz_route_match *m);
 void nz__api_token_revoke(nz__ctx *c, const nz_route_match *m);
 void nz__api_audit(nz__ctx *c, const nz_route_match *m);
 
+/* ---- front layouts (front.c, api_front.c, front_page.c; docs/front-page.md) ---- */
+
+/* The front a request is about, and its layouts. */
+typedef struct nz__front {
+	const char *language;     /* the edition */
+	nz_section *section;      /* NULL: the front page */
+	nz_front_layout *layouts; /* by starts_at */
+	size_t n_layouts;
+	const nz_front_layout *current; /* in force now; NULL: by recency alone */
+} nz__front;
+/* Fills *out for section_slug (NULL: the front page) in language (NULL or "": the site's);
+ * false after answering 400 (a bad language) or 404 (no such section), as a page when html,
+ * else as JSON. */
+bool nz__front_target(nz__ctx *c, const char *section_slug, const char *language, nz__front *out,
+		      bool html);
+/* Loads f's layouts and the one in force. */
+nz_rc nz__front_load(nz__ctx *c, nz__front *f, nz_err *err);
+/* The API's shapes: one layout with its articles, and a front (language, section, current,
+ * scheduled). New references or NULL. */
+json_t *nz__front_layout_json(nz__ctx *c, const nz_front_layout *l);
+json_t *nz__front_json(nz__ctx *c, const nz__front *f);
+/* Appends the article named by article (an id or a slug) with headline (NULL or "": its own)
+ * to l's slots; NULL, or what is wrong (in the request's arena) naming slot i. */
+const char *nz__front_resolve(nz__ctx *c, const char *article, const char *headline, size_t i,
+			      nz_front_layout *l);
+extern const nz__route_entry nz__admin_front_api_routes[];
+extern const nz__route_entry nz__admin_front_routes[];
+
 /* ---- webhooks' admin API (api_webhooks.c) ---- */
 
 /* The API's shapes of a hook (its secret only when with_secret) and of a delivery. */

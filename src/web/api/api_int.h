@@ -14,6 +14,9 @@ extern const nz__route_entry nz__api_routes[];
 /* /api/v1/pages and /api/v1/pages/{slug}: the static pages (static_pages.c) */
 extern const nz__route_entry nz__page_api_routes[];
 
+/* /api/v1/most-read (most_read.c) */
+extern const nz__route_entry nz__most_read_api_routes[];
+
 /* Answers /api/v1/articles?q=... (ranked, in the list's shape, each with a "snippet"). */
 void nz__search_api(nz__ctx *c);
 

@@ -236,3 +236,48 @@
 		refresh();
 	}
 })();
+
+/* The front layout's slots (/admin/front): drag a slot to reorder; the fields are renumbered
+ * in their new order, so the form's "Save" sends it. The up/down buttons work without this. */
+(function () {
+	"use strict";
+	var list = document.querySelector("[data-front-slots]");
+	if (!list)
+		return;
+	var dragged = null;
+
+	function renumber() {
+		list.querySelectorAll("[data-front-slot]").forEach(function (li, i) {
+			li.querySelectorAll("[data-front-field]").forEach(function (input) {
+				input.name = input.getAttribute("data-front-field") + "_" + i;
+			});
+		});
+	}
+
+	list.querySelectorAll("[data-front-slot]").forEach(function (li) {
+		li.draggable = true;
+		li.addEventListener("dragstart", function (ev) {
+			dragged = li;
+			li.classList.add("dragging");
+			ev.dataTransfer.effectAllowed = "move";
+			ev.dataTransfer.setData("text/plain", "");
+		});
+		li.addEventListener("dragend", function () {
+			li.classList.remove("dragging");
+			dragged = null;
+		});
+		li.addEventListener("dragover", function (ev) {
+			if (!dragged || dragged === li)
+				return;
+			ev.preventDefault();
+			var box = li.getBoundingClientRect();
+			var after = ev.clientY > box.top + box.height / 2;
+			list.insertBefore(dragged, after ? li.nextSibling : li);
+		});
+		li.addEventListener("drop", function (ev) {
+			ev.preventDefault();
+			renumber();
+		});
+	});
+	list.addEventListener("drop", renumber);
+})();

@@ -1,0 +1,189 @@
+/*
+ * web/views.c: page views for "Most read" (docs/front-page.md), counted by the server itself:
+ * no cookie, no script, nothing stored about the reader (no address, no user agent). A view
+ * is a GET of an article page answered 200 (from the page cache or not) to a client whose
+ * User-Agent is not a robot's. Counts gather in memory (a small hash by slug under one mutex:
+ * a few nanoseconds per request) and a thread writes them every NZ__VIEWS_FLUSH_MS in one
+ * transaction, never a write per request; it also tells the change feed ("most-read", which
+ * the pages showing the list depend on) at most every refresh_s, so those pages are re-made at
+ * most that often. What is not yet written when the server stops is written then.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/nap.h"
+#include "web/app_int.h"
+
+#define NZ__VIEWS_FLUSH_MS 2000
+#define BUCKETS 256
+#define MAX_SLUGS 4096 /* distinct articles between two writes; more are dropped */
+
+typedef struct count {
+	struct count *next;
+	int64_t views;
+	char slug[];
+} count;
+
+struct nz__views {
+	pthread_mutex_t lock; /* the table */
+	count *buckets[BUCKETS];
+	size_t n;
+	pthread_mutex_t nap_lock;
+	pthread_cond_t wake;
+	bool stop;
+	pthread_t thread;
+	const char *db_uri;
+	unsigned refresh_s;
+	nz_time told; /* when "most-read" was last told */
+};
+
+bool nz__views_is_robot(const char *ua)
+{
+	static const char *const words[] = {"bot",  "crawl", "spider", "slurp",   "preview",
+					    "curl", "wget",  "python", "go-http", "headless"};
+	if (!ua || !ua[0])
+		return true; /* browsers always say who they are */
+	char low[256];
+	size_t n = 0;
+	for (; ua[n] && n + 1 < sizeof low; n++)
+		low[n] = (char)tolower((unsigned char)ua[n]);
+	low[n] = '\0';
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strstr(low, words[i]))
+			return true;
+	return false;
+}
+
+void nz__views_count(nz__views *v, const char *slug)
+{
+	if (!v || !slug || !slug[0] || strchr(slug, '/'))
+		return;
+	size_t b = nz_hash_str(slug) % BUCKETS;
+	pthread_mutex_lock(&v->lock);
+	count *c = v->buckets[b];
+	while (c && strcmp(c->slug, slug) != 0)
+		c = c->next;
+	if (!c && v->n < MAX_SLUGS && (c = malloc(sizeof *c + strlen(slug) + 1))) {
+		strcpy(c->slug, slug);
+		c->views = 0;
+		c->next = v->buckets[b];
+		v->buckets[b] = c;
+		v->n++;
+	}
+	if (c)
+		c->views++;
+	pthread_mutex_unlock(&v->lock);
+}
+
+/* Takes the table's counts (the caller frees the list) and empties it. */
+static count *take(nz__views *v, size_t *n)
+{
+	count *all = NULL;
+	pthread_mutex_lock(&v->lock);
+	for (size_t b = 0; b < BUCKETS; b++) {
+		while (v->buckets[b]) {
+			count *c = v->buckets[b];
+			v->buckets[b] = c->next;
+			c->next = all;
+			all = c;
+		}
+	}
+	*n = v->n;
+	v->n = 0;
+	pthread_mutex_unlock(&v->lock);
+	return all;
+}
+
+/* Writes what was counted (in the current hour) with store; false when the handle failed. */
+static bool flush(nz__views *v, nz_store **store)
+{
+	size_t n = 0;
+	count *all = take(v, &n);
+	nz_view_count *rows = n ? calloc(n, sizeof *rows) : NULL;
+	nz_err err = {0};
+	nz_time now = nz_time_now();
+	size_t i = 0;
+	for (count *c = all; rows && c; c = c->next)
+		rows[i++] = (nz_view_count){.slug = c->slug, .hour = now / 3600, .views = c->views};
+	bool tell = i && now - v->told >= (nz_time)v->refresh_s;
+	if (i && !*store && nz_store_open(v->db_uri, 0, store, &err) != NZ_OK)
+		NZ_LOG(NZ_LOG_ERROR, "views", "cannot open the store: %s", err.msg);
+	else if (i && nz_store_views_add(*store, rows, i, tell, &err) != NZ_OK)
+		NZ_LOG(NZ_LOG_ERROR, "views", "writing page views: %s", err.msg);
+	else if (tell)
+		v->told = now;
+	bool ok = !*store || !nz_store_failed(*store);
+	free(rows);
+	while (all) {
+		count *next = all->next;
+		free(all);
+		all = next;
+	}
+	return ok;
+}
+
+static void *run(void *arg)
+{
+	nz__views *v = arg;
+	nz_store *store = NULL;
+	bool going;
+	do {
+		going = nz_nap(&v->nap_lock, &v->wake, &v->stop, NZ__VIEWS_FLUSH_MS);
+		if (!flush(v, &store)) {
+			nz_store_close(store);
+			store = NULL;
+		}
+	} while (going);
+	nz_store_close(store);
+	return NULL;
+}
+
+nz_rc nz__views_start(const char *db_uri, unsigned refresh_s, nz__views **out, nz_err *err)
+{
+	nz__views *v = calloc(1, sizeof *v);
+	*out = NULL;
+	if (!v)
+		return nz_err_set(err, NZ_NOMEM, "views: out of memory");
+	v->db_uri = db_uri;
+	v->refresh_s = refresh_s ? refresh_s : NZ_WEB_MOST_READ_REFRESH_DEFAULT;
+	pthread_mutex_init(&v->lock, NULL);
+	pthread_mutex_init(&v->nap_lock, NULL);
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&v->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&v->thread, NULL, run, v) != 0) {
+		pthread_cond_destroy(&v->wake);
+		pthread_mutex_destroy(&v->nap_lock);
+		pthread_mutex_destroy(&v->lock);
+		free(v);
+		return nz_err_set(err, NZ_IO, "views: cannot start the thread");
+	}
+	*out = v;
+	return NZ_OK;
+}
+
+void nz__views_stop(nz__views *v)
+{
+	if (!v)
+		return;
+	pthread_mutex_lock(&v->nap_lock);
+	v->stop = true;
+	pthread_cond_signal(&v->wake);
+	pthread_mutex_unlock(&v->nap_lock);
+	pthread_join(v->thread, NULL); /* its last round writes what is left */
+	size_t n;
+	count *all = take(v, &n);
+	while (all) {
+		count *next = all->next;
+		free(all);
+		all = next;
+	}
+	pthread_cond_destroy(&v->wake);
+	pthread_mutex_destroy(&v->nap_lock);
+	pthread_mutex_destroy(&v->lock);
+	free(v);
+}
