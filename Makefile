@@ -100,21 +100,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
 
 # ---- tests -----------------------------------------------------------------------------------
 
-# The suites run in three lanes at once, each lane's suites one after another and its output
-# printed whole when it ends (--output-sync): SQLite (unit, e2e, browser), PostgreSQL (its unit
-# and contract tests, e2e) and ASan + UBSan. The tests wait on servers, clusters and Chromium
-# much of the time, so three lanes on two cores take about half the time of one. Every binary is
-# built before the lanes start, so no two lanes build the same file.
+# The suites run in two lanes at once, each lane's suites one after another and its output
+# printed whole when it ends (--output-sync): SQLite (unit, e2e, browser, then the unit and
+# PostgreSQL tests under ASan + UBSan) and PostgreSQL (its unit and contract tests, e2e, then
+# e2e on SQLite under ASan + UBSan). The tests wait on servers, clusters and Chromium much of the
+# time, so two lanes on two cores take about half the time of one. Every binary is built
+# before the lanes start, so no two lanes build the same file.
 test: deps
 	@$(MAKE) --no-print-directory check-deps format-check
-	@$(MAKE) --no-print-directory test-binaries pg-binaries
-	@$(MAKE) --no-print-directory -j3 --output-sync=recurse test-lane-sqlite test-lane-pg test-asan
+	@$(MAKE) --no-print-directory -j2 test-binaries pg-binaries
+	@$(MAKE) --no-print-directory -j2 BUILD=build-asan SAN=1 test-binaries pg-binaries
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-sqlite test-lane-pg
 
 test-lane-sqlite:
 	@$(MAKE) --no-print-directory -j1 test-unit test-e2e test-browser
+	@$(MAKE) --no-print-directory -j1 BUILD=build-asan SAN=1 test-unit test-pg
 
 test-lane-pg:
 	@$(MAKE) --no-print-directory -j1 test-pg test-e2e-pg
+	@$(MAKE) --no-print-directory -j1 BUILD=build-asan SAN=1 test-e2e
 
 test-binaries: $(UNIT_BIN) $(BUILD)/newszone
 	@:

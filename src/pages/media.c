@@ -3,21 +3,41 @@
  * always a rendition the image pipeline made (media/: upright, resized, metadata stripped),
  * never the uploaded original: the original keeps its EXIF (GPS included) for editors only.
  * A rendition is made once and kept in the store by the blob's hash and its name; one asked
- * for before it exists is made on demand, under one lock per process, so that concurrent
- * requests for it wait for the first instead of each decoding the photo.
+ * for before it exists is made on demand, under a lock per (hash, name) stripe, so that
+ * concurrent requests for it wait for the first instead of each decoding the photo, while a
+ * request for another rendition does not wait behind an AVIF encode it has no part in.
  *
  * Rules: the server and the static export both call nz_page_media, so a file has the same
  * bytes whether served or exported (the export reads what the store keeps).
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "media/media.h"
 #include "pages/pages_int.h"
 
-static pthread_mutex_t making = PTHREAD_MUTEX_INITIALIZER;
+#define STRIPES 16
+static pthread_mutex_t making[STRIPES] = {
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER};
 
-/* Makes the rendition from the stored original and keeps it. Called with `making` held. */
+/* The lock of one rendition's stripe (FNV-1a over the hash and the name). */
+static pthread_mutex_t *stripe(const char *hash, const char *name)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = hash; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &making[h % STRIPES];
+}
+
+/* Makes the rendition from the stored original and keeps it. Called with its stripe held. */
 static nz_rc make(nz_store *store, nz_arena *arena, const char *hash, const char *name,
 		  const nz_rendition *r, const void **bytes, size_t *len, const char **mime,
 		  nz_err *err)
@@ -61,12 +81,13 @@ nz_rc nz_page_rendition(nz_store *store, nz_arena *arena, const char *hash, cons
 	 * never be taken under ours. */
 	if ((rc = nz_media_init(err)))
 		return rc;
-	pthread_mutex_lock(&making);
+	pthread_mutex_t *lock = stripe(hash, name);
+	pthread_mutex_lock(lock);
 	/* Another request (or the background worker) may have made it while this one waited. */
 	rc = nz_store_rendition_get(store, arena, hash, name, bytes, len, mime, err);
 	if (rc == NZ_NOTFOUND)
 		rc = make(store, arena, hash, name, &r, bytes, len, mime, err);
-	pthread_mutex_unlock(&making);
+	pthread_mutex_unlock(lock);
 	return rc;
 }
 
