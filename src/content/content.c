@@ -225,6 +225,14 @@ bool nz_language_valid(const char *lang)
 	return lang != NULL && (strcmp(lang, "en") == 0 || strcmp(lang, "ko") == 0);
 }
 
+const nz_author_text *nz_author_text_for(const nz_author *au, const char *language)
+{
+	for (size_t i = 0; language && i < au->n_texts; i++)
+		if (au->texts[i].language && strcmp(au->texts[i].language, language) == 0)
+			return &au->texts[i];
+	return au->n_texts ? &au->texts[0] : NULL;
+}
+
 /* ---- first paragraph --------------------------------------------------------------------- */
 
 static bool is_space_byte(char c)

@@ -95,6 +95,19 @@ nz_rc nz_store_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t
  * taken); records section.saved. */
 nz_rc nz_store_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err);
 
+/* Saves the author named by au->slug from the back office: names, order, e-mail, bio and the
+ * profile (texts per language, photo, links), all as given (NULL clears). NZ_NOTFOUND when no
+ * author has that slug; NZ_INVAL for an empty display name, a text in no known language or a
+ * link that is not an absolute http(s) URL. Records author.saved. */
+nz_rc nz_store_author_save(nz_store *s, int64_t actor, const nz_author *au, nz_err *err);
+/* Merges author `from` into `into` in one transaction: every byline of from becomes into's
+ * (once per article, at from's place when into was not there), users linked to from are
+ * linked to into, /author/<from> answers 301 to /author/<into> (the url_redirects table), and
+ * from is deleted. NZ_NOTFOUND when either is missing, NZ_INVAL when they are the same.
+ * Records author.merged. */
+nz_rc nz_store_author_merge(nz_store *s, int64_t actor, const char *from, const char *into,
+			    nz_err *err);
+
 /* ==== articles: rows, revisions, links, translations, import sources, listings ============= */
 
 /* Stores a new article with everything hanging off it: ensures its section, authors and tags

@@ -79,7 +79,15 @@
 	/* sec has a name and a valid slug */                                                      \
 	OP(WRITE, OWN, section_save,                                                               \
 	   (nz_store *s, int64_t actor, nz_section *sec, nz_err *err),                             \
-	   (s, actor, sec, err))
+	   (s, actor, sec, err))                                                                   \
+	/* au->slug names the row; display name, texts and links checked (catalog.c) */            \
+	OP(WRITE, OWN, author_save,                                                                \
+	   (nz_store *s, int64_t actor, const nz_author *au, nz_err *err),                         \
+	   (s, actor, au, err))                                                                    \
+	/* from and into: two different slugs */                                                   \
+	OP(WRITE, OWN, author_merge,                                                               \
+	   (nz_store *s, int64_t actor, const char *from, const char *into, nz_err *err),          \
+	   (s, actor, from, into, err))
 
 /* ---- articles: rows, revisions, links, translations, import sources, public listings ---- */
 #define NZ__STORE_ARTICLES(OP)                                                                     \

@@ -20,6 +20,7 @@
 static const nz_transfer_table tables[] = {
     {"sections", "id", false},
     {"authors", "id", false},
+    {"author_profiles", "author_id", false},
     {"users", "id", false},
     {"sessions", "id", false},
     {"api_tokens", "id", false},

@@ -33,7 +33,8 @@ static const nz__pg_sql q_by_id = {
     "FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = $1"};
 static const nz__pg_sql q_authors = {
     "SELECT au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "
-    "au.email, au.bio FROM article_authors aa JOIN authors au ON au.id = aa.author_id "
+    "au.email, au.bio, ap.profile FROM article_authors aa JOIN authors au ON au.id = aa.author_id "
+    "LEFT JOIN author_profiles ap ON ap.author_id = au.id "
     "WHERE aa.article_id = $1 ORDER BY aa.position"};
 static const nz__pg_sql q_tags = {"SELECT t.id, t.slug, t.name FROM article_tags at "
 				  "JOIN tags t ON t.id = at.tag_id "

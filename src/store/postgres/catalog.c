@@ -15,7 +15,8 @@
 
 #define AUTHOR_COLS                                                                                \
 	"au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "          \
-	"au.email, au.bio"
+	"au.email, au.bio, ap.profile"
+#define AUTHOR_PROFILE " LEFT JOIN author_profiles ap ON ap.author_id = au.id"
 
 static const nz__pg_sql q_section_ensure = {
     "INSERT INTO sections(slug, name, position) VALUES ($1, $2, $3) "
@@ -33,10 +34,10 @@ static const nz__pg_sql q_author_ensure = {
     "given_name = COALESCE(authors.given_name, excluded.given_name), "
     "email = COALESCE(authors.email, excluded.email), "
     "bio = COALESCE(authors.bio, excluded.bio) RETURNING id"};
-static const nz__pg_sql q_author_get = {"SELECT " AUTHOR_COLS
-					" FROM authors au WHERE au.slug = $1"};
-static const nz__pg_sql q_author_list = {"SELECT " AUTHOR_COLS
-					 " FROM authors au ORDER BY au.display_name, au.id"};
+static const nz__pg_sql q_author_get = {"SELECT " AUTHOR_COLS " FROM authors au" AUTHOR_PROFILE
+					" WHERE au.slug = $1"};
+static const nz__pg_sql q_author_list = {"SELECT " AUTHOR_COLS " FROM authors au" AUTHOR_PROFILE
+					 " ORDER BY au.display_name, au.id"};
 static const nz__pg_sql q_tag_ensure = {
     "INSERT INTO tags(slug, name) VALUES ($1, $2) "
     "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id"};
@@ -196,7 +197,8 @@ nz_rc nz__pg_author_row(nz_arena *arena, const PGresult *res, int r, int col, nz
 	    nz__pg_col_text(arena, res, r, col + 6, &au->email) ||
 	    nz__pg_col_text(arena, res, r, col + 7, &au->bio))
 		return NZ_NOMEM;
-	return NZ_OK;
+	return nz__store_author_profile_parse(
+	    arena, nz__pg_col_null(res, r, col + 8) ? NULL : PQgetvalue(res, r, col + 8), au);
 }
 
 static nz_rc author_row(nz_arena *arena, const PGresult *res, int r, void *item)

@@ -320,5 +320,6 @@ extern const char nz__pg_4_import_items[]; /* the items of multi-item imports */
 extern const char nz__pg_5_hdata[];        /* slugs repaired, token expiry */
 extern const char nz__pg_6_pages[];        /* static pages and their revisions (static_pages.c) */
 extern const char nz__pg_7_updated[];      /* "updated" of never-edited imports */
+extern const char nz__pg_8_profiles[];     /* authors' profiles */
 
 #endif

@@ -111,7 +111,8 @@ nz_rc nz__sq_author_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_author *a
 	    nz__sq_col_text(arena, st, col + 6, &au->email) ||
 	    nz__sq_col_text(arena, st, col + 7, &au->bio))
 		return NZ_NOMEM;
-	return NZ_OK;
+	return nz__store_author_profile_parse(arena, (const char *)sqlite3_column_text(st, col + 8),
+					      au);
 }
 
 static nz_rc tag_row(nz_arena *arena, sqlite3_stmt *st, nz_tag *tag)

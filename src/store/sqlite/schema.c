@@ -639,9 +639,29 @@ static const char migration_11[] =
     " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
     " AND published_at < created_at AND updated_at = created_at AND revision = 1;";
 
+/* Version 12, authors' profiles (docs/people-and-tags.md): a job title and bio per language, a
+ * photo and links, as one JSON text per author that store/catalog.c reads and writes (a table
+ * of its own, so the authors table keeps its shape). A change to it shows on the author's page
+ * and with each of their articles, like a change to their name. */
+#define NZ__PROFILE_CHANGES(NAME, WHEN, R)                                                         \
+	"CREATE TRIGGER " NAME " AFTER " WHEN " ON author_profiles BEGIN"                          \
+	" INSERT INTO changes(key, at) SELECT k, " NZ__NOW " FROM ("                               \
+	"  SELECT 'author-' || " R ".author_id AS k"                                               \
+	"  UNION SELECT 'article-' || l.article_id FROM article_authors l JOIN articles a"         \
+	"  ON a.id = l.article_id WHERE l.author_id = " R                                          \
+	".author_id AND a.status IN " NZ__VISIBLE ");"                                             \
+	" END;"
+static const char migration_12[] =
+    "CREATE TABLE author_profiles ("
+    " author_id INTEGER PRIMARY KEY REFERENCES authors(id) ON DELETE CASCADE,"
+    " profile TEXT NOT NULL);" /* JSON: texts[{language, job_title, bio}], photo, same_as[] */
+    NZ__PROFILE_CHANGES("author_profiles_changes_insert", "INSERT", "NEW")
+	NZ__PROFILE_CHANGES("author_profiles_changes_update", "UPDATE", "NEW")
+	    NZ__PROFILE_CHANGES("author_profiles_changes_delete", "DELETE", "OLD");
+
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3, migration_4,  migration_5,  migration_6,
-    migration_7, migration_8, migration_9, migration_10, migration_11,
+    migration_7, migration_8, migration_9, migration_10, migration_11, migration_12,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
