@@ -26,6 +26,7 @@ static const nav_entry nav_entries[] = {
     {"review", "Review queue", "/admin/review", NZ_ROLE_EDITOR},
     {"audit", "Audit log", "/admin/audit", NZ_ROLE_EDITOR},
     {"pages", "Pages", "/admin/pages", NZ_ROLE_EDITOR},
+    {"authors", "Authors", "/admin/authors", NZ_ROLE_EDITOR},
     {"users", "Users", "/admin/users", NZ_ROLE_ADMIN},
     {"tokens", "API tokens", "/admin/tokens", NZ_ROLE_ADMIN},
     {"sections", "Sections", "/admin/sections", NZ_ROLE_ADMIN},

@@ -31,6 +31,9 @@ extern const nz__route_entry nz__admin_api_routes[];
 extern const nz__route_entry nz__admin_static_page_routes[];
 /* /api/v1/admin/pages...: the static pages (api_pages.c) */
 extern const nz__route_entry nz__admin_page_api_routes[];
+/* /api/v1/admin/authors...: the authors (api_authors.c) and their pages (authors.c) */
+extern const nz__route_entry nz__admin_author_api_routes[];
+extern const nz__route_entry nz__admin_author_routes[];
 /* the webhooks' admin API (api_webhooks.c) */
 extern const nz__route_entry nz__webhook_api_routes[];
 
