@@ -74,11 +74,11 @@ typedef struct nz_list_view {
 	const char *kind;        /* "section", "author", "tag" */
 	const char *title;       /* "Defense", "Maeng Su-Yeol", "#alliance" */
 	const char *description; /* may be NULL: an author's bio */
-	const nz_author *author; /* an author's page: their profile; NULL otherwise */
 	const char *path;        /* "/section/defense": base for pagination links */
 	const nz_article *items;
 	size_t n;
 	size_t page, pages;
+	const nz_author *author; /* an author's page: their profile; NULL otherwise */
 } nz_list_view;
 
 /* Each returns a new reference (json_decref it) or NULL on out of memory. The contexts carry
