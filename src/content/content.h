@@ -76,8 +76,23 @@ const nz_author_text *nz_author_text_for(const nz_author *au, const char *langua
 typedef struct nz_tag {
 	int64_t id;
 	const char *slug;
-	const char *name;
+	const char *name;          /* as imported or typed; the fallback of every language */
+	struct nz_tag_text *texts; /* the back office's names per language */
+	size_t n_texts;
 } nz_tag;
+
+/* A tag's words in one language: its name ("Air Force", "공군") and a description for its
+ * page; either may be NULL. */
+typedef struct nz_tag_text {
+	const char *language;
+	const char *name;
+	const char *description;
+} nz_tag_text;
+
+/* The name of tag in language (its text there, else tag->name, else the slug); never NULL. */
+const char *nz_tag_name(const nz_tag *tag, const char *language);
+/* The description of tag in language (else in the first language that has one), or NULL. */
+const char *nz_tag_description(const nz_tag *tag, const char *language);
 
 /* A photo. The bytes live in the store, addressed by their SHA-256; an article may also carry a
  * caption with no photo (hash NULL), as imported pages often do. */

@@ -155,3 +155,100 @@ nz_rc nz__store_author_profile_json(const nz_author *au, char **json, nz_err *er
 	json_decref(root);
 	return *json ? NZ_OK : nz_err_set(err, NZ_NOMEM, "author: out of memory");
 }
+
+/* ---- tags' profiles and renames ----------------------------------------------------------- */
+
+nz_rc nz_store_tag_save(nz_store *s, int64_t actor, const nz_tag *tag, nz_err *err)
+{
+	if (!tag || !tag->slug || !*tag->slug)
+		return nz_err_set(err, NZ_INVAL, "tag: no slug");
+	if (!tag->name || nz_str_trim(nz_str_c(tag->name)).len == 0)
+		return nz_err_set(err, NZ_INVAL, "name: empty");
+	for (size_t i = 0; i < tag->n_texts; i++) {
+		const nz_tag_text *t = &tag->texts[i];
+		if (!nz_language_valid(t->language))
+			return nz_err_set(err, NZ_INVAL,
+					  "texts: \"%.16s\" is not a language of the site",
+					  t->language ? t->language : "");
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(tag->texts[j].language, t->language) == 0)
+				return nz_err_set(err, NZ_INVAL, "texts: %s given twice",
+						  t->language);
+	}
+	return nz__store_tag_save(s, actor, tag, err);
+}
+
+nz_rc nz_store_tag_rename(nz_store *s, int64_t actor, const char *from, const char *to, nz_err *err)
+{
+	if (!from || !*from)
+		return nz_err_set(err, NZ_INVAL, "rename: no tag given");
+	if (!to || !nz_slug_valid(nz_str_c(to)))
+		return nz_err_set(
+		    err, NZ_INVAL,
+		    "slug: \"%.80s\" is not a slug (lower-case letters, digits, hyphens)",
+		    to ? to : "");
+	if (strcmp(from, to) == 0)
+		return nz_err_set(err, NZ_INVAL, "slug: the tag already has it");
+	return nz__store_tag_rename(s, actor, from, to, err);
+}
+
+nz_rc nz_store_tag_merge(nz_store *s, int64_t actor, const char *from, const char *into,
+			 nz_err *err)
+{
+	if (!from || !into || !*from || !*into)
+		return nz_err_set(err, NZ_INVAL, "merge: two tags are needed");
+	if (strcmp(from, into) == 0)
+		return nz_err_set(err, NZ_INVAL, "merge: a tag cannot be merged into itself");
+	return nz__store_tag_merge(s, actor, from, into, err);
+}
+
+nz_rc nz__store_tag_profile_parse(nz_arena *arena, const char *json, nz_tag *tag)
+{
+	if (!json || !*json)
+		return NZ_OK;
+	json_t *root = json_loads(json, 0, NULL), *texts = json_object_get(root, "texts");
+	size_t n = json_array_size(texts);
+	nz_rc rc = NZ_NOMEM;
+	if (!root || !n) {
+		json_decref(root);
+		return NZ_OK;
+	}
+	if (!(tag->texts = nz_arena_zalloc(arena, n * sizeof(*tag->texts))))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		json_t *t = json_array_get(texts, i);
+		nz_tag_text *d = &tag->texts[tag->n_texts];
+		if (!member(arena, t, "language", &d->language) ||
+		    !member(arena, t, "name", &d->name) ||
+		    !member(arena, t, "description", &d->description))
+			goto out;
+		if (d->language)
+			tag->n_texts++;
+	}
+	rc = NZ_OK;
+out:
+	json_decref(root);
+	return rc;
+}
+
+nz_rc nz__store_tag_profile_json(const nz_tag *tag, char **json, nz_err *err)
+{
+	*json = NULL;
+	if (!tag->n_texts)
+		return NZ_OK;
+	json_t *texts = json_array();
+	bool ok = texts != NULL;
+	for (size_t i = 0; ok && i < tag->n_texts; i++) {
+		const nz_tag_text *t = &tag->texts[i];
+		ok = json_array_append_new(texts,
+					   json_pack("{s:s, s:o, s:o}", "language", t->language,
+						     "name", str_or_null(t->name), "description",
+						     str_or_null(t->description))) == 0;
+	}
+	json_t *root = ok ? json_pack("{s:O}", "texts", texts) : NULL;
+	if (root)
+		*json = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	json_decref(texts);
+	return *json ? NZ_OK : nz_err_set(err, NZ_NOMEM, "tag: out of memory");
+}

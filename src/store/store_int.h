@@ -125,6 +125,9 @@ int nz__store_by_weight(const void *a, const void *b);
  * profile. */
 nz_rc nz__store_author_profile_parse(nz_arena *arena, const char *json, nz_author *au);
 nz_rc nz__store_author_profile_json(const nz_author *au, char **json, nz_err *err);
+/* The same for a tag's profile: its texts per language. */
+nz_rc nz__store_tag_profile_parse(nz_arena *arena, const char *json, nz_tag *tag);
+nz_rc nz__store_tag_profile_json(const nz_tag *tag, char **json, nz_err *err);
 
 nz_rc nz__store_snapshot(const nz_article *a, char **json, nz_err *err);
 /* A JSON array of strings (for the highlights column): "[]" when n is 0. *json is malloc'd. */

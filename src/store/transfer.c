@@ -26,6 +26,7 @@ static const nz_transfer_table tables[] = {
     {"api_tokens", "id", false},
     {"login_failures", "id", false},
     {"tags", "id", false},
+    {"tag_profiles", "tag_id", false},
     {"blobs", "hash", false},
     {"media", "id", false},
     {"articles", "id", false},

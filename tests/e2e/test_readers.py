@@ -87,6 +87,7 @@ class Updated(NzTestCase):
         # Back to version 10: migration 12 (the authors' profiles) is undone too.
         sql_write(self.db, "DELETE FROM schema_version WHERE version >= 11")
         sql_write(self.db, "DROP TABLE author_profiles")
+        sql_write(self.db, "DROP TABLE tag_profiles")
         srv = self.serve()
         self.assertEqual(self.shown(srv), EDITED)
         self.assertEqual(sql_rows(self.db, "SELECT max(version) FROM schema_version")[0][0], 12)

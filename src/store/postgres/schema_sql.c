@@ -376,19 +376,26 @@ const char nz__pg_7_updated[] =
     " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
     " AND published_at < created_at AND updated_at = created_at AND revision = 1;";
 
-/* Migration 8, authors' profiles: SQLite's migration 12 (one JSON text per author; a change to
- * it is a change to the author, as one to the name is). */
+/* Migration 8, the profiles of authors and tags: SQLite's migration 12 (one JSON text per row;
+ * a change to it is a change to the author or tag, as one to the name is). */
 const char nz__pg_8_profiles[] =
     "CREATE TABLE author_profiles ("
     " author_id BIGINT PRIMARY KEY REFERENCES authors(id) ON DELETE CASCADE,"
     " profile " TEXT_C " NOT NULL);"
-    "CREATE FUNCTION nz_author_profile_changes() RETURNS trigger LANGUAGE plpgsql AS $$"
-    " DECLARE id BIGINT := CASE WHEN TG_OP = 'DELETE' THEN OLD.author_id"
-    "  ELSE NEW.author_id END;"
+    "CREATE TABLE tag_profiles ("
+    " tag_id BIGINT PRIMARY KEY REFERENCES tags(id) ON DELETE CASCADE,"
+    " profile " TEXT_C " NOT NULL);"
+    "CREATE FUNCTION nz_profile_changes() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " DECLARE id BIGINT;"
     " BEGIN"
-    "  PERFORM nz_changes_add(ARRAY['author-' || id]"
-    "   || ARRAY(SELECT nz_linked_article_keys('author', id)));"
+    "  IF TG_OP = 'DELETE' THEN id := (to_jsonb(OLD) ->> (TG_ARGV[0] || '_id'))::bigint;"
+    "  ELSE id := (to_jsonb(NEW) ->> (TG_ARGV[0] || '_id'))::bigint;"
+    "  END IF;"
+    "  PERFORM nz_changes_add(ARRAY[TG_ARGV[0] || '-' || id]"
+    "   || ARRAY(SELECT nz_linked_article_keys(TG_ARGV[0], id)));"
     "  RETURN NULL;"
     " END $$;"
     "CREATE TRIGGER author_profiles_changes AFTER INSERT OR UPDATE OR DELETE ON author_profiles"
-    " FOR EACH ROW EXECUTE FUNCTION nz_author_profile_changes();";
+    " FOR EACH ROW EXECUTE FUNCTION nz_profile_changes('author');"
+    "CREATE TRIGGER tag_profiles_changes AFTER INSERT OR UPDATE OR DELETE ON tag_profiles"
+    " FOR EACH ROW EXECUTE FUNCTION nz_profile_changes('tag');";

@@ -639,25 +639,32 @@ static const char migration_11[] =
     " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
     " AND published_at < created_at AND updated_at = created_at AND revision = 1;";
 
-/* Version 12, authors' profiles (docs/people-and-tags.md): a job title and bio per language, a
- * photo and links, as one JSON text per author that store/catalog.c reads and writes (a table
- * of its own, so the authors table keeps its shape). A change to it shows on the author's page
- * and with each of their articles, like a change to their name. */
-#define NZ__PROFILE_CHANGES(NAME, WHEN, R)                                                         \
-	"CREATE TRIGGER " NAME " AFTER " WHEN " ON author_profiles BEGIN"                          \
+/* Version 12, the profiles of authors and tags (docs/people-and-tags.md): an author's job
+ * title and bio per language, photo and links; a tag's name and description per language. One
+ * JSON text per row that store/catalog.c reads and writes, in tables of their own (the
+ * catalog's tables keep their shape). A change to one shows on the author's or tag's page and
+ * with each of their articles, like a change to the name. */
+#define NZ__PROFILE_CHANGES(NAME, WHEN, TABLE, KIND, LINKS, R)                                     \
+	"CREATE TRIGGER " NAME " AFTER " WHEN " ON " TABLE " BEGIN"                                \
 	" INSERT INTO changes(key, at) SELECT k, " NZ__NOW " FROM ("                               \
-	"  SELECT 'author-' || " R ".author_id AS k"                                               \
-	"  UNION SELECT 'article-' || l.article_id FROM article_authors l JOIN articles a"         \
-	"  ON a.id = l.article_id WHERE l.author_id = " R                                          \
-	".author_id AND a.status IN " NZ__VISIBLE ");"                                             \
+	"  SELECT '" KIND "-' || " R "." KIND "_id AS k"                                           \
+	"  UNION SELECT 'article-' || l.article_id FROM " LINKS " l JOIN articles a"               \
+	"  ON a.id = l.article_id WHERE l." KIND "_id = " R "." KIND                               \
+	"_id AND a.status IN " NZ__VISIBLE ");"                                                    \
 	" END;"
+#define NZ__PROFILE_TRIGGERS(TABLE, KIND, LINKS)                                                   \
+	NZ__PROFILE_CHANGES(TABLE "_changes_insert", "INSERT", TABLE, KIND, LINKS, "NEW")          \
+	NZ__PROFILE_CHANGES(TABLE "_changes_update", "UPDATE", TABLE, KIND, LINKS, "NEW")          \
+	NZ__PROFILE_CHANGES(TABLE "_changes_delete", "DELETE", TABLE, KIND, LINKS, "OLD")
 static const char migration_12[] =
     "CREATE TABLE author_profiles ("
     " author_id INTEGER PRIMARY KEY REFERENCES authors(id) ON DELETE CASCADE,"
     " profile TEXT NOT NULL);" /* JSON: texts[{language, job_title, bio}], photo, same_as[] */
-    NZ__PROFILE_CHANGES("author_profiles_changes_insert", "INSERT", "NEW")
-	NZ__PROFILE_CHANGES("author_profiles_changes_update", "UPDATE", "NEW")
-	    NZ__PROFILE_CHANGES("author_profiles_changes_delete", "DELETE", "OLD");
+    "CREATE TABLE tag_profiles ("
+    " tag_id INTEGER PRIMARY KEY REFERENCES tags(id) ON DELETE CASCADE,"
+    " profile TEXT NOT NULL);" /* JSON: texts[{language, name, description}] */
+    NZ__PROFILE_TRIGGERS("author_profiles", "author", "article_authors")
+	NZ__PROFILE_TRIGGERS("tag_profiles", "tag", "article_tags");
 
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3, migration_4,  migration_5,  migration_6,

@@ -314,6 +314,77 @@ static void test_author_merge_moves_bylines_and_redirects(void **state)
 			 1);
 }
 
+static void test_tag_names_rename_and_merge(void **state)
+{
+	fixture *f = *state;
+	nz_article *a = sample_article(f->arena, "navies-meet", "Navies meet"); /* navy, busan */
+	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
+	nz_article *b = small_article(f->arena, "second", NZ_STATUS_PUBLISHED, 1780000000);
+	nz_tag fleet = {.slug = "fleet", .name = "fleet"};
+	b->tags = &fleet;
+	b->n_tags = 1;
+	assert_int_equal(nz_store_article_create(f->store, f->arena, b, NULL, &f->err), NZ_OK);
+
+	nz_tag_text texts[] = {{.language = "en", .name = "The Navy", .description = "Ships."},
+			       {.language = "ko", .name = "해군"}};
+	nz_tag navy = {.slug = "navy", .name = "Navy", .texts = texts, .n_texts = 2};
+	assert_int_equal(nz_store_tag_save(f->store, 0, &navy, &f->err), NZ_OK);
+	nz_tag *got = NULL;
+	assert_int_equal(nz_store_tag_get(f->store, f->arena, "navy", &got, &f->err), NZ_OK);
+	assert_string_equal(nz_tag_name(got, "ko"), "해군");
+	assert_string_equal(nz_tag_name(got, "en"), "The Navy");
+	assert_string_equal(nz_tag_description(got, "ko"), "Ships."); /* the first there is */
+	nz_article *back = NULL;
+	assert_int_equal(
+	    nz_store_article_by_slug(f->store, f->arena, "navies-meet", &back, &f->err), NZ_OK);
+	assert_string_equal(nz_tag_name(&back->tags[0], "ko"), "해군");
+	assert_string_equal(nz_tag_name(&back->tags[1], "ko"), "Busan"); /* no texts: its name */
+	nz_tag *all = NULL;
+	size_t n = 0;
+	assert_int_equal(nz_store_tag_list(f->store, f->arena, &all, &n, &f->err), NZ_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(all[0].slug, "busan");
+	assert_int_equal(all[2].n_texts, 2);
+
+	nz_tag_text fr = {.language = "fr", .name = "Marine"};
+	nz_tag bad = {.slug = "navy", .name = "Navy", .texts = &fr, .n_texts = 1};
+	assert_int_equal(nz_store_tag_save(f->store, 0, &bad, &f->err), NZ_INVAL);
+	bad = (nz_tag){.slug = "navy", .name = ""};
+	assert_int_equal(nz_store_tag_save(f->store, 0, &bad, &f->err), NZ_INVAL);
+
+	/* Rename: the articles keep it, the old address leads to the new one. */
+	assert_int_equal(nz_store_tag_rename(f->store, 0, "navy", "busan", &f->err), NZ_EXISTS);
+	assert_int_equal(nz_store_tag_rename(f->store, 0, "navy", "Bad Slug", &f->err), NZ_INVAL);
+	assert_int_equal(nz_store_tag_rename(f->store, 0, "navy", "the-navy", &f->err), NZ_OK);
+	assert_int_equal(
+	    nz_store_article_by_slug(f->store, f->arena, "navies-meet", &back, &f->err), NZ_OK);
+	assert_string_equal(back->tags[0].slug, "the-navy");
+	assert_int_equal(back->tags[0].n_texts, 2);
+	const char *target = NULL;
+	assert_int_equal(
+	    nz_store_url_redirect_get(f->store, f->arena, "/tag/navy", &target, &f->err), NZ_OK);
+	assert_string_equal(target, "/tag/the-navy");
+
+	/* Merge: fleet into the-navy; the old addresses lead to the kept tag in one hop. */
+	assert_int_equal(nz_store_tag_merge(f->store, 0, "fleet", "fleet", &f->err), NZ_INVAL);
+	assert_int_equal(nz_store_tag_merge(f->store, 0, "fleet", "the-navy", &f->err), NZ_OK);
+	assert_int_equal(nz_store_article_by_slug(f->store, f->arena, "second", &back, &f->err),
+			 NZ_OK);
+	assert_int_equal(back->n_tags, 1);
+	assert_string_equal(back->tags[0].slug, "the-navy");
+	assert_int_equal(nz_store_tag_get(f->store, f->arena, "fleet", &got, &f->err), NZ_NOTFOUND);
+	assert_int_equal(
+	    nz_store_url_redirect_get(f->store, f->arena, "/tag/fleet", &target, &f->err), NZ_OK);
+	assert_string_equal(target, "/tag/the-navy");
+	assert_int_equal(nz_store_tag_merge(f->store, 0, "the-navy", "busan", &f->err), NZ_OK);
+	assert_int_equal(
+	    nz_store_url_redirect_get(f->store, f->arena, "/tag/navy", &target, &f->err), NZ_OK);
+	assert_string_equal(target, "/tag/busan");
+	assert_int_equal(
+	    nz_store_article_by_slug(f->store, f->arena, "navies-meet", &back, &f->err), NZ_OK);
+	assert_int_equal(back->n_tags, 1); /* busan once */
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -327,6 +398,7 @@ int main(void)
 	    T(test_author_save_keeps_the_profile),
 	    T(test_author_save_refuses_bad_input),
 	    T(test_author_merge_moves_bylines_and_redirects),
+	    T(test_tag_names_rename_and_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

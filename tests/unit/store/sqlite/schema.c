@@ -144,7 +144,7 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 	assert_true(latest >= 12);
 	assert_int_equal(db_exec(f, "DELETE FROM schema_version WHERE version >= 9;"
 				    "DROP TABLE page_revisions; DROP TABLE pages;"
-				    "DROP TABLE author_profiles;"),
+				    "DROP TABLE author_profiles; DROP TABLE tag_profiles;"),
 			 SQLITE_OK);
 	nz__sqlite h = {0}; /* with the tokenizer, which the full-text triggers need */
 	nz_err err = {0};
