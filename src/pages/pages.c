@@ -181,7 +181,8 @@ static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *k
 		nz_tag *tag = NULL;
 		if ((rc = nz_store_tag_get(env->store, arena, slug, &tag, err)) != NZ_OK)
 			return rc;
-		lv->title = tag->name;
+		lv->title = nz_tag_name(tag, pc->site ? pc->site->language : NULL);
+		lv->description = nz_tag_description(tag, pc->site ? pc->site->language : NULL);
 		lv->path = nz_url_tag(arena, tag->slug);
 		q->tag_slug = tag->slug;
 		id = tag->id;

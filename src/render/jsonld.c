@@ -142,7 +142,7 @@ static json_t *keywords(const nz_article *a)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < a->n_tags; i++) {
-		const char *name = a->tags[i].name ? a->tags[i].name : a->tags[i].slug;
+		const char *name = nz_tag_name(&a->tags[i], a->language);
 		if (json_array_append_new(arr, nz__json_str(name)) != 0) {
 			json_decref(arr);
 			return NULL;

@@ -96,10 +96,13 @@ json_t *nz_json_static_page(const nz_site *site, const nz_static_page *p);
 
 /* ---- JSON API ---------------------------------------------------------------------------- */
 
-/* An author in the admin API's shape (json_author.c): id, slug, url, name (as bylines show
+/* An author in the admin API's shape (json_catalog.c): id, slug, url, name (as bylines show
  * it), display_name, family_name, given_name, name_order, email, bio, texts {"en": {job_title,
  * bio}, ...}, photo {id, url} or null, same_as []. New reference or NULL on out of memory. */
 json_t *nz_json_author(nz_arena *arena, const nz_site *site, const nz_author *au);
+/* A tag in the admin API's shape: id, slug, url, name (every language's fallback), texts
+ * {"en": {name, description}, ...}. New reference or NULL on out of memory. */
+json_t *nz_json_tag(nz_arena *arena, const nz_site *site, const nz_tag *tag);
 /* The path of an author's photo, a square crop NZ_AUTHOR_PHOTO_WIDTH wide (arena); NULL when
  * the author has none. */
 #define NZ_AUTHOR_PHOTO_WIDTH 320

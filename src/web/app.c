@@ -33,6 +33,7 @@ static const nz__route_entry *const route_tables[] = {
     nz__admin_page_api_routes,    /* the static pages' admin API (admin/api_pages.c) */
     nz__admin_author_api_routes,  /* the authors' admin API (admin/api_authors.c) */
     nz__admin_author_routes,      /* the authors' pages (admin/authors.c) */
+    nz__admin_tag_routes,         /* the tags' pages and admin API (admin/tags.c) */
     nz__admin_static_page_routes, /* the static pages' editor (admin/static_pages.c) */
     nz__page_api_routes,          /* the static pages' read API (api/static_pages.c) */
     nz__admin_routes,             /* back-office pages (admin/pages.c) */

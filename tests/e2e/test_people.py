@@ -1,7 +1,8 @@
-"""Authors end to end: the profile (a job title and bio per language, a photo, links) written
-through the admin API and the back office's form, shown on the author's page and in the
-schema.org Person of their articles and page; merging two authors moves the bylines and the
-old address answers 301. Refused input changes nothing. A real server on a real database;
+"""Authors and tags end to end: an author's profile (a job title and bio per language, a photo,
+links) written through the admin API and the back office's form, shown on the author's page and
+in the schema.org Person of their articles and page; a tag's names per language shown instead
+of its slug; merging two authors or two tags, or renaming a tag, moves the articles and the old
+address answers 301. Refused input changes nothing. A real server on a real database;
 accounts and tokens made with the CLI."""
 import json
 import os
@@ -40,9 +41,9 @@ class People(unittest.TestCase):
     def call(self, method, path, body=None, who="eve", **kw):
         return api(self.srv, method, "/api/v1/admin" + path, self.tokens.get(who), body, **kw)
 
-    def publish(self, headline, authors):
+    def publish(self, headline, authors, tags=()):
         r = self.call("POST", "/articles", {"headline": headline, "body_markdown": "Text.",
-                                            "authors": authors})
+                                            "authors": authors, "tags": list(tags)})
         self.assertEqual(r.status, 201, r.text)
         a = r.json()
         self.assertEqual(self.call("POST", "/articles/%d/publish" % a["id"]).status, 200)
@@ -169,6 +170,57 @@ class People(unittest.TestCase):
         r = eve.post("/admin/authors/%s/merge" % other, [("into", slug)])
         self.assertEqual(r.status, 303, r.text)
         self.assertEqual(self.srv.get("/author/" + other).status, 301)
+
+    def test_a_tag_is_shown_by_its_name_renamed_and_merged(self):
+        a = self.publish("Jets fly", ["Oh Se-ri"], ["air-force"])
+        b = self.publish("Jets land", ["Oh Se-ri"], ["usaf"])
+        r = self.call("PATCH", "/tags/air-force", {
+            "name": "Air Force",
+            "texts": {"ko": {"name": "공군", "description": "하늘을 지킨다."},
+                      "en": {"description": "Everything about the air force."}}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["texts"]["ko"]["name"], "공군")
+        html = self.srv.get("/article/" + a["slug"]).text
+        self.assertRegex(html, r'<a[^>]*href="/tag/air-force"[^>]*>Air Force</a>')
+        page = self.srv.get("/tag/air-force").text
+        self.assertIn("<h1>Air Force</h1>", page)
+        self.assertIn("Everything about the air force.", page)
+        # Refused: an address another tag has, a bad address, a language of no site.
+        for body, status in (({"slug": "usaf"}, 409), ({"slug": "Air Force"}, 400),
+                             ({"texts": {"fr": {"name": "Armée de l'air"}}}, 400)):
+            self.assertEqual(self.call("PATCH", "/tags/air-force", body).status, status, body)
+        # Renamed: the old address answers 301, the article keeps its tag.
+        r = self.call("PATCH", "/tags/air-force", {"slug": "air-force-ops"})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["slug"], "air-force-ops")
+        old = self.srv.get("/tag/air-force")
+        self.assertEqual((old.status, old.headers["location"]), (301, "/tag/air-force-ops"))
+        # Merged: usaf's article carries the kept tag; both old addresses lead to it.
+        r = self.call("POST", "/tags/usaf/merge", {"into": "air-force-ops"})
+        self.assertEqual(r.status, 200, r.text)
+        art = self.srv.get("/api/v1/articles/" + b["slug"]).json()
+        self.assertEqual([t["slug"] for t in art["tags"]], ["air-force-ops"])
+        self.assertEqual(self.srv.get("/tag/usaf").headers["location"], "/tag/air-force-ops")
+        self.assertIn("Jets land", self.srv.get("/tag/air-force-ops").text)
+        self.assertEqual(self.call("GET", "/tags", who="cal").status, 403)
+
+    def test_the_tags_form_saves_and_renames(self):
+        self.publish("Radar", ["Oh Se-ri"], ["radar"])
+        eve = Browser(self.srv, "eve", self.pw["eve"])
+        self.assertIn('href="/admin/tags/radar"', eve.get("/admin/tags").text)
+        self.assertEqual(eve.get("/admin/tags/radar").status, 200)
+        fields = [("name", "Radar"), ("name_en", ""), ("description_en", "Seeing far."),
+                  ("name_ko", "레이더"), ("description_ko", "")]
+        r = eve.post("/admin/tags/radar", fields + [("slug", "Not A Slug")])
+        self.assertEqual(r.status, 422, r.text)
+        self.assertIn("not a slug", r.text)
+        r = eve.post("/admin/tags/radar", fields + [("slug", "radars")])
+        self.assertEqual(r.status, 303, r.text)
+        self.assertEqual(r.headers["location"], "/admin/tags/radars?done=tag-saved")
+        t = self.call("GET", "/tags/radars").json()
+        self.assertEqual(t["texts"], {"en": {"name": None, "description": "Seeing far."},
+                                      "ko": {"name": "레이더", "description": None}})
+        self.assertEqual(self.srv.get("/tag/radar").status, 301)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@
  *                                        -> 303 /admin/authors/{slug}?done=author-saved
  *   POST /admin/authors/{slug}/merge     into -> 303 /admin/authors/{into}?done=author-merged
  * A refused save answers the form again (422) with what was typed and the problem. The page's
- * view is the admin API's author (render/json_author.c) plus the form's own keys.
+ * view is the admin API's author (render/json_catalog.c) plus the form's own keys.
  */
 #include <string.h>
 

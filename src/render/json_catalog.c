@@ -1,7 +1,7 @@
 /*
- * json_author.c: an author in the admin API's shape (docs/people-and-tags.md) and the address
- * of an author's photo, shared by the API, the back office's form, the author page and the
- * article's JSON-LD.
+ * json_catalog.c: an author and a tag in the admin API's shape (docs/people-and-tags.md), and
+ * the address of an author's photo, shared by the API, the back office's forms, the author
+ * page and the article's JSON-LD.
  *
  * Rules: as json.c's: every field present, a missing value null, [] or {}; fields only added.
  */
@@ -55,4 +55,22 @@ json_t *nz_json_author(nz_arena *arena, const nz_site *site, const nz_author *au
 			 "name_order", nz_name_order_name(au->order), "email",
 			 nz__json_str(au->email), "bio", nz__json_str(au->bio), "texts",
 			 texts_json(au), "photo", photo, "same_as", links);
+}
+
+json_t *nz_json_tag(nz_arena *arena, const nz_site *site, const nz_tag *tag)
+{
+	json_t *texts = json_object();
+	for (size_t i = 0; texts && i < tag->n_texts; i++) {
+		const nz_tag_text *t = &tag->texts[i];
+		if (!nz__json_put(texts, t->language,
+				  json_pack("{s:o, s:o}", "name", nz__json_str(t->name),
+					    "description", nz__json_str(t->description)))) {
+			json_decref(texts);
+			texts = NULL;
+		}
+	}
+	return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)tag->id, "slug", tag->slug,
+			 "url",
+			 nz__json_str(nz__abs_url(arena, site, nz_url_tag(arena, tag->slug))),
+			 "name", nz__json_str(tag->name), "texts", texts);
 }
