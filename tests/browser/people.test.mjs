@@ -1,9 +1,10 @@
-// The authors' pages in real Chromium: an editor opens an author from the back office's
-// navigation, gives them a title and bio in English and Korean, a photo (uploaded with the
-// form) and a link, and finds them on the public author page; a bad link is refused with a
+// The authors' and tags' pages in real Chromium: an editor opens an author from the back
+// office's navigation, gives them a title and bio in English and Korean, a photo (uploaded with
+// the form) and a link, and finds them on the public author page; a bad link is refused with a
 // message and nothing typed is lost; merging one author into another (after the confirmation)
-// leads the old address to the kept author. axe finds no serious or critical problem on the
-// list and the form, in light and dark.
+// leads the old address to the kept author; a tag gets a name and a new address, and the
+// article's tag link shows the name and leads to it. axe finds no serious or critical problem
+// on the lists and the forms, in light and dark.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -15,7 +16,7 @@ let nz, editor;
 
 before(async () => {
 	nz = await newsroom({
-		setup: [["init"], ["import", "--publish", fixture("en-dateline.txt"), fixture("en-reference-shape.txt")]],
+		setup: [["init"], ["import", "--publish", fixture("en-dateline.txt"), fixture("en-reference-shape.txt"), fixture("front-matter.md")]],
 	});
 	editor = { login: "eve", password: addUser(nz.db, "eve", "editor") };
 });
@@ -80,12 +81,36 @@ test("merging an author leads their old address to the one kept", async () => {
 	await ctx.close();
 });
 
+test("an editor names a tag and gives it a new address", async () => {
+	const ctx = await nz.context({ bypassCSP: true });
+	const page = await ctx.newPage();
+	await signIn(page, editor.login, editor.password);
+	await page.goto("/admin");
+	await Promise.all([page.waitForNavigation(), page.locator(".admin-nav a", { hasText: "Tags" }).click()]);
+	const first = page.locator("table.list tbody th a").first();
+	const slug = (await first.getAttribute("href")).replace("/admin/tags/", "");
+	await Promise.all([page.waitForNavigation(), first.click()]);
+	await page.getByLabel("Name", { exact: true }).fill("Sea Power");
+	await page.getByLabel("Description (English)").fill("Navies and the sea.");
+	await page.getByLabel("Address").fill("sea-power");
+	await submit(page, "Save the tag");
+	assert.match(page.url(), /\/admin\/tags\/sea-power\?done=tag-saved$/);
+	await assertAccessible(page, "tag form after a save");
+
+	const site = await ctx.newPage();
+	await site.goto(`/tag/${slug}`);
+	assert.match(site.url(), /\/tag\/sea-power$/);
+	assert.equal(await site.locator("h1").innerText(), "Sea Power");
+	assert.match(await site.locator(".list-head .description").innerText(), /Navies and the sea/);
+	await ctx.close();
+});
+
 for (const colorScheme of ["light", "dark"]) {
-	test(`the authors list and form pass axe (${colorScheme})`, async () => {
+	test(`the authors and tags lists and forms pass axe (${colorScheme})`, async () => {
 		const ctx = await nz.context({ bypassCSP: true, colorScheme });
 		const page = await ctx.newPage();
 		await signIn(page, editor.login, editor.password);
-		for (const href of ["/admin/authors", "/admin/authors/john-smith", "/author/john-smith"]) {
+		for (const href of ["/admin/authors", "/admin/authors/john-smith", "/author/john-smith", "/admin/tags", "/admin/tags/sea-power"]) {
 			await page.goto(href);
 			await assertAccessible(page, `${colorScheme} ${href}`);
 		}
