@@ -40,6 +40,14 @@ typedef struct nz_app_media_fields {
 nz_rc nz_app_media_add(nz_store *store, nz_arena *arena, int64_t actor, const void *bytes,
 		       size_t len, const nz_app_media_fields *fields, nz_media *out, nz_err *err);
 
+/* ---- people ------------------------------------------------------------------------------ */
+
+/* Saves author au (named by au->slug) as actor, as nz_store_author_save does, after trimming
+ * every text (empty texts and links are dropped; a language whose job title and bio are both
+ * empty goes) and looking up au->photo_id (0: no photo): NZ_INVAL "photo: ..." when it names
+ * no photo; on success au->photo_hash is that photo's. Strings in arena. */
+nz_rc nz_app_author_save(nz_store *s, nz_arena *arena, int64_t actor, nz_author *au, nz_err *err);
+
 /* ---- passwords and secrets -------------------------------------------------------------- */
 
 #define NZ_PASSWORD_MIN 10       /* bytes */

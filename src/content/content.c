@@ -225,6 +225,41 @@ bool nz_language_valid(const char *lang)
 	return lang != NULL && (strcmp(lang, "en") == 0 || strcmp(lang, "ko") == 0);
 }
 
+const nz_author_text *nz_author_text_for(const nz_author *au, const char *language)
+{
+	for (size_t i = 0; language && i < au->n_texts; i++)
+		if (au->texts[i].language && strcmp(au->texts[i].language, language) == 0)
+			return &au->texts[i];
+	return au->n_texts ? &au->texts[0] : NULL;
+}
+
+static const nz_tag_text *tag_text(const nz_tag *tag, const char *language)
+{
+	for (size_t i = 0; language && i < tag->n_texts; i++)
+		if (tag->texts[i].language && strcmp(tag->texts[i].language, language) == 0)
+			return &tag->texts[i];
+	return NULL;
+}
+
+const char *nz_tag_name(const nz_tag *tag, const char *language)
+{
+	const nz_tag_text *t = tag_text(tag, language);
+	if (t && t->name && t->name[0])
+		return t->name;
+	return tag->name && tag->name[0] ? tag->name : tag->slug ? tag->slug : "";
+}
+
+const char *nz_tag_description(const nz_tag *tag, const char *language)
+{
+	const nz_tag_text *t = tag_text(tag, language);
+	if (t && t->description)
+		return t->description;
+	for (size_t i = 0; i < tag->n_texts; i++)
+		if (tag->texts[i].description)
+			return tag->texts[i].description;
+	return NULL;
+}
+
 /* ---- first paragraph --------------------------------------------------------------------- */
 
 static bool is_space_byte(char c)

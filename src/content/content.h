@@ -51,14 +51,48 @@ typedef struct nz_author {
 	const char *given_name;   /* may be NULL */
 	nz_name_order order;
 	const char *email; /* NULL when unknown (an empty "< >" slot) */
-	const char *bio;   /* may be NULL */
+	const char *bio;   /* may be NULL: the bio of the site's language when none is given */
+	/* The profile the back office edits (docs/people-and-tags.md): a job title and bio per
+	 * language, a photo and links to the same person elsewhere (schema.org sameAs). */
+	struct nz_author_text *texts;
+	size_t n_texts;
+	int64_t photo_id;       /* a media row, 0 for none */
+	const char *photo_hash; /* that photo's hash (its /media/ URL), NULL for none */
+	const char **same_as;   /* absolute http(s) URLs */
+	size_t n_same_as;
 } nz_author;
+
+/* An author's words in one language: "en", "ko". Either may be NULL. */
+typedef struct nz_author_text {
+	const char *language;
+	const char *job_title;
+	const char *bio;
+} nz_author_text;
+
+/* The author's text in language, else in the first language that has one; NULL when there
+ * is none. A bio missing there falls back to au->bio. */
+const nz_author_text *nz_author_text_for(const nz_author *au, const char *language);
 
 typedef struct nz_tag {
 	int64_t id;
 	const char *slug;
-	const char *name;
+	const char *name;          /* as imported or typed; the fallback of every language */
+	struct nz_tag_text *texts; /* the back office's names per language */
+	size_t n_texts;
 } nz_tag;
+
+/* A tag's words in one language: its name ("Air Force", "공군") and a description for its
+ * page; either may be NULL. */
+typedef struct nz_tag_text {
+	const char *language;
+	const char *name;
+	const char *description;
+} nz_tag_text;
+
+/* The name of tag in language (its text there, else tag->name, else the slug); never NULL. */
+const char *nz_tag_name(const nz_tag *tag, const char *language);
+/* The description of tag in language (else in the first language that has one), or NULL. */
+const char *nz_tag_description(const nz_tag *tag, const char *language);
 
 /* A photo. The bytes live in the store, addressed by their SHA-256; an article may also carry a
  * caption with no photo (hash NULL), as imported pages often do. */

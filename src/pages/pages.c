@@ -207,8 +207,11 @@ static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *k
 		nz_author *au = NULL;
 		if ((rc = nz_store_author_get(env->store, arena, slug, &au, err)) != NZ_OK)
 			return rc;
+		const nz_author_text *t =
+		    nz_author_text_for(au, pc->site ? pc->site->language : NULL);
 		lv->title = nz_author_name(arena, au);
-		lv->description = au->bio;
+		lv->description = t && t->bio ? t->bio : au->bio;
+		lv->author = au;
 		lv->path = nz_url_author(arena, au->slug);
 		q->author_slug = au->slug;
 		id = au->id;
@@ -216,7 +219,8 @@ static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *k
 		nz_tag *tag = NULL;
 		if ((rc = nz_store_tag_get(env->store, arena, slug, &tag, err)) != NZ_OK)
 			return rc;
-		lv->title = tag->name;
+		lv->title = nz_tag_name(tag, pc->site ? pc->site->language : NULL);
+		lv->description = nz_tag_description(tag, pc->site ? pc->site->language : NULL);
 		lv->path = nz_url_tag(arena, tag->slug);
 		q->tag_slug = tag->slug;
 		id = tag->id;

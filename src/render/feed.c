@@ -284,7 +284,7 @@ static void rss_categories(nz_buf *b, nz_arena *arena, const nz_site *site, cons
 		nz_buf_puts(b, "</category>\n");
 	}
 	for (size_t i = 0; i < a->n_tags; i++)
-		xml_el(b, "category", a->tags[i].name ? a->tags[i].name : a->tags[i].slug);
+		xml_el(b, "category", nz_tag_name(&a->tags[i], a->language));
 }
 
 static void rss_item(nz_buf *b, nz_buf *html, nz_arena *arena, const nz_site *site,
@@ -394,7 +394,7 @@ static void atom_categories(nz_buf *b, const nz_article *a)
 	}
 	for (size_t i = 0; i < a->n_tags; i++) {
 		nz_buf_puts(b, "<category term=\"");
-		xml(b, a->tags[i].name ? a->tags[i].name : a->tags[i].slug);
+		xml(b, nz_tag_name(&a->tags[i], a->language));
 		nz_buf_puts(b, "\"/>\n");
 	}
 }
@@ -492,8 +492,7 @@ static json_t *json_tags(const nz_article *a)
 	if (arr && a->section && a->section->name)
 		json_array_append_new(arr, nz__json_str(a->section->name));
 	for (size_t i = 0; arr && i < a->n_tags; i++)
-		json_array_append_new(
-		    arr, nz__json_str(a->tags[i].name ? a->tags[i].name : a->tags[i].slug));
+		json_array_append_new(arr, nz__json_str(nz_tag_name(&a->tags[i], a->language)));
 	return arr;
 }
 

@@ -1,6 +1,7 @@
 /*
  * jsonld.c: what machines read in an article page's head. schema.org NewsArticle as JSON-LD
- * (headline, image, datePublished, dateModified, author [{Person, name, url}], publisher with
+ * (headline, image, datePublished, dateModified, author [{Person, name, url, jobTitle,
+ * description, image, sameAs}], publisher with
  * name and logo, inLanguage, mainEntityOfPage), Open Graph (og:locale ko_KR / en_US,
  * article:published_time, article:section, article:tag) and Twitter card values, and hreflang
  * alternates to the article's translations.
@@ -66,20 +67,43 @@ static json_t *photos(nz_arena *arena, const nz_page_ctx *pc, const nz_article *
 	return arr;
 }
 
+/* schema.org Person of an author, with the profile in language lang where it has one. */
+static json_t *person(nz_arena *arena, const nz_page_ctx *pc, const nz_author *au, const char *lang)
+{
+	const nz_author_text *t = nz_author_text_for(au, lang);
+	const char *bio = t && t->bio ? t->bio : au->bio, *photo = nz_author_photo_url(arena, au);
+	json_t *o = json_pack("{s:s, s:o}", "@type", "Person", "name",
+			      nz__json_str(nz_author_name(arena, au)));
+	json_t *links = au->n_same_as ? json_array() : NULL;
+	for (size_t i = 0; links && i < au->n_same_as; i++)
+		if (json_array_append_new(links, nz__json_str(au->same_as[i])) != 0)
+			json_decref(links), links = NULL;
+	bool ok = o && (!au->slug || !au->slug[0] ||
+			nz__json_put(o, "url",
+				     nz__json_str(nz__abs_url(arena, pc->site,
+							      nz_url_author(arena, au->slug)))));
+	if (ok && t && t->job_title)
+		ok = nz__json_put(o, "jobTitle", nz__json_str(t->job_title));
+	if (ok && bio)
+		ok = nz__json_put(o, "description", nz__json_str(bio));
+	if (ok && photo)
+		ok = nz__json_put(o, "image", nz__json_str(nz__abs_url(arena, pc->site, photo)));
+	if (ok && au->n_same_as)
+		ok = nz__json_put(o, "sameAs", links);
+	else
+		json_decref(links);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *persons(nz_arena *arena, const nz_page_ctx *pc, const nz_article *a)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < a->n_authors; i++) {
-		const nz_author *au = &a->authors[i];
-		json_t *o = json_pack("{s:s, s:o}", "@type", "Person", "name",
-				      nz__json_str(nz_author_name(arena, au)));
-		if (o && au->slug && au->slug[0] &&
-		    !nz__json_put(o, "url",
-				  nz__json_str(nz__abs_url(arena, pc->site,
-							   nz_url_author(arena, au->slug))))) {
-			json_decref(o);
-			o = NULL;
-		}
+		json_t *o = person(arena, pc, &a->authors[i], a->language);
 		if (!o || json_array_append_new(arr, o) != 0) {
 			json_decref(arr);
 			return NULL;
@@ -118,7 +142,7 @@ static json_t *keywords(const nz_article *a)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < a->n_tags; i++) {
-		const char *name = a->tags[i].name ? a->tags[i].name : a->tags[i].slug;
+		const char *name = nz_tag_name(&a->tags[i], a->language);
 		if (json_array_append_new(arr, nz__json_str(name)) != 0) {
 			json_decref(arr);
 			return NULL;
@@ -331,6 +355,20 @@ bool nz__view_static_page_meta(json_t *page, const nz_page_ctx *pc, nz_arena *ar
 		  nz__json_put(ld, "url", json_string(url)) &&
 		  nz__json_put(ld, "dateModified", nz__json_time(p->updated_at)) &&
 		  nz__json_put(ld, "publisher", publisher(arena, pc));
+	const char *text = ok ? nz__jsonld_text(arena, ld) : NULL;
+	json_decref(ld);
+	return text && nz__json_put(page, "jsonld", json_string(text));
+}
+
+bool nz__view_author_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena, const nz_author *au,
+			  const char *lang)
+{
+	const char *url = nz__abs_url(arena, pc->site, nz_url_author(arena, au->slug));
+	json_t *ld = json_object();
+	bool ok = url && ld && nz__json_put(ld, "@context", json_string("https://schema.org")) &&
+		  nz__json_put(ld, "@type", json_string("ProfilePage")) &&
+		  nz__json_put(ld, "url", json_string(url)) &&
+		  nz__json_put(ld, "mainEntity", person(arena, pc, au, lang));
 	const char *text = ok ? nz__jsonld_text(arena, ld) : NULL;
 	json_decref(ld);
 	return text && nz__json_put(page, "jsonld", json_string(text));

@@ -167,7 +167,7 @@ static json_t *subjects(nz_arena *arena, const nz_site *site, const nz_article *
 	for (size_t i = 0; ok && i < a->n_tags; i++) {
 		const nz_tag *t = &a->tags[i];
 		ok = push(arr, json_pack("{s:o, s:s, s:o, s:o}", "name",
-					 nz__json_str(t->name ? t->name : t->slug), "rel", "about",
+					 nz__json_str(nz_tag_name(t, a->language)), "rel", "about",
 					 "literal", nz__json_str(t->slug ? t->slug : ""), "uri",
 					 nz__json_str(nz__abs_url(arena, site,
 								  nz_url_tag(arena, t->slug)))));

@@ -78,6 +78,7 @@ typedef struct nz_list_view {
 	const nz_article *items;
 	size_t n;
 	size_t page, pages;
+	const nz_author *author; /* an author's page: their profile; NULL otherwise */
 } nz_list_view;
 
 /* Each returns a new reference (json_decref it) or NULL on out of memory. The contexts carry
@@ -114,6 +115,18 @@ json_t *nz_view_static_page(const nz_page_ctx *pc, const nz_static_page *p);
 json_t *nz_json_static_page(const nz_site *site, const nz_static_page *p);
 
 /* ---- JSON API ---------------------------------------------------------------------------- */
+
+/* An author in the admin API's shape (json_catalog.c): id, slug, url, name (as bylines show
+ * it), display_name, family_name, given_name, name_order, email, bio, texts {"en": {job_title,
+ * bio}, ...}, photo {id, url} or null, same_as []. New reference or NULL on out of memory. */
+json_t *nz_json_author(nz_arena *arena, const nz_site *site, const nz_author *au);
+/* A tag in the admin API's shape: id, slug, url, name (every language's fallback), texts
+ * {"en": {name, description}, ...}. New reference or NULL on out of memory. */
+json_t *nz_json_tag(nz_arena *arena, const nz_site *site, const nz_tag *tag);
+/* The path of an author's photo, a square crop NZ_AUTHOR_PHOTO_WIDTH wide (arena); NULL when
+ * the author has none. */
+#define NZ_AUTHOR_PHOTO_WIDTH 320
+const char *nz_author_photo_url(nz_arena *arena, const nz_author *au);
 
 /* One article in the API's shape (DESIGN.md "Stable interfaces"): every field present, missing
  * values null or []. New reference or NULL on out of memory. */

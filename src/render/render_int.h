@@ -141,6 +141,10 @@ bool nz__view_article_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
 			   const nz_article *a, const char *lang, const char *description);
 /* A static page's head (jsonld.c): jsonld, a WebPage published by the organization (whose
  * NewsMediaOrganization names the pages that hold a role), set on page. */
+/* An author's page: schema.org ProfilePage whose mainEntity is the author's Person (name, url,
+ * jobTitle, description, image, sameAs in language lang where the profile has it). */
+bool nz__view_author_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena, const nz_author *au,
+			  const char *lang);
 bool nz__view_static_page_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
 			       const nz_static_page *p);
 /* The footer's links to the static pages: {label, items[{title,url}]} in the list's order, or

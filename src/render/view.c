@@ -536,6 +536,39 @@ bool nz_view_front_blocks(json_t *view, const nz_page_ctx *pc, const nz_front_bl
 	return json_object_set_new(front, "blocks", arr) == 0; /* takes arr, set or not */
 }
 
+/* An author's page: list.person {job_title, photo, links[{url, label}], has_links} and the
+ * page's JSON-LD (a ProfilePage). */
+static bool author_profile(const nz_page_ctx *pc, nz_arena *arena, const nz_author *au,
+			   const char *lang, json_t *page)
+{
+	const nz_author_text *t = nz_author_text_for(au, lang);
+	json_t *links = json_array();
+	for (size_t i = 0; links && i < au->n_same_as; i++) {
+		const char *host = strstr(au->same_as[i], "://");
+		host = host ? host + 3 : au->same_as[i];
+		size_t len = strcspn(host, "/?#");
+		if (!nz_json_append(
+			links,
+			json_pack("{s:o, s:o}", "url", nz__json_str(au->same_as[i]), "label",
+				  nz__json_str(nz_arena_str(arena, (nz_str){host, len}))),
+			true)) {
+			json_decref(links);
+			links = NULL;
+		}
+	}
+	json_t *p = links ? json_pack("{s:o, s:o, s:o, s:b}", "job_title",
+				      nz__json_str_nonempty(t ? t->job_title : NULL), "photo",
+				      nz__json_str_nonempty(nz_author_photo_url(arena, au)),
+				      "links", links, "has_links", au->n_same_as > 0)
+			  : NULL;
+	json_t *list = json_object_get(page, "list");
+	if (!list) {
+		json_decref(p);
+		return false;
+	}
+	return nz__json_put(list, "person", p) && nz__view_author_meta(page, pc, arena, au, lang);
+}
+
 json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 {
 	nz_arena *arena = nz_arena_new();
@@ -567,6 +600,10 @@ json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 	res =
 	    finish(res, "feeds", nz__view_feeds(arena, path, nz__view_title(pc, arena, lv->title)));
 	list = NULL;
+	if (res && lv->author && !author_profile(pc, arena, lv->author, lang, res)) {
+		json_decref(res);
+		res = NULL;
+	}
 out:
 	json_decref(list);
 	nz_arena_free(arena);

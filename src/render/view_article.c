@@ -98,11 +98,8 @@ static json_t *tags(nz_arena *arena, const nz_article *a)
 	for (size_t i = 0; items && i < a->n_tags; i++) {
 		const nz_tag *t = &a->tags[i];
 		json_t *o = json_pack(
-		    "{s:o, s:o}", "name",
-		    nz__json_str(t->name   ? t->name
-				 : t->slug ? t->slug
-					   : ""),
-		    "url", t->slug ? nz__json_str(nz_url_tag(arena, t->slug)) : json_null());
+		    "{s:o, s:o}", "name", nz__json_str(nz_tag_name(t, a->language)), "url",
+		    t->slug ? nz__json_str(nz_url_tag(arena, t->slug)) : json_null());
 		if (!o || json_array_append_new(items, o) != 0) {
 			json_decref(items);
 			return NULL;

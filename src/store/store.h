@@ -95,6 +95,36 @@ nz_rc nz_store_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t
  * taken); records section.saved. */
 nz_rc nz_store_section_save(nz_store *s, int64_t actor, nz_section *sec, nz_err *err);
 
+/* Saves the author named by au->slug from the back office: names, order, e-mail, bio and the
+ * profile (texts per language, photo, links), all as given (NULL clears). NZ_NOTFOUND when no
+ * author has that slug; NZ_INVAL for an empty display name, a text in no known language or a
+ * link that is not an absolute http(s) URL. Records author.saved. */
+nz_rc nz_store_author_save(nz_store *s, int64_t actor, const nz_author *au, nz_err *err);
+/* Merges author `from` into `into` in one transaction: every byline of from becomes into's
+ * (once per article, at from's place when into was not there), users linked to from are
+ * linked to into, /author/<from> answers 301 to /author/<into> (the url_redirects table), and
+ * from is deleted. NZ_NOTFOUND when either is missing, NZ_INVAL when they are the same.
+ * Records author.merged. */
+nz_rc nz_store_author_merge(nz_store *s, int64_t actor, const char *from, const char *into,
+			    nz_err *err);
+
+/* Every tag, by slug, with its texts. */
+nz_rc nz_store_tag_list(nz_store *s, nz_arena *arena, nz_tag **out, size_t *n, nz_err *err);
+/* Saves the tag named by tag->slug: its name (the fallback of every language) and its texts
+ * (name and description per language), as given. NZ_NOTFOUND for no such tag; NZ_INVAL for an
+ * empty name or a text in no known language. Records tag.saved. */
+nz_rc nz_store_tag_save(nz_store *s, int64_t actor, const nz_tag *tag, nz_err *err);
+/* Changes tag from's slug to `to` (a valid slug): its articles keep it, /tag/<from> answers
+ * 301 to /tag/<to>. NZ_EXISTS when another tag has that slug; NZ_INVAL for a bad slug.
+ * Records tag.renamed. */
+nz_rc nz_store_tag_rename(nz_store *s, int64_t actor, const char *from, const char *to,
+			  nz_err *err);
+/* Merges tag from into into as nz_store_author_merge does for authors (articles tagged with
+ * from are tagged with into, once; /tag/<from> answers 301; from is deleted). Records
+ * tag.merged. */
+nz_rc nz_store_tag_merge(nz_store *s, int64_t actor, const char *from, const char *into,
+			 nz_err *err);
+
 /* ==== articles: rows, revisions, links, translations, import sources, listings ============= */
 
 /* Stores a new article with everything hanging off it: ensures its section, authors and tags

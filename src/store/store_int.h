@@ -126,6 +126,16 @@ int nz__store_by_weight(const void *a, const void *b);
 
 /* The full JSON snapshot of an article as kept in revisions: every field, times as RFC 3339
  * (null when unset), missing strings as null. *json is malloc'd; the caller frees it. */
+/* An author's profile column (catalog.c): JSON with the texts per language, the photo and
+ * the links. Parsing fills au's profile fields from json (NULL or "" leaves them empty;
+ * copies into arena); writing gives a malloc'd string (free it) or NULL for an empty
+ * profile. */
+nz_rc nz__store_author_profile_parse(nz_arena *arena, const char *json, nz_author *au);
+nz_rc nz__store_author_profile_json(const nz_author *au, char **json, nz_err *err);
+/* The same for a tag's profile: its texts per language. */
+nz_rc nz__store_tag_profile_parse(nz_arena *arena, const char *json, nz_tag *tag);
+nz_rc nz__store_tag_profile_json(const nz_tag *tag, char **json, nz_err *err);
+
 nz_rc nz__store_snapshot(const nz_article *a, char **json, nz_err *err);
 /* A JSON array of strings (for the highlights column): "[]" when n is 0. *json is malloc'd. */
 nz_rc nz__store_json_strings(const char *const *v, size_t n, char **json, nz_err *err);

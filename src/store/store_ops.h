@@ -79,7 +79,29 @@
 	/* sec has a name and a valid slug */                                                      \
 	OP(WRITE, OWN, section_save,                                                               \
 	   (nz_store *s, int64_t actor, nz_section *sec, nz_err *err),                             \
-	   (s, actor, sec, err))
+	   (s, actor, sec, err))                                                                   \
+	/* au->slug names the row; display name, texts and links checked (catalog.c) */            \
+	OP(WRITE, OWN, author_save,                                                                \
+	   (nz_store *s, int64_t actor, const nz_author *au, nz_err *err),                         \
+	   (s, actor, au, err))                                                                    \
+	/* from and into: two different slugs */                                                   \
+	OP(WRITE, OWN, author_merge,                                                               \
+	   (nz_store *s, int64_t actor, const char *from, const char *into, nz_err *err),          \
+	   (s, actor, from, into, err))                                                            \
+	OP(READ, PASS, tag_list,                                                                   \
+	   (nz_store *s, nz_arena *arena, nz_tag **out, size_t *n, nz_err *err),                   \
+	   (s, arena, out, n, err))                                                                \
+	/* tag->slug names the row; name and texts checked (catalog.c) */                          \
+	OP(WRITE, OWN, tag_save, (nz_store *s, int64_t actor, const nz_tag *tag, nz_err *err),     \
+	   (s, actor, tag, err))                                                                   \
+	/* from: a slug; to: a valid slug, different */                                            \
+	OP(WRITE, OWN, tag_rename,                                                                 \
+	   (nz_store *s, int64_t actor, const char *from, const char *to, nz_err *err),            \
+	   (s, actor, from, to, err))                                                              \
+	/* from and into: two different slugs */                                                   \
+	OP(WRITE, OWN, tag_merge,                                                                  \
+	   (nz_store *s, int64_t actor, const char *from, const char *into, nz_err *err),          \
+	   (s, actor, from, into, err))
 
 /* ---- articles: rows, revisions, links, translations, import sources, public listings ---- */
 #define NZ__STORE_ARTICLES(OP)                                                                     \

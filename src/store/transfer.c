@@ -20,11 +20,13 @@
 static const nz_transfer_table tables[] = {
     {"sections", "id", false},
     {"authors", "id", false},
+    {"author_profiles", "author_id", false},
     {"users", "id", false},
     {"sessions", "id", false},
     {"api_tokens", "id", false},
     {"login_failures", "id", false},
     {"tags", "id", false},
+    {"tag_profiles", "tag_id", false},
     {"blobs", "hash", false},
     {"media", "id", false},
     {"articles", "id", false},

@@ -32,6 +32,9 @@ static const nz__route_entry *const route_tables[] = {
     nz__admin_live_routes,        /* live coverage's page and API, before {id}/{action} */
     nz__admin_api_routes,         /* the admin API (admin/api_*.c) */
     nz__admin_page_api_routes,    /* the static pages' admin API (admin/api_pages.c) */
+    nz__admin_author_api_routes,  /* the authors' admin API (admin/api_authors.c) */
+    nz__admin_author_routes,      /* the authors' pages (admin/authors.c) */
+    nz__admin_tag_routes,         /* the tags' pages and admin API (admin/tags.c) */
     nz__admin_static_page_routes, /* the static pages' editor (admin/static_pages.c) */
     nz__page_api_routes,          /* the static pages' read API (api/static_pages.c) */
     nz__admin_front_api_routes,   /* the front layouts' admin API (admin/api_front.c) */

@@ -12,12 +12,6 @@ typedef struct nz__cachefeed nz__cachefeed;
 /* True when the path is under /api/ (errors there are JSON, not pages). */
 bool nz__is_api(const char *path);
 
-/* ---- old addresses (redirects.c) ----------------------------------------------------------- */
-
-/* Answers 301 when the request (a GET or HEAD no route took, or the root with a WordPress
- * query such as /?p=123) is an old address in the redirect table; false when it is not. */
-bool nz__old_address(nz__ctx *c, bool routed);
-
 /* ---- page views for "Most read" (views.c) ---------------------------------------------- */
 
 typedef struct nz__views nz__views;

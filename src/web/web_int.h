@@ -131,6 +131,11 @@ nz_page_out nz__page_out(nz__ctx *c);
 /* Answers with what a producer made: the page (with its cache policy, Surrogate-Keys and
  * Last-Modified), a 301, a themed 400/404, or 500/503 when rc is an error. */
 void nz__send_produced(nz__ctx *c, nz_rc rc, const nz_page_out *out, const nz_err *err);
+/* Answers 301 when the request (a GET or HEAD no route took, or the root with a WordPress
+ * query such as /?p=123; routed false: any) is an old address in the redirect table
+ * (redirects.c); false when it is not. A list page that found nothing asks it too: a merged
+ * author's old address. */
+bool nz__old_address(nz__ctx *c, bool routed);
 
 /* ---- search filters, read alike by the search page and the API (search_params.c) ------ */
 

@@ -351,8 +351,11 @@ class Outputs(unittest.TestCase):
         self.assertEqual(ld["@type"], "NewsArticle")
         self.assertEqual(ld["inLanguage"], "ko")
         self.assertEqual(ld["datePublished"], "2026-11-11T16:20:00+09:00")
-        self.assertEqual(ld["author"][0], {"@type": "Person", "name": "채은비",
-                                           "url": "http://127.0.0.1:8080/author/" + urllib.parse.quote("채은비")})
+        person = ld["author"][0]
+        self.assertEqual({k: person[k] for k in ("@type", "name", "url")},
+                         {"@type": "Person", "name": "채은비",
+                          "url": "http://127.0.0.1:8080/author/" + urllib.parse.quote("채은비")})
+        self.assertIn("보훈", person["description"])  # the demo author's bio
         self.assertEqual(ld["publisher"]["name"], "Newszone Daily")
         self.assertTrue(ld["publisher"]["logo"]["url"].startswith("http://127.0.0.1:8080/static/"))
         self.assertEqual(ld["mainEntityOfPage"]["@id"], "http://127.0.0.1:8080/article/" + urllib.parse.quote(self.corrected))

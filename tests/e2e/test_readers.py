@@ -86,10 +86,11 @@ class Updated(NzTestCase):
         srv.stop()
         latest = sql_rows(self.db, "SELECT max(version) FROM schema_version")[0][0]
         # Back to version 10 (the later migrations undone: 12 made live coverage's tables, 13 the
-        # front layouts' and page views').
+        # front layouts' and page views', 14 the authors' and tags' profiles).
         for sql in ("DELETE FROM schema_version WHERE version >= 11",
                     "DROP TABLE live_updates", "DROP TABLE live_coverage",
-                    "DROP TABLE front_layouts", "DROP TABLE article_views"):
+                    "DROP TABLE front_layouts", "DROP TABLE article_views",
+                    "DROP TABLE author_profiles", "DROP TABLE tag_profiles"):
             sql_write(self.db, sql)
         srv = self.serve()
         self.assertEqual(self.shown(srv), EDITED)

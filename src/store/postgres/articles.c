@@ -33,10 +33,12 @@ static const nz__pg_sql q_by_id = {
     "FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = $1"};
 static const nz__pg_sql q_authors = {
     "SELECT au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "
-    "au.email, au.bio FROM article_authors aa JOIN authors au ON au.id = aa.author_id "
+    "au.email, au.bio, ap.profile FROM article_authors aa JOIN authors au ON au.id = aa.author_id "
+    "LEFT JOIN author_profiles ap ON ap.author_id = au.id "
     "WHERE aa.article_id = $1 ORDER BY aa.position"};
-static const nz__pg_sql q_tags = {"SELECT t.id, t.slug, t.name FROM article_tags at "
+static const nz__pg_sql q_tags = {"SELECT t.id, t.slug, t.name, tp.profile FROM article_tags at "
 				  "JOIN tags t ON t.id = at.tag_id "
+				  "LEFT JOIN tag_profiles tp ON tp.tag_id = t.id "
 				  "WHERE at.article_id = $1 ORDER BY at.position, t.id"};
 static const nz__pg_sql q_media = {
     "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height "
@@ -235,12 +237,7 @@ static nz_rc author_item(nz_arena *arena, const PGresult *res, int r, void *item
 
 static nz_rc tag_item(nz_arena *arena, const PGresult *res, int r, void *item)
 {
-	nz_tag *t = item;
-	t->id = nz__pg_col_int(res, r, 0);
-	return nz__pg_col_text(arena, res, r, 1, &t->slug) ||
-		       nz__pg_col_text(arena, res, r, 2, &t->name)
-		   ? NZ_NOMEM
-		   : NZ_OK;
+	return nz__pg_tag_row(arena, res, r, item);
 }
 
 static nz_rc correction_item(nz_arena *arena, const PGresult *res, int r, void *item)

@@ -15,7 +15,8 @@
 
 #define AUTHOR_COLS                                                                                \
 	"au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "          \
-	"au.email, au.bio"
+	"au.email, au.bio, ap.profile"
+#define AUTHOR_PROFILE " LEFT JOIN author_profiles ap ON ap.author_id = au.id"
 
 static const nz__pg_sql q_section_ensure = {
     "INSERT INTO sections(slug, name, position) VALUES ($1, $2, $3) "
@@ -33,14 +34,19 @@ static const nz__pg_sql q_author_ensure = {
     "given_name = COALESCE(authors.given_name, excluded.given_name), "
     "email = COALESCE(authors.email, excluded.email), "
     "bio = COALESCE(authors.bio, excluded.bio) RETURNING id"};
-static const nz__pg_sql q_author_get = {"SELECT " AUTHOR_COLS
-					" FROM authors au WHERE au.slug = $1"};
-static const nz__pg_sql q_author_list = {"SELECT " AUTHOR_COLS
-					 " FROM authors au ORDER BY au.display_name, au.id"};
+static const nz__pg_sql q_author_get = {"SELECT " AUTHOR_COLS " FROM authors au" AUTHOR_PROFILE
+					" WHERE au.slug = $1"};
+static const nz__pg_sql q_author_list = {"SELECT " AUTHOR_COLS " FROM authors au" AUTHOR_PROFILE
+					 " ORDER BY au.display_name, au.id"};
 static const nz__pg_sql q_tag_ensure = {
     "INSERT INTO tags(slug, name) VALUES ($1, $2) "
     "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id"};
-static const nz__pg_sql q_tag_get = {"SELECT id, slug, name FROM tags WHERE slug = $1"};
+static const nz__pg_sql q_tag_get = {"SELECT t.id, t.slug, t.name, tp.profile FROM tags t"
+				     " LEFT JOIN tag_profiles tp ON tp.tag_id = t.id"
+				     " WHERE t.slug = $1"};
+static const nz__pg_sql q_tag_list = {"SELECT t.id, t.slug, t.name, tp.profile FROM tags t"
+				      " LEFT JOIN tag_profiles tp ON tp.tag_id = t.id"
+				      " ORDER BY t.slug"};
 static const nz__pg_sql q_section_insert = {
     "INSERT INTO sections(slug, name, position) VALUES ($1, $2, $3) RETURNING id"};
 static const nz__pg_sql q_section_update = {
@@ -196,7 +202,8 @@ nz_rc nz__pg_author_row(nz_arena *arena, const PGresult *res, int r, int col, nz
 	    nz__pg_col_text(arena, res, r, col + 6, &au->email) ||
 	    nz__pg_col_text(arena, res, r, col + 7, &au->bio))
 		return NZ_NOMEM;
-	return NZ_OK;
+	return nz__store_author_profile_parse(
+	    arena, nz__pg_col_null(res, r, col + 8) ? NULL : PQgetvalue(res, r, col + 8), au);
 }
 
 static nz_rc author_row(nz_arena *arena, const PGresult *res, int r, void *item)
@@ -204,14 +211,15 @@ static nz_rc author_row(nz_arena *arena, const PGresult *res, int r, void *item)
 	return nz__pg_author_row(arena, res, r, 0, item);
 }
 
-static nz_rc tag_row(nz_arena *arena, const PGresult *res, int r, void *item)
+nz_rc nz__pg_tag_row(nz_arena *arena, const PGresult *res, int r, void *item)
 {
 	nz_tag *tag = item;
 	tag->id = nz__pg_col_int(res, r, 0);
 	if (nz__pg_col_text(arena, res, r, 1, &tag->slug) ||
 	    nz__pg_col_text(arena, res, r, 2, &tag->name))
 		return NZ_NOMEM;
-	return NZ_OK;
+	return nz__store_tag_profile_parse(
+	    arena, nz__pg_col_null(res, r, 3) ? NULL : PQgetvalue(res, r, 3), tag);
 }
 
 /* Runs a by-slug query and returns its row as an arena item of size bytes in *out; NZ_NOTFOUND
@@ -252,14 +260,20 @@ nz_rc nz__pg_author_get(nz_store *s, nz_arena *arena, const char *slug, nz_autho
 
 nz_rc nz__pg_tag_get(nz_store *s, nz_arena *arena, const char *slug, nz_tag **out, nz_err *err)
 {
-	return get_by_slug(nz__pg_h(s), &q_tag_get, slug, "tag", sizeof(nz_tag), tag_row, arena,
-			   (void **)out, err);
+	return get_by_slug(nz__pg_h(s), &q_tag_get, slug, "tag", sizeof(nz_tag), nz__pg_tag_row,
+			   arena, (void **)out, err);
 }
 
 nz_rc nz__pg_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err)
 {
 	return nz__pg_collect(nz__pg_h(s), &q_section_list, NULL, "sections", sizeof(nz_section),
 			      section_row, arena, (void **)out, n, err);
+}
+
+nz_rc nz__pg_tag_list(nz_store *s, nz_arena *arena, nz_tag **out, size_t *n, nz_err *err)
+{
+	return nz__pg_collect(nz__pg_h(s), &q_tag_list, NULL, "tags", sizeof(nz_tag),
+			      nz__pg_tag_row, arena, (void **)out, n, err);
 }
 
 nz_rc nz__pg_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t *n, nz_err *err)

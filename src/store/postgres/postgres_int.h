@@ -181,6 +181,8 @@ nz_rc nz__pg_collect(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, con
 /* An author from columns col.. (id, slug, display_name, family_name, given_name, name_order,
  * email, bio: "au." in that order). */
 nz_rc nz__pg_author_row(nz_arena *arena, const PGresult *res, int r, int col, nz_author *au);
+/* Fills the nz_tag at item from a row of (id, slug, name, profile). */
+nz_rc nz__pg_tag_row(nz_arena *arena, const PGresult *res, int r, void *item);
 /* A media row from columns id, hash, mime, caption, credit, alt, width, height. */
 nz_rc nz__pg_media_row(nz_arena *arena, const PGresult *res, int r, void *item);
 /* A user from columns col.. (NZ__PG_USER_COLS). */
@@ -328,5 +330,6 @@ extern const char nz__pg_6_pages[];        /* static pages and their revisions (
 extern const char nz__pg_7_updated[];      /* "updated" of never-edited imports */
 extern const char nz__pg_8_live[];         /* live coverage and its updates */
 extern const char nz__pg_9_front[];        /* front layouts (front_layouts.c) */
+extern const char nz__pg_10_profiles[];    /* authors' profiles */
 
 #endif

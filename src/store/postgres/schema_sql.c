@@ -398,3 +398,27 @@ const char nz__pg_8_live[] =
     " FOR EACH ROW EXECUTE FUNCTION nz_child_changes('none');"
     "CREATE TRIGGER live_updates_changes AFTER INSERT OR UPDATE OR DELETE ON live_updates"
     " FOR EACH ROW EXECUTE FUNCTION nz_child_changes('none');";
+
+/* Migration 10, the profiles of authors and tags: SQLite's migration 14 (one JSON text per row;
+ * a change to it is a change to the author or tag, as one to the name is). */
+const char nz__pg_10_profiles[] =
+    "CREATE TABLE author_profiles ("
+    " author_id BIGINT PRIMARY KEY REFERENCES authors(id) ON DELETE CASCADE,"
+    " profile " TEXT_C " NOT NULL);"
+    "CREATE TABLE tag_profiles ("
+    " tag_id BIGINT PRIMARY KEY REFERENCES tags(id) ON DELETE CASCADE,"
+    " profile " TEXT_C " NOT NULL);"
+    "CREATE FUNCTION nz_profile_changes() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " DECLARE id BIGINT;"
+    " BEGIN"
+    "  IF TG_OP = 'DELETE' THEN id := (to_jsonb(OLD) ->> (TG_ARGV[0] || '_id'))::bigint;"
+    "  ELSE id := (to_jsonb(NEW) ->> (TG_ARGV[0] || '_id'))::bigint;"
+    "  END IF;"
+    "  PERFORM nz_changes_add(ARRAY[TG_ARGV[0] || '-' || id]"
+    "   || ARRAY(SELECT nz_linked_article_keys(TG_ARGV[0], id)));"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER author_profiles_changes AFTER INSERT OR UPDATE OR DELETE ON author_profiles"
+    " FOR EACH ROW EXECUTE FUNCTION nz_profile_changes('author');"
+    "CREATE TRIGGER tag_profiles_changes AFTER INSERT OR UPDATE OR DELETE ON tag_profiles"
+    " FOR EACH ROW EXECUTE FUNCTION nz_profile_changes('tag');";

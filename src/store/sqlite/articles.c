@@ -264,11 +264,7 @@ static nz_rc author_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 
 static nz_rc tag_item(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
-	nz_tag *t = item;
-	t->id = sqlite3_column_int64(st, 0);
-	return nz__sq_col_text(arena, st, 1, &t->slug) || nz__sq_col_text(arena, st, 2, &t->name)
-		   ? NZ_NOMEM
-		   : NZ_OK;
+	return nz__sq_tag_row(arena, st, item);
 }
 
 static nz_rc correction_item(nz_arena *arena, sqlite3_stmt *st, void *item)

@@ -111,15 +111,16 @@ nz_rc nz__sq_author_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_author *a
 	    nz__sq_col_text(arena, st, col + 6, &au->email) ||
 	    nz__sq_col_text(arena, st, col + 7, &au->bio))
 		return NZ_NOMEM;
-	return NZ_OK;
+	return nz__store_author_profile_parse(arena, (const char *)sqlite3_column_text(st, col + 8),
+					      au);
 }
 
-static nz_rc tag_row(nz_arena *arena, sqlite3_stmt *st, nz_tag *tag)
+nz_rc nz__sq_tag_row(nz_arena *arena, sqlite3_stmt *st, nz_tag *tag)
 {
 	tag->id = sqlite3_column_int64(st, 0);
 	if (nz__sq_col_text(arena, st, 1, &tag->slug) || nz__sq_col_text(arena, st, 2, &tag->name))
 		return NZ_NOMEM;
-	return NZ_OK;
+	return nz__store_tag_profile_parse(arena, (const char *)sqlite3_column_text(st, 3), tag);
 }
 
 /* Runs a by-slug query and hands its row to fill; NZ_NOTFOUND when there is none. */
@@ -159,7 +160,7 @@ static nz_rc fill_author(nz_arena *arena, sqlite3_stmt *st, void *out)
 
 static nz_rc fill_tag(nz_arena *arena, sqlite3_stmt *st, void *out)
 {
-	return tag_row(arena, st, out);
+	return nz__sq_tag_row(arena, st, out);
 }
 
 nz_rc nz__sq_section_get(nz_store *s, nz_arena *arena, const char *slug, nz_section **out,
@@ -250,6 +251,12 @@ nz_rc nz__sq_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t
 {
 	return list_rows(nz__sq(s), SQ_SECTION_LIST, "sections", sizeof(nz_section), fill_section,
 			 arena, (void **)out, n, err);
+}
+
+nz_rc nz__sq_tag_list(nz_store *s, nz_arena *arena, nz_tag **out, size_t *n, nz_err *err)
+{
+	return list_rows(nz__sq(s), SQ_TAG_LIST, "tags", sizeof(nz_tag), fill_tag, arena,
+			 (void **)out, n, err);
 }
 
 nz_rc nz__sq_author_list(nz_store *s, nz_arena *arena, nz_author **out, size_t *n, nz_err *err)

@@ -10,7 +10,11 @@
 
 #define NZ__AUTHOR_COLS                                                                            \
 	"au.id, au.slug, au.display_name, au.family_name, au.given_name, "                         \
-	"au.name_order, au.email, au.bio"
+	"au.name_order, au.email, au.bio, ap.profile"
+/* Follows "authors au" wherever NZ__AUTHOR_COLS is read: the profile (store/catalog.c). */
+#define NZ__AUTHOR_PROFILE " LEFT JOIN author_profiles ap ON ap.author_id = au.id"
+/* Follows "tags t" wherever a tag is read: its texts per language (store/catalog.c). */
+#define NZ__TAG_PROFILE " LEFT JOIN tag_profiles tp ON tp.tag_id = t.id"
 
 #define NZ__SQ_QUERIES(X)                                                                          \
 	X(SQ_BEGIN, "BEGIN IMMEDIATE")                                                             \
@@ -40,12 +44,16 @@
 	  "given_name = COALESCE(authors.given_name, excluded.given_name), "                       \
 	  "email = COALESCE(authors.email, excluded.email), "                                      \
 	  "bio = COALESCE(authors.bio, excluded.bio) RETURNING id")                                \
-	X(SQ_AUTHOR_GET, "SELECT " NZ__AUTHOR_COLS " FROM authors au WHERE au.slug = ?1")          \
-	X(SQ_AUTHOR_LIST,                                                                          \
-	  "SELECT " NZ__AUTHOR_COLS " FROM authors au ORDER BY au.display_name, au.id")            \
+	X(SQ_AUTHOR_GET,                                                                           \
+	  "SELECT " NZ__AUTHOR_COLS " FROM authors au" NZ__AUTHOR_PROFILE " WHERE au.slug = ?1")   \
+	X(SQ_AUTHOR_LIST, "SELECT " NZ__AUTHOR_COLS " FROM authors au" NZ__AUTHOR_PROFILE          \
+			  " ORDER BY au.display_name, au.id")                                      \
 	X(SQ_TAG_ENSURE, "INSERT INTO tags(slug, name) VALUES (?1, ?2) "                           \
 			 "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id")      \
-	X(SQ_TAG_GET, "SELECT id, slug, name FROM tags WHERE slug = ?1")                           \
+	X(SQ_TAG_GET, "SELECT t.id, t.slug, t.name, tp.profile FROM tags t" NZ__TAG_PROFILE        \
+		      " WHERE t.slug = ?1")                                                        \
+	X(SQ_TAG_LIST, "SELECT t.id, t.slug, t.name, tp.profile FROM tags t" NZ__TAG_PROFILE       \
+		       " ORDER BY t.slug")                                                         \
 	/* articles: writing */                                                                    \
 	X(SQ_SLUG_TAKEN, "SELECT EXISTS(SELECT 1 FROM articles WHERE slug = ?1) "                  \
 			 "OR EXISTS(SELECT 1 FROM slug_redirects WHERE old_slug = ?1)")            \
@@ -76,10 +84,10 @@
 	  "a.revision, s.id, s.slug, s.name, s.position, a.created_by "                            \
 	  "FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = ?1")           \
 	X(SQ_ARTICLE_AUTHORS, "SELECT " NZ__AUTHOR_COLS " FROM article_authors aa "                \
-			      "JOIN authors au ON au.id = aa.author_id "                           \
+			      "JOIN authors au ON au.id = aa.author_id" NZ__AUTHOR_PROFILE " "     \
 			      "WHERE aa.article_id = ?1 ORDER BY aa.position")                     \
-	X(SQ_ARTICLE_TAGS, "SELECT t.id, t.slug, t.name FROM article_tags at "                     \
-			   "JOIN tags t ON t.id = at.tag_id "                                      \
+	X(SQ_ARTICLE_TAGS, "SELECT t.id, t.slug, t.name, tp.profile FROM article_tags at "         \
+			   "JOIN tags t ON t.id = at.tag_id" NZ__TAG_PROFILE " "                   \
 			   "WHERE at.article_id = ?1 ORDER BY at.position, t.id")                  \
 	X(SQ_ARTICLE_MEDIA,                                                                        \
 	  "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height "            \
@@ -282,7 +290,37 @@
 	X(SQ_SECTION_INSERT, "INSERT INTO sections(slug, name, position) VALUES (?1, ?2, ?3) "     \
 			     "RETURNING id")                                                       \
 	X(SQ_SECTION_UPDATE, "UPDATE sections SET slug = ?2, name = ?3, position = ?4 "            \
-			     "WHERE id = ?1")
+			     "WHERE id = ?1")                                                      \
+	/* authors from the back office (authors.c) */                                             \
+	X(SQ_AUTHOR_SAVE,                                                                          \
+	  "UPDATE authors SET display_name = ?2, family_name = ?3, given_name = ?4, "              \
+	  "name_order = ?5, email = ?6, bio = ?7 WHERE slug = ?1 RETURNING id")                    \
+	X(SQ_AUTHOR_PROFILE_SET,                                                                   \
+	  "INSERT INTO author_profiles(author_id, profile) VALUES (?1, ?2) ON "                    \
+	  "CONFLICT(author_id) "                                                                   \
+	  "DO UPDATE SET profile = excluded.profile WHERE profile IS NOT excluded.profile")        \
+	X(SQ_AUTHOR_PROFILE_DEL, "DELETE FROM author_profiles WHERE author_id = ?1")               \
+	X(SQ_AUTHOR_ID, "SELECT id FROM authors WHERE slug = ?1")                                  \
+	X(SQ_AUTHOR_MOVE_BYLINES,                                                                  \
+	  "UPDATE article_authors SET author_id = ?2 WHERE author_id = ?1 AND article_id NOT IN "  \
+	  "(SELECT article_id FROM article_authors WHERE author_id = ?2)")                         \
+	X(SQ_AUTHOR_DROP_BYLINES, "DELETE FROM article_authors WHERE author_id = ?1")              \
+	X(SQ_AUTHOR_MOVE_USERS, "UPDATE users SET author_id = ?2 WHERE author_id = ?1")            \
+	X(SQ_AUTHOR_MOVE_REVISIONS, "UPDATE revisions SET author_id = ?2 WHERE author_id = ?1")    \
+	X(SQ_AUTHOR_DELETE, "DELETE FROM authors WHERE id = ?1")                                   \
+	X(SQ_REDIRECT_RETARGET, "UPDATE url_redirects SET target = ?2 WHERE target = ?1")          \
+	X(SQ_TAG_SAVE, "UPDATE tags SET name = ?2 WHERE slug = ?1 RETURNING id")                   \
+	X(SQ_TAG_PROFILE_SET,                                                                      \
+	  "INSERT INTO tag_profiles(tag_id, profile) VALUES (?1, ?2) ON CONFLICT(tag_id) "         \
+	  "DO UPDATE SET profile = excluded.profile WHERE profile IS NOT excluded.profile")        \
+	X(SQ_TAG_PROFILE_DEL, "DELETE FROM tag_profiles WHERE tag_id = ?1")                        \
+	X(SQ_TAG_ID, "SELECT id FROM tags WHERE slug = ?1")                                        \
+	X(SQ_TAG_RENAME, "UPDATE tags SET slug = ?2 WHERE slug = ?1 RETURNING id")                 \
+	X(SQ_TAG_MOVE_ARTICLES,                                                                    \
+	  "UPDATE article_tags SET tag_id = ?2 WHERE tag_id = ?1 AND article_id NOT IN "           \
+	  "(SELECT article_id FROM article_tags WHERE tag_id = ?2)")                               \
+	X(SQ_TAG_DROP_ARTICLES, "DELETE FROM article_tags WHERE tag_id = ?1")                      \
+	X(SQ_TAG_DELETE, "DELETE FROM tags WHERE id = ?1")
 
 /* Every fixed statement's id: its slot in the handle's one statement cache (sqlite_int.h). */
 typedef enum {

@@ -699,9 +699,36 @@ static const char migration_13[] =
     " PRIMARY KEY (article_id, hour));"
     "CREATE INDEX article_views_hour ON article_views(hour);";
 
+/* Version 14, the profiles of authors and tags (docs/people-and-tags.md): an author's job
+ * title and bio per language, photo and links; a tag's name and description per language. One
+ * JSON text per row that store/catalog.c reads and writes, in tables of their own (the
+ * catalog's tables keep their shape). A change to one shows on the author's or tag's page and
+ * with each of their articles, like a change to the name. */
+#define NZ__PROFILE_CHANGES(NAME, WHEN, TABLE, KIND, LINKS, R)                                     \
+	"CREATE TRIGGER " NAME " AFTER " WHEN " ON " TABLE " BEGIN"                                \
+	" INSERT INTO changes(key, at) SELECT k, " NZ__NOW " FROM ("                               \
+	"  SELECT '" KIND "-' || " R "." KIND "_id AS k"                                           \
+	"  UNION SELECT 'article-' || l.article_id FROM " LINKS " l JOIN articles a"               \
+	"  ON a.id = l.article_id WHERE l." KIND "_id = " R "." KIND                               \
+	"_id AND a.status IN " NZ__VISIBLE ");"                                                    \
+	" END;"
+#define NZ__PROFILE_TRIGGERS(TABLE, KIND, LINKS)                                                   \
+	NZ__PROFILE_CHANGES(TABLE "_changes_insert", "INSERT", TABLE, KIND, LINKS, "NEW")          \
+	NZ__PROFILE_CHANGES(TABLE "_changes_update", "UPDATE", TABLE, KIND, LINKS, "NEW")          \
+	NZ__PROFILE_CHANGES(TABLE "_changes_delete", "DELETE", TABLE, KIND, LINKS, "OLD")
+static const char migration_14[] =
+    "CREATE TABLE author_profiles ("
+    " author_id INTEGER PRIMARY KEY REFERENCES authors(id) ON DELETE CASCADE,"
+    " profile TEXT NOT NULL);" /* JSON: texts[{language, job_title, bio}], photo, same_as[] */
+    "CREATE TABLE tag_profiles ("
+    " tag_id INTEGER PRIMARY KEY REFERENCES tags(id) ON DELETE CASCADE,"
+    " profile TEXT NOT NULL);" /* JSON: texts[{language, name, description}] */
+    NZ__PROFILE_TRIGGERS("author_profiles", "author", "article_authors")
+	NZ__PROFILE_TRIGGERS("tag_profiles", "tag", "article_tags");
+
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3,  migration_4,  migration_5,  migration_6,  migration_7,
-    migration_8, migration_9, migration_10, migration_11, migration_12, migration_13,
+    migration_8, migration_9, migration_10, migration_11, migration_12, migration_13, migration_14,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

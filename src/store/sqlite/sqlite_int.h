@@ -122,6 +122,8 @@ nz_rc nz__sq_collect(nz__sqlite *h, sqlite3_stmt *st, const char *what, size_t s
 		     nz__sq_row_fn fill, nz_arena *arena, void **out, size_t *n, nz_err *err);
 /* Fills au from a row of NZ__AUTHOR_COLS starting at column col. */
 nz_rc nz__sq_author_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_author *au);
+/* Fills tag from a row of (id, slug, name, profile). */
+nz_rc nz__sq_tag_row(nz_arena *arena, sqlite3_stmt *st, nz_tag *tag);
 /* Loads article id fully into *a (which the caller owns). NZ_NOTFOUND when missing. */
 nz_rc nz__sq_article_load(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err);
 /* Adds an audit_log row (article_id: 0 for none; actor 0: NULL). Runs in the caller's

@@ -33,6 +33,11 @@ extern const nz__route_entry nz__admin_static_page_routes[];
 extern const nz__route_entry nz__admin_page_api_routes[];
 /* /admin/articles/{id}/live... and its admin API: live coverage (live.c) */
 extern const nz__route_entry nz__admin_live_routes[];
+/* /api/v1/admin/authors...: the authors (api_authors.c) and their pages (authors.c) */
+extern const nz__route_entry nz__admin_author_api_routes[];
+extern const nz__route_entry nz__admin_author_routes[];
+/* /admin/tags... and /api/v1/admin/tags...: the tags (tags.c) */
+extern const nz__route_entry nz__admin_tag_routes[];
 /* the webhooks' admin API (api_webhooks.c) */
 extern const nz__route_entry nz__webhook_api_routes[];
 

@@ -65,6 +65,9 @@ static void list_page(nz__ctx *c, const nz_route_match *m, const char *kind)
 	if (!read_page(c, m, &page))
 		return;
 	nz_rc rc = s ? nz_page_list(&env, kind, s, page, &out, &err) : NZ_NOMEM;
+	/* A merged author's (or renamed tag's) old address leads to the one kept. */
+	if (rc == NZ_OK && out.status == 404 && nz__old_address(c, false))
+		return;
 	nz__send_produced(c, rc, &out, &err);
 }
 

@@ -78,8 +78,8 @@ static inline nz_article fx_article_en(nz_arena *arena)
 	a.media = m;
 	a.n_media = 1;
 	nz_tag *t = nz_arena_zalloc(arena, 2 * sizeof *t);
-	t[0] = (nz_tag){1, "alliance", "alliance"};
-	t[1] = (nz_tag){2, "navy", "navy"};
+	t[0] = (nz_tag){.id = 1, .slug = "alliance", .name = "alliance"};
+	t[1] = (nz_tag){.id = 2, .slug = "navy", .name = "navy"};
 	a.tags = t;
 	a.n_tags = 2;
 	a.created_at = FX_PUBLISHED - 3600;
@@ -119,7 +119,7 @@ static inline nz_article fx_article_ko(nz_arena *arena)
 	a.media = m;
 	a.n_media = 1;
 	nz_tag *t = nz_arena_zalloc(arena, sizeof *t);
-	t[0] = (nz_tag){3, "동맹", "동맹"};
+	t[0] = (nz_tag){.id = 3, .slug = "동맹", .name = "동맹"};
 	a.tags = t;
 	a.n_tags = 1;
 	a.published_at = FX_PUBLISHED;

@@ -124,7 +124,8 @@ static void author_page_with_bio_and_pages(void **state)
 			   f->items,
 			   3,
 			   2,
-			   4};
+			   4,
+			   NULL};
 	char *html = render(f, "list", nz_view_list(&f->pc, &lv));
 	static const char *const order[] = {
 	    "<title>Maeng Su-Yeol — Harbor Times (2/4)</title>",
@@ -147,7 +148,8 @@ static void author_page_with_bio_and_pages(void **state)
 static void section_page_marks_navigation(void **state)
 {
 	fx *f = *state;
-	nz_list_view lv = {"section", "Economy", NULL, "/section/economy", f->items + 2, 1, 1, 1};
+	nz_list_view lv = {"section", "Economy", NULL, "/section/economy", f->items + 2, 1,
+			   1,         1,         NULL};
 	f->pc.current_section = "economy";
 	char *html = render(f, "list", nz_view_list(&f->pc, &lv));
 	f->pc.current_section = NULL;
@@ -162,7 +164,7 @@ static void section_page_marks_navigation(void **state)
 static void empty_tag_page(void **state)
 {
 	fx *f = *state;
-	nz_list_view lv = {"tag", "#동맹", NULL, "/tag/%EB%8F%99%EB%A7%B9", NULL, 0, 1, 1};
+	nz_list_view lv = {"tag", "#동맹", NULL, "/tag/%EB%8F%99%EB%A7%B9", NULL, 0, 1, 1, NULL};
 	char *html = render(f, "list", nz_view_list(&f->pc, &lv));
 	assert_non_null(strstr(html, "<h1>#동맹</h1>"));
 	assert_non_null(strstr(html, "There are no articles here yet."));
