@@ -303,6 +303,8 @@ bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_
 			continue;
 		if (json_array_size(alts) == 0)
 			ok = json_array_append_new(alts, alternate(arena, pc, a)) == 0;
+		/* The language switch leads to this version, not to the other edition's front. */
+		nz__view_edition_switch_to(page, lang, nz_url_article(arena, translations[i].slug));
 		ok = ok &&
 		     json_array_append_new(alts, alternate(arena, pc, &translations[i])) == 0 &&
 		     json_array_append_new(locales, json_string(nz__og_locale(lang))) == 0;

@@ -8,6 +8,9 @@
  * on disk replaces it as a whole. A missing folder, a missing page template or a template that
  * does not compile is an error naming the file (and, for syntax errors, the line).
  *
+ * strings/<lang>.json holds the UI strings of the edition in that language (docs/editions.md):
+ * they go over the built-in labels, so a theme may leave out what it does not change.
+ *
  * Rules: read-only once loaded, so any number of threads may render and serve assets at once.
  */
 #include <dirent.h>
@@ -39,6 +42,7 @@ struct nz_theme {
 	nz_tmpl_set *set;
 	asset *assets;
 	size_t n_assets, cap_assets;
+	json_t *strings;      /* strings/<lang>.json: {"ko": {...}, ...} (the UI strings) */
 	nz_buf parts;         /* "name sha256\n" of every file, while loading */
 	char fingerprint[65]; /* SHA-256 of parts: changes with any file */
 };
@@ -101,6 +105,7 @@ void nz_theme_free(nz_theme *t)
 	if (!t)
 		return;
 	nz_tmpl_set_free(t->set);
+	json_decref(t->strings);
 	nz_buf_free(&t->parts);
 	for (size_t i = 0; i < t->n_assets; i++)
 		asset_clear(&t->assets[i]);
@@ -159,6 +164,42 @@ static nz_rc add_template(nz_theme *t, const char *name, const char *src, size_t
 	return nz_err_set(err, rc, "%s: %s", file, detail[0] ? detail : nz_strerror(rc));
 }
 
+/* Adds strings/<lang>.json: a JSON object of UI strings for the edition in that language. A
+ * file that is not such an object is an error naming it. */
+static nz_rc add_strings(nz_theme *t, const char *name, const char *src, size_t len,
+			 const char *file, nz_err *err)
+{
+	json_error_t jerr;
+	char lang[16];
+	size_t n = strlen(name);
+	if (n < 6 || strcmp(name + n - 5, ".json") != 0)
+		return NZ_OK; /* a README or the like beside the files */
+	snprintf(lang, sizeof lang, "%.*s", (int)(n - 5), name);
+	if (!nz_edition_code_valid(lang))
+		return nz_err_set(err, NZ_INVAL, "%s: the name must be a language code (ko.json)",
+				  file);
+	note_file(t, "strings", name, src, len);
+	json_t *obj = json_loadb(src, len, 0, &jerr);
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		return nz_err_set(err, NZ_INVAL, "%s: line %d: %s", file, jerr.line,
+				  json_is_object(obj) || jerr.text[0] ? jerr.text
+								      : "not a JSON object");
+	}
+	if (!t->strings && !(t->strings = json_object())) {
+		json_decref(obj);
+		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", file);
+	}
+	if (json_object_set_new(t->strings, lang, obj) != 0)
+		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", file);
+	return NZ_OK;
+}
+
+const json_t *nz_theme_strings(const nz_theme *t, const char *lang)
+{
+	return t && t->strings && lang ? json_object_get(t->strings, lang) : NULL;
+}
+
 /* Loads the theme compiled into the binary. */
 static nz_rc load_embedded(nz_theme *t, nz_err *err)
 {
@@ -174,6 +215,9 @@ static nz_rc load_embedded(nz_theme *t, nz_err *err)
 			rc = add_asset(t, f->path + 7, f->data, NULL, f->len);
 			if (rc != NZ_OK)
 				nz_err_set(err, rc, "%s: out of memory", f->path);
+		} else if (strncmp(f->path, "strings/", 8) == 0) {
+			rc = add_strings(t, f->path + 8, (const char *)f->data, f->len, f->path,
+					 err);
 		}
 		if (rc != NZ_OK)
 			return rc;
@@ -284,6 +328,33 @@ static nz_rc load_templates(nz_theme *t, const char *root, nz_err *err)
 	return rc;
 }
 
+/* Reads every dir/strings/<lang>.json; a theme without the folder has the built-in labels. */
+static nz_rc load_strings(nz_theme *t, const char *root, nz_err *err)
+{
+	char dirpath[4096];
+	nz_rc rc = NZ_OK;
+	snprintf(dirpath, sizeof dirpath, "%s/strings", root);
+	DIR *d = opendir(dirpath);
+	if (!d)
+		return errno == ENOENT ? NZ_OK
+				       : nz_err_set(err, NZ_IO, "%s: %s", dirpath, strerror(errno));
+	struct dirent *e;
+	while (rc == NZ_OK && (e = readdir(d))) {
+		char full[8192];
+		unsigned char *data = NULL;
+		size_t len = 0;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(full, sizeof full, "%s/%s", dirpath, e->d_name);
+		rc = read_file(full, &data, &len, err);
+		if (rc == NZ_OK)
+			rc = add_strings(t, e->d_name, (const char *)data, len, full, err);
+		free(data);
+	}
+	closedir(d);
+	return rc;
+}
+
 static nz_rc load_dir(nz_theme *t, const char *dir, nz_err *err)
 {
 	struct stat st;
@@ -294,6 +365,8 @@ static nz_rc load_dir(nz_theme *t, const char *dir, nz_err *err)
 	nz_rc rc = load_templates(t, dir, err);
 	if (rc == NZ_OK)
 		rc = load_static(t, dir, "", 0, err);
+	if (rc == NZ_OK)
+		rc = load_strings(t, dir, err);
 	return rc;
 }
 

@@ -202,7 +202,7 @@ static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	bool ok =
 	    o && nz__json_put(o, "lang", nz__json_str(lang)) &&
 	    nz__json_put(o, "url", nz__json_str(nz_url_article(arena, a->slug))) &&
-	    nz__json_put(o, "section", nz__view_section(arena, a->section)) &&
+	    nz__json_put(o, "section", nz__view_section(pc, arena, a->section, lang)) &&
 	    nz__json_put(o, "headline", nz__json_str(a->headline ? a->headline : "")) &&
 	    nz__json_put(o, "highlights", retracted ? json_null() : nz__view_highlights(a)) &&
 	    nz__json_put(o, "authors", nz__view_authors(arena, a, l)) &&

@@ -35,6 +35,7 @@ static const nz__route_entry *const route_tables[] = {
     nz__page_api_routes,          /* the static pages' read API (api/static_pages.c) */
     nz__admin_routes,             /* back-office pages (admin/pages.c) */
     nz__metrics_routes,           /* /metrics (metrics.c) */
+    nz__edition_routes,           /* /ko/..., the other editions (public/editions.c) */
     nz__static_page_routes,       /* /{slug}, the static pages: last (public/pages.c) */
 };
 

@@ -375,3 +375,6 @@ const char nz__pg_7_updated[] =
     "UPDATE articles SET updated_at = published_at"
     " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
     " AND published_at < created_at AND updated_at = created_at AND revision = 1;";
+
+/* Migration 8, editions: a section's name per edition language (SQLite's 12 says why). */
+const char nz__pg_8_section_names[] = "ALTER TABLE sections ADD COLUMN names TEXT;";

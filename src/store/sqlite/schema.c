@@ -639,9 +639,13 @@ static const char migration_11[] =
     " WHERE status IN ('published', 'retracted') AND published_at IS NOT NULL"
     " AND published_at < created_at AND updated_at = created_at AND revision = 1;";
 
+/* Version 12, editions: a section's name in the other editions' languages, a JSON object
+ * ({"ko": "국방"}); NULL: the one name everywhere. */
+static const char migration_12[] = "ALTER TABLE sections ADD COLUMN names TEXT;";
+
 static const char *const migrations[] = {
     migration_1, migration_2, migration_3, migration_4,  migration_5,  migration_6,
-    migration_7, migration_8, migration_9, migration_10, migration_11,
+    migration_7, migration_8, migration_9, migration_10, migration_11, migration_12,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

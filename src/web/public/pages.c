@@ -125,6 +125,14 @@ static void tag(nz__ctx *c, const nz_route_match *m)
  * so the site's own addresses always win (app/static_page.c refuses their slugs anyway). */
 static void static_page(nz__ctx *c, const nz_route_match *m)
 {
+	const char *s = nz_arena_str(c->req->arena, nz_route_param(m, "slug"));
+	const char *edition = s ? nz_url_edition(c->req->arena, c->page.site, s) : NULL;
+	if (edition && edition[0]) { /* "/ko": the Korean edition's front page is "/ko/" */
+		nz_http_resp_header(c->resp, "Location",
+				    nz_arena_printf(c->req->arena, "%s/", edition));
+		nz__send_text(c->resp, 301, "Moved Permanently\n");
+		return;
+	}
 	by_slug(c, m, nz_page_static);
 }
 
