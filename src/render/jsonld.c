@@ -159,7 +159,7 @@ static json_t *news_article(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 }
 
 /* json as text safe inside <script type="application/ld+json">, in arena. */
-static const char *script_safe(nz_arena *arena, const json_t *json)
+const char *nz__script_safe(nz_arena *arena, const json_t *json)
 {
 	char *s = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	nz_buf b;
@@ -223,7 +223,7 @@ bool nz__view_article_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
 			   const nz_article *a, const char *lang, const char *description)
 {
 	json_t *ld = news_article(pc, arena, a, lang, description);
-	const char *text = ld ? script_safe(arena, ld) : NULL;
+	const char *text = ld ? nz__script_safe(arena, ld) : NULL;
 	json_decref(ld);
 	return text && nz__json_put(page, "jsonld", json_string(text)) &&
 	       nz__json_put(page, "og", open_graph(pc, arena, a, lang)) &&
@@ -334,7 +334,7 @@ bool nz__view_static_page_meta(json_t *page, const nz_page_ctx *pc, nz_arena *ar
 		  nz__json_put(ld, "url", json_string(url)) &&
 		  nz__json_put(ld, "dateModified", nz__json_time(p->updated_at)) &&
 		  nz__json_put(ld, "publisher", publisher(arena, pc));
-	const char *text = ok ? script_safe(arena, ld) : NULL;
+	const char *text = ok ? nz__script_safe(arena, ld) : NULL;
 	json_decref(ld);
 	return text && nz__json_put(page, "jsonld", json_string(text));
 }

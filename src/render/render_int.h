@@ -111,6 +111,13 @@ json_t *nz__view_edition_site(const nz_page_ctx *pc, nz_arena *arena, const char
 /* The language switch: {label, items[{lang,name,url}]} for every other edition, each to its
  * front page; null when the site has one edition. */
 json_t *nz__view_edition_switch(const nz_page_ctx *pc, nz_arena *arena, const char *lang);
+/* breadcrumbs{label, items[{name,url,current}], jsonld}: the edition's front, the section (when
+ * given), then the page itself (title and path, when title is given; else the section is the
+ * current one). jsonld is a BreadcrumbList, safe inside <script>. NULL on out of memory. */
+json_t *nz__view_breadcrumbs(const nz_page_ctx *pc, nz_arena *arena, const char *lang,
+			     const nz_section *section, const char *title, const char *path);
+/* json as text safe inside <script type="application/ld+json">, in arena (jsonld.c). */
+const char *nz__script_safe(nz_arena *arena, const json_t *json);
 /* Points the switch's entry for lang at url (an article's version in that language). */
 void nz__view_edition_switch_to(json_t *page, const char *lang, const char *url);
 /* {intro, items[], has_items} or null when the article has no highlights. */

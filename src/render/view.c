@@ -5,6 +5,7 @@
  *
  * The context shape is the theme's contract (the templates in themes/default use it):
  *   site{name,tagline,base_url,copyright} lang title canonical description css favicon
+ *   touch_icon site_js home_url edition_switch{label,items[{lang,name,url}]}
  *   nav[{name,url,current}] year labels{...} feeds[] og{type,image}
  * footer_pages{label,items[{title,url}]}
  *   + the page's own key: article{...} | front{lead,recent,pagination,...} | list{...} |
@@ -170,27 +171,32 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 	const nz__labels *l = nz__labels_for(lang);
 	json_t *labels = labels_json(l);
 	json_t *o = json_object();
-	bool ok = o && nz__view_strings_over(labels, pc, lang) &&
-		  nz__json_put(o, "site", nz__view_edition_site(pc, arena, lang)) &&
-		  nz__json_put(o, "lang", nz__json_str(lang ? lang : "en")) &&
-		  nz__json_put(o, "title", nz__json_str(title ? title : "")) &&
-		  nz__json_put(o, "canonical", absolute_url(pc, arena, path)) &&
-		  nz__json_put(o, "description", nz__json_str_nonempty(description)) &&
-		  nz__json_put(o, "css", nz__json_str(nz_theme_asset_url(pc->theme, "site.css"))) &&
-		  nz__json_put(o, "favicon",
-			       nz__json_str(nz_theme_asset_url(pc->theme, "favicon.svg"))) &&
-		  nz__json_put(o, "home_url", nz__json_str(nz__edition_home(pc, arena, lang))) &&
-		  nz__json_put(o, "nav", nav_json(pc, arena, lang)) &&
-		  nz__json_put(o, "year", year_json(pc)) &&
-		  nz__json_put(o, "footer_pages", nz__view_footer_pages(pc, arena, lang)) &&
-		  nz__json_put(o, "labels", json_incref(labels)) &&
-		  nz__json_put(o, "edition_switch", nz__view_edition_switch(pc, arena, lang)) &&
-		  nz__json_put(o, "feeds", json_array()) &&
-		  nz__json_put(o, "og", page_og(pc, arena, lang)) &&
-		  nz__json_put(o, "alternates", json_array()) &&
-		  nz__json_put(o, "search_box",
-			       nz__view_search_box(
-				   lang, nz_url_edition_path(arena, pc->site, lang, "/search")));
+	bool ok =
+	    o && nz__view_strings_over(labels, pc, lang) &&
+	    nz__json_put(o, "site", nz__view_edition_site(pc, arena, lang)) &&
+	    nz__json_put(o, "lang", nz__json_str(lang ? lang : "en")) &&
+	    nz__json_put(o, "title", nz__json_str(title ? title : "")) &&
+	    nz__json_put(o, "canonical", absolute_url(pc, arena, path)) &&
+	    nz__json_put(o, "description", nz__json_str_nonempty(description)) &&
+	    nz__json_put(o, "css", nz__json_str(nz_theme_asset_url(pc->theme, "site.css"))) &&
+	    nz__json_put(o, "favicon",
+			 nz__json_str(nz_theme_asset_url(pc->theme, "favicon.svg"))) &&
+	    nz__json_put(o, "touch_icon",
+			 nz__json_str_nonempty(nz_theme_asset_url(pc->theme, "touch-icon.png"))) &&
+	    nz__json_put(o, "site_js",
+			 nz__json_str_nonempty(nz_theme_asset_url(pc->theme, "site.js"))) &&
+	    nz__json_put(o, "home_url", nz__json_str(nz__edition_home(pc, arena, lang))) &&
+	    nz__json_put(o, "nav", nav_json(pc, arena, lang)) &&
+	    nz__json_put(o, "year", year_json(pc)) &&
+	    nz__json_put(o, "footer_pages", nz__view_footer_pages(pc, arena, lang)) &&
+	    nz__json_put(o, "labels", json_incref(labels)) &&
+	    nz__json_put(o, "edition_switch", nz__view_edition_switch(pc, arena, lang)) &&
+	    nz__json_put(o, "feeds", json_array()) &&
+	    nz__json_put(o, "og", page_og(pc, arena, lang)) &&
+	    nz__json_put(o, "alternates", json_array()) &&
+	    nz__json_put(
+		o, "search_box",
+		nz__view_search_box(lang, nz_url_edition_path(arena, pc->site, lang, "/search")));
 	json_decref(labels);
 	if (ok)
 		return o;
@@ -488,6 +494,13 @@ json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 	/* Discovery: this section's, tag's or author's feeds. */
 	res =
 	    finish(res, "feeds", nz__view_feeds(arena, path, nz__view_title(pc, arena, lv->title)));
+	/* A section page says where it is: the front page, then the section. */
+	for (size_t i = 0;
+	     res && lv->kind && strcmp(lv->kind, "section") == 0 && i < pc->n_sections; i++)
+		if (pc->current_section && strcmp(pc->sections[i].slug, pc->current_section) == 0)
+			res = finish(
+			    res, "breadcrumbs",
+			    nz__view_breadcrumbs(pc, arena, lang, &pc->sections[i], NULL, NULL));
 	list = NULL;
 out:
 	json_decref(list);

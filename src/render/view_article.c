@@ -256,7 +256,9 @@ json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a)
 	const char *url = nz_url_article(arena, a->slug);
 	const char *desc = description(arena, a, lang);
 	page = nz__view_page(pc, arena, lang, title, url, desc);
-	if (!page || !nz__json_put(page, "article", article_json(pc, arena, a, lang)))
+	if (!page || !nz__json_put(page, "article", article_json(pc, arena, a, lang)) ||
+	    !nz__json_put(page, "breadcrumbs",
+			  nz__view_breadcrumbs(pc, arena, lang, a->section, headline, url)))
 		goto out;
 	/* Feeds of the site and the article's section; JSON-LD, Open Graph, Twitter. */
 	const char *site_name = pc->site ? pc->site->name : NULL;

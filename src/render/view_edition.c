@@ -140,3 +140,44 @@ void nz__view_edition_switch_to(json_t *page, const char *lang, const char *url)
 			json_object_set_new(item, "url", json_string(url));
 	}
 }
+
+/* One crumb and its ListItem; false on out of memory. */
+static bool crumb(json_t *items, json_t *list, const nz_page_ctx *pc, nz_arena *arena,
+		  const char *name, const char *path, bool current)
+{
+	json_t *o = json_pack("{s:o, s:o, s:b}", "name", nz__json_str(name), "url",
+			      nz__json_str(path), "current", current);
+	json_t *li = json_pack("{s:s, s:I, s:o, s:o}", "@type", "ListItem", "position",
+			       (json_int_t)json_array_size(list) + 1, "name", nz__json_str(name),
+			       "item", nz__json_str(nz__abs_url(arena, pc->site, path)));
+	return nz_json_append(items, o, o != NULL) && nz_json_append(list, li, li != NULL);
+}
+
+json_t *nz__view_breadcrumbs(const nz_page_ctx *pc, nz_arena *arena, const char *lang,
+			     const nz_section *section, const char *title, const char *path)
+{
+	const char *home = theme_string(pc, lang, "home_crumb");
+	const char *label = theme_string(pc, lang, "breadcrumbs");
+	json_t *items = json_array(), *list = json_array(), *res = NULL;
+	bool ok = items && list &&
+		  crumb(items, list, pc, arena, home ? home : "Home",
+			nz__edition_home(pc, arena, lang), false);
+	if (ok && section && section->slug)
+		ok = crumb(items, list, pc, arena, nz__section_name(pc, arena, section, lang),
+			   nz_url_edition_path(arena, pc->site, lang,
+					       nz_url_section(arena, section->slug)),
+			   !title);
+	if (ok && title)
+		ok = crumb(items, list, pc, arena, title, path, true);
+	json_t *ld = ok ? json_pack("{s:s, s:s, s:O}", "@context", "https://schema.org", "@type",
+				    "BreadcrumbList", "itemListElement", list)
+			: NULL;
+	const char *text = ld ? nz__script_safe(arena, ld) : NULL;
+	if (text)
+		res = json_pack("{s:s, s:O, s:s}", "label", label ? label : "Breadcrumbs", "items",
+				items, "jsonld", text);
+	json_decref(ld);
+	json_decref(items);
+	json_decref(list);
+	return res;
+}

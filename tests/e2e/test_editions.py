@@ -3,6 +3,7 @@ Korean one at /ko/, each with its own chrome (UI strings, section names, footer)
 translated story once in the edition's language, the language switch, an article whose language
 picks its edition, feeds and sitemaps per edition, and a third edition made of a setting and a
 strings file only."""
+import json
 import os
 import re
 import shutil
@@ -178,6 +179,63 @@ class Editions(unittest.TestCase):
                                                               urllib.parse.quote(ko)), child, re.S)
         self.assertIsNotNone(m)
         self.assertIn('hreflang="x-default" href="%s/article/%s"' % (base, en), m.group(0))
+
+    def test_manifest_touch_icon_and_breadcrumbs(self):
+        html = self.srv.get("/").text
+        self.assertIn('<link rel="manifest" href="/manifest.webmanifest">', html)
+        icon = re.search(r'<link rel="apple-touch-icon" href="([^"]+)">', html).group(1)
+        r = self.srv.get(icon)
+        self.assertEqual((r.status, r.headers["content-type"]), (200, "image/png"))
+        self.assertEqual(r.body[:8], b"\x89PNG\r\n\x1a\n")
+        self.assertEqual(int.from_bytes(r.body[16:20], "big"), 180)
+        r = self.srv.get("/manifest.webmanifest")
+        self.assertEqual(r.headers["content-type"], "application/manifest+json")
+        m = r.json()
+        self.assertEqual((m["name"], m["start_url"], m["lang"]), ("Newszone Daily", "/", "en"))
+        sizes = {i["sizes"]: i for i in m["icons"]}
+        self.assertEqual(set(sizes), {"180x180", "512x512", "any"})
+        self.assertEqual(self.srv.get(sizes["512x512"]["src"]).status, 200)
+        # an article: front page > section > the story, visible and as BreadcrumbList
+        en, ko, section = self.pairs[0]
+        html = self.srv.get("/article/" + urllib.parse.quote(ko)).text
+        nav = re.search(r'<nav class="breadcrumbs" aria-label="현재 위치">(.*?)</nav>', html, re.S)
+        self.assertIsNotNone(nav)
+        crumbs = re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', nav.group(1))
+        self.assertEqual([c[0] for c in crumbs][:2], ["/ko/", "/ko/section/" + section])
+        self.assertEqual(crumbs[0][2], "홈")
+        self.assertEqual(crumbs[2][1], ' aria-current="page"')
+        lds = [json.loads(x) for x in
+               re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+        bl = [x for x in lds if x.get("@type") == "BreadcrumbList"][0]
+        self.assertEqual([i["position"] for i in bl["itemListElement"]], [1, 2, 3])
+        self.assertEqual(bl["itemListElement"][1]["item"],
+                         "http://127.0.0.1:8080/ko/section/" + section)
+        # a section page: front page > the section (current)
+        html = self.srv.get("/section/" + section).text
+        nav = re.search(r'<nav class="breadcrumbs" aria-label="Breadcrumbs">(.*?)</nav>', html, re.S)
+        self.assertEqual(re.findall(r'href="([^"]+)"', nav.group(1)), ["/", "/section/" + section])
+        self.assertIn('aria-current="page"', nav.group(1))
+        # the copy-link share link is a plain link to the article's address
+        html = self.srv.get("/article/" + en).text
+        self.assertIn('<a class="copy-link" href="http://127.0.0.1:8080/article/%s"' % en, html)
+
+    def test_the_static_export_writes_every_edition(self):
+        out = os.path.join(self.tmp, "site")
+        run(["build", "--out", out], db=self.db)
+        def read(rel):
+            with open(os.path.join(out, rel), encoding="utf-8") as f:
+                return f.read()
+        ko = read("ko/index.html")
+        self.assertIn('<html lang="ko">', ko)
+        self.assertEqual(ko, self.srv.get("/ko/").text)
+        self.assertIn('<html lang="ko">', read("ko/section/defense/index.html"))
+        self.assertIn('<html lang="ko">', read("ko/page/2/index.html"))
+        self.assertIn("<language>ko</language>", read("ko/feed.rss"))
+        self.assertIn('<html lang="ko">', read("ko/search/index.html"))
+        self.assertIn('"start_url": "/"', read("manifest.webmanifest"))
+        # again, incrementally: nothing changed, nothing of the edition is lost
+        run(["build", "--out", out], db=self.db)
+        self.assertEqual(read("ko/index.html"), ko)
 
 
 class ThirdEdition(unittest.TestCase):

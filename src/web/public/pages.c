@@ -147,6 +147,15 @@ static void favicon(nz__ctx *c, const nz_route_match *m)
 	asset(c, NZ_STR_LIT("favicon.svg"));
 }
 
+static void manifest(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	nz_err err = {0};
+	nz_page_env env = nz__page_env(c);
+	nz_page_out out = nz__page_out(c);
+	nz__send_produced(c, nz_page_manifest(&env, &out, &err), &out, &err);
+}
+
 /* /healthz is answered by app.c before any of this (it must work without settings). */
 static void healthz(nz__ctx *c, const nz_route_match *m)
 {
@@ -168,6 +177,7 @@ const nz__route_entry nz__public_routes[] = {
     {"GET", "/media/{file}", media},
     {"GET", "/static/{*path}", static_file},
     {"GET", "/favicon.ico", favicon},
+    {"GET", "/manifest.webmanifest", manifest},
     {NULL, NULL, NULL},
 };
 
