@@ -112,7 +112,12 @@ class Editions(unittest.TestCase):
         # the switch leads to the English version of this story, not to the English front
         self.assertRegex(ko_html, r'<nav class="edition-switch"[^>]*>\s*<a href="/article/%s" '
                                   r'hreflang="en"' % re.escape(en))
+        # the head's alternates name the English version as x-default, from both sides
+        xdefault = ('<link rel="alternate" hreflang="x-default" '
+                    'href="http://127.0.0.1:8080/article/%s">' % en)
+        self.assertIn(xdefault, ko_html)
         en_html = self.srv.get("/article/" + urllib.parse.quote(en)).text
+        self.assertIn(xdefault, en_html)
         self.assertIn('<p class="site-name"><a href="/">', en_html)
         self.assertRegex(en_html, r'<nav class="edition-switch"[^>]*>\s*<a href="%s" hreflang="ko"'
                          % re.escape("/article/" + urllib.parse.quote(ko)))
