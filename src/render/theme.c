@@ -299,60 +299,51 @@ static nz_rc load_static(nz_theme *t, const char *root, const char *rel, int dep
 	return rc;
 }
 
-/* Compiles every dir/templates/NAME.mustache. */
-static nz_rc load_templates(nz_theme *t, const char *root, nz_err *err)
+/* What a theme folder's file is given to: the theme, its name in the folder, its bytes (NUL
+ * terminated), its path for errors. */
+typedef nz_rc (*file_fn)(nz_theme *t, const char *name, const char *data, size_t len,
+			 const char *file, nz_err *err);
+
+/* Reads every file of root/sub whose name ends with suffix and hands it to fn. A missing folder
+ * is NZ_NOTFOUND (named in err) when it must exist, else quietly NZ_OK. */
+static nz_rc each_file(nz_theme *t, const char *root, const char *sub, const char *suffix,
+		       bool must_exist, file_fn fn, nz_err *err)
 {
 	char dirpath[4096];
 	nz_rc rc = NZ_OK;
-	snprintf(dirpath, sizeof dirpath, "%s/templates", root);
+	snprintf(dirpath, sizeof dirpath, "%s/%s", root, sub);
 	DIR *d = opendir(dirpath);
+	if (!d && errno == ENOENT && !must_exist)
+		return NZ_OK;
 	if (!d)
 		return nz_err_set(err, errno == ENOENT ? NZ_NOTFOUND : NZ_IO, "%s: %s", dirpath,
 				  strerror(errno));
 	struct dirent *e;
+	size_t slen = strlen(suffix);
 	while (rc == NZ_OK && (e = readdir(d))) {
 		size_t n = strlen(e->d_name);
-		if (e->d_name[0] == '.' || n <= 9 || strcmp(e->d_name + n - 9, ".mustache") != 0)
+		if (e->d_name[0] == '.' || n <= slen || strcmp(e->d_name + n - slen, suffix) != 0)
 			continue;
-		char full[8192], name[256];
+		char full[8192];
 		unsigned char *data = NULL;
 		size_t len = 0;
 		snprintf(full, sizeof full, "%s/%s", dirpath, e->d_name);
-		snprintf(name, sizeof name, "%.*s", (int)(n - 9), e->d_name);
 		rc = read_file(full, &data, &len, err);
 		if (rc == NZ_OK)
-			rc = add_template(t, name, (const char *)data, len, full, err);
+			rc = fn(t, e->d_name, (const char *)data, len, full, err);
 		free(data);
 	}
 	closedir(d);
 	return rc;
 }
 
-/* Reads every dir/strings/<lang>.json; a theme without the folder has the built-in labels. */
-static nz_rc load_strings(nz_theme *t, const char *root, nz_err *err)
+/* A template file "NAME.mustache", compiled as NAME. */
+static nz_rc template_file(nz_theme *t, const char *name, const char *data, size_t len,
+			   const char *file, nz_err *err)
 {
-	char dirpath[4096];
-	nz_rc rc = NZ_OK;
-	snprintf(dirpath, sizeof dirpath, "%s/strings", root);
-	DIR *d = opendir(dirpath);
-	if (!d)
-		return errno == ENOENT ? NZ_OK
-				       : nz_err_set(err, NZ_IO, "%s: %s", dirpath, strerror(errno));
-	struct dirent *e;
-	while (rc == NZ_OK && (e = readdir(d))) {
-		char full[8192];
-		unsigned char *data = NULL;
-		size_t len = 0;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(full, sizeof full, "%s/%s", dirpath, e->d_name);
-		rc = read_file(full, &data, &len, err);
-		if (rc == NZ_OK)
-			rc = add_strings(t, e->d_name, (const char *)data, len, full, err);
-		free(data);
-	}
-	closedir(d);
-	return rc;
+	char tmpl[256];
+	snprintf(tmpl, sizeof tmpl, "%.*s", (int)(strlen(name) - 9), name);
+	return add_template(t, tmpl, data, len, file, err);
 }
 
 static nz_rc load_dir(nz_theme *t, const char *dir, nz_err *err)
@@ -362,11 +353,12 @@ static nz_rc load_dir(nz_theme *t, const char *dir, nz_err *err)
 		return nz_err_set(err, NZ_NOTFOUND, "%s: no such theme folder", dir);
 	if (!S_ISDIR(st.st_mode))
 		return nz_err_set(err, NZ_INVAL, "%s: not a folder", dir);
-	nz_rc rc = load_templates(t, dir, err);
+	/* every templates/NAME.mustache; the UI strings of strings/<code>.json, when any */
+	nz_rc rc = each_file(t, dir, "templates", ".mustache", true, template_file, err);
 	if (rc == NZ_OK)
 		rc = load_static(t, dir, "", 0, err);
 	if (rc == NZ_OK)
-		rc = load_strings(t, dir, err);
+		rc = each_file(t, dir, "strings", ".json", false, add_strings, err);
 	return rc;
 }
 
