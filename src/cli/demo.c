@@ -2,7 +2,10 @@
  * cli/demo: fills a new database with the demo newsroom compiled into the binary (demo/ in the
  * source tree: fictional articles in English and Korean written for the project).
  */
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "cli/cli.h"
 
@@ -27,6 +30,39 @@ static int add_pages(const cli_env *env, nz_store *store, nz_arena *arena, size_
 		    nz_app_static_page_save(store, arena, &p, 0, NULL, &err))
 			return cli_fail(env, "demo", 1, "demo/%s: %s", f->path, err.msg);
 		(*n)++;
+	}
+	return 0;
+}
+
+/* The sections' names in the other editions (demo/section-names.json: slug → {"ko": …}). */
+static int add_section_names(const cli_env *env, nz_store *store, nz_arena *arena)
+{
+	nz_err err = {0};
+	for (const nz_file_entry *f = nz__demo_files; f->path; f++) {
+		if (strcmp(f->path, "section-names.json") != 0)
+			continue;
+		json_t *all = json_loadb((const char *)f->data, f->len, 0, NULL), *names;
+		const char *slug;
+		int status = json_is_object(all) ? 0
+						 : cli_fail(env, "demo", 1,
+							    "demo/%s: not a "
+							    "JSON object",
+							    f->path);
+		json_object_foreach(all, slug, names)
+		{
+			nz_section *sec = NULL;
+			char *text = json_dumps(names, JSON_COMPACT);
+			if (status == 0 && text &&
+			    nz_store_section_get(store, arena, slug, &sec, &err) == NZ_OK) {
+				sec->names = text;
+				if (nz_store_section_save(store, 0, sec, &err) != NZ_OK)
+					status = cli_fail(env, "demo", 1, "demo/%s: %s", f->path,
+							  err.msg);
+			}
+			free(text);
+		}
+		json_decref(all);
+		return status;
 	}
 	return 0;
 }
@@ -84,7 +120,8 @@ static int run(const cli_env *env, int argc, char **argv)
 		status = cli_fail(env, "demo", 1, "%s: %s", where, err.msg);
 		goto out;
 	}
-	if ((status = add_pages(env, store, arena, &n_pages)))
+	if ((status = add_pages(env, store, arena, &n_pages)) ||
+	    (status = add_section_names(env, store, arena)))
 		goto out;
 	printf("%s: demo newsroom ready with %zu articles (%zu with photos) and %zu pages\n",
 	       env->db, stats.imported, with_photos, n_pages);

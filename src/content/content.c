@@ -29,6 +29,68 @@ void nz_site_defaults(nz_site *site)
 	site->copyright = "<Copyright ⓒ Newszone Daily, All rights reserved>";
 	site->tagline = "";
 	site->tz_offset_min = 540; /* KST, UTC+9 */
+	site->editions = "en ko";
+}
+
+bool nz_edition_code_valid(const char *lang)
+{
+	size_t n = lang ? strlen(lang) : 0;
+	if (n < 2 || n > 3)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (lang[i] < 'a' || lang[i] > 'z')
+			return false;
+	return true;
+}
+
+/* Adds code to codes[] unless it is there or malformed. */
+static size_t add_edition(char codes[][16], size_t n, size_t max, const char *code, size_t len)
+{
+	char c[16];
+	if (len == 0 || len >= sizeof c || n >= max)
+		return n;
+	memcpy(c, code, len);
+	c[len] = '\0';
+	if (!nz_edition_code_valid(c))
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(codes[i], c) == 0)
+			return n;
+	memcpy(codes[n], c, len + 1);
+	return n + 1;
+}
+
+size_t nz_site_editions(const nz_site *site, char codes[][16], size_t max)
+{
+	const char *lang = site && site->language ? site->language : "en";
+	size_t n = add_edition(codes, 0, max, lang, strlen(lang));
+	const char *p = site && site->editions ? site->editions : "";
+	while (*p) {
+		size_t len = strcspn(p, " ,");
+		n = add_edition(codes, n, max, p, len);
+		p += len;
+		p += strspn(p, " ,");
+	}
+	return n;
+}
+
+bool nz_site_has_edition(const nz_site *site, const char *lang)
+{
+	char codes[NZ_EDITIONS_MAX][16];
+	size_t n = nz_site_editions(site, codes, NZ_EDITIONS_MAX);
+	for (size_t i = 0; lang && i < n; i++)
+		if (strcmp(codes[i], lang) == 0)
+			return true;
+	return false;
+}
+
+const char *nz_site_local(const nz_site *site, const char *field, const char *lang)
+{
+	for (size_t i = 0; site && lang && i < site->n_locals; i++)
+		if (strcmp(site->locals[i].field, field) == 0 &&
+		    strcmp(site->locals[i].lang, lang) == 0)
+			return site->locals[i].value;
+	return NULL;
 }
 
 /* ---- validation -------------------------------------------------------------------------- */

@@ -28,6 +28,8 @@ typedef struct nz_section {
 	const char *slug;
 	const char *name;
 	int position; /* order in the navigation */
+	/* The name in other editions' languages, a JSON object ({"ko":"국방"}); NULL: none. */
+	const char *names;
 } nz_section;
 
 /* How a person's name is shown: western "Given Family", eastern "Family Given" (Korean names in
@@ -158,6 +160,8 @@ typedef struct nz_article {
 } nz_article;
 
 /* Site-wide settings (the settings table), with defaults from nz_site_defaults(). */
+#define NZ_SITE_LOCALS_MAX 24 /* per-edition settings kept (3 fields x 8 editions) */
+
 typedef struct nz_site {
 	const char *name;      /* "Newszone Daily" */
 	const char *base_url;  /* "http://127.0.0.1:8080", no trailing slash */
@@ -168,9 +172,30 @@ typedef struct nz_site {
 	/* The newsroom's card image (its logo or a card of its own) for link previews of pages
 	 * without a photo: hash, width and height set, or hash NULL for none. */
 	nz_media card_image;
+	/* The editions: language codes separated by spaces ("en ko"). The site's language is the
+	 * edition at "/", each other one lives under "/<code>/" (docs/editions.md). */
+	const char *editions;
+	/* Per-edition name, tagline and copyright (settings "name.ko", "copyright.ko", ...). */
+	struct nz_site_local {
+		const char *field; /* a literal: "name", "tagline", "copyright" */
+		char lang[16];
+		const char *value;
+	} locals[NZ_SITE_LOCALS_MAX];
+	size_t n_locals;
 } nz_site;
 
 void nz_site_defaults(nz_site *site);
+
+/* Editions: the codes of site->editions, in order, into codes[max][16]; returns how many (the
+ * site's language always counts, first when the list lacks it). */
+#define NZ_EDITIONS_MAX 8
+size_t nz_site_editions(const nz_site *site, char codes[][16], size_t max);
+/* True when lang names an edition of the site. */
+bool nz_site_has_edition(const nz_site *site, const char *lang);
+/* True when lang is a well-formed edition code: 2 or 3 lowercase letters. */
+bool nz_edition_code_valid(const char *lang);
+/* The per-edition value of field ("name", "tagline", "copyright") for lang, or NULL. */
+const char *nz_site_local(const nz_site *site, const char *field, const char *lang);
 
 /* Checks an article before it is stored: headline present and within limits, slug valid,
  * language known, counts within limits, all text valid UTF-8. Fills err with the first problem

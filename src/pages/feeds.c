@@ -144,9 +144,10 @@ static nz_rc feed_subject(const nz_page_env *env, const char *kind, const char *
 		nz_section *s = NULL;
 		if ((rc = nz_store_section_get(env->store, arena, slug, &s, err)))
 			return rc;
-		f->title = titled(env, s->name);
+		f->title = titled(env, nz_section_name_in(arena, s, nz__page_lang(env->pc)));
 		f->page_path = nz_url_section(arena, s->slug);
 		q->section_slug = s->slug;
+		q->prefer_language = nz__page_lang(env->pc); /* a story once, as its list shows */
 		id = s->id;
 	} else if (strcmp(kind, "tag") == 0) {
 		nz_tag *t = NULL;
@@ -168,6 +169,7 @@ static nz_rc feed_subject(const nz_page_env *env, const char *kind, const char *
 	} else {
 		return NZ_NOTFOUND;
 	}
+	f->page_path = nz_url_edition_path(arena, env->pc->site, env->pc->edition, f->page_path);
 	f->feed_path = nz_arena_printf(arena, "%s/feed", f->page_path);
 	if (!f->title || !f->page_path || !f->feed_path ||
 	    nz_page_key(env, out, "%s-%lld", kind, (long long)id) != NZ_OK)
@@ -219,6 +221,16 @@ nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, c
 		f.description = site && site->tagline && site->tagline[0] ? site->tagline : NULL;
 		f.page_path = "/";
 		f.feed_path = "/feed";
+		q.prefer_language = nz__page_lang(env->pc); /* a story once, as the front shows */
+		if (env->pc->edition) { /* "/ko/" and "/ko/feed": the edition's own */
+			const char *name = nz_site_local(site, "name", env->pc->edition);
+			const char *tagline = nz_site_local(site, "tagline", env->pc->edition);
+			f.title = name ? name : f.title;
+			f.description = tagline ? tagline : f.description;
+			f.page_path = nz_url_edition_path(env->arena, site, env->pc->edition, "/");
+			f.feed_path =
+			    nz_url_edition_path(env->arena, site, env->pc->edition, "/feed");
+		}
 		if (nz_page_key(env, out, "front") != NZ_OK)
 			return nz_err_set(err, NZ_NOMEM, "out of memory");
 	} else {
@@ -228,6 +240,7 @@ nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, c
 		if (rc != NZ_OK)
 			return rc;
 	}
+	f.language = env->pc->edition;
 	nz_rc rc = feed_items(env, &q, &f, out, err);
 	if (rc == NZ_OK && f.n == 0 && (q.tag_slug || q.author_slug))
 		return nz__page_not_found(out, 404, NULL); /* known only through unpublished work */
@@ -277,10 +290,10 @@ static nz_rc sitemap_pages(const nz_page_env *env, nz_page_out *out, nz_err *err
 {
 	const nz_page_ctx *pc = env->pc;
 	nz_sitemap_begin(out->body);
-	nz_sitemap_page(out->body, pc->site, "/", 0);
+	nz_sitemap_page_editions(out->body, pc->site, "/", 0);
 	for (size_t i = 0; i < pc->n_sections; i++)
-		nz_sitemap_page(out->body, pc->site,
-				nz_url_section(env->arena, pc->sections[i].slug), 0);
+		nz_sitemap_page_editions(out->body, pc->site,
+					 nz_url_section(env->arena, pc->sections[i].slug), 0);
 	for (size_t i = 0; i < pc->n_pages; i++) /* the static pages, with their last edit */
 		nz_sitemap_page(out->body, pc->site,
 				nz_url_static_page(env->arena, pc->pages[i].slug),

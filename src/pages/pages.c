@@ -63,6 +63,13 @@ nz_rc nz__page_list_keys(const nz_page_env *env, nz_page_out *out, const nz_arti
 	return NZ_OK;
 }
 
+const char *nz__page_lang(const nz_page_ctx *pc)
+{
+	if (pc->edition)
+		return pc->edition;
+	return pc->site ? pc->site->language : NULL;
+}
+
 nz_rc nz__page_not_found(nz_page_out *out, int status, const char *message)
 {
 	out->status = status;
@@ -125,8 +132,7 @@ nz_rc nz_page_front(const nz_page_env *env, size_t page, nz_page_out *out, nz_er
 nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor *cursor,
 		       nz_page_out *out, nz_err *err)
 {
-	return nz_page_front_edition(env, env->pc->site ? env->pc->site->language : NULL, page,
-				     cursor, out, err);
+	return nz_page_front_edition(env, nz__page_lang(env->pc), page, cursor, out, err);
 }
 
 /* "Most read" of the last 24 hours in language, for the front page (key "most-read": the
@@ -194,12 +200,13 @@ static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *k
 		nz_section *sec = NULL;
 		if ((rc = nz_store_section_get(env->store, arena, slug, &sec, err)) != NZ_OK)
 			return rc;
-		lv->title = sec->name;
-		lv->path = nz_url_section(arena, sec->slug);
+		lv->title = nz_section_name_in(arena, sec, nz__page_lang(pc));
+		lv->path = nz_url_edition_path(arena, pc->site, pc->edition,
+					       nz_url_section(arena, sec->slug));
 		q->section_slug = sec->slug;
 		/* A section's story once (a tag's or author's list keeps every version: the
 		 * other version may not carry that tag or byline). */
-		q->prefer_language = pc->site ? pc->site->language : NULL;
+		q->prefer_language = nz__page_lang(pc);
 		pc->current_section = sec->slug;
 		id = sec->id;
 		*section_id = id;
@@ -338,6 +345,9 @@ nz_rc nz_page_article_loaded(const nz_page_env *env, const nz_article *a, nz_pag
 	out->article_id = a->id;
 	if (a->section)
 		pc.current_section = a->section->slug;
+	/* The article's language decides its chrome: a Korean story wears the Korean edition's. */
+	if (a->language && nz_url_edition(env->arena, pc.site, a->language)[0])
+		pc.edition = a->language;
 	bool ok = nz_page_key(env, out, "article-%lld", (long long)a->id) == NZ_OK;
 	if (ok && a->section && a->section->id)
 		ok = nz_page_key(env, out, "section-%lld", (long long)a->section->id) == NZ_OK;

@@ -108,6 +108,8 @@ nz_rc nz_page_sitemap_child(const nz_page_env *env, const char *file, nz_page_ou
 			    nz_err *err);
 /* /sitemap-news.xml */
 nz_rc nz_page_sitemap_news(const nz_page_env *env, nz_page_out *out, nz_err *err);
+/* /manifest.webmanifest: the site's name and the theme's icons (pages/manifest.c). */
+nz_rc nz_page_manifest(const nz_page_env *env, nz_page_out *out, nz_err *err);
 /* /robots.txt */
 nz_rc nz_page_robots(const nz_page_env *env, nz_page_out *out, nz_err *err);
 

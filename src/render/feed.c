@@ -50,7 +50,7 @@ json_t *nz__view_feeds(nz_arena *arena, const char *page_path, const char *title
 	    {"application/atom+xml", "atom", "Atom"},
 	    {"application/feed+json", "json", "JSON Feed"},
 	};
-	bool site = !page_path || strcmp(page_path, "/") == 0;
+	bool site = !page_path || !page_path[0] || strcmp(page_path, "/") == 0;
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < sizeof kinds / sizeof kinds[0]; i++) {
 		const char *url =

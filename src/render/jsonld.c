@@ -326,6 +326,8 @@ bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_
 			continue;
 		if (json_array_size(alts) == 0)
 			ok = json_array_append_new(alts, alternate(arena, pc, a)) == 0;
+		/* The language switch leads to this version, not to the other edition's front. */
+		nz__view_edition_switch_to(page, lang, nz_url_article(arena, translations[i].slug));
 		ok = ok &&
 		     json_array_append_new(alts, alternate(arena, pc, &translations[i])) == 0 &&
 		     json_array_append_new(locales, json_string(nz__og_locale(lang))) == 0;
@@ -335,6 +337,18 @@ bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_
 		ok = nz__json_put(og, "locale_alternates", json_incref(locales));
 	if (ok)
 		ok = nz__json_put(page, "versions", versions(arena, a, alts));
+	/* x-default: the version in the site's own language, as the sitemap says. */
+	const char *main_lang = pc->site && pc->site->language ? pc->site->language : "en";
+	size_t i;
+	json_t *v, *main_alt = NULL;
+	json_array_foreach(alts, i, v)
+	{
+		if (strcmp(json_string_value(json_object_get(v, "lang")), main_lang) == 0)
+			main_alt = v;
+	}
+	if (ok && main_alt)
+		ok = json_array_append_new(alts, json_pack("{s:s, s:O}", "lang", "x-default", "url",
+							   json_object_get(main_alt, "url"))) == 0;
 	if (ok)
 		ok = nz__json_put(page, "alternates", alts); /* takes alts either way */
 	else

@@ -54,6 +54,8 @@ nz_rc nz_theme_asset(const nz_theme *t, const char *path, const void **data, siz
 		     const char **mime, bool *immutable);
 /* The URL path of an asset with its hash ("/static/site.3f2a9c1b.css"); NULL when none. */
 const char *nz_theme_asset_url(const nz_theme *t, const char *path);
+/* The theme's UI strings for lang (strings/<lang>.json), borrowed; NULL when it has none. */
+const json_t *nz_theme_strings(const nz_theme *t, const char *lang);
 
 /* ---- view models ------------------------------------------------------------------------- */
 
@@ -67,6 +69,9 @@ typedef struct nz_page_ctx {
 	nz_time now;
 	const nz_static_page *pages; /* the footer's links and the organization's policies */
 	size_t n_pages;
+	/* The edition whose chrome the page wears (a language code); NULL: the site's language,
+	 * the edition at "/". Other editions' links start with "/<code>" (docs/editions.md). */
+	const char *edition;
 } nz_page_ctx;
 
 /* A page of a list: articles, the page number (1-based) and the page count. */
@@ -147,6 +152,15 @@ const char *nz_url_article(nz_arena *arena, const char *slug);
 const char *nz_url_section(nz_arena *arena, const char *slug);
 const char *nz_url_author(nz_arena *arena, const char *slug);
 const char *nz_url_tag(nz_arena *arena, const char *slug);
+/* The path prefix of lang's edition: "" for the site's language (NULL, or a language without an
+ * edition), "/ko" for the Korean edition of an English site. Static or in arena. */
+const char *nz_url_edition(nz_arena *arena, const nz_site *site, const char *lang);
+/* path ("/section/x") inside lang's edition ("/ko/section/x"); path itself for the site's
+ * language. In arena; NULL on out of memory or a NULL path. */
+const char *nz_url_edition_path(nz_arena *arena, const nz_site *site, const char *lang,
+				const char *path);
+/* A section's name in lang (its names: {"ko":"국방"}), else its one name. In arena. */
+const char *nz_section_name_in(nz_arena *arena, const nz_section *s, const char *lang);
 const char *nz_url_static_page(nz_arena *arena, const char *slug); /* "/about" */
 const char *nz_url_media(nz_arena *arena, const nz_media *m);
 /* A rendition's URL path, "/media/<hash>.<name>" (arena); NULL without bytes. */
@@ -186,6 +200,9 @@ nz_rc nz_feed_json(const nz_site *site, const nz_feed *f, nz_buf *out);
 nz_rc nz_sitemap_begin(nz_buf *out);
 /* One page (the front page, a section) with an optional lastmod (0: none). */
 nz_rc nz_sitemap_page(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod);
+/* The same page (path as the site's own language has it: "/", "/section/x") in every edition,
+ * one <url> each, with hreflang alternates to all of them and x-default to path itself. */
+nz_rc nz_sitemap_page_editions(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod);
 /* One article: loc, lastmod, and an xhtml:link hreflang alternate for itself and each of its
  * n_translations translations (light articles are enough), an image:image per photo in a->media
  * (light rows carry none: the caller fills them). news adds the Google News block
@@ -241,6 +258,7 @@ typedef struct nz_search_view {
 	bool recency_off;
 	const nz_article *recent; /* shown when nothing was found */
 	size_t n_recent;
+	const char *path; /* the page's own path ("/search", "/ko/search"); NULL: "/search" */
 } nz_search_view;
 
 /* The search page: form with filters, result count, results with snippets, pagination, and

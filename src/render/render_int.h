@@ -93,8 +93,31 @@ json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang);
  * reference or NULL on out of memory. */
 json_t *nz__view_card(const nz_page_ctx *pc, nz_arena *arena, const nz_article *a,
 		      const char *page_lang, bool full);
-/* {name, url} of a section, or null. */
-json_t *nz__view_section(nz_arena *arena, const nz_section *s);
+/* {name, url} of a section in lang's edition (its name in lang, its page there), or null. */
+json_t *nz__view_section(const nz_page_ctx *pc, nz_arena *arena, const nz_section *s,
+			 const char *lang);
+
+/* ---- editions: view_edition.c --------------------------------------------------------------- */
+
+/* The front page of lang's edition ("/", "/ko/"), in arena. */
+const char *nz__edition_home(const nz_page_ctx *pc, nz_arena *arena, const char *lang);
+/* A section's name in lang (its names, or the navigation's copy of them), else its name. */
+const char *nz__section_name(const nz_page_ctx *pc, nz_arena *arena, const nz_section *s,
+			     const char *lang);
+/* Sets every string of the theme's strings/<lang>.json on labels; false on out of memory. */
+bool nz__view_strings_over(json_t *labels, const nz_page_ctx *pc, const char *lang);
+/* site{name,tagline,base_url,copyright} as lang's edition shows it. */
+json_t *nz__view_edition_site(const nz_page_ctx *pc, nz_arena *arena, const char *lang);
+/* The language switch: {label, items[{lang,name,url}]} for every other edition, each to its
+ * front page; null when the site has one edition. */
+json_t *nz__view_edition_switch(const nz_page_ctx *pc, nz_arena *arena, const char *lang);
+/* breadcrumbs{label, items[{name,url,current}], jsonld}: the edition's front, the section (when
+ * given), then the page itself (title and path, when title is given; else the section is the
+ * current one). jsonld is a BreadcrumbList, safe inside <script>. NULL on out of memory. */
+json_t *nz__view_breadcrumbs(const nz_page_ctx *pc, nz_arena *arena, const char *lang,
+			     const nz_section *section, const char *title, const char *path);
+/* Points the switch's entry for lang at url (an article's version in that language). */
+void nz__view_edition_switch_to(json_t *page, const char *lang, const char *url);
 /* {intro, items[], has_items} or null when the article has no highlights. */
 json_t *nz__view_highlights(const nz_article *a);
 /* The byline authors [{name, href, sep}] (href null without a slug) (sep goes before the name: "",
@@ -156,6 +179,6 @@ const char *nz__og_locale(const char *lang);
 /* ---- search: view_search.c ------------------------------------------------------ */
 
 /* The search box in every page's header: {label, button} in lang. New reference or NULL. */
-json_t *nz__view_search_box(const char *lang);
+json_t *nz__view_search_box(const char *lang, const char *action);
 
 #endif

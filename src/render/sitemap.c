@@ -64,6 +64,43 @@ nz_rc nz_sitemap_page(nz_buf *out, const nz_site *site, const char *path, nz_tim
 	return nz_buf_rc(out);
 }
 
+/* One xhtml:link alternate: hreflang (a code or "x-default") and the page's absolute URL. */
+static void link_alternate(nz_buf *b, nz_arena *arena, const nz_site *site, const char *hreflang,
+			   const char *path)
+{
+	nz_buf_puts(b, "<xhtml:link rel=\"alternate\" hreflang=\"");
+	xml(b, hreflang);
+	nz_buf_puts(b, "\" href=\"");
+	xml(b, nz__abs_url(arena, site, path));
+	nz_buf_puts(b, "\"/>\n");
+}
+
+nz_rc nz_sitemap_page_editions(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod)
+{
+	char codes[NZ_EDITIONS_MAX][16];
+	size_t n = nz_site_editions(site, codes, NZ_EDITIONS_MAX);
+	nz_arena *arena = nz_arena_new();
+	if (!arena)
+		return NZ_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		nz_buf_puts(out, "<url>\n");
+		loc(out, site, nz_url_edition_path(arena, site, codes[i], path));
+		if (lastmod) {
+			nz_buf_puts(out, "<lastmod>");
+			datetime(out, site, lastmod);
+			nz_buf_puts(out, "</lastmod>\n");
+		}
+		for (size_t k = 0; n > 1 && k < n; k++)
+			link_alternate(out, arena, site, codes[k],
+				       nz_url_edition_path(arena, site, codes[k], path));
+		if (n > 1) /* the site's own language: codes[0] */
+			link_alternate(out, arena, site, "x-default", path);
+		nz_buf_puts(out, "</url>\n");
+	}
+	nz_arena_free(arena);
+	return nz_buf_rc(out);
+}
+
 static void alternate(nz_buf *b, nz_arena *arena, const nz_site *site, const nz_article *a)
 {
 	nz_buf_puts(b, "<xhtml:link rel=\"alternate\" hreflang=\"");
@@ -125,13 +162,22 @@ nz_rc nz_sitemap_article(nz_buf *out, const nz_site *site, const nz_article *a,
 		nz_buf_puts(out, "</image:loc>\n</image:image>\n");
 	}
 	size_t shown = 0;
+	const nz_article *main_version = NULL; /* the one in the site's language: x-default */
+	const char *main_lang = site && site->language ? site->language : "en";
 	for (size_t i = 0; i < n_translations; i++) {
 		if (language_seen(a, translations, i))
 			continue; /* one link per language; hreflang must be unique */
 		if (shown++ == 0)
 			alternate(out, arena, site, a);
 		alternate(out, arena, site, &translations[i]);
+		if (translations[i].language && strcmp(translations[i].language, main_lang) == 0)
+			main_version = &translations[i];
 	}
+	if (shown && !main_version && a->language && strcmp(a->language, main_lang) == 0)
+		main_version = a;
+	if (main_version)
+		link_alternate(out, arena, site, "x-default",
+			       nz_url_article(arena, main_version->slug));
 	nz_buf_puts(out, "</url>\n");
 	nz_arena_free(arena);
 	return nz_buf_rc(out);

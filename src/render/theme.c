@@ -8,6 +8,9 @@
  * on disk replaces it as a whole. A missing folder, a missing page template or a template that
  * does not compile is an error naming the file (and, for syntax errors, the line).
  *
+ * strings/<lang>.json holds the UI strings of the edition in that language (docs/editions.md):
+ * they go over the built-in labels, so a theme may leave out what it does not change.
+ *
  * Rules: read-only once loaded, so any number of threads may render and serve assets at once.
  */
 #include <dirent.h>
@@ -39,6 +42,7 @@ struct nz_theme {
 	nz_tmpl_set *set;
 	asset *assets;
 	size_t n_assets, cap_assets;
+	json_t *strings;      /* strings/<lang>.json: {"ko": {...}, ...} (the UI strings) */
 	nz_buf parts;         /* "name sha256\n" of every file, while loading */
 	char fingerprint[65]; /* SHA-256 of parts: changes with any file */
 };
@@ -101,6 +105,7 @@ void nz_theme_free(nz_theme *t)
 	if (!t)
 		return;
 	nz_tmpl_set_free(t->set);
+	json_decref(t->strings);
 	nz_buf_free(&t->parts);
 	for (size_t i = 0; i < t->n_assets; i++)
 		asset_clear(&t->assets[i]);
@@ -159,6 +164,42 @@ static nz_rc add_template(nz_theme *t, const char *name, const char *src, size_t
 	return nz_err_set(err, rc, "%s: %s", file, detail[0] ? detail : nz_strerror(rc));
 }
 
+/* Adds strings/<lang>.json: a JSON object of UI strings for the edition in that language. A
+ * file that is not such an object is an error naming it. */
+static nz_rc add_strings(nz_theme *t, const char *name, const char *src, size_t len,
+			 const char *file, nz_err *err)
+{
+	json_error_t jerr;
+	char lang[16];
+	size_t n = strlen(name);
+	if (n < 6 || strcmp(name + n - 5, ".json") != 0)
+		return NZ_OK; /* a README or the like beside the files */
+	snprintf(lang, sizeof lang, "%.*s", (int)(n - 5), name);
+	if (!nz_edition_code_valid(lang))
+		return nz_err_set(err, NZ_INVAL, "%s: the name must be a language code (ko.json)",
+				  file);
+	note_file(t, "strings", name, src, len);
+	json_t *obj = json_loadb(src, len, 0, &jerr);
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		return nz_err_set(err, NZ_INVAL, "%s: line %d: %s", file, jerr.line,
+				  json_is_object(obj) || jerr.text[0] ? jerr.text
+								      : "not a JSON object");
+	}
+	if (!t->strings && !(t->strings = json_object())) {
+		json_decref(obj);
+		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", file);
+	}
+	if (json_object_set_new(t->strings, lang, obj) != 0)
+		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", file);
+	return NZ_OK;
+}
+
+const json_t *nz_theme_strings(const nz_theme *t, const char *lang)
+{
+	return t && t->strings && lang ? json_object_get(t->strings, lang) : NULL;
+}
+
 /* Loads the theme compiled into the binary. */
 static nz_rc load_embedded(nz_theme *t, nz_err *err)
 {
@@ -174,6 +215,9 @@ static nz_rc load_embedded(nz_theme *t, nz_err *err)
 			rc = add_asset(t, f->path + 7, f->data, NULL, f->len);
 			if (rc != NZ_OK)
 				nz_err_set(err, rc, "%s: out of memory", f->path);
+		} else if (strncmp(f->path, "strings/", 8) == 0) {
+			rc = add_strings(t, f->path + 8, (const char *)f->data, f->len, f->path,
+					 err);
 		}
 		if (rc != NZ_OK)
 			return rc;
@@ -255,33 +299,51 @@ static nz_rc load_static(nz_theme *t, const char *root, const char *rel, int dep
 	return rc;
 }
 
-/* Compiles every dir/templates/NAME.mustache. */
-static nz_rc load_templates(nz_theme *t, const char *root, nz_err *err)
+/* What a theme folder's file is given to: the theme, its name in the folder, its bytes (NUL
+ * terminated), its path for errors. */
+typedef nz_rc (*file_fn)(nz_theme *t, const char *name, const char *data, size_t len,
+			 const char *file, nz_err *err);
+
+/* Reads every file of root/sub whose name ends with suffix and hands it to fn. A missing folder
+ * is NZ_NOTFOUND (named in err) when it must exist, else quietly NZ_OK. */
+static nz_rc each_file(nz_theme *t, const char *root, const char *sub, const char *suffix,
+		       bool must_exist, file_fn fn, nz_err *err)
 {
 	char dirpath[4096];
 	nz_rc rc = NZ_OK;
-	snprintf(dirpath, sizeof dirpath, "%s/templates", root);
+	snprintf(dirpath, sizeof dirpath, "%s/%s", root, sub);
 	DIR *d = opendir(dirpath);
+	if (!d && errno == ENOENT && !must_exist)
+		return NZ_OK;
 	if (!d)
 		return nz_err_set(err, errno == ENOENT ? NZ_NOTFOUND : NZ_IO, "%s: %s", dirpath,
 				  strerror(errno));
 	struct dirent *e;
+	size_t slen = strlen(suffix);
 	while (rc == NZ_OK && (e = readdir(d))) {
 		size_t n = strlen(e->d_name);
-		if (e->d_name[0] == '.' || n <= 9 || strcmp(e->d_name + n - 9, ".mustache") != 0)
+		if (e->d_name[0] == '.' || n <= slen || strcmp(e->d_name + n - slen, suffix) != 0)
 			continue;
-		char full[8192], name[256];
+		char full[8192];
 		unsigned char *data = NULL;
 		size_t len = 0;
 		snprintf(full, sizeof full, "%s/%s", dirpath, e->d_name);
-		snprintf(name, sizeof name, "%.*s", (int)(n - 9), e->d_name);
 		rc = read_file(full, &data, &len, err);
 		if (rc == NZ_OK)
-			rc = add_template(t, name, (const char *)data, len, full, err);
+			rc = fn(t, e->d_name, (const char *)data, len, full, err);
 		free(data);
 	}
 	closedir(d);
 	return rc;
+}
+
+/* A template file "NAME.mustache", compiled as NAME. */
+static nz_rc template_file(nz_theme *t, const char *name, const char *data, size_t len,
+			   const char *file, nz_err *err)
+{
+	char tmpl[256];
+	snprintf(tmpl, sizeof tmpl, "%.*s", (int)(strlen(name) - 9), name);
+	return add_template(t, tmpl, data, len, file, err);
 }
 
 static nz_rc load_dir(nz_theme *t, const char *dir, nz_err *err)
@@ -291,9 +353,12 @@ static nz_rc load_dir(nz_theme *t, const char *dir, nz_err *err)
 		return nz_err_set(err, NZ_NOTFOUND, "%s: no such theme folder", dir);
 	if (!S_ISDIR(st.st_mode))
 		return nz_err_set(err, NZ_INVAL, "%s: not a folder", dir);
-	nz_rc rc = load_templates(t, dir, err);
+	/* every templates/NAME.mustache; the UI strings of strings/<code>.json, when any */
+	nz_rc rc = each_file(t, dir, "templates", ".mustache", true, template_file, err);
 	if (rc == NZ_OK)
 		rc = load_static(t, dir, "", 0, err);
+	if (rc == NZ_OK)
+		rc = each_file(t, dir, "strings", ".json", false, add_strings, err);
 	return rc;
 }
 

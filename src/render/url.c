@@ -73,3 +73,20 @@ const char *nz_url_media(nz_arena *arena, const nz_media *m)
 		return NULL;
 	return build(arena, "/media/", m->hash, media_ext(m->mime));
 }
+
+const char *nz_url_edition(nz_arena *arena, const nz_site *site, const char *lang)
+{
+	const char *main_lang = site && site->language ? site->language : "en";
+	if (!lang || strcmp(lang, main_lang) == 0 || !nz_site_has_edition(site, lang))
+		return "";
+	return nz_arena_printf(arena, "/%s", lang);
+}
+
+const char *nz_url_edition_path(nz_arena *arena, const nz_site *site, const char *lang,
+				const char *path)
+{
+	const char *prefix = nz_url_edition(arena, site, lang);
+	if (!prefix || !path)
+		return NULL;
+	return prefix[0] ? nz_arena_printf(arena, "%s%s", prefix, path) : path;
+}

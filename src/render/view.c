@@ -5,6 +5,7 @@
  *
  * The context shape is the theme's contract (the templates in themes/default use it):
  *   site{name,tagline,base_url,copyright} lang title canonical description css favicon
+ *   touch_icon site_js home_url edition_switch{label,items[{lang,name,url}]}
  *   nav[{name,url,current}] year labels{...} feeds[] og{type,image}
  * footer_pages{label,items[{title,url}]}
  *   + the page's own key: article{...} | front{lead,recent,pagination,...} | list{...} |
@@ -102,35 +103,23 @@ static json_t *labels_json(const nz__labels *l)
 			 l->pagination, "home", l->home, "empty", l->empty, "photo", l->photo);
 }
 
+/* The page's language: its edition's (view_edition.c), else the site's. */
 static const char *site_lang(const nz_page_ctx *pc)
 {
+	if (pc->edition)
+		return pc->edition;
 	return pc->site && pc->site->language ? pc->site->language : "en";
 }
 
-static json_t *site_json(const nz_site *s)
-{
-	json_t *o = json_object();
-	bool ok = o && nz__json_put(o, "name", nz__json_str(s ? s->name : NULL)) &&
-		  nz__json_put(o, "tagline", nz__json_str_nonempty(s ? s->tagline : NULL)) &&
-		  nz__json_put(o, "base_url", nz__json_str(s && s->base_url ? s->base_url : "")) &&
-		  nz__json_put(o, "copyright", nz__json_str_nonempty(s ? s->copyright : NULL));
-	if (ok)
-		return o;
-	json_decref(o);
-	return NULL;
-}
-
-static json_t *nav_json(const nz_page_ctx *pc, nz_arena *arena)
+static json_t *nav_json(const nz_page_ctx *pc, nz_arena *arena, const char *lang)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < pc->n_sections; i++) {
 		const nz_section *s = &pc->sections[i];
 		bool current =
 		    pc->current_section && s->slug && strcmp(pc->current_section, s->slug) == 0;
-		json_t *o = json_object();
-		bool ok = o && nz__json_put(o, "name", nz__json_str(s->name ? s->name : s->slug)) &&
-			  nz__json_put(o, "url", nz__json_str(nz_url_section(arena, s->slug))) &&
-			  nz__json_put(o, "current", json_boolean(current));
+		json_t *o = nz__view_section(pc, arena, s, lang);
+		bool ok = json_is_object(o) && nz__json_put(o, "current", json_boolean(current));
 		if (!nz_json_append(arr, o, ok)) {
 			json_decref(arr);
 			return NULL;
@@ -180,9 +169,11 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 		      const char *path, const char *description)
 {
 	const nz__labels *l = nz__labels_for(lang);
+	json_t *labels = labels_json(l);
 	json_t *o = json_object();
 	bool ok =
-	    o && nz__json_put(o, "site", site_json(pc->site)) &&
+	    o && nz__view_strings_over(labels, pc, lang) &&
+	    nz__json_put(o, "site", nz__view_edition_site(pc, arena, lang)) &&
 	    nz__json_put(o, "lang", nz__json_str(lang ? lang : "en")) &&
 	    nz__json_put(o, "title", nz__json_str(title ? title : "")) &&
 	    nz__json_put(o, "canonical", absolute_url(pc, arena, path)) &&
@@ -190,13 +181,23 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 	    nz__json_put(o, "css", nz__json_str(nz_theme_asset_url(pc->theme, "site.css"))) &&
 	    nz__json_put(o, "favicon",
 			 nz__json_str(nz_theme_asset_url(pc->theme, "favicon.svg"))) &&
-	    nz__json_put(o, "home_url", json_string("/")) &&
-	    nz__json_put(o, "nav", nav_json(pc, arena)) && nz__json_put(o, "year", year_json(pc)) &&
+	    nz__json_put(o, "touch_icon",
+			 nz__json_str_nonempty(nz_theme_asset_url(pc->theme, "touch-icon.png"))) &&
+	    nz__json_put(o, "site_js",
+			 nz__json_str_nonempty(nz_theme_asset_url(pc->theme, "site.js"))) &&
+	    nz__json_put(o, "home_url", nz__json_str(nz__edition_home(pc, arena, lang))) &&
+	    nz__json_put(o, "nav", nav_json(pc, arena, lang)) &&
+	    nz__json_put(o, "year", year_json(pc)) &&
 	    nz__json_put(o, "footer_pages", nz__view_footer_pages(pc, arena, lang)) &&
-	    nz__json_put(o, "labels", labels_json(l)) && nz__json_put(o, "feeds", json_array()) &&
+	    nz__json_put(o, "labels", json_incref(labels)) &&
+	    nz__json_put(o, "edition_switch", nz__view_edition_switch(pc, arena, lang)) &&
+	    nz__json_put(o, "feeds", json_array()) &&
 	    nz__json_put(o, "og", page_og(pc, arena, lang)) &&
 	    nz__json_put(o, "alternates", json_array()) &&
-	    nz__json_put(o, "search_box", nz__view_search_box(lang));
+	    nz__json_put(
+		o, "search_box",
+		nz__view_search_box(lang, nz_url_edition_path(arena, pc->site, lang, "/search")));
+	json_decref(labels);
 	if (ok)
 		return o;
 	json_decref(o);
@@ -290,12 +291,15 @@ json_t *nz__view_pagination(nz_arena *arena, const char *path, size_t page, size
 	return NULL;
 }
 
-json_t *nz__view_section(nz_arena *arena, const nz_section *s)
+json_t *nz__view_section(const nz_page_ctx *pc, nz_arena *arena, const nz_section *s,
+			 const char *lang)
 {
 	if (!s || !s->slug)
 		return json_null();
-	return json_pack("{s:o, s:o}", "name", nz__json_str(s->name ? s->name : s->slug), "url",
-			 nz__json_str(nz_url_section(arena, s->slug)));
+	return json_pack("{s:o, s:o}", "name", nz__json_str(nz__section_name(pc, arena, s, lang)),
+			 "url",
+			 nz__json_str(nz_url_edition_path(arena, pc->site, lang,
+							  nz_url_section(arena, s->slug))));
 }
 
 /* The lead photo of a card: {src,width,height,alt,picture,thumb}: picture (column-wide, fetched
@@ -350,7 +354,7 @@ json_t *nz__view_card(const nz_page_ctx *pc, nz_arena *arena, const nz_article *
 	    nz__json_put(o, "item_lang",
 			 page_lang && lang && strcmp(lang, page_lang) != 0 ? nz__json_str(lang)
 									   : json_null()) &&
-	    nz__json_put(o, "section", nz__view_section(arena, a->section)) &&
+	    nz__json_put(o, "section", nz__view_section(pc, arena, a->section, page_lang)) &&
 	    nz__json_put(o, "published", nz__view_time(pc, a->published_at, lang)) &&
 	    nz__json_put(o, "summary", nz__json_str_nonempty(summary)) &&
 	    nz__json_put(o, "authors", nz__view_authors(arena, a, l)) &&
@@ -429,6 +433,7 @@ json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, 
 	bool with_lead = page <= 1 && n > 0;
 	if (!arena || !front)
 		goto out;
+	const char *home = nz__edition_home(pc, arena, lang); /* "/" or the edition's "/ko/" */
 	char numbered[96];
 	page_of(l, page, pages, numbered);
 	const char *title = nz__view_title(pc, arena, page > 1 ? numbered : NULL);
@@ -439,16 +444,19 @@ json_t *nz_view_front(const nz_page_ctx *pc, const nz_article *items, size_t n, 
 	    !nz__json_put(front, "recent", cards(pc, arena, items, with_lead ? 1 : 0, n, lang)) ||
 	    !nz__json_put(front, "has_recent", json_boolean(n > (with_lead ? 1u : 0u))) ||
 	    !nz__json_put(front, "empty", n == 0 ? json_string(l->empty) : json_null()) ||
-	    !nz__json_put(front, "pagination", nz__view_pagination(arena, "/", page, pages, l)))
+	    !nz__json_put(front, "pagination", nz__view_pagination(arena, home, page, pages, l)))
 		goto out;
 	const char *description = pc->site ? pc->site->tagline : NULL;
 	if (!description || !description[0])
 		description =
 		    headlines_description(arena, pc->site ? pc->site->name : NULL, items, n);
-	res = finish(nz__view_page(pc, arena, lang, title, page_url(arena, "/", page), description),
-		     "front", front);
+	res =
+	    finish(nz__view_page(pc, arena, lang, title, page_url(arena, home, page), description),
+		   "front", front);
 	/* Discovery: the site's feeds. */
-	res = finish(res, "feeds", nz__view_feeds(arena, "/", pc->site ? pc->site->name : NULL));
+	res = finish(res, "feeds",
+		     nz__view_feeds(arena, nz_url_edition(arena, pc->site, lang),
+				    pc->site ? pc->site->name : NULL));
 	front = NULL;
 out:
 	json_decref(front);
@@ -599,6 +607,13 @@ json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 	/* Discovery: this section's, tag's or author's feeds. */
 	res =
 	    finish(res, "feeds", nz__view_feeds(arena, path, nz__view_title(pc, arena, lv->title)));
+	/* A section page says where it is: the front page, then the section. */
+	for (size_t i = 0;
+	     res && lv->kind && strcmp(lv->kind, "section") == 0 && i < pc->n_sections; i++)
+		if (pc->current_section && strcmp(pc->sections[i].slug, pc->current_section) == 0)
+			res = finish(
+			    res, "breadcrumbs",
+			    nz__view_breadcrumbs(pc, arena, lang, &pc->sections[i], NULL, NULL));
 	list = NULL;
 	if (res && lv->author && !author_profile(pc, arena, lv->author, lang, res)) {
 		json_decref(res);

@@ -199,7 +199,7 @@ static json_t *article_json(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	bool ok =
 	    o && nz__json_put(o, "lang", nz__json_str(lang)) &&
 	    nz__json_put(o, "url", nz__json_str(nz_url_article(arena, a->slug))) &&
-	    nz__json_put(o, "section", nz__view_section(arena, a->section)) &&
+	    nz__json_put(o, "section", nz__view_section(pc, arena, a->section, lang)) &&
 	    nz__json_put(o, "headline", nz__json_str(a->headline ? a->headline : "")) &&
 	    nz__json_put(o, "highlights", retracted ? json_null() : nz__view_highlights(a)) &&
 	    nz__json_put(o, "authors", nz__view_authors(arena, a, l)) &&
@@ -253,7 +253,9 @@ json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a)
 	const char *url = nz_url_article(arena, a->slug);
 	const char *desc = description(arena, a, lang);
 	page = nz__view_page(pc, arena, lang, title, url, desc);
-	if (!page || !nz__json_put(page, "article", article_json(pc, arena, a, lang)))
+	if (!page || !nz__json_put(page, "article", article_json(pc, arena, a, lang)) ||
+	    !nz__json_put(page, "breadcrumbs",
+			  nz__view_breadcrumbs(pc, arena, lang, a->section, headline, url)))
 		goto out;
 	/* Feeds of the site and the article's section; JSON-LD, Open Graph, Twitter. */
 	const char *site_name = pc->site ? pc->site->name : NULL;

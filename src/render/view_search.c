@@ -105,7 +105,7 @@ static const char *search_url(nz_arena *arena, const nz_search_view *sv, bool wi
 {
 	nz_buf b;
 	nz_buf_init(&b, 0);
-	nz_buf_puts(&b, "/search");
+	nz_buf_puts(&b, sv->path ? sv->path : "/search");
 	add_param(&b, "q", sv->q);
 	if (with_filters) {
 		add_param(&b, "section", sv->section);
@@ -287,7 +287,9 @@ json_t *nz_view_search(const nz_page_ctx *pc, const nz_search_view *sv)
 	nz_arena *arena = nz_arena_new();
 	json_t *page = NULL;
 	bool done = false;
-	const char *lang = pc->site && pc->site->language ? pc->site->language : "en";
+	const char *lang = pc->edition                      ? pc->edition
+			   : pc->site && pc->site->language ? pc->site->language
+							    : "en";
 	if (!arena)
 		return NULL;
 	const search_labels *sl = labels_for(lang);
@@ -320,8 +322,9 @@ json_t *nz_view_related(const nz_page_ctx *pc, const nz_article *items, size_t n
 	return res;
 }
 
-json_t *nz__view_search_box(const char *lang)
+json_t *nz__view_search_box(const char *lang, const char *action)
 {
 	const search_labels *sl = labels_for(lang);
-	return json_pack("{s:s, s:s}", "label", sl->box, "button", sl->button);
+	return json_pack("{s:s, s:s, s:s}", "label", sl->box, "button", sl->button, "action",
+			 action ? action : "/search");
 }

@@ -38,6 +38,7 @@ typedef struct nz__build {
 
 typedef struct nz__list_keys {
 	const char *subject, *slug; /* "front" and "" for the front page */
+	const char *edition;        /* the edition's code; "" for the site's own */
 	nz_article_key *keys;
 	size_t n;
 } nz__list_keys;

@@ -255,8 +255,18 @@ static nz_rc make_static(worker *w, const nz_page_env *env, nz__job *j, nz_page_
 	return nz_buf_append(out->body, data, len);
 }
 
-/* The URL of a job and whether it is an HTML page (a folder with index.html). */
-static const char *job_url(nz_arena *arena, const nz__job *j, bool *html)
+static const char *site_url(nz_arena *arena, const nz__job *j, bool *html);
+
+/* The URL of a job and whether it is an HTML page (a folder with index.html): another
+ * edition's pages live under its prefix ("/ko/section/defense"). */
+static const char *job_url(nz_arena *arena, const nz_site *site, const nz__job *j, bool *html)
+{
+	const char *url = site_url(arena, j, html);
+	return j->edition ? nz_url_edition_path(arena, site, j->edition, url) : url;
+}
+
+/* The URL of a job in the site's own edition. */
+static const char *site_url(nz_arena *arena, const nz__job *j, bool *html)
 {
 	*html = true;
 	const char *base = "";
@@ -298,6 +308,8 @@ static const char *job_url(nz_arena *arena, const nz__job *j, bool *html)
 		return "/sitemap-news.xml";
 	case NZ__JOB_ROBOTS:
 		return "/robots.txt";
+	case NZ__JOB_MANIFEST:
+		return "/manifest.webmanifest";
 	case NZ__JOB_NOT_FOUND:
 		return "/404.html";
 	default:
@@ -335,6 +347,8 @@ static nz_rc produce(worker *w, const nz_page_env *env, nz__job *j, nz_page_out 
 		return nz_page_sitemap_news(env, out, err);
 	case NZ__JOB_ROBOTS:
 		return nz_page_robots(env, out, err);
+	case NZ__JOB_MANIFEST:
+		return nz_page_manifest(env, out, err);
 	case NZ__JOB_NOT_FOUND:
 		return nz_page_error(env, 404, NULL, out, err);
 	case NZ__JOB_SEARCH:
@@ -405,7 +419,9 @@ static nz_rc store_file(worker *w, nz__job *j, const char *rel, const nz_buf *bo
 static nz_rc run_job(worker *w, nz__job *j, nz_err *err)
 {
 	nz_arena *arena = nz_arena_new();
-	nz_page_env env = {w->store, w->b->pc, arena};
+	nz_page_ctx pc = *w->b->pc;
+	pc.edition = j->edition; /* the page wears that edition's chrome */
+	nz_page_env env = {w->store, &pc, arena};
 	nz_buf_reset(&w->body);
 	nz_page_out out = {.body = &w->body};
 	bool html;
@@ -430,7 +446,7 @@ static nz_rc run_job(worker *w, nz__job *j, nz_err *err)
 		goto out;
 	j->pages = out.pages;
 	j->n_items = out.n_items;
-	const char *url = job_url(w->keep, j, &html);
+	const char *url = job_url(w->keep, w->b->pc->site, j, &html);
 	const char *rel = j->kind == NZ__JOB_NOT_FOUND ? "404.html"
 			  : url                        ? nz__site_file_for(w->keep, url, html)
 						       : NULL;

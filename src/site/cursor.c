@@ -22,9 +22,11 @@ static nz_rc list_keys(nz__build *b, const nz__job *j, const nz__list_keys **out
 	*out = NULL;
 	if (!subject || !slug)
 		return NZ_OK;
+	const char *edition = j->edition ? j->edition : "";
 	for (size_t i = 0; i < b->n_lists; i++)
 		if (strcmp(b->lists[i].subject, subject) == 0 &&
-		    strcmp(b->lists[i].slug, slug) == 0) {
+		    strcmp(b->lists[i].slug, slug) == 0 &&
+		    strcmp(b->lists[i].edition, edition) == 0) {
 			*out = &b->lists[i];
 			return NZ_OK;
 		}
@@ -32,7 +34,9 @@ static nz_rc list_keys(nz__build *b, const nz__job *j, const nz__list_keys **out
 	/* The same list as the page's (pages.c): a translated story once on the front and a
 	 * section's pages. */
 	if (front || strcmp(subject, "section") == 0)
-		q.prefer_language = b->pc.site ? b->pc.site->language : NULL;
+		q.prefer_language = j->edition   ? j->edition
+				    : b->pc.site ? b->pc.site->language
+						 : NULL;
 	if (strcmp(subject, "section") == 0)
 		q.section_slug = slug;
 	else if (strcmp(subject, "tag") == 0)
@@ -45,8 +49,9 @@ static nz_rc list_keys(nz__build *b, const nz__job *j, const nz__list_keys **out
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	nz__list_keys *l = &b->lists[b->n_lists];
 	*l = (nz__list_keys){.subject = nz_arena_strdup(b->arena, subject),
-			     .slug = nz_arena_strdup(b->arena, slug)};
-	if (!l->subject || !l->slug)
+			     .slug = nz_arena_strdup(b->arena, slug),
+			     .edition = nz_arena_strdup(b->arena, edition)};
+	if (!l->subject || !l->slug || !l->edition)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	nz_rc rc = nz_store_article_keys(b->store, b->arena, &q, &l->keys, &l->n, err);
 	if (rc != NZ_OK)

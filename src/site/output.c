@@ -64,7 +64,9 @@ const char *nz__site_file_for(nz_arena *arena, const char *url, bool html)
 		return NULL;
 	}
 	const char *dec = nz_buf_cstr(&b);
-	const char *rel = html ? nz_arena_printf(arena, "%s%sindex.html", dec, b.len ? "/" : "")
+	/* "/ko/" (an edition's front page) is a folder already */
+	bool folder = b.len == 0 || dec[b.len - 1] == '/';
+	const char *rel = html ? nz_arena_printf(arena, "%s%sindex.html", dec, folder ? "" : "/")
 			       : nz_arena_strdup(arena, dec);
 	nz_buf_free(&b);
 	return rel && safe_path(rel) ? rel : NULL;

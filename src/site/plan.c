@@ -34,26 +34,47 @@ static nz_rc nomem(nz_err *err)
 	return nz_err_set(err, NZ_NOMEM, "out of memory");
 }
 
-/* Page 1 of a list (or of the front page: kind "front") and its three feeds. */
+/* The site's other editions (docs/editions.md), their codes in the build's arena: the front
+ * page, the sections and search are made in each of them too. */
+static size_t other_editions(nz__build *b, const char *out[NZ_EDITIONS_MAX])
+{
+	char codes[NZ_EDITIONS_MAX][16];
+	size_t n = nz_site_editions(b->pc.site, codes, NZ_EDITIONS_MAX), k = 0;
+	for (size_t i = 1; i < n; i++) /* codes[0]: the site's own language */
+		if ((out[k] = nz_arena_strdup(b->arena, codes[i])) != NULL)
+			k++;
+	return k;
+}
+
+/* Page 1 of a list (or of the front page: kind "front") and its three feeds, in the site's
+ * edition and (for the front page and sections) every other one, under the same owner. */
 static nz_rc add_subject(nz__build *b, nz__jobs *js, const char *kind, const char *slug,
 			 const char *key, nz_err *err)
 {
 	bool front = strcmp(kind, "front") == 0;
-	nz__job page = {.kind = front ? NZ__JOB_FRONT : NZ__JOB_LIST,
-			.subject = kind,
-			.slug = slug,
-			.page = 1,
-			.owner = key};
-	if (!nz__jobs_add(js, &page))
-		return nomem(err);
-	for (size_t f = 0; f < 3; f++) {
-		nz__job feed = {.kind = NZ__JOB_FEED,
-				.subject = front ? "site" : kind,
+	const char *editions[NZ_EDITIONS_MAX + 1] = {NULL};
+	size_t n = 1;
+	if (front || strcmp(kind, "section") == 0)
+		n += other_editions(b, editions + 1);
+	for (size_t e = 0; e < n; e++) {
+		nz__job page = {.kind = front ? NZ__JOB_FRONT : NZ__JOB_LIST,
+				.subject = kind,
 				.slug = slug,
-				.arg = nz_page_feed_names[f],
-				.owner = key};
-		if (!nz__jobs_add(js, &feed))
+				.page = 1,
+				.owner = key,
+				.edition = editions[e]};
+		if (!nz__jobs_add(js, &page))
 			return nomem(err);
+		for (size_t f = 0; f < 3; f++) {
+			nz__job feed = {.kind = NZ__JOB_FEED,
+					.subject = front ? "site" : kind,
+					.slug = slug,
+					.arg = nz_page_feed_names[f],
+					.owner = key,
+					.edition = editions[e]};
+			if (!nz__jobs_add(js, &feed))
+				return nomem(err);
+		}
 	}
 	return nz__build_owner(b, key);
 }
@@ -102,6 +123,13 @@ static nz_rc add_static(nz__build *b, nz__jobs *js, nz_err *err)
 	nz_rc rc = add_simple(js, NZ__JOB_NOT_FOUND, NULL, "static", err);
 	if (!rc)
 		rc = add_simple(js, NZ__JOB_SEARCH, NULL, "static", err);
+	if (!rc)
+		rc = add_simple(js, NZ__JOB_MANIFEST, NULL, "static", err);
+	const char *editions[NZ_EDITIONS_MAX];
+	for (size_t i = 0, n = other_editions(b, editions); !rc && i < n; i++) {
+		nz__job j = {.kind = NZ__JOB_SEARCH, .owner = "static", .edition = editions[i]};
+		rc = nz__jobs_add(js, &j) ? NZ_OK : nomem(err);
+	}
 	for (size_t i = 0; !rc && i < b->pc.n_pages; i++) /* a change to one is a full build */
 		rc = add_simple(js, NZ__JOB_STATIC_PAGE, b->pc.pages[i].slug, "static", err);
 	for (size_t i = 0; !rc && i < nz_theme_asset_count(b->pc.theme); i++) {
@@ -383,8 +411,28 @@ static bool shows_changed(const nz__build *b, const incr *in, const char *keys)
 	return false;
 }
 
-/* Reads a list or feed URL back into a job; false for anything else. */
+static bool site_job_from_url(nz__build *b, const nz__mf_file *f, nz__job *j);
+
+/* Reads a list or feed URL back into a job; false for anything else. Another edition's
+ * ("/ko/section/x") is its page in the site's edition, marked with the edition. */
 static bool job_from_url(nz__build *b, const nz__mf_file *f, nz__job *j)
+{
+	const char *editions[NZ_EDITIONS_MAX];
+	for (size_t i = 0, n = other_editions(b, editions); i < n; i++) {
+		size_t len = strlen(editions[i]);
+		if (f->url[0] == '/' && strncmp(f->url + 1, editions[i], len) == 0 &&
+		    f->url[len + 1] == '/') {
+			nz__mf_file inner = *f;
+			inner.url = f->url + len + 1;
+			bool ok = site_job_from_url(b, &inner, j);
+			j->edition = editions[i];
+			return ok;
+		}
+	}
+	return site_job_from_url(b, f, j);
+}
+
+static bool site_job_from_url(nz__build *b, const nz__mf_file *f, nz__job *j)
 {
 	char kind[16];
 	int n = 0;

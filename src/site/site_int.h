@@ -91,6 +91,7 @@ typedef enum nz__job_kind {
 	NZ__JOB_SITEMAP_CHILD,
 	NZ__JOB_NEWS,
 	NZ__JOB_ROBOTS,
+	NZ__JOB_MANIFEST, /* /manifest.webmanifest */
 	NZ__JOB_NOT_FOUND,
 	NZ__JOB_SEARCH,
 	NZ__JOB_STATIC_PAGE, /* About, the policies... at /{slug} */
@@ -107,6 +108,9 @@ typedef struct nz__job {
 	size_t page;       /* lists and the front page, from 1 */
 	int64_t id;        /* an article's id; an asset's index */
 	const char *owner; /* set by the planner: see manifest.c */
+	/* The front page, section pages, their feeds and search in another edition (its
+	 * language code, under "/<code>/"); NULL: the site's own. */
+	const char *edition;
 	/* Filled by the worker. */
 	int status; /* 200 made, 404 gone (not public, past the end...), 0 failed */
 	nz__mf_file file;

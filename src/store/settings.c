@@ -5,6 +5,7 @@
  * nz_store_site_load.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +22,22 @@ static bool number(const char *value, long lo, long hi, long *v)
 
 /* Applies one stored setting over the defaults; unknown keys and bad numbers are ignored (the
  * table may hold keys of a newer version). value lives in the arena. */
+/* The field of a per-edition key ("copyright.ko" → "copyright"), or NULL for any other key. */
+static const char *local_field(const char *key)
+{
+	static const char *const fields[] = {"name", "tagline", "copyright"};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		size_t n = strlen(fields[i]);
+		if (strncmp(key, fields[i], n) == 0 && key[n] == '.' &&
+		    nz_edition_code_valid(key + n + 1))
+			return fields[i];
+	}
+	return NULL;
+}
+
 void nz__store_site_apply(nz_site *site, const char *key, const char *value)
 {
+	const char *field;
 	if (strcmp(key, "name") == 0) {
 		site->name = value;
 	} else if (strcmp(key, "base_url") == 0) {
@@ -37,6 +52,13 @@ void nz__store_site_apply(nz_site *site, const char *key, const char *value)
 		long v;
 		if (number(value, -1440, 1440, &v))
 			site->tz_offset_min = (int)v;
+	} else if (strcmp(key, "editions") == 0) {
+		site->editions = value;
+	} else if ((field = local_field(key)) != NULL && site->n_locals < NZ_SITE_LOCALS_MAX) {
+		struct nz_site_local *l = &site->locals[site->n_locals++];
+		l->field = field;
+		snprintf(l->lang, sizeof l->lang, "%s", key + strlen(field) + 1);
+		l->value = value;
 	} else if (strcmp(key, "card_image") == 0) {
 		site->card_image.hash = strlen(value) == 64 ? value : NULL;
 	} else if (strcmp(key, "card_image_width") == 0 || strcmp(key, "card_image_height") == 0) {
@@ -60,6 +82,28 @@ nz_rc nz_store_setting_set(nz_store *s, const char *key, const char *value, nz_e
 					  "tz_offset_min: \"%.32s\" is not minutes east of UTC "
 					  "(-1440..1440)",
 					  value);
+	}
+	if (value && strcmp(key, "editions") == 0) {
+		nz_site probe;
+		char codes[NZ_EDITIONS_MAX][16];
+		nz_site_defaults(&probe);
+		probe.editions = value;
+		size_t n = nz_site_editions(&probe, codes, NZ_EDITIONS_MAX);
+		for (const char *p = value; *p; p += strspn(p, " ,")) {
+			size_t len = strcspn(p, " ,");
+			char code[16];
+			snprintf(code, sizeof code, "%.*s", (int)len, p);
+			if (len >= sizeof code || !nz_edition_code_valid(code))
+				return nz_err_set(
+				    err, NZ_INVAL,
+				    "editions: \"%.16s\" is not a language code (two or "
+				    "three lowercase letters)",
+				    code);
+			p += len;
+		}
+		if (n >= NZ_EDITIONS_MAX)
+			return nz_err_set(err, NZ_INVAL, "editions: at most %d",
+					  NZ_EDITIONS_MAX - 1);
 	}
 	/* A NULL value removes the setting, so the default applies again. */
 	return nz__store_setting_set(s, key, value, err);

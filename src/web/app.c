@@ -42,6 +42,7 @@ static const nz__route_entry *const route_tables[] = {
     nz__admin_front_routes,       /* the front layouts' page (admin/front_page.c) */
     nz__admin_routes,             /* back-office pages (admin/pages.c) */
     nz__metrics_routes,           /* /metrics (metrics.c) */
+    nz__edition_routes,           /* /ko/..., the other editions (public/editions.c) */
     nz__static_page_routes,       /* /{slug}, the static pages: last (public/pages.c) */
 };
 
@@ -200,8 +201,10 @@ static void respond(nz__app *app, nz__ctx *c, bool busy)
 	nz__security_headers(c);
 	if (!nz__auth_gate(c)) /* /admin security headers and CSRF check */
 		return;
-	/* The static pages' /{slug} takes any one-segment path: an old address there still wins. */
-	bool catch_all = rc == NZ_OK && strcmp(app->routes[m.id].pattern, "/{slug}") == 0;
+	/* The static pages' /{slug} takes any one-segment path, and the editions' /{edition}/...
+	 * any path under a first segment: an old address there still wins. */
+	bool catch_all = rc == NZ_OK && (strcmp(app->routes[m.id].pattern, "/{slug}") == 0 ||
+					 strncmp(app->routes[m.id].pattern, "/{edition}", 10) == 0);
 	if (nz__old_address(c, rc == NZ_OK && !catch_all)) /* a permalink, /?p=123, ... */
 		return;
 	if (rc == NZ_METHOD) {

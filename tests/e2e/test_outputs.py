@@ -171,7 +171,8 @@ class Outputs(unittest.TestCase):
 
     def feeds(self):
         """Every feed path: site, a section, a Korean tag, an author, corrections."""
-        bases = ["", "/section/defense", "/tag/" + "보훈", "/author/yeom-ha-rin", "/corrections"]
+        bases = ["", "/section/defense", "/tag/" + "보훈", "/author/yeom-ha-rin", "/corrections",
+                 "/ko", "/ko/section/defense"]
         return [(b + "/feed." + ext, ext) for b in bases for ext in ("rss", "atom", "json")]
 
     # ---- validators ----------------------------------------------------------------------
@@ -329,7 +330,9 @@ class Outputs(unittest.TestCase):
             if not links:
                 continue
             pairs += 1
-            self.assertEqual(set(links), {"en", "ko"})
+            # x-default: the version in the site's language (English)
+            self.assertEqual(set(links), {"en", "ko", "x-default"})
+            self.assertEqual(links["x-default"], links["en"])
             loc = u.find(SM + "loc").text
             self.assertIn(loc, links.values())
             other = next(h for h in links.values() if h != loc)

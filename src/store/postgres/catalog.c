@@ -22,9 +22,9 @@ static const nz__pg_sql q_section_ensure = {
     "INSERT INTO sections(slug, name, position) VALUES ($1, $2, $3) "
     "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id"};
 static const nz__pg_sql q_section_get = {
-    "SELECT id, slug, name, position FROM sections WHERE slug = $1"};
+    "SELECT id, slug, name, position, names FROM sections WHERE slug = $1"};
 static const nz__pg_sql q_section_list = {
-    "SELECT id, slug, name, position FROM sections ORDER BY position, name"};
+    "SELECT id, slug, name, position, names FROM sections ORDER BY position, name"};
 static const nz__pg_sql q_author_ensure = {
     "INSERT INTO authors(slug, display_name, family_name, given_name, name_order, email, bio) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(slug) DO UPDATE SET "
@@ -48,9 +48,10 @@ static const nz__pg_sql q_tag_list = {"SELECT t.id, t.slug, t.name, tp.profile F
 				      " LEFT JOIN tag_profiles tp ON tp.tag_id = t.id"
 				      " ORDER BY t.slug"};
 static const nz__pg_sql q_section_insert = {
-    "INSERT INTO sections(slug, name, position) VALUES ($1, $2, $3) RETURNING id"};
+    "INSERT INTO sections(slug, name, position, names) VALUES ($1, $2, $3, $4) RETURNING id"};
 static const nz__pg_sql q_section_update = {
-    "UPDATE sections SET slug = $2, name = $3, position = $4 WHERE id = $1 RETURNING id"};
+    "UPDATE sections SET slug = $2, name = $3, position = $4, names = $5 WHERE id = $1 "
+    "RETURNING id"};
 
 static const char *const name_orders[] = {"western", "eastern", "hangul"};
 
@@ -181,7 +182,8 @@ static nz_rc section_row(nz_arena *arena, const PGresult *res, int r, void *item
 	sec->id = nz__pg_col_int(res, r, 0);
 	sec->position = (int)nz__pg_col_int(res, r, 3);
 	if (nz__pg_col_text(arena, res, r, 1, &sec->slug) ||
-	    nz__pg_col_text(arena, res, r, 2, &sec->name))
+	    nz__pg_col_text(arena, res, r, 2, &sec->name) ||
+	    nz__pg_col_text(arena, res, r, 4, &sec->names))
 		return NZ_NOMEM;
 	return NZ_OK;
 }
@@ -295,6 +297,7 @@ static nz_rc save_section(nz__pg *h, int64_t actor, nz_section *sec, nz_err *err
 	nz__pg_text(&p, sec->slug);
 	nz__pg_text(&p, sec->name);
 	nz__pg_int64(&p, sec->position);
+	nz__pg_text(&p, sec->names);
 	rc = nz__pg_one_int(h, sec->id ? &q_section_update : &q_section_insert, &p, &id, "section",
 			    err);
 	if (rc == NZ_NOTFOUND && sec->id)

@@ -324,12 +324,13 @@ extern const char nz__pg_1_outbox[];        /* webhook and purge-hook deliveries
 extern const char nz__pg_2_nodes[];      /* leases, nz_clock(), the change feed's NOTIFY */
 extern const char nz__pg_3_renditions[]; /* the image pipeline's renditions (media.c) */
 /* articles_history.c: migration 4, SQLite's 8 */
-extern const char nz__pg_4_import_items[]; /* the items of multi-item imports */
-extern const char nz__pg_5_hdata[];        /* slugs repaired, token expiry */
-extern const char nz__pg_6_pages[];        /* static pages and their revisions (static_pages.c) */
-extern const char nz__pg_7_updated[];      /* "updated" of never-edited imports */
-extern const char nz__pg_8_live[];         /* live coverage and its updates */
-extern const char nz__pg_9_front[];        /* front layouts (front_layouts.c) */
-extern const char nz__pg_10_profiles[];    /* authors' profiles */
+extern const char nz__pg_4_import_items[];   /* the items of multi-item imports */
+extern const char nz__pg_5_hdata[];          /* slugs repaired, token expiry */
+extern const char nz__pg_6_pages[];          /* static pages and their revisions (static_pages.c) */
+extern const char nz__pg_7_updated[];        /* "updated" of never-edited imports */
+extern const char nz__pg_8_live[];           /* live coverage and its updates */
+extern const char nz__pg_9_front[];          /* front layouts (front_layouts.c) */
+extern const char nz__pg_10_profiles[];      /* authors' profiles */
+extern const char nz__pg_11_section_names[]; /* a section's name per edition language */
 
 #endif

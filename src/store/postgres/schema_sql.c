@@ -422,3 +422,6 @@ const char nz__pg_10_profiles[] =
     " FOR EACH ROW EXECUTE FUNCTION nz_profile_changes('author');"
     "CREATE TRIGGER tag_profiles_changes AFTER INSERT OR UPDATE OR DELETE ON tag_profiles"
     " FOR EACH ROW EXECUTE FUNCTION nz_profile_changes('tag');";
+
+/* Migration 11, editions: a section's name per edition language (SQLite's 15 says why). */
+const char nz__pg_11_section_names[] = "ALTER TABLE sections ADD COLUMN names TEXT;";

@@ -91,7 +91,8 @@ static nz_rc section_row(nz_arena *arena, sqlite3_stmt *st, nz_section *sec)
 {
 	sec->id = sqlite3_column_int64(st, 0);
 	sec->position = sqlite3_column_int(st, 3);
-	if (nz__sq_col_text(arena, st, 1, &sec->slug) || nz__sq_col_text(arena, st, 2, &sec->name))
+	if (nz__sq_col_text(arena, st, 1, &sec->slug) ||
+	    nz__sq_col_text(arena, st, 2, &sec->name) || nz__sq_col_text(arena, st, 4, &sec->names))
 		return NZ_NOMEM;
 	return NZ_OK;
 }
@@ -275,7 +276,8 @@ static nz_rc save_section(nz__sqlite *h, int64_t actor, nz_section *sec, nz_err 
 		return rc;
 	int k = sec->id ? 2 : 1;
 	if ((sec->id && sqlite3_bind_int64(st, 1, sec->id)) || nz__sq_bind_text(st, k, sec->slug) ||
-	    nz__sq_bind_text(st, k + 1, sec->name) || sqlite3_bind_int(st, k + 2, sec->position))
+	    nz__sq_bind_text(st, k + 1, sec->name) || sqlite3_bind_int(st, k + 2, sec->position) ||
+	    nz__sq_bind_text(st, k + 3, sec->names))
 		return nz__sq_bind_error(h, "section", err);
 	if (sec->id) {
 		rc = nz__sq_exec(h, st, "section", err);

@@ -32,9 +32,9 @@
 	/* sections, authors, tags */                                                              \
 	X(SQ_SECTION_ENSURE, "INSERT INTO sections(slug, name, position) VALUES (?1, ?2, ?3) "     \
 			     "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id")  \
-	X(SQ_SECTION_GET, "SELECT id, slug, name, position FROM sections WHERE slug = ?1")         \
+	X(SQ_SECTION_GET, "SELECT id, slug, name, position, names FROM sections WHERE slug = ?1")  \
 	X(SQ_SECTION_LIST,                                                                         \
-	  "SELECT id, slug, name, position FROM sections ORDER BY position, name")                 \
+	  "SELECT id, slug, name, position, names FROM sections ORDER BY position, name")          \
 	X(SQ_AUTHOR_ENSURE,                                                                        \
 	  "INSERT INTO authors(slug, display_name, family_name, given_name, name_order, email, "   \
 	  "bio) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(slug) DO UPDATE SET "              \
@@ -287,10 +287,11 @@
 	  "ORDER BY am.article_id, am.position")                                                   \
 	X(SQ_MEDIA_LIST, "SELECT id, hash, mime, caption, credit, alt, width, height FROM media "  \
 			 "WHERE hash IS NOT NULL ORDER BY id DESC LIMIT ?1 OFFSET ?2")             \
-	X(SQ_SECTION_INSERT, "INSERT INTO sections(slug, name, position) VALUES (?1, ?2, ?3) "     \
-			     "RETURNING id")                                                       \
-	X(SQ_SECTION_UPDATE, "UPDATE sections SET slug = ?2, name = ?3, position = ?4 "            \
-			     "WHERE id = ?1")                                                      \
+	X(SQ_SECTION_INSERT,                                                                       \
+	  "INSERT INTO sections(slug, name, position, names) VALUES (?1, ?2, ?3, ?4) "             \
+	  "RETURNING id")                                                                          \
+	X(SQ_SECTION_UPDATE,                                                                       \
+	  "UPDATE sections SET slug = ?2, name = ?3, position = ?4, names = ?5 WHERE id = ?1")     \
 	/* authors from the back office (authors.c) */                                             \
 	X(SQ_AUTHOR_SAVE,                                                                          \
 	  "UPDATE authors SET display_name = ?2, family_name = ?3, given_name = ?4, "              \

@@ -726,9 +726,14 @@ static const char migration_14[] =
     NZ__PROFILE_TRIGGERS("author_profiles", "author", "article_authors")
 	NZ__PROFILE_TRIGGERS("tag_profiles", "tag", "article_tags");
 
+/* Version 15, editions: a section's name in the other editions' languages, a JSON object
+ * ({"ko": "국방"}); NULL: the one name everywhere. */
+static const char migration_15[] = "ALTER TABLE sections ADD COLUMN names TEXT;";
+
 static const char *const migrations[] = {
-    migration_1, migration_2, migration_3,  migration_4,  migration_5,  migration_6,  migration_7,
-    migration_8, migration_9, migration_10, migration_11, migration_12, migration_13, migration_14,
+    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
+    migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
+    migration_11, migration_12, migration_13, migration_14, migration_15,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

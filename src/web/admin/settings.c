@@ -18,6 +18,49 @@
 
 /* ---- sections ---------------------------------------------------------------------------- */
 
+/* The section's names in the site's other editions: [{code, value}] for the form. */
+static json_t *names_json(nz__ctx *c, const nz_section *s)
+{
+	char codes[NZ_EDITIONS_MAX][16];
+	size_t n = nz_site_editions(&c->site, codes, NZ_EDITIONS_MAX);
+	json_t *all = s->names ? json_loads(s->names, 0, NULL) : NULL;
+	json_t *arr = json_array();
+	for (size_t i = 1; arr && i < n; i++) { /* codes[0]: the site's language, the name */
+		const char *v = json_string_value(json_object_get(all, codes[i]));
+		json_t *o = json_pack("{s:s, s:s}", "code", codes[i], "value", v ? v : "");
+		if (!nz_json_append(arr, o, o != NULL)) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	json_decref(all);
+	return arr;
+}
+
+/* The names form fields ("name_ko") as a JSON object's text in the arena; NULL when all are
+ * empty. *given false when the form has none of them (the stored names stay). */
+static const char *names_from_form(nz__ctx *c, nz_http_form *form, bool *given)
+{
+	char codes[NZ_EDITIONS_MAX][16];
+	size_t n = nz_site_editions(&c->site, codes, NZ_EDITIONS_MAX);
+	json_t *obj = json_object();
+	*given = false;
+	for (size_t i = 1; obj && i < n; i++) {
+		char field[24];
+		snprintf(field, sizeof field, "name_%s", codes[i]);
+		const char *v = nz_http_form_get(form, field);
+		*given = *given || v != NULL;
+		nz_str t = nz_str_trim(nz_str_c(v));
+		if (t.len)
+			json_object_set_new(obj, codes[i], json_stringn(t.p, t.len));
+	}
+	char *text = obj && json_object_size(obj) ? json_dumps(obj, JSON_COMPACT) : NULL;
+	const char *res = text ? nz_arena_strdup(c->req->arena, text) : NULL;
+	free(text);
+	json_decref(obj);
+	return res;
+}
+
 static void sections_page(nz__ctx *c, const nz_user *me, int status, const char *error)
 {
 	nz_admin_ctx ac;
@@ -29,16 +72,18 @@ static void sections_page(nz__ctx *c, const nz_user *me, int status, const char 
 		const nz_section *s = &c->page.sections[i];
 		if (s->position >= next)
 			next = s->position + 1;
-		if (json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:i}", "id",
-							  (json_int_t)s->id, "slug", s->slug,
-							  "name", s->name ? s->name : s->slug,
-							  "position", s->position)) != 0) {
+		if (json_array_append_new(
+			rows, json_pack("{s:I, s:s, s:s, s:i, s:o}", "id", (json_int_t)s->id,
+					"slug", s->slug, "name", s->name ? s->name : s->slug,
+					"position", s->position, "names", names_json(c, s))) != 0) {
 			json_decref(rows);
 			rows = NULL;
 		}
 	}
-	json_t *page = rows ? json_pack("{s:o, s:i, s:o}", "rows", rows, "next_position", next,
-					"error", error ? json_string(error) : json_null())
+	nz_section none = {0};
+	json_t *page = rows ? json_pack("{s:o, s:i, s:o, s:o}", "rows", rows, "next_position", next,
+					"error", error ? json_string(error) : json_null(),
+					"editions", names_json(c, &none))
 			    : NULL;
 	if (!view || !page || json_object_set_new(view, "sections", page) != 0) {
 		json_decref(view);
@@ -101,12 +146,17 @@ void nz__admin_section_save(nz__ctx *c, const nz_route_match *m)
 			      "The address may have lower-case letters, digits and hyphens only.");
 		return;
 	}
+	bool names_given;
 	nz_section sec = {
 	    .id = nz__admin_id(nz_str_c(nz_http_form_get(&form, "id"))),
 	    .slug = s,
 	    .name = nz_arena_str(ar, name),
 	    .position = (int)position,
+	    .names = names_from_form(c, &form, &names_given),
 	};
+	for (size_t i = 0; !names_given && i < c->page.n_sections; i++)
+		if (c->page.sections[i].id == sec.id)
+			sec.names = c->page.sections[i].names; /* a form without them keeps them */
 	nz_rc rc = nz_store_section_save(c->store, me->id, &sec, &err);
 	if (rc == NZ_EXISTS) {
 		sections_page(c, me, 422, "Another section has that address already.");

@@ -128,6 +128,14 @@ static void tag(nz__ctx *c, const nz_route_match *m)
  * so the site's own addresses always win (app/static_page.c refuses their slugs anyway). */
 static void static_page(nz__ctx *c, const nz_route_match *m)
 {
+	const char *s = nz_arena_str(c->req->arena, nz_route_param(m, "slug"));
+	const char *edition = s ? nz_url_edition(c->req->arena, c->page.site, s) : NULL;
+	if (edition && edition[0]) { /* "/ko": the Korean edition's front page is "/ko/" */
+		nz_http_resp_header(c->resp, "Location",
+				    nz_arena_printf(c->req->arena, "%s/", edition));
+		nz__send_text(c->resp, 301, "Moved Permanently\n");
+		return;
+	}
 	by_slug(c, m, nz_page_static);
 }
 
@@ -140,6 +148,15 @@ static void favicon(nz__ctx *c, const nz_route_match *m)
 {
 	(void)m;
 	asset(c, NZ_STR_LIT("favicon.svg"));
+}
+
+static void manifest(nz__ctx *c, const nz_route_match *m)
+{
+	(void)m;
+	nz_err err = {0};
+	nz_page_env env = nz__page_env(c);
+	nz_page_out out = nz__page_out(c);
+	nz__send_produced(c, nz_page_manifest(&env, &out, &err), &out, &err);
 }
 
 /* /healthz is answered by app.c before any of this (it must work without settings). */
@@ -163,6 +180,7 @@ const nz__route_entry nz__public_routes[] = {
     {"GET", "/media/{file}", media},
     {"GET", "/static/{*path}", static_file},
     {"GET", "/favicon.ico", favicon},
+    {"GET", "/manifest.webmanifest", manifest},
     {NULL, NULL, NULL},
 };
 

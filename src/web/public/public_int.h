@@ -14,6 +14,8 @@ extern const nz__route_entry nz__public_routes[];
 extern const nz__route_entry nz__static_page_routes[];
 /* feeds, sitemaps, robots.txt (feeds.c) */
 extern const nz__route_entry nz__feed_routes[];
+/* the other editions' pages under "/<code>/" (editions.c): just before the static pages */
+extern const nz__route_entry nz__edition_routes[];
 /* the search page (search.c) */
 extern const nz__route_entry nz__search_routes[];
 

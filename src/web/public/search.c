@@ -95,7 +95,8 @@ static void search_page(nz__ctx *c, const nz_route_match *m)
 		return;
 	}
 	const char *q = nz_http_query(c->req, "q");
-	nz_search_view sv = {.q = display_query(arena, q),
+	nz_search_view sv = {.path = c->req->path,
+			     .q = display_query(arena, q),
 			     .section = f.section,
 			     .author = f.author,
 			     .tag = f.tag,

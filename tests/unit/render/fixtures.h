@@ -26,9 +26,9 @@ static inline nz_site fx_site(void)
 }
 
 static nz_section fx_sections[] = {
-    {1, "defense", "Defense", 1},
-    {2, "economy", "Economy", 2},
-    {3, "culture", "Culture", 3},
+    {1, "defense", "Defense", 1, NULL},
+    {2, "economy", "Economy", 2, NULL},
+    {3, "culture", "Culture", 3, NULL},
 };
 
 /* An English article with everything set. */

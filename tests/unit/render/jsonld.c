@@ -119,7 +119,9 @@ static void no_translation_no_hreflang(void **state)
 	fx *f = *state;
 	nz_article en = fx_article_en(f->arena);
 	char *html = render(f, "article", nz_view_article(&f->pc, &en));
-	assert_null(strstr(html, "hreflang"));
+	/* no alternates in the head (the language switch goes to the other edition's front) */
+	assert_null(strstr(html, "<link rel=\"alternate\" hreflang"));
+	assert_non_null(strstr(html, "<a href=\"/ko/\" hreflang=\"ko\" lang=\"ko\">한국어</a>"));
 	assert_null(strstr(html, "og:locale:alternate"));
 	free(html);
 }
