@@ -24,6 +24,7 @@ nz_rc nz_app_media_add(nz_store *store, nz_arena *arena, int64_t actor, const vo
 	    .caption = fields ? fields->caption : NULL,
 	    .credit = fields ? fields->credit : NULL,
 	    .alt = fields ? fields->alt : NULL,
+	    .filename = fields ? fields->filename : NULL,
 	};
 	rc = nz_store_media_add(store, arena, actor, out, bytes, len, err);
 	if (rc)

@@ -1,7 +1,8 @@
 /*
  * content/image.c: what an uploaded image is, from its bytes. JPEG, PNG and WebP are
  * recognised by their signatures and their pixel size read from the header that holds it (a
- * JPEG frame header, PNG's IHDR, WebP's VP8/VP8L/VP8X chunk). Nothing is decoded.
+ * JPEG frame header, PNG's IHDR, WebP's VP8/VP8L/VP8X chunk). Nothing is decoded. And a
+ * photo's focal point, the centre when none is set.
  *
  * Rules: reads only bytes[0..len) and checks every length before using it (these bytes come
  * from strangers); no I/O, no allocation.
@@ -155,4 +156,12 @@ nz_rc nz_image_probe(const void *bytes, size_t len, nz_image_info *out, nz_err *
 	if (rc != NZ_OK)
 		memset(out, 0, sizeof *out);
 	return rc;
+}
+
+void nz_media_focal(const nz_media *m, int *x, int *y)
+{
+	bool set = m && m->has_focal && m->focal_x >= 0 && m->focal_x <= 100 && m->focal_y >= 0 &&
+		   m->focal_y <= 100;
+	*x = set ? m->focal_x : 50;
+	*y = set ? m->focal_y : 50;
 }

@@ -81,10 +81,12 @@ bool nz_media_rendition_parse(nz_str name, nz_rendition *r);
 /* The renditions a page may ask for, which the background worker makes ahead: each ladder
  * width up to the first at or past the source's width, in AVIF, WebP and JPEG; the 16:9, 4:3,
  * 1:1 and 1.91:1 crops at the card width in JPEG around (focal_x, focal_y); the full-size copy
- * in the source's format; NZ_MEDIA_LAST_STANDARD last (a photo that has it has them all).
+ * in the source's format; last the 1.91:1 crop, named NZ_MEDIA_LAST_PREFIX "<x>-<y>"
+ * NZ_MEDIA_LAST_SUFFIX (a photo that has it for its focal point has them all).
  * Fills out[0..cap) and returns how many there are (at most NZ_MEDIA_STANDARD_MAX). */
 #define NZ_MEDIA_STANDARD_MAX 32
-#define NZ_MEDIA_LAST_STANDARD "191x100.f50-50.w1200.jpg"
+#define NZ_MEDIA_LAST_PREFIX "191x100.f"
+#define NZ_MEDIA_LAST_SUFFIX ".w1200.jpg"
 size_t nz_media_standard(int src_w, const char *src_mime, int focal_x, int focal_y,
 			 nz_rendition *out, size_t cap);
 /* The ladder widths a srcset lists for a source src_w wide (each up to the first at or past

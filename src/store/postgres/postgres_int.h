@@ -181,8 +181,11 @@ nz_rc nz__pg_collect(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, con
 /* An author from columns col.. (id, slug, display_name, family_name, given_name, name_order,
  * email, bio: "au." in that order). */
 nz_rc nz__pg_author_row(nz_arena *arena, const PGresult *res, int r, int col, nz_author *au);
-/* A media row from columns id, hash, mime, caption, credit, alt, width, height. */
+/* A media row from columns id, hash, mime, caption, credit, alt, width, height, focal_x,
+ * focal_y, filename. */
 nz_rc nz__pg_media_row(nz_arena *arena, const PGresult *res, int r, void *item);
+/* m's focal point as two parameters (NULL, NULL when it has none). */
+void nz__pg_focal(nz__pg_params *p, const nz_media *m);
 /* A user from columns col.. (NZ__PG_USER_COLS). */
 #define NZ__PG_USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
 nz_rc nz__pg_user_row(nz_arena *arena, const PGresult *res, int r, int col, nz_user *u);
@@ -320,5 +323,6 @@ extern const char nz__pg_4_import_items[]; /* the items of multi-item imports */
 extern const char nz__pg_5_hdata[];        /* slugs repaired, token expiry */
 extern const char nz__pg_6_pages[];        /* static pages and their revisions (static_pages.c) */
 extern const char nz__pg_7_updated[];      /* "updated" of never-edited imports */
+extern const char nz__pg_8_focal[];        /* a photo's focal point (media.c) */
 
 #endif

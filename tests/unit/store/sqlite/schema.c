@@ -138,7 +138,8 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 				    " (1, '..', 'Dots'), (2, 'kim-min-ji', 'Kim Min-ji');"),
 			 SQLITE_OK);
 	/* Back to the version before the repair (migration 9), as a database of that release is:
-	 * the later migrations are undone too (10: the static pages' tables; 11 only repairs rows).
+	 * the later migrations are undone too (10: the static pages' tables; 11 only repairs rows;
+	 * 12: the media library's columns).
 	 */
 	assert_true(latest >= 11);
 	assert_int_equal(db_exec(f, "DELETE FROM schema_version WHERE version >= 9;"
@@ -148,9 +149,13 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 	nz_err err = {0};
 	assert_int_equal(sqlite3_open(f->path, &h.db), SQLITE_OK);
 	assert_int_equal(nz__sq_search_register(&h, &err), NZ_OK);
-	assert_int_equal(
-	    sqlite3_exec(h.db, "ALTER TABLE api_tokens DROP COLUMN expires_at", NULL, NULL, NULL),
-	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h.db,
+				      "ALTER TABLE api_tokens DROP COLUMN expires_at;"
+				      "ALTER TABLE media DROP COLUMN focal_x;"
+				      "ALTER TABLE media DROP COLUMN focal_y;"
+				      "ALTER TABLE media DROP COLUMN filename;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	sqlite3_close(h.db);
 	assert_int_equal(nz_store_open(f->path, 0, &f->store, &f->err), NZ_OK);
 
