@@ -218,9 +218,11 @@ static nz_rc store_upload(nz__ctx *c, const nz_user *u, const nz_http_form *f, n
 		return NZ_OK;
 	}
 	nz_media m;
-	nz_app_media_fields fields = {.caption = text(c, f, "photo_caption"),
-				      .credit = text(c, f, "photo_credit"),
-				      .alt = text(c, f, "photo_alt")};
+	nz_app_media_fields fields = {
+	    .caption = text(c, f, "photo_caption"),
+	    .credit = text(c, f, "photo_credit"),
+	    .alt = text(c, f, "photo_alt"),
+	    .filename = file->filename && file->filename[0] ? file->filename : NULL};
 	nz_rc rc = nz_app_media_add(c->store, c->req->arena, u->id, file->value, file->len, &fields,
 				    &m, err);
 	if (rc != NZ_OK)
