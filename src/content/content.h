@@ -79,6 +79,10 @@ typedef struct nz_media {
 
 /* m's focal point in percent, the centre (50, 50) when none is set. */
 void nz_media_focal(const nz_media *m, int *x, int *y);
+/* Whether m is a photo (it has bytes) without alt text, neither its own nor one written where
+ * body_markdown (may be NULL) places it (![text](media:<id>)): publishing an article with one
+ * is refused (readers who cannot see it would get nothing). */
+bool nz_media_lacks_alt(const nz_media *m, const char *body_markdown);
 
 typedef struct nz_correction {
 	int64_t id;

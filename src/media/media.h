@@ -53,6 +53,26 @@ typedef struct nz_rendition {
  * first upload does not pay for it. */
 nz_rc nz_media_init(nz_err *err);
 
+/* The IPTC (IIM, as JPEG's APP13 carries it) and XMP blocks of a photo, copied into arena
+ * (NUL-terminated; NULL and 0 when absent); nothing decoded. NZ_PARSE when the header cannot
+ * be read. */
+typedef struct nz_media_blobs {
+	const unsigned char *iptc;
+	size_t iptc_len;
+	const char *xmp;
+	size_t xmp_len;
+} nz_media_blobs;
+nz_rc nz_media_metadata_blobs(const void *src, size_t len, nz_arena *arena, nz_media_blobs *out,
+			      nz_err *err);
+
+/* What an agency or a camera wrote into a photo for people: its caption, its credit (the
+ * credit line, else the creator) and its copyright notice, each UTF-8 in arena or NULL. IPTC
+ * IIM first, XMP (dc:description, photoshop:Credit, dc:creator, dc:rights) for what it lacks. */
+typedef struct nz_media_texts {
+	const char *caption, *credit, *copyright;
+} nz_media_texts;
+void nz_media_texts_parse(nz_arena *arena, const nz_media_blobs *b, nz_media_texts *out);
+
 /* Makes one rendition of src[0..len). out (initialised by the caller) gets the bytes; *w and
  * *h the rendition's pixel size (either may be NULL). NZ_UNSUPPORTED for a type that is not
  * JPEG, PNG or WebP, NZ_TOOBIG past a limit (bytes, pixels per side, pixels in all: err says

@@ -5,6 +5,7 @@ the article; the back-office pages do the same for people, with a plain form for
 point."""
 import os
 import shutil
+import subprocess
 import tempfile
 import unittest
 
@@ -30,7 +31,9 @@ class MediaLibrary(unittest.TestCase):
         cls.srv.stop()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    def upload(self, w, h, query=""):
+    def upload(self, w, h, query="", alt="A test card"):
+        if alt and "alt=" not in query:
+            query += ("&" if query else "?") + "alt=" + alt.replace(" ", "+")
         r = api(self.srv, "POST", "/api/v1/admin/media" + query, self.token, raw=png(w, h),
                 headers={"Content-Type": "image/png"})
         self.assertEqual(r.status, 201, r.text)
@@ -130,10 +133,62 @@ class MediaLibrary(unittest.TestCase):
         self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/%d" % spare["id"],
                              self.token).status, 404)
 
+    def test_publishing_asks_for_alt_text(self):
+        bare = self.upload(50, 40, "?caption=Patrol+boat", alt=None)
+        r = api(self.srv, "POST", "/api/v1/admin/articles", self.token,
+                body={"headline": "A patrol at sea", "body_markdown": "Text.",
+                      "media": [{"id": bare["id"]}]})
+        art = r.json()
+        for action, body in (("publish", None), ("schedule", {"at": "2099-01-01T00:00:00Z"})):
+            r = api(self.srv, "POST", "/api/v1/admin/articles/%d/%s" % (art["id"], action),
+                    self.token, body=body)
+            self.assertEqual(r.status, 400, r.text)
+            self.assertIn("without alt text", r.json()["error"]["message"])
+            self.assertIn("photo 1 (Patrol boat)", r.json()["error"]["message"])
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/articles/%d" % art["id"],
+                             self.token).json()["status"], "draft")
+        # alt text written where the body places the photo is enough
+        r = api(self.srv, "PATCH", "/api/v1/admin/articles/%d" % art["id"], self.token,
+                body={"revision": art["revision"],
+                      "body_markdown": "Text.\n\n![A grey boat at sea](media:%d)\n" % bare["id"]})
+        self.assertEqual(r.status, 200, r.text)
+        r = api(self.srv, "POST", "/api/v1/admin/articles/%d/publish" % art["id"], self.token)
+        self.assertEqual(r.status, 200, r.text)
+
+    def jpeg_with(self, *tags):
+        """A real JPEG (the server's rendition of a PNG) with tags written by exiftool."""
+        h = self.upload(90, 60)["hash"]
+        path = os.path.join(self.tmp, "tagged.jpg")
+        with open(path, "wb") as f:
+            f.write(self.srv.get("/media/%s.w320.jpg" % h).body)
+        subprocess.run(["exiftool", "-q", "-overwrite_original", *tags, path], check=True)
+        with open(path, "rb") as f:
+            return f.read()
+
+    def test_caption_and_credit_from_iptc_and_xmp(self):
+        data = self.jpeg_with("-IPTC:Caption-Abstract=Ferry leaves Busan at dawn",
+                              "-IPTC:By-line=Kim Ara", "-IPTC:CopyrightNotice=(c) Agency",
+                              "-IPTC:CodedCharacterSet=UTF8")
+        r = api(self.srv, "POST", "/api/v1/admin/media?alt=A+ferry", self.token, raw=data,
+                headers={"Content-Type": "image/jpeg"})
+        self.assertEqual(r.status, 201, r.text)
+        self.assertEqual(r.json()["caption"], "Ferry leaves Busan at dawn")
+        self.assertEqual(r.json()["credit"], "Kim Ara / (c) Agency")
+        # what the form gives wins
+        r = api(self.srv, "POST", "/api/v1/admin/media?caption=Ours&credit=Desk", self.token,
+                raw=data, headers={"Content-Type": "image/jpeg"})
+        self.assertEqual((r.json()["caption"], r.json()["credit"]), ("Ours", "Desk"))
+        # XMP alone, with an entity and Korean text
+        data = self.jpeg_with("-XMP-dc:Description=Tanks & trucks", "-XMP-dc:Creator=이서연",
+                              "-XMP-photoshop:Credit=Yonhap")
+        r = api(self.srv, "POST", "/api/v1/admin/media", self.token, raw=data,
+                headers={"Content-Type": "image/jpeg"})
+        self.assertEqual((r.json()["caption"], r.json()["credit"]), ("Tanks & trucks", "Yonhap"))
+
     def test_library_pages(self):
         m = self.upload(400, 300, "?caption=Radar+mast&filename=radar.png")
         self.publish_with("A new radar", m["id"])
-        spare = self.upload(401, 300, "?caption=Spare+radar")
+        spare = self.upload(401, 300, "?caption=Spare+radar", alt=None)
         eve = Browser(self.srv, "eve", self.eve_pw)
 
         r = eve.get("/admin/media?q=radar")
