@@ -245,15 +245,24 @@ static bool patch_focal(nz__ctx *c, json_t *body, nz_media *md)
 
 static const char *const patch_keys[] = {"caption", "credit", "alt", "focal"};
 
+/* For a request that changes photo {id}: the token's user who may (*u) and the photo with its
+ * uses; NULL when the handler already answered. */
+static nz_media *editable(nz__ctx *c, const nz_route_match *m, const nz_user **u, nz_article **uses,
+			  size_t *n)
+{
+	*u = nz__auth_api_user(c);
+	if (!*u || !nz__auth_api_can(c, *u, NZ_ACT_PUBLISH, NULL))
+		return NULL;
+	return load(c, m, uses, n);
+}
+
 void nz__api_media_patch(nz__ctx *c, const nz_route_match *m)
 {
-	const nz_user *u = nz__auth_api_user(c);
+	const nz_user *u = NULL;
 	nz_article *uses = NULL;
 	size_t n = 0;
 	nz_err err = {0};
-	if (!u || !nz__auth_api_can(c, u, NZ_ACT_PUBLISH, NULL))
-		return;
-	nz_media *md = load(c, m, &uses, &n);
+	nz_media *md = editable(c, m, &u, &uses, &n);
 	json_t *body = md ? nz__api_body(c, false) : NULL;
 	if (!body)
 		return;
@@ -289,13 +298,11 @@ void nz__api_media_patch(nz__ctx *c, const nz_route_match *m)
 
 void nz__api_media_delete(nz__ctx *c, const nz_route_match *m)
 {
-	const nz_user *u = nz__auth_api_user(c);
+	const nz_user *u = NULL;
 	nz_article *uses = NULL;
 	size_t n = 0;
 	nz_err err = {0};
-	if (!u || !nz__auth_api_can(c, u, NZ_ACT_PUBLISH, NULL))
-		return;
-	nz_media *md = load(c, m, &uses, &n);
+	nz_media *md = editable(c, m, &u, &uses, &n);
 	if (!md)
 		return;
 	nz_rc rc = n ? NZ_CONFLICT : nz_store_media_delete(c->store, u->id, md->id, &err);

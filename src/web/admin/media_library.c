@@ -267,16 +267,25 @@ static const char *read_focal(const nz_http_form *f, nz_media *md)
 	return NULL;
 }
 
+/* For a POST that changes photo {id}: the signed-in user who may (*me), the form and the photo
+ * with its uses; NULL when the handler already answered. */
+static nz_media *editable(nz__ctx *c, const nz_route_match *m, const nz_user **me,
+			  nz_http_form *form, nz_article **uses, size_t *n)
+{
+	*me = nz__auth_require(c, NZ_ACT_PUBLISH, NULL);
+	if (!*me || !nz__admin_form(c, form))
+		return NULL;
+	return load(c, m, uses, n);
+}
+
 static void save(nz__ctx *c, const nz_route_match *m)
 {
 	nz_http_form form;
 	nz_article *uses = NULL;
 	size_t n = 0;
 	nz_err err = {0};
-	const nz_user *me = nz__auth_require(c, NZ_ACT_PUBLISH, NULL);
-	if (!me || !nz__admin_form(c, &form))
-		return;
-	nz_media *md = load(c, m, &uses, &n);
+	const nz_user *me = NULL;
+	nz_media *md = editable(c, m, &me, &form, &uses, &n);
 	if (!md)
 		return;
 	nz_media edit = *md;
@@ -303,10 +312,8 @@ static void delete_one(nz__ctx *c, const nz_route_match *m)
 	nz_article *uses = NULL;
 	size_t n = 0;
 	nz_err err = {0};
-	const nz_user *me = nz__auth_require(c, NZ_ACT_PUBLISH, NULL);
-	if (!me || !nz__admin_form(c, &form))
-		return;
-	nz_media *md = load(c, m, &uses, &n);
+	const nz_user *me = NULL;
+	nz_media *md = editable(c, m, &me, &form, &uses, &n);
 	if (!md)
 		return;
 	nz_rc rc = n ? NZ_CONFLICT : nz_store_media_delete(c->store, me->id, md->id, &err);
