@@ -41,7 +41,7 @@ PG_UNIT_BIN := $(PG_UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # The store's contract tests (tests/unit/store/<name>.c) that `make test-pg` also runs on
 # PostgreSQL: those of the aggregates the PostgreSQL backend has (src/store/postgres/).
 # Add an aggregate's files here when its NZ__PG_AGGREGATES line is in.
-PG_CONTRACT := settings catalog accounts media audit articles articles_list articles_admin \
+PG_CONTRACT := settings catalog accounts media media_library audit articles articles_list articles_admin \
 	articles_feeds articles_imports backoffice nodes pool search outbox_changes outbox_webhooks \
 	static_pages live front_layouts
 PG_CONTRACT_BIN := $(PG_CONTRACT:%=$(BUILD)/tests/store/%)

@@ -29,6 +29,7 @@
 /* What an editor says about a photo (each may be NULL). */
 typedef struct nz_app_media_fields {
 	const char *caption, *credit, *alt;
+	const char *filename; /* the file's name as uploaded (the library searches it), or NULL */
 } nz_app_media_fields;
 
 /* Adds a photo from its bytes: JPEG, PNG or WebP judged by the bytes, refused past the limits

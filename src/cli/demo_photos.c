@@ -161,7 +161,7 @@ nz_rc cli_demo_photos_prepare(void *ctx, nz_store *store, nz_arena *arena, nz_ar
 	nz_rc rc = media ? NZ_OK : nz_err_set(err, NZ_NOMEM, "out of memory");
 	for (size_t i = 1; !rc && i < u->n; i++) {
 		const demo_photo *p = photo_named(d, u->f[i]);
-		nz_app_media_fields fields = {p->caption, p->credit, p->alt};
+		nz_app_media_fields fields = {p->caption, p->credit, p->alt, u->f[i]};
 		rc = nz_app_media_add(store, arena, 0, p->bytes->data, p->bytes->len, &fields,
 				      &media[i - 1], err);
 	}

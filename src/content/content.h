@@ -106,7 +106,19 @@ typedef struct nz_media {
 	const char *credit;
 	const char *alt;
 	int width, height; /* 0 when unknown */
+	/* The point crops keep in view, in percent of the width and height (0..100), when
+	 * has_focal; otherwise the centre. nz_media_focal() reads it either way. */
+	bool has_focal;
+	int focal_x, focal_y;
+	const char *filename; /* the file's name as uploaded, or NULL */
 } nz_media;
+
+/* m's focal point in percent, the centre (50, 50) when none is set. */
+void nz_media_focal(const nz_media *m, int *x, int *y);
+/* Whether m is a photo (it has bytes) without alt text, neither its own nor one written where
+ * body_markdown (may be NULL) places it (![text](media:<id>)): publishing an article with one
+ * is refused (readers who cannot see it would get nothing). */
+bool nz_media_lacks_alt(const nz_media *m, const char *body_markdown);
 
 typedef struct nz_correction {
 	int64_t id;

@@ -1,13 +1,15 @@
 /*
  * content/image.c: what an uploaded image is, from its bytes. JPEG, PNG and WebP are
  * recognised by their signatures and their pixel size read from the header that holds it (a
- * JPEG frame header, PNG's IHDR, WebP's VP8/VP8L/VP8X chunk). Nothing is decoded.
+ * JPEG frame header, PNG's IHDR, WebP's VP8/VP8L/VP8X chunk). Nothing is decoded. And a
+ * photo's focal point, the centre when none is set, and whether it lacks alt text.
  *
  * Rules: reads only bytes[0..len) and checks every length before using it (these bytes come
  * from strangers); no I/O, no allocation.
  */
 #include "content/content.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static unsigned be16(const unsigned char *p)
@@ -155,4 +157,45 @@ nz_rc nz_image_probe(const void *bytes, size_t len, nz_image_info *out, nz_err *
 	if (rc != NZ_OK)
 		memset(out, 0, sizeof *out);
 	return rc;
+}
+
+void nz_media_focal(const nz_media *m, int *x, int *y)
+{
+	bool set = m && m->has_focal && m->focal_x >= 0 && m->focal_x <= 100 && m->focal_y >= 0 &&
+		   m->focal_y <= 100;
+	*x = set ? m->focal_x : 50;
+	*y = set ? m->focal_y : 50;
+}
+
+static bool blank(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			return false;
+	return true;
+}
+
+/* Whether body places photo id with alt text: "![text](media:<id>)", text not blank. */
+static bool placed_with_alt(const char *body, int64_t id)
+{
+	char ref[40];
+	snprintf(ref, sizeof ref, "](media:%lld)", (long long)id);
+	for (const char *hit = body ? strstr(body, ref) : NULL; hit; hit = strstr(hit + 1, ref)) {
+		const char *open = hit;
+		while (open > body && open[-1] != '\n' &&
+		       !(open[-1] == '[' && open - 1 > body && open[-2] == '!'))
+			open--;
+		if (open > body && open[-1] == '[' && !blank(open, hit))
+			return true;
+	}
+	return false;
+}
+
+bool nz_media_lacks_alt(const nz_media *m, const char *body_markdown)
+{
+	if (!m || !m->hash)
+		return false;
+	if (m->alt && !blank(m->alt, m->alt + strlen(m->alt)))
+		return false;
+	return !(m->id && placed_with_alt(body_markdown, m->id));
 }

@@ -70,7 +70,9 @@ static void cheapest_first(nz_rendition *set, size_t n)
 static void render_one(nz__renderer *r, nz_arena *arena, const nz_media *m)
 {
 	nz_rendition set[NZ_MEDIA_STANDARD_MAX];
-	size_t n = nz_media_standard(m->width, m->mime, 50, 50, set, NZ_MEDIA_STANDARD_MAX);
+	int fx, fy;
+	nz_media_focal(m, &fx, &fy);
+	size_t n = nz_media_standard(m->width, m->mime, fx, fy, set, NZ_MEDIA_STANDARD_MAX);
 	cheapest_first(set, n);
 	for (size_t i = 0; i < n && !stopping(r); i++) {
 		const void *bytes;
@@ -103,8 +105,9 @@ static void *run(void *arg)
 		nz_arena *arena = nz_arena_new();
 		if (!arena)
 			continue;
-		if (nz_store_media_unrendered(r->store, arena, NZ_MEDIA_LAST_STANDARD, BATCH, &todo,
-					      &n, &err) != NZ_OK)
+		if (nz_store_media_unrendered(r->store, arena, NZ_MEDIA_LAST_PREFIX,
+					      NZ_MEDIA_LAST_SUFFIX, BATCH, &todo, &n,
+					      &err) != NZ_OK)
 			NZ_LOG(NZ_LOG_ERROR, "renditions", "finding new photos: %s", err.msg);
 		for (size_t i = 0; i < n && !stopping(r); i++)
 			if (!skipped(r, todo[i].hash))

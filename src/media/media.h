@@ -53,6 +53,26 @@ typedef struct nz_rendition {
  * first upload does not pay for it. */
 nz_rc nz_media_init(nz_err *err);
 
+/* The IPTC (IIM, as JPEG's APP13 carries it) and XMP blocks of a photo, copied into arena
+ * (NUL-terminated; NULL and 0 when absent); nothing decoded. NZ_PARSE when the header cannot
+ * be read. */
+typedef struct nz_media_blobs {
+	const unsigned char *iptc;
+	size_t iptc_len;
+	const char *xmp;
+	size_t xmp_len;
+} nz_media_blobs;
+nz_rc nz_media_metadata_blobs(const void *src, size_t len, nz_arena *arena, nz_media_blobs *out,
+			      nz_err *err);
+
+/* What an agency or a camera wrote into a photo for people: its caption, its credit (the
+ * credit line, else the creator) and its copyright notice, each UTF-8 in arena or NULL. IPTC
+ * IIM first, XMP (dc:description, photoshop:Credit, dc:creator, dc:rights) for what it lacks. */
+typedef struct nz_media_texts {
+	const char *caption, *credit, *copyright;
+} nz_media_texts;
+void nz_media_texts_parse(nz_arena *arena, const nz_media_blobs *b, nz_media_texts *out);
+
 /* Makes one rendition of src[0..len). out (initialised by the caller) gets the bytes; *w and
  * *h the rendition's pixel size (either may be NULL). NZ_UNSUPPORTED for a type that is not
  * JPEG, PNG or WebP, NZ_TOOBIG past a limit (bytes, pixels per side, pixels in all: err says
@@ -81,10 +101,12 @@ bool nz_media_rendition_parse(nz_str name, nz_rendition *r);
 /* The renditions a page may ask for, which the background worker makes ahead: each ladder
  * width up to the first at or past the source's width, in AVIF, WebP and JPEG; the 16:9, 4:3,
  * 1:1 and 1.91:1 crops at the card width in JPEG around (focal_x, focal_y); the full-size copy
- * in the source's format; NZ_MEDIA_LAST_STANDARD last (a photo that has it has them all).
+ * in the source's format; last the 1.91:1 crop, named NZ_MEDIA_LAST_PREFIX "<x>-<y>"
+ * NZ_MEDIA_LAST_SUFFIX (a photo that has it for its focal point has them all).
  * Fills out[0..cap) and returns how many there are (at most NZ_MEDIA_STANDARD_MAX). */
 #define NZ_MEDIA_STANDARD_MAX 32
-#define NZ_MEDIA_LAST_STANDARD "191x100.f50-50.w1200.jpg"
+#define NZ_MEDIA_LAST_PREFIX "191x100.f"
+#define NZ_MEDIA_LAST_SUFFIX ".w1200.jpg"
 size_t nz_media_standard(int src_w, const char *src_mime, int focal_x, int focal_y,
 			 nz_rendition *out, size_t cap);
 /* The ladder widths a srcset lists for a source src_w wide (each up to the first at or past

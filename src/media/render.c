@@ -271,3 +271,41 @@ out:
 		g_object_unref(img);
 	return rc;
 }
+
+nz_rc nz_media_metadata_blobs(const void *src, size_t len, nz_arena *arena, nz_media_blobs *out,
+			      nz_err *err)
+{
+	static const char *const names[] = {VIPS_META_IPTC_NAME, VIPS_META_XMP_NAME};
+	*out = (nz_media_blobs){0};
+	nz_rc rc = nz_media_init(err);
+	if (rc)
+		return rc;
+	VipsImage *img =
+	    vips_image_new_from_buffer(src, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+	if (!img)
+		return vips_fail(err, NZ_PARSE, "cannot read the header");
+	for (size_t i = 0; i < 2 && !rc; i++) {
+		const void *data = NULL;
+		size_t n = 0;
+		if (vips_image_get_typeof(img, names[i]) == 0 ||
+		    vips_image_get_blob(img, names[i], &data, &n) != 0 || !n)
+			continue;
+		void *copy = nz_arena_alloc(arena, n + 1);
+		if (!copy) {
+			rc = nz_err_set(err, NZ_NOMEM, "image: out of memory");
+			break;
+		}
+		memcpy(copy, data, n);
+		((char *)copy)[n] = '\0';
+		if (i == 0) {
+			out->iptc = copy;
+			out->iptc_len = n;
+		} else {
+			out->xmp = copy;
+			out->xmp_len = n;
+		}
+	}
+	vips_error_clear();
+	g_object_unref(img);
+	return rc;
+}

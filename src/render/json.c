@@ -146,8 +146,10 @@ static json_t *authors_json(nz_arena *arena, const nz_site *site, const nz_artic
 json_t *nz_json_renditions(nz_arena *arena, const nz_site *site, const nz_media *m)
 {
 	nz_rendition set[NZ_MEDIA_STANDARD_MAX];
+	int fx, fy;
+	nz_media_focal(m, &fx, &fy);
 	size_t n =
-	    m->hash ? nz_media_standard(m->width, m->mime, 50, 50, set, NZ_MEDIA_STANDARD_MAX) : 0;
+	    m->hash ? nz_media_standard(m->width, m->mime, fx, fy, set, NZ_MEDIA_STANDARD_MAX) : 0;
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++) {
 		int w, h;

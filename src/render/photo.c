@@ -3,7 +3,7 @@
  * names from media/), the <picture> a page gets (AVIF, WebP and JPEG srcsets over the width
  * ladder, sizes, the upright width and height, lazy or fetched first), the link-preview card
  * (1.91:1, 1200x630) and the crops search engines ask for (16:9, 4:3, 1:1), each around the
- * photo's focal point (the centre until editors can set one).
+ * photo's focal point (the editor's, or the centre).
  *
  * Rules: the set of URLs a page may reference is nz_media_standard's, so the static export
  * (nz_url_renditions) writes every file a page links to and nothing else.
@@ -13,7 +13,6 @@
 #include "media/media.h"
 #include "render/render_int.h"
 
-#define FOCAL 50 /* percent: the centre */
 #define FALLBACK_WIDTH 960
 
 const char *nz_url_rendition(nz_arena *arena, const nz_media *m, const nz_rendition *r)
@@ -30,7 +29,9 @@ size_t nz_url_renditions(nz_arena *arena, const nz_media *m, const char **urls, 
 	size_t n = 0;
 	if (!m || !m->hash || !m->hash[0])
 		return 0;
-	size_t k = nz_media_standard(m->width, m->mime, FOCAL, FOCAL, set, NZ_MEDIA_STANDARD_MAX);
+	int fx, fy;
+	nz_media_focal(m, &fx, &fy);
+	size_t k = nz_media_standard(m->width, m->mime, fx, fy, set, NZ_MEDIA_STANDARD_MAX);
 	for (size_t i = 0; i < k && n < cap; i++)
 		if ((urls[n] = nz_url_rendition(arena, m, &set[i])))
 			n++;
@@ -45,8 +46,7 @@ static const char *srcset(nz_arena *arena, const nz_media *m, nz_media_format f)
 	nz_buf b;
 	nz_buf_init(&b, 16384);
 	for (size_t i = 0; i < n; i++) {
-		nz_rendition r = {
-		    .width = widths[i], .format = f, .focal_x = FOCAL, .focal_y = FOCAL};
+		nz_rendition r = {.width = widths[i], .format = f};
 		int w, h;
 		nz_media_rendition_size(m->width, m->height, &r, &w, &h);
 		const char *url = nz_url_rendition(arena, m, &r);
@@ -66,8 +66,7 @@ json_t *nz__view_picture(nz_arena *arena, const nz_media *m, const char *sizes, 
 	size_t n = nz_media_ladder(m->width, widths, 16);
 	while (n > 1 && widths[n - 1] > FALLBACK_WIDTH)
 		n--;
-	nz_rendition fallback = {
-	    .width = widths[n - 1], .format = NZ_FORMAT_JPEG, .focal_x = FOCAL, .focal_y = FOCAL};
+	nz_rendition fallback = {.width = widths[n - 1], .format = NZ_FORMAT_JPEG};
 	int w, h;
 	nz_media_rendition_size(m->width, m->height, &fallback, &w, &h);
 	return json_pack("{s:o, s:o, s:o, s:o, s:s, s:i, s:i, s:b}", "src",
@@ -81,13 +80,10 @@ json_t *nz__view_picture(nz_arena *arena, const nz_media *m, const char *sizes, 
 const char *nz__photo_crop_url(nz_arena *arena, const nz_site *site, const nz_media *m,
 			       nz_media_crop crop, int *w, int *h)
 {
-	nz_rendition r = {.width = NZ_MEDIA_CARD_WIDTH,
-			  .crop = crop,
-			  .format = NZ_FORMAT_JPEG,
-			  .focal_x = FOCAL,
-			  .focal_y = FOCAL};
+	nz_rendition r = {.width = NZ_MEDIA_CARD_WIDTH, .crop = crop, .format = NZ_FORMAT_JPEG};
 	if (!m || !m->hash || !m->hash[0])
 		return NULL;
+	nz_media_focal(m, &r.focal_x, &r.focal_y);
 	if (w && h)
 		nz_media_rendition_size(m->width, m->height, &r, w, h);
 	return nz__abs_url(arena, site, nz_url_rendition(arena, m, &r));

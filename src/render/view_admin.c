@@ -23,6 +23,7 @@ static const nav_entry nav_entries[] = {
     {"dashboard", "Dashboard", "/admin", NZ_ROLE_CONTRIBUTOR},
     {"articles", "Articles", "/admin/articles", NZ_ROLE_CONTRIBUTOR},
     {"new", "New article", "/admin/articles/new", NZ_ROLE_CONTRIBUTOR},
+    {"media", "Photos", "/admin/media", NZ_ROLE_CONTRIBUTOR},
     {"review", "Review queue", "/admin/review", NZ_ROLE_EDITOR},
     {"audit", "Audit log", "/admin/audit", NZ_ROLE_EDITOR},
     {"pages", "Pages", "/admin/pages", NZ_ROLE_EDITOR},
@@ -83,6 +84,7 @@ json_t *nz_view_admin(const nz_admin_ctx *ac, const char *title)
 	    nz__json_put(o, "css", nz__json_str(nz_theme_asset_url(pc->theme, "admin.css"))) &&
 	    nz__json_put(o, "js", nz__json_str(nz_theme_asset_url(pc->theme, "admin.js"))) &&
 	    nz__json_put(o, "desk_js", nz__json_str(nz_theme_asset_url(pc->theme, "desk.js"))) &&
+	    nz__json_put(o, "media_js", nz__json_str(nz_theme_asset_url(pc->theme, "media.js"))) &&
 	    nz__json_put(o, "favicon",
 			 nz__json_str(nz_theme_asset_url(pc->theme, "favicon.svg"))) &&
 	    nz__json_put(o, "home_url", json_string("/")) &&

@@ -4,6 +4,7 @@
  * validating, defaulting uuid and times), the checks of a workflow change, and list limits.
  * Everything else goes to the backend through the generated nz__store_* calls (store.c).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,6 +227,37 @@ nz_rc nz_store_article_update(nz_store *s, nz_arena *arena, int64_t actor, nz_ar
 	return update_unless_same(s, arena, actor, a, base_revision, note, err);
 }
 
+/* NZ_INVAL naming each photo of article id that has no alt text ("media: ..."), so a person
+ * publishing or scheduling it adds them first. NZ_OK when every photo has one or the article is
+ * not found (the transition says so). */
+static nz_rc photos_have_alt(nz_store *s, nz_arena *arena, int64_t id, nz_err *err)
+{
+	nz_article *a = NULL;
+	nz_err ignored = {0};
+	char list[160] = "";
+	size_t len = 0, missing = 0;
+	if (nz_store_article_by_id(s, arena, id, &a, &ignored) != NZ_OK)
+		return NZ_OK;
+	for (size_t i = 0; i < a->n_media; i++) {
+		if (!nz_media_lacks_alt(&a->media[i], a->body_markdown))
+			continue;
+		const char *what = a->media[i].caption ? a->media[i].caption : a->media[i].filename;
+		int k =
+		    snprintf(list + len, sizeof list - len, "%s%s%zu%s%.40s%s", missing ? "; " : "",
+			     "photo ", i + 1, what ? " (" : "", what ? what : "", what ? ")" : "");
+		if (k > 0 && (size_t)k < sizeof list - len)
+			len += (size_t)k;
+		missing++;
+	}
+	if (!missing)
+		return NZ_OK;
+	return nz_err_set(err, NZ_INVAL,
+			  "media: %zu photo%s without alt text, which readers who cannot see %s "
+			  "need: %s. Add it in the Photos part of the form (or the library), then "
+			  "publish",
+			  missing, missing == 1 ? "" : "s", missing == 1 ? "it" : "them", list);
+}
+
 nz_rc nz_store_article_transition(nz_store *s, nz_arena *arena, const nz_article_transition *t,
 				  nz_article **out, nz_err *err)
 {
@@ -245,6 +277,11 @@ nz_rc nz_store_article_transition(nz_store *s, nz_arena *arena, const nz_article
 	}
 	if (ev == NZ_EV_SCHEDULE && t->at <= nz_time_now())
 		return nz_err_set(err, NZ_INVAL, "at: the publication time must be in the future");
+	if ((ev == NZ_EV_PUBLISH || ev == NZ_EV_SCHEDULE) && t->actor) {
+		nz_rc rc = photos_have_alt(s, arena, t->id, err);
+		if (rc)
+			return rc;
+	}
 	return nz__store_article_transition(s, arena, t, out ? out : &ignored, err);
 }
 

@@ -145,8 +145,17 @@ bool nz__store_media_reuse(nz_media *m, const nz_media *stored)
 		m->width = stored->width;
 		m->height = stored->height;
 	}
+	if (!m->has_focal) { /* the form did not say: keep the photo's focal point and name */
+		m->has_focal = stored->has_focal;
+		m->focal_x = stored->focal_x;
+		m->focal_y = stored->focal_y;
+	}
+	if (!m->filename)
+		m->filename = stored->filename;
 	return same_text(stored->hash, m->hash) && same_text(stored->caption, m->caption) &&
-	       same_text(stored->credit, m->credit) && same_text(stored->alt, m->alt);
+	       same_text(stored->credit, m->credit) && same_text(stored->alt, m->alt) &&
+	       stored->has_focal == m->has_focal &&
+	       (!m->has_focal || (stored->focal_x == m->focal_x && stored->focal_y == m->focal_y));
 }
 
 nz_rc nz__store_article_update_tx(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a,

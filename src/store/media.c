@@ -104,12 +104,86 @@ nz_rc nz_store_rendition_get(nz_store *s, nz_arena *arena, const char *source, c
 	return nz__store_rendition_get(s, arena, source, name, bytes, len, mime, err);
 }
 
-nz_rc nz_store_media_unrendered(nz_store *s, nz_arena *arena, const char *name, size_t limit,
-				nz_media **out, size_t *n, nz_err *err)
+nz_rc nz_store_media_unrendered(nz_store *s, nz_arena *arena, const char *prefix,
+				const char *suffix, size_t limit, nz_media **out, size_t *n,
+				nz_err *err)
 {
 	*out = NULL;
 	*n = 0;
-	if (!name || limit < 1 || limit > 200)
+	if (!prefix || !prefix[0] || !suffix || !suffix[0] || limit < 1 || limit > 200)
 		return nz_err_set(err, NZ_INVAL, "renditions: no name or a limit outside 1..200");
-	return nz__store_media_unrendered(s, arena, name, limit, out, n, err);
+	return nz__store_media_unrendered(s, arena, prefix, suffix, limit, out, n, err);
+}
+
+/* ---- the library ------------------------------------------------------------------------- */
+
+/* "%<text with % _ \ escaped>%", lower case (ASCII), in arena; NULL when out of memory. */
+static char *like_pattern(nz_arena *arena, const char *text)
+{
+	size_t len = strlen(text);
+	char *p = nz_arena_alloc(arena, 2 * len + 3), *o = p;
+	if (!p)
+		return NULL;
+	*o++ = '%';
+	for (const char *c = text; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			*o++ = '\\';
+		*o++ = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+nz_rc nz_store_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
+			    nz_media_entry **out, size_t *n, nz_err *err)
+{
+	nz_media_filter q = f ? *f : (nz_media_filter){0};
+	*out = NULL;
+	*n = 0;
+	if (q.limit < 1 || q.limit > 200)
+		q.limit = 50;
+	if (q.text && !q.text[0])
+		q.text = NULL;
+	if (q.text && !(q.text = like_pattern(arena, q.text)))
+		return nz_err_set(err, NZ_NOMEM, "media: out of memory");
+	return nz__store_media_search(s, arena, &q, out, n, err);
+}
+
+nz_rc nz_store_media_uses(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, size_t *n,
+			  nz_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	return nz__store_media_uses(s, arena, id, out, n, err);
+}
+
+#define MEDIA_TEXT_MAX 2000
+
+nz_rc nz_store_media_update(nz_store *s, int64_t actor, const nz_media *m, nz_err *err)
+{
+	const char *texts[] = {m ? m->caption : NULL, m ? m->credit : NULL, m ? m->alt : NULL};
+	const char *names[] = {"caption", "credit", "alt"};
+	if (!m || m->id <= 0)
+		return nz_err_set(err, NZ_NOTFOUND, "media: no such photo");
+	if (m->has_focal &&
+	    (m->focal_x < 0 || m->focal_x > 100 || m->focal_y < 0 || m->focal_y > 100))
+		return nz_err_set(err, NZ_INVAL,
+				  "focal point: %d, %d is outside the photo (0..100 each)",
+				  m->focal_x, m->focal_y);
+	for (size_t i = 0; i < 3; i++) {
+		if (texts[i] && strlen(texts[i]) > MEDIA_TEXT_MAX)
+			return nz_err_set(err, NZ_INVAL, "%s: longer than %d bytes", names[i],
+					  MEDIA_TEXT_MAX);
+		if (texts[i] && !nz_utf8_valid(texts[i], strlen(texts[i]), NULL))
+			return nz_err_set(err, NZ_UTF8, "%s: not valid UTF-8", names[i]);
+	}
+	return nz__store_media_update(s, actor, m, err);
+}
+
+nz_rc nz_store_media_delete(nz_store *s, int64_t actor, int64_t id, nz_err *err)
+{
+	if (id <= 0)
+		return nz_err_set(err, NZ_NOTFOUND, "media: no such photo");
+	return nz__store_media_delete(s, actor, id, err);
 }

@@ -551,10 +551,13 @@ nz_rc nz_store_rendition_put(nz_store *s, const char *source, const char *name, 
 /* A rendition's bytes and MIME type (arena); NZ_NOTFOUND when it has not been made. */
 nz_rc nz_store_rendition_get(nz_store *s, nz_arena *arena, const char *source, const char *name,
 			     const void **bytes, size_t *len, const char **mime, nz_err *err);
-/* Up to limit (1..200) photos, one per distinct hash, that have no rendition called name yet
- * (hash, mime, width and height filled), oldest first: the background worker's queue. */
-nz_rc nz_store_media_unrendered(nz_store *s, nz_arena *arena, const char *name, size_t limit,
-				nz_media **out, size_t *n, nz_err *err);
+/* Up to limit (1..200) photos, one per distinct hash and focal point, that have no rendition
+ * called prefix + "<focal_x>-<focal_y>" + suffix yet (the last of the standard set, a crop
+ * around the photo's focal point; hash, mime, width, height and the focal point filled), oldest
+ * first: the background worker's queue. */
+nz_rc nz_store_media_unrendered(nz_store *s, nz_arena *arena, const char *prefix,
+				const char *suffix, size_t limit, nz_media **out, size_t *n,
+				nz_err *err);
 
 /* A photo of an article (with bytes), for listings that show every photo of a page of
  * articles (the image sitemap). */
@@ -570,6 +573,42 @@ nz_rc nz_store_article_photos(nz_store *s, nz_arena *arena, int64_t first_id, in
 
 nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t offset, nz_media **out,
 			  size_t *n, nz_err *err);
+
+/* ---- the media library ---- */
+
+/* Which photos (media rows with bytes) a library page lists. */
+typedef struct nz_media_filter {
+	const char *text; /* words in the caption, credit, alt text or file name; NULL: any */
+	int used;         /* 1: used by an article, -1: used by none, 0: either */
+	nz_time from, to; /* uploaded at or after from, before to (0: no bound) */
+	int64_t before;   /* keyset: only ids below it (0: from the newest) */
+	size_t limit;     /* 1..200 (other values: 50) */
+} nz_media_filter;
+
+/* A photo in the library: its row, when it was uploaded, and how many articles use it. */
+typedef struct nz_media_entry {
+	nz_media media;
+	nz_time created_at;
+	int64_t n_uses;
+} nz_media_entry;
+
+/* The photos that pass f, newest first (arena); the next page starts before the last id. The
+ * text is matched case-insensitively (ASCII) as a substring. */
+nz_rc nz_store_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
+			    nz_media_entry **out, size_t *n, nz_err *err);
+/* The articles that use photo id (id, uuid, slug, headline, status and language filled),
+ * newest first (arena); none is not an error. */
+nz_rc nz_store_media_uses(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, size_t *n,
+			  nz_err *err);
+/* Sets photo m->id's caption, credit, alt text and focal point (none: the centre) to m's;
+ * records media.edited. Every article that uses it gets a change (its pages are made again,
+ * and its crops are new URLs). NZ_NOTFOUND when there is no such photo, NZ_INVAL for a focal
+ * point outside 0..100 or a text past 2,000 bytes. */
+nz_rc nz_store_media_update(nz_store *s, int64_t actor, const nz_media *m, nz_err *err);
+/* Removes photo id's row (its bytes stay: revisions may name them); records media.deleted.
+ * NZ_CONFLICT while an article uses it (nz_store_media_uses names them), NZ_NOTFOUND when there
+ * is no such photo. */
+nz_rc nz_store_media_delete(nz_store *s, int64_t actor, int64_t id, nz_err *err);
 
 /* ==== accounts: users, sessions, sign-in throttling, API tokens ============================ */
 

@@ -261,11 +261,24 @@
 	   (nz_store *s, nz_arena *arena, int64_t first_id, int64_t last_id,                       \
 	    nz_article_photo **out, size_t *n, nz_err *err),                                       \
 	   (s, arena, first_id, last_id, out, n, err))                                             \
-	/* limit in 1..200 */                                                                      \
+	/* prefix and suffix non-empty, limit in 1..200 */                                         \
 	OP(READ, OWN, media_unrendered,                                                            \
-	   (nz_store *s, nz_arena *arena, const char *name, size_t limit, nz_media **out,          \
+	   (nz_store *s, nz_arena *arena, const char *prefix, const char *suffix, size_t limit,    \
+	    nz_media **out, size_t *n, nz_err *err),                                               \
+	   (s, arena, prefix, suffix, limit, out, n, err))                                         \
+	/* f->limit in 1..200, f->text NULL or a LIKE pattern with \ as its escape */              \
+	OP(READ, OWN, media_search,                                                                \
+	   (nz_store *s, nz_arena *arena, const nz_media_filter *f, nz_media_entry **out,          \
 	    size_t *n, nz_err *err),                                                               \
-	   (s, arena, name, limit, out, n, err))
+	   (s, arena, f, out, n, err))                                                             \
+	OP(READ, OWN, media_uses,                                                                  \
+	   (nz_store *s, nz_arena *arena, int64_t id, nz_article **out, size_t *n, nz_err *err),   \
+	   (s, arena, id, out, n, err))                                                            \
+	/* m->id set; the texts and focal point checked */                                         \
+	OP(WRITE, OWN, media_update, (nz_store *s, int64_t actor, const nz_media *m, nz_err *err), \
+	   (s, actor, m, err))                                                                     \
+	OP(WRITE, OWN, media_delete, (nz_store *s, int64_t actor, int64_t id, nz_err *err),       \
+	   (s, actor, id, err))
 
 /* ---- accounts: users, sessions, sign-in throttling, API tokens ---- */
 #define NZ__STORE_ACCOUNTS(OP)                                                                     \

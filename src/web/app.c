@@ -27,6 +27,7 @@ static const nz__route_entry *const route_tables[] = {
     nz__webhook_api_routes,       /* webhooks' admin API (admin/api_webhooks.c) */
     nz__admin_webhook_routes,     /* webhooks' page (admin/webhooks.c) */
     nz__admin_redirect_routes,    /* old addresses (admin/redirects.c) */
+    nz__admin_media_routes,       /* the media library (admin/media_library.c) */
     nz__search_routes,            /* /search (public/search.c) */
     nz__admin_auth_routes,        /* sign-in (admin/login.c) */
     nz__admin_live_routes,        /* live coverage's page and API, before {id}/{action} */

@@ -41,8 +41,8 @@ static const nz__pg_sql q_tags = {"SELECT t.id, t.slug, t.name, tp.profile FROM 
 				  "LEFT JOIN tag_profiles tp ON tp.tag_id = t.id "
 				  "WHERE at.article_id = $1 ORDER BY at.position, t.id"};
 static const nz__pg_sql q_media = {
-    "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height "
-    "FROM article_media am JOIN media m ON m.id = am.media_id "
+    "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, m.focal_x, "
+    "m.focal_y, m.filename FROM article_media am JOIN media m ON m.id = am.media_id "
     "WHERE am.article_id = $1 ORDER BY am.position"};
 static const nz__pg_sql q_corrections = {"SELECT id, created_at, text FROM corrections "
 					 "WHERE article_id = $1 ORDER BY created_at, id"};

@@ -16,8 +16,8 @@ const nz__pg_sql nz__pg_q_tag_link = {"INSERT INTO article_tags(article_id, tag_
 const nz__pg_sql nz__pg_q_media_link = {
     "INSERT INTO article_media(article_id, media_id, position) VALUES ($1, $2, $3)"};
 static const nz__pg_sql q_media_insert = {
-    "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+    "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at, focal_x, "
+    "focal_y, filename) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"};
 static const nz__pg_sql q_revision_add = {
     "INSERT INTO revisions(article_id, revision, snapshot, note, created_at, user_id) "
     "VALUES ($1, $2, $3, $4, $5, $6)"};
@@ -61,6 +61,8 @@ nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const cha
 	nz__pg_int64(&p, m->width);
 	nz__pg_int64(&p, m->height);
 	nz__pg_int64(&p, now);
+	nz__pg_focal(&p, m);
+	nz__pg_text(&p, m->filename);
 	nz_rc rc = nz__pg_one_int(h, &q_media_insert, &p, &m->id, what, err);
 	if (rc == NZ_NOTFOUND)
 		rc = nz_err_set(err, NZ_DB, "%s: the insert returned no id", what);

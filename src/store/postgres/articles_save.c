@@ -33,7 +33,8 @@ static const nz__pg_sql q_clear_links = {
     "t AS (DELETE FROM article_tags WHERE article_id = $1) "
     "DELETE FROM article_media WHERE article_id = $1"};
 static const nz__pg_sql q_media_get = {
-    "SELECT id, hash, mime, caption, credit, alt, width, height FROM media WHERE id = $1"};
+    "SELECT id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename "
+    "FROM media WHERE id = $1"};
 
 typedef struct stored_state {
 	int64_t revision;

@@ -10,8 +10,10 @@
 
 #include "store/postgres/postgres_int.h"
 
-#define MEDIA_COLS "id, hash, mime, caption, credit, alt, width, height"
-#define MEDIA_COLS_M "m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height"
+#define MEDIA_COLS "id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename"
+#define MEDIA_COLS_M                                                                               \
+	"m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, m.focal_x, "         \
+	"m.focal_y, m.filename"
 
 static const nz__pg_sql q_media_get = {"SELECT " MEDIA_COLS " FROM media WHERE id = $1"};
 static const nz__pg_sql q_article_photos = {
@@ -31,10 +33,13 @@ static const nz__pg_sql q_rendition_get = {
     "SELECT mime, bytes FROM renditions WHERE source = $1 AND name = $2"};
 /* One row per hash (its oldest media row), oldest first, as SQLite's GROUP BY gives it. */
 static const nz__pg_sql q_media_unrendered = {
-    "SELECT id, hash, mime, NULL::text, NULL::text, NULL::text, width, height FROM ("
-    "SELECT DISTINCT ON (hash) id, hash, mime, width, height FROM media m "
-    "WHERE hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM renditions r "
-    "WHERE r.source = m.hash AND r.name = $1) ORDER BY hash, id) x ORDER BY id LIMIT $2"};
+    "SELECT id, hash, mime, NULL::text, NULL::text, NULL::text, width, height, fx, fy, "
+    "NULL::text FROM (SELECT DISTINCT ON (hash, fx, fy) id, hash, mime, width, height, fx, fy "
+    "FROM (SELECT id, hash, mime, width, height, COALESCE(focal_x, 50) AS fx, "
+    "COALESCE(focal_y, 50) AS fy FROM media WHERE hash IS NOT NULL) m "
+    "WHERE NOT EXISTS (SELECT 1 FROM renditions r WHERE r.source = m.hash "
+    "AND r.name = $1 || fx || '-' || fy || $2) ORDER BY hash, fx, fy, id) x "
+    "ORDER BY id LIMIT $3"};
 
 /* ---- media ------------------------------------------------------------------------------- */
 
@@ -44,7 +49,11 @@ nz_rc nz__pg_media_row(nz_arena *arena, const PGresult *res, int r, void *item)
 	m->id = nz__pg_col_int(res, r, 0);
 	m->width = (int)nz__pg_col_int(res, r, 6);
 	m->height = (int)nz__pg_col_int(res, r, 7);
+	m->has_focal = !nz__pg_col_null(res, r, 8);
+	m->focal_x = m->has_focal ? (int)nz__pg_col_int(res, r, 8) : 50;
+	m->focal_y = m->has_focal ? (int)nz__pg_col_int(res, r, 9) : 50;
 	return nz__pg_col_text(arena, res, r, 1, &m->hash) ||
+		       nz__pg_col_text(arena, res, r, 10, &m->filename) ||
 		       nz__pg_col_text(arena, res, r, 2, &m->mime) ||
 		       nz__pg_col_text(arena, res, r, 3, &m->caption) ||
 		       nz__pg_col_text(arena, res, r, 4, &m->credit) ||
@@ -80,7 +89,7 @@ nz_rc nz__pg_media_add(nz_store *s, int64_t actor, nz_media *m, const void *byte
 static nz_rc photo_row(nz_arena *arena, const PGresult *res, int r, void *item)
 {
 	nz_article_photo *p = item;
-	p->article_id = nz__pg_col_int(res, r, 8);
+	p->article_id = nz__pg_col_int(res, r, 11);
 	return nz__pg_media_row(arena, res, r, &p->media);
 }
 
@@ -211,11 +220,12 @@ nz_rc nz__pg_rendition_get(nz_store *s, nz_arena *arena, const char *source, con
 	return rc;
 }
 
-nz_rc nz__pg_media_unrendered(nz_store *s, nz_arena *arena, const char *name, size_t limit,
-			      nz_media **out, size_t *n, nz_err *err)
+nz_rc nz__pg_media_unrendered(nz_store *s, nz_arena *arena, const char *prefix, const char *suffix,
+			      size_t limit, nz_media **out, size_t *n, nz_err *err)
 {
 	nz__pg_params p = {0};
-	nz__pg_text(&p, name);
+	nz__pg_text(&p, prefix);
+	nz__pg_text(&p, suffix);
 	nz__pg_int64(&p, (int64_t)limit);
 	return nz__pg_collect(nz__pg_h(s), &q_media_unrendered, &p, "renditions", sizeof(nz_media),
 			      nz__pg_media_row, arena, (void **)out, n, err);
@@ -231,3 +241,10 @@ const char nz__pg_3_renditions[] =
     " created_at BIGINT NOT NULL,"
     " PRIMARY KEY (source, name));"
     "ALTER TABLE renditions ALTER COLUMN bytes SET STORAGE EXTERNAL;";
+
+/* Migration 12 (SQLite's 16): a photo's focal point (NULL: the centre) and its file name as
+ * uploaded (the library searches it). */
+const char nz__pg_12_focal[] =
+    "ALTER TABLE media ADD COLUMN focal_x INTEGER CHECK (focal_x BETWEEN 0 AND 100),"
+    " ADD COLUMN focal_y INTEGER CHECK (focal_y BETWEEN 0 AND 100),"
+    " ADD COLUMN filename TEXT COLLATE \"C\";";

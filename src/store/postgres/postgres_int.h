@@ -184,7 +184,11 @@ nz_rc nz__pg_author_row(nz_arena *arena, const PGresult *res, int r, int col, nz
 /* Fills the nz_tag at item from a row of (id, slug, name, profile). */
 nz_rc nz__pg_tag_row(nz_arena *arena, const PGresult *res, int r, void *item);
 /* A media row from columns id, hash, mime, caption, credit, alt, width, height. */
+/* A media row from columns id, hash, mime, caption, credit, alt, width, height, focal_x,
+ * focal_y, filename. */
 nz_rc nz__pg_media_row(nz_arena *arena, const PGresult *res, int r, void *item);
+/* m's focal point as two parameters (NULL, NULL when it has none). */
+void nz__pg_focal(nz__pg_params *p, const nz_media *m);
 /* A user from columns col.. (NZ__PG_USER_COLS). */
 #define NZ__PG_USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
 nz_rc nz__pg_user_row(nz_arena *arena, const PGresult *res, int r, int col, nz_user *u);
@@ -332,5 +336,6 @@ extern const char nz__pg_8_live[];           /* live coverage and its updates */
 extern const char nz__pg_9_front[];          /* front layouts (front_layouts.c) */
 extern const char nz__pg_10_profiles[];      /* authors' profiles */
 extern const char nz__pg_11_section_names[]; /* a section's name per edition language */
+extern const char nz__pg_12_focal[];         /* a photo's focal point (media.c) */
 
 #endif

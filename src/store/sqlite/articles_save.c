@@ -178,7 +178,8 @@ static nz_rc media_row(nz__sqlite *h, nz_arena *arena, nz_media *m, nz_time now,
 	if (nz__sq_bind_text(st, 1, m->hash) || nz__sq_bind_text(st, 2, m->mime) ||
 	    nz__sq_bind_text(st, 3, m->caption) || nz__sq_bind_text(st, 4, m->credit) ||
 	    nz__sq_bind_text(st, 5, m->alt) || sqlite3_bind_int(st, 6, m->width) ||
-	    sqlite3_bind_int(st, 7, m->height) || sqlite3_bind_int64(st, 8, now))
+	    sqlite3_bind_int(st, 7, m->height) || sqlite3_bind_int64(st, 8, now) ||
+	    nz__sq_bind_focal(st, 9, m) || nz__sq_bind_text(st, 11, m->filename))
 		return nz__sq_bind_error(h, "media", err);
 	rc = nz__sq_int(h, st, &m->id, "media", err);
 	if (rc == NZ_INVAL)

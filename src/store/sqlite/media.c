@@ -17,10 +17,14 @@ nz_rc nz__sq_media_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 	m->id = sqlite3_column_int64(st, 0);
 	m->width = sqlite3_column_int(st, 6);
 	m->height = sqlite3_column_int(st, 7);
+	m->has_focal = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	m->focal_x = m->has_focal ? sqlite3_column_int(st, 8) : 50;
+	m->focal_y = m->has_focal ? sqlite3_column_int(st, 9) : 50;
 	return nz__sq_col_text(arena, st, 1, &m->hash) || nz__sq_col_text(arena, st, 2, &m->mime) ||
 		       nz__sq_col_text(arena, st, 3, &m->caption) ||
 		       nz__sq_col_text(arena, st, 4, &m->credit) ||
-		       nz__sq_col_text(arena, st, 5, &m->alt)
+		       nz__sq_col_text(arena, st, 5, &m->alt) ||
+		       nz__sq_col_text(arena, st, 10, &m->filename)
 		   ? NZ_NOMEM
 		   : NZ_OK;
 }
@@ -35,7 +39,8 @@ static nz_rc add_media(nz__sqlite *h, int64_t actor, nz_media *m, const void *by
 	if (nz__sq_bind_text(st, 1, m->hash) || nz__sq_bind_text(st, 2, m->mime) ||
 	    nz__sq_bind_text(st, 3, m->caption) || nz__sq_bind_text(st, 4, m->credit) ||
 	    nz__sq_bind_text(st, 5, m->alt) || sqlite3_bind_int(st, 6, m->width) ||
-	    sqlite3_bind_int(st, 7, m->height) || sqlite3_bind_int64(st, 8, nz_time_now()))
+	    sqlite3_bind_int(st, 7, m->height) || sqlite3_bind_int64(st, 8, nz_time_now()) ||
+	    nz__sq_bind_focal(st, 9, m) || nz__sq_bind_text(st, 11, m->filename))
 		return nz__sq_bind_error(h, "media", err);
 	if ((rc = nz__sq_int(h, st, &m->id, "media", err)))
 		return rc;
@@ -58,7 +63,7 @@ nz_rc nz__sq_media_add(nz_store *s, int64_t actor, nz_media *m, const void *byte
 static nz_rc photo_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
 	nz_article_photo *p = item;
-	p->article_id = sqlite3_column_int64(st, 8);
+	p->article_id = sqlite3_column_int64(st, 11);
 	return nz__sq_media_row(arena, st, &p->media);
 }
 
@@ -211,15 +216,16 @@ nz_rc nz__sq_rendition_get(nz_store *s, nz_arena *arena, const char *source, con
 	return rc;
 }
 
-nz_rc nz__sq_media_unrendered(nz_store *s, nz_arena *arena, const char *name, size_t limit,
-			      nz_media **out, size_t *n, nz_err *err)
+nz_rc nz__sq_media_unrendered(nz_store *s, nz_arena *arena, const char *prefix, const char *suffix,
+			      size_t limit, nz_media **out, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_UNRENDERED, &st, err);
 	if (rc)
 		return rc;
-	if (nz__sq_bind_text(st, 1, name) || sqlite3_bind_int64(st, 2, (int64_t)limit))
+	if (nz__sq_bind_text(st, 1, prefix) || nz__sq_bind_text(st, 2, suffix) ||
+	    sqlite3_bind_int64(st, 3, (int64_t)limit))
 		return nz__sq_bind_error(h, "renditions", err);
 	return nz__sq_collect(h, st, "renditions", sizeof(nz_media), nz__sq_media_row, arena,
 			      (void **)out, n, err);

@@ -68,7 +68,8 @@
 	X(SQ_ARTICLE_TAG_ADD, "INSERT INTO article_tags(article_id, tag_id, position) "            \
 			      "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")                        \
 	X(SQ_MEDIA_INSERT, "INSERT INTO media(hash, mime, caption, credit, alt, width, height, "   \
-			   "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id")     \
+			   "created_at, focal_x, focal_y, filename) VALUES (?1, ?2, ?3, ?4, ?5, "  \
+			   "?6, ?7, ?8, ?9, ?10, ?11) RETURNING id")                               \
 	X(SQ_ARTICLE_MEDIA_ADD,                                                                    \
 	  "INSERT INTO article_media(article_id, media_id, position) VALUES (?1, ?2, ?3)")         \
 	X(SQ_IMPORT_NOTE_ADD,                                                                      \
@@ -90,7 +91,8 @@
 			   "JOIN tags t ON t.id = at.tag_id" NZ__TAG_PROFILE " "                   \
 			   "WHERE at.article_id = ?1 ORDER BY at.position, t.id")                  \
 	X(SQ_ARTICLE_MEDIA,                                                                        \
-	  "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height "            \
+	  "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, "           \
+	  "m.focal_x, m.focal_y, m.filename "                                                      \
 	  "FROM article_media am JOIN media m ON m.id = am.media_id "                              \
 	  "WHERE am.article_id = ?1 ORDER BY am.position")                                         \
 	X(SQ_ARTICLE_CORRECTIONS, "SELECT id, created_at, text FROM corrections "                  \
@@ -167,11 +169,16 @@
 	X(SQ_RENDITION_PUT, "INSERT INTO renditions(source, name, mime, bytes, created_at) "       \
 			    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(source, name) DO NOTHING")    \
 	X(SQ_RENDITION_GET, "SELECT mime, bytes FROM renditions WHERE source = ?1 AND name = ?2")  \
-	X(SQ_MEDIA_UNRENDERED, "SELECT min(id), hash, mime, NULL, NULL, NULL, width, height "      \
-			       "FROM media WHERE hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "  \
-			       "renditions r WHERE r.source = media.hash AND r.name = ?1) "        \
-			       "GROUP BY hash ORDER BY min(id) LIMIT ?2")
+	X(SQ_MEDIA_UNRENDERED,                                                                     \
+	  "SELECT min(id), hash, mime, NULL, NULL, NULL, width, height, fx, fy, NULL FROM ("       \
+	  "SELECT id, hash, mime, width, height, COALESCE(focal_x, 50) AS fx, "                    \
+	  "COALESCE(focal_y, 50) AS fy FROM media WHERE hash IS NOT NULL) m "                      \
+	  "WHERE NOT EXISTS (SELECT 1 FROM renditions r WHERE r.source = m.hash "                  \
+	  "AND r.name = ?1 || fx || '-' || fy || ?2) GROUP BY hash, fx, fy ORDER BY min(id) "      \
+	  "LIMIT ?3")
 
+#define NZ__MEDIA_COLS                                                                             \
+	"id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename"
 #define NZ__USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
 /* A bit per status, for the admin list's mask (1 << nz_status). */
 #define NZ__STATUS_BIT                                                                             \
@@ -278,15 +285,34 @@
 			   "LEFT JOIN users u ON u.id = r.user_id "                                \
 			   "WHERE r.article_id = ?1 AND r.revision = ?2")                          \
 	/* media and sections */                                                                   \
-	X(SQ_MEDIA_GET, "SELECT id, hash, mime, caption, credit, alt, width, height FROM media "   \
-			"WHERE id = ?1")                                                           \
+	X(SQ_MEDIA_GET, "SELECT " NZ__MEDIA_COLS " FROM media WHERE id = ?1")                      \
 	X(SQ_ARTICLE_PHOTOS,                                                                       \
 	  "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, "           \
-	  "am.article_id FROM article_media am JOIN media m ON m.id = am.media_id "                \
+	  "m.focal_x, m.focal_y, m.filename, am.article_id FROM article_media am JOIN media m ON " \
+	  "m.id = am.media_id "                                                                    \
 	  "WHERE am.article_id BETWEEN ?1 AND ?2 AND m.hash IS NOT NULL "                          \
 	  "ORDER BY am.article_id, am.position")                                                   \
-	X(SQ_MEDIA_LIST, "SELECT id, hash, mime, caption, credit, alt, width, height FROM media "  \
+	X(SQ_MEDIA_LIST, "SELECT " NZ__MEDIA_COLS " FROM media "                                   \
 			 "WHERE hash IS NOT NULL ORDER BY id DESC LIMIT ?1 OFFSET ?2")             \
+	/* the media library: ?1 a LIKE pattern or NULL, ?2 used (1) / unused (-1) / either (0),   \
+	 * ?3..?4 the upload times (0: open), ?5 the keyset (0: from the newest), ?6 the limit */  \
+	X(SQ_MEDIA_SEARCH,                                                                         \
+	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
+	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL "                       \
+	  "AND (?1 IS NULL OR lower(COALESCE(caption, '') || char(10) || COALESCE(credit, '') || " \
+	  "char(10) || COALESCE(alt, '') || char(10) || COALESCE(filename, '')) "                  \
+	  "LIKE ?1 ESCAPE '\\') "                                                                  \
+	  "AND (?2 = 0 OR (?2 = 1) = EXISTS (SELECT 1 FROM article_media am "                      \
+	  "WHERE am.media_id = media.id)) "                                                        \
+	  "AND (?3 = 0 OR created_at >= ?3) AND (?4 = 0 OR created_at < ?4) "                      \
+	  "AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6")                                     \
+	X(SQ_MEDIA_USES, "SELECT DISTINCT a.id, a.uuid, a.slug, a.headline, a.status, a.language " \
+			 "FROM article_media am JOIN articles a ON a.id = am.article_id "          \
+			 "WHERE am.media_id = ?1 ORDER BY a.id DESC")                              \
+	X(SQ_MEDIA_UPDATE, "UPDATE media SET caption = ?2, credit = ?3, alt = ?4, focal_x = ?5, "  \
+			   "focal_y = ?6 WHERE id = ?1 AND hash IS NOT NULL")                      \
+	X(SQ_MEDIA_USED, "SELECT count(*) FROM article_media WHERE media_id = ?1")                 \
+	X(SQ_MEDIA_DELETE, "DELETE FROM media WHERE id = ?1 AND hash IS NOT NULL")                 \
 	X(SQ_SECTION_INSERT,                                                                       \
 	  "INSERT INTO sections(slug, name, position, names) VALUES (?1, ?2, ?3, ?4) "             \
 	  "RETURNING id")                                                                          \

@@ -730,10 +730,18 @@ static const char migration_14[] =
  * ({"ko": "국방"}); NULL: the one name everywhere. */
 static const char migration_15[] = "ALTER TABLE sections ADD COLUMN names TEXT;";
 
+/* Version 16, the media library: a photo's focal point (percent of its width and height; NULL:
+ * the centre), which its crops keep in view, and its file name as uploaded (the library
+ * searches it). */
+static const char migration_16[] =
+    "ALTER TABLE media ADD COLUMN focal_x INTEGER CHECK (focal_x BETWEEN 0 AND 100);"
+    "ALTER TABLE media ADD COLUMN focal_y INTEGER CHECK (focal_y BETWEEN 0 AND 100);"
+    "ALTER TABLE media ADD COLUMN filename TEXT;";
+
 static const char *const migrations[] = {
-    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
-    migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
-    migration_11, migration_12, migration_13, migration_14, migration_15,
+    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
+    migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
+    migration_13, migration_14, migration_15, migration_16,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -772,7 +780,18 @@ static nz_rc current_version(nz__sqlite *h, int64_t *version, nz_err *err)
 					"database: this SQLite file holds other tables and is "
 					"not a Newszone database")
 			   : NZ_OK;
-	return query_int(h, "SELECT COALESCE(max(version), 0) FROM schema_version", version, err);
+	/* The versions applied without a gap from 1 (a version taken out of the table, as a test
+	 * of one migration does, runs again; the ones recorded after it do not); the highest when
+	 * it is newer than this program, to refuse it. */
+	if ((rc = query_int(h, "SELECT COALESCE(max(version), 0) FROM schema_version", version,
+			    err)) ||
+	    *version > NZ_SCHEMA_LATEST)
+		return rc;
+	return query_int(
+	    h,
+	    "SELECT COALESCE((SELECT min(version) FROM schema_version WHERE version + 1"
+	    " NOT IN (SELECT version FROM schema_version)), 0)",
+	    version, err);
 }
 
 static nz_rc check_version(int64_t version, nz_err *err)
@@ -807,7 +826,15 @@ static nz_rc apply(nz__sqlite *h, int64_t version, nz_err *err)
 	}
 	for (int64_t v = version + 1; v <= NZ_SCHEMA_LATEST; v++) {
 		char what[64];
+		int64_t done = 0;
 		snprintf(what, sizeof(what), "database: migration %lld", (long long)v);
+		char sql[80];
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM schema_version WHERE version = %lld", (long long)v);
+		if ((rc = query_int(h, sql, &done, err)))
+			goto out;
+		if (done)
+			continue;
 		src = sqlite3_exec(h->db, migrations[v - 1], NULL, NULL, NULL);
 		if (src != SQLITE_OK) {
 			rc = nz__sq_error(h, src, what, err);

@@ -132,8 +132,12 @@ nz_rc nz__sq_audit(nz__sqlite *h, int64_t actor, const char *action, const char 
 		   int64_t object_id, int64_t article_id, const char *detail, nz_err *err);
 /* Fills u from a row of NZ__USER_COLS starting at column col. */
 nz_rc nz__sq_user_row(nz_arena *arena, sqlite3_stmt *st, int col, nz_user *u);
-/* Fills m from a row of (id, hash, mime, caption, credit, alt, width, height). */
+/* Fills m from a row of (id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y,
+ * filename). */
 nz_rc nz__sq_media_row(nz_arena *arena, sqlite3_stmt *st, void *item);
+/* Binds m's focal point to parameters i and i + 1 (NULL, NULL when it has none); SQLite's
+ * bind result. */
+int nz__sq_bind_focal(sqlite3_stmt *st, int i, const nz_media *m);
 
 /* Inserts revision a->revision of a (its snapshot) for actor with note. */
 nz_rc nz__sq_revision_add(nz__sqlite *h, const nz_article *a, int64_t actor, const char *note,

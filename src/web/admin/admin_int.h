@@ -25,6 +25,8 @@ extern const nz__route_entry nz__admin_routes[];
 /* the webhooks page (webhooks.c) */
 extern const nz__route_entry nz__admin_webhook_routes[];
 extern const nz__route_entry nz__admin_redirect_routes[];
+/* the media library's pages (media_library.c) */
+extern const nz__route_entry nz__admin_media_routes[];
 /* the admin JSON API (api_articles.c; handlers in the other api_*.c) */
 extern const nz__route_entry nz__admin_api_routes[];
 /* /admin/pages...: the static pages' editor (static_pages.c) */
@@ -180,6 +182,18 @@ nz_article *nz__api_load(nz__ctx *c, const nz_user *u, int64_t id);
 /* api_media.c */
 void nz__api_media_upload(nz__ctx *c, const nz_route_match *m);
 void nz__api_media_list(nz__ctx *c, const nz_route_match *m);
+void nz__api_media_get(nz__ctx *c, const nz_route_match *m);
+void nz__api_media_patch(nz__ctx *c, const nz_route_match *m);
+void nz__api_media_delete(nz__ctx *c, const nz_route_match *m);
+/* A photo as the admin API shows it (its focal point, renditions...). New reference or NULL. */
+json_t *nz__media_json(nz__ctx *c, const nz_media *m);
+/* The articles that use a photo: [{id, slug, headline, status, edit_url}]. */
+json_t *nz__media_uses_json(nz__ctx *c, const nz_article *uses, size_t n);
+/* "This photo is used by articles: “Headline” (slug), ..." (arena; never NULL). */
+const char *nz__media_in_use(nz__ctx *c, const nz_article *uses, size_t n);
+/* Reads the library's filters from the query (q, used=yes|no, from, to, cursor, limit) into f;
+ * a message naming the bad one, or NULL (media_library.c). */
+const char *nz__media_filter_read(nz__ctx *c, nz_media_filter *f);
 /* api_accounts.c: me, users, tokens, audit */
 void nz__api_me(nz__ctx *c, const nz_route_match *m);
 void nz__api_users(nz__ctx *c, const nz_route_match *m);

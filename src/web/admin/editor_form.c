@@ -198,35 +198,60 @@ static bool add_pending(nz__ctx *c, nz__editor_input *in, int64_t id)
 	return true;
 }
 
-/* Probes and stores the uploaded file; *id gets the new media row (0 when none was sent). */
-static nz_rc store_upload(nz__ctx *c, const nz_user *u, const nz_http_form *f, nz__editor_input *in,
-			  int64_t *id, nz_err *err)
+/* Probes and stores one uploaded file; *id gets the new media row (0 when it was refused: the
+ * problem is noted for the form). */
+static nz_rc store_one(nz__ctx *c, const nz_user *u, const nz_http_form *f,
+		       const nz_http_form_field *file, nz__editor_input *in, int64_t *id,
+		       nz_err *err)
 {
-	const nz_http_form_field *file = nz_http_form_file(f, "photo");
 	nz_image_info info;
 	nz_err perr = {0};
-	*id = 0;
-	if (!file)
-		return NZ_OK;
-	if (!nz_can(u->role, NZ_ACT_UPLOAD, NULL, u->id)) {
-		problem(in, "photo", "Your role may not upload photos.");
-		return NZ_OK;
-	}
 	if (nz_image_probe(file->value, file->len, &info, &perr) != NZ_OK) {
 		problem(in, "photo",
 			nz_arena_printf(c->req->arena, "The photo was not added: %s.", perr.msg));
 		return NZ_OK;
 	}
 	nz_media m;
-	nz_app_media_fields fields = {.caption = text(c, f, "photo_caption"),
-				      .credit = text(c, f, "photo_credit"),
-				      .alt = text(c, f, "photo_alt")};
+	nz_app_media_fields fields = {
+	    .caption = text(c, f, "photo_caption"),
+	    .credit = text(c, f, "photo_credit"),
+	    .alt = text(c, f, "photo_alt"),
+	    .filename = file->filename && file->filename[0] ? file->filename : NULL};
 	nz_rc rc = nz_app_media_add(c->store, c->req->arena, u->id, file->value, file->len, &fields,
 				    &m, err);
 	if (rc != NZ_OK)
 		return rc;
 	*id = m.id;
 	return add_pending(c, in, m.id) ? NZ_OK : nz_err_set(err, NZ_NOMEM, "out of memory");
+}
+
+/* Probes and stores every file sent as "photo" (the input takes several); *id gets the first
+ * new media row (0 when none was added), *added how many were. */
+static nz_rc store_upload(nz__ctx *c, const nz_user *u, const nz_http_form *f, nz__editor_input *in,
+			  int64_t *id, size_t *added, nz_err *err)
+{
+	*id = 0;
+	*added = 0;
+	if (!nz_http_form_file(f, "photo"))
+		return NZ_OK;
+	if (!nz_can(u->role, NZ_ACT_UPLOAD, NULL, u->id)) {
+		problem(in, "photo", "Your role may not upload photos.");
+		return NZ_OK;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		const nz_http_form_field *file = &f->fields[i];
+		int64_t one = 0;
+		if (strcmp(file->name, "photo") != 0 || !file->filename ||
+		    (!file->len && !file->filename[0]))
+			continue;
+		nz_rc rc = store_one(c, u, f, file, in, &one, err);
+		if (rc != NZ_OK)
+			return rc;
+		if (one && !*id)
+			*id = one;
+		*added += one != 0;
+	}
+	return NZ_OK;
 }
 
 /* Photo id as the article had it, or one uploaded with this form or a refused one (only
@@ -311,12 +336,14 @@ static nz_rc read_media(nz__ctx *c, const nz_user *u, const nz_http_form *f, con
 	size_t nr = nz_http_form_all(f, ar, "media_remove", &removes);
 	size_t np = nz_http_form_all(f, ar, "pending_media", &pending);
 	int64_t lead = nz__admin_id(nz_str_c(nz_http_form_get(f, "lead"))), new_id = 0;
-	nz_rc rc = upload ? store_upload(c, u, f, in, &new_id, err) : NZ_OK;
+	size_t added = 0;
+	nz_rc rc = upload ? store_upload(c, u, f, in, &new_id, &added, err) : NZ_OK;
 	if (rc != NZ_OK)
 		return rc;
 	if (new_id && nz_http_form_get(f, "photo_lead"))
 		lead = new_id;
-	a->media = nz_arena_zalloc(ar, (n + np + 2) * sizeof *a->media);
+	size_t cap = n + np + added + 2; /* the listed, the pending and the new ones */
+	a->media = nz_arena_zalloc(ar, cap * sizeof *a->media);
 	if (!a->media)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	a->n_media = 0;
@@ -343,7 +370,7 @@ static nz_rc read_media(nz__ctx *c, const nz_user *u, const nz_http_form *f, con
 		dst->credit = opt(c, creds, ncr, i);
 		dst->alt = opt(c, alts, na, i);
 	}
-	rc = add_unlisted(c, a, in, removes, nr, n + np + 2, err);
+	rc = add_unlisted(c, a, in, removes, nr, cap, err);
 	if (rc == NZ_OK)
 		lead_first(a, lead);
 	return rc;

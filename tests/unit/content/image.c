@@ -193,6 +193,37 @@ static void test_limits(void **state)
 	assert_int_equal(nz_image_probe(b, n, &info, &err), NZ_OK);
 }
 
+/* The focal point defaults to the centre; a photo lacks alt text unless it has its own or the
+ * body gives it one where it places it. */
+static void test_focal_point_and_alt_text(void **state)
+{
+	(void)state;
+	int x = 0, y = 0;
+	nz_media m = {.id = 7, .hash = "ab"};
+	nz_media_focal(&m, &x, &y);
+	assert_true(x == 50 && y == 50);
+	m.has_focal = true;
+	m.focal_x = 0;
+	m.focal_y = 100;
+	nz_media_focal(&m, &x, &y);
+	assert_true(x == 0 && y == 100);
+	m.focal_x = 101; /* out of range: the centre */
+	nz_media_focal(&m, &x, &y);
+	assert_int_equal(x, 50);
+
+	assert_true(nz_media_lacks_alt(&m, NULL));
+	m.alt = "  \n";
+	assert_true(nz_media_lacks_alt(&m, "Text."));
+	assert_true(nz_media_lacks_alt(&m, "![](media:7)"));
+	assert_true(nz_media_lacks_alt(&m, "![A boat](media:17)"));
+	assert_true(nz_media_lacks_alt(&m, "[A boat](media:7)"));
+	assert_false(nz_media_lacks_alt(&m, "![A boat](media:7)"));
+	assert_false(nz_media_lacks_alt(&m, "Text.\n\n![ ](media:7) and ![A boat](media:7)"));
+	m.alt = "A boat";
+	assert_false(nz_media_lacks_alt(&m, NULL));
+	assert_false(nz_media_lacks_alt(&(nz_media){.caption = "a caption alone"}, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +233,7 @@ int main(void)
 	    cmocka_unit_test(test_other_types_are_refused),
 	    cmocka_unit_test(test_truncated_and_damaged_headers),
 	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_focal_point_and_alt_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

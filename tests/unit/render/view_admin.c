@@ -10,7 +10,7 @@
 #include "render_test.h"
 
 /* Renders an admin template and checks it has no inline script or style: only the back
- * office's own scripts from /static (admin.js, desk.js), by src. */
+ * office's own scripts from /static (admin.js, desk.js, media.js), by src. */
 static char *render_admin(fx *f, const char *name, json_t *ctx)
 {
 	nz_buf out;
@@ -23,7 +23,8 @@ static char *render_admin(fx *f, const char *name, json_t *ctx)
 	const char *html = nz_buf_cstr(&out);
 	for (const char *p = strstr(html, "<script"); p; p = strstr(p + 1, "<script"))
 		assert_true((strncmp(p, "<script src=\"/static/admin.", 27) == 0 ||
-			     strncmp(p, "<script src=\"/static/desk.", 26) == 0) &&
+			     strncmp(p, "<script src=\"/static/desk.", 26) == 0 ||
+			     strncmp(p, "<script src=\"/static/media.", 27) == 0) &&
 			    strstr(p, "></script>") == strchr(p, '>'));
 	assert_null(strstr(html, "style="));
 	assert_null(strstr(html, "<style"));

@@ -160,7 +160,8 @@ static void test_renditions(void **state)
 	assert_int_equal(nz_store_media_add(f->store, f->arena, 0, &c, "CCC", 3, &f->err), NZ_OK);
 	nz_media *q = NULL;
 	size_t n = 0;
-	assert_int_equal(nz_store_media_unrendered(f->store, f->arena, "jpg", 10, &q, &n, &f->err),
+	assert_int_equal(nz_store_media_unrendered(f->store, f->arena, "191x100.f", ".w1200.jpg",
+						   10, &q, &n, &f->err),
 			 NZ_OK);
 	assert_int_equal(n, 2); /* a and b share their bytes */
 	assert_string_equal(q[0].hash, a.hash);
@@ -188,9 +189,11 @@ static void test_renditions(void **state)
 	assert_int_equal(
 	    nz_store_rendition_put(f->store, "nothex", "jpg", "image/jpeg", "x", 1, &f->err),
 	    NZ_INVAL);
-	assert_int_equal(
-	    nz_store_rendition_put(f->store, a.hash, "jpg", "image/jpeg", "J", 1, &f->err), NZ_OK);
-	assert_int_equal(nz_store_media_unrendered(f->store, f->arena, "jpg", 10, &q, &n, &f->err),
+	assert_int_equal(nz_store_rendition_put(f->store, a.hash, "191x100.f50-50.w1200.jpg",
+						"image/jpeg", "J", 1, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_media_unrendered(f->store, f->arena, "191x100.f", ".w1200.jpg",
+						   10, &q, &n, &f->err),
 			 NZ_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(q[0].hash, c.hash);

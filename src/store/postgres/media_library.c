@@ -1,0 +1,143 @@
+/*
+ * media_library.c: the media library in PostgreSQL: photos found by their texts, use and upload
+ * time a page at a time (newest first, by id: keyset pages), the articles that use a photo,
+ * edits of a photo's texts and focal point, and deletion. The same contract as SQLite's.
+ *
+ * Rules: an edit or a deletion and its audit row commit together; a photo that an article uses
+ * is never deleted (the row is locked, counted and deleted in one transaction). The changes an
+ * edit makes to the pages that show the photo come from the media table's trigger
+ * (schema_feed.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/postgres/postgres_int.h"
+
+static const nz__pg_sql q_media_search = {
+    "SELECT id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename, "
+    "created_at, (SELECT count(*) FROM article_media am WHERE am.media_id = media.id) "
+    "FROM media WHERE hash IS NOT NULL "
+    "AND ($1::text IS NULL OR lower(concat_ws(chr(10), COALESCE(caption, ''), "
+    "COALESCE(credit, ''), COALESCE(alt, ''), COALESCE(filename, ''))) LIKE $1 ESCAPE '\\') "
+    "AND ($2 = 0 OR ($2 = 1) = EXISTS (SELECT 1 FROM article_media am "
+    "WHERE am.media_id = media.id)) "
+    "AND ($3 = 0 OR created_at >= $3) AND ($4 = 0 OR created_at < $4) "
+    "AND ($5 = 0 OR id < $5) ORDER BY id DESC LIMIT $6"};
+static const nz__pg_sql q_media_uses = {
+    "SELECT DISTINCT a.id, a.uuid, a.slug, a.headline, a.status, a.language "
+    "FROM article_media am JOIN articles a ON a.id = am.article_id "
+    "WHERE am.media_id = $1 ORDER BY a.id DESC"};
+static const nz__pg_sql q_media_update = {
+    "UPDATE media SET caption = $2, credit = $3, alt = $4, focal_x = $5, focal_y = $6 "
+    "WHERE id = $1 AND hash IS NOT NULL RETURNING id"};
+static const nz__pg_sql q_media_lock = {
+    "SELECT id FROM media WHERE id = $1 AND hash IS NOT NULL FOR UPDATE"};
+static const nz__pg_sql q_media_used = {"SELECT count(*) FROM article_media WHERE media_id = $1"};
+static const nz__pg_sql q_media_delete = {"DELETE FROM media WHERE id = $1"};
+
+void nz__pg_focal(nz__pg_params *p, const nz_media *m)
+{
+	if (!m->has_focal) {
+		nz__pg_null(p);
+		nz__pg_null(p);
+		return;
+	}
+	nz__pg_int64(p, m->focal_x);
+	nz__pg_int64(p, m->focal_y);
+}
+
+static nz_rc entry_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_media_entry *e = item;
+	e->created_at = nz__pg_col_int(res, r, 11);
+	e->n_uses = nz__pg_col_int(res, r, 12);
+	return nz__pg_media_row(arena, res, r, &e->media);
+}
+
+nz_rc nz__pg_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
+			  nz_media_entry **out, size_t *n, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_text(&p, f->text);
+	nz__pg_int64(&p, f->used);
+	nz__pg_int64(&p, f->from);
+	nz__pg_int64(&p, f->to);
+	nz__pg_int64(&p, f->before);
+	nz__pg_int64(&p, (int64_t)f->limit);
+	return nz__pg_collect(nz__pg_h(s), &q_media_search, &p, "media", sizeof(nz_media_entry),
+			      entry_row, arena, (void **)out, n, err);
+}
+
+static nz_rc use_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_article *a = item;
+	const char *uuid = NULL, *status = NULL;
+	a->id = nz__pg_col_int(res, r, 0);
+	if (nz__pg_col_text(arena, res, r, 1, &uuid) ||
+	    nz__pg_col_text(arena, res, r, 2, &a->slug) ||
+	    nz__pg_col_text(arena, res, r, 3, &a->headline) ||
+	    nz__pg_col_text(arena, res, r, 4, &status) ||
+	    nz__pg_col_text(arena, res, r, 5, &a->language))
+		return NZ_NOMEM;
+	if (uuid)
+		snprintf(a->uuid, sizeof a->uuid, "%s", uuid);
+	if (status)
+		nz_status_parse(nz_str_c(status), &a->status);
+	return NZ_OK;
+}
+
+nz_rc nz__pg_media_uses(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, size_t *n,
+			nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_int64(&p, id);
+	return nz__pg_collect(nz__pg_h(s), &q_media_uses, &p, "media", sizeof(nz_article), use_row,
+			      arena, (void **)out, n, err);
+}
+
+static nz_rc update_media(nz__pg *h, int64_t actor, const nz_media *m, nz_err *err)
+{
+	nz__pg_params p = {0};
+	int64_t id = 0;
+	nz__pg_int64(&p, m->id);
+	nz__pg_text(&p, m->caption);
+	nz__pg_text(&p, m->credit);
+	nz__pg_text(&p, m->alt);
+	nz__pg_focal(&p, m);
+	nz_rc rc = nz__pg_one_int(h, &q_media_update, &p, &id, "media", err);
+	if (rc == NZ_NOTFOUND)
+		return nz_err_set(err, NZ_NOTFOUND, "media %lld: not found", (long long)m->id);
+	return rc ? rc : nz__pg_audit(h, actor, "media.edited", "media", m->id, 0, NULL, err);
+}
+
+nz_rc nz__pg_media_update(nz_store *s, int64_t actor, const nz_media *m, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	nz_rc rc = nz__pg_begin(h, err);
+	return rc ? rc : nz__pg_end(h, update_media(h, actor, m, err), err);
+}
+
+static nz_rc delete_media(nz__pg *h, int64_t actor, int64_t id, nz_err *err)
+{
+	nz__pg_params p = {0};
+	int64_t found = 0, uses = 0;
+	nz__pg_int64(&p, id);
+	nz_rc rc = nz__pg_one_int(h, &q_media_lock, &p, &found, "media", err);
+	if (rc == NZ_NOTFOUND)
+		return nz_err_set(err, NZ_NOTFOUND, "media %lld: not found", (long long)id);
+	if (rc || (rc = nz__pg_one_int(h, &q_media_used, &p, &uses, "media", err)))
+		return rc;
+	if (uses > 0)
+		return nz_err_set(err, NZ_CONFLICT, "media %lld: used by %lld article(s)",
+				  (long long)id, (long long)uses);
+	if ((rc = nz__pg_run(h, &q_media_delete, &p, "media", err)))
+		return rc;
+	return nz__pg_audit(h, actor, "media.deleted", "media", id, 0, NULL, err);
+}
+
+nz_rc nz__pg_media_delete(nz_store *s, int64_t actor, int64_t id, nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	nz_rc rc = nz__pg_begin(h, err);
+	return rc ? rc : nz__pg_end(h, delete_media(h, actor, id, err), err);
+}

@@ -1,0 +1,235 @@
+"""The media library on a real server: the admin API lists, searches, filters and pages the
+photos, edits a photo's texts and focal point (the article pages that show it change at once and
+their crops are cut around the new point), and refuses to delete a photo an article uses, naming
+the article; the back-office pages do the same for people, with a plain form for the focal
+point."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from nz import Server, eventually, new_db, run, sql_rows
+from nzadmin import add_token, add_user, api, png
+from test_admin_pages import Browser
+
+
+class MediaLibrary(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-media-")
+        cls.db = new_db(os.path.join(cls.tmp, "media.db"))
+        run(["init"], db=cls.db)
+        cls.eve_pw = add_user(cls.db, "eve", "editor")
+        add_user(cls.db, "carl", "contributor")
+        cls.token = add_token(cls.db, "eve")[1]
+        cls.carl = add_token(cls.db, "carl")[1]
+        cls.srv = Server(cls.db)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def upload(self, w, h, query="", alt="A test card"):
+        if alt and "alt=" not in query:
+            query += ("&" if query else "?") + "alt=" + alt.replace(" ", "+")
+        r = api(self.srv, "POST", "/api/v1/admin/media" + query, self.token, raw=png(w, h),
+                headers={"Content-Type": "image/png"})
+        self.assertEqual(r.status, 201, r.text)
+        return r.json()
+
+    def publish_with(self, headline, media_id):
+        r = api(self.srv, "POST", "/api/v1/admin/articles", self.token,
+                body={"headline": headline, "body_markdown": "Text.",
+                      "media": [{"id": media_id}]})
+        self.assertEqual(r.status, 201, r.text)
+        a = r.json()
+        r = api(self.srv, "POST", "/api/v1/admin/articles/%d/publish" % a["id"], self.token)
+        self.assertEqual(r.status, 200, r.text)
+        return r.json()
+
+    def test_list_search_filters_and_pages(self):
+        tag = "lib%d" % os.getpid()
+        a = self.upload(60, 40, "?caption=%s+harbour+at+dawn&filename=harbour.png" % tag)
+        b = self.upload(61, 40, "?caption=%s+tanks&credit=Army+Press" % tag)
+        c = self.upload(62, 40, "?caption=%s+jets&filename=IMG_0042.PNG&alt=Two+jets" % tag)
+        self.publish_with("Tanks roll in", b["id"])
+
+        def ids(query):
+            r = api(self.srv, "GET", "/api/v1/admin/media?" + query, self.token)
+            self.assertEqual(r.status, 200, r.text)
+            return [m["id"] for m in r.json()["media"]], r.json()
+
+        self.assertEqual(ids("q=" + tag)[0], [c["id"], b["id"], a["id"]])  # newest first
+        self.assertEqual(ids("q=%s+harbour" % tag)[0], [a["id"]])
+        self.assertEqual(ids("q=army+press")[0], [b["id"]])          # the credit
+        self.assertEqual(ids("q=img_0042")[0], [c["id"]])            # the file name
+        self.assertEqual(ids("q=%s&used=yes" % tag)[0], [b["id"]])
+        self.assertEqual(ids("q=%s&used=no" % tag)[0], [c["id"], a["id"]])
+        first, page = ids("q=%s&limit=2" % tag)
+        self.assertEqual(first, [c["id"], b["id"]])
+        self.assertEqual(ids("q=%s&limit=2&cursor=%s" % (tag, page["next_cursor"]))[0], [a["id"]])
+        self.assertEqual(page["media"][1]["uses"], 1)
+        self.assertEqual(ids("q=%s&to=2001-01-01" % tag)[0], [])
+        r = api(self.srv, "GET", "/api/v1/admin/media?used=maybe", self.token)
+        self.assertEqual(r.status, 400)
+        self.assertIn("used", r.json()["error"]["message"])
+
+    def test_focal_point_moves_the_crops_on_the_article_page(self):
+        m = self.upload(1200, 800, "?alt=A+pier&caption=The+pier")
+        art = self.publish_with("The pier at low tide", m["id"])
+        page = self.srv.get(page_path(art))
+        self.assertEqual(page.status, 200)
+        self.assertIn("%s.191x100.f50-50.w1200.jpg" % m["hash"], page.text)
+
+        r = api(self.srv, "PATCH", "/api/v1/admin/media/%d" % m["id"], self.token,
+                body={"focal": {"x": 20, "y": 75}, "caption": "The pier, low tide"})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["focal"], {"x": 20, "y": 75, "set": True})
+        self.assertEqual(r.json()["alt"], "A pier")  # absent: unchanged
+        self.assertEqual(r.json()["used_by"][0]["id"], art["id"])
+        # the page (cached before) shows the new crop and caption: the change feed reached it
+        page = self.srv.get(page_path(art))
+        self.assertIn("%s.191x100.f20-75.w1200.jpg" % m["hash"], page.text)
+        self.assertNotIn("f50-50", page.text)
+        self.assertIn("The pier, low tide", page.text)
+        # the crop is cut around the new point, and the background worker makes it too
+        self.assertEqual(self.srv.get("/media/%s.16x9.f20-75.w1200.jpg" % m["hash"]).status, 200)
+
+        def made():
+            return sql_rows(self.db, "SELECT count(*) FROM renditions WHERE source = ? AND "
+                            "name = '4x3.f20-75.w1200.jpg'", (m["hash"],))[0][0]
+        self.assertTrue(eventually(lambda: int(made()) == 1, deadline=60))
+
+        # back to the centre with null; bad input changes nothing
+        r = api(self.srv, "PATCH", "/api/v1/admin/media/%d" % m["id"], self.token,
+                body={"focal": None})
+        self.assertEqual(r.json()["focal"], {"x": 50, "y": 50, "set": False})
+        for bad in ({"focal": {"x": 101, "y": 5}}, {"title": "x"}, {"alt": 3}):
+            r = api(self.srv, "PATCH", "/api/v1/admin/media/%d" % m["id"], self.token, body=bad)
+            self.assertEqual(r.status, 400, bad)
+        r = api(self.srv, "PATCH", "/api/v1/admin/media/%d" % m["id"], self.carl,
+                body={"alt": "x"})
+        self.assertEqual(r.status, 403)  # a contributor may look, not edit
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/%d" % m["id"],
+                             self.carl).json()["alt"], "A pier")
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/999999", self.token).status,
+                         404)
+
+    def test_delete_refused_while_used(self):
+        used = self.upload(30, 20)
+        self.publish_with("Ships in the strait", used["id"])
+        r = api(self.srv, "DELETE", "/api/v1/admin/media/%d" % used["id"], self.token)
+        self.assertEqual(r.status, 409, r.text)
+        self.assertEqual(r.json()["error"]["code"], "in_use")
+        self.assertIn("Ships in the strait", r.json()["error"]["message"])
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/%d" % used["id"],
+                             self.token).status, 200)
+
+        spare = self.upload(31, 20)
+        r = api(self.srv, "DELETE", "/api/v1/admin/media/%d" % spare["id"], self.token)
+        self.assertEqual(r.status, 204, r.text)
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/%d" % spare["id"],
+                             self.token).status, 404)
+
+    def test_publishing_asks_for_alt_text(self):
+        bare = self.upload(50, 40, "?caption=Patrol+boat", alt=None)
+        r = api(self.srv, "POST", "/api/v1/admin/articles", self.token,
+                body={"headline": "A patrol at sea", "body_markdown": "Text.",
+                      "media": [{"id": bare["id"]}]})
+        art = r.json()
+        for action, body in (("publish", None), ("schedule", {"at": "2099-01-01T00:00:00Z"})):
+            r = api(self.srv, "POST", "/api/v1/admin/articles/%d/%s" % (art["id"], action),
+                    self.token, body=body)
+            self.assertEqual(r.status, 400, r.text)
+            self.assertIn("without alt text", r.json()["error"]["message"])
+            self.assertIn("photo 1 (Patrol boat)", r.json()["error"]["message"])
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/articles/%d" % art["id"],
+                             self.token).json()["status"], "draft")
+        # alt text written where the body places the photo is enough
+        r = api(self.srv, "PATCH", "/api/v1/admin/articles/%d" % art["id"], self.token,
+                body={"revision": art["revision"],
+                      "body_markdown": "Text.\n\n![A grey boat at sea](media:%d)\n" % bare["id"]})
+        self.assertEqual(r.status, 200, r.text)
+        r = api(self.srv, "POST", "/api/v1/admin/articles/%d/publish" % art["id"], self.token)
+        self.assertEqual(r.status, 200, r.text)
+
+    def jpeg_with(self, *tags):
+        """A real JPEG (the server's rendition of a PNG) with tags written by exiftool."""
+        h = self.upload(90, 60)["hash"]
+        path = os.path.join(self.tmp, "tagged.jpg")
+        with open(path, "wb") as f:
+            f.write(self.srv.get("/media/%s.w320.jpg" % h).body)
+        subprocess.run(["exiftool", "-q", "-overwrite_original", *tags, path], check=True)
+        with open(path, "rb") as f:
+            return f.read()
+
+    def test_caption_and_credit_from_iptc_and_xmp(self):
+        data = self.jpeg_with("-IPTC:Caption-Abstract=Ferry leaves Busan at dawn",
+                              "-IPTC:By-line=Kim Ara", "-IPTC:CopyrightNotice=(c) Agency",
+                              "-IPTC:CodedCharacterSet=UTF8")
+        r = api(self.srv, "POST", "/api/v1/admin/media?alt=A+ferry", self.token, raw=data,
+                headers={"Content-Type": "image/jpeg"})
+        self.assertEqual(r.status, 201, r.text)
+        self.assertEqual(r.json()["caption"], "Ferry leaves Busan at dawn")
+        self.assertEqual(r.json()["credit"], "Kim Ara / (c) Agency")
+        # what the form gives wins
+        r = api(self.srv, "POST", "/api/v1/admin/media?caption=Ours&credit=Desk", self.token,
+                raw=data, headers={"Content-Type": "image/jpeg"})
+        self.assertEqual((r.json()["caption"], r.json()["credit"]), ("Ours", "Desk"))
+        # XMP alone, with an entity and Korean text
+        data = self.jpeg_with("-XMP-dc:Description=Tanks & trucks", "-XMP-dc:Creator=이서연",
+                              "-XMP-photoshop:Credit=Yonhap")
+        r = api(self.srv, "POST", "/api/v1/admin/media", self.token, raw=data,
+                headers={"Content-Type": "image/jpeg"})
+        self.assertEqual((r.json()["caption"], r.json()["credit"]), ("Tanks & trucks", "Yonhap"))
+
+    def test_library_pages(self):
+        m = self.upload(400, 300, "?caption=Radar+mast&filename=radar.png")
+        self.publish_with("A new radar", m["id"])
+        spare = self.upload(401, 300, "?caption=Spare+radar", alt=None)
+        eve = Browser(self.srv, "eve", self.eve_pw)
+
+        r = eve.get("/admin/media?q=radar")
+        self.assertEqual(r.status, 200)
+        self.assertIn('href="/admin/media/%d"' % m["id"], r.text)
+        self.assertIn("/media/%s.w320.jpg" % m["hash"], r.text)
+        self.assertIn("no alt text", r.text)
+        r = eve.get("/admin/media?q=radar&used=no")
+        self.assertNotIn('href="/admin/media/%d"' % m["id"], r.text)
+        self.assertIn('href="/admin/media/%d"' % spare["id"], r.text)
+
+        r = eve.get("/admin/media/%d" % m["id"])
+        self.assertIn("A new radar", r.text)  # where it is used
+        self.assertIn('name="focal_x"', r.text)
+        r = eve.post("/admin/media/%d" % m["id"], [
+            ("caption", "Radar mast"), ("credit", "Navy"), ("alt", "A radar on a mast"),
+            ("focal_x", "10"), ("focal_y", "90")])
+        self.assertEqual(r.status, 303, r.text)
+        r = eve.get("/admin/media/%d?done=media-saved" % m["id"])
+        self.assertIn("The photo was saved", r.text)
+        self.assertIn('value="A radar on a mast"', r.text)
+        self.assertIn("%s.1x1.f10-90.w1200.jpg" % m["hash"], r.text)  # the crops shown
+
+        r = eve.post("/admin/media/%d" % m["id"], [("caption", "Changed"), ("focal_x", "ten"),
+                                                  ("focal_y", "5")])
+        self.assertEqual(r.status, 422)
+        self.assertIn("two whole percentages", r.text)
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/%d" % m["id"],
+                             self.token).json()["caption"], "Radar mast")
+
+        r = eve.post("/admin/media/%d/delete" % m["id"], [])
+        self.assertEqual(r.status, 409)
+        self.assertIn("A new radar", r.text)
+        r = eve.post("/admin/media/%d/delete" % spare["id"], [])
+        self.assertEqual(r.status, 303)
+        self.assertEqual(eve.get("/admin/media/%d" % spare["id"]).status, 404)
+
+
+def page_path(article):
+    return "/" + article["url"].split("//", 1)[1].split("/", 1)[1]
+
+
+if __name__ == "__main__":
+    unittest.main()
