@@ -3,6 +3,8 @@
  * version: revisions (only ever inserted; schema triggers refuse the rest) and the original
  * files it was imported from, byte for byte (sqlite/articles_history.c's twin).
  */
+#include <stdio.h>
+
 #include "store/postgres/postgres_int.h"
 
 static const nz__pg_sql q_revision_list = {
@@ -97,9 +99,11 @@ nz_rc nz__pg_import_add(nz_store *s, int64_t article_id, const char *filename,
 	nz__pg_text(&p, sha256_hex);
 	nz__pg_bytea(&p, bytes, len);
 	nz__pg_int64(&p, nz_time_now());
+	char what[96]; /* names the file: in a batch the failure is read later (pipe.c) */
+	snprintf(what, sizeof(what), "import %.80s", filename);
 	if ((rc = nz__pg_begin(h, err)))
 		return rc;
-	rc = nz__pg_run(h, &q_import_add, &p, "import", err);
+	rc = nz__pg_run(h, &q_import_add, &p, what, err);
 	if (rc == NZ_EXISTS)
 		nz_err_set(err, rc, "import %.200s: this file is already stored", filename);
 	return nz__pg_end(h, rc, err);
@@ -192,4 +196,23 @@ nz_rc nz__pg_import_item_put(nz_store *s, const char *key, int64_t article_id,
 	nz__pg_int64(&p, comments);
 	nz__pg_int64(&p, nz_time_now());
 	return nz__pg_run(nz__pg_h(s), &q_import_item_put, &p, "import item", err);
+}
+
+/* The batch with its writes deferred (pipe.c): an article costs a few round trips, not one per
+ * statement. */
+nz_rc nz__pg_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n,
+			  nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	if (nz__pg_pipe_on(h)) /* a batch inside a batch: the outer one defers already */
+		return nz__store_import_batch_each(s, arena, items, n, err);
+	nz_rc rc = nz__pg_pipe_start(h, err);
+	if (rc)
+		return rc;
+	rc = nz__store_import_batch_each(s, arena, items, n, err);
+	nz_err stop_err = {0};
+	nz_rc stop = nz__pg_pipe_stop(h, &stop_err);
+	if (!rc && stop)
+		*err = stop_err;
+	return rc ? rc : stop;
 }
