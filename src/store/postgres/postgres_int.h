@@ -330,6 +330,8 @@ void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first);
  * articles; the format is docs/postgres.md's "The row: article_search"), in the caller's
  * transaction: every article write calls it, and reindex. */
 nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err);
+/* The same row from a's fields as they were just written (a new article: no read back). */
+nz_rc nz__pg_search_write_article(nz__pg *h, const nz_article *a, nz_err *err);
 
 /* ---- schema.c: the versioned schema ------------------------------------------------------ */
 
@@ -360,5 +362,7 @@ extern const char nz__pg_4_import_items[]; /* the items of multi-item imports */
 extern const char nz__pg_5_hdata[];        /* slugs repaired, token expiry */
 extern const char nz__pg_6_pages[];        /* static pages and their revisions (static_pages.c) */
 extern const char nz__pg_7_updated[];      /* "updated" of never-edited imports */
+/* schema_feed.c: migration 8 (PostgreSQL only) */
+extern const char nz__pg_8_batch_feed[]; /* a batch import's change-feed keys, once per batch */
 
 #endif

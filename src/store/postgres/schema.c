@@ -30,8 +30,9 @@ static const char *const migration_4[] = {nz__pg_4_import_items, NULL};
 static const char *const migration_5[] = {nz__pg_5_hdata, NULL};
 static const char *const migration_6[] = {nz__pg_6_pages, NULL};
 static const char *const migration_7[] = {nz__pg_7_updated, NULL};
+static const char *const migration_8[] = {nz__pg_8_batch_feed, NULL};
 static const char *const *const migrations[] = {migration_1, migration_2, migration_3, migration_4,
-						migration_5, migration_6, migration_7};
+						migration_5, migration_6, migration_7, migration_8};
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

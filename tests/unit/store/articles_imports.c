@@ -171,6 +171,8 @@ static void test_import_batch_lands_good_files_and_reports_bad_ones(void **state
 	    batch_item(f, "first", "zeppelin", "5.md", "five"), /* a slug the batch took: -2 */
 	};
 	items[3].article->headline = "";
+	int64_t seq = 0, upto = 0;
+	assert_int_equal(nz_store_change_seq(f->store, &seq, &f->err), NZ_OK);
 	assert_int_equal(nz_store_import_batch(f->store, f->arena, items, 5, &f->err), NZ_OK);
 
 	assert_int_equal(items[0].rc, NZ_OK);
@@ -198,6 +200,25 @@ static void test_import_batch_lands_good_files_and_reports_bad_ones(void **state
 	assert_int_equal(got->revision, 1);
 	found r = search_with(f, "zeppelin", (nz_article_search){.now = nz_time_now()});
 	assert_int_equal(r.total, 3);
+	/* Every node's caches hear of the new articles, their tags, authors and section. */
+	const char **keys = NULL;
+	size_t n_keys = 0;
+	assert_int_equal(
+	    nz_store_changes_since(f->store, f->arena, seq, &upto, &keys, &n_keys, &f->err), NZ_OK);
+	const char *want[] = {
+	    nz_arena_printf(f->arena, "article-%lld", (long long)items[0].article->id),
+	    nz_arena_printf(f->arena, "article-%lld", (long long)items[4].article->id),
+	    nz_arena_printf(f->arena, "tag-%lld", (long long)items[2].article->tags[0].id),
+	    nz_arena_printf(f->arena, "author-%lld", (long long)items[2].article->authors[1].id),
+	    nz_arena_printf(f->arena, "section-%lld", (long long)items[2].article->section->id),
+	    "front"};
+	for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
+		bool seen = false;
+		for (size_t k = 0; k < n_keys; k++)
+			seen = seen || strcmp(keys[k], want[w]) == 0;
+		if (!seen)
+			fail_msg("change feed: no %s", want[w]);
+	}
 	/* Nothing of the bad ones: no article, no file, no revision. */
 	assert_int_equal(nz_store_article_by_slug(f->store, f->arena, "again", &got, &f->err),
 			 NZ_NOTFOUND);
