@@ -180,6 +180,30 @@ nz_rc nz_app_import_bytes(nz_store *s, nz_arena *arena, const nz_app_import *in,
 nz_rc nz_app_import_file(nz_store *s, nz_arena *arena, const char *path, const nz_import_opts *opts,
 			 nz_app_imported *out, nz_err *err);
 
+/* Many files at once (import_batch.c): files are read and parsed as they are added, and
+ * stored `size` at a time with nz_store_import_batch (one transaction per batch), so an import
+ * of thousands of files pays the transaction, the change feed's lock and most round trips once
+ * per batch. Outcomes are those of nz_app_import_file, file for file, reported in the order the
+ * files were added, each when its batch is stored (report: name and r as nz_app_import_file
+ * gives them; arena is the caller's for that call only). A file refused changes nothing of
+ * its own and the others of its batch still land; a batch committed stays (a crash loses at
+ * most the batch being filled). Duplicates within a batch and translation_of slugs are seen
+ * as one file at a time would see them (the batch is stored first). */
+#define NZ_APP_IMPORT_BATCH 250
+typedef void (*nz_app_batch_report_fn)(void *ctx, nz_arena *arena, const char *name, nz_rc rc,
+				       const nz_app_imported *r, const nz_err *err);
+typedef struct nz_app_batch nz_app_batch;
+/* A batch of up to size files (0: NZ_APP_IMPORT_BATCH) into s; NZ_NOMEM. */
+nz_rc nz_app_batch_new(nz_store *s, size_t size, const nz_import_opts *opts,
+		       nz_app_batch_report_fn report, void *ctx, nz_app_batch **out);
+/* Adds the file at path (read and parsed now; stored with its batch). Returns an error only
+ * when the database or memory failed: then the caller should stop. */
+nz_rc nz_app_batch_file(nz_app_batch *b, const char *path);
+/* Stores what was added and not stored yet, and reports it. */
+nz_rc nz_app_batch_flush(nz_app_batch *b);
+/* Frees b; what was not flushed is dropped, unreported. */
+void nz_app_batch_free(nz_app_batch *b);
+
 /* ---- WordPress exports ------------------------------------------------------------------- */
 
 /* What an item of a WordPress export is, for the report. */

@@ -15,11 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/app.h"
+#include "app/import_int.h"
 
-/* Joins a to the translation group of the article its translation_of names; when there is no
- * such article the slug stays among the import notes, so nothing in the file is lost. */
-static nz_rc join_translation(nz_store *s, nz_arena *arena, nz_article *a, nz_err *err)
+nz_rc nz__app_join_translation(nz_store *s, nz_arena *arena, nz_article *a, nz_err *err)
 {
 	nz_article *other = NULL;
 	if (!a->translation_of)
@@ -50,7 +48,7 @@ static nz_rc store_article(nz_store *s, nz_arena *arena, const nz_app_import *in
 	nz_rc rc = nz_store_begin(s, err);
 	if (rc != NZ_OK)
 		return rc;
-	rc = join_translation(s, arena, a, err);
+	rc = nz__app_join_translation(s, arena, a, err);
 	if (rc == NZ_OK && in->prepare)
 		rc = in->prepare(in->prepare_ctx, s, arena, a, err);
 	if (rc == NZ_OK) {
@@ -97,8 +95,7 @@ nz_rc nz_app_import_bytes(nz_store *s, nz_arena *arena, const nz_app_import *in,
 	return rc;
 }
 
-/* Reads a whole file; NULL with a reason in err when it cannot be imported. */
-static char *read_file(const char *path, size_t *len, nz_err *err)
+char *nz__app_read_file(const char *path, size_t *len, nz_err *err)
 {
 	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -140,7 +137,7 @@ nz_rc nz_app_import_file(nz_store *s, nz_arena *arena, const char *path, const n
 			 nz_app_imported *out, nz_err *err)
 {
 	size_t len = 0;
-	char *bytes = read_file(path, &len, err);
+	char *bytes = nz__app_read_file(path, &len, err);
 	if (!bytes) {
 		*out = (nz_app_imported){.outcome = NZ_APP_REFUSED};
 		return NZ_OK;

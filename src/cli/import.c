@@ -1,7 +1,8 @@
 /*
  * cli/import: brings articles in from files (docs/import-format.md): finds the files under
- * the paths given and imports each through app/ (its own transaction: the article, its
- * revision and the original bytes together or not at all), reporting each outcome. A file
+ * the paths given and imports them through app/'s batch import (a few hundred files per
+ * transaction; each file's article, revision and original bytes together or not at all, a
+ * refused file leaving nothing), reporting each outcome. A file
  * already imported (same SHA-256) is reported as unchanged.
  *
  * Only regular files are read (a FIFO named *.txt would block for ever); folders are walked
@@ -85,6 +86,13 @@ nz_rc cli_import_bytes(nz_store *store, cli_import_run *run, const char *name, c
 	rc = report(run, arena, name, rc, &r, &err);
 	nz_arena_free(arena);
 	return rc;
+}
+
+/* nz_app_batch's report: a file's outcome, counted and said. */
+static void report_batched(void *ctx, nz_arena *arena, const char *name, nz_rc rc,
+			   const nz_app_imported *r, const nz_err *err)
+{
+	report(ctx, arena, name, rc, r, err);
 }
 
 nz_rc cli_import_file(nz_store *store, cli_import_run *run, const char *path)
@@ -190,7 +198,7 @@ static bool collect(path_list *l, walk *w, const char *path)
 }
 
 static int parse_args(const cli_env *env, int argc, char **argv, nz_import_opts *opts,
-		      path_list *paths)
+		      path_list *paths, size_t *batch)
 {
 	bool only_paths = false;
 	for (int i = 1; i < argc; i++) {
@@ -204,6 +212,14 @@ static int parse_args(const cli_env *env, int argc, char **argv, nz_import_opts 
 			if (!nz_slug_valid(nz_str_c(opts->section_slug)))
 				return cli_fail(env, "import", 2, "--section %s: not a valid slug",
 						opts->section_slug);
+		} else if (!only_paths && strcmp(a, "--batch") == 0 && i + 1 < argc) {
+			char *end = NULL;
+			long n = strtol(argv[++i], &end, 10);
+			if (!end || *end || n < 1 || n > 10000)
+				return cli_fail(
+				    env, "import", 2,
+				    "--batch must be a number of files from 1 to 10000");
+			*batch = (size_t)n;
 		} else if (!only_paths && strcmp(a, "--language") == 0 && i + 1 < argc) {
 			opts->language = argv[++i];
 			if (!nz_language_valid(opts->language))
@@ -231,20 +247,34 @@ static int run(const cli_env *env, int argc, char **argv)
 		}
 	nz_import_opts opts = {.now = nz_time_now()};
 	path_list paths = {0};
-	int status = parse_args(env, argc, argv, &opts, &paths);
+	size_t batch_size = NZ_APP_IMPORT_BATCH;
+	int status = parse_args(env, argc, argv, &opts, &paths, &batch_size);
 	nz_store *store = status ? NULL : cli_open_store(env, "import", true);
 	if (!status && !store)
 		status = 1;
 	bool progress = isatty(STDERR_FILENO) && paths.n >= 20;
 	cli_import_run r = {.opts = &opts, .quiet = progress, .progress = progress};
-	for (size_t i = 0; store && i < paths.n; i++) {
-		if (progress)
+	nz_app_batch *batch = NULL;
+	if (store && nz_app_batch_new(store, batch_size, &opts, report_batched, &r, &batch)) {
+		status = cli_fail(env, "import", 1, "out of memory");
+		nz_store_close(store);
+		store = NULL;
+	}
+	/* Files go in a batch at a time (one transaction each): the count is of files read;
+	 * their lines come as each batch is stored. */
+	for (size_t i = 0; store && i <= paths.n; i++) {
+		if (progress && i < paths.n)
 			fprintf(stderr, "\rimporting %zu/%zu", i + 1, paths.n);
-		if (cli_import_file(store, &r, paths.p[i]) != NZ_OK) {
+		nz_rc rc =
+		    i < paths.n ? nz_app_batch_file(batch, paths.p[i]) : nz_app_batch_flush(batch);
+		if (rc != NZ_OK) {
+			if (rc == NZ_NOMEM)
+				fprintf(stderr, "newszone import: out of memory\n");
 			status = 1;
 			break;
 		}
 	}
+	nz_app_batch_free(batch);
 	if (progress)
 		fputc('\n', stderr);
 	if (store)
@@ -270,7 +300,8 @@ const cli_command cli_import_cmd = {
     "nothing; the exit status is 1 when any file was refused.\n\n"
     "  --publish           publish the articles (default: drafts)\n"
     "  --section SLUG      put them in this section\n"
-    "  --language en|ko    their language (default: detected; Hangul means ko)\n\n"
+    "  --language en|ko    their language (default: detected; Hangul means ko)\n"
+    "  --batch N           files stored per transaction (default 250; docs/postgres.md)\n\n"
     "From WordPress (docs/wordpress.md): posts and pages of a WordPress export (Tools >\n"
     "Export) become articles; importing a newer export again updates what changed.\n"
     "  --media-dir DIR     a copy of wp-content/uploads: photos come in from it\n"

@@ -324,6 +324,29 @@ nz_rc nz_store_import_find(nz_store *s, const char *sha256_hex, int64_t *article
 /* Keeps the original file byte for byte with the article. */
 nz_rc nz_store_import_add(nz_store *s, int64_t article_id, const char *filename, const void *bytes,
 			  size_t len, nz_err *err);
+/* One file of a batch import: the article made from it (created as nz_store_article_create
+ * does, with note on its first revision), and the file's name and bytes, kept as
+ * nz_store_import_add keeps them. rc and err are the outcome, set by nz_store_import_batch. */
+typedef struct nz_store_import_item {
+	nz_article *article;
+	const char *note;
+	const char *filename;
+	const void *bytes;
+	size_t len;
+	nz_rc rc;   /* NZ_OK: stored (article->id set); else why it was refused (err) */
+	nz_err err; /* the reason, when rc is not NZ_OK */
+} nz_store_import_item;
+
+/* Imports n files at once, in one transaction: each item's article, revision, search terms and
+ * import source, in order, each item in a savepoint of its own. An item refused (a slug that
+ * cannot be made unique, the same bytes stored already, ...) gets its rc and err and leaves
+ * nothing of itself; the others still land. The change feed's lock is taken once for the
+ * batch. Answers NZ_OK when the batch committed (look at each item's rc); an error only when
+ * the database or memory failed, and then nothing of the batch is stored and every item's rc
+ * says so. Borrowed: items and everything they point to; what the store fills in goes into
+ * arena (as for nz_store_article_create). */
+nz_rc nz_store_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n,
+			    nz_err *err);
 /* The original bytes (in arena) and file name of an article's import; NZ_NOTFOUND when none. */
 nz_rc nz_store_import_get(nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes,
 			  size_t *len, const char **filename, nz_err *err);

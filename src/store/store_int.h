@@ -179,6 +179,12 @@ nz_rc nz__store_article_create_tx(nz_store *s, nz_arena *arena, int64_t actor, b
 				  nz_article *a, const char *note, nz__store_create_rows_fn rows,
 				  nz_err *err);
 
+/* A backend's import_batch, backend-neutral (articles_import.c): one transaction through
+ * s->ops, each item in a nested one (a savepoint) holding nz_store_article_create and
+ * nz_store_import_add; a backend wraps it with what makes its round trips cheaper. */
+nz_rc nz__store_import_batch_each(nz_store *s, nz_arena *arena, nz_store_import_item *items,
+				  size_t n, nz_err *err);
+
 /* The article list's filters as bits (a backend builds one statement per combination). */
 enum {
 	NZ__F_SECTION = 1 << 0,

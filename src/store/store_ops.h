@@ -167,6 +167,10 @@
 	   (nz_store *s, int64_t article_id, const char *filename, const char *sha256_hex,         \
 	    const void *bytes, size_t len, nz_err *err),                                           \
 	   (s, article_id, filename, sha256_hex, bytes, len, err))                                 \
+	/* items checked: each has an article, a file name and bytes (articles_import.c) */        \
+	OP(WRITE, OWN, import_batch,                                                               \
+	   (nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n, nz_err *err),     \
+	   (s, arena, items, n, err))                                                              \
 	OP(READ, OWN, import_get,                                                                  \
 	   (nz_store *s, nz_arena *arena, int64_t article_id, const void **bytes, size_t *len,     \
 	    const char **filename, nz_err *err),                                                   \

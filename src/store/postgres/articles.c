@@ -156,7 +156,7 @@ static nz_rc create_rows(nz_store *s, nz_arena *arena, int64_t actor, nz_article
 	a->revision = 1;
 	if ((rc = nz__pg_article_revision(h, a, actor, note, now, err))) /* revision 1 */
 		return rc;
-	return nz__pg_search_write(h, a->id, err);
+	return nz__pg_search_write_article(h, a, err); /* from a: what was just written */
 }
 
 nz_rc nz__pg_article_create(nz_store *s, nz_arena *arena, int64_t actor, bool audited,

@@ -3,6 +3,10 @@
  * version: revisions (only ever inserted; schema triggers refuse the rest) and the original
  * files it was imported from, byte for byte (sqlite/articles_history.c's twin).
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "store/postgres/postgres_int.h"
 
 static const nz__pg_sql q_revision_list = {
@@ -97,9 +101,11 @@ nz_rc nz__pg_import_add(nz_store *s, int64_t article_id, const char *filename,
 	nz__pg_text(&p, sha256_hex);
 	nz__pg_bytea(&p, bytes, len);
 	nz__pg_int64(&p, nz_time_now());
+	char what[96]; /* names the file: in a batch the failure is read later (pipe.c) */
+	snprintf(what, sizeof(what), "import %.80s", filename);
 	if ((rc = nz__pg_begin(h, err)))
 		return rc;
-	rc = nz__pg_run(h, &q_import_add, &p, "import", err);
+	rc = nz__pg_run(h, &q_import_add, &p, what, err);
 	if (rc == NZ_EXISTS)
 		nz_err_set(err, rc, "import %.200s: this file is already stored", filename);
 	return nz__pg_end(h, rc, err);
@@ -192,4 +198,74 @@ nz_rc nz__pg_import_item_put(nz_store *s, const char *key, int64_t article_id,
 	nz__pg_int64(&p, comments);
 	nz__pg_int64(&p, nz_time_now());
 	return nz__pg_run(nz__pg_h(s), &q_import_item_put, &p, "import item", err);
+}
+
+static const nz__pg_sql q_batch_on = {"SELECT set_config('nz.batch', 'on', true)"};
+/* The change-feed keys of the batch's visible articles, as their row triggers would have
+ * written them (the article's own keys, its tags', authors' and section's, its translations'). */
+static const nz__pg_sql q_batch_keys = {
+    "SELECT nz_changes_add(ARRAY(SELECT k FROM articles a, LATERAL ("
+    "SELECT nz_article_keys(a.id) UNION ALL SELECT nz_article_row_keys(a)) AS t(k) "
+    "WHERE a.id = ANY($1::bigint[]) AND a.status IN ('published', 'retracted')))"};
+
+/* The ids of the items stored, as a PostgreSQL array literal. */
+static char *stored_ids(const nz_store_import_item *items, size_t n)
+{
+	nz_buf b;
+	nz_buf_init(&b, 0);
+	nz_buf_putc(&b, '{');
+	for (size_t i = 0; i < n; i++)
+		if (items[i].rc == NZ_OK && items[i].article->id)
+			nz_buf_printf(&b, "%s%lld", b.len > 1 ? "," : "",
+				      (long long)items[i].article->id);
+	nz_buf_putc(&b, '}');
+	if (nz_buf_rc(&b)) {
+		nz_buf_free(&b);
+		return NULL;
+	}
+	return strdup(nz_buf_cstr(&b));
+}
+
+/* The batch inside its own transaction: the per-row change-feed triggers off (migration 13),
+ * the writes deferred (pipe.c), then the feed's keys for all its articles at once. */
+static nz_rc batch_tx(nz__pg *h, nz_arena *arena, nz_store_import_item *items, size_t n,
+		      nz_err *err)
+{
+	nz_rc rc = nz__pg_run(h, &q_batch_on, NULL, "import: batch", err);
+	if (!rc && !(rc = nz__pg_pipe_start(h, err))) {
+		rc = nz__store_import_batch_each(&h->base, arena, items, n, err);
+		nz_err stop_err = {0};
+		nz_rc stop = nz__pg_pipe_stop(h, &stop_err);
+		if (!rc && stop)
+			*err = stop_err;
+		rc = rc ? rc : stop;
+	}
+	char *ids = rc ? NULL : stored_ids(items, n);
+	if (!rc && !ids)
+		rc = nz_err_set(err, NZ_NOMEM, "import: out of memory");
+	if (!rc) {
+		nz__pg_params p = {0};
+		nz__pg_text(&p, ids);
+		rc = nz__pg_run(h, &q_batch_keys, &p, "import: change feed", err);
+	}
+	free(ids);
+	return rc;
+}
+
+nz_rc nz__pg_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n,
+			  nz_err *err)
+{
+	nz__pg *h = nz__pg_h(s);
+	if (nz__pg_pipe_on(h)) /* a batch inside a batch: the outer one defers already */
+		return nz__store_import_batch_each(s, arena, items, n, err);
+	nz_rc rc = nz__pg_begin(h, err);
+	if (rc)
+		return rc;
+	rc = nz__pg_end(h, batch_tx(h, arena, items, n, err), err);
+	for (size_t i = 0; rc && i < n; i++) { /* nothing of the batch was kept */
+		items[i].rc = rc;
+		items[i].err = *err;
+		items[i].article->id = 0;
+	}
+	return rc;
 }

@@ -9,6 +9,8 @@
  * transaction instead (nz__pg_article_catalog: upserts, and a failure fails the whole write);
  * results are copied into the caller's arena.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/postgres/postgres_int.h"
@@ -166,13 +168,69 @@ nz_rc nz__pg_tag_ensure(nz_store *s, nz_tag *tag, nz_err *err)
 	return tag_ensure(nz__pg_h(s), tag, true, err);
 }
 
+/* During a batch (pipe.c), the key under which an ensure's id is remembered: everything the
+ * upsert writes, so that a second ensure with the same key would change nothing; NULL when
+ * there is no batch, or out of memory (then the ensure simply runs). */
+static char *batch_key(nz__pg *h, char kind, const char *slug, const nz_author *au)
+{
+	char *key = NULL;
+	if (!nz__pg_pipe_on(h) || !slug)
+		return NULL;
+	if (!au)
+		return asprintf(&key, "%c\x1f%s", kind, slug) < 0 ? NULL : key;
+#define F(x) ((x) ? (x) : "\x1e")
+	if (asprintf(&key, "a\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%s", slug, F(au->display_name),
+		     F(au->family_name), F(au->given_name), (int)au->order, F(au->email),
+		     F(au->bio)) < 0)
+		return NULL;
+#undef F
+	return key;
+}
+
+/* One ensure of an article's catalog, skipped when the batch ensured the same already. */
+static nz_rc ensure_once(nz__pg *h, char *key, int64_t *id,
+			 nz_rc (*ensure)(nz__pg *, void *, nz_err *), void *row, nz_err *err)
+{
+	nz_rc rc = NZ_OK;
+	if (!key || !nz__pg_pipe_id(h, key, id)) {
+		rc = ensure(h, row, err);
+		if (!rc && key)
+			nz__pg_pipe_remember(h, key, *id);
+	}
+	free(key);
+	return rc;
+}
+
+static nz_rc ensure_section(nz__pg *h, void *row, nz_err *err)
+{
+	return section_ensure(h, row, false, err);
+}
+
+static nz_rc ensure_author(nz__pg *h, void *row, nz_err *err)
+{
+	return author_ensure(h, row, false, err);
+}
+
+static nz_rc ensure_tag(nz__pg *h, void *row, nz_err *err)
+{
+	return tag_ensure(h, row, false, err);
+}
+
 nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err)
 {
-	nz_rc rc = a->section ? section_ensure(h, a->section, false, err) : NZ_OK;
-	for (size_t i = 0; !rc && i < a->n_authors; i++)
-		rc = author_ensure(h, &a->authors[i], false, err);
-	for (size_t i = 0; !rc && i < a->n_tags; i++)
-		rc = tag_ensure(h, &a->tags[i], false, err);
+	nz_section *sec = a->section;
+	nz_rc rc = sec ? ensure_once(h, batch_key(h, 's', sec->slug, NULL), &sec->id,
+				     ensure_section, sec, err)
+		       : NZ_OK;
+	for (size_t i = 0; !rc && i < a->n_authors; i++) {
+		nz_author *au = &a->authors[i];
+		rc = ensure_once(h, batch_key(h, 'a', au->slug, au), &au->id, ensure_author, au,
+				 err);
+	}
+	for (size_t i = 0; !rc && i < a->n_tags; i++) {
+		nz_tag *t = &a->tags[i];
+		rc = ensure_once(h, batch_key(h, 't', t->slug, NULL), &t->id, ensure_tag, t, err);
+	}
 	return rc;
 }
 

@@ -10,6 +10,7 @@
  * transaction until it is rolled back (to a savepoint), where SQLite goes on; every write op
  * runs in a savepoint of its own, so its failure leaves the caller's transaction usable.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,16 @@
 
 static nz_rc tx(nz__pg *h, const char *sql, nz_err *err)
 {
-	return nz__pg_exec(h->conn, sql, "database: transaction", err);
+	nz_rc rc = nz__pg_pipe_flush(h, err);
+	return rc ? rc : nz__pg_exec(h->conn, sql, "database: transaction", err);
+}
+
+/* SAVEPOINT and RELEASE: deferred during a batch (pipe.c), else run as tx does. */
+static nz_rc tx_deferred(nz__pg *h, const char *sql, nz_err *err)
+{
+	if (nz__pg_pipe_on(h))
+		return nz__pg_pipe_send(h, NULL, sql, NULL, "database: transaction", err);
+	return tx(h, sql, err);
 }
 
 static bool aborted(const nz__pg *h)
@@ -31,11 +41,14 @@ nz_rc nz__pg_begin(nz__pg *h, nz_err *err)
 {
 	nz_rc rc;
 
-	if (h->depth > 0)
-		rc = tx(h, "SAVEPOINT nz", err);
-	else if (!(rc = tx(h, "BEGIN", err)) &&
-		 (rc = tx(h, "SELECT " NZ__PG_XACT_LOCK(NZ__PG_LOCK_CHANGES), err)))
+	char sql[32];
+	if (h->depth > 0) {
+		snprintf(sql, sizeof(sql), "SAVEPOINT nz%d", h->depth);
+		rc = tx_deferred(h, sql, err);
+	} else if (!(rc = tx(h, "BEGIN", err)) &&
+		   (rc = tx(h, "SELECT " NZ__PG_XACT_LOCK(NZ__PG_LOCK_CHANGES), err))) {
 		tx(h, "ROLLBACK", NULL);
+	}
 	if (!rc)
 		h->depth++;
 	return rc;
@@ -46,13 +59,18 @@ void nz__pg_rollback(nz__pg *h)
 	if (h->depth == 0)
 		return;
 	h->depth--;
+	nz__pg_pipe_flush(h, NULL); /* what waits is undone anyway */
+	nz__pg_pipe_forget(h);      /* the ids may be of rows now rolled back */
 	if (PQtransactionStatus(h->conn) == PQTRANS_IDLE)
 		return; /* nothing left to undo (the connection was reset) */
 	if (h->depth == 0) {
 		tx(h, "ROLLBACK", NULL);
-	} else {
-		tx(h, "ROLLBACK TO nz", NULL);
-		tx(h, "RELEASE nz", NULL);
+	} else { /* by its level's name: undoes the levels inside it too, should any be left */
+		char sql[48];
+		snprintf(sql, sizeof(sql), "ROLLBACK TO nz%d", h->depth);
+		tx(h, sql, NULL);
+		snprintf(sql, sizeof(sql), "RELEASE nz%d", h->depth);
+		tx(h, sql, NULL);
 	}
 }
 
@@ -60,13 +78,30 @@ nz_rc nz__pg_commit(nz__pg *h, nz_err *err)
 {
 	if (h->depth == 0)
 		return nz_err_set(err, NZ_INVAL, "database: commit without begin");
+	char sql[32];
+	snprintf(sql, sizeof(sql), "RELEASE nz%d", h->depth - 1);
+	/* Inside a batch's item, a level ends unchecked: the item's own end reads the answers,
+	 * and a failure rolls the item back by name, whatever levels are left inside it. */
+	if (nz__pg_pipe_defers_commit(h)) {
+		nz_rc rc = tx_deferred(h, sql, err);
+		if (rc)
+			nz__pg_rollback(h);
+		else
+			h->depth--;
+		return rc;
+	}
+	nz_rc rc = nz__pg_pipe_flush(h, err); /* a deferred write that failed fails the commit */
+	if (rc) {
+		nz__pg_rollback(h);
+		return rc;
+	}
 	if (aborted(h)) {
 		nz__pg_rollback(h);
 		return nz_err_set(err, NZ_DB,
 				  "database: the transaction was rolled back after an "
 				  "earlier error");
 	}
-	nz_rc rc = tx(h, h->depth == 1 ? "COMMIT" : "RELEASE nz", err);
+	rc = h->depth == 1 ? tx(h, "COMMIT", err) : tx_deferred(h, sql, err);
 	if (rc) {
 		nz__pg_rollback(h);
 		return rc;

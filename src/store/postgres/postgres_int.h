@@ -84,6 +84,7 @@ typedef struct nz__pg {
 	bool read_tx;               /* the outer transaction is nz__pg_read_begin's */
 	struct nz__pg_cache *cache; /* statements prepared on this connection (stmt.c) */
 	bool listening;             /* LISTEN nz_changes was sent (nodes.c) */
+	struct nz__pg_pipe *pipe;   /* a batch import's deferred writes, else NULL (pipe.c) */
 	/* BM25's archive totals (rows, terms) as search_window.c last counted them (a scan of
 	 * article_search), at search_totals_at; 0 = to count again. */
 	double search_rows, search_terms;
@@ -168,6 +169,45 @@ nz_rc nz__pg_col_bytea(nz_arena *arena, const PGresult *res, int r, int c, const
 
 /* Forgets every prepared statement (after the connection was reset) and frees the cache. */
 void nz__pg_cache_free(nz__pg *h);
+
+/* ---- pipe.c: deferred writes, for a batch import ----------------------------------------- */
+
+/* Between nz__pg_pipe_start and nz__pg_pipe_stop, the writes whose answer nobody reads
+ * (nz__pg_run, SAVEPOINT, RELEASE) are sent in libpq's pipeline mode without waiting: they go
+ * out with the next statement that needs an answer (nz__pg_query, which then reads theirs and
+ * its own in one round trip), or with nz__pg_pipe_flush; the first of them that failed is
+ * reported there, under its own `what`, and the rest of that pipeline is skipped by the server.
+ * Every other PostgreSQL call (PQexec, a rollback, COMMIT) flushes first, so outside the
+ * deferred writes the connection is used as usual. The pipe also remembers the ids of the
+ * sections, tags and authors ensured during the batch (nz__pg_pipe_id), forgotten on any
+ * rollback. */
+nz_rc nz__pg_pipe_start(nz__pg *h, nz_err *err);
+/* Flushes (errors reported), leaves pipeline mode, frees the pipe. */
+nz_rc nz__pg_pipe_stop(nz__pg *h, nz_err *err);
+/* Sends what is pending and reads the answers; NZ_OK when there is no pipe or nothing pending.
+ * err may be NULL (a rollback's flush, whose errors do not matter). Leaves pipeline mode. */
+nz_rc nz__pg_pipe_flush(nz__pg *h, nz_err *err);
+/* Whether writes are deferred now (a pipe is set). */
+static inline bool nz__pg_pipe_on(const nz__pg *h)
+{
+	return h->pipe != NULL;
+}
+/* Whether a commit at the current level may be deferred unchecked: a level inside a batch's
+ * item (the item's own commit reads the answers). */
+bool nz__pg_pipe_defers_commit(const nz__pg *h);
+/* Defers statement `name` (prepared) with p, or plain sql (no parameters) when name is NULL. */
+nz_rc nz__pg_pipe_send(nz__pg *h, const char *name, const char *sql, const nz__pg_params *p,
+		       const char *what, nz_err *err);
+/* Sends prepared statement name with p after what is pending and reads every answer; *res is
+ * its result (the caller PQclears it). */
+nz_rc nz__pg_pipe_query(nz__pg *h, const char *name, const nz__pg_params *p, PGresult **res,
+			const char *what, nz_err *err);
+/* The id remembered under key during this batch: true and *id, or false. */
+bool nz__pg_pipe_id(nz__pg *h, const char *key, int64_t *id);
+/* Remembers key's id for the rest of the batch (nothing when out of memory). */
+void nz__pg_pipe_remember(nz__pg *h, const char *key, int64_t id);
+/* Forgets the remembered ids (a rollback may have taken their rows away). */
+void nz__pg_pipe_forget(nz__pg *h);
 
 /* ---- catalog.c, media.c, accounts.c, audit.c: rows other aggregates read too ----------- */
 
@@ -302,6 +342,8 @@ void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first);
  * articles; the format is docs/postgres.md's "The row: article_search"), in the caller's
  * transaction: every article write calls it, and reindex. */
 nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err);
+/* The same row from a's fields as they were just written (a new article: no read back). */
+nz_rc nz__pg_search_write_article(nz__pg *h, const nz_article *a, nz_err *err);
 
 /* ---- schema.c: the versioned schema ------------------------------------------------------ */
 
@@ -337,5 +379,7 @@ extern const char nz__pg_9_front[];          /* front layouts (front_layouts.c) 
 extern const char nz__pg_10_profiles[];      /* authors' profiles */
 extern const char nz__pg_11_section_names[]; /* a section's name per edition language */
 extern const char nz__pg_12_focal[];         /* a photo's focal point (media.c) */
+/* schema_feed.c: migration 13 (PostgreSQL only) */
+extern const char nz__pg_13_batch_feed[]; /* a batch import's change-feed keys, once per batch */
 
 #endif

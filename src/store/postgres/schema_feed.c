@@ -238,3 +238,27 @@ const char nz__pg_1_outbox[] =
     " ('article.published', 'article.updated', 'article.corrected', 'article.retracted',"
     "  'article.restored', 'article.embargoed'))"
     " EXECUTE FUNCTION nz_purge_enqueue();";
+
+/* Migration 13: a batch import writes its articles' change-feed keys once, at its end
+ * (articles_history.c, nz__pg_import_batch). While the transaction's own setting nz.batch is
+ * 'on', the row triggers of a new article and of the rows that hang off one (tags, authors,
+ * media, import notes) do not fire; nothing else sets it, so every other write is as before. */
+/* clang-format off */
+#define NOT_BATCH "current_setting('nz.batch', true) IS DISTINCT FROM 'on'"
+#define CHILD_TRIGGER(name, table, kind)                                                           \
+	"DROP TRIGGER " name " ON " table ";"                                                      \
+	"CREATE TRIGGER " name " AFTER INSERT OR UPDATE OR DELETE ON " table " FOR EACH ROW"       \
+	" WHEN (" NOT_BATCH ") EXECUTE FUNCTION nz_child_changes('" kind "');"
+const char nz__pg_13_batch_feed[] =
+    "DROP TRIGGER articles_changes_insert ON articles;"
+    "CREATE TRIGGER articles_changes_insert AFTER INSERT ON articles FOR EACH ROW"
+    " WHEN (NEW.status IN " VISIBLE " AND " NOT_BATCH ") EXECUTE FUNCTION nz_articles_changes();"
+    CHILD_TRIGGER("article_tags_changes", "article_tags", "tag")
+    CHILD_TRIGGER("article_authors_changes", "article_authors", "author")
+    CHILD_TRIGGER("article_media_changes", "article_media", "none")
+    "DROP TRIGGER import_notes_changes ON import_notes;"
+    "CREATE TRIGGER import_notes_changes AFTER INSERT OR DELETE ON import_notes FOR EACH ROW"
+    " WHEN (" NOT_BATCH ") EXECUTE FUNCTION nz_child_changes('none');";
+#undef CHILD_TRIGGER
+#undef NOT_BATCH
+/* clang-format on */

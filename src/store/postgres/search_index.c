@@ -71,6 +71,24 @@ static int64_t end_field(sink *k)
 	return n;
 }
 
+/* The three fields' terms into b (the tsvector's text); counts per field into n[3]. */
+static nz_rc terms_of(const char *headline, const char *intro, const char *const *items,
+		      size_t n_items, const char *body, nz_buf *b, int64_t n[3], nz_err *err)
+{
+	sink k = {b, 1, 0, 'A'};
+	add_text(&k, headline);
+	n[0] = end_field(&k);
+	k.weight = 'B';
+	add_text(&k, intro);
+	for (size_t i = 0; i < n_items; i++)
+		add_text(&k, items[i]);
+	n[1] = end_field(&k);
+	k.weight = 0;
+	add_text(&k, body);
+	n[2] = end_field(&k);
+	return nz_buf_rc(b) ? nz_err_set(err, NZ_NOMEM, "search index: out of memory") : NZ_OK;
+}
+
 /* The three fields of the article's stored text into b; counts per field into n[3]. */
 static nz_rc build_terms(nz_arena *arena, const PGresult *res, nz_buf *b, int64_t n[3], nz_err *err)
 {
@@ -86,18 +104,33 @@ static nz_rc build_terms(nz_arena *arena, const PGresult *res, nz_buf *b, int64_
 		return nz_err_set(err, NZ_NOMEM, "search index: out of memory");
 	if ((rc = nz__store_json_strings_parse(arena, highlights, &items, &n_items, err)))
 		return rc;
-	sink k = {b, 1, 0, 'A'};
-	add_text(&k, headline);
-	n[0] = end_field(&k);
-	k.weight = 'B';
-	add_text(&k, intro);
-	for (size_t i = 0; i < n_items; i++)
-		add_text(&k, items[i]);
-	n[1] = end_field(&k);
-	k.weight = 0;
-	add_text(&k, body);
-	n[2] = end_field(&k);
-	return nz_buf_rc(b) ? nz_err_set(err, NZ_NOMEM, "search index: out of memory") : NZ_OK;
+	return terms_of(headline, intro, items, n_items, body, b, n, err);
+}
+
+/* The row of article_id from the terms in b and the field counts n. */
+static nz_rc write_row(nz__pg *h, int64_t article_id, nz_buf *b, const int64_t n[3], nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_int64(&p, article_id);
+	nz__pg_text(&p, nz_buf_cstr(b));
+	nz__pg_int64(&p, n[0]);
+	nz__pg_int64(&p, n[1]);
+	nz__pg_int64(&p, n[2]);
+	return nz__pg_run(h, &q_write, &p, "search index", err);
+}
+
+nz_rc nz__pg_search_write_article(nz__pg *h, const nz_article *a, nz_err *err)
+{
+	int64_t n[3] = {0, 0, 0};
+	nz_buf b;
+	nz_buf_init(&b, 0);
+	h->search_totals_at = 0;
+	nz_rc rc = terms_of(a->headline, a->highlights_intro, a->highlights, a->n_highlights,
+			    a->body_markdown, &b, n, err);
+	if (!rc)
+		rc = write_row(h, a->id, &b, n, err);
+	nz_buf_free(&b);
+	return rc;
 }
 
 nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err)
@@ -122,15 +155,8 @@ nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err)
 		rc = nz_err_set(err, NZ_NOTFOUND, "article %lld: not found", (long long)article_id);
 		goto out;
 	}
-	if ((rc = build_terms(arena, res, &b, n, err)))
-		goto out;
-	p = (nz__pg_params){0};
-	nz__pg_int64(&p, article_id);
-	nz__pg_text(&p, nz_buf_cstr(&b));
-	nz__pg_int64(&p, n[0]);
-	nz__pg_int64(&p, n[1]);
-	nz__pg_int64(&p, n[2]);
-	rc = nz__pg_run(h, &q_write, &p, "search index", err);
+	if (!(rc = build_terms(arena, res, &b, n, err)))
+		rc = write_row(h, article_id, &b, n, err);
 out:
 	PQclear(res);
 	nz_buf_free(&b);

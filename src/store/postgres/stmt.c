@@ -80,12 +80,15 @@ static nz_rc prepared(nz__pg *h, const nz__pg_sql *q, char name[16], const char 
 		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
 	nz__pg_entry *e = cache_find(h->cache, q);
 	if (!e->q) {
+		nz_rc rc = nz__pg_pipe_flush(h, err); /* PQprepare waits: not in pipeline mode */
+		if (rc)
+			return rc;
 		unsigned id = (unsigned)h->cache->n + 1;
 		snprintf(name, 16, "nz%u", id);
 		PGresult *res = PQprepare(h->conn, name, q->text, 0, NULL);
-		nz_rc rc = PQresultStatus(res) == PGRES_COMMAND_OK
-			       ? NZ_OK
-			       : nz__pg_error(h->conn, res, what, err);
+		rc = PQresultStatus(res) == PGRES_COMMAND_OK
+			 ? NZ_OK
+			 : nz__pg_error(h->conn, res, what, err);
 		PQclear(res);
 		if (rc)
 			return rc;
@@ -160,6 +163,8 @@ nz_rc nz__pg_query(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, PGres
 				  NZ__PG_MAX_PARAMS);
 	if ((rc = prepared(h, q, name, what, err)))
 		return rc;
+	if (nz__pg_pipe_on(h) && PQpipelineStatus(h->conn) != PQ_PIPELINE_OFF)
+		return nz__pg_pipe_query(h, name, p, res, what, err); /* with the writes waiting */
 	PGresult *r = PQexecPrepared(h->conn, name, p ? p->n : 0, p ? p->values : NULL,
 				     p ? p->lengths : NULL, p ? p->formats : NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
@@ -176,7 +181,18 @@ nz_rc nz__pg_run(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const c
 		 nz_err *err)
 {
 	PGresult *res;
-	nz_rc rc = nz__pg_query(h, q, p, &res, what, err);
+	char name[16];
+	nz_rc rc;
+
+	if (nz__pg_pipe_on(h)) { /* deferred: its answer is read with the next one needed */
+		if (p && p->overflow)
+			return nz_err_set(err, NZ_INVAL, "%s: more than %d parameters", what,
+					  NZ__PG_MAX_PARAMS);
+		if ((rc = prepared(h, q, name, what, err)))
+			return rc;
+		return nz__pg_pipe_send(h, name, NULL, p, what, err);
+	}
+	rc = nz__pg_query(h, q, p, &res, what, err);
 	PQclear(res);
 	return rc;
 }

@@ -170,3 +170,9 @@ nz_rc nz__sq_import_item_put(nz_store *s, const char *key, int64_t article_id,
 		return nz__sq_bind_error(h, "import item", err);
 	return nz__sq_exec(h, st, "import item", err);
 }
+
+nz_rc nz__sq_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n,
+			  nz_err *err)
+{
+	return nz__store_import_batch_each(s, arena, items, n, err);
+}

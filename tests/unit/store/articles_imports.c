@@ -1,9 +1,10 @@
 /* Tests the store's import sources (store/articles*.c and their backends' twins): kept byte for
  * byte, found again by hash, refused twice; the items of multi-item imports, found by their
  * key and moved on to a new hash; old addresses (url_redirects, listed with the earlier
- * slugs of articles); and wire feeds.
+ * slugs of articles); wire feeds; and the batch import (what an importer would notice: the
+ * good files all present and searchable, each bad one reported and nothing of it stored).
  */
-#include "store/store_test.h"
+#include "store/search_test.h"
 
 static void test_import_sources_byte_for_byte_and_dedupe(void **state)
 {
@@ -139,6 +140,100 @@ static void test_wire_feeds(void **state)
 	assert_int_equal(nz_store_wire_feed_remove(f->store, feed.id, &f->err), NZ_NOTFOUND);
 }
 
+/* Item i of a batch: an article that mentions `word`, from file `name` with `bytes`. */
+static nz_store_import_item batch_item(fixture *f, const char *slug, const char *word,
+				       const char *name, const char *bytes)
+{
+	nz_article *a =
+	    sample_article(f->arena, slug, nz_arena_printf(f->arena, "Report %s", slug));
+	a->body_markdown = nz_arena_printf(f->arena, "The %s was seen in Busan.", word);
+	return (nz_store_import_item){.article = a,
+				      .note = "imported from a batch",
+				      .filename = name,
+				      .bytes = bytes,
+				      .len = strlen(bytes)};
+}
+
+static void test_import_batch_lands_good_files_and_reports_bad_ones(void **state)
+{
+	fixture *f = *state;
+	/* A file stored before: the same bytes in the batch are refused at the end of its item. */
+	nz_article *old = sample_article(f->arena, "earlier", "Earlier");
+	assert_int_equal(nz_store_article_create(f->store, f->arena, old, NULL, &f->err), NZ_OK);
+	assert_int_equal(nz_store_import_add(f->store, old->id, "old.md", "old bytes", 9, &f->err),
+			 NZ_OK);
+
+	nz_store_import_item items[5] = {
+	    batch_item(f, "first", "zeppelin", "1.md", "one"),
+	    batch_item(f, "again", "lighthouse", "2.md", "old bytes"),
+	    batch_item(f, "second", "zeppelin", "3.md", "three"),
+	    batch_item(f, "no-headline", "zeppelin", "4.md", "four"),
+	    batch_item(f, "first", "zeppelin", "5.md", "five"), /* a slug the batch took: -2 */
+	};
+	items[3].article->headline = "";
+	int64_t seq = 0, upto = 0;
+	assert_int_equal(nz_store_change_seq(f->store, &seq, &f->err), NZ_OK);
+	assert_int_equal(nz_store_import_batch(f->store, f->arena, items, 5, &f->err), NZ_OK);
+
+	assert_int_equal(items[0].rc, NZ_OK);
+	assert_int_equal(items[1].rc, NZ_EXISTS);
+	assert_non_null(strstr(items[1].err.msg, "2.md"));
+	assert_int_equal(items[2].rc, NZ_OK);
+	assert_int_not_equal(items[3].rc, NZ_OK);
+	assert_non_null(strstr(items[3].err.msg, "headline"));
+	assert_int_equal(items[4].rc, NZ_OK);
+	assert_string_equal(items[4].article->slug, "first-2");
+	assert_int_equal(items[1].article->id, 0);
+	assert_int_equal(items[3].article->id, 0);
+
+	/* The good ones are there with their revision, their file and their search terms. */
+	int64_t id = 0;
+	assert_int_equal(nz_store_import_find(f->store,
+					      "7692c3ad3540bb803c020b3aee66cd8887123234"
+					      "ea0c6e7143c0add73ff431ed",
+					      &id, &f->err),
+			 NZ_OK);
+	assert_int_equal(id, items[0].article->id);
+	nz_article *got = NULL;
+	assert_int_equal(nz_store_article_by_slug(f->store, f->arena, "second", &got, &f->err),
+			 NZ_OK);
+	assert_int_equal(got->revision, 1);
+	found r = search_with(f, "zeppelin", (nz_article_search){.now = nz_time_now()});
+	assert_int_equal(r.total, 3);
+	/* Every node's caches hear of the new articles, their tags, authors and section. */
+	const char **keys = NULL;
+	size_t n_keys = 0;
+	assert_int_equal(
+	    nz_store_changes_since(f->store, f->arena, seq, &upto, &keys, &n_keys, &f->err), NZ_OK);
+	const char *want[] = {
+	    nz_arena_printf(f->arena, "article-%lld", (long long)items[0].article->id),
+	    nz_arena_printf(f->arena, "article-%lld", (long long)items[4].article->id),
+	    nz_arena_printf(f->arena, "tag-%lld", (long long)items[2].article->tags[0].id),
+	    nz_arena_printf(f->arena, "author-%lld", (long long)items[2].article->authors[1].id),
+	    nz_arena_printf(f->arena, "section-%lld", (long long)items[2].article->section->id),
+	    "front"};
+	for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
+		bool seen = false;
+		for (size_t k = 0; k < n_keys; k++)
+			seen = seen || strcmp(keys[k], want[w]) == 0;
+		if (!seen)
+			fail_msg("change feed: no %s", want[w]);
+	}
+	/* Nothing of the bad ones: no article, no file, no revision. */
+	assert_int_equal(nz_store_article_by_slug(f->store, f->arena, "again", &got, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(nz_store_article_by_slug(f->store, f->arena, "no-headline", &got, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(count_rows(f, "articles"), 4);
+	assert_int_equal(count_rows(f, "import_sources"), 4);
+	assert_int_equal(count_rows(f, "revisions"), 4);
+	/* A batch goes on being usable: the next one lands too. */
+	nz_store_import_item more = batch_item(f, "third", "zeppelin", "6.md", "six");
+	assert_int_equal(nz_store_import_batch(f->store, f->arena, &more, 1, &f->err), NZ_OK);
+	assert_int_equal(more.rc, NZ_OK);
+	assert_int_equal(count_rows(f, "articles"), 5);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -147,6 +242,7 @@ int main(void)
 	    T(test_import_items_by_key),
 	    T(test_url_redirects),
 	    T(test_wire_feeds),
+	    T(test_import_batch_lands_good_files_and_reports_bad_ones),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,187 @@
+/*
+ * pipe.c: deferred writes for a batch import on PostgreSQL (postgres_int.h, "pipe.c"): libpq's
+ * pipeline mode, so an article's ~25 statements cost a handful of round trips instead of one
+ * each; and the ids of the catalog rows the batch ensured, so a tag named by 300 articles is
+ * upserted once.
+ *
+ * Rules: only statements whose answer nobody reads are deferred; at most PIPE_MAX wait at a
+ * time (their answers are small, so neither side's buffers fill while the other writes); the
+ * answers are read in the order sent and the first failure is reported under the `what` of the
+ * statement that failed. Pipeline mode is left after every read, so code that knows nothing of
+ * the pipe (PQexec, PQprepare) finds the connection as usual.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/postgres/postgres_int.h"
+
+#define PIPE_MAX 64
+
+typedef struct remembered {
+	char *key;
+	int64_t id;
+} remembered;
+
+struct nz__pg_pipe {
+	int item_depth;          /* the transaction level of a batch's item (h->depth) */
+	int n;                   /* statements sent whose answers are not read yet */
+	char what[PIPE_MAX][96]; /* what each of them is, for the error message */
+	remembered *ids;         /* the catalog ids of the batch */
+	size_t n_ids, cap_ids;
+};
+
+nz_rc nz__pg_pipe_start(nz__pg *h, nz_err *err)
+{
+	if (h->pipe)
+		return nz_err_set(err, NZ_INVAL, "database: a batch is running already");
+	if (!(h->pipe = calloc(1, sizeof(*h->pipe))))
+		return nz_err_set(err, NZ_NOMEM, "database: out of memory");
+	h->pipe->item_depth = h->depth + 2; /* the batch's transaction, then the item's */
+	return NZ_OK;
+}
+
+bool nz__pg_pipe_defers_commit(const nz__pg *h)
+{
+	return h->pipe && h->depth > h->pipe->item_depth;
+}
+
+nz_rc nz__pg_pipe_stop(nz__pg *h, nz_err *err)
+{
+	nz_rc rc = nz__pg_pipe_flush(h, err);
+	if (h->pipe) {
+		nz__pg_pipe_forget(h);
+		free(h->pipe->ids);
+		free(h->pipe);
+		h->pipe = NULL;
+	}
+	return rc;
+}
+
+/* Reads the answers of everything sent, up to the sync; *last (when given) gets the answer of
+ * the last statement sent when every one succeeded. Leaves pipeline mode. */
+static nz_rc read_answers(nz__pg *h, PGresult **last, nz_err *err)
+{
+	struct nz__pg_pipe *pp = h->pipe;
+	PGresult *keep = NULL;
+	nz_rc rc = NZ_OK;
+	int i = 0, nulls = 0;
+
+	if (PQpipelineSync(h->conn) != 1)
+		rc = nz__pg_error(h->conn, NULL, "database: pipeline", err);
+	for (;;) {
+		PGresult *r = PQgetResult(h->conn);
+		if (!r) {
+			if (++nulls > 1) /* two in a row: the connection failed */
+				break;
+			continue;
+		}
+		nulls = 0;
+		ExecStatusType st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+		if (!ok && st != PGRES_PIPELINE_ABORTED && !rc)
+			rc = nz__pg_error(h->conn, r, i < pp->n ? pp->what[i] : "database", err);
+		if (ok && last && i == pp->n - 1)
+			keep = r;
+		else
+			PQclear(r);
+		i++;
+	}
+	if (!rc && i < pp->n)
+		rc = nz__pg_error(h->conn, NULL, "database: pipeline", err);
+	pp->n = 0;
+	PQexitPipelineMode(h->conn);
+	if (rc || !last)
+		PQclear(keep);
+	else
+		*last = keep;
+	return rc;
+}
+
+nz_rc nz__pg_pipe_flush(nz__pg *h, nz_err *err)
+{
+	if (!h->pipe || PQpipelineStatus(h->conn) == PQ_PIPELINE_OFF)
+		return NZ_OK;
+	return read_answers(h, NULL, err);
+}
+
+/* Enters pipeline mode when needed and notes what the next statement sent is. */
+static nz_rc before_send(nz__pg *h, const char *what, nz_err *err)
+{
+	struct nz__pg_pipe *pp = h->pipe;
+	nz_rc rc = NZ_OK;
+	if (pp->n == PIPE_MAX && (rc = read_answers(h, NULL, err)))
+		return rc;
+	if (PQpipelineStatus(h->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(h->conn) != 1)
+		return nz__pg_error(h->conn, NULL, "database: pipeline", err);
+	snprintf(pp->what[pp->n], sizeof(pp->what[0]), "%s", what);
+	return NZ_OK;
+}
+
+static int send(nz__pg *h, const char *name, const char *sql, const nz__pg_params *p)
+{
+	if (!name)
+		return PQsendQueryParams(h->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	return PQsendQueryPrepared(h->conn, name, p ? p->n : 0, p ? p->values : NULL,
+				   p ? p->lengths : NULL, p ? p->formats : NULL, 0);
+}
+
+nz_rc nz__pg_pipe_send(nz__pg *h, const char *name, const char *sql, const nz__pg_params *p,
+		       const char *what, nz_err *err)
+{
+	nz_rc rc = before_send(h, what, err);
+	if (rc)
+		return rc;
+	if (send(h, name, sql, p) != 1) {
+		rc = nz__pg_error(h->conn, NULL, what, err);
+		read_answers(h, NULL, NULL);
+		return rc;
+	}
+	h->pipe->n++;
+	return NZ_OK;
+}
+
+nz_rc nz__pg_pipe_query(nz__pg *h, const char *name, const nz__pg_params *p, PGresult **res,
+			const char *what, nz_err *err)
+{
+	nz_rc rc = nz__pg_pipe_send(h, name, NULL, p, what, err);
+	if (rc)
+		return rc;
+	*res = NULL;
+	return read_answers(h, res, err);
+}
+
+/* ---- the batch's catalog ids ------------------------------------------------------------- */
+
+bool nz__pg_pipe_id(nz__pg *h, const char *key, int64_t *id)
+{
+	struct nz__pg_pipe *pp = h->pipe;
+	for (size_t i = 0; pp && i < pp->n_ids; i++)
+		if (strcmp(pp->ids[i].key, key) == 0) {
+			*id = pp->ids[i].id;
+			return true;
+		}
+	return false;
+}
+
+void nz__pg_pipe_remember(nz__pg *h, const char *key, int64_t id)
+{
+	struct nz__pg_pipe *pp = h->pipe;
+	char *copy = NULL;
+	if (!pp || NZ_GROW(pp->ids, pp->n_ids + 1, pp->cap_ids) != NZ_OK || !(copy = strdup(key)))
+		return;
+	pp->ids[pp->n_ids++] = (remembered){copy, id};
+}
+
+void nz__pg_pipe_forget(nz__pg *h)
+{
+	struct nz__pg_pipe *pp = h->pipe;
+	for (size_t i = 0; pp && i < pp->n_ids; i++)
+		free(pp->ids[i].key);
+	if (pp)
+		pp->n_ids = 0;
+}
