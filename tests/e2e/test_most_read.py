@@ -86,7 +86,7 @@ class MostRead(unittest.TestCase):
         # Only counts are stored: article, hour, views; nothing about the reader.
         cols = [r[0] for r in sql_rows(
             self.db, "SELECT column_name FROM information_schema.columns"
-            " WHERE table_name = 'article_views'")] if self.db.startswith("postgres") else \
+            " WHERE table_name = 'article_views' AND table_schema = current_schema()")] if self.db.startswith("postgres") else \
             [r[1] for r in sql_rows(self.db, "PRAGMA table_info(article_views)")]
         self.assertEqual(sorted(cols), ["article_id", "hour", "views"])
 

@@ -219,11 +219,9 @@ static char *stored_ids(const nz_store_import_item *items, size_t n)
 			nz_buf_printf(&b, "%s%lld", b.len > 1 ? "," : "",
 				      (long long)items[i].article->id);
 	nz_buf_putc(&b, '}');
-	if (nz_buf_rc(&b)) {
-		nz_buf_free(&b);
-		return NULL;
-	}
-	return strdup(nz_buf_cstr(&b));
+	char *ids = nz_buf_rc(&b) ? NULL : strdup(nz_buf_cstr(&b));
+	nz_buf_free(&b);
+	return ids;
 }
 
 /* The batch inside its own transaction: the per-row change-feed triggers off (migration 13),
