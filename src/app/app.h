@@ -226,8 +226,20 @@ typedef struct nz_app_wp_reason {
 	size_t n;
 } nz_app_wp_reason;
 
+/* A sticky post of the old site and where it went on the front page of its language. */
+typedef struct nz_app_wp_pin {
+	int64_t article_id;
+	const char *slug;     /* NULL when the import did not know it */
+	const char *language; /* the edition whose front page it is on */
+	nz_time published_at;
+	int slot;     /* 1..NZ_FRONT_SLOTS; 0: every slot was taken (not pinned) */
+	bool already; /* it was pinned there before this import */
+} nz_app_wp_pin;
+
 typedef struct nz_app_wp_report {
 	nz_app_wp_count counts[NZ_WP__COUNT];
+	nz_app_wp_pin *pins; /* the sticky published posts, newest first per language */
+	size_t n_pins;
 	nz_app_wp_reason *skipped; /* why items were skipped */
 	size_t n_skipped;
 	nz_app_wp_reason *unknown; /* content kept as text because it was not understood */

@@ -4,7 +4,8 @@
  * anything is written, and keeps what items refer to (authors, attachments: a few hundred
  * bytes each, never post content); the second imports the posts and pages one at a time
  * (wordpress_item.c; published pages as static pages, wordpress_page.c), each in its own arena.
- * Both passes are one walker (walk) with a different visit.
+ * Both passes are one walker (walk) with a different visit. At the end the sticky posts are
+ * pinned on the front page (wordpress_sticky.c).
  *
  * Rules: memory is bounded by the number of attachments and authors, not by the file's size;
  * nothing about the file's content is logged, it goes to the report.
@@ -301,5 +302,7 @@ nz_rc nz_app_wordpress_import(nz_store *s, nz_arena *arena, const nz_app_wp_opts
 		rc = nz_app_redirect_add(s, arena, "/feed", "/feed.rss", false, err);
 	if (!rc)
 		rc = walk(&run, import_item, NULL, err);
+	if (!rc)
+		rc = nz__wp_sticky_pin(&run, err);
 	return rc;
 }

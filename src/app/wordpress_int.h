@@ -29,6 +29,7 @@ typedef struct nz__wp_run {
 	size_t cap_skipped, cap_unknown, cap_renamed;
 	const char *base_url; /* the export's base_site_url */
 	const char *file;     /* the export's file name, for import records */
+	size_t cap_pins;      /* r->pins: the sticky posts met, pinned at the end */
 } nz__wp_run;
 
 /* The attachment with that id, NULL when the export has none. */
@@ -50,6 +51,12 @@ const nz_wp_attachment *nz__wp_lookup(void *ctx, int64_t id);
 const char *nz__wp_item_key(nz__wp_run *run, nz_arena *ar, const nz_wxr_item *it);
 /* A published page into a static page (wordpress_page.c); counted like nz__wp_item. */
 nz_rc nz__wp_page(nz__wp_run *run, const nz_wxr_item *it, nz_err *err);
+
+/* Keeps a (a sticky post just stored, published) to be pinned at the end of the import. */
+nz_rc nz__wp_sticky_keep(nz__wp_run *run, const nz_article *a, int64_t id);
+/* Pins the kept sticky posts into the free top slots of their language's front page
+ * (wordpress_sticky.c); r->pins says where each went. */
+nz_rc nz__wp_sticky_pin(nz__wp_run *run, nz_err *err);
 
 /* One post or page: imported, updated, unchanged or skipped, counted in the report. Returns an
  * error only when the database or memory failed. */

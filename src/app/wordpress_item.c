@@ -580,6 +580,10 @@ nz_rc nz__wp_item(nz__wp_run *run, const nz_wxr_item *it, nz_wp_type type, nz_er
 					   "refused by a check (see the lines above)");
 		} else if (rc) {
 			*err = e2;
+		} else if (it->sticky && a->status == NZ_STATUS_PUBLISHED) {
+			rc = nz__wp_sticky_keep(run, a, existing ? existing : a->id);
+			if (rc)
+				nz_err_set(err, rc, "out of memory");
 		}
 	}
 out:

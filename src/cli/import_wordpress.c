@@ -55,6 +55,19 @@ static void print_report(const nz_app_wp_report *r, const nz_app_wp_opts *o)
 	printf("  %-12s %zu (kept in the import records)\n", "comments", r->comments);
 	printf("  published pages became static pages (/{slug}); other pages are articles in the "
 	       "section \"pages\"\n");
+	for (size_t i = 0; i < r->n_pins; i++) {
+		const nz_app_wp_pin *p = &r->pins[i];
+		char name[64];
+		snprintf(name, sizeof name, "article %lld", (long long)p->article_id);
+		if (p->slot)
+			printf("  sticky post %s: %s on the front page (%s), slot %d\n",
+			       p->slug ? p->slug : name, p->already ? "already pinned" : "pinned",
+			       p->language, p->slot);
+		else
+			printf("  sticky post %s: not pinned, every slot of the front page (%s) is "
+			       "taken\n",
+			       p->slug ? p->slug : name, p->language);
+	}
 	for (size_t i = 0; i < r->n_renamed; i++)
 		printf("  renamed %zu: %s\n", r->renamed[i].n, r->renamed[i].text);
 	for (size_t i = 0; i < r->n_skipped; i++)

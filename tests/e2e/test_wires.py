@@ -4,10 +4,11 @@ entity bomb, a 1 GB body, a redirect loop, a slow server), and the server pollin
 import http.server
 import json
 import re
+import subprocess
 import threading
 import time
 
-from nz import NzTestCase, eventually, run, sql_rows
+from nz import BIN, NzTestCase, eventually, run, sql_rows
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Coast Wire</title>
@@ -92,6 +93,18 @@ class Feeds(http.server.BaseHTTPRequestHandler):
                     self.wfile.write(b" ")
                     self.wfile.flush()
                     time.sleep(0.5)
+            except OSError:
+                pass
+        elif self.path == "/trickle.xml":
+            # Fast enough for the low-speed limit, so only the 20 s cap ends it.
+            self.send_response(200)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            try:
+                for _ in range(120):
+                    self.wfile.write(b" " * 200)
+                    self.wfile.flush()
+                    time.sleep(0.25)
             except OSError:
                 pass
         else:
@@ -204,6 +217,20 @@ class Wires(NzTestCase):
         self.assertEqual(self.review(), ["Snow on the pass"])
         listing = run(["wire", "list"], db=self.db).stdout
         self.assertIn("HTTP status 404", listing)
+
+    def test_a_slow_feed_does_not_hold_up_the_others(self):
+        self.add("/trickle.xml", "rss")  # first in the list: the one polled first
+        self.add("/atom.xml", "atom")
+        cmd = [BIN, "--db", self.db, "wire", "poll"]
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            # The agency's story is in the review queue while the slow feed is still being
+            # read (it takes 20 s, the fetch's cap).
+            self.assertTrue(eventually(lambda: self.review() == ["Snow on the pass"], deadline=10))
+            self.assertIsNone(p.poll())
+        finally:
+            p.kill()
+            p.communicate()
 
     def test_bad_arguments_change_nothing(self):
         for args, reason in ((["ftp://x/feed", "--format", "rss"], "must start with http"),

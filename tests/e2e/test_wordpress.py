@@ -7,7 +7,7 @@ import os
 import re
 import urllib.parse
 
-from nz import FIXTURES, NzTestCase, run, sql_rows
+from nz import FIXTURES, NzTestCase, eventually, run, sql_rows
 from nzadmin import add_token, add_user, api, png
 from test_admin_pages import Browser
 
@@ -21,6 +21,35 @@ def read_export():
 
 def status_of(db, slug):
     return sql_rows(db, "SELECT status FROM articles WHERE slug = ?", (slug,))[0][0]
+
+
+def front_slots(srv, token):
+    """The slugs pinned on the English front page, lead first (the layout in force), as the
+    back office's API lists them."""
+    r = api(srv, "GET", "/api/v1/admin/front?lang=en", token)
+    assert r.status == 200, r.text
+    current = r.json()["current"]
+    return [slot["slug"] for slot in current["slots"]] if current else []
+
+
+def lead_of(html):
+    lead = html[html.index('class="lead-story"'):]
+    return lead[:lead.index("</article>")]
+
+
+STICKY = """	<item>
+		<title><![CDATA[%s]]></title>
+		<link>https://gazette.example.org/2020/05/0%d/%s/</link>
+		<guid isPermaLink="false">https://gazette.example.org/?p=%d</guid>
+		<content:encoded><![CDATA[Sticky story %d.]]></content:encoded>
+		<wp:post_id>%d</wp:post_id>
+		<wp:post_date_gmt><![CDATA[2020-05-0%d 08:00:00]]></wp:post_date_gmt>
+		<wp:post_name><![CDATA[%s]]></wp:post_name>
+		<wp:status><![CDATA[publish]]></wp:status>
+		<wp:post_type><![CDATA[post]]></wp:post_type>
+		<wp:is_sticky>1</wp:is_sticky>
+	</item>
+"""
 
 
 def revisions(db):
@@ -177,10 +206,48 @@ class PublishAsIs(Import):
 
     def test_reimport_changes_nothing(self):
         before = revisions(self.db)
+        layouts = sql_rows(self.db, "SELECT id, slots FROM front_layouts")
         out = self.import_(EXPORT, "--publish-as-is").stdout
         self.assertIn("posts        imported 0, updated 0, unchanged 6, skipped 1", out)
         self.assertIn("pages        imported 0, updated 0, unchanged 1, skipped 0", out)
         self.assertEqual(revisions(self.db), before)
+        self.assertEqual(sql_rows(self.db, "SELECT id, slots FROM front_layouts"), layouts)
+
+    def test_sticky_post_leads_the_front_page(self):
+        self.assertIn("sticky post night-ferry-returns: pinned on the front page (en), slot 1",
+                      self.out)
+        # By recency alone the 2016 sea wall story would lead; the 2015 sticky one does.
+        lead = lead_of(self.srv.get("/").text)
+        self.assertIn("Night ferry returns after a winter of repairs", lead)
+        self.assertNotIn("sea wall", lead.lower())
+
+    def test_sticky_posts_fill_only_free_slots_newest_first(self):
+        # An editor arranges the front: the sea wall story alone (the ferry unpinned).
+        add_user(self.db, "eve", "editor")
+        token = add_token(self.db, "eve")[1]
+        r = api(self.srv, "PUT", "/api/v1/admin/front", token,
+                {"slots": [{"article": "council-sea-wall"}]})
+        self.assertEqual(r.status, 200, r.text)
+        # A newer export: the ferry story changed (so it is read again) and five more sticky
+        # posts of May 2020, the 5th the newest.
+        extra = "".join(STICKY % ("Sticky story %d" % i, i, "sticky-%d" % i, 300 + i, i, 300 + i,
+                                  i, "sticky-%d" % i) for i in range(1, 6))
+        text = read_export().replace("The night ferry sails again from Monday.",
+                                     "The night ferry sails from Monday.")
+        text = text.replace("</channel>", extra + "</channel>", 1)
+        out = self.import_(self.write("sticky.xml", text), "--publish-as-is").stdout
+        self.assertEqual(front_slots(self.srv, token),
+                         ["council-sea-wall", "sticky-5", "sticky-4", "sticky-3", "sticky-2"])
+        self.assertIn("sticky post sticky-5: pinned on the front page (en), slot 2", out)
+        self.assertIn("sticky post sticky-1: not pinned, every slot of the front page (en) is taken",
+                      out)
+        self.assertIn("sticky post night-ferry-returns: not pinned", out)
+        self.assertTrue(eventually(lambda: "sticky-5" in self.srv.get("/").text))
+        self.assertIn("Council approves the new sea wall", lead_of(self.srv.get("/").text))
+        # The same export again: nothing moves.
+        out = self.import_(self.write("sticky.xml", text), "--publish-as-is").stdout
+        self.assertNotIn("sticky post", out)
+        self.assertEqual(front_slots(self.srv, token)[1], "sticky-5")
 
     def test_newer_export_updates_as_new_revisions(self):
         newer = read_export().replace("Night ferry returns after a winter of repairs",
