@@ -160,26 +160,27 @@ void nz__auth_logout(nz__ctx *c)
 	set_cookie(c, "", 0);
 }
 
+/* The throttle key of a secret in a URL for this client: "what@address" (arena), or NULL
+ * with *message when out of memory. */
+static const char *guess_key(nz__ctx *c, const char *what, const char **message)
+{
+	const char *key =
+	    nz_arena_printf(c->req->arena, "%s@%s", what, nz_http_client_addr(c->req));
+	if (!key)
+		*message = UNAVAILABLE;
+	return key;
+}
+
 nz_rc nz__auth_guess_check(nz__ctx *c, const char *what, const char **message)
 {
-	const char *addr = nz_http_client_addr(c->req);
-	const char *key = nz_arena_printf(c->req->arena, "%s@%s", what, addr);
-	if (!key) {
-		*message = UNAVAILABLE;
-		return NZ_NOMEM;
-	}
-	return throttled(c, key, addr, message);
+	const char *key = guess_key(c, what, message);
+	return key ? throttled(c, key, nz_http_client_addr(c->req), message) : NZ_NOMEM;
 }
 
 nz_rc nz__auth_guess_failed(nz__ctx *c, const char *what, const char **message)
 {
-	const char *addr = nz_http_client_addr(c->req);
-	const char *key = nz_arena_printf(c->req->arena, "%s@%s", what, addr);
-	if (!key) {
-		*message = UNAVAILABLE;
-		return NZ_NOMEM;
-	}
-	return record_failure(c, key, addr, 0, message);
+	const char *key = guess_key(c, what, message);
+	return key ? record_failure(c, key, nz_http_client_addr(c->req), 0, message) : NZ_NOMEM;
 }
 
 /* ---- pages ------------------------------------------------------------------------------- */
