@@ -89,6 +89,27 @@ nz_rc nz_app_account_create(nz_store *s, int64_t actor, nz_user *u, const char *
 nz_rc nz_app_password_set(nz_store *s, int64_t actor, int64_t user_id, const char *password,
 			  char generated[NZ_PASSWORD_GENERATED], nz_err *err);
 
+/* ---- password-reset links --------------------------------------------------------------- */
+
+#define NZ_RESET_LINK_TTL ((nz_time)24 * 3600) /* seconds a reset link works */
+#define NZ_RESET_PATH "/admin/reset/"          /* a link is base_url + this + token */
+
+/* Makes a one-time reset link for user_id as actor: a new random token (into token, shown
+ * once), valid NZ_RESET_LINK_TTL, replacing any older link of the user's. *expires_at set.
+ * NZ_NOTFOUND when there is no such user. */
+nz_rc nz_app_reset_create(nz_store *s, int64_t actor, int64_t user_id, char token[NZ_TOKEN_MAX],
+			  nz_time *expires_at, nz_err *err);
+/* The live reset link of token at now, its user in arena. NZ_NOTFOUND with a message for people
+ * when it is unknown (out->user.id 0) or known but used, expired or its user disabled (out
+ * filled: a front end may say "gone"). */
+nz_rc nz_app_reset_check(nz_store *s, nz_arena *arena, const char *token, nz_time now,
+			 nz_password_reset *out, nz_err *err);
+/* Uses the link: password (checked with nz_app_password_check) becomes its user's, the link is
+ * spent, the user's sessions end (API tokens stay) and user.password_reset is audited. NZ_INVAL
+ * for a refused password and NZ_NOTFOUND for a dead link, with nothing changed. */
+nz_rc nz_app_reset_use(nz_store *s, const char *token, nz_time now, const char *password,
+		       int64_t *user_id, nz_err *err);
+
 /* ---- API tokens ------------------------------------------------------------------------- */
 
 typedef struct nz_app_token {

@@ -1,7 +1,8 @@
 /*
  * cli/user: back-office accounts. `user add LOGIN --role R` prints a generated
  * password once (it is stored only as an argon2id hash); `user passwd LOGIN` sets a new one;
- * `user role LOGIN R` changes a role; `user list` shows who there is.
+ * `user role LOGIN R` changes a role; `user list` shows who there is; `user reset-link LOGIN`
+ * prints a one-time password-reset link (to pass on: Newszone sends no mail).
  */
 #include <stdio.h>
 #include <string.h>
@@ -157,6 +158,36 @@ static int role(const cli_env *env, int argc, char **argv)
 	return st;
 }
 
+static int reset_link(const cli_env *env, int argc, char **argv)
+{
+	nz_user *u = NULL;
+	nz_site site;
+	nz_err err = {0};
+	char token[NZ_TOKEN_MAX];
+	nz_time expires_at = 0;
+	int st = 0;
+	if (argc != 3 || argv[2][0] == '-')
+		return cli_fail(env, "user", 2, "usage: user reset-link LOGIN");
+	nz_store *s = cli_open_store(env, "user", false);
+	nz_arena *arena = nz_arena_new();
+	if (!s || !arena)
+		st = s ? cli_fail(env, "user", 1, "out of memory") : 1;
+	else if (!(st = find_user(env, s, arena, argv[2], &u)) &&
+		 (nz_store_site_load(s, arena, &site, &err) != NZ_OK ||
+		  nz_app_reset_create(s, 0, u->id, token, &expires_at, &err) != NZ_OK))
+		st = cli_fail(env, "user", 1, "%s", err.msg);
+	if (!st) {
+		char when[40];
+		nz_time_rfc3339(expires_at, when);
+		printf(
+		    "%s%s%s\n(one-time link for %s, valid until %s; a new link voids this one)\n",
+		    site.base_url, NZ_RESET_PATH, token, argv[2], when);
+	}
+	nz_arena_free(arena);
+	nz_store_close(s);
+	return st;
+}
+
 static int list(const cli_env *env)
 {
 	nz_user *users = NULL;
@@ -188,16 +219,22 @@ static int run(const cli_env *env, int argc, char **argv)
 		return role(env, argc, argv);
 	if (strcmp(sub, "list") == 0 && argc == 2)
 		return list(env);
-	return cli_fail(env, "user", 2, "expected add, passwd, role or list (see --help)");
+	if (strcmp(sub, "reset-link") == 0)
+		return reset_link(env, argc, argv);
+	return cli_fail(env, "user", 2,
+			"expected add, passwd, role, list or reset-link (see --help)");
 }
 
 const cli_command cli_user_cmd = {
-    "user", run, "back-office accounts: add, passwd, role, list",
+    "user", run, "back-office accounts: add, passwd, role, list, reset-link",
     "user add LOGIN --role contributor|editor|admin [--password-stdin]\n"
     "       user passwd LOGIN [--password-stdin]\n"
     "       user role LOGIN contributor|editor|admin\n"
-    "       user list\n\n"
+    "       user list\n"
+    "       user reset-link LOGIN\n\n"
     "add creates an account and prints a generated password once (it is stored only as an\n"
     "argon2id hash). passwd sets a new password (generated and printed, or read from the first\n"
     "line of standard input) and ends the user's sessions. A login is 1 to 64 lower-case\n"
-    "letters, digits, '.', '_' or '-'; a password at least 10 characters.\n"};
+    "letters, digits, '.', '_' or '-'; a password at least 10 characters. reset-link prints a\n"
+    "one-time link (valid 24 hours) where the user chooses a new password; pass it on\n"
+    "yourself (Newszone sends no mail). A new link voids the older one.\n"};

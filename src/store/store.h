@@ -707,6 +707,29 @@ nz_rc nz_store_token_find(nz_store *s, const char *token_hash, int64_t *token_id
 nz_rc nz_store_token_list(nz_store *s, nz_arena *arena, int64_t user_id, nz_api_token **out,
 			  size_t *n, nz_err *err);
 
+/* ---- password-reset links (one live link per user; the store keeps its SHA-256 hex) ---- */
+
+typedef struct nz_password_reset {
+	nz_user user;       /* whose password the link sets */
+	nz_time created_at; /* when the link was made */
+	nz_time expires_at; /* it stops working then */
+	nz_time used_at;    /* 0: not used yet */
+} nz_password_reset;
+
+/* Makes token_hash user_id's reset link until expires_at, replacing (voiding) any older link
+ * of theirs; records user.reset_link_created. NZ_NOTFOUND when there is no such user. */
+nz_rc nz_store_reset_create(nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,
+			    nz_time expires_at, nz_err *err);
+/* The link with this hash and its user (in arena), used, expired or not; NZ_NOTFOUND when
+ * there is none (never made, or replaced by a newer one). */
+nz_rc nz_store_reset_get(nz_store *s, nz_arena *arena, const char *token_hash,
+			 nz_password_reset *out, nz_err *err);
+/* In one transaction: marks the link used at now, provided it is unused, unexpired at now and
+ * its user enabled; sets the user's password hash, ends their sessions and records
+ * user.password_reset as the user. Sets *user_id. NZ_NOTFOUND (nothing changed) otherwise. */
+nz_rc nz_store_reset_use(nz_store *s, const char *token_hash, nz_time now,
+			 const char *password_hash, int64_t *user_id, nz_err *err);
+
 /* ==== audit log ============================================================================ */
 
 typedef struct nz_audit_entry {

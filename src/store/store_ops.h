@@ -350,7 +350,20 @@
 	OP(READ, OWN, token_list,                                                                  \
 	   (nz_store *s, nz_arena *arena, int64_t user_id, nz_api_token **out, size_t *n,          \
 	    nz_err *err),                                                                          \
-	   (s, arena, user_id, out, n, err))
+	   (s, arena, user_id, out, n, err))                                                       \
+	/* token_hash a SHA-256 in hex */                                                          \
+	OP(WRITE, PASS, reset_create,                                                              \
+	   (nz_store *s, int64_t actor, int64_t user_id, const char *token_hash,                   \
+	    nz_time expires_at, nz_err *err),                                                      \
+	   (s, actor, user_id, token_hash, expires_at, err))                                       \
+	OP(READ, PASS, reset_get,                                                                  \
+	   (nz_store *s, nz_arena *arena, const char *token_hash, nz_password_reset *out,          \
+	    nz_err *err),                                                                          \
+	   (s, arena, token_hash, out, err))                                                       \
+	OP(WRITE, PASS, reset_use,                                                                 \
+	   (nz_store *s, const char *token_hash, nz_time now, const char *password_hash,           \
+	    int64_t *user_id, nz_err *err),                                                        \
+	   (s, token_hash, now, password_hash, user_id, err))
 
 /* ---- audit log ---- */
 #define NZ__STORE_AUDIT(OP)                                                                        \

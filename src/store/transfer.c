@@ -69,6 +69,8 @@ static const struct {
     {"articles_fts_vocab", "a view of the search index"},
     {"article_search", "the search index (PostgreSQL), rebuilt from articles"},
     {"renditions", "the image pipeline's output, made again from blobs on demand"},
+    {"password_resets",
+     "one-time links that live 24 hours: an admin makes a new one on the target"},
     {"leases", "which running node holds a job: each target's own nodes take them again"},
 };
 

@@ -1,6 +1,6 @@
 // Accessibility of the back office in real Chromium: axe-core on every admin page (the ones the
 // navigation links to, the editor in its states, the history with a comparison, the one-time
-// password page, the sign-in page), in the light and the dark colour scheme: no serious or
+// password page, a password-reset link and its pages, the sign-in page), in the light and the dark colour scheme: no serious or
 // critical violation. Keyboard basics too: the skip link is the first stop and leads to main.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -56,6 +56,26 @@ async function checkAll(colorScheme) {
 	await submit(page, "Add the user");
 	assert.ok(await page.locator(".secret code").count() === 1, "the new password is shown");
 	await assertAccessible(page, `${colorScheme} new user's password`);
+
+	// A password-reset link for that user, shown once; its form (a refused password, then a
+	// good one) and the page that says it is done, in a real browser's own form posts.
+	await submit(page, `Reset link for new-${colorScheme}`);
+	const link = await page.locator("#reset-url").innerText();
+	await assertAccessible(page, `${colorScheme} reset link`);
+	await page.goto(new URL(link).pathname);
+	await assertAccessible(page, `${colorScheme} reset form`);
+	await page.getByLabel("New password", { exact: true }).fill("short");
+	await page.getByLabel("The new password again").fill("short");
+	await page.locator("#reset-password").evaluate((el) => el.removeAttribute("minlength"));
+	await page.locator("#reset-password2").evaluate((el) => el.removeAttribute("minlength"));
+	await submit(page, "Set the new password");
+	assert.match(await page.locator("#reset-error").innerText(), /at least 10/);
+	await assertAccessible(page, `${colorScheme} reset form with an error`);
+	await page.getByLabel("New password", { exact: true }).fill("quiet-orchard-meadow-81");
+	await page.getByLabel("The new password again").fill("quiet-orchard-meadow-81");
+	await submit(page, "Set the new password");
+	assert.match(await page.locator("#reset-done").innerText(), /has been changed/);
+	await assertAccessible(page, `${colorScheme} password reset done`);
 	await ctx.close();
 }
 

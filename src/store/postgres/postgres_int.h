@@ -381,5 +381,7 @@ extern const char nz__pg_11_section_names[]; /* a section's name per edition lan
 extern const char nz__pg_12_focal[];         /* a photo's focal point (media.c) */
 /* schema_feed.c: migration 13 (PostgreSQL only) */
 extern const char nz__pg_13_batch_feed[]; /* a batch import's change-feed keys, once per batch */
+/* schema_sql.c: migration 14, password-reset links (SQLite's 17) */
+extern const char nz__pg_14_password_resets[];
 
 #endif

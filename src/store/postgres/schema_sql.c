@@ -425,3 +425,13 @@ const char nz__pg_10_profiles[] =
 
 /* Migration 11, editions: a section's name per edition language (SQLite's 15 says why). */
 const char nz__pg_11_section_names[] = "ALTER TABLE sections ADD COLUMN names TEXT;";
+
+/* Migration 14, password-reset links: SQLite's migration 17 (one live link per user). */
+const char nz__pg_14_password_resets[] =
+    "CREATE TABLE password_resets ("
+    " user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    " token_hash " TEXT_C " NOT NULL UNIQUE,"
+    " created_by BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+    " created_at BIGINT NOT NULL,"
+    " expires_at BIGINT NOT NULL,"
+    " used_at BIGINT);";

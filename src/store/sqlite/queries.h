@@ -243,6 +243,19 @@
 			 "t.revoked_at, t.expires_at FROM api_tokens t "                           \
 			 "JOIN users u ON u.id = t.user_id "                                       \
 			 "WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC")                    \
+	/* password-reset links */                                                                 \
+	X(SQ_RESET_UPSERT,                                                                         \
+	  "INSERT INTO password_resets(user_id, token_hash, created_by, created_at, expires_at) "  \
+	  "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(user_id) DO UPDATE SET "                        \
+	  "token_hash = excluded.token_hash, created_by = excluded.created_by, "                   \
+	  "created_at = excluded.created_at, expires_at = excluded.expires_at, used_at = NULL")    \
+	X(SQ_RESET_GET, "SELECT " NZ__USER_COLS ", r.created_at, r.expires_at, r.used_at "         \
+			"FROM password_resets r JOIN users u ON u.id = r.user_id "                 \
+			"WHERE r.token_hash = ?1")                                                 \
+	X(SQ_RESET_USE,                                                                            \
+	  "UPDATE password_resets SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL "     \
+	  "AND expires_at > ?2 AND user_id IN (SELECT id FROM users WHERE disabled_at IS NULL) "   \
+	  "RETURNING user_id")                                                                     \
 	/* articles */                                                                             \
 	X(SQ_ARTICLE_STATE, "SELECT revision, status, slug, published_at FROM articles "           \
 			    "WHERE id = ?1")                                                       \

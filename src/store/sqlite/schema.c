@@ -738,10 +738,21 @@ static const char migration_16[] =
     "ALTER TABLE media ADD COLUMN focal_y INTEGER CHECK (focal_y BETWEEN 0 AND 100);"
     "ALTER TABLE media ADD COLUMN filename TEXT;";
 
+/* Migration 17, password-reset links: one live link per user (a new one replaces it), kept as
+ * the SHA-256 hex of its token; used_at set when it has been used (accounts.c). */
+static const char migration_17[] =
+    "CREATE TABLE password_resets ("
+    " user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    " token_hash TEXT NOT NULL UNIQUE,"
+    " created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " used_at INTEGER);";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-    migration_13, migration_14, migration_15, migration_16,
+    migration_13, migration_14, migration_15, migration_16, migration_17,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

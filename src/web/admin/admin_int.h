@@ -148,11 +148,15 @@ NZ__ADMIN_HANDLER(nz__admin_users);
 NZ__ADMIN_HANDLER(nz__admin_user_add);
 NZ__ADMIN_HANDLER(nz__admin_user_role);
 NZ__ADMIN_HANDLER(nz__admin_user_disable);
+NZ__ADMIN_HANDLER(nz__admin_user_reset_link);
 NZ__ADMIN_HANDLER(nz__admin_tokens);
 NZ__ADMIN_HANDLER(nz__admin_token_create);
 NZ__ADMIN_HANDLER(nz__admin_token_revoke);
 NZ__ADMIN_HANDLER(nz__admin_account);
 NZ__ADMIN_HANDLER(nz__admin_account_password);
+/* reset.c: the page behind a password-reset link (routed with login.c's) */
+NZ__ADMIN_HANDLER(nz__admin_reset_get);
+NZ__ADMIN_HANDLER(nz__admin_reset_post);
 /* settings.c */
 NZ__ADMIN_HANDLER(nz__admin_sections);
 NZ__ADMIN_HANDLER(nz__admin_section_save);

@@ -278,10 +278,13 @@ bool nz__auth_gate(nz__ctx *c)
 	security_headers(c->resp);
 	if (!unsafe_method(c->req->method))
 		return true;
-	if (strcmp(c->req->path, "/admin/login") == 0) {
+	/* Sign-in and reset-link forms come from people without a session (so without a CSRF
+	 * token); the reset link's own secret token is in the URL the form posts to. */
+	if (strcmp(c->req->path, "/admin/login") == 0 ||
+	    strncmp(c->req->path, NZ_RESET_PATH, strlen(NZ_RESET_PATH)) == 0) {
 		if (same_origin(c))
 			return true;
-		nz__send_error_page(c, 403, "This sign-in form was sent from another site.");
+		nz__send_error_page(c, 403, "This form was sent from another site.");
 		return false;
 	}
 	const char *tok = nz_http_header(c->req, NZ_CSRF_HEADER);

@@ -87,6 +87,13 @@ nz_rc nz__auth_login(nz__ctx *c, const char *login, const char *password, const 
  * or throttled; another code with *message when the throttle cannot be used (answer 503). */
 nz_rc nz__auth_password_check(nz__ctx *c, const char *login, const nz_user *u, const char *hash,
 			      const char *password, const char **message);
+/* Guessing guards for a secret in a URL (what: "reset-link"), counted per client address as
+ * failed sign-ins are: nz__auth_guess_check before looking the secret up (NZ_OK to go on;
+ * NZ_PERM with *message when throttled; another code with *message: answer 503), and
+ * nz__auth_guess_failed when it was unknown (NZ_PERM, or NZ_IO when it could not be
+ * recorded). */
+nz_rc nz__auth_guess_check(nz__ctx *c, const char *what, const char **message);
+nz_rc nz__auth_guess_failed(nz__ctx *c, const char *what, const char **message);
 /* Ends the request's session on the server and clears the cookie. */
 void nz__auth_logout(nz__ctx *c);
 

@@ -1,6 +1,7 @@
 /*
  * web/admin/login: signing in and out of the back office: GET/POST /admin/login,
- * POST /admin/logout, and nz__auth_login / nz__auth_logout behind them.
+ * POST /admin/logout, and nz__auth_login / nz__auth_logout behind them; the routes of
+ * password-reset links (reset.c).
  *
  * Rules: a failed sign-in says the same thing whether the login exists or not, and takes as
  * long (an unknown login is checked against a dummy hash). Throttling counts failures per
@@ -159,6 +160,29 @@ void nz__auth_logout(nz__ctx *c)
 	set_cookie(c, "", 0);
 }
 
+/* The throttle key of a secret in a URL for this client: "what@address" (arena), or NULL
+ * with *message when out of memory. */
+static const char *guess_key(nz__ctx *c, const char *what, const char **message)
+{
+	const char *key =
+	    nz_arena_printf(c->req->arena, "%s@%s", what, nz_http_client_addr(c->req));
+	if (!key)
+		*message = UNAVAILABLE;
+	return key;
+}
+
+nz_rc nz__auth_guess_check(nz__ctx *c, const char *what, const char **message)
+{
+	const char *key = guess_key(c, what, message);
+	return key ? throttled(c, key, nz_http_client_addr(c->req), message) : NZ_NOMEM;
+}
+
+nz_rc nz__auth_guess_failed(nz__ctx *c, const char *what, const char **message)
+{
+	const char *key = guess_key(c, what, message);
+	return key ? record_failure(c, key, nz_http_client_addr(c->req), 0, message) : NZ_NOMEM;
+}
+
 /* ---- pages ------------------------------------------------------------------------------- */
 
 /* Where to go after signing in: a path inside /admin, else the dashboard. */
@@ -231,5 +255,7 @@ const nz__route_entry nz__admin_auth_routes[] = {
     {"GET", "/admin/login", login_get},
     {"POST", "/admin/login", login_post},
     {"POST", "/admin/logout", logout_post},
+    {"GET", "/admin/reset/{token}", nz__admin_reset_get},
+    {"POST", "/admin/reset/{token}", nz__admin_reset_post},
     {NULL, NULL, NULL},
 };

@@ -243,6 +243,7 @@ const nz__route_entry nz__admin_routes[] = {
     {"POST", "/admin/users", nz__admin_user_add},
     {"POST", "/admin/users/{id}/role", nz__admin_user_role},
     {"POST", "/admin/users/{id}/disable", nz__admin_user_disable},
+    {"POST", "/admin/users/{id}/reset-link", nz__admin_user_reset_link},
     {"GET", "/admin/tokens", nz__admin_tokens},
     {"POST", "/admin/tokens", nz__admin_token_create},
     {"POST", "/admin/tokens/{id}/revoke", nz__admin_token_revoke},

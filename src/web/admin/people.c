@@ -13,9 +13,10 @@
 
 #include "web/admin/admin_int.h"
 
-/* A page of the users list; secret_login/password set right after a user was added. */
+/* A page of the users list; login and password set right after a user was added, login and
+ * reset_url right after a reset link was made (either shown once, in the POST's answer). */
 static void users_page(nz__ctx *c, const nz_user *me, int status, const char *error,
-		       const char *login, const char *password)
+		       const char *login, const char *password, const char *reset_url)
 {
 	nz_arena *ar = c->req->arena;
 	nz_user *users = NULL;
@@ -38,12 +39,13 @@ static void users_page(nz__ctx *c, const nz_user *me, int status, const char *er
 					  "name", "editor", "selected", u->role == NZ_ROLE_EDITOR,
 					  "name", "admin", "selected", u->role == NZ_ROLE_ADMIN);
 		json_t *o =
-		    json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:b, s:s, s:s}", "id",
+		    json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:b, s:s, s:s, s:s}", "id",
 			      (json_int_t)u->id, "login", u->login, "role", nz_role_name(u->role),
 			      "roles", roles, "disabled", u->disabled_at != 0, "created",
 			      nz_view_admin_time(&ac, u->created_at), "is_self", u->id == me->id,
 			      "role_url", nz_arena_printf(ar, "/admin/users/%lld/role", id),
-			      "disable_url", nz_arena_printf(ar, "/admin/users/%lld/disable", id));
+			      "disable_url", nz_arena_printf(ar, "/admin/users/%lld/disable", id),
+			      "reset_url", nz_arena_printf(ar, "/admin/users/%lld/reset-link", id));
 		if (!o || json_array_append_new(rows, o) != 0) {
 			json_decref(rows);
 			rows = NULL;
@@ -51,10 +53,13 @@ static void users_page(nz__ctx *c, const nz_user *me, int status, const char *er
 	}
 	json_t *secret =
 	    password ? json_pack("{s:s, s:s}", "login", login, "password", password) : json_null();
-	json_t *page = rows ? json_pack("{s:o, s:o, s:o, s:o}", "rows", rows, "secret", secret,
-					"error", error ? json_string(error) : json_null(), "login",
-					!password && login ? json_string(login) : json_null())
-			    : NULL;
+	json_t *reset =
+	    reset_url ? json_pack("{s:s, s:s}", "login", login, "url", reset_url) : json_null();
+	json_t *page =
+	    rows ? json_pack("{s:o, s:o, s:o, s:o, s:o}", "rows", rows, "secret", secret, "reset",
+			     reset, "error", error ? json_string(error) : json_null(), "login",
+			     !password && !reset_url && login ? json_string(login) : json_null())
+		 : NULL;
 	if (!view || !page || json_object_set_new(view, "users", page) != 0) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);
@@ -68,7 +73,7 @@ void nz__admin_users(nz__ctx *c, const nz_route_match *m)
 	(void)m;
 	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_USERS, NULL);
 	if (me)
-		users_page(c, me, 200, NULL, NULL, NULL);
+		users_page(c, me, 200, NULL, NULL, NULL, NULL);
 }
 
 void nz__admin_user_add(nz__ctx *c, const nz_route_match *m)
@@ -85,25 +90,26 @@ void nz__admin_user_add(nz__ctx *c, const nz_route_match *m)
 		users_page(c, me, 422,
 			   "A login is 1 to 64 lower-case letters, digits, “.”, “_” or “-”, "
 			   "starting with a letter or digit.",
-			   login, NULL);
+			   login, NULL, NULL);
 		return;
 	}
 	if (nz_role_parse(nz_str_c(nz_http_form_get(&form, "role")), &role) != NZ_OK) {
-		users_page(c, me, 422, "Choose a role: contributor, editor or admin.", login, NULL);
+		users_page(c, me, 422, "Choose a role: contributor, editor or admin.", login, NULL,
+			   NULL);
 		return;
 	}
 	char password[NZ_PASSWORD_GENERATED];
 	nz_user u = {.login = login, .role = role};
 	nz_rc rc = nz_app_account_create(c->store, me->id, &u, NULL, password, &err);
 	if (rc == NZ_EXISTS) {
-		users_page(c, me, 422, "That login is taken already.", login, NULL);
+		users_page(c, me, 422, "That login is taken already.", login, NULL, NULL);
 		return;
 	}
 	if (rc != NZ_OK) {
 		nz__admin_fail(c, "adding a user", rc, &err);
 		return;
 	}
-	users_page(c, me, 200, NULL, login, nz_arena_strdup(c->req->arena, password));
+	users_page(c, me, 200, NULL, login, nz_arena_strdup(c->req->arena, password), NULL);
 }
 
 /* The user named by the route, who must not be the admin themselves. */
@@ -162,6 +168,32 @@ void nz__admin_user_disable(nz__ctx *c, const nz_route_match *m)
 		nz__admin_fail(c, "disabling a user", rc, &err);
 	else
 		nz__admin_done(c, "/admin/users", disable ? "disabled" : "enabled");
+}
+
+/* Makes a one-time password-reset link for the user and shows it once, to pass on (no mail is
+ * sent). Allowed for any user, the admin included. */
+void nz__admin_user_reset_link(nz__ctx *c, const nz_route_match *m)
+{
+	nz_http_form form;
+	nz_err err = {0};
+	nz_user *u = NULL;
+	char token[NZ_TOKEN_MAX];
+	nz_time expires_at = 0;
+	const nz_user *me = nz__auth_require(c, NZ_ACT_MANAGE_USERS, NULL);
+	int64_t id = nz__admin_id(nz_route_param(m, "id"));
+	if (!me || !nz__admin_form(c, &form))
+		return;
+	nz_rc rc = id ? nz_store_user_get(c->store, c->req->arena, id, &u, &err) : NZ_NOTFOUND;
+	if (rc == NZ_OK)
+		rc = nz_app_reset_create(c->store, me->id, id, token, &expires_at, &err);
+	if (rc == NZ_NOTFOUND)
+		nz__admin_error(c, 404, "There is no such user.");
+	else if (rc != NZ_OK)
+		nz__admin_fail(c, "making a reset link", rc, &err);
+	else
+		users_page(c, me, 200, NULL, u->login, NULL,
+			   nz_arena_printf(c->req->arena, "%s%s%s", c->site.base_url, NZ_RESET_PATH,
+					   token));
 }
 
 /* ---- API tokens ------------------------------------------------------------------------ */

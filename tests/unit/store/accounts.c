@@ -1,8 +1,8 @@
 /*
  * Tests for the accounts side of the store (store/accounts.c and its backends' twins): users,
- * sessions, failed sign-ins and API tokens. Each test opens a fresh database and reads it back
- * behind the store's back (db_int) to see what was really written, and that a refused change
- * wrote nothing, audit row included.
+ * sessions, failed sign-ins, API tokens and password-reset links. Each test opens a fresh database
+ * and reads it back behind the store's back (db_int) to see what was really written, and that a
+ * refused change wrote nothing, audit row included.
  */
 #include "store/store_test.h"
 
@@ -210,6 +210,70 @@ static void test_user_list_by_login(void **state)
 	assert_int_equal(nz_store_user_set_password(f->store, 0, 999, "$x", &f->err), NZ_NOTFOUND);
 }
 
+/* ---- password-reset links ---------------------------------------------------------------- */
+
+static void test_reset_links(void **state)
+{
+	fixture *f = *state;
+	int64_t adam = make_user(f, "adam", NZ_ROLE_ADMIN);
+	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
+	nz_time now = nz_time_now();
+	nz_password_reset r;
+	int64_t who = 0;
+	assert_int_equal(nz_store_reset_create(f->store, adam, 999, HASH_A, now + 100, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(count_rows(f, "password_resets"), 0);
+	assert_int_equal(nz_store_reset_create(f->store, adam, eve, HASH_A, now + 100, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_reset_get(f->store, f->arena, HASH_A, &r, &f->err), NZ_OK);
+	assert_string_equal(r.user.login, "eve");
+	assert_int_equal(r.expires_at, now + 100);
+	assert_int_equal(r.used_at, 0);
+	/* A newer link voids the older one: one row per user. */
+	assert_int_equal(nz_store_reset_create(f->store, adam, eve, HASH_B, now + 100, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_reset_get(f->store, f->arena, HASH_A, &r, &f->err), NZ_NOTFOUND);
+	assert_int_equal(nz_store_reset_use(f->store, HASH_A, now, "$new", &who, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(count_rows(f, "password_resets"), 1);
+	/* Expired at now + 100: refused, nothing changed. */
+	assert_int_equal(
+	    nz_store_session_create(f->store, HASH_C, eve, now + 1000, "127.0.0.1", &f->err),
+	    NZ_OK);
+	assert_int_equal(nz_store_reset_use(f->store, HASH_B, now + 100, "$new", &who, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(who, 0);
+	assert_int_equal(count_rows(f, "sessions"), 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM users WHERE password_hash = '$new'"), 0);
+	/* Used: the password is set, sessions end, the link is spent and the use audited. */
+	assert_int_equal(nz_store_reset_use(f->store, HASH_B, now, "$new", &who, &f->err), NZ_OK);
+	assert_int_equal(who, eve);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM users WHERE password_hash = '$new'"), 1);
+	assert_int_equal(count_rows(f, "sessions"), 0);
+	assert_int_equal(nz_store_reset_get(f->store, f->arena, HASH_B, &r, &f->err), NZ_OK);
+	assert_true(r.used_at >= now);
+	assert_int_equal(nz_store_reset_use(f->store, HASH_B, now, "$other", &who, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM users WHERE password_hash = '$other'"), 0);
+	char sql[200];
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM audit_log WHERE action = 'user.reset_link_created' "
+		 "AND user_id = %lld AND object_id = %lld",
+		 (long long)adam, (long long)eve);
+	assert_int_equal(db_int(f, sql), 2);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM audit_log WHERE action = 'user.password_reset' "
+		 "AND user_id = %lld AND object_id = %lld",
+		 (long long)eve, (long long)eve);
+	assert_int_equal(db_int(f, sql), 1);
+	/* A disabled user's link does not work. */
+	assert_int_equal(nz_store_reset_create(f->store, adam, eve, HASH_C, now + 100, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_user_set_disabled(f->store, adam, eve, true, &f->err), NZ_OK);
+	assert_int_equal(nz_store_reset_use(f->store, HASH_C, now, "$third", &who, &f->err),
+			 NZ_NOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +285,7 @@ int main(void)
 					    fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_user_list_by_login, fixture_setup,
 					    fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_reset_links, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
