@@ -56,7 +56,10 @@ bool nz__view_strings_over(json_t *labels, const nz_page_ctx *pc, const char *la
 		return false;
 	json_object_foreach((json_t *)strings, key, v)
 	{
-		if (json_is_string(v) && json_object_set(labels, key, v) != 0)
+		/* a copy: the theme's strings are shared by every thread, and jansson's
+		 * reference count is not theirs to share */
+		if (json_is_string(v) &&
+		    json_object_set_new(labels, key, json_string(json_string_value(v))) != 0)
 			return false;
 	}
 	return true;
