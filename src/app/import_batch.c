@@ -119,7 +119,7 @@ nz_rc nz_app_batch_flush(nz_app_batch *b)
 		rc = nz_err_set(&err, NZ_NOMEM, "import: out of memory");
 	else if (b->n_items)
 		rc = nz_store_import_batch(b->s, arena, items, b->n_items, &err);
-	if (!rc)
+	if (!rc && items) /* no items: nothing was stored */
 		take_outcomes(b, items);
 	for (size_t i = 0; i < b->n; i++) {
 		entry *e = &b->e[i];

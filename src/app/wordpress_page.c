@@ -93,7 +93,7 @@ static bool same_path(const char *link, const char *to)
 	size_t n = path ? strlen(path) : 0, m = strlen(to);
 	while (n > 1 && path[n - 1] == '/')
 		n--;
-	return n == m && strncmp(path, to, m) == 0;
+	return path && n == m && strncmp(path, to, m) == 0;
 }
 
 /* The page's old addresses answer 301 to /slug (an address an admin changed is kept); its

@@ -161,9 +161,9 @@ static int role(const cli_env *env, int argc, char **argv)
 static int reset_link(const cli_env *env, int argc, char **argv)
 {
 	nz_user *u = NULL;
-	nz_site site;
+	nz_site site = {0};
 	nz_err err = {0};
-	char token[NZ_TOKEN_MAX];
+	char token[NZ_TOKEN_MAX] = "";
 	nz_time expires_at = 0;
 	int st = 0;
 	if (argc != 3 || argv[2][0] == '-')
