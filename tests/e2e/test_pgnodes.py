@@ -278,6 +278,15 @@ class PgNodes(NodesMixin, unittest.TestCase):
         self.assertTrue(m, "no %s in /metrics" % name)
         return int(m.group(1))
 
+    def backends_waiting_on_a_lock(self):
+        """Connections of this database waiting for the lock on the settings table."""
+        out = subprocess.run(["psql", "-X", "-q", "-At", self.db, "-c",
+                              "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                              "current_database() AND wait_event_type = 'Lock' "
+                              "AND query LIKE '%FROM settings%'"],
+                             capture_output=True, text=True, check=True).stdout
+        return int(out.strip())
+
     def test_a_busy_pool_and_a_slow_statement_answer_503_not_hang(self):
         self.newsroom()
         seed = Server(self.db)
@@ -307,7 +316,12 @@ class PgNodes(NodesMixin, unittest.TestCase):
 
             t = threading.Thread(target=ask)
             t.start()
-            self.assertTrue(eventually(lambda: self.metric(srv, "newszone_db_pool_in_use") == 1))
+            # Wait on the database's side until the request waits for the lock. /metrics was
+            # polled here before, but a /metrics connection opened in the same instant can be
+            # accepted by the server thread that then blocks in the article request, and is
+            # answered only when that one ends.
+            self.assertTrue(eventually(lambda: self.backends_waiting_on_a_lock() >= 1, 10))
+            self.assertEqual(self.metric(srv, "newszone_db_pool_in_use"), 1)
             t0 = time.monotonic()
             page = srv.get("/search?q=lock")
             waited = time.monotonic() - t0
