@@ -163,9 +163,10 @@ test-browser: $(BUILD)/newszone
 
 # Lighthouse (pinned in tests/tools) in Debian's Chromium on the demo newsroom's public pages,
 # mobile and desktop (scripts/lighthouse.mjs, docs/lighthouse.md). About 3 to 7 minutes, so not
-# part of `make test`. PRESET=mobile or PRESET=desktop runs one preset.
+# part of `make test`. PRESET=mobile or PRESET=desktop runs one preset; PAGES=front,live some
+# pages (front, front-ko, article, article-ko, section, live).
 lighthouse: deps $(BUILD)/newszone
-	@NZ_BIN=$(abspath $(BUILD)/newszone) node scripts/lighthouse.mjs $(PRESET)
+	@NZ_BIN=$(abspath $(BUILD)/newszone) PAGES=$(PAGES) node scripts/lighthouse.mjs $(PRESET)
 
 test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test-binaries pg-binaries

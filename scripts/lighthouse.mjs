@@ -9,13 +9,13 @@
 // (SEO is not required on a page that asks not to be indexed) and no image audit fails.
 // A performance score depends on the machine's load: a run under 100 is repeated (up to
 // three runs in all) and the best kept. Not part of `make test` (about three minutes).
-// Usage: NZ_BIN=build/newszone node scripts/lighthouse.mjs [mobile|desktop]
+// Usage: NZ_BIN=build/newszone [PAGES=front,live] node scripts/lighthouse.mjs [mobile|desktop]
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { newsroom } from "../tests/browser/helpers.mjs";
+import { CHROMIUM_FLAGS, newsroom } from "../tests/browser/helpers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const modules = path.join(root, "tests", "tools", "node_modules");
@@ -42,15 +42,6 @@ const IMAGE_AUDITS = [
 	"image-alt",
 ];
 const PRESETS = { mobile: undefined, desktop: desktopConfig };
-const CHROME_FLAGS = [
-	"--headless=new",
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-	"--no-first-run",
-];
 
 /** The pages to audit, as [name, path], found through the read API of the server at url. */
 async function pages(url) {
@@ -156,14 +147,15 @@ fs.mkdirSync(OUT, { recursive: true });
 const nr = await newsroom({ setup: [["demo"]] });
 const chrome = await chromeLauncher.launch({
 	chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
-	chromeFlags: CHROME_FLAGS,
+	chromeFlags: CHROMIUM_FLAGS,
 });
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 const loadBefore = loadAverage();
 let failures = 0;
 try {
 	const rows = [];
-	for (const [name, at] of await pages(nr.url)) {
+	const wanted = process.env.PAGES ? process.env.PAGES.split(",") : null;
+	for (const [name, at] of (await pages(nr.url)).filter(([n]) => !wanted || wanted.includes(n))) {
 		for (const preset of Object.keys(PRESETS).filter((p) => !only || p === only)) {
 			const best = await bestOf(chrome.port, nr.url + at, preset);
 			fs.writeFileSync(path.join(OUT, `${name}-${preset}.html`), best.report[0]);
