@@ -8,7 +8,7 @@
 // exits 1 unless every page scores 100 in performance, accessibility, best practices and SEO
 // (SEO is not required on a page that asks not to be indexed) and no image audit fails.
 // A performance score depends on the machine's load: a run under 100 is repeated (up to
-// three runs in all) and the best kept. Not part of `make test` (about three minutes).
+// three runs in all) and the best kept. Not part of `make test` (3 to 7 minutes).
 // Usage: NZ_BIN=build/newszone [PAGES=front,live] node scripts/lighthouse.mjs [mobile|desktop]
 import fs from "node:fs";
 import os from "node:os";
