@@ -54,7 +54,7 @@ Q := @
 endif
 
 .PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries pg-binaries test-lane-sqlite test-lane-pg tsan fuzz-smoke analyze run \
-	clean check-deps format format-check fuzz bench bench-pg bench-nodes bench-photos crash soak
+	clean check-deps format format-check fuzz bench bench-pg bench-nodes bench-photos crash soak lighthouse
 
 all: $(BUILD)/newszone
 
@@ -160,6 +160,13 @@ test-browser: $(BUILD)/newszone
 	@if ls tests/browser/*.test.mjs >/dev/null 2>&1; then \
 	  NZ_BIN=$(abspath $(BUILD)/newszone) NZ_SHARED=$(SHARED) node --test --test-concurrency=1 tests/browser/; \
 	else echo "browser: no tests yet"; fi
+
+# Lighthouse (pinned in tests/tools) in Debian's Chromium on the demo newsroom's public pages,
+# mobile and desktop (scripts/lighthouse.mjs, docs/lighthouse.md). About 3 to 7 minutes, so not
+# part of `make test`. PRESET=mobile or PRESET=desktop runs one preset; PAGES=front,live some
+# pages (front, front-ko, article, article-ko, section, live).
+lighthouse: deps $(BUILD)/newszone
+	@NZ_BIN=$(abspath $(BUILD)/newszone) PAGES=$(PAGES) node scripts/lighthouse.mjs $(PRESET)
 
 test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test-binaries pg-binaries

@@ -67,6 +67,46 @@ static int add_section_names(const cli_env *env, nz_store *store, nz_arena *aren
 	return 0;
 }
 
+/* The live story (demo/live.json: slug → its updates, oldest first): coverage started and the
+ * updates posted, so the demo shows a live page. */
+static int add_live_story(const cli_env *env, nz_store *store, nz_arena *arena)
+{
+	nz_err err = {0};
+	for (const nz_file_entry *f = nz__demo_files; f->path; f++) {
+		if (strcmp(f->path, "live.json") != 0)
+			continue;
+		json_t *all = json_loadb((const char *)f->data, f->len, 0, NULL), *updates, *u;
+		const char *slug;
+		size_t i;
+		int status = json_is_object(all)
+				 ? 0
+				 : cli_fail(env, "demo", 1, "demo/%s: not a JSON object", f->path);
+		json_object_foreach(all, slug, updates)
+		{
+			nz_article *a = NULL;
+			if (status == 0 &&
+			    (nz_store_article_by_slug(store, arena, slug, &a, &err) != NZ_OK ||
+			     nz_app_live_set(store, arena, a->id, true, 0, &err) != NZ_OK))
+				status = cli_fail(env, "demo", 1, "demo/%s: %s: %s", f->path, slug,
+						  err.msg);
+			json_array_foreach(updates, i, u)
+			{
+				nz_live_update up = {
+				    .article_id = a ? a->id : 0,
+				    .body_markdown = json_string_value(json_object_get(u, "body")),
+				    .pinned = json_is_true(json_object_get(u, "pinned"))};
+				if (status == 0 &&
+				    nz_app_live_update_save(store, arena, &up, 0, &err) != NZ_OK)
+					status = cli_fail(env, "demo", 1, "demo/%s: %s: %s",
+							  f->path, slug, err.msg);
+			}
+		}
+		json_decref(all);
+		return status;
+	}
+	return 0;
+}
+
 static int run(const cli_env *env, int argc, char **argv)
 {
 	(void)argv;
@@ -121,7 +161,8 @@ static int run(const cli_env *env, int argc, char **argv)
 		goto out;
 	}
 	if ((status = add_pages(env, store, arena, &n_pages)) ||
-	    (status = add_section_names(env, store, arena)))
+	    (status = add_section_names(env, store, arena)) ||
+	    (status = add_live_story(env, store, arena)))
 		goto out;
 	printf("%s: demo newsroom ready with %zu articles (%zu with photos) and %zu pages\n",
 	       env->db, stats.imported, with_photos, n_pages);

@@ -16,6 +16,16 @@ const require = createRequire(import.meta.url);
 const { chromium } = require(path.join(root, "tests", "tools", "node_modules", "playwright-core"));
 
 export const BIN = process.env.NZ_BIN || path.join(root, "build", "newszone");
+/** Chromium's flags here: headless as root, and no connections of its own (the network is closed). */
+export const CHROMIUM_FLAGS = [
+	"--headless",
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--no-first-run",
+];
 export const AXE = path.join(root, "tests", "tools", "node_modules", "axe-core", "axe.min.js");
 
 // A real 32×18 PNG (made with zlib; nothing in it but coloured pixels).
@@ -89,18 +99,7 @@ export async function newsroom({ setup = [] } = {}) {
 	proc.stdout.on("data", (d) => (output += d));
 	proc.stderr.on("data", (d) => (output += d));
 	await waitForServer(url, proc, () => output);
-	const browser = await chromium.launch({
-		executablePath: "/usr/bin/chromium",
-		args: [
-			"--headless",
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-			"--no-first-run",
-		],
-	});
+	const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
 	return {
 		dir,
 		db,
