@@ -183,6 +183,38 @@ class DeskSessions(unittest.TestCase):
         self.assertEqual(kim.call("POST", "/api/v1/admin/articles/999999/presence").status, 404)
         self.assertEqual(self.srv.request("GET", url).status, 401)
 
+    # ---- tag names ----
+
+    def test_editor_shows_tag_names_and_keeps_the_tags(self):
+        ada = Browser(self.srv, "ada", self.pw["ada"])
+        _, token = add_token(self.db, "ada")
+        r = api(self.srv, "POST", "/api/v1/admin/articles", token=token,
+                body={"headline": "Jets fly over the strait", "body_markdown": "Text.",
+                      "tags": ["air-force"]})
+        self.assertEqual(r.status, 201, r.text)
+        aid, rev = r.json()["id"], r.json()["revision"]
+        r = api(self.srv, "PATCH", "/api/v1/admin/tags/air-force", token=token,
+                body={"texts": {"en": {"name": "Air Force"}, "ko": {"name": "공군"}}})
+        self.assertEqual(r.status, 200, r.text)
+        page = ada.get("/admin/articles/%d" % aid).text
+        self.assertIn('name="tags" type="text" value="Air Force"', page)
+        # Saving the field as shown keeps the same tag (no new "air-force-2" or "air-force"
+        # twin made from the name), and adding one beside it makes only that one.
+        r = ada.post("/admin/articles/%d" % aid,
+                     [("base_revision", str(rev)), ("headline", "Jets fly over the strait"),
+                      ("body_markdown", "Text, longer."), ("tags", "Air Force, Navy"),
+                      ("language", "en"), ("then", "save")])
+        self.assertEqual(r.status, 303, r.text)
+        tags = sql_rows(self.db, "SELECT t.slug FROM article_tags x JOIN tags t ON t.id = x.tag_id"
+                                 " WHERE x.article_id = ? ORDER BY t.slug", (aid,))
+        self.assertEqual([t for (t,) in tags], ["air-force", "navy"])
+        (n,) = sql_rows(self.db, "SELECT count(*) FROM tags")[0]
+        self.assertEqual(int(n), 2)
+        self.assertIn('value="Air Force, Navy"', ada.get("/admin/articles/%d" % aid).text)
+        history = ada.get("/admin/articles/%d/history" % aid).text
+        self.assertIn("Tags: Air Force<ins>, Navy</ins>", history)
+        self.assertNotIn("air-force", history)
+
     # ---- sections ----
 
     def test_sections_api_gives_names_per_language(self):
