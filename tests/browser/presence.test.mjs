@@ -4,7 +4,7 @@
 // 15 s, so the editor's own timer sends it; nothing is faked on the server).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { addUser, newsroom, signIn, writeArticle } from "./helpers.mjs";
+import { addUser, assertAccessible, newsroom, signIn, writeArticle } from "./helpers.mjs";
 
 let nz;
 
@@ -20,7 +20,7 @@ test("two people on one article see each other's names", async () => {
 	const ann = { login: "ann", password: addUser(nz.db, "ann", "editor") };
 	const bob = { login: "bob", password: addUser(nz.db, "bob", "editor") };
 	const ctxA = await nz.context();
-	const ctxB = await nz.context();
+	const ctxB = await nz.context({ bypassCSP: true }); /* lets axe in */
 	const a = await ctxA.newPage();
 	const b = await ctxB.newPage();
 	await a.clock.install();
@@ -40,6 +40,10 @@ test("two people on one article see each other's names", async () => {
 	const noticeB = b.locator(".presence");
 	assert.match(await noticeB.innerText(), /^ann is editing since \d\d:\d\d\./);
 	assert.equal(await noticeB.getAttribute("role"), "status");
+	for (const colorScheme of ["light", "dark"]) {
+		await b.emulateMedia({ colorScheme });
+		await assertAccessible(b, `${colorScheme} editor with the presence notice`);
+	}
 
 	// Ann's page learns of Bob with its next heartbeat, 15 s on.
 	const beat = a.waitForResponse(
