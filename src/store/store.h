@@ -664,7 +664,8 @@ nz_rc nz_store_user_set_disabled(nz_store *s, int64_t actor, int64_t user_id, bo
 nz_rc nz_store_session_create(nz_store *s, const char *id_hash, int64_t user_id, nz_time expires_at,
 			      const char *address, nz_err *err);
 /* The user of a live session (in arena) and when it expires: NZ_NOTFOUND when the session is
- * unknown, expired or its user disabled. */
+ * unknown, expired or its user disabled. Records now as the session's last_seen_at when that
+ * is NZ_SESSION_SEEN_STEP or more behind (a failure to record it is ignored). */
 nz_rc nz_store_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_time now,
 			    nz_user **out, nz_time *expires_at, nz_err *err);
 /* Ends one session (logout), recording user.logout; NZ_OK when it did not exist. */

@@ -292,13 +292,16 @@ nz_rc nz__pg_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_
 		}
 	}
 	PQclear(res);
-	/* Recorded to the minute: one write a minute per session, not one per request. */
+	/* Recorded to the minute: one write a minute per session, not one per request. A
+	 * database that cannot take the write (read only, full) still lets a good session in. */
 	if (rc || now - seen < NZ_SESSION_SEEN_STEP)
 		return rc;
 	nz__pg_params q = {0};
+	nz_err ignored = {0};
 	nz__pg_text(&q, id_hash);
 	nz__pg_int64(&q, now);
-	return nz__pg_run(nz__pg_h(s), &q_session_seen, &q, "session", err);
+	(void)nz__pg_run(nz__pg_h(s), &q_session_seen, &q, "session", &ignored);
+	return NZ_OK;
 }
 
 nz_rc nz__pg_session_delete(nz_store *s, const char *id_hash, nz_err *err)

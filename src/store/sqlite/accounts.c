@@ -300,14 +300,15 @@ nz_rc nz__sq_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_
 	}
 	sqlite3_reset(st);
 	/* The list of one's sessions says when each was last used, to the minute: one write a
-	 * minute per session, not one per request. */
+	 * minute per session, not one per request. A database that cannot take the write (read
+	 * only, full) still lets a good session in. */
 	if (rc || now - seen < NZ_SESSION_SEEN_STEP)
 		return rc;
-	if ((rc = nz__sq_stmt(h, SQ_SESSION_SEEN, &st, err)))
-		return rc;
-	if (nz__sq_bind_text(st, 1, id_hash) || sqlite3_bind_int64(st, 2, now))
-		return nz__sq_bind_error(h, "session", err);
-	return nz__sq_exec(h, st, "session", err);
+	nz_err ignored = {0};
+	if (nz__sq_stmt(h, SQ_SESSION_SEEN, &st, &ignored) == NZ_OK &&
+	    !nz__sq_bind_text(st, 1, id_hash) && !sqlite3_bind_int64(st, 2, now))
+		(void)nz__sq_exec(h, st, "session", &ignored);
+	return NZ_OK;
 }
 
 nz_rc nz__sq_session_delete(nz_store *s, const char *id_hash, nz_err *err)
