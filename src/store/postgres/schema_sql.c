@@ -448,7 +448,7 @@ const char nz__pg_15_desk[] =
     " seen_at BIGINT NOT NULL,"
     " PRIMARY KEY (article_id, user_id));"
     /* A change of a section's names alone changes every edition's navigation. */
-    "DROP TRIGGER sections_changes_update ON sections;"
+    "DROP TRIGGER IF EXISTS sections_changes_update ON sections;"
     "CREATE TRIGGER sections_changes_update AFTER UPDATE ON sections FOR EACH ROW"
     " WHEN (OLD.slug IS DISTINCT FROM NEW.slug OR OLD.name IS DISTINCT FROM NEW.name"
     "  OR OLD.position IS DISTINCT FROM NEW.position OR OLD.names IS DISTINCT FROM NEW.names)"

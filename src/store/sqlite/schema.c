@@ -766,7 +766,7 @@ static const char migration_18[] =
     /* A section's names per language show in every edition's navigation: a change of them
      * alone is a change of the site too (the trigger of migration 6 looked at slug, name and
      * position only). */
-    "DROP TRIGGER sections_changes_update;"
+    "DROP TRIGGER IF EXISTS sections_changes_update;"
     "CREATE TRIGGER sections_changes_update AFTER UPDATE ON sections"
     " WHEN OLD.slug IS NOT NEW.slug OR OLD.name IS NOT NEW.name"
     "  OR OLD.position IS NOT NEW.position OR OLD.names IS NOT NEW.names BEGIN"
