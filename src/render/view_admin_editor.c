@@ -228,7 +228,7 @@ static bool put_fields(json_t *o, nz_arena *arena, const nz_admin_ctx *ac, const
 	const char *tags = "";
 	for (size_t i = 0; tags && i < a->n_tags; i++)
 		tags = nz_arena_printf(arena, "%s%s%s", tags, i ? ", " : "",
-				       a->tags[i].name ? a->tags[i].name : a->tags[i].slug);
+				       nz_tag_name(&a->tags[i], a->language));
 	return tags && nz__json_put(o, "headline", nz__json_str(a->headline ? a->headline : "")) &&
 	       nz__json_put(o, "highlights_intro",
 			    nz__json_str(a->highlights_intro ? a->highlights_intro : "")) &&

@@ -103,6 +103,61 @@ nz_rc nz_store_session_delete(nz_store *s, const char *id_hash, nz_err *err)
 	return nz__store_session_delete(s, id_hash, err);
 }
 
+nz_rc nz_store_session_device(nz_store *s, const char *id_hash, const char *device, nz_err *err)
+{
+	if (!hash_ok(id_hash))
+		return NZ_OK;
+	if (device && strlen(device) > NZ_SESSION_DEVICE_MAX)
+		return nz_err_set(err, NZ_INVAL, "session: the device label is too long");
+	return nz__store_session_device(s, id_hash, device && *device ? device : NULL, err);
+}
+
+nz_rc nz_store_session_list(nz_store *s, nz_arena *arena, int64_t user_id, nz_time now,
+			    nz_session_info **out, size_t *n, nz_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	return nz__store_session_list(s, arena, user_id, now ? now : nz_time_now(), out, n, err);
+}
+
+nz_rc nz_store_session_end(nz_store *s, int64_t user_id, const char *prefix, const char *keep,
+			   int *ended, nz_err *err)
+{
+	int ignored;
+	ended = ended ? ended : &ignored;
+	*ended = 0;
+	if (prefix && (strlen(prefix) != NZ_SESSION_PREFIX ||
+		       strspn(prefix, "0123456789abcdef") != NZ_SESSION_PREFIX))
+		return nz_err_set(err, NZ_NOTFOUND, "session: unknown");
+	if (keep && !hash_ok(keep))
+		keep = NULL;
+	nz_rc rc = nz__store_session_end(s, user_id, prefix, keep, ended, err);
+	if (rc == NZ_OK && prefix && *ended == 0)
+		return nz_err_set(err, NZ_NOTFOUND, "session: unknown");
+	return rc;
+}
+
+/* ---- presence ------------------------------------------------------------------------------ */
+
+nz_rc nz_store_presence_beat(nz_store *s, int64_t article_id, int64_t user_id, nz_time now,
+			     nz_time ttl, nz_err *err)
+{
+	if (article_id <= 0 || user_id <= 0 || ttl <= 0)
+		return nz_err_set(err, NZ_INVAL, "presence: an article, a user and an expiry");
+	return nz__store_presence_beat(s, article_id, user_id, now ? now : nz_time_now(), ttl, err);
+}
+
+nz_rc nz_store_presence_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_time now,
+			     nz_time ttl, nz_presence **out, size_t *n, nz_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (ttl <= 0)
+		return nz_err_set(err, NZ_INVAL, "presence: the expiry must be positive");
+	return nz__store_presence_list(s, arena, article_id, now ? now : nz_time_now(), ttl, out, n,
+				       err);
+}
+
 nz_rc nz_store_login_failures(nz_store *s, const char *login, const char *address, nz_time since,
 			      int *by_login, int *by_address, nz_err *err)
 {

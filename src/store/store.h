@@ -664,11 +664,53 @@ nz_rc nz_store_user_set_disabled(nz_store *s, int64_t actor, int64_t user_id, bo
 nz_rc nz_store_session_create(nz_store *s, const char *id_hash, int64_t user_id, nz_time expires_at,
 			      const char *address, nz_err *err);
 /* The user of a live session (in arena) and when it expires: NZ_NOTFOUND when the session is
- * unknown, expired or its user disabled. */
+ * unknown, expired or its user disabled. Records now as the session's last_seen_at when that
+ * is NZ_SESSION_SEEN_STEP or more behind (a failure to record it is ignored). */
 nz_rc nz_store_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_time now,
 			    nz_user **out, nz_time *expires_at, nz_err *err);
 /* Ends one session (logout), recording user.logout; NZ_OK when it did not exist. */
 nz_rc nz_store_session_delete(nz_store *s, const char *id_hash, nz_err *err);
+
+/* A session as its user sees it in their list: never the hash itself, only its first
+ * NZ_SESSION_PREFIX hex digits, which name it for ending it. */
+#define NZ_SESSION_PREFIX 16
+#define NZ_SESSION_DEVICE_MAX 64
+/* last_seen_at moves at most once a minute (session_user records it), so it is to the minute. */
+#define NZ_SESSION_SEEN_STEP 60
+typedef struct nz_session_info {
+	char id[NZ_SESSION_PREFIX + 1];
+	nz_time created_at, last_seen_at, expires_at;
+	const char *device; /* a coarse label ("Firefox on Linux"); NULL: not known */
+} nz_session_info;
+
+/* Sets the coarse device label of a session (made from its User-Agent by the caller; never the
+ * address). NZ_OK when the session does not exist. */
+nz_rc nz_store_session_device(nz_store *s, const char *id_hash, const char *device, nz_err *err);
+/* The live sessions of user_id (in arena), the most recently seen first. */
+nz_rc nz_store_session_list(nz_store *s, nz_arena *arena, int64_t user_id, nz_time now,
+			    nz_session_info **out, size_t *n, nz_err *err);
+/* Ends sessions of user_id: the one whose id starts with prefix (NZ_NOTFOUND when the user has
+ * none such), or with prefix NULL every one but keep (a full hash, or NULL: all). Records
+ * user.logout with the number ended; *ended (may be NULL) says how many. */
+nz_rc nz_store_session_end(nz_store *s, int64_t user_id, const char *prefix, const char *keep,
+			   int *ended, nz_err *err);
+
+/* ---- presence: who has an article open in the editor, kept by the editor's heartbeat ---- */
+
+typedef struct nz_presence {
+	int64_t user_id;
+	const char *name;       /* the user's author name, else their login */
+	nz_time since, seen_at; /* opened (this visit), last heartbeat */
+} nz_presence;
+
+/* Records that user_id has article_id open now: a new visit (since = now) when their last
+ * heartbeat is older than ttl seconds, else seen_at moves. Forgets visits older than ttl. */
+nz_rc nz_store_presence_beat(nz_store *s, int64_t article_id, int64_t user_id, nz_time now,
+			     nz_time ttl, nz_err *err);
+/* The people with article_id open (a heartbeat within ttl seconds of now), the earliest first,
+ * in arena. */
+nz_rc nz_store_presence_list(nz_store *s, nz_arena *arena, int64_t article_id, nz_time now,
+			     nz_time ttl, nz_presence **out, size_t *n, nz_err *err);
 
 /* ---- login throttling ---- */
 

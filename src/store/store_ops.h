@@ -323,6 +323,30 @@
 	OP(WRITE, OWN, session_delete,                                                             \
 	   (nz_store *s, const char *id_hash, nz_err *err),                                        \
 	   (s, id_hash, err))                                                                      \
+	/* id_hash a SHA-256 in hex, device at most NZ_SESSION_DEVICE_MAX bytes */                \
+	OP(WRITE, OWN, session_device,                                                             \
+	   (nz_store *s, const char *id_hash, const char *device, nz_err *err),                    \
+	   (s, id_hash, device, err))                                                              \
+	/* now set */                                                                              \
+	OP(READ, OWN, session_list,                                                                \
+	   (nz_store *s, nz_arena *arena, int64_t user_id, nz_time now, nz_session_info **out,     \
+	    size_t *n, nz_err *err),                                                               \
+	   (s, arena, user_id, now, out, n, err))                                                  \
+	/* prefix NZ_SESSION_PREFIX hex digits or NULL (every one); keep a hash or NULL */         \
+	OP(WRITE, OWN, session_end,                                                                \
+	   (nz_store *s, int64_t user_id, const char *prefix, const char *keep, int *ended,        \
+	    nz_err *err),                                                                          \
+	   (s, user_id, prefix, keep, ended, err))                                                 \
+	/* now set, ttl > 0 */                                                                     \
+	OP(WRITE, OWN, presence_beat,                                                              \
+	   (nz_store *s, int64_t article_id, int64_t user_id, nz_time now, nz_time ttl,            \
+	    nz_err *err),                                                                          \
+	   (s, article_id, user_id, now, ttl, err))                                                \
+	/* now set, ttl > 0 */                                                                     \
+	OP(READ, OWN, presence_list,                                                               \
+	   (nz_store *s, nz_arena *arena, int64_t article_id, nz_time now, nz_time ttl,            \
+	    nz_presence **out, size_t *n, nz_err *err),                                            \
+	   (s, arena, article_id, now, ttl, out, n, err))                                          \
 	/* login and address never NULL */                                                         \
 	OP(READ, OWN, login_failures,                                                              \
 	   (nz_store *s, const char *login, const char *address, nz_time since, int *by_login,     \

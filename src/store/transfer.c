@@ -71,6 +71,7 @@ static const struct {
     {"renditions", "the image pipeline's output, made again from blobs on demand"},
     {"password_resets",
      "one-time links that live 24 hours: an admin makes a new one on the target"},
+    {"presence", "who has an editor open: seconds-long state, made again by the heartbeat"},
     {"leases", "which running node holds a job: each target's own nodes take them again"},
 };
 

@@ -30,6 +30,8 @@ static const nz__route_entry *const route_tables[] = {
     nz__admin_media_routes,       /* the media library (admin/media_library.c) */
     nz__search_routes,            /* /search (public/search.c) */
     nz__admin_auth_routes,        /* sign-in (admin/login.c) */
+    nz__admin_session_routes,     /* one's own sessions (admin/sessions.c) */
+    nz__admin_presence_routes,    /* who else is editing (admin/presence.c) */
     nz__admin_live_routes,        /* live coverage's page and API, before {id}/{action} */
     nz__admin_api_routes,         /* the admin API (admin/api_*.c) */
     nz__admin_page_api_routes,    /* the static pages' admin API (admin/api_pages.c) */
@@ -40,6 +42,7 @@ static const nz__route_entry *const route_tables[] = {
     nz__page_api_routes,          /* the static pages' read API (api/static_pages.c) */
     nz__admin_front_api_routes,   /* the front layouts' admin API (admin/api_front.c) */
     nz__most_read_api_routes,     /* /api/v1/most-read (api/most_read.c) */
+    nz__section_api_routes,       /* /api/v1/sections (api/sections.c) */
     nz__admin_front_routes,       /* the front layouts' page (admin/front_page.c) */
     nz__admin_routes,             /* back-office pages (admin/pages.c) */
     nz__metrics_routes,           /* /metrics (metrics.c) */

@@ -34,9 +34,11 @@ static const nz__pg_sql q_session_insert = {
     "INSERT INTO sessions(id, user_id, csrf, created_at, expires_at) "
     "VALUES ($1, $2, '', $3, $4)"};
 static const nz__pg_sql q_session_user = {"SELECT " NZ__PG_USER_COLS
-					  ", s.expires_at FROM sessions s "
+					  ", s.expires_at, COALESCE(s.last_seen_at, s.created_at) "
+					  "FROM sessions s "
 					  "JOIN users u ON u.id = s.user_id WHERE s.id = $1 "
 					  "AND s.expires_at > $2 AND u.disabled_at IS NULL"};
+static const nz__pg_sql q_session_seen = {"UPDATE sessions SET last_seen_at = $2 WHERE id = $1"};
 static const nz__pg_sql q_session_delete = {"DELETE FROM sessions WHERE id = $1 RETURNING user_id"};
 static const nz__pg_sql q_failures_count = {
     "SELECT (SELECT count(*) FROM login_failures WHERE login = $1 AND at > $3), "
@@ -271,6 +273,7 @@ nz_rc nz__pg_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_
 {
 	nz__pg_params p = {0};
 	PGresult *res;
+	nz_time seen = 0;
 	nz__pg_text(&p, id_hash);
 	nz__pg_int64(&p, now);
 	nz_rc rc = nz__pg_query(nz__pg_h(s), &q_session_user, &p, &res, "session", err);
@@ -284,11 +287,21 @@ nz_rc nz__pg_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_
 			rc = nz_err_set(err, NZ_NOMEM, "session: out of memory");
 		} else {
 			*expires_at = nz__pg_col_int(res, 0, 6);
+			seen = nz__pg_col_int(res, 0, 7);
 			*out = u;
 		}
 	}
 	PQclear(res);
-	return rc;
+	/* Recorded to the minute: one write a minute per session, not one per request. A
+	 * database that cannot take the write (read only, full) still lets a good session in. */
+	if (rc || now - seen < NZ_SESSION_SEEN_STEP)
+		return rc;
+	nz__pg_params q = {0};
+	nz_err ignored = {0};
+	nz__pg_text(&q, id_hash);
+	nz__pg_int64(&q, now);
+	(void)nz__pg_run(nz__pg_h(s), &q_session_seen, &q, "session", &ignored);
+	return NZ_OK;
 }
 
 nz_rc nz__pg_session_delete(nz_store *s, const char *id_hash, nz_err *err)

@@ -435,3 +435,21 @@ const char nz__pg_14_password_resets[] =
     " created_at BIGINT NOT NULL,"
     " expires_at BIGINT NOT NULL,"
     " used_at BIGINT);";
+
+/* Migration 15, the desk: SQLite's migration 18 (sessions' last request and device label;
+ * presence in the editor). */
+const char nz__pg_15_desk[] =
+    "ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT;"
+    "ALTER TABLE sessions ADD COLUMN device " TEXT_C ";"
+    "CREATE TABLE presence ("
+    " article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " since BIGINT NOT NULL,"
+    " seen_at BIGINT NOT NULL,"
+    " PRIMARY KEY (article_id, user_id));"
+    /* A change of a section's names alone changes every edition's navigation. */
+    "DROP TRIGGER IF EXISTS sections_changes_update ON sections;"
+    "CREATE TRIGGER sections_changes_update AFTER UPDATE ON sections FOR EACH ROW"
+    " WHEN (OLD.slug IS DISTINCT FROM NEW.slug OR OLD.name IS DISTINCT FROM NEW.name"
+    "  OR OLD.position IS DISTINCT FROM NEW.position OR OLD.names IS DISTINCT FROM NEW.names)"
+    " EXECUTE FUNCTION nz_catalog_changes();";

@@ -278,6 +278,7 @@ nz_rc nz__sq_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
 	bool row = false;
+	nz_time seen = 0;
 	nz_rc rc = nz__sq_stmt(h, SQ_SESSION_USER, &st, err);
 	if (rc)
 		return rc;
@@ -293,11 +294,21 @@ nz_rc nz__sq_session_user(nz_store *s, nz_arena *arena, const char *id_hash, nz_
 			rc = nz_err_set(err, NZ_NOMEM, "session: out of memory");
 		} else {
 			*expires_at = sqlite3_column_int64(st, 6);
+			seen = sqlite3_column_int64(st, 7);
 			*out = u;
 		}
 	}
 	sqlite3_reset(st);
-	return rc;
+	/* The list of one's sessions says when each was last used, to the minute: one write a
+	 * minute per session, not one per request. A database that cannot take the write (read
+	 * only, full) still lets a good session in. */
+	if (rc || now - seen < NZ_SESSION_SEEN_STEP)
+		return rc;
+	nz_err ignored = {0};
+	if (nz__sq_stmt(h, SQ_SESSION_SEEN, &st, &ignored) == NZ_OK &&
+	    !nz__sq_bind_text(st, 1, id_hash) && !sqlite3_bind_int64(st, 2, now))
+		(void)nz__sq_exec(h, st, "session", &ignored);
+	return NZ_OK;
 }
 
 nz_rc nz__sq_session_delete(nz_store *s, const char *id_hash, nz_err *err)

@@ -213,10 +213,30 @@
 	X(SQ_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1")                         \
 	X(SQ_SESSION_INSERT, "INSERT INTO sessions(id, user_id, csrf, created_at, expires_at) "    \
 			     "VALUES (?1, ?2, '', ?3, ?4)")                                        \
-	X(SQ_SESSION_USER, "SELECT " NZ__USER_COLS ", s.expires_at FROM sessions s "               \
+	X(SQ_SESSION_USER, "SELECT " NZ__USER_COLS ", s.expires_at, "                              \
+			   "COALESCE(s.last_seen_at, s.created_at) FROM sessions s "               \
 			   "JOIN users u ON u.id = s.user_id WHERE s.id = ?1 "                     \
 			   "AND s.expires_at > ?2 AND u.disabled_at IS NULL")                      \
 	X(SQ_SESSION_DELETE, "DELETE FROM sessions WHERE id = ?1 RETURNING user_id")               \
+	X(SQ_SESSION_SEEN, "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1")                  \
+	X(SQ_SESSION_DEVICE, "UPDATE sessions SET device = ?2 WHERE id = ?1")                      \
+	X(SQ_SESSION_LIST, "SELECT substr(id, 1, 16), created_at, "                                \
+			   "COALESCE(last_seen_at, created_at), expires_at, device FROM sessions " \
+			   "WHERE user_id = ?1 AND expires_at > ?2 "                               \
+			   "ORDER BY 3 DESC, created_at DESC")                                     \
+	X(SQ_SESSION_END,                                                                          \
+	  "DELETE FROM sessions WHERE user_id = ?1 "                                               \
+	  "AND (?2 IS NULL OR substr(id, 1, 16) = ?2) AND (?3 IS NULL OR id <> ?3)")               \
+	/* presence */                                                                             \
+	X(SQ_PRESENCE_PURGE, "DELETE FROM presence WHERE seen_at < ?1")                            \
+	X(SQ_PRESENCE_BEAT, "INSERT INTO presence(article_id, user_id, since, seen_at) "           \
+			    "VALUES (?1, ?2, ?3, ?3) ON CONFLICT (article_id, user_id) "           \
+			    "DO UPDATE SET seen_at = excluded.seen_at")                            \
+	X(SQ_PRESENCE_LIST,                                                                        \
+	  "SELECT p.user_id, COALESCE(a.display_name, u.login), p.since, "                         \
+	  "p.seen_at FROM presence p JOIN users u ON u.id = p.user_id "                            \
+	  "LEFT JOIN authors a ON a.id = u.author_id "                                             \
+	  "WHERE p.article_id = ?1 AND p.seen_at >= ?2 ORDER BY p.since, u.login")                 \
 	X(SQ_FAILURES_COUNT,                                                                       \
 	  "SELECT (SELECT count(*) FROM login_failures WHERE login = ?1 AND at > ?3), "            \
 	  "(SELECT count(*) FROM login_failures WHERE address = ?2 AND at > ?3)")                  \

@@ -749,10 +749,35 @@ static const char migration_17[] =
     " expires_at INTEGER NOT NULL,"
     " used_at INTEGER);";
 
+/* Migration 18, the desk: a session's last request (moved at most once a minute) and a coarse
+ * device label made from its User-Agent ("Firefox on Linux": never the address, never the
+ * whole header), so a user can see and end their sessions; and presence, who has an article
+ * open in the editor: one row per article and user, kept by the editor's heartbeat and ignored
+ * (then deleted) once its seen_at is older than the expiry. */
+static const char migration_18[] =
+    "ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER;"
+    "ALTER TABLE sessions ADD COLUMN device TEXT;"
+    "CREATE TABLE presence ("
+    " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " since INTEGER NOT NULL,"
+    " seen_at INTEGER NOT NULL,"
+    " PRIMARY KEY (article_id, user_id));"
+    /* A section's names per language show in every edition's navigation: a change of them
+     * alone is a change of the site too (the trigger of migration 6 looked at slug, name and
+     * position only). */
+    "DROP TRIGGER IF EXISTS sections_changes_update;"
+    "CREATE TRIGGER sections_changes_update AFTER UPDATE ON sections"
+    " WHEN OLD.slug IS NOT NEW.slug OR OLD.name IS NOT NEW.name"
+    "  OR OLD.position IS NOT NEW.position OR OLD.names IS NOT NEW.names BEGIN"
+    " INSERT INTO changes(key, at) VALUES ('site', " NZ__NOW "),"
+    "  ('section-' || NEW.id, " NZ__NOW ");"
+    " END;";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-    migration_13, migration_14, migration_15, migration_16, migration_17,
+    migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

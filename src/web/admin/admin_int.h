@@ -42,6 +42,28 @@ extern const nz__route_entry nz__admin_author_routes[];
 extern const nz__route_entry nz__admin_tag_routes[];
 /* the webhooks' admin API (api_webhooks.c) */
 extern const nz__route_entry nz__webhook_api_routes[];
+/* /admin/account/sessions... and /api/v1/admin/me/sessions...: one's own sessions
+ * (sessions.c) */
+extern const nz__route_entry nz__admin_session_routes[];
+/* /api/v1/admin/articles/{id}/presence: who else has the article open (presence.c) */
+extern const nz__route_entry nz__admin_presence_routes[];
+
+/* ---- one's own sessions (sessions.c) ---- */
+
+/* A coarse device label from a User-Agent ("Firefox on Linux"), static or in arena; NULL when
+ * there is none. */
+const char *nz__session_device(nz_arena *arena, const char *ua);
+/* The signed-in user's sessions for their account page ([{id, current, device, created,
+ * seen, ...}]); NULL (logged) when they cannot be read. */
+json_t *nz__session_rows(nz__ctx *c, const nz_user *me, const nz_admin_ctx *ac);
+
+/* ---- presence (presence.c) ---- */
+
+/* Records that u has article id open and adds "presence" ({others[{name, since}], has_others,
+ * url, heartbeat, ...}) to the editor's view; false on out of memory (a store failure only
+ * leaves the notice out). */
+bool nz__presence_view(nz__ctx *c, const nz_user *u, int64_t id, const nz_admin_ctx *ac,
+		       json_t *view);
 
 /* ---- the back office's pages ---- */
 

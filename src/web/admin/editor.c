@@ -85,7 +85,8 @@ void nz__editor_page(nz__ctx *c, const nz_user *u, int status, nz_admin_editor *
 	nz__admin_ctx(c, u, e->is_new ? "new" : NULL, &ac);
 	json_t *view = nz_view_admin(&ac, e->is_new ? "New article" : "Edit article");
 	if (!view || !nz_view_admin_editor(view, &ac, e) ||
-	    (!e->is_new && !nz__editor_import(c, e->a, view))) {
+	    (!e->is_new && (!nz__editor_import(c, e->a, view) ||
+			    !nz__presence_view(c, u, e->a->id, &ac, view)))) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);
 		return;

@@ -71,9 +71,28 @@ static void read_section(nz__ctx *c, const nz_http_form *f, nz_article *a, nz__e
 	problem(in, "section", "That section does not exist (any more). Choose another.");
 }
 
+/* The tag of the article as it was (old) that name shows: its name in some language, its base
+ * name or its slug; NULL when none. The field shows display names, so a name kept as it was
+ * must find its tag again rather than make a new one from the name's slug. */
+static const nz_tag *kept_tag(const nz_tag *old, size_t n_old, const char *name)
+{
+	for (size_t i = 0; i < n_old; i++) {
+		const nz_tag *t = &old[i];
+		if ((t->name && strcmp(t->name, name) == 0) ||
+		    (t->slug && strcmp(t->slug, name) == 0))
+			return t;
+		for (size_t j = 0; j < t->n_texts; j++)
+			if (t->texts[j].name && strcmp(t->texts[j].name, name) == 0)
+				return t;
+	}
+	return NULL;
+}
+
 static void read_tags(nz__ctx *c, const nz_http_form *f, nz_article *a, nz__editor_input *in)
 {
 	nz_arena *ar = c->req->arena;
+	const nz_tag *old = a->tags;
+	size_t n_old = a->n_tags;
 	const char *all = nz_http_form_get(f, "tags");
 	size_t cap = 1;
 	for (const char *p = all; p && *p; p++)
@@ -89,7 +108,8 @@ static void read_tags(nz__ctx *c, const nz_http_form *f, nz_article *a, nz__edit
 		if (!one.len)
 			continue;
 		const char *name = nz_arena_str(ar, one);
-		const char *slug = name ? make_slug(ar, name) : NULL;
+		const nz_tag *kept = name ? kept_tag(old, n_old, name) : NULL;
+		const char *slug = kept ? kept->slug : name ? make_slug(ar, name) : NULL;
 		if (!slug) {
 			problem(in, "tags", "Each tag needs at least one letter or digit.");
 			continue;
@@ -98,7 +118,7 @@ static void read_tags(nz__ctx *c, const nz_http_form *f, nz_article *a, nz__edit
 		for (size_t i = 0; i < a->n_tags; i++)
 			dup = dup || strcmp(a->tags[i].slug, slug) == 0;
 		if (!dup)
-			a->tags[a->n_tags++] = (nz_tag){.slug = slug, .name = name};
+			a->tags[a->n_tags++] = kept ? *kept : (nz_tag){.slug = slug, .name = name};
 	}
 }
 

@@ -54,7 +54,7 @@ static const char *f_details(nz_arena *ar, const nz_article *a)
 	const char *tags = "";
 	for (size_t i = 0; tags && i < a->n_tags; i++)
 		tags = nz_arena_printf(ar, "%s%s%s", tags, i ? ", " : "",
-				       a->tags[i].name ? a->tags[i].name : a->tags[i].slug);
+				       nz_tag_name(&a->tags[i], a->language));
 	return nz_arena_printf(ar, "Section: %s\nTags: %s\nLanguage: %s\nAddress: %s",
 			       a->section && a->section->name ? a->section->name : "none",
 			       tags ? tags : "", a->language ? a->language : "",
@@ -177,6 +177,23 @@ static json_t *revision_rows(nz__ctx *c, const nz_admin_ctx *ac, const nz_articl
 	return arr;
 }
 
+/* A revision keeps its tags' slugs and base names; the names shown are today's, per language
+ * (a tag since renamed or merged away keeps what the revision says). */
+static void tag_names(nz__ctx *c, nz_article *a)
+{
+	for (size_t i = 0; i < a->n_tags; i++) {
+		nz_tag *now = NULL;
+		nz_err err = {0};
+		if (!a->tags[i].n_texts && a->tags[i].slug &&
+		    nz_store_tag_get(c->store, c->req->arena, a->tags[i].slug, &now, &err) ==
+			NZ_OK &&
+		    now) {
+			a->tags[i].texts = now->texts;
+			a->tags[i].n_texts = now->n_texts;
+		}
+	}
+}
+
 /* {from, to, fields} comparing two revisions; null when the request names none that exist. */
 static json_t *comparison(nz__ctx *c, const nz_article *a, int64_t from, int64_t to)
 {
@@ -186,6 +203,8 @@ static json_t *comparison(nz__ctx *c, const nz_article *a, int64_t from, int64_t
 	    nz_store_revision_article(c->store, c->req->arena, a->id, from, &x, &err) != NZ_OK ||
 	    nz_store_revision_article(c->store, c->req->arena, a->id, to, &y, &err) != NZ_OK)
 		return json_null();
+	tag_names(c, x);
+	tag_names(c, y);
 	return json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from, "to", (json_int_t)to,
 			 "fields", compare_fields(c->req->arena, x, y));
 }

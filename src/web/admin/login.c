@@ -145,6 +145,11 @@ nz_rc nz__auth_login(nz__ctx *c, const char *login, const char *password, const 
 		*message = UNAVAILABLE;
 		return rc;
 	}
+	/* Only a coarse label for the user's list of sessions; a failure here loses nothing. */
+	const char *device =
+	    nz__session_device(c->req->arena, nz_http_header(c->req, "User-Agent"));
+	if (nz_store_session_device(c->store, sid, device, &err) != NZ_OK)
+		NZ_LOG(NZ_LOG_WARN, "auth", "session device: %s", err.msg);
 	set_cookie(c, token, NZ_SESSION_TTL);
 	*out = u;
 	*message = NULL;

@@ -32,6 +32,8 @@ static const struct {
     {"section", "The section was saved."},
     {"settings", "The settings were saved."},
     {"password", "Your password was changed. Other devices were signed out."},
+    {"session-ended", "The session was ended: that device must sign in again."},
+    {"sessions-ended", "Every other session was ended: only this browser is signed in."},
 };
 
 static const char *message_for(const char *code)

@@ -341,8 +341,11 @@ static void account_page(nz__ctx *c, const nz_user *me, int status, const char *
 	nz_admin_ctx ac;
 	nz__admin_ctx(c, me, "account", &ac);
 	json_t *view = nz_view_admin(&ac, "My account");
-	json_t *a = json_pack("{s:s, s:s, s:o}", "login", me->login, "role", nz_role_name(me->role),
-			      "error", error ? json_string(error) : json_null());
+	json_t *rows = nz__session_rows(c, me, &ac);
+	json_t *a = json_pack(
+	    "{s:s, s:s, s:o, s:o, s:b}", "login", me->login, "role", nz_role_name(me->role),
+	    "error", error ? json_string(error) : json_null(), "sessions",
+	    rows ? rows : json_array(), "many_sessions", rows && json_array_size(rows) > 1);
 	if (!view || !a || json_object_set_new(view, "account", a) != 0) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);

@@ -17,6 +17,9 @@ extern const nz__route_entry nz__page_api_routes[];
 /* /api/v1/most-read (most_read.c) */
 extern const nz__route_entry nz__most_read_api_routes[];
 
+/* /api/v1/sections: the sections with their name per language (sections.c) */
+extern const nz__route_entry nz__section_api_routes[];
+
 /* Answers /api/v1/articles?q=... (ranked, in the list's shape, each with a "snippet"). */
 void nz__search_api(nz__ctx *c);
 

@@ -274,6 +274,103 @@ static void test_reset_links(void **state)
 			 NZ_NOTFOUND);
 }
 
+/* ---- one's own sessions, presence ----------------------------------------------------------- */
+
+static void test_own_sessions(void **state)
+{
+	fixture *f = *state;
+	nz_time now = nz_time_now();
+	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
+	int64_t bob = make_user(f, "bob", NZ_ROLE_EDITOR);
+	nz_session_info *list = NULL;
+	size_t n = 0;
+	int ended = -1;
+	nz_user *u = NULL;
+	assert_int_equal(nz_store_session_create(f->store, HASH_A, eve, now + 100, "", &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_session_create(f->store, HASH_B, eve, now + 100, "", &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_session_create(f->store, HASH_C, bob, now + 100, "", &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_session_device(f->store, HASH_A, "Firefox on Linux", &f->err),
+			 NZ_OK);
+	/* A request a minute and more later moves last_seen_at; one sooner does not write. */
+	assert_int_equal(
+	    nz_store_session_user(f->store, f->arena, HASH_A, now + 30, &u, NULL, &f->err), NZ_OK);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM sessions WHERE last_seen_at IS NULL"), 3);
+	assert_int_equal(
+	    nz_store_session_user(f->store, f->arena, HASH_A, now + 61, &u, NULL, &f->err), NZ_OK);
+	assert_int_equal(nz_store_session_list(f->store, f->arena, eve, now, &list, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].id, "aaaaaaaaaaaaaaaa"); /* the most recently seen first */
+	assert_int_equal(list[0].last_seen_at, now + 61);
+	assert_string_equal(list[0].device, "Firefox on Linux");
+	assert_string_equal(list[1].id, "bbbbbbbbbbbbbbbb");
+	assert_null(list[1].device);
+	assert_true(list[1].last_seen_at >= list[1].created_at);
+
+	/* Another user's session, or no such one: not found, nothing ended. */
+	assert_int_equal(
+	    nz_store_session_end(f->store, eve, "cccccccccccccccc", NULL, &ended, &f->err),
+	    NZ_NOTFOUND);
+	assert_int_equal(nz_store_session_end(f->store, eve, "xyz", NULL, &ended, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(count_rows(f, "sessions"), 3);
+	assert_int_equal(
+	    nz_store_session_end(f->store, eve, "bbbbbbbbbbbbbbbb", NULL, &ended, &f->err), NZ_OK);
+	assert_int_equal(ended, 1);
+	assert_int_equal(nz_store_session_user(f->store, f->arena, HASH_B, now, &u, NULL, &f->err),
+			 NZ_NOTFOUND);
+	/* Every other one: keeps the one named. */
+	assert_int_equal(nz_store_session_create(f->store, HASH_B, eve, now + 100, "", &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_session_end(f->store, eve, NULL, HASH_A, &ended, &f->err), NZ_OK);
+	assert_int_equal(ended, 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM sessions WHERE id = '" HASH_A "'"), 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM sessions WHERE user_id <> 0"), 2);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM audit_log WHERE action = 'user.logout'"),
+			 2);
+}
+
+static void test_presence(void **state)
+{
+	fixture *f = *state;
+	nz_time now = nz_time_now();
+	int64_t kim = make_user(f, "kim", NZ_ROLE_EDITOR);
+	int64_t lee = make_user(f, "lee", NZ_ROLE_EDITOR);
+	nz_article *a = sample_article(f->arena, "talks", "Talks");
+	nz_presence *list = NULL;
+	size_t n = 0;
+	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
+	assert_int_equal(nz_store_presence_beat(f->store, a->id, kim, now, 45, &f->err), NZ_OK);
+	assert_int_equal(nz_store_presence_beat(f->store, a->id, lee, now + 10, 45, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_presence_beat(f->store, a->id, kim, now + 30, 45, &f->err),
+			 NZ_OK);
+	assert_int_equal(
+	    nz_store_presence_list(f->store, f->arena, a->id, now + 40, 45, &list, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].name, "kim"); /* no author: the login */
+	assert_int_equal(list[0].since, now);     /* a heartbeat keeps the visit's start */
+	assert_int_equal(list[0].seen_at, now + 30);
+	assert_string_equal(list[1].name, "lee");
+	/* Lee's last heartbeat is 46 s old: gone from the list, and a new one is a new visit. */
+	assert_int_equal(
+	    nz_store_presence_list(f->store, f->arena, a->id, now + 56, 45, &list, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(nz_store_presence_beat(f->store, a->id, lee, now + 60, 45, &f->err),
+			 NZ_OK);
+	assert_int_equal(
+	    nz_store_presence_list(f->store, f->arena, a->id, now + 60, 45, &list, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[1].since, now + 60);
+	assert_int_equal(nz_store_presence_beat(f->store, 0, lee, now, 45, &f->err), NZ_INVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +383,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_user_list_by_login, fixture_setup,
 					    fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_reset_links, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_own_sessions, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_presence, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -235,3 +235,46 @@
 	body.addEventListener("input", update);
 	update();
 })();
+
+/* ---- who else is editing: a heartbeat keeps this person's visit and redraws the notice -------- */
+(function () {
+	"use strict";
+	var box = document.querySelector("[data-presence]");
+	var form = document.getElementById("editor-form");
+	if (!box || !form || !window.fetch)
+		return;
+	var every = (parseInt(box.getAttribute("data-heartbeat"), 10) || 15) * 1000;
+	function draw(others) {
+		box.textContent = "";
+		others.forEach(function (o) {
+			var p = document.createElement("p");
+			var t = document.createElement("time");
+			t.setAttribute("datetime", o.since);
+			t.textContent = o.since_local;
+			p.appendChild(document.createTextNode(o.name + " is editing since "));
+			p.appendChild(t);
+			p.appendChild(document.createTextNode("."));
+			box.appendChild(p);
+		});
+		if (others.length) {
+			var hint = document.createElement("p");
+			hint.className = "hint";
+			hint.textContent = "If one of you saves first, the other is shown the changes " +
+				"before anything is overwritten.";
+			box.appendChild(hint);
+		}
+	}
+	function beat() {
+		fetch(box.getAttribute("data-presence"), {
+			method: "POST",
+			credentials: "same-origin",
+			headers: { "X-CSRF-Token": form.elements.csrf ? form.elements.csrf.value : "" },
+		}).then(function (r) {
+			return r.ok ? r.json() : null;
+		}).then(function (j) {
+			if (j && j.others)
+				draw(j.others);
+		}).catch(function () { /* offline: the notice stays as it was */ });
+	}
+	setInterval(beat, every);
+})();
