@@ -385,32 +385,35 @@ static const tz_type *zone_at(const tz_zone *z, int64_t t)
 	return &z->types[z->idx[lo]];
 }
 
-static void info_set(const tz_type *ty, nz_tz_info *out)
+static const tz_type utc_type = {0, false, "UTC"};
+
+/* The type in force in the zone at t; UTC (and *ok false) for an unknown zone. */
+static const tz_type *lookup(const char *name, nz_time t, bool *ok)
 {
-	out->offset = ty->offset;
-	out->dst = ty->dst;
-	snprintf(out->abbr, sizeof out->abbr, "%s", ty->abbr);
-	/* "+09" says less to a reader than "UTC+9" */
-	if (ty->abbr[0] == '+' || ty->abbr[0] == '-' || !ty->abbr[0])
-		nz_time_zone_label(ty->offset / 60, out->label);
-	else
-		snprintf(out->label, sizeof out->label, "%s", ty->abbr);
+	const tz_zone *z = zone_get(name);
+	*ok = z && z->ok;
+	return *ok ? zone_at(z, t) : &utc_type;
 }
 
 bool nz_tz_at(const char *name, nz_time t, nz_tz_info *out)
 {
-	const tz_zone *z = zone_get(name);
-	static const tz_type utc = {0, false, "UTC"};
-	bool ok = z && z->ok;
-	info_set(ok ? zone_at(z, t) : &utc, out);
+	bool ok;
+	const tz_type *ty = lookup(name, t, &ok);
+	out->offset = ty->offset;
+	out->dst = ty->dst;
+	memcpy(out->abbr, ty->abbr, sizeof out->abbr);
+	/* "+09" says less to a reader than "UTC+9" */
+	if (ty->abbr[0] == '+' || ty->abbr[0] == '-' || !ty->abbr[0])
+		nz_time_zone_label(ty->offset / 60, out->label);
+	else
+		memcpy(out->label, ty->abbr, sizeof out->label);
 	return ok;
 }
 
 int nz_tz_offset_min(const char *name, nz_time t)
 {
-	nz_tz_info i;
-	nz_tz_at(name, t, &i);
-	return i.offset / 60;
+	bool ok;
+	return lookup(name, t, &ok)->offset / 60;
 }
 
 nz_time nz_tz_from_local(const char *name, nz_time local)
