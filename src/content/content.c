@@ -28,8 +28,13 @@ void nz_site_defaults(nz_site *site)
 	site->language = "en";
 	site->copyright = "<Copyright ⓒ Newszone Daily, All rights reserved>";
 	site->tagline = "";
-	site->tz_offset_min = 540; /* KST, UTC+9 */
+	snprintf(site->time_zone, sizeof site->time_zone, "Asia/Seoul");
 	site->editions = "en ko";
+}
+
+const char *nz_site_zone(const nz_site *site)
+{
+	return site && site->time_zone[0] ? site->time_zone : "UTC";
 }
 
 bool nz_edition_code_valid(const char *lang)

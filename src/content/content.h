@@ -180,7 +180,9 @@ typedef struct nz_site {
 	const char *language;  /* default language of the site */
 	const char *copyright; /* default copyright line for new articles */
 	const char *tagline;
-	int tz_offset_min; /* the zone dates are shown in, minutes east of UTC */
+	/* The zone dates are shown in and times are typed in: an IANA name ("Asia/Seoul") of the
+	 * system's tz database (core/tz.c); kept by value so a copied nz_site keeps it. */
+	char time_zone[64];
 	/* The newsroom's card image (its logo or a card of its own) for link previews of pages
 	 * without a photo: hash, width and height set, or hash NULL for none. */
 	nz_media card_image;
@@ -197,6 +199,8 @@ typedef struct nz_site {
 } nz_site;
 
 void nz_site_defaults(nz_site *site);
+/* The site's zone name, "UTC" when site is NULL. */
+const char *nz_site_zone(const nz_site *site);
 
 /* Editions: the codes of site->editions, in order, into codes[max][16]; returns how many (the
  * site's language always counts, first when the list lacks it). */

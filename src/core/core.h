@@ -196,6 +196,38 @@ char *nz_time_zone_label(int offset_min, char *out);
 /* "2026-03-17T18:30:00+09:00" at the offset, for <time datetime>. */
 char *nz_time_rfc3339_local(nz_time t, int offset_min, char *out);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12), and the year of t (UTC). */
+int64_t nz_time_days_from_civil(int64_t y, int m, int d);
+int64_t nz_time_year(nz_time t);
+
+/* ---- time zones (tz.c) --------------------------------------------------------------------
+ * A zone by its IANA name ("Asia/Seoul") from the system's tz database (TZDIR, else
+ * /usr/share/zoneinfo), read once per process and kept; every function is thread-safe. */
+typedef struct nz_tz_info {
+	int offset;     /* seconds east of UTC */
+	bool dst;       /* daylight-saving time */
+	char abbr[16];  /* as the tz database has it: "KST", "EDT", "+09" */
+	char label[16]; /* for readers: the abbreviation, or "UTC+9" when it has no letters */
+} nz_tz_info;
+/* True when name has the shape of a zone name (no "..", no leading "/", no odd characters). */
+bool nz_tz_name_valid(const char *name);
+/* NZ_OK when name is a zone of the system's database (or a fixed "UTC+05:30"); NZ_INVAL with
+ * a message naming it otherwise. */
+nz_rc nz_tz_check(const char *name, nz_err *err);
+/* The zone's offset and abbreviation at t; an unknown zone answers UTC and false. */
+bool nz_tz_at(const char *name, nz_time t, nz_tz_info *out);
+/* The zone's offset at t in minutes east of UTC (what the formatters above take). */
+int nz_tz_offset_min(const char *name, nz_time t);
+/* The instant of a wall-clock time in the zone (local: that clock read as if it were UTC).
+ * An ambiguous time (the repeated hour in autumn) is its first occurrence; a skipped one
+ * (spring forward) is the same span after the change. */
+nz_time nz_tz_from_local(const char *name, nz_time local);
+/* The zone that keeps a fixed offset exactly: "UTC" for 0, "Etc/GMT-9" for +540 (the tz
+ * database's signs are POSIX's), "UTC+05:30" where no Etc zone exists. Returns out. */
+const char *nz_tz_from_offset(int offset_min, char out[16]);
+/* "UTC" and the zones of the system's zone.tab, sorted; strings and array in arena. */
+nz_rc nz_tz_names(nz_arena *arena, const char ***out, size_t *n, nz_err *err);
+
 /* ---- escaping ---------------------------------------------------------------------------- */
 
 /* Each appends s[0..len) escaped for its context to out and returns out's status. */

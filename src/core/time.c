@@ -267,6 +267,18 @@ static char *format_mail_date(nz_time t, const char *zone, char *out)
 	return out;
 }
 
+int64_t nz_time_days_from_civil(int64_t y, int m, int d)
+{
+	return days_from_civil(y, m, d);
+}
+
+int64_t nz_time_year(nz_time t)
+{
+	civil c;
+	civil_from_time(t, &c);
+	return c.year;
+}
+
 char *nz_time_rfc822(nz_time t, char *out)
 {
 	return format_mail_date(t, "+0000", out);

@@ -68,9 +68,10 @@ json_t *nz__view_feeds(nz_arena *arena, const char *page_path, const char *title
 	return arr;
 }
 
-static int site_offset(const nz_site *site)
+/* The site's offset from UTC at t, in minutes (its zone's summer time included). */
+static int site_offset(const nz_site *site, nz_time t)
 {
-	return site ? site->tz_offset_min : 0;
+	return nz_tz_offset_min(nz_site_zone(site), t);
 }
 
 static const char *feed_lang(const nz_site *site, const nz_feed *f)
@@ -304,7 +305,8 @@ static void rss_item(nz_buf *b, nz_buf *html, nz_arena *arena, const nz_site *si
 		xml(b, url);
 	}
 	nz_buf_puts(b, "</guid>\n");
-	xml_el(b, "pubDate", nz__time_rfc822_local(item_date(f, a), site_offset(site), date));
+	xml_el(b, "pubDate",
+	       nz__time_rfc822_local(item_date(f, a), site_offset(site, item_date(f, a)), date));
 	if (a->n_authors)
 		xml_el(b, "dc:creator", names(arena, a));
 	rss_categories(b, arena, site, a);
@@ -345,7 +347,7 @@ nz_rc nz_feed_rss(const nz_site *site, const nz_feed *f, nz_buf *out)
 	xml_el(out, "copyright",
 	       site && site->copyright && site->copyright[0] ? site->copyright : NULL);
 	xml_el(out, "lastBuildDate",
-	       nz__time_rfc822_local(feed_updated(f), site_offset(site), date));
+	       nz__time_rfc822_local(feed_updated(f), site_offset(site, feed_updated(f)), date));
 	xml_el(out, "generator", "Newszone");
 	for (size_t i = 0; i < f->n; i++)
 		rss_item(out, &html, arena, site, f, i);
@@ -367,7 +369,7 @@ static void atom_link(nz_buf *b, const char *rel, const char *type, const char *
 static void atom_time(nz_buf *b, const char *name, nz_time t, const nz_site *site)
 {
 	char s[64];
-	xml_el(b, name, nz_time_rfc3339_local(t, site_offset(site), s));
+	xml_el(b, name, nz_time_rfc3339_local(t, site_offset(site, t), s));
 }
 
 static void atom_authors(nz_buf *b, nz_arena *arena, const nz_site *site, const nz_article *a)
@@ -465,7 +467,7 @@ nz_rc nz_feed_atom(const nz_site *site, const nz_feed *f, nz_buf *out)
 static json_t *json_time(const nz_site *site, nz_time t)
 {
 	char s[64];
-	return t ? json_string(nz_time_rfc3339_local(t, site_offset(site), s)) : json_null();
+	return t ? json_string(nz_time_rfc3339_local(t, site_offset(site, t), s)) : json_null();
 }
 
 static json_t *json_authors(nz_arena *arena, const nz_site *site, const nz_article *a)

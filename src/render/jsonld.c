@@ -30,7 +30,8 @@ static json_t *local_time(const nz_page_ctx *pc, nz_time t)
 	char s[64];
 	if (!t)
 		return json_null();
-	return json_string(nz_time_rfc3339_local(t, pc->site ? pc->site->tz_offset_min : 0, s));
+	return json_string(
+	    nz_time_rfc3339_local(t, nz_tz_offset_min(nz_site_zone(pc->site), t), s));
 }
 
 /* The modification time readers are told: the newest of updated, published, corrections. */

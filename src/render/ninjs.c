@@ -24,7 +24,7 @@
 static json_t *when(const nz_site *site, nz_time t)
 {
 	char s[64];
-	return json_string(nz_time_rfc3339_local(t, site ? site->tz_offset_min : 0, s));
+	return json_string(nz_time_rfc3339_local(t, nz_tz_offset_min(nz_site_zone(site), t), s));
 }
 
 static nz_time last_change(const nz_article *a)

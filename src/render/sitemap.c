@@ -23,7 +23,7 @@ static void xml(nz_buf *b, const char *s)
 static void datetime(nz_buf *b, const nz_site *site, nz_time t)
 {
 	char s[64];
-	nz_buf_puts(b, nz_time_rfc3339_local(t, site ? site->tz_offset_min : 0, s));
+	nz_buf_puts(b, nz_time_rfc3339_local(t, nz_tz_offset_min(nz_site_zone(site), t), s));
 }
 
 /* <loc>base+path</loc> */

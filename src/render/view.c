@@ -132,8 +132,8 @@ static json_t *nav_json(const nz_page_ctx *pc, nz_arena *arena, const char *lang
 static json_t *year_json(const nz_page_ctx *pc)
 {
 	char buf[64];
-	nz_time_rfc3339_local(pc->now ? pc->now : nz_time_now(),
-			      pc->site ? pc->site->tz_offset_min : 0, buf);
+	nz_time now = pc->now ? pc->now : nz_time_now();
+	nz_time_rfc3339_local(now, nz_tz_offset_min(nz_site_zone(pc->site), now), buf);
 	buf[4] = '\0';
 	return json_string(buf);
 }
@@ -206,14 +206,15 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 
 json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang)
 {
-	char iso[64], human[64], zone[16], shown[96];
-	int off = pc->site ? pc->site->tz_offset_min : 0;
+	char iso[64], human[64], shown[96];
+	nz_tz_info zone;
 	if (t == 0)
 		return json_null();
-	nz_time_rfc3339_local(t, off, iso);
-	nz_time_human(t, off, lang, true, human);
-	/* The clock alone is ambiguous to a reader abroad: say which zone it is in. */
-	snprintf(shown, sizeof shown, "%s %s", human, nz_time_zone_label(off, zone));
+	nz_tz_at(nz_site_zone(pc->site), t, &zone);
+	nz_time_rfc3339_local(t, zone.offset / 60, iso);
+	nz_time_human(t, zone.offset / 60, lang, true, human);
+	/* The clock alone is ambiguous to a reader abroad: say which zone it is in (KST, EDT). */
+	snprintf(shown, sizeof shown, "%s %s", human, zone.label);
 	return json_pack("{s:s, s:s}", "iso", iso, "human", shown);
 }
 

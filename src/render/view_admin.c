@@ -114,21 +114,24 @@ char *nz_admin_local_input(const nz_admin_ctx *ac, nz_time t, char out[32])
 	out[0] = '\0';
 	if (t == 0)
 		return out;
-	nz_time_rfc3339_local(t, ac->pc->site ? ac->pc->site->tz_offset_min : 0, buf);
+	nz_time_rfc3339_local(t, nz_tz_offset_min(nz_site_zone(ac->pc->site), t), buf);
 	snprintf(out, 32, "%.16s", buf); /* "2026-03-17T18:30" */
 	return out;
 }
 
 nz_rc nz_admin_local_parse(const nz_admin_ctx *ac, const char *s, nz_time *out)
 {
-	int off = ac->pc->site ? ac->pc->site->tz_offset_min : 0;
 	size_t len = s ? strlen(s) : 0;
 	char buf[64];
+	nz_time local;
 	if (len != 16 && len != 19)
 		return NZ_INVAL;
-	int a = off < 0 ? -off : off;
-	snprintf(buf, sizeof buf, "%s%c%02d:%02d", s, off < 0 ? '-' : '+', a / 60, a % 60);
-	return nz_time_parse_rfc3339(nz_str_c(buf), out) == NZ_OK ? NZ_OK : NZ_INVAL;
+	/* the wall clock read as UTC, then placed in the zone at that date */
+	snprintf(buf, sizeof buf, "%sZ", s);
+	if (nz_time_parse_rfc3339(nz_str_c(buf), &local) != NZ_OK)
+		return NZ_INVAL;
+	*out = nz_tz_from_local(nz_site_zone(ac->pc->site), local);
+	return NZ_OK;
 }
 
 const char *nz_admin_status_label(nz_status s)

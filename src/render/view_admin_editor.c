@@ -185,12 +185,13 @@ static json_t *pending_json(const nz_admin_editor *e)
 	return arr;
 }
 
-/* "+09:00" of the site's zone, for the hint beside time inputs; into out[16]. */
-static const char *zone_label(const nz_admin_ctx *ac, char out[16])
+/* "America/New_York, EST now": the site's zone for the hint beside time inputs; into
+ * out[96]. */
+static const char *zone_label(const nz_admin_ctx *ac, char out[96])
 {
-	int off = ac->pc->site ? ac->pc->site->tz_offset_min : 0;
-	int a = off < 0 ? -off : off;
-	snprintf(out, 16, "UTC%c%02d:%02d", off < 0 ? '-' : '+', a / 60, a % 60);
+	nz_tz_info now;
+	nz_tz_at(nz_site_zone(ac->pc->site), ac->pc->now ? ac->pc->now : nz_time_now(), &now);
+	snprintf(out, 96, "%s, %s now", nz_site_zone(ac->pc->site), now.label);
 	return out;
 }
 
@@ -224,7 +225,7 @@ static bool put_urls(json_t *o, nz_arena *arena, const nz_admin_ctx *ac, const n
 static bool put_fields(json_t *o, nz_arena *arena, const nz_admin_ctx *ac, const nz_admin_editor *e)
 {
 	const nz_article *a = e->a;
-	char pub[32], emb[32], zone[16];
+	char pub[32], emb[32], zone[96];
 	const char *tags = "";
 	for (size_t i = 0; tags && i < a->n_tags; i++)
 		tags = nz_arena_printf(arena, "%s%s%s", tags, i ? ", " : "",

@@ -100,7 +100,8 @@ static json_t *live_json(const nz_page_ctx *pc, const nz_live *live, const char 
 static json_t *local_time(const nz_page_ctx *pc, nz_time t)
 {
 	char s[64];
-	return json_string(nz_time_rfc3339_local(t, pc->site ? pc->site->tz_offset_min : 0, s));
+	return json_string(
+	    nz_time_rfc3339_local(t, nz_tz_offset_min(nz_site_zone(pc->site), t), s));
 }
 
 /* One liveBlogUpdate: a BlogPosting with its own address on the page. */

@@ -74,10 +74,10 @@ static void fingerprint(const nz__build *b, char out[65])
 	nz_buf_printf(&fp, FORMAT "\n%lld %lld.%09ld\n%s\n", (long long)st.st_size,
 		      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
 		      nz_theme_fingerprint(b->pc.theme));
-	nz_buf_printf(&fp, "%s\n%s\n%s\n%s\n%s\n%d\n%s\n", s->name ? s->name : "",
+	nz_buf_printf(&fp, "%s\n%s\n%s\n%s\n%s\n%s\n%s\n", s->name ? s->name : "",
 		      s->base_url ? s->base_url : "", s->language ? s->language : "",
-		      s->copyright ? s->copyright : "", s->tagline ? s->tagline : "",
-		      s->tz_offset_min, b->opts->search_url ? b->opts->search_url : "");
+		      s->copyright ? s->copyright : "", s->tagline ? s->tagline : "", s->time_zone,
+		      b->opts->search_url ? b->opts->search_url : "");
 	for (size_t i = 0; i < b->pc.n_sections; i++)
 		nz_buf_printf(&fp, "%lld %s %s\n", (long long)b->pc.sections[i].id,
 			      b->pc.sections[i].slug ? b->pc.sections[i].slug : "",

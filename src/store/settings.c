@@ -48,10 +48,19 @@ void nz__store_site_apply(nz_site *site, const char *key, const char *value)
 		site->copyright = value;
 	} else if (strcmp(key, "tagline") == 0) {
 		site->tagline = value;
+	} else if (strcmp(key, "time_zone") == 0) {
+		if (nz_tz_name_valid(value) && strlen(value) < sizeof site->time_zone)
+			snprintf(site->time_zone, sizeof site->time_zone, "%s", value);
 	} else if (strcmp(key, "tz_offset_min") == 0) {
+		/* A fixed offset of an older version becomes the zone that keeps it exactly
+		 * (+540: Etc/GMT-9, never a guess such as Asia/Seoul). Setting time_zone removes
+		 * it, so the two meet only in a database edited by hand: time_zone then wins
+		 * unless it is the default. */
 		long v;
-		if (number(value, -1440, 1440, &v))
-			site->tz_offset_min = (int)v;
+		nz_site def;
+		nz_site_defaults(&def);
+		if (number(value, -1440, 1440, &v) && strcmp(site->time_zone, def.time_zone) == 0)
+			nz_tz_from_offset((int)v, site->time_zone);
 	} else if (strcmp(key, "editions") == 0) {
 		site->editions = value;
 	} else if ((field = local_field(key)) != NULL && site->n_locals < NZ_SITE_LOCALS_MAX) {
@@ -73,15 +82,16 @@ nz_rc nz_store_setting_set(nz_store *s, const char *key, const char *value, nz_e
 {
 	if (!key || !*key)
 		return nz_err_set(err, NZ_INVAL, "setting: empty key");
-	if (value && strcmp(key, "tz_offset_min") == 0) {
-		char *end;
-		errno = 0;
-		long v = strtol(value, &end, 10);
-		if (errno || end == value || *end || v < -1440 || v > 1440)
-			return nz_err_set(err, NZ_INVAL,
-					  "tz_offset_min: \"%.32s\" is not minutes east of UTC "
-					  "(-1440..1440)",
-					  value);
+	if (strcmp(key, "tz_offset_min") == 0)
+		return nz_err_set(err, NZ_INVAL,
+				  "tz_offset_min: replaced by time_zone, a zone name such as "
+				  "Asia/Seoul or Etc/GMT-9");
+	if (value && strcmp(key, "time_zone") == 0) {
+		nz_rc rc = nz_tz_check(value, err);
+		/* the old fixed offset goes with it, so it can never come back over the zone */
+		if (rc == NZ_OK)
+			rc = nz__store_setting_set(s, key, value, err);
+		return rc == NZ_OK ? nz__store_setting_set(s, "tz_offset_min", NULL, err) : rc;
 	}
 	if (value && strcmp(key, "editions") == 0) {
 		nz_site probe;

@@ -62,7 +62,8 @@ void nz_store_rollback(nz_store *s);
 
 /* nz_site_defaults() overridden by the settings table; strings in arena. */
 nz_rc nz_store_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err);
-/* Keys are nz_site's field names ("name", "base_url", "tz_offset_min", ...). */
+/* Keys are nz_site's field names ("name", "base_url", "time_zone", ...). time_zone must be a
+ * zone of the system's tz database (setting it removes the older tz_offset_min). */
 nz_rc nz_store_setting_set(nz_store *s, const char *key, const char *value, nz_err *err);
 
 /* The stored value of key (in arena), NZ_NOTFOUND when unset. */

@@ -42,7 +42,7 @@
 	OP(READ, PASS, site_load,                                                                  \
 	   (nz_store *s, nz_arena *arena, nz_site *out, nz_err *err),                              \
 	   (s, arena, out, err))                                                                   \
-	/* key non-empty; tz_offset_min checked; value NULL removes the setting */                 \
+	/* key non-empty; time_zone checked (tz_offset_min refused); NULL value removes it */     \
 	OP(WRITE, OWN, setting_set,                                                                \
 	   (nz_store *s, const char *key, const char *value, nz_err *err),                         \
 	   (s, key, value, err))                                                                   \

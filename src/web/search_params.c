@@ -19,13 +19,13 @@ static const char *param(const nz_http_req *req, const char *key)
 
 /* A date filter (nz__date_param): "2026-03-17" is that day in the site's zone (end_of_day for "to":
  * the day is included); a full RFC 3339 time is taken as it is. */
-bool nz__date_param(const char *s, int tz_offset_min, bool end_of_day, nz_time *out)
+bool nz__date_param(const char *s, const char *zone, bool end_of_day, nz_time *out)
 {
 	nz_time t;
 	if (nz_time_parse_rfc3339(nz_str_c(s), &t) != NZ_OK)
 		return false;
 	if (strlen(s) == 10)
-		t += (end_of_day ? 86400 : 0) - (nz_time)tz_offset_min * 60;
+		t = nz_tz_from_local(zone, t + (end_of_day ? 86400 : 0));
 	*out = t;
 	return true;
 }
@@ -46,9 +46,9 @@ void nz__search_filters_read(nz__ctx *c, nz__search_filters *f)
 	f->q.now = c->page.now;
 	if (f->lang && !nz_language_valid(f->lang))
 		f->bad = "lang must be a language the site has, such as en or ko.";
-	else if (f->from && !nz__date_param(f->from, c->site.tz_offset_min, false, &f->q.from))
+	else if (f->from && !nz__date_param(f->from, c->site.time_zone, false, &f->q.from))
 		f->bad = "from must be a date such as 2026-03-17.";
-	else if (f->to && !nz__date_param(f->to, c->site.tz_offset_min, true, &f->q.to))
+	else if (f->to && !nz__date_param(f->to, c->site.time_zone, true, &f->q.to))
 		f->bad = "to must be a date such as 2026-03-17.";
 	else if (f->sort && strcmp(f->sort, "relevance") != 0 && strcmp(f->sort, "newest") != 0)
 		f->bad = "sort must be relevance or newest.";

@@ -150,7 +150,7 @@ typedef struct nz__search_filters {
 void nz__search_filters_read(nz__ctx *c, nz__search_filters *f);
 /* A date filter: "2026-03-17" is that day in the site's zone (its end with end_of_day); a full
  * RFC 3339 time is taken as it is. False when s is neither. */
-bool nz__date_param(const char *s, int tz_offset_min, bool end_of_day, nz_time *out);
+bool nz__date_param(const char *s, const char *zone, bool end_of_day, nz_time *out);
 /* A search snippet as HTML, in arena ("" when there is none). */
 const char *nz__search_snippet_html(nz_arena *arena, const char *snippet);
 

@@ -79,7 +79,7 @@ test("an editor reviews it, schedules it a minute ahead, and it appears on the f
 	await page.getByRole("link", { name: "Review queue" }).first().click();
 	await Promise.all([page.waitForURL(/\/admin\/articles\/\d+$/), page.getByRole("link", { name: HEADLINE }).click()]);
 	assert.equal(articleId(page), shared.id);
-	// The site's zone is UTC+9 (the default): the input takes local time.
+	// The site's zone is Asia/Seoul (KST, UTC+9, the default): the input takes local time.
 	const at = Date.now() + 60000;
 	await page.getByLabel("Publish at").fill(localInput(at, 540));
 	await submit(page, "Save and schedule");

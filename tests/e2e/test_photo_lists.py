@@ -140,7 +140,7 @@ class PhotoLists(unittest.TestCase):
         form = adam.get("/admin/settings").text
         fields = [(k, html.unescape(re.search(r'name="%s"[^>]*value="([^"]*)"' % k, form)
                                         .group(1))) for k in
-                  ("name", "tagline", "base_url", "copyright", "tz_offset_min")] + [
+                  ("name", "tagline", "base_url", "copyright")] + [
                       ("language", "en")]
         r = api(self.srv, "POST", "/api/v1/admin/media?caption=Logo", self.token,
                 raw=png(1400, 800), headers={"Content-Type": "image/png"})

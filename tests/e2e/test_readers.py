@@ -58,11 +58,11 @@ class Updated(NzTestCase):
         a = [x for x in public_articles(srv) if x["headline"].startswith("Shipbuilder delivers")][0]
         _, html = updated_shown(srv, a["url"])
         # Published 11:45 and updated 15:20 Seoul time (UTC+9), as the front matter says.
-        self.assertIn('datetime="2026-11-07T11:45:00+09:00">November 7, 2026 11:45 UTC+9</time>',
+        self.assertIn('datetime="2026-11-07T11:45:00+09:00">November 7, 2026 11:45 KST</time>',
                       html)
-        self.assertIn('datetime="2026-11-07T15:20:00+09:00">November 7, 2026 15:20 UTC+9</time>',
+        self.assertIn('datetime="2026-11-07T15:20:00+09:00">November 7, 2026 15:20 KST</time>',
                       html)
-        self.assertIn("UTC+9</time>", srv.get("/").text)
+        self.assertIn("KST</time>", srv.get("/").text)
 
     def test_an_edit_after_publication_shows_updated(self):
         add_user(self.db, "eve", "editor")

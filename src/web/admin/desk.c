@@ -90,9 +90,9 @@ static void read_filters(nz__ctx *c, const nz_user *u, nz__desk *d)
 			 "(separated by commas).";
 	else if (d->lang && !nz_language_valid(d->lang))
 		d->bad = "lang: a language code such as en or ko.";
-	else if (d->from && !nz__date_param(d->from, c->site.tz_offset_min, false, &q->from))
+	else if (d->from && !nz__date_param(d->from, c->site.time_zone, false, &q->from))
 		d->bad = "from: a date such as 2026-03-17.";
-	else if (d->to && !nz__date_param(d->to, c->site.tz_offset_min, true, &q->to))
+	else if (d->to && !nz__date_param(d->to, c->site.time_zone, true, &q->to))
 		d->bad = "to: a date such as 2026-03-17.";
 	else if (after && !parse_cursor(after, q))
 		d->bad = "after: the cursor of a page (the \"next\" of the page before).";

@@ -23,13 +23,14 @@ static json_t *wire_update(nz__ctx *c, const nz_article *a)
 		return json_null();
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(e[i].action, "article.wire_updated") == 0) {
-			char iso[48], human[64], zone[16];
-			int off = c->site.tz_offset_min;
-			nz_time_human(e[i].at, off, "en", true, human);
-			return json_pack("{s:s, s:s}", "iso",
-					 nz_time_rfc3339_local(e[i].at, off, iso), "human",
-					 nz_arena_printf(c->req->arena, "%s %s", human,
-							 nz_time_zone_label(off, zone)));
+			char iso[48], human[64];
+			nz_tz_info zone;
+			nz_tz_at(c->site.time_zone, e[i].at, &zone);
+			nz_time_human(e[i].at, zone.offset / 60, "en", true, human);
+			return json_pack(
+			    "{s:s, s:s}", "iso",
+			    nz_time_rfc3339_local(e[i].at, zone.offset / 60, iso), "human",
+			    nz_arena_printf(c->req->arena, "%s %s", human, zone.label));
 		}
 		if (strcmp(e[i].action, "article.updated") == 0 ||
 		    strcmp(e[i].action, "article.published") == 0 ||

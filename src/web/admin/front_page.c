@@ -132,7 +132,7 @@ static bool form_time(nz__ctx *c, const char *v, nz_time *out)
 	snprintf(full, sizeof full, "%.16s:00Z", v);
 	if (strlen(v) != 16 || nz_time_parse_rfc3339(nz_str_c(full), &t) != NZ_OK)
 		return false;
-	t -= (nz_time)c->site.tz_offset_min * 60;
+	t = nz_tz_from_local(c->site.time_zone, t);
 	if (t > *out)
 		*out = t;
 	return true;

@@ -55,9 +55,9 @@ const char *nz__media_filter_read(nz__ctx *c, nz_media_filter *f)
 		f->used = -1;
 	else if (used)
 		return "used: yes or no.";
-	if (from && !nz__date_param(from, c->site.tz_offset_min, false, &f->from))
+	if (from && !nz__date_param(from, c->site.time_zone, false, &f->from))
 		return "from: a date such as 2026-03-17.";
-	if (to && !nz__date_param(to, c->site.tz_offset_min, true, &f->to))
+	if (to && !nz__date_param(to, c->site.time_zone, true, &f->to))
 		return "to: a date such as 2026-03-17.";
 	if (cursor && !parse_int(cursor, 1, 0x7fffffffL, &v))
 		return "cursor: the next_cursor of the page before.";

@@ -175,6 +175,28 @@ void nz__admin_section_save(nz__ctx *c, const nz_route_match *m)
 
 /* ---- site settings ------------------------------------------------------------------------- */
 
+/* The zones to choose from: the system's list, with the current zone selected (and added
+ * when the list lacks it, as a migrated Etc/GMT-9 does). */
+static json_t *zone_options(nz__ctx *c, const char *current)
+{
+	const char **names = NULL;
+	size_t n = 0;
+	bool found = false;
+	json_t *arr = json_array();
+	nz_tz_names(c->req->arena, &names, &n, NULL);
+	for (size_t i = 0; arr && i <= n; i++) {
+		const char *name = i < n ? names[i] : found ? NULL : current;
+		bool sel = name && strcmp(name, current) == 0;
+		found |= sel;
+		if (name && json_array_append_new(
+				arr, json_pack("{s:s, s:b}", "name", name, "selected", sel)) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
 static void settings_page(nz__ctx *c, const nz_user *me, int status, const nz_site *site,
 			  const char *error)
 {
@@ -191,13 +213,13 @@ static void settings_page(nz__ctx *c, const nz_user *me, int status, const nz_si
 								     .focal_y = 50})
 				  : NULL;
 	json_t *page = json_pack(
-	    "{s:s, s:s?, s:s, s:s, s:s, s:s, s:i, s:[{s:s, s:s, s:b}, {s:s, s:s, s:b}], s:o}",
+	    "{s:s, s:s?, s:s, s:s, s:s, s:s, s:o, s:[{s:s, s:s, s:b}, {s:s, s:s, s:b}], s:o}",
 	    "card_image", site->card_image.hash ? site->card_image.hash : "", "card_preview",
 	    preview, "name", site->name ? site->name : "", "tagline",
 	    site->tagline ? site->tagline : "", "base_url", site->base_url ? site->base_url : "",
-	    "copyright", site->copyright ? site->copyright : "", "tz_offset_min",
-	    site->tz_offset_min, "languages", "code", "en", "name", "English", "selected", !ko,
-	    "code", "ko", "name", "Korean (한국어)", "selected", ko, "error",
+	    "copyright", site->copyright ? site->copyright : "", "zones",
+	    zone_options(c, site->time_zone), "languages", "code", "en", "name", "English",
+	    "selected", !ko, "code", "ko", "name", "Korean (한국어)", "selected", ko, "error",
 	    error ? json_string(error) : json_null());
 	if (!view || !page || json_object_set_new(view, "settings", page) != 0) {
 		json_decref(view);
@@ -242,7 +264,7 @@ static const char *read_card_image(nz__ctx *c, const char *v, nz_site *site)
 static const char *read_settings(nz__ctx *c, const nz_http_form *f, nz_site *site)
 {
 	nz_arena *ar = c->req->arena;
-	long tz = 0;
+	const char *zone = nz_http_form_get(f, "time_zone");
 	nz_str name = nz_str_trim(nz_str_c(nz_http_form_get(f, "name")));
 	nz_str url = nz_str_trim(nz_str_c(nz_http_form_get(f, "base_url")));
 	while (url.len && url.p[url.len - 1] == '/')
@@ -260,9 +282,12 @@ static const char *read_settings(nz__ctx *c, const nz_http_form *f, nz_site *sit
 		       "https://news.example.com.";
 	if (!site->language || !nz_language_valid(site->language))
 		return "Choose English or Korean as the default language.";
-	if (!parse_int(nz_http_form_get(f, "tz_offset_min"), 14 * 60, &tz))
-		return "The time zone offset is a whole number of minutes from -840 to 840.";
-	site->tz_offset_min = (int)tz;
+	/* absent: the zone stays as it is */
+	if (zone && (strlen(zone) >= sizeof site->time_zone || nz_tz_check(zone, NULL) != NZ_OK))
+		return "Choose the time zone from the list (a name of the tz database such as "
+		       "Asia/Seoul or America/New_York).";
+	if (zone)
+		snprintf(site->time_zone, sizeof site->time_zone, "%s", zone);
 	return read_card_image(c, nz_http_form_get(f, "card_image"), site);
 }
 
@@ -280,13 +305,12 @@ void nz__admin_settings_save(nz__ctx *c, const nz_route_match *m)
 		settings_page(c, me, 422, &site, problem);
 		return;
 	}
-	char tz[16], cw[16], ch[16];
-	snprintf(tz, sizeof tz, "%d", site.tz_offset_min);
+	char cw[16], ch[16];
 	snprintf(cw, sizeof cw, "%d", site.card_image.width);
 	snprintf(ch, sizeof ch, "%d", site.card_image.height);
 	bool card = site.card_image.hash != NULL;
 	const char *keys[] = {"name",       "tagline",          "base_url",
-			      "copyright",  "language",         "tz_offset_min",
+			      "copyright",  "language",         "time_zone",
 			      "card_image", "card_image_width", "card_image_height"};
 	/* no card image: its three settings are removed */
 	const char *values[] = {site.name ? site.name : "",
@@ -294,7 +318,7 @@ void nz__admin_settings_save(nz__ctx *c, const nz_route_match *m)
 				site.base_url ? site.base_url : "",
 				site.copyright ? site.copyright : "",
 				site.language ? site.language : "",
-				tz,
+				site.time_zone,
 				card ? site.card_image.hash : NULL,
 				card ? cw : NULL,
 				card ? ch : NULL};

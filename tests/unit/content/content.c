@@ -64,7 +64,7 @@ static void test_site_defaults(void **state)
 	assert_string_equal(site.language, "en");
 	assert_string_equal(site.copyright, "<Copyright ⓒ Newszone Daily, All rights reserved>");
 	assert_non_null(site.tagline);
-	assert_int_equal(site.tz_offset_min, 540);
+	assert_string_equal(site.time_zone, "Asia/Seoul");
 }
 
 /* ---- validation -------------------------------------------------------------------------- */

@@ -6,6 +6,7 @@
 #ifndef NZ_TEST_RENDER_FIXTURES_H
 #define NZ_TEST_RENDER_FIXTURES_H
 
+#include <stdio.h>
 #include <string.h>
 
 #include "content/content.h"
@@ -21,7 +22,7 @@ static inline nz_site fx_site(void)
 	s.language = "en";
 	s.copyright = "<Copyright (c) Harbor Times, All rights reserved>";
 	s.tagline = "News from the coast";
-	s.tz_offset_min = 540;
+	snprintf(s.time_zone, sizeof s.time_zone, "Asia/Seoul");
 	return s;
 }
 

@@ -43,7 +43,7 @@ static void front_page_lead_then_recent_news(void **state)
 	    "<p class=\"lead-summary\">The two ministers met at the port authority on Tuesday",
 	    "<p class=\"byline\">By <a href=\"/author/maeng-su-yeol\" rel=\"author\">Maeng "
 	    "Su-Yeol</a>",
-	    "<time datetime=\"2026-03-17T18:30:00+09:00\">March 17, 2026 18:30 UTC+9</time>",
+	    "<time datetime=\"2026-03-17T18:30:00+09:00\">March 17, 2026 18:30 KST</time>",
 	    "</article>",
 	    "<section class=\"recent\" aria-labelledby=\"recent\">",
 	    "<h2 id=\"recent\">Recent News</h2>",

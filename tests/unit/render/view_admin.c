@@ -141,7 +141,7 @@ static void local_times_round_trip_in_the_site_zone(void **state)
 	nz_admin_ctx ac = {.pc = &f->pc};
 	char buf[32];
 	nz_time t = 0;
-	/* The fixture site is at UTC+9: 09:30Z is 18:30 local. */
+	/* The fixture site is in Asia/Seoul (KST, UTC+9): 09:30Z is 18:30 local. */
 	assert_string_equal(nz_admin_local_input(&ac, FX_PUBLISHED, buf), "2026-03-17T18:30");
 	assert_int_equal(nz_admin_local_parse(&ac, "2026-03-17T18:30", &t), NZ_OK);
 	assert_int_equal(t, FX_PUBLISHED);
@@ -152,12 +152,17 @@ static void local_times_round_trip_in_the_site_zone(void **state)
 	assert_int_equal(nz_admin_local_parse(&ac, "2026-13-17T18:30", &t), NZ_INVAL);
 	assert_int_equal(nz_admin_local_parse(&ac, "", &t), NZ_INVAL);
 	nz_site west = f->site;
-	west.tz_offset_min = -300;
+	snprintf(west.time_zone, sizeof west.time_zone, "America/New_York");
 	nz_page_ctx pc = f->pc;
 	pc.site = &west;
 	ac.pc = &pc;
-	assert_int_equal(nz_admin_local_parse(&ac, "2026-03-17T04:30", &t), NZ_OK);
+	/* New York is on summer time (EDT, UTC-4) from March 8, 2026: 05:30 local is 09:30Z;
+	 * a January time of day is five hours behind UTC. */
+	assert_int_equal(nz_admin_local_parse(&ac, "2026-03-17T05:30", &t), NZ_OK);
 	assert_int_equal(t, FX_PUBLISHED);
+	assert_string_equal(nz_admin_local_input(&ac, FX_PUBLISHED, buf), "2026-03-17T05:30");
+	assert_int_equal(nz_admin_local_parse(&ac, "2026-01-17T04:30", &t), NZ_OK);
+	assert_int_equal(t, FX_PUBLISHED - 59 * 86400);
 }
 
 int main(void)

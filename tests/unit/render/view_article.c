@@ -32,7 +32,7 @@ static void english_article_in_reference_order(void **state)
 	    "<p class=\"byline\">By <a href=\"/author/maeng-su-yeol\" rel=\"author\">Maeng "
 	    "Su-Yeol</a> and <a href=\"/author/jane-doe\" rel=\"author\">Jane Doe</a></p>",
 	    "BUSAN, March 17",
-	    "<time datetime=\"2026-03-17T18:30:00+09:00\">March 17, 2026 18:30 UTC+9</time>",
+	    "<time datetime=\"2026-03-17T18:30:00+09:00\">March 17, 2026 18:30 KST</time>",
 	    "<figure",
 	    /* the ladder up to the first width past the photo's 1200 px, which is 1200 px */
 	    "<picture>",
@@ -82,8 +82,8 @@ static void korean_article(void **state)
 	    "<li>10월에 확대 훈련 실시</li>",
 	    "<p class=\"byline\"><a href=\"/author/%EA%B9%80%EB%AF%BC%EC%A4%80\" "
 	    "rel=\"author\">김민준</a> 기자</p>",
-	    "입력 <time datetime=\"2026-03-17T18:30:00+09:00\">2026년 3월 17일 18:30 UTC+9</time>",
-	    "수정 <time datetime=\"2026-03-17T20:30:00+09:00\">2026년 3월 17일 20:30 UTC+9</time>",
+	    "입력 <time datetime=\"2026-03-17T18:30:00+09:00\">2026년 3월 17일 18:30 KST</time>",
+	    "수정 <time datetime=\"2026-03-17T20:30:00+09:00\">2026년 3월 17일 20:30 KST</time>",
 	    "<figcaption><span class=\"caption\">회담 중인 양국 장관</span>",
 	    "합동훈련 일정에 합의했다",
 	    "<h2 id=\"tags-title\">태그</h2>",
@@ -174,7 +174,7 @@ static void corrections_are_listed(void **state)
 	    "<strong>hotline</strong>",
 	    "<section class=\"corrections\" aria-labelledby=\"corrections-title\">",
 	    "<h2 id=\"corrections-title\">Corrections</h2>",
-	    "<time datetime=\"2026-03-18T18:30:00+09:00\">March 18, 2026 18:30 UTC+9</time>: The "
+	    "<time datetime=\"2026-03-18T18:30:00+09:00\">March 18, 2026 18:30 KST</time>: The "
 	    "drills",
 	    "Corrected the name of the navy&#39;s hotline.",
 	    "rel=\"tag\"",

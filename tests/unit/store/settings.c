@@ -13,28 +13,58 @@ static void test_settings_override_defaults(void **state)
 	nz_site_defaults(&def);
 	assert_int_equal(nz_store_site_load(f->store, f->arena, &site, &f->err), NZ_OK);
 	assert_string_equal(site.name, def.name);
-	assert_int_equal(site.tz_offset_min, def.tz_offset_min);
+	assert_string_equal(site.time_zone, def.time_zone);
 
 	assert_int_equal(nz_store_setting_set(f->store, "name", "뉴스존 데일리", &f->err), NZ_OK);
-	assert_int_equal(nz_store_setting_set(f->store, "tz_offset_min", "-300", &f->err), NZ_OK);
+	assert_int_equal(nz_store_setting_set(f->store, "time_zone", "America/New_York", &f->err),
+			 NZ_OK);
 	assert_int_equal(
 	    nz_store_setting_set(f->store, "base_url", "https://news.example", &f->err), NZ_OK);
-	assert_int_equal(nz_store_setting_set(f->store, "tz_offset_min", "nine", &f->err),
+	assert_int_equal(nz_store_setting_set(f->store, "time_zone", "Mars/Olympus", &f->err),
 			 NZ_INVAL);
+	assert_int_equal(nz_store_setting_set(f->store, "time_zone", "../../etc/passwd", &f->err),
+			 NZ_INVAL);
+	assert_int_equal(nz_store_setting_set(f->store, "tz_offset_min", "540", &f->err), NZ_INVAL);
 	assert_int_equal(nz_store_setting_set(f->store, "", "x", &f->err), NZ_INVAL);
 	assert_int_equal(nz_store_site_load(f->store, f->arena, &site, &f->err), NZ_OK);
 	assert_string_equal(site.name, "뉴스존 데일리");
 	assert_string_equal(site.base_url, "https://news.example");
-	assert_int_equal(site.tz_offset_min, -300);
+	assert_string_equal(site.time_zone, "America/New_York");
 	assert_string_equal(site.language, def.language);
 
 	/* Setting a value again replaces it; NULL brings the default back. */
 	assert_int_equal(nz_store_setting_set(f->store, "name", "Second", &f->err), NZ_OK);
-	assert_int_equal(nz_store_setting_set(f->store, "tz_offset_min", NULL, &f->err), NZ_OK);
+	assert_int_equal(nz_store_setting_set(f->store, "time_zone", NULL, &f->err), NZ_OK);
 	assert_int_equal(nz_store_site_load(f->store, f->arena, &site, &f->err), NZ_OK);
 	assert_string_equal(site.name, "Second");
-	assert_int_equal(site.tz_offset_min, def.tz_offset_min);
+	assert_string_equal(site.time_zone, def.time_zone);
 	assert_int_equal(count_rows(f, "settings"), 2);
+}
+
+/* A database of an older version keeps a fixed offset (tz_offset_min): it reads as the zone
+ * that keeps that offset exactly, and setting a zone removes it. */
+static void test_a_fixed_offset_becomes_a_zone(void **state)
+{
+	fixture *f = *state;
+	nz_site site;
+	static const struct {
+		const char *offset, *zone;
+	} cases[] = {
+	    {"0", "UTC"}, {"540", "Etc/GMT-9"}, {"-300", "Etc/GMT+5"}, {"330", "UTC+05:30"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM settings WHERE key = 'tz_offset_min'; INSERT INTO "
+			 "settings(key, value) VALUES ('tz_offset_min', '%s')",
+			 cases[i].offset);
+		assert_int_equal(db_exec(f, sql), 0);
+		assert_int_equal(nz_store_site_load(f->store, f->arena, &site, &f->err), NZ_OK);
+		assert_string_equal(site.time_zone, cases[i].zone);
+	}
+	assert_int_equal(nz_store_setting_set(f->store, "time_zone", "Asia/Seoul", &f->err), NZ_OK);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM settings WHERE key = 'tz_offset_min'"), 0);
+	assert_int_equal(nz_store_site_load(f->store, f->arena, &site, &f->err), NZ_OK);
+	assert_string_equal(site.time_zone, "Asia/Seoul");
 }
 
 static void test_setting_ensure_keeps_the_first(void **state)
@@ -109,9 +139,8 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_settings_override_defaults),
-	    T(test_setting_ensure_keeps_the_first),
-	    T(test_transactions_nest),
+	    T(test_settings_override_defaults),       T(test_setting_ensure_keeps_the_first),
+	    T(test_a_fixed_offset_becomes_a_zone),    T(test_transactions_nest),
 	    T(test_read_only_refuses_setting_writes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
