@@ -329,6 +329,57 @@ class Defaults(Import):
         self.assertEqual(srv.get(src).status, 200)
 
 
+# An export written oddly but validly: a UTF-8 byte order mark, CRLF line ends, single-quoted
+# attributes, entities and character references, CDATA, an attribute on <item>, a space
+# before an end tag's ">": what libxml2 would write back differently.
+ODD = ("\ufeff<?xml version='1.0' encoding='UTF-8'?>\n"
+       "<rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'\n"
+       "     xmlns:wp='http://wordpress.org/export/1.1/' xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+       "<channel><wp:wxr_version>1.1</wp:wxr_version>\n"
+       "<wp:base_site_url>http://odd.example.org</wp:base_site_url>\n"
+       "<item  data-x='1' >\n"
+       "  <title>Caf&#233; &amp; bar &lt;reopens&gt;</title>\n"
+       "  <guid isPermaLink='false'>http://odd.example.org/?p=5</guid>\n"
+       "  <content:encoded><![CDATA[<p>Open again & \"busy\".</p>]]></content:encoded>\n"
+       "  <wp:post_id>5</wp:post_id><wp:post_name>cafe-reopens</wp:post_name>\n"
+       "  <wp:status>publish</wp:status><wp:post_type>post</wp:post_type>\n"
+       "  <wp:post_date_gmt>2021-03-04 10:00:00</wp:post_date_gmt>\n"
+       "  <wp:comment><wp:comment_content><![CDATA[Great &amp; news]]></wp:comment_content></wp:comment>\n"
+       "</item >\n"
+       "<item><title>Second\u00a0one</title><guid>http://odd.example.org/?p=6</guid>"
+       "<content:encoded>Plain &#x263A; text</content:encoded><wp:post_id>6</wp:post_id>"
+       "<wp:post_name>second-one</wp:post_name><wp:status>draft</wp:status>"
+       "<wp:post_type>post</wp:post_type></item>\n"
+       "</channel>\n</rss>\n").replace("\n", "\r\n").encode("utf-8")
+
+
+def items_of(raw):
+    """Each <item>...</item> of an export's bytes, as the file has them."""
+    return re.findall(rb"<item[ >].*?</item\s*>", raw, re.S)
+
+
+class OriginalBytes(Import):
+    def test_each_item_is_kept_byte_for_byte(self):
+        path = os.path.join(self.tmp, "odd.xml")
+        with open(path, "wb") as f:
+            f.write(ODD)
+        out = self.import_(path).stdout
+        self.assertIn("posts        imported 2, updated 0, unchanged 0, skipped 0", out)
+        items = items_of(ODD)
+        self.assertEqual(len(items), 2)
+        for slug, item in zip(["cafe-reopens", "second-one"], items):
+            rows = sql_rows(self.db, "SELECT s.bytes FROM import_sources s JOIN articles a "
+                            "ON a.id = s.article_id WHERE a.slug = ?", (slug,))
+            kept = rows[0][0]
+            if isinstance(kept, str):  # psql gives bytea as \\x + hex
+                kept = bytes.fromhex(kept[2:])
+            self.assertEqual(kept, item)
+        self.assertIn(b"\r\n  <title>Caf&#233; &amp; bar", items[0])
+        # The same file again changes nothing.
+        out = self.import_(path).stdout
+        self.assertIn("posts        imported 0, updated 0, unchanged 2, skipped 0", out)
+
+
 class BadInput(Import):
     def refused(self, text, reason):
         path = self.write("bad.xml", text)
