@@ -383,5 +383,7 @@ extern const char nz__pg_12_focal[];         /* a photo's focal point (media.c) 
 extern const char nz__pg_13_batch_feed[]; /* a batch import's change-feed keys, once per batch */
 /* schema_sql.c: migration 14, password-reset links (SQLite's 17) */
 extern const char nz__pg_14_password_resets[];
+/* schema_sql.c: migration 15, a static page's import record (SQLite's 18) */
+extern const char nz__pg_15_page_imports[];
 
 #endif

@@ -435,3 +435,16 @@ const char nz__pg_14_password_resets[] =
     " created_at BIGINT NOT NULL,"
     " expires_at BIGINT NOT NULL,"
     " used_at BIGINT);";
+
+/* Migration 15, a static page's import record: SQLite's migration 18. */
+const char nz__pg_15_page_imports[] =
+    "CREATE TABLE page_imports ("
+    " key " TEXT_C " PRIMARY KEY,"
+    " page_id BIGINT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,"
+    " sha256 " TEXT_C " NOT NULL,"
+    " filename " TEXT_C " NOT NULL,"
+    " bytes BYTEA NOT NULL,"
+    " notes TEXT NOT NULL,"
+    " comments BIGINT NOT NULL DEFAULT 0,"
+    " updated_at BIGINT NOT NULL);"
+    "CREATE INDEX page_imports_page ON page_imports(page_id);";
