@@ -18,10 +18,17 @@
 
 #define PIPE_MAX 64
 
+#define ID_BLOCK 256 /* ids reserved at once from a table's sequence */
+
 typedef struct remembered {
 	char *key;
 	int64_t id;
 } remembered;
+
+typedef struct id_block {
+	int64_t ids[ID_BLOCK];
+	int n, next;
+} id_block;
 
 struct nz__pg_pipe {
 	int item_depth;          /* the transaction level of a batch's item (h->depth) */
@@ -29,6 +36,7 @@ struct nz__pg_pipe {
 	char what[PIPE_MAX][96]; /* what each of them is, for the error message */
 	remembered *ids;         /* the catalog ids of the batch */
 	size_t n_ids, cap_ids;
+	id_block blocks[NZ__PG_SEQS]; /* ids reserved for new rows, per table */
 };
 
 nz_rc nz__pg_pipe_start(nz__pg *h, nz_err *err)
@@ -184,4 +192,34 @@ void nz__pg_pipe_forget(nz__pg *h)
 		free(pp->ids[i].key);
 	if (pp)
 		pp->n_ids = 0;
+}
+
+/* ---- ids reserved for the batch's new rows ------------------------------------------------ */
+
+/* One round trip reserves ID_BLOCK ids of the table's sequence (nextval is not undone by a
+ * rollback, so an id taken is never handed out again; the block's unused ids are a gap). */
+static const nz__pg_sql q_reserve[NZ__PG_SEQS] = {
+    {"SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, 256)"},
+    {"SELECT nextval(pg_get_serial_sequence('media', 'id')) FROM generate_series(1, 256)"},
+};
+
+nz_rc nz__pg_pipe_new_id(nz__pg *h, nz__pg_seq seq, int64_t *id, nz_err *err)
+{
+	id_block *b = &h->pipe->blocks[seq];
+	if (b->next == b->n) {
+		PGresult *res = NULL;
+		nz__pg_params p = {0};
+		nz_rc rc = nz__pg_query(h, &q_reserve[seq], &p, &res, "database: ids", err);
+		if (rc)
+			return rc;
+		b->n = PQntuples(res) < ID_BLOCK ? PQntuples(res) : ID_BLOCK;
+		for (int i = 0; i < b->n; i++)
+			b->ids[i] = nz__pg_col_int(res, i, 0);
+		b->next = 0;
+		PQclear(res);
+		if (b->n == 0)
+			return nz_err_set(err, NZ_DB, "database: no ids reserved");
+	}
+	*id = b->ids[b->next++];
+	return NZ_OK;
 }

@@ -208,6 +208,11 @@ bool nz__pg_pipe_id(nz__pg *h, const char *key, int64_t *id);
 void nz__pg_pipe_remember(nz__pg *h, const char *key, int64_t id);
 /* Forgets the remembered ids (a rollback may have taken their rows away). */
 void nz__pg_pipe_forget(nz__pg *h);
+/* The tables whose new rows take their id from a block reserved for the batch. */
+typedef enum { NZ__PG_SEQ_ARTICLES = 0, NZ__PG_SEQ_MEDIA, NZ__PG_SEQS } nz__pg_seq;
+/* A new id for a row of seq's table, from a block of 256 reserved in one round trip, so the
+ * row's INSERT needs no answer and is deferred like the other writes. Only while a pipe is set. */
+nz_rc nz__pg_pipe_new_id(nz__pg *h, nz__pg_seq seq, int64_t *id, nz_err *err);
 
 /* ---- catalog.c, media.c, accounts.c, audit.c: rows other aggregates read too ----------- */
 
