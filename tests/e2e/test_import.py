@@ -2,6 +2,7 @@
 change nothing, idempotence, batches."""
 import glob
 import os
+import re
 import sqlite3
 import subprocess
 
@@ -202,16 +203,24 @@ class BatchEqualsOneAtATime(NzTestCase):
                         "--quiet"], check=True, timeout=60)
         files = sorted(glob.glob(os.path.join(corpus, "nz", "*", "*")))
         files.append(files[3])  # the same bytes twice: unchanged the second time
+        again = os.path.join(self.tmp, "again.md")  # the slug of files[5]: made unique, -2
+        with open(files[5], encoding="utf-8") as f, open(again, "w", encoding="utf-8") as g:
+            g.write(f.read() + "\nOne more paragraph.\n")
+        files.insert(9, again)
         one = new_db(os.path.join(self.tmp, "one.db"))
         try:
             out_one = run(["import", "--publish", "--batch", "1"] + files, db=one).stdout
             out_batch = run(["import", "--publish", "--batch", "16"] + files, db=self.db).stdout
-            self.assertIn("imported 40, unchanged 1, refused 0", out_batch)
+            self.assertIn("imported 41, unchanged 1, refused 0", out_batch)
             self.assertEqual(out_one.splitlines()[-1], out_batch.splitlines()[-1])
             for sql in STORED:
                 with self.subTest(sql.split(" FROM ")[1][:30]):
                     got_one, got_batch = sorted(sql_rows(one, sql)), sorted(sql_rows(self.db, sql))
                     self.assertTrue(got_batch)
                     self.assertEqual(got_one, got_batch)
+            with open(files[5], encoding="utf-8") as f:
+                slug = re.search(r"^slug: (.+)$", f.read(), re.M).group(1)
+            self.assertEqual(len(sql_rows(self.db, "SELECT id FROM articles WHERE slug = ?",
+                                          (slug + "-2",))), 1)
         finally:
             drop_db(one)

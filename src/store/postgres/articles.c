@@ -64,6 +64,8 @@ static nz_rc slug_taken(void *ctx, const char *slug, bool *taken, nz_err *err)
 	nz__pg *h = ctx;
 	nz__pg_params p = {0};
 	int64_t v = 0;
+	if (nz__pg_pipe_on(h) && nz__pg_pipe_slug(h, slug, taken))
+		return NZ_OK; /* a batch's, looked up with the others */
 	nz__pg_text(&p, slug);
 	nz_rc rc = nz__pg_one_int(h, &q_slug_taken, &p, &v, "article slug", err);
 	*taken = v != 0;
@@ -153,6 +155,7 @@ static nz_rc create_rows(nz_store *s, nz_arena *arena, int64_t actor, nz_article
 	    (rc = nz__store_unique_slug(arena, a, slug_taken, h, err)) ||
 	    (rc = insert_row(h, a, err)))
 		return rc;
+	nz__pg_pipe_slug_taken(h, a->slug);
 	for (size_t i = 0; i < a->n_authors; i++) {
 		rc = nz__pg_article_link(h, &nz__pg_q_author_link, a->id, a->authors[i].id, i,
 					 "article author", err);
