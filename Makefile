@@ -7,7 +7,7 @@ BUILD   ?= build
 SHARED  ?= $(abspath ../shared)
 PORT    ?= 8080
 DB      ?= newszone-demo.db
-PKGS    := libmicrohttpd sqlite3 md4c-html libsodium jansson zlib libcurl libpq vips libxml-2.0
+PKGS    := libmicrohttpd sqlite3 md4c-html libsodium jansson zlib libcurl libpq vips libxml-2.0 expat
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wno-overlength-strings

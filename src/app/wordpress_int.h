@@ -49,6 +49,17 @@ const char *nz__wp_slug(nz_arena *ar, const char *name);
 const nz_wp_attachment *nz__wp_lookup(void *ctx, int64_t id);
 /* The key an item is matched by on a later import (its GUID, else base URL and post ID). */
 const char *nz__wp_item_key(nz__wp_run *run, nz_arena *ar, const nz_wxr_item *it);
+/* Lines of import notes being gathered in ar; rc turns NZ_NOMEM (and stays) when one fails. */
+typedef struct nz__wp_notes {
+	nz_arena *ar;
+	const char **lines;
+	size_t n, cap;
+	nz_rc rc;
+} nz__wp_notes;
+void nz__wp_note(nz__wp_notes *n, const char *fmt, ...) NZ_PRINTF(2, 3);
+/* The item's fields no Newszone field takes (its old address and id, GUID, comments, parent,
+ * description, the unmapped children, the post meta) as notes (wordpress_notes.c). */
+void nz__wp_leftovers(nz__wp_notes *n, const nz_wxr_item *it, nz_wp_type type);
 /* A published page into a static page (wordpress_page.c); counted like nz__wp_item. */
 nz_rc nz__wp_page(nz__wp_run *run, const nz_wxr_item *it, nz_err *err);
 

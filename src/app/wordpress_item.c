@@ -363,25 +363,12 @@ const nz_wp_attachment *nz__wp_lookup(void *ctx, int64_t id)
 
 static void leftovers(item_ctx *c)
 {
-	const nz_wxr_item *it = c->it;
-	note(c, "wordpress %s %lld: %s", c->type == NZ_WP_PAGE ? "page" : "post",
-	     (long long)it->post_id, it->link ? it->link : "");
-	if (it->guid && *it->guid)
-		note(c, "guid: %s", it->guid);
-	if (it->n_comments)
-		note(c, "comments: %zu (kept in the import record)", it->n_comments);
-	if (it->sticky)
-		note(c, "sticky on the old site's front page");
-	if (it->parent)
-		note(c, "parent: %lld", (long long)it->parent);
-	if (it->description && *it->description)
-		note(c, "description: %s", it->description);
-	for (size_t i = 0; i < it->n_unmapped; i++)
-		note(c, "%s", it->unmapped[i]);
-	for (size_t i = 0; i < it->n_meta; i++)
-		if (strcmp(it->meta[i].key, "_thumbnail_id") != 0)
-			note(c, "meta %s: %s", it->meta[i].key,
-			     it->meta[i].value ? it->meta[i].value : "");
+	nz__wp_notes n = {c->ar, c->a->import_notes, c->a->n_import_notes, c->cap_notes, c->rc};
+	nz__wp_leftovers(&n, c->it, c->type);
+	c->a->import_notes = n.lines;
+	c->a->n_import_notes = n.n;
+	c->cap_notes = n.cap;
+	c->rc = n.rc;
 }
 
 static nz_rc build(item_ctx *c, const char **why, nz_err *err)

@@ -7,23 +7,147 @@
  * Safety: XML_PARSE_NONET (no network), no XML_PARSE_NOENT / DTDLOAD / DTDATTR (no entity
  * expansion, no DTD loading), and any DOCTYPE is refused before anything is read past it, so
  * an undeclared entity is a well-formedness error and a billion-laughs file never expands.
+ *
+ * An item's original XML is the file's own bytes: libxml2 would give back its re-serialisation
+ * (quotes, entities, line ends and CDATA rewritten), and its count of bytes consumed runs ahead
+ * of the node by whatever it has buffered. So an expat parser walks the same file a second time,
+ * one step behind the reader: it is run only up to the end of the item the reader has just
+ * given (paused there with XML_StopParser), its exact byte offsets of the item's start and end
+ * tags name the range, and that range is read back from the file. Memory stays one chunk and
+ * one item. Should expat refuse what libxml2 read (an encoding expat does not know), the items
+ * from there on keep libxml2's serialisation instead.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <expat.h>
 
 #include "ingest/ingest.h"
 #include "ingest/xml_int.h"
 
+/* The expat walk that finds each item's byte range (see the opening comment). */
+typedef struct byte_walk {
+	XML_Parser xp;
+	int fd;
+	int depth;
+	long long start, end; /* the last item's range: start tag's first byte, past its end tag */
+	bool found;           /* an item ended: the parser is suspended right after it */
+	bool suspended, eof, broken;
+} byte_walk;
+
 struct nz_wxr {
 	xmlTextReaderPtr rd;
+	byte_walk walk;
 	char *version, *base_url;
 	nz__xml_error xerr;
 	long long size;
 	bool positioned; /* the reader already stands on a node not yet looked at */
 	bool saw_root;
 };
+
+/* ---- the items' exact bytes (expat, one step behind the reader) ---------------------------- */
+
+#define WALK_CHUNK 65536
+#define NS_SEP '\x01' /* expat's separator of namespace URI and local name */
+
+static void XMLCALL walk_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	byte_walk *w = ud;
+	(void)atts;
+	if (++w->depth == 3 && strcmp(name, "item") == 0)
+		w->start = (long long)XML_GetCurrentByteIndex(w->xp);
+}
+
+static void XMLCALL walk_end(void *ud, const XML_Char *name)
+{
+	byte_walk *w = ud;
+	if (w->depth-- == 3 && strcmp(name, "item") == 0) {
+		/* an empty <item/> reports its end at its start tag, whose length is the count */
+		w->end = (long long)XML_GetCurrentByteIndex(w->xp) + XML_GetCurrentByteCount(w->xp);
+		w->found = true;
+		XML_StopParser(w->xp, XML_TRUE);
+	}
+}
+
+static nz_rc walk_open(byte_walk *w, const char *path)
+{
+	w->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (w->fd < 0)
+		return NZ_IO;
+	w->xp = XML_ParserCreateNS(NULL, NS_SEP);
+	if (!w->xp)
+		return NZ_NOMEM;
+	XML_SetUserData(w->xp, w);
+	XML_SetElementHandler(w->xp, walk_start, walk_end);
+	return NZ_OK;
+}
+
+static void walk_close(byte_walk *w)
+{
+	if (w->xp)
+		XML_ParserFree(w->xp);
+	if (w->fd >= 0)
+		close(w->fd);
+}
+
+/* Runs expat to the end of the next item; false when it cannot (w->broken from then on). */
+static bool walk_next_item(byte_walk *w)
+{
+	w->found = false;
+	while (!w->found && !w->broken) {
+		enum XML_Status st;
+		if (w->suspended) {
+			st = XML_ResumeParser(w->xp);
+		} else if (w->eof) {
+			w->broken = true;
+			break;
+		} else {
+			void *buf = XML_GetBuffer(w->xp, WALK_CHUNK);
+			ssize_t n = buf ? read(w->fd, buf, WALK_CHUNK) : -1;
+			if (n < 0) {
+				w->broken = true;
+				break;
+			}
+			w->eof = n == 0;
+			st = XML_ParseBuffer(w->xp, (int)n, n == 0);
+		}
+		w->suspended = st == XML_STATUS_SUSPENDED;
+		if (st == XML_STATUS_ERROR)
+			w->broken = true;
+	}
+	return w->found && w->end > w->start;
+}
+
+/* The item the reader stands on, as the file has it (or as libxml2 writes it back when the
+ * walk cannot follow), into it->xml in arena. */
+static nz_rc item_bytes(nz_wxr *r, nz_arena *arena, nz_wxr_item *it)
+{
+	byte_walk *w = &r->walk;
+	if (!w->broken && walk_next_item(w)) {
+		size_t len = (size_t)(w->end - w->start);
+		char *b = nz_arena_alloc(arena, len + 1);
+		if (!b)
+			return NZ_NOMEM;
+		if (pread(w->fd, b, len, (off_t)w->start) == (ssize_t)len) {
+			b[len] = '\0';
+			it->xml = b;
+			it->xml_len = len;
+			return NZ_OK;
+		}
+		w->broken = true;
+	}
+	xmlChar *xml = xmlTextReaderReadOuterXml(r->rd);
+	if (!xml)
+		return NZ_NOMEM;
+	it->xml_len = strlen((const char *)xml);
+	it->xml = nz_arena_strndup(arena, (const char *)xml, it->xml_len);
+	xmlFree(xml);
+	return it->xml ? NZ_OK : NZ_NOMEM;
+}
 
 typedef enum { NS_NONE = 0, NS_WP, NS_EXCERPT, NS_CONTENT, NS_DC, NS_OTHER } ns_family;
 
@@ -76,10 +200,13 @@ nz_rc nz_ingest_wxr_open(const char *path, nz_wxr **out, nz_err *err)
 	if (!r)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	r->size = (long long)st.st_size;
+	r->walk.fd = -1;
 	r->rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
-	if (!r->rd) {
-		free(r);
-		return nz_err_set(err, NZ_IO, "cannot open the file");
+	nz_rc rc = r->rd ? walk_open(&r->walk, path) : NZ_IO;
+	if (rc) {
+		nz_ingest_wxr_close(r);
+		return rc == NZ_NOMEM ? nz_err_set(err, rc, "out of memory")
+				      : nz_err_set(err, NZ_IO, "cannot open the file");
 	}
 	xmlTextReaderSetStructuredErrorHandler(r->rd, nz__xml_on_error, &r->xerr);
 	*out = r;
@@ -91,6 +218,7 @@ void nz_ingest_wxr_close(nz_wxr *r)
 	if (!r)
 		return;
 	xmlFreeTextReader(r->rd);
+	walk_close(&r->walk);
 	free(r->version);
 	free(r->base_url);
 	free(r);
@@ -328,17 +456,8 @@ static nz_rc take_entry(nz_wxr *r, nz_arena *arena, nz_wxr_kind kind, nz_wxr_ent
 	} else {
 		out->item.line = line;
 		rc = read_item(arena, node, &out->item);
-		xmlChar *xml = rc ? NULL : xmlTextReaderReadOuterXml(r->rd);
-		if (!rc && !xml)
-			rc = NZ_NOMEM;
-		if (!rc) {
-			out->item.xml_len = strlen((const char *)xml);
-			out->item.xml =
-			    nz_arena_strndup(arena, (const char *)xml, out->item.xml_len);
-			if (!out->item.xml)
-				rc = NZ_NOMEM;
-		}
-		xmlFree(xml);
+		if (!rc)
+			rc = item_bytes(r, arena, &out->item);
 	}
 	if (rc)
 		return nz_err_set(err, rc, "out of memory");

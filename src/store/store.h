@@ -402,6 +402,25 @@ nz_rc nz_store_static_page_list(nz_store *s, nz_arena *arena, nz_static_page **o
 /* The revisions of page id, newest first, in arena (none: *n 0). */
 nz_rc nz_store_static_page_revisions(nz_store *s, nz_arena *arena, int64_t id,
 				     nz_static_page_revision **out, size_t *n, nz_err *err);
+/* The import record of a page brought in from another system (a WordPress page): the item's
+ * key, its original bytes as the export has them, their hash, and the import notes (one a
+ * line). One record per key, the latest import's; deleting the page deletes it. */
+typedef struct nz_store_page_import {
+	const char *key;
+	int64_t page_id;
+	const char *sha256_hex;
+	const char *filename; /* "export.xml#page-12" */
+	const void *bytes;    /* not filled in by page_import_find */
+	size_t len;
+	const char *notes;
+	int64_t comments;
+	nz_time updated_at;
+} nz_store_page_import;
+/* The record with this key (all but bytes), in arena; NZ_NOTFOUND when none. */
+nz_rc nz_store_page_import_find(nz_store *s, nz_arena *arena, const char *key,
+				nz_store_page_import *out, nz_err *err);
+/* Keeps rec (updated_at is now), replacing the record with its key. */
+nz_rc nz_store_page_import_put(nz_store *s, const nz_store_page_import *rec, nz_err *err);
 
 /* ---- live coverage: an article's updates while a story unfolds (docs/live-coverage.md) ---- */
 

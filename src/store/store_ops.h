@@ -503,7 +503,14 @@
 	OP(READ, PASS, static_page_revisions,                                                      \
 	   (nz_store *s, nz_arena *arena, int64_t id, nz_static_page_revision **out, size_t *n,    \
 	    nz_err *err),                                                                          \
-	   (s, arena, id, out, n, err))
+	   (s, arena, id, out, n, err))                                                            \
+	OP(READ, PASS, page_import_find,                                                           \
+	   (nz_store *s, nz_arena *arena, const char *key, nz_store_page_import *out, nz_err *err),\
+	   (s, arena, key, out, err))                                                              \
+	/* every field set; page_id an existing page (app/wordpress_page.c) */                     \
+	OP(WRITE, PASS, page_import_put,                                                           \
+	   (nz_store *s, const nz_store_page_import *rec, nz_err *err),                            \
+	   (s, rec, err))
 /* ---- live: an article's live coverage and its updates (docs/live-coverage.md) ---- */
 #define NZ__STORE_LIVE(OP)                                                                         \
 	/* article_id an existing article (app/live.c checks) */                                   \

@@ -43,6 +43,7 @@ static const nz_transfer_table tables[] = {
     {"wire_feeds", "id", false},
     {"pages", "id", false},
     {"page_revisions", "page_id, revision", false},
+    {"page_imports", "key", false},
     {"live_coverage", "article_id", false},
     {"live_updates", "id", false},
     {"front_layouts", "id", false},

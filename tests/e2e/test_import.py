@@ -2,9 +2,12 @@
 change nothing, idempotence, batches."""
 import glob
 import os
+import re
 import sqlite3
+import subprocess
 
-from nz import FIXTURES, NzTestCase, SHARED, run, sqlite_only
+from nz import (FIXTURES, PG_URI, NzTestCase, SHARED, drop_db, new_db, run, sql_rows,
+                sqlite_only)
 
 REFERENCE = os.path.join(SHARED, "examples", "000_6019b677f118bae2.txt")
 GOOD = sorted(glob.glob(os.path.join(FIXTURES, "import", "good", "*")))
@@ -171,3 +174,53 @@ class Refusals(NzTestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("imported 2, unchanged 0, refused 1", p.stdout)
         self.assertEqual(counts(self.db)["articles"], self.before["articles"] + 2)
+
+
+# What an import stores, by slug (ids and times left out: they differ between two imports).
+STORED = [
+    "SELECT a.slug, a.headline, a.status, a.language, s.slug, a.body_markdown, a.revision, "
+    "a.highlights, a.dateline FROM articles a LEFT JOIN sections s ON s.id = a.section_id",
+    "SELECT a.slug, t.slug, t.name, x.position FROM article_tags x JOIN articles a "
+    "ON a.id = x.article_id JOIN tags t ON t.id = x.tag_id",
+    "SELECT a.slug, au.slug, au.display_name, x.position FROM article_authors x JOIN articles a "
+    "ON a.id = x.article_id JOIN authors au ON au.id = x.author_id",
+    "SELECT a.slug, m.hash, m.caption, m.credit, m.alt, x.position FROM article_media x "
+    "JOIN articles a ON a.id = x.article_id JOIN media m ON m.id = x.media_id",
+    "SELECT a.slug, r.revision, r.note FROM revisions r JOIN articles a ON a.id = r.article_id",
+    "SELECT a.slug, i.filename, i.sha256 FROM import_sources i JOIN articles a "
+    "ON a.id = i.article_id",
+] + ([
+    "SELECT a.slug, x.terms, x.headline_terms, x.body_terms FROM article_search x "
+    "JOIN articles a ON a.id = x.article_id",  # PostgreSQL's search rows (SQLite: FTS5)
+] if PG_URI else [])
+
+
+class BatchEqualsOneAtATime(NzTestCase):
+    def test_a_batch_stores_what_one_file_at_a_time_stores(self):
+        corpus = os.path.join(self.tmp, "corpus")
+        gen = os.path.join(os.path.dirname(__file__), "..", "..", "bench", "corpus", "gen.py")
+        subprocess.run(["python3", gen, "--articles", "40", "--only", "nz", "--out", corpus,
+                        "--quiet"], check=True, timeout=60)
+        files = sorted(glob.glob(os.path.join(corpus, "nz", "*", "*")))
+        files.append(files[3])  # the same bytes twice: unchanged the second time
+        again = os.path.join(self.tmp, "again.md")  # the slug of files[5]: made unique, -2
+        with open(files[5], encoding="utf-8") as f, open(again, "w", encoding="utf-8") as g:
+            g.write(f.read() + "\nOne more paragraph.\n")
+        files.insert(9, again)
+        one = new_db(os.path.join(self.tmp, "one.db"))
+        try:
+            out_one = run(["import", "--publish", "--batch", "1"] + files, db=one).stdout
+            out_batch = run(["import", "--publish", "--batch", "16"] + files, db=self.db).stdout
+            self.assertIn("imported 41, unchanged 1, refused 0", out_batch)
+            self.assertEqual(out_one.splitlines()[-1], out_batch.splitlines()[-1])
+            for sql in STORED:
+                with self.subTest(sql.split(" FROM ")[1][:30]):
+                    got_one, got_batch = sorted(sql_rows(one, sql)), sorted(sql_rows(self.db, sql))
+                    self.assertTrue(got_batch)
+                    self.assertEqual(got_one, got_batch)
+            with open(files[5], encoding="utf-8") as f:
+                slug = re.search(r"^slug: (.+)$", f.read(), re.M).group(1)
+            self.assertEqual(len(sql_rows(self.db, "SELECT id FROM articles WHERE slug = ?",
+                                          (slug + "-2",))), 1)
+        finally:
+            drop_db(one)

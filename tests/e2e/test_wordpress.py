@@ -7,7 +7,7 @@ import os
 import re
 import urllib.parse
 
-from nz import FIXTURES, NzTestCase, eventually, run, sql_rows
+from nz import FIXTURES, NzTestCase, eventually, run, sql_rows, sql_write
 from nzadmin import add_token, add_user, api, png
 from test_admin_pages import Browser
 
@@ -190,6 +190,29 @@ class PublishAsIs(Import):
         self.assertIn("pages        imported 0, updated 1, unchanged 3, skipped 0", p.stdout)
         page = self.srv.get("/api/v1/pages/search-page").json()
         self.assertEqual((page["revision"], page["body_markdown"]), (2, "Use quotes or a minus."))
+        self.assertIn(b"Use quotes or a minus.", page_record(self.db, "search-page")[1])
+
+    def test_page_keeps_an_import_record(self):
+        name, kept, notes = page_record(self.db, "about")
+        self.assertEqual(name, "export-1.2.xml#page-2")
+        with open(EXPORT, "rb") as f:
+            about = [i for i in items_of(f.read()) if b"About the Gazette" in i]
+        self.assertEqual(kept, about[0])
+        lines = notes.splitlines()
+        self.assertIn("wordpress page 2: https://gazette.example.org/about/", lines)
+        self.assertIn("author: mlee", lines)
+        self.assertIn("date: 2013-12-31 15:00:00 (GMT)", lines)
+        # The page found by its GUID although an admin sent /?page_id=2 elsewhere: an edit in
+        # the export is a new revision of this page, not a second page.
+        sql_write(self.db, "UPDATE url_redirects SET target = ? WHERE path = ?",
+                  ("/search", "/?page_id=2"))
+        newer = read_export().replace("since 1921.", "since 1921, every day.")
+        out = self.import_(self.write("newer.xml", newer), "--publish-as-is").stdout
+        self.assertIn("pages        imported 0, updated 1, unchanged 0, skipped 0", out)
+        p = self.srv.get("/api/v1/pages/about").json()
+        self.assertEqual((p["revision"], p["body_markdown"]),
+                         (2, "We have reported on the harbour since 1921, every day."))
+        self.assertEqual(len(sql_rows(self.db, "SELECT id FROM pages")), 1)
 
     def test_item_xml_kept_with_comments(self):
         art = int(sql_rows(self.db, "SELECT id FROM articles WHERE slug = 'night-ferry-returns'")[0][0])
@@ -327,6 +350,76 @@ class Defaults(Import):
         self.assertNotIn("gazette.example.org/wp-content", body)
         src = re.search(r"!\[A drawing of the wall\]\((/media/[0-9a-f]{64}\.png)\)", body).group(1)
         self.assertEqual(srv.get(src).status, 200)
+
+
+# An export written oddly but validly: a UTF-8 byte order mark, CRLF line ends, single-quoted
+# attributes, entities and character references, CDATA, an attribute on <item>, a space
+# before an end tag's ">": what libxml2 would write back differently.
+ODD = ("\ufeff<?xml version='1.0' encoding='UTF-8'?>\n"
+       "<rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'\n"
+       "     xmlns:wp='http://wordpress.org/export/1.1/' xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+       "<channel><wp:wxr_version>1.1</wp:wxr_version>\n"
+       "<wp:base_site_url>http://odd.example.org</wp:base_site_url>\n"
+       "<item  data-x='1' >\n"
+       "  <title>Caf&#233; &amp; bar &lt;reopens&gt;</title>\n"
+       "  <guid isPermaLink='false'>http://odd.example.org/?p=5</guid>\n"
+       "  <content:encoded><![CDATA[<p>Open again & \"busy\".</p>]]></content:encoded>\n"
+       "  <wp:post_id>5</wp:post_id><wp:post_name>cafe-reopens</wp:post_name>\n"
+       "  <wp:status>publish</wp:status><wp:post_type>post</wp:post_type>\n"
+       "  <wp:post_date_gmt>2021-03-04 10:00:00</wp:post_date_gmt>\n"
+       "  <wp:comment><wp:comment_content><![CDATA[Great &amp; news]]></wp:comment_content></wp:comment>\n"
+       "</item >\n"
+       "<item><title>Second\u00a0one</title><guid>http://odd.example.org/?p=6</guid>"
+       "<content:encoded>Plain &#x263A; text</content:encoded><wp:post_id>6</wp:post_id>"
+       "<wp:post_name>second-one</wp:post_name><wp:status>draft</wp:status>"
+       "<wp:post_type>post</wp:post_type></item>\n"
+       "<item>\n <title>Contact&#x20;us</title><guid isPermaLink=\"false\">http://odd.example.org/?page_id=7</guid>\n"
+       " <dc:creator>ed</dc:creator><content:encoded><![CDATA[Write to <b>us</b>.]]></content:encoded>\n"
+       " <wp:post_id>7</wp:post_id><wp:post_name>contact</wp:post_name><wp:status>publish</wp:status>\n"
+       " <wp:menu_order>3</wp:menu_order><wp:post_type>page</wp:post_type>\n</item>\n"
+       "</channel>\n</rss>\n").replace("\n", "\r\n").encode("utf-8")
+
+
+def items_of(raw):
+    """Each <item>...</item> of an export's bytes, as the file has them."""
+    return re.findall(rb"<item[ >\r\n].*?</item\s*>", raw, re.S)
+
+
+def as_bytes(value):
+    return bytes.fromhex(value[2:]) if isinstance(value, str) else value  # psql: \\x + hex
+
+
+def page_record(db, slug):
+    """The import record of the static page at slug: (filename, bytes, notes)."""
+    join = "FROM page_imports i JOIN pages p ON p.id = i.page_id WHERE p.slug = ?"
+    rows = sql_rows(db, "SELECT i.filename, i.bytes " + join, (slug,))
+    notes = sql_rows(db, "SELECT i.notes " + join, (slug,))  # psql: a row per line
+    return rows[0][0], as_bytes(rows[0][1]), "\n".join(row[0] for row in notes)
+
+
+class OriginalBytes(Import):
+    def test_each_item_is_kept_byte_for_byte(self):
+        path = os.path.join(self.tmp, "odd.xml")
+        with open(path, "wb") as f:
+            f.write(ODD)
+        out = self.import_(path, "--publish-as-is").stdout
+        self.assertIn("posts        imported 2, updated 0, unchanged 0, skipped 0", out)
+        self.assertIn("pages        imported 1, updated 0, unchanged 0, skipped 0", out)
+        items = items_of(ODD)
+        self.assertEqual(len(items), 3)
+        for slug, item in zip(["cafe-reopens", "second-one"], items):
+            rows = sql_rows(self.db, "SELECT s.bytes FROM import_sources s JOIN articles a "
+                            "ON a.id = s.article_id WHERE a.slug = ?", (slug,))
+            self.assertEqual(as_bytes(rows[0][0]), item)
+        self.assertIn(b"\r\n  <title>Caf&#233; &amp; bar", items[0])
+        name, kept, notes = page_record(self.db, "contact")
+        self.assertEqual((name, kept), ("odd.xml#page-7", items[2]))
+        self.assertIn("wp:menu_order: 3", notes.splitlines())
+        self.assertIn("author: ed", notes.splitlines())
+        # The same file again changes nothing.
+        out = self.import_(path, "--publish-as-is").stdout
+        self.assertIn("posts        imported 0, updated 0, unchanged 2, skipped 0", out)
+        self.assertIn("pages        imported 0, updated 0, unchanged 1, skipped 0", out)
 
 
 class BadInput(Import):

@@ -22,6 +22,14 @@ static const nz__pg_sql q_insert = {
     "publish_at, published_at, updated_at, created_at, translation_group, revision, "
     "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
     "$16, $17, $18, $19) RETURNING id"};
+/* The same with the id given (a batch's, reserved ahead: nz__pg_pipe_new_id), answered by nobody.
+ */
+static const nz__pg_sql q_insert_id = {
+    "INSERT INTO articles(uuid, slug, language, section_id, status, headline, "
+    "highlights_intro, highlights, dateline, body_markdown, copyright, embargo_until, "
+    "publish_at, published_at, updated_at, created_at, translation_group, revision, "
+    "created_by, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+    "$16, $17, $18, $19, $20)"};
 static const nz__pg_sql q_note_add = {
     "INSERT INTO import_notes(article_id, position, text) VALUES ($1, $2, $3)"};
 static const nz__pg_sql q_id_by_slug = {"SELECT id FROM articles WHERE slug = $1"};
@@ -56,6 +64,8 @@ static nz_rc slug_taken(void *ctx, const char *slug, bool *taken, nz_err *err)
 	nz__pg *h = ctx;
 	nz__pg_params p = {0};
 	int64_t v = 0;
+	if (nz__pg_pipe_on(h) && nz__pg_pipe_slug(h, slug, taken))
+		return NZ_OK; /* a batch's, looked up with the others */
 	nz__pg_text(&p, slug);
 	nz_rc rc = nz__pg_one_int(h, &q_slug_taken, &p, &v, "article slug", err);
 	*taken = v != 0;
@@ -85,7 +95,14 @@ static nz_rc insert_row(nz__pg *h, nz_article *a, nz_err *err)
 	nz__pg_opt_int(&p, a->translation_group);
 	nz__pg_int64(&p, 1);
 	nz__pg_opt_int(&p, a->created_by);
-	rc = nz__pg_one_int(h, &q_insert, &p, &id, "article", err);
+	if (nz__pg_pipe_on(h)) { /* a batch: the insert is deferred, its id known already */
+		if (!(rc = nz__pg_pipe_new_id(h, NZ__PG_SEQ_ARTICLES, &id, err))) {
+			nz__pg_int64(&p, id);
+			rc = nz__pg_run(h, &q_insert_id, &p, "article", err);
+		}
+	} else {
+		rc = nz__pg_one_int(h, &q_insert, &p, &id, "article", err);
+	}
 	if (rc == NZ_EXISTS)
 		nz_err_set(err, rc, "article: uuid %s is already stored", a->uuid);
 	else if (rc == NZ_NOTFOUND)
@@ -138,6 +155,7 @@ static nz_rc create_rows(nz_store *s, nz_arena *arena, int64_t actor, nz_article
 	    (rc = nz__store_unique_slug(arena, a, slug_taken, h, err)) ||
 	    (rc = insert_row(h, a, err)))
 		return rc;
+	nz__pg_pipe_slug_taken(h, a->slug);
 	for (size_t i = 0; i < a->n_authors; i++) {
 		rc = nz__pg_article_link(h, &nz__pg_q_author_link, a->id, a->authors[i].id, i,
 					 "article author", err);

@@ -224,6 +224,21 @@ static char *stored_ids(const nz_store_import_item *items, size_t n)
 	return ids;
 }
 
+/* Looks up the slugs the batch's articles come with, at once (an article without one gets it
+ * made from its headline later and is looked up then). */
+static nz_rc batch_slugs(nz__pg *h, nz_arena *arena, const nz_store_import_item *items, size_t n,
+			 nz_err *err)
+{
+	const char **slugs = nz_arena_alloc(arena, (n ? n : 1) * sizeof(*slugs));
+	size_t k = 0;
+	if (!slugs)
+		return nz_err_set(err, NZ_NOMEM, "import: out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (items[i].article->slug && *items[i].article->slug)
+			slugs[k++] = items[i].article->slug;
+	return nz__pg_pipe_slugs_load(h, slugs, k, err);
+}
+
 /* The batch inside its own transaction: the per-row change-feed triggers off (migration 13),
  * the writes deferred (pipe.c), then the feed's keys for all its articles at once. */
 static nz_rc batch_tx(nz__pg *h, nz_arena *arena, nz_store_import_item *items, size_t n,
@@ -231,7 +246,9 @@ static nz_rc batch_tx(nz__pg *h, nz_arena *arena, nz_store_import_item *items, s
 {
 	nz_rc rc = nz__pg_run(h, &q_batch_on, NULL, "import: batch", err);
 	if (!rc && !(rc = nz__pg_pipe_start(h, err))) {
-		rc = nz__store_import_batch_each(&h->base, arena, items, n, err);
+		rc = batch_slugs(h, arena, items, n, err);
+		if (!rc)
+			rc = nz__store_import_batch_each(&h->base, arena, items, n, err);
 		nz_err stop_err = {0};
 		nz_rc stop = nz__pg_pipe_stop(h, &stop_err);
 		if (!rc && stop)

@@ -18,6 +18,10 @@ const nz__pg_sql nz__pg_q_media_link = {
 static const nz__pg_sql q_media_insert = {
     "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at, focal_x, "
     "focal_y, filename) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"};
+static const nz__pg_sql q_media_insert_id =
+    {/* a batch's: the id reserved ahead */
+     "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at, focal_x, "
+     "focal_y, filename, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};
 static const nz__pg_sql q_revision_add = {
     "INSERT INTO revisions(article_id, revision, snapshot, note, created_at, user_id) "
     "VALUES ($1, $2, $3, $4, $5, $6)"};
@@ -63,7 +67,17 @@ nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const cha
 	nz__pg_int64(&p, now);
 	nz__pg_focal(&p, m);
 	nz__pg_text(&p, m->filename);
-	nz_rc rc = nz__pg_one_int(h, &q_media_insert, &p, &m->id, what, err);
+	nz_rc rc;
+	int64_t id = 0;
+	if (nz__pg_pipe_on(h)) { /* a batch: deferred, with an id reserved ahead */
+		if (!(rc = nz__pg_pipe_new_id(h, NZ__PG_SEQ_MEDIA, &id, err))) {
+			nz__pg_int64(&p, id);
+			if (!(rc = nz__pg_run(h, &q_media_insert_id, &p, what, err)))
+				m->id = id;
+		}
+		return rc;
+	}
+	rc = nz__pg_one_int(h, &q_media_insert, &p, &m->id, what, err);
 	if (rc == NZ_NOTFOUND)
 		rc = nz_err_set(err, NZ_DB, "%s: the insert returned no id", what);
 	return rc;

@@ -18,10 +18,22 @@
 
 #define PIPE_MAX 64
 
+#define ID_BLOCK 256 /* ids reserved at once from a table's sequence */
+
 typedef struct remembered {
 	char *key;
 	int64_t id;
 } remembered;
+
+typedef struct known_slug {
+	char *slug;
+	bool taken;
+} known_slug;
+
+typedef struct id_block {
+	int64_t ids[ID_BLOCK];
+	int n, next;
+} id_block;
 
 struct nz__pg_pipe {
 	int item_depth;          /* the transaction level of a batch's item (h->depth) */
@@ -29,6 +41,9 @@ struct nz__pg_pipe {
 	char what[PIPE_MAX][96]; /* what each of them is, for the error message */
 	remembered *ids;         /* the catalog ids of the batch */
 	size_t n_ids, cap_ids;
+	id_block blocks[NZ__PG_SEQS]; /* ids reserved for new rows, per table */
+	known_slug *slugs;            /* article slugs known taken or free in this batch */
+	size_t n_slugs, cap_slugs;
 };
 
 nz_rc nz__pg_pipe_start(nz__pg *h, nz_err *err)
@@ -52,6 +67,7 @@ nz_rc nz__pg_pipe_stop(nz__pg *h, nz_err *err)
 	if (h->pipe) {
 		nz__pg_pipe_forget(h);
 		free(h->pipe->ids);
+		free(h->pipe->slugs);
 		free(h->pipe);
 		h->pipe = NULL;
 	}
@@ -182,6 +198,125 @@ void nz__pg_pipe_forget(nz__pg *h)
 	struct nz__pg_pipe *pp = h->pipe;
 	for (size_t i = 0; pp && i < pp->n_ids; i++)
 		free(pp->ids[i].key);
+	for (size_t i = 0; pp && i < pp->n_slugs; i++)
+		free(pp->slugs[i].slug);
 	if (pp)
-		pp->n_ids = 0;
+		pp->n_ids = pp->n_slugs = 0;
+}
+
+/* ---- ids reserved for the batch's new rows ------------------------------------------------ */
+
+/* One round trip reserves ID_BLOCK ids of the table's sequence (nextval is not undone by a
+ * rollback, so an id taken is never handed out again; the block's unused ids are a gap). */
+static const nz__pg_sql q_reserve[NZ__PG_SEQS] = {
+    {"SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, 256)"},
+    {"SELECT nextval(pg_get_serial_sequence('media', 'id')) FROM generate_series(1, 256)"},
+};
+
+nz_rc nz__pg_pipe_new_id(nz__pg *h, nz__pg_seq seq, int64_t *id, nz_err *err)
+{
+	id_block *b = &h->pipe->blocks[seq];
+	if (b->next == b->n) {
+		PGresult *res = NULL;
+		nz__pg_params p = {0};
+		nz_rc rc = nz__pg_query(h, &q_reserve[seq], &p, &res, "database: ids", err);
+		if (rc)
+			return rc;
+		b->n = PQntuples(res) < ID_BLOCK ? PQntuples(res) : ID_BLOCK;
+		for (int i = 0; i < b->n; i++)
+			b->ids[i] = nz__pg_col_int(res, i, 0);
+		b->next = 0;
+		PQclear(res);
+		if (b->n == 0)
+			return nz_err_set(err, NZ_DB, "database: no ids reserved");
+	}
+	*id = b->ids[b->next++];
+	return NZ_OK;
+}
+
+/* ---- the batch's article slugs, looked up at once ---------------------------------------- */
+
+static const nz__pg_sql q_slugs_taken = {
+    "SELECT u.s FROM unnest($1::text[]) AS u(s) "
+    "WHERE EXISTS(SELECT 1 FROM articles WHERE slug = u.s COLLATE \"C\") "
+    "OR EXISTS(SELECT 1 FROM slug_redirects WHERE old_slug = u.s COLLATE \"C\")"};
+
+static known_slug *slug_find(struct nz__pg_pipe *pp, const char *slug)
+{
+	for (size_t i = 0; pp && i < pp->n_slugs; i++)
+		if (strcmp(pp->slugs[i].slug, slug) == 0)
+			return &pp->slugs[i];
+	return NULL;
+}
+
+static nz_rc slug_add(struct nz__pg_pipe *pp, const char *slug, bool taken)
+{
+	known_slug *k = slug_find(pp, slug);
+	if (k) {
+		k->taken = taken;
+		return NZ_OK;
+	}
+	char *copy = NULL;
+	if (NZ_GROW(pp->slugs, pp->n_slugs + 1, pp->cap_slugs) != NZ_OK || !(copy = strdup(slug)))
+		return NZ_NOMEM;
+	pp->slugs[pp->n_slugs++] = (known_slug){copy, taken};
+	return NZ_OK;
+}
+
+/* slugs as a PostgreSQL array literal, each element quoted. */
+static char *array_literal(const char *const *slugs, size_t n)
+{
+	nz_buf b;
+	nz_buf_init(&b, 0);
+	nz_buf_putc(&b, '{');
+	for (size_t i = 0; i < n; i++) {
+		nz_buf_puts(&b, i ? ",\"" : "\"");
+		for (const char *c = slugs[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				nz_buf_putc(&b, '\\');
+			nz_buf_putc(&b, *c);
+		}
+		nz_buf_putc(&b, '"');
+	}
+	nz_buf_putc(&b, '}');
+	char *out = nz_buf_rc(&b) ? NULL : strdup(nz_buf_cstr(&b));
+	nz_buf_free(&b);
+	return out;
+}
+
+nz_rc nz__pg_pipe_slugs_load(nz__pg *h, const char *const *slugs, size_t n, nz_err *err)
+{
+	struct nz__pg_pipe *pp = h->pipe;
+	PGresult *res = NULL;
+	nz__pg_params p = {0};
+	if (!n)
+		return NZ_OK;
+	char *list = array_literal(slugs, n);
+	if (!list)
+		return nz_err_set(err, NZ_NOMEM, "database: out of memory");
+	nz__pg_text(&p, list);
+	nz_rc rc = nz__pg_query(h, &q_slugs_taken, &p, &res, "article slugs", err);
+	free(list);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = slug_add(pp, slugs[i], false);
+	for (int r = 0; !rc && r < PQntuples(res); r++)
+		rc = slug_add(pp, PQgetvalue(res, r, 0), true);
+	PQclear(res);
+	if (rc == NZ_NOMEM)
+		nz_err_set(err, rc, "database: out of memory");
+	return rc;
+}
+
+bool nz__pg_pipe_slug(nz__pg *h, const char *slug, bool *taken)
+{
+	known_slug *k = slug_find(h->pipe, slug);
+	if (k)
+		*taken = k->taken;
+	return k != NULL;
+}
+
+void nz__pg_pipe_slug_taken(nz__pg *h, const char *slug)
+{
+	if (h->pipe && slug_add(h->pipe, slug, true) != NZ_OK)
+		nz__pg_pipe_forget(h); /* out of memory: ask the database from here on */
 }

@@ -208,6 +208,19 @@ bool nz__pg_pipe_id(nz__pg *h, const char *key, int64_t *id);
 void nz__pg_pipe_remember(nz__pg *h, const char *key, int64_t id);
 /* Forgets the remembered ids (a rollback may have taken their rows away). */
 void nz__pg_pipe_forget(nz__pg *h);
+/* The tables whose new rows take their id from a block reserved for the batch. */
+typedef enum { NZ__PG_SEQ_ARTICLES = 0, NZ__PG_SEQ_MEDIA, NZ__PG_SEQS } nz__pg_seq;
+/* A new id for a row of seq's table, from a block of 256 reserved in one round trip, so the
+ * row's INSERT needs no answer and is deferred like the other writes. Only while a pipe is set. */
+nz_rc nz__pg_pipe_new_id(nz__pg *h, nz__pg_seq seq, int64_t *id, nz_err *err);
+/* Looks the batch's article slugs up in one query: each is then known taken (by an article or
+ * an old slug's redirect) or free, until the batch ends or anything rolls back (forgotten with
+ * the ids). The change feed's lock, held by the batch, keeps other writers out meanwhile. */
+nz_rc nz__pg_pipe_slugs_load(nz__pg *h, const char *const *slugs, size_t n, nz_err *err);
+/* Whether slug is known in this batch: true and *taken, or false (ask the database). */
+bool nz__pg_pipe_slug(nz__pg *h, const char *slug, bool *taken);
+/* slug is an article's now (one of the batch just inserted it). */
+void nz__pg_pipe_slug_taken(nz__pg *h, const char *slug);
 
 /* ---- catalog.c, media.c, accounts.c, audit.c: rows other aggregates read too ----------- */
 
@@ -384,5 +397,7 @@ extern const char nz__pg_13_batch_feed[]; /* a batch import's change-feed keys, 
 /* schema_sql.c: migration 14, password-reset links (SQLite's 17) */
 extern const char nz__pg_14_password_resets[];
 extern const char nz__pg_15_desk[];
+/* schema_sql.c: migration 16, a static page's import record (SQLite's 19) */
+extern const char nz__pg_16_page_imports[];
 
 #endif

@@ -453,3 +453,15 @@ const char nz__pg_15_desk[] =
     " WHEN (OLD.slug IS DISTINCT FROM NEW.slug OR OLD.name IS DISTINCT FROM NEW.name"
     "  OR OLD.position IS DISTINCT FROM NEW.position OR OLD.names IS DISTINCT FROM NEW.names)"
     " EXECUTE FUNCTION nz_catalog_changes();";
+/* Migration 16, a static page's import record: SQLite's migration 19. */
+const char nz__pg_16_page_imports[] =
+    "CREATE TABLE page_imports ("
+    " key " TEXT_C " PRIMARY KEY,"
+    " page_id BIGINT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,"
+    " sha256 " TEXT_C " NOT NULL,"
+    " filename " TEXT_C " NOT NULL,"
+    " bytes BYTEA NOT NULL,"
+    " notes TEXT NOT NULL,"
+    " comments BIGINT NOT NULL DEFAULT 0,"
+    " updated_at BIGINT NOT NULL);"
+    "CREATE INDEX page_imports_page ON page_imports(page_id);";

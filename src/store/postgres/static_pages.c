@@ -1,7 +1,7 @@
 /*
  * static_pages.c: the newsroom's static pages and their revisions (store.h, "static pages"): the
- * twin of sqlite/static_pages.c, and the migration that makes their tables. A save writes the page
- * row and copies it into page_revisions in one transaction.
+ * twin of sqlite/static_pages.c (import records too), and the migration that makes their tables. A
+ * save writes the page row and copies it into page_revisions in one transaction.
  */
 #include "store/postgres/postgres_int.h"
 
@@ -183,4 +183,60 @@ nz_rc nz__pg_static_page_revisions(nz_store *s, nz_arena *arena, int64_t id,
 	return nz__pg_collect(nz__pg_h(s), &q_revisions, &q, "page revisions",
 			      sizeof(nz_static_page_revision), revision_row, arena, (void **)out, n,
 			      err);
+}
+
+static const nz__pg_sql q_import_find = {
+    "SELECT page_id, sha256, filename, notes, comments, updated_at FROM page_imports "
+    "WHERE key = $1"};
+static const nz__pg_sql q_import_put = {
+    "INSERT INTO page_imports(key, page_id, sha256, filename, bytes, notes, comments, "
+    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO UPDATE SET "
+    "page_id = excluded.page_id, sha256 = excluded.sha256, filename = excluded.filename, "
+    "bytes = excluded.bytes, notes = excluded.notes, comments = excluded.comments, "
+    "updated_at = excluded.updated_at"};
+
+static nz_rc import_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_store_page_import *x = item;
+	x->page_id = nz__pg_col_int(res, r, 0);
+	x->comments = nz__pg_col_int(res, r, 4);
+	x->updated_at = nz__pg_col_int(res, r, 5);
+	return nz__pg_col_text(arena, res, r, 1, &x->sha256_hex) ||
+		       nz__pg_col_text(arena, res, r, 2, &x->filename) ||
+		       nz__pg_col_text(arena, res, r, 3, &x->notes)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+nz_rc nz__pg_page_import_find(nz_store *s, nz_arena *arena, const char *key,
+			      nz_store_page_import *out, nz_err *err)
+{
+	nz__pg_params q = {0};
+	nz_store_page_import *rows = NULL;
+	size_t n = 0;
+	nz__pg_text(&q, key);
+	nz_rc rc = nz__pg_collect(nz__pg_h(s), &q_import_find, &q, "page import",
+				  sizeof(nz_store_page_import), import_row, arena, (void **)&rows,
+				  &n, err);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return nz_err_set(err, NZ_NOTFOUND, "page import: none with this key");
+	*out = rows[0];
+	out->key = key;
+	return NZ_OK;
+}
+
+nz_rc nz__pg_page_import_put(nz_store *s, const nz_store_page_import *rec, nz_err *err)
+{
+	nz__pg_params q = {0};
+	nz__pg_text(&q, rec->key);
+	nz__pg_int64(&q, rec->page_id);
+	nz__pg_text(&q, rec->sha256_hex);
+	nz__pg_text(&q, rec->filename);
+	nz__pg_bytea(&q, rec->bytes, rec->len);
+	nz__pg_text(&q, rec->notes);
+	nz__pg_int64(&q, rec->comments);
+	nz__pg_int64(&q, nz_time_now());
+	return nz__pg_run(nz__pg_h(s), &q_import_put, &q, "page import", err);
 }

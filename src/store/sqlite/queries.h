@@ -128,6 +128,14 @@
 	X(SQ_PAGE_BY_SLUG, NZ__PAGE_COLUMNS " WHERE slug = ?1")                                    \
 	X(SQ_PAGE_BY_ID, NZ__PAGE_COLUMNS " WHERE id = ?1")                                        \
 	X(SQ_PAGE_LIST, NZ__PAGE_COLUMNS " ORDER BY position, title, id")                          \
+	X(SQ_PAGE_IMPORT_FIND, "SELECT page_id, sha256, filename, notes, comments, updated_at "    \
+			       "FROM page_imports WHERE key = ?1")                                 \
+	X(SQ_PAGE_IMPORT_PUT,                                                                      \
+	  "INSERT INTO page_imports(key, page_id, sha256, filename, bytes, notes, comments, "      \
+	  "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(key) DO UPDATE SET "    \
+	  "page_id = excluded.page_id, sha256 = excluded.sha256, filename = excluded.filename, "   \
+	  "bytes = excluded.bytes, notes = excluded.notes, comments = excluded.comments, "         \
+	  "updated_at = excluded.updated_at")                                                      \
 	X(SQ_PAGE_REVISIONS, "SELECT revision, slug, title, body_markdown, role, actor, saved_at " \
 			     "FROM page_revisions WHERE page_id = ?1 ORDER BY revision DESC")      \
 	X(SQ_LIVE_START, NZ__LIVE_START("?1", "?2"))                                               \

@@ -774,10 +774,25 @@ static const char migration_18[] =
     "  ('section-' || NEW.id, " NZ__NOW ");"
     " END;";
 
+/* Migration 19, a static page's import record (a WordPress page): the item's key, its
+ * original bytes and hash, the import notes; the latest import's, one per key (static_pages.c). */
+static const char migration_19[] =
+    "CREATE TABLE page_imports ("
+    " key TEXT PRIMARY KEY,"
+    " page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,"
+    " sha256 TEXT NOT NULL,"
+    " filename TEXT NOT NULL,"
+    " bytes BLOB NOT NULL,"
+    " notes TEXT NOT NULL,"
+    " comments INTEGER NOT NULL DEFAULT 0,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX page_imports_page ON page_imports(page_id);";
+
 static const char *const migrations[] = {
-    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
-    migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-    migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
+    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
+    migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
+    migration_11, migration_12, migration_13, migration_14, migration_15,
+    migration_16, migration_17, migration_18, migration_19,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

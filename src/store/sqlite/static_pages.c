@@ -1,6 +1,6 @@
 /*
- * static_pages.c: the newsroom's static pages and their revisions (store.h, "static pages").
- * A save writes the page row and copies it into page_revisions in one transaction, so the
+ * static_pages.c: the newsroom's static pages, their revisions and import records (store.h, "static
+ * pages"). A save writes the page row and copies it into page_revisions in one transaction, so the
  * revisions are every version the page ever had. postgres/static_pages.c is the twin.
  */
 #include "store/sqlite/sqlite_int.h"
@@ -150,4 +150,49 @@ nz_rc nz__sq_static_page_revisions(nz_store *s, nz_arena *arena, int64_t id,
 		return nz__sq_bind_error(h, "page revisions", err);
 	return nz__sq_collect(h, st, "page revisions", sizeof(nz_static_page_revision),
 			      revision_row, arena, (void **)out, n, err);
+}
+
+nz_rc nz__sq_page_import_find(nz_store *s, nz_arena *arena, const char *key,
+			      nz_store_page_import *out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	bool row = false;
+	nz_rc rc = nz__sq_stmt(h, SQ_PAGE_IMPORT_FIND, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, key))
+		return nz__sq_bind_error(h, "page import", err);
+	if ((rc = nz__sq_step(h, st, &row, "page import", err)))
+		return rc;
+	*out = (nz_store_page_import){.key = key};
+	if (!row) {
+		rc = nz_err_set(err, NZ_NOTFOUND, "page import: none with this key");
+	} else {
+		out->page_id = sqlite3_column_int64(st, 0);
+		out->comments = sqlite3_column_int64(st, 4);
+		out->updated_at = sqlite3_column_int64(st, 5);
+		if (nz__sq_col_text(arena, st, 1, &out->sha256_hex) ||
+		    nz__sq_col_text(arena, st, 2, &out->filename) ||
+		    nz__sq_col_text(arena, st, 3, &out->notes))
+			rc = nz_err_set(err, NZ_NOMEM, "page import: out of memory");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+nz_rc nz__sq_page_import_put(nz_store *s, const nz_store_page_import *rec, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_PAGE_IMPORT_PUT, &st, err);
+	if (rc)
+		return rc;
+	if (nz__sq_bind_text(st, 1, rec->key) || sqlite3_bind_int64(st, 2, rec->page_id) ||
+	    nz__sq_bind_text(st, 3, rec->sha256_hex) || nz__sq_bind_text(st, 4, rec->filename) ||
+	    sqlite3_bind_blob64(st, 5, rec->bytes, rec->len, SQLITE_STATIC) ||
+	    nz__sq_bind_text(st, 6, rec->notes) || sqlite3_bind_int64(st, 7, rec->comments) ||
+	    sqlite3_bind_int64(st, 8, nz_time_now()))
+		return nz__sq_bind_error(h, "page import", err);
+	return nz__sq_exec(h, st, "page import", err);
 }

@@ -2,7 +2,8 @@
  * Tests the store's static pages (store/sqlite/static_pages.c and its PostgreSQL twin): a save
  * writes the page and one revision row in one go, a stale save is refused (NZ_CONFLICT) and
  * changes nothing, slugs and roles belong to one page, the list keeps the footer's order, and
- * every save is a 'site' change (every public page's footer links the pages).
+ * every save is a 'site' change (every public page's footer links the pages); a page's import
+ * record is found by its key and replaced by the next import's.
  */
 #include "store/store_test.h"
 
@@ -133,6 +134,39 @@ static void test_list_in_footer_order_and_site_changes(void **state)
 	assert_true(site);
 }
 
+static void test_import_record_by_key(void **state)
+{
+	fixture *f = *state;
+	nz_static_page p = page("about", "About us", NULL, 0);
+	assert_int_equal(nz_store_static_page_save(f->store, &p, 0, &f->err), NZ_OK);
+	nz_store_page_import rec = {.key = "wordpress https://x.example/?page_id=2",
+				    .page_id = p.id,
+				    .sha256_hex = "aa",
+				    .filename = "export.xml#page-2",
+				    .bytes = "<item>\r\n</item>",
+				    .len = 16,
+				    .notes = "author: mlee\n",
+				    .comments = 2};
+	nz_store_page_import got;
+	assert_int_equal(nz_store_page_import_find(f->store, f->arena, rec.key, &got, &f->err),
+			 NZ_NOTFOUND);
+	assert_int_equal(nz_store_page_import_put(f->store, &rec, &f->err), NZ_OK);
+	rec.sha256_hex = "bb";
+	rec.notes = "author: eve\n";
+	assert_int_equal(nz_store_page_import_put(f->store, &rec, &f->err), NZ_OK);
+	assert_int_equal(nz_store_page_import_find(f->store, f->arena, rec.key, &got, &f->err),
+			 NZ_OK);
+	assert_int_equal(got.page_id, p.id);
+	assert_string_equal(got.sha256_hex, "bb");
+	assert_string_equal(got.filename, "export.xml#page-2");
+	assert_string_equal(got.notes, "author: eve\n");
+	assert_int_equal(got.comments, 2);
+	assert_true(got.updated_at > 0);
+	assert_int_equal(
+	    nz_store_page_import_find(f->store, f->arena, "wordpress other", &got, &f->err),
+	    NZ_NOTFOUND);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -141,6 +175,7 @@ int main(void)
 	    T(test_stale_save_is_refused_and_changes_nothing),
 	    T(test_slug_and_role_belong_to_one_page),
 	    T(test_list_in_footer_order_and_site_changes),
+	    T(test_import_record_by_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,9 +141,11 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 	 * the later migrations are undone too (10: the static pages' tables; 11 only repairs rows;
 	 * 12: live coverage's tables, 13: the front layouts' and page views' tables, 14: the
 	 * authors' and tags' profiles, 15 and 16 add columns, 17: password-reset links, 18: the
-	 * sessions' last use and device, presence, and the sections' trigger that reads names). */
+	 * sessions' last use and device, presence, and the sections' trigger that reads names, 19:
+	 * the static pages' import records). */
 	assert_true(latest >= 16);
 	assert_int_equal(db_exec(f, "DELETE FROM schema_version WHERE version >= 9;"
+				    "DROP TABLE page_imports;"
 				    "DROP TABLE page_revisions; DROP TABLE pages;"
 				    "DROP TABLE live_updates; DROP TABLE live_coverage;"
 				    "DROP TABLE front_layouts; DROP TABLE article_views;"
