@@ -4,8 +4,9 @@ back office's page; the public page shows them newest first with their times and
 updates on top, the Live badge while live and the end once closed, LiveBlogPosting JSON-LD,
 and never a stale copy from the page cache; conditional requests answer 304 until an update
 comes (what the page's script polls with). Contributors may not post. An open event stream
-(Server-Sent Events) receives an update posted through the API, a correction and the end, and a
-reconnection with Last-Event-ID receives what it missed. A real server on a real database;
+(Server-Sent Events) receives an update posted through the API, a correction and the end, a
+reconnection with Last-Event-ID receives what it missed, and a stream on a second server on the
+same database receives an update posted through the first. A real server on a real database;
 accounts and tokens made with the CLI."""
 import http.client
 import json
@@ -311,6 +312,25 @@ class LiveEvents(unittest.TestCase):
         self.assertIsNone(es.next())  # the server ended the stream
         es.close()
         self.assertEqual(self.srv.get(events).status, 204)  # an EventSource stops here
+
+
+    def test_another_node_wakes_its_own_streams(self):
+        """Two servers on one database: a stream on the second hears of an update posted
+        through the first (its change-feed follower publishes it)."""
+        r = self.call("POST", "/articles", {"headline": "Quake", "body_markdown": "Felt."})
+        base = "/articles/%d" % r.json()["id"]
+        self.call("POST", base + "/publish")
+        self.call("PUT", base + "/live", {"live": True})
+        other = Server(self.db)
+        try:
+            es = Events(other, "/live/%d/events" % r.json()["id"])
+            self.assertEqual(es.resp.status, 200)
+            u = self.call("POST", base + "/updates", {"body_markdown": "Aftershock."}).json()
+            ev = es.next()
+            self.assertEqual((ev["event"], ev["id"]), ("update", str(u["id"])))
+            es.close()
+        finally:
+            other.stop()
 
 
 def page_path(a):
