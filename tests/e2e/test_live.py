@@ -6,7 +6,8 @@ and never a stale copy from the page cache; conditional requests answer 304 unti
 comes (what the page's script polls with). Contributors may not post. An open event stream
 (Server-Sent Events) receives an update posted through the API, a correction and the end, a
 reconnection with Last-Event-ID receives what it missed, and a stream on a second server on the
-same database receives an update posted through the first. A real server on a real database;
+same database receives an update posted through the first. The site's feeds carry a live
+story's newest updates in its entry. A real server on a real database;
 accounts and tokens made with the CLI."""
 import http.client
 import json
@@ -15,6 +16,8 @@ import re
 import shutil
 import tempfile
 import unittest
+from datetime import datetime
+from html import unescape
 
 from nz import Server, new_db, run
 from nzadmin import add_token, add_user, api
@@ -313,6 +316,31 @@ class LiveEvents(unittest.TestCase):
         es.close()
         self.assertEqual(self.srv.get(events).status, 204)  # an EventSource stops here
 
+
+    def test_the_feeds_carry_the_newest_updates(self):
+        r = self.call("POST", "/articles", {"headline": "Volcano erupts",
+                                            "body_markdown": "Ash over the island."})
+        a = r.json()
+        base = "/articles/%d" % a["id"]
+        self.call("POST", base + "/publish")
+        self.call("PUT", base + "/live", {"live": True})
+        self.call("POST", base + "/updates", {"body_markdown": "Flights *cancelled*."})
+        self.assertIn("Flights <em>cancelled</em>", unescape(self.srv.get("/feed.atom").text))
+        # The cached feed goes with the next update, and the entry is dated by it.
+        u = self.call("POST", base + "/updates", {"body_markdown": "Lava reaches the sea."})
+        atom = unescape(self.srv.get("/feed.atom").text)
+        entry = re.search(r"<entry[ >](?:(?!</entry>).)*?Volcano erupts.*?</entry>", atom, re.S)
+        self.assertIsNotNone(entry, atom[:500])
+        self.assertIn("Lava reaches the sea.", entry.group(0))
+        self.assertIn("Latest updates", entry.group(0))
+        updated = re.search(r"<updated>([^<]+)</updated>", entry.group(0)).group(1)
+        self.assertEqual(datetime.fromisoformat(updated),
+                         datetime.fromisoformat(u.json()["created_at"].replace("Z", "+00:00")))
+        item = [i for i in self.srv.get("/feed.json").json()["items"]
+                if i["title"] == "Volcano erupts"][0]
+        self.assertLess(item["content_html"].index("Lava reaches"),
+                        item["content_html"].index("Flights"))  # newest first
+        self.assertIn("Lava reaches the sea.", self.srv.get("/feed.rss").text)
 
     def test_another_node_wakes_its_own_streams(self):
         """Two servers on one database: a stream on the second hears of an update posted
