@@ -136,13 +136,16 @@ void nz_http_stop(nz_http_server *srv);         /* stops and frees; NULL-safe */
  * their topic, without a thread each while they wait (stream.c says how). The hub is made
  * before the server (nz_http_opts.streams) and freed after it stopped. Thread-safe. */
 typedef struct nz_http_stream nz_http_stream;
-/* With a thread that writes ": heartbeat" to every idle stream every heartbeat_s (0: 25). */
-nz_rc nz_http_streams_new(unsigned heartbeat_s, nz_http_streams **out, nz_err *err);
+/* With a thread that writes ": heartbeat" to every idle stream every heartbeat_s (0: 25), and
+ * at most max streams open at once (0: no limit): a stream is never closed to make room for
+ * other connections, so the limit keeps room for everyone else. */
+nz_rc nz_http_streams_new(unsigned heartbeat_s, size_t max, nz_http_streams **out, nz_err *err);
 void nz_http_streams_free(nz_http_streams *h); /* after the server stopped; NULL-safe */
 /* A new stream on topic (one token, under NZ_HTTP_CACHE_KEY_MAX bytes) that has seen events up
  * to last_id: it receives what is published from now on. The handler writes its first bytes
  * and puts it in resp->stream; the server owns it from then on (a handler must always do so).
- * NZ_INVAL (bad topic), NZ_NOMEM, NZ_UNSUPPORTED (the server is stopping). */
+ * NZ_INVAL (bad topic), NZ_NOMEM, NZ_TOOBIG (max streams are open), NZ_UNSUPPORTED (the server
+ * is stopping). */
 nz_rc nz_http_stream_open(nz_http_streams *h, const char *topic, int64_t last_id,
 			  nz_http_stream **out);
 /* Appends bytes to one stream; id > 0 raises its last id. */

@@ -19,6 +19,7 @@
  */
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,8 +45,8 @@ struct nz_http_stream {
 struct nz_http_streams {
 	pthread_mutex_t lock;
 	nz_http_stream *head;
-	size_t n;
-	bool closing; /* the server is stopping: no new stream */
+	size_t n, max; /* open now, at most */
+	bool closing;  /* the server is stopping: no new stream */
 	unsigned heartbeat_s;
 	pthread_t thread;
 	bool thread_running, stop;
@@ -89,13 +90,14 @@ static void *heartbeat_run(void *arg)
 	return NULL;
 }
 
-nz_rc nz_http_streams_new(unsigned heartbeat_s, nz_http_streams **out, nz_err *err)
+nz_rc nz_http_streams_new(unsigned heartbeat_s, size_t max, nz_http_streams **out, nz_err *err)
 {
 	*out = NULL;
 	nz_http_streams *h = calloc(1, sizeof *h);
 	if (!h)
 		return nz_err_set(err, NZ_NOMEM, "event streams: out of memory");
 	h->heartbeat_s = heartbeat_s ? heartbeat_s : 25;
+	h->max = max ? max : SIZE_MAX;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_mutex_init(&h->nap_lock, NULL);
 	pthread_condattr_t attr;
@@ -158,8 +160,8 @@ nz_rc nz_http_stream_open(nz_http_streams *h, const char *topic, int64_t last_id
 	s->last_id = last_id;
 	nz_buf_init(&s->out, 0);
 	pthread_mutex_lock(&h->lock);
-	bool closing = h->closing;
-	if (!closing) {
+	nz_rc rc = h->closing ? NZ_UNSUPPORTED : h->n >= h->max ? NZ_TOOBIG : NZ_OK;
+	if (rc == NZ_OK) {
 		s->next = h->head;
 		if (h->head)
 			h->head->prev = s;
@@ -167,9 +169,9 @@ nz_rc nz_http_stream_open(nz_http_streams *h, const char *topic, int64_t last_id
 		h->n++;
 	}
 	pthread_mutex_unlock(&h->lock);
-	if (closing) {
+	if (rc != NZ_OK) {
 		free(s);
-		return NZ_UNSUPPORTED;
+		return rc;
 	}
 	*out = s;
 	return NZ_OK;

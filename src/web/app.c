@@ -269,6 +269,13 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	count_view(app_ptr, req, resp);
 }
 
+/* Live stories' event streams may take 3/4 of the connections (default 1,024): they are never
+ * closed to make room, and the rest stays for everyone else (docs/live-coverage.md). */
+static size_t streams_max(unsigned max_connections)
+{
+	return (size_t)(max_connections ? max_connections : 1024) * 3 / 4;
+}
+
 nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 {
 	*out = NULL;
@@ -312,7 +319,8 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	    .ttl_s = opts->cache_ttl_s ? opts->cache_ttl_s : NZ_WEB_CACHE_TTL_DEFAULT};
 	rc = nz_http_pagecache_new(&pco, &w->app.pagecache, err);
 	if (rc == NZ_OK)
-		rc = nz_http_streams_new(0, &w->app.streams, err);
+		rc = nz_http_streams_new(0, streams_max(opts->max_connections), &w->app.streams,
+					 err);
 	/* followed even without a page cache: the event streams hear of changes from it too */
 	if (rc == NZ_OK)
 		rc = nz__cachefeed_start(w->app.pagecache, w->app.streams, opts->db_uri, 0,

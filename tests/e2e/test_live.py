@@ -342,6 +342,27 @@ class LiveEvents(unittest.TestCase):
                         item["content_html"].index("Flights"))  # newest first
         self.assertIn("Lava reaches the sea.", self.srv.get("/feed.rss").text)
 
+    def test_streams_leave_room_for_other_readers(self):
+        """At most 3/4 of --max-connections are streams; past that 503, and pages still load."""
+        r = self.call("POST", "/articles", {"headline": "Crowds", "body_markdown": "Many."})
+        base = "/articles/%d" % r.json()["id"]
+        self.call("POST", base + "/publish")
+        self.call("PUT", base + "/live", {"live": True})
+        small = Server(self.db, ["--max-connections", "40", "--threads", "1"])
+        open_ = []
+        try:
+            for _ in range(30):
+                open_.append(Events(small, "/live/%d/events" % r.json()["id"]))
+                self.assertEqual(open_[-1].resp.status, 200)
+            more = Events(small, "/live/%d/events" % r.json()["id"])
+            self.assertEqual(more.resp.status, 503)
+            more.close()
+            self.assertEqual(small.get("/").status, 200)
+        finally:
+            for es in open_:
+                es.close()
+            small.stop()
+
     def test_another_node_wakes_its_own_streams(self):
         """Two servers on one database: a stream on the second hears of an update posted
         through the first (its change-feed follower publishes it)."""

@@ -86,7 +86,9 @@ static void events(nz__ctx *c, const nz_route_match *m)
 		after = live.n_updates ? live.updates[0].id : 0;
 	const char *topic = nz_arena_printf(c->req->arena, "article-%lld", (long long)id);
 	if (!topic || nz_http_stream_open(c->app->streams, topic, after, &s) != NZ_OK) {
-		nz__send_text(c->resp, 503, "Cannot follow this story now.\n");
+		/* too many streams open (or stopping): the page's script polls instead */
+		nz__send_text(c->resp, 503, "Cannot follow this story now; reload the page.\n");
+		nz_http_resp_header(c->resp, "Retry-After", "30");
 		return;
 	}
 	/* Opened before this second read: an update saved in between is published to it too
