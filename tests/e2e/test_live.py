@@ -357,6 +357,7 @@ class LiveEvents(unittest.TestCase):
             more = Events(small, "/live/%d/events" % r.json()["id"])
             self.assertEqual(more.resp.status, 503)
             more.close()
+            self.assertIn("\nnewszone_live_streams 30\n", small.get("/metrics").text)
             self.assertEqual(small.get("/").status, 200)
         finally:
             for es in open_:
