@@ -40,9 +40,10 @@
 		return node.hasAttribute('data-live-on');
 	}
 
-	function poll() {
-		if (document.hidden) return setTimeout(poll, every);
-		fetch(location.pathname, {cache: 'no-cache', credentials: 'same-origin'})
+	// The page again as a conditional request, its live section swapped in when it changed;
+	// resolves to false once the coverage has ended (true otherwise, also on a failure).
+	function ask() {
+		return fetch(location.pathname, {cache: 'no-cache', credentials: 'same-origin'})
 			.then(function (r) {
 				var tag = r.headers.get('ETag');
 				if (!r.ok || (tag && tag === etag)) return null;
@@ -53,34 +54,29 @@
 				return html ? swap(html) : true;
 			}, function () {
 				return true;
-			})
-			.then(function (again) {
-				if (again) setTimeout(poll, every);
 			});
 	}
-	// The page again after an event; events that come while it is being fetched make one more.
+
+	function poll() {
+		if (document.hidden) return setTimeout(poll, every);
+		ask().then(function (on) {
+			if (on) setTimeout(poll, every);
+		});
+	}
+
+	// After an event; events that come while the page is being asked for make one more ask.
 	var busy = false, again = false, source = null;
 	function refresh() {
 		if (busy) return (again = true);
 		busy = true;
-		fetch(location.pathname, {cache: 'no-cache', credentials: 'same-origin'})
-			.then(function (r) {
-				var tag = r.headers.get('ETag');
-				if (!r.ok || (tag && tag === etag)) return null;
-				etag = tag;
-				return r.text();
-			})
-			.then(function (html) {
-				var on = html ? swap(html) : true;
-				if (!on && source) source.close();
-			}, function () {})
-			.then(function () {
-				busy = false;
-				if (again) {
-					again = false;
-					refresh();
-				}
-			});
+		ask().then(function (on) {
+			if (!on && source) source.close();
+			busy = false;
+			if (again) {
+				again = false;
+				refresh();
+			}
+		});
 	}
 
 	function listen(url) {
