@@ -56,6 +56,9 @@ typedef struct nz_http_resp {
 	/* when set, this ready-made response is sent instead of everything above, and the
 	 * server drops this reference once it is queued (nz_http_prebuilt_new). */
 	struct nz_http_prebuilt *prebuilt;
+	/* when set, the body is this event stream (nz_http_stream_open), sent as it is written
+	 * until it ends; the server takes it. status, content_type and headers still apply. */
+	struct nz_http_stream *stream;
 } nz_http_resp;
 
 /* Adds a header; both strings must live until the response is sent (arena or literals).
@@ -82,6 +85,8 @@ void nz_http_prebuilt_unref(nz_http_prebuilt *p);
 /* Answers one request. Runs on a worker thread; must not block for long. */
 typedef void (*nz_http_handler)(void *app, nz_http_req *req, nz_http_resp *resp);
 
+typedef struct nz_http_streams nz_http_streams;
+
 typedef struct nz_http_opts {
 	const char *host;         /* "127.0.0.1" */
 	unsigned port;            /* 0: pick a free port; nz_http_port() tells which */
@@ -100,6 +105,8 @@ typedef struct nz_http_opts {
 	 * req->thread_ctx. May be NULL. */
 	void *(*thread_init)(void *app);
 	void (*thread_done)(void *thread_ctx);
+	/* The event streams this server sends (may be NULL): a stop ends them first. */
+	nz_http_streams *streams;
 } nz_http_opts;
 
 typedef struct nz_http_server nz_http_server;
@@ -122,6 +129,35 @@ unsigned nz_http_port(const nz_http_server *srv);
 void nz_http_wait(nz_http_server *srv);
 void nz_http_stop_request(nz_http_server *srv); /* async-signal-safe */
 void nz_http_stop(nz_http_server *srv);         /* stops and frees; NULL-safe */
+
+/* ---- event streams (stream.c) ------------------------------------------------------------ */
+
+/* Server-Sent Events and the like: responses that stay open and send what is published to
+ * their topic, without a thread each while they wait (stream.c says how). The hub is made
+ * before the server (nz_http_opts.streams) and freed after it stopped. Thread-safe. */
+typedef struct nz_http_stream nz_http_stream;
+/* With a thread that writes ": heartbeat" to every idle stream every heartbeat_s (0: 25), and
+ * at most max streams open at once (0: no limit): a stream is never closed to make room for
+ * other connections, so the limit keeps room for everyone else. */
+nz_rc nz_http_streams_new(unsigned heartbeat_s, size_t max, nz_http_streams **out, nz_err *err);
+void nz_http_streams_free(nz_http_streams *h); /* after the server stopped; NULL-safe */
+/* A new stream on topic (one token, under NZ_HTTP_CACHE_KEY_MAX bytes) that has seen events up
+ * to last_id: it receives what is published from now on. The handler writes its first bytes
+ * and puts it in resp->stream; the server owns it from then on (a handler must always do so).
+ * NZ_INVAL (bad topic), NZ_NOMEM, NZ_TOOBIG (max streams are open), NZ_UNSUPPORTED (the server
+ * is stopping). */
+nz_rc nz_http_stream_open(nz_http_streams *h, const char *topic, int64_t last_id,
+			  nz_http_stream **out);
+/* Appends bytes to one stream; id > 0 raises its last id. */
+void nz_http_stream_write(nz_http_stream *s, int64_t id, const char *bytes, size_t len);
+/* True when topic has streams; *min_last is then the lowest last id among them. */
+bool nz_http_streams_watched(nz_http_streams *h, const char *topic, int64_t *min_last);
+/* Sends bytes to every stream of topic (with id > 0: only those whose last id is lower, which
+ * it raises); end: the streams end after it. Returns how many streams took it. */
+size_t nz_http_streams_publish(nz_http_streams *h, const char *topic, int64_t id, const char *bytes,
+			       size_t len, bool end);
+/* Streams open now. */
+size_t nz_http_streams_count(nz_http_streams *h);
 
 /* ---- cookies (cookie.c) ----------------------------------------------------------------- */
 

@@ -6,6 +6,8 @@
 #ifndef NZ_HTTP_HTTP_INT_H
 #define NZ_HTTP_HTTP_INT_H
 
+#include <sys/types.h>
+
 #include "http/http.h"
 
 /* Fills req->path (percent-decoded into arena, checked) and req->query (raw, borrowed from
@@ -72,5 +74,14 @@ void nz__http_guard_closed(nz__http_guard *g, void **socket_context);
 void nz__http_guard_head_done(nz__http_guard *g, struct MHD_Connection *conn);
 void nz__http_guard_answered(nz__http_guard *g, struct MHD_Connection *conn);
 void nz__http_guard_stats_get(nz__http_guard *g, nz__http_guard_stats *out);
+
+/* ---- event streams (stream.c) ---- */
+
+/* The server queues resp->stream on conn: MHD's content reader and its free callback. */
+void nz__http_stream_attach(nz_http_stream *s, struct MHD_Connection *conn);
+ssize_t nz__http_stream_read(void *cls, uint64_t pos, char *buf, size_t max);
+void nz__http_stream_free(void *cls);
+/* Ends every stream and refuses new ones: before MHD stops. NULL-safe. */
+void nz__http_streams_shutdown(nz_http_streams *h);
 
 #endif

@@ -24,8 +24,12 @@
  * The path is decoded before the handler (and the router) sees it, so "%2F" becomes a '/'.
  * nz_http_query splits the raw query on '&' only and decodes names and values on demand.
  *
- * Stopping: stop accepting (MHD_quiesce_daemon), wait up to DRAIN_MAX_MS for requests already
- * under way to be answered, then stop MHD, which closes idle keep-alive connections.
+ * Stopping: stop accepting (MHD_quiesce_daemon), end the event streams (stream.c), wait up to
+ * DRAIN_MAX_MS for requests already under way to be answered, then stop MHD, which closes idle
+ * keep-alive connections.
+ *
+ * Descriptors: each connection is one; the start raises the soft RLIMIT_NOFILE towards the hard
+ * one when max_connections would not fit under it.
  *
  * Threads: MHD runs an epoll thread pool of opts.threads workers; handlers run on them.
  * thread_init runs lazily on each worker's first request, thread_done for each at stop, on the
@@ -45,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -332,6 +337,37 @@ void nz_http_prebuilt_unref(nz_http_prebuilt *p)
 	}
 }
 
+/* Adds the handler's content type and headers to mr. */
+static void add_headers(struct MHD_Response *mr, const request *r, const nz_http_resp *resp)
+{
+	if (resp->content_type)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+	for (size_t i = 0; i < resp->n_headers && i < NZ_HTTP_MAX_HEADERS; i++) {
+		if (MHD_add_response_header(mr, resp->header_names[i], resp->header_values[i]) !=
+		    MHD_YES)
+			NZ_LOG(NZ_LOG_WARN, "http", "header %s refused on %s",
+			       resp->header_names[i], r->raw_uri);
+	}
+}
+
+/* An event stream (stream.c): a body of unknown length read from the stream as it is written;
+ * MHD frees the stream with the response. */
+static enum MHD_Result send_stream(struct MHD_Connection *conn, const request *r,
+				   nz_http_resp *resp, unsigned status)
+{
+	nz_http_stream *s = resp->stream;
+	nz_buf_free(&resp->body);
+	struct MHD_Response *mr = MHD_create_response_from_callback(
+	    MHD_SIZE_UNKNOWN, 4096, nz__http_stream_read, s, nz__http_stream_free);
+	if (!mr) {
+		nz__http_stream_free(s);
+		return send_error(conn, r, 503, "unavailable", "Out of memory");
+	}
+	nz__http_stream_attach(s, conn);
+	add_headers(mr, r, resp);
+	return queue(conn, status, mr);
+}
+
 /* Turns the handler's answer into an MHD response; takes resp->body's bytes. */
 static enum MHD_Result send_resp(struct MHD_Connection *conn, const request *r, nz_http_resp *resp)
 {
@@ -345,6 +381,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, const request *r, 
 		nz_buf_free(&resp->body);
 		return ret;
 	}
+	if (resp->stream)
+		return send_stream(conn, r, resp, status);
 
 	nz_rc rc = nz_buf_rc(&resp->body);
 	if (rc != NZ_OK) {
@@ -369,14 +407,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, const request *r, 
 	}
 	if (!mr)
 		return send_error(conn, r, 503, "unavailable", "Out of memory");
-	if (resp->content_type)
-		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
-	for (size_t i = 0; i < resp->n_headers && i < NZ_HTTP_MAX_HEADERS; i++) {
-		if (MHD_add_response_header(mr, resp->header_names[i], resp->header_values[i]) !=
-		    MHD_YES)
-			NZ_LOG(NZ_LOG_WARN, "http", "header %s refused on %s",
-			       resp->header_names[i], r->raw_uri);
-	}
+	add_headers(mr, r, resp);
 	return queue(conn, status, mr);
 }
 
@@ -686,6 +717,20 @@ static void fill_defaults(nz_http_opts *o)
 		o->head_timeout_s = 10;
 }
 
+/* Room for max_connections sockets and the process's other descriptors. */
+static void raise_fd_limit(unsigned max_connections)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)max_connections + 256;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		NZ_LOG(NZ_LOG_WARN, "http",
+		       "%u connections may not fit under the open-file limit (%llu)",
+		       max_connections, (unsigned long long)rl.rlim_cur);
+}
+
 static nz_rc parse_host(const char *host, unsigned port, struct sockaddr_storage *sa,
 			unsigned *flags, nz_err *err)
 {
@@ -784,7 +829,9 @@ static struct MHD_Daemon *start_daemon(nz_http_server *srv, const struct sockadd
 	size_t memory = srv->opts.max_url * 2 + 32 * 1024;
 	if (memory < 64 * 1024)
 		memory = 64 * 1024;
-	flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	/* suspend/resume: event streams wait out of the event loop (stream.c) */
+	flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+		 MHD_USE_ERROR_LOG;
 	return MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->opts.threads,
@@ -840,6 +887,7 @@ nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app
 		rc = nz_err_set(err, NZ_NOMEM, "out of memory");
 		goto out;
 	}
+	raise_fd_limit(srv->opts.max_connections);
 	srv->daemon = start_daemon(srv, &sa, flags);
 	if (!srv->daemon) {
 		rc = nz_err_set(err, NZ_IO, "cannot listen on %s port %u: %s", opts->host,
@@ -889,6 +937,7 @@ static void stop_daemon(nz_http_server *srv)
 		return;
 	srv->stopped = true;
 	srv->listen_fd = MHD_quiesce_daemon(srv->daemon);
+	nz__http_streams_shutdown(srv->opts.streams); /* open streams end; none is suspended */
 	for (long waited = 0; atomic_load(&srv->inflight) > 0 && waited < DRAIN_MAX_MS; waited += 5)
 		sleep_ms(5);
 	MHD_stop_daemon(srv->daemon);

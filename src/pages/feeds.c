@@ -100,6 +100,27 @@ static const int64_t *photo_sizes(const nz_page_env *env, const nz_article *item
 	return sizes;
 }
 
+/* The live coverage of each item that has updates (NULL for the others): their entries carry
+ * the newest updates (render/feed.c), and the feed changes with each (its keys are the
+ * articles', which the change feed names on every update). A coverage that cannot be read
+ * leaves the entry without it. */
+static const nz_live *const *live_of(const nz_page_env *env, const nz_article *items, size_t n,
+				     nz_page_out *out)
+{
+	const nz_live **live = nz_arena_zalloc(env->arena, (n ? n : 1) * sizeof *live);
+	for (size_t i = 0; live && i < n; i++) {
+		nz_live *l = nz_arena_zalloc(env->arena, sizeof *l);
+		nz_err ignored = {0};
+		if (!l || nz_store_live_get(env->store, env->arena, items[i].id, l, &ignored) ||
+		    !l->started_at || !l->n_updates)
+			continue;
+		live[i] = l;
+		for (size_t u = 0; u < l->n_updates; u++)
+			nz__page_modified(out, l->updates[u].updated_at);
+	}
+	return live;
+}
+
 /* Fills f with the newest public, unretracted articles matching q. */
 static nz_rc feed_items(const nz_page_env *env, nz_article_query *q, nz_feed *f, nz_page_out *out,
 			nz_err *err)
@@ -118,7 +139,8 @@ static nz_rc feed_items(const nz_page_env *env, nz_article_query *q, nz_feed *f,
 	f->items = list.items;
 	f->n = n;
 	f->photo_bytes = photo_sizes(env, list.items, n);
-	if (!f->photo_bytes)
+	f->live = live_of(env, list.items, n, out);
+	if (!f->photo_bytes || !f->live)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	return nz__page_list_keys(env, out, list.items, n);
 }

@@ -298,7 +298,12 @@ static json_t *live_view(const nz_page_env *env, const nz_article *a, nz_page_ou
 	nz__page_modified(out, live.ended_at ? live.ended_at : live.started_at);
 	for (size_t i = 0; i < live.n_updates; i++)
 		nz__page_modified(out, live.updates[i].updated_at);
-	if (!nz_view_article_live(view, env->pc, &live)) {
+	json_t *lj = NULL;
+	if (!nz_view_article_live(view, env->pc, &live) ||
+	    !(lj = json_object_get(json_object_get(view, "article"), "live")) ||
+	    (!live.ended_at && /* the page's own event stream (web/public/live.c) */
+	     json_object_set_new(lj, "events",
+				 json_sprintf("/live/%lld/events", (long long)a->id)) != 0)) {
 		json_decref(view);
 		return NULL;
 	}

@@ -6,7 +6,9 @@
  * with times at the site's offset (a Korean site's feeds say +09:00). The <link rel="alternate">
  * list every public page gets (nz__view_feeds) lives here too, so page links and feed URLs agree.
  *
- * An item's HTML is the article as a reader sees it: highlights, the lead figure, the body.
+ * An item's HTML is the article as a reader sees it: highlights, the lead figure, the body; a
+ * live story's (nz_feed.live) begins with its newest updates, and its Atom/JSON entry is dated
+ * by the newest of them, so feed readers see it change with each update.
  * A corrections feed (nz_feed.corrections) has one entry per correction instead, linking to
  * the corrected article's corrections block.
  *
@@ -20,6 +22,7 @@
 #include "render/render_int.h"
 
 #define SUMMARY_MAX 300
+#define FEED_LIVE_MAX 10 /* a live story's updates in its entry */
 
 /* ---- shared helpers ---------------------------------------------------------------------- */
 
@@ -86,13 +89,25 @@ static const char *item_lang(const nz_site *site, const nz_feed *f, const nz_art
 	return a->language && a->language[0] ? a->language : feed_lang(site, f);
 }
 
-/* The newest of an item's published, updated and correction times. */
-static nz_time item_modified(const nz_article *a)
+/* An item's live coverage (it is one of f's items), or NULL. */
+static const nz_live *item_live(const nz_feed *f, const nz_article *a)
+{
+	if (!f->live || f->corrections || a < f->items || a >= f->items + f->n)
+		return NULL;
+	return f->live[a - f->items];
+}
+
+/* The newest of an item's published, updated and correction times and its live updates. */
+static nz_time item_modified(const nz_feed *f, const nz_article *a)
 {
 	nz_time t = a->published_at > a->updated_at ? a->published_at : a->updated_at;
 	for (size_t i = 0; i < a->n_corrections; i++)
 		if (a->corrections[i].created_at > t)
 			t = a->corrections[i].created_at;
+	const nz_live *live = item_live(f, a);
+	for (size_t i = 0; live && i < live->n_updates; i++)
+		if (live->updates[i].updated_at > t)
+			t = live->updates[i].updated_at;
 	return t;
 }
 
@@ -107,7 +122,7 @@ static nz_time feed_updated(const nz_feed *f)
 	nz_time t = f->updated;
 	for (size_t i = 0; !t && i < f->n; i++) {
 		nz_time m =
-		    f->corrections ? item_date(f, &f->items[i]) : item_modified(&f->items[i]);
+		    f->corrections ? item_date(f, &f->items[i]) : item_modified(f, &f->items[i]);
 		if (m > t)
 			t = m;
 	}
@@ -220,6 +235,28 @@ static void figure_html(nz_buf *b, nz_arena *arena, const nz_site *site, const n
 	nz_buf_puts(b, "</figure>\n");
 }
 
+/* A live story's newest updates (at most FEED_LIVE_MAX), newest first, each with its time and
+ * its anchor on the page. */
+static void live_html(nz_buf *b, const nz_site *site, const nz_live *live, const char *lang)
+{
+	char t[48];
+	if (!live || !live->n_updates)
+		return;
+	nz_buf_puts(b, "<h2>");
+	esc(b, nz__live_latest_label(lang));
+	nz_buf_puts(b, "</h2>\n<ul>\n");
+	for (size_t i = 0; i < live->n_updates && i < FEED_LIVE_MAX; i++) {
+		const nz_live_update *u = &live->updates[i];
+		const char *md = u->body_markdown ? u->body_markdown : "";
+		nz_time_rfc3339_local(u->created_at, site_offset(site, u->created_at), t);
+		nz_buf_printf(b, "<li id=\"update-%lld\"><p><time datetime=\"%s\">%s</time></p>\n",
+			      (long long)u->id, t, t);
+		nz_markdown_html(md, strlen(md), b);
+		nz_buf_puts(b, "</li>\n");
+	}
+	nz_buf_puts(b, "</ul>\n");
+}
+
 /* The item's full HTML into b (reset first). */
 static void item_html(nz_buf *b, nz_arena *arena, const nz_site *site, const nz_feed *f,
 		      const nz_article *a)
@@ -242,6 +279,7 @@ static void item_html(nz_buf *b, nz_arena *arena, const nz_site *site, const nz_
 		nz_buf_puts(b, "</p>\n");
 		return;
 	}
+	live_html(b, site, item_live(f, a), lang); /* a live story: the news is on top */
 	highlights_html(b, a);
 	figure_html(b, arena, site, a, lang);
 	nz__body_html(a, &(nz__body_photos){.lang = lang, .site = site}, b);
@@ -411,7 +449,7 @@ static void atom_entry(nz_buf *b, nz_buf *html, nz_arena *arena, const nz_site *
 	       f->corrections ? correction_id(arena, site, a)
 			      : nz_arena_printf(arena, "urn:uuid:%s", a->uuid));
 	xml_el(b, "title", item_title(arena, site, f, a));
-	atom_time(b, "updated", f->corrections ? item_date(f, a) : item_modified(a), site);
+	atom_time(b, "updated", f->corrections ? item_date(f, a) : item_modified(f, a), site);
 	atom_time(b, "published", item_date(f, a), site);
 	atom_link(b, "alternate", "text/html", item_url(arena, site, f, a));
 	atom_authors(b, arena, site, a);
@@ -515,7 +553,7 @@ static json_t *json_item(nz_buf *html, nz_arena *arena, const nz_site *site, con
 	    nz__json_put(o, "summary", nz__json_str(item_summary(arena, site, f, a))) &&
 	    nz__json_put(o, "date_published", json_time(site, item_date(f, a))) &&
 	    nz__json_put(o, "date_modified",
-			 json_time(site, f->corrections ? item_date(f, a) : item_modified(a))) &&
+			 json_time(site, f->corrections ? item_date(f, a) : item_modified(f, a))) &&
 	    nz__json_put(o, "authors", json_authors(arena, site, a)) &&
 	    nz__json_put(o, "tags", json_tags(a)) &&
 	    nz__json_put(o, "language", nz__json_str(item_lang(site, f, a))) &&

@@ -188,6 +188,9 @@ typedef struct nz_feed {
 	const int64_t *photo_bytes;
 	/* A corrections feed: each item is a light article whose corrections[0] is the entry. */
 	bool corrections;
+	/* Per item, its live coverage (NULL: none); may be NULL. A live story's entry shows its
+	 * newest updates on top and is dated by the newest of them. */
+	const nz_live *const *live;
 } nz_feed;
 
 /* Each appends a whole document to out. NZ_NOMEM (or the buffer's limit) on failure. */

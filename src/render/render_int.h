@@ -85,6 +85,8 @@ json_t *nz__view_page(const nz_page_ctx *pc, nz_arena *arena, const char *lang, 
 json_t *nz__view_done(json_t *page, nz_arena *arena, bool done);
 /* "<title> — <site name>" (either alone when the other is empty), in arena. */
 const char *nz__view_title(const nz_page_ctx *pc, nz_arena *arena, const char *title);
+/* "Latest updates" in lang (view_live.c), the heading of a live story's updates. */
+const char *nz__live_latest_label(const char *lang);
 /* {iso, human} for a time at the site's offset, in lang; null when t is 0. */
 json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang);
 /* An article as a card in a list or on the front page: url, headline, section, time, summary,

@@ -29,6 +29,11 @@ static const live_labels *labels(const char *lang)
 	return lang && strncmp(lang, "ko", 2) == 0 ? &ko : &en;
 }
 
+const char *nz__live_latest_label(const char *lang)
+{
+	return labels(lang)->latest;
+}
+
 /* An update's Markdown as HTML; NULL on out of memory. */
 static json_t *update_html(const char *md)
 {

@@ -22,6 +22,7 @@
 /* Every feature's routes, tried in this order. */
 static const nz__route_entry *const route_tables[] = {
     nz__public_routes,            /* the reader's pages (public/pages.c) */
+    nz__live_routes,              /* live stories' event streams (public/live.c) */
     nz__api_routes,               /* the read API (api/articles.c) */
     nz__feed_routes,              /* feeds, sitemaps, robots.txt (public/feeds.c) */
     nz__webhook_api_routes,       /* webhooks' admin API (admin/api_webhooks.c) */
@@ -109,6 +110,7 @@ static void free_app(nz__app *app)
 {
 	nz__views_stop(app->views); /* after the HTTP server: the last counts are written */
 	nz__cachefeed_stop(app->cachefeed);
+	nz_http_streams_free(app->streams); /* after the HTTP server: no stream is open */
 	nz_store_pool_free(app->pool);
 	nz_http_pagecache_free(app->pagecache);
 	nz__metrics_free(app->metrics);
@@ -270,6 +272,13 @@ static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	count_view(app_ptr, req, resp);
 }
 
+/* Live stories' event streams may take 3/4 of the connections (default 1,024): they are never
+ * closed to make room, and the rest stays for everyone else (docs/live-coverage.md). */
+static size_t streams_max(unsigned max_connections)
+{
+	return (size_t)(max_connections ? max_connections : 1024) * 3 / 4;
+}
+
 nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 {
 	*out = NULL;
@@ -312,8 +321,13 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 						 : (size_t)opts->cache_mb << 20,
 	    .ttl_s = opts->cache_ttl_s ? opts->cache_ttl_s : NZ_WEB_CACHE_TTL_DEFAULT};
 	rc = nz_http_pagecache_new(&pco, &w->app.pagecache, err);
-	if (rc == NZ_OK && w->app.pagecache)
-		rc = nz__cachefeed_start(w->app.pagecache, opts->db_uri, 0, &w->app.cachefeed, err);
+	if (rc == NZ_OK)
+		rc = nz_http_streams_new(0, streams_max(opts->max_connections), &w->app.streams,
+					 err);
+	/* followed even without a page cache: the event streams hear of changes from it too */
+	if (rc == NZ_OK)
+		rc = nz__cachefeed_start(w->app.pagecache, w->app.streams, opts->db_uri, 0,
+					 &w->app.cachefeed, err);
 	if (rc != NZ_OK)
 		goto out;
 	nz_http_opts ho = {
@@ -325,6 +339,7 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	    .head_timeout_s = opts->head_timeout_s,
 	    .trusted_proxies = (const char *const *)w->proxies,
 	    .n_trusted_proxies = w->n_proxies,
+	    .streams = w->app.streams,
 	};
 	rc = nz__views_start(opts->db_uri, opts->most_read_refresh_s, &w->app.views, err);
 	if (rc != NZ_OK)

@@ -33,12 +33,14 @@ bool nz__views_is_robot(const char *ua);
  * feed's seq, after other processes' writes. When an embargo or a publication time passes,
  * pages change without a write: from that second on the cache serves nothing until the poll
  * thread has ticked the change feed (which names the pages) and dropped them. */
-/* Starts following db_uri's change feed for pc, up to poll_ms (0: 100) per wait on it. */
-nz_rc nz__cachefeed_start(nz_http_pagecache *pc, const char *db_uri, unsigned poll_ms,
-			  nz__cachefeed **out, nz_err *err);
+/* Starts following db_uri's change feed for pc (NULL: no page cache) and the live stories'
+ * event streams (NULL: none), up to poll_ms (0: 100) per wait on it. */
+nz_rc nz__cachefeed_start(nz_http_pagecache *pc, nz_http_streams *streams, const char *db_uri,
+			  unsigned poll_ms, nz__cachefeed **out, nz_err *err);
 /* Stops the poll thread and frees f; NULL-safe. */
 void nz__cachefeed_stop(nz__cachefeed *f);
-/* Reads the change feed past what was seen and drops the entries of every key in it. */
+/* Reads the change feed past what was seen, drops the entries of every key in it and tells
+ * the event streams (public/live.c). */
 void nz__cachefeed_sync(nz__cachefeed *f, nz_store *store, nz_arena *arena);
 /* The keys that drop every entry: "settings" and "site". */
 extern const char *const nz__pagecache_clear_keys[];

@@ -232,6 +232,8 @@ static void metrics_page(nz__ctx *c, const nz_route_match *match)
 	write_pool(out, c->app->pool);
 	write_requests(out, c->app->metrics);
 	write_connections(out, c->req);
+	gauge(out, "newszone_live_streams", "Live stories' event streams open now.",
+	      nz_http_streams_count(c->app->streams));
 	c->resp->status = 200;
 	c->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	nz_http_resp_header(c->resp, "Cache-Control", "no-store");

@@ -19,6 +19,7 @@
 
 #include "core/nap.h"
 #include "web/app_int.h"
+#include "web/public/public_int.h"
 
 #define PRUNE_EVERY_MS 60000
 #define MAX_BACKOFF_MS 2000 /* between tries to reach the database again */
@@ -26,7 +27,8 @@
 const char *const nz__pagecache_clear_keys[] = {"settings", "site", NULL};
 
 struct nz__cachefeed {
-	nz_http_pagecache *pc;
+	nz_http_pagecache *pc;     /* NULL when the cache is off */
+	nz_http_streams *streams;  /* told of every key too (public/live.c) */
 	pthread_mutex_t sync_lock; /* one reader of the change feed at a time */
 	_Atomic int64_t seen_seq;
 	_Atomic int64_t next_due; /* from then until a tick tells what changed, nothing is served */
@@ -63,7 +65,7 @@ void nz__pagecache_keep(nz__ctx *c)
 
 void nz__pagecache_after(nz__ctx *c)
 {
-	if (!c->app->pagecache)
+	if (!c->app->cachefeed)
 		return;
 	if (strcmp(c->req->method, "GET") != 0 && strcmp(c->req->method, "HEAD") != 0) {
 		/* It may have written: drop what changed before the answer goes out. */
@@ -117,6 +119,7 @@ void nz__cachefeed_sync(nz__cachefeed *f, nz_store *store, nz_arena *arena)
 	} else {
 		nz_http_pagecache_invalidate(f->pc, keys, n);
 		atomic_store(&f->seen_seq, upto);
+		nz__live_notify(f->streams, store, arena, keys, n);
 	}
 	if (due_known) {
 		atomic_store(&f->next_due, due);
@@ -206,8 +209,8 @@ static void *poll_run(void *arg)
 
 /* ---- life cycle -------------------------------------------------------------------------- */
 
-nz_rc nz__cachefeed_start(nz_http_pagecache *pc, const char *db_uri, unsigned poll_ms,
-			  nz__cachefeed **out, nz_err *err)
+nz_rc nz__cachefeed_start(nz_http_pagecache *pc, nz_http_streams *streams, const char *db_uri,
+			  unsigned poll_ms, nz__cachefeed **out, nz_err *err)
 {
 	*out = NULL;
 	nz__cachefeed *f = calloc(1, sizeof *f);
@@ -216,6 +219,7 @@ nz_rc nz__cachefeed_start(nz_http_pagecache *pc, const char *db_uri, unsigned po
 		return nz_err_set(err, NZ_NOMEM, "page cache: out of memory");
 	}
 	f->pc = pc;
+	f->streams = streams;
 	f->poll_ms = poll_ms ? poll_ms : 100;
 	nz_store *store = NULL;
 	int64_t seq = 0;

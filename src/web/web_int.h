@@ -40,6 +40,7 @@ typedef struct nz__app {
 	struct nz__metrics *metrics;     /* /metrics (metrics.c) */
 	nz_store_pool *pool;             /* the store handles requests take turns with */
 	struct nz__views *views;         /* page views for "Most read" (views.c) */
+	nz_http_streams *streams;        /* live stories' event streams (public/live.c) */
 } nz__app;
 
 /* What a handler needs for one request, loaded once by the dispatcher. */

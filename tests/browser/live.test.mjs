@@ -1,8 +1,10 @@
 // Live coverage in real Chromium: a reader has a live story open; an update posted through the
-// admin API appears on the page without a reload (live.js asks for the page again with its
-// ETag), newest first, a status line says it is new, and axe finds no serious problem; when
-// the coverage ends the badge goes. The poll interval is shortened for the test
-// (window.nzLivePollMs, read once by the script) so it runs in seconds.
+// admin API appears on the page without a reload, newest first, a status line says it is new;
+// when the coverage ends the badge goes. First through the story's event stream (EventSource,
+// under the site's own Content-Security-Policy; the poll interval is set far beyond the test, so
+// only the stream can bring the update), then through the fallback that asks for the page again
+// with its ETag (window.nzLiveNoStream, window.nzLivePollMs: read once by the script), where axe
+// finds no serious problem either.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { addUser, assertAccessible, cli, eventually, newsroom } from "./helpers.mjs";
@@ -36,9 +38,33 @@ after(async () => {
 	await nz?.stop();
 });
 
-test("an update posted through the API appears on an open page without reloading", async () => {
+test("an update reaches an open page through its event stream without reloading", async () => {
+	const ctx = await nz.context();
+	await ctx.addInitScript(() => {
+		window.nzLivePollMs = 600000; // no poll within the test: only the stream
+	});
+	const page = await ctx.newPage();
+	let loads = 0, streams = 0;
+	page.on("load", () => loads++);
+	page.on("request", (r) => r.url().includes(`/live/${id}/events`) && streams++);
+	await page.goto(`/article/${slug}`);
+	assert.equal(await page.locator("#live-updates > li").count(), 1);
+	assert.ok(await eventually(async () => streams > 0, 5000, 100), "the page opened its stream");
+	// Posted at once: an update that comes before the stream is registered is still sent (the
+	// stream asks for what is newer than the page's newest update).
+
+	await call("POST", `/articles/${id}/updates`, { body_markdown: "Trains are **stopped**." });
+	assert.ok(await eventually(async () => (await page.locator("#live-updates > li").count()) === 2, 8000, 100));
+	assert.match(await page.locator("#live-updates > li").first().innerText(), /Trains are stopped/);
+	assert.match(await page.locator(".live-status").innerText(), /1 new update/);
+	assert.equal(loads, 1, "the page was not reloaded");
+	await ctx.close();
+});
+
+test("without the stream, the page asks again and an update appears without reloading", async () => {
 	const ctx = await nz.context({ bypassCSP: true }); // for axe
 	await ctx.addInitScript(() => {
+		window.nzLiveNoStream = true;
 		window.nzLivePollMs = 300;
 	});
 	const page = await ctx.newPage();
@@ -46,10 +72,10 @@ test("an update posted through the API appears on an open page without reloading
 	page.on("load", () => loads++);
 	await page.goto(`/article/${slug}`);
 	assert.equal(await page.locator(".live-badge").count(), 1);
-	assert.equal(await page.locator("#live-updates > li").count(), 1);
+	assert.equal(await page.locator("#live-updates > li").count(), 2);
 
 	await call("POST", `/articles/${id}/updates`, { body_markdown: "Power is out in **three** districts." });
-	assert.ok(await eventually(async () => (await page.locator("#live-updates > li").count()) === 2, 8000, 200));
+	assert.ok(await eventually(async () => (await page.locator("#live-updates > li").count()) === 3, 8000, 200));
 	assert.match(await page.locator("#live-updates > li").first().innerText(), /Power is out in three districts/);
 	assert.equal(await page.locator("#live-updates > li").first().locator("strong").innerText(), "three");
 	assert.match(await page.locator(".live-status").innerText(), /1 new update/);

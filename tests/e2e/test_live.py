@@ -3,14 +3,21 @@ article and posts, corrects, pins and deletes updates through the admin API and 
 back office's page; the public page shows them newest first with their times and zone, the key
 updates on top, the Live badge while live and the end once closed, LiveBlogPosting JSON-LD,
 and never a stale copy from the page cache; conditional requests answer 304 until an update
-comes (what the page's script polls with). Contributors may not post. A real server on a real
-database; accounts and tokens made with the CLI."""
+comes (what the page's script polls with). Contributors may not post. An open event stream
+(Server-Sent Events) receives an update posted through the API, a correction and the end, a
+reconnection with Last-Event-ID receives what it missed, and a stream on a second server on the
+same database receives an update posted through the first. The site's feeds carry a live
+story's newest updates in its entry. A real server on a real database;
+accounts and tokens made with the CLI."""
+import http.client
 import json
 import os
 import re
 import shutil
 import tempfile
 import unittest
+from datetime import datetime
+from html import unescape
 
 from nz import Server, new_db, run
 from nzadmin import add_token, add_user, api
@@ -213,6 +220,167 @@ class Live(unittest.TestCase):
         # A contributor cannot open the page.
         cal = Browser(self.srv, "cal", self.passwords["cal"])
         self.assertEqual(cal.get(path).status, 403)
+
+
+class Events:
+    """A Server-Sent Events client on http.client: reads one event at a time."""
+
+    def __init__(self, srv, path, last_id=None):
+        self.conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+        headers = {"Accept": "text/event-stream"}
+        if last_id is not None:
+            headers["Last-Event-ID"] = str(last_id)
+        self.conn.request("GET", path, headers=headers)
+        self.resp = self.conn.getresponse()
+
+    def next(self):
+        """The next event as {"event", "id", "data"}, comments skipped; None at the end."""
+        ev = {}
+        while True:
+            line = self.resp.readline()
+            if not line:
+                return None
+            line = line.decode().rstrip("\n")
+            if not line:
+                if "event" in ev or "data" in ev:
+                    return ev
+                continue
+            if line.startswith(":"):
+                continue
+            name, _, value = line.partition(":")
+            ev[name] = value[1:] if value.startswith(" ") else value
+
+    def close(self):
+        self.conn.close()
+
+
+class LiveEvents(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-live-sse-")
+        cls.db = new_db(os.path.join(cls.tmp, "live.db"))
+        run(["init"], db=cls.db)
+        add_user(cls.db, "eve", "editor")
+        cls.token = add_token(cls.db, "eve")[1]
+        cls.srv = Server(cls.db)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def call(self, method, path, body=None):
+        return api(self.srv, method, "/api/v1/admin" + path, self.token, body)
+
+    def test_an_open_stream_receives_updates_corrections_and_the_end(self):
+        r = self.call("POST", "/articles", {"headline": "Flood on the river",
+                                            "body_markdown": "Water is rising."})
+        a = r.json()
+        base = "/articles/%d" % a["id"]
+        self.assertEqual(self.call("POST", base + "/publish").status, 200)
+        events = "/live/%d/events" % a["id"]
+        self.assertEqual(self.srv.get(events).status, 404)  # not live
+        self.assertEqual(self.call("PUT", base + "/live", {"live": True}).status, 200)
+        first = self.call("POST", base + "/updates", {"body_markdown": "Dikes hold."}).json()
+        page = self.srv.get(page_path(a)).text
+        self.assertIn('data-live-events="%s"' % events, page)
+
+        es = Events(self.srv, events)
+        self.assertEqual(es.resp.status, 200)
+        self.assertTrue(es.resp.getheader("Content-Type").startswith("text/event-stream"))
+        self.assertEqual(es.resp.getheader("Cache-Control"), "no-store")
+        second = self.call("POST", base + "/updates",
+                           {"body_markdown": "Evacuation of **two** villages."}).json()
+        ev = es.next()
+        self.assertEqual((ev["event"], ev["id"]), ("update", str(second["id"])))
+        data = json.loads(ev["data"])
+        self.assertEqual(data["id"], second["id"])
+        self.assertIn("<strong>two</strong>", data["body_html"])
+        # A correction is news too, without an id of its own.
+        r = self.call("PATCH", base + "/updates/%d" % first["id"],
+                      {"revision": first["revision"], "body_markdown": "Dikes held."})
+        self.assertEqual(r.status, 200, r.text)
+        ev = es.next()
+        self.assertEqual(ev["event"], "change")
+        self.assertNotIn("id", ev)
+        es.close()
+
+        # A reconnection resumes after the last id it saw.
+        third = self.call("POST", base + "/updates", {"body_markdown": "Rain stops."}).json()
+        es = Events(self.srv, events, last_id=first["id"])
+        got = [es.next(), es.next()]
+        self.assertEqual([e["id"] for e in got], [str(second["id"]), str(third["id"])])
+        self.call("PUT", base + "/live", {"live": False})
+        self.assertEqual(es.next()["event"], "end")
+        self.assertIsNone(es.next())  # the server ended the stream
+        es.close()
+        self.assertEqual(self.srv.get(events).status, 204)  # an EventSource stops here
+
+
+    def test_the_feeds_carry_the_newest_updates(self):
+        r = self.call("POST", "/articles", {"headline": "Volcano erupts",
+                                            "body_markdown": "Ash over the island."})
+        a = r.json()
+        base = "/articles/%d" % a["id"]
+        self.call("POST", base + "/publish")
+        self.call("PUT", base + "/live", {"live": True})
+        self.call("POST", base + "/updates", {"body_markdown": "Flights *cancelled*."})
+        self.assertIn("Flights <em>cancelled</em>", unescape(self.srv.get("/feed.atom").text))
+        # The cached feed goes with the next update, and the entry is dated by it.
+        u = self.call("POST", base + "/updates", {"body_markdown": "Lava reaches the sea."})
+        atom = unescape(self.srv.get("/feed.atom").text)
+        entry = re.search(r"<entry[ >](?:(?!</entry>).)*?Volcano erupts.*?</entry>", atom, re.S)
+        self.assertIsNotNone(entry, atom[:500])
+        self.assertIn("Lava reaches the sea.", entry.group(0))
+        self.assertIn("Latest updates", entry.group(0))
+        updated = re.search(r"<updated>([^<]+)</updated>", entry.group(0)).group(1)
+        self.assertEqual(datetime.fromisoformat(updated),
+                         datetime.fromisoformat(u.json()["created_at"].replace("Z", "+00:00")))
+        item = [i for i in self.srv.get("/feed.json").json()["items"]
+                if i["title"] == "Volcano erupts"][0]
+        self.assertLess(item["content_html"].index("Lava reaches"),
+                        item["content_html"].index("Flights"))  # newest first
+        self.assertIn("Lava reaches the sea.", self.srv.get("/feed.rss").text)
+
+    def test_streams_leave_room_for_other_readers(self):
+        """At most 3/4 of --max-connections are streams; past that 503, and pages still load."""
+        r = self.call("POST", "/articles", {"headline": "Crowds", "body_markdown": "Many."})
+        base = "/articles/%d" % r.json()["id"]
+        self.call("POST", base + "/publish")
+        self.call("PUT", base + "/live", {"live": True})
+        small = Server(self.db, ["--max-connections", "40", "--threads", "1"])
+        open_ = []
+        try:
+            for _ in range(30):
+                open_.append(Events(small, "/live/%d/events" % r.json()["id"]))
+                self.assertEqual(open_[-1].resp.status, 200)
+            more = Events(small, "/live/%d/events" % r.json()["id"])
+            self.assertEqual(more.resp.status, 503)
+            more.close()
+            self.assertIn("\nnewszone_live_streams 30\n", small.get("/metrics").text)
+            self.assertEqual(small.get("/").status, 200)
+        finally:
+            for es in open_:
+                es.close()
+            small.stop()
+
+    def test_another_node_wakes_its_own_streams(self):
+        """Two servers on one database: a stream on the second hears of an update posted
+        through the first (its change-feed follower publishes it)."""
+        r = self.call("POST", "/articles", {"headline": "Quake", "body_markdown": "Felt."})
+        base = "/articles/%d" % r.json()["id"]
+        self.call("POST", base + "/publish")
+        self.call("PUT", base + "/live", {"live": True})
+        other = Server(self.db)
+        try:
+            es = Events(other, "/live/%d/events" % r.json()["id"])
+            self.assertEqual(es.resp.status, 200)
+            u = self.call("POST", base + "/updates", {"body_markdown": "Aftershock."}).json()
+            ev = es.next()
+            self.assertEqual((ev["event"], ev["id"]), ("update", str(u["id"])))
+            es.close()
+        finally:
+            other.stop()
 
 
 def page_path(a):

@@ -19,4 +19,11 @@ extern const nz__route_entry nz__edition_routes[];
 /* the search page (search.c) */
 extern const nz__route_entry nz__search_routes[];
 
+/* /live/{id}/events, a live story's Server-Sent Events (live.c) */
+extern const nz__route_entry nz__live_routes[];
+/* Publishes to the event streams what the change feed's keys say changed (live.c); called with
+ * every batch of keys this process reads from the feed. h NULL: nothing. */
+void nz__live_notify(nz_http_streams *h, nz_store *s, nz_arena *arena, const char *const *keys,
+		     size_t n);
+
 #endif
