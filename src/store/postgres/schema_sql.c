@@ -435,3 +435,14 @@ const char nz__pg_14_password_resets[] =
     " created_at BIGINT NOT NULL,"
     " expires_at BIGINT NOT NULL,"
     " used_at BIGINT);";
+
+/* Migration 15, the back office's stats: SQLite's migration 18 (counts per hour of referring
+ * sites and of searches that found nothing; nothing about the reader). */
+const char nz__pg_15_reader_counts[] =
+    "CREATE TABLE reader_counts ("
+    " kind " TEXT_C " NOT NULL CHECK (kind IN ('referrer', 'search-miss')),"
+    " key " TEXT_C " NOT NULL,"
+    " hour BIGINT NOT NULL,"
+    " count BIGINT NOT NULL,"
+    " PRIMARY KEY (kind, key, hour));"
+    "CREATE INDEX reader_counts_hour ON reader_counts(kind, hour);";

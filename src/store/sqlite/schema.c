@@ -749,10 +749,23 @@ static const char migration_17[] =
     " expires_at INTEGER NOT NULL,"
     " used_at INTEGER);";
 
+/* Migration 18, the back office's stats (docs/stats.md): what readers did that is counted per
+ * hour beside the page views, with nothing about the reader: the external sites that sent them
+ * (kind 'referrer', key the site's host name) and the searches that found nothing (kind
+ * 'search-miss', key the normalized query). */
+static const char migration_18[] =
+    "CREATE TABLE reader_counts ("
+    " kind TEXT NOT NULL CHECK (kind IN ('referrer', 'search-miss')),"
+    " key TEXT NOT NULL,"
+    " hour INTEGER NOT NULL,"
+    " count INTEGER NOT NULL,"
+    " PRIMARY KEY (kind, key, hour));"
+    "CREATE INDEX reader_counts_hour ON reader_counts(kind, hour);";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-    migration_13, migration_14, migration_15, migration_16, migration_17,
+    migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
