@@ -204,8 +204,8 @@ static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *k
 		lv->path = nz_url_edition_path(arena, pc->site, pc->edition,
 					       nz_url_section(arena, sec->slug));
 		q->section_slug = sec->slug;
-		/* A section's story once (a tag's or author's list keeps every version: the
-		 * other version may not carry that tag or byline). */
+		/* A section's story once, in the edition's language (so are a tag's and an
+		 * author's: below). */
 		q->prefer_language = nz__page_lang(pc);
 		pc->current_section = sec->slug;
 		id = sec->id;
@@ -214,22 +214,27 @@ static nz_rc list_subject(const nz_page_env *env, nz_page_ctx *pc, const char *k
 		nz_author *au = NULL;
 		if ((rc = nz_store_author_get(env->store, arena, slug, &au, err)) != NZ_OK)
 			return rc;
-		const nz_author_text *t =
-		    nz_author_text_for(au, pc->site ? pc->site->language : NULL);
+		const nz_author_text *t = nz_author_text_for(au, nz__page_lang(pc));
 		lv->title = nz_author_name(arena, au);
 		lv->description = t && t->bio ? t->bio : au->bio;
 		lv->author = au;
-		lv->path = nz_url_author(arena, au->slug);
+		lv->path = nz_url_edition_path(arena, pc->site, pc->edition,
+					       nz_url_author(arena, au->slug));
 		q->author_slug = au->slug;
+		/* A story once: a version in another language goes for the edition's version
+		 * when that one carries the byline too (the store checks). */
+		q->prefer_language = nz__page_lang(pc);
 		id = au->id;
 	} else if (strcmp(kind, "tag") == 0) {
 		nz_tag *tag = NULL;
 		if ((rc = nz_store_tag_get(env->store, arena, slug, &tag, err)) != NZ_OK)
 			return rc;
-		lv->title = nz_tag_name(tag, pc->site ? pc->site->language : NULL);
-		lv->description = nz_tag_description(tag, pc->site ? pc->site->language : NULL);
-		lv->path = nz_url_tag(arena, tag->slug);
+		lv->title = nz_tag_name(tag, nz__page_lang(pc));
+		lv->description = nz_tag_description(tag, nz__page_lang(pc));
+		lv->path =
+		    nz_url_edition_path(arena, pc->site, pc->edition, nz_url_tag(arena, tag->slug));
 		q->tag_slug = tag->slug;
+		q->prefer_language = nz__page_lang(pc); /* the same, with the tag */
 		id = tag->id;
 	} else {
 		return NZ_NOTFOUND;

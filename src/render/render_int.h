@@ -120,6 +120,10 @@ json_t *nz__view_breadcrumbs(const nz_page_ctx *pc, nz_arena *arena, const char 
 			     const nz_section *section, const char *title, const char *path);
 /* Points the switch's entry for lang at url (an article's version in that language). */
 void nz__view_edition_switch_to(json_t *page, const char *lang, const char *url);
+/* Leads the switch on a page at path (in pc's edition) to the same page in every other edition:
+ * "/ko/tag/army" switches to "/tag/army" and back. */
+void nz__view_edition_switch_same(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
+				  const char *path);
 /* {intro, items[], has_items} or null when the article has no highlights. */
 json_t *nz__view_highlights(const nz_article *a);
 /* The byline authors [{name, href, sep}] (href null without a slug) (sep goes before the name: "",

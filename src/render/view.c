@@ -608,6 +608,8 @@ json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv)
 	/* Discovery: this section's, tag's or author's feeds. */
 	res =
 	    finish(res, "feeds", nz__view_feeds(arena, path, nz__view_title(pc, arena, lv->title)));
+	if (res)
+		nz__view_edition_switch_same(res, pc, arena, path);
 	/* A section page says where it is: the front page, then the section. */
 	for (size_t i = 0;
 	     res && lv->kind && strcmp(lv->kind, "section") == 0 && i < pc->n_sections; i++)

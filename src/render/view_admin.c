@@ -28,6 +28,7 @@ static const nav_entry nav_entries[] = {
     {"audit", "Audit log", "/admin/audit", NZ_ROLE_EDITOR},
     {"pages", "Pages", "/admin/pages", NZ_ROLE_EDITOR},
     {"front", "Front page", "/admin/front", NZ_ROLE_EDITOR},
+    {"stats", "Stats", "/admin/stats", NZ_ROLE_EDITOR},
     {"authors", "Authors", "/admin/authors", NZ_ROLE_EDITOR},
     {"tags", "Tags", "/admin/tags", NZ_ROLE_EDITOR},
     {"users", "Users", "/admin/users", NZ_ROLE_ADMIN},

@@ -257,14 +257,20 @@ json_t *nz_view_article(const nz_page_ctx *pc, const nz_article *a)
 	    !nz__json_put(page, "breadcrumbs",
 			  nz__view_breadcrumbs(pc, arena, lang, a->section, headline, url)))
 		goto out;
-	/* Feeds of the site and the article's section; JSON-LD, Open Graph, Twitter. */
+	/* Feeds of the site and the article's section in the edition whose chrome it wears (a
+	 * Korean story links /ko/feed.rss); JSON-LD, Open Graph, Twitter. */
 	const char *site_name = pc->site ? pc->site->name : NULL;
-	json_t *feeds = nz__view_feeds(arena, "/", site_name);
+	const char *section_name =
+	    a->section ? nz_section_name_in(arena, a->section, pc->edition) : NULL;
+	json_t *feeds =
+	    nz__view_feeds(arena, nz_url_edition(arena, pc->site, pc->edition), site_name);
 	json_t *section_feeds =
 	    a->section && a->section->slug
-		? nz__view_feeds(arena, nz_url_section(arena, a->section->slug),
-				 site[0] ? nz_arena_printf(arena, "%s — %s", a->section->name, site)
-					 : a->section->name)
+		? nz__view_feeds(arena,
+				 nz_url_edition_path(arena, pc->site, pc->edition,
+						     nz_url_section(arena, a->section->slug)),
+				 site[0] ? nz_arena_printf(arena, "%s — %s", section_name, site)
+					 : section_name)
 		: json_array();
 	bool feeds_ok = feeds && section_feeds && json_array_extend(feeds, section_feeds) == 0;
 	json_decref(section_feeds);

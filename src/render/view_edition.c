@@ -144,6 +144,20 @@ void nz__view_edition_switch_to(json_t *page, const char *lang, const char *url)
 	}
 }
 
+void nz__view_edition_switch_same(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
+				  const char *path)
+{
+	char codes[NZ_EDITIONS_MAX][16];
+	const char *prefix = nz_url_edition(arena, pc->site, pc->edition);
+	size_t skip = prefix ? strlen(prefix) : 0;
+	if (!path || strncmp(path, prefix ? prefix : "", skip) != 0)
+		return;
+	size_t n = nz_site_editions(pc->site, codes, NZ_EDITIONS_MAX);
+	for (size_t i = 0; i < n; i++)
+		nz__view_edition_switch_to(
+		    page, codes[i], nz_url_edition_path(arena, pc->site, codes[i], path + skip));
+}
+
 /* One crumb and its ListItem; false on out of memory. */
 static bool crumb(json_t *items, json_t *list, const nz_page_ctx *pc, nz_arena *arena,
 		  const char *name, const char *path, bool current)

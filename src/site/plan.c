@@ -47,15 +47,13 @@ static size_t other_editions(nz__build *b, const char *out[NZ_EDITIONS_MAX])
 }
 
 /* Page 1 of a list (or of the front page: kind "front") and its three feeds, in the site's
- * edition and (for the front page and sections) every other one, under the same owner. */
+ * edition and every other one (a tag's page links its twin in each), under the same owner. */
 static nz_rc add_subject(nz__build *b, nz__jobs *js, const char *kind, const char *slug,
 			 const char *key, nz_err *err)
 {
 	bool front = strcmp(kind, "front") == 0;
 	const char *editions[NZ_EDITIONS_MAX + 1] = {NULL};
-	size_t n = 1;
-	if (front || strcmp(kind, "section") == 0)
-		n += other_editions(b, editions + 1);
+	size_t n = 1 + other_editions(b, editions + 1);
 	for (size_t e = 0; e < n; e++) {
 		nz__job page = {.kind = front ? NZ__JOB_FRONT : NZ__JOB_LIST,
 				.subject = kind,

@@ -501,6 +501,37 @@ nz_rc nz_store_most_read(nz_store *s, nz_arena *arena, int64_t since_hour, nz_ti
 			 const char *language, size_t limit, nz_most_read **out, size_t *n,
 			 nz_err *err);
 
+/* Views of one article in one hour, newest hour last (nz_store_views_series). */
+typedef struct nz_view_hour {
+	int64_t hour;
+	int64_t views;
+} nz_view_hour;
+/* The views of the article slug per hour since since_hour, oldest first, hours without a view
+ * left out, in arena; none for an unknown slug. */
+nz_rc nz_store_views_series(nz_store *s, nz_arena *arena, const char *slug, int64_t since_hour,
+			    nz_view_hour **out, size_t *n, nz_err *err);
+
+/* ---- reader counts: referring sites and searches that found nothing (docs/stats.md) --------- */
+
+#define NZ_COUNT_REFERRER "referrer"       /* key: an external site's host name */
+#define NZ_COUNT_SEARCH_MISS "search-miss" /* key: a normalized query that found nothing */
+
+/* How often something readers did happened in one hour (unix time / 3600). Nothing about the
+ * reader is kept: no address, no user agent, no time finer than the hour. */
+typedef struct nz_reader_count {
+	const char *kind; /* NZ_COUNT_REFERRER or NZ_COUNT_SEARCH_MISS */
+	const char *key;
+	int64_t hour;
+	int64_t count;
+} nz_reader_count;
+
+/* Adds counts (n >= 1) to the per-hour totals in one transaction. */
+nz_rc nz_store_reader_counts_add(nz_store *s, const nz_reader_count *counts, size_t n, nz_err *err);
+/* The keys of kind counted most since since_hour, most first (then by key), each with its sum
+ * in count and its latest hour in hour; at most limit (1..100), in arena. */
+nz_rc nz_store_reader_counts_top(nz_store *s, nz_arena *arena, const char *kind, int64_t since_hour,
+				 size_t limit, nz_reader_count **out, size_t *n, nz_err *err);
+
 /* ---- wires: agency feeds polled into the review queue -------------------------------------- */
 
 typedef struct nz_wire_feed {

@@ -338,6 +338,16 @@ nz_rc nz__store_live_unsaved(const nz_live_update *u, nz_rc rc, int64_t current,
 	" AND (a.embargo_until IS NULL OR a.embargo_until <= " p2 ")"                              \
 	" AND (" p3 " IS NULL OR a.language = " p3 ")"                                             \
 	" GROUP BY a.id, a.slug, a.headline, a.language ORDER BY n DESC, a.id DESC LIMIT " p4
+#define NZ__VIEWS_SERIES(p1, p2)                                                                   \
+	"SELECT v.hour, v.views FROM article_views v JOIN articles a ON a.id = v.article_id"       \
+	" WHERE a.slug = " p1 " AND v.hour >= " p2 " ORDER BY v.hour"
+#define NZ__READER_COUNTS_ADD(p1, p2, p3, p4)                                                      \
+	"INSERT INTO reader_counts(kind, key, hour, count) VALUES (" p1 ", " p2 ", " p3 ", " p4    \
+	") ON CONFLICT(kind, key, hour) DO UPDATE SET count = reader_counts.count + "              \
+	"excluded.count"
+#define NZ__READER_COUNTS_TOP(p1, p2, p3)                                                          \
+	"SELECT key, sum(count) AS n, max(hour) FROM reader_counts WHERE kind = " p1               \
+	" AND hour >= " p2 " GROUP BY key ORDER BY n DESC, key LIMIT " p3
 #define NZ__PAGE_COLUMNS                                                                           \
 	"SELECT id, slug, title, body_markdown, role, position, revision, created_at, updated_at " \
 	"FROM pages"

@@ -547,7 +547,19 @@
 	OP(READ, PASS, most_read,                                                                  \
 	   (nz_store *s, nz_arena *arena, int64_t since_hour, nz_time now, const char *language,   \
 	    size_t limit, nz_most_read **out, size_t *n, nz_err *err),                             \
-	   (s, arena, since_hour, now, language, limit, out, n, err))
+	   (s, arena, since_hour, now, language, limit, out, n, err))                              \
+	OP(READ, PASS, views_series,                                                               \
+	   (nz_store *s, nz_arena *arena, const char *slug, int64_t since_hour,                    \
+	    nz_view_hour **out, size_t *n, nz_err *err),                                           \
+	   (s, arena, slug, since_hour, out, n, err))                                              \
+	/* n >= 1; kinds valid */                                                                  \
+	OP(WRITE, PASS, reader_counts_add,                                                         \
+	   (nz_store *s, const nz_reader_count *counts, size_t n, nz_err *err), (s, counts, n, err)) \
+	/* limit 1..100 */                                                                         \
+	OP(READ, PASS, reader_counts_top,                                                          \
+	   (nz_store *s, nz_arena *arena, const char *kind, int64_t since_hour, size_t limit,      \
+	    nz_reader_count **out, size_t *n, nz_err *err),                                        \
+	   (s, arena, kind, since_hour, limit, out, n, err))
 /* ---- transfer: every table row by row, for backup, restore and migrate (transfer.c) ---- */
 /* t is an entry of nz_store_transfer_tables() (so SQL names only the list's tables and the
  * columns the backend itself reported); a load runs between transfer_load and transfer_end */

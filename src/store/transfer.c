@@ -48,6 +48,7 @@ static const nz_transfer_table tables[] = {
     {"live_updates", "id", false},
     {"front_layouts", "id", false},
     {"article_views", "article_id, hour", false},
+    {"reader_counts", "kind, key, hour", false},
     {"audit_log", "id", false},
     {"settings", "key", false},
     {"webhooks", "id", false},

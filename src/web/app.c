@@ -28,6 +28,7 @@ static const nz__route_entry *const route_tables[] = {
     nz__webhook_api_routes,       /* webhooks' admin API (admin/api_webhooks.c) */
     nz__admin_webhook_routes,     /* webhooks' page (admin/webhooks.c) */
     nz__admin_redirect_routes,    /* old addresses (admin/redirects.c) */
+    nz__admin_stats_routes,       /* the stats page (admin/stats.c) */
     nz__admin_media_routes,       /* the media library (admin/media_library.c) */
     nz__search_routes,            /* /search (public/search.c) */
     nz__admin_auth_routes,        /* sign-in (admin/login.c) */
@@ -252,14 +253,22 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	nz_store_pool_put(app->pool, c.store);
 }
 
-/* A reader's view of an article page, served from the cache or not (views.c). */
+/* A reader's view of an article page, served from the cache or not, and the external site
+ * that sent a reader to any public page (views.c). */
 static void count_view(nz__app *app, const nz_http_req *req, const nz_http_resp *resp)
 {
 	int status = resp->status ? resp->status : 200;
-	if (app->views && (status == 200 || status == 304) && strcmp(req->method, "GET") == 0 &&
-	    strncmp(req->path, "/article/", 9) == 0 &&
-	    !nz__views_is_robot(nz_http_header(req, "User-Agent")))
+	if (!app->views || (status != 200 && status != 304) || strcmp(req->method, "GET") != 0 ||
+	    nz__is_api(req->path) || strncmp(req->path, "/admin", 6) == 0 ||
+	    strncmp(req->path, "/static/", 8) == 0 || strncmp(req->path, "/media/", 7) == 0 ||
+	    nz__views_is_robot(nz_http_header(req, "User-Agent")))
+		return;
+	if (strncmp(req->path, "/article/", 9) == 0)
 		nz__views_count(app->views, req->path + 9);
+	char host[128];
+	if (nz__views_referrer_host(nz_http_header(req, "Referer"), nz_http_header(req, "Host"),
+				    host, sizeof host))
+		nz__views_referrer(app->views, host);
 }
 
 /* every request is counted and timed for /metrics (metrics.c). */

@@ -12,7 +12,8 @@ typedef struct nz__cachefeed nz__cachefeed;
 /* True when the path is under /api/ (errors there are JSON, not pages). */
 bool nz__is_api(const char *path);
 
-/* ---- page views for "Most read" (views.c) ---------------------------------------------- */
+/* ---- page views for "Most read", reader counts for the stats (views.c)
+ * ---------------------------------------------- */
 
 typedef struct nz__views nz__views;
 /* Starts counting, with a thread that writes the counts to db_uri every few seconds and tells
@@ -22,8 +23,14 @@ nz_rc nz__views_start(const char *db_uri, unsigned refresh_s, nz__views **out, n
 void nz__views_stop(nz__views *v);
 /* One view of the article page with this slug (as in its URL); v NULL counts nothing. */
 void nz__views_count(nz__views *v, const char *slug);
-/* True for a User-Agent that is a robot's, a tool's, or missing. */
-bool nz__views_is_robot(const char *ua);
+/* The host name of an http(s) Referer into host (lowercase, size bytes at most), true when
+ * it is a site's other than own_host (the request's Host, its port ignored). */
+bool nz__views_referrer_host(const char *referer, const char *own_host, char *host, size_t size);
+/* One reader sent by the external site host (from nz__views_referrer_host). */
+void nz__views_referrer(nz__views *v, const char *host);
+/* query as counted: control bytes and runs of spaces as one space, trimmed, ASCII lowercased,
+ * cut to size - 1 bytes at a character boundary. */
+void nz__views_search_norm(const char *query, char *out, size_t size);
 
 /* ---- the page cache's newsroom side (pagecache.c) ------------------------------------- */
 

@@ -1,29 +1,37 @@
 /*
- * web/views.c: page views for "Most read" (docs/front-page.md), counted by the server itself:
- * no cookie, no script, nothing stored about the reader (no address, no user agent). A view
- * is a GET of an article page answered 200 (from the page cache or not) to a client whose
- * User-Agent is not a robot's. Counts gather in memory (a small hash by slug under one mutex:
- * a few nanoseconds per request) and a thread writes them every NZ__VIEWS_FLUSH_MS in one
- * transaction, never a write per request; it also tells the change feed ("most-read", which
- * the pages showing the list depend on) at most every refresh_s, so those pages are re-made at
- * most that often. What is not yet written when the server stops is written then.
+ * web/views.c: page views for "Most read" (docs/front-page.md) and the reader counts of the
+ * back office's stats page (docs/stats.md), counted by the server itself: no cookie, no script,
+ * nothing stored about the reader (no address, no user agent). A view is a GET of an article
+ * page answered 200 (from the page cache or not) to a client whose User-Agent is not a robot's;
+ * a referring site is the host name of such a reader's Referer on a public page, when it is not
+ * the site itself; a search that found nothing is its query, normalized. Counts gather in memory
+ * (a small hash by kind and key under one mutex: a few nanoseconds per request) and a thread
+ * writes them every NZ__VIEWS_FLUSH_MS in one transaction per kind of table, never a write per
+ * request; it also tells the change feed ("most-read", which the pages showing the list depend
+ * on) at most every refresh_s, so those pages are re-made at most that often. What is not yet
+ * written when the server stops is written then.
  */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/nap.h"
 #include "web/app_int.h"
 
 #define NZ__VIEWS_FLUSH_MS 2000
 #define BUCKETS 256
-#define MAX_SLUGS 4096 /* distinct articles between two writes; more are dropped */
+#define MAX_SLUGS 4096 /* distinct keys between two writes; more are dropped */
+#define KEY_MAX 100    /* bytes of a referring host or a search kept */
+
+enum { KIND_VIEW, KIND_REFERRER, KIND_SEARCH_MISS };
 
 typedef struct count {
 	struct count *next;
 	int64_t views;
-	char slug[];
+	int kind;
+	char slug[]; /* the key: an article's slug, a host, a query */
 } count;
 
 struct nz__views {
@@ -56,18 +64,17 @@ bool nz__views_is_robot(const char *ua)
 	return false;
 }
 
-void nz__views_count(nz__views *v, const char *slug)
+static void add(nz__views *v, int kind, const char *key)
 {
-	if (!v || !slug || !slug[0] || strchr(slug, '/'))
-		return;
-	size_t b = nz_hash_str(slug) % BUCKETS;
+	size_t b = (nz_hash_str(key) + (size_t)kind) % BUCKETS;
 	pthread_mutex_lock(&v->lock);
 	count *c = v->buckets[b];
-	while (c && strcmp(c->slug, slug) != 0)
+	while (c && (c->kind != kind || strcmp(c->slug, key) != 0))
 		c = c->next;
-	if (!c && v->n < MAX_SLUGS && (c = malloc(sizeof *c + strlen(slug) + 1))) {
-		strcpy(c->slug, slug);
+	if (!c && v->n < MAX_SLUGS && (c = malloc(sizeof *c + strlen(key) + 1))) {
+		strcpy(c->slug, key);
 		c->views = 0;
+		c->kind = kind;
 		c->next = v->buckets[b];
 		v->buckets[b] = c;
 		v->n++;
@@ -75,6 +82,79 @@ void nz__views_count(nz__views *v, const char *slug)
 	if (c)
 		c->views++;
 	pthread_mutex_unlock(&v->lock);
+}
+
+void nz__views_count(nz__views *v, const char *slug)
+{
+	if (v && slug && slug[0] && !strchr(slug, '/'))
+		add(v, KIND_VIEW, slug);
+}
+
+bool nz__views_referrer_host(const char *referer, const char *own_host, char *host, size_t size)
+{
+	const char *p = referer;
+	if (!p || size < 2)
+		return false;
+	if (strncasecmp(p, "https://", 8) == 0)
+		p += 8;
+	else if (strncasecmp(p, "http://", 7) == 0)
+		p += 7;
+	else
+		return false; /* android-app://, about:blank, junk: no site */
+	const char *at = p + strcspn(p, "/?#");
+	const char *user = memchr(p, '@', (size_t)(at - p));
+	if (user)
+		p = user + 1; /* never keep what comes before an @ */
+	size_t n = strcspn(p, ":/?#");
+	if (n == 0 || n >= size || n > KEY_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = (char)tolower((unsigned char)p[i]);
+		if (!isalnum((unsigned char)ch) && ch != '-' && ch != '.')
+			return false;
+		host[i] = ch;
+	}
+	host[n] = '\0';
+	size_t own = own_host ? strcspn(own_host, ":") : 0;
+	return !(own == n && strncasecmp(own_host, host, n) == 0);
+}
+
+void nz__views_referrer(nz__views *v, const char *host)
+{
+	if (v && host && host[0])
+		add(v, KIND_REFERRER, host);
+}
+
+void nz__views_search_norm(const char *q, char *out, size_t size)
+{
+	size_t n = 0;
+	bool space = false;
+	const unsigned char *p = (const unsigned char *)(q ? q : "");
+	while (*p) {
+		if (*p <= 0x20 || *p == 0x7F) {
+			space = n > 0;
+			p++;
+			continue;
+		}
+		/* a whole character or nothing: its length from the lead byte */
+		size_t len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+		if (n + (space ? 1 : 0) + len >= size)
+			break;
+		if (space)
+			out[n++] = ' ';
+		space = false;
+		for (size_t i = 0; i < len && *p; i++)
+			out[n++] = (char)tolower(*p++);
+	}
+	out[n] = '\0';
+}
+
+void nz__views_search_miss(nz__views *v, const char *query)
+{
+	char norm[KEY_MAX + 1];
+	nz__views_search_norm(query, norm, sizeof norm);
+	if (v && norm[0])
+		add(v, KIND_SEARCH_MISS, norm);
 }
 
 /* Takes the table's counts (the caller frees the list) and empties it. */
@@ -102,20 +182,34 @@ static bool flush(nz__views *v, nz_store **store)
 	size_t n = 0;
 	count *all = take(v, &n);
 	nz_view_count *rows = n ? calloc(n, sizeof *rows) : NULL;
+	nz_reader_count *others = n ? calloc(n, sizeof *others) : NULL;
 	nz_err err = {0};
 	nz_time now = nz_time_now();
-	size_t i = 0;
-	for (count *c = all; rows && c; c = c->next)
-		rows[i++] = (nz_view_count){.slug = c->slug, .hour = now / 3600, .views = c->views};
+	size_t i = 0, k = 0;
+	for (count *c = all; rows && others && c; c = c->next) {
+		if (c->kind == KIND_VIEW)
+			rows[i++] =
+			    (nz_view_count){.slug = c->slug, .hour = now / 3600, .views = c->views};
+		else
+			others[k++] = (nz_reader_count){.kind = c->kind == KIND_REFERRER
+								    ? NZ_COUNT_REFERRER
+								    : NZ_COUNT_SEARCH_MISS,
+							.key = c->slug,
+							.hour = now / 3600,
+							.count = c->views};
+	}
 	bool tell = i && now - v->told >= (nz_time)v->refresh_s;
-	if (i && !*store && nz_store_open(v->db_uri, 0, store, &err) != NZ_OK)
+	if ((i || k) && !*store && nz_store_open(v->db_uri, 0, store, &err) != NZ_OK)
 		NZ_LOG(NZ_LOG_ERROR, "views", "cannot open the store: %s", err.msg);
 	else if (i && nz_store_views_add(*store, rows, i, tell, &err) != NZ_OK)
 		NZ_LOG(NZ_LOG_ERROR, "views", "writing page views: %s", err.msg);
+	else if (k && nz_store_reader_counts_add(*store, others, k, &err) != NZ_OK)
+		NZ_LOG(NZ_LOG_ERROR, "views", "writing reader counts: %s", err.msg);
 	else if (tell)
 		v->told = now;
 	bool ok = !*store || !nz_store_failed(*store);
 	free(rows);
+	free(others);
 	while (all) {
 		count *next = all->next;
 		free(all);

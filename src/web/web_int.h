@@ -56,6 +56,13 @@ struct nz__ctx {
 	struct nz__auth_state *auth; /* admin/auth.c's per-request memo (who, CSRF) */
 };
 
+/* ---- what handlers count for the stats (views.c) ---------------------------------------- */
+
+/* True for a User-Agent that is a robot's, a tool's, or missing. */
+bool nz__views_is_robot(const char *ua);
+/* One search with this query (as typed) that found nothing; v NULL counts nothing. */
+void nz__views_search_miss(struct nz__views *v, const char *query);
+
 /* ---- answering (respond.c) ------------------------------------------------------------- */
 
 /* Loads site settings and sections into c->site / c->page. */

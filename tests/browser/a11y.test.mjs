@@ -34,6 +34,11 @@ async function checkAll(colorScheme) {
 		await page.goto(href);
 		await assertAccessible(page, `${colorScheme} ${href}`);
 	}
+	assert.ok(links.includes("/admin/stats"), "the stats page is in the navigation");
+	// The stats page with one article's views over time: its table and its SVG chart.
+	await page.goto("/admin/stats?by=day&article=keystone-relay-cyber-drill");
+	assert.equal(await page.locator("svg.stats-chart rect").count(), 30);
+	await assertAccessible(page, `${colorScheme} stats of one article`);
 
 	// The editor of an article with a photo, a refused save with a field error, a history page
 	// comparing two revisions, and the page that shows a new user's password once.

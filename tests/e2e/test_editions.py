@@ -26,6 +26,11 @@ def main_links(html):
     return [urllib.parse.unquote(p) for p in re.findall(r'<a href="(/article/[^"]+)"', main)]
 
 
+def no_switch(html):
+    """The page without its language switch (whose links lead to the other editions)."""
+    return re.sub(r'<nav class="edition-switch".*?</nav>', "", html, flags=re.S)
+
+
 def all_links(srv, first):
     links, page = [], 1
     while True:
@@ -49,6 +54,11 @@ class Editions(unittest.TestCase):
                                      " JOIN articles e ON e.id = k.translation_group"
                                      " JOIN sections s ON s.id = e.section_id ORDER BY e.id")
         cls.password = add_user(cls.db, "adam", "admin")
+        # the tag "exercises" has a Korean name in its profile (the back office's Tags page)
+        sql_write(cls.db, "INSERT INTO tag_profiles(tag_id, profile) SELECT id, ? FROM tags"
+                          " WHERE slug = 'exercises'",
+                  (json.dumps({"texts": [{"language": "ko", "name": "연합 훈련",
+                                          "description": "훈련 소식"}]}),))
         cls.srv = Server(cls.db)
 
     @classmethod
@@ -128,6 +138,57 @@ class Editions(unittest.TestCase):
                                       " IS NOT NULL) LIMIT 1")[0]
         self.assertRegex(self.srv.get("/article/" + single).text,
                          r'<nav class="edition-switch"[^>]*>\s*<a href="/ko/" hreflang="ko"')
+
+    def test_korean_tag_and_author_pages(self):
+        """/ko/tag/… and /ko/author/…: Korean chrome and names, links that stay in /ko/, each
+        story once in Korean when its Korean version is on that page too."""
+        by_slug = {en: ko for en, ko, _ in self.pairs}
+        iron = next(en for en in by_slug if en.startswith("iron-meridian"))
+        keystone = next(en for en in by_slug if en.startswith("keystone-relay"))
+        html = self.srv.get("/ko/tag/exercises").text
+        self.assertIn('<html lang="ko">', html)
+        self.assertIn(">본문 바로가기</a>", html)
+        self.assertIn("<title>연합 훈련 — ", html)             # the tag's Korean name
+        self.assertIn("훈련 소식", html)
+        self.assertIn('<link rel="canonical" href="http://127.0.0.1:8080/ko/tag/exercises">', html)
+        self.assertIn('href="/ko/tag/exercises/feed.rss"', html)
+        self.assertIn('<a href="/tag/exercises" hreflang="en" lang="en">English</a>', html)
+        self.assertNotRegex(no_switch(html), r'href="/(section|tag|author|search|page)/')
+        self.assertEqual(self.srv.get("/ko/tag/exercises/feed.rss").status, 200)
+        # the Korean versions carry Korean tags, not "exercises": the English ones stay
+        links = all_links(self.srv, "/ko/tag/exercises")
+        self.assertIn("/article/" + iron, links)
+        self.assertEqual(len(links), len(set(links)))
+        en_html = self.srv.get("/tag/exercises").text
+        self.assertIn("<title>exercises — ", en_html)         # no English name: its one name
+        self.assertIn('<a href="/ko/tag/exercises" hreflang="ko" lang="ko">한국어</a>', en_html)
+        # Han Ji-won signs both versions of one story and only the English one of another
+        ko_author = all_links(self.srv, "/ko/author/han-ji-won")
+        en_author = all_links(self.srv, "/author/han-ji-won")
+        self.assertIn("/article/" + by_slug[iron], ko_author)
+        self.assertNotIn("/article/" + iron, ko_author)
+        self.assertIn("/article/" + keystone, ko_author)
+        self.assertIn("/article/" + iron, en_author)
+        self.assertNotIn("/article/" + by_slug[iron], en_author)
+        self.assertEqual(len(ko_author), len(en_author))
+        author = self.srv.get("/ko/author/han-ji-won").text
+        self.assertIn('<html lang="ko">', author)
+        self.assertIn('href="/ko/author/han-ji-won/feed.atom"', author)
+        self.assertNotRegex(no_switch(author), r'href="/(section|tag|author|search|page)/')
+        self.assertIn("무단 전재 및 재배포 금지", author)
+
+    def test_a_korean_article_links_the_korean_feeds(self):
+        en, ko, section = self.pairs[0]
+        html = self.srv.get("/article/" + urllib.parse.quote(ko)).text
+        feeds = re.findall(r'<link rel="alternate" type="application/[a-z+]+" title="[^"]*"'
+                           r' href="([^"]+)">', html)
+        self.assertIn("/ko/feed.rss", feeds)
+        self.assertIn("/ko/section/%s/feed.atom" % section, feeds)
+        self.assertFalse([f for f in feeds if not f.startswith("/ko/")], feeds)
+        en_feeds = re.findall(r'<link rel="alternate" type="application/[a-z+]+" title="[^"]*"'
+                              r' href="([^"]+)">', self.srv.get("/article/" + en).text)
+        self.assertIn("/feed.rss", en_feeds)
+        self.assertIn("/section/%s/feed.atom" % section, en_feeds)
 
     def test_section_names_per_edition_from_the_back_office(self):
         adam = Browser(self.srv, "adam", self.password)

@@ -30,7 +30,7 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 {
 	const char *key =
 	    (mask & NZ__F_PUBLIC) ? "a.published_at" : "COALESCE(a.published_at, a.updated_at)";
-	int n = 0;
+	int n = 0, tag_n = 0, author_n = 0;
 
 	if (what == SQL_KEYS)
 		nz_buf_printf(b, "SELECT %s, a.id FROM articles a WHERE true", key);
@@ -44,12 +44,12 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 		nz_buf_printf(b,
 			      " AND a.id IN (SELECT at.article_id FROM article_tags at"
 			      " JOIN tags t ON t.id = at.tag_id WHERE t.slug = $%d)",
-			      ++n);
+			      tag_n = ++n);
 	if (mask & NZ__F_AUTHOR)
 		nz_buf_printf(b,
 			      " AND a.id IN (SELECT aa.article_id FROM article_authors aa"
 			      " JOIN authors au ON au.id = aa.author_id WHERE au.slug = $%d)",
-			      ++n);
+			      author_n = ++n);
 	if (mask & NZ__F_LANGUAGE)
 		nz_buf_printf(b, " AND a.language = $%d", ++n);
 	if (mask & NZ__F_PUBLIC) {
@@ -66,8 +66,22 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 #define NZ__PREFERRED_PUBLIC                                                                       \
 	" AND t.language = $%d AND t.status IN ('published', 'retracted')"                         \
 	" AND (t.embargo_until IS NULL OR t.embargo_until <= $%d) AND t.published_at <= $%d%s)"
-		/* On a section's page, only a version in the same section replaces this one. */
-		const char *sec = (mask & NZ__F_SECTION) ? " AND t.section_id = a.section_id" : "";
+		/* Only a version on the same section's, tag's or author's page replaces this one.
+		 */
+		char sec[512], tag[160] = "", author[160] = "";
+		if (mask & NZ__F_TAG)
+			snprintf(tag, sizeof tag,
+				 " AND t.id IN (SELECT g.article_id FROM article_tags g"
+				 " JOIN tags gt ON gt.id = g.tag_id WHERE gt.slug = $%d)",
+				 tag_n);
+		if (mask & NZ__F_AUTHOR)
+			snprintf(author, sizeof author,
+				 " AND t.id IN (SELECT w.article_id FROM article_authors w"
+				 " JOIN authors wa ON wa.id = w.author_id WHERE wa.slug = $%d)",
+				 author_n);
+		snprintf(sec, sizeof sec, "%s%s%s",
+			 (mask & NZ__F_SECTION) ? " AND t.section_id = a.section_id" : "", tag,
+			 author);
 		nz_buf_printf(b,
 			      " AND (a.language = $%d OR NOT (EXISTS (SELECT 1 FROM articles t"
 			      " WHERE t.translation_group = COALESCE(a.translation_group, a.id)"

@@ -399,5 +399,6 @@ extern const char nz__pg_14_password_resets[];
 extern const char nz__pg_15_desk[];
 /* schema_sql.c: migration 16, a static page's import record (SQLite's 19) */
 extern const char nz__pg_16_page_imports[];
+extern const char nz__pg_17_reader_counts[]; /* referring sites, searches that found nothing */
 
 #endif

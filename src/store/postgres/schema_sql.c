@@ -465,3 +465,14 @@ const char nz__pg_16_page_imports[] =
     " comments BIGINT NOT NULL DEFAULT 0,"
     " updated_at BIGINT NOT NULL);"
     "CREATE INDEX page_imports_page ON page_imports(page_id);";
+
+/* Migration 17, the back office's stats: SQLite's migration 20 (counts per hour of referring
+ * sites and of searches that found nothing; nothing about the reader). */
+const char nz__pg_17_reader_counts[] =
+    "CREATE TABLE reader_counts ("
+    " kind " TEXT_C " NOT NULL CHECK (kind IN ('referrer', 'search-miss')),"
+    " key " TEXT_C " NOT NULL,"
+    " hour BIGINT NOT NULL,"
+    " count BIGINT NOT NULL,"
+    " PRIMARY KEY (kind, key, hour));"
+    "CREATE INDEX reader_counts_hour ON reader_counts(kind, hour);";

@@ -9,6 +9,7 @@
  * time (a few queries each); the ids are read first so no statement is stepped while another
  * use of it is live.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
@@ -63,8 +64,19 @@ static void build_sql(nz_buf *b, unsigned mask, int what)
 	" AND t.language = :prefer AND t.status IN ('published', 'retracted')"                     \
 	" AND (t.embargo_until IS NULL OR t.embargo_until <= :now) AND t.published_at <= :now%s)"
 	if ((mask & NZ__F_PREFER) && (mask & NZ__F_PUBLIC)) {
-		/* On a section's page, only a version in the same section replaces this one. */
-		const char *sec = (mask & NZ__F_SECTION) ? " AND t.section_id = a.section_id" : "";
+		/* On a section's, tag's or author's page, only a version that is on that page too
+		 * replaces this one (the other version may not carry the tag or the byline). */
+		char sec[512];
+		snprintf(sec, sizeof sec, "%s%s%s",
+			 (mask & NZ__F_SECTION) ? " AND t.section_id = a.section_id" : "",
+			 (mask & NZ__F_TAG)
+			     ? " AND t.id IN (SELECT g.article_id FROM article_tags g"
+			       " JOIN tags gt ON gt.id = g.tag_id WHERE gt.slug = :tag)"
+			     : "",
+			 (mask & NZ__F_AUTHOR)
+			     ? " AND t.id IN (SELECT w.article_id FROM article_authors w"
+			       " JOIN authors wa ON wa.id = w.author_id WHERE wa.slug = :author)"
+			     : "");
 		nz_buf_printf(
 		    b,
 		    " AND (a.language = :prefer OR NOT ("

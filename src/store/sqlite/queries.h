@@ -160,6 +160,9 @@
 			"views = article_views.views + excluded.views")                            \
 	X(SQ_VIEWS_TELL, "INSERT INTO changes(key, at) VALUES ('most-read', ?1)")                  \
 	X(SQ_MOST_READ, NZ__MOST_READ("?1", "?2", "?3", "?4"))                                     \
+	X(SQ_VIEWS_SERIES, NZ__VIEWS_SERIES("?1", "?2"))                                           \
+	X(SQ_READER_COUNTS_ADD, NZ__READER_COUNTS_ADD("?1", "?2", "?3", "?4"))                     \
+	X(SQ_READER_COUNTS_TOP, NZ__READER_COUNTS_TOP("?1", "?2", "?3"))                           \
 	X(SQ_IMPORT_ITEM_FIND, "SELECT article_id, sha256 FROM import_items WHERE key = ?1")       \
 	X(SQ_IMPORT_ITEM_PUT,                                                                      \
 	  "INSERT INTO import_items(key, article_id, sha256, comments, "                           \

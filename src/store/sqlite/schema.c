@@ -788,11 +788,24 @@ static const char migration_19[] =
     " updated_at INTEGER NOT NULL);"
     "CREATE INDEX page_imports_page ON page_imports(page_id);";
 
+/* Migration 20, the back office's stats (docs/stats.md): what readers did that is counted per
+ * hour beside the page views, with nothing about the reader: the external sites that sent them
+ * (kind 'referrer', key the site's host name) and the searches that found nothing (kind
+ * 'search-miss', key the normalized query). */
+static const char migration_20[] =
+    "CREATE TABLE reader_counts ("
+    " kind TEXT NOT NULL CHECK (kind IN ('referrer', 'search-miss')),"
+    " key TEXT NOT NULL,"
+    " hour INTEGER NOT NULL,"
+    " count INTEGER NOT NULL,"
+    " PRIMARY KEY (kind, key, hour));"
+    "CREATE INDEX reader_counts_hour ON reader_counts(kind, hour);";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
     migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
     migration_11, migration_12, migration_13, migration_14, migration_15,
-    migration_16, migration_17, migration_18, migration_19,
+    migration_16, migration_17, migration_18, migration_19, migration_20,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

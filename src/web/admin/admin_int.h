@@ -40,6 +40,8 @@ extern const nz__route_entry nz__admin_author_api_routes[];
 extern const nz__route_entry nz__admin_author_routes[];
 /* /admin/tags... and /api/v1/admin/tags...: the tags (tags.c) */
 extern const nz__route_entry nz__admin_tag_routes[];
+/* /admin/stats: the counts of readers' visits and searches (stats.c) */
+extern const nz__route_entry nz__admin_stats_routes[];
 /* the webhooks' admin API (api_webhooks.c) */
 extern const nz__route_entry nz__webhook_api_routes[];
 /* /admin/account/sessions... and /api/v1/admin/me/sessions...: one's own sessions

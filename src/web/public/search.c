@@ -116,7 +116,13 @@ static void search_page(nz__ctx *c, const nz_route_match *m)
 		return;
 	if ((sv.searched && sv.total == 0) || (sv.q[0] && parsed.n_include == 0))
 		add_recent(c, &sv);
-	nz__cache_policy(c, NZ__CACHE_LIST);
+	bool missed = sv.searched && sv.total == 0;
+	/* What readers looked for and did not find (the stats page): every such search is
+	 * counted, so no cache keeps its page. */
+	if (missed && !nz__views_is_robot(nz_http_header(c->req, "User-Agent")))
+		nz__views_search_miss(c->app->views, q);
+	nz__cache_policy(c, missed ? NZ__CACHE_PRIVATE : NZ__CACHE_LIST);
+	c->cache.private = missed;
 	nz__surrogate_add(c, "front"); /* any publish may change the results */
 	nz__send_page(c, 200, "search", nz_view_search(&c->page, &sv));
 }

@@ -196,6 +196,55 @@ static void test_views_add_up_and_most_read_orders_them(void **state)
 	assert_int_equal(count_rows(f, "article_views"), 5);
 }
 
+static void test_series_and_reader_counts(void **state)
+{
+	fixture *f = *state;
+	int64_t hour = nz_time_now() / 3600;
+	story(f, "harbor", NZ_STATUS_PUBLISHED, "en");
+	nz_view_count v[] = {
+	    {"harbor", hour, 2}, {"harbor", hour - 5, 4}, {"harbor", hour - 99, 1}};
+	assert_int_equal(nz_store_views_add(f->store, v, 3, false, &f->err), NZ_OK);
+	nz_view_hour *h = NULL;
+	size_t n = 0;
+	assert_int_equal(
+	    nz_store_views_series(f->store, f->arena, "harbor", hour - 47, &h, &n, &f->err), NZ_OK);
+	assert_int_equal(n, 2); /* oldest first, the hour 99 ago left out */
+	assert_int_equal(h[0].hour, hour - 5);
+	assert_int_equal(h[0].views, 4);
+	assert_int_equal(h[1].views, 2);
+	assert_int_equal(
+	    nz_store_views_series(f->store, f->arena, "no-such", hour - 47, &h, &n, &f->err),
+	    NZ_OK);
+	assert_int_equal(n, 0);
+
+	nz_reader_count c[] = {{NZ_COUNT_REFERRER, "news.example.org", hour, 2},
+			       {NZ_COUNT_REFERRER, "blog.example.com", hour, 1},
+			       {NZ_COUNT_SEARCH_MISS, "zebra", hour, 1},
+			       {NZ_COUNT_REFERRER, "old.example.net", hour - 200, 9}};
+	assert_int_equal(nz_store_reader_counts_add(f->store, c, 4, &f->err), NZ_OK);
+	nz_reader_count more[] = {{NZ_COUNT_REFERRER, "blog.example.com", hour - 1, 3}};
+	assert_int_equal(nz_store_reader_counts_add(f->store, more, 1, &f->err), NZ_OK);
+	nz_reader_count *r = NULL;
+	assert_int_equal(nz_store_reader_counts_top(f->store, f->arena, NZ_COUNT_REFERRER,
+						    hour - 167, 10, &r, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n, 2); /* the old one is past the week */
+	assert_string_equal(r[0].key, "blog.example.com");
+	assert_int_equal(r[0].count, 4);
+	assert_int_equal(r[0].hour, hour);
+	assert_string_equal(r[1].key, "news.example.org");
+	assert_int_equal(nz_store_reader_counts_top(f->store, f->arena, NZ_COUNT_SEARCH_MISS,
+						    hour - 167, 1, &r, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].key, "zebra");
+	assert_string_equal(r[0].kind, NZ_COUNT_SEARCH_MISS);
+	/* a kind the table does not know is refused, and nothing of its batch is kept */
+	nz_reader_count bad[] = {{NZ_COUNT_SEARCH_MISS, "ok", hour, 1}, {"address", "x", hour, 1}};
+	assert_int_not_equal(nz_store_reader_counts_add(f->store, bad, 2, &f->err), NZ_OK);
+	assert_int_equal(count_rows(f, "reader_counts"), 5);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -204,6 +253,7 @@ int main(void)
 	    T(test_bad_layouts_change_nothing),
 	    T(test_changes_name_the_front_and_the_tick_tells_a_start),
 	    T(test_views_add_up_and_most_read_orders_them),
+	    T(test_series_and_reader_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
