@@ -158,6 +158,14 @@ nz_rc nz_store_media_uses(nz_store *s, nz_arena *arena, int64_t id, nz_article *
 	return nz__store_media_uses(s, arena, id, out, n, err);
 }
 
+nz_rc nz_store_media_revisions(nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out,
+			       size_t *n, nz_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	return nz__store_media_revisions(s, arena, id, out, n, err);
+}
+
 #define MEDIA_TEXT_MAX 2000
 
 nz_rc nz_store_media_update(nz_store *s, int64_t actor, const nz_media *m, nz_err *err)

@@ -29,6 +29,7 @@ static const nz_transfer_table tables[] = {
     {"tag_profiles", "tag_id", false},
     {"blobs", "hash", false},
     {"media", "id", false},
+    {"media_revisions", "id", false},
     {"articles", "id", false},
     {"article_authors", "article_id, author_id", false},
     {"article_tags", "article_id, tag_id", false},

@@ -117,6 +117,48 @@ class MediaLibrary(unittest.TestCase):
         self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/999999", self.token).status,
                          404)
 
+    def test_edits_are_revisions_and_reach_the_article_page(self):
+        m = self.upload(300, 200, "?caption=Harbour+crane&credit=Desk&alt=A+crane")
+        art = self.publish_with("Cranes at the harbour", m["id"])
+        self.assertIn("Harbour crane", self.srv.get(page_path(art)).text)  # cached now
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/%d" % m["id"],
+                             self.token).json()["revisions"], [])  # never edited
+
+        for body in ({"caption": "Harbour crane at night", "credit": "Kim Ara"},
+                     {"caption": "Harbour crane at night"},  # changes nothing: no revision
+                     {"focal": {"x": 30, "y": 40}}):
+            r = api(self.srv, "PATCH", "/api/v1/admin/media/%d" % m["id"], self.token,
+                    body=body)
+            self.assertEqual(r.status, 200, r.text)
+        page = self.srv.get(page_path(art))
+        self.assertIn("Harbour crane at night", page.text)
+        self.assertIn("Kim Ara", page.text)
+
+        revs = api(self.srv, "GET", "/api/v1/admin/media/%d" % m["id"],
+                   self.token).json()["revisions"]
+        self.assertEqual([(r["user"], r["uploaded"]) for r in revs],
+                         [("eve", False), ("eve", False), (None, True)])
+        self.assertEqual(revs[0]["changed"], [{"field": "focal point", "from": "the centre",
+                                               "to": "30% across, 40% down"}])
+        self.assertEqual(revs[1]["changed"], [
+            {"field": "caption", "from": "Harbour crane", "to": "Harbour crane at night"},
+            {"field": "credit", "from": "Desk", "to": "Kim Ara"}])
+        self.assertEqual((revs[2]["caption"], revs[2]["focal"]["set"]), ("Harbour crane", False))
+
+        # the photo's page in the library shows who changed what
+        eve = Browser(self.srv, "eve", self.eve_pw)
+        r = eve.post("/admin/media/%d" % m["id"], [
+            ("caption", "Harbour crane at night"), ("credit", "Kim Ara"), ("alt", "A tall crane"),
+            ("focal_x", "30"), ("focal_y", "40")])
+        self.assertEqual(r.status, 303, r.text)
+        text = eve.get("/admin/media/%d" % m["id"]).text
+        history = text[text.index('id="history-title"'):]
+        self.assertIn("alt text: <del>A crane</del> → <ins>A tall crane</ins>", history)
+        self.assertIn("caption: <del>Harbour crane</del> → <ins>Harbour crane at night</ins>",
+                      history)
+        self.assertIn("as uploaded", history)
+        self.assertEqual(history.count("</time>, eve"), 3)
+
     def test_delete_refused_while_used(self):
         used = self.upload(30, 20)
         self.publish_with("Ships in the strait", used["id"])

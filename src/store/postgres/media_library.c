@@ -1,9 +1,11 @@
 /*
  * media_library.c: the media library in PostgreSQL: photos found by their texts, use and upload
  * time a page at a time (newest first, by id: keyset pages), the articles that use a photo,
- * edits of a photo's texts and focal point, and deletion. The same contract as SQLite's.
+ * edits of a photo's texts and focal point (each kept as a revision), and deletion. The same
+ * contract as SQLite's.
  *
- * Rules: an edit or a deletion and its audit row commit together; a photo that an article uses
+ * Rules: an edit, its revision rows and its audit row commit together, as a deletion and its
+ * audit row do; a photo that an article uses
  * is never deleted (the row is locked, counted and deleted in one transaction). The changes an
  * edit makes to the pages that show the photo come from the media table's trigger
  * (schema_feed.c).
@@ -30,6 +32,23 @@ static const nz__pg_sql q_media_uses = {
 static const nz__pg_sql q_media_update = {
     "UPDATE media SET caption = $2, credit = $3, alt = $4, focal_x = $5, focal_y = $6 "
     "WHERE id = $1 AND hash IS NOT NULL RETURNING id"};
+static const nz__pg_sql q_media_rev_first = {
+    "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, focal_x, "
+    "focal_y) SELECT id, NULL, created_at, caption, credit, alt, focal_x, focal_y FROM media "
+    "WHERE id = $1 AND hash IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM media_revisions WHERE media_id = $1)"};
+static const nz__pg_sql q_media_rev_add = {
+    "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, focal_x, "
+    "focal_y) SELECT m.id, NULLIF($2::bigint, 0), $3::bigint, m.caption, m.credit, m.alt, "
+    "m.focal_x, m.focal_y FROM media m WHERE m.id = $1 AND NOT EXISTS (SELECT 1 FROM "
+    "media_revisions r WHERE r.id = (SELECT max(id) FROM media_revisions WHERE media_id = $1) "
+    "AND r.caption IS NOT DISTINCT FROM m.caption AND r.credit IS NOT DISTINCT FROM m.credit "
+    "AND r.alt IS NOT DISTINCT FROM m.alt AND r.focal_x IS NOT DISTINCT FROM m.focal_x "
+    "AND r.focal_y IS NOT DISTINCT FROM m.focal_y)"};
+static const nz__pg_sql q_media_revisions = {
+    "SELECT r.id, COALESCE(r.user_id, 0), u.login, r.created_at, r.caption, r.credit, r.alt, "
+    "r.focal_x, r.focal_y FROM media_revisions r LEFT JOIN users u ON u.id = r.user_id "
+    "WHERE r.media_id = $1 ORDER BY r.id DESC LIMIT 200"};
 static const nz__pg_sql q_media_lock = {
     "SELECT id FROM media WHERE id = $1 AND hash IS NOT NULL FOR UPDATE"};
 static const nz__pg_sql q_media_used = {"SELECT count(*) FROM article_media WHERE media_id = $1"};
@@ -95,19 +114,35 @@ nz_rc nz__pg_media_uses(nz_store *s, nz_arena *arena, int64_t id, nz_article **o
 			      arena, (void **)out, n, err);
 }
 
-static nz_rc update_media(nz__pg *h, int64_t actor, const nz_media *m, nz_err *err)
+/* The photo's state after an edit, unless it is the last revision's. */
+static nz_rc add_revision(nz__pg *h, int64_t actor, int64_t id, nz_err *err)
 {
 	nz__pg_params p = {0};
+	nz__pg_int64(&p, id);
+	nz__pg_int64(&p, actor);
+	nz__pg_int64(&p, nz_time_now());
+	return nz__pg_run(h, &q_media_rev_add, &p, "media", err);
+}
+
+static nz_rc update_media(nz__pg *h, int64_t actor, const nz_media *m, nz_err *err)
+{
+	nz__pg_params first = {0}, p = {0};
 	int64_t id = 0;
+	nz__pg_int64(&first, m->id); /* the state as uploaded, before the first edit */
+	nz_rc rc = nz__pg_run(h, &q_media_rev_first, &first, "media", err);
+	if (rc)
+		return rc;
 	nz__pg_int64(&p, m->id);
 	nz__pg_text(&p, m->caption);
 	nz__pg_text(&p, m->credit);
 	nz__pg_text(&p, m->alt);
 	nz__pg_focal(&p, m);
-	nz_rc rc = nz__pg_one_int(h, &q_media_update, &p, &id, "media", err);
+	rc = nz__pg_one_int(h, &q_media_update, &p, &id, "media", err);
 	if (rc == NZ_NOTFOUND)
 		return nz_err_set(err, NZ_NOTFOUND, "media %lld: not found", (long long)m->id);
-	return rc ? rc : nz__pg_audit(h, actor, "media.edited", "media", m->id, 0, NULL, err);
+	if (rc || (rc = add_revision(h, actor, m->id, err)))
+		return rc;
+	return nz__pg_audit(h, actor, "media.edited", "media", m->id, 0, NULL, err);
 }
 
 nz_rc nz__pg_media_update(nz_store *s, int64_t actor, const nz_media *m, nz_err *err)
@@ -140,4 +175,30 @@ nz_rc nz__pg_media_delete(nz_store *s, int64_t actor, int64_t id, nz_err *err)
 	nz__pg *h = nz__pg_h(s);
 	nz_rc rc = nz__pg_begin(h, err);
 	return rc ? rc : nz__pg_end(h, delete_media(h, actor, id, err), err);
+}
+
+static nz_rc revision_row(nz_arena *arena, const PGresult *res, int r, void *item)
+{
+	nz_media_revision *v = item;
+	v->id = nz__pg_col_int(res, r, 0);
+	v->user_id = nz__pg_col_int(res, r, 1);
+	v->at = nz__pg_col_int(res, r, 3);
+	v->has_focal = !nz__pg_col_null(res, r, 7);
+	v->focal_x = v->has_focal ? (int)nz__pg_col_int(res, r, 7) : 50;
+	v->focal_y = v->has_focal ? (int)nz__pg_col_int(res, r, 8) : 50;
+	return nz__pg_col_text(arena, res, r, 2, &v->user_login) ||
+		       nz__pg_col_text(arena, res, r, 4, &v->caption) ||
+		       nz__pg_col_text(arena, res, r, 5, &v->credit) ||
+		       nz__pg_col_text(arena, res, r, 6, &v->alt)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+nz_rc nz__pg_media_revisions(nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out,
+			     size_t *n, nz_err *err)
+{
+	nz__pg_params p = {0};
+	nz__pg_int64(&p, id);
+	return nz__pg_collect(nz__pg_h(s), &q_media_revisions, &p, "media",
+			      sizeof(nz_media_revision), revision_row, arena, (void **)out, n, err);
 }

@@ -435,3 +435,17 @@ const char nz__pg_14_password_resets[] =
     " created_at BIGINT NOT NULL,"
     " expires_at BIGINT NOT NULL,"
     " used_at BIGINT);";
+
+/* Migration 15, the history of a photo's texts and focal point: SQLite's migration 18. */
+const char nz__pg_15_media_revisions[] =
+    "CREATE TABLE media_revisions ("
+    " id " ID ","
+    " media_id BIGINT NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+    " user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+    " created_at BIGINT NOT NULL,"
+    " caption " TEXT_C ","
+    " credit " TEXT_C ","
+    " alt " TEXT_C ","
+    " focal_x INTEGER,"
+    " focal_y INTEGER);"
+    "CREATE INDEX media_revisions_media ON media_revisions(media_id, id);";

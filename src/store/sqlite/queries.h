@@ -326,6 +326,22 @@
 			   "focal_y = ?6 WHERE id = ?1 AND hash IS NOT NULL")                      \
 	X(SQ_MEDIA_USED, "SELECT count(*) FROM article_media WHERE media_id = ?1")                 \
 	X(SQ_MEDIA_DELETE, "DELETE FROM media WHERE id = ?1 AND hash IS NOT NULL")                 \
+	X(SQ_MEDIA_REV_FIRST,                                                                      \
+	  "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, "      \
+	  "focal_x, focal_y) SELECT id, NULL, created_at, caption, credit, alt, focal_x, focal_y " \
+	  "FROM media WHERE id = ?1 AND hash IS NOT NULL "                                         \
+	  "AND NOT EXISTS (SELECT 1 FROM media_revisions WHERE media_id = ?1)")                    \
+	X(SQ_MEDIA_REV_ADD,                                                                        \
+	  "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, "      \
+	  "focal_x, focal_y) SELECT m.id, NULLIF(?2, 0), ?3, m.caption, m.credit, m.alt, "         \
+	  "m.focal_x, m.focal_y FROM media m WHERE m.id = ?1 AND NOT EXISTS (SELECT 1 FROM "       \
+	  "media_revisions r WHERE r.id = (SELECT max(id) FROM media_revisions WHERE "             \
+	  "media_id = ?1) AND r.caption IS m.caption AND r.credit IS m.credit AND r.alt IS m.alt " \
+	  "AND r.focal_x IS m.focal_x AND r.focal_y IS m.focal_y)")                                \
+	X(SQ_MEDIA_REVISIONS,                                                                      \
+	  "SELECT r.id, COALESCE(r.user_id, 0), u.login, r.created_at, r.caption, r.credit, "      \
+	  "r.alt, r.focal_x, r.focal_y FROM media_revisions r LEFT JOIN users u "                  \
+	  "ON u.id = r.user_id WHERE r.media_id = ?1 ORDER BY r.id DESC LIMIT 200")                \
 	X(SQ_SECTION_INSERT,                                                                       \
 	  "INSERT INTO sections(slug, name, position, names) VALUES (?1, ?2, ?3, ?4) "             \
 	  "RETURNING id")                                                                          \

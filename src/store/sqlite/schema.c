@@ -749,10 +749,26 @@ static const char migration_17[] =
     " expires_at INTEGER NOT NULL,"
     " used_at INTEGER);";
 
+/* Migration 18, the history of a photo's texts and focal point: one row per state, the first
+ * as uploaded (user NULL, written by the first edit), then one per edit that changed something
+ * (media_library.c). The rows go with the photo when an unused photo is deleted. */
+static const char migration_18[] =
+    "CREATE TABLE media_revisions ("
+    " id INTEGER PRIMARY KEY,"
+    " media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+    " user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " created_at INTEGER NOT NULL,"
+    " caption TEXT,"
+    " credit TEXT,"
+    " alt TEXT,"
+    " focal_x INTEGER,"
+    " focal_y INTEGER);"
+    "CREATE INDEX media_revisions_media ON media_revisions(media_id, id);";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-    migration_13, migration_14, migration_15, migration_16, migration_17,
+    migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
