@@ -601,7 +601,7 @@ nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t off
 
 /* Which photos (media rows with bytes) a library page lists. */
 typedef struct nz_media_filter {
-	const char *text; /* words in the caption, credit, alt text or file name; NULL: any */
+	const char *text; /* words of the caption, credit, alt text or file name; NULL: any */
 	int used;         /* 1: used by an article, -1: used by none, 0: either */
 	nz_time from, to; /* uploaded at or after from, before to (0: no bound) */
 	int64_t before;   /* keyset: only ids below it (0: from the newest) */
@@ -616,7 +616,9 @@ typedef struct nz_media_entry {
 } nz_media_entry;
 
 /* The photos that pass f, newest first (arena); the next page starts before the last id. The
- * text is matched case-insensitively (ASCII) as a substring. */
+ * text's words (split at anything not a letter or digit) must each begin a word of the caption,
+ * credit, alt text or file name, case-insensitively (ASCII); the backends find them through an
+ * index. */
 nz_rc nz_store_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
 			    nz_media_entry **out, size_t *n, nz_err *err);
 /* The articles that use photo id (id, uuid, slug, headline, status and language filled),

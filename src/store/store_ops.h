@@ -270,7 +270,7 @@
 	   (nz_store *s, nz_arena *arena, const char *prefix, const char *suffix, size_t limit,    \
 	    nz_media **out, size_t *n, nz_err *err),                                               \
 	   (s, arena, prefix, suffix, limit, out, n, err))                                         \
-	/* f->limit in 1..200, f->text NULL or a LIKE pattern with \ as its escape */              \
+	/* f->limit in 1..200, f->text NULL or words ([a-z0-9] or non-ASCII) joined by a space */ \
 	OP(READ, OWN, media_search,                                                                \
 	   (nz_store *s, nz_arena *arena, const nz_media_filter *f, nz_media_entry **out,          \
 	    size_t *n, nz_err *err),                                                               \

@@ -76,6 +76,29 @@ class MediaLibrary(unittest.TestCase):
         self.assertEqual(r.status, 400)
         self.assertIn("used", r.json()["error"]["message"])
 
+    def test_search_finds_word_beginnings_and_follows_edits(self):
+        tag = "idx%d" % os.getpid()
+        a = self.upload(70, 40, "?caption=%s+Lighthouse+keepers&filename=DSC_7781.jpg" % tag)
+        b = self.upload(71, 40, "?caption=%s+%%EA%%B5%%AD%%EB%%B0%%A9%%EB%%B6%%80%%EB%%8A%%94+"
+                        "%%ED%%9B%%88%%EB%%A0%%A8" % tag)  # 국방부는 훈련
+
+        def ids(q):
+            r = api(self.srv, "GET", "/api/v1/admin/media?q=" + q, self.token)
+            self.assertEqual(r.status, 200, r.text)
+            return [m["id"] for m in r.json()["media"]]
+
+        self.assertEqual(ids("LIGHTHO"), [a["id"]])          # a word's beginning, any case
+        self.assertEqual(ids("%s+keep" % tag), [a["id"]])    # every word
+        self.assertEqual(ids("ighthouse"), [])               # not the middle of a word
+        self.assertEqual(ids("dsc+7781"), [a["id"]])         # the file name's parts
+        self.assertEqual(ids("%EA%B5%AD%EB%B0%A9"), [b["id"]])  # 국방 begins 국방부는
+        self.assertEqual(ids("%21%21"), [])                   # no word at all
+        r = api(self.srv, "PATCH", "/api/v1/admin/media/%d" % a["id"], self.token,
+                body={"caption": "%s Foghorn" % tag})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(ids("lighthouse"), [])               # the index follows the edit
+        self.assertEqual(ids("foghorn"), [a["id"]])
+
     def test_focal_point_moves_the_crops_on_the_article_page(self):
         m = self.upload(1200, 800, "?alt=A+pier&caption=The+pier")
         art = self.publish_with("The pier at low tide", m["id"])

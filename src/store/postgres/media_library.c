@@ -15,16 +15,21 @@
 
 #include "store/postgres/postgres_int.h"
 
-static const nz__pg_sql q_media_search = {
-    "SELECT id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename, "
-    "created_at, (SELECT count(*) FROM article_media am WHERE am.media_id = media.id) "
-    "FROM media WHERE hash IS NOT NULL "
-    "AND ($1::text IS NULL OR lower(concat_ws(chr(10), COALESCE(caption, ''), "
-    "COALESCE(credit, ''), COALESCE(alt, ''), COALESCE(filename, ''))) LIKE $1 ESCAPE '\\') "
-    "AND ($2 = 0 OR ($2 = 1) = EXISTS (SELECT 1 FROM article_media am "
-    "WHERE am.media_id = media.id)) "
-    "AND ($3 = 0 OR created_at >= $3) AND ($4 = 0 OR created_at < $4) "
-    "AND ($5 = 0 OR id < $5) ORDER BY id DESC LIMIT $6"};
+/* The filters after the text: $2 used (1) / unused (-1) / either (0), $3..$4 the upload times
+ * (0: open), $5 the keyset (ids below it: a range of the key), $6 the limit. */
+#define MEDIA_COLS                                                                                 \
+	"SELECT id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename, " \
+	"created_at, (SELECT count(*) FROM article_media am WHERE am.media_id = media.id) "        \
+	"FROM media WHERE hash IS NOT NULL "
+#define MEDIA_FILTER                                                                               \
+	"AND ($2 = 0 OR ($2 = 1) = EXISTS (SELECT 1 FROM article_media am "                        \
+	"WHERE am.media_id = media.id)) "                                                          \
+	"AND ($3 = 0 OR created_at >= $3) AND ($4 = 0 OR created_at < $4) "                        \
+	"AND id < $5 ORDER BY id DESC LIMIT $6"
+static const nz__pg_sql q_media_search = {MEDIA_COLS "AND $1::text IS NULL " MEDIA_FILTER};
+/* $1: a tsquery of prefixes over the words index (migration 15) */
+static const nz__pg_sql q_media_search_text = {
+    MEDIA_COLS "AND " NZ__PG_MEDIA_WORDS " @@ to_tsquery('simple'::regconfig, $1) " MEDIA_FILTER};
 static const nz__pg_sql q_media_uses = {
     "SELECT DISTINCT a.id, a.uuid, a.slug, a.headline, a.status, a.language "
     "FROM article_media am JOIN articles a ON a.id = am.article_id "
@@ -73,18 +78,40 @@ static nz_rc entry_row(nz_arena *arena, const PGresult *res, int r, void *item)
 	return nz__pg_media_row(arena, res, r, &e->media);
 }
 
+/* "w1:* & w2:*": every word, as the start of a word (words hold no operator: store/media.c). */
+static const char *ts_query(nz_arena *arena, const char *words)
+{
+	char *q = nz_arena_alloc(arena, 6 * strlen(words) + 4), *o = q;
+	if (!q)
+		return NULL;
+	for (const char *c = words; *c; c++) {
+		if (*c != ' ') {
+			*o++ = *c;
+			continue;
+		}
+		memcpy(o, ":* & ", 5);
+		o += 5;
+	}
+	memcpy(o, ":*", 3); /* with the NUL */
+	return q;
+}
+
 nz_rc nz__pg_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
 			  nz_media_entry **out, size_t *n, nz_err *err)
 {
 	nz__pg_params p = {0};
-	nz__pg_text(&p, f->text);
+	const char *query = f->text ? ts_query(arena, f->text) : NULL;
+	if (f->text && !query)
+		return nz_err_set(err, NZ_NOMEM, "media: out of memory");
+	nz__pg_text(&p, query);
 	nz__pg_int64(&p, f->used);
 	nz__pg_int64(&p, f->from);
 	nz__pg_int64(&p, f->to);
-	nz__pg_int64(&p, f->before);
+	nz__pg_int64(&p, f->before > 0 ? f->before : INT64_MAX);
 	nz__pg_int64(&p, (int64_t)f->limit);
-	return nz__pg_collect(nz__pg_h(s), &q_media_search, &p, "media", sizeof(nz_media_entry),
-			      entry_row, arena, (void **)out, n, err);
+	return nz__pg_collect(nz__pg_h(s), query ? &q_media_search_text : &q_media_search, &p,
+			      "media", sizeof(nz_media_entry), entry_row, arena, (void **)out, n,
+			      err);
 }
 
 static nz_rc use_row(nz_arena *arena, const PGresult *res, int r, void *item)

@@ -383,6 +383,11 @@ extern const char nz__pg_12_focal[];         /* a photo's focal point (media.c) 
 extern const char nz__pg_13_batch_feed[]; /* a batch import's change-feed keys, once per batch */
 /* schema_sql.c: migration 14, password-reset links (SQLite's 17) */
 extern const char nz__pg_14_password_resets[];
-extern const char nz__pg_15_media_revisions[]; /* a photo's texts, one row per edit */
+extern const char nz__pg_15_media_revisions[]; /* a photo's texts per edit; the words index */
+/* The words of a media row, as its index (migration 15) has them: a search names the same. */
+#define NZ__PG_MEDIA_WORDS                                                                         \
+	"to_tsvector('simple'::regconfig, translate(COALESCE(caption, '') || ' ' || "              \
+	"COALESCE(credit, '') || ' ' || COALESCE(alt, '') || ' ' || COALESCE(filename, ''), "      \
+	"'._-/\\,;:!?()[]{}\"''`~@#$%^&*+=<>|', '                                '))"
 
 #endif

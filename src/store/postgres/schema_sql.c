@@ -436,7 +436,10 @@ const char nz__pg_14_password_resets[] =
     " expires_at BIGINT NOT NULL,"
     " used_at BIGINT);";
 
-/* Migration 15, the history of a photo's texts and focal point: SQLite's migration 18. */
+/* Migration 15, the media library at scale: SQLite's migration 18. The search index is a GIN
+ * index over the words of the caption, credit, alt text and file name (split at anything not a
+ * letter or digit, as SQLite's unicode61 does: the file name's dots and underscores are made
+ * spaces); media_library.c's search names the same expression, so it reads the index. */
 const char nz__pg_15_media_revisions[] =
     "CREATE TABLE media_revisions ("
     " id " ID ","
@@ -448,4 +451,5 @@ const char nz__pg_15_media_revisions[] =
     " alt " TEXT_C ","
     " focal_x INTEGER,"
     " focal_y INTEGER);"
-    "CREATE INDEX media_revisions_media ON media_revisions(media_id, id);";
+    "CREATE INDEX media_revisions_media ON media_revisions(media_id, id);"
+    "CREATE INDEX media_words ON media USING gin (" NZ__PG_MEDIA_WORDS ");";

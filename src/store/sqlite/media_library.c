@@ -29,17 +29,40 @@ static nz_rc entry_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 	return nz__sq_media_row(arena, st, &e->media);
 }
 
+/* "w1"* "w2"*: every word, as the start of a word (words hold no quote: store/media.c). */
+static const char *fts_query(nz_arena *arena, const char *words)
+{
+	char *q = nz_arena_alloc(arena, 4 * strlen(words) + 4), *o = q;
+	if (!q)
+		return NULL;
+	*o++ = '"';
+	for (const char *c = words; *c; c++) {
+		if (*c != ' ') {
+			*o++ = *c;
+			continue;
+		}
+		memcpy(o, "\"* \"", 4);
+		o += 4;
+	}
+	memcpy(o, "\"*", 3); /* with the NUL */
+	return q;
+}
+
 nz_rc nz__sq_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
 			  nz_media_entry **out, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_SEARCH, &st, err);
+	const char *match = f->text ? fts_query(arena, f->text) : NULL;
+	if (f->text && !match)
+		return nz_err_set(err, NZ_NOMEM, "media: out of memory");
+	nz_rc rc = nz__sq_stmt(h, match ? SQ_MEDIA_SEARCH_TEXT : SQ_MEDIA_SEARCH, &st, err);
 	if (rc)
 		return rc;
-	if (nz__sq_bind_text(st, 1, f->text) || sqlite3_bind_int(st, 2, f->used) ||
+	if (nz__sq_bind_text(st, 1, match) || sqlite3_bind_int(st, 2, f->used) ||
 	    sqlite3_bind_int64(st, 3, f->from) || sqlite3_bind_int64(st, 4, f->to) ||
-	    sqlite3_bind_int64(st, 5, f->before) || sqlite3_bind_int64(st, 6, (int64_t)f->limit))
+	    sqlite3_bind_int64(st, 5, f->before > 0 ? f->before : INT64_MAX) ||
+	    sqlite3_bind_int64(st, 6, (int64_t)f->limit))
 		return nz__sq_bind_error(h, "media", err);
 	return nz__sq_collect(h, st, "media", sizeof(nz_media_entry), entry_row, arena,
 			      (void **)out, n, err);

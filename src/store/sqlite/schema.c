@@ -749,9 +749,13 @@ static const char migration_17[] =
     " expires_at INTEGER NOT NULL,"
     " used_at INTEGER);";
 
-/* Migration 18, the history of a photo's texts and focal point: one row per state, the first
+/* Migration 18, the media library at scale.
+ * media_revisions: the history of a photo's texts and focal point, one row per state, the first
  * as uploaded (user NULL, written by the first edit), then one per edit that changed something
- * (media_library.c). The rows go with the photo when an unused photo is deleted. */
+ * (media_library.c). The rows go with the photo when an unused photo is deleted.
+ * media_fts: the library's search index over the caption, credit, alt text and file name
+ * (external content: the media rows; words split at anything not a letter or digit, each query
+ * word a prefix), kept by triggers, so a search reads the index instead of every row. */
 static const char migration_18[] =
     "CREATE TABLE media_revisions ("
     " id INTEGER PRIMARY KEY,"
@@ -763,7 +767,24 @@ static const char migration_18[] =
     " alt TEXT,"
     " focal_x INTEGER,"
     " focal_y INTEGER);"
-    "CREATE INDEX media_revisions_media ON media_revisions(media_id, id);";
+    "CREATE INDEX media_revisions_media ON media_revisions(media_id, id);"
+    "CREATE VIRTUAL TABLE media_fts USING fts5(caption, credit, alt, filename,"
+    " content = 'media', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 0');"
+    "CREATE TRIGGER media_fts_insert AFTER INSERT ON media BEGIN"
+    " INSERT INTO media_fts(rowid, caption, credit, alt, filename)"
+    "  VALUES (NEW.id, NEW.caption, NEW.credit, NEW.alt, NEW.filename);"
+    " END;"
+    "CREATE TRIGGER media_fts_update AFTER UPDATE OF caption, credit, alt, filename ON media BEGIN"
+    " INSERT INTO media_fts(media_fts, rowid, caption, credit, alt, filename)"
+    "  VALUES ('delete', OLD.id, OLD.caption, OLD.credit, OLD.alt, OLD.filename);"
+    " INSERT INTO media_fts(rowid, caption, credit, alt, filename)"
+    "  VALUES (NEW.id, NEW.caption, NEW.credit, NEW.alt, NEW.filename);"
+    " END;"
+    "CREATE TRIGGER media_fts_delete AFTER DELETE ON media BEGIN"
+    " INSERT INTO media_fts(media_fts, rowid, caption, credit, alt, filename)"
+    "  VALUES ('delete', OLD.id, OLD.caption, OLD.credit, OLD.alt, OLD.filename);"
+    " END;"
+    "INSERT INTO media_fts(media_fts) VALUES ('rebuild');";
 
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
