@@ -150,6 +150,27 @@ static char *query_words(nz_arena *arena, const char *text)
 	return p;
 }
 
+const char *nz__store_media_query(nz_arena *arena, const char *words, const char *open,
+				  const char *between, const char *close)
+{
+	size_t n_words = 1, len = strlen(words);
+	for (const char *c = words; *c; c++)
+		n_words += *c == ' ';
+	char *q = nz_arena_alloc(arena, strlen(open) + len + n_words * strlen(between) +
+					    strlen(close) + 1);
+	if (!q)
+		return NULL;
+	char *o = q + strlen(strcpy(q, open));
+	for (const char *c = words; *c; c++) {
+		if (*c == ' ')
+			o += strlen(strcpy(o, between));
+		else
+			*o++ = *c;
+	}
+	strcpy(o, close);
+	return q;
+}
+
 nz_rc nz_store_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
 			    nz_media_entry **out, size_t *n, nz_err *err)
 {

@@ -78,29 +78,12 @@ static nz_rc entry_row(nz_arena *arena, const PGresult *res, int r, void *item)
 	return nz__pg_media_row(arena, res, r, &e->media);
 }
 
-/* "w1:* & w2:*": every word, as the start of a word (words hold no operator: store/media.c). */
-static const char *ts_query(nz_arena *arena, const char *words)
-{
-	char *q = nz_arena_alloc(arena, 6 * strlen(words) + 4), *o = q;
-	if (!q)
-		return NULL;
-	for (const char *c = words; *c; c++) {
-		if (*c != ' ') {
-			*o++ = *c;
-			continue;
-		}
-		memcpy(o, ":* & ", 5);
-		o += 5;
-	}
-	memcpy(o, ":*", 3); /* with the NUL */
-	return q;
-}
-
 nz_rc nz__pg_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
 			  nz_media_entry **out, size_t *n, nz_err *err)
 {
 	nz__pg_params p = {0};
-	const char *query = f->text ? ts_query(arena, f->text) : NULL;
+	const char *query =
+	    f->text ? nz__store_media_query(arena, f->text, "", ":* & ", ":*") : NULL;
 	if (f->text && !query)
 		return nz_err_set(err, NZ_NOMEM, "media: out of memory");
 	nz__pg_text(&p, query);

@@ -29,31 +29,13 @@ static nz_rc entry_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 	return nz__sq_media_row(arena, st, &e->media);
 }
 
-/* "w1"* "w2"*: every word, as the start of a word (words hold no quote: store/media.c). */
-static const char *fts_query(nz_arena *arena, const char *words)
-{
-	char *q = nz_arena_alloc(arena, 4 * strlen(words) + 4), *o = q;
-	if (!q)
-		return NULL;
-	*o++ = '"';
-	for (const char *c = words; *c; c++) {
-		if (*c != ' ') {
-			*o++ = *c;
-			continue;
-		}
-		memcpy(o, "\"* \"", 4);
-		o += 4;
-	}
-	memcpy(o, "\"*", 3); /* with the NUL */
-	return q;
-}
-
 nz_rc nz__sq_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
 			  nz_media_entry **out, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	const char *match = f->text ? fts_query(arena, f->text) : NULL;
+	const char *match =
+	    f->text ? nz__store_media_query(arena, f->text, "\"", "\"* \"", "\"*") : NULL;
 	if (f->text && !match)
 		return nz_err_set(err, NZ_NOMEM, "media: out of memory");
 	nz_rc rc = nz__sq_stmt(h, match ? SQ_MEDIA_SEARCH_TEXT : SQ_MEDIA_SEARCH, &st, err);
