@@ -91,6 +91,20 @@ static json_t *language_options(const nz_article *a)
 			 "Korean (한국어)", "selected", strcmp(cur, "ko") == 0);
 }
 
+/* The photo's focal point for the editor: the two fields ("" while the photo has none: the
+ * centre) and where the marker stands. */
+static bool focal_json(nz_arena *arena, json_t *o, const nz_media *m)
+{
+	int x, y;
+	nz_media_focal(m, &x, &y);
+	return nz__json_put(o, "focal_x",
+			    nz__json_str(m->has_focal ? nz_arena_printf(arena, "%d", x) : "")) &&
+	       nz__json_put(o, "focal_y",
+			    nz__json_str(m->has_focal ? nz_arena_printf(arena, "%d", y) : "")) &&
+	       nz__json_put(o, "marker_x", json_integer(x)) &&
+	       nz__json_put(o, "marker_y", json_integer(y));
+}
+
 static json_t *media_json(nz_arena *arena, const nz_article *a)
 {
 	json_t *arr = json_array();
@@ -107,7 +121,7 @@ static json_t *media_json(nz_arena *arena, const nz_article *a)
 		    nz__json_put(o, "width", m->width > 0 ? json_integer(m->width) : json_null()) &&
 		    nz__json_put(o, "height",
 				 m->height > 0 ? json_integer(m->height) : json_null()) &&
-		    nz__json_put(o, "lead", json_boolean(i == 0));
+		    nz__json_put(o, "lead", json_boolean(i == 0)) && focal_json(arena, o, m);
 		if (!ok || !push(arr, o)) {
 			if (!ok)
 				json_decref(o);

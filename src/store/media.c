@@ -117,22 +117,58 @@ nz_rc nz_store_media_unrendered(nz_store *s, nz_arena *arena, const char *prefix
 
 /* ---- the library ------------------------------------------------------------------------- */
 
-/* "%<text with % _ \ escaped>%", lower case (ASCII), in arena; NULL when out of memory. */
-static char *like_pattern(nz_arena *arena, const char *text)
+#define MEDIA_QUERY_WORDS 16
+
+static bool word_byte(unsigned char c)
 {
-	size_t len = strlen(text);
-	char *p = nz_arena_alloc(arena, 2 * len + 3), *o = p;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c >= 0x80;
+}
+
+/* The words of text (runs of ASCII letters and digits and of non-ASCII characters), lower case
+ * (ASCII), joined by one space, at most MEDIA_QUERY_WORDS, in arena; "" when it has none, NULL
+ * when out of memory. Each backend turns them into its index's query, a prefix per word. */
+static char *query_words(nz_arena *arena, const char *text)
+{
+	size_t len = strlen(text), words = 0;
+	char *p = nz_arena_alloc(arena, len + 1), *o = p;
 	if (!p)
 		return NULL;
-	*o++ = '%';
-	for (const char *c = text; *c; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			*o++ = '\\';
-		*o++ = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
+	for (const unsigned char *c = (const unsigned char *)text;
+	     *c && words < MEDIA_QUERY_WORDS;) {
+		if (!word_byte(*c)) {
+			c++;
+			continue;
+		}
+		if (o != p)
+			*o++ = ' ';
+		for (; *c && word_byte(*c); c++)
+			*o++ = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : (char)*c;
+		words++;
 	}
-	*o++ = '%';
 	*o = '\0';
 	return p;
+}
+
+const char *nz__store_media_query(nz_arena *arena, const char *words, const char *open,
+				  const char *between, const char *close)
+{
+	size_t n_words = 1, len = strlen(words);
+	for (const char *c = words; *c; c++)
+		n_words += *c == ' ';
+	char *q = nz_arena_alloc(arena, strlen(open) + len + n_words * strlen(between) +
+					    strlen(close) + 1);
+	if (!q)
+		return NULL;
+	char *o = q + strlen(strcpy(q, open));
+	for (const char *c = words; *c; c++) {
+		if (*c == ' ')
+			o += strlen(strcpy(o, between));
+		else
+			*o++ = *c;
+	}
+	strcpy(o, close);
+	return q;
 }
 
 nz_rc nz_store_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
@@ -145,8 +181,10 @@ nz_rc nz_store_media_search(nz_store *s, nz_arena *arena, const nz_media_filter 
 		q.limit = 50;
 	if (q.text && !q.text[0])
 		q.text = NULL;
-	if (q.text && !(q.text = like_pattern(arena, q.text)))
+	if (q.text && !(q.text = query_words(arena, q.text)))
 		return nz_err_set(err, NZ_NOMEM, "media: out of memory");
+	if (q.text && !q.text[0])
+		return NZ_OK; /* only punctuation: no word to find */
 	return nz__store_media_search(s, arena, &q, out, n, err);
 }
 
@@ -156,6 +194,14 @@ nz_rc nz_store_media_uses(nz_store *s, nz_arena *arena, int64_t id, nz_article *
 	*out = NULL;
 	*n = 0;
 	return nz__store_media_uses(s, arena, id, out, n, err);
+}
+
+nz_rc nz_store_media_revisions(nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out,
+			       size_t *n, nz_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	return nz__store_media_revisions(s, arena, id, out, n, err);
 }
 
 #define MEDIA_TEXT_MAX 2000

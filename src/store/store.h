@@ -652,7 +652,7 @@ nz_rc nz_store_media_list(nz_store *s, nz_arena *arena, size_t limit, size_t off
 
 /* Which photos (media rows with bytes) a library page lists. */
 typedef struct nz_media_filter {
-	const char *text; /* words in the caption, credit, alt text or file name; NULL: any */
+	const char *text; /* words of the caption, credit, alt text or file name; NULL: any */
 	int used;         /* 1: used by an article, -1: used by none, 0: either */
 	nz_time from, to; /* uploaded at or after from, before to (0: no bound) */
 	int64_t before;   /* keyset: only ids below it (0: from the newest) */
@@ -667,7 +667,9 @@ typedef struct nz_media_entry {
 } nz_media_entry;
 
 /* The photos that pass f, newest first (arena); the next page starts before the last id. The
- * text is matched case-insensitively (ASCII) as a substring. */
+ * text's words (split at anything not a letter or digit) must each begin a word of the caption,
+ * credit, alt text or file name, case-insensitively (ASCII); the backends find them through an
+ * index. */
 nz_rc nz_store_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
 			    nz_media_entry **out, size_t *n, nz_err *err);
 /* The articles that use photo id (id, uuid, slug, headline, status and language filled),
@@ -675,10 +677,27 @@ nz_rc nz_store_media_search(nz_store *s, nz_arena *arena, const nz_media_filter 
 nz_rc nz_store_media_uses(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, size_t *n,
 			  nz_err *err);
 /* Sets photo m->id's caption, credit, alt text and focal point (none: the centre) to m's;
- * records media.edited. Every article that uses it gets a change (its pages are made again,
- * and its crops are new URLs). NZ_NOTFOUND when there is no such photo, NZ_INVAL for a focal
- * point outside 0..100 or a text past 2,000 bytes. */
+ * records media.edited and, when something changed, a revision (nz_store_media_revisions). Every
+ * article that uses it gets a change (its pages are made again, and its crops are new URLs).
+ * NZ_NOTFOUND when there is no such photo, NZ_INVAL for a focal point outside 0..100 or a text past
+ * 2,000 bytes. */
 nz_rc nz_store_media_update(nz_store *s, int64_t actor, const nz_media *m, nz_err *err);
+/* One state of a photo's texts and focal point: the first as uploaded (user_id 0), then one per
+ * edit that changed something, by whom and when. */
+typedef struct nz_media_revision {
+	int64_t id;
+	int64_t user_id;        /* 0: as uploaded, or the user is gone */
+	const char *user_login; /* NULL when user_id is 0 */
+	nz_time at;
+	const char *caption, *credit, *alt;
+	bool has_focal; /* false: the centre */
+	int focal_x, focal_y;
+} nz_media_revision;
+
+/* Photo id's revisions, newest first, at most 200 (arena); none (a photo never edited) is not
+ * an error. */
+nz_rc nz_store_media_revisions(nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out,
+			       size_t *n, nz_err *err);
 /* Removes photo id's row (its bytes stay: revisions may name them); records media.deleted.
  * NZ_CONFLICT while an article uses it (nz_store_media_uses names them), NZ_NOTFOUND when there
  * is no such photo. */

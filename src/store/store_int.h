@@ -254,6 +254,11 @@ nz_rc nz__store_article_update_tx(nz_store *s, nz_arena *arena, int64_t actor, n
  * caption, credit and alt), false when m needs a new row (a row other articles may show never
  * changes). */
 bool nz__store_media_reuse(nz_media *m, const nz_media *stored);
+/* The media library's words ("w1 w2", as nz_store_media_search passes them) as a backend's
+ * index query: open, each word with between after all but the last, close (arena; NULL when out
+ * of memory). SQLite: '"', '"* "', '"*'; PostgreSQL: "", ":* & ", ":*". */
+const char *nz__store_media_query(nz_arena *arena, const char *words, const char *open,
+				  const char *between, const char *close);
 /* What a backend's workflow change does once its transaction is open: loads the article
  * into a (locking it), changes it and writes its revision and audit entry. */
 typedef nz_rc (*nz__store_transition_fn)(nz_store *s, nz_arena *arena,

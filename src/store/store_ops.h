@@ -270,7 +270,7 @@
 	   (nz_store *s, nz_arena *arena, const char *prefix, const char *suffix, size_t limit,    \
 	    nz_media **out, size_t *n, nz_err *err),                                               \
 	   (s, arena, prefix, suffix, limit, out, n, err))                                         \
-	/* f->limit in 1..200, f->text NULL or a LIKE pattern with \ as its escape */              \
+	/* f->limit in 1..200, f->text NULL or words ([a-z0-9] or non-ASCII) joined by a space */ \
 	OP(READ, OWN, media_search,                                                                \
 	   (nz_store *s, nz_arena *arena, const nz_media_filter *f, nz_media_entry **out,          \
 	    size_t *n, nz_err *err),                                                               \
@@ -282,7 +282,11 @@
 	OP(WRITE, OWN, media_update, (nz_store *s, int64_t actor, const nz_media *m, nz_err *err), \
 	   (s, actor, m, err))                                                                     \
 	OP(WRITE, OWN, media_delete, (nz_store *s, int64_t actor, int64_t id, nz_err *err),       \
-	   (s, actor, id, err))
+	   (s, actor, id, err))                                                                    \
+	OP(READ, OWN, media_revisions,                                                             \
+	   (nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out, size_t *n,          \
+	    nz_err *err),                                                                          \
+	   (s, arena, id, out, n, err))
 
 /* ---- accounts: users, sessions, sign-in throttling, API tokens ---- */
 #define NZ__STORE_ACCOUNTS(OP)                                                                     \

@@ -2,7 +2,9 @@
 // marker moves, the form takes the two percentages, and once saved the crops are cut around it);
 // in the editor she picks a photo from the library and it lands in the body at the cursor as
 // ![alt](media:ID), attached to the article, so the saved article shows it there as a figure;
-// files dropped on the upload zone are previewed before saving.
+// files dropped on the upload zone are previewed before saving. In the editor a click on a
+// photo's preview sets its focal point (typed numbers without JavaScript), and a photo from the
+// library can be made the lead photo.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
@@ -129,5 +131,94 @@ test("files dropped on the upload zone are previewed before saving", async () =>
 	await submit(page, "Save");
 	assert.match(await page.locator(".flash").innerText(), /created/i);
 	assert.equal(await page.locator("input[name=media_id]").count(), 2);
+	await ctx.close();
+});
+
+/** A new draft (admin API) with the photos of ids, the first its lead; returns its id. */
+async function draftWith(headline, ids) {
+	const r = await fetch(nz.url + "/api/v1/admin/articles", {
+		method: "POST",
+		headers: { Authorization: "Bearer " + token, "Content-Type": "application/json" },
+		body: JSON.stringify({ headline, body_markdown: "Text.", media: ids.map((id) => ({ id })) }),
+	});
+	assert.equal(r.status, 201);
+	return (await r.json()).id;
+}
+
+/** Uploads a width × height PNG with caption and alt text (admin API); returns the photo. */
+async function upload(width, height, caption, alt) {
+	const q = new URLSearchParams({ caption, alt });
+	const r = await fetch(nz.url + "/api/v1/admin/media?" + q, {
+		method: "POST",
+		headers: { Authorization: "Bearer " + token, "Content-Type": "image/png" },
+		body: png(width, height),
+	});
+	assert.equal(r.status, 201);
+	return r.json();
+}
+
+test("in the editor, a click on a photo sets its focal point, saved with the article", async () => {
+	const harbour = await upload(600, 300, "Harbour at dusk", "A harbour");
+	const id = await draftWith("The harbour at dusk", [harbour.id]);
+	const ctx = await nz.context();
+	const page = await ctx.newPage();
+	await signIn(page, ed.login, ed.password);
+	await page.goto(`/admin/articles/${id}`);
+	const set = page.locator("fieldset.photo").first();
+	const across = set.getByLabel("Across, % from the left");
+	assert.equal(await across.inputValue(), ""); // none yet: the centre
+	const img = set.locator("[data-focal-picker] img");
+	const box = await img.boundingBox();
+	await img.click({ position: { x: box.width * 0.7, y: box.height * 0.2 } });
+	// the thumbnail is small: a pixel is about 1 %
+	const x = Number(await across.inputValue()), y = Number(await set.getByLabel("Down, % from the top").inputValue());
+	assert.ok(Math.abs(x - 70) <= 1 && Math.abs(y - 20) <= 1, `${x}, ${y}`);
+	const marker = await set.locator(".focal-marker").boundingBox();
+	assert.ok(Math.abs(marker.x + marker.width / 2 - (box.x + box.width * 0.7)) < 3, "the marker is where she clicked");
+	await submit(page, "Save");
+	assert.match(await page.locator(".flash").innerText(), /saved/i);
+	// the form comes back from the server with the point, and the article's crops are cut there
+	assert.equal(await page.locator("fieldset.photo").first().getByLabel("Across, % from the left").inputValue(), String(x));
+	const r = await page.request.get(`/api/v1/admin/articles/${id}`, { headers: { Authorization: "Bearer " + token } });
+	const photos = (await r.json()).media;
+	assert.ok(photos[0].renditions.some((r) => r.path.includes(`.f${x}-${y}.`)), JSON.stringify(photos[0].renditions));
+	await ctx.close();
+});
+
+test("without JavaScript, the editor's two typed percentages set the focal point", async () => {
+	const buoy = await upload(400, 400, "Buoy off the coast", "A red buoy");
+	const id = await draftWith("A buoy off the coast", [buoy.id]);
+	const ctx = await nz.context({ javaScriptEnabled: false });
+	const page = await ctx.newPage();
+	await signIn(page, ed.login, ed.password);
+	await page.goto(`/admin/articles/${id}`);
+	const set = page.locator("fieldset.photo").first();
+	await set.getByLabel("Across, % from the left").fill("15");
+	await set.getByLabel("Down, % from the top").fill("85");
+	await submit(page, "Save");
+	assert.match(await page.locator(".flash").innerText(), /saved/i);
+	assert.equal(await page.locator("fieldset.photo").first().getByLabel("Down, % from the top").inputValue(), "85");
+	const r = await page.request.get(`/api/v1/admin/articles/${id}`, { headers: { Authorization: "Bearer " + token } });
+	assert.ok((await r.json()).media[0].renditions.some((x) => x.path.includes(".f15-85.")));
+	await ctx.close();
+});
+
+test("a photo chosen from the library becomes the lead photo", async () => {
+	const quay = await upload(500, 300, "Quay in the rain", "A wet quay");
+	const ferry = await upload(500, 320, "Ferry leaving the quay", "A ferry");
+	const id = await draftWith("Ferries in the rain", [quay.id]);
+	const ctx = await nz.context();
+	const page = await ctx.newPage();
+	await signIn(page, ed.login, ed.password);
+	await page.goto(`/admin/articles/${id}`);
+	await page.locator("#media-picker summary").click();
+	await page.getByRole("button", { name: /Lead photo: Ferry leaving the quay/ }).click();
+	assert.match(await page.locator("#media-picker-status").innerText(), /lead photo when you save/);
+	await submit(page, "Save");
+	assert.match(await page.locator(".flash").innerText(), /saved/i);
+	const first = page.locator("fieldset.photo").first();
+	assert.match(await first.locator("legend").first().innerText(), /Photo 1 \(lead photo\)/);
+	assert.equal(await first.locator("input[name=media_id]").inputValue(), String(ferry.id));
+	assert.equal(await page.locator("fieldset.photo").count(), 2); // the quay stays, second
 	await ctx.close();
 });

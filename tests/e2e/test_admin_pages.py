@@ -183,6 +183,20 @@ class AdminPages(unittest.TestCase):
         self.assertEqual(got.body[:8], b"\x89PNG\r\n\x1a\n")
         self.assertEqual((int.from_bytes(got.body[16:20], "big"),
                           int.from_bytes(got.body[20:24], "big")), (40, 30))
+        # its focal point, typed (as without JavaScript): kept; a number past 100 is refused
+        mid = field(html, "media_id")
+        keep = [("media_id", mid), ("media_alt", "A plain grey square"), ("lead", mid)]
+        base = self.revision(edna, aid)
+        r = edna.post("/admin/articles/%d" % aid, editor_fields("With a photo", base=base, extra=(
+            keep + [("media_focal_x", "150"), ("media_focal_y", "5")])))
+        self.assertEqual(r.status, 422)
+        self.assertIn("the focal point is two whole percentages", r.text)
+        self.assertEqual(self.revision(edna, aid), base)
+        r = edna.post("/admin/articles/%d" % aid, editor_fields("With a photo", base=base, extra=(
+            keep + [("media_focal_x", "20"), ("media_focal_y", "75")])))
+        self.assertEqual(r.status, 303, r.text)
+        html = edna.get("/admin/articles/%d" % aid).text
+        self.assertEqual((field(html, "media_focal_x"), field(html, "media_focal_y")), ("20", "75"))
 
     def test_scheduling_in_the_past_is_refused_before_anything_is_saved(self):
         edna = self.as_("edna")

@@ -76,6 +76,29 @@ class MediaLibrary(unittest.TestCase):
         self.assertEqual(r.status, 400)
         self.assertIn("used", r.json()["error"]["message"])
 
+    def test_search_finds_word_beginnings_and_follows_edits(self):
+        tag = "idx%d" % os.getpid()
+        a = self.upload(70, 40, "?caption=%s+Lighthouse+keepers&filename=DSC_7781.jpg" % tag)
+        b = self.upload(71, 40, "?caption=%s+%%EA%%B5%%AD%%EB%%B0%%A9%%EB%%B6%%80%%EB%%8A%%94+"
+                        "%%ED%%9B%%88%%EB%%A0%%A8" % tag)  # 국방부는 훈련
+
+        def ids(q):
+            r = api(self.srv, "GET", "/api/v1/admin/media?q=" + q, self.token)
+            self.assertEqual(r.status, 200, r.text)
+            return [m["id"] for m in r.json()["media"]]
+
+        self.assertEqual(ids("LIGHTHO"), [a["id"]])          # a word's beginning, any case
+        self.assertEqual(ids("%s+keep" % tag), [a["id"]])    # every word
+        self.assertEqual(ids("ighthouse"), [])               # not the middle of a word
+        self.assertEqual(ids("dsc+7781"), [a["id"]])         # the file name's parts
+        self.assertEqual(ids("%EA%B5%AD%EB%B0%A9"), [b["id"]])  # 국방 begins 국방부는
+        self.assertEqual(ids("%21%21"), [])                   # no word at all
+        r = api(self.srv, "PATCH", "/api/v1/admin/media/%d" % a["id"], self.token,
+                body={"caption": "%s Foghorn" % tag})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(ids("lighthouse"), [])               # the index follows the edit
+        self.assertEqual(ids("foghorn"), [a["id"]])
+
     def test_focal_point_moves_the_crops_on_the_article_page(self):
         m = self.upload(1200, 800, "?alt=A+pier&caption=The+pier")
         art = self.publish_with("The pier at low tide", m["id"])
@@ -116,6 +139,48 @@ class MediaLibrary(unittest.TestCase):
                              self.carl).json()["alt"], "A pier")
         self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/999999", self.token).status,
                          404)
+
+    def test_edits_are_revisions_and_reach_the_article_page(self):
+        m = self.upload(300, 200, "?caption=Harbour+crane&credit=Desk&alt=A+crane")
+        art = self.publish_with("Cranes at the harbour", m["id"])
+        self.assertIn("Harbour crane", self.srv.get(page_path(art)).text)  # cached now
+        self.assertEqual(api(self.srv, "GET", "/api/v1/admin/media/%d" % m["id"],
+                             self.token).json()["revisions"], [])  # never edited
+
+        for body in ({"caption": "Harbour crane at night", "credit": "Kim Ara"},
+                     {"caption": "Harbour crane at night"},  # changes nothing: no revision
+                     {"focal": {"x": 30, "y": 40}}):
+            r = api(self.srv, "PATCH", "/api/v1/admin/media/%d" % m["id"], self.token,
+                    body=body)
+            self.assertEqual(r.status, 200, r.text)
+        page = self.srv.get(page_path(art))
+        self.assertIn("Harbour crane at night", page.text)
+        self.assertIn("Kim Ara", page.text)
+
+        revs = api(self.srv, "GET", "/api/v1/admin/media/%d" % m["id"],
+                   self.token).json()["revisions"]
+        self.assertEqual([(r["user"], r["uploaded"]) for r in revs],
+                         [("eve", False), ("eve", False), (None, True)])
+        self.assertEqual(revs[0]["changed"], [{"field": "focal point", "from": "the centre",
+                                               "to": "30% across, 40% down"}])
+        self.assertEqual(revs[1]["changed"], [
+            {"field": "caption", "from": "Harbour crane", "to": "Harbour crane at night"},
+            {"field": "credit", "from": "Desk", "to": "Kim Ara"}])
+        self.assertEqual((revs[2]["caption"], revs[2]["focal"]["set"]), ("Harbour crane", False))
+
+        # the photo's page in the library shows who changed what
+        eve = Browser(self.srv, "eve", self.eve_pw)
+        r = eve.post("/admin/media/%d" % m["id"], [
+            ("caption", "Harbour crane at night"), ("credit", "Kim Ara"), ("alt", "A tall crane"),
+            ("focal_x", "30"), ("focal_y", "40")])
+        self.assertEqual(r.status, 303, r.text)
+        text = eve.get("/admin/media/%d" % m["id"]).text
+        history = text[text.index('id="history-title"'):]
+        self.assertIn("alt text: <del>A crane</del> → <ins>A tall crane</ins>", history)
+        self.assertIn("caption: <del>Harbour crane</del> → <ins>Harbour crane at night</ins>",
+                      history)
+        self.assertIn("as uploaded", history)
+        self.assertEqual(history.count("</time>, eve"), 3)
 
     def test_delete_refused_while_used(self):
         used = self.upload(30, 20)

@@ -399,6 +399,12 @@ extern const char nz__pg_14_password_resets[];
 extern const char nz__pg_15_desk[];
 /* schema_sql.c: migration 16, a static page's import record (SQLite's 19) */
 extern const char nz__pg_16_page_imports[];
-extern const char nz__pg_17_reader_counts[]; /* referring sites, searches that found nothing */
+extern const char nz__pg_17_reader_counts[];   /* referring sites, searches that found nothing */
+extern const char nz__pg_18_media_revisions[]; /* a photo's texts per edit; the words index */
+/* The words of a media row, as its index (migration 18) has them: a search names the same. */
+#define NZ__PG_MEDIA_WORDS                                                                         \
+	"to_tsvector('simple'::regconfig, translate(COALESCE(caption, '') || ' ' || "              \
+	"COALESCE(credit, '') || ' ' || COALESCE(alt, '') || ' ' || COALESCE(filename, ''), "      \
+	"'._-/\\,;:!?()[]{}\"''`~@#$%^&*+=<>|', '                                '))"
 
 #endif

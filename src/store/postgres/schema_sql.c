@@ -476,3 +476,21 @@ const char nz__pg_17_reader_counts[] =
     " count BIGINT NOT NULL,"
     " PRIMARY KEY (kind, key, hour));"
     "CREATE INDEX reader_counts_hour ON reader_counts(kind, hour);";
+
+/* Migration 18, the media library at scale: SQLite's migration 21. The search index is a GIN
+ * index over the words of the caption, credit, alt text and file name (split at anything not a
+ * letter or digit, as SQLite's unicode61 does: the file name's dots and underscores are made
+ * spaces); media_library.c's search names the same expression, so it reads the index. */
+const char nz__pg_18_media_revisions[] =
+    "CREATE TABLE media_revisions ("
+    " id " ID ","
+    " media_id BIGINT NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+    " user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+    " created_at BIGINT NOT NULL,"
+    " caption " TEXT_C ","
+    " credit " TEXT_C ","
+    " alt " TEXT_C ","
+    " focal_x INTEGER,"
+    " focal_y INTEGER);"
+    "CREATE INDEX media_revisions_media ON media_revisions(media_id, id);"
+    "CREATE INDEX media_words ON media USING gin (" NZ__PG_MEDIA_WORDS ");";

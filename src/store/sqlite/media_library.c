@@ -1,10 +1,12 @@
 /*
  * media_library.c: the media library in SQLite: photos found by their texts, use and upload
  * time a page at a time (newest first, by id: keyset pages that cost the same at any depth),
- * the articles that use a photo, edits of a photo's texts and focal point, and deletion.
+ * the articles that use a photo, edits of a photo's texts and focal point (each kept as a
+ * revision), and deletion.
  *
- * Rules: an edit or a deletion and its audit row commit together; a photo that an article uses
- * is never deleted (the count and the delete run in one transaction). The changes an edit makes
+ * Rules: an edit, its revision rows and its audit row commit together, as a deletion and its
+ * audit row do; a photo that an article uses is never deleted (the count and the delete run in
+ * one transaction). The changes an edit makes
  * to the pages that show the photo come from the media table's trigger (schema.c).
  */
 #include <stdio.h>
@@ -32,12 +34,17 @@ nz_rc nz__sq_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st;
-	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_SEARCH, &st, err);
+	const char *match =
+	    f->text ? nz__store_media_query(arena, f->text, "\"", "\"* \"", "\"*") : NULL;
+	if (f->text && !match)
+		return nz_err_set(err, NZ_NOMEM, "media: out of memory");
+	nz_rc rc = nz__sq_stmt(h, match ? SQ_MEDIA_SEARCH_TEXT : SQ_MEDIA_SEARCH, &st, err);
 	if (rc)
 		return rc;
-	if (nz__sq_bind_text(st, 1, f->text) || sqlite3_bind_int(st, 2, f->used) ||
+	if (nz__sq_bind_text(st, 1, match) || sqlite3_bind_int(st, 2, f->used) ||
 	    sqlite3_bind_int64(st, 3, f->from) || sqlite3_bind_int64(st, 4, f->to) ||
-	    sqlite3_bind_int64(st, 5, f->before) || sqlite3_bind_int64(st, 6, (int64_t)f->limit))
+	    sqlite3_bind_int64(st, 5, f->before > 0 ? f->before : INT64_MAX) ||
+	    sqlite3_bind_int64(st, 6, (int64_t)f->limit))
 		return nz__sq_bind_error(h, "media", err);
 	return nz__sq_collect(h, st, "media", sizeof(nz_media_entry), entry_row, arena,
 			      (void **)out, n, err);
@@ -73,11 +80,36 @@ nz_rc nz__sq_media_uses(nz_store *s, nz_arena *arena, int64_t id, nz_article **o
 			      err);
 }
 
+/* The photo's state before its first edit, as uploaded (once). */
+static nz_rc first_revision(nz__sqlite *h, int64_t id, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_REV_FIRST, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id))
+		return nz__sq_bind_error(h, "media", err);
+	return nz__sq_exec(h, st, "media", err);
+}
+
+/* The photo's state after an edit, unless it is the last revision's. */
+static nz_rc add_revision(nz__sqlite *h, int64_t actor, int64_t id, nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_REV_ADD, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id) || sqlite3_bind_int64(st, 2, actor) ||
+	    sqlite3_bind_int64(st, 3, nz_time_now()))
+		return nz__sq_bind_error(h, "media", err);
+	return nz__sq_exec(h, st, "media", err);
+}
+
 static nz_rc update_media(nz__sqlite *h, int64_t actor, const nz_media *m, nz_err *err)
 {
 	sqlite3_stmt *st;
-	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_UPDATE, &st, err);
-	if (rc)
+	nz_rc rc = first_revision(h, m->id, err);
+	if (rc || (rc = nz__sq_stmt(h, SQ_MEDIA_UPDATE, &st, err)))
 		return rc;
 	if (sqlite3_bind_int64(st, 1, m->id) || nz__sq_bind_text(st, 2, m->caption) ||
 	    nz__sq_bind_text(st, 3, m->credit) || nz__sq_bind_text(st, 4, m->alt) ||
@@ -87,6 +119,8 @@ static nz_rc update_media(nz__sqlite *h, int64_t actor, const nz_media *m, nz_er
 		return rc;
 	if (sqlite3_changes(h->db) == 0)
 		return nz_err_set(err, NZ_NOTFOUND, "media %lld: not found", (long long)m->id);
+	if ((rc = add_revision(h, actor, m->id, err)))
+		return rc;
 	return nz__sq_audit(h, actor, "media.edited", "media", m->id, 0, NULL, err);
 }
 
@@ -127,4 +161,35 @@ nz_rc nz__sq_media_delete(nz_store *s, int64_t actor, int64_t id, nz_err *err)
 	nz__sqlite *h = nz__sq(s);
 	nz_rc rc = nz__sq_begin(h, err);
 	return rc ? rc : nz__sq_end(h, delete_media(h, actor, id, err), err);
+}
+
+static nz_rc revision_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_media_revision *r = item;
+	r->id = sqlite3_column_int64(st, 0);
+	r->user_id = sqlite3_column_int64(st, 1);
+	r->at = sqlite3_column_int64(st, 3);
+	r->has_focal = sqlite3_column_type(st, 7) != SQLITE_NULL;
+	r->focal_x = r->has_focal ? sqlite3_column_int(st, 7) : 50;
+	r->focal_y = r->has_focal ? sqlite3_column_int(st, 8) : 50;
+	return nz__sq_col_text(arena, st, 2, &r->user_login) ||
+		       nz__sq_col_text(arena, st, 4, &r->caption) ||
+		       nz__sq_col_text(arena, st, 5, &r->credit) ||
+		       nz__sq_col_text(arena, st, 6, &r->alt)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+nz_rc nz__sq_media_revisions(nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out,
+			     size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_REVISIONS, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id))
+		return nz__sq_bind_error(h, "media", err);
+	return nz__sq_collect(h, st, "media", sizeof(nz_media_revision), revision_row, arena,
+			      (void **)out, n, err);
 }

@@ -188,6 +188,13 @@
 	  "AND r.name = ?1 || fx || '-' || fy || ?2) GROUP BY hash, fx, fy ORDER BY min(id) "      \
 	  "LIMIT ?3")
 
+/* The media library's filters and keyset page after the text (queries of SQ_MEDIA_SEARCH*). */
+#define NZ__MEDIA_FILTER                                                                           \
+	"AND (?2 = 0 OR (?2 = 1) = EXISTS (SELECT 1 FROM article_media am "                        \
+	"WHERE am.media_id = media.id)) "                                                          \
+	"AND (?3 = 0 OR created_at >= ?3) AND (?4 = 0 OR created_at < ?4) "                        \
+	"AND id < ?5 ORDER BY id DESC LIMIT ?6"
+
 #define NZ__MEDIA_COLS                                                                             \
 	"id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename"
 #define NZ__USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
@@ -338,18 +345,17 @@
 	  "ORDER BY am.article_id, am.position")                                                   \
 	X(SQ_MEDIA_LIST, "SELECT " NZ__MEDIA_COLS " FROM media "                                   \
 			 "WHERE hash IS NOT NULL ORDER BY id DESC LIMIT ?1 OFFSET ?2")             \
-	/* the media library: ?1 a LIKE pattern or NULL, ?2 used (1) / unused (-1) / either (0),   \
-	 * ?3..?4 the upload times (0: open), ?5 the keyset (0: from the newest), ?6 the limit */  \
+	/* the media library: ?2 used (1) / unused (-1) / either (0), ?3..?4 the upload times (0:  \
+	 * open), ?5 the keyset (ids below it: a range of the key), ?6 the limit; with text, ?1 an \
+	 * FTS5 query of prefixes, the index giving the ids */                                     \
 	X(SQ_MEDIA_SEARCH,                                                                         \
 	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
-	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL "                       \
-	  "AND (?1 IS NULL OR lower(COALESCE(caption, '') || char(10) || COALESCE(credit, '') || " \
-	  "char(10) || COALESCE(alt, '') || char(10) || COALESCE(filename, '')) "                  \
-	  "LIKE ?1 ESCAPE '\\') "                                                                  \
-	  "AND (?2 = 0 OR (?2 = 1) = EXISTS (SELECT 1 FROM article_media am "                      \
-	  "WHERE am.media_id = media.id)) "                                                        \
-	  "AND (?3 = 0 OR created_at >= ?3) AND (?4 = 0 OR created_at < ?4) "                      \
-	  "AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6")                                     \
+	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL AND ?1 IS "             \
+	  "NULL " NZ__MEDIA_FILTER)                                                                \
+	X(SQ_MEDIA_SEARCH_TEXT,                                                                    \
+	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
+	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL AND id IN (SELECT "     \
+	  "rowid FROM media_fts WHERE media_fts MATCH ?1) " NZ__MEDIA_FILTER)                      \
 	X(SQ_MEDIA_USES, "SELECT DISTINCT a.id, a.uuid, a.slug, a.headline, a.status, a.language " \
 			 "FROM article_media am JOIN articles a ON a.id = am.article_id "          \
 			 "WHERE am.media_id = ?1 ORDER BY a.id DESC")                              \
@@ -357,6 +363,22 @@
 			   "focal_y = ?6 WHERE id = ?1 AND hash IS NOT NULL")                      \
 	X(SQ_MEDIA_USED, "SELECT count(*) FROM article_media WHERE media_id = ?1")                 \
 	X(SQ_MEDIA_DELETE, "DELETE FROM media WHERE id = ?1 AND hash IS NOT NULL")                 \
+	X(SQ_MEDIA_REV_FIRST,                                                                      \
+	  "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, "      \
+	  "focal_x, focal_y) SELECT id, NULL, created_at, caption, credit, alt, focal_x, focal_y " \
+	  "FROM media WHERE id = ?1 AND hash IS NOT NULL "                                         \
+	  "AND NOT EXISTS (SELECT 1 FROM media_revisions WHERE media_id = ?1)")                    \
+	X(SQ_MEDIA_REV_ADD,                                                                        \
+	  "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, "      \
+	  "focal_x, focal_y) SELECT m.id, NULLIF(?2, 0), ?3, m.caption, m.credit, m.alt, "         \
+	  "m.focal_x, m.focal_y FROM media m WHERE m.id = ?1 AND NOT EXISTS (SELECT 1 FROM "       \
+	  "media_revisions r WHERE r.id = (SELECT max(id) FROM media_revisions WHERE "             \
+	  "media_id = ?1) AND r.caption IS m.caption AND r.credit IS m.credit AND r.alt IS m.alt " \
+	  "AND r.focal_x IS m.focal_x AND r.focal_y IS m.focal_y)")                                \
+	X(SQ_MEDIA_REVISIONS,                                                                      \
+	  "SELECT r.id, COALESCE(r.user_id, 0), u.login, r.created_at, r.caption, r.credit, "      \
+	  "r.alt, r.focal_x, r.focal_y FROM media_revisions r LEFT JOIN users u "                  \
+	  "ON u.id = r.user_id WHERE r.media_id = ?1 ORDER BY r.id DESC LIMIT 200")                \
 	X(SQ_SECTION_INSERT,                                                                       \
 	  "INSERT INTO sections(slug, name, position, names) VALUES (?1, ?2, ?3, ?4) "             \
 	  "RETURNING id")                                                                          \

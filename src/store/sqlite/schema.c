@@ -801,11 +801,48 @@ static const char migration_20[] =
     " PRIMARY KEY (kind, key, hour));"
     "CREATE INDEX reader_counts_hour ON reader_counts(kind, hour);";
 
+/* Migration 21, the media library at scale.
+ * media_revisions: the history of a photo's texts and focal point, one row per state, the first
+ * as uploaded (user NULL, written by the first edit), then one per edit that changed something
+ * (media_library.c). The rows go with the photo when an unused photo is deleted.
+ * media_fts: the library's search index over the caption, credit, alt text and file name
+ * (external content: the media rows; words split at anything not a letter or digit, each query
+ * word a prefix), kept by triggers, so a search reads the index instead of every row. */
+static const char migration_21[] =
+    "CREATE TABLE media_revisions ("
+    " id INTEGER PRIMARY KEY,"
+    " media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+    " user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " created_at INTEGER NOT NULL,"
+    " caption TEXT,"
+    " credit TEXT,"
+    " alt TEXT,"
+    " focal_x INTEGER,"
+    " focal_y INTEGER);"
+    "CREATE INDEX media_revisions_media ON media_revisions(media_id, id);"
+    "CREATE VIRTUAL TABLE media_fts USING fts5(caption, credit, alt, filename,"
+    " content = 'media', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 0');"
+    "CREATE TRIGGER media_fts_insert AFTER INSERT ON media BEGIN"
+    " INSERT INTO media_fts(rowid, caption, credit, alt, filename)"
+    "  VALUES (NEW.id, NEW.caption, NEW.credit, NEW.alt, NEW.filename);"
+    " END;"
+    "CREATE TRIGGER media_fts_update AFTER UPDATE OF caption, credit, alt, filename ON media BEGIN"
+    " INSERT INTO media_fts(media_fts, rowid, caption, credit, alt, filename)"
+    "  VALUES ('delete', OLD.id, OLD.caption, OLD.credit, OLD.alt, OLD.filename);"
+    " INSERT INTO media_fts(rowid, caption, credit, alt, filename)"
+    "  VALUES (NEW.id, NEW.caption, NEW.credit, NEW.alt, NEW.filename);"
+    " END;"
+    "CREATE TRIGGER media_fts_delete AFTER DELETE ON media BEGIN"
+    " INSERT INTO media_fts(media_fts, rowid, caption, credit, alt, filename)"
+    "  VALUES ('delete', OLD.id, OLD.caption, OLD.credit, OLD.alt, OLD.filename);"
+    " END;"
+    "INSERT INTO media_fts(media_fts) VALUES ('rebuild');";
+
 static const char *const migrations[] = {
-    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
-    migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
-    migration_11, migration_12, migration_13, migration_14, migration_15,
-    migration_16, migration_17, migration_18, migration_19, migration_20,
+    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
+    migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
+    migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
+    migration_19, migration_20, migration_21,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

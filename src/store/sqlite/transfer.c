@@ -7,8 +7,9 @@
  * one write transaction in which the triggers are set aside (their SQL kept in a temporary
  * table and run again at the end), since rows copied verbatim already hold what the triggers
  * would add (audit rows would enqueue deliveries again, articles would log changes again);
- * foreign keys are checked at commit. The end of a load rebuilds the search index (not
- * copied) and keeps the change feed's sequence above every number it ever gave out.
+ * foreign keys are checked at commit. The end of a load rebuilds the search indexes (not
+ * copied: the articles' and the media library's) and keeps the change feed's sequence above
+ * every number it ever gave out.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,9 @@ static nz_rc finish_load(nz__sqlite *h, nz_err *err)
 			  " max(COALESCE((SELECT max(seq) FROM changes), 0),"
 			  "     COALESCE((SELECT pruned_upto FROM change_state), 0));",
 			  "load: the change feed", err);
+	if (!rc)
+		rc = exec(h, "INSERT INTO media_fts(media_fts) VALUES ('rebuild')",
+			  "load: the media library's index", err);
 	if (!rc)
 		rc = nz__sq_search_rebuild(&h->base, NULL, NULL, err);
 	return rc;

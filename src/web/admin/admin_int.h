@@ -217,6 +217,11 @@ void nz__api_media_delete(nz__ctx *c, const nz_route_match *m);
 json_t *nz__media_json(nz__ctx *c, const nz_media *m);
 /* The articles that use a photo: [{id, slug, headline, status, edit_url}]. */
 json_t *nz__media_uses_json(nz__ctx *c, const nz_article *uses, size_t n);
+/* A photo's revisions, newest first, each with "changed" [{field, from, to}] since the one
+ * before; times for the back office through ac, or RFC 3339 when ac is NULL (the API). NULL
+ * when out of memory (media_history.c). */
+json_t *nz__media_history_json(nz__ctx *c, const nz_admin_ctx *ac, const nz_media_revision *revs,
+			       size_t n);
 /* "This photo is used by articles: “Headline” (slug), ..." (arena; never NULL). */
 const char *nz__media_in_use(nz__ctx *c, const nz_article *uses, size_t n);
 /* Reads the library's filters from the query (q, used=yes|no, from, to, cursor, limit) into f;

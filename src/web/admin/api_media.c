@@ -5,7 +5,8 @@
  *                                    &filename=) → 201
  *   GET    /api/v1/admin/media       ?q= &used=yes|no &from= &to= &cursor= &limit=
  *                                    → {"media":[…], "next_cursor": "<id>"|null}
- *   GET    /api/v1/admin/media/{id}  one photo, with "used_by" (the articles that show it)
+ *   GET    /api/v1/admin/media/{id}  one photo, with "used_by" (the articles that show it) and
+ *                                    "revisions" (its texts and focal point, one per edit)
  *   PATCH  /api/v1/admin/media/{id}  {"caption","credit","alt","focal":{"x","y"}|null}
  *   DELETE /api/v1/admin/media/{id}  204; 409 "in_use" naming the articles while one uses it
  *
@@ -179,8 +180,18 @@ static nz_media *load(nz__ctx *c, const nz_route_match *m, nz_article **uses, si
 
 static void send_one(nz__ctx *c, int status, const nz_media *md, const nz_article *uses, size_t n)
 {
+	nz_media_revision *revs = NULL;
+	size_t n_revs = 0;
+	nz_err err = {0};
+	nz_rc rc = nz_store_media_revisions(c->store, c->req->arena, md->id, &revs, &n_revs, &err);
+	if (rc) {
+		nz__api_fail(c, rc, &err);
+		return;
+	}
 	json_t *o = nz__media_json(c, md);
-	if (o && json_object_set_new(o, "used_by", nz__media_uses_json(c, uses, n))) {
+	if (o &&
+	    (json_object_set_new(o, "used_by", nz__media_uses_json(c, uses, n)) ||
+	     json_object_set_new(o, "revisions", nz__media_history_json(c, NULL, revs, n_revs)))) {
 		json_decref(o);
 		o = NULL;
 	}

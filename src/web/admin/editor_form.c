@@ -2,8 +2,9 @@
  * web/admin/editor_form: reads the editor's form into an article. The form carries every editable
  * field as plain inputs (so it works without JavaScript): repeated "highlight" and "author"
  * inputs in order, tags separated by commas, a section slug, and for each photo parallel
- * "media_id", "media_caption", "media_credit", "media_alt" inputs plus "lead" and
- * "media_remove"; a new photo comes as the file "photo" with photo_caption/credit/alt.
+ * "media_id", "media_caption", "media_credit", "media_alt", "media_focal_x", "media_focal_y"
+ * inputs plus "lead" and "media_remove"; a new photo comes as the file "photo" with
+ * photo_caption/credit/alt. "lead" may name a photo chosen from the library ("pending_media").
  *
  * Rules: nothing the user typed is dropped silently: a problem is reported with the field it
  * is about and the page is shown again with the input. The only write here is a new photo
@@ -305,6 +306,43 @@ static const char *opt(nz__ctx *c, const char **v, size_t n, size_t i)
 	return s.len ? nz_arena_str(c->req->arena, s) : NULL;
 }
 
+/* A whole percentage 0..100 from s into *out; false for anything else. */
+static bool percent(const char *s, int *out)
+{
+	int v = 0;
+	if (!s || !*s)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 100)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	*out = v;
+	return v <= 100;
+}
+
+/* Photo n's focal point from the form's two percentages into dst; both empty: the photo's own
+ * (dst keeps it). A clicked point comes through the same fields (media.js). */
+static void form_focal(nz__ctx *c, nz__editor_input *in, const char *x, const char *y, size_t n,
+		       nz_media *dst)
+{
+	int fx, fy;
+	if (!x && !y)
+		return;
+	if (!percent(x, &fx) || !percent(y, &fy)) {
+		problem(
+		    in, "photos",
+		    nz_arena_printf(c->req->arena,
+				    "Photo %zu: the focal point is two whole percentages from 0 "
+				    "to 100 (across, then down).",
+				    n));
+		return;
+	}
+	dst->has_focal = true;
+	dst->focal_x = fx;
+	dst->focal_y = fy;
+}
+
 /* Appends the photos uploaded with this form (or a refused one) that the form does not list
  * and that were not removed, while a->media has room for cap. */
 static nz_rc add_unlisted(nz__ctx *c, nz_article *a, const nz__editor_input *in,
@@ -348,8 +386,10 @@ static nz_rc read_media(nz__ctx *c, const nz_user *u, const nz_http_form *f, con
 			bool upload, nz_article *a, nz__editor_input *in, nz_err *err)
 {
 	nz_arena *ar = c->req->arena;
-	const char **ids, **caps, **creds, **alts, **removes, **pending;
+	const char **ids, **caps, **creds, **alts, **removes, **pending, **fxs, **fys;
 	size_t n = nz_http_form_all(f, ar, "media_id", &ids);
+	size_t nfx = nz_http_form_all(f, ar, "media_focal_x", &fxs);
+	size_t nfy = nz_http_form_all(f, ar, "media_focal_y", &fys);
 	size_t nc = nz_http_form_all(f, ar, "media_caption", &caps);
 	size_t ncr = nz_http_form_all(f, ar, "media_credit", &creds);
 	size_t na = nz_http_form_all(f, ar, "media_alt", &alts);
@@ -389,6 +429,7 @@ static nz_rc read_media(nz__ctx *c, const nz_user *u, const nz_http_form *f, con
 		dst->caption = opt(c, caps, nc, i);
 		dst->credit = opt(c, creds, ncr, i);
 		dst->alt = opt(c, alts, na, i);
+		form_focal(c, in, opt(c, fxs, nfx, i), opt(c, fys, nfy, i), i + 1, dst);
 	}
 	rc = add_unlisted(c, a, in, removes, nr, cap, err);
 	if (rc == NZ_OK)

@@ -4,7 +4,7 @@
  *                                                           a page of PAGE photos (keyset)
  *   GET  /admin/media/{id}              one photo: its crops, where it is used, its texts and
  *                                       focal point (click on the photo with JavaScript; two
- *                                       percentages without)
+ *                                       percentages without), the history of their edits
  *   POST /admin/media/{id}              caption, credit, alt, focal_x, focal_y (focal_centre)
  *                                       → 303 /admin/media/{id}?done=media-saved
  *   POST /admin/media/{id}/delete       → 303 /admin/media?done=media-deleted; 409 with the
@@ -194,6 +194,14 @@ static void photo_page(nz__ctx *c, const nz_user *me, int status, const nz_media
 	nz_media_focal(m, &fx, &fy);
 	nz_rendition big = {.width = 960, .format = NZ_FORMAT_JPEG};
 	nz_media_rendition_size(m->width, m->height, &big, &w, &h);
+	nz_media_revision *revs = NULL;
+	size_t n_revs = 0;
+	nz_err err = {0};
+	nz_rc rc = nz_store_media_revisions(c->store, c->req->arena, m->id, &revs, &n_revs, &err);
+	if (rc) {
+		nz__admin_fail(c, "reading a photo's history", rc, &err);
+		return;
+	}
 	json_t *view = nz_view_admin(&ac, "Photo");
 	json_t *p = json_pack(
 	    "{s:I, s:o, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:i, s:i,"
@@ -205,6 +213,11 @@ static void photo_page(nz__ctx *c, const nz_user *me, int status, const nz_media
 	    nz__media_uses_json(c, uses, n), "used", n > 0, "can_edit",
 	    nz_can(me->role, NZ_ACT_PUBLISH, NULL, me->id), "full_width", m->width, "full_height",
 	    m->height, "mime", jstr(m->mime));
+	if (p && (json_object_set_new(p, "history", nz__media_history_json(c, &ac, revs, n_revs)) ||
+		  json_object_set_new(p, "has_history", json_boolean(n_revs > 0)))) {
+		json_decref(p);
+		p = NULL;
+	}
 	if (!view || !p || json_object_set_new(view, "photo", p) != 0) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);

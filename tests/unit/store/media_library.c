@@ -1,9 +1,10 @@
 /*
  * Tests the store's media library (store/media.c's library front, sqlite/media_library.c and
- * postgres/media_library.c): finding photos by their texts and file name, by use and by upload
- * time, keyset pages; the articles that use a photo; edits of texts and focal point (audited,
- * a change for each article that shows the photo, kept when the article is saved again, and the
- * renditions queue asking for the new crops); deletion refused while a photo is used.
+ * postgres/media_library.c): finding photos by the words of their texts and file name (through
+ * each backend's index), by use and by upload time, keyset pages; the articles that use a photo;
+ * edits of texts and focal point (audited, a change for each article that shows the photo, kept
+ * when the article is saved again, and the renditions queue asking for the new crops), each kept as
+ * a revision; deletion refused while a photo is used.
  */
 #include "store/store_test.h"
 
@@ -62,11 +63,21 @@ static void test_search_texts_use_and_pages(void **state)
 	assert_int_equal(search(f, (nz_media_filter){.text = "runway"}, &e), 1);
 	assert_int_equal(search(f, (nz_media_filter){.text = "img_0042"}, &e), 1);
 	assert_int_equal(e[0].media.id, tank.id);
-	/* a % or _ typed is that character, not a wildcard */
+	/* words, each the beginning of a word (through the index): punctuation splits them, the
+	 * middle of a word is not found, a query without a word finds nothing */
 	assert_int_equal(search(f, (nz_media_filter){.text = "100%"}, &e), 1);
-	assert_int_equal(search(f, (nz_media_filter){.text = "0%r"}, &e), 0);
+	assert_int_equal(search(f, (nz_media_filter){.text = "frig DAW"}, &e), 1);
+	assert_int_equal(e[0].media.id, ship.id);
+	assert_int_equal(search(f, (nz_media_filter){.text = "frigate tanks"}, &e), 0);
 	assert_int_equal(search(f, (nz_media_filter){.text = "img_"}, &e), 1);
+	assert_int_equal(search(f, (nz_media_filter){.text = "rigate"}, &e), 0);
+	assert_int_equal(search(f, (nz_media_filter){.text = "%_\\\""}, &e), 0);
 	assert_int_equal(search(f, (nz_media_filter){.text = "submarine"}, &e), 0);
+	/* an edit moves the photo in the index */
+	nz_media edit = {.id = ship.id, .caption = "Submarine at dusk", .alt = "A grey ship"};
+	assert_int_equal(nz_store_media_update(f->store, 0, &edit, &f->err), NZ_OK);
+	assert_int_equal(search(f, (nz_media_filter){.text = "dawn"}, &e), 0);
+	assert_int_equal(search(f, (nz_media_filter){.text = "submarine"}, &e), 1);
 
 	assert_int_equal(search(f, (nz_media_filter){.used = 1}, &e), 1);
 	assert_int_equal(e[0].media.id, tank.id);
@@ -207,6 +218,52 @@ static void test_edit_texts_and_focal_point(void **state)
 	assert_int_equal(nz_store_media_update(f->store, ed, &edit, &f->err), NZ_NOTFOUND);
 }
 
+static void test_revisions(void **state)
+{
+	fixture *f = *state;
+	int64_t ed = make_user(f, "ed", NZ_ROLE_EDITOR);
+	nz_media m = upload(f, "r", "Crane", "Desk", "A crane", NULL);
+	nz_media_revision *r = NULL;
+	size_t n = 9;
+	assert_int_equal(nz_store_media_revisions(f->store, f->arena, m.id, &r, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n, 0); /* never edited */
+
+	nz_media edit = {
+	    .id = m.id, .caption = "Crane at night", .credit = "Desk", .alt = "A crane"};
+	assert_int_equal(nz_store_media_update(f->store, ed, &edit, &f->err), NZ_OK);
+	assert_int_equal(nz_store_media_update(f->store, ed, &edit, &f->err), NZ_OK); /* same */
+	edit.has_focal = true;
+	edit.focal_x = 30;
+	edit.focal_y = 60;
+	assert_int_equal(nz_store_media_update(f->store, 0, &edit, &f->err), NZ_OK);
+	assert_int_equal(nz_store_media_revisions(f->store, f->arena, m.id, &r, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n,
+			 3); /* newest first: the point (system), the caption (ed), as uploaded */
+	assert_true(r[0].has_focal && r[0].focal_x == 30 && r[0].focal_y == 60);
+	assert_int_equal(r[0].user_id, 0);
+	assert_null(r[0].user_login);
+	assert_string_equal(r[1].caption, "Crane at night");
+	assert_int_equal(r[1].user_id, ed);
+	assert_string_equal(r[1].user_login, "ed");
+	assert_false(r[1].has_focal);
+	assert_true(r[1].at > 0 && r[0].id > r[1].id);
+	assert_string_equal(r[2].caption, "Crane");
+	assert_string_equal(r[2].credit, "Desk");
+	assert_int_equal(r[2].user_id, 0);
+
+	/* a refused edit leaves none */
+	edit.focal_x = 101;
+	assert_int_equal(nz_store_media_update(f->store, ed, &edit, &f->err), NZ_INVAL);
+	assert_int_equal(nz_store_media_revisions(f->store, f->arena, m.id, &r, &n, &f->err),
+			 NZ_OK);
+	assert_int_equal(n, 3);
+	/* they go with an unused photo */
+	assert_int_equal(nz_store_media_delete(f->store, ed, m.id, &f->err), NZ_OK);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM media_revisions"), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -214,6 +271,7 @@ int main(void)
 	    T(test_search_texts_use_and_pages),
 	    T(test_uses_and_delete),
 	    T(test_edit_texts_and_focal_point),
+	    T(test_revisions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,11 @@
 /* Newszone back office, photos (each part only where its elements are; the pages work without):
- * - The focal point (#focal-picker on a photo's page): a click on the photo sets the form's two
- *   percentages (#focal-x, #focal-y) and moves the marker; saving the form stores them.
+ * - The focal point (#focal-picker on a photo's page, [data-focal-picker] on each photo of the
+ *   editor): a click on the photo sets the form's two percentages and moves the marker; saving
+ *   the form stores them (typed percentages do the same without JavaScript).
  * - The editor's photo picker (#media-picker in the editor): photos from the library, searched
  *   by the admin API's list; choosing one attaches it to the article (a hidden pending_media
- *   input, as an upload with the form does) and inserts ![alt](media:<id>) at the body's cursor.
+ *   input, as an upload with the form does) and inserts ![alt](media:<id>) at the body's cursor,
+ *   or makes it the lead photo (a hidden "lead" input naming it).
  * - The editor's uploads (#photo-drop): files dropped on the zone or picked (several at once)
  *   are previewed before the form is saved; they go with the form.
  * Loaded with `defer` from /static beside admin.js; no inline script (the CSP forbids it).
@@ -13,16 +15,9 @@
 
 	/* ---- the focal point ---------------------------------------------------------------- */
 
-	function focalPicker() {
-		var box = document.getElementById("focal-picker");
-		var img = document.getElementById("focal-image");
-		var marker = document.getElementById("focal-marker");
-		if (!box || !img || !marker)
-			return;
-		var fx = document.getElementById("focal-x"), fy = document.getElementById("focal-y");
-		var label = document.getElementById("focal-label");
-		var centre = document.querySelector("input[name=focal_centre]");
-
+	/* Binds one picker: a click on img sets fx and fy (percent, whole) and moves the marker;
+	 * typing in the fields moves it too. fx and fy may be absent (read only). */
+	function bindFocal(box, img, marker, fx, fy, label, centre) {
 		function place(x, y) {
 			marker.style.left = x + "%";
 			marker.style.top = y + "%";
@@ -33,6 +28,7 @@
 		place(Number(box.getAttribute("data-focal-x")), Number(box.getAttribute("data-focal-y")));
 		if (!fx || !fy)
 			return; /* read-only: no form */
+		img.title = "Click to set the focal point";
 		img.addEventListener("click", function (ev) {
 			var r = img.getBoundingClientRect();
 			var x = Math.round((ev.clientX - r.left) / r.width * 100);
@@ -52,6 +48,26 @@
 		}
 		fx.addEventListener("input", typed);
 		fy.addEventListener("input", typed);
+	}
+
+	/* The photo's page in the library (ids), and each photo of the editor's form (one
+	 * fieldset.photo each, the picker and its two fields marked with data- attributes). */
+	function focalPickers() {
+		var box = document.getElementById("focal-picker");
+		var img = document.getElementById("focal-image");
+		var marker = document.getElementById("focal-marker");
+		if (box && img && marker)
+			bindFocal(box, img, marker, document.getElementById("focal-x"),
+				document.getElementById("focal-y"), document.getElementById("focal-label"),
+				document.querySelector("input[name=focal_centre]"));
+		Array.prototype.forEach.call(document.querySelectorAll("fieldset.photo"), function (set) {
+			var b = set.querySelector("[data-focal-picker]");
+			var i = b && b.querySelector("img");
+			var m = b && b.querySelector(".focal-marker");
+			if (i && m)
+				bindFocal(b, i, m, set.querySelector("input[data-focal-x]"),
+					set.querySelector("input[data-focal-y]"), null, null);
+		});
 	}
 
 	/* ---- the editor: a photo from the library, inserted at the cursor -------------------- */
@@ -97,6 +113,28 @@
 			cursor = { start: body.selectionStart, end: body.selectionEnd };
 		});
 
+		/* Makes photo id the lead photo when the form is saved: attached, and named by "lead"
+		 * instead of the radios of the photos already listed. */
+		function makeLead(item) {
+			var id = item.getAttribute("data-media-id");
+			attach(form, id);
+			Array.prototype.forEach.call(form.querySelectorAll("input[name=lead]"), function (r) {
+				if (r.type === "hidden")
+					r.parentNode.removeChild(r);
+				else
+					r.checked = false;
+			});
+			var upload = form.querySelector("input[name=photo_lead]");
+			if (upload)
+				upload.checked = false;
+			var input = document.createElement("input");
+			input.type = "hidden";
+			input.name = "lead";
+			input.value = id;
+			form.appendChild(input);
+			status.textContent = "Photo " + id + " will be the lead photo when you save.";
+		}
+
 		function choose(item) {
 			var id = item.getAttribute("data-media-id");
 			var alt = (item.getAttribute("data-alt") || "").replace(/[\[\]]/g, "");
@@ -135,6 +173,12 @@
 						b.appendChild(document.createTextNode("Insert: " + cap));
 						b.addEventListener("click", function () { choose(li); });
 						li.appendChild(b);
+						var lead = document.createElement("button");
+						lead.type = "button";
+						lead.className = "media-lead";
+						lead.textContent = "Lead photo: " + cap;
+						lead.addEventListener("click", function () { makeLead(li); });
+						li.appendChild(lead);
 						results.appendChild(li);
 					});
 					status.textContent = items.length ? items.length + " photos." : "No photos found.";
@@ -194,7 +238,7 @@
 		});
 	}
 
-	focalPicker();
+	focalPickers();
 	libraryPicker();
 	uploads();
 })();

@@ -262,7 +262,7 @@ static void test_constraints_keep_the_data_honest(void **state)
 }
 
 /* The tables and columns of a fresh SQLite database, as "table|column" lines in order, less
- * its full-text index (FTS5 tables), which article_search replaces. */
+ * its full-text indexes (FTS5 tables), which article_search and media's GIN index replace. */
 static void sqlite_columns(char *out, size_t size)
 {
 	char dir[32], path[64];
@@ -277,6 +277,7 @@ static void sqlite_columns(char *out, size_t size)
 					    " pragma_table_info(m.name) p WHERE m.type = 'table'"
 					    " AND m.name NOT LIKE 'sqlite_%'"
 					    " AND m.name NOT LIKE 'articles_fts%'"
+					    " AND m.name NOT LIKE 'media_fts%'"
 					    " ORDER BY m.name, p.cid",
 					    -1, &st, NULL),
 			 SQLITE_OK);
