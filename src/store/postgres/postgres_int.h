@@ -383,5 +383,6 @@ extern const char nz__pg_12_focal[];         /* a photo's focal point (media.c) 
 extern const char nz__pg_13_batch_feed[]; /* a batch import's change-feed keys, once per batch */
 /* schema_sql.c: migration 14, password-reset links (SQLite's 17) */
 extern const char nz__pg_14_password_resets[];
+extern const char nz__pg_15_related[];
 
 #endif

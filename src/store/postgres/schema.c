@@ -37,9 +37,11 @@ static const char *const migration_11[] = {nz__pg_11_section_names, NULL};
 static const char *const migration_12[] = {nz__pg_12_focal, NULL};
 static const char *const migration_13[] = {nz__pg_13_batch_feed, NULL};
 static const char *const migration_14[] = {nz__pg_14_password_resets, NULL};
+static const char *const migration_15[] = {nz__pg_15_related, NULL};
 static const char *const *const migrations[] = {
-    migration_1, migration_2, migration_3,  migration_4,  migration_5,  migration_6,  migration_7,
-    migration_8, migration_9, migration_10, migration_11, migration_12, migration_13, migration_14};
+    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
+    migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
+    migration_11, migration_12, migration_13, migration_14, migration_15};
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

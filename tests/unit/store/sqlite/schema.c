@@ -140,14 +140,17 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 	/* Back to the version before the repair (migration 9), as a database of that release is:
 	 * the later migrations are undone too (10: the static pages' tables; 11 only repairs rows;
 	 * 12: live coverage's tables, 13: the front layouts' and page views' tables, 14: the
-	 * authors' and tags' profiles, 15 and 16 add columns, 17: password-reset links). */
+	 * authors' and tags' profiles, 15 and 16 add columns, 17: password-reset links, 18: the
+	 * related articles' table and its triggers). */
 	assert_true(latest >= 16);
 	assert_int_equal(db_exec(f, "DELETE FROM schema_version WHERE version >= 9;"
 				    "DROP TABLE page_revisions; DROP TABLE pages;"
 				    "DROP TABLE live_updates; DROP TABLE live_coverage;"
 				    "DROP TABLE front_layouts; DROP TABLE article_views;"
 				    "DROP TABLE author_profiles; DROP TABLE tag_profiles;"
-				    "DROP TABLE password_resets;"),
+				    "DROP TABLE password_resets;"
+				    "DROP TRIGGER related_changes_update;"
+				    "DROP TRIGGER related_changes_delete; DROP TABLE related;"),
 			 SQLITE_OK);
 	nz__sqlite h = {0}; /* with the tokenizer, which the full-text triggers need */
 	nz_err err = {0};
