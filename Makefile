@@ -43,7 +43,7 @@ PG_UNIT_BIN := $(PG_UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Add an aggregate's files here when its NZ__PG_AGGREGATES line is in.
 PG_CONTRACT := settings catalog accounts media media_library audit articles articles_list articles_admin \
 	articles_feeds articles_imports backoffice nodes pool search outbox_changes outbox_webhooks \
-	static_pages live front_layouts
+	static_pages live front_layouts related
 PG_CONTRACT_BIN := $(PG_CONTRACT:%=$(BUILD)/tests/store/%)
 THEME_FILES := $(shell find themes/default -type f 2>/dev/null | sort)
 DEMO_FILES  := $(shell find demo -type f 2>/dev/null | sort)

@@ -92,6 +92,13 @@ static int run(const cli_env *env, int argc, char **argv)
 		return cli_fail(env, "build", 1, "%s: %s", env->db, err.msg);
 	}
 	bool tty = isatty(STDERR_FILENO);
+	/* Every page then reads its related articles as they are stored (cli/related.c). */
+	if (cli_related_pass(env, store, false, false, &err) != NZ_OK) {
+		status = cli_fail(env, "build", 1, "related articles: %s", err.msg);
+		nz_store_close(store);
+		nz_theme_free(theme);
+		return status;
+	}
 	nz_site_opts opts = {
 	    .full = a.full, .threads = a.threads, .db_uri = env->db, .search_url = a.search_url};
 	nz_site_stats st = {0};

@@ -49,6 +49,14 @@ const char *cli_db_uri(const char *arg);
 /* Opens the store at env->db (creating it when create), with a message on failure. */
 nz_store *cli_open_store(const cli_env *env, const char *cmd, bool create);
 
+/* Draws "\rwhat [#####.....] done/totalunit" on stderr (a terminal's progress bar). */
+void cli_bar(const char *what, size_t done, size_t total, const char *unit);
+/* Brings the stored related-article lists up to date (store.h, nz_store_related_build): the
+ * pending ones, or all with all, with a bar on stderr when it is a terminal ("related
+ * articles [#####.....] 1200/3000") and, with say, one line on stdout when any list was
+ * written. */
+nz_rc cli_related_pass(const cli_env *env, nz_store *store, bool all, bool say, nz_err *err);
+
 /* One import run: its options, how it reports, and its counts. */
 typedef struct cli_import_run {
 	const nz_import_opts *opts;

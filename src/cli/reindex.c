@@ -18,16 +18,8 @@ typedef struct progress_state {
 static void show_progress(void *ctx, size_t done, size_t total)
 {
 	progress_state *p = ctx;
-	if (!p->tty)
-		return;
-	enum { WIDTH = 30 };
-	size_t filled = total ? done * WIDTH / total : WIDTH;
-	char bar[WIDTH + 1];
-	for (size_t i = 0; i < WIDTH; i++)
-		bar[i] = i < filled ? '#' : '.';
-	bar[WIDTH] = '\0';
-	fprintf(stderr, "\rreindexing [%s] %zu/%zu articles", bar, done, total);
-	fflush(stderr);
+	if (p->tty)
+		cli_bar("reindexing", done, total, " articles");
 }
 
 static int run(const cli_env *env, int argc, char **argv)
@@ -44,9 +36,15 @@ static int run(const cli_env *env, int argc, char **argv)
 	nz_rc rc = nz_store_search_rebuild(s, show_progress, &p, &err);
 	if (p.tty)
 		fputc('\n', stderr);
+	if (rc != NZ_OK) {
+		nz_store_close(s);
+		return cli_fail(env, "reindex", 1, "%s", err.msg);
+	}
+	/* What the new index finds may differ: every related list is computed again. */
+	rc = cli_related_pass(env, s, true, true, &err);
 	nz_store_close(s);
 	if (rc != NZ_OK)
-		return cli_fail(env, "reindex", 1, "%s", err.msg);
+		return cli_fail(env, "reindex", 1, "related articles: %s", err.msg);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double secs = (double)(now.tv_sec - p.started.tv_sec) +
@@ -58,5 +56,6 @@ static int run(const cli_env *env, int argc, char **argv)
 const cli_command cli_reindex_cmd = {
     "reindex", run, "rebuild the search index",
     "reindex\n\nRebuilds the full-text search index from every article, in one transaction,\n"
-    "with a progress bar on a terminal. The index follows every change by itself; run this\n"
+    "then every article's related articles, with a progress bar on a terminal. The index\n"
+    "follows every change by itself; run this\n"
     "after an upgrade whose notes ask for it, or if searches miss articles they should find.\n"};

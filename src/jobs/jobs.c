@@ -13,6 +13,7 @@ struct nz_jobs {
 	nz__deliverer *deliverer; /* sends webhooks and purges */
 	nz__renderer *renderer;   /* makes new photos' renditions */
 	nz__wirer *wirer;         /* polls the wire feeds */
+	nz__relater *relater;     /* keeps the related-article lists current */
 };
 
 nz_rc nz_jobs_start(const nz_jobs_opts *opts, nz_jobs **out, nz_err *err)
@@ -30,6 +31,8 @@ nz_rc nz_jobs_start(const nz_jobs_opts *opts, nz_jobs **out, nz_err *err)
 		rc = nz__renderer_start(opts->db_uri, j->lease, &j->renderer, err);
 	if (rc == NZ_OK)
 		rc = nz__wirer_start(opts->db_uri, j->lease, &j->wirer, err);
+	if (rc == NZ_OK)
+		rc = nz__relater_start(opts->db_uri, j->lease, &j->relater, err);
 	if (rc != NZ_OK) {
 		nz_jobs_stop(j);
 		return rc;
@@ -46,6 +49,7 @@ void nz_jobs_stop(nz_jobs *j)
 	nz__deliverer_stop(j->deliverer);
 	nz__renderer_stop(j->renderer);
 	nz__wirer_stop(j->wirer);
+	nz__relater_stop(j->relater);
 	nz__lease_stop(j->lease); /* last: releases it, so another node takes over at once */
 	free(j);
 }

@@ -1,9 +1,10 @@
 /*
- * jobs: the server's background workers behind one start/stop interface. Three threads, each
+ * jobs: the server's background workers behind one start/stop interface. Threads, each
  * with its own store handle: the scheduler (publishes scheduled articles when publish_at
  * passes, and ticks the change feed when embargoes end), the delivery worker (sends the
- * outbox's webhook and purge-hook deliveries) and the renditions worker (makes new photos'
- * renditions).
+ * outbox's webhook and purge-hook deliveries), the renditions worker (makes new photos'
+ * renditions), the wire poller and the related-articles worker (keeps the stored lists
+ * current after writes).
  *
  * Rules: workers never run on request threads and never touch HTTP requests; everything they
  * need is in the database, so a restart picks up where the last run left off. A worker's

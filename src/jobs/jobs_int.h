@@ -73,6 +73,15 @@ nz_rc nz__renderer_start(const char *db_uri, const nz__lease *lease, nz__rendere
 /* Stops the worker (after the rendition under way) and frees it; NULL-safe. */
 void nz__renderer_stop(nz__renderer *r);
 
+/* ---- related articles (related.c) -------------------------------------------------------- */
+
+/* The thread that keeps the stored related-article lists current after writes, with its own
+ * store handle, while this node holds the lease (NULL: always). */
+typedef struct nz__relater nz__relater;
+nz_rc nz__relater_start(const char *db_uri, const nz__lease *lease, nz__relater **out, nz_err *err);
+/* Stops the worker (after the round under way) and frees it; NULL-safe. */
+void nz__relater_stop(nz__relater *r);
+
 /* ---- wire polling (wire.c) ---------------------------------------------------------------- */
 
 /* The worker thread that polls the wire feeds that are due, with its own store handle, while

@@ -14,8 +14,6 @@
 
 #include "pages/pages_int.h"
 
-#define RELATED_COUNT 5 /* related articles under an article page */
-
 nz_rc nz_page_key(const nz_page_env *env, nz_page_out *out, const char *fmt, ...)
 {
 	char key[128];
@@ -315,6 +313,23 @@ static json_t *live_view(const nz_page_env *env, const nz_article *a, nz_page_ou
 	return view;
 }
 
+/* a's related articles: the stored list as light cards (one query); when there is none yet or it
+ * is stale (a changed since, or one of its articles left the site), computed as the store does
+ * (nz_store_related) and stored for the next view: never worse than computing it every time. A
+ * handle that cannot write (a read-only one) still shows the computed list. */
+static nz_rc related_list(const nz_page_env *env, const nz_article *a, nz_article_list *out)
+{
+	nz_err err = {0};
+	nz_related_state state = NZ_RELATED_NONE;
+	nz_rc rc = nz_store_related_stored(env->store, env->arena, a->id, a->revision, env->pc->now,
+					   NZ_STORE_RELATED_COUNT, out, &state, &err);
+	if (rc == NZ_OK && state == NZ_RELATED_FRESH)
+		return NZ_OK;
+	rc = nz_store_related_refresh(env->store, env->arena, a, env->pc->now,
+				      NZ_STORE_RELATED_COUNT, out, &err);
+	return out->n || rc == NZ_OK || rc == NZ_PERM ? NZ_OK : rc;
+}
+
 /* The article view with hreflang links to its published translations and its related
  * articles, loaded from the store. A failure to load either still gives a right page. */
 static json_t *article_view(const nz_page_env *env, const nz_article *a, nz_page_out *out)
@@ -335,8 +350,7 @@ static json_t *article_view(const nz_page_env *env, const nz_article *a, nz_page
 			return NULL;
 		}
 	}
-	if (nz_store_related(env->store, env->arena, a, env->pc->now, RELATED_COUNT, &related,
-			     &err) == NZ_OK) {
+	if (related_list(env, a, &related) == NZ_OK) {
 		for (size_t i = 0; i < related.n && out->n_related < 8; i++)
 			out->related[out->n_related++] = related.items[i].id;
 		json_t *rel = nz_view_related(env->pc, related.items, related.n, a->language);
@@ -358,7 +372,10 @@ nz_rc nz_page_article_loaded(const nz_page_env *env, const nz_article *a, nz_pag
 	/* The article's language decides its chrome: a Korean story wears the Korean edition's. */
 	if (a->language && nz_url_edition(env->arena, pc.site, a->language)[0])
 		pc.edition = a->language;
-	bool ok = nz_page_key(env, out, "article-%lld", (long long)a->id) == NZ_OK;
+	/* "related-<id>": its related-articles box, which the change feed names alone when a list
+	 * changes or an article in it does (docs/related.md) */
+	bool ok = nz_page_key(env, out, "article-%lld", (long long)a->id) == NZ_OK &&
+		  nz_page_key(env, out, "related-%lld", (long long)a->id) == NZ_OK;
 	if (ok && a->section && a->section->id)
 		ok = nz_page_key(env, out, "section-%lld", (long long)a->section->id) == NZ_OK;
 	for (size_t i = 0; ok && i < a->n_tags; i++)

@@ -306,15 +306,19 @@ typedef struct incr {
 
 /* Phase 1: the page of every article the change feed names. The feed names every article whose
  * public state, content or lists changed (and nz_store_change_tick those whose embargo or
- * publication time passed), so no listing of the whole archive is needed. */
+ * publication time passed), so no listing of the whole archive is needed; "related-<id>": only
+ * the article's related-articles box changed (docs/related.md), which is on its page alone. */
 static nz_rc plan_articles(nz__build *b, incr *in, nz_err *err)
 {
 	for (size_t i = 0; i < in->n_keys; i++) {
 		const char *k = in->keys[i];
 		char *end = NULL;
-		if (strncmp(k, "article-", 8) != 0)
+		size_t skip = strncmp(k, "article-", 8) == 0   ? 8
+			      : strncmp(k, "related-", 8) == 0 ? 8
+							       : 0;
+		if (!skip)
 			continue;
-		long long id = strtoll(k + 8, &end, 10);
+		long long id = strtoll(k + skip, &end, 10);
 		if (!end || *end || id <= 0)
 			continue;
 		const nz__mf_article *old = nz__manifest_article(b->old, id);

@@ -1089,6 +1089,44 @@ nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_tim
 typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
 nz_rc nz_store_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err);
 
+/* ---- related articles as data (store/related.c, docs/related.md) ----
+ * nz_store_related above is the reference; each public article's result is stored (the
+ * `related` table) and pages read that. */
+#define NZ_STORE_RELATED_COUNT 5 /* related articles under an article page, stored per article */
+typedef enum nz_related_state {
+	NZ_RELATED_NONE,  /* no list stored for the article */
+	NZ_RELATED_FRESH, /* stored for this basis, and every article in it still public */
+	NZ_RELATED_STALE, /* stored for another basis, or one of its articles left the site */
+} nz_related_state;
+/* The stored list of article_id as light cards (id, slug, headline, language, status,
+ * published_at, section, lead photo; no body, tags or authors), in one query: its public
+ * articles at now, up to max (1..10). basis: the article's revision (the list was computed
+ * from that version); *state says whether the list can be shown as it is. */
+nz_rc nz_store_related_stored(nz_store *s, nz_arena *arena, int64_t article_id, int64_t basis,
+			      nz_time now, size_t max, nz_article_list *out,
+			      nz_related_state *state, nz_err *err);
+/* Replaces article_id's stored list with ids[0..n) (n <= 10; 0: an empty list) computed at
+ * basis; when the list differs from the stored one, names the article's page in the change
+ * feed (the page cache drops it). */
+nz_rc nz_store_related_set(nz_store *s, int64_t article_id, int64_t basis, const int64_t *ids,
+			   size_t n, nz_err *err);
+/* Ids of the articles public at now whose stored list is missing or stale (every public article
+ * with all), ascending, in arena. */
+nz_rc nz_store_related_pending(nz_store *s, nz_arena *arena, nz_time now, bool all, int64_t **ids,
+			       size_t *n, nz_err *err);
+/* Computes a's list (nz_store_related) and stores it; out (may be NULL) gets the computed
+ * articles. The list is computed even when it cannot be stored (a read-only handle): *out is
+ * then filled and the storing's error returned. */
+nz_rc nz_store_related_refresh(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
+			       size_t max, nz_article_list *out, nz_err *err);
+/* One pass over the pending lists (every list with all), the first limit of them (0: no limit):
+ * each is recomputed and stored, then the lists of the articles now in a recomputed list (the
+ * lists that may now include it), when they were not recomputed themselves. *done (may be NULL)
+ * gets how many pending lists were written (limit: there may be more); progress (may be NULL)
+ * is called now and then. */
+nz_rc nz_store_related_build(nz_store *s, nz_time now, bool all, size_t limit,
+			     nz_store_progress_fn progress, void *ctx, size_t *done, nz_err *err);
+
 /* ==== nodes: several servers on one database ============================================== */
 
 /* Waits until the change feed moves past after_seq or timeout_ms (0..60000) passes, whichever

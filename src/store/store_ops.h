@@ -474,7 +474,21 @@
 	   (s, arena, a, now, max, out, err))                                                      \
 	OP(WRITE, PASS, search_rebuild,                                                            \
 	   (nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err),                   \
-	   (s, progress, ctx, err))
+	   (s, progress, ctx, err))                                                                \
+	/* article_id > 0, max in 1..10, now set; out zeroed, *state preset NONE */                \
+	OP(READ, OWN, related_stored,                                                              \
+	   (nz_store *s, nz_arena *arena, int64_t article_id, int64_t basis, nz_time now,          \
+	    size_t max, nz_article_list *out, nz_related_state *state, nz_err *err),               \
+	   (s, arena, article_id, basis, now, max, out, state, err))                               \
+	/* article_id > 0, n in 0..10, ids positive and not article_id */                          \
+	OP(WRITE, OWN, related_set,                                                                \
+	   (nz_store *s, int64_t article_id, int64_t basis, const int64_t *ids, size_t n,          \
+	    nz_err *err),                                                                          \
+	   (s, article_id, basis, ids, n, err))                                                    \
+	OP(READ, PASS, related_pending,                                                            \
+	   (nz_store *s, nz_arena *arena, nz_time now, bool all, int64_t **ids, size_t *n,         \
+	    nz_err *err),                                                                          \
+	   (s, arena, now, all, ids, n, err))
 
 /* ---- nodes: what several servers on one database coordinate through ---- */
 #define NZ__STORE_NODES(OP)                                                                        \

@@ -406,5 +406,6 @@ extern const char nz__pg_18_media_revisions[]; /* a photo's texts per edit; the 
 	"to_tsvector('simple'::regconfig, translate(COALESCE(caption, '') || ' ' || "              \
 	"COALESCE(credit, '') || ' ' || COALESCE(alt, '') || ' ' || COALESCE(filename, ''), "      \
 	"'._-/\\,;:!?()[]{}\"''`~@#$%^&*+=<>|', '                                '))"
+extern const char nz__pg_19_related[];
 
 #endif

@@ -494,3 +494,30 @@ const char nz__pg_18_media_revisions[] =
     " focal_y INTEGER);"
     "CREATE INDEX media_revisions_media ON media_revisions(media_id, id);"
     "CREATE INDEX media_words ON media USING gin (" NZ__PG_MEDIA_WORDS ");";
+
+/* Migration 19, related articles as data: SQLite's migration 22 (the table, and the change-feed
+ * keys of the pages whose related list shows an article that changes or goes). */
+const char nz__pg_19_related[] =
+    "CREATE TABLE related ("
+    " article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " position INTEGER NOT NULL,"
+    " related_id BIGINT REFERENCES articles(id) ON DELETE SET NULL,"
+    " basis BIGINT NOT NULL,"
+    " PRIMARY KEY (article_id, position));"
+    "CREATE INDEX related_of ON related(related_id);"
+    "CREATE FUNCTION nz_related_changes() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " DECLARE x BIGINT;"
+    " BEGIN"
+    "  IF TG_OP = 'DELETE' THEN x := OLD.id; ELSE x := NEW.id; END IF;"
+    "  IF EXISTS (SELECT 1 FROM related WHERE related_id = x) THEN"
+    "   PERFORM nz_changes_add(ARRAY(SELECT 'related-' || article_id FROM related"
+    "    WHERE related_id = x));"
+    "  END IF;"
+    "  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER related_changes_update AFTER UPDATE ON articles FOR EACH ROW"
+    " WHEN (OLD.status IN ('published', 'retracted') OR NEW.status IN ('published', 'retracted'))"
+    " EXECUTE FUNCTION nz_related_changes();"
+    "CREATE TRIGGER related_changes_delete BEFORE DELETE ON articles FOR EACH ROW"
+    " WHEN (OLD.status IN ('published', 'retracted')) EXECUTE FUNCTION nz_related_changes();";

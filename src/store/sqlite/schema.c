@@ -838,11 +838,36 @@ static const char migration_21[] =
     " END;"
     "INSERT INTO media_fts(media_fts) VALUES ('rebuild');";
 
+/* Migration 22, related articles as data (docs/related.md): each article's related articles in
+ * order, as the store computed them (nz_store_related) at the article's revision (`basis`); an
+ * article whose list came out empty has one row at position -1 with no related_id. A neighbour
+ * deleted leaves its row with related_id NULL (the list is then stale and recomputed). When a
+ * visible article changes or goes, the pages whose related list shows it are named in the change
+ * feed, so the page cache drops them. */
+static const char migration_22[] =
+    "CREATE TABLE related ("
+    " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " position INTEGER NOT NULL,"
+    " related_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,"
+    " basis INTEGER NOT NULL,"
+    " PRIMARY KEY (article_id, position)) WITHOUT ROWID;"
+    "CREATE INDEX related_of ON related(related_id);"
+    "CREATE TRIGGER related_changes_update AFTER UPDATE ON articles"
+    " WHEN OLD.status IN " NZ__VISIBLE " OR NEW.status IN " NZ__VISIBLE " BEGIN"
+    " INSERT INTO changes(key, at) SELECT DISTINCT 'related-' || article_id, " NZ__NOW
+    " FROM related WHERE related_id = NEW.id;"
+    " END;"
+    "CREATE TRIGGER related_changes_delete BEFORE DELETE ON articles"
+    " WHEN OLD.status IN " NZ__VISIBLE " BEGIN"
+    " INSERT INTO changes(key, at) SELECT DISTINCT 'related-' || article_id, " NZ__NOW
+    " FROM related WHERE related_id = OLD.id;"
+    " END;";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
     migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
-    migration_19, migration_20, migration_21,
+    migration_19, migration_20, migration_21, migration_22,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

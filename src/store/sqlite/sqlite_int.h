@@ -20,7 +20,7 @@
 #define NZ__LIST_VARIANTS 128 /* article list: one bit per filter, plus the keyset cursor */
 #define NZ__CHANGE_STMTS 12   /* outbox_changes.c */
 #define NZ__FEED_STMTS 8      /* articles_feeds.c */
-#define NZ__RELATED_STMTS 3   /* search_related.c */
+#define NZ__RELATED_STMTS 8   /* search_related.c, related.c */
 enum {
 	NZ__SLOT_LIST = SQ_COUNT,                              /* the article lists... */
 	NZ__SLOT_COUNT = NZ__SLOT_LIST + NZ__LIST_VARIANTS,    /* ...and their counts */

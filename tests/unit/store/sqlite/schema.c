@@ -143,19 +143,20 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 	 * authors' and tags' profiles, 15 and 16 add columns, 17: password-reset links, 18: the
 	 * sessions' last use and device, presence, and the sections' trigger that reads names, 19:
 	 * the static pages' import records, 20: reader counts, 21: the
-	 * photos' revisions). */
+	 * photos' revisions, 22: the related articles' table and its triggers). */
 	assert_true(latest >= 16);
-	assert_int_equal(db_exec(f,
-				 "DELETE FROM schema_version WHERE version >= 9;"
-				 "DROP TABLE page_imports;"
-				 "DROP TABLE page_revisions; DROP TABLE pages;"
-				 "DROP TABLE live_updates; DROP TABLE live_coverage;"
-				 "DROP TABLE front_layouts; DROP TABLE article_views;"
-				 "DROP TABLE author_profiles; DROP TABLE tag_profiles;"
-				 "DROP TABLE password_resets; DROP TABLE presence;"
-				 "DROP TABLE reader_counts; DROP TABLE media_revisions;"
-				 "DROP TABLE media_fts; DROP TRIGGER media_fts_insert;"
-				 "DROP TRIGGER media_fts_update; DROP TRIGGER media_fts_delete;"),
+	assert_int_equal(db_exec(f, "DELETE FROM schema_version WHERE version >= 9;"
+				    "DROP TABLE page_imports;"
+				    "DROP TABLE page_revisions; DROP TABLE pages;"
+				    "DROP TABLE live_updates; DROP TABLE live_coverage;"
+				    "DROP TABLE front_layouts; DROP TABLE article_views;"
+				    "DROP TABLE author_profiles; DROP TABLE tag_profiles;"
+				    "DROP TABLE password_resets; DROP TABLE presence;"
+				    "DROP TABLE reader_counts; DROP TABLE media_revisions;"
+				    "DROP TABLE media_fts; DROP TRIGGER media_fts_insert;"
+				    "DROP TRIGGER media_fts_update; DROP TRIGGER media_fts_delete;"
+				    "DROP TRIGGER related_changes_update;"
+				    "DROP TRIGGER related_changes_delete; DROP TABLE related;"),
 			 SQLITE_OK);
 	nz__sqlite h = {0}; /* with the tokenizer, which the full-text triggers need */
 	nz_err err = {0};

@@ -1,0 +1,128 @@
+"""Related articles as data on a real server with its page cache: an article page shows its
+related articles (stored on first view, then read back); when one of them is retracted, the
+very next request of its neighbours' pages is rendered anew without it (not served stale from
+the page cache); an edit of an article's words gives it a new list at once; a newly published
+article enters the lists of the articles it is shown beside, through the server's
+related-articles worker, without anyone viewing it (docs/related.md)."""
+import os
+import re
+import shutil
+import tempfile
+import unittest
+
+from nz import Server, eventually, new_db, run
+from nzadmin import add_token, add_user, api
+
+# {t}: the test's own prefix, so each test's stories share words with each other only.
+STORIES = {
+    "me": ("{t}minehunter Ganghwa delivered to the navy",
+           "The {t}minehunter Ganghwa joined the {t}mine warfare {t}flotilla at {t}jinhae."),
+    "sister": ("Second {t}minehunter launched at {t}jinhae",
+               "Another {t}minehunter for the {t}mine warfare {t}flotilla at {t}jinhae."),
+    "cousin": ("{t}mine warfare {t}flotilla exercise",
+               "The {t}mine warfare {t}flotilla trained with a {t}minehunter off {t}jinhae."),
+    "budget": ("{t}assembly approves the {t}budget",
+               "The {t}assembly approved the {t}budget after a long {t}debate."),
+    "budget-2": ("{t}budget {t}debate drags on in the {t}assembly",
+                 "The {t}assembly debated the {t}budget again in a {t}debate."),
+}
+
+
+def related_headlines(html):
+    m = re.search(r'<aside class="related".*?</aside>', html, re.S)
+    return re.findall(r'<a href="[^"]*">([^<]*)</a>', m.group(0)) if m else []
+
+
+class Related(unittest.TestCase):
+    """One server; each test makes its own stories (their words are the test's own)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-related-")
+        cls.db = new_db(os.path.join(cls.tmp, "site.db"))
+        run(["init"], db=cls.db)
+        add_user(cls.db, "ada", "admin")
+        cls.token = add_token(cls.db, "ada")[1]
+        cls.srv = Server(cls.db)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def call(self, method, path, body=None):
+        r = api(self.srv, method, "/api/v1/admin" + path, self.token, body)
+        self.assertLess(r.status, 300, r.text)
+        return r.json() if r.body else None
+
+    def stories(self, tag):
+        """Publishes the stories with tag in their words; returns name -> article."""
+        out = {}
+        for name, (headline, body) in STORIES.items():
+            a = self.call("POST", "/articles", {"headline": headline.format(t=tag),
+                                                "body_markdown": body.format(t=tag)})
+            self.call("POST", "/articles/%d/publish" % a["id"])
+            out[name] = a
+        return out
+
+    def page(self, a):
+        r = self.srv.get("/article/" + a["slug"])
+        self.assertEqual(r.status, 200)
+        return r
+
+    def warm(self, a):
+        """Requests a's page until the cache serves it; returns its related headlines."""
+        for _ in range(3):
+            r = self.page(a)
+            if r.headers.get("x-cache") == "HIT":
+                return related_headlines(r.text)
+        self.fail("never cached: " + a["slug"])
+
+    def test_a_page_shows_its_related_articles(self):
+        s = self.stories("alpha")
+        got = self.warm(s["me"])
+        self.assertIn(s["sister"]["headline"], got)
+        self.assertIn(s["cousin"]["headline"], got)
+        self.assertFalse([h for h in got if "budget" in h.lower()])
+        self.assertNotIn(s["me"]["headline"], got)
+
+    def test_a_retracted_article_leaves_its_neighbours_pages_at_once(self):
+        s = self.stories("bravo")
+        for name in ("me", "cousin"):
+            self.assertIn(s["sister"]["headline"], self.warm(s[name]))
+        self.call("POST", "/articles/%d/retract" % s["sister"]["id"])
+        for name in ("me", "cousin"):
+            with self.subTest(page=name):
+                r = self.page(s[name])
+                self.assertEqual(r.headers.get("x-cache"), "MISS")
+                got = related_headlines(r.text)
+                self.assertNotIn(s["sister"]["headline"], got)
+                self.assertIn(s["cousin" if name == "me" else "me"]["headline"], got)
+
+    def test_an_edit_gives_the_article_its_new_list(self):
+        s = self.stories("charlie")
+        self.assertIn(s["sister"]["headline"], self.warm(s["me"]))
+        rev = self.call("GET", "/articles/%d" % s["me"]["id"])["revision"]
+        self.call("PATCH", "/articles/%d" % s["me"]["id"], {
+            "revision": rev, "headline": "charlieassembly charliebudget charliedebate",
+            "body_markdown": "The charlieassembly had a charliedebate on the charliebudget."})
+        r = self.page(s["me"])
+        self.assertIn("charlieassembly charliebudget charliedebate", r.text)
+        got = related_headlines(r.text)
+        self.assertIn(s["budget"]["headline"], got)
+        self.assertNotIn(s["sister"]["headline"], got)
+
+    def test_a_new_article_enters_its_neighbours_lists(self):
+        s = self.stories("delta")
+        self.assertIn(s["sister"]["headline"], self.warm(s["me"]))
+        new = self.call("POST", "/articles", {
+            "headline": "Third deltaminehunter for the deltaflotilla at deltajinhae",
+            "body_markdown": "A third deltaminehunter joined the deltamine warfare deltaflotilla."})
+        self.call("POST", "/articles/%d/publish" % new["id"])
+        # The worker runs once a second; the load of a shared machine is allowed for.
+        self.assertTrue(eventually(
+            lambda: new["headline"] in related_headlines(self.page(s["me"]).text), 15.0))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,155 @@
+/* The store's related-articles-as-data contract, on every backend: after a bulk pass every
+ * public article's stored list is the reference computation's (nz_store_related); a retracted
+ * article leaves every stored list at once (and names their pages in the change feed); an edit
+ * makes the article's own list stale until it is computed again, to the new reference. */
+#include "store/search_test.h"
+
+/* The ids of a's reference list, space-separated. */
+static const char *reference(fixture *f, int64_t id)
+{
+	nz_article *a = NULL;
+	nz_article_list l;
+	assert_int_equal(nz_store_article_by_id(f->store, f->arena, id, &a, &f->err), NZ_OK);
+	assert_int_equal(nz_store_related(f->store, f->arena, a, NOW, 5, &l, &f->err), NZ_OK);
+	return list_slugs(f, &l);
+}
+
+/* The stored list of id as read for a page, and its state. */
+static const char *stored(fixture *f, int64_t id, nz_related_state *state)
+{
+	nz_article *a = NULL;
+	nz_article_list l;
+	assert_int_equal(nz_store_article_by_id(f->store, f->arena, id, &a, &f->err), NZ_OK);
+	assert_int_equal(nz_store_related_stored(f->store, f->arena, id, a->revision, NOW, 5, &l,
+						 state, &f->err),
+			 NZ_OK);
+	return list_slugs(f, &l);
+}
+
+static void pass(fixture *f)
+{
+	if (nz_store_related_build(f->store, NOW, false, 0, NULL, NULL, NULL, &f->err) != NZ_OK)
+		fail_msg("related pass: %s", f->err.msg);
+}
+
+/* Two families of stories that share words, one loner, a draft and a Korean story. */
+static void corpus(fixture *f, int64_t ids[8])
+{
+	ids[0] =
+	    add(f, (story){.slug = "me",
+			   .headline = "Minehunter delivered to the navy",
+			   .body = "The minehunter Ganghwa joined the mine warfare flotilla."});
+	ids[1] = add(f, (story){.slug = "sister",
+				.headline = "Second minehunter launched",
+				.body = "Another minehunter for the mine warfare flotilla."});
+	ids[2] = add(f, (story){.slug = "cousin",
+				.headline = "Flotilla exercise",
+				.body = "The mine warfare flotilla trained."});
+	ids[3] = add(f, (story){.slug = "budget",
+				.headline = "Budget approved",
+				.body = "The assembly approved the defense budget."});
+	ids[4] = add(f, (story){.slug = "budget-2",
+				.headline = "Budget debate",
+				.body = "The assembly debated the defense budget again."});
+	ids[5] = add(f, (story){.slug = "lone", .headline = "Zeppelin quokka", .body = "Quokka."});
+	ids[6] = add(f, (story){.slug = "draft", .headline = "Minehunter flotilla", .draft = true});
+	ids[7] = add(f, (story){.slug = "korean", .headline = "소해함 인도", .lang = "ko"});
+}
+
+static void test_bulk_pass_equals_the_reference(void **state)
+{
+	fixture *f = *state;
+	int64_t ids[8];
+	nz_related_state st;
+	corpus(f, ids);
+	stored(f, ids[0], &st);
+	assert_int_equal(st, NZ_RELATED_NONE);
+	pass(f);
+	for (size_t i = 0; i < 8; i++) {
+		if (i == 6) /* a draft has no public page, so no list */
+			continue;
+		const char *got = stored(f, ids[i], &st);
+		assert_int_equal(st, NZ_RELATED_FRESH);
+		assert_string_equal(got, reference(f, ids[i]));
+	}
+	/* The corpus is not trivial: the families find each other, the loner nobody. */
+	assert_string_equal(stored(f, ids[0], &st), "sister cousin");
+	assert_string_equal(stored(f, ids[5], &st), "");
+	assert_int_equal(st, NZ_RELATED_FRESH);
+	/* A second pass has nothing to do. */
+	size_t done = 1;
+	assert_int_equal(
+	    nz_store_related_build(f->store, NOW, false, 0, NULL, NULL, &done, &f->err), NZ_OK);
+	assert_int_equal(done, 0);
+}
+
+static void test_a_retraction_leaves_every_list_at_once(void **state)
+{
+	fixture *f = *state;
+	int64_t ids[8], seq = 0, upto = 0;
+	nz_related_state st;
+	const char **keys = NULL;
+	size_t n = 0;
+	corpus(f, ids);
+	pass(f);
+	assert_int_equal(nz_store_change_seq(f->store, &seq, &f->err), NZ_OK);
+	nz_article_transition t = {.id = ids[1], .ev = NZ_EV_RETRACT};
+	assert_int_equal(nz_store_article_transition(f->store, f->arena, &t, NULL, &f->err), NZ_OK);
+	/* Before any pass: gone from the list read for the page, which is then stale... */
+	assert_string_equal(stored(f, ids[0], &st), "cousin");
+	assert_int_equal(st, NZ_RELATED_STALE);
+	/* ...and the page of every article that listed it is named in the change feed. */
+	assert_int_equal(nz_store_changes_since(f->store, f->arena, seq, &upto, &keys, &n, &f->err),
+			 NZ_OK);
+	const char *want[] = {nz_arena_printf(f->arena, "related-%lld", (long long)ids[0]),
+			      nz_arena_printf(f->arena, "related-%lld", (long long)ids[2])};
+	for (size_t w = 0; w < 2; w++) {
+		bool seen = false;
+		for (size_t i = 0; i < n; i++)
+			seen |= strcmp(keys[i], want[w]) == 0;
+		if (!seen)
+			fail_msg("%s not in the change feed", want[w]);
+	}
+	pass(f);
+	assert_string_equal(stored(f, ids[0], &st), reference(f, ids[0]));
+	assert_int_equal(st, NZ_RELATED_FRESH);
+	assert_string_equal(stored(f, ids[2], &st), reference(f, ids[2]));
+	assert_string_equal(stored(f, ids[2], &st), "me");
+}
+
+static void test_an_edit_refreshes_its_own_list(void **state)
+{
+	fixture *f = *state;
+	int64_t ids[8];
+	nz_related_state st;
+	corpus(f, ids);
+	pass(f);
+	assert_string_equal(stored(f, ids[0], &st), "sister cousin");
+	nz_article *a = NULL;
+	assert_int_equal(nz_store_article_by_id(f->store, f->arena, ids[0], &a, &f->err), NZ_OK);
+	a->headline = "Budget for the minehunter";
+	a->body_markdown = "The assembly approved the defense budget for a minehunter.";
+	assert_int_equal(
+	    nz_store_article_update(f->store, f->arena, 0, a, a->revision, "edit", &f->err), NZ_OK);
+	stored(f, ids[0], &st);
+	assert_int_equal(st, NZ_RELATED_STALE);
+	pass(f);
+	const char *got = stored(f, ids[0], &st);
+	assert_int_equal(st, NZ_RELATED_FRESH);
+	assert_string_equal(got, reference(f, ids[0]));
+	assert_non_null(strstr(got, "budget"));
+	/* Its new neighbours' lists were computed again too, to their reference. */
+	assert_string_equal(stored(f, ids[3], &st), reference(f, ids[3]));
+	assert_int_equal(st, NZ_RELATED_FRESH);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_bulk_pass_equals_the_reference),
+	    T(test_a_retraction_leaves_every_list_at_once),
+	    T(test_an_edit_refreshes_its_own_list),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
