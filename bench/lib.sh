@@ -49,9 +49,12 @@ hyperfine_median() {
 }
 
 # wrk_once URL NAME: one wrk run; prints "requests/s p99_ms".
+# A browser's User-Agent, so the server counts each request as a page view (no User-Agent, or a
+# robot's, is not counted: src/web/views.c); WRK_UA overrides it for one call.
+WRK_UA_BROWSER="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 wrk_once() {
 	# shellcheck disable=SC2086
-	wrk $WRK --latency "$1" >"$OUT/logs/$2.txt" 2>&1
+	wrk $WRK --latency -H "User-Agent: ${WRK_UA:-$WRK_UA_BROWSER}" "$1" >"$OUT/logs/$2.txt" 2>&1
 	awk '/^Requests\/sec:/ { rps = $2 }
 	     $1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
 	                   ms = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }
@@ -88,14 +91,14 @@ render_and_rss() {
 	say "  $4: $R_N pages, render p50 ${R_P50} ms, p99 ${R_P99} ms (floor ${R_FLOOR50}/${R_FLOOR99} ms); VmRSS $RSS MB (peak $HWM)"
 }
 
-# start_nginx ROOT PORT [WORKERS]: nginx (bench/nginx.conf, 1 worker unless WORKERS: "auto" is
-# one per core) serving ROOT on 127.0.0.1:PORT; sets NGINX_PID.
+# start_nginx ROOT PORT [WORKERS]: nginx (bench/nginx.conf) serving ROOT on 127.0.0.1:PORT with
+# one worker per core, as a production nginx runs (WORKERS: another count); sets NGINX_PID.
 start_nginx() {
 	local ng=$OUT/nginx
 	rm -rf "$ng"
 	mkdir -p "$ng"
 	sed -e "s|@PREFIX@|$ng|g" -e "s|@PORT@|$2|g" -e "s|@ROOT@|$1|g" \
-		-e "s|^worker_processes 1;|worker_processes ${3:-1};|" bench/nginx.conf >"$ng/nginx.conf"
+		-e "s|^worker_processes auto;|worker_processes ${3:-auto};|" bench/nginx.conf >"$ng/nginx.conf"
 	nginx -e "$ng/error.log" -p "$ng" -c "$ng/nginx.conf" &
 	NGINX_PID=$!
 	PIDS+=("$NGINX_PID")
