@@ -280,10 +280,9 @@ static int run(const cli_env *env, int argc, char **argv)
 	if (store)
 		printf("imported %zu, unchanged %zu, refused %zu\n", r.imported, r.unchanged,
 		       r.refused);
-	/* The new articles' related lists, and those of the articles they now appear beside. */
-	nz_err err = {0};
-	if (store && r.imported && cli_related_pass(env, store, false, false, &err) != NZ_OK)
-		status = cli_fail(env, "import", 1, "related articles: %s", err.msg);
+	/* The new articles' related lists are left to the next build's pass, the server's jobs
+	 * worker or a page's first view (docs/related.md): on PostgreSQL the pass cost ten times
+	 * the import itself. */
 	if (r.refused)
 		status = 1;
 	for (size_t i = 0; i < paths.n; i++)

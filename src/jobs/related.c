@@ -42,10 +42,9 @@ static void round_once(nz__relater *r)
 		return;
 	}
 	r->more = done >= BATCH;
-	/* Its own writes moved the head: what they named is done, so the next round starts there.
-	 */
-	if (!r->more && nz_store_change_seq(r->store, &head, &err) == NZ_OK)
-		r->seen = head;
+	/* Seen: the head read before the pass, so a write that came during it brings another
+	 * round (its own writes bring one too, which finds nothing left and then rests). */
+	r->seen = head;
 }
 
 static void *run(void *arg)

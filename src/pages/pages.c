@@ -315,9 +315,14 @@ static json_t *live_view(const nz_page_env *env, const nz_article *a, nz_page_ou
 
 /* a's related articles: the stored list as light cards (one query); when there is none yet or it
  * is stale (a changed since, or one of its articles left the site), computed as the store does
- * (nz_store_related) and stored for the next view: never worse than computing it every time. A
- * handle that cannot write (a read-only one) still shows the computed list. */
-static nz_rc related_list(const nz_page_env *env, const nz_article *a, nz_article_list *out)
+ * (nz_store_related): never worse than computing it every time. The page does not store it: the
+ * bulk pass (the server's jobs worker, a build's first step) does, and refreshes the lists of
+ * the article's new neighbours at the same time, which a list stored here would keep it from
+ * seeing as changed. A computed list is not in the table the change feed's "related-<id>"
+ * follows, so the page names each of its articles instead, and NZ_STORE_RELATED_LIVE_KEY, which
+ * the pass names once it stored lists. */
+static nz_rc related_list(const nz_page_env *env, const nz_article *a, nz_article_list *out,
+			  nz_page_out *page)
 {
 	nz_err err = {0};
 	nz_related_state state = NZ_RELATED_NONE;
@@ -325,9 +330,13 @@ static nz_rc related_list(const nz_page_env *env, const nz_article *a, nz_articl
 					   NZ_STORE_RELATED_COUNT, out, &state, &err);
 	if (rc == NZ_OK && state == NZ_RELATED_FRESH)
 		return NZ_OK;
-	rc = nz_store_related_refresh(env->store, env->arena, a, env->pc->now,
-				      NZ_STORE_RELATED_COUNT, out, &err);
-	return out->n || rc == NZ_OK || rc == NZ_PERM ? NZ_OK : rc;
+	rc = nz_store_related(env->store, env->arena, a, env->pc->now, NZ_STORE_RELATED_COUNT, out,
+			      &err);
+	if (rc == NZ_OK)
+		rc = nz_page_key(env, page, "%s", NZ_STORE_RELATED_LIVE_KEY);
+	for (size_t i = 0; rc == NZ_OK && i < out->n; i++)
+		rc = nz_page_key(env, page, "article-%lld", (long long)out->items[i].id);
+	return rc;
 }
 
 /* The article view with hreflang links to its published translations and its related
@@ -350,7 +359,7 @@ static json_t *article_view(const nz_page_env *env, const nz_article *a, nz_page
 			return NULL;
 		}
 	}
-	if (related_list(env, a, &related) == NZ_OK) {
+	if (related_list(env, a, &related, out) == NZ_OK) {
 		for (size_t i = 0; i < related.n && out->n_related < 8; i++)
 			out->related[out->n_related++] = related.items[i].id;
 		json_t *rel = nz_view_related(env->pc, related.items, related.n, a->language);

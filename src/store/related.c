@@ -47,6 +47,11 @@ nz_rc nz_store_related_set(nz_store *s, int64_t article_id, int64_t basis, const
 	return nz__store_related_set(s, article_id, basis, ids, n, err);
 }
 
+nz_rc nz_store_related_note_live(nz_store *s, nz_err *err)
+{
+	return nz__store_related_note_live(s, err);
+}
+
 nz_rc nz_store_related_refresh(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
 			       size_t max, nz_article_list *out, nz_err *err)
 {
@@ -145,6 +150,9 @@ nz_rc nz_store_related_build(nz_store *s, nz_time now, bool all, size_t limit,
 			continue;
 		rc = refresh_one(s, next[i], now, NZ_STORE_RELATED_COUNT, NULL, NULL, err);
 	}
+	/* the pages that showed a list computed live are made again from the stored ones */
+	if (!rc && written)
+		rc = nz_store_related_note_live(s, err);
 out:
 	if (done)
 		*done = written;

@@ -1108,6 +1108,12 @@ nz_rc nz_store_related_stored(nz_store *s, nz_arena *arena, int64_t article_id, 
 /* Replaces article_id's stored list with ids[0..n) (n <= 10; 0: an empty list) computed at
  * basis; when the list differs from the stored one, names the article's page in the change
  * feed (the page cache drops it). */
+/* The change-feed key of the pages that show a related list computed live (none stored yet for
+ * the article's revision): a first stored list names no page by itself (it is what the page
+ * showed, unless the site changed in between), so a bulk pass that stored lists names this key
+ * once (nz_store_related_note_live) and those pages are made again from the stored lists. */
+#define NZ_STORE_RELATED_LIVE_KEY "related-0"
+nz_rc nz_store_related_note_live(nz_store *s, nz_err *err);
 nz_rc nz_store_related_set(nz_store *s, int64_t article_id, int64_t basis, const int64_t *ids,
 			   size_t n, nz_err *err);
 /* Ids of the articles public at now whose stored list is missing or stale (every public article

@@ -485,6 +485,7 @@
 	   (nz_store *s, int64_t article_id, int64_t basis, const int64_t *ids, size_t n,          \
 	    nz_err *err),                                                                          \
 	   (s, article_id, basis, ids, n, err))                                                    \
+	OP(WRITE, OWN, related_note_live, (nz_store *s, nz_err *err), (s, err))                    \
 	OP(READ, PASS, related_pending,                                                            \
 	   (nz_store *s, nz_arena *arena, nz_time now, bool all, int64_t **ids, size_t *n,         \
 	    nz_err *err),                                                                          \

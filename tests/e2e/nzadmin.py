@@ -1,12 +1,16 @@
 """Back-office helpers for end-to-end tests: accounts and tokens through the CLI, the
 admin API with a bearer token, sign-in through the real form. Standard library only."""
 import json
+import os
 import re
+import shutil
 import struct
+import tempfile
+import unittest
 import urllib.parse
 import zlib
 
-from nz import Server, run, sql_rows
+from nz import Server, drop_db, new_db, run, sql_rows
 
 
 def add_user(db, login, role):
@@ -92,3 +96,33 @@ class NodesMixin:
         r = self.call(srv, "GET", "/audit?article=%d" % article_id)
         self.assertEqual(r.status, 200, r.text)
         return [e for e in r.json()["entries"] if e["action"] == "article.published"]
+
+
+class NewsroomCase(unittest.TestCase):
+    """One newsroom and one server for a whole test class: `newszone init` (or what `setup`
+    says, e.g. ("demo",)), one account (`login`, `role`; its password in cls.password) with an
+    API token (cls.token), and `newszone serve` with `serve_args`. Subclasses set those class
+    attributes and may extend setUpClass (calling this one first)."""
+    prefix = "nz-e2e-"
+    setup = ("init",)
+    login, role = "eve", "editor"
+    serve_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix=cls.prefix)
+        cls.db = new_db(os.path.join(cls.tmp, "newszone.db"))
+        run(list(cls.setup), db=cls.db)
+        cls.password = add_user(cls.db, cls.login, cls.role)
+        cls.token = add_token(cls.db, cls.login)[1]
+        cls.srv = Server(cls.db, list(cls.serve_args))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        drop_db(cls.db)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def admin_api(self, method, path, body=None, **kw):
+        """The admin API (/api/v1/admin + path) with the class's token."""
+        return api(self.srv, method, "/api/v1/admin" + path, self.token, body, **kw)

@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 from nz import Server, new_db, run, sql_write
-from nzadmin import add_token, add_user, api, login, png, session_cookie
+from nzadmin import NewsroomCase, add_user, api, login, png, session_cookie
 
 
 def raw(port, data, timeout=5.0):
@@ -34,22 +34,10 @@ def raw(port, data, timeout=5.0):
     return (int(m.group(1)) if m else None), head, closed
 
 
-class Site(unittest.TestCase):
-    """One database with an admin (and a token) and a photo; one server."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-hard-")
-        cls.db = new_db(os.path.join(cls.tmp, "hard.db"))
-        run(["init"], db=cls.db)
-        cls.password = add_user(cls.db, "ada", "admin")
-        cls.token = add_token(cls.db, "ada")[1]
-        cls.srv = Server(cls.db)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class Site(NewsroomCase):
+    """One database with an admin (and a token); one server."""
+    prefix = "nz-e2e-hard-"
+    login, role = "ada", "admin"
 
 
 class Framing(Site):

@@ -3,34 +3,24 @@ without cookies and without storing anything about the reader, leaves robots out
 counts in batches, and the front page's "Most read" and GET /api/v1/most-read show the most
 viewed public articles first; counts not yet written when the server stops are written then.
 A real server on a real database."""
-import os
-import shutil
-import tempfile
 import unittest
 
-from nz import Server, eventually, new_db, run, sql_rows
-from nzadmin import add_token, add_user, api
+from nz import Server, eventually, sql_rows
+from nzadmin import NewsroomCase, api
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0"}
 
 
-class MostRead(unittest.TestCase):
+class MostRead(NewsroomCase):
+    prefix = "nz-e2e-mostread-"
+    serve_args = ("--most-read-refresh", "1")
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-mostread-")
-        cls.db = new_db(os.path.join(cls.tmp, "mostread.db"))
-        run(["init"], db=cls.db)
-        add_user(cls.db, "eve", "editor")
-        cls.token = add_token(cls.db, "eve")[1]
-        cls.srv = Server(cls.db, ["--most-read-refresh", "1"])
+        super().setUpClass()
         cls.a, cls.b, cls.c = (cls.publish(h) for h in (
             "Ferry timetable changes for winter", "New lighthouse keeper arrives",
             "Fish market moves to the east pier"))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     @classmethod
     def publish(cls, headline):

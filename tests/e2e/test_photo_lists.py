@@ -5,27 +5,23 @@ article sitemap has an image entry for it (valid against the sitemap XSDs)."""
 import html
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 import unittest
 import urllib.parse
 
-from nz import Server, eventually, new_db, run
-from nzadmin import add_token, add_user, api, png
+from nz import eventually
+from nzadmin import NewsroomCase, add_user, api, png
 from test_admin_pages import Browser, field
 
 
-class PhotoLists(unittest.TestCase):
+class PhotoLists(NewsroomCase):
+    prefix = "nz-e2e-photo-lists-"
+    setup = ("demo",)
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-photo-lists-")
-        cls.db = new_db(os.path.join(cls.tmp, "demo.db"))
-        run(["demo"], db=cls.db)
-        add_user(cls.db, "eve", "editor")
+        super().setUpClass()
         cls.adam_pw = add_user(cls.db, "adam", "admin")
-        cls.token = add_token(cls.db, "eve")[1]
-        cls.srv = Server(cls.db)
         arts = cls.srv.get("/api/v1/articles?limit=100").json()["articles"]
         # the newest article with a section, a tag and an author: first in each of its lists
         cls.art = next(a for a in arts if a["section"] and a["tags"] and a["authors"]
@@ -38,11 +34,6 @@ class PhotoLists(unittest.TestCase):
         r = api(cls.srv, "PATCH", "/api/v1/admin/articles/%d" % cls.art["id"], cls.token,
                 {"revision": admin["revision"], "media": [{"id": cls.photo["id"]}]})
         assert r.status == 200, r.text
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def thumb_of(self, path):
         """The <img> of the article's thumbnail on the page at path, or None."""

@@ -4,15 +4,13 @@ comes out with none (read back with exiftool), while the original stays in the s
 editors. Limits read from the header are refused with a message that names them."""
 import os
 import re
-import shutil
 import struct
 import subprocess
-import tempfile
 import unittest
 import zlib
 
-from nz import Server, eventually, new_db, run, sql_rows
-from nzadmin import add_token, add_user, api, png
+from nz import eventually, sql_rows
+from nzadmin import NewsroomCase, api, png
 
 GPS_TAGS = ["-GPSLatitude=48.8584", "-GPSLatitudeRef=N", "-GPSLongitude=2.2945",
             "-GPSLongitudeRef=E", "-Make=SourceCam", "-XMP-dc:Creator=A source"]
@@ -34,20 +32,8 @@ def png_header_only(width, height):
             chunk(b"IDAT", zlib.compress(b"\0" * 4096)) + chunk(b"IEND", b""))
 
 
-class Photos(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nz-e2e-photos-")
-        cls.db = new_db(os.path.join(cls.tmp, "photos.db"))
-        run(["init"], db=cls.db)
-        add_user(cls.db, "eve", "editor")
-        cls.token = add_token(cls.db, "eve")[1]
-        cls.srv = Server(cls.db)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class Photos(NewsroomCase):
+    prefix = "nz-e2e-photos-"
 
     def upload(self, data, ctype):
         return api(self.srv, "POST", "/api/v1/admin/media?caption=Tower", self.token, raw=data,

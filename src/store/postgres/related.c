@@ -175,6 +175,16 @@ nz_rc nz__pg_related_set(nz_store *s, int64_t article_id, int64_t basis, const i
 	return rc;
 }
 
+nz_rc nz__pg_related_note_live(nz_store *s, nz_err *err)
+{
+	nz__pg_params pid = {0};
+	PGresult *res = NULL;
+	nz__pg_int64(&pid, 0); /* NZ_STORE_RELATED_LIVE_KEY */
+	nz_rc rc = nz__pg_query(nz__pg_h(s), &q_changed, &pid, &res, "related articles", err);
+	PQclear(res);
+	return rc;
+}
+
 nz_rc nz__pg_related_pending(nz_store *s, nz_arena *arena, nz_time now, bool all, int64_t **ids,
 			     size_t *n, nz_err *err)
 {

@@ -194,6 +194,11 @@ out:
 	return nz__sq_end(h, rc, err);
 }
 
+nz_rc nz__sq_related_note_live(nz_store *s, nz_err *err)
+{
+	return run_id(nz__sq(s), S_CHANGED, q_changed, 0, err); /* NZ_STORE_RELATED_LIVE_KEY */
+}
+
 nz_rc nz__sq_related_pending(nz_store *s, nz_arena *arena, nz_time now, bool all, int64_t **ids,
 			     size_t *n, nz_err *err)
 {
