@@ -1,8 +1,9 @@
 /*
  * app/import_batch: many files into articles, a batch at a time (app.h, nz_app_batch). Each
  * file is read, hashed and parsed as it is added (so a file's own faults are known at once);
- * the parsed articles wait, with their bytes, until the batch is full, then go to the store
- * in one nz_store_import_batch; every outcome is reported in the order the files came.
+ * the parsed articles wait, with their bytes, until the batch is full; then one look-up of
+ * all the batch's hashes finds the files stored already ("unchanged"), and the rest go to the
+ * store in one nz_store_import_batch; every outcome is reported in the order the files came.
  *
  * Rules: what one file at a time would see is kept: the same bytes twice are imported once
  * (the second is "unchanged"), and a translation_of slug may name an article added earlier in
@@ -108,6 +109,39 @@ static void take_outcomes(nz_app_batch *b, const nz_store_import_item *items)
 	}
 }
 
+/* Every file read whose bytes are stored already becomes "unchanged", whatever its parse said
+ * (one file at a time never parses it): one look-up for the batch's hashes, then the items
+ * left are numbered again in order. */
+static nz_rc find_unchanged(nz_app_batch *b, nz_arena *arena, nz_err *err)
+{
+	const char **hashes = nz_arena_alloc(arena, (b->n + 1) * sizeof(*hashes));
+	int64_t *ids = nz_arena_alloc(arena, (b->n + 1) * sizeof(*ids));
+	size_t n = 0;
+	if (!hashes || !ids)
+		return nz_err_set(err, NZ_NOMEM, "import: out of memory");
+	for (size_t i = 0; i < b->n; i++)
+		if (b->e[i].bytes)
+			hashes[n++] = b->e[i].hash;
+	nz_rc rc = n ? nz_store_import_find_many(b->s, hashes, n, ids, err) : NZ_OK;
+	if (rc)
+		return rc;
+	b->n_items = 0;
+	for (size_t i = 0, k = 0; i < b->n; i++) {
+		entry *e = &b->e[i];
+		if (!e->bytes)
+			continue;
+		if (ids[k++]) {
+			e->r = (nz_app_imported){.outcome = NZ_APP_UNCHANGED,
+						 .article_id = ids[k - 1]};
+			e->err = (nz_err){0};
+			e->item = -1;
+		} else if (e->item >= 0) {
+			e->item = (int)b->n_items++;
+		}
+	}
+	return NZ_OK;
+}
+
 nz_rc nz_app_batch_flush(nz_app_batch *b)
 {
 	nz_arena *arena = nz_arena_new();
@@ -115,9 +149,13 @@ nz_rc nz_app_batch_flush(nz_app_batch *b)
 	nz_err err = {0};
 	nz_rc rc = NZ_OK;
 
-	if (!arena || (b->n_items && !(items = items_of(b, arena))))
+	if (!arena)
 		rc = nz_err_set(&err, NZ_NOMEM, "import: out of memory");
-	else if (b->n_items)
+	else
+		rc = find_unchanged(b, arena, &err);
+	if (!rc && b->n_items && !(items = items_of(b, arena)))
+		rc = nz_err_set(&err, NZ_NOMEM, "import: out of memory");
+	else if (!rc && b->n_items)
 		rc = nz_store_import_batch(b->s, arena, items, b->n_items, &err);
 	if (!rc && items) /* no items: nothing was stored */
 		take_outcomes(b, items);
@@ -142,22 +180,15 @@ static bool waiting(const nz_app_batch *b, const char *hash)
 	return false;
 }
 
-/* Hash, look up, parse: e's outcome when decided now (item -1), else its article (item >= 0).
- * Returns an error only when the database or memory failed. */
+/* Hash, parse: e's outcome when decided now (item -1), else its article (item >= 0); whether
+ * its bytes are stored already is looked up for the whole batch when it is flushed. Returns
+ * an error only when the database or memory failed. */
 static nz_rc prepare_entry(nz_app_batch *b, entry *e)
 {
 	nz_rc rc;
 	nz_sha256_hex(e->bytes, e->len, e->hash);
 	if (waiting(b, e->hash) && (rc = nz_app_batch_flush(b)))
 		return rc;
-	rc = nz_store_import_find(b->s, e->hash, &e->r.article_id, &e->err);
-	if (rc == NZ_OK) {
-		e->r.outcome = NZ_APP_UNCHANGED;
-		return NZ_OK;
-	}
-	if (rc != NZ_NOTFOUND)
-		return rc;
-	e->err = (nz_err){0};
 	nz_ingested *got = nz_arena_zalloc(e->arena, sizeof(*got));
 	if (!got)
 		return nz_err_set(&e->err, NZ_NOMEM, "out of memory");

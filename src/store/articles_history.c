@@ -100,6 +100,19 @@ nz_rc nz_store_import_find(nz_store *s, const char *sha256_hex, int64_t *article
 	return nz__store_import_find(s, sha256_hex, article_id, err);
 }
 
+nz_rc nz_store_import_find_many(nz_store *s, const char *const *sha256_hex, size_t n,
+				int64_t *article_ids, nz_err *err)
+{
+	if (n && (!sha256_hex || !article_ids))
+		return nz_err_set(err, NZ_INVAL, "import: no hashes given");
+	for (size_t i = 0; i < n; i++) {
+		article_ids[i] = 0;
+		if (!sha256_hex[i])
+			return nz_err_set(err, NZ_INVAL, "import: no hash given");
+	}
+	return n ? nz__store_import_find_many(s, sha256_hex, n, article_ids, err) : NZ_OK;
+}
+
 nz_rc nz_store_import_add(nz_store *s, int64_t article_id, const char *filename, const void *bytes,
 			  size_t len, nz_err *err)
 {

@@ -322,6 +322,10 @@ nz_rc nz_store_article_restore(nz_store *s, nz_arena *arena, const nz_article_re
 
 /* The article made from a file whose bytes hash to sha256_hex; NZ_NOTFOUND when none. */
 nz_rc nz_store_import_find(nz_store *s, const char *sha256_hex, int64_t *article_id, nz_err *err);
+/* The same for n hashes at once (one query on PostgreSQL): article_ids[i] is the article made
+ * from sha256_hex[i], or 0 when none. */
+nz_rc nz_store_import_find_many(nz_store *s, const char *const *sha256_hex, size_t n,
+				int64_t *article_ids, nz_err *err);
 /* Keeps the original file byte for byte with the article. */
 nz_rc nz_store_import_add(nz_store *s, int64_t article_id, const char *filename, const void *bytes,
 			  size_t len, nz_err *err);

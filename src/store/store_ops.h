@@ -162,6 +162,11 @@
 	OP(READ, OWN, import_find,                                                                 \
 	   (nz_store *s, const char *sha256_hex, int64_t *article_id, nz_err *err),                \
 	   (s, sha256_hex, article_id, err))                                                       \
+	/* n >= 1 hashes, none NULL; article_ids zeroed by articles_history.c */                  \
+	OP(READ, OWN, import_find_many,                                                            \
+	   (nz_store *s, const char *const *sha256_hex, size_t n, int64_t *article_ids,            \
+	    nz_err *err),                                                                          \
+	   (s, sha256_hex, n, article_ids, err))                                                   \
 	/* sha256_hex is the hash of bytes, computed by articles.c */                              \
 	OP(WRITE, OWN, import_add,                                                                 \
 	   (nz_store *s, int64_t article_id, const char *filename, const char *sha256_hex,         \

@@ -222,5 +222,9 @@ class BatchEqualsOneAtATime(NzTestCase):
                 slug = re.search(r"^slug: (.+)$", f.read(), re.M).group(1)
             self.assertEqual(len(sql_rows(self.db, "SELECT id FROM articles WHERE slug = ?",
                                           (slug + "-2",))), 1)
+            # Again: every file's bytes are known (looked up a batch at a time), nothing added.
+            again_out = run(["import", "--publish", "--batch", "16"] + files, db=self.db).stdout
+            self.assertIn("imported 0, unchanged 42, refused 0", again_out)
+            self.assertEqual(len(sql_rows(self.db, "SELECT id FROM articles")), 41)
         finally:
             drop_db(one)

@@ -18,6 +18,9 @@ static const nz__pg_sql q_revision_get = {
     "r.snapshot FROM revisions r LEFT JOIN users u ON u.id = r.user_id "
     "WHERE r.article_id = $1 AND r.revision = $2"};
 static const nz__pg_sql q_import_find = {"SELECT article_id FROM import_sources WHERE sha256 = $1"};
+static const nz__pg_sql q_import_find_many = {
+    "SELECT t.i, s.article_id FROM unnest($1::text[]) WITH ORDINALITY AS t(h, i) "
+    "JOIN import_sources s ON s.sha256 = t.h COLLATE \"C\""};
 static const nz__pg_sql q_import_add = {
     "INSERT INTO import_sources(article_id, filename, sha256, bytes, created_at) "
     "VALUES ($1, $2, $3, $4, $5)"};
@@ -86,6 +89,33 @@ nz_rc nz__pg_import_find(nz_store *s, const char *sha256_hex, int64_t *article_i
 	nz_rc rc = nz__pg_one_int(nz__pg_h(s), &q_import_find, &p, article_id, "import", err);
 	if (rc == NZ_NOTFOUND)
 		nz_err_set(err, rc, "import: no article was made from this file");
+	return rc;
+}
+
+nz_rc nz__pg_import_find_many(nz_store *s, const char *const *sha256_hex, size_t n,
+			      int64_t *article_ids, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	nz_buf list;
+	nz_buf_init(&list, 0);
+	nz_buf_putc(&list, '{');
+	for (size_t i = 0; i < n; i++)
+		nz__pg_array_item(&list, sha256_hex[i], strlen(sha256_hex[i]), i == 0);
+	nz_buf_putc(&list, '}');
+	if (nz_buf_rc(&list)) {
+		nz_buf_free(&list);
+		return nz_err_set(err, NZ_NOMEM, "import: out of memory");
+	}
+	nz__pg_text(&p, nz_buf_cstr(&list));
+	nz_rc rc = nz__pg_query(nz__pg_h(s), &q_import_find_many, &p, &res, "import", err);
+	for (int r = 0; !rc && r < PQntuples(res); r++) {
+		int64_t i = nz__pg_col_int(res, r, 0); /* ordinality counts from 1 */
+		if (i >= 1 && (size_t)i <= n)
+			article_ids[i - 1] = nz__pg_col_int(res, r, 1);
+	}
+	PQclear(res);
+	nz_buf_free(&list);
 	return rc;
 }
 

@@ -84,6 +84,19 @@ nz_rc nz__sq_import_find(nz_store *s, const char *sha256_hex, int64_t *article_i
 	return rc;
 }
 
+nz_rc nz__sq_import_find_many(nz_store *s, const char *const *sha256_hex, size_t n,
+			      int64_t *article_ids, nz_err *err)
+{
+	for (size_t i = 0; i < n; i++) { /* no round trips in SQLite: one at a time is as fast */
+		nz_rc rc = nz__sq_import_find(s, sha256_hex[i], &article_ids[i], err);
+		if (rc == NZ_NOTFOUND)
+			*err = (nz_err){0};
+		else if (rc)
+			return rc;
+	}
+	return NZ_OK;
+}
+
 nz_rc nz__sq_import_add(nz_store *s, int64_t article_id, const char *filename,
 			const char *sha256_hex, const void *bytes, size_t len, nz_err *err)
 {

@@ -23,6 +23,14 @@ static void test_import_sources_byte_for_byte_and_dedupe(void **state)
 			 NZ_OK);
 	assert_int_equal(nz_store_import_find(f->store, hash, &id, &f->err), NZ_OK);
 	assert_int_equal(id, a->id);
+	/* Many at once: each hash answers with its article, or 0 (in the order asked). */
+	const char *many[] = {"00", hash, "a quoted \"hash\", with {braces}", hash};
+	int64_t ids[4] = {-1, -1, -1, -1};
+	assert_int_equal(nz_store_import_find_many(f->store, many, 4, ids, &f->err), NZ_OK);
+	assert_int_equal(ids[0], 0);
+	assert_int_equal(ids[1], a->id);
+	assert_int_equal(ids[2], 0);
+	assert_int_equal(ids[3], a->id);
 	/* The same file again is refused, and nothing else changes. */
 	assert_int_equal(nz_store_import_add(f->store, a->id, "copy.txt", file, len, &f->err),
 			 NZ_EXISTS);
