@@ -27,8 +27,14 @@ async function shot(page, name) {
 }
 
 const nr = await newsroom({ setup: [["demo"]] });
+// a page's photos are made on their first request: slow on a busy machine
+const context = async (options) => {
+	const ctx = await nr.context(options);
+	ctx.setDefaultTimeout(60000);
+	return ctx;
+};
 try {
-	const reader = await nr.context(DESKTOP);
+	const reader = await context(DESKTOP);
 	const api = reader.request;
 	const list = (await (await api.get("/api/v1/articles?limit=40")).json()).articles;
 	const local = (a) => new URL(a.url).pathname;
@@ -57,7 +63,7 @@ try {
 		window.scrollTo(0, u.getBoundingClientRect().top + window.scrollY - 140);
 	});
 	await shot(page, "live");
-	const phone = await (await nr.context(PHONE)).newPage();
+	const phone = await (await context(PHONE)).newPage();
 	await phone.goto("/");
 	await shot(phone, "front-phone");
 	await phone.goto(local(live));
@@ -65,15 +71,15 @@ try {
 
 	// two editors on one article: the second sees the first
 	const pw = { minjun: addUser(nr.db, "minjun", "editor"), sarah: addUser(nr.db, "sarah", "admin") };
-	const first = await (await nr.context(DESKTOP)).newPage();
+	const first = await (await context(DESKTOP)).newPage();
 	await signIn(first, "minjun", pw.minjun);
 	await first.goto(`/admin/articles/${list[1].id}`);
-	const admin = await (await nr.context(DESKTOP)).newPage();
+	const admin = await (await context(DESKTOP)).newPage();
 	await signIn(admin, "sarah", pw.sarah);
 	await admin.goto(`/admin/articles/${list[1].id}`);
 	await admin.locator(".presence").getByText(/minjun is editing since/).waitFor();
 	await shot(admin, "admin-presence");
-	const small = await (await nr.context(PHONE)).newPage();
+	const small = await (await context(PHONE)).newPage();
 	await signIn(small, "sarah", pw.sarah);
 	await small.goto(`/admin/articles/${list[1].id}`);
 	await small.locator(".presence").getByText(/minjun is editing since/).waitFor();

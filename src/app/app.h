@@ -11,6 +11,8 @@
  *   - passwords: argon2id hashing and verification (libsodium), random secrets;
  *   - backup, restore, migrate: a whole database to a file, from a file, or to another
  *     database, checked table by table (transfer.c; the file's format in transfer_file.c).
+ *   - settings: which keys exist and what each accepts, set all or none with an audit row
+ *     (settings.c; the back office's form, `newszone settings` and the admin API share it).
  *
  * Rules: no I/O but the store's (and reading the file an import names, and the backup file); no
  * logging: errors go back in nz_err. Permission (nz_can) is the caller's business; the store checks

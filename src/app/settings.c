@@ -117,6 +117,16 @@ static bool whole_number(const char *v, long lo, long hi)
 	return *v && !errno && !*end && n >= lo && n <= hi;
 }
 
+/* True when v is a word nz_app_private_webhooks_allowed reads as on, or one for off. */
+static bool flag(const char *v)
+{
+	static const char *const words[] = {"1", "true", "yes", "on", "0", "false", "no", "off"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(v, words[i]) == 0)
+			return true;
+	return false;
+}
+
 const char *nz_app_setting_problem(const char *key, const char *value)
 {
 	const struct known *k = key ? find(key) : NULL;
@@ -154,14 +164,16 @@ const char *nz_app_setting_problem(const char *key, const char *value)
 			   : "Trusted proxies are addresses or CIDR blocks (such as 10.0.0.0/8 or "
 			     "::1) separated by spaces or commas.";
 	case K_MS:
-		return empty || whole_number(value, 100, 86400000)
+		return empty || whole_number(value, 1, 3600000)
 			   ? NULL
-			   : "The webhook backoff is a number of milliseconds from 100 to "
-			     "86400000.";
+			   : "The webhook backoff is a number of milliseconds from 1 to 3600000 "
+			     "(an "
+			     "hour).";
 	case K_FLAG:
-		return empty || strcmp(value, "0") == 0 || strcmp(value, "1") == 0
+		return empty || flag(value)
 			   ? NULL
-			   : "This setting is 1 (on) or 0 (off).";
+			   : "This setting is 1, true, yes or on, or 0, false, no or "
+			     "off.";
 	case K_HASH:
 		return empty || (strlen(value) == 64 && strspn(value, "0123456789abcdef") == 64)
 			   ? NULL
@@ -205,6 +217,8 @@ nz_rc nz_app_settings_set(nz_store *s, nz_arena *arena, int64_t actor, const cha
 			rc = nz_err_set(err, NZ_NOMEM, "out of memory");
 	}
 	if (rc == NZ_OK && (rc = nz_store_begin(s, err)) == NZ_OK) {
+		/* the store checks again what it owns (editions' codes): its refusal names the key
+		 */
 		for (i = 0; rc == NZ_OK && i < n; i++)
 			rc = nz_store_setting_set(s, keys[i], vals[i], err);
 		if (rc == NZ_OK)
@@ -215,8 +229,8 @@ nz_rc nz_app_settings_set(nz_store *s, nz_arena *arena, int64_t actor, const cha
 		else
 			nz_store_rollback(s);
 	}
-	if (bad)
-		*bad = i ? i - 1 : 0;
+	if (bad && rc != NZ_OK && i > 0)
+		*bad = i - 1; /* each loop stops one past the key that failed */
 	nz_buf_free(&detail);
 	return rc;
 }
