@@ -29,11 +29,10 @@ static int list(const cli_env *env, nz_store *s, nz_arena *arena, const char *on
 			       : v           ? "  (default)"
 					     : "(not set)");
 	}
-	if (only)
-		return cli_fail(env, "settings", 1, "%s: %s", only,
-				nz_app_setting_problem(only, "") ? nz_app_setting_problem(only, "")
-								 : "not set");
-	return 0;
+	if (!only)
+		return 0;
+	const char *problem = nz_app_setting_problem(only, "x"); /* an unknown key's */
+	return cli_fail(env, "settings", 1, "%s: %s", only, problem ? problem : "not set");
 }
 
 static int set(const cli_env *env, nz_store *s, nz_arena *arena, int argc, char **argv)
