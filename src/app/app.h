@@ -11,6 +11,8 @@
  *   - passwords: argon2id hashing and verification (libsodium), random secrets;
  *   - backup, restore, migrate: a whole database to a file, from a file, or to another
  *     database, checked table by table (transfer.c; the file's format in transfer_file.c).
+ *   - settings: which keys exist and what each accepts, set all or none with an audit row
+ *     (settings.c; the back office's form, `newszone settings` and the admin API share it).
  *
  * Rules: no I/O but the store's (and reading the file an import names, and the backup file); no
  * logging: errors go back in nz_err. Permission (nz_can) is the caller's business; the store checks
@@ -309,6 +311,31 @@ const char *nz_app_redirect_key(nz_arena *arena, const char *path, const char *q
  * address that cannot be one; replace says whether an existing from gets the new target. */
 nz_rc nz_app_redirect_add(nz_store *s, nz_arena *arena, const char *from, const char *to,
 			  bool replace, nz_err *err);
+
+/* ---- site settings (docs/configuration.md) ---------------------------------------------- */
+
+/* One setting as an operator sees it: its value now (stored, else the default; NULL when
+ * neither), whether it is stored, and whether it is a secret (shown as set or not). */
+typedef struct nz_app_setting {
+	const char *key, *value;
+	bool stored, secret;
+} nz_app_setting;
+
+/* The problem with setting key to value (NULL: removed, the default applies again), as a
+ * sentence naming what is wanted, or NULL when it may be stored. Known keys only: the site's
+ * (name, tagline, base_url, copyright, language, time_zone, editions, name.<code>,
+ * tagline.<code>, copyright.<code>) and the operator's (purge_url, purge_secret,
+ * trusted_proxies, webhook_backoff_ms, allow_private_webhooks). value arrives trimmed. */
+const char *nz_app_setting_problem(const char *key, const char *value);
+/* Sets n settings as actor (0: the system) in ONE transaction with one audit row
+ * ("settings.changed", its detail the keys): each value trimmed (base_url without its trailing
+ * slashes; an empty one of an optional key removes it) and checked first. A refused one:
+ * NZ_INVAL, err "KEY: reason", *bad its index (when bad is not NULL), nothing stored. */
+nz_rc nz_app_settings_set(nz_store *s, nz_arena *arena, int64_t actor, const char *const *keys,
+			  const char *const *values, size_t n, size_t *bad, nz_err *err);
+/* Every known setting (with name.<code>, ... for each edition but the first), in arena. */
+nz_rc nz_app_settings_list(nz_store *s, nz_arena *arena, nz_app_setting **out, size_t *n,
+			   nz_err *err);
 
 /* ---- static pages (docs/pages.md) ------------------------------------------------------- */
 

@@ -86,6 +86,7 @@ extern const cli_command cli_build_cmd;                   /* build --out DIR (th
 extern const cli_command cli_backup_cmd, cli_restore_cmd; /* a whole database to/from a file */
 extern const cli_command cli_migrate_cmd;                 /* a whole database to another */
 extern const cli_command cli_wire_cmd;                    /* wire add|list|remove|poll */
+extern const cli_command cli_settings_cmd;                /* settings list|get|set */
 
 /* backup, restore, migrate (transfer_report.c): a progress line on a terminal (what names the
  * command), cleared by cli_transfer_done; the tables' rows and checksums on out. */

@@ -236,6 +236,9 @@ void nz__api_tokens(nz__ctx *c, const nz_route_match *m);
 void nz__api_token_create(nz__ctx *c, const nz_route_match *m);
 void nz__api_token_revoke(nz__ctx *c, const nz_route_match *m);
 void nz__api_audit(nz__ctx *c, const nz_route_match *m);
+/* api_settings.c: GET and PATCH /api/v1/admin/settings */
+void nz__api_settings_get(nz__ctx *c, const nz_route_match *m);
+void nz__api_settings_patch(nz__ctx *c, const nz_route_match *m);
 
 /* ---- front layouts (front.c, api_front.c, front_page.c; docs/front-page.md) ---- */
 

@@ -320,5 +320,7 @@ const nz__route_entry nz__admin_api_routes[] = {
     {"POST", "/api/v1/admin/tokens", nz__api_token_create},
     {"POST", "/api/v1/admin/tokens/{id}/revoke", nz__api_token_revoke},
     {"GET", "/api/v1/admin/audit", nz__api_audit},
+    {"GET", "/api/v1/admin/settings", nz__api_settings_get},
+    {"PATCH", "/api/v1/admin/settings", nz__api_settings_patch},
     {NULL, NULL, NULL},
 };

@@ -260,32 +260,29 @@ static const char *read_card_image(nz__ctx *c, const char *v, nz_site *site)
 	return NULL;
 }
 
-/* Reads the form into site; the first problem, or NULL. */
+/* Reads the form into site; the first problem, or NULL. The values' rules are the app's
+ * (nz_app_setting_problem), shared with the CLI and the API. */
 static const char *read_settings(nz__ctx *c, const nz_http_form *f, nz_site *site)
 {
 	nz_arena *ar = c->req->arena;
 	const char *zone = nz_http_form_get(f, "time_zone");
-	nz_str name = nz_str_trim(nz_str_c(nz_http_form_get(f, "name")));
 	nz_str url = nz_str_trim(nz_str_c(nz_http_form_get(f, "base_url")));
 	while (url.len && url.p[url.len - 1] == '/')
 		url.len--;
-	site->name = nz_arena_str(ar, name);
+	site->name = nz_arena_str(ar, nz_str_trim(nz_str_c(nz_http_form_get(f, "name"))));
 	site->base_url = nz_arena_str(ar, url);
 	site->tagline = nz_arena_str(ar, nz_str_trim(nz_str_c(nz_http_form_get(f, "tagline"))));
 	site->copyright = nz_arena_str(ar, nz_str_trim(nz_str_c(nz_http_form_get(f, "copyright"))));
 	site->language = nz_http_form_get(f, "language");
-	if (!name.len)
-		return "The site needs a name.";
-	if ((!nz_str_starts_with(url, "http://") && !nz_str_starts_with(url, "https://")) ||
-	    url.len < 10 || nz_str_find(url, " ") >= 0)
-		return "The base URL starts with http:// or https://, such as "
-		       "https://news.example.com.";
-	if (!site->language || !nz_language_valid(site->language))
-		return "Choose English or Korean as the default language.";
-	/* absent: the zone stays as it is */
-	if (zone && (strlen(zone) >= sizeof site->time_zone || nz_tz_check(zone, NULL) != NZ_OK))
-		return "Choose the time zone from the list (a name of the tz database such as "
-		       "Asia/Seoul or America/New_York).";
+	const char *problem = nz_app_setting_problem("name", site->name);
+	if (!problem)
+		problem = nz_app_setting_problem("base_url", site->base_url);
+	if (!problem)
+		problem = nz_app_setting_problem("language", site->language);
+	if (!problem && zone) /* absent: the zone stays as it is */
+		problem = nz_app_setting_problem("time_zone", zone);
+	if (problem)
+		return problem;
 	if (zone)
 		snprintf(site->time_zone, sizeof site->time_zone, "%s", zone);
 	return read_card_image(c, nz_http_form_get(f, "card_image"), site);
@@ -322,15 +319,12 @@ void nz__admin_settings_save(nz__ctx *c, const nz_route_match *m)
 				card ? site.card_image.hash : NULL,
 				card ? cw : NULL,
 				card ? ch : NULL};
-	nz_rc rc = nz_store_begin(c->store, &err);
-	for (size_t i = 0; rc == NZ_OK && i < sizeof keys / sizeof keys[0]; i++)
-		rc = nz_store_setting_set(c->store, keys[i], values[i], &err);
-	if (rc == NZ_OK)
-		rc = nz_store_audit_add(c->store, me->id, "settings.changed", NULL, 0, NULL, &err);
-	if (rc == NZ_OK)
-		rc = nz_store_commit(c->store, &err);
-	else
-		nz_store_rollback(c->store);
+	nz_rc rc = nz_app_settings_set(c->store, c->req->arena, me->id, keys, values,
+				       sizeof keys / sizeof keys[0], NULL, &err);
+	if (rc == NZ_INVAL) { /* what the store refused after the form's checks */
+		settings_page(c, me, 422, &site, nz_arena_strdup(c->req->arena, err.msg));
+		return;
+	}
 	if (rc != NZ_OK) {
 		nz__admin_fail(c, "saving the settings", rc, &err);
 		return;
