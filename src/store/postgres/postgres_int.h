@@ -407,5 +407,6 @@ extern const char nz__pg_18_media_revisions[]; /* a photo's texts per edit; the 
 	"COALESCE(credit, '') || ' ' || COALESCE(alt, '') || ' ' || COALESCE(filename, ''), "      \
 	"'._-/\\,;:!?()[]{}\"''`~@#$%^&*+=<>|', '                                '))"
 extern const char nz__pg_19_related[];
+extern const char nz__pg_20_media_uploader[]; /* who uploaded each photo, and its index */
 
 #endif

@@ -193,7 +193,7 @@
 	"AND (?2 = 0 OR (?2 = 1) = EXISTS (SELECT 1 FROM article_media am "                        \
 	"WHERE am.media_id = media.id)) "                                                          \
 	"AND (?3 = 0 OR created_at >= ?3) AND (?4 = 0 OR created_at < ?4) "                        \
-	"AND id < ?5 ORDER BY id DESC LIMIT ?6"
+	"AND (?7 = 0 OR uploaded_by = ?7) AND id < ?5 ORDER BY id DESC LIMIT ?6"
 
 #define NZ__MEDIA_COLS                                                                             \
 	"id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename"
@@ -352,6 +352,16 @@
 	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
 	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL AND ?1 IS "             \
 	  "NULL " NZ__MEDIA_FILTER)                                                                \
+	/* one uploader's photos: read from the index media_uploader (uploaded_by, id) */          \
+	X(SQ_MEDIA_SEARCH_UPLOADER,                                                                \
+	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
+	  "WHERE am.media_id = media.id) FROM media WHERE uploaded_by = ?7 AND hash IS NOT NULL "  \
+	  "AND ?1 IS NULL " NZ__MEDIA_FILTER)                                                      \
+	X(SQ_MEDIA_UPLOADERS,                                                                      \
+	  "SELECT u.id, u.login FROM users u WHERE EXISTS (SELECT 1 FROM media m "                 \
+	  "WHERE m.uploaded_by = u.id AND m.hash IS NOT NULL) ORDER BY u.login")                   \
+	X(SQ_MEDIA_SET_UPLOADER, "UPDATE media SET uploaded_by = ?2 WHERE id = ?1 AND EXISTS "     \
+				 "(SELECT 1 FROM users WHERE id = ?2)")                            \
 	X(SQ_MEDIA_SEARCH_TEXT,                                                                    \
 	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
 	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL AND id IN (SELECT "     \

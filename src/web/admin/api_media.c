@@ -3,7 +3,7 @@
  * readers may get of it:
  *   POST   /api/v1/admin/media       the image's bytes as the body (?caption= &credit= &alt=
  *                                    &filename=) → 201
- *   GET    /api/v1/admin/media       ?q= &used=yes|no &from= &to= &cursor= &limit=
+ *   GET    /api/v1/admin/media       ?q= &used=yes|no &from= &to= &uploader= &cursor= &limit=
  *                                    → {"media":[…], "next_cursor": "<id>"|null}
  *   GET    /api/v1/admin/media/{id}  one photo, with "used_by" (the articles that show it) and
  *                                    "revisions" (its texts and focal point, one per edit)
