@@ -699,6 +699,18 @@ typedef struct nz_media_revision {
  * an error. */
 nz_rc nz_store_media_revisions(nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out,
 			       size_t *n, nz_err *err);
+/* Another media row of the same bytes that an article shows: the article's own texts or focal
+ * point for the photo, made when an editor changed them in the article's editor. */
+typedef struct nz_media_variant {
+	int64_t media_id;
+	const char *caption;
+	int64_t article_id;
+	const char *slug, *headline;
+} nz_media_variant;
+/* The variants of photo id (other rows of its bytes, with an article that uses each), newest
+ * article first, at most 200 (arena); none is not an error. */
+nz_rc nz_store_media_variants(nz_store *s, nz_arena *arena, int64_t id, nz_media_variant **out,
+			      size_t *n, nz_err *err);
 /* The users who uploaded at least one photo still in the library (id and login filled), by
  * login (arena): the library's uploader filter. */
 nz_rc nz_store_media_uploaders(nz_store *s, nz_arena *arena, nz_user **out, size_t *n, nz_err *err);

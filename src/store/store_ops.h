@@ -287,6 +287,10 @@
 	   (nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out, size_t *n,          \
 	    nz_err *err),                                                                          \
 	   (s, arena, id, out, n, err))                                                            \
+	OP(READ, PASS, media_variants,                                                             \
+	   (nz_store *s, nz_arena *arena, int64_t id, nz_media_variant **out, size_t *n,           \
+	    nz_err *err),                                                                          \
+	   (s, arena, id, out, n, err))                                                            \
 	OP(READ, PASS, media_uploaders,                                                            \
 	   (nz_store *s, nz_arena *arena, nz_user **out, size_t *n, nz_err *err),                  \
 	   (s, arena, out, n, err))                                                                \

@@ -139,6 +139,46 @@ class MediaLibrary(unittest.TestCase):
         self.assertEqual(ids(tag + "+breakw"), [m["id"]])
         self.assertEqual(ids("quay+" + tag), [m["id"]])
 
+    def test_an_edit_in_the_article_is_a_revision_of_its_own_row(self):
+        m = self.upload(310, 200, "?caption=Pier+lights&credit=Desk&alt=Lights+on+a+pier")
+        first = self.publish_with("The pier at night", m["id"])
+        r = api(self.srv, "POST", "/api/v1/admin/articles", self.token,
+                body={"headline": "Night ferries", "body_markdown": "Text.",
+                      "media": [{"id": m["id"]}]})
+        self.assertEqual(r.status, 201, r.text)
+        art = r.json()
+        r = api(self.srv, "PATCH", "/api/v1/admin/articles/%d" % art["id"], self.token,
+                body={"revision": art["revision"],
+                      "media": [{"id": m["id"], "caption": "Pier lights, ferries waiting",
+                                 "alt": "Lights on a pier"}]})
+        self.assertEqual(r.status, 200, r.text)
+        own = r.json()["media"][0]["id"]
+        self.assertNotEqual(own, m["id"])  # the article's own row: the other keeps its caption
+        self.assertIn("Pier lights", self.srv.get(page_path(first)).text)
+        self.assertNotIn("ferries waiting", self.srv.get(page_path(first)).text)
+
+        got = api(self.srv, "GET", "/api/v1/admin/media/%d" % own, self.token).json()
+        revs = got["revisions"]
+        self.assertEqual([x["caption"] for x in revs],
+                         ["Pier lights, ferries waiting", "Pier lights"])
+        self.assertEqual(revs[0]["user"], "eve")
+        self.assertEqual(revs[0]["changed"], [{"field": "caption", "from": "Pier lights",
+                                               "to": "Pier lights, ferries waiting"}])
+        self.assertTrue(revs[1]["uploaded"])
+        shared = api(self.srv, "GET", "/api/v1/admin/media/%d" % m["id"], self.token).json()
+        self.assertEqual(shared["revisions"], [])  # the library's row was not edited
+        self.assertEqual([(v["media_id"], v["article"]["id"]) for v in shared["variants"]],
+                         [(own, art["id"])])
+
+        eve = Browser(self.srv, "eve", self.eve_pw)
+        page = eve.get("/admin/media/%d" % m["id"]).text
+        self.assertIn("Also used with other texts in", page)
+        self.assertIn('href="/admin/articles/%d">Night ferries</a>' % art["id"], page)
+        self.assertIn('href="/admin/media/%d"' % own, page)
+        page = eve.get("/admin/media/%d" % own).text
+        self.assertIn("Pier lights, ferries waiting", page)
+        self.assertIn("eve", page.split('id="history-title"', 1)[1])
+
     def test_search_finds_word_beginnings_and_follows_edits(self):
         tag = "idx%d" % os.getpid()
         a = self.upload(70, 40, "?caption=%s+Lighthouse+keepers&filename=DSC_7781.jpg" % tag)

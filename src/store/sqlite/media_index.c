@@ -1,5 +1,6 @@
 /*
- * media_index.c: the media library's uploaders and its search index in SQLite. media_fts is an
+ * media_index.c: the media library's uploaders, a photo's variants (other rows of its bytes that
+ * articles show with their own texts) and its search index in SQLite. media_fts is an
  * external-content FTS5 table that triggers on media keep; a rebuild (`newszone reindex`)
  * empties it and indexes the rows again, a batch of ids at a time so the caller can show how
  * far it is.
@@ -26,6 +27,32 @@ nz_rc nz__sq_media_uploaders(nz_store *s, nz_arena *arena, nz_user **out, size_t
 		return rc;
 	return nz__sq_collect(h, st, "media", sizeof(nz_user), uploader_row, arena, (void **)out, n,
 			      err);
+}
+
+static nz_rc variant_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+{
+	nz_media_variant *v = item;
+	v->media_id = sqlite3_column_int64(st, 0);
+	v->article_id = sqlite3_column_int64(st, 2);
+	return nz__sq_col_text(arena, st, 1, &v->caption) ||
+		       nz__sq_col_text(arena, st, 3, &v->slug) ||
+		       nz__sq_col_text(arena, st, 4, &v->headline)
+		   ? NZ_NOMEM
+		   : NZ_OK;
+}
+
+nz_rc nz__sq_media_variants(nz_store *s, nz_arena *arena, int64_t id, nz_media_variant **out,
+			    size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_VARIANTS, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id))
+		return nz__sq_bind_error(h, "media", err);
+	return nz__sq_collect(h, st, "media", sizeof(nz_media_variant), variant_row, arena,
+			      (void **)out, n, err);
 }
 
 static nz_rc exec_sql(nz__sqlite *h, const char *sql, nz_err *err)

@@ -385,6 +385,21 @@
 	  "media_revisions r WHERE r.id = (SELECT max(id) FROM media_revisions WHERE "             \
 	  "media_id = ?1) AND r.caption IS m.caption AND r.credit IS m.credit AND r.alt IS m.alt " \
 	  "AND r.focal_x IS m.focal_x AND r.focal_y IS m.focal_y)")                                \
+	/* a variant (an article's own row for the same bytes) starts with its source's history,   \
+	 */                                                                                        \
+	/* or the source's state when it has none */                                               \
+	X(SQ_MEDIA_REV_INHERIT,                                                                    \
+	  "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, "      \
+	  "focal_x, focal_y) SELECT ?2, user_id, created_at, caption, credit, alt, focal_x, "      \
+	  "focal_y FROM (SELECT id, user_id, created_at, caption, credit, alt, focal_x, focal_y "  \
+	  "FROM media_revisions WHERE media_id = ?1 UNION ALL SELECT 0, NULL, created_at, "        \
+	  "caption, credit, alt, focal_x, focal_y FROM media WHERE id = ?1 AND NOT EXISTS "        \
+	  "(SELECT 1 FROM media_revisions WHERE media_id = ?1)) ORDER BY id")                      \
+	X(SQ_MEDIA_VARIANTS,                                                                       \
+	  "SELECT o.id, o.caption, a.id, a.slug, a.headline FROM media m JOIN media o ON "         \
+	  "o.hash = m.hash AND o.id <> m.id JOIN article_media am ON am.media_id = o.id JOIN "     \
+	  "articles a ON a.id = am.article_id WHERE m.id = ?1 AND m.hash IS NOT NULL "             \
+	  "GROUP BY o.id, a.id ORDER BY a.id DESC, o.id DESC LIMIT 200")                           \
 	X(SQ_MEDIA_REVISIONS,                                                                      \
 	  "SELECT r.id, COALESCE(r.user_id, 0), u.login, r.created_at, r.caption, r.credit, "      \
 	  "r.alt, r.focal_x, r.focal_y FROM media_revisions r LEFT JOIN users u "                  \

@@ -234,8 +234,10 @@ static void photo_page(nz__ctx *c, const nz_user *me, int status, const nz_media
 	size_t n_revs = 0;
 	nz_err err = {0};
 	nz_rc rc = nz_store_media_revisions(c->store, c->req->arena, m->id, &revs, &n_revs, &err);
-	if (rc) {
-		nz__admin_fail(c, "reading a photo's history", rc, &err);
+	json_t *variants = rc ? NULL : nz__media_variants_json(c, m->id, &err);
+	if (rc || !variants) {
+		nz__admin_fail(c, "reading a photo's history",
+			       rc ? rc : (err.rc ? err.rc : NZ_NOMEM), &err);
 		return;
 	}
 	json_t *view = nz_view_admin(&ac, "Photo");
@@ -249,11 +251,15 @@ static void photo_page(nz__ctx *c, const nz_user *me, int status, const nz_media
 	    nz__media_uses_json(c, uses, n), "used", n > 0, "can_edit",
 	    nz_can(me->role, NZ_ACT_PUBLISH, NULL, me->id), "full_width", m->width, "full_height",
 	    m->height, "mime", jstr(m->mime));
-	if (p && (json_object_set_new(p, "history", nz__media_history_json(c, &ac, revs, n_revs)) ||
-		  json_object_set_new(p, "has_history", json_boolean(n_revs > 0)))) {
+	if (p &&
+	    (json_object_set_new(p, "history", nz__media_history_json(c, &ac, revs, n_revs)) ||
+	     json_object_set_new(p, "has_history", json_boolean(n_revs > 0)) ||
+	     json_object_set_new(p, "has_variants", json_boolean(json_array_size(variants) > 0)) ||
+	     json_object_set(p, "variants", variants))) {
 		json_decref(p);
 		p = NULL;
 	}
+	json_decref(variants);
 	if (!view || !p || json_object_set_new(view, "photo", p) != 0) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);
