@@ -131,14 +131,6 @@ static const nz__pg_sql q_rev_inherit = {
     "FROM media_revisions WHERE media_id = $1 UNION ALL SELECT 0, NULL, created_at, caption, "
     "credit, alt, focal_x, focal_y FROM media WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM "
     "media_revisions WHERE media_id = $1)) h ORDER BY id"};
-static const nz__pg_sql q_rev_add = {
-    "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, focal_x, "
-    "focal_y) SELECT m.id, NULLIF($2::bigint, 0), $3::bigint, m.caption, m.credit, m.alt, "
-    "m.focal_x, m.focal_y FROM media m WHERE m.id = $1 AND NOT EXISTS (SELECT 1 FROM "
-    "media_revisions r WHERE r.id = (SELECT max(id) FROM media_revisions WHERE media_id = $1) "
-    "AND r.caption IS NOT DISTINCT FROM m.caption AND r.credit IS NOT DISTINCT FROM m.credit "
-    "AND r.alt IS NOT DISTINCT FROM m.alt AND r.focal_x IS NOT DISTINCT FROM m.focal_x "
-    "AND r.focal_y IS NOT DISTINCT FROM m.focal_y)"};
 
 /* A variant of photo source (new texts or point for one article): its history is the
  * source's, then this edit by actor. */
@@ -152,7 +144,7 @@ static nz_rc variant_history(nz__pg *h, int64_t actor, int64_t source, int64_t i
 	nz__pg_int64(&q, actor);
 	nz__pg_int64(&q, now);
 	nz_rc rc = nz__pg_run(h, &q_rev_inherit, &p, "media", err);
-	return rc ? rc : nz__pg_run(h, &q_rev_add, &q, "media", err);
+	return rc ? rc : nz__pg_run(h, &nz__pg_q_media_rev_add, &q, "media", err);
 }
 
 /* A media row for m: the stored one when m->id names it unchanged, else a new row (for the same

@@ -46,7 +46,8 @@ static const nz__pg_sql q_media_rev_first = {
     "focal_y) SELECT id, NULL, created_at, caption, credit, alt, focal_x, focal_y FROM media "
     "WHERE id = $1 AND hash IS NOT NULL "
     "AND NOT EXISTS (SELECT 1 FROM media_revisions WHERE media_id = $1)"};
-static const nz__pg_sql q_media_rev_add = {
+/* $1 the photo, $2 who (0: nobody), $3 when: its state, unless the last revision has it */
+const nz__pg_sql nz__pg_q_media_rev_add = {
     "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, focal_x, "
     "focal_y) SELECT m.id, NULLIF($2::bigint, 0), $3::bigint, m.caption, m.credit, m.alt, "
     "m.focal_x, m.focal_y FROM media m WHERE m.id = $1 AND NOT EXISTS (SELECT 1 FROM "
@@ -138,7 +139,7 @@ static nz_rc add_revision(nz__pg *h, int64_t actor, int64_t id, nz_err *err)
 	nz__pg_int64(&p, id);
 	nz__pg_int64(&p, actor);
 	nz__pg_int64(&p, nz_time_now());
-	return nz__pg_run(h, &q_media_rev_add, &p, "media", err);
+	return nz__pg_run(h, &nz__pg_q_media_rev_add, &p, "media", err);
 }
 
 static nz_rc update_media(nz__pg *h, int64_t actor, const nz_media *m, nz_err *err)
