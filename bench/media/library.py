@@ -6,7 +6,8 @@ rows behind the server's back (metadata only: every row names one small stored i
 image is decoded), starts `newszone serve` and times `GET /api/v1/admin/media` (the library's
 query, as the back office's grid and the editor's picker ask it): a word that one photo has, a
 word that one photo in ten has, two words, the file name, the first page, a page deep in the
-keyset. On SQLite it also times the substring scan the library used before its index (the same
+keyset, one uploader's photos (one photo in a hundred is "bench"'s, the rest "desk"'s), with
+and without a cursor. On SQLite it also times the substring scan the library used before its index (the same
 rows, the old query run directly), for comparison.
 
 Rules: traffic only to 127.0.0.1; temporary files are removed; nothing is asserted. Usage:
@@ -53,27 +54,32 @@ def rows(n):
                "DSC_%06d.jpg" % i)
 
 
-def insert_sqlite(path, blob_hash, n):
+def uploader(users, i):
+    return users[0] if i % 100 == 5 else users[1]
+
+
+def insert_sqlite(path, blob_hash, n, users):
     import sqlite3
     con = sqlite3.connect(path)
     con.execute("BEGIN")
     con.executemany(
-        "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at, filename)"
-        " VALUES (?, 'image/png', ?, ?, ?, 40, 30, ?, ?)",
-        ((blob_hash, c, cr, a, 1_700_000_000 + i, f) for i, (c, cr, a, f) in enumerate(rows(n))))
+        "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at, filename,"
+        " uploaded_by) VALUES (?, 'image/png', ?, ?, ?, 40, 30, ?, ?, ?)",
+        ((blob_hash, c, cr, a, 1_700_000_000 + i, f, uploader(users, i))
+         for i, (c, cr, a, f) in enumerate(rows(n))))
     con.commit()
     con.close()
 
 
-def insert_pg(uri, blob_hash, n):
+def insert_pg(uri, blob_hash, n, users):
     def esc(s):
         return s.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-    data = "".join("%s\timage/png\t%s\t%s\t%s\t40\t30\t%d\t%s\n" % (
-        blob_hash, esc(c), esc(cr), esc(a), 1_700_000_000 + i, esc(f))
+    data = "".join("%s\timage/png\t%s\t%s\t%s\t40\t30\t%d\t%s\t%d\n" % (
+        blob_hash, esc(c), esc(cr), esc(a), 1_700_000_000 + i, esc(f), uploader(users, i))
         for i, (c, cr, a, f) in enumerate(rows(n)))
     subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", uri, "-c",
                     "COPY media(hash, mime, caption, credit, alt, width, height, created_at,"
-                    " filename) FROM STDIN"], input=data.encode(), check=True)
+                    " filename, uploaded_by) FROM STDIN"], input=data.encode(), check=True)
     subprocess.run(["psql", "-q", uri, "-c", "ANALYZE media"], check=True)
 
 
@@ -95,7 +101,9 @@ def main():
     ap.add_argument("--db", help="postgres://… (a fresh, empty database); default: a SQLite file")
     args = ap.parse_args()
     os.environ["NZ_BIN"] = os.path.abspath(args.bin)
-    from nz import Server, run
+    if args.db:  # sql_rows reads the database with psql
+        os.environ["NZ_TEST_PG_URI"] = args.db
+    from nz import Server, run, sql_rows
     from nzadmin import add_token, add_user, api, png
 
     tmp = tempfile.mkdtemp(prefix="nz-bench-media-")
@@ -104,14 +112,17 @@ def main():
         db = args.db or os.path.join(tmp, "media.db")
         run(["init"], db=db)
         add_user(db, "bench", "editor")
+        add_user(db, "desk", "editor")
         token = add_token(db, "bench")[1]
+        users = [int(sql_rows(db, "SELECT id FROM users WHERE login = ?", (login,))[0][0])
+                 for login in ("bench", "desk")]
         srv = Server(db)
         r = api(srv, "POST", "/api/v1/admin/media?caption=Seed", token, raw=png(40, 30),
                 headers={"Content-Type": "image/png"})
         blob = r.json()["hash"]
         srv.stop()
         t = time.perf_counter()
-        (insert_pg if args.db else insert_sqlite)(db, blob, args.photos)
+        (insert_pg if args.db else insert_sqlite)(db, blob, args.photos, users)
         print("inserted %d media rows in %.1f s" % (args.photos, time.perf_counter() - t))
         srv = Server(db)
 
@@ -132,6 +143,11 @@ def main():
             ("two words (harbour + an agency)", "q=harbour+agency+7"),
             ("a file name (DSC_004242)", "q=DSC_004242"),
             ("a word no photo has", "q=xylophone"),
+            ("one uploader's (1 photo in 100)", "uploader=bench"),
+            ("its page at id %s" % deep, "uploader=bench&cursor=" + deep),
+            ("one uploader's (99 in 100), unused, at id %s" % deep,
+             "uploader=desk&used=no&cursor=" + deep),
+            ("an uploader and a word (bench + harbour)", "uploader=bench&q=harbour"),
         ]
         print("| request (GET /api/v1/admin/media, 48 a page) | photos found | p50 ms | p90 ms |")
         print("| --- | --- | --- | --- |")

@@ -660,6 +660,7 @@ typedef struct nz_media_filter {
 	int used;         /* 1: used by an article, -1: used by none, 0: either */
 	nz_time from, to; /* uploaded at or after from, before to (0: no bound) */
 	int64_t before;   /* keyset: only ids below it (0: from the newest) */
+	int64_t uploader; /* uploaded by this user id (0: anyone) */
 	size_t limit;     /* 1..200 (other values: 50) */
 } nz_media_filter;
 
@@ -702,6 +703,28 @@ typedef struct nz_media_revision {
  * an error. */
 nz_rc nz_store_media_revisions(nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out,
 			       size_t *n, nz_err *err);
+/* Another media row of the same bytes that an article shows: the article's own texts or focal
+ * point for the photo, made when an editor changed them in the article's editor. */
+typedef struct nz_media_variant {
+	int64_t media_id;
+	const char *caption;
+	int64_t article_id;
+	const char *slug, *headline;
+} nz_media_variant;
+/* The variants of photo id (other rows of its bytes, with an article that uses each), newest
+ * article first, at most 200 (arena); none is not an error. */
+nz_rc nz_store_media_variants(nz_store *s, nz_arena *arena, int64_t id, nz_media_variant **out,
+			      size_t *n, nz_err *err);
+/* The users who uploaded at least one photo still in the library (id and login filled), by
+ * login (arena): the library's uploader filter. */
+nz_rc nz_store_media_uploaders(nz_store *s, nz_arena *arena, nz_user **out, size_t *n, nz_err *err);
+/* Told now and then how far a long pass is: items done and the total. */
+typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
+/* Rebuilds the media library's search index from the media rows in one transaction
+ * (`newszone reindex`); progress (may be NULL) is called with photos done and the total. On
+ * PostgreSQL the index is an expression index that follows the rows: it only counts them. */
+nz_rc nz_store_media_index_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx,
+				   nz_err *err);
 /* Removes photo id's row (its bytes stay: revisions may name them); records media.deleted.
  * NZ_CONFLICT while an article uses it (nz_store_media_uses names them), NZ_NOTFOUND when there
  * is no such photo. */
@@ -1089,8 +1112,7 @@ nz_rc nz_store_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
 		       nz_article_list *out, nz_err *err);
 /* Rebuilds the whole index in one transaction (`newszone reindex`); progress (may be NULL) is
- * called now and then with articles done and the total. */
-typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
+ * called now and then with articles done and the total (nz_store_progress_fn, above). */
 nz_rc nz_store_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err);
 
 /* ---- related articles as data (store/related.c, docs/related.md) ----

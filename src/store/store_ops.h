@@ -291,7 +291,17 @@
 	OP(READ, OWN, media_revisions,                                                             \
 	   (nz_store *s, nz_arena *arena, int64_t id, nz_media_revision **out, size_t *n,          \
 	    nz_err *err),                                                                          \
-	   (s, arena, id, out, n, err))
+	   (s, arena, id, out, n, err))                                                            \
+	OP(READ, PASS, media_variants,                                                             \
+	   (nz_store *s, nz_arena *arena, int64_t id, nz_media_variant **out, size_t *n,           \
+	    nz_err *err),                                                                          \
+	   (s, arena, id, out, n, err))                                                            \
+	OP(READ, PASS, media_uploaders,                                                            \
+	   (nz_store *s, nz_arena *arena, nz_user **out, size_t *n, nz_err *err),                  \
+	   (s, arena, out, n, err))                                                                \
+	OP(WRITE, PASS, media_index_rebuild,                                                       \
+	   (nz_store *s, nz_store_progress_fn progress, void *ctx, nz_err *err),                   \
+	   (s, progress, ctx, err))
 
 /* ---- accounts: users, sessions, sign-in throttling, API tokens ---- */
 #define NZ__STORE_ACCOUNTS(OP)                                                                     \

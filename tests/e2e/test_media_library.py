@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
-from nz import Server, eventually, new_db, run, sql_rows
+from nz import PG_URI, Server, eventually, new_db, run, sql_rows, sql_write
 from nzadmin import add_token, add_user, api, png
 from test_admin_pages import Browser
 
@@ -31,10 +31,11 @@ class MediaLibrary(unittest.TestCase):
         cls.srv.stop()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    def upload(self, w, h, query="", alt="A test card"):
+    def upload(self, w, h, query="", alt="A test card", token=None):
         if alt and "alt=" not in query:
             query += ("&" if query else "?") + "alt=" + alt.replace(" ", "+")
-        r = api(self.srv, "POST", "/api/v1/admin/media" + query, self.token, raw=png(w, h),
+        r = api(self.srv, "POST", "/api/v1/admin/media" + query, token or self.token,
+                raw=png(w, h),
                 headers={"Content-Type": "image/png"})
         self.assertEqual(r.status, 201, r.text)
         return r.json()
@@ -75,6 +76,108 @@ class MediaLibrary(unittest.TestCase):
         r = api(self.srv, "GET", "/api/v1/admin/media?used=maybe", self.token)
         self.assertEqual(r.status, 400)
         self.assertIn("used", r.json()["error"]["message"])
+
+    def test_filter_by_uploader(self):
+        tag = "upl%d" % os.getpid()
+        a = self.upload(80, 40, "?caption=%s+by+eve" % tag)
+        b = self.upload(81, 40, "?caption=%s+by+carl" % tag, token=self.carl)
+        c = self.upload(82, 40, "?caption=%s+carl+again" % tag, token=self.carl)
+        self.publish_with("Carl's photo in use", b["id"])
+
+        def ids(query):
+            r = api(self.srv, "GET", "/api/v1/admin/media?" + query, self.token)
+            self.assertEqual(r.status, 200, r.text)
+            return [m["id"] for m in r.json()["media"]], r.json()
+
+        self.assertEqual(ids("q=%s&uploader=carl" % tag)[0], [c["id"], b["id"]])
+        self.assertEqual(ids("q=%s&uploader=eve" % tag)[0], [a["id"]])
+        # with the other filters: unused, by date, and keyset pages without a text
+        self.assertEqual(ids("q=%s&uploader=carl&used=no" % tag)[0], [c["id"]])
+        self.assertEqual(ids("uploader=carl&used=yes&from=2000-01-01")[0], [b["id"]])
+        self.assertEqual(ids("uploader=carl&to=2001-01-01")[0], [])
+        first, page = ids("uploader=carl&limit=1")
+        self.assertEqual(first, [c["id"]])
+        self.assertEqual(ids("uploader=carl&limit=1&cursor=%s" % page["next_cursor"])[0],
+                         [b["id"]])
+        r = api(self.srv, "GET", "/api/v1/admin/media?uploader=nobody", self.token)
+        self.assertEqual(r.status, 400)
+        self.assertIn("uploader", r.json()["error"]["message"])
+
+        eve = Browser(self.srv, "eve", self.eve_pw)
+        r = eve.get("/admin/media?uploader=carl")
+        self.assertEqual(r.status, 200)
+        self.assertIn('<option value="carl" selected>carl</option>', r.text)
+        self.assertIn('<option value="eve">eve</option>', r.text)
+        self.assertIn('href="/admin/media/%d"' % c["id"], r.text)
+        self.assertNotIn('href="/admin/media/%d"' % a["id"], r.text)
+
+    def test_uploader_filter_reads_an_index(self):
+        uid = sql_rows(self.db, "SELECT id FROM users WHERE login = 'carl'")[0][0]
+        sql = ("SELECT id FROM media WHERE uploaded_by = %s AND hash IS NOT NULL "
+               "AND id < 9000000 ORDER BY id DESC LIMIT 48" % uid)
+        if PG_URI:  # a small table is scanned whatever: ask whether the index can serve it
+            plan = sql_rows(self.db, "SET enable_seqscan = off; EXPLAIN " + sql)
+        else:
+            plan = sql_rows(self.db, "EXPLAIN QUERY PLAN " + sql)
+        self.assertIn("media_uploader", " ".join(str(row) for row in plan))
+
+    def test_reindex_rebuilds_the_library_index(self):
+        tag = "rix%d" % os.getpid()
+        m = self.upload(90, 40, "?caption=%s+Breakwater&filename=quay.png" % tag)
+
+        def ids(q):
+            r = api(self.srv, "GET", "/api/v1/admin/media?q=" + q, self.token)
+            self.assertEqual(r.status, 200, r.text)
+            return [x["id"] for x in r.json()["media"]]
+
+        self.assertEqual(ids(tag + "+breakw"), [m["id"]])
+        if not PG_URI:  # lose the index behind the store's back: the search finds nothing
+            sql_write(self.db, "INSERT INTO media_fts(media_fts) VALUES ('delete-all')")
+            self.assertEqual(ids(tag + "+breakw"), [])
+        p = run(["reindex"], db=self.db)
+        self.assertIn("search index rebuilt", p.stdout)
+        self.assertEqual(ids(tag + "+breakw"), [m["id"]])
+        self.assertEqual(ids("quay+" + tag), [m["id"]])
+
+    def test_an_edit_in_the_article_is_a_revision_of_its_own_row(self):
+        m = self.upload(310, 200, "?caption=Pier+lights&credit=Desk&alt=Lights+on+a+pier")
+        first = self.publish_with("The pier at night", m["id"])
+        r = api(self.srv, "POST", "/api/v1/admin/articles", self.token,
+                body={"headline": "Night ferries", "body_markdown": "Text.",
+                      "media": [{"id": m["id"]}]})
+        self.assertEqual(r.status, 201, r.text)
+        art = r.json()
+        r = api(self.srv, "PATCH", "/api/v1/admin/articles/%d" % art["id"], self.token,
+                body={"revision": art["revision"],
+                      "media": [{"id": m["id"], "caption": "Pier lights, ferries waiting",
+                                 "alt": "Lights on a pier"}]})
+        self.assertEqual(r.status, 200, r.text)
+        own = r.json()["media"][0]["id"]
+        self.assertNotEqual(own, m["id"])  # the article's own row: the other keeps its caption
+        self.assertIn("Pier lights", self.srv.get(page_path(first)).text)
+        self.assertNotIn("ferries waiting", self.srv.get(page_path(first)).text)
+
+        got = api(self.srv, "GET", "/api/v1/admin/media/%d" % own, self.token).json()
+        revs = got["revisions"]
+        self.assertEqual([x["caption"] for x in revs],
+                         ["Pier lights, ferries waiting", "Pier lights"])
+        self.assertEqual(revs[0]["user"], "eve")
+        self.assertEqual(revs[0]["changed"], [{"field": "caption", "from": "Pier lights",
+                                               "to": "Pier lights, ferries waiting"}])
+        self.assertTrue(revs[1]["uploaded"])
+        shared = api(self.srv, "GET", "/api/v1/admin/media/%d" % m["id"], self.token).json()
+        self.assertEqual(shared["revisions"], [])  # the library's row was not edited
+        self.assertEqual([(v["media_id"], v["article"]["id"]) for v in shared["variants"]],
+                         [(own, art["id"])])
+
+        eve = Browser(self.srv, "eve", self.eve_pw)
+        page = eve.get("/admin/media/%d" % m["id"]).text
+        self.assertIn("Also used with other texts in", page)
+        self.assertIn('href="/admin/articles/%d">Night ferries</a>' % art["id"], page)
+        self.assertIn('href="/admin/media/%d"' % own, page)
+        page = eve.get("/admin/media/%d" % own).text
+        self.assertIn("Pier lights, ferries waiting", page)
+        self.assertIn("eve", page.split('id="history-title"', 1)[1])
 
     def test_search_finds_word_beginnings_and_follows_edits(self):
         tag = "idx%d" % os.getpid()

@@ -122,9 +122,36 @@ static nz_rc save_row(nz__pg *h, const nz_article *a, nz_time now, nz_err *err)
 	return rc;
 }
 
+/* A variant (an article's own row for the same bytes) starts with its source's history, or the
+ * source's state when it has none; then the edit that made it. */
+static const nz__pg_sql q_rev_inherit = {
+    "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, focal_x, "
+    "focal_y) SELECT $2::bigint, user_id, created_at, caption, credit, alt, focal_x, focal_y "
+    "FROM (SELECT id, user_id, created_at, caption, credit, alt, focal_x, focal_y "
+    "FROM media_revisions WHERE media_id = $1 UNION ALL SELECT 0, NULL, created_at, caption, "
+    "credit, alt, focal_x, focal_y FROM media WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM "
+    "media_revisions WHERE media_id = $1)) h ORDER BY id"};
+
+/* A variant of photo source (new texts or point for one article): its history is the
+ * source's, then this edit by actor. */
+static nz_rc variant_history(nz__pg *h, int64_t actor, int64_t source, int64_t id, nz_time now,
+			     nz_err *err)
+{
+	nz__pg_params p = {0}, q = {0};
+	nz__pg_int64(&p, source);
+	nz__pg_int64(&p, id);
+	nz__pg_int64(&q, id);
+	nz__pg_int64(&q, actor);
+	nz__pg_int64(&q, now);
+	nz_rc rc = nz__pg_run(h, &q_rev_inherit, &p, "media", err);
+	return rc ? rc : nz__pg_run(h, &nz__pg_q_media_rev_add, &q, "media", err);
+}
+
 /* A media row for m: the stored one when m->id names it unchanged, else a new row (for the same
- * bytes when m->hash is set). A new caption never changes a row other articles may show. */
-static nz_rc media_row(nz__pg *h, nz_arena *arena, nz_media *m, nz_time now, nz_err *err)
+ * bytes when m->hash is set). A new caption never changes a row other articles may show; the
+ * new row of the same bytes keeps the history of the row it came from, and this edit. */
+static nz_rc media_row(nz__pg *h, nz_arena *arena, int64_t actor, nz_media *m, nz_time now,
+		       nz_err *err)
 {
 	nz_media *stored = NULL;
 	size_t n = 0;
@@ -144,10 +171,13 @@ static nz_rc media_row(nz__pg *h, nz_arena *arena, nz_media *m, nz_time now, nz_
 	if (rc == NZ_INVAL)
 		return nz_err_set(err, rc,
 				  "media: the photo's bytes are not stored (upload first)");
+	if (!rc && stored && stored->hash && m->hash && strcmp(stored->hash, m->hash) == 0)
+		rc = variant_history(h, actor, stored->id, m->id, now, err);
 	return rc;
 }
 
-static nz_rc relink(nz__pg *h, nz_arena *arena, nz_article *a, nz_time now, nz_err *err)
+static nz_rc relink(nz__pg *h, nz_arena *arena, int64_t actor, nz_article *a, nz_time now,
+		    nz_err *err)
 {
 	nz__pg_params p = {0};
 	nz__pg_int64(&p, a->id);
@@ -163,7 +193,7 @@ static nz_rc relink(nz__pg *h, nz_arena *arena, nz_article *a, nz_time now, nz_e
 		rc =
 		    nz__pg_article_link(h, &nz__pg_q_tag_link, a->id, a->tags[i].id, i, "tag", err);
 	for (size_t i = 0; !rc && i < a->n_media; i++)
-		if (!(rc = media_row(h, arena, &a->media[i], now, err)))
+		if (!(rc = media_row(h, arena, actor, &a->media[i], now, err)))
 			rc = nz__pg_article_link(h, &nz__pg_q_media_link, a->id, a->media[i].id, i,
 						 "media", err);
 	return rc;
@@ -181,7 +211,7 @@ static nz_rc save(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a, in
 		return rc;
 	if ((rc = change_slug(h, a->id, &ss, a->slug, err)) ||
 	    (rc = nz__pg_article_catalog(h, a, err)) || (rc = save_row(h, a, now, err)) ||
-	    (rc = relink(h, arena, a, now, err)) ||
+	    (rc = relink(h, arena, actor, a, now, err)) ||
 	    (rc = nz__pg_article_load(h, arena, a->id, a, err)) ||
 	    (rc = nz__pg_article_revision(h, a, actor, note, now, err)) ||
 	    (rc = nz__pg_search_write(h, a->id, err)))

@@ -62,6 +62,10 @@ nz_rc nz__pg_media_row(nz_arena *arena, const PGresult *res, int r, void *item)
 		   : NZ_OK;
 }
 
+static const nz__pg_sql q_media_set_uploader = {
+    "UPDATE media SET uploaded_by = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM users "
+    "WHERE id = $2)"};
+
 static nz_rc add_media(nz__pg *h, int64_t actor, nz_media *m, const void *bytes, size_t len,
 		       nz_err *err)
 {
@@ -70,6 +74,13 @@ static nz_rc add_media(nz__pg *h, int64_t actor, nz_media *m, const void *bytes,
 		return rc;
 	if ((rc = nz__pg_article_media_insert(h, m, nz_time_now(), "media", err)))
 		return rc;
+	if (actor > 0) { /* the uploader, for the library's filter */
+		nz__pg_params p = {0};
+		nz__pg_int64(&p, m->id);
+		nz__pg_int64(&p, actor);
+		if ((rc = nz__pg_run(h, &q_media_set_uploader, &p, "media", err)))
+			return rc;
+	}
 	return nz__pg_audit(h, actor, "media.uploaded", "media", m->id, 0, m->hash, err);
 }
 

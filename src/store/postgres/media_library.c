@@ -16,7 +16,8 @@
 #include "store/postgres/postgres_int.h"
 
 /* The filters after the text: $2 used (1) / unused (-1) / either (0), $3..$4 the upload times
- * (0: open), $5 the keyset (ids below it: a range of the key), $6 the limit. */
+ * (0: open), $5 the keyset (ids below it: a range of the key), $6 the limit, $7 the uploader
+ * (0: anyone). */
 #define MEDIA_COLS                                                                                 \
 	"SELECT id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename, " \
 	"created_at, (SELECT count(*) FROM article_media am WHERE am.media_id = media.id) "        \
@@ -25,8 +26,11 @@
 	"AND ($2 = 0 OR ($2 = 1) = EXISTS (SELECT 1 FROM article_media am "                        \
 	"WHERE am.media_id = media.id)) "                                                          \
 	"AND ($3 = 0 OR created_at >= $3) AND ($4 = 0 OR created_at < $4) "                        \
-	"AND id < $5 ORDER BY id DESC LIMIT $6"
+	"AND ($7 = 0 OR uploaded_by = $7) AND id < $5 ORDER BY id DESC LIMIT $6"
 static const nz__pg_sql q_media_search = {MEDIA_COLS "AND $1::text IS NULL " MEDIA_FILTER};
+/* one uploader's photos: the plan reads the index media_uploader (uploaded_by, id) */
+static const nz__pg_sql q_media_search_uploader = {
+    MEDIA_COLS "AND uploaded_by = $7 AND $1::text IS NULL " MEDIA_FILTER};
 /* $1: a tsquery of prefixes over the words index (migration 18) */
 static const nz__pg_sql q_media_search_text = {
     MEDIA_COLS "AND " NZ__PG_MEDIA_WORDS " @@ to_tsquery('simple'::regconfig, $1) " MEDIA_FILTER};
@@ -42,7 +46,8 @@ static const nz__pg_sql q_media_rev_first = {
     "focal_y) SELECT id, NULL, created_at, caption, credit, alt, focal_x, focal_y FROM media "
     "WHERE id = $1 AND hash IS NOT NULL "
     "AND NOT EXISTS (SELECT 1 FROM media_revisions WHERE media_id = $1)"};
-static const nz__pg_sql q_media_rev_add = {
+/* $1 the photo, $2 who (0: nobody), $3 when: its state, unless the last revision has it */
+const nz__pg_sql nz__pg_q_media_rev_add = {
     "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, focal_x, "
     "focal_y) SELECT m.id, NULLIF($2::bigint, 0), $3::bigint, m.caption, m.credit, m.alt, "
     "m.focal_x, m.focal_y FROM media m WHERE m.id = $1 AND NOT EXISTS (SELECT 1 FROM "
@@ -92,9 +97,12 @@ nz_rc nz__pg_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f
 	nz__pg_int64(&p, f->to);
 	nz__pg_int64(&p, f->before > 0 ? f->before : INT64_MAX);
 	nz__pg_int64(&p, (int64_t)f->limit);
-	return nz__pg_collect(nz__pg_h(s), query ? &q_media_search_text : &q_media_search, &p,
-			      "media", sizeof(nz_media_entry), entry_row, arena, (void **)out, n,
-			      err);
+	nz__pg_int64(&p, f->uploader > 0 ? f->uploader : 0);
+	const nz__pg_sql *q = query             ? &q_media_search_text
+			      : f->uploader > 0 ? &q_media_search_uploader
+						: &q_media_search;
+	return nz__pg_collect(nz__pg_h(s), q, &p, "media", sizeof(nz_media_entry), entry_row, arena,
+			      (void **)out, n, err);
 }
 
 static nz_rc use_row(nz_arena *arena, const PGresult *res, int r, void *item)
@@ -131,7 +139,7 @@ static nz_rc add_revision(nz__pg *h, int64_t actor, int64_t id, nz_err *err)
 	nz__pg_int64(&p, id);
 	nz__pg_int64(&p, actor);
 	nz__pg_int64(&p, nz_time_now());
-	return nz__pg_run(h, &q_media_rev_add, &p, "media", err);
+	return nz__pg_run(h, &nz__pg_q_media_rev_add, &p, "media", err);
 }
 
 static nz_rc update_media(nz__pg *h, int64_t actor, const nz_media *m, nz_err *err)

@@ -313,6 +313,8 @@ nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err);
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
 			  const char *what, nz_err *err);
 extern const nz__pg_sql nz__pg_q_author_link, nz__pg_q_tag_link, nz__pg_q_media_link;
+/* media_library.c: a photo's state as a new revision (an edit in the library or an article's) */
+extern const nz__pg_sql nz__pg_q_media_rev_add;
 /* The parameters an article's insert and save both send: its slug, language and section
  * (place), and its headline, highlights intro, highlights (JSON), dateline, body and copyright
  * (content). */
@@ -407,5 +409,6 @@ extern const char nz__pg_18_media_revisions[]; /* a photo's texts per edit; the 
 	"COALESCE(credit, '') || ' ' || COALESCE(alt, '') || ' ' || COALESCE(filename, ''), "      \
 	"'._-/\\,;:!?()[]{}\"''`~@#$%^&*+=<>|', '                                '))"
 extern const char nz__pg_19_related[];
+extern const char nz__pg_20_media_uploader[]; /* who uploaded each photo, and its index */
 
 #endif

@@ -521,3 +521,13 @@ const char nz__pg_19_related[] =
     " EXECUTE FUNCTION nz_related_changes();"
     "CREATE TRIGGER related_changes_delete BEFORE DELETE ON articles FOR EACH ROW"
     " WHEN (OLD.status IN ('published', 'retracted')) EXECUTE FUNCTION nz_related_changes();";
+
+/* Migration 20, the media library's uploader filter: SQLite's migration 23 (who uploaded each
+ * photo, filled from the media.uploaded audit rows; the index serves the filter's keyset
+ * pages). */
+const char nz__pg_20_media_uploader[] =
+    "ALTER TABLE media ADD COLUMN uploaded_by BIGINT REFERENCES users(id) ON DELETE SET NULL;"
+    "UPDATE media SET uploaded_by = (SELECT max(l.user_id) FROM audit_log l"
+    " JOIN users u ON u.id = l.user_id WHERE l.action = 'media.uploaded'"
+    " AND l.object_type = 'media' AND l.object_id = media.id);"
+    "CREATE INDEX media_uploader ON media(uploaded_by, id);";

@@ -152,9 +152,31 @@ static nz_rc clear_links(nz__sqlite *h, int64_t id, nz_err *err)
 	return rc;
 }
 
+/* A variant of photo source (new texts or point for one article): its history is the
+ * source's, then this edit by actor. */
+static nz_rc variant_history(nz__sqlite *h, int64_t actor, int64_t source, int64_t id, nz_time now,
+			     nz_err *err)
+{
+	sqlite3_stmt *st;
+	nz_rc rc = nz__sq_stmt(h, SQ_MEDIA_REV_INHERIT, &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, source) || sqlite3_bind_int64(st, 2, id))
+		return nz__sq_bind_error(h, "media", err);
+	if ((rc = nz__sq_exec(h, st, "media", err)) ||
+	    (rc = nz__sq_stmt(h, SQ_MEDIA_REV_ADD, &st, err)))
+		return rc;
+	if (sqlite3_bind_int64(st, 1, id) || sqlite3_bind_int64(st, 2, actor) ||
+	    sqlite3_bind_int64(st, 3, now))
+		return nz__sq_bind_error(h, "media", err);
+	return nz__sq_exec(h, st, "media", err);
+}
+
 /* A media row for m: the stored one when m->id names it unchanged, else a new row (for the same
- * bytes when m->hash is set). A new caption never changes a row other articles may show. */
-static nz_rc media_row(nz__sqlite *h, nz_arena *arena, nz_media *m, nz_time now, nz_err *err)
+ * bytes when m->hash is set). A new caption never changes a row other articles may show; the
+ * new row of the same bytes keeps the history of the row it came from, and this edit. */
+static nz_rc media_row(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_media *m, nz_time now,
+		       nz_err *err)
 {
 	sqlite3_stmt *st;
 	nz_media *stored = NULL;
@@ -185,10 +207,13 @@ static nz_rc media_row(nz__sqlite *h, nz_arena *arena, nz_media *m, nz_time now,
 	if (rc == NZ_INVAL)
 		return nz_err_set(err, rc,
 				  "media: the photo's bytes are not stored (upload first)");
+	if (!rc && stored && stored->hash && m->hash && strcmp(stored->hash, m->hash) == 0)
+		rc = variant_history(h, actor, stored->id, m->id, now, err);
 	return rc;
 }
 
-static nz_rc relink(nz__sqlite *h, nz_arena *arena, nz_article *a, nz_time now, nz_err *err)
+static nz_rc relink(nz__sqlite *h, nz_arena *arena, int64_t actor, nz_article *a, nz_time now,
+		    nz_err *err)
 {
 	nz_store *s = &h->base;
 	nz_rc rc = clear_links(h, a->id, err);
@@ -205,7 +230,7 @@ static nz_rc relink(nz__sqlite *h, nz_arena *arena, nz_article *a, nz_time now, 
 			rc =
 			    nz__sq_link(h, SQ_ARTICLE_TAG_ADD, a->id, a->tags[i].id, i, "tag", err);
 	for (size_t i = 0; !rc && i < a->n_media; i++)
-		if (!(rc = media_row(h, arena, &a->media[i], now, err)))
+		if (!(rc = media_row(h, arena, actor, &a->media[i], now, err)))
 			rc = nz__sq_link(h, SQ_ARTICLE_MEDIA_ADD, a->id, a->media[i].id, i, "media",
 					 err);
 	return rc;
@@ -224,7 +249,7 @@ static nz_rc save(nz_store *s, nz_arena *arena, int64_t actor, nz_article *a, in
 	if (a->section && (rc = nz__sq_section_ensure(s, a->section, err)))
 		return rc;
 	if ((rc = change_slug(h, a->id, &ss, a->slug, err)) || (rc = save_row(h, a, now, err)) ||
-	    (rc = relink(h, arena, a, now, err)) ||
+	    (rc = relink(h, arena, actor, a, now, err)) ||
 	    (rc = nz__sq_article_load(h, arena, a->id, a, err)) ||
 	    (rc = nz__sq_revision_add(h, a, actor, note, now, err)))
 		return rc;

@@ -44,6 +44,14 @@ static nz_rc add_media(nz__sqlite *h, int64_t actor, nz_media *m, const void *by
 		return nz__sq_bind_error(h, "media", err);
 	if ((rc = nz__sq_int(h, st, &m->id, "media", err)))
 		return rc;
+	if (actor > 0) { /* the uploader, for the library's filter */
+		if ((rc = nz__sq_stmt(h, SQ_MEDIA_SET_UPLOADER, &st, err)))
+			return rc;
+		if (sqlite3_bind_int64(st, 1, m->id) || sqlite3_bind_int64(st, 2, actor))
+			return nz__sq_bind_error(h, "media", err);
+		if ((rc = nz__sq_exec(h, st, "media", err)))
+			return rc;
+	}
 	return nz__sq_audit(h, actor, "media.uploaded", "media", m->id, 0, m->hash, err);
 }
 

@@ -38,13 +38,18 @@ nz_rc nz__sq_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f
 	    f->text ? nz__store_media_query(arena, f->text, "\"", "\"* \"", "\"*") : NULL;
 	if (f->text && !match)
 		return nz_err_set(err, NZ_NOMEM, "media: out of memory");
-	nz_rc rc = nz__sq_stmt(h, match ? SQ_MEDIA_SEARCH_TEXT : SQ_MEDIA_SEARCH, &st, err);
+	nz_rc rc = nz__sq_stmt(h,
+			       match             ? SQ_MEDIA_SEARCH_TEXT
+			       : f->uploader > 0 ? SQ_MEDIA_SEARCH_UPLOADER
+						 : SQ_MEDIA_SEARCH,
+			       &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_text(st, 1, match) || sqlite3_bind_int(st, 2, f->used) ||
 	    sqlite3_bind_int64(st, 3, f->from) || sqlite3_bind_int64(st, 4, f->to) ||
 	    sqlite3_bind_int64(st, 5, f->before > 0 ? f->before : INT64_MAX) ||
-	    sqlite3_bind_int64(st, 6, (int64_t)f->limit))
+	    sqlite3_bind_int64(st, 6, (int64_t)f->limit) ||
+	    sqlite3_bind_int64(st, 7, f->uploader > 0 ? f->uploader : 0))
 		return nz__sq_bind_error(h, "media", err);
 	return nz__sq_collect(h, st, "media", sizeof(nz_media_entry), entry_row, arena,
 			      (void **)out, n, err);

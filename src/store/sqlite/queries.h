@@ -193,7 +193,7 @@
 	"AND (?2 = 0 OR (?2 = 1) = EXISTS (SELECT 1 FROM article_media am "                        \
 	"WHERE am.media_id = media.id)) "                                                          \
 	"AND (?3 = 0 OR created_at >= ?3) AND (?4 = 0 OR created_at < ?4) "                        \
-	"AND id < ?5 ORDER BY id DESC LIMIT ?6"
+	"AND (?7 = 0 OR uploaded_by = ?7) AND id < ?5 ORDER BY id DESC LIMIT ?6"
 
 #define NZ__MEDIA_COLS                                                                             \
 	"id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename"
@@ -352,6 +352,16 @@
 	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
 	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL AND ?1 IS "             \
 	  "NULL " NZ__MEDIA_FILTER)                                                                \
+	/* one uploader's photos: read from the index media_uploader (uploaded_by, id) */          \
+	X(SQ_MEDIA_SEARCH_UPLOADER,                                                                \
+	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
+	  "WHERE am.media_id = media.id) FROM media WHERE uploaded_by = ?7 AND hash IS NOT NULL "  \
+	  "AND ?1 IS NULL " NZ__MEDIA_FILTER)                                                      \
+	X(SQ_MEDIA_UPLOADERS,                                                                      \
+	  "SELECT u.id, u.login FROM users u WHERE EXISTS (SELECT 1 FROM media m "                 \
+	  "WHERE m.uploaded_by = u.id AND m.hash IS NOT NULL) ORDER BY u.login")                   \
+	X(SQ_MEDIA_SET_UPLOADER, "UPDATE media SET uploaded_by = ?2 WHERE id = ?1 AND EXISTS "     \
+				 "(SELECT 1 FROM users WHERE id = ?2)")                            \
 	X(SQ_MEDIA_SEARCH_TEXT,                                                                    \
 	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
 	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL AND id IN (SELECT "     \
@@ -375,6 +385,21 @@
 	  "media_revisions r WHERE r.id = (SELECT max(id) FROM media_revisions WHERE "             \
 	  "media_id = ?1) AND r.caption IS m.caption AND r.credit IS m.credit AND r.alt IS m.alt " \
 	  "AND r.focal_x IS m.focal_x AND r.focal_y IS m.focal_y)")                                \
+	/* a variant (an article's own row for the same bytes) starts with its source's history,   \
+	 */                                                                                        \
+	/* or the source's state when it has none */                                               \
+	X(SQ_MEDIA_REV_INHERIT,                                                                    \
+	  "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, "      \
+	  "focal_x, focal_y) SELECT ?2, user_id, created_at, caption, credit, alt, focal_x, "      \
+	  "focal_y FROM (SELECT id, user_id, created_at, caption, credit, alt, focal_x, focal_y "  \
+	  "FROM media_revisions WHERE media_id = ?1 UNION ALL SELECT 0, NULL, created_at, "        \
+	  "caption, credit, alt, focal_x, focal_y FROM media WHERE id = ?1 AND NOT EXISTS "        \
+	  "(SELECT 1 FROM media_revisions WHERE media_id = ?1)) ORDER BY id")                      \
+	X(SQ_MEDIA_VARIANTS,                                                                       \
+	  "SELECT o.id, o.caption, a.id, a.slug, a.headline FROM media m JOIN media o ON "         \
+	  "o.hash = m.hash AND o.id <> m.id JOIN article_media am ON am.media_id = o.id JOIN "     \
+	  "articles a ON a.id = am.article_id WHERE m.id = ?1 AND m.hash IS NOT NULL "             \
+	  "GROUP BY o.id, a.id ORDER BY a.id DESC, o.id DESC LIMIT 200")                           \
 	X(SQ_MEDIA_REVISIONS,                                                                      \
 	  "SELECT r.id, COALESCE(r.user_id, 0), u.login, r.created_at, r.caption, r.credit, "      \
 	  "r.alt, r.focal_x, r.focal_y FROM media_revisions r LEFT JOIN users u "                  \

@@ -863,11 +863,22 @@ static const char migration_22[] =
     " FROM related WHERE related_id = OLD.id;"
     " END;";
 
+/* Migration 23, the media library's uploader filter: who uploaded each photo (NULL: the system,
+ * an import, an article's own copy made by the editor, or a user since deleted), filled for the
+ * photos already there from their media.uploaded audit rows; the index serves the filter's
+ * keyset pages (uploader, id below the cursor) and the list of uploaders. */
+static const char migration_23[] =
+    "ALTER TABLE media ADD COLUMN uploaded_by INTEGER REFERENCES users(id) ON DELETE SET NULL;"
+    "UPDATE media SET uploaded_by = (SELECT max(l.user_id) FROM audit_log l"
+    " JOIN users u ON u.id = l.user_id WHERE l.action = 'media.uploaded'"
+    " AND l.object_type = 'media' AND l.object_id = media.id);"
+    "CREATE INDEX media_uploader ON media(uploaded_by, id);";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
     migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
-    migration_19, migration_20, migration_21, migration_22,
+    migration_19, migration_20, migration_21, migration_22, migration_23,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -222,6 +222,10 @@ json_t *nz__media_uses_json(nz__ctx *c, const nz_article *uses, size_t n);
  * when out of memory (media_history.c). */
 json_t *nz__media_history_json(nz__ctx *c, const nz_admin_ctx *ac, const nz_media_revision *revs,
 			       size_t n);
+/* The other rows of photo id's bytes that articles show with their own texts (variants made in
+ * an article's editor): [{media_id, caption, photo_url, article: {id, slug, headline,
+ * edit_url}}]; NULL with err set when the store fails. */
+json_t *nz__media_variants_json(nz__ctx *c, int64_t id, nz_err *err);
 /* "This photo is used by articles: “Headline” (slug), ..." (arena; never NULL). */
 const char *nz__media_in_use(nz__ctx *c, const nz_article *uses, size_t n);
 /* Reads the library's filters from the query (q, used=yes|no, from, to, cursor, limit) into f;

@@ -3,10 +3,11 @@
  * readers may get of it:
  *   POST   /api/v1/admin/media       the image's bytes as the body (?caption= &credit= &alt=
  *                                    &filename=) → 201
- *   GET    /api/v1/admin/media       ?q= &used=yes|no &from= &to= &cursor= &limit=
+ *   GET    /api/v1/admin/media       ?q= &used=yes|no &from= &to= &uploader= &cursor= &limit=
  *                                    → {"media":[…], "next_cursor": "<id>"|null}
  *   GET    /api/v1/admin/media/{id}  one photo, with "used_by" (the articles that show it) and
- *                                    "revisions" (its texts and focal point, one per edit)
+ *                                    "revisions" (its texts and focal point, one per edit) and
+ *                                    "variants" (rows of its bytes with an article's own texts)
  *   PATCH  /api/v1/admin/media/{id}  {"caption","credit","alt","focal":{"x","y"}|null}
  *   DELETE /api/v1/admin/media/{id}  204; 409 "in_use" naming the articles while one uses it
  *
@@ -184,17 +185,20 @@ static void send_one(nz__ctx *c, int status, const nz_media *md, const nz_articl
 	size_t n_revs = 0;
 	nz_err err = {0};
 	nz_rc rc = nz_store_media_revisions(c->store, c->req->arena, md->id, &revs, &n_revs, &err);
-	if (rc) {
-		nz__api_fail(c, rc, &err);
+	json_t *variants = rc ? NULL : nz__media_variants_json(c, md->id, &err);
+	if (rc || !variants) {
+		nz__api_fail(c, rc ? rc : (err.rc ? err.rc : NZ_NOMEM), &err);
 		return;
 	}
 	json_t *o = nz__media_json(c, md);
 	if (o &&
 	    (json_object_set_new(o, "used_by", nz__media_uses_json(c, uses, n)) ||
-	     json_object_set_new(o, "revisions", nz__media_history_json(c, NULL, revs, n_revs)))) {
+	     json_object_set_new(o, "revisions", nz__media_history_json(c, NULL, revs, n_revs)) ||
+	     json_object_set(o, "variants", variants))) {
 		json_decref(o);
 		o = NULL;
 	}
+	json_decref(variants);
 	nz__send_json(c->resp, status, o);
 }
 

@@ -1,7 +1,8 @@
 /*
  * web/admin/media_history: a photo's revisions (its caption, credit, alt text and focal point,
  * one state per edit) as JSON, each with what changed since the one before: the photo's page
- * in the library lists them, and the admin API's photo carries them as "revisions".
+ * in the library lists them, and the admin API's photo carries them as "revisions". Also the
+ * photo's variants: the rows of the same bytes that articles show with texts of their own.
  *
  * Rules: read only; the oldest state is the photo as uploaded (no user), written by the store
  * at the first edit, so a photo never edited has no revisions.
@@ -78,5 +79,26 @@ json_t *nz__media_history_json(nz__ctx *c, const nz_admin_ctx *ac, const nz_medi
 			return NULL;
 		}
 	}
+	return arr;
+}
+
+json_t *nz__media_variants_json(nz__ctx *c, int64_t id, nz_err *err)
+{
+	nz_media_variant *v = NULL;
+	size_t n = 0;
+	if (nz_store_media_variants(c->store, c->req->arena, id, &v, &n, err) != NZ_OK)
+		return NULL;
+	json_t *arr = json_array();
+	nz_arena *ar = c->req->arena;
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(
+		    arr,
+		    json_pack(
+			"{s:I, s:s?, s:s, s:{s:I, s:s?, s:s?, s:s}}", "media_id",
+			(json_int_t)v[i].media_id, "caption", v[i].caption, "photo_url",
+			nz_arena_printf(ar, "/admin/media/%lld", (long long)v[i].media_id),
+			"article", "id", (json_int_t)v[i].article_id, "slug", v[i].slug, "headline",
+			v[i].headline, "edit_url",
+			nz_arena_printf(ar, "/admin/articles/%lld", (long long)v[i].article_id)));
 	return arr;
 }

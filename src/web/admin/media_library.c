@@ -1,7 +1,7 @@
 /*
  * web/admin/media_library: the back office's media library.
- *   GET  /admin/media?q= &used=yes|no &from= &to= &cursor=   a grid of thumbnails, newest first,
- *                                                           a page of PAGE photos (keyset)
+ *   GET  /admin/media?q= &used=yes|no &from= &to= &uploader= &cursor=   a grid of thumbnails,
+ *                                       newest first, a page of PAGE photos (keyset)
  *   GET  /admin/media/{id}              one photo: its crops, where it is used, its texts and
  *                                       focal point (click on the photo with JavaScript; two
  *                                       percentages without), the history of their edits
@@ -43,6 +43,20 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
+/* uploader=<login>: that user's uploads (a login nobody has is bad input). */
+static const char *uploader_read(nz__ctx *c, nz_media_filter *f)
+{
+	const char *login = param(c, "uploader");
+	nz_user *u = NULL;
+	nz_err err = {0};
+	if (!login)
+		return NULL;
+	if (nz_store_user_by_login(c->store, c->req->arena, login, &u, NULL, &err) != NZ_OK)
+		return "uploader: the login of a user who uploaded photos.";
+	f->uploader = u->id;
+	return NULL;
+}
+
 const char *nz__media_filter_read(nz__ctx *c, nz_media_filter *f)
 {
 	const char *used = param(c, "used"), *from = param(c, "from"), *to = param(c, "to");
@@ -66,7 +80,7 @@ const char *nz__media_filter_read(nz__ctx *c, nz_media_filter *f)
 		return "limit: 1 to 200.";
 	if (limit)
 		f->limit = (size_t)v;
-	return NULL;
+	return uploader_read(c, f);
 }
 
 static const char *thumb_url(nz_arena *ar, const nz_media *m, int width)
@@ -98,7 +112,7 @@ static json_t *grid_json(nz__ctx *c, const nz_admin_ctx *ac, const nz_media_entr
 /* The query string of the filters with cursor set to next (arena). */
 static const char *next_url(nz__ctx *c, int64_t next)
 {
-	static const char *const keys[] = {"q", "used", "from", "to"};
+	static const char *const keys[] = {"q", "used", "from", "to", "uploader"};
 	nz_buf b;
 	nz_buf_init(&b, 4096);
 	nz_buf_puts(&b, "/admin/media?");
@@ -114,6 +128,23 @@ static const char *next_url(nz__ctx *c, int64_t next)
 	const char *s = nz_buf_rc(&b) ? NULL : nz_arena_strdup(c->req->arena, nz_buf_cstr(&b));
 	nz_buf_free(&b);
 	return s;
+}
+
+/* The filter's choices: every user who uploaded a photo, the one asked for selected. A store
+ * error leaves the list empty (the grid still shows). */
+static json_t *uploaders_json(nz__ctx *c)
+{
+	nz_user *u = NULL;
+	size_t n = 0;
+	nz_err err = {0};
+	const char *chosen = param(c, "uploader");
+	json_t *arr = json_array();
+	if (nz_store_media_uploaders(c->store, c->req->arena, &u, &n, &err) != NZ_OK)
+		n = 0;
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:b}", "login", u[i].login, "selected",
+						     chosen && strcmp(chosen, u[i].login) == 0));
+	return arr;
 }
 
 static void library(nz__ctx *c, const nz_route_match *m)
@@ -139,12 +170,17 @@ static void library(nz__ctx *c, const nz_route_match *m)
 		ac.flash = "The photo was deleted.";
 	const char *used = param(c, "used");
 	json_t *view = nz_view_admin(&ac, "Photos");
+	json_t *uploaders = uploaders_json(c);
 	json_t *lib = json_pack(
 	    "{s:o, s:b, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:b}", "photos", grid_json(c, &ac, e, n),
 	    "has_photos", n > 0, "q", jstr(param(c, "q")), "from", jstr(param(c, "from")), "to",
 	    jstr(param(c, "to")), "error", jstr(bad), "used_yes", used && strcmp(used, "yes") == 0,
 	    "used_no", used && strcmp(used, "no") == 0, "next",
 	    jstr(n == f.limit ? next_url(c, e[n - 1].media.id) : NULL), "paged", f.before != 0);
+	if (lib && uploaders)
+		json_object_set_new(lib, "uploaders", uploaders);
+	else
+		json_decref(uploaders);
 	if (!view || !lib || json_object_set_new(view, "library", lib) != 0) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);
@@ -198,8 +234,10 @@ static void photo_page(nz__ctx *c, const nz_user *me, int status, const nz_media
 	size_t n_revs = 0;
 	nz_err err = {0};
 	nz_rc rc = nz_store_media_revisions(c->store, c->req->arena, m->id, &revs, &n_revs, &err);
-	if (rc) {
-		nz__admin_fail(c, "reading a photo's history", rc, &err);
+	json_t *variants = rc ? NULL : nz__media_variants_json(c, m->id, &err);
+	if (rc || !variants) {
+		nz__admin_fail(c, "reading a photo's history",
+			       rc ? rc : (err.rc ? err.rc : NZ_NOMEM), &err);
 		return;
 	}
 	json_t *view = nz_view_admin(&ac, "Photo");
@@ -213,11 +251,15 @@ static void photo_page(nz__ctx *c, const nz_user *me, int status, const nz_media
 	    nz__media_uses_json(c, uses, n), "used", n > 0, "can_edit",
 	    nz_can(me->role, NZ_ACT_PUBLISH, NULL, me->id), "full_width", m->width, "full_height",
 	    m->height, "mime", jstr(m->mime));
-	if (p && (json_object_set_new(p, "history", nz__media_history_json(c, &ac, revs, n_revs)) ||
-		  json_object_set_new(p, "has_history", json_boolean(n_revs > 0)))) {
+	if (p &&
+	    (json_object_set_new(p, "history", nz__media_history_json(c, &ac, revs, n_revs)) ||
+	     json_object_set_new(p, "has_history", json_boolean(n_revs > 0)) ||
+	     json_object_set_new(p, "has_variants", json_boolean(json_array_size(variants) > 0)) ||
+	     json_object_set(p, "variants", variants))) {
 		json_decref(p);
 		p = NULL;
 	}
+	json_decref(variants);
 	if (!view || !p || json_object_set_new(view, "photo", p) != 0) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);
