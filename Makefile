@@ -7,7 +7,8 @@ BUILD   ?= build
 SHARED  ?= $(abspath ../shared)
 PORT    ?= 8080
 DB      ?= newszone-demo.db
-PKGS    := libmicrohttpd sqlite3 md4c-html libsodium jansson zlib libcurl libpq vips libxml-2.0 expat
+PKGS    := libmicrohttpd sqlite3 md4c-html libsodium jansson zlib libcurl libpq vips libxml-2.0 expat \
+           libdeflate libbrotlienc libbrotlidec
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wno-overlength-strings

@@ -123,7 +123,7 @@ const cli_command cli_build_cmd = {
     "build", run, "write the public site as static files (for a CDN)",
     "build --out DIR [--full] [--threads N] [--search-url URL] [--theme DIR]\n\n"
     "Writes every public page, feed, sitemap, media file and theme asset to DIR, with\n"
-    "a .gz beside each text file, so any static server (or CDN) can serve the site.\n"
+    "a .gz and a .br beside each text file, so any static server (or CDN) can serve it.\n"
     "A later build into the same DIR makes again only what changed since (using\n"
     "DIR/.newszone-manifest and the database's change feed), rewrites only files whose\n"
     "bytes changed, and removes files of articles that left the site.\n\n"

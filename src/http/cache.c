@@ -5,12 +5,14 @@
  * whatever the application names by them) the response depends on; and, as a Cache-Control
  * header, how long it may be cached. This step then, for a 200 answer to GET or HEAD that is
  * public:
- *   - sets a strong ETag: a 16-byte BLAKE2b of the body in hex, "-gz" appended inside the
- *     quotes for the gzip variant (a strong validator must differ between encodings);
+ *   - sets a strong ETag: a 16-byte BLAKE2b of the body in hex, "-gz" or "-br" appended inside
+ *     the quotes for the gzip or Brotli variant (a strong validator must differ between
+ *     encodings);
  *   - sets Last-Modified when the handler gave a time (never later than now);
  *   - answers 304 with no body when If-None-Match matches (weak comparison, lists and "*"), or,
  *     when there is no If-None-Match, when If-Modified-Since is not older than Last-Modified;
- *   - gzips text types over GZIP_MIN bytes when Accept-Encoding allows it, and sends
+ *   - compresses text types over COMPRESS_MIN bytes with Brotli or gzip when Accept-Encoding
+ *     allows one (q values honoured; Brotli when both are liked as much), and sends
  *     Vary: Accept-Encoding on every compressible response, compressed or not;
  *   - adds Surrogate-Key and, when the handler set none, a default Cache-Control.
  * Not public, so left alone: what the application marks private (its back office, operations
@@ -27,12 +29,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
+#include "core/compress.h"
 #include "http/http.h"
 
-/* Smaller bodies are not worth the gzip header and the CPU. */
-#define GZIP_MIN 256
+/* Smaller bodies are not worth the coding's header and the CPU. */
+#define COMPRESS_MIN 256
+#define CODINGS_ALL ((1u << NZ_CODING_GZIP) | (1u << NZ_CODING_BR))
 
 /* For a public response whose handler chose nothing. */
 #define DEFAULT_POLICY "public, max-age=60"
@@ -185,9 +188,11 @@ static double qvalue(const char *params, size_t len)
 	return 1.0;
 }
 
-bool nz_http_accepts_gzip(const char *accept_encoding)
+/* The q values an Accept-Encoding value gives gzip, br and "*" (-1 when not named). */
+static void coding_qvalues(const char *accept_encoding, double *gzip_q, double *br_q,
+			   double *star_q)
 {
-	double gzip_q = -1, star_q = -1;
+	*gzip_q = *br_q = *star_q = -1;
 	const char *p = accept_encoding;
 	while (p && *p) {
 		size_t n = strcspn(p, ",");
@@ -199,14 +204,37 @@ bool nz_http_accepts_gzip(const char *accept_encoding)
 		double q = qvalue(params, (size_t)(end > params ? end - params : 0));
 		if ((tok == 4 && strncasecmp(start, "gzip", 4) == 0) ||
 		    (tok == 6 && strncasecmp(start, "x-gzip", 6) == 0))
-			gzip_q = q;
+			*gzip_q = q;
+		else if (tok == 2 && strncasecmp(start, "br", 2) == 0)
+			*br_q = q;
 		else if (tok == 1 && *start == '*')
-			star_q = q;
+			*star_q = q;
 		p = *end ? end + 1 : end;
 	}
-	if (gzip_q >= 0)
-		return gzip_q > 0;
-	return star_q > 0;
+	if (*gzip_q < 0)
+		*gzip_q = *star_q;
+	if (*br_q < 0)
+		*br_q = *star_q;
+}
+
+bool nz_http_accepts_gzip(const char *accept_encoding)
+{
+	double gzip_q, br_q, star_q;
+	coding_qvalues(accept_encoding, &gzip_q, &br_q, &star_q);
+	return gzip_q > 0;
+}
+
+nz_coding nz_http_coding_pick(const char *accept_encoding, unsigned available)
+{
+	double gzip_q, br_q, star_q;
+	coding_qvalues(accept_encoding, &gzip_q, &br_q, &star_q);
+	if (!(available & (1u << NZ_CODING_GZIP)))
+		gzip_q = -1;
+	if (!(available & (1u << NZ_CODING_BR)))
+		br_q = -1;
+	if (br_q > 0 && br_q >= gzip_q) /* the smaller coding when the client likes both as much */
+		return NZ_CODING_BR;
+	return gzip_q > 0 ? NZ_CODING_GZIP : NZ_CODING_IDENTITY;
 }
 
 bool nz_http_compressible(const char *content_type)
@@ -228,45 +256,30 @@ bool nz_http_compressible(const char *content_type)
 	return false;
 }
 
-void nz_http_etag_make(const void *data, size_t len, bool gzip, char out[NZ_HTTP_ETAG_MAX])
+void nz_http_etag_make(const void *data, size_t len, nz_coding coding, char out[NZ_HTTP_ETAG_MAX])
 {
 	unsigned char digest[16];
 	char hex[33];
 	pthread_once(&sodium_once, sodium_start);
 	crypto_generichash(digest, sizeof digest, data, (unsigned long long)len, NULL, 0);
 	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-	snprintf(out, NZ_HTTP_ETAG_MAX, "\"%s%s\"", hex, gzip ? "-gz" : "");
+	snprintf(out, NZ_HTTP_ETAG_MAX, "\"%s%s\"", hex,
+		 coding == NZ_CODING_GZIP ? "-gz"
+		 : coding == NZ_CODING_BR ? "-br"
+					  : "");
 }
 
 /* ---- the step ---------------------------------------------------------------------------- */
 
-/* gzip (RFC 1952) of data into out (initialised here; the caller frees it). */
-static nz_rc gzip_bytes(const void *data, size_t len, nz_buf *out)
+/* data in coding into out (initialised here; the caller frees it). */
+static nz_rc compress_bytes(nz_coding coding, const void *data, size_t len, nz_buf *out)
 {
-	z_stream z = {0};
-	nz_rc rc = NZ_OK;
+	size_t n = 0;
+	int level = coding == NZ_CODING_BR ? NZ_BR_QUALITY_SERVER : NZ_GZIP_LEVEL_SERVER;
+	unsigned char *z = nz_compress(coding, level, data, len, &n, false);
 	nz_buf_init(out, 0);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return NZ_NOMEM;
-	size_t bound = deflateBound(&z, (uLong)len);
-	unsigned char *space = malloc(bound);
-	if (!space) {
-		rc = NZ_NOMEM;
-		goto out;
-	}
-	z.next_in = (Bytef *)data;
-	z.avail_in = (uInt)len;
-	z.next_out = space;
-	z.avail_out = (uInt)bound;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
-		rc = NZ_NOMEM;
-	else
-		rc = nz_buf_append(out, space, bound - z.avail_out);
-out:
-	free(space);
-	deflateEnd(&z);
-	if (rc != NZ_OK)
-		nz_buf_free(out);
+	nz_rc rc = z ? nz_buf_append(out, z, n) : NZ_NOMEM;
+	free(z);
 	return rc;
 }
 
@@ -315,9 +328,10 @@ nz_rc nz_http_cache_apply(const nz_http_cache_req *r, const nz_http_cache_info *
 	if (!body)
 		body = "", len = 0;
 	bool text = nz_http_compressible(resp->content_type);
-	bool gzip = text && len > GZIP_MIN && nz_http_accepts_gzip(r->accept_encoding);
+	unsigned available = text && len > COMPRESS_MIN ? CODINGS_ALL : 0;
+	nz_coding coding = nz_http_coding_pick(r->accept_encoding, available);
 	char etag[NZ_HTTP_ETAG_MAX];
-	nz_http_etag_make(body, len, gzip, etag);
+	nz_http_etag_make(body, len, coding, etag);
 	char *etag_value = nz_arena_strdup(arena, etag);
 	nz_time lm = info->last_modified > r->now ? r->now : info->last_modified;
 	char *lm_value = NULL;
@@ -347,13 +361,14 @@ nz_rc nz_http_cache_apply(const nz_http_cache_req *r, const nz_http_cache_info *
 		make_304(resp);
 		return NZ_OK;
 	}
-	if (!gzip)
+	if (coding == NZ_CODING_IDENTITY)
 		return NZ_OK;
 	nz_buf z;
-	if (gzip_bytes(body, len, &z) != NZ_OK ||
-	    nz_http_resp_header_set(resp, "Content-Encoding", "gzip")) {
+	if (compress_bytes(coding, body, len, &z) != NZ_OK ||
+	    nz_http_resp_header_set(resp, "Content-Encoding", nz_coding_token(coding))) {
 		/* Send the identity variant under its own validator instead. */
-		nz_http_etag_make(body, len, false, etag);
+		nz_buf_free(&z);
+		nz_http_etag_make(body, len, NZ_CODING_IDENTITY, etag);
 		char *plain = nz_arena_strdup(arena, etag);
 		return plain ? nz_http_resp_header_set(resp, "ETag", plain) : NZ_NOMEM;
 	}

@@ -1,6 +1,6 @@
 /*
  * http: the HTTP server glue (libmicrohttpd) with its connection guard and client addresses,
- * the router, HTML form bodies, cookies, HTTP caching (ETag, 304, gzip, Surrogate-Key) and the
+ * the router, HTML form bodies, cookies, HTTP caching (ETag, 304, gzip/br, Surrogate-Key) and the
  * page cache. It knows requests and bytes,
  * never articles: it includes nothing but core/, and whatever the newsroom must say (which
  * Surrogate-Keys a page has, which ones a write changed) it says through plain strings. The
@@ -16,6 +16,7 @@
 #ifndef NZ_HTTP_H
 #define NZ_HTTP_H
 
+#include "core/compress.h"
 #include "core/core.h"
 
 typedef struct nz_http_req {
@@ -197,8 +198,8 @@ nz_rc nz_http_resp_header_set(nz_http_resp *resp, const char *name, const char *
 /* The caching step, run after the handler: for a 200 answer to GET or HEAD that is public
  * (not info->private, no Set-Cookie, no Cache-Control no-store or private) it adds ETag,
  * Last-Modified, a default Cache-Control, Vary and Surrogate-Key, answers 304 when the request's
- * validators match, and gzips text when the client accepts it. Header strings go into req->arena.
- * NZ_NOMEM when they do not fit. */
+ * validators match, and compresses text (br or gzip) when the client accepts it. Header strings go
+ * into req->arena. NZ_NOMEM when they do not fit. */
 nz_rc nz_http_cache_finish(const nz_http_req *req, nz_http_resp *resp,
 			   const nz_http_cache_info *info);
 
@@ -216,17 +217,22 @@ nz_rc nz_http_cache_apply(const nz_http_cache_req *r, const nz_http_cache_info *
 bool nz_http_etag_matches(const char *if_none_match, const char *etag);
 /* True when an Accept-Encoding value allows gzip (named, or "*", with q > 0). */
 bool nz_http_accepts_gzip(const char *accept_encoding);
+/* The coding to send among available (a bit mask of 1 << nz_coding) for an Accept-Encoding
+ * value (NULL: none): the one with the highest q > 0 ("*" stands for codings not named), Brotli
+ * when br and gzip have the same q; identity when none is allowed. */
+nz_coding nz_http_coding_pick(const char *accept_encoding, unsigned available);
 /* True when a content type is text worth compressing. */
 bool nz_http_compressible(const char *content_type);
 #define NZ_HTTP_ETAG_MAX 40 /* "\"<32 hex>-gz\"" and the NUL */
-/* The strong ETag of bytes: a quoted 16-byte BLAKE2b in hex, "-gz" appended for gzip. */
-void nz_http_etag_make(const void *data, size_t len, bool gzip, char out[NZ_HTTP_ETAG_MAX]);
+/* The strong ETag of bytes: a quoted 16-byte BLAKE2b in hex, "-gz" appended for gzip, "-br"
+ * for Brotli. */
+void nz_http_etag_make(const void *data, size_t len, nz_coding coding, char out[NZ_HTTP_ETAG_MAX]);
 
 /* ---- the page cache (pagecache.c) ----------------------------------------------------- */
 
 /* The in-memory response cache: every public GET/HEAD answer that the caching step would let
- * anyone cache is kept (identity and gzip bytes, their ETags and headers, ready-made 200 and
- * 304 responses) under its path, normalised query and the caller's variant, and served before
+ * anyone cache is kept (identity, gzip and Brotli bytes, their ETags and headers, ready-made 200
+ * and 304 responses) under its path, normalised query and the caller's variant, and served before
  * routing: no handler, no database. Each entry remembers its Surrogate-Keys; the application
  * tells which keys a write affected (nz_http_pagecache_invalidate) and exactly those entries
  * go. Bounded by a byte limit with LRU eviction. Thread-safe (sharded locks).

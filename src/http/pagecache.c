@@ -3,10 +3,12 @@
  * in docs/performance.md).
  *
  * What is kept: for a public GET/HEAD answer that cache.c would let anyone cache, the answer as
- * cache.c makes it for a client without gzip and for one with gzip (bytes, ETag, headers), each
+ * cache.c makes it for a client without compression, for one with gzip and for one with Brotli
+ * (bytes, ETag, headers), each
  * as a ready-made 200 and 304 (nz_http_prebuilt), under a key of the decoded path, the query's
  * parameters in a stable order and the caller's variant (the API's ninjs). A hit is served
- * before routing, with no database access: pick the variant by Accept-Encoding, answer 304 when
+ * before routing, with no database access: pick the variant by Accept-Encoding (the same choice
+ * as cache.c's, nz_http_coding_pick), answer 304 when
  * the validators match, take a reference on the prebuilt response under the shard lock.
  *
  * Never stale, with the application's help: each entry keeps hashes of its Surrogate-Keys and
@@ -52,8 +54,9 @@ typedef struct entry {
 	size_t key_len;
 	uint64_t *tags; /* hashes of its Surrogate-Keys */
 	size_t n_tags;
-	nz_http_prebuilt *ok[2], *nm[2]; /* [0] identity, [1] gzip (NULL when none) */
-	char etag[2][NZ_HTTP_ETAG_MAX];
+	/* By nz_coding: [0] identity, [1] gzip, [2] Brotli (NULL when none). */
+	nz_http_prebuilt *ok[NZ_CODINGS], *nm[NZ_CODINGS];
+	char etag[NZ_CODINGS][NZ_HTTP_ETAG_MAX];
 	nz_time last_modified;
 	int64_t expires_ms; /* 0: never */
 	size_t bytes;
@@ -165,7 +168,7 @@ static void entry_free(entry *e)
 {
 	if (!e)
 		return;
-	for (int v = 0; v < 2; v++) {
+	for (int v = 0; v < NZ_CODINGS; v++) {
 		nz_http_prebuilt_unref(e->ok[v]);
 		nz_http_prebuilt_unref(e->nm[v]);
 	}
@@ -265,7 +268,7 @@ bool nz_http_pagecache_serve(nz_http_pagecache *pc, const nz_http_req *req, cons
 	const char *ims = inm ? NULL : nz_http_header(req, "If-Modified-Since");
 	nz_time since = 0;
 	bool ims_ok = ims && nz_time_parse_http(nz_str_c(ims), &since) == NZ_OK;
-	bool gzip = nz_http_accepts_gzip(nz_http_header(req, "Accept-Encoding"));
+	const char *accept_encoding = nz_http_header(req, "Accept-Encoding");
 	int64_t now = now_ms();
 	entry *dead = NULL;
 	nz_http_prebuilt *p = NULL;
@@ -278,7 +281,9 @@ bool nz_http_pagecache_serve(nz_http_pagecache *pc, const nz_http_req *req, cons
 		e = NULL;
 	}
 	if (e) {
-		int v = gzip && e->ok[1] ? 1 : 0;
+		unsigned available = (e->ok[NZ_CODING_GZIP] ? 1u << NZ_CODING_GZIP : 0) |
+				     (e->ok[NZ_CODING_BR] ? 1u << NZ_CODING_BR : 0);
+		nz_coding v = nz_http_coding_pick(accept_encoding, available);
 		p = not_modified(inm, ims_ok, since, e->etag[v], e->last_modified) ? e->nm[v]
 										   : e->ok[v];
 		nz_http_prebuilt_ref(p);
@@ -343,17 +348,18 @@ static void header_drop(nz_http_resp *r, const char *name)
 	r->n_headers = o;
 }
 
-/* Makes variant v (0 identity, 1 gzip) of the kept answer as cache.c would send it, and its
+/* Makes variant v (an nz_coding) of the kept answer as cache.c would send it, and its
  * 200 and 304 responses. NZ_NOTFOUND when there is no such variant (not public, or not worth
  * compressing). */
 static nz_rc make_variant(const nz_http_pagecache_note *note, const nz_http_req *req,
-			  const nz_http_cache_info *info, entry *e, int v, size_t *bytes)
+			  const nz_http_cache_info *info, entry *e, nz_coding v, size_t *bytes)
 {
 	nz_http_resp x = note->raw;
 	x.static_body = note->raw_body;
 	x.static_len = note->raw_len;
-	nz_http_cache_req r = {
-	    .method = "GET", .now = nz_time_now(), .accept_encoding = v ? "gzip" : NULL};
+	nz_http_cache_req r = {.method = "GET",
+			       .now = nz_time_now(),
+			       .accept_encoding = v ? nz_coding_token(v) : NULL};
 	nz_rc rc = nz_http_cache_apply(&r, info, &x, req->arena);
 	const char *etag = nz_http_resp_header_get(&x, "ETag");
 	if (rc == NZ_OK && (!etag || (v && !nz_http_resp_header_get(&x, "Content-Encoding"))))
@@ -405,11 +411,13 @@ static entry *build_entry(nz_http_pagecache *pc, const nz_http_pagecache_note *n
 	entry *e = calloc(1, sizeof *e);
 	size_t bytes = ENTRY_OVERHEAD + 2 * note->key_len;
 	if (!e || !(e->key = malloc(note->key_len + 1)) || make_tags(e, info) != NZ_OK ||
-	    make_variant(note, req, info, e, 0, &bytes) != NZ_OK)
+	    make_variant(note, req, info, e, NZ_CODING_IDENTITY, &bytes) != NZ_OK)
 		goto fail;
-	nz_rc rc = make_variant(note, req, info, e, 1, &bytes);
-	if (rc != NZ_OK && rc != NZ_NOTFOUND)
-		goto fail;
+	for (nz_coding v = NZ_CODING_GZIP; v <= NZ_CODING_BR; v++) {
+		nz_rc rc = make_variant(note, req, info, e, v, &bytes);
+		if (rc != NZ_OK && rc != NZ_NOTFOUND)
+			goto fail;
+	}
 	memcpy(e->key, note->key, note->key_len + 1);
 	e->key_len = note->key_len;
 	e->hash = note->hash;

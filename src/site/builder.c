@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "site/site_int.h"
 
@@ -403,12 +404,10 @@ static nz_rc store_file(worker *w, nz__job *j, const char *rel, const nz_buf *bo
 		free(disk);
 		if (f)
 			fclose(f);
-		char gz[4210];
+		char gz[4210], br[4210];
 		snprintf(gz, sizeof gz, "%s.gz", path);
-		FILE *g = same ? fopen(gz, "rb") : NULL;
-		if (g)
-			fclose(g);
-		j->file.gz = g != NULL;
+		snprintf(br, sizeof br, "%s.br", path);
+		j->file.gz = same && access(gz, F_OK) == 0 && access(br, F_OK) == 0;
 		if (same && (j->file.gz || !nz__site_compressible(rel) || body->len < 256))
 			return NZ_OK;
 	}

@@ -3,7 +3,7 @@
  * tab-separated lines, written last by every build (under a temporary name, then renamed), so
  * a build that dies half-way leaves the previous manifest and the next build redoes its work:
  *
- *   newszone-manifest	2
+ *   newszone-manifest	3
  *   seq	<the change feed's seq the build saw>
  *   fingerprint	<SHA-256 of theme, settings, sections and generator>
  *   F	<url>	<file>	<hash>	<size>	<gz 0|1>	<owner>	<key,key,...>
@@ -11,11 +11,11 @@
  *   S	<key>	<kind>	<slug>	<head hash>
  *
  * F: one exported file: the URL it answers, its path under DIR, a 16-byte BLAKE2b of its bytes
- * in hex, its size, whether a .gz sits beside it, its owner (what makes it: "article-<id>",
- * "section-<id>", "tag-<id>", "author-<id>", "front", "sitemaps", "static", "media"), and the
- * change-feed keys it depends on. A: each exported article and the signature of what decides
- * the lists it is on (status, publication time, section, tags, authors), and of what a link to
- * it shows (slug, headline, language, status, publication time). S: each list subject
+ * in hex, its size, whether compressed copies (.gz and .br) sit beside it, its owner (what makes
+ * it: "article-<id>", "section-<id>", "tag-<id>", "author-<id>", "front", "sitemaps", "static",
+ * "media"), and the change-feed keys it depends on. A: each exported article and the signature of
+ * what decides the lists it is on (status, publication time, section, tags, authors), and of what a
+ * link to it shows (slug, headline, language, status, publication time). S: each list subject
  * (section, tag, author) and a hash of its name and description.
  *
  * Rules: URLs, slugs and keys never hold tabs or line breaks (slugs are validated). An
@@ -29,7 +29,7 @@
 
 #include "site/site_int.h"
 
-#define MAGIC "newszone-manifest\t2"
+#define MAGIC "newszone-manifest\t3" /* 3: gz 1 means a .gz and a .br */
 
 nz__manifest *nz__manifest_new(void)
 {

@@ -2,8 +2,9 @@
  * site/output: the export's files on disk. Maps a URL path to the file a static server answers
  * it with (a page "/article/x" is "article/x/index.html", so the server's directory rule finds
  * it; percent-encoded slugs become UTF-8 file names), writes files crash-safely (a temporary
- * name in the same folder, then rename), puts a gzip copy beside each text file when it is
- * smaller, and removes files that left the site.
+ * name in the same folder, then rename), puts a gzip copy (.gz) and a Brotli copy (.br) beside
+ * each text file when each is smaller (levels in core/compress.h), and removes files that left
+ * the site.
  *
  * Rules: thread-safe (no shared state; temporary names carry the thread's id); a path never
  * leaves the export folder (".." and empty segments are refused).
@@ -17,12 +18,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "core/compress.h"
 #include "site/site_int.h"
 
-#define GZ_LEVEL 6 /* level 9 is ~2x slower for ~1 % smaller files (bench/RESULTS.md) */
-#define GZ_MIN 256 /* smaller files are not worth a .gz */
+#define COMPRESS_MIN 256 /* smaller files are not worth a .gz or .br */
 
 void nz__site_hash(const void *data, size_t len, char out[NZ__SITE_HASH_HEX])
 {
@@ -135,29 +135,32 @@ static nz_rc write_atomic(const char *dir, const char *rel, const void *data, si
 	return NZ_OK;
 }
 
-/* gzip (RFC 1952) of data, malloc'd; NULL when it fails or is not smaller. */
-static unsigned char *gzip_bytes(const void *data, size_t len, size_t *out_len)
+/* Writes dir/rel plus the coding's suffix when want and the coding makes data smaller, and
+ * removes a stale one otherwise (no old .gz beside new bytes); *written says which. */
+static nz_rc write_coded(const char *dir, const char *rel, nz_coding coding, bool want,
+			 const void *data, size_t len, bool *written, nz_err *err)
 {
-	z_stream z = {0};
-	if (deflateInit2(&z, GZ_LEVEL, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	size_t bound = deflateBound(&z, (uLong)len);
-	unsigned char *out = malloc(bound);
-	bool ok = out != NULL;
-	if (ok) {
-		z.next_in = (Bytef *)data;
-		z.avail_in = (uInt)len;
-		z.next_out = out;
-		z.avail_out = (uInt)bound;
-		ok = deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < len;
-		*out_len = z.total_out;
+	char crel[4096];
+	nz_rc rc = NZ_OK;
+	snprintf(crel, sizeof crel, "%s%s", rel, nz_coding_suffix(coding));
+	size_t zlen = 0;
+	int level = coding == NZ_CODING_BR ? NZ_BR_QUALITY_EXPORT : NZ_GZIP_LEVEL_EXPORT;
+	unsigned char *z = want ? nz_compress(coding, level, data, len, &zlen, true) : NULL;
+	*written = false;
+	if (z) {
+		rc = write_atomic(dir, crel, z, zlen, err);
+		*written = rc == NZ_OK;
+		free(z);
+		if (rc != NZ_OK)
+			return rc;
 	}
-	deflateEnd(&z);
-	if (!ok) {
-		free(out);
-		return NULL;
+	if (!*written) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s", dir, crel);
+		if (unlink(path) != 0 && errno != ENOENT)
+			return nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
 	}
-	return out;
+	return NZ_OK;
 }
 
 bool nz__site_compressible(const char *rel)
@@ -182,25 +185,15 @@ nz_rc nz__site_write(const char *dir, const char *rel, const void *data, size_t 
 		rc = write_atomic(dir, rel, data, len, err);
 	if (rc != NZ_OK)
 		return rc;
-	char gzrel[4096];
-	snprintf(gzrel, sizeof gzrel, "%s.gz", rel);
 	*gz = false;
-	if (len >= GZ_MIN && nz__site_compressible(rel)) {
-		size_t zlen = 0;
-		unsigned char *z = gzip_bytes(data, len, &zlen);
-		if (z) {
-			rc = write_atomic(dir, gzrel, z, zlen, err);
-			*gz = rc == NZ_OK;
-		}
-		free(z);
+	bool want = len >= COMPRESS_MIN && nz__site_compressible(rel);
+	for (nz_coding c = NZ_CODING_GZIP; c <= NZ_CODING_BR; c++) {
+		bool written = false;
+		rc = write_coded(dir, rel, c, want, data, len, &written, err);
 		if (rc != NZ_OK)
 			return rc;
-	}
-	if (!*gz) { /* no stale .gz beside new bytes */
-		char path[4200];
-		snprintf(path, sizeof path, "%s/%s", dir, gzrel);
-		if (unlink(path) != 0 && errno != ENOENT)
-			return nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
+		if (c == NZ_CODING_GZIP)
+			*gz = written;
 	}
 	return NZ_OK;
 }
@@ -208,10 +201,10 @@ nz_rc nz__site_write(const char *dir, const char *rel, const void *data, size_t 
 nz_rc nz__site_remove(const char *dir, const char *rel, nz_err *err)
 {
 	char path[4200];
-	const char *suffix[] = {"", ".gz"};
+	const char *suffix[] = {"", ".gz", ".br"};
 	if (!safe_path(rel))
 		return nz_err_set(err, NZ_INVAL, "%s: not a path inside the export", rel);
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s%s", dir, rel, suffix[i]);
 		if (unlink(path) != 0 && errno != ENOENT)
 			return nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));

@@ -26,9 +26,9 @@ typedef struct nz_site_opts {
 } nz_site_opts;
 
 typedef struct nz_site_stats {
-	size_t total;         /* files in the export after the build (not counting .gz) */
+	size_t total;         /* files in the export after the build (not counting .gz/.br) */
 	size_t rendered;      /* files made this time */
-	size_t written;       /* files (and .gz files) whose bytes changed and were written */
+	size_t written;       /* files (with their .gz/.br) whose bytes changed and were written */
 	size_t unchanged;     /* files made again with the same bytes (not written) */
 	size_t removed;       /* files deleted (articles, lists... that left the site) */
 	bool incremental;     /* the manifest's change seq was used to pick what to render */

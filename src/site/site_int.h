@@ -20,11 +20,11 @@ void nz__site_hash(const void *data, size_t len, char out[NZ__SITE_HASH_HEX]);
  * HTML page, the decoded path otherwise; NULL for a path that would leave the folder. */
 const char *nz__site_file_for(nz_arena *arena, const char *url, bool html);
 bool nz__site_compressible(const char *rel);
-/* Writes dir/rel crash-safely, and dir/rel.gz when it is text and gzip makes it smaller
- * (removing a stale one otherwise); *gz tells whether a .gz is there. */
+/* Writes dir/rel crash-safely, and dir/rel.gz and dir/rel.br when it is text and gzip or Brotli
+ * makes it smaller (removing a stale one otherwise); *gz tells whether a .gz is there. */
 nz_rc nz__site_write(const char *dir, const char *rel, const void *data, size_t len, bool *gz,
 		     nz_err *err);
-/* Removes dir/rel and dir/rel.gz, then folders left empty above it. */
+/* Removes dir/rel, dir/rel.gz and dir/rel.br, then folders left empty above it. */
 nz_rc nz__site_remove(const char *dir, const char *rel, nz_err *err);
 /* True when dir/rel is a regular file of size bytes. */
 bool nz__site_file_matches(const char *dir, const char *rel, size_t size);

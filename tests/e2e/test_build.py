@@ -1,6 +1,6 @@
 """`newszone build --out DIR`, the static export (docs/static-export.md), on the demo newsroom:
 every link in every exported page leads to a file of the export; pages, feeds and sitemaps hold
-the very bytes the server sends for the same URL; each .gz is its file compressed; a Korean
+the very bytes the server sends for the same URL; each .gz and .br is its file compressed; a Korean
 article is exported under its Hangul path with lang="ko" and Korean dates; a static server
 (Python's http.server) serves the folder with working links. Incremental builds: no change
 rewrites nothing; an edit rewrites only the pages that show the article, the feeds and the
@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 import zlib
 
+import nzbrotli
 from nz import BIN, NzTestCase, free_port, quote, run
 
 SUMMARY = re.compile(r"built .*: (\d+) written, (\d+) unchanged, (\d+) removed, (\d+) files in "
@@ -139,18 +140,24 @@ class StaticExportTest(NzTestCase):
                                 % (os.path.relpath(path, self.out), link))
                 checked += 1
         self.assertGreater(checked, 1000)
-        # Each .gz is its file, compressed, and smaller.
-        gz = 0
+        # Each .gz and .br is its file, compressed, and smaller; a .br sits beside each .gz.
+        gz = br = 0
         for d, _, files in os.walk(self.out):
             for f in files:
-                if f.endswith(".gz"):
+                if f.endswith(".gz") or f.endswith(".br"):
                     with open(os.path.join(d, f[:-3]), "rb") as plain:
                         original = plain.read()
-                    with gzip.open(os.path.join(d, f)) as z:
-                        self.assertEqual(z.read(), original, f)
-                    self.assertLess(os.path.getsize(os.path.join(d, f)), len(original))
-                    gz += 1
+                    with open(os.path.join(d, f), "rb") as z:
+                        coded = z.read()
+                    decode = gzip.decompress if f.endswith(".gz") else nzbrotli.decompress
+                    self.assertEqual(decode(coded), original, f)
+                    self.assertLess(len(coded), len(original))
+                    gz += f.endswith(".gz")
+                    br += f.endswith(".br")
+                    if f.endswith(".gz"):
+                        self.assertIn(f[:-3] + ".br", files)
         self.assertGreater(gz, 100)
+        self.assertEqual(br, gz)
         # The same bytes as the server for the same URL.
         arts = self.articles(srv)
         en = next(a for a in arts if a["language"] == "en")
@@ -261,7 +268,7 @@ class StaticExportTest(NzTestCase):
         self.assertEqual(s["mode"], "incremental")
         after = snapshot(self.out)
         rewritten = {p for p in after if before.get(p) != after[p]}
-        plain = {p for p in rewritten if not p.endswith(".gz")}
+        plain = {p for p in rewritten if not p.endswith(".gz") and not p.endswith(".br")}
         self.assertEqual(len(plain), s["written"])
         must = {self.file_for(url), self.file_for("/section/" + a["section"]["slug"]),
                 self.file_for(quote("/tag/" + a["tags"][0]["slug"])),

@@ -6,6 +6,7 @@ anyone writing; a flood of distinct URLs stays within the memory limit; /metrics
 
 Every write here is made through the server (the admin API or the back office's forms), so
 "the very next request" is exact: the server drops what a write changed before it answers."""
+import gzip
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import unittest
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
+import nzbrotli
 from nz import Server, eventually, new_db, run, sql_write
 from nzadmin import add_token, add_user, api, login, session_cookie
 
@@ -338,6 +340,14 @@ class PageCache(unittest.TestCase):
         self.assertEqual(z.headers.get("x-cache"), "HIT")
         self.assertEqual(z.headers["content-encoding"], "gzip")
         self.assertEqual(z.headers["etag"], plain.headers["etag"][:-1] + '-gz"')
+        self.assertEqual(gzip.decompress(z.body), plain.body)
+        br = self.get(self.pages["article"], **{"Accept-Encoding": "gzip, br"})
+        self.assertEqual((br.headers.get("x-cache"), br.headers["content-encoding"]), ("HIT", "br"))
+        self.assertEqual(br.headers["etag"], plain.headers["etag"][:-1] + '-br"')
+        self.assertEqual(nzbrotli.decompress(br.body), plain.body)
+        nm_br = self.get(self.pages["article"], **{"Accept-Encoding": "br",
+                                                   "If-None-Match": br.headers["etag"]})
+        self.assertEqual((nm_br.status, nm_br.headers.get("x-cache")), (304, "HIT"))
         nm = self.get(self.pages["article"], **{"If-None-Match": plain.headers["etag"]})
         self.assertEqual((nm.status, nm.body), (304, b""))
         self.assertEqual(nm.headers["etag"], plain.headers["etag"])

@@ -1,8 +1,9 @@
 /*
  * Tests for http/cache: entity-tag matching (lists, "*", weak comparison), Accept-Encoding
- * (q=0 refuses), which types are compressed, and the caching step on real responses: 304 on
- * If-None-Match and If-Modified-Since, gzip that inflates back to the same bytes with its own
- * ETag, Vary, and the responses it must leave alone (admin, private, errors, POST, cookies).
+ * (q=0 refuses; br or gzip by q, br on a tie), which types are compressed, and the caching step
+ * on real responses: 304 on If-None-Match and If-Modified-Since, gzip and Brotli that decode back
+ * to the same bytes with their own ETags, Vary, and the responses it must leave alone (admin,
+ * private, errors, POST, cookies).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include <brotli/decode.h>
 #include <cmocka.h>
 
 #include "http/http.h"
@@ -88,6 +90,31 @@ static void test_accepts_gzip(void **state)
 	assert_false(nz_http_accepts_gzip(NULL));
 }
 
+static void test_coding_pick(void **state)
+{
+	(void)state;
+	unsigned both = (1u << NZ_CODING_GZIP) | (1u << NZ_CODING_BR);
+	unsigned gz = 1u << NZ_CODING_GZIP;
+	/* Brotli when the client likes it at least as much as gzip. */
+	assert_int_equal(nz_http_coding_pick("gzip, deflate, br", both), NZ_CODING_BR);
+	assert_int_equal(nz_http_coding_pick("BR", both), NZ_CODING_BR);
+	assert_int_equal(nz_http_coding_pick("*", both), NZ_CODING_BR);
+	assert_int_equal(nz_http_coding_pick("br;q=0.9, gzip;q=0.9", both), NZ_CODING_BR);
+	/* q values are honoured: a higher gzip wins, q=0 refuses, "*" covers what is not named. */
+	assert_int_equal(nz_http_coding_pick("br;q=0.5, gzip", both), NZ_CODING_GZIP);
+	assert_int_equal(nz_http_coding_pick("br;q=0, *", both), NZ_CODING_GZIP);
+	assert_int_equal(nz_http_coding_pick("gzip;q=0, *;q=0.1", both), NZ_CODING_BR);
+	assert_int_equal(nz_http_coding_pick("gzip", both), NZ_CODING_GZIP);
+	assert_int_equal(nz_http_coding_pick("brotli, gzip;q=0", both), NZ_CODING_IDENTITY);
+	assert_int_equal(nz_http_coding_pick("br;q=0, gzip;q=0", both), NZ_CODING_IDENTITY);
+	assert_int_equal(nz_http_coding_pick(NULL, both), NZ_CODING_IDENTITY);
+	assert_int_equal(nz_http_coding_pick("identity", both), NZ_CODING_IDENTITY);
+	/* Only what is available. */
+	assert_int_equal(nz_http_coding_pick("br, gzip", gz), NZ_CODING_GZIP);
+	assert_int_equal(nz_http_coding_pick("br", gz), NZ_CODING_IDENTITY);
+	assert_int_equal(nz_http_coding_pick("br, gzip", 0), NZ_CODING_IDENTITY);
+}
+
 static void test_compressible(void **state)
 {
 	(void)state;
@@ -110,16 +137,16 @@ static void test_etag_make(void **state)
 {
 	(void)state;
 	char a[NZ_HTTP_ETAG_MAX], b[NZ_HTTP_ETAG_MAX], gz[NZ_HTTP_ETAG_MAX];
-	nz_http_etag_make("hello", 5, false, a);
-	nz_http_etag_make("hellp", 5, false, b);
-	nz_http_etag_make("hello", 5, true, gz);
+	nz_http_etag_make("hello", 5, NZ_CODING_IDENTITY, a);
+	nz_http_etag_make("hellp", 5, NZ_CODING_IDENTITY, b);
+	nz_http_etag_make("hello", 5, NZ_CODING_GZIP, gz);
 	assert_int_equal(strlen(a), 34);
 	assert_true(a[0] == '"' && a[33] == '"');
 	assert_string_not_equal(a, b);
 	assert_int_equal(strlen(gz), 37);
 	assert_memory_equal(a, gz, 33);
 	assert_string_equal(gz + 33, "-gz\"");
-	nz_http_etag_make("hello", 5, false, b);
+	nz_http_etag_make("hello", 5, NZ_CODING_IDENTITY, b);
 	assert_string_equal(a, b);
 }
 
@@ -157,8 +184,8 @@ static void test_gzip_when_accepted(void **state)
 	assert_int_equal(gunzip(&resp.body, back, sizeof back), original_len);
 	assert_memory_equal(back, original, original_len);
 	char plain[NZ_HTTP_ETAG_MAX], gz[NZ_HTTP_ETAG_MAX];
-	nz_http_etag_make(original, original_len, false, plain);
-	nz_http_etag_make(original, original_len, true, gz);
+	nz_http_etag_make(original, original_len, NZ_CODING_IDENTITY, plain);
+	nz_http_etag_make(original, original_len, NZ_CODING_GZIP, gz);
 	assert_string_equal(header(&resp, "ETag"), gz);
 
 	/* Without Accept-Encoding, or with q=0: the identity bytes, still with Vary. */
@@ -173,6 +200,45 @@ static void test_gzip_when_accepted(void **state)
 		assert_string_equal(header(&resp, "ETag"), plain);
 		assert_int_equal(resp.body.len, original_len);
 	}
+	free(original);
+	nz_buf_free(&resp.body);
+	nz_arena_free(arena);
+}
+
+static void test_brotli_when_preferred(void **state)
+{
+	(void)state;
+	nz_arena *arena = nz_arena_new();
+	nz_http_resp resp;
+	make_page(&resp, 4000);
+	char *original = strdup(resp.body.p);
+	size_t original_len = resp.body.len, back_len = 8000;
+	nz_http_cache_req r = get();
+	r.accept_encoding = "gzip, deflate, br";
+	nz_http_cache_info info = {0};
+	assert_int_equal(nz_http_cache_apply(&r, &info, &resp, arena), NZ_OK);
+	assert_string_equal(header(&resp, "Content-Encoding"), "br");
+	assert_string_equal(header(&resp, "Vary"), "Accept-Encoding");
+	assert_true(resp.body.len < original_len / 2);
+	static unsigned char back[8000];
+	assert_int_equal(
+	    BrotliDecoderDecompress(resp.body.len, (const uint8_t *)resp.body.p, &back_len, back),
+	    BROTLI_DECODER_RESULT_SUCCESS);
+	assert_int_equal(back_len, original_len);
+	assert_memory_equal(back, original, original_len);
+	char br[NZ_HTTP_ETAG_MAX], gz[NZ_HTTP_ETAG_MAX];
+	nz_http_etag_make(original, original_len, NZ_CODING_BR, br);
+	nz_http_etag_make(original, original_len, NZ_CODING_GZIP, gz);
+	assert_string_equal(header(&resp, "ETag"), br);
+	assert_string_not_equal(br, gz); /* each encoding its own strong validator */
+	assert_non_null(strstr(br, "-br\""));
+
+	/* The Brotli validator answers 304 to a client that sends it back. */
+	nz_buf_free(&resp.body);
+	make_page(&resp, 4000);
+	r.if_none_match = br;
+	assert_int_equal(nz_http_cache_apply(&r, &info, &resp, arena), NZ_OK);
+	assert_int_equal(resp.status, 304);
 	free(original);
 	nz_buf_free(&resp.body);
 	nz_arena_free(arena);
@@ -237,7 +303,7 @@ static void test_if_none_match(void **state)
 	nz_http_resp resp;
 	make_page(&resp, 1000);
 	char etag[NZ_HTTP_ETAG_MAX], weak[NZ_HTTP_ETAG_MAX + 2];
-	nz_http_etag_make(resp.body.p, resp.body.len, false, etag);
+	nz_http_etag_make(resp.body.p, resp.body.len, NZ_CODING_IDENTITY, etag);
 	snprintf(weak, sizeof weak, "W/%s", etag);
 	const char *matching[] = {etag, weak, "*"};
 	nz_http_cache_info info = {.last_modified = T0};
@@ -428,9 +494,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_etag_matches),
 	    cmocka_unit_test(test_accepts_gzip),
+	    cmocka_unit_test(test_coding_pick),
 	    cmocka_unit_test(test_compressible),
 	    cmocka_unit_test(test_etag_make),
 	    cmocka_unit_test(test_gzip_when_accepted),
+	    cmocka_unit_test(test_brotli_when_preferred),
 	    cmocka_unit_test(test_no_gzip_for_small_or_binary),
 	    cmocka_unit_test(test_static_body_is_compressed),
 	    cmocka_unit_test(test_if_none_match),

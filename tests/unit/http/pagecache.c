@@ -296,7 +296,8 @@ static void *work(void *arg)
 static void test_threads_serving_storing_and_invalidating(void **state)
 {
 	(void)state;
-	size_t limit = 256 * 1024;
+	/* Room for entries of three variants (identity, gzip, Brotli) up to 4.5 KB bodies. */
+	size_t limit = 512 * 1024;
 	cache_app *app = app_new(limit);
 	pthread_t threads[4];
 	worker workers[4];
