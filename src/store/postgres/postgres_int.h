@@ -407,5 +407,6 @@ extern const char nz__pg_18_media_revisions[]; /* a photo's texts per edit; the 
 	"COALESCE(credit, '') || ' ' || COALESCE(alt, '') || ' ' || COALESCE(filename, ''), "      \
 	"'._-/\\,;:!?()[]{}\"''`~@#$%^&*+=<>|', '                                '))"
 extern const char nz__pg_19_related[];
+extern const char nz__pg_20_live_kinds[]; /* a live update's kind, photo, quote */
 
 #endif

@@ -521,3 +521,11 @@ const char nz__pg_19_related[] =
     " EXECUTE FUNCTION nz_related_changes();"
     "CREATE TRIGGER related_changes_delete BEFORE DELETE ON articles FOR EACH ROW"
     " WHEN (OLD.status IN ('published', 'retracted')) EXECUTE FUNCTION nz_related_changes();";
+
+/* Migration 20, the kinds of a live update: SQLite's migration 23. */
+const char nz__pg_20_live_kinds[] =
+    "ALTER TABLE live_updates ADD COLUMN kind " TEXT_C " NOT NULL DEFAULT 'text'"
+    " CHECK (kind IN ('text', 'photo', 'quote'));"
+    "ALTER TABLE live_updates ADD COLUMN media_id BIGINT REFERENCES media(id) ON DELETE SET NULL;"
+    "ALTER TABLE live_updates ADD COLUMN quote " TEXT_C ";"
+    "ALTER TABLE live_updates ADD COLUMN attribution " TEXT_C ";";
