@@ -407,6 +407,13 @@ typedef struct nz_live_update {
 	int64_t revision; /* the current one; on save, the one the edit was based on */
 	int64_t actor;    /* who wrote it (0: the system) */
 	nz_time created_at, updated_at;
+	/* What it is: "text" (the Markdown alone), "photo" (media_id's photo, the Markdown an
+	 * optional comment) or "quote" (quote said by attribution, the Markdown optional context).
+	 * On an edit, kind NULL (and media_id 0, quote and attribution NULL) keeps what it was. */
+	const char *kind;
+	int64_t media_id;
+	const char *quote, *attribution;
+	const nz_media *photo; /* read with the update: media_id's photo, NULL when none */
 } nz_live_update;
 
 typedef struct nz_live {

@@ -247,11 +247,10 @@ static void live_html(nz_buf *b, const nz_site *site, const nz_live *live, const
 	nz_buf_puts(b, "</h2>\n<ul>\n");
 	for (size_t i = 0; i < live->n_updates && i < FEED_LIVE_MAX; i++) {
 		const nz_live_update *u = &live->updates[i];
-		const char *md = u->body_markdown ? u->body_markdown : "";
 		nz_time_rfc3339_local(u->created_at, site_offset(site, u->created_at), t);
 		nz_buf_printf(b, "<li id=\"update-%lld\"><p><time datetime=\"%s\">%s</time></p>\n",
 			      (long long)u->id, t, t);
-		nz_markdown_html(md, strlen(md), b);
+		nz__live_update_html(u, lang, site, b);
 		nz_buf_puts(b, "</li>\n");
 	}
 	nz_buf_puts(b, "</ul>\n");

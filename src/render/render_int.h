@@ -87,6 +87,11 @@ json_t *nz__view_done(json_t *page, nz_arena *arena, bool done);
 const char *nz__view_title(const nz_page_ctx *pc, nz_arena *arena, const char *title);
 /* "Latest updates" in lang (view_live.c), the heading of a live story's updates. */
 const char *nz__live_latest_label(const char *lang);
+/* A live update as HTML into out (appended): a quote's <blockquote> with its <cite>, a photo's
+ * <figure> as an article's body places one, then its Markdown. feed_site non-NULL: for a feed
+ * (a plain <img> at an absolute URL). */
+nz_rc nz__live_update_html(const nz_live_update *u, const char *lang, const nz_site *feed_site,
+			   nz_buf *out);
 /* {iso, human} for a time at the site's offset, in lang; null when t is 0. */
 json_t *nz__view_time(const nz_page_ctx *pc, nz_time t, const char *lang);
 /* An article as a card in a list or on the front page: url, headline, section, time, summary,

@@ -34,13 +34,44 @@ const char *nz__live_latest_label(const char *lang)
 	return labels(lang)->latest;
 }
 
-/* An update's Markdown as HTML; NULL on out of memory. */
-static json_t *update_html(const char *md)
+static void put(nz_buf *b, const char *s)
+{
+	if (s)
+		nz_escape_html(b, s, strlen(s));
+}
+
+nz_rc nz__live_update_html(const nz_live_update *u, const char *lang, const nz_site *feed_site,
+			   nz_buf *out)
+{
+	const char *md = u->body_markdown ? u->body_markdown : "";
+	const char *kind = u->kind ? u->kind : "text";
+	if (strcmp(kind, "quote") == 0 && u->quote) {
+		nz_buf_puts(out, "<figure class=\"live-quote\">\n<blockquote><p>");
+		put(out, u->quote);
+		nz_buf_puts(out, "</p></blockquote>\n<figcaption><cite>");
+		put(out, u->attribution);
+		nz_buf_puts(out, "</cite></figcaption>\n</figure>\n");
+	} else if (strcmp(kind, "photo") == 0 && u->photo) {
+		/* the figure an article's body gives a photo it places (body_photos.c) */
+		char ref[48];
+		snprintf(ref, sizeof ref, "![](media:%lld)", (long long)u->photo->id);
+		nz_article one = {.language = lang ? lang : "en", .body_markdown = ref};
+		nz__body_photos ctx = {.media = u->photo, .n_media = 1, .site = feed_site};
+		nz_rc rc = nz__body_html(&one, &ctx, out);
+		if (rc)
+			return rc;
+	}
+	nz_markdown_html(md, strlen(md), out);
+	return nz_buf_rc(out);
+}
+
+/* An update as HTML (its kind's quote or photo, then its Markdown); NULL on out of memory. */
+static json_t *update_html(const nz_live_update *u, const char *lang)
 {
 	nz_buf b;
 	json_t *v = NULL;
 	nz_buf_init(&b, 0);
-	if (nz_markdown_html(md ? md : "", md ? strlen(md) : 0, &b) == NZ_OK)
+	if (nz__live_update_html(u, lang, NULL, &b) == NZ_OK)
 		v = nz__json_str(nz_buf_cstr(&b));
 	nz_buf_free(&b);
 	return v;
@@ -57,7 +88,7 @@ static json_t *update_item(const nz_page_ctx *pc, const nz_live_update *u, const
 	    nz__json_put(o, "anchor", json_string(anchor)) &&
 	    nz__json_put(o, "time", nz__view_time(pc, u->created_at, lang)) &&
 	    nz__json_put(o, "edited", edited ? json_string(labels(lang)->edited) : json_null()) &&
-	    nz__json_put(o, "html", update_html(u->body_markdown)) &&
+	    nz__json_put(o, "html", update_html(u, lang)) &&
 	    nz__json_put(o, "pinned", json_boolean(u->pinned));
 	if (ok)
 		return o;
@@ -109,11 +140,38 @@ static json_t *local_time(const nz_page_ctx *pc, nz_time t)
 	    nz_time_rfc3339_local(t, nz_tz_offset_min(nz_site_zone(pc->site), t), s));
 }
 
+/* An update's text for JSON-LD: a quote's words and whom they are from, then its Markdown. */
+static const char *posting_text(nz_arena *arena, const nz_live_update *u)
+{
+	const char *text = u->body_markdown ? u->body_markdown : "";
+	if (!u->kind || strcmp(u->kind, "quote") != 0 || !u->quote)
+		return text;
+	return nz_arena_printf(arena, "\u201c%s\u201d \u2014 %s%s%s", u->quote,
+			       u->attribution ? u->attribution : "", *text ? "\n\n" : "", text);
+}
+
+/* A photo update's photo as a schema.org image (its full-width rendition), or NULL. */
+static json_t *posting_image(const nz_page_ctx *pc, nz_arena *arena, const nz_live_update *u)
+{
+	if (!u->kind || strcmp(u->kind, "photo") != 0 || !u->photo)
+		return NULL;
+	json_t *p = nz__view_picture(arena, u->photo, NULL, false);
+	const char *src = json_string_value(json_object_get(p, "src"));
+	json_t *img = src ? json_pack("{s:s, s:o, s:I, s:I}", "@type", "ImageObject", "url",
+				      nz__json_str(nz__abs_url(arena, pc->site, src)), "width",
+				      json_integer_value(json_object_get(p, "width")), "height",
+				      json_integer_value(json_object_get(p, "height")))
+			  : NULL;
+	json_decref(p);
+	return img;
+}
+
 /* One liveBlogUpdate: a BlogPosting with its own address on the page. */
 static json_t *blog_posting(const nz_page_ctx *pc, nz_arena *arena, const char *url,
 			    const nz_live_update *u)
 {
-	const char *text = u->body_markdown ? u->body_markdown : "";
+	const char *text = posting_text(arena, u);
+	json_t *image = posting_image(pc, arena, u);
 	json_t *o = json_object();
 	bool ok = o && nz__json_put(o, "@type", json_string("BlogPosting")) &&
 		  nz__json_put(o, "url",
@@ -121,8 +179,10 @@ static json_t *blog_posting(const nz_page_ctx *pc, nz_arena *arena, const char *
 							    (long long)u->id))) &&
 		  nz__json_put(o, "headline", nz__json_str(nz__view_excerpt(arena, text, 110))) &&
 		  nz__json_put(o, "articleBody", nz__json_str(text)) &&
+		  (!image || nz__json_put(o, "image", json_incref(image))) &&
 		  nz__json_put(o, "datePublished", local_time(pc, u->created_at)) &&
 		  nz__json_put(o, "dateModified", local_time(pc, u->updated_at));
+	json_decref(image);
 	if (ok)
 		return o;
 	json_decref(o);
@@ -180,13 +240,17 @@ json_t *nz_json_live(int64_t article_id, const nz_live *live)
 	json_t *updates = json_array();
 	for (size_t i = 0; updates && i < live->n_updates; i++) {
 		const nz_live_update *u = &live->updates[i];
-		json_t *html = update_html(u->body_markdown);
+		json_t *html = update_html(u, NULL);
 		json_t *o =
-		    html ? json_pack("{s:I, s:s, s:o, s:b, s:I, s:s, s:s}", "id", (json_int_t)u->id,
+		    html ? json_pack("{s:I, s:s, s:s, s:o, s:b, s:I, s:s, s:s, s:o, s:o, s:o}",
+				     "id", (json_int_t)u->id, "kind", u->kind ? u->kind : "text",
 				     "body_markdown", u->body_markdown, "body_html", html, "pinned",
 				     u->pinned, "revision", (json_int_t)u->revision, "created_at",
 				     nz_time_rfc3339(u->created_at, t[0]), "updated_at",
-				     nz_time_rfc3339(u->updated_at, t[1]))
+				     nz_time_rfc3339(u->updated_at, t[1]), "media_id",
+				     u->media_id ? json_integer(u->media_id) : json_null(), "quote",
+				     u->quote ? nz__json_str(u->quote) : json_null(), "attribution",
+				     u->attribution ? nz__json_str(u->attribution) : json_null())
 			 : NULL;
 		if (!o || json_array_append_new(updates, o) != 0) {
 			json_decref(updates);

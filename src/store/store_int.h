@@ -313,19 +313,25 @@ nz_rc nz__store_live_unsaved(const nz_live_update *u, nz_rc rc, int64_t current,
 	" AND article_id = " id
 #define NZ__LIVE_GET(id)                                                                           \
 	"SELECT started_at, COALESCE(ended_at, 0) FROM live_coverage WHERE article_id = " id
+/* An update's columns, then its photo's (NULL when it has none): the order update_row reads. */
 #define NZ__LIVE_UPDATES(id)                                                                       \
-	"SELECT id, article_id, body_markdown, pinned, revision, COALESCE(actor, 0), created_at,"  \
-	" updated_at FROM live_updates WHERE article_id = " id                                     \
-	" ORDER BY created_at DESC, id DESC"
-/* article, body, pinned, actor, now */
-#define NZ__LIVE_UPDATE_ADD(a, b, p, actor, now)                                                   \
+	"SELECT u.id, u.article_id, u.body_markdown, u.pinned, u.revision, COALESCE(u.actor, 0),"  \
+	" u.created_at, u.updated_at, u.kind, COALESCE(u.media_id, 0), u.quote, u.attribution,"    \
+	" m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, m.focal_x, m.focal_y"     \
+	" FROM live_updates u LEFT JOIN media m ON m.id = u.media_id WHERE u.article_id = " id     \
+	" ORDER BY u.created_at DESC, u.id DESC"
+/* article, body, pinned, actor, now, kind (NULL: text), media (NULL: none), quote, attribution */
+#define NZ__LIVE_UPDATE_ADD(a, b, p, actor, now, k, m, q, at)                                      \
 	"INSERT INTO live_updates(article_id, body_markdown, pinned, revision, actor, created_at," \
-	" updated_at) VALUES (" a ", " b ", " p ", 1, " actor ", " now ", " now ") RETURNING id"
-/* id, article, base revision, body, pinned, now */
-#define NZ__LIVE_UPDATE_EDIT(id, a, rev, b, p, now)                                                \
+	" updated_at, kind, media_id, quote, attribution) VALUES (" a ", " b ", " p ", 1, " actor  \
+	", " now ", " now ", COALESCE(" k ", 'text'), " m ", " q ", " at ") RETURNING id"
+/* id, article, base revision, body, pinned, now, then kind, media, quote, attribution: each
+ * NULL keeps what the update had (the back office's edit form changes its text and pin only) */
+#define NZ__LIVE_UPDATE_EDIT(id, a, rev, b, p, now, k, m, q, at)                                   \
 	"UPDATE live_updates SET body_markdown = " b ", pinned = " p ", revision = revision + 1,"  \
-	" updated_at = " now " WHERE id = " id " AND article_id = " a " AND revision = " rev       \
-	" RETURNING created_at"
+	" updated_at = " now ", kind = COALESCE(" k ", kind), media_id = COALESCE(" m ","          \
+	" media_id), quote = COALESCE(" q ", quote), attribution = COALESCE(" at ", attribution)"  \
+	" WHERE id = " id " AND article_id = " a " AND revision = " rev " RETURNING created_at"
 #define NZ__LIVE_UPDATE_REVISION(id, a)                                                            \
 	"SELECT revision FROM live_updates WHERE id = " id " AND article_id = " a
 #define NZ__LIVE_UPDATE_DELETE(id, a)                                                              \

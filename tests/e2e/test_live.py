@@ -20,7 +20,7 @@ from datetime import datetime
 from html import unescape
 
 from nz import Server, new_db, run
-from nzadmin import add_token, add_user, api
+from nzadmin import add_token, add_user, api, png
 from test_admin_pages import Browser
 
 
@@ -221,6 +221,56 @@ class Live(unittest.TestCase):
         cal = Browser(self.srv, "cal", self.passwords["cal"])
         self.assertEqual(cal.get(path).status, 403)
 
+    def upload(self, alt):
+        query = "?caption=Crowds+at+the+gate&credit=Kim" + ("&alt=" + alt if alt else "")
+        r = api(self.srv, "POST", "/api/v1/admin/media" + query, self.tokens["eve"],
+                raw=png(64, 48), headers={"Content-Type": "image/png"})
+        self.assertEqual(r.status, 201, r.text)
+        return r.json()["id"]
+
+    def test_photo_and_quote_updates(self):
+        """The photo and quote kinds through the API and the back office's form: refused when
+        incomplete, then on the page (figure, blockquote), in JSON-LD and in the feed."""
+        a = self.published("Rally in Seoul")
+        base = "/articles/%d" % a["id"]
+        photo, blind = self.upload("People+fill+the+square"), self.upload(None)
+        self.call("PUT", base + "/live", {"live": True})
+        for body, says in (({"kind": "poem", "body_markdown": "x"}, "unknown kind"),
+                           ({"kind": "photo"}, "needs a photo"),
+                           ({"kind": "photo", "media_id": blind}, "no alt text"),
+                           ({"kind": "photo", "media_id": 999999}, "no photo 999999"),
+                           ({"kind": "quote", "quote": "Hi."}, "whom it is from")):
+            r = self.call("POST", base + "/updates", body)
+            self.assertEqual(r.status, 400, body)
+            self.assertIn(says, r.text)
+        r = self.call("POST", base + "/updates", {"kind": "photo", "media_id": photo,
+                                                   "body_markdown": "The square at noon."})
+        self.assertEqual(r.status, 201, r.text)
+        self.assertEqual((r.json()["kind"], r.json()["media_id"]), ("photo", photo))
+        me = Browser(self.srv, "eve", self.passwords["eve"])
+        form = "/admin/articles/%d/updates" % a["id"]
+        r = me.post(form, [("kind", "photo"), ("media_id", ""), ("body_markdown", "")])
+        self.assertEqual(r.status, 422, r.text)
+        r = me.post(form, [("kind", "quote"), ("quote", "We want <change>."),
+                           ("attribution", "A marcher"), ("body_markdown", "")])
+        self.assertEqual(r.status, 303, r.text)
+
+        html = self.page(a).text
+        live = live_section(html)
+        figure = re.search(r'<figure class="story-figure">.*?</figure>', live, re.S).group(0)
+        self.assertIn("<picture>", figure)
+        self.assertIn('alt="People fill the square"', figure)
+        self.assertIn("Crowds at the gate", figure)
+        self.assertIn("<blockquote><p>We want &lt;change&gt;.</p></blockquote>", live)
+        self.assertIn("<cite>A marcher</cite>", live)
+        self.assertLess(live.index("A marcher"), live.index("The square at noon."))
+        posts = jsonld(html)[0]["liveBlogUpdate"]
+        self.assertIn("We want <change>.", posts[0]["articleBody"])
+        self.assertTrue(posts[1]["image"]["url"].startswith("http"), posts[1])
+        atom = unescape(self.srv.get("/feed.atom").text)
+        self.assertIn("<cite>A marcher</cite>", atom)
+        self.assertRegex(atom, r'<img src="http[^"]+" alt="People fill the square"')
+
 
 class Events:
     """A Server-Sent Events client on http.client: reads one event at a time."""
@@ -290,12 +340,16 @@ class LiveEvents(unittest.TestCase):
         self.assertTrue(es.resp.getheader("Content-Type").startswith("text/event-stream"))
         self.assertEqual(es.resp.getheader("Cache-Control"), "no-store")
         second = self.call("POST", base + "/updates",
-                           {"body_markdown": "Evacuation of **two** villages."}).json()
+                           {"body_markdown": "Evacuation of **two** villages.",
+                            "kind": "quote", "quote": "We will hold.",
+                            "attribution": "The mayor"}).json()
         ev = es.next()
         self.assertEqual((ev["event"], ev["id"]), ("update", str(second["id"])))
         data = json.loads(ev["data"])
         self.assertEqual(data["id"], second["id"])
         self.assertIn("<strong>two</strong>", data["body_html"])
+        self.assertEqual((data["kind"], data["quote"]), ("quote", "We will hold."))
+        self.assertIn("<cite>The mayor</cite>", data["body_html"])
         # A correction is news too, without an id of its own.
         r = self.call("PATCH", base + "/updates/%d" % first["id"],
                       {"revision": first["revision"], "body_markdown": "Dikes held."})

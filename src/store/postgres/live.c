@@ -9,8 +9,10 @@ static const nz__pg_sql q_start = {NZ__LIVE_START("$1", "$2")};
 static const nz__pg_sql q_end = {NZ__LIVE_END("$1", "$2")};
 static const nz__pg_sql q_get = {NZ__LIVE_GET("$1")};
 static const nz__pg_sql q_updates = {NZ__LIVE_UPDATES("$1")};
-static const nz__pg_sql q_add = {NZ__LIVE_UPDATE_ADD("$1", "$2", "$3", "$4", "$5")};
-static const nz__pg_sql q_edit = {NZ__LIVE_UPDATE_EDIT("$1", "$2", "$3", "$4", "$5", "$6")};
+static const nz__pg_sql q_add = {
+    NZ__LIVE_UPDATE_ADD("$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9")};
+static const nz__pg_sql q_edit = {
+    NZ__LIVE_UPDATE_EDIT("$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10")};
 static const nz__pg_sql q_revision = {NZ__LIVE_UPDATE_REVISION("$1", "$2")};
 static const nz__pg_sql q_delete = {NZ__LIVE_UPDATE_DELETE("$1", "$2")};
 
@@ -37,7 +39,30 @@ static nz_rc update_row(nz_arena *arena, const PGresult *res, int r, void *item)
 	u->actor = nz__pg_col_int(res, r, 5);
 	u->created_at = nz__pg_col_int(res, r, 6);
 	u->updated_at = nz__pg_col_int(res, r, 7);
-	return nz__pg_col_text(arena, res, r, 2, &u->body_markdown);
+	u->media_id = nz__pg_col_int(res, r, 9);
+	nz_rc rc = nz__pg_col_text(arena, res, r, 2, &u->body_markdown);
+	if (!rc)
+		rc = nz__pg_col_text(arena, res, r, 8, &u->kind);
+	if (!rc)
+		rc = nz__pg_col_text(arena, res, r, 10, &u->quote);
+	if (!rc)
+		rc = nz__pg_col_text(arena, res, r, 11, &u->attribution);
+	if (rc || !u->media_id || PQgetisnull(res, r, 17))
+		return rc; /* no photo, or one deleted from the library */
+	nz_media *m = nz_arena_alloc(arena, sizeof *m);
+	if (!m)
+		return NZ_NOMEM;
+	*m = (nz_media){.id = u->media_id,
+			.width = (int)nz__pg_col_int(res, r, 17),
+			.height = (int)nz__pg_col_int(res, r, 18),
+			.has_focal = !PQgetisnull(res, r, 19),
+			.focal_x = (int)nz__pg_col_int(res, r, 19),
+			.focal_y = (int)nz__pg_col_int(res, r, 20)};
+	const char **texts[] = {&m->hash, &m->mime, &m->caption, &m->credit, &m->alt};
+	for (int i = 0; !rc && i < 5; i++)
+		rc = nz__pg_col_text(arena, res, r, 12 + i, texts[i]);
+	u->photo = m;
+	return rc;
 }
 
 nz_rc nz__pg_live_get(nz_store *s, nz_arena *arena, int64_t article_id, nz_live *out, nz_err *err)
@@ -93,6 +118,10 @@ nz_rc nz__pg_live_update_save(nz_store *s, nz_live_update *u, int64_t actor, nz_
 		nz__pg_opt_int(&q, actor);
 		nz__pg_int64(&q, now);
 	}
+	nz__pg_text(&q, u->kind);
+	nz__pg_opt_int(&q, u->media_id);
+	nz__pg_text(&q, u->quote);
+	nz__pg_text(&q, u->attribution);
 	nz_rc rc = nz__pg_begin(h, err);
 	if (rc)
 		return rc;

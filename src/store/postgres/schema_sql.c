@@ -531,3 +531,11 @@ const char nz__pg_20_media_uploader[] =
     " JOIN users u ON u.id = l.user_id WHERE l.action = 'media.uploaded'"
     " AND l.object_type = 'media' AND l.object_id = media.id);"
     "CREATE INDEX media_uploader ON media(uploaded_by, id);";
+
+/* Migration 21, the kinds of a live update: SQLite's migration 24. */
+const char nz__pg_21_live_kinds[] =
+    "ALTER TABLE live_updates ADD COLUMN kind " TEXT_C " NOT NULL DEFAULT 'text'"
+    " CHECK (kind IN ('text', 'photo', 'quote'));"
+    "ALTER TABLE live_updates ADD COLUMN media_id BIGINT REFERENCES media(id) ON DELETE SET NULL;"
+    "ALTER TABLE live_updates ADD COLUMN quote " TEXT_C ";"
+    "ALTER TABLE live_updates ADD COLUMN attribution " TEXT_C ";";

@@ -28,7 +28,30 @@ static nz_rc update_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 	u->actor = sqlite3_column_int64(st, 5);
 	u->created_at = sqlite3_column_int64(st, 6);
 	u->updated_at = sqlite3_column_int64(st, 7);
-	return nz__sq_col_text(arena, st, 2, &u->body_markdown);
+	u->media_id = sqlite3_column_int64(st, 9);
+	nz_rc rc = nz__sq_col_text(arena, st, 2, &u->body_markdown);
+	if (!rc)
+		rc = nz__sq_col_text(arena, st, 8, &u->kind);
+	if (!rc)
+		rc = nz__sq_col_text(arena, st, 10, &u->quote);
+	if (!rc)
+		rc = nz__sq_col_text(arena, st, 11, &u->attribution);
+	if (rc || !u->media_id || sqlite3_column_type(st, 17) == SQLITE_NULL)
+		return rc; /* no photo, or one deleted from the library */
+	nz_media *m = nz_arena_alloc(arena, sizeof *m);
+	if (!m)
+		return NZ_NOMEM;
+	*m = (nz_media){.id = u->media_id,
+			.width = sqlite3_column_int(st, 17),
+			.height = sqlite3_column_int(st, 18),
+			.has_focal = sqlite3_column_type(st, 19) != SQLITE_NULL,
+			.focal_x = sqlite3_column_int(st, 19),
+			.focal_y = sqlite3_column_int(st, 20)};
+	const char **texts[] = {&m->hash, &m->mime, &m->caption, &m->credit, &m->alt};
+	for (int i = 0; !rc && i < 5; i++)
+		rc = nz__sq_col_text(arena, st, 12 + i, texts[i]);
+	u->photo = m;
+	return rc;
 }
 
 nz_rc nz__sq_live_get(nz_store *s, nz_arena *arena, int64_t article_id, nz_live *out, nz_err *err)
@@ -96,6 +119,10 @@ nz_rc nz__sq_live_update_save(nz_store *s, nz_live_update *u, int64_t actor, nz_
 			      nz__sq_bind_text(st, 2, u->body_markdown) ||
 			      sqlite3_bind_int64(st, 3, u->pinned) ||
 			      nz__sq_bind_opt_int(st, 4, actor) || sqlite3_bind_int64(st, 5, now);
+	int k = u->id ? 7 : 6; /* the kind's fields follow */
+	bad = bad || nz__sq_bind_text(st, k, u->kind) ||
+	      nz__sq_bind_opt_int(st, k + 1, u->media_id) ||
+	      nz__sq_bind_text(st, k + 2, u->quote) || nz__sq_bind_text(st, k + 3, u->attribution);
 	if (bad)
 		return nz__sq_bind_error(h, "live update", err);
 	rc = nz__sq_int(h, st, &v, "live update", err);

@@ -142,8 +142,10 @@
 	X(SQ_LIVE_END, NZ__LIVE_END("?1", "?2"))                                                   \
 	X(SQ_LIVE_GET, NZ__LIVE_GET("?1"))                                                         \
 	X(SQ_LIVE_UPDATES, NZ__LIVE_UPDATES("?1"))                                                 \
-	X(SQ_LIVE_UPDATE_ADD, NZ__LIVE_UPDATE_ADD("?1", "?2", "?3", "?4", "?5"))                   \
-	X(SQ_LIVE_UPDATE_EDIT, NZ__LIVE_UPDATE_EDIT("?1", "?2", "?3", "?4", "?5", "?6"))           \
+	X(SQ_LIVE_UPDATE_ADD,                                                                      \
+	  NZ__LIVE_UPDATE_ADD("?1", "?2", "?3", "?4", "?5", "?6", "?7", "?8", "?9"))               \
+	X(SQ_LIVE_UPDATE_EDIT,                                                                     \
+	  NZ__LIVE_UPDATE_EDIT("?1", "?2", "?3", "?4", "?5", "?6", "?7", "?8", "?9", "?10"))       \
 	X(SQ_LIVE_UPDATE_REVISION, NZ__LIVE_UPDATE_REVISION("?1", "?2"))                           \
 	X(SQ_LIVE_UPDATE_DELETE, NZ__LIVE_UPDATE_DELETE("?1", "?2"))                               \
 	X(SQ_FRONT_CLEAR, "DELETE FROM front_layouts WHERE language = ?1 AND section_id = ?2 "     \

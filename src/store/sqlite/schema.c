@@ -874,11 +874,22 @@ static const char migration_23[] =
     " AND l.object_type = 'media' AND l.object_id = media.id);"
     "CREATE INDEX media_uploader ON media(uploaded_by, id);";
 
+/* Migration 24, the kinds of a live update (docs/live-coverage.md): text (the Markdown alone), a
+ * photo from the media library (media_id; the Markdown an optional comment under it) or a quote
+ * (its text and whom it is from; the Markdown optional context). A photo deleted from the
+ * library leaves its update without the photo. */
+static const char migration_24[] =
+    "ALTER TABLE live_updates ADD COLUMN kind TEXT NOT NULL DEFAULT 'text'"
+    " CHECK (kind IN ('text', 'photo', 'quote'));"
+    "ALTER TABLE live_updates ADD COLUMN media_id INTEGER REFERENCES media(id) ON DELETE SET NULL;"
+    "ALTER TABLE live_updates ADD COLUMN quote TEXT;"
+    "ALTER TABLE live_updates ADD COLUMN attribution TEXT;";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
     migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
-    migration_19, migration_20, migration_21, migration_22, migration_23,
+    migration_19, migration_20, migration_21, migration_22, migration_23, migration_24,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -11,7 +11,9 @@
  * and the admin API:
  *   GET    /api/v1/admin/articles/{id}/live           the coverage (nz_json_live)
  *   PUT    /api/v1/admin/articles/{id}/live           {"live": true|false}
- *   POST   /api/v1/admin/articles/{id}/updates        {"body_markdown", "pinned"?} → 201
+ *   POST   /api/v1/admin/articles/{id}/updates        {"body_markdown", "pinned"?, "kind"?,
+ *                                                     "media_id"?, "quote"?, "attribution"?}
+ *                                                     → 201
  *   PATCH  /api/v1/admin/articles/{id}/updates/{uid}  {"revision", "body_markdown"?,
  *                                                     "pinned"?} → 200 (409 when stale)
  *   DELETE /api/v1/admin/articles/{id}/updates/{uid}  → 204
@@ -77,20 +79,38 @@ static void api_set(nz__ctx *c, const nz_route_match *m)
 		send_live(c, 200, a->id);
 }
 
-/* Applies body's body_markdown and pinned to up; false after answering 400. */
+/* A string field of body copied into arena (*out kept when absent); false when not a string. */
+static bool api_text(nz__ctx *c, json_t *body, const char *key, const char **out)
+{
+	json_t *v = json_object_get(body, key);
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_string(v))
+		return false;
+	*out = nz_arena_strdup(c->req->arena, json_string_value(v));
+	return *out != NULL;
+}
+
+/* Applies body's body_markdown, pinned, kind, media_id, quote and attribution to up; false after
+ * answering 400. The kind's own checks are nz_app_live_update_save's. */
 static bool api_fields(nz__ctx *c, json_t *body, nz_live_update *up)
 {
-	json_t *text = json_object_get(body, "body_markdown");
 	json_t *pinned = json_object_get(body, "pinned");
-	if ((text && !json_is_string(text)) || (pinned && !json_is_boolean(pinned))) {
+	json_t *media = json_object_get(body, "media_id");
+	if (!api_text(c, body, "body_markdown", &up->body_markdown) ||
+	    !api_text(c, body, "kind", &up->kind) || !api_text(c, body, "quote", &up->quote) ||
+	    !api_text(c, body, "attribution", &up->attribution) ||
+	    (pinned && !json_is_boolean(pinned)) ||
+	    (media && !json_is_null(media) && !json_is_integer(media))) {
 		nz__send_json_error(c->resp, 400, "invalid",
-				    "body_markdown must be a string, pinned true or false");
+				    "body_markdown, kind, quote and attribution must be strings, "
+				    "pinned true or false, media_id a number");
 		return false;
 	}
-	if (text)
-		up->body_markdown = nz_arena_strdup(c->req->arena, json_string_value(text));
 	if (pinned)
 		up->pinned = json_is_true(pinned);
+	if (media)
+		up->media_id = json_is_integer(media) ? json_integer_value(media) : 0;
 	return true;
 }
 
@@ -200,10 +220,12 @@ static json_t *updates_json(const nz_admin_ctx *ac, const nz_live *live)
 	for (size_t i = 0; arr && i < live->n_updates; i++) {
 		const nz_live_update *u = &live->updates[i];
 		if (json_array_append_new(
-			arr, json_pack("{s:I, s:I, s:s, s:b, s:o}", "id", (json_int_t)u->id,
-				       "revision", (json_int_t)u->revision, "body_markdown",
-				       u->body_markdown, "pinned", u->pinned, "posted",
-				       nz_view_admin_time(ac, u->created_at)))) {
+			arr, json_pack("{s:I, s:I, s:s, s:b, s:o, s:s, s:s?, s:s?}", "id",
+				       (json_int_t)u->id, "revision", (json_int_t)u->revision,
+				       "body_markdown", u->body_markdown, "pinned", u->pinned,
+				       "posted", nz_view_admin_time(ac, u->created_at), "kind",
+				       u->kind ? u->kind : "text", "quote", u->quote, "attribution",
+				       u->attribution))) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -314,11 +336,19 @@ static void form_update(nz__ctx *c, const nz_route_match *m, bool edit)
 	if (!page_article(c, m, &u, &a) || !nz__admin_form(c, &form))
 		return;
 	const char *rev = nz_http_form_get(&form, "revision");
+	const char *media = nz_http_form_get(&form, "media_id");
+	/* a new update's kind and its fields (an edit keeps them: the form has text and pin) */
 	nz_live_update up = {.id = edit ? nz__admin_id(nz_route_param(m, "uid")) : 0,
 			     .article_id = a->id,
 			     .revision = edit && rev ? strtoll(rev, NULL, 10) : 0,
 			     .body_markdown = nz_http_form_get(&form, "body_markdown"),
 			     .pinned = nz_http_form_get(&form, "pinned") != NULL};
+	if (!edit) {
+		up.kind = nz_http_form_get(&form, "kind");
+		up.media_id = media ? nz__admin_id(nz_str_c(media)) : 0;
+		up.quote = nz_http_form_get(&form, "quote");
+		up.attribution = nz_http_form_get(&form, "attribution");
+	}
 	if (edit && !up.id)
 		nz__admin_error(c, 404, "There is no such update.");
 	else

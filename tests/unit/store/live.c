@@ -3,7 +3,8 @@
  * ending and starting again; updates added newest first, edited from the revision they were
  * based on (a stale edit is refused and changes nothing), pinned, deleted; and every write to a
  * published article's coverage names its page in the change feed, so cached pages never go
- * stale.
+ * stale. The kinds of an update (text, photo, quote) keep their fields, and a photo update reads
+ * its photo with it.
  */
 #include "store/store_test.h"
 
@@ -126,12 +127,75 @@ static void test_updates_add_edit_pin_delete(void **state)
 	assert_int_equal(live.updates[0].id, first.id);
 }
 
+/* A quote and a photo update read back with their fields, the photo's row with the update; an
+ * edit that names no kind keeps them; a photo deleted from the library leaves the update. */
+static void test_kinds_and_their_photo(void **state)
+{
+	fixture *f = *state;
+	int64_t id = published(f, "rally");
+	nz_media m = {.mime = "image/png",
+		      .width = 640,
+		      .height = 480,
+		      .caption = "The square",
+		      .credit = "Kim",
+		      .alt = "People in the square"};
+	assert_int_equal(nz_store_media_add(f->store, f->arena, 0, &m, "PNGBYTES", 8, &f->err),
+			 NZ_OK);
+	assert_int_equal(nz_store_live_set(f->store, id, true, &f->err), NZ_OK);
+	nz_live_update q = {.article_id = id,
+			    .body_markdown = "",
+			    .kind = "quote",
+			    .quote = "We will hold.",
+			    .attribution = "The mayor"};
+	nz_live_update p = {
+	    .article_id = id, .body_markdown = "Noon.", .kind = "photo", .media_id = m.id};
+	assert_int_equal(nz_store_live_update_save(f->store, &q, 0, &f->err), NZ_OK);
+	assert_int_equal(nz_store_live_update_save(f->store, &p, 0, &f->err), NZ_OK);
+	nz_live live;
+	assert_int_equal(nz_store_live_get(f->store, f->arena, id, &live, &f->err), NZ_OK);
+	assert_int_equal(live.n_updates, 2);
+	const nz_live_update *got_p = &live.updates[0], *got_q = &live.updates[1];
+	if (got_p->id != p.id) { /* posted within the same second: either order */
+		got_p = &live.updates[1];
+		got_q = &live.updates[0];
+	}
+	assert_string_equal(got_q->kind, "quote");
+	assert_string_equal(got_q->quote, "We will hold.");
+	assert_string_equal(got_q->attribution, "The mayor");
+	assert_null(got_q->photo);
+	assert_string_equal(got_p->kind, "photo");
+	assert_int_equal(got_p->media_id, m.id);
+	assert_non_null(got_p->photo);
+	assert_string_equal(got_p->photo->hash, m.hash);
+	assert_string_equal(got_p->photo->alt, "People in the square");
+	assert_int_equal(got_p->photo->width, 640);
+
+	nz_live_update e = {
+	    .id = q.id, .article_id = id, .revision = q.revision, .body_markdown = "Said at noon."};
+	assert_int_equal(nz_store_live_update_save(f->store, &e, 0, &f->err), NZ_OK);
+	assert_int_equal(nz_store_media_delete(f->store, 0, m.id, &f->err), NZ_OK);
+	assert_int_equal(nz_store_live_get(f->store, f->arena, id, &live, &f->err), NZ_OK);
+	for (size_t i = 0; i < live.n_updates; i++) {
+		const nz_live_update *u = &live.updates[i];
+		if (u->id == q.id) {
+			assert_string_equal(u->kind, "quote");
+			assert_string_equal(u->quote, "We will hold.");
+			assert_string_equal(u->body_markdown, "Said at noon.");
+		} else {
+			assert_string_equal(u->kind, "photo");
+			assert_int_equal(u->media_id, 0);
+			assert_null(u->photo);
+		}
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_start_end_and_start_again),
 	    T(test_updates_add_edit_pin_delete),
+	    T(test_kinds_and_their_photo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,7 +144,8 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 	 * sessions' last use and device, presence, and the sections' trigger that reads names, 19:
 	 * the static pages' import records, 20: reader counts, 21: the
 	 * photos' revisions, 22: the related articles' table and its triggers, 23: the photos'
-	 * uploader and its index). */
+	 * uploader and its index, 24: the live updates' kinds, gone with
+	 * their table). */
 	assert_true(latest >= 16);
 	assert_int_equal(db_exec(f, "DELETE FROM schema_version WHERE version >= 9;"
 				    "DROP TABLE page_imports;"
