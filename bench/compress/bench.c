@@ -27,8 +27,8 @@ static size_t n_files, cap_files, total_in, seen, every = 1;
 
 static int add(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-	static const char *const exts[] = {".html", ".xml", ".json", ".rss", ".atom", ".txt",
-					   ".css",  ".js",  ".svg"};
+	static const char *const exts[] = {".html", ".xml", ".json", ".rss", ".atom",
+					   ".txt",  ".css", ".js",   ".svg"};
 	(void)ftw;
 	const char *dot = strrchr(path, '.');
 	if (type != FTW_F || !dot || st->st_size < 256)
