@@ -143,7 +143,7 @@ nz_rc nz_store_related_build(nz_store *s, nz_time now, bool all, size_t limit,
 			progress(ctx, written, n);
 	}
 	/* The lists that may now include what changed: those of its new neighbours, once each. */
-	if (n_next)
+	if (next && n_next)
 		qsort(next, n_next, sizeof(*next), by_id);
 	for (size_t i = 0; i < n_next && !rc; i++) {
 		if ((i && next[i] == next[i - 1]) || has_id(ids, n, next[i]))
