@@ -145,7 +145,7 @@ nz_rc nz_store_related_build(nz_store *s, nz_time now, bool all, size_t limit,
 	/* The lists that may now include what changed: those of its new neighbours, once each. */
 	if (next && n_next)
 		qsort(next, n_next, sizeof(*next), by_id);
-	for (size_t i = 0; i < n_next && !rc; i++) {
+	for (size_t i = 0; next && i < n_next && !rc; i++) {
 		if ((i && next[i] == next[i - 1]) || has_id(ids, n, next[i]))
 			continue;
 		rc = refresh_one(s, next[i], now, NZ_STORE_RELATED_COUNT, NULL, NULL, err);
