@@ -53,7 +53,7 @@ static int run(const cli_env *env, int argc, char **argv)
 		nz_store_close(s);
 		return cli_fail(env, "reindex", 1, "%s", err.msg);
 	}
-	if ((rc = media_index(s, &p, &err)) != NZ_OK) {
+	if (media_index(s, &p, &err) != NZ_OK) {
 		nz_store_close(s);
 		return cli_fail(env, "reindex", 1, "the media library's index: %s", err.msg);
 	}
