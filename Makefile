@@ -26,7 +26,7 @@ OPT     ?= -O2 -g
 endif
 CPPFLAGS := -Isrc -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS  := -std=c17 $(OPT) $(WARN) -pthread
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmd4c -lm -pthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmd4c -lstemmer -lm -pthread
 LDFLAGS := $(if $(SAN)$(TSAN),$(SANFLAGS))
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))

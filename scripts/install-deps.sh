@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libmd4c-dev
             libmd4c-html0-dev libsodium-dev zlib1g-dev libjansson-dev libcurl4-openssl-dev libpq-dev
-            libvips-dev libxml2-dev libexpat1-dev libdeflate-dev libbrotli-dev tzdata)
+            libvips-dev libxml2-dev libexpat1-dev libdeflate-dev libbrotli-dev libstemmer-dev tzdata)
 test_pkgs=(libcmocka-dev libimage-exiftool-perl clang libclang-rt-14-dev curl python3 clang-format
            jing trang libxml2-utils python3-feedparser openjdk-17-jre-headless
            chromium fonts-noto-cjk postgresql nginx)

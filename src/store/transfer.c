@@ -81,6 +81,8 @@ static const struct {
      "one-time links that live 24 hours: an admin makes a new one on the target"},
     {"presence", "who has an editor open: seconds-long state, made again by the heartbeat"},
     {"leases", "which running node holds a job: each target's own nodes take them again"},
+    {"search_stale", "whether the search index is older than the tokenizer: the target's index is "
+		     "built by the transfer"},
     {"related", "related articles, computed from the articles: the target's first build (or an "
 		"article's first view) computes them again"},
 };

@@ -198,7 +198,8 @@ nz_rc nz__pg_open(const char *conninfo, unsigned flags, nz_store **out, nz_err *
 	h->base.flags = flags;
 	if ((rc = nz__pg_connect(conninfo, 0, &h->conn, err)) ||
 	    (!(flags & NZ_STORE_CREATE) && (rc = require_initialised(h, err))) ||
-	    (rc = nz__pg_migrate(h->conn, readonly, &h->base.schema_version, err)))
+	    (rc = nz__pg_migrate(h->conn, readonly, &h->base.schema_version, err)) ||
+	    (!readonly && (rc = nz__pg_search_refresh(h, err))))
 		goto out;
 	/* A server's handle bounds its statements (after the migration, which may take long). */
 	if ((flags & NZ_STORE_SERVER) &&

@@ -372,6 +372,9 @@ int nz__pg_schema_latest(void);
  * (NZ_UNSUPPORTED). With readonly, a database that needs migrating is refused (NZ_PERM)
  * instead. The connection must not be inside a transaction. *version gets the version. */
 nz_rc nz__pg_migrate(PGconn *conn, bool readonly, int *version, nz_err *err);
+/* Rebuilds the search index when search_stale says an older tokenizer made it (schema_sql.c,
+ * migration 22); the rebuild empties search_stale. */
+nz_rc nz__pg_search_refresh(nz__pg *h, nz_err *err);
 
 /* ---- schema_sql.c, schema_feed.c: the parts of migration 1, run in this order ------------ */
 
@@ -411,5 +414,6 @@ extern const char nz__pg_18_media_revisions[]; /* a photo's texts per edit; the 
 extern const char nz__pg_19_related[];
 extern const char nz__pg_20_media_uploader[]; /* who uploaded each photo, and its index */
 extern const char nz__pg_21_live_kinds[];     /* a live update's kind, photo, quote */
+extern const char nz__pg_22_search_stale[];   /* an index made by an older tokenizer */
 
 #endif

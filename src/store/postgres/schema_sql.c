@@ -539,3 +539,8 @@ const char nz__pg_21_live_kinds[] =
     "ALTER TABLE live_updates ADD COLUMN media_id BIGINT REFERENCES media(id) ON DELETE SET NULL;"
     "ALTER TABLE live_updates ADD COLUMN quote " TEXT_C ";"
     "ALTER TABLE live_updates ADD COLUMN attribution " TEXT_C ";";
+
+/* Migration 22, a search index made by an older tokenizer: SQLite's migration 25. */
+const char nz__pg_22_search_stale[] =
+    "CREATE TABLE search_stale (reason " TEXT_C " NOT NULL);"
+    "INSERT INTO search_stale(reason) VALUES ('English stems: Snowball Porter2');";

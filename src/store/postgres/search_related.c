@@ -41,6 +41,8 @@ static const nz__pg_sql q_no_seqscan = {"SET LOCAL enable_seqscan = off"};
 static const nz__pg_sql q_count = {"SELECT count(*) FROM articles"};
 static const nz__pg_sql q_ids = {"SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT $2"};
 static const nz__pg_sql q_clear = {"DELETE FROM article_search"};
+static const nz__pg_sql q_stale = {"SELECT count(*) FROM search_stale"};
+static const nz__pg_sql q_fresh = {"DELETE FROM search_stale"};
 
 /* How many articles have each of the terms t[0..n) that is not a stop word (df[i]; stop
  * words get 0), in one statement. */
@@ -213,6 +215,14 @@ nz_rc nz__pg_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ct
 		if (progress && n)
 			progress(ctx, done, (size_t)total > done ? (size_t)total : done);
 	} while (n > 0);
+	rc = nz__pg_run(h, &q_fresh, NULL, "reindex", err);
 out:
 	return nz__pg_end(h, rc, err);
+}
+
+nz_rc nz__pg_search_refresh(nz__pg *h, nz_err *err)
+{
+	int64_t stale = 0;
+	nz_rc rc = nz__pg_one_int(h, &q_stale, NULL, &stale, "search index", err);
+	return rc || !stale ? rc : nz__pg_search_rebuild(&h->base, NULL, NULL, err);
 }

@@ -392,7 +392,8 @@ nz_rc nz__sqlite_open(const char *path, unsigned flags, nz_store **out, nz_err *
 		goto out;
 	}
 	if ((rc = configure(h, path, err)) || (rc = nz__sq_search_register(h, err)) ||
-	    (rc = nz__sq_migrate(h, err)))
+	    (rc = nz__sq_migrate(h, err)) ||
+	    (!(flags & NZ_STORE_READONLY) && (rc = nz__sq_search_refresh(h, err))))
 		goto out;
 	*out = &h->base;
 out:

@@ -885,11 +885,21 @@ static const char migration_24[] =
     "ALTER TABLE live_updates ADD COLUMN quote TEXT;"
     "ALTER TABLE live_updates ADD COLUMN attribution TEXT;";
 
+/* Migration 25, a search index made by an older tokenizer (docs/search.md, "Changing the
+ * tokenizer"): a row in search_stale says so, and the next program that opens the database for
+ * writing computes every article's terms again; the rebuild deletes the rows in its transaction.
+ * A later tokenizer change is one more migration inserting a row. This one: the English stemmer
+ * became Snowball's Porter2. */
+static const char migration_25[] =
+    "CREATE TABLE search_stale (reason TEXT NOT NULL);"
+    "INSERT INTO search_stale(reason) VALUES ('English stems: Snowball Porter2');";
+
 static const char *const migrations[] = {
-    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
-    migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-    migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
-    migration_19, migration_20, migration_21, migration_22, migration_23, migration_24,
+    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
+    migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
+    migration_11, migration_12, migration_13, migration_14, migration_15,
+    migration_16, migration_17, migration_18, migration_19, migration_20,
+    migration_21, migration_22, migration_23, migration_24, migration_25,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

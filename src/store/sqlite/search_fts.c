@@ -160,10 +160,22 @@ nz_rc nz__sq_search_rebuild(nz_store *s, nz_store_progress_fn progress, void *ct
 			progress(ctx, done, (size_t)total > done ? (size_t)total : done);
 	} while (n > 0);
 	/* Merges the index into one segment: smaller and faster to query. */
-	rc = exec_sql(h, "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')", err);
+	if (!(rc = exec_sql(h, "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')", err)))
+		rc = exec_sql(h, "DELETE FROM search_stale", err);
 out:
 	sqlite3_finalize(count);
 	sqlite3_finalize(ids);
 	sqlite3_finalize(ins);
 	return nz__sq_end(h, rc, err);
+}
+
+nz_rc nz__sq_search_refresh(nz__sqlite *h, nz_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t stale = 0;
+	if (sqlite3_prepare_v2(h->db, "SELECT EXISTS (SELECT 1 FROM search_stale)", -1, &st, NULL))
+		return nz__sq_error(h, sqlite3_errcode(h->db), "search index", err);
+	nz_rc rc = nz__sq_int(h, st, &stale, "search index", err);
+	sqlite3_finalize(st);
+	return rc || !stale ? rc : nz__sq_search_rebuild(&h->base, NULL, NULL, err);
 }

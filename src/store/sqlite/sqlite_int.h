@@ -148,6 +148,9 @@ nz_rc nz__sq_revision_add(nz__sqlite *h, const nz_article *a, int64_t actor, con
 /* Registers search/'s tokenizer as the FTS5 tokenizer "newszone" on the connection; every
  * connection needs it before migrating (the index and its triggers use it). */
 nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err);
+/* Rebuilds the index when search_stale says an older tokenizer made it (schema.c, migration
+ * 25); the rebuild empties search_stale. */
+nz_rc nz__sq_search_refresh(nz__sqlite *h, nz_err *err);
 /* Registers the FTS5 rank function nz_rank (search_rank.c); an SQLite result code. */
 int nz__sq_search_rank_register(fts5_api *api);
 /* Frees search's cache of document frequencies (NULL-safe). */

@@ -178,7 +178,10 @@ static void test_prefixes(void **state)
 	found r = search(f, "the -minis*");
 	assert_int_equal(r.total, 1);
 	assert_string_equal(r.slugs[0], "p2");
-	assert_int_equal(search(f, "\"the mine\"*").total, 2); /* the min…: FTS5's own */
+	/* "the mine…" (FTS5's own phrase prefix): "the minister" is not one */
+	r = search(f, "\"the mine\"*");
+	assert_int_equal(r.total, 1);
+	assert_string_equal(r.slugs[0], "p2");
 	r = search(f, "minef*");
 	assert_string_equal(r.slugs[0], "p1");
 	assert_non_null(strstr(r.snippets[0], "\x02minefield\x03"));

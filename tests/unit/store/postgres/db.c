@@ -81,12 +81,14 @@ static void test_statements_are_prepared_once(void **state)
 	nz__pg *h = nz__pg_h(s);
 	nz_arena *arena = nz_arena_new();
 	const char *v;
-	int64_t n = 0;
+	int64_t n = 0, opened = 0;
 
+	/* what opening prepared (the search index's check and its first build), and this count */
+	assert_int_equal(nz__pg_one_int(h, &q_prepared, NULL, &opened, "count", &f->err), NZ_OK);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(nz_store_setting_get(s, arena, "k", &v, &f->err), NZ_NOTFOUND);
 		assert_int_equal(nz__pg_one_int(h, &q_prepared, NULL, &n, "count", &f->err), NZ_OK);
-		assert_int_equal(n, 2);
+		assert_int_equal(n, opened + 1);
 	}
 	nz_arena_free(arena);
 	nz_store_close(s);

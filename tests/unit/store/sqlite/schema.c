@@ -145,7 +145,7 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 	 * the static pages' import records, 20: reader counts, 21: the
 	 * photos' revisions, 22: the related articles' table and its triggers, 23: the photos'
 	 * uploader and its index, 24: the live updates' kinds, gone with
-	 * their table). */
+	 * their table, 25: the search index's staleness mark). */
 	assert_true(latest >= 16);
 	assert_int_equal(db_exec(f, "DELETE FROM schema_version WHERE version >= 9;"
 				    "DROP TABLE page_imports;"
@@ -158,7 +158,8 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 				    "DROP TABLE media_fts; DROP TRIGGER media_fts_insert;"
 				    "DROP TRIGGER media_fts_update; DROP TRIGGER media_fts_delete;"
 				    "DROP TRIGGER related_changes_update;"
-				    "DROP TRIGGER related_changes_delete; DROP TABLE related;"),
+				    "DROP TRIGGER related_changes_delete; DROP TABLE related;"
+				    "DROP TABLE search_stale;"),
 			 SQLITE_OK);
 	nz__sqlite h = {0}; /* with the tokenizer, which the full-text triggers need */
 	nz_err err = {0};

@@ -52,6 +52,44 @@ static void test_index_follows_direct_writes(void **state)
 	sqlite3_close(db);
 }
 
+static int64_t count_of(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* An index an older tokenizer made (a migration says so in search_stale) is made again by the
+ * next program that opens the database for writing, not by a reader. */
+static void test_stale_index_is_rebuilt_on_open(void **state)
+{
+	fixture *f = *state;
+	add(f, (story){.slug = "tug", .headline = "Harbor tugs", .body = "Tugs added power."});
+	assert_int_equal(search(f, "tug").total, 1);
+	sqlite3 *db = open_raw(f);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM search_stale"), 0);
+	/* what an older stemmer left: nothing the current one's terms find */
+	assert_int_equal(
+	    sqlite3_exec(db,
+			 "INSERT INTO articles_fts(articles_fts) VALUES ('delete-all');"
+			 "INSERT INTO search_stale(reason) VALUES ('a test');",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(search(f, "tug").total, 0);
+	nz_store_close(f->store);
+	assert_int_equal(nz_store_open(f->path, NZ_STORE_READONLY, &f->store, &f->err), NZ_OK);
+	assert_int_equal(search(f, "tug").total, 0); /* a reader leaves it */
+	nz_store_close(f->store);
+	assert_int_equal(nz_store_open(f->path, 0, &f->store, &f->err), NZ_OK);
+	assert_int_equal(search(f, "tug").total, 1);
+	assert_int_equal(search(f, "add").total, 1); /* "added": the stems of today */
+	assert_int_equal(count_of(db, "SELECT count(*) FROM search_stale"), 0);
+	sqlite3_close(db);
+}
+
 /* nz_rank (search_rank.c) is bm25(articles_fts, 10, 4, 1) times the recency factor, whether it
  * reads the row's length from the docsize blob the query joins or asks FTS5 for it. */
 static void test_rank_is_bm25(void **state)
@@ -106,6 +144,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_index_follows_direct_writes),
 	    T(test_rank_is_bm25),
+	    T(test_stale_index_is_rebuilt_on_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
