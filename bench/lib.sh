@@ -50,11 +50,14 @@ hyperfine_median() {
 
 # wrk_once URL NAME: one wrk run; prints "requests/s p99_ms".
 # A browser's User-Agent, so the server counts each request as a page view (no User-Agent, or a
-# robot's, is not counted: src/web/views.c); WRK_UA overrides it for one call.
+# robot's, is not counted: src/web/views.c); WRK_UA overrides it for one call. A Referer from
+# another site too, so the referring-site count (the stats page) is in every counted request.
 WRK_UA_BROWSER="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+WRK_REFERER="https://www.example.com/world/today"
 wrk_once() {
 	# shellcheck disable=SC2086
-	wrk $WRK --latency -H "User-Agent: ${WRK_UA:-$WRK_UA_BROWSER}" "$1" >"$OUT/logs/$2.txt" 2>&1
+	wrk $WRK --latency -H "User-Agent: ${WRK_UA:-$WRK_UA_BROWSER}" -H "Referer: $WRK_REFERER" \
+		"$1" >"$OUT/logs/$2.txt" 2>&1
 	awk '/^Requests\/sec:/ { rps = $2 }
 	     $1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
 	                   ms = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }
