@@ -539,3 +539,8 @@ const char nz__pg_21_live_kinds[] =
     "ALTER TABLE live_updates ADD COLUMN media_id BIGINT REFERENCES media(id) ON DELETE SET NULL;"
     "ALTER TABLE live_updates ADD COLUMN quote " TEXT_C ";"
     "ALTER TABLE live_updates ADD COLUMN attribution " TEXT_C ";";
+
+/* Migration 22, a photo in a live update is in use: SQLite's migration 25 (the index finds the
+ * live updates that show a photo). */
+const char nz__pg_22_live_media[] =
+    "CREATE INDEX live_updates_media ON live_updates(media_id) WHERE media_id IS NOT NULL;";
