@@ -20,7 +20,9 @@
  * their rows, in the body or in a live update. The filters after the text: $2 used (1) / unused
  * (-1) / either (0), counting the variants and live updates alike, $3..$4 the upload times (0:
  * open), $5 the keyset (ids below it: a range of the key), $6 the limit, $7 the uploader (0:
- * anyone). */
+ * anyone). The use tests are two joins, not a test per row of the bytes: PostgreSQL hashes
+ * each once (from article_media and live_updates, through the primary key of media) instead of
+ * scanning media. */
 #define MEDIA_COLS                                                                                 \
 	"SELECT id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename, " \
 	"created_at, (SELECT count(*) FROM (SELECT am.article_id FROM media o JOIN article_media " \
@@ -29,9 +31,9 @@
 	"FROM media WHERE hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM media o "                 \
 	"WHERE o.hash = media.hash AND o.id < media.id) "
 #define MEDIA_FILTER                                                                               \
-	"AND ($2 = 0 OR ($2 = 1) = EXISTS (SELECT 1 FROM media o WHERE o.hash = media.hash AND "   \
-	"(EXISTS (SELECT 1 FROM article_media am WHERE am.media_id = o.id) OR EXISTS (SELECT 1 "   \
-	"FROM live_updates lu WHERE lu.media_id = o.id)))) "                                       \
+	"AND ($2 = 0 OR ($2 = 1) = (EXISTS (SELECT 1 FROM media o JOIN article_media am ON "       \
+	"am.media_id = o.id WHERE o.hash = media.hash) OR EXISTS (SELECT 1 FROM media o JOIN "     \
+	"live_updates lu ON lu.media_id = o.id WHERE o.hash = media.hash))) "                      \
 	"AND ($3 = 0 OR created_at >= $3) AND ($4 = 0 OR created_at < $4) "                        \
 	"AND ($7 = 0 OR uploaded_by = $7) AND id < $5 ORDER BY id DESC LIMIT $6"
 static const nz__pg_sql q_media_search = {MEDIA_COLS "AND $1::text IS NULL " MEDIA_FILTER};

@@ -192,9 +192,9 @@
 
 /* The media library's filters and keyset page after the text (queries of SQ_MEDIA_SEARCH*). */
 #define NZ__MEDIA_FILTER                                                                           \
-	"AND (?2 = 0 OR (?2 = 1) = EXISTS (SELECT 1 FROM media o WHERE o.hash = media.hash AND "   \
-	"(EXISTS (SELECT 1 FROM article_media am WHERE am.media_id = o.id) OR EXISTS (SELECT 1 "   \
-	"FROM live_updates lu WHERE lu.media_id = o.id)))) "                                       \
+	"AND (?2 = 0 OR (?2 = 1) = (EXISTS (SELECT 1 FROM media o JOIN article_media am ON "       \
+	"am.media_id = o.id WHERE o.hash = media.hash) OR EXISTS (SELECT 1 FROM media o JOIN "     \
+	"live_updates lu ON lu.media_id = o.id WHERE o.hash = media.hash))) "                      \
 	"AND (?3 = 0 OR created_at >= ?3) AND (?4 = 0 OR created_at < ?4) "                        \
 	"AND (?7 = 0 OR uploaded_by = ?7) AND id < ?5 ORDER BY id DESC LIMIT ?6"
 
