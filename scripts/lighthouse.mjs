@@ -54,7 +54,9 @@ async function pages(url) {
 		cursor = `&cursor=${encodeURIComponent(r.next_cursor)}`;
 	}
 	const at = (a) => new URL(a.url).pathname;
-	const photos = (a) => (a.media || []).length;
+	// photos with a picture: a caption kept without its image (the demo's Korean articles have
+	// some) is not a photo, and a page with one has no image to measure
+	const photos = (a) => (a.media || []).filter((m) => m.url).length;
 	const byPhotos = (a, b) => photos(b) - photos(a);
 	let live = null;
 	for (const a of list) {

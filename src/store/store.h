@@ -664,21 +664,24 @@ typedef struct nz_media_filter {
 	size_t limit;     /* 1..200 (other values: 50) */
 } nz_media_filter;
 
-/* A photo in the library: its row, when it was uploaded, and how many articles use it. */
+/* A photo in the library: its row, when it was uploaded, and how many articles show its bytes
+ * (through it or another row of them, in their photos or in a live update). */
 typedef struct nz_media_entry {
 	nz_media media;
 	nz_time created_at;
 	int64_t n_uses;
 } nz_media_entry;
 
-/* The photos that pass f, newest first (arena); the next page starts before the last id. The
- * text's words (split at anything not a letter or digit) must each begin a word of the caption,
- * credit, alt text or file name, case-insensitively (ASCII); the backends find them through an
- * index. */
+/* The photos that pass f, newest first (arena); the next page starts before the last id. A photo
+ * is the first row of its bytes: the other rows of the same hash (an article's own texts or focal
+ * point, nz_store_media_variants) are never listed; f->used counts theirs and live updates too.
+ * The text's words (split at anything not a letter or digit) must each begin a word of the
+ * caption, credit, alt text or file name of the photo or of one of its variants,
+ * case-insensitively (ASCII); the backends find them through an index. */
 nz_rc nz_store_media_search(nz_store *s, nz_arena *arena, const nz_media_filter *f,
 			    nz_media_entry **out, size_t *n, nz_err *err);
-/* The articles that use photo id (id, uuid, slug, headline, status and language filled),
- * newest first (arena); none is not an error. */
+/* The articles that use photo id, among their photos or in a live update (id, uuid, slug,
+ * headline, status and language filled), newest first (arena); none is not an error. */
 nz_rc nz_store_media_uses(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, size_t *n,
 			  nz_err *err);
 /* Sets photo m->id's caption, credit, alt text and focal point (none: the centre) to m's;
@@ -726,8 +729,8 @@ typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
 nz_rc nz_store_media_index_rebuild(nz_store *s, nz_store_progress_fn progress, void *ctx,
 				   nz_err *err);
 /* Removes photo id's row (its bytes stay: revisions may name them); records media.deleted.
- * NZ_CONFLICT while an article uses it (nz_store_media_uses names them), NZ_NOTFOUND when there
- * is no such photo. */
+ * NZ_CONFLICT while an article or a live update uses it (nz_store_media_uses names them),
+ * NZ_NOTFOUND when there is no such photo. */
 nz_rc nz_store_media_delete(nz_store *s, int64_t actor, int64_t id, nz_err *err);
 
 /* ==== accounts: users, sessions, sign-in throttling, API tokens ============================ */

@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 from nz import PG_URI, Server, eventually, new_db, run, sql_rows, sql_write
-from nzadmin import add_token, add_user, api, png
+from nzadmin import NewsroomCase, add_token, add_user, api, png
 from test_admin_pages import Browser
 
 
@@ -393,6 +393,103 @@ class MediaLibrary(unittest.TestCase):
         r = eve.post("/admin/media/%d/delete" % spare["id"], [])
         self.assertEqual(r.status, 303)
         self.assertEqual(eve.get("/admin/media/%d" % spare["id"]).status, 404)
+
+
+class LibraryPhotos(NewsroomCase):
+    """What the library counts as one photo and as a use: an article's own row of a photo (its
+    caption or focal point changed in the article's editor) is listed under the photo, not as a
+    photo of its own, in the grid, the search and the uploader filter; a photo shown only by a
+    live update is in use (the filter, the count, the refused deletion)."""
+    prefix = "nz-e2e-media-photos-"
+
+    def upload(self, w, h, query):
+        r = api(self.srv, "POST", "/api/v1/admin/media" + query, self.token, raw=png(w, h),
+                headers={"Content-Type": "image/png"})
+        self.assertEqual(r.status, 201, r.text)
+        return r.json()
+
+    def article(self, headline, media=(), publish=True):
+        r = self.admin_api("POST", "/articles", {"headline": headline, "body_markdown": "Text.",
+                                                 "media": list(media)})
+        self.assertEqual(r.status, 201, r.text)
+        a = r.json()
+        if publish:
+            r = self.admin_api("POST", "/articles/%d/publish" % a["id"])
+            self.assertEqual(r.status, 200, r.text)
+            a = r.json()
+        return a
+
+    def listed(self, query):
+        r = self.admin_api("GET", "/media?limit=200&" + query)
+        self.assertEqual(r.status, 200, r.text)
+        return {m["id"]: m["uses"] for m in r.json()["media"]}
+
+    def test_an_articles_own_row_is_listed_under_its_photo(self):
+        m = self.upload(212, 140, "?caption=Quay+cranes+grouped&alt=Cranes+on+a+quay")
+        first = self.article("Cranes on the quay", [{"id": m["id"]}])
+        art = self.article("Night shift at the port", [{"id": m["id"]}], publish=False)
+        r = self.admin_api("PATCH", "/articles/%d" % art["id"], {
+            "revision": art["revision"],
+            "media": [{"id": m["id"], "caption": "Quay cranes lit for the nightshift",
+                       "alt": "Cranes on a quay"}]})
+        self.assertEqual(r.status, 200, r.text)
+        own = r.json()["media"][0]["id"]
+        self.assertNotEqual(own, m["id"])
+
+        # One photo, used by both articles (one of them through its own row).
+        self.assertEqual(self.listed("q=quay"), {m["id"]: 2})
+        self.assertNotIn(own, self.listed(""))
+        self.assertEqual(self.listed("q=nightshift"), {m["id"]: 2})  # the variant's words
+        self.assertIn(m["id"], self.listed("used=yes"))
+        self.assertNotIn(m["id"], self.listed("used=no"))
+        self.assertNotIn(own, self.listed("used=yes"))
+        by_eve = self.listed("uploader=eve")
+        self.assertIn(m["id"], by_eve)
+        self.assertNotIn(own, by_eve)
+        got = self.admin_api("GET", "/media/%d" % m["id"]).json()
+        self.assertEqual([(v["media_id"], v["article"]["id"]) for v in got["variants"]],
+                         [(own, art["id"])])
+        self.assertEqual([u["id"] for u in got["used_by"]], [first["id"]])
+
+        eve = Browser(self.srv, self.login, self.password)
+        for query in ("", "?q=quay", "?uploader=eve", "?used=yes"):
+            grid = eve.get("/admin/media" + query).text
+            self.assertIn('href="/admin/media/%d"' % m["id"], grid, query)
+            self.assertNotIn('href="/admin/media/%d"' % own, grid, query)
+        page = eve.get("/admin/media/%d" % m["id"]).text
+        self.assertIn("Also used with other texts in", page)
+        self.assertIn('href="/admin/media/%d"' % own, page)
+
+    def test_a_photo_in_a_live_update_is_in_use(self):
+        m = self.upload(214, 140, "?caption=Crowd+at+the+livegate&alt=A+crowd+at+a+gate")
+        a = self.article("Marchers reach the gate")
+        base = "/articles/%d" % a["id"]
+        self.assertEqual(self.admin_api("PUT", base + "/live", {"live": True}).status, 200)
+        self.assertEqual(self.listed("q=livegate&used=no"), {m["id"]: 0})
+        r = self.admin_api("POST", base + "/updates", {"kind": "photo", "media_id": m["id"],
+                                                       "body_markdown": "The gate at noon."})
+        self.assertEqual(r.status, 201, r.text)
+        update = r.json()["id"]
+
+        self.assertEqual(self.listed("q=livegate&used=yes"), {m["id"]: 1})
+        self.assertEqual(self.listed("q=livegate&used=no"), {})
+        got = self.admin_api("GET", "/media/%d" % m["id"]).json()
+        self.assertEqual([u["id"] for u in got["used_by"]], [a["id"]])
+        r = self.admin_api("DELETE", "/media/%d" % m["id"])
+        self.assertEqual(r.status, 409, r.text)
+        self.assertEqual(r.json()["error"]["code"], "in_use")
+        self.assertIn("Marchers reach the gate", r.json()["error"]["message"])
+        eve = Browser(self.srv, self.login, self.password)
+        r = eve.post("/admin/media/%d/delete" % m["id"], [])
+        self.assertEqual(r.status, 409)
+        self.assertIn("Marchers reach the gate", r.text)
+        self.assertIn("The gate at noon.", self.srv.get(page_path(a)).text)
+
+        # Once the update is gone, so is the use.
+        r = self.admin_api("DELETE", base + "/updates/%d" % update)
+        self.assertIn(r.status, (200, 204), r.text)
+        self.assertEqual(self.listed("q=livegate&used=no"), {m["id"]: 0})
+        self.assertEqual(self.admin_api("DELETE", "/media/%d" % m["id"]).status, 204)
 
 
 def page_path(article):

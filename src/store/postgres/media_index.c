@@ -9,7 +9,8 @@
 
 static const nz__pg_sql q_uploaders = {
     "SELECT u.id, u.login FROM users u WHERE EXISTS (SELECT 1 FROM media m "
-    "WHERE m.uploaded_by = u.id AND m.hash IS NOT NULL) ORDER BY u.login"};
+    "WHERE m.uploaded_by = u.id AND m.hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM media o "
+    "WHERE o.hash = m.hash AND o.id < m.id)) ORDER BY u.login"};
 static const nz__pg_sql q_count = {"SELECT count(*) FROM media"};
 static const nz__pg_sql q_variants = {
     "SELECT o.id, o.caption, a.id, a.slug, a.headline FROM media m JOIN media o ON "

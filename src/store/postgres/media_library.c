@@ -5,7 +5,7 @@
  * contract as SQLite's.
  *
  * Rules: an edit, its revision rows and its audit row commit together, as a deletion and its
- * audit row do; a photo that an article uses
+ * audit row do; a photo that an article or a live update uses
  * is never deleted (the row is locked, counted and deleted in one transaction). The changes an
  * edit makes to the pages that show the photo come from the media table's trigger
  * (schema_feed.c).
@@ -15,29 +15,41 @@
 
 #include "store/postgres/postgres_int.h"
 
-/* The filters after the text: $2 used (1) / unused (-1) / either (0), $3..$4 the upload times
- * (0: open), $5 the keyset (ids below it: a range of the key), $6 the limit, $7 the uploader
- * (0: anyone). */
+/* A library photo: the first row of its bytes (an article's own rows of the same bytes, its
+ * variants, are listed under it), with the number of articles that show the bytes through any of
+ * their rows, in the body or in a live update. The filters after the text: $2 used (1) / unused
+ * (-1) / either (0), counting the variants and live updates alike, $3..$4 the upload times (0:
+ * open), $5 the keyset (ids below it: a range of the key), $6 the limit, $7 the uploader (0:
+ * anyone). The use tests are two joins, not a test per row of the bytes: PostgreSQL hashes
+ * each once (from article_media and live_updates, through the primary key of media) instead of
+ * scanning media. */
 #define MEDIA_COLS                                                                                 \
 	"SELECT id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename, " \
-	"created_at, (SELECT count(*) FROM article_media am WHERE am.media_id = media.id) "        \
-	"FROM media WHERE hash IS NOT NULL "
+	"created_at, (SELECT count(*) FROM (SELECT am.article_id FROM media o JOIN article_media " \
+	"am ON am.media_id = o.id WHERE o.hash = media.hash UNION SELECT lu.article_id FROM "      \
+	"media o JOIN live_updates lu ON lu.media_id = o.id WHERE o.hash = media.hash) u) "        \
+	"FROM media WHERE hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM media o "                 \
+	"WHERE o.hash = media.hash AND o.id < media.id) "
 #define MEDIA_FILTER                                                                               \
-	"AND ($2 = 0 OR ($2 = 1) = EXISTS (SELECT 1 FROM article_media am "                        \
-	"WHERE am.media_id = media.id)) "                                                          \
+	"AND ($2 = 0 OR ($2 = 1) = (EXISTS (SELECT 1 FROM media o JOIN article_media am ON "       \
+	"am.media_id = o.id WHERE o.hash = media.hash) OR EXISTS (SELECT 1 FROM media o JOIN "     \
+	"live_updates lu ON lu.media_id = o.id WHERE o.hash = media.hash))) "                      \
 	"AND ($3 = 0 OR created_at >= $3) AND ($4 = 0 OR created_at < $4) "                        \
 	"AND ($7 = 0 OR uploaded_by = $7) AND id < $5 ORDER BY id DESC LIMIT $6"
 static const nz__pg_sql q_media_search = {MEDIA_COLS "AND $1::text IS NULL " MEDIA_FILTER};
 /* one uploader's photos: the plan reads the index media_uploader (uploaded_by, id) */
 static const nz__pg_sql q_media_search_uploader = {
     MEDIA_COLS "AND uploaded_by = $7 AND $1::text IS NULL " MEDIA_FILTER};
-/* $1: a tsquery of prefixes over the words index (migration 18) */
+/* $1: a tsquery of prefixes over the words index (migration 18); the words may be those of a
+ * variant's texts: its photo is found */
 static const nz__pg_sql q_media_search_text = {
-    MEDIA_COLS "AND " NZ__PG_MEDIA_WORDS " @@ to_tsquery('simple'::regconfig, $1) " MEDIA_FILTER};
+    MEDIA_COLS "AND hash IN (SELECT t.hash FROM media t WHERE " NZ__PG_MEDIA_WORDS
+	       " @@ to_tsquery('simple'::regconfig, $1)) " MEDIA_FILTER};
+/* in an article's photos or in one of its live updates */
 static const nz__pg_sql q_media_uses = {
-    "SELECT DISTINCT a.id, a.uuid, a.slug, a.headline, a.status, a.language "
-    "FROM article_media am JOIN articles a ON a.id = am.article_id "
-    "WHERE am.media_id = $1 ORDER BY a.id DESC"};
+    "SELECT a.id, a.uuid, a.slug, a.headline, a.status, a.language FROM articles a "
+    "WHERE a.id IN (SELECT article_id FROM article_media WHERE media_id = $1 UNION "
+    "SELECT article_id FROM live_updates WHERE media_id = $1) ORDER BY a.id DESC"};
 static const nz__pg_sql q_media_update = {
     "UPDATE media SET caption = $2, credit = $3, alt = $4, focal_x = $5, focal_y = $6 "
     "WHERE id = $1 AND hash IS NOT NULL RETURNING id"};
@@ -61,7 +73,9 @@ static const nz__pg_sql q_media_revisions = {
     "WHERE r.media_id = $1 ORDER BY r.id DESC LIMIT 200"};
 static const nz__pg_sql q_media_lock = {
     "SELECT id FROM media WHERE id = $1 AND hash IS NOT NULL FOR UPDATE"};
-static const nz__pg_sql q_media_used = {"SELECT count(*) FROM article_media WHERE media_id = $1"};
+static const nz__pg_sql q_media_used = {
+    "SELECT (SELECT count(*) FROM article_media WHERE media_id = $1) + "
+    "(SELECT count(*) FROM live_updates WHERE media_id = $1)"};
 static const nz__pg_sql q_media_delete = {"DELETE FROM media WHERE id = $1"};
 
 void nz__pg_focal(nz__pg_params *p, const nz_media *m)
@@ -181,7 +195,8 @@ static nz_rc delete_media(nz__pg *h, int64_t actor, int64_t id, nz_err *err)
 	if (rc || (rc = nz__pg_one_int(h, &q_media_used, &p, &uses, "media", err)))
 		return rc;
 	if (uses > 0)
-		return nz_err_set(err, NZ_CONFLICT, "media %lld: used by %lld article(s)",
+		return nz_err_set(err, NZ_CONFLICT,
+				  "media %lld: used %lld time(s) by articles or live updates",
 				  (long long)id, (long long)uses);
 	if ((rc = nz__pg_run(h, &q_media_delete, &p, "media", err)))
 		return rc;

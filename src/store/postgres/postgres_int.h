@@ -415,5 +415,6 @@ extern const char nz__pg_19_related[];
 extern const char nz__pg_20_media_uploader[]; /* who uploaded each photo, and its index */
 extern const char nz__pg_21_live_kinds[];     /* a live update's kind, photo, quote */
 extern const char nz__pg_22_search_stale[];   /* an index made by an older tokenizer */
+extern const char nz__pg_23_live_media[];     /* the live updates that show a photo */
 
 #endif

@@ -544,3 +544,8 @@ const char nz__pg_21_live_kinds[] =
 const char nz__pg_22_search_stale[] =
     "CREATE TABLE search_stale (reason " TEXT_C " NOT NULL);"
     "INSERT INTO search_stale(reason) VALUES ('English stems: Snowball Porter2');";
+
+/* Migration 23, a photo in a live update is in use: SQLite's migration 26 (the index finds the
+ * live updates that show a photo). */
+const char nz__pg_23_live_media[] =
+    "CREATE INDEX live_updates_media ON live_updates(media_id) WHERE media_id IS NOT NULL;";

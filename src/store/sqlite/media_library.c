@@ -5,9 +5,9 @@
  * revision), and deletion.
  *
  * Rules: an edit, its revision rows and its audit row commit together, as a deletion and its
- * audit row do; a photo that an article uses is never deleted (the count and the delete run in
- * one transaction). The changes an edit makes
- * to the pages that show the photo come from the media table's trigger (schema.c).
+ * audit row do; a photo that an article or a live update uses is never deleted (the count and the
+ * delete run in one transaction). The changes an edit makes to the pages that show the photo come
+ * from the media table's trigger (schema.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -148,7 +148,8 @@ static nz_rc delete_media(nz__sqlite *h, int64_t actor, int64_t id, nz_err *err)
 	if ((rc = nz__sq_int(h, st, &uses, "media", err)))
 		return rc;
 	if (uses > 0)
-		return nz_err_set(err, NZ_CONFLICT, "media %lld: used by %lld article(s)",
+		return nz_err_set(err, NZ_CONFLICT,
+				  "media %lld: used %lld time(s) by articles or live updates",
 				  (long long)id, (long long)uses);
 	if ((rc = nz__sq_stmt(h, SQ_MEDIA_DELETE, &st, err)))
 		return rc;

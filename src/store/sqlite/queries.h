@@ -192,13 +192,23 @@
 
 /* The media library's filters and keyset page after the text (queries of SQ_MEDIA_SEARCH*). */
 #define NZ__MEDIA_FILTER                                                                           \
-	"AND (?2 = 0 OR (?2 = 1) = EXISTS (SELECT 1 FROM article_media am "                        \
-	"WHERE am.media_id = media.id)) "                                                          \
+	"AND (?2 = 0 OR (?2 = 1) = (EXISTS (SELECT 1 FROM media o JOIN article_media am ON "       \
+	"am.media_id = o.id WHERE o.hash = media.hash) OR EXISTS (SELECT 1 FROM media o JOIN "     \
+	"live_updates lu ON lu.media_id = o.id WHERE o.hash = media.hash))) "                      \
 	"AND (?3 = 0 OR created_at >= ?3) AND (?4 = 0 OR created_at < ?4) "                        \
 	"AND (?7 = 0 OR uploaded_by = ?7) AND id < ?5 ORDER BY id DESC LIMIT ?6"
 
 #define NZ__MEDIA_COLS                                                                             \
 	"id, hash, mime, caption, credit, alt, width, height, focal_x, focal_y, filename"
+/* A library photo: the first row of its bytes (an article's own rows of the same bytes, its
+ * variants, are listed under it), with the number of articles that show the bytes through any of
+ * their rows, in the body or in a live update. */
+#define NZ__MEDIA_PHOTO                                                                            \
+	"SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM (SELECT am.article_id FROM " \
+	"media o JOIN article_media am ON am.media_id = o.id WHERE o.hash = media.hash UNION "     \
+	"SELECT lu.article_id FROM media o JOIN live_updates lu ON lu.media_id = o.id WHERE "      \
+	"o.hash = media.hash)) FROM media WHERE hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "   \
+	"media o WHERE o.hash = media.hash AND o.id < media.id) "
 #define NZ__USER_COLS "u.id, u.login, u.role, u.author_id, u.created_at, u.disabled_at"
 /* A bit per status, for the admin list's mask (1 << nz_status). */
 #define NZ__STATUS_BIT                                                                             \
@@ -350,30 +360,29 @@
 	/* the media library: ?2 used (1) / unused (-1) / either (0), ?3..?4 the upload times (0:  \
 	 * open), ?5 the keyset (ids below it: a range of the key), ?6 the limit; with text, ?1 an \
 	 * FTS5 query of prefixes, the index giving the ids */                                     \
-	X(SQ_MEDIA_SEARCH,                                                                         \
-	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
-	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL AND ?1 IS "             \
-	  "NULL " NZ__MEDIA_FILTER)                                                                \
+	X(SQ_MEDIA_SEARCH, NZ__MEDIA_PHOTO "AND ?1 IS NULL " NZ__MEDIA_FILTER)                     \
 	/* one uploader's photos: read from the index media_uploader (uploaded_by, id) */          \
 	X(SQ_MEDIA_SEARCH_UPLOADER,                                                                \
-	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
-	  "WHERE am.media_id = media.id) FROM media WHERE uploaded_by = ?7 AND hash IS NOT NULL "  \
-	  "AND ?1 IS NULL " NZ__MEDIA_FILTER)                                                      \
+	  NZ__MEDIA_PHOTO "AND uploaded_by = ?7 AND ?1 IS NULL " NZ__MEDIA_FILTER)                 \
 	X(SQ_MEDIA_UPLOADERS,                                                                      \
 	  "SELECT u.id, u.login FROM users u WHERE EXISTS (SELECT 1 FROM media m "                 \
-	  "WHERE m.uploaded_by = u.id AND m.hash IS NOT NULL) ORDER BY u.login")                   \
+	  "WHERE m.uploaded_by = u.id AND m.hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "       \
+	  "media o WHERE o.hash = m.hash AND o.id < m.id)) ORDER BY u.login")                      \
 	X(SQ_MEDIA_SET_UPLOADER, "UPDATE media SET uploaded_by = ?2 WHERE id = ?1 AND EXISTS "     \
 				 "(SELECT 1 FROM users WHERE id = ?2)")                            \
+	/* the words may be those of a variant's texts: its photo is found */                      \
 	X(SQ_MEDIA_SEARCH_TEXT,                                                                    \
-	  "SELECT " NZ__MEDIA_COLS ", created_at, (SELECT count(*) FROM article_media am "         \
-	  "WHERE am.media_id = media.id) FROM media WHERE hash IS NOT NULL AND id IN (SELECT "     \
-	  "rowid FROM media_fts WHERE media_fts MATCH ?1) " NZ__MEDIA_FILTER)                      \
-	X(SQ_MEDIA_USES, "SELECT DISTINCT a.id, a.uuid, a.slug, a.headline, a.status, a.language " \
-			 "FROM article_media am JOIN articles a ON a.id = am.article_id "          \
-			 "WHERE am.media_id = ?1 ORDER BY a.id DESC")                              \
+	  NZ__MEDIA_PHOTO "AND hash IN (SELECT t.hash FROM media t WHERE t.id IN (SELECT rowid "   \
+			  "FROM media_fts WHERE media_fts MATCH ?1)) " NZ__MEDIA_FILTER)           \
+	/* in an article's photos or in one of its live updates */                                 \
+	X(SQ_MEDIA_USES, "SELECT a.id, a.uuid, a.slug, a.headline, a.status, a.language "          \
+			 "FROM articles a WHERE a.id IN (SELECT article_id FROM article_media "    \
+			 "WHERE media_id = ?1 UNION SELECT article_id FROM live_updates "          \
+			 "WHERE media_id = ?1) ORDER BY a.id DESC")                                \
 	X(SQ_MEDIA_UPDATE, "UPDATE media SET caption = ?2, credit = ?3, alt = ?4, focal_x = ?5, "  \
 			   "focal_y = ?6 WHERE id = ?1 AND hash IS NOT NULL")                      \
-	X(SQ_MEDIA_USED, "SELECT count(*) FROM article_media WHERE media_id = ?1")                 \
+	X(SQ_MEDIA_USED, "SELECT (SELECT count(*) FROM article_media WHERE media_id = ?1) + "      \
+			 "(SELECT count(*) FROM live_updates WHERE media_id = ?1)")                \
 	X(SQ_MEDIA_DELETE, "DELETE FROM media WHERE id = ?1 AND hash IS NOT NULL")                 \
 	X(SQ_MEDIA_REV_FIRST,                                                                      \
 	  "INSERT INTO media_revisions(media_id, user_id, created_at, caption, credit, alt, "      \

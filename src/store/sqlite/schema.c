@@ -894,12 +894,18 @@ static const char migration_25[] =
     "CREATE TABLE search_stale (reason TEXT NOT NULL);"
     "INSERT INTO search_stale(reason) VALUES ('English stems: Snowball Porter2');";
 
+/* Migration 26, a photo in a live update is in use: the media library counts live updates that
+ * show a photo (its in-use filter, the uses of each photo, the refusal to delete one in use);
+ * the index finds them by photo. */
+static const char migration_26[] =
+    "CREATE INDEX live_updates_media ON live_updates(media_id) WHERE media_id IS NOT NULL;";
+
 static const char *const migrations[] = {
-    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
-    migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
-    migration_11, migration_12, migration_13, migration_14, migration_15,
-    migration_16, migration_17, migration_18, migration_19, migration_20,
-    migration_21, migration_22, migration_23, migration_24, migration_25,
+    migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
+    migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
+    migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
+    migration_19, migration_20, migration_21, migration_22, migration_23, migration_24,
+    migration_25, migration_26,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
