@@ -11,7 +11,7 @@ import tempfile
 import unittest
 
 from nz import Server, new_db, run
-from nzadmin import add_token, add_user, api
+from nzadmin import NewsroomCase, add_token, add_user, api
 
 
 def jsonld(html):
@@ -150,6 +150,76 @@ class StaticPages(unittest.TestCase):
         self.assertEqual(r.status, 403)
         self.assertEqual(self.srv.get("/by-a-contributor").status, 404)
 
+
+
+
+def footer(html):
+    return html[html.index("<footer"):]
+
+
+class KoreanVersions(NewsroomCase):
+    """A page's Korean version, written through the admin API: served at /ko/{slug} in the
+    Korean chrome, linked from the Korean edition's footer, with the language switch and hreflang
+    alternates between the versions, in the sitemap and the static export; a page without one
+    is linked at its English address."""
+    prefix = "nz-e2e-pages-ko-"
+
+    def test_a_korean_version_is_served_linked_and_exported(self):
+        r = self.admin_api("POST", "/pages", {
+            "title": "About us", "slug": "about-us", "position": 1,
+            "body_markdown": "We cover the harbour.",
+            "translations": {"ko": {"title": "소개", "body_markdown": "우리는 **항구**를 취재합니다."}}})
+        self.assertEqual(r.status, 201, r.text)
+        about = r.json()
+        self.assertEqual(about["translations"]["ko"]["title"], "소개")
+        self.assertTrue(about["translations"]["ko"]["url"].endswith("/ko/about-us"))
+        r = self.admin_api("POST", "/pages", {"title": "Contact", "body_markdown": "Call us."})
+        self.assertEqual(r.status, 201, r.text)
+
+        ko = self.srv.get("/ko/about-us")
+        self.assertEqual(ko.status, 200)
+        self.assertIn('<html lang="ko"', ko.text)
+        self.assertIn("<h1>소개</h1>", ko.text)
+        self.assertIn("<strong>항구</strong>", ko.text)
+        self.assertNotIn("We cover the harbour", ko.text)
+        for lang, path in (("en", "/about-us"), ("ko", "/ko/about-us"), ("x-default", "/about-us")):
+            self.assertRegex(ko.text, r'<link rel="alternate" hreflang="%s" href="[^"]*%s"'
+                             % (lang, path))
+        # The switch leads to the other version, both ways.
+        self.assertRegex(ko.text, r'<a href="/about-us"[^>]*hreflang="en"')
+        self.assertRegex(self.srv.get("/about-us").text, r'<a href="/ko/about-us"[^>]*hreflang="ko"')
+        # The Korean footer links the Korean version, and the English page of one without.
+        foot = footer(self.srv.get("/ko/").text)
+        self.assertIn('<a href="/ko/about-us">소개</a>', foot)
+        self.assertIn('<a href="/contact" lang="en" hreflang="en">Contact</a>', foot)
+        self.assertIn('<a href="/about-us">About us</a>', footer(self.srv.get("/").text))
+        self.assertEqual(self.srv.get("/ko/contact").status, 404)
+        # The sitemap names both versions of the page, the other one alone.
+        sitemap = self.srv.get("/sitemaps/pages.xml").text
+        self.assertIn("/ko/about-us</loc>", sitemap)
+        self.assertNotIn("/ko/contact</loc>", sitemap)
+        # The static export writes the Korean version with the server's bytes.
+        out = os.path.join(self.tmp, "site")
+        run(["build", "--out", out], db=self.db)
+        with open(os.path.join(out, "ko", "about-us", "index.html"), encoding="utf-8") as f:
+            self.assertEqual(f.read(), self.srv.get("/ko/about-us").text)
+        self.assertFalse(os.path.exists(os.path.join(out, "ko", "contact")))
+
+        # Bad versions are refused, nothing changed; removing one takes its address away.
+        for bad, words in (({"ko": {"title": "", "body_markdown": "본문"}}, "title is empty"),
+                           ({"korean": {"title": "소개"}}, "no language code"),
+                           ({"ko": "소개"}, "not {")):
+            r = self.admin_api("PATCH", "/pages/%d" % about["id"],
+                               {"revision": 1, "translations": bad})
+            self.assertEqual(r.status, 400, r.text)
+            self.assertIn(words, r.json()["error"]["message"])
+        r = self.admin_api("PATCH", "/pages/%d" % about["id"],
+                           {"revision": 1, "translations": {"ko": None}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["translations"], {})
+        self.assertEqual(self.srv.get("/ko/about-us").status, 404)
+        revs = self.admin_api("GET", "/pages/%d/revisions" % about["id"]).json()["revisions"]
+        self.assertEqual([x["revision"] for x in revs], [2, 1])
 
 
 class DemoPages(unittest.TestCase):

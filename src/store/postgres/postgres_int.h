@@ -409,7 +409,8 @@ extern const char nz__pg_18_media_revisions[]; /* a photo's texts per edit; the 
 	"COALESCE(credit, '') || ' ' || COALESCE(alt, '') || ' ' || COALESCE(filename, ''), "      \
 	"'._-/\\,;:!?()[]{}\"''`~@#$%^&*+=<>|', '                                '))"
 extern const char nz__pg_19_related[];
-extern const char nz__pg_20_media_uploader[]; /* who uploaded each photo, and its index */
-extern const char nz__pg_21_live_kinds[];     /* a live update's kind, photo, quote */
+extern const char nz__pg_20_media_uploader[];    /* who uploaded each photo, and its index */
+extern const char nz__pg_21_live_kinds[];        /* a live update's kind, photo, quote */
+extern const char nz__pg_22_page_translations[]; /* a static page's other-language versions */
 
 #endif

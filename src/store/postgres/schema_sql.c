@@ -539,3 +539,9 @@ const char nz__pg_21_live_kinds[] =
     "ALTER TABLE live_updates ADD COLUMN media_id BIGINT REFERENCES media(id) ON DELETE SET NULL;"
     "ALTER TABLE live_updates ADD COLUMN quote " TEXT_C ";"
     "ALTER TABLE live_updates ADD COLUMN attribution " TEXT_C ";";
+
+/* Migration 22, a static page's versions in the other editions' languages: SQLite's migration
+ * 25. */
+const char nz__pg_22_page_translations[] =
+    "ALTER TABLE pages ADD COLUMN translations TEXT;"
+    "ALTER TABLE page_revisions ADD COLUMN translations TEXT;";
