@@ -12,6 +12,7 @@ import unittest
 
 from nz import Server, new_db, run
 from nzadmin import NewsroomCase, add_token, add_user, api
+from test_admin_pages import Browser
 
 
 def jsonld(html):
@@ -220,6 +221,24 @@ class KoreanVersions(NewsroomCase):
         self.assertEqual(self.srv.get("/ko/about-us").status, 404)
         revs = self.admin_api("GET", "/pages/%d/revisions" % about["id"]).json()["revisions"]
         self.assertEqual([x["revision"] for x in revs], [2, 1])
+
+    def test_the_back_office_writes_a_korean_version(self):
+        b = Browser(self.srv, self.login, self.password)
+        form = b.get("/admin/pages/new").text
+        self.assertIn('name="title.ko"', form)
+        self.assertIn('name="body_markdown.ko"', form)
+        fields = [("title", "Masthead"), ("slug", "masthead"), ("position", "5"),
+                  ("body_markdown", "The editors."), ("role", "")]
+        # A text without a title is refused, and what was typed is kept.
+        r = b.post("/admin/pages", fields + [("title.ko", ""), ("body_markdown.ko", "편집진")])
+        self.assertEqual(r.status, 422, r.text)
+        self.assertIn("the ko version&#39;s title is empty", r.text)
+        self.assertIn("편집진</textarea>", r.text)
+        r = b.post("/admin/pages", fields + [("title.ko", "편집진"),
+                                             ("body_markdown.ko", "편집국장 홍길동")])
+        self.assertEqual(r.status, 303, r.text)
+        self.assertIn("편집국장 홍길동", self.srv.get("/ko/masthead").text)
+        self.assertIn('value="편집진"', b.get(r.headers["location"].split("?")[0]).text)
 
 
 class DemoPages(unittest.TestCase):
