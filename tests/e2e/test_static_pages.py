@@ -275,6 +275,14 @@ class DemoPages(unittest.TestCase):
         sitemap = self.srv.get("/sitemaps/pages.xml").text
         self.assertIn("/ethics</loc>", sitemap)
         self.assertIn("/masthead</loc>", sitemap)
+        self.assertIn("/ko/masthead</loc>", sitemap)
+        # Every page has its Korean version, which the Korean edition's footer links.
+        foot = footer(self.srv.get("/ko/").text)
+        for slug, title in (("about", "뉴스존 데일리 소개"), ("contact", "연락처"),
+                            ("ethics", "윤리 강령"), ("corrections-policy", "정정 보도 원칙"),
+                            ("principles", "보도 원칙"), ("masthead", "편집진")):
+            self.assertIn('<a href="/ko/%s">%s</a>' % (slug, title), foot)
+        self.assertIn("<h1>편집진</h1>", self.srv.get("/ko/masthead").text)
 
     def test_static_export_has_the_pages(self):
         out = os.path.join(self.tmp, "site")
@@ -285,6 +293,8 @@ class DemoPages(unittest.TestCase):
         self.assertIn("<h1>Ethics policy</h1>", html)
         with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
             self.assertIn('<a href="/masthead">Masthead</a>', f.read())
+        with open(os.path.join(out, "ko", "ethics", "index.html"), encoding="utf-8") as f:
+            self.assertIn("<h1>윤리 강령</h1>", f.read())
 
 
 if __name__ == "__main__":
