@@ -37,25 +37,13 @@ static const char *trimmed(nz_arena *arena, const char *s)
 	return s ? nz_arena_str(arena, nz_str_trim(nz_str_c(s))) : NULL;
 }
 
-/* An edition's code: 2 or 3 lower-case ASCII letters (as the editions setting takes). */
-static bool language_code(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 3)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < 'a' || s[i] > 'z')
-			return false;
-	return true;
-}
-
 /* Checks one language's version (title 1..NZ_PAGE_TITLE_MAX bytes, text at most NZ_BODY_MAX)
  * and puts it trimmed into out; an empty title and text put nothing (the version is removed). */
 static nz_rc translation_check(nz_arena *arena, const char *lang, json_t *v, json_t *out,
 			       nz_err *err)
 {
 	json_t *t = json_object_get(v, "title"), *b = json_object_get(v, "body_markdown");
-	if (!language_code(lang))
+	if (!nz_edition_code_valid(lang))
 		return nz_err_set(err, NZ_INVAL,
 				  "page: \"%.20s\" is no language code (2 or 3 lower-case letters)",
 				  lang);
