@@ -345,12 +345,19 @@ bool nz_app_static_page_reserved(const char *slug);
 /* Saves p as actor: a new page when p->id is 0 (its slug made from the title when empty), else
  * an edit based on p->revision. Checks and trims: title 1..NZ_PAGE_TITLE_MAX bytes, body at most
  * NZ_BODY_MAX, both UTF-8; slug valid and not reserved; role NULL, "" or a name of
- * NZ_PAGE_ROLES. NZ_INVAL with a reason for bad input, NZ_EXISTS when another page has the slug
+ * NZ_PAGE_ROLES; translations (content.h) a JSON object of versions, each keyed by a 2- or
+ * 3-letter code with a title as a page's and a text (a version with neither is dropped). NZ_INVAL
+ * with a reason for bad input, NZ_EXISTS when another page has the slug
  * or the role (err names it), NZ_CONFLICT when someone saved since p->revision, NZ_NOTFOUND for
  * no such page. An edit that changes nothing saves no revision (*changed false; may be NULL).
  * On success *p is the page as stored, its strings in arena. Nothing is changed on error. */
 nz_rc nz_app_static_page_save(nz_store *s, nz_arena *arena, nz_static_page *p, int64_t actor,
 			      bool *changed, nz_err *err);
+/* Sets p's version in lang (a 2- or 3-letter code) to title and body_markdown, or removes it
+ * when both are empty; p->translations becomes the new JSON object (arena). Checks what
+ * nz_app_static_page_save checks of a version: NZ_INVAL/NZ_TOOBIG with a reason. */
+nz_rc nz_app_static_page_translate(nz_arena *arena, nz_static_page *p, const char *lang,
+				   const char *title, const char *body_markdown, nz_err *err);
 /* Reads a page from a Markdown file with a small front matter (docs/pages.md): "---", lines
  * "title: ...", "slug: ...", "role: ...", "position: N", "---", then the body. Fills *out (id 0;
  * strings in arena) without checking more than the shape: nz_app_static_page_save checks the

@@ -3,9 +3,13 @@
  * docs/pages.md): the checks a page passes before the store saves it, whoever saves it (the
  * back office, the API, the demo, an import). The pages are served at /{slug}, so a slug that is
  * one of the site's own first path segments is refused here, with the list of them kept below.
+ * A page's versions in the other editions' languages (served at /ko/{slug}) are checked here too
+ * and kept as one JSON object in a canonical form, so an unchanged save compares equal.
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "app/app.h"
 
@@ -31,6 +35,94 @@ bool nz_app_static_page_reserved(const char *slug)
 static const char *trimmed(nz_arena *arena, const char *s)
 {
 	return s ? nz_arena_str(arena, nz_str_trim(nz_str_c(s))) : NULL;
+}
+
+/* Checks one language's version (title 1..NZ_PAGE_TITLE_MAX bytes, text at most NZ_BODY_MAX)
+ * and puts it trimmed into out; an empty title and text put nothing (the version is removed). */
+static nz_rc translation_check(nz_arena *arena, const char *lang, json_t *v, json_t *out,
+			       nz_err *err)
+{
+	json_t *t = json_object_get(v, "title"), *b = json_object_get(v, "body_markdown");
+	if (!nz_edition_code_valid(lang))
+		return nz_err_set(err, NZ_INVAL,
+				  "page: \"%.20s\" is no language code (2 or 3 lower-case letters)",
+				  lang);
+	if (!json_is_object(v) || (t && !json_is_string(t)) || (b && !json_is_string(b)))
+		return nz_err_set(err, NZ_INVAL,
+				  "page: the %.3s version is not {\"title\", \"body_markdown\"} "
+				  "with text values",
+				  lang);
+	const char *title =
+	    nz_arena_str(arena, nz_str_trim(nz_str_c(t ? json_string_value(t) : "")));
+	const char *body = b ? json_string_value(b) : "";
+	if (!title)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	if (!*title && !*nz_arena_str(arena, nz_str_trim(nz_str_c(body))))
+		return NZ_OK;
+	if (!*title)
+		return nz_err_set(err, NZ_INVAL, "page: the %.3s version's title is empty", lang);
+	if (strlen(title) > NZ_PAGE_TITLE_MAX)
+		return nz_err_set(err, NZ_INVAL,
+				  "page: the %.3s version's title is longer than %d bytes", lang,
+				  NZ_PAGE_TITLE_MAX);
+	if (strlen(body) > NZ_BODY_MAX)
+		return nz_err_set(err, NZ_TOOBIG,
+				  "page: the %.3s version's text is longer than %d bytes", lang,
+				  NZ_BODY_MAX);
+	json_t *o = json_pack("{s:s, s:s}", "title", title, "body_markdown", body);
+	if (!o || json_object_set_new(out, lang, o) != 0)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	return NZ_OK;
+}
+
+/* Checks p->translations and puts it in its canonical form (keys sorted, compact; NULL for no
+ * version at all). */
+static nz_rc translations_check(nz_arena *arena, nz_static_page *p, nz_err *err)
+{
+	if (!p->translations || !*p->translations) {
+		p->translations = NULL;
+		return NZ_OK;
+	}
+	json_t *in = json_loads(p->translations, 0, NULL), *out = json_object(), *v;
+	const char *lang;
+	nz_rc rc = json_is_object(in)
+		       ? NZ_OK
+		       : nz_err_set(err, NZ_INVAL, "page: the translations are not a JSON object");
+	json_object_foreach(in, lang, v)
+	{
+		if (rc == NZ_OK)
+			rc = out ? translation_check(arena, lang, v, out, err)
+				 : nz_err_set(err, NZ_NOMEM, "out of memory");
+	}
+	char *text = rc == NZ_OK && json_object_size(out)
+			 ? json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS)
+			 : NULL;
+	p->translations = text ? nz_arena_strdup(arena, text) : NULL;
+	if (rc == NZ_OK && text && !p->translations)
+		rc = nz_err_set(err, NZ_NOMEM, "out of memory");
+	free(text);
+	json_decref(in);
+	json_decref(out);
+	return rc;
+}
+
+nz_rc nz_app_static_page_translate(nz_arena *arena, nz_static_page *p, const char *lang,
+				   const char *title, const char *body_markdown, nz_err *err)
+{
+	json_t *all = p->translations ? json_loads(p->translations, 0, NULL) : json_object();
+	if (!json_is_object(all)) {
+		json_decref(all);
+		all = json_object();
+	}
+	json_t *v = json_pack("{s:s, s:s}", "title", title ? title : "", "body_markdown",
+			      body_markdown ? body_markdown : "");
+	char *text = all && v && json_object_set_new(all, lang, v) == 0 ? json_dumps(all, 0) : NULL;
+	nz_rc rc = NZ_OK;
+	if (!text || !(p->translations = nz_arena_strdup(arena, text)))
+		rc = nz_err_set(err, NZ_NOMEM, "out of memory");
+	free(text);
+	json_decref(all);
+	return rc == NZ_OK ? translations_check(arena, p, err) : rc;
 }
 
 /* Checks and normalises p's fields in place (strings in arena). */
@@ -83,7 +175,7 @@ static nz_rc check(nz_arena *arena, nz_static_page *p, nz_err *err)
 				  "page: the role \"%.60s\" is none of publishingPrinciples, "
 				  "ethicsPolicy, correctionsPolicy, masthead, diversityPolicy",
 				  p->role);
-	return NZ_OK;
+	return translations_check(arena, p, err);
 }
 
 static bool same(const char *a, const char *b)
@@ -135,7 +227,7 @@ nz_rc nz_app_static_page_save(nz_store *s, nz_arena *arena, nz_static_page *p, i
 					  (long long)cur.revision);
 		if (same(cur.slug, in.slug) && same(cur.title, in.title) &&
 		    same(cur.body_markdown, in.body_markdown) && same(cur.role, in.role) &&
-		    cur.position == in.position) {
+		    same(cur.translations, in.translations) && cur.position == in.position) {
 			*p = cur;
 			return NZ_OK;
 		}

@@ -18,18 +18,42 @@ static bool is_article(const char *path)
 	       strchr(path, '/') == NULL;
 }
 
-/* The static pages of demo/pages/ (About, Contact, the policies, the masthead). */
+/* The language of a page's version in another edition, from its file name ("pages/about.ko.md":
+ * "ko"), into code; false for the page itself ("pages/about.md"). */
+static bool version_language(const char *path, char code[16])
+{
+	size_t n = strlen(path);
+	const char *dot = n > 3 ? memchr(path, '.', n - 3) : NULL;
+	if (!dot || (size_t)(path + n - 3 - dot) >= 16)
+		return false;
+	memcpy(code, dot + 1, (size_t)(path + n - 3 - dot - 1));
+	code[path + n - 3 - dot - 1] = '\0';
+	return true;
+}
+
+/* The static pages of demo/pages/ (About, Contact, the policies, the masthead), then their
+ * versions in the other editions ("about.ko.md": its title and text, "slug:" the page's). */
 static int add_pages(const cli_env *env, nz_store *store, nz_arena *arena, size_t *n)
 {
 	nz_err err = {0};
-	for (const nz_file_entry *f = nz__demo_files; f->path; f++) {
-		nz_static_page p;
-		if (strncmp(f->path, "pages/", 6) != 0)
-			continue;
-		if (nz_app_static_page_parse(arena, (const char *)f->data, f->len, &p, &err) ||
-		    nz_app_static_page_save(store, arena, &p, 0, NULL, &err))
-			return cli_fail(env, "demo", 1, "demo/%s: %s", f->path, err.msg);
-		(*n)++;
+	char code[16];
+	for (int pass = 0; pass < 2; pass++) {
+		for (const nz_file_entry *f = nz__demo_files; f->path; f++) {
+			nz_static_page p, v;
+			if (strncmp(f->path, "pages/", 6) != 0 ||
+			    version_language(f->path, code) != (pass == 1))
+				continue;
+			nz_rc rc = nz_app_static_page_parse(arena, (const char *)f->data, f->len,
+							    pass ? &v : &p, &err);
+			if (!rc && pass)
+				rc = nz_store_static_page_get(store, arena, v.slug, 0, &p, &err);
+			if (!rc && pass)
+				rc = nz_app_static_page_translate(arena, &p, code, v.title,
+								  v.body_markdown, &err);
+			if (rc || nz_app_static_page_save(store, arena, &p, 0, NULL, &err))
+				return cli_fail(env, "demo", 1, "demo/%s: %s", f->path, err.msg);
+			*n += pass == 0;
+		}
 	}
 	return 0;
 }

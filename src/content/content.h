@@ -387,12 +387,16 @@ typedef struct nz_static_page {
 	int64_t position; /* the footer's order (then the title) */
 	int64_t revision; /* the current one; on save, the one the edit was based on */
 	nz_time created_at, updated_at;
+	/* Its versions in other editions' languages, a JSON object of objects
+	 * ({"ko": {"title": "소개", "body_markdown": "..."}}); NULL: none. */
+	const char *translations;
 } nz_static_page;
 
 typedef struct nz_static_page_revision {
 	int64_t revision;
 	const char *slug, *title, *body_markdown, *role;
-	int64_t actor; /* 0: the system */
+	const char *translations; /* as nz_static_page's */
+	int64_t actor;            /* 0: the system */
 	nz_time saved_at;
 } nz_static_page_revision;
 

@@ -316,10 +316,20 @@ static nz_rc sitemap_pages(const nz_page_env *env, nz_page_out *out, nz_err *err
 	for (size_t i = 0; i < pc->n_sections; i++)
 		nz_sitemap_page_editions(out->body, pc->site,
 					 nz_url_section(env->arena, pc->sections[i].slug), 0);
-	for (size_t i = 0; i < pc->n_pages; i++) /* the static pages, with their last edit */
-		nz_sitemap_page(out->body, pc->site,
-				nz_url_static_page(env->arena, pc->pages[i].slug),
-				pc->pages[i].updated_at);
+	/* The static pages, with their last edit, in each edition that has a version of them. */
+	char codes[NZ_EDITIONS_MAX][16], have[NZ_EDITIONS_MAX][16];
+	size_t n_codes = nz_site_editions(pc->site, codes, NZ_EDITIONS_MAX);
+	for (size_t i = 0; i < pc->n_pages; i++) {
+		size_t n = 0;
+		nz_static_page v;
+		for (size_t k = 0; k < n_codes; k++)
+			if (strcmp(codes[k], pc->site->language ? pc->site->language : "en") == 0 ||
+			    nz_static_page_in(env->arena, &pc->pages[i], codes[k], &v))
+				memcpy(have[n++], codes[k], sizeof have[0]);
+		nz_sitemap_page_in(out->body, pc->site,
+				   nz_url_static_page(env->arena, pc->pages[i].slug),
+				   pc->pages[i].updated_at, have, n);
+	}
 	return finish_xml(env, nz_sitemap_end(out->body), out, err);
 }
 

@@ -17,9 +17,10 @@ const char *nz__page_lang(const nz_page_ctx *pc);
 nz_rc nz__page_not_found(nz_page_out *out, int status, const char *message);
 
 /* front.c: page 1 of the front (language, section_id: 0 for the front page) as its layout in
- * force arranges it: list (the newest public stories, loaded) becomes the pinned stories, with
- * their front-page headlines, then the rest of list without them, at most limit in all (arena).
- * Adds the pinned stories' keys. Unchanged when no layout is in force. */
+ * force arranges it: list (the newest public stories, loaded) becomes the pinned stories (each in
+ * its version in language when it has one), with their front-page headlines, then the rest of
+ * list without them, at most limit in all (arena); the top's free slots take the stories in
+ * language first. Adds the pinned stories' keys. */
 nz_rc nz__page_front_arrange(const nz_page_env *env, const char *language, int64_t section_id,
 			     nz_article_list *list, size_t limit, nz_page_out *out, nz_err *err);
 /* The blocks of the front page below its top (front.c): for each section of the navigation,

@@ -360,9 +360,9 @@ bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_
 }
 
 bool nz__view_static_page_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
-			       const nz_static_page *p)
+			       const nz_static_page *p, const char *path)
 {
-	const char *url = nz__abs_url(arena, pc->site, nz_url_static_page(arena, p->slug));
+	const char *url = nz__abs_url(arena, pc->site, path);
 	json_t *ld = json_object();
 	bool ok = url && ld && nz__json_put(ld, "@context", json_string("https://schema.org")) &&
 		  nz__json_put(ld, "@type", json_string("WebPage")) &&

@@ -113,10 +113,21 @@ bool nz_view_front_blocks(json_t *view, const nz_page_ctx *pc, const nz_front_bl
 			  size_t n);
 json_t *nz_view_list(const nz_page_ctx *pc, const nz_list_view *lv);
 json_t *nz_view_error(const nz_page_ctx *pc, int status, const char *title, const char *message);
-/* A static page (About, the policies...) at /{slug}: static_page{title,body_html,updated}. */
+/* A static page (About, the policies...) at /{slug}, or its version in pc's edition at
+ * /<code>/{slug}: static_page{title,body_html,updated}, with hreflang alternates and the language
+ * switch between its versions. p is the page as stored (its version in the site's language). */
 json_t *nz_view_static_page(const nz_page_ctx *pc, const nz_static_page *p);
+/* p's version in lang: true and *out a copy of p with that version's title and text (in arena)
+ * when p has one; false otherwise (also for the site's language: that version is p itself). */
+bool nz_static_page_in(nz_arena *arena, const nz_static_page *p, const char *lang,
+		       nz_static_page *out);
+/* The address of p for a reader of lang's edition: "/ko/about" when p has a version in lang
+ * (and lang is an edition other than the site's), else "/about". */
+const char *nz_url_static_page_in(nz_arena *arena, const nz_site *site, const nz_static_page *p,
+				  const char *lang);
 /* A static page in the API's shape: id, slug, url, title, role, position, body_markdown,
- * body_html, revision, created_at, updated_at. New reference or NULL. */
+ * body_html, revision, created_at, updated_at, translations ({"ko": {title, body_markdown,
+ * url}}, {} for none). New reference or NULL. */
 json_t *nz_json_static_page(const nz_site *site, const nz_static_page *p);
 
 /* ---- JSON API ---------------------------------------------------------------------------- */
@@ -206,6 +217,10 @@ nz_rc nz_sitemap_page(nz_buf *out, const nz_site *site, const char *path, nz_tim
 /* The same page (path as the site's own language has it: "/", "/section/x") in every edition,
  * one <url> each, with hreflang alternates to all of them and x-default to path itself. */
 nz_rc nz_sitemap_page_editions(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod);
+/* The same, in the n editions of codes only (x-default: path itself), for a page that some
+ * editions have: a static page's versions. */
+nz_rc nz_sitemap_page_in(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod,
+			 char codes[][16], size_t n);
 /* One article: loc, lastmod, and an xhtml:link hreflang alternate for itself and each of its
  * n_translations translations (light articles are enough), an image:image per photo in a->media
  * (light rows carry none: the caller fills them). news adds the Google News block

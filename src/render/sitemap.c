@@ -79,6 +79,12 @@ nz_rc nz_sitemap_page_editions(nz_buf *out, const nz_site *site, const char *pat
 {
 	char codes[NZ_EDITIONS_MAX][16];
 	size_t n = nz_site_editions(site, codes, NZ_EDITIONS_MAX);
+	return nz_sitemap_page_in(out, site, path, lastmod, codes, n);
+}
+
+nz_rc nz_sitemap_page_in(nz_buf *out, const nz_site *site, const char *path, nz_time lastmod,
+			 char codes[][16], size_t n)
+{
 	nz_arena *arena = nz_arena_new();
 	if (!arena)
 		return NZ_NOMEM;

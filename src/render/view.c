@@ -7,7 +7,7 @@
  *   site{name,tagline,base_url,copyright} lang title canonical description css favicon
  *   touch_icon site_js home_url edition_switch{label,items[{lang,name,url}]}
  *   nav[{name,url,current}] year labels{...} feeds[] og{type,image}
- * footer_pages{label,items[{title,url}]}
+ * footer_pages{label,items[{title,url,other_lang}]}
  *   + the page's own key: article{...} | front{lead,recent,pagination,...} | list{...} |
  *   error{status,title,message} | static_page{...} (view_static_page.c)
  * A missing value is null (Mustache treats it as false), never "". Handlers may add to the

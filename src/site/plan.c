@@ -128,8 +128,18 @@ static nz_rc add_static(nz__build *b, nz__jobs *js, nz_err *err)
 		nz__job j = {.kind = NZ__JOB_SEARCH, .owner = "static", .edition = editions[i]};
 		rc = nz__jobs_add(js, &j) ? NZ_OK : nomem(err);
 	}
-	for (size_t i = 0; !rc && i < b->pc.n_pages; i++) /* a change to one is a full build */
+	for (size_t i = 0; !rc && i < b->pc.n_pages; i++) { /* a change to one is a full build */
 		rc = add_simple(js, NZ__JOB_STATIC_PAGE, b->pc.pages[i].slug, "static", err);
+		nz_static_page v; /* and its versions in the other editions ("ko/about/") */
+		for (size_t k = 0, n = other_editions(b, editions); !rc && k < n; k++) {
+			nz__job j = {.kind = NZ__JOB_STATIC_PAGE,
+				     .slug = b->pc.pages[i].slug,
+				     .owner = "static",
+				     .edition = editions[k]};
+			if (nz_static_page_in(b->arena, &b->pc.pages[i], editions[k], &v))
+				rc = nz__jobs_add(js, &j) ? NZ_OK : nomem(err);
+		}
+	}
 	for (size_t i = 0; !rc && i < nz_theme_asset_count(b->pc.theme); i++) {
 		nz__job j = {.kind = NZ__JOB_ASSET, .id = (int64_t)i, .owner = "static"};
 		rc = nz__jobs_add(js, &j) ? NZ_OK : nomem(err);

@@ -360,11 +360,12 @@ nz_rc nz__store_live_unsaved(const nz_live_update *u, nz_rc rc, int64_t current,
 	"SELECT key, sum(count) AS n, max(hour) FROM reader_counts WHERE kind = " p1               \
 	" AND hour >= " p2 " GROUP BY key ORDER BY n DESC, key LIMIT " p3
 #define NZ__PAGE_COLUMNS                                                                           \
-	"SELECT id, slug, title, body_markdown, role, position, revision, created_at, updated_at " \
-	"FROM pages"
+	"SELECT id, slug, title, body_markdown, role, position, revision, created_at, "            \
+	"updated_at, "                                                                             \
+	"translations FROM pages"
 #define NZ__PAGE_REVISION_ADD(p1, p2)                                                              \
 	"INSERT INTO page_revisions(page_id, revision, slug, title, body_markdown, role, actor, "  \
-	"saved_at) SELECT id, revision, slug, title, body_markdown, role, " p2 ", updated_at "     \
-	"FROM pages WHERE id = " p1
+	"saved_at, translations) SELECT id, revision, slug, title, body_markdown, role, " p2       \
+	", updated_at, translations FROM pages WHERE id = " p1
 
 #endif

@@ -30,7 +30,7 @@ test("the Korean edition on a 390 px phone", async () => {
 	const section = await page.locator("nav.sections a").first().getAttribute("href");
 	assert.match(section, /^\/ko\/section\//);
 	const article = "/article/" + encodeURIComponent("키스톤-릴레이-사이버-방어훈련");
-	for (const path of ["/ko/", section, article]) {
+	for (const path of ["/ko/", section, article, "/ko/about"]) {
 		const r = await page.goto(path, { waitUntil: "domcontentloaded" });
 		assert.equal(r.status(), 200, path);
 		assert.equal(await page.locator("html").getAttribute("lang"), "ko", path);
@@ -49,6 +49,11 @@ test("the Korean edition on a 390 px phone", async () => {
 	await Promise.all([page.waitForURL((u) => u.pathname === "/"),
 		page.getByRole("navigation", { name: "언어판" }).getByRole("link", { name: "English" }).click()]);
 	assert.equal(await page.locator("html").getAttribute("lang"), "en");
+	// On a static page's Korean version it leads to the page in English.
+	await page.goto("/ko/about", { waitUntil: "domcontentloaded" });
+	await Promise.all([page.waitForURL((u) => u.pathname === "/about"),
+		page.getByRole("navigation", { name: "언어판" }).getByRole("link", { name: "English" }).click()]);
+	assert.equal(await page.locator("h1").textContent(), "About Newszone Daily");
 	await ctx.close();
 });
 

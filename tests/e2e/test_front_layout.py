@@ -2,7 +2,8 @@
 page (and of a section front) through the admin API, with front-page headlines; the page
 changes at once (the page cache follows the change feed), the rest fills by recency without
 duplicates, a layout scheduled for a time takes over when it is due (the scheduler's tick of
-the change feed), each edition (language) has its own, the static export shows it, and bad
+the change feed), each edition (language) has its own and leads with a story in its language
+(a pinned story in its version there), the static export shows it, and bad
 input is refused with a message. A real server on a real database."""
 import datetime
 import os
@@ -33,16 +34,25 @@ class FrontLayout(unittest.TestCase):
             add_user(cls.db, login, role)
             cls.tokens[login] = add_token(cls.db, login)[1]
         cls.srv = Server(cls.db)
-        cls.stories = []  # oldest first
-        for i in range(8):
-            r = cls.call("POST", "/articles", {
-                "headline": "Harbor story number %d" % i,
-                "body_markdown": "The body of story %d." % i, "section": "harbor"})
-            assert r.status == 201, r.text
-            a = r.json()
-            r = cls.call("POST", "/articles/%d/publish" % a["id"])
-            assert r.status == 200, r.text
-            cls.stories.append(r.json())
+        # A story in English and Korean, older than the eight below: the only Korean story.
+        cls.original = cls.publish({"headline": "Harbor pilots sign a new charter",
+                                    "body_markdown": "The pilots signed.", "section": "harbor"})
+        cls.korean = cls.publish({"headline": "항만 도선사 새 헌장 서명", "language": "ko",
+                                  "slug": "harbor-pilots-charter-ko",
+                                  "body_markdown": "도선사들이 서명했다.", "section": "harbor",
+                                  "translation_group": cls.original["id"]})
+        cls.stories = [cls.publish({"headline": "Harbor story number %d" % i,
+                                    "body_markdown": "The body of story %d." % i,
+                                    "section": "harbor"})
+                       for i in range(8)]  # oldest first
+
+    @classmethod
+    def publish(cls, fields):
+        r = cls.call("POST", "/articles", fields)
+        assert r.status == 201, r.text
+        r = cls.call("POST", "/articles/%d/publish" % r.json()["id"])
+        assert r.status == 200, r.text
+        return r.json()
 
     @classmethod
     def tearDownClass(cls):
@@ -147,6 +157,32 @@ class FrontLayout(unittest.TestCase):
         self.assertEqual(r.json()["language"], "ko")
         self.assertIn(self.href(self.stories[-1]), self.lead(self.srv.get("/").text))
         self.assertIsNone(self.call("GET", "/front").json()["current"])
+        self.call("PUT", "/front", {"language": "ko", "slots": []})
+
+    def test_each_edition_leads_with_a_story_in_its_language(self):
+        newest = self.stories[-1]
+        # By recency: the Korean front's lead is its newest Korean story, though newer English
+        # stories (without a Korean version) exist; they follow it.
+        html = self.srv.get("/ko/").text
+        self.assertIn(self.href(self.korean), self.lead(html))
+        self.assertIn(self.href(newest), self.main(html))
+        self.assertNotIn(self.href(self.original), html)
+        self.assertIn(self.href(newest), self.lead(self.srv.get("/").text))
+        # Pinned on the Korean front, a story shows in its Korean version when it has one
+        # (without the front-page headline written for the English one); one without stays.
+        r = self.call("PUT", "/front", {"language": "ko", "slots": [
+            {"article": self.stories[0]["id"]},
+            {"article": self.original["id"], "headline": "Pilots sign, in English"}]})
+        self.assertEqual(r.status, 200, r.text)
+        html = self.srv.get("/ko/").text
+        self.assertIn(self.href(self.stories[0]), self.lead(html))
+        main = self.main(html)
+        self.assertLess(main.index(self.href(self.korean)), main.index(self.href(newest)))
+        self.assertNotIn(self.href(self.original), html)
+        self.assertNotIn("Pilots sign, in English", html)
+        # The English front pins the English version.
+        self.call("PUT", "/front", {"slots": [{"article": self.original["id"]}]})
+        self.assertIn(self.href(self.original), self.lead(self.srv.get("/").text))
         self.call("PUT", "/front", {"language": "ko", "slots": []})
 
     def test_section_blocks_and_the_opinion_block_below_the_top(self):

@@ -11,7 +11,8 @@ import tempfile
 import unittest
 
 from nz import Server, new_db, run
-from nzadmin import add_token, add_user, api
+from nzadmin import NewsroomCase, add_token, add_user, api
+from test_admin_pages import Browser
 
 
 def jsonld(html):
@@ -152,6 +153,94 @@ class StaticPages(unittest.TestCase):
 
 
 
+
+def footer(html):
+    return html[html.index("<footer"):]
+
+
+class KoreanVersions(NewsroomCase):
+    """A page's Korean version, written through the admin API: served at /ko/{slug} in the
+    Korean chrome, linked from the Korean edition's footer, with the language switch and hreflang
+    alternates between the versions, in the sitemap and the static export; a page without one
+    is linked at its English address."""
+    prefix = "nz-e2e-pages-ko-"
+
+    def test_a_korean_version_is_served_linked_and_exported(self):
+        r = self.admin_api("POST", "/pages", {
+            "title": "About us", "slug": "about-us", "position": 1,
+            "body_markdown": "We cover the harbour.",
+            "translations": {"ko": {"title": "소개", "body_markdown": "우리는 **항구**를 취재합니다."}}})
+        self.assertEqual(r.status, 201, r.text)
+        about = r.json()
+        self.assertEqual(about["translations"]["ko"]["title"], "소개")
+        self.assertTrue(about["translations"]["ko"]["url"].endswith("/ko/about-us"))
+        r = self.admin_api("POST", "/pages", {"title": "Contact", "body_markdown": "Call us."})
+        self.assertEqual(r.status, 201, r.text)
+
+        ko = self.srv.get("/ko/about-us")
+        self.assertEqual(ko.status, 200)
+        self.assertIn('<html lang="ko"', ko.text)
+        self.assertIn("<h1>소개</h1>", ko.text)
+        self.assertIn("<strong>항구</strong>", ko.text)
+        self.assertNotIn("We cover the harbour", ko.text)
+        for lang, path in (("en", "/about-us"), ("ko", "/ko/about-us"), ("x-default", "/about-us")):
+            self.assertRegex(ko.text, r'<link rel="alternate" hreflang="%s" href="[^"]*%s"'
+                             % (lang, path))
+        # The switch leads to the other version, both ways.
+        self.assertRegex(ko.text, r'<a href="/about-us"[^>]*hreflang="en"')
+        self.assertRegex(self.srv.get("/about-us").text, r'<a href="/ko/about-us"[^>]*hreflang="ko"')
+        # The Korean footer links the Korean version, and the English page of one without.
+        foot = footer(self.srv.get("/ko/").text)
+        self.assertIn('<a href="/ko/about-us">소개</a>', foot)
+        self.assertIn('<a href="/contact" lang="en" hreflang="en">Contact</a>', foot)
+        self.assertIn('<a href="/about-us">About us</a>', footer(self.srv.get("/").text))
+        self.assertEqual(self.srv.get("/ko/contact").status, 404)
+        # The sitemap names both versions of the page, the other one alone.
+        sitemap = self.srv.get("/sitemaps/pages.xml").text
+        self.assertIn("/ko/about-us</loc>", sitemap)
+        self.assertNotIn("/ko/contact</loc>", sitemap)
+        # The static export writes the Korean version with the server's bytes.
+        out = os.path.join(self.tmp, "site")
+        run(["build", "--out", out], db=self.db)
+        with open(os.path.join(out, "ko", "about-us", "index.html"), encoding="utf-8") as f:
+            self.assertEqual(f.read(), self.srv.get("/ko/about-us").text)
+        self.assertFalse(os.path.exists(os.path.join(out, "ko", "contact")))
+
+        # Bad versions are refused, nothing changed; removing one takes its address away.
+        for bad, words in (({"ko": {"title": "", "body_markdown": "본문"}}, "title is empty"),
+                           ({"korean": {"title": "소개"}}, "no language code"),
+                           ({"ko": "소개"}, "not {")):
+            r = self.admin_api("PATCH", "/pages/%d" % about["id"],
+                               {"revision": 1, "translations": bad})
+            self.assertEqual(r.status, 400, r.text)
+            self.assertIn(words, r.json()["error"]["message"])
+        r = self.admin_api("PATCH", "/pages/%d" % about["id"],
+                           {"revision": 1, "translations": {"ko": None}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["translations"], {})
+        self.assertEqual(self.srv.get("/ko/about-us").status, 404)
+        revs = self.admin_api("GET", "/pages/%d/revisions" % about["id"]).json()["revisions"]
+        self.assertEqual([x["revision"] for x in revs], [2, 1])
+
+    def test_the_back_office_writes_a_korean_version(self):
+        b = Browser(self.srv, self.login, self.password)
+        form = b.get("/admin/pages/new").text
+        self.assertIn('name="title.ko"', form)
+        self.assertIn('name="body_markdown.ko"', form)
+        fields = [("title", "Masthead"), ("slug", "masthead"), ("position", "5"),
+                  ("body_markdown", "The editors."), ("role", "")]
+        # A text without a title is refused, and what was typed is kept.
+        r = b.post("/admin/pages", fields + [("title.ko", ""), ("body_markdown.ko", "편집진")])
+        self.assertEqual(r.status, 422, r.text)
+        self.assertIn("the ko version&#39;s title is empty", r.text)
+        self.assertIn("편집진</textarea>", r.text)
+        r = b.post("/admin/pages", fields + [("title.ko", "편집진"),
+                                             ("body_markdown.ko", "편집국장 홍길동")])
+        self.assertEqual(r.status, 303, r.text)
+        self.assertIn("편집국장 홍길동", self.srv.get("/ko/masthead").text)
+        self.assertIn('value="편집진"', b.get(r.headers["location"].split("?")[0]).text)
+
+
 class DemoPages(unittest.TestCase):
     """The demo newsroom's pages, on the server, in the sitemap and in the static export."""
 
@@ -186,6 +275,14 @@ class DemoPages(unittest.TestCase):
         sitemap = self.srv.get("/sitemaps/pages.xml").text
         self.assertIn("/ethics</loc>", sitemap)
         self.assertIn("/masthead</loc>", sitemap)
+        self.assertIn("/ko/masthead</loc>", sitemap)
+        # Every page has its Korean version, which the Korean edition's footer links.
+        foot = footer(self.srv.get("/ko/").text)
+        for slug, title in (("about", "뉴스존 데일리 소개"), ("contact", "연락처"),
+                            ("ethics", "윤리 강령"), ("corrections-policy", "정정 보도 원칙"),
+                            ("principles", "보도 원칙"), ("masthead", "편집진")):
+            self.assertIn('<a href="/ko/%s">%s</a>' % (slug, title), foot)
+        self.assertIn("<h1>편집진</h1>", self.srv.get("/ko/masthead").text)
 
     def test_static_export_has_the_pages(self):
         out = os.path.join(self.tmp, "site")
@@ -196,6 +293,8 @@ class DemoPages(unittest.TestCase):
         self.assertIn("<h1>Ethics policy</h1>", html)
         with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
             self.assertIn('<a href="/masthead">Masthead</a>', f.read())
+        with open(os.path.join(out, "ko", "ethics", "index.html"), encoding="utf-8") as f:
+            self.assertIn("<h1>윤리 강령</h1>", f.read())
 
 
 if __name__ == "__main__":

@@ -412,9 +412,10 @@ extern const char nz__pg_18_media_revisions[]; /* a photo's texts per edit; the 
 	"COALESCE(credit, '') || ' ' || COALESCE(alt, '') || ' ' || COALESCE(filename, ''), "      \
 	"'._-/\\,;:!?()[]{}\"''`~@#$%^&*+=<>|', '                                '))"
 extern const char nz__pg_19_related[];
-extern const char nz__pg_20_media_uploader[]; /* who uploaded each photo, and its index */
-extern const char nz__pg_21_live_kinds[];     /* a live update's kind, photo, quote */
-extern const char nz__pg_22_search_stale[];   /* an index made by an older tokenizer */
-extern const char nz__pg_23_live_media[];     /* the live updates that show a photo */
+extern const char nz__pg_20_media_uploader[];    /* who uploaded each photo, and its index */
+extern const char nz__pg_21_live_kinds[];        /* a live update's kind, photo, quote */
+extern const char nz__pg_22_search_stale[];      /* an index made by an older tokenizer */
+extern const char nz__pg_23_live_media[];        /* the live updates that show a photo */
+extern const char nz__pg_24_page_translations[]; /* a static page's other-language versions */
 
 #endif

@@ -549,3 +549,9 @@ const char nz__pg_22_search_stale[] =
  * live updates that show a photo). */
 const char nz__pg_23_live_media[] =
     "CREATE INDEX live_updates_media ON live_updates(media_id) WHERE media_id IS NOT NULL;";
+
+/* Migration 24, a static page's versions in the other editions' languages: SQLite's migration
+ * 27. */
+const char nz__pg_24_page_translations[] =
+    "ALTER TABLE pages ADD COLUMN translations TEXT;"
+    "ALTER TABLE page_revisions ADD COLUMN translations TEXT;";

@@ -36,16 +36,17 @@ const char nz__pg_6_pages[] =
 
 static const nz__pg_sql q_insert = {
     "INSERT INTO pages(slug, title, body_markdown, role, position, revision, created_at, "
-    "updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id"};
+    "updated_at, translations) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7) RETURNING id"};
 static const nz__pg_sql q_update = {
     "UPDATE pages SET slug = $3, title = $4, body_markdown = $5, role = $6, position = $7, "
-    "revision = revision + 1, updated_at = $8 WHERE id = $1 AND revision = $2 RETURNING id"};
+    "revision = revision + 1, updated_at = $8, translations = $9 WHERE id = $1 AND revision = $2 "
+    "RETURNING id"};
 static const nz__pg_sql q_revision_add = {NZ__PAGE_REVISION_ADD("$1", "$2")};
 static const nz__pg_sql q_by_slug = {NZ__PAGE_COLUMNS " WHERE slug = $1"};
 static const nz__pg_sql q_by_id = {NZ__PAGE_COLUMNS " WHERE id = $1"};
 static const nz__pg_sql q_list = {NZ__PAGE_COLUMNS " ORDER BY position, title, id"};
 static const nz__pg_sql q_revisions = {
-    "SELECT revision, slug, title, body_markdown, role, actor, saved_at "
+    "SELECT revision, slug, title, body_markdown, role, actor, saved_at, translations "
     "FROM page_revisions WHERE page_id = $1 ORDER BY revision DESC"};
 
 /* The message of a save that lost the race: someone saved since p->revision. */
@@ -78,6 +79,7 @@ static nz_rc page_write(nz_store *s, nz_static_page *p, nz_time now, nz_err *err
 	nz__pg_text(&q, p->role);
 	nz__pg_int64(&q, p->position);
 	nz__pg_int64(&q, now);
+	nz__pg_text(&q, p->translations);
 	nz_rc rc = nz__pg_one_int(nz__pg_h(s), p->id ? &q_update : &q_insert, &q, &id, "page", err);
 	if (rc == NZ_EXISTS)
 		return nz_err_set(err, rc, "page %.100s: its slug or its role is another page's",
@@ -127,7 +129,8 @@ static nz_rc page_row(nz_arena *arena, const PGresult *res, int r, void *item)
 	return nz__pg_col_text(arena, res, r, 1, &p->slug) ||
 		       nz__pg_col_text(arena, res, r, 2, &p->title) ||
 		       nz__pg_col_text(arena, res, r, 3, &p->body_markdown) ||
-		       nz__pg_col_text(arena, res, r, 4, &p->role)
+		       nz__pg_col_text(arena, res, r, 4, &p->role) ||
+		       nz__pg_col_text(arena, res, r, 9, &p->translations)
 		   ? NZ_NOMEM
 		   : NZ_OK;
 }
@@ -170,7 +173,8 @@ static nz_rc revision_row(nz_arena *arena, const PGresult *res, int r, void *ite
 	return nz__pg_col_text(arena, res, r, 1, &x->slug) ||
 		       nz__pg_col_text(arena, res, r, 2, &x->title) ||
 		       nz__pg_col_text(arena, res, r, 3, &x->body_markdown) ||
-		       nz__pg_col_text(arena, res, r, 4, &x->role)
+		       nz__pg_col_text(arena, res, r, 4, &x->role) ||
+		       nz__pg_col_text(arena, res, r, 7, &x->translations)
 		   ? NZ_NOMEM
 		   : NZ_OK;
 }

@@ -117,12 +117,12 @@
 	X(SQ_URL_REDIRECT_DELETE, "DELETE FROM url_redirects WHERE path = ?1")                     \
 	X(SQ_URL_REDIRECT_SLUG_DELETE, "DELETE FROM slug_redirects WHERE old_slug = ?1")           \
 	X(SQ_URL_REDIRECT_LIST, NZ__URL_REDIRECT_LIST("?1", "?2"))                                 \
-	X(SQ_PAGE_INSERT,                                                                          \
-	  "INSERT INTO pages(slug, title, body_markdown, role, position, "                         \
-	  "revision, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)")              \
+	X(SQ_PAGE_INSERT, "INSERT INTO pages(slug, title, body_markdown, role, position, "         \
+			  "revision, created_at, updated_at, translations) "                       \
+			  "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6, ?7)")                            \
 	X(SQ_PAGE_UPDATE,                                                                          \
 	  "UPDATE pages SET slug = ?3, title = ?4, body_markdown = ?5, role = ?6, "                \
-	  "position = ?7, revision = revision + 1, updated_at = ?8 "                               \
+	  "position = ?7, revision = revision + 1, updated_at = ?8, translations = ?9 "            \
 	  "WHERE id = ?1 AND revision = ?2")                                                       \
 	X(SQ_PAGE_REVISION_ADD, NZ__PAGE_REVISION_ADD("?1", "?2"))                                 \
 	X(SQ_PAGE_BY_SLUG, NZ__PAGE_COLUMNS " WHERE slug = ?1")                                    \
@@ -136,8 +136,10 @@
 	  "page_id = excluded.page_id, sha256 = excluded.sha256, filename = excluded.filename, "   \
 	  "bytes = excluded.bytes, notes = excluded.notes, comments = excluded.comments, "         \
 	  "updated_at = excluded.updated_at")                                                      \
-	X(SQ_PAGE_REVISIONS, "SELECT revision, slug, title, body_markdown, role, actor, saved_at " \
-			     "FROM page_revisions WHERE page_id = ?1 ORDER BY revision DESC")      \
+	X(SQ_PAGE_REVISIONS,                                                                       \
+	  "SELECT revision, slug, title, body_markdown, role, actor, saved_at, "                   \
+	  "translations "                                                                          \
+	  "FROM page_revisions WHERE page_id = ?1 ORDER BY revision DESC")                         \
 	X(SQ_LIVE_START, NZ__LIVE_START("?1", "?2"))                                               \
 	X(SQ_LIVE_END, NZ__LIVE_END("?1", "?2"))                                                   \
 	X(SQ_LIVE_GET, NZ__LIVE_GET("?1"))                                                         \

@@ -900,12 +900,18 @@ static const char migration_25[] =
 static const char migration_26[] =
     "CREATE INDEX live_updates_media ON live_updates(media_id) WHERE media_id IS NOT NULL;";
 
+/* Migration 27, a static page's versions in the other editions' languages (docs/pages.md): one
+ * JSON object per page and per revision ({"ko": {"title": ..., "body_markdown": ...}}); NULL:
+ * none. */
+static const char migration_27[] = "ALTER TABLE pages ADD COLUMN translations TEXT;"
+				   "ALTER TABLE page_revisions ADD COLUMN translations TEXT;";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
     migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
     migration_19, migration_20, migration_21, migration_22, migration_23, migration_24,
-    migration_25, migration_26,
+    migration_25, migration_26, migration_27,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

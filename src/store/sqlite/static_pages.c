@@ -13,15 +13,16 @@ static nz_rc page_write(nz__sqlite *h, nz_static_page *p, nz_time now, nz_err *e
 	if (rc)
 		return rc;
 	int bad =
-	    p->id ? sqlite3_bind_int64(st, 1, p->id) || sqlite3_bind_int64(st, 2, p->revision) ||
-			nz__sq_bind_text(st, 3, p->slug) || nz__sq_bind_text(st, 4, p->title) ||
-			nz__sq_bind_text(st, 5, p->body_markdown) ||
-			nz__sq_bind_text(st, 6, p->role) ||
-			sqlite3_bind_int64(st, 7, p->position) || sqlite3_bind_int64(st, 8, now)
-		  : nz__sq_bind_text(st, 1, p->slug) || nz__sq_bind_text(st, 2, p->title) ||
-			nz__sq_bind_text(st, 3, p->body_markdown) ||
-			nz__sq_bind_text(st, 4, p->role) ||
-			sqlite3_bind_int64(st, 5, p->position) || sqlite3_bind_int64(st, 6, now);
+	    p->id
+		? sqlite3_bind_int64(st, 1, p->id) || sqlite3_bind_int64(st, 2, p->revision) ||
+		      nz__sq_bind_text(st, 3, p->slug) || nz__sq_bind_text(st, 4, p->title) ||
+		      nz__sq_bind_text(st, 5, p->body_markdown) ||
+		      nz__sq_bind_text(st, 6, p->role) || sqlite3_bind_int64(st, 7, p->position) ||
+		      sqlite3_bind_int64(st, 8, now) || nz__sq_bind_text(st, 9, p->translations)
+		: nz__sq_bind_text(st, 1, p->slug) || nz__sq_bind_text(st, 2, p->title) ||
+		      nz__sq_bind_text(st, 3, p->body_markdown) ||
+		      nz__sq_bind_text(st, 4, p->role) || sqlite3_bind_int64(st, 5, p->position) ||
+		      sqlite3_bind_int64(st, 6, now) || nz__sq_bind_text(st, 7, p->translations);
 	if (bad)
 		return nz__sq_bind_error(h, "page", err);
 	if ((rc = nz__sq_exec(h, st, "page", err)))
@@ -85,7 +86,8 @@ static nz_rc page_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 	return nz__sq_col_text(arena, st, 1, &p->slug) ||
 		       nz__sq_col_text(arena, st, 2, &p->title) ||
 		       nz__sq_col_text(arena, st, 3, &p->body_markdown) ||
-		       nz__sq_col_text(arena, st, 4, &p->role)
+		       nz__sq_col_text(arena, st, 4, &p->role) ||
+		       nz__sq_col_text(arena, st, 9, &p->translations)
 		   ? NZ_NOMEM
 		   : NZ_OK;
 }
@@ -133,7 +135,8 @@ static nz_rc revision_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 	return nz__sq_col_text(arena, st, 1, &r->slug) ||
 		       nz__sq_col_text(arena, st, 2, &r->title) ||
 		       nz__sq_col_text(arena, st, 3, &r->body_markdown) ||
-		       nz__sq_col_text(arena, st, 4, &r->role)
+		       nz__sq_col_text(arena, st, 4, &r->role) ||
+		       nz__sq_col_text(arena, st, 7, &r->translations)
 		   ? NZ_NOMEM
 		   : NZ_OK;
 }

@@ -5,6 +5,8 @@
  * revisions (GET .../{id}/revisions). Pages are public once saved, so the right needed is the
  * right to publish (editors and admins). The checks themselves are app/static_page.c's.
  */
+#include <stdlib.h>
+
 #include "app/app.h"
 #include "web/admin/admin_int.h"
 
@@ -24,6 +26,36 @@ static const char *field(nz__ctx *c, json_t *body, const char *key, const char *
 	if (json_is_null(v))
 		return NULL;
 	return json_is_string(v) ? nz_arena_strdup(c->req->arena, json_string_value(v)) : keep;
+}
+
+/* Merges body's "translations" into p's: each language given replaces that version (null
+ * removes it); "translations": null removes them all. The app checks the versions on save. */
+static bool translations(nz__ctx *c, json_t *v, nz_static_page *p)
+{
+	if (!v)
+		return true;
+	if (!json_is_object(v) && !json_is_null(v)) {
+		nz__send_json_error(c->resp, 400, "invalid",
+				    "translations must be an object of versions by language, or "
+				    "null");
+		return false;
+	}
+	json_t *all = p->translations && !json_is_null(v) ? json_loads(p->translations, 0, NULL)
+							  : json_object();
+	const char *lang;
+	json_t *one;
+	json_object_foreach(v, lang, one)
+	{
+		if (all && json_is_null(one))
+			json_object_del(all, lang);
+		else if (all)
+			json_object_set(all, lang, one);
+	}
+	char *text = all ? json_dumps(all, JSON_COMPACT) : NULL;
+	p->translations = text ? nz_arena_strdup(c->req->arena, text) : NULL;
+	free(text);
+	json_decref(all);
+	return true;
 }
 
 /* Applies body's fields to p; false after answering 400 for a field of the wrong type. */
@@ -50,7 +82,7 @@ static bool apply(nz__ctx *c, json_t *body, nz_static_page *p)
 	p->role = field(c, body, "role", p->role);
 	if (pos)
 		p->position = json_integer_value(pos);
-	return true;
+	return translations(c, json_object_get(body, "translations"), p);
 }
 
 static void save(nz__ctx *c, const nz_user *u, json_t *body, nz_static_page *p, int status)

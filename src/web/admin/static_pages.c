@@ -8,7 +8,8 @@
  *   POST /admin/pages/{id}         save, based on the form's revision → 303, or the form
  *                                  again with the message (422 bad input, 409 saved by someone
  *                                  else in between, or the slug or role taken)
- * The checks are app/static_page.c's, the same as the API's.
+ * The form has a title and a text per other edition (the page's version at /<code>/{slug}; both
+ * left empty: none). The checks are app/static_page.c's, the same as the API's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,71 @@ static json_t *revisions_json(nz__ctx *c, const nz_admin_ctx *ac, int64_t id)
 	return arr;
 }
 
+/* The other editions' codes (not the site's language) into codes; how many. */
+static size_t other_editions(const nz__ctx *c, char codes[][16])
+{
+	size_t n = nz_site_editions(&c->site, codes, NZ_EDITIONS_MAX), k = 0;
+	const char *own = c->site.language ? c->site.language : "en";
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(codes[i], own) != 0)
+			memmove(codes[k++], codes[i], sizeof codes[0]);
+	return k;
+}
+
+/* A text of a version in lang as stored or as typed ("" for none). */
+static const char *version_text(json_t *all, const char *lang, const char *key)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(all, lang), key));
+	return s ? s : "";
+}
+
+/* The form's fields of p's versions in the other editions: [{code, title, body_markdown}]. */
+static json_t *versions_json(nz__ctx *c, const nz_static_page *p)
+{
+	char codes[NZ_EDITIONS_MAX][16];
+	size_t n = other_editions(c, codes);
+	json_t *all = p->translations ? json_loads(p->translations, 0, NULL) : NULL;
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++) {
+		json_t *o = json_pack("{s:s, s:s, s:s}", "code", codes[i], "title",
+				      version_text(all, codes[i], "title"), "body_markdown",
+				      version_text(all, codes[i], "body_markdown"));
+		if (json_array_append_new(arr, o) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	json_decref(all);
+	return arr;
+}
+
+/* The form's fields of the versions ("title.ko", "body_markdown.ko") over p's, unchecked (the
+ * save checks them; a refused form shows them as typed). */
+static void form_versions(nz__ctx *c, nz_http_form *form, nz_static_page *p)
+{
+	char codes[NZ_EDITIONS_MAX][16];
+	size_t n = other_editions(c, codes);
+	nz_arena *ar = c->req->arena;
+	json_t *all = p->translations ? json_loads(p->translations, 0, NULL) : NULL;
+	if (!json_is_object(all)) {
+		json_decref(all);
+		all = json_object();
+	}
+	for (size_t i = 0; all && i < n; i++) {
+		const char *t = nz_http_form_get(form, nz_arena_printf(ar, "title.%s", codes[i]));
+		const char *b =
+		    nz_http_form_get(form, nz_arena_printf(ar, "body_markdown.%s", codes[i]));
+		if (t || b)
+			json_object_set_new(all, codes[i],
+					    json_pack("{s:s, s:s}", "title", t ? t : "",
+						      "body_markdown", b ? b : ""));
+	}
+	char *text = all ? json_dumps(all, JSON_COMPACT) : NULL;
+	p->translations = text ? nz_arena_strdup(ar, text) : p->translations;
+	free(text);
+	json_decref(all);
+}
+
 /* The form for p (id 0: a new page), with error shown when not NULL. */
 static void editor(nz__ctx *c, const nz_user *me, int status, const nz_static_page *p,
 		   const char *error)
@@ -79,13 +145,14 @@ static void editor(nz__ctx *c, const nz_user *me, int status, const nz_static_pa
 	if (done && strcmp(done, "saved") == 0 && !error)
 		ac.flash = "The page was saved; it is on the site.";
 	json_t *view = nz_view_admin(&ac, p->id ? "Edit page" : "New page");
-	json_t *e = json_pack(
-	    "{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:s?}", "id", (json_int_t)p->id,
-	    "revision", (json_int_t)p->revision, "title", p->title ? p->title : "", "slug",
-	    p->slug ? p->slug : "", "body_markdown", p->body_markdown ? p->body_markdown : "",
-	    "position", (json_int_t)p->position, "roles", roles_json(p->role), "revisions",
-	    revisions_json(c, &ac, p->id), "error", error ? json_string(error) : json_null(), "url",
-	    p->id && p->slug ? nz_url_static_page(c->req->arena, p->slug) : NULL);
+	json_t *e = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:s?}", "id",
+			      (json_int_t)p->id, "revision", (json_int_t)p->revision, "title",
+			      p->title ? p->title : "", "slug", p->slug ? p->slug : "",
+			      "body_markdown", p->body_markdown ? p->body_markdown : "", "position",
+			      (json_int_t)p->position, "roles", roles_json(p->role), "revisions",
+			      revisions_json(c, &ac, p->id), "versions", versions_json(c, p),
+			      "error", error ? json_string(error) : json_null(), "url",
+			      p->id && p->slug ? nz_url_static_page(c->req->arena, p->slug) : NULL);
 	if (!view || !e || json_object_set_new(view, "page_editor", e) != 0) {
 		json_decref(view);
 		nz__admin_error(c, 503, NULL);
@@ -176,6 +243,7 @@ static void save(nz__ctx *c, const nz_user *me, nz_static_page *p)
 	p->position = pos ? strtoll(pos, NULL, 10) : 0;
 	if (p->id)
 		p->revision = rev ? strtoll(rev, NULL, 10) : 0;
+	form_versions(c, &form, p);
 	nz_static_page keep = *p;
 	nz_rc rc = nz_app_static_page_save(c->store, ar, p, me->id, NULL, &err);
 	if (rc == NZ_INVAL || rc == NZ_UTF8 || rc == NZ_TOOBIG || rc == NZ_EXISTS ||

@@ -3,11 +3,13 @@
  * page "/section/defense" in the Korean edition: the handler checks that "ko" is an edition other
  * than the site's own language, marks the request's page context with it, and answers as the
  * route of the rest of the path does. Only the pages an edition has are reachable this way: its
- * front page, section, tag and author pages, search and feeds (an article has one address; its
- * language picks its edition).
+ * front page, section, tag and author pages, search, feeds and the static pages' versions
+ * ("/ko/about": one segment that is no address of the site's own; an article has one address;
+ * its language picks its edition).
  */
 #include <string.h>
 
+#include "app/app.h"
 #include "web/public/public_int.h"
 
 /* The routes an edition repeats under its prefix. */
@@ -21,7 +23,9 @@ static bool allowed(const char *path)
 		if (strncmp(path, inside[i], n) == 0 && (n > 1 || path[1] == '\0'))
 			return true;
 	}
-	return false;
+	/* "/about": a static page's address (slugs never take the site's own segments) */
+	return path[0] == '/' && !strchr(path + 1, '/') && nz_slug_valid(nz_str_c(path + 1)) &&
+	       !nz_app_static_page_reserved(path + 1);
 }
 
 static void edition(nz__ctx *c, const nz_route_match *m)
@@ -52,5 +56,6 @@ const nz__route_entry nz__edition_routes[] = {
     {"GET", "/{edition}/feed.rss", edition},
     {"GET", "/{edition}/feed.atom", edition},
     {"GET", "/{edition}/feed.json", edition},
+    {"GET", "/{edition}/{slug}", edition}, /* a static page's version */
     {NULL, NULL, NULL},
 };

@@ -2,6 +2,7 @@
  * Tests the store's static pages (store/sqlite/static_pages.c and its PostgreSQL twin): a save
  * writes the page and one revision row in one go, a stale save is refused (NZ_CONFLICT) and
  * changes nothing, slugs and roles belong to one page, the list keeps the footer's order, and
+ * a page's versions in other languages (one JSON text) are kept with it and in its revisions, and
  * every save is a 'site' change (every public page's footer links the pages); a page's import
  * record is found by its key and replaced by the next import's.
  */
@@ -28,6 +29,7 @@ static void test_save_get_and_revisions(void **state)
 
 	p.title = "Our ethics policy";
 	p.body_markdown = "We correct our mistakes.";
+	p.translations = "{\"ko\":{\"body_markdown\":\"정정합니다.\",\"title\":\"윤리 강령\"}}";
 	assert_int_equal(nz_store_static_page_save(f->store, &p, 0, &f->err), NZ_OK);
 	assert_int_equal(p.revision, 2);
 
@@ -40,6 +42,7 @@ static void test_save_get_and_revisions(void **state)
 	assert_string_equal(got.role, "ethicsPolicy");
 	assert_int_equal(got.position, 2);
 	assert_int_equal(got.revision, 2);
+	assert_string_equal(got.translations, p.translations); /* its versions, as saved */
 	assert_int_equal(nz_store_static_page_get(f->store, f->arena, NULL, p.id, &got, &f->err),
 			 NZ_OK);
 	assert_string_equal(got.slug, "ethics");
@@ -53,6 +56,8 @@ static void test_save_get_and_revisions(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(r[0].revision, 2);
 	assert_string_equal(r[0].title, "Our ethics policy");
+	assert_string_equal(r[0].translations, p.translations);
+	assert_null(r[1].translations);
 	assert_int_equal(r[0].actor, 0);
 	assert_int_equal(r[1].revision, 1);
 	assert_string_equal(r[1].title, "Ethics policy");
