@@ -176,6 +176,37 @@ class Refusals(NzTestCase):
         self.assertEqual(counts(self.db)["articles"], self.before["articles"] + 2)
 
 
+
+class BadFileInTheMiddle(NzTestCase):
+    """One batch, the store refusing its third file (an author listed twice: on PostgreSQL a
+    failure the database reports after later files were sent): only that file is refused,
+    by name, and the four others land whole; the same folder again changes nothing."""
+
+    def test_only_the_bad_file_is_refused(self):
+        folder = os.path.join(self.tmp, "batch")
+        os.makedirs(folder)
+        for i in range(1, 6):
+            authors = "  - name: Kim Ana\n  - name: Kim Ana\n" if i == 3 else "  - name: Lee Bo\n"
+            with open(os.path.join(folder, "f%d.md" % i), "w", encoding="utf-8") as f:
+                f.write("---\nheadline: \"Harbour story %d\"\nslug: harbour-story-%d\n"
+                        "section: world\nauthors:\n%stags:\n  - harbour\n---\n"
+                        "The harbour opened a new pier today, story %d.\n" % (i, i, authors, i))
+        p = run(["import", "--publish", "--batch", "16", folder], db=self.db, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("imported 4, unchanged 0, refused 1", p.stdout)
+        lines = p.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, p.stderr)
+        self.assertIn(os.path.join(folder, "f3.md"), lines[0])
+        self.assertRegex(lines[0], "author")
+        slugs = sorted(r[0] for r in sql_rows(self.db, "SELECT slug FROM articles"))
+        self.assertEqual(slugs, ["harbour-story-%d" % i for i in (1, 2, 4, 5)])
+        for table in ("revisions", "import_sources"):
+            self.assertEqual(len(sql_rows(self.db, "SELECT article_id FROM " + table)), 4, table)
+        self.assertEqual(sql_rows(self.db, "SELECT slug FROM authors"), [("lee-bo",)])
+        again = run(["import", "--publish", "--batch", "16", folder], db=self.db, check=False)
+        self.assertIn("imported 0, unchanged 4, refused 1", again.stdout)
+        self.assertEqual(len(sql_rows(self.db, "SELECT id FROM articles")), 4)
+
 # What an import stores, by slug (ids and times left out: they differ between two imports).
 STORED = [
     "SELECT a.slug, a.headline, a.status, a.language, s.slug, a.body_markdown, a.revision, "

@@ -230,7 +230,14 @@ nz_rc nz__pg_import_item_put(nz_store *s, const char *key, int64_t article_id,
 	return nz__pg_run(nz__pg_h(s), &q_import_item_put, &p, "import item", err);
 }
 
-static const nz__pg_sql q_batch_on = {"SELECT set_config('nz.batch', 'on', true)"};
+/* The batch's transaction: the row triggers of the change feed off (schema_feed.c), and the
+ * long values (bodies, revisions' snapshots, original files) compressed with lz4 when the
+ * server has it: pglz was a sixth of the server's time on an import; readers see no
+ * difference (each value says how it is compressed). */
+static const nz__pg_sql q_batch_on = {
+    "SELECT set_config('nz.batch', 'on', true), CASE WHEN EXISTS(SELECT 1 FROM pg_settings "
+    "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) "
+    "THEN set_config('default_toast_compression', 'lz4', true) END"};
 /* The change-feed keys of the batch's visible articles, as their row triggers would have
  * written them (the article's own keys, its tags', authors' and section's, its translations'). */
 static const nz__pg_sql q_batch_keys = {
@@ -255,30 +262,41 @@ static char *stored_ids(const nz_store_import_item *items, size_t n)
 }
 
 /* Looks up the slugs the batch's articles come with, at once (an article without one gets it
- * made from its headline later and is looked up then). */
+ * made from its headline later and is looked up then), and their stored sections and tags. */
 static nz_rc batch_slugs(nz__pg *h, nz_arena *arena, const nz_store_import_item *items, size_t n,
 			 nz_err *err)
 {
 	const char **slugs = nz_arena_alloc(arena, (n ? n : 1) * sizeof(*slugs));
+	nz_article **articles = nz_arena_alloc(arena, (n ? n : 1) * sizeof(*articles));
 	size_t k = 0;
-	if (!slugs)
+	nz_rc rc;
+	if (!slugs || !articles)
 		return nz_err_set(err, NZ_NOMEM, "import: out of memory");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		articles[i] = items[i].article;
 		if (items[i].article->slug && *items[i].article->slug)
 			slugs[k++] = items[i].article->slug;
-	return nz__pg_pipe_slugs_load(h, slugs, k, err);
+	}
+	rc = nz__pg_pipe_slugs_load(h, slugs, k, err);
+	return rc ? rc : nz__pg_catalog_preload(h, arena, articles, n, err);
 }
 
 /* The batch inside its own transaction: the per-row change-feed triggers off (migration 13),
- * the writes deferred (pipe.c), then the feed's keys for all its articles at once. */
+ * the writes deferred (pipe.c; optimistic: the items' own commits too), then the feed's keys
+ * for all its articles at once. *redo: a statement failed in the optimistic pipe. */
 static nz_rc batch_tx(nz__pg *h, nz_arena *arena, nz_store_import_item *items, size_t n,
-		      nz_err *err)
+		      bool optimistic, bool *redo, nz_err *err)
 {
 	nz_rc rc = nz__pg_run(h, &q_batch_on, NULL, "import: batch", err);
-	if (!rc && !(rc = nz__pg_pipe_start(h, err))) {
+	if (!rc && !(rc = nz__pg_pipe_start(h, optimistic, err))) {
 		rc = batch_slugs(h, arena, items, n, err);
 		if (!rc)
 			rc = nz__store_import_batch_each(&h->base, arena, items, n, err);
+		if (!rc)
+			rc = nz__pg_pipe_flush(h, err);
+		*redo = nz__pg_pipe_failed(h);
+		if (*redo && !rc)
+			rc = nz_err_set(err, NZ_DB, "import: the batch is redone a file at a time");
 		nz_err stop_err = {0};
 		nz_rc stop = nz__pg_pipe_stop(h, &stop_err);
 		if (!rc && stop)
@@ -297,16 +315,67 @@ static nz_rc batch_tx(nz__pg *h, nz_arena *arena, nz_store_import_item *items, s
 	return rc;
 }
 
+/* What the store fills in of the items' articles (their own fields, their media's ids), so a
+ * batch rolled back can run again from where it started. */
+typedef struct item_saved {
+	nz_article article;
+	int64_t *media_ids;
+} item_saved;
+
+static item_saved *items_save(nz_arena *arena, const nz_store_import_item *items, size_t n)
+{
+	item_saved *saved = nz_arena_alloc(arena, n * sizeof(*saved));
+	for (size_t i = 0; saved && i < n; i++) {
+		const nz_article *a = items[i].article;
+		saved[i].article = *a;
+		saved[i].media_ids = nz_arena_alloc(arena, (a->n_media + 1) * sizeof(int64_t));
+		if (!saved[i].media_ids)
+			return NULL;
+		for (size_t m = 0; m < a->n_media; m++)
+			saved[i].media_ids[m] = a->media[m].id;
+	}
+	return saved;
+}
+
+static void items_restore(const item_saved *saved, nz_store_import_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		nz_article *a = items[i].article;
+		*a = saved[i].article;
+		for (size_t m = 0; m < a->n_media; m++)
+			a->media[m].id = saved[i].media_ids[m];
+		items[i].rc = NZ_OK;
+		items[i].err = (nz_err){0};
+	}
+}
+
+static nz_rc batch_run(nz__pg *h, nz_arena *arena, nz_store_import_item *items, size_t n,
+		       bool optimistic, bool *redo, nz_err *err)
+{
+	*redo = false;
+	nz_rc rc = nz__pg_begin(h, err);
+	if (rc)
+		return rc;
+	return nz__pg_end(h, batch_tx(h, arena, items, n, optimistic, redo, err), err);
+}
+
+/* The batch first optimistically: nothing waits for a file's end, answers are read only when a
+ * statement needs one. A failure there cannot be told apart by file, so the batch is rolled
+ * back and run again with each file's end checked, which names the file (as before). */
 nz_rc nz__pg_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n,
 			  nz_err *err)
 {
 	nz__pg *h = nz__pg_h(s);
 	if (nz__pg_pipe_on(h)) /* a batch inside a batch: the outer one defers already */
 		return nz__store_import_batch_each(s, arena, items, n, err);
-	nz_rc rc = nz__pg_begin(h, err);
-	if (rc)
-		return rc;
-	rc = nz__pg_end(h, batch_tx(h, arena, items, n, err), err);
+	item_saved *saved = items_save(arena, items, n);
+	bool redo = false;
+	nz_rc rc = batch_run(h, arena, items, n, saved != NULL, &redo, err);
+	if (redo) {
+		items_restore(saved, items, n);
+		*err = (nz_err){0};
+		rc = batch_run(h, arena, items, n, false, &redo, err);
+	}
 	for (size_t i = 0; rc && i < n; i++) { /* nothing of the batch was kept */
 		items[i].rc = rc;
 		items[i].err = *err;

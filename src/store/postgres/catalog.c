@@ -234,6 +234,111 @@ nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err)
 	return rc;
 }
 
+static const nz__pg_sql q_catalog_known = {
+    "SELECT 's', slug, id FROM sections WHERE slug = ANY($1::text[]) "
+    "UNION ALL SELECT 't', slug, id FROM tags WHERE slug = ANY($2::text[])"};
+
+static const nz__pg_sql q_authors_known = {
+    "SELECT slug, id, family_name, given_name, name_order, email, bio FROM authors "
+    "WHERE slug = ANY($1::text[])"};
+
+/* The slugs of the articles' sections (which 's'), tags ('t') or authors ('a'), as an array
+ * literal. */
+static char *catalog_slugs(nz_arena *arena, nz_article *const *articles, size_t n, char which)
+{
+	size_t total = 0, k = 0;
+	for (size_t i = 0; i < n; i++)
+		total += which == 's'   ? 1
+			 : which == 't' ? articles[i]->n_tags
+					: articles[i]->n_authors;
+	const char **slugs = nz_arena_alloc(arena, (total + 1) * sizeof(*slugs));
+	if (!slugs)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const nz_article *a = articles[i];
+		if (which == 's' && a->section && a->section->slug)
+			slugs[k++] = a->section->slug;
+		for (size_t t = 0; which == 't' && t < a->n_tags; t++)
+			if (a->tags[t].slug)
+				slugs[k++] = a->tags[t].slug;
+		for (size_t t = 0; which == 'a' && t < a->n_authors; t++)
+			if (a->authors[t].slug)
+				slugs[k++] = a->authors[t].slug;
+	}
+	return nz__pg_array_literal(slugs, k);
+}
+
+/* Whether au's upsert would leave stored row r of res as it is (it only fills what is empty). */
+static bool author_unchanged(const nz_author *au, const PGresult *res, int r)
+{
+	const char *order = (unsigned)au->order < 3 ? name_orders[au->order] : name_orders[0];
+	bool no_names = PQgetisnull(res, r, 2) && PQgetisnull(res, r, 3);
+	if (no_names && strcmp(PQgetvalue(res, r, 4), order) != 0)
+		return false;
+	return (!PQgetisnull(res, r, 2) || !au->family_name) &&
+	       (!PQgetisnull(res, r, 3) || !au->given_name) &&
+	       (!PQgetisnull(res, r, 5) || !au->email) && (!PQgetisnull(res, r, 6) || !au->bio);
+}
+
+/* The stored authors the articles name whose upserts would change nothing, remembered. */
+static nz_rc authors_preload(nz__pg *h, nz_arena *arena, nz_article *const *articles, size_t n,
+			     nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	char *slugs = catalog_slugs(arena, articles, n, 'a');
+	if (!slugs)
+		return nz_err_set(err, NZ_NOMEM, "database: out of memory");
+	nz__pg_text(&p, slugs);
+	nz_rc rc = nz__pg_query(h, &q_authors_known, &p, &res, "authors", err);
+	free(slugs);
+	for (int r = 0; !rc && r < PQntuples(res); r++)
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < articles[i]->n_authors; k++) {
+				const nz_author *au = &articles[i]->authors[k];
+				if (!au->slug || strcmp(au->slug, PQgetvalue(res, r, 0)) != 0 ||
+				    !author_unchanged(au, res, r))
+					continue;
+				int64_t id;
+				char *key = batch_key(h, 'a', au->slug, au);
+				if (key && !nz__pg_pipe_id(h, key, &id))
+					nz__pg_pipe_remember(h, key, nz__pg_col_int(res, r, 1));
+				free(key);
+			}
+	PQclear(res);
+	return rc;
+}
+
+nz_rc nz__pg_catalog_preload(nz__pg *h, nz_arena *arena, nz_article *const *articles, size_t n,
+			     nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	nz_rc rc = NZ_OK;
+	char *sections = catalog_slugs(arena, articles, n, 's');
+	char *tags = catalog_slugs(arena, articles, n, 't');
+	if (!sections || !tags) {
+		rc = nz_err_set(err, NZ_NOMEM, "database: out of memory");
+		goto out;
+	}
+	nz__pg_text(&p, sections);
+	nz__pg_text(&p, tags);
+	if ((rc = nz__pg_query(h, &q_catalog_known, &p, &res, "catalog", err)))
+		goto out;
+	for (int r = 0; r < PQntuples(res); r++) {
+		char *key = batch_key(h, *PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), NULL);
+		if (key)
+			nz__pg_pipe_remember(h, key, nz__pg_col_int(res, r, 2));
+		free(key);
+	}
+	rc = authors_preload(h, arena, articles, n, err);
+out:
+	PQclear(res);
+	free(sections);
+	free(tags);
+	return rc;
+}
+
 static nz_rc section_row(nz_arena *arena, const PGresult *res, int r, void *item)
 {
 	nz_section *sec = item;

@@ -16,7 +16,10 @@
 
 #include "store/postgres/postgres_int.h"
 
-#define PIPE_MAX 64
+/* At most this many answers wait: each is a few dozen bytes (a savepoint's, an INSERT's), so
+ * the server's answers to all of them (about 30 kB) fit in a socket's buffer and it never
+ * blocks writing them while the client is still sending. */
+#define PIPE_MAX 1024
 
 #define ID_BLOCK 256 /* ids reserved at once from a table's sequence */
 
@@ -36,8 +39,10 @@ typedef struct id_block {
 } id_block;
 
 struct nz__pg_pipe {
-	int item_depth;          /* the transaction level of a batch's item (h->depth) */
-	int n;                   /* statements sent whose answers are not read yet */
+	int item_depth;  /* the transaction level of a batch's item (h->depth) */
+	bool optimistic; /* an item's own commit is deferred too */
+	bool failed;     /* a statement failed while optimistic: the batch is to be redone */
+	int n;           /* statements sent whose answers are not read yet */
 	char what[PIPE_MAX][96]; /* what each of them is, for the error message */
 	remembered *ids;         /* the catalog ids of the batch */
 	size_t n_ids, cap_ids;
@@ -46,19 +51,26 @@ struct nz__pg_pipe {
 	size_t n_slugs, cap_slugs;
 };
 
-nz_rc nz__pg_pipe_start(nz__pg *h, nz_err *err)
+nz_rc nz__pg_pipe_start(nz__pg *h, bool optimistic, nz_err *err)
 {
 	if (h->pipe)
 		return nz_err_set(err, NZ_INVAL, "database: a batch is running already");
 	if (!(h->pipe = calloc(1, sizeof(*h->pipe))))
 		return nz_err_set(err, NZ_NOMEM, "database: out of memory");
 	h->pipe->item_depth = h->depth + 2; /* the batch's transaction, then the item's */
+	h->pipe->optimistic = optimistic;
 	return NZ_OK;
 }
 
 bool nz__pg_pipe_defers_commit(const nz__pg *h)
 {
-	return h->pipe && h->depth > h->pipe->item_depth;
+	return h->pipe && (h->depth > h->pipe->item_depth ||
+			   (h->pipe->optimistic && h->depth == h->pipe->item_depth));
+}
+
+bool nz__pg_pipe_failed(const nz__pg *h)
+{
+	return h->pipe && h->pipe->failed;
 }
 
 nz_rc nz__pg_pipe_stop(nz__pg *h, nz_err *err)
@@ -101,6 +113,8 @@ static nz_rc read_answers(nz__pg *h, PGresult **last, nz_err *err)
 		bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 		if (!ok && st != PGRES_PIPELINE_ABORTED && !rc)
 			rc = nz__pg_error(h->conn, r, i < pp->n ? pp->what[i] : "database", err);
+		if (!ok)
+			pp->failed = pp->failed || pp->optimistic;
 		if (ok && last && i == pp->n - 1)
 			keep = r;
 		else
@@ -263,8 +277,7 @@ static nz_rc slug_add(struct nz__pg_pipe *pp, const char *slug, bool taken)
 	return NZ_OK;
 }
 
-/* slugs as a PostgreSQL array literal, each element quoted. */
-static char *array_literal(const char *const *slugs, size_t n)
+char *nz__pg_array_literal(const char *const *slugs, size_t n)
 {
 	nz_buf b;
 	nz_buf_init(&b, 0);
@@ -291,7 +304,7 @@ nz_rc nz__pg_pipe_slugs_load(nz__pg *h, const char *const *slugs, size_t n, nz_e
 	nz__pg_params p = {0};
 	if (!n)
 		return NZ_OK;
-	char *list = array_literal(slugs, n);
+	char *list = nz__pg_array_literal(slugs, n);
 	if (!list)
 		return nz_err_set(err, NZ_NOMEM, "database: out of memory");
 	nz__pg_text(&p, list);

@@ -181,7 +181,13 @@ void nz__pg_cache_free(nz__pg *h);
  * deferred writes the connection is used as usual. The pipe also remembers the ids of the
  * sections, tags and authors ensured during the batch (nz__pg_pipe_id), forgotten on any
  * rollback. */
-nz_rc nz__pg_pipe_start(nz__pg *h, nz_err *err);
+/* optimistic: an item's own commit (its RELEASE) is deferred as well, so answers are read only
+ * when a statement needs one or PIPE_MAX wait; the item a failure belongs to is then unknown,
+ * so any failure marks the pipe (nz__pg_pipe_failed) and the caller redoes the batch with
+ * optimistic false, where each item's commit reads its answers. */
+nz_rc nz__pg_pipe_start(nz__pg *h, bool optimistic, nz_err *err);
+/* Whether a statement failed in an optimistic pipe (the batch's outcome is not to be trusted). */
+bool nz__pg_pipe_failed(const nz__pg *h);
 /* Flushes (errors reported), leaves pipeline mode, frees the pipe. */
 nz_rc nz__pg_pipe_stop(nz__pg *h, nz_err *err);
 /* Sends what is pending and reads the answers; NZ_OK when there is no pipe or nothing pending.
@@ -193,7 +199,7 @@ static inline bool nz__pg_pipe_on(const nz__pg *h)
 	return h->pipe != NULL;
 }
 /* Whether a commit at the current level may be deferred unchecked: a level inside a batch's
- * item (the item's own commit reads the answers). */
+ * item (the item's own commit reads the answers), or the item's own in an optimistic pipe. */
 bool nz__pg_pipe_defers_commit(const nz__pg *h);
 /* Defers statement `name` (prepared) with p, or plain sql (no parameters) when name is NULL. */
 nz_rc nz__pg_pipe_send(nz__pg *h, const char *name, const char *sql, const nz__pg_params *p,
@@ -217,6 +223,8 @@ nz_rc nz__pg_pipe_new_id(nz__pg *h, nz__pg_seq seq, int64_t *id, nz_err *err);
  * an old slug's redirect) or free, until the batch ends or anything rolls back (forgotten with
  * the ids). The change feed's lock, held by the batch, keeps other writers out meanwhile. */
 nz_rc nz__pg_pipe_slugs_load(nz__pg *h, const char *const *slugs, size_t n, nz_err *err);
+/* strs as a PostgreSQL array literal, each element quoted (malloc'd; NULL: out of memory). */
+char *nz__pg_array_literal(const char *const *strs, size_t n);
 /* Whether slug is known in this batch: true and *taken, or false (ask the database). */
 bool nz__pg_pipe_slug(nz__pg *h, const char *slug, bool *taken);
 /* slug is an article's now (one of the batch just inserted it). */
@@ -309,6 +317,12 @@ nz_rc nz__pg_article_revision(nz__pg *h, const nz_article *a, int64_t actor, con
 /* Ensures the section, authors and tags of a exist, filling their ids (catalog.c); in the
  * caller's transaction, without savepoints of their own: a failure fails the caller's write. */
 nz_rc nz__pg_article_catalog(nz__pg *h, nz_article *a, nz_err *err);
+/* During a batch: the ids of the stored sections, tags and authors the n articles name, in two
+ * queries, remembered as their ensures' when those would change nothing of the row (an author
+ * whose empty fields an article would fill is not); new ones are still
+ * inserted by the article that names them, inside its own savepoint. */
+nz_rc nz__pg_catalog_preload(nz__pg *h, nz_arena *arena, nz_article *const *articles, size_t n,
+			     nz_err *err);
 /* Links author, tag or media `other` to the article at pos (q: one of the link inserts). */
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
 			  const char *what, nz_err *err);

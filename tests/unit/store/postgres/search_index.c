@@ -3,7 +3,8 @@
  * writes leave in article_search (docs/postgres.md, "The row: article_search"): our
  * tokenizer's terms with weights A/B/D and positions field after field with a gap between
  * fields, the per-field term counts, phrases that never span two fields, the row rewritten
- * when the text changes and kept (with its copies moved) when only the status does.
+ * when the text changes and kept (with its copies moved) when only the status does; a long
+ * body kept as PostgreSQL's own input keeps it (the row is sent in binary, ordered in C).
  */
 #include "store/postgres/pg_test.h"
 
@@ -122,6 +123,46 @@ static void test_stale_index_is_rebuilt_on_open(void **state)
 	nz_store_close(s);
 }
 
+/* A word 300 times, then 17,000 other words, then one word twice: PostgreSQL keeps 256
+ * positions a lexeme, none past 16383, and one per position; the lexemes stay unique. */
+static void test_long_body_as_postgresql_keeps_it(void **state)
+{
+	pg_fixture *f = *state;
+	nz_store *s = open_store(f);
+	nz_arena *arena = nz_arena_new();
+	nz_buf body;
+	char text[512];
+
+	nz_buf_init(&body, 0);
+	for (int i = 0; i < 300; i++)
+		nz_buf_puts(&body, "alpha ");
+	for (int i = 0; i < 17000; i++)
+		nz_buf_printf(&body, "w%dq ", i);
+	nz_buf_puts(&body, "omega omega");
+	nz_article *a = article(arena);
+	a->body_markdown = nz_buf_cstr(&body);
+	assert_int_equal(nz_store_article_create(s, arena, a, "new", &f->err), NZ_OK);
+	pg_lines(f->conn,
+		 "SELECT lexeme, array_length(positions, 1), positions[1], positions[256], "
+		 "array_to_string(weights, '') FROM article_search, unnest(terms) "
+		 "WHERE lexeme IN ('alpha', 'omega') ORDER BY lexeme",
+		 text, sizeof(text));
+	assert_string_equal(text,
+			    "alpha|256|7|262|" /* body from 7, 256 of 300 kept */
+			    "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"
+			    "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"
+			    "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"
+			    "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD\n"
+			    "omega|1|16383|-|D\n");
+	assert_int_equal(pg_int(f->conn, "SELECT count(*) - count(DISTINCT lexeme) FROM "
+					 "article_search, unnest(terms)"),
+			 0);
+	assert_int_equal(pg_int(f->conn, "SELECT body_terms FROM article_search"), 300 + 17000 + 2);
+	nz_buf_free(&body);
+	nz_arena_free(arena);
+	nz_store_close(s);
+}
+
 int main(void)
 {
 	if (pg_test_require_server("search_index"))
@@ -132,6 +173,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_save_rewrites_and_status_keeps, pg_fixture_setup,
 					    pg_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_stale_index_is_rebuilt_on_open, pg_fixture_setup,
+					    pg_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_long_body_as_postgresql_keeps_it, pg_fixture_setup,
 					    pg_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
