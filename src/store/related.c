@@ -67,13 +67,28 @@ nz_rc nz_store_related_refresh(nz_store *s, nz_arena *arena, const nz_article *a
 				    l->n < RELATED_MAX ? l->n : RELATED_MAX, err);
 }
 
+/* Whether the stored list of a is fresh (not pending itself). */
+static nz_rc is_fresh(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, bool *fresh,
+		      nz_err *err)
+{
+	nz_article_list l = {0};
+	nz_related_state state = NZ_RELATED_NONE;
+	nz_rc rc = nz_store_related_stored(s, arena, a->id, a->revision, now, 1, &l, &state, err);
+	*fresh = state == NZ_RELATED_FRESH;
+	return rc;
+}
+
 /* Recomputes and stores the list of article id; its new list's ids go to next[*n_next..]
- * (room for RELATED_MAX more) when next is not NULL. An article gone meanwhile is skipped. */
+ * (room for RELATED_MAX more) when next is not NULL. An article gone meanwhile is skipped, and
+ * so is, for a neighbour (next NULL), one whose list is pending: it was written after the pass
+ * read what was pending, and storing its list here would hide it from the next pass, which
+ * computes it and its own neighbours' lists (those computed before it was there). */
 static nz_rc refresh_one(nz_store *s, int64_t id, nz_time now, size_t max, int64_t *next,
 			 size_t *n_next, nz_err *err)
 {
 	nz_article *a = NULL;
 	nz_article_list l = {0};
+	bool fresh = true;
 	nz_arena *arena = nz_arena_new();
 	nz_rc rc = arena ? nz_store_article_by_id(s, arena, id, &a, err)
 			 : nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
@@ -81,7 +96,8 @@ static nz_rc refresh_one(nz_store *s, int64_t id, nz_time now, size_t max, int64
 		rc = NZ_OK;
 		goto out;
 	}
-	if (rc || (rc = nz_store_related_refresh(s, arena, a, now, max, &l, err)))
+	if (rc || (!next && (rc = is_fresh(s, arena, a, now, &fresh, err))) || !fresh ||
+	    (rc = nz_store_related_refresh(s, arena, a, now, max, &l, err)))
 		goto out;
 	for (size_t i = 0; next && i < l.n && i < RELATED_MAX; i++)
 		next[(*n_next)++] = l.items[i].id;
