@@ -36,6 +36,17 @@ static void progress_bar(void *ctx, size_t done, size_t total)
 	fprintf(stderr, "\rbuilding [%s] %zu/%zu", bar, done, total);
 }
 
+/* The related lists' pass of a clean build (all of them) can take a while: a bar of its own. */
+static void related_bar(void *ctx, size_t done, size_t total)
+{
+	(void)ctx;
+	if (total == 0)
+		return;
+	cli_bar("related articles", done, total, "");
+	if (done >= total)
+		fputc('\n', stderr);
+}
+
 /* Returns 0 and fills a, or the exit status after printing the problem. */
 static int parse_args(const cli_env *env, int argc, char **argv, build_args *a)
 {
@@ -92,15 +103,13 @@ static int run(const cli_env *env, int argc, char **argv)
 		return cli_fail(env, "build", 1, "%s: %s", env->db, err.msg);
 	}
 	bool tty = isatty(STDERR_FILENO);
-	/* Every page then reads its related articles as they are stored (cli/related.c). */
-	if (cli_related_pass(env, store, false, false, &err) != NZ_OK) {
-		status = cli_fail(env, "build", 1, "related articles: %s", err.msg);
-		nz_store_close(store);
-		nz_theme_free(theme);
-		return status;
-	}
-	nz_site_opts opts = {
-	    .full = a.full, .threads = a.threads, .db_uri = env->db, .search_url = a.search_url};
+	/* The build first brings the stored related lists up to date (all the pending ones, or on
+	 * an incremental build those of what changed): every page then reads them. */
+	nz_site_opts opts = {.full = a.full,
+			     .threads = a.threads,
+			     .db_uri = env->db,
+			     .search_url = a.search_url,
+			     .related_progress = tty ? related_bar : NULL};
 	nz_site_stats st = {0};
 	nz_rc rc =
 	    nz_site_build(store, theme, a.out, &opts, tty ? progress_bar : NULL, NULL, &st, &err);

@@ -134,6 +134,47 @@ static nz_rc choose_mode(nz__build *b, const char *fp, int64_t *seq, const char 
 	return NZ_OK;
 }
 
+/* The stored related-article lists the pages read (docs/related.md), before anything is
+ * planned. A full build computes every pending one (missing or stale); an incremental one only
+ * those of the articles the change feed named and their new neighbours' (not every article's
+ * state read), and the pages of the lists that changed join its keys. */
+static nz_rc related_lists(nz__build *b, int64_t *seq, const char ***keys, size_t *n_keys,
+			   nz_err *err)
+{
+	const nz_site_opts *o = b->opts;
+	size_t n = 0, done = 0, n_more = 0;
+	nz_rc rc;
+	/* A full build renders every page after the pass: what the pass wrote is in it. */
+	if (!b->stats->incremental)
+		return (rc = nz_store_related_build(b->store, b->pc.now, false, 0,
+						    o->related_progress, o->related_ctx, NULL, err))
+			   ? rc
+			   : nz_store_change_seq(b->store, seq, err);
+	int64_t *ids = nz_arena_alloc(b->arena, (*n_keys + 1) * sizeof(*ids)), upto = 0;
+	if (!ids)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	for (size_t i = 0; i < *n_keys; i++)
+		if ((ids[n] = nz__plan_key_article((*keys)[i])))
+			n++;
+	rc = nz_store_related_build_ids(b->store, b->pc.now, ids, n, &done, err);
+	if (rc || !done)
+		return rc;
+	const char **more = NULL, **all = NULL;
+	if ((rc = nz_store_changes_since(b->store, b->arena, *seq, &upto, &more, &n_more, err)))
+		return rc;
+	*seq = upto;
+	if (!n_more)
+		return NZ_OK;
+	if (!(all = nz_arena_alloc(b->arena, (*n_keys + n_more + 1) * sizeof(*all))))
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	if (*n_keys)
+		memcpy(all, *keys, *n_keys * sizeof(*all));
+	memcpy(all + *n_keys, more, n_more * sizeof(*all));
+	*keys = all;
+	*n_keys += n_more;
+	return NZ_OK;
+}
+
 /* The gone lists (a tag or author page 1 with no article left): their files are dropped. */
 static nz_rc find_gone(nz__build *b)
 {
@@ -269,6 +310,8 @@ nz_rc nz_site_build(nz_store *store, const nz_theme *theme, const char *out_dir,
 		fingerprint(&b, fp);
 		rc = choose_mode(&b, fp, &seq, &keys, &n_keys, err);
 	}
+	if (rc == NZ_OK)
+		rc = related_lists(&b, &seq, &keys, &n_keys, err);
 	if (rc == NZ_OK) {
 		nz__builder_opts bo = {.store = store,
 				       .db_uri = b.opts->db_uri,

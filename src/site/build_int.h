@@ -60,5 +60,7 @@ nz_rc nz__build_gone(nz__build *b, const char *key);
  * manifest's seq (incremental only). */
 nz_rc nz__plan_full(nz__build *b, nz_err *err);
 nz_rc nz__plan_incremental(nz__build *b, const char *const *keys, size_t n_keys, nz_err *err);
+/* The article a change-feed key names for its page ("article-<id>", "related-<id>"), or 0. */
+int64_t nz__plan_key_article(const char *key);
 
 #endif

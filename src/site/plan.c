@@ -318,18 +318,20 @@ typedef struct incr {
  * public state, content or lists changed (and nz_store_change_tick those whose embargo or
  * publication time passed), so no listing of the whole archive is needed; "related-<id>": only
  * the article's related-articles box changed (docs/related.md), which is on its page alone. */
+int64_t nz__plan_key_article(const char *key)
+{
+	char *end = NULL;
+	if (strncmp(key, "article-", 8) != 0 && strncmp(key, "related-", 8) != 0)
+		return 0;
+	long long id = strtoll(key + 8, &end, 10);
+	return end && !*end && id > 0 ? (int64_t)id : 0;
+}
+
 static nz_rc plan_articles(nz__build *b, incr *in, nz_err *err)
 {
 	for (size_t i = 0; i < in->n_keys; i++) {
-		const char *k = in->keys[i];
-		char *end = NULL;
-		size_t skip = strncmp(k, "article-", 8) == 0   ? 8
-			      : strncmp(k, "related-", 8) == 0 ? 8
-							       : 0;
-		if (!skip)
-			continue;
-		long long id = strtoll(k + skip, &end, 10);
-		if (!end || *end || id <= 0)
+		int64_t id = nz__plan_key_article(in->keys[i]);
+		if (!id)
 			continue;
 		const nz__mf_article *old = nz__manifest_article(b->old, id);
 		nz_rc rc = add_article(b, in->phase, id, old ? old->slug : "", err);

@@ -23,6 +23,9 @@ typedef struct nz_site_opts {
 	const char *db_uri;     /* for the extra threads' store handles (NULL: one thread) */
 	const char *search_url; /* where the search box's notice page points; NULL: none */
 	nz_time now;            /* 0: the current time */
+	/* told how the related-article lists' pass goes (may be NULL; docs/related.md) */
+	nz_store_progress_fn related_progress;
+	void *related_ctx;
 } nz_site_opts;
 
 typedef struct nz_site_stats {

@@ -67,13 +67,28 @@ nz_rc nz_store_related_refresh(nz_store *s, nz_arena *arena, const nz_article *a
 				    l->n < RELATED_MAX ? l->n : RELATED_MAX, err);
 }
 
+/* Whether the stored list of a is fresh (not pending itself). */
+static nz_rc is_fresh(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, bool *fresh,
+		      nz_err *err)
+{
+	nz_article_list l = {0};
+	nz_related_state state = NZ_RELATED_NONE;
+	nz_rc rc = nz_store_related_stored(s, arena, a->id, a->revision, now, 1, &l, &state, err);
+	*fresh = state == NZ_RELATED_FRESH;
+	return rc;
+}
+
 /* Recomputes and stores the list of article id; its new list's ids go to next[*n_next..]
- * (room for RELATED_MAX more) when next is not NULL. An article gone meanwhile is skipped. */
+ * (room for RELATED_MAX more) when next is not NULL. An article gone meanwhile is skipped, and
+ * so is, for a neighbour (next NULL), one whose list is pending: it was written after the pass
+ * read what was pending, and storing its list here would hide it from the next pass, which
+ * computes it and its own neighbours' lists (those computed before it was there). */
 static nz_rc refresh_one(nz_store *s, int64_t id, nz_time now, size_t max, int64_t *next,
 			 size_t *n_next, nz_err *err)
 {
 	nz_article *a = NULL;
 	nz_article_list l = {0};
+	bool fresh = true;
 	nz_arena *arena = nz_arena_new();
 	nz_rc rc = arena ? nz_store_article_by_id(s, arena, id, &a, err)
 			 : nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
@@ -81,7 +96,8 @@ static nz_rc refresh_one(nz_store *s, int64_t id, nz_time now, size_t max, int64
 		rc = NZ_OK;
 		goto out;
 	}
-	if (rc || (rc = nz_store_related_refresh(s, arena, a, now, max, &l, err)))
+	if (rc || (!next && (rc = is_fresh(s, arena, a, now, &fresh, err))) || !fresh ||
+	    (rc = nz_store_related_refresh(s, arena, a, now, max, &l, err)))
 		goto out;
 	for (size_t i = 0; next && i < l.n && i < RELATED_MAX; i++)
 		next[(*n_next)++] = l.items[i].id;
@@ -112,12 +128,46 @@ static bool has_id(const int64_t *ids, size_t n, int64_t id)
 	return false;
 }
 
+/* Refreshes the pending lists ids[0..n) and then, with neighbours, the lists of the articles in
+ * them that were not among ids; *written gets how many pending lists were written. */
+static nz_rc refresh_all(nz_store *s, nz_arena *keep, nz_time now, const int64_t *ids, size_t n,
+			 bool neighbours, nz_store_progress_fn progress, void *ctx, size_t *written,
+			 nz_err *err)
+{
+	int64_t *next = NULL;
+	size_t n_next = 0;
+	nz_rc rc = NZ_OK;
+	*written = 0;
+	if (n && neighbours && !(next = nz_arena_alloc(keep, n * RELATED_MAX * sizeof(*next))))
+		return nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	if (progress)
+		progress(ctx, 0, n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		rc = refresh_one(s, ids[i], now, NZ_STORE_RELATED_COUNT, next, &n_next, err);
+		(*written)++;
+		if (progress && (*written % PROGRESS_EVERY == 0 || *written == n))
+			progress(ctx, *written, n);
+	}
+	/* The lists that may now include what changed: those of its new neighbours, once each. */
+	if (next && n_next)
+		qsort(next, n_next, sizeof(*next), by_id);
+	for (size_t i = 0; next && i < n_next && !rc; i++) {
+		if ((i && next[i] == next[i - 1]) || has_id(ids, n, next[i]))
+			continue;
+		rc = refresh_one(s, next[i], now, NZ_STORE_RELATED_COUNT, NULL, NULL, err);
+	}
+	/* the pages that showed a list computed live are made again from the stored ones */
+	if (!rc && *written)
+		rc = nz_store_related_note_live(s, err);
+	return rc;
+}
+
 nz_rc nz_store_related_build(nz_store *s, nz_time now, bool all, size_t limit,
 			     nz_store_progress_fn progress, void *ctx, size_t *done, nz_err *err)
 {
 	nz_arena *keep = nz_arena_new();
-	int64_t *ids = NULL, *next = NULL;
-	size_t n = 0, n_next = 0, written = 0;
+	int64_t *ids = NULL;
+	size_t n = 0, written = 0;
 	nz_rc rc = NZ_OK;
 	if (!now)
 		now = nz_time_now();
@@ -130,29 +180,57 @@ nz_rc nz_store_related_build(nz_store *s, nz_time now, bool all, size_t limit,
 	if (limit && n > limit)
 		n = limit;
 	/* The neighbours are only wanted when some lists were there already (not a clean pass). */
-	if (n && !all && !(next = nz_arena_alloc(keep, n * RELATED_MAX * sizeof(*next)))) {
+	rc = refresh_all(s, keep, now, ids, n, !all, progress, ctx, &written, err);
+out:
+	if (done)
+		*done = written;
+	nz_arena_free(keep);
+	return rc;
+}
+
+/* Whether article id is public at now with a pending list (missing or stale). */
+static nz_rc is_pending(nz_store *s, int64_t id, nz_time now, bool *pending, nz_err *err)
+{
+	nz_article *a = NULL;
+	bool fresh = true;
+	nz_arena *arena = nz_arena_new();
+	nz_rc rc = arena ? nz_store_article_by_id(s, arena, id, &a, err)
+			 : nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	*pending = false;
+	if (rc == NZ_NOTFOUND)
+		rc = NZ_OK;
+	else if (!rc && nz_article_is_public(a, now) &&
+		 !(rc = is_fresh(s, arena, a, now, &fresh, err)))
+		*pending = !fresh;
+	nz_arena_free(arena);
+	return rc;
+}
+
+nz_rc nz_store_related_build_ids(nz_store *s, nz_time now, const int64_t *ids, size_t n,
+				 size_t *done, nz_err *err)
+{
+	nz_arena *keep = nz_arena_new();
+	int64_t *todo = keep && n ? nz_arena_alloc(keep, n * sizeof(*todo)) : NULL;
+	size_t n_todo = 0, written = 0;
+	nz_rc rc = NZ_OK;
+	if (!now)
+		now = nz_time_now();
+	if (!keep || (n && !todo)) {
 		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
 		goto out;
 	}
-	if (progress)
-		progress(ctx, 0, n);
+	memcpy(todo, ids, n * sizeof(*todo));
+	qsort(todo, n, sizeof(*todo), by_id);
 	for (size_t i = 0; i < n && !rc; i++) {
-		rc = refresh_one(s, ids[i], now, NZ_STORE_RELATED_COUNT, next, &n_next, err);
-		written++;
-		if (progress && (written % PROGRESS_EVERY == 0 || written == n))
-			progress(ctx, written, n);
-	}
-	/* The lists that may now include what changed: those of its new neighbours, once each. */
-	if (next && n_next)
-		qsort(next, n_next, sizeof(*next), by_id);
-	for (size_t i = 0; next && i < n_next && !rc; i++) {
-		if ((i && next[i] == next[i - 1]) || has_id(ids, n, next[i]))
+		int64_t id = todo[i];
+		bool pending = false;
+		if (id <= 0 || (n_todo && todo[n_todo - 1] == id) ||
+		    (rc = is_pending(s, id, now, &pending, err)) || !pending)
 			continue;
-		rc = refresh_one(s, next[i], now, NZ_STORE_RELATED_COUNT, NULL, NULL, err);
+		todo[n_todo++] = id; /* n_todo <= i: nothing unread is overwritten */
 	}
-	/* the pages that showed a list computed live are made again from the stored ones */
-	if (!rc && written)
-		rc = nz_store_related_note_live(s, err);
+	if (!rc)
+		rc = refresh_all(s, keep, now, todo, n_todo, true, NULL, NULL, &written, err);
 out:
 	if (done)
 		*done = written;

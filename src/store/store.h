@@ -1161,6 +1161,11 @@ nz_rc nz_store_related_refresh(nz_store *s, nz_arena *arena, const nz_article *a
  * is called now and then. */
 nz_rc nz_store_related_build(nz_store *s, nz_time now, bool all, size_t limit,
 			     nz_store_progress_fn progress, void *ctx, size_t *done, nz_err *err);
+/* The same pass over the lists of ids[0..n) alone (an incremental build: the articles the
+ * change feed named since the last build), without reading every article: those public with a
+ * pending list are recomputed and stored, then their new neighbours' lists. */
+nz_rc nz_store_related_build_ids(nz_store *s, nz_time now, const int64_t *ids, size_t n,
+				 size_t *done, nz_err *err);
 
 /* ==== nodes: several servers on one database ============================================== */
 

@@ -317,6 +317,29 @@ class StaticExportTest(NzTestCase):
                 self.assertTrue(p.startswith(os.path.join(self.out, "article")), p)
                 self.assertEqual(related.sub("", new), related.sub("", old), p)
 
+    def test_an_incremental_build_brings_a_new_article_into_its_neighbours_lists(self):
+        self.build()
+        # A demo story's words again, imported (an import stores no lists: the build must), with
+        # no server running (its worker would store them).
+        slug = next(d for d in sorted(os.listdir(os.path.join(self.out, "article")))
+                    if 'class="related"' in self.read("/article/" + d).decode()
+                    and '<html lang="en"' in self.read("/article/" + d).decode())
+        page = self.read("/article/" + slug).decode()
+        headline = html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()
+        md = os.path.join(self.tmp, "twin.md")
+        with open(md, "w", encoding="utf-8") as f:
+            f.write("---\nheadline: %s, again\nslug: the-twin\nlanguage: en\n---\n%s.\n"
+                    % (headline, headline))
+        run(["import", "--publish", md], db=self.db)
+        s = self.build()
+        self.assertEqual(s["mode"], "incremental")
+        related = re.compile(r'<aside class="related".*?</aside>', re.S)
+        self.assertIn('href="/article/%s"' % slug,
+                      related.search(self.read("/article/the-twin").decode()).group(0))
+        # the neighbour's stored list was refreshed with it, and its page made again
+        self.assertIn('href="/article/the-twin"',
+                      related.search(self.read("/article/" + slug).decode()).group(0))
+
     def test_retracted_keeps_its_page_embargoed_vanishes(self):
         self.build()
         srv = self.serve()

@@ -7,7 +7,7 @@ related-articles worker, without anyone viewing it (docs/related.md)."""
 import re
 import unittest
 
-from nz import eventually, pg_known_failure
+from nz import eventually
 from nzadmin import NewsroomCase
 
 # {t}: the test's own prefix, so each test's stories share words with each other only.
@@ -103,8 +103,6 @@ class Related(NewsroomCase):
         self.assertIn(s["budget"]["headline"], got)
         self.assertNotIn(s["sister"]["headline"], got)
 
-    @pg_known_failure("about one run in four the first story's empty list (stored when it was "
-                      "alone) is not refreshed when its neighbours are published; not found yet")
     def test_a_new_article_enters_its_neighbours_lists(self):
         s = self.stories("delta")
         self.warm(s["me"], s["sister"]["headline"])

@@ -27,8 +27,10 @@ static const nz__pg_sql q_stored = {
 			   " LEFT JOIN media m ON m.id = (SELECT am.media_id FROM article_media am"
 			   "  WHERE am.article_id = a.id ORDER BY am.position LIMIT 1)"
 			   " WHERE r.article_id = $1 ORDER BY r.position"};
+/* With the empty list's row (position -1): an empty list is a list, and one replacing it changes
+ * the page that showed it. */
 static const nz__pg_sql q_ids = {
-    "SELECT related_id FROM related WHERE article_id = $1 AND position >= 0 ORDER BY position"};
+    "SELECT position, related_id FROM related WHERE article_id = $1 ORDER BY position"};
 static const nz__pg_sql q_clear = {"DELETE FROM related WHERE article_id = $1"};
 static const nz__pg_sql q_insert = {
     "INSERT INTO related(article_id, position, related_id, basis)"
@@ -128,9 +130,15 @@ static nz_rc list_differs(nz__pg *h, int64_t article_id, const int64_t *ids, siz
 	if (rc)
 		return rc;
 	int rows = PQntuples(res);
-	bool d = (size_t)rows != n;
-	for (int r = 0; r < rows && !d; r++)
-		d = nz__pg_col_int(res, r, 0) != ids[r];
+	size_t k = 0;
+	bool d = false;
+	for (int r = 0; r < rows && !d; r++) {
+		if (nz__pg_col_int(res, r, 0) < 0) /* the empty list's row */
+			continue;
+		d = k >= n || nz__pg_col_int(res, r, 1) != ids[k];
+		k++;
+	}
+	d = d || k != n;
 	PQclear(res);
 	/* A first list changes no page: the page showed what was computed live, the same. */
 	*differs = rows > 0 && d;

@@ -27,8 +27,10 @@ static const char q_stored[] =
 		   " LEFT JOIN media m ON m.id = (SELECT am.media_id FROM article_media am"
 		   "  WHERE am.article_id = a.id ORDER BY am.position LIMIT 1)"
 		   " WHERE r.article_id = ?1 ORDER BY r.position";
+/* With the empty list's row (position -1): an empty list is a list, and one replacing it changes
+ * the page that showed it. */
 static const char q_ids[] =
-    "SELECT related_id FROM related WHERE article_id = ?1 AND position >= 0 ORDER BY position";
+    "SELECT position, related_id FROM related WHERE article_id = ?1 ORDER BY position";
 static const char q_clear[] = "DELETE FROM related WHERE article_id = ?1";
 static const char q_insert[] =
     "INSERT INTO related(article_id, position, related_id, basis) VALUES (?1, ?2, ?3, ?4)";
@@ -132,7 +134,9 @@ static nz_rc list_differs(nz__sqlite *h, int64_t article_id, const int64_t *ids,
 		return nz__sq_bind_error(h, "related articles", err);
 	while (!(rc = nz__sq_step(h, st, &row, "related articles", err)) && row) {
 		any = true;
-		if (i >= n || sqlite3_column_int64(st, 0) != ids[i])
+		if (sqlite3_column_int64(st, 0) < 0) /* the empty list's row */
+			continue;
+		if (i >= n || sqlite3_column_int64(st, 1) != ids[i])
 			*differs = true;
 		i++;
 	}

@@ -1,7 +1,8 @@
 /* The store's related-articles-as-data contract, on every backend: after a bulk pass every
  * public article's stored list is the reference computation's (nz_store_related); a retracted
  * article leaves every stored list at once (and names their pages in the change feed); an edit
- * makes the article's own list stale until it is computed again, to the new reference. */
+ * makes the article's own list stale until it is computed again, to the new reference; an empty
+ * list that gains an article names its page in the change feed, as any list that changes. */
 #include "store/search_test.h"
 
 /* The ids of a's reference list, space-separated. */
@@ -117,6 +118,41 @@ static void test_a_retraction_leaves_every_list_at_once(void **state)
 	assert_string_equal(stored(f, ids[2], &st), "me");
 }
 
+/* Whether the change feed since seq names key. */
+static bool feed_names(fixture *f, int64_t seq, const char *key)
+{
+	int64_t upto = 0;
+	const char **keys = NULL;
+	size_t n = 0;
+	assert_int_equal(nz_store_changes_since(f->store, f->arena, seq, &upto, &keys, &n, &f->err),
+			 NZ_OK);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+static void test_a_first_neighbour_names_the_page_of_an_empty_list(void **state)
+{
+	fixture *f = *state;
+	int64_t me, seq = 0;
+	nz_related_state st;
+	me = add(f, (story){.slug = "me",
+			    .headline = "Minehunter delivered to the navy",
+			    .body = "The minehunter Ganghwa joined the mine warfare flotilla."});
+	pass(f);
+	assert_string_equal(stored(f, me, &st), "");
+	assert_int_equal(st, NZ_RELATED_FRESH);
+	assert_int_equal(nz_store_change_seq(f->store, &seq, &f->err), NZ_OK);
+	add(f, (story){.slug = "sister",
+		       .headline = "Second minehunter launched",
+		       .body = "Another minehunter for the mine warfare flotilla."});
+	pass(f);
+	/* The page that showed the empty list is named, so a page cache drops it. */
+	assert_string_equal(stored(f, me, &st), "sister");
+	assert_true(feed_names(f, seq, nz_arena_printf(f->arena, "related-%lld", (long long)me)));
+}
+
 static void test_an_edit_refreshes_its_own_list(void **state)
 {
 	fixture *f = *state;
@@ -150,6 +186,7 @@ int main(void)
 	    T(test_bulk_pass_equals_the_reference),
 	    T(test_a_retraction_leaves_every_list_at_once),
 	    T(test_an_edit_refreshes_its_own_list),
+	    T(test_a_first_neighbour_names_the_page_of_an_empty_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
