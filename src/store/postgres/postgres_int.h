@@ -411,5 +411,6 @@ extern const char nz__pg_18_media_revisions[]; /* a photo's texts per edit; the 
 extern const char nz__pg_19_related[];
 extern const char nz__pg_20_media_uploader[]; /* who uploaded each photo, and its index */
 extern const char nz__pg_21_live_kinds[];     /* a live update's kind, photo, quote */
+extern const char nz__pg_22_listed[];         /* listed_at: a live story rises in lists */
 
 #endif
