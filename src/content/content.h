@@ -167,6 +167,9 @@ typedef struct nz_article {
 	 * otherwise. Not stored as such: the import turns it into translation_group. */
 	const char *translation_of;
 	nz_time created_at, updated_at, published_at, publish_at, embargo_until;
+	/* The order of public lists: published_at, or the newest live update's time when later
+	 * (the store keeps it); 0 while unpublished. */
+	nz_time listed_at;
 	int64_t revision;   /* 1 for the first save, +1 per save */
 	int64_t created_by; /* back office: the user who created it; 0: imported/none */
 } nz_article;

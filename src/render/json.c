@@ -258,6 +258,7 @@ static bool put_plain(json_t *o, const nz_article *a)
 	       nz__json_put(o, "body_html", nz__json_body_html(a)) &&
 	       nz__json_put(o, "copyright", nz__json_str(a->copyright)) &&
 	       nz__json_put(o, "published_at", nz__json_time(a->published_at)) &&
+	       nz__json_put(o, "listed_at", nz__json_time(a->listed_at)) &&
 	       nz__json_put(o, "updated_at", nz__json_time(a->updated_at)) &&
 	       nz__json_put(o, "created_at", nz__json_time(a->created_at)) &&
 	       nz__json_put(o, "publish_at", nz__json_time(a->publish_at)) &&

@@ -154,7 +154,7 @@ typedef struct nz_article_query {
 	size_t limit;  /* 1..200; 0 means 20 */
 	size_t offset; /* for ?page=N */
 	/* Keyset cursor: only articles strictly older than (before_time, before_id) in the order
-	 * published_at DESC, id DESC. 0/0: from the newest. */
+	 * of the list (public lists: listed_at DESC, id DESC). 0/0: from the newest. */
 	nz_time before_time;
 	int64_t before_id;
 	bool no_total; /* total is not counted (left 0): the caller knows it */
@@ -178,7 +178,7 @@ nz_rc nz_store_article_list(nz_store *s, nz_arena *arena, const nz_article_query
  * ignored), in the list's order, in arena: one read that lets the static export walk a long
  * list page by page with the keyset cursor instead of OFFSET. */
 typedef struct nz_article_key {
-	nz_time time; /* published_at for public lists */
+	nz_time time; /* listed_at for public lists */
 	int64_t id;
 } nz_article_key;
 nz_rc nz_store_article_keys(nz_store *s, nz_arena *arena, const nz_article_query *q,

@@ -37,7 +37,7 @@ static const nz__pg_sql q_by_id = {
     "SELECT a.id, a.uuid, a.slug, a.language, a.status, a.headline, a.highlights_intro, "
     "a.highlights, a.dateline, a.body_markdown, a.copyright, a.embargo_until, "
     "a.publish_at, a.published_at, a.updated_at, a.created_at, a.translation_group, "
-    "a.revision, s.id, s.slug, s.name, s.position, a.created_by "
+    "a.revision, s.id, s.slug, s.name, s.position, a.created_by, a.listed_at "
     "FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = $1"};
 static const nz__pg_sql q_authors = {
     "SELECT au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "
@@ -223,6 +223,7 @@ static nz_rc load_row(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_
 	a->translation_group = nz__pg_col_int(res, 0, 16);
 	a->revision = nz__pg_col_int(res, 0, 17);
 	a->created_by = nz__pg_col_int(res, 0, 22);
+	a->listed_at = nz__pg_col_int(res, 0, 23);
 	if (nz__pg_col_text(arena, res, 0, 1, &uuid) ||
 	    nz__pg_col_text(arena, res, 0, 2, &a->slug) ||
 	    nz__pg_col_text(arena, res, 0, 3, &a->language) ||

@@ -8,7 +8,8 @@
  * like every other statement. Its parameters are numbered in the order the fragments use
  * them, and bound in that same order.
  *
- * Order: public lists by published_at DESC, id DESC; lists that include drafts by
+ * Order: public lists by listed_at DESC, id DESC (a live story's newest update can raise it
+ * above its publication time: schema_sql.c, migration 25); lists that include drafts by
  * COALESCE(published_at, updated_at) DESC, id DESC (never NULL: updated_at is NOT NULL). The
  * keyset cursor compares against that same key. Items are loaded fully, one article at a time,
  * all in one snapshot.
@@ -29,7 +30,7 @@ static bool variants_failed;
 static void build_sql(nz_buf *b, unsigned mask, int what)
 {
 	const char *key =
-	    (mask & NZ__F_PUBLIC) ? "a.published_at" : "COALESCE(a.published_at, a.updated_at)";
+	    (mask & NZ__F_PUBLIC) ? "a.listed_at" : "COALESCE(a.published_at, a.updated_at)";
 	int n = 0, tag_n = 0, author_n = 0;
 
 	if (what == SQL_KEYS)

@@ -431,5 +431,6 @@ extern const char nz__pg_21_live_kinds[];        /* a live update's kind, photo,
 extern const char nz__pg_22_search_stale[];      /* an index made by an older tokenizer */
 extern const char nz__pg_23_live_media[];        /* the live updates that show a photo */
 extern const char nz__pg_24_page_translations[]; /* a static page's other-language versions */
+extern const char nz__pg_25_listed[];            /* listed_at: a live story rises in lists */
 
 #endif

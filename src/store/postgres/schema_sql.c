@@ -555,3 +555,40 @@ const char nz__pg_23_live_media[] =
 const char nz__pg_24_page_translations[] =
     "ALTER TABLE pages ADD COLUMN translations TEXT;"
     "ALTER TABLE page_revisions ADD COLUMN translations TEXT;";
+
+/* Migration 25, a live story rises in lists: SQLite's migration 28 says what listed_at is. Here
+ * a BEFORE trigger sets it on the article's own row (its publication time on insert; on a change
+ * of published_at, that or its newest update's time), and the triggers of live_updates update
+ * the article, which fires its change-feed trigger in the same transaction. */
+const char nz__pg_25_listed[] =
+    "ALTER TABLE articles ADD COLUMN listed_at BIGINT;"
+    "CREATE FUNCTION nz_listed_at(aid bigint, published bigint) RETURNS bigint LANGUAGE sql"
+    " STABLE AS $$ SELECT CASE WHEN published IS NULL THEN NULL ELSE GREATEST(published,"
+    " (SELECT max(u.created_at) FROM live_updates u WHERE u.article_id = aid)) END $$;"
+    "CREATE FUNCTION nz_listed_set(aid bigint) RETURNS void LANGUAGE sql AS $$"
+    " UPDATE articles SET listed_at = nz_listed_at(id, published_at) WHERE id = aid"
+    " AND listed_at IS DISTINCT FROM nz_listed_at(id, published_at) $$;"
+    "UPDATE articles SET listed_at = nz_listed_at(id, published_at);"
+    "CREATE FUNCTION nz_listed_own() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP = 'INSERT' THEN"
+    "   NEW.listed_at := NEW.published_at;"
+    "  ELSE"
+    "   NEW.listed_at := nz_listed_at(NEW.id, NEW.published_at);"
+    "  END IF;"
+    "  RETURN NEW;"
+    " END $$;"
+    "CREATE TRIGGER articles_listed BEFORE INSERT OR UPDATE OF published_at, listed_at"
+    " ON articles FOR EACH ROW EXECUTE FUNCTION nz_listed_own();"
+    "CREATE FUNCTION nz_listed_follow() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP <> 'INSERT' THEN PERFORM nz_listed_set(OLD.article_id); END IF;"
+    "  IF TG_OP <> 'DELETE' THEN PERFORM nz_listed_set(NEW.article_id); END IF;"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER live_updates_listed AFTER INSERT OR DELETE OR UPDATE OF created_at,"
+    " article_id ON live_updates FOR EACH ROW EXECUTE FUNCTION nz_listed_follow();"
+    "CREATE INDEX articles_listed ON articles(listed_at DESC, id DESC)"
+    " WHERE status IN ('published', 'retracted');"
+    "CREATE INDEX articles_section_listed ON articles(section_id, listed_at DESC, id DESC);"
+    "CREATE INDEX articles_language_listed ON articles(language, listed_at DESC, id DESC);";

@@ -207,6 +207,7 @@ static nz_rc load_row(nz__sqlite *h, nz_arena *arena, int64_t id, nz_article *a,
 	a->translation_group = sqlite3_column_int64(st, 16);
 	a->revision = sqlite3_column_int64(st, 17);
 	a->created_by = sqlite3_column_int64(st, 22);
+	a->listed_at = sqlite3_column_int64(st, 23);
 	if (nz__sq_col_text(arena, st, 1, &uuid) || nz__sq_col_text(arena, st, 2, &a->slug) ||
 	    nz__sq_col_text(arena, st, 3, &a->language) || nz__sq_col_text(arena, st, 4, &status) ||
 	    nz__sq_col_text(arena, st, 5, &a->headline) ||

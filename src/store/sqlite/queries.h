@@ -61,8 +61,9 @@
 	  "INSERT INTO articles(uuid, slug, language, section_id, status, headline, "              \
 	  "highlights_intro, highlights, dateline, body_markdown, copyright, embargo_until, "      \
 	  "publish_at, published_at, updated_at, created_at, translation_group, revision, "        \
-	  "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, " \
-	  "?16, ?17, ?18, ?19) RETURNING id")                                                      \
+	  "created_by, listed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "     \
+	  "?13, "                                                                                  \
+	  "?14, ?15, ?16, ?17, ?18, ?19, ?14) RETURNING id")                                       \
 	X(SQ_ARTICLE_AUTHOR_ADD,                                                                   \
 	  "INSERT INTO article_authors(article_id, author_id, position) VALUES (?1, ?2, ?3)")      \
 	X(SQ_ARTICLE_TAG_ADD, "INSERT INTO article_tags(article_id, tag_id, position) "            \
@@ -82,7 +83,7 @@
 	  "SELECT a.id, a.uuid, a.slug, a.language, a.status, a.headline, a.highlights_intro, "    \
 	  "a.highlights, a.dateline, a.body_markdown, a.copyright, a.embargo_until, "              \
 	  "a.publish_at, a.published_at, a.updated_at, a.created_at, a.translation_group, "        \
-	  "a.revision, s.id, s.slug, s.name, s.position, a.created_by "                            \
+	  "a.revision, s.id, s.slug, s.name, s.position, a.created_by, a.listed_at "               \
 	  "FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = ?1")           \
 	X(SQ_ARTICLE_AUTHORS, "SELECT " NZ__AUTHOR_COLS " FROM article_authors aa "                \
 			      "JOIN authors au ON au.id = aa.author_id" NZ__AUTHOR_PROFILE " "     \

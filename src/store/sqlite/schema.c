@@ -906,12 +906,56 @@ static const char migration_26[] =
 static const char migration_27[] = "ALTER TABLE pages ADD COLUMN translations TEXT;"
 				   "ALTER TABLE page_revisions ADD COLUMN translations TEXT;";
 
+/* Migration 28, a live story rises in lists (docs/live-coverage.md): listed_at is the order of
+ * the public lists (front page, sections, tags, authors, the API): the publication time, or the
+ * time of the article's newest live update when that is later. The story keeps that time once
+ * its coverage ends (it was news then; it sinks from there like any story) and goes back to the
+ * previous update's time when its newest update is deleted. NULL while unpublished. Triggers keep
+ * it in the writer's transaction; the UPDATE of articles they make fires the article's
+ * change-feed trigger, so the cached pages that list the story are dropped with its page. The
+ * list indexes of public pages are remade on listed_at (the old ones stay for the feeds, which
+ * keep publication order); the search's covering index gets listed_at so the export's keys of
+ * a list still read no article row. */
+/* clang-format off */
+#define NZ__LISTED_AT(ID, PUBLISHED)                                                               \
+	"max(" PUBLISHED ", COALESCE((SELECT max(u.created_at) FROM live_updates u"                \
+	" WHERE u.article_id = " ID "), " PUBLISHED "))"
+#define NZ__LISTED_NOW NZ__LISTED_AT("articles.id", "articles.published_at")
+#define NZ__LISTED_FOLLOW(ID)                                                                      \
+	" UPDATE articles SET listed_at = " NZ__LISTED_NOW                                         \
+	" WHERE id = " ID " AND listed_at IS NOT " NZ__LISTED_NOW ";"
+static const char migration_28[] =
+    "ALTER TABLE articles ADD COLUMN listed_at INTEGER;"
+    "UPDATE articles SET listed_at = " NZ__LISTED_NOW ";"
+    "CREATE INDEX articles_listed ON articles(listed_at DESC, id DESC)"
+    " WHERE status IN ('published', 'retracted');"
+    "CREATE INDEX articles_section_listed ON articles(section_id, listed_at DESC, id DESC);"
+    "CREATE INDEX articles_language_listed ON articles(language, listed_at DESC, id DESC);"
+    "DROP INDEX articles_search_filter;"
+    "CREATE INDEX articles_search_filter ON articles(id, status, published_at, embargo_until,"
+    " language, section_id, listed_at);"
+    /* the store's insert sets listed_at = published_at itself; any other insert is put right */
+    "CREATE TRIGGER articles_listed_insert AFTER INSERT ON articles"
+    " WHEN NEW.listed_at IS NOT " NZ__LISTED_AT("NEW.id", "NEW.published_at")
+    " BEGIN" NZ__LISTED_FOLLOW("NEW.id") " END;"
+    "CREATE TRIGGER articles_listed_update AFTER UPDATE OF published_at, listed_at ON articles"
+    " WHEN NEW.listed_at IS NOT " NZ__LISTED_AT("NEW.id", "NEW.published_at")
+    " BEGIN" NZ__LISTED_FOLLOW("NEW.id") " END;"
+    "CREATE TRIGGER live_updates_listed_insert AFTER INSERT ON live_updates"
+    " BEGIN" NZ__LISTED_FOLLOW("NEW.article_id") " END;"
+    "CREATE TRIGGER live_updates_listed_update AFTER UPDATE OF created_at, article_id"
+    " ON live_updates BEGIN" NZ__LISTED_FOLLOW("OLD.article_id")
+    NZ__LISTED_FOLLOW("NEW.article_id") " END;"
+    "CREATE TRIGGER live_updates_listed_delete AFTER DELETE ON live_updates"
+    " BEGIN" NZ__LISTED_FOLLOW("OLD.article_id") " END;";
+/* clang-format on */
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
     migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
     migration_19, migration_20, migration_21, migration_22, migration_23, migration_24,
-    migration_25, migration_26, migration_27,
+    migration_25, migration_26, migration_27, migration_28,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -2,8 +2,9 @@
  * web/api/articles: the JSON API's read side (DESIGN.md "Stable interfaces"). Only public articles;
  * errors are {"error":{"code","message"}} with the matching status.
  *
- * The cursor is opaque to clients: "<published_at>.<id>" of the last article of a page, read
- * back as a keyset position, so pages stay stable while new articles are published.
+ * The cursor is opaque to clients: "<listed_at>.<id>" of the last article of a page (the list's
+ * order: publication, or a live story's newest update), read back as a keyset position, so pages
+ * stay stable while new articles are published.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -99,7 +100,7 @@ static void articles(nz__ctx *c, const nz_route_match *m)
 	if (list.has_more && list.n > 0) {
 		const nz_article *last = &list.items[list.n - 1];
 		char buf[64];
-		snprintf(buf, sizeof buf, "%" PRId64 ".%" PRId64, (int64_t)last->published_at,
+		snprintf(buf, sizeof buf, "%" PRId64 ".%" PRId64, (int64_t)last->listed_at,
 			 last->id);
 		next = json_string(buf);
 	}

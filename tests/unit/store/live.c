@@ -4,8 +4,11 @@
  * based on (a stale edit is refused and changes nothing), pinned, deleted; and every write to a
  * published article's coverage names its page in the change feed, so cached pages never go
  * stale. The kinds of an update (text, photo, quote) keep their fields, and a photo update reads
- * its photo with it.
+ * its photo with it. A story rises in the public lists with its newest update (listed_at), pages
+ * through the keyset cursor in that order, and the lists' cache keys are named when it moves.
  */
+#include <time.h>
+
 #include "store/store_test.h"
 
 static int64_t published(fixture *f, const char *slug)
@@ -15,20 +18,26 @@ static int64_t published(fixture *f, const char *slug)
 	return a->id;
 }
 
-/* Whether the change feed named "article-<id>" after seq. */
-static bool named(fixture *f, int64_t seq, int64_t id)
+/* Whether the change feed named key after seq. */
+static bool named_key(fixture *f, int64_t seq, const char *want)
 {
 	const char **keys = NULL;
 	size_t n = 0;
 	int64_t upto = 0;
-	char want[48];
-	snprintf(want, sizeof want, "article-%lld", (long long)id);
 	assert_int_equal(nz_store_changes_since(f->store, f->arena, seq, &upto, &keys, &n, &f->err),
 			 NZ_OK);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(keys[i], want) == 0)
 			return true;
 	return false;
+}
+
+/* Whether the change feed named "article-<id>" after seq. */
+static bool named(fixture *f, int64_t seq, int64_t id)
+{
+	char want[48];
+	snprintf(want, sizeof want, "article-%lld", (long long)id);
+	return named_key(f, seq, want);
 }
 
 static int64_t seq_now(fixture *f)
@@ -190,6 +199,82 @@ static void test_kinds_and_their_photo(void **state)
 	assert_string_equal(live.updates[0].body_markdown, "Said at noon.");
 }
 
+/* The slugs of one public page of the front page's list (limit, after the cursor) or of the
+ * section "world" (section true); *last gets the page's last article. */
+static const char *public_page(fixture *f, bool section, size_t limit, const nz_article *after,
+			       nz_article *last)
+{
+	nz_article_query q = {.public_only = true,
+			      .now = time(NULL) + 60,
+			      .limit = limit,
+			      .section_slug = section ? "world" : NULL};
+	nz_article_list list;
+	if (after) {
+		q.before_time = after->listed_at;
+		q.before_id = after->id;
+	}
+	assert_int_equal(nz_store_article_list(f->store, f->arena, &q, &list, &f->err), NZ_OK);
+	if (last && list.n)
+		*last = list.items[list.n - 1];
+	return list_slugs(f, &list);
+}
+
+static int64_t published_in(fixture *f, const char *slug, nz_time at)
+{
+	nz_article *a = small_article(f->arena, slug, NZ_STATUS_PUBLISHED, at);
+	a->section = nz_arena_zalloc(f->arena, sizeof(nz_section));
+	a->section->slug = "world";
+	assert_int_equal(nz_store_article_create(f->store, f->arena, a, NULL, &f->err), NZ_OK);
+	return a->id;
+}
+
+static void test_a_live_story_rises_in_lists_with_its_newest_update(void **state)
+{
+	fixture *f = *state;
+	nz_time now = time(NULL);
+	int64_t eve = make_user(f, "eve", NZ_ROLE_EDITOR);
+	int64_t summit = published_in(f, "summit", now - 7200);
+	published_in(f, "budget", now - 3600);
+	published_in(f, "harbour", now - 10800);
+	assert_string_equal(public_page(f, false, 10, NULL, NULL), "budget summit harbour");
+
+	assert_int_equal(nz_store_live_set(f->store, summit, true, &f->err), NZ_OK);
+	int64_t seq = seq_now(f);
+	nz_live_update u = {.article_id = summit, .body_markdown = "The leaders met."};
+	assert_int_equal(nz_store_live_update_save(f->store, &u, eve, &f->err), NZ_OK);
+	/* ahead of the newer article on the front page and on its section's page */
+	assert_string_equal(public_page(f, false, 10, NULL, NULL), "summit budget harbour");
+	assert_string_equal(public_page(f, true, 10, NULL, NULL), "summit budget harbour");
+	/* the pages listing it are named, so their cached copies are dropped */
+	assert_true(named_key(f, seq, "front"));
+	nz_article *a = NULL;
+	assert_int_equal(nz_store_article_by_id(f->store, f->arena, summit, &a, &f->err), NZ_OK);
+	char section_key[48];
+	snprintf(section_key, sizeof section_key, "section-%lld", (long long)a->section->id);
+	assert_true(named_key(f, seq, section_key));
+	assert_int_equal(a->listed_at, u.created_at);
+	assert_int_equal(a->published_at, now - 7200);
+
+	/* the keyset cursor pages in the same order, each story once */
+	nz_article last;
+	assert_string_equal(public_page(f, false, 1, NULL, &last), "summit");
+	assert_string_equal(public_page(f, false, 1, &last, &last), "budget");
+	assert_string_equal(public_page(f, false, 1, &last, &last), "harbour");
+	assert_string_equal(public_page(f, true, 2, NULL, &last), "summit budget");
+	assert_string_equal(public_page(f, true, 2, &last, &last), "harbour");
+
+	/* an edit of the update does not move it; once the coverage ends the story keeps the
+	 * time of its last update; deleting that update puts it back at its publication */
+	u.body_markdown = "The leaders met at noon.";
+	assert_int_equal(nz_store_live_update_save(f->store, &u, eve, &f->err), NZ_OK);
+	assert_int_equal(nz_store_live_set(f->store, summit, false, &f->err), NZ_OK);
+	assert_string_equal(public_page(f, false, 10, NULL, NULL), "summit budget harbour");
+	seq = seq_now(f);
+	assert_int_equal(nz_store_live_update_delete(f->store, summit, u.id, &f->err), NZ_OK);
+	assert_string_equal(public_page(f, false, 10, NULL, NULL), "budget summit harbour");
+	assert_true(named_key(f, seq, "front"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -197,6 +282,7 @@ int main(void)
 	    T(test_start_end_and_start_again),
 	    T(test_updates_add_edit_pin_delete),
 	    T(test_kinds_and_their_photo),
+	    T(test_a_live_story_rises_in_lists_with_its_newest_update),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

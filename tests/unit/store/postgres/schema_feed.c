@@ -2,7 +2,9 @@
  * on a fresh PostgreSQL one, add the same change-feed keys after every statement and enqueue
  * the same webhook and purge deliveries, payloads byte for byte. SQLite's own triggers are the
  * reference; its full-text triggers are dropped first (they need Newszone's tokenizer, and
- * the PostgreSQL search rows are written by the store, not by triggers). */
+ * the PostgreSQL search rows are written by the store, not by triggers). The keys are compared
+ * as the feed is read, as a set: SQLite sets an article's listed_at by updating the row it has
+ * just written (PostgreSQL in a BEFORE trigger), which names the same keys a second time. */
 #include <sqlite3.h>
 
 #include "store/postgres/pg_test.h"
@@ -34,6 +36,12 @@ static const char *const script[] = {
     publish_2,
     "UPDATE articles SET status = status WHERE id = 1",
     "UPDATE articles SET section_id = 2 WHERE id = 1",
+    /* a live update moves the story in the lists (listed_at): their keys; its edit does not */
+    "INSERT INTO live_coverage(article_id, started_at) VALUES (1, 9)",
+    "INSERT INTO live_updates(id, article_id, body_markdown, revision, created_at, updated_at)"
+    " VALUES (1, 1, 'Now.', 1, 9, 9)",
+    "UPDATE live_updates SET body_markdown = 'Now!' WHERE id = 1",
+    "DELETE FROM live_updates WHERE id = 1",
     "INSERT INTO media(id, caption, created_at) VALUES (1, 'Ships', 0), (2, 'Tanks', 0)",
     "INSERT INTO article_media(article_id, media_id, position) VALUES (1, 1, 0), (2, 2, 0)",
     "UPDATE media SET caption = 'Ships at sea' WHERE id = 1",
@@ -147,10 +155,12 @@ static void test_same_change_keys_as_sqlite_after_every_statement(void **state)
 		if (sqlite3_exec(s->sq, script[i], NULL, NULL, NULL) != SQLITE_OK)
 			fail_msg("sqlite: %s: %s", script[i], sqlite3_errmsg(s->sq));
 		pg_ok(s->pg->conn, script[i]);
-		snprintf(sql, sizeof(sql), "SELECT key FROM changes WHERE seq > %lld ORDER BY key",
+		snprintf(sql, sizeof(sql),
+			 "SELECT DISTINCT key FROM changes WHERE seq > %lld ORDER BY key",
 			 (long long)seen_sq);
 		sq_lines(s->sq, sql, want, sizeof(want));
-		snprintf(sql, sizeof(sql), "SELECT key FROM changes WHERE seq > %lld ORDER BY key",
+		snprintf(sql, sizeof(sql),
+			 "SELECT DISTINCT key FROM changes WHERE seq > %lld ORDER BY key",
 			 (long long)seen_pg);
 		pg_lines(s->pg->conn, sql, got, sizeof(got));
 		if (strcmp(want, got) != 0)

@@ -145,7 +145,9 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 	 * the static pages' import records, 20: reader counts, 21: the
 	 * photos' revisions, 22: the related articles' table and its triggers, 23: the photos'
 	 * uploader and its index, 24: the live updates' kinds, gone with
-	 * their table, 25: the search index's staleness mark). */
+	 * their table, 25: the search index's staleness mark, 26: an index of live updates, gone
+	 * with their table, 27: the static pages' versions, gone with their tables, 28: the
+	 * articles' listed_at, its indexes and triggers). */
 	assert_true(latest >= 16);
 	assert_int_equal(db_exec(f, "DELETE FROM schema_version WHERE version >= 9;"
 				    "DROP TABLE page_imports;"
@@ -159,7 +161,9 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 				    "DROP TRIGGER media_fts_update; DROP TRIGGER media_fts_delete;"
 				    "DROP TRIGGER related_changes_update;"
 				    "DROP TRIGGER related_changes_delete; DROP TABLE related;"
-				    "DROP TABLE search_stale;"),
+				    "DROP TABLE search_stale;"
+				    "DROP TRIGGER articles_listed_insert;"
+				    "DROP TRIGGER articles_listed_update;"),
 			 SQLITE_OK);
 	nz__sqlite h = {0}; /* with the tokenizer, which the full-text triggers need */
 	nz_err err = {0};
@@ -171,7 +175,14 @@ static void test_bad_slugs_are_repaired_on_open(void **state)
 				      "ALTER TABLE sessions DROP COLUMN last_seen_at;"
 				      "ALTER TABLE sessions DROP COLUMN device;"
 				      "ALTER TABLE sections DROP COLUMN names;" /* migration 15 */
-				      "DROP INDEX media_uploader;"              /* migration 23 */
+				      "DROP INDEX articles_listed;"             /* migration 25 */
+				      "DROP INDEX articles_section_listed;"
+				      "DROP INDEX articles_language_listed;"
+				      "DROP INDEX articles_search_filter;"
+				      "CREATE INDEX articles_search_filter ON articles(id, status,"
+				      " published_at, embargo_until, language, section_id);"
+				      "ALTER TABLE articles DROP COLUMN listed_at;"
+				      "DROP INDEX media_uploader;" /* migration 23 */
 				      "ALTER TABLE media DROP COLUMN uploaded_by;"
 				      "ALTER TABLE media DROP COLUMN focal_x;" /* migration 16 */
 				      "ALTER TABLE media DROP COLUMN focal_y;"
