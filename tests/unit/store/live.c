@@ -18,26 +18,12 @@ static int64_t published(fixture *f, const char *slug)
 	return a->id;
 }
 
-/* Whether the change feed named key after seq. */
-static bool named_key(fixture *f, int64_t seq, const char *want)
-{
-	const char **keys = NULL;
-	size_t n = 0;
-	int64_t upto = 0;
-	assert_int_equal(nz_store_changes_since(f->store, f->arena, seq, &upto, &keys, &n, &f->err),
-			 NZ_OK);
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(keys[i], want) == 0)
-			return true;
-	return false;
-}
-
 /* Whether the change feed named "article-<id>" after seq. */
 static bool named(fixture *f, int64_t seq, int64_t id)
 {
 	char want[48];
 	snprintf(want, sizeof want, "article-%lld", (long long)id);
-	return named_key(f, seq, want);
+	return feed_names(f, seq, want);
 }
 
 static int64_t seq_now(fixture *f)
@@ -246,12 +232,12 @@ static void test_a_live_story_rises_in_lists_with_its_newest_update(void **state
 	assert_string_equal(public_page(f, false, 10, NULL, NULL), "summit budget harbour");
 	assert_string_equal(public_page(f, true, 10, NULL, NULL), "summit budget harbour");
 	/* the pages listing it are named, so their cached copies are dropped */
-	assert_true(named_key(f, seq, "front"));
+	assert_true(feed_names(f, seq, "front"));
 	nz_article *a = NULL;
 	assert_int_equal(nz_store_article_by_id(f->store, f->arena, summit, &a, &f->err), NZ_OK);
 	char section_key[48];
 	snprintf(section_key, sizeof section_key, "section-%lld", (long long)a->section->id);
-	assert_true(named_key(f, seq, section_key));
+	assert_true(feed_names(f, seq, section_key));
 	assert_int_equal(a->listed_at, u.created_at);
 	assert_int_equal(a->published_at, now - 7200);
 
@@ -272,7 +258,7 @@ static void test_a_live_story_rises_in_lists_with_its_newest_update(void **state
 	seq = seq_now(f);
 	assert_int_equal(nz_store_live_update_delete(f->store, summit, u.id, &f->err), NZ_OK);
 	assert_string_equal(public_page(f, false, 10, NULL, NULL), "budget summit harbour");
-	assert_true(named_key(f, seq, "front"));
+	assert_true(feed_names(f, seq, "front"));
 }
 
 int main(void)

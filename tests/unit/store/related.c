@@ -118,20 +118,6 @@ static void test_a_retraction_leaves_every_list_at_once(void **state)
 	assert_string_equal(stored(f, ids[2], &st), "me");
 }
 
-/* Whether the change feed since seq names key. */
-static bool feed_names(fixture *f, int64_t seq, const char *key)
-{
-	int64_t upto = 0;
-	const char **keys = NULL;
-	size_t n = 0;
-	assert_int_equal(nz_store_changes_since(f->store, f->arena, seq, &upto, &keys, &n, &f->err),
-			 NZ_OK);
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(keys[i], key) == 0)
-			return true;
-	return false;
-}
-
 static void test_a_first_neighbour_names_the_page_of_an_empty_list(void **state)
 {
 	fixture *f = *state;

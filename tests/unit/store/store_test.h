@@ -209,6 +209,20 @@ static inline int64_t count_rows(const fixture *f, const char *table)
 	return db_int(f, sql);
 }
 
+/* Whether the change feed names key after seq. */
+static inline bool feed_names(fixture *f, int64_t seq, const char *key)
+{
+	const char **keys = NULL;
+	size_t n = 0;
+	int64_t upto = 0;
+	assert_int_equal(nz_store_changes_since(f->store, f->arena, seq, &upto, &keys, &n, &f->err),
+			 NZ_OK);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
+}
+
 /* An article like the reference page, allocated in arena: a Korean byline (family name first),
  * a western co-author, highlights, a caption without a photo, import notes. */
 static inline nz_article *sample_article(nz_arena *arena, const char *slug, const char *headline)
