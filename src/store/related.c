@@ -80,11 +80,11 @@ static nz_rc is_fresh(nz_store *s, nz_arena *arena, const nz_article *a, nz_time
 
 /* Recomputes and stores the list of article id; its new list's ids go to next[*n_next..]
  * (room for RELATED_MAX more) when next is not NULL. An article gone meanwhile is skipped, and
- * so is, for a neighbour (next NULL), one whose list is pending: it was written after the pass
- * read what was pending, and storing its list here would hide it from the next pass, which
- * computes it and its own neighbours' lists (those computed before it was there). */
-static nz_rc refresh_one(nz_store *s, int64_t id, nz_time now, size_t max, int64_t *next,
-			 size_t *n_next, nz_err *err)
+ * so is, for a neighbour, one whose list is pending: it was written after the pass read what
+ * was pending, and storing its list here would hide it from the next pass, which computes it
+ * and its own neighbours' lists (those computed before it was there). */
+static nz_rc refresh_one(nz_store *s, int64_t id, nz_time now, size_t max, bool neighbour,
+			 int64_t *next, size_t *n_next, nz_err *err)
 {
 	nz_article *a = NULL;
 	nz_article_list l = {0};
@@ -96,7 +96,7 @@ static nz_rc refresh_one(nz_store *s, int64_t id, nz_time now, size_t max, int64
 		rc = NZ_OK;
 		goto out;
 	}
-	if (rc || (!next && (rc = is_fresh(s, arena, a, now, &fresh, err))) || !fresh ||
+	if (rc || (neighbour && (rc = is_fresh(s, arena, a, now, &fresh, err))) || !fresh ||
 	    (rc = nz_store_related_refresh(s, arena, a, now, max, &l, err)))
 		goto out;
 	for (size_t i = 0; next && i < l.n && i < RELATED_MAX; i++)
@@ -143,7 +143,7 @@ static nz_rc refresh_all(nz_store *s, nz_arena *keep, nz_time now, const int64_t
 	if (progress)
 		progress(ctx, 0, n);
 	for (size_t i = 0; i < n && !rc; i++) {
-		rc = refresh_one(s, ids[i], now, NZ_STORE_RELATED_COUNT, next, &n_next, err);
+		rc = refresh_one(s, ids[i], now, NZ_STORE_RELATED_COUNT, false, next, &n_next, err);
 		(*written)++;
 		if (progress && (*written % PROGRESS_EVERY == 0 || *written == n))
 			progress(ctx, *written, n);
@@ -154,7 +154,7 @@ static nz_rc refresh_all(nz_store *s, nz_arena *keep, nz_time now, const int64_t
 	for (size_t i = 0; next && i < n_next && !rc; i++) {
 		if ((i && next[i] == next[i - 1]) || has_id(ids, n, next[i]))
 			continue;
-		rc = refresh_one(s, next[i], now, NZ_STORE_RELATED_COUNT, NULL, NULL, err);
+		rc = refresh_one(s, next[i], now, NZ_STORE_RELATED_COUNT, true, NULL, NULL, err);
 	}
 	/* the pages that showed a list computed live are made again from the stored ones */
 	if (!rc && *written)
