@@ -25,7 +25,7 @@ test("an editor writes a page, finds it on the site and edits it", async () => {
 	await Promise.all([page.waitForNavigation(), page.locator(".admin-nav a", { hasText: "Pages" }).click()]);
 	assert.match(page.url(), /\/admin\/pages$/);
 	await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "New page" }).click()]);
-	await page.getByLabel("Title").fill("Ethics policy");
+	await page.getByLabel("Title", { exact: true }).fill("Ethics policy");
 	await page.getByLabel("Address").fill("ethics");
 	await page.getByLabel("Role").selectOption({ label: "Ethics policy" });
 	await page.getByLabel("Text (Markdown)").fill("We never pay **sources**.");
@@ -55,8 +55,8 @@ test("an editor writes a page, finds it on the site and edits it", async () => {
 	const other = await (await nz.context()).newPage();
 	await signIn(other, editor.login, editor.password);
 	await other.goto(page.url().replace(/\?.*$/, ""));
-	await page.getByLabel("Title").fill("Our ethics");
-	await other.getByLabel("Title").fill("The ethics policy");
+	await page.getByLabel("Title", { exact: true }).fill("Our ethics");
+	await other.getByLabel("Title", { exact: true }).fill("The ethics policy");
 	await submit(other, "Save the page");
 	await submit(page, "Save the page");
 	assert.match(await page.getByRole("alert").innerText(), /someone else/);
@@ -70,11 +70,11 @@ test("an address the site uses itself is refused with a message", async () => {
 	const page = await ctx.newPage();
 	await signIn(page, editor.login, editor.password);
 	await page.goto("/admin/pages/new");
-	await page.getByLabel("Title").fill("Search tips");
+	await page.getByLabel("Title", { exact: true }).fill("Search tips");
 	await page.getByLabel("Address").fill("search");
 	await submit(page, "Save the page");
 	assert.match(await page.getByRole("alert").innerText(), /one of the site's own addresses/);
-	assert.equal(await page.getByLabel("Title").inputValue(), "Search tips"); // nothing lost
+	assert.equal(await page.getByLabel("Title", { exact: true }).inputValue(), "Search tips"); // nothing lost
 	await assertAccessible(page, "page editor with an error");
 	await ctx.close();
 });
