@@ -219,8 +219,10 @@ nz_rc nz_store_related_build_ids(nz_store *s, nz_time now, const int64_t *ids, s
 		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
 		goto out;
 	}
-	memcpy(todo, ids, n * sizeof(*todo));
-	qsort(todo, n, sizeof(*todo), by_id);
+	if (n) {
+		memcpy(todo, ids, n * sizeof(*todo));
+		qsort(todo, n, sizeof(*todo), by_id);
+	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		int64_t id = todo[i];
 		bool pending = false;
