@@ -4,8 +4,9 @@
  * nothing stored about the reader (no address, no user agent). A view is a GET of an article
  * page answered 200 (from the page cache or not) to a client whose User-Agent is not a robot's;
  * a referring site is the host name of such a reader's Referer on a public page, when it is not
- * the site itself; a search that found nothing is its query, normalized. Counts gather in memory
- * (a small hash by kind and key under one mutex: a few nanoseconds per request) and a thread
+ * the site itself; a search that found nothing is its query, normalized. Counts gather in memory,
+ * in small hashes by kind and key, one per serving thread (each under its own mutex, which only
+ * the writer thread also takes: no cache line bounces between serving threads), and a thread
  * writes them every NZ__VIEWS_FLUSH_MS in one transaction per kind of table, never a write per
  * request; it also tells the change feed ("most-read", which the pages showing the list depend
  * on) at most every refresh_s, so those pages are re-made at most that often. What is not yet
@@ -13,6 +14,8 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,8 +25,11 @@
 
 #define NZ__VIEWS_FLUSH_MS 2000
 #define BUCKETS 256
-#define MAX_SLUGS 4096 /* distinct keys between two writes; more are dropped */
+#define SHARDS 16      /* tables; a serving thread keeps to one */
+#define MAX_SLUGS 4096 /* distinct keys of a table between two writes; more are dropped */
 #define KEY_MAX 100    /* bytes of a referring host or a search kept */
+#define UA_MAX 255     /* bytes of a User-Agent looked at */
+#define UA_SLOTS 16    /* User-Agents each thread remembers */
 
 enum { KIND_VIEW, KIND_REFERRER, KIND_SEARCH_MISS };
 
@@ -34,10 +40,14 @@ typedef struct count {
 	char slug[]; /* the key: an article's slug, a host, a query */
 } count;
 
-struct nz__views {
-	pthread_mutex_t lock; /* the table */
+typedef struct table {
+	pthread_mutex_t lock;
 	count *buckets[BUCKETS];
 	size_t n;
+} table;
+
+struct nz__views {
+	table shards[SHARDS];
 	pthread_mutex_t nap_lock;
 	pthread_cond_t wake;
 	bool stop;
@@ -47,15 +57,14 @@ struct nz__views {
 	nz_time told; /* when "most-read" was last told */
 };
 
-bool nz__views_is_robot(const char *ua)
+/* The robot's words looked for in a lower-cased User-Agent. */
+static bool robot_words(const char *ua)
 {
 	static const char *const words[] = {"bot",  "crawl", "spider", "slurp",   "preview",
 					    "curl", "wget",  "python", "go-http", "headless"};
-	if (!ua || !ua[0])
-		return true; /* browsers always say who they are */
-	char low[256];
+	char low[UA_MAX + 1];
 	size_t n = 0;
-	for (; ua[n] && n + 1 < sizeof low; n++)
+	for (; ua[n] && n < UA_MAX; n++)
 		low[n] = (char)tolower((unsigned char)ua[n]);
 	low[n] = '\0';
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -64,24 +73,68 @@ bool nz__views_is_robot(const char *ua)
 	return false;
 }
 
-static void add(nz__views *v, int kind, const char *key)
+/* Every request asks, cached or not, and readers' browsers send a few User-Agents again and
+ * again: each thread keeps its last answers (UA_SLOTS, by length and a few bytes), so a known
+ * User-Agent costs a comparison instead of a scan. */
+bool nz__views_is_robot(const char *ua)
+{
+	static _Thread_local struct {
+		size_t len;
+		bool robot;
+		char ua[UA_MAX];
+	} seen[UA_SLOTS];
+	if (!ua || !ua[0])
+		return true; /* browsers always say who they are */
+	size_t len = strnlen(ua, UA_MAX + 1);
+	if (len > UA_MAX)
+		return robot_words(ua); /* too long to keep: the first UA_MAX bytes decide */
+	size_t slot =
+	    (len * 31 + (unsigned char)ua[len / 2] + (unsigned char)ua[len - 1]) % UA_SLOTS;
+	if (seen[slot].len == len && memcmp(seen[slot].ua, ua, len) == 0)
+		return seen[slot].robot;
+	bool robot = robot_words(ua);
+	seen[slot].len = len;
+	seen[slot].robot = robot;
+	memcpy(seen[slot].ua, ua, len);
+	return robot;
+}
+
+/* Adds views to key's count in t (a new key only while t has fewer than max), the caller
+ * holding t's lock or owning t. */
+static void table_add(table *t, int kind, const char *key, int64_t views, size_t max)
 {
 	size_t b = (nz_hash_str(key) + (size_t)kind) % BUCKETS;
-	pthread_mutex_lock(&v->lock);
-	count *c = v->buckets[b];
+	count *c = t->buckets[b];
 	while (c && (c->kind != kind || strcmp(c->slug, key) != 0))
 		c = c->next;
-	if (!c && v->n < MAX_SLUGS && (c = malloc(sizeof *c + strlen(key) + 1))) {
+	if (!c && t->n < max && (c = malloc(sizeof *c + strlen(key) + 1))) {
 		strcpy(c->slug, key);
 		c->views = 0;
 		c->kind = kind;
-		c->next = v->buckets[b];
-		v->buckets[b] = c;
-		v->n++;
+		c->next = t->buckets[b];
+		t->buckets[b] = c;
+		t->n++;
 	}
 	if (c)
-		c->views++;
-	pthread_mutex_unlock(&v->lock);
+		c->views += views;
+}
+
+/* The calling thread's table: threads take one each, in turn. */
+static table *own_table(nz__views *v)
+{
+	static atomic_uint next;
+	static _Thread_local unsigned mine = SHARDS;
+	if (mine == SHARDS)
+		mine = atomic_fetch_add(&next, 1) % SHARDS;
+	return &v->shards[mine];
+}
+
+static void add(nz__views *v, int kind, const char *key)
+{
+	table *t = own_table(v);
+	pthread_mutex_lock(&t->lock);
+	table_add(t, kind, key, 1, MAX_SLUGS);
+	pthread_mutex_unlock(&t->lock);
 }
 
 void nz__views_count(nz__views *v, const char *slug)
@@ -157,22 +210,45 @@ void nz__views_search_miss(nz__views *v, const char *query)
 		add(v, KIND_SEARCH_MISS, norm);
 }
 
-/* Takes the table's counts (the caller frees the list) and empties it. */
+/* Takes every table's counts, the same key's summed (the caller frees the list), and empties
+ * the tables. */
 static count *take(nz__views *v, size_t *n)
 {
+	table *sum = calloc(1, sizeof *sum);
 	count *all = NULL;
-	pthread_mutex_lock(&v->lock);
-	for (size_t b = 0; b < BUCKETS; b++) {
-		while (v->buckets[b]) {
-			count *c = v->buckets[b];
-			v->buckets[b] = c->next;
+	*n = 0;
+	for (size_t s = 0; s < SHARDS; s++) {
+		table *t = &v->shards[s];
+		count *got = NULL;
+		pthread_mutex_lock(&t->lock);
+		for (size_t b = 0; b < BUCKETS; b++) {
+			while (t->buckets[b]) {
+				count *c = t->buckets[b];
+				t->buckets[b] = c->next;
+				c->next = got;
+				got = c;
+			}
+		}
+		t->n = 0;
+		pthread_mutex_unlock(&t->lock);
+		while (got) {
+			count *c = got;
+			got = c->next;
+			if (sum)
+				table_add(sum, c->kind, c->slug, c->views, SIZE_MAX);
+			free(c);
+		}
+	}
+	for (size_t b = 0; sum && b < BUCKETS; b++) {
+		while (sum->buckets[b]) {
+			count *c = sum->buckets[b];
+			sum->buckets[b] = c->next;
 			c->next = all;
 			all = c;
 		}
 	}
-	*n = v->n;
-	v->n = 0;
-	pthread_mutex_unlock(&v->lock);
+	*n = sum ? sum->n : 0;
+	free(sum);
 	return all;
 }
 
@@ -242,7 +318,8 @@ nz_rc nz__views_start(const char *db_uri, unsigned refresh_s, nz__views **out, n
 		return nz_err_set(err, NZ_NOMEM, "views: out of memory");
 	v->db_uri = db_uri;
 	v->refresh_s = refresh_s ? refresh_s : NZ_WEB_MOST_READ_REFRESH_DEFAULT;
-	pthread_mutex_init(&v->lock, NULL);
+	for (size_t i = 0; i < SHARDS; i++)
+		pthread_mutex_init(&v->shards[i].lock, NULL);
 	pthread_mutex_init(&v->nap_lock, NULL);
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
@@ -252,7 +329,8 @@ nz_rc nz__views_start(const char *db_uri, unsigned refresh_s, nz__views **out, n
 	if (pthread_create(&v->thread, NULL, run, v) != 0) {
 		pthread_cond_destroy(&v->wake);
 		pthread_mutex_destroy(&v->nap_lock);
-		pthread_mutex_destroy(&v->lock);
+		for (size_t i = 0; i < SHARDS; i++)
+			pthread_mutex_destroy(&v->shards[i].lock);
 		free(v);
 		return nz_err_set(err, NZ_IO, "views: cannot start the thread");
 	}
@@ -278,6 +356,7 @@ void nz__views_stop(nz__views *v)
 	}
 	pthread_cond_destroy(&v->wake);
 	pthread_mutex_destroy(&v->nap_lock);
-	pthread_mutex_destroy(&v->lock);
+	for (size_t i = 0; i < SHARDS; i++)
+		pthread_mutex_destroy(&v->shards[i].lock);
 	free(v);
 }

@@ -3,6 +3,8 @@ without cookies and without storing anything about the reader, leaves robots out
 counts in batches, and the front page's "Most read" and GET /api/v1/most-read show the most
 viewed public articles first; counts not yet written when the server stops are written then.
 A real server on a real database."""
+import http.client
+import threading
 import unittest
 
 from nz import Server, eventually, sql_rows
@@ -90,6 +92,36 @@ class MostRead(NewsroomCase):
         rows = sql_rows(self.db, "SELECT sum(views) FROM article_views WHERE article_id = %d"
                         % self.c["id"])
         self.assertEqual(int(rows[0][0] or 0), 1)
+
+    def test_views_from_many_connections_at_once_are_all_counted(self):
+        # Readers on many connections at once land on every serving thread; no view is lost
+        # and none is counted twice.
+        d = self.publish("Harbour bridge reopens after repairs")
+        srv = Server(self.db)
+        errors = []
+
+        def reader():
+            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+            for _ in range(25):
+                conn.request("GET", "/article/" + d["slug"], headers=BROWSER)
+                r = conn.getresponse()
+                r.read()
+                if r.status != 200:
+                    errors.append(r.status)
+            conn.close()
+
+        try:
+            readers = [threading.Thread(target=reader) for _ in range(8)]
+            for t in readers:
+                t.start()
+            for t in readers:
+                t.join()
+        finally:
+            self.assertEqual(srv.stop(), 0)
+        self.assertEqual(errors, [])
+        rows = sql_rows(self.db, "SELECT sum(views) FROM article_views WHERE article_id = %d"
+                        % d["id"])
+        self.assertEqual(int(rows[0][0] or 0), 8 * 25)
 
 
 if __name__ == "__main__":
