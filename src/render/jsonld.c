@@ -113,7 +113,9 @@ static json_t *persons(nz_arena *arena, const nz_page_ctx *pc, const nz_article 
 	return arr;
 }
 
-static json_t *publisher(nz_arena *arena, const nz_page_ctx *pc)
+/* The newsroom as the publisher of a page in lang: its policy pages in lang's edition when they
+ * have a version in it. */
+static json_t *publisher(nz_arena *arena, const nz_page_ctx *pc, const char *lang)
 {
 	const char *logo =
 	    nz__abs_url(arena, pc->site, nz_theme_asset_url(pc->theme, "favicon.svg"));
@@ -130,7 +132,8 @@ static json_t *publisher(nz_arena *arena, const nz_page_ctx *pc)
 	 * NZ_PAGE_ROLES), each under the property of its role's name. */
 	for (size_t i = 0; o && i < pc->n_pages; i++) {
 		const nz_static_page *p = &pc->pages[i];
-		const char *url = nz__abs_url(arena, pc->site, nz_url_static_page(arena, p->slug));
+		const char *url =
+		    nz__abs_url(arena, pc->site, nz_url_static_page_in(arena, pc->site, p, lang));
 		if (p->role && (!url || !nz__json_put(o, p->role, json_string(url)))) {
 			json_decref(o);
 			return NULL;
@@ -170,7 +173,7 @@ static json_t *news_article(const nz_page_ctx *pc, nz_arena *arena, const nz_art
 	    nz__json_put(o, "datePublished", local_time(pc, a->published_at)) &&
 	    nz__json_put(o, "dateModified", local_time(pc, modified(a))) &&
 	    nz__json_put(o, "author", persons(arena, pc, a)) &&
-	    nz__json_put(o, "publisher", publisher(arena, pc)) &&
+	    nz__json_put(o, "publisher", publisher(arena, pc, lang)) &&
 	    nz__json_put(o, "inLanguage", nz__json_str(lang)) &&
 	    (!a->section || !a->section->name ||
 	     nz__json_put(o, "articleSection", nz__json_str(a->section->name))) &&
@@ -360,7 +363,7 @@ bool nz_view_article_translations(json_t *page, const nz_page_ctx *pc, const nz_
 }
 
 bool nz__view_static_page_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
-			       const nz_static_page *p, const char *path)
+			       const nz_static_page *p, const char *path, const char *lang)
 {
 	const char *url = nz__abs_url(arena, pc->site, path);
 	json_t *ld = json_object();
@@ -369,7 +372,7 @@ bool nz__view_static_page_meta(json_t *page, const nz_page_ctx *pc, nz_arena *ar
 		  nz__json_put(ld, "name", nz__json_str(p->title)) &&
 		  nz__json_put(ld, "url", json_string(url)) &&
 		  nz__json_put(ld, "dateModified", nz__json_time(p->updated_at)) &&
-		  nz__json_put(ld, "publisher", publisher(arena, pc));
+		  nz__json_put(ld, "publisher", publisher(arena, pc, lang));
 	const char *text = ok ? nz__jsonld_text(arena, ld) : NULL;
 	json_decref(ld);
 	return text && nz__json_put(page, "jsonld", json_string(text));

@@ -179,9 +179,10 @@ bool nz__view_article_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
  * jobTitle, description, image, sameAs in language lang where the profile has it). */
 bool nz__view_author_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena, const nz_author *au,
 			  const char *lang);
-/* A static page's WebPage JSON-LD; path is the address of the version shown. */
+/* A static page's WebPage JSON-LD; path is the address of the version shown, lang its
+ * language (the publisher's policy pages are given in it where they have a version). */
 bool nz__view_static_page_meta(json_t *page, const nz_page_ctx *pc, nz_arena *arena,
-			       const nz_static_page *p, const char *path);
+			       const nz_static_page *p, const char *path, const char *lang);
 /* The footer's links to the static pages: {label, items[{title,url}]} in the list's order, or
  * JSON null when there is none. New reference or NULL (view_static_page.c). */
 json_t *nz__view_footer_pages(const nz_page_ctx *pc, nz_arena *arena, const char *lang);

@@ -147,7 +147,7 @@ json_t *nz_view_static_page(const nz_page_ctx *pc, const nz_static_page *stored)
 		  nz__json_put(o, "title", nz__json_str(p->title)) &&
 		  nz__json_put(o, "body_html", body_html(p)) &&
 		  nz__json_put(o, "updated", nz__view_time(pc, p->updated_at, lang)) &&
-		  nz__view_static_page_meta(page, pc, arena, p, path) &&
+		  nz__view_static_page_meta(page, pc, arena, p, path, lang) &&
 		  versions(page, pc, arena, stored);
 	return nz__view_done(page, arena, ok);
 }

@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 import unittest
+import urllib.parse
 
 from nz import Server, new_db, run
 from nzadmin import NewsroomCase, add_token, add_user, api
@@ -221,6 +222,31 @@ class KoreanVersions(NewsroomCase):
         self.assertEqual(self.srv.get("/ko/about-us").status, 404)
         revs = self.admin_api("GET", "/pages/%d/revisions" % about["id"]).json()["revisions"]
         self.assertEqual([x["revision"] for x in revs], [2, 1])
+
+    def test_the_korean_edition_names_its_own_policy_pages(self):
+        # The publisher's policy links in JSON-LD point to the reader's edition where the page
+        # has a version in it, and to the English page where it has none.
+        r = self.admin_api("POST", "/pages", {
+            "title": "Ethics policy", "slug": "ethics", "role": "ethicsPolicy",
+            "body_markdown": "We do not pay sources.",
+            "translations": {"ko": {"title": "윤리 강령", "body_markdown": "취재원에게 돈을 주지 않습니다."}}})
+        self.assertEqual(r.status, 201, r.text)
+        r = self.admin_api("POST", "/pages", {"title": "Corrections", "slug": "fixing-errors",
+                                              "role": "correctionsPolicy",
+                                              "body_markdown": "We correct errors."})
+        self.assertEqual(r.status, 201, r.text)
+        r = self.admin_api("POST", "/articles", {"headline": "항구 새 등대 점등", "language": "ko",
+                                                 "body_markdown": "새 등대가 불을 밝혔다."})
+        self.assertEqual(r.status, 201, r.text)
+        r = self.admin_api("POST", "/articles/%d/publish" % r.json()["id"])
+        self.assertEqual(r.status, 200, r.text)
+        ko_article = "/article/" + urllib.parse.quote(r.json()["slug"])
+        for path, ethics in (("/ko/ethics", "/ko/ethics"), ("/ethics", "/ethics"),
+                             (ko_article, "/ko/ethics")):
+            org = jsonld(self.srv.get(path).text)[0]["publisher"]
+            self.assertTrue(org["ethicsPolicy"].endswith(ethics), (path, org))
+            self.assertTrue(org["correctionsPolicy"].endswith("/fixing-errors"), (path, org))
+            self.assertNotIn("/ko/", org["correctionsPolicy"])
 
     def test_the_back_office_writes_a_korean_version(self):
         b = Browser(self.srv, self.login, self.password)
