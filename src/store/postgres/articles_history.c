@@ -24,6 +24,12 @@ static const nz__pg_sql q_import_find_many = {
 static const nz__pg_sql q_import_add = {
     "INSERT INTO import_sources(article_id, filename, sha256, bytes, created_at) "
     "VALUES ($1, $2, $3, $4, $5)"};
+static const nz__pg_bulk bulk_import_add = {/* a batch's, many rows at a time (bulk.c) */
+					    "INSERT INTO import_sources(article_id, filename, "
+					    "sha256, bytes, created_at) SELECT * FROM unnest("
+					    "$1::int8[], $2::text[], $3::text[], $4::bytea[], "
+					    "$5::int8[])",
+					    "ittbi", 1, NULL};
 static const nz__pg_sql q_import_get = {
     "SELECT filename, bytes FROM import_sources WHERE article_id = $1 "
     "ORDER BY id DESC LIMIT 1"};
@@ -135,7 +141,7 @@ nz_rc nz__pg_import_add(nz_store *s, int64_t article_id, const char *filename,
 	snprintf(what, sizeof(what), "import %.80s", filename);
 	if ((rc = nz__pg_begin(h, err)))
 		return rc;
-	rc = nz__pg_run(h, &q_import_add, &p, what, err);
+	rc = nz__pg_run_rows(h, &q_import_add, &bulk_import_add, &p, what, err);
 	if (rc == NZ_EXISTS)
 		nz_err_set(err, rc, "import %.200s: this file is already stored", filename);
 	return nz__pg_end(h, rc, err);

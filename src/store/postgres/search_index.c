@@ -28,6 +28,14 @@ static const nz__pg_sql q_write = {
     "body_terms) VALUES ($1, $2::tsvector, $3, $4, $5) ON CONFLICT(article_id) DO UPDATE SET "
     "terms = excluded.terms, headline_terms = excluded.headline_terms, "
     "highlights_terms = excluded.highlights_terms, body_terms = excluded.body_terms"};
+/* The same many rows at a time, for an optimistic batch (bulk.c). */
+static const nz__pg_bulk bulk_write = {
+    "INSERT INTO article_search(article_id, terms, headline_terms, highlights_terms, "
+    "body_terms) SELECT * FROM unnest($1::int8[], $2::tsvector[], $3::int8[], $4::int8[], "
+    "$5::int8[]) ON CONFLICT(article_id) DO UPDATE SET "
+    "terms = excluded.terms, headline_terms = excluded.headline_terms, "
+    "highlights_terms = excluded.highlights_terms, body_terms = excluded.body_terms",
+    "iviii", 1, NULL};
 
 /* One term of the row: its bytes (in the sink's text), position and weight bits. */
 typedef struct term {
@@ -211,7 +219,7 @@ static nz_rc write_row(nz__pg *h, int64_t article_id, sink *k, const int64_t n[3
 		nz__pg_int64(&p, n[0]);
 		nz__pg_int64(&p, n[1]);
 		nz__pg_int64(&p, n[2]);
-		rc = nz__pg_run(h, &q_write, &p, "search index", err);
+		rc = nz__pg_run_rows(h, &q_write, &bulk_write, &p, "search index", err);
 	}
 	nz_buf_free(&vec);
 	return rc;
