@@ -245,11 +245,23 @@ static const nz__pg_sql q_batch_on = {
     "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) "
     "THEN set_config('default_toast_compression', 'lz4', true) END"};
 /* The change-feed keys of the batch's visible articles, as their row triggers would have
- * written them (the article's own keys, its tags', authors' and section's, its translations'). */
+ * written them (the article's own keys, its tags', authors' and section's, its translations'):
+ * nz_article_keys and nz_article_row_keys (schema_feed.c) for all of them at once, joined
+ * rather than called an article at a time (that was a tenth of the server's time). */
 static const nz__pg_sql q_batch_keys = {
-    "SELECT nz_changes_add(ARRAY(SELECT k FROM articles a, LATERAL ("
-    "SELECT nz_article_keys(a.id) UNION ALL SELECT nz_article_row_keys(a)) AS t(k) "
-    "WHERE a.id = ANY($1::bigint[]) AND a.status IN ('published', 'retracted')))"};
+    "SELECT nz_changes_add(ARRAY(WITH a AS (SELECT id, section_id, translation_group "
+    "FROM articles WHERE id = ANY($1::bigint[]) AND status IN ('published', 'retracted')) "
+    "SELECT 'article-' || a.id FROM a UNION SELECT 'front' FROM a "
+    "UNION SELECT 'tag-' || l.tag_id FROM article_tags l JOIN a ON l.article_id = a.id "
+    "UNION SELECT 'author-' || l.author_id FROM article_authors l JOIN a ON l.article_id = a.id "
+    "UNION SELECT 'corrections' FROM corrections l JOIN a ON l.article_id = a.id "
+    "UNION SELECT 'section-' || a.section_id FROM a WHERE a.section_id IS NOT NULL "
+    "UNION SELECT 'article-' || o.id FROM articles o JOIN a "
+    "ON o.translation_group = a.translation_group AND o.id <> a.id "
+    "UNION SELECT 'article-' || o.id FROM articles o JOIN a "
+    "ON o.translation_group = a.id AND o.id <> a.id "
+    "UNION SELECT 'article-' || a.translation_group FROM a "
+    "WHERE a.translation_group IS NOT NULL AND a.translation_group <> a.id))"};
 
 /* The ids of the items stored, as a PostgreSQL array literal. */
 static char *stored_ids(const nz_store_import_item *items, size_t n)
