@@ -20,6 +20,9 @@
 #include "store/postgres/postgres_int.h"
 
 #define BULK_TABLES 8 /* tables with rows kept at once */
+/* Rows kept past this many bytes in one table are sent at once (big original files), so a
+ * batch never holds more than a few such arrays in memory, nor makes one past nz_buf's limit. */
+#define BULK_BYTES (16u << 20)
 
 /* The rows kept for one bulk statement: a binary array's elements per column. */
 typedef struct bulk_rows {
@@ -138,7 +141,10 @@ nz_rc nz__pg_run_rows(nz__pg *h, const nz__pg_sql *q, const nz__pg_bulk *bulk,
 		return nz__pg_run(h, q, p, what, err);
 	if (keep(r, p, what))
 		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
-	return NZ_OK;
+	size_t bytes = 0;
+	for (int c = 0; c < r->cols; c++)
+		bytes += r->data[c].len;
+	return bytes > BULK_BYTES ? nz__pg_bulk_flush(h, err) : NZ_OK;
 }
 
 bool nz__pg_bulk_pending(const nz__pg *h)
