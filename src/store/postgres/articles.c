@@ -30,6 +30,17 @@ static const nz__pg_sql q_insert_id = {
     "publish_at, published_at, updated_at, created_at, translation_group, revision, "
     "created_by, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
     "$16, $17, $18, $19, $20)"};
+/* The same many rows at a time, for an optimistic batch (bulk.c); every table that references
+ * an article names "article" (article_id) or "related" (related_id). */
+static const nz__pg_bulk bulk_insert_id = {
+    "INSERT INTO articles(uuid, slug, language, section_id, status, headline, "
+    "highlights_intro, highlights, dateline, body_markdown, copyright, embargo_until, "
+    "publish_at, published_at, updated_at, created_at, translation_group, revision, "
+    "created_by, id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], "
+    "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
+    "$12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::int8[], $17::int8[], "
+    "$18::int8[], $19::int8[], $20::int8[])",
+    "tttitttttttiiiiiiiii", 0, "article related"};
 static const nz__pg_sql q_note_add = {
     "INSERT INTO import_notes(article_id, position, text) VALUES ($1, $2, $3)"};
 static const nz__pg_sql q_id_by_slug = {"SELECT id FROM articles WHERE slug = $1"};
@@ -98,7 +109,7 @@ static nz_rc insert_row(nz__pg *h, nz_article *a, nz_err *err)
 	if (nz__pg_pipe_on(h)) { /* a batch: the insert is deferred, its id known already */
 		if (!(rc = nz__pg_pipe_new_id(h, NZ__PG_SEQ_ARTICLES, &id, err))) {
 			nz__pg_int64(&p, id);
-			rc = nz__pg_run(h, &q_insert_id, &p, "article", err);
+			rc = nz__pg_run_rows(h, &q_insert_id, &bulk_insert_id, &p, "article", err);
 		}
 	} else {
 		rc = nz__pg_one_int(h, &q_insert, &p, &id, "article", err);

@@ -22,9 +22,33 @@ static const nz__pg_sql q_media_insert_id =
     {/* a batch's: the id reserved ahead */
      "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at, focal_x, "
      "focal_y, filename, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};
+static const nz__pg_bulk bulk_media_insert_id =
+    {/* many at a time (bulk.c) */
+     "INSERT INTO media(hash, mime, caption, credit, "
+     "alt, width, height, created_at, focal_x, focal_y, "
+     "filename, id) SELECT * FROM unnest($1::text[], "
+     "$2::text[], $3::text[], $4::text[], $5::text[], "
+     "$6::int8[], $7::int8[], $8::int8[], $9::int8[], "
+     "$10::int8[], $11::text[], $12::int8[])",
+     "tttttiiiiiti", 0, "media"};
 static const nz__pg_sql q_revision_add = {
     "INSERT INTO revisions(article_id, revision, snapshot, note, created_at, user_id) "
     "VALUES ($1, $2, $3, $4, $5, $6)"};
+
+/* The same rows many at a time, for an optimistic batch (bulk.c); after the articles, media. */
+#define UNNEST_LINK " SELECT * FROM unnest($1::int8[], $2::int8[], $3::int8[])"
+static const nz__pg_bulk bulk_author_link = {
+    "INSERT INTO article_authors(article_id, author_id, position)" UNNEST_LINK, "iii", 1, NULL};
+static const nz__pg_bulk bulk_tag_link = {
+    "INSERT INTO article_tags(article_id, tag_id, position)" UNNEST_LINK " ON CONFLICT DO NOTHING",
+    "iii", 1, NULL};
+static const nz__pg_bulk bulk_media_link = {
+    "INSERT INTO article_media(article_id, media_id, position)" UNNEST_LINK, "iii", 1, NULL};
+static const nz__pg_bulk bulk_revision_add = {
+    "INSERT INTO revisions(article_id, revision, snapshot, note, created_at, user_id) "
+    "SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::int8[], "
+    "$6::int8[])",
+    "iittii", 1, NULL};
 
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
 			  const char *what, nz_err *err)
@@ -33,7 +57,11 @@ nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t ot
 	nz__pg_int64(&p, id);
 	nz__pg_int64(&p, other);
 	nz__pg_int64(&p, (int64_t)pos);
-	return nz__pg_run(h, q, &p, what, err);
+	const nz__pg_bulk *bulk = q == &nz__pg_q_author_link  ? &bulk_author_link
+				  : q == &nz__pg_q_tag_link   ? &bulk_tag_link
+				  : q == &nz__pg_q_media_link ? &bulk_media_link
+							      : NULL;
+	return bulk ? nz__pg_run_rows(h, q, bulk, &p, what, err) : nz__pg_run(h, q, &p, what, err);
 }
 
 void nz__pg_article_place(nz__pg_params *p, const nz_article *a)
@@ -72,7 +100,8 @@ nz_rc nz__pg_article_media_insert(nz__pg *h, nz_media *m, nz_time now, const cha
 	if (nz__pg_pipe_on(h)) { /* a batch: deferred, with an id reserved ahead */
 		if (!(rc = nz__pg_pipe_new_id(h, NZ__PG_SEQ_MEDIA, &id, err))) {
 			nz__pg_int64(&p, id);
-			if (!(rc = nz__pg_run(h, &q_media_insert_id, &p, what, err)))
+			if (!(rc = nz__pg_run_rows(h, &q_media_insert_id, &bulk_media_insert_id, &p,
+						   what, err)))
 				m->id = id;
 		}
 		return rc;
@@ -97,7 +126,7 @@ nz_rc nz__pg_article_revision(nz__pg *h, const nz_article *a, int64_t actor, con
 	nz__pg_text(&p, note);
 	nz__pg_int64(&p, now);
 	nz__pg_opt_int(&p, actor);
-	rc = nz__pg_run(h, &q_revision_add, &p, "revision", err);
+	rc = nz__pg_run_rows(h, &q_revision_add, &bulk_revision_add, &p, "revision", err);
 	free(snapshot);
 	return rc;
 }

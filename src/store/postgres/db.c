@@ -42,7 +42,9 @@ nz_rc nz__pg_begin(nz__pg *h, nz_err *err)
 	nz_rc rc;
 
 	char sql[32];
-	if (h->depth > 0) {
+	if (nz__pg_pipe_unsaved(h, h->depth + 1)) {
+		rc = NZ_OK; /* an optimistic batch's item: no savepoint (pipe.c) */
+	} else if (h->depth > 0) {
 		snprintf(sql, sizeof(sql), "SAVEPOINT nz%d", h->depth);
 		rc = tx_deferred(h, sql, err);
 	} else if (!(rc = tx(h, "BEGIN", err)) &&
@@ -58,9 +60,17 @@ void nz__pg_rollback(nz__pg *h)
 {
 	if (h->depth == 0)
 		return;
+	if (nz__pg_pipe_unsaved(h, h->depth) || nz__pg_bulk_pending(h)) {
+		/* No savepoint to go back to, or rows kept that it may undo: the batch is redone */
+		nz__pg_bulk_drop(h);
+		nz__pg_pipe_fail(h);
+	}
+	bool unsaved = nz__pg_pipe_unsaved(h, h->depth);
 	h->depth--;
 	nz__pg_pipe_flush(h, NULL); /* what waits is undone anyway */
 	nz__pg_pipe_forget(h);      /* the ids may be of rows now rolled back */
+	if (unsaved)
+		return;
 	if (PQtransactionStatus(h->conn) == PQTRANS_IDLE)
 		return; /* nothing left to undo (the connection was reset) */
 	if (h->depth == 0) {
@@ -83,7 +93,7 @@ nz_rc nz__pg_commit(nz__pg *h, nz_err *err)
 	/* Inside a batch's item, a level ends unchecked: the item's own end reads the answers,
 	 * and a failure rolls the item back by name, whatever levels are left inside it. */
 	if (nz__pg_pipe_defers_commit(h)) {
-		nz_rc rc = tx_deferred(h, sql, err);
+		nz_rc rc = nz__pg_pipe_unsaved(h, h->depth) ? NZ_OK : tx_deferred(h, sql, err);
 		if (rc)
 			nz__pg_rollback(h);
 		else

@@ -73,11 +73,28 @@ bool nz__pg_pipe_failed(const nz__pg *h)
 	return h->pipe && h->pipe->failed;
 }
 
+bool nz__pg_pipe_unsaved(const nz__pg *h, int level)
+{
+	return h->pipe && h->pipe->optimistic && level >= h->pipe->item_depth;
+}
+
+bool nz__pg_pipe_optimistic(const nz__pg *h)
+{
+	return h->pipe && h->pipe->optimistic;
+}
+
+void nz__pg_pipe_fail(nz__pg *h)
+{
+	if (h->pipe && h->pipe->optimistic)
+		h->pipe->failed = true;
+}
+
 nz_rc nz__pg_pipe_stop(nz__pg *h, nz_err *err)
 {
 	nz_rc rc = nz__pg_pipe_flush(h, err);
 	if (h->pipe) {
 		nz__pg_pipe_forget(h);
+		nz__pg_bulk_drop(h);
 		free(h->pipe->ids);
 		free(h->pipe->slugs);
 		free(h->pipe);
@@ -134,9 +151,13 @@ static nz_rc read_answers(nz__pg *h, PGresult **last, nz_err *err)
 
 nz_rc nz__pg_pipe_flush(nz__pg *h, nz_err *err)
 {
-	if (!h->pipe || PQpipelineStatus(h->conn) == PQ_PIPELINE_OFF)
+	if (!h->pipe)
 		return NZ_OK;
-	return read_answers(h, NULL, err);
+	nz_rc rc = nz__pg_bulk_flush(h, err); /* the rows kept go first */
+	if (PQpipelineStatus(h->conn) == PQ_PIPELINE_OFF)
+		return rc;
+	nz_rc read = read_answers(h, NULL, rc ? NULL : err);
+	return rc ? rc : read;
 }
 
 /* Enters pipeline mode when needed and notes what the next statement sent is. */
@@ -167,6 +188,21 @@ nz_rc nz__pg_pipe_send(nz__pg *h, const char *name, const char *sql, const nz__p
 	if (rc)
 		return rc;
 	if (send(h, name, sql, p) != 1) {
+		rc = nz__pg_error(h->conn, NULL, what, err);
+		read_answers(h, NULL, NULL);
+		return rc;
+	}
+	h->pipe->n++;
+	return NZ_OK;
+}
+
+nz_rc nz__pg_pipe_send_arrays(nz__pg *h, const char *sql, int n, const char *const *values,
+			      const int *lengths, const int *formats, const char *what, nz_err *err)
+{
+	nz_rc rc = before_send(h, what, err);
+	if (rc)
+		return rc;
+	if (PQsendQueryParams(h->conn, sql, n, NULL, values, lengths, formats, 0) != 1) {
 		rc = nz__pg_error(h->conn, NULL, what, err);
 		read_answers(h, NULL, NULL);
 		return rc;

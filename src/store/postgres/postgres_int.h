@@ -80,11 +80,12 @@ struct nz__pg_cache;
 typedef struct nz__pg {
 	nz_store base; /* first: the handle is used as an nz_store */
 	PGconn *conn;
-	int depth;                  /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
-	bool read_tx;               /* the outer transaction is nz__pg_read_begin's */
-	struct nz__pg_cache *cache; /* statements prepared on this connection (stmt.c) */
-	bool listening;             /* LISTEN nz_changes was sent (nodes.c) */
-	struct nz__pg_pipe *pipe;   /* a batch import's deferred writes, else NULL (pipe.c) */
+	int depth;                    /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
+	bool read_tx;                 /* the outer transaction is nz__pg_read_begin's */
+	struct nz__pg_cache *cache;   /* statements prepared on this connection (stmt.c) */
+	bool listening;               /* LISTEN nz_changes was sent (nodes.c) */
+	struct nz__pg_pipe *pipe;     /* a batch import's deferred writes, else NULL (pipe.c) */
+	struct nz__pg_bulk_set *bulk; /* an optimistic batch's rows kept per table (bulk.c) */
 	/* BM25's archive totals (rows, terms) as search_window.c last counted them (a scan of
 	 * article_search), at search_totals_at; 0 = to count again. */
 	double search_rows, search_terms;
@@ -229,6 +230,48 @@ char *nz__pg_array_literal(const char *const *strs, size_t n);
 bool nz__pg_pipe_slug(nz__pg *h, const char *slug, bool *taken);
 /* slug is an article's now (one of the batch just inserted it). */
 void nz__pg_pipe_slug_taken(nz__pg *h, const char *slug);
+/* Whether transaction level `level` (h->depth inside it) is an optimistic pipe's item or inside
+ * one: it gets no savepoint, since a failure there redoes the whole batch anyway (a server
+ * keeps 64 subtransactions per transaction in memory; a batch's 250 items passed that). */
+bool nz__pg_pipe_unsaved(const nz__pg *h, int level);
+/* Whether the pipe is optimistic (an item's own commit deferred; any failure redoes the batch). */
+bool nz__pg_pipe_optimistic(const nz__pg *h);
+/* Marks an optimistic pipe failed: the batch is redone (a rollback undid rows kept, bulk.c). */
+void nz__pg_pipe_fail(nz__pg *h);
+/* Defers sql (not prepared) with n parameters, as nz__pg_pipe_send does. */
+nz_rc nz__pg_pipe_send_arrays(nz__pg *h, const char *sql, int n, const char *const *values,
+			      const int *lengths, const int *formats, const char *what,
+			      nz_err *err);
+
+/* ---- bulk.c: an optimistic batch's rows, one INSERT per table ----------------------------- */
+
+/* The many-row form of a one-row INSERT whose parameters are its columns, in order:
+ *     {"INSERT INTO t(a, b) SELECT * FROM unnest($1::int8[], $2::text[])", "it", 2, NULL}
+ * types: one letter a column, i int8 (bound as text: nz__pg_int64), t text, b bytea, v tsvector
+ * (b and v bound binary). order: a table whose rows others reference gets a lower one.
+ * seen_by: words (space-separated) that a statement which may see or reference the rows names
+ * (for a referenced table, its referencing columns' too: "article" for article_id); NULL: the
+ * table's name. */
+typedef struct nz__pg_bulk {
+	const char *text;
+	const char *types;
+	int order;
+	const char *seen_by;
+} nz__pg_bulk;
+/* Runs q with p (nz__pg_run); in an optimistic batch, keeps the row for bulk's INSERT of the
+ * batch's rows instead, sent before anything that could see them (bulk.c's rules). */
+nz_rc nz__pg_run_rows(nz__pg *h, const nz__pg_sql *q, const nz__pg_bulk *bulk,
+		      const nz__pg_params *p, const char *what, nz_err *err);
+/* Whether rows are kept. */
+bool nz__pg_bulk_pending(const nz__pg *h);
+/* Sends the rows kept (deferred in the pipe, one statement a table); dropped on failure. */
+nz_rc nz__pg_bulk_flush(nz__pg *h, nz_err *err);
+/* Before sql is sent or run: sends the rows kept unless sql is an INSERT or a SELECT that names
+ * none of their seen_by words and calls none of our SQL functions (nz_...). Table triggers on
+ * INSERT that read one of their tables would break this rule: none does. */
+nz_rc nz__pg_bulk_before(nz__pg *h, const char *sql, nz_err *err);
+/* Forgets the rows kept and frees them. */
+void nz__pg_bulk_drop(nz__pg *h);
 
 /* ---- catalog.c, media.c, accounts.c, audit.c: rows other aggregates read too ----------- */
 

@@ -28,6 +28,14 @@ static const nz__pg_sql q_write = {
     "body_terms) VALUES ($1, $2::tsvector, $3, $4, $5) ON CONFLICT(article_id) DO UPDATE SET "
     "terms = excluded.terms, headline_terms = excluded.headline_terms, "
     "highlights_terms = excluded.highlights_terms, body_terms = excluded.body_terms"};
+/* The same many rows at a time, for an optimistic batch (bulk.c). */
+static const nz__pg_bulk bulk_write = {
+    "INSERT INTO article_search(article_id, terms, headline_terms, highlights_terms, "
+    "body_terms) SELECT * FROM unnest($1::int8[], $2::tsvector[], $3::int8[], $4::int8[], "
+    "$5::int8[]) ON CONFLICT(article_id) DO UPDATE SET "
+    "terms = excluded.terms, headline_terms = excluded.headline_terms, "
+    "highlights_terms = excluded.highlights_terms, body_terms = excluded.body_terms",
+    "iviii", 1, NULL};
 
 /* One term of the row: its bytes (in the sink's text), position and weight bits. */
 typedef struct term {
@@ -109,17 +117,14 @@ static void sink_free(sink *k)
 
 /* ---- the tsvector in PostgreSQL's binary form ---------------------------------------------- */
 
-/* tsvector's order: the lexemes' bytes (a prefix first), then by position. */
-static int term_cmp(const void *pa, const void *pb)
+/* tsvector's order of lexemes: their bytes, a prefix first. */
+static int lexeme_cmp(const void *pa, const void *pb)
 {
-	const term *a = pa, *b = pb;
+	const term *a = *(const term *const *)pa, *b = *(const term *const *)pb;
 	size_t len = a->len < b->len ? a->len : b->len;
 	int c = memcmp(a->s, b->s, len);
 	if (c == 0 && a->len != b->len)
 		c = a->len < b->len ? -1 : 1;
-	if (c == 0)
-		c = (a->pos & 0x3fff) < (b->pos & 0x3fff) ? -1
-							  : (a->pos & 0x3fff) > (b->pos & 0x3fff);
 	return c;
 }
 
@@ -129,25 +134,78 @@ static void put_be(nz_buf *out, uint32_t v, int bytes)
 		nz_buf_putc(out, (char)(v >> (8 * i) & 0xff));
 }
 
-/* One lexeme's positions t[0..n) (sorted): as PostgreSQL's text input keeps them, one per
+/* One lexeme's positions pos[0..n) (ascending): as PostgreSQL's text input keeps them, one per
  * position (the heaviest weight), at most 256, none after 16383. */
-static void put_positions(nz_buf *out, const term *t, size_t n)
+static void put_positions(nz_buf *out, const uint16_t *pos, size_t n)
 {
 	uint16_t kept[256];
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (m && (kept[m - 1] & 0x3fff) == (t[i].pos & 0x3fff)) {
-			if ((t[i].pos >> 14) > (kept[m - 1] >> 14))
-				kept[m - 1] = t[i].pos;
+		if (m && (kept[m - 1] & 0x3fff) == (pos[i] & 0x3fff)) {
+			if ((pos[i] >> 14) > (kept[m - 1] >> 14))
+				kept[m - 1] = pos[i];
 			continue;
 		}
 		if (m == 256 || (m && (kept[m - 1] & 0x3fff) == 16383))
 			break;
-		kept[m++] = t[i].pos;
+		kept[m++] = pos[i];
 	}
 	put_be(out, (uint32_t)m, 2);
 	for (size_t i = 0; i < m; i++)
 		put_be(out, kept[i], 2);
+}
+
+static uint64_t term_hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The lexemes of k: each distinct term once (*lex, *n_lex, the first occurrence), next[i] the
+ * term's following occurrence after occurrence i (SIZE_MAX: none), in position order since
+ * terms come in that order. A hash table finds the repeats, so only distinct terms are sorted
+ * (sorting every occurrence was a quarter of the importer's CPU). */
+static nz_rc lexemes_of(sink *k, term ***lex, size_t *n_lex, size_t *next)
+{
+	size_t cap = 16, d = 0;
+	while (cap < k->n * 2)
+		cap *= 2;
+	size_t *slots = malloc(cap * sizeof(*slots)); /* the first occurrence's index + 1; 0 free */
+	size_t *last = malloc((k->n ? k->n : 1) * sizeof(*last)); /* per first: its last */
+	term **out = malloc((k->n ? k->n : 1) * sizeof(*out));
+	if (!slots || !last || !out) {
+		free(slots);
+		free(last);
+		free(out);
+		return NZ_NOMEM;
+	}
+	memset(slots, 0, cap * sizeof(*slots));
+	for (size_t i = 0; i < k->n; i++) {
+		const term *t = &k->terms[i];
+		next[i] = SIZE_MAX;
+		size_t h = (size_t)term_hash(t->s, t->len) & (cap - 1);
+		for (;; h = (h + 1) & (cap - 1)) {
+			if (!slots[h]) {
+				slots[h] = i + 1;
+				last[i] = i;
+				out[d++] = &k->terms[i];
+				break;
+			}
+			size_t f = slots[h] - 1;
+			if (k->terms[f].len == t->len && memcmp(k->terms[f].s, t->s, t->len) == 0) {
+				next[last[f]] = i;
+				last[f] = i;
+				break;
+			}
+		}
+	}
+	free(slots);
+	free(last);
+	*lex = out;
+	*n_lex = d;
+	return NZ_OK;
 }
 
 /* k's terms as tsvector_recv reads them: the count of lexemes, then each lexeme (its bytes, a
@@ -158,25 +216,32 @@ static nz_rc encode(sink *k, nz_buf *out, nz_err *err)
 	const char *text = nz_buf_cstr(&k->text);
 	for (size_t i = 0; i < k->n; i++)
 		k->terms[i].s = text + k->terms[i].off;
-	if (k->n)
-		qsort(k->terms, k->n, sizeof(*k->terms), term_cmp);
-	size_t lexemes = 0;
-	put_be(out, 0, 4); /* the count, filled in below */
-	for (size_t i = 0, j; i < k->n; i = j) {
-		const term *t = &k->terms[i];
-		for (j = i + 1; j < k->n && k->terms[j].len == t->len &&
-				memcmp(k->terms[j].s, t->s, t->len) == 0;
-		     j++)
-			;
+	term **lex = NULL;
+	size_t n_lex = 0;
+	size_t *next = malloc((k->n ? k->n : 1) * sizeof(*next));
+	uint16_t *pos = malloc((k->n ? k->n : 1) * sizeof(*pos));
+	if (!next || !pos || lexemes_of(k, &lex, &n_lex, next)) {
+		free(next);
+		free(pos);
+		return nz_err_set(err, NZ_NOMEM, "search index: out of memory");
+	}
+	if (n_lex)
+		qsort(lex, n_lex, sizeof(*lex), lexeme_cmp);
+	put_be(out, (uint32_t)n_lex, 4);
+	for (size_t l = 0; l < n_lex; l++) {
+		const term *t = lex[l];
+		size_t m = 0;
+		for (size_t i = (size_t)(t - k->terms); i != SIZE_MAX; i = next[i])
+			pos[m++] = k->terms[i].pos;
 		nz_buf_append(out, t->s, t->len);
 		nz_buf_putc(out, 0);
-		put_positions(out, t, j - i);
-		lexemes++;
+		put_positions(out, pos, m);
 	}
+	free(lex);
+	free(next);
+	free(pos);
 	if (nz_buf_rc(out))
 		return nz_err_set(err, NZ_NOMEM, "search index: out of memory");
-	for (int i = 0; i < 4; i++)
-		out->p[i] = (char)(lexemes >> (8 * (3 - i)) & 0xff);
 	return NZ_OK;
 }
 
@@ -211,7 +276,7 @@ static nz_rc write_row(nz__pg *h, int64_t article_id, sink *k, const int64_t n[3
 		nz__pg_int64(&p, n[0]);
 		nz__pg_int64(&p, n[1]);
 		nz__pg_int64(&p, n[2]);
-		rc = nz__pg_run(h, &q_write, &p, "search index", err);
+		rc = nz__pg_run_rows(h, &q_write, &bulk_write, &p, "search index", err);
 	}
 	nz_buf_free(&vec);
 	return rc;

@@ -161,6 +161,8 @@ nz_rc nz__pg_query(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, PGres
 	if (p && p->overflow)
 		return nz_err_set(err, NZ_INVAL, "%s: more than %d parameters", what,
 				  NZ__PG_MAX_PARAMS);
+	if (h->bulk && (rc = nz__pg_bulk_before(h, q->text, err))) /* it may read them */
+		return rc;
 	if ((rc = prepared(h, q, name, what, err)))
 		return rc;
 	if (nz__pg_pipe_on(h) && PQpipelineStatus(h->conn) != PQ_PIPELINE_OFF)
@@ -188,7 +190,8 @@ nz_rc nz__pg_run(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const c
 		if (p && p->overflow)
 			return nz_err_set(err, NZ_INVAL, "%s: more than %d parameters", what,
 					  NZ__PG_MAX_PARAMS);
-		if ((rc = prepared(h, q, name, what, err)))
+		if ((rc = nz__pg_bulk_before(h, q->text, err)) ||
+		    (rc = prepared(h, q, name, what, err)))
 			return rc;
 		return nz__pg_pipe_send(h, name, NULL, p, what, err);
 	}
