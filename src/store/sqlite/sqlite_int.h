@@ -36,6 +36,7 @@ typedef struct nz__sqlite {
 	int depth;                         /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
 	sqlite3_stmt *stmts[NZ__SQ_SLOTS]; /* the statement cache */
 	struct nz__df_cache *df_cache;     /* search's document frequencies */
+	bool search_deferred; /* new articles wait for nz__sq_search_index_after (a batch import) */
 } nz__sqlite;
 
 static inline nz__sqlite *nz__sq(nz_store *s)
@@ -148,6 +149,10 @@ nz_rc nz__sq_revision_add(nz__sqlite *h, const nz_article *a, int64_t actor, con
 /* Registers search/'s tokenizer as the FTS5 tokenizer "newszone" on the connection; every
  * connection needs it before migrating (the index and its triggers use it). */
 nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err);
+/* Indexes for search, in one statement, every article whose id is above after_id: what the
+ * insert trigger left while h->search_deferred was set (a batch import, inside its
+ * transaction). */
+nz_rc nz__sq_search_index_after(nz__sqlite *h, int64_t after_id, nz_err *err);
 /* Rebuilds the index when search_stale says an older tokenizer made it (schema.c, migration
  * 25); the rebuild empties search_stale. */
 nz_rc nz__sq_search_refresh(nz__sqlite *h, nz_err *err);
