@@ -198,14 +198,17 @@ static nz_rc index_batch(nz_store *s, const nz_store_import_item *items, size_t 
 }
 
 /* The batch in one transaction with its search index fed once, after its articles: the insert
- * trigger defers while the items are stored (search_fts.c says why). */
+ * trigger defers while the items are stored (search_fts.c says why); the sections, authors and
+ * tags it ensures are remembered for the batch (catalog_memo.c). */
 nz_rc nz__sq_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n,
 			  nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	bool deferred = h->search_deferred;
 	h->search_deferred = true;
+	nz__sq_memo_start(h);
 	nz_rc rc = nz__store_import_batch_then(s, arena, items, n, index_batch, err);
+	nz__sq_memo_stop(h);
 	h->search_deferred = deferred;
 	return rc;
 }

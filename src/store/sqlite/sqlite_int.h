@@ -37,7 +37,18 @@ typedef struct nz__sqlite {
 	sqlite3_stmt *stmts[NZ__SQ_SLOTS]; /* the statement cache */
 	struct nz__df_cache *df_cache;     /* search's document frequencies */
 	bool search_deferred; /* new articles wait for nz__sq_search_index_after (a batch import) */
+	struct nz__sq_memo *memo; /* catalog ids a batch import ensured (catalog_memo.c), or NULL */
 } nz__sqlite;
+
+/* ---- catalog_memo.c: the catalog ids a batch import ensured already -------------------- */
+
+void nz__sq_memo_start(nz__sqlite *h);
+void nz__sq_memo_stop(nz__sqlite *h);
+/* Forgets every id (a rollback may have removed their rows); the memo stays on. */
+void nz__sq_memo_forget(nz__sqlite *h);
+/* The id ensured for key (every value the upsert writes); false when unknown or off. */
+bool nz__sq_memo_get(const nz__sqlite *h, const char *key, int64_t *id);
+void nz__sq_memo_put(nz__sqlite *h, const char *key, int64_t id);
 
 static inline nz__sqlite *nz__sq(nz_store *s)
 {
