@@ -10,20 +10,10 @@
  * The steps are summed over every statement that finishes during the call, from SQLite's
  * profile trace (sqlite3_trace_v2), as in plans.c. */
 #include "store/sqlite/sqlite_int.h"
+#include "store/sqlite/vm_steps.h"
 #include "store/store_test.h"
 
 #define BATCH 40
-
-static uint64_t steps;
-
-static int count_steps(unsigned type, void *ctx, void *p, void *x)
-{
-	(void)ctx;
-	(void)x;
-	if (type == SQLITE_TRACE_PROFILE)
-		steps += (uint64_t)sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
-	return 0;
-}
 
 /* Article i: its own words, a section, two tags, a highlight, Korean every fifth. */
 static nz_article *article(nz_arena *arena, int i)
@@ -146,16 +136,16 @@ static void test_batch_work_does_not_grow_with_the_site(void **state)
 {
 	fixture *f = *state;
 	sqlite3 *db = nz__sq(f->store)->db;
-	sqlite3_trace_v2(db, SQLITE_TRACE_PROFILE, count_steps, NULL);
-	steps = 0;
+	vm_steps_count(db, true);
+	vm_steps = 0;
 	import_batch(f, f->store, 0, BATCH, -1);
-	uint64_t small = steps;
+	uint64_t small = vm_steps;
 	for (int b = 1; b < 5; b++)
 		import_batch(f, f->store, b * BATCH, (b + 1) * BATCH, -1);
-	steps = 0;
+	vm_steps = 0;
 	import_batch(f, f->store, 5 * BATCH, 6 * BATCH, -1);
-	uint64_t big = steps;
-	sqlite3_trace_v2(db, 0, NULL, NULL);
+	uint64_t big = vm_steps;
+	vm_steps_count(db, false);
 	/* the same batch on a site five times as large: about the same work (the indexes' extra
 	 * level allows a little more); a step that scans the site per article does five times */
 	print_message("a batch of %d: %llu steps on an empty site, %llu at %d articles (x%.2f)\n",
