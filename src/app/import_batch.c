@@ -84,7 +84,8 @@ static nz_store_import_item *items_of(nz_app_batch *b, nz_arena *arena)
 		    .note = nz_arena_printf(e->arena, "imported from %s", e->name),
 		    .filename = e->name,
 		    .bytes = e->bytes,
-		    .len = e->len};
+		    .len = e->len,
+		    .sha256 = e->hash};
 		if (!items[e->item].note)
 			return NULL;
 	}

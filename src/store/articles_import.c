@@ -26,7 +26,11 @@ static void import_one(nz_store *s, nz_arena *arena, nz_store_import_item *it)
 	if ((it->rc = s->ops->begin(s, &it->err)))
 		return;
 	it->rc = nz_store_article_create(s, arena, a, it->note, &it->err);
-	if (!it->rc)
+	/* The caller's hash of the bytes, when it has one: a file is hashed once. */
+	if (!it->rc && it->sha256)
+		it->rc = nz__store_import_add(s, a->id, it->filename, it->sha256,
+					      it->bytes ? it->bytes : "", it->len, &it->err);
+	else if (!it->rc)
 		it->rc = nz_store_import_add(s, a->id, it->filename, it->bytes, it->len, &it->err);
 	if (!it->rc)
 		it->rc = s->ops->commit(s, &it->err);
@@ -41,6 +45,12 @@ static void import_one(nz_store *s, nz_arena *arena, nz_store_import_item *it)
 nz_rc nz__store_import_batch_each(nz_store *s, nz_arena *arena, nz_store_import_item *items,
 				  size_t n, nz_err *err)
 {
+	return nz__store_import_batch_then(s, arena, items, n, NULL, err);
+}
+
+nz_rc nz__store_import_batch_then(nz_store *s, nz_arena *arena, nz_store_import_item *items,
+				  size_t n, nz__store_import_finish_fn finish, nz_err *err)
+{
 	nz_rc rc = s->ops->begin(s, err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		import_one(s, arena, &items[i]);
@@ -49,6 +59,8 @@ nz_rc nz__store_import_batch_each(nz_store *s, nz_arena *arena, nz_store_import_
 			*err = items[i].err;
 		}
 	}
+	if (!rc && finish)
+		rc = finish(s, items, n, err);
 	if (!rc)
 		rc = s->ops->commit(s, err);
 	else

@@ -338,8 +338,9 @@ typedef struct nz_store_import_item {
 	const char *filename;
 	const void *bytes;
 	size_t len;
-	nz_rc rc;   /* NZ_OK: stored (article->id set); else why it was refused (err) */
-	nz_err err; /* the reason, when rc is not NZ_OK */
+	const char *sha256; /* the bytes' SHA-256 in hex when the caller has it, else NULL */
+	nz_rc rc;           /* NZ_OK: stored (article->id set); else why it was refused (err) */
+	nz_err err;         /* the reason, when rc is not NZ_OK */
 } nz_store_import_item;
 
 /* Imports n files at once, in one transaction: each item's article, revision, search terms and

@@ -184,8 +184,31 @@ nz_rc nz__sq_import_item_put(nz_store *s, const char *key, int64_t article_id,
 	return nz__sq_exec(h, st, "import item", err);
 }
 
+/* The batch's articles indexed for search in one statement: those from its first stored
+ * article on (ids grow, and the write lock is held, so every article above it is the batch's;
+ * an item rolled back left no row). */
+static nz_rc index_batch(nz_store *s, const nz_store_import_item *items, size_t n, nz_err *err)
+{
+	int64_t first = 0;
+	for (size_t i = 0; i < n; i++)
+		if (items[i].rc == NZ_OK && items[i].article->id &&
+		    (!first || items[i].article->id < first))
+			first = items[i].article->id;
+	return first ? nz__sq_search_index_after(nz__sq(s), first - 1, err) : NZ_OK;
+}
+
+/* The batch in one transaction with its search index fed once, after its articles: the insert
+ * trigger defers while the items are stored (search_fts.c says why); the sections, authors and
+ * tags it ensures are remembered for the batch (catalog_memo.c). */
 nz_rc nz__sq_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n,
 			  nz_err *err)
 {
-	return nz__store_import_batch_each(s, arena, items, n, err);
+	nz__sqlite *h = nz__sq(s);
+	bool deferred = h->search_deferred;
+	h->search_deferred = true;
+	nz__sq_memo_start(h);
+	nz_rc rc = nz__store_import_batch_then(s, arena, items, n, index_batch, err);
+	nz__sq_memo_stop(h);
+	h->search_deferred = deferred;
+	return rc;
 }

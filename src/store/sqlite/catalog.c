@@ -4,6 +4,7 @@
  * it joins a caller's transaction when there is one; results are copied into the caller's arena.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +12,10 @@
 
 /* ---- sections, authors, tags ------------------------------------------------------------- */
 
-/* Runs a bound INSERT ... RETURNING id in its own nested transaction. */
-static nz_rc insert_returning(nz__sqlite *h, sqlite3_stmt *st, const char *what, int64_t *id,
-			      nz_err *err)
+/* Runs a bound INSERT ... RETURNING id in its own nested transaction; the id is remembered under
+ * memo_key (every value the upsert writes) while a batch import runs. */
+static nz_rc insert_returning(nz__sqlite *h, sqlite3_stmt *st, const char *what,
+			      const char *memo_key, int64_t *id, nz_err *err)
 {
 	nz_rc rc = nz__sq_begin(h, err);
 	if (rc)
@@ -21,7 +23,25 @@ static nz_rc insert_returning(nz__sqlite *h, sqlite3_stmt *st, const char *what,
 	rc = nz__sq_int(h, st, id, what, err);
 	if (rc == NZ_NOTFOUND)
 		rc = nz_err_set(err, NZ_DB, "%s: the insert returned no id", what);
-	return nz__sq_end(h, rc, err);
+	rc = nz__sq_end(h, rc, err);
+	if (!rc)
+		nz__sq_memo_put(h, memo_key, *id);
+	return rc;
+}
+
+/* The memo's key of an ensure: kind, then each value ('-' for NULL, '=' before a value), split
+ * by \x1f; NULL when it does not fit (that ensure is not remembered). */
+static const char *memo_key(char *buf, size_t size, char kind, const char *const *v, size_t n)
+{
+	size_t o = 0;
+	buf[o++] = kind;
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + o, size - o, "\x1f%c%s", v[i] ? '=' : '-', v[i] ? v[i] : "");
+		if (w < 0 || (size_t)w >= size - o)
+			return NULL;
+		o += (size_t)w;
+	}
+	return buf;
 }
 
 nz_rc nz__sq_section_ensure(nz_store *s, nz_section *sec, nz_err *err)
@@ -33,13 +53,19 @@ nz_rc nz__sq_section_ensure(nz_store *s, nz_section *sec, nz_err *err)
 
 	if (!sec || !sec->slug || !*sec->slug)
 		return nz_err_set(err, NZ_INVAL, "section: no slug");
+	char buf[512], pos[16];
+	snprintf(pos, sizeof pos, "%d", sec->position);
+	const char *v[] = {sec->slug, sec->name ? sec->name : sec->slug, pos};
+	const char *key = h->memo ? memo_key(buf, sizeof buf, 's', v, 3) : NULL;
+	if (nz__sq_memo_get(h, key, &sec->id))
+		return NZ_OK;
 	if ((rc = nz__sq_stmt(h, SQ_SECTION_ENSURE, &st, err)))
 		return rc;
 	if (nz__sq_bind_text(st, 1, sec->slug) ||
 	    nz__sq_bind_text(st, 2, sec->name ? sec->name : sec->slug) ||
 	    sqlite3_bind_int(st, 3, sec->position))
 		return nz__sq_bind_error(h, "section", err);
-	if (!(rc = insert_returning(h, st, "section", &id, err)))
+	if (!(rc = insert_returning(h, st, "section", key, &id, err)))
 		sec->id = id;
 	return rc;
 }
@@ -57,13 +83,21 @@ nz_rc nz__sq_author_ensure(nz_store *s, nz_author *au, nz_err *err)
 		return rc;
 	const char *order = nz_name_order_name(
 	    (unsigned)au->order < NZ_ENUM_COUNT(NZ_NAME_ORDERS) ? au->order : NZ_NAME_WESTERN);
+	char buf[2048];
+	const char *v[] = {au->slug,        au->display_name ? au->display_name : au->slug,
+			   au->family_name, au->given_name,
+			   order,           au->email,
+			   au->bio};
+	const char *key = h->memo ? memo_key(buf, sizeof buf, 'a', v, 7) : NULL;
+	if (nz__sq_memo_get(h, key, &au->id))
+		return NZ_OK;
 	if (nz__sq_bind_text(st, 1, au->slug) ||
 	    nz__sq_bind_text(st, 2, au->display_name ? au->display_name : au->slug) ||
 	    nz__sq_bind_text(st, 3, au->family_name) || nz__sq_bind_text(st, 4, au->given_name) ||
 	    nz__sq_bind_text(st, 5, order) || nz__sq_bind_text(st, 6, au->email) ||
 	    nz__sq_bind_text(st, 7, au->bio))
 		return nz__sq_bind_error(h, "author", err);
-	if (!(rc = insert_returning(h, st, "author", &id, err)))
+	if (!(rc = insert_returning(h, st, "author", key, &id, err)))
 		au->id = id;
 	return rc;
 }
@@ -77,12 +111,17 @@ nz_rc nz__sq_tag_ensure(nz_store *s, nz_tag *tag, nz_err *err)
 
 	if (!tag || !tag->slug || !*tag->slug)
 		return nz_err_set(err, NZ_INVAL, "tag: no slug");
+	char buf[512];
+	const char *v[] = {tag->slug, tag->name ? tag->name : tag->slug};
+	const char *key = h->memo ? memo_key(buf, sizeof buf, 't', v, 2) : NULL;
+	if (nz__sq_memo_get(h, key, &tag->id))
+		return NZ_OK;
 	if ((rc = nz__sq_stmt(h, SQ_TAG_ENSURE, &st, err)))
 		return rc;
 	if (nz__sq_bind_text(st, 1, tag->slug) ||
 	    nz__sq_bind_text(st, 2, tag->name ? tag->name : tag->slug))
 		return nz__sq_bind_error(h, "tag", err);
-	if (!(rc = insert_returning(h, st, "tag", &id, err)))
+	if (!(rc = insert_returning(h, st, "tag", key, &id, err)))
 		tag->id = id;
 	return rc;
 }

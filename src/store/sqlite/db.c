@@ -207,6 +207,7 @@ void nz__sq_rollback(nz__sqlite *h)
 	if (h->depth == 0)
 		return;
 	h->depth--;
+	nz__sq_memo_forget(h); /* the rows it knows may be undone */
 	/* After some errors (I/O, disk full) SQLite has already rolled the whole transaction
 	 * back; then there is nothing left to undo at any level. */
 	if (sqlite3_get_autocommit(h->db))
@@ -284,6 +285,7 @@ static void op_close(nz_store *s)
 	for (int i = 0; i < NZ__SQ_SLOTS; i++)
 		sqlite3_finalize(h->stmts[i]);
 	nz__sq_df_cache_free(h->df_cache);
+	nz__sq_memo_stop(h);
 	/* An open transaction is rolled back by SQLite on close. */
 	sqlite3_close(h->db);
 	free(h);

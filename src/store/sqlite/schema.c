@@ -950,12 +950,23 @@ static const char migration_28[] =
     " BEGIN" NZ__LISTED_FOLLOW("OLD.article_id") " END;";
 /* clang-format on */
 
+/* Migration 29, the search index fed a batch at a time (search_fts.c): a new article is indexed
+ * by its insert unless the connection defers it (nz_search_deferred(), which a batch import
+ * sets; the batch then indexes its articles in one statement in the same transaction). */
+static const char migration_29[] =
+    "DROP TRIGGER IF EXISTS articles_fts_insert;"
+    "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles WHEN NOT nz_search_deferred()"
+    " BEGIN"
+    " INSERT INTO articles_fts(rowid, headline, highlights, body)"
+    "  SELECT id, headline, highlights, body FROM articles_search_text WHERE id = NEW.id;"
+    " END;";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
     migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
     migration_19, migration_20, migration_21, migration_22, migration_23, migration_24,
-    migration_25, migration_26, migration_27, migration_28,
+    migration_25, migration_26, migration_27, migration_28, migration_29,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

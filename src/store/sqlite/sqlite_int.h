@@ -36,7 +36,19 @@ typedef struct nz__sqlite {
 	int depth;                         /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
 	sqlite3_stmt *stmts[NZ__SQ_SLOTS]; /* the statement cache */
 	struct nz__df_cache *df_cache;     /* search's document frequencies */
+	bool search_deferred; /* new articles wait for nz__sq_search_index_after (a batch import) */
+	struct nz__sq_memo *memo; /* catalog ids a batch import ensured (catalog_memo.c), or NULL */
 } nz__sqlite;
+
+/* ---- catalog_memo.c: the catalog ids a batch import ensured already -------------------- */
+
+void nz__sq_memo_start(nz__sqlite *h);
+void nz__sq_memo_stop(nz__sqlite *h);
+/* Forgets every id (a rollback may have removed their rows); the memo stays on. */
+void nz__sq_memo_forget(nz__sqlite *h);
+/* The id ensured for key (every value the upsert writes); false when unknown or off. */
+bool nz__sq_memo_get(const nz__sqlite *h, const char *key, int64_t *id);
+void nz__sq_memo_put(nz__sqlite *h, const char *key, int64_t id);
 
 static inline nz__sqlite *nz__sq(nz_store *s)
 {
@@ -148,6 +160,10 @@ nz_rc nz__sq_revision_add(nz__sqlite *h, const nz_article *a, int64_t actor, con
 /* Registers search/'s tokenizer as the FTS5 tokenizer "newszone" on the connection; every
  * connection needs it before migrating (the index and its triggers use it). */
 nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err);
+/* Indexes for search, in one statement, every article whose id is above after_id: what the
+ * insert trigger left while h->search_deferred was set (a batch import, inside its
+ * transaction). */
+nz_rc nz__sq_search_index_after(nz__sqlite *h, int64_t after_id, nz_err *err);
 /* Rebuilds the index when search_stale says an older tokenizer made it (schema.c, migration
  * 25); the rebuild empties search_stale. */
 nz_rc nz__sq_search_refresh(nz__sqlite *h, nz_err *err);

@@ -8,21 +8,11 @@
  * The steps are summed over every statement that finishes during the call, from SQLite's
  * profile trace (sqlite3_trace_v2), so statements the store builds per call count too. */
 #include "store/sqlite/sqlite_int.h"
+#include "store/sqlite/vm_steps.h"
 #include "store/store_test.h"
 
 #define NOW 1800000000
 #define SMALL 100 /* English stories at the first measure; four times as many at the second */
-
-static uint64_t steps;
-
-static int count_steps(unsigned type, void *ctx, void *p, void *x)
-{
-	(void)ctx;
-	(void)x;
-	if (type == SQLITE_TRACE_PROFILE)
-		steps += (uint64_t)sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
-	return 0;
-}
 
 /* English stories in two sections, every third with a Korean translation, newest last. */
 static void grow(fixture *f, int from, int to)
@@ -56,12 +46,12 @@ static uint64_t work(fixture *f, nz_article_query q, bool keys)
 	nz_article_list list;
 	nz_article_key *k = NULL;
 	size_t n = 0;
-	steps = 0;
+	vm_steps = 0;
 	nz_rc rc = keys ? nz_store_article_keys(f->store, f->arena, &q, &k, &n, &f->err)
 			: nz_store_article_list(f->store, f->arena, &q, &list, &f->err);
 	if (rc != NZ_OK)
 		fail_msg("list: %s", f->err.msg);
-	return steps;
+	return vm_steps;
 }
 
 typedef struct shape {
@@ -112,7 +102,7 @@ static void test_list_work_grows_with_the_rows_not_their_square(void **state)
 	fixture *f = *state;
 	size_t n = sizeof shapes / sizeof shapes[0];
 	uint64_t small[sizeof shapes / sizeof shapes[0]];
-	sqlite3_trace_v2(nz__sq(f->store)->db, SQLITE_TRACE_PROFILE, count_steps, NULL);
+	vm_steps_count(nz__sq(f->store)->db, true);
 	grow(f, 0, SMALL);
 	for (size_t i = 0; i < n; i++)
 		small[i] = work(f, shapes[i].q, shapes[i].keys);
@@ -131,7 +121,7 @@ static void test_list_work_grows_with_the_rows_not_their_square(void **state)
 				 (unsigned long long)small[i], SMALL, (unsigned long long)big,
 				 4 * SMALL);
 	}
-	sqlite3_trace_v2(nz__sq(f->store)->db, 0, NULL, NULL);
+	vm_steps_count(nz__sq(f->store)->db, false);
 }
 
 int main(void)
