@@ -36,6 +36,7 @@ typedef struct nz__sqlite {
 	int depth;                         /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
 	sqlite3_stmt *stmts[NZ__SQ_SLOTS]; /* the statement cache */
 	struct nz__df_cache *df_cache;     /* search's document frequencies */
+	struct nz__id_sets *id_sets;       /* search's section filters as id sets */
 } nz__sqlite;
 
 static inline nz__sqlite *nz__sq(nz_store *s)
@@ -155,6 +156,18 @@ nz_rc nz__sq_search_refresh(nz__sqlite *h, nz_err *err);
 int nz__sq_search_rank_register(fts5_api *api);
 /* Frees search's cache of document frequencies (NULL-safe). */
 void nz__sq_df_cache_free(struct nz__df_cache *c);
+
+/* ---- search_filter.c: the section filter as a set of ids ---------------------------------- */
+
+/* The set of the section slug's article ids, made or remembered (h->id_sets); NULL when there
+ * is none to use (no such slug is not NULL: an empty set). Valid until the next call. */
+const void *nz__sq_section_set(nz__sqlite *h, const char *slug);
+/* Binds set (NULL: nothing) to st's :section_set, if st has it; an SQLite result. */
+int nz__sq_bind_section_set(sqlite3_stmt *st, const void *set);
+/* Frees the handle's sets (NULL-safe). */
+void nz__sq_id_sets_free(struct nz__id_sets *c);
+/* Registers nz_in_set(id, set) on db; an SQLite result. */
+int nz__sq_in_set_register(sqlite3 *db);
 /* A match in a search's window (search.c): the article, its publication time, its rank. */
 typedef nz__store_candidate nz__sq_candidate;
 /* The window's SQL: the newest NZ_SEARCH_WINDOW + 1 public matches passing q's filters, with
