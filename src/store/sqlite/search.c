@@ -20,9 +20,11 @@
  * window: FTS5 drives (CROSS JOIN keeps it the outer loop; the filter columns come from a
  * covering index, not the long article rows; each row's length from articles_fts_docsize);
  * the page is picked from it in C (the best offset + limit put first); then the page's
- * articles are loaded and their snippets made in one more statement. Prefixes are expanded
- * into the index terms they start when there are few (see "prefixes"). SQL is built per call
- * from the filters that are set; every value is bound.
+ * articles are loaded and their snippets made in one more statement. A prefix of up to three
+ * characters is read from the index's prefix postings; a longer one is expanded into the index
+ * terms it starts when there are few (see "prefixes"). A section filter is tested on a set of
+ * the section's ids before the seek (search_filter.c); a filter naming nothing answers at once.
+ * SQL is built per call from the filters that are set; every value is bound.
  */
 #include <math.h>
 #include <stdlib.h>
