@@ -5,10 +5,13 @@
  * Reads a query list (one a line: kind TAB query [TAB language [TAB section]]; '#' lines and
  * blank lines skipped), runs each query RUNS times through nz_store_search (a page of 10 with
  * the articles and snippets loaded, as the search page asks) and prints a Markdown table (per
- * query: matches, p50, p99), then one line of JSON with every timed search's p50/p99/max.
- * The same file on a SQLite store and on a PostgreSQL one gives the two columns of one run.
+ * query: matches, p50, p99), a second one per kind of query (every timing of the queries of
+ * that kind), then one line of JSON with every timed search's p50/p99/max. The same file on a
+ * SQLite store and on a PostgreSQL one gives the two columns of one run. With -c the times are
+ * the process's CPU time rather than the wall clock's: steadier on a shared machine (a
+ * PostgreSQL server's own CPU time is not in it).
  *
- * usage: bench_queries [-r RUNS] [-w WARMUP] QUERY_FILE STORE_URI
+ * usage: bench_queries [-c] [-r RUNS] [-w WARMUP] QUERY_FILE STORE_URI
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,10 +28,12 @@ typedef struct bench_query {
 	char *kind, *q, *lang, *section;
 } bench_query;
 
+static clockid_t clock_id = CLOCK_MONOTONIC; /* CLOCK_PROCESS_CPUTIME_ID with -c */
+
 static double now_ms(void)
 {
 	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(clock_id, &t);
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
@@ -99,17 +104,46 @@ static int one_search(nz_store *s, const bench_query *bq, nz_time now, double *m
 	return 0;
 }
 
+/* The p50 and p99 of every timing of each kind of query, kinds in their first query's order;
+ * t holds runs timings per query, in the queries' order. */
+static void by_kind(const bench_query *qs, size_t nq, const double *t, size_t runs)
+{
+	double *v = calloc(nq * runs, sizeof(double));
+	printf("\n| kind | queries | p50 ms | p99 ms |\n| --- | --- | --- | --- |\n");
+	for (size_t k = 0; k < nq && v; k++) {
+		size_t n = 0, nk = 0, seen = 0;
+		for (size_t j = 0; j < k; j++)
+			seen += strcmp(qs[j].kind, qs[k].kind) == 0;
+		if (seen)
+			continue;
+		for (size_t j = k; j < nq; j++) {
+			if (strcmp(qs[j].kind, qs[k].kind) != 0)
+				continue;
+			memcpy(v + n, t + j * runs, runs * sizeof(double));
+			n += runs;
+			nk++;
+		}
+		qsort(v, n, sizeof(double), cmp_double);
+		printf("| %s | %zu | %.2f | %.2f |\n", qs[k].kind, nk, pct(v, n, 0.5),
+		       pct(v, n, 0.99));
+	}
+	free(v);
+	printf("\n");
+}
+
 int main(int argc, char **argv)
 {
 	int runs = 50, warmup = 3, i = 1;
 	for (; i + 1 < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-r") == 0)
+		if (strcmp(argv[i], "-c") == 0)
+			clock_id = CLOCK_PROCESS_CPUTIME_ID;
+		else if (strcmp(argv[i], "-r") == 0)
 			runs = atoi(argv[++i]);
 		else if (strcmp(argv[i], "-w") == 0)
 			warmup = atoi(argv[++i]);
 	}
 	if (i + 2 != argc || runs < 1 || warmup < 0)
-		return fprintf(stderr, "usage: bench_queries [-r RUNS] [-w WARMUP] QUERY_FILE "
+		return fprintf(stderr, "usage: bench_queries [-c] [-r RUNS] [-w WARMUP] QUERY_FILE "
 				       "STORE_URI\n"),
 		       2;
 	bench_query qs[MAX_QUERIES];
@@ -143,6 +177,8 @@ int main(int argc, char **argv)
 		       qs[k].kind, total, pct(one, (size_t)runs, 0.5),
 		       pct(one, (size_t)runs, 0.99));
 	}
+	if (!rc)
+		by_kind(qs, nq, all, (size_t)runs);
 	if (!rc) {
 		qsort(all, n_all, sizeof(double), cmp_double);
 		printf("{\"n\": %zu, \"p50_ms\": %.2f, \"p99_ms\": %.2f, \"max_ms\": %.2f}\n",

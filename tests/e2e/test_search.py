@@ -118,6 +118,10 @@ class Search(unittest.TestCase):
         self.assertEqual(self.slugs('"joint naval drill"'), ["phrase-yes"])
         self.assertEqual(sorted(self.slugs("joint naval drill")), ["phrase-no", "phrase-yes"])
         self.assertEqual(self.slugs("frig*"), ["frigate-visible"])
+        # one to three letters: the index's own prefix entries, however many words they start
+        self.assertIn("frigate-visible", self.slugs("fr*"))
+        self.assertNotIn("frigate-draft", self.slugs("fr*"))
+        self.assertEqual(self.slugs("fri* -stealth"), [])
         live = self.slugs("harbor -live")
         self.assertEqual(len(live), 13)
         self.assertTrue(all(int(s[-2:]) % 2 == 0 for s in live))
@@ -133,6 +137,8 @@ class Search(unittest.TestCase):
     def test_filters(self):
         self.assertEqual(len(self.slugs("drill", "&section=navy")), 25)
         self.assertEqual(self.slugs("harbor", "&section=defense"), [])
+        self.assertEqual(self.slugs("drill", "&section=no-such-section"), [])
+        self.assertEqual(self.slugs("howitzers", "&author=nobody"), [])
         self.assertEqual(self.slugs("howitzers", "&author=jane-doe"), ["mixed"])
         self.assertEqual(self.slugs("동맹", "&lang=ko"), ["ko-defense"])
         self.assertEqual(self.slugs("동맹", "&lang=en"), [])

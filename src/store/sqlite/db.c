@@ -286,6 +286,7 @@ static void op_close(nz_store *s)
 		sqlite3_finalize(h->stmts[i]);
 	nz__sq_df_cache_free(h->df_cache);
 	nz__sq_memo_stop(h);
+	nz__sq_id_sets_free(h->id_sets);
 	/* An open transaction is rolled back by SQLite on close. */
 	sqlite3_close(h->db);
 	free(h);

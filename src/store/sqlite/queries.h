@@ -26,6 +26,14 @@
 	X(SQ_ROLLBACK_TO, "ROLLBACK TO nz")                                                        \
 	/* settings */                                                                             \
 	X(SQ_SETTINGS_ALL, "SELECT key, value FROM settings")                                      \
+	/* search: whether the section, tag and author filters (NULL: unset) can match at all */   \
+	X(SQ_SEARCH_FILTERS_LIVE,                                                                  \
+	  "SELECT (?1 IS NULL OR EXISTS (SELECT 1 FROM sections s JOIN articles a"                 \
+	  " INDEXED BY articles_section_listed ON a.section_id = s.id WHERE s.slug = ?1))"         \
+	  " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM tags t JOIN article_tags at"                  \
+	  " ON at.tag_id = t.id WHERE t.slug = ?2))"                                               \
+	  " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM authors au JOIN article_authors aa"           \
+	  " ON aa.author_id = au.id WHERE au.slug = ?3))")                                         \
 	X(SQ_SETTING_SET, "INSERT INTO settings(key, value) VALUES (?1, ?2) "                      \
 			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value")                 \
 	X(SQ_SETTING_DEL, "DELETE FROM settings WHERE key = ?1")                                   \

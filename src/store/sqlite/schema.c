@@ -948,6 +948,7 @@ static const char migration_28[] =
     NZ__LISTED_FOLLOW("NEW.article_id") " END;"
     "CREATE TRIGGER live_updates_listed_delete AFTER DELETE ON live_updates"
     " BEGIN" NZ__LISTED_FOLLOW("OLD.article_id") " END;";
+
 /* clang-format on */
 
 /* Migration 29, the search index fed a batch at a time (search_fts.c): a new article is indexed
@@ -961,12 +962,25 @@ static const char migration_29[] =
     "  SELECT id, headline, highlights, body FROM articles_search_text WHERE id = NEW.id;"
     " END;";
 
+/* Migration 30, prefix indexes on the search index: FTS5 keeps, beside each term, the postings
+ * of its first 1, 2 and 3 characters, so a short prefix that starts many words (`s*`, `ma*`,
+ * `con*`, a single Hangul syllable) is read like one word, lazily and newest first, instead of
+ * merging the doclists of every word it starts (docs/search.md, "Prefixes"). The option is
+ * fixed when the table is created, so the table is made again; search_stale has the next
+ * writable open (or `newszone reindex`) fill it. */
+static const char migration_30[] =
+    "DROP TABLE articles_fts;"
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(headline, highlights, body,"
+    " content = 'articles_search_text', content_rowid = 'id', tokenize = 'newszone',"
+    " prefix = '1 2 3');"
+    "INSERT INTO search_stale(reason) VALUES ('prefix indexes of 1, 2 and 3 characters');";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
     migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
     migration_19, migration_20, migration_21, migration_22, migration_23, migration_24,
-    migration_25, migration_26, migration_27, migration_28, migration_29,
+    migration_25, migration_26, migration_27, migration_28, migration_29, migration_30,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

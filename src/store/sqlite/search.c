@@ -20,9 +20,11 @@
  * window: FTS5 drives (CROSS JOIN keeps it the outer loop; the filter columns come from a
  * covering index, not the long article rows; each row's length from articles_fts_docsize);
  * the page is picked from it in C (the best offset + limit put first); then the page's
- * articles are loaded and their snippets made in one more statement. Prefixes are expanded
- * into the index terms they start when there are few (see "prefixes"). SQL is built per call
- * from the filters that are set; every value is bound.
+ * articles are loaded and their snippets made in one more statement. A prefix of up to three
+ * characters is read from the index's prefix postings; a longer one is expanded into the index
+ * terms it starts when there are few (see "prefixes"). A section filter is tested on a set of
+ * the section's ids before the seek (search_filter.c); a filter naming nothing answers at once.
+ * SQL is built per call from the filters that are set; every value is bound.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -45,8 +47,9 @@ static void filters_sql(nz_buf *b, const nz_article_search *q)
 {
 	if (!q->any_status)
 		nz_buf_puts(b, public_where);
-	if (q->section_slug)
+	if (q->section_slug) /* the set first, in the index's loop (search_filter.c) */
 		nz_buf_puts(b,
+			    " AND nz_in_set(articles_fts.rowid, :section_set)"
 			    " AND a.section_id = (SELECT id FROM sections WHERE slug = :section)");
 	if (q->tag_slug)
 		nz_buf_puts(b, " AND a.id IN (SELECT at.article_id FROM article_tags at"
@@ -103,7 +106,8 @@ nz_rc nz__sq_bind_search(nz__sqlite *h, sqlite3_stmt **st, const nz_article_sear
 	    nz__sq_bind_named_int(*st, ":from", q->from) ||
 	    nz__sq_bind_named_int(*st, ":to", q->to) ||
 	    bind_double(*st, ":recency", q->no_recency ? 0.0 : 1.0) ||
-	    nz__sq_bind_named_int(*st, ":window", NZ_SEARCH_WINDOW + 1))
+	    nz__sq_bind_named_int(*st, ":window", NZ_SEARCH_WINDOW + 1) ||
+	    nz__sq_bind_section_set(*st, nz__sq_section_set(h, q->section_slug)))
 		return nz__sq_bind_error(h, "search", err);
 	return NZ_OK;
 }
@@ -123,12 +127,25 @@ static nz_rc prepare(nz__sqlite *h, nz_buf *b, const nz_article_search *q, const
 
 /* ---- prefixes ---------------------------------------------------------------------------- */
 
-/* A prefix is written as the OR of the index terms it starts when there are at most this many
- * (each costs a seek in the term list, about 10 us); FTS5's own prefix query merges the whole
- * doclist of every such term before the first row (1 ms for a word in 40,000 articles, and
- * again for the snippets), where an OR is read lazily and the window stops early. A prefix of
- * more terms ("ma*") stays FTS5's: slow (0.5 s at 100,000 articles) but rare. */
+/* A prefix of at most PREFIX_INDEXED characters has its own postings in the index (prefix
+ * indexes, schema migration 30): FTS5 reads them like one word's, lazily, so it is left to FTS5
+ * however many words it starts ("s*", "ma*", "국*"). A longer prefix is written as the OR of the
+ * index terms it starts when there are at most PREFIX_TERMS_MAX (each costs a seek in the term
+ * list, about 10 us); FTS5's own query of a prefix it has no index for merges the whole doclist
+ * of every such term before the first row (1 ms for a word in 40,000 articles, and again for
+ * the snippets), where an OR is read lazily and the window stops early. A long prefix of more
+ * terms stays FTS5's merge: slower, and rare (four letters or more that start 64 words). */
+#define PREFIX_INDEXED 3
 #define PREFIX_TERMS_MAX 64
+
+/* The number of characters of the UTF-8 text s[0..len). */
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
 
 typedef struct expander {
 	nz__sqlite *h;
@@ -143,7 +160,8 @@ static bool expand_prefix(void *ctx, const char *prefix, size_t len, nz_buf *out
 	char from[NZ_SEARCH_TERM_MAX + 2], to[NZ_SEARCH_TERM_MAX + 1];
 	char found[PREFIX_TERMS_MAX][NZ_SEARCH_TERM_MAX + 1];
 	size_t n = 0, flen = len;
-	if (len == 0 || len > NZ_SEARCH_TERM_MAX || memchr(prefix, '\0', len))
+	if (len == 0 || len > NZ_SEARCH_TERM_MAX || memchr(prefix, '\0', len) ||
+	    utf8_chars(prefix, len) <= PREFIX_INDEXED)
 		return false;
 	if (!e->terms && sqlite3_prepare_v2(e->h->db,
 					    "SELECT term FROM temp.articles_fts_terms"
@@ -205,6 +223,27 @@ static nz_rc match_expr(nz__sqlite *h, const nz_search_query *q, nz_buf *match, 
 }
 
 /* ---- searching --------------------------------------------------------------------------- */
+
+/* Whether q's section, tag and author filters can match anything: a slug that names nothing,
+ * or a section without articles, gives no result, and finding that out from the index walk
+ * would cost a read of every article the words match. */
+static nz_rc filters_live(nz__sqlite *h, const nz_article_search *q, bool *live, nz_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = 1;
+	nz_rc rc;
+	*live = true;
+	if (!q->section_slug && !q->tag_slug && !q->author_slug)
+		return NZ_OK;
+	if ((rc = nz__sq_stmt(h, SQ_SEARCH_FILTERS_LIVE, &st, err)))
+		return rc;
+	if (nz__sq_bind_text(st, 1, q->section_slug) || nz__sq_bind_text(st, 2, q->tag_slug) ||
+	    nz__sq_bind_text(st, 3, q->author_slug))
+		return nz__sq_bind_error(h, "search", err);
+	rc = nz__sq_int(h, st, &v, "search", err);
+	*live = v != 0;
+	return rc;
+}
 
 typedef nz__sq_candidate candidate;
 
@@ -411,8 +450,9 @@ nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 	nz_rc rc;
 	nz_buf_init(&match, 0);
 	nz_buf_init(&sql, 0);
-	bool snap = nz__sq_read_begin(h);
-	if ((rc = match_expr(h, q->query, &match, &fts5_prefix, err)))
+	bool snap = nz__sq_read_begin(h), live = true;
+	if ((rc = filters_live(h, q, &live, err)) || !live ||
+	    (rc = match_expr(h, q->query, &match, &fts5_prefix, err)))
 		goto out;
 	nz__sq_window_sql(&sql, q, "");
 	if ((rc = prepare(h, &sql, q, nz_buf_cstr(&match), &st, err)) ||

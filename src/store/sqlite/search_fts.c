@@ -101,6 +101,8 @@ nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err)
 		src = sqlite3_create_function_v2(h->db, "nz_search_deferred", 0,
 						 SQLITE_UTF8 | SQLITE_INNOCUOUS, h, search_deferred,
 						 NULL, NULL, NULL);
+	if (src == SQLITE_OK) /* the section filter's set test (search_filter.c) */
+		src = nz__sq_in_set_register(h->db);
 	/* The index's term list, which search.c reads to expand prefixes: a connection's own
 	 * table in temp, so no file needs a migration for it (read-only connections too). */
 	if (src == SQLITE_OK)

@@ -38,6 +38,7 @@ typedef struct nz__sqlite {
 	struct nz__df_cache *df_cache;     /* search's document frequencies */
 	bool search_deferred; /* new articles wait for nz__sq_search_index_after (a batch import) */
 	struct nz__sq_memo *memo; /* catalog ids a batch import ensured (catalog_memo.c), or NULL */
+	struct nz__id_sets *id_sets; /* search's section filters as id sets */
 } nz__sqlite;
 
 /* ---- catalog_memo.c: the catalog ids a batch import ensured already -------------------- */
@@ -171,6 +172,18 @@ nz_rc nz__sq_search_refresh(nz__sqlite *h, nz_err *err);
 int nz__sq_search_rank_register(fts5_api *api);
 /* Frees search's cache of document frequencies (NULL-safe). */
 void nz__sq_df_cache_free(struct nz__df_cache *c);
+
+/* ---- search_filter.c: the section filter as a set of ids ---------------------------------- */
+
+/* The set of the section slug's article ids, made or remembered (h->id_sets); NULL when there
+ * is none to use (no such slug is not NULL: an empty set). Valid until the next call. */
+const void *nz__sq_section_set(nz__sqlite *h, const char *slug);
+/* Binds set (NULL: nothing) to st's :section_set, if st has it; an SQLite result. */
+int nz__sq_bind_section_set(sqlite3_stmt *st, const void *set);
+/* Frees the handle's sets (NULL-safe). */
+void nz__sq_id_sets_free(struct nz__id_sets *c);
+/* Registers nz_in_set(id, set) on db; an SQLite result. */
+int nz__sq_in_set_register(sqlite3 *db);
 /* A match in a search's window (search.c): the article, its publication time, its rank. */
 typedef nz__store_candidate nz__sq_candidate;
 /* The window's SQL: the newest NZ_SEARCH_WINDOW + 1 public matches passing q's filters, with

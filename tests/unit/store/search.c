@@ -84,6 +84,21 @@ static void test_filters(void **state)
 	assert_string_equal(r.slugs[0], "b");
 	r = search_with(f, "drill", (nz_article_search){.section_slug = "no-such-section"});
 	assert_int_equal(r.total, 0);
+	/* Filters that name nothing find nothing, whatever the others say. */
+	r = search_with(f, "drill", (nz_article_search){.tag_slug = "no-such-tag"});
+	assert_int_equal(r.total, 0);
+	r = search_with(f, "drill", (nz_article_search){.author_slug = "nobody"});
+	assert_int_equal(r.total, 0);
+	r = search_with(f, "drill",
+			(nz_article_search){.section_slug = "defense", .tag_slug = "army"});
+	assert_int_equal(r.total, 0);
+	r = search_with(f, "drill",
+			(nz_article_search){.section_slug = "diplomacy", .language = "ko"});
+	assert_int_equal(r.total, 0);
+	r = search_with(f, "drill",
+			(nz_article_search){.section_slug = "defense", .author_slug = "kim"});
+	assert_int_equal(r.total, 1);
+	assert_string_equal(r.slugs[0], "a");
 	/* Pages: total stays, items move on. */
 	r = search_with(f, "drill", (nz_article_search){.limit = 2, .offset = 2});
 	assert_int_equal(r.total, 3);
@@ -154,8 +169,9 @@ static void test_snippet_prefers_body(void **state)
 	assert_non_null(strstr(r.snippets[0], "\x02Monday\x03"));
 }
 
-/* A prefix finds every word starting with it, whether it is written as the OR of the index's
- * terms (up to 64 of them) or left to FTS5 (more). */
+/* A prefix finds every word starting with it, whether it is read from the index's prefix
+ * postings (up to 3 characters), written as the OR of the index's terms (up to 64 of them) or
+ * left to FTS5 (more). */
 static void test_prefixes(void **state)
 {
 	fixture *f = *state;
@@ -169,8 +185,15 @@ static void test_prefixes(void **state)
 	add(f, (story){.slug = "p2", .headline = "Mining town", .body = "The mine closed."});
 	add(f, (story){.slug = "p3", .headline = "Minister", .body = "The minister spoke."});
 	add(f, (story){.slug = "p4", .headline = "Navy", .body = "No such word."});
-	assert_int_equal(search(f, "zq*").total, 1);  /* 70 terms: FTS5's prefix query */
-	assert_int_equal(search(f, "zq3*").total, 1); /* zq3, zq30..zq39: expanded */
+	assert_int_equal(search(f, "zq*").total, 1);   /* 70 terms: the prefix postings */
+	assert_int_equal(search(f, "z*").total, 1);    /* one letter, too */
+	assert_int_equal(search(f, "zq6*").total, 1);  /* zq6, zq60..zq69: the postings of 3 */
+	assert_int_equal(search(f, "zq69*").total, 1); /* one term: expanded */
+	assert_int_equal(search(f, "mi*").total, 3);
+	assert_int_equal(search(f, "m*").total, 3);
+	assert_int_equal(search(f, "mi* -zq*").total, 3);
+	assert_int_equal(search(f, "zq* -codes").total, 0);
+	assert_int_equal(search(f, "t* mi*").total, 2); /* "the mine", "the minister" */
 	assert_int_equal(search(f, "min*").total, 3);
 	assert_int_equal(search(f, "minis*").total, 1);
 	assert_int_equal(search(f, "minef*").total, 1);

@@ -324,6 +324,9 @@ static void test_same_filters(void **state)
 	same(w, "radar", (nz_article_search){.section_slug = "defense"});
 	same(w, "radar", (nz_article_search){.section_slug = "politics"});
 	same(w, "radar", (nz_article_search){.section_slug = "nowhere"});
+	same(w, "radar", (nz_article_search){.tag_slug = "nowhere"});
+	same(w, "radar", (nz_article_search){.author_slug = "nobody"});
+	same(w, "radar", (nz_article_search){.section_slug = "defense", .language = "en"});
 	same(w, "drill", (nz_article_search){.language = "en"});
 	same(w, "drill", (nz_article_search){.language = "ko"});
 	same(w, "국방", (nz_article_search){.language = "ko"});
@@ -332,14 +335,22 @@ static void test_same_filters(void **state)
 	same(w, "frigate", (nz_article_search){.from = NOW - 800 * DAY, .to = NOW - 600 * DAY});
 }
 
-/* A prefix is one phrase here where SQLite ORs the terms it starts (each its own phrase for the
- * IDF): the same articles; the order may differ (docs/search.md). */
+/* A prefix of four characters or more is one phrase here where SQLite ORs the terms it starts
+ * (each its own phrase for the IDF): the same articles; the order may differ (docs/search.md).
+ * One of up to three characters is one phrase on both (SQLite's prefix postings): the same
+ * articles in the same order with the same scores. */
 static void test_prefixes_find_the_same(void **state)
 {
 	world *w = *state;
-	static const char *const queries[] = {"defen*", "exerc*", "f-35*", "국", "radar*", "sub*"};
+	static const char *const queries[] = {"defen*", "exerc*", "radar*"};
+	static const char *const short_ones[] = {"f-35*", "국", "sub*", "ra*", "s*", "d* -ra*"};
 	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
 		same(w, queries[i], (nz_article_search){.sort = NZ_SEARCH_NEWEST});
+	for (size_t i = 0; i < sizeof(short_ones) / sizeof(short_ones[0]); i++) {
+		same(w, short_ones[i], (nz_article_search){0});
+		same(w, short_ones[i], (nz_article_search){.no_recency = true});
+		same(w, short_ones[i], (nz_article_search){.sort = NZ_SEARCH_NEWEST});
+	}
 }
 
 int main(void)

@@ -90,6 +90,62 @@ static void test_stale_index_is_rebuilt_on_open(void **state)
 	sqlite3_close(db);
 }
 
+/* The index keeps the postings of every term's first 1, 2 and 3 characters (migration 30), so
+ * a short prefix is read like one word; FTS5 answers a query of such a prefix from them, and
+ * with them a prefix that starts many words finds what it finds without them. */
+static void test_prefix_postings(void **state)
+{
+	fixture *f = *state;
+	nz_buf many;
+	nz_buf_init(&many, 0);
+	for (int i = 0; i < 100; i++)
+		nz_buf_printf(&many, "ma%dx ", i);
+	add(f, (story){.slug = "many", .headline = "Codes", .body = nz_buf_cstr(&many)});
+	nz_buf_free(&many);
+	add(f, (story){.slug = "mayor", .headline = "The mayor", .body = "Marching bands."});
+	sqlite3 *db = open_raw(f);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM sqlite_schema WHERE name ="
+				      " 'articles_fts' AND sql LIKE '%prefix = ''1 2 3''%'"),
+			 1);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM articles_fts('ma*')"), 2);
+	assert_int_equal(count_of(db, "SELECT count(*) FROM articles_fts('m*')"), 2);
+	sqlite3_close(db);
+	assert_int_equal(search(f, "ma*").total, 2);
+	assert_int_equal(search(f, "ma9*").total, 1);
+	assert_int_equal(search(f, "mar*").total, 1);
+	assert_int_equal(search(f, "ma* -codes").total, 1);
+}
+
+/* A section filter's set of ids (search_filter.c) follows every write to the articles, this
+ * connection's or another's: an article added to the section or moved into it is found by the
+ * next search, one moved out is not. */
+static void test_section_filter_follows_writes(void **state)
+{
+	fixture *f = *state;
+	add(f, (story){.slug = "d1", .headline = "Drill one", .section = "defense"});
+	add(f, (story){.slug = "p1", .headline = "Drill two", .section = "politics"});
+	nz_article_search in_defense = {.section_slug = "defense"};
+	found r = search_with(f, "drill", in_defense);
+	assert_int_equal(r.total, 1);
+	add(f, (story){.slug = "d2", .headline = "Drill three", .section = "defense"});
+	assert_int_equal(search_with(f, "drill", in_defense).total, 2);
+	sqlite3 *db = open_raw(f);
+	assert_int_equal(sqlite3_exec(db,
+				      "UPDATE articles SET section_id = (SELECT id FROM sections"
+				      " WHERE slug = 'defense') WHERE slug = 'p1';"
+				      "UPDATE articles SET section_id = (SELECT id FROM sections"
+				      " WHERE slug = 'politics') WHERE slug = 'd1'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	r = search_with(f, "drill", in_defense);
+	assert_int_equal(r.total, 2);
+	assert_true(strcmp(r.slugs[0], "d1") != 0 && strcmp(r.slugs[1], "d1") != 0);
+	r = search_with(f, "drill", (nz_article_search){.section_slug = "politics"});
+	assert_int_equal(r.total, 1);
+	assert_string_equal(r.slugs[0], "d1");
+}
+
 /* nz_rank (search_rank.c) is bm25(articles_fts, 10, 4, 1) times the recency factor, whether it
  * reads the row's length from the docsize blob the query joins or asks FTS5 for it. */
 static void test_rank_is_bm25(void **state)
@@ -144,6 +200,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_index_follows_direct_writes),
 	    T(test_rank_is_bm25),
+	    T(test_prefix_postings),
+	    T(test_section_filter_follows_writes),
 	    T(test_stale_index_is_rebuilt_on_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
