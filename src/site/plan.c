@@ -421,12 +421,10 @@ static bool shows_changed(const incr *in, const char *keys)
 {
 	const char *p = keys;
 	while (*p) {
-		size_t len = strcspn(p, ",");
-		char key[48];
-		snprintf(key, sizeof key, "%.*s", (int)(len < 47 ? len : 47), p);
-		if ((strncmp(key, "article-", 8) == 0 &&
-		     nz_strset_has(&in->changed, key, strlen(key))) ||
-		    (strncmp(key, "link-", 5) == 0 && nz_strset_has(&in->links, key, strlen(key))))
+		size_t len = strcspn(p, ","); /* every file's keys are read: no copy of them */
+		if ((len > 8 && strncmp(p, "article-", 8) == 0 &&
+		     nz_strset_has(&in->changed, p, len)) ||
+		    (len > 5 && strncmp(p, "link-", 5) == 0 && nz_strset_has(&in->links, p, len)))
 			return true;
 		p += len + (p[len] == ',');
 	}
