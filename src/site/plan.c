@@ -13,6 +13,8 @@
  *     or left it, or its status, publication time, section, tags or authors changed (the
  *     article's signature), or the list's own name or description changed;
  *   - otherwise only the pages and feeds that show a changed article (their manifest keys);
+ *     an article made again only because its related box changed ("related-<id>") changes
+ *     its own page, not its cards on lists, so those are not made again for it;
  *   - the sitemaps and robots.txt (their lastmod moves with any change), and the corrections
  *     feeds when a correction or the list of articles changed.
  * Not followed: other articles' related lists, which any publication can reorder (the ranking
@@ -311,6 +313,7 @@ typedef struct incr {
 	size_t n_keys;
 	nz__jobs *phase;
 	nz_strset links;   /* "link-<id>" of articles whose links changed (or that left) */
+	nz_strset changed; /* "article-<id>" of articles the feed named: their cards may differ */
 	size_t n_articles; /* public articles after this build */
 } incr;
 
@@ -335,6 +338,10 @@ static nz_rc plan_articles(nz__build *b, incr *in, nz_err *err)
 			continue;
 		const nz__mf_article *old = nz__manifest_article(b->old, id);
 		nz_rc rc = add_article(b, in->phase, id, old ? old->slug : "", err);
+		/* "related-<id>" changes the article's own page only, not its cards elsewhere. */
+		if (rc == NZ_OK && strncmp(in->keys[i], "article-", 8) == 0 &&
+		    nz_strset_add(&in->changed, in->keys[i], strlen(in->keys[i]), NULL) != NZ_OK)
+			rc = nomem(err);
 		if (rc != NZ_OK)
 			return rc;
 	}
@@ -408,17 +415,16 @@ static nz_rc plan_lists(nz__build *b, incr *in, size_t from, size_t to, nz_err *
 	return rc;
 }
 
-/* True when the comma list keys holds "article-<id>" of an article made again or gone, or
- * "link-<id>" of one whose links changed. */
-static bool shows_changed(const nz__build *b, const incr *in, const char *keys)
+/* True when the comma list keys holds "article-<id>" of an article the change feed named (not
+ * one made again only for its related box), or "link-<id>" of one whose links changed. */
+static bool shows_changed(const incr *in, const char *keys)
 {
 	const char *p = keys;
 	while (*p) {
-		size_t len = strcspn(p, ",");
-		char key[48];
-		snprintf(key, sizeof key, "%.*s", (int)(len < 47 ? len : 47), p);
-		if ((strncmp(key, "article-", 8) == 0 && nz__build_has_owner(b, key)) ||
-		    (strncmp(key, "link-", 5) == 0 && nz_strset_has(&in->links, key, strlen(key))))
+		size_t len = strcspn(p, ","); /* every file's keys are read: no copy of them */
+		if ((len > 8 && strncmp(p, "article-", 8) == 0 &&
+		     nz_strset_has(&in->changed, p, len)) ||
+		    (len > 5 && strncmp(p, "link-", 5) == 0 && nz_strset_has(&in->links, p, len)))
 			return true;
 		p += len + (p[len] == ',');
 	}
@@ -492,7 +498,7 @@ static nz_rc plan_cards(nz__build *b, incr *in, nz_err *err)
 		const nz__mf_file *f = &b->old->files[i];
 		nz__job j;
 		if (nz__build_has_owner(b, f->owner) || strcmp(f->owner, "sitemaps") == 0 ||
-		    !shows_changed(b, in, f->keys))
+		    !shows_changed(in, f->keys))
 			continue;
 		if (strncmp(f->owner, "article-", 8) == 0) { /* a translation's page */
 			const nz__mf_article *a = nz__manifest_article(b->old, atoll(f->owner + 8));
@@ -543,5 +549,6 @@ nz_rc nz__plan_incremental(nz__build *b, const char *const *keys, size_t n_keys,
 		rc = nz__build_phase(b, &phase, err);
 	free(phase.items);
 	nz_strset_free(&in.links);
+	nz_strset_free(&in.changed);
 	return rc;
 }

@@ -287,6 +287,39 @@ class StaticExportTest(NzTestCase):
         for p in ("/", "/section/" + a["section"]["slug"], "/feed.rss"):
             self.assertEqual(self.read(p), srv.get(p).body, p)
 
+    def test_an_edit_makes_lists_again_only_where_the_article_is(self):
+        # A body edit may reorder other articles' related boxes: their pages are made again,
+        # but the list pages that merely show those other articles are not (their cards did
+        # not change). Made again = written + unchanged in the summary.
+        self.build()
+        srv = self.serve()
+        token = self.token()
+        a = next(x for x in self.articles(srv)[10:] if x["language"] == "en")
+        full = srv.get("/api/v1/articles/" + a["slug"]).json()
+        words = " ".join(re.findall(r"[a-z]{6,}", full["body_markdown"])[:40])
+        self.api(srv, token, "PATCH", "/api/v1/admin/articles/%d" % a["id"],
+                 {"revision": full["revision"],
+                  "body_markdown": full["body_markdown"] + "\n\n" + words + "."})
+        manifest = open(os.path.join(self.out, ".newszone-manifest"), encoding="utf-8").read()
+        files = [line.split("\t") for line in manifest.splitlines() if line.startswith("F\t")]
+        mine = {"article-%d" % a["id"], "link-%d" % a["id"]}
+        # the lists it is on (made whole), the sitemaps, the media of the pages made
+        owners = {f[6] for f in files if mine & set(f[7].split(","))}
+        owners |= {"sitemaps", "front", "corrections"}
+        shows = sum(1 for f in files if f[6] in owners and not f[6].startswith("article-"))
+        articles = sum(1 for f in files if f[6].startswith("article-"))
+        url = urllib.parse.urlsplit(a["url"]).path
+        photos = set(re.findall(r"/media/([0-9a-f]{64})", self.read(url).decode()))
+        media = sum(1 for f in files if f[6] == "media" and f[1][7:71] in photos)
+        s = self.build()
+        self.assertEqual(s["mode"], "incremental")
+        made = s["written"] + s["unchanged"]
+        self.assertIn(words.encode(), self.read(url))
+        # its lists (pages in each edition, feeds), the sitemaps, its photos, and at most a few
+        # dozen article pages whose related box changed; not every list those articles are on
+        self.assertLessEqual(made, shows + media + min(articles, 40),
+                             (made, shows, media, articles))
+
     def test_a_published_article_appears(self):
         self.build()
         srv = self.serve()
