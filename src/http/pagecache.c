@@ -3,13 +3,16 @@
  * in docs/performance.md).
  *
  * What is kept: for a public GET/HEAD answer that cache.c would let anyone cache, the answer as
- * cache.c makes it for a client without compression, for one with gzip and for one with Brotli
- * (bytes, ETag, headers), each
- * as a ready-made 200 and 304 (nz_http_prebuilt), under a key of the decoded path, the query's
- * parameters in a stable order and the caller's variant (the API's ninjs). A hit is served
- * before routing, with no database access: pick the variant by Accept-Encoding (the same choice
- * as cache.c's, nz_http_coding_pick), answer 304 when
- * the validators match, take a reference on the prebuilt response under the shard lock.
+ * cache.c makes it for a client without compression and for the coding the client that caused
+ * it asked for (gzip or Brotli; bytes, ETag, headers), each as a ready-made 200 and 304
+ * (nz_http_prebuilt), under a key of the decoded path, the query's parameters in a stable order
+ * and the caller's variant (the API's ninjs). A hit is served before routing, with no database
+ * access: pick the variant by Accept-Encoding (the same choice as cache.c's,
+ * nz_http_coding_pick), answer 304 when the validators match, take a reference on the prebuilt
+ * response under the shard lock. A client whose coding the entry has not tried yet is a miss:
+ * the page is made again and stored with that coding too, keeping the entry's other codings
+ * when its bytes are the same (so a miss compresses once, for its own client, not for every
+ * coding a later client might want).
  *
  * Never stale, with the application's help: each entry keeps hashes of its Surrogate-Keys and
  * the application calls nz_http_pagecache_invalidate with the keys a write changed (some keys,
@@ -57,6 +60,8 @@ typedef struct entry {
 	/* By nz_coding: [0] identity, [1] gzip, [2] Brotli (NULL when none). */
 	nz_http_prebuilt *ok[NZ_CODINGS], *nm[NZ_CODINGS];
 	char etag[NZ_CODINGS][NZ_HTTP_ETAG_MAX];
+	size_t coding_bytes[NZ_CODINGS]; /* what each coding's responses count */
+	unsigned tried; /* 1 << nz_coding: made, or found not worth making (ok[] NULL) */
 	nz_time last_modified;
 	int64_t expires_ms; /* 0: never */
 	size_t bytes;
@@ -83,6 +88,7 @@ struct nz_http_pagecache {
 
 struct nz_http_pagecache_note {
 	uint64_t generation; /* at the lookup */
+	nz_coding coding;    /* the one the client would take, kept with identity */
 	uint64_t hash;
 	char *key;
 	size_t key_len;
@@ -280,6 +286,10 @@ bool nz_http_pagecache_serve(nz_http_pagecache *pc, const nz_http_req *req, cons
 		remove_entry(s, e, &dead);
 		e = NULL;
 	}
+	nz_coding wants =
+	    nz_http_coding_pick(accept_encoding, (1u << NZ_CODING_GZIP) | (1u << NZ_CODING_BR));
+	if (e && !(e->tried & (1u << wants)))
+		e = NULL; /* made again below, then kept with this coding too (insert) */
 	if (e) {
 		unsigned available = (e->ok[NZ_CODING_GZIP] ? 1u << NZ_CODING_GZIP : 0) |
 				     (e->ok[NZ_CODING_BR] ? 1u << NZ_CODING_BR : 0);
@@ -302,8 +312,11 @@ bool nz_http_pagecache_serve(nz_http_pagecache *pc, const nz_http_req *req, cons
 	nz_http_pagecache_note *note = nz_arena_zalloc(req->arena, sizeof *note);
 	char *k = nz_arena_strndup(req->arena, key, len);
 	if (note && k) {
-		*note = (nz_http_pagecache_note){
-		    .generation = generation, .hash = hash, .key = k, .key_len = len};
+		*note = (nz_http_pagecache_note){.generation = generation,
+						 .coding = wants,
+						 .hash = hash,
+						 .key = k,
+						 .key_len = len};
 		*note_out = note;
 	}
 	return false;
@@ -377,11 +390,15 @@ static nz_rc make_variant(const nz_http_pagecache_note *note, const nz_http_req 
 		header_drop(&h, "Content-Encoding");
 		rc = nz_http_prebuilt_new(&h, "", 0, &e->nm[v]);
 		snprintf(e->etag[v], sizeof e->etag[v], "%s", etag);
-		*bytes += len;
+		size_t n = len;
 		for (size_t i = 0; i < x.n_headers; i++)
-			*bytes += 2 * (strlen(x.header_names[i]) + strlen(x.header_values[i]) +
-				       HEADER_OVERHEAD);
+			n += 2 * (strlen(x.header_names[i]) + strlen(x.header_values[i]) +
+				  HEADER_OVERHEAD);
+		e->coding_bytes[v] = n;
+		*bytes += n;
 	}
+	if (rc == NZ_OK || rc == NZ_NOTFOUND)
+		e->tried |= 1u << v;
 	nz_buf_free(&x.body);
 	return rc;
 }
@@ -413,8 +430,8 @@ static entry *build_entry(nz_http_pagecache *pc, const nz_http_pagecache_note *n
 	if (!e || !(e->key = malloc(note->key_len + 1)) || make_tags(e, info) != NZ_OK ||
 	    make_variant(note, req, info, e, NZ_CODING_IDENTITY, &bytes) != NZ_OK)
 		goto fail;
-	for (nz_coding v = NZ_CODING_GZIP; v <= NZ_CODING_BR; v++) {
-		nz_rc rc = make_variant(note, req, info, e, v, &bytes);
+	if (note->coding != NZ_CODING_IDENTITY) {
+		nz_rc rc = make_variant(note, req, info, e, note->coding, &bytes);
 		if (rc != NZ_OK && rc != NZ_NOTFOUND)
 			goto fail;
 	}
@@ -433,6 +450,25 @@ fail:
 	return NULL;
 }
 
+/* Gives e the codings old has and e has not tried, when both hold the same bytes (the same
+ * identity ETag); old (about to be dropped, under the shard lock) keeps none of them. */
+static void adopt_codings(entry *e, entry *old)
+{
+	if (strcmp(e->etag[NZ_CODING_IDENTITY], old->etag[NZ_CODING_IDENTITY]) != 0)
+		return;
+	for (nz_coding v = NZ_CODING_GZIP; v <= NZ_CODING_BR; v++) {
+		if ((e->tried & (1u << v)) || !(old->tried & (1u << v)))
+			continue;
+		e->ok[v] = old->ok[v];
+		e->nm[v] = old->nm[v];
+		memcpy(e->etag[v], old->etag[v], sizeof e->etag[v]);
+		e->coding_bytes[v] = old->coding_bytes[v];
+		e->bytes += old->coding_bytes[v];
+		e->tried |= 1u << v;
+		old->ok[v] = old->nm[v] = NULL;
+	}
+}
+
 /* Puts e in its shard unless an invalidation came after the lookup; evicts to fit. */
 static void insert(nz_http_pagecache *pc, entry *e, uint64_t generation)
 {
@@ -445,8 +481,10 @@ static void insert(nz_http_pagecache *pc, entry *e, uint64_t generation)
 		goto out;
 	}
 	entry *old = find(s, e->hash, e->key, e->key_len);
-	if (old)
+	if (old) {
+		adopt_codings(e, old);
 		remove_entry(s, old, &dead);
+	}
 	e->next = *bucket_of(s, e->hash);
 	*bucket_of(s, e->hash) = e;
 	lru_push(s, e);
