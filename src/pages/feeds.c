@@ -18,7 +18,7 @@
 #include "pages/pages_int.h"
 
 #define FEED_ITEMS 30
-#define FEED_FETCH 40 /* fetched to fill FEED_ITEMS after dropping retracted articles */
+#define FEED_FETCH NZ_PAGE_FEED_FETCH
 #define CORRECTIONS_ITEMS 50
 #define SITEMAP_PAGE 1000 /* rows read at a time */
 #define NEWS_WINDOW (2 * 24 * 3600)
@@ -122,14 +122,16 @@ static const nz_live *const *live_of(const nz_page_env *env, const nz_article *i
 }
 
 /* Fills f with the newest public, unretracted articles matching q. */
-static nz_rc feed_items(const nz_page_env *env, nz_article_query *q, nz_feed *f, nz_page_out *out,
-			nz_err *err)
+static nz_rc feed_items(const nz_page_env *env, nz_article_query *q, const nz_page_cursor *given,
+			nz_feed *f, nz_page_out *out, nz_err *err)
 {
 	nz_article_list list = {0};
 	q->public_only = true;
 	q->now = env->pc->now;
 	q->limit = FEED_FETCH;
-	nz_rc rc = nz_store_article_list(env->store, env->arena, q, &list, err);
+	nz_rc rc = given && given->load
+		       ? nz__page_given_ids(env, given, &list, err)
+		       : nz_store_article_list(env->store, env->arena, q, &list, err);
 	if (rc != NZ_OK)
 		return rc;
 	size_t n = 0;
@@ -229,6 +231,13 @@ static nz_rc corrections_feed(const nz_page_env *env, feed_format fmt, nz_page_o
 nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, const char *format,
 		   nz_page_out *out, nz_err *err)
 {
+	return nz_page_feed_at(env, kind, slug, format, NULL, out, err);
+}
+
+nz_rc nz_page_feed_at(const nz_page_env *env, const char *kind, const char *slug,
+		      const char *format, const nz_page_cursor *given, nz_page_out *out,
+		      nz_err *err)
+{
 	feed_format fmt;
 	nz_feed f = {0};
 	nz_article_query q = {0};
@@ -263,7 +272,7 @@ nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, c
 			return rc;
 	}
 	f.language = env->pc->edition;
-	nz_rc rc = feed_items(env, &q, &f, out, err);
+	nz_rc rc = feed_items(env, &q, given, &f, out, err);
 	if (rc == NZ_OK && f.n == 0 && (q.tag_slug || q.author_slug))
 		return nz__page_not_found(out, 404, NULL); /* known only through unpublished work */
 	return rc != NZ_OK ? rc : finish_feed(env, &f, fmt, out, err);

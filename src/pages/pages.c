@@ -94,6 +94,25 @@ static size_t page_count(size_t total)
 	return total == 0 ? 1 : (total + NZ_PAGE_PER_PAGE - 1) / NZ_PAGE_PER_PAGE;
 }
 
+nz_rc nz__page_given_ids(const nz_page_env *env, const nz_page_cursor *cursor,
+			 nz_article_list *list, nz_err *err)
+{
+	*list = (nz_article_list){.total = cursor->total};
+	if (cursor->n_ids &&
+	    !(list->items = nz_arena_alloc(env->arena, cursor->n_ids * sizeof *list->items)))
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	for (size_t i = 0; i < cursor->n_ids; i++) {
+		const nz_article *a = NULL;
+		nz_rc rc = cursor->load(cursor->load_ctx, env->arena, cursor->ids[i], &a, err);
+		if (rc == NZ_NOTFOUND) /* deleted since the list was read: as the query would */
+			continue;
+		if (rc != NZ_OK)
+			return rc;
+		list->items[list->n++] = *a;
+	}
+	return NZ_OK;
+}
+
 /* One page of public articles matching q; *found false (404 set) for a page past the end. With
  * a cursor, the page starts after it and the total is the cursor's. */
 static nz_rc list_public(const nz_page_env *env, nz_article_query *q, size_t page,
@@ -111,7 +130,9 @@ static nz_rc list_public(const nz_page_env *env, nz_article_query *q, size_t pag
 		q->no_total = true;
 	}
 	*found = false;
-	nz_rc rc = nz_store_article_list(env->store, env->arena, q, list, err);
+	nz_rc rc = cursor && page > 1 && cursor->load
+		       ? nz__page_given_ids(env, cursor, list, err)
+		       : nz_store_article_list(env->store, env->arena, q, list, err);
 	if (rc != NZ_OK)
 		return rc;
 	if (q->no_total)

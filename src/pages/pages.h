@@ -78,6 +78,14 @@ typedef struct nz_page_cursor {
 	nz_time before_time;
 	int64_t before_id;
 	size_t total;
+	/* Optional: the page's own article ids in order (ids[0..n_ids), the caller read the whole
+	 * list's order), each loaded with load(load_ctx, ...) instead of by a list query (a
+	 * build's cache of loaded articles: *a may be shared, never changed). */
+	const int64_t *ids;
+	size_t n_ids;
+	nz_rc (*load)(void *load_ctx, nz_arena *arena, int64_t id, const nz_article **a,
+		      nz_err *err);
+	void *load_ctx;
 } nz_page_cursor;
 nz_rc nz_page_front_at(const nz_page_env *env, size_t page, const nz_page_cursor *cursor,
 		       nz_page_out *out, nz_err *err);
@@ -101,6 +109,14 @@ nz_rc nz_page_static(const nz_page_env *env, const char *slug, nz_page_out *out,
  * "section", "tag", "author" or "corrections"; slug for section, tag and author. */
 nz_rc nz_page_feed(const nz_page_env *env, const char *kind, const char *slug, const char *format,
 		   nz_page_out *out, nz_err *err);
+/* The same feed with its candidates given (the static export, which read the list's order
+ * once): the first NZ_PAGE_FEED_FETCH ids of the list the feed's query reads (a section's and
+ * the front page's in the edition's language, a tag's and an author's in every language),
+ * loaded with given->load. NULL: as above. Same bytes. */
+#define NZ_PAGE_FEED_FETCH 40 /* fetched to fill a feed's 30 items after dropping retracted */
+nz_rc nz_page_feed_at(const nz_page_env *env, const char *kind, const char *slug,
+		      const char *format, const nz_page_cursor *given, nz_page_out *out,
+		      nz_err *err);
 /* /sitemap.xml: the index. */
 nz_rc nz_page_sitemap_index(const nz_page_env *env, nz_page_out *out, nz_err *err);
 /* /sitemaps/<file>: "pages.xml" or "articles-N.xml" (404 for anything else or past the end). */

@@ -33,4 +33,9 @@ nz_rc nz__page_front_blocks(const nz_page_env *env, const char *language,
 			    const nz_article_list *top, size_t n_top, nz_front_block **blocks,
 			    size_t *n_blocks, nz_page_out *out, nz_err *err);
 
+/* The articles of cursor->ids (a page of a list, read once per list by the caller), each from
+ * cursor->load, in order, into list (total: cursor->total); an id gone since is left out. */
+nz_rc nz__page_given_ids(const nz_page_env *env, const nz_page_cursor *cursor,
+			 nz_article_list *list, nz_err *err);
+
 #endif

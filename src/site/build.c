@@ -51,8 +51,12 @@ nz_rc nz__build_phase(nz__build *b, nz__jobs *phase, nz_err *err)
 {
 	if (b->planned < b->done + phase->n)
 		b->planned = b->done + phase->n;
-	nz_rc rc = nz__builder_run(b->builder, phase->items, phase->n, b->progress, b->progress_ctx,
-				   b->done, b->planned, err);
+	nz_rc rc = NZ_OK;
+	for (size_t i = 0; rc == NZ_OK && i < phase->n; i++)
+		rc = nz__plan_feed_ids(b, &phase->items[i], err);
+	if (rc == NZ_OK)
+		rc = nz__builder_run(b->builder, phase->items, phase->n, b->progress,
+				     b->progress_ctx, b->done, b->planned, err);
 	b->done += phase->n;
 	for (size_t i = 0; rc == NZ_OK && i < phase->n; i++)
 		if (!nz__jobs_add(&b->all, &phase->items[i]))

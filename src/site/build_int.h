@@ -38,13 +38,15 @@ typedef struct nz__build {
 
 typedef struct nz__list_keys {
 	const char *subject, *slug; /* "front" and "" for the front page */
-	const char *edition;        /* the edition's code; "" for the site's own */
+	const char *edition;        /* the language of its stories; "*" for every one */
 	nz_article_key *keys;
 	size_t n;
 } nz__list_keys;
 
 /* cursor.c: gives a job for page 2 or later of a list the keyset cursor to its page. */
 nz_rc nz__plan_cursor(nz__build *b, nz__job *j, nz_err *err);
+/* Gives a feed job the ids of its candidate articles (the first of its list's keys). */
+nz_rc nz__plan_feed_ids(nz__build *b, nz__job *j, nz_err *err);
 
 /* Appends a job (strings borrowed: keep them in b->arena); NULL on out of memory. */
 nz__job *nz__jobs_add(nz__jobs *js, const nz__job *j);

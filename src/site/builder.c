@@ -22,10 +22,24 @@ typedef struct worker {
 	nz__builder *b;
 	nz_store *store;
 	bool own_store;
-	nz_arena *keep; /* results that outlive a job: paths, keys, subjects */
+	nz_arena *keep;   /* results that outlive a job: paths, keys, subjects */
+	nz_arena *loaded; /* the articles this worker put in the cache */
 	nz_buf body;
 	pthread_t thread;
 } worker;
+
+/* The build's loaded articles by id, shared by the workers. Each article is on several lists
+ * (its section's, its tags', its authors', the front page's, in each edition) besides its own
+ * page: read once, from the store, it serves all of them. An open-addressing table of ids; the
+ * articles live in the arena of the worker that loaded them, read-only, until the builder
+ * ends. Past CACHE_MAX articles (a very large site) the rest are loaded per page, as before. */
+#define CACHE_MAX 40000
+typedef struct article_cache {
+	pthread_mutex_t lock;
+	int64_t *ids; /* 0: an empty slot */
+	const nz_article **items;
+	size_t cap, n;
+} article_cache;
 
 struct nz__builder {
 	const char *dir;
@@ -42,7 +56,84 @@ struct nz__builder {
 	pthread_mutex_t lock;
 	nz_rc rc;
 	nz_err err;
+	article_cache cache;
 };
+
+/* The slot of id in a table of cap (a power of two) slots: its own or the empty one to take. */
+static size_t cache_slot(const int64_t *ids, size_t cap, int64_t id)
+{
+	size_t i = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
+	while (ids[i] && ids[i] != id)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/* Keeps a (loaded into w->loaded) under id unless the cache is full or holds it already. */
+static void cache_put(article_cache *c, int64_t id, const nz_article *a)
+{
+	pthread_mutex_lock(&c->lock);
+	if (c->n + 1 > c->cap / 2 && c->n < CACHE_MAX) { /* grow: at most half full */
+		size_t cap = c->cap ? 2 * c->cap : 1024;
+		int64_t *ids = calloc(cap, sizeof *ids);
+		const nz_article **items = calloc(cap, sizeof *items);
+		for (size_t i = 0; ids && items && i < c->cap; i++) {
+			if (!c->ids[i])
+				continue;
+			size_t k = cache_slot(ids, cap, c->ids[i]);
+			ids[k] = c->ids[i];
+			items[k] = c->items[i];
+		}
+		if (ids && items) {
+			free(c->ids);
+			free(c->items);
+			c->ids = ids;
+			c->items = items;
+			c->cap = cap;
+		} else {
+			free(ids);
+			free(items);
+		}
+	}
+	if (c->n + 1 <= c->cap / 2) {
+		size_t k = cache_slot(c->ids, c->cap, id);
+		if (!c->ids[k]) {
+			c->ids[k] = id;
+			c->items[k] = a;
+			c->n++;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+static const nz_article *cache_get(article_cache *c, int64_t id)
+{
+	const nz_article *a = NULL;
+	pthread_mutex_lock(&c->lock);
+	if (c->cap) {
+		size_t k = cache_slot(c->ids, c->cap, id);
+		a = c->ids[k] ? c->items[k] : NULL;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return a;
+}
+
+/* The article with id, whatever its status, from the cache or the store (then cached). arena:
+ * where it goes when the cache is full. */
+static nz_rc load_article(void *ctx, nz_arena *arena, int64_t id, const nz_article **out,
+			  nz_err *err)
+{
+	worker *w = ctx;
+	article_cache *c = &w->b->cache;
+	if (id > 0 && (*out = cache_get(c, id)))
+		return NZ_OK;
+	bool keep = id > 0 && c->n < CACHE_MAX; /* read without the lock: a hint */
+	nz_article *a = NULL;
+	nz_rc rc = nz_store_article_by_id(w->store, keep ? w->loaded : arena, id, &a, err);
+	if (rc == NZ_OK && keep)
+		cache_put(c, id, a);
+	*out = a;
+	return rc;
+}
 
 nz_rc nz__builder_new(const nz__builder_opts *opts, nz__builder **out, nz_err *err)
 {
@@ -57,12 +148,13 @@ nz_rc nz__builder_new(const nz__builder_opts *opts, nz__builder **out, nz_err *e
 	b->old = opts->old;
 	b->search_url = opts->search_url;
 	pthread_mutex_init(&b->lock, NULL);
+	pthread_mutex_init(&b->cache.lock, NULL);
 	*out = b;
 	for (unsigned i = 0; i < n; i++) {
 		worker *w = &b->workers[i];
 		w->b = b;
 		nz_buf_init(&w->body, 0);
-		if (!(w->keep = nz_arena_new()))
+		if (!(w->keep = nz_arena_new()) || !(w->loaded = nz_arena_new()))
 			return nz_err_set(err, NZ_NOMEM, "out of memory");
 		b->n_workers++;
 		if (i == 0) {
@@ -85,8 +177,12 @@ void nz__builder_free(nz__builder *b)
 		if (b->workers[i].own_store)
 			nz_store_close(b->workers[i].store);
 		nz_arena_free(b->workers[i].keep);
+		nz_arena_free(b->workers[i].loaded);
 		nz_buf_free(&b->workers[i].body);
 	}
+	free(b->cache.ids);
+	free(b->cache.items);
+	pthread_mutex_destroy(&b->cache.lock);
 	pthread_mutex_destroy(&b->lock);
 	free(b->workers);
 	free(b);
@@ -179,8 +275,8 @@ static nz_rc note_article(worker *w, nz__job *j, const nz_article *a)
 static nz_rc make_article(worker *w, const nz_page_env *env, nz__job *j, nz_page_out *out,
 			  nz_err *err)
 {
-	nz_article *a = NULL;
-	nz_rc rc = nz_store_article_by_id(w->store, env->arena, j->id, &a, err);
+	const nz_article *a = NULL;
+	nz_rc rc = load_article(w, env->arena, j->id, &a, err);
 	if (rc == NZ_NOTFOUND || (rc == NZ_OK && !nz_article_is_public(a, env->pc->now))) {
 		out->status = 404;
 		return NZ_OK;
@@ -320,11 +416,14 @@ static const char *site_url(nz_arena *arena, const nz__job *j, bool *html)
 
 static nz_rc produce(worker *w, const nz_page_env *env, nz__job *j, nz_page_out *out, nz_err *err)
 {
+	nz_page_cursor cur = j->cursor; /* the page's articles come from this worker's loader */
+	cur.load = cur.ids ? load_article : NULL;
+	cur.load_ctx = w;
 	switch (j->kind) {
 	case NZ__JOB_ARTICLE:
 		return make_article(w, env, j, out, err);
 	case NZ__JOB_FRONT:
-		return nz_page_front_at(env, j->page, j->has_cursor ? &j->cursor : NULL, out, err);
+		return nz_page_front_at(env, j->page, j->has_cursor ? &cur : NULL, out, err);
 	case NZ__JOB_LIST:
 		if (j->page == 1) {
 			nz_rc rc =
@@ -337,9 +436,10 @@ static nz_rc produce(worker *w, const nz_page_env *env, nz__job *j, nz_page_out 
 				return rc;
 		}
 		return nz_page_list_at(env, j->subject, j->slug, j->page,
-				       j->has_cursor ? &j->cursor : NULL, out, err);
+				       j->has_cursor ? &cur : NULL, out, err);
 	case NZ__JOB_FEED:
-		return nz_page_feed(env, j->subject, j->slug, j->arg, out, err);
+		return nz_page_feed_at(env, j->subject, j->slug, j->arg,
+				       j->has_cursor ? &cur : NULL, out, err);
 	case NZ__JOB_SITEMAP_INDEX:
 		return nz_page_sitemap_index(env, out, err);
 	case NZ__JOB_SITEMAP_CHILD:

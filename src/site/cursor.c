@@ -5,7 +5,9 @@
  * export that is quadratic in the archive. The planner instead reads each list's order keys
  * once (nz_store_article_keys) and gives every page after the first the key of the last
  * article of the page before it, and the list's length; the producer then reads just that page
- * (nz_page_front_at, nz_page_list_at) and makes the same bytes.
+ * (nz_page_front_at, nz_page_list_at) and makes the same bytes. The cursor also carries the
+ * page's own ids (the keys after it), so the worker loads those articles, through its cache,
+ * without a list query at all; a feed gets the first ids of its list the same way.
  *
  * Rules: planner only (one thread); keys live in the build's arena for the whole build; a job
  * whose page is past the end gets no cursor (the producer then answers its 404 as usual).
@@ -14,15 +16,15 @@
 
 #include "site/build_int.h"
 
-/* The keys of the list a job shows, read on first use. */
-static nz_rc list_keys(nz__build *b, const nz__job *j, const nz__list_keys **out, nz_err *err)
+/* The keys of a list, read on first use: the front page (subject "front") or a section's,
+ * tag's or author's, with a translated story once in language (as the pages show them) or,
+ * with language NULL, every version (as a tag's and an author's feeds do). */
+static nz_rc list_keys(nz__build *b, const char *subject, const char *slug, const char *language,
+		       const nz__list_keys **out, nz_err *err)
 {
-	bool front = j->kind == NZ__JOB_FRONT;
-	const char *subject = front ? "front" : j->subject, *slug = front ? "" : j->slug;
+	bool front = strcmp(subject, "front") == 0;
+	const char *edition = language ? language : "*"; /* "*": every language */
 	*out = NULL;
-	if (!subject || !slug)
-		return NZ_OK;
-	const char *edition = j->edition ? j->edition : "";
 	for (size_t i = 0; i < b->n_lists; i++)
 		if (strcmp(b->lists[i].subject, subject) == 0 &&
 		    strcmp(b->lists[i].slug, slug) == 0 &&
@@ -30,13 +32,7 @@ static nz_rc list_keys(nz__build *b, const nz__job *j, const nz__list_keys **out
 			*out = &b->lists[i];
 			return NZ_OK;
 		}
-	nz_article_query q = {.public_only = true, .now = b->pc.now};
-	/* The same list as the page's (pages.c): a translated story once on the front and a
-	 * section's pages. */
-	if (front || strcmp(subject, "section") == 0)
-		q.prefer_language = j->edition   ? j->edition
-				    : b->pc.site ? b->pc.site->language
-						 : NULL;
+	nz_article_query q = {.public_only = true, .now = b->pc.now, .prefer_language = language};
 	if (strcmp(subject, "section") == 0)
 		q.section_slug = slug;
 	else if (strcmp(subject, "tag") == 0)
@@ -61,13 +57,54 @@ static nz_rc list_keys(nz__build *b, const nz__job *j, const nz__list_keys **out
 	return NZ_OK;
 }
 
+/* The language a job's pages show a translated story in: its edition's, or the site's. */
+static const char *job_language(const nz__build *b, const nz__job *j)
+{
+	return j->edition ? j->edition : b->pc.site ? b->pc.site->language : NULL;
+}
+
+/* The ids of keys[from..from+n) into the build's arena, for j's cursor. */
+static nz_rc give_ids(nz__build *b, nz__job *j, const nz__list_keys *l, size_t from, size_t n,
+		      nz_err *err)
+{
+	int64_t *ids = nz_arena_alloc(b->arena, (n ? n : 1) * sizeof *ids);
+	if (!ids)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		ids[i] = l->keys[from + i].id;
+	j->cursor.ids = ids;
+	j->cursor.n_ids = n;
+	return NZ_OK;
+}
+
+nz_rc nz__plan_feed_ids(nz__build *b, nz__job *j, nz_err *err)
+{
+	const nz__list_keys *l = NULL;
+	const char *subject = j->subject ? j->subject : "";
+	bool every_language = strcmp(subject, "tag") == 0 || strcmp(subject, "author") == 0;
+	if (j->kind != NZ__JOB_FEED || j->has_cursor || strcmp(subject, "corrections") == 0)
+		return NZ_OK;
+	nz_rc rc =
+	    list_keys(b, strcmp(subject, "site") == 0 ? "front" : subject, j->slug ? j->slug : "",
+		      every_language ? NULL : job_language(b, j), &l, err);
+	if (rc != NZ_OK || !l)
+		return rc;
+	j->cursor = (nz_page_cursor){.total = l->n};
+	j->has_cursor = true;
+	return give_ids(b, j, l, 0, l->n < NZ_PAGE_FEED_FETCH ? l->n : NZ_PAGE_FEED_FETCH, err);
+}
+
 nz_rc nz__plan_cursor(nz__build *b, nz__job *j, nz_err *err)
 {
 	const nz__list_keys *l = NULL;
 	j->has_cursor = false;
 	if ((j->kind != NZ__JOB_FRONT && j->kind != NZ__JOB_LIST) || j->page < 2)
 		return NZ_OK;
-	nz_rc rc = list_keys(b, j, &l, err);
+	bool front = j->kind == NZ__JOB_FRONT;
+	if (!front && (!j->subject || !j->slug))
+		return NZ_OK;
+	nz_rc rc = list_keys(b, front ? "front" : j->subject, front ? "" : j->slug,
+			     job_language(b, j), &l, err);
 	if (rc != NZ_OK || !l)
 		return rc;
 	size_t last = (j->page - 1) * NZ_PAGE_PER_PAGE; /* articles on the pages before */
@@ -77,5 +114,7 @@ nz_rc nz__plan_cursor(nz__build *b, nz__job *j, nz_err *err)
 				     .before_id = l->keys[last - 1].id,
 				     .total = l->n};
 	j->has_cursor = true;
-	return NZ_OK;
+	/* the page's own ids too: the worker loads them (through its cache), no list query */
+	size_t n = l->n - last < NZ_PAGE_PER_PAGE ? l->n - last : NZ_PAGE_PER_PAGE;
+	return give_ids(b, j, l, last, n, err);
 }

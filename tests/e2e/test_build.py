@@ -172,6 +172,23 @@ class StaticExportTest(NzTestCase):
             r = srv.get(url)
             self.assertEqual(r.status, 200, url)
             self.assertEqual(self.read(url), r.body, url)
+        # Every page of every list (the front page, sections, tags, authors, in each edition)
+        # and every feed, which the export makes from each list's keys read once: the same.
+        pages = feeds = 0
+        for d, _, files in os.walk(self.out):
+            for f in files:
+                rel = "/" + os.path.relpath(os.path.join(d, f), self.out)
+                if f in ("feed.rss", "feed.atom", "feed.json"):
+                    url, feeds = rel, feeds + 1
+                elif f == "index.html" and re.match(r"(/ko)?/(page|section|tag|author)/", rel):
+                    url, pages = rel[:-len("/index.html")], pages + 1
+                else:
+                    continue
+                r = srv.get(quote(url))
+                self.assertEqual(r.status, 200, url)
+                self.assertEqual(self.read(url), r.body, url)
+        self.assertGreater(pages, 20)
+        self.assertGreater(feeds, 20)
         # Hashed assets and media files are there, with the server's bytes.
         page = srv.get("/").text
         css = re.search(r'href="(/static/site\.[0-9a-f]+\.css)"', page).group(1)
