@@ -6,7 +6,6 @@
  * A snapshot holds every field of the article (ids included), times as RFC 3339 UTC and unset
  * values as null or [], never absent, so a later reader can tell "empty" from "unknown".
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,150 +170,12 @@ static json_t *article_json(const nz_article *a, bool *ok)
 	return o;
 }
 
-/* ---- writing ----------------------------------------------------------------------------- */
-
-/* What json_dumps(JSON_COMPACT) writes, byte for byte, at a fraction of its cost (it was about a
- * tenth of an import's time): strings copied in runs, escaped as jansson escapes them (the
- * short escapes, else \u00XX for control characters; UTF-8 as it is, checked when the string
- * was made); keys in their order. A value of another kind (a real) makes it give up, and
- * json_dumps writes the whole. */
-typedef struct text {
-	char *p;
-	size_t n, cap;
-	bool ok;
-} text;
-
-static void put_bytes(text *t, const char *s, size_t len)
-{
-	if (!t->ok)
-		return;
-	if (t->n + len + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 1024;
-		while (t->n + len + 1 > cap)
-			cap *= 2;
-		char *p = realloc(t->p, cap);
-		if (!p) {
-			t->ok = false;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->n, s, len);
-	t->n += len;
-	t->p[t->n] = '\0';
-}
-
-static void put_string(text *t, const char *s, size_t len)
-{
-	size_t run = 0;
-	put_bytes(t, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put_bytes(t, s + run, i - run);
-		run = i + 1;
-		char seq[8] = {'\\', 0};
-		switch (c) {
-		case '"':
-		case '\\':
-			seq[1] = (char)c;
-			break;
-		case '\b':
-			seq[1] = 'b';
-			break;
-		case '\f':
-			seq[1] = 'f';
-			break;
-		case '\n':
-			seq[1] = 'n';
-			break;
-		case '\r':
-			seq[1] = 'r';
-			break;
-		case '\t':
-			seq[1] = 't';
-			break;
-		default:
-			snprintf(seq, sizeof seq, "\\u%04X", c);
-		}
-		put_bytes(t, seq, seq[1] == 'u' ? 6 : 2);
-	}
-	put_bytes(t, s + run, len - run);
-	put_bytes(t, "\"", 1);
-}
-
-static void put_value(text *t, const json_t *v)
-{
-	char num[32];
-	const char *key;
-	const json_t *item;
-	size_t i;
-	bool first = true;
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		put_bytes(t, "{", 1);
-		json_object_foreach((json_t *)v, key, item)
-		{
-			if (!first)
-				put_bytes(t, ",", 1);
-			first = false;
-			put_string(t, key, strlen(key));
-			put_bytes(t, ":", 1);
-			put_value(t, item);
-		}
-		put_bytes(t, "}", 1);
-		break;
-	case JSON_ARRAY:
-		put_bytes(t, "[", 1);
-		json_array_foreach(v, i, item)
-		{
-			if (i)
-				put_bytes(t, ",", 1);
-			put_value(t, item);
-		}
-		put_bytes(t, "]", 1);
-		break;
-	case JSON_STRING:
-		put_string(t, json_string_value(v), json_string_length(v));
-		break;
-	case JSON_INTEGER:
-		put_bytes(t, num,
-			  (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-					   json_integer_value(v)));
-		break;
-	case JSON_TRUE:
-		put_bytes(t, "true", 4);
-		break;
-	case JSON_FALSE:
-		put_bytes(t, "false", 5);
-		break;
-	case JSON_NULL:
-		put_bytes(t, "null", 4);
-		break;
-	default:
-		t->ok = false;
-	}
-}
-
-/* root as json_dumps(root, JSON_COMPACT) writes it (malloc'd), or NULL. */
-static char *compact(const json_t *root)
-{
-	text t = {.ok = true};
-	put_value(&t, root);
-	if (t.ok && t.p)
-		return t.p;
-	free(t.p);
-	return json_dumps(root, JSON_COMPACT);
-}
-
 /* Dumps root (consumed) into *json; NZ_INVAL when building it failed on bad UTF-8 or NOMEM. */
 static nz_rc dump(json_t *root, bool ok, char **json, const char *what, nz_err *err)
 {
 	*json = NULL;
 	if (root && ok)
-		*json = compact(root);
+		*json = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
 	if (!*json)
 		return nz_err_set(err, ok ? NZ_NOMEM : NZ_INVAL,

@@ -1,6 +1,5 @@
 /* Tests src/store/snapshot.c: the JSON kept in every revision holds every field (null or [] when
- * unset, never absent), the highlights column's JSON array reads back as written, and both are
- * written byte for byte as jansson's json_dumps wrote them before snapshot.c wrote its own. */
+ * unset, never absent), and the highlights column's JSON array reads back as written. */
 #include <jansson.h>
 
 #include "store/store_int.h"
@@ -119,54 +118,12 @@ static void test_highlights_json_round_trip(void **state)
 	nz_arena_free(arena);
 }
 
-/* text as jansson's own json_dumps(JSON_COMPACT) writes what it holds: byte for byte. */
-static void assert_jansson_writes(const char *text)
-{
-	json_t *root = json_loads(text, 0, NULL);
-	assert_non_null(root);
-	char *again = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	assert_string_equal(text, again);
-	free(again);
-}
-
-static void test_snapshot_written_as_jansson_writes_it(void **state)
-{
-	(void)state;
-	nz_arena *arena = nz_arena_new();
-	nz_article *a = sample_article(arena, "odd-bytes", "Quote \" back\\slash /slash");
-	a->id = 42;
-	a->revision = -7;
-	a->translation_group = 9007199254740993LL;
-	a->body_markdown =
-	    "tab\t nl\n cr\r bs\b ff\f \x01\x1f\x7f 국방부 \xf0\x9f\x98\x80 \u2028 end";
-	a->dateline = "";
-	a->copyright = NULL;
-	char *text = NULL;
-	nz_err err = {0};
-	assert_int_equal(nz__store_snapshot(a, &text, &err), NZ_OK);
-	assert_non_null(strstr(text, "\\u0001\\u001F\x7f"));
-	assert_jansson_writes(text);
-	free(text);
-	nz_article bare = {.slug = "bare"};
-	assert_int_equal(nz__store_snapshot(&bare, &text, &err), NZ_OK);
-	assert_jansson_writes(text);
-	free(text);
-	const char *in[] = {"\"", "", "a\\b\x02"};
-	assert_int_equal(nz__store_json_strings(in, 3, &text, &err), NZ_OK);
-	assert_string_equal(text, "[\"\\\"\",\"\",\"a\\\\b\\u0002\"]");
-	assert_jansson_writes(text);
-	free(text);
-	nz_arena_free(arena);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_snapshot_has_every_field),
 	    cmocka_unit_test(test_snapshot_refuses_invalid_utf8),
 	    cmocka_unit_test(test_highlights_json_round_trip),
-	    cmocka_unit_test(test_snapshot_written_as_jansson_writes_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
