@@ -38,7 +38,8 @@ typedef struct article_cache {
 	pthread_mutex_t lock;
 	int64_t *ids; /* 0: an empty slot */
 	const nz_article **items;
-	size_t cap, n;
+	size_t cap;
+	atomic_size_t n; /* written under lock; read without it as a hint (load_article) */
 } article_cache;
 
 struct nz__builder {
@@ -99,7 +100,7 @@ static void cache_put(article_cache *c, int64_t id, const nz_article *a)
 		if (!c->ids[k]) {
 			c->ids[k] = id;
 			c->items[k] = a;
-			c->n++;
+			atomic_fetch_add_explicit(&c->n, 1, memory_order_relaxed);
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -126,7 +127,7 @@ static nz_rc load_article(void *ctx, nz_arena *arena, int64_t id, const nz_artic
 	article_cache *c = &w->b->cache;
 	if (id > 0 && (*out = cache_get(c, id)))
 		return NZ_OK;
-	bool keep = id > 0 && c->n < CACHE_MAX; /* read without the lock: a hint */
+	bool keep = id > 0 && atomic_load_explicit(&c->n, memory_order_relaxed) < CACHE_MAX;
 	nz_article *a = NULL;
 	nz_rc rc = nz_store_article_by_id(w->store, keep ? w->loaded : arena, id, &a, err);
 	if (rc == NZ_OK && keep)
