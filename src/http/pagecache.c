@@ -280,20 +280,24 @@ bool nz_http_pagecache_serve(nz_http_pagecache *pc, const nz_http_req *req, cons
 	nz_http_prebuilt *p = NULL;
 	shard *s = shard_of(pc, hash);
 
+	/* Accept-Encoding is read once, outside the lock: the coding this client prefers of all
+	 * we make; an entry that kept it answers with it, one that tried it and found it not worth
+	 * keeping (a small page) answers with the best of what it has. */
+	nz_coding wants =
+	    nz_http_coding_pick(accept_encoding, (1u << NZ_CODING_GZIP) | (1u << NZ_CODING_BR));
 	pthread_mutex_lock(&s->lock);
 	entry *e = find(s, hash, key, len);
 	if (e && e->expires_ms && e->expires_ms <= now) {
 		remove_entry(s, e, &dead);
 		e = NULL;
 	}
-	nz_coding wants =
-	    nz_http_coding_pick(accept_encoding, (1u << NZ_CODING_GZIP) | (1u << NZ_CODING_BR));
 	if (e && !(e->tried & (1u << wants)))
 		e = NULL; /* made again below, then kept with this coding too (insert) */
 	if (e) {
 		unsigned available = (e->ok[NZ_CODING_GZIP] ? 1u << NZ_CODING_GZIP : 0) |
 				     (e->ok[NZ_CODING_BR] ? 1u << NZ_CODING_BR : 0);
-		nz_coding v = nz_http_coding_pick(accept_encoding, available);
+		nz_coding v =
+		    e->ok[wants] ? wants : nz_http_coding_pick(accept_encoding, available);
 		p = not_modified(inm, ims_ok, since, e->etag[v], e->last_modified) ? e->nm[v]
 										   : e->ok[v];
 		nz_http_prebuilt_ref(p);
