@@ -55,7 +55,7 @@ Q := @
 endif
 
 .PHONY: all deps test test-unit test-pg test-e2e test-e2e-pg test-browser test-asan test-binaries pg-binaries test-lane-sqlite test-lane-pg tsan fuzz-smoke analyze run \
-	clean check-deps format format-check fuzz bench bench-pg bench-nodes bench-photos crash soak lighthouse
+	clean check-deps format format-check fuzz bench bench-pg bench-nodes bench-cdn bench-photos crash soak lighthouse
 
 all: $(BUILD)/newszone
 
@@ -264,6 +264,11 @@ bench-pg:
 # cross-node invalidation: two servers on one database, 200 edits (bench/nodes.py)
 bench-nodes: $(BUILD)/newszone
 	@NZ_BIN=$(abspath $(BUILD)/newszone) bench/nodes.py
+
+# a CDN in front, simulated: an edit's acknowledgement to the edge serving the new page, through
+# the purge hook (bench/cdn.py; BENCH_CDN_DB=postgres://… for two nodes on PostgreSQL)
+bench-cdn: $(BUILD)/newszone
+	@NZ_BIN=$(abspath $(BUILD)/newszone) bench/cdn.py $(if $(BENCH_CDN_DB),--db "$(BENCH_CDN_DB)")
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz build-analyze

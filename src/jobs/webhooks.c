@@ -25,6 +25,12 @@
  * somewhere else since the hook was made is refused too. The purge hook is the operator's own
  * (set in the settings table, often an internal purger) and is not held to it.
  *
+ * Between rounds the worker waits on the change feed (every change that queues a delivery is
+ * in it), so a delivery leaves when its change commits rather than at the next poll. A purge
+ * waits until its change has been in the feed PURGE_GRACE_MS, so every node has dropped its
+ * own copies before a CDN refetches, and is sent again REPURGE_MS later (same body, same
+ * signature) for a node that lagged more.
+ *
  * When the store fails (a read-only or unreachable database), rounds back off from 1 s to a
  * minute, so the log gets a line per back-off step rather than two a second.
  */
@@ -46,7 +52,18 @@
 
 #define CLAIM_MAX 10
 #define LEASE_MS 60000
-#define IDLE_POLL_MS 500 /* how soon a new delivery is noticed */
+#define IDLE_POLL_MS 500  /* the longest a new delivery waits to be noticed */
+#define WAIT_SLICE_MS 200 /* a wait on the change feed, so stopping is noticed this soon */
+/* How long every node is given to drop its own copies of what a change touched before a purge
+ * for it leaves (the cross-node bound of docs/deployment.md): a CDN that refetches a purged
+ * page at once must not get it from a node that has not followed the feed that far yet. */
+#define PURGE_GRACE_MS 100
+/* ...and since a node can lag more than that (a busy machine, a lost connection being
+ * re-established), each purge is sent a second time this much later, so a page a lagging node
+ * served to the CDN in between is dropped there too. Kept in memory only: the first purge is the
+ * recorded delivery; a second one a restart loses leaves the page to its max-age. */
+#define REPURGE_MS 2000
+#define REPURGE_MAX 64
 #define SEND_TIMEOUT_MS 10000
 #define CONNECT_TIMEOUT_MS 5000
 #define FAIL_WAIT_MIN_MS 1000
@@ -60,6 +77,13 @@ struct nz__deliverer {
 	atomic_bool stopping;
 	const nz__lease *lease; /* delivers only while this node holds it */
 	int64_t fail_wait_ms;   /* the back-off after a failing round; 0 after a good one */
+	int64_t seen_seq;       /* the change feed's head as last read */
+	int64_t seen_at_ms;     /* when it was first read at that value */
+	struct repurge {
+		int64_t due_ms, id;
+		char *body;
+	} repurges[REPURGE_MAX]; /* second purges, oldest first; body NULL past the last */
+	size_t n_repurges;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -293,6 +317,22 @@ static const char *body_of(nz_store *s, nz_arena *arena, nz_delivery *dl, int64_
 	return body;
 }
 
+/* Keeps a delivered purge for its second send; when full, the oldest is given up (logged). */
+static void repurge_later(nz__deliverer *d, int64_t id, const char *body)
+{
+	char *copy = strdup(body);
+	if (!copy)
+		return;
+	if (d->n_repurges == REPURGE_MAX) {
+		NZ_LOG(NZ_LOG_WARN, "webhooks", "purge %lld: no second send (%d waiting)",
+		       (long long)d->repurges[0].id, REPURGE_MAX);
+		free(d->repurges[0].body);
+		memmove(d->repurges, d->repurges + 1, (REPURGE_MAX - 1) * sizeof d->repurges[0]);
+		d->n_repurges--;
+	}
+	d->repurges[d->n_repurges++] = (struct repurge){now_ms() + REPURGE_MS, id, copy};
+}
+
 static void deliver(nz__deliverer *d, nz_store *s, nz_arena *arena, const nz_delivery_config *cfg,
 		    bool allow_private, nz_delivery *dl)
 {
@@ -327,6 +367,74 @@ static void deliver(nz__deliverer *d, nz_store *s, nz_arena *arena, const nz_del
 	       "delivery %lld (%s) to %s: %s%s", (long long)dl->id, dl->event, url ? url : "-",
 	       r.delivered ? "delivered" : r.error,
 	       r.delivered || r.next_attempt_ms ? "" : "; giving up");
+	if (purge && r.delivered)
+		repurge_later(d, dl->id, body);
+}
+
+static void sleep_ms(nz__deliverer *d, int64_t ms);
+
+/* Notes a reading of the change feed's head: when it moved, every change up to it committed
+ * before now. */
+static void observe(nz__deliverer *d, int64_t head)
+{
+	if (head != d->seen_seq) {
+		d->seen_seq = head;
+		d->seen_at_ms = now_ms();
+	}
+}
+
+/* Before purges leave: reads the head (a change and the deliveries it queues commit together,
+ * so the claimed ones are in it) and waits until PURGE_GRACE_MS has passed since the head was
+ * first seen there. An unreadable head gets the whole grace. */
+static void let_nodes_follow(nz__deliverer *d, nz_store *s)
+{
+	int64_t head = 0;
+	nz_err err = {0};
+	if (nz_store_change_seq(s, &head, &err) != NZ_OK) {
+		sleep_ms(d, PURGE_GRACE_MS);
+		return;
+	}
+	observe(d, head);
+	int64_t left = d->seen_at_ms + PURGE_GRACE_MS - now_ms();
+	if (left > 0)
+		sleep_ms(d, left);
+}
+
+static bool has_purge(const nz_delivery *due, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (due[i].webhook_id == 0)
+			return true;
+	return false;
+}
+
+/* Sends the second purges that are due (to the purge hook as it is set now); returns how long
+ * until the next one is (IDLE_POLL_MS when there is none). */
+static int64_t repurge_due(nz__deliverer *d, nz_store *s, nz_arena *arena)
+{
+	size_t done = 0;
+	nz_delivery_config cfg = {0};
+	nz_err err = {0};
+	if (d->n_repurges && d->repurges[0].due_ms <= now_ms() &&
+	    nz_store_delivery_config(s, arena, &cfg, &err) != NZ_OK)
+		NZ_LOG(NZ_LOG_ERROR, "webhooks", "second purges: %s", err.msg);
+	while (done < d->n_repurges && d->repurges[done].due_ms <= now_ms() &&
+	       !atomic_load(&d->stopping)) {
+		struct repurge *rp = &d->repurges[done++];
+		nz_delivery_result r = {0};
+		if (cfg.purge_url && *cfg.purge_url)
+			post(d, arena,
+			     &(message){cfg.purge_url, "purge", rp->id, cfg.purge_secret, rp->body,
+					false, ""},
+			     &r);
+		if (r.error)
+			NZ_LOG(NZ_LOG_WARN, "webhooks", "purge %lld, second send: %s",
+			       (long long)rp->id, r.error);
+		free(rp->body);
+	}
+	memmove(d->repurges, d->repurges + done, (d->n_repurges - done) * sizeof d->repurges[0]);
+	d->n_repurges -= done;
+	return d->n_repurges ? d->repurges[0].due_ms - now_ms() : IDLE_POLL_MS;
 }
 
 /* One round: sends what is due. Returns how long to sleep (ms) before the next. */
@@ -340,6 +448,7 @@ static int64_t round_once(nz__deliverer *d, nz_store *s)
 	nz_arena *arena = nz_arena_new();
 	if (!arena)
 		return IDLE_POLL_MS;
+	wait = repurge_due(d, s, arena);
 	/* Settings are read after the claim, so a delivery never meets older settings than the
 	 * change that made it. */
 	nz_delivery_claim claim = {now_ms(), LEASE_MS, CLAIM_MAX};
@@ -354,6 +463,8 @@ static int64_t round_once(nz__deliverer *d, nz_store *s)
 		goto out;
 	}
 	d->fail_wait_ms = 0;
+	if (has_purge(due, n))
+		let_nodes_follow(d, s);
 	bool allow_private = n > 0 && nz_app_private_webhooks_allowed(s);
 	for (size_t i = 0; i < n && !atomic_load(&d->stopping); i++)
 		deliver(d, s, arena, &cfg, allow_private, &due[i]);
@@ -377,6 +488,32 @@ static void sleep_ms(nz__deliverer *d, int64_t ms)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* Waits up to ms for work: until the change feed moves past what was last read (every
+ * change that queues a delivery is in the feed, committed with it: a purge's keys, a webhook's
+ * audit row), so a delivery leaves within the feed's wait (a commit's notification on
+ * PostgreSQL, a 20 ms poll on SQLite; a purge PURGE_GRACE_MS later) instead of the next idle
+ * round. A feed that cannot be read falls back to a plain sleep. */
+static void wait_for_work(nz__deliverer *d, nz_store *s, int64_t ms)
+{
+	int64_t until = now_ms() + ms;
+	while (!atomic_load(&d->stopping)) {
+		int64_t left = until - now_ms(), latest = d->seen_seq;
+		nz_err err = {0};
+		if (left <= 0)
+			return;
+		if (nz_store_changes_wait(s, d->seen_seq,
+					  left < WAIT_SLICE_MS ? (int)left : WAIT_SLICE_MS, &latest,
+					  &err) != NZ_OK) {
+			sleep_ms(d, left);
+			return;
+		}
+		if (latest != d->seen_seq) {
+			observe(d, latest);
+			return;
+		}
+	}
+}
+
 static void *run(void *arg)
 {
 	nz__deliverer *d = arg;
@@ -389,9 +526,15 @@ static void *run(void *arg)
 			sleep_ms(d, 5000);
 			continue;
 		}
-		int64_t wait = nz__lease_held(d->lease) ? round_once(d, s) : IDLE_POLL_MS;
-		if (wait > 0)
+		if (!nz__lease_held(d->lease)) {
+			sleep_ms(d, IDLE_POLL_MS);
+			continue;
+		}
+		int64_t wait = round_once(d, s);
+		if (wait > 0 && d->fail_wait_ms)
 			sleep_ms(d, wait);
+		else if (wait > 0)
+			wait_for_work(d, s, wait);
 	}
 	nz_store_close(s);
 	return NULL;
@@ -438,6 +581,8 @@ void nz__deliverer_stop(nz__deliverer *d)
 	pthread_cond_signal(&d->wake);
 	pthread_mutex_unlock(&d->lock);
 	pthread_join(d->thread, NULL);
+	for (size_t i = 0; i < d->n_repurges; i++)
+		free(d->repurges[i].body);
 	pthread_cond_destroy(&d->wake);
 	pthread_mutex_destroy(&d->lock);
 	free(d->db_uri);

@@ -347,6 +347,15 @@ class Webhooks(unittest.TestCase):
         self.assertTrue(any(k.startswith("author-") for k in sent["keys"]))
         out = run(["webhook", "deliveries", "--purge"], db=self.db).stdout
         self.assertIn("(purge hook)", out)
+        # Sent again a little later, the same bytes signed the same way: a page another node
+        # served to the CDN before it had followed the change is dropped there too.
+        again = rcv.wait_for(2, "/purge", 204)[1]
+        self.assertEqual(again[3], body)
+        self.assertEqual(again[2]["x-newszone-delivery"], headers["x-newszone-delivery"])
+        self.assertEqual(again[2]["x-newszone-signature"], headers["x-newszone-signature"])
+        self.assertGreater(again[0], calls[0][0])
+        time.sleep(3)
+        self.assertEqual(len(rcv.received("/purge")), 2, "a purge is sent twice, not more")
 
     def test_admin_api_manages_hooks(self):
         r = self.srv.request("GET", "/api/v1/admin/webhooks")
