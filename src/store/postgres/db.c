@@ -131,7 +131,9 @@ nz_rc nz__pg_end(nz__pg *h, nz_rc rc, nz_err *err)
 
 bool nz__pg_read_begin(nz__pg *h)
 {
-	return h->depth == 0 &&
+	/* Not inside a write, nor inside another read's snapshot (a read made of reads): that
+	 * one's BEGIN would be refused with a warning, and its end would close the outer one. */
+	return h->depth == 0 && PQtransactionStatus(h->conn) == PQTRANS_IDLE &&
 	       tx(h, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL) == NZ_OK;
 }
 

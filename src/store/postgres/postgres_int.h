@@ -81,7 +81,6 @@ typedef struct nz__pg {
 	nz_store base; /* first: the handle is used as an nz_store */
 	PGconn *conn;
 	int depth;                    /* open transaction levels: 1 = BEGIN, 2+ = savepoints */
-	bool read_tx;                 /* the outer transaction is nz__pg_read_begin's */
 	struct nz__pg_cache *cache;   /* statements prepared on this connection (stmt.c) */
 	bool listening;               /* LISTEN nz_changes was sent (nodes.c) */
 	struct nz__pg_pipe *pipe;     /* a batch import's deferred writes, else NULL (pipe.c) */
