@@ -75,6 +75,5 @@ const cli_command cli_reindex_cmd = {
     "reindex\n\nRebuilds the full-text search index from every article, in one transaction,\n"
     "then the media library's search index from every photo (SQLite; on PostgreSQL that\n"
     "index follows the rows by itself), then every article's related articles, with a\n"
-    "progress bar on a terminal. The indexes\n"
-    "follows every change by itself; run this\n"
+    "progress bar on a terminal. The indexes follow every change by themselves; run this\n"
     "after an upgrade whose notes ask for it, or if searches miss articles they should find.\n"};
