@@ -144,8 +144,11 @@ test-pg: $(PG_UNIT_BIN) $(PG_CONTRACT_BIN) $(BUILD)/newszone
 	$(BUILD)/newszone --db "$$uri" init | grep 'database ready (schema version' && \
 	$(BUILD)/newszone --db "$$uri" init >/dev/null
 
+# The end-to-end tests in E2E_JOBS processes at once (tests/e2e/run.py: they mostly wait on the
+# servers they start, so two halve the time on two cores).
+E2E_JOBS ?= 2
 test-e2e: $(BUILD)/newszone
-	@NZ_SHARED=$(SHARED) NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
+	@NZ_E2E_JOBS=$(E2E_JOBS) NZ_SHARED=$(SHARED) NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
 
 # The end-to-end tests on PostgreSQL: each test's database a fresh schema of a throwaway cluster
 # (NZ_TEST_PG_URI, see tests/e2e/nz.py), stopped and removed afterwards whether they pass or not.
@@ -154,7 +157,8 @@ test-e2e-pg: $(BUILD)/newszone
 	@dir=$$(mktemp -d /tmp/nz-pg-XXXXXX); \
 	trap 'scripts/pg-cluster.sh stop $$dir; rm -rf $$dir' EXIT; trap 'exit 130' INT TERM; \
 	uri=$$(scripts/pg-cluster.sh start $$dir) && \
-	NZ_TEST_PG_URI=$$uri NZ_SHARED=$(SHARED) NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
+	NZ_E2E_JOBS=$(E2E_JOBS) NZ_TEST_PG_URI=$$uri NZ_SHARED=$(SHARED) \
+	  NZ_BIN=$(abspath $(BUILD)/newszone) tests/run-e2e.sh
 
 # Browser tests: real Chromium driven by playwright-core (tests/browser/*.test.mjs).
 test-browser: $(BUILD)/newszone
