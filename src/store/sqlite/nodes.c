@@ -22,8 +22,10 @@ nz_rc nz__sq_changes_wait(nz_store *s, int64_t after_seq, int timeout_ms, int64_
 		if (rc)
 			return rc;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		int64_t spent = (int64_t)(now.tv_sec - start.tv_sec) * 1000 +
-				(now.tv_nsec - start.tv_nsec) / 1000000;
+		/* whole milliseconds passed, rounded down: never past the timeout early */
+		int64_t spent = ((int64_t)(now.tv_sec - start.tv_sec) * 1000000000 +
+				 (now.tv_nsec - start.tv_nsec)) /
+				1000000;
 		if (seq != after_seq || spent >= timeout_ms) {
 			*latest = seq;
 			return NZ_OK;
