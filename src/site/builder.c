@@ -355,9 +355,7 @@ static nz_rc make_static(worker *w, const nz_page_env *env, nz__job *j, nz_page_
 
 static const char *site_url(nz_arena *arena, const nz__job *j, bool *html);
 
-/* The URL of a job and whether it is an HTML page (a folder with index.html): another
- * edition's pages live under its prefix ("/ko/section/defense"). */
-static const char *job_url(nz_arena *arena, const nz_site *site, const nz__job *j, bool *html)
+const char *nz__site_job_url(nz_arena *arena, const nz_site *site, const nz__job *j, bool *html)
 {
 	const char *url = site_url(arena, j, html);
 	return j->edition ? nz_url_edition_path(arena, site, j->edition, url) : url;
@@ -546,7 +544,7 @@ static nz_rc run_job(worker *w, nz__job *j, nz_err *err)
 		goto out;
 	j->pages = out.pages;
 	j->n_items = out.n_items;
-	const char *url = job_url(w->keep, w->b->pc->site, j, &html);
+	const char *url = nz__site_job_url(w->keep, w->b->pc->site, j, &html);
 	const char *rel = j->kind == NZ__JOB_NOT_FOUND ? "404.html"
 			  : url                        ? nz__site_file_for(w->keep, url, html)
 						       : NULL;

@@ -509,7 +509,8 @@ static nz_rc plan_cards(nz__build *b, incr *in, nz_err *err)
 		}
 		if (!job_from_url(b, f, &j))
 			continue;
-		nz_rc rc = nz__plan_cursor(b, &j, err);
+		/* its list was not remade whole: no article came, went or moved in it */
+		nz_rc rc = nz__plan_cursor_kept(b, f, &j, err);
 		if (rc != NZ_OK)
 			return rc;
 		if (!nz__jobs_add(in->phase, &j))

@@ -148,6 +148,9 @@ void nz__builder_free(nz__builder *b);
  * (done so far + done here, planned). */
 nz_rc nz__builder_run(nz__builder *b, nz__job *jobs, size_t n, nz_site_progress_fn progress,
 		      void *ctx, size_t done_before, size_t planned, nz_err *err);
+/* The URL of a job (in arena) and whether it is an HTML page (a folder with index.html):
+ * another edition's pages live under its prefix ("/ko/section/defense"). */
+const char *nz__site_job_url(nz_arena *arena, const nz_site *site, const nz__job *j, bool *html);
 /* The hash of a subject's name and description (NZ_NOTFOUND when it is gone). */
 nz_rc nz__site_subject_head(nz_store *store, const char *kind, const char *slug,
 			    char out[NZ__SITE_HASH_HEX], nz_err *err);
