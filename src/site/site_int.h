@@ -63,6 +63,7 @@ typedef struct nz__manifest {
 	nz__mf_subject *subjects;
 	size_t n_subjects, cap_subjects;
 	size_t *index, index_cap; /* open addressing on files[].url */
+	char *text;               /* the file read: the strings of the records read point into it */
 } nz__manifest;
 
 nz__manifest *nz__manifest_new(void); /* NULL on out of memory */
@@ -72,9 +73,13 @@ nz_rc nz__manifest_read(const char *dir, nz__manifest *m, nz_err *err);
 nz_rc nz__manifest_write(const char *dir, const nz__manifest *m, nz_err *err);
 /* Adds (or replaces, by URL) a file; strings are copied. */
 nz_rc nz__manifest_add_file(nz__manifest *m, const nz__mf_file *f);
+/* The same with f's strings borrowed, not copied: they must outlive m (another manifest's). */
+nz_rc nz__manifest_keep_file(nz__manifest *m, const nz__mf_file *f);
 nz__mf_file *nz__manifest_find(const nz__manifest *m, const char *url);
 nz_rc nz__manifest_add_article(nz__manifest *m, int64_t id, const char *slug, const char *subjects,
 			       const char *sig, const char *link);
+/* Adds a copy of a record whose strings are borrowed (as nz__manifest_keep_file). */
+nz_rc nz__manifest_keep_article(nz__manifest *m, const nz__mf_article *a);
 /* Sorts on first use: call once before threads share m. */
 nz__mf_article *nz__manifest_article(nz__manifest *m, int64_t id);
 nz_rc nz__manifest_add_subject(nz__manifest *m, const char *key, const char *kind, const char *slug,
