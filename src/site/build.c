@@ -197,6 +197,8 @@ static nz_rc find_gone(nz__build *b)
 static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 {
 	nz_rc rc = find_gone(b);
+	if (rc == NZ_OK)
+		rc = nz__manifest_reserve(m, b->old->n_files + b->all.n);
 	for (size_t i = 0; rc == NZ_OK && i < b->all.n; i++) {
 		nz__job *j = &b->all.items[i];
 		if (j->status != 200)

@@ -55,13 +55,13 @@ void nz__manifest_free(nz__manifest *m)
 	free(m);
 }
 
-/* Rebuilds the URL index when it is more than half full. */
-static bool index_fit(nz__manifest *m)
+/* Rebuilds the URL index when it would be more than half full with n files. */
+static bool index_fit(nz__manifest *m, size_t n)
 {
-	if (m->index_cap && (m->n_files + 1) * 2 <= m->index_cap)
+	if (m->index_cap && n * 2 <= m->index_cap)
 		return true;
 	size_t cap = m->index_cap ? m->index_cap * 2 : 1024;
-	while (cap < (m->n_files + 1) * 2)
+	while (cap < n * 2)
 		cap *= 2;
 	size_t *idx = malloc(cap * sizeof *idx);
 	if (!idx)
@@ -111,13 +111,21 @@ static nz_rc add_file(nz__manifest *m, const nz__mf_file *f, bool borrow)
 		*old = copy;
 		return NZ_OK;
 	}
-	if (!index_fit(m) || NZ_GROW(m->files, m->n_files + 1, m->cap_files) != NZ_OK)
+	if (!index_fit(m, m->n_files + 1) ||
+	    NZ_GROW(m->files, m->n_files + 1, m->cap_files) != NZ_OK)
 		return NZ_NOMEM;
 	m->files[m->n_files] = copy;
 	size_t h = nz_hash_str(copy.url) & (m->index_cap - 1);
 	while (m->index[h] != SIZE_MAX)
 		h = (h + 1) & (m->index_cap - 1);
 	m->index[h] = m->n_files++;
+	return NZ_OK;
+}
+
+nz_rc nz__manifest_reserve(nz__manifest *m, size_t n_files)
+{
+	if (!index_fit(m, n_files) || NZ_GROW(m->files, n_files, m->cap_files) != NZ_OK)
+		return NZ_NOMEM;
 	return NZ_OK;
 }
 
@@ -291,6 +299,11 @@ nz_rc nz__manifest_read(const char *dir, nz__manifest *m, nz_err *err)
 	nz_rc rc = read_text(path, &m->text, &len, err);
 	if (rc != NZ_OK)
 		return rc;
+	size_t lines = 0;
+	for (const char *p = m->text; (p = memchr(p, '\n', len - (size_t)(p - m->text))); p++)
+		lines++;
+	if (nz__manifest_reserve(m, lines) != NZ_OK)
+		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", path);
 	bool first = true;
 	for (char *line = m->text, *end = m->text + len; line < end; first = false) {
 		char *nl = memchr(line, '\n', (size_t)(end - line));
@@ -307,57 +320,55 @@ nz_rc nz__manifest_read(const char *dir, nz__manifest *m, nz_err *err)
 	return NZ_OK;
 }
 
-/* Appends tag and the fields, each after a tab (printf per line was a third of a write). */
-static void put_fields(nz_buf *b, const char *tag, const char *const *fields, size_t n)
+/* Writes tag and the fields, each after a tab (printf per line was a third of a write). */
+static void put_fields(FILE *fp, const char *tag, const char *const *fields, size_t n)
 {
-	nz_buf_puts(b, tag);
+	fputs(tag, fp);
 	for (size_t i = 0; i < n; i++) {
-		nz_buf_putc(b, '\t');
-		nz_buf_puts(b, fields[i]);
+		putc('\t', fp);
+		fputs(fields[i], fp);
 	}
 }
 
-nz_rc nz__manifest_write(const char *dir, const nz__manifest *m, nz_err *err)
+static void put_records(FILE *fp, const nz__manifest *m)
 {
-	nz_buf b;
-	nz_buf_init(&b, 0);
-	nz_buf_printf(&b, MAGIC "\nseq\t%lld\nfingerprint\t%s\n", (long long)m->seq,
-		      m->fingerprint);
+	fprintf(fp, MAGIC "\nseq\t%lld\nfingerprint\t%s\n", (long long)m->seq, m->fingerprint);
 	for (size_t i = 0; i < m->n_files; i++) {
 		const nz__mf_file *f = &m->files[i];
-		char num[32];
 		if (f->removed)
 			continue;
-		snprintf(num, sizeof num, "\t%zu\t%d\t", f->size, f->gz ? 1 : 0);
-		put_fields(&b, "F", (const char *[]){f->url, f->path, f->hash}, 3);
-		nz_buf_puts(&b, num);
-		nz_buf_puts(&b, f->owner);
-		nz_buf_putc(&b, '\t');
-		nz_buf_puts(&b, f->keys);
-		nz_buf_putc(&b, '\n');
+		put_fields(fp, "F", (const char *[]){f->url, f->path, f->hash}, 3);
+		fprintf(fp, "\t%zu\t%d\t", f->size, f->gz ? 1 : 0);
+		put_fields(fp, f->owner, (const char *[]){f->keys}, 1);
+		putc('\n', fp);
 	}
 	for (size_t i = 0; i < m->n_articles; i++) {
 		const nz__mf_article *a = &m->articles[i];
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)a->id);
-		put_fields(&b, "A", (const char *[]){id, a->slug, a->sig, a->link, a->subjects}, 5);
-		nz_buf_putc(&b, '\n');
+		put_fields(fp, "A", (const char *[]){id, a->slug, a->sig, a->link, a->subjects}, 5);
+		putc('\n', fp);
 	}
-	for (size_t i = 0; i < m->n_subjects; i++)
-		nz_buf_printf(&b, "S\t%s\t%s\t%s\t%s\n", m->subjects[i].key, m->subjects[i].kind,
-			      m->subjects[i].slug, m->subjects[i].head);
-	nz_rc rc = nz_buf_rc(&b);
-	if (rc != NZ_OK) {
-		nz_buf_free(&b);
-		return nz_err_set(err, rc, "manifest: out of memory");
+	for (size_t i = 0; i < m->n_subjects; i++) {
+		const nz__mf_subject *s = &m->subjects[i];
+		put_fields(fp, "S", (const char *[]){s->key, s->kind, s->slug, s->head}, 4);
+		putc('\n', fp);
 	}
+}
+
+nz_rc nz__manifest_write(const char *dir, const nz__manifest *m, nz_err *err)
+{
 	char path[4096], tmp[4200];
+	nz_rc rc = NZ_OK;
 	snprintf(path, sizeof path, "%s/" NZ__SITE_MANIFEST, dir);
 	snprintf(tmp, sizeof tmp, "%s.nz-tmp-%ld", path, (long)getpid());
 	FILE *fp = fopen(tmp, "w");
-	bool ok = fp && fwrite(b.p, 1, b.len, fp) == b.len;
+	if (fp) {
+		setvbuf(fp, NULL, _IOFBF, 1 << 20);
+		put_records(fp, m);
+	}
+	bool ok = fp && !ferror(fp);
 	ok = (fp && fclose(fp) == 0) && ok;
-	nz_buf_free(&b);
 	if (!ok || rename(tmp, path) != 0) {
 		rc = nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
 		unlink(tmp);

@@ -73,6 +73,8 @@ nz_rc nz__manifest_read(const char *dir, nz__manifest *m, nz_err *err);
 nz_rc nz__manifest_write(const char *dir, const nz__manifest *m, nz_err *err);
 /* Adds (or replaces, by URL) a file; strings are copied. */
 nz_rc nz__manifest_add_file(nz__manifest *m, const nz__mf_file *f);
+/* Makes room for n_files files (an optional hint: adding grows as needed). */
+nz_rc nz__manifest_reserve(nz__manifest *m, size_t n_files);
 /* The same with f's strings borrowed, not copied: they must outlive m (another manifest's). */
 nz_rc nz__manifest_keep_file(nz__manifest *m, const nz__mf_file *f);
 nz__mf_file *nz__manifest_find(const nz__manifest *m, const char *url);
