@@ -9,6 +9,10 @@
  * page's own ids (the keys after it), so the worker loads those articles, through its cache,
  * without a list query at all; a feed gets the first ids of its list the same way.
  *
+ * An incremental build reads no list for a deep page of a list it does not remake whole (none
+ * of its articles came, went or moved): the page's ids are its manifest entry's article keys,
+ * and the list's length is the full pages before the last one plus the last one's articles.
+ *
  * Rules: planner only (one thread); keys live in the build's arena for the whole build; a job
  * whose page is past the end gets no cursor (the producer then answers its 404 as usual).
  */
