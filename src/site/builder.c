@@ -231,7 +231,12 @@ static nz_rc note_article(worker *w, nz__job *j, const nz_article *a)
 	nz_buf_init(&sig, 0);
 	if (!slugs || !media)
 		return NZ_NOMEM;
-	nz_buf_printf(&sig, "%d %lld", (int)a->status, (long long)a->published_at);
+	/* Its place in every list (listed_at: a live story's newest update raises it) and in each
+	 * edition's (a story is listed once, in the edition's language when it has that version).
+	 */
+	nz_buf_printf(&sig, "%d %lld %lld %s %lld", (int)a->status, (long long)a->published_at,
+		      (long long)a->listed_at, a->language ? a->language : "",
+		      (long long)a->translation_group);
 	size_t n = 0;
 	if (a->section && a->section->id) {
 		nz_buf_printf(&keys, "section-%lld", (long long)a->section->id);

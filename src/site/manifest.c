@@ -14,7 +14,8 @@
  * in hex, its size, whether compressed copies (.gz and .br) sit beside it, its owner (what makes
  * it: "article-<id>", "section-<id>", "tag-<id>", "author-<id>", "front", "sitemaps", "static",
  * "media"), and the change-feed keys it depends on. A: each exported article and the signature of
- * what decides the lists it is on (status, publication time, section, tags, authors), and of what a
+ * what decides the lists it is on and its place in them (status, publication time, listed_at,
+ * language, translation group, section, tags, authors), and of what a
  * link to it shows (slug, headline, language, status, publication time). S: each list subject
  * (section, tag, author) and a hash of its name and description.
  *

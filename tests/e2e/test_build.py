@@ -331,6 +331,28 @@ class StaticExportTest(NzTestCase):
         changed = sorted(p for p in after if pages.get(p) != after[p])
         self.assertEqual([p for p in changed if not p.startswith("article/")], [], changed)
 
+    def test_a_live_update_moves_the_story_up_in_the_export_too(self):
+        # A live update puts its story at the top of every list it is on (docs/live-coverage.md)
+        # without changing its publication time: every page of those lists moves.
+        self.build()
+        srv = self.serve()
+        token = self.token()
+        slug = re.findall(r'href="/article/([^"#]+)"', srv.get("/page/2").text)[-1]
+        a = srv.get("/api/v1/articles/" + slug).json()
+        base = "/api/v1/admin/articles/%d" % a["id"]
+        self.api(srv, token, "PUT", base + "/live", {"live": True})
+        self.api(srv, token, "POST", base + "/updates", {"body_markdown": "Crews arrive."})
+        s = self.build()
+        self.assertEqual(s["mode"], "incremental")
+        self.assertIn('href="/article/%s"' % slug, self.read("/").decode())
+        for u in ("/", "/page/2", "/section/" + a["section"]["slug"]):
+            self.assertEqual(self.read(u), srv.get(u).body, u)
+        pages = snapshot(self.out)
+        self.build("--full")
+        after = snapshot(self.out)
+        changed = sorted(p for p in after if pages.get(p) != after[p])
+        self.assertEqual([p for p in changed if not p.startswith("article/")], [], changed)
+
     def test_an_edit_makes_lists_again_only_where_the_article_is(self):
         # A body edit may reorder other articles' related boxes: their pages are made again,
         # but the list pages that merely show those other articles are not (their cards did
