@@ -197,6 +197,8 @@ static nz_rc find_gone(nz__build *b)
 static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 {
 	nz_rc rc = find_gone(b);
+	if (rc == NZ_OK)
+		rc = nz__manifest_reserve(m, b->old->n_files + b->all.n);
 	for (size_t i = 0; rc == NZ_OK && i < b->all.n; i++) {
 		nz__job *j = &b->all.items[i];
 		if (j->status != 200)
@@ -223,8 +225,8 @@ static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 		    nz_strset_has(&b->gone, f->owner, strlen(f->owner))) {
 			rc = nz__site_remove(b->dir, f->path, err);
 			b->stats->removed += rc == NZ_OK;
-		} else {
-			rc = nz__manifest_add_file(m, f);
+		} else { /* kept as it is: m is written before the old manifest is freed */
+			rc = nz__manifest_keep_file(m, f);
 		}
 	}
 	for (size_t i = 0; rc == NZ_OK && !b->every_owner && i < b->old->n_articles; i++) {
@@ -232,8 +234,7 @@ static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 		char owner[48];
 		snprintf(owner, sizeof owner, "article-%lld", (long long)a->id);
 		if (!nz__build_has_owner(b, owner))
-			rc = nz__manifest_add_article(m, a->id, a->slug, a->subjects, a->sig,
-						      a->link);
+			rc = nz__manifest_keep_article(m, a);
 	}
 	for (size_t i = 0; rc == NZ_OK && !b->every_owner && i < b->old->n_subjects; i++) {
 		const nz__mf_subject *s = &b->old->subjects[i];

@@ -45,6 +45,11 @@ typedef struct nz__list_keys {
 
 /* cursor.c: gives a job for page 2 or later of a list the keyset cursor to its page. */
 nz_rc nz__plan_cursor(nz__build *b, nz__job *j, nz_err *err);
+/* The same for a page of a list whose membership and order did not change since the last build
+ * (the incremental build made none of its articles come, go or move): its ids are the article
+ * keys of its manifest entry f, in order, and the list's length follows from its last page's
+ * entry, so no list is read. Falls back to nz__plan_cursor when the manifest does not tell. */
+nz_rc nz__plan_cursor_kept(nz__build *b, const nz__mf_file *f, nz__job *j, nz_err *err);
 /* Gives a feed job the ids of its candidate articles (the first of its list's keys). */
 nz_rc nz__plan_feed_ids(nz__build *b, nz__job *j, nz_err *err);
 

@@ -231,7 +231,12 @@ static nz_rc note_article(worker *w, nz__job *j, const nz_article *a)
 	nz_buf_init(&sig, 0);
 	if (!slugs || !media)
 		return NZ_NOMEM;
-	nz_buf_printf(&sig, "%d %lld", (int)a->status, (long long)a->published_at);
+	/* Its place in every list (listed_at: a live story's newest update raises it) and in each
+	 * edition's (a story is listed once, in the edition's language when it has that version).
+	 */
+	nz_buf_printf(&sig, "%d %lld %lld %s %lld", (int)a->status, (long long)a->published_at,
+		      (long long)a->listed_at, a->language ? a->language : "",
+		      (long long)a->translation_group);
 	size_t n = 0;
 	if (a->section && a->section->id) {
 		nz_buf_printf(&keys, "section-%lld", (long long)a->section->id);
@@ -355,9 +360,7 @@ static nz_rc make_static(worker *w, const nz_page_env *env, nz__job *j, nz_page_
 
 static const char *site_url(nz_arena *arena, const nz__job *j, bool *html);
 
-/* The URL of a job and whether it is an HTML page (a folder with index.html): another
- * edition's pages live under its prefix ("/ko/section/defense"). */
-static const char *job_url(nz_arena *arena, const nz_site *site, const nz__job *j, bool *html)
+const char *nz__site_job_url(nz_arena *arena, const nz_site *site, const nz__job *j, bool *html)
 {
 	const char *url = site_url(arena, j, html);
 	return j->edition ? nz_url_edition_path(arena, site, j->edition, url) : url;
@@ -546,7 +549,7 @@ static nz_rc run_job(worker *w, nz__job *j, nz_err *err)
 		goto out;
 	j->pages = out.pages;
 	j->n_items = out.n_items;
-	const char *url = job_url(w->keep, w->b->pc->site, j, &html);
+	const char *url = nz__site_job_url(w->keep, w->b->pc->site, j, &html);
 	const char *rel = j->kind == NZ__JOB_NOT_FOUND ? "404.html"
 			  : url                        ? nz__site_file_for(w->keep, url, html)
 						       : NULL;

@@ -9,9 +9,14 @@
  * page's own ids (the keys after it), so the worker loads those articles, through its cache,
  * without a list query at all; a feed gets the first ids of its list the same way.
  *
+ * An incremental build reads no list for a deep page of a list it does not remake whole (none
+ * of its articles came, went or moved): the page's ids are its manifest entry's article keys,
+ * and the list's length is the full pages before the last one plus the last one's articles.
+ *
  * Rules: planner only (one thread); keys live in the build's arena for the whole build; a job
  * whose page is past the end gets no cursor (the producer then answers its 404 as usual).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "site/build_int.h"
@@ -117,4 +122,57 @@ nz_rc nz__plan_cursor(nz__build *b, nz__job *j, nz_err *err)
 	/* the page's own ids too: the worker loads them (through its cache), no list query */
 	size_t n = l->n - last < NZ_PAGE_PER_PAGE ? l->n - last : NZ_PAGE_PER_PAGE;
 	return give_ids(b, j, l, last, n, err);
+}
+
+/* The ids of the "article-<id>" keys of a manifest entry, in order, into ids[0..max); how
+ * many there are (more than max when they do not fit). */
+static size_t card_ids(const char *keys, int64_t *ids, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = keys; *p;) {
+		size_t len = strcspn(p, ",");
+		char *end = NULL;
+		long long id = strncmp(p, "article-", 8) == 0 ? strtoll(p + 8, &end, 10) : 0;
+		if (id > 0 && end == p + len && n++ < max)
+			ids[n - 1] = (int64_t)id;
+		p += len + (p[len] == ',');
+	}
+	return n;
+}
+
+/* The old manifest's entry for page `page` of j's list, or NULL. */
+static const nz__mf_file *kept_page(nz__build *b, const nz__job *j, size_t page)
+{
+	nz__job probe = *j;
+	bool html;
+	probe.page = page;
+	const char *url = nz__site_job_url(b->arena, b->pc.site, &probe, &html);
+	const nz__mf_file *f = url ? nz__manifest_find(b->old, url) : NULL;
+	return f && strcmp(f->owner, j->owner) == 0 ? f : NULL;
+}
+
+nz_rc nz__plan_cursor_kept(nz__build *b, const nz__mf_file *f, nz__job *j, nz_err *err)
+{
+	j->has_cursor = false;
+	if ((j->kind != NZ__JOB_FRONT && j->kind != NZ__JOB_LIST) || j->page < 2)
+		return NZ_OK;
+	int64_t *ids = nz_arena_alloc(b->arena, NZ_PAGE_PER_PAGE * sizeof *ids);
+	if (!ids)
+		return nz_err_set(err, NZ_NOMEM, "out of memory");
+	size_t n = card_ids(f->keys, ids, NZ_PAGE_PER_PAGE), pages = j->page, n_last = n;
+	const nz__mf_file *next;
+	while ((next = kept_page(b, j, pages + 1)) != NULL) /* the list's last page */
+		pages++;
+	if (pages > j->page) {
+		int64_t unused[NZ_PAGE_PER_PAGE];
+		n_last = card_ids(kept_page(b, j, pages)->keys, unused, NZ_PAGE_PER_PAGE);
+	}
+	/* Anything but full pages before a last one that is not empty: read the list. */
+	if (n == 0 || n > NZ_PAGE_PER_PAGE || (pages > j->page && n != NZ_PAGE_PER_PAGE) ||
+	    n_last == 0 || n_last > NZ_PAGE_PER_PAGE)
+		return nz__plan_cursor(b, j, err);
+	j->cursor = (nz_page_cursor){
+	    .total = (pages - 1) * NZ_PAGE_PER_PAGE + n_last, .ids = ids, .n_ids = n};
+	j->has_cursor = true;
+	return NZ_OK;
 }

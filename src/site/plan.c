@@ -10,8 +10,9 @@
  *   - the pages of articles that changed, appeared or left (their id in the keys, new in the
  *     public listing, or gone from it);
  *   - every page of a list (and its feeds) whose membership or order changed: an article joined
- *     or left it, or its status, publication time, section, tags or authors changed (the
- *     article's signature), or the list's own name or description changed;
+ *     or left it, or its status, publication time, time in lists (a live story's update),
+ *     language, translation group, section, tags or authors changed (the article's
+ *     signature), or the list's own name or description changed;
  *   - otherwise only the pages and feeds that show a changed article (their manifest keys);
  *     an article made again only because its related box changed ("related-<id>") changes
  *     its own page, not its cards on lists, so those are not made again for it;
@@ -509,7 +510,8 @@ static nz_rc plan_cards(nz__build *b, incr *in, nz_err *err)
 		}
 		if (!job_from_url(b, f, &j))
 			continue;
-		nz_rc rc = nz__plan_cursor(b, &j, err);
+		/* its list was not remade whole: no article came, went or moved in it */
+		nz_rc rc = nz__plan_cursor_kept(b, f, &j, err);
 		if (rc != NZ_OK)
 			return rc;
 		if (!nz__jobs_add(in->phase, &j))

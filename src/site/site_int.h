@@ -63,6 +63,7 @@ typedef struct nz__manifest {
 	nz__mf_subject *subjects;
 	size_t n_subjects, cap_subjects;
 	size_t *index, index_cap; /* open addressing on files[].url */
+	char *text;               /* the file read: the strings of the records read point into it */
 } nz__manifest;
 
 nz__manifest *nz__manifest_new(void); /* NULL on out of memory */
@@ -72,9 +73,15 @@ nz_rc nz__manifest_read(const char *dir, nz__manifest *m, nz_err *err);
 nz_rc nz__manifest_write(const char *dir, const nz__manifest *m, nz_err *err);
 /* Adds (or replaces, by URL) a file; strings are copied. */
 nz_rc nz__manifest_add_file(nz__manifest *m, const nz__mf_file *f);
+/* Makes room for n_files files (an optional hint: adding grows as needed). */
+nz_rc nz__manifest_reserve(nz__manifest *m, size_t n_files);
+/* The same with f's strings borrowed, not copied: they must outlive m (another manifest's). */
+nz_rc nz__manifest_keep_file(nz__manifest *m, const nz__mf_file *f);
 nz__mf_file *nz__manifest_find(const nz__manifest *m, const char *url);
 nz_rc nz__manifest_add_article(nz__manifest *m, int64_t id, const char *slug, const char *subjects,
 			       const char *sig, const char *link);
+/* Adds a copy of a record whose strings are borrowed (as nz__manifest_keep_file). */
+nz_rc nz__manifest_keep_article(nz__manifest *m, const nz__mf_article *a);
 /* Sorts on first use: call once before threads share m. */
 nz__mf_article *nz__manifest_article(nz__manifest *m, int64_t id);
 nz_rc nz__manifest_add_subject(nz__manifest *m, const char *key, const char *kind, const char *slug,
@@ -148,6 +155,9 @@ void nz__builder_free(nz__builder *b);
  * (done so far + done here, planned). */
 nz_rc nz__builder_run(nz__builder *b, nz__job *jobs, size_t n, nz_site_progress_fn progress,
 		      void *ctx, size_t done_before, size_t planned, nz_err *err);
+/* The URL of a job (in arena) and whether it is an HTML page (a folder with index.html):
+ * another edition's pages live under its prefix ("/ko/section/defense"). */
+const char *nz__site_job_url(nz_arena *arena, const nz_site *site, const nz__job *j, bool *html);
 /* The hash of a subject's name and description (NZ_NOTFOUND when it is gone). */
 nz_rc nz__site_subject_head(nz_store *store, const char *kind, const char *slug,
 			    char out[NZ__SITE_HASH_HEX], nz_err *err);

@@ -55,8 +55,13 @@ static const char sql_refs_by_id[] =
 	"a") " AND a.published_at >= :since AND a.id > :after ORDER BY a.id LIMIT :limit OFFSET "
 	     ":offset";
 
+/* The public index, walked from the newest and stopped at :limit: left to itself the planner
+ * reads every published row through the status index and sorts them (18 ms for the empty
+ * News sitemap, or for an empty feed's time, at 10,000 articles; well under 1 ms this way).
+ * Its rows are the public ones (status published or retracted), which PUBLIC_WHERE narrows. */
 static const char sql_refs_newest[] =
-    "SELECT " LIGHT_COLS ", " LIGHT_TR " FROM articles a WHERE " PUBLIC_WHERE(
+    "SELECT " LIGHT_COLS ", " LIGHT_TR " FROM articles a INDEXED BY articles_public"
+    " WHERE a.status IN ('published', 'retracted') AND " PUBLIC_WHERE(
 	"a") " AND a.published_at >= :since ORDER BY a.published_at DESC, a.id DESC LIMIT :limit "
 	     "OFFSET :offset";
 
