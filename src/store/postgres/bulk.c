@@ -20,9 +20,11 @@
 #include "store/postgres/postgres_int.h"
 
 #define BULK_TABLES 8 /* tables with rows kept at once */
-/* Rows kept past this many bytes in one table are sent at once (big original files), so a
- * batch never holds more than a few such arrays in memory, nor makes one past nz_buf's limit. */
-#define BULK_BYTES (16u << 20)
+/* Rows kept past this many bytes in all tables are sent at once, without waiting (about 30
+ * articles): the server inserts them while the client builds the next ones, instead of the two
+ * taking turns at the end of the batch; and a batch never holds more than this and one big
+ * original file in memory. Smaller costs statements, larger costs overlap. */
+#define BULK_CHUNK (1u << 20)
 
 /* The rows kept for one bulk statement: a binary array's elements per column. */
 typedef struct bulk_rows {
@@ -142,9 +144,16 @@ nz_rc nz__pg_run_rows(nz__pg *h, const nz__pg_sql *q, const nz__pg_bulk *bulk,
 	if (keep(r, p, what))
 		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
 	size_t bytes = 0;
-	for (int c = 0; c < r->cols; c++)
-		bytes += r->data[c].len;
-	return bytes > BULK_BYTES ? nz__pg_bulk_flush(h, err) : NZ_OK;
+	for (int i = 0; i < h->bulk->n; i++)
+		for (int c = 0; c < h->bulk->t[i].cols; c++)
+			bytes += h->bulk->t[i].data[c].len;
+	if (bytes <= BULK_CHUNK)
+		return NZ_OK;
+	nz_rc rc = nz__pg_bulk_flush(h, err);
+	/* On their way now: libpq keeps up to 64 kB of a pipeline's messages for later. */
+	if (!rc && PQflush(h->conn) < 0)
+		rc = nz__pg_error(h->conn, NULL, what, err);
+	return rc;
 }
 
 bool nz__pg_bulk_pending(const nz__pg *h)
