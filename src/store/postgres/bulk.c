@@ -1,8 +1,10 @@
 /*
- * bulk.c: the rows of an optimistic batch import kept and sent as one INSERT per table
- * (postgres_int.h, "bulk.c"): an article's links, revision, import source and search row were
- * each one statement, with its own executor start-up and trigger set-up; here a batch's rows of
- * a table go in one `INSERT ... SELECT * FROM unnest($1::int8[], ...)`, the arrays in binary.
+ * bulk.c: the rows of an optimistic batch import kept and sent as one INSERT per table and
+ * megabyte (postgres_int.h, "bulk.c"): an article's links, revision, import source and search
+ * row were each one statement, with its own executor start-up and trigger set-up; here the
+ * rows of a table go in one prepared `INSERT ... SELECT * FROM unnest($1::int8[], ...)`, the
+ * arrays in binary, every BULK_CHUNK bytes of rows without waiting for the answers, so the
+ * server inserts one chunk while the client builds the next.
  *
  * Rules: rows are kept only in an optimistic pipe (a failure there redoes the batch one row a
  * statement, as before); the rows kept are sent, tables in `order`, before anything that could

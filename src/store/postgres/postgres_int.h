@@ -246,7 +246,7 @@ nz_rc nz__pg_pipe_send_arrays(nz__pg *h, const char *name, int n, const char *co
 			      const int *lengths, const int *formats, const char *what,
 			      nz_err *err);
 
-/* ---- bulk.c: an optimistic batch's rows, one INSERT per table ----------------------------- */
+/* ---- bulk.c: an optimistic batch's rows, one INSERT per table and megabyte --------------- */
 
 /* The many-row form of a one-row INSERT whose parameters are its columns, in order:
  *     {"INSERT INTO t(a, b) SELECT * FROM unnest($1::int8[], $2::text[])", "it", 2, NULL}
