@@ -33,14 +33,16 @@ static const nz__pg_sql q_insert_id = {
 /* The same many rows at a time, for an optimistic batch (bulk.c); every table that references
  * an article names "article" (article_id) or "related" (related_id). */
 static const nz__pg_bulk bulk_insert_id = {
-    "INSERT INTO articles(uuid, slug, language, section_id, status, headline, "
-    "highlights_intro, highlights, dateline, body_markdown, copyright, embargo_until, "
-    "publish_at, published_at, updated_at, created_at, translation_group, revision, "
-    "created_by, id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], "
-    "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
-    "$12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::int8[], $17::int8[], "
-    "$18::int8[], $19::int8[], $20::int8[])",
-    "tttitttttttiiiiiiiii", 0, "article related"};
+    {"INSERT INTO articles(uuid, slug, language, section_id, status, headline, "
+     "highlights_intro, highlights, dateline, body_markdown, copyright, embargo_until, "
+     "publish_at, published_at, updated_at, created_at, translation_group, revision, "
+     "created_by, id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], "
+     "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
+     "$12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::int8[], $17::int8[], "
+     "$18::int8[], $19::int8[], $20::int8[])"},
+    "tttitttttttiiiiiiiii",
+    0,
+    "article related"};
 static const nz__pg_sql q_note_add = {
     "INSERT INTO import_notes(article_id, position, text) VALUES ($1, $2, $3)"};
 static const nz__pg_sql q_id_by_slug = {"SELECT id FROM articles WHERE slug = $1"};

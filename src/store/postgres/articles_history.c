@@ -24,12 +24,14 @@ static const nz__pg_sql q_import_find_many = {
 static const nz__pg_sql q_import_add = {
     "INSERT INTO import_sources(article_id, filename, sha256, bytes, created_at) "
     "VALUES ($1, $2, $3, $4, $5)"};
-static const nz__pg_bulk bulk_import_add = {/* a batch's, many rows at a time (bulk.c) */
-					    "INSERT INTO import_sources(article_id, filename, "
-					    "sha256, bytes, created_at) SELECT * FROM unnest("
-					    "$1::int8[], $2::text[], $3::text[], $4::bytea[], "
-					    "$5::int8[])",
-					    "ittbi", 1, NULL};
+/* A batch's, many rows at a time (bulk.c). */
+static const nz__pg_bulk bulk_import_add = {{"INSERT INTO import_sources(article_id, filename, "
+					     "sha256, bytes, created_at) SELECT * FROM unnest("
+					     "$1::int8[], $2::text[], $3::text[], $4::bytea[], "
+					     "$5::int8[])"},
+					    "ittbi",
+					    1,
+					    NULL};
 static const nz__pg_sql q_import_get = {
     "SELECT filename, bytes FROM import_sources WHERE article_id = $1 "
     "ORDER BY id DESC LIMIT 1"};

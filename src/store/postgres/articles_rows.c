@@ -22,15 +22,17 @@ static const nz__pg_sql q_media_insert_id =
     {/* a batch's: the id reserved ahead */
      "INSERT INTO media(hash, mime, caption, credit, alt, width, height, created_at, focal_x, "
      "focal_y, filename, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};
-static const nz__pg_bulk bulk_media_insert_id =
-    {/* many at a time (bulk.c) */
-     "INSERT INTO media(hash, mime, caption, credit, "
+/* The same rows many at a time (bulk.c). */
+static const nz__pg_bulk bulk_media_insert_id = {
+    {"INSERT INTO media(hash, mime, caption, credit, "
      "alt, width, height, created_at, focal_x, focal_y, "
      "filename, id) SELECT * FROM unnest($1::text[], "
      "$2::text[], $3::text[], $4::text[], $5::text[], "
      "$6::int8[], $7::int8[], $8::int8[], $9::int8[], "
-     "$10::int8[], $11::text[], $12::int8[])",
-     "tttttiiiiiti", 0, "media"};
+     "$10::int8[], $11::text[], $12::int8[])"},
+    "tttttiiiiiti",
+    0,
+    "media"};
 static const nz__pg_sql q_revision_add = {
     "INSERT INTO revisions(article_id, revision, snapshot, note, created_at, user_id) "
     "VALUES ($1, $2, $3, $4, $5, $6)"};
@@ -38,17 +40,22 @@ static const nz__pg_sql q_revision_add = {
 /* The same rows many at a time, for an optimistic batch (bulk.c); after the articles, media. */
 #define UNNEST_LINK " SELECT * FROM unnest($1::int8[], $2::int8[], $3::int8[])"
 static const nz__pg_bulk bulk_author_link = {
-    "INSERT INTO article_authors(article_id, author_id, position)" UNNEST_LINK, "iii", 1, NULL};
+    {"INSERT INTO article_authors(article_id, author_id, position)" UNNEST_LINK}, "iii", 1, NULL};
 static const nz__pg_bulk bulk_tag_link = {
-    "INSERT INTO article_tags(article_id, tag_id, position)" UNNEST_LINK " ON CONFLICT DO NOTHING",
-    "iii", 1, NULL};
+    {"INSERT INTO article_tags(article_id, tag_id, position)" UNNEST_LINK
+     " ON CONFLICT DO NOTHING"},
+    "iii",
+    1,
+    NULL};
 static const nz__pg_bulk bulk_media_link = {
-    "INSERT INTO article_media(article_id, media_id, position)" UNNEST_LINK, "iii", 1, NULL};
+    {"INSERT INTO article_media(article_id, media_id, position)" UNNEST_LINK}, "iii", 1, NULL};
 static const nz__pg_bulk bulk_revision_add = {
-    "INSERT INTO revisions(article_id, revision, snapshot, note, created_at, user_id) "
-    "SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::int8[], "
-    "$6::int8[])",
-    "iittii", 1, NULL};
+    {"INSERT INTO revisions(article_id, revision, snapshot, note, created_at, user_id) "
+     "SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::int8[], "
+     "$6::int8[])"},
+    "iittii",
+    1,
+    NULL};
 
 nz_rc nz__pg_article_link(nz__pg *h, const nz__pg_sql *q, int64_t id, int64_t other, size_t pos,
 			  const char *what, nz_err *err)

@@ -1,8 +1,10 @@
 /*
- * bulk.c: the rows of an optimistic batch import kept and sent as one INSERT per table
- * (postgres_int.h, "bulk.c"): an article's links, revision, import source and search row were
- * each one statement, with its own executor start-up and trigger set-up; here a batch's rows of
- * a table go in one `INSERT ... SELECT * FROM unnest($1::int8[], ...)`, the arrays in binary.
+ * bulk.c: the rows of an optimistic batch import kept and sent as one INSERT per table and
+ * megabyte (postgres_int.h, "bulk.c"): an article's links, revision, import source and search
+ * row were each one statement, with its own executor start-up and trigger set-up; here the
+ * rows of a table go in one prepared `INSERT ... SELECT * FROM unnest($1::int8[], ...)`, the
+ * arrays in binary, every BULK_CHUNK bytes of rows without waiting for the answers, so the
+ * server inserts one chunk while the client builds the next.
  *
  * Rules: rows are kept only in an optimistic pipe (a failure there redoes the batch one row a
  * statement, as before); the rows kept are sent, tables in `order`, before anything that could
@@ -20,9 +22,11 @@
 #include "store/postgres/postgres_int.h"
 
 #define BULK_TABLES 8 /* tables with rows kept at once */
-/* Rows kept past this many bytes in one table are sent at once (big original files), so a
- * batch never holds more than a few such arrays in memory, nor makes one past nz_buf's limit. */
-#define BULK_BYTES (16u << 20)
+/* Rows kept past this many bytes in all tables are sent at once, without waiting (about 30
+ * articles): the server inserts them while the client builds the next ones, instead of the two
+ * taking turns at the end of the batch; and a batch never holds more than this and one big
+ * original file in memory. Smaller costs statements, larger costs overlap. */
+#define BULK_CHUNK (1u << 20)
 
 /* The rows kept for one bulk statement: a binary array's elements per column. */
 typedef struct bulk_rows {
@@ -32,6 +36,7 @@ typedef struct bulk_rows {
 	nz_buf *data;  /* cols buffers: each element as its length (int32) and bytes */
 	bool *nulls;   /* cols flags: a NULL element is in the column */
 	char what[96]; /* the first row's `what`, for the error message */
+	char name[16]; /* the prepared statement's name ("": not prepared yet) */
 } bulk_rows;
 
 struct nz__pg_bulk_set {
@@ -139,12 +144,24 @@ nz_rc nz__pg_run_rows(nz__pg *h, const nz__pg_sql *q, const nz__pg_bulk *bulk,
 	bulk_rows *r = rows_of(h, bulk);
 	if (!r)
 		return nz__pg_run(h, q, p, what, err);
+	/* Prepared before a row is kept: on a connection's first batch that reads the pipe's
+	 * answers once (PQprepare waits); parsing and planning it a chunk at a time cost more. */
+	nz_rc rc;
+	if (!r->name[0] && (rc = nz__pg_prepared(h, &bulk->sql, r->name, what, err)))
+		return rc;
 	if (keep(r, p, what))
 		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
 	size_t bytes = 0;
-	for (int c = 0; c < r->cols; c++)
-		bytes += r->data[c].len;
-	return bytes > BULK_BYTES ? nz__pg_bulk_flush(h, err) : NZ_OK;
+	for (int i = 0; i < h->bulk->n; i++)
+		for (int c = 0; c < h->bulk->t[i].cols; c++)
+			bytes += h->bulk->t[i].data[c].len;
+	if (bytes <= BULK_CHUNK)
+		return NZ_OK;
+	rc = nz__pg_bulk_flush(h, err);
+	/* On their way now: libpq keeps up to 64 kB of a pipeline's messages for later. */
+	if (!rc && PQflush(h->conn) < 0)
+		rc = nz__pg_error(h->conn, NULL, what, err);
+	return rc;
 }
 
 bool nz__pg_bulk_pending(const nz__pg *h)
@@ -159,7 +176,7 @@ bool nz__pg_bulk_pending(const nz__pg *h)
 static bool names_table(const char *sql, const nz__pg_bulk *bulk)
 {
 	char word[64];
-	const char *w = bulk->seen_by ? bulk->seen_by : bulk->text + strlen("INSERT INTO ");
+	const char *w = bulk->seen_by ? bulk->seen_by : bulk->sql.text + strlen("INSERT INTO ");
 	const char *stop = bulk->seen_by ? " " : "( ";
 	for (;;) {
 		size_t len = strcspn(w, stop);
@@ -181,6 +198,7 @@ static nz_rc send_rows(nz__pg *h, bulk_rows *r, nz_err *err)
 	const char *values[NZ__PG_MAX_PARAMS];
 	int lengths[NZ__PG_MAX_PARAMS], formats[NZ__PG_MAX_PARAMS];
 	nz_buf arrays[NZ__PG_MAX_PARAMS];
+	bool nomem = false;
 	nz_rc rc = NZ_OK;
 	for (int c = 0; c < r->cols; c++) {
 		nz_buf *a = &arrays[c];
@@ -191,17 +209,16 @@ static nz_rc send_rows(nz__pg *h, bulk_rows *r, nz_err *err)
 		put32(a, (uint32_t)r->n); /* elements */
 		put32(a, 1);              /* lower bound */
 		nz_buf_append(a, r->data[c].p, r->data[c].len);
-		if (!rc)
-			rc = nz_buf_rc(a);
+		nomem = nomem || nz_buf_rc(a);
 		values[c] = a->p;
 		lengths[c] = (int)a->len;
 		formats[c] = 1;
 	}
-	if (rc)
+	if (nomem)
 		rc = nz_err_set(err, NZ_NOMEM, "%s: out of memory", r->what);
 	else
-		rc = nz__pg_pipe_send_arrays(h, r->bulk->text, r->cols, values, lengths, formats,
-					     r->what, err);
+		rc = nz__pg_pipe_send_arrays(h, r->name, r->cols, values, lengths, formats, r->what,
+					     err);
 	for (int c = 0; c < r->cols; c++) {
 		nz_buf_free(&arrays[c]);
 		nz_buf_reset(&r->data[c]);

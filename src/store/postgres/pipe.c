@@ -196,13 +196,13 @@ nz_rc nz__pg_pipe_send(nz__pg *h, const char *name, const char *sql, const nz__p
 	return NZ_OK;
 }
 
-nz_rc nz__pg_pipe_send_arrays(nz__pg *h, const char *sql, int n, const char *const *values,
+nz_rc nz__pg_pipe_send_arrays(nz__pg *h, const char *name, int n, const char *const *values,
 			      const int *lengths, const int *formats, const char *what, nz_err *err)
 {
 	nz_rc rc = before_send(h, what, err);
 	if (rc)
 		return rc;
-	if (PQsendQueryParams(h->conn, sql, n, NULL, values, lengths, formats, 0) != 1) {
+	if (PQsendQueryPrepared(h->conn, name, n, values, lengths, formats, 0) != 1) {
 		rc = nz__pg_error(h->conn, NULL, what, err);
 		read_answers(h, NULL, NULL);
 		return rc;

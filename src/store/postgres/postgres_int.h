@@ -145,6 +145,9 @@ void nz__pg_opt_int(nz__pg_params *p, int64_t v);  /* 0 binds NULL (unset ids, t
 void nz__pg_null(nz__pg_params *p);                /* NULL */
 void nz__pg_bytea(nz__pg_params *p, const void *data, size_t len); /* binary, not copied */
 
+/* The server-side name of q on h's connection ("nz<n>"), preparing it on first use (which
+ * reads the answers of a batch's pipe first: PQprepare waits). */
+nz_rc nz__pg_prepared(nz__pg *h, const nz__pg_sql *q, char name[16], const char *what, nz_err *err);
 /* Runs q with p (NULL: no parameters). *res (the caller PQclears it) holds the rows; results
  * come back as text. Errors map by SQLSTATE and say "what: PostgreSQL's message". */
 nz_rc nz__pg_query(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, PGresult **res,
@@ -237,12 +240,12 @@ bool nz__pg_pipe_unsaved(const nz__pg *h, int level);
 bool nz__pg_pipe_optimistic(const nz__pg *h);
 /* Marks an optimistic pipe failed: the batch is redone (a rollback undid rows kept, bulk.c). */
 void nz__pg_pipe_fail(nz__pg *h);
-/* Defers sql (not prepared) with n parameters, as nz__pg_pipe_send does. */
-nz_rc nz__pg_pipe_send_arrays(nz__pg *h, const char *sql, int n, const char *const *values,
+/* Defers the prepared statement `name` with n parameters, as nz__pg_pipe_send does. */
+nz_rc nz__pg_pipe_send_arrays(nz__pg *h, const char *name, int n, const char *const *values,
 			      const int *lengths, const int *formats, const char *what,
 			      nz_err *err);
 
-/* ---- bulk.c: an optimistic batch's rows, one INSERT per table ----------------------------- */
+/* ---- bulk.c: an optimistic batch's rows, one INSERT per table and megabyte --------------- */
 
 /* The many-row form of a one-row INSERT whose parameters are its columns, in order:
  *     {"INSERT INTO t(a, b) SELECT * FROM unnest($1::int8[], $2::text[])", "it", 2, NULL}
@@ -252,7 +255,7 @@ nz_rc nz__pg_pipe_send_arrays(nz__pg *h, const char *sql, int n, const char *con
  * (for a referenced table, its referencing columns' too: "article" for article_id); NULL: the
  * table's name. */
 typedef struct nz__pg_bulk {
-	const char *text;
+	nz__pg_sql sql; /* prepared once a connection, as nz__pg_run's statements are */
 	const char *types;
 	int order;
 	const char *seen_by;

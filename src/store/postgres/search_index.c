@@ -30,12 +30,14 @@ static const nz__pg_sql q_write = {
     "highlights_terms = excluded.highlights_terms, body_terms = excluded.body_terms"};
 /* The same many rows at a time, for an optimistic batch (bulk.c). */
 static const nz__pg_bulk bulk_write = {
-    "INSERT INTO article_search(article_id, terms, headline_terms, highlights_terms, "
-    "body_terms) SELECT * FROM unnest($1::int8[], $2::tsvector[], $3::int8[], $4::int8[], "
-    "$5::int8[]) ON CONFLICT(article_id) DO UPDATE SET "
-    "terms = excluded.terms, headline_terms = excluded.headline_terms, "
-    "highlights_terms = excluded.highlights_terms, body_terms = excluded.body_terms",
-    "iviii", 1, NULL};
+    {"INSERT INTO article_search(article_id, terms, headline_terms, highlights_terms, "
+     "body_terms) SELECT * FROM unnest($1::int8[], $2::tsvector[], $3::int8[], $4::int8[], "
+     "$5::int8[]) ON CONFLICT(article_id) DO UPDATE SET "
+     "terms = excluded.terms, headline_terms = excluded.headline_terms, "
+     "highlights_terms = excluded.highlights_terms, body_terms = excluded.body_terms"},
+    "iviii",
+    1,
+    NULL};
 
 /* One term of the row: its bytes (in the sink's text), position and weight bits. */
 typedef struct term {

@@ -73,8 +73,7 @@ void nz__pg_cache_free(nz__pg *h)
 	h->cache = NULL;
 }
 
-/* The server-side name of q, preparing it on first use. */
-static nz_rc prepared(nz__pg *h, const nz__pg_sql *q, char name[16], const char *what, nz_err *err)
+nz_rc nz__pg_prepared(nz__pg *h, const nz__pg_sql *q, char name[16], const char *what, nz_err *err)
 {
 	if (cache_reserve(h))
 		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
@@ -163,7 +162,7 @@ nz_rc nz__pg_query(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, PGres
 				  NZ__PG_MAX_PARAMS);
 	if (h->bulk && (rc = nz__pg_bulk_before(h, q->text, err))) /* it may read them */
 		return rc;
-	if ((rc = prepared(h, q, name, what, err)))
+	if ((rc = nz__pg_prepared(h, q, name, what, err)))
 		return rc;
 	if (nz__pg_pipe_on(h) && PQpipelineStatus(h->conn) != PQ_PIPELINE_OFF)
 		return nz__pg_pipe_query(h, name, p, res, what, err); /* with the writes waiting */
@@ -191,7 +190,7 @@ nz_rc nz__pg_run(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const c
 			return nz_err_set(err, NZ_INVAL, "%s: more than %d parameters", what,
 					  NZ__PG_MAX_PARAMS);
 		if ((rc = nz__pg_bulk_before(h, q->text, err)) ||
-		    (rc = prepared(h, q, name, what, err)))
+		    (rc = nz__pg_prepared(h, q, name, what, err)))
 			return rc;
 		return nz__pg_pipe_send(h, name, NULL, p, what, err);
 	}
