@@ -7,6 +7,10 @@
 
 #include "store/sqlite/sqlite_int.h"
 
+/* Page cache sizes (negative: KiB): a batch import's, and every connection's otherwise. */
+#define NZ__IMPORT_CACHE "-65536"
+#define NZ__DEFAULT_CACHE "-2000"
+
 /* ---- revisions --------------------------------------------------------------------------- */
 
 /* Fills the columns shared by the list and the get: id .. created_at. */
@@ -239,7 +243,12 @@ nz_rc nz__sq_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *it
 	bool deferred = h->search_deferred;
 	h->search_deferred = true;
 	nz__sq_memo_start(h);
+	/* A batch writes many megabytes of pages (indexes, revisions, the search index): with
+	 * SQLite's default cache of 2 MB it spills them to the WAL mid-batch and reads them back.
+	 * For the batch only, so a server's connections keep their small cache. */
+	(void)sqlite3_exec(h->db, "PRAGMA cache_size = " NZ__IMPORT_CACHE, NULL, NULL, NULL);
 	nz_rc rc = nz__store_import_batch_then(s, arena, items, n, defer_media, index_batch, err);
+	(void)sqlite3_exec(h->db, "PRAGMA cache_size = " NZ__DEFAULT_CACHE, NULL, NULL, NULL);
 	nz__sq_memo_stop(h);
 	h->search_deferred = deferred;
 	return rc;
