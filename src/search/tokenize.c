@@ -267,17 +267,22 @@ static int emit_compound(const tokenizer *t, char *buf, segment *seg, size_t n)
 	return emit(t, term, len, seg[0].start, seg[n - 1].end, false);
 }
 
-/* The common case of word(): a word of ASCII letters and digits that ends the text or is
- * followed by an ASCII separator (not a connector, not a longer character), no longer than a
- * term. Emits it as word() would, moves *i past it and puts the callback's answer in *rc;
- * false (nothing done) for any other word. */
+/* The common case of word(): a word of ASCII letters and digits, no longer than a term, that
+ * ends the text or is followed by an ASCII separator, or by a connector that joins nothing (an
+ * ASCII separator or connector, or the end, after it: "said," "year."). Emits it as word()
+ * would, moves *i past it and puts the callback's answer in *rc; false (nothing done) for any
+ * other word. */
 static bool plain_word(const tokenizer *t, size_t *i, int *rc)
 {
 	const unsigned char *p = (const unsigned char *)t->text;
 	size_t start = *i, end = start;
 	while (end < t->len && byte_class[p[end]] == C_WORD)
 		end++;
-	if ((end < t->len && byte_class[p[end]] != C_SEP) || end - start > NZ_SEARCH_TERM_MAX)
+	if (end - start > NZ_SEARCH_TERM_MAX)
+		return false;
+	if (end < t->len && byte_class[p[end]] != C_SEP &&
+	    (byte_class[p[end]] != C_CONN || (end + 1 < t->len && byte_class[p[end + 1]] != C_SEP &&
+					      byte_class[p[end + 1]] != C_CONN)))
 		return false;
 	char term[NZ_SEARCH_TERM_MAX];
 	bool alpha_only = true;
