@@ -38,6 +38,9 @@ typedef struct {
 	cache_slot slots[CACHE_SLOTS];
 } per_thread;
 
+/* This thread's state once made, without the look-ups of pthread_once and pthread_getspecific
+ * on each word; the key remains what frees it when the thread ends. */
+static _Thread_local per_thread *mine;
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 
@@ -46,6 +49,7 @@ static void per_thread_free(void *p)
 	per_thread *t = p;
 	sb_stemmer_delete(t->stemmer);
 	free(t);
+	mine = NULL; /* the destructor runs on the thread that ends */
 }
 
 static void thread_key_make(void)
@@ -56,10 +60,12 @@ static void thread_key_make(void)
 /* This thread's state; NULL when out of memory (words are then left as they are). */
 static per_thread *this_thread(void)
 {
+	if (mine)
+		return mine;
 	(void)pthread_once(&thread_once, thread_key_make);
 	per_thread *t = pthread_getspecific(thread_key);
 	if (t)
-		return t;
+		return mine = t;
 	if (!(t = calloc(1, sizeof(*t))) || !(t->stemmer = sb_stemmer_new("english", "UTF_8")) ||
 	    pthread_setspecific(thread_key, t) != 0) {
 		if (t)
@@ -67,7 +73,7 @@ static per_thread *this_thread(void)
 		free(t);
 		return NULL;
 	}
-	return t;
+	return mine = t;
 }
 
 static cache_slot *slot_of(per_thread *t, const char *word, size_t len)

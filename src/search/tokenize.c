@@ -17,7 +17,7 @@
 
 #include "search/search.h"
 
-enum { C_SEP, C_WORD, C_CJK, C_MARK, C_CONN };
+enum { C_SEP, C_WORD, C_CJK, C_MARK, C_CONN, C_MULTI };
 
 #define MAX_SEGMENTS 16
 
@@ -28,6 +28,29 @@ static const char ext_a[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii*
 /* Latin-1 letters (U+00C0..U+00FF); '*' entries are two letters, '_' is not a letter. */
 static const char latin1[] = "aaaaaa*ceeeeiiiidnooooo_ouuuuy**aaaaaa*ceeeeiiiidnooooo_ouuuuy*y";
 
+/* The class of each byte that is a whole character (ASCII); C_MULTI for the bytes of longer
+ * UTF-8 sequences (and invalid bytes), which go through the decoder. Most text is ASCII, and a
+ * table read is cheaper than the comparisons cp_class makes. */
+#define W C_WORD
+#define N C_CONN
+#define M C_MULTI
+#define M16 M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M
+static const unsigned char byte_class[256] = {
+    0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0, 0, 0, 0, /* controls */
+    0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0, 0, 0, 0, /* controls */
+    0,   0,   0,   0,   0,   0,   N,   N,   0, 0, 0, N, N, N, N, 0, /* ' ' .. '/': & ' + , - . */
+    W,   W,   W,   W,   W,   W,   W,   W,   W, W, 0, 0, 0, 0, 0, 0, /* digits */
+    0,   W,   W,   W,   W,   W,   W,   W,   W, W, W, W, W, W, W, W, /* '@', A .. O */
+    W,   W,   W,   W,   W,   W,   W,   W,   W, W, W, 0, 0, 0, 0, 0, /* P .. Z */
+    0,   W,   W,   W,   W,   W,   W,   W,   W, W, W, W, W, W, W, W, /* '`', a .. o */
+    W,   W,   W,   W,   W,   W,   W,   W,   W, W, W, 0, 0, 0, 0, 0, /* p .. z */
+    M16, M16, M16, M16, M16, M16, M16, M16,
+};
+#undef W
+#undef N
+#undef M
+#undef M16
+
 static bool is_connector(uint32_t cp)
 {
 	return cp == '-' || cp == '+' || cp == '&' || cp == '.' || cp == ',' || cp == '\'' ||
@@ -36,12 +59,8 @@ static bool is_connector(uint32_t cp)
 
 static int cp_class(uint32_t cp)
 {
-	if (cp < 0x80) {
-		if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-		    (cp >= '0' && cp <= '9'))
-			return C_WORD;
-		return is_connector(cp) ? C_CONN : C_SEP;
-	}
+	if (cp < 0x80)
+		return byte_class[cp];
 	if (nz_cp_is_cjk(cp))
 		return C_CJK;
 	if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0xFE00 && cp <= 0xFE0F))
@@ -123,10 +142,10 @@ typedef struct tokenizer {
 static int class_at(const tokenizer *t, size_t i, uint32_t *cp, size_t *n)
 {
 	unsigned char c = (unsigned char)t->text[i];
-	if (c < 0x80) {
+	if (byte_class[c] != C_MULTI) {
 		*cp = c;
 		*n = 1;
-		return cp_class(c);
+		return byte_class[c];
 	}
 	*n = nz_utf8_decode(t->text + i, t->len - i, cp);
 	if (*n == 0) {
@@ -155,7 +174,7 @@ static segment read_segment(const tokenizer *t, size_t *i, char *buf, size_t *bl
 		uint32_t cp;
 		size_t n;
 		unsigned char ch = (unsigned char)t->text[*i];
-		if (ch < 0x80 && cp_class(ch) == C_WORD) { /* ASCII: fold inline */
+		if (byte_class[ch] == C_WORD) { /* ASCII: fold inline */
 			if (!full && *blen < s.off + NZ_SEARCH_TERM_MAX) {
 				bool digit = ch >= '0' && ch <= '9';
 				buf[(*blen)++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
@@ -199,6 +218,9 @@ static bool joins(const tokenizer *t, size_t i, uint32_t conn, bool prev_digit, 
 		size_t k = 0;
 		while (i + k < t->len && t->text[i + k] >= '0' && t->text[i + k] <= '9')
 			k++;
+		/* the byte after the digits as a code point of its own, as it always was: a
+		 * longer character whose first byte is a Latin-1 letter (Hangul's are) ends the
+		 * group, and the index depends on it */
 		if (k != 3 || (i + k < t->len && cp_class((unsigned char)t->text[i + k]) == C_WORD))
 			return false;
 	}
@@ -217,11 +239,10 @@ static int emit_compound(const tokenizer *t, char *buf, segment *seg, size_t n)
 	for (size_t k = 0; k < n; k++)
 		split &= seg[k].alpha_only && seg[k].len >= 2;
 	if (n == 1 || split) {
+		/* each part stemmed where it lies: a stem is never longer than its word */
 		for (size_t k = 0; k < n; k++) {
-			char term[NZ_SEARCH_TERM_MAX];
-			memcpy(term, buf + seg[k].off, seg[k].len);
-			int rc =
-			    emit(t, term, seg[k].len, seg[k].start, seg[k].end, seg[k].alpha_only);
+			int rc = emit(t, buf + seg[k].off, seg[k].len, seg[k].start, seg[k].end,
+				      seg[k].alpha_only);
 			if (rc)
 				return rc;
 		}
@@ -244,6 +265,35 @@ static int emit_compound(const tokenizer *t, char *buf, segment *seg, size_t n)
 		len += take;
 	}
 	return emit(t, term, len, seg[0].start, seg[n - 1].end, false);
+}
+
+/* The common case of word(): a word of ASCII letters and digits, no longer than a term, that
+ * ends the text or is followed by an ASCII separator, or by a connector that joins nothing (an
+ * ASCII separator or connector, or the end, after it: "said," "year."). Emits it as word()
+ * would, moves *i past it and puts the callback's answer in *rc; false (nothing done) for any
+ * other word. */
+static bool plain_word(const tokenizer *t, size_t *i, int *rc)
+{
+	const unsigned char *p = (const unsigned char *)t->text;
+	size_t start = *i, end = start;
+	while (end < t->len && byte_class[p[end]] == C_WORD)
+		end++;
+	if (end - start > NZ_SEARCH_TERM_MAX)
+		return false;
+	if (end < t->len && byte_class[p[end]] != C_SEP &&
+	    (byte_class[p[end]] != C_CONN || (end + 1 < t->len && byte_class[p[end + 1]] != C_SEP &&
+					      byte_class[p[end + 1]] != C_CONN)))
+		return false;
+	char term[NZ_SEARCH_TERM_MAX];
+	bool alpha_only = true;
+	for (size_t k = start; k < end; k++) {
+		unsigned char ch = p[k];
+		alpha_only &= ch > '9';
+		term[k - start] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+	}
+	*rc = emit(t, term, end - start, start, end, alpha_only);
+	*i = end;
+	return true;
 }
 
 /* A compound starting at *i (a word character). */
@@ -299,7 +349,17 @@ int nz_search_tokenize(const char *text, size_t len, nz_search_term_fn fn, void 
 	while (i < len) {
 		uint32_t cp;
 		size_t n;
-		int c = class_at(&t, i, &cp, &n), rc = 0;
+		int c = byte_class[(unsigned char)text[i]], rc = 0;
+		if (c == C_SEP || c == C_CONN) { /* ASCII between words */
+			i++;
+			continue;
+		}
+		if (c == C_WORD && plain_word(&t, &i, &rc)) {
+			if (rc)
+				return rc;
+			continue;
+		}
+		c = class_at(&t, i, &cp, &n);
 		if (c == C_WORD)
 			rc = word(&t, &i);
 		else if (c == C_CJK)

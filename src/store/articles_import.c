@@ -45,13 +45,16 @@ static void import_one(nz_store *s, nz_arena *arena, nz_store_import_item *it)
 nz_rc nz__store_import_batch_each(nz_store *s, nz_arena *arena, nz_store_import_item *items,
 				  size_t n, nz_err *err)
 {
-	return nz__store_import_batch_then(s, arena, items, n, NULL, err);
+	return nz__store_import_batch_then(s, arena, items, n, NULL, NULL, err);
 }
 
 nz_rc nz__store_import_batch_then(nz_store *s, nz_arena *arena, nz_store_import_item *items,
-				  size_t n, nz__store_import_finish_fn finish, nz_err *err)
+				  size_t n, nz__store_import_finish_fn start,
+				  nz__store_import_finish_fn finish, nz_err *err)
 {
 	nz_rc rc = s->ops->begin(s, err);
+	if (!rc && start)
+		rc = start(s, items, n, err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		import_one(s, arena, &items[i]);
 		if (fatal(items[i].rc)) {

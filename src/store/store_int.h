@@ -184,12 +184,15 @@ nz_rc nz__store_article_create_tx(nz_store *s, nz_arena *arena, int64_t actor, b
  * nz_store_import_add; a backend wraps it with what makes its round trips cheaper. */
 nz_rc nz__store_import_batch_each(nz_store *s, nz_arena *arena, nz_store_import_item *items,
 				  size_t n, nz_err *err);
-/* The same with finish run after the items, inside the batch's transaction, before it commits
- * (SQLite indexes the batch's articles for search there); its failure rolls the batch back. */
+/* The same with start run first, once the batch's transaction is open (SQLite notes there the
+ * highest photo id before the batch), and finish after the items, before it commits (SQLite
+ * indexes the batch's articles and photos for search there); either may be NULL, and a failure
+ * of either rolls the batch back. */
 typedef nz_rc (*nz__store_import_finish_fn)(nz_store *s, const nz_store_import_item *items,
 					    size_t n, nz_err *err);
 nz_rc nz__store_import_batch_then(nz_store *s, nz_arena *arena, nz_store_import_item *items,
-				  size_t n, nz__store_import_finish_fn finish, nz_err *err);
+				  size_t n, nz__store_import_finish_fn start,
+				  nz__store_import_finish_fn finish, nz_err *err);
 
 /* The article list's filters as bits (a backend builds one statement per combination). */
 enum {

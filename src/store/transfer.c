@@ -76,6 +76,7 @@ static const struct {
     {"media_fts_idx", "the media library's search index, rebuilt from media"},
     {"media_fts_docsize", "the media library's search index, rebuilt from media"},
     {"media_fts_config", "the media library's search index, rebuilt from media"},
+    {"media_fts_deferred", "a batch import's note, never seen outside its transaction"},
     {"renditions", "the image pipeline's output, made again from blobs on demand"},
     {"password_resets",
      "one-time links that live 24 hours: an admin makes a new one on the target"},

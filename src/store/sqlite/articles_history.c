@@ -7,6 +7,10 @@
 
 #include "store/sqlite/sqlite_int.h"
 
+/* Page cache sizes (negative: KiB): a batch import's, and every connection's otherwise. */
+#define NZ__IMPORT_CACHE "-65536"
+#define NZ__DEFAULT_CACHE "-2000"
+
 /* ---- revisions --------------------------------------------------------------------------- */
 
 /* Fills the columns shared by the list and the get: id .. created_at. */
@@ -184,21 +188,53 @@ nz_rc nz__sq_import_item_put(nz_store *s, const char *key, int64_t article_id,
 	return nz__sq_exec(h, st, "import item", err);
 }
 
-/* The batch's articles indexed for search in one statement: those from its first stored
- * article on (ids grow, and the write lock is held, so every article above it is the batch's;
- * an item rolled back left no row). */
+/* Fixed SQL run once a batch (not worth a cache slot). */
+static nz_rc exec_sql(nz__sqlite *h, const char *sql, nz_err *err)
+{
+	int src = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
+	return src == SQLITE_OK ? NZ_OK : nz__sq_error(h, src, "media index", err);
+}
+
+/* The batch's articles and photos indexed for search, one statement each: the articles from its
+ * first stored article on (ids grow, and the write lock is held, so every article above it is
+ * the batch's; an item rolled back left no row), the photos above the id defer_media noted;
+ * then the note goes. */
 static nz_rc index_batch(nz_store *s, const nz_store_import_item *items, size_t n, nz_err *err)
 {
+	nz__sqlite *h = nz__sq(s);
 	int64_t first = 0;
 	for (size_t i = 0; i < n; i++)
 		if (items[i].rc == NZ_OK && items[i].article->id &&
 		    (!first || items[i].article->id < first))
 			first = items[i].article->id;
-	return first ? nz__sq_search_index_after(nz__sq(s), first - 1, err) : NZ_OK;
+	nz_rc rc = first ? nz__sq_search_index_after(h, first - 1, err) : NZ_OK;
+	if (!rc)
+		rc = exec_sql(
+		    h,
+		    "INSERT INTO media_fts(rowid, caption, credit, alt, filename)"
+		    " SELECT id, caption, credit, alt, filename FROM media"
+		    " WHERE id > (SELECT max(after_id) FROM media_fts_deferred) ORDER BY id;"
+		    "DELETE FROM media_fts_deferred",
+		    err);
+	return rc;
 }
 
-/* The batch in one transaction with its search index fed once, after its articles: the insert
- * trigger defers while the items are stored (search_fts.c says why); the sections, authors and
+/* Before the batch's items, inside its transaction (so no other writer's photo comes between):
+ * the highest photo id, above which the media triggers leave the batch's photos to
+ * index_batch (schema.c, migration 31). */
+static nz_rc defer_media(nz_store *s, const nz_store_import_item *items, size_t n, nz_err *err)
+{
+	(void)items;
+	(void)n;
+	return exec_sql(
+	    nz__sq(s),
+	    "DELETE FROM media_fts_deferred;"
+	    "INSERT INTO media_fts_deferred(after_id) SELECT COALESCE(max(id), 0) FROM media",
+	    err);
+}
+
+/* The batch in one transaction with its search indexes fed once, after its articles: the insert
+ * triggers defer while the items are stored (search_fts.c says why); the sections, authors and
  * tags it ensures are remembered for the batch (catalog_memo.c). */
 nz_rc nz__sq_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n,
 			  nz_err *err)
@@ -207,7 +243,12 @@ nz_rc nz__sq_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *it
 	bool deferred = h->search_deferred;
 	h->search_deferred = true;
 	nz__sq_memo_start(h);
-	nz_rc rc = nz__store_import_batch_then(s, arena, items, n, index_batch, err);
+	/* A batch writes many megabytes of pages (indexes, revisions, the search index): with
+	 * SQLite's default cache of 2 MB it spills them to the WAL mid-batch and reads them back.
+	 * For the batch only, so a server's connections keep their small cache. */
+	(void)sqlite3_exec(h->db, "PRAGMA cache_size = " NZ__IMPORT_CACHE, NULL, NULL, NULL);
+	nz_rc rc = nz__store_import_batch_then(s, arena, items, n, defer_media, index_batch, err);
+	(void)sqlite3_exec(h->db, "PRAGMA cache_size = " NZ__DEFAULT_CACHE, NULL, NULL, NULL);
 	nz__sq_memo_stop(h);
 	h->search_deferred = deferred;
 	return rc;

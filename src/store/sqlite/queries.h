@@ -76,6 +76,9 @@
 	  "INSERT INTO article_authors(article_id, author_id, position) VALUES (?1, ?2, ?3)")      \
 	X(SQ_ARTICLE_TAG_ADD, "INSERT INTO article_tags(article_id, tag_id, position) "            \
 			      "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")                        \
+	X(SQ_ARTICLE_TAGS_ADD, "INSERT INTO article_tags(article_id, tag_id, position) "           \
+			       "SELECT ?1, value, key FROM json_each(?2) WHERE true "              \
+			       "ON CONFLICT DO NOTHING")                                           \
 	X(SQ_MEDIA_INSERT, "INSERT INTO media(hash, mime, caption, credit, alt, width, height, "   \
 			   "created_at, focal_x, focal_y, filename) VALUES (?1, ?2, ?3, ?4, ?5, "  \
 			   "?6, ?7, ?8, ?9, ?10, ?11) RETURNING id")                               \

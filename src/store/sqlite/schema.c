@@ -975,12 +975,53 @@ static const char migration_30[] =
     " prefix = '1 2 3');"
     "INSERT INTO search_stale(reason) VALUES ('prefix indexes of 1, 2 and 3 characters');";
 
+/* Migration 31, the media library's index fed a batch at a time, as migration 29 did for
+ * articles: FTS5 writes its pending terms at every savepoint, so a photo indexed by its insert
+ * inside a batch import made every later statement of the batch flush media_fts. A batch puts
+ * the highest photo id before it in media_fts_deferred when it starts and takes it out before it
+ * commits (so no other connection ever sees a row there); meanwhile the triggers leave the
+ * batch's photos alone (their insert, an edit, a delete) and the batch indexes them in one
+ * statement (articles_history.c). A table rather than a function of the connection, so that
+ * other programs (the sqlite3 shell) may still write photo rows. */
+#define NZ__MEDIA_NOW(id)                                                                          \
+	" WHEN " id " <= COALESCE((SELECT max(after_id) FROM media_fts_deferred),"                 \
+	" 9223372036854775807)"
+static const char migration_31[] =
+    "CREATE TABLE media_fts_deferred (after_id INTEGER NOT NULL);"
+    "DROP TRIGGER IF EXISTS media_fts_insert;"
+    "DROP TRIGGER IF EXISTS media_fts_update;"
+    "DROP TRIGGER IF EXISTS media_fts_delete;"
+    "CREATE TRIGGER media_fts_insert AFTER INSERT ON media" NZ__MEDIA_NOW(
+	"NEW.id") " BEGIN"
+		  " INSERT INTO media_fts(rowid, caption, credit, alt, filename)"
+		  "  VALUES (NEW.id, NEW.caption, NEW.credit, NEW.alt, NEW.filename);"
+		  " END;"
+		  "CREATE TRIGGER media_fts_update AFTER UPDATE OF caption, credit, alt, filename "
+		  "ON media" NZ__MEDIA_NOW(
+		      "OLD.id") " BEGIN"
+				" INSERT INTO media_fts(media_fts, rowid, caption, credit, alt, "
+				"filename)"
+				"  VALUES ('delete', OLD.id, OLD.caption, OLD.credit, OLD.alt, "
+				"OLD.filename);"
+				" INSERT INTO media_fts(rowid, caption, credit, alt, filename)"
+				"  VALUES (NEW.id, NEW.caption, NEW.credit, NEW.alt, NEW.filename);"
+				" END;"
+				"CREATE TRIGGER media_fts_delete AFTER DELETE ON "
+				"media" NZ__MEDIA_NOW(
+				    "OLD.id") " BEGIN"
+					      " INSERT INTO media_fts(media_fts, rowid, caption, "
+					      "credit, alt, filename)"
+					      "  VALUES ('delete', OLD.id, OLD.caption, "
+					      "OLD.credit, OLD.alt, OLD.filename);"
+					      " END;";
+
 static const char *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
     migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
     migration_19, migration_20, migration_21, migration_22, migration_23, migration_24,
     migration_25, migration_26, migration_27, migration_28, migration_29, migration_30,
+    migration_31,
 };
 
 #define NZ_SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -5,6 +5,7 @@
  * and mixed tokens kept whole.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "search/search_test.h"
 
@@ -212,6 +213,195 @@ static void test_callback_stops(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* ---- the same terms, always ----------------------------------------------------------- */
+
+/* Pieces of English, Korean and everything the tokenizer treats apart: connectors between and
+ * around words, numbers with separators, possessives, diacritics (precomposed and combining),
+ * other scripts, CJK, fullwidth forms, symbols, invalid UTF-8, words past the term limit. */
+static const char *const pieces[] = {
+    "The",
+    "ministry",
+    "ministry's",
+    "Korea's",
+    "Korea\xe2\x80\x99s",
+    "said",
+    "running",
+    "goes",
+    "added",
+    "odd",
+    "off",
+    "inn",
+    "NAVY",
+    "reviewed",
+    "unions",
+    "U.S.",
+    "K-9",
+    "F-35A",
+    "2+2",
+    "AT&T",
+    "R&D",
+    "don't",
+    "long-range",
+    "north-south-east",
+    "1,000",
+    "1,00",
+    "1,0000",
+    "12,345,678",
+    "3.14",
+    "v2.0.1",
+    "36.5",
+    "$57.0",
+    "780",
+    "a",
+    "I",
+    "x1",
+    "COVID-19",
+    "e-mail",
+    "co-op",
+    "x\xe2\x80\x90y",
+    "x\xe2\x80\x91y",
+    "caf\xc3\xa9",
+    "r\xc3\xa9sum\xc3\xa9",
+    "Se\xcc\x81oul",
+    "Stra\xc3\x9f"
+    "e",
+    "\xc3\x86sir",
+    "\xc3\x98resund",
+    "\xc5\x81\xc3\xb3"
+    "d\xc5\xba",
+    "\xc4\xb2ssel",
+    "\xc5\x92uvre",
+    "\xce\x91\xce\x98\xce\x97\xce\x9d\xce\x91",
+    "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0",
+    "\xd0\x81\xd0\xb6",
+    "\xef\xbc\xae\xef\xbc\xa1\xef\xbc\xb6\xef\xbc\xb9",
+    "\xef\xbc\x91\xef\xbc\x92",
+    "\xef\xbc\x81",
+    "\xea\xb5\xad\xeb\xb0\xa9\xeb\xb6\x80\xeb\x8a\x94",
+    "\xed\x95\x9c\xeb\xaf\xb8\xeb\x8f\x99\xeb\xa7\xb9",
+    "\xea\xb5\xad",
+    "\xeb\xb0\x9c\xed\x91\x9c",
+    "\xe3\x84\xb1\xe3\x84\xb4",
+    "\xe1\x84\x80\xe1\x85\xa1",
+    "\xe6\x9d\xb1\xe4\xba\xac",
+    "\xe3\x82\xab\xe3\x82\xbf\xe3\x82\xab\xe3\x83\x8a",
+    "\xef\xbd\xb6\xef\xbe\x80",
+    "\xf0\xa0\x80\x80",
+    "\xe2\x80\x94",
+    "\xe2\x80\xa6",
+    "\xc2\xa0",
+    "\xe3\x80\x80",
+    "\xf0\x9f\x98\x80",
+    "\xef\xb8\x8f",
+    "\xee\x80\x80",
+    "\xc3\x97",
+    "\xc3\xb7",
+    "\xc2\xa9",
+    "\xff",
+    "\xed\xa0\x80",
+    "\xe2\x82",
+    "\xc3",
+    "-",
+    "+",
+    "&",
+    ".",
+    ",",
+    "'",
+    "\xe2\x80\x99",
+    "\xe2\x80\x90",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    "(",
+    ")",
+    "\"",
+    "/",
+    ":",
+    ";",
+    "#",
+    "*",
+    "_",
+    "\x01",
+    "\x7f",
+    "0",
+    "007",
+    "A1B2",
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+    "abcdefghijklmnopqrstuvwxyz",
+    "\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6"
+    "\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6"
+    "\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6"
+    "\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6",
+    "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t",
+    "ab-cd-ef-gh-ij-kl-mn-op-qr-st-uv-wx-yz-ab-cd-ef-gh-ij",
+};
+
+typedef struct digest {
+	uint64_t h;
+	size_t n;
+	const char *text;
+	size_t len;
+} digest;
+
+static void digest_bytes(digest *d, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < len; i++)
+		d->h = (d->h ^ b[i]) * 1099511628211u; /* FNV-1a, 64 bits */
+}
+
+static int digest_term(void *ctx, const char *term, size_t len, size_t start, size_t end)
+{
+	digest *d = ctx;
+	uint64_t place[2] = {start, end};
+	assert_true(start < end && end <= d->len);
+	assert_true(len > 0 && len <= NZ_SEARCH_TERM_MAX);
+	digest_bytes(d, term, len);
+	digest_bytes(d, "|", 1);
+	digest_bytes(d, place, sizeof place);
+	d->n++;
+	return 0;
+}
+
+/* Every term, with its place, of a long text made of the pieces in a fixed pseudo-random order
+ * (half the time with a space between two, half the time glued), and of 2,000 cuts of it: a
+ * change to the tokenizer that changes one term or one offset changes the digest. The expected
+ * values were those of the tokenizer before it was made faster (2026-12-07); change them only
+ * with a change of the terms, which comes with a migration that marks the index stale
+ * (docs/search.md, "Changing the tokenizer"). */
+static void test_terms_stay_the_same(void **state)
+{
+	(void)state;
+	size_t cap = 1 << 20, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	uint64_t x = 88172645463325252u; /* xorshift64 */
+	size_t n_pieces = sizeof pieces / sizeof pieces[0];
+	while (len + 256 < cap) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		const char *p = pieces[x % n_pieces];
+		size_t l = strlen(p);
+		memcpy(text + len, p, l);
+		len += l;
+		if ((x >> 32) & 1)
+			text[len++] = ' ';
+	}
+	digest d = {.h = 14695981039346656037u, .text = text, .len = len};
+	assert_int_equal(nz_search_tokenize(text, len, digest_term, &d), 0);
+	for (size_t cut = 1; cut <= 2000; cut++) {
+		d.len = cut * 37 % 4096; /* never read past len, whatever it cuts */
+		assert_int_equal(nz_search_tokenize(text, d.len, digest_term, &d), 0);
+	}
+	print_message("%zu terms, digest %016llx\n", d.n, (unsigned long long)d.h);
+	assert_int_equal(d.n, 521437);
+	assert_int_equal(d.h, 0x66a50dd2f15ce82au);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +415,7 @@ int main(void)
 	    cmocka_unit_test(test_offsets_point_at_the_words),
 	    cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_callback_stops),
+	    cmocka_unit_test(test_terms_stay_the_same),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
