@@ -160,8 +160,7 @@ nz_rc nz__plan_cursor_kept(nz__build *b, const nz__mf_file *f, nz__job *j, nz_er
 	if (!ids)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	size_t n = card_ids(f->keys, ids, NZ_PAGE_PER_PAGE), pages = j->page, n_last = n;
-	const nz__mf_file *next;
-	while ((next = kept_page(b, j, pages + 1)) != NULL) /* the list's last page */
+	while (kept_page(b, j, pages + 1)) /* the list's last page */
 		pages++;
 	if (pages > j->page) {
 		int64_t unused[NZ_PAGE_PER_PAGE];

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 from nz import PG_KNOWN_FAILURE, PG_ONLY, PG_URI, SQLITE_ONLY
@@ -84,7 +85,23 @@ if jobs > 1 and not os.environ.get("NZ_E2E_SHARD"):
 if os.environ.get("NZ_E2E_SHARD"):
     i, n = (int(x) for x in os.environ["NZ_E2E_SHARD"].split("/"))
     suite = share(list(flat(suite)), i, n)
-result = unittest.TextTestRunner(verbosity=2).run(suite)
+class TimedResult(unittest.TextTestResult):
+    """Notes each test's wall time, so the run can name its slowest (where CI's time goes)."""
+
+    times = []
+
+    def startTest(self, test):
+        self._started = time.monotonic()
+        super().startTest(test)
+
+    def stopTest(self, test):
+        TimedResult.times.append((time.monotonic() - self._started, test.id()))
+        super().stopTest(test)
+
+
+result = unittest.TextTestRunner(verbosity=2, resultclass=TimedResult).run(suite)
+for took, name in sorted(TimedResult.times, reverse=True)[:5]:
+    print("slowest: %5.1f s %s" % (took, name))
 failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
 skipped = len(result.skipped)
 passed = result.testsRun - failed - skipped
