@@ -143,9 +143,11 @@ start_server "$DB" "$P_NZ" "$OUT/logs/serve.log"
 NZ_URL="http://127.0.0.1:$P_NZ/article/$ART"
 curl -sf -o "$OUT/page.html" "$NZ_URL"
 PAGE_BYTES=$(stat -c %s "$OUT/page.html")
-MODE="uncached: Newszone has no response cache yet"
-if curl -sf "http://127.0.0.1:$P_NZ/metrics" 2>/dev/null | grep -qiE 'cache.*hit'; then
-	MODE="from Newszone's response cache"
+# (read whole first: with pipefail, `curl | grep -q` fails when grep stops reading early)
+METRICS=$(curl -sf "http://127.0.0.1:$P_NZ/metrics" 2>/dev/null || true)
+MODE="uncached: the server reports no page cache (/metrics)"
+if grep -qE '^newszone_cache_limit_bytes [1-9]' <<<"$METRICS"; then
+	MODE="from Newszone's page cache"
 fi
 
 # nginx serves the static export when it holds these exact bytes, else a copy of them.
