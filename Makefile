@@ -26,7 +26,12 @@ OPT     ?= -O2 -g
 endif
 CPPFLAGS := -Isrc -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS  := -std=c17 $(OPT) $(WARN) -pthread
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmd4c -lstemmer -lm -pthread
+# libvips (and GLib, and the ~80 libraries they pull in) is opened at run time, on the first
+# photo (src/media/vips_api.h): its headers are used, the library is not linked.
+LINK_PKGS := $(filter-out vips,$(PKGS))
+LDLIBS  := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -lmd4c -lstemmer -lm -pthread
+# The unit tests of the image pipeline draw and measure images with libvips themselves.
+VIPS_LIBS := $(shell pkg-config --libs vips 2>/dev/null)
 LDFLAGS := $(if $(SAN)$(TSAN),$(SANFLAGS))
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
@@ -97,7 +102,8 @@ $(BUILD)/gen/password_files.c: $(BUILD)/tools/embed src/app/passwords/common.txt
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnz.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnz.a $(LDLIBS) \
+	  $(if $(filter media/%,$*),$(VIPS_LIBS)) -lcmocka
 
 # ---- tests -----------------------------------------------------------------------------------
 

@@ -127,7 +127,9 @@ nz_rc nz__renderer_start(const char *db_uri, const nz__lease *lease, nz__rendere
 	if (!r)
 		return nz_err_set(err, NZ_NOMEM, "renditions: out of memory");
 	r->lease = lease;
-	if ((rc = nz_media_init(err)) || (rc = nz_store_open(db_uri, 0, &r->store, err)) ||
+	/* libvips is opened by the first rendition made (nz_page_rendition), not here: a server
+	 * whose photos are all made never loads it (media/vips_api.h). */
+	if ((rc = nz_store_open(db_uri, 0, &r->store, err)) ||
 	    (rc = nz__worker_start(&r->worker, run, r, "renditions", err))) {
 		nz_store_close(r->store);
 		free(r);

@@ -4,22 +4,37 @@
  * sequential access (bounded memory), turns the photo upright and resizes it; a crop is cut
  * around the focal point; the encoder is told to strip every piece of metadata.
  *
- * Rules: the only file that includes <vips/vips.h>. libvips's global error buffer is copied
- * into nz_err and cleared at once. Every VipsImage is unreferenced at the one `out:` label.
+ * Rules: the only file that calls libvips (through media/vips_api.h: the library is opened at
+ * run time, on the first photo). libvips's global error buffer is copied into nz_err and cleared
+ * at once. Every VipsImage is unreferenced at the one `out:` label.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
-#include <vips/vips.h>
 
 #include "media/media.h"
+#include "media/vips_api.h"
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-static int init_failed;
+static char init_error[300]; /* empty when libvips started */
 
 static void init_vips(void)
 {
-	if (VIPS_INIT("newszone")) {
-		init_failed = 1;
+	nz_err err = {0};
+	if (nz__vips_load(&err) != NZ_OK) {
+		snprintf(init_error, sizeof init_error, "%s", err.msg);
+		return;
+	}
+	/* VIPS_INIT's check, without its GLib warnings: the library's ABI is the headers'. */
+	if (vips_version(3) - vips_version(5) != VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE) {
+		snprintf(init_error, sizeof init_error,
+			 "image pipeline: libvips has ABI %d, this build needs %d",
+			 vips_version(3) - vips_version(5),
+			 VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE);
+		return;
+	}
+	if (vips_init("newszone")) {
+		snprintf(init_error, sizeof init_error, "image pipeline: libvips did not start");
 		return;
 	}
 	/* Operations hold their input buffers while cached: keep nothing between renditions. */
@@ -35,8 +50,7 @@ static void init_vips(void)
 nz_rc nz_media_init(nz_err *err)
 {
 	pthread_once(&init_once, init_vips);
-	return init_failed ? nz_err_set(err, NZ_IO, "image pipeline: libvips did not start")
-			   : NZ_OK;
+	return init_error[0] ? nz_err_set(err, NZ_IO, "%s", init_error) : NZ_OK;
 }
 
 /* libvips's message into err (and libvips's buffer emptied). */
