@@ -185,6 +185,8 @@ nz_rc nz__sq_related_set(nz_store *s, int64_t article_id, int64_t basis, const i
 	nz_rc rc = nz__sq_begin(h, err);
 	if (rc)
 		return rc;
+	/* A list changes no article's words: the frequencies counted so far still hold. */
+	bool keep_df = nz__sq_df_cache_current(h);
 	if ((rc = list_differs(h, article_id, ids, n, &differs, err)) ||
 	    (rc = run_id(h, S_CLEAR, q_clear, article_id, err)))
 		goto out;
@@ -194,13 +196,23 @@ nz_rc nz__sq_related_set(nz_store *s, int64_t article_id, int64_t basis, const i
 		rc = insert_row(h, article_id, (int64_t)i, ids[i], basis, err);
 	if (!rc && differs)
 		rc = run_id(h, S_CHANGED, q_changed, article_id, err);
+	if (!rc && keep_df)
+		nz__sq_df_cache_keep(h);
 out:
 	return nz__sq_end(h, rc, err);
 }
 
 nz_rc nz__sq_related_note_live(nz_store *s, nz_err *err)
 {
-	return run_id(nz__sq(s), S_CHANGED, q_changed, 0, err); /* NZ_STORE_RELATED_LIVE_KEY */
+	nz__sqlite *h = nz__sq(s);
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	bool keep_df = nz__sq_df_cache_current(h);    /* as in nz__sq_related_set */
+	rc = run_id(h, S_CHANGED, q_changed, 0, err); /* NZ_STORE_RELATED_LIVE_KEY */
+	if (!rc && keep_df)
+		nz__sq_df_cache_keep(h);
+	return nz__sq_end(h, rc, err);
 }
 
 nz_rc nz__sq_related_pending(nz_store *s, nz_arena *arena, nz_time now, bool all, int64_t **ids,

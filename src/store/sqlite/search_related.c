@@ -54,23 +54,30 @@ void nz__sq_df_cache_free(struct nz__df_cache *c)
 	free(c);
 }
 
+/* The change feed's head into *head: it moves with every write to what articles show (its
+ * triggers), and only then: a node's lease renewal every few seconds must not empty the cache,
+ * as PRAGMA data_version (any other connection's commit) would. */
+static bool feed_head(nz__sqlite *h, int64_t *head)
+{
+	sqlite3_stmt *st = NULL;
+	*head = 0;
+	if (nz__sq_cached(h, NZ__SLOT_RELATED + 8, "SELECT COALESCE(max(seq), 0) FROM changes", &st,
+			  NULL) != NZ_OK)
+		return false;
+	bool ok = sqlite3_step(st) == SQLITE_ROW;
+	if (ok)
+		*head = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return ok;
+}
+
 /* The handle's cache, emptied when anything changed since it was filled; NULL without one
  * (out of memory: every frequency is then counted). */
 static struct nz__df_cache *df_cache(nz__sqlite *h, int64_t cap)
 {
 	int64_t version = 0;
-	sqlite3_stmt *st = NULL;
-	/* The change feed's head moves with every write to what articles show (its triggers), and
-	 * only then: a node's lease renewal every few seconds must not empty the cache, as
-	 * PRAGMA data_version (any other connection's commit) would. */
-	if (sqlite3_prepare_v2(h->db, "SELECT COALESCE(max(seq), 0) FROM changes", -1, &st, NULL) !=
-		SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+	if (!feed_head(h, &version))
 		return NULL;
-	}
-	version = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	if (!h->df_cache && !(h->df_cache = calloc(1, sizeof *h->df_cache)))
 		return NULL;
 	struct nz__df_cache *c = h->df_cache;
@@ -82,6 +89,24 @@ static struct nz__df_cache *df_cache(nz__sqlite *h, int64_t cap)
 		c->cap = cap;
 	}
 	return c;
+}
+
+bool nz__sq_df_cache_current(nz__sqlite *h)
+{
+	int64_t head = 0;
+	struct nz__df_cache *c = h->df_cache;
+	return c && c->n && c->changes == sqlite3_total_changes64(h->db) && feed_head(h, &head) &&
+	       c->feed_head == head;
+}
+
+void nz__sq_df_cache_keep(nz__sqlite *h)
+{
+	int64_t head = 0;
+	struct nz__df_cache *c = h->df_cache;
+	if (c && feed_head(h, &head)) {
+		c->feed_head = head;
+		c->changes = sqlite3_total_changes64(h->db);
+	}
 }
 
 static df_entry *df_slot(struct nz__df_cache *c, const char *term, size_t len)

@@ -20,7 +20,7 @@
 #define NZ__LIST_VARIANTS 128 /* article list: one bit per filter, plus the keyset cursor */
 #define NZ__CHANGE_STMTS 12   /* outbox_changes.c */
 #define NZ__FEED_STMTS 8      /* articles_feeds.c */
-#define NZ__RELATED_STMTS 8   /* search_related.c, related.c */
+#define NZ__RELATED_STMTS 9   /* search_related.c, related.c */
 enum {
 	NZ__SLOT_LIST = SQ_COUNT,                              /* the article lists... */
 	NZ__SLOT_COUNT = NZ__SLOT_LIST + NZ__LIST_VARIANTS,    /* ...and their counts */
@@ -172,6 +172,13 @@ nz_rc nz__sq_search_refresh(nz__sqlite *h, nz_err *err);
 int nz__sq_search_rank_register(fts5_api *api);
 /* Frees search's cache of document frequencies (NULL-safe). */
 void nz__sq_df_cache_free(struct nz__df_cache *c);
+/* Whether the handle's document-frequency cache is filled and nothing changed since (inside a
+ * write transaction: before a write that changes no article, to keep it through the write). */
+bool nz__sq_df_cache_current(nz__sqlite *h);
+/* After such a write, in its transaction: the cache stays current. A bulk pass storing
+ * related lists (each a change-feed row) would otherwise count every frequency again for every
+ * list. */
+void nz__sq_df_cache_keep(nz__sqlite *h);
 
 /* ---- search_filter.c: the section filter as a set of ids ---------------------------------- */
 

@@ -188,6 +188,35 @@ static void test_an_edit_refreshes_its_own_list(void **state)
 	assert_int_equal(st, NZ_RELATED_FRESH);
 }
 
+/* A pass keeps the word frequencies it counted while it stores lists (each list a row of the
+ * change feed), but another connection's article drops them: a word that article made shared
+ * leads this connection's next list to it. */
+static void test_a_word_another_connection_shares_is_counted_again(void **state)
+{
+	fixture *f = *state;
+	int64_t ids[8];
+	nz_related_state st;
+	corpus(f, ids);
+	pass(f);
+	/* "Ganghwa" is in one article: it leads nowhere yet (and this connection counted it). */
+	assert_string_equal(stored(f, ids[0], &st), "sister cousin");
+	assert_string_equal(reference(f, ids[0]), "sister cousin");
+	nz_store *mine = f->store, *other = NULL;
+	assert_int_equal(nz_store_open(f->path, 0, &other, &f->err), NZ_OK);
+	f->store = other;
+	/* An edit, not a new article: the archive's size (which also empties the counts) stays. */
+	nz_article *a = NULL;
+	assert_int_equal(nz_store_article_by_id(f->store, f->arena, ids[5], &a, &f->err), NZ_OK);
+	a->body_markdown = "Quokka on Ganghwa.";
+	assert_int_equal(
+	    nz_store_article_update(f->store, f->arena, 0, a, a->revision, "edit", &f->err), NZ_OK);
+	const char *fresh = reference(f, ids[0]); /* on a connection that counted nothing before */
+	f->store = mine;
+	nz_store_close(other);
+	assert_non_null(strstr(fresh, "lone"));
+	assert_string_equal(reference(f, ids[0]), fresh);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -197,6 +226,7 @@ int main(void)
 	    T(test_a_retraction_leaves_every_list_at_once),
 	    T(test_an_edit_refreshes_its_own_list),
 	    T(test_a_first_neighbour_names_the_page_of_an_empty_list),
+	    T(test_a_word_another_connection_shares_is_counted_again),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
