@@ -8,6 +8,11 @@
  * Retracted articles leave the feeds and the News sitemap; they stay in the general sitemap,
  * since their URL still answers (with the retraction notice), so crawlers see the change.
  *
+ * The article sitemaps are children by id range: child k holds the public articles with ids
+ * (k-1)*NZ_PAGE_SITEMAP_URLS+1 .. k*NZ_PAGE_SITEMAP_URLS, and the index names the children that
+ * hold any. An article never moves to another child, so an edit, a publication or a removal
+ * changes one child (and the index's lastmod), which the static export alone writes again.
+ *
  * Rules: a child sitemap is streamed from pages of light rows (one arena per page), never a
  * whole listing at once.
  */
@@ -294,11 +299,11 @@ static nz_rc finish_xml(const nz_page_env *env, nz_rc rc, nz_page_out *out, nz_e
 nz_rc nz_page_sitemap_index(const nz_page_env *env, nz_page_out *out, nz_err *err)
 {
 	nz_arena *arena = env->arena;
-	nz_time *lastmod = NULL;
+	nz_article_chunk *chunks = NULL;
 	size_t n = 0;
 	out->kind = NZ_PAGE_FEED;
 	nz_rc rc = nz_store_article_chunks(env->store, arena, env->pc->now, NZ_PAGE_SITEMAP_URLS,
-					   &lastmod, &n, err);
+					   &chunks, &n, err);
 	if (rc != NZ_OK)
 		return rc;
 	const char **paths = nz_arena_alloc(arena, (n + 1) * sizeof *paths);
@@ -306,12 +311,15 @@ nz_rc nz_page_sitemap_index(const nz_page_env *env, nz_page_out *out, nz_err *er
 	if (!paths || !times)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");
 	paths[0] = "/sitemaps/pages.xml";
-	for (size_t i = 0; i < n; i++) {
-		paths[i + 1] = nz_arena_printf(arena, "/sitemaps/articles-%zu.xml", i + 1);
-		times[i + 1] = lastmod[i];
-		if (lastmod[i] > times[0])
-			times[0] = lastmod[i]; /* the front page shows the newest */
-		nz__page_modified(out, lastmod[i]);
+	for (size_t i = 0; i < n; i++) { /* the chunks that hold articles: numbers may skip */
+		paths[i + 1] = nz_arena_printf(arena, "/sitemaps/articles-%lld.xml",
+					       (long long)chunks[i].number);
+		if (!paths[i + 1])
+			return nz_err_set(err, NZ_NOMEM, "out of memory");
+		times[i + 1] = chunks[i].lastmod;
+		if (chunks[i].lastmod > times[0])
+			times[0] = chunks[i].lastmod; /* the front page shows the newest */
+		nz__page_modified(out, chunks[i].lastmod);
 	}
 	return finish_xml(env, nz_sitemap_index(out->body, env->pc->site, paths, times, n + 1), out,
 			  err);
@@ -400,36 +408,42 @@ static nz_rc sitemap_rows(const nz_page_env *env, nz_arena *arena, nz_article *r
 	return rc;
 }
 
-/* Streams child k (from 1) of the article sitemaps; NZ_NOTFOUND when there is no such child. */
+/* Streams child k (from 1) of the article sitemaps: the public articles whose ids are in its
+ * range (nz_sitemap_child_of); NZ_NOTFOUND when it holds none. */
 static nz_rc stream_child(const nz_page_env *env, size_t k, nz_page_out *out, nz_err *err)
 {
-	nz_article_ref_query q = {
-	    .now = env->pc->now, .with_retracted = true, .offset = (k - 1) * NZ_PAGE_SITEMAP_URLS};
+	int64_t last = (int64_t)(k * NZ_PAGE_SITEMAP_URLS);
+	nz_article_ref_query q = {.now = env->pc->now,
+				  .with_retracted = true,
+				  .after_id = last - NZ_PAGE_SITEMAP_URLS,
+				  .limit = SITEMAP_PAGE};
 	size_t done = 0;
 	nz_rc rc = NZ_OK;
 	nz_sitemap_begin(out->body);
-	while (!rc && done < NZ_PAGE_SITEMAP_URLS) {
+	for (bool more = true; !rc && more;) {
 		nz_arena *arena = nz_arena_new();
 		nz_article *rows = NULL;
 		size_t n = 0;
-		q.limit = NZ_PAGE_SITEMAP_URLS - done < SITEMAP_PAGE ? NZ_PAGE_SITEMAP_URLS - done
-								     : SITEMAP_PAGE;
 		rc = arena ? nz_store_article_refs(env->store, arena, &q, &rows, &n, err)
 			   : nz_err_set(err, NZ_NOMEM, "out of memory");
+		more = !rc && n == q.limit && rows[n - 1].id < last;
+		while (!rc && n > 0 && rows[n - 1].id > last) /* past the range: the next child's */
+			n--;
 		if (!rc && n == 0 && done == 0)
 			rc = NZ_NOTFOUND;
 		if (!rc)
 			rc = sitemap_rows(env, arena, rows, n, false, out, err);
-		if (!rc && n > 0) {
+		if (!rc && n > 0)
 			q.after_id = rows[n - 1].id;
-			q.offset = 0;
-		}
 		done += n;
 		nz_arena_free(arena);
-		if (n < q.limit)
-			break;
 	}
 	return rc ? rc : nz_sitemap_end(out->body);
+}
+
+size_t nz_page_sitemap_child_of(int64_t article_id)
+{
+	return article_id > 0 ? (size_t)((article_id - 1) / NZ_PAGE_SITEMAP_URLS) + 1 : 0;
 }
 
 /* N of "articles-N.xml" (N from 1, digits only), or 0. */

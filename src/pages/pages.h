@@ -119,7 +119,8 @@ nz_rc nz_page_feed_at(const nz_page_env *env, const char *kind, const char *slug
 		      nz_err *err);
 /* /sitemap.xml: the index. */
 nz_rc nz_page_sitemap_index(const nz_page_env *env, nz_page_out *out, nz_err *err);
-/* /sitemaps/<file>: "pages.xml" or "articles-N.xml" (404 for anything else or past the end). */
+/* /sitemaps/<file>: "pages.xml" or "articles-N.xml" (404 for anything else, or for a child
+ * whose id range holds no public article). */
 nz_rc nz_page_sitemap_child(const nz_page_env *env, const char *file, nz_page_out *out,
 			    nz_err *err);
 /* /sitemap-news.xml */
@@ -156,7 +157,11 @@ nz_rc nz_page_key(const nz_page_env *env, nz_page_out *out, const char *fmt, ...
 
 /* ---- what the static export shares --------------------------------------------------------- */
 
-#define NZ_PAGE_SITEMAP_URLS 45000 /* per child sitemap: under the 50,000 limit with room */
+/* The ids per article sitemap child (so at most that many URLs, under the protocol's 50,000):
+ * small, since an edit writes its child again, whole and compressed. */
+#define NZ_PAGE_SITEMAP_URLS 1000
+/* The article sitemap child (N of "articles-N.xml") that lists article_id; 0 for no id. */
+size_t nz_page_sitemap_child_of(int64_t article_id);
 
 /* "feed.rss", "feed.atom", "feed.json". */
 extern const char *const nz_page_feed_names[3];

@@ -12,12 +12,12 @@
  *
  * F: one exported file: the URL it answers, its path under DIR, a 16-byte BLAKE2b of its bytes
  * in hex, its size, whether compressed copies (.gz and .br) sit beside it, its owner (what makes
- * it: "article-<id>", "section-<id>", "tag-<id>", "author-<id>", "front", "sitemaps", "static",
- * "media"), and the change-feed keys it depends on. A: each exported article and the signature of
- * what decides the lists it is on and its place in them (status, publication time, listed_at,
- * language, translation group, section, tags, authors), and of what a
- * link to it shows (slug, headline, language, status, publication time). S: each list subject
- * (section, tag, author) and a hash of its name and description.
+ * it: "article-<id>", "section-<id>", "tag-<id>", "author-<id>", "front", "sitemaps", "sitemap-<k>"
+ * (the article sitemap child k), "static", "media"), and the change-feed keys it depends on. A:
+ * each exported article and the signature of what decides the lists it is on and its place in them
+ * (status, publication time, listed_at, language, translation group, section, tags, authors), and
+ * of what a link to it shows (slug, headline, language, status, publication time). S: each list
+ * subject (section, tag, author) and a hash of its name and description.
  *
  * Rules: URLs, slugs and keys never hold tabs or line breaks (slugs are validated). An
  * unreadable manifest is treated as none (a full build).

@@ -16,8 +16,9 @@
  *   - otherwise only the pages and feeds that show a changed article (their manifest keys);
  *     an article made again only because its related box changed ("related-<id>") changes
  *     its own page, not its cards on lists, so those are not made again for it;
- *   - the sitemaps and robots.txt (their lastmod moves with any change), and the corrections
- *     feeds when a correction or the list of articles changed.
+ *   - the sitemap index and robots.txt (their lastmod moves with any change), the article
+ *     sitemap child of each article made again (children are id ranges, pages/feeds.c), and
+ *     the corrections feeds when a correction or the list of articles changed.
  * Not followed: other articles' related lists, which any publication can reorder (the ranking
  * weighs words by how rare they are in the whole archive); those pages are made again when
  * anything else changes them, and on --full.
@@ -87,22 +88,50 @@ static nz_rc add_simple(nz__jobs *js, nz__job_kind kind, const char *slug, const
 	return nz__jobs_add(js, &j) ? NZ_OK : nomem(err);
 }
 
-/* The sitemaps (n_articles public articles) and robots.txt. */
-static nz_rc add_sitemaps(nz__build *b, nz__jobs *js, size_t n_articles, nz_err *err)
+/* The sitemap index, the pages and News sitemaps and robots.txt: remade on every change (the
+ * index's lastmod moves with any). The article children are added one by one (add_child). */
+static nz_rc add_sitemaps(nz__build *b, nz__jobs *js, nz_err *err)
 {
 	nz_rc rc = add_simple(js, NZ__JOB_SITEMAP_INDEX, NULL, "sitemaps", err);
 	if (!rc)
 		rc = add_simple(js, NZ__JOB_SITEMAP_CHILD, "pages.xml", "sitemaps", err);
-	for (size_t k = 1; !rc && (k - 1) * NZ_PAGE_SITEMAP_URLS < n_articles; k++) {
-		const char *file = nz_arena_printf(b->arena, "articles-%zu.xml", k);
-		rc = file ? add_simple(js, NZ__JOB_SITEMAP_CHILD, file, "sitemaps", err)
-			  : nomem(err);
-	}
 	if (!rc)
 		rc = add_simple(js, NZ__JOB_NEWS, NULL, "sitemaps", err);
 	if (!rc)
 		rc = add_simple(js, NZ__JOB_ROBOTS, NULL, "sitemaps", err);
 	return rc ? rc : nz__build_owner(b, "sitemaps");
+}
+
+/* The article sitemap child that lists article id, once a build: its own owner
+ * ("sitemap-<k>"), so the children an incremental build leaves alone are kept, and one left
+ * empty (a 404) is removed. */
+static nz_rc add_child(nz__build *b, nz__jobs *js, int64_t id, nz_err *err)
+{
+	size_t k = nz_page_sitemap_child_of(id);
+	char owner[48];
+	snprintf(owner, sizeof owner, "sitemap-%zu", k);
+	if (!k || nz__build_has_owner(b, owner))
+		return NZ_OK;
+	const char *file = nz_arena_printf(b->arena, "articles-%zu.xml", k);
+	const char *kept = nz_arena_strdup(b->arena, owner);
+	if (!file || !kept)
+		return nomem(err);
+	nz_rc rc = add_simple(js, NZ__JOB_SITEMAP_CHILD, file, kept, err);
+	return rc ? rc : nz__build_owner(b, kept);
+}
+
+/* The children of the articles made again in all[from..to) and planned in js: every change
+ * to a sitemap entry (its article's slug, times, photos, translations) makes its page again. */
+static nz_rc add_children(nz__build *b, nz__jobs *js, size_t from, size_t to, nz_err *err)
+{
+	nz_rc rc = NZ_OK;
+	for (size_t i = from; !rc && i < to; i++)
+		if (b->all.items[i].kind == NZ__JOB_ARTICLE)
+			rc = add_child(b, js, b->all.items[i].id, err);
+	for (size_t i = 0, n = js->n; !rc && i < n; i++)
+		if (js->items[i].kind == NZ__JOB_ARTICLE)
+			rc = add_child(b, js, js->items[i].id, err);
+	return rc;
 }
 
 static nz_rc add_corrections(nz__build *b, nz__jobs *js, nz_err *err)
@@ -266,7 +295,8 @@ static nz_rc add_article_subjects(nz__build *b, nz__jobs *js, size_t from, size_
 
 static nz_rc full_ref(nz__build *b, void *ctx, const nz_article *ref, nz_err *err)
 {
-	return add_article(b, ctx, ref->id, ref->slug, err);
+	nz_rc rc = add_article(b, ctx, ref->id, ref->slug, err);
+	return rc ? rc : add_child(b, ctx, ref->id, err);
 }
 
 nz_rc nz__plan_full(nz__build *b, nz_err *err)
@@ -285,7 +315,7 @@ nz_rc nz__plan_full(nz__build *b, nz_err *err)
 	if (!rc)
 		rc = add_corrections(b, &phase, err);
 	if (!rc)
-		rc = add_sitemaps(b, &phase, n_articles, err);
+		rc = add_sitemaps(b, &phase, err);
 	if (!rc)
 		rc = add_static(b, &phase, err);
 	b->planned = phase.n + n_articles / 4; /* a guess at the lists to come */
@@ -315,7 +345,6 @@ typedef struct incr {
 	nz__jobs *phase;
 	nz_strset links;   /* "link-<id>" of articles whose links changed (or that left) */
 	nz_strset changed; /* "article-<id>" of articles the feed named: their cards may differ */
-	size_t n_articles; /* public articles after this build */
 } incr;
 
 /* Phase 1: the page of every article the change feed names. The feed names every article whose
@@ -375,13 +404,11 @@ static nz_rc plan_lists(nz__build *b, incr *in, size_t from, size_t to, nz_err *
 {
 	nz_rc rc = NZ_OK;
 	bool front = false;
-	in->n_articles = b->old->n_articles;
 	for (size_t i = from; !rc && i < to; i++) {
 		const nz__job *a = &b->all.items[i];
 		nz__mf_article *old = nz__manifest_article(b->old, a->id);
 		if (a->kind != NZ__JOB_ARTICLE)
 			continue;
-		in->n_articles += (a->status == 200) - (old != NULL);
 		if (!old || a->status != 200 || strcmp(old->link, a->link) != 0) {
 			char key[48];
 			snprintf(key, sizeof key, "link-%lld", (long long)a->id);
@@ -498,7 +525,7 @@ static nz_rc plan_cards(nz__build *b, incr *in, nz_err *err)
 	for (size_t i = 0; i < b->old->n_files; i++) {
 		const nz__mf_file *f = &b->old->files[i];
 		nz__job j;
-		if (nz__build_has_owner(b, f->owner) || strcmp(f->owner, "sitemaps") == 0 ||
+		if (nz__build_has_owner(b, f->owner) || strncmp(f->owner, "sitemap", 7) == 0 ||
 		    !shows_changed(in, f->keys))
 			continue;
 		if (strncmp(f->owner, "article-", 8) == 0) { /* a translation's page */
@@ -541,7 +568,9 @@ nz_rc nz__plan_incremental(nz__build *b, const char *const *keys, size_t n_keys,
 	if (!rc)
 		rc = add_media(b, &phase, first, second, err);
 	if (!rc && n_keys > 0) /* their lastmod moves with any change */
-		rc = add_sitemaps(b, &phase, in.n_articles, err);
+		rc = add_sitemaps(b, &phase, err);
+	if (!rc)
+		rc = add_children(b, &phase, first, second, err);
 	b->planned += phase.n;
 	if (!rc && phase.n)
 		rc = nz__build_phase(b, &phase, err);

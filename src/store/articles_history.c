@@ -162,13 +162,13 @@ nz_rc nz_store_article_translations(nz_store *s, nz_arena *arena, const nz_artic
 }
 
 nz_rc nz_store_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
-			      nz_time **lastmod, size_t *n, nz_err *err)
+			      nz_article_chunk **out, size_t *n, nz_err *err)
 {
-	*lastmod = NULL;
+	*out = NULL;
 	*n = 0;
 	if (per_chunk == 0)
 		return nz_err_set(err, NZ_INVAL, "sitemap chunks: a chunk holds at least one URL");
-	return nz__store_article_chunks(s, arena, now, per_chunk, lastmod, n, err);
+	return nz__store_article_chunks(s, arena, now, per_chunk, out, n, err);
 }
 
 nz_rc nz_store_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,

@@ -590,11 +590,17 @@ nz_rc nz_store_article_refs(nz_store *s, nz_arena *arena, const nz_article_ref_q
  * original itself may have translation_group 0. *n is 0 when there are none. */
 nz_rc nz_store_article_translations(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
 				    nz_article **out, size_t *n, nz_err *err);
-/* Splits the public articles (retracted included), in id order, into chunks of per_chunk and
- * gives each chunk's newest modification time (max of updated_at and published_at): one entry
- * per chunk, *n 0 when nothing is public. */
+/* One sitemap chunk: its number (from 1) and its newest modification time. */
+typedef struct nz_article_chunk {
+	int64_t number;
+	nz_time lastmod; /* max of updated_at and published_at over its articles */
+} nz_article_chunk;
+
+/* Groups the public articles (retracted included) by id range: chunk k (from 1) holds the ids
+ * (k-1)*per_chunk+1 .. k*per_chunk, so an article stays in its chunk whatever comes or goes
+ * elsewhere. One entry per chunk that holds any, by number; *n 0 when nothing is public. */
 nz_rc nz_store_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
-			      nz_time **lastmod, size_t *n, nz_err *err);
+			      nz_article_chunk **out, size_t *n, nz_err *err);
 /* The newest corrections (created_at <= now) of public articles, newest first, at most limit
  * (1..1000): each item is a light article whose corrections[0] is one correction. */
 nz_rc nz_store_corrections_recent(nz_store *s, nz_arena *arena, nz_time now, size_t limit,

@@ -222,9 +222,9 @@
 	    size_t *n, nz_err *err),                                                               \
 	   (s, arena, a, now, out, n, err))                                                        \
 	OP(READ, OWN, article_chunks,                                                              \
-	   (nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk, nz_time **lastmod,        \
+	   (nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk, nz_article_chunk **out,   \
 	    size_t *n, nz_err *err),                                                               \
-	   (s, arena, now, per_chunk, lastmod, n, err))                                            \
+	   (s, arena, now, per_chunk, out, n, err))                                            \
 	OP(READ, OWN, corrections_recent,                                                          \
 	   (nz_store *s, nz_arena *arena, nz_time now, size_t limit, nz_article **out, size_t *n,  \
 	    nz_err *err),                                                                          \

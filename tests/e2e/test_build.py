@@ -304,6 +304,61 @@ class StaticExportTest(NzTestCase):
         for p in ("/", "/section/" + a["section"]["slug"], "/feed.rss"):
             self.assertEqual(self.read(p), srv.get(p).body, p)
 
+    def test_an_edit_rewrites_only_its_sitemap_child(self):
+        # 1,000 drafts (never public) push the next article's id past 1,000: into the second
+        # article sitemap, whose range is ids 1001..2000 (docs/distribution.md).
+        drafts = os.path.join(self.tmp, "drafts")
+        os.mkdir(drafts)
+        for i in range(1000):
+            with open(os.path.join(drafts, "d%04d.md" % i), "w", encoding="utf-8") as f:
+                f.write("---\nheadline: Draft %d\nslug: draft-%d\nlanguage: en\n---\nA draft.\n" % (i, i))
+        run(["import", drafts], db=self.db)
+        srv = self.serve()
+        token = self.token()
+        far = self.api(srv, token, "POST", "/api/v1/admin/articles",
+                       {"headline": "Ferry service resumes to Baengnyeong Island", "language": "en",
+                        "section": "defense", "body_markdown": "The ferry sailed on Monday."})
+        self.assertGreater(far["id"], 1000)
+        self.api(srv, token, "POST", "/api/v1/admin/articles/%d/publish" % far["id"], {})
+        self.build()
+        index = self.read("/sitemap.xml").decode()
+        self.assertEqual(re.findall(r"/sitemaps/articles-\d+\.xml", index),
+                         ["/sitemaps/articles-1.xml", "/sitemaps/articles-2.xml"])
+        self.assertEqual(self.read("/sitemaps/articles-2.xml").count(b"<url>"), 1)
+        # An edit of an article in the first range: its child and the index are written again,
+        # the second child is left as it was.
+        a = next(x for x in self.articles(srv) if x["id"] < 1000 and x["language"] == "en")
+        stamp = datetime.datetime.fromisoformat(a["updated_at"].replace("Z", "+00:00"))
+        while time.time() < stamp.timestamp() + 1:
+            time.sleep(0.05)
+        before = snapshot(self.out)
+        self.api(srv, token, "PATCH", "/api/v1/admin/articles/%d" % a["id"],
+                 {"revision": a["revision"], "headline": a["headline"] + " (mapped)"})
+        self.assertEqual(self.build()["mode"], "incremental")
+        after = snapshot(self.out)
+        for f in ("sitemaps/articles-1.xml", "sitemaps/articles-1.xml.gz", "sitemap.xml"):
+            self.assertNotEqual(after[f], before[f], f)
+        for f in ("sitemaps/articles-2.xml", "sitemaps/articles-2.xml.gz",
+                  "sitemaps/articles-2.xml.br"):
+            self.assertEqual(after[f], before[f], f)
+        lastmod = re.compile(r"articles-1\.xml</loc>\n<lastmod>([^<]+)</lastmod>")
+        self.assertNotEqual(lastmod.search(self.read("/sitemap.xml").decode()).group(1),
+                            lastmod.search(index).group(1))
+        for url in ("/sitemap.xml", "/sitemaps/articles-1.xml", "/sitemaps/articles-2.xml"):
+            self.assertEqual(self.read(url), srv.get(url).body, url)
+        # The only article of the second range leaves: its child goes, and the index no longer
+        # names it; the server answers 404 for it too.
+        self.api(srv, token, "POST", "/api/v1/admin/articles/%d/embargo" % far["id"],
+                 {"until": "2099-01-01T00:00:00Z"})
+        self.build()
+        self.assertFalse(os.path.exists(self.file_for("/sitemaps/articles-2.xml")))
+        self.assertFalse(os.path.exists(self.file_for("/sitemaps/articles-2.xml") + ".gz"))
+        self.assertEqual(srv.get("/sitemaps/articles-2.xml").status, 404)
+        self.assertEqual(self.read("/sitemap.xml"), srv.get("/sitemap.xml").body)
+        self.assertNotIn("articles-2.xml", self.read("/sitemap.xml").decode())
+        # A full build over it agrees with the incremental ones.
+        self.assertEqual(self.build("--full")["written"], 0)
+
     def test_an_edit_on_a_deep_page_equals_a_full_build(self):
         # An article on page 2 of the front page: that page is made again from the manifest's
         # record of it (its articles and the list's length, no list read), and holds what the

@@ -52,9 +52,8 @@ static const nz__pg_sql q_translations = {
 	"a") " ORDER BY a.language, a.id"};
 
 static const nz__pg_sql q_chunks = {
-    "SELECT max(lm) FROM (SELECT (row_number() OVER (ORDER BY a.id) - 1) / $3 AS chunk, "
-    "GREATEST(COALESCE(a.updated_at, 0), a.published_at) AS lm FROM articles a "
-    "WHERE " PUBLIC_WHERE("a") ") c GROUP BY chunk ORDER BY chunk"};
+    "SELECT (a.id - 1) / $3 + 1 AS chunk, max(GREATEST(COALESCE(a.updated_at, 0), "
+    "a.published_at)) FROM articles a WHERE " PUBLIC_WHERE("a") " GROUP BY chunk ORDER BY chunk"};
 
 static const nz__pg_sql q_corrections = {
     "SELECT " LIGHT_COLS ", 0, c.id, c.created_at, c.text FROM corrections c "
@@ -117,18 +116,20 @@ nz_rc nz__pg_article_translations(nz_store *s, nz_arena *arena, const nz_article
 static nz_rc chunk_row(nz_arena *arena, const PGresult *res, int r, void *item)
 {
 	(void)arena;
-	*(nz_time *)item = nz__pg_col_int(res, r, 0);
+	nz_article_chunk *c = item;
+	c->number = nz__pg_col_int(res, r, 0);
+	c->lastmod = nz__pg_col_int(res, r, 1);
 	return NZ_OK;
 }
 
 nz_rc nz__pg_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
-			    nz_time **lastmod, size_t *n, nz_err *err)
+			    nz_article_chunk **out, size_t *n, nz_err *err)
 {
 	nz__pg_params p = {0};
 	public_params(&p, now, true);
 	nz__pg_int64(&p, (int64_t)per_chunk);
-	return nz__pg_collect(nz__pg_h(s), &q_chunks, &p, "sitemap chunks", sizeof(nz_time),
-			      chunk_row, arena, (void **)lastmod, n, err);
+	return nz__pg_collect(nz__pg_h(s), &q_chunks, &p, "sitemap chunks",
+			      sizeof(nz_article_chunk), chunk_row, arena, (void **)out, n, err);
 }
 
 /* A light article carrying one correction (columns 9..11). */

@@ -70,10 +70,10 @@ static const char sql_translations[] =
     "(a.translation_group = :group OR a.id = :group) AND " TRANSLATION_PUBLIC(
 	"a") " ORDER BY a.language, a.id";
 
+/* Chunks by id range (store.h): one pass over the public rows, grouped. */
 static const char sql_chunks[] =
-    "SELECT max(lm) FROM (SELECT (row_number() OVER (ORDER BY a.id) - 1) / :per AS chunk, "
-    "max(COALESCE(a.updated_at, 0), a.published_at) AS lm FROM articles a WHERE " PUBLIC_WHERE(
-	"a") ") GROUP BY chunk ORDER BY chunk";
+    "SELECT (a.id - 1) / :per + 1 AS chunk, max(max(COALESCE(a.updated_at, 0), a.published_at))"
+    " FROM articles a WHERE " PUBLIC_WHERE("a") " GROUP BY chunk ORDER BY chunk";
 
 static const char sql_corrections[] =
     "SELECT " LIGHT_COLS ", 0, c.id, c.created_at, c.text FROM corrections c "
@@ -162,12 +162,14 @@ nz_rc nz__sq_article_translations(nz_store *s, nz_arena *arena, const nz_article
 static nz_rc chunk_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
 	(void)arena;
-	*(nz_time *)item = sqlite3_column_int64(st, 0);
+	nz_article_chunk *c = item;
+	c->number = sqlite3_column_int64(st, 0);
+	c->lastmod = sqlite3_column_int64(st, 1);
 	return NZ_OK;
 }
 
 nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t per_chunk,
-			    nz_time **lastmod, size_t *n, nz_err *err)
+			    nz_article_chunk **out, size_t *n, nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
@@ -179,8 +181,8 @@ nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t pe
 	    nz__sq_bind_named_int(st, ":per", (int64_t)per_chunk))
 		rc = nz__sq_bind_error(h, "sitemap chunks", err);
 	else
-		rc = nz__sq_collect(h, st, "sitemap chunks", sizeof(nz_time), chunk_row, arena,
-				    (void **)lastmod, n, err);
+		rc = nz__sq_collect(h, st, "sitemap chunks", sizeof(nz_article_chunk), chunk_row,
+				    arena, (void **)out, n, err);
 	sqlite3_reset(st);
 	return rc;
 }

@@ -126,20 +126,39 @@ static void translations_both_ways(void **state)
 	assert_int_equal(n_tr, 0);
 }
 
+/* The chunk (from 1) that holds id when chunks are per ids wide. */
+static int64_t chunk_of(int64_t id, int64_t per)
+{
+	return (id - 1) / per + 1;
+}
+
 static void chunks_for_the_sitemap_index(void **state)
 {
 	fixture *f = *state;
-	nz_time *lastmod = NULL;
+	nz_article_chunk *c = NULL;
 	size_t n = 0;
-	/* 5 public articles (the retraction included) in chunks of 2. */
-	assert_int_equal(nz_store_article_chunks(f->store, f->arena, NOW, 2, &lastmod, &n, &f->err),
+	/* 5 public articles (the retraction included), one id a chunk: the chunks of the draft,
+	 * the embargoed and the future articles hold nothing and are left out. */
+	assert_int_equal(nz_store_article_chunks(f->store, f->arena, NOW, 1, &c, &n, &f->err),
 			 NZ_OK);
-	assert_int_equal(n, 3);
-	assert_true(lastmod[0] >= NOW - 4 * 86400);
-	assert_int_equal(nz_store_article_chunks(f->store, f->arena, 1, 2, &lastmod, &n, &f->err),
+	assert_int_equal(n, 5);
+	int64_t ids[] = {original_id, original_id + 2, original_id + 4, original_id + 7,
+			 original_id + 8};
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(c[i].number, chunk_of(ids[i], 1));
+	assert_true(c[0].lastmod >= NOW - 5 * 86400);
+	/* Wider chunks: by id range, whatever their count. */
+	assert_int_equal(nz_store_article_chunks(f->store, f->arena, NOW, 4, &c, &n, &f->err),
 			 NZ_OK);
+	assert_int_equal(c[0].number, chunk_of(original_id, 4));
+	assert_int_equal(c[n - 1].number, chunk_of(original_id + 8, 4));
+	for (size_t i = 1; i < n; i++)
+		assert_true(c[i].number > c[i - 1].number);
+	/* Its lastmod is the newest of its articles': "today" is in the last chunk. */
+	assert_true(c[n - 1].lastmod >= NOW - 600);
+	assert_int_equal(nz_store_article_chunks(f->store, f->arena, 1, 2, &c, &n, &f->err), NZ_OK);
 	assert_int_equal(n, 0); /* nothing was public in 1970 */
-	assert_int_equal(nz_store_article_chunks(f->store, f->arena, NOW, 0, &lastmod, &n, &f->err),
+	assert_int_equal(nz_store_article_chunks(f->store, f->arena, NOW, 0, &c, &n, &f->err),
 			 NZ_INVAL);
 }
 
