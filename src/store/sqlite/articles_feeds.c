@@ -70,10 +70,15 @@ static const char sql_translations[] =
     "(a.translation_group = :group OR a.id = :group) AND " TRANSLATION_PUBLIC(
 	"a") " ORDER BY a.language, a.id";
 
-/* Chunks by id range (store.h): one pass over the public rows, grouped. */
-static const char sql_chunks[] =
-    "SELECT (a.id - 1) / :per + 1 AS chunk, max(max(COALESCE(a.updated_at, 0), a.published_at))"
-    " FROM articles a WHERE " PUBLIC_WHERE("a") " GROUP BY chunk ORDER BY chunk";
+/* Chunks by id range (store.h), without reading the table itself: each row carries its body,
+ * so a pass over the rows read every page of the table (23 ms of CPU at 10,000 articles). The
+ * public ids and publication times come from the search filter's index, in id order, and every
+ * article's updated_at from articles_updated; both are small (about 1 ms each). */
+static const char sql_chunk_public[] =
+    "SELECT a.id, a.published_at FROM articles a INDEXED BY articles_search_filter "
+    "WHERE " PUBLIC_WHERE("a") " ORDER BY a.id";
+static const char sql_chunk_updated[] =
+    "SELECT a.id, a.updated_at FROM articles a INDEXED BY articles_updated";
 
 static const char sql_corrections[] =
     "SELECT " LIGHT_COLS ", 0, c.id, c.created_at, c.text FROM corrections c "
@@ -85,7 +90,8 @@ enum {
 	DIST_REFS_BY_ID,
 	DIST_REFS_NEWEST,
 	DIST_TRANSLATIONS,
-	DIST_CHUNKS,
+	DIST_CHUNK_PUBLIC,
+	DIST_CHUNK_UPDATED,
 	DIST_CORRECTIONS,
 	DIST_COUNT
 };
@@ -159,12 +165,54 @@ nz_rc nz__sq_article_translations(nz_store *s, nz_arena *arena, const nz_article
 	return rc;
 }
 
-static nz_rc chunk_row(nz_arena *arena, sqlite3_stmt *st, void *item)
+/* A public article's id and its newest time so far. */
+typedef struct id_time {
+	int64_t id;
+	nz_time at;
+} id_time;
+
+static nz_rc id_time_row(nz_arena *arena, sqlite3_stmt *st, void *item)
 {
 	(void)arena;
-	nz_article_chunk *c = item;
-	c->number = sqlite3_column_int64(st, 0);
-	c->lastmod = sqlite3_column_int64(st, 1);
+	id_time *r = item;
+	r->id = sqlite3_column_int64(st, 0);
+	r->at = sqlite3_column_int64(st, 1);
+	return NZ_OK;
+}
+
+/* Raises the time of the public article id in pub[0..n) (ascending ids) to at; others are
+ * not public. */
+static void raise_time(id_time *pub, size_t n, int64_t id, nz_time at)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pub[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && pub[lo].id == id && at > pub[lo].at)
+		pub[lo].at = at;
+}
+
+/* Groups pub[0..n) (ascending ids, their lastmod) into chunks of per ids, in arena. */
+static nz_rc group_chunks(nz_arena *arena, const id_time *pub, size_t n, size_t per,
+			  nz_article_chunk **out, size_t *n_out, nz_err *err)
+{
+	nz_article_chunk *c = n ? nz_arena_alloc(arena, n * sizeof *c) : NULL;
+	size_t k = 0;
+	if (n && !c)
+		return nz_err_set(err, NZ_NOMEM, "sitemap chunks: out of memory");
+	for (size_t i = 0; i < n; i++) {
+		int64_t number = (pub[i].id - 1) / (int64_t)per + 1;
+		if (k == 0 || c[k - 1].number != number)
+			c[k++] = (nz_article_chunk){.number = number, .lastmod = pub[i].at};
+		else if (pub[i].at > c[k - 1].lastmod)
+			c[k - 1].lastmod = pub[i].at;
+	}
+	*out = c;
+	*n_out = k;
 	return NZ_OK;
 }
 
@@ -173,18 +221,29 @@ nz_rc nz__sq_article_chunks(nz_store *s, nz_arena *arena, nz_time now, size_t pe
 {
 	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
-	nz_rc rc = prepare(h, DIST_CHUNKS, sql_chunks, &st, err);
+	id_time *pub = NULL;
+	size_t n_pub = 0;
+	nz_rc rc = prepare(h, DIST_CHUNK_PUBLIC, sql_chunk_public, &st, err);
 	if (rc)
 		return rc;
 	if (nz__sq_bind_named_int(st, ":now", now) ||
-	    nz__sq_bind_named_int(st, ":with_retracted", 1) ||
-	    nz__sq_bind_named_int(st, ":per", (int64_t)per_chunk))
+	    nz__sq_bind_named_int(st, ":with_retracted", 1))
 		rc = nz__sq_bind_error(h, "sitemap chunks", err);
 	else
-		rc = nz__sq_collect(h, st, "sitemap chunks", sizeof(nz_article_chunk), chunk_row,
-				    arena, (void **)out, n, err);
+		rc = nz__sq_collect(h, st, "sitemap chunks", sizeof(id_time), id_time_row, arena,
+				    (void **)&pub, &n_pub, err);
 	sqlite3_reset(st);
-	return rc;
+	if (!rc)
+		rc = prepare(h, DIST_CHUNK_UPDATED, sql_chunk_updated, &st, err);
+	for (bool row = !rc; !rc && row;) {
+		rc = nz__sq_step(h, st, &row, "sitemap chunks", err);
+		if (!rc && row)
+			raise_time(pub, n_pub, sqlite3_column_int64(st, 0),
+				   sqlite3_column_int64(st, 1));
+	}
+	if (st)
+		sqlite3_reset(st);
+	return rc ? rc : group_chunks(arena, pub, n_pub, per_chunk, out, n, err);
 }
 
 /* A light article carrying one correction (columns 9..11). */
