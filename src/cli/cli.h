@@ -82,6 +82,7 @@ extern const cli_command cli_webhook_cmd;                 /* webhook add|list|re
 extern const cli_command cli_export_cmd;                  /* export --format ninjs DIR */
 extern const cli_command cli_user_cmd, cli_token_cmd;     /* accounts, API tokens */
 extern const cli_command cli_reindex_cmd;                 /* rebuild the search index */
+extern const cli_command cli_related_cmd;                 /* the stored related lists */
 extern const cli_command cli_build_cmd;                   /* build --out DIR (the static export) */
 extern const cli_command cli_backup_cmd, cli_restore_cmd; /* a whole database to/from a file */
 extern const cli_command cli_migrate_cmd;                 /* a whole database to another */

@@ -9,9 +9,10 @@
 #include "cli/cli.h"
 
 static const cli_command *commands[] = {
-    &cli_init_cmd,    &cli_serve_cmd,   &cli_import_cmd,  &cli_demo_cmd,    &cli_export_cmd,
-    &cli_webhook_cmd, &cli_user_cmd,    &cli_token_cmd,   &cli_reindex_cmd, &cli_build_cmd,
-    &cli_backup_cmd,  &cli_restore_cmd, &cli_migrate_cmd, &cli_wire_cmd,    &cli_settings_cmd};
+    &cli_init_cmd,    &cli_serve_cmd,   &cli_import_cmd,   &cli_demo_cmd,
+    &cli_export_cmd,  &cli_webhook_cmd, &cli_user_cmd,     &cli_token_cmd,
+    &cli_reindex_cmd, &cli_build_cmd,   &cli_backup_cmd,   &cli_restore_cmd,
+    &cli_migrate_cmd, &cli_wire_cmd,    &cli_settings_cmd, &cli_related_cmd};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 bool cli_is_help(const char *arg)

@@ -1,8 +1,10 @@
 /*
  * cli/related: the bulk pass over the stored related-article lists that `build` (lists
- * missing or stale), `import` (after the last batch) and `reindex` (every list) run
- * (docs/related.md). Progress as reindex shows its own: a bar on a terminal, nothing otherwise.
+ * missing or stale), `reindex` (every list) and `related` run (docs/related.md). Progress as
+ * reindex shows its own: a bar on a terminal; `related` also prints a line every tenth
+ * otherwise (a log, bench/pg.sh).
  */
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -10,6 +12,8 @@
 
 typedef struct pass_state {
 	bool tty, shown;
+	bool lines;      /* not a terminal: a line every tenth */
+	size_t next_ten; /* the next tenth to print */
 } pass_state;
 
 void cli_bar(const char *what, size_t done, size_t total, const char *unit)
@@ -27,15 +31,21 @@ void cli_bar(const char *what, size_t done, size_t total, const char *unit)
 static void show_progress(void *ctx, size_t done, size_t total)
 {
 	pass_state *p = ctx;
-	if (!p->tty || total == 0)
+	if (total == 0)
+		return;
+	if (p->lines && !p->tty && done * 10 >= p->next_ten * total) {
+		fprintf(stderr, "related articles: %zu/%zu\n", done, total);
+		p->next_ten = done * 10 / total + 1;
+	}
+	if (!p->tty)
 		return;
 	cli_bar("related articles", done, total, "");
 	p->shown = true;
 }
 
-nz_rc cli_related_pass(const cli_env *env, nz_store *store, bool all, bool say, nz_err *err)
+static nz_rc pass(const cli_env *env, nz_store *store, bool all, bool say, bool lines, nz_err *err)
 {
-	pass_state p = {.tty = isatty(STDERR_FILENO)};
+	pass_state p = {.tty = isatty(STDERR_FILENO), .lines = lines, .next_ten = 1};
 	struct timespec t0, t1;
 	size_t done = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -50,3 +60,33 @@ nz_rc cli_related_pass(const cli_env *env, nz_store *store, bool all, bool say, 
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return rc;
 }
+
+nz_rc cli_related_pass(const cli_env *env, nz_store *store, bool all, bool say, nz_err *err)
+{
+	return pass(env, store, all, say, false, err);
+}
+
+static int run(const cli_env *env, int argc, char **argv)
+{
+	bool all = argc == 2 && strcmp(argv[1], "--all") == 0;
+	if (argc > 2 || (argc == 2 && !all))
+		return cli_fail(env, "related", 2, "takes only --all (see --help)");
+	nz_store *s = cli_open_store(env, "related", false);
+	if (!s)
+		return 1;
+	nz_err err = {0};
+	nz_rc rc = pass(env, s, all, true, true, &err);
+	nz_store_close(s);
+	if (rc != NZ_OK)
+		return cli_fail(env, "related", 1, "%s", err.msg);
+	return 0;
+}
+
+const cli_command cli_related_cmd = {
+    "related", run, "compute the stored related-article lists",
+    "related [--all]\n\nComputes the related articles of every public article whose stored list "
+    "is\n"
+    "missing or stale (with --all: of every public article) and stores them, with a progress\n"
+    "bar on a terminal (a line every tenth otherwise). `import` leaves the new articles' lists\n"
+    "to the server's jobs worker, 20 a round, or to their pages' first views; after a large\n"
+    "import, run this once instead (docs/related.md).\n"};

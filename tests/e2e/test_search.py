@@ -1,5 +1,5 @@
 """Search through the real server: the /search page, the API's q=, related articles on
-article pages and `newszone reindex`. Articles are imported from Markdown with front matter; a
+article pages, `newszone reindex` and `newszone related`. Articles are imported from Markdown with front matter; a
 retraction is made by changing the row's status directly, as another program would."""
 import datetime
 import html
@@ -272,6 +272,23 @@ class IndexFollowsWrites(unittest.TestCase):
             self.assertGreater(demo["total"], 0)
         finally:
             srv.stop()
+
+    def test_related_computes_the_lists_an_import_left_pending(self):
+        db = new_db(os.path.join(self.tmp, "related.db"))
+        src = os.path.join(self.tmp, "related-in")
+        os.mkdir(src)
+        for i, text in enumerate(STORIES[:3]):
+            with open(os.path.join(src, "%02d.md" % i), "w", encoding="utf-8") as f:
+                f.write(text)
+        run(["init"], db=db)
+        run(["import", "--publish", src], db=db)
+        p = run(["related"], db=db)
+        self.assertIn("related articles of 3 articles computed", p.stdout)
+        # Nothing is pending any more: the next pass has nothing to say.
+        self.assertEqual(run(["related"], db=db).stdout, "")
+        self.assertIn("related articles of 3 articles computed",
+                      run(["related", "--all"], db=db).stdout)
+        self.assertEqual(run(["related", "--now"], db=db, check=False).returncode, 2)
 
     def test_reindex_refuses_arguments_and_missing_db(self):
         p = run(["reindex", "extra"], db=self.db, check=False)

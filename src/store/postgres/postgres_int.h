@@ -416,6 +416,10 @@ void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first);
  * articles; the format is docs/postgres.md's "The row: article_search"), in the caller's
  * transaction: every article write calls it, and reindex. */
 nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err);
+/* A lexeme's key in article_rank.tf: sorted 6-byte entries, the lexeme's hash (this, 4 bytes
+ * big-endian) and its weighted frequency (2 bytes: headline 10, highlights 4, body 1 an
+ * occurrence, at most 65535). */
+uint32_t nz__pg_rank_hash(const char *s, size_t len);
 /* The same row from a's fields as they were just written (a new article: no read back). */
 nz_rc nz__pg_search_write_article(nz__pg *h, const nz_article *a, nz_err *err);
 
@@ -477,5 +481,6 @@ extern const char nz__pg_22_search_stale[];      /* an index made by an older to
 extern const char nz__pg_23_live_media[];        /* the live updates that show a photo */
 extern const char nz__pg_24_page_translations[]; /* a static page's other-language versions */
 extern const char nz__pg_25_listed[];            /* listed_at: a live story rises in lists */
+extern const char nz__pg_26_rank[];              /* article_rank: ranking without the vectors */
 
 #endif

@@ -592,3 +592,15 @@ const char nz__pg_25_listed[] =
     " WHERE status IN ('published', 'retracted');"
     "CREATE INDEX articles_section_listed ON articles(section_id, listed_at DESC, id DESC);"
     "CREATE INDEX articles_language_listed ON articles(language, listed_at DESC, id DESC);";
+
+/* Migration 26, ranking without the vectors (no SQLite twin: FTS5 has its own). BM25 needs, of a
+ * window's rows, only the query's lexemes' frequencies per field; reading them from terms
+ * detoasted (fetched and decompressed) each row's whole vector, most of a search's time at
+ * 100,000 articles. tf holds every lexeme's weighted frequency, 6 bytes a lexeme
+ * (nz__pg_rank_hash), a row of its own so that article_search's pages stay small for the
+ * window's bitmap scans. Written with the search row; the index is rebuilt to fill it. */
+const char nz__pg_26_rank[] =
+    "CREATE TABLE article_rank ("
+    " article_id BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+    " tf BYTEA NOT NULL);"
+    "INSERT INTO search_stale(reason) VALUES ('ranking frequencies: article_rank');";

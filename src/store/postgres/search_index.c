@@ -38,6 +38,16 @@ static const nz__pg_bulk bulk_write = {
     "iviii",
     1,
     NULL};
+/* The row's ranking frequencies (article_rank, PostgreSQL migration 26). */
+static const nz__pg_sql q_rank = {
+    "INSERT INTO article_rank(article_id, tf) VALUES ($1, $2::bytea) ON CONFLICT(article_id)"
+    " DO UPDATE SET tf = excluded.tf"};
+static const nz__pg_bulk bulk_rank = {
+    {"INSERT INTO article_rank(article_id, tf) SELECT * FROM unnest($1::int8[], $2::bytea[])"
+     " ON CONFLICT(article_id) DO UPDATE SET tf = excluded.tf"},
+    "ib",
+    2,
+    NULL};
 
 /* One term of the row: its bytes (in the sink's text), position and weight bits. */
 typedef struct term {
@@ -157,6 +167,14 @@ static void put_positions(nz_buf *out, const uint16_t *pos, size_t n)
 		put_be(out, kept[i], 2);
 }
 
+uint32_t nz__pg_rank_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a, 32 bits */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
 static uint64_t term_hash(const char *s, size_t len)
 {
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
@@ -210,10 +228,50 @@ static nz_rc lexemes_of(sink *k, term ***lex, size_t *n_lex, size_t *next)
 	return NZ_OK;
 }
 
+/* An occurrence's weight in a field's frequency (search_window.c's): A 10, B 4, D 1. */
+static unsigned occurrence_weight(uint16_t pos)
+{
+	unsigned w = pos >> 14;
+	return w == 3 ? 10 : w == 2 ? 4 : 1;
+}
+
+/* One entry of the ranking frequencies: the lexeme's hash and weighted frequency. */
+typedef struct tf_entry {
+	uint32_t hash;
+	uint32_t f;
+} tf_entry;
+
+static int tf_cmp(const void *pa, const void *pb)
+{
+	const tf_entry *a = pa, *b = pb;
+	return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+/* The ranking frequencies of the lexemes lex[0..n) into tf (nz_search_rank_tf's format): every
+ * occurrence counted, as SQLite counts them (the tsvector keeps 256 a lexeme). */
+static nz_rc encode_tf(const sink *k, term *const *lex, size_t n, const size_t *next, nz_buf *tf)
+{
+	tf_entry *e = malloc((n ? n : 1) * sizeof(*e));
+	if (!e)
+		return NZ_NOMEM;
+	for (size_t l = 0; l < n; l++) {
+		e[l] = (tf_entry){nz__pg_rank_hash(lex[l]->s, lex[l]->len), 0};
+		for (size_t i = (size_t)(lex[l] - k->terms); i != SIZE_MAX; i = next[i])
+			e[l].f += occurrence_weight(k->terms[i].pos);
+	}
+	qsort(e, n, sizeof(*e), tf_cmp);
+	for (size_t l = 0; l < n; l++) {
+		put_be(tf, e[l].hash, 4);
+		put_be(tf, e[l].f < 0xffff ? e[l].f : 0xffff, 2);
+	}
+	free(e);
+	return nz_buf_rc(tf);
+}
+
 /* k's terms as tsvector_recv reads them: the count of lexemes, then each lexeme (its bytes, a
  * NUL), its count of positions and the positions; lexemes sorted and unique, so the server
  * neither parses text nor sorts (the text form cost a fifth of an import's server time). */
-static nz_rc encode(sink *k, nz_buf *out, nz_err *err)
+static nz_rc encode(sink *k, nz_buf *out, nz_buf *tf, nz_err *err)
 {
 	const char *text = nz_buf_cstr(&k->text);
 	for (size_t i = 0; i < k->n; i++)
@@ -239,10 +297,11 @@ static nz_rc encode(sink *k, nz_buf *out, nz_err *err)
 		nz_buf_putc(out, 0);
 		put_positions(out, pos, m);
 	}
+	nz_rc rc = encode_tf(k, lex, n_lex, next, tf);
 	free(lex);
 	free(next);
 	free(pos);
-	if (nz_buf_rc(out))
+	if (rc || nz_buf_rc(out))
 		return nz_err_set(err, NZ_NOMEM, "search index: out of memory");
 	return NZ_OK;
 }
@@ -268,10 +327,11 @@ static nz_rc build_terms(nz_arena *arena, const PGresult *res, sink *k, int64_t 
 /* The row of article_id from the terms in k and the field counts n. */
 static nz_rc write_row(nz__pg *h, int64_t article_id, sink *k, const int64_t n[3], nz_err *err)
 {
-	nz__pg_params p = {0};
-	nz_buf vec;
+	nz__pg_params p = {0}, r = {0};
+	nz_buf vec, tf;
 	nz_buf_init(&vec, 0);
-	nz_rc rc = encode(k, &vec, err);
+	nz_buf_init(&tf, 0);
+	nz_rc rc = encode(k, &vec, &tf, err);
 	if (!rc) {
 		nz__pg_int64(&p, article_id);
 		nz__pg_bytea(&p, vec.p, vec.len); /* binary: tsvector_recv */
@@ -280,7 +340,13 @@ static nz_rc write_row(nz__pg *h, int64_t article_id, sink *k, const int64_t n[3
 		nz__pg_int64(&p, n[2]);
 		rc = nz__pg_run_rows(h, &q_write, &bulk_write, &p, "search index", err);
 	}
+	if (!rc) {
+		nz__pg_int64(&r, article_id);
+		nz__pg_bytea(&r, tf.len ? tf.p : "", tf.len);
+		rc = nz__pg_run_rows(h, &q_rank, &bulk_rank, &r, "search index", err);
+	}
 	nz_buf_free(&vec);
+	nz_buf_free(&tf);
 	return rc;
 }
 

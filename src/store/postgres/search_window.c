@@ -5,11 +5,13 @@
  *
  * One statement reads the window from article_search alone (docs/postgres.md, "The row"):
  * terms @@ $1::tsquery (the GIN index), the filter copies on the row, newest id first, at most
- * NZ_SEARCH_WINDOW + 1 rows. When ranking, each row also brings the positions of the query's
- * lexemes in tsvectorsend's binary form: only those lexemes (setweight marks them C, a weight no
- * field uses, and ts_filter keeps what is C: both cheap C functions on the row), or the whole
- * vector when the query has a prefix (its lexemes are not known in advance). A position's field
- * follows from the field lengths (headline 1..h, highlights h+2..h+h'+1, body after), each
+ * NZ_SEARCH_WINDOW + 1 rows. When ranking single words (no phrase, no prefix), each row brings
+ * its weighted term frequencies from article_rank (PostgreSQL migration 26) and no vector is
+ * read (window_sql says which statement runs when). Otherwise each row brings the positions of the
+ * query's lexemes in tsvectorsend's binary form: only those lexemes (setweight marks them C, a
+ * weight no field uses, and ts_filter keeps what is C: both cheap C functions on the row), or the
+ * whole vector when the query has a prefix (its lexemes are not known in advance). A position's
+ * field follows from the field lengths (headline 1..h, highlights h+2..h+h'+1, body after), each
  * phrase's instances per field are counted here (headline 10, highlights 4, body 1) and scored: idf
  * * f (k1 + 1) / (f + k1 (1 - b + b |D| / avgdl)), times the recency factor. The IDF of a phrase is
  * SQLite's: counted over its oldest 500 matches, extrapolated beyond from how far (by id) they
@@ -40,7 +42,7 @@
 
 static const double field_weight[] = {10.0, 4.0, 1.0}; /* A headline, B highlights, D body */
 
-#define WINDOW_FROM                                                                                \
+#define WINDOW_WHERE                                                                               \
 	" FROM article_search s WHERE s.terms @@ $1::tsquery AND ($11::boolean"                    \
 	" OR (s.status = 'published' AND (s.embargo_until IS NULL OR s.embargo_until <= $2)"       \
 	" AND s.published_at IS NOT NULL AND s.published_at <= $2))"                               \
@@ -52,21 +54,58 @@ static const double field_weight[] = {10.0, 4.0, 1.0}; /* A headline, B highligh
 	" AND ($6::text IS NULL OR s.language = $6)"                                               \
 	" AND ($7::bigint IS NULL OR s.published_at >= $7)"                                        \
 	" AND ($8::bigint IS NULL OR s.published_at < $8)"                                         \
-	" AND s.article_id <> $9"                                                                  \
-	" ORDER BY s.article_id DESC LIMIT $10"
+	" AND s.article_id <> $9"
+/* Two ways to the newest matches. A query whose every phrase is one word needs no recheck of
+ * the GIN index's matches, so a bitmap scan of them reads no vector: "+ 0" keeps the planner
+ * from walking the ids backwards instead, which detoasts every row it passes to test it (half
+ * a second for "drill -budget" at 100,000 articles, against 7 ms). A phrase's matches are
+ * rechecked, detoasting each: walking the ids then stops after the window. */
+#define WINDOW_WALK WINDOW_WHERE " ORDER BY s.article_id DESC LIMIT $10"
+#define WINDOW_BITMAP WINDOW_WHERE " ORDER BY s.article_id + 0 DESC LIMIT $10"
 
-static const nz__pg_sql q_window_time = {
-    "SELECT s.article_id, s.published_at, 0, NULL" WINDOW_FROM};
+#define TIME_COLS "SELECT s.article_id, s.published_at, 0, NULL"
+static const nz__pg_sql q_window_time = {TIME_COLS WINDOW_WALK};
+static const nz__pg_sql q_window_time_bitmap = {TIME_COLS WINDOW_BITMAP};
 #define RANK_COLS                                                                                  \
 	"SELECT s.article_id, s.published_at, s.headline_terms + s.highlights_terms + "            \
 	"s.body_terms,"
 #define FIELD_COLS ", s.headline_terms, s.highlights_terms"
-static const nz__pg_sql q_window_rank = {RANK_COLS " tsvectorsend(s.terms)" FIELD_COLS WINDOW_FROM};
+static const nz__pg_sql q_window_rank = {RANK_COLS " tsvectorsend(s.terms)" FIELD_COLS WINDOW_WALK};
 /* The query's lexemes only ($12: their text[]), a few hundred bytes a row instead of the whole
  * vector's thousands: tsvectorsend of a whole row was most of a common word's search. */
 static const nz__pg_sql q_window_rank_lex = {
     RANK_COLS
-    " tsvectorsend(ts_filter(setweight(s.terms, 'c', $12::text[]), '{c}'))" FIELD_COLS WINDOW_FROM};
+    " tsvectorsend(ts_filter(setweight(s.terms, 'c', $12::text[]), '{c}'))" FIELD_COLS WINDOW_WALK};
+/* Single words (most searches, every related list): the frequencies from article_rank, read for
+ * the window's rows only; no vector is read, but for a row without its frequencies (written
+ * by a program older than PostgreSQL migration 26, until the index is rebuilt): the query's
+ * lexemes then, as q_window_rank_lex ($12), in column 6. */
+static const nz__pg_sql q_window_rank_tf = {
+    "SELECT w.article_id, w.published_at, w.dl, r.tf, w.headline_terms, w.highlights_terms,"
+    " CASE WHEN r.tf IS NULL THEN tsvectorsend(ts_filter(setweight(w.terms, 'c', $12::text[]),"
+    " '{c}')) END FROM (SELECT s.article_id, s.published_at, s.terms, s.headline_terms"
+    " + s.highlights_terms + s.body_terms AS dl" FIELD_COLS WINDOW_BITMAP
+    ") w LEFT JOIN article_rank r ON r.article_id = w.article_id"};
+
+/* The same, walking the ids: for a word in most articles (common_words). */
+static const nz__pg_sql q_window_rank_tf_walk = {
+    "SELECT w.article_id, w.published_at, w.dl, r.tf, w.headline_terms, w.highlights_terms,"
+    " CASE WHEN r.tf IS NULL THEN tsvectorsend(ts_filter(setweight(w.terms, 'c', $12::text[]),"
+    " '{c}')) END FROM (SELECT s.article_id, s.published_at, s.terms, s.headline_terms"
+    " + s.highlights_terms + s.body_terms AS dl" FIELD_COLS WINDOW_WALK
+    ") w LEFT JOIN article_rank r ON r.article_id = w.article_id"};
+/* The smallest share of articles holding one of the words $1 (text[]), by pg_stats (kept by
+ * ANALYZE; a word not among the column's most common elements counts 0). */
+static const nz__pg_sql q_common = {
+    "SELECT COALESCE(min(COALESCE((SELECT m.f FROM pg_stats s,"
+    " unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(e, f)"
+    " WHERE s.schemaname = current_schema() AND s.tablename = 'article_search'"
+    " AND s.attname = 'terms' AND m.e = w LIMIT 1), 0)), 0) FROM unnest($1::text[]) AS w"};
+/* Above this share of the archive the newest matches are denser than a bitmap of them all is
+ * cheap: walking the ids back reads about 1 / share rows a match, where the bitmap reads every
+ * match and sorts them ("said", in 85 % of articles: 65 ms walking, 114 by bitmap). */
+#define COMMON_SHARE 0.5
+
 /* A generic plan (what a prepared statement gets after five runs) cannot know how common the
  * query's terms are: it bitmap-scans every match and sorts them all, sending each row's terms
  * (6x slower for a word in every article). Custom plans walk the ids backwards for common terms
@@ -276,15 +315,46 @@ static nz_rc phrase_idf(ranking *r, size_t i, nz_err *err)
 	return rc;
 }
 
-/* The row's BM25 (positive: higher is better). */
-static nz_rc row_bm25(ranking *r, nz_arena *arena, PGresult *res, int row, double *score,
+/* The weighted frequency of token in a row's article_rank.tf, as bytea's hex text ("\\x…", 12
+ * digits an entry, sorted by hash): a binary search. 0 when absent. */
+static double tf_of(const char *hexa, const char *token)
+{
+	size_t len = strlen(hexa);
+	if (len < 2 || strncmp(hexa, "\\x", 2) != 0)
+		return 0.0;
+	uint32_t want = nz__pg_rank_hash(token, strlen(token));
+	size_t lo = 0, hi = (len - 2) / 12;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		reader r = {hexa + 2 + 12 * mid, 6, false};
+		uint32_t got = (uint32_t)get16(&r) << 16;
+		got |= get16(&r);
+		if (r.bad)
+			return 0.0;
+		if (got == want)
+			return (double)get16(&r);
+		if (got < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0.0;
+}
+
+/* The row's BM25 (positive: higher is better); tf: the row's column 3 is article_rank.tf (every
+ * phrase one token), else the positions of tsvectorsend. */
+static nz_rc row_bm25(ranking *r, nz_arena *arena, PGresult *res, int row, bool tf, double *score,
 		      nz_err *err)
 {
 	size_t nl = 0;
 	lexeme *l = NULL;
-	const char *sent = nz__pg_col_null(res, row, 3) ? "\\x00000000" : PQgetvalue(res, row, 3);
+	int col = 3;
+	if (tf && nz__pg_col_null(res, row, 3))
+		tf = false, col = 6; /* no frequencies: the lexemes */
+	const char *sent =
+	    nz__pg_col_null(res, row, col) ? "\\x00000000" : PQgetvalue(res, row, col);
 	int64_t len_hl[2] = {nz__pg_col_int(res, row, 4), nz__pg_col_int(res, row, 5)};
-	if (!(l = parse_lexemes(arena, sent, len_hl, r->ph, r->n_ph, &nl)))
+	if (!tf && !(l = parse_lexemes(arena, sent, len_hl, r->ph, r->n_ph, &nl)))
 		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
 	double dl = (double)nz__pg_col_int(res, row, 2);
 	double norm = K1 * (1.0 - B + B * dl / r->avgdl);
@@ -293,7 +363,7 @@ static nz_rc row_bm25(ranking *r, nz_arena *arena, PGresult *res, int row, doubl
 		nz_rc rc;
 		if (r->ph[i].exclude)
 			continue;
-		double f = phrase_freq(l, nl, &r->ph[i]);
+		double f = tf ? tf_of(sent, r->ph[i].tokens[0]) : phrase_freq(l, nl, &r->ph[i]);
 		if (f == 0.0)
 			continue;
 		if (r->idf[i] < 0.0 && (rc = phrase_idf(r, i, err)))
@@ -363,15 +433,66 @@ static bool lexeme_array(const nz_search_phrase *ph, size_t n, nz_buf *b)
 	return true;
 }
 
+/* Whether every phrase of the query is one token (none needs positions or a recheck); false for
+ * an empty query. *prefix: whether a phrase ends in a prefix (its lexemes are known row by row). */
+static bool single_tokens(const nz_search_phrase *ph, size_t n, bool *prefix)
+{
+	bool any = false, single = true;
+	*prefix = false;
+	for (size_t i = 0; i < n; i++) {
+		single = single && ph[i].n == 1;
+		*prefix = *prefix || (ph[i].prefix && !ph[i].exclude);
+		any = any || !ph[i].exclude;
+	}
+	return single && any;
+}
+
+/* The window's statement for w: by time, or ranked from article_rank (single words), from the
+ * query's lexemes (phrases) or from whole vectors (prefixes); by a bitmap scan when no match
+ * needs a recheck and no term is a prefix (a short prefix's bitmap is most of the archive,
+ * seconds to scan; walking the ids stops after the window). lex gets the lexemes' text[] when
+ * the statement takes them ($12). */
+static const nz__pg_sql *window_sql(const nz__pg_window *w, bool rank, nz_buf *lex)
+{
+	bool prefix = false, single = single_tokens(w->phrases, w->n_phrases, &prefix);
+	if (!rank)
+		return single && !prefix ? &q_window_time_bitmap : &q_window_time;
+	if (prefix)
+		return &q_window_rank;
+	lexeme_array(w->phrases, w->n_phrases, lex);
+	return single ? &q_window_rank_tf : &q_window_rank_lex;
+}
+
+/* Whether every word of w's query is in more than COMMON_SHARE of the archive, with no filter
+ * but language that could thin its matches (then the walk beats the bitmap); lex: the words'
+ * text[] (empty: not known). A search only: a related list's words are its rarest. */
+static nz_rc common_words(nz__pg *h, const nz__pg_window *w, const nz_buf *lex, bool *common,
+			  nz_err *err)
+{
+	const nz_article_search *q = w->q;
+	*common = false;
+	if (w->tsquery || !lex->len || q->section_slug || q->tag_slug || q->author_slug ||
+	    q->from || q->to)
+		return NZ_OK;
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	nz__pg_text(&p, nz_buf_cstr(lex));
+	nz_rc rc = nz__pg_query(h, &q_common, &p, &res, "search", err);
+	if (!rc && PQntuples(res) > 0)
+		*common = strtod(PQgetvalue(res, 0, 0), NULL) > COMMON_SHARE;
+	PQclear(res);
+	return rc;
+}
+
 /* Scores the window's rows into c (lower is better, as FTS5 reports BM25). */
-static nz_rc score_rows(nz__pg *h, nz_arena *arena, const nz__pg_window *w, PGresult *res,
+static nz_rc score_rows(nz__pg *h, nz_arena *arena, const nz__pg_window *w, PGresult *res, bool tf,
 			nz__pg_candidate *c, size_t n, nz_err *err)
 {
 	ranking r;
 	nz_rc rc = ranking_init(h, arena, w->phrases, w->n_phrases, w->n_terms, &r, err);
 	for (size_t i = 0; i < n && !rc; i++) {
 		double score = 0.0;
-		if ((rc = row_bm25(&r, arena, res, (int)i, &score, err)))
+		if ((rc = row_bm25(&r, arena, res, (int)i, tf, &score, err)))
 			break;
 		if (w->recency) {
 			double age = (double)(w->q->now - c[i].published_at);
@@ -400,10 +521,10 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 		nz_buf_puts(&tsq, w->tsquery);
 	else
 		nz_search_tsquery(w->phrases, w->n_phrases, &tsq);
-	const nz__pg_sql *q_window = !rank ? &q_window_time
-				     : lexeme_array(w->phrases, w->n_phrases, &lex)
-					 ? &q_window_rank_lex
-					 : &q_window_rank;
+	const nz__pg_sql *q_window = window_sql(w, rank, &lex);
+	bool common = false;
+	if (q_window == &q_window_time_bitmap)
+		lexeme_array(w->phrases, w->n_phrases, &lex);
 	if (nz_buf_rc(&tsq) || nz_buf_rc(&lex)) {
 		rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
 		goto out;
@@ -411,6 +532,12 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	if ((rc = nz__pg_run(h, &q_custom_plans, NULL, "search", err)) ||
 	    (rc = nz__pg_run(h, &q_no_seqscan, NULL, "search", err)))
 		goto out;
+	if ((q_window == &q_window_rank_tf || q_window == &q_window_time_bitmap) &&
+	    (rc = common_words(h, w, &lex, &common, err)))
+		goto out;
+	if (common)
+		q_window = q_window == &q_window_rank_tf ? &q_window_rank_tf_walk : &q_window_time;
+	bool tf = q_window == &q_window_rank_tf || q_window == &q_window_rank_tf_walk;
 	nz__pg_text(&p, nz_buf_cstr(&tsq));
 	nz__pg_int64(&p, q->now);
 	nz__pg_text(&p, q->section_slug);
@@ -422,7 +549,7 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	nz__pg_int64(&p, w->self);
 	nz__pg_int64(&p, NZ_SEARCH_WINDOW + 1);
 	nz__pg_text(&p, q->any_status ? "true" : "false");
-	if (q_window == &q_window_rank_lex)
+	if (q_window == &q_window_rank_lex || tf)
 		nz__pg_text(&p, nz_buf_cstr(&lex));
 	if ((rc = nz__pg_query(h, q_window, &p, &res, "search", err)))
 		goto out;
@@ -438,7 +565,7 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 		(*out)[i].published_at = nz__pg_col_int(res, (int)i, 1);
 	}
 	if (rank && *n)
-		rc = score_rows(h, arena, w, res, *out, *n, err);
+		rc = score_rows(h, arena, w, res, tf, *out, *n, err);
 	if (!rc && *n > 1)
 		qsort(*out, *n, sizeof(**out), rank ? nz__store_by_score : nz__store_by_time);
 out:
