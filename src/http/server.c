@@ -31,9 +31,13 @@
  * Descriptors: each connection is one; the start raises the soft RLIMIT_NOFILE towards the hard
  * one when max_connections would not fit under it.
  *
- * Threads: MHD runs an epoll thread pool of opts.threads workers; handlers run on them.
- * thread_init runs lazily on each worker's first request, thread_done for each at stop, on the
- * stopping thread. SIGTERM and SIGINT write to a self-pipe that nz_http_wait sleeps on; the
+ * Threads: MHD runs an epoll thread pool of opts.threads event threads. With opts.workers,
+ * they answer only what opts.quick answers (the page cache) and the server's own errors; every
+ * other request, once complete, goes to a render worker (workers.c) while its connection is
+ * suspended, and the answer the worker kept in the request's state is queued when MHD calls the
+ * access handler again after the resume. Without workers the handler runs on the event threads.
+ * thread_init runs lazily on each handler thread's first request, thread_done for each at stop,
+ * on the stopping thread. SIGTERM and SIGINT write to a self-pipe that nz_http_wait sleeps on; the
  * first running server owns those signals until it stops.
  */
 #include <arpa/inet.h>
@@ -45,6 +49,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +85,8 @@ struct nz_http_server {
 	char log_msg[200];      /* MHD's last complaint, for a failed start */
 	nz__http_cidr *proxies; /* opts.trusted_proxies, parsed */
 	size_t n_proxies;
-	nz__http_guard *guard; /* per-address cap, head deadline, idle eviction (guard.c) */
+	nz__http_guard *guard;     /* per-address cap, head deadline, idle eviction (guard.c) */
+	nz__http_workers *workers; /* NULL without opts.workers */
 };
 
 /* Per-request state: the request pointer MHD keeps for us between calls. */
@@ -92,6 +98,13 @@ typedef struct request {
 	bool too_big;  /* the body passed max_body and is being discarded */
 	bool nomem;
 	nz_buf body;
+	/* With a render worker: the job, the request and the answer it made. Written by the
+	 * worker between suspend and resume only (workers.c). */
+	nz__http_job job;
+	nz_http_req req;
+	nz_http_resp resp;
+	bool handed;    /* given to a worker; its answer not queued yet */
+	bool cancelled; /* the worker pool stopped before running it */
 } request;
 
 /* Stands for "no state: answer 503" when the URI callback could not allocate. */
@@ -469,6 +482,64 @@ unsigned nz__http_parse_target(nz_arena *arena, const char *raw_uri, nz_http_req
 	return 0;
 }
 
+/* Drops an answer that was never queued (the client left, or MHD stopped). */
+static void resp_free(nz_http_resp *resp)
+{
+	nz_buf_free(&resp->body);
+	nz_http_prebuilt_unref(resp->prebuilt);
+	if (resp->stream)
+		nz__http_stream_free(resp->stream);
+	*resp = (nz_http_resp){0};
+}
+
+/* A render worker's job: the handler, on the request kept in the state. */
+static void run_job(nz__http_job *job, bool cancelled)
+{
+	request *r = (request *)(void *)((char *)job - offsetof(request, job));
+	nz_http_server *srv = r->srv;
+	r->cancelled = cancelled;
+	if (cancelled)
+		return;
+	r->req.thread_ctx = thread_ctx(srv);
+	srv->handler(srv->app, &r->req, &r->resp);
+}
+
+/* Sends the answer kept in the state; the state keeps nothing of it. */
+static enum MHD_Result send_kept(struct MHD_Connection *conn, request *r)
+{
+	nz_http_resp resp = r->resp;
+	r->resp = (nz_http_resp){0};
+	return send_resp(conn, r, &resp);
+}
+
+/* With workers: the quick step on this thread, else a worker, else (stopping) 503. */
+static enum MHD_Result hand_off(nz_http_server *srv, request *r, struct MHD_Connection *conn)
+{
+	nz_buf_init(&r->resp.body, 0);
+	if (srv->opts.quick && srv->opts.quick(srv->app, &r->req, &r->resp))
+		return send_kept(conn, r);
+	resp_free(&r->resp);
+	nz_buf_init(&r->resp.body, 0);
+	r->job = (nz__http_job){.conn = conn, .run = run_job};
+	r->handed = true;
+	if (nz__http_workers_submit(srv->workers, &r->job) == NZ_OK)
+		return MHD_YES; /* suspended: on_access runs again after the worker resumes it */
+	r->handed = false;
+	resp_free(&r->resp);
+	return send_error(conn, r, 503, "unavailable", "The server is stopping");
+}
+
+/* The access handler's call after a worker resumed the connection. */
+static enum MHD_Result answer_handed(request *r, struct MHD_Connection *conn)
+{
+	r->handed = false;
+	if (r->cancelled) {
+		resp_free(&r->resp);
+		return send_error(conn, r, 503, "unavailable", "The server is stopping");
+	}
+	return send_kept(conn, r);
+}
+
 static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connection *conn,
 			      const char *method)
 {
@@ -493,6 +564,10 @@ static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connec
 		return send_error(conn, r, 413, "too_large", "Request body too large");
 	req.body = nz_buf_cstr(&r->body);
 	req.body_len = r->body.len;
+	if (srv->workers) {
+		r->req = req;
+		return hand_off(srv, r, conn);
+	}
 	req.thread_ctx = thread_ctx(srv);
 	nz_buf_init(&resp.body, 0);
 	srv->handler(srv->app, &req, &resp);
@@ -648,6 +723,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (r->handed)
+		return answer_handed(r, conn);
 	return answer(srv, r, conn, method);
 }
 
@@ -688,6 +765,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r || (void *)r == (void *)&oom_marker)
 		return;
 	nz_buf_free(&r->body);
+	resp_free(&r->resp);
 	nz_arena_free(r->arena);
 	free(r);
 	atomic_fetch_sub(&srv->inflight, 1);
@@ -715,6 +793,8 @@ static void fill_defaults(nz_http_opts *o)
 		o->max_per_address = 256;
 	if (!o->head_timeout_s)
 		o->head_timeout_s = 10;
+	if (o->workers > NZ_HTTP_WORKERS_MAX)
+		o->workers = NZ_HTTP_WORKERS_MAX;
 }
 
 /* Room for max_connections sockets and the process's other descriptors. */
@@ -887,6 +967,11 @@ nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app
 		rc = nz_err_set(err, NZ_NOMEM, "out of memory");
 		goto out;
 	}
+	if (srv->opts.workers) {
+		rc = nz__http_workers_new(srv->opts.workers, &srv->workers, err);
+		if (rc != NZ_OK)
+			goto out;
+	}
 	raise_fd_limit(srv->opts.max_connections);
 	srv->daemon = start_daemon(srv, &sa, flags);
 	if (!srv->daemon) {
@@ -933,13 +1018,19 @@ static void sleep_ms(long ms)
  * which closes idle keep-alive connections. */
 static void stop_daemon(nz_http_server *srv)
 {
-	if (srv->stopped || !srv->daemon)
+	if (srv->stopped || !srv->daemon) {
+		nz__http_workers_stop(srv->workers); /* a failed start */
+		srv->workers = NULL;
 		return;
+	}
 	srv->stopped = true;
 	srv->listen_fd = MHD_quiesce_daemon(srv->daemon);
 	nz__http_streams_shutdown(srv->opts.streams); /* open streams end; none is suspended */
 	for (long waited = 0; atomic_load(&srv->inflight) > 0 && waited < DRAIN_MAX_MS; waited += 5)
 		sleep_ms(5);
+	/* no connection is suspended after this: queued renders are answered 503 */
+	nz__http_workers_stop(srv->workers);
+	srv->workers = NULL;
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
 	if (srv->listen_fd != MHD_INVALID_SOCKET)
