@@ -914,7 +914,8 @@ static struct MHD_Daemon *start_daemon(nz_http_server *srv, const struct sockadd
 		 MHD_USE_ERROR_LOG;
 	return MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_SOCK_ADDR, sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->opts.threads,
+	    MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned int)(srv->opts.threads > 1 ? srv->opts.threads : 0),
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv->opts.max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->opts.timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
