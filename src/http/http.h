@@ -6,7 +6,8 @@
  * Surrogate-Keys a page has, which ones a write changed) it says through plain strings. The
  * handlers in web/ are where HTTP meets the domain; they include this header.
  *
- * The server: epoll with a small thread pool, keep-alive (responses are queued on the second
+ * The server: epoll with a small pool of event threads, render workers for whatever the quick
+ * step (the page cache) does not answer (workers.c), keep-alive (responses are queued on the second
  * call of the access handler, never the first: see NOTES.md), GET/HEAD/POST/PATCH/PUT/DELETE
  * parsed, HEAD answered as GET without a body, request limits (URL length, header size, body
  * size, connections, per-connection timeout) enforced with 414/413/400 before the handler
