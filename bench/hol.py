@@ -13,6 +13,10 @@ The servers run with the same flags (--threads, default 2). Traffic only to 127.
 
 Usage: bench/hol.py --old BIN --new BIN [--db DB] [--rounds 3] [--seconds 10] [--slow 8]
                     [--slow-path '/search?q=minister&p={n}'] [--threads 2] [--plain-wrk ARGS]
+                    [--plain-only]
+"plain" also reports the server's CPU time per request (utime + stime from /proc/PID/stat over
+the wrk run), which a machine shared with other work disturbs less than requests/s.
+--plain-only measures only that.
 Without --db, a demo newsroom is made with the new binary in a temporary folder; a SQLite --db
 is copied there; a PostgreSQL URI is used as it is (renders there take tens of ms, mostly
 waiting for the database: `scripts/pg-cluster.sh start DIR`, then `newszone --db URI demo`).
@@ -96,6 +100,22 @@ def wrk(args, url, lua=None):
     return rps, out
 
 
+def cpu_ticks(pid):
+    """utime + stime of a process, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def plain(srv, url, args):
+    """wrk on one URL: requests/s and the server's CPU microseconds per request."""
+    t0 = cpu_ticks(srv.proc.pid)
+    rps, out = wrk(args, url)
+    t1 = cpu_ticks(srv.proc.pid)
+    n = int(re.search(r"(\d+) requests in", out).group(1))
+    return rps, (t1 - t0) * 1e6 / os.sysconf("SC_CLK_TCK") / max(n, 1)
+
+
 def time_cached(port, path, seconds, pace_ms):
     sock = socket.create_connection(("127.0.0.1", port))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -122,7 +142,9 @@ def one_run(binary, db, a, lua):
     try:
         warm(srv.port, a.cached)
         url = "http://127.0.0.1:%d" % srv.port
-        plain, _ = wrk(a.plain_wrk.split(), url + a.cached)
+        plain_rps, plain_us = plain(srv, url + a.cached, a.plain_wrk.split())
+        if a.plain_only:
+            return {"plain_rps": plain_rps, "plain_us": plain_us}
         result = {}
         slow = threading.Thread(target=lambda: result.update(
             slow=wrk(["-t1", "-c%d" % a.slow, "-d%ds" % (a.seconds + 2), "--timeout", "30s"],
@@ -132,7 +154,8 @@ def one_run(binary, db, a, lua):
         busy = time_cached(srv.port, a.cached, a.seconds, a.pace_ms)
         slow.join()
         busy["slow_rps"] = result["slow"][0]
-        busy["plain_rps"] = plain
+        busy["plain_rps"] = plain_rps
+        busy["plain_us"] = plain_us
         return busy
     finally:
         srv.stop()
@@ -151,6 +174,7 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--pace-ms", type=float, default=5.0)
     p.add_argument("--plain-wrk", default="-t2 -c64 -d10s")
+    p.add_argument("--plain-only", action="store_true", help="only the cached page alone")
     a = p.parse_args()
     tmp = tempfile.mkdtemp(prefix="nz-bench-hol-")
     try:
@@ -181,14 +205,21 @@ def main():
                                                           res.items()}), flush=True)
         print("cached %s, slow %s x%d in flight, --threads %d, %d rounds, median (old -> new):"
               % (a.cached, a.slow_path, a.slow, a.threads, a.rounds))
-        for key, label in (("p50", "cached page p50 ms while busy"),
-                           ("p99", "cached page p99 ms while busy"),
-                           ("max", "cached page max ms while busy"),
-                           ("slow_rps", "slow requests/s answered"),
-                           ("plain_rps", "cached page req/s alone (wrk %s)" % a.plain_wrk)):
+        measures = [("p50", "cached page p50 ms while busy"),
+                    ("p99", "cached page p99 ms while busy"),
+                    ("max", "cached page max ms while busy"),
+                    ("slow_rps", "slow requests/s answered")]
+        if a.plain_only:
+            measures = []
+        measures += [("plain_rps", "cached page req/s alone (wrk %s)" % a.plain_wrk),
+                     ("plain_us", "server CPU us per cached request alone")]
+        ratios = sorted(n["plain_rps"] / o["plain_rps"] for o, n in zip(runs["old"], runs["new"]))
+        for key, label in measures:
             old = statistics.median(x[key] for x in runs["old"])
             new = statistics.median(x[key] for x in runs["new"])
             print("  %-48s %10.2f -> %10.2f" % (label, old, new))
+        print("  new/old req/s alone, per round: %s (median %.3f)"
+              % (" ".join("%.3f" % x for x in ratios), statistics.median(ratios)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
