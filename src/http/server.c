@@ -8,7 +8,9 @@
  * call only marks the request as seen (queueing a response there counts as an "early response",
  * which makes MHD 0.9.75 close the connection: see NOTES.md), the middle calls collect the body,
  * and the last call (no more upload data) validates the request, runs the handler and queues
- * the response. The completion callback frees the state after the response went out.
+ * the response (with render workers: hands it to one and suspends the connection; one more call
+ * after the resume queues the worker's answer). The completion callback frees the state after
+ * the response went out, and an answer never queued with it.
  *
  * Checks on the request head (RFC 9112), answered at once on a connection then closed: two
  * different Content-Length fields, HTTP/1.1 without Host or with two → 400; a transfer coding
@@ -98,14 +100,18 @@ typedef struct request {
 	bool too_big;  /* the body passed max_body and is being discarded */
 	bool nomem;
 	nz_buf body;
-	/* With a render worker: the job, the request and the answer it made. Written by the
-	 * worker between suspend and resume only (workers.c). */
+	struct handed *handed; /* with a render worker, in arena; NULL once its answer is queued */
+} request;
+
+/* A request given to a render worker: the job, the request and the answer it made. Written by
+ * the worker between suspend and resume only (workers.c). */
+typedef struct handed {
 	nz__http_job job;
+	request *r;
 	nz_http_req req;
 	nz_http_resp resp;
-	bool handed;    /* given to a worker; its answer not queued yet */
 	bool cancelled; /* the worker pool stopped before running it */
-} request;
+} handed;
 
 /* Stands for "no state: answer 503" when the URI callback could not allocate. */
 static char oom_marker;
@@ -492,52 +498,46 @@ static void resp_free(nz_http_resp *resp)
 	*resp = (nz_http_resp){0};
 }
 
-/* A render worker's job: the handler, on the request kept in the state. */
+/* A render worker's job: the handler, on the request kept with it. */
 static void run_job(nz__http_job *job, bool cancelled)
 {
-	request *r = (request *)(void *)((char *)job - offsetof(request, job));
-	nz_http_server *srv = r->srv;
-	r->cancelled = cancelled;
+	handed *h = (handed *)(void *)((char *)job - offsetof(handed, job));
+	nz_http_server *srv = h->r->srv;
+	h->cancelled = cancelled;
 	if (cancelled)
 		return;
-	r->req.thread_ctx = thread_ctx(srv);
-	srv->handler(srv->app, &r->req, &r->resp);
+	h->req.thread_ctx = thread_ctx(srv);
+	srv->handler(srv->app, &h->req, &h->resp);
 }
 
-/* Sends the answer kept in the state; the state keeps nothing of it. */
-static enum MHD_Result send_kept(struct MHD_Connection *conn, request *r)
+/* With workers, what the quick step does not answer: to a worker (the connection suspended),
+ * or when the workers are stopping, 503. */
+static enum MHD_Result hand_off(nz_http_server *srv, request *r, struct MHD_Connection *conn,
+				const nz_http_req *req)
 {
-	nz_http_resp resp = r->resp;
-	r->resp = (nz_http_resp){0};
-	return send_resp(conn, r, &resp);
-}
-
-/* With workers: the quick step on this thread, else a worker, else (stopping) 503. */
-static enum MHD_Result hand_off(nz_http_server *srv, request *r, struct MHD_Connection *conn)
-{
-	nz_buf_init(&r->resp.body, 0);
-	if (srv->opts.quick && srv->opts.quick(srv->app, &r->req, &r->resp))
-		return send_kept(conn, r);
-	resp_free(&r->resp);
-	nz_buf_init(&r->resp.body, 0);
-	r->job = (nz__http_job){.conn = conn, .run = run_job};
-	r->handed = true;
-	if (nz__http_workers_submit(srv->workers, &r->job) == NZ_OK)
+	handed *h = nz_arena_alloc(r->arena, sizeof *h);
+	if (!h)
+		return send_error(conn, r, 503, "unavailable", "Out of memory");
+	*h = (handed){.job = {.conn = conn, .run = run_job}, .r = r, .req = *req};
+	nz_buf_init(&h->resp.body, 0);
+	r->handed = h;
+	if (nz__http_workers_submit(srv->workers, &h->job) == NZ_OK)
 		return MHD_YES; /* suspended: on_access runs again after the worker resumes it */
-	r->handed = false;
-	resp_free(&r->resp);
+	r->handed = NULL;
 	return send_error(conn, r, 503, "unavailable", "The server is stopping");
 }
 
-/* The access handler's call after a worker resumed the connection. */
+/* The access handler's call after a worker resumed the connection: the worker's answer. */
 static enum MHD_Result answer_handed(request *r, struct MHD_Connection *conn)
 {
-	r->handed = false;
-	if (r->cancelled) {
-		resp_free(&r->resp);
+	handed *h = r->handed;
+	nz_http_resp resp = h->resp;
+	r->handed = NULL; /* the answer is sent from here on, or dropped */
+	if (h->cancelled) {
+		resp_free(&resp);
 		return send_error(conn, r, 503, "unavailable", "The server is stopping");
 	}
-	return send_kept(conn, r);
+	return send_resp(conn, r, &resp);
 }
 
 static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connection *conn,
@@ -564,12 +564,14 @@ static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connec
 		return send_error(conn, r, 413, "too_large", "Request body too large");
 	req.body = nz_buf_cstr(&r->body);
 	req.body_len = r->body.len;
-	if (srv->workers) {
-		r->req = req;
-		return hand_off(srv, r, conn);
+	nz_buf_init(&resp.body, 0);
+	if (srv->workers) { /* the quick step here, the rest on a worker */
+		if (srv->opts.quick && srv->opts.quick(srv->app, &req, &resp))
+			return send_resp(conn, r, &resp);
+		nz_buf_free(&resp.body);
+		return hand_off(srv, r, conn, &req);
 	}
 	req.thread_ctx = thread_ctx(srv);
-	nz_buf_init(&resp.body, 0);
 	srv->handler(srv->app, &req, &resp);
 	return send_resp(conn, r, &resp);
 }
@@ -765,7 +767,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r || (void *)r == (void *)&oom_marker)
 		return;
 	nz_buf_free(&r->body);
-	resp_free(&r->resp);
+	if (r->handed) /* resumed, but closed before its answer was queued */
+		resp_free(&r->handed->resp);
 	nz_arena_free(r->arena);
 	free(r);
 	atomic_fetch_sub(&srv->inflight, 1);
