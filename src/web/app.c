@@ -316,14 +316,16 @@ static bool quick(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	return false;
 }
 
-/* Render workers: as many as the database pool has connections, since each render holds one
- * for its whole run: more would only wait for a connection (and answer 503 after --db-wait),
- * fewer would leave connections unused while requests queue (docs/performance.md). */
+/* Render workers: twice the database pool's connections. A render holds a connection for its
+ * whole run, so at most the pool's size of workers can be held by a slow or stuck database; the
+ * others wait at most --db-wait for a connection and answer 503, so requests keep moving (and
+ * /metrics, which needs none, answers) instead of queueing behind the stuck ones. Fewer than
+ * the pool's size would leave connections unused (docs/performance.md). */
 static unsigned workers_for(const nz_web_opts *opts)
 {
 	if (opts->workers)
 		return opts->workers;
-	return opts->db_pool ? opts->db_pool : nz_store_pool_size_default();
+	return 2 * (opts->db_pool ? opts->db_pool : nz_store_pool_size_default());
 }
 
 /* Live stories' event streams may take 3/4 of the connections (default 1,024): they are never

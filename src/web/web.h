@@ -14,7 +14,7 @@ typedef struct nz_web_opts {
 	const char *host;      /* "127.0.0.1" */
 	unsigned port;         /* 0: a free port */
 	unsigned threads;      /* event threads; 0: 2 */
-	unsigned workers;      /* render workers (http/workers.c); 0: as many as db_pool */
+	unsigned workers;      /* render workers (http/workers.c); 0: twice db_pool */
 	unsigned db_pool;      /* store handles at most; 0: twice the cores (store/pool.h) */
 	unsigned db_wait_ms;   /* longest wait for a free handle; 0: NZ_STORE_POOL_WAIT_DEFAULT */
 	unsigned max_connections; /* 0: the HTTP server's default (1024) */
