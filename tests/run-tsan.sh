@@ -18,8 +18,9 @@ export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 ignore_
 
 # The end-to-end tests with threads behind them: the page cache and its change-feed poller,
 # webhook delivery, HTTP caching, the scheduler (scheduled and embargoed articles, also across a
-# restart) and the static export's worker pool.
-e2e=(test_pagecache.py test_webhooks.py test_caching.py test_build.py
+# restart), the static export's worker pool and the render workers (a cached page beside a
+# write that waits).
+e2e=(test_pagecache.py test_pagecache_busy.py test_webhooks.py test_caching.py test_build.py
      test_admin_api.ReadersSee test_admin_api.ScheduleSurvivesRestart)
 
 status=0

@@ -43,6 +43,7 @@ static const number_opt number_opts[] = {
     {"--max-connections", 16, 100000, "", offsetof(nz_web_opts, max_connections)},
     {"--max-per-address", 1, 100000, "", offsetof(nz_web_opts, max_per_address)},
     {"--head-timeout", 1, 3600, " seconds", offsetof(nz_web_opts, head_timeout_s)},
+    {"--workers", 1, 256, "", offsetof(nz_web_opts, workers)},
     {"--db-pool", 1, NZ_STORE_POOL_MAX, "", offsetof(nz_web_opts, db_pool)},
     {"--db-wait", 1, 600000, " milliseconds", offsetof(nz_web_opts, db_wait_ms)},
     {"--most-read-refresh", 1, 86400, " seconds", offsetof(nz_web_opts, most_read_refresh_s)},
@@ -130,15 +131,20 @@ static int run(const cli_env *env, int argc, char **argv)
 
 const cli_command cli_serve_cmd = {
     "serve", run, "serve the site and the API over HTTP",
-    "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--db-pool N] [--db-wait MS]\n"
-    "      [--cache-mb N] [--cache-ttl S] [--max-connections N] [--max-per-address N]\n"
+    "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--workers N] [--db-pool N]\n"
+    "      [--db-wait MS] [--cache-mb N] [--cache-ttl S] [--max-connections N] [--max-per-address "
+    "N]\n"
     "      [--head-timeout S] [--most-read-refresh S] [--trusted-proxy CIDR]...\n\n"
     "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
     "finishes the requests in flight and exits.\n\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
     "  --theme DIR         a theme folder (templates/*.mustache, static/) instead of the\n"
     "                      default theme built into the binary\n"
-    "  --threads N         worker threads (default 2)\n"
+    "  --threads N         event threads: they read requests, answer from the page cache\n"
+    "                      and send responses (default 2)\n"
+    "  --workers N         render threads: everything the page cache does not answer runs\n"
+    "                      on them, so a slow page never delays a cached one (default twice\n"
+    "                      --db-pool: each render holds one connection)\n"
     "  --db-pool N         database connections requests share, at most (default twice the\n"
     "                      processor cores); the page cache's follower, the scheduler and\n"
     "                      webhook delivery keep one each besides\n"

@@ -6,7 +6,8 @@
  * Surrogate-Keys a page has, which ones a write changed) it says through plain strings. The
  * handlers in web/ are where HTTP meets the domain; they include this header.
  *
- * The server: epoll with a small thread pool, keep-alive (responses are queued on the second
+ * The server: epoll with a small pool of event threads, render workers for whatever the quick
+ * step (the page cache) does not answer (workers.c), keep-alive (responses are queued on the second
  * call of the access handler, never the first: see NOTES.md), GET/HEAD/POST/PATCH/PUT/DELETE
  * parsed, HEAD answered as GET without a body, request limits (URL length, header size, body
  * size, connections, per-connection timeout) enforced with 414/413/400 before the handler
@@ -29,6 +30,9 @@ typedef struct nz_http_req {
 	void *conn;         /* internal */
 	const void *server; /* internal */
 	void *thread_ctx;   /* per worker thread, from nz_http_opts.thread_init */
+	/* What the quick step (nz_http_opts.quick) left for the handler when it did not answer
+	 * (in arena); NULL when none ran. */
+	void *handoff;
 } nz_http_req;
 
 /* The value of query parameter key, decoded ('+' is a space); NULL when absent, and for an
@@ -83,15 +87,27 @@ void nz_http_prebuilt_ref(nz_http_prebuilt *p);
 /* Drops one reference; the last one frees it. NULL-safe. */
 void nz_http_prebuilt_unref(nz_http_prebuilt *p);
 
-/* Answers one request. Runs on a worker thread; must not block for long. */
+/* Answers one request. Runs on a render worker (nz_http_opts.workers), or with none on an
+ * event thread, where it must not block for long. */
 typedef void (*nz_http_handler)(void *app, nz_http_req *req, nz_http_resp *resp);
+/* The cheap answers (the page cache): runs on the event thread that read the request, before
+ * it goes to a worker. True when it answered in resp; false to hand the request to the handler
+ * (resp then untouched; req->handoff may carry what it found). req->thread_ctx is NULL here. */
+typedef bool (*nz_http_quick)(void *app, nz_http_req *req, nz_http_resp *resp);
 
 typedef struct nz_http_streams nz_http_streams;
 
+#define NZ_HTTP_WORKERS_MAX 256
+
 typedef struct nz_http_opts {
-	const char *host;         /* "127.0.0.1" */
-	unsigned port;            /* 0: pick a free port; nz_http_port() tells which */
-	unsigned threads;         /* worker threads, default 2 */
+	const char *host; /* "127.0.0.1" */
+	unsigned port;    /* 0: pick a free port; nz_http_port() tells which */
+	unsigned threads; /* event threads (MHD's epoll pool), default 2 */
+	/* Render workers: threads that run the handler for whatever quick does not answer, so a
+	 * slow render never delays the other connections of an event thread (workers.c). 0: the
+	 * handler runs on the event threads. */
+	unsigned workers;
+	nz_http_quick quick;      /* may be NULL: every request goes to the handler */
 	unsigned max_connections; /* default 1024; past 15/16 of it the longest idle are closed */
 	unsigned max_per_address; /* open connections from one address, default 256 */
 	unsigned head_timeout_s;  /* longest wait for a complete request head, default 10 */
@@ -102,7 +118,8 @@ typedef struct nz_http_opts {
 	 * blocks ("127.0.0.1", "10.0.0.0/8"); a bad one fails nz_http_start. */
 	const char *const *trusted_proxies;
 	size_t n_trusted_proxies;
-	/* Called once on each worker thread before its first request; the result is passed as
+	/* Called once on each thread running the handler before its first request (a render
+	 * worker, or an event thread without workers); the result is passed as
 	 * req->thread_ctx. May be NULL. */
 	void *(*thread_init)(void *app);
 	void (*thread_done)(void *thread_ctx);

@@ -84,4 +84,25 @@ void nz__http_stream_free(void *cls);
 /* Ends every stream and refuses new ones: before MHD stops. NULL-safe. */
 void nz__http_streams_shutdown(nz_http_streams *h);
 
+/* ---- render workers (workers.c) ---- */
+
+/* One request handed to the workers, kept in the request's own state (no allocation). run does
+ * the work on a worker thread (cancelled: the server is stopping and it must only mark the
+ * answer as such); the pool resumes conn after it. */
+typedef struct nz__http_job {
+	struct nz__http_job *next; /* the pool's */
+	struct MHD_Connection *conn;
+	void (*run)(struct nz__http_job *job, bool cancelled);
+} nz__http_job;
+
+typedef struct nz__http_workers nz__http_workers;
+/* Starts n threads. NZ_NOMEM. */
+nz_rc nz__http_workers_new(unsigned n, nz__http_workers **out, nz_err *err);
+/* Suspends job->conn and queues the job; from MHD's access handler. NZ_UNSUPPORTED when the
+ * pool is stopping (nothing was suspended: answer at once). */
+nz_rc nz__http_workers_submit(nz__http_workers *w, nz__http_job *job);
+/* Refuses new jobs, cancels the queued ones, waits for the running ones and frees the pool;
+ * before MHD stops. NULL-safe. */
+void nz__http_workers_stop(nz__http_workers *w);
+
 #endif

@@ -8,7 +8,9 @@
  * call only marks the request as seen (queueing a response there counts as an "early response",
  * which makes MHD 0.9.75 close the connection: see NOTES.md), the middle calls collect the body,
  * and the last call (no more upload data) validates the request, runs the handler and queues
- * the response. The completion callback frees the state after the response went out.
+ * the response (with render workers: hands it to one and suspends the connection; one more call
+ * after the resume queues the worker's answer). The completion callback frees the state after
+ * the response went out, and an answer never queued with it.
  *
  * Checks on the request head (RFC 9112), answered at once on a connection then closed: two
  * different Content-Length fields, HTTP/1.1 without Host or with two → 400; a transfer coding
@@ -31,9 +33,13 @@
  * Descriptors: each connection is one; the start raises the soft RLIMIT_NOFILE towards the hard
  * one when max_connections would not fit under it.
  *
- * Threads: MHD runs an epoll thread pool of opts.threads workers; handlers run on them.
- * thread_init runs lazily on each worker's first request, thread_done for each at stop, on the
- * stopping thread. SIGTERM and SIGINT write to a self-pipe that nz_http_wait sleeps on; the
+ * Threads: MHD runs an epoll thread pool of opts.threads event threads. With opts.workers,
+ * they answer only what opts.quick answers (the page cache) and the server's own errors; every
+ * other request, once complete, goes to a render worker (workers.c) while its connection is
+ * suspended, and the answer the worker kept in the request's state is queued when MHD calls the
+ * access handler again after the resume. Without workers the handler runs on the event threads.
+ * thread_init runs lazily on each handler thread's first request, thread_done for each at stop,
+ * on the stopping thread. SIGTERM and SIGINT write to a self-pipe that nz_http_wait sleeps on; the
  * first running server owns those signals until it stops.
  */
 #include <arpa/inet.h>
@@ -45,6 +51,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +87,8 @@ struct nz_http_server {
 	char log_msg[200];      /* MHD's last complaint, for a failed start */
 	nz__http_cidr *proxies; /* opts.trusted_proxies, parsed */
 	size_t n_proxies;
-	nz__http_guard *guard; /* per-address cap, head deadline, idle eviction (guard.c) */
+	nz__http_guard *guard;     /* per-address cap, head deadline, idle eviction (guard.c) */
+	nz__http_workers *workers; /* NULL without opts.workers */
 };
 
 /* Per-request state: the request pointer MHD keeps for us between calls. */
@@ -92,7 +100,18 @@ typedef struct request {
 	bool too_big;  /* the body passed max_body and is being discarded */
 	bool nomem;
 	nz_buf body;
+	struct handed *handed; /* with a render worker, in arena; NULL once its answer is queued */
 } request;
+
+/* A request given to a render worker: the job, the request and the answer it made. Written by
+ * the worker between suspend and resume only (workers.c). */
+typedef struct handed {
+	nz__http_job job;
+	request *r;
+	nz_http_req req;
+	nz_http_resp resp;
+	bool cancelled; /* the worker pool stopped before running it */
+} handed;
 
 /* Stands for "no state: answer 503" when the URI callback could not allocate. */
 static char oom_marker;
@@ -469,6 +488,58 @@ unsigned nz__http_parse_target(nz_arena *arena, const char *raw_uri, nz_http_req
 	return 0;
 }
 
+/* Drops an answer that was never queued (the client left, or MHD stopped). */
+static void resp_free(nz_http_resp *resp)
+{
+	nz_buf_free(&resp->body);
+	nz_http_prebuilt_unref(resp->prebuilt);
+	if (resp->stream)
+		nz__http_stream_free(resp->stream);
+	*resp = (nz_http_resp){0};
+}
+
+/* A render worker's job: the handler, on the request kept with it. */
+static void run_job(nz__http_job *job, bool cancelled)
+{
+	handed *h = (handed *)(void *)((char *)job - offsetof(handed, job));
+	nz_http_server *srv = h->r->srv;
+	h->cancelled = cancelled;
+	if (cancelled)
+		return;
+	h->req.thread_ctx = thread_ctx(srv);
+	srv->handler(srv->app, &h->req, &h->resp);
+}
+
+/* With workers, what the quick step does not answer: to a worker (the connection suspended),
+ * or when the workers are stopping, 503. */
+static enum MHD_Result hand_off(nz_http_server *srv, request *r, struct MHD_Connection *conn,
+				const nz_http_req *req)
+{
+	handed *h = nz_arena_alloc(r->arena, sizeof *h);
+	if (!h)
+		return send_error(conn, r, 503, "unavailable", "Out of memory");
+	*h = (handed){.job = {.conn = conn, .run = run_job}, .r = r, .req = *req};
+	nz_buf_init(&h->resp.body, 0);
+	r->handed = h;
+	if (nz__http_workers_submit(srv->workers, &h->job) == NZ_OK)
+		return MHD_YES; /* suspended: on_access runs again after the worker resumes it */
+	r->handed = NULL;
+	return send_error(conn, r, 503, "unavailable", "The server is stopping");
+}
+
+/* The access handler's call after a worker resumed the connection: the worker's answer. */
+static enum MHD_Result answer_handed(request *r, struct MHD_Connection *conn)
+{
+	handed *h = r->handed;
+	nz_http_resp resp = h->resp;
+	r->handed = NULL; /* the answer is sent from here on, or dropped */
+	if (h->cancelled) {
+		resp_free(&resp);
+		return send_error(conn, r, 503, "unavailable", "The server is stopping");
+	}
+	return send_resp(conn, r, &resp);
+}
+
 static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connection *conn,
 			      const char *method)
 {
@@ -493,8 +564,14 @@ static enum MHD_Result answer(nz_http_server *srv, request *r, struct MHD_Connec
 		return send_error(conn, r, 413, "too_large", "Request body too large");
 	req.body = nz_buf_cstr(&r->body);
 	req.body_len = r->body.len;
-	req.thread_ctx = thread_ctx(srv);
 	nz_buf_init(&resp.body, 0);
+	if (srv->workers) { /* the quick step here, the rest on a worker */
+		if (srv->opts.quick && srv->opts.quick(srv->app, &req, &resp))
+			return send_resp(conn, r, &resp);
+		nz_buf_free(&resp.body);
+		return hand_off(srv, r, conn, &req);
+	}
+	req.thread_ctx = thread_ctx(srv);
 	srv->handler(srv->app, &req, &resp);
 	return send_resp(conn, r, &resp);
 }
@@ -648,6 +725,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (r->handed)
+		return answer_handed(r, conn);
 	return answer(srv, r, conn, method);
 }
 
@@ -688,6 +767,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r || (void *)r == (void *)&oom_marker)
 		return;
 	nz_buf_free(&r->body);
+	if (r->handed) /* resumed, but closed before its answer was queued */
+		resp_free(&r->handed->resp);
 	nz_arena_free(r->arena);
 	free(r);
 	atomic_fetch_sub(&srv->inflight, 1);
@@ -715,6 +796,8 @@ static void fill_defaults(nz_http_opts *o)
 		o->max_per_address = 256;
 	if (!o->head_timeout_s)
 		o->head_timeout_s = 10;
+	if (o->workers > NZ_HTTP_WORKERS_MAX)
+		o->workers = NZ_HTTP_WORKERS_MAX;
 }
 
 /* Room for max_connections sockets and the process's other descriptors. */
@@ -834,7 +917,8 @@ static struct MHD_Daemon *start_daemon(nz_http_server *srv, const struct sockadd
 		 MHD_USE_ERROR_LOG;
 	return MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_SOCK_ADDR, sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->opts.threads,
+	    MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned int)(srv->opts.threads > 1 ? srv->opts.threads : 0),
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv->opts.max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->opts.timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
@@ -887,6 +971,11 @@ nz_rc nz_http_start(const nz_http_opts *opts, nz_http_handler handler, void *app
 		rc = nz_err_set(err, NZ_NOMEM, "out of memory");
 		goto out;
 	}
+	if (srv->opts.workers) {
+		rc = nz__http_workers_new(srv->opts.workers, &srv->workers, err);
+		if (rc != NZ_OK)
+			goto out;
+	}
 	raise_fd_limit(srv->opts.max_connections);
 	srv->daemon = start_daemon(srv, &sa, flags);
 	if (!srv->daemon) {
@@ -933,13 +1022,19 @@ static void sleep_ms(long ms)
  * which closes idle keep-alive connections. */
 static void stop_daemon(nz_http_server *srv)
 {
-	if (srv->stopped || !srv->daemon)
+	if (srv->stopped || !srv->daemon) {
+		nz__http_workers_stop(srv->workers); /* a failed start */
+		srv->workers = NULL;
 		return;
+	}
 	srv->stopped = true;
 	srv->listen_fd = MHD_quiesce_daemon(srv->daemon);
 	nz__http_streams_shutdown(srv->opts.streams); /* open streams end; none is suspended */
 	for (long waited = 0; atomic_load(&srv->inflight) > 0 && waited < DRAIN_MAX_MS; waited += 5)
 		sleep_ms(5);
+	/* no connection is suspended after this: queued renders are answered 503 */
+	nz__http_workers_stop(srv->workers);
+	srv->workers = NULL;
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
 	if (srv->listen_fd != MHD_INVALID_SOCKET)

@@ -238,12 +238,21 @@ static void respond(nz__app *app, nz__ctx *c, bool busy)
 	nz__pagecache_after(c); /* store it; after a write, drop what changed */
 }
 
+/* What the quick step found for a request it did not answer (req->handoff, in the arena). */
+typedef struct handoff {
+	int64_t start;              /* when the quick step began: the wait for a worker counts */
+	nz_http_pagecache_note *pc; /* the page cache's note (what to store) */
+} handoff;
+
 static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 {
 	nz__app *app = app_ptr;
 	nz__ctx c = {.app = app, .req = req, .resp = resp};
+	const handoff *h = req->handoff;
 	c.cache.private = nz__cache_private_path(req->path);
-	if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
+	if (h)
+		c.pc = h->pc;             /* the quick step looked in the page cache already */
+	else if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
 		return;
 	nz_err err = {0};
 	nz_rc rc = strcmp(req->path, "/metrics") == 0
@@ -271,14 +280,52 @@ static void count_view(nz__app *app, const nz_http_req *req, const nz_http_resp 
 		nz__views_referrer(app->views, host);
 }
 
-/* every request is counted and timed for /metrics (metrics.c). */
+/* Every request is counted and timed for /metrics (metrics.c). */
+static void answered(nz__app *app, nz_http_req *req, nz_http_resp *resp, int64_t start)
+{
+	nz__private_no_store(req, resp);
+	nz__metrics_count(app->metrics, req, resp, start);
+	count_view(app, req, resp);
+}
+
+/* On a render worker (or, without workers, the event thread). */
 static void handle(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 {
-	int64_t start = nz__metrics_now();
+	const handoff *h = req->handoff;
+	int64_t start = h ? h->start : nz__metrics_now();
 	dispatch(app_ptr, req, resp);
-	nz__private_no_store(req, resp);
-	nz__metrics_count(((nz__app *)app_ptr)->metrics, req, resp, start);
-	count_view(app_ptr, req, resp);
+	answered(app_ptr, req, resp, start);
+}
+
+/* On the event thread that read the request: the page cache, which needs no database; the rest
+ * goes to a render worker (http/workers.c) with what the lookup found. */
+static bool quick(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
+{
+	nz__app *app = app_ptr;
+	int64_t start = nz__metrics_now();
+	nz__ctx c = {.app = app, .req = req, .resp = resp};
+	c.cache.private = nz__cache_private_path(req->path);
+	if (nz__pagecache_serve(&c)) {
+		answered(app, req, resp, start);
+		return true;
+	}
+	handoff *h = nz_arena_alloc(req->arena, sizeof *h);
+	if (h) /* else the handler looks again */
+		*h = (handoff){.start = start, .pc = c.pc};
+	req->handoff = h;
+	return false;
+}
+
+/* Render workers: twice the database pool's connections. A render holds a connection for its
+ * whole run, so at most the pool's size of workers can be held by a slow or stuck database; the
+ * others wait at most --db-wait for a connection and answer 503, so requests keep moving (and
+ * /metrics, which needs none, answers) instead of queueing behind the stuck ones. Fewer than
+ * the pool's size would leave connections unused (docs/performance.md). */
+static unsigned workers_for(const nz_web_opts *opts)
+{
+	if (opts->workers)
+		return opts->workers;
+	return 2 * (opts->db_pool ? opts->db_pool : nz_store_pool_size_default());
 }
 
 /* Live stories' event streams may take 3/4 of the connections (default 1,024): they are never
@@ -343,6 +390,8 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 	    .host = opts->host ? opts->host : "127.0.0.1",
 	    .port = opts->port,
 	    .threads = opts->threads ? opts->threads : 2,
+	    .workers = workers_for(opts),
+	    .quick = quick,
 	    .max_connections = opts->max_connections,
 	    .max_per_address = opts->max_per_address,
 	    .head_timeout_s = opts->head_timeout_s,

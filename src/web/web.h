@@ -13,7 +13,8 @@ typedef struct nz_web_opts {
 	const char *theme_dir; /* NULL: the default theme compiled into the binary */
 	const char *host;      /* "127.0.0.1" */
 	unsigned port;         /* 0: a free port */
-	unsigned threads;      /* 0: 2 */
+	unsigned threads;      /* event threads; 0: 2 */
+	unsigned workers;      /* render workers (http/workers.c); 0: twice db_pool */
 	unsigned db_pool;      /* store handles at most; 0: twice the cores (store/pool.h) */
 	unsigned db_wait_ms;   /* longest wait for a free handle; 0: NZ_STORE_POOL_WAIT_DEFAULT */
 	unsigned max_connections; /* 0: the HTTP server's default (1024) */

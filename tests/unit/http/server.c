@@ -66,12 +66,36 @@ static const char *or_null(const char *s)
 	return s ? s : "(null)";
 }
 
+/* /gate holds its thread until the test opens the gate (at most 5 s). */
+static atomic_bool gate_open, gate_entered;
+
+static void pass_gate(void)
+{
+	atomic_store(&gate_entered, true);
+	for (int i = 0; i < 5000 && !atomic_load(&gate_open); i++)
+		sleep_ms(1);
+}
+
+/* The quick step of the servers with render workers: answers /quick on the event thread. */
+static bool quick(void *a, nz_http_req *req, nz_http_resp *resp)
+{
+	(void)a;
+	if (strcmp(req->path, "/quick") != 0)
+		return false;
+	resp->content_type = "text/plain; charset=utf-8";
+	nz_buf_printf(&resp->body, "quick ctx=%s", req->thread_ctx ? "set" : "none");
+	return true;
+}
+
 static void handler(void *a, nz_http_req *req, nz_http_resp *resp)
 {
 	app *ap = a;
 	atomic_fetch_add(&ap->handled, 1);
 	resp->content_type = "text/plain; charset=utf-8";
-	if (strcmp(req->path, "/hello") == 0) {
+	if (strcmp(req->path, "/gate") == 0) {
+		pass_gate();
+		nz_buf_puts(&resp->body, "gate passed");
+	} else if (strcmp(req->path, "/hello") == 0) {
 		nz_buf_puts(&resp->body, "hello, world\n");
 	} else if (strncmp(req->path, "/echo", 5) == 0) {
 		nz_buf_printf(&resp->body, "method=%s path=%s query=%s len=%zu body=%s",
@@ -115,12 +139,14 @@ typedef struct fixture {
 	nz_http_server *srv;
 } fixture;
 
-static int setup(void **state)
+static int start(void **state, unsigned threads, unsigned workers)
 {
 	fixture *f = calloc(1, sizeof *f);
 	nz_http_opts opts = {.host = "127.0.0.1",
 			     .port = 0,
-			     .threads = 2,
+			     .threads = threads,
+			     .workers = workers,
+			     .quick = workers ? quick : NULL,
 			     .timeout_s = 10,
 			     .max_body = 64,
 			     .max_url = 200,
@@ -135,8 +161,21 @@ static int setup(void **state)
 		free(f);
 		return -1;
 	}
+	atomic_store(&gate_open, false);
+	atomic_store(&gate_entered, false);
 	*state = f;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return start(state, 2, 0);
+}
+
+/* Handlers on two render workers behind one event thread. */
+static int setup_workers(void **state)
+{
+	return start(state, 1, 2);
 }
 
 static int teardown(void **state)
@@ -662,6 +701,65 @@ static void test_start_errors(void **state)
 	nz_http_stop(NULL);
 }
 
+/* ---- render workers ---------------------------------------------------------------------- */
+
+/* Sends GET /gate on a new connection and waits until the handler holds its worker. */
+static client *hold_a_worker(fixture *f)
+{
+	client *c = client_open(nz_http_port(f->srv));
+	assert_non_null(c);
+	client_sends(c, "GET /gate HTTP/1.1\r\nHost: x\r\n\r\n");
+	for (int i = 0; i < 5000 && !atomic_load(&gate_entered); i++)
+		sleep_ms(1);
+	assert_true(atomic_load(&gate_entered));
+	return c;
+}
+
+static void test_quick_answers_beside_a_slow_request(void **state)
+{
+	fixture *f = *state;
+	client *slow = hold_a_worker(f);
+	/* The one event thread still answers what the quick step knows, and the other worker
+	 * the rest, while the first request is held. */
+	get(f, "/quick", &resp1);
+	assert_int_equal(resp1.status, 200);
+	assert_string_equal(resp1.body, "quick ctx=none");
+	get(f, "/hello", &resp1);
+	assert_string_equal(resp1.body, "hello, world\n");
+	assert_false(atomic_load(&gate_open));
+	atomic_store(&gate_open, true);
+	assert_true(client_read(slow, false, &resp2));
+	assert_int_equal(resp2.status, 200);
+	assert_string_equal(resp2.body, "gate passed");
+	/* The held connection is kept alive and serves again. */
+	client_sends(slow, "GET /ctx HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_true(client_read(slow, false, &resp2));
+	assert_memory_equal(resp2.body, "ctx-", 4);
+	client_close(slow);
+}
+
+static void test_client_gone_while_queued(void **state)
+{
+	fixture *f = *state;
+	client *slow1 = hold_a_worker(f);
+	atomic_store(&gate_entered, false);
+	client *slow2 = hold_a_worker(f); /* both workers held */
+	/* Queued behind them, then gone before its answer is made. */
+	client *gone = client_open(nz_http_port(f->srv));
+	assert_non_null(gone);
+	client_sends(gone, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+	sleep_ms(50);
+	client_close(gone);
+	atomic_store(&gate_open, true);
+	assert_true(client_read(slow1, false, &resp1));
+	assert_true(client_read(slow2, false, &resp2));
+	assert_string_equal(resp2.body, "gate passed");
+	get(f, "/hello", &resp1);
+	assert_int_equal(resp1.status, 200);
+	client_close(slow1);
+	client_close(slow2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -683,6 +781,20 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_graceful_stop, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sigterm_stops, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_errors, setup, teardown),
+	    /* the same with render workers */
+	    cmocka_unit_test_setup_teardown(test_get_body_and_headers, setup_workers, teardown),
+	    cmocka_unit_test_setup_teardown(test_head_has_no_body, setup_workers, teardown),
+	    cmocka_unit_test_setup_teardown(test_keep_alive, setup_workers, teardown),
+	    cmocka_unit_test_setup_teardown(test_post_body_delivered, setup_workers, teardown),
+	    cmocka_unit_test_setup_teardown(test_body_too_big_is_413, setup_workers, teardown),
+	    cmocka_unit_test_setup_teardown(test_framing_rules, setup_workers, teardown),
+	    cmocka_unit_test_setup_teardown(test_empty_and_static_responses, setup_workers,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_thread_init, setup_workers, teardown),
+	    cmocka_unit_test_setup_teardown(test_graceful_stop, setup_workers, teardown),
+	    cmocka_unit_test_setup_teardown(test_quick_answers_beside_a_slow_request, setup_workers,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_client_gone_while_queued, setup_workers, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
