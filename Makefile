@@ -288,7 +288,10 @@ clean:
 # ---- search benchmark: 100,000 articles, index size and time, query latency -------
 # `make bench-search` (BENCH_ARTICLES=10000 for a quick run): the queries of
 # bench/search/queries-gen.tsv on bench/corpus/gen.py's corpus, p50/p99 per query and per kind
-# (bench/search/run.sh). `make bench-search-synthetic`: bench_search's own generated corpus,
+# (bench/search/run.sh), then Xapian on the same articles and queries beside it
+# (bench/search/xapian_peer.py; python3-xapian, scripts/install-bench-deps.sh).
+# BENCH_REUSE_DB=1 keeps a BENCH_DB that holds the corpus already; BENCH_XAPIAN=0 skips the peer.
+# `make bench-search-synthetic`: bench_search's own generated corpus,
 # with the time to store and re-index it. Figures go in bench/RESULTS.md.
 
 BENCH_ARTICLES ?= 100000

@@ -42,6 +42,10 @@ typedef int (*nz_search_term_fn)(void *ctx, const char *term, size_t len, size_t
 /* Tokenizes text[0..len) (invalid UTF-8 bytes separate words) calling fn for each term in
  * order. Returns 0, or the first non-zero value fn returned. */
 int nz_search_tokenize(const char *text, size_t len, nz_search_term_fn fn, void *ctx);
+/* The same terms at the same places, but words are left unstemmed (a stem is never empty, so
+ * the count and the byte ranges are nz_search_tokenize's): for callers that only count terms
+ * and take their places, such as FTS5's snippet(), which finds the matches from the index. */
+int nz_search_tokenize_unstemmed(const char *text, size_t len, nz_search_term_fn fn, void *ctx);
 
 /* The stemmer the tokenizer applies to a lower-case ASCII word: word[0..*len) is shortened in
  * place ("exercises" → "exercis", "policies" → "policy", "planned" → "plan"). */

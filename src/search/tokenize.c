@@ -135,6 +135,7 @@ typedef struct tokenizer {
 	size_t len;
 	nz_search_term_fn fn;
 	void *ctx;
+	bool stem; /* false: words as folded, for callers that use only the terms' places */
 } tokenizer;
 
 /* The class and length of the code point at i (invalid bytes: a 1-byte separator). ASCII, most
@@ -160,7 +161,7 @@ static int emit(const tokenizer *t, char *term, size_t len, size_t start, size_t
 {
 	if (len == 0)
 		return 0;
-	if (stem)
+	if (stem && t->stem)
 		nz_search_stem(term, &len);
 	return t->fn(t->ctx, term, len, start, end);
 }
@@ -342,9 +343,9 @@ static int cjk_run(const tokenizer *t, size_t *i)
 	return 0;
 }
 
-int nz_search_tokenize(const char *text, size_t len, nz_search_term_fn fn, void *ctx)
+static int tokenize(const char *text, size_t len, nz_search_term_fn fn, void *ctx, bool stem)
 {
-	tokenizer t = {text, len, fn, ctx};
+	tokenizer t = {text, len, fn, ctx, stem};
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
@@ -370,4 +371,14 @@ int nz_search_tokenize(const char *text, size_t len, nz_search_term_fn fn, void 
 			return rc;
 	}
 	return 0;
+}
+
+int nz_search_tokenize(const char *text, size_t len, nz_search_term_fn fn, void *ctx)
+{
+	return tokenize(text, len, fn, ctx, true);
+}
+
+int nz_search_tokenize_unstemmed(const char *text, size_t len, nz_search_term_fn fn, void *ctx)
+{
+	return tokenize(text, len, fn, ctx, false);
 }

@@ -222,6 +222,23 @@ static nz_rc match_expr(nz__sqlite *h, const nz_search_query *q, nz_buf *match, 
 	return rc ? nz_err_set(err, rc, "search: out of memory") : NZ_OK;
 }
 
+/* The MATCH expression the snippets use: q's without its exclusions, appended to out (nothing
+ * when q has none: the caller uses the window's). A hit contains no excluded term, so the
+ * passages and marks are the same; with a NOT, FTS5 finds a row's matches by tokenizing all its
+ * columns again (stems and all) rather than from the index, a third of `drill -budget`. */
+static nz_rc snippet_match(nz__sqlite *h, const nz_search_query *q, nz_buf *out, nz_err *err)
+{
+	nz_search_term terms[NZ_SEARCH_TERMS_MAX];
+	nz_search_query inc = {.terms = terms, .n_include = q->n_include};
+	bool fts5_prefix;
+	if (q->n_include == q->n || q->n > NZ_SEARCH_TERMS_MAX)
+		return NZ_OK;
+	for (size_t i = 0; i < q->n; i++)
+		if (!q->terms[i].exclude)
+			terms[inc.n++] = q->terms[i];
+	return match_expr(h, &inc, out, &fts5_prefix, err);
+}
+
 /* ---- searching --------------------------------------------------------------------------- */
 
 /* Whether q's section, tag and author filters can match anything: a slug that names nothing,
@@ -446,10 +463,11 @@ nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 	candidate *c = NULL;
 	size_t n = 0;
 	bool capped = false, fts5_prefix = false;
-	nz_buf match, sql;
+	nz_buf match, sql, snip;
 	nz_rc rc;
 	nz_buf_init(&match, 0);
 	nz_buf_init(&sql, 0);
+	nz_buf_init(&snip, 0);
 	bool snap = nz__sq_read_begin(h), live = true;
 	if ((rc = filters_live(h, q, &live, err)) || !live ||
 	    (rc = match_expr(h, q->query, &match, &fts5_prefix, err)))
@@ -465,14 +483,16 @@ nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 		rc = nz__store_hit_ids(arena, c, n, out, err);
 	else if (q->offset < n) {
 		size_t k = n - q->offset < q->limit ? n - q->offset : q->limit;
-		rc = load_hits(h, arena, nz_buf_cstr(&match), fts5_prefix, c + q->offset, k, out,
-			       err);
+		if (!(rc = snippet_match(h, q->query, &snip, err)))
+			rc = load_hits(h, arena, nz_buf_cstr(snip.len ? &snip : &match),
+				       fts5_prefix, c + q->offset, k, out, err);
 	}
 out:
 	sqlite3_finalize(st);
 	nz__sq_read_end(h, snap);
 	nz_buf_free(&match);
 	nz_buf_free(&sql);
+	nz_buf_free(&snip);
 	if (rc)
 		memset(out, 0, sizeof(*out));
 	return rc;

@@ -65,6 +65,12 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 	if ((flags & FTS5_TOKENIZE_QUERY) && text[0] == NZ_SEARCH_RAW_BYTE)
 		return len > 1 ? token(ctx, 0, text + 1, len - 1, 0, len) : SQLITE_OK;
 	fts_sink sink = {ctx, token};
+	/* An auxiliary function's xTokenize (snippet(), and xColumnSize without the docsize
+	 * table) uses only the tokens' places: the matches come from the index. So the words
+	 * are not stemmed, a tenth of a search's instructions (docs/search.md, "Snippets"). An
+	 * auxiliary function that compared tokens with terms would need the stems. */
+	if (flags & FTS5_TOKENIZE_AUX)
+		return nz_search_tokenize_unstemmed(text, (size_t)len, to_fts, &sink);
 	return nz_search_tokenize(text, (size_t)len, to_fts, &sink);
 }
 

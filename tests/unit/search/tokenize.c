@@ -371,9 +371,8 @@ static int digest_term(void *ctx, const char *term, size_t len, size_t start, si
  * values were those of the tokenizer before it was made faster (2026-12-07); change them only
  * with a change of the terms, which comes with a migration that marks the index stale
  * (docs/search.md, "Changing the tokenizer"). */
-static void test_terms_stay_the_same(void **state)
+static char *pieces_text(size_t *out_len)
 {
-	(void)state;
 	size_t cap = 1 << 20, len = 0;
 	char *text = malloc(cap);
 	assert_non_null(text);
@@ -390,6 +389,15 @@ static void test_terms_stay_the_same(void **state)
 		if ((x >> 32) & 1)
 			text[len++] = ' ';
 	}
+	*out_len = len;
+	return text;
+}
+
+static void test_terms_stay_the_same(void **state)
+{
+	(void)state;
+	size_t len;
+	char *text = pieces_text(&len);
 	digest d = {.h = 14695981039346656037u, .text = text, .len = len};
 	assert_int_equal(nz_search_tokenize(text, len, digest_term, &d), 0);
 	for (size_t cut = 1; cut <= 2000; cut++) {
@@ -399,6 +407,39 @@ static void test_terms_stay_the_same(void **state)
 	print_message("%zu terms, digest %016llx\n", d.n, (unsigned long long)d.h);
 	assert_int_equal(d.n, 521437);
 	assert_int_equal(d.h, 0x66a50dd2f15ce82au);
+	free(text);
+}
+
+static int digest_place(void *ctx, const char *term, size_t len, size_t start, size_t end)
+{
+	(void)term;
+	(void)len;
+	digest *d = ctx;
+	uint64_t place[2] = {start, end};
+	digest_bytes(d, place, sizeof place);
+	d->n++;
+	return 0;
+}
+
+/* Snippets tokenize without stemming (FTS5 finds the matches in the index): the words keep
+ * their inflections, and every term has the place and the rank it has with stems, so the
+ * passage and its marks are the same. */
+static void test_unstemmed_keeps_the_places(void **state)
+{
+	(void)state;
+	static terms_out t;
+	const char *s = "Exercises planned policies";
+	assert_int_equal(nz_search_tokenize_unstemmed(s, strlen(s), collect_term, &t), 0);
+	assert_string_equal(t.text, "exercises planned policies");
+	assert_string_equal(terms(s), "exercis plan polici");
+	size_t len;
+	char *text = pieces_text(&len);
+	digest a = {.h = 14695981039346656037u}, b = a;
+	assert_int_equal(nz_search_tokenize(text, len, digest_place, &a), 0);
+	assert_int_equal(nz_search_tokenize_unstemmed(text, len, digest_place, &b), 0);
+	assert_true(a.n > 100000);
+	assert_int_equal(a.n, b.n);
+	assert_int_equal(a.h, b.h);
 	free(text);
 }
 
@@ -416,6 +457,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_callback_stops),
 	    cmocka_unit_test(test_terms_stay_the_same),
+	    cmocka_unit_test(test_unstemmed_keeps_the_places),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
