@@ -156,8 +156,10 @@ class Nodes(NodesMixin, unittest.TestCase):
             page = node.get(path)
             self.assertEqual(page.status, 200)
             self.assertIn("Before the disk filled", page.text)
-            # Served from the page cache while writes fail (once in a while a MISS first: a
-            # reader's handle that failed meanwhile makes the cache start again; not understood)
+            # Served from the page cache while writes fail (once in a while a MISS first: the
+            # page showed a related list computed at view time, and the related-articles
+            # worker's small write, which fits under the limit, stored it and named the page
+            # with `related-0`, docs/related.md)
             self.assertTrue(eventually(lambda: node.get(path).headers.get("x-cache") == "HIT"))
             node.lift()  # room again: the next request opens a new handle and writes
             ok = eventually(lambda: self.call(

@@ -27,6 +27,18 @@ static const char *stored(fixture *f, int64_t id, nz_related_state *state)
 	return list_slugs(f, &l);
 }
 
+/* Saves article id with a new headline (NULL: unchanged) and body, as an editor would. */
+static void edit(fixture *f, int64_t id, const char *headline, const char *body)
+{
+	nz_article *a = NULL;
+	assert_int_equal(nz_store_article_by_id(f->store, f->arena, id, &a, &f->err), NZ_OK);
+	if (headline)
+		a->headline = headline;
+	a->body_markdown = body;
+	assert_int_equal(
+	    nz_store_article_update(f->store, f->arena, 0, a, a->revision, "edit", &f->err), NZ_OK);
+}
+
 /* A pass over the pending lists (all: a clean pass over every public article, as demo and
  * reindex run it). */
 static void pass_of(fixture *f, bool all)
@@ -170,12 +182,8 @@ static void test_an_edit_refreshes_its_own_list(void **state)
 	corpus(f, ids);
 	pass(f);
 	assert_string_equal(stored(f, ids[0], &st), "sister cousin");
-	nz_article *a = NULL;
-	assert_int_equal(nz_store_article_by_id(f->store, f->arena, ids[0], &a, &f->err), NZ_OK);
-	a->headline = "Budget for the minehunter";
-	a->body_markdown = "The assembly approved the defense budget for a minehunter.";
-	assert_int_equal(
-	    nz_store_article_update(f->store, f->arena, 0, a, a->revision, "edit", &f->err), NZ_OK);
+	edit(f, ids[0], "Budget for the minehunter",
+	     "The assembly approved the defense budget for a minehunter.");
 	stored(f, ids[0], &st);
 	assert_int_equal(st, NZ_RELATED_STALE);
 	pass(f);
@@ -205,11 +213,7 @@ static void test_a_word_another_connection_shares_is_counted_again(void **state)
 	assert_int_equal(nz_store_open(f->path, 0, &other, &f->err), NZ_OK);
 	f->store = other;
 	/* An edit, not a new article: the archive's size (which also empties the counts) stays. */
-	nz_article *a = NULL;
-	assert_int_equal(nz_store_article_by_id(f->store, f->arena, ids[5], &a, &f->err), NZ_OK);
-	a->body_markdown = "Quokka on Ganghwa.";
-	assert_int_equal(
-	    nz_store_article_update(f->store, f->arena, 0, a, a->revision, "edit", &f->err), NZ_OK);
+	edit(f, ids[5], NULL, "Quokka on Ganghwa.");
 	const char *fresh = reference(f, ids[0]); /* on a connection that counted nothing before */
 	f->store = mine;
 	nz_store_close(other);
