@@ -219,7 +219,7 @@ static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 	}
 	for (size_t i = 0; rc == NZ_OK && i < b->old->n_files; i++) {
 		const nz__mf_file *f = &b->old->files[i];
-		if (nz__manifest_find(m, f->url))
+		if (nz__manifest_find_as(m, f))
 			continue;
 		if (b->every_owner || nz__build_has_owner(b, f->owner) ||
 		    nz_strset_has(&b->gone, f->owner, strlen(f->owner))) {
@@ -244,6 +244,7 @@ static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 	}
 	if (rc == NZ_NOMEM && !err->msg[0])
 		nz_err_set(err, rc, "out of memory");
+	nz__manifest_sort(m); /* the articles made first, then the kept ones: in id order */
 	b->stats->total = m->n_files;
 	return rc;
 }

@@ -23,6 +23,7 @@
  * unreadable manifest is treated as none (a full build).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,7 @@ static bool index_fit(nz__manifest *m, size_t n)
 	for (size_t i = 0; i < cap; i++)
 		idx[i] = SIZE_MAX;
 	for (size_t f = 0; f < m->n_files; f++) {
-		size_t h = nz_hash_str(m->files[f].url) & (cap - 1);
+		size_t h = m->files[f].url_hash & (cap - 1);
 		while (idx[h] != SIZE_MAX)
 			h = (h + 1) & (cap - 1);
 		idx[h] = f;
@@ -81,23 +82,37 @@ static bool index_fit(nz__manifest *m, size_t n)
 	return true;
 }
 
-nz__mf_file *nz__manifest_find(const nz__manifest *m, const char *url)
+static nz__mf_file *find_hashed(const nz__manifest *m, const char *url, uint64_t hash)
 {
 	if (!m || !m->index_cap)
 		return NULL;
-	for (size_t h = nz_hash_str(url) & (m->index_cap - 1); m->index[h] != SIZE_MAX;
-	     h = (h + 1) & (m->index_cap - 1))
-		if (strcmp(m->files[m->index[h]].url, url) == 0)
-			return &m->files[m->index[h]];
+	for (size_t h = hash & (m->index_cap - 1); m->index[h] != SIZE_MAX;
+	     h = (h + 1) & (m->index_cap - 1)) {
+		nz__mf_file *f = &m->files[m->index[h]];
+		if (f->url_hash == hash && strcmp(f->url, url) == 0)
+			return f;
+	}
 	return NULL;
+}
+
+nz__mf_file *nz__manifest_find(const nz__manifest *m, const char *url)
+{
+	return m && m->index_cap ? find_hashed(m, url, nz_hash_str(url)) : NULL;
+}
+
+nz__mf_file *nz__manifest_find_as(const nz__manifest *m, const nz__mf_file *f)
+{
+	return find_hashed(m, f->url, f->url_hash ? f->url_hash : nz_hash_str(f->url));
 }
 
 /* Adds (or replaces) a file whose strings are m's to keep: copied into its arena, or borrowed
  * (the manifest's own text, or another manifest that outlives m). */
 static nz_rc add_file(nz__manifest *m, const nz__mf_file *f, bool borrow)
 {
-	nz__mf_file *old = nz__manifest_find(m, f->url);
+	uint64_t hash = borrow && f->url_hash ? f->url_hash : nz_hash_str(f->url);
+	nz__mf_file *old = find_hashed(m, f->url, hash);
 	nz__mf_file copy = *f;
+	copy.url_hash = hash;
 	copy.owner = f->owner ? f->owner : "";
 	copy.keys = f->keys ? f->keys : "";
 	if (!borrow) {
@@ -116,7 +131,7 @@ static nz_rc add_file(nz__manifest *m, const nz__mf_file *f, bool borrow)
 	    NZ_GROW(m->files, m->n_files + 1, m->cap_files) != NZ_OK)
 		return NZ_NOMEM;
 	m->files[m->n_files] = copy;
-	size_t h = nz_hash_str(copy.url) & (m->index_cap - 1);
+	size_t h = hash & (m->index_cap - 1);
 	while (m->index[h] != SIZE_MAX)
 		h = (h + 1) & (m->index_cap - 1);
 	m->index[h] = m->n_files++;
@@ -163,8 +178,9 @@ static nz_rc add_article(nz__manifest *m, int64_t id, const char *slug, const ch
 	copy_hash(a->link, link);
 	if (!a->slug || !a->subjects)
 		return NZ_NOMEM;
+	/* still in order when read from a file written in order (no sort on the next lookup) */
+	m->articles_sorted = m->n_articles == 0 || (m->articles_sorted && a[-1].id < id);
 	m->n_articles++;
-	m->articles_sorted = false;
 	return NZ_OK;
 }
 
@@ -185,14 +201,34 @@ static int by_id(const void *x, const void *y)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
+void nz__manifest_sort(nz__manifest *m)
+{
+	if (!m || m->articles_sorted || m->n_articles < 2)
+		return;
+	size_t n = m->n_articles, tail = n - 1; /* articles[tail..n) is in order */
+	while (tail > 0 && m->articles[tail - 1].id < m->articles[tail].id)
+		tail--;
+	qsort(m->articles, tail, sizeof *m->articles, by_id);
+	nz__mf_article *merged = malloc(n * sizeof *merged);
+	if (!merged) { /* no room to merge: sort it all in place */
+		qsort(m->articles, n, sizeof *m->articles, by_id);
+		m->articles_sorted = true;
+		return;
+	}
+	for (size_t i = 0, j = tail, k = 0; k < n; k++)
+		merged[k] = j == n || (i < tail && m->articles[i].id < m->articles[j].id)
+				? m->articles[i++]
+				: m->articles[j++];
+	memcpy(m->articles, merged, n * sizeof *merged);
+	free(merged);
+	m->articles_sorted = true;
+}
+
 nz__mf_article *nz__manifest_article(nz__manifest *m, int64_t id)
 {
 	if (!m || !m->n_articles)
 		return NULL;
-	if (!m->articles_sorted) {
-		qsort(m->articles, m->n_articles, sizeof *m->articles, by_id);
-		m->articles_sorted = true;
-	}
+	nz__manifest_sort(m);
 	nz__mf_article key = {.id = id};
 	return bsearch(&key, m->articles, m->n_articles, sizeof key, by_id);
 }
@@ -321,58 +357,116 @@ nz_rc nz__manifest_read(const char *dir, nz__manifest *m, nz_err *err)
 	return NZ_OK;
 }
 
-/* Writes tag and the fields, each after a tab (printf per line was a third of a write). */
-static void put_fields(FILE *fp, const char *tag, const char *const *fields, size_t n)
+/* The manifest's writer: records are copied into a buffer written out in large pieces (stdio's
+ * fputs and printf per field were most of a write's time). The first failure sticks. */
+typedef struct writer {
+	int fd;
+	bool failed;
+	size_t len;
+	char buf[1 << 16];
+} writer;
+
+static void flush(writer *w)
 {
-	fputs(tag, fp);
-	for (size_t i = 0; i < n; i++) {
-		putc('\t', fp);
-		fputs(fields[i], fp);
+	for (size_t done = 0; !w->failed && done < w->len;) {
+		ssize_t n = write(w->fd, w->buf + done, w->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			w->failed = true;
+		else
+			done += (size_t)n;
+	}
+	w->len = 0;
+}
+
+static void put(writer *w, const char *s, size_t len)
+{
+	while (len > 0) {
+		if (w->len == sizeof w->buf)
+			flush(w);
+		size_t n = sizeof w->buf - w->len < len ? sizeof w->buf - w->len : len;
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+		s += n;
+		len -= n;
 	}
 }
 
-static void put_records(FILE *fp, const nz__manifest *m)
+/* Writes tag and the fields, each after a tab, and the line's end. */
+static void put_fields(writer *w, const char *tag, const char *const *fields, size_t n)
 {
-	fprintf(fp, MAGIC "\nseq\t%lld\nfingerprint\t%s\n", (long long)m->seq, m->fingerprint);
+	put(w, tag, strlen(tag));
+	for (size_t i = 0; i < n; i++) {
+		put(w, "\t", 1);
+		put(w, fields[i], strlen(fields[i]));
+	}
+	put(w, "\n", 1);
+}
+
+/* n in decimal into out[24] (snprintf per record was a third of a write). */
+static const char *decimal(char out[24], unsigned long long n)
+{
+	char *p = out + 23;
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	return p;
+}
+
+static void put_records(writer *w, const nz__manifest *m)
+{
+	char head[160], size[24], id[24];
+	int n = snprintf(head, sizeof head, MAGIC "\nseq\t%lld\nfingerprint\t%s\n",
+			 (long long)m->seq, m->fingerprint);
+	put(w, head, n > 0 ? (size_t)n : 0);
 	for (size_t i = 0; i < m->n_files; i++) {
 		const nz__mf_file *f = &m->files[i];
 		if (f->removed)
 			continue;
-		put_fields(fp, "F", (const char *[]){f->url, f->path, f->hash}, 3);
-		fprintf(fp, "\t%zu\t%d\t", f->size, f->gz ? 1 : 0);
-		put_fields(fp, f->owner, (const char *[]){f->keys}, 1);
-		putc('\n', fp);
+		put_fields(w, "F",
+			   (const char *[]){f->url, f->path, f->hash, decimal(size, f->size),
+					    f->gz ? "1" : "0", f->owner, f->keys},
+			   7);
 	}
 	for (size_t i = 0; i < m->n_articles; i++) {
 		const nz__mf_article *a = &m->articles[i];
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)a->id);
-		put_fields(fp, "A", (const char *[]){id, a->slug, a->sig, a->link, a->subjects}, 5);
-		putc('\n', fp);
+		const char *digits = decimal(id, (unsigned long long)a->id); /* ids are > 0 */
+		put_fields(w, "A", (const char *[]){digits, a->slug, a->sig, a->link, a->subjects},
+			   5);
 	}
 	for (size_t i = 0; i < m->n_subjects; i++) {
 		const nz__mf_subject *s = &m->subjects[i];
-		put_fields(fp, "S", (const char *[]){s->key, s->kind, s->slug, s->head}, 4);
-		putc('\n', fp);
+		put_fields(w, "S", (const char *[]){s->key, s->kind, s->slug, s->head}, 4);
 	}
+	flush(w);
 }
 
 nz_rc nz__manifest_write(const char *dir, const nz__manifest *m, nz_err *err)
 {
 	char path[4096], tmp[4200];
-	nz_rc rc = NZ_OK;
 	snprintf(path, sizeof path, "%s/" NZ__SITE_MANIFEST, dir);
 	snprintf(tmp, sizeof tmp, "%s.nz-tmp-%ld", path, (long)getpid());
-	FILE *fp = fopen(tmp, "w");
-	if (fp) {
-		setvbuf(fp, NULL, _IOFBF, 1 << 20);
-		put_records(fp, m);
+	writer *w = malloc(sizeof *w);
+	if (!w)
+		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", path);
+	*w = (writer){.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)};
+	if (w->fd >= 0)
+		put_records(w, m);
+	bool ok = w->fd >= 0 && !w->failed;
+	int e = errno;
+	if (w->fd >= 0 && close(w->fd) != 0 && ok) {
+		ok = false;
+		e = errno;
 	}
-	bool ok = fp && !ferror(fp);
-	ok = (fp && fclose(fp) == 0) && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		rc = nz_err_set(err, NZ_IO, "%s: %s", path, strerror(errno));
-		unlink(tmp);
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		e = errno;
 	}
-	return rc;
+	free(w);
+	if (ok)
+		return NZ_OK;
+	unlink(tmp);
+	return nz_err_set(err, NZ_IO, "%s: %s", path, strerror(e));
 }

@@ -30,6 +30,7 @@
 #include "site/build_int.h"
 
 #define REFS_PAGE 1000
+#define FEW_KEYS 8
 
 static const char *const list_kinds[] = {"section", "tag", "author"};
 
@@ -345,7 +346,30 @@ typedef struct incr {
 	nz__jobs *phase;
 	nz_strset links;   /* "link-<id>" of articles whose links changed (or that left) */
 	nz_strset changed; /* "article-<id>" of articles the feed named: their cards may differ */
+	/* The same keys, while there are few (the usual edit): every file's keys are searched
+	 * for them directly rather than each of its keys looked up (shows_changed). */
+	const char *few[FEW_KEYS];
+	size_t n_few;
+	bool many;
 } incr;
+
+/* Adds key to set and to the few keys (copied into b->arena). */
+static nz_rc note_key(nz__build *b, incr *in, nz_strset *set, const char *key, nz_err *err)
+{
+	bool added = false;
+	if (nz_strset_add(set, key, strlen(key), &added) != NZ_OK)
+		return nomem(err);
+	if (!added || in->many)
+		return NZ_OK;
+	if (in->n_few == FEW_KEYS) {
+		in->many = true;
+		return NZ_OK;
+	}
+	if (!(in->few[in->n_few] = nz_arena_strdup(b->arena, key)))
+		return nomem(err);
+	in->n_few++;
+	return NZ_OK;
+}
 
 /* Phase 1: the page of every article the change feed names. The feed names every article whose
  * public state, content or lists changed (and nz_store_change_tick those whose embargo or
@@ -369,9 +393,8 @@ static nz_rc plan_articles(nz__build *b, incr *in, nz_err *err)
 		const nz__mf_article *old = nz__manifest_article(b->old, id);
 		nz_rc rc = add_article(b, in->phase, id, old ? old->slug : "", err);
 		/* "related-<id>" changes the article's own page only, not its cards elsewhere. */
-		if (rc == NZ_OK && strncmp(in->keys[i], "article-", 8) == 0 &&
-		    nz_strset_add(&in->changed, in->keys[i], strlen(in->keys[i]), NULL) != NZ_OK)
-			rc = nomem(err);
+		if (rc == NZ_OK && strncmp(in->keys[i], "article-", 8) == 0)
+			rc = note_key(b, in, &in->changed, in->keys[i], err);
 		if (rc != NZ_OK)
 			return rc;
 	}
@@ -412,8 +435,8 @@ static nz_rc plan_lists(nz__build *b, incr *in, size_t from, size_t to, nz_err *
 		if (!old || a->status != 200 || strcmp(old->link, a->link) != 0) {
 			char key[48];
 			snprintf(key, sizeof key, "link-%lld", (long long)a->id);
-			if (nz_strset_add(&in->links, key, strlen(key), NULL) != NZ_OK)
-				return nomem(err);
+			if ((rc = note_key(b, in, &in->links, key, err)) != NZ_OK)
+				return rc;
 		}
 		if (old && a->status == 200 && strcmp(old->sig, a->sig) == 0)
 			continue;
@@ -447,6 +470,14 @@ static nz_rc plan_lists(nz__build *b, incr *in, size_t from, size_t to, nz_err *
  * one made again only for its related box), or "link-<id>" of one whose links changed. */
 static bool shows_changed(const incr *in, const char *keys)
 {
+	for (size_t i = 0; !in->many && i < in->n_few; i++) {
+		size_t len = strlen(in->few[i]);
+		for (const char *p = keys; (p = strstr(p, in->few[i])); p += len)
+			if ((p == keys || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
+				return true;
+	}
+	if (!in->many)
+		return false;
 	const char *p = keys;
 	while (*p) {
 		size_t len = strcspn(p, ","); /* every file's keys are read: no copy of them */

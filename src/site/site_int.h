@@ -36,6 +36,9 @@ typedef struct nz__mf_file {
 	size_t size;
 	bool gz;
 	bool removed; /* dropped by this build (not written back) */
+	/* nz_hash_str(url), set by the manifest that holds the record (0: not known yet): a
+	 * record kept from the last build is not hashed again. */
+	uint64_t url_hash;
 } nz__mf_file;
 
 typedef struct nz__mf_article {
@@ -78,12 +81,18 @@ nz_rc nz__manifest_reserve(nz__manifest *m, size_t n_files);
 /* The same with f's strings borrowed, not copied: they must outlive m (another manifest's). */
 nz_rc nz__manifest_keep_file(nz__manifest *m, const nz__mf_file *f);
 nz__mf_file *nz__manifest_find(const nz__manifest *m, const char *url);
+/* The record of m with the URL of f, a record of another manifest (its URL's hash is reused). */
+nz__mf_file *nz__manifest_find_as(const nz__manifest *m, const nz__mf_file *f);
 nz_rc nz__manifest_add_article(nz__manifest *m, int64_t id, const char *slug, const char *subjects,
 			       const char *sig, const char *link);
 /* Adds a copy of a record whose strings are borrowed (as nz__manifest_keep_file). */
 nz_rc nz__manifest_keep_article(nz__manifest *m, const nz__mf_article *a);
 /* Sorts on first use: call once before threads share m. */
 nz__mf_article *nz__manifest_article(nz__manifest *m, int64_t id);
+/* Puts the article records in id order (written so, a manifest is read without a sort). Cheap
+ * when only a few records at the front are out of order (the articles made by an incremental
+ * build before the kept ones). */
+void nz__manifest_sort(nz__manifest *m);
 nz_rc nz__manifest_add_subject(nz__manifest *m, const char *key, const char *kind, const char *slug,
 			       const char *head);
 nz__mf_subject *nz__manifest_subject(const nz__manifest *m, const char *key);
