@@ -17,8 +17,9 @@
  *     an article made again only because its related box changed ("related-<id>") changes
  *     its own page, not its cards on lists, so those are not made again for it;
  *   - the sitemap index and robots.txt (their lastmod moves with any change), the article
- *     sitemap child of each article made again (children are id ranges, pages/feeds.c), and
- *     the corrections feeds when a correction or the list of articles changed.
+ *     sitemap child of each article made again (children are id ranges, pages/feeds.c) except
+ *     one made again only for its related box (its sitemap entry did not change), and the
+ *     corrections feeds when a correction or the list of articles changed.
  * Not followed: other articles' related lists, which any publication can reorder (the ranking
  * weighs words by how rare they are in the whole archive); those pages are made again when
  * anything else changes them, and on --full.
@@ -122,13 +123,22 @@ static nz_rc add_child(nz__build *b, nz__jobs *js, int64_t id, nz_err *err)
 }
 
 /* The children of the articles made again in all[from..to) and planned in js: every change
- * to a sitemap entry (its article's slug, times, photos, translations) makes its page again. */
-static nz_rc add_children(nz__build *b, nz__jobs *js, size_t from, size_t to, nz_err *err)
+ * to a sitemap entry (its article's slug, times, photos, translations) makes its page again.
+ * changed (NULL: every article): the "article-<id>" keys of the articles in all[from..to)
+ * whose entry may have changed; one made again only for its related box ("related-<id>")
+ * keeps its entry, so its child is not made again for it. */
+static nz_rc add_children(nz__build *b, nz__jobs *js, size_t from, size_t to,
+			  const nz_strset *changed, nz_err *err)
 {
 	nz_rc rc = NZ_OK;
-	for (size_t i = from; !rc && i < to; i++)
-		if (b->all.items[i].kind == NZ__JOB_ARTICLE)
-			rc = add_child(b, js, b->all.items[i].id, err);
+	for (size_t i = from; !rc && i < to; i++) {
+		const nz__job *a = &b->all.items[i];
+		char key[48];
+		int len = snprintf(key, sizeof key, "article-%lld", (long long)a->id);
+		if (a->kind == NZ__JOB_ARTICLE &&
+		    (!changed || nz_strset_has(changed, key, (size_t)len)))
+			rc = add_child(b, js, a->id, err);
+	}
 	for (size_t i = 0, n = js->n; !rc && i < n; i++)
 		if (js->items[i].kind == NZ__JOB_ARTICLE)
 			rc = add_child(b, js, js->items[i].id, err);
@@ -601,7 +611,7 @@ nz_rc nz__plan_incremental(nz__build *b, const char *const *keys, size_t n_keys,
 	if (!rc && n_keys > 0) /* their lastmod moves with any change */
 		rc = add_sitemaps(b, &phase, err);
 	if (!rc)
-		rc = add_children(b, &phase, first, second, err);
+		rc = add_children(b, &phase, first, second, &in.changed, err);
 	b->planned += phase.n;
 	if (!rc && phase.n)
 		rc = nz__build_phase(b, &phase, err);
