@@ -224,3 +224,17 @@ nz_rc nz__sq_search_refresh(nz__sqlite *h, nz_err *err)
 	sqlite3_finalize(st);
 	return rc || !stale ? rc : nz__sq_search_rebuild(&h->base, NULL, NULL, err);
 }
+
+nz_rc nz__sq_search_optimize(nz_store *s, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	nz_rc rc = nz__sq_begin(h, err);
+	if (rc)
+		return rc;
+	/* FTS5 itself returns at once when the index is one segment already. */
+	int src = sqlite3_exec(h->db, "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
+			       NULL, NULL, NULL);
+	if (src != SQLITE_OK)
+		rc = nz__sq_error(h, src, "merging the search index", err);
+	return nz__sq_end(h, rc, err);
+}

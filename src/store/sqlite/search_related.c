@@ -209,19 +209,18 @@ out:
 	return rc;
 }
 
-nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
-		     nz_article_list *out, nz_err *err)
+/* The ranked candidates of a's list, up to max and best first, into *c and *n; inside the
+ * caller's read snapshot. */
+static nz_rc related_candidates(nz__sqlite *h, nz_arena *arena, const nz_article *a, nz_time now,
+				size_t max, nz__sq_candidate **c, size_t *n, nz_err *err)
 {
-	nz__sqlite *h = nz__sq(s);
 	sqlite3_stmt *st = NULL;
 	nz__store_terms t;
-	nz__sq_candidate *c = NULL;
-	size_t n = 0;
 	bool capped;
-	nz_buf match;
+	nz_buf match, sql;
 	nz_rc rc;
+	*n = 0;
 	nz_buf_init(&match, 0);
-	bool snap = nz__sq_read_begin(h);
 	if ((rc = nz__store_article_terms(arena, a, &t))) {
 		rc = nz_err_set(err, rc, "related articles: out of memory");
 		goto out;
@@ -231,7 +230,6 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	/* The same window as searches, BM25 alone: the newest matches are ranked. */
 	nz_article_search q = {
 	    .language = a->language ? a->language : "en", .now = now, .no_recency = true};
-	nz_buf sql;
 	nz_buf_init(&sql, 0);
 	nz__sq_window_sql(&sql, &q, " AND a.id <> :self");
 	/* the SQL is the same for every article (the language is bound), so the
@@ -243,13 +241,29 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	nz_buf_free(&sql);
 	if (!rc && nz__sq_bind_named_int(st, ":self", a->id) != SQLITE_OK)
 		rc = nz__sq_bind_error(h, "related articles", err);
-	if (rc ||
-	    (rc =
-		 nz__sq_run_window(h, arena, st, NZ_SEARCH_RELEVANCE, max, &c, &n, &capped, err)) ||
-	    n == 0)
+	if (!rc)
+		rc = nz__sq_run_window(h, arena, st, NZ_SEARCH_RELEVANCE, max, c, n, &capped, err);
+	if (!rc && *n > max)
+		*n = max;
+out:
+	if (st)
+		sqlite3_reset(st);
+	nz_buf_free(&match);
+	if (rc)
+		*n = 0;
+	return rc;
+}
+
+nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
+		     nz_article_list *out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	nz__sq_candidate *c = NULL;
+	size_t n = 0;
+	bool snap = nz__sq_read_begin(h);
+	nz_rc rc = related_candidates(h, arena, a, now, max, &c, &n, err);
+	if (rc || n == 0)
 		goto out;
-	if (n > max)
-		n = max;
 	if (!(out->items = nz_arena_zalloc(arena, n * sizeof(*out->items)))) {
 		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
 		goto out;
@@ -259,11 +273,23 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	if (!rc)
 		out->n = out->total = n;
 out:
-	if (st)
-		sqlite3_reset(st);
 	nz__sq_read_end(h, snap);
-	nz_buf_free(&match);
 	if (rc)
 		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+nz_rc nz__sq_related_ids(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
+			 int64_t *ids, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	nz__sq_candidate *c = NULL;
+	size_t found = 0;
+	bool snap = nz__sq_read_begin(h);
+	nz_rc rc = related_candidates(h, arena, a, now, max, &c, &found, err);
+	nz__sq_read_end(h, snap);
+	for (size_t i = 0; !rc && i < found; i++)
+		ids[i] = c[i].id;
+	*n = rc ? 0 : found;
 	return rc;
 }
