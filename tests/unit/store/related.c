@@ -221,6 +221,84 @@ static void test_a_word_another_connection_shares_is_counted_again(void **state)
 	assert_string_equal(reference(f, ids[0]), fresh);
 }
 
+/* The ids of a's reference list of max, space-separated. */
+static const char *reference_ids(fixture *f, const nz_article *a, size_t max)
+{
+	nz_article_list l;
+	const char *out = "";
+	assert_int_equal(nz_store_related(f->store, f->arena, a, NOW, max, &l, &f->err), NZ_OK);
+	for (size_t i = 0; i < l.n; i++)
+		out = nz_arena_printf(f->arena, "%s%s%lld", out, i ? " " : "",
+				      (long long)l.items[i].id);
+	return out;
+}
+
+/* The ids of a's list of max as the bulk pass computes it (nz_store_related_ids). */
+static const char *pass_ids(fixture *f, const nz_article *a, size_t max)
+{
+	int64_t ids[10];
+	size_t n = 99;
+	const char *out = "";
+	assert_int_equal(nz_store_related_ids(f->store, f->arena, a, NOW, max, ids, &n, &f->err),
+			 NZ_OK);
+	assert_true(n <= max);
+	for (size_t i = 0; i < n; i++)
+		out = nz_arena_printf(f->arena, "%s%s%lld", out, i ? " " : "", (long long)ids[i]);
+	return out;
+}
+
+/* The pass stores ids computed without loading the articles: the reference's ids, in its order,
+ * for every article (public or not, any language) and every length of list. */
+static void test_the_ids_only_list_is_the_reference(void **state)
+{
+	fixture *f = *state;
+	int64_t ids[8];
+	const size_t maxes[] = {1, 2, 5, 10};
+	corpus(f, ids);
+	add(f, (story){.slug = "third", .headline = "Third minehunter", .body = "Minehunter."});
+	for (size_t i = 0; i < 8; i++) {
+		nz_article *a = NULL;
+		assert_int_equal(nz_store_article_by_id(f->store, f->arena, ids[i], &a, &f->err),
+				 NZ_OK);
+		for (size_t m = 0; m < sizeof(maxes) / sizeof(*maxes); m++)
+			assert_string_equal(pass_ids(f, a, maxes[m]),
+					    reference_ids(f, a, maxes[m]));
+	}
+	/* Not trivial: a list of three, in rank order, and one cut to fewer. */
+	nz_article *me = NULL;
+	assert_int_equal(nz_store_article_by_id(f->store, f->arena, ids[0], &me, &f->err), NZ_OK);
+	assert_string_equal(reference_ids(f, me, 5),
+			    nz_arena_printf(f->arena, "%lld %lld %lld", (long long)ids[2],
+					    (long long)ids[1], (long long)ids[0] + 8));
+	assert_string_equal(
+	    pass_ids(f, me, 2),
+	    nz_arena_printf(f->arena, "%lld %lld", (long long)ids[2], (long long)ids[1]));
+}
+
+/* Merging the index before a bulk pass (`related --all`, reindex, a clean build) changes no
+ * search result and no list; merging again is harmless. */
+static void test_merging_the_index_changes_no_result(void **state)
+{
+	fixture *f = *state;
+	int64_t ids[8];
+	const char *before[8];
+	corpus(f, ids); /* one article a transaction: one segment each */
+	for (size_t i = 0; i < 8; i++)
+		before[i] = reference(f, ids[i]);
+	found s0 = search(f, "flotilla");
+	assert_true(s0.n >= 3);
+	assert_int_equal(nz_store_search_optimize(f->store, &f->err), NZ_OK);
+	assert_int_equal(nz_store_search_optimize(f->store, &f->err), NZ_OK);
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(reference(f, ids[i]), before[i]);
+	found s1 = search(f, "flotilla");
+	assert_int_equal(s1.n, s0.n);
+	for (size_t i = 0; i < s0.n; i++)
+		assert_string_equal(s1.slugs[i], s0.slugs[i]);
+	pass_of(f, true);
+	check_every_list(f, ids);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -231,6 +309,8 @@ int main(void)
 	    T(test_an_edit_refreshes_its_own_list),
 	    T(test_a_first_neighbour_names_the_page_of_an_empty_list),
 	    T(test_a_word_another_connection_shares_is_counted_again),
+	    T(test_the_ids_only_list_is_the_reference),
+	    T(test_merging_the_index_changes_no_result),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
