@@ -109,6 +109,8 @@ nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err)
 						 NULL, NULL, NULL);
 	if (src == SQLITE_OK) /* the section filter's set test (search_filter.c) */
 		src = nz__sq_in_set_register(h->db);
+	if (src == SQLITE_OK) /* the bulk pass's public test (search_public.c) */
+		src = nz__sq_public_at_register(h->db);
 	/* The index's term list, which search.c reads to expand prefixes: a connection's own
 	 * table in temp, so no file needs a migration for it (read-only connections too). */
 	if (src == SQLITE_OK)
