@@ -2,7 +2,8 @@
  * cli/related: the bulk pass over the stored related-article lists that `build` (lists
  * missing or stale), `reindex` (every list) and `related` run (docs/related.md). Progress as
  * reindex shows its own: a bar on a terminal; `related` also prints a line every tenth
- * otherwise (a log, bench/pg.sh).
+ * otherwise (a log, bench/pg.sh). Before a pass of many lists the search index is merged into
+ * one segment, said on stderr (merge_index); the handle maps the file (NZ_STORE_BULK).
  */
 #include <string.h>
 #include <time.h>
@@ -121,4 +122,6 @@ const cli_command cli_related_cmd = {
     "missing or stale (with --all: of every public article) and stores them, with a progress\n"
     "bar on a terminal (a line every tenth otherwise). `import` leaves the new articles' lists\n"
     "to the server's jobs worker, 20 a round, or to their pages' first views; after a large\n"
-    "import, run this once instead (docs/related.md).\n"};
+    "import, run this once instead (docs/related.md). Before 2,000 lists or more it merges\n"
+    "the search index into one segment (a write in short steps, said on stderr), which makes\n"
+    "each list cheaper.\n"};
