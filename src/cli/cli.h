@@ -48,6 +48,8 @@ void cli_usage(const cli_env *env, const cli_command *c, FILE *out);
 const char *cli_db_uri(const char *arg);
 /* Opens the store at env->db (creating it when create), with a message on failure. */
 nz_store *cli_open_store(const cli_env *env, const char *cmd, bool create);
+/* The same with nz_store_open's flags (NZ_STORE_BULK: a pass over much of the file). */
+nz_store *cli_open_store_flags(const cli_env *env, const char *cmd, unsigned flags);
 
 /* Draws "\rwhat [#####.....] done/totalunit" on stderr (a terminal's progress bar). */
 void cli_bar(const char *what, size_t done, size_t total, const char *unit);

@@ -43,9 +43,14 @@ void cli_usage(const cli_env *env, const cli_command *c, FILE *out)
 
 nz_store *cli_open_store(const cli_env *env, const char *cmd, bool create)
 {
+	return cli_open_store_flags(env, cmd, create ? NZ_STORE_CREATE : 0);
+}
+
+nz_store *cli_open_store_flags(const cli_env *env, const char *cmd, unsigned flags)
+{
 	nz_store *s = NULL;
 	nz_err err = {0};
-	if (nz_store_open(env->db, create ? NZ_STORE_CREATE : 0, &s, &err) != NZ_OK) {
+	if (nz_store_open(env->db, flags, &s, &err) != NZ_OK) {
 		if (err.rc == NZ_NOTFOUND)
 			cli_fail(env, cmd, 1,
 				 "%s: no database here (create one with `%s --db %s init`)",

@@ -40,7 +40,8 @@ static int run(const cli_env *env, int argc, char **argv)
 	(void)argv;
 	if (argc > 1)
 		return cli_fail(env, "reindex", 2, "takes no arguments (see --help)");
-	nz_store *s = cli_open_store(env, "reindex", false);
+	/* mapped, as `related` opens it: every article and every list is read */
+	nz_store *s = cli_open_store_flags(env, "reindex", NZ_STORE_BULK);
 	if (!s)
 		return 1;
 	progress_state p = {.tty = isatty(STDERR_FILENO), .unit = " articles"};

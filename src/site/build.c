@@ -138,6 +138,27 @@ static nz_rc choose_mode(nz__build *b, const char *fp, int64_t *seq, const char 
 	return NZ_OK;
 }
 
+/* A full build's pass: every pending list (a full build renders every page after it, so what
+ * it wrote is in them). Many lists (a clean build of an imported archive): the search index
+ * merged first (nz_store_search_optimize), under the pass's bar at 0. */
+static nz_rc related_full(nz__build *b, int64_t *seq, nz_err *err)
+{
+	const nz_site_opts *o = b->opts;
+	int64_t *pending = NULL;
+	size_t n = 0;
+	nz_rc rc =
+	    nz_store_related_pending(b->store, b->arena, b->pc.now, false, &pending, &n, err);
+	if (!rc && n >= NZ_STORE_RELATED_MERGE_FROM) {
+		if (o->related_progress)
+			o->related_progress(o->related_ctx, 0, n);
+		rc = nz_store_search_optimize(b->store, err);
+	}
+	if (!rc)
+		rc = nz_store_related_build(b->store, b->pc.now, false, 0, o->related_progress,
+					    o->related_ctx, NULL, err);
+	return rc ? rc : nz_store_change_seq(b->store, seq, err);
+}
+
 /* The stored related-article lists the pages read (docs/related.md), before anything is
  * planned. A full build computes every pending one (missing or stale); an incremental one only
  * those of the articles the change feed named and their new neighbours' (not every article's
@@ -145,15 +166,10 @@ static nz_rc choose_mode(nz__build *b, const char *fp, int64_t *seq, const char 
 static nz_rc related_lists(nz__build *b, int64_t *seq, const char ***keys, size_t *n_keys,
 			   nz_err *err)
 {
-	const nz_site_opts *o = b->opts;
 	size_t n = 0, done = 0, n_more = 0;
 	nz_rc rc;
-	/* A full build renders every page after the pass: what the pass wrote is in it. */
 	if (!b->stats->incremental)
-		return (rc = nz_store_related_build(b->store, b->pc.now, false, 0,
-						    o->related_progress, o->related_ctx, NULL, err))
-			   ? rc
-			   : nz_store_change_seq(b->store, seq, err);
+		return related_full(b, seq, err);
 	int64_t *ids = nz_arena_alloc(b->arena, (*n_keys + 1) * sizeof(*ids)), upto = 0;
 	if (!ids)
 		return nz_err_set(err, NZ_NOMEM, "out of memory");

@@ -87,20 +87,25 @@ static nz_rc refresh_one(nz_store *s, int64_t id, nz_time now, size_t max, bool 
 			 int64_t *next, size_t *n_next, nz_err *err)
 {
 	nz_article *a = NULL;
-	nz_article_list l = {0};
+	int64_t ids[RELATED_MAX];
+	size_t n = 0;
 	bool fresh = true;
 	nz_arena *arena = nz_arena_new();
 	nz_rc rc = arena ? nz_store_article_by_id(s, arena, id, &a, err)
 			 : nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
+	if (max > RELATED_MAX)
+		max = RELATED_MAX;
 	if (rc == NZ_NOTFOUND) {
 		rc = NZ_OK;
 		goto out;
 	}
+	/* the ids alone: what is stored, the same as nz_store_related_refresh's list */
 	if (rc || (neighbour && (rc = is_fresh(s, arena, a, now, &fresh, err))) || !fresh ||
-	    (rc = nz_store_related_refresh(s, arena, a, now, max, &l, err)))
+	    (rc = nz_store_related_ids(s, arena, a, now, max, ids, &n, err)) ||
+	    (rc = nz_store_related_set(s, a->id, a->revision, ids, n, err)))
 		goto out;
-	for (size_t i = 0; next && i < l.n && i < RELATED_MAX; i++)
-		next[(*n_next)++] = l.items[i].id;
+	for (size_t i = 0; next && i < n; i++)
+		next[(*n_next)++] = ids[i];
 out:
 	nz_arena_free(arena);
 	return rc;

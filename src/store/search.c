@@ -50,3 +50,27 @@ nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_tim
 		max = RELATED_MAX;
 	return nz__store_related(s, arena, a, now ? now : nz_time_now(), max, out, err);
 }
+
+nz_rc nz_store_related_ids(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now,
+			   size_t max, int64_t *ids, size_t *n, nz_err *err)
+{
+	nz_article_list l;
+	*n = 0;
+	if (max == 0)
+		return NZ_OK;
+	if (max > RELATED_MAX)
+		max = RELATED_MAX;
+	if (!now)
+		now = nz_time_now();
+	if (s->ops->related_ids)
+		return nz__store_related_ids(s, arena, a, now, max, ids, n, err);
+	nz_rc rc = nz_store_related(s, arena, a, now, max, &l, err);
+	for (size_t i = 0; !rc && i < l.n && i < max; i++)
+		ids[(*n)++] = l.items[i].id;
+	return rc;
+}
+
+nz_rc nz_store_search_optimize(nz_store *s, nz_err *err)
+{
+	return s->ops->search_optimize ? nz__store_search_optimize(s, err) : NZ_OK;
+}

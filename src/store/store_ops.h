@@ -506,6 +506,16 @@
 	    nz_err *err),                                                                          \
 	   (s, arena, now, all, ids, n, err))
 
+/* ---- the related lists' bulk pass: what a backend may do faster (SQLite); a backend that
+ * leaves these slots NULL gets the front's fallback (store/search.c) ---- */
+#define NZ__STORE_BULK(OP)                                                                         \
+	/* max in 1..10, now set; ids has room for max; *n preset 0 */                             \
+	OP(READ, OWN, related_ids,                                                                 \
+	   (nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,            \
+	    int64_t *ids, size_t *n, nz_err *err),                                                 \
+	   (s, arena, a, now, max, ids, n, err))                                                   \
+	OP(WRITE, OWN, search_optimize, (nz_store *s, nz_err *err), (s, err))
+
 /* ---- nodes: what several servers on one database coordinate through ---- */
 #define NZ__STORE_NODES(OP)                                                                        \
 	/* after_seq >= 0, timeout_ms in 0..60000; *latest preset to after_seq */                  \
@@ -645,6 +655,7 @@
 	NZ__STORE_AUDIT(OP)                                                                        \
 	NZ__STORE_OUTBOX(OP)                                                                       \
 	NZ__STORE_SEARCH(OP)                                                                       \
+	NZ__STORE_BULK(OP)                                                                         \
 	NZ__STORE_NODES(OP)                                                                        \
 	NZ__STORE_PAGES(OP)                                                                        \
 	NZ__STORE_LIVE(OP)                                                                         \

@@ -31,10 +31,15 @@ typedef struct df_entry {
 	int64_t df;
 } df_entry;
 
+#define PUBLIC_SETS 2 /* languages whose public set is remembered (search_public.c) */
+
 struct nz__df_cache {
 	int64_t feed_head, changes, cap;
 	size_t n;
 	df_entry slots[DF_SLOTS * 2];
+	/* the bulk pass's public sets: they hold while the frequencies do (no article changed) */
+	nz__public_set *sets[PUBLIC_SETS];
+	size_t next_set; /* the slot replaced next */
 };
 
 static void df_clear(struct nz__df_cache *c)
@@ -46,12 +51,33 @@ static void df_clear(struct nz__df_cache *c)
 	c->n = 0;
 }
 
+static void sets_clear(struct nz__df_cache *c)
+{
+	for (size_t i = 0; i < PUBLIC_SETS; i++) {
+		nz__sq_public_set_free(c->sets[i]);
+		c->sets[i] = NULL;
+	}
+}
+
 void nz__sq_df_cache_free(struct nz__df_cache *c)
 {
 	if (!c)
 		return;
 	df_clear(c);
+	sets_clear(c);
 	free(c);
+}
+
+/* The public set of language's articles, remembered in c or made (NULL: none to use). */
+static const nz__public_set *public_set(nz__sqlite *h, struct nz__df_cache *c, const char *language)
+{
+	for (size_t i = 0; i < PUBLIC_SETS; i++)
+		if (c->sets[i] && strcmp(nz__sq_public_set_language(c->sets[i]), language) == 0)
+			return c->sets[i];
+	nz__public_set **slot = &c->sets[c->next_set];
+	c->next_set = (c->next_set + 1) % PUBLIC_SETS;
+	nz__sq_public_set_free(*slot);
+	return *slot = nz__sq_public_set_make(h, language);
 }
 
 /* The change feed's head into *head: it moves with every write to what articles show (its
@@ -82,6 +108,8 @@ static struct nz__df_cache *df_cache(nz__sqlite *h, int64_t cap)
 		return NULL;
 	struct nz__df_cache *c = h->df_cache;
 	int64_t changes = sqlite3_total_changes64(h->db);
+	if (c->feed_head != version || c->changes != changes || c->cap != cap)
+		sets_clear(c);
 	if (c->feed_head != version || c->changes != changes || c->cap != cap || c->n >= DF_SLOTS) {
 		df_clear(c);
 		c->feed_head = version;
@@ -158,13 +186,16 @@ static nz_rc doc_freq(nz__sqlite *h, struct nz__df_cache *cache, sqlite3_stmt *s
 	return rc;
 }
 
-/* Weighs the most frequent terms by idf and writes the best as an FTS5 OR query. */
-static nz_rc related_match(nz__sqlite *h, nz__store_terms *t, nz_buf *match, nz_err *err)
+/* Weighs the most frequent terms by idf and writes the best as an FTS5 OR query; *cache gets
+ * the handle's cache (NULL: none). */
+static nz_rc related_match(nz__sqlite *h, nz__store_terms *t, nz_buf *match,
+			   struct nz__df_cache **cache_out, nz_err *err)
 {
 	sqlite3_stmt *df = NULL, *docs = NULL;
 	int64_t n_docs = 0;
 	nz_rc rc = NZ_OK;
 	size_t n = t->n < RELATED_CANDIDATES ? t->n : RELATED_CANDIDATES;
+	*cache_out = NULL;
 	/* prepared once per handle */
 	if ((rc =
 		 nz__sq_cached(h, NZ__SLOT_RELATED,
@@ -178,7 +209,7 @@ static nz_rc related_match(nz__sqlite *h, nz__store_terms *t, nz_buf *match, nz_
 		goto out;
 	/* A term in more than a tenth of the archive says little about this article. */
 	int64_t cap = n_docs < 100 ? n_docs + 1 : n_docs / 10 + 1;
-	struct nz__df_cache *cache = df_cache(h, cap);
+	struct nz__df_cache *cache = *cache_out = df_cache(h, cap);
 	for (size_t i = 0; i < n; i++) {
 		int64_t d = 0;
 		t->slots[i].weight = 0.0;
@@ -209,47 +240,98 @@ out:
 	return rc;
 }
 
-nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
-		     nz_article_list *out, nz_err *err)
+/* The bulk pass's window (nz__sq_related_ids): the reference's (nz__sq_window_sql with
+ * no_recency, the language and a.id <> :self) with the public set's test in place of the seek
+ * in articles_search_filter for each match; the same rows, the same rank (recency 0: the
+ * publication time is not read), the same publication times for ties. */
+static const char window_public_sql[] =
+    "SELECT articles_fts.rowid, nz_public_at(articles_fts.rowid, :public_set, :now),"
+    " nz_rank(articles_fts, 0.0, :now, 0, d.sz)"
+    " FROM articles_fts CROSS JOIN articles_fts_docsize d ON d.id = articles_fts.rowid"
+    " WHERE articles_fts MATCH :match AND articles_fts.rowid <> :self"
+    " AND nz_public_at(articles_fts.rowid, :public_set, :now) IS NOT NULL"
+    " ORDER BY articles_fts.rowid DESC LIMIT :window";
+
+/* The window's statement for a's list, bound: the public set's when set is not NULL. */
+static nz_rc window_stmt(nz__sqlite *h, const nz_article *a, nz_time now, const char *match,
+			 const nz__public_set *set, sqlite3_stmt **st, nz_err *err)
 {
-	nz__sqlite *h = nz__sq(s);
-	sqlite3_stmt *st = NULL;
-	nz__store_terms t;
-	nz__sq_candidate *c = NULL;
-	size_t n = 0;
-	bool capped;
-	nz_buf match;
-	nz_rc rc;
-	nz_buf_init(&match, 0);
-	bool snap = nz__sq_read_begin(h);
-	if ((rc = nz__store_article_terms(arena, a, &t))) {
-		rc = nz_err_set(err, rc, "related articles: out of memory");
-		goto out;
-	}
-	if ((rc = related_match(h, &t, &match, err)) || match.len == 0)
-		goto out;
-	/* The same window as searches, BM25 alone: the newest matches are ranked. */
 	nz_article_search q = {
 	    .language = a->language ? a->language : "en", .now = now, .no_recency = true};
 	nz_buf sql;
+	nz_rc rc;
+	if (set) {
+		if ((rc = nz__sq_cached(h, NZ__SLOT_RELATED + 9, window_public_sql, st, err)))
+			return rc;
+		if (nz__sq_bind_public_set(*st, set) || nz__sq_bind_named_int(*st, ":now", now) ||
+		    nz__sq_bind_named_int(*st, ":window", NZ_SEARCH_WINDOW + 1) ||
+		    sqlite3_bind_text(*st, sqlite3_bind_parameter_index(*st, ":match"), match, -1,
+				      SQLITE_STATIC))
+			return nz__sq_bind_error(h, "related articles", err);
+		return NZ_OK;
+	}
+	/* The same window as searches, BM25 alone: the newest matches are ranked. */
 	nz_buf_init(&sql, 0);
 	nz__sq_window_sql(&sql, &q, " AND a.id <> :self");
 	/* the SQL is the same for every article (the language is bound), so the
 	 * statement is prepared once per handle */
 	if (nz_buf_rc(&sql))
 		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
-	else if (!(rc = nz__sq_cached(h, NZ__SLOT_RELATED + 2, nz_buf_cstr(&sql), &st, err)))
-		rc = nz__sq_bind_search(h, &st, &q, nz_buf_cstr(&match), err);
+	else if (!(rc = nz__sq_cached(h, NZ__SLOT_RELATED + 2, nz_buf_cstr(&sql), st, err)))
+		rc = nz__sq_bind_search(h, st, &q, match, err);
 	nz_buf_free(&sql);
+	return rc;
+}
+
+/* The ranked candidates of a's list, up to max and best first, into *c and *n; inside the
+ * caller's read snapshot. fast: the window tests public-ness on the public set of a's
+ * language (the bulk pass), when there is one. */
+static nz_rc related_candidates(nz__sqlite *h, nz_arena *arena, const nz_article *a, nz_time now,
+				size_t max, bool fast, nz__sq_candidate **c, size_t *n, nz_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	nz__store_terms t;
+	struct nz__df_cache *cache = NULL;
+	const nz__public_set *set = NULL;
+	bool capped;
+	nz_buf match;
+	nz_rc rc;
+	*n = 0;
+	nz_buf_init(&match, 0);
+	if ((rc = nz__store_article_terms(arena, a, &t))) {
+		rc = nz_err_set(err, rc, "related articles: out of memory");
+		goto out;
+	}
+	if ((rc = related_match(h, &t, &match, &cache, err)) || match.len == 0)
+		goto out;
+	if (fast && cache)
+		set = public_set(h, cache, a->language ? a->language : "en");
+	rc = window_stmt(h, a, now, nz_buf_cstr(&match), set, &st, err);
 	if (!rc && nz__sq_bind_named_int(st, ":self", a->id) != SQLITE_OK)
 		rc = nz__sq_bind_error(h, "related articles", err);
-	if (rc ||
-	    (rc =
-		 nz__sq_run_window(h, arena, st, NZ_SEARCH_RELEVANCE, max, &c, &n, &capped, err)) ||
-	    n == 0)
+	if (!rc)
+		rc = nz__sq_run_window(h, arena, st, NZ_SEARCH_RELEVANCE, max, c, n, &capped, err);
+	if (!rc && *n > max)
+		*n = max;
+out:
+	if (st)
+		sqlite3_reset(st);
+	nz_buf_free(&match);
+	if (rc)
+		*n = 0;
+	return rc;
+}
+
+nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
+		     nz_article_list *out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	nz__sq_candidate *c = NULL;
+	size_t n = 0;
+	bool snap = nz__sq_read_begin(h);
+	nz_rc rc = related_candidates(h, arena, a, now, max, false, &c, &n, err);
+	if (rc || n == 0)
 		goto out;
-	if (n > max)
-		n = max;
 	if (!(out->items = nz_arena_zalloc(arena, n * sizeof(*out->items)))) {
 		rc = nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
 		goto out;
@@ -259,11 +341,23 @@ nz_rc nz__sq_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	if (!rc)
 		out->n = out->total = n;
 out:
-	if (st)
-		sqlite3_reset(st);
 	nz__sq_read_end(h, snap);
-	nz_buf_free(&match);
 	if (rc)
 		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+nz_rc nz__sq_related_ids(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
+			 int64_t *ids, size_t *n, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	nz__sq_candidate *c = NULL;
+	size_t found = 0;
+	bool snap = nz__sq_read_begin(h);
+	nz_rc rc = related_candidates(h, arena, a, now, max, true, &c, &found, err);
+	nz__sq_read_end(h, snap);
+	for (size_t i = 0; !rc && i < found; i++)
+		ids[i] = c[i].id;
+	*n = rc ? 0 : found;
 	return rc;
 }

@@ -20,7 +20,7 @@
 #define NZ__LIST_VARIANTS 128 /* article list: one bit per filter, plus the keyset cursor */
 #define NZ__CHANGE_STMTS 12   /* outbox_changes.c */
 #define NZ__FEED_STMTS 8      /* articles_feeds.c */
-#define NZ__RELATED_STMTS 9   /* search_related.c, related.c */
+#define NZ__RELATED_STMTS 10  /* search_related.c, related.c */
 enum {
 	NZ__SLOT_LIST = SQ_COUNT,                              /* the article lists... */
 	NZ__SLOT_COUNT = NZ__SLOT_LIST + NZ__LIST_VARIANTS,    /* ...and their counts */
@@ -191,6 +191,20 @@ int nz__sq_bind_section_set(sqlite3_stmt *st, const void *set);
 void nz__sq_id_sets_free(struct nz__id_sets *c);
 /* Registers nz_in_set(id, set) on db; an SQLite result. */
 int nz__sq_in_set_register(sqlite3 *db);
+/* ---- search_public.c: who a related list may show, per language, for the bulk pass ------- */
+
+#define NZ__PUBLIC_LANGUAGE_MAX 35
+typedef struct nz__public_set nz__public_set;
+/* The public set of language's articles as they are now (NULL: out of memory, an error or a
+ * language longer than NZ__PUBLIC_LANGUAGE_MAX); the caller owns it and makes it again when an
+ * article changed. */
+nz__public_set *nz__sq_public_set_make(nz__sqlite *h, const char *language);
+void nz__sq_public_set_free(nz__public_set *s);
+const char *nz__sq_public_set_language(const nz__public_set *s);
+/* Binds s to st's :public_set; an SQLite result. */
+int nz__sq_bind_public_set(sqlite3_stmt *st, const nz__public_set *s);
+/* Registers nz_public_at(id, set, now) on db; an SQLite result. */
+int nz__sq_public_at_register(sqlite3 *db);
 /* A match in a search's window (search.c): the article, its publication time, its rank. */
 typedef nz__store_candidate nz__sq_candidate;
 /* The window's SQL: the newest NZ_SEARCH_WINDOW + 1 public matches passing q's filters, with

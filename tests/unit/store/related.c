@@ -221,6 +221,111 @@ static void test_a_word_another_connection_shares_is_counted_again(void **state)
 	assert_string_equal(reference(f, ids[0]), fresh);
 }
 
+/* The ids of a's reference list of max, space-separated. */
+static const char *reference_ids(fixture *f, const nz_article *a, size_t max)
+{
+	nz_article_list l;
+	const char *out = "";
+	assert_int_equal(nz_store_related(f->store, f->arena, a, NOW, max, &l, &f->err), NZ_OK);
+	for (size_t i = 0; i < l.n; i++)
+		out = nz_arena_printf(f->arena, "%s%s%lld", out, i ? " " : "",
+				      (long long)l.items[i].id);
+	return out;
+}
+
+/* The ids of a's list of max as the bulk pass computes it (nz_store_related_ids). */
+static const char *pass_ids(fixture *f, const nz_article *a, size_t max)
+{
+	int64_t ids[10];
+	size_t n = 99;
+	const char *out = "";
+	assert_int_equal(nz_store_related_ids(f->store, f->arena, a, NOW, max, ids, &n, &f->err),
+			 NZ_OK);
+	assert_true(n <= max);
+	for (size_t i = 0; i < n; i++)
+		out = nz_arena_printf(f->arena, "%s%s%lld", out, i ? " " : "", (long long)ids[i]);
+	return out;
+}
+
+/* Every article's ids-only list of every length equals its reference list. */
+static void compare_every_list(fixture *f, const int64_t *ids, size_t n)
+{
+	const size_t maxes[] = {1, 2, 5, 10};
+	for (size_t i = 0; i < n; i++) {
+		nz_article *a = NULL;
+		assert_int_equal(nz_store_article_by_id(f->store, f->arena, ids[i], &a, &f->err),
+				 NZ_OK);
+		for (size_t m = 0; m < sizeof(maxes) / sizeof(*maxes); m++)
+			assert_string_equal(pass_ids(f, a, maxes[m]),
+					    reference_ids(f, a, maxes[m]));
+	}
+}
+
+/* The pass stores ids computed without loading the articles, on its own test of who may be
+ * listed (SQLite: a public set per language, remembered until an article changes): the
+ * reference's ids, in its order, for every article (public or not, any language) and every
+ * length of list, beside articles under embargo or scheduled, and after changes made on this
+ * connection and on another. */
+static void test_the_ids_only_list_is_the_reference(void **state)
+{
+	fixture *f = *state;
+	int64_t ids[8];
+	corpus(f, ids);
+	add(f, (story){.slug = "third", .headline = "Third minehunter", .body = "Minehunter."});
+	add(f, (story){.slug = "embargoed",
+		       .headline = "Minehunter flotilla news",
+		       .body = "The minehunter flotilla.",
+		       .embargo = NOW + DAY});
+	add(f, (story){.slug = "was-embargoed",
+		       .headline = "Budget flotilla",
+		       .body = "The defense budget.",
+		       .embargo = NOW - 60});
+	add(f, (story){.slug = "scheduled",
+		       .headline = "Minehunter budget",
+		       .body = "The minehunter budget.",
+		       .published = NOW + DAY});
+	compare_every_list(f, ids, 8);
+	/* Not trivial: lists of several, in rank order, without the embargoed or scheduled. */
+	assert_string_equal(reference(f, ids[0]), "cousin sister third was-embargoed");
+	assert_string_equal(reference(f, ids[3]), "budget-2 was-embargoed");
+	/* A retraction on this connection, then an article from another one. */
+	nz_article_transition t = {.id = ids[2], .ev = NZ_EV_RETRACT};
+	assert_int_equal(nz_store_article_transition(f->store, f->arena, &t, NULL, &f->err), NZ_OK);
+	compare_every_list(f, ids, 8);
+	nz_store *mine = f->store, *other = NULL;
+	assert_int_equal(nz_store_open(f->path, 0, &other, &f->err), NZ_OK);
+	f->store = other;
+	add(f, (story){.slug = "fourth", .headline = "Fourth minehunter", .body = "Minehunter."});
+	f->store = mine;
+	nz_store_close(other);
+	compare_every_list(f, ids, 8);
+	assert_string_equal(reference(f, ids[0]), "sister was-embargoed fourth third");
+}
+
+/* Merging the index before a bulk pass (`related --all`, reindex, a clean build) changes no
+ * search result and no list; merging again is harmless. */
+static void test_merging_the_index_changes_no_result(void **state)
+{
+	fixture *f = *state;
+	int64_t ids[8];
+	const char *before[8];
+	corpus(f, ids); /* one article a transaction: one segment each */
+	for (size_t i = 0; i < 8; i++)
+		before[i] = reference(f, ids[i]);
+	found s0 = search(f, "flotilla");
+	assert_true(s0.n >= 3);
+	assert_int_equal(nz_store_search_optimize(f->store, &f->err), NZ_OK);
+	assert_int_equal(nz_store_search_optimize(f->store, &f->err), NZ_OK);
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(reference(f, ids[i]), before[i]);
+	found s1 = search(f, "flotilla");
+	assert_int_equal(s1.n, s0.n);
+	for (size_t i = 0; i < s0.n; i++)
+		assert_string_equal(s1.slugs[i], s0.slugs[i]);
+	pass_of(f, true);
+	check_every_list(f, ids);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -231,6 +336,8 @@ int main(void)
 	    T(test_an_edit_refreshes_its_own_list),
 	    T(test_a_first_neighbour_names_the_page_of_an_empty_list),
 	    T(test_a_word_another_connection_shares_is_counted_again),
+	    T(test_the_ids_only_list_is_the_reference),
+	    T(test_merging_the_index_changes_no_result),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
