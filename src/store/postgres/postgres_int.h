@@ -435,6 +435,15 @@ bool nz__pg_postings_fit(const nz__pg_window *w);
  * published_at, its length in terms and each word's weighted frequency (columns 3, 4, ..., in
  * the order of w's words), newest first, at most NZ_SEARCH_WINDOW + 1 rows. */
 nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err);
+/* Whether w is a phrase query search_postings can narrow (search_postings.c): a phrase of two
+ * words or more, no prefix, no exclusion, no filter but the language, at most
+ * NZ__PG_POSTING_WORDS distinct words, a search. */
+bool nz__pg_postings_phrase_fit(const nz__pg_window *w);
+/* Runs w's window as search_window.c's q_window_rank_lex returns it (the lexemes' positions in
+ * column 3, the headline's and highlights' lengths in 4 and 5), the candidates read off the
+ * words' postings and checked against tsquery; lexemes: the query's lexemes as a text[]. */
+nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsquery,
+			     const char *lexemes, PGresult **res, nz_err *err);
 /* Appends s[0..len) to b as an element of a text[] literal ("…", quoted, after a comma unless
  * first); the caller writes the braces (search_window.c). */
 void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first);

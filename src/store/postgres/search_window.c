@@ -559,8 +559,16 @@ static nz_rc gin_window(nz__pg *h, const nz__pg_window *w, bool rank, PGresult *
 	bool common = false;
 	if (q_window == &q_window_time_bitmap)
 		lexeme_array(w->phrases, w->n_phrases, &lex);
+	bool phrase = !h->search_gin_only && nz__pg_postings_phrase_fit(w);
+	if (phrase && !lex.len)
+		lexeme_array(w->phrases, w->n_phrases, &lex);
 	if (nz_buf_rc(&tsq) || nz_buf_rc(&lex)) {
 		rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
+		goto out;
+	}
+	*from = FROM_VECTOR;
+	if (phrase) {
+		rc = nz__pg_postings_phrase(h, w, nz_buf_cstr(&tsq), nz_buf_cstr(&lex), res, err);
 		goto out;
 	}
 	if ((q_window == &q_window_rank_tf || q_window == &q_window_time_bitmap) &&
