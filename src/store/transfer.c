@@ -72,6 +72,7 @@ static const struct {
     {"articles_fts_vocab", "a view of the search index"},
     {"article_search", "the search index (PostgreSQL), rebuilt from articles"},
     {"article_rank", "the search index's ranking frequencies (PostgreSQL), rebuilt with it"},
+    {"search_postings", "the search index's postings (PostgreSQL), rebuilt with it"},
     {"media_fts", "the media library's search index, rebuilt from media"},
     {"media_fts_data", "the media library's search index, rebuilt from media"},
     {"media_fts_idx", "the media library's search index, rebuilt from media"},

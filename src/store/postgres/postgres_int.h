@@ -89,6 +89,8 @@ typedef struct nz__pg {
 	 * article_search), at search_totals_at; 0 = to count again. */
 	double search_rows, search_terms;
 	nz_time search_totals_at;
+	/* Tests only: every window by the GIN index, even where search_postings could serve it. */
+	bool search_gin_only;
 } nz__pg;
 
 static inline nz__pg *nz__pg_h(nz_store *s)
@@ -408,6 +410,40 @@ typedef nz__store_candidate nz__pg_candidate;
  * inside a transaction (nz__pg_read_begin): it sets plan_cache_mode for the transaction. */
 nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err);
+/* Whether w's window can come from search_postings (search_postings.c): one to
+ * NZ__PG_POSTING_WORDS single words (no phrase, no prefix, no exclusion), no filter but the
+ * language, a search (not a related list). */
+/* A window's filters on article_search s, with nz__pg_window_params's $2..$11. */
+#define NZ__PG_WINDOW_FILTERS                                                                      \
+	" ($11::boolean OR (s.status = 'published' AND (s.embargo_until IS NULL"                   \
+	" OR s.embargo_until <= $2) AND s.published_at IS NOT NULL AND s.published_at <= $2))"     \
+	" AND ($3::text IS NULL OR s.section_id = (SELECT id FROM sections WHERE slug = $3))"      \
+	" AND ($4::text IS NULL OR s.article_id IN (SELECT at.article_id FROM article_tags at"     \
+	"  JOIN tags t ON t.id = at.tag_id WHERE t.slug = $4))"                                    \
+	" AND ($5::text IS NULL OR s.article_id IN (SELECT aa.article_id FROM article_authors aa"  \
+	"  JOIN authors au ON au.id = aa.author_id WHERE au.slug = $5))"                           \
+	" AND ($6::text IS NULL OR s.language = $6)"                                               \
+	" AND ($7::bigint IS NULL OR s.published_at >= $7)"                                        \
+	" AND ($8::bigint IS NULL OR s.published_at < $8)"                                         \
+	" AND s.article_id <> $9"
+/* Binds a window statement's $2..$11 (after its first parameter): now, section, tag, author,
+ * language, from, to, the article left out, the limit (NZ_SEARCH_WINDOW + 1), any status. */
+void nz__pg_window_params(nz__pg_params *p, const nz__pg_window *w);
+#define NZ__PG_POSTING_WORDS 3
+bool nz__pg_postings_fit(const nz__pg_window *w);
+/* Runs w's window from search_postings into *res (nz__pg_query's): per row the article's id,
+ * published_at, its length in terms and each word's weighted frequency (columns 3, 4, ..., in
+ * the order of w's words), newest first, at most NZ_SEARCH_WINDOW + 1 rows. */
+nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err);
+/* Whether w is a phrase query search_postings can narrow (search_postings.c): a phrase of two
+ * words or more, no prefix, no exclusion, no filter but the language, at most
+ * NZ__PG_POSTING_WORDS distinct words, a search. */
+bool nz__pg_postings_phrase_fit(const nz__pg_window *w);
+/* Runs w's window as search_window.c's q_window_rank_lex returns it (the lexemes' positions in
+ * column 3, the headline's and highlights' lengths in 4 and 5), the candidates read off the
+ * words' postings and checked against tsquery; lexemes: the query's lexemes as a text[]. */
+nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsquery,
+			     const char *lexemes, PGresult **res, nz_err *err);
 /* Appends s[0..len) to b as an element of a text[] literal ("…", quoted, after a comma unless
  * first); the caller writes the braces (search_window.c). */
 void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first);
@@ -420,6 +456,8 @@ nz_rc nz__pg_search_write(nz__pg *h, int64_t article_id, nz_err *err);
  * big-endian) and its weighted frequency (2 bytes: headline 10, highlights 4, body 1 an
  * occurrence, at most 65535). */
 uint32_t nz__pg_rank_hash(const char *s, size_t len);
+/* A lexeme's key in search_postings (migration 27): its 64-bit FNV-1a hash, as a signed BIGINT. */
+int64_t nz__pg_term_key(const char *s, size_t len);
 /* The same row from a's fields as they were just written (a new article: no read back). */
 nz_rc nz__pg_search_write_article(nz__pg *h, const nz_article *a, nz_err *err);
 
@@ -482,5 +520,6 @@ extern const char nz__pg_23_live_media[];        /* the live updates that show a
 extern const char nz__pg_24_page_translations[]; /* a static page's other-language versions */
 extern const char nz__pg_25_listed[];            /* listed_at: a live story rises in lists */
 extern const char nz__pg_26_rank[];              /* article_rank: ranking without the vectors */
+extern const char nz__pg_27_postings[];          /* search_postings: a word's newest matches */
 
 #endif

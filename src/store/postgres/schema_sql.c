@@ -604,3 +604,29 @@ const char nz__pg_26_rank[] =
     " article_id BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
     " tf BYTEA NOT NULL);"
     "INSERT INTO search_stale(reason) VALUES ('ranking frequencies: article_rank');";
+
+/* Migration 27, postings (no SQLite twin: FTS5 has its own). A common word's window was a
+ * bitmap of every match, each visited and sorted, then 2,001 rows' whole article_rank.tf sent
+ * to be searched: 100+ ms at 100,000 articles. search_postings holds one row per lexeme of an
+ * article: its 64-bit key (nz__pg_term_key: no two lexemes of an archive share one in
+ * practice, so a posting is a match), the article and the lexeme's weighted frequency; the
+ * primary key's order gives a word's newest matches straight off the index, with their
+ * frequencies (INCLUDE: an index-only scan). article_rank carries the row's keys and
+ * frequencies as the writer gives them; its trigger replaces the article's postings (the old
+ * ones found by the old keys, so no second index on article_id is needed), also when the
+ * article is deleted (article_rank's row goes with it). */
+const char nz__pg_27_postings[] =
+    "CREATE TABLE search_postings ("
+    " term_hash BIGINT NOT NULL, article_id BIGINT NOT NULL, tf INTEGER NOT NULL,"
+    " PRIMARY KEY (term_hash, article_id) INCLUDE (tf));"
+    "ALTER TABLE article_rank ADD COLUMN keys BIGINT[], ADD COLUMN tfs INTEGER[];"
+    "CREATE FUNCTION nz_postings_follow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF TG_OP <> 'INSERT' AND OLD.keys IS NOT NULL THEN DELETE FROM search_postings"
+    " WHERE term_hash = ANY(OLD.keys) AND article_id = OLD.article_id; END IF;"
+    " IF TG_OP <> 'DELETE' AND NEW.keys IS NOT NULL THEN"
+    " INSERT INTO search_postings(term_hash, article_id, tf)"
+    " SELECT k, NEW.article_id, f FROM unnest(NEW.keys, NEW.tfs) AS t(k, f); END IF;"
+    " RETURN NULL; END $$;"
+    "CREATE TRIGGER article_rank_postings AFTER INSERT OR UPDATE OR DELETE ON article_rank"
+    " FOR EACH ROW EXECUTE FUNCTION nz_postings_follow();"
+    "INSERT INTO search_stale(reason) VALUES ('postings: search_postings');";

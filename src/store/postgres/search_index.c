@@ -39,13 +39,18 @@ static const nz__pg_bulk bulk_write = {
     1,
     NULL};
 /* The row's ranking frequencies (article_rank, PostgreSQL migration 26). */
+/* With the postings' keys and frequencies (migration 27: its trigger writes search_postings
+ * from them), as array literals. */
 static const nz__pg_sql q_rank = {
-    "INSERT INTO article_rank(article_id, tf) VALUES ($1, $2::bytea) ON CONFLICT(article_id)"
-    " DO UPDATE SET tf = excluded.tf"};
+    "INSERT INTO article_rank(article_id, tf, keys, tfs) VALUES ($1, $2::bytea, $3::int8[],"
+    " $4::int4[]) ON CONFLICT(article_id) DO UPDATE SET tf = excluded.tf, keys = excluded.keys,"
+    " tfs = excluded.tfs"};
 static const nz__pg_bulk bulk_rank = {
-    {"INSERT INTO article_rank(article_id, tf) SELECT * FROM unnest($1::int8[], $2::bytea[])"
-     " ON CONFLICT(article_id) DO UPDATE SET tf = excluded.tf"},
-    "ib",
+    {"INSERT INTO article_rank(article_id, tf, keys, tfs) SELECT a, b, c::int8[], d::int4[]"
+     " FROM unnest($1::int8[], $2::bytea[], $3::text[], $4::text[]) AS r(a, b, c, d)"
+     " ON CONFLICT(article_id) DO UPDATE SET tf = excluded.tf, keys = excluded.keys,"
+     " tfs = excluded.tfs"},
+    "ibtt",
     2,
     NULL};
 
@@ -183,6 +188,11 @@ static uint64_t term_hash(const char *s, size_t len)
 	return h;
 }
 
+int64_t nz__pg_term_key(const char *s, size_t len)
+{
+	return (int64_t)term_hash(s, len);
+}
+
 /* The lexemes of k: each distinct term once (*lex, *n_lex, the first occurrence), next[i] the
  * term's following occurrence after occurrence i (SIZE_MAX: none), in position order since
  * terms come in that order. A hash table finds the repeats, so only distinct terms are sorted
@@ -248,8 +258,10 @@ static int tf_cmp(const void *pa, const void *pb)
 }
 
 /* The ranking frequencies of the lexemes lex[0..n) into tf (nz_search_rank_tf's format): every
- * occurrence counted, as SQLite counts them (the tsvector keeps 256 a lexeme). */
-static nz_rc encode_tf(const sink *k, term *const *lex, size_t n, const size_t *next, nz_buf *tf)
+ * occurrence counted, as SQLite counts them (the tsvector keeps 256 a lexeme); their postings'
+ * keys and the same frequencies as array literals into keys and tfs (migration 27). */
+static nz_rc encode_tf(const sink *k, term *const *lex, size_t n, const size_t *next, nz_buf *tf,
+		       nz_buf *keys, nz_buf *tfs)
 {
 	tf_entry *e = malloc((n ? n : 1) * sizeof(*e));
 	if (!e)
@@ -264,14 +276,26 @@ static nz_rc encode_tf(const sink *k, term *const *lex, size_t n, const size_t *
 		put_be(tf, e[l].hash, 4);
 		put_be(tf, e[l].f < 0xffff ? e[l].f : 0xffff, 2);
 	}
+	nz_buf_putc(keys, '{');
+	nz_buf_putc(tfs, '{');
+	for (size_t l = 0; l < n; l++) {
+		unsigned f = 0;
+		for (size_t i = (size_t)(lex[l] - k->terms); i != SIZE_MAX; i = next[i])
+			f += occurrence_weight(k->terms[i].pos);
+		nz_buf_printf(keys, l ? ",%lld" : "%lld",
+			      (long long)nz__pg_term_key(lex[l]->s, lex[l]->len));
+		nz_buf_printf(tfs, l ? ",%u" : "%u", f < 0xffff ? f : 0xffff);
+	}
+	nz_buf_putc(keys, '}');
+	nz_buf_putc(tfs, '}');
 	free(e);
-	return nz_buf_rc(tf);
+	return nz_buf_rc(tf) || nz_buf_rc(keys) || nz_buf_rc(tfs) ? NZ_NOMEM : NZ_OK;
 }
 
 /* k's terms as tsvector_recv reads them: the count of lexemes, then each lexeme (its bytes, a
  * NUL), its count of positions and the positions; lexemes sorted and unique, so the server
  * neither parses text nor sorts (the text form cost a fifth of an import's server time). */
-static nz_rc encode(sink *k, nz_buf *out, nz_buf *tf, nz_err *err)
+static nz_rc encode(sink *k, nz_buf *out, nz_buf *tf, nz_buf *keys, nz_buf *tfs, nz_err *err)
 {
 	const char *text = nz_buf_cstr(&k->text);
 	for (size_t i = 0; i < k->n; i++)
@@ -297,7 +321,7 @@ static nz_rc encode(sink *k, nz_buf *out, nz_buf *tf, nz_err *err)
 		nz_buf_putc(out, 0);
 		put_positions(out, pos, m);
 	}
-	nz_rc rc = encode_tf(k, lex, n_lex, next, tf);
+	nz_rc rc = encode_tf(k, lex, n_lex, next, tf, keys, tfs);
 	free(lex);
 	free(next);
 	free(pos);
@@ -328,10 +352,12 @@ static nz_rc build_terms(nz_arena *arena, const PGresult *res, sink *k, int64_t 
 static nz_rc write_row(nz__pg *h, int64_t article_id, sink *k, const int64_t n[3], nz_err *err)
 {
 	nz__pg_params p = {0}, r = {0};
-	nz_buf vec, tf;
+	nz_buf vec, tf, keys, tfs;
 	nz_buf_init(&vec, 0);
 	nz_buf_init(&tf, 0);
-	nz_rc rc = encode(k, &vec, &tf, err);
+	nz_buf_init(&keys, 0);
+	nz_buf_init(&tfs, 0);
+	nz_rc rc = encode(k, &vec, &tf, &keys, &tfs, err);
 	if (!rc) {
 		nz__pg_int64(&p, article_id);
 		nz__pg_bytea(&p, vec.p, vec.len); /* binary: tsvector_recv */
@@ -343,10 +369,14 @@ static nz_rc write_row(nz__pg *h, int64_t article_id, sink *k, const int64_t n[3
 	if (!rc) {
 		nz__pg_int64(&r, article_id);
 		nz__pg_bytea(&r, tf.len ? tf.p : "", tf.len);
+		nz__pg_text(&r, nz_buf_cstr(&keys));
+		nz__pg_text(&r, nz_buf_cstr(&tfs));
 		rc = nz__pg_run_rows(h, &q_rank, &bulk_rank, &r, "search index", err);
 	}
 	nz_buf_free(&vec);
 	nz_buf_free(&tf);
+	nz_buf_free(&keys);
+	nz_buf_free(&tfs);
 	return rc;
 }
 

@@ -42,19 +42,7 @@
 
 static const double field_weight[] = {10.0, 4.0, 1.0}; /* A headline, B highlights, D body */
 
-#define WINDOW_WHERE                                                                               \
-	" FROM article_search s WHERE s.terms @@ $1::tsquery AND ($11::boolean"                    \
-	" OR (s.status = 'published' AND (s.embargo_until IS NULL OR s.embargo_until <= $2)"       \
-	" AND s.published_at IS NOT NULL AND s.published_at <= $2))"                               \
-	" AND ($3::text IS NULL OR s.section_id = (SELECT id FROM sections WHERE slug = $3))"      \
-	" AND ($4::text IS NULL OR s.article_id IN (SELECT at.article_id FROM article_tags at"     \
-	"  JOIN tags t ON t.id = at.tag_id WHERE t.slug = $4))"                                    \
-	" AND ($5::text IS NULL OR s.article_id IN (SELECT aa.article_id FROM article_authors aa"  \
-	"  JOIN authors au ON au.id = aa.author_id WHERE au.slug = $5))"                           \
-	" AND ($6::text IS NULL OR s.language = $6)"                                               \
-	" AND ($7::bigint IS NULL OR s.published_at >= $7)"                                        \
-	" AND ($8::bigint IS NULL OR s.published_at < $8)"                                         \
-	" AND s.article_id <> $9"
+#define WINDOW_WHERE " FROM article_search s WHERE s.terms @@ $1::tsquery AND" NZ__PG_WINDOW_FILTERS
 /* Two ways to the newest matches. A query whose every phrase is one word needs no recheck of
  * the GIN index's matches, so a bitmap scan of them reads no vector: "+ 0" keeps the planner
  * from walking the ids backwards instead, which detoasts every row it passes to test it (half
@@ -109,8 +97,16 @@ static const nz__pg_sql q_common = {
 /* A generic plan (what a prepared statement gets after five runs) cannot know how common the
  * query's terms are: it bitmap-scans every match and sorts them all, sending each row's terms
  * (6x slower for a word in every article). Custom plans walk the ids backwards for common terms
- * and stop after the window. For the rest of the read's transaction only. */
+ * and stop after the window. For the rest of the read's transaction only: until the window is
+ * ranked (q_default_plans). */
 static const nz__pg_sql q_custom_plans = {"SET LOCAL plan_cache_mode = force_custom_plan"};
+/* After the window: the page's articles are then read with their cached generic plans, not
+ * planned again each (six statements an article, 0.1-0.2 ms of planning each: 6+ ms a page). */
+static const nz__pg_sql q_default_plans = {"SET LOCAL plan_cache_mode = DEFAULT"};
+/* No JIT for the window: the planner prices a word's postings walk (it cannot tell that it stops
+ * at the window) in the millions, past jit_above_cost, and compiling took 130-270 ms at 100,000
+ * articles for a query that runs in 2. For the rest of the read's transaction. */
+static const nz__pg_sql q_no_jit = {"SET LOCAL jit = off"};
 static const nz__pg_sql q_totals = {
     "SELECT count(*), COALESCE(sum(headline_terms + highlights_terms + body_terms), 0)"
     " FROM article_search"};
@@ -341,14 +337,41 @@ static double tf_of(const char *hexa, const char *token)
 	return 0.0;
 }
 
-/* The row's BM25 (positive: higher is better); tf: the row's column 3 is article_rank.tf (every
- * phrase one token), else the positions of tsvectorsend. */
-static nz_rc row_bm25(ranking *r, nz_arena *arena, PGresult *res, int row, bool tf, double *score,
-		      nz_err *err)
+/* Where a window's rows bring their frequencies from: the query's lexemes' positions
+ * (tsvectorsend), article_rank.tf (column 3), or one column a word from column 3 on
+ * (search_postings.c's). */
+typedef enum { FROM_VECTOR, FROM_RANK, FROM_POSTINGS } tf_source;
+
+/* The row's BM25 from search_postings.c's columns: the j-th word's frequency in column 3 + j. */
+static nz_rc postings_bm25(ranking *r, PGresult *res, int row, double *score, nz_err *err)
+{
+	double dl = (double)nz__pg_col_int(res, row, 2);
+	double norm = K1 * (1.0 - B + B * dl / r->avgdl);
+	*score = 0.0;
+	for (size_t i = 0, j = 0; i < r->n_ph; i++) {
+		nz_rc rc;
+		if (r->ph[i].exclude)
+			continue;
+		double f = (double)nz__pg_col_int(res, row, 3 + (int)j++);
+		if (f == 0.0)
+			continue;
+		if (r->idf[i] < 0.0 && (rc = phrase_idf(r, i, err)))
+			return rc;
+		*score += r->idf[i] * (f * (K1 + 1.0)) / (f + norm);
+	}
+	return NZ_OK;
+}
+
+/* The row's BM25 (positive: higher is better); from: where the row's frequencies are. */
+static nz_rc row_bm25(ranking *r, nz_arena *arena, PGresult *res, int row, tf_source from,
+		      double *score, nz_err *err)
 {
 	size_t nl = 0;
 	lexeme *l = NULL;
 	int col = 3;
+	bool tf = from == FROM_RANK;
+	if (from == FROM_POSTINGS)
+		return postings_bm25(r, res, row, score, err);
 	if (tf && nz__pg_col_null(res, row, 3))
 		tf = false, col = 6; /* no frequencies: the lexemes */
 	const char *sent =
@@ -485,8 +508,8 @@ static nz_rc common_words(nz__pg *h, const nz__pg_window *w, const nz_buf *lex, 
 }
 
 /* Scores the window's rows into c (lower is better, as FTS5 reports BM25). */
-static nz_rc score_rows(nz__pg *h, nz_arena *arena, const nz__pg_window *w, PGresult *res, bool tf,
-			nz__pg_candidate *c, size_t n, nz_err *err)
+static nz_rc score_rows(nz__pg *h, nz_arena *arena, const nz__pg_window *w, PGresult *res,
+			tf_source tf, nz__pg_candidate *c, size_t n, nz_err *err)
 {
 	ranking r;
 	nz_rc rc = ranking_init(h, arena, w->phrases, w->n_phrases, w->n_terms, &r, err);
@@ -503,18 +526,29 @@ static nz_rc score_rows(nz__pg *h, nz_arena *arena, const nz__pg_window *w, PGre
 	return rc;
 }
 
-nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
-			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err)
+void nz__pg_window_params(nz__pg_params *p, const nz__pg_window *w)
 {
 	const nz_article_search *q = w->q;
-	bool rank = q->sort != NZ_SEARCH_NEWEST;
+	nz__pg_int64(p, q->now);
+	nz__pg_text(p, q->section_slug);
+	nz__pg_text(p, q->tag_slug);
+	nz__pg_text(p, q->author_slug);
+	nz__pg_text(p, q->language);
+	nz__pg_opt_int(p, q->from);
+	nz__pg_opt_int(p, q->to);
+	nz__pg_int64(p, w->self);
+	nz__pg_int64(p, NZ_SEARCH_WINDOW + 1);
+	nz__pg_text(p, q->any_status ? "true" : "false");
+}
+
+/* The window's rows by the GIN index (any query) into *res; *from: where they bring their
+ * frequencies from. */
+static nz_rc gin_window(nz__pg *h, const nz__pg_window *w, bool rank, PGresult **res,
+			tf_source *from, nz_err *err)
+{
 	nz_buf tsq, lex;
 	nz__pg_params p = {0};
-	PGresult *res = NULL;
 	nz_rc rc = NZ_OK;
-	*out = NULL;
-	*n = 0;
-	*capped = false;
 	nz_buf_init(&tsq, 0);
 	nz_buf_init(&lex, 0);
 	if (w->tsquery)
@@ -525,13 +559,18 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	bool common = false;
 	if (q_window == &q_window_time_bitmap)
 		lexeme_array(w->phrases, w->n_phrases, &lex);
+	bool phrase = !h->search_gin_only && nz__pg_postings_phrase_fit(w);
+	if (phrase && !lex.len)
+		lexeme_array(w->phrases, w->n_phrases, &lex);
 	if (nz_buf_rc(&tsq) || nz_buf_rc(&lex)) {
 		rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
 		goto out;
 	}
-	if ((rc = nz__pg_run(h, &q_custom_plans, NULL, "search", err)) ||
-	    (rc = nz__pg_run(h, &q_no_seqscan, NULL, "search", err)))
+	*from = FROM_VECTOR;
+	if (phrase) {
+		rc = nz__pg_postings_phrase(h, w, nz_buf_cstr(&tsq), nz_buf_cstr(&lex), res, err);
 		goto out;
+	}
 	if ((q_window == &q_window_rank_tf || q_window == &q_window_time_bitmap) &&
 	    (rc = common_words(h, w, &lex, &common, err)))
 		goto out;
@@ -539,19 +578,36 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 		q_window = q_window == &q_window_rank_tf ? &q_window_rank_tf_walk : &q_window_time;
 	bool tf = q_window == &q_window_rank_tf || q_window == &q_window_rank_tf_walk;
 	nz__pg_text(&p, nz_buf_cstr(&tsq));
-	nz__pg_int64(&p, q->now);
-	nz__pg_text(&p, q->section_slug);
-	nz__pg_text(&p, q->tag_slug);
-	nz__pg_text(&p, q->author_slug);
-	nz__pg_text(&p, q->language);
-	nz__pg_opt_int(&p, q->from);
-	nz__pg_opt_int(&p, q->to);
-	nz__pg_int64(&p, w->self);
-	nz__pg_int64(&p, NZ_SEARCH_WINDOW + 1);
-	nz__pg_text(&p, q->any_status ? "true" : "false");
+	nz__pg_window_params(&p, w);
 	if (q_window == &q_window_rank_lex || tf)
 		nz__pg_text(&p, nz_buf_cstr(&lex));
-	if ((rc = nz__pg_query(h, q_window, &p, &res, "search", err)))
+	*from = tf ? FROM_RANK : FROM_VECTOR;
+	rc = nz__pg_query(h, q_window, &p, res, "search", err);
+out:
+	nz_buf_free(&tsq);
+	nz_buf_free(&lex);
+	return rc;
+}
+
+nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
+			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err)
+{
+	bool rank = w->q->sort != NZ_SEARCH_NEWEST;
+	PGresult *res = NULL;
+	tf_source tf = FROM_POSTINGS;
+	nz_rc rc;
+	*out = NULL;
+	*n = 0;
+	*capped = false;
+	if ((rc = nz__pg_run(h, &q_custom_plans, NULL, "search", err)) ||
+	    (rc = nz__pg_run(h, &q_no_seqscan, NULL, "search", err)) ||
+	    (rc = nz__pg_run(h, &q_no_jit, NULL, "search", err)))
+		goto out;
+	if (!h->search_gin_only && nz__pg_postings_fit(w))
+		rc = nz__pg_postings_window(h, w, &res, err);
+	else
+		rc = gin_window(h, w, rank, &res, &tf, err);
+	if (rc)
 		goto out;
 	size_t rows = (size_t)PQntuples(res);
 	*capped = rows > NZ_SEARCH_WINDOW;
@@ -568,10 +624,10 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 		rc = score_rows(h, arena, w, res, tf, *out, *n, err);
 	if (!rc && *n > 1)
 		qsort(*out, *n, sizeof(**out), rank ? nz__store_by_score : nz__store_by_time);
+	if (!rc)
+		rc = nz__pg_run(h, &q_default_plans, NULL, "search", err);
 out:
 	PQclear(res);
-	nz_buf_free(&tsq);
-	nz_buf_free(&lex);
 	if (rc)
 		*out = NULL, *n = 0;
 	return rc;

@@ -1,0 +1,167 @@
+/*
+ * search_postings.c: a search's window from search_postings (PostgreSQL migration 27), for a
+ * query of one to three single words (no phrase, no prefix, no exclusion), no filter but the
+ * language.
+ *
+ * A word's postings come off the primary key (term_hash, article_id) newest first with their
+ * weighted frequencies (an index-only scan); the other words are looked up by (key, id) for
+ * each row, the row's public-ness and language read from its article_search row by id; the
+ * scan stops at the window's size. Exclusions and the section, tag, author and date filters,
+ * which most matches may fail, go by the GIN index (search_window.c) as before. The bitmap of every
+ * match, visited and sorted, and 2,001 rows' article_rank.tf sent back (search_window.c's other
+ * statements) cost 100+ ms for a common word at 100,000 articles. The frequencies are the same
+ * numbers as article_rank's (search_index.c writes both from one count), so the ranking is too; the
+ * matches are the GIN index's for single words (a lexeme's postings are the rows holding it).
+ *
+ * Rules: every value bound; one fixed statement per number of words; the caller's read
+ * transaction (custom plans, search_window.c).
+ */
+#include <string.h>
+
+#include "search/search.h"
+#include "store/postgres/postgres_int.h"
+
+/* $1 the first word's key, $2..$11 the filters (nz__pg_window_params), $12 and $13 the other
+ * words' keys. */
+#define POST_COLS                                                                                  \
+	"SELECT p1.article_id, s.published_at, s.headline_terms + s.highlights_terms"              \
+	" + s.body_terms, p1.tf"
+#define POST_JOIN2                                                                                 \
+	" JOIN search_postings p2 ON p2.term_hash = $12 AND p2.article_id = p1.article_id"
+#define POST_JOIN3                                                                                 \
+	" JOIN search_postings p3 ON p3.term_hash = $13 AND p3.article_id = p1.article_id"
+#define POST_FILTERED                                                                              \
+	" JOIN article_search s ON s.article_id = p1.article_id WHERE p1.term_hash = $1 "          \
+	"AND" NZ__PG_WINDOW_FILTERS
+#define POST_ORDER " ORDER BY p1.article_id DESC LIMIT $10"
+#define POST_WHERE POST_FILTERED POST_ORDER
+
+static const nz__pg_sql q_post[NZ__PG_POSTING_WORDS] = {
+    {POST_COLS " FROM search_postings p1" POST_WHERE},
+    {POST_COLS ", p2.tf FROM search_postings p1" POST_JOIN2 POST_WHERE},
+    {POST_COLS ", p2.tf, p3.tf FROM search_postings p1" POST_JOIN2 POST_JOIN3 POST_WHERE},
+};
+
+/* Row by row, each by its key: the planner, which cannot tell that the walk stops at the
+ * window, merge-joined a rare word's postings with every article_search row (50 ms for 8
+ * matches at 100,000 articles, against 0.4). For the rest of the read's transaction. */
+static const nz__pg_sql q_no_merge = {"SET LOCAL enable_mergejoin = off"};
+static const nz__pg_sql q_no_hash = {"SET LOCAL enable_hashjoin = off"};
+/* No parallel workers: starting them cost 14 ms of a 36 ms phrase window ("joint study"), for a
+ * walk that stops at 2,001 rows. */
+static const nz__pg_sql q_no_parallel = {"SET LOCAL max_parallel_workers_per_gather = 0"};
+
+/* The settings above, for the rest of the read's transaction. */
+static nz_rc walk_settings(nz__pg *h, nz_err *err)
+{
+	nz_rc rc = nz__pg_run(h, &q_no_merge, NULL, "search", err);
+	if (!rc)
+		rc = nz__pg_run(h, &q_no_hash, NULL, "search", err);
+	if (!rc)
+		rc = nz__pg_run(h, &q_no_parallel, NULL, "search", err);
+	return rc;
+}
+
+/* Phrases: the AND of their words' postings, each candidate's vector checked against the
+ * tsquery (the phrase's positions) and its query lexemes sent for ranking as search_window.c's
+ * q_window_rank_lex sends them. After the words' keys: $13 or $14 the tsquery, then the
+ * lexemes' text[]. ts_match_vq is @@ in a form the GIN index does not answer: with @@ the
+ * planner took a bitmap of every match of the phrase and rechecked each (174 ms for 반도체 at
+ * 100,000 articles, 10,572 vectors read) instead of walking the postings (60 ms, 2,001). */
+#define PHRASE_COLS(lex)                                                                           \
+	"SELECT p1.article_id, s.published_at, s.headline_terms + s.highlights_terms"              \
+	" + s.body_terms, tsvectorsend(ts_filter(setweight(s.terms, 'c', " lex "::text[]),"        \
+	" '{c}')), s.headline_terms, s.highlights_terms FROM search_postings p1"
+static const nz__pg_sql q_phrase[2] = {
+    {PHRASE_COLS("$14") POST_JOIN2 POST_FILTERED
+     " AND ts_match_vq(s.terms, $13::tsquery)" POST_ORDER},
+    {PHRASE_COLS("$15") POST_JOIN2 POST_JOIN3 POST_FILTERED
+     " AND ts_match_vq(s.terms, $14::tsquery)" POST_ORDER},
+};
+
+/* The distinct words of w's phrases into word[0..NZ__PG_POSTING_WORDS); how many, or 0 when w
+ * is not a phrase query postings can serve (one of its phrases of two words or more, no
+ * prefix, no exclusion, no filter but the language, at most NZ__PG_POSTING_WORDS distinct
+ * words). */
+static size_t phrase_words(const nz__pg_window *w, const char **word)
+{
+	const nz_article_search *q = w->q;
+	size_t n = 0;
+	bool phrase = false;
+	if (w->tsquery || q->section_slug || q->tag_slug || q->author_slug || q->from || q->to)
+		return 0;
+	for (size_t i = 0; i < w->n_phrases; i++) {
+		const nz_search_phrase *p = &w->phrases[i];
+		if (p->prefix || p->exclude)
+			return 0;
+		phrase = phrase || p->n > 1;
+		for (size_t k = 0; k < p->n; k++) {
+			size_t j = 0;
+			while (j < n && strcmp(word[j], p->tokens[k]) != 0)
+				j++;
+			if (j == n && n == NZ__PG_POSTING_WORDS)
+				return 0;
+			if (j == n)
+				word[n++] = p->tokens[k];
+		}
+	}
+	return phrase && n >= 2 ? n : 0;
+}
+
+bool nz__pg_postings_phrase_fit(const nz__pg_window *w)
+{
+	const char *word[NZ__PG_POSTING_WORDS];
+	return phrase_words(w, word) > 0;
+}
+
+nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsquery,
+			     const char *lexemes, PGresult **res, nz_err *err)
+{
+	const char *word[NZ__PG_POSTING_WORDS];
+	size_t n = phrase_words(w, word);
+	nz__pg_params p = {0};
+	if (n < 2)
+		return nz_err_set(err, NZ_INVAL, "search: not a phrase for postings");
+	for (size_t i = 0; i < n; i++) {
+		nz__pg_int64(&p, nz__pg_term_key(word[i], strlen(word[i])));
+		if (i == 0)
+			nz__pg_window_params(&p, w);
+	}
+	nz__pg_text(&p, tsquery);
+	nz__pg_text(&p, lexemes);
+	nz_rc rc = walk_settings(h, err);
+	return rc ? rc : nz__pg_query(h, &q_phrase[n - 2], &p, res, "search", err);
+}
+
+bool nz__pg_postings_fit(const nz__pg_window *w)
+{
+	const nz_article_search *q = w->q;
+	size_t words = 0;
+	if (w->tsquery)
+		return false; /* a related list: its own tsquery, ORed */
+	if (q->section_slug || q->tag_slug || q->author_slug || q->from || q->to)
+		return false; /* most matches fail these: the GIN index's bitmap is cheaper */
+	for (size_t i = 0; i < w->n_phrases; i++) {
+		const nz_search_phrase *p = &w->phrases[i];
+		/* An exclusion: each row's probe of a common excluded word costs more than the
+		 * bitmap ("drill -budget" at 100,000 articles: 73 ms against 50, walking 23,531
+		 * postings of drill for 2,001 without budget). */
+		if (p->n != 1 || p->prefix || p->exclude)
+			return false;
+		words++;
+	}
+	return words >= 1 && words <= NZ__PG_POSTING_WORDS;
+}
+
+nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err)
+{
+	nz__pg_params p = {0};
+	for (size_t i = 0; i < w->n_phrases; i++) { /* single words: nz__pg_postings_fit */
+		nz__pg_int64(
+		    &p, nz__pg_term_key(w->phrases[i].tokens[0], strlen(w->phrases[i].tokens[0])));
+		if (i == 0)
+			nz__pg_window_params(&p, w);
+	}
+	nz_rc rc = walk_settings(h, err);
+	return rc ? rc : nz__pg_query(h, &q_post[w->n_phrases - 1], &p, res, "search", err);
+}
