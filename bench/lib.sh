@@ -67,13 +67,17 @@ peak_mb() {
 
 # timed_once NAME COMMAND...: one run of COMMAND under GNU time, its output in
 # bench/out/logs/NAME.log. Sets T_WALL and T_CPU (user + system, s) and T_PEAK (peak resident
-# memory, MB); all three empty when the command failed (then it says so and returns 1).
+# memory, MB); all three empty when the command failed: then T_FAIL says how ("exit status 1",
+# "killed by signal 9": the kernel's out-of-memory killer sends 9), and it returns 1.
 timed_once() {
 	local name=$1 t="$OUT/logs/$1.time"
 	shift
-	T_WALL="" T_CPU="" T_PEAK=""
+	T_WALL="" T_CPU="" T_PEAK="" T_FAIL=""
 	if ! /usr/bin/time -o "$t" -f '%e %U %S %M' "$@" >"$OUT/logs/$name.log" 2>&1; then
-		say "$name failed: see bench/out/logs/$name.log and $name.time"
+		T_FAIL=$(sed -n -e 's/^Command terminated by signal \([0-9]*\).*/killed by signal \1/p' \
+			-e 's/^Command exited with non-zero status \([0-9]*\).*/exit status \1/p' "$t" | head -1)
+		T_FAIL=${T_FAIL:-failed}
+		say "$name: $T_FAIL; see bench/out/logs/$name.log and $name.time"
 		return 1
 	fi
 	# shellcheck disable=SC2034 # read by the caller

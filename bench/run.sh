@@ -20,7 +20,7 @@
 # everything generated goes to bench/out/ (git-ignored) or /dev/shm/newszone-bench (removed).
 #
 # Knobs (environment): BENCH_ARTICLES (10000), BENCH_BIG (100000; 0 skips the large-corpus
-# step), BENCH_RUNS (3: build runs and wrk rounds), BENCH_WRK ("-t2 -c64 -d10s"),
+# step), BENCH_BIG_BUILDS (1; 0 skips the two clean builds of the large corpus), BENCH_RUNS (3: build runs and wrk rounds), BENCH_WRK ("-t2 -c64 -d10s"),
 # BENCH_SAMPLE (2000 distinct article URLs for the render time), BENCH_VIEWS_RUNS (7 pairs)
 # and BENCH_VIEWS_WRK ("-t2 -c64 -d5s") for the cost of counting page views, BENCH_NO_DEPS=1 (skip the
 # package check), BENCH_NZ (a newszone binary to measure instead of building the tree's),
@@ -35,12 +35,13 @@ OUT=$ROOT/bench/out
 SHM=${BENCH_SHM:-/dev/shm/newszone-bench}
 N=${BENCH_ARTICLES:-10000}
 BIG=${BENCH_BIG:-100000}
+BIG_BUILDS=${BENCH_BIG_BUILDS:-1}
 RUNS=${BENCH_RUNS:-3}
 WRK=${BENCH_WRK:--t2 -c64 -d10s}
 SAMPLE=${BENCH_SAMPLE:-2000}
 RESULTS=${BENCH_RESULTS:-bench/RESULTS.md}
 NA="n/a (not built yet)"
-CMDLINE="make bench (BENCH_ARTICLES=$N BENCH_BIG=$BIG BENCH_RUNS=$RUNS BENCH_WRK=\"$WRK\" BENCH_SAMPLE=$SAMPLE)"
+CMDLINE="make bench (BENCH_ARTICLES=$N BENCH_BIG=$BIG BENCH_BIG_BUILDS=$BIG_BUILDS BENCH_RUNS=$RUNS BENCH_WRK=\"$WRK\" BENCH_SAMPLE=$SAMPLE)"
 
 PIDS=()
 cleanup() {
@@ -235,19 +236,24 @@ R10_N=$R_N R10_P50=$R_P50 R10_P99=$R_P99 R10_F50=$R_FLOOR50 R10_F99=$R_FLOOR99 R
 stop_pid "$SERVER_PID"
 
 RBIG_P50="" RBIG_P99="" RSSBIG="" HWMBIG="" T_IMPORT_BIG="" DESK_P50="" DESK_P99=""
-RB_LISTS="" RB_WALL="" RB_CPU="" BB_WALL="" BB_CPU="" BB_PEAK="" BB_FILES="" HB_WALL="" HB_CPU=""
-HB_PEAK="" HB_FILES="" HB_HTML="" BIG_STEPS=""
+RB_LISTS="" RB_WALL="" RB_CPU="" BB_WALL="" BB_CPU="" BB_PEAK="" BB_FILES="" BB_FAIL="" HB_WALL=""
+HB_CPU="" HB_PEAK="" HB_FILES="" HB_HTML="" HB_FAIL="" HB_MEMAVAIL="" BIG_STEPS=""
 if [ "$BIG" -gt 0 ]; then
 	big_step() { BIG_STEPS="${BIG_STEPS:+$BIG_STEPS, }$1 $(printf '%.0f' "$(calc "$(now) - $2")") s"; }
 	# Both formats go to tmpfs (100,000 files each), the database to the disk like the other one.
-	say "large corpus: generating $BIG articles into $SHM (Newszone's format and a Hugo site)"
-	t0=$(now)
-	python3 bench/corpus/gen.py --articles "$BIG" --quiet --out "$SHM/corpus-$BIG" >&2
-	big_step generate "$t0"
 	SITEB=$SHM/corpus-$BIG/hugo
-	cp -r bench/hugo/config.toml bench/hugo/layouts "$SITEB/"
-	mkdir -p "$SITEB/static"
-	cp themes/default/static/site.css "$SITEB/static/"
+	t0=$(now)
+	if [ "$BIG_BUILDS" = 1 ]; then
+		say "large corpus: generating $BIG articles into $SHM (Newszone's format and a Hugo site)"
+		python3 bench/corpus/gen.py --articles "$BIG" --quiet --out "$SHM/corpus-$BIG" >&2
+		cp -r bench/hugo/config.toml bench/hugo/layouts "$SITEB/"
+		mkdir -p "$SITEB/static"
+		cp themes/default/static/site.css "$SITEB/static/"
+	else
+		say "large corpus: generating $BIG articles into $SHM (Newszone's format only)"
+		python3 bench/corpus/gen.py --articles "$BIG" --only nz --quiet --out "$SHM/corpus-$BIG" >&2
+	fi
+	big_step generate "$t0"
 	DBB=$OUT/bench-$BIG.db
 	rm -f "$DBB" "$DBB-wal" "$DBB-shm"
 	say "importing $BIG articles, one section folder at a time"
@@ -268,26 +274,36 @@ if [ "$BIG" -gt 0 ]; then
 	big_step related "$t0"
 	# One clean build each, back to back, to tmpfs: at this size one run is minutes. The lists are
 	# stored already, so Newszone's build is the export alone, as Hugo's (no related articles).
-	if has_build; then
+	# Each output is removed once counted: Newszone's holds gigabytes of tmpfs (memory), and
+	# Hugo needs many more for itself at this size.
+	if [ "$BIG_BUILDS" = 1 ] && has_build; then
 		say "newszone build: one clean build of $BIG articles to tmpfs"
 		t0=$(now)
 		if timed_once nz-build-big "$NZ" --db "$DBB" build --out "$SHM/nz-export-big"; then
 			BB_WALL=$T_WALL BB_CPU=$T_CPU BB_PEAK=$T_PEAK
 			BB_FILES=$(find "$SHM/nz-export-big" -type f | wc -l)
+		else
+			BB_FAIL=$T_FAIL
 		fi
 		rm -rf "$SHM/nz-export-big"
 		big_step "newszone build" "$t0"
 	fi
-	say "hugo: one clean build of $BIG articles to tmpfs"
-	t0=$(now)
-	if timed_once hugo-big hugo --quiet --source "$SITEB" --destination "$SHM/hugo-big-public"; then
-		HB_WALL=$T_WALL HB_CPU=$T_CPU HB_PEAK=$T_PEAK
-		HB_FILES=$(find "$SHM/hugo-big-public" -type f | wc -l)
-		HB_HTML=$(find "$SHM/hugo-big-public" -name '*.html' | wc -l)
+	if [ "$BIG_BUILDS" = 1 ]; then
+		HB_MEMAVAIL=$(awk '/^MemAvailable/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
+		say "hugo: one clean build of $BIG articles to tmpfs ($HB_MEMAVAIL GiB of memory available)"
+		t0=$(now)
+		if timed_once hugo-big hugo --quiet --source "$SITEB" --destination "$SHM/hugo-big-public"; then
+			HB_WALL=$T_WALL HB_CPU=$T_CPU HB_PEAK=$T_PEAK
+			HB_FILES=$(find "$SHM/hugo-big-public" -type f | wc -l)
+			HB_HTML=$(find "$SHM/hugo-big-public" -name '*.html' | wc -l)
+		else
+			HB_FAIL=$T_FAIL
+		fi
+		rm -rf "$SHM/hugo-big-public"
+		big_step "hugo build" "$t0"
+		say "  newszone: ${BB_WALL:-?} s, ${BB_PEAK:-?} MB; hugo: ${HB_WALL:-?} s, ${HB_PEAK:-?} MB"
 	fi
-	rm -rf "$SHM/hugo-big-public" "$SITEB"
-	big_step "hugo build" "$t0"
-	say "  newszone: ${BB_WALL:-?} s, ${BB_PEAK:-?} MB; hugo: ${HB_WALL:-?} s, ${HB_PEAK:-?} MB"
+	rm -rf "$SITEB"
 	t0=$(now)
 	P_BIG=$(free_port)
 	start_server "$DBB" "$P_BIG" "$OUT/logs/serve-big.log"
@@ -385,9 +401,13 @@ if [ -n "$RSSBIG" ]; then
 	if [ -n "$BB_WALL" ] && [ -n "$HB_WALL" ]; then
 		ratio_big="$(printf '%.1f' "$(calc "$HB_WALL / $BB_WALL")")× faster; memory $(mem_ratio "$BB_PEAK" "$HB_PEAK")"
 	fi
-	row "clean build, $(nfmt "$BIG") articles, tmpfs (one run each; time, peak memory; related lists stored before)" \
-		"${nz_big:-failed or $NA}" "${hugo_big:-failed (Hugo)}" "$ratio_big" \
-		"— (Hugo's as they come)" "—"
+	if [ "$BIG_BUILDS" = 1 ]; then
+		has_build || BB_FAIL=$NA
+		row "clean build, $(nfmt "$BIG") articles, tmpfs (one run each; time, peak memory; related lists stored before)" \
+			"${nz_big:-$BB_FAIL}" "${hugo_big:-$HB_FAIL (Hugo)}" "$ratio_big" "— (Hugo's as they come)" "—"
+	else
+		row "clean build, $(nfmt "$BIG") articles, tmpfs" "skipped (BENCH_BIG_BUILDS=0)" "—" "—" "—" "—"
+	fi
 else
 	row "resident memory after load (100,000 articles)" "skipped (BENCH_BIG=0)" "—" "—" "< 64 MB" "n/a"
 fi
@@ -417,7 +437,11 @@ REPORT=$(
 	echo "- Corpus: $(nfmt "$N") articles from bench/corpus/gen.py (8 sections, English and Hangul authors and tags, ~15 % Korean, 300-900 words, a long tail of names and figures), and the same articles as a Hugo site with the plain templates of bench/hugo/ (article, section/tag/author lists, front page, 20 a page, RSS per term, sitemap). Builds are clean builds: the output is removed before each run."
 	echo "- Related-article lists: \`newszone related\` computes them right after each import (docs/related.md's advice after a large import; its own rows), so every build times the export alone, as Hugo's (whose templates have no related articles), and every render sample reads stored lists (its figure is the steady state, not an article's first view, which computes its list)."
 	echo "- Build memory: peak resident memory (GNU time's %M, maximum resident set size) of each \`newszone build\` and \`hugo\` process, recorded in the same timed runs as the build times."
-	[ -z "$BIG_STEPS" ] || echo "- $(nfmt "$BIG") articles: the corpus in both formats on tmpfs, one clean build each to tmpfs (one run each: minutes at this size), the outputs removed after each. Newszone wrote ${BB_FILES:-?} files, Hugo ${HB_FILES:-?} (${HB_HTML:-?} HTML). Time of each step: $BIG_STEPS."
+	if [ -n "$BIG_STEPS" ] && [ "$BIG_BUILDS" = 1 ]; then
+		echo "- $(nfmt "$BIG") articles: the corpus in both formats on tmpfs, one clean build each to tmpfs (one run each: minutes at this size), each output removed once counted. Newszone wrote ${BB_FILES:-no} files, Hugo ${HB_FILES:-no} (${HB_HTML:-no} HTML); memory available when Hugo started: $HB_MEMAVAIL GiB. Time of each step: $BIG_STEPS."
+	elif [ -n "$BIG_STEPS" ]; then
+		echo "- $(nfmt "$BIG") articles: the corpus in Newszone's format on tmpfs, no builds (BENCH_BIG_BUILDS=0). Time of each step: $BIG_STEPS."
+	fi
 	echo "- Served page: /article/$ART ($PAGE_BYTES bytes), $MODE. nginx (one worker per core, sendfile, access log off) served $NGINX_FROM; same bytes: $SAME. wrk sends no Accept-Encoding, so neither compresses; it sends a browser's User-Agent and another site's Referer, so every request to Newszone is counted as a page view and a referral (the counted/uncounted row alternates that with a robot's User-Agent, which is not counted)."
 	echo "- Render time: up to $SAMPLE distinct article URLs (at most 90 s of them), each asked for once, one after another on one keep-alive connection, timed at the client (bench/latency.py) from the request to the last byte. A cache cannot answer a URL asked for once, so each is rendered. The client floor row is the same method on /healthz: subtract it for the server's own time."
 	echo "- Memory: VmRSS from /proc/PID/status after the wrk runs, the render sample and a few list pages (peak = VmHWM)."
