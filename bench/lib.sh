@@ -67,21 +67,23 @@ peak_mb() {
 
 # timed_once NAME COMMAND...: one run of COMMAND under GNU time, its output in
 # bench/out/logs/NAME.log. Sets T_WALL and T_CPU (user + system, s) and T_PEAK (peak resident
-# memory, MB); all three empty when the command failed: then T_FAIL says how ("exit status 1",
-# "killed by signal 9": the kernel's out-of-memory killer sends 9), and it returns 1.
+# memory, MB). When the command failed, T_FAIL says how ("exit status 1"; "exit status 124":
+# `timeout` stopped it; "killed by signal 9": the kernel's out-of-memory killer sends 9), the
+# three figures are those of the run until then, and it returns 1.
 timed_once() {
-	local name=$1 t="$OUT/logs/$1.time"
+	local name=$1 t="$OUT/logs/$1.time" rc=0
 	shift
 	T_WALL="" T_CPU="" T_PEAK="" T_FAIL=""
-	if ! /usr/bin/time -o "$t" -f '%e %U %S %M' "$@" >"$OUT/logs/$name.log" 2>&1; then
+	/usr/bin/time -o "$t" -f '%e %U %S %M' "$@" >"$OUT/logs/$name.log" 2>&1 || rc=1
+	# shellcheck disable=SC2034 # read by the caller
+	read -r T_WALL T_CPU T_PEAK < <(awk 'END { printf "%s %.2f %.0f\n", $1, $2 + $3, $4 / 1024 }' "$t")
+	if [ $rc -ne 0 ]; then
 		T_FAIL=$(sed -n -e 's/^Command terminated by signal \([0-9]*\).*/killed by signal \1/p' \
 			-e 's/^Command exited with non-zero status \([0-9]*\).*/exit status \1/p' "$t" | head -1)
 		T_FAIL=${T_FAIL:-failed}
-		say "$name: $T_FAIL; see bench/out/logs/$name.log and $name.time"
-		return 1
+		say "$name: $T_FAIL after $T_WALL s; see bench/out/logs/$name.log and $name.time"
 	fi
-	# shellcheck disable=SC2034 # read by the caller
-	read -r T_WALL T_CPU T_PEAK < <(awk 'END { printf "%s %.2f %.0f\n", $1, $2 + $3, $4 / 1024 }' "$t")
+	return $rc
 }
 
 # wrk_once URL NAME: one wrk run; prints "requests/s p99_ms".

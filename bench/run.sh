@@ -20,13 +20,14 @@
 # everything generated goes to bench/out/ (git-ignored) or /dev/shm/newszone-bench (removed).
 #
 # Knobs (environment): BENCH_ARTICLES (10000), BENCH_BIG (100000; 0 skips the large-corpus
-# step), BENCH_BIG_BUILDS (1; 0 skips the two clean builds of the large corpus), BENCH_RUNS (3: build runs and wrk rounds), BENCH_WRK ("-t2 -c64 -d10s"),
-# BENCH_SAMPLE (2000 distinct article URLs for the render time), BENCH_VIEWS_RUNS (7 pairs)
-# and BENCH_VIEWS_WRK ("-t2 -c64 -d5s") for the cost of counting page views, BENCH_NO_DEPS=1 (skip the
-# package check), BENCH_NZ (a newszone binary to measure instead of building the tree's),
-# BENCH_RESULTS (bench/RESULTS.md: where the dated table is appended), BENCH_SHM
-# (/dev/shm/newszone-bench: the tmpfs folder, removed at the end; at 100,000 it holds up to
-# ~7 GB at once).
+# step), BENCH_BIG_BUILDS (1; 0 skips the two clean builds of the large corpus),
+# BENCH_BIG_TIMEOUT (600: seconds each of those two builds may run before it is stopped),
+# BENCH_RUNS (3: build runs and wrk rounds), BENCH_WRK ("-t2 -c64 -d10s"), BENCH_SAMPLE (2000
+# distinct article URLs for the render time), BENCH_VIEWS_RUNS (7 pairs) and BENCH_VIEWS_WRK
+# ("-t2 -c64 -d5s") for the cost of counting page views, BENCH_NO_DEPS=1 (skip the package
+# check), BENCH_NZ (a newszone binary to measure instead of building the tree's), BENCH_RESULTS
+# (bench/RESULTS.md: where the dated table is appended), BENCH_SHM (/dev/shm/newszone-bench:
+# the tmpfs folder, removed at the end; at 100,000 it holds more than 5 GB at once).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -36,6 +37,7 @@ SHM=${BENCH_SHM:-/dev/shm/newszone-bench}
 N=${BENCH_ARTICLES:-10000}
 BIG=${BENCH_BIG:-100000}
 BIG_BUILDS=${BENCH_BIG_BUILDS:-1}
+BIG_TIMEOUT=${BENCH_BIG_TIMEOUT:-600}
 RUNS=${BENCH_RUNS:-3}
 WRK=${BENCH_WRK:--t2 -c64 -d10s}
 SAMPLE=${BENCH_SAMPLE:-2000}
@@ -240,6 +242,12 @@ RB_LISTS="" RB_WALL="" RB_CPU="" BB_WALL="" BB_CPU="" BB_PEAK="" BB_FILES="" BB_
 HB_CPU="" HB_PEAK="" HB_FILES="" HB_HTML="" HB_FAIL="" HB_MEMAVAIL="" BIG_STEPS=""
 if [ "$BIG" -gt 0 ]; then
 	big_step() { BIG_STEPS="${BIG_STEPS:+$BIG_STEPS, }$1 $(printf '%.0f' "$(calc "$(now) - $2")") s"; }
+	# big_fail: what a failed timed_once of a build prints in the row (figures until it stopped).
+	big_fail() {
+		local how=$T_FAIL
+		[ "$how" != "exit status 124" ] || how="stopped after $BIG_TIMEOUT s (BENCH_BIG_TIMEOUT)"
+		echo "$how; until then ${T_CPU:-?} s CPU, ${T_PEAK:-?} MB"
+	}
 	# Both formats go to tmpfs (100,000 files each), the database to the disk like the other one.
 	SITEB=$SHM/corpus-$BIG/hugo
 	t0=$(now)
@@ -279,11 +287,11 @@ if [ "$BIG" -gt 0 ]; then
 	if [ "$BIG_BUILDS" = 1 ] && has_build; then
 		say "newszone build: one clean build of $BIG articles to tmpfs"
 		t0=$(now)
-		if timed_once nz-build-big "$NZ" --db "$DBB" build --out "$SHM/nz-export-big"; then
+		if timed_once nz-build-big timeout "$BIG_TIMEOUT" "$NZ" --db "$DBB" build --out "$SHM/nz-export-big"; then
 			BB_WALL=$T_WALL BB_CPU=$T_CPU BB_PEAK=$T_PEAK
 			BB_FILES=$(find "$SHM/nz-export-big" -type f | wc -l)
 		else
-			BB_FAIL=$T_FAIL
+			BB_FAIL=$(big_fail)
 		fi
 		rm -rf "$SHM/nz-export-big"
 		big_step "newszone build" "$t0"
@@ -292,12 +300,12 @@ if [ "$BIG" -gt 0 ]; then
 		HB_MEMAVAIL=$(awk '/^MemAvailable/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
 		say "hugo: one clean build of $BIG articles to tmpfs ($HB_MEMAVAIL GiB of memory available)"
 		t0=$(now)
-		if timed_once hugo-big hugo --quiet --source "$SITEB" --destination "$SHM/hugo-big-public"; then
+		if timed_once hugo-big timeout "$BIG_TIMEOUT" hugo --quiet --source "$SITEB" --destination "$SHM/hugo-big-public"; then
 			HB_WALL=$T_WALL HB_CPU=$T_CPU HB_PEAK=$T_PEAK
 			HB_FILES=$(find "$SHM/hugo-big-public" -type f | wc -l)
 			HB_HTML=$(find "$SHM/hugo-big-public" -name '*.html' | wc -l)
 		else
-			HB_FAIL=$T_FAIL
+			HB_FAIL=$(big_fail)
 		fi
 		rm -rf "$SHM/hugo-big-public"
 		big_step "hugo build" "$t0"
@@ -400,6 +408,8 @@ if [ -n "$RSSBIG" ]; then
 	ratio_big="—"
 	if [ -n "$BB_WALL" ] && [ -n "$HB_WALL" ]; then
 		ratio_big="$(printf '%.1f' "$(calc "$HB_WALL / $BB_WALL")")× faster; memory $(mem_ratio "$BB_PEAK" "$HB_PEAK")"
+	elif [ -n "$BB_WALL" ] && [[ $HB_FAIL == stopped* ]]; then
+		ratio_big="≥ $(printf '%.1f' "$(calc "$BIG_TIMEOUT / $BB_WALL")")× faster"
 	fi
 	if [ "$BIG_BUILDS" = 1 ]; then
 		has_build || BB_FAIL=$NA
