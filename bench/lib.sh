@@ -48,6 +48,44 @@ hyperfine_median() {
 	fi
 }
 
+# with_peak NAME: a prefix for a command hyperfine times, so that each run also appends its
+# peak resident memory (GNU time's %M, KB) to bench/out/logs/NAME.rss; read it with peak_mb.
+# Hyperfine's own figures cannot give it. Costs one exec per run (about a millisecond).
+with_peak() {
+	rm -f "$OUT/logs/$1.rss"
+	echo "/usr/bin/time -a -o $OUT/logs/$1.rss -f %M"
+}
+
+# peak_mb NAME...: the largest peak resident memory, in MB, over the runs recorded by with_peak
+# under those names; empty when none was recorded.
+peak_mb() {
+	local n files=()
+	for n in "$@"; do files+=("$OUT/logs/$n.rss"); done
+	# GNU time writes "Command exited with non-zero status N" before the figure of a failed run.
+	cat "${files[@]}" 2>/dev/null | awk '/^[0-9]+$/ && $1 > m { m = $1 } END { if (m) printf "%.0f", m / 1024 }'
+}
+
+# timed_once NAME COMMAND...: one run of COMMAND under GNU time, its output in
+# bench/out/logs/NAME.log. Sets T_WALL and T_CPU (user + system, s) and T_PEAK (peak resident
+# memory, MB). When the command failed, T_FAIL says how ("exit status 1"; "exit status 124":
+# `timeout` stopped it; "killed by signal 9": the kernel's out-of-memory killer sends 9), the
+# three figures are those of the run until then, and it returns 1.
+timed_once() {
+	local name=$1 t="$OUT/logs/$1.time" rc=0
+	shift
+	T_WALL="" T_CPU="" T_PEAK="" T_FAIL=""
+	/usr/bin/time -o "$t" -f '%e %U %S %M' "$@" >"$OUT/logs/$name.log" 2>&1 || rc=1
+	# shellcheck disable=SC2034 # read by the caller
+	read -r T_WALL T_CPU T_PEAK < <(awk 'END { printf "%s %.2f %.0f\n", $1, $2 + $3, $4 / 1024 }' "$t")
+	if [ $rc -ne 0 ]; then
+		T_FAIL=$(sed -n -e 's/^Command terminated by signal \([0-9]*\).*/killed by signal \1/p' \
+			-e 's/^Command exited with non-zero status \([0-9]*\).*/exit status \1/p' "$t" | head -1)
+		T_FAIL=${T_FAIL:-failed}
+		say "$name: $T_FAIL after $T_WALL s; see bench/out/logs/$name.log and $name.time"
+	fi
+	return $rc
+}
+
 # wrk_once URL NAME: one wrk run; prints "requests/s p99_ms".
 # A browser's User-Agent, so the server counts each request as a page view (no User-Agent, or a
 # robot's, is not counted: src/web/views.c); WRK_UA overrides it for one call. A Referer from

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages `make bench` needs (bench/run.sh): Hugo and nginx (the peers),
-# wrk (HTTP load), hyperfine (timing commands), procps (ps, free), curl, sqlite3 (the edit
+# wrk (HTTP load), hyperfine (timing commands), time (GNU time: the builds' peak memory, which
+# hyperfine cannot give), procps (ps, free), curl, sqlite3 (the edit
 # before an incremental build), python3 (the corpus generator), python3-xapian (the search
 # peer of `make bench-search`, bench/search/xapian_peer.py). Idempotent: packages
 # already present are skipped; apt-get runs only when something is missing.
 # Never part of `make test`. Usage: scripts/install-bench-deps.sh
 set -euo pipefail
 
-want=(hugo wrk hyperfine procps curl sqlite3 python3 python3-xapian)
+want=(hugo wrk hyperfine time procps curl sqlite3 python3 python3-xapian)
 # nginx-light is the small build (gzip_static, sendfile); nginx (or nginx-core) serves as well.
 have_nginx=""
 for p in nginx-light nginx nginx-core; do
