@@ -79,16 +79,25 @@ static const nz__pg_sql q_phrase[2] = {
      " AND ts_match_vq(s.terms, $14::tsquery)" POST_ORDER},
 };
 
+/* Whether w is a search postings can serve by its filters: its own words (not a related list's
+ * ORed tsquery) and no filter but the language. The section, tag, author and date filters,
+ * which most matches may fail, are cheaper by the GIN index's bitmap. */
+static bool postings_filters(const nz__pg_window *w)
+{
+	const nz_article_search *q = w->q;
+	return !w->tsquery && !q->section_slug && !q->tag_slug && !q->author_slug && !q->from &&
+	       !q->to;
+}
+
 /* The distinct words of w's phrases into word[0..NZ__PG_POSTING_WORDS); how many, or 0 when w
  * is not a phrase query postings can serve (one of its phrases of two words or more, no
  * prefix, no exclusion, no filter but the language, at most NZ__PG_POSTING_WORDS distinct
  * words). */
 static size_t phrase_words(const nz__pg_window *w, const char **word)
 {
-	const nz_article_search *q = w->q;
 	size_t n = 0;
 	bool phrase = false;
-	if (w->tsquery || q->section_slug || q->tag_slug || q->author_slug || q->from || q->to)
+	if (!postings_filters(w))
 		return 0;
 	for (size_t i = 0; i < w->n_phrases; i++) {
 		const nz_search_phrase *p = &w->phrases[i];
@@ -135,12 +144,9 @@ nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsqu
 
 bool nz__pg_postings_fit(const nz__pg_window *w)
 {
-	const nz_article_search *q = w->q;
 	size_t words = 0;
-	if (w->tsquery)
-		return false; /* a related list: its own tsquery, ORed */
-	if (q->section_slug || q->tag_slug || q->author_slug || q->from || q->to)
-		return false; /* most matches fail these: the GIN index's bitmap is cheaper */
+	if (!postings_filters(w))
+		return false;
 	for (size_t i = 0; i < w->n_phrases; i++) {
 		const nz_search_phrase *p = &w->phrases[i];
 		/* An exclusion: each row's probe of a common excluded word costs more than the
