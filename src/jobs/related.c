@@ -10,6 +10,8 @@
  * failure is logged and the round tried again; stopping is noticed between two rounds (a round
  * is at most BATCH lists and their neighbours).
  */
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #include "jobs/jobs_int.h"
@@ -47,9 +49,21 @@ static void round_once(nz__relater *r)
 	r->seen = head;
 }
 
+/* This thread yields to every other: SCHED_IDLE, so a page render that wakes on its core takes it
+ * at once. A round at start reads every article (the pending lists: about a second of CPU at
+ * 100,000 articles) and on two cores it used to share one with the renders of those first
+ * seconds, their p99 4.7 times the steady state's (bench/RESULTS.md, 2026-12-07). Refused (a
+ * kernel without it), the thread keeps the normal policy. */
+static void lower_priority(void)
+{
+	struct sched_param none = {0};
+	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &none);
+}
+
 static void *run(void *arg)
 {
 	nz__relater *r = arg;
+	lower_priority();
 	do {
 		if (nz__lease_held(r->lease))
 			round_once(r);
