@@ -11,6 +11,8 @@
  * is at most BATCH lists and their neighbours).
  */
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "jobs/jobs_int.h"
 
@@ -47,9 +49,22 @@ static void round_once(nz__relater *r)
 	r->seen = head;
 }
 
+/* This thread yields to the others: nice 19 (weight 15 against a render's 1,024), so a page render
+ * that wakes on its core takes it. A round at start reads every public article (the pending
+ * lists: about a second of CPU at 100,000 articles) and on two cores it used to share one with
+ * the renders of those first seconds, their p99 4.7 times the steady state's (bench/RESULTS.md,
+ * 2026-12-07). Not SCHED_IDLE: a list is stored in its own short write transaction, and a thread
+ * that weak, preempted inside one on a saturated machine, would hold other writers back for
+ * seconds. Refused, the thread keeps its priority. */
+static void lower_priority(void)
+{
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
+}
+
 static void *run(void *arg)
 {
 	nz__relater *r = arg;
+	lower_priority();
 	do {
 		if (nz__lease_held(r->lease))
 			round_once(r);
