@@ -6,6 +6,8 @@ then `replica`), and one `newszone serve` with NEWSZONE_DB_READ naming the repli
 - those searches really read the replica: the replica's own pg_stat_database counts their
   transactions, and /metrics counts them as read="replica";
 - a signed-in reader (an Authorization header) reads the primary (read-your-writes);
+- the replica's replay is paused: past the lag bound, searches read the primary and find what
+  the replica has not applied; /healthz says it lags;
 - the replica is stopped: /search keeps answering 200, from the primary (it finds what is
   published meanwhile), /healthz stays 200 and says the replica is unavailable; restarted, the
   searches go back to it by themselves.
@@ -131,6 +133,11 @@ class PgReplica(NodesMixin, unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         return int(p.stdout.strip())
 
+    def replica_sql(self, sql):
+        p = subprocess.run(["psql", "-XAtq", self.read, "-c", sql], capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
     def finds(self, srv, word, headline, headers=None):
         r = srv.get("/search?q=" + word, headers=headers)
         self.assertEqual(r.status, 200, r.text)
@@ -176,6 +183,20 @@ class PgReplica(NodesMixin, unittest.TestCase):
                                    {"Authorization": "Bearer " + self.token}))
         self.assertEqual(self.metric(srv, 'newszone_db_read_total{read="signed_in"}'),
                          signed + 1)
+
+        # The replica falls behind (its replay paused): past --db-read-max-lag (1000 ms by
+        # default) searches read the primary, which finds what the replica has not applied.
+        self.replica_sql("SELECT pg_wal_replay_pause()")
+        try:
+            self.publish(srv, "While paused vicunaowl")
+            time.sleep(1.2)
+            self.assertTrue(self.finds(srv, "vicunaowl", "While paused"))
+            self.assertGreaterEqual(
+                self.metric(srv, 'newszone_db_read_total{read="lagging"}'), 1)
+            self.assertIn("replica: lagging; searches read the primary, lag ",
+                          srv.get("/healthz").text)
+        finally:
+            self.replica_sql("SELECT pg_wal_replay_resume()")
 
         # The replica stops: searches answer 200 from the primary, which finds new stories.
         self.cluster("stop", self.replica)
