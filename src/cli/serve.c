@@ -194,8 +194,8 @@ const cli_command cli_serve_cmd = {
     "                      client; added to the trusted_proxies setting (docs/security.md)\n"
     "  --db-read-pool N    with --db-read URI (before the command; or NEWSZONE_DB_READ), a\n"
     "                      PostgreSQL streaming replica: its connections at most (default\n"
-    "                      twice the cores, as --db-pool). Searches (/search, /api/v1/articles?q=) "
-    "by\n"
-    "                      readers who are not signed in read it; all else, the primary\n"
+    "                      twice the cores, as --db-pool). Searches (/search,\n"
+    "                      /api/v1/articles?q=) by readers who are not signed in read it;\n"
+    "                      all else, the primary\n"
     "  --db-read-max-lag MS  above this replica lag searches read the primary (default\n"
     "                      1000); so does every search while the replica is down\n"};
