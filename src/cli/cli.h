@@ -16,6 +16,8 @@ typedef struct cli_env {
 	const char *db;   /* --db (a path or URI, as cli_db_uri makes it), NEWSZONE_DB, or
 			     "newszone.db" */
 	const char *prog; /* "newszone" */
+
+	const char *db_read; /* --db-read or NEWSZONE_DB_READ: a replica for `serve`; NULL */
 } cli_env;
 
 typedef struct cli_command {

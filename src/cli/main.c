@@ -70,6 +70,8 @@ static void usage(const cli_env *env, FILE *out)
 		"Options:\n"
 		"  --db PATH|URI the database: a SQLite file (PATH or sqlite:PATH) or a\n"
 		"                postgres:// URI (default: $NEWSZONE_DB, else newszone.db)\n"
+		"  --db-read URI a streaming replica of a PostgreSQL --db that `serve` reads\n"
+		"                searches from (default: $NEWSZONE_DB_READ; docs/deployment.md)\n"
 		"  -v, --verbose log more\n"
 		"  -h, --help    this help; COMMAND --help for a command's own\n\n"
 		"Commands:\n",
@@ -81,8 +83,10 @@ static void usage(const cli_env *env, FILE *out)
 int main(int argc, char **argv)
 {
 	const char *from_env = getenv("NEWSZONE_DB");
+	const char *read_env = getenv("NEWSZONE_DB_READ");
 	cli_env env = {.db = from_env && *from_env ? cli_db_uri(from_env) : "newszone.db",
-		       .prog = "newszone"};
+		       .prog = "newszone",
+		       .db_read = read_env && *read_env ? read_env : NULL};
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -92,6 +96,12 @@ int main(int argc, char **argv)
 			env.db = cli_db_uri(argv[++i]);
 		} else if (strncmp(a, "--db=", 5) == 0) {
 			env.db = cli_db_uri(a + 5);
+		} else if (strcmp(a, "--db-read") == 0) {
+			if (i + 1 >= argc || !*argv[i + 1])
+				return cli_fail(&env, NULL, 2, "--db-read needs a postgres:// URI");
+			env.db_read = argv[++i];
+		} else if (strncmp(a, "--db-read=", 10) == 0) {
+			env.db_read = a + 10;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			nz_log_set_level(NZ_LOG_DEBUG);
 		} else if (cli_is_help(a)) {

@@ -47,6 +47,8 @@ static const number_opt number_opts[] = {
     {"--db-pool", 1, NZ_STORE_POOL_MAX, "", offsetof(nz_web_opts, db_pool)},
     {"--db-wait", 1, 600000, " milliseconds", offsetof(nz_web_opts, db_wait_ms)},
     {"--most-read-refresh", 1, 86400, " seconds", offsetof(nz_web_opts, most_read_refresh_s)},
+    {"--db-read-pool", 1, NZ_STORE_POOL_MAX, "", offsetof(nz_web_opts, db_read_pool)},
+    {"--db-read-max-lag", 1, 3600000, " milliseconds", offsetof(nz_web_opts, db_read_max_lag_ms)},
 };
 
 static const number_opt *number_option(const char *arg)
@@ -68,9 +70,31 @@ static bool set_number(const number_opt *o, const char *value, nz_web_opts *opts
 	return true;
 }
 
+/* --db-read (or NEWSZONE_DB_READ): a PostgreSQL replica of a PostgreSQL --db; 0 when fine. */
+static int check_db_read(const cli_env *env)
+{
+	if (!env->db_read)
+		return 0;
+	if (!nz_store_uri_is_postgres(env->db))
+		return cli_fail(env, "serve", 2,
+				"--db-read needs a PostgreSQL --db (a replica of it); %s is a "
+				"SQLite file",
+				env->db);
+	if (!nz_store_uri_is_postgres(env->db_read))
+		return cli_fail(env, "serve", 2,
+				"--db-read %s: not a PostgreSQL URI (postgres://..., "
+				"postgresql://... or host=...)",
+				env->db_read);
+	return 0;
+}
+
 static int run(const cli_env *env, int argc, char **argv)
 {
-	nz_web_opts opts = {.db_uri = env->db, .host = "127.0.0.1", .port = 8080};
+	nz_web_opts opts = {
+	    .db_uri = env->db, .db_read_uri = env->db_read, .host = "127.0.0.1", .port = 8080};
+	int bad = check_db_read(env);
+	if (bad)
+		return bad;
 	char host[256];
 	const char *proxies[NZ_WEB_MAX_TRUSTED_PROXIES];
 	for (int i = 1; i < argc; i++) {
@@ -123,6 +147,9 @@ static int run(const cli_env *env, int argc, char **argv)
 		return cli_fail(env, "serve", 1, "%s", err.msg);
 	}
 	printf("Newszone is serving %s at http://%s:%u/\n", env->db, opts.host, nz_web_port(w));
+	if (env->db_read)
+		printf("Searches read the replica %s when it is up and not behind.\n",
+		       env->db_read);
 	fflush(stdout);
 	nz_web_wait_and_stop(w);
 	printf("Newszone stopped.\n");
@@ -134,7 +161,8 @@ const cli_command cli_serve_cmd = {
     "serve [--listen HOST:PORT] [--theme DIR] [--threads N] [--workers N] [--db-pool N]\n"
     "      [--db-wait MS] [--cache-mb N] [--cache-ttl S] [--max-connections N] [--max-per-address "
     "N]\n"
-    "      [--head-timeout S] [--most-read-refresh S] [--trusted-proxy CIDR]...\n\n"
+    "      [--head-timeout S] [--most-read-refresh S] [--trusted-proxy CIDR]...\n"
+    "      [--db-read-pool N] [--db-read-max-lag MS]\n\n"
     "Serves the public site, the JSON API and /healthz until SIGTERM or SIGINT (Ctrl-C), then\n"
     "finishes the requests in flight and exits.\n\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -163,4 +191,11 @@ const cli_command cli_serve_cmd = {
     "                      (default 300); page views are written every 2 seconds\n"
     "  --trusted-proxy CIDR a reverse proxy (address or block, e.g. 127.0.0.1, 10.0.0.0/8;\n"
     "                      repeatable) whose X-Forwarded-For / Forwarded header names the\n"
-    "                      client; added to the trusted_proxies setting (docs/security.md)\n"};
+    "                      client; added to the trusted_proxies setting (docs/security.md)\n"
+    "  --db-read-pool N    with --db-read URI (before the command; or NEWSZONE_DB_READ), a\n"
+    "                      PostgreSQL streaming replica: its connections at most (default\n"
+    "                      twice the cores, as --db-pool). Searches (/search,\n"
+    "                      /api/v1/articles?q=) by readers who are not signed in read it;\n"
+    "                      all else, the primary\n"
+    "  --db-read-max-lag MS  above this replica lag searches read the primary (default\n"
+    "                      1000); so does every search while the replica is down\n"};

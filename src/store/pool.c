@@ -71,6 +71,10 @@ nz_rc nz_store_pool_new(const nz_store_pool_opts *o, nz_store_pool **out, nz_err
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->freed, &attr);
 	pthread_condattr_destroy(&attr);
+	if (o->lazy) {
+		*out = p;
+		return NZ_OK;
+	}
 	nz_rc rc = nz_store_open(p->uri, p->flags, &p->idle[0], err);
 	if (rc != NZ_OK) {
 		nz_store_pool_free(p);

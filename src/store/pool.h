@@ -24,12 +24,15 @@ typedef struct nz_store_pool_opts {
 	unsigned flags;   /* NZ_STORE_* for every handle */
 	unsigned size;    /* most handles open at once; 0: nz_store_pool_size_default() */
 	unsigned wait_ms; /* longest wait for a free handle; 0: NZ_STORE_POOL_WAIT_DEFAULT */
+	bool lazy;        /* open no handle in nz_store_pool_new (a database that may be down
+			     at start, such as a read replica): the first get opens one */
 } nz_store_pool_opts;
 
 /* Twice the number of processor cores the process may use (at least 2). */
 unsigned nz_store_pool_size_default(void);
 
-/* Opens one handle at once, so a database that cannot be opened is an error here. */
+/* Opens one handle at once (unless lazy), so a database that cannot be opened is an error
+ * here. */
 nz_rc nz_store_pool_new(const nz_store_pool_opts *opts, nz_store_pool **out, nz_err *err);
 /* Closes every handle; all must have been given back. NULL-safe. */
 void nz_store_pool_free(nz_store_pool *p);

@@ -25,13 +25,18 @@ static bool is_pg_keywords(const char *uri)
 	return false;
 }
 
+bool nz_store_uri_is_postgres(const char *uri)
+{
+	return uri && (has_prefix(uri, "postgres://") || has_prefix(uri, "postgresql://") ||
+		       is_pg_keywords(uri));
+}
+
 nz_rc nz_store_open(const char *uri, unsigned flags, nz_store **out, nz_err *err)
 {
 	*out = NULL;
 	if (!uri || !*uri)
 		return nz_err_set(err, NZ_INVAL, "database: no path or URI given");
-	if (has_prefix(uri, "postgres://") || has_prefix(uri, "postgresql://") ||
-	    is_pg_keywords(uri))
+	if (nz_store_uri_is_postgres(uri))
 		return nz__pg_open(uri, flags, out, err);
 	if (has_prefix(uri, "sqlite:"))
 		uri += strlen("sqlite:");

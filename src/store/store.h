@@ -34,6 +34,8 @@ enum {
 };
 
 nz_rc nz_store_open(const char *uri, unsigned flags, nz_store **out, nz_err *err);
+/* True when nz_store_open would take uri for PostgreSQL (else it is a SQLite path). */
+bool nz_store_uri_is_postgres(const char *uri);
 void nz_store_close(nz_store *s); /* NULL-safe */
 /* The schema version after migration (for `newszone init` to report). */
 int nz_store_schema_version(nz_store *s);
@@ -1206,6 +1208,12 @@ nz_rc nz_store_lease_acquire(nz_store *s, const char *name, const char *holder, 
 			     bool *held, nz_err *err);
 /* Gives the lease up when holder has it (so another node takes over at once). */
 nz_rc nz_store_lease_release(nz_store *s, const char *name, const char *holder, nz_err *err);
+/* How far behind its primary this database may be, in ms (*lag_ms): 0 on a primary and on
+ * SQLite; on a PostgreSQL streaming replica, 0 when it has applied all the WAL it received
+ * from a running stream, else the time since the last transaction it applied committed (so a
+ * replica whose stream stopped ages as a quiet one with work pending would). A cheap query:
+ * a server runs it on a replica's handle before each read it sends there. */
+nz_rc nz_store_replica_lag(nz_store *s, int64_t *lag_ms, nz_err *err);
 /* True when an operation on this handle answered NZ_IO (the connection or the file was lost)
  * since it was opened: close it and open another. */
 bool nz_store_failed(const nz_store *s);

@@ -530,7 +530,8 @@
 	/* name and holder non-empty */                                                            \
 	OP(WRITE, OWN, lease_release,                                                              \
 	   (nz_store *s, const char *name, const char *holder, nz_err *err),                       \
-	   (s, name, holder, err))
+	   (s, name, holder, err))                                                                 \
+	OP(READ, PASS, replica_lag, (nz_store *s, int64_t *lag_ms, nz_err *err), (s, lag_ms, err))
 /* ---- pages: the newsroom's static pages and their revisions ---- */
 #define NZ__STORE_PAGES(OP)                                                                        \
 	/* fields checked by the caller (app/static_page.c) */                                            \

@@ -113,6 +113,7 @@ static void free_app(nz__app *app)
 	nz__cachefeed_stop(app->cachefeed);
 	nz_http_streams_free(app->streams); /* after the HTTP server: no stream is open */
 	nz_store_pool_free(app->pool);
+	nz__replica_free(app->replica);
 	nz_http_pagecache_free(app->pagecache);
 	nz__metrics_free(app->metrics);
 	nz_theme_free(app->theme);
@@ -180,10 +181,13 @@ static void respond(nz__app *app, nz__ctx *c, bool busy)
 		nz_site site;
 		bool ok =
 		    c->store && nz_store_site_load(c->store, req->arena, &site, &err) == NZ_OK;
-		nz__send_text(resp, ok ? 200 : 503,
-			      ok     ? "ok\n"
-			      : busy ? "database busy\n"
-				     : "database unavailable\n");
+		const char *state = ok     ? "ok\n"
+				    : busy ? "database busy\n"
+					   : "database unavailable\n";
+		const char *replica = nz__replica_health(app->replica, req->arena);
+		const char *text =
+		    *replica ? nz_arena_printf(req->arena, "%s%s", state, replica) : state;
+		nz__send_text(resp, ok ? 200 : 503, text ? text : state);
 		if (!ok)
 			nz_http_resp_header(resp, "Retry-After", RETRY_AFTER_S);
 		return;
@@ -244,6 +248,40 @@ typedef struct handoff {
 	nz_http_pagecache_note *pc; /* the page cache's note (what to store) */
 } handoff;
 
+/* True when req goes to a route that may read a replica that lags (--db-read). */
+static bool lag_ok(const nz__app *app, const nz_http_req *req)
+{
+	nz_route_match m;
+	const char *allow = NULL;
+	if (!app->replica || nz_router_match(app->routes, app->n_routes, req->method, req->path, &m,
+					     &allow) != NZ_OK)
+		return false;
+	return nz__replica_route(app->routes[m.id].pattern, req);
+}
+
+/* Answers c's request on a replica handle (the page cache keeps nothing of it); false when
+ * it did not: no handle for it (web/replica.c says why), or the handle failed as it ran (what
+ * it answered is dropped). */
+static bool respond_on_replica(nz__app *app, nz__ctx *c)
+{
+	nz__ctx before = *c;
+	size_t n_headers = c->resp->n_headers;
+	c->store = nz__replica_take(app->replica, c->req);
+	if (!c->store)
+		return false;
+	c->pc = NULL;
+	respond(app, c, false);
+	if (nz__replica_give(app->replica, c->store))
+		return true;
+	nz_http_resp *resp = c->resp;
+	nz_buf_reset(&resp->body);
+	resp->status = 0;
+	resp->content_type = NULL;
+	resp->n_headers = n_headers;
+	*c = before;
+	return false;
+}
+
 static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 {
 	nz__app *app = app_ptr;
@@ -253,6 +291,8 @@ static void dispatch(void *app_ptr, nz_http_req *req, nz_http_resp *resp)
 	if (h)
 		c.pc = h->pc;             /* the quick step looked in the page cache already */
 	else if (nz__pagecache_serve(&c)) /* from the page cache, before any database work */
+		return;
+	if (lag_ok(app, req) && respond_on_replica(app, &c))
 		return;
 	nz_err err = {0};
 	nz_rc rc = strcmp(req->path, "/metrics") == 0
@@ -357,6 +397,8 @@ nz_rc nz_web_start(const nz_web_opts *opts, nz_web **out, nz_err *err)
 				 .size = opts->db_pool,
 				 .wait_ms = opts->db_wait_ms};
 	rc = nz_store_pool_new(&po, &w->app.pool, err);
+	if (rc == NZ_OK)
+		rc = nz__replica_start(opts, &w->app.replica, err);
 	if (rc == NZ_OK)
 		rc = nz_store_pool_get(w->app.pool, &probe, err);
 	if (rc == NZ_OK) {

@@ -65,6 +65,24 @@ void nz__pagecache_after(nz__ctx *c);
  * application/ninjs+json, else NULL. */
 const char *nz__pagecache_variant(const char *path, const char *accept);
 
+/* ---- reads that may lag: serve --db-read (replica.c) ---------------------------------- */
+
+typedef struct nz__replica nz__replica;
+/* *out NULL when opts names no replica. The replica is not opened yet: it may be down. */
+nz_rc nz__replica_start(const nz_web_opts *opts, nz__replica **out, nz_err *err);
+void nz__replica_free(nz__replica *r); /* NULL-safe; every handle given back */
+/* A replica handle for req (a request to a lag_ok route), or NULL when it reads the primary:
+ * signed in, the replica down, busy or lagging (r NULL: NULL). Give it back with
+ * nz__replica_give, which says false when it failed meanwhile (redo on the primary). */
+/* True when a request to the route of this pattern may read a replica that lags. */
+bool nz__replica_route(const char *pattern, const nz_http_req *req);
+nz_store *nz__replica_take(nz__replica *r, const nz_http_req *req);
+bool nz__replica_give(nz__replica *r, nz_store *s);
+/* /healthz's line about the replica (in arena, or static), "" when there is none; probes it. */
+const char *nz__replica_health(nz__replica *r, nz_arena *arena);
+/* /metrics' counters of the reads that may lag; nothing when r is NULL. */
+void nz__replica_metrics(nz__replica *r, nz_buf *out);
+
 /* ---- /metrics (metrics.c) ----------------------------------------------------------- */
 
 /* /metrics: Prometheus text. Requests by kind and status class, latency histograms, the page

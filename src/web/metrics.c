@@ -230,6 +230,7 @@ static void metrics_page(nz__ctx *c, const nz_route_match *match)
 	nz_buf_reset(out);
 	write_cache(out, c->app->pagecache);
 	write_pool(out, c->app->pool);
+	nz__replica_metrics(c->app->replica, out);
 	write_requests(out, c->app->metrics);
 	write_connections(out, c->req);
 	gauge(out, "newszone_live_streams", "Live stories' event streams open now.",

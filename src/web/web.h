@@ -29,6 +29,12 @@ typedef struct nz_web_opts {
 	 * in addition to those of the trusted_proxies setting (read once at start). */
 	const char *const *trusted_proxies;
 	size_t n_trusted_proxies;
+
+	/* A streaming replica of db_uri (PostgreSQL) that searches read, through a pool of their
+	 * own, when it is up and not behind (web/replica.c); NULL: none. */
+	const char *db_read_uri;
+	unsigned db_read_pool;       /* its handles at most; 0: as db_pool's default */
+	unsigned db_read_max_lag_ms; /* above this lag, searches read the primary; 0: 1000 */
 } nz_web_opts;
 
 #define NZ_WEB_MAX_TRUSTED_PROXIES 64

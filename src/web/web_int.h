@@ -39,6 +39,7 @@ typedef struct nz__app {
 	struct nz__cachefeed *cachefeed; /* follows the change feed for it (pagecache.c) */
 	struct nz__metrics *metrics;     /* /metrics (metrics.c) */
 	nz_store_pool *pool;             /* the store handles requests take turns with */
+	struct nz__replica *replica;     /* reads that may lag (replica.c); NULL: none */
 	struct nz__views *views;         /* page views for "Most read" (views.c) */
 	nz_http_streams *streams;        /* live stories' event streams (public/live.c) */
 } nz__app;

@@ -128,3 +128,20 @@ const char nz__pg_2_nodes[] =
     " END $$;"
     "CREATE TRIGGER changes_notify AFTER INSERT ON changes"
     " FOR EACH STATEMENT EXECUTE FUNCTION nz_changes_notify();";
+
+/* A replica's lag: 0 off recovery (a primary, or a promoted replica), 0 when a WAL receiver
+ * runs and everything it received (since it started) is applied, else the age of the last applied
+ * commit (a day when it never applied one: not known to be fresh). */
+static const nz__pg_sql q_lag = {
+    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
+    " WHEN EXISTS (SELECT 1 FROM pg_stat_wal_receiver)"
+    " AND pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0"
+    " ELSE COALESCE(floor(1000 * extract(epoch FROM"
+    " clock_timestamp() - pg_last_xact_replay_timestamp()))::bigint, 86400000) END"};
+
+nz_rc nz__pg_replica_lag(nz_store *s, int64_t *lag_ms, nz_err *err)
+{
+	*lag_ms = 0;
+	nz_rc rc = nz__pg_one_int(nz__pg_h(s), &q_lag, NULL, lag_ms, "replica lag", err);
+	return rc == NZ_NOTFOUND ? NZ_OK : rc;
+}

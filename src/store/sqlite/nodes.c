@@ -85,3 +85,11 @@ nz_rc nz__sq_lease_release(nz_store *s, const char *name, const char *holder, nz
 	return lease_write(nz__sq(s), "DELETE FROM leases WHERE name = ?1 AND holder = ?2", name,
 			   holder, 0, 0, &changed, err);
 }
+
+nz_rc nz__sq_replica_lag(nz_store *s, int64_t *lag_ms, nz_err *err)
+{
+	(void)s;
+	(void)err;
+	*lag_ms = 0; /* one file: never behind */
+	return NZ_OK;
+}

@@ -124,6 +124,15 @@ static void test_lease_arguments_are_checked(void **state)
 	assert_int_equal(db_int(f, "SELECT count(*) FROM leases"), 0);
 }
 
+/* A database that is no replica (SQLite, a PostgreSQL primary) is never behind. */
+static void test_a_primary_has_no_replica_lag(void **state)
+{
+	fixture *f = *state;
+	int64_t lag = -1;
+	assert_int_equal(nz_store_replica_lag(f->store, &lag, &f->err), NZ_OK);
+	assert_int_equal(lag, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +143,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_an_expired_lease_is_taken_over, fixture_setup,
 					    fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_lease_arguments_are_checked, fixture_setup,
+					    fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_a_primary_has_no_replica_lag, fixture_setup,
 					    fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -121,6 +121,31 @@ static void test_sizes_are_checked_and_defaulted(void **state)
 	nz_store_pool_free(p);
 }
 
+/* serve --db-read's pool: nothing opened before the first request, and a database that is not
+ * there is an error of that request (then of the backoff), not of the pool's making. */
+static void test_a_lazy_pool_opens_on_the_first_request(void **state)
+{
+	fixture *f = *state;
+	nz_store_pool *p = NULL;
+	nz_store *s = NULL;
+	nz_store_pool_stats st;
+	nz_store_pool_opts o = {.uri = f->path, .size = 2, .lazy = true};
+	assert_int_equal(nz_store_pool_new(&o, &p, &f->err), NZ_OK);
+	nz_store_pool_stats_get(p, &st);
+	assert_int_equal(st.open, 0);
+	assert_int_equal(nz_store_pool_get(p, &s, &f->err), NZ_OK);
+	nz_store_pool_stats_get(p, &st);
+	assert_int_equal(st.open, 1);
+	nz_store_pool_put(p, s);
+	nz_store_pool_free(p);
+
+	o.uri = "/nonexistent-folder/newszone.db"; /* SQLite: no such folder, no create flag */
+	assert_int_equal(nz_store_pool_new(&o, &p, &f->err), NZ_OK);
+	assert_int_not_equal(nz_store_pool_get(p, &s, &f->err), NZ_OK);
+	assert_null(s);
+	nz_store_pool_free(p);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -128,6 +153,7 @@ int main(void)
 	    T(test_the_pool_is_bounded_and_a_request_past_it_waits_then_fails),
 	    T(test_a_waiting_request_gets_the_handle_given_back),
 	    T(test_sizes_are_checked_and_defaulted),
+	    T(test_a_lazy_pool_opens_on_the_first_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
