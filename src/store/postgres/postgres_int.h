@@ -411,8 +411,8 @@ typedef nz__store_candidate nz__pg_candidate;
 nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err);
 /* Whether w's window can come from search_postings (search_postings.c): one to
- * NZ__PG_POSTING_WORDS single words (no phrase, no prefix, no exclusion), no filter but the
- * language, a search (not a related list). */
+ * NZ__PG_POSTING_WORDS single words (no phrase, no prefix) and any excluded single words, no
+ * filter but the language and the section, a search (not a related list). */
 /* A window's filters on article_search s, with nz__pg_window_params's $2..$11. */
 #define NZ__PG_WINDOW_FILTERS                                                                      \
 	" ($11::boolean OR (s.status = 'published' AND (s.embargo_until IS NULL"                   \
@@ -444,6 +444,13 @@ bool nz__pg_postings_phrase_fit(const nz__pg_window *w);
  * words' postings and checked against tsquery; lexemes: the query's lexemes as a text[]. */
 nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsquery,
 			     const char *lexemes, PGresult **res, nz_err *err);
+/* Whether w is one prefix alone search_postings can serve (search_postings.c): no exclusion,
+ * no filter but the language, a search. */
+bool nz__pg_postings_prefix_fit(const nz__pg_window *w);
+/* Runs w's window from the postings of the lexemes its prefix starts (search_terms, migration
+ * 28) into *res, as nz__pg_postings_window returns it: the prefix's weighted frequency (the sum
+ * over its lexemes) in column 3. */
+nz_rc nz__pg_postings_prefix(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err);
 /* Appends s[0..len) to b as an element of a text[] literal ("…", quoted, after a comma unless
  * first); the caller writes the braces (search_window.c). */
 void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first);
@@ -521,5 +528,6 @@ extern const char nz__pg_24_page_translations[]; /* a static page's other-langua
 extern const char nz__pg_25_listed[];            /* listed_at: a live story rises in lists */
 extern const char nz__pg_26_rank[];              /* article_rank: ranking without the vectors */
 extern const char nz__pg_27_postings[];          /* search_postings: a word's newest matches */
+extern const char nz__pg_28_vocabulary[];        /* search_terms: the lexemes a prefix starts */
 
 #endif

@@ -1,17 +1,21 @@
 /*
  * search_postings.c: a search's window from search_postings (PostgreSQL migration 27), for a
- * query of one to three single words (no phrase, no prefix, no exclusion), no filter but the
- * language.
+ * query of one to three single words and any excluded single words, no filter but the language
+ * and the section; for phrases of up to three distinct words; and for one prefix alone
+ * (migration 28).
  *
  * A word's postings come off the primary key (term_hash, article_id) newest first with their
  * weighted frequencies (an index-only scan); the other words are looked up by (key, id) for
- * each row, the row's public-ness and language read from its article_search row by id; the
- * scan stops at the window's size. Exclusions and the section, tag, author and date filters,
- * which most matches may fail, go by the GIN index (search_window.c) as before. The bitmap of every
- * match, visited and sorted, and 2,001 rows' article_rank.tf sent back (search_window.c's other
- * statements) cost 100+ ms for a common word at 100,000 articles. The frequencies are the same
- * numbers as article_rank's (search_index.c writes both from one count), so the ranking is too; the
- * matches are the GIN index's for single words (a lexeme's postings are the rows holding it).
+ * each row, the excluded words' likewise (none may be there), the row's public-ness and
+ * language read from its article_search row by id; a section's rows come off article_search's
+ * (section_id, article_id) index; the scan stops at the window's size. Tag, author and date
+ * filters go by the GIN index (search_window.c) as before. The frequencies are the same
+ * numbers as article_rank's (search_index.c writes both from one count), so the ranking is too;
+ * the matches are the GIN index's for single words (a lexeme's postings are the rows holding
+ * it). A prefix's lexemes come from search_terms (the vocabulary, migration 28), their postings
+ * summed per article from the oldest article its window can reach (the newest 2,001 of its
+ * most common lexeme, by pg_stats): the prefix's frequency as one phrase, as the GIN path's
+ * vectors give it (docs/search.md, "Postings ordered by id").
  *
  * Rules: every value bound; one fixed statement per number of words; the caller's read
  * transaction (custom plans, search_window.c).
@@ -36,10 +40,32 @@
 #define POST_ORDER " ORDER BY p1.article_id DESC LIMIT $10"
 #define POST_WHERE POST_FILTERED POST_ORDER
 
-static const nz__pg_sql q_post[NZ__PG_POSTING_WORDS] = {
-    {POST_COLS " FROM search_postings p1" POST_WHERE},
-    {POST_COLS ", p2.tf FROM search_postings p1" POST_JOIN2 POST_WHERE},
-    {POST_COLS ", p2.tf, p3.tf FROM search_postings p1" POST_JOIN2 POST_JOIN3 POST_WHERE},
+/* The variants (migration 28): the excluded words' keys ($12 + the other words: an int8[]) with
+ * none of their postings on the row's article; the section's search rows off article_search's
+ * (section_id, article_id) index, newest first, merged with the word's postings (the filter's
+ * own form, "$3 IS NULL OR …", reaches no index). */
+#define POST_NOT(n)                                                                                \
+	" AND NOT EXISTS (SELECT 1 FROM search_postings x WHERE x.term_hash = ANY($" n             \
+	"::int8[]) AND x.article_id = p1.article_id)"
+#define POST_SECTION " AND s.section_id = (SELECT id FROM sections WHERE slug = $3)"
+#define POST_VARIANTS(more)                                                                        \
+	{                                                                                          \
+		{POST_COLS " FROM search_postings p1" POST_FILTERED more(12) POST_ORDER},          \
+		    {POST_COLS ", p2.tf FROM search_postings p1" POST_JOIN2 POST_FILTERED more(13) \
+			 POST_ORDER},                                                              \
+		{                                                                                  \
+			POST_COLS ", p2.tf, p3.tf FROM search_postings p1" POST_JOIN2 POST_JOIN3   \
+			    POST_FILTERED more(14) POST_ORDER                                      \
+		}                                                                                  \
+	}
+#define MORE_NONE(n) ""
+#define MORE_NOT(n) POST_NOT(#n)
+#define MORE_SECTION(n) POST_SECTION
+#define MORE_BOTH(n) POST_SECTION POST_NOT(#n)
+/* [section][exclusions][words - 1] */
+static const nz__pg_sql q_post[2][2][NZ__PG_POSTING_WORDS] = {
+    {POST_VARIANTS(MORE_NONE), POST_VARIANTS(MORE_NOT)},
+    {POST_VARIANTS(MORE_SECTION), POST_VARIANTS(MORE_BOTH)},
 };
 
 /* Row by row, each by its key: the planner, which cannot tell that the walk stops at the
@@ -144,17 +170,15 @@ nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsqu
 
 bool nz__pg_postings_fit(const nz__pg_window *w)
 {
+	const nz_article_search *q = w->q;
 	size_t words = 0;
-	if (!postings_filters(w))
+	if (w->tsquery || q->tag_slug || q->author_slug || q->from || q->to)
 		return false;
 	for (size_t i = 0; i < w->n_phrases; i++) {
 		const nz_search_phrase *p = &w->phrases[i];
-		/* An exclusion: each row's probe of a common excluded word costs more than the
-		 * bitmap ("drill -budget" at 100,000 articles: 73 ms against 50, walking 23,531
-		 * postings of drill for 2,001 without budget). */
-		if (p->n != 1 || p->prefix || p->exclude)
+		if (p->n != 1 || p->prefix)
 			return false;
-		words++;
+		words += !p->exclude;
 	}
 	return words >= 1 && words <= NZ__PG_POSTING_WORDS;
 }
@@ -162,12 +186,139 @@ bool nz__pg_postings_fit(const nz__pg_window *w)
 nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err)
 {
 	nz__pg_params p = {0};
+	size_t words = 0, excluded = 0;
+	nz_buf not ;
+	nz_buf_init(&not, 0);
+	nz_buf_putc(&not, '{');
 	for (size_t i = 0; i < w->n_phrases; i++) { /* single words: nz__pg_postings_fit */
-		nz__pg_int64(
-		    &p, nz__pg_term_key(w->phrases[i].tokens[0], strlen(w->phrases[i].tokens[0])));
-		if (i == 0)
+		const char *word = w->phrases[i].tokens[0];
+		int64_t key = nz__pg_term_key(word, strlen(word));
+		if (w->phrases[i].exclude) {
+			nz_buf_printf(&not, "%s%lld", excluded++ ? "," : "", (long long)key);
+			continue;
+		}
+		nz__pg_int64(&p, key);
+		if (words++ == 0)
 			nz__pg_window_params(&p, w);
 	}
+	nz_buf_putc(&not, '}');
+	if (excluded)
+		nz__pg_text(&p, nz_buf_cstr(&not ));
+	nz_rc rc = nz_buf_rc(&not ) ? nz_err_set(err, NZ_NOMEM, "search: out of memory")
+				    : walk_settings(h, err);
+	if (!rc)
+		rc = nz__pg_query(h, &q_post[w->q->section_slug != NULL][excluded > 0][words - 1],
+				  &p, res, "search", err);
+	nz_buf_free(&not );
+	return rc;
+}
+
+/* ---- a prefix (PostgreSQL migration 28) ---------------------------------------------------- */
+
+#define PREFIX_MAX 256 /* bytes of a prefix this path takes, its NUL included */
+
+/* The lexemes a prefix starts: [$1, $2), $2 the prefix with its last byte one higher. */
+static const nz__pg_sql q_prefix_terms = {
+    "SELECT term FROM search_terms WHERE term >= $1 AND term < $2"};
+/* The prefix's most common lexeme by pg_stats (kept by ANALYZE), if any is among the column's
+ * most common elements. */
+static const nz__pg_sql q_prefix_common = {
+    "SELECT m.e FROM pg_stats s, unnest(s.most_common_elems::text::text[],"
+    " s.most_common_elem_freqs) AS m(e, f) WHERE s.schemaname = current_schema()"
+    " AND s.tablename = 'article_search' AND s.attname = 'terms'"
+    " AND m.e COLLATE \"C\" >= $1 AND m.e COLLATE \"C\" < $2 ORDER BY m.f DESC LIMIT 1"};
+/* The oldest of a word's newest $10 matches that pass the filters, and how many there were: when
+ * $10, every match of the window of a prefix the word starts with is at least as new. */
+static const nz__pg_sql q_prefix_bound = {
+    "SELECT COALESCE(min(a), 0), count(*) FROM (SELECT p1.article_id AS a FROM search_postings "
+    "p1" POST_FILTERED POST_ORDER ") x"};
+/* The window: the postings of the prefix's lexemes ($1, an int8[]) from article $12 on, summed
+ * per article (the prefix's weighted frequency, as one phrase), newest first. */
+static const nz__pg_sql q_prefix = {
+    "SELECT g.article_id, s.published_at, s.headline_terms + s.highlights_terms + s.body_terms,"
+    " g.tf FROM (SELECT p.article_id, sum(p.tf) AS tf FROM search_postings p"
+    " WHERE p.term_hash = ANY($1::int8[]) AND p.article_id >= $12 GROUP BY p.article_id) g"
+    " JOIN article_search s ON s.article_id = g.article_id WHERE" NZ__PG_WINDOW_FILTERS
+    " ORDER BY g.article_id DESC LIMIT $10"};
+
+bool nz__pg_postings_prefix_fit(const nz__pg_window *w)
+{
+	return postings_filters(w) && w->n_phrases == 1 && w->phrases[0].n == 1 &&
+	       w->phrases[0].prefix && !w->phrases[0].exclude && w->phrases[0].tokens[0][0] &&
+	       strlen(w->phrases[0].tokens[0]) < PREFIX_MAX;
+}
+
+/* The keys of the lexemes in [lo, hi) as an int8[] literal into keys. */
+static nz_rc prefix_keys(nz__pg *h, const char *lo, const char *hi, nz_buf *keys, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	nz__pg_text(&p, lo);
+	nz__pg_text(&p, hi);
+	nz_rc rc = nz__pg_query(h, &q_prefix_terms, &p, &res, "search", err);
+	if (rc)
+		return rc;
+	nz_buf_putc(keys, '{');
+	for (int i = 0; i < PQntuples(res); i++)
+		nz_buf_printf(keys, "%s%lld", i ? "," : "",
+			      (long long)nz__pg_term_key(PQgetvalue(res, i, 0),
+							 (size_t)PQgetlength(res, i, 0)));
+	nz_buf_putc(keys, '}');
+	PQclear(res);
+	return nz_buf_rc(keys) ? nz_err_set(err, NZ_NOMEM, "search: out of memory") : NZ_OK;
+}
+
+/* The oldest article the window of the prefix [lo, hi) can hold (0: any): the oldest of the
+ * newest NZ_SEARCH_WINDOW + 1 that pass w's filters holding its most common lexeme. */
+static nz_rc prefix_bound(nz__pg *h, const nz__pg_window *w, const char *lo, const char *hi,
+			  int64_t *bound, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	*bound = 0;
+	nz__pg_text(&p, lo);
+	nz__pg_text(&p, hi);
+	nz_rc rc = nz__pg_query(h, &q_prefix_common, &p, &res, "search", err);
+	if (rc || PQntuples(res) < 1) {
+		PQclear(res);
+		return rc;
+	}
+	nz__pg_params b = {0};
+	nz__pg_int64(&b, nz__pg_term_key(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0)));
+	nz__pg_window_params(&b, w);
+	PQclear(res);
+	if ((rc = nz__pg_query(h, &q_prefix_bound, &b, &res, "search", err)))
+		return rc;
+	if (nz__pg_col_int(res, 0, 1) == NZ_SEARCH_WINDOW + 1)
+		*bound = nz__pg_col_int(res, 0, 0);
+	PQclear(res);
+	return NZ_OK;
+}
+
+nz_rc nz__pg_postings_prefix(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err)
+{
+	const char *prefix = w->phrases[0].tokens[0]; /* nz__pg_postings_prefix_fit */
+	size_t len = strlen(prefix);
+	char hi[PREFIX_MAX];
+	nz_buf keys;
+	int64_t bound = 0;
+	if (len == 0 || len >= sizeof(hi))
+		return nz_err_set(err, NZ_INVAL, "search: not a prefix for postings");
+	memcpy(hi, prefix, len + 1);
+	hi[len - 1] = (char)((unsigned char)hi[len - 1] + 1); /* UTF-8 holds no 0xff byte */
+	nz_buf_init(&keys, 0);
 	nz_rc rc = walk_settings(h, err);
-	return rc ? rc : nz__pg_query(h, &q_post[w->n_phrases - 1], &p, res, "search", err);
+	if (!rc)
+		rc = prefix_keys(h, prefix, hi, &keys, err);
+	if (!rc)
+		rc = prefix_bound(h, w, prefix, hi, &bound, err);
+	if (!rc) {
+		nz__pg_params p = {0};
+		nz__pg_text(&p, nz_buf_cstr(&keys));
+		nz__pg_window_params(&p, w);
+		nz__pg_int64(&p, bound);
+		rc = nz__pg_query(h, &q_prefix, &p, res, "search", err);
+	}
+	nz_buf_free(&keys);
+	return rc;
 }

@@ -376,6 +376,14 @@ static void test_same_filters(void **state)
 	same(w, "radar", (nz_article_search){.from = NOW - 2 * DAY - 10});
 	same(w, "radar", (nz_article_search){.to = NOW - 2 * DAY + 10});
 	same(w, "frigate", (nz_article_search){.from = NOW - 800 * DAY, .to = NOW - 600 * DAY});
+	/* through search_postings since migration 28: exclusions, sections, prefixes */
+	same(w, "drill -fleet", (nz_article_search){.section_slug = "defense"});
+	same(w, "drill -fleet", (nz_article_search){.section_slug = "politics", .language = "en"});
+	same(w, "drill navy -policy", (nz_article_search){.no_recency = true});
+	same(w, "radar -coast -upgrade", (nz_article_search){.sort = NZ_SEARCH_NEWEST});
+	same(w, "s*", (nz_article_search){.language = "en"});
+	same(w, "국", (nz_article_search){.language = "ko"});
+	same(w, "ra*", (nz_article_search){.section_slug = "defense"});
 }
 
 /* A prefix of four characters or more is one phrase here where SQLite ORs the terms it starts
