@@ -411,8 +411,8 @@ typedef nz__store_candidate nz__pg_candidate;
 nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 			   nz__pg_candidate **out, size_t *n, bool *capped, nz_err *err);
 /* Whether w's window can come from search_postings (search_postings.c): one to
- * NZ__PG_POSTING_WORDS single words (no phrase, no prefix) and any excluded single words, no
- * filter but the language and the section, a search (not a related list). */
+ * NZ__PG_POSTING_WORDS single words (no phrase, no prefix, no exclusion), no filter but the
+ * language, a search (not a related list). */
 /* A window's filters on article_search s, with nz__pg_window_params's $2..$11. */
 #define NZ__PG_WINDOW_FILTERS                                                                      \
 	" ($11::boolean OR (s.status = 'published' AND (s.embargo_until IS NULL"                   \

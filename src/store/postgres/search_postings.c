@@ -1,21 +1,21 @@
 /*
  * search_postings.c: a search's window from search_postings (PostgreSQL migration 27), for a
- * query of one to three single words and any excluded single words, no filter but the language
- * and the section; for phrases of up to three distinct words; and for one prefix alone
- * (migration 28).
+ * query of one to three single words (no phrase, no prefix, no exclusion), no filter but the
+ * language; for phrases of up to three distinct words; and for one prefix alone (migration 28).
  *
  * A word's postings come off the primary key (term_hash, article_id) newest first with their
  * weighted frequencies (an index-only scan); the other words are looked up by (key, id) for
- * each row, the excluded words' likewise (none may be there), the row's public-ness and
- * language read from its article_search row by id; a section's rows come off article_search's
- * (section_id, article_id) index; the scan stops at the window's size. Tag, author and date
- * filters go by the GIN index (search_window.c) as before. The frequencies are the same
- * numbers as article_rank's (search_index.c writes both from one count), so the ranking is too;
- * the matches are the GIN index's for single words (a lexeme's postings are the rows holding
- * it). A prefix's lexemes come from search_terms (the vocabulary, migration 28), their postings
+ * each row, the row's public-ness and language read from its article_search row by id; the
+ * scan stops at the window's size. Exclusions and the section, tag, author and date filters,
+ * which most matches may fail, go by the GIN index (search_window.c) as before: probing an
+ * excluded word's postings for each row, or walking a word's postings for a section's rows,
+ * cost more than the bitmap (docs/search.md). The frequencies are the same numbers as
+ * article_rank's (search_index.c writes both from one count), so the ranking is too; the
+ * matches are the GIN index's for single words (a lexeme's postings are the rows holding it).
+ * A prefix's lexemes come from search_terms (the vocabulary, migration 28), their postings
  * summed per article from the oldest article its window can reach (the newest 2,001 of its
  * most common lexeme, by pg_stats): the prefix's frequency as one phrase, as the GIN path's
- * vectors give it (docs/search.md, "Postings ordered by id").
+ * vectors give it (docs/search.md, "Prefixes through postings").
  *
  * Rules: every value bound; one fixed statement per number of words; the caller's read
  * transaction (custom plans, search_window.c).
@@ -40,32 +40,10 @@
 #define POST_ORDER " ORDER BY p1.article_id DESC LIMIT $10"
 #define POST_WHERE POST_FILTERED POST_ORDER
 
-/* The variants (migration 28): the excluded words' keys ($12 + the other words: an int8[]) with
- * none of their postings on the row's article; the section's search rows off article_search's
- * (section_id, article_id) index, newest first, merged with the word's postings (the filter's
- * own form, "$3 IS NULL OR …", reaches no index). */
-#define POST_NOT(n)                                                                                \
-	" AND NOT EXISTS (SELECT 1 FROM search_postings x WHERE x.term_hash = ANY($" n             \
-	"::int8[]) AND x.article_id = p1.article_id)"
-#define POST_SECTION " AND s.section_id = (SELECT id FROM sections WHERE slug = $3)"
-#define POST_VARIANTS(more)                                                                        \
-	{                                                                                          \
-		{POST_COLS " FROM search_postings p1" POST_FILTERED more(12) POST_ORDER},          \
-		    {POST_COLS ", p2.tf FROM search_postings p1" POST_JOIN2 POST_FILTERED more(13) \
-			 POST_ORDER},                                                              \
-		{                                                                                  \
-			POST_COLS ", p2.tf, p3.tf FROM search_postings p1" POST_JOIN2 POST_JOIN3   \
-			    POST_FILTERED more(14) POST_ORDER                                      \
-		}                                                                                  \
-	}
-#define MORE_NONE(n) ""
-#define MORE_NOT(n) POST_NOT(#n)
-#define MORE_SECTION(n) POST_SECTION
-#define MORE_BOTH(n) POST_SECTION POST_NOT(#n)
-/* [section][exclusions][words - 1] */
-static const nz__pg_sql q_post[2][2][NZ__PG_POSTING_WORDS] = {
-    {POST_VARIANTS(MORE_NONE), POST_VARIANTS(MORE_NOT)},
-    {POST_VARIANTS(MORE_SECTION), POST_VARIANTS(MORE_BOTH)},
+static const nz__pg_sql q_post[NZ__PG_POSTING_WORDS] = {
+    {POST_COLS " FROM search_postings p1" POST_WHERE},
+    {POST_COLS ", p2.tf FROM search_postings p1" POST_JOIN2 POST_WHERE},
+    {POST_COLS ", p2.tf, p3.tf FROM search_postings p1" POST_JOIN2 POST_JOIN3 POST_WHERE},
 };
 
 /* Row by row, each by its key: the planner, which cannot tell that the walk stops at the
@@ -170,15 +148,17 @@ nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsqu
 
 bool nz__pg_postings_fit(const nz__pg_window *w)
 {
-	const nz_article_search *q = w->q;
 	size_t words = 0;
-	if (w->tsquery || q->tag_slug || q->author_slug || q->from || q->to)
+	if (!postings_filters(w))
 		return false;
 	for (size_t i = 0; i < w->n_phrases; i++) {
 		const nz_search_phrase *p = &w->phrases[i];
-		if (p->n != 1 || p->prefix)
+		/* An exclusion: each row's probe of a common excluded word costs more than the
+		 * bitmap ("drill -budget" at 100,000 articles: 73 ms against 50, walking 23,531
+		 * postings of drill for 2,001 without budget). */
+		if (p->n != 1 || p->prefix || p->exclude)
 			return false;
-		words += !p->exclude;
+		words++;
 	}
 	return words >= 1 && words <= NZ__PG_POSTING_WORDS;
 }
@@ -186,31 +166,14 @@ bool nz__pg_postings_fit(const nz__pg_window *w)
 nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err)
 {
 	nz__pg_params p = {0};
-	size_t words = 0, excluded = 0;
-	nz_buf not ;
-	nz_buf_init(&not, 0);
-	nz_buf_putc(&not, '{');
 	for (size_t i = 0; i < w->n_phrases; i++) { /* single words: nz__pg_postings_fit */
-		const char *word = w->phrases[i].tokens[0];
-		int64_t key = nz__pg_term_key(word, strlen(word));
-		if (w->phrases[i].exclude) {
-			nz_buf_printf(&not, "%s%lld", excluded++ ? "," : "", (long long)key);
-			continue;
-		}
-		nz__pg_int64(&p, key);
-		if (words++ == 0)
+		nz__pg_int64(
+		    &p, nz__pg_term_key(w->phrases[i].tokens[0], strlen(w->phrases[i].tokens[0])));
+		if (i == 0)
 			nz__pg_window_params(&p, w);
 	}
-	nz_buf_putc(&not, '}');
-	if (excluded)
-		nz__pg_text(&p, nz_buf_cstr(&not ));
-	nz_rc rc = nz_buf_rc(&not ) ? nz_err_set(err, NZ_NOMEM, "search: out of memory")
-				    : walk_settings(h, err);
-	if (!rc)
-		rc = nz__pg_query(h, &q_post[w->q->section_slug != NULL][excluded > 0][words - 1],
-				  &p, res, "search", err);
-	nz_buf_free(&not );
-	return rc;
+	nz_rc rc = walk_settings(h, err);
+	return rc ? rc : nz__pg_query(h, &q_post[w->n_phrases - 1], &p, res, "search", err);
 }
 
 /* ---- a prefix (PostgreSQL migration 28) ---------------------------------------------------- */
