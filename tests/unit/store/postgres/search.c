@@ -376,7 +376,8 @@ static void test_same_filters(void **state)
 	same(w, "radar", (nz_article_search){.from = NOW - 2 * DAY - 10});
 	same(w, "radar", (nz_article_search){.to = NOW - 2 * DAY + 10});
 	same(w, "frigate", (nz_article_search){.from = NOW - 800 * DAY, .to = NOW - 600 * DAY});
-	/* through search_postings since migration 28: exclusions, sections, prefixes */
+	/* exclusions and sections (the GIN index), prefixes with a language (search_postings,
+	 * migration 28) and with a section (the GIN index) */
 	same(w, "drill -fleet", (nz_article_search){.section_slug = "defense"});
 	same(w, "drill -fleet", (nz_article_search){.section_slug = "politics", .language = "en"});
 	same(w, "drill navy -policy", (nz_article_search){.no_recency = true});
