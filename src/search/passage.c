@@ -156,7 +156,12 @@ static size_t best_start(const scan *s, const hit *h, size_t nh, bool *seen, siz
 }
 
 /* fts5HighlightCb over tokens [from, to], merged matches marked; returns the byte offset of
- * the text written up to. */
+ * the text written up to. Hits whose tokens overlap in the text are one match too: Korean pairs
+ * overlap (환경경제 is 환경, 경경, 경제), and where one syllable starts two pairs in a row (`경`)
+ * the second match began before the text already written. FTS5's highlighter then appends a
+ * negative length, which it takes as "the rest of the text" (SQLite repeats the text there);
+ * here it was a size_t's wrap-around, a failed allocation, and the search failed with "out of
+ * memory". */
 static size_t highlight(const scan *s, const hit *h, size_t nh, size_t from, size_t to, nz_buf *out)
 {
 	size_t off = 0, k = 0;
@@ -170,7 +175,8 @@ static size_t highlight(const scan *s, const hit *h, size_t nh, size_t from, siz
 			if (mstart < 0) {                                                          \
 				mstart = (long)h[k].pos;                                           \
 				mend = e;                                                          \
-			} else if ((long)h[k].pos <= mend) {                                       \
+			} else if ((long)h[k].pos <= mend ||                                       \
+				   s->tokens[h[k].pos].start < s->tokens[mend].end) {              \
 				mend = e > mend ? e : mend;                                        \
 			} else                                                                     \
 				break;                                                             \
@@ -184,9 +190,11 @@ static size_t highlight(const scan *s, const hit *h, size_t nh, size_t from, siz
 		if (from && i == from)
 			off = t->start;
 		if ((long)i == mstart) {
-			nz_buf_append(out, s->text + off, t->start - off);
+			if (t->start > off) {
+				nz_buf_append(out, s->text + off, t->start - off);
+				off = t->start;
+			}
 			nz_buf_puts(out, NZ_SEARCH_MARK_OPEN);
-			off = t->start;
 		}
 		if ((long)i == mend) {
 			if (mstart < (long)from)

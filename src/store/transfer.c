@@ -73,6 +73,7 @@ static const struct {
     {"article_search", "the search index (PostgreSQL), rebuilt from articles"},
     {"article_rank", "the search index's ranking frequencies (PostgreSQL), rebuilt with it"},
     {"search_postings", "the search index's postings (PostgreSQL), rebuilt with it"},
+    {"search_terms", "the search index's vocabulary (PostgreSQL), rebuilt with it"},
     {"media_fts", "the media library's search index, rebuilt from media"},
     {"media_fts_data", "the media library's search index, rebuilt from media"},
     {"media_fts_idx", "the media library's search index, rebuilt from media"},

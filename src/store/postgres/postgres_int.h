@@ -444,6 +444,13 @@ bool nz__pg_postings_phrase_fit(const nz__pg_window *w);
  * words' postings and checked against tsquery; lexemes: the query's lexemes as a text[]. */
 nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsquery,
 			     const char *lexemes, PGresult **res, nz_err *err);
+/* Whether w is one prefix alone search_postings can serve (search_postings.c): no exclusion,
+ * no filter but the language, a search. */
+bool nz__pg_postings_prefix_fit(const nz__pg_window *w);
+/* Runs w's window from the postings of the lexemes its prefix starts (search_terms, migration
+ * 28) into *res, as nz__pg_postings_window returns it: the prefix's weighted frequency (the sum
+ * over its lexemes) in column 3. */
+nz_rc nz__pg_postings_prefix(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err);
 /* Appends s[0..len) to b as an element of a text[] literal ("…", quoted, after a comma unless
  * first); the caller writes the braces (search_window.c). */
 void nz__pg_array_item(nz_buf *b, const char *s, size_t len, bool first);
@@ -521,5 +528,6 @@ extern const char nz__pg_24_page_translations[]; /* a static page's other-langua
 extern const char nz__pg_25_listed[];            /* listed_at: a live story rises in lists */
 extern const char nz__pg_26_rank[];              /* article_rank: ranking without the vectors */
 extern const char nz__pg_27_postings[];          /* search_postings: a word's newest matches */
+extern const char nz__pg_28_vocabulary[];        /* search_terms: the lexemes a prefix starts */
 
 #endif

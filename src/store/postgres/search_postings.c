@@ -1,17 +1,21 @@
 /*
  * search_postings.c: a search's window from search_postings (PostgreSQL migration 27), for a
  * query of one to three single words (no phrase, no prefix, no exclusion), no filter but the
- * language.
+ * language; for phrases of up to three distinct words; and for one prefix alone (migration 28).
  *
  * A word's postings come off the primary key (term_hash, article_id) newest first with their
  * weighted frequencies (an index-only scan); the other words are looked up by (key, id) for
  * each row, the row's public-ness and language read from its article_search row by id; the
  * scan stops at the window's size. Exclusions and the section, tag, author and date filters,
- * which most matches may fail, go by the GIN index (search_window.c) as before. The bitmap of every
- * match, visited and sorted, and 2,001 rows' article_rank.tf sent back (search_window.c's other
- * statements) cost 100+ ms for a common word at 100,000 articles. The frequencies are the same
- * numbers as article_rank's (search_index.c writes both from one count), so the ranking is too; the
+ * which most matches may fail, go by the GIN index (search_window.c) as before: probing an
+ * excluded word's postings for each row, or walking a word's postings for a section's rows,
+ * cost more than the bitmap (docs/search.md). The frequencies are the same numbers as
+ * article_rank's (search_index.c writes both from one count), so the ranking is too; the
  * matches are the GIN index's for single words (a lexeme's postings are the rows holding it).
+ * A prefix's lexemes come from search_terms (the vocabulary, migration 28), their postings
+ * summed per article from the oldest article its window can reach (the newest 2,001 of its
+ * most common lexeme, by pg_stats): the prefix's frequency as one phrase, as the GIN path's
+ * vectors give it (docs/search.md, "Prefixes through postings").
  *
  * Rules: every value bound; one fixed statement per number of words; the caller's read
  * transaction (custom plans, search_window.c).
@@ -170,4 +174,114 @@ nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, 
 	}
 	nz_rc rc = walk_settings(h, err);
 	return rc ? rc : nz__pg_query(h, &q_post[w->n_phrases - 1], &p, res, "search", err);
+}
+
+/* ---- a prefix (PostgreSQL migration 28) ---------------------------------------------------- */
+
+#define PREFIX_MAX 256 /* bytes of a prefix this path takes, its NUL included */
+
+/* The lexemes a prefix starts: [$1, $2), $2 the prefix with its last byte one higher. */
+static const nz__pg_sql q_prefix_terms = {
+    "SELECT term FROM search_terms WHERE term >= $1 AND term < $2"};
+/* The prefix's most common lexeme by pg_stats (kept by ANALYZE), if any is among the column's
+ * most common elements. */
+static const nz__pg_sql q_prefix_common = {
+    "SELECT m.e FROM pg_stats s, unnest(s.most_common_elems::text::text[],"
+    " s.most_common_elem_freqs) AS m(e, f) WHERE s.schemaname = current_schema()"
+    " AND s.tablename = 'article_search' AND s.attname = 'terms'"
+    " AND m.e COLLATE \"C\" >= $1 AND m.e COLLATE \"C\" < $2 ORDER BY m.f DESC LIMIT 1"};
+/* The oldest of a word's newest $10 matches that pass the filters, and how many there were: when
+ * $10, every match of the window of a prefix the word starts with is at least as new. */
+static const nz__pg_sql q_prefix_bound = {
+    "SELECT COALESCE(min(a), 0), count(*) FROM (SELECT p1.article_id AS a FROM search_postings "
+    "p1" POST_FILTERED POST_ORDER ") x"};
+/* The window: the postings of the prefix's lexemes ($1, an int8[]) from article $12 on, summed
+ * per article (the prefix's weighted frequency, as one phrase), newest first. */
+static const nz__pg_sql q_prefix = {
+    "SELECT g.article_id, s.published_at, s.headline_terms + s.highlights_terms + s.body_terms,"
+    " g.tf FROM (SELECT p.article_id, sum(p.tf) AS tf FROM search_postings p"
+    " WHERE p.term_hash = ANY($1::int8[]) AND p.article_id >= $12 GROUP BY p.article_id) g"
+    " JOIN article_search s ON s.article_id = g.article_id WHERE" NZ__PG_WINDOW_FILTERS
+    " ORDER BY g.article_id DESC LIMIT $10"};
+
+bool nz__pg_postings_prefix_fit(const nz__pg_window *w)
+{
+	return postings_filters(w) && w->n_phrases == 1 && w->phrases[0].n == 1 &&
+	       w->phrases[0].prefix && !w->phrases[0].exclude && w->phrases[0].tokens[0][0] &&
+	       strlen(w->phrases[0].tokens[0]) < PREFIX_MAX;
+}
+
+/* The keys of the lexemes in [lo, hi) as an int8[] literal into keys. */
+static nz_rc prefix_keys(nz__pg *h, const char *lo, const char *hi, nz_buf *keys, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	nz__pg_text(&p, lo);
+	nz__pg_text(&p, hi);
+	nz_rc rc = nz__pg_query(h, &q_prefix_terms, &p, &res, "search", err);
+	if (rc)
+		return rc;
+	nz_buf_putc(keys, '{');
+	for (int i = 0; i < PQntuples(res); i++)
+		nz_buf_printf(keys, "%s%lld", i ? "," : "",
+			      (long long)nz__pg_term_key(PQgetvalue(res, i, 0),
+							 (size_t)PQgetlength(res, i, 0)));
+	nz_buf_putc(keys, '}');
+	PQclear(res);
+	return nz_buf_rc(keys) ? nz_err_set(err, NZ_NOMEM, "search: out of memory") : NZ_OK;
+}
+
+/* The oldest article the window of the prefix [lo, hi) can hold (0: any): the oldest of the
+ * newest NZ_SEARCH_WINDOW + 1 that pass w's filters holding its most common lexeme. */
+static nz_rc prefix_bound(nz__pg *h, const nz__pg_window *w, const char *lo, const char *hi,
+			  int64_t *bound, nz_err *err)
+{
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	*bound = 0;
+	nz__pg_text(&p, lo);
+	nz__pg_text(&p, hi);
+	nz_rc rc = nz__pg_query(h, &q_prefix_common, &p, &res, "search", err);
+	if (rc || PQntuples(res) < 1) {
+		PQclear(res);
+		return rc;
+	}
+	nz__pg_params b = {0};
+	nz__pg_int64(&b, nz__pg_term_key(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0)));
+	nz__pg_window_params(&b, w);
+	PQclear(res);
+	if ((rc = nz__pg_query(h, &q_prefix_bound, &b, &res, "search", err)))
+		return rc;
+	if (nz__pg_col_int(res, 0, 1) == NZ_SEARCH_WINDOW + 1)
+		*bound = nz__pg_col_int(res, 0, 0);
+	PQclear(res);
+	return NZ_OK;
+}
+
+nz_rc nz__pg_postings_prefix(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err)
+{
+	const char *prefix = w->phrases[0].tokens[0]; /* nz__pg_postings_prefix_fit */
+	size_t len = strlen(prefix);
+	char hi[PREFIX_MAX];
+	nz_buf keys;
+	int64_t bound = 0;
+	if (len == 0 || len >= sizeof(hi))
+		return nz_err_set(err, NZ_INVAL, "search: not a prefix for postings");
+	memcpy(hi, prefix, len + 1);
+	hi[len - 1] = (char)((unsigned char)hi[len - 1] + 1); /* UTF-8 holds no 0xff byte */
+	nz_buf_init(&keys, 0);
+	nz_rc rc = walk_settings(h, err);
+	if (!rc)
+		rc = prefix_keys(h, prefix, hi, &keys, err);
+	if (!rc)
+		rc = prefix_bound(h, w, prefix, hi, &bound, err);
+	if (!rc) {
+		nz__pg_params p = {0};
+		nz__pg_text(&p, nz_buf_cstr(&keys));
+		nz__pg_window_params(&p, w);
+		nz__pg_int64(&p, bound);
+		rc = nz__pg_query(h, &q_prefix, &p, res, "search", err);
+	}
+	nz_buf_free(&keys);
+	return rc;
 }

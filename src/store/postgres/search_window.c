@@ -128,6 +128,17 @@ static const nz__pg_sql q_sample = {
     " FROM (SELECT article_id FROM article_search WHERE terms @@ $1::tsquery"
     " ORDER BY article_id + 0 LIMIT $2) x) y WHERE NOT EXISTS (SELECT 1 FROM e) LIMIT 1"};
 
+/* Whether the section, tag and author filters ($1..$3, NULL: unset) can match at all: a slug that
+ * names nothing, or a section without articles, gives no result, and finding that out from the
+ * window would read every match of the words (SQLite's SQ_SEARCH_FILTERS_LIVE). */
+static const nz__pg_sql q_filters_live = {
+    "SELECT ($1::text IS NULL OR EXISTS (SELECT 1 FROM sections s JOIN articles a"
+    " ON a.section_id = s.id WHERE s.slug = $1))"
+    " AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM tags t JOIN article_tags at"
+    " ON at.tag_id = t.id WHERE t.slug = $2))"
+    " AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM authors au JOIN article_authors aa"
+    " ON aa.author_id = au.id WHERE au.slug = $3))"};
+
 /* ---- one row's lexemes --------------------------------------------------------------------- */
 
 typedef struct lexeme {
@@ -541,6 +552,25 @@ void nz__pg_window_params(nz__pg_params *p, const nz__pg_window *w)
 	nz__pg_text(p, q->any_status ? "true" : "false");
 }
 
+/* Whether w's section, tag and author filters can match anything (q_filters_live). */
+static nz_rc filters_live(nz__pg *h, const nz__pg_window *w, bool *live, nz_err *err)
+{
+	const nz_article_search *q = w->q;
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	*live = true;
+	if (!q->section_slug && !q->tag_slug && !q->author_slug)
+		return NZ_OK;
+	nz__pg_text(&p, q->section_slug);
+	nz__pg_text(&p, q->tag_slug);
+	nz__pg_text(&p, q->author_slug);
+	nz_rc rc = nz__pg_query(h, &q_filters_live, &p, &res, "search", err);
+	if (!rc)
+		*live = PQntuples(res) > 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return rc;
+}
+
 /* The window's rows by the GIN index (any query) into *res; *from: where they bring their
  * frequencies from. */
 static nz_rc gin_window(nz__pg *h, const nz__pg_window *w, bool rank, PGresult **res,
@@ -603,8 +633,13 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 	    (rc = nz__pg_run(h, &q_no_seqscan, NULL, "search", err)) ||
 	    (rc = nz__pg_run(h, &q_no_jit, NULL, "search", err)))
 		goto out;
+	bool live = true;
+	if ((rc = filters_live(h, w, &live, err)) || !live)
+		goto out;
 	if (!h->search_gin_only && nz__pg_postings_fit(w))
 		rc = nz__pg_postings_window(h, w, &res, err);
+	else if (!h->search_gin_only && nz__pg_postings_prefix_fit(w))
+		rc = nz__pg_postings_prefix(h, w, &res, err);
 	else
 		rc = gin_window(h, w, rank, &res, &tf, err);
 	if (rc)
