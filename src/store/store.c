@@ -25,6 +25,21 @@ static bool is_pg_keywords(const char *uri)
 	return false;
 }
 
+static nz_store_progress_fn open_progress;
+static void *open_progress_ctx;
+
+void nz_store_set_open_progress(nz_store_progress_fn fn, void *ctx)
+{
+	open_progress = fn;
+	open_progress_ctx = ctx;
+}
+
+nz_store_progress_fn nz__store_open_progress(void **ctx)
+{
+	*ctx = open_progress_ctx;
+	return open_progress;
+}
+
 nz_rc nz_store_open(const char *uri, unsigned flags, nz_store **out, nz_err *err)
 {
 	*out = NULL;
