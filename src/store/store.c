@@ -31,6 +31,21 @@ bool nz_store_uri_is_postgres(const char *uri)
 		       is_pg_keywords(uri));
 }
 
+static nz_store_progress_fn open_progress;
+static void *open_progress_ctx;
+
+void nz_store_set_open_progress(nz_store_progress_fn fn, void *ctx)
+{
+	open_progress = fn;
+	open_progress_ctx = ctx;
+}
+
+nz_store_progress_fn nz__store_open_progress(void **ctx)
+{
+	*ctx = open_progress_ctx;
+	return open_progress;
+}
+
 nz_rc nz_store_open(const char *uri, unsigned flags, nz_store **out, nz_err *err)
 {
 	*out = NULL;

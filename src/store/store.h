@@ -732,6 +732,11 @@ nz_rc nz_store_media_variants(nz_store *s, nz_arena *arena, int64_t id, nz_media
 nz_rc nz_store_media_uploaders(nz_store *s, nz_arena *arena, nz_user **out, size_t *n, nz_err *err);
 /* Told now and then how far a long pass is: items done and the total. */
 typedef void (*nz_store_progress_fn)(void *ctx, size_t done, size_t total);
+/* Who hears how far the long job an open may do first goes (PostgreSQL: the search index
+ * rebuilt after a migration asked for it, 8 minutes at 100,000 articles): fn(ctx, done, total)
+ * with articles, at 0, after each batch and at the end. Process-wide, for the opens after the
+ * call; set it before any thread opens a store. NULL (the default): nobody. */
+void nz_store_set_open_progress(nz_store_progress_fn fn, void *ctx);
 /* Rebuilds the media library's search index from the media rows in one transaction
  * (`newszone reindex`); progress (may be NULL) is called with photos done and the total. On
  * PostgreSQL the index is an expression index that follows the rows: it only counts them. */

@@ -49,6 +49,10 @@ struct nz_store {
 	NZ__STORE_CALL_PROTO_##front(name, params)
 NZ__STORE_OPS(NZ__STORE_CALL_PROTO)
 
+/* store.c: the progress function given to nz_store_set_open_progress (NULL when none), and
+ * its context, for a backend's open. */
+nz_store_progress_fn nz__store_open_progress(void **ctx);
+
 /* NZ_PERM when s was opened read-only; what names the refused write in the message. */
 nz_rc nz__store_writable(nz_store *s, const char *what, nz_err *err);
 

@@ -350,7 +350,10 @@ NZ__STORE_OPS(NZ__PG_PROTO)
 	NZ__STORE_FRONT(OP)                                                                        \
 	/* (one unchanged line between aggregates, so that branches merge) */                      \
 	/* transfer.c */                                                                           \
-	NZ__STORE_TRANSFER(OP)
+	NZ__STORE_TRANSFER(OP)                                                                     \
+	/* (one unchanged line between aggregates, so that branches merge) */                      \
+	/* related_ids.c */                                                                        \
+	NZ__STORE_BULK(OP)
 /* clang-format on */
 
 /* ---- articles*.c, search_index.c: helpers the article files share ---------------------- */
@@ -404,6 +407,13 @@ typedef struct nz__pg_window {
 } nz__pg_window;
 
 typedef nz__store_candidate nz__pg_candidate;
+
+/* A related list's words (search_related.c): the article's most frequent terms weighed by how
+ * rare they are, the best RELATED_TERMS as single-word phrases in *ph (arena) and ORed into tsq
+ * (a tsquery). Their document counts through the GIN index, or search_postings when postings
+ * (the same counts: related_ids.c). Inside the caller's read transaction. */
+nz_rc nz__pg_related_words(nz__pg *h, nz_arena *arena, const nz_article *a, bool postings,
+			   struct nz_search_phrase **ph, size_t *n_ph, nz_buf *tsq, nz_err *err);
 
 /* The newest NZ_SEARCH_WINDOW public matches of w, best first (by score, or by time when
  * q->sort is NZ_SEARCH_NEWEST), in arena; *capped when more matched (search_window.c). Run

@@ -27,15 +27,25 @@
 #define REBUILD_BATCH 500
 
 static const nz__pg_sql q_max_id = {"SELECT COALESCE(max(id), 0) FROM articles"};
+/* A term's count: among the column's most common elements (pg_stats) in at least 64 articles
+ * ($3: the archive), its frequency there times the archive; otherwise the count that follows. */
+#define DF_COMMON                                                                                  \
+	"WITH m AS MATERIALIZED (SELECT m.e, m.f FROM pg_stats s,"                                 \
+	" unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(e, f)"          \
+	" WHERE s.schemaname = current_schema() AND s.tablename = 'article_search'"                \
+	" AND s.attname = 'terms')"                                                                \
+	" SELECT COALESCE((SELECT round(m.f * $3)::bigint FROM m WHERE m.e = t.lex"                \
+	" AND m.f * $3 >= 64 LIMIT 1),"
 static const nz__pg_sql q_df = {
-    "WITH m AS MATERIALIZED (SELECT m.e, m.f FROM pg_stats s,"
-    " unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(e, f)"
-    " WHERE s.schemaname = current_schema() AND s.tablename = 'article_search'"
-    " AND s.attname = 'terms')"
-    " SELECT COALESCE((SELECT round(m.f * $3)::bigint FROM m WHERE m.e = t.lex"
-    " AND m.f * $3 >= 64 LIMIT 1),"
-    " (SELECT count(*) FROM article_search a WHERE a.terms @@ t.q::tsquery))"
-    " FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(lex, q, i) ORDER BY t.i"};
+    DF_COMMON " (SELECT count(*) FROM article_search a WHERE a.terms @@ t.q::tsquery))"
+	      " FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(lex, q, i) ORDER BY t.i"};
+/* The same counts from search_postings (the bulk pass, related_ids.c): $2 the terms' keys; a
+ * term's postings are the rows whose vector holds it, so the count is the GIN index's, read off
+ * the primary key (an index-only scan) instead of a bitmap of the matches. */
+static const nz__pg_sql q_df_postings = {
+    DF_COMMON
+    " (SELECT count(*) FROM search_postings p WHERE p.term_hash = t.k))"
+    " FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS t(lex, k, i) ORDER BY t.i"};
 /* For the rest of the read's transaction, as the window then sets it too (search_window.c). */
 static const nz__pg_sql q_no_seqscan = {"SET LOCAL enable_seqscan = off"};
 static const nz__pg_sql q_count = {"SELECT count(*) FROM articles"};
@@ -45,9 +55,9 @@ static const nz__pg_sql q_stale = {"SELECT count(*) FROM search_stale"};
 static const nz__pg_sql q_fresh = {"DELETE FROM search_stale"};
 
 /* How many articles have each of the terms t[0..n) that is not a stop word (df[i]; stop
- * words get 0), in one statement. */
-static nz_rc doc_freqs(nz__pg *h, const nz__store_term *t, size_t n, int64_t n_docs, int64_t *df,
-		       nz_err *err)
+ * words get 0), in one statement: through the GIN index, or search_postings when postings. */
+static nz_rc doc_freqs(nz__pg *h, const nz__store_term *t, size_t n, int64_t n_docs, bool postings,
+		       int64_t *df, nz_err *err)
 {
 	nz_buf lex, q, one;
 	nz__pg_params p = {0};
@@ -65,7 +75,12 @@ static nz_rc doc_freqs(nz__pg *h, const nz__store_term *t, size_t n, int64_t n_d
 		nz_buf_reset(&one);
 		nz_search_ts_lexeme(t[i].term, t[i].len, &one);
 		nz__pg_array_item(&lex, t[i].term, t[i].len, k == 0);
-		nz__pg_array_item(&q, nz_buf_cstr(&one), strlen(nz_buf_cstr(&one)), k++ == 0);
+		if (postings)
+			nz_buf_printf(&q, k++ ? ",%lld" : "%lld",
+				      (long long)nz__pg_term_key(t[i].term, t[i].len));
+		else
+			nz__pg_array_item(&q, nz_buf_cstr(&one), strlen(nz_buf_cstr(&one)),
+					  k++ == 0);
 	}
 	nz_buf_putc(&lex, '}');
 	nz_buf_putc(&q, '}');
@@ -76,8 +91,10 @@ static nz_rc doc_freqs(nz__pg *h, const nz__store_term *t, size_t n, int64_t n_d
 	nz__pg_text(&p, nz_buf_cstr(&lex));
 	nz__pg_text(&p, nz_buf_cstr(&q));
 	nz__pg_int64(&p, n_docs);
-	if (k && !(rc = nz__pg_run(h, &q_no_seqscan, NULL, "related articles", err)))
-		rc = nz__pg_query(h, &q_df, &p, &res, "related articles", err);
+	/* postings: the caller's settings (related_ids.c); a key's count is an index-only scan */
+	if (k && (postings || !(rc = nz__pg_run(h, &q_no_seqscan, NULL, "related articles", err))))
+		rc = nz__pg_query(h, postings ? &q_df_postings : &q_df, &p, &res,
+				  "related articles", err);
 	for (size_t i = 0, r = 0; !rc && i < n; i++)
 		df[i] = nz__store_stop_word(t[i].term, t[i].len) || (int)r >= PQntuples(res)
 			    ? 0
@@ -91,13 +108,13 @@ out:
 }
 
 /* Weighs the most frequent terms by idf; the best become phrases (*n of them) and a tsquery. */
-static nz_rc related_terms(nz__pg *h, nz_arena *arena, nz__store_terms *t, nz_search_phrase **ph,
-			   size_t *n_ph, nz_buf *tsq, nz_err *err)
+static nz_rc related_terms(nz__pg *h, nz_arena *arena, nz__store_terms *t, bool postings,
+			   nz_search_phrase **ph, size_t *n_ph, nz_buf *tsq, nz_err *err)
 {
 	int64_t n_docs = 0, df[RELATED_CANDIDATES];
 	size_t n = t->n < RELATED_CANDIDATES ? t->n : RELATED_CANDIDATES;
 	nz_rc rc = nz__pg_one_int(h, &q_max_id, NULL, &n_docs, "related articles", err);
-	if (rc || (rc = doc_freqs(h, t->slots, n, n_docs, df, err)))
+	if (rc || (rc = doc_freqs(h, t->slots, n, n_docs, postings, df, err)))
 		return rc;
 	/* A term in more than a tenth of the archive says little about this article. */
 	int64_t cap = n_docs < 100 ? n_docs + 1 : n_docs / 10 + 1;
@@ -142,11 +159,21 @@ static nz_rc load_related(nz_store *s, nz_arena *arena, const nz__pg_candidate *
 	return rc;
 }
 
+nz_rc nz__pg_related_words(nz__pg *h, nz_arena *arena, const nz_article *a, bool postings,
+			   nz_search_phrase **ph, size_t *n_ph, nz_buf *tsq, nz_err *err)
+{
+	nz__store_terms t;
+	nz_rc rc = nz__store_article_terms(arena, a, &t);
+	*n_ph = 0;
+	if (rc)
+		return nz_err_set(err, rc, "related articles: out of memory");
+	return related_terms(h, arena, &t, postings, ph, n_ph, tsq, err);
+}
+
 nz_rc nz__pg_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
 		     nz_article_list *out, nz_err *err)
 {
 	nz__pg *h = nz__pg_h(s);
-	nz__store_terms t;
 	nz_search_phrase *ph = NULL;
 	nz__pg_candidate *c = NULL;
 	size_t n_ph = 0, n = 0;
@@ -155,11 +182,7 @@ nz_rc nz__pg_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time 
 	nz_rc rc;
 	nz_buf_init(&tsq, 0);
 	bool snap = nz__pg_read_begin(h);
-	if ((rc = nz__store_article_terms(arena, a, &t))) {
-		rc = nz_err_set(err, rc, "related articles: out of memory");
-		goto out;
-	}
-	if ((rc = related_terms(h, arena, &t, &ph, &n_ph, &tsq, err)) || n_ph == 0)
+	if ((rc = nz__pg_related_words(h, arena, a, false, &ph, &n_ph, &tsq, err)) || n_ph == 0)
 		goto out;
 	/* The same window as searches, BM25 alone: the newest matches are ranked. */
 	nz_article_search q = {
@@ -224,5 +247,7 @@ nz_rc nz__pg_search_refresh(nz__pg *h, nz_err *err)
 {
 	int64_t stale = 0;
 	nz_rc rc = nz__pg_one_int(h, &q_stale, NULL, &stale, "search index", err);
-	return rc || !stale ? rc : nz__pg_search_rebuild(&h->base, NULL, NULL, err);
+	void *ctx = NULL;
+	nz_store_progress_fn progress = nz__store_open_progress(&ctx);
+	return rc || !stale ? rc : nz__pg_search_rebuild(&h->base, progress, ctx, err);
 }
