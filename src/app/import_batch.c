@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "app/import_int.h"
+#include "search/search.h"
 
 /* One file added: its outcome so far, and, when it is to be stored, its article and bytes. */
 typedef struct entry {
@@ -33,6 +34,7 @@ typedef struct entry {
 	int item;           /* its index in the store's items, or -1 (decided already) */
 	nz_article *parsed; /* what the parse gave (parse_rc NZ_OK) */
 	nz_rc parse_rc;
+	nz_buf body_terms; /* read ahead: the body's terms (nz_search_record), or empty */
 } entry;
 
 typedef struct ahead ahead;
@@ -68,6 +70,7 @@ nz_rc nz_app_batch_new(nz_store *s, size_t size, const nz_import_opts *opts,
 static void entry_free(entry *e)
 {
 	free(e->bytes);
+	nz_buf_free(&e->body_terms);
 	nz_arena_free(e->arena);
 	*e = (entry){0};
 }
@@ -97,7 +100,9 @@ static nz_store_import_item *items_of(nz_app_batch *b, nz_arena *arena)
 		    .filename = e->name,
 		    .bytes = e->bytes,
 		    .len = e->len,
-		    .sha256 = e->hash};
+		    .sha256 = e->hash,
+		    .body_terms = e->body_terms.len ? e->body_terms.p : NULL,
+		    .body_terms_len = e->body_terms.len};
 		if (!items[e->item].note)
 			return NULL;
 	}
@@ -193,10 +198,11 @@ static bool waiting(const nz_app_batch *b, const char *hash)
 	return false;
 }
 
-/* Reads, hashes and parses e's file (e->name): touches nothing but e, so it may run on the
- * read-ahead thread. What goes wrong (the file's fault, or memory: parse_rc NZ_NOMEM) stays in
- * e for place_entry, which decides in the batch's order. */
-static void load_entry(const nz_import_opts *opts, entry *e)
+/* Reads, hashes and parses e's file (e->name), and with record its body's terms for the search
+ * index (worth it on the read-ahead thread only: the index then replays them): touches nothing
+ * but e, so it may run on that thread. What goes wrong (the file's fault, or memory: parse_rc
+ * NZ_NOMEM) stays in e for place_entry, which decides in the batch's order. */
+static void load_entry(const nz_import_opts *opts, entry *e, bool record)
 {
 	if (!(e->bytes = nz__app_read_file(e->name, &e->len, &e->err))) {
 		e->r.outcome = NZ_APP_REFUSED;
@@ -210,6 +216,10 @@ static void load_entry(const nz_import_opts *opts, entry *e)
 	}
 	e->parse_rc = nz_ingest_parse(e->arena, e->bytes, e->len, opts, got, &e->err);
 	e->parsed = &got->article;
+	const char *body = e->parsed->body_markdown;
+	if (record && !e->parse_rc && body &&
+	    nz_search_record(body, strlen(body), &e->body_terms) != NZ_OK)
+		nz_buf_free(&e->body_terms); /* the index tokenizes the body itself */
 }
 
 /* A loaded entry into the batch, as one file at a time would see it: e's outcome when decided
@@ -285,7 +295,7 @@ static void *read_ahead_main(void *arg)
 		entry e;
 		bool made = entry_new(&e, r->paths[i]);
 		if (made)
-			load_entry(r->opts, &e);
+			load_entry(r->opts, &e, true);
 		pthread_mutex_lock(&r->lock);
 		r->ring[i % AHEAD] = e;
 		r->nomem[i % AHEAD] = !made;
@@ -366,7 +376,7 @@ nz_rc nz_app_batch_file(nz_app_batch *b, const char *path)
 	if (!take_ahead(b->ahead, path, &e, &nomem)) {
 		nomem = !entry_new(&e, path);
 		if (!nomem)
-			load_entry(b->opts, &e);
+			load_entry(b->opts, &e, false);
 	}
 	if (nomem)
 		return NZ_NOMEM;
