@@ -222,6 +222,13 @@ nz_rc nz_app_batch_new(nz_store *s, size_t size, const nz_import_opts *opts,
 /* Adds the file at path (read and parsed now; stored with its batch). Returns an error only
  * when the database or memory failed: then the caller should stop. */
 nz_rc nz_app_batch_file(nz_app_batch *b, const char *path);
+/* Has a thread of its own read, hash and parse the files at paths[0..n) ahead, in that order,
+ * while this thread stores: nz_app_batch_file(b, paths[i]) then takes the file loaded already
+ * (a path out of that order is loaded when added, as without this). Outcomes, ids and what is
+ * stored are the same as without it: only loading, which touches nothing shared, moves to the
+ * other thread; every decision stays on the caller's thread, in order. paths is borrowed until
+ * nz_app_batch_free; when no thread can be started the files are loaded as they are added. */
+void nz_app_batch_read_ahead(nz_app_batch *b, const char *const *paths, size_t n);
 /* Stores what was added and not stored yet, and reports it. */
 nz_rc nz_app_batch_flush(nz_app_batch *b);
 /* Frees b; what was not flushed is dropped, unreported. */

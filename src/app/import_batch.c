@@ -10,11 +10,17 @@
  * the same run; in both cases the batch waiting is stored first, so the store answers as it
  * would have. Each file has its own arena (freed once reported); what the store fills in goes
  * into the batch's arena, freed after the report.
+ *
+ * Threads: with nz_app_batch_read_ahead, loading (read, hash, parse: load_entry, which touches
+ * only its entry) runs on a second thread; placing a file in its batch and storing stay on the
+ * caller's thread, in the files' order.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/import_int.h"
+#include "search/search.h"
 
 /* One file added: its outcome so far, and, when it is to be stored, its article and bytes. */
 typedef struct entry {
@@ -25,8 +31,14 @@ typedef struct entry {
 	size_t len;
 	nz_app_imported r;
 	nz_err err;
-	int item; /* its index in the store's items, or -1 (decided already) */
+	int item;           /* its index in the store's items, or -1 (decided already) */
+	nz_article *parsed; /* what the parse gave (parse_rc NZ_OK) */
+	nz_rc parse_rc;
+	nz_buf body_terms; /* read ahead: the body's terms (nz_search_record), or empty */
 } entry;
+
+typedef struct ahead ahead;
+static void ahead_free(ahead *r);
 
 struct nz_app_batch {
 	nz_store *s;
@@ -36,6 +48,7 @@ struct nz_app_batch {
 	size_t size;
 	entry *e;
 	size_t n, n_items;
+	ahead *ahead; /* files read ahead on a thread of their own, or NULL */
 };
 
 nz_rc nz_app_batch_new(nz_store *s, size_t size, const nz_import_opts *opts,
@@ -57,6 +70,7 @@ nz_rc nz_app_batch_new(nz_store *s, size_t size, const nz_import_opts *opts,
 static void entry_free(entry *e)
 {
 	free(e->bytes);
+	nz_buf_free(&e->body_terms);
 	nz_arena_free(e->arena);
 	*e = (entry){0};
 }
@@ -65,6 +79,7 @@ void nz_app_batch_free(nz_app_batch *b)
 {
 	if (!b)
 		return;
+	ahead_free(b->ahead);
 	for (size_t i = 0; i < b->n; i++)
 		entry_free(&b->e[i]);
 	free(b->e);
@@ -85,7 +100,9 @@ static nz_store_import_item *items_of(nz_app_batch *b, nz_arena *arena)
 		    .filename = e->name,
 		    .bytes = e->bytes,
 		    .len = e->len,
-		    .sha256 = e->hash};
+		    .sha256 = e->hash,
+		    .body_terms = e->body_terms.len ? e->body_terms.p : NULL,
+		    .body_terms_len = e->body_terms.len};
 		if (!items[e->item].note)
 			return NULL;
 	}
@@ -181,26 +198,48 @@ static bool waiting(const nz_app_batch *b, const char *hash)
 	return false;
 }
 
-/* Hash, parse: e's outcome when decided now (item -1), else its article (item >= 0); whether
- * its bytes are stored already is looked up for the whole batch when it is flushed. Returns
- * an error only when the database or memory failed. */
-static nz_rc prepare_entry(nz_app_batch *b, entry *e)
+/* Reads, hashes and parses e's file (e->name), and with record its body's terms for the search
+ * index (worth it on the read-ahead thread only: the index then replays them): touches nothing
+ * but e, so it may run on that thread. What goes wrong (the file's fault, or memory: parse_rc
+ * NZ_NOMEM) stays in e for place_entry, which decides in the batch's order. */
+static void load_entry(const nz_import_opts *opts, entry *e, bool record)
+{
+	if (!(e->bytes = nz__app_read_file(e->name, &e->len, &e->err))) {
+		e->r.outcome = NZ_APP_REFUSED;
+		return;
+	}
+	nz_sha256_hex(e->bytes, e->len, e->hash);
+	nz_ingested *got = nz_arena_zalloc(e->arena, sizeof(*got));
+	if (!got) {
+		e->parse_rc = nz_err_set(&e->err, NZ_NOMEM, "out of memory");
+		return;
+	}
+	e->parse_rc = nz_ingest_parse(e->arena, e->bytes, e->len, opts, got, &e->err);
+	e->parsed = &got->article;
+	const char *body = e->parsed->body_markdown;
+	if (record && !e->parse_rc && body &&
+	    nz_search_record(body, strlen(body), &e->body_terms) != NZ_OK)
+		nz_buf_free(&e->body_terms); /* the index tokenizes the body itself */
+}
+
+/* A loaded entry into the batch, as one file at a time would see it: e's outcome when decided
+ * now (item -1), else its article (item >= 0); whether its bytes are stored already is looked
+ * up for the whole batch when it is flushed. Returns an error only when the database or memory
+ * failed. */
+static nz_rc place_entry(nz_app_batch *b, entry *e)
 {
 	nz_rc rc;
-	nz_sha256_hex(e->bytes, e->len, e->hash);
+	if (!e->bytes)
+		return NZ_OK; /* refused when read */
 	if (waiting(b, e->hash) && (rc = nz_app_batch_flush(b)))
 		return rc;
-	nz_ingested *got = nz_arena_zalloc(e->arena, sizeof(*got));
-	if (!got)
-		return nz_err_set(&e->err, NZ_NOMEM, "out of memory");
-	rc = nz_ingest_parse(e->arena, e->bytes, e->len, b->opts, got, &e->err);
-	if (rc == NZ_NOMEM)
-		return rc;
-	if (rc) {
+	if (e->parse_rc == NZ_NOMEM)
+		return NZ_NOMEM;
+	if (e->parse_rc) {
 		e->r.outcome = NZ_APP_REFUSED;
 		return NZ_OK;
 	}
-	nz_article *a = &got->article;
+	nz_article *a = e->parsed;
 	/* The article it names may wait in this batch: store that first. */
 	if (a->translation_of && b->n_items && (rc = nz_app_batch_flush(b)))
 		return rc;
@@ -211,6 +250,120 @@ static nz_rc prepare_entry(nz_app_batch *b, entry *e)
 	return NZ_OK;
 }
 
+/* A new entry for path, not loaded yet; false when memory ran out. */
+static bool entry_new(entry *e, const char *path)
+{
+	*e = (entry){.item = -1};
+	if ((e->arena = nz_arena_new()) && (e->name = nz_arena_strdup(e->arena, path)))
+		return true;
+	nz_arena_free(e->arena);
+	*e = (entry){0};
+	return false;
+}
+
+/* ---- reading ahead -------------------------------------------------------------------------
+ * A thread of its own loads the files named to nz_app_batch_read_ahead, in their order, into a
+ * ring of AHEAD entries, while the caller's thread stores the batches; nz_app_batch_file takes
+ * them in that order. Only load_entry runs on that thread: every decision is still made on the
+ * caller's thread, file after file, so what is stored is what loading inline stores. */
+enum { AHEAD = 32 };
+
+typedef struct ahead {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	const nz_import_opts *opts;
+	const char *const *paths;
+	size_t n;
+	size_t made, taken; /* entries loaded, entries taken (ring[taken % AHEAD] next) */
+	bool stop;
+	entry ring[AHEAD];
+	bool nomem[AHEAD]; /* the slot's entry could not be made */
+} ahead;
+
+static void *read_ahead_main(void *arg)
+{
+	ahead *r = arg;
+	for (size_t i = 0; i < r->n; i++) {
+		pthread_mutex_lock(&r->lock);
+		while (!r->stop && r->made - r->taken == AHEAD)
+			pthread_cond_wait(&r->cond, &r->lock);
+		bool stop = r->stop;
+		pthread_mutex_unlock(&r->lock);
+		if (stop)
+			break;
+		entry e;
+		bool made = entry_new(&e, r->paths[i]);
+		if (made)
+			load_entry(r->opts, &e, true);
+		pthread_mutex_lock(&r->lock);
+		r->ring[i % AHEAD] = e;
+		r->nomem[i % AHEAD] = !made;
+		r->made++;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+/* The next loaded entry when path is the next one read ahead (waits for it); false when path is
+ * not (then the caller loads it). *nomem: the entry could not be made. */
+static bool take_ahead(ahead *r, const char *path, entry *e, bool *nomem)
+{
+	if (!r || r->taken == r->n || strcmp(r->paths[r->taken], path) != 0)
+		return false;
+	pthread_mutex_lock(&r->lock);
+	while (r->made == r->taken)
+		pthread_cond_wait(&r->cond, &r->lock);
+	*e = r->ring[r->taken % AHEAD];
+	*nomem = r->nomem[r->taken % AHEAD];
+	r->taken++;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	return true;
+}
+
+/* Stops the thread and frees what it loaded and nobody took. */
+static void ahead_free(ahead *r)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	for (size_t i = r->taken; i < r->made; i++)
+		entry_free(&r->ring[i % AHEAD]);
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+void nz_app_batch_read_ahead(nz_app_batch *b, const char *const *paths, size_t n)
+{
+	ahead_free(b->ahead);
+	b->ahead = NULL;
+	ahead *r = calloc(1, sizeof(*r));
+	if (!r)
+		return; /* files are then loaded as they are added */
+	r->opts = b->opts;
+	r->paths = paths;
+	r->n = n;
+	if (pthread_mutex_init(&r->lock, NULL) != 0) {
+		free(r);
+		return;
+	}
+	if (pthread_cond_init(&r->cond, NULL) != 0 ||
+	    pthread_create(&r->thread, NULL, read_ahead_main, r) != 0) {
+		pthread_cond_destroy(&r->cond);
+		pthread_mutex_destroy(&r->lock);
+		free(r);
+		return;
+	}
+	b->ahead = r;
+}
+
 nz_rc nz_app_batch_file(nz_app_batch *b, const char *path)
 {
 	if (b->n == b->size) {
@@ -218,20 +371,20 @@ nz_rc nz_app_batch_file(nz_app_batch *b, const char *path)
 		if (rc)
 			return rc;
 	}
-	entry e = {.item = -1};
-	if (!(e.arena = nz_arena_new()) || !(e.name = nz_arena_strdup(e.arena, path))) {
-		nz_arena_free(e.arena);
-		return NZ_NOMEM;
+	entry e;
+	bool nomem = false;
+	if (!take_ahead(b->ahead, path, &e, &nomem)) {
+		nomem = !entry_new(&e, path);
+		if (!nomem)
+			load_entry(b->opts, &e, false);
 	}
-	nz_rc rc = NZ_OK;
-	if (!(e.bytes = nz__app_read_file(path, &e.len, &e.err)))
-		e.r.outcome = NZ_APP_REFUSED;
-	else
-		rc = prepare_entry(b, &e);
+	if (nomem)
+		return NZ_NOMEM;
+	nz_rc rc = place_entry(b, &e);
 	if (rc) {
 		entry_free(&e);
 		return rc;
 	}
-	b->e[b->n++] = e; /* prepare_entry may have flushed: there is room */
+	b->e[b->n++] = e; /* place_entry may have flushed: there is room */
 	return NZ_OK;
 }

@@ -47,6 +47,16 @@ int nz_search_tokenize(const char *text, size_t len, nz_search_term_fn fn, void 
  * and take their places, such as FTS5's snippet(), which finds the matches from the index. */
 int nz_search_tokenize_unstemmed(const char *text, size_t len, nz_search_term_fn fn, void *ctx);
 
+/* Recorded terms (record.c): nz_search_record appends to out the text and the terms
+ * nz_search_tokenize gives for it (NZ_NOMEM or NZ_TOOBIG, for 4 GiB and more, else NZ_OK), so
+ * that they can be given again without tokenizing, on any thread. nz_search_replay calls fn for
+ * each term of the recording rec[0..rec_len) as nz_search_tokenize(text, len) would, with *rc
+ * what it would return, when text is the recorded text byte for byte; false (nothing called)
+ * when it is not. */
+nz_rc nz_search_record(const char *text, size_t len, nz_buf *out);
+bool nz_search_replay(const void *rec, size_t rec_len, const char *text, size_t len,
+		      nz_search_term_fn fn, void *ctx, int *rc);
+
 /* The stemmer the tokenizer applies to a lower-case ASCII word: word[0..*len) is shortened in
  * place ("exercises" → "exercis", "policies" → "policy", "planned" → "plan"). */
 void nz_search_stem(char *word, size_t *len);

@@ -341,8 +341,13 @@ typedef struct nz_store_import_item {
 	const void *bytes;
 	size_t len;
 	const char *sha256; /* the bytes' SHA-256 in hex when the caller has it, else NULL */
-	nz_rc rc;           /* NZ_OK: stored (article->id set); else why it was refused (err) */
-	nz_err err;         /* the reason, when rc is not NZ_OK */
+	/* The body's terms recorded by nz_search_record (the caller may tokenize on another
+	 * thread), or NULL: an index may replay them for the body it is given when that is the
+	 * recorded text byte for byte, else it tokenizes as always. */
+	const void *body_terms;
+	size_t body_terms_len;
+	nz_rc rc;   /* NZ_OK: stored (article->id set); else why it was refused (err) */
+	nz_err err; /* the reason, when rc is not NZ_OK */
 } nz_store_import_item;
 
 /* Imports n files at once, in one transaction: each item's article, revision, search terms and

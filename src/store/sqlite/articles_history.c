@@ -234,14 +234,16 @@ static nz_rc defer_media(nz_store *s, const nz_store_import_item *items, size_t 
 }
 
 /* The batch in one transaction with its search indexes fed once, after its articles: the insert
- * triggers defer while the items are stored (search_fts.c says why); the sections, authors and
- * tags it ensures are remembered for the batch (catalog_memo.c). */
+ * triggers defer while the items are stored (search_fts.c says why), and the bodies' terms the
+ * caller recorded are replayed rather than tokenized again; the sections, authors and tags it
+ * ensures are remembered for the batch (catalog_memo.c). */
 nz_rc nz__sq_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *items, size_t n,
 			  nz_err *err)
 {
 	nz__sqlite *h = nz__sq(s);
 	bool deferred = h->search_deferred;
 	h->search_deferred = true;
+	nz__sq_search_replay(items, n);
 	nz__sq_memo_start(h);
 	/* A batch writes many megabytes of pages (indexes, revisions, the search index): with
 	 * SQLite's default cache of 2 MB it spills them to the WAL mid-batch and reads them back.
@@ -250,6 +252,7 @@ nz_rc nz__sq_import_batch(nz_store *s, nz_arena *arena, nz_store_import_item *it
 	nz_rc rc = nz__store_import_batch_then(s, arena, items, n, defer_media, index_batch, err);
 	(void)sqlite3_exec(h->db, "PRAGMA cache_size = " NZ__DEFAULT_CACHE, NULL, NULL, NULL);
 	nz__sq_memo_stop(h);
+	nz__sq_search_replay(NULL, 0);
 	h->search_deferred = deferred;
 	return rc;
 }

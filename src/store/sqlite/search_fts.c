@@ -56,6 +56,38 @@ static void tok_delete(Fts5Tokenizer *t)
 	(void)t;
 }
 
+/* The items of the batch import running on this thread (the thread that runs its statements
+ * is the one FTS5 tokenizes on), for their bodies' recorded terms; none outside a batch. */
+static _Thread_local struct {
+	const nz_store_import_item *items;
+	size_t n, next;
+} replay;
+
+void nz__sq_search_replay(const nz_store_import_item *items, size_t n)
+{
+	replay.items = items;
+	replay.n = n;
+	replay.next = 0;
+}
+
+/* Whether text is the body of an article of the batch being imported whose terms its reader
+ * recorded (nz_store_import_item.body_terms): then they are given to FTS5 (*rc its answer)
+ * instead of tokenizing the text again. The batch's articles are indexed in their order, so
+ * the search goes on from the last one found; a text that is no recorded body (a headline,
+ * the highlights) is compared by length with the bodies left and tokenized as always. */
+static bool replayed(const char *text, size_t len, fts_sink *sink, int *rc)
+{
+	for (size_t k = replay.next; k < replay.n; k++) {
+		const nz_store_import_item *it = &replay.items[k];
+		if (it->body_terms && nz_search_replay(it->body_terms, it->body_terms_len, text,
+						       len, to_fts, sink, rc)) {
+			replay.next = k + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
 static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int len,
 			int (*token)(void *, int, const char *, int, int, int))
 {
@@ -65,6 +97,10 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 	if ((flags & FTS5_TOKENIZE_QUERY) && text[0] == NZ_SEARCH_RAW_BYTE)
 		return len > 1 ? token(ctx, 0, text + 1, len - 1, 0, len) : SQLITE_OK;
 	fts_sink sink = {ctx, token};
+	int rc = 0;
+	if (!(flags & (FTS5_TOKENIZE_AUX | FTS5_TOKENIZE_QUERY)) &&
+	    replayed(text, (size_t)len, &sink, &rc))
+		return rc;
 	/* An auxiliary function's xTokenize (snippet(), and xColumnSize without the docsize
 	 * table) uses only the tokens' places: the matches come from the index. So the words
 	 * are not stemmed, a tenth of a search's instructions (docs/search.md, "Snippets"). An

@@ -161,6 +161,9 @@ nz_rc nz__sq_revision_add(nz__sqlite *h, const nz_article *a, int64_t actor, con
 /* Registers search/'s tokenizer as the FTS5 tokenizer "newszone" on the connection; every
  * connection needs it before migrating (the index and its triggers use it). */
 nz_rc nz__sq_search_register(nz__sqlite *h, nz_err *err);
+/* While a batch import runs on this thread: its items, whose recorded body terms the tokenizer
+ * replays for those bodies (search_fts.c); (NULL, 0) when it ends. */
+void nz__sq_search_replay(const nz_store_import_item *items, size_t n);
 /* Indexes for search, in one statement, every article whose id is above after_id: what the
  * insert trigger left while h->search_deferred was set (a batch import, inside its
  * transaction). */
