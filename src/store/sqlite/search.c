@@ -22,8 +22,9 @@
  * the page is picked from it in C (the best offset + limit put first); then the page's
  * articles are loaded and their snippets made in one more statement. A prefix of up to three
  * characters is read from the index's prefix postings; a longer one is expanded into the index
- * terms it starts when there are few (see "prefixes"). A section filter is tested on a set of
- * the section's ids before the seek (search_filter.c); a filter naming nothing answers at once.
+ * terms it starts when there are few (see "prefixes"). A section filter bounds FTS5's rowids by
+ * the section's lowest and highest id and is tested on a set of the section's ids before the
+ * seek (search_filter.c); a filter naming nothing answers at once.
  * SQL is built per call from the filters that are set; every value is bound.
  */
 #include <math.h>
@@ -49,6 +50,7 @@ static void filters_sql(nz_buf *b, const nz_article_search *q)
 		nz_buf_puts(b, public_where);
 	if (q->section_slug) /* the set first, in the index's loop (search_filter.c) */
 		nz_buf_puts(b,
+			    " AND articles_fts.rowid BETWEEN :section_lo AND :section_hi"
 			    " AND nz_in_set(articles_fts.rowid, :section_set)"
 			    " AND a.section_id = (SELECT id FROM sections WHERE slug = :section)");
 	if (q->tag_slug)

@@ -188,7 +188,8 @@ void nz__sq_df_cache_keep(nz__sqlite *h);
 /* The set of the section slug's article ids, made or remembered (h->id_sets); NULL when there
  * is none to use (no such slug is not NULL: an empty set). Valid until the next call. */
 const void *nz__sq_section_set(nz__sqlite *h, const char *slug);
-/* Binds set (NULL: nothing) to st's :section_set, if st has it; an SQLite result. */
+/* Binds set (NULL: nothing) to st's :section_set, and its lowest and highest id (without a
+ * set: the whole range) to :section_lo and :section_hi, those st has; an SQLite result. */
 int nz__sq_bind_section_set(sqlite3_stmt *st, const void *set);
 /* Frees the handle's sets (NULL-safe). */
 void nz__sq_id_sets_free(struct nz__id_sets *c);

@@ -194,6 +194,65 @@ static void test_rank_is_bm25(void **state)
 	sqlite3_close(db);
 }
 
+/* One page of q with the filters in base: its items (limit 30). */
+static nz_search_results page_of(fixture *f, const char *q, nz_article_search base)
+{
+	nz_search_query parsed;
+	nz_search_results res;
+	assert_int_equal(nz_search_parse(f->arena, q, strlen(q), &parsed), NZ_OK);
+	base.query = &parsed;
+	base.now = NOW;
+	base.limit = 30;
+	if (nz_store_search(f->store, f->arena, &base, &res, &f->err) != NZ_OK)
+		fail_msg("search %s: %s", q, f->err.msg);
+	return res;
+}
+
+/* A section filter bounds the index's walk by the section's lowest and highest id
+ * (search_filter.c) and decides nothing: with it, a search finds what the search without it
+ * finds in the section (the section's oldest and newest articles too), in the same order, with
+ * the same scores and snippets, exclusions and a language filter included. */
+static void test_section_filter_is_the_search_restricted(void **state)
+{
+	fixture *f = *state;
+	static const char *const queries[] = {"drill", "drill -budget", "dri*", "drill navy"};
+	add(f, (story){.slug = "p0", .headline = "Drill at sea", .section = "politics"});
+	add(f, (story){.slug = "d-oldest", .headline = "Drill drill", .section = "defense"});
+	add(f, (story){.slug = "d-budget", .headline = "Drill budget", .section = "defense"});
+	add(f, (story){.slug = "p1", .headline = "Navy drill", .section = "politics"});
+	add(f, (story){.slug = "d-ko", .headline = "Drill", .lang = "ko", .section = "defense"});
+	add(f, (story){.slug = "p2", .headline = "Drill vote", .section = "politics"});
+	add(f, (story){.slug = "d-newest",
+		       .headline = "Drill ends",
+		       .body = "The navy drill ended on Monday.",
+		       .section = "defense"});
+	add(f, (story){.slug = "p3", .headline = "Drill, again", .section = "politics"});
+	for (size_t k = 0; k < sizeof queries / sizeof *queries; k++) {
+		for (int lang = 0; lang < 2; lang++) {
+			nz_article_search base = {.language = lang ? "en" : NULL};
+			nz_search_results all = page_of(f, queries[k], base);
+			base.section_slug = "defense";
+			nz_search_results sec = page_of(f, queries[k], base);
+			size_t n = 0;
+			for (size_t i = 0; i < all.n; i++) {
+				const nz_search_hit *want = &all.items[i];
+				if (want->article.slug[0] != 'd')
+					continue;
+				assert_true(n < sec.n);
+				assert_string_equal(sec.items[n].article.slug, want->article.slug);
+				assert_true(sec.items[n].score == want->score);
+				assert_string_equal(sec.items[n].snippet, want->snippet);
+				n++;
+			}
+			assert_true(n >= 1);
+			assert_int_equal(sec.n, n);
+			assert_int_equal(sec.total, n);
+			if (k == 0) /* every article of the section, oldest and newest too */
+				assert_int_equal(n, lang ? 3 : 4);
+		}
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -202,6 +261,7 @@ int main(void)
 	    T(test_rank_is_bm25),
 	    T(test_prefix_postings),
 	    T(test_section_filter_follows_writes),
+	    T(test_section_filter_is_the_search_restricted),
 	    T(test_stale_index_is_rebuilt_on_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
