@@ -165,11 +165,23 @@ static const char *item_summary(nz_arena *arena, const nz_site *site, const nz_f
 		return a->n_corrections && a->corrections[0].text ? a->corrections[0].text : "";
 	if (a->status == NZ_STATUS_RETRACTED)
 		return nz__labels_for(item_lang(site, f, a))->retracted;
+	nz_buf kept;
+	nz_buf_init(&kept, 0);
+	if (f->memo && a->id > 0 &&
+	    nz__feed_memo_get(f->memo, a->id, NZ__MEMO_SUMMARY, "", &kept)) {
+		const char *s = nz_arena_strdup(arena, nz_buf_cstr(&kept));
+		nz_buf_free(&kept);
+		return s;
+	}
+	nz_buf_free(&kept);
 	const char *p = nz_article_first_paragraph(arena, a->body_markdown ? a->body_markdown : "");
 	if (!p || !p[0])
 		p = a->highlights_intro && a->highlights_intro[0] ? a->highlights_intro
 								  : a->headline;
-	return nz__view_excerpt(arena, p ? p : "", SUMMARY_MAX);
+	const char *s = nz__view_excerpt(arena, p ? p : "", SUMMARY_MAX);
+	if (s && f->memo && a->id > 0) /* the article's own text only */
+		nz__feed_memo_put(f->memo, a->id, NZ__MEMO_SUMMARY, "", s, strlen(s));
+	return s;
 }
 
 /* The lead photo's absolute URL, or NULL (no bytes, or retracted). */
@@ -278,10 +290,17 @@ static void item_html(nz_buf *b, nz_arena *arena, const nz_site *site, const nz_
 		nz_buf_puts(b, "</p>\n");
 		return;
 	}
-	live_html(b, site, item_live(f, a), lang); /* a live story: the news is on top */
+	const nz_live *live = item_live(f, a);
+	/* Without live updates, the entry is the article's own in lang: made once per build. */
+	bool memo = f->memo && !live && a->id > 0;
+	if (memo && nz__feed_memo_get(f->memo, a->id, NZ__MEMO_HTML, lang, b))
+		return;
+	live_html(b, site, live, lang); /* a live story: the news is on top */
 	highlights_html(b, a);
 	figure_html(b, arena, site, a, lang);
 	nz__body_html(a, &(nz__body_photos){.lang = lang, .site = site}, b);
+	if (memo && nz_buf_rc(b) == NZ_OK)
+		nz__feed_memo_put(f->memo, a->id, NZ__MEMO_HTML, lang, nz_buf_cstr(b), b->len);
 }
 
 /* The byline's names joined with ", ". */
