@@ -167,7 +167,9 @@ nz_rc nz__builder_new(const nz__builder_opts *opts, nz__builder **out, nz_err *e
 			w->store = opts->store;
 			continue;
 		}
-		nz_rc rc = nz_store_open(opts->db_uri, NZ_STORE_BULK, &w->store, err);
+		/* Not NZ_STORE_BULK: each connection's map of the file would count every page
+		 * it read in the build's resident memory (docs/static-export.md). */
+		nz_rc rc = nz_store_open(opts->db_uri, 0, &w->store, err);
 		if (rc != NZ_OK)
 			return rc;
 		w->own_store = true;
