@@ -519,7 +519,8 @@ static nz_rc store_file(worker *w, nz__job *j, const char *rel, const nz_buf *bo
 		char gz[4210], br[4210];
 		snprintf(gz, sizeof gz, "%s.gz", path);
 		snprintf(br, sizeof br, "%s.br", path);
-		j->file.gz = same && access(gz, F_OK) == 0 && access(br, F_OK) == 0;
+		j->file.gz = same && access(gz, F_OK) == 0 &&
+			     (!nz__site_wants_br(rel) || access(br, F_OK) == 0);
 		if (same && (j->file.gz || !nz__site_compressible(rel) || body->len < 256))
 			return NZ_OK;
 	}
