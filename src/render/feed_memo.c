@@ -67,7 +67,7 @@ size_t nz_feed_memo_bytes(nz_feed_memo *m)
 
 static size_t slot_of(const memo_entry *slots, size_t cap, int64_t id, int piece, const char *lang)
 {
-	uint64_t h = ((uint64_t)id * 2 + (uint64_t)piece) * 0x9E3779B97F4A7C15ull;
+	uint64_t h = ((uint64_t)id * 4 + (uint64_t)piece) * 0x9E3779B97F4A7C15ull;
 	for (const char *p = lang; *p; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001B3ull;
 	size_t i = (size_t)(h >> 17) & (cap - 1);

@@ -27,7 +27,7 @@ json_t *nz__json_time(nz_time t);
 json_t *nz__json_body_html(const nz_article *a);
 /* feed_memo.c: appends the text kept for (id, piece, lang) to out (false: none kept, or out of
  * memory); and keeping a copy of one (nothing when it holds one already). */
-enum { NZ__MEMO_HTML, NZ__MEMO_SUMMARY };
+enum { NZ__MEMO_HTML, NZ__MEMO_HTML_XML, NZ__MEMO_SUMMARY };
 bool nz__feed_memo_get(nz_feed_memo *m, int64_t id, int piece, const char *lang, nz_buf *out);
 void nz__feed_memo_put(nz_feed_memo *m, int64_t id, int piece, const char *lang, const char *text,
 		       size_t len);
