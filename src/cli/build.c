@@ -94,7 +94,8 @@ static int run(const cli_env *env, int argc, char **argv)
 	if (nz_theme_load(a.theme, &theme, &err) != NZ_OK)
 		return cli_fail(env, "build", 1, "%s", err.msg);
 	nz_store *store = NULL;
-	if (nz_store_open(env->db, NZ_STORE_BULK, &store, &err) != NZ_OK) {
+	/* No map of the file (NZ_STORE_BULK): it would count in the build's resident memory. */
+	if (nz_store_open(env->db, 0, &store, &err) != NZ_OK) {
 		nz_theme_free(theme);
 		if (err.rc == NZ_NOTFOUND)
 			return cli_fail(env, "build", 1,

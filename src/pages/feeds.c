@@ -277,6 +277,7 @@ nz_rc nz_page_feed_at(const nz_page_env *env, const char *kind, const char *slug
 			return rc;
 	}
 	f.language = env->pc->edition;
+	f.memo = env->pc->feed_memo;
 	nz_rc rc = feed_items(env, &q, given, &f, out, err);
 	if (rc == NZ_OK && f.n == 0 && (q.tag_slug || q.author_slug))
 		return nz__page_not_found(out, 404, NULL); /* known only through unpublished work */

@@ -165,11 +165,23 @@ static const char *item_summary(nz_arena *arena, const nz_site *site, const nz_f
 		return a->n_corrections && a->corrections[0].text ? a->corrections[0].text : "";
 	if (a->status == NZ_STATUS_RETRACTED)
 		return nz__labels_for(item_lang(site, f, a))->retracted;
+	nz_buf kept;
+	nz_buf_init(&kept, 0);
+	if (f->memo && a->id > 0 &&
+	    nz__feed_memo_get(f->memo, a->id, NZ__MEMO_SUMMARY, "", &kept)) {
+		const char *s = nz_arena_strdup(arena, nz_buf_cstr(&kept));
+		nz_buf_free(&kept);
+		return s;
+	}
+	nz_buf_free(&kept);
 	const char *p = nz_article_first_paragraph(arena, a->body_markdown ? a->body_markdown : "");
 	if (!p || !p[0])
 		p = a->highlights_intro && a->highlights_intro[0] ? a->highlights_intro
 								  : a->headline;
-	return nz__view_excerpt(arena, p ? p : "", SUMMARY_MAX);
+	const char *s = nz__view_excerpt(arena, p ? p : "", SUMMARY_MAX);
+	if (s && f->memo && a->id > 0) /* the article's own text only */
+		nz__feed_memo_put(f->memo, a->id, NZ__MEMO_SUMMARY, "", s, strlen(s));
+	return s;
 }
 
 /* The lead photo's absolute URL, or NULL (no bytes, or retracted). */
@@ -256,6 +268,14 @@ static void live_html(nz_buf *b, const nz_site *site, const nz_live *live, const
 	nz_buf_puts(b, "</ul>\n");
 }
 
+/* True when f's memo may keep a's entry: without live updates, a correction or a retraction,
+ * the entry is the article's own in its language, the same in every feed of the build. */
+static bool memo_holds(const nz_feed *f, const nz_article *a)
+{
+	return f->memo && a->id > 0 && !f->corrections && a->status != NZ_STATUS_RETRACTED &&
+	       !item_live(f, a);
+}
+
 /* The item's full HTML into b (reset first). */
 static void item_html(nz_buf *b, nz_arena *arena, const nz_site *site, const nz_feed *f,
 		      const nz_article *a)
@@ -278,10 +298,35 @@ static void item_html(nz_buf *b, nz_arena *arena, const nz_site *site, const nz_
 		nz_buf_puts(b, "</p>\n");
 		return;
 	}
-	live_html(b, site, item_live(f, a), lang); /* a live story: the news is on top */
+	const nz_live *live = item_live(f, a);
+	bool memo = memo_holds(f, a);
+	if (memo && nz__feed_memo_get(f->memo, a->id, NZ__MEMO_HTML, lang, b))
+		return;
+	live_html(b, site, live, lang); /* a live story: the news is on top */
 	highlights_html(b, a);
 	figure_html(b, arena, site, a, lang);
 	nz__body_html(a, &(nz__body_photos){.lang = lang, .site = site}, b);
+	if (memo && nz_buf_rc(b) == NZ_OK)
+		nz__feed_memo_put(f->memo, a->id, NZ__MEMO_HTML, lang, nz_buf_cstr(b), b->len);
+}
+
+static void xml(nz_buf *b, const char *s);
+
+/* The item's full HTML escaped for XML, appended to out (RSS and Atom carry the same text;
+ * html: a scratch buffer). */
+static void item_html_xml(nz_buf *out, nz_buf *html, nz_arena *arena, const nz_site *site,
+			  const nz_feed *f, const nz_article *a)
+{
+	const char *lang = item_lang(site, f, a);
+	bool memo = memo_holds(f, a);
+	if (memo && nz__feed_memo_get(f->memo, a->id, NZ__MEMO_HTML_XML, lang, out))
+		return;
+	size_t start = out->len;
+	item_html(html, arena, site, f, a);
+	xml(out, nz_buf_cstr(html));
+	if (memo && nz_buf_rc(out) == NZ_OK)
+		nz__feed_memo_put(f->memo, a->id, NZ__MEMO_HTML_XML, lang, out->p + start,
+				  out->len - start);
 }
 
 /* The byline's names joined with ", ". */
@@ -348,8 +393,9 @@ static void rss_item(nz_buf *b, nz_buf *html, nz_arena *arena, const nz_site *si
 		xml_el(b, "dc:creator", names(arena, a));
 	rss_categories(b, arena, site, a);
 	xml_el(b, "description", item_summary(arena, site, f, a));
-	item_html(html, arena, site, f, a);
-	xml_el(b, "content:encoded", nz_buf_cstr(html));
+	nz_buf_puts(b, "<content:encoded>");
+	item_html_xml(b, html, arena, site, f, a);
+	nz_buf_puts(b, "</content:encoded>\n");
 	const char *photo = f->corrections ? NULL : photo_url(arena, site, a);
 	if (photo && f->photo_bytes && f->photo_bytes[i] > 0) {
 		nz_buf_puts(b, "<enclosure url=\"");
@@ -456,8 +502,7 @@ static void atom_entry(nz_buf *b, nz_buf *html, nz_arena *arena, const nz_site *
 	nz_buf_puts(b, "<summary type=\"text\">");
 	xml(b, item_summary(arena, site, f, a));
 	nz_buf_puts(b, "</summary>\n<content type=\"html\">");
-	item_html(html, arena, site, f, a);
-	xml(b, nz_buf_cstr(html));
+	item_html_xml(b, html, arena, site, f, a);
 	nz_buf_puts(b, "</content>\n");
 	if (a->copyright && a->copyright[0])
 		xml_el(b, "rights", a->copyright);

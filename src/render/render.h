@@ -72,6 +72,9 @@ typedef struct nz_page_ctx {
 	/* The edition whose chrome the page wears (a language code); NULL: the site's language,
 	 * the edition at "/". Other editions' links start with "/<code>" (docs/editions.md). */
 	const char *edition;
+	/* Optional: the feed items' text shared by every feed of a static export (nz_feed_memo);
+	 * NULL: each feed makes its own. */
+	struct nz_feed_memo *feed_memo;
 } nz_page_ctx;
 
 /* A page of a list: articles, the page number (1-based) and the page count. */
@@ -202,7 +205,20 @@ typedef struct nz_feed {
 	/* Per item, its live coverage (NULL: none); may be NULL. A live story's entry shows its
 	 * newest updates on top and is dated by the newest of them. */
 	const nz_live *const *live;
+	/* Optional: where an entry's HTML and summary made for one feed are kept for the others
+	 * (NULL: made for each). Same bytes either way. */
+	struct nz_feed_memo *memo;
 } nz_feed;
+
+/* The feed items' text (an entry's HTML, its summary) made once and copied into every feed
+ * that shows the item, in any format and edition: a static export writes ~6 feeds per list,
+ * and an article is on several lists. Keyed by article id and language, so it holds for one
+ * state of the articles (one build); thread-safe. It holds at most max_bytes of text (when
+ * full it forgets all and starts again). */
+typedef struct nz_feed_memo nz_feed_memo;
+nz_feed_memo *nz_feed_memo_new(size_t max_bytes); /* NULL when out of memory */
+void nz_feed_memo_free(nz_feed_memo *m);
+size_t nz_feed_memo_bytes(nz_feed_memo *m); /* the text kept so far */
 
 /* Each appends a whole document to out. NZ_NOMEM (or the buffer's limit) on failure. */
 nz_rc nz_feed_rss(const nz_site *site, const nz_feed *f, nz_buf *out);

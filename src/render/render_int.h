@@ -25,6 +25,12 @@ json_t *nz__json_time(nz_time t);
 /* The article's Markdown body as HTML (raw HTML shown as text), a JSON string; NULL when out of
  * memory or the renderer failed. */
 json_t *nz__json_body_html(const nz_article *a);
+/* feed_memo.c: appends the text kept for (id, piece, lang) to out (false: none kept, or out of
+ * memory); and keeping a copy of one (nothing when it holds one already). */
+enum { NZ__MEMO_HTML, NZ__MEMO_HTML_XML, NZ__MEMO_SUMMARY };
+bool nz__feed_memo_get(nz_feed_memo *m, int64_t id, int piece, const char *lang, nz_buf *out);
+void nz__feed_memo_put(nz_feed_memo *m, int64_t id, int piece, const char *lang, const char *text,
+		       size_t len);
 /* markdown.c: nz_markdown_html with a pass over md4c's HTML (out->p[start..], rewritten in
  * place or by rebuilding from start) before unsafe URLs are neutralised; pass NULL for none. */
 typedef nz_rc (*nz__html_pass)(nz_buf *out, size_t start, void *data);

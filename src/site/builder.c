@@ -34,6 +34,9 @@ typedef struct worker {
  * articles live in the arena of the worker that loaded them, read-only, until the builder
  * ends. Past CACHE_MAX articles (a very large site) the rest are loaded per page, as before. */
 #define CACHE_MAX 40000
+/* The feed items' text kept for the other feeds (render.h, nz_feed_memo): a list's six feeds
+ * come one after another, and ~10 KB an entry, this holds the items of ~50 lists. */
+#define FEED_MEMO_MAX ((size_t)16 << 20)
 typedef struct article_cache {
 	pthread_mutex_t lock;
 	int64_t *ids; /* 0: an empty slot */
@@ -58,6 +61,7 @@ struct nz__builder {
 	nz_rc rc;
 	nz_err err;
 	article_cache cache;
+	nz_feed_memo *feed_memo; /* the feed items' text, made once for every feed (may be NULL) */
 };
 
 /* The slot of id in a table of cap (a power of two) slots: its own or the empty one to take. */
@@ -150,6 +154,7 @@ nz_rc nz__builder_new(const nz__builder_opts *opts, nz__builder **out, nz_err *e
 	b->search_url = opts->search_url;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_mutex_init(&b->cache.lock, NULL);
+	b->feed_memo = nz_feed_memo_new(FEED_MEMO_MAX); /* none: each feed makes its own */
 	*out = b;
 	for (unsigned i = 0; i < n; i++) {
 		worker *w = &b->workers[i];
@@ -162,7 +167,9 @@ nz_rc nz__builder_new(const nz__builder_opts *opts, nz__builder **out, nz_err *e
 			w->store = opts->store;
 			continue;
 		}
-		nz_rc rc = nz_store_open(opts->db_uri, NZ_STORE_BULK, &w->store, err);
+		/* Not NZ_STORE_BULK: each connection's map of the file would count every page
+		 * it read in the build's resident memory (docs/static-export.md). */
+		nz_rc rc = nz_store_open(opts->db_uri, 0, &w->store, err);
 		if (rc != NZ_OK)
 			return rc;
 		w->own_store = true;
@@ -183,6 +190,7 @@ void nz__builder_free(nz__builder *b)
 	}
 	free(b->cache.ids);
 	free(b->cache.items);
+	nz_feed_memo_free(b->feed_memo);
 	pthread_mutex_destroy(&b->cache.lock);
 	pthread_mutex_destroy(&b->lock);
 	free(b->workers);
@@ -511,7 +519,8 @@ static nz_rc store_file(worker *w, nz__job *j, const char *rel, const nz_buf *bo
 		char gz[4210], br[4210];
 		snprintf(gz, sizeof gz, "%s.gz", path);
 		snprintf(br, sizeof br, "%s.br", path);
-		j->file.gz = same && access(gz, F_OK) == 0 && access(br, F_OK) == 0;
+		j->file.gz = same && access(gz, F_OK) == 0 &&
+			     (!nz__site_wants_br(rel) || access(br, F_OK) == 0);
 		if (same && (j->file.gz || !nz__site_compressible(rel) || body->len < 256))
 			return NZ_OK;
 	}
@@ -524,6 +533,7 @@ static nz_rc run_job(worker *w, nz__job *j, nz_err *err)
 	nz_arena *arena = nz_arena_new();
 	nz_page_ctx pc = *w->b->pc;
 	pc.edition = j->edition; /* the page wears that edition's chrome */
+	pc.feed_memo = w->b->feed_memo;
 	nz_page_env env = {w->store, &pc, arena};
 	nz_buf_reset(&w->body);
 	nz_page_out out = {.body = &w->body};

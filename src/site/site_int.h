@@ -20,8 +20,11 @@ void nz__site_hash(const void *data, size_t len, char out[NZ__SITE_HASH_HEX]);
  * HTML page, the decoded path otherwise; NULL for a path that would leave the folder. */
 const char *nz__site_file_for(nz_arena *arena, const char *url, bool html);
 bool nz__site_compressible(const char *rel);
+/* False for a feed (feed.rss, feed.atom, feed.json): it gets a .gz but no .br. */
+bool nz__site_wants_br(const char *rel);
 /* Writes dir/rel crash-safely, and dir/rel.gz and dir/rel.br when it is text and gzip or Brotli
- * makes it smaller (removing a stale one otherwise); *gz tells whether a .gz is there. */
+ * makes it smaller (a feed: no .br; removing a stale one otherwise); *gz tells whether a .gz is
+ * there. */
 nz_rc nz__site_write(const char *dir, const char *rel, const void *data, size_t len, bool *gz,
 		     nz_err *err);
 /* Removes dir/rel, dir/rel.gz and dir/rel.br, then folders left empty above it. */

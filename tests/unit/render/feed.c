@@ -238,6 +238,63 @@ static void pages_link_their_feeds(void **state)
 	free(article);
 }
 
+/* nz_feed_memo: a build's feeds copy an entry's HTML and summary made once. The bytes are
+ * the same as made each time, in every format and in another edition's language; what an
+ * entry's language or a live story changes is never taken from another entry. */
+static void memo_gives_the_same_bytes(void **state)
+{
+	fx *f = *state;
+	nz_rc (*const fmts[])(const nz_site *, const nz_feed *,
+			      nz_buf *) = {nz_feed_rss, nz_feed_atom, nz_feed_json};
+	/* A small one forgets what it holds as it goes: the bytes stay the same. */
+	nz_feed_memo *small = nz_feed_memo_new(1500);
+	nz_feed_memo *memo = nz_feed_memo_new(1 << 20);
+	assert_non_null(memo);
+	assert_non_null(small);
+	nz_article items[2];
+	int64_t sizes[2];
+	nz_feed feed = two_items(f, items, sizes);
+	items[0].language = NULL; /* its entry is in the feed's language */
+	for (int pass = 0; pass < 4; pass++) {
+		for (int lang = 0; lang < 2; lang++) {
+			feed.language = lang ? "ko" : NULL;
+			for (size_t k = 0; k < 3; k++) {
+				feed.memo = NULL;
+				char *plain = run(fmts[k], f, &feed);
+				feed.memo = pass < 2 ? memo : small;
+				char *kept = run(fmts[k], f, &feed);
+				assert_string_equal(kept, plain);
+				free(plain);
+				free(kept);
+			}
+		}
+		if (pass == 0)
+			assert_true(nz_feed_memo_bytes(memo) > 0);
+		if (pass == 3)
+			assert_in_range(nz_feed_memo_bytes(small), 1, 1500);
+	}
+	/* Item 0 becomes a live story: its entry leads with the update, memo or not. */
+	nz_live_update u = {.id = 9,
+			    .body_markdown = "Ships **left** the port.",
+			    .created_at = FX_PUBLISHED + 60,
+			    .updated_at = FX_PUBLISHED + 60,
+			    .kind = "text"};
+	nz_live live = {.started_at = FX_PUBLISHED, .updates = &u, .n_updates = 1};
+	const nz_live *lives[2] = {&live, NULL};
+	feed.live = lives;
+	feed.language = NULL;
+	feed.memo = memo;
+	char *x = run(nz_feed_rss, f, &feed);
+	assert_non_null(strstr(x, "Ships &lt;strong&gt;left&lt;/strong&gt; the port."));
+	feed.memo = NULL;
+	char *plain = run(nz_feed_rss, f, &feed);
+	assert_string_equal(x, plain);
+	free(x);
+	free(plain);
+	nz_feed_memo_free(memo);
+	nz_feed_memo_free(small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +305,7 @@ int main(void)
 	    cmocka_unit_test(text_is_escaped),
 	    cmocka_unit_test(corrections_feed_entries),
 	    cmocka_unit_test(pages_link_their_feeds),
+	    cmocka_unit_test(memo_gives_the_same_bytes),
 	};
 	return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }

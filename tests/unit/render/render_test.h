@@ -36,8 +36,8 @@ static inline int fx_setup(void **state)
 	if (!f->arena || nz_theme_load(NULL, &f->theme, &err) != NZ_OK)
 		return -1;
 	f->site = fx_site();
-	f->pc = (nz_page_ctx){&f->site, f->theme, fx_sections, 3, NULL, FX_PUBLISHED + 3600,
-			      NULL,     0,        NULL};
+	f->pc = (nz_page_ctx){&f->site, f->theme, fx_sections, 3,   NULL, FX_PUBLISHED + 3600,
+			      NULL,     0,        NULL,        NULL};
 	*state = f;
 	return 0;
 }
