@@ -209,30 +209,33 @@ static nz_rc find_gone(nz__build *b)
 	return NZ_OK;
 }
 
+/* Records a file the build made (and its article or list subject) in m; a gone list's file is
+ * removed instead. */
+static nz_rc add_made(nz__build *b, nz__manifest *m, const nz__job *j, nz_err *err)
+{
+	if (j->status != 200)
+		return NZ_OK;
+	if (nz_strset_has(&b->gone, j->owner, strlen(j->owner)))
+		return nz__site_remove(b->dir, j->file.path, err);
+	b->stats->rendered++;
+	b->stats->written += j->written;
+	b->stats->unchanged += !j->written;
+	nz_rc rc = nz__manifest_add_file(m, &j->file);
+	if (rc == NZ_OK && j->kind == NZ__JOB_ARTICLE)
+		rc = nz__manifest_add_article(m, j->id, j->slug, j->subjects, j->sig, j->link);
+	if (rc == NZ_OK && j->kind == NZ__JOB_LIST && j->page == 1)
+		rc = nz__manifest_add_subject(m, j->owner, j->subject, j->slug, j->head);
+	return rc;
+}
+
 /* The new manifest: what was made, what is kept, and the removal of the rest. */
 static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 {
 	nz_rc rc = find_gone(b);
 	if (rc == NZ_OK)
 		rc = nz__manifest_reserve(m, b->old->n_files + b->all.n);
-	for (size_t i = 0; rc == NZ_OK && i < b->all.n; i++) {
-		nz__job *j = &b->all.items[i];
-		if (j->status != 200)
-			continue;
-		if (nz_strset_has(&b->gone, j->owner, strlen(j->owner))) {
-			rc = nz__site_remove(b->dir, j->file.path, err);
-			continue;
-		}
-		b->stats->rendered++;
-		b->stats->written += j->written;
-		b->stats->unchanged += !j->written;
-		rc = nz__manifest_add_file(m, &j->file);
-		if (rc == NZ_OK && j->kind == NZ__JOB_ARTICLE)
-			rc = nz__manifest_add_article(m, j->id, j->slug, j->subjects, j->sig,
-						      j->link);
-		if (rc == NZ_OK && j->kind == NZ__JOB_LIST && j->page == 1)
-			rc = nz__manifest_add_subject(m, j->owner, j->subject, j->slug, j->head);
-	}
+	for (size_t i = 0; rc == NZ_OK && i < b->all.n; i++)
+		rc = add_made(b, m, &b->all.items[i], err);
 	for (size_t i = 0; rc == NZ_OK && i < b->old->n_files; i++) {
 		const nz__mf_file *f = &b->old->files[i];
 		if (nz__manifest_find_as(m, f))
@@ -262,6 +265,72 @@ static nz_rc finish(nz__build *b, nz__manifest *m, nz_err *err)
 		nz_err_set(err, rc, "out of memory");
 	nz__manifest_sort(m); /* the articles made first, then the kept ones: in id order */
 	b->stats->total = m->n_files;
+	return rc;
+}
+
+/* An incremental build's manifest: the last build's, changed in place (its 18,000 records are
+ * not copied into a new one): the records of what was remade and not made again are dropped,
+ * then what was made is added (replacing the record of the same URL). */
+static bool owned(const nz__build *b, const char *owner)
+{
+	return nz__build_has_owner(b, owner) || nz_strset_has(&b->gone, owner, strlen(owner));
+}
+
+static void drop_owned_records(nz__build *b, nz__manifest *m)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < m->n_articles; i++) {
+		char owner[48];
+		snprintf(owner, sizeof owner, "article-%lld", (long long)m->articles[i].id);
+		if (!nz__build_has_owner(b, owner))
+			m->articles[k++] = m->articles[i];
+	}
+	m->n_articles = k; /* still in id order */
+	k = 0;
+	for (size_t i = 0; i < m->n_subjects; i++)
+		if (!owned(b, m->subjects[i].key))
+			m->subjects[k++] = m->subjects[i];
+	m->n_subjects = k;
+}
+
+/* Removes the files of remade owners that this build did not make again (made: their URLs). */
+static nz_rc drop_owned_files(nz__build *b, nz__manifest *m, const nz_strset *made, nz_err *err)
+{
+	nz_rc rc = NZ_OK;
+	for (size_t i = 0; rc == NZ_OK && i < m->n_files; i++) {
+		nz__mf_file *f = &m->files[i];
+		if (f->removed || !owned(b, f->owner) ||
+		    nz_strset_has(made, f->url, strlen(f->url)))
+			continue;
+		rc = nz__site_remove(b->dir, f->path, err);
+		f->removed = rc == NZ_OK;
+		b->stats->removed += rc == NZ_OK;
+	}
+	return rc;
+}
+
+static nz_rc finish_in_place(nz__build *b, nz__manifest *m, nz_err *err)
+{
+	nz_strset made = {0};
+	nz_rc rc = find_gone(b);
+	for (size_t i = 0; rc == NZ_OK && i < b->all.n; i++) {
+		const nz__job *j = &b->all.items[i];
+		if (j->status == 200 && !nz_strset_has(&b->gone, j->owner, strlen(j->owner)))
+			rc = nz_strset_add(&made, j->file.url, strlen(j->file.url), NULL);
+	}
+	if (rc == NZ_OK)
+		rc = drop_owned_files(b, m, &made, err);
+	nz_strset_free(&made);
+	if (rc == NZ_OK)
+		drop_owned_records(b, m);
+	for (size_t i = 0; rc == NZ_OK && i < b->all.n; i++)
+		rc = add_made(b, m, &b->all.items[i], err);
+	if (rc == NZ_NOMEM && !err->msg[0])
+		nz_err_set(err, rc, "out of memory");
+	nz__manifest_sort(m); /* the kept articles, then the ones made: in id order */
+	b->stats->total = 0;
+	for (size_t i = 0; i < m->n_files; i++)
+		b->stats->total += !m->files[i].removed;
 	return rc;
 }
 
@@ -347,14 +416,15 @@ nz_rc nz_site_build(nz_store *store, const nz_theme *theme, const char *out_dir,
 	if (rc == NZ_OK)
 		rc = stats->incremental ? nz__plan_incremental(&b, keys, n_keys, err)
 					: nz__plan_full(&b, err);
+	nz__manifest *next = stats->incremental ? b.old : m; /* the manifest this build writes */
 	if (rc == NZ_OK)
-		rc = finish(&b, m, err);
+		rc = stats->incremental ? finish_in_place(&b, next, err) : finish(&b, m, err);
 	bool same = rc == NZ_OK && stats->incremental && b.all.n == 0 && stats->removed == 0 &&
 		    seq == b.old->seq;
 	if (rc == NZ_OK && !same) { /* the manifest goes last */
-		m->seq = seq;
-		memcpy(m->fingerprint, fp, sizeof fp);
-		rc = nz__manifest_write(out_dir, m, err);
+		next->seq = seq;
+		memcpy(next->fingerprint, fp, sizeof fp);
+		rc = nz__manifest_write(out_dir, next, err);
 	}
 	stats->seconds = seconds_since(&t0);
 	nz__builder_free(b.builder);

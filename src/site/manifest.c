@@ -201,26 +201,45 @@ static int by_id(const void *x, const void *y)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Merges the ascending runs a[0..mid) and a[mid..n); false when there is no room to. */
+static bool merge_runs(nz__mf_article *a, size_t mid, size_t n)
+{
+	nz__mf_article *merged = malloc(n * sizeof *merged);
+	if (!merged)
+		return false;
+	for (size_t i = 0, j = mid, k = 0; k < n; k++)
+		merged[k] = j == n || (i < mid && a[i].id < a[j].id) ? a[i++] : a[j++];
+	memcpy(a, merged, n * sizeof *merged);
+	free(merged);
+	return true;
+}
+
 void nz__manifest_sort(nz__manifest *m)
 {
 	if (!m || m->articles_sorted || m->n_articles < 2)
 		return;
-	size_t n = m->n_articles, tail = n - 1; /* articles[tail..n) is in order */
-	while (tail > 0 && m->articles[tail - 1].id < m->articles[tail].id)
-		tail--;
-	qsort(m->articles, tail, sizeof *m->articles, by_id);
-	nz__mf_article *merged = malloc(n * sizeof *merged);
-	if (!merged) { /* no room to merge: sort it all in place */
-		qsort(m->articles, n, sizeof *m->articles, by_id);
+	nz__mf_article *a = m->articles;
+	size_t n = m->n_articles, head = 1, tail = n - 1; /* a[0..head), a[tail..n) in order */
+	while (head < n && a[head - 1].id < a[head].id)
+		head++;
+	if (head == n) {
 		m->articles_sorted = true;
 		return;
 	}
-	for (size_t i = 0, j = tail, k = 0; k < n; k++)
-		merged[k] = j == n || (i < tail && m->articles[i].id < m->articles[j].id)
-				? m->articles[i++]
-				: m->articles[j++];
-	memcpy(m->articles, merged, n * sizeof *merged);
-	free(merged);
+	while (tail > 0 && a[tail - 1].id < a[tail].id)
+		tail--;
+	/* the few records out of order (made by an incremental build) sorted, then merged with
+	 * the long run in order (the kept ones) */
+	bool merged;
+	if (n - head < tail) { /* kept first, made after */
+		qsort(a + head, n - head, sizeof *a, by_id);
+		merged = merge_runs(a, head, n);
+	} else {
+		qsort(a, tail, sizeof *a, by_id);
+		merged = merge_runs(a, tail, n);
+	}
+	if (!merged) /* no room to merge: sort it all in place */
+		qsort(a, n, sizeof *a, by_id);
 	m->articles_sorted = true;
 }
 

@@ -93,8 +93,8 @@ nz_rc nz__manifest_keep_article(nz__manifest *m, const nz__mf_article *a);
 /* Sorts on first use: call once before threads share m. */
 nz__mf_article *nz__manifest_article(nz__manifest *m, int64_t id);
 /* Puts the article records in id order (written so, a manifest is read without a sort). Cheap
- * when only a few records at the front are out of order (the articles made by an incremental
- * build before the kept ones). */
+ * when only a few records at the front or at the end are out of order (the articles made by an
+ * incremental build, before or after the kept ones). */
 void nz__manifest_sort(nz__manifest *m);
 nz_rc nz__manifest_add_subject(nz__manifest *m, const char *key, const char *kind, const char *slug,
 			       const char *head);

@@ -200,24 +200,36 @@ static void manifest_reads_back_what_it_wrote(void **state)
 	nz__manifest_free(r);
 }
 
+static const int64_t sorted_ids[] = {1, 2, 3, 4, 7, 9, 10, 11, 12};
+
+/* A manifest with three articles "made" and six "kept" (the made ones added first, or last),
+ * sorted: they come out as sorted_ids. */
+static nz__manifest *sorted_manifest(bool made_first)
+{
+	static const int64_t made[] = {7, 3, 12}, kept[] = {1, 2, 4, 9, 10, 11};
+	nz__manifest *m = nz__manifest_new();
+	for (size_t pass = 0; pass < 2; pass++) {
+		bool made_now = (pass == 0) == made_first;
+		const int64_t *ids = made_now ? made : kept;
+		for (size_t i = 0; i < (made_now ? 3u : 6u); i++)
+			assert_int_equal(nz__manifest_add_article(m, ids[i], "s", "", "g", "l"),
+					 NZ_OK);
+	}
+	assert_false(m->articles_sorted);
+	nz__manifest_sort(m);
+	assert_int_equal(m->n_articles, 9);
+	for (size_t i = 0; i < 9; i++)
+		assert_int_equal(m->articles[i].id, sorted_ids[i]);
+	return m;
+}
+
 /* A build adds the articles it made, then the kept ones (in id order): the manifest is written
  * in id order, read back without a sort, and every record is found; a kept file is found by its
  * URL in the manifest that borrowed it. */
 static void manifest_keeps_articles_in_id_order(void **state)
 {
 	fx *f = *state;
-	nz__manifest *m = nz__manifest_new();
-	static const int64_t made[] = {7, 3, 12}, kept[] = {1, 2, 4, 9, 10, 11};
-	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(nz__manifest_add_article(m, made[i], "s", "", "g", "l"), NZ_OK);
-	for (size_t i = 0; i < 6; i++)
-		assert_int_equal(nz__manifest_add_article(m, kept[i], "s", "", "g", "l"), NZ_OK);
-	assert_false(m->articles_sorted);
-	nz__manifest_sort(m);
-	static const int64_t want[] = {1, 2, 3, 4, 7, 9, 10, 11, 12};
-	assert_int_equal(m->n_articles, 9);
-	for (size_t i = 0; i < 9; i++)
-		assert_int_equal(m->articles[i].id, want[i]);
+	nz__manifest *m = sorted_manifest(true);
 	nz__mf_file file = {.url = "/a", .path = "a", .owner = "front", .keys = "", .size = 1};
 	nz__site_hash("a", 1, file.hash);
 	assert_int_equal(nz__manifest_add_file(m, &file), NZ_OK);
@@ -229,13 +241,39 @@ static void manifest_keeps_articles_in_id_order(void **state)
 	assert_int_equal(nz__manifest_read(f->dir, r, &err), NZ_OK);
 	assert_true(r->articles_sorted);
 	for (size_t i = 0; i < 9; i++)
-		assert_non_null(nz__manifest_article(r, want[i]));
+		assert_non_null(nz__manifest_article(r, sorted_ids[i]));
 	assert_null(nz__manifest_article(r, 5));
 	assert_int_equal(nz__manifest_keep_file(next, &r->files[0]), NZ_OK);
 	assert_ptr_equal(nz__manifest_find_as(next, &r->files[0]), &next->files[0]);
 	assert_ptr_equal(nz__manifest_find(next, "/a"), &next->files[0]);
 	assert_null(nz__manifest_find(next, "/b"));
 	nz__manifest_free(next);
+	nz__manifest_free(r);
+}
+
+/* An incremental build changes the last manifest in place: its kept articles (in id order)
+ * come first, those it made after; a file it removed is marked, and not written back. */
+static void manifest_changed_in_place_sorts_and_drops(void **state)
+{
+	fx *f = *state;
+	nz__manifest *m = sorted_manifest(false);
+	nz__mf_file a = {.url = "/a", .path = "a", .owner = "front", .keys = "", .size = 1};
+	nz__mf_file b = {.url = "/b", .path = "b", .owner = "tag-1", .keys = "", .size = 1};
+	nz__site_hash("a", 1, a.hash);
+	nz__site_hash("b", 1, b.hash);
+	assert_int_equal(nz__manifest_add_file(m, &a), NZ_OK);
+	assert_int_equal(nz__manifest_add_file(m, &b), NZ_OK);
+	nz__manifest_find(m, "/b")->removed = true;
+	assert_int_equal(nz__manifest_write(f->dir, m, NULL), NZ_OK);
+	nz__manifest_free(m);
+
+	nz__manifest *r = nz__manifest_new();
+	nz_err err = {0};
+	assert_int_equal(nz__manifest_read(f->dir, r, &err), NZ_OK);
+	assert_true(r->articles_sorted);
+	assert_int_equal(r->n_files, 1);
+	assert_non_null(nz__manifest_find(r, "/a"));
+	assert_null(nz__manifest_find(r, "/b"));
 	nz__manifest_free(r);
 }
 
@@ -247,6 +285,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(removal_takes_empty_folders, setup, teardown),
 	    cmocka_unit_test_setup_teardown(manifest_reads_back_what_it_wrote, setup, teardown),
 	    cmocka_unit_test_setup_teardown(manifest_keeps_articles_in_id_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(manifest_changed_in_place_sorts_and_drops, setup,
+					    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
