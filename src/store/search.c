@@ -40,6 +40,57 @@ nz_rc nz__store_hit_ids(nz_arena *arena, const nz__store_candidate *c, size_t n,
 	return NZ_OK;
 }
 
+/* The highlights as SQLite's index sees them: the intro and each item, one per line. */
+static const char *highlights_text(nz_arena *arena, const nz_article *a)
+{
+	nz_buf b;
+	nz_buf_init(&b, 0);
+	if (a->highlights_intro)
+		nz_buf_puts(&b, a->highlights_intro);
+	for (size_t i = 0; i < a->n_highlights; i++) {
+		nz_buf_putc(&b, '\n');
+		nz_buf_puts(&b, a->highlights[i]);
+	}
+	size_t start = 0, end = b.len;
+	while (start < end && b.p[start] == '\n')
+		start++;
+	while (end > start && b.p[end - 1] == '\n')
+		end--;
+	const char *out =
+	    nz_buf_rc(&b) ? NULL : nz_arena_strndup(arena, b.len ? b.p + start : "", end - start);
+	nz_buf_free(&b);
+	return out;
+}
+
+nz_rc nz__store_hit_snippet(nz_arena *arena, const nz_article *a, const nz_search_phrase *ph,
+			    size_t n, const char **out, nz_err *err)
+{
+	size_t ntok = a->language && strcmp(a->language, "ko") == 0 ? 40 : 24, body_hits = 0,
+	       hl_hits = 0;
+	const char *body = a->body_markdown ? a->body_markdown : "";
+	const char *hl = highlights_text(arena, a);
+	nz_buf b, h;
+	nz_rc rc;
+	nz_buf_init(&b, 0);
+	nz_buf_init(&h, 0);
+	if (!hl || (rc = nz_search_passage(arena, body, strlen(body), ph, n, ntok, &body_hits, &b)))
+		rc = NZ_NOMEM;
+	else if (!body_hits &&
+		 (rc = nz_search_passage(arena, hl, strlen(hl), ph, n, ntok, &hl_hits, &h)))
+		rc = NZ_NOMEM;
+	if (!rc) {
+		const nz_buf *pick = hl_hits ? &h : &b;
+		*out = a->body_markdown || hl_hits
+			   ? nz_arena_strndup(arena, pick->len ? pick->p : "", pick->len)
+			   : "";
+		if (!*out)
+			rc = NZ_NOMEM;
+	}
+	nz_buf_free(&b);
+	nz_buf_free(&h);
+	return rc ? nz_err_set(err, rc, "search: out of memory") : NZ_OK;
+}
+
 nz_rc nz_store_related(nz_store *s, nz_arena *arena, const nz_article *a, nz_time now, size_t max,
 		       nz_article_list *out, nz_err *err)
 {

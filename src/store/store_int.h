@@ -101,6 +101,13 @@ int nz__store_by_time(const void *a, const void *b);
 struct nz_search_results;
 nz_rc nz__store_hit_ids(nz_arena *arena, const nz__store_candidate *c, size_t n,
 			struct nz_search_results *out, nz_err *err);
+/* A hit's snippet, made in C from a's text (search/passage.c, FTS5's snippet() algorithm, with
+ * overlapping matches marked as one): the body's passage when the body matches, else the
+ * highlights' when they do, else the body's opening; 40 tokens for a Korean article, 24 for
+ * others. ph[0..n): the query's phrases (nz_search_phrases). */
+struct nz_search_phrase;
+nz_rc nz__store_hit_snippet(nz_arena *arena, const nz_article *a, const struct nz_search_phrase *ph,
+			    size_t n, const char **out, nz_err *err);
 
 typedef struct nz__store_term {
 	char *term;

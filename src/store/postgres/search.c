@@ -16,58 +16,6 @@
 #include "search/search.h"
 #include "store/postgres/postgres_int.h"
 
-/* The highlights as SQLite's index sees them: the intro and each item, one per line. */
-static const char *highlights_text(nz_arena *arena, const nz_article *a)
-{
-	nz_buf b;
-	nz_buf_init(&b, 0);
-	if (a->highlights_intro)
-		nz_buf_puts(&b, a->highlights_intro);
-	for (size_t i = 0; i < a->n_highlights; i++) {
-		nz_buf_putc(&b, '\n');
-		nz_buf_puts(&b, a->highlights[i]);
-	}
-	size_t start = 0, end = b.len;
-	while (start < end && b.p[start] == '\n')
-		start++;
-	while (end > start && b.p[end - 1] == '\n')
-		end--;
-	const char *out =
-	    nz_buf_rc(&b) ? NULL : nz_arena_strndup(arena, b.len ? b.p + start : "", end - start);
-	nz_buf_free(&b);
-	return out;
-}
-
-/* The hit's snippet (search.h's nz_search_hit). */
-static nz_rc snippet(nz_arena *arena, const nz_article *a, const nz_search_phrase *ph, size_t n,
-		     const char **out, nz_err *err)
-{
-	size_t ntok = a->language && strcmp(a->language, "ko") == 0 ? 40 : 24, body_hits = 0,
-	       hl_hits = 0;
-	const char *body = a->body_markdown ? a->body_markdown : "";
-	const char *hl = highlights_text(arena, a);
-	nz_buf b, h;
-	nz_rc rc;
-	nz_buf_init(&b, 0);
-	nz_buf_init(&h, 0);
-	if (!hl || (rc = nz_search_passage(arena, body, strlen(body), ph, n, ntok, &body_hits, &b)))
-		rc = NZ_NOMEM;
-	else if (!body_hits &&
-		 (rc = nz_search_passage(arena, hl, strlen(hl), ph, n, ntok, &hl_hits, &h)))
-		rc = NZ_NOMEM;
-	if (!rc) {
-		const nz_buf *pick = hl_hits ? &h : &b;
-		*out = a->body_markdown || hl_hits
-			   ? nz_arena_strndup(arena, pick->len ? pick->p : "", pick->len)
-			   : "";
-		if (!*out)
-			rc = NZ_NOMEM;
-	}
-	nz_buf_free(&b);
-	nz_buf_free(&h);
-	return rc ? nz_err_set(err, rc, "search: out of memory") : NZ_OK;
-}
-
 /* Loads the articles and snippets of c[0..n) into out->items. */
 static nz_rc load_hits(nz_store *s, nz_arena *arena, const nz__pg_candidate *c, size_t n,
 		       const nz_search_phrase *ph, size_t n_ph, nz_search_results *out, nz_err *err)
@@ -82,7 +30,7 @@ static nz_rc load_hits(nz_store *s, nz_arena *arena, const nz__pg_candidate *c, 
 		out->items[i].score = c[i].score;
 		if (!(rc = nz__pg_article_by_id(s, arena, c[i].id, &a, err))) {
 			out->items[i].article = *a;
-			rc = snippet(arena, a, ph, n_ph, &out->items[i].snippet, err);
+			rc = nz__store_hit_snippet(arena, a, ph, n_ph, &out->items[i].snippet, err);
 		}
 	}
 	if (!rc)

@@ -20,12 +20,13 @@
  * window: FTS5 drives (CROSS JOIN keeps it the outer loop; the filter columns come from a
  * covering index, not the long article rows; each row's length from articles_fts_docsize);
  * the page is picked from it in C (the best offset + limit put first); then the page's
- * articles are loaded and their snippets made in one more statement. A prefix of up to three
- * characters is read from the index's prefix postings; a longer one is expanded into the index
- * terms it starts when there are few (see "prefixes"). A section filter bounds FTS5's rowids by
- * the section's lowest and highest id and is tested on a set of the section's ids before the
- * seek (search_filter.c); a filter naming nothing answers at once.
- * SQL is built per call from the filters that are set; every value is bound.
+ * articles are loaded and their snippets made in C from their text, as on PostgreSQL
+ * (nz__store_hit_snippet; FTS5's snippet() repeated text where Korean pairs overlap). A prefix of
+ * up to three characters is read from the index's prefix postings; a longer one is expanded into
+ * the index terms it starts when there are few (see "prefixes"). A section filter bounds FTS5's
+ * rowids by the section's lowest and highest id and is tested on a set of the section's ids before
+ * the seek (search_filter.c); a filter naming nothing answers at once. SQL is built per call from
+ * the filters that are set; every value is bound.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -224,23 +225,6 @@ static nz_rc match_expr(nz__sqlite *h, const nz_search_query *q, nz_buf *match, 
 	return rc ? nz_err_set(err, rc, "search: out of memory") : NZ_OK;
 }
 
-/* The MATCH expression the snippets use: q's without its exclusions, appended to out (nothing
- * when q has none: the caller uses the window's). A hit contains no excluded term, so the
- * passages and marks are the same; with a NOT, FTS5 finds a row's matches by tokenizing all its
- * columns again (stems and all) rather than from the index, a third of `drill -budget`. */
-static nz_rc snippet_match(nz__sqlite *h, const nz_search_query *q, nz_buf *out, nz_err *err)
-{
-	nz_search_term terms[NZ_SEARCH_TERMS_MAX];
-	nz_search_query inc = {.terms = terms, .n_include = q->n_include};
-	bool fts5_prefix;
-	if (q->n_include == q->n || q->n > NZ_SEARCH_TERMS_MAX)
-		return NZ_OK;
-	for (size_t i = 0; i < q->n; i++)
-		if (!q->terms[i].exclude)
-			terms[inc.n++] = q->terms[i];
-	return match_expr(h, &inc, out, &fts5_prefix, err);
-}
-
 /* ---- searching --------------------------------------------------------------------------- */
 
 /* Whether q's section, tag and author filters can match anything: a slug that names nothing,
@@ -321,137 +305,29 @@ nz_rc nz__sq_run_window(nz__sqlite *h, nz_arena *arena, sqlite3_stmt *st, nz_sea
 	return NZ_OK;
 }
 
-/* The snippet of the hit with rowid ?2, of ?3 tokens. */
-static const char snippet_sql[] =
-    "SELECT rowid, snippet(articles_fts, 2, char(2), char(3), '…', ?3),"
-    " snippet(articles_fts, 1, char(2), char(3), '…', ?3)"
-    " FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2";
-/* The snippets of hits whose rowids lie in [?2, ?3] and are listed in ?4 (a JSON array):
- * FTS5 reads only that range of the matches, and the list is checked before any snippet is
- * made. The articles listed in ?5 get 40 tokens, the others 24. */
-static const char snippets_sql[] =
-    "SELECT rowid,"
-    " snippet(articles_fts, 2, char(2), char(3), '…',"
-    "  iif(+rowid IN (SELECT value FROM json_each(?5)), 40, 24)),"
-    " snippet(articles_fts, 1, char(2), char(3), '…',"
-    "  iif(+rowid IN (SELECT value FROM json_each(?5)), 40, 24))"
-    " FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
-    " AND +rowid IN (SELECT value FROM json_each(?4))";
-
-/* The hit's snippet from the statement's row: the body's passage when the body matches, else
- * the highlights', else the body's opening. */
-static nz_rc take_snippet(nz_arena *arena, sqlite3_stmt *st, const char **out, nz_err *err)
-{
-	const char *body = (const char *)sqlite3_column_text(st, 1);
-	const char *hl = (const char *)sqlite3_column_text(st, 2);
-	int col = 1;
-	if ((!body || !strchr(body, NZ_SEARCH_MARK_OPEN[0])) && hl &&
-	    strchr(hl, NZ_SEARCH_MARK_OPEN[0]))
-		col = 2;
-	if (nz__sq_col_text(arena, st, col, out))
-		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
-	if (!*out)
-		*out = "";
-	return NZ_OK;
-}
-
-/* Appends the ids of out->items[0..n) as a JSON array to ids, and those in Korean to ko. */
-static void id_lists(const nz_search_results *out, size_t n, nz_buf *ids, nz_buf *ko)
-{
-	nz_buf_putc(ids, '[');
-	nz_buf_putc(ko, '[');
-	for (size_t i = 0; i < n; i++) {
-		const nz_article *a = &out->items[i].article;
-		nz_buf_printf(ids, "%s%lld", i ? "," : "", (long long)a->id);
-		if (a->language && strcmp(a->language, "ko") == 0)
-			nz_buf_printf(ko, "%s%lld", ko->len > 1 ? "," : "", (long long)a->id);
-	}
-	nz_buf_putc(ids, ']');
-	nz_buf_putc(ko, ']');
-}
-
-/* Binds what snippet_sql (one hit: i) or snippets_sql (all n hits: one_run) needs after the
- * match; ids and ko hold the lists for snippets_sql. */
-static int bind_hits(sqlite3_stmt *st, const nz_search_results *out, size_t n, size_t i,
-		     bool one_run, const nz_buf *ids, const nz_buf *ko)
-{
-	const nz_article *a = &out->items[i].article;
-	if (!one_run)
-		return sqlite3_bind_int64(st, 2, a->id) ||
-		       sqlite3_bind_int(st, 3,
-					a->language && strcmp(a->language, "ko") == 0 ? 40 : 24);
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	for (size_t k = 0; k < n; k++) {
-		lo = out->items[k].article.id < lo ? out->items[k].article.id : lo;
-		hi = out->items[k].article.id > hi ? out->items[k].article.id : hi;
-	}
-	return sqlite3_bind_int64(st, 2, lo) || sqlite3_bind_int64(st, 3, hi) ||
-	       nz__sq_bind_text(st, 4, nz_buf_cstr(ids)) ||
-	       nz__sq_bind_text(st, 5, nz_buf_cstr(ko));
-}
-
-/* Fills the snippets of out->items[0..n) (articles loaded): one run per hit, a seek to its
- * rowid, unless the query holds a prefix FTS5 runs itself (one_run): setting that up (merging
- * the doclists) is the cost, and one run over the page's rowid range pays it once. */
-static nz_rc snippets(nz__sqlite *h, nz_arena *arena, const char *match, nz_search_results *out,
-		      size_t n, bool one_run, nz_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	nz_buf ids, ko;
-	bool row;
-	nz_rc rc = NZ_OK;
-	nz_buf_init(&ids, 0);
-	nz_buf_init(&ko, 0);
-	for (size_t i = 0; i < n; i++)
-		out->items[i].snippet = "";
-	if (one_run)
-		id_lists(out, n, &ids, &ko);
-	if (nz_buf_rc(&ids) || nz_buf_rc(&ko)) {
-		rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
-		goto out;
-	}
-	int src = sqlite3_prepare_v2(h->db, one_run ? snippets_sql : snippet_sql, -1, &st, NULL);
-	if (src != SQLITE_OK) {
-		rc = nz__sq_error(h, src, "search: snippet", err);
-		goto out;
-	}
-	if (nz__sq_bind_text(st, 1, match))
-		rc = nz__sq_bind_error(h, "search: snippet", err);
-	for (size_t i = 0; i < n && !rc; i = one_run ? n : i + 1) {
-		sqlite3_reset(st);
-		if (bind_hits(st, out, n, i, one_run, &ids, &ko)) {
-			rc = nz__sq_bind_error(h, "search: snippet", err);
-			break;
-		}
-		while (!rc && !(rc = nz__sq_step(h, st, &row, "search: snippet", err)) && row) {
-			int64_t id = sqlite3_column_int64(st, 0);
-			for (size_t k = 0; k < n && !rc; k++)
-				if (out->items[k].article.id == id)
-					rc = take_snippet(arena, st, &out->items[k].snippet, err);
-		}
-	}
-out:
-	sqlite3_finalize(st);
-	nz_buf_free(&ids);
-	nz_buf_free(&ko);
-	return rc;
-}
-
-/* Loads the articles and snippets of c[0..n) into out->items. */
-static nz_rc load_hits(nz__sqlite *h, nz_arena *arena, const char *match, bool fts5_prefix,
+/* Loads the articles and snippets of c[0..n) into out->items: the snippets are made in C from
+ * each article's text (nz__store_hit_snippet), as on PostgreSQL. FTS5's snippet() is not used:
+ * where Korean pairs overlap in the text (`경` in 환경경제: 경경, 경제) its highlighter appends
+ * a negative length, which it takes as the rest of the text, and repeated the text after the
+ * match. */
+static nz_rc load_hits(nz__sqlite *h, nz_arena *arena, const nz_search_query *query,
 		       const candidate *c, size_t n, nz_search_results *out, nz_err *err)
 {
+	nz_search_phrase *ph = NULL;
+	size_t n_ph = 0;
 	nz_rc rc = NZ_OK;
 	if (n == 0)
 		return NZ_OK;
-	if (!(out->items = nz_arena_zalloc(arena, n * sizeof(*out->items))))
+	if (!(out->items = nz_arena_zalloc(arena, n * sizeof(*out->items))) ||
+	    nz_search_phrases(arena, query, &ph, &n_ph))
 		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
 	for (size_t i = 0; i < n && !rc; i++) {
 		out->items[i].score = c[i].score;
 		rc = nz__sq_article_load(h, arena, c[i].id, &out->items[i].article, err);
+		if (!rc)
+			rc = nz__store_hit_snippet(arena, &out->items[i].article, ph, n_ph,
+						   &out->items[i].snippet, err);
 	}
-	if (!rc)
-		rc = snippets(h, arena, match, out, n, fts5_prefix, err);
 	if (!rc)
 		out->n = n;
 	return rc;
@@ -465,11 +341,10 @@ nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 	candidate *c = NULL;
 	size_t n = 0;
 	bool capped = false, fts5_prefix = false;
-	nz_buf match, sql, snip;
+	nz_buf match, sql;
 	nz_rc rc;
 	nz_buf_init(&match, 0);
 	nz_buf_init(&sql, 0);
-	nz_buf_init(&snip, 0);
 	bool snap = nz__sq_read_begin(h), live = true;
 	if ((rc = filters_live(h, q, &live, err)) || !live ||
 	    (rc = match_expr(h, q->query, &match, &fts5_prefix, err)))
@@ -485,16 +360,13 @@ nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 		rc = nz__store_hit_ids(arena, c, n, out, err);
 	else if (q->offset < n) {
 		size_t k = n - q->offset < q->limit ? n - q->offset : q->limit;
-		if (!(rc = snippet_match(h, q->query, &snip, err)))
-			rc = load_hits(h, arena, nz_buf_cstr(snip.len ? &snip : &match),
-				       fts5_prefix, c + q->offset, k, out, err);
+		rc = load_hits(h, arena, q->query, c + q->offset, k, out, err);
 	}
 out:
 	sqlite3_finalize(st);
 	nz__sq_read_end(h, snap);
 	nz_buf_free(&match);
 	nz_buf_free(&sql);
-	nz_buf_free(&snip);
 	if (rc)
 		memset(out, 0, sizeof(*out));
 	return rc;

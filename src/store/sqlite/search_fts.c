@@ -101,9 +101,9 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 	if (!(flags & (FTS5_TOKENIZE_AUX | FTS5_TOKENIZE_QUERY)) &&
 	    replayed(text, (size_t)len, &sink, &rc))
 		return rc;
-	/* An auxiliary function's xTokenize (snippet(), and xColumnSize without the docsize
-	 * table) uses only the tokens' places: the matches come from the index. So the words
-	 * are not stemmed, a tenth of a search's instructions (docs/search.md, "Snippets"). An
+	/* An auxiliary function's xTokenize (xColumnSize without the docsize table; snippet()
+	 * in the sqlite3 shell: the store makes its snippets in C, src/store/search.c) uses only
+	 * the tokens' places: the matches come from the index. So the words are not stemmed. An
 	 * auxiliary function that compared tokens with terms would need the stems. */
 	if (flags & FTS5_TOKENIZE_AUX)
 		return nz_search_tokenize_unstemmed(text, (size_t)len, to_fts, &sink);

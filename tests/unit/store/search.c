@@ -157,6 +157,22 @@ static void test_korean(void **state)
 	assert_non_null(strstr(r.snippets[0], NZ_SEARCH_MARK_OPEN "굳건" NZ_SEARCH_MARK_CLOSE));
 }
 
+/* Where one syllable starts two Korean pairs in a row (`경` in 환경경제: 경경, 경제), the two
+ * matches overlap in the text: the snippet marks them as one and shows the text once (FTS5's
+ * snippet() repeated everything after the match). */
+static void test_snippet_overlapping_korean(void **state)
+{
+	fixture *f = *state;
+	add(f, (story){.slug = "env",
+		       .headline = "정책 발표",
+		       .lang = "ko",
+		       .body = "환경경제 정책을 발표했다."});
+	found r = search(f, "경");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.snippets[0], "환" NZ_SEARCH_MARK_OPEN "경경제" NZ_SEARCH_MARK_CLOSE
+					   " 정책을 발표했다.");
+}
+
 static void test_snippet_prefers_body(void **state)
 {
 	fixture *f = *state;
@@ -282,6 +298,7 @@ int main(void)
 	    T(test_never_found),
 	    T(test_korean),
 	    T(test_snippet_prefers_body),
+	    T(test_snippet_overlapping_korean),
 	    T(test_rebuild),
 	    T(test_related),
 	    T(test_prefixes),
