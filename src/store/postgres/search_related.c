@@ -124,7 +124,8 @@ static nz_rc related_terms(nz__pg *h, nz_arena *arena, nz__store_terms *t, bool 
 		if (d >= 2 && d < cap) /* a term only this article has leads nowhere */
 			t->slots[i].weight = t->slots[i].tf * log((double)(n_docs + 1) / (double)d);
 	}
-	qsort(t->slots, n, sizeof(*t->slots), nz__store_by_weight);
+	if (n) /* an article without terms has no slots (NULL) */
+		qsort(t->slots, n, sizeof(*t->slots), nz__store_by_weight);
 	if (!(*ph = nz_arena_zalloc(arena, RELATED_TERMS * sizeof(**ph))))
 		return nz_err_set(err, NZ_NOMEM, "related articles: out of memory");
 	*n_ph = 0;
