@@ -179,8 +179,12 @@ nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, 
 /* ---- a prefix (PostgreSQL migration 28) ---------------------------------------------------- */
 
 #define PREFIX_MAX 256 /* bytes of a prefix this path takes, its NUL included */
+/* The highest code point in UTF-8: the prefix followed by it sorts after every lexeme the prefix
+ * starts (in byte order), and stays valid UTF-8 (raising the prefix's last byte may not: 갿's
+ * 0xbf + 1 is no continuation byte, and PostgreSQL refuses the parameter). */
+#define UTF8_MAX "\xf4\x8f\xbf\xbf"
 
-/* The lexemes a prefix starts: [$1, $2), $2 the prefix with its last byte one higher. */
+/* The lexemes a prefix starts: [$1, $2), $2 the prefix followed by UTF8_MAX. */
 static const nz__pg_sql q_prefix_terms = {
     "SELECT term FROM search_terms WHERE term >= $1 AND term < $2"};
 /* The prefix's most common lexeme by pg_stats (kept by ANALYZE), if any is among the column's
@@ -262,13 +266,13 @@ nz_rc nz__pg_postings_prefix(nz__pg *h, const nz__pg_window *w, PGresult **res, 
 {
 	const char *prefix = w->phrases[0].tokens[0]; /* nz__pg_postings_prefix_fit */
 	size_t len = strlen(prefix);
-	char hi[PREFIX_MAX];
+	char hi[PREFIX_MAX + sizeof UTF8_MAX];
 	nz_buf keys;
 	int64_t bound = 0;
-	if (len == 0 || len >= sizeof(hi))
+	if (len == 0 || len >= PREFIX_MAX)
 		return nz_err_set(err, NZ_INVAL, "search: not a prefix for postings");
-	memcpy(hi, prefix, len + 1);
-	hi[len - 1] = (char)((unsigned char)hi[len - 1] + 1); /* UTF-8 holds no 0xff byte */
+	memcpy(hi, prefix, len);
+	memcpy(hi + len, UTF8_MAX, sizeof UTF8_MAX);
 	nz_buf_init(&keys, 0);
 	nz_rc rc = walk_settings(h, err);
 	if (!rc)

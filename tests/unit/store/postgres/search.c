@@ -429,6 +429,15 @@ static void test_overlapping_pairs(void **state)
 			    "전망과 \x02경제\x03 지표가 담겼다.");
 }
 
+/* A prefix whose last byte is 0xbf (갿: ea b0 bf): the vocabulary's range must stay valid UTF-8
+ * (the byte raised by one is none, and PostgreSQL refuses such a parameter). */
+static void test_a_prefix_ending_in_0xbf(void **state)
+{
+	world *w = *state;
+	same_hits(w, "갿", (nz_article_search){0}, false);
+	same_hits(w, "갿*", (nz_article_search){.language = "ko"}, false);
+}
+
 int main(void)
 {
 	if (pg_test_require_server("search"))
@@ -438,6 +447,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_same_filters, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_prefixes_find_the_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_overlapping_pairs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_prefix_ending_in_0xbf, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
