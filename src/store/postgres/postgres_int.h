@@ -456,6 +456,14 @@ bool nz__pg_postings_phrase_fit(const nz__pg_window *w);
  * stays NULL (NZ_OK) as nz__pg_postings_window's does for a sparse section. */
 nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsquery,
 			     const char *lexemes, PGresult **res, nz_err *err);
+/* Whether the GIN index's window of w can take its words' frequencies from search_postings
+ * (search_postings.c): one to three single words to include, any number of single words
+ * excluded, no prefix, a search. */
+bool nz__pg_postings_tf_fit(const nz__pg_window *w);
+/* Runs w's window by the GIN index (tsquery, every match exact: single words) with its words'
+ * frequencies from their postings into *res, as nz__pg_postings_window returns it. */
+nz_rc nz__pg_postings_tf(nz__pg *h, const nz__pg_window *w, const char *tsquery, PGresult **res,
+			 nz_err *err);
 /* Whether w is one prefix alone search_postings can serve (search_postings.c): no exclusion,
  * no filter but the language, a search. */
 bool nz__pg_postings_prefix_fit(const nz__pg_window *w);

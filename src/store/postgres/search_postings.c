@@ -232,6 +232,61 @@ nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, 
 	return rc ? rc : nz__pg_query(h, &q_post[w->n_phrases - 1], &p, res, "search", err);
 }
 
+/* ---- frequencies for the GIN index's window -------------------------------------------------- */
+
+/* The GIN index's window (search_window.c's, tsquery $1, by a bitmap: no match needs a recheck)
+ * with each word's frequency probed from its postings ($12..$14) for the window's rows only,
+ * rather than each row's whole article_rank.tf (1.1 KB) sent to be searched: an exclusion,
+ * whose matches thin out, or a filter the walk does not take. */
+#define TF_WINDOW                                                                                  \
+	" FROM (SELECT s.article_id, s.published_at, s.headline_terms + s.highlights_terms"        \
+	" + s.body_terms AS dl FROM article_search s WHERE s.terms @@ $1::tsquery "                \
+	"AND" NZ__PG_WINDOW_FILTERS " ORDER BY s.article_id + 0 DESC LIMIT $10) w"
+#define TF_JOIN(t, k)                                                                              \
+	" JOIN search_postings " t " ON " t ".term_hash = " k " AND " t ".article_id = "           \
+	"w.article_id"
+#define TF_ORDER " ORDER BY w.article_id DESC"
+static const nz__pg_sql q_tf[NZ__PG_POSTING_WORDS] = {
+    {"SELECT w.article_id, w.published_at, w.dl, p1.tf" TF_WINDOW TF_JOIN("p1", "$12") TF_ORDER},
+    {"SELECT w.article_id, w.published_at, w.dl, p1.tf, p2.tf" TF_WINDOW TF_JOIN("p1", "$12")
+	 TF_JOIN("p2", "$13") TF_ORDER},
+    {"SELECT w.article_id, w.published_at, w.dl, p1.tf, p2.tf, p3.tf" TF_WINDOW TF_JOIN("p1", "$12")
+	 TF_JOIN("p2", "$13") TF_JOIN("p3", "$14") TF_ORDER},
+};
+
+bool nz__pg_postings_tf_fit(const nz__pg_window *w)
+{
+	size_t words = 0;
+	if (w->tsquery)
+		return false;
+	for (size_t i = 0; i < w->n_phrases; i++) {
+		const nz_search_phrase *p = &w->phrases[i];
+		if (p->n != 1 || p->prefix)
+			return false;
+		words += !p->exclude;
+	}
+	return words >= 1 && words <= NZ__PG_POSTING_WORDS;
+}
+
+nz_rc nz__pg_postings_tf(nz__pg *h, const nz__pg_window *w, const char *tsquery, PGresult **res,
+			 nz_err *err)
+{
+	nz__pg_params p = {0};
+	size_t words = 0;
+	if (!nz__pg_postings_tf_fit(w))
+		return nz_err_set(err, NZ_INVAL, "search: not single words for postings");
+	nz__pg_text(&p, tsquery);
+	nz__pg_window_params(&p, w);
+	for (size_t i = 0; i < w->n_phrases; i++)
+		if (!w->phrases[i].exclude) {
+			const char *t = w->phrases[i].tokens[0];
+			nz__pg_int64(&p, nz__pg_term_key(t, strlen(t)));
+			words++;
+		}
+	nz_rc rc = walk_settings(h, err);
+	return rc ? rc : nz__pg_query(h, &q_tf[words - 1], &p, res, "search", err);
+}
+
 /* ---- a prefix (PostgreSQL migration 28) ---------------------------------------------------- */
 
 #define PREFIX_MAX 256 /* bytes of a prefix this path takes, its NUL included */

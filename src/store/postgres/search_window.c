@@ -607,6 +607,11 @@ static nz_rc gin_window(nz__pg *h, const nz__pg_window *w, bool rank, PGresult *
 		goto out;
 	if (common)
 		q_window = q_window == &q_window_rank_tf ? &q_window_rank_tf_walk : &q_window_time;
+	if (q_window == &q_window_rank_tf && !h->search_gin_only && nz__pg_postings_tf_fit(w)) {
+		*from = FROM_POSTINGS;
+		rc = nz__pg_postings_tf(h, w, nz_buf_cstr(&tsq), res, err);
+		goto out;
+	}
 	bool tf = q_window == &q_window_rank_tf || q_window == &q_window_rank_tf_walk;
 	nz__pg_text(&p, nz_buf_cstr(&tsq));
 	nz__pg_window_params(&p, w);

@@ -406,6 +406,8 @@ static void test_same_filters_every_way(void **state)
 					      "\"joint naval drill\"",
 					      "drill -fleet",
 					      "radar -coast -upgrade",
+					      "frigate drill -policy",
+					      "radar word -coast",
 					      "festival",
 					      "ra*",
 					      "국방",
