@@ -13,7 +13,8 @@
  * otherwise (sections interleaved by id) the GIN index answers, as for exclusions and the tag,
  * author and date filters, which most matches may fail: probing an excluded word's postings for
  * each row, or walking a word's postings through other sections' rows, cost more than the
- * bitmap (docs/search.md). The frequencies are the same numbers as article_rank's
+ * bitmap (docs/search.md); that bitmap's window of single words then probes its rows' postings
+ * for their frequencies (q_tf). The frequencies are the same numbers as article_rank's
  * (search_index.c writes both from one count), so the ranking is too; the matches are the GIN
  * index's for single words (a lexeme's postings are the rows holding it). A prefix's lexemes
  * come from search_terms (the vocabulary, migration 28), their postings summed per article
