@@ -443,17 +443,27 @@ void nz__pg_window_params(nz__pg_params *p, const nz__pg_window *w);
 bool nz__pg_postings_fit(const nz__pg_window *w);
 /* Runs w's window from search_postings into *res (nz__pg_query's): per row the article's id,
  * published_at, its length in terms and each word's weighted frequency (columns 3, 4, ..., in
- * the order of w's words), newest first, at most NZ_SEARCH_WINDOW + 1 rows. */
+ * the order of w's words), newest first, at most NZ_SEARCH_WINDOW + 1 rows. *res stays NULL
+ * (NZ_OK) when w's section is too sparse by id for a walk: the caller asks the GIN index. */
 nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err);
 /* Whether w is a phrase query search_postings can narrow (search_postings.c): a phrase of two
- * words or more, no prefix, no exclusion, no filter but the language, at most
+ * words or more, no prefix, no exclusion, no filter but the language and the section, at most
  * NZ__PG_POSTING_WORDS distinct words, a search. */
 bool nz__pg_postings_phrase_fit(const nz__pg_window *w);
 /* Runs w's window as search_window.c's q_window_rank_lex returns it (the lexemes' positions in
  * column 3, the headline's and highlights' lengths in 4 and 5), the candidates read off the
- * words' postings and checked against tsquery; lexemes: the query's lexemes as a text[]. */
+ * words' postings and checked against tsquery; lexemes: the query's lexemes as a text[]. *res
+ * stays NULL (NZ_OK) as nz__pg_postings_window's does for a sparse section. */
 nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsquery,
 			     const char *lexemes, PGresult **res, nz_err *err);
+/* Whether the GIN index's window of w can take its words' frequencies from search_postings
+ * (search_postings.c): one to three single words to include, any number of single words
+ * excluded, no prefix, a search. */
+bool nz__pg_postings_tf_fit(const nz__pg_window *w);
+/* Runs w's window by the GIN index (tsquery, every match exact: single words) with its words'
+ * frequencies from their postings into *res, as nz__pg_postings_window returns it. */
+nz_rc nz__pg_postings_tf(nz__pg *h, const nz__pg_window *w, const char *tsquery, PGresult **res,
+			 nz_err *err);
 /* Whether w is one prefix alone search_postings can serve (search_postings.c): no exclusion,
  * no filter but the language, a search. */
 bool nz__pg_postings_prefix_fit(const nz__pg_window *w);

@@ -1,21 +1,26 @@
 /*
  * search_postings.c: a search's window from search_postings (PostgreSQL migration 27), for a
  * query of one to three single words (no phrase, no prefix, no exclusion), no filter but the
- * language; for phrases of up to three distinct words; and for one prefix alone (migration 28).
+ * language and the section; for phrases of up to three distinct words; and for one prefix alone
+ * (migration 28).
  *
  * A word's postings come off the primary key (term_hash, article_id) newest first with their
  * weighted frequencies (an index-only scan); the other words are looked up by (key, id) for
- * each row, the row's public-ness and language read from its article_search row by id; the
- * scan stops at the window's size. Exclusions and the section, tag, author and date filters,
- * which most matches may fail, go by the GIN index (search_window.c) as before: probing an
- * excluded word's postings for each row, or walking a word's postings for a section's rows,
- * cost more than the bitmap (docs/search.md). The frequencies are the same numbers as
- * article_rank's (search_index.c writes both from one count), so the ranking is too; the
- * matches are the GIN index's for single words (a lexeme's postings are the rows holding it).
- * A prefix's lexemes come from search_terms (the vocabulary, migration 28), their postings
- * summed per article from the oldest article its window can reach (the newest 2,001 of its
- * most common lexeme, by pg_stats): the prefix's frequency as one phrase, as the GIN path's
- * vectors give it (docs/search.md, "Prefixes through postings").
+ * each row, the row's public-ness, language and section read from its article_search row by id;
+ * the scan stops at the window's size. A section bounds the walk by its articles' lowest and
+ * highest id (one index-only scan of articles_section): when they fill at least half of that
+ * span the walk starts at the section's newest article and tests few rows of other sections;
+ * otherwise (sections interleaved by id) the GIN index answers, as for exclusions and the tag,
+ * author and date filters, which most matches may fail: probing an excluded word's postings for
+ * each row, or walking a word's postings through other sections' rows, cost more than the
+ * bitmap (docs/search.md); that bitmap's window of single words then probes its rows' postings
+ * for their frequencies (q_tf). The frequencies are the same numbers as article_rank's
+ * (search_index.c writes both from one count), so the ranking is too; the matches are the GIN
+ * index's for single words (a lexeme's postings are the rows holding it). A prefix's lexemes
+ * come from search_terms (the vocabulary, migration 28), their postings summed per article
+ * from the oldest article its window can reach (the newest 2,001 of its most common lexeme, by
+ * pg_stats): the prefix's frequency as one phrase, as the GIN path's vectors give it
+ * (docs/search.md, "Prefixes through postings").
  *
  * Rules: every value bound; one fixed statement per number of words; the caller's read
  * transaction (custom plans, search_window.c).
@@ -26,7 +31,7 @@
 #include "store/postgres/postgres_int.h"
 
 /* $1 the first word's key, $2..$11 the filters (nz__pg_window_params), $12 and $13 the other
- * words' keys. */
+ * words' keys, then the lowest and highest article id the walk covers (walk_range). */
 #define POST_COLS                                                                                  \
 	"SELECT p1.article_id, s.published_at, s.headline_terms + s.highlights_terms"              \
 	" + s.body_terms, p1.tf"
@@ -37,14 +42,26 @@
 #define POST_FILTERED                                                                              \
 	" JOIN article_search s ON s.article_id = p1.article_id WHERE p1.term_hash = $1 "          \
 	"AND" NZ__PG_WINDOW_FILTERS
+#define POST_RANGE(lo, hi) " AND p1.article_id BETWEEN " lo " AND " hi
 #define POST_ORDER " ORDER BY p1.article_id DESC LIMIT $10"
-#define POST_WHERE POST_FILTERED POST_ORDER
 
 static const nz__pg_sql q_post[NZ__PG_POSTING_WORDS] = {
-    {POST_COLS " FROM search_postings p1" POST_WHERE},
-    {POST_COLS ", p2.tf FROM search_postings p1" POST_JOIN2 POST_WHERE},
-    {POST_COLS ", p2.tf, p3.tf FROM search_postings p1" POST_JOIN2 POST_JOIN3 POST_WHERE},
+    {POST_COLS " FROM search_postings p1" POST_FILTERED POST_RANGE("$12", "$13") POST_ORDER},
+    {POST_COLS ", p2.tf FROM search_postings p1" POST_JOIN2 POST_FILTERED POST_RANGE("$13", "$14")
+	 POST_ORDER},
+    {POST_COLS ", p2.tf, p3.tf FROM search_postings p1" POST_JOIN2 POST_JOIN3 POST_FILTERED
+	 POST_RANGE("$14", "$15") POST_ORDER},
 };
+
+/* A section's articles: how many, and their lowest and highest id (the articles_section index
+ * alone). Its copy on the search row (s.section_id) follows the article's in the same
+ * transaction, so the span holds every row the filter keeps. */
+static const nz__pg_sql q_section_range = {
+    "SELECT count(*), COALESCE(min(a.id), 0), COALESCE(max(a.id), -1) FROM articles a"
+    " WHERE a.section_id = (SELECT id FROM sections WHERE slug = $1)"};
+/* Below this share of its span held by the section, walking a word's postings there would test
+ * rows of other sections one by one: the GIN index's bitmap then. */
+#define SECTION_DENSITY 0.5
 
 /* Row by row, each by its key: the planner, which cannot tell that the walk stops at the
  * window, merge-joined a rare word's postings with every article_search row (50 ms for 8
@@ -78,19 +95,49 @@ static nz_rc walk_settings(nz__pg *h, nz_err *err)
 	" '{c}')), s.headline_terms, s.highlights_terms FROM search_postings p1"
 static const nz__pg_sql q_phrase[2] = {
     {PHRASE_COLS("$14") POST_JOIN2 POST_FILTERED
-     " AND ts_match_vq(s.terms, $13::tsquery)" POST_ORDER},
+     " AND ts_match_vq(s.terms, $13::tsquery)" POST_RANGE("$15", "$16") POST_ORDER},
     {PHRASE_COLS("$15") POST_JOIN2 POST_JOIN3 POST_FILTERED
-     " AND ts_match_vq(s.terms, $14::tsquery)" POST_ORDER},
+     " AND ts_match_vq(s.terms, $14::tsquery)" POST_RANGE("$16", "$17") POST_ORDER},
 };
 
 /* Whether w is a search postings can serve by its filters: its own words (not a related list's
- * ORed tsquery) and no filter but the language. The section, tag, author and date filters,
- * which most matches may fail, are cheaper by the GIN index's bitmap. */
-static bool postings_filters(const nz__pg_window *w)
+ * ORed tsquery) and no filter but the language and, when section, the section (walk_range).
+ * The tag, author and date filters, which most matches may fail, are cheaper by the GIN
+ * index's bitmap. */
+static bool postings_filters(const nz__pg_window *w, bool section)
 {
 	const nz_article_search *q = w->q;
-	return !w->tsquery && !q->section_slug && !q->tag_slug && !q->author_slug && !q->from &&
-	       !q->to;
+	return !w->tsquery && (section || !q->section_slug) && !q->tag_slug && !q->author_slug &&
+	       !q->from && !q->to;
+}
+
+/* The ids w's walk covers, bound into p as its last two parameters: every id without a
+ * section; with one, its articles' lowest to highest (q_section_range). *dense: false when the
+ * section holds less than SECTION_DENSITY of that span (nothing bound; the GIN index then). */
+static nz_rc walk_range(nz__pg *h, const nz__pg_window *w, nz__pg_params *p, bool *dense,
+			nz_err *err)
+{
+	nz__pg_params r = {0};
+	PGresult *res = NULL;
+	*dense = true;
+	if (!w->q->section_slug) {
+		nz__pg_int64(p, 0);
+		nz__pg_int64(p, INT64_MAX);
+		return NZ_OK;
+	}
+	nz__pg_text(&r, w->q->section_slug);
+	nz_rc rc = nz__pg_query(h, &q_section_range, &r, &res, "search", err);
+	if (rc)
+		return rc;
+	int64_t n = nz__pg_col_int(res, 0, 0), lo = nz__pg_col_int(res, 0, 1),
+		hi = nz__pg_col_int(res, 0, 2);
+	PQclear(res);
+	*dense = n == 0 || (double)n >= SECTION_DENSITY * ((double)hi - (double)lo + 1.0);
+	if (*dense) {
+		nz__pg_int64(p, lo);
+		nz__pg_int64(p, hi);
+	}
+	return NZ_OK;
 }
 
 /* The distinct words of w's phrases into word[0..NZ__PG_POSTING_WORDS); how many, or 0 when w
@@ -101,7 +148,7 @@ static size_t phrase_words(const nz__pg_window *w, const char **word)
 {
 	size_t n = 0;
 	bool phrase = false;
-	if (!postings_filters(w))
+	if (!postings_filters(w, true))
 		return 0;
 	for (size_t i = 0; i < w->n_phrases; i++) {
 		const nz_search_phrase *p = &w->phrases[i];
@@ -133,6 +180,8 @@ nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsqu
 	const char *word[NZ__PG_POSTING_WORDS];
 	size_t n = phrase_words(w, word);
 	nz__pg_params p = {0};
+	bool dense = true;
+	*res = NULL;
 	if (n < 2)
 		return nz_err_set(err, NZ_INVAL, "search: not a phrase for postings");
 	for (size_t i = 0; i < n; i++) {
@@ -142,14 +191,17 @@ nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsqu
 	}
 	nz__pg_text(&p, tsquery);
 	nz__pg_text(&p, lexemes);
-	nz_rc rc = walk_settings(h, err);
+	nz_rc rc = walk_range(h, w, &p, &dense, err);
+	if (rc || !dense)
+		return rc;
+	rc = walk_settings(h, err);
 	return rc ? rc : nz__pg_query(h, &q_phrase[n - 2], &p, res, "search", err);
 }
 
 bool nz__pg_postings_fit(const nz__pg_window *w)
 {
 	size_t words = 0;
-	if (!postings_filters(w))
+	if (!postings_filters(w, true))
 		return false;
 	for (size_t i = 0; i < w->n_phrases; i++) {
 		const nz_search_phrase *p = &w->phrases[i];
@@ -166,14 +218,74 @@ bool nz__pg_postings_fit(const nz__pg_window *w)
 nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err)
 {
 	nz__pg_params p = {0};
+	bool dense = true;
+	*res = NULL;
 	for (size_t i = 0; i < w->n_phrases; i++) { /* single words: nz__pg_postings_fit */
 		nz__pg_int64(
 		    &p, nz__pg_term_key(w->phrases[i].tokens[0], strlen(w->phrases[i].tokens[0])));
 		if (i == 0)
 			nz__pg_window_params(&p, w);
 	}
-	nz_rc rc = walk_settings(h, err);
+	nz_rc rc = walk_range(h, w, &p, &dense, err);
+	if (rc || !dense)
+		return rc;
+	rc = walk_settings(h, err);
 	return rc ? rc : nz__pg_query(h, &q_post[w->n_phrases - 1], &p, res, "search", err);
+}
+
+/* ---- frequencies for the GIN index's window -------------------------------------------------- */
+
+/* The GIN index's window (search_window.c's, tsquery $1, by a bitmap: no match needs a recheck)
+ * with each word's frequency probed from its postings ($12..$14) for the window's rows only,
+ * rather than each row's whole article_rank.tf (1.1 KB) sent to be searched: an exclusion,
+ * whose matches thin out, or a filter the walk does not take. */
+#define TF_WINDOW                                                                                  \
+	" FROM (SELECT s.article_id, s.published_at, s.headline_terms + s.highlights_terms"        \
+	" + s.body_terms AS dl FROM article_search s WHERE s.terms @@ $1::tsquery "                \
+	"AND" NZ__PG_WINDOW_FILTERS " ORDER BY s.article_id + 0 DESC LIMIT $10) w"
+#define TF_JOIN(t, k)                                                                              \
+	" JOIN search_postings " t " ON " t ".term_hash = " k " AND " t ".article_id = "           \
+	"w.article_id"
+#define TF_ORDER " ORDER BY w.article_id DESC"
+static const nz__pg_sql q_tf[NZ__PG_POSTING_WORDS] = {
+    {"SELECT w.article_id, w.published_at, w.dl, p1.tf" TF_WINDOW TF_JOIN("p1", "$12") TF_ORDER},
+    {"SELECT w.article_id, w.published_at, w.dl, p1.tf, p2.tf" TF_WINDOW TF_JOIN("p1", "$12")
+	 TF_JOIN("p2", "$13") TF_ORDER},
+    {"SELECT w.article_id, w.published_at, w.dl, p1.tf, p2.tf, p3.tf" TF_WINDOW TF_JOIN("p1", "$12")
+	 TF_JOIN("p2", "$13") TF_JOIN("p3", "$14") TF_ORDER},
+};
+
+bool nz__pg_postings_tf_fit(const nz__pg_window *w)
+{
+	size_t words = 0;
+	if (w->tsquery)
+		return false;
+	for (size_t i = 0; i < w->n_phrases; i++) {
+		const nz_search_phrase *p = &w->phrases[i];
+		if (p->n != 1 || p->prefix)
+			return false;
+		words += !p->exclude;
+	}
+	return words >= 1 && words <= NZ__PG_POSTING_WORDS;
+}
+
+nz_rc nz__pg_postings_tf(nz__pg *h, const nz__pg_window *w, const char *tsquery, PGresult **res,
+			 nz_err *err)
+{
+	nz__pg_params p = {0};
+	size_t words = 0;
+	if (!nz__pg_postings_tf_fit(w))
+		return nz_err_set(err, NZ_INVAL, "search: not single words for postings");
+	nz__pg_text(&p, tsquery);
+	nz__pg_window_params(&p, w);
+	for (size_t i = 0; i < w->n_phrases; i++)
+		if (!w->phrases[i].exclude) {
+			const char *t = w->phrases[i].tokens[0];
+			nz__pg_int64(&p, nz__pg_term_key(t, strlen(t)));
+			words++;
+		}
+	nz_rc rc = walk_settings(h, err);
+	return rc ? rc : nz__pg_query(h, &q_tf[words - 1], &p, res, "search", err);
 }
 
 /* ---- a prefix (PostgreSQL migration 28) ---------------------------------------------------- */
@@ -210,7 +322,7 @@ static const nz__pg_sql q_prefix = {
 
 bool nz__pg_postings_prefix_fit(const nz__pg_window *w)
 {
-	return postings_filters(w) && w->n_phrases == 1 && w->phrases[0].n == 1 &&
+	return postings_filters(w, false) && w->n_phrases == 1 && w->phrases[0].n == 1 &&
 	       w->phrases[0].prefix && !w->phrases[0].exclude && w->phrases[0].tokens[0][0] &&
 	       strlen(w->phrases[0].tokens[0]) < PREFIX_MAX;
 }

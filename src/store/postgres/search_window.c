@@ -597,15 +597,21 @@ static nz_rc gin_window(nz__pg *h, const nz__pg_window *w, bool rank, PGresult *
 		goto out;
 	}
 	*from = FROM_VECTOR;
-	if (phrase) {
+	if (phrase) { /* no rows and no error: a sparse section, the GIN index then */
 		rc = nz__pg_postings_phrase(h, w, nz_buf_cstr(&tsq), nz_buf_cstr(&lex), res, err);
-		goto out;
+		if (rc || *res)
+			goto out;
 	}
 	if ((q_window == &q_window_rank_tf || q_window == &q_window_time_bitmap) &&
 	    (rc = common_words(h, w, &lex, &common, err)))
 		goto out;
 	if (common)
 		q_window = q_window == &q_window_rank_tf ? &q_window_rank_tf_walk : &q_window_time;
+	if (q_window == &q_window_rank_tf && !h->search_gin_only && nz__pg_postings_tf_fit(w)) {
+		*from = FROM_POSTINGS;
+		rc = nz__pg_postings_tf(h, w, nz_buf_cstr(&tsq), res, err);
+		goto out;
+	}
 	bool tf = q_window == &q_window_rank_tf || q_window == &q_window_rank_tf_walk;
 	nz__pg_text(&p, nz_buf_cstr(&tsq));
 	nz__pg_window_params(&p, w);
@@ -640,7 +646,7 @@ nz_rc nz__pg_search_window(nz__pg *h, nz_arena *arena, const nz__pg_window *w,
 		rc = nz__pg_postings_window(h, w, &res, err);
 	else if (!h->search_gin_only && nz__pg_postings_prefix_fit(w))
 		rc = nz__pg_postings_prefix(h, w, &res, err);
-	else
+	if (!rc && !res) /* no fit, or declined (a sparse section) */
 		rc = gin_window(h, w, rank, &res, &tf, err);
 	if (rc)
 		goto out;

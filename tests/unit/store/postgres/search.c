@@ -23,6 +23,9 @@ typedef struct story {
 } story;
 
 static const story corpus[] = {
+    /* culture: the first and the last article, so sparse by id (the GIN index, not a walk) */
+    {"culture-old", "Festival radar", NULL, NULL, "The festival had a radar show and a drill.",
+     "en", "culture", NZ_STATUS_PUBLISHED, 30, 0},
     {"radar-body", "Ministers meet", NULL, NULL, "A word on radar. The radar was new.", "en",
      "defense", NZ_STATUS_PUBLISHED, 1, 0},
     {"radar-head", "Radar upgrade for the navy", NULL, NULL, "A word.", "en", "defense",
@@ -65,6 +68,8 @@ static const story corpus[] = {
     {"future", "Radar future", NULL, NULL, "radar", "en", "defense", NZ_STATUS_PUBLISHED, -2, 0},
     {"retracted", "Radar retracted", NULL, NULL, "radar", "en", "defense", NZ_STATUS_RETRACTED, 1,
      0},
+    {"culture-new", "Festival season", NULL, NULL, "The navy band played at the festival.", "en",
+     "culture", NZ_STATUS_PUBLISHED, 2, 0},
 };
 #define N_CORPUS (sizeof(corpus) / sizeof(corpus[0]))
 
@@ -186,7 +191,7 @@ static int setup(void **state)
 	    nz__pg_open(w->f->conninfo, NZ_STORE_CREATE, &w->pg, &w->f->err) != NZ_OK)
 		fail_msg("open: %s", w->f->err.msg);
 	pg_ok(w->f->conn, "INSERT INTO sections(slug, name) VALUES ('defense', 'Defense'),"
-			  " ('politics', 'Politics')");
+			  " ('politics', 'Politics'), ('culture', 'Culture')");
 	for (size_t i = 0; i < N_CORPUS; i++) {
 		const story *s = &corpus[i];
 		nz_article *a = nz_arena_zalloc(w->arena, sizeof(*a));
@@ -387,6 +392,51 @@ static void test_same_filters(void **state)
 	same(w, "ra*", (nz_article_search){.section_slug = "defense"});
 }
 
+/* Every kind of query under every filter the postings walk takes (language, section: dense by
+ * id, sparse, unknown; both) and in every order: the same windows from search_postings and by
+ * the GIN index (same_hits), and SQLite's. */
+static void test_same_filters_every_way(void **state)
+{
+	world *w = *state;
+	static const char *const queries[] = {"radar",
+					      "drill",
+					      "navy drill",
+					      "frigate navy drill",
+					      "\"naval drills\"",
+					      "\"joint naval drill\"",
+					      "drill -fleet",
+					      "radar -coast -upgrade",
+					      "frigate drill -policy",
+					      "radar word -coast",
+					      "festival",
+					      "ra*",
+					      "국방",
+					      "동맹 국방부"};
+	static const nz_article_search filters[] = {
+	    {0},
+	    {.language = "en"},
+	    {.language = "ko"},
+	    {.section_slug = "defense"},
+	    {.section_slug = "politics"},
+	    {.section_slug = "culture"},
+	    {.section_slug = "nowhere"},
+	    {.section_slug = "defense", .language = "en"},
+	    {.section_slug = "defense", .language = "ko"},
+	    {.section_slug = "politics", .language = "en"},
+	    {.section_slug = "culture", .language = "en"},
+	};
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		for (size_t k = 0; k < sizeof(filters) / sizeof(filters[0]); k++) {
+			nz_article_search f = filters[k];
+			same(w, queries[i], f);
+			f.no_recency = true;
+			same(w, queries[i], f);
+			f.no_recency = false;
+			f.sort = NZ_SEARCH_NEWEST;
+			same(w, queries[i], f);
+		}
+}
+
 /* A prefix of four characters or more is one phrase here where SQLite ORs the terms it starts
  * (each its own phrase for the IDF): the same articles; the order may differ (docs/search.md).
  * One of up to three characters is one phrase on both (SQLite's prefix postings): the same
@@ -445,6 +495,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_same_ranking, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_same_filters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_same_filters_every_way, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_prefixes_find_the_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_overlapping_pairs, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_a_prefix_ending_in_0xbf, setup, teardown),
