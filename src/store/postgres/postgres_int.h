@@ -175,6 +175,25 @@ nz_rc nz__pg_col_bytea(nz_arena *arena, const PGresult *res, int r, int c, const
 /* Forgets every prepared statement (after the connection was reset) and frees the cache. */
 void nz__pg_cache_free(nz__pg *h);
 
+/* ---- batch.c: several reads in one round trip -------------------------------------------- */
+
+/* One read of a batch: q with p (NULL: none), named what in errors; res its rows once
+ * nz__pg_reads returned NZ_OK (free them with nz__pg_reads_clear). */
+typedef struct nz__pg_read {
+	const nz__pg_sql *q;
+	const nz__pg_params *p;
+	const char *what;
+	PGresult *res;
+} nz__pg_read;
+#define NZ__PG_MAX_READS 16
+/* Runs reads[0..n) (n <= NZ__PG_MAX_READS) in one round trip and one snapshot: libpq's pipeline
+ * mode, inside REPEATABLE READ READ ONLY when no transaction is open (else in the open one).
+ * Every statement must return rows. On failure the first error, and every res NULL. While a
+ * batch import's pipe is set they run one by one (nz__pg_query), with the same results. */
+nz_rc nz__pg_reads(nz__pg *h, nz__pg_read *reads, size_t n, nz_err *err);
+/* PQclears every res and sets it NULL. */
+void nz__pg_reads_clear(nz__pg_read *reads, size_t n);
+
 /* ---- pipe.c: deferred writes, for a batch import ----------------------------------------- */
 
 /* Between nz__pg_pipe_start and nz__pg_pipe_stop, the writes whose answer nobody reads
