@@ -20,6 +20,7 @@
 
 static nz_rc tx(nz__pg *h, const char *sql, nz_err *err)
 {
+	nz__pg_ahead_drop(h);
 	nz_rc rc = nz__pg_pipe_flush(h, err);
 	return rc ? rc : nz__pg_exec(h->conn, sql, "database: transaction", err);
 }
@@ -167,6 +168,7 @@ static void op_close(nz_store *s)
 	nz__pg *h = nz__pg_h(s);
 
 	nz__pg_cache_free(h);
+	nz__pg_ahead_drop(h);
 	/* An open transaction is rolled back by the server when the connection ends. */
 	PQfinish(h->conn);
 	free(h);
