@@ -48,42 +48,40 @@ static const nz__pg_sql q_note_add = {
 /* An article's reads, by id ($1 an int8) or by slug ($1 the slug): the same columns either way,
  * sent together (nz__pg_reads), so loading one is one round trip. */
 #define ROW_COLS                                                                                   \
-	"SELECT a.id, a.uuid, a.slug, a.language, a.status, a.headline, a.highlights_intro, "    \
-	"a.highlights, a.dateline, a.body_markdown, a.copyright, a.embargo_until, "              \
-	"a.publish_at, a.published_at, a.updated_at, a.created_at, a.translation_group, "        \
-	"a.revision, s.id, s.slug, s.name, s.position, a.created_by, a.listed_at "               \
+	"SELECT a.id, a.uuid, a.slug, a.language, a.status, a.headline, a.highlights_intro, "      \
+	"a.highlights, a.dateline, a.body_markdown, a.copyright, a.embargo_until, "                \
+	"a.publish_at, a.published_at, a.updated_at, a.created_at, a.translation_group, "          \
+	"a.revision, s.id, s.slug, s.name, s.position, a.created_by, a.listed_at "                 \
 	"FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
 #define AUTHORS                                                                                    \
-	"SELECT au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, " \
-	"au.email, au.bio, ap.profile FROM article_authors aa JOIN authors au ON "               \
-	"au.id = aa.author_id LEFT JOIN author_profiles ap ON ap.author_id = au.id "             \
+	"SELECT au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "   \
+	"au.email, au.bio, ap.profile FROM article_authors aa JOIN authors au ON "                 \
+	"au.id = aa.author_id LEFT JOIN author_profiles ap ON ap.author_id = au.id "               \
 	"WHERE aa.article_id = "
 #define TAGS                                                                                       \
-	"SELECT t.id, t.slug, t.name, tp.profile FROM article_tags at "                          \
-	"JOIN tags t ON t.id = at.tag_id LEFT JOIN tag_profiles tp ON tp.tag_id = t.id "         \
+	"SELECT t.id, t.slug, t.name, tp.profile FROM article_tags at "                            \
+	"JOIN tags t ON t.id = at.tag_id LEFT JOIN tag_profiles tp ON tp.tag_id = t.id "           \
 	"WHERE at.article_id = "
 #define MEDIA                                                                                      \
-	"SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, m.focal_x, " \
-	"m.focal_y, m.filename FROM article_media am JOIN media m ON m.id = am.media_id "        \
+	"SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, m.focal_x, "  \
+	"m.focal_y, m.filename FROM article_media am JOIN media m ON m.id = am.media_id "          \
 	"WHERE am.article_id = "
 #define CORRECTIONS "SELECT id, created_at, text FROM corrections WHERE article_id = "
 #define NOTES "SELECT text FROM import_notes WHERE article_id = "
 #define BY_SLUG "(SELECT id FROM articles WHERE slug = $1)"
 enum { PART_ROW, PART_AUTHORS, PART_TAGS, PART_MEDIA, PART_CORRECTIONS, PART_NOTES, PARTS };
-static const nz__pg_sql q_by_id[PARTS] = {
-    {ROW_COLS "WHERE a.id = $1"},
-    {AUTHORS "$1 ORDER BY aa.position"},
-    {TAGS "$1 ORDER BY at.position, t.id"},
-    {MEDIA "$1 ORDER BY am.position"},
-    {CORRECTIONS "$1 ORDER BY created_at, id"},
-    {NOTES "$1 ORDER BY position"}};
-static const nz__pg_sql q_by_slug[PARTS] = {
-    {ROW_COLS "WHERE a.slug = $1"},
-    {AUTHORS BY_SLUG " ORDER BY aa.position"},
-    {TAGS BY_SLUG " ORDER BY at.position, t.id"},
-    {MEDIA BY_SLUG " ORDER BY am.position"},
-    {CORRECTIONS BY_SLUG " ORDER BY created_at, id"},
-    {NOTES BY_SLUG " ORDER BY position"}};
+static const nz__pg_sql q_by_id[PARTS] = {{ROW_COLS "WHERE a.id = $1"},
+					  {AUTHORS "$1 ORDER BY aa.position"},
+					  {TAGS "$1 ORDER BY at.position, t.id"},
+					  {MEDIA "$1 ORDER BY am.position"},
+					  {CORRECTIONS "$1 ORDER BY created_at, id"},
+					  {NOTES "$1 ORDER BY position"}};
+static const nz__pg_sql q_by_slug[PARTS] = {{ROW_COLS "WHERE a.slug = $1"},
+					    {AUTHORS BY_SLUG " ORDER BY aa.position"},
+					    {TAGS BY_SLUG " ORDER BY at.position, t.id"},
+					    {MEDIA BY_SLUG " ORDER BY am.position"},
+					    {CORRECTIONS BY_SLUG " ORDER BY created_at, id"},
+					    {NOTES BY_SLUG " ORDER BY position"}};
 
 /* ---- unique slugs ------------------------------------------------------------------------ */
 
@@ -324,8 +322,8 @@ static nz_rc load(nz__pg *h, nz_arena *arena, const nz__pg_sql *q, const nz__pg_
 			     &a->n_tags, err)) &&
 	    !(rc = load_list(arena, r[PART_MEDIA].res, sizeof(nz_media), nz__pg_media_row,
 			     (void **)&a->media, &a->n_media, err)) &&
-	    !(rc = load_list(arena, r[PART_CORRECTIONS].res, sizeof(nz_correction),
-			     correction_item, (void **)&a->corrections, &a->n_corrections, err)))
+	    !(rc = load_list(arena, r[PART_CORRECTIONS].res, sizeof(nz_correction), correction_item,
+			     (void **)&a->corrections, &a->n_corrections, err)))
 		rc = load_list(arena, r[PART_NOTES].res, sizeof(const char *), note_item,
 			       (void **)&a->import_notes, &a->n_import_notes, err);
 	nz__pg_reads_clear(r, PARTS);

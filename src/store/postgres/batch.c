@@ -59,24 +59,13 @@ static nz_rc read_all(nz__pg *h, nz__pg_read *reads, size_t n, bool wrap, nz_err
 {
 	nz_rc rc = NZ_OK;
 	size_t i = 0, expected = n + (wrap ? 2 : 0);
-	int nulls = 0;
-	for (;;) {
-		PGresult *r = PQgetResult(h->conn);
-		if (!r) {
-			if (++nulls > 1) /* two in a row: the connection failed */
-				break;
-			continue;
-		}
-		nulls = 0;
+	PGresult *r;
+	while ((r = nz__pg_pipeline_next(h->conn))) {
 		ExecStatusType st = PQresultStatus(r);
-		if (st == PGRES_PIPELINE_SYNC) {
-			PQclear(r);
-			break;
-		}
 		size_t k = wrap ? i - 1 : i; /* which read this answers, when one does */
 		bool mine = i < expected && (!wrap || (i > 0 && i <= n));
-		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_ABORTED &&
-		    !rc)
+		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK &&
+		    st != PGRES_PIPELINE_ABORTED && !rc)
 			rc = nz__pg_error(h->conn, r, mine ? reads[k].what : "database: snapshot",
 					  err);
 		if (mine && st == PGRES_TUPLES_OK)
@@ -117,8 +106,10 @@ nz_rc nz__pg_reads(nz__pg *h, nz__pg_read *reads, size_t n, nz_err *err)
 		rc = send_all(h, reads, n, names, wrap)
 			 ? read_all(h, reads, n, wrap, err)
 			 : nz__pg_error(h->conn, NULL, "database: pipeline", err);
-		/* After a failure the Sync may have left the snapshot's transaction open (aborted). */
-		if (PQpipelineStatus(h->conn) != PQ_PIPELINE_OFF && PQexitPipelineMode(h->conn) != 1)
+		/* After a failure the Sync may have left the snapshot's transaction open (aborted).
+		 */
+		if (PQpipelineStatus(h->conn) != PQ_PIPELINE_OFF &&
+		    PQexitPipelineMode(h->conn) != 1)
 			rc = rc ? rc : nz__pg_error(h->conn, NULL, "database: pipeline", err);
 		if (wrap && PQtransactionStatus(h->conn) != PQTRANS_IDLE)
 			nz__pg_exec(h->conn, "ROLLBACK", "database: transaction", NULL);

@@ -20,7 +20,6 @@
 
 static nz_rc tx(nz__pg *h, const char *sql, nz_err *err)
 {
-	nz__pg_ahead_drop(h);
 	nz_rc rc = nz__pg_pipe_flush(h, err);
 	return rc ? rc : nz__pg_exec(h->conn, sql, "database: transaction", err);
 }

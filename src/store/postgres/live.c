@@ -70,7 +70,8 @@ nz_rc nz__pg_live_get(nz_store *s, nz_arena *arena, int64_t article_id, nz_live 
 	nz__pg_params q = {0};
 	*out = (nz_live){0};
 	nz__pg_int64(&q, article_id);
-	nz__pg_read r[] = {{&q_get, &q, "live coverage", NULL}, {&q_updates, &q, "live updates", NULL}};
+	nz__pg_read r[] = {{&q_get, &q, "live coverage", NULL},
+			   {&q_updates, &q, "live updates", NULL}};
 	nz_rc rc = nz__pg_reads(nz__pg_h(s), r, 2, err); /* one round trip, one snapshot */
 	if (rc)
 		return rc;

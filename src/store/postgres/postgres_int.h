@@ -205,9 +205,10 @@ void nz__pg_reads_clear(nz__pg_read *reads, size_t n);
  * header and footer). nz__pg_site_load reads all three in one batch and keeps the last two for
  * the calls that follow it on the same arena. A kept answer is good only for the very next
  * calls: the same arena with nothing allocated in it since (the arena's use as it was left),
- * within NZ__PG_AHEAD_MS, and no other statement on the handle in between (nz__pg_prepared and
- * every transaction statement drop it). It is then the same snapshot's answer the call would
- * have read a moment later: nothing is cached across requests, so nothing can be stale. */
+ * within NZ__PG_AHEAD_MS, and no other statement on the handle in between (nz__pg_prepared,
+ * which every statement passes, drops it). It is then the answer the call would have read a
+ * moment later, from the settings' snapshot: nothing is kept across requests, so nothing kept
+ * can be staler than the request itself. */
 typedef enum { NZ__PG_AHEAD_SECTIONS, NZ__PG_AHEAD_PAGES } nz__pg_ahead_part;
 #define NZ__PG_AHEAD_MS 250
 /* The statements of the parts, as their own operations run them (catalog.c, static_pages.c). */
@@ -245,6 +246,9 @@ nz_rc nz__pg_pipe_stop(nz__pg *h, nz_err *err);
 /* Sends what is pending and reads the answers; NZ_OK when there is no pipe or nothing pending.
  * err may be NULL (a rollback's flush, whose errors do not matter). Leaves pipeline mode. */
 nz_rc nz__pg_pipe_flush(nz__pg *h, nz_err *err);
+/* The next answer of a pipeline sent with its Sync; NULL at the Sync (read) or when the
+ * connection failed (the caller checks it had every answer). */
+PGresult *nz__pg_pipeline_next(PGconn *conn);
 /* Whether writes are deferred now (a pipe is set). */
 static inline bool nz__pg_pipe_on(const nz__pg *h)
 {

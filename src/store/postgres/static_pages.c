@@ -162,9 +162,8 @@ nz_rc nz__pg_static_page_list(nz_store *s, nz_arena *arena, nz_static_page **out
 	nz__pg *h = nz__pg_h(s);
 	PGresult *res = nz__pg_ahead_take(h, NZ__PG_AHEAD_PAGES, arena); /* with the settings */
 	if (!res)
-		return nz__pg_collect(h, &nz__pg_q_page_list, NULL, "pages",
-				      sizeof(nz_static_page), page_row, arena, (void **)out, n,
-				      err);
+		return nz__pg_collect(h, &nz__pg_q_page_list, NULL, "pages", sizeof(nz_static_page),
+				      page_row, arena, (void **)out, n, err);
 	nz_rc rc = nz__pg_collect_res(res, "pages", sizeof(nz_static_page), page_row, arena,
 				      (void **)out, n, err);
 	PQclear(res);
