@@ -106,8 +106,7 @@ nz_rc nz__pg_reads(nz__pg *h, nz__pg_read *reads, size_t n, nz_err *err)
 		rc = send_all(h, reads, n, names, wrap)
 			 ? read_all(h, reads, n, wrap, err)
 			 : nz__pg_error(h->conn, NULL, "database: pipeline", err);
-		/* After a failure the Sync may have left the snapshot's transaction open (aborted).
-		 */
+		/* A failed read leaves the snapshot's transaction open (aborted): rolled back. */
 		if (PQpipelineStatus(h->conn) != PQ_PIPELINE_OFF &&
 		    PQexitPipelineMode(h->conn) != 1)
 			rc = rc ? rc : nz__pg_error(h->conn, NULL, "database: pipeline", err);
