@@ -288,18 +288,7 @@ static nz_rc note_item(nz_arena *arena, const PGresult *res, int r, void *item)
 static nz_rc load_list(nz_arena *arena, const PGresult *res, size_t size, nz__pg_row_fn fill,
 		       void **out, size_t *n, nz_err *err)
 {
-	size_t count = (size_t)PQntuples(res);
-	char *items = NULL;
-	*out = NULL;
-	*n = 0;
-	if (count && !(items = nz_arena_zalloc(arena, count * size)))
-		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	for (size_t r = 0; r < count; r++)
-		if (fill(arena, res, (int)r, items + r * size))
-			return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	*out = items;
-	*n = count;
-	return NZ_OK;
+	return nz__pg_collect_res(res, "article", size, fill, arena, out, n, err);
 }
 
 /* Loads the article whose id or slug p holds with q's reads (q_by_id or q_by_slug), in one

@@ -79,17 +79,8 @@ nz_rc nz__pg_live_get(nz_store *s, nz_arena *arena, int64_t article_id, nz_live 
 		out->started_at = nz__pg_col_int(r[0].res, 0, 0);
 		out->ended_at = nz__pg_col_int(r[0].res, 0, 1);
 	}
-	size_t n = (size_t)PQntuples(r[1].res);
-	nz_live_update *items = n ? nz_arena_zalloc(arena, n * sizeof(*items)) : NULL;
-	if (n && !items)
-		rc = nz_err_set(err, NZ_NOMEM, "live updates: out of memory");
-	for (size_t i = 0; !rc && i < n; i++)
-		if (update_row(arena, r[1].res, (int)i, &items[i]))
-			rc = nz_err_set(err, NZ_NOMEM, "live updates: out of memory");
-	if (!rc) {
-		out->updates = items;
-		out->n_updates = n;
-	}
+	rc = nz__pg_collect_res(r[1].res, "live updates", sizeof(nz_live_update), update_row, arena,
+				(void **)&out->updates, &out->n_updates, err);
 	nz__pg_reads_clear(r, 2);
 	return rc;
 }
