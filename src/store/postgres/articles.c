@@ -45,30 +45,43 @@ static const nz__pg_bulk bulk_insert_id = {
     "article related"};
 static const nz__pg_sql q_note_add = {
     "INSERT INTO import_notes(article_id, position, text) VALUES ($1, $2, $3)"};
-static const nz__pg_sql q_id_by_slug = {"SELECT id FROM articles WHERE slug = $1"};
-static const nz__pg_sql q_by_id = {
-    "SELECT a.id, a.uuid, a.slug, a.language, a.status, a.headline, a.highlights_intro, "
-    "a.highlights, a.dateline, a.body_markdown, a.copyright, a.embargo_until, "
-    "a.publish_at, a.published_at, a.updated_at, a.created_at, a.translation_group, "
-    "a.revision, s.id, s.slug, s.name, s.position, a.created_by, a.listed_at "
-    "FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = $1"};
-static const nz__pg_sql q_authors = {
-    "SELECT au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "
-    "au.email, au.bio, ap.profile FROM article_authors aa JOIN authors au ON au.id = aa.author_id "
-    "LEFT JOIN author_profiles ap ON ap.author_id = au.id "
-    "WHERE aa.article_id = $1 ORDER BY aa.position"};
-static const nz__pg_sql q_tags = {"SELECT t.id, t.slug, t.name, tp.profile FROM article_tags at "
-				  "JOIN tags t ON t.id = at.tag_id "
-				  "LEFT JOIN tag_profiles tp ON tp.tag_id = t.id "
-				  "WHERE at.article_id = $1 ORDER BY at.position, t.id"};
-static const nz__pg_sql q_media = {
-    "SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, m.focal_x, "
-    "m.focal_y, m.filename FROM article_media am JOIN media m ON m.id = am.media_id "
-    "WHERE am.article_id = $1 ORDER BY am.position"};
-static const nz__pg_sql q_corrections = {"SELECT id, created_at, text FROM corrections "
-					 "WHERE article_id = $1 ORDER BY created_at, id"};
-static const nz__pg_sql q_notes = {
-    "SELECT text FROM import_notes WHERE article_id = $1 ORDER BY position"};
+/* An article's reads, by id ($1 an int8) or by slug ($1 the slug): the same columns either way,
+ * sent together (nz__pg_reads), so loading one is one round trip. */
+#define ROW_COLS                                                                                   \
+	"SELECT a.id, a.uuid, a.slug, a.language, a.status, a.headline, a.highlights_intro, "      \
+	"a.highlights, a.dateline, a.body_markdown, a.copyright, a.embargo_until, "                \
+	"a.publish_at, a.published_at, a.updated_at, a.created_at, a.translation_group, "          \
+	"a.revision, s.id, s.slug, s.name, s.position, a.created_by, a.listed_at "                 \
+	"FROM articles a LEFT JOIN sections s ON s.id = a.section_id "
+#define AUTHORS                                                                                    \
+	"SELECT au.id, au.slug, au.display_name, au.family_name, au.given_name, au.name_order, "   \
+	"au.email, au.bio, ap.profile FROM article_authors aa JOIN authors au ON "                 \
+	"au.id = aa.author_id LEFT JOIN author_profiles ap ON ap.author_id = au.id "               \
+	"WHERE aa.article_id = "
+#define TAGS                                                                                       \
+	"SELECT t.id, t.slug, t.name, tp.profile FROM article_tags at "                            \
+	"JOIN tags t ON t.id = at.tag_id LEFT JOIN tag_profiles tp ON tp.tag_id = t.id "           \
+	"WHERE at.article_id = "
+#define MEDIA                                                                                      \
+	"SELECT m.id, m.hash, m.mime, m.caption, m.credit, m.alt, m.width, m.height, m.focal_x, "  \
+	"m.focal_y, m.filename FROM article_media am JOIN media m ON m.id = am.media_id "          \
+	"WHERE am.article_id = "
+#define CORRECTIONS "SELECT id, created_at, text FROM corrections WHERE article_id = "
+#define NOTES "SELECT text FROM import_notes WHERE article_id = "
+#define BY_SLUG "(SELECT id FROM articles WHERE slug = $1)"
+enum { PART_ROW, PART_AUTHORS, PART_TAGS, PART_MEDIA, PART_CORRECTIONS, PART_NOTES, PARTS };
+static const nz__pg_sql q_by_id[PARTS] = {{ROW_COLS "WHERE a.id = $1"},
+					  {AUTHORS "$1 ORDER BY aa.position"},
+					  {TAGS "$1 ORDER BY at.position, t.id"},
+					  {MEDIA "$1 ORDER BY am.position"},
+					  {CORRECTIONS "$1 ORDER BY created_at, id"},
+					  {NOTES "$1 ORDER BY position"}};
+static const nz__pg_sql q_by_slug[PARTS] = {{ROW_COLS "WHERE a.slug = $1"},
+					    {AUTHORS BY_SLUG " ORDER BY aa.position"},
+					    {TAGS BY_SLUG " ORDER BY at.position, t.id"},
+					    {MEDIA BY_SLUG " ORDER BY am.position"},
+					    {CORRECTIONS BY_SLUG " ORDER BY created_at, id"},
+					    {NOTES BY_SLUG " ORDER BY position"}};
 
 /* ---- unique slugs ------------------------------------------------------------------------ */
 
@@ -212,21 +225,13 @@ static nz_rc row_section(nz_arena *arena, const PGresult *res, nz_article *a)
 	return NZ_OK;
 }
 
-/* The articles row (with its section) into a. */
-static nz_rc load_row(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err)
+/* The articles row (with its section) of res into a; NZ_NOTFOUND (err untouched) without one. */
+static nz_rc load_row(nz_arena *arena, const PGresult *res, nz_article *a, nz_err *err)
 {
-	nz__pg_params p = {0};
-	PGresult *res;
 	const char *uuid = NULL, *status = NULL, *highlights = NULL;
-	nz_rc rc;
 
-	nz__pg_int64(&p, id);
-	if ((rc = nz__pg_query(h, &q_by_id, &p, &res, "article", err)))
-		return rc;
-	if (PQntuples(res) < 1) {
-		rc = nz_err_set(err, NZ_NOTFOUND, "article %lld: not found", (long long)id);
-		goto out;
-	}
+	if (PQntuples(res) < 1)
+		return NZ_NOTFOUND;
 	a->id = nz__pg_col_int(res, 0, 0);
 	a->embargo_until = nz__pg_col_int(res, 0, 11);
 	a->publish_at = nz__pg_col_int(res, 0, 12);
@@ -246,20 +251,14 @@ static nz_rc load_row(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_
 	    nz__pg_col_text(arena, res, 0, 7, &highlights) ||
 	    nz__pg_col_text(arena, res, 0, 8, &a->dateline) ||
 	    nz__pg_col_text(arena, res, 0, 9, &a->body_markdown) ||
-	    nz__pg_col_text(arena, res, 0, 10, &a->copyright) || row_section(arena, res, a)) {
-		rc = nz_err_set(err, NZ_NOMEM, "article: out of memory");
-		goto out;
-	}
+	    nz__pg_col_text(arena, res, 0, 10, &a->copyright) || row_section(arena, res, a))
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
 	snprintf(a->uuid, sizeof(a->uuid), "%s", uuid ? uuid : "");
-	if (status && nz_status_parse(nz_str_c(status), &a->status) != NZ_OK) {
-		rc = nz_err_set(err, NZ_DB, "article %lld: unknown status %s", (long long)id,
-				status);
-		goto out;
-	}
-	rc = nz__store_json_strings_parse(arena, highlights, &a->highlights, &a->n_highlights, err);
-out:
-	PQclear(res);
-	return rc;
+	if (status && nz_status_parse(nz_str_c(status), &a->status) != NZ_OK)
+		return nz_err_set(err, NZ_DB, "article %lld: unknown status %s", (long long)a->id,
+				  status);
+	return nz__store_json_strings_parse(arena, highlights, &a->highlights, &a->n_highlights,
+					    err);
 }
 
 static nz_rc author_item(nz_arena *arena, const PGresult *res, int r, void *item)
@@ -285,47 +284,61 @@ static nz_rc note_item(nz_arena *arena, const PGresult *res, int r, void *item)
 	return nz__pg_col_text(arena, res, r, 0, item);
 }
 
-/* Runs one of the per-article list queries and collects its rows into an arena array. */
-static nz_rc load_list(nz__pg *h, nz_arena *arena, const nz__pg_sql *q, int64_t article_id,
-		       size_t size, nz__pg_row_fn fill, void **out, size_t *n, nz_err *err)
+/* Collects the rows of one of the per-article lists into an arena array. */
+static nz_rc load_list(nz_arena *arena, const PGresult *res, size_t size, nz__pg_row_fn fill,
+		       void **out, size_t *n, nz_err *err)
 {
-	nz__pg_params p = {0};
-	nz__pg_int64(&p, article_id);
-	return nz__pg_collect(h, q, &p, "article", size, fill, arena, out, n, err);
+	return nz__pg_collect_res(res, "article", size, fill, arena, out, n, err);
+}
+
+/* Loads the article whose id or slug p holds with q's reads (q_by_id or q_by_slug), in one
+ * round trip; NZ_NOTFOUND (err untouched) when there is none. */
+static nz_rc load(nz__pg *h, nz_arena *arena, const nz__pg_sql *q, const nz__pg_params *p,
+		  nz_article *a, nz_err *err)
+{
+	nz__pg_read r[PARTS];
+	nz_rc rc;
+
+	memset(a, 0, sizeof(*a));
+	for (int i = 0; i < PARTS; i++)
+		r[i] = (nz__pg_read){&q[i], p, "article", NULL};
+	if ((rc = nz__pg_reads(h, r, PARTS, err)))
+		return rc;
+	if (!(rc = load_row(arena, r[PART_ROW].res, a, err)) &&
+	    !(rc = load_list(arena, r[PART_AUTHORS].res, sizeof(nz_author), author_item,
+			     (void **)&a->authors, &a->n_authors, err)) &&
+	    !(rc = load_list(arena, r[PART_TAGS].res, sizeof(nz_tag), tag_item, (void **)&a->tags,
+			     &a->n_tags, err)) &&
+	    !(rc = load_list(arena, r[PART_MEDIA].res, sizeof(nz_media), nz__pg_media_row,
+			     (void **)&a->media, &a->n_media, err)) &&
+	    !(rc = load_list(arena, r[PART_CORRECTIONS].res, sizeof(nz_correction), correction_item,
+			     (void **)&a->corrections, &a->n_corrections, err)))
+		rc = load_list(arena, r[PART_NOTES].res, sizeof(const char *), note_item,
+			       (void **)&a->import_notes, &a->n_import_notes, err);
+	nz__pg_reads_clear(r, PARTS);
+	return rc;
 }
 
 nz_rc nz__pg_article_load(nz__pg *h, nz_arena *arena, int64_t id, nz_article *a, nz_err *err)
 {
-	nz_rc rc;
-
-	memset(a, 0, sizeof(*a));
-	if ((rc = load_row(h, arena, id, a, err)) ||
-	    (rc = load_list(h, arena, &q_authors, id, sizeof(nz_author), author_item,
-			    (void **)&a->authors, &a->n_authors, err)) ||
-	    (rc = load_list(h, arena, &q_tags, id, sizeof(nz_tag), tag_item, (void **)&a->tags,
-			    &a->n_tags, err)) ||
-	    (rc = load_list(h, arena, &q_media, id, sizeof(nz_media), nz__pg_media_row,
-			    (void **)&a->media, &a->n_media, err)) ||
-	    (rc = load_list(h, arena, &q_corrections, id, sizeof(nz_correction), correction_item,
-			    (void **)&a->corrections, &a->n_corrections, err)))
-		return rc;
-	return load_list(h, arena, &q_notes, id, sizeof(const char *), note_item,
-			 (void **)&a->import_notes, &a->n_import_notes, err);
+	nz__pg_params p = {0};
+	nz__pg_int64(&p, id);
+	nz_rc rc = load(h, arena, q_by_id, &p, a, err);
+	if (rc == NZ_NOTFOUND)
+		return nz_err_set(err, rc, "article %lld: not found", (long long)id);
+	return rc;
 }
 
 nz_rc nz__pg_article_by_id(nz_store *s, nz_arena *arena, int64_t id, nz_article **out, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
 	nz_article *a = nz_arena_alloc(arena, sizeof(*a));
 	nz_rc rc;
 
 	*out = NULL;
 	if (!a)
 		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
-	bool snap = nz__pg_read_begin(h);
-	if (!(rc = nz__pg_article_load(h, arena, id, a, err)))
+	if (!(rc = nz__pg_article_load(nz__pg_h(s), arena, id, a, err)))
 		*out = a;
-	nz__pg_read_end(h, snap);
 	return rc;
 }
 
@@ -333,13 +346,17 @@ nz_rc nz__pg_article_by_slug(nz_store *s, nz_arena *arena, const char *slug, nz_
 			     nz_err *err)
 {
 	nz__pg_params p = {0};
-	int64_t id = 0;
+	nz_article *a = nz_arena_alloc(arena, sizeof(*a));
 	nz_rc rc;
 
 	*out = NULL;
+	if (!a)
+		return nz_err_set(err, NZ_NOMEM, "article: out of memory");
 	nz__pg_text(&p, slug);
-	rc = nz__pg_one_int(nz__pg_h(s), &q_id_by_slug, &p, &id, "article", err);
+	rc = load(nz__pg_h(s), arena, q_by_slug, &p, a, err);
 	if (rc == NZ_NOTFOUND)
 		return nz_err_set(err, rc, "article %.80s: not found", slug);
-	return rc ? rc : nz__pg_article_by_id(s, arena, id, out, err);
+	if (!rc)
+		*out = a;
+	return rc;
 }

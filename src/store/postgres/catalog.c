@@ -25,7 +25,7 @@ static const nz__pg_sql q_section_ensure = {
     "ON CONFLICT(slug) DO UPDATE SET slug = excluded.slug RETURNING id"};
 static const nz__pg_sql q_section_get = {
     "SELECT id, slug, name, position, names FROM sections WHERE slug = $1"};
-static const nz__pg_sql q_section_list = {
+const nz__pg_sql nz__pg_q_section_list = {
     "SELECT id, slug, name, position, names FROM sections ORDER BY position, name"};
 static const nz__pg_sql q_author_ensure = {
     "INSERT INTO authors(slug, display_name, family_name, given_name, name_order, email, bio) "
@@ -59,29 +59,37 @@ static const char *const name_orders[] = {"western", "eastern", "hangul"};
 
 /* ---- collecting rows ---------------------------------------------------------------------- */
 
+nz_rc nz__pg_collect_res(const PGresult *res, const char *what, size_t size, nz__pg_row_fn fill,
+			 nz_arena *arena, void **out, size_t *n, nz_err *err)
+{
+	size_t count = (size_t)PQntuples(res);
+	char *items = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (count && !(items = nz_arena_zalloc(arena, count * size)))
+		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
+	for (size_t r = 0; r < count; r++)
+		if (fill(arena, res, (int)r, items + r * size))
+			return nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
+	*out = items;
+	*n = count;
+	return NZ_OK;
+}
+
 nz_rc nz__pg_collect(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const char *what,
 		     size_t size, nz__pg_row_fn fill, nz_arena *arena, void **out, size_t *n,
 		     nz_err *err)
 {
 	PGresult *res;
-	char *items = NULL;
 	nz_rc rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((rc = nz__pg_query(h, q, p, &res, what, err)))
 		return rc;
-	size_t count = (size_t)PQntuples(res);
-	if (count && !(items = nz_arena_zalloc(arena, count * size)))
-		rc = nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
-	for (size_t r = 0; !rc && r < count; r++)
-		if (fill(arena, res, (int)r, items + r * size))
-			rc = nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
+	rc = nz__pg_collect_res(res, what, size, fill, arena, out, n, err);
 	PQclear(res);
-	if (!rc) {
-		*out = items;
-		*n = count;
-	}
 	return rc;
 }
 
@@ -431,8 +439,16 @@ nz_rc nz__pg_tag_get(nz_store *s, nz_arena *arena, const char *slug, nz_tag **ou
 
 nz_rc nz__pg_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err)
 {
-	return nz__pg_collect(nz__pg_h(s), &q_section_list, NULL, "sections", sizeof(nz_section),
-			      section_row, arena, (void **)out, n, err);
+	nz__pg *h = nz__pg_h(s);
+	PGresult *res = nz__pg_ahead_take(h, NZ__PG_AHEAD_SECTIONS, arena); /* with the settings */
+	if (!res)
+		return nz__pg_collect(h, &nz__pg_q_section_list, NULL, "sections",
+				      sizeof(nz_section), section_row, arena, (void **)out, n, err);
+	nz_rc rc = nz__pg_collect_res(res, "sections", sizeof(nz_section), section_row, arena,
+				      (void **)out, n, err);
+	PQclear(res);
+	nz__pg_ahead_used(h, arena);
+	return rc;
 }
 
 nz_rc nz__pg_tag_list(nz_store *s, nz_arena *arena, nz_tag **out, size_t *n, nz_err *err)

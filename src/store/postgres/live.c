@@ -67,23 +67,21 @@ static nz_rc update_row(nz_arena *arena, const PGresult *res, int r, void *item)
 
 nz_rc nz__pg_live_get(nz_store *s, nz_arena *arena, int64_t article_id, nz_live *out, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
 	nz__pg_params q = {0};
-	PGresult *res = NULL;
-	bool opened = nz__pg_read_begin(h);
 	*out = (nz_live){0};
 	nz__pg_int64(&q, article_id);
-	nz_rc rc = nz__pg_query(h, &q_get, &q, &res, "live coverage", err);
-	if (!rc && PQntuples(res) > 0) {
-		out->started_at = nz__pg_col_int(res, 0, 0);
-		out->ended_at = nz__pg_col_int(res, 0, 1);
+	nz__pg_read r[] = {{&q_get, &q, "live coverage", NULL},
+			   {&q_updates, &q, "live updates", NULL}};
+	nz_rc rc = nz__pg_reads(nz__pg_h(s), r, 2, err); /* one round trip, one snapshot */
+	if (rc)
+		return rc;
+	if (PQntuples(r[0].res) > 0) {
+		out->started_at = nz__pg_col_int(r[0].res, 0, 0);
+		out->ended_at = nz__pg_col_int(r[0].res, 0, 1);
 	}
-	PQclear(res);
-	if (!rc)
-		rc =
-		    nz__pg_collect(h, &q_updates, &q, "live updates", sizeof(nz_live_update),
-				   update_row, arena, (void **)&out->updates, &out->n_updates, err);
-	nz__pg_read_end(h, opened);
+	rc = nz__pg_collect_res(r[1].res, "live updates", sizeof(nz_live_update), update_row, arena,
+				(void **)&out->updates, &out->n_updates, err);
+	nz__pg_reads_clear(r, 2);
 	return rc;
 }
 

@@ -103,6 +103,22 @@ nz_rc nz__pg_pipe_stop(nz__pg *h, nz_err *err)
 	return rc;
 }
 
+PGresult *nz__pg_pipeline_next(PGconn *conn)
+{
+	for (int nulls = 0; nulls < 2;) { /* two NULLs in a row: the connection failed */
+		PGresult *r = PQgetResult(conn);
+		if (!r) {
+			nulls++; /* the end of one statement's answers */
+		} else if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			return NULL;
+		} else {
+			return r;
+		}
+	}
+	return NULL;
+}
+
 /* Reads the answers of everything sent, up to the sync; *last (when given) gets the answer of
  * the last statement sent when every one succeeded. Leaves pipeline mode. */
 static nz_rc read_answers(nz__pg *h, PGresult **last, nz_err *err)
@@ -110,23 +126,13 @@ static nz_rc read_answers(nz__pg *h, PGresult **last, nz_err *err)
 	struct nz__pg_pipe *pp = h->pipe;
 	PGresult *keep = NULL;
 	nz_rc rc = NZ_OK;
-	int i = 0, nulls = 0;
+	int i = 0;
+	PGresult *r;
 
 	if (PQpipelineSync(h->conn) != 1)
 		rc = nz__pg_error(h->conn, NULL, "database: pipeline", err);
-	for (;;) {
-		PGresult *r = PQgetResult(h->conn);
-		if (!r) {
-			if (++nulls > 1) /* two in a row: the connection failed */
-				break;
-			continue;
-		}
-		nulls = 0;
+	while ((r = nz__pg_pipeline_next(h->conn))) {
 		ExecStatusType st = PQresultStatus(r);
-		if (st == PGRES_PIPELINE_SYNC) {
-			PQclear(r);
-			break;
-		}
 		bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 		if (!ok && st != PGRES_PIPELINE_ABORTED && !rc)
 			rc = nz__pg_error(h->conn, r, i < pp->n ? pp->what[i] : "database", err);

@@ -91,6 +91,11 @@ typedef struct nz__pg {
 	nz_time search_totals_at;
 	/* Tests only: every window by the GIN index, even where search_postings could serve it. */
 	bool search_gin_only;
+	/* Answers read ahead with the site's settings for the calls that follow them (ahead.c). */
+	PGresult *ahead[2];
+	const nz_arena *ahead_arena;
+	size_t ahead_used;
+	int64_t ahead_ms;
 } nz__pg;
 
 static inline nz__pg *nz__pg_h(nz_store *s)
@@ -175,6 +180,49 @@ nz_rc nz__pg_col_bytea(nz_arena *arena, const PGresult *res, int r, int c, const
 /* Forgets every prepared statement (after the connection was reset) and frees the cache. */
 void nz__pg_cache_free(nz__pg *h);
 
+/* ---- batch.c: several reads in one round trip -------------------------------------------- */
+
+/* One read of a batch: q with p (NULL: none), named what in errors; res its rows once
+ * nz__pg_reads returned NZ_OK (free them with nz__pg_reads_clear). */
+typedef struct nz__pg_read {
+	const nz__pg_sql *q;
+	const nz__pg_params *p;
+	const char *what;
+	PGresult *res;
+} nz__pg_read;
+#define NZ__PG_MAX_READS 16
+/* Runs reads[0..n) (n <= NZ__PG_MAX_READS) in one round trip and one snapshot: libpq's pipeline
+ * mode, inside REPEATABLE READ READ ONLY when no transaction is open (else in the open one).
+ * Every statement must return rows. On failure the first error, and every res NULL. While a
+ * batch import's pipe is set they run one by one (nz__pg_query), with the same results. */
+nz_rc nz__pg_reads(nz__pg *h, nz__pg_read *reads, size_t n, nz_err *err);
+/* PQclears every res and sets it NULL. */
+void nz__pg_reads_clear(nz__pg_read *reads, size_t n);
+
+/* ---- ahead.c: a request's chrome with its settings, in one round trip ------------------- */
+
+/* A page's request starts with the site's settings, the sections and the static pages (the
+ * header and footer). nz__pg_site_load reads all three in one batch and keeps the last two for
+ * the calls that follow it on the same arena. A kept answer is good only for the very next
+ * calls: the same arena with nothing allocated in it since (the arena's use as it was left),
+ * within NZ__PG_AHEAD_MS, and no other statement on the handle in between (nz__pg_prepared,
+ * which every statement passes, drops it). It is then the answer the call would have read a
+ * moment later, from the settings' snapshot: nothing is kept across requests, so nothing kept
+ * can be staler than the request itself. */
+typedef enum { NZ__PG_AHEAD_SECTIONS, NZ__PG_AHEAD_PAGES } nz__pg_ahead_part;
+#define NZ__PG_AHEAD_MS 250
+/* The statements of the parts, as their own operations run them (catalog.c, static_pages.c). */
+extern const nz__pg_sql nz__pg_q_section_list, nz__pg_q_page_list;
+/* Keeps res (taken over; NULL: nothing) for part, good for the next call on arena. */
+void nz__pg_ahead_keep(nz__pg *h, nz__pg_ahead_part part, PGresult *res, const nz_arena *arena);
+/* The answer kept for part when it is good for a call on arena now (the caller PQclears it and
+ * calls nz__pg_ahead_used after filling arena), else NULL. */
+PGresult *nz__pg_ahead_take(nz__pg *h, nz__pg_ahead_part part, const nz_arena *arena);
+/* What was kept stays good for the next call on arena, as it is now. */
+void nz__pg_ahead_used(nz__pg *h, const nz_arena *arena);
+/* Forgets what was kept. */
+void nz__pg_ahead_drop(nz__pg *h);
+
 /* ---- pipe.c: deferred writes, for a batch import ----------------------------------------- */
 
 /* Between nz__pg_pipe_start and nz__pg_pipe_stop, the writes whose answer nobody reads
@@ -198,6 +246,9 @@ nz_rc nz__pg_pipe_stop(nz__pg *h, nz_err *err);
 /* Sends what is pending and reads the answers; NZ_OK when there is no pipe or nothing pending.
  * err may be NULL (a rollback's flush, whose errors do not matter). Leaves pipeline mode. */
 nz_rc nz__pg_pipe_flush(nz__pg *h, nz_err *err);
+/* The next answer of a pipeline sent with its Sync; NULL at the Sync (read) or when the
+ * connection failed (the caller checks it had every answer). */
+PGresult *nz__pg_pipeline_next(PGconn *conn);
 /* Whether writes are deferred now (a pipe is set). */
 static inline bool nz__pg_pipe_on(const nz__pg *h)
 {
@@ -286,6 +337,9 @@ typedef nz_rc (*nz__pg_row_fn)(nz_arena *arena, const PGresult *res, int r, void
 nz_rc nz__pg_collect(nz__pg *h, const nz__pg_sql *q, const nz__pg_params *p, const char *what,
 		     size_t size, nz__pg_row_fn fill, nz_arena *arena, void **out, size_t *n,
 		     nz_err *err);
+/* The same from res, a result already read (not cleared). */
+nz_rc nz__pg_collect_res(const PGresult *res, const char *what, size_t size, nz__pg_row_fn fill,
+			 nz_arena *arena, void **out, size_t *n, nz_err *err);
 /* An author from columns col.. (id, slug, display_name, family_name, given_name, name_order,
  * email, bio: "au." in that order). */
 nz_rc nz__pg_author_row(nz_arena *arena, const PGresult *res, int r, int col, nz_author *au);

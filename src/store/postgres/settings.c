@@ -15,24 +15,35 @@ static const nz__pg_sql q_del = {"DELETE FROM settings WHERE key = $1"};
 static const nz__pg_sql q_insert = {"INSERT INTO settings(key, value) VALUES ($1, $2) "
 				    "ON CONFLICT(key) DO NOTHING"};
 
+/* The settings, and the sections and static pages kept for the calls that follow (ahead.c):
+ * a page's request asks for all three first, so they come in one round trip. */
 nz_rc nz__pg_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err)
 {
-	PGresult *res;
+	nz__pg *h = nz__pg_h(s);
+	nz__pg_read r[] = {{&q_all, NULL, "settings", NULL},
+			   {&nz__pg_q_section_list, NULL, "sections", NULL},
+			   {&nz__pg_q_page_list, NULL, "pages", NULL}};
 	nz_rc rc;
 
 	nz_site_defaults(out);
-	if ((rc = nz__pg_query(nz__pg_h(s), &q_all, NULL, &res, "settings", err)))
+	if ((rc = nz__pg_reads(h, r, 3, err)))
 		return rc;
-	for (int r = 0; r < PQntuples(res); r++) {
+	for (int i = 0; i < PQntuples(r[0].res); i++) {
 		const char *value;
-		if (nz__pg_col_text(arena, res, r, 1, &value) || !value) {
+		if (nz__pg_col_text(arena, r[0].res, i, 1, &value) || !value) {
 			rc = nz_err_set(err, NZ_NOMEM, "settings: out of memory");
 			break;
 		}
-		nz__store_site_apply(out, PQgetvalue(res, r, 0), value);
+		nz__store_site_apply(out, PQgetvalue(r[0].res, i, 0), value);
 	}
-	PQclear(res);
-	return rc;
+	PQclear(r[0].res);
+	if (rc) {
+		nz__pg_reads_clear(r, 3);
+		return rc;
+	}
+	nz__pg_ahead_keep(h, NZ__PG_AHEAD_SECTIONS, r[1].res, arena);
+	nz__pg_ahead_keep(h, NZ__PG_AHEAD_PAGES, r[2].res, arena);
+	return NZ_OK;
 }
 
 nz_rc nz__pg_setting_set(nz_store *s, const char *key, const char *value, nz_err *err)

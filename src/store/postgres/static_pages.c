@@ -44,7 +44,7 @@ static const nz__pg_sql q_update = {
 static const nz__pg_sql q_revision_add = {NZ__PAGE_REVISION_ADD("$1", "$2")};
 static const nz__pg_sql q_by_slug = {NZ__PAGE_COLUMNS " WHERE slug = $1"};
 static const nz__pg_sql q_by_id = {NZ__PAGE_COLUMNS " WHERE id = $1"};
-static const nz__pg_sql q_list = {NZ__PAGE_COLUMNS " ORDER BY position, title, id"};
+const nz__pg_sql nz__pg_q_page_list = {NZ__PAGE_COLUMNS " ORDER BY position, title, id"};
 static const nz__pg_sql q_revisions = {
     "SELECT revision, slug, title, body_markdown, role, actor, saved_at, translations "
     "FROM page_revisions WHERE page_id = $1 ORDER BY revision DESC"};
@@ -159,9 +159,16 @@ nz_rc nz__pg_static_page_get(nz_store *s, nz_arena *arena, const char *slug, int
 nz_rc nz__pg_static_page_list(nz_store *s, nz_arena *arena, nz_static_page **out, size_t *n,
 			      nz_err *err)
 {
-	nz__pg_params q = {0};
-	return nz__pg_collect(nz__pg_h(s), &q_list, &q, "pages", sizeof(nz_static_page), page_row,
-			      arena, (void **)out, n, err);
+	nz__pg *h = nz__pg_h(s);
+	PGresult *res = nz__pg_ahead_take(h, NZ__PG_AHEAD_PAGES, arena); /* with the settings */
+	if (!res)
+		return nz__pg_collect(h, &nz__pg_q_page_list, NULL, "pages", sizeof(nz_static_page),
+				      page_row, arena, (void **)out, n, err);
+	nz_rc rc = nz__pg_collect_res(res, "pages", sizeof(nz_static_page), page_row, arena,
+				      (void **)out, n, err);
+	PQclear(res);
+	nz__pg_ahead_used(h, arena);
+	return rc;
 }
 
 static nz_rc revision_row(nz_arena *arena, const PGresult *res, int r, void *item)
