@@ -231,8 +231,10 @@ nz_rc nz_media_render(const void *src, size_t len, const nz_rendition *r, nz_buf
 	void *bytes = NULL;
 	size_t n = 0;
 	int sw, sh;
-	gint64 deadline = g_get_monotonic_time() + (gint64)NZ_MEDIA_TIME_LIMIT_MS * 1000;
+	gint64 deadline = 0; /* GLib's clock is libvips's: known once nz_media_init loaded it */
 	nz_rc rc = nz_media_init(err);
+	if (!rc)
+		deadline = g_get_monotonic_time() + (gint64)NZ_MEDIA_TIME_LIMIT_MS * 1000;
 	if (rc || (rc = nz_image_probe(src, len, &info, err)) ||
 	    (rc = header(src, len, &sw, &sh, err)))
 		goto out;
