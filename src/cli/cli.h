@@ -43,6 +43,9 @@ nz_rc cli_demo_photos_done(const cli_demo_photos *d, size_t *added, char *where,
 			   nz_err *err);
 void cli_demo_photos_free(cli_demo_photos *d);
 int cli_fail(const cli_env *env, const char *cmd, int status, const char *fmt, ...) NZ_PRINTF(4, 5);
+/* Makes a fault (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) print the faulting thread's stack
+ * on stderr before the default action (cli/crash.c). Call once, first thing in main. */
+void cli_crash_report_install(void);
 /* Prints a command's usage on out. */
 void cli_usage(const cli_env *env, const cli_command *c, FILE *out);
 /* What --db, NEWSZONE_DB or migrate's --to name, for nz_store_open: "sqlite:PATH" gives PATH;

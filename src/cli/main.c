@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 	cli_env env = {.db = from_env && *from_env ? cli_db_uri(from_env) : "newszone.db",
 		       .prog = "newszone",
 		       .db_read = read_env && *read_env ? read_env : NULL};
+	cli_crash_report_install();
 	open_progress rebuild = {0};
 	nz_store_set_open_progress(show_open_progress, &rebuild);
 	int i = 1;

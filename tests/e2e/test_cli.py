@@ -2,8 +2,9 @@
 import os
 import re
 import shutil
+import signal
 
-from nz import ROOT, NzTestCase, run
+from nz import ROOT, NzTestCase, Server, run
 
 
 class Cli(NzTestCase):
@@ -48,6 +49,19 @@ class Cli(NzTestCase):
         p = run(["serve", "--listen", "nonsense:port"], db=self.db, check=False)
         self.assertEqual(p.returncode, 2)
         self.assertIn("HOST:PORT", p.stderr)
+
+
+    def test_a_fault_prints_the_stack_then_ends_by_its_signal(self):
+        # What an operator (or CI) sees when the process dies of a fault: the signal named and
+        # the faulting thread's frames as offsets addr2line resolves, then death by the signal
+        # itself (a core where the system keeps them), not a silent exit.
+        run(["init"], db=self.db)
+        srv = Server(self.db)
+        srv.proc.send_signal(signal.SIGSEGV)
+        self.assertEqual(srv.proc.wait(timeout=10), -signal.SIGSEGV)
+        out = srv.output()
+        self.assertIn("newszone: crashed with SIGSEGV", out)
+        self.assertRegex(out, r"newszone\(\+0x[0-9a-f]+\)")
 
 
 class ThemeOverride(NzTestCase):
