@@ -22,6 +22,9 @@ SHARED = os.environ.get("NZ_SHARED") or os.path.join(ROOT, "..", "shared")
 # With NZ_TEST_PG_URI set (`make test-e2e-pg`), every test database is a fresh empty schema
 # e2e_<pid>_<n> of that PostgreSQL database instead of a SQLite file (see new_db).
 PG_URI = os.environ.get("NZ_TEST_PG_URI") or None
+# How long a server may take to stop on SIGTERM (it finishes the requests and the photo
+# rendition under way); tests/run-tsan.sh gives ThreadSanitizer's slower builds more.
+STOP_SECONDS = int(os.environ.get("NZ_E2E_STOP_SECONDS") or 10)
 _schemas = itertools.count(1)
 _live_schemas = set()
 
@@ -189,11 +192,12 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                return self.proc.wait(timeout=10)
+                return self.proc.wait(timeout=STOP_SECONDS)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-                raise AssertionError("server did not stop on SIGTERM")
+                raise AssertionError("server did not stop on SIGTERM within %d s; its log:\n%s"
+                                     % (STOP_SECONDS, self.output()[-3000:]))
         return self.proc.returncode
 
 
