@@ -336,22 +336,16 @@ static nz_rc finish_in_place(nz__build *b, nz__manifest *m, nz_err *err)
 
 static nz_rc load_context(nz__build *b, const nz_theme *theme, nz_err *err)
 {
-	nz_section *sections = NULL;
-	size_t n = 0;
-	nz_rc rc = nz_store_site_load(b->store, b->arena, &b->site, err);
-	nz_static_page *pages = NULL;
-	size_t n_pages = 0;
-	if (rc == NZ_OK)
-		rc = nz_store_section_list(b->store, b->arena, &sections, &n, err);
-	if (rc == NZ_OK)
-		rc = nz_store_static_page_list(b->store, b->arena, &pages, &n_pages, err);
+	nz_site_chrome chrome = {0};
+	nz_rc rc = nz_store_site_chrome(b->store, b->arena, &chrome, err);
+	b->site = chrome.site;
 	b->pc = (nz_page_ctx){.site = &b->site,
 			      .theme = theme,
-			      .sections = sections,
-			      .n_sections = n,
+			      .sections = chrome.sections,
+			      .n_sections = chrome.n_sections,
 			      .now = b->opts->now ? b->opts->now : nz_time_now(),
-			      .pages = pages,
-			      .n_pages = n_pages};
+			      .pages = chrome.pages,
+			      .n_pages = chrome.n_pages};
 	return rc;
 }
 

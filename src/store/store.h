@@ -64,6 +64,18 @@ void nz_store_rollback(nz_store *s);
 
 /* nz_site_defaults() overridden by the settings table; strings in arena. */
 nz_rc nz_store_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err);
+/* What every public page shows around its content: the site's settings, the sections (the
+ * navigation) and the static pages (the footer's links, the policies). */
+typedef struct nz_site_chrome {
+	nz_site site;         /* as nz_store_site_load */
+	nz_section *sections; /* as nz_store_section_list */
+	size_t n_sections;
+	nz_static_page *pages; /* as nz_store_static_page_list */
+	size_t n_pages;
+} nz_site_chrome;
+/* The three together, read in one snapshot (on PostgreSQL one round trip): what a page's request
+ * loads first. Everything in arena; on failure *out is not to be used. */
+nz_rc nz_store_site_chrome(nz_store *s, nz_arena *arena, nz_site_chrome *out, nz_err *err);
 /* Keys are nz_site's field names ("name", "base_url", "time_zone", ...). time_zone must be a
  * zone of the system's tz database (setting it removes the older tz_offset_min). */
 nz_rc nz_store_setting_set(nz_store *s, const char *key, const char *value, nz_err *err);

@@ -42,6 +42,10 @@
 	OP(READ, PASS, site_load,                                                                  \
 	   (nz_store *s, nz_arena *arena, nz_site *out, nz_err *err),                              \
 	   (s, arena, out, err))                                                                   \
+	/* a page's settings, sections and static pages in one snapshot (every page's request) */ \
+	OP(READ, PASS, site_chrome,                                                                \
+	   (nz_store *s, nz_arena *arena, nz_site_chrome *out, nz_err *err),                       \
+	   (s, arena, out, err))                                                                   \
 	/* key non-empty; time_zone checked (tz_offset_min refused); NULL value removes it */     \
 	OP(WRITE, OWN, setting_set,                                                                \
 	   (nz_store *s, const char *key, const char *value, nz_err *err),                         \

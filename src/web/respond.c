@@ -10,27 +10,19 @@
 
 nz_rc nz__ctx_load(nz__ctx *c, nz_err *err)
 {
-	nz_rc rc = nz_store_site_load(c->store, c->req->arena, &c->site, err);
+	nz_site_chrome chrome; /* the header's sections, the footer's links and policies */
+	nz_rc rc = nz_store_site_chrome(c->store, c->req->arena, &chrome, err);
 	if (rc != NZ_OK)
 		return rc;
-	nz_section *sections = NULL;
-	size_t n = 0;
-	rc = nz_store_section_list(c->store, c->req->arena, &sections, &n, err);
-	if (rc != NZ_OK)
-		return rc;
-	nz_static_page *pages = NULL; /* the footer's links, the organization's policies */
-	size_t n_pages = 0;
-	rc = nz_store_static_page_list(c->store, c->req->arena, &pages, &n_pages, err);
-	if (rc != NZ_OK)
-		return rc;
+	c->site = chrome.site;
 	c->page = (nz_page_ctx){
 	    .site = &c->site,
 	    .theme = c->app->theme,
-	    .sections = sections,
-	    .n_sections = n,
+	    .sections = chrome.sections,
+	    .n_sections = chrome.n_sections,
 	    .now = nz_time_now(),
-	    .pages = pages,
-	    .n_pages = n_pages,
+	    .pages = chrome.pages,
+	    .n_pages = chrome.n_pages,
 	};
 	return NZ_OK;
 }

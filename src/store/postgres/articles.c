@@ -284,13 +284,6 @@ static nz_rc note_item(nz_arena *arena, const PGresult *res, int r, void *item)
 	return nz__pg_col_text(arena, res, r, 0, item);
 }
 
-/* Collects the rows of one of the per-article lists into an arena array. */
-static nz_rc load_list(nz_arena *arena, const PGresult *res, size_t size, nz__pg_row_fn fill,
-		       void **out, size_t *n, nz_err *err)
-{
-	return nz__pg_collect_res(res, "article", size, fill, arena, out, n, err);
-}
-
 /* Loads the article whose id or slug p holds with q's reads (q_by_id or q_by_slug), in one
  * round trip; NZ_NOTFOUND (err untouched) when there is none. */
 static nz_rc load(nz__pg *h, nz_arena *arena, const nz__pg_sql *q, const nz__pg_params *p,
@@ -305,16 +298,20 @@ static nz_rc load(nz__pg *h, nz_arena *arena, const nz__pg_sql *q, const nz__pg_
 	if ((rc = nz__pg_reads(h, r, PARTS, err)))
 		return rc;
 	if (!(rc = load_row(arena, r[PART_ROW].res, a, err)) &&
-	    !(rc = load_list(arena, r[PART_AUTHORS].res, sizeof(nz_author), author_item,
-			     (void **)&a->authors, &a->n_authors, err)) &&
-	    !(rc = load_list(arena, r[PART_TAGS].res, sizeof(nz_tag), tag_item, (void **)&a->tags,
-			     &a->n_tags, err)) &&
-	    !(rc = load_list(arena, r[PART_MEDIA].res, sizeof(nz_media), nz__pg_media_row,
-			     (void **)&a->media, &a->n_media, err)) &&
-	    !(rc = load_list(arena, r[PART_CORRECTIONS].res, sizeof(nz_correction), correction_item,
-			     (void **)&a->corrections, &a->n_corrections, err)))
-		rc = load_list(arena, r[PART_NOTES].res, sizeof(const char *), note_item,
-			       (void **)&a->import_notes, &a->n_import_notes, err);
+	    !(rc =
+		  nz__pg_collect_res(r[PART_AUTHORS].res, "article", sizeof(nz_author), author_item,
+				     arena, (void **)&a->authors, &a->n_authors, err)) &&
+	    !(rc = nz__pg_collect_res(r[PART_TAGS].res, "article", sizeof(nz_tag), tag_item, arena,
+				      (void **)&a->tags, &a->n_tags, err)) &&
+	    !(rc = nz__pg_collect_res(r[PART_MEDIA].res, "article", sizeof(nz_media),
+				      nz__pg_media_row, arena, (void **)&a->media, &a->n_media,
+				      err)) &&
+	    !(rc = nz__pg_collect_res(r[PART_CORRECTIONS].res, "article", sizeof(nz_correction),
+				      correction_item, arena, (void **)&a->corrections,
+				      &a->n_corrections, err)))
+		rc = nz__pg_collect_res(r[PART_NOTES].res, "article", sizeof(const char *),
+					note_item, arena, (void **)&a->import_notes,
+					&a->n_import_notes, err);
 	nz__pg_reads_clear(r, PARTS);
 	return rc;
 }

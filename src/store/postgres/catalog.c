@@ -347,7 +347,7 @@ out:
 	return rc;
 }
 
-static nz_rc section_row(nz_arena *arena, const PGresult *res, int r, void *item)
+nz_rc nz__pg_section_row(nz_arena *arena, const PGresult *res, int r, void *item)
 {
 	nz_section *sec = item;
 	sec->id = nz__pg_col_int(res, r, 0);
@@ -421,7 +421,7 @@ nz_rc nz__pg_section_get(nz_store *s, nz_arena *arena, const char *slug, nz_sect
 			 nz_err *err)
 {
 	return get_by_slug(nz__pg_h(s), &q_section_get, slug, "section", sizeof(nz_section),
-			   section_row, arena, (void **)out, err);
+			   nz__pg_section_row, arena, (void **)out, err);
 }
 
 nz_rc nz__pg_author_get(nz_store *s, nz_arena *arena, const char *slug, nz_author **out,
@@ -439,16 +439,8 @@ nz_rc nz__pg_tag_get(nz_store *s, nz_arena *arena, const char *slug, nz_tag **ou
 
 nz_rc nz__pg_section_list(nz_store *s, nz_arena *arena, nz_section **out, size_t *n, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
-	PGresult *res = nz__pg_ahead_take(h, NZ__PG_AHEAD_SECTIONS, arena); /* with the settings */
-	if (!res)
-		return nz__pg_collect(h, &nz__pg_q_section_list, NULL, "sections",
-				      sizeof(nz_section), section_row, arena, (void **)out, n, err);
-	nz_rc rc = nz__pg_collect_res(res, "sections", sizeof(nz_section), section_row, arena,
-				      (void **)out, n, err);
-	PQclear(res);
-	nz__pg_ahead_used(h, arena);
-	return rc;
+	return nz__pg_collect(nz__pg_h(s), &nz__pg_q_section_list, NULL, "sections",
+			      sizeof(nz_section), nz__pg_section_row, arena, (void **)out, n, err);
 }
 
 nz_rc nz__pg_tag_list(nz_store *s, nz_arena *arena, nz_tag **out, size_t *n, nz_err *err)

@@ -167,7 +167,6 @@ static void op_close(nz_store *s)
 	nz__pg *h = nz__pg_h(s);
 
 	nz__pg_cache_free(h);
-	nz__pg_ahead_drop(h);
 	/* An open transaction is rolled back by the server when the connection ends. */
 	PQfinish(h->conn);
 	free(h);

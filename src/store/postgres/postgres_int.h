@@ -91,11 +91,6 @@ typedef struct nz__pg {
 	nz_time search_totals_at;
 	/* Tests only: every window by the GIN index, even where search_postings could serve it. */
 	bool search_gin_only;
-	/* Answers read ahead with the site's settings for the calls that follow them (ahead.c). */
-	PGresult *ahead[2];
-	const nz_arena *ahead_arena;
-	size_t ahead_used;
-	int64_t ahead_ms;
 } nz__pg;
 
 static inline nz__pg *nz__pg_h(nz_store *s)
@@ -199,29 +194,13 @@ nz_rc nz__pg_reads(nz__pg *h, nz__pg_read *reads, size_t n, nz_err *err);
 /* PQclears every res and sets it NULL. */
 void nz__pg_reads_clear(nz__pg_read *reads, size_t n);
 
-/* ---- ahead.c: a request's chrome with its settings, in one round trip ------------------- */
+/* ---- a page's chrome (settings.c: site_chrome) -------------------------------------------- */
 
-/* A page's request starts with the site's settings, the sections and the static pages (the
- * header and footer). nz__pg_site_load reads all three in one batch and keeps the last two for
- * the calls that follow it on the same arena. A kept answer is good only for the very next
- * calls: the same arena with nothing allocated in it since (the arena's use as it was left),
- * within NZ__PG_AHEAD_MS, and no other statement on the handle in between (nz__pg_prepared,
- * which every statement passes, drops it). It is then the answer the call would have read a
- * moment later, from the settings' snapshot: nothing is kept across requests, so nothing kept
- * can be staler than the request itself. */
-typedef enum { NZ__PG_AHEAD_SECTIONS, NZ__PG_AHEAD_PAGES } nz__pg_ahead_part;
-#define NZ__PG_AHEAD_MS 250
-/* The statements of the parts, as their own operations run them (catalog.c, static_pages.c). */
+/* The statements and row readers of the sections and static pages lists, as their own
+ * operations run them (catalog.c, static_pages.c), for site_chrome's batch. */
 extern const nz__pg_sql nz__pg_q_section_list, nz__pg_q_page_list;
-/* Keeps res (taken over; NULL: nothing) for part, good for the next call on arena. */
-void nz__pg_ahead_keep(nz__pg *h, nz__pg_ahead_part part, PGresult *res, const nz_arena *arena);
-/* The answer kept for part when it is good for a call on arena now (the caller PQclears it and
- * calls nz__pg_ahead_used after filling arena), else NULL. */
-PGresult *nz__pg_ahead_take(nz__pg *h, nz__pg_ahead_part part, const nz_arena *arena);
-/* What was kept stays good for the next call on arena, as it is now. */
-void nz__pg_ahead_used(nz__pg *h, const nz_arena *arena);
-/* Forgets what was kept. */
-void nz__pg_ahead_drop(nz__pg *h);
+nz_rc nz__pg_section_row(nz_arena *arena, const PGresult *res, int r, void *item);
+nz_rc nz__pg_page_row(nz_arena *arena, const PGresult *res, int r, void *item);
 
 /* ---- pipe.c: deferred writes, for a batch import ----------------------------------------- */
 

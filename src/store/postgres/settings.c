@@ -1,6 +1,7 @@
 /*
  * settings.c: the PostgreSQL backend's settings table: the site's settings over their defaults,
- * and single values set, read, or stored once (secrets made on first use).
+ * a page's chrome (the settings with the sections and static pages, in one round trip), and
+ * single values set, read, or stored once (secrets made on first use).
  *
  * The worked example of an aggregate on PostgreSQL: its statements are fixed nz__pg_sql in this
  * file, values bound with nz__pg_text & co., every write between nz__pg_begin and nz__pg_end.
@@ -15,35 +16,53 @@ static const nz__pg_sql q_del = {"DELETE FROM settings WHERE key = $1"};
 static const nz__pg_sql q_insert = {"INSERT INTO settings(key, value) VALUES ($1, $2) "
 				    "ON CONFLICT(key) DO NOTHING"};
 
-/* The settings, and the sections and static pages kept for the calls that follow (ahead.c):
- * a page's request asks for all three first, so they come in one round trip. */
+/* Applies the rows of q_all over what out holds already (the defaults). */
+static nz_rc apply_settings(nz_arena *arena, const PGresult *res, nz_site *out, nz_err *err)
+{
+	for (int r = 0; r < PQntuples(res); r++) {
+		const char *value;
+		if (nz__pg_col_text(arena, res, r, 1, &value) || !value)
+			return nz_err_set(err, NZ_NOMEM, "settings: out of memory");
+		nz__store_site_apply(out, PQgetvalue(res, r, 0), value);
+	}
+	return NZ_OK;
+}
+
 nz_rc nz__pg_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
-	nz__pg_read r[] = {{&q_all, NULL, "settings", NULL},
-			   {&nz__pg_q_section_list, NULL, "sections", NULL},
-			   {&nz__pg_q_page_list, NULL, "pages", NULL}};
+	PGresult *res;
 	nz_rc rc;
 
 	nz_site_defaults(out);
-	if ((rc = nz__pg_reads(h, r, 3, err)))
+	if ((rc = nz__pg_query(nz__pg_h(s), &q_all, NULL, &res, "settings", err)))
 		return rc;
-	for (int i = 0; i < PQntuples(r[0].res); i++) {
-		const char *value;
-		if (nz__pg_col_text(arena, r[0].res, i, 1, &value) || !value) {
-			rc = nz_err_set(err, NZ_NOMEM, "settings: out of memory");
-			break;
-		}
-		nz__store_site_apply(out, PQgetvalue(r[0].res, i, 0), value);
-	}
-	PQclear(r[0].res);
-	if (rc) {
-		nz__pg_reads_clear(r, 3);
-		return rc;
-	}
-	nz__pg_ahead_keep(h, NZ__PG_AHEAD_SECTIONS, r[1].res, arena);
-	nz__pg_ahead_keep(h, NZ__PG_AHEAD_PAGES, r[2].res, arena);
-	return NZ_OK;
+	rc = apply_settings(arena, res, out, err);
+	PQclear(res);
+	return rc;
+}
+
+/* The settings, the sections and the static pages in one batch (nz__pg_reads): one round trip,
+ * one snapshot, each part read by the statement its own operation runs. */
+nz_rc nz__pg_site_chrome(nz_store *s, nz_arena *arena, nz_site_chrome *out, nz_err *err)
+{
+	nz__pg_read r[] = {{&q_all, NULL, "settings", NULL},
+			   {&nz__pg_q_section_list, NULL, "sections", NULL},
+			   {&nz__pg_q_page_list, NULL, "pages", NULL}};
+
+	*out = (nz_site_chrome){0};
+	nz_site_defaults(&out->site);
+	nz_rc rc = nz__pg_reads(nz__pg_h(s), r, 3, err);
+	if (!rc)
+		rc = apply_settings(arena, r[0].res, &out->site, err);
+	if (!rc)
+		rc =
+		    nz__pg_collect_res(r[1].res, "sections", sizeof(nz_section), nz__pg_section_row,
+				       arena, (void **)&out->sections, &out->n_sections, err);
+	if (!rc)
+		rc = nz__pg_collect_res(r[2].res, "pages", sizeof(nz_static_page), nz__pg_page_row,
+					arena, (void **)&out->pages, &out->n_pages, err);
+	nz__pg_reads_clear(r, 3);
+	return rc;
 }
 
 nz_rc nz__pg_setting_set(nz_store *s, const char *key, const char *value, nz_err *err)

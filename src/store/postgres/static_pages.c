@@ -118,7 +118,7 @@ nz_rc nz__pg_static_page_save(nz_store *s, nz_static_page *p, int64_t actor, nz_
 	return rc;
 }
 
-static nz_rc page_row(nz_arena *arena, const PGresult *res, int r, void *item)
+nz_rc nz__pg_page_row(nz_arena *arena, const PGresult *res, int r, void *item)
 {
 	nz_static_page *p = item;
 	p->id = nz__pg_col_int(res, r, 0);
@@ -145,8 +145,9 @@ nz_rc nz__pg_static_page_get(nz_store *s, nz_arena *arena, const char *slug, int
 		nz__pg_text(&q, slug);
 	else
 		nz__pg_int64(&q, id);
-	nz_rc rc = nz__pg_collect(nz__pg_h(s), slug ? &q_by_slug : &q_by_id, &q, "page",
-				  sizeof(nz_static_page), page_row, arena, (void **)&rows, &n, err);
+	nz_rc rc =
+	    nz__pg_collect(nz__pg_h(s), slug ? &q_by_slug : &q_by_id, &q, "page",
+			   sizeof(nz_static_page), nz__pg_page_row, arena, (void **)&rows, &n, err);
 	if (rc)
 		return rc;
 	if (n == 0)
@@ -159,16 +160,8 @@ nz_rc nz__pg_static_page_get(nz_store *s, nz_arena *arena, const char *slug, int
 nz_rc nz__pg_static_page_list(nz_store *s, nz_arena *arena, nz_static_page **out, size_t *n,
 			      nz_err *err)
 {
-	nz__pg *h = nz__pg_h(s);
-	PGresult *res = nz__pg_ahead_take(h, NZ__PG_AHEAD_PAGES, arena); /* with the settings */
-	if (!res)
-		return nz__pg_collect(h, &nz__pg_q_page_list, NULL, "pages", sizeof(nz_static_page),
-				      page_row, arena, (void **)out, n, err);
-	nz_rc rc = nz__pg_collect_res(res, "pages", sizeof(nz_static_page), page_row, arena,
-				      (void **)out, n, err);
-	PQclear(res);
-	nz__pg_ahead_used(h, arena);
-	return rc;
+	return nz__pg_collect(nz__pg_h(s), &nz__pg_q_page_list, NULL, "pages",
+			      sizeof(nz_static_page), nz__pg_page_row, arena, (void **)out, n, err);
 }
 
 static nz_rc revision_row(nz_arena *arena, const PGresult *res, int r, void *item)

@@ -75,7 +75,6 @@ void nz__pg_cache_free(nz__pg *h)
 
 nz_rc nz__pg_prepared(nz__pg *h, const nz__pg_sql *q, char name[16], const char *what, nz_err *err)
 {
-	nz__pg_ahead_drop(h); /* another statement: what was read ahead is no longer the next's */
 	if (cache_reserve(h))
 		return nz_err_set(err, NZ_NOMEM, "%s: out of memory", what);
 	nz__pg_entry *e = cache_find(h->cache, q);

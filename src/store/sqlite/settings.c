@@ -1,6 +1,7 @@
 /*
  * settings.c: the SQLite backend's settings table: the site's settings over their defaults,
- * and single values set, read, or stored once (secrets made on first use).
+ * a page's chrome (the settings with the sections and static pages, in one snapshot), and single
+ * values set, read, or stored once (secrets made on first use).
  */
 #include "store/sqlite/sqlite_int.h"
 
@@ -24,6 +25,23 @@ nz_rc nz__sq_site_load(nz_store *s, nz_arena *arena, nz_site *out, nz_err *err)
 		nz__store_site_apply(out, key, value);
 	}
 	sqlite3_reset(st);
+	return rc;
+}
+
+/* The three reads in one read transaction (unless one is open): one snapshot, so a page never
+ * shows a section list from before a change beside settings from after it. */
+nz_rc nz__sq_site_chrome(nz_store *s, nz_arena *arena, nz_site_chrome *out, nz_err *err)
+{
+	nz__sqlite *h = nz__sq(s);
+	bool snap = nz__sq_read_begin(h);
+
+	*out = (nz_site_chrome){0};
+	nz_rc rc = nz__sq_site_load(s, arena, &out->site, err);
+	if (!rc)
+		rc = nz__sq_section_list(s, arena, &out->sections, &out->n_sections, err);
+	if (!rc)
+		rc = nz__sq_static_page_list(s, arena, &out->pages, &out->n_pages, err);
+	nz__sq_read_end(h, snap);
 	return rc;
 }
 
