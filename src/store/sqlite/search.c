@@ -251,18 +251,25 @@ static nz_rc filters_live(nz__sqlite *h, const nz_article_search *q, bool *live,
 	return rc;
 }
 
-/* A query's exclusions as a set of ids (search_filter.c) rather than an FTS5 NOT: *kept is q
- * without them and *set the ids to leave out, or *kept is q itself and *set NULL (no
- * exclusion, nothing to look for, or no set). FTS5's NOT walks the excluded word's postings
+/* A query's exclusions (x->match[0..x->n), each its own MATCH) and, when they have one, their
+ * set of ids (search_filter.c): then the window leaves the set's ids out, not FTS5's NOT. */
+typedef struct exclusions {
+	const char **match;
+	size_t n;
+	const void *set;
+} exclusions;
+
+/* q's exclusions into *x, and *kept: q without them when they have a set, else q itself (no
+ * exclusion, nothing to look for, or no set yet). FTS5's NOT walks the excluded word's postings
  * beside the others' in every search; the set is read once and kept. */
 static nz_rc exclusions_split(nz__sqlite *h, nz_arena *arena, const nz_search_query *q,
-			      nz_search_query *kept, const void **set, nz_err *err)
+			      nz_search_query *kept, exclusions *x, nz_err *err)
 {
 	size_t n_ex = q->n - q->n_include, i_ex = 0;
 	const char **ex = NULL;
 	nz_rc rc = NZ_OK;
 	*kept = *q;
-	*set = NULL;
+	*x = (exclusions){NULL, 0, NULL};
 	if (n_ex == 0 || q->n_include == 0)
 		return NZ_OK;
 	if (!(ex = nz_arena_alloc(arena, n_ex * sizeof(*ex))) ||
@@ -285,9 +292,12 @@ static nz_rc exclusions_split(nz__sqlite *h, nz_arena *arena, const nz_search_qu
 			rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
 		nz_buf_free(&m);
 	}
-	if (!rc && !(*set = nz__sq_exclusion_set(h, ex, n_ex)))
+	if (rc)
+		return rc;
+	*x = (exclusions){ex, n_ex, nz__sq_exclusion_set(h, ex, n_ex)};
+	if (!x->set)
 		*kept = *q; /* FTS5's NOT */
-	return rc;
+	return NZ_OK;
 }
 
 typedef nz__sq_candidate candidate;
@@ -384,29 +394,31 @@ nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 	size_t n = 0;
 	bool capped = false, fts5_prefix = false;
 	nz_search_query kept;
-	const void *exclude = NULL;
+	exclusions x = {NULL, 0, NULL};
 	nz_buf match, sql;
 	nz_rc rc;
 	nz_buf_init(&match, 0);
 	nz_buf_init(&sql, 0);
 	bool snap = nz__sq_read_begin(h), live = true;
 	if ((rc = filters_live(h, q, &live, err)) || !live ||
-	    (rc = exclusions_split(h, arena, q->query, &kept, &exclude, err)) ||
+	    (rc = exclusions_split(h, arena, q->query, &kept, &x, err)) ||
 	    (rc = match_expr(h, &kept, &match, &fts5_prefix, err)))
 		goto out;
 	nz__sq_window_sql(&sql, q,
-			  exclude ? " AND NOT nz_in_set(articles_fts.rowid, :exclude_set)" : "");
+			  x.set ? " AND NOT nz_in_set(articles_fts.rowid, :exclude_set)" : "");
 	if ((rc = prepare(h, &sql, q, nz_buf_cstr(&match), &st, err)))
 		goto out;
 	int idf_one = sqlite3_bind_parameter_index(st, ":idf_one");
-	if (nz__sq_bind_exclusion_set(st, exclude) ||
-	    (idf_one && sqlite3_bind_int(st, idf_one, exclude != NULL))) {
+	if (nz__sq_bind_exclusion_set(st, x.set) ||
+	    (idf_one && sqlite3_bind_int(st, idf_one, x.set != NULL))) {
 		rc = nz__sq_bind_error(h, "search", err);
 		goto out;
 	}
 	if ((rc = nz__sq_run_window(h, arena, st, q->sort, q->offset + q->limit, &c, &n, &capped,
 				    err)))
 		goto out;
+	if (x.n && !x.set) /* FTS5's NOT: a large window asks for the set next time */
+		nz__sq_exclusion_seen(h, x.match, x.n, n + capped);
 	out->total = n;
 	out->capped = capped;
 	if (q->ids_only)

@@ -21,7 +21,10 @@
  * articles out, which is what FTS5's NOT did; FTS5 walked the excluded word's postings beside
  * the others' for each search (budget: 49,000 of them to fill `drill -budget`'s window at
  * 100,000 articles, two thirds of the search), a set is read once (one walk of its postings)
- * and kept.
+ * and kept. Only for an exclusion whose window held EXCLUSION_AFTER matches or more: the first
+ * search of an exclusion is FTS5's NOT, and when its window was that large the next search of
+ * it makes the set. A rare word's exclusion (`Bellinros -budget`: 8 matches) walks little with
+ * FTS5's NOT, and the set of a common excluded word costs more than that walk.
  *
  * Every set is dropped when the articles or the index changed: the change feed's head (any
  * connection's write to the articles), total_changes (this one's writes) and the index's
@@ -33,16 +36,18 @@
 
 #include "store/sqlite/sqlite_int.h"
 
-#define SETS 8            /* sets remembered per handle */
-#define SET_MAX 100000    /* articles in a section beyond which it gets no set */
-#define SLUG_MAX 128      /* longer slugs are not remembered */
-#define KEY_MAX 512       /* a set's key: its kind, then the slug or the exclusion's MATCHes */
-#define STRUCT_MAX 4096   /* a longer structure record: sets are not kept */
-#define SET_TYPE "nz_set" /* sqlite3_bind_pointer's type tag */
+#define SETS 8              /* sets remembered per handle */
+#define SET_MAX 100000      /* articles in a section beyond which it gets no set */
+#define SLUG_MAX 128        /* longer slugs are not remembered */
+#define KEY_MAX 512         /* a set's key: its kind, then the slug or the exclusion's MATCHes */
+#define STRUCT_MAX 4096     /* a longer structure record: sets are not kept */
+#define EXCLUSION_AFTER 200 /* matches in a window from which an exclusion gets a set */
+#define SET_TYPE "nz_set"   /* sqlite3_bind_pointer's type tag */
 
 typedef struct id_set {
 	char key[KEY_MAX + 1]; /* 's' slug or 'x' MATCHes, '\n' between; "" : an empty slot */
 	bool none;             /* too large: no set */
+	bool wanted; /* an exclusion seen in a large window: its set is made at its next search */
 	int64_t max_id;
 	int64_t lo, hi;      /* the section's lowest and highest id (hi < lo: none) */
 	unsigned char *bits; /* bit id set: the article is in the section */
@@ -52,8 +57,9 @@ struct nz__id_sets {
 	int64_t feed_head, changes;
 	int structure_len; /* the index's structure record when the sets were made; -1: none */
 	unsigned char structure[STRUCT_MAX];
-	size_t next; /* the slot replaced next */
-	size_t last; /* the slot returned last: never the next one replaced */
+	size_t next;            /* the slot replaced next */
+	size_t last;            /* the slot returned last: never the next one replaced */
+	size_t exclusion_after; /* EXCLUSION_AFTER, but in tests */
 	id_set sets[SETS];
 };
 
@@ -145,19 +151,25 @@ static bool structure_same(nz__sqlite *h, struct nz__id_sets *c)
 	return same && n >= 0 && n <= STRUCT_MAX;
 }
 
-/* The set of key, remembered, or a cleared slot holding key to fill (*fresh); NULL on error.
- * Every set is dropped first when the articles or the index changed since they were made. */
-static id_set *set_slot(nz__sqlite *h, const char *key, bool *fresh)
+/* The handle's sets, made empty on first use; NULL when out of memory. */
+static struct nz__id_sets *sets_of(nz__sqlite *h)
+{
+	if (!h->id_sets && (h->id_sets = calloc(1, sizeof *h->id_sets))) {
+		h->id_sets->structure_len = -1;
+		h->id_sets->exclusion_after = EXCLUSION_AFTER;
+	}
+	return h->id_sets;
+}
+
+/* The set of key, remembered, or (when create) a cleared slot holding key to fill (*fresh);
+ * NULL when there is none or on error. Every set is dropped first when the articles or the
+ * index changed since they were made. */
+static id_set *set_slot(nz__sqlite *h, const char *key, bool create, bool *fresh)
 {
 	int64_t head = one_int(h, "SELECT COALESCE(max(seq), 0) FROM changes", NULL);
-	if (head < 0)
+	struct nz__id_sets *c = head < 0 ? NULL : sets_of(h);
+	if (!c)
 		return NULL;
-	if (!h->id_sets) {
-		if (!(h->id_sets = calloc(1, sizeof *h->id_sets)))
-			return NULL;
-		h->id_sets->structure_len = -1;
-	}
-	struct nz__id_sets *c = h->id_sets;
 	int64_t changes = sqlite3_total_changes64(h->db);
 	bool same = structure_same(h, c); /* always read: it keeps the record current */
 	if (c->feed_head != head || c->changes != changes || !same) {
@@ -169,6 +181,8 @@ static id_set *set_slot(nz__sqlite *h, const char *key, bool *fresh)
 	for (size_t i = 0; i < SETS; i++)
 		if (strcmp(c->sets[i].key, key) == 0)
 			return &c->sets[c->last = i];
+	if (!create)
+		return NULL;
 	if (c->next == c->last && c->sets[c->last].key[0]) /* a search uses two at once */
 		c->next = (c->next + 1) % SETS;
 	id_set *s = &c->sets[c->last = c->next];
@@ -188,7 +202,7 @@ const void *nz__sq_section_set(nz__sqlite *h, const char *slug)
 		return NULL;
 	key[0] = 's';
 	strcpy(key + 1, slug);
-	id_set *s = set_slot(h, key, &fresh);
+	id_set *s = set_slot(h, key, true, &fresh);
 	if (s && fresh)
 		set_fill(h, s, slug);
 	return !s || s->none ? NULL : s;
@@ -226,25 +240,52 @@ static void exclusion_fill(nz__sqlite *h, id_set *s, const char *const *match, s
 	}
 }
 
-const void *nz__sq_exclusion_set(nz__sqlite *h, const char *const *match, size_t n)
+/* The key of the exclusions match[0..n) into key (KEY_MAX + 1 bytes); false when too long. */
+static bool exclusion_key(const char *const *match, size_t n, char *key)
 {
-	char key[KEY_MAX + 1];
 	size_t len = 1;
-	bool fresh;
 	key[0] = 'x';
 	for (size_t i = 0; i < n; i++) {
 		size_t m = strlen(match[i]);
 		if (len + m + 1 > KEY_MAX)
-			return NULL; /* too long to remember: FTS5's NOT */
+			return false; /* too long to remember: FTS5's NOT */
 		memcpy(key + len, match[i], m);
 		len += m;
 		key[len++] = '\n';
 	}
 	key[len] = '\0';
-	id_set *s = set_slot(h, key, &fresh);
-	if (s && fresh)
+	return true;
+}
+
+const void *nz__sq_exclusion_set(nz__sqlite *h, const char *const *match, size_t n)
+{
+	char key[KEY_MAX + 1];
+	bool fresh;
+	id_set *s = exclusion_key(match, n, key) ? set_slot(h, key, false, &fresh) : NULL;
+	if (s && s->wanted) {
+		s->wanted = false;
 		exclusion_fill(h, s, match, n);
-	return !s || s->none ? NULL : s;
+	}
+	return !s || s->none || !s->bits ? NULL : s;
+}
+
+void nz__sq_exclusion_seen(nz__sqlite *h, const char *const *match, size_t n, size_t matches)
+{
+	char key[KEY_MAX + 1];
+	bool fresh;
+	struct nz__id_sets *c = sets_of(h);
+	if (!c || matches < c->exclusion_after || !exclusion_key(match, n, key))
+		return;
+	id_set *s = set_slot(h, key, true, &fresh);
+	if (s && fresh)
+		s->wanted = true;
+}
+
+void nz__sq_exclusion_sets_after(nz__sqlite *h, size_t matches)
+{
+	struct nz__id_sets *c = sets_of(h);
+	if (c)
+		c->exclusion_after = matches;
 }
 
 int nz__sq_bind_exclusion_set(sqlite3_stmt *st, const void *set)
