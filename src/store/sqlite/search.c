@@ -25,7 +25,9 @@
  * up to three characters is read from the index's prefix postings; a longer one is expanded into
  * the index terms it starts when there are few (see "prefixes"). A section filter bounds FTS5's
  * rowids by the section's lowest and highest id and is tested on a set of the section's ids before
- * the seek (search_filter.c); a filter naming nothing answers at once. SQL is built per call from
+ * the seek (search_filter.c); a filter naming nothing answers at once. An exclusion is a set of
+ * the excluded articles' ids (search_filter.c) tested in the index's loop, not an FTS5 NOT, which
+ * walked the excluded word's postings in every search. SQL is built per call from
  * the filters that are set; every value is bound.
  */
 #include <math.h>
@@ -76,7 +78,8 @@ void nz__sq_window_sql(nz_buf *b, const nz_article_search *q, const char *extra)
 	bool rank = q->sort != NZ_SEARCH_NEWEST;
 	nz_buf_puts(b, "SELECT a.id, a.published_at,");
 	nz_buf_puts(b,
-		    rank ? " nz_rank(articles_fts, :recency, :now, a.published_at, d.sz)" : " 0.0");
+		    rank ? " nz_rank(articles_fts, :recency, :now, a.published_at, d.sz, :idf_one)"
+			 : " 0.0");
 	nz_buf_puts(b, window_from);
 	if (rank) /* each row's length, for BM25 (search_rank.c) */
 		nz_buf_puts(b, " CROSS JOIN articles_fts_docsize d ON d.id = articles_fts.rowid");
@@ -248,6 +251,55 @@ static nz_rc filters_live(nz__sqlite *h, const nz_article_search *q, bool *live,
 	return rc;
 }
 
+/* A query's exclusions (x->match[0..x->n), each its own MATCH) and, when they have one, their
+ * set of ids (search_filter.c): then the window leaves the set's ids out, not FTS5's NOT. */
+typedef struct exclusions {
+	const char **match;
+	size_t n;
+	const void *set;
+} exclusions;
+
+/* q's exclusions into *x, and *kept: q without them when they have a set, else q itself (no
+ * exclusion, nothing to look for, or no set yet). FTS5's NOT walks the excluded word's postings
+ * beside the others' in every search; the set is read once and kept. */
+static nz_rc exclusions_split(nz__sqlite *h, nz_arena *arena, const nz_search_query *q,
+			      nz_search_query *kept, exclusions *x, nz_err *err)
+{
+	size_t n_ex = q->n - q->n_include, i_ex = 0;
+	const char **ex = NULL;
+	nz_rc rc = NZ_OK;
+	*kept = *q;
+	*x = (exclusions){NULL, 0, NULL};
+	if (n_ex == 0 || q->n_include == 0)
+		return NZ_OK;
+	if (!(ex = nz_arena_alloc(arena, n_ex * sizeof(*ex))) ||
+	    !(kept->terms = nz_arena_alloc(arena, q->n_include * sizeof(*kept->terms))))
+		return nz_err_set(err, NZ_NOMEM, "search: out of memory");
+	kept->n = 0;
+	for (size_t i = 0; i < q->n && !rc; i++) {
+		nz_search_term t = q->terms[i];
+		if (!t.exclude) {
+			kept->terms[kept->n++] = t;
+			continue;
+		}
+		t.exclude = false; /* the excluded term alone, as a query of its own */
+		nz_search_query one = {&t, 1, 1, NULL};
+		nz_buf m;
+		bool fts5_prefix;
+		nz_buf_init(&m, 0);
+		if (!(rc = match_expr(h, &one, &m, &fts5_prefix, err)) &&
+		    !(ex[i_ex++] = nz_arena_strdup(arena, nz_buf_cstr(&m))))
+			rc = nz_err_set(err, NZ_NOMEM, "search: out of memory");
+		nz_buf_free(&m);
+	}
+	if (rc)
+		return rc;
+	*x = (exclusions){ex, n_ex, nz__sq_exclusion_set(h, ex, n_ex)};
+	if (!x->set)
+		*kept = *q; /* FTS5's NOT */
+	return NZ_OK;
+}
+
 typedef nz__sq_candidate candidate;
 
 /* Puts the best k of c[0..n) first, in order (the rest in any order): a page needs only its
@@ -341,19 +393,32 @@ nz_rc nz__sq_search(nz_store *s, nz_arena *arena, const nz_article_search *q,
 	candidate *c = NULL;
 	size_t n = 0;
 	bool capped = false, fts5_prefix = false;
+	nz_search_query kept;
+	exclusions x = {NULL, 0, NULL};
 	nz_buf match, sql;
 	nz_rc rc;
 	nz_buf_init(&match, 0);
 	nz_buf_init(&sql, 0);
 	bool snap = nz__sq_read_begin(h), live = true;
 	if ((rc = filters_live(h, q, &live, err)) || !live ||
-	    (rc = match_expr(h, q->query, &match, &fts5_prefix, err)))
+	    (rc = exclusions_split(h, arena, q->query, &kept, &x, err)) ||
+	    (rc = match_expr(h, &kept, &match, &fts5_prefix, err)))
 		goto out;
-	nz__sq_window_sql(&sql, q, "");
-	if ((rc = prepare(h, &sql, q, nz_buf_cstr(&match), &st, err)) ||
-	    (rc = nz__sq_run_window(h, arena, st, q->sort, q->offset + q->limit, &c, &n, &capped,
+	nz__sq_window_sql(&sql, q,
+			  x.set ? " AND NOT nz_in_set(articles_fts.rowid, :exclude_set)" : "");
+	if ((rc = prepare(h, &sql, q, nz_buf_cstr(&match), &st, err)))
+		goto out;
+	int idf_one = sqlite3_bind_parameter_index(st, ":idf_one");
+	if (nz__sq_bind_exclusion_set(st, x.set) ||
+	    (idf_one && sqlite3_bind_int(st, idf_one, x.set != NULL))) {
+		rc = nz__sq_bind_error(h, "search", err);
+		goto out;
+	}
+	if ((rc = nz__sq_run_window(h, arena, st, q->sort, q->offset + q->limit, &c, &n, &capped,
 				    err)))
 		goto out;
+	if (x.n && !x.set) /* FTS5's NOT: a large window asks for the set next time */
+		nz__sq_exclusion_seen(h, x.match, x.n, n + capped);
 	out->total = n;
 	out->capped = capped;
 	if (q->ids_only)

@@ -13,24 +13,41 @@
  * articles `budget` in an older section of eight walked 60,000 matches before the first
  * (bench/RESULTS.md). Without a set both bounds are the whole range of ids.
  *
- * A set holds every article of the section, whatever its status. The sets are dropped when the
- * articles changed (the change feed's head: any connection's write to them; total_changes:
- * this one's writes), as search_related.c's document frequencies are. A section of more than
+ * A set holds every article of the section, whatever its status. A section of more than
  * SET_MAX articles gets no set (reading it would cost more than it spares).
+ *
+ * An exclusion's set (`drill -budget`: the ids of budget's articles) decides: the window's MATCH
+ * keeps only the words looked for and NOT nz_in_set(rowid, :exclude_set) leaves the excluded
+ * articles out, which is what FTS5's NOT did; FTS5 walked the excluded word's postings beside
+ * the others' for each search (budget: 49,000 of them to fill `drill -budget`'s window at
+ * 100,000 articles, two thirds of the search), a set is read once (one walk of its postings)
+ * and kept. Only for an exclusion whose window held EXCLUSION_AFTER matches or more: the first
+ * search of an exclusion is FTS5's NOT, and when its window was that large the next search of
+ * it makes the set. A rare word's exclusion (`Bellinros -budget`: 8 matches) walks little with
+ * FTS5's NOT, and the set of a common excluded word costs more than that walk.
+ *
+ * Every set is dropped when the articles or the index changed: the change feed's head (any
+ * connection's write to the articles), total_changes (this one's writes) and the index's
+ * structure record (articles_fts_data row 10, rewritten by every flush and merge of the index,
+ * whoever wrote) are compared at each use.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
 
-#define SETS 8            /* sections remembered per handle */
-#define SET_MAX 100000    /* articles in a section beyond which it gets no set */
-#define SLUG_MAX 128      /* longer slugs are not remembered */
-#define SET_TYPE "nz_set" /* sqlite3_bind_pointer's type tag */
+#define SETS 8              /* sets remembered per handle */
+#define SET_MAX 100000      /* articles in a section beyond which it gets no set */
+#define SLUG_MAX 128        /* longer slugs are not remembered */
+#define KEY_MAX 512         /* a set's key: its kind, then the slug or the exclusion's MATCHes */
+#define STRUCT_MAX 4096     /* a longer structure record: sets are not kept */
+#define EXCLUSION_AFTER 200 /* matches in a window from which an exclusion gets a set */
+#define SET_TYPE "nz_set"   /* sqlite3_bind_pointer's type tag */
 
 typedef struct id_set {
-	char slug[SLUG_MAX + 1]; /* "" : an empty slot */
-	bool none;               /* too large: no set */
+	char key[KEY_MAX + 1]; /* 's' slug or 'x' MATCHes, '\n' between; "" : an empty slot */
+	bool none;             /* too large: no set */
+	bool wanted; /* an exclusion seen in a large window: its set is made at its next search */
 	int64_t max_id;
 	int64_t lo, hi;      /* the section's lowest and highest id (hi < lo: none) */
 	unsigned char *bits; /* bit id set: the article is in the section */
@@ -38,7 +55,11 @@ typedef struct id_set {
 
 struct nz__id_sets {
 	int64_t feed_head, changes;
-	size_t next; /* the slot replaced next */
+	int structure_len; /* the index's structure record when the sets were made; -1: none */
+	unsigned char structure[STRUCT_MAX];
+	size_t next;            /* the slot replaced next */
+	size_t last;            /* the slot returned last: never the next one replaced */
+	size_t exclusion_after; /* EXCLUSION_AFTER, but in tests */
 	id_set sets[SETS];
 };
 
@@ -76,7 +97,6 @@ static void set_fill(nz__sqlite *h, id_set *s, const char *slug)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t n = 0;
-	strcpy(s->slug, slug);
 	s->lo = INT64_MAX;
 	s->hi = INT64_MIN;
 	s->max_id = one_int(h, "SELECT COALESCE(max(id), 0) FROM articles", NULL);
@@ -108,29 +128,170 @@ static void set_fill(nz__sqlite *h, id_set *s, const char *slug)
 	}
 }
 
-const void *nz__sq_section_set(nz__sqlite *h, const char *slug)
+/* Whether the index's structure record is the one c holds; reads it into c when not. */
+static bool structure_same(nz__sqlite *h, struct nz__id_sets *c)
 {
-	if (!slug || strlen(slug) > SLUG_MAX || !*slug)
-		return NULL;
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+	const void *p = NULL;
+	if (sqlite3_prepare_v2(h->db, "SELECT block FROM articles_fts_data WHERE id = 10", -1, &st,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		p = sqlite3_column_blob(st, 0);
+		n = sqlite3_column_bytes(st, 0);
+	}
+	bool same = n >= 0 && n <= STRUCT_MAX && n == c->structure_len &&
+		    (n == 0 || memcmp(c->structure, p, (size_t)n) == 0);
+	if (!same) {
+		c->structure_len = n >= 0 && n <= STRUCT_MAX ? n : -1;
+		if (c->structure_len > 0)
+			memcpy(c->structure, p, (size_t)n);
+	}
+	sqlite3_finalize(st);
+	return same && n >= 0 && n <= STRUCT_MAX;
+}
+
+/* The handle's sets, made empty on first use; NULL when out of memory. */
+static struct nz__id_sets *sets_of(nz__sqlite *h)
+{
+	if (!h->id_sets && (h->id_sets = calloc(1, sizeof *h->id_sets))) {
+		h->id_sets->structure_len = -1;
+		h->id_sets->exclusion_after = EXCLUSION_AFTER;
+	}
+	return h->id_sets;
+}
+
+/* The set of key, remembered, or (when create) a cleared slot holding key to fill (*fresh);
+ * NULL when there is none or on error. Every set is dropped first when the articles or the
+ * index changed since they were made. */
+static id_set *set_slot(nz__sqlite *h, const char *key, bool create, bool *fresh)
+{
 	int64_t head = one_int(h, "SELECT COALESCE(max(seq), 0) FROM changes", NULL);
-	if (head < 0 || (!h->id_sets && !(h->id_sets = calloc(1, sizeof *h->id_sets))))
+	struct nz__id_sets *c = head < 0 ? NULL : sets_of(h);
+	if (!c)
 		return NULL;
-	struct nz__id_sets *c = h->id_sets;
 	int64_t changes = sqlite3_total_changes64(h->db);
-	if (c->feed_head != head || c->changes != changes) {
+	bool same = structure_same(h, c); /* always read: it keeps the record current */
+	if (c->feed_head != head || c->changes != changes || !same) {
 		sets_clear(c);
 		c->feed_head = head;
 		c->changes = changes;
 	}
+	*fresh = false;
 	for (size_t i = 0; i < SETS; i++)
-		if (strcmp(c->sets[i].slug, slug) == 0)
-			return c->sets[i].none ? NULL : &c->sets[i];
-	id_set *s = &c->sets[c->next];
+		if (strcmp(c->sets[i].key, key) == 0)
+			return &c->sets[c->last = i];
+	if (!create)
+		return NULL;
+	if (c->next == c->last && c->sets[c->last].key[0]) /* a search uses two at once */
+		c->next = (c->next + 1) % SETS;
+	id_set *s = &c->sets[c->last = c->next];
 	c->next = (c->next + 1) % SETS;
 	free(s->bits);
 	memset(s, 0, sizeof *s);
-	set_fill(h, s, slug);
-	return s->none ? NULL : s;
+	strcpy(s->key, key);
+	*fresh = true;
+	return s;
+}
+
+const void *nz__sq_section_set(nz__sqlite *h, const char *slug)
+{
+	char key[KEY_MAX + 1];
+	bool fresh;
+	if (!slug || strlen(slug) > SLUG_MAX || !*slug)
+		return NULL;
+	key[0] = 's';
+	strcpy(key + 1, slug);
+	id_set *s = set_slot(h, key, true, &fresh);
+	if (s && fresh)
+		set_fill(h, s, slug);
+	return !s || s->none ? NULL : s;
+}
+
+/* Fills s with the ids of the articles that match[0..n) match (none: an error). */
+static void exclusion_fill(nz__sqlite *h, id_set *s, const char *const *match, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	s->lo = INT64_MAX;
+	s->hi = INT64_MIN;
+	s->max_id = one_int(h, "SELECT COALESCE(max(id), 0) FROM articles", NULL);
+	s->none =
+	    s->max_id < 0 || !(s->bits = calloc((size_t)s->max_id / 8 + 1, 1)) ||
+	    sqlite3_prepare_v2(h->db, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1",
+			       -1, &st, NULL) != SQLITE_OK;
+	for (size_t i = 0; i < n && !s->none; i++) {
+		int src = sqlite3_bind_text(st, 1, match[i], -1, SQLITE_STATIC);
+		while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t id = sqlite3_column_int64(st, 0);
+			src = SQLITE_OK;
+			if (id < 0 || id > s->max_id) /* no such article here: the join leaves it */
+				continue;
+			s->bits[id >> 3] |= (unsigned char)(1u << (id & 7));
+			s->lo = id < s->lo ? id : s->lo;
+			s->hi = id > s->hi ? id : s->hi;
+		}
+		s->none = src != SQLITE_DONE;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (s->none) {
+		free(s->bits);
+		s->bits = NULL;
+	}
+}
+
+/* The key of the exclusions match[0..n) into key (KEY_MAX + 1 bytes); false when too long. */
+static bool exclusion_key(const char *const *match, size_t n, char *key)
+{
+	size_t len = 1;
+	key[0] = 'x';
+	for (size_t i = 0; i < n; i++) {
+		size_t m = strlen(match[i]);
+		if (len + m + 1 > KEY_MAX)
+			return false; /* too long to remember: FTS5's NOT */
+		memcpy(key + len, match[i], m);
+		len += m;
+		key[len++] = '\n';
+	}
+	key[len] = '\0';
+	return true;
+}
+
+const void *nz__sq_exclusion_set(nz__sqlite *h, const char *const *match, size_t n)
+{
+	char key[KEY_MAX + 1];
+	bool fresh;
+	id_set *s = exclusion_key(match, n, key) ? set_slot(h, key, false, &fresh) : NULL;
+	if (s && s->wanted) {
+		s->wanted = false;
+		exclusion_fill(h, s, match, n);
+	}
+	return !s || s->none || !s->bits ? NULL : s;
+}
+
+void nz__sq_exclusion_seen(nz__sqlite *h, const char *const *match, size_t n, size_t matches)
+{
+	char key[KEY_MAX + 1];
+	bool fresh;
+	struct nz__id_sets *c = sets_of(h);
+	if (!c || matches < c->exclusion_after || !exclusion_key(match, n, key))
+		return;
+	id_set *s = set_slot(h, key, true, &fresh);
+	if (s && fresh)
+		s->wanted = true;
+}
+
+void nz__sq_exclusion_sets_after(nz__sqlite *h, size_t matches)
+{
+	struct nz__id_sets *c = sets_of(h);
+	if (c)
+		c->exclusion_after = matches;
+}
+
+int nz__sq_bind_exclusion_set(sqlite3_stmt *st, const void *set)
+{
+	int i = sqlite3_bind_parameter_index(st, ":exclude_set");
+	return i && set ? sqlite3_bind_pointer(st, i, (void *)set, SET_TYPE, NULL) : SQLITE_OK;
 }
 
 static int bind_id(sqlite3_stmt *st, const char *name, int64_t v)

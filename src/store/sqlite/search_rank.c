@@ -2,10 +2,10 @@
  * search_rank.c: the rank of a search hit, an FTS5 auxiliary function registered on every
  * connection next to the tokenizer.
  *
- * nz_rank(articles_fts, recency, now, published_at[, sizes]) is FTS5's bm25(articles_fts, 10,
- * 4, 1) (k1 = 1.2, b = 0.75; a hit in the headline counts 10, in the highlights 4, in the body
- * 1; negative: lower is better) times the recency factor 1 + recency / (1 + age in 30-day
- * months), age = now - published_at in seconds; recency 0 switches the factor off.
+ * nz_rank(articles_fts, recency, now, published_at[, sizes[, idf_one]]) is FTS5's
+ * bm25(articles_fts, 10, 4, 1) (k1 = 1.2, b = 0.75; a hit in the headline counts 10, in the
+ * highlights 4, in the body 1; negative: lower is better) times the recency factor 1 + recency / (1
+ * + age in 30-day months), age = now - published_at in seconds; recency 0 switches the factor off.
  *
  * sizes is the row's articles_fts_docsize.sz, joined by the query: BM25 needs each row's
  * length, and FTS5's xColumnSize looks it up with a statement of its own per row, which was
@@ -21,7 +21,10 @@
  * IDF, log((N - n + 0.5) / (n + 0.5)), is small and moves little with an estimate. A query of
  * one phrase ranks the same whatever the IDF is, so it is taken as 1 (a rare phrase of common
  * words, "missile defense", would otherwise be run over the whole index). A phrase is counted
- * only when a row has a hit of it, so the phrases of an exclusion (NOT) cost nothing.
+ * only when a row has a hit of it, so the phrases of an exclusion (NOT) cost nothing. idf_one
+ * non-zero counts the IDF of a lone phrase too: search.c sets it when it took a query's
+ * exclusions out of the MATCH (they are left out by a set of ids instead), so the phrase is
+ * ranked as it was beside them in the MATCH, to the bit.
  *
  * Rules: pure function of the FTS5 cursor; the per-query state (IDF, average length) lives in
  * the cursor's auxiliary data and is freed with it.
@@ -42,6 +45,7 @@ static const double column_weight[] = {10.0, 4.0, 1.0}; /* headline, highlights,
 
 typedef struct rank_data {
 	int n_phrase;
+	bool idf_one; /* count the IDF of a lone phrase too */
 	double n_rows, avgdl;
 	double *idf;  /* per phrase; < 0: not counted yet */
 	double *freq; /* per phrase, for the current row */
@@ -63,7 +67,7 @@ static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 static int phrase_idf(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data *d, int i)
 {
 	sample s = {0, 0};
-	if (d->n_phrase == 1) { /* one phrase: every row's score scales alike */
+	if (d->n_phrase == 1 && !d->idf_one) { /* one phrase: every row's score scales alike */
 		d->idf[i] = 1.0;
 		return SQLITE_OK;
 	}
@@ -84,7 +88,8 @@ static void rank_data_free(void *p)
 }
 
 /* The per-query state, made on the first row. */
-static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data **out)
+static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, bool idf_one,
+			 rank_data **out)
 {
 	rank_data *d = api->xGetAuxdata(fts, 0);
 	if (d) {
@@ -102,6 +107,7 @@ static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, rank_dat
 	if (!d)
 		return SQLITE_NOMEM;
 	d->n_phrase = n;
+	d->idf_one = idf_one;
 	d->n_rows = rows > 0 ? (double)rows : 1.0;
 	d->avgdl = tokens > 0 ? (double)tokens / d->n_rows : 1.0;
 	d->idf = (double *)(d + 1);
@@ -168,7 +174,8 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 {
 	rank_data *d = NULL;
 	double score = 0.0;
-	int rc = rank_data_get(api, fts, &d);
+	bool idf_one = n_arg > 4 && sqlite3_value_int(arg[4]) != 0;
+	int rc = rank_data_get(api, fts, idf_one, &d);
 	const unsigned char *sizes = NULL;
 	int n_sizes = 0;
 	if (n_arg > 3 && sqlite3_value_type(arg[3]) == SQLITE_BLOB) {

@@ -183,14 +183,28 @@ bool nz__sq_df_cache_current(nz__sqlite *h);
  * list. */
 void nz__sq_df_cache_keep(nz__sqlite *h);
 
-/* ---- search_filter.c: the section filter as a set of ids ---------------------------------- */
+/* ---- search_filter.c: a section filter and an exclusion as sets of ids ------------------- */
 
 /* The set of the section slug's article ids, made or remembered (h->id_sets); NULL when there
- * is none to use (no such slug is not NULL: an empty set). Valid until the next call. */
+ * is none to use (no such slug is not NULL: an empty set). Valid until the second call after
+ * it (a search uses an exclusion's set and a section's together). */
 const void *nz__sq_section_set(nz__sqlite *h, const char *slug);
 /* Binds set (NULL: nothing) to st's :section_set, and its lowest and highest id (without a
  * set: the whole range) to :section_lo and :section_hi, those st has; an SQLite result. */
 int nz__sq_bind_section_set(sqlite3_stmt *st, const void *set);
+/* The set of the ids of the articles any of match[0..n) (FTS5 MATCH expressions: a search's
+ * exclusions) matches, remembered, or made when nz__sq_exclusion_seen asked for it
+ * (h->id_sets); NULL when there is none to use (not asked for, an error, or too long a key).
+ * Exact: the caller leaves its ids out instead of an FTS5 NOT. Valid until the second call
+ * after it. */
+const void *nz__sq_exclusion_set(nz__sqlite *h, const char *const *match, size_t n);
+/* After a search of the exclusions match[0..n) by FTS5's NOT whose window held matches: when
+ * that is many, nz__sq_exclusion_set makes their set at their next search. */
+void nz__sq_exclusion_seen(nz__sqlite *h, const char *const *match, size_t n, size_t matches);
+/* Tests: the matches a window needs for its exclusions to get a set (default 200). */
+void nz__sq_exclusion_sets_after(nz__sqlite *h, size_t matches);
+/* Binds set to st's :exclude_set when st has it; an SQLite result. */
+int nz__sq_bind_exclusion_set(sqlite3_stmt *st, const void *set);
 /* Frees the handle's sets (NULL-safe). */
 void nz__sq_id_sets_free(struct nz__id_sets *c);
 /* Registers nz_in_set(id, set) on db; an SQLite result. */
