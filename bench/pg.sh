@@ -12,7 +12,9 @@
 #   3. on those stores: one cached article page against nginx (one worker per core) with wrk,
 #      alternating; uncached article render p50/p99 (bench/latency.py: each URL asked once);
 #      search p50/p99 (bench/search/bench_queries.c, the queries of bench/search/queries-gen.tsv,
-#      words the corpus holds: common and rare, a filter, a phrase, a prefix);
+#      words the corpus holds: common and rare, a filter, a phrase, a prefix; then those of
+#      bench/search/queries-filters.tsv: tag, author, date range and language filters, alone and
+#      combined, in a table of their own);
 #   4. two `newszone serve` nodes on one store: cross-node invalidation over BENCH_EDITS edits
 #      (bench/nodes.py), and cached pages per second of one node against two (the same two wrk
 #      clients either way, alternating).
@@ -236,6 +238,9 @@ serve_figures "$PG_BIG" pg
 say "search: $SEARCH_RUNS runs of each query in bench/search/queries-gen.tsv, SQLite then PostgreSQL"
 "$BQ" -r "$SEARCH_RUNS" bench/search/queries-gen.tsv "$SQ_BIG" >"$OUT/logs/search-sq.txt"
 "$BQ" -r "$SEARCH_RUNS" bench/search/queries-gen.tsv "$PG_BIG" >"$OUT/logs/search-pg.txt"
+say "search: $SEARCH_RUNS runs of each query in bench/search/queries-filters.tsv, SQLite then PostgreSQL"
+"$BQ" -r "$SEARCH_RUNS" bench/search/queries-filters.tsv "$SQ_BIG" >"$OUT/logs/search-filters-sq.txt"
+"$BQ" -r "$SEARCH_RUNS" bench/search/queries-filters.tsv "$PG_BIG" >"$OUT/logs/search-filters-pg.txt"
 search_get() { json_get <(tail -1 "$OUT/logs/search-$1.txt") "[\"$2\"]"; }
 sq_S50=$(search_get sq p50_ms) sq_S99=$(search_get sq p99_ms)
 pg_S50=$(search_get pg p50_ms) pg_S99=$(search_get pg p99_ms)
@@ -309,8 +314,9 @@ ratio() { printf '%.2f' "$(calc "$1 / $2")"; }
 		"| server memory after the load (VmRSS) | $sq_RSS MB | $pg_RSS MB | — | — |"
 	)
 }
-# The two search tables side by side, query by query.
-SEARCH_TABLE=$(python3 - "$OUT/logs/search-sq.txt" "$OUT/logs/search-pg.txt" <<'PY'
+# Two bench_queries outputs (SQLite's, PostgreSQL's) side by side, query by query.
+search_table() {
+	python3 - "$1" "$2" <<'PY'
 import sys
 rows = [[[c.strip() for c in l.strip().strip("|").split("|")] for l in open(f) if l.startswith("| `")]
         for f in sys.argv[1:]]
@@ -318,7 +324,9 @@ for sq, pg in zip(*rows):
     same = sq[2] if sq[2] == pg[2] else "%s; %s" % (sq[2], pg[2])
     print("| %s | %s | %s | %s / %s | %s / %s |" % (sq[0], sq[1], same, sq[3], sq[4], pg[3], pg[4]))
 PY
-)
+}
+SEARCH_TABLE=$(search_table "$OUT/logs/search-sq.txt" "$OUT/logs/search-pg.txt")
+FILTER_TABLE=$(search_table "$OUT/logs/search-filters-sq.txt" "$OUT/logs/search-filters-pg.txt")
 
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
@@ -343,6 +351,12 @@ REPORT=$(
 	echo "| query | kind | matches (SQLite; PostgreSQL when they differ) | SQLite p50 / p99 | PostgreSQL p50 / p99 |"
 	echo "| --- | --- | --- | --- | --- |"
 	echo "$SEARCH_TABLE"
+	echo
+	echo "Filtered search, query by query (bench/search/queries-filters.tsv, $SEARCH_RUNS runs each, ms):"
+	echo
+	echo "| query | kind | matches (SQLite; PostgreSQL when they differ) | SQLite p50 / p99 | PostgreSQL p50 / p99 |"
+	echo "| --- | --- | --- | --- | --- |"
+	echo "$FILTER_TABLE"
 	echo
 	echo "- PostgreSQL: scripts/pg-cluster.sh's throwaway cluster on the Unix socket, **fsync, synchronous_commit and full_page_writes off** (its data is thrown away) except the import row's \"fsync on\" figure; shared_buffers $BUFFERS. Each node's connection pool as \`newszone serve\` makes it."
 	echo "- Corpus: $(nfmt "$BIG") articles of bench/corpus/gen.py (8 sections, ~15 % Korean, 300–900 words), the same files in both stores; the PostgreSQL store was built by $JOBS importers at once, the SQLite one section by section. The import row times one process importing the first $IMPORT_N files of one section into an empty store."

@@ -2,8 +2,9 @@
  * bench_queries: search latency on an existing store, either backend, for `make bench-pg`.
  * Measured, never asserted: figures go in bench/RESULTS.md.
  *
- * Reads a query list (one a line: kind TAB query [TAB language [TAB section]]; '#' lines and
- * blank lines skipped), runs each query RUNS times through nz_store_search (a page of 10 with
+ * Reads a query list (one a line: kind TAB query [TAB language [TAB section [TAB tag [TAB author
+ * [TAB from [TAB to]]]]]], an empty field: no such filter; from and to dates YYYY-MM-DD in UTC,
+ * to excluded; '#' lines and blank lines skipped), runs each query RUNS times through nz_store_search (a page of 10 with
  * the articles and snippets loaded, as the search page asks) and prints a Markdown table (per
  * query: matches, p50, p99), a second one per kind of query (every timing of the queries of
  * that kind), then one line of JSON with every timed search's p50/p99/max. The same file on a
@@ -24,8 +25,11 @@
 
 #define MAX_QUERIES 64
 
+#define FIELDS 8
+
 typedef struct bench_query {
-	char *kind, *q, *lang, *section;
+	char *kind, *q, *lang, *section, *tag, *author;
+	nz_time from, to; /* 0: open */
 } bench_query;
 
 static clockid_t clock_id = CLOCK_MONOTONIC; /* CLOCK_PROCESS_CPUTIME_ID with -c */
@@ -49,7 +53,23 @@ static double pct(const double *v, size_t n, double p)
 	return v[i < n ? i : n - 1];
 }
 
-/* Splits line at tabs into up to 4 fields (NULL when absent or empty). */
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* A date YYYY-MM-DD as the Unix time of its midnight UTC; 0 when s is NULL or not a date. */
+static nz_time day_of(const char *s)
+{
+	struct tm tm = {0};
+	if (!s || sscanf(s, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (nz_time)timegm(&tm);
+}
+
+/* Splits line at tabs into up to FIELDS fields (NULL when absent or empty). */
 static size_t read_queries(const char *path, bench_query *out)
 {
 	FILE *f = fopen(path, "r");
@@ -58,11 +78,11 @@ static size_t read_queries(const char *path, bench_query *out)
 	if (!f)
 		return 0;
 	while (n < MAX_QUERIES && fgets(line, sizeof line, f)) {
-		char *field[4] = {0}, *p = line;
+		char *field[FIELDS] = {0}, *p = line;
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
-		for (int k = 0; k < 4 && p; k++) {
+		for (int k = 0; k < FIELDS && p; k++) {
 			field[k] = p;
 			if ((p = strchr(p, '\t')))
 				*p++ = '\0';
@@ -71,9 +91,10 @@ static size_t read_queries(const char *path, bench_query *out)
 		}
 		if (!field[0] || !field[1])
 			continue;
-		out[n++] = (bench_query){strdup(field[0]), strdup(field[1]),
-					 field[2] ? strdup(field[2]) : NULL,
-					 field[3] ? strdup(field[3]) : NULL};
+		out[n++] = (bench_query){strdup(field[0]),	    strdup(field[1]),
+					 dup_or_null(field[2]),	    dup_or_null(field[3]),
+					 dup_or_null(field[4]),	    dup_or_null(field[5]),
+					 day_of(field[6]),	    day_of(field[7])};
 	}
 	fclose(f);
 	return n;
@@ -91,6 +112,10 @@ static int one_search(nz_store *s, const bench_query *bq, nz_time now, double *m
 	nz_article_search as = {.query = &pq,
 				.language = bq->lang,
 				.section_slug = bq->section,
+				.tag_slug = bq->tag,
+				.author_slug = bq->author,
+				.from = bq->from,
+				.to = bq->to,
 				.now = now,
 				.limit = 10};
 	if (nz_store_search(s, arena, &as, &res, &err) != NZ_OK) {
@@ -102,6 +127,24 @@ static int one_search(nz_store *s, const bench_query *bq, nz_time now, double *m
 	*total = res.total;
 	nz_arena_free(arena);
 	return 0;
+}
+
+/* A query's filters, as " lang=en section=defense from=2026-01-01" (from and to: UTC days). */
+static void print_filters(const bench_query *bq)
+{
+	const char *name[] = {"lang", "section", "tag", "author"};
+	const char *value[] = {bq->lang, bq->section, bq->tag, bq->author};
+	const nz_time day[] = {bq->from, bq->to};
+	for (size_t i = 0; i < 4; i++)
+		if (value[i])
+			printf(" %s=%s", name[i], value[i]);
+	for (size_t i = 0; i < 2; i++) {
+		char buf[16];
+		time_t t = (time_t)day[i];
+		struct tm tm;
+		if (day[i] && gmtime_r(&t, &tm) && strftime(buf, sizeof buf, "%Y-%m-%d", &tm))
+			printf(" %s=%s", i ? "to" : "from", buf);
+	}
 }
 
 /* The p50 and p99 of every timing of each kind of query, kinds in their first query's order;
@@ -171,11 +214,10 @@ int main(int argc, char **argv)
 		if (rc)
 			break;
 		qsort(one, (size_t)runs, sizeof(double), cmp_double);
-		printf("| `%s`%s%s%s%s | %s | %zu | %.2f | %.2f |\n", qs[k].q,
-		       qs[k].lang ? " lang=" : "", qs[k].lang ? qs[k].lang : "",
-		       qs[k].section ? " section=" : "", qs[k].section ? qs[k].section : "",
-		       qs[k].kind, total, pct(one, (size_t)runs, 0.5),
-		       pct(one, (size_t)runs, 0.99));
+		printf("| `%s`", qs[k].q);
+		print_filters(&qs[k]);
+		printf(" | %s | %zu | %.2f | %.2f |\n", qs[k].kind, total,
+		       pct(one, (size_t)runs, 0.5), pct(one, (size_t)runs, 0.99));
 	}
 	if (!rc)
 		by_kind(qs, nq, all, (size_t)runs);

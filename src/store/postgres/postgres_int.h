@@ -582,5 +582,6 @@ extern const char nz__pg_25_listed[];            /* listed_at: a live story rise
 extern const char nz__pg_26_rank[];              /* article_rank: ranking without the vectors */
 extern const char nz__pg_27_postings[];          /* search_postings: a word's newest matches */
 extern const char nz__pg_28_vocabulary[];        /* search_terms: the lexemes a prefix starts */
+extern const char nz__pg_29_search_published[];  /* article_search by date: a range's ids */
 
 #endif

@@ -51,12 +51,13 @@ static const char *const migration_25[] = {nz__pg_25_listed, NULL};
 static const char *const migration_26[] = {nz__pg_26_rank, NULL};
 static const char *const migration_27[] = {nz__pg_27_postings, NULL};
 static const char *const migration_28[] = {nz__pg_28_vocabulary, NULL};
+static const char *const migration_29[] = {nz__pg_29_search_published, NULL};
 static const char *const *const migrations[] = {
     migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
     migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
     migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
     migration_19, migration_20, migration_21, migration_22, migration_23, migration_24,
-    migration_25, migration_26, migration_27, migration_28};
+    migration_25, migration_26, migration_27, migration_28, migration_29};
 
 #define LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

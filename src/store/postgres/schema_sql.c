@@ -648,3 +648,10 @@ const char nz__pg_28_vocabulary[] =
     " ON CONFLICT DO NOTHING; RETURN NULL; END $$;"
     "CREATE TRIGGER article_search_terms AFTER INSERT OR UPDATE OF terms ON article_search"
     " FOR EACH ROW EXECUTE FUNCTION nz_terms_follow();";
+
+/* Migration 29, a date range's articles by date (no SQLite twin). A search with a date range and
+ * words whose postings outnumber the range's articles walks those articles, newest first, and
+ * probes the words' postings for each (search_postings.c, walk_driver); the index follows the
+ * search row in the row's own transaction, as any index does. */
+const char nz__pg_29_search_published[] =
+    "CREATE INDEX article_search_published ON article_search (published_at, article_id);";

@@ -1,8 +1,8 @@
 /*
  * search_postings.c: a search's window from search_postings (PostgreSQL migration 27), for a
- * query of one to three single words (no phrase, no prefix, no exclusion), no filter but the
- * language and the section; for phrases of up to three distinct words; and for one prefix alone
- * (migration 28).
+ * query of one to three single words (no phrase, no prefix, no exclusion) and for phrases of up
+ * to three distinct words, under any filter; and for one prefix alone, no filter but the
+ * language (migration 28).
  *
  * A word's postings come off the primary key (term_hash, article_id) newest first with their
  * weighted frequencies (an index-only scan); the other words are looked up by (key, id) for
@@ -10,11 +10,13 @@
  * the scan stops at the window's size. A section bounds the walk by its articles' lowest and
  * highest id (one index-only scan of articles_section): when they fill at least half of that
  * span the walk starts at the section's newest article and tests few rows of other sections;
- * otherwise (sections interleaved by id) the GIN index answers, as for exclusions and the tag,
- * author and date filters, which most matches may fail: probing an excluded word's postings for
- * each row, or walking a word's postings through other sections' rows, cost more than the
- * bitmap (docs/search.md); that bitmap's window of single words then probes its rows' postings
- * for their frequencies (q_tf). The frequencies are the same numbers as article_rank's
+ * otherwise (sections interleaved by id) the GIN index answers, as for exclusions: probing an
+ * excluded word's postings for each row, or walking a word's postings through other sections'
+ * rows, cost more than the bitmap (docs/search.md); that bitmap's window of single words then
+ * probes its rows' postings for their frequencies (q_tf). A tag, an author or a date range with
+ * fewer articles than the first word has postings drives the walk instead: its articles newest
+ * first, each probed for the words' postings (walk_driver; a sparse section then does not
+ * matter). The frequencies are the same numbers as article_rank's
  * (search_index.c writes both from one count), so the ranking is too; the matches are the GIN
  * index's for single words (a lexeme's postings are the rows holding it). A prefix's lexemes
  * come from search_terms (the vocabulary, migration 28), their postings summed per article
@@ -45,13 +47,91 @@
 #define POST_RANGE(lo, hi) " AND p1.article_id BETWEEN " lo " AND " hi
 #define POST_ORDER " ORDER BY p1.article_id DESC LIMIT $10"
 
-static const nz__pg_sql q_post[NZ__PG_POSTING_WORDS] = {
-    {POST_COLS " FROM search_postings p1" POST_FILTERED POST_RANGE("$12", "$13") POST_ORDER},
-    {POST_COLS ", p2.tf FROM search_postings p1" POST_JOIN2 POST_FILTERED POST_RANGE("$13", "$14")
-	 POST_ORDER},
-    {POST_COLS ", p2.tf, p3.tf FROM search_postings p1" POST_JOIN2 POST_JOIN3 POST_FILTERED
-	 POST_RANGE("$14", "$15") POST_ORDER},
-};
+/* Where a walk starts (walk_driver): the first word's postings, newest first (BY_POSTINGS; as a
+ * subquery of its own, BY_POSTINGS_FILTERED, when a tag, author or date filter is set: see
+ * BY_LIST); or, when a tag, an author or a date range has fewer articles than that word has
+ * postings, that filter's articles (a tag's or an author's newest first off their (tag_id,
+ * article_id) index, a date range's off article_search_published, PostgreSQL migration 29,
+ * sorted), each probed for the words' postings. The filters themselves stay in the WHERE
+ * (NZ__PG_WINDOW_FILTERS): a driver only orders the walk, so every driver finds the same rows. */
+typedef enum {
+	BY_POSTINGS,
+	BY_POSTINGS_FILTERED,
+	BY_TAG,
+	BY_AUTHOR,
+	BY_DATE,
+	N_DRIVERS
+} walk_driver;
+
+/* A driver's ids are a subquery of their own, newest first (OFFSET 0 keeps it one): the
+ * planner can then only walk it on the outside of the joins, probing the words' postings and the
+ * search row by id for each, and stop at the window. Joined plainly, it walked the search rows'
+ * ids backwards testing each against the tag's ids ("said" tag=batteries at 100,000 articles:
+ * 58,000 rows for 2,001, 33 ms) or a word's postings probing the tag's for each (36,731 rows
+ * for 1,447). */
+#define BY_LIST(ids)                                                                               \
+	" FROM (" ids " ORDER BY article_id DESC OFFSET 0) f JOIN search_postings p1"              \
+	" ON p1.term_hash = $1 AND p1.article_id = f.article_id"
+#define BY_POSTINGS_FROM                                                                           \
+	" FROM (SELECT article_id, tf FROM search_postings WHERE term_hash = $1"                   \
+	" ORDER BY article_id DESC OFFSET 0) p1"
+#define BY_TAG_FROM                                                                                \
+	BY_LIST("SELECT article_id FROM article_tags WHERE tag_id ="                               \
+		" (SELECT id FROM tags WHERE slug = $4)")
+#define BY_AUTHOR_FROM                                                                             \
+	BY_LIST("SELECT article_id FROM article_authors WHERE author_id ="                         \
+		" (SELECT id FROM authors WHERE slug = $5)")
+#define BY_DATE_FROM                                                                               \
+	BY_LIST("SELECT article_id FROM article_search WHERE published_at >="                      \
+		" COALESCE($7::bigint, -9223372036854775807) AND published_at <"                   \
+		" COALESCE($8::bigint, 9223372036854775807)")
+#define BY_LIST_WHERE                                                                              \
+	" JOIN article_search s ON s.article_id = p1.article_id WHERE" NZ__PG_WINDOW_FILTERS
+
+/* One statement a driver: {the postings', the postings' when a tag, author or date filter is
+ * set, the tag's, the author's, the date range's}. */
+#define DRIVERS(stmt)                                                                              \
+	{                                                                                          \
+		stmt(" FROM search_postings p1", POST_FILTERED),                                   \
+		    stmt(BY_POSTINGS_FROM, BY_LIST_WHERE), stmt(BY_TAG_FROM, BY_LIST_WHERE),       \
+		    stmt(BY_AUTHOR_FROM, BY_LIST_WHERE), stmt(BY_DATE_FROM, BY_LIST_WHERE)         \
+	}
+/* The walk of 1, 2 and 3 single words. */
+#define POST_1(from, where)                                                                        \
+	{                                                                                          \
+		POST_COLS from where POST_RANGE("$12", "$13") POST_ORDER                           \
+	}
+#define POST_2(from, where)                                                                        \
+	{                                                                                          \
+		POST_COLS ", p2.tf" from POST_JOIN2 where POST_RANGE("$13", "$14") POST_ORDER      \
+	}
+#define POST_3(from, where)                                                                        \
+	{                                                                                          \
+		POST_COLS                                                                          \
+		", p2.tf, p3.tf" from POST_JOIN2 POST_JOIN3 where POST_RANGE("$14", "$15")         \
+		    POST_ORDER                                                                     \
+	}
+static const nz__pg_sql q_post[NZ__PG_POSTING_WORDS][N_DRIVERS] = {DRIVERS(POST_1), DRIVERS(POST_2),
+								   DRIVERS(POST_3)};
+
+/* How many articles each driver would walk at most: the tag's, the author's and the date
+ * range's ($1..$4, NULL: unset; a range counted up to $5), then the first word's postings ($6),
+ * counted up to one more than the fewest of those (a word's postings can be most of the
+ * archive: counting them all would cost what the walk saves). */
+static const nz__pg_sql q_driver_counts = {
+    "WITH c AS (SELECT CASE WHEN $1::text IS NOT NULL THEN (SELECT count(*) FROM article_tags"
+    " WHERE tag_id = (SELECT id FROM tags WHERE slug = $1)) END AS t,"
+    " CASE WHEN $2::text IS NOT NULL THEN (SELECT count(*) FROM article_authors"
+    " WHERE author_id = (SELECT id FROM authors WHERE slug = $2)) END AS a,"
+    " CASE WHEN $3::bigint IS NOT NULL OR $4::bigint IS NOT NULL THEN (SELECT count(*) FROM"
+    " (SELECT 1 FROM article_search WHERE published_at >="
+    " COALESCE($3::bigint, -9223372036854775807) AND published_at <"
+    " COALESCE($4::bigint, 9223372036854775807) LIMIT $5) x) END AS d)"
+    " SELECT t, a, d, (SELECT count(*) FROM (SELECT 1 FROM search_postings WHERE term_hash = $6"
+    " LIMIT (SELECT COALESCE(LEAST(t, a, d), 0) + 1 FROM c)) y) FROM c"};
+/* A date range is counted up to this many articles: its walk reads and sorts all of its ids
+ * (no early stop), so a larger range is left to the postings. */
+#define DATE_DRIVER_MAX 20000
 
 /* A section's articles: how many, and their lowest and highest id (the articles_section index
  * alone). Its copy on the search row (s.section_id) follows the article's in the same
@@ -92,28 +172,35 @@ static nz_rc walk_settings(nz__pg *h, nz_err *err)
 #define PHRASE_COLS(lex)                                                                           \
 	"SELECT p1.article_id, s.published_at, s.headline_terms + s.highlights_terms"              \
 	" + s.body_terms, tsvectorsend(ts_filter(setweight(s.terms, 'c', " lex "::text[]),"        \
-	" '{c}')), s.headline_terms, s.highlights_terms FROM search_postings p1"
-static const nz__pg_sql q_phrase[2] = {
-    {PHRASE_COLS("$14") POST_JOIN2 POST_FILTERED
-     " AND ts_match_vq(s.terms, $13::tsquery)" POST_RANGE("$15", "$16") POST_ORDER},
-    {PHRASE_COLS("$15") POST_JOIN2 POST_JOIN3 POST_FILTERED
-     " AND ts_match_vq(s.terms, $14::tsquery)" POST_RANGE("$16", "$17") POST_ORDER},
-};
+	" '{c}')), s.headline_terms, s.highlights_terms"
+#define PHRASE_2(from, where)                                                                      \
+	{                                                                                          \
+		PHRASE_COLS("$14")                                                                 \
+		from POST_JOIN2 where                                                              \
+		    " AND ts_match_vq(s.terms, $13::tsquery)" POST_RANGE("$15", "$16") POST_ORDER  \
+	}
+#define PHRASE_3(from, where)                                                                      \
+	{                                                                                          \
+		PHRASE_COLS("$15")                                                                 \
+		from POST_JOIN2 POST_JOIN3 where                                                   \
+		    " AND ts_match_vq(s.terms, $14::tsquery)" POST_RANGE("$16", "$17") POST_ORDER  \
+	}
+static const nz__pg_sql q_phrase[2][N_DRIVERS] = {DRIVERS(PHRASE_2), DRIVERS(PHRASE_3)};
 
 /* Whether w is a search postings can serve by its filters: its own words (not a related list's
- * ORed tsquery) and no filter but the language and, when section, the section (walk_range).
- * The tag, author and date filters, which most matches may fail, are cheaper by the GIN
- * index's bitmap. */
-static bool postings_filters(const nz__pg_window *w, bool section)
+ * ORed tsquery), and with words any filter (walk_driver), with a prefix (words false) none but
+ * the language. */
+static bool postings_filters(const nz__pg_window *w, bool words)
 {
 	const nz_article_search *q = w->q;
-	return !w->tsquery && (section || !q->section_slug) && !q->tag_slug && !q->author_slug &&
-	       !q->from && !q->to;
+	return !w->tsquery && (words || (!q->section_slug && !q->tag_slug && !q->author_slug &&
+					 !q->from && !q->to));
 }
 
 /* The ids w's walk covers, bound into p as its last two parameters: every id without a
  * section; with one, its articles' lowest to highest (q_section_range). *dense: false when the
- * section holds less than SECTION_DENSITY of that span (nothing bound; the GIN index then). */
+ * section holds less than SECTION_DENSITY of that span (a walk of the postings would then test
+ * other sections' rows one by one). */
 static nz_rc walk_range(nz__pg *h, const nz__pg_window *w, nz__pg_params *p, bool *dense,
 			nz_err *err)
 {
@@ -133,11 +220,59 @@ static nz_rc walk_range(nz__pg *h, const nz__pg_window *w, nz__pg_params *p, boo
 		hi = nz__pg_col_int(res, 0, 2);
 	PQclear(res);
 	*dense = n == 0 || (double)n >= SECTION_DENSITY * ((double)hi - (double)lo + 1.0);
-	if (*dense) {
-		nz__pg_int64(p, lo);
-		nz__pg_int64(p, hi);
-	}
+	nz__pg_int64(p, lo);
+	nz__pg_int64(p, hi);
 	return NZ_OK;
+}
+
+/* Where w's walk starts (walk_driver), the first word's key being key: the tag's, the author's
+ * or the date range's articles when the fewest of them are fewer than that word's postings
+ * (q_driver_counts), otherwise the postings. */
+static nz_rc choose_driver(nz__pg *h, const nz__pg_window *w, int64_t key, walk_driver *driver,
+			   nz_err *err)
+{
+	const nz_article_search *q = w->q;
+	nz__pg_params p = {0};
+	PGresult *res = NULL;
+	*driver = BY_POSTINGS;
+	if (!q->tag_slug && !q->author_slug && !q->from && !q->to)
+		return NZ_OK;
+	*driver = BY_POSTINGS_FILTERED;
+	nz__pg_text(&p, q->tag_slug);
+	nz__pg_text(&p, q->author_slug);
+	nz__pg_opt_int(&p, q->from);
+	nz__pg_opt_int(&p, q->to);
+	nz__pg_int64(&p, DATE_DRIVER_MAX + 1);
+	nz__pg_int64(&p, key);
+	nz_rc rc = nz__pg_query(h, &q_driver_counts, &p, &res, "search", err);
+	if (rc)
+		return rc;
+	int64_t best = nz__pg_col_int(res, 0, 3); /* the postings, capped above the fewest */
+	for (int d = BY_TAG; d <= BY_DATE; d++) {
+		int64_t n = nz__pg_col_int(res, 0, d - BY_TAG);
+		if (!nz__pg_col_null(res, 0, d - BY_TAG) && n < best &&
+		    (d != BY_DATE || n <= DATE_DRIVER_MAX))
+			best = n, *driver = (walk_driver)d;
+	}
+	PQclear(res);
+	return NZ_OK;
+}
+
+/* Runs statement q[driver] of w's walk with parameters p (the range last, walk_range): the
+ * driver chosen for the first word's key; *res stays NULL (NZ_OK) when the postings would
+ * drive through a sparse section (the GIN index then). */
+static nz_rc walk(nz__pg *h, const nz__pg_window *w, const nz__pg_sql *q, int64_t key,
+		  nz__pg_params *p, PGresult **res, nz_err *err)
+{
+	bool dense = true;
+	walk_driver driver = BY_POSTINGS;
+	nz_rc rc = walk_range(h, w, p, &dense, err);
+	if (!rc)
+		rc = choose_driver(h, w, key, &driver, err);
+	if (rc || (!dense && driver <= BY_POSTINGS_FILTERED))
+		return rc;
+	rc = walk_settings(h, err);
+	return rc ? rc : nz__pg_query(h, &q[driver], p, res, "search", err);
 }
 
 /* The distinct words of w's phrases into word[0..NZ__PG_POSTING_WORDS); how many, or 0 when w
@@ -180,7 +315,6 @@ nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsqu
 	const char *word[NZ__PG_POSTING_WORDS];
 	size_t n = phrase_words(w, word);
 	nz__pg_params p = {0};
-	bool dense = true;
 	*res = NULL;
 	if (n < 2)
 		return nz_err_set(err, NZ_INVAL, "search: not a phrase for postings");
@@ -191,11 +325,7 @@ nz_rc nz__pg_postings_phrase(nz__pg *h, const nz__pg_window *w, const char *tsqu
 	}
 	nz__pg_text(&p, tsquery);
 	nz__pg_text(&p, lexemes);
-	nz_rc rc = walk_range(h, w, &p, &dense, err);
-	if (rc || !dense)
-		return rc;
-	rc = walk_settings(h, err);
-	return rc ? rc : nz__pg_query(h, &q_phrase[n - 2], &p, res, "search", err);
+	return walk(h, w, q_phrase[n - 2], nz__pg_term_key(word[0], strlen(word[0])), &p, res, err);
 }
 
 bool nz__pg_postings_fit(const nz__pg_window *w)
@@ -218,7 +348,6 @@ bool nz__pg_postings_fit(const nz__pg_window *w)
 nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err)
 {
 	nz__pg_params p = {0};
-	bool dense = true;
 	*res = NULL;
 	for (size_t i = 0; i < w->n_phrases; i++) { /* single words: nz__pg_postings_fit */
 		nz__pg_int64(
@@ -226,11 +355,9 @@ nz_rc nz__pg_postings_window(nz__pg *h, const nz__pg_window *w, PGresult **res, 
 		if (i == 0)
 			nz__pg_window_params(&p, w);
 	}
-	nz_rc rc = walk_range(h, w, &p, &dense, err);
-	if (rc || !dense)
-		return rc;
-	rc = walk_settings(h, err);
-	return rc ? rc : nz__pg_query(h, &q_post[w->n_phrases - 1], &p, res, "search", err);
+	const char *first = w->phrases[0].tokens[0];
+	return walk(h, w, q_post[w->n_phrases - 1], nz__pg_term_key(first, strlen(first)), &p, res,
+		    err);
 }
 
 /* ---- frequencies for the GIN index's window -------------------------------------------------- */

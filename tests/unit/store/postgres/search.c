@@ -20,56 +20,59 @@ typedef struct story {
 	nz_status status;
 	int age_days;
 	nz_time embargo;
+	const char *tag, *author; /* slugs (the names are the same), NULL: none */
 } story;
 
 static const story corpus[] = {
     /* culture: the first and the last article, so sparse by id (the GIN index, not a walk) */
     {"culture-old", "Festival radar", NULL, NULL, "The festival had a radar show and a drill.",
-     "en", "culture", NZ_STATUS_PUBLISHED, 30, 0},
+     "en", "culture", NZ_STATUS_PUBLISHED, 30, 0, NULL, "kim"},
     {"radar-body", "Ministers meet", NULL, NULL, "A word on radar. The radar was new.", "en",
-     "defense", NZ_STATUS_PUBLISHED, 1, 0},
+     "defense", NZ_STATUS_PUBLISHED, 1, 0, "coast", "kim"},
     {"radar-head", "Radar upgrade for the navy", NULL, NULL, "A word.", "en", "defense",
-     NZ_STATUS_PUBLISHED, 3, 0},
+     NZ_STATUS_PUBLISHED, 3, 0, "navy", "lee"},
     {"radar-hl", "Ministers talk", "During the meeting:", "New radar for the coast", "A word.",
-     "en", "politics", NZ_STATUS_PUBLISHED, 2, 0},
+     "en", "politics", NZ_STATUS_PUBLISHED, 2, 0, "coast", NULL},
     {"drill-old", "Harbor news", NULL, NULL,
      "The frigate and another frigate sailed for the joint naval drill.", "en", "defense",
-     NZ_STATUS_PUBLISHED, 700, 0},
+     NZ_STATUS_PUBLISHED, 700, 0, "navy", "lee"},
     {"drill-new", "Harbor news today", NULL, NULL,
      "The frigate sailed with the fleet. Joint naval drills resume; the navy exercises.", "en",
-     "defense", NZ_STATUS_PUBLISHED, 1, 0},
+     "defense", NZ_STATUS_PUBLISHED, 1, 0, "navy", "kim"},
     {"exercise", "Exercises planned", NULL, NULL,
      "Defense officials planned exercising the defenders near the border, K-9 guns and F-35A "
      "jets. The exercise was defended.",
-     "en", "defense", NZ_STATUS_PUBLISHED, 40, 0},
+     "en", "defense", NZ_STATUS_PUBLISHED, 40, 0, NULL, "lee"},
     {"policy", "Policies on drills", NULL, NULL,
      "The policy said drills follow. Long-range drills were discussed at length by the "
      "committee, which met on a cold day in the capital, and the drill schedule was set.",
-     "en", "politics", NZ_STATUS_PUBLISHED, 10, 0},
+     "en", "politics", NZ_STATUS_PUBLISHED, 10, 0, NULL, "kim"},
     {"ko-1", "한미동맹 연합훈련", NULL, NULL,
      "국방부는 한미동맹은 굳건하다고 밝혔다. 연합훈련은 계속된다.", "ko", "defense",
-     NZ_STATUS_PUBLISHED, 5, 0},
+     NZ_STATUS_PUBLISHED, 5, 0, "navy", "kim"},
     {"ko-2", "국방 예산", NULL, NULL, "국방부는 예산을 늘렸다. 동맹 관계도 논의했다.", "ko",
-     "politics", NZ_STATUS_PUBLISHED, 20, 0},
+     "politics", NZ_STATUS_PUBLISHED, 20, 0, "coast", NULL},
     /* 환경경제: two overlapping pairs in a row that a single syllable (경) both starts */
     {"ko-3", "환경경제 보고서", NULL, NULL,
      "정부는 환경경제 보고서를 냈다. 경기 전망과 경제 지표가 담겼다.", "ko", "politics",
-     NZ_STATUS_PUBLISHED, 6, 0},
+     NZ_STATUS_PUBLISHED, 6, 0, NULL, "kim"},
     {"long", "Coast guard report", NULL, NULL,
      "The report opens with weather and tides along the coast for the whole week ahead of the "
      "festival season and the crowds it brings. Then it turns to shipping: a cargo line, two "
      "ferries and a fishing fleet reported a submarine cable fault near the island, and the "
      "repair crews said the submarine cable would be fixed in days. The rest covers harbor fees, "
      "staff changes and a new office that opens next spring near the old market by the river.",
-     "en", "politics", NZ_STATUS_PUBLISHED, 4, 0},
-    {"draft", "Radar draft", NULL, NULL, "radar radar", "en", "defense", NZ_STATUS_DRAFT, 1, 0},
+     "en", "politics", NZ_STATUS_PUBLISHED, 4, 0, "coast", "lee"},
+    {"draft", "Radar draft", NULL, NULL, "radar radar", "en", "defense", NZ_STATUS_DRAFT, 1, 0,
+     "navy", NULL},
     {"embargoed", "Radar embargoed", NULL, NULL, "radar", "en", "defense", NZ_STATUS_PUBLISHED, 1,
-     NOW + DAY},
-    {"future", "Radar future", NULL, NULL, "radar", "en", "defense", NZ_STATUS_PUBLISHED, -2, 0},
+     NOW + DAY, NULL, "kim"},
+    {"future", "Radar future", NULL, NULL, "radar", "en", "defense", NZ_STATUS_PUBLISHED, -2, 0,
+     NULL, NULL},
     {"retracted", "Radar retracted", NULL, NULL, "radar", "en", "defense", NZ_STATUS_RETRACTED, 1,
-     0},
+     0, "navy", "lee"},
     {"culture-new", "Festival season", NULL, NULL, "The navy band played at the festival.", "en",
-     "culture", NZ_STATUS_PUBLISHED, 2, 0},
+     "culture", NZ_STATUS_PUBLISHED, 2, 0, "navy", NULL},
 };
 #define N_CORPUS (sizeof(corpus) / sizeof(corpus[0]))
 
@@ -115,6 +118,17 @@ static int field(row_terms *r, const char *text, const char *weight)
 	return r->count;
 }
 
+/* Runs sql with the n values v on the test's connection; fails the test, naming what and the
+ * article's slug, when it does not succeed. */
+static void exec_or_fail(world *w, const char *what, const char *slug, const char *sql, int n,
+			 const char *const *v)
+{
+	PGresult *res = PQexecParams(w->f->conn, sql, n, NULL, v, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		fail_msg("%s %s: %s", what, slug, PQerrorMessage(w->f->conn));
+	PQclear(res);
+}
+
 static void index_row(world *w, const nz_article *a)
 {
 	nz_buf terms, hl;
@@ -132,14 +146,10 @@ static void index_row(world *w, const nz_article *a)
 	snprintf(id, sizeof(id), "%lld", (long long)a->id);
 	const char *v[] = {id, terms.len ? nz_buf_cstr(&terms) : "", counts[0], counts[1],
 			   counts[2]};
-	PGresult *res =
-	    PQexecParams(w->f->conn,
-			 "INSERT INTO article_search(article_id, terms, headline_terms,"
-			 " highlights_terms, body_terms) VALUES ($1, $2::tsvector, $3, $4, $5)",
-			 5, NULL, v, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		fail_msg("index %s: %s", a->slug, PQerrorMessage(w->f->conn));
-	PQclear(res);
+	exec_or_fail(w, "index", a->slug,
+		     "INSERT INTO article_search(article_id, terms, headline_terms,"
+		     " highlights_terms, body_terms) VALUES ($1, $2::tsvector, $3, $4, $5)",
+		     5, v);
 	nz_buf_free(&terms);
 	nz_buf_free(&hl);
 }
@@ -167,16 +177,32 @@ static void copy_article(world *w, const nz_article *a)
 			   a->embargo_until ? emb : NULL,
 			   a->published_at ? pub : NULL,
 			   t};
-	PGresult *res = PQexecParams(
-	    w->f->conn,
+	exec_or_fail(
+	    w, "copy", a->slug,
 	    "INSERT INTO articles(id, uuid, slug, language, section_id, status, headline,"
 	    " highlights_intro, highlights, body_markdown, embargo_until, published_at, updated_at,"
 	    " created_at) VALUES ($1, $2, $3, $4, (SELECT id FROM sections WHERE slug = $5), $6,"
 	    " $7, $8, $9, $10, $11, $12, $13, $13)",
-	    13, NULL, v, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		fail_msg("copy %s: %s", a->slug, PQerrorMessage(w->f->conn));
-	PQclear(res);
+	    13, v);
+}
+
+/* The article's tag and author (story's) in PostgreSQL, by slug, created on first use. */
+static void copy_people(world *w, const nz_article *a, const story *s)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)a->id);
+	const char *v[] = {id, s->tag, s->author};
+	exec_or_fail(
+	    w, "people of", a->slug,
+	    "WITH t AS (INSERT INTO tags(slug, name) SELECT $2::text, $2::text WHERE $2::text IS"
+	    " NOT NULL ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name RETURNING id),"
+	    " au AS (INSERT INTO authors(slug, display_name) SELECT $3::text, $3::text WHERE"
+	    " $3::text IS NOT NULL ON CONFLICT (slug) DO UPDATE SET display_name ="
+	    " EXCLUDED.display_name RETURNING id),"
+	    " x AS (INSERT INTO article_tags(article_id, tag_id, position) SELECT $1::bigint, id, 0"
+	    " FROM t) INSERT INTO article_authors(article_id, author_id, position)"
+	    " SELECT $1::bigint, id, 0 FROM au",
+	    3, v);
 }
 
 static int setup(void **state)
@@ -211,11 +237,22 @@ static int setup(void **state)
 		a->section->name = s->section;
 		a->published_at = s->status == NZ_STATUS_DRAFT ? 0 : NOW - s->age_days * DAY;
 		a->embargo_until = s->embargo;
+		if (s->tag) {
+			a->tags = nz_arena_zalloc(w->arena, sizeof(nz_tag));
+			*a->tags = (nz_tag){.slug = s->tag, .name = s->tag};
+			a->n_tags = 1;
+		}
+		if (s->author) {
+			a->authors = nz_arena_zalloc(w->arena, sizeof(nz_author));
+			*a->authors = (nz_author){.slug = s->author, .display_name = s->author};
+			a->n_authors = 1;
+		}
 		if (nz_store_article_create(w->sq, w->arena, a, NULL, &w->f->err) != NZ_OK)
 			fail_msg("create %s: %s", s->slug, w->f->err.msg);
 		w->ids[i] = a->id;
 		w->articles[i] = a;
 		copy_article(w, a);
+		copy_people(w, a, s);
 		index_row(w, a);
 		/* and through the store's writer: article_rank and search_postings too */
 		if (nz__pg_search_write(nz__pg_h(w->pg), a->id, &w->f->err) != NZ_OK)
@@ -393,8 +430,8 @@ static void test_same_filters(void **state)
 }
 
 /* Every kind of query under every filter the postings walk takes (language, section: dense by
- * id, sparse, unknown; both) and in every order: the same windows from search_postings and by
- * the GIN index (same_hits), and SQLite's. */
+ * id, sparse, unknown; tag, author, date range; and combinations) and in every order: the same
+ * windows from search_postings and by the GIN index (same_hits), and SQLite's. */
 static void test_same_filters_every_way(void **state)
 {
 	world *w = *state;
@@ -424,6 +461,23 @@ static void test_same_filters_every_way(void **state)
 	    {.section_slug = "defense", .language = "ko"},
 	    {.section_slug = "politics", .language = "en"},
 	    {.section_slug = "culture", .language = "en"},
+	    /* tag, author and date filters: their articles drive the walk when fewer than the
+	     * first word's postings, the postings otherwise (search_postings.c, walk_driver) */
+	    {.tag_slug = "navy"},
+	    {.tag_slug = "coast"},
+	    {.author_slug = "kim"},
+	    {.author_slug = "lee"},
+	    {.from = NOW - 2 * DAY},
+	    {.to = NOW - 3 * DAY},
+	    {.from = NOW - 700 * DAY, .to = NOW - 2 * DAY},
+	    {.tag_slug = "navy", .section_slug = "defense"},
+	    {.tag_slug = "navy", .section_slug = "culture"},
+	    {.tag_slug = "navy", .language = "en"},
+	    {.author_slug = "kim", .language = "ko"},
+	    {.author_slug = "kim", .tag_slug = "navy"},
+	    {.tag_slug = "coast", .from = NOW - 5 * DAY},
+	    {.author_slug = "lee", .section_slug = "politics", .to = NOW - 3 * DAY},
+	    {.author_slug = "kim", .section_slug = "defense", .language = "en", .from = NOW - DAY},
 	};
 	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
 		for (size_t k = 0; k < sizeof(filters) / sizeof(filters[0]); k++) {
