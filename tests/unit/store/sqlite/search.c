@@ -410,7 +410,7 @@ static void test_exclusion_follows_writes(void **state)
 	}
 	/* A search uses an exclusion's set and a section's at once: the one made second never
 	 * takes the first's place, whichever slot the handle replaces next. */
-	char sec[8][4];
+	char sec[8][16];
 	for (int i = 0; i < 8; i++) {
 		snprintf(sec[i], sizeof sec[i], "s%d", i);
 		add(f, (story){.slug = nz_arena_strdup(f->arena, sec[i]),
