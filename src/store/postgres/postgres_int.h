@@ -498,11 +498,12 @@ bool nz__pg_postings_tf_fit(const nz__pg_window *w);
 nz_rc nz__pg_postings_tf(nz__pg *h, const nz__pg_window *w, const char *tsquery, PGresult **res,
 			 nz_err *err);
 /* Whether w is one prefix alone search_postings can serve (search_postings.c): no exclusion,
- * no filter but the language, a search. */
+ * a search; no filter but the language, or a tag, an author or a date range (with any other). */
 bool nz__pg_postings_prefix_fit(const nz__pg_window *w);
 /* Runs w's window from the postings of the lexemes its prefix starts (search_terms, migration
  * 28) into *res, as nz__pg_postings_window returns it: the prefix's weighted frequency (the sum
- * over its lexemes) in column 3. */
+ * over its lexemes) in column 3. *res stays NULL (NZ_OK) when a tag, author or date filter has
+ * more articles than the prefix's most common lexeme has postings (the GIN index then). */
 nz_rc nz__pg_postings_prefix(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err);
 /* Appends s[0..len) to b as an element of a text[] literal ("…", quoted, after a comma unless
  * first); the caller writes the braces (search_window.c). */

@@ -2,7 +2,7 @@
  * search_postings.c: a search's window from search_postings (PostgreSQL migration 27), for a
  * query of one to three single words (no phrase, no prefix, no exclusion) and for phrases of up
  * to three distinct words, under any filter; and for one prefix alone, no filter but the
- * language (migration 28).
+ * language (migration 28) or with a tag, an author or a date range.
  *
  * A word's postings come off the primary key (term_hash, article_id) newest first with their
  * weighted frequencies (an index-only scan); the other words are looked up by (key, id) for
@@ -22,7 +22,10 @@
  * come from search_terms (the vocabulary, migration 28), their postings summed per article
  * from the oldest article its window can reach (the newest 2,001 of its most common lexeme, by
  * pg_stats): the prefix's frequency as one phrase, as the GIN path's vectors give it
- * (docs/search.md, "Prefixes through postings").
+ * (docs/search.md, "Prefixes through postings"). A prefix with a tag, an author or a date range
+ * takes the same drivers as words, chosen for its most common lexeme: the filter's articles
+ * newest first, each one's frequency of the prefix summed from its lexemes' postings or its
+ * article_rank row (q_prefix_walk).
  *
  * Rules: every value bound; one fixed statement per number of words; the caller's read
  * transaction (custom plans, search_window.c).
@@ -69,22 +72,24 @@ typedef enum {
  * ids backwards testing each against the tag's ids ("said" tag=batteries at 100,000 articles:
  * 58,000 rows for 2,001, 33 ms) or a word's postings probing the tag's for each (36,731 rows
  * for 1,447). */
+#define LIST(ids) " FROM (" ids " ORDER BY article_id DESC OFFSET 0) f"
 #define BY_LIST(ids)                                                                               \
-	" FROM (" ids " ORDER BY article_id DESC OFFSET 0) f JOIN search_postings p1"              \
-	" ON p1.term_hash = $1 AND p1.article_id = f.article_id"
+	LIST(ids) " JOIN search_postings p1 ON p1.term_hash = $1 AND p1.article_id = f.article_id"
 #define BY_POSTINGS_FROM                                                                           \
 	" FROM (SELECT article_id, tf FROM search_postings WHERE term_hash = $1"                   \
 	" ORDER BY article_id DESC OFFSET 0) p1"
-#define BY_TAG_FROM                                                                                \
-	BY_LIST("SELECT article_id FROM article_tags WHERE tag_id ="                               \
-		" (SELECT id FROM tags WHERE slug = $4)")
-#define BY_AUTHOR_FROM                                                                             \
-	BY_LIST("SELECT article_id FROM article_authors WHERE author_id ="                         \
-		" (SELECT id FROM authors WHERE slug = $5)")
-#define BY_DATE_FROM                                                                               \
-	BY_LIST("SELECT article_id FROM article_search WHERE published_at >="                      \
-		" COALESCE($7::bigint, -9223372036854775807) AND published_at <"                   \
-		" COALESCE($8::bigint, 9223372036854775807)")
+#define TAG_IDS                                                                                    \
+	"SELECT article_id FROM article_tags WHERE tag_id = (SELECT id FROM tags WHERE slug = $4)"
+#define AUTHOR_IDS                                                                                 \
+	"SELECT article_id FROM article_authors WHERE author_id ="                                 \
+	" (SELECT id FROM authors WHERE slug = $5)"
+#define DATE_IDS                                                                                   \
+	"SELECT article_id FROM article_search WHERE published_at >="                              \
+	" COALESCE($7::bigint, -9223372036854775807) AND published_at <"                           \
+	" COALESCE($8::bigint, 9223372036854775807)"
+#define BY_TAG_FROM BY_LIST(TAG_IDS)
+#define BY_AUTHOR_FROM BY_LIST(AUTHOR_IDS)
+#define BY_DATE_FROM BY_LIST(DATE_IDS)
 #define BY_LIST_WHERE                                                                              \
 	" JOIN article_search s ON s.article_id = p1.article_id WHERE" NZ__PG_WINDOW_FILTERS
 
@@ -337,7 +342,10 @@ bool nz__pg_postings_fit(const nz__pg_window *w)
 		const nz_search_phrase *p = &w->phrases[i];
 		/* An exclusion: each row's probe of a common excluded word costs more than the
 		 * bitmap ("drill -budget" at 100,000 articles: 73 ms against 50, walking 23,531
-		 * postings of drill for 2,001 without budget). */
+		 * postings of drill for 2,001 without budget); so does walking a tag's, an author's
+		 * or a date range's articles when the exclusion leaves few of them ("said -budget"
+		 * tag=housing: 36 ms against 22, "reactor -said" author=anna-schmidt: 66 against 4,
+		 * docs/search.md). */
 		if (p->n != 1 || p->prefix || p->exclude)
 			return false;
 		words++;
@@ -447,15 +455,54 @@ static const nz__pg_sql q_prefix = {
     " JOIN article_search s ON s.article_id = g.article_id WHERE" NZ__PG_WINDOW_FILTERS
     " ORDER BY g.article_id DESC LIMIT $10"};
 
+/* A prefix with a tag, an author or a date range whose articles are fewer than its most common
+ * lexeme's postings (choose_driver): those articles newest first, each one's frequency of the
+ * prefix summed from the postings of the lexemes it starts ($1, an int8[]), probed one by one,
+ * or, when the prefix starts more than PREFIX_PROBES lexemes, from the article's own keys and
+ * frequencies in article_rank (the numbers its postings are written from, search_index.c). An
+ * article without any of them is no match. */
+#define PREFIX_PROBES 4
+#define PREFIX_BY_PROBES                                                                           \
+	"SELECT sum(p.tf) AS tf FROM search_postings p WHERE p.term_hash = ANY($1::int8[])"        \
+	" AND p.article_id = f.article_id"
+#define PREFIX_BY_RANK                                                                             \
+	"SELECT sum(u.t) AS tf FROM article_rank r, unnest(r.keys, r.tfs) AS u(k, t)"              \
+	" WHERE r.article_id = f.article_id AND u.k = ANY($1::int8[])"
+#define PREFIX_WALK(ids, sum)                                                                      \
+	{                                                                                          \
+		"SELECT f.article_id, s.published_at, s.headline_terms + s.highlights_terms"       \
+		" + s.body_terms, g.tf" LIST(                                                      \
+		    ids) " JOIN article_search s ON s.article_id ="                                \
+			 " f.article_id CROSS JOIN LATERAL (" sum                                  \
+			 ") g WHERE g.tf IS NOT NULL AND" NZ__PG_WINDOW_FILTERS                    \
+			 " ORDER BY f.article_id DESC LIMIT $10"                                   \
+	}
+#define PREFIX_WALKS(sum)                                                                          \
+	{                                                                                          \
+		PREFIX_WALK(TAG_IDS, sum), PREFIX_WALK(AUTHOR_IDS, sum),                           \
+		    PREFIX_WALK(DATE_IDS, sum)                                                     \
+	}
+/* {by probes, by article_rank}[the driver - BY_TAG] */
+static const nz__pg_sql q_prefix_walk[2][3] = {PREFIX_WALKS(PREFIX_BY_PROBES),
+					       PREFIX_WALKS(PREFIX_BY_RANK)};
+
+/* Whether q has a tag, an author or a date range: a filter whose articles may drive a walk. */
+static bool list_filter(const nz_article_search *q)
+{
+	return q->tag_slug || q->author_slug || q->from || q->to;
+}
+
 bool nz__pg_postings_prefix_fit(const nz__pg_window *w)
 {
-	return postings_filters(w, false) && w->n_phrases == 1 && w->phrases[0].n == 1 &&
-	       w->phrases[0].prefix && !w->phrases[0].exclude && w->phrases[0].tokens[0][0] &&
+	return (postings_filters(w, false) || (!w->tsquery && list_filter(w->q))) &&
+	       w->n_phrases == 1 && w->phrases[0].n == 1 && w->phrases[0].prefix &&
+	       !w->phrases[0].exclude && w->phrases[0].tokens[0][0] &&
 	       strlen(w->phrases[0].tokens[0]) < PREFIX_MAX;
 }
 
-/* The keys of the lexemes in [lo, hi) as an int8[] literal into keys. */
-static nz_rc prefix_keys(nz__pg *h, const char *lo, const char *hi, nz_buf *keys, nz_err *err)
+/* The keys of the lexemes in [lo, hi) as an int8[] literal into keys, their number in *n. */
+static nz_rc prefix_keys(nz__pg *h, const char *lo, const char *hi, nz_buf *keys, size_t *n,
+			 nz_err *err)
 {
 	nz__pg_params p = {0};
 	PGresult *res = NULL;
@@ -470,44 +517,80 @@ static nz_rc prefix_keys(nz__pg *h, const char *lo, const char *hi, nz_buf *keys
 			      (long long)nz__pg_term_key(PQgetvalue(res, i, 0),
 							 (size_t)PQgetlength(res, i, 0)));
 	nz_buf_putc(keys, '}');
+	*n = (size_t)PQntuples(res);
 	PQclear(res);
 	return nz_buf_rc(keys) ? nz_err_set(err, NZ_NOMEM, "search: out of memory") : NZ_OK;
 }
 
-/* The oldest article the window of the prefix [lo, hi) can hold (0: any): the oldest of the
- * newest NZ_SEARCH_WINDOW + 1 that pass w's filters holding its most common lexeme. */
-static nz_rc prefix_bound(nz__pg *h, const nz__pg_window *w, const char *lo, const char *hi,
-			  int64_t *bound, nz_err *err)
+/* The key of the most common lexeme in [lo, hi) by pg_stats into *key; *found false if none is
+ * among the column's most common elements. */
+static nz_rc prefix_common(nz__pg *h, const char *lo, const char *hi, int64_t *key, bool *found,
+			   nz_err *err)
 {
 	nz__pg_params p = {0};
 	PGresult *res = NULL;
-	*bound = 0;
 	nz__pg_text(&p, lo);
 	nz__pg_text(&p, hi);
 	nz_rc rc = nz__pg_query(h, &q_prefix_common, &p, &res, "search", err);
-	if (rc || PQntuples(res) < 1) {
-		PQclear(res);
-		return rc;
-	}
-	nz__pg_params b = {0};
-	nz__pg_int64(&b, nz__pg_term_key(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0)));
-	nz__pg_window_params(&b, w);
+	*found = !rc && PQntuples(res) > 0;
+	if (*found)
+		*key = nz__pg_term_key(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
 	PQclear(res);
-	if ((rc = nz__pg_query(h, &q_prefix_bound, &b, &res, "search", err)))
-		return rc;
-	if (nz__pg_col_int(res, 0, 1) == NZ_SEARCH_WINDOW + 1)
+	return rc;
+}
+
+/* The oldest article the window of w's prefix can hold (0: any): the oldest of the newest
+ * NZ_SEARCH_WINDOW + 1 that pass w's filters holding its most common lexeme, key. */
+static nz_rc prefix_bound(nz__pg *h, const nz__pg_window *w, int64_t key, int64_t *bound,
+			  nz_err *err)
+{
+	nz__pg_params b = {0};
+	PGresult *res = NULL;
+	*bound = 0;
+	nz__pg_int64(&b, key);
+	nz__pg_window_params(&b, w);
+	nz_rc rc = nz__pg_query(h, &q_prefix_bound, &b, &res, "search", err);
+	if (!rc && nz__pg_col_int(res, 0, 1) == NZ_SEARCH_WINDOW + 1)
 		*bound = nz__pg_col_int(res, 0, 0);
 	PQclear(res);
-	return NZ_OK;
+	return rc;
+}
+
+/* w's window from the prefix's lexemes' postings, keys (n of them): walked from a tag's, an
+ * author's or a date range's articles when choose_driver picks one for its most common lexeme
+ * (q_prefix_walk); with no such filter, or none of its lexemes common, summed from the oldest
+ * article its window can reach (q_prefix, prefix_bound). *res stays NULL when a tag, author or
+ * date filter is larger than the common lexeme's postings (the GIN index then). */
+static nz_rc prefix_window(nz__pg *h, const nz__pg_window *w, const char *lo, const char *hi,
+			   const char *keys, size_t n, PGresult **res, nz_err *err)
+{
+	int64_t common = 0, bound = 0;
+	bool found = false;
+	walk_driver driver = BY_POSTINGS;
+	nz__pg_params p = {0};
+	nz_rc rc = prefix_common(h, lo, hi, &common, &found, err);
+	if (!rc && found && list_filter(w->q))
+		rc = choose_driver(h, w, common, &driver, err);
+	if (rc || (found && list_filter(w->q) && driver <= BY_POSTINGS_FILTERED))
+		return rc;
+	nz__pg_text(&p, keys);
+	nz__pg_window_params(&p, w);
+	if (driver > BY_POSTINGS_FILTERED)
+		return nz__pg_query(h, &q_prefix_walk[n > PREFIX_PROBES][driver - BY_TAG], &p, res,
+				    "search", err);
+	if (found && (rc = prefix_bound(h, w, common, &bound, err)))
+		return rc;
+	nz__pg_int64(&p, bound);
+	return nz__pg_query(h, &q_prefix, &p, res, "search", err);
 }
 
 nz_rc nz__pg_postings_prefix(nz__pg *h, const nz__pg_window *w, PGresult **res, nz_err *err)
 {
 	const char *prefix = w->phrases[0].tokens[0]; /* nz__pg_postings_prefix_fit */
-	size_t len = strlen(prefix);
+	size_t len = strlen(prefix), n = 0;
 	char hi[PREFIX_MAX + sizeof UTF8_MAX];
 	nz_buf keys;
-	int64_t bound = 0;
+	*res = NULL;
 	if (len == 0 || len >= PREFIX_MAX)
 		return nz_err_set(err, NZ_INVAL, "search: not a prefix for postings");
 	memcpy(hi, prefix, len);
@@ -515,16 +598,9 @@ nz_rc nz__pg_postings_prefix(nz__pg *h, const nz__pg_window *w, PGresult **res, 
 	nz_buf_init(&keys, 0);
 	nz_rc rc = walk_settings(h, err);
 	if (!rc)
-		rc = prefix_keys(h, prefix, hi, &keys, err);
+		rc = prefix_keys(h, prefix, hi, &keys, &n, err);
 	if (!rc)
-		rc = prefix_bound(h, w, prefix, hi, &bound, err);
-	if (!rc) {
-		nz__pg_params p = {0};
-		nz__pg_text(&p, nz_buf_cstr(&keys));
-		nz__pg_window_params(&p, w);
-		nz__pg_int64(&p, bound);
-		rc = nz__pg_query(h, &q_prefix, &p, res, "search", err);
-	}
+		rc = prefix_window(h, w, prefix, hi, nz_buf_cstr(&keys), n, res, err);
 	nz_buf_free(&keys);
 	return rc;
 }
