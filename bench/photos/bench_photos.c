@@ -54,7 +54,7 @@ static int one(const char *file, const char *name)
 	nz_buf_init(&out, 64u << 20);
 	if (!g_file_get_contents(file, &src, &len, NULL) ||
 	    !nz_media_rendition_parse(nz_str_c(name), &r) ||
-	    nz_media_render(src, len, &r, &out, NULL, NULL, &err) != NZ_OK) {
+	    nz_media_render(src, len, &r, NULL, &out, NULL, NULL, &err) != NZ_OK) {
 		fprintf(stderr, "%s: %s\n", name, err.msg);
 		return 1;
 	}

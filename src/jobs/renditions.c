@@ -7,7 +7,8 @@
  *
  * Rules: one thread with its own store handle, working while this node holds the lease; a
  * photo the pipeline refuses (damaged past its header) is logged once and skipped until the
- * server restarts; stopping is noticed between two renditions.
+ * server restarts; a stop interrupts the rendition under way (the pipeline's cancel), which is
+ * then neither stored nor remembered as refused.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,9 +67,17 @@ static void cheapest_first(nz_rendition *set, size_t n)
 	}
 }
 
-/* Makes every standard rendition of one photo that is not made yet. */
+/* The pipeline's cancel (media/media.h): a stop interrupts the rendition under way. */
+static bool asked_to_stop(void *arg)
+{
+	return stopping(arg);
+}
+
+/* Makes every standard rendition of one photo that is not made yet. A rendition cut short by a
+ * stop is neither stored nor remembered as refused: the next start makes it. */
 static void render_one(nz__renderer *r, nz_arena *arena, const nz_media *m)
 {
+	const nz_media_cancel cancel = {.asked = asked_to_stop, .arg = r};
 	nz_rendition set[NZ_MEDIA_STANDARD_MAX];
 	int fx, fy;
 	nz_media_focal(m, &fx, &fy);
@@ -80,11 +89,17 @@ static void render_one(nz__renderer *r, nz_arena *arena, const nz_media *m)
 		const char *mime;
 		nz_err err = {0};
 		const char *name = nz_media_rendition_name(arena, &set[i]);
-		nz_rc rc = name ? nz_page_rendition(r->store, arena, m->hash, name, &bytes, &len,
-						    &mime, &err)
+		nz_rc rc = name ? nz_page_rendition_cancellable(r->store, arena, m->hash, name,
+								&cancel, &bytes, &len, &mime, &err)
 				: NZ_NOMEM;
 		if (rc == NZ_OK)
 			continue;
+		if (stopping(r)) {
+			NZ_LOG(NZ_LOG_INFO, "renditions",
+			       "photo %.12s, %s: left for the next start", m->hash,
+			       name ? name : "?");
+			return;
+		}
 		NZ_LOG(NZ_LOG_ERROR, "renditions", "photo %.12s, %s: %s", m->hash,
 		       name ? name : "?", err.msg[0] ? err.msg : nz_strerror(rc));
 		if (rc != NZ_DB && rc != NZ_NOMEM && r->n_skip < SKIP_MAX)

@@ -9,7 +9,8 @@
  * decoded (every other libvips loader is blocked, SVG included). The type and the pixel count
  * are checked from the header (nz_image_probe, then libvips's header) before any pixel is
  * decoded; decoding is sequential (bounded memory) and a rendition that takes longer than
- * NZ_MEDIA_TIME_LIMIT_MS is abandoned. Thread-safe: libvips is initialised once per process.
+ * NZ_MEDIA_TIME_LIMIT_MS, or whose caller gives up (nz_media_cancel), is abandoned.
+ * Thread-safe: libvips is initialised once per process.
  */
 #ifndef NZ_MEDIA_H
 #define NZ_MEDIA_H
@@ -73,12 +74,23 @@ typedef struct nz_media_texts {
 } nz_media_texts;
 void nz_media_texts_parse(nz_arena *arena, const nz_media_blobs *b, nz_media_texts *out);
 
+/* How a caller gives up on a rendition under way (a server stopping): asked(arg) is called
+ * before the work and then now and then while the pixels are computed, from the rendering
+ * thread or one of libvips's; once it answers true the computation is killed. It must be quick
+ * and thread-safe. An encoder's last step (AV1 or WebP compressing the finished pixels) is not
+ * interrupted: a rendition that gets through it is returned as made. */
+typedef struct nz_media_cancel {
+	bool (*asked)(void *arg);
+	void *arg;
+} nz_media_cancel;
+
 /* Makes one rendition of src[0..len). out (initialised by the caller) gets the bytes; *w and
- * *h the rendition's pixel size (either may be NULL). NZ_UNSUPPORTED for a type that is not
- * JPEG, PNG or WebP, NZ_TOOBIG past a limit (bytes, pixels per side, pixels in all: err says
- * which), NZ_PARSE for a damaged file, NZ_IO when the time limit ran out. */
-nz_rc nz_media_render(const void *src, size_t len, const nz_rendition *r, nz_buf *out, int *w,
-		      int *h, nz_err *err);
+ * *h the rendition's pixel size (either may be NULL); cancel may be NULL (never given up).
+ * NZ_UNSUPPORTED for a type that is not JPEG, PNG or WebP, NZ_TOOBIG past a limit (bytes,
+ * pixels per side, pixels in all: err says which), NZ_PARSE for a damaged file, NZ_IO when the
+ * time limit ran out or cancel asked (err says which: "image: cancelled..."). */
+nz_rc nz_media_render(const void *src, size_t len, const nz_rendition *r,
+		      const nz_media_cancel *cancel, nz_buf *out, int *w, int *h, nz_err *err);
 
 /* The upright pixel size of a photo (its width and height swapped when its EXIF orientation
  * turns it a quarter), from the header: nothing decoded. Errors as nz_media_render's. */

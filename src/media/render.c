@@ -63,12 +63,26 @@ static nz_rc vips_fail(nz_err *err, nz_rc rc, const char *what)
 	return rc;
 }
 
-/* The "eval" signal of the image being written: past the deadline the computation is killed
- * and the save fails. */
-static void on_eval(VipsImage *image, VipsProgress *progress, void *deadline)
+/* What the "eval" signal of the image being written watches: past the deadline, or once the
+ * caller gives up, the computation is killed and the save fails. */
+typedef struct watch {
+	gint64 deadline;
+	const nz_media_cancel *cancel; /* may be NULL */
+	bool cancelled;
+} watch;
+
+static bool asked_to_cancel(const nz_media_cancel *cancel)
 {
+	return cancel && cancel->asked && cancel->asked(cancel->arg);
+}
+
+static void on_eval(VipsImage *image, VipsProgress *progress, void *arg)
+{
+	watch *wt = arg;
 	(void)progress;
-	if (g_get_monotonic_time() > *(gint64 *)deadline)
+	if (!wt->cancelled && asked_to_cancel(wt->cancel))
+		wt->cancelled = true;
+	if (wt->cancelled || g_get_monotonic_time() > wt->deadline)
 		vips_image_set_kill(image, TRUE);
 }
 
@@ -223,18 +237,20 @@ static void strip_webp_chunks(unsigned char *b, size_t *len)
 	*len = outp;
 }
 
-nz_rc nz_media_render(const void *src, size_t len, const nz_rendition *r, nz_buf *out, int *w,
-		      int *h, nz_err *err)
+nz_rc nz_media_render(const void *src, size_t len, const nz_rendition *r,
+		      const nz_media_cancel *cancel, nz_buf *out, int *w, int *h, nz_err *err)
 {
 	nz_image_info info;
 	VipsImage *img = NULL, *flat = NULL;
 	void *bytes = NULL;
 	size_t n = 0;
 	int sw, sh;
-	gint64 deadline = 0; /* GLib's clock is libvips's: known once nz_media_init loaded it */
+	watch wt = {.cancel = cancel}; /* its clock is GLib's: known once nz_media_init loaded it */
 	nz_rc rc = nz_media_init(err);
 	if (!rc)
-		deadline = g_get_monotonic_time() + (gint64)NZ_MEDIA_TIME_LIMIT_MS * 1000;
+		wt.deadline = g_get_monotonic_time() + (gint64)NZ_MEDIA_TIME_LIMIT_MS * 1000;
+	if (!rc && asked_to_cancel(cancel))
+		rc = nz_err_set(err, NZ_IO, "image: cancelled");
 	if (rc || (rc = nz_image_probe(src, len, &info, err)) ||
 	    (rc = header(src, len, &sw, &sh, err)))
 		goto out;
@@ -263,9 +279,10 @@ nz_rc nz_media_render(const void *src, size_t len, const nz_rendition *r, nz_buf
 	flat = NULL;
 	drop_metadata(img);
 	vips_image_set_progress(img, TRUE);
-	g_signal_connect(img, "eval", G_CALLBACK(on_eval), &deadline);
+	g_signal_connect(img, "eval", G_CALLBACK(on_eval), &wt);
 	if (save(img, r->format, &bytes, &n)) {
-		rc = g_get_monotonic_time() > deadline
+		rc = wt.cancelled ? vips_fail(err, NZ_IO, "cancelled")
+		     : g_get_monotonic_time() > wt.deadline
 			 ? vips_fail(err, NZ_IO, "took longer than the time limit")
 			 : vips_fail(err, NZ_PARSE, "cannot encode");
 		goto out;

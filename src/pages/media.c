@@ -39,8 +39,8 @@ static pthread_mutex_t *stripe(const char *hash, const char *name)
 
 /* Makes the rendition from the stored original and keeps it. Called with its stripe held. */
 static nz_rc make(nz_store *store, nz_arena *arena, const char *hash, const char *name,
-		  const nz_rendition *r, const void **bytes, size_t *len, const char **mime,
-		  nz_err *err)
+		  const nz_rendition *r, const nz_media_cancel *cancel, const void **bytes,
+		  size_t *len, const char **mime, nz_err *err)
 {
 	const void *src = NULL;
 	size_t src_len = 0;
@@ -48,7 +48,7 @@ static nz_rc make(nz_store *store, nz_arena *arena, const char *hash, const char
 	nz_buf out;
 	nz_buf_init(&out, 64u << 20);
 	nz_rc rc = nz_store_blob_get(store, arena, hash, &src, &src_len, &src_mime, err);
-	if (rc || (rc = nz_media_render(src, src_len, r, &out, NULL, NULL, err)))
+	if (rc || (rc = nz_media_render(src, src_len, r, cancel, &out, NULL, NULL, err)))
 		goto out;
 	const char *type = nz_media_format_mime(r->format);
 	if ((rc = nz_store_rendition_put(store, hash, name, type, out.p, out.len, err)))
@@ -70,6 +70,13 @@ out:
 nz_rc nz_page_rendition(nz_store *store, nz_arena *arena, const char *hash, const char *name,
 			const void **bytes, size_t *len, const char **mime, nz_err *err)
 {
+	return nz_page_rendition_cancellable(store, arena, hash, name, NULL, bytes, len, mime, err);
+}
+
+nz_rc nz_page_rendition_cancellable(nz_store *store, nz_arena *arena, const char *hash,
+				    const char *name, const nz_media_cancel *cancel,
+				    const void **bytes, size_t *len, const char **mime, nz_err *err)
+{
 	nz_rendition r;
 	if (!nz_media_rendition_parse(nz_str_c(name), &r))
 		return nz_err_set(err, NZ_NOTFOUND, "no such rendition: %.40s", name);
@@ -86,7 +93,7 @@ nz_rc nz_page_rendition(nz_store *store, nz_arena *arena, const char *hash, cons
 	/* Another request (or the background worker) may have made it while this one waited. */
 	rc = nz_store_rendition_get(store, arena, hash, name, bytes, len, mime, err);
 	if (rc == NZ_NOTFOUND)
-		rc = make(store, arena, hash, name, &r, bytes, len, mime, err);
+		rc = make(store, arena, hash, name, &r, cancel, bytes, len, mime, err);
 	pthread_mutex_unlock(lock);
 	return rc;
 }

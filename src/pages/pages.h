@@ -139,6 +139,14 @@ nz_rc nz_page_media(const nz_page_env *env, const char *file, nz_page_out *out, 
  * for a rendition that does not exist yet make it once. */
 nz_rc nz_page_rendition(nz_store *store, nz_arena *arena, const char *hash, const char *name,
 			const void **bytes, size_t *len, const char **mime, nz_err *err);
+/* nz_page_rendition for a caller that may give up while the rendition is made (media/media.h:
+ * the background worker of a stopping server); cancel NULL: never. Given up, it returns the
+ * pipeline's NZ_IO ("image: cancelled") and stores nothing. */
+typedef struct nz_media_cancel nz_media_cancel;
+nz_rc nz_page_rendition_cancellable(nz_store *store, nz_arena *arena, const char *hash,
+				    const char *name, const nz_media_cancel *cancel,
+				    const void **bytes, size_t *len, const char **mime,
+				    nz_err *err);
 
 /* A themed error page (400, 403, 404, 405, 500, 503) in the site's language; message NULL: the
  * usual one for the status. Appends to out->body; out->status = status. */

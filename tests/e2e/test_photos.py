@@ -4,13 +4,16 @@ comes out with none (read back with exiftool), while the original stays in the s
 editors. Limits read from the header are refused with a message that names them."""
 import os
 import re
+import random
+import signal
 import struct
 import subprocess
+import time
 import unittest
 import zlib
 
-from nz import eventually, sql_rows
-from nzadmin import NewsroomCase, api, png
+from nz import NzTestCase, eventually, run, sql_rows
+from nzadmin import NewsroomCase, add_token, add_user, api, png
 
 GPS_TAGS = ["-GPSLatitude=48.8584", "-GPSLatitudeRef=N", "-GPSLongitude=2.2945",
             "-GPSLongitudeRef=E", "-Make=SourceCam", "-XMP-dc:Creator=A source"]
@@ -20,6 +23,25 @@ def exif(path, *args):
     """exiftool's output for a file (tag: value lines)."""
     return subprocess.run(["exiftool", "-s", *args, path], capture_output=True, text=True,
                           check=True).stdout
+
+
+def big_png(width, height):
+    """A width x height PNG of 16-bit RGBA noise columns: its first row noise, every other row
+    the same (PNG's "up" filter: zeros), so the file is small while libvips still decodes,
+    converts and resizes every pixel: a few seconds per rendition at 49 megapixels."""
+    rnd = random.Random(7)
+    z = zlib.compressobj()
+    idat = [z.compress(b"\x00" + bytes(rnd.randrange(256) for _ in range(8 * width)))]
+    same = b"\x04" + bytes(8 * width)
+    idat += [z.compress(same) for _ in range(height - 1)]
+    idat.append(z.flush())
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 6, 0, 0, 0)) +
+            chunk(b"IDAT", b"".join(idat)) + chunk(b"IEND", b""))
 
 
 def png_header_only(width, height):
@@ -171,6 +193,49 @@ class Photos(NewsroomCase):
             got = self.srv.get(url)
             self.assertEqual(got.status, 200, url)
             self.assertTrue(got.headers["content-type"].startswith("image/"), url)
+
+
+class StopWhileRendering(NzTestCase):
+    """A rolling restart: a node told to stop (SIGTERM) while its background worker makes the
+    renditions of a large photo stops at once instead of finishing the rendition (seconds of
+    libvips work); nothing half-made is kept, the photo is not taken for a broken one, and the
+    next start makes its renditions. The photo is tall: libvips notices a cancel between two
+    bands of 128 rows of the rendition, and a 320 px wide one of it has 21."""
+
+    def setUp(self):
+        super().setUp()
+        run(["init"], db=self.db)
+        add_user(self.db, "eve", "editor")
+        self.token = add_token(self.db, "eve")[1]
+
+    def renditions(self, h):
+        return sorted(r[0] for r in sql_rows(
+            self.db, "SELECT name FROM renditions WHERE source = ?", (h,)))
+
+    def test_stop_interrupts_a_rendition(self):
+        srv = self.serve()
+        r = api(srv, "POST", "/api/v1/admin/media", self.token, raw=big_png(2400, 20000),
+                headers={"Content-Type": "image/png"})
+        self.assertEqual(r.status, 201, r.text)
+        h = r.json()["hash"]
+        # the worker makes the full-size copy first, then at once the next rendition
+        self.assertTrue(eventually(lambda: self.renditions(h), deadline=60))
+        srv.proc.send_signal(signal.SIGTERM)
+        start = time.monotonic()
+        srv.proc.wait(timeout=60)
+        took = time.monotonic() - start
+        log = srv.output()
+        # that rendition takes seconds (four on a busy machine): not waited for, not kept
+        self.assertLess(took, 2.0, "the stop waited for the rendition; log:\n" + log[-2000:])
+        self.assertEqual(self.renditions(h), ["png"])
+        self.assertNotIn("ERROR", log)  # not reported as a photo the pipeline refuses
+        # the next start makes the one cut short, and it serves
+        srv = self.serve()
+        self.assertTrue(eventually(lambda: "w320.jpg" in self.renditions(h), deadline=60),
+                        self.renditions(h))
+        got = srv.get("/media/%s.w320.jpg" % h)
+        self.assertEqual(got.status, 200)
+        self.assertEqual(got.headers["content-type"], "image/jpeg")
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ static void test_orientation_and_no_upscale(void **state)
 	nz_err err = {0};
 	int w = 0, h = 0;
 	nz_rendition r = {.width = 320, .format = NZ_FORMAT_JPEG, .focal_x = 50, .focal_y = 50};
-	assert_int_equal(nz_media_render(src, len, &r, &out, &w, &h, &err), NZ_OK);
+	assert_int_equal(nz_media_render(src, len, &r, NULL, &out, &w, &h, &err), NZ_OK);
 	assert_int_equal(w, 40);
 	assert_int_equal(h, 60);
 	double top[3], bottom[3];
@@ -175,7 +175,8 @@ static void test_gps_in_none_out(void **state)
 		nz_buf_init(&out, 1 << 24);
 		nz_err err = {0};
 		nz_rendition r = {.width = 0, .format = formats[i], .focal_x = 50, .focal_y = 50};
-		assert_int_equal(nz_media_render(src, len + a, &r, &out, NULL, NULL, &err), NZ_OK);
+		assert_int_equal(nz_media_render(src, len + a, &r, NULL, &out, NULL, NULL, &err),
+				 NZ_OK);
 		assert_null(memmem(out.p, out.len, "Exif", 4));
 		assert_null(memmem(out.p, out.len, "II*", 3));
 		if (formats[i] == NZ_FORMAT_JPEG) {
@@ -211,14 +212,14 @@ static void test_crop_around_focal_point(void **state)
 			  .focal_y = 50};
 	nz_buf out;
 	nz_buf_init(&out, 1 << 24);
-	assert_int_equal(nz_media_render(src, len, &r, &out, &w, &h, &err), NZ_OK);
+	assert_int_equal(nz_media_render(src, len, &r, NULL, &out, &w, &h, &err), NZ_OK);
 	assert_int_equal(w, 100); /* the crop box is 100x100 at the source's size: not upscaled */
 	assert_int_equal(h, 100);
 	mean_at(&out, 0, 0, w, h, m);
 	assert_true(m[0] > 20); /* 1,600 white pixels of 10,000 */
 	nz_buf_reset(&out);
 	r.focal_x = r.focal_y = 50;
-	assert_int_equal(nz_media_render(src, len, &r, &out, &w, &h, &err), NZ_OK);
+	assert_int_equal(nz_media_render(src, len, &r, NULL, &out, &w, &h, &err), NZ_OK);
 	mean_at(&out, 0, 0, w, h, m);
 	assert_true(m[0] < 5);
 	/* 16:9 of the same strip at 1.91:1's card width: 177x100 box, never upscaled */
@@ -228,7 +229,7 @@ static void test_crop_around_focal_point(void **state)
 			   .format = NZ_FORMAT_WEBP,
 			   .focal_x = 50,
 			   .focal_y = 50};
-	assert_int_equal(nz_media_render(src, len, &r, &out, &w, &h, &err), NZ_OK);
+	assert_int_equal(nz_media_render(src, len, &r, NULL, &out, &w, &h, &err), NZ_OK);
 	assert_int_equal(w, 177);
 	assert_int_equal(h, 100);
 	nz_buf_free(&out);
@@ -253,7 +254,7 @@ static void test_sizes_and_resize(void **state)
 	nz_buf_init(&out, 1 << 24);
 	nz_err err = {0};
 	r = (nz_rendition){.width = 480, .format = NZ_FORMAT_JPEG};
-	assert_int_equal(nz_media_render(src, len, &r, &out, &w, &h, &err), NZ_OK);
+	assert_int_equal(nz_media_render(src, len, &r, NULL, &out, &w, &h, &err), NZ_OK);
 	assert_int_equal(w, 480);
 	assert_int_equal(h, 240);
 	nz_buf_free(&out);
@@ -271,15 +272,67 @@ static void test_limits_and_types(void **state)
 	unsigned char png[33] = {0x89, 'P',  'N', 'G', '\r', '\n', 0x1A, '\n', 0,
 				 0,    0,    13,  'I', 'H',  'D',  'R',  0,    0,
 				 0x75, 0x30, 0,   0,   0x75, 0x30, 8,    2};
-	assert_int_equal(nz_media_render(png, sizeof png, &r, &out, NULL, NULL, &err), NZ_TOOBIG);
+	assert_int_equal(nz_media_render(png, sizeof png, &r, NULL, &out, NULL, NULL, &err),
+			 NZ_TOOBIG);
 	assert_non_null(strstr(err.msg, "megapixels"));
 	const char svg[] = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>";
-	assert_int_equal(nz_media_render(svg, sizeof svg - 1, &r, &out, NULL, NULL, &err),
+	assert_int_equal(nz_media_render(svg, sizeof svg - 1, &r, NULL, &out, NULL, NULL, &err),
 			 NZ_UNSUPPORTED);
 	/* a JPEG cut short in its pixels: the header passes, decoding fails with a reason */
 	size_t len;
 	unsigned char *src = make_image(300, 200, blue, red, 0, 0, 100, 100, 0, ".jpg", &len);
-	assert_int_equal(nz_media_render(src, len / 2, &r, &out, NULL, NULL, &err), NZ_PARSE);
+	assert_int_equal(nz_media_render(src, len / 2, &r, NULL, &out, NULL, NULL, &err), NZ_PARSE);
+	assert_int_equal(out.len, 0);
+	g_free(src);
+	nz_buf_free(&out);
+}
+
+/* A caller's cancel that gives up from its `after`-th question on (0: never), counting them. */
+typedef struct asker {
+	int asked, after;
+} asker;
+
+static bool ask(void *arg)
+{
+	asker *a = arg;
+	a->asked++;
+	return a->after > 0 && a->asked >= a->after;
+}
+
+/* A rendition whose caller gives up ends with "cancelled" and no bytes, whether asked before
+ * the work or while the pixels are computed; one that is never given up is asked along the way
+ * and made. */
+static void test_cancel(void **state)
+{
+	(void)state;
+	size_t len;
+	void *src = make_image(3000, 2000, blue, red, 0, 0, 1500, 2000, 0, ".png", &len);
+	nz_rendition r = {.width = 2048, .format = NZ_FORMAT_WEBP};
+	nz_buf out;
+	nz_buf_init(&out, 1 << 26);
+	nz_err err = {0};
+
+	asker never = {0};
+	nz_media_cancel cancel = {.asked = ask, .arg = &never};
+	assert_int_equal(nz_media_render(src, len, &r, &cancel, &out, NULL, NULL, &err), NZ_OK);
+	assert_true(never.asked > 2); /* before the work, then during it */
+	assert_true(out.len > 0);
+
+	asker at_once = {.after = 1};
+	nz_buf_free(&out);
+	nz_buf_init(&out, 1 << 26);
+	cancel.arg = &at_once;
+	assert_int_equal(nz_media_render(src, len, &r, &cancel, &out, NULL, NULL, &err), NZ_IO);
+	assert_non_null(strstr(err.msg, "cancelled"));
+	assert_int_equal(at_once.asked, 1);
+	assert_int_equal(out.len, 0);
+
+	asker midway = {.after = 2}; /* the question before the work says no */
+	cancel.arg = &midway;
+	err = (nz_err){0};
+	assert_int_equal(nz_media_render(src, len, &r, &cancel, &out, NULL, NULL, &err), NZ_IO);
+	assert_non_null(strstr(err.msg, "cancelled"));
+	assert_true(midway.asked < never.asked);
 	assert_int_equal(out.len, 0);
 	g_free(src);
 	nz_buf_free(&out);
@@ -329,6 +382,7 @@ int main(void)
 	    cmocka_unit_test(test_crop_around_focal_point),
 	    cmocka_unit_test(test_sizes_and_resize),
 	    cmocka_unit_test(test_limits_and_types),
+	    cmocka_unit_test(test_cancel),
 	    cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
