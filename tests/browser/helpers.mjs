@@ -163,9 +163,14 @@ export async function writeArticle(page, { headline, intro, bullets = [], body }
 	return articleId(page);
 }
 
-/** The time t (ms) as a datetime-local value ("YYYY-MM-DDTHH:MM:SS") at offsetMin from UTC. */
+/**
+ * The time t (ms) as a datetime-local value at offsetMin from UTC: "YYYY-MM-DDTHH:MM:SS", or
+ * "YYYY-MM-DDTHH:MM" on a whole minute, as Chromium writes it back (Playwright's fill checks the
+ * value it reads back and calls ":00" seconds malformed: the test failed once a minute).
+ */
 export function localInput(t, offsetMin) {
-	return new Date(t + offsetMin * 60000).toISOString().slice(0, 19);
+	const s = new Date(t + offsetMin * 60000).toISOString().slice(0, 19);
+	return s.endsWith(":00") ? s.slice(0, 16) : s;
 }
 
 /**
