@@ -4,13 +4,13 @@
  *
  * Reads a query list (one a line: kind TAB query [TAB language [TAB section [TAB tag [TAB author
  * [TAB from [TAB to]]]]]], an empty field: no such filter; from and to dates YYYY-MM-DD in UTC,
- * to excluded; '#' lines and blank lines skipped), runs each query RUNS times through nz_store_search (a page of 10 with
- * the articles and snippets loaded, as the search page asks) and prints a Markdown table (per
- * query: matches, p50, p99), a second one per kind of query (every timing of the queries of
- * that kind), then one line of JSON with every timed search's p50/p99/max. The same file on a
- * SQLite store and on a PostgreSQL one gives the two columns of one run. With -c the times are
- * the process's CPU time rather than the wall clock's: steadier on a shared machine (a
- * PostgreSQL server's own CPU time is not in it).
+ * to excluded; '#' lines and blank lines skipped), runs each query RUNS times through
+ * nz_store_search (a page of 10 with the articles and snippets loaded, as the search page asks) and
+ * prints a Markdown table (per query: matches, p50, p99), a second one per kind of query (every
+ * timing of the queries of that kind), then one line of JSON with every timed search's p50/p99/max.
+ * The same file on a SQLite store and on a PostgreSQL one gives the two columns of one run. With -c
+ * the times are the process's CPU time rather than the wall clock's: steadier on a shared machine
+ * (a PostgreSQL server's own CPU time is not in it).
  *
  * usage: bench_queries [-c] [-r RUNS] [-w WARMUP] QUERY_FILE STORE_URI
  */
@@ -91,10 +91,10 @@ static size_t read_queries(const char *path, bench_query *out)
 		}
 		if (!field[0] || !field[1])
 			continue;
-		out[n++] = (bench_query){strdup(field[0]),	    strdup(field[1]),
-					 dup_or_null(field[2]),	    dup_or_null(field[3]),
-					 dup_or_null(field[4]),	    dup_or_null(field[5]),
-					 day_of(field[6]),	    day_of(field[7])};
+		out[n++] = (bench_query){strdup(field[0]),      strdup(field[1]),
+					 dup_or_null(field[2]), dup_or_null(field[3]),
+					 dup_or_null(field[4]), dup_or_null(field[5]),
+					 day_of(field[6]),      day_of(field[7])};
 	}
 	fclose(f);
 	return n;
